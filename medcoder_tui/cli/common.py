@@ -1,0 +1,44 @@
+"""Helpers shared by the CLI command modules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from medcoder_tui.notes import NoteError, load_note
+
+
+class CliError(Exception):
+    """A failure the user caused or can fix; printed as one line, exit status ``status``."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` (pydantic models allowed) as indented JSON to stdout."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, BaseModel):
+            return obj.model_dump(mode="json")
+        if isinstance(obj, (set, frozenset)):
+            return sorted(obj)
+        if isinstance(obj, Path):
+            return str(obj)
+        raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+    json.dump(data, sys.stdout, indent=2, default=default, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def read_note(path: str | Path) -> str:
+    """Read a note for a CLI command; unusable notes become a one-line CliError."""
+    try:
+        return load_note(path)
+    except NoteError as exc:
+        raise CliError(str(exc)) from None

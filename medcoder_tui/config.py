@@ -1,0 +1,70 @@
+"""Settings: defaults, then ``config.toml`` in the user config directory, then ``MEDCODER_*``.
+
+``OLLAMA_HOST`` is honoured as the Ollama client itself honours it, unless
+``MEDCODER_OLLAMA_HOST`` or the config file names a host.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from medcoder_tui import paths
+
+Setting = Literal["outpatient", "inpatient", "ed"]
+
+
+def config_file() -> Path:
+    """The TOML config file medcoder reads (it need not exist)."""
+    return Path(os.environ.get("MEDCODER_CONFIG", paths.config_dir() / "config.toml"))
+
+
+class Settings(BaseSettings):
+    """Every tunable of medcoder, with the defaults a coder gets out of the box."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCODER_", extra="ignore")
+
+    ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
+    ollama_model: str = "llama3.1:8b"
+    ollama_connect_timeout: float = 3.0
+    ollama_stall_timeout: float = 60.0
+    temperature: float = 0.0
+    engine: Literal["auto", "ollama", "offline"] = "auto"
+    setting: Setting = "outpatient"
+    store_path: Path | None = None
+    preferences: bool = True
+    keymap: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
+        )
+
+    def resolved_store_path(self) -> Path:
+        """The store file: ``store_path`` if set, else ``store.json`` in the user data dir."""
+        return Path(self.store_path).expanduser() if self.store_path else paths.data_dir() / "store.json"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from every source, with explicit overrides (CLI flags) on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)

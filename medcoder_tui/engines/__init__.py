@@ -1,0 +1,1 @@
+"""Suggestion engines (Ollama and offline), their output parsing and grounding."""

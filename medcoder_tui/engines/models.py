@@ -1,0 +1,138 @@
+"""The records every engine produces and every consumer (store, TUI, evaluation) reads."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from medcoder_tui.codes.systems import System
+
+Setting = Literal["outpatient", "inpatient", "ed"]
+
+CONFIDENCE_WORDS = {"high": 0.9, "medium": 0.7, "low": 0.5}
+
+
+def confidence_label(value: float) -> str:
+    """The word a coder sees for a numeric confidence (the seed's high/medium/low)."""
+    if value >= 0.85:
+        return "high"
+    if value >= 0.65:
+        return "medium"
+    return "low"
+
+
+class Flag(str, Enum):
+    """Why a suggestion needs a coder's attention. BLOCKING flags forbid acceptance."""
+
+    INVALID = "invalid"                    # not in the code set
+    NOT_BILLABLE = "not_billable"          # a category/subcategory header
+    NEEDS_7TH = "needs_7th_character"      # 7th character missing
+    WRONG_SYSTEM = "wrong_system"          # e.g. a CPT code labelled HCPCS (fixed when possible)
+    NO_EVIDENCE = "no_evidence"            # the quoted words are not in the note
+    FUZZY_EVIDENCE = "fuzzy_evidence"      # evidence matched only approximately
+    NEGATED = "negated"                    # the evidence sits in a negation scope
+    UNCERTAIN = "uncertain"                # r/o, possible, probable ...
+    HISTORY = "history"                    # history-of; consider Z86/Z87
+    FAMILY_HISTORY = "family_history"      # a relative's condition, not the patient's
+    EXCLUDES1 = "excludes1"                # conflicts with another suggested code
+    UNSPECIFIED = "unspecified"            # a more specific sibling may be supported
+    PREFERENCE = "preference"              # changed by a learned or written preference
+
+
+BLOCKING_FLAGS = frozenset({Flag.INVALID, Flag.NOT_BILLABLE, Flag.NEEDS_7TH})
+
+
+class Evidence(BaseModel):
+    """Words of the note that support a code, with character offsets into the note."""
+
+    text: str
+    start: int = -1
+    end: int = -1
+    exact: bool = True
+
+    @property
+    def located(self) -> bool:
+        return 0 <= self.start < self.end
+
+
+class Alternative(BaseModel):
+    """A nearby valid code offered instead of (or next to) a suggestion."""
+
+    code: str
+    description: str = ""
+    reason: str = ""
+
+
+class RawSuggestion(BaseModel):
+    """What an engine proposes before grounding: nothing here is trusted yet."""
+
+    code: str
+    system: System | None = None
+    description: str = ""
+    confidence: float = 0.7
+    reasoning: str = ""
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Suggestion(BaseModel):
+    """A grounded suggestion: validated against the code sets and tied to the note."""
+
+    code: str                      # canonical spelling (E11.9, 99213, J1100)
+    system: System
+    description: str               # official title where the code exists
+    confidence: float = 0.7
+    reasoning: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    valid: bool = False
+    billable: bool = False
+    flags: list[Flag] = Field(default_factory=list)
+    messages: list[str] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    original_code: str = ""        # exactly what the engine wrote
+    model_description: str = ""    # the engine's own description, kept for audit
+
+    @property
+    def acceptable(self) -> bool:
+        """True only for a valid, billable code with no blocking flag."""
+        return self.valid and self.billable and not (set(self.flags) & BLOCKING_FLAGS)
+
+    @property
+    def confidence_label(self) -> str:
+        return confidence_label(self.confidence)
+
+    @property
+    def key(self) -> str:
+        return f"{self.system.value}:{self.code}"
+
+
+class SuggestionResult(BaseModel):
+    """One engine run over one note."""
+
+    engine: str                    # "ollama" or "offline"
+    model: str | None = None
+    prompt_version: str = ""
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    error: str | None = None       # set when the run ended early; suggestions stay
+    raw_output: str = ""
+
+
+# Streaming events an engine yields while it works (the TUI and CLI consume these).
+class TokenEvent(BaseModel):
+    kind: Literal["token"] = "token"
+    text: str
+
+
+class SuggestionEvent(BaseModel):
+    kind: Literal["suggestion"] = "suggestion"
+    suggestion: Suggestion
+
+
+class DoneEvent(BaseModel):
+    kind: Literal["done"] = "done"
+    result: SuggestionResult
+
+
+EngineEvent = TokenEvent | SuggestionEvent | DoneEvent
