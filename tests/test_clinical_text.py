@@ -1,0 +1,156 @@
+"""Sentences, sections and negation/uncertainty/history/family scopes of clinical_text."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medcoder_tui.engines.clinical_text import analyze, split_sentences
+
+NOTE = """CHIEF COMPLAINT: chest pain.
+HPI: 67 yo male with h/o CAD s/p CABG presents with chest pain. Denies fever, chills or cough but reports dyspnea.
+Pneumonia was ruled out. Possible early sepsis vs. dehydration.
+PMH: HTN, DM2.
+Family History: diabetes in brother. Colon cancer.
+Social History: no tobacco.
+Assessment and Plan:
+1. Non-small cell lung cancer, no change.
+2. R/O PE.
+Dr. Smith saw the pt. on 1.5 mg daily."""
+
+
+def ctx(analysis, phrase: str, occurrence: int = 0) -> set[str]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = analysis.text.index(phrase, start + 1)
+    return analysis.context_at(start, start + len(phrase))
+
+
+@pytest.fixture(scope="module")
+def a():
+    return analyze(NOTE)
+
+
+def test_sentences_have_offsets_that_slice_the_note(a):
+    for s in a.sentences:
+        assert NOTE[s.start:s.end] == s.text
+    texts = [s.text for s in a.sentences]
+    assert "Pneumonia was ruled out." in texts
+    # abbreviations and decimals do not split a sentence
+    assert "Dr. Smith saw the pt. on 1.5 mg daily." in texts
+    assert "Possible early sepsis vs. dehydration." in texts
+
+
+def test_sections_by_header_tolerate_variants():
+    note = "A/P: htn\nFHx: mi\nassessment and plan: copd\nPast Medical History:\nasthma\nImpression - pna\n"
+    names = [s.name for s in analyze(note).sections]
+    assert names == ["assessment_plan", "family_history", "assessment_plan", "past_medical_history", "impression"]
+
+
+def test_section_at(a):
+    assert a.section_at(NOTE.index("DM2")) == "past_medical_history"
+    assert a.section_at(NOTE.index("Colon cancer")) == "family_history"
+    assert a.section_at(NOTE.index("R/O PE")) == "assessment_plan"
+    assert analyze("no header here").section_at(3) is None
+
+
+def test_prose_history_sentence_is_not_a_header():
+    names = [s.name for s in analyze("History of smoking.\nHistory:\nasthma").sections]
+    assert names == ["past_medical_history"]
+
+
+def test_negation_pre_trigger_covers_a_list_until_terminator(a):
+    assert "negated" in ctx(a, "fever")
+    assert "negated" in ctx(a, "cough")
+    assert "negated" not in ctx(a, "dyspnea")     # after "but"
+    assert "negated" not in ctx(a, "chest pain", 1)
+
+
+def test_post_trigger_ruled_out(a):
+    assert "negated" in ctx(a, "Pneumonia")
+
+
+def test_uncertainty(a):
+    assert "uncertain" in ctx(a, "sepsis")
+    assert "uncertain" in ctx(a, "dehydration")
+    assert "uncertain" in ctx(a, "PE")
+
+
+def test_history(a):
+    assert "history" in ctx(a, "CAD")
+    assert "history" in ctx(a, "CABG")
+    assert ctx(a, "HTN") == set()
+
+
+def test_family_by_trigger_and_by_section(a):
+    assert "family" in ctx(a, "diabetes")
+    assert "family" in ctx(a, "Colon cancer")   # no trigger, but in the family-history section
+
+
+def test_pseudo_triggers_open_no_scope(a):
+    assert "negated" not in ctx(a, "lung cancer")   # "Non-small cell", "no change"
+    b = analyze("Gram negative rods grew. Not only anemia but also sepsis. No change in rash.")
+    assert "negated" not in b.context_at(0, len(b.text))
+
+
+@pytest.mark.parametrize("sentence, phrase, kind", [
+    ("Patient denies chest pain.", "chest pain", "negated"),
+    ("Negative for malignancy.", "malignancy", "negated"),
+    ("No evidence of metastatic disease.", "metastatic disease", "negated"),
+    ("She is free of seizures.", "seizures", "negated"),
+    ("Absence of ascites.", "ascites", "negated"),
+    ("Fracture was excluded.", "Fracture", "negated"),
+    ("Without edema.", "edema", "negated"),
+    ("HIV serology was negative.", "HIV", "negated"),
+    ("Appendicitis is unlikely.", "Appendicitis", "uncertain"),
+    ("Questionable pneumonia.", "pneumonia", "uncertain"),
+    ("Cannot exclude fracture.", "fracture", "uncertain"),
+    ("Concern for sepsis.", "sepsis", "uncertain"),
+    ("Probable UTI.", "UTI", "uncertain"),
+    ("Suspected DVT.", "DVT", "uncertain"),
+    ("Status post appendectomy.", "appendectomy", "history"),
+    ("Previous stroke.", "stroke", "history"),
+    ("Pneumonia, resolved.", "Pneumonia", "history"),
+    ("Mother had breast cancer.", "breast cancer", "family"),
+    ("Breast cancer in her mother.", "Breast cancer", "family"),
+    ("Family history of colon cancer.", "colon cancer", "family"),
+])
+def test_trigger_table(sentence, phrase, kind):
+    b = analyze(sentence)
+    start = sentence.index(phrase)
+    assert kind in b.context_at(start, start + len(phrase))
+
+
+def test_scope_stops_at_sentence_end():
+    b = analyze("No fever. Cough for three days.")
+    assert b.context_at(b.text.index("Cough"), b.text.index("Cough") + 5) == set()
+
+
+def test_spans_slice_the_note(a):
+    for span in a.spans:
+        assert span.start < span.end
+        assert span.trigger.lower() in NOTE[span.start:span.end].lower()
+
+
+def test_empty_and_odd_text():
+    assert analyze("").sentences == []
+    assert analyze("   \n\n ").spans == []
+    b = analyze("İstanbul: no fever")      # a character that lengthens when lowered
+    assert "negated" in b.context_at(b.text.index("fever"), b.text.index("fever") + 5)
+    with pytest.raises(TypeError):
+        analyze(None)  # type: ignore[arg-type]
+
+
+def test_split_sentences_newlines():
+    assert [s.text for s in split_sentences("a\nb\n\nc")] == ["a", "b", "c"]
+
+
+def test_fast_on_a_600_word_note():
+    note = (NOTE + "\n") * 6       # ~600 words
+    analyze(note)
+    t = time.perf_counter()
+    for _ in range(20):
+        analyze(note)
+    per_note_ms = (time.perf_counter() - t) / 20 * 1000
+    assert per_note_ms < 15   # budget 5 ms; headroom for a loaded CI machine
