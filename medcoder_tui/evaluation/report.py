@@ -1,0 +1,114 @@
+"""The Markdown report of an evaluation run, and the plain-text summary the CLI prints."""
+
+from __future__ import annotations
+
+from medcoder_tui.evaluation.metrics import PRF, split_key
+from medcoder_tui.evaluation.models import EvalRun, NoteEval
+from medcoder_tui.evaluation.patterns import PATTERNS
+
+WORST_NOTES = 10
+
+
+def _code(key: str) -> str:
+    if not key:
+        return ""
+    system, code = split_key(key)
+    return code if system.value == "icd10cm" else f"{code} ({system.label})"
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _row(label: str, m: PRF) -> str:
+    return f"| {label} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} | {m.tp} | {m.fp} | {m.fn} |"
+
+
+def worst_notes(run: EvalRun, limit: int = WORST_NOTES) -> list[NoteEval]:
+    """Scored notes with the lowest F1 (most gold codes first on ties)."""
+    ok = [n for n in run.per_note if n.status == "ok" and n.score]
+    return sorted(ok, key=lambda n: (n.f1, -len(n.gold), n.note_id))[:limit]
+
+
+def markdown(run: EvalRun) -> str:
+    """The full report: summary, per-system figures, error patterns with examples, worst notes."""
+    model = f" / {run.model}" if run.model else ""
+    lines = [
+        f"# medcoder evaluation {run.id or ''}".rstrip(),
+        "",
+        f"- Engine: {run.engine}{model}; prompt version: {run.prompt_version or 'n/a'}",
+        f"- Notes: {run.source or 'n/a'}; gold: {run.gold_source or 'n/a'}; types: {', '.join(run.types)}",
+        f"- Scored notes: {run.notes}; failed: {run.failed}; time: {run.seconds:.1f} s; {run.created}",
+        f"- Code sets: {', '.join(f'{k} {v}' for k, v in run.codeset_versions.items()) or 'n/a'}",
+        "",
+        "## Summary",
+        "",
+        "| Level | Precision | Recall | F1 | TP | FP | FN |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        _row("Micro (full code)", run.micro),
+        _row("Macro (mean per note)", run.macro),
+        _row("Micro (ICD-10-CM category)", run.category_micro),
+    ]
+    for system, m in run.per_system.items():
+        lines.append(_row(f"Micro, {system} only", m))
+    lines += [
+        "",
+        "Codes count as a set per note (duplicates once). Only suggestions a coder could accept are",
+        "scored; failed notes are excluded from every figure.",
+        "",
+        "## Error patterns",
+        "",
+        "| Pattern | Count | Notes | What it means | Examples |",
+        "|---|---:|---:|---|---|",
+    ]
+    for name, summary in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count):
+        examples = "; ".join(
+            _md_cell(f"{e.note_id}: " + " vs gold ".join(x for x in (_code(e.predicted), _code(e.gold)) if x)
+                     + (f" ({e.detail})" if e.detail else ""))
+            for e in summary.examples[:3]
+        )
+        desc = summary.description or PATTERNS.get(name, "")
+        lines.append(f"| {name} | {summary.count} | {summary.notes} | {_md_cell(desc)} | {examples} |")
+    lines += ["", f"## Worst notes (lowest F1, up to {WORST_NOTES})", "",
+              "| Note | F1 | Gold | Suggested (acceptable) | Errors |", "|---|---:|---|---|---|"]
+    for n in worst_notes(run):
+        errs: dict[str, int] = {}
+        for hit in n.patterns:
+            errs[hit.pattern] = errs.get(hit.pattern, 0) + 1
+        lines.append(
+            f"| {_md_cell(n.note_id)} | {n.f1:.3f} | {_md_cell(', '.join(_code(k) for k in n.gold))} | "
+            f"{_md_cell(', '.join(_code(k) for k in n.predicted)) or '(none)'} | "
+            f"{_md_cell(', '.join(f'{k} {v}' for k, v in errs.items()))} |"
+        )
+    failed = [n for n in run.per_note if n.status == "failed"]
+    if failed:
+        lines += ["", "## Failed notes", "", "| Note | Error |", "|---|---|"]
+        lines += [f"| {_md_cell(n.note_id)} | {_md_cell(n.error)} |" for n in failed]
+    if run.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {_md_cell(w)}" for w in run.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(run: EvalRun) -> str:
+    """A few lines for the terminal after ``medcoder eval``."""
+    model = f"/{run.model}" if run.model else ""
+    out = [
+        f"run {run.id or '(not stored)'}: {run.engine}{model}, {run.notes} notes scored, {run.failed} failed, "
+        f"{run.seconds:.1f} s",
+        f"  micro     P={run.micro.precision:.3f} R={run.micro.recall:.3f} F1={run.micro.f1:.3f} "
+        f"(TP {run.micro.tp}, FP {run.micro.fp}, FN {run.micro.fn})",
+        f"  macro     P={run.macro.precision:.3f} R={run.macro.recall:.3f} F1={run.macro.f1:.3f}",
+        f"  category  P={run.category_micro.precision:.3f} R={run.category_micro.recall:.3f} "
+        f"F1={run.category_micro.f1:.3f}",
+    ]
+    for system, m in run.per_system.items():
+        out.append(f"  {system:<9} P={m.precision:.3f} R={m.recall:.3f} F1={m.f1:.3f}")
+    top = [(k, v.count) for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count) if v.count]
+    if top:
+        out.append("  errors    " + ", ".join(f"{k} {c}" for k, c in top))
+    for n in run.per_note:
+        if n.status == "failed":
+            out.append(f"  FAILED {n.note_id}: {n.error}")
+    for w in run.warnings:
+        out.append(f"  warning: {w}")
+    return "\n".join(out)
