@@ -1,0 +1,333 @@
+"""Turning real model output into :class:`RawSuggestion` records, while it streams.
+
+Models wrap JSON in prose and code fences, leave trailing commas, use single
+quotes, return one object instead of an array, or the seed's
+``{"diagnoses": [...], "procedures": [...]}``; streams get cut off mid-object.
+:class:`StreamParser` copes with all of that without a hand-written JSON
+parser: ``pydantic_core.from_json(allow_partial=True)`` reads the growing
+buffer, ``json_repair`` takes over when the text is not JSON at all, and only
+items that are known to be complete are emitted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import json_repair
+from pydantic_core import from_json
+
+from medcoder_tui.codes.systems import MAX_CODE_LENGTH, System
+from medcoder_tui.engines.models import CONFIDENCE_WORDS, RawSuggestion
+
+# Where JSON starts: an array of objects (or an empty one), or an object with a key.
+_JSON_START = re.compile(r"\[\s*[\{\]\"']|\{\s*[\"'\}]")
+_FENCE = "```"
+# A code-shaped token inside a longer string such as "ICD-10-CM: E11.9 (type 2 DM)".
+_CODE_TOKEN = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?|[0-9]{4}[0-9FTU]|[A-V][0-9]{4})\b")
+
+# Parsing the whole buffer on every token would be quadratic on a long reply:
+# below these sizes every closing bracket triggers a parse, above them the
+# buffer must grow by a fraction of itself first (so total work stays linear).
+STRICT_EAGER_CHARS = 32_000
+REPAIR_EAGER_CHARS = 8_000
+# json_repair is pure Python (~1 MB/s); beyond this a reply is not repaired.
+REPAIR_LIMIT_CHARS = 2_000_000
+
+_CONFIDENCE_ALIASES = {
+    "very high": 0.95, "certain": 0.95, "definite": 0.9, "high": 0.9, "strong": 0.9,
+    "moderate": 0.7, "medium": 0.7, "med": 0.7, "mid": 0.7, "probable": 0.7,
+    "low": 0.5, "weak": 0.5, "possible": 0.5, "very low": 0.3, "uncertain": 0.5,
+}
+_CONFIDENCE_ALIASES.update(CONFIDENCE_WORDS)
+DEFAULT_CONFIDENCE = CONFIDENCE_WORDS["medium"]
+UNKNOWN_CONFIDENCE = CONFIDENCE_WORDS["low"]
+
+_CODE_KEYS = ("code", "icd10cm", "icd_10_cm", "icd10", "icd", "cpt", "hcpcs", "icd_code", "cpt_code", "hcpcs_code")
+_SYSTEM_KEYS = ("system", "code_system", "code_type", "codetype", "type", "coding_system")
+_DESCRIPTION_KEYS = ("description", "desc", "title", "name", "code_description", "label")
+_REASONING_KEYS = ("reasoning", "rationale", "reason", "justification", "explanation", "why")
+_EVIDENCE_KEYS = ("evidence", "quotes", "quote", "supporting_text", "support", "evidence_text", "text_span", "spans")
+_CONFIDENCE_KEYS = ("confidence", "confidence_level", "certainty", "score", "probability")
+
+
+def parse_confidence(value: Any) -> float:
+    """A confidence in [0, 1] from a word (high/medium/low), a number, or a percentage.
+
+    Missing values read as medium (the seed's default); unreadable ones as low.
+    """
+    if value is None or value == "":
+        return DEFAULT_CONFIDENCE
+    if isinstance(value, bool):
+        return UNKNOWN_CONFIDENCE
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip().lower()
+        if text in _CONFIDENCE_ALIASES:
+            return _CONFIDENCE_ALIASES[text]
+        match = re.match(r"^(-?[0-9]*\.?[0-9]+)\s*(%?)", text)
+        if not match:
+            for word, score in _CONFIDENCE_ALIASES.items():
+                if re.search(rf"\b{word}\b", text):
+                    return score
+            return UNKNOWN_CONFIDENCE
+        number = float(match.group(1))
+        if match.group(2):
+            number /= 100
+    if math.isnan(number) or number < 0:
+        return UNKNOWN_CONFIDENCE
+    if number > 1:
+        number = number / 100 if number <= 100 else 1.0   # 85 means 85 %
+    return round(min(number, 1.0), 4)
+
+
+def parse_system(value: Any) -> System | None:
+    """A code system from the model's label ("ICD-10-CM", "CPT-4", "HCPCS Level II"), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return System.parse(value)
+    except ValueError:
+        pass
+    text = value.lower()
+    if "hcpcs" in text:
+        return System.HCPCS
+    if "cpt" in text:
+        return System.CPT
+    if "icd" in text or "diagnos" in text:
+        return System.ICD10CM
+    return None
+
+
+def clean_code(value: Any) -> str:
+    """The code as the model meant it: trimmed, and cut out of a longer label when needed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    if not isinstance(value, str):
+        return ""
+    text = value.strip().strip("\"'`*[]()").strip()
+    if not text:
+        return ""
+    if re.search(r"[\s:,;/]", text) or len(text) > MAX_CODE_LENGTH:
+        match = _CODE_TOKEN.search(text.upper())
+        return match.group(1) if match else text[:MAX_CODE_LENGTH]
+    return text
+
+
+def _first(item: dict, keys: Iterable[str]) -> Any:
+    lowered = {str(k).strip().lower().replace("-", "_").replace(" ", "_"): v for k, v in item.items()}
+    for key in keys:
+        if key in lowered and lowered[key] not in (None, ""):
+            return lowered[key]
+    return None
+
+
+def _evidence(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, dict):
+        value = [value]
+    out: list[str] = []
+    if isinstance(value, list):
+        for part in value:
+            if isinstance(part, dict):
+                part = _first(part, ("text", "quote", "span", "evidence"))
+            if isinstance(part, str) and part.strip():
+                out.append(part.strip())
+    return out
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value if v is not None).strip()
+    return str(value).strip()
+
+
+def coerce_item(item: Any, system_hint: System | None = None) -> RawSuggestion | None:
+    """One model item (object or bare code string) as a RawSuggestion; None when it names no code."""
+    if isinstance(item, str):
+        code = clean_code(item)
+        return RawSuggestion(code=code, system=system_hint) if code else None
+    if not isinstance(item, dict):
+        return None
+    raw_code = _first(item, _CODE_KEYS)
+    if raw_code is None:
+        # Keys like "icd_10_cm_code" or "CPT code": any key naming a code.
+        raw_code = next((v for k, v in item.items() if "code" in str(k).lower() and isinstance(v, (str, int))), None)
+    code = clean_code(raw_code)
+    if not code:
+        return None
+    system = parse_system(_first(item, _SYSTEM_KEYS)) or system_hint
+    return RawSuggestion(
+        code=code,
+        system=system,
+        description=_text(_first(item, _DESCRIPTION_KEYS)),
+        confidence=parse_confidence(_first(item, _CONFIDENCE_KEYS)),
+        reasoning=_text(_first(item, _REASONING_KEYS)),
+        evidence=_evidence(_first(item, _EVIDENCE_KEYS)),
+    )
+
+
+def _looks_like_item(value: dict) -> bool:
+    for key, sub in value.items():
+        k = str(key).strip().lower()
+        if (k in _CODE_KEYS or k.endswith("code")) and isinstance(sub, (str, int)):
+            return True
+    return False
+
+
+def _hint(path: tuple[str, ...]) -> System | None:
+    """The system a list's key implies ("diagnoses" -> ICD-10-CM); "procedures" stays open."""
+    for key in reversed(path):
+        k = key.lower()
+        if "hcpcs" in k or "suppl" in k:
+            return System.HCPCS
+        if "cpt" in k:
+            return System.CPT
+        if "diag" in k or "icd" in k:
+            return System.ICD10CM
+    return None
+
+
+def suggestion_lists(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> list[tuple[tuple[str, ...], list]]:
+    """Every list of suggestion items in a parsed reply, in document order, with its key path."""
+    if isinstance(value, list):
+        return [(path, value)]
+    if isinstance(value, dict) and depth <= 3:
+        if _looks_like_item(value):
+            return [(path, [value])]
+        out: list[tuple[tuple[str, ...], list]] = []
+        for key, sub in value.items():
+            out.extend(suggestion_lists(sub, (*path, str(key)), depth + 1))
+        return out
+    if isinstance(value, str) and depth == 0 and clean_code(value) and " " not in value.strip():
+        return [(path, [value])]
+    return []
+
+
+class StreamParser:
+    """Incremental parser: ``feed`` text as it arrives, get the suggestions completed so far.
+
+    While streaming, every item but the last one of the list being written is
+    emitted (a following item proves the previous one closed). ``close`` emits
+    the rest; with ``complete=False`` (the stream was cut) a last item that was
+    still open is dropped, so only suggestions completed before the cut survive.
+    """
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._length = 0
+        self._start: int | None = None
+        self._parsed_at = 0           # buffer length at the last parse
+        self._repair = False          # strict JSON failed: json_repair from now on
+        self._emitted: dict[tuple[str, ...], int] = {}
+        self.warnings: list[str] = []
+        self.found_json = False
+
+    @property
+    def text(self) -> str:
+        """Everything fed so far."""
+        if len(self._chunks) > 1:
+            self._chunks = ["".join(self._chunks)]
+        return self._chunks[0] if self._chunks else ""
+
+    def feed(self, chunk: str) -> list[RawSuggestion]:
+        """Add streamed text; return the suggestions that became complete."""
+        if not chunk:
+            return []
+        self._chunks.append(chunk)
+        self._length += len(chunk)
+        if not any(c in chunk for c in "{}]"):
+            return []   # no item can have closed (a new '{' proves the previous one did)
+        grown = self._length - self._parsed_at
+        eager = REPAIR_EAGER_CHARS if self._repair else STRICT_EAGER_CHARS
+        if self._length > eager and grown < self._length // 8:
+            return []
+        return self._emit(final=False, complete=False)
+
+    def close(self, complete: bool = True) -> list[RawSuggestion]:
+        """The stream ended: return every remaining suggestion (see the class docstring)."""
+        out = self._emit(final=True, complete=complete)
+        if not self.found_json and self.text.strip():
+            self.warnings.append("the model's reply contained no JSON list of codes")
+        return out
+
+    def _json_text(self) -> str | None:
+        text = self.text
+        if self._start is None:
+            match = _JSON_START.search(text)
+            if not match:
+                return None
+            self._start = match.start()
+        body = text[self._start:]
+        fence = body.find(_FENCE)
+        return body[:fence] if fence >= 0 else body
+
+    def _parse(self, body: str, final: bool) -> tuple[Any, bool]:
+        """The parsed value and whether the JSON document is known to be closed."""
+        if not self._repair:
+            try:
+                value = from_json(body, allow_partial=True)
+            except ValueError:
+                self._repair = True
+            else:
+                closed = False
+                if final:
+                    try:
+                        from_json(body)
+                        closed = True
+                    except ValueError as exc:
+                        closed = str(exc).startswith("trailing characters")
+                return value, closed
+        if len(body) > REPAIR_LIMIT_CHARS:
+            if final:
+                self.warnings.append(f"the reply is too malformed and too long ({len(body):,} characters) to repair")
+            return None, False
+        value = json_repair.loads(body)
+        # Brackets inside strings are rare in code lists; balance is a fair test of closure.
+        opened = body.count("[") + body.count("{")
+        return value, opened > 0 and body.count("]") + body.count("}") >= opened
+
+    def _emit(self, *, final: bool, complete: bool) -> list[RawSuggestion]:
+        body = self._json_text()
+        self._parsed_at = self._length
+        if body is None:
+            return []
+        value, closed = self._parse(body, final)
+        lists = suggestion_lists(value)
+        if lists:
+            self.found_json = True
+        out: list[RawSuggestion] = []
+        for index, (path, items) in enumerate(lists):
+            ready = len(items)
+            last_list = index == len(lists) - 1
+            if last_list and not closed and not (final and complete):
+                # The last item may still be growing; at a cut it counts only if its text closed.
+                if not (final and self._item_closed(body)):
+                    ready -= 1
+            done = self._emitted.get(path, 0)
+            hint = _hint(path)
+            for item in items[done:ready]:
+                raw = coerce_item(item, hint)
+                if raw is not None:
+                    out.append(raw)
+            self._emitted[path] = max(done, ready)
+        return out
+
+    @staticmethod
+    def _item_closed(body: str) -> bool:
+        """At a cut: did the text stop right after an item's closing brace?"""
+        return body.rstrip().rstrip(",").rstrip().endswith("}")
+
+
+def parse_suggestions(text: str) -> list[RawSuggestion]:
+    """Every suggestion in a complete reply (the non-streaming path)."""
+    parser = StreamParser()
+    return [*parser.feed(text), *parser.close(complete=True)]
