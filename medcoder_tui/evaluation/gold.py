@@ -53,6 +53,7 @@ class _Checker:
         self.invalid: list[str] = []
         self.not_billable: list[str] = []
         self.unreadable: list[str] = []
+        self.stale: list[str] = []
 
     def key(self, raw: str, system: System | None, where: str) -> str | None:
         """The comparison key of a gold code, or None when it cannot be scored here."""
@@ -91,6 +92,7 @@ class _Checker:
             (self.unreadable, "gold entries are not codes and were dropped"),
             (self.invalid, "gold codes are not in the current code set (kept; they can never be matched)"),
             (self.not_billable, "gold codes are category headers, not billable codes (kept)"),
+            (self.stale, "completed store cases were skipped: their note changed since it was coded"),
         ):
             if items:
                 more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
@@ -162,20 +164,35 @@ def load_tsv(path: Path, checker: _Checker) -> dict[str, list[str]]:
 
 
 def store_cases(store: Any, checker: _Checker) -> list[GoldCase]:
-    """Completed cases of the store as gold (final codes, principal first)."""
+    """Completed cases of the store as gold (final codes in sequence order, principal first).
+
+    A case's note is re-read from its file; a note edited since completion no
+    longer matches what the coder coded, so that case is skipped with a warning.
+    """
     cases = []
     for item in store.completed_as_gold() or []:
-        data = item if isinstance(item, dict) else item.model_dump()
-        note_id = str(data.get("note_id") or data.get("name") or data.get("id") or "case")
+        data = item if isinstance(item, dict) else item.model_dump(mode="json")
+        path = data.get("note_path")
+        note_id = str(data.get("note_id") or (Path(path).stem if path else "") or data.get("id") or "case")
         keys: list[str] = []
-        for entry in _store_codes(data):
-            key = checker.key(entry[1], entry[0], note_id)
+        for system, code in _store_codes(data):
+            key = checker.key(code, system, note_id)
             if key and key not in keys:
                 keys.append(key)
         text = data.get("note") or data.get("text") or data.get("note_text")
+        if not text and path:
+            try:
+                text = load_note(path)
+            except NoteError:
+                text = None
+        expected = str(data.get("note_hash") or "")
+        if text and expected and note_hash(text) != expected:
+            checker.stale.append(note_id)
+            text = None
         setting = data.get("setting")
         cases.append(GoldCase(
-            note_id=note_id, text=text, codes=keys, ordered=True, source="store",
+            note_id=note_id, note_path=Path(path) if path else None, text=text, codes=keys, ordered=True,
+            source="store", note_hash=expected or (note_hash(text) if text else ""),
             setting=setting if setting in ("outpatient", "inpatient", "ed") else None,
         ))
     return cases
@@ -223,13 +240,13 @@ def collect_gold(
             raise GoldError("the store has no completed cases to use as gold")
         return result
 
+    tsv = load_tsv(Path(gold), checker) if gold is not None else None
     try:
         notes = discover_notes(path)
     except NoteError as exc:
         raise GoldError(str(exc)) from None
     if not notes:
         raise GoldError(f"no notes (.txt, .note, .md) found in {path}")
-    tsv = load_tsv(Path(gold), checker) if gold is not None else None
     by_hash: dict[str, GoldCase] | None = None
     skipped: list[str] = []
     for note in notes:
@@ -269,7 +286,7 @@ def _store_by_hash(store: Any, checker: _Checker) -> dict[str, GoldCase]:
         cases = store_cases(store, checker)
     except Exception:   # the store is a fallback; a broken one must not stop the run
         return {}
-    return {note_hash(c.text): c for c in cases if c.text}
+    return {c.note_hash: c for c in cases if c.note_hash}
 
 
 def _from_store(note: Path, by_hash: dict[str, GoldCase]) -> GoldCase | None:
@@ -282,4 +299,4 @@ def _from_store(note: Path, by_hash: dict[str, GoldCase]) -> GoldCase | None:
     found = by_hash.get(note_hash(text))
     if found is None:
         return None
-    return found.model_copy(update={"note_id": note.stem, "note_path": note, "text": None})
+    return found.model_copy(update={"note_id": note.stem, "note_path": note, "text": text})

@@ -24,7 +24,8 @@ class GoldCase(BaseModel):
 
     note_id: str
     note_path: Path | None = None
-    text: str | None = None          # set for store cases, which have no file
+    text: str | None = None          # the note itself, when not read from note_path
+    note_hash: str = ""              # store cases: the text the coder completed
     codes: list[str] = Field(default_factory=list)
     ordered: bool = False
     setting: Setting | None = None
