@@ -331,3 +331,21 @@ def parse_suggestions(text: str) -> list[RawSuggestion]:
     """Every suggestion in a complete reply (the non-streaming path)."""
     parser = StreamParser()
     return [*parser.feed(text), *parser.close(complete=True)]
+
+
+def loads_tolerant(text: str) -> Any:
+    """The first JSON value in a model reply (prose, fences and repairs tolerated), or None."""
+    match = _JSON_START.search(text or "")
+    if not match:
+        return None
+    body = text[match.start():]
+    fence = body.find(_FENCE)
+    body = body[:fence] if fence >= 0 else body
+    try:
+        return from_json(body, allow_partial=True)
+    except ValueError:
+        pass
+    if len(body) > REPAIR_LIMIT_CHARS:
+        return None
+    value = json_repair.loads(body)
+    return value if value != "" else None
