@@ -1,0 +1,247 @@
+"""The coder's decisions as plain functions on a Case.
+
+Each function changes the case in place and returns a :class:`Change` that
+becomes one audit entry, or None when the request changes nothing (so no
+write and no audit line). They raise StoreError for a request that must be
+refused. Files, locks and time belong to the repository, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.models import BLOCKING_FLAGS, SuggestionResult
+from medcoder_tui.store.models import Case, CaseStatus, FinalCode, StoreError
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+# Actions undo can revert. The others (create, suggestions, note_changed) are
+# facts about the note or the engine, not choices of the coder.
+UNDOABLE = frozenset({"accept", "reject", "edit", "add_manual", "remove_final", "reorder", "status", "setting"})
+SETTINGS = ("outpatient", "inpatient", "ed")
+
+
+@dataclass
+class Change:
+    """What one decision did, as the audit trail records it."""
+
+    action: str
+    target: str | None
+    before: Any
+    after: Any
+
+    @property
+    def undoable(self) -> bool:
+        return self.action in UNDOABLE
+
+
+def decision_state(case: Case) -> dict[str, Any]:
+    """The part of a case that decisions change (what undo restores)."""
+    return {
+        "decisions": dict(case.decisions),
+        "final_codes": [fc.model_dump(mode="json") for fc in case.final_codes],
+        "status": case.status.value,
+        "override": case.override,
+        "status_reason": case.status_reason,
+        "setting": case.setting,
+        "completed_at": case.completed_at.isoformat() if case.completed_at else None,
+        "completed_by": case.completed_by,
+    }
+
+
+def restore_state(case: Case, state: dict[str, Any]) -> None:
+    """Put a saved decision state back, dropping decisions on suggestions no longer shown."""
+    shown = {s.key for s in case.suggestions}
+    case.decisions = {k: v for k, v in state.get("decisions", {}).items() if k in shown}
+    case.final_codes = [FinalCode.model_validate(fc) for fc in state.get("final_codes", [])]
+    case.status = CaseStatus(state.get("status", CaseStatus.IN_PROGRESS.value))
+    case.override = bool(state.get("override", False))
+    case.status_reason = state.get("status_reason", "")
+    case.setting = state.get("setting", case.setting)
+    done = state.get("completed_at")
+    case.completed_at = datetime.fromisoformat(done) if done else None
+    case.completed_by = state.get("completed_by")
+
+
+def _final_dump(fc: FinalCode) -> dict[str, Any]:
+    return fc.model_dump(mode="json", exclude={"suggestion_key"})
+
+
+def _suggestion_or_fail(case: Case, key: str):
+    s = case.suggestion(key)
+    if s is None:
+        raise StoreError(f"case {case.id} has no suggestion {key}")
+    return s
+
+
+def _final_for_key(case: Case, key: str) -> int | None:
+    for i, fc in enumerate(case.final_codes):
+        if fc.suggestion_key == key:
+            return i
+    return None
+
+
+def accept(case: Case, key: str) -> Change | None:
+    """Accept a suggestion as shown; refused unless the suggestion is acceptable."""
+    s = _suggestion_or_fail(case, key)
+    if not s.acceptable:
+        reasons = [f.value for f in s.flags if f in BLOCKING_FLAGS]
+        if not reasons:
+            reasons.append("not a valid code" if not s.valid else "not billable")
+        detail = ", ".join(dict.fromkeys(reasons)) or "not acceptable"
+        raise StoreError(f"{s.code} cannot be accepted ({detail}); edit it to a valid billable code instead")
+    before = case.decisions.get(key)
+    wanted = FinalCode(code=s.code, system=s.system, description=s.description,
+                       source="suggested", suggestion_key=key)
+    idx = _final_for_key(case, key)
+    if before == ACCEPTED and idx is not None and case.final_codes[idx] == wanted:
+        return None
+    case.decisions[key] = ACCEPTED
+    if idx is not None:
+        case.final_codes[idx] = wanted          # an edited code goes back to the suggestion
+    elif case.find_final(wanted.key) is None:   # the coder may already have typed it by hand
+        case.final_codes.append(wanted)
+    return Change("accept", key, before, ACCEPTED)
+
+
+def reject(case: Case, key: str) -> Change | None:
+    """Reject a suggestion; a final code it produced leaves the list."""
+    _suggestion_or_fail(case, key)
+    before = case.decisions.get(key)
+    idx = _final_for_key(case, key)
+    if before == REJECTED and idx is None:
+        return None
+    case.decisions[key] = REJECTED
+    if idx is not None:
+        del case.final_codes[idx]
+    return Change("reject", key, before, REJECTED)
+
+
+def validated(code: FinalCode, source: str, suggestion_key: str | None = None) -> FinalCode:
+    """The code in canonical spelling with its official title; StoreError unless valid and billable."""
+    from medcoder_tui.codes.service import get_codesets  # loading code sets is deferred until needed
+
+    result = get_codesets().validate(code.code, code.system)
+    if not (result.valid and result.billable):
+        reason = "; ".join(result.messages) or ("not billable" if result.valid else "not a valid code")
+        hint = f" (try {', '.join(result.suggestions[:3])})" if result.suggestions else ""
+        raise StoreError(f"{code.code} is not a valid billable {code.system.label} code: {reason}{hint}")
+    system = result.system or code.system
+    return FinalCode(code=result.normalized, system=system,
+                     description=result.description or code.description,
+                     source=source, suggestion_key=suggestion_key)  # type: ignore[arg-type]
+
+
+def edit_code(case: Case, key: str, new: FinalCode) -> Change | None:
+    """Replace a suggestion's code with the coder's own (validated) code."""
+    s = _suggestion_or_fail(case, key)
+    fc = validated(new, "edited", key)
+    idx = _final_for_key(case, key)
+    other = case.find_final(fc.key)
+    if other is not None and other != idx:
+        raise StoreError(f"{fc.code} is already in the final codes of case {case.id}")
+    before = _final_dump(case.final_codes[idx]) if idx is not None else {"code": s.code, "system": s.system.value}
+    if idx is not None and case.final_codes[idx] == fc:
+        return None
+    case.decisions[key] = ACCEPTED
+    if idx is not None:
+        case.final_codes[idx] = fc
+    else:
+        case.final_codes.append(fc)
+    return Change("edit", key, before, _final_dump(fc))
+
+
+def add_manual(case: Case, code: FinalCode) -> Change:
+    """Add a code the engine did not suggest (validated)."""
+    fc = validated(code, "manual")
+    if case.find_final(fc.key) is not None:
+        raise StoreError(f"{fc.code} is already in the final codes of case {case.id}")
+    case.final_codes.append(fc)
+    return Change("add_manual", fc.key, None, _final_dump(fc))
+
+
+def remove_final(case: Case, key_or_code: str) -> Change:
+    """Take a code off the final list; a suggested code counts as rejected."""
+    idx = case.find_final(key_or_code)
+    if idx is None:
+        raise StoreError(f"{key_or_code} is not among the final codes of case {case.id}")
+    fc = case.final_codes.pop(idx)
+    if fc.suggestion_key and case.suggestion(fc.suggestion_key) is not None:
+        case.decisions[fc.suggestion_key] = REJECTED
+    return Change("remove_final", fc.key, fc.model_dump(mode="json"), None)
+
+
+def reorder(case: Case, ordered: list[str]) -> Change | None:
+    """Put the named final codes first, in the given order; the rest keep their order after them."""
+    picked: list[int] = []
+    for token in ordered:
+        idx = case.find_final(token)
+        if idx is None:
+            raise StoreError(f"{token} is not among the final codes of case {case.id}")
+        if idx in picked:
+            raise StoreError(f"{token} is named twice in the new order")
+        picked.append(idx)
+    rest = [i for i in range(len(case.final_codes)) if i not in picked]
+    new = [case.final_codes[i] for i in picked + rest]
+    if new == case.final_codes:
+        return None
+    before = [fc.key for fc in case.final_codes]
+    case.final_codes = new
+    return Change("reorder", None, before, [fc.key for fc in new])
+
+
+def set_status(case: Case, status: CaseStatus, override: bool, reason: str, user: str,
+               when: datetime) -> Change | None:
+    """Mark the case in progress, completed (possibly over open errors) or skipped."""
+    status = CaseStatus(status)
+    override = bool(override) and status is CaseStatus.COMPLETED
+    if case.status is status and case.override == override and case.status_reason == reason:
+        return None
+    before = {"status": case.status.value, "override": case.override}
+    case.status, case.override, case.status_reason = status, override, reason
+    if status is CaseStatus.COMPLETED:
+        case.completed_at, case.completed_by = when, user
+    else:
+        case.completed_at, case.completed_by = None, None
+    return Change("status", status.value, before, {"status": status.value, "override": override, "reason": reason})
+
+
+def set_setting(case: Case, setting: str) -> Change | None:
+    """Change the care setting the case is coded for."""
+    if setting not in SETTINGS:
+        raise StoreError(f"unknown setting {setting!r}; use one of {', '.join(SETTINGS)}")
+    if case.setting == setting:
+        return None
+    before, case.setting = case.setting, setting
+    return Change("setting", setting, before, setting)
+
+
+def save_suggestions(case: Case, result: SuggestionResult) -> Change:
+    """Show a new engine run. Decisions on keys still present stay; accepted suggestions that
+    the new run dropped are kept on screen so the coder's accepted work never disappears."""
+    new_keys = {s.key for s in result.suggestions}
+    kept = [s for s in case.suggestions
+            if s.key not in new_keys and case.decisions.get(s.key) == ACCEPTED]
+    before = {"engine": case.engine, "model": case.model, "prompt_version": case.prompt_version,
+              "count": len(case.suggestions)}
+    case.suggestions = list(result.suggestions) + kept
+    shown = {s.key for s in case.suggestions}
+    case.decisions = {k: v for k, v in case.decisions.items() if k in shown}
+    case.engine, case.model, case.prompt_version = result.engine, result.model, result.prompt_version
+    if case.current_hash:
+        case.note_hash = case.current_hash
+    case.note_changed = False
+    after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,
+             "count": len(case.suggestions), "kept": [s.key for s in kept]}
+    return Change("suggestions", result.engine, before, after)
+
+
+def parse_system(value: str | System) -> System:
+    """System.parse with a StoreError instead of ValueError."""
+    try:
+        return System.parse(value)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None

@@ -1,0 +1,221 @@
+"""Durable JSON files for TinyDB: atomic replace, fsync, mode 0600, and corrupt-file backups.
+
+Every write goes to a temporary file in the same folder, is flushed and
+fsynced, then ``os.replace``-d over the target, and the folder is fsynced so
+the rename itself survives a crash. A reader therefore always sees either the
+old or the new file, never half of one, and a failed write (full disk,
+read-only folder) leaves the old file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from medcoder_tui.store.models import StoreError
+
+log = logging.getLogger("medcoder.store")
+
+FILE_MODE = 0o600   # the store holds PHI: owner only
+DIR_MODE = 0o700
+TMP_SUFFIX = ".tmp"
+
+
+class CorruptFileError(StoreError):
+    """A store file that is not valid JSON, or not a shape this version understands."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None, backup_error: str = "") -> None:
+        self.path = path
+        self.backup = backup
+        if backup is not None:
+            saved = f"a copy was saved as {backup.name}"
+        else:
+            saved = f"no backup copy could be made ({backup_error})"
+        super().__init__(
+            f"{path} {detail}; it was left untouched and {saved}. "
+            "Repair or move the file away, then try again."
+        )
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is exhausted"
+    if exc.errno in (errno.EROFS,):
+        return "the file system is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if exc.errno == errno.EFBIG:
+        return "the file size limit was reached"
+    return exc.strerror or str(exc)
+
+
+def write_error(path: Path, exc: OSError) -> StoreError:
+    """The one-line error for a write that failed; the previous contents are intact."""
+    return StoreError(f"cannot write {path}: {_describe_os_error(exc)}; nothing was changed on disk")
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or file creation inside ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(folder: Path) -> None:
+    """Create ``folder`` (mode 0700) and its parents, durably; StoreError when impossible."""
+    if folder.is_dir():
+        return
+    try:
+        missing = []
+        probe = folder
+        while not probe.exists():
+            missing.append(probe)
+            probe = probe.parent
+        for d in reversed(missing):
+            os.mkdir(d, DIR_MODE)
+            fsync_dir(d.parent)
+    except FileExistsError:
+        if not folder.is_dir():
+            raise StoreError(f"cannot create store folder {folder}: a file is in the way") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create store folder {folder}: {_describe_os_error(exc)}") from None
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        if sync:
+            fsync_dir(path.parent)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise write_error(path, exc) from None
+
+
+def encode(data: Any) -> bytes:
+    """Compact JSON, UTF-8 (notes are not ASCII-only)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def backup_copy(path: Path) -> tuple[Path | None, str]:
+    """Copy a damaged file aside (timestamped, 0600), reusing an identical earlier copy."""
+    try:
+        data = path.read_bytes()
+        for old in path.parent.glob(f"{path.name}.corrupt-*"):
+            try:
+                if old.read_bytes() == data:
+                    return old, ""
+            except OSError:
+                continue
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.name}.corrupt-{stamp}")
+        atomic_write_bytes(target, data)
+        log.warning("damaged store file %s copied to %s", path, target.name)
+        return target, ""
+    except (OSError, StoreError) as exc:
+        return None, str(exc)
+
+
+def corrupt(path: Path, detail: str) -> CorruptFileError:
+    """Back the file up and build the error that reports it."""
+    backup, err = backup_copy(path)
+    return CorruptFileError(path, detail, backup, err)
+
+
+def read_json(path: Path) -> Any:
+    """The parsed file, or None if it does not exist; CorruptFileError if it is not JSON."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder where a store file was expected") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {_describe_os_error(exc)}") from None
+    if not raw.strip():
+        return None   # a zero-length file is what TinyDB itself treats as an empty database
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise corrupt(path, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise corrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+
+
+def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
+    """A TinyDB file's tables, checking the outer shape TinyDB relies on."""
+    data = read_json(path)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise corrupt(path, "is JSON but not a medcoder store table file")
+    return data
+
+
+class DurableStorage(Storage):
+    """A TinyDB storage over one JSON file, written atomically and durably.
+
+    With ``batch=True`` writes stay in memory until :meth:`commit`, so several
+    table operations (update a case and append its audit entry) land on disk
+    as one atomic replace.
+    """
+
+    def __init__(self, path: str | Path, *, sync: bool = True, batch: bool = False) -> None:
+        self.path = Path(path)
+        self.sync = sync
+        self.batch = batch
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._data is not None:
+            return self._data
+        data = read_tables(self.path)
+        if self.batch:
+            self._data = data if data is not None else {}
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.batch:
+            self._data = data
+            self._dirty = True
+            return
+        atomic_write_bytes(self.path, encode(data), sync=self.sync)
+
+    def commit(self) -> None:
+        """Write the batched state, durably, if anything changed."""
+        if self._dirty and self._data is not None:
+            atomic_write_bytes(self.path, encode(self._data), sync=self.sync)
+        self._dirty = False
+
+    def close(self) -> None:
+        self._data = None
+        self._dirty = False

@@ -1,0 +1,108 @@
+"""The records kept in the case store. Pydantic models at the boundary; nothing here touches files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from medcoder_tui.codes.systems import System, canonical, compact
+from medcoder_tui.engines.models import Suggestion
+
+
+class StoreError(Exception):
+    """A store problem told in one line that names the file; the CLI prints it as an error."""
+
+
+class CaseStatus(str, Enum):
+    """Where a case stands in the coder's work queue."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    SKIPPED = "skipped"
+
+
+class FinalCode(BaseModel):
+    """A code the coder has put on the claim, in sequence order."""
+
+    code: str
+    system: System
+    description: str = ""
+    source: Literal["suggested", "edited", "manual"] = "manual"
+    suggestion_key: str | None = None   # the Suggestion.key this code came from
+
+    @property
+    def key(self) -> str:
+        """``system:code``, the same shape as ``Suggestion.key``."""
+        return f"{self.system.value}:{self.code}"
+
+
+class Case(BaseModel):
+    """One note under review: what was suggested, what the coder decided, and where it stands."""
+
+    id: str
+    note_path: str
+    note_hash: str                       # hash of the text the suggestions were made for
+    note_changed: bool = False           # the file on disk no longer has that hash
+    current_hash: str = ""               # hash of the text seen at the last open
+    setting: str = "outpatient"
+    engine: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    decisions: dict[str, str] = Field(default_factory=dict)   # Suggestion.key -> "accepted" | "rejected"
+    final_codes: list[FinalCode] = Field(default_factory=list)
+    status: CaseStatus = CaseStatus.IN_PROGRESS
+    override: bool = False               # completed despite open sequencing errors
+    status_reason: str = ""
+    position: int = 0                    # selected row, restored on reopen
+    user: str
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+
+    def suggestion(self, key: str) -> Suggestion | None:
+        """The suggestion shown under ``key``, if any."""
+        for s in self.suggestions:
+            if s.key == key:
+                return s
+        return None
+
+    def find_final(self, key_or_code: str) -> int | None:
+        """Index of the final code named by ``system:code``, a suggestion key or a bare code."""
+        token = key_or_code.strip()
+        if ":" in token:
+            head, _, tail = token.partition(":")
+            try:
+                system = System.parse(head)
+                token_key = f"{system.value}:{canonical(tail, system)}"
+            except ValueError:
+                token_key = token
+            for i, fc in enumerate(self.final_codes):
+                if fc.key == token_key or fc.suggestion_key in (token, token_key):
+                    return i
+            return None
+        wanted = compact(token)
+        for i, fc in enumerate(self.final_codes):
+            if compact(fc.code) == wanted:
+                return i
+        return None
+
+
+class AuditEntry(BaseModel):
+    """One line of the append-only audit trail: who changed what, when, from what to what."""
+
+    id: str
+    case_id: str
+    ts: datetime
+    user: str
+    action: str           # create, note_changed, suggestions, accept, reject, edit, add_manual,
+                          # remove_final, reorder, status, setting, undo
+    target: str | None = None
+    before: Any = None
+    after: Any = None
+    undo_state: dict[str, Any] | None = None   # the case's decision state before; lets undo restore it
+

@@ -1,0 +1,402 @@
+"""The case store: the only code that reads or writes the store's TinyDB files.
+
+Every mutating method takes the cross-process file lock (and a thread
+RLock), re-reads the file it changes, applies one decision, and returns only
+after the new file is fsynced and renamed into place. The case and its new
+audit entry live in the same file, so they are written in one atomic step.
+See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+import os
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import filelock
+from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from medcoder_tui.codes.systems import System, canonical
+from medcoder_tui.engines.models import SuggestionResult
+from medcoder_tui.notes import note_hash
+from medcoder_tui.store import decisions as dec
+from medcoder_tui.store import layout
+from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
+from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
+
+log = logging.getLogger("medcoder.store")
+
+Mutation = Callable[[Case, list[AuditEntry] | None], "dec.Change | None"]
+
+
+def current_user() -> str:
+    """The OS login recorded with every decision."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in a bare container; still record something
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def case_id_for(note_path: str | Path) -> str:
+    """Cases are keyed by the note's resolved path, so reopening a note finds its case."""
+    resolved = str(Path(note_path).expanduser().resolve())
+    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+class Store:
+    """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
+
+    ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);
+    :attr:`path` is the folder actually used. ``read_only`` opens an existing
+    store without creating or locking anything. ``fsync=False`` exists only
+    for seeding benchmarks and must not be used for real work.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, clock: Callable[[], datetime] | None = None,
+                 lock_timeout: float = 15.0, fsync: bool = True) -> None:
+        self.requested_path = Path(path).expanduser()
+        self.read_only = read_only
+        self.fsync = fsync
+        self.user = current_user()
+        self._clock = clock or layout.now
+        self._lock_timeout = lock_timeout
+        self._rlock = threading.RLock()
+        self._cache: dict[Path, tuple[tuple[int, int, int], Case, dict[str, Any]]] = {}
+        root, ready = layout.check_existing(self.requested_path, read_only=read_only)
+        self.path = root
+        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=0o600, thread_local=False)
+        if read_only:
+            return
+        layout.ensure_dir(root)
+        layout.probe_writable(root)
+        if not ready:
+            with self._locked():
+                layout.initialise(self.requested_path, root, sync=fsync)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # ----------------------------------------------------------------- locking
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only")
+        with self._rlock:
+            try:
+                self._flock.acquire(timeout=self._lock_timeout)
+            except filelock.Timeout:
+                raise StoreError(f"the store {self.path} is busy: another medcoder session has held "
+                                 f"its lock for over {self._lock_timeout:.0f} s; try again") from None
+            except OSError as exc:
+                raise StoreError(f"cannot lock {self._flock.lock_file}: {exc.strerror or exc}") from None
+            try:
+                yield
+            finally:
+                self._flock.release()
+
+    # ------------------------------------------------------------- case files
+    def _db(self, path: Path, *, batch: bool = True) -> tuple[TinyDB, DurableStorage]:
+        db = TinyDB(path, storage=DurableStorage, batch=batch, sync=self.fsync)
+        return db, db.storage  # type: ignore[return-value]
+
+    def _parse_case(self, path: Path, tables: dict[str, dict[str, Any]]) -> Case:
+        doc = tables.get("cases", {}).get("1")
+        try:
+            return Case.model_validate(doc)
+        except ValidationError as exc:
+            raise corrupt(path, f"holds a case record this version cannot read ({exc.error_count()} "
+                                "field errors)") from None
+
+    def _read_case(self, case_id: str) -> Case | None:
+        if not layout.CASE_ID.match(case_id or ""):
+            return None
+        path = layout.case_file(self.path, case_id)
+        tables = read_tables(path)
+        return None if tables is None else self._parse_case(path, tables)
+
+    def _entries(self, path: Path, raw: dict[str, Any]) -> list[AuditEntry]:
+        try:
+            return [AuditEntry.model_validate(raw[k]) for k in sorted(raw, key=int)]
+        except (ValidationError, ValueError):
+            raise corrupt(path, "holds audit entries this version cannot read") from None
+
+    def _mutate(self, case_id: str, fn: Mutation, *, with_audit: bool = False) -> Case:
+        with self._locked():
+            if not layout.CASE_ID.match(case_id or ""):
+                raise StoreError(f"no case {case_id!r} in {self.path}")
+            path = layout.case_file(self.path, case_id)
+            db, storage = self._db(path)
+            tables = storage.read()
+            if not tables or "1" not in tables.get("cases", {}):
+                raise StoreError(f"no case {case_id} in {self.path}")
+            case = self._parse_case(path, tables)
+            audit = self._entries(path, tables.get("decisions", {})) if with_audit else None
+            state = dec.decision_state(case)
+            change = fn(case, audit)
+            if change is not None:
+                self._commit(db, storage, case, change, state)
+            return case
+
+    def _commit(self, db: TinyDB, storage: DurableStorage, case: Case, change: dec.Change | None,
+                state: dict[str, Any] | None) -> None:
+        ts = self._clock()
+        case.updated_at = ts
+        db.table("cases").upsert(Document(case.model_dump(mode="json"), doc_id=1))
+        if change is not None:
+            entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
+                               action=change.action, target=change.target, before=change.before,
+                               after=change.after, undo_state=state if change.undoable else None)
+            db.table("decisions").insert(entry.model_dump(mode="json"))
+        storage.commit()
+        log.debug("case %s: %s saved", case.id, change.action if change else "position")
+
+    # ------------------------------------------------------------------ cases
+    def open_case(self, note_path: str | Path, note_text: str, *, setting: str = "outpatient") -> Case:
+        """The case of this note (by resolved path), created on first open.
+
+        An edited note is noticed: ``note_changed`` is set when the text no
+        longer matches the text the suggestions were made for.
+        """
+        resolved = str(Path(note_path).expanduser().resolve())
+        case_id = case_id_for(resolved)
+        digest = note_hash(note_text)
+        existing = self._read_case(case_id)
+        if existing is not None and existing.current_hash == digest:
+            return existing   # nothing to record: no lock, no write
+        with self._locked():
+            path = layout.case_file(self.path, case_id)
+            layout.ensure_dir(path.parent)
+            db, storage = self._db(path)
+            tables = storage.read()
+            if tables and "1" in tables.get("cases", {}):
+                case = self._parse_case(path, tables)
+                if case.current_hash == digest:
+                    return case
+                before = {"hash": case.current_hash, "note_changed": case.note_changed}
+                case.current_hash = digest
+                case.note_changed = digest != case.note_hash
+                change = dec.Change("note_changed", None, before,
+                                    {"hash": digest, "note_changed": case.note_changed})
+            else:
+                if setting not in dec.SETTINGS:
+                    raise StoreError(f"unknown setting {setting!r}; use one of {', '.join(dec.SETTINGS)}")
+                ts = self._clock()
+                case = Case(id=case_id, note_path=resolved, note_hash=digest, current_hash=digest,
+                            setting=setting, user=self.user, created_at=ts, updated_at=ts)
+                change = dec.Change("create", resolved, None, {"setting": setting})
+            self._commit(db, storage, case, change, None)
+            return case
+
+    def get_case(self, case_id: str) -> Case | None:
+        """The case with this id, read fresh from disk, or None."""
+        with self._rlock:
+            return self._read_case(case_id)
+
+    def case_for_path(self, note_path: str | Path) -> Case | None:
+        """The case of the note at this path, if it was ever opened."""
+        return self.get_case(case_id_for(note_path))
+
+    def _scan(self) -> list[tuple[Path, Case, dict[str, Any]]]:
+        """Every case file, parsed; unchanged files come from memory (checked by stat)."""
+        with self._rlock:
+            found: list[tuple[Path, Case, dict[str, Any]]] = []
+            seen: set[Path] = set()
+            base = self.path / layout.CASES_DIR
+            for path in sorted(base.glob("*/*.json")) if base.is_dir() else []:
+                try:
+                    st = path.stat()
+                except FileNotFoundError:
+                    continue
+                sig = (st.st_ino, st.st_mtime_ns, st.st_size)
+                hit = self._cache.get(path)
+                if hit is None or hit[0] != sig:
+                    tables = read_tables(path)
+                    if tables is None:
+                        continue
+                    hit = (sig, self._parse_case(path, tables), tables.get("decisions", {}))
+                    self._cache[path] = hit
+                seen.add(path)
+                found.append((path, hit[1], hit[2]))
+            for gone in set(self._cache) - seen:
+                del self._cache[gone]
+            return found
+
+    def list_cases(self, status: CaseStatus | str | None = None) -> list[Case]:
+        """Every case (optionally of one status), oldest first."""
+        wanted = CaseStatus(status) if status is not None else None
+        cases = [c.model_copy(deep=True) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
+        return sorted(cases, key=lambda c: (c.created_at, c.id))
+
+    # -------------------------------------------------------------- decisions
+    def save_suggestions(self, case_id: str, result: SuggestionResult) -> Case:
+        """Show a new engine run; decisions whose suggestion is still there are kept."""
+        return self._mutate(case_id, lambda c, _: dec.save_suggestions(c, result))
+
+    def accept(self, case_id: str, key: str) -> Case:
+        """Accept a suggestion; refused (StoreError) unless it is acceptable."""
+        return self._mutate(case_id, lambda c, _: dec.accept(c, key))
+
+    def reject(self, case_id: str, key: str) -> Case:
+        """Reject a suggestion."""
+        return self._mutate(case_id, lambda c, _: dec.reject(c, key))
+
+    def edit_code(self, case_id: str, key: str, new: FinalCode) -> Case:
+        """Replace a suggestion's code with a validated, billable code of the coder's choice."""
+        return self._mutate(case_id, lambda c, _: dec.edit_code(c, key, new))
+
+    def add_manual(self, case_id: str, code: FinalCode) -> Case:
+        """Add a validated, billable code the engine did not suggest."""
+        return self._mutate(case_id, lambda c, _: dec.add_manual(c, code))
+
+    def remove_final(self, case_id: str, key_or_code: str) -> Case:
+        """Take a code off the final list (a suggested one becomes rejected)."""
+        return self._mutate(case_id, lambda c, _: dec.remove_final(c, key_or_code))
+
+    def reorder(self, case_id: str, ordered_codes: list[str]) -> Case:
+        """Sequence the final codes: the named ones first, in that order."""
+        return self._mutate(case_id, lambda c, _: dec.reorder(c, list(ordered_codes)))
+
+    def set_setting(self, case_id: str, setting: str) -> Case:
+        """Code the case for another care setting (outpatient, inpatient, ed)."""
+        return self._mutate(case_id, lambda c, _: dec.set_setting(c, setting))
+
+    def set_status(self, case_id: str, status: CaseStatus | str, *, override: bool = False,
+                   reason: str = "") -> Case:
+        """Complete, skip or reopen a case; ``override`` records completion over open errors."""
+        try:
+            status = CaseStatus(status)
+        except ValueError:
+            raise StoreError(f"unknown case status {status!r}") from None
+        return self._mutate(case_id, lambda c, _: dec.set_status(c, status, override, reason,
+                                                                 self.user, self._clock()))
+
+    def set_position(self, case_id: str, position: int) -> Case:
+        """Remember the selected row (durable, but not an audited decision)."""
+        def apply(case: Case, _: Any) -> None:
+            case.position = max(0, int(position))
+        with self._locked():
+            path = layout.case_file(self.path, case_id)
+            current = self._read_case(case_id)
+            if current is None:
+                raise StoreError(f"no case {case_id!r} in {self.path}")
+            if current.position == max(0, int(position)):
+                return current
+            db, storage = self._db(path)
+            apply(current, None)
+            self._commit(db, storage, current, None, None)
+            return current
+
+    def undo(self, case_id: str) -> Case:
+        """Revert the case's last decision not yet undone, and record the undo."""
+        def apply(case: Case, audit: list[AuditEntry] | None) -> dec.Change:
+            undone = {e.target for e in audit or [] if e.action == "undo"}
+            for entry in reversed(audit or []):
+                if entry.action in dec.UNDOABLE and entry.id not in undone and entry.undo_state is not None:
+                    dec.restore_state(case, entry.undo_state)
+                    return dec.Change("undo", entry.id, {"action": entry.action, "target": entry.target,
+                                                          "value": entry.after},
+                                      {"action": entry.action, "target": entry.target, "value": entry.before})
+            raise StoreError(f"nothing to undo in case {case_id}")
+        return self._mutate(case_id, apply, with_audit=True)
+
+    def audit(self, case_id: str | None = None) -> list[AuditEntry]:
+        """The audit trail of one case (in order), or of every case (by time)."""
+        with self._rlock:
+            if case_id is not None:
+                if not layout.CASE_ID.match(case_id):
+                    return []
+                path = layout.case_file(self.path, case_id)
+                tables = read_tables(path) or {}
+                return self._entries(path, tables.get("decisions", {}))
+            entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]
+            return sorted(entries, key=lambda e: e.ts)
+
+    # ------------------------------------------------------------------- gold
+    def put_gold(self, note_id: str, codes: dict[str, list[str]], *, setting: str = "",
+                 source: str = "") -> None:
+        """Store (or replace) the reference codes of one note; codes are kept in canonical spelling."""
+        doc: dict[str, Any] = {"note_id": str(note_id), "setting": setting, "source": source}
+        for system in System:
+            doc[system.value] = []
+        for name, values in codes.items():
+            system = dec.parse_system(name)
+            doc[system.value] = list(dict.fromkeys(canonical(v, system) for v in values if str(v).strip()))
+        with self._locked():
+            db, storage = self._db(self.path / layout.GOLD_FILE)
+            db.table("gold").upsert(doc, Query().note_id == doc["note_id"])
+            storage.commit()
+
+    def gold(self) -> dict[str, dict]:
+        """note_id -> {"icd10cm": [...], "cpt": [...], "hcpcs": [...], "setting": ..., "source": ...}."""
+        with self._rlock:
+            tables = read_tables(self.path / layout.GOLD_FILE) or {}
+            out: dict[str, dict] = {}
+            for doc in tables.get("gold", {}).values():
+                rec = dict(doc)
+                out[str(rec.pop("note_id"))] = rec
+            return out
+
+    def completed_as_gold(self) -> dict[str, dict]:
+        """Completed cases' final codes, keyed by note path, in the shape of :meth:`gold`."""
+        out: dict[str, dict] = {}
+        for case in self.list_cases(CaseStatus.COMPLETED):
+            rec: dict[str, Any] = {s.value: [] for s in System}
+            for fc in case.final_codes:
+                rec[fc.system.value].append(fc.code)
+            rec.update(setting=case.setting, source=f"store:{case.id}")
+            out[case.note_path] = rec
+        return out
+
+    # -------------------------------------------------------------- eval runs
+    def add_eval_run(self, run: dict) -> str:
+        """Keep one evaluation run; returns its id (time-ordered, unique)."""
+        ts = self._clock()
+        given = str(run.get("id") or "")
+        folder = self.path / layout.EVAL_DIR
+        with self._locked():
+            layout.ensure_dir(folder)
+            if layout.RUN_ID.match(given) and not (folder / f"{given}.json").exists():
+                run_id = given
+            else:
+                run_id = f"{ts:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+            doc = to_jsonable_python(run, fallback=str)
+            doc.update(id=run_id, created_at=doc.get("created_at") or ts.isoformat(), user=self.user)
+            db, storage = self._db(folder / f"{run_id}.json")
+            db.table("eval_runs").insert(Document(doc, doc_id=1))
+            storage.commit()
+            return run_id
+
+    def list_eval_runs(self) -> list[dict]:
+        """Every stored evaluation run, oldest first."""
+        with self._rlock:
+            folder = self.path / layout.EVAL_DIR
+            runs = []
+            for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+                doc = (read_tables(path) or {}).get("eval_runs", {}).get("1")
+                if isinstance(doc, dict):
+                    runs.append(doc)
+            return sorted(runs, key=lambda r: (str(r.get("created_at", "")), str(r.get("id"))))
+
+    def get_eval_run(self, run_id: str) -> dict | None:
+        """The run with this id or unique id prefix; StoreError when the prefix is ambiguous."""
+        runs = self.list_eval_runs()
+        exact = [r for r in runs if r.get("id") == run_id]
+        if exact:
+            return exact[0]
+        hits = [r for r in runs if str(r.get("id", "")).startswith(run_id)] if run_id else []
+        if len(hits) > 1:
+            raise StoreError(f"run id {run_id!r} is ambiguous: "
+                             + ", ".join(str(r["id"]) for r in hits[:5]))
+        return hits[0] if hits else None
