@@ -116,12 +116,11 @@ class CompletedCases:
 def test_store_cases_are_gold_and_fill_notes_without_sidecar(tmp_path):
     note = write(tmp_path / "notes" / "visit.txt", "Asthma follow up.")
     changed = write(tmp_path / "elsewhere" / "old.txt", "edited since")
-    store = CompletedCases([
-        {"id": "c1", "note_path": str(note), "note_hash": note_hash("Asthma follow up."), "setting": "outpatient",
-         "final_codes": [{"code": "J45.909", "system": "icd10cm"}, {"code": "99213", "system": "cpt"}]},
-        {"id": "c2", "note_path": str(changed), "note_hash": note_hash("original text"),
-         "final_codes": [{"code": "I10", "system": "icd10cm"}]},
-    ])
+    store = CompletedCases({
+        str(note): {"icd10cm": ["J45.909"], "cpt": ["99213"], "hcpcs": [], "setting": "outpatient",
+                    "note_hash": note_hash("Asthma follow up.")},
+        str(changed): {"icd10cm": ["I10"], "cpt": [], "hcpcs": [], "note_hash": note_hash("original text")},
+    })
     gold = collect_gold(tmp_path / "notes", store=store, validate=small_validate)
     assert [(c.note_id, c.source, c.codes) for c in gold.cases] == [
         ("visit", "store", ["icd10cm:J45.909", "cpt:99213"])]

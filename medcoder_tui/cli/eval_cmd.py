@@ -143,7 +143,7 @@ def _history(args: argparse.Namespace, store: Any) -> int:
     from medcoder_tui.evaluation.report import summary_text
 
     if args.runs:
-        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()]
+        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()][::-1]   # newest first
         if args.json:
             print_json([r.model_dump(mode="json", exclude={"per_note"}) for r in runs])
         elif not runs:

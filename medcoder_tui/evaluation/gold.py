@@ -166,13 +166,17 @@ def load_tsv(path: Path, checker: _Checker) -> dict[str, list[str]]:
 def store_cases(store: Any, checker: _Checker) -> list[GoldCase]:
     """Completed cases of the store as gold (final codes in sequence order, principal first).
 
-    A case's note is re-read from its file; a note edited since completion no
-    longer matches what the coder coded, so that case is skipped with a warning.
+    ``Store.completed_as_gold()`` maps each note path to its final codes per
+    system. The note is re-read from its file; when the record carries the hash
+    of the text the coder completed and the file no longer matches it, the case
+    is skipped with a warning, since its codes describe another text.
     """
+    raw = store.completed_as_gold() or {}
+    items = list(raw.items()) if isinstance(raw, dict) else [(None, r) for r in raw]
     cases = []
-    for item in store.completed_as_gold() or []:
-        data = item if isinstance(item, dict) else item.model_dump(mode="json")
-        path = data.get("note_path")
+    for path_key, item in items:
+        data = dict(item) if isinstance(item, dict) else item.model_dump(mode="json")
+        path = data.get("note_path") or path_key
         note_id = str(data.get("note_id") or (Path(path).stem if path else "") or data.get("id") or "case")
         keys: list[str] = []
         for system, code in _store_codes(data):
@@ -199,13 +203,10 @@ def store_cases(store: Any, checker: _Checker) -> list[GoldCase]:
 
 
 def _store_codes(data: dict) -> list[tuple[System | None, str]]:
-    codes = data.get("codes") or data.get("final_codes") or []
     out: list[tuple[System | None, str]] = []
-    if isinstance(codes, dict):   # {"icd10cm": [...], ...}
-        for system, items in codes.items():
-            out += [(System.parse(system), str(c)) for c in items]
-        return out
-    for c in codes:
+    for system in SYSTEM_ORDER:   # {"icd10cm": [...], "cpt": [...], ...}
+        out += [(system, str(c)) for c in data.get(system.value) or []]
+    for c in data.get("codes") or data.get("final_codes") or []:
         if isinstance(c, dict):
             out.append((System.parse(c["system"]) if c.get("system") else None, str(c.get("code", ""))))
         else:
@@ -282,11 +283,14 @@ def collect_gold(
 
 
 def _store_by_hash(store: Any, checker: _Checker) -> dict[str, GoldCase]:
+    """Completed store cases by note hash and by resolved note path."""
     try:
         cases = store_cases(store, checker)
     except Exception:   # the store is a fallback; a broken one must not stop the run
         return {}
-    return {c.note_hash: c for c in cases if c.note_hash}
+    out = {c.note_hash: c for c in cases if c.note_hash and c.text}
+    out.update({str(c.note_path.resolve()): c for c in cases if c.note_path and c.text})
+    return out
 
 
 def _from_store(note: Path, by_hash: dict[str, GoldCase]) -> GoldCase | None:
@@ -296,7 +300,7 @@ def _from_store(note: Path, by_hash: dict[str, GoldCase]) -> GoldCase | None:
         text = load_note(note)
     except NoteError:
         return None
-    found = by_hash.get(note_hash(text))
-    if found is None:
+    found = by_hash.get(note_hash(text)) or by_hash.get(str(note.resolve()))
+    if found is None or (found.note_hash and found.note_hash != note_hash(text)):
         return None
     return found.model_copy(update={"note_id": note.stem, "note_path": note, "text": text})

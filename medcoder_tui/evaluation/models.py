@@ -133,4 +133,4 @@ class EvalRun(BaseModel):
     def label(self) -> str:
         """A short human label: id, date, engine/model and micro-F1."""
         model = f"/{self.model}" if self.model else ""
-        return f"{(self.id or '?')[:8]} {self.created[:16]} {self.engine}{model} F1={self.micro.f1:.3f}"
+        return f"{self.id or '(not stored)'} {self.created[:16]} {self.engine}{model} F1={self.micro.f1:.3f}"
