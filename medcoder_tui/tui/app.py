@@ -1,0 +1,211 @@
+"""The medcoder Textual app: wires the screens to the shared services; no coding logic here."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from medcoder_tui.config import Settings
+from medcoder_tui.notes import NoteError, discover_notes, load_note
+from medcoder_tui.paths import styles_dir
+from medcoder_tui.tui.keys import APP_BINDINGS
+from medcoder_tui.tui.screens.messages import MessageScreen
+from medcoder_tui.tui.screens.worklist import WorklistScreen
+from medcoder_tui.tui.services import Services
+from medcoder_tui.tui.store_bridge import StoreError
+from medcoder_tui.tui.theme import detect_theme
+
+
+class MedcoderApp(App):
+    """Keyboard-first review of clinical notes. Build it with :func:`make_app`."""
+
+    TITLE = "medcoder"
+    CSS_PATH = [str(styles_dir() / "app.tcss")]
+    BINDINGS = APP_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    engine_label = reactive("Engine: starting…")
+    store_label = reactive("")
+
+    def __init__(self, services: Services, *, notes_root: Path | None, notes_label: str,
+                 start_index: int | None = None, theme: str | None = None,
+                 on_first_paint: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.notes_root = notes_root
+        self.notes_label = notes_label
+        self._start_index = start_index
+        self._theme_name = theme or detect_theme()
+        self._on_first_paint = on_first_paint
+
+    # ---- start-up: paint first, load in the background ----------------------------------
+    def on_mount(self) -> None:
+        try:
+            self.theme = self._theme_name
+        except Exception:  # an unknown theme name from the environment
+            self.theme = "textual-dark"
+        keymap = dict(self.services.settings.keymap or {})
+        if keymap:
+            self.set_keymap(keymap)
+        self.store_label = str(getattr(self.services.store, "path", ""))
+        self.push_screen(WorklistScreen())
+        if self._start_index is not None:
+            self.call_after_refresh(self.open_note, self._start_index)
+        if self._on_first_paint is not None:
+            self.call_after_refresh(self._on_first_paint)
+        self.load_codesets()
+        if self.services.engine is not None:
+            self.engine_label = self._label_for(self.services.engine)
+        else:
+            self.choose_engine()
+
+    @work(thread=True, exclusive=True, group="codesets", exit_on_error=False)
+    def load_codesets(self) -> None:
+        """Load code sets off the UI thread; screens wait on ``services.wait_codesets``."""
+        started = time.perf_counter()
+        try:
+            from medcoder_tui.codes.service import get_codesets
+            cs = get_codesets()
+            cs.validate("E11.9")  # touch the index so the first real lookup is warm
+            error = None
+        except Exception as exc:
+            cs, error = None, f"code sets failed to load: {exc}"
+        self.call_from_thread(self._codesets_loaded, cs, error, time.perf_counter() - started)
+
+    def _codesets_loaded(self, cs: Any, error: str | None, seconds: float) -> None:
+        self.services.set_codesets(cs, error)
+        self.log(f"code sets loaded in {seconds:.2f}s")
+        if error:
+            self.notify(error, severity="error", timeout=10)
+
+    def _label_for(self, engine: Any, note: str = "") -> str:
+        if engine.name == "offline":
+            return "offline engine" + (f" ({note})" if note else "")
+        return f"Ollama ● {engine.model}" + (f" ({note})" if note else "")
+
+    @work(exclusive=True, group="choose-engine", exit_on_error=False)
+    async def choose_engine(self) -> None:
+        """Probe Ollama without blocking the UI; fall back to the offline engine once, visibly."""
+        services = self.services
+        name = services.engine_name
+        self.engine_label = "Ollama: checking…" if name != "offline" else "offline engine"
+        try:
+            select = await asyncio.to_thread(importlib.import_module, "medcoder_tui.engines.select")
+        except ImportError as exc:
+            select, why = None, f"engine selection unavailable: {exc}"
+        note = ""
+        engine = None
+        if select is not None and name != "offline":
+            try:
+                engine = select.make_engine(services.settings, "ollama", model=services.model)
+                reachable, message = await engine.check()
+            except Exception as exc:
+                reachable, message = False, f"{type(exc).__name__}: {exc}"
+            if not reachable:
+                if name == "ollama":
+                    note = "unreachable"
+                    self.notify(f"Ollama: {message}", severity="error", timeout=10)
+                else:
+                    engine = None
+                    note = "Ollama unreachable"
+                    self.notify(f"Ollama unreachable at {services.settings.ollama_host} ({message}); "
+                                "using the offline engine.", severity="warning", timeout=8)
+        if engine is None:
+            await services.wait_codesets()
+            try:
+                if select is not None:
+                    engine = select.make_engine(services.settings, "offline")
+                else:
+                    from medcoder_tui.engines.offline import OfflineEngine
+                    engine = OfflineEngine(services.codesets)
+            except Exception as exc:
+                self.engine_label = "no engine"
+                self.notify(f"No engine available: {exc}", severity="error", timeout=10)
+                return
+        services.set_engine(engine, note)
+        self.engine_label = self._label_for(engine, note)
+
+    # ---- navigation ---------------------------------------------------------------------
+    def open_note(self, index: int) -> None:
+        """Open note ``index`` in a review screen; a bad note or store gets a clear message."""
+        from medcoder_tui.tui.screens.review import ReviewScreen
+
+        notes = self.services.notes
+        if not 0 <= index < len(notes):
+            self.bell()
+            return
+        path = notes[index]
+        try:
+            text = load_note(path)
+            case = self.services.store.open_case(path, text, setting=self.services.setting)
+        except (NoteError, StoreError) as exc:
+            self.push_screen(MessageScreen(f"Cannot open {path.name}", str(exc)))
+            return
+        screen = ReviewScreen(index, path, text, case)
+        if isinstance(self.screen, ReviewScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_help(self) -> None:
+        from medcoder_tui.tui.screens.help import HelpScreen
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_evaluation(self) -> None:
+        try:
+            from medcoder_tui.tui.screens.evaluation import EvaluationScreen
+        except ImportError:
+            self.notify("The evaluation screen is not available in this build.", severity="warning")
+            return
+        self.push_screen(EvaluationScreen(self.notes_root or Path.cwd(), self.services.store,
+                                          self.services.settings))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every binding of the current screen and the app, by name, in the command palette."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not enabled or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"key: {binding.key}",
+                                partial(self.run_action, binding.action, node))
+        yield SystemCommand("Evaluate", "run the evaluation over the notes (E)", self.action_evaluation)
+
+
+def make_app(settings: Settings, path: str | Path | None = None, store: Any = None, engine: Any = None,
+             clock: Callable[[], float] | None = None, *, engine_name: str | None = None,
+             model: str | None = None, setting: str | None = None, theme: str | None = None,
+             on_first_paint: Callable[[], None] | None = None) -> MedcoderApp:
+    """Build the app: notes under ``path`` (folder or one note), a store, an optional fixed engine.
+
+    Tests pass a Store in ``tmp_path``, a scripted engine and a frozen ``clock``.
+    """
+    target = Path(path) if path is not None else Path("sample_notes")
+    try:
+        notes = discover_notes(target)
+    except NoteError:
+        notes = []
+    if store is None:
+        from medcoder_tui.store import Store
+        store = Store(settings.resolved_store_path())
+    services = Services(settings=settings, notes=notes, store=store,
+                        engine_name=engine_name or settings.engine, model=model,
+                        setting=setting or settings.setting, clock=clock or time.monotonic)
+    if engine is not None:
+        services.set_engine(engine)
+    single = target.is_file()
+    root = target.parent if single else (target if target.is_dir() else None)
+    return MedcoderApp(services, notes_root=root, notes_label=str(target), start_index=0 if single else None,
+                       theme=theme, on_first_paint=on_first_paint)

@@ -1,0 +1,101 @@
+"""Key bindings of every screen, with ids so ``settings.keymap`` can rebind them.
+
+Secondary bindings stay in the help screen and the command palette but leave
+the footer when the terminal is narrower than ``WIDE``.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+WIDE = 110
+
+APP_BINDINGS = [
+    Binding("question_mark,f1", "help", "Help", id="app.help"),
+    Binding("E,ctrl+e", "evaluation", "Evaluate", id="app.evaluation", show=False),
+    Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+]
+
+WORKLIST_BINDINGS = [
+    Binding("enter", "open", "Open", id="worklist.open"),
+    Binding("slash", "filter", "Filter", id="worklist.filter"),
+    Binding("escape", "clear_filter", "Clear filter", id="worklist.clear_filter", show=False),
+    Binding("f5", "refresh", "Refresh", id="worklist.refresh", show=False),
+    Binding("q", "quit_app", "Quit", id="worklist.quit"),
+]
+
+REVIEW_BINDINGS = [
+    Binding("a", "accept", "Accept", id="review.accept"),
+    Binding("r", "reject", "Reject", id="review.reject"),
+    Binding("space", "toggle", "Toggle", id="review.toggle", show=False),
+    Binding("A", "accept_all", "Accept all", id="review.accept_all"),
+    Binding("e", "edit", "Edit", id="review.edit"),
+    Binding("plus", "add", "Add", id="review.add"),
+    Binding("u", "undo", "Undo", id="review.undo"),
+    Binding("s", "sequence", "Sequence", id="review.sequence"),
+    Binding("R", "rerun", "Re-run", id="review.rerun"),
+    Binding("t", "types", "Types", id="review.types"),
+    Binding("n", "next_note", "Next", id="review.next"),
+    Binding("p", "prev_note", "Prev", id="review.prev"),
+    Binding("o", "toggle_output", "Output", id="review.output", show=False),
+    Binding("tab", "switch_pane", "Note/table", id="review.switch_pane", show=False),
+    Binding("escape", "cancel_or_back", "Cancel/Back", id="review.cancel"),
+    Binding("ctrl+c", "cancel", "Cancel run", id="review.cancel_run", show=False, priority=True),
+]
+
+SEQUENCE_BINDINGS = [
+    Binding("K,shift+up", "move_up", "Move up", id="sequence.up"),
+    Binding("J,shift+down", "move_down", "Move down", id="sequence.down"),
+    Binding("P", "set_principal", "Principal", id="sequence.principal"),
+    Binding("x,delete", "remove", "Remove", id="sequence.remove", show=False),
+    Binding("O", "propose", "Propose order", id="sequence.propose", show=False),
+    Binding("c", "complete", "Complete", id="sequence.complete"),
+    Binding("escape,s", "back", "Back", id="sequence.back"),
+]
+
+LOOKUP_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="lookup.cancel"),
+    Binding("ctrl+t", "cycle_system", "System", id="lookup.system"),
+    Binding("down", "focus_results", "Results", id="lookup.results", show=False),
+]
+
+EDIT_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    Binding("down", "focus_choices", "Choices", id="edit.choices", show=False),
+]
+
+# Actions that leave the footer on narrow terminals.
+SECONDARY_ACTIONS = frozenset({"types", "prev_note", "rerun", "accept_all", "cancel_or_back"})
+
+SCREEN_BINDINGS = (
+    ("Everywhere", APP_BINDINGS),
+    ("Worklist", WORKLIST_BINDINGS),
+    ("Review", REVIEW_BINDINGS),
+    ("Sequencing", SEQUENCE_BINDINGS),
+    ("Code lookup (+)", LOOKUP_BINDINGS),
+    ("Edit code (e)", EDIT_BINDINGS),
+)
+
+
+def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys a binding answers to once the user's keymap is applied."""
+    return keymap.get(binding.id or "", binding.key)
+
+
+class AppFooter(Footer):
+    """Footer that drops secondary bindings when the terminal is narrow."""
+
+    def compose(self):
+        narrow = self.app.size.width < WIDE
+        for widget in super().compose():
+            if narrow and isinstance(widget, FooterKey) and widget.action in SECONDARY_ACTIONS:
+                continue
+            yield widget
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < WIDE
+        if narrow != getattr(self, "_was_narrow", None):
+            self._was_narrow = narrow
+            self.call_after_refresh(self.recompose)

@@ -1,0 +1,60 @@
+"""Small modal dialogs: a message to acknowledge, and a reason to type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class MessageScreen(ModalScreen[None]):
+    """A clear message (e.g. a note that cannot be opened); Enter or Esc closes it."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="message.close")]
+
+    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
+        super().__init__(classes="-error" if error else "")
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog message-dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, id="message-text", markup=False)
+            yield Static("Enter or Esc closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask for a reason (required); dismisses with it, or None on Esc."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog message-dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, id="message-text", markup=False)
+            yield Input(placeholder="reason (required)", id="reason-input")
+            yield Static("Enter confirms · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.app.bell()
+            self.notify("A reason is required to complete with open errors.", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

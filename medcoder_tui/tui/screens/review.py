@@ -1,0 +1,463 @@
+"""Review one note: the note, the model's output as it streams, and the suggestions to decide."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from medcoder_tui.engines.models import SuggestionResult
+from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
+from medcoder_tui.tui.review_state import (
+    detail_text, edited_code, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
+)
+from medcoder_tui.tui.store_bridge import StoreError, final_code
+from medcoder_tui.tui.widgets.note_view import NoteView
+from medcoder_tui.tui.widgets.status_bar import StatusBar
+from medcoder_tui.tui.widgets.stream_pane import StreamPane, TokenBuffer
+from medcoder_tui.tui.widgets.suggestions_table import SYSTEM_SHORT, SuggestionsTable
+
+
+def _context_spans(text: str) -> list[tuple[str, int, int]]:
+    try:
+        from medcoder_tui.engines.clinical_text import analyze
+    except ImportError:
+        return []
+    try:
+        return [(s.kind, s.start, s.end) for s in analyze(text).spans]
+    except Exception:  # marking is a help, never a reason to fail opening a note
+        return []
+
+
+class ReviewScreen(Screen):
+    """One note under review. Decisions go to the store first, then to the table."""
+
+    BINDINGS = REVIEW_BINDINGS
+
+    class RunStarted(Message):
+        def __init__(self, run: int, engine: str, model: str | None, buffer: TokenBuffer) -> None:
+            super().__init__()
+            self.run, self.engine, self.model, self.buffer = run, engine, model, buffer
+
+    class SuggestionArrived(Message):
+        def __init__(self, run: int, suggestion: Any) -> None:
+            super().__init__()
+            self.run, self.suggestion = run, suggestion
+
+    class RunFinished(Message):
+        def __init__(self, run: int, result: SuggestionResult, case: Any, state: str, store_error: str = "") -> None:
+            super().__init__()
+            self.run, self.result, self.case, self.state, self.store_error = run, result, case, state, store_error
+
+    def __init__(self, index: int, path: Path, text: str, case: Any) -> None:
+        super().__init__(id="review")
+        self.index, self.path, self.text, self.case = index, path, text, case
+        self.suggestions: list[Any] = []
+        self.engine_name: str | None = None
+        self.model: str | None = None
+        self.prompt_version = ""
+        self.streaming = False
+        self._run = 0
+        self._unsaved = False
+        self._position_timer = None
+
+    # ---- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-title", markup=False)
+        with Vertical(id="review-body"):
+            yield NoteView(id="note-view")
+            with Vertical(id="review-side"):
+                yield StreamPane(self.app.services.clock, id="stream")
+                yield Static("", id="run-error", markup=False)
+                yield SuggestionsTable(id="suggestions")
+                yield Static("", id="detail", markup=False)
+        yield StatusBar(id="status-bar")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(NoteView).set_note(self.text, _context_spans(self.text))
+        self.query_one("#run-error").display = False
+        table = self.query_one(SuggestionsTable)
+        table.setup(self._table_width())
+        self._update_title()
+        if self.case.note_changed:
+            self.notify("This note changed since it was last coded. R re-runs the engine.",
+                        severity="warning", timeout=6)
+        if self.case.engine:
+            self.suggestions = list(self.case.suggestions)
+            self.engine_name, self.model = self.case.engine, self.case.model
+            self.prompt_version = self.case.prompt_version or ""
+            self.query_one(StreamPane).show_stored(self.case.engine, self.case.model, len(self.suggestions))
+            self._rebuild_table(position=self.case.position)
+        else:
+            self.start_run()
+        table.focus()
+
+    def _table_width(self) -> int:
+        width = self.app.size.width
+        return width - 4 if width < 110 else int(width * 0.55) - 4
+
+    def _update_title(self) -> None:
+        services = self.app.services
+        total = len(services.notes)
+        changed = " · NOTE CHANGED" if self.case.note_changed else ""
+        self.query_one("#review-title", Static).update(
+            f"{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{services.types_label}{changed}")
+        self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
+
+    # ---- table --------------------------------------------------------------------------
+    def _visible(self, s: Any) -> bool:
+        return s.system in self.app.services.types
+
+    def _row_for(self, s: Any) -> None:
+        table = self.query_one(SuggestionsTable)
+        status = suggestion_status(s, self.case)
+        table.put_row(s.key, table.cells(s, status, edited_code(s, self.case)))
+
+    def _rebuild_table(self, position: int | None = None) -> None:
+        table = self.query_one(SuggestionsTable)
+        keep = table.current_key() if position is None else None
+        table.clear()
+        for s in self.suggestions:
+            if self._visible(s):
+                self._row_for(s)
+        self._manual_rows()
+        if table.row_count:
+            row = position if position is not None else (table.get_row_index(keep) if keep in table.rows else 0)
+            table.move_cursor(row=max(0, min(row, table.row_count - 1)), animate=False)
+        self._show_selected()
+        self._update_title()
+
+    def _manual_rows(self) -> None:
+        from rich.text import Text
+        table = self.query_one(SuggestionsTable)
+        wanted = {manual_key(fc): fc for fc in manual_codes(self.case)}
+        for key in [k.value for k in table.rows if k.value.startswith("manual:") and k.value not in wanted]:
+            table.remove_row(key)
+        for key, fc in wanted.items():
+            if key not in table.rows:
+                table.add_row(Text(fc.code, style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
+                              Text(fc.description, overflow="ellipsis", no_wrap=True), Text("—"),
+                              Text("manual"), Text("+ added", style="bold green"), key=key)
+
+    def _refresh_statuses(self) -> None:
+        for s in self.suggestions:
+            if self._visible(s):
+                self._row_for(s)
+        self._manual_rows()
+        self._show_selected()
+        self._update_title()
+
+    def current_suggestion(self) -> Any | None:
+        key = self.query_one(SuggestionsTable).current_key()
+        return next((s for s in self.suggestions if s.key == key), None)
+
+    def _show_selected(self) -> None:
+        s = self.current_suggestion()
+        note = self.query_one(NoteView)
+        detail = self.query_one("#detail", Static)
+        if s is None:
+            note.show_evidence([])
+            key = self.query_one(SuggestionsTable).current_key() or ""
+            detail.update("Code added by hand. r removes it." if key.startswith("manual:") else
+                          "No suggestion selected.")
+            return
+        note.show_evidence(evidence_spans(s))
+        detail.update(detail_text(s))
+
+    @on(DataTable.RowHighlighted, "#suggestions")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_selected()
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(1.0, self.save_position)
+
+    def save_position(self) -> None:
+        """Persist the selected row so a reopened case lands on it."""
+        table = self.query_one(SuggestionsTable)
+        row = table.cursor_row if table.row_count else 0
+        if row == self.case.position:
+            return
+        try:
+            self.case = self.app.services.store.set_position(self.case.id, row)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+
+    def on_unmount(self) -> None:
+        try:
+            self.save_position()
+        except Exception:  # the screen may already be gone at shutdown
+            pass
+
+    # ---- engine run ---------------------------------------------------------------------
+    def start_run(self) -> None:
+        """Start (or restart) the engine on this note; earlier decisions on the same codes are kept."""
+        self._run += 1
+        self.streaming = True
+        self.suggestions = []
+        self.query_one("#run-error").display = False
+        self._rebuild_table()
+        self.run_engine(self._run)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def run_engine(self, run: int) -> None:
+        """Stream suggestions; persists the result (also a partial one) before reporting it."""
+        services = self.app.services
+        pane = self.query_one(StreamPane)
+        if not services.codesets_loaded:
+            pane.waiting("Loading code sets…")
+        await services.wait_codesets()
+        if services.engine is None:
+            pane.waiting("Choosing the engine (checking Ollama)…")
+        engine = await services.wait_engine()
+        buffer = TokenBuffer()
+        self.post_message(self.RunStarted(run, engine.name, engine.model, buffer))
+        collected: list[Any] = []
+        result: SuggestionResult | None = None
+        state = "done"
+        try:
+            async for event in engine.stream(self.text, types=set(services.types), setting=self.case.setting):
+                if event.kind == "token":
+                    buffer.append(event.text)
+                elif event.kind == "suggestion":
+                    collected.append(event.suggestion)
+                    self.post_message(self.SuggestionArrived(run, event.suggestion))
+                else:
+                    result = event.result
+        except asyncio.CancelledError:
+            result = SuggestionResult(engine=engine.name, model=engine.model, suggestions=collected,
+                                      error="cancelled by the coder")
+            case, _ = self._persist(result)
+            if case is not None and run == self._run:
+                self.case, self._unsaved = case, False
+            raise
+        except Exception as exc:  # engines report errors in the result; this is the last guard
+            result = SuggestionResult(engine=engine.name, model=engine.model, suggestions=collected,
+                                      error=f"{type(exc).__name__}: {exc}")
+        if result is None:
+            result = SuggestionResult(engine=engine.name, model=engine.model, suggestions=collected,
+                                      error="the engine stopped without a result")
+        case, store_error = self._persist(result)
+        self.post_message(self.RunFinished(run, result, case, state, store_error))
+
+    def _persist(self, result: SuggestionResult) -> tuple[Any, str]:
+        try:
+            return self.app.services.store.save_suggestions(self.case.id, result), ""
+        except StoreError as exc:
+            return None, str(exc)
+
+    def on_review_screen_run_started(self, message: RunStarted) -> None:
+        if message.run == self._run:
+            pane = self.query_one(StreamPane)
+            pane.start(message.engine, message.model)
+            pane.buffer = message.buffer
+            self.engine_name, self.model = message.engine, message.model
+
+    def on_review_screen_suggestion_arrived(self, message: SuggestionArrived) -> None:
+        if message.run != self._run:
+            return
+        s = message.suggestion
+        self.suggestions = [x for x in self.suggestions if x.key != s.key] + [s]
+        self._unsaved = True
+        if self._visible(s):
+            table = self.query_one(SuggestionsTable)
+            self._row_for(s)
+            if table.row_count == 1:
+                table.move_cursor(row=0)
+                self._show_selected()
+        self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
+
+    def on_review_screen_run_finished(self, message: RunFinished) -> None:
+        if message.run != self._run:
+            return
+        self.streaming = False
+        result = message.result
+        if message.case is not None:
+            self.case = message.case
+            self._unsaved = False
+        self.suggestions = list(result.suggestions)
+        self.prompt_version = result.prompt_version
+        error = result.error
+        if message.store_error:
+            error = f"{error + ' · ' if error else ''}not saved: {message.store_error}"
+        self.query_one(StreamPane).finish(error)
+        banner = self.query_one("#run-error", Static)
+        banner.display = bool(error)
+        if error:
+            banner.update(f"⚠ {error} — {len(result.suggestions)} suggestions kept. R re-runs.")
+        self._rebuild_table()
+        self.refresh_bindings()
+
+    def _ensure_saved(self) -> None:
+        """Suggestions shown mid-stream reach the store before a decision refers to them."""
+        if self._unsaved:
+            partial = SuggestionResult(engine=self.engine_name or "unknown", model=self.model,
+                                       prompt_version=self.prompt_version, suggestions=list(self.suggestions))
+            self.case = self.app.services.store.save_suggestions(self.case.id, partial)
+            self._unsaved = False
+
+    # ---- decisions ----------------------------------------------------------------------
+    def _store_call(self, method: str, *args: Any) -> bool:
+        try:
+            self._ensure_saved()
+            self.case = getattr(self.app.services.store, method)(self.case.id, *args)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return False
+        self._refresh_statuses()
+        return True
+
+    def _advance(self) -> None:
+        """After a decision, move to the next row still waiting for one."""
+        table = self.query_one(SuggestionsTable)
+        start = table.cursor_row
+        for row in list(range(start + 1, table.row_count)) + list(range(0, start)):
+            key = table.coordinate_to_cell_key((row, 0)).row_key.value
+            s = next((x for x in self.suggestions if x.key == key), None)
+            if s is not None and suggestion_status(s, self.case) in ("pending", "blocked"):
+                table.move_cursor(row=row)
+                return
+        if start + 1 < table.row_count:
+            table.move_cursor(row=start + 1)
+
+    def _accept(self, s: Any) -> bool:
+        if not s.acceptable:
+            self.app.bell()
+            reason = ", ".join(f.value for f in s.flags) or "not valid and billable"
+            self.notify(f"{s.code} cannot be accepted ({reason}). Press e to fix the code.",
+                        severity="warning")
+            return False
+        return self._store_call("accept", s.key)
+
+    def action_accept(self) -> None:
+        s = self.current_suggestion()
+        if s is not None and self._accept(s):
+            self._advance()
+
+    def action_reject(self) -> None:
+        key = self.query_one(SuggestionsTable).current_key()
+        if key and key.startswith("manual:"):
+            self._store_call("remove_final", key.split(":", 1)[1])
+            return
+        s = self.current_suggestion()
+        if s is not None and self._store_call("reject", s.key):
+            self._advance()
+
+    def action_toggle(self) -> None:
+        s = self.current_suggestion()
+        if s is None:
+            return
+        if suggestion_status(s, self.case) in ("accepted", "edited"):
+            self._store_call("reject", s.key)
+        else:
+            self._accept(s)
+
+    def action_accept_all(self) -> None:
+        todo = [s for s in self.suggestions if self._visible(s) and s.acceptable
+                and suggestion_status(s, self.case) == "pending"]
+        done = sum(1 for s in todo if self._store_call("accept", s.key))
+        blocked = sum(1 for s in self.suggestions if self._visible(s) and not s.acceptable
+                      and suggestion_status(s, self.case) == "blocked")
+        msg = f"Accepted {done} valid suggestion{'s' if done != 1 else ''}."
+        if blocked:
+            msg += f" {blocked} need fixing first (e)."
+        self.notify(msg)
+
+    def action_edit(self) -> None:
+        s = self.current_suggestion()
+        if s is None:
+            return
+        from medcoder_tui.tui.screens.edit import EditScreen
+
+        def done(picked: tuple[str, Any, str] | None) -> None:
+            if picked:
+                code, system, description = picked
+                if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key)):
+                    self.notify(f"{s.code} → {code}")
+
+        self.app.push_screen(EditScreen(s, self.app.services.codesets), done)
+
+    def action_add(self) -> None:
+        from medcoder_tui.tui.screens.lookup import LookupScreen
+
+        def done(picked: tuple[str, Any, str] | None) -> None:
+            if picked:
+                code, system, description = picked
+                if self._store_call("add_manual", final_code(code, system, description, "manual", None)):
+                    self.notify(f"Added {code}")
+
+        self.app.push_screen(LookupScreen(self.app.services.codesets, self.app.services.types), done)
+
+    def action_undo(self) -> None:
+        if self._store_call("undo"):
+            self.notify("Undone.")
+
+    def action_rerun(self) -> None:
+        self.start_run()
+
+    def action_types(self) -> None:
+        services = self.app.services
+        services.types_index = (services.types_index + 1) % 4
+        self._rebuild_table()
+        self.notify(f"Showing {services.types_label} codes; R re-runs the engine for them.")
+
+    def action_sequence(self) -> None:
+        from medcoder_tui.tui.screens.sequence import SequenceScreen
+
+        def back(case: Any) -> None:
+            if case is not None:
+                self.case = case
+                self._rebuild_table()
+
+        self.app.push_screen(SequenceScreen(self.case, self.text, self.suggestions), back)
+
+    def action_next_note(self) -> None:
+        self.app.open_note(self.index + 1)
+
+    def action_prev_note(self) -> None:
+        self.app.open_note(self.index - 1)
+
+    def action_toggle_output(self) -> None:
+        pane = self.query_one(StreamPane)
+        pane.collapsed = not pane.collapsed
+
+    def action_switch_pane(self) -> None:
+        table, note = self.query_one(SuggestionsTable), self.query_one(NoteView)
+        (note if table.has_focus else table).focus()
+
+    def action_cancel(self) -> None:
+        if self.streaming:
+            self.workers.cancel_group(self, "engine")
+            self.streaming = False
+            self.query_one(StreamPane).finish(state="cancelled")
+            self.notify("Run cancelled; the suggestions so far are kept.")
+            self.refresh_bindings()
+
+    def action_cancel_or_back(self) -> None:
+        if self.streaming:
+            self.action_cancel()
+        else:
+            self.save_position()
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accept", "toggle", "edit"):
+            return self.current_suggestion() is not None or None
+        if action == "reject":
+            return self.query_one(SuggestionsTable).current_key() is not None or None
+        if action == "cancel":
+            return self.streaming or None
+        if action == "next_note":
+            return self.index + 1 < len(self.app.services.notes) or None
+        if action == "prev_note":
+            return self.index > 0 or None
+        return True

@@ -1,0 +1,244 @@
+"""The sequencing view: final codes in order with CC/MCC badges, errors and warnings beside each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from medcoder_tui.engines.models import Flag
+from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
+from medcoder_tui.tui.screens.messages import ReasonScreen
+from medcoder_tui.tui.store_bridge import CaseStatus, StoreError
+from medcoder_tui.tui.widgets.status_bar import StatusBar
+
+
+def run_check(case: Any, note: str, suggestions: list[Any], codesets: Any) -> Any | None:
+    """The rule checker's view of the case's final codes (None if the checker is missing)."""
+    try:
+        from medcoder_tui.sequencing import check_sequence
+    except ImportError:
+        return None
+    uncertain = {s.code for s in suggestions if Flag.UNCERTAIN in s.flags}
+    return check_sequence([(fc.code, fc.system) for fc in case.final_codes], setting=case.setting,
+                          note=note, uncertain_codes=uncertain, codesets=codesets)
+
+
+def issues_cell(issues: list[Any]) -> Text:
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    text = Text()
+    if errors:
+        text.append(f"{errors} error{'s' if errors > 1 else ''} ", style="bold red")
+    if warnings:
+        text.append(f"{warnings} warn", style="yellow")
+    if not issues:
+        text.append("ok", style="green")
+    return text
+
+
+class SequenceScreen(Screen[Any]):
+    """Dismisses with the (possibly updated) case."""
+
+    BINDINGS = SEQUENCE_BINDINGS
+
+    def __init__(self, case: Any, note: str, suggestions: list[Any]) -> None:
+        super().__init__(id="sequence")
+        self.case, self.note, self.suggestions = case, note, suggestions
+        self.result: Any | None = None
+        self.order: list[Any] = []           # SequencedCode rows in display order
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="seq-title", markup=False)
+        yield DataTable(id="seq-table", cursor_type="row")
+        yield Static("", id="seq-detail", markup=False)
+        yield StatusBar(id="status-bar")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#seq-table", DataTable)
+        wide = self.app.size.width >= 110
+        table.add_column("#", key="n", width=2)
+        table.add_column("Role", key="role", width=10 if wide else 5)
+        table.add_column("Code", key="code", width=8)
+        table.add_column("CC", key="badge", width=7)
+        table.add_column("Description", key="description", width=max(12, self.app.size.width - 56))
+        table.add_column("Issues", key="issues", width=16)
+        self.recheck()
+        table.focus()
+
+    def recheck(self, keep: str | None = None) -> None:
+        """Run the rule checker and redraw, keeping the cursor on ``keep``."""
+        table = self.query_one("#seq-table", DataTable)
+        self.result = run_check(self.case, self.note, self.suggestions, self.app.services.codesets)
+        table.clear()
+        self.order = []
+        if self.result is not None:
+            self.order = self.result.diagnoses + list(self.result.procedures)
+        for n, item in enumerate(self.order, 1):
+            if item is self.result.principal:
+                role = "Principal" if self.case.setting == "inpatient" else "First"
+            elif item in self.result.procedures:
+                role = "Proc"
+            else:
+                role = "Second"
+            badge = Text(item.badge, style="bold magenta" if "MCC" in item.badge else "bold yellow")
+            table.add_row(str(n), role, Text(item.code, style="bold"), badge,
+                          Text(item.description, no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
+                          key=f"{item.system.value}:{item.code}")
+        if keep and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._summary()
+        self._show_detail()
+
+    def _summary(self) -> None:
+        r = self.result
+        status = self.case.status.value.replace("_", " ")
+        if r is None:
+            text = "The sequencing checker is not available."
+        elif not self.order:
+            text = "No final codes yet. Accept suggestions (a) or add codes (+) in the review first."
+        else:
+            text = (f"{len(r.diagnoses)} diagnoses, {len(r.procedures)} procedures · "
+                    f"{len(r.errors)} errors, {len(r.warnings)} warnings · {status}")
+        self.query_one("#seq-title", Static).update(f"Sequence — {text}")
+        self.query_one(StatusBar).progress = f"{len(self.order)} final codes · {status}"
+
+    def _selected(self) -> tuple[int, Any] | None:
+        table = self.query_one("#seq-table", DataTable)
+        if not table.row_count or not self.order:
+            return None
+        row = table.cursor_row
+        return (row, self.order[row]) if row < len(self.order) else None
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#seq-detail", Static)
+        picked = self._selected()
+        lines: list[str] = []
+        if picked:
+            item = picked[1]
+            lines.append(f"{item.code} {item.description}")
+            for issue in item.issues:
+                lines.append(f"{'✗' if issue.severity == 'error' else '!'} {issue.message} [{issue.convention}]")
+        if self.result is not None:
+            shown = {id(i) for i in (picked[1].issues if picked else [])}
+            for issue in self.result.errors + self.result.warnings:
+                if id(issue) not in shown and not (picked and picked[1].code in issue.codes):
+                    mark = "✗" if issue.severity == "error" else "!"
+                    lines.append(f"{mark} {', '.join(issue.codes)}: {issue.message}")
+        detail.update("\n".join(lines) or " ")
+
+    @on(DataTable.RowHighlighted, "#seq-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _keys(self) -> list[str]:
+        return [f"{c.system.value}:{c.code}" for c in self.order]
+
+    def _reorder(self, keys: list[str], keep: str) -> None:
+        try:
+            self.case = self.app.services.store.reorder(self.case.id, keys)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.recheck(keep)
+
+    def _move(self, delta: int) -> None:
+        picked = self._selected()
+        if not picked:
+            return
+        row, item = picked
+        dx_count = len(self.result.diagnoses)
+        lo, hi = (0, dx_count) if row < dx_count else (dx_count, len(self.order))
+        target = row + delta
+        if not lo <= target < hi:
+            self.app.bell()
+            return
+        keys = self._keys()
+        keys[row], keys[target] = keys[target], keys[row]
+        self._reorder(keys, keys[target])
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        self._move(1)
+
+    def action_set_principal(self) -> None:
+        picked = self._selected()
+        if not picked:
+            return
+        row, item = picked
+        if row >= len(self.result.diagnoses):
+            self.app.bell()
+            self.notify("A procedure cannot be the principal diagnosis.", severity="warning")
+            return
+        keys = self._keys()
+        key = keys.pop(row)
+        self._reorder([key, *keys], key)
+
+    def action_remove(self) -> None:
+        picked = self._selected()
+        if not picked:
+            return
+        key = f"{picked[1].system.value}:{picked[1].code}"
+        try:
+            self.case = self.app.services.store.remove_final(self.case.id, key)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.recheck()
+
+    def action_propose(self) -> None:
+        try:
+            from medcoder_tui.sequencing import propose_sequence
+        except ImportError:
+            self.notify("No proposal available.", severity="warning")
+            return
+        finals = {fc.code for fc in self.case.final_codes}
+        picked = [s for s in self.suggestions if s.code in finals]
+        order = propose_sequence(picked, self.note, setting=self.case.setting)
+        keys = self._keys()
+        ranked = sorted(keys, key=lambda k: order.index(k.split(":", 1)[1]) if k.split(":", 1)[1] in order
+                        else len(order) + keys.index(k))
+        self._reorder(ranked, ranked[0] if ranked else "")
+
+    def action_complete(self) -> None:
+        errors = list(self.result.errors) if self.result is not None else []
+        if not self.order:
+            errors.append(None)
+        if not errors:
+            self._complete(override=False, reason="")
+            return
+
+        def confirmed(reason: str | None) -> None:
+            if reason:
+                self._complete(override=True, reason=reason)
+
+        what = f"{len(errors)} open error(s)" if self.order else "no final codes"
+        self.app.push_screen(ReasonScreen(
+            "Complete with open errors?",
+            f"This case has {what}. Completing anyway is recorded in the audit trail with your reason."),
+            confirmed)
+
+    def _complete(self, *, override: bool, reason: str) -> None:
+        try:
+            self.case = self.app.services.store.set_status(self.case.id, CaseStatus.COMPLETED,
+                                                           override=override, reason=reason)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.notify("Case completed" + (" with an override." if override else "."), timeout=4)
+        self.dismiss(self.case)
+
+    def action_back(self) -> None:
+        self.dismiss(self.case)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("move_up", "move_down", "set_principal", "remove"):
+            return self._selected() is not None or None
+        return True

@@ -1,0 +1,117 @@
+"""The model's raw output as it arrives, with engine, model, elapsed time and token count.
+
+Tokens are appended to a plain buffer by the engine worker (same event loop, no
+widget access) and painted by a 50 ms timer, so a flood of tokens costs one
+repaint per tick however fast it comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Collapsible, Static
+
+TAIL_CHARS = 4000   # what the pane shows; the full text stays in the result
+
+
+class TokenBuffer:
+    """Token text waiting to be painted, plus running totals."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+        self.tokens = 0
+        self.chars = 0
+
+    def append(self, text: str) -> None:
+        self.pending.append(text)
+        self.tokens += 1
+        self.chars += len(text)
+
+    def take(self) -> str:
+        text = "".join(self.pending)
+        self.pending.clear()
+        return text
+
+
+class StreamPane(Collapsible):
+    """Collapsible pane with the model's raw output; its title carries the run's figures."""
+
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
+        self._text = Static("", id="stream-text", markup=False)
+        super().__init__(self._text, title="Model output", collapsed=False, id=id)
+        self._clock = clock
+        self.buffer = TokenBuffer()
+        self._tail = ""
+        self._engine = ""
+        self._model: str | None = None
+        self._started = 0.0
+        self._ended: float | None = None
+        self._state = "idle"
+        self._timer = None
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(0.05, self.flush, pause=True)
+        self._update_title()
+
+    def start(self, engine: str, model: str | None) -> None:
+        """A new run begins: clear the text and start the clock."""
+        self.buffer = TokenBuffer()
+        self._tail = ""
+        self._engine, self._model = engine, model
+        self._started, self._ended = self._clock(), None
+        self._state = "streaming"
+        self._text.update("")
+        self._text.remove_class("-error")
+        if self._timer is not None:
+            self._timer.resume()
+        self._update_title()
+
+    def waiting(self, message: str) -> None:
+        """Before the run starts (code sets loading, engine being chosen)."""
+        self._state = "waiting"
+        self._text.update(message)
+        self._update_title()
+
+    def finish(self, error: str | None = None, state: str = "done") -> None:
+        """The run ended; ``error`` is shown inline under the text."""
+        self.flush()
+        if self._timer is not None:
+            self._timer.pause()
+        self._ended = self._clock()
+        self._state = "failed" if error else state
+        if error:
+            self._text.update(f"{self._tail[-TAIL_CHARS // 2:]}\n⚠ {error}")
+            self._text.add_class("-error")
+        self._update_title()
+
+    def show_stored(self, engine: str | None, model: str | None, count: int) -> None:
+        """A reopened case: say where its suggestions came from instead of streaming."""
+        self._engine, self._model = engine or "", model
+        self._state = "stored"
+        self._text.update(f"{count} suggestions restored from the store. R re-runs the engine.")
+        self._update_title()
+
+    def flush(self) -> None:
+        """Paint buffered tokens and refresh the figures (timer callback)."""
+        text = self.buffer.take()
+        if text:
+            self._tail = (self._tail + text)[-TAIL_CHARS:]
+            if not self.collapsed:
+                self._text.update(self._tail)
+                self.query_one(Collapsible.Contents).scroll_end(animate=False)
+        self._update_title()
+
+    @property
+    def elapsed(self) -> float:
+        if self._state in ("idle", "waiting", "stored"):
+            return 0.0
+        return max(0.0, (self._ended if self._ended is not None else self._clock()) - self._started)
+
+    def _update_title(self) -> None:
+        label = {"ollama": "Ollama", "offline": "offline engine"}.get(self._engine, self._engine or "engine")
+        model = f" {self._model}" if self._model else ""
+        state = {"idle": "idle", "waiting": "waiting", "streaming": "streaming", "done": "done",
+                 "failed": "failed", "cancelled": "cancelled", "stored": "stored"}[self._state]
+        figures = "" if self._state in ("idle", "waiting", "stored") else \
+            f" · {self.elapsed:.1f}s · {self.buffer.tokens} tokens"
+        self.title = f"Output: {label}{model} · {state}{figures}"

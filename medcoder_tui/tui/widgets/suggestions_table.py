@@ -1,0 +1,82 @@
+"""The suggestions table: one row per suggestion (and per code added by hand)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from medcoder_tui.engines.models import Flag, Suggestion
+
+FLAG_ABBREV = {
+    Flag.INVALID: "INVALID", Flag.NOT_BILLABLE: "HEADER", Flag.NEEDS_7TH: "7TH?",
+    Flag.WRONG_SYSTEM: "sys", Flag.NO_EVIDENCE: "no-ev", Flag.FUZZY_EVIDENCE: "~ev",
+    Flag.NEGATED: "NEG", Flag.UNCERTAIN: "unc", Flag.HISTORY: "hx", Flag.FAMILY_HISTORY: "fam",
+    Flag.EXCLUDES1: "EXCL1", Flag.UNSPECIFIED: "unsp", Flag.PREFERENCE: "pref",
+}
+
+STATUS_TEXT = {
+    "accepted": ("✓ accepted", "bold green"),
+    "rejected": ("✗ rejected", "dim"),
+    "edited": ("✎ edited", "bold cyan"),
+    "added": ("+ added", "bold green"),
+    "pending": ("· pending", ""),
+    "blocked": ("⚠ fix (e)", "bold red"),
+}
+SYSTEM_SHORT = {"icd10cm": "ICD", "cpt": "CPT", "hcpcs": "HCPCS"}
+
+
+def flags_text(flags: list[Flag]) -> str:
+    """Short flag names for the table (full names are in the detail line)."""
+    return " ".join(FLAG_ABBREV.get(f, str(f.value)) for f in flags)
+
+
+class SuggestionsTable(DataTable):
+    """A DataTable keyed by ``Suggestion.key`` with helpers to add and restyle rows."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self.descriptions_width = 30
+
+    def setup(self, width: int) -> None:
+        """Create the columns; the description takes what the others leave."""
+        self.clear(columns=True)
+        self.descriptions_width = max(14, width - 8 - 6 - 5 - 10 - 11 - 14)
+        self.add_column("Code", key="code", width=8)
+        self.add_column("Sys", key="system", width=5)
+        self.add_column("Description", key="description", width=self.descriptions_width)
+        self.add_column("Conf", key="confidence", width=4)
+        self.add_column("Flags", key="flags", width=9)
+        self.add_column("Status", key="status", width=10)
+
+    def cells(self, s: Suggestion, status: str, shown_code: str | None = None) -> list[Text]:
+        """The row for a suggestion: blocked codes in red, rejected ones dimmed."""
+        bad = not s.acceptable
+        code_style = "bold red strike" if (bad and status != "edited") else "bold"
+        row_style = "dim" if status == "rejected" else ""
+        code = Text(shown_code or s.code, style=code_style if not row_style else row_style)
+        label, st = STATUS_TEXT[status]
+        return [
+            code,
+            Text(SYSTEM_SHORT[s.system.value], style=row_style),
+            Text(s.description or s.model_description, style=row_style, overflow="ellipsis", no_wrap=True),
+            Text(f"{s.confidence:.2f}", style=row_style),
+            Text(flags_text(s.flags), style="red" if bad else "yellow"),
+            Text(label, style=st),
+        ]
+
+    def put_row(self, key: str, cells: list[Text]) -> None:
+        """Add the row, or update it in place when the key is already shown."""
+        if key in self.rows:
+            for col, value in zip(("code", "system", "description", "confidence", "flags", "status"), cells):
+                self.update_cell(key, col, value)
+        else:
+            self.add_row(*cells, key=key)
+
+    def current_key(self) -> str | None:
+        """The row key under the cursor."""
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # cursor beyond the rows while they are rebuilt
+            return None
