@@ -13,7 +13,7 @@ from medcoder_tui.evaluation.compare import compare, comparison_text
 from medcoder_tui.evaluation.gold import collect_gold
 from medcoder_tui.evaluation.report import markdown, summary_text
 from medcoder_tui.evaluation.runner import run_evaluation
-from tests.eval_engines import ScriptedEngine, sugg
+from eval_engines import ScriptedEngine, sugg
 
 ICD = [System.ICD10CM]
 

@@ -183,12 +183,25 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
                             validate=lambda code, system: codesets.validate(code, system))
     except GoldError as exc:
         raise CliError(str(exc)) from None
-    engine = _make_engine(settings, args)
     bar = ProgressBar(len(gold.cases))
-    run = asyncio.run(run_evaluation(
-        gold, engine, types=types, setting=args.setting or settings.setting,
-        force_setting=bool(args.setting), concurrency=args.concurrency, progress=bar,
-    ))
+    engine_name = args.engine or settings.engine
+
+    async def evaluate() -> EvalRun:
+        # One event loop for the probe and the run: the Ollama client belongs to the loop it was made in.
+        from medcoder_tui.engines.select import resolve_engine
+
+        try:
+            engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
+        for note in notes:
+            print(f"medcoder: {note}", file=sys.stderr)
+        return await run_evaluation(
+            gold, engine, types=types, setting=args.setting or settings.setting,
+            force_setting=bool(args.setting), concurrency=args.concurrency, progress=bar,
+        )
+
+    run = asyncio.run(evaluate())
     run.source = str(path)
     run.codeset_versions = dict(codesets.versions())
     run.preferences = bool(settings.preferences)
@@ -210,11 +223,3 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
         status = 1
     return status
 
-
-def _make_engine(settings: Any, args: argparse.Namespace) -> Any:
-    from medcoder_tui.engines.select import make_engine
-
-    try:
-        return make_engine(settings, args.engine or settings.engine, model=args.model)
-    except (ValueError, RuntimeError, ConnectionError, OSError) as exc:
-        raise CliError(f"cannot start the {args.engine or settings.engine} engine: {exc}") from None

@@ -110,7 +110,7 @@ async def run_evaluation(
     sem = asyncio.Semaphore(max(1, int(concurrency)))
     total = len(gold.cases)
     done = 0
-    versions: list[str] = []
+    versions: list[tuple[str, str | None, str]] = []   # (engine, model, prompt version) per finished note
     started = time.perf_counter()
 
     async def one(case: GoldCase) -> NoteEval:
@@ -131,18 +131,20 @@ async def run_evaluation(
             except Exception as exc:  # a failing note must not end the run
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             note = score_note(case, result, types, error=error, seconds=time.perf_counter() - t0)
-            if result is not None and result.prompt_version:
-                versions.append(result.prompt_version)
+            if result is not None and not result.error:
+                versions.append((result.engine, result.model, result.prompt_version))
         done += 1
         if progress:
             progress(done, total, note)
         return note
 
     notes = await asyncio.gather(*(one(c) for c in gold.cases))
+    # What actually answered: an "auto" engine reports the engine it chose in each result.
+    used = sorted(set(versions), key=versions.index)
     run = EvalRun(
-        engine=getattr(engine, "name", "") or "",
-        model=getattr(engine, "model", None),
-        prompt_version=str(getattr(engine, "prompt_version", "") or (versions[0] if versions else "")),
+        engine="+".join(dict.fromkeys(v[0] for v in used)) or getattr(engine, "name", "") or "",
+        model=next((v[1] for v in used if v[1]), None) if used else getattr(engine, "model", None),
+        prompt_version=next((v[2] for v in used if v[2]), "") or str(getattr(engine, "prompt_version", "") or ""),
         types=[s.value for s in types],
         setting=setting,
         concurrency=max(1, int(concurrency)),

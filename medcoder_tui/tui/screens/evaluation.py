@@ -214,7 +214,7 @@ class EvaluationScreen(Screen):
     @work(thread=True, exclusive=True, group="evaluation", exit_on_error=False)
     def _evaluate(self, types: tuple[System, ...]) -> None:
         from medcoder_tui.codes.service import get_codesets
-        from medcoder_tui.engines.select import make_engine
+        from medcoder_tui.engines.select import resolve_engine
         from medcoder_tui.evaluation.gold import collect_gold
         from medcoder_tui.evaluation.runner import run_evaluation
 
@@ -230,9 +230,16 @@ class EvaluationScreen(Screen):
             gold = collect_gold(self.path, store=self.store, types=types,
                                 validate=lambda code, system: codesets.validate(code, system))
             self._call(self._on_started, len(gold.cases))
-            engine = make_engine(self.settings, self.settings.engine)
-            run = asyncio.run(run_evaluation(gold, engine, types=types, setting=self.settings.setting,
-                                             progress=progress))
+
+            async def evaluate() -> EvalRun:
+                # The probe and the run share one loop: the Ollama client belongs to the loop it was made in.
+                engine, notes = await resolve_engine(self.settings, self.settings.engine, codesets=codesets)
+                for note in notes:
+                    self._call(self.notify, note, severity="warning")
+                return await run_evaluation(gold, engine, types=types, setting=self.settings.setting,
+                                            progress=progress)
+
+            run = asyncio.run(evaluate())
             run.source = str(self.path)
             run.codeset_versions = dict(codesets.versions())
             run.preferences = bool(self.settings.preferences)
