@@ -179,7 +179,7 @@ class EvaluationScreen(Screen):
         if len(chosen) != 2:
             self.notify("mark two runs with space first", severity="warning")
             return
-        a, b = sorted(chosen, key=lambda r: r.created)
+        a, b = sorted(chosen, key=self.runs.index, reverse=True)   # self.runs is newest first
         self.query_one("#eval-compare", Static).update(comparison_text(compare(a, b), limit=8))
 
     # -- running ------------------------------------------------------------------------------
