@@ -130,7 +130,9 @@ class _Handler(BaseHTTPRequestHandler):
             if _model_key(name) in owner.model_keys:
                 self._send_json(200, {"modelfile": "", "parameters": "", "template": "{{ .Prompt }}",
                                       "details": owner.model_entry(name)["details"],
-                                      "capabilities": ["completion"]})
+                                      "model_info": {"general.architecture": "llama",
+                                                     "llama.context_length": 131072},
+                                      "capabilities": ["completion"], "modified_at": "2026-01-01T00:00:00Z"})
             else:
                 self._send_json(404, {"error": f"model '{name}' not found"})
         elif self.path in ("/api/chat", "/api/generate"):

@@ -50,10 +50,14 @@ CANDIDATES_K = 50
 MIN_CONTEXT, MAX_CONTEXT, REPLY_TOKENS = 4096, 32768, 2048
 
 
+def prompt_tokens(messages: Sequence[dict[str, str]]) -> int:
+    """A generous token estimate for the prompt (clinical text runs ~3-4 characters a token)."""
+    return int(sum(len(m["content"]) for m in messages) / 3.2)
+
+
 def context_size(messages: Sequence[dict[str, str]]) -> int:
     """A num_ctx that fits the prompt plus room for the reply (a power of two)."""
-    chars = sum(len(m["content"]) for m in messages)
-    need = int(chars / 3.2) + REPLY_TOKENS
+    need = prompt_tokens(messages) + REPLY_TOKENS
     size = MIN_CONTEXT
     while size < need and size < MAX_CONTEXT:
         size *= 2
@@ -152,7 +156,7 @@ class OllamaEngine:
             warnings.append(f"candidate retrieval failed ({type(exc).__name__}); the model codes from memory")
         grounder = Grounder(note, codesets=codesets, setting=setting, types=types)
         messages = build_messages(note, types=types, setting=setting, candidates=candidates)
-        if context_size(messages) >= MAX_CONTEXT and sum(len(m["content"]) for m in messages) / 3.2 > MAX_CONTEXT:
+        if prompt_tokens(messages) + REPLY_TOKENS > MAX_CONTEXT:
             warnings.append("the note is longer than the model's context window; its end may be ignored")
         return grounder, messages, warnings
 
