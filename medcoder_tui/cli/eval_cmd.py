@@ -196,6 +196,11 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
             raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
         for note in notes:
             print(f"medcoder: {note}", file=sys.stderr)
+        if engine_name == "ollama":
+            # One clear message instead of the same failure on every note.
+            ok, message = await engine.check()
+            if not ok:
+                raise CliError(message, status=1)
         return await run_evaluation(
             gold, engine, types=types, setting=args.setting or settings.setting,
             force_setting=bool(args.setting), concurrency=args.concurrency, progress=bar,

@@ -7,6 +7,7 @@ from medcoder_tui.evaluation.models import EvalRun, NoteEval
 from medcoder_tui.evaluation.patterns import PATTERNS
 
 WORST_NOTES = 10
+MAX_FAILED_LINES = 10
 
 
 def _code(key: str) -> str:
@@ -106,9 +107,11 @@ def summary_text(run: EvalRun) -> str:
     top = [(k, v.count) for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count) if v.count]
     if top:
         out.append("  errors    " + ", ".join(f"{k} {c}" for k, c in top))
-    for n in run.per_note:
-        if n.status == "failed":
-            out.append(f"  FAILED {n.note_id}: {n.error}")
+    failed = [n for n in run.per_note if n.status == "failed"]
+    for n in failed[:MAX_FAILED_LINES]:
+        out.append(f"  FAILED {n.note_id}: {n.error}")
+    if len(failed) > MAX_FAILED_LINES:
+        out.append(f"  ... and {len(failed) - MAX_FAILED_LINES} more failed notes (see --json or --report)")
     for w in run.warnings:
         out.append(f"  warning: {w}")
     return "\n".join(out)
