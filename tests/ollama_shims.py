@@ -56,3 +56,28 @@ def install() -> None:
         module = _types.ModuleType("medcoder_tui.engines.grounding")
         module.Grounder = ShimGrounder
         sys.modules["medcoder_tui.engines.grounding"] = module
+
+
+class ShimOfflineEngine:
+    """Answers with no codes at all: enough to prove which engine ``auto`` picked."""
+
+    name = "offline"
+    model = None
+
+    def __init__(self, codesets=None):
+        self.codesets = codesets
+
+    async def stream(self, note, *, types, setting):
+        from medcoder_tui.engines.models import DoneEvent, SuggestionResult
+
+        yield DoneEvent(result=SuggestionResult(engine="offline", prompt_version="offline-shim"))
+
+
+def install_offline() -> None:
+    """Register the offline shim when the real offline engine is not importable yet."""
+    try:
+        importlib.import_module("medcoder_tui.engines.offline")
+    except ImportError:
+        module = _types.ModuleType("medcoder_tui.engines.offline")
+        module.OfflineEngine = ShimOfflineEngine
+        sys.modules["medcoder_tui.engines.offline"] = module
