@@ -231,3 +231,16 @@ def test_required_table_entries_present():
                  "E0601", "E0570", "A4253", "A4259", "A7030", "A0427", "L3908", "L1830", "L4361", "Q4049",
                  "K0001"]:
         assert code in hcpcs, code
+
+
+def test_evaluation_reads_every_sidecar_without_warnings():
+    """The evaluation mode takes the sample set as gold as-is: every note, every code, in order."""
+    from medcoder_tui.evaluation.gold import collect_gold
+
+    gold = collect_gold(SAMPLES)
+    assert not gold.warnings, gold.warnings
+    assert sorted(c.note_id for c in gold.cases) == [n.stem for n in NOTES]
+    for case in gold.cases:
+        expected = _gold(SAMPLES / f"{case.note_id}.txt")
+        assert len(case.codes) == len(expected.icd10cm) + len(expected.cpt) + len(expected.hcpcs), case.note_id
+        assert case.setting == expected.setting

@@ -140,7 +140,7 @@ class OllamaEngine:
         return f"unexpected error from the Ollama engine: {type(exc).__name__}: {exc}"
 
     # -- suggestion -------------------------------------------------------------------------
-    def _prepare(self, note: str, types: set[System], setting: Setting) -> tuple[Any, list[dict], list[str]]:
+    def prepare(self, note: str, types: set[System], setting: Setting) -> tuple[Any, list[dict], list[str]]:
         """Code sets, candidates, grounder and messages (blocking work, run in a thread)."""
         from medcoder_tui.codes.service import get_codesets
         from medcoder_tui.engines.grounding import Grounder
@@ -174,7 +174,7 @@ class OllamaEngine:
         result = SuggestionResult(engine=self.name, model=self.model, prompt_version=PROMPT_VERSION)
         started = time.perf_counter()
         try:
-            grounder, messages, warnings = await asyncio.to_thread(self._prepare, note, types, setting)
+            grounder, messages, warnings = await asyncio.to_thread(self.prepare, note, types, setting)
         except Exception as exc:
             result.error = f"could not prepare the request: {type(exc).__name__}: {exc}"
             yield DoneEvent(result=result)
