@@ -38,8 +38,11 @@ class Change:
         return self.action in UNDOABLE
 
 
+_SCALARS = ("status", "override", "status_reason", "setting", "completed_at", "completed_by")
+
+
 def decision_state(case: Case) -> dict[str, Any]:
-    """The part of a case that decisions change (what undo restores)."""
+    """The part of a case that decisions change, as plain JSON values."""
     return {
         "decisions": dict(case.decisions),
         "final_codes": [fc.model_dump(mode="json") for fc in case.final_codes],
@@ -52,18 +55,49 @@ def decision_state(case: Case) -> dict[str, Any]:
     }
 
 
-def restore_state(case: Case, state: dict[str, Any]) -> None:
-    """Put a saved decision state back, dropping decisions on suggestions no longer shown."""
+def undo_diff(before: dict[str, Any], case: Case) -> dict[str, Any]:
+    """What undo needs to go from the case as it is now back to ``before``, kept small.
+
+    Only changed decisions and fields are stored; the final list is stored as
+    its keys, plus full records only for codes that are no longer on it, so an
+    audit entry does not grow with the number of final codes' details.
+    """
+    after = decision_state(case)
+    diff: dict[str, Any] = {}
+    changed = {k: before["decisions"].get(k) for k in set(before["decisions"]) | set(after["decisions"])
+               if before["decisions"].get(k) != after["decisions"].get(k)}
+    if changed:
+        diff["decisions"] = changed
+    if before["final_codes"] != after["final_codes"]:
+        diff["final_keys"] = [f"{fc['system']}:{fc['code']}" for fc in before["final_codes"]]
+        diff["final_removed"] = [fc for fc in before["final_codes"] if fc not in after["final_codes"]]
+    for name in _SCALARS:
+        if before[name] != after[name]:
+            diff[name] = before[name]
+    return diff
+
+
+def restore_state(case: Case, diff: dict[str, Any]) -> None:
+    """Apply an :func:`undo_diff`, dropping decisions on suggestions no longer shown."""
+    for key, value in diff.get("decisions", {}).items():
+        if value is None:
+            case.decisions.pop(key, None)
+        else:
+            case.decisions[key] = value
     shown = {s.key for s in case.suggestions}
-    case.decisions = {k: v for k, v in state.get("decisions", {}).items() if k in shown}
-    case.final_codes = [FinalCode.model_validate(fc) for fc in state.get("final_codes", [])]
-    case.status = CaseStatus(state.get("status", CaseStatus.IN_PROGRESS.value))
-    case.override = bool(state.get("override", False))
-    case.status_reason = state.get("status_reason", "")
-    case.setting = state.get("setting", case.setting)
-    done = state.get("completed_at")
-    case.completed_at = datetime.fromisoformat(done) if done else None
-    case.completed_by = state.get("completed_by")
+    case.decisions = {k: v for k, v in case.decisions.items() if k in shown}
+    if "final_keys" in diff:
+        pool = {fc.key: fc for fc in case.final_codes}
+        pool.update({f"{d['system']}:{d['code']}": FinalCode.model_validate(d) for d in diff["final_removed"]})
+        case.final_codes = [pool[k] for k in diff["final_keys"] if k in pool]
+    if "status" in diff:
+        case.status = CaseStatus(diff["status"])
+    for name in ("override", "status_reason", "setting", "completed_by"):
+        if name in diff:
+            setattr(case, name, diff[name])
+    if "completed_at" in diff:
+        done = diff["completed_at"]
+        case.completed_at = datetime.fromisoformat(done) if done else None
 
 
 def _final_dump(fc: FinalCode) -> dict[str, Any]:

@@ -95,7 +95,9 @@ class Store:
             raise StoreError(f"the store {self.path} was opened read-only")
         with self._rlock:
             try:
-                self._flock.acquire(timeout=self._lock_timeout)
+                # a short poll: filelock sleeps between attempts, and a waiting
+                # coder's keystroke should not pay 50 ms for it
+                self._flock.acquire(timeout=self._lock_timeout, poll_interval=0.001)
             except filelock.Timeout:
                 raise StoreError(f"the store {self.path} is busy: another medcoder session has held "
                                  f"its lock for over {self._lock_timeout:.0f} s; try again") from None
@@ -146,7 +148,8 @@ class Store:
             state = dec.decision_state(case)
             change = fn(case, audit)
             if change is not None:
-                self._commit(db, storage, case, change, state)
+                self._commit(db, storage, case, change,
+                             dec.undo_diff(state, case) if change.undoable else None)
             return case
 
     def _commit(self, db: TinyDB, storage: DurableStorage, case: Case, change: dec.Change | None,
@@ -157,7 +160,7 @@ class Store:
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
-                               after=change.after, undo_state=state if change.undoable else None)
+                               after=change.after, undo_state=state)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         storage.commit()
         log.debug("case %s: %s saved", case.id, change.action if change else "position")
