@@ -68,17 +68,26 @@ def test_streamed_reply_equals_whole_reply(size):
     assert codes(during + after) == ["E11.9", "I10", "99213"]
 
 
-def test_items_come_out_while_streaming():
-    """Each object is emitted once the next begins, before the stream ends."""
-    text = json.dumps(ITEMS)
+def test_items_come_out_as_soon_as_their_object_closes():
+    text = json.dumps({"diagnoses": ITEMS}, indent=2)
     parser = StreamParser()
-    first_close = text.index("}, {") + 1
-    assert parser.feed(text[:first_close]) == []          # it might still get more keys
-    got = parser.feed(text[first_close:first_close + 4])   # ", {\"" starts the next item
-    assert codes(got) == ["E11.9"]
-    rest = parser.feed(text[first_close + 4:])
-    assert codes(rest) == ["I10"]                          # the last one waits for the end
-    assert codes(parser.close()) == ["99213"]
+    first_close = text.index("},") + 1
+    assert parser.feed(text[:first_close - 1]) == []
+    assert codes(parser.feed(text[first_close - 1:first_close])) == ["E11.9"]    # the closing brace
+    second_close = text.index("},", first_close) + 1
+    assert codes(parser.feed(text[first_close:second_close])) == ["I10"]
+    third_close = text.rindex("}", 0, text.rindex("]")) + 1
+    assert codes(parser.feed(text[second_close:third_close])) == ["99213"]
+    assert parser.feed(text[third_close:]) == []
+    assert parser.close() == []
+
+
+def test_a_brace_that_closes_a_nested_object_or_sits_in_a_string_emits_nothing():
+    parser = StreamParser()
+    assert parser.feed('[{"code": "E11.9", "evidence": [{"text": "DM2"}') == []
+    assert parser.feed('], "reasoning": "a {braced}') == []
+    assert codes(parser.feed('"}')) == ["E11.9"]
+    assert parser.close() == []
 
 
 def test_single_object_instead_of_array():

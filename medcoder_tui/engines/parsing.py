@@ -117,8 +117,12 @@ def clean_code(value: Any) -> str:
     return text
 
 
-def _first(item: dict, keys: Iterable[str]) -> Any:
-    lowered = {str(k).strip().lower().replace("-", "_").replace(" ", "_"): v for k, v in item.items()}
+def _normal_keys(item: dict) -> dict[str, Any]:
+    """Keys as snake case ("Code Type" -> code_type) so aliases can be looked up directly."""
+    return {str(k).strip().lower().replace("-", "_").replace(" ", "_"): v for k, v in item.items()}
+
+
+def _first(lowered: dict[str, Any], keys: Iterable[str]) -> Any:
     for key in keys:
         if key in lowered and lowered[key] not in (None, ""):
             return lowered[key]
@@ -136,7 +140,7 @@ def _evidence(value: Any) -> list[str]:
     if isinstance(value, list):
         for part in value:
             if isinstance(part, dict):
-                part = _first(part, ("text", "quote", "span", "evidence"))
+                part = _first(_normal_keys(part), ("text", "quote", "span", "evidence"))
             if isinstance(part, str) and part.strip():
                 out.append(part.strip())
     return out
@@ -157,21 +161,22 @@ def coerce_item(item: Any, system_hint: System | None = None) -> RawSuggestion |
         return RawSuggestion(code=code, system=system_hint) if code else None
     if not isinstance(item, dict):
         return None
-    raw_code = _first(item, _CODE_KEYS)
+    fields = _normal_keys(item)
+    raw_code = _first(fields, _CODE_KEYS)
     if raw_code is None:
         # Keys like "icd_10_cm_code" or "CPT code": any key naming a code.
         raw_code = next((v for k, v in item.items() if "code" in str(k).lower() and isinstance(v, (str, int))), None)
     code = clean_code(raw_code)
     if not code:
         return None
-    system = parse_system(_first(item, _SYSTEM_KEYS)) or system_hint
+    system = parse_system(_first(fields, _SYSTEM_KEYS)) or system_hint
     return RawSuggestion(
         code=code,
         system=system,
-        description=_text(_first(item, _DESCRIPTION_KEYS)),
-        confidence=parse_confidence(_first(item, _CONFIDENCE_KEYS)),
-        reasoning=_text(_first(item, _REASONING_KEYS)),
-        evidence=_evidence(_first(item, _EVIDENCE_KEYS)),
+        description=_text(_first(fields, _DESCRIPTION_KEYS)),
+        confidence=parse_confidence(_first(fields, _CONFIDENCE_KEYS)),
+        reasoning=_text(_first(fields, _REASONING_KEYS)),
+        evidence=_evidence(_first(fields, _EVIDENCE_KEYS)),
     )
 
 
@@ -300,18 +305,21 @@ class StreamParser:
         self._parsed_at = self._length
         if body is None:
             return []
-        value, closed = self._parse(body, final)
+        probed = None if self._repair else _probe_closed(body)
+        if probed is not None:
+            value, last_done = probed, True
+        else:
+            value, closed = self._parse(body, final)
+            last_done = closed or (final and complete)
+            if final and self._repair and not last_done:
+                last_done = body.rstrip().rstrip(",").rstrip().endswith("}")
         lists = suggestion_lists(value)
         if lists:
             self.found_json = True
         out: list[RawSuggestion] = []
         for index, (path, items) in enumerate(lists):
-            ready = len(items)
-            last_list = index == len(lists) - 1
-            if last_list and not closed and not (final and complete):
-                # The last item may still be growing; at a cut it counts only if its text closed.
-                if not (final and self._item_closed(body)):
-                    ready -= 1
+            # The last item of the list being written may still grow, unless proven closed.
+            ready = len(items) - (0 if last_done or index < len(lists) - 1 else 1)
             done = self._emitted.get(path, 0)
             hint = _hint(path)
             for item in items[done:ready]:
@@ -321,10 +329,29 @@ class StreamParser:
             self._emitted[path] = max(done, ready)
         return out
 
-    @staticmethod
-    def _item_closed(body: str) -> bool:
-        """At a cut: did the text stop right after an item's closing brace?"""
-        return body.rstrip().rstrip(",").rstrip().endswith("}")
+
+_SENTINEL = "__medcoder_sentinel__"
+
+
+def _probe_closed(body: str) -> Any | None:
+    """The parsed body if its final '}' closed a suggestion item, else None.
+
+    A marker value is appended after the brace: when it lands right after the
+    last item of the last suggestion list, that item's object has closed (a
+    brace closing a nested object or ending inside a string puts it elsewhere).
+    """
+    head = body.rstrip().rstrip(",").rstrip()
+    if not head.endswith("}"):
+        return None
+    try:
+        value = from_json(f'{head}, "{_SENTINEL}"', allow_partial=True)
+    except ValueError:
+        return None
+    lists = suggestion_lists(value)
+    if not lists or not lists[-1][1] or lists[-1][1][-1] != _SENTINEL:
+        return None
+    lists[-1][1].pop()
+    return value
 
 
 def parse_suggestions(text: str) -> list[RawSuggestion]:
