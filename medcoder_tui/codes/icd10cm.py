@@ -1,0 +1,235 @@
+"""ICD-10-CM (April 2026) as a compact, fast index built once from ``simple-icd-10-cm``.
+
+Loading ``simple-icd-10-cm`` parses the whole tabular XML (about 2 s and 200 MB),
+so the first run extracts what medcoder needs into a pickle in the user cache
+directory. Later processes load only that file (a few tenths of a second). The
+cache file name carries the source version, so a new release rebuilds it.
+
+Per code the index keeps only what is *stated on that node*; notes that the
+tabular list lets children inherit (code first, use additional code, code also,
+7th characters, Excludes) are gathered from the ancestors on demand.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from medcoder_tui import paths
+from medcoder_tui.codes.service import IcdEntry
+from medcoder_tui.codes.systems import compact, icd_dotted
+
+INDEX_FORMAT = 2
+SOURCE_PACKAGE = "simple-icd-10-cm"
+RELEASE = "April 2026"
+
+# Node tuple layout in the pickle (tuples keep the file and the heap small).
+TITLE, BILLABLE, PARENT, INCLUSION, EXCL1, EXCL2, CODE_FIRST, USE_ADD, CODE_ALSO, SEVEN = range(10)
+
+_ELSEWHERE = re.compile(r"classified elsewhere", re.I)
+
+
+def source_version() -> str:
+    """Version string of the ICD-10-CM source, used to key the cache."""
+    try:
+        pkg = importlib.metadata.version(SOURCE_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - declared dependency
+        pkg = "unknown"
+    return f"ICD-10-CM {RELEASE} ({SOURCE_PACKAGE} {pkg})"
+
+
+def _cache_file() -> Path:
+    tag = re.sub(r"[^A-Za-z0-9.]+", "_", source_version())
+    return paths.cache_dir() / f"icd10cm-v{INDEX_FORMAT}-{tag}.pickle"
+
+
+def _build_nodes() -> dict[str, tuple]:
+    """Extract every category, subcategory and code from simple-icd-10-cm."""
+    import simple_icd_10_cm as cm
+
+    nodes: dict[str, tuple] = {}
+    for code in cm.get_all_codes(with_dots=True):
+        if not cm.is_category_or_subcategory(code):
+            continue  # chapters and blocks are navigation, not codes
+        parent = cm.get_parent(code)
+        if parent and not cm.is_category_or_subcategory(parent):
+            parent = ""
+        nodes[code] = (
+            cm.get_description(code),
+            cm.is_leaf(code),
+            parent or None,
+            tuple(cm.get_inclusion_term(code)) + tuple(cm.get_includes(code)),
+            tuple(cm.get_excludes1(code)),
+            tuple(cm.get_excludes2(code)),
+            cm.get_code_first(code),
+            cm.get_use_additional_code(code),
+            cm.get_code_also(code),
+            cm.get_seven_chr_def(code) or None,
+        )
+    return nodes
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load_nodes() -> dict[str, tuple]:
+    cache = _cache_file()
+    try:
+        with cache.open("rb") as fh:
+            data = pickle.load(fh)
+        if data.get("format") == INDEX_FORMAT and data.get("version") == source_version():
+            return data["nodes"]
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):
+        pass  # missing or unreadable cache: rebuild below
+    nodes = _build_nodes()
+    payload = pickle.dumps({"format": INDEX_FORMAT, "version": source_version(), "nodes": nodes},
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        _write_atomic(cache, payload)
+    except OSError:
+        pass  # a read-only cache dir only costs speed next time
+    return nodes
+
+
+class IcdIndex:
+    """Read-only ICD-10-CM tabular data, keyed by dotted code."""
+
+    def __init__(self, nodes: dict[str, tuple] | None = None) -> None:
+        self._nodes = nodes if nodes is not None else _load_nodes()
+        self._children: dict[str, list[str]] | None = None
+        self.version = source_version()
+
+    # -- lookup -------------------------------------------------------------
+    @staticmethod
+    def key(code: str) -> str:
+        """Dotted spelling used as the key (``e119`` -> ``E11.9``)."""
+        return icd_dotted(code)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.key(code) in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def all_codes(self) -> Iterator[str]:
+        """Every category, subcategory and code, in tabular order."""
+        return iter(self._nodes)
+
+    def billable_codes(self) -> Iterator[str]:
+        return (c for c, n in self._nodes.items() if n[BILLABLE])
+
+    def title(self, code: str) -> str | None:
+        node = self._nodes.get(self.key(code))
+        return node[TITLE] if node else None
+
+    def is_billable(self, code: str) -> bool:
+        node = self._nodes.get(self.key(code))
+        return bool(node and node[BILLABLE])
+
+    def raw(self, code: str) -> tuple | None:
+        """The node tuple (see the layout constants), for bulk readers such as search."""
+        return self._nodes.get(self.key(code))
+
+    def parent(self, code: str) -> str | None:
+        node = self._nodes.get(self.key(code))
+        return node[PARENT] if node else None
+
+    def ancestors(self, code: str) -> list[str]:
+        """Parent first, up to the 3-character category."""
+        out: list[str] = []
+        current = self.parent(code)
+        while current:
+            out.append(current)
+            current = self.parent(current)
+        return out
+
+    def children(self, code: str) -> list[str]:
+        if self._children is None:
+            kids: dict[str, list[str]] = {}
+            for c, node in self._nodes.items():
+                if node[PARENT]:
+                    kids.setdefault(node[PARENT], []).append(c)
+            self._children = kids
+        return list(self._children.get(self.key(code), ()))
+
+    def billable_descendants(self, code: str) -> list[str]:
+        """Every billable code at or below ``code`` in tabular order."""
+        key = self.key(code)
+        if key not in self._nodes:
+            return []
+        out: list[str] = []
+        stack = [key]
+        while stack:
+            c = stack.pop()
+            if self._nodes[c][BILLABLE]:
+                out.append(c)
+            stack.extend(reversed(self.children(c)))
+        return out
+
+    # -- inherited notes ----------------------------------------------------
+    def _chain(self, code: str) -> list[tuple]:
+        key = self.key(code)
+        node = self._nodes.get(key)
+        if node is None:
+            return []
+        return [node, *(self._nodes[a] for a in self.ancestors(key))]
+
+    def seven_chr(self, code: str) -> dict[str, str]:
+        """The 7th-character choices that apply to ``code`` (empty when none do)."""
+        for node in self._chain(code):
+            if node[SEVEN]:
+                return dict(node[SEVEN])
+        return {}
+
+    def _nearest_note(self, code: str, field: int) -> str:
+        for node in self._chain(code):
+            if node[field]:
+                return node[field]
+        return ""
+
+    def is_manifestation(self, code: str) -> bool:
+        """A manifestation code: its title (or an ancestor's) says "in diseases classified elsewhere"."""
+        return any(_ELSEWHERE.search(node[TITLE]) for node in self._chain(code))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the index lives for the whole process
+    def get(self, code: str) -> IcdEntry | None:
+        """The entry for a code in any spelling, with inherited notes filled in, or None."""
+        key = self.key(code)
+        node = self._nodes.get(key)
+        if node is None:
+            return None
+        chain = self._chain(key)
+        return IcdEntry(
+            code=key,
+            title=node[TITLE],
+            billable=node[BILLABLE],
+            parent=node[PARENT],
+            inclusion_terms=node[INCLUSION],
+            excludes1=tuple(t for n in chain for t in n[EXCL1]),
+            excludes2=tuple(t for n in chain for t in n[EXCL2]),
+            code_first=self._nearest_note(key, CODE_FIRST),
+            use_additional=self._nearest_note(key, USE_ADD),
+            code_also=self._nearest_note(key, CODE_ALSO),
+            seven_chr=self.seven_chr(key),
+            manifestation=self.is_manifestation(key),
+        )
+
+
+def normalize_icd(code: str) -> str:
+    """Compact form for set comparisons (``E11.9`` -> ``E119``)."""
+    return compact(code)
