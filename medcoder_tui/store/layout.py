@@ -106,7 +106,10 @@ def check_existing(requested: Path | str, *, read_only: bool) -> tuple[Path, boo
         return root, True
     if root.exists() and not root.is_dir():
         raise StoreError(f"{root} is a file, but the store needs a folder there")
-    if legacy_file_for(requested) is None and root.is_dir() and _foreign_files(root):
+    legacy = legacy_file_for(requested)
+    if legacy is not None:
+        read_tables(legacy)   # a damaged old file is reported (and backed up) before anything is created
+    elif root.is_dir() and _foreign_files(root):
         raise StoreError(f"{root} is a folder with other files in it and no {META_FILE}, so it is not a "
                          "medcoder store; pass a new or empty folder, or a .json path")
     if read_only:

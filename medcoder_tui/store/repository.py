@@ -55,6 +55,13 @@ def case_id_for(note_path: str | Path) -> str:
     return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
 
 
+def _detached(case: Case) -> Case:
+    """A copy whose lists a caller may change without touching the cached case (a deep copy of
+    every suggestion would cost milliseconds per case)."""
+    return case.model_copy(update={"suggestions": list(case.suggestions), "decisions": dict(case.decisions),
+                                   "final_codes": list(case.final_codes)})
+
+
 class Store:
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
@@ -239,7 +246,7 @@ class Store:
     def list_cases(self, status: CaseStatus | str | None = None) -> list[Case]:
         """Every case (optionally of one status), oldest first."""
         wanted = CaseStatus(status) if status is not None else None
-        cases = [c.model_copy(deep=True) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
+        cases = [_detached(c) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
         return sorted(cases, key=lambda c: (c.created_at, c.id))
 
     # -------------------------------------------------------------- decisions
