@@ -239,7 +239,9 @@ def test_stats_on_a_known_audit_trail(tmp_path):
         note = tmp_path / f"n{i}.txt"
         note.write_text(NOTE)
         c = store.open_case(note, NOTE)
-        store.save_suggestions(c.id, result("E11.9", "I10", suggestion("99213", System.CPT), engine=engine))
+        model = "llama3.1:8b" if engine == "ollama" else None
+        store.save_suggestions(c.id, result("E11.9", "I10", suggestion("99213", System.CPT), engine=engine,
+                                            model=model))
         ids.append(c.id)
     a, b = ids
     clock.tick(30); store.accept(a, "icd10cm:E11.9")
@@ -257,7 +259,7 @@ def test_stats_on_a_known_audit_trail(tmp_path):
     assert stats.by_status == {"completed": 2}
     assert stats.acceptance_by_engine["offline"] == {"accepted": 2, "edited": 0, "rejected": 1,
                                                           "decided": 3, "rate": 0.6667}
-    assert stats.acceptance_by_engine["ollama"]["rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert stats.acceptance_by_engine["ollama/llama3.1:8b"]["rate"] == pytest.approx(1 / 3, abs=1e-4)
     assert stats.acceptance_by_system["cpt"] == {"accepted": 1, "edited": 0, "rejected": 1, "decided": 2,
                                                  "rate": 0.5}
     assert stats.acceptance_by_system["icd10cm"]["edited"] == 1

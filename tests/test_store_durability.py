@@ -118,3 +118,18 @@ def test_two_processes_500_interleaved_writes_each_lose_none(tmp_path):
     targets = [e.target.split(":")[1][0] for e in entries[cases[0].id] if e.action in ("accept", "reject")]
     switches = sum(1 for x, y in zip(targets, targets[1:]) if x != y)
     assert switches > 10
+
+
+def test_temp_files_of_a_killed_writer_are_swept_on_open(tmp_path):
+    store = Store(tmp_path / "s")
+    note = tmp_path / "n.txt"
+    note.write_text(NOTE)
+    case = store.open_case(note, NOTE)
+    folder = store.path / "cases" / case.id[:2]
+    stale, fresh = folder / f".{case.id}.json.999.abcd.tmp", folder / f".{case.id}.json.998.abcd.tmp"
+    stale.write_text('{"cases": {"1": {"id": "half')
+    fresh.write_text('{"cases"')
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    reopened = Store(tmp_path / "s")
+    assert not stale.exists() and fresh.exists()          # a write in flight elsewhere is left alone
+    assert [c.id for c in reopened.list_cases()] == [case.id]

@@ -18,11 +18,13 @@ single-file store, migrated once into ``store.d`` and then left untouched.
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from medcoder_tui.store.files import (
+    TMP_SUFFIX,
     atomic_write_bytes,
     corrupt,
     encode,
@@ -134,6 +136,21 @@ def initialise(requested: Path | str, root: Path, *, sync: bool = True) -> None:
         migrate_v1(legacy, root, sync=sync)
     else:
         atomic_write_bytes(root / META_FILE, encode(meta_doc()), sync=sync)
+
+
+def sweep_temp_files(root: Path, older_than: float = 600.0) -> int:
+    """Remove temporary files a killed writer left behind; in-flight ones are only milliseconds old."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for pattern in (f".*{TMP_SUFFIX}", f"{CASES_DIR}/*/.*{TMP_SUFFIX}", f"{EVAL_DIR}/.*{TMP_SUFFIX}"):
+        for tmp in root.glob(pattern):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def probe_writable(root: Path) -> None:

@@ -123,17 +123,23 @@ class StoreStats(BaseModel):
 _OUTCOME = {"accept": "accepted", "edit": "edited", "reject": "rejected"}
 
 
-def _replay(entries: list[AuditEntry], engine: str | None) -> tuple[dict[str, tuple[str, str]], set[str], list]:
+def engine_label(engine: str | None, model: str | None) -> str:
+    """``offline``, or ``ollama/llama3.1:8b``: models of one engine differ, so they are told apart."""
+    name = engine or "unknown"
+    return f"{name}/{model}" if model else name
+
+
+def _replay(entries: list[AuditEntry], engine: str) -> tuple[dict[str, tuple[str, str]], set[str], list]:
     """Run one case's trail forward, undo included: outcome per suggestion key, manual codes,
     and the (timestamp, status) history."""
     outcomes: dict[str, tuple[str, str]] = {}
     manual: set[str] = set()
     stack: list[tuple[str, dict, set, str | None]] = []
-    current_engine = engine or "unknown"
+    current_engine = engine
     status_marks: list[tuple[datetime, str]] = []
     for e in entries:
-        if e.action == "suggestions":
-            current_engine = str((e.after or {}).get("engine") or current_engine)
+        if e.action == "suggestions" and isinstance(e.after, dict):
+            current_engine = engine_label(e.after.get("engine"), e.after.get("model"))
             continue
         if e.action == "undo":
             for i in range(len(stack) - 1, -1, -1):
@@ -184,11 +190,11 @@ def compute_stats(cases: list[Case], audit: list[AuditEntry]) -> StoreStats:
     engines: dict[str, Rate] = {}
     overall = Rate()
     durations: list[float] = []
-    engine_of = {c.id: c.engine for c in cases}
+    engine_of = {c.id: engine_label(c.engine, c.model) for c in cases}
     for case_id, entries in by_case.items():
         stats.decisions += sum(1 for e in entries if e.action in UNDOABLE or e.action == "undo")
         stats.undos += sum(1 for e in entries if e.action == "undo")
-        outcomes, manual, marks = _replay(entries, engine_of.get(case_id))
+        outcomes, manual, marks = _replay(entries, engine_of.get(case_id, "unknown"))
         stats.manual_codes += len(manual)
         for key, (outcome, engine) in outcomes.items():
             system = key.split(":", 1)[0]

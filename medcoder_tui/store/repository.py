@@ -13,7 +13,6 @@ import getpass
 import hashlib
 import logging
 import os
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,17 +23,16 @@ from typing import Any
 
 import filelock
 from pydantic import ValidationError
-from pydantic_core import to_jsonable_python
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.table import Document
 
-from medcoder_tui.codes.systems import System, canonical
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
+from medcoder_tui.store.references import ReferenceRecords
 
 log = logging.getLogger("medcoder.store")
 
@@ -62,7 +60,7 @@ def _detached(case: Case) -> Case:
                                    "final_codes": list(case.final_codes)})
 
 
-class Store:
+class Store(ReferenceRecords):
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
     ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);
@@ -88,9 +86,11 @@ class Store:
             return
         layout.ensure_dir(root)
         layout.probe_writable(root)
-        if not ready:
-            with self._locked():
+        with self._locked():
+            if not ready:
                 layout.initialise(self.requested_path, root, sync=fsync)
+            if layout.sweep_temp_files(root):
+                log.info("removed temporary files left by an interrupted writer in %s", root)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -294,19 +294,16 @@ class Store:
 
     def set_position(self, case_id: str, position: int) -> Case:
         """Remember the selected row (durable, but not an audited decision)."""
-        def apply(case: Case, _: Any) -> None:
-            case.position = max(0, int(position))
+        position = max(0, int(position))
         with self._locked():
-            path = layout.case_file(self.path, case_id)
-            current = self._read_case(case_id)
-            if current is None:
+            case = self._read_case(case_id)
+            if case is None:
                 raise StoreError(f"no case {case_id!r} in {self.path}")
-            if current.position == max(0, int(position)):
-                return current
-            db, storage = self._db(path)
-            apply(current, None)
-            self._commit(db, storage, current, None, None)
-            return current
+            if case.position != position:
+                case.position = position
+                db, storage = self._db(layout.case_file(self.path, case_id))
+                self._commit(db, storage, case, None, None)
+            return case
 
     def undo(self, case_id: str) -> Case:
         """Revert the case's last decision not yet undone, and record the undo."""
@@ -332,81 +329,3 @@ class Store:
                 return self._entries(path, tables.get("decisions", {}))
             entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]
             return sorted(entries, key=lambda e: e.ts)
-
-    # ------------------------------------------------------------------- gold
-    def put_gold(self, note_id: str, codes: dict[str, list[str]], *, setting: str = "",
-                 source: str = "") -> None:
-        """Store (or replace) the reference codes of one note; codes are kept in canonical spelling."""
-        doc: dict[str, Any] = {"note_id": str(note_id), "setting": setting, "source": source}
-        for system in System:
-            doc[system.value] = []
-        for name, values in codes.items():
-            system = dec.parse_system(name)
-            doc[system.value] = list(dict.fromkeys(canonical(v, system) for v in values if str(v).strip()))
-        with self._locked():
-            db, storage = self._db(self.path / layout.GOLD_FILE)
-            db.table("gold").upsert(doc, Query().note_id == doc["note_id"])
-            storage.commit()
-
-    def gold(self) -> dict[str, dict]:
-        """note_id -> {"icd10cm": [...], "cpt": [...], "hcpcs": [...], "setting": ..., "source": ...}."""
-        with self._rlock:
-            tables = read_tables(self.path / layout.GOLD_FILE) or {}
-            out: dict[str, dict] = {}
-            for doc in tables.get("gold", {}).values():
-                rec = dict(doc)
-                out[str(rec.pop("note_id"))] = rec
-            return out
-
-    def completed_as_gold(self) -> dict[str, dict]:
-        """Completed cases' final codes, keyed by note path, in the shape of :meth:`gold`."""
-        out: dict[str, dict] = {}
-        for case in self.list_cases(CaseStatus.COMPLETED):
-            rec: dict[str, Any] = {s.value: [] for s in System}
-            for fc in case.final_codes:
-                rec[fc.system.value].append(fc.code)
-            rec.update(setting=case.setting, source=f"store:{case.id}")
-            out[case.note_path] = rec
-        return out
-
-    # -------------------------------------------------------------- eval runs
-    def add_eval_run(self, run: dict) -> str:
-        """Keep one evaluation run; returns its id (time-ordered, unique)."""
-        ts = self._clock()
-        given = str(run.get("id") or "")
-        folder = self.path / layout.EVAL_DIR
-        with self._locked():
-            layout.ensure_dir(folder)
-            if layout.RUN_ID.match(given) and not (folder / f"{given}.json").exists():
-                run_id = given
-            else:
-                run_id = f"{ts:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-            doc = to_jsonable_python(run, fallback=str)
-            doc.update(id=run_id, created_at=doc.get("created_at") or ts.isoformat(), user=self.user)
-            db, storage = self._db(folder / f"{run_id}.json")
-            db.table("eval_runs").insert(Document(doc, doc_id=1))
-            storage.commit()
-            return run_id
-
-    def list_eval_runs(self) -> list[dict]:
-        """Every stored evaluation run, oldest first."""
-        with self._rlock:
-            folder = self.path / layout.EVAL_DIR
-            runs = []
-            for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-                doc = (read_tables(path) or {}).get("eval_runs", {}).get("1")
-                if isinstance(doc, dict):
-                    runs.append(doc)
-            return sorted(runs, key=lambda r: (str(r.get("created_at", "")), str(r.get("id"))))
-
-    def get_eval_run(self, run_id: str) -> dict | None:
-        """The run with this id or unique id prefix; StoreError when the prefix is ambiguous."""
-        runs = self.list_eval_runs()
-        exact = [r for r in runs if r.get("id") == run_id]
-        if exact:
-            return exact[0]
-        hits = [r for r in runs if str(r.get("id", "")).startswith(run_id)] if run_id else []
-        if len(hits) > 1:
-            raise StoreError(f"run id {run_id!r} is ambiguous: "
-                             + ", ".join(str(r["id"]) for r in hits[:5]))
-        return hits[0] if hits else None
