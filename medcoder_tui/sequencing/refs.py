@@ -1,0 +1,83 @@
+"""Code references inside tabular-list note text, and membership of codes in them.
+
+Tabular notes name companions as single codes (``Z79.4``), categories
+(``G30.-``, ``G35-``), ranges (``N18.1-N18.6``, ``E08-E13``, ``E00-E03.-``)
+and lists of those (``(X00-X19, X75-X77, Y92)``). A reference matches a code
+by prefix: ``N18.1-N18.6`` holds ``N18.30`` because ``N183`` lies between
+``N181`` and ``N186`` when compared at the same length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcoder_tui.codes.systems import compact
+
+# A code, optionally followed by "-" (all below it) or "-CODE" (a range).
+_CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
+_REF = re.compile(rf"(?<![A-Za-z0-9])({_CODE})(?:\.?-({_CODE})?)?(?:\.-)?(?![A-Za-z0-9])")
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    """A code or range named in a note; ``low``/``high`` are compact prefixes."""
+
+    low: str
+    high: str
+    text: str          # as written, e.g. "N18.1-N18.6"
+    phrase: str = ""   # the words before it, e.g. "stage of chronic kidney disease"
+
+    def matches(self, code: str) -> bool:
+        """Whether ``code`` (any spelling) falls under this reference."""
+        c = compact(code)
+        return self.low <= c[: len(self.low)] and c[: len(self.high)] <= self.high
+
+
+def parse_refs(text: str) -> list[CodeRef]:
+    """Every code reference in a note's text, each with the phrase it belongs to."""
+    refs: list[CodeRef] = []
+    if not text:
+        return refs
+    for line in text.splitlines():
+        phrase = _phrase(line)
+        for m in _REF.finditer(line):
+            low = compact(m.group(1))
+            high = compact(m.group(2)) if m.group(2) else low
+            if high < low[: len(high)]:
+                continue  # not a range after all
+            refs.append(CodeRef(low=low, high=high, text=m.group(0), phrase=phrase))
+    return refs
+
+
+def _phrase(line: str) -> str:
+    """The words of a note line before its first parenthesis, trimmed of filler."""
+    head = line.split("(")[0].strip(" :,;-")
+    if head.lower() in ("", "code", "use additional code", "code also", "code first") and ")" in line:
+        head = line.rsplit(")", 1)[1]  # "Use additional code (B95-B97), to identify infectious agent"
+    head = re.sub(r"^(code first|use additional code|code also|code,? if applicable,? to identify)[:,]?\s*",
+                  "", head, flags=re.I)
+    return re.sub(r"^to identify\s+", "", head.strip(" :,;-."), flags=re.I)
+
+
+def any_match(refs: list[CodeRef], code: str) -> CodeRef | None:
+    """The first reference that ``code`` falls under, or None."""
+    for ref in refs:
+        if ref.matches(code):
+            return ref
+    return None
+
+
+def describe_refs(refs: list[CodeRef], limit: int = 4) -> str:
+    """A short human list of references for messages: ``N18.1-N18.6`` or ``G30.-, E75.4, ...``."""
+    texts: list[str] = []
+    for ref in refs:
+        if ref.text not in texts:
+            texts.append(ref.text)
+    shown = ", ".join(texts[:limit])
+    return shown + (", ..." if len(texts) > limit else "")
+
+
+def is_hedged(note: str) -> bool:
+    """Whether a note only applies sometimes ("if applicable", "if known", "any", "such as")."""
+    return bool(re.search(r"\b(if applicable|if known|if present|if desired|any|such as)\b", note, re.I))
