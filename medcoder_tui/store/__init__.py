@@ -3,7 +3,15 @@
 A coder's decisions are durable (fsynced, atomically replaced) before any
 mutating method returns, safe across processes (file lock, re-read under
 it), and a damaged or unknown store is reported and backed up, never
-overwritten. See :mod:`medcoder_tui.store.layout` for where files live.
+overwritten.
+
+Where it lives: the store is a folder of small TinyDB files (one per case,
+holding the case and its audit trail), so a decision rewrites one small file
+however many cases exist. ``--store X`` / ``store_path`` name that folder;
+a name ending in ``.json`` (the default ``<user data dir>/store.json``)
+means the folder ``<name>.d`` beside it (``store.d``). ``Store.path`` is the
+folder actually used; ``layout.store_dir_for(path)`` computes it without
+opening anything. Details in :mod:`medcoder_tui.store.layout`.
 """
 
 from __future__ import annotations

@@ -71,6 +71,9 @@ def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF):   # file systems that cannot fsync a folder
+            raise
     finally:
         os.close(fd)
 
@@ -79,20 +82,22 @@ def ensure_dir(folder: Path) -> None:
     """Create ``folder`` (mode 0700) and its parents, durably; StoreError when impossible."""
     if folder.is_dir():
         return
-    try:
-        missing = []
-        probe = folder
-        while not probe.exists():
-            missing.append(probe)
-            probe = probe.parent
-        for d in reversed(missing):
+    missing = []
+    probe = folder
+    while not probe.is_dir():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for d in reversed(missing):
+        try:
             os.mkdir(d, DIR_MODE)
             fsync_dir(d.parent)
-    except FileExistsError:
-        if not folder.is_dir():
-            raise StoreError(f"cannot create store folder {folder}: a file is in the way") from None
-    except OSError as exc:
-        raise StoreError(f"cannot create store folder {folder}: {_describe_os_error(exc)}") from None
+        except FileExistsError:
+            if not d.is_dir():   # another process may have made it; a file in the way is an error
+                raise StoreError(f"cannot create store folder {folder}: {d} is a file, not a folder") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create store folder {folder}: {_describe_os_error(exc)}") from None
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:

@@ -245,7 +245,10 @@ class Store(ReferenceRecords):
 
     def list_cases(self, status: CaseStatus | str | None = None) -> list[Case]:
         """Every case (optionally of one status), oldest first."""
-        wanted = CaseStatus(status) if status is not None else None
+        try:
+            wanted = CaseStatus(status) if status is not None else None
+        except ValueError:
+            raise StoreError(f"unknown case status {status!r}") from None
         cases = [_detached(c) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
         return sorted(cases, key=lambda c: (c.created_at, c.id))
 
