@@ -1,0 +1,79 @@
+"""Suggest, propose an order, check it: what ``medcoder sequence`` and the TUI's sequencing view run."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.models import Flag, Suggestion, SuggestionResult
+from medcoder_tui.sequencing.checker import _codesets, check_sequence, normalize_setting
+from medcoder_tui.sequencing.models import SequenceResult
+from medcoder_tui.sequencing.propose import order_from_model, propose_sequence
+
+# Suggestions about someone else's condition, or one the note denies, never enter the sequence.
+_LEAVE_OUT = frozenset({Flag.NEGATED, Flag.FAMILY_HISTORY})
+
+
+class SequenceOutcome(BaseModel):
+    """A sequenced case and the engine run it came from."""
+
+    result: SequenceResult
+    suggestions: SuggestionResult
+    used: list[str]                # codes taken from the suggestions, in final order
+    left_out: list[str]            # suggested codes not sequenced (blocked, negated, family history)
+
+
+def usable(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """The suggestions fit to sequence: acceptable (valid, billable, unblocked) and about the patient."""
+    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)]
+
+
+async def sequence_suggestions(
+    suggestions: Sequence[Suggestion],
+    note: str,
+    *,
+    setting: str = "outpatient",
+    engine=None,
+    codesets=None,
+    drg: bool = False,
+) -> SequenceResult:
+    """Order accepted suggestions (the model proposes when ``engine`` can, else the rules) and check them."""
+    cs = _codesets(codesets)
+    setting = normalize_setting(setting)
+    offline = propose_sequence(suggestions, note, setting=setting, codesets=cs)
+    order, source = offline, "rules"
+    if engine is not None and hasattr(engine, "propose_sequence") and suggestions:
+        try:
+            reply = engine.propose_sequence(note, list(suggestions), setting)
+            if inspect.isawaitable(reply):
+                reply = await reply
+        except Exception:  # noqa: BLE001 - a failed proposal falls back to the rules, never fails the case
+            reply = None
+        model_order = order_from_model(reply if isinstance(reply, dict) else None, offline, offline)
+        if model_order:
+            order, source = model_order, "model"
+    systems = {s.code: s.system for s in suggestions}
+    uncertain = {s.code for s in suggestions if Flag.UNCERTAIN in s.flags and s.system is System.ICD10CM}
+    return check_sequence([(c, systems.get(c)) for c in order], setting=setting, note=note,
+                          uncertain_codes=uncertain, codesets=cs, source=source, drg=drg)
+
+
+async def sequence_note(note: str, engine, *, setting: str = "outpatient", types: set[System] | None = None,
+                        codesets=None, drg: bool = False) -> SequenceOutcome:
+    """Run ``engine`` over the note, keep the usable suggestions, propose an order and check it."""
+    setting = normalize_setting(setting)
+    types = types or set(System)
+    run = None
+    async for event in engine.stream(note, types=types, setting=setting):
+        if event.kind == "done":
+            run = event.result
+    if run is None:
+        run = SuggestionResult(engine=getattr(engine, "name", "?"), error="the engine ended without a result")
+    chosen = usable(run.suggestions)
+    result = await sequence_suggestions(chosen, note, setting=setting, engine=engine, codesets=codesets, drg=drg)
+    used = set(result.codes)
+    return SequenceOutcome(result=result, suggestions=run, used=result.codes,
+                           left_out=[s.code for s in run.suggestions if s.code not in used])

@@ -1,0 +1,189 @@
+"""Proposing an order: offline from the rules plus the order of the evidence, or from a model's reply.
+
+Either way the proposal is only a starting point: ``check_sequence`` runs on
+it and the coder sees every error. A model may only reorder the codes it was
+given; codes it adds are dropped, codes it forgets are appended in rule order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from medcoder_tui.codes.systems import System, compact
+from medcoder_tui.engines.models import Flag, Suggestion
+from medcoder_tui.sequencing.refs import any_match, parse_refs
+from medcoder_tui.sequencing.rules import (
+    Z_FIRST_EXCEPT,
+    Z_FIRST_ONLY,
+    Z_NOT_PRINCIPAL,
+    Z_SECONDARY_ONLY,
+    Dx,
+    _under,
+    is_external,
+    is_sequela,
+)
+
+# Sections where the reason for the visit or the established diagnoses are written down.
+_LEAD_SECTIONS = {"chief_complaint": 0, "diagnoses": 0, "impression": 0, "assessment_plan": 1, "hpi": 2}
+
+
+def _codesets(codesets=None):
+    if codesets is not None:
+        return codesets
+    from medcoder_tui.codes.service import get_codesets
+
+    return get_codesets()
+
+
+def _group(d: Dx, flags: set[Flag], setting: str) -> int:
+    """Coarse rank: first-only Z codes, diagnoses, symptoms, sequelae, status Z codes, external causes."""
+    key = d.key
+    if key.startswith("Z") and _under(key, Z_FIRST_ONLY) and not _under(key, Z_FIRST_EXCEPT):
+        return 0
+    if is_external(key):
+        return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
+    if key.startswith("Z") and (_under(key, Z_SECONDARY_ONLY) or _under(key, Z_NOT_PRINCIPAL)):
+        return 5
+    if is_sequela(d) or d.entry.manifestation:
+        return 4
+    if setting != "inpatient" and flags & {Flag.UNCERTAIN, Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HISTORY}:
+        return 3
+    if key.startswith("R"):
+        return 2
+    if key.startswith("Z"):
+        return 2
+    return 1
+
+
+def _must_precede(items: list[Dx]) -> list[tuple[int, int]]:
+    """(i, j) pairs where the tabular notes put item i before item j."""
+    pairs: list[tuple[int, int]] = []
+    for j, d in enumerate(items):
+        first_refs = [r for r in parse_refs(d.entry.code_first) if not r.matches(d.key)]
+        after_refs = [r for r in parse_refs(d.entry.use_additional) if not r.matches(d.key)]
+        for i, other in enumerate(items):
+            if i == j:
+                continue
+            if first_refs and any_match(first_refs, other.key):
+                pairs.append((i, j))        # the etiology before the code that says "code first"
+            if after_refs and any_match(after_refs, other.key):
+                pairs.append((j, i))        # the code asking for an additional code before it
+    return pairs
+
+
+def _stable_topological(n: int, rank: list[tuple], pairs: list[tuple[int, int]]) -> list[int]:
+    """Order 0..n-1 by ``rank`` while honouring ``pairs``; a cycle falls back to rank order."""
+    after: dict[int, set[int]] = {i: set() for i in range(n)}
+    indegree = [0] * n
+    for i, j in set(pairs):
+        if j not in after[i]:
+            after[i].add(j)
+            indegree[j] += 1
+    ready = [(rank[i], i) for i in range(n) if indegree[i] == 0]
+    heapq.heapify(ready)
+    done: list[int] = []
+    placed = [False] * n
+    while len(done) < n:
+        if not ready:  # a cycle: release the best-ranked remaining item
+            i = min((k for k in range(n) if not placed[k]), key=lambda k: rank[k])
+            indegree[i] = 0
+            heapq.heappush(ready, (rank[i], i))
+        _, i = heapq.heappop(ready)
+        if placed[i]:
+            continue
+        placed[i] = True
+        done.append(i)
+        for j in after[i]:
+            indegree[j] -= 1
+            if indegree[j] == 0 and not placed[j]:
+                heapq.heappush(ready, (rank[j], j))
+    return done
+
+
+def _evidence_rank(s: Suggestion, analysis: Any) -> tuple[int, int]:
+    starts = [e.start for e in s.evidence if e.located]
+    if not starts:
+        return (3, 10**9)
+    first = min(starts)
+    section = analysis.section_at(first) if analysis is not None else None
+    return (_LEAD_SECTIONS.get(section or "", 3) if section else 3, first)
+
+
+def _analysis(note: str):
+    try:
+        from medcoder_tui.engines.clinical_text import analyze
+
+        return analyze(note)
+    except Exception:  # noqa: BLE001 - section ranks are a refinement; evidence order still works
+        return None
+
+
+def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: str = "outpatient",
+                     codesets=None) -> list[str]:
+    """An offline order for the suggestions' codes: diagnoses (first-listed first), then procedures.
+
+    Diagnoses are ranked by kind (first-only Z codes, definitive diagnoses,
+    symptoms, sequelae and manifestations, status Z codes, external causes), then
+    by where the note first supports them (chief complaint, diagnoses and
+    impression sections before the rest), then by confidence; "code first" and
+    "use additional code" notes then reorder pairs. Procedures keep surgical
+    CPT codes (10004-69990) first, then the note's order; HCPCS supplies last.
+    """
+    cs = _codesets(codesets)
+    analysis = _analysis(note) if note else None
+    unique: dict[str, Suggestion] = {}
+    for s in suggestions:
+        unique.setdefault(f"{s.system.value}:{compact(s.code)}", s)
+    dx_items: list[Dx] = []
+    dx_sugg: list[Suggestion] = []
+    unknown: list[Suggestion] = []
+    procs: list[Suggestion] = []
+    for s in unique.values():
+        if s.system is not System.ICD10CM:
+            procs.append(s)
+            continue
+        entry = cs.icd.get(s.code)
+        if entry is None:
+            unknown.append(s)
+            continue
+        dx_items.append(Dx(index=len(dx_items), code=entry.code, key=compact(entry.code), entry=entry))
+        dx_sugg.append(s)
+    rank = [
+        (_group(d, set(s.flags), setting), *_evidence_rank(s, analysis), -s.confidence, d.index)
+        for d, s in zip(dx_items, dx_sugg)
+    ]
+    order = _stable_topological(len(dx_items), rank, _must_precede(dx_items))
+    codes = [dx_items[i].code for i in order] + [s.code for s in unknown]
+    codes += [s.code for s in sorted(procs, key=lambda s: _procedure_rank(s, analysis))]
+    return codes
+
+
+def _procedure_rank(s: Suggestion, analysis: Any) -> tuple:
+    c = compact(s.code)
+    surgical = s.system is System.CPT and c.isdigit() and 10004 <= int(c) <= 69990
+    kind = 0 if surgical else (2 if s.system is System.HCPCS else 1)
+    return (kind, _evidence_rank(s, analysis)[1], -s.confidence)
+
+
+def order_from_model(reply: dict | None, available: Iterable[str], fallback: Sequence[str]) -> list[str] | None:
+    """The model's order restricted to ``available`` codes, missing ones appended in ``fallback`` order.
+
+    Returns None when the reply names none of the available codes (use the rules).
+    """
+    if not reply:
+        return None
+    by_key = {compact(c): c for c in available}
+    picked: list[str] = []
+    proposed = [reply.get("primary_diagnosis"), *(reply.get("secondary_diagnoses") or []),
+                *(reply.get("procedure_sequence") or [])]
+    for code in proposed:
+        if not isinstance(code, str):
+            continue
+        real = by_key.get(compact(code))
+        if real and real not in picked:
+            picked.append(real)
+    if not picked:
+        return None
+    return picked + [c for c in fallback if c not in picked]
