@@ -47,7 +47,7 @@ class EditScreen(ModalScreen[tuple[str, System, str] | None]):
     BINDINGS = EDIT_BINDINGS
 
     def __init__(self, suggestion: Any, codesets: Any) -> None:
-        super().__init__(id="edit")
+        super().__init__()
         self.suggestion, self.codesets = suggestion, codesets
         self.result: Any | None = None
 

@@ -30,7 +30,7 @@ class LookupScreen(ModalScreen[tuple[str, System, str] | None]):
             self.query, self.hits, self.error = query, hits, error
 
     def __init__(self, codesets: Any, types: frozenset[System] | None = None, query: str = "") -> None:
-        super().__init__(id="lookup")
+        super().__init__()
         self.codesets = codesets
         self.initial = query
         self.system = "all" if not types or len(types) != 1 else next(iter(types)).value

@@ -57,7 +57,7 @@ class ReviewScreen(Screen):
             self.run, self.result, self.case, self.state, self.store_error = run, result, case, state, store_error
 
     def __init__(self, index: int, path: Path, text: str, case: Any) -> None:
-        super().__init__(id="review")
+        super().__init__()
         self.index, self.path, self.text, self.case = index, path, text, case
         self.suggestions: list[Any] = []
         self.engine_name: str | None = None

@@ -47,7 +47,7 @@ class SequenceScreen(Screen[Any]):
     BINDINGS = SEQUENCE_BINDINGS
 
     def __init__(self, case: Any, note: str, suggestions: list[Any]) -> None:
-        super().__init__(id="sequence")
+        super().__init__()
         self.case, self.note, self.suggestions = case, note, suggestions
         self.result: Any | None = None
         self.order: list[Any] = []           # SequencedCode rows in display order

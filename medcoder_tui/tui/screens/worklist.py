@@ -21,7 +21,7 @@ class WorklistScreen(Screen):
     BINDINGS = WORKLIST_BINDINGS
 
     def __init__(self) -> None:
-        super().__init__(id="worklist")
+        super().__init__()
         self._filter = ""
 
     def compose(self) -> ComposeResult:
