@@ -1,0 +1,251 @@
+"""Clinical abbreviations, lay phrases and word-level synonyms.
+
+Shared by the encoder lookup (``codes/search.py``) and the offline engine's
+candidate retrieval. Generic medical vocabulary only: nothing here is tuned to
+any particular note.
+
+- :data:`ABBREVIATIONS` maps a lower-case abbreviation to its expansions, the
+  usual reading first.
+- :data:`AMBIGUOUS` lists abbreviations that also mean something non-diagnostic
+  (``PE`` physical exam, ``RA`` room air...): retrieval expands these only when
+  they are written in capitals.
+- :data:`PHRASES` maps lay or shorthand phrases to the wording ICD-10-CM uses.
+- :data:`WORD_SYNONYMS` maps a word to words ICD titles use for the same thing
+  (kidney -> renal), applied token by token.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    # cardiovascular
+    "htn": ("hypertension",), "hld": ("hyperlipidemia",), "hlp": ("hyperlipidemia",),
+    "chf": ("congestive heart failure",), "hf": ("heart failure",),
+    "hfref": ("heart failure with reduced ejection fraction", "systolic heart failure"),
+    "hfpef": ("heart failure with preserved ejection fraction", "diastolic heart failure"),
+    "cad": ("coronary artery disease", "atherosclerotic heart disease"),
+    "ashd": ("atherosclerotic heart disease",), "mi": ("myocardial infarction",),
+    "ami": ("acute myocardial infarction",), "stemi": ("st elevation myocardial infarction",),
+    "nstemi": ("non st elevation myocardial infarction",), "acs": ("acute coronary syndrome",),
+    "afib": ("atrial fibrillation",), "a-fib": ("atrial fibrillation",), "af": ("atrial fibrillation",),
+    "aflutter": ("atrial flutter",), "svt": ("supraventricular tachycardia",),
+    "vtach": ("ventricular tachycardia",), "vt": ("ventricular tachycardia",), "vfib": ("ventricular fibrillation",),
+    "dvt": ("deep vein thrombosis",), "pe": ("pulmonary embolism",), "vte": ("venous thromboembolism",),
+    "pvd": ("peripheral vascular disease",), "pad": ("peripheral arterial disease",),
+    "aaa": ("abdominal aortic aneurysm",), "cva": ("cerebral infarction", "stroke"),
+    "tia": ("transient ischemic attack",), "cabg": ("coronary artery bypass graft",),
+    "pci": ("percutaneous coronary intervention",), "lvh": ("left ventricular hypertrophy",),
+    "avb": ("atrioventricular block",), "rbbb": ("right bundle branch block",),
+    "lbbb": ("left bundle branch block",), "mvp": ("mitral valve prolapse",), "as": ("aortic stenosis",),
+    "hocm": ("hypertrophic obstructive cardiomyopathy",), "sss": ("sick sinus syndrome",),
+    # endocrine / metabolic
+    "dm": ("diabetes mellitus",), "dm1": ("type 1 diabetes mellitus",), "dm2": ("type 2 diabetes mellitus",),
+    "t1dm": ("type 1 diabetes mellitus",), "t2dm": ("type 2 diabetes mellitus",),
+    "iddm": ("type 1 diabetes mellitus",), "niddm": ("type 2 diabetes mellitus",),
+    "dka": ("diabetic ketoacidosis",), "hhs": ("hyperosmolar hyperglycemic state",),
+    "gdm": ("gestational diabetes mellitus",),
+    "hypothyroid": ("hypothyroidism",), "hyperthyroid": ("hyperthyroidism",),
+    "pcos": ("polycystic ovary syndrome",), "bmi": ("body mass index",),
+    # respiratory
+    "copd": ("chronic obstructive pulmonary disease",), "aecopd": ("chronic obstructive pulmonary disease with acute exacerbation",),
+    "osa": ("obstructive sleep apnea",), "uri": ("upper respiratory infection",),
+    "uti": ("urinary tract infection",), "cap": ("community acquired pneumonia", "pneumonia"),
+    "pna": ("pneumonia",), "ards": ("acute respiratory distress syndrome",), "sob": ("shortness of breath",),
+    "doe": ("dyspnea on exertion",), "tb": ("tuberculosis",), "ild": ("interstitial lung disease",),
+    "rad": ("reactive airway disease",), "ptx": ("pneumothorax",),
+    # renal / urology
+    "ckd": ("chronic kidney disease",), "esrd": ("end stage renal disease",), "aki": ("acute kidney injury",),
+    "arf": ("acute renal failure",), "bph": ("benign prostatic hyperplasia",), "luts": ("lower urinary tract symptoms",),
+    "ed": ("erectile dysfunction",), "hd": ("hemodialysis",),
+    # gastrointestinal / hepatic
+    "gerd": ("gastro-esophageal reflux disease",), "gi": ("gastrointestinal",),
+    "gib": ("gastrointestinal hemorrhage",), "ugib": ("upper gastrointestinal hemorrhage",),
+    "lgib": ("lower gastrointestinal hemorrhage",), "ibs": ("irritable bowel syndrome",),
+    "ibd": ("inflammatory bowel disease",), "uc": ("ulcerative colitis",), "pud": ("peptic ulcer disease",),
+    "nafld": ("nonalcoholic fatty liver disease",), "nash": ("nonalcoholic steatohepatitis",),
+    "sbo": ("small bowel obstruction",), "n/v": ("nausea with vomiting",), "nv": ("nausea with vomiting",),
+    "n/v/d": ("nausea vomiting diarrhea",), "hcv": ("hepatitis c",), "hbv": ("hepatitis b",),
+    "cp": ("chest pain",), "abd": ("abdominal",),
+    # neuro / psych
+    "ms": ("multiple sclerosis",), "als": ("amyotrophic lateral sclerosis",), "sah": ("subarachnoid hemorrhage",),
+    "ich": ("intracerebral hemorrhage",), "tbi": ("traumatic brain injury",), "loc": ("loss of consciousness",),
+    "mdd": ("major depressive disorder",), "gad": ("generalized anxiety disorder",),
+    "adhd": ("attention deficit hyperactivity disorder",), "ptsd": ("post-traumatic stress disorder",),
+    "ocd": ("obsessive compulsive disorder",), "aud": ("alcohol use disorder", "alcohol dependence"),
+    "etoh": ("alcohol",), "ha": ("headache",), "sz": ("seizure",), "pd": ("parkinson disease",),
+    "ad": ("alzheimer disease",),
+    # musculoskeletal
+    "oa": ("osteoarthritis",), "ra": ("rheumatoid arthritis",), "djd": ("degenerative joint disease", "osteoarthritis"),
+    "ddd": ("degenerative disc disease",), "lbp": ("low back pain",), "fx": ("fracture",), "fxs": ("fractures",),
+    "sle": ("systemic lupus erythematosus",), "acl": ("anterior cruciate ligament",),
+    "orif": ("open reduction internal fixation",), "tka": ("total knee arthroplasty",),
+    "tha": ("total hip arthroplasty",),
+    # infection / heme / onc
+    "hiv": ("human immunodeficiency virus",), "aids": ("acquired immunodeficiency syndrome",),
+    "mrsa": ("methicillin resistant staphylococcus aureus",), "cdiff": ("clostridium difficile",),
+    "c.diff": ("clostridium difficile",), "std": ("sexually transmitted disease",),
+    "sti": ("sexually transmitted infection",), "ida": ("iron deficiency anemia",),
+    "cll": ("chronic lymphocytic leukemia",), "cml": ("chronic myeloid leukemia",),
+    "aml": ("acute myeloid leukemia",), "all": ("acute lymphoblastic leukemia",),
+    "nhl": ("non-hodgkin lymphoma",), "nsclc": ("non-small cell lung cancer",), "ca": ("cancer", "carcinoma"),
+    "mets": ("metastases",), "hcc": ("hepatocellular carcinoma",), "rcc": ("renal cell carcinoma",),
+    "bcc": ("basal cell carcinoma",), "scc": ("squamous cell carcinoma",), "itp": ("immune thrombocytopenic purpura",),
+    "dic": ("disseminated intravascular coagulation",), "sirs": ("systemic inflammatory response syndrome",),
+    # general / other
+    "hx": ("history",), "h/o": ("history of",), "s/p": ("status post",), "pmh": ("past medical history",),
+    "fhx": ("family history",), "w/": ("with",), "w/o": ("without",), "c/o": ("complains of",),
+    "b/l": ("bilateral",), "bilat": ("bilateral",), "rt": ("right",), "lt": ("left",), "r": ("right",),
+    "l": ("left",), "lle": ("left lower extremity",), "rle": ("right lower extremity",),
+    "lue": ("left upper extremity",), "rue": ("right upper extremity",), "llq": ("left lower quadrant",),
+    "rlq": ("right lower quadrant",), "ruq": ("right upper quadrant",), "luq": ("left upper quadrant",),
+    "init": ("initial encounter",), "subsq": ("subsequent encounter",), "seq": ("sequela",),
+    "er": ("emergency",), "yo": ("year old",),
+    "f/u": ("follow up",), "sx": ("symptoms",), "dx": ("diagnosis",), "tx": ("treatment",),
+    "abx": ("antibiotics",), "ams": ("altered mental status",), 
+    "bp": ("blood pressure",), "hr": ("heart rate",), "wbc": ("white blood cell",),
+    "rbc": ("red blood cell",), "hgb": ("hemoglobin",), "plt": ("platelets",), "hepb": ("hepatitis b",),
+    "hepc": ("hepatitis c",), "bmp": ("basic metabolic panel",), "cbc": ("complete blood count",),
+    "cmp": ("comprehensive metabolic panel",), "ekg": ("electrocardiogram",), "ecg": ("electrocardiogram",),
+    "cxr": ("chest x-ray",), "ct": ("computed tomography",), "mri": ("magnetic resonance imaging",),
+    "us": ("ultrasound",), "echo": ("echocardiogram",), "dme": ("durable medical equipment",),
+    "iv": ("intravenous",), "im": ("intramuscular",), "sq": ("subcutaneous",), "po": ("oral",),
+    "ppd": ("packs per day",), "otc": ("over the counter",), "ivf": ("intravenous fluids",),
+    "lft": ("liver function test",), "lfts": ("liver function tests",),
+}
+
+# Abbreviations that also read as ordinary words or non-diagnostic shorthand;
+# in running note text they are expanded only when written in capitals.
+AMBIGUOUS = frozenset({
+    "pe", "ra", "ms", "as", "all", "ad", "pd", "ed", "er", "us", "ca", "cap", "hd", "af", "ha", "l", "r",
+    "lt", "rt", "im", "po", "sq", "iv", "mi", "vt", "hf", "cp", "gi", "loc", "sob", "echo", "pad", "rad",
+    "std", "hr", "bp", "seq", "init", "yo", "ct", "tx", "dx", "sx",
+})
+
+# Lay or shorthand phrases -> the wording of ICD-10-CM titles.
+PHRASES: dict[str, str] = {
+    "high blood pressure": "hypertension", "elevated blood pressure": "elevated blood pressure reading",
+    "low blood pressure": "hypotension", "heart attack": "myocardial infarction",
+    "sugar diabetes": "diabetes mellitus", "high sugar": "hyperglycemia",
+    "low sugar": "hypoglycemia", "low blood sugar": "hypoglycemia", "high blood sugar": "hyperglycemia",
+    "kidney stones": "calculus of kidney", "kidney stone": "calculus of kidney",
+    "gallstones": "calculus of gallbladder", "gallstone": "calculus of gallbladder",
+    "high cholesterol": "hypercholesterolemia", "stroke": "cerebral infarction",
+    "mini stroke": "transient cerebral ischemic attack", 
+    "water pills": "diuretics", "irregular heartbeat": "cardiac arrhythmia", "racing heart": "palpitations",
+    "fast heart rate": "tachycardia", "slow heart rate": "bradycardia", "shortness of breath": "shortness of breath",
+    "short of breath": "shortness of breath", "trouble breathing": "dyspnea", "difficulty breathing": "dyspnea",
+    "belly pain": "abdominal pain", "stomach ache": "abdominal pain", "stomach pain": "abdominal pain",
+    "tummy ache": "abdominal pain", "heartburn": "gastro-esophageal reflux disease", "acid reflux": "gastro-esophageal reflux disease",
+    "throwing up": "vomiting", "threw up": "vomiting", "the runs": "diarrhea", "loose stools": "diarrhea",
+    "blood in urine": "hematuria", "blood in the urine": "hematuria", "blood in stool": "blood in stool",
+    "bladder infection": "cystitis", "kidney infection": "pyelonephritis", "pink eye": "conjunctivitis",
+    "strep throat": "streptococcal pharyngitis", "sore throat": "pharyngitis", "common cold": "acute nasopharyngitis",
+    "cold sore": "herpes simplex", "shingles": "zoster", "chicken pox": "varicella", "flu": "influenza",
+    "broken": "fracture", "sprained": "sprain",
+    "bone thinning": "osteoporosis", "brittle bones": "osteoporosis", "wear and tear arthritis": "osteoarthritis",
+    "lower back pain": "low back pain", "back pain": "dorsalgia", "neck pain": "cervicalgia",
+    "pinched nerve": "radiculopathy", "sciatica": "sciatica", "frozen shoulder": "adhesive capsulitis",
+    "tennis elbow": "lateral epicondylitis", "golfer's elbow": "medial epicondylitis",
+    "carpal tunnel": "carpal tunnel syndrome", "memory loss": "amnesia", "fainting": "syncope",
+    "passed out": "syncope", "blackout": "syncope", "dizzy": "dizziness", "fits": "seizures",
+    "bed sore": "pressure ulcer", "bedsore": "pressure ulcer", "pressure sore": "pressure ulcer",
+    "underactive thyroid": "hypothyroidism", "overactive thyroid": "hyperthyroidism",
+    "enlarged prostate": "benign prostatic hyperplasia", "overweight": "overweight", "obese": "obesity",
+    "morbidly obese": "morbid obesity", "smoker": "nicotine dependence cigarettes", "smoking": "nicotine dependence",
+    "tobacco use": "nicotine dependence", "alcoholism": "alcohol dependence", "alcoholic": "alcohol dependence",
+    "drinking problem": "alcohol abuse", "drug abuse": "drug abuse", "depressed": "depression",
+    "anxious": "anxiety", "panic attacks": "panic disorder", "yellow skin": "jaundice", "itching": "pruritus",
+    "itchy": "pruritus", "rash": "rash", "hives": "urticaria", "swelling": "edema", "swollen": "edema",
+    "fluid retention": "edema", "hair loss": "alopecia", "nosebleed": "epistaxis", "nose bleed": "epistaxis",
+    "ringing in the ears": "tinnitus", "hearing loss": "hearing loss", "ear infection": "otitis media",
+    "sinus infection": "sinusitis", "chest cold": "bronchitis", "lung infection": "pneumonia",
+    "blood clot": "thrombosis", "clot in the leg": "deep vein thrombosis", "clot in lung": "pulmonary embolism",
+    "low iron": "iron deficiency anemia", "low platelets": "thrombocytopenia", "low potassium": "hypokalemia",
+    "high potassium": "hyperkalemia", "low sodium": "hyponatremia", "high sodium": "hypernatremia",
+    "weight loss": "weight loss", "loss of appetite": "anorexia", "not eating": "anorexia",
+    "tiredness": "fatigue", "weakness": "weakness", "fever": "fever",
+    "night sweats": "night sweats", "fell": "fall", "fall": "fall", "dog bite": "bitten by dog",
+    "bug bite": "insect bite", "sunburn": "sunburn", "gash": "laceration",
+    "scrape": "abrasion", "bruise": "contusion", "bruising": "contusion", "concussion": "concussion",
+    "pregnant": "pregnancy", "morning sickness": "nausea and vomiting of pregnancy",
+    "miscarriage": "spontaneous abortion", "period pain": "dysmenorrhea", "painful periods": "dysmenorrhea",
+    "heavy periods": "menorrhagia", "yeast infection": "candidiasis", "tooth decay": "dental caries",
+    "cavities": "dental caries", "lazy eye": "amblyopia", "cross eyed": "strabismus",
+    "nearsighted": "myopia", "farsighted": "hypermetropia", "cataracts": "cataract",
+    "type ii": "type 2", "type i": "type 1", "type two": "type 2", "type one": "type 1",
+    "stage iii": "stage 3", "stage iv": "stage 4", "stage ii": "stage 2", "stage v": "stage 5",
+    "stage 3a": "stage 3a", "stage 3b": "stage 3b", "first episode": "initial encounter",
+    "new patient": "new patient", "esophageal reflux": "gastro-esophageal reflux disease", "diabetic": "diabetes mellitus",
+}
+
+# Word -> the word(s) ICD-10-CM titles use for the same concept. Applied per token
+# on both the index side and the query side so either spelling finds the other.
+WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "kidney": ("renal",), "renal": ("kidney",), "heart": ("cardiac",), "cardiac": ("heart",),
+    "liver": ("hepatic",), "hepatic": ("liver",), "lung": ("pulmonary",), "pulmonary": ("lung",),
+    "stomach": ("gastric",), "gastric": ("stomach",), "brain": ("cerebral",), "cerebral": ("brain",),
+    "skin": ("cutaneous",), "bone": ("osseous",), "vein": ("venous",), "venous": ("vein",),
+    "artery": ("arterial",), "arterial": ("artery",), "bladder": ("vesical",), "eye": ("ocular",),
+    "tumor": ("neoplasm",), "tumour": ("neoplasm",), "cancer": ("malignant", "neoplasm"),
+    "carcinoma": ("malignant", "neoplasm"), "malignancy": ("malignant", "neoplasm"),
+    "mass": ("neoplasm",), "metastasis": ("secondary", "malignant"), "metastases": ("secondary", "malignant"),
+    "metastatic": ("secondary", "malignant"), "stones": ("calculus",), "stone": ("calculus",),
+    "lithiasis": ("calculus",), "breast": ("breast",), "anemic": ("anemia",), "anaemia": ("anemia",),
+    "haemorrhage": ("hemorrhage",), "bleeding": ("hemorrhage",), "bleed": ("hemorrhage",),
+    "oedema": ("edema",), "diarrhoea": ("diarrhea",), "oesophagus": ("esophagus",),
+    "oesophageal": ("esophageal",), "tumors": ("neoplasm",), "leukaemia": ("leukemia",),
+    "paediatric": ("pediatric",), "haematuria": ("hematuria",), "faecal": ("fecal",),
+    "infection": ("infection", "infectious"), "infected": ("infection",), "sepsis": ("sepsis",),
+    "septic": ("sepsis",), "fever": ("fever",), "pyrexia": ("fever",), "febrile": ("fever",),
+    "obese": ("obesity",), "hypertensive": ("hypertension",), "diabetic": ("diabetes",),
+    "asthmatic": ("asthma",), "epileptic": ("epilepsy",), "cirrhotic": ("cirrhosis",),
+    "thrombus": ("thrombosis",), "clot": ("thrombosis",), "embolus": ("embolism",), "emboli": ("embolism",),
+    "pneumonitis": ("pneumonitis",), "dyspnoea": ("dyspnea",), "breathlessness": ("dyspnea",),
+    "vomit": ("vomiting",), "vomited": ("vomiting",), "nauseous": ("nausea",), "nauseated": ("nausea",),
+    "itch": ("pruritus",), "painful": ("pain",), "ache": ("pain",), "aches": ("pain",), "sore": ("pain",),
+    "hurt": ("pain",), "hurts": ("pain",), "fractured": ("fracture",), "broken": ("fracture",),
+    "lacerated": ("laceration",), "bruised": ("contusion",), "dislocated": ("dislocation",),
+    "enlarged": ("enlargement", "hypertrophy"), "swollen": ("swelling",), "inflamed": ("inflammation",),
+    "ulcerated": ("ulcer",), "ulceration": ("ulcer",), "tumoral": ("neoplasm",), "neoplastic": ("neoplasm",),
+    "tachycardic": ("tachycardia",), "bradycardic": ("bradycardia",), "hypoxic": ("hypoxemia",),
+    "jaundiced": ("jaundice",), "icteric": ("jaundice",), "icterus": ("jaundice",),
+    "leg": ("lower limb",), "legs": ("lower limb",), "arm": ("upper limb",), "arms": ("upper limb",),
+    "limb": ("limb",), "distal": ("lower",), "proximal": ("upper",), "extremity": ("limb",), "extremities": ("limb",),
+}
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[/.'\-][a-z0-9]+)*/?")
+
+
+def expansions(token: str) -> tuple[str, ...]:
+    """Expansions of one abbreviation (case-insensitive); empty when it is not one."""
+    return ABBREVIATIONS.get(token.lower(), ())
+
+
+def expand_abbreviations(text: str, *, strict_case: bool = False) -> str:
+    """``text`` with every known abbreviation replaced by its usual expansion.
+
+    With ``strict_case`` (running note text), abbreviations in :data:`AMBIGUOUS`
+    are expanded only when written in capitals ("PE" but not "pe").
+    """
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        key = word.lower()
+        exp = ABBREVIATIONS.get(key)
+        if not exp:
+            return word
+        if strict_case and key in AMBIGUOUS and not word.isupper():
+            return word
+        return exp[0]
+
+    return re.sub(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)*/?(?![A-Za-z0-9])", repl, text)
+
+
+def apply_phrases(text: str) -> str:
+    """Lower-case ``text`` with lay phrases replaced by the ICD wording (longest phrase first)."""
+    return _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text.lower())
+
+
+_PHRASE_RE = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?![a-z0-9])"
+)

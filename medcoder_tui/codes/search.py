@@ -1,0 +1,403 @@
+"""Encoder-style lookup over ICD-10-CM titles and inclusion terms, CPT and HCPCS.
+
+Each code contributes one or more *surfaces* (its title, each inclusion term, a
+CPT/HCPCS description). Surfaces are tokenised into normalised, lightly stemmed
+words and put in an inverted index (token -> set of surface ids).
+
+A query becomes a list of *concepts*: each concept is a set of alternative
+tokens (the word, its synonyms, spelling corrections for an unknown word), after
+lay phrases and abbreviations are rewritten ("high blood pressure" ->
+hypertension, "DM2" -> type 2 diabetes mellitus). Candidates are the surfaces
+that contain all concepts, or all but one or two, found with set intersections;
+each is scored by IDF-weighted coverage of the query's concepts with small
+penalties for words the query did not ask for, for headers and for
+"unspecified". The best surface of each code represents it.
+
+The ICD part of the index is pickled in the cache directory, keyed by the
+ICD-10-CM version; CPT and HCPCS (small, user-importable) are indexed on load.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import heapq
+import itertools
+import math
+import os
+import pickle
+import re
+import tempfile
+import threading
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from medcoder_tui import paths
+from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
+from medcoder_tui.codes.service import LookupHit
+from medcoder_tui.codes.systems import System, compact, parse_systems
+
+INDEX_FORMAT = 4
+MAX_QUERY_CHARS = 500
+
+STOPWORDS = frozenset(
+    "a an and as at by for from in into of on or the to with w due than that this which nos is was are "
+    "were be been has have had patient pt pts".split()
+)
+# Words a title may carry without the query asking for them, at a reduced cost:
+# they qualify rather than name a condition.
+_CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "complications": 0.35,
+                "encounter": 0.1, "initial": 0.3, "site": 0.3, "type": 0.4, "disease": 0.4,
+                "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8}
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents (Ménière -> meniere)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def stem(word: str) -> str:
+    """A light English stemmer for plurals and possessives (fractures -> fracture)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "as", "os")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised content tokens of a text (stopwords removed, stemmed)."""
+    return [stem(w) for w in _WORD_RE.findall(_fold(text)) if w not in STOPWORDS]
+
+
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_UNSPEC_CHUNK = re.compile(r"^\s*(?:unspecified|not specified|site not specified|nos)\b|\bnot specified\b")
+
+
+def make_surface(code: str, system: str, billable: bool, text: str, kind: int) -> tuple:
+    """(code, system, billable, text, tokens, kind, required tokens, free tokens) for one text of a code.
+
+    Words in parentheses are ICD "nonessential modifiers": they match but are
+    not required. Words of an "unspecified ..." axis ("Pneumonia, unspecified
+    organism") are *free*: a query need not name them.
+    """
+    tokens = tuple(tokenize(text))
+    required = frozenset(tokenize(_PAREN.sub(" ", text)))
+    free: set[str] = set()
+    for i, chunk in enumerate(_fold(text).split(",")):
+        if i > 0 and _UNSPEC_CHUNK.search(chunk):
+            free.update(tokenize(chunk))
+            continue
+        m = re.search(r"(\S)?\s*\bunspecified\s+([a-z0-9]+)", chunk)
+        if m:
+            free.add("unspecified")
+            if m.group(1):   # "pain in unspecified joint", not "unspecified abdominal pain"
+                free.add(stem(m.group(2)))
+    return (code, system, billable, text, tokens, kind, required, frozenset(free))
+
+
+@dataclass
+class _Concept:
+    word: str                 # the query word as normalised
+    alts: frozenset[str]      # tokens that count as this concept in a surface
+    idf: float
+
+
+class LookupIndex:
+    """The search behind ``CodeSets.lookup``. Built lazily on the first search."""
+
+    def __init__(self, codesets) -> None:
+        self._cs = codesets
+        self._lock = threading.Lock()
+        self._built = False
+
+    # -- building -----------------------------------------------------------------------------
+    def _ensure(self) -> None:
+        if self._built:
+            return
+        with self._lock:
+            if self._built:
+                return
+            state = self._load_or_build()
+            self._surfaces: list[tuple] = state["surfaces"]
+            self._raw_postings: dict[str, bytes] = state["postings"]
+            self._base_cost: list[float] = state["base_cost"]
+            self._codes: dict[tuple[str, str], tuple[str, bool]] = state["codes"]
+            self._icd_keys: list[str] = state["icd_keys"]
+            self._vocab = sorted(self._raw_postings)
+            self._n = len(self._surfaces)
+            self._postings_cache: dict[str, frozenset[int]] = {}
+            self._tokset_cache: dict[int, frozenset[str]] = {}
+            self._built = True
+
+    def _state_key(self) -> str:
+        icd_version = getattr(self._cs.icd, "version", "")
+        tables = repr(sorted(self._cs.cpt.items())) + repr(sorted(self._cs.hcpcs.items()))
+        digest = hashlib.sha1(tables.encode("utf-8")).hexdigest()[:12]
+        return f"{INDEX_FORMAT}|{icd_version}|{digest}" if icd_version else ""
+
+    def _load_or_build(self) -> dict:
+        key = self._state_key()
+        cache = paths.cache_dir() / f"lookup-v{INDEX_FORMAT}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pickle"
+        if key:
+            try:
+                with cache.open("rb") as fh:
+                    data = pickle.load(fh)
+                if data.get("key") == key:
+                    return data
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
+                pass  # missing or stale: rebuild
+        data = self._build()
+        data["key"] = key
+        if key:
+            try:
+                _write_atomic(cache, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only cache only costs speed next time
+        return data
+
+    def _build(self) -> dict:
+        surfaces = []
+        for code, title, billable, inclusion in _icd_rows(self._cs.icd):
+            surfaces.append(make_surface(code, "icd10cm", billable, title, 0))
+            for term in inclusion:
+                surface = make_surface(code, "icd10cm", billable, term, 1)
+                if surface[4]:
+                    surfaces.append(surface)
+        for system, table in ((System.CPT, self._cs.cpt), (System.HCPCS, self._cs.hcpcs)):
+            for code, desc in table.items():
+                surfaces.append(make_surface(code, system.value, True, desc, 0))
+        postings: dict[str, array] = {}
+        for sid, surface in enumerate(surfaces):
+            for tok in set(surface[4]):
+                postings.setdefault(tok, array("i")).append(sid)
+        codes: dict[tuple[str, str], tuple[str, bool]] = {}
+        for code, system, billable, _text, _toks, kind, _req, _free in surfaces:
+            if kind == 0:
+                codes[(system, compact(code))] = (code, billable)
+        return {
+            "surfaces": surfaces,
+            "postings": {t: a.tobytes() for t, a in postings.items()},
+            "base_cost": [sum(0.05 if t in s[7] else _CHEAP_EXTRA.get(t, 1.0) for t in s[6]) for s in surfaces],
+            "codes": codes,
+            "icd_keys": sorted(k for (sys_, k) in codes if sys_ == "icd10cm"),
+        }
+
+    def _post(self, tok: str) -> frozenset[int]:
+        """Surface ids containing ``tok`` (materialised on first use)."""
+        got = self._postings_cache.get(tok)
+        if got is None:
+            arr = array("i")
+            arr.frombytes(self._raw_postings.get(tok, b""))
+            got = self._postings_cache[tok] = frozenset(arr)
+        return got
+
+    def _df(self, tok: str) -> int:
+        return len(self._raw_postings.get(tok, b"")) // 4
+
+    def _tokset(self, sid: int) -> frozenset[str]:
+        got = self._tokset_cache.get(sid)
+        if got is None:
+            got = self._tokset_cache[sid] = frozenset(self._surfaces[sid][4])
+        return got
+
+    # -- querying -----------------------------------------------------------------------------
+    def search(self, query: str, system: System | str = "all", limit: int = 20) -> list[LookupHit]:
+        """Codes best matching ``query`` (words, abbreviations, typos, or a code), best first.
+
+        Raises ValueError for an empty query, an unknown system or a non-positive limit.
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("empty search: type a few words (e.g. 'type 2 diabetes') or a code (e.g. E11.9)")
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        systems = {s.value for s in (parse_systems(system) if isinstance(system, str) else {System.parse(system)})}
+        query = query.strip()[:MAX_QUERY_CHARS]
+        self._ensure()
+        hits: dict[tuple[str, str], LookupHit] = {}
+        for hit in self._code_hits(query, systems, limit):
+            hits.setdefault((hit.system.value, hit.code), hit)
+        if not hits:
+            for hit in self._text_hits(query, systems, limit):
+                hits.setdefault((hit.system.value, hit.code), hit)
+                if len(hits) >= limit:
+                    break
+        return list(hits.values())[:limit]
+
+    def _title(self, system: str, code: str) -> str:
+        if system == "icd10cm":
+            return self._cs.icd.title(code) or ""
+        return (self._cs.cpt if system == "cpt" else self._cs.hcpcs).get(code, "")
+
+    def _hit(self, system: str, code: str, score: float) -> LookupHit:
+        _, billable = self._codes[(system, compact(code))]
+        return LookupHit(code=code, system=System(system), description=self._title(system, code),
+                         billable=billable, score=round(score, 4))
+
+    def _code_hits(self, query: str, systems: set[str], limit: int) -> list[LookupHit]:
+        """A query that is a code (or a code prefix) returns that code, then its descendants."""
+        key = compact(query)
+        if not re.fullmatch(r"[A-Z0-9]{3,8}", key) or not any(c.isdigit() for c in key):
+            return []
+        out = []
+        for system in ("icd10cm", "cpt", "hcpcs"):
+            if system in systems and (system, key) in self._codes:
+                code, _ = self._codes[(system, key)]
+                out.append(self._hit(system, code, 100.0))
+        if "icd10cm" in systems:
+            # Descendants (or codes sharing the typed prefix), billable first, in tabular order.
+            i = bisect.bisect_right(self._icd_keys, key)
+            prefixed = []
+            while i < len(self._icd_keys) and self._icd_keys[i].startswith(key) and len(prefixed) < 400:
+                prefixed.append(self._codes[("icd10cm", self._icd_keys[i])])
+                i += 1
+            prefixed.sort(key=lambda cb: not cb[1])
+            for code, _ in prefixed[: limit * 2]:
+                out.append(self._hit("icd10cm", code, 90.0))
+        return out
+
+    def concepts(self, query: str, *, phrases: bool = True) -> list[_Concept]:
+        """The query's concepts after phrase, abbreviation, synonym and spelling normalisation."""
+        words: list[str] = []
+        text = apply_phrases(query) if phrases else query
+        for raw in re.findall(r"[A-Za-z0-9]+(?:[/.'\-][A-Za-z0-9]+)*/?", text):
+            exp = ABBREVIATIONS.get(raw.lower())
+            words.extend(_WORD_RE.findall(_fold(exp[0])) if exp else _WORD_RE.findall(_fold(raw)))
+        out: list[_Concept] = []
+        seen: set[str] = set()
+        for w in words:
+            if w in STOPWORDS:
+                continue
+            tok = stem(w)
+            if tok in seen:
+                continue
+            seen.add(tok)
+            alts = {tok}
+            for syn in WORD_SYNONYMS.get(w, ()) + WORD_SYNONYMS.get(tok, ()):
+                alts.add(stem(syn.split()[-1]))
+            known = {a for a in alts if a in self._raw_postings}
+            if not known and len(tok) >= 4 and not tok.isdigit():
+                known = self._corrections(tok)
+            if not known:
+                continue  # a word no code uses ("eliquis") cannot change the ranking
+            df = max(self._df(a) for a in known)
+            out.append(_Concept(tok, frozenset(known), math.log(1 + self._n / df)))
+        return out
+
+    def _corrections(self, tok: str) -> set[str]:
+        """Vocabulary words within a typo or two of ``tok`` (rapidfuzz over words, not titles)."""
+        cutoff = 80 if len(tok) >= 6 else 75
+        found = process.extract(tok, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
+        if not found:
+            return set()
+        best = found[0][1]
+        return {w for w, s, _ in found if s >= best - 3 and abs(len(w) - len(tok)) <= 3}
+
+    def _text_hits(self, query: str, systems: set[str], limit: int) -> list[LookupHit]:
+        best: dict[tuple[str, str], float] = {}
+        # The words as typed and the words rewritten to ICD wording both compete:
+        # "high blood pressure" is itself an inclusion term of I10.
+        for phrases in (False, True):
+            self._score_into(best, self.concepts(query, phrases=phrases), systems, limit)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0][1]), kv[0][1]))[:limit]
+        return [self._hit(sys_, code, max(score, 0.0) * 100) for (sys_, code), score in ranked]
+
+    def _score_into(self, best: dict, concepts: list[_Concept], systems: set[str], limit: int) -> None:
+        if not concepts:
+            return
+        sets = [frozenset().union(*(self._post(a) for a in c.alts)) if len(c.alts) > 1
+                else self._post(next(iter(c.alts))) for c in concepts]
+        total_idf = sum(c.idf for c in concepts)
+        candidates = self._candidates(sets, want=max(limit * 4, 60))
+        query_toks = frozenset().union(*(c.alts for c in concepts))
+        surfaces, base, tokset_of = self._surfaces, self._base_cost, self._tokset
+        for sid in candidates:
+            surface = surfaces[sid]
+            if surface[1] not in systems:
+                continue
+            tokset = tokset_of(sid)
+            matched = sum(c.idf for c in concepts if tokset & c.alts)
+            hit_req = surface[6] & query_toks
+            fr = surface[7]
+            extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
+            score = matched / total_idf - 0.04 * min(extra, 6.0)
+            if not surface[2]:
+                score -= 0.06
+            if surface[5] == 1:
+                score -= 0.01
+            key = (surface[1], surface[0])
+            if score > best.get(key, -9.0):
+                best[key] = score
+
+    def _candidates(self, sets: list[frozenset[int]], want: int) -> set[int]:
+        """Surfaces matching all concepts, widened to all-but-one/two when too few match."""
+        n = len(sets)
+        order = sorted(range(n), key=lambda i: len(sets[i]))
+        out: set[int] = set()
+        for drop in range(0, min(n, 3)):
+            keep_n = n - drop
+            if keep_n == 0:
+                break
+            for keep in itertools.combinations(order, keep_n):
+                part = sets[keep[0]]
+                for i in keep[1:]:
+                    part = part & sets[i]
+                    if not part:
+                        break
+                out |= part
+            if len(out) >= want:
+                break
+        if len(out) < want and n > 3:
+            # Long queries mix concepts of several codes ("DM2 with CKD 3a"): let the
+            # rarest concepts bring their codes in on their own.
+            for i in order[:2]:
+                if len(sets[i]) <= 3000:
+                    out |= sets[i]
+        if len(out) > 4000:
+            # A one-word query ("pain") matches thousands; the shortest surfaces win anyway.
+            out = set(heapq.nsmallest(4000, out, key=lambda sid: len(self._surfaces[sid][4])))
+        return out
+
+
+def _icd_rows(icd):
+    """(code, title, billable, inclusion terms) for every ICD-10-CM node.
+
+    Reads the node's own fields only (via ``raw`` when the index offers it):
+    inherited notes are not needed to search and cost a walk up the tree.
+    """
+    try:
+        from medcoder_tui.codes.icd10cm import BILLABLE, INCLUSION, TITLE
+    except ImportError:  # pragma: no cover - index without the bulk reader
+        BILLABLE = INCLUSION = TITLE = None
+    raw = getattr(icd, "raw", None)
+    for code in icd.all_codes():
+        node = raw(code) if raw is not None and TITLE is not None else None
+        if node is not None:
+            yield code, node[TITLE], bool(node[BILLABLE]), tuple(node[INCLUSION] or ())
+            continue
+        entry = icd.get(code)
+        if entry is not None:
+            yield entry.code, entry.title, entry.billable, tuple(entry.inclusion_terms)
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
