@@ -248,7 +248,7 @@ def test_json_shape(cs):
     data = check(["F02.80", "G30.9", "99213"], cs).to_json()
     assert data["principal"] == "F02.80"
     assert data["secondary"] == [{"code": "G30.9", "description": "Alzheimer's disease, unspecified",
-                                  "cc": False, "mcc": False, "cc_excluded": False}]
+                                  "cc": False, "mcc": False, "cc_excluded": False, "valid": True}]
     assert data["procedures"] == ["99213"]
     assert data["errors"][0]["rule"] == "manifestation_first"
     assert set(data["errors"][0]) >= {"rule", "codes", "message"}

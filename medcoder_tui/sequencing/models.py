@@ -98,7 +98,7 @@ class SequenceResult(BaseModel):
             "principal_description": self.principal.description if self.principal else None,
             "secondary": [
                 {"code": c.code, "description": c.description, "cc": c.cc, "mcc": c.mcc,
-                 "cc_excluded": c.cc_excluded}
+                 "cc_excluded": c.cc_excluded, "valid": c.valid and c.billable}
                 for c in self.secondary
             ],
             "procedures": [p.code for p in self.procedures],

@@ -46,8 +46,10 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> int:
         return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
     if key.startswith("Z") and (_under(key, Z_SECONDARY_ONLY) or _under(key, Z_NOT_PRINCIPAL)):
         return 5
-    if is_sequela(d) or d.entry.manifestation:
+    if is_sequela(d):
         return 4
+    # A manifestation ranks with the diagnoses: the "code first" constraint alone puts it right
+    # after its etiology, rather than behind every other diagnosis.
     if setting != "inpatient" and flags & {Flag.UNCERTAIN, Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HISTORY}:
         return 3
     if key.startswith("R"):
@@ -125,7 +127,7 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
     """An offline order for the suggestions' codes: diagnoses (first-listed first), then procedures.
 
     Diagnoses are ranked by kind (first-only Z codes, definitive diagnoses,
-    symptoms, sequelae and manifestations, status Z codes, external causes), then
+    symptoms, sequelae, status Z codes, external causes), then
     by where the note first supports them (chief complaint, diagnoses and
     impression sections before the rest), then by confidence; "code first" and
     "use additional code" notes then reorder pairs. Procedures keep surgical
@@ -150,11 +152,14 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
             continue
         dx_items.append(Dx(index=len(dx_items), code=entry.code, key=compact(entry.code), entry=entry))
         dx_sugg.append(s)
+    pairs = _must_precede(dx_items)
+    has_etiology = {j for _, j in pairs}
     rank = [
-        (_group(d, set(s.flags), setting), *_evidence_rank(s, analysis), -s.confidence, d.index)
+        (4 if d.entry.manifestation and d.index not in has_etiology else _group(d, set(s.flags), setting),
+         *_evidence_rank(s, analysis), -s.confidence, d.index)
         for d, s in zip(dx_items, dx_sugg)
     ]
-    order = _stable_topological(len(dx_items), rank, _must_precede(dx_items))
+    order = _stable_topological(len(dx_items), rank, pairs)
     codes = [dx_items[i].code for i in order] + [s.code for s in unknown]
     codes += [s.code for s in sorted(procs, key=lambda s: _procedure_rank(s, analysis))]
     return codes

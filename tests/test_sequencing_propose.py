@@ -1,0 +1,197 @@
+"""Proposed orders (offline rules + evidence order, or a model's reply) and the suggest-then-sequence pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ollama_fixtures import ollama_server  # noqa: F401 - fixture
+from ollama_shims import install
+
+from medcoder_tui.codes.service import get_codesets
+from medcoder_tui.codes.systems import System
+from medcoder_tui.config import Settings
+from medcoder_tui.engines.models import DoneEvent, Evidence, Flag, Suggestion, SuggestionResult
+from medcoder_tui.sequencing import check_sequence
+from medcoder_tui.sequencing.edit import make_principal, move_down, move_up
+from medcoder_tui.sequencing.pipeline import sequence_note, sequence_suggestions, usable
+from medcoder_tui.sequencing.propose import order_from_model, propose_sequence
+
+install()
+
+
+@pytest.fixture(scope="module")
+def cs():
+    return get_codesets()
+
+
+def sugg(cs, note: str, code: str, words: str | None = None, *, flags=(), confidence=0.8) -> Suggestion:
+    """A grounded suggestion whose evidence is the first occurrence of ``words`` in the note."""
+    v = cs.validate(code)
+    evidence = []
+    if words:
+        start = note.index(words)
+        evidence = [Evidence(text=words, start=start, end=start + len(words))]
+    return Suggestion(code=v.normalized, system=v.system, description=v.description, valid=v.valid,
+                      billable=v.billable, evidence=evidence, flags=list(flags), confidence=confidence)
+
+
+def test_manifestation_follows_its_etiology_whatever_the_note_order(cs):
+    note = "Progressive dementia. Known Alzheimer disease for 5 years."
+    order = propose_sequence([sugg(cs, note, "F02.80", "dementia"), sugg(cs, note, "G30.9", "Alzheimer")], note,
+                             codesets=cs)
+    assert order == ["G30.9", "F02.80"]
+    assert check_sequence(order, codesets=cs).errors == []
+    # Without its etiology among the codes, a manifestation still never leads.
+    alone = [sugg(cs, note, "F02.80", "dementia"), sugg(cs, note, "I10", "years")]
+    assert propose_sequence(alone, note, codesets=cs) == ["I10", "F02.80"]
+
+
+def test_injury_before_external_cause_and_place(cs):
+    note = "Slipped on ice at home and fell. X-ray: fracture of the right femoral neck."
+    items = [sugg(cs, note, "Y92.009", "at home"), sugg(cs, note, "W01.0XXA", "Slipped"),
+             sugg(cs, note, "S72.001A", "fracture of the right femoral neck")]
+    order = propose_sequence(items, note, codesets=cs)
+    assert order == ["S72.001A", "W01.0XXA", "Y92.009"]
+
+
+def test_diabetic_ckd_before_its_stage_even_when_the_stage_is_written_first(cs):
+    note = "CKD stage 3a. Type 2 diabetes with diabetic nephropathy and chronic kidney disease."
+    items = [sugg(cs, note, "N18.31", "CKD stage 3a"), sugg(cs, note, "E11.22", "Type 2 diabetes")]
+    order = propose_sequence(items, note, codesets=cs)
+    assert order == ["E11.22", "N18.31"]
+
+
+def test_confirmed_diagnosis_before_symptoms_and_status_codes(cs):
+    note = "Cough for a week. On insulin. Chest X-ray: right lower lobe pneumonia."
+    items = [sugg(cs, note, "R05.9", "Cough"), sugg(cs, note, "Z79.4", "On insulin"),
+             sugg(cs, note, "J18.9", "pneumonia")]
+    assert propose_sequence(items, note, codesets=cs) == ["J18.9", "R05.9", "Z79.4"]
+
+
+def test_sequela_nature_first(cs):
+    note = "Burn scar contracture of the neck, sequela of a second degree burn from hot water years ago."
+    items = [sugg(cs, note, "T20.20XS", "second degree burn"), sugg(cs, note, "L90.5", "Burn scar"),
+             sugg(cs, note, "X12.XXXS", "hot water")]
+    order = propose_sequence(items, note, codesets=cs)
+    assert order[:2] == ["L90.5", "T20.20XS"] and order[-1] == "X12.XXXS"
+
+
+def test_chief_complaint_leads_and_uncertain_diagnoses_wait_outpatient(cs):
+    note = ("Chief complaint: sore throat.\n"
+            "Past medical history: essential hypertension.\n"
+            "Assessment: acute pharyngitis. Possible influenza.\n")
+    items = [sugg(cs, note, "I10", "essential hypertension", confidence=0.95),
+             sugg(cs, note, "J10.1", "influenza", flags=[Flag.UNCERTAIN]),
+             sugg(cs, note, "J02.9", "acute pharyngitis")]
+    order = propose_sequence(items, note, codesets=cs)
+    assert order[0] == "J02.9" and order[-1] == "J10.1"
+
+
+def test_procedures_surgical_first_supplies_last(cs):
+    note = "Office visit. Incision and drainage of abscess. Ceftriaxone injection given."
+    items = [sugg(cs, note, "99213", "Office visit"), sugg(cs, note, "J0696", "Ceftriaxone"),
+             sugg(cs, note, "10060", "Incision and drainage"), sugg(cs, note, "L02.91", "abscess")]
+    assert propose_sequence(items, note, codesets=cs) == ["L02.91", "10060", "99213", "J0696"]
+
+
+def test_model_reply_may_only_reorder_the_codes_it_was_given():
+    available = ["G30.9", "F02.80", "99213"]
+    reply = {"primary_diagnosis": "F02.80", "secondary_diagnoses": ["Z99.99", "g309"],
+             "procedure_sequence": []}
+    assert order_from_model(reply, available, available) == ["F02.80", "G30.9", "99213"]
+    assert order_from_model({"primary_diagnosis": "A00.0"}, available, available) is None
+    assert order_from_model(None, available, available) is None
+
+
+def test_reorder_helpers_never_lose_a_code():
+    codes = ["A", "B", "C", "D"]
+    assert move_up(codes, 2) == ["A", "C", "B", "D"]
+    assert move_down(codes, 3) == codes and move_up(codes, 0) == codes
+    assert make_principal(codes, 3) == ["D", "A", "B", "C"]
+    assert move_up(codes, 9) == codes and codes == ["A", "B", "C", "D"]
+
+
+class ScriptedEngine:
+    """An engine that returns fixed suggestions and, optionally, a fixed model sequence."""
+
+    name = "scripted"
+    model = None
+
+    def __init__(self, suggestions, reply=None, fail=False):
+        self.suggestions, self.reply, self.fail = suggestions, reply, fail
+
+    async def stream(self, note, *, types, setting):
+        yield DoneEvent(result=SuggestionResult(engine=self.name, suggestions=self.suggestions))
+
+    async def propose_sequence(self, note, codes, setting):
+        if self.fail:
+            raise RuntimeError("model went away")
+        return self.reply
+
+
+NOTE = ("Assessment: dementia due to Alzheimer disease. Possible pneumonia. Mother had breast cancer. "
+        "No diabetes.\n")
+
+
+def _case(cs):
+    return [
+        sugg(cs, NOTE, "F02.80", "dementia"),
+        sugg(cs, NOTE, "G30.9", "Alzheimer disease"),
+        sugg(cs, NOTE, "J18.9", "pneumonia", flags=[Flag.UNCERTAIN]),
+        sugg(cs, NOTE, "Z80.3", "breast cancer", flags=[Flag.FAMILY_HISTORY]),
+        sugg(cs, NOTE, "E11.9", "diabetes", flags=[Flag.NEGATED]),
+        sugg(cs, NOTE, "E11", "diabetes"),  # a header: blocked
+    ]
+
+
+async def test_pipeline_offline_order_keeps_the_patients_acceptable_codes(cs):
+    outcome = await sequence_note(NOTE, ScriptedEngine(_case(cs)), setting="outpatient", codesets=cs)
+    result = outcome.result
+    assert result.source == "rules"
+    assert result.codes == ["G30.9", "F02.80", "J18.9"]
+    assert sorted(outcome.left_out) == ["E11", "E11.9", "Z80.3"]
+    # The uncertain diagnosis grounding flagged is an error outpatient: the coder sees it.
+    assert {i.rule for i in result.errors} == {"uncertain_outpatient"}
+
+
+async def test_pipeline_model_proposes_and_the_rules_still_check(cs):
+    reply = {"primary_diagnosis": "F02.80", "secondary_diagnoses": ["G30.9"], "procedure_sequence": []}
+    outcome = await sequence_note(NOTE, ScriptedEngine(_case(cs), reply=reply), setting="inpatient", codesets=cs)
+    result = outcome.result
+    assert result.source == "model"
+    assert result.codes == ["F02.80", "G30.9", "J18.9"]   # the model's order, the forgotten code appended
+    assert {i.rule for i in result.errors} == {"manifestation_first"}
+
+
+async def test_pipeline_failed_model_falls_back_to_rules(cs):
+    result = await sequence_suggestions(usable(_case(cs)), NOTE, engine=ScriptedEngine([], fail=True),
+                                        setting="inpatient", codesets=cs)
+    assert result.source == "rules" and result.codes[:2] == ["G30.9", "F02.80"]
+
+
+async def test_pipeline_with_ollama_over_loopback(ollama_server, cs):  # noqa: F811 - fixture
+    from medcoder_tui.engines.ollama_engine import OllamaEngine
+
+    note = "Dementia due to Alzheimer disease. Acute respiratory failure with hypoxia.\n"
+    suggestions = {"diagnoses": [
+        {"evidence": ["Dementia"], "code": "F02.80", "system": "icd10cm", "description": "dementia",
+         "confidence": "high", "reasoning": "stated"},
+        {"evidence": ["Alzheimer disease"], "code": "G30.9", "system": "icd10cm", "description": "Alzheimer",
+         "confidence": "high", "reasoning": "stated"},
+        {"evidence": ["Acute respiratory failure with hypoxia"], "code": "J96.01", "system": "icd10cm",
+         "description": "ARF", "confidence": "high", "reasoning": "stated"},
+    ]}
+    ollama_server.script(text=json.dumps(suggestions))
+    ollama_server.script(text=json.dumps({"primary_diagnosis": "G30.9",
+                                          "secondary_diagnoses": ["F02.80", "J96.01"],
+                                          "procedure_sequence": [], "rationale": "etiology first"}))
+    settings = Settings(ollama_host=ollama_server.url, ollama_connect_timeout=1.0, ollama_stall_timeout=3.0)
+    engine = OllamaEngine(settings, codesets=cs)
+    outcome = await sequence_note(note, engine, setting="inpatient", types={System.ICD10CM}, codesets=cs)
+    result = outcome.result
+    assert result.source == "model"
+    assert result.codes == ["G30.9", "F02.80", "J96.01"]
+    assert result.errors == []
+    assert [c.badge for c in result.secondary] == ["", "MCC"]
+    assert "G30.9" in ollama_server.requests[-1].prompt_text   # the sequencing request listed the codes
