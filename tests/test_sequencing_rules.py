@@ -253,3 +253,25 @@ def test_json_shape(cs):
     assert data["errors"][0]["rule"] == "manifestation_first"
     assert set(data["errors"][0]) >= {"rule", "codes", "message"}
     assert data["cc_mcc_version"] == "FY2026"
+
+
+# -- hypertension combinations -------------------------------------------------------------------
+
+def test_hypertension_with_ckd_or_heart_failure_points_to_the_combination_code(cs):
+    assert "I12.-" in check(["N18.4", "I10"], cs).warnings[0].message
+    assert "I11.-" in check(["I50.9", "I10"], cs).warnings[0].message
+    assert "I13.-" in check(["I50.9", "N18.4", "I10"], cs).warnings[0].message
+    assert "hypertension_combination" not in rules(check(["I12.9", "N18.4"], cs))
+    assert "hypertension_combination" not in rules(check(["I10", "E11.9"], cs))
+
+
+# -- the tabular hierarchy the rules walk ---------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["C50.911", "B20", "Z68.41", "T14.90XA", "E11.22"])
+def test_parent_chain_ends(cs, code):
+    """The rules read inherited notes through ``parent``; a category that is its own parent would hang them."""
+    chain, current = [], cs.icd.parent(code)
+    while current and len(chain) < 8:
+        chain.append(current)
+        current = cs.icd.parent(current)
+    assert current is None, f"parent chain of {code} does not end: {chain}"

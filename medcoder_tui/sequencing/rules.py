@@ -27,6 +27,7 @@ Z_SECONDARY = "ICD-10-CM Official Guidelines I.C.21.c (secondary-only Z codes); 
 EXTERNAL = "ICD-10-CM Official Guidelines I.C.20 (external cause codes are never principal or first-listed)"
 UNCERTAIN = "ICD-10-CM Official Guidelines IV.H (outpatient: do not code probable, suspected, rule-out diagnoses as confirmed)"
 SYMPTOMS = "ICD-10-CM Official Guidelines I.B.4-5 and II.A (signs and symptoms integral to a confirmed diagnosis)"
+COMBINATION = "ICD-10-CM Official Guidelines I.C.9.a (hypertension with heart disease or CKD: presumed link, combination codes)"
 DUPLICATE = "ICD-10-CM Official Guidelines I.B.12 (a code is reported only once per encounter)"
 
 
@@ -353,6 +354,36 @@ def rule_integral_symptoms(ctx: Context) -> list[Issue]:
     return out
 
 
+# Heart conditions the guidelines presume linked to hypertension (I.C.9.a.1): heart failure and
+# the I51.4-I51.9 group. The link holds unless documented otherwise, hence a warning.
+_HEART = ("I50", "I514", "I515", "I517", "I5189", "I519")
+
+
+def rule_combination(ctx: Context) -> list[Issue]:
+    """Essential hypertension coded next to CKD or heart failure, where a combination code applies."""
+    out: list[Issue] = []
+    keys = [d.key for d in ctx.dx]
+    for d in ctx.dx:
+        if d.key != "I10":
+            continue
+        ckd = [o for o in ctx.dx if o.key.startswith("N18")]
+        heart = [o for o in ctx.dx if o.key.startswith(_HEART)]
+        if ckd and heart:
+            target, what, others = "I13.-", "heart disease and chronic kidney disease", ckd + heart
+        elif ckd:
+            target, what, others = "I12.-", "chronic kidney disease", ckd
+        elif heart:
+            target, what, others = "I11.-", "heart disease", heart
+        else:
+            continue
+        if any(k.startswith(target[:3]) for k in keys):
+            continue
+        out.append(_issue("hypertension_combination", "warning", [d.code, *(o.code for o in others)],
+                          f"Hypertension with {what} is presumed linked: use {target} instead of {d.code} "
+                          "unless the provider documents the conditions as unrelated.", COMBINATION))
+    return out
+
+
 RULES: tuple[Rule, ...] = (
     rule_manifestation,
     rule_use_additional,
@@ -363,6 +394,7 @@ RULES: tuple[Rule, ...] = (
     rule_external_cause,
     rule_uncertain,
     rule_integral_symptoms,
+    rule_combination,
 )
 
 
