@@ -14,16 +14,8 @@ from typing import Any
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
 from medcoder_tui.sequencing.refs import any_match, parse_refs
-from medcoder_tui.sequencing.rules import (
-    Z_FIRST_EXCEPT,
-    Z_FIRST_ONLY,
-    Z_NOT_PRINCIPAL,
-    Z_SECONDARY_ONLY,
-    Dx,
-    _under,
-    is_external,
-    is_sequela,
-)
+from medcoder_tui.sequencing.conventions import Z_FIRST_EXCEPT, Z_FIRST_ONLY, Z_NOT_PRINCIPAL, Z_SECONDARY_ONLY
+from medcoder_tui.sequencing.rules import Dx, is_external, is_sequela, under
 
 # Sections where the reason for the visit or the established diagnoses are written down.
 _LEAD_SECTIONS = {"chief_complaint": 0, "diagnoses": 0, "impression": 0, "assessment_plan": 1, "hpi": 2}
@@ -40,11 +32,11 @@ def _codesets(codesets=None):
 def _group(d: Dx, flags: set[Flag], setting: str) -> int:
     """Coarse rank: first-only Z codes, diagnoses, symptoms, sequelae, status Z codes, external causes."""
     key = d.key
-    if key.startswith("Z") and _under(key, Z_FIRST_ONLY) and not _under(key, Z_FIRST_EXCEPT):
+    if key.startswith("Z") and under(key, Z_FIRST_ONLY) and not under(key, Z_FIRST_EXCEPT):
         return 0
     if is_external(key):
         return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
-    if key.startswith("Z") and (_under(key, Z_SECONDARY_ONLY) or _under(key, Z_NOT_PRINCIPAL)):
+    if key.startswith("Z") and (under(key, Z_SECONDARY_ONLY) or under(key, Z_NOT_PRINCIPAL)):
         return 5
     if is_sequela(d):
         return 4
