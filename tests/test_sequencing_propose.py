@@ -195,3 +195,12 @@ async def test_pipeline_with_ollama_over_loopback(ollama_server, cs):  # noqa: F
     assert result.errors == []
     assert [c.badge for c in result.secondary] == ["", "MCC"]
     assert "G30.9" in ollama_server.requests[-1].prompt_text   # the sequencing request listed the codes
+
+
+def test_core_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, medcoder_tui.sequencing, medcoder_tui.codes.ccmcc, medcoder_tui.cli.sequence_cmd; "
+            "assert 'textual' not in sys.modules, 'textual imported by the sequencing core'")
+    subprocess.run([sys.executable, "-c", code], check=True)

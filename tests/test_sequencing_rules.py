@@ -275,3 +275,9 @@ def test_parent_chain_ends(cs, code):
         chain.append(current)
         current = cs.icd.parent(current)
     assert current is None, f"parent chain of {code} does not end: {chain}"
+
+
+def test_pregnancy_codes_lead(cs):
+    result = check(["E11.9", "O24.111", "Z3A.12"], cs)
+    assert "obstetric_first" in rules(result, "warning")
+    assert "obstetric_first" not in rules(check(["O24.111", "E11.9", "Z3A.12"], cs))

@@ -19,6 +19,7 @@ from medcoder_tui.sequencing.conventions import (
     EXCLUDES1,
     EXTERNAL,
     HEART,
+    OBSTETRIC,
     SEQUELA,
     SEQUELA_CATEGORIES,
     SEVENTH,
@@ -67,7 +68,7 @@ def _issue(rule: str, severity: Severity, codes: list[str], message: str, conven
 
 def _refs(note: str, own: str) -> list[CodeRef]:
     """References of a note, minus those naming the code itself."""
-    return [r for r in parse_refs(note) if not r.matches(own) or len(r.low) < 3]
+    return [r for r in parse_refs(note) if not r.matches(own)]
 
 
 def _companions(refs: list[CodeRef], dx: list[Dx], own: Dx) -> list[Dx]:
@@ -335,6 +336,20 @@ def rule_combination(ctx: Context) -> list[Issue]:
     return out
 
 
+def rule_obstetric(ctx: Context) -> list[Issue]:
+    """In a pregnancy case a chapter 15 (O) code leads, unless the pregnancy is incidental (Z33.1)."""
+    if not ctx.dx or ctx.dx[0].key.startswith("O"):
+        return []
+    obstetric = [d for d in ctx.dx if d.key.startswith("O")]
+    first = ctx.dx[0]
+    if not obstetric or first.key.startswith(("Z33", "Z34", "Z3A", "Z37", "Z39")):
+        return []
+    return [_issue("obstetric_first", "warning", [first.code, obstetric[0].code],
+                   f"{obstetric[0].code} is a pregnancy code: chapter 15 codes are sequenced before {first.code} "
+                   "unless the provider documents the pregnancy as incidental (then Z33.1, no O codes).",
+                   OBSTETRIC)]
+
+
 RULES: tuple[Rule, ...] = (
     rule_manifestation,
     rule_use_additional,
@@ -346,6 +361,7 @@ RULES: tuple[Rule, ...] = (
     rule_uncertain,
     rule_integral_symptoms,
     rule_combination,
+    rule_obstetric,
 )
 
 
