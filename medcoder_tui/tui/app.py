@@ -81,6 +81,11 @@ class MedcoderApp(App):
         except Exception as exc:
             cs, error = None, f"code sets failed to load: {exc}"
         self.call_from_thread(self._codesets_loaded, cs, error, time.perf_counter() - started)
+        if cs is not None:
+            try:  # build the lookup index now, while the coder reads, so "+" answers at once
+                cs.lookup("hypertension", limit=1)
+            except Exception:
+                pass
 
     def _codesets_loaded(self, cs: Any, error: str | None, seconds: float) -> None:
         self.services.set_codesets(cs, error)
@@ -118,8 +123,9 @@ class MedcoderApp(App):
                 else:
                     engine = None
                     note = "Ollama unreachable"
-                    self.notify(f"Ollama unreachable at {services.settings.ollama_host} ({message}); "
-                                "using the offline engine.", severity="warning", timeout=8)
+                    host = services.settings.ollama_host
+                    said = message if host in message else f"Ollama unreachable at {host} ({message})"
+                    self.notify(f"{said}; using the offline engine.", severity="warning", timeout=8)
         if engine is None:
             await services.wait_codesets()
             try:

@@ -98,4 +98,5 @@ class AppFooter(Footer):
         narrow = self.app.size.width < WIDE
         if narrow != getattr(self, "_was_narrow", None):
             self._was_narrow = narrow
+            self.compact = narrow
             self.call_after_refresh(self.recompose)

@@ -52,9 +52,9 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)
-        table.add_column("Where", width=16)
-        table.add_column("Keys", width=16)
-        table.add_column("Action")
+        table.add_column("Where", width=15)
+        table.add_column("Keys", width=14)
+        table.add_column("Action", width=max(20, min(60, self.app.size.width - 45)))
         keymap = dict(getattr(self.app.services.settings, "keymap", {}) or {})
         for row in help_rows(keymap):
             table.add_row(*row)

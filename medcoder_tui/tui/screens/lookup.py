@@ -52,7 +52,7 @@ class LookupScreen(ModalScreen[tuple[str, System, str] | None]):
         table.add_column("Code", key="code", width=8)
         table.add_column("Sys", key="sys", width=5)
         table.add_column("", key="billable", width=1)
-        table.add_column("Description", key="description")
+        table.add_column("Description", key="description", width=max(20, min(110, self.app.size.width) - 34))
         self.query_one("#lookup-input", Input).focus()
         if self.codesets is None:
             self._status("Code sets are still loading; try again in a moment.", bad=True)
@@ -67,6 +67,8 @@ class LookupScreen(ModalScreen[tuple[str, System, str] | None]):
     @on(Input.Changed, "#lookup-input")
     def _changed(self, event: Input.Changed) -> None:
         if event.value.strip() and self.codesets is not None:
+            if not self.hits:
+                self._status("searching…")
             self.search(event.value, self.system)
         elif not event.value.strip():
             self._show([], "")

@@ -40,7 +40,7 @@ class SuggestionsTable(DataTable):
     def setup(self, width: int) -> None:
         """Create the columns; the description takes what the others leave."""
         self.clear(columns=True)
-        self.descriptions_width = max(14, width - 8 - 6 - 5 - 10 - 11 - 14)
+        self.descriptions_width = max(14, width - 50)
         self.add_column("Code", key="code", width=8)
         self.add_column("Sys", key="system", width=5)
         self.add_column("Description", key="description", width=self.descriptions_width)

@@ -1,0 +1,139 @@
+"""SVG snapshots at 80x24 and 120x40: picker, review mid-stream and done, lookup, help, error states.
+
+Clocks are frozen (``frozen_clock``), cursor blink is off, paths are shown relative.
+Update with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_review import until
+from textual.widgets import Input
+from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions
+
+from medcoder_tui.config import Settings
+from medcoder_tui.store import CaseStatus, Store
+from medcoder_tui.tui.app import make_app
+from medcoder_tui.tui.screens.review import ReviewScreen
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name in ("01_office_bronchitis", "02_ed_cough", "03_followup_htn"):
+        (notes / f"{name}.txt").write_text(NOTE)
+    (notes / "01_office_bronchitis.gold.json").write_text('{"icd10cm": ["J20.9"]}')
+    (notes / "04_scanned.txt").write_bytes(b"\x00\x00PDF-ish binary")
+    store = Store(tmp_path / "store.json")
+    return notes, store
+
+
+def app_with(world, engine: ScriptedEngine):
+    notes, store = world
+    app = make_app(Settings(), notes, store=store, engine=engine, clock=frozen_clock, theme="textual-dark")
+    app.notes_label = "notes"
+    return app
+
+
+async def settle(pilot) -> None:
+    """Stable pixels: fixed store label, no blinking cursors."""
+    pilot.app.store_label = "~/.local/share/medcoder/store.json"
+    await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause(0.05)
+
+
+async def open_review(pilot, done: bool = True) -> ReviewScreen:
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    screen = pilot.app.screen
+    if done:
+        await until(pilot, lambda: not screen.streaming and screen.suggestions)
+    return screen
+
+
+@SIZES
+def test_picker(snap_compare, world, size):
+    notes, store = world
+    case = store.open_case(notes / "01_office_bronchitis.txt", NOTE)
+    store.set_status(case.id, CaseStatus.COMPLETED)
+    store.open_case(notes / "02_ed_cough.txt", NOTE)
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_review_mid_stream(snap_compare, world, size):
+    async def run_before(pilot):
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
+                    and len(pilot.app.screen.suggestions) == 2)
+        await pilot.pause(0.15)
+        await settle(pilot)
+
+    engine = ScriptedEngine(hold_after=2)
+    assert snap_compare(app_with(world, engine), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_review_done(snap_compare, world, size):
+    async def run_before(pilot):
+        await open_review(pilot)
+        await pilot.press("a", "r")
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_lookup_dialog(snap_compare, world, size):
+    async def run_before(pilot):
+        await open_review(pilot)
+        await pilot.press("plus")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "LookupScreen")
+        await pilot.press(*"essential hypertension")
+        await until(pilot, lambda: len(pilot.app.screen.hits) > 3, timeout=30)
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_help(snap_compare, world, size):
+    async def run_before(pilot):
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_bad_note_message(snap_compare, world, size):
+    async def run_before(pilot):
+        pilot.app.open_note(3)
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "MessageScreen")
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_model_failure_inline(snap_compare, world, size):
+    engine = ScriptedEngine(standard_suggestions()[:2],
+                            error="Ollama connection lost mid-stream (server disconnected)")
+
+    async def run_before(pilot):
+        await open_review(pilot)
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, engine), terminal_size=size, run_before=run_before)
