@@ -113,8 +113,10 @@ def test_sequence_engine_down_is_clear(capsys, tmp_path, monkeypatch):
     status, out, err = run(capsys, "sequence", str(note), "--engine", "ollama")
     assert status == 1
     assert "engine error" in err and "Traceback" not in err + out
+    assert "Nothing to sequence" in out and "No sequencing problems" not in out
 
 
 def test_sequence_missing_note(capsys, tmp_path):
     status, _, err = run(capsys, "sequence", str(tmp_path / "nope.txt"))
     assert status == 2 and "note not found" in err
+

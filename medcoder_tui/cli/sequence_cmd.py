@@ -151,6 +151,8 @@ def _issue_lines(mark: str, issues: list[Issue]) -> list[str]:
 
 def format_result(result: SequenceResult) -> str:
     """The sequence as plain text: diagnoses, procedures, then errors and warnings."""
+    if not result.codes:
+        return "Nothing to sequence: no acceptable codes."
     first = "Principal diagnosis" if result.setting == "inpatient" else "First-listed diagnosis"
     lines = [f"{first} ({result.setting}):"]
     lines.append(_line("1.", result.principal) if result.principal else "  (none)")
