@@ -38,6 +38,10 @@ def test_references_and_ranges_in_note_text():
     assert ms.matches("G35") and ms.text == "G35-"
     diabetes = parse_refs("(E08-E13)")[0]
     assert diabetes.matches("E11.22") and not diabetes.matches("E14")
+    angiopathy = parse_refs("diabetic (peripheral) angiopathy (E08-E13 with .51-.52)")[0]
+    assert angiopathy.matches("E11.51") and angiopathy.matches("E10.52") and not angiopathy.matches("E11.9")
+    alcohol = parse_refs("dementia in alcohol (F10-F19, with .17, .27, .97)")
+    assert any(r.matches("F10.27") for r in alcohol) and not any(r.matches("F10.20") for r in alcohol)
     burn = parse_refs("(X00-X19, X75-X77, X96-X98, Y92)")
     assert [r.text for r in burn] == ["X00-X19", "X75-X77", "X96-X98", "Y92"]
 
@@ -147,6 +151,12 @@ def test_excludes1_between_symptoms(cs):
     # R52 (pain, unspecified) Excludes1 abdominal pain (R10.-).
     assert "excludes1" in rules(check(["R10.9", "R52"], cs), "error")
     assert "excludes1" not in rules(check(["R10.9"], cs))
+
+
+def test_excludes1_with_a_diabetes_qualifier_only_hits_that_complication(cs):
+    # I73.8 Excludes1 diabetic (peripheral) angiopathy (E08-E13 with .51-.52).
+    assert "excludes1" in rules(check(["E11.51", "I73.89"], cs), "error")
+    assert "excludes1" not in rules(check(["E11.9", "I73.89"], cs))
 
 
 def test_excludes2_is_not_a_conflict(cs):

@@ -17,6 +17,9 @@ from medcoder_tui.codes.systems import compact
 # A code, optionally followed by "-" (all below it) or "-CODE" (a range).
 _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
 _REF = re.compile(rf"(?<![A-Za-z0-9])({_CODE})(?:\.?-({_CODE})?)?(?:\.-)?(?![A-Za-z0-9])")
+# "(E08-E13 with .44)", "(E08-E13 with .51-.52)", "(F10-F19, with .17, .27, .97)"
+_WITH = re.compile(r",?\s*with\s+((?:\.[0-9A-Z]+(?:-\.?[0-9A-Z]*)?(?:,\s*)?)+)")
+_SUFFIX = re.compile(r"\.([0-9A-Z]+)(?:-\.?([0-9A-Z]+))?")
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,19 @@ class CodeRef:
     high: str
     text: str          # as written, e.g. "N18.1-N18.6"
     phrase: str = ""   # the words before it, e.g. "stage of chronic kidney disease"
+    # "E08-E13 with .51-.52": the characters after the category must fall in this range too.
+    after_low: str = ""
+    after_high: str = ""
 
     def matches(self, code: str) -> bool:
         """Whether ``code`` (any spelling) falls under this reference."""
         c = compact(code)
-        return self.low <= c[: len(self.low)] and c[: len(self.high)] <= self.high
+        if not (self.low <= c[: len(self.low)] and c[: len(self.high)] <= self.high):
+            return False
+        if self.after_low:
+            tail = c[3:]
+            return self.after_low <= tail[: len(self.after_low)] and tail[: len(self.after_high)] <= self.after_high
+        return True
 
 
 def parse_refs(text: str) -> list[CodeRef]:
@@ -46,6 +57,12 @@ def parse_refs(text: str) -> list[CodeRef]:
             high = compact(m.group(2)) if m.group(2) else low
             if high < low[: len(high)]:
                 continue  # not a range after all
+            with_ = _WITH.match(line, m.end())
+            if with_:
+                for lo, hi in _SUFFIX.findall(with_.group(1)):
+                    refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with .{lo}", phrase=phrase,
+                                        after_low=lo, after_high=hi or lo))
+                continue
             refs.append(CodeRef(low=low, high=high, text=m.group(0), phrase=phrase))
     return refs
 
