@@ -291,3 +291,12 @@ def test_pregnancy_codes_lead(cs):
     result = check(["E11.9", "O24.111", "Z3A.12"], cs)
     assert "obstetric_first" in rules(result, "warning")
     assert "obstetric_first" not in rules(check(["O24.111", "E11.9", "Z3A.12"], cs))
+
+
+def test_place_and_activity_codes_once_and_only_initially(cs):
+    ok = check(["S72.001A", "W01.0XXA", "Y92.009", "Y93.01"], cs)
+    assert ok.errors == [] and ok.warnings == []
+    later = check(["S72.001D", "W01.0XXD", "Y92.009"], cs)
+    assert "place_activity_initial_only" in rules(later, "warning")
+    twice = check(["S72.001A", "W01.0XXA", "Y92.009", "Y92.010"], cs)
+    assert "place_activity_once" in rules(twice, "warning")

@@ -25,6 +25,8 @@ SYMPTOMS = ("ICD-10-CM Official Guidelines I.B.4-5 and II.A"
             " (signs and symptoms integral to a confirmed diagnosis)")
 COMBINATION = ("ICD-10-CM Official Guidelines I.C.9.a"
                " (hypertension with heart disease or CKD: presumed link, combination codes)")
+PLACE_ACTIVITY = ("ICD-10-CM Official Guidelines I.C.20.b-c and I.C.20.k"
+                  " (place Y92, activity Y93, status Y99: one each, at the initial encounter only)")
 OBSTETRIC = ("ICD-10-CM Official Guidelines I.C.15.a.1"
              " (chapter 15 codes have sequencing priority over codes from other chapters)")
 DUPLICATE = "ICD-10-CM Official Guidelines I.B.12 (a code is reported only once per encounter)"

@@ -20,6 +20,7 @@ from medcoder_tui.sequencing.conventions import (
     EXTERNAL,
     HEART,
     OBSTETRIC,
+    PLACE_ACTIVITY,
     SEQUELA,
     SEQUELA_CATEGORIES,
     SEVENTH,
@@ -262,6 +263,25 @@ def rule_external_cause(ctx: Context) -> list[Issue]:
     return []
 
 
+_PLACE_ACTIVITY = {"Y92": "place of occurrence", "Y93": "activity", "Y99": "external cause status"}
+
+
+def rule_place_activity(ctx: Context) -> list[Issue]:
+    """Y92, Y93 and Y99: one code each, reported only with the initial encounter of the injury."""
+    out: list[Issue] = []
+    kinds = {encounter_kind(d) for d in ctx.dx if is_injury(d.key) or is_external(d.key)} - {None}
+    for category, label in _PLACE_ACTIVITY.items():
+        found = [d for d in ctx.dx if d.key.startswith(category)]
+        if len(found) > 1:
+            out.append(_issue("place_activity_once", "warning", [d.code for d in found],
+                              f"Only one {label} code ({category}) is reported per encounter.", PLACE_ACTIVITY))
+        if found and kinds and "initial" not in kinds:
+            out.append(_issue("place_activity_initial_only", "warning", [found[0].code],
+                              f"{found[0].code} ({label}) is reported only at the initial encounter; this case's "
+                              f"injuries are {' / '.join(sorted(kinds))}.", PLACE_ACTIVITY))
+    return out
+
+
 def rule_uncertain(ctx: Context) -> list[Issue]:
     """Outpatient and ED: no probable/suspected/rule-out diagnosis coded as confirmed."""
     out: list[Issue] = []
@@ -358,6 +378,7 @@ RULES: tuple[Rule, ...] = (
     rule_sequela,
     rule_z_codes,
     rule_external_cause,
+    rule_place_activity,
     rule_uncertain,
     rule_integral_symptoms,
     rule_combination,
