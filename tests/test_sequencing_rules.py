@@ -300,3 +300,11 @@ def test_place_and_activity_codes_once_and_only_initially(cs):
     assert "place_activity_initial_only" in rules(later, "warning")
     twice = check(["S72.001A", "W01.0XXA", "Y92.009", "Y92.010"], cs)
     assert "place_activity_once" in rules(twice, "warning")
+
+
+def test_excludes1_naming_qualified_categories_is_only_a_warning(cs):
+    # K92.2 Excludes1 "peptic ulcer with hemorrhage (K25-K28)": K25.9 is an ulcer *without* hemorrhage.
+    result = check(["K92.2", "K25.9"], cs)
+    assert "excludes1" not in rules(result) and "excludes1_review" in rules(result, "warning")
+    # An unqualified category stays an error: R56.9 Excludes1 epileptic seizures (G40.-).
+    assert "excludes1" in rules(check(["G40.909", "R56.9"], cs), "error")

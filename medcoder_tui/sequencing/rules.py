@@ -8,6 +8,7 @@ documentation the checker cannot see is a warning, not an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -168,8 +169,16 @@ def rule_use_additional(ctx: Context) -> list[Issue]:
     return out
 
 
+_QUALIFIED = re.compile(r"\b(with|without|in|due to|associated|following|complicating)\b", re.I)
+
+
 def rule_excludes1(ctx: Context) -> list[Issue]:
-    """Pairs of codes where one's Excludes1 note names the other."""
+    """Pairs of codes where one's Excludes1 note names the other.
+
+    A note that names whole categories but qualifies them ("peptic ulcer with
+    hemorrhage (K25-K28)", "coma in diabetes (E08-E13)") only excludes some of
+    their codes, which the reference cannot tell apart: that pair is a warning.
+    """
     out: list[Issue] = []
     seen: set[frozenset[str]] = set()
     for d in ctx.dx:
@@ -180,6 +189,13 @@ def rule_excludes1(ctx: Context) -> list[Issue]:
                 if pair in seen:
                     continue
                 seen.add(pair)
+                ref = any_match(refs, other.key)
+                broad = ref is not None and len(ref.low) == 3 and not ref.after_low
+                if broad and _QUALIFIED.search(ref.phrase):
+                    out.append(_issue("excludes1_review", "warning", [d.code, other.code],
+                                      f"{d.code} Excludes1 '{line}': check whether {other.code} is that condition; "
+                                      "if so, the two are not coded together.", EXCLUDES1))
+                    continue
                 out.append(_issue("excludes1", "error", [d.code, other.code],
                                   f"{d.code} Excludes1 '{line}': {other.code} may not be coded with it, "
                                   "unless the two conditions are unrelated.", EXCLUDES1))
