@@ -9,7 +9,8 @@ from functools import lru_cache
 from medcoder_tui.codes.systems import System, canonical, compact
 from medcoder_tui.sequencing.models import Issue, SequenceResult, SequencedCode
 from medcoder_tui.sequencing.conventions import DUPLICATE
-from medcoder_tui.sequencing.rules import Context, Dx, run_rules
+from medcoder_tui.sequencing.context import Context, Dx
+from medcoder_tui.sequencing.rules import run_rules
 
 SETTINGS = ("outpatient", "inpatient", "ed")
 VALIDITY = "ICD-10-CM Official Guidelines I.A.2-I.A.5 (report valid, billable codes to the highest specificity)"

@@ -15,7 +15,9 @@ from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
 from medcoder_tui.sequencing.refs import any_match, parse_refs
 from medcoder_tui.sequencing.conventions import Z_FIRST_EXCEPT, Z_FIRST_ONLY, Z_NOT_PRINCIPAL, Z_SECONDARY_ONLY
-from medcoder_tui.sequencing.rules import Dx, is_external, is_sequela, under
+from medcoder_tui.sequencing.context import Dx
+from medcoder_tui.sequencing.injury import is_external, is_sequela
+from medcoder_tui.sequencing.rules import under
 
 # Sections where the reason for the visit or the established diagnoses are written down.
 _LEAD_SECTIONS = {"chief_complaint": 0, "diagnoses": 0, "impression": 0, "assessment_plan": 1, "hpi": 2}
