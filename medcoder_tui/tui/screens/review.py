@@ -95,7 +95,9 @@ class ReviewScreen(Screen):
             self.suggestions = list(self.case.suggestions)
             self.engine_name, self.model = self.case.engine, self.case.model
             self.prompt_version = self.case.prompt_version or ""
-            self.query_one(StreamPane).show_stored(self.case.engine, self.case.model, len(self.suggestions))
+            pane = self.query_one(StreamPane)
+            pane.show_stored(self.case.engine, self.case.model, len(self.suggestions))
+            pane.collapsed = self.app.size.width < 110
             self._rebuild_table(position=self.case.position)
         else:
             self.start_run()
@@ -276,6 +278,8 @@ class ReviewScreen(Screen):
             pane = self.query_one(StreamPane)
             pane.start(message.engine, message.model)
             pane.buffer = message.buffer
+            # The offline engine writes no raw text: keep its rows for suggestions.
+            pane.collapsed = message.engine == "offline"
             self.engine_name, self.model = message.engine, message.model
 
     def on_review_screen_suggestion_arrived(self, message: SuggestionArrived) -> None:

@@ -63,7 +63,7 @@ class SequenceScreen(Screen[Any]):
         table = self.query_one("#seq-table", DataTable)
         wide = self.app.size.width >= 110
         table.add_column("#", key="n", width=2)
-        table.add_column("Role", key="role", width=10 if wide else 5)
+        table.add_column("Role", key="role", width=9 if wide else 6)
         table.add_column("Code", key="code", width=8)
         table.add_column("CC", key="badge", width=7)
         table.add_column("Description", key="description", width=max(12, self.app.size.width - 56))

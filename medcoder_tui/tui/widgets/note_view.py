@@ -117,7 +117,10 @@ class NoteView(ScrollView, can_focus=True):
         self._rewrap()
 
     def _rewrap(self, force: bool = False) -> None:
-        width = max(1, self.scrollable_content_region.width or self.size.width or 80)
+        # Always leave room for the vertical scrollbar: it appears only after wrapping
+        # decides the height, and then no new Resize arrives.
+        inner = self.size.width - self.styles.gutter.width
+        width = max(1, (inner if inner > 0 else 80) - 1)
         if force or width != self._wrap_width:
             self._wrap_width = width
             self._rows = wrap_offsets(self._text, width)
