@@ -204,3 +204,14 @@ def test_core_never_imports_textual():
     code = ("import sys, medcoder_tui.sequencing, medcoder_tui.codes.ccmcc, medcoder_tui.cli.sequence_cmd; "
             "assert 'textual' not in sys.modules, 'textual imported by the sequencing core'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_check_suggestions_in_the_coders_order(cs):
+    from medcoder_tui.sequencing import check_suggestions
+
+    items = _case(cs)
+    f02, g30, j18 = items[0], items[1], items[2]
+    result = check_suggestions([f02, g30, j18], NOTE, setting="outpatient", codesets=cs)
+    assert {i.rule for i in result.errors} == {"manifestation_first", "uncertain_outpatient"}
+    moved = check_suggestions(make_principal([f02, g30, j18], 1), NOTE, setting="inpatient", codesets=cs)
+    assert moved.ok and moved.codes == ["G30.9", "F02.80", "J18.9"] and moved.source == "coder"

@@ -8,6 +8,8 @@ offline heuristics) only proposes an order. The TUI's sequencing view and the
   (principal, secondary with CC/MCC badges, procedures, errors and warnings,
   each ``SequencedCode`` carrying the issues that concern it). It takes a few
   milliseconds, so a view can re-run it after every move.
+- ``check_suggestions(ordered_suggestions, note, setting=)``: the same for Suggestion
+  objects in the coder's order (uncertain flags from grounding become errors outpatient).
 - ``propose_sequence(suggestions, note, setting=)`` -> codes in the offline order.
 - ``sequence_suggestions(...)`` / ``sequence_note(...)`` (async): the model proposes
   when the engine can, the rules otherwise, and the checker always runs.
@@ -18,7 +20,14 @@ offline heuristics) only proposes an order. The TUI's sequencing view and the
 from medcoder_tui.sequencing.checker import SETTINGS, check_sequence, normalize_setting
 from medcoder_tui.sequencing.edit import make_principal, move, move_down, move_up
 from medcoder_tui.sequencing.models import DrgEstimate, Issue, SequencedCode, SequenceResult
-from medcoder_tui.sequencing.pipeline import SequenceOutcome, sequence_note, sequence_suggestions, usable
+from medcoder_tui.sequencing.pipeline import (
+    SequenceOutcome,
+    check_suggestions,
+    sequence_note,
+    sequence_suggestions,
+    uncertain_codes,
+    usable,
+)
 from medcoder_tui.sequencing.propose import order_from_model, propose_sequence
 
 __all__ = [
@@ -29,6 +38,7 @@ __all__ = [
     "SequenceResult",
     "SequencedCode",
     "check_sequence",
+    "check_suggestions",
     "make_principal",
     "move",
     "move_down",
@@ -38,5 +48,6 @@ __all__ = [
     "propose_sequence",
     "sequence_note",
     "sequence_suggestions",
+    "uncertain_codes",
     "usable",
 ]

@@ -31,6 +31,18 @@ def usable(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)]
 
 
+def uncertain_codes(suggestions: Sequence[Suggestion]) -> set[str]:
+    """Diagnoses grounding found only in uncertain context (probable, suspected, rule out)."""
+    return {s.code for s in suggestions if Flag.UNCERTAIN in s.flags and s.system is System.ICD10CM}
+
+
+def check_suggestions(ordered: Sequence[Suggestion], note: str | None = None, *, setting: str = "outpatient",
+                      codesets=None, source: str = "coder") -> SequenceResult:
+    """Check suggestions in the order the coder arranged them (what the sequencing view re-runs on each move)."""
+    return check_sequence([(s.code, s.system) for s in ordered], setting=setting, note=note,
+                          uncertain_codes=uncertain_codes(ordered), codesets=codesets, source=source)
+
+
 async def sequence_suggestions(
     suggestions: Sequence[Suggestion],
     note: str,
@@ -56,9 +68,8 @@ async def sequence_suggestions(
         if model_order:
             order, source = model_order, "model"
     systems = {s.code: s.system for s in suggestions}
-    uncertain = {s.code for s in suggestions if Flag.UNCERTAIN in s.flags and s.system is System.ICD10CM}
     return check_sequence([(c, systems.get(c)) for c in order], setting=setting, note=note,
-                          uncertain_codes=uncertain, codesets=cs, source=source, drg=drg)
+                          uncertain_codes=uncertain_codes(suggestions), codesets=cs, source=source, drg=drg)
 
 
 async def sequence_note(note: str, engine, *, setting: str = "outpatient", types: set[System] | None = None,
