@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from medcoder_tui.codes.systems import System, canonical, compact
-from medcoder_tui.sequencing.models import Issue, SequenceResult, SequencedCode
-from medcoder_tui.sequencing.conventions import DUPLICATE
 from medcoder_tui.sequencing.context import Context, Dx
+from medcoder_tui.sequencing.conventions import DUPLICATE
+from medcoder_tui.sequencing.models import Issue, SequencedCode, SequenceResult
 from medcoder_tui.sequencing.rules import run_rules
 
 SETTINGS = ("outpatient", "inpatient", "ed")
@@ -46,8 +46,9 @@ def check_sequence(
     """Check codes given in their proposed order (diagnoses first-listed first; procedures in order).
 
     ``codes`` holds strings (system detected) or ``(code, system)`` pairs. The
-    first valid ICD-10-CM code is the principal/first-listed diagnosis. Invalid
-    codes stay in place with an ``invalid_code`` error. ``uncertain_codes`` are
+    first ICD-10-CM code is the principal/first-listed diagnosis. Invalid and
+    header codes stay in place with an ``invalid_code``/``not_billable`` error
+    (the other rules skip them); a repeated code is dropped with an error. ``uncertain_codes`` are
     diagnoses grounding found only in uncertain context; with ``note`` the
     checker also re-reads the note for uncertain or negated mentions. ``drg``
     asks for an MS-DRG estimate (inpatient only).
