@@ -322,3 +322,37 @@ async def test_run_engine_over_many_notes_stays_fast(ollama_server, codesets):
     results = await asyncio.gather(*(run_engine(engine, NOTE, types={System.ICD10CM}, setting="outpatient")
                                      for _ in range(4)))
     assert all(r.error is None and len(r.suggestions) == 3 for r in results)
+
+
+def test_candidates_in_the_prompt_carry_context_and_headers():
+    from dataclasses import dataclass
+
+    from medcoder_tui.engines.prompts import format_candidates
+
+    @dataclass
+    class Cand:
+        code: str
+        system: System
+        description: str
+        evidence_text: str
+        context: frozenset = frozenset()
+        billable: bool = True
+
+    text = format_candidates([Cand("J18.9", System.ICD10CM, "Pneumonia, unspecified organism", "pneumonia",
+                                   frozenset({"uncertain"})),
+                              Cand("J10", System.ICD10CM, "Influenza due to other identified virus", "flu",
+                                   billable=False),
+                              Cand("99213", System.CPT, "Office visit", "")])
+    assert text.splitlines() == [
+        '- J18.9 [ICD-10-CM] Pneumonia, unspecified organism (note: "pneumonia") [uncertain]',
+        '- J10 [ICD-10-CM] Influenza due to other identified virus (note: "flu") [category: pick a billable subcode]',
+        "- 99213 [CPT] Office visit",
+    ]
+
+
+async def test_real_candidates_reach_the_prompt(ollama_server, codesets):
+    pytest.importorskip("medcoder_tui.engines.retrieval")
+    engine = OllamaEngine(settings(ollama_server.url), codesets=codesets)
+    await collect(engine)
+    prompt = ollama_server.last_chat.prompt_text
+    assert "Candidate codes retrieved" in prompt and "- E11.9 [ICD-10-CM]" in prompt

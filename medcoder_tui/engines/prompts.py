@@ -157,6 +157,8 @@ def format_candidates(candidates: Sequence[Any], limit: int = MAX_CANDIDATES_IN_
         if words:
             line += f' (note: "{words[:80]}")'
         context = sorted(str(c) for c in (getattr(cand, "context", None) or ()))
+        if getattr(cand, "billable", True) is False:
+            context.append("category: pick a billable subcode")
         if context:
             line += f" [{', '.join(context)}]"
         lines.append(line)
