@@ -215,3 +215,12 @@ def test_check_suggestions_in_the_coders_order(cs):
     assert {i.rule for i in result.errors} == {"manifestation_first", "uncertain_outpatient"}
     moved = check_suggestions(make_principal([f02, g30, j18], 1), NOTE, setting="inpatient", codesets=cs)
     assert moved.ok and moved.codes == ["G30.9", "F02.80", "J18.9"] and moved.source == "coder"
+
+
+def test_pregnancy_codes_lead_the_offline_order(cs):
+    note = "Gestational diabetes, diet controlled. Chronic kidney disease stage 2. 34 weeks."
+    items = [sugg(cs, note, "N18.2", "Chronic kidney disease"), sugg(cs, note, "Z3A.34", "34 weeks"),
+             sugg(cs, note, "O24.410", "Gestational diabetes")]
+    order = propose_sequence(items, note, codesets=cs)
+    assert order[0] == "O24.410" and order[-1] == "Z3A.34"
+    assert check_sequence(order, codesets=cs).errors == []

@@ -148,9 +148,11 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
         dx_sugg.append(s)
     pairs = _must_precede(dx_items)
     has_etiology = {j for _, j in pairs}
+    # Chapter 15 codes have sequencing priority in a pregnancy case (I.C.15.a.1).
+    pregnancy = any(d.key.startswith("O") for d in dx_items)
     rank = [
         (4 if d.entry.manifestation and d.index not in has_etiology else _group(d, set(s.flags), setting),
-         *_evidence_rank(s, analysis), -s.confidence, d.index)
+         int(pregnancy and not d.key.startswith("O")), *_evidence_rank(s, analysis), -s.confidence, d.index)
         for d, s in zip(dx_items, dx_sugg)
     ]
     order = _stable_topological(len(dx_items), rank, pairs)
