@@ -308,3 +308,12 @@ def test_excludes1_naming_qualified_categories_is_only_a_warning(cs):
     assert "excludes1" not in rules(result) and "excludes1_review" in rules(result, "warning")
     # An unqualified category stays an error: R56.9 Excludes1 epileptic seizures (G40.-).
     assert "excludes1" in rules(check(["G40.909", "R56.9"], cs), "error")
+
+
+def test_severe_sepsis_and_organism_codes_never_lead(cs):
+    assert "sirs_first" in rules(check(["R65.20", "A41.9"], cs), "error")
+    assert check(["A41.9", "R65.20"], cs).errors == []
+    organism = check(["B96.20", "N39.0"], cs)
+    assert "manifestation_first" in rules(organism, "error")
+    assert "organism code" in organism.errors[0].message
+    assert check(["N39.0", "B96.20"], cs).errors == []

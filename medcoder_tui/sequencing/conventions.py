@@ -27,6 +27,8 @@ COMBINATION = ("ICD-10-CM Official Guidelines I.C.9.a"
                " (hypertension with heart disease or CKD: presumed link, combination codes)")
 PLACE_ACTIVITY = ("ICD-10-CM Official Guidelines I.C.20.b-c and I.C.20.k"
                   " (place Y92, activity Y93, status Y99: one each, at the initial encounter only)")
+SIRS = ("ICD-10-CM Official Guidelines I.C.1.d.4 and I.C.18.g"
+        " (severe sepsis R65.2- and SIRS R65.1- are never principal: code first the underlying condition)")
 OBSTETRIC = ("ICD-10-CM Official Guidelines I.C.15.a.1"
              " (chapter 15 codes have sequencing priority over codes from other chapters)")
 DUPLICATE = "ICD-10-CM Official Guidelines I.B.12 (a code is reported only once per encounter)"

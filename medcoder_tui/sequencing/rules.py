@@ -18,6 +18,7 @@ from medcoder_tui.sequencing.conventions import (
     EXCLUDES1,
     HEART,
     OBSTETRIC,
+    SIRS,
     SYMPTOM_MAP,
     SYMPTOMS,
     UNCERTAIN,
@@ -41,6 +42,9 @@ from medcoder_tui.sequencing.refs import CodeRef, any_match, describe_refs, is_h
 
 # -- the rules --------------------------------------------------------------------------------
 
+_ORGANISM = ("B95", "B96", "B97")
+
+
 def rule_manifestation(ctx: Context) -> list[Issue]:
     """Manifestation codes never come first and follow their etiology; other 'code first' notes order pairs."""
     out: list[Issue] = []
@@ -52,9 +56,11 @@ def rule_manifestation(ctx: Context) -> list[Issue]:
         after = [c for c in found if c.index > d.index]
         if d.entry.manifestation:
             if d.index == 0:
+                what = ("an organism code for diseases classified elsewhere (B95-B97)" if d.key[:3] in _ORGANISM
+                        else "a manifestation code ('in diseases classified elsewhere')")
                 out.append(issue("manifestation_first", "error", [d.code, *(c.code for c in found)],
-                                 f"{d.code} is a manifestation code ('in diseases classified elsewhere'); it is never "
-                                 "first-listed or principal. Sequence the underlying condition first.", ETIOLOGY))
+                                 f"{d.code} is {what}; it is never first-listed or principal. Sequence the "
+                                 "underlying condition first.", ETIOLOGY))
             elif after and not before:
                 out.append(issue("etiology_order", "error", [d.code, *(c.code for c in after)],
                                  f"{d.code} is a manifestation; its etiology {', '.join(c.code for c in after)} "
@@ -165,6 +171,16 @@ def rule_z_codes(ctx: Context) -> list[Issue]:
     return out
 
 
+def rule_sirs_first(ctx: Context) -> list[Issue]:
+    """SIRS and severe sepsis (R65.1-, R65.2-) are never principal: the underlying condition or infection leads."""
+    if ctx.dx and ctx.dx[0].key.startswith(("R651", "R652")):
+        d = ctx.dx[0]
+        return [issue("sirs_first", "error", [d.code],
+                      f"{d.code} ({d.entry.title}) cannot be principal or first-listed; sequence the underlying "
+                      "infection or condition first.", SIRS)]
+    return []
+
+
 def rule_uncertain(ctx: Context) -> list[Issue]:
     """Outpatient and ED: no probable/suspected/rule-out diagnosis coded as confirmed."""
     out: list[Issue] = []
@@ -262,6 +278,7 @@ RULES: tuple[Rule, ...] = (
     rule_z_codes,
     rule_external_cause,
     rule_place_activity,
+    rule_sirs_first,
     rule_uncertain,
     rule_integral_symptoms,
     rule_combination,
