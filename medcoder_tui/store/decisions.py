@@ -131,7 +131,8 @@ def accept(case: Case, key: str) -> Change | None:
     wanted = FinalCode(code=s.code, system=s.system, description=s.description,
                        source="suggested", suggestion_key=key)
     idx = _final_for_key(case, key)
-    if before == ACCEPTED and idx is not None and case.final_codes[idx] == wanted:
+    if before == ACCEPTED and (case.final_codes[idx] == wanted if idx is not None
+                               else case.find_final(wanted.key) is not None):
         return None
     case.decisions[key] = ACCEPTED
     if idx is not None:

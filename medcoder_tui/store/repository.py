@@ -9,6 +9,7 @@ See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import hashlib
 import logging
@@ -51,6 +52,19 @@ def case_id_for(note_path: str | Path) -> str:
     """Cases are keyed by the note's resolved path, so reopening a note finds its case."""
     resolved = str(Path(note_path).expanduser().resolve())
     return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing thousands of cases creates millions of objects and no cycles; the cyclic
+    collector would rescan them over and over (13 s instead of 2 s for 10,000 cases)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _detached(case: Case) -> Case:
@@ -220,7 +234,7 @@ class Store(ReferenceRecords):
 
     def _scan(self) -> list[tuple[Path, Case, dict[str, Any]]]:
         """Every case file, parsed; unchanged files come from memory (checked by stat)."""
-        with self._rlock:
+        with self._rlock, _gc_paused():
             found: list[tuple[Path, Case, dict[str, Any]]] = []
             seen: set[Path] = set()
             base = self.path / layout.CASES_DIR
@@ -249,8 +263,9 @@ class Store(ReferenceRecords):
             wanted = CaseStatus(status) if status is not None else None
         except ValueError:
             raise StoreError(f"unknown case status {status!r}") from None
-        cases = [_detached(c) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
-        return sorted(cases, key=lambda c: (c.created_at, c.id))
+        with _gc_paused():
+            cases = [_detached(c) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
+            return sorted(cases, key=lambda c: (c.created_at, c.id))
 
     # -------------------------------------------------------------- decisions
     def save_suggestions(self, case_id: str, result: SuggestionResult) -> Case:
@@ -330,5 +345,6 @@ class Store(ReferenceRecords):
                 path = layout.case_file(self.path, case_id)
                 tables = read_tables(path) or {}
                 return self._entries(path, tables.get("decisions", {}))
-            entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]
+            with _gc_paused():
+                entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]
             return sorted(entries, key=lambda e: e.ts)
