@@ -209,6 +209,8 @@ def test_gold_and_completed_cases_as_gold(store, case, note):
     assert gold["S0002"]["icd10cm"] == ["Z79.4"]
     with pytest.raises(StoreError, match="unknown code system"):
         store.put_gold("S3", {"snomed": ["1"]})
+    assert store.put_gold_many({f"B{i}": {"icd10cm": ["i10"]} for i in range(50)}, source="bulk") == 50
+    assert len(store.gold()) == 52 and store.gold()["B7"]["source"] == "bulk"
     store.accept(case.id, "icd10cm:I10")
     store.add_manual(case.id, FinalCode(code="99213", system=System.CPT))
     assert store.completed_as_gold() == {}

@@ -106,3 +106,14 @@ class AuditEntry(BaseModel):
     after: Any = None
     undo_state: dict[str, Any] | None = None   # the case's decision state before; lets undo restore it
 
+
+
+class GoldRecord(BaseModel):
+    """Reference codes of one note (table ``gold``), in canonical spelling."""
+
+    note_id: str
+    icd10cm: list[str] = Field(default_factory=list)
+    cpt: list[str] = Field(default_factory=list)
+    hcpcs: list[str] = Field(default_factory=list)
+    setting: str = ""
+    source: str = ""

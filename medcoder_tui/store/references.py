@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 from tinydb import Query
 from tinydb.table import Document
@@ -17,8 +18,8 @@ from tinydb.table import Document
 from medcoder_tui.codes.systems import System, canonical
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout
-from medcoder_tui.store.files import read_tables
-from medcoder_tui.store.models import CaseStatus, StoreError
+from medcoder_tui.store.files import corrupt, read_tables
+from medcoder_tui.store.models import CaseStatus, GoldRecord, StoreError
 
 
 class ReferenceRecords:
@@ -31,25 +32,32 @@ class ReferenceRecords:
     def put_gold(self, note_id: str, codes: dict[str, list[str]], *, setting: str = "",
                  source: str = "") -> None:
         """Store (or replace) the reference codes of one note; codes are kept in canonical spelling."""
-        doc: dict[str, Any] = {"note_id": str(note_id), "setting": setting, "source": source}
-        for system in System:
-            doc[system.value] = []
-        for name, values in codes.items():
-            system = dec.parse_system(name)
-            doc[system.value] = list(dict.fromkeys(canonical(v, system) for v in values if str(v).strip()))
+        self.put_gold_many({note_id: codes}, setting=setting, source=source)
+
+    def put_gold_many(self, notes: dict[str, dict[str, list[str]]], *, setting: str = "",
+                      source: str = "") -> int:
+        """Store the reference codes of many notes in one durable write; returns how many."""
+        records = [_gold_record(note_id, codes, setting, source) for note_id, codes in notes.items()]
         with self._locked():
             db, storage = self._db(self.path / layout.GOLD_FILE)
-            db.table("gold").upsert(doc, Query().note_id == doc["note_id"])
+            table = db.table("gold")
+            for rec in records:
+                table.upsert(rec.model_dump(), Query().note_id == rec.note_id)
             storage.commit()
+        return len(records)
 
     def gold(self) -> dict[str, dict]:
         """note_id -> {"icd10cm": [...], "cpt": [...], "hcpcs": [...], "setting": ..., "source": ...}."""
         with self._rlock:
-            tables = read_tables(self.path / layout.GOLD_FILE) or {}
+            path = self.path / layout.GOLD_FILE
+            tables = read_tables(path) or {}
             out: dict[str, dict] = {}
             for doc in tables.get("gold", {}).values():
-                rec = dict(doc)
-                out[str(rec.pop("note_id"))] = rec
+                try:
+                    rec = GoldRecord.model_validate(doc).model_dump()
+                except ValidationError:
+                    raise corrupt(path, "holds a gold record this version cannot read") from None
+                out[rec.pop("note_id")] = rec
             return out
 
     def completed_as_gold(self) -> dict[str, dict]:
@@ -103,3 +111,13 @@ class ReferenceRecords:
             raise StoreError(f"run id {run_id!r} is ambiguous: "
                              + ", ".join(str(r["id"]) for r in hits[:5]))
         return hits[0] if hits else None
+
+
+def _gold_record(note_id: str, codes: dict[str, list[str]], setting: str, source: str) -> GoldRecord:
+    if not str(note_id).strip():
+        raise StoreError("a gold record needs a note id")
+    rec = GoldRecord(note_id=str(note_id), setting=setting, source=source)
+    for name, values in codes.items():
+        system = dec.parse_system(name)
+        setattr(rec, system.value, list(dict.fromkeys(canonical(str(v), system) for v in values if str(v).strip())))
+    return rec
