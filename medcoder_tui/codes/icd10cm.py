@@ -25,7 +25,7 @@ from medcoder_tui import paths
 from medcoder_tui.codes.service import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 SOURCE_PACKAGE = "simple-icd-10-cm"
 RELEASE = "April 2026"
 
@@ -58,7 +58,9 @@ def _build_nodes() -> dict[str, tuple]:
         if not cm.is_category_or_subcategory(code):
             continue  # chapters and blocks are navigation, not codes
         parent = cm.get_parent(code)
-        if parent and not cm.is_category_or_subcategory(parent):
+        # For some categories the source names a block spelled like the category
+        # (C50 in block C50): treat those as top-level, or ancestor walks would loop.
+        if parent and (parent == code or not cm.is_category_or_subcategory(parent)):
             parent = ""
         nodes[code] = (
             cm.get_description(code),
@@ -153,7 +155,7 @@ class IcdIndex:
         """Parent first, up to the 3-character category."""
         out: list[str] = []
         current = self.parent(code)
-        while current:
+        while current and current not in out:
             out.append(current)
             current = self.parent(current)
         return out

@@ -58,7 +58,7 @@ class IcdEntry:
     use_additional: str = ""
     code_also: str = ""
     seven_chr: dict[str, str] = field(default_factory=dict)  # inherited 7th-character choices
-    manifestation: bool = False     # "in diseases classified elsewhere" or code-first note
+    manifestation: bool = False     # title (own or an ancestor's) says "in diseases classified elsewhere"
 
 
 _NOT_A_CODE = "not a code: use letters, digits and an optional dot (e.g. E11.9, 99213, J1100)"
