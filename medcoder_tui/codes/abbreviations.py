@@ -249,3 +249,39 @@ def apply_phrases(text: str) -> str:
 _PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?![a-z0-9])"
 )
+
+# Single clinical words -> the multi-word ICD wording of the same finding. Retrieval
+# adds these words next to the original (a note's "adenopathy" also reads as
+# "enlarged lymph nodes"); lookup treats them like lay phrases.
+TERM_EXPANSIONS: dict[str, str] = {
+    "adenopathy": "enlarged lymph nodes", "adenopathies": "enlarged lymph nodes",
+    "lymphadenopathy": "enlarged lymph nodes", "lymphadenopathies": "enlarged lymph nodes",
+    "adenomegaly": "enlarged lymph nodes", "adenomegalies": "enlarged lymph nodes",
+    "smoker": "nicotine dependence", "smoking": "nicotine dependence", "dyslipidemia": "hyperlipidemia",
+    "hypercholesterolaemia": "hypercholesterolemia", "tachypnoea": "tachypnea", "tachypnea": "tachypnea",
+    "feverish": "fever", "pyrexial": "fever", "haematoma": "hematoma", "lumbago": "low back pain",
+    "lumbalgia": "low back pain", "cephalalgia": "headache", "cephalea": "headache", "emesis": "vomiting",
+    "hyporexia": "anorexia", "asthenia": "asthenia", "oliguria": "oliguria", "anuria": "anuria",
+    "nephrolithiasis": "calculus of kidney", "urolithiasis": "urinary calculus", "ureterolithiasis": "calculus of ureter",
+    "cholelithiasis": "calculus of gallbladder", "renoureteral": "renal colic", "hydronephrosis": "hydronephrosis",
+    "neoformation": "neoplasm", "neoplasia": "neoplasm", "tumoration": "neoplasm", "leukocytosis": "leukocytosis",
+    "dysuria": "dysuria", "pollakiuria": "frequency of micturition", "nocturia": "nocturia",
+    "hepatomegaly": "hepatomegaly", "splenomegaly": "splenomegaly", "diaphoresis": "hyperhidrosis",
+    "sweating": "hyperhidrosis", "paresthesias": "paresthesia", "paraesthesia": "paresthesia",
+    "hypoesthesia": "hypoesthesia", "jaundice": "jaundice", "pruritus": "pruritus", "cachexia": "cachexia",
+    "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis", "melena": "melena", "haematemesis": "hematemesis",
+}
+
+# Bare main terms of the ICD-10-CM Alphabetic Index and the code the index gives
+# them when nothing more specific is said ("Infection" -> B99.9). Used only when
+# no longer mention of the same words names a more specific code.
+INDEX_TERMS: dict[str, str] = {
+    "infection": "B99.9", "hematoma": "T14.8", "wound": "T14.8", "contusion": "T14.8",
+    "injury": "T14.90", "trauma": "T14.90", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
+    "metastasis": "C79.9", "metastases": "C79.9", "illness": "R69", "disease": "R69", "pain": "R52",
+    "colic": "R10.83", "edema": "R60.9", "oedema": "R60.9", "fever": "R50.9", "anemia": "D64.9",
+    "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",
+    "fibrosis": "L90.5", "alcoholism": "F10.20", "smoker": "F17.210", "obesity": "E66.9",
+    "hematuria": "R31.9", "cough": "R05.9", "headache": "R51.9", "dyspnea": "R06.00", "asthenia": "R53.1",
+    "weakness": "R53.1", "paresthesia": "R20.2", "erythema": "L53.9",
+}

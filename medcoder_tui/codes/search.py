@@ -41,12 +41,12 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
     "a an and as at by for from in into of on or the to with w due than that this which nos is was are "
-    "were be been has have had patient pt pts".split()
+    "were be been has have had patient pt pts her his she he it its their they them".split()
 )
 # Words a title may carry without the query asking for them, at a reduced cost:
 # they qualify rather than name a condition.

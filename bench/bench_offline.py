@@ -1,0 +1,116 @@
+"""Offline engine and candidate retrieval on the CodiEsp development split (diagnoses).
+
+Usage: python bench/bench_offline.py [--data DIR] [--setting inpatient|outpatient] [--limit N]
+
+Prints micro precision/recall/F1 at full-code and category (first 3 characters)
+level, candidate recall@10/20/50, per-note engine time, and writes
+bench/results/offline.json. Gold codes are lower case without dots; ours are
+compared in the same form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from medcoder_tui.codes.service import get_codesets  # noqa: E402
+from medcoder_tui.codes.systems import System  # noqa: E402
+from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
+from medcoder_tui.engines.retrieval import retrieve_candidates  # noqa: E402
+
+
+def norm(code: str) -> str:
+    return code.replace(".", "").strip().lower()
+
+
+def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp,
+            "predicted": npred, "gold": ngold}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "codiesp-dev"))
+    ap.add_argument("--setting", default="inpatient", choices=["inpatient", "outpatient", "ed"])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N notes")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "offline.json"))
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    gold: dict[str, set[str]] = defaultdict(set)
+    for line in (data / "gold_diagnoses.tsv").read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            nid, code = line.split("\t", 1)
+            gold[nid].add(norm(code))
+    ids = sorted(nid for nid in gold if (data / "notes" / f"{nid}.txt").exists())
+    if args.limit:
+        ids = ids[: args.limit]
+
+    t0 = time.perf_counter()
+    cs = get_codesets()
+    engine = OfflineEngine(codesets=cs)
+    engine.suggest_sync("Hypertension.", {System.ICD10CM}, args.setting)   # warm the indexes
+    warm_s = time.perf_counter() - t0
+
+    tp = npred = ngold = ctp = cpred = cgold = 0
+    rec = {10: 0, 20: 0, 50: 0}
+    rec_cat50 = 0
+    times: list[float] = []
+    retr_times: list[float] = []
+    errors = 0
+    t_all = time.perf_counter()
+    for nid in ids:
+        note = (data / "notes" / f"{nid}.txt").read_text(encoding="utf-8")
+        g = gold[nid]
+        t = time.perf_counter()
+        cands = retrieve_candidates(note, types={System.ICD10CM}, k=50, codesets=cs)
+        retr_times.append(time.perf_counter() - t)
+        ccodes = [norm(c.code) for c in cands]
+        for k in rec:
+            rec[k] += len(g & set(ccodes[:k]))
+        rec_cat50 += len({x[:3] for x in g} & {x[:3] for x in ccodes})
+        t = time.perf_counter()
+        result = engine.suggest_sync(note, {System.ICD10CM}, args.setting)
+        times.append(time.perf_counter() - t)
+        errors += result.error is not None
+        pred = {norm(s.code) for s in result.suggestions if s.acceptable}
+        tp += len(pred & g)
+        npred += len(pred)
+        ngold += len(g)
+        pc, gc = {p[:3] for p in pred}, {x[:3] for x in g}
+        ctp += len(pc & gc)
+        cpred += len(pc)
+        cgold += len(gc)
+    total_s = time.perf_counter() - t_all
+    words = statistics.mean(len((data / "notes" / f"{n}.txt").read_text().split()) for n in ids)
+    out = {
+        "data": str(data), "notes": len(ids), "setting": args.setting, "engine_errors": errors,
+        "code_level": prf(tp, npred, ngold),
+        "category_level": prf(ctp, cpred, cgold),
+        "candidate_recall": {f"@{k}": round(v / ngold, 4) for k, v in rec.items()},
+        "candidate_category_recall@50": round(rec_cat50 / cgold, 4),
+        "mean_words_per_note": round(words, 1),
+        "engine_ms_per_note": {"mean": round(statistics.mean(times) * 1000, 2),
+                               "p95": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 2)},
+        "retrieval_ms_per_note": round(statistics.mean(retr_times) * 1000, 2),
+        "warm_up_s": round(warm_s, 2),
+        "total_s": round(total_s, 2),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,171 @@
+"""The offline engine: deterministic code suggestions without a language model.
+
+Used when Ollama is unreachable (or chosen explicitly). Candidates come from
+:mod:`medcoder_tui.engines.retrieval`; this module applies the coding rules a
+coder expects and sends every pick through the same ``Grounder`` as the model's
+suggestions, so the offline engine's output is validated and tied to the note
+in exactly the same way.
+
+Rules:
+- a negated finding is never coded; a relative's condition is not the patient's;
+- history-of is coded only with a history code (Z85-Z87, I25.2...) or, for a
+  chronic condition still present ("history of hypertension"), as the condition;
+- uncertain diagnoses are coded only in the inpatient setting;
+- one code per concept span: a mention inside a more specific mention of another
+  code is dropped, and so is a second code for the same words;
+- headers are never proposed: the retrieval maps them to their billable default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.clinical_text import analyze
+from medcoder_tui.engines.models import (
+    DoneEvent,
+    EngineEvent,
+    RawSuggestion,
+    Setting,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionResult,
+)
+from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
+
+OFFLINE_VERSION = "1"
+PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
+# Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
+MIN_SCORE = 4.0
+MAX_SUGGESTIONS = 25
+
+# Chronic conditions that "history of" does not end: still coded as the condition.
+_CHRONIC_PREFIXES = (
+    "I10", "I11", "I12", "I13", "I15", "I1A", "I25.1", "I48", "I50", "E03", "E05", "E10", "E11", "E13", "E66",
+    "E78", "J44", "J45", "N18", "K21", "F17", "F10.2", "F32", "F33", "F41", "G20", "G30", "G35", "G40",
+    "M05", "M06", "M15", "M16", "M17", "M19", "B18", "B20", "D50", "D63", "K70", "K74", "N40", "G47.33",
+)
+_HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
+
+
+def choose(candidates: list[Candidate], setting: Setting) -> list[Candidate]:
+    """The candidates the rules allow, best first, at most one per concept span."""
+    picked: list[Candidate] = []
+    spans: list[tuple[int, int, str]] = []
+    for cand in candidates:
+        if cand.dominated or cand.score < MIN_SCORE:
+            continue
+        if not cand.billable:
+            continue
+        ctx = _usable_context(cand, setting)
+        if ctx is None:
+            continue
+        overlap = False
+        for start, end, code in spans:
+            if cand.start < end and start < cand.end and (code[:3] == cand.code[:3] or
+                                                         (start, end) == (cand.start, cand.end)):
+                overlap = True
+                break
+        if overlap:
+            continue
+        picked.append(cand)
+        spans.append((cand.start, cand.end, cand.code))
+        if len(picked) >= MAX_SUGGESTIONS:
+            break
+    return picked
+
+
+def _usable_context(cand: Candidate, setting: Setting) -> frozenset[str] | None:
+    """The context of the best mention the rules allow coding from, or None."""
+    is_history_code = cand.code.startswith(_HISTORY_CODES)
+    is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
+    for ctx in sorted(cand.all_contexts or [cand.context], key=len):
+        if "negated" in ctx:
+            continue
+        if "family" in ctx and not cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
+            continue
+        if "uncertain" in ctx and setting != "inpatient":
+            continue
+        if "history" in ctx and not (is_history_code or is_chronic):
+            continue
+        return ctx
+    return None
+
+
+def _unique_evidence(note: str, start: int, end: int) -> str:
+    """The mention, widened word by word until it occurs once in the note (so grounding finds this one)."""
+    text = note[start:end]
+    lo, hi = start, end
+    for _ in range(8):
+        if note.count(text) <= 1:
+            break
+        # widen to the next word on the right, then the left, staying on the line
+        nxt = note.find(" ", hi + 1)
+        line_end = note.find("\n", hi)
+        line_end = len(note) if line_end < 0 else line_end
+        hi = min(nxt if nxt > 0 else line_end, line_end)
+        prev = note.rfind(" ", 0, max(lo - 1, 0))
+        line_start = note.rfind("\n", 0, lo) + 1
+        lo = max(prev + 1 if prev >= 0 else line_start, line_start)
+        text = note[lo:hi].strip(" ,;:")
+    return text
+
+
+class OfflineEngine:
+    """Deterministic rule-and-dictionary engine implementing the Engine protocol."""
+
+    name = "offline"
+    model: str | None = None
+
+    def __init__(self, codesets=None) -> None:
+        self._cs = codesets
+
+    @property
+    def codesets(self):
+        if self._cs is None:
+            from medcoder_tui.codes.service import get_codesets
+
+            self._cs = get_codesets()
+        return self._cs
+
+    def _suggestions(self, note: str, types: set[System], setting: Setting) -> list[Suggestion]:
+        from medcoder_tui.engines.grounding import Grounder
+
+        cs = self.codesets
+        analysis = analyze(note)
+        candidates = retrieve_candidates(note, types=types, k=200, codesets=cs, analysis=analysis)
+        grounder = Grounder(note, codesets=cs, setting=setting, types=types)
+        out: list[Suggestion] = []
+        for cand in choose(candidates, setting):
+            confidence = round(min(0.95, 0.45 + 0.04 * cand.score + 0.05 * (cand.mentions - 1)), 2)
+            raw = RawSuggestion(
+                code=cand.code,
+                system=cand.system,
+                description=cand.description,
+                confidence=confidence,
+                reasoning=f"offline match of the note's words to the code text ({cand.mentions} mention(s))",
+                evidence=[_unique_evidence(note, cand.start, cand.end)],
+            )
+            out.append(grounder.ground(raw))
+        return grounder.finish(out)
+
+    def suggest_sync(self, note: str, types: set[System] | None = None,
+                     setting: Setting = "outpatient") -> SuggestionResult:
+        """Suggestions for ``note`` without an event loop (scripts and benchmarks)."""
+        types = set(types or {System.ICD10CM})
+        result = SuggestionResult(engine=self.name, model=None, prompt_version=PROMPT_VERSION)
+        if not note or not note.strip():
+            result.warnings.append("the note is empty; nothing to code")
+            return result
+        try:
+            result.suggestions = self._suggestions(note, types, setting)
+        except Exception as exc:  # noqa: BLE001 - the engine contract: errors end up in the result
+            result.error = f"offline engine failed: {exc}"
+        return result
+
+    async def stream(self, note: str, *, types: set[System], setting: Setting) -> AsyncIterator[EngineEvent]:
+        """Yield one SuggestionEvent per suggestion, then one DoneEvent."""
+        result = self.suggest_sync(note, types, setting)
+        for suggestion in result.suggestions:
+            yield SuggestionEvent(suggestion=suggestion)
+        yield DoneEvent(result=result)

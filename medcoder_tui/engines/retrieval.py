@@ -1,0 +1,381 @@
+"""Candidate retrieval: concept mentions in a note matched to ICD-10-CM, CPT and HCPCS texts.
+
+Every code text (ICD title or inclusion term, CPT/HCPCS description) has a set
+of *core* words: the words a mention must contain for the text to apply
+(without nonessential modifiers in parentheses and without the words of an
+"unspecified"/"NOS"/"without complication"/encounter axis). A code text matches
+a sentence when all its core words occur close together in it, in any order,
+after abbreviations are expanded (capitalised ones only when ambiguous) and
+words are normalised with the lookup's stemmer and synonyms.
+
+Each match is scored by how much of the sentence it explains (IDF of its core
+words), how tight the window is and where it sits (a diagnosis section counts
+more). A match whose words are all inside a more specific match of another code
+is *dominated*; negated and family mentions are kept but ranked low, so the
+list stays useful for recall while the offline engine skips them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+from medcoder_tui.codes.abbreviations import (
+    ABBREVIATIONS,
+    AMBIGUOUS,
+    INDEX_TERMS,
+    TERM_EXPANSIONS,
+    WORD_SYNONYMS,
+)
+from medcoder_tui.codes.search import STOPWORDS, LookupIndex, _fold, make_surface, stem
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
+
+# Words that never form a mention on their own: too general to name a condition.
+_WEAK = frozenset(
+    "other specified unspecified type left right bilateral acute chronic disease disorder condition "
+    "syndrome state status site part region lower upper body stage degree mild moderate severe "
+    "primary secondary single multiple first second third initial subsequent encounter use "
+    "complication abnormal abnormality finding findings due without with 1 2 3 4 5 6 7 8 9 0 "
+    "elsewhere classified history".split()
+)
+# Free-axis chunks of a title after its first comma: the note need not say them.
+_FREE_CHUNK = re.compile(
+    r"^\s*(?:unspecified|not specified|site not specified|nos|uncomplicated|not elsewhere classified|"
+    r"without\b|initial encounter|unspecified site|not intractable|with or without)"
+)
+_OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
+_DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
+_LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
+
+
+@dataclass
+class Candidate:
+    """A code proposed for a note, with the words that support it."""
+
+    code: str
+    system: System
+    description: str
+    score: float
+    evidence_text: str
+    start: int
+    end: int
+    context: frozenset[str] = frozenset()
+    billable: bool = True
+    mentions: int = 1
+    dominated: bool = False
+    core_size: int = 1
+    all_contexts: list[frozenset[str]] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class _Match:
+    sid: int
+    positions: tuple[int, ...]
+    score: float
+    dominated: bool = False
+
+
+def core_tokens(text: str) -> tuple[str, ...]:
+    """The words a mention must contain for this code text to apply."""
+    folded = _fold(_PAREN.sub(" ", text))
+    words: list[str] = []
+    for i, chunk in enumerate(folded.split(",")):
+        if i > 0 and _FREE_CHUNK.search(chunk):
+            continue
+        chunk = re.sub(r"\bwithout complications?\b|\bunspecified\b|\bnos\b|\bnot elsewhere classified\b", " ", chunk)
+        chunk = re.sub(r",?\s*initial encounter.*$", " ", chunk)
+        for w in re.findall(r"[a-z0-9]+", chunk):
+            if w not in STOPWORDS:
+                words.append(stem(w))
+    core = tuple(dict.fromkeys(words))
+    # "X disease"/"disorder of X" name X: the generic head word is optional.
+    lean = tuple(w for w in core if w not in _OPTIONAL)
+    # Only when two words remain: "disorder of bone" must not fire on every "bone".
+    return lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
+
+
+class _Matcher:
+    """Core-word index over one LookupIndex: rarest core word -> code texts."""
+
+    def __init__(self, index: LookupIndex) -> None:
+        index._ensure()
+        self.index = index
+        self.by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        n = index._n
+        self.idf: dict[str, float] = {}
+        icd = index._cs.icd
+        # Alphabetic-index main terms become extra one-word texts of their default code.
+        virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
+                   for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
+        self.surfaces: list[tuple] = list(index._surfaces) + virtual
+        for sid, surface in enumerate(self.surfaces):
+            core = core_tokens(surface[3])
+            if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
+                continue
+            key = min(core, key=lambda t: (index._df(t) or n, t))
+            self.by_key.setdefault(key, []).append((sid, core))
+        for tok in index._raw_postings:
+            self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
+        self._default: dict[str, str | None] = {}
+
+    def default_billable(self, code: str) -> str | None:
+        """The billable code a header stands for: its "unspecified" (or only) billable descendant."""
+        if code in self._default:
+            return self._default[code]
+        icd = self.index._cs.icd
+        best: str | None = None
+        seen = {code}
+        frontier = [code]
+        leaves: list[str] = []
+        while frontier and len(seen) < 400:
+            nxt: list[str] = []
+            for c in frontier:
+                for child in icd.children(c):
+                    if child in seen:
+                        continue   # guards against a node listed as its own child
+                    seen.add(child)
+                    if icd.is_billable(child):
+                        leaves.append(child)
+                    nxt.append(child)
+            ranked = sorted(leaves, key=lambda leaf: _default_rank(leaf, icd.title(leaf) or ""))
+            if ranked and _default_rank(ranked[0], icd.title(ranked[0]) or "") < 3:
+                best = ranked[0]
+            if best:
+                break
+            frontier = nxt
+        if best is None and len(leaves) == 1:
+            best = leaves[0]
+        self._default[code] = best
+        return best
+
+
+def _default_rank(code: str, title: str) -> int:
+    """How well a leaf stands for its header: "...9" unspecified first, "other" never."""
+    low = title.lower()
+    if "other" in low.split(",")[0] or "in remission" in low:
+        return 9
+    if code.endswith("9") and ("unspecified" in low or "without" in low):
+        return 0
+    if code.endswith("9") or low.endswith("unspecified") or "without complication" in low:
+        return 1
+    if "unspecified" in low:
+        return 2
+    return 5
+
+
+_matchers: "weakref.WeakKeyDictionary[object, _Matcher]" = weakref.WeakKeyDictionary()
+_matchers_lock = threading.Lock()
+
+
+def matcher_for(codesets) -> _Matcher:
+    """The (cached) matcher for a CodeSets instance, sharing its lookup index."""
+    with _matchers_lock:
+        m = _matchers.get(codesets)
+        if m is None:
+            index = getattr(codesets, "_search", None)
+            if not isinstance(index, LookupIndex):
+                index = LookupIndex(codesets)
+                if hasattr(codesets, "_search") and codesets._search is None:
+                    codesets._search = index   # let cs.lookup reuse the index we build
+            m = _matchers[codesets] = _Matcher(index)
+        return m
+
+
+@dataclass
+class _Token:
+    alts: frozenset[str]
+    start: int
+    end: int
+
+
+def note_tokens(note: str, start: int, end: int) -> list[_Token]:
+    """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion)."""
+    out: list[_Token] = []
+    for m in _WORDS.finditer(note, start, end):
+        word = m.group(0)
+        low = word.lower()
+        exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
+        if exp and (low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low):
+            for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
+                if w not in STOPWORDS:
+                    out.append(_Token(_alts(w), m.start(), m.end()))
+            continue
+        for w in re.findall(r"[a-z0-9]+", _fold(word)):
+            if w not in STOPWORDS:
+                out.append(_Token(_alts(w), m.start(), m.end()))
+        extra = TERM_EXPANSIONS.get(low)
+        if extra and extra != low:
+            for w in extra.split():
+                if w not in STOPWORDS:
+                    out.append(_Token(_alts(w), m.start(), m.end()))
+    return out
+
+
+def _is_plain_word(low: str) -> bool:
+    # "all", "as", "us" etc. in lower case are English, not abbreviations.
+    return low in {"all", "as", "us", "ms", "ad", "pd", "ed", "er", "ca", "cap", "l", "r"}
+
+
+# Abbreviations of tests, routes and record keeping: expanding them only invents findings.
+_NOT_DIAGNOSES = frozenset(
+    "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
+    "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi".split()
+)
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6"}
+_ALT_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _alts(word: str) -> frozenset[str]:
+    got = _ALT_CACHE.get(word)
+    if got is None:
+        tok = stem(word)
+        alts = {tok}
+        if word in _ROMAN:
+            alts.add(_ROMAN[word])
+        for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()):
+            alts.add(stem(syn.split()[-1]))
+        got = _ALT_CACHE[word] = frozenset(alts)
+    return got
+
+
+def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int = 50, codesets=None,
+                        analysis: NoteAnalysis | None = None) -> list[Candidate]:
+    """The ``k`` best candidate codes for ``note``, best first.
+
+    ``types`` selects the systems (default: ICD-10-CM only). Negated and family
+    mentions are kept but ranked low; each candidate carries the context kinds of
+    its best mention.
+    """
+    if codesets is None:
+        from medcoder_tui.codes.service import get_codesets
+
+        codesets = get_codesets()
+    systems = {s.value for s in (types or {System.ICD10CM})}
+    matcher = matcher_for(codesets)
+    analysis = analysis or analyze(note)
+    surfaces = matcher.surfaces
+    idf = matcher.idf
+    by_code: dict[tuple[str, str], Candidate] = {}
+    for sent in analysis.sentences:
+        toks = note_tokens(note, sent.start, sent.end)
+        if not toks:
+            continue
+        matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
+        section = analysis.section_at(sent.start)
+        for match in matches:
+            surface = surfaces[match.sid]
+            code, system, billable = surface[0], surface[1], surface[2]
+            if system == "icd10cm" and not billable:
+                code = matcher.default_billable(code) or code
+                billable = code != surface[0]
+            start = toks[match.positions[0]].start
+            end = toks[match.positions[-1]].end
+            ctx = frozenset(analysis.context_at(start, end))
+            score = match.score * _context_weight(ctx) * _section_weight(section)
+            key = (system, code)
+            cand = by_code.get(key)
+            if cand is None:
+                desc = matcher.index._title(system, code) or surface[3]
+                by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
+                                         billable, 1, match.dominated, len(match.positions), [ctx])
+            else:
+                cand.mentions += 1
+                cand.all_contexts.append(ctx)
+                if score > cand.score:
+                    cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
+                    cand.context, cand.dominated = ctx, match.dominated
+                    cand.core_size = len(match.positions)
+                elif not match.dominated:
+                    cand.dominated = cand.dominated and match.dominated
+    for cand in by_code.values():
+        # Repeated mentions make a condition more central to the note.
+        cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
+    ranked = sorted(by_code.values(), key=lambda c: (-c.score, c.code))
+    return ranked[:k]
+
+
+def _context_weight(ctx: frozenset[str]) -> float:
+    weight = 1.0
+    if "negated" in ctx:
+        weight *= 0.25
+    if "family" in ctx:
+        weight *= 0.3
+    if "uncertain" in ctx:
+        weight *= 0.8
+    if "history" in ctx:
+        weight *= 0.85
+    return weight
+
+
+def _section_weight(section: str | None) -> float:
+    if section in _DIAGNOSIS_SECTIONS:
+        return 1.3
+    if section in _LOW_SECTIONS:
+        return 0.7
+    return 1.0
+
+
+def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: set[str],
+                      idf: dict[str, float]) -> list:
+    """Code texts whose core words all occur near each other in one sentence's tokens."""
+    positions: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        for a in tok.alts:
+            positions.setdefault(a, []).append(i)
+    found: dict[int, _Match] = {}
+    for key in positions:
+        for sid, core in matcher.by_key.get(key, ()):
+            if surfaces[sid][1] not in systems:
+                continue
+            window = len(core) + 2
+            for anchor in positions[key]:
+                picked = [anchor]
+                for word in core:
+                    if word == key:
+                        continue
+                    plist = positions.get(word)
+                    if not plist:
+                        picked = []
+                        break
+                    j = bisect.bisect_left(plist, anchor - window)
+                    best = None
+                    while j < len(plist) and plist[j] <= anchor + window:
+                        if plist[j] not in picked and (best is None or abs(plist[j] - anchor) < abs(best - anchor)):
+                            best = plist[j]
+                        j += 1
+                    if best is None:
+                        picked = []
+                        break
+                    picked.append(best)
+                if not picked:
+                    continue
+                pos = tuple(sorted(picked))
+                span = pos[-1] - pos[0] + 1
+                weight = sum(idf.get(w, 1.0) for w in core)
+                score = weight * (len(core) / span) ** 0.5
+                if surfaces[sid][5] == 1:
+                    score *= 0.97
+                elif surfaces[sid][5] == 2:
+                    score *= 0.6   # an index default is a weak reading of a bare word
+                if not surfaces[sid][2]:
+                    score *= 0.95
+                prev = found.get(sid)
+                if prev is None or score > prev.score:
+                    found[sid] = _Match(sid, pos, score)
+    matches = list(found.values())
+    # A match inside a larger match of another code is dominated ("pain" inside "abdominal pain").
+    matches.sort(key=lambda m: (-len(m.positions), -m.score))
+    kept: list[_Match] = []
+    for m in matches:
+        pset = set(m.positions)
+        m.dominated = any(pset < set(o.positions) for o in kept) or any(
+            pset == set(o.positions) and o.score > m.score * 1.0001 for o in kept)
+        kept.append(m)
+    return kept
