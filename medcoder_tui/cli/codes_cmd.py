@@ -1,0 +1,144 @@
+"""``validate``, ``lookup``, ``doctor`` and ``codes import``: the code-set commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from medcoder_tui.cli.common import CliError, print_json
+
+SYSTEM_CHOICES = ("icd10cm", "cpt", "hcpcs", "all")
+
+
+def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the code-set sub-commands."""
+    p = sub.add_parser("validate", parents=parents, help="check codes against the official code sets")
+    p.add_argument("codes", nargs="+", metavar="CODE")
+    p.add_argument("--system", choices=SYSTEM_CHOICES[:3], help="validate in this system only")
+    p.add_argument("--json", action="store_true", help="one JSON record per code")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("lookup", parents=parents, help="search codes the way an encoder does")
+    p.add_argument("query", nargs="+", metavar="WORD")
+    p.add_argument("--system", choices=SYSTEM_CHOICES, default="all")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_lookup)
+
+    p = sub.add_parser("doctor", parents=parents, help="code-set versions, store path, Ollama reachability")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("codes", parents=parents, help="manage CPT and HCPCS tables")
+    codes_sub = p.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
+    imp = codes_sub.add_parser("import", help="import a licensed CPT file or CMS's HCPCS file")
+    imp.add_argument("system", choices=("cpt", "hcpcs"))
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=cmd_import)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print one record per code; exit 1 when any code is invalid."""
+    from medcoder_tui.codes.service import get_codesets
+
+    cs = get_codesets()
+    results = [cs.validate(code, args.system) for code in args.codes]
+    if args.json:
+        print_json([r.model_dump(mode="json") for r in results])
+    else:
+        for r in results:
+            status = "billable" if r.billable else ("valid, not billable" if r.valid else "INVALID")
+            system = r.system.label if r.system else "?"
+            print(f"{(r.normalized or r.code):<10} {system:<9} {status:<20} {r.description}")
+            for msg in r.messages:
+                print(f"{'':<10} - {msg}")
+            if r.suggestions and not r.billable:
+                print(f"{'':<10}   try: {', '.join(r.suggestions[:8])}")
+    return 0 if all(r.valid for r in results) else 1
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    """Print the best matches for a query, best first."""
+    from medcoder_tui.codes.service import get_codesets
+
+    query = " ".join(args.query).strip()
+    if not query:
+        raise CliError("empty query: give words to search for, e.g. `medcoder lookup type 2 diabetes ckd`")
+    if len(query) > 500:
+        raise CliError(f"query too long ({len(query)} characters); 500 at most")
+    if args.limit < 1 or args.limit > 500:
+        raise CliError("--limit must be between 1 and 500")
+    try:
+        hits = get_codesets().lookup(query, system=args.system, limit=args.limit)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print_json([h.model_dump(mode="json") for h in hits])
+        return 0
+    if not hits:
+        print(f"no codes match {query!r}", file=sys.stderr)
+        return 1
+    for h in hits:
+        mark = " " if h.billable else "H"
+        print(f"{h.code:<10} {h.system.label:<9} {mark} {h.score:6.2f}  {h.description}")
+    return 0
+
+
+def _ollama_status(host: str, timeout: float) -> dict:
+    """Probe Ollama's /api/version without the ollama client (doctor must stay quick)."""
+    import httpx
+
+    try:
+        resp = httpx.get(f"{host.rstrip('/')}/api/version", timeout=timeout)
+        resp.raise_for_status()
+        return {"reachable": True, "version": resp.json().get("version", "?")}
+    except (httpx.HTTPError, ValueError) as exc:
+        return {"reachable": False, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Report code-set versions and counts, the store and the model server."""
+    from medcoder_tui.codes.service import get_codesets
+    from medcoder_tui.config import config_file, load_settings
+
+    settings = load_settings(store_path=args.store)
+    cs = get_codesets()
+    report = {
+        "code_sets": cs.versions(),
+        "counts": cs.counts(),
+        "store": str(settings.resolved_store_path()),
+        "config_file": str(config_file()),
+        "ollama": {"host": settings.ollama_host, "model": settings.ollama_model,
+                   **_ollama_status(settings.ollama_host, settings.ollama_connect_timeout)},
+    }
+    if args.json:
+        print_json(report)
+        return 0
+    for name, version in report["code_sets"].items():
+        print(f"{name:<10} {version}")
+    counts = report["counts"]
+    print(f"{'codes':<10} ICD-10-CM {counts['icd10cm_codes']} ({counts['icd10cm_billable']} billable), "
+          f"CPT {counts['cpt']}, HCPCS {counts['hcpcs']}")
+    print(f"{'store':<10} {report['store']}")
+    print(f"{'config':<10} {report['config_file']}")
+    o = report["ollama"]
+    state = f"reachable (version {o['version']})" if o["reachable"] else f"unreachable ({o['error']}); the offline engine will be used"
+    print(f"{'ollama':<10} {o['host']} model {o['model']}: {state}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CPT or HCPCS file; the previous table stays if anything is wrong with it."""
+    from medcoder_tui.codes.service import reset_codesets
+    from medcoder_tui.codes.tables import ImportFormatError, import_table
+
+    try:
+        count, target = import_table(args.file, args.system)
+    except ImportFormatError as exc:
+        raise CliError(f"import failed, previous table kept: {exc}") from None
+    except OSError as exc:
+        raise CliError(f"import failed, previous table kept: {exc.strerror or exc}: {exc.filename or ''}") from None
+    reset_codesets()
+    print(f"imported {count} {args.system.upper()} codes into {target}")
+    return 0
