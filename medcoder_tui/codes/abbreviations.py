@@ -269,7 +269,7 @@ TERM_EXPANSIONS: dict[str, str] = {
     "hepatomegaly": "hepatomegaly", "splenomegaly": "splenomegaly", "diaphoresis": "hyperhidrosis",
     "sweating": "hyperhidrosis", "paresthesias": "paresthesia", "paraesthesia": "paresthesia",
     "hypoesthesia": "hypoesthesia", "jaundice": "jaundice", "pruritus": "pruritus", "cachexia": "cachexia",
-    "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis", "melena": "melena", "haematemesis": "hematemesis",
+    "pale": "pallor", "paleness": "pallor", "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis", "melena": "melena", "haematemesis": "hematemesis",
 }
 
 # Bare main terms of the ICD-10-CM Alphabetic Index and the code the index gives

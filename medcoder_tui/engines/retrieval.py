@@ -46,9 +46,12 @@ _WEAK = frozenset(
 # Free-axis chunks of a title after its first comma: the note need not say them.
 _FREE_CHUNK = re.compile(
     r"^\s*(?:unspecified|not specified|site not specified|nos|uncomplicated|not elsewhere classified|"
-    r"without\b|initial encounter|unspecified site|not intractable|with or without)"
+    r"without\b|initial encounter|unspecified site|not intractable|with or without|except\b|"
+    r"not classified|so stated|any site)"
 )
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
+# Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss").
+_SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple"})
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
@@ -89,8 +92,11 @@ def core_tokens(text: str) -> tuple[str, ...]:
     for i, chunk in enumerate(folded.split(",")):
         if i > 0 and _FREE_CHUNK.search(chunk):
             continue
-        chunk = re.sub(r"\bwithout complications?\b|\bunspecified\b|\bnos\b|\bnot elsewhere classified\b", " ", chunk)
-        chunk = re.sub(r",?\s*initial encounter.*$", " ", chunk)
+        chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b", " ", chunk)
+        # "of unspecified behavior", "of unspecified site": the unspecified axis is not said in notes
+        chunk = re.sub(r"(?<=\S)\s+unspecified\s+[a-z0-9]+", " ", chunk)
+        chunk = re.sub(r"\bunspecified\b", " ", chunk)
+        chunk = re.sub(r"\s*initial encounter.*$", " ", chunk)
         for w in re.findall(r"[a-z0-9]+", chunk):
             if w not in STOPWORDS:
                 words.append(stem(w))
@@ -98,7 +104,9 @@ def core_tokens(text: str) -> tuple[str, ...]:
     # "X disease"/"disorder of X" name X: the generic head word is optional.
     lean = tuple(w for w in core if w not in _OPTIONAL)
     # Only when two words remain: "disorder of bone" must not fire on every "bone".
-    return lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
+    core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
+    soft = tuple(w for w in core if w not in _SOFT)
+    return soft if soft and not all(w in _WEAK for w in soft) else core
 
 
 class _Matcher:
