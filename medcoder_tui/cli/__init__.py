@@ -14,20 +14,22 @@ from collections.abc import Sequence
 
 from medcoder_tui.cli.common import CliError
 
-# Modules that register sub-commands. Each exposes ``register(subparsers, parents)``.
-COMMAND_MODULES = (
-    "codes_cmd",     # validate, lookup, doctor, codes import
-    "suggest_cmd",   # suggest
-    "store_cmd",     # export, stats
-    "sequence_cmd",  # sequence, check
-    "eval_cmd",      # eval
-    "prefs_cmd",     # preferences
-    "tui_cmd",       # tui (the default)
-)
+# Which module registers each sub-command. Only the module of the command being
+# run is imported, so `medcoder validate` does not pay for the TUI or the
+# Ollama client; `medcoder --help` imports them all.
+COMMANDS = {
+    "validate": "codes_cmd", "lookup": "codes_cmd", "doctor": "codes_cmd", "codes": "codes_cmd",
+    "suggest": "suggest_cmd",
+    "export": "store_cmd", "stats": "store_cmd",
+    "sequence": "sequence_cmd", "check": "sequence_cmd",
+    "eval": "eval_cmd",
+    "preferences": "prefs_cmd",
+    "tui": "tui_cmd",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every available sub-command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: for one command's module only, or for every command."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", metavar="PATH", help="case store file (default: user data dir)")
     parser = argparse.ArgumentParser(
@@ -35,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard-first workbench for medical coders. Run with no command for the TUI.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
         try:
             module = importlib.import_module(f"medcoder_tui.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -49,11 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``medcoder`` script. Returns the process exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # noqa: SLF001
     # `medcoder`, `medcoder PATH` and `medcoder --store X PATH` all mean the TUI.
-    if "tui" in commands and not any(a in commands or a in ("-h", "--help") for a in args_list[:1]):
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help")):
         args_list = ["tui", *args_list]
+    parser = build_parser(args_list[0])
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()
