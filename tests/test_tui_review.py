@@ -49,7 +49,8 @@ async def open_first(pilot) -> ReviewScreen:
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
     screen = pilot.app.screen
-    await until(pilot, lambda: not screen.streaming and screen.suggestions)
+    # The first run in a process waits for the search index to be built (seconds).
+    await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
     return screen
 
 
@@ -128,7 +129,8 @@ async def test_cancel_mid_stream_keeps_partial_and_reopen_restores(notes, store)
     app = build(notes, store, engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and len(app.screen.suggestions) == 2)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and len(app.screen.suggestions) == 2,
+                    timeout=60)
         screen = app.screen
         assert screen.streaming
         await pilot.press("a")              # decide while the stream is still running

@@ -54,7 +54,7 @@ async def open_review(pilot, done: bool = True) -> ReviewScreen:
     await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
     screen = pilot.app.screen
     if done:
-        await until(pilot, lambda: not screen.streaming and screen.suggestions)
+        await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
     return screen
 
 
@@ -76,7 +76,7 @@ def test_review_mid_stream(snap_compare, world, size):
     async def run_before(pilot):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
-                    and len(pilot.app.screen.suggestions) == 2)
+                    and len(pilot.app.screen.suggestions) == 2, timeout=60)
         await pilot.pause(0.15)
         await settle(pilot)
 

@@ -12,6 +12,7 @@ tabular list lets children inherit (code first, use additional code, code also,
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import os
 import pickle
@@ -93,7 +94,12 @@ def _load_nodes() -> dict[str, tuple]:
     cache = _cache_file()
     try:
         with cache.open("rb") as fh:
-            data = pickle.load(fh)
+            # ~100k tuples: the cyclic GC would scan them repeatedly while they load.
+            gc.disable()
+            try:
+                data = pickle.load(fh)
+            finally:
+                gc.enable()
         if data.get("format") == INDEX_FORMAT and data.get("version") == source_version():
             return data["nodes"]
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):

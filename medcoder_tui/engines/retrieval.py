@@ -52,6 +52,11 @@ _FREE_CHUNK = re.compile(
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 # Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss").
 _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple"})
+# "of unspecified site": words naming an axis the code leaves open, not a body part.
+_UNSPEC_AXIS = re.compile(
+    r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
+    r"episode|location|cause|agent|stage|morphology|laterality|origin|nature)\b"
+)
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
@@ -94,7 +99,7 @@ def core_tokens(text: str) -> tuple[str, ...]:
             continue
         chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b", " ", chunk)
         # "of unspecified behavior", "of unspecified site": the unspecified axis is not said in notes
-        chunk = re.sub(r"(?<=\S)\s+unspecified\s+[a-z0-9]+", " ", chunk)
+        chunk = _UNSPEC_AXIS.sub(" ", chunk)
         chunk = re.sub(r"\bunspecified\b", " ", chunk)
         chunk = re.sub(r"\s*initial encounter.*$", " ", chunk)
         for w in re.findall(r"[a-z0-9]+", chunk):
@@ -131,7 +136,34 @@ class _Matcher:
             self.by_key.setdefault(key, []).append((sid, core))
         for tok in index._raw_postings:
             self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
-        self._default: dict[str, str | None] = {}
+        self._default: dict = {}
+
+    def refine(self, code: str, sentence_words: frozenset[str]) -> str:
+        """A sibling of an "unspecified" code whose extra words (right, left, upper...) the sentence says."""
+        icd = self.index._cs.icd
+        title = icd.title(code) or ""
+        if "unspecified" not in title.lower() or not sentence_words & _LATERAL:
+            return code
+        key = ("refine", code)
+        sibs = self._default.get(key)
+        if sibs is None:
+            parent = icd.parent(code)
+            mine = _refine_tokens(title)
+            sibs = []
+            for sib in icd.children(parent) if parent else ():
+                if sib == code or not icd.is_billable(sib):
+                    continue
+                theirs = _refine_tokens(icd.title(sib) or "")
+                gained = theirs - mine
+                # only laterality-style refinements: the sibling adds side/position words and nothing else
+                if gained and gained <= _LATERAL and "unspecified" not in (icd.title(sib) or "").lower()[:0] + "":
+                    sibs.append((sib, gained))
+            self._default[key] = sibs
+        best, best_n = code, 0
+        for sib, gained in sibs:
+            if gained <= sentence_words and len(gained) > best_n:
+                best, best_n = sib, len(gained)
+        return best
 
     def default_billable(self, code: str) -> str | None:
         """The billable code a header stands for: its "unspecified" (or only) billable descendant."""
@@ -176,6 +208,13 @@ def _default_rank(code: str, title: str) -> int:
     if "unspecified" in low:
         return 2
     return 5
+
+
+_LATERAL = frozenset({"right", "left", "bilateral", "upper", "lower"})
+
+
+def _refine_tokens(title: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(title)) if w not in STOPWORDS)
 
 
 _matchers: "weakref.WeakKeyDictionary[object, _Matcher]" = weakref.WeakKeyDictionary()
@@ -276,6 +315,7 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         if not toks:
             continue
         matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
+        sent_words = frozenset().union(*(t.alts for t in toks)) if matches else frozenset()
         section = analysis.section_at(sent.start)
         for match in matches:
             surface = surfaces[match.sid]
@@ -283,6 +323,8 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
             if system == "icd10cm" and not billable:
                 code = matcher.default_billable(code) or code
                 billable = code != surface[0]
+            if system == "icd10cm" and billable:
+                code = matcher.refine(code, sent_words)
             start = toks[match.positions[0]].start
             end = toks[match.positions[-1]].end
             ctx = frozenset(analysis.context_at(start, end))

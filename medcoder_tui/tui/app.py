@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable
@@ -63,6 +64,10 @@ class MedcoderApp(App):
             self.call_after_refresh(self.open_note, self._start_index)
         if self._on_first_paint is not None:
             self.call_after_refresh(self._on_first_paint)
+        # Background work starts after the first frame so it does not compete for the GIL with it.
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
         self.load_codesets()
         if self.services.engine is not None:
             self.engine_label = self._label_for(self.services.engine)
@@ -82,10 +87,20 @@ class MedcoderApp(App):
             cs, error = None, f"code sets failed to load: {exc}"
         self.call_from_thread(self._codesets_loaded, cs, error, time.perf_counter() - started)
         if cs is not None:
-            try:  # build the lookup index now, while the coder reads, so "+" answers at once
+            # Build the search index now, while the coder reads: lookup ("+") and candidate
+            # retrieval (both engines) share it, and building it inside the event loop would
+            # freeze the screen for seconds on the first note.
+            try:
                 cs.lookup("hypertension", limit=1)
-            except Exception:
+                from medcoder_tui.codes.systems import System
+                from medcoder_tui.engines.retrieval import retrieve_candidates
+                retrieve_candidates("hypertension", types=set(System), codesets=cs)
+            except Exception:  # a missing or failing index shows up when it is used
                 pass
+        self.call_from_thread(self.services.set_index_ready)
+        # The code-set indexes are millions of long-lived objects; without this, every full
+        # garbage collection walks them all and freezes the UI for a noticeable moment.
+        gc.freeze()
 
     def _codesets_loaded(self, cs: Any, error: str | None, seconds: float) -> None:
         self.services.set_codesets(cs, error)

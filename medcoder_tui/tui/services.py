@@ -42,6 +42,7 @@ class Services:
     types_index: int = 0
     _codesets_ready: asyncio.Event = field(default_factory=asyncio.Event)
     _engine_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _index_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def types(self) -> frozenset[System]:
@@ -58,6 +59,17 @@ class Services:
     def set_engine(self, engine: Any, note: str = "") -> None:
         self.engine, self.engine_note = engine, note
         self._engine_ready.set()
+
+    def set_index_ready(self) -> None:
+        self._index_ready.set()
+
+    async def wait_index(self) -> None:
+        """Until the search index (lookup and candidate retrieval) is built."""
+        await self._index_ready.wait()
+
+    @property
+    def index_ready(self) -> bool:
+        return self._index_ready.is_set()
 
     async def wait_codesets(self) -> Any:
         await self._codesets_ready.wait()

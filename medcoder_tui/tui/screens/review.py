@@ -234,6 +234,9 @@ class ReviewScreen(Screen):
         if not services.codesets_loaded:
             pane.waiting("Loading code sets…")
         await services.wait_codesets()
+        if not services.index_ready:
+            pane.waiting("Building the search index (first start only takes a few seconds)…")
+        await services.wait_index()
         if services.engine is None:
             pane.waiting("Choosing the engine (checking Ollama)…")
         engine = await services.wait_engine()

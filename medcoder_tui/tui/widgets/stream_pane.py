@@ -7,9 +7,12 @@ repaint per tick however fast it comes.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from textual.widgets import Collapsible, Static
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Collapsible
 
 TAIL_CHARS = 4000   # what the pane shows; the full text stays in the result
 
@@ -33,11 +36,30 @@ class TokenBuffer:
         return text
 
 
+class StreamText(Widget):
+    """The tail of the raw output, wrapped to the pane; repaints without a layout pass."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = ""
+
+    def update(self, text: str) -> None:
+        self._text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        width, height = max(1, self.size.width), max(1, self.size.height)
+        # Only what fits is wrapped: a flood of tokens costs one small render per tick.
+        tail = self._text[-(width * height * 2):]
+        lines = Text(tail, no_wrap=False).wrap(self.app.console, width)
+        return Text("\n").join(lines[-height:])
+
+
 class StreamPane(Collapsible):
     """Collapsible pane with the model's raw output; its title carries the run's figures."""
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
-        self._text = Static("", id="stream-text", markup=False)
+        self._text = StreamText(id="stream-text")
         super().__init__(self._text, title="Model output", collapsed=False, id=id)
         self._clock = clock
         self.buffer = TokenBuffer()
@@ -48,6 +70,7 @@ class StreamPane(Collapsible):
         self._ended: float | None = None
         self._state = "idle"
         self._timer = None
+        self._title_at = -1.0
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.05, self.flush, pause=True)
@@ -98,8 +121,9 @@ class StreamPane(Collapsible):
             self._tail = (self._tail + text)[-TAIL_CHARS:]
             if not self.collapsed:
                 self._text.update(self._tail)
-                self.query_one(Collapsible.Contents).scroll_end(animate=False)
-        self._update_title()
+        # The figures change every tick; repainting the title 4 times a second is enough.
+        if time.monotonic() - self._title_at >= 0.25 or self._state != "streaming":
+            self._update_title()
 
     @property
     def elapsed(self) -> float:
@@ -108,6 +132,7 @@ class StreamPane(Collapsible):
         return max(0.0, (self._ended if self._ended is not None else self._clock()) - self._started)
 
     def _update_title(self) -> None:
+        self._title_at = time.monotonic()
         label = {"ollama": "Ollama", "offline": "offline engine"}.get(self._engine, self._engine or "engine")
         model = f" {self._model}" if self._model else ""
         state = {"idle": "idle", "waiting": "waiting", "streaming": "streaming", "done": "done",
