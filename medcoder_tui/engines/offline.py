@@ -36,7 +36,7 @@ from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
 OFFLINE_VERSION = "1"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
-MIN_SCORE = 4.0
+MIN_SCORE = 2.0
 MAX_SUGGESTIONS = 25
 
 # Chronic conditions that "history of" does not end: still coded as the condition.

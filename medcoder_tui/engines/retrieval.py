@@ -184,8 +184,9 @@ class _Matcher:
                     if icd.is_billable(child):
                         leaves.append(child)
                     nxt.append(child)
-            ranked = sorted(leaves, key=lambda leaf: _default_rank(leaf, icd.title(leaf) or ""))
-            if ranked and _default_rank(ranked[0], icd.title(ranked[0]) or "") < 3:
+            head = icd.title(code) or ""
+            ranked = sorted(leaves, key=lambda leaf: _default_rank(leaf, icd.title(leaf) or "", head))
+            if ranked and _default_rank(ranked[0], icd.title(ranked[0]) or "", head) < 3:
                 best = ranked[0]
             if best:
                 break
@@ -196,9 +197,11 @@ class _Matcher:
         return best
 
 
-def _default_rank(code: str, title: str) -> int:
+def _default_rank(code: str, title: str, header_title: str = "") -> int:
     """How well a leaf stands for its header: "...9" unspecified first, "other" never."""
     low = title.lower()
+    if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
+        return 0   # a 7th-character extension: the initial encounter stands for the header
     if "other" in low.split(",")[0] or "in remission" in low:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
@@ -348,7 +351,43 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         # Repeated mentions make a condition more central to the note.
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     ranked = sorted(by_code.values(), key=lambda c: (-c.score, c.code))
+    if len(ranked) < k and "icd10cm" in systems:
+        ranked += _related(ranked, note, matcher, k - len(ranked))
     return ranked[:k]
+
+
+def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
+    """Billable relatives (siblings, cousins in the category) of the found codes, for recall.
+
+    Ranked by the found code's score and by how many of the relative's words the
+    note uses; marked dominated so the offline engine never proposes them.
+    """
+    icd = matcher.index._cs.icd
+    note_words = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(note)))
+    have = {c.code for c in found}
+    extra: dict[str, Candidate] = {}
+    for cand in found[:40]:
+        if cand.system is not System.ICD10CM or "negated" in cand.context:
+            continue
+        parent = icd.parent(cand.code)
+        pool = icd.children(parent) if parent else []
+        grand = icd.parent(parent) if parent else None
+        if grand and len(pool) < 12:
+            pool = pool + [c for p in icd.children(grand) if p != parent for c in [p, *icd.children(p)]]
+        for rel in pool[:60]:
+            if rel in have or not icd.is_billable(rel):
+                continue
+            words = _refine_tokens(icd.title(rel) or "") - {"unspecified", "other", "specified"}
+            if not words:
+                continue
+            overlap = len(words & note_words) / len(words)
+            score = cand.score * 0.35 * overlap
+            prev = extra.get(rel)
+            if prev is None or score > prev.score:
+                extra[rel] = Candidate(rel, System.ICD10CM, icd.title(rel) or "", score, cand.evidence_text,
+                                       cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
+                                       list(cand.all_contexts))
+    return sorted(extra.values(), key=lambda c: (-c.score, c.code))[:room]
 
 
 def _context_weight(ctx: frozenset[str]) -> float:
