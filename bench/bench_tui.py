@@ -1,0 +1,237 @@
+"""TUI performance: start-up to first paint, keypress latency under a token flood, offline candidates.
+
+Run ``python bench/bench_tui.py``; prints figures and writes ``bench/results/tui.json``.
+Targets: first paint < 1.0 s (code sets load in the background); 2,000 tokens/s with
+keypress-to-screen latency < 100 ms; a 600-word note shows offline candidates < 200 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+RESULTS = ROOT / "bench" / "results" / "tui.json"
+
+
+# ---- 1. process start to first paint -------------------------------------------------------
+def child_first_paint(notes: str, store: str) -> None:
+    """In a fresh process: build the app, print the wall time of its first paint, exit."""
+    from medcoder_tui.config import Settings
+    from medcoder_tui.store import Store
+    from medcoder_tui.tui.app import make_app
+
+    holder: dict = {}
+
+    def painted() -> None:
+        holder["t"] = time.time()
+        holder["codesets_ready"] = app.services.codesets_loaded
+        app.exit()
+
+    app = make_app(Settings(), notes, store=Store(store), engine_name="offline", theme="textual-dark",
+                   on_first_paint=painted)
+    app.run(headless=True, size=(80, 24))
+    print(json.dumps(holder))
+
+
+def first_paint(runs: int = 5) -> dict:
+    tmp = Path(tempfile.mkdtemp())
+    times, ready = [], []
+    for _ in range(runs):
+        started = time.time()
+        out = subprocess.run([sys.executable, __file__, "--child-first-paint", str(ROOT / "sample_notes"),
+                              str(tmp / "store.json")], capture_output=True, text=True, timeout=60)
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        times.append(data["t"] - started)
+        ready.append(data["codesets_ready"])
+    return {"runs": runs, "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3),
+            "codesets_loaded_at_first_paint": any(ready), "target_s": 1.0,
+            "pass": statistics.median(times) < 1.0}
+
+
+# ---- 2. token flood with keypresses ----------------------------------------------------------
+class FloodEngine:
+    """Yields ``rate`` tokens per second for ``seconds``, and a suggestion every 50 tokens."""
+
+    name, model = "ollama", "flood"
+
+    def __init__(self, rate: int, seconds: float) -> None:
+        self.rate, self.seconds = rate, seconds
+        self.sent = 0
+
+    async def stream(self, note, *, types, setting):
+        from tui_support import standard_suggestions
+
+        from medcoder_tui.engines.models import (
+            DoneEvent, SuggestionEvent, SuggestionResult, TokenEvent,
+        )
+        pool = standard_suggestions()
+        start = time.perf_counter()
+        tick = 0.01
+        done = []
+        while (elapsed := time.perf_counter() - start) < self.seconds:
+            due = int(elapsed * self.rate) - self.sent
+            for _ in range(max(0, due)):
+                self.sent += 1
+                yield TokenEvent(text=f'"tok{self.sent}", ')
+                if self.sent % 50 == 0:
+                    s = pool[(self.sent // 50) % len(pool)].model_copy(
+                        update={"code": pool[(self.sent // 50) % len(pool)].code})
+                    if s.key not in {d.key for d in done}:
+                        done.append(s)
+                        yield SuggestionEvent(suggestion=s)
+            await asyncio.sleep(tick)
+        yield DoneEvent(result=SuggestionResult(engine="ollama", model="flood", suggestions=done))
+
+
+async def keypress_latency(rate: int = 2000, seconds: float = 8.0, presses: int = 60) -> dict:
+    from textual import events
+    from tui_support import NOTE
+
+    from medcoder_tui.config import Settings
+    from medcoder_tui.store import Store
+    from medcoder_tui.tui.app import make_app
+    from medcoder_tui.tui.screens.review import ReviewScreen
+    from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
+
+    # As in real use, the code sets are loaded (and frozen out of the GC) before the flood.
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "notes").mkdir()
+    (tmp / "notes" / "note.txt").write_text(NOTE)
+    engine = FloodEngine(rate, seconds)
+    app = make_app(Settings(), tmp / "notes", store=Store(tmp / "store.json"), engine=engine,
+                   theme="textual-dark")
+    frames: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        original = app._display
+
+        def display(screen, renderable):
+            frames.append(time.perf_counter())
+            original(screen, renderable)
+
+        app._display = display
+        await app.services.wait_codesets()
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        while not isinstance(app.screen, ReviewScreen):
+            await asyncio.sleep(0.01)
+        screen = app.screen
+        table = screen.query_one(SuggestionsTable)
+        while table.row_count < 3:
+            await asyncio.sleep(0.01)
+        latencies = []
+        for i in range(presses):
+            if not screen.streaming:
+                break
+            key = "down" if i % 2 == 0 else "up"
+            before = table.cursor_row
+            t0 = time.perf_counter()
+            frames_before = len(frames)
+            app.post_message(events.Key(key, None))
+            while table.cursor_row == before and time.perf_counter() - t0 < 2:
+                await asyncio.sleep(0.001)
+            changed = time.perf_counter()
+            while len(frames) == frames_before or frames[-1] < changed:
+                if time.perf_counter() - t0 > 2:
+                    break
+                await asyncio.sleep(0.001)
+            latencies.append((frames[-1] - t0) * 1000)
+            await asyncio.sleep(0.08)
+        while screen.streaming:
+            await asyncio.sleep(0.05)
+        from medcoder_tui.tui.widgets.stream_pane import StreamPane
+        pane = screen.query_one(StreamPane)
+        tokens = pane.buffer.tokens
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else None
+    return {"token_rate": rate, "tokens_delivered": tokens, "presses": len(latencies),
+            "latency_ms_p50": round(statistics.median(latencies), 1), "latency_ms_p95": round(p95, 1),
+            "latency_ms_max": round(max(latencies), 1), "target_ms": 100,
+            "pass": p95 is not None and p95 < 100 and tokens >= rate * seconds * 0.9}
+
+
+# ---- 3. offline candidates on a 600-word note ----------------------------------------------
+def six_hundred_words() -> str:
+    words: list[str] = []
+    for note in sorted((ROOT / "sample_notes").glob("*.txt")):
+        words.extend(note.read_text().split(" "))
+        if len(words) >= 600:
+            break
+    return " ".join(words[:600])
+
+
+async def offline_candidates(runs: int = 5) -> dict:
+    from medcoder_tui.codes.service import get_codesets
+    from medcoder_tui.config import Settings
+    from medcoder_tui.engines.select import make_engine
+    from medcoder_tui.store import Store
+    from medcoder_tui.tui.app import make_app
+    from medcoder_tui.tui.screens.review import ReviewScreen
+    from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
+
+    cs = get_codesets()
+    engine = make_engine(Settings(), "offline", codesets=cs)
+    tmp = Path(tempfile.mkdtemp())
+    notes = tmp / "notes"
+    notes.mkdir()
+    text = six_hundred_words()
+    for i in range(runs + 1):
+        (notes / f"n{i}.txt").write_text(text + f"\nVisit {i}.")
+    app = make_app(Settings(), notes, store=Store(tmp / "store.json"), engine=engine, theme="textual-dark")
+    times = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.services.wait_index()
+        app.open_note(0)          # warm-up: first run builds the engine's own caches
+        await pilot.pause(0.5)
+        for i in range(1, runs + 1):
+            await pilot.press("escape") if isinstance(app.screen, ReviewScreen) and not app.screen.streaming \
+                else None
+            await pilot.pause(0.05)
+            t0 = time.perf_counter()
+            app.open_note(i)
+            while True:
+                screen = app.screen
+                if isinstance(screen, ReviewScreen) and screen.index == i:
+                    tables = screen.query(SuggestionsTable)
+                    if tables and tables.first().row_count:
+                        break
+                await asyncio.sleep(0.002)
+                if time.perf_counter() - t0 > 5:
+                    break
+            times.append((time.perf_counter() - t0) * 1000)
+    return {"words": len(text.split()), "runs": runs, "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1), "target_ms": 200, "pass": statistics.median(times) < 200}
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-first-paint":
+        child_first_paint(sys.argv[2], sys.argv[3])
+        return
+    import os
+    results = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}}
+    results["first_paint"] = first_paint()
+    print("first paint:", results["first_paint"])
+    results["keypress_under_token_flood"] = asyncio.run(keypress_latency())
+    print("keypress latency at 2,000 tokens/s:", results["keypress_under_token_flood"])
+    try:
+        results["offline_candidates_600_words"] = asyncio.run(offline_candidates())
+    except ImportError as exc:
+        results["offline_candidates_600_words"] = {"error": str(exc)}
+    print("offline candidates, 600-word note:", results["offline_candidates_600_words"])
+    results["machine"]["load_average_at_end"] = os.getloadavg()[0]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
