@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -74,8 +74,11 @@ class OllamaEngine:
 
     name = "ollama"
 
-    def __init__(self, settings: Settings, *, codesets: Any = None, model: str | None = None) -> None:
+    def __init__(self, settings: Settings, *, codesets: Any = None, model: str | None = None,
+                 extra_context: str | Callable[[str, str], str] = "") -> None:
         self.settings = settings
+        # Text for the prompt, or a function of (note, setting) giving it (the preferences block).
+        self.extra_context = extra_context
         self.model: str = model or settings.ollama_model
         self.host: str = settings.ollama_host
         self._codesets = codesets
@@ -155,7 +158,8 @@ class OllamaEngine:
             candidates = []
             warnings.append(f"candidate retrieval failed ({type(exc).__name__}); the model codes from memory")
         grounder = Grounder(note, codesets=codesets, setting=setting, types=types)
-        messages = build_messages(note, types=types, setting=setting, candidates=candidates)
+        extra = self.extra_context(note, setting) if callable(self.extra_context) else self.extra_context
+        messages = build_messages(note, types=types, setting=setting, candidates=candidates, extra_context=extra)
         if prompt_tokens(messages) + REPLY_TOKENS > MAX_CONTEXT:
             warnings.append("the note is longer than the model's context window; its end may be ignored")
         return grounder, messages, warnings

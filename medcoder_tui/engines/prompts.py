@@ -166,8 +166,9 @@ def format_candidates(candidates: Sequence[Any], limit: int = MAX_CANDIDATES_IN_
 
 
 def build_suggest_prompt(note: str, *, types: Iterable[System], setting: Setting,
-                         candidates: Sequence[Any] = ()) -> str:
-    """The user message asking for codes of ``types`` in ``setting``, with retrieved candidates."""
+                         candidates: Sequence[Any] = (), extra_context: str = "") -> str:
+    """The user message asking for codes of ``types`` in ``setting``, with retrieved candidates
+    and ``extra_context`` (e.g. the organization's preferences) just before the note."""
     wanted = _ordered(types) or list(System)
     keys = (["diagnoses"] if System.ICD10CM in wanted else []) + \
         (["procedures"] if any(s is not System.ICD10CM for s in wanted) else [])
@@ -183,6 +184,8 @@ def build_suggest_prompt(note: str, *, types: Iterable[System], setting: Setting
             "them when one fits; use another code only when you are sure it exists and is billable. "
             "Candidates marked negated, family or history are usually not coded as active conditions.\n"
             + format_candidates(candidates))
+    if extra_context.strip():
+        parts.append(extra_context.strip())
     parts.append(f"<note>\n{note.strip()}\n</note>")
     shape = ", ".join(f'"{k}": [...]' for k in keys)
     parts.append(
@@ -193,11 +196,12 @@ def build_suggest_prompt(note: str, *, types: Iterable[System], setting: Setting
 
 
 def build_messages(note: str, *, types: Iterable[System], setting: Setting,
-                   candidates: Sequence[Any] = ()) -> list[dict[str, str]]:
+                   candidates: Sequence[Any] = (), extra_context: str = "") -> list[dict[str, str]]:
     """The chat messages for one suggestion request."""
     return [
         {"role": "system", "content": system_prompt()},
-        {"role": "user", "content": build_suggest_prompt(note, types=types, setting=setting, candidates=candidates)},
+        {"role": "user", "content": build_suggest_prompt(note, types=types, setting=setting, candidates=candidates,
+                                                         extra_context=extra_context)},
     ]
 
 
