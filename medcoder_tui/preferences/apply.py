@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from medcoder_tui.codes.systems import compact
 from medcoder_tui.engines.models import BLOCKING_FLAGS, Alternative, Flag, Suggestion
-from medcoder_tui.preferences.models import ANY, CodeStat, Preferences, Rule
+from medcoder_tui.preferences.models import ANY, CodeStat, Preferences, Rule, Thresholds
 
 # Flags about the code itself; they are re-derived when a preference changes the code.
 _CODE_FLAGS = BLOCKING_FLAGS | {Flag.WRONG_SYSTEM, Flag.UNSPECIFIED, Flag.EXCLUDES1}
@@ -138,6 +138,23 @@ def apply_one(s: Suggestion, *, engine: str, setting: str, prefs: Preferences,
                                                    reason=reason))
             _mark(out, reason)
     return out
+
+
+def learned_effect(stat: CodeStat, t: Thresholds) -> str:
+    """What these statistics do to a suggestion of the code, in a few words (for listings)."""
+    n = stat.decided
+    if n < t.min_support:
+        return f"none yet (needs {t.min_support} decided cases)"
+    top = stat.top_replacement()
+    if top is not None and top[1] / n >= t.replace_ratio:
+        return f"suggest {_code_of(top[0])} instead"
+    if stat.rejected / n >= t.hide_ratio:
+        return "hidden"
+    effect = "demoted" if (stat.rejected + stat.replaced) / n >= t.demote_ratio else \
+        "confidence raised" if stat.accepted / n >= t.boost_ratio else "none"
+    if top is not None and top[1] >= t.alternative_min:
+        effect = f"{effect}; {_code_of(top[0])} offered" if effect != "none" else f"{_code_of(top[0])} offered"
+    return effect
 
 
 def _merge(items: list[Suggestion]) -> list[Suggestion]:
