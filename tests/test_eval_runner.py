@@ -141,4 +141,6 @@ async def test_compare_lists_better_and_worse_notes(tmp_path, validate):
     assert f1.a == pytest.approx(4 / 11) and f1.delta == pytest.approx(b.micro.f1 - 4 / 11)
     text = comparison_text(c)
     assert "better n3" in text and "worse  n2" in text
-    assert "micro.f1" in text
+    assert "micro.f1" in text and "caution" not in text
+    b.types = ["icd10cm", "cpt"]
+    assert "different code types" in comparison_text(compare(a, b))

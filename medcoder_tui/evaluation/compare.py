@@ -49,11 +49,18 @@ class Comparison(BaseModel):
     unchanged: int = 0
     only_a: list[str] = Field(default_factory=list)
     only_b: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)   # why the figures may not be comparable
 
 
 def compare(a: EvalRun, b: EvalRun) -> Comparison:
     """Differences from ``a`` to ``b``; notes are matched by id, failed notes count as F1 0."""
     out = Comparison(run_a=a.label(), run_b=b.label())
+    if a.types != b.types:
+        out.caveats.append(f"the runs score different code types ({','.join(a.types)} vs {','.join(b.types)})")
+    if a.source != b.source or a.gold_source != b.gold_source:
+        out.caveats.append("the runs used different notes or gold; compare the per-note lines, not the totals")
+    if a.codeset_versions and b.codeset_versions and a.codeset_versions != b.codeset_versions:
+        out.caveats.append("the code set versions differ")
     for label, ma, mb in (("micro", a.micro, b.micro), ("macro", a.macro, b.macro),
                           ("category_micro", a.category_micro, b.category_micro)):
         for field in ("precision", "recall", "f1"):
@@ -91,7 +98,8 @@ def compare(a: EvalRun, b: EvalRun) -> Comparison:
 
 def comparison_text(c: Comparison, limit: int = 15) -> str:
     """The comparison as terminal text."""
-    lines = [f"A: {c.run_a}", f"B: {c.run_b}", "", f"{'metric':<24}{'A':>9}{'B':>9}{'B-A':>9}"]
+    lines = [f"A: {c.run_a}", f"B: {c.run_b}", *(f"caution: {x}" for x in c.caveats),
+             "", f"{'metric':<24}{'A':>9}{'B':>9}{'B-A':>9}"]
     for m in c.metrics:
         lines.append(f"{m.name:<24}{m.a:>9.3f}{m.b:>9.3f}{m.delta:>+9.3f}" if m.name != "failed"
                      else f"{m.name:<24}{m.a:>9.0f}{m.b:>9.0f}{m.delta:>+9.0f}")
@@ -108,8 +116,8 @@ def comparison_text(c: Comparison, limit: int = 15) -> str:
             lines.append(f"  {title:<7}{d.note_id:<40} F1 {d.f1_a:.3f} -> {d.f1_b:.3f}  {'; '.join(extra)}")
         if len(items) > limit:
             lines.append(f"  ... {len(items) - limit} more {title}")
-    if c.only_a:
-        lines.append(f"only in A: {', '.join(c.only_a[:limit])}")
-    if c.only_b:
-        lines.append(f"only in B: {', '.join(c.only_b[:limit])}")
+    for label, items in (("A", c.only_a), ("B", c.only_b)):
+        if items:
+            more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+            lines.append(f"{len(items)} notes only in {label}: {', '.join(items[:limit])}{more}")
     return "\n".join(lines)
