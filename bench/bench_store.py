@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import shutil
@@ -92,9 +93,9 @@ def _measure(store_dir: Path, n_cases: int, writes: int, rng: random.Random) -> 
             store.accept(case_id, key)
         times.append((time.perf_counter() - t) * 1000)
     reader = Store(store_dir)            # a new session: nothing parsed yet
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     listed = len(reader.list_cases())
-    cold = time.perf_counter() - t
+    cold, cold_cpu = time.perf_counter() - t, time.process_time() - cpu
     t = time.perf_counter()
     reader.list_cases()                  # unchanged files come from memory after a stat
     warm = time.perf_counter() - t
@@ -105,7 +106,8 @@ def _measure(store_dir: Path, n_cases: int, writes: int, rng: random.Random) -> 
         "write_ms_mean": round(statistics.fmean(times), 2),
         "write_ms_p95": round(times[int(0.95 * (len(times) - 1))], 2),
         "write_ms_max": round(times[-1], 2),
-        "list_cases_cold_s": round(cold, 3), "list_cases_warm_s": round(warm, 3),
+        "list_cases_cold_s": round(cold, 3), "list_cases_cold_cpu_s": round(cold_cpu, 3),
+        "list_cases_warm_s": round(warm, 3),
         "case_file_bytes": case_file(store_dir, ids[0]).stat().st_size,
     }
 
@@ -143,12 +145,13 @@ def main() -> int:
             results.append(row)
             print(f"{size:>6} cases: decision write median {row['write_ms_median']} ms, "
                   f"p95 {row['write_ms_p95']} ms, max {row['write_ms_max']} ms; "
-                  f"list_cases cold {row['list_cases_cold_s']} s, warm {row['list_cases_warm_s']} s", flush=True)
+                  f"list_cases cold {row['list_cases_cold_s']} s ({row['list_cases_cold_cpu_s']} s CPU), warm {row['list_cases_warm_s']} s", flush=True)
         floor = _floor(work)
         print(f"floor: one fsynced atomic replace of a 1 KB file takes {floor} ms on this disk")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = {"benchmark": "store decision write", "python": platform.python_version(),
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    out = {"benchmark": "store decision write", "python": platform.python_version(), "load_average": load,
            "machine": platform.machine(), "fsync_atomic_replace_floor_ms": floor,
            "target_ms_at_10000": 20, "results": results}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
