@@ -31,7 +31,7 @@ COMMANDS = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: for one command's module only, or for every command."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", metavar="PATH", help="case store file (default: user data dir)")
+    common.add_argument("--store", metavar="PATH", help="case store folder, or a .json name meaning <name>.d beside it (default: user data dir)")
     parser = argparse.ArgumentParser(
         prog="medcoder",
         description="Keyboard-first workbench for medical coders. Run with no command for the TUI.",

@@ -101,13 +101,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     """Report code-set versions and counts, the store and the model server."""
     from medcoder_tui.codes.service import get_codesets
     from medcoder_tui.config import config_file, load_settings
+    from medcoder_tui.store.layout import store_dir_for
 
     settings = load_settings(store_path=args.store)
     cs = get_codesets()
     report = {
         "code_sets": cs.versions(),
         "counts": cs.counts(),
-        "store": str(settings.resolved_store_path()),
+        "store": str(store_dir_for(settings.resolved_store_path())),
         "config_file": str(config_file()),
         "ollama": {"host": settings.ollama_host, "model": settings.ollama_model,
                    **_ollama_status(settings.ollama_host, settings.ollama_connect_timeout)},
