@@ -20,7 +20,7 @@ from medcoder_tui.cli.common import CliError, print_json, read_note
 from medcoder_tui.codes.systems import System, parse_systems
 from medcoder_tui.config import load_settings
 from medcoder_tui.engines.base import Engine
-from medcoder_tui.engines.models import Setting, Suggestion, SuggestionResult
+from medcoder_tui.engines.models import Flag, Setting, Suggestion, SuggestionResult
 from medcoder_tui.engines.select import ENGINE_NAMES, EngineUnavailable, make_engine
 
 SETTINGS = ("outpatient", "inpatient", "ed")
@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
                    help="code systems to suggest: all, or a comma list of icd10cm,cpt,hcpcs")
     p.add_argument("--setting", choices=SETTINGS, default=None, help="care setting (default from config)")
     p.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    p.add_argument("--no-preferences", action="store_true", help="ignore learned and written preferences")
     p.set_defaults(func=run)
 
 
@@ -56,6 +57,8 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "billable": s.billable,
         "acceptable": s.acceptable,
         "flags": [f.value for f in s.flags],
+        "messages": list(s.messages),
+        "alternatives": [a.model_dump(mode="json") for a in s.alternatives],
     }
 
 
@@ -110,6 +113,9 @@ def format_table(result: SuggestionResult, width: int | None = None) -> str:
         for e in s.evidence[:2]:
             where = f" [{e.start}-{e.end}]" if e.located else " [not found in note]"
             lines.append(f"{'':<9} evidence: {_cut(repr(e.text), max(width - 35, 20))}{where}")
+        if Flag.PREFERENCE in s.flags:
+            lines.extend(f"{'':<9} preference: {_cut(m, max(width - 22, 20))}" for m in s.messages
+                         if m.startswith(("your team", "demoted:", "rule ")))
     return "\n".join(lines)
 
 
@@ -123,14 +129,19 @@ def run(args: argparse.Namespace) -> int:
     if not types:
         raise CliError("--types names no code system; use all, or icd10cm,cpt,hcpcs")
     try:
-        settings = load_settings(engine=args.engine, ollama_model=args.model, setting=args.setting)
+        settings = load_settings(engine=args.engine, ollama_model=args.model, setting=args.setting,
+                                 store_path=args.store, preferences=False if args.no_preferences else None)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise CliError(f"invalid settings (config file or MEDCODER_* variables): {problems}") from None
+    from medcoder_tui.preferences import RuleError, maybe_wrap
+
     try:
-        engine = make_engine(settings, args.engine, model=args.model)
+        engine = maybe_wrap(make_engine(settings, args.engine, model=args.model), settings)
     except EngineUnavailable as exc:
         raise CliError(str(exc), status=1) from None
+    except RuleError as exc:
+        raise CliError(str(exc)) from None
     result = asyncio.run(collect(engine, note, types=types, setting=settings.setting, echo_tokens=not args.json))
     if args.json:
         print_json(result_json(result))
