@@ -194,6 +194,12 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
             engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
         except (ValueError, RuntimeError, OSError) as exc:
             raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
+        from medcoder_tui.preferences import RuleError, maybe_wrap
+
+        try:   # learned from this run's store; off with --no-preferences
+            engine = maybe_wrap(engine, settings, store, codesets=codesets)
+        except RuleError as exc:
+            raise CliError(str(exc)) from None
         for note in notes:
             print(f"medcoder: {note}", file=sys.stderr)
         if engine_name == "ollama":
