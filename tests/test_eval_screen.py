@@ -112,9 +112,9 @@ def test_drilldown_rows_pair_gold_and_suggested():
     result = SuggestionResult(engine="t", suggestions=[sugg("E11.65"), sugg("I10"),
                                                        sugg("E11", billable=False, flags=(Flag.NOT_BILLABLE,))])
     rows = drilldown_rows(score_note(case, result, ICD))
-    assert ("E11.9", "E11.65", "wrong_specificity: E11.65 instead of E11.9") in rows
+    assert ("E11.9", "E11.65", "wrong_specificity") in rows
     assert ("I10", "I10", "match") in rows
-    assert ("E11.9", "E11.65", "wrong_principal: E11.65 first") in rows
+    assert ("E11.9", "E11.65", "wrong_principal") in rows
     assert ("", "E11", "non_billable: not_billable") in rows
 
 

@@ -45,27 +45,35 @@ def _code(key: str) -> str:
     return code if system is System.ICD10CM else f"{code} {system.label}"
 
 
+# Patterns whose detail only repeats the two codes already shown side by side.
+_SELF_EXPLAINED = {"wrong_specificity", "wrong_7th_character", "wrong_principal", "wrong_system"}
+
+
+def _label(pattern: str, detail: str) -> str:
+    return pattern if pattern in _SELF_EXPLAINED or not detail else f"{pattern}: {detail}"
+
+
 def drilldown_rows(note: NoteEval) -> list[tuple[str, str, str]]:
     """Gold against suggested, side by side: (gold, suggested, class) rows for one note."""
     rows: list[tuple[str, str, str]] = []
-    paired_gold, paired_pred = set(), set()
     for hit in note.patterns:
         if hit.gold and hit.predicted:
-            rows.append((_code(hit.gold), _code(hit.predicted), f"{hit.pattern}: {hit.detail}".rstrip(": ")))
-            if hit.pattern != "wrong_principal":
-                paired_gold.add(hit.gold)
-                paired_pred.add(hit.predicted)
+            rows.append((_code(hit.gold), _code(hit.predicted), _label(hit.pattern, hit.detail)))
     for key in note.gold:
         if key in note.predicted:
             rows.append((_code(key), _code(key), "match"))
     for hit in note.patterns:
         if hit.gold and not hit.predicted:
-            rows.append((_code(hit.gold), "", f"{hit.pattern}: {hit.detail}".rstrip(": ")))
+            rows.append((_code(hit.gold), "", _label(hit.pattern, hit.detail)))
         elif hit.predicted and not hit.gold:
-            rows.append(("", _code(hit.predicted), f"{hit.pattern}: {hit.detail}".rstrip(": ")))
+            rows.append(("", _code(hit.predicted), _label(hit.pattern, hit.detail)))
     if note.status == "failed":
         rows += [("", _code(k), "suggested before the failure (not scored)") for k in note.predicted]
     return rows
+
+
+def _types_label(types: list[str]) -> str:
+    return "all" if set(types) == {s.value for s in System} else ",".join(types)
 
 
 class EvaluationScreen(Screen):
@@ -122,8 +130,8 @@ class EvaluationScreen(Screen):
         detail.add_column("Suggested", key="suggested", width=12)
         detail.add_column("Class", key="class")
         runs = self.query_one("#eval-runs", DataTable)
-        for label, key, width in (("", "mark", 1), ("Run", "id", 22), ("When", "when", 16), ("Engine", "engine", 18),
-                                  ("Types", "types", 14), ("Notes", "notes", 5), ("Failed", "failed", 6),
+        for label, key, width in (("", "mark", 1), ("Run", "id", 22), ("When", "when", 16), ("Engine", "engine", 14),
+                                  ("Types", "types", 8), ("Notes", "notes", 5), ("Failed", "failed", 6),
                                   ("F1", "f1", 5), ("Cat F1", "cat", 6)):
             runs.add_column(label, key=key, width=width)
         self._update_title()
@@ -149,7 +157,7 @@ class EvaluationScreen(Screen):
         for run in self.runs:
             model = f"/{run.model}" if run.model else ""
             table.add_row("*" if run.id in self.marked else "", run.id or "", run.created[:16].replace("T", " "),
-                          f"{run.engine}{model}", ",".join(run.types), str(run.notes), str(run.failed),
+                          f"{run.engine}{model}", _types_label(run.types), str(run.notes), str(run.failed),
                           f"{run.micro.f1:.3f}", f"{run.category_micro.f1:.3f}", key=run.id or "")
 
     @on(DataTable.RowSelected, "#eval-runs")
