@@ -356,3 +356,20 @@ async def test_real_candidates_reach_the_prompt(ollama_server, codesets):
     await collect(engine)
     prompt = ollama_server.last_chat.prompt_text
     assert "Candidate codes retrieved" in prompt and "- E11.9 [ICD-10-CM]" in prompt
+
+
+async def test_extra_context_reaches_the_prompt_and_its_failure_is_only_a_warning(ollama_server, codesets):
+    engine = OllamaEngine(settings(ollama_server.url), codesets=codesets,
+                          extra_context=lambda note, setting: f"Organization preference for {setting}: use I10.")
+    await collect(engine)
+    prompt = ollama_server.last_chat.prompt_text
+    assert prompt.index("Organization preference for outpatient") < prompt.index("<note>")
+
+    def broken(note, setting):
+        raise KeyError("rules")
+
+    engine = OllamaEngine(settings(ollama_server.url), codesets=codesets, extra_context=broken)
+    ollama_server.script(text=REPLY)
+    _, result = await collect(engine)
+    assert result.error is None and len(result.suggestions) == 3
+    assert any("extra prompt context failed" in w for w in result.warnings)

@@ -158,7 +158,11 @@ class OllamaEngine:
             candidates = []
             warnings.append(f"candidate retrieval failed ({type(exc).__name__}); the model codes from memory")
         grounder = Grounder(note, codesets=codesets, setting=setting, types=types)
-        extra = self.extra_context(note, setting) if callable(self.extra_context) else self.extra_context
+        try:
+            extra = self.extra_context(note, setting) if callable(self.extra_context) else self.extra_context
+        except Exception as exc:  # preferences are advice; the note can be coded without them
+            extra = ""
+            warnings.append(f"the extra prompt context failed ({type(exc).__name__}); coded without it")
         messages = build_messages(note, types=types, setting=setting, candidates=candidates, extra_context=extra)
         if prompt_tokens(messages) + REPLY_TOKENS > MAX_CONTEXT:
             warnings.append("the note is longer than the model's context window; its end may be ignored")
