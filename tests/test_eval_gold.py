@@ -144,3 +144,24 @@ def test_real_code_sets_normalise_codiesp_spellings(tmp_path, real_codesets):
                         validate=lambda c, s: codesets.validate(c, s))
     assert gold.cases[0].codes == ["icd10cm:Q62.11", "icd10cm:S39.94XA", "icd10cm:R40.2412", "icd10cm:N23"]
     assert all(compact(k) for k in gold.cases[0].codes)
+
+
+def test_cases_completed_in_a_real_store_are_gold(tmp_path, real_codesets):
+    from medcoder_tui.store import CaseStatus, FinalCode, Store
+
+    notes = tmp_path / "notes"
+    text = "Assessment: mild intermittent asthma. Office visit."
+    note = write(notes / "visit.txt", text)
+    write(notes / "other.txt", "not coded yet")
+    store = Store(tmp_path / "store")
+    case = store.open_case(note, text, setting="outpatient")
+    store.add_manual(case.id, FinalCode(code="J45.20", system=System.ICD10CM))
+    store.add_manual(case.id, FinalCode(code="99213", system=System.CPT))
+    store.set_status(case.id, CaseStatus.COMPLETED, override=True)
+    validate = lambda c, s: real_codesets.validate(c, s)  # noqa: E731
+    gold = collect_gold(notes, store=store, validate=validate)
+    assert [(c.note_id, c.source, c.codes, c.ordered) for c in gold.cases] == [
+        ("visit", "store", ["icd10cm:J45.20", "cpt:99213"], True)]
+    assert any("other.txt" in w for w in gold.warnings)
+    from_store = collect_gold(tmp_path, gold="store", store=store, validate=validate)
+    assert [c.note_id for c in from_store.cases] == ["visit"] and from_store.cases[0].text == text
