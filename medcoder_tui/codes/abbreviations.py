@@ -144,7 +144,7 @@ PHRASES: dict[str, str] = {
     "cold sore": "herpes simplex", "shingles": "zoster", "chicken pox": "varicella", "flu": "influenza",
     "broken": "fracture", "sprained": "sprain",
     "bone thinning": "osteoporosis", "brittle bones": "osteoporosis", "wear and tear arthritis": "osteoarthritis",
-    "lower back pain": "low back pain", "back pain": "dorsalgia", "neck pain": "cervicalgia",
+    "lower back pain": "low back pain", "low back pain": "low back pain", "back pain": "dorsalgia", "neck pain": "cervicalgia",
     "pinched nerve": "radiculopathy", "sciatica": "sciatica", "frozen shoulder": "adhesive capsulitis",
     "tennis elbow": "lateral epicondylitis", "golfer's elbow": "medial epicondylitis",
     "carpal tunnel": "carpal tunnel syndrome", "memory loss": "amnesia", "fainting": "syncope",
@@ -210,7 +210,8 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ulcerated": ("ulcer",), "ulceration": ("ulcer",), "tumoral": ("neoplasm",), "neoplastic": ("neoplasm",),
     "tachycardic": ("tachycardia",), "bradycardic": ("bradycardia",), "hypoxic": ("hypoxemia",),
     "jaundiced": ("jaundice",), "icteric": ("jaundice",), "icterus": ("jaundice",),
-    "leg": ("lower limb",), "legs": ("lower limb",), "arm": ("upper limb",), "arms": ("upper limb",),
+    "leg": ("lower limb", "lower extremity"), "legs": ("lower limb", "lower extremity"),
+    "arm": ("upper limb", "upper extremity"), "arms": ("upper limb", "upper extremity"),
     "limb": ("limb",), "distal": ("lower",), "proximal": ("upper",), "extremity": ("limb",), "extremities": ("limb",),
 }
 

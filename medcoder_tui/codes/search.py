@@ -139,6 +139,7 @@ class LookupIndex:
             self._n = len(self._surfaces)
             self._postings_cache: dict[str, frozenset[int]] = {}
             self._tokset_cache: dict[int, frozenset[str]] = {}
+            self._child_cache: dict[str, str | None] = {}
             self._built = True
 
     def _state_key(self) -> str:
@@ -308,8 +309,16 @@ class LookupIndex:
         best: dict[tuple[str, str], float] = {}
         # The words as typed and the words rewritten to ICD wording both compete:
         # "high blood pressure" is itself an inclusion term of I10.
-        for phrases in (False, True):
+        variants = [False, True] if apply_phrases(query) != query.lower() else [False]
+        for phrases in variants:
             self._score_into(best, self.concepts(query, phrases=phrases), systems, limit)
+        top = heapq.nlargest(limit, best.items(), key=lambda kv: kv[1])
+        for (sys_, code), score in top:
+            if sys_ == "icd10cm" and not self._codes[(sys_, compact(code))][1]:
+                child = self._default_child(code)
+                if child and best.get((sys_, child), -9.0) < score + 0.001:
+                    # billable above header: the header's own default leaf takes its place
+                    best[(sys_, child)] = score + 0.001
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0][1]), kv[0][1]))[:limit]
         return [self._hit(sys_, code, max(score, 0.0) * 100) for (sys_, code), score in ranked]
 
@@ -319,7 +328,7 @@ class LookupIndex:
         sets = [frozenset().union(*(self._post(a) for a in c.alts)) if len(c.alts) > 1
                 else self._post(next(iter(c.alts))) for c in concepts]
         total_idf = sum(c.idf for c in concepts)
-        candidates = self._candidates(sets, want=max(limit * 4, 60))
+        candidates = self._candidates(sets, want=max(limit * 2, 30))
         query_toks = frozenset().union(*(c.alts for c in concepts))
         surfaces, base, tokset_of = self._surfaces, self._base_cost, self._tokset
         for sid in candidates:
@@ -340,6 +349,28 @@ class LookupIndex:
             if score > best.get(key, -9.0):
                 best[key] = score
 
+    def _default_child(self, code: str) -> str | None:
+        """The billable "unspecified" child a header stands for, if it has one."""
+        key = compact(code)
+        if key in self._child_cache:
+            return self._child_cache[key]
+        self._child_cache[key] = found = self._find_default_child(key)
+        return found
+
+    def _find_default_child(self, key: str) -> str | None:
+        i = bisect.bisect_right(self._icd_keys, key)
+        kids = []
+        while i < len(self._icd_keys) and self._icd_keys[i].startswith(key) and len(kids) < 60:
+            c, billable = self._codes[("icd10cm", self._icd_keys[i])]
+            if billable and len(self._icd_keys[i]) == len(key) + 1:
+                kids.append(c)
+            i += 1
+        for c in kids:
+            title = (self._title("icd10cm", c) or "").lower()
+            if "unspecified" in title and "other" not in title.split(",")[0]:
+                return c
+        return None
+
     def _candidates(self, sets: list[frozenset[int]], want: int) -> set[int]:
         """Surfaces matching all concepts, widened to all-but-one/two when too few match."""
         n = len(sets)
@@ -347,14 +378,14 @@ class LookupIndex:
         out: set[int] = set()
         for drop in range(0, min(n, 3)):
             keep_n = n - drop
-            if keep_n == 0:
-                break
             for keep in itertools.combinations(order, keep_n):
                 part = sets[keep[0]]
                 for i in keep[1:]:
                     part = part & sets[i]
                     if not part:
                         break
+                if drop and len(part) > 800:
+                    continue  # only common words left: too vague to widen with
                 out |= part
             if len(out) >= want:
                 break
@@ -362,11 +393,13 @@ class LookupIndex:
             # Long queries mix concepts of several codes ("DM2 with CKD 3a"): let the
             # rarest concepts bring their codes in on their own.
             for i in order[:2]:
-                if len(sets[i]) <= 3000:
+                if len(sets[i]) <= 800:
                     out |= sets[i]
-        if len(out) > 4000:
+        if not out:
+            out = set(sets[order[0]])
+        if len(out) > 1500:
             # A one-word query ("pain") matches thousands; the shortest surfaces win anyway.
-            out = set(heapq.nsmallest(4000, out, key=lambda sid: len(self._surfaces[sid][4])))
+            out = set(heapq.nsmallest(1500, out, key=lambda sid: len(self._surfaces[sid][4])))
         return out
 
 
