@@ -172,3 +172,27 @@ def test_unreachable_ollama_is_one_clear_error(tmp_path, capsys, monkeypatch):
     status, out, err = run_cli(capsys, "eval", str(SAMPLES), "--engine", "ollama", "--store", str(tmp_path / "s"))
     assert status == 1
     assert "Ollama unreachable" in err and "Traceback" not in err and out == ""
+
+
+def test_gold_from_the_store(tmp_path, capsys):
+    from medcoder_tui.codes.systems import System
+    from medcoder_tui.store import CaseStatus, FinalCode, Store
+
+    text = "Assessment: essential hypertension, well controlled."
+    note = tmp_path / "htn.txt"
+    note.write_text(text, encoding="utf-8")
+    gone = tmp_path / "gone.txt"
+    gone.write_text("Assessment: asthma.", encoding="utf-8")
+    store = Store(tmp_path / "store")
+    for path, code in ((note, "I10"), (gone, "J45.909")):
+        case = store.open_case(path, path.read_text(encoding="utf-8"))
+        store.add_manual(case.id, FinalCode(code=code, system=System.ICD10CM))
+        store.set_status(case.id, CaseStatus.COMPLETED, override=True)
+    gone.unlink()
+    status, out, err = run_cli(capsys, "eval", "--gold", "store", "--engine", "offline", "--json",
+                               "--store", str(tmp_path / "store"))
+    assert status == 0, err
+    run = json.loads(out)
+    assert [n["note_id"] for n in run["per_note"]] == ["htn"]
+    assert run["per_note"][0]["gold"] == ["icd10cm:I10"] and run["gold_source"] == "completed cases in the store"
+    assert any("cannot be read" in w and "gone.txt" in w for w in run["warnings"])

@@ -54,6 +54,7 @@ class _Checker:
         self.not_billable: list[str] = []
         self.unreadable: list[str] = []
         self.stale: list[str] = []
+        self.missing_notes: list[str] = []
 
     def key(self, raw: str, system: System | None, where: str) -> str | None:
         """The comparison key of a gold code, or None when it cannot be scored here."""
@@ -93,6 +94,7 @@ class _Checker:
             (self.invalid, "gold codes are not in the current code set (kept; they can never be matched)"),
             (self.not_billable, "gold codes are category headers, not billable codes (kept)"),
             (self.stale, "completed store cases were skipped: their note changed since it was coded"),
+            (self.missing_notes, "completed store cases were skipped: their note file cannot be read"),
         ):
             if items:
                 more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
@@ -189,6 +191,7 @@ def store_cases(store: Any, checker: _Checker) -> list[GoldCase]:
                 text = load_note(path)
             except NoteError:
                 text = None
+                checker.missing_notes.append(str(path))
         expected = str(data.get("note_hash") or "")
         if text and expected and note_hash(text) != expected:
             checker.stale.append(note_id)
