@@ -48,14 +48,15 @@ def markdown(run: EvalRun) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
         _row("Micro (full code)", run.micro),
         _row("Macro (mean per note)", run.macro),
-        _row("Micro (ICD-10-CM category)", run.category_micro),
+        _row("Micro (category level)", run.category_micro),
     ]
     for system, m in run.per_system.items():
         lines.append(_row(f"Micro, {system} only", m))
     lines += [
         "",
-        "Codes count as a set per note (duplicates once). Only suggestions a coder could accept are",
-        "scored; failed notes are excluded from every figure.",
+        "Codes count as a set per note (duplicates once). Category level compares ICD-10-CM codes by",
+        "their 3-character category (CPT and HCPCS codes stay whole). Only suggestions a coder could",
+        "accept are scored; failed notes are excluded from every figure.",
         "",
         "## Error patterns",
         "",
