@@ -91,20 +91,7 @@ def main() -> int:
     from medcoder_tui.config import Settings
     from medcoder_tui.engines.ollama_engine import OllamaEngine
     from medcoder_tui.engines.parsing import StreamParser
-
-    grounder_kind = "real"
-    try:
-        import medcoder_tui.engines.grounding  # noqa: F401
-    except ImportError:
-        from ollama_shims import install
-
-        install()
-        grounder_kind = "shim (engines/grounding.py not available)"
-    try:
-        import medcoder_tui.engines.retrieval  # noqa: F401
-        retrieval_kind = "real"
-    except ImportError:
-        retrieval_kind = "missing (no candidates)"
+    from medcoder_tui.engines.retrieval import retrieve_candidates
 
     t0 = time.perf_counter()
     codesets = get_codesets()
@@ -120,11 +107,7 @@ def main() -> int:
             t1 = time.perf_counter()
             grounder, messages, _ = engine.prepare(note, types, "outpatient")
             t2 = time.perf_counter()
-            candidates = []
-            if retrieval_kind == "real":
-                from medcoder_tui.engines.retrieval import retrieve_candidates
-
-                candidates = retrieve_candidates(note, types=types, k=REPLY_CODES, codesets=codesets)
+            candidates = retrieve_candidates(note, types=types, k=REPLY_CODES, codesets=codesets)
             reply = model_reply(note, candidates, fallback)
             t3 = time.perf_counter()
             stream = StreamParser()
@@ -164,8 +147,6 @@ def main() -> int:
         "words_mean": round(statistics.mean(words), 1),
         "suggestions_mean": round(statistics.mean(suggestions), 1),
         "reply_token_chars": TOKEN_CHARS,
-        "grounder": grounder_kind,
-        "retrieval": retrieval_kind,
         "codesets_load_s": round(load_s, 3),
         "prepare_ms": {"p50": round(percentile(prepare_ms, 0.5), 2), "p95": round(percentile(prepare_ms, 0.95), 2)},
         "parse_ground_ms": {"p50": round(percentile(parse_ms, 0.5), 2), "p95": round(percentile(parse_ms, 0.95), 2)},

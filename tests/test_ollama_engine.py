@@ -9,7 +9,6 @@ import time
 import pytest
 from ollama_fixtures import ollama_down_url, ollama_server  # noqa: F401 - fixtures
 from ollama_server import OllamaServer
-from ollama_shims import install
 
 from medcoder_tui.codes.service import get_codesets
 from medcoder_tui.codes.systems import System
@@ -19,7 +18,6 @@ from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.engines.ollama_engine import MAX_REPLY_CHARS, OllamaEngine, context_size
 from medcoder_tui.engines.prompts import PROMPT_VERSION, output_schema, sequence_schema
 
-install()
 
 NOTE = ("Follow-up visit. Patient with type 2 diabetes mellitus and essential hypertension.\n"
         "Denies chest pain. Rule out pneumonia. History of kidney stones.\n")
@@ -351,7 +349,6 @@ def test_candidates_in_the_prompt_carry_context_and_headers():
 
 
 async def test_real_candidates_reach_the_prompt(ollama_server, codesets):
-    pytest.importorskip("medcoder_tui.engines.retrieval")
     engine = OllamaEngine(settings(ollama_server.url), codesets=codesets)
     await collect(engine)
     prompt = ollama_server.last_chat.prompt_text

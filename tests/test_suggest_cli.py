@@ -6,7 +6,6 @@ import json
 
 import pytest
 from ollama_fixtures import ollama_down_url, ollama_server  # noqa: F401 - fixtures
-from ollama_shims import install, install_offline
 
 from medcoder_tui.cli import main
 from medcoder_tui.codes.service import get_codesets
@@ -16,8 +15,6 @@ from medcoder_tui.engines.base import run_engine
 from medcoder_tui.engines.ollama_engine import OllamaEngine
 from medcoder_tui.engines.select import AutoEngine, make_engine, resolve_engine
 
-install()
-install_offline()
 
 NOTE = "Patient seen for type 2 diabetes mellitus. Blood pressure fine, no hypertension.\n"
 REPLY = json.dumps({"diagnoses": [
