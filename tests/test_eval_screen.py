@@ -65,7 +65,8 @@ async def stored_runs(notes: Path, store: Store) -> list[str]:
     return ids
 
 
-async def test_past_runs_drilldown_and_compare(tmp_path, notes):
+async def test_past_runs_drilldown_and_compare(tmp_path, notes, monkeypatch):
+    monkeypatch.setenv("MEDCODER_DATA_DIR", str(tmp_path / "data"))
     store = Store(tmp_path / "store")
     first, second = await stored_runs(notes, store)
     app = EvalApp(notes, store, Settings(engine="offline"))
@@ -101,6 +102,10 @@ async def test_past_runs_drilldown_and_compare(tmp_path, notes):
         text = text_of(screen.query_one("#eval-compare", Static))
         assert "micro.f1" in text and "better" in text
         assert f"A: {first}" in text and f"B: {second}" in text
+        await pilot.press("m")                           # the shown run's Markdown report
+        await pilot.pause()
+        assert screen.last_report == tmp_path / "data" / "reports" / f"eval-{second}.md"
+        assert "## Error patterns" in screen.last_report.read_text(encoding="utf-8")
 
 
 def test_drilldown_rows_pair_gold_and_suggested():

@@ -85,6 +85,7 @@ class EvaluationScreen(Screen):
         Binding("t", "types", "Types", id="evaluation.types"),
         Binding("space", "mark", "Mark run", id="evaluation.mark"),
         Binding("c", "compare", "Compare", id="evaluation.compare"),
+        Binding("m", "report", "Report", id="evaluation.report"),
         Binding("tab", "app.focus_next", "Next pane", id="evaluation.next_pane", show=False),
         Binding("ctrl+c", "cancel", "Cancel run", id="evaluation.cancel", show=False, priority=True),
         Binding("escape", "back", "Back", id="evaluation.back"),
@@ -100,6 +101,7 @@ class EvaluationScreen(Screen):
         self.runs: list[EvalRun] = []
         self.marked: list[str] = []
         self.running = False
+        self.last_report: Path | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -189,6 +191,25 @@ class EvaluationScreen(Screen):
             return
         a, b = sorted(chosen, key=self.runs.index, reverse=True)   # self.runs is newest first
         self.query_one("#eval-compare", Static).update(comparison_text(compare(a, b), limit=8))
+
+    def action_report(self) -> None:
+        """Write the shown run's Markdown report to the data directory's ``reports`` folder."""
+        from medcoder_tui.evaluation.report import markdown
+        from medcoder_tui.paths import data_dir
+
+        run = self.run_result
+        if run is None:
+            self.notify("run an evaluation or open a past run first", severity="warning")
+            return
+        target = data_dir() / "reports" / f"eval-{run.id or 'unsaved'}.md"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown(run), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot write the report: {exc.strerror or exc}", severity="error")
+            return
+        self.last_report = target
+        self.notify(f"report written to {target}")
 
     # -- running ------------------------------------------------------------------------------
     def action_types(self) -> None:
