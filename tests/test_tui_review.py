@@ -266,3 +266,31 @@ async def test_palette_offers_screen_actions(notes, store):
         screen = await open_first(pilot)
         titles = {c.title for c in app.get_system_commands(screen)}
         assert {"Accept", "Reject", "Edit", "Add", "Sequence", "Undo", "Re-run", "Evaluate"} <= titles
+
+
+async def test_evaluation_screen_opens_with_a_key(notes, store):
+    evaluation = pytest.importorskip("medcoder_tui.tui.screens.evaluation")
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("E")
+        await until(pilot, lambda: isinstance(app.screen, evaluation.EvaluationScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, evaluation.EvaluationScreen))
+
+
+async def test_no_color_is_respected(notes, store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+
+
+async def test_setting_cycles_and_is_stored(notes, store):
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("i")
+        assert store.get_case(screen.case.id).setting == "inpatient"
+        await pilot.press("i")
+        assert store.get_case(screen.case.id).setting == "ed"

@@ -102,6 +102,16 @@ def test_lookup_dialog(snap_compare, world, size):
         await until(pilot, lambda: type(pilot.app.screen).__name__ == "LookupScreen")
         await pilot.press(*"essential hypertension")
         await until(pilot, lambda: len(pilot.app.screen.hits) > 3, timeout=30)
+        # Ranking belongs to the lookup's own tests; pin the rows so this shows only the dialog.
+        from medcoder_tui.codes.service import LookupHit
+        from medcoder_tui.codes.systems import System
+        pinned = [LookupHit(code=c, system=System.ICD10CM, description=d, billable=b, score=1.0) for c, d, b in (
+            ("I10", "Essential (primary) hypertension", True),
+            ("I15", "Secondary hypertension", False),
+            ("I15.9", "Secondary hypertension, unspecified", True),
+            ("O10.011", "Pre-existing essential hypertension complicating pregnancy, first trimester", True),
+            ("I11.9", "Hypertensive heart disease without heart failure", True))]
+        pilot.app.screen._show(pinned, "5 results")
         await settle(pilot)
 
     assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)

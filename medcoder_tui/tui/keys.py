@@ -37,6 +37,7 @@ REVIEW_BINDINGS = [
     Binding("s", "sequence", "Sequence", id="review.sequence"),
     Binding("R", "rerun", "Re-run", id="review.rerun"),
     Binding("t", "types", "Types", id="review.types"),
+    Binding("i", "setting", "Setting", id="review.setting", show=False),
     Binding("n", "next_note", "Next", id="review.next"),
     Binding("p", "prev_note", "Prev", id="review.prev"),
     Binding("o", "toggle_output", "Output", id="review.output", show=False),

@@ -22,11 +22,11 @@ def suggestion_status(s: Suggestion, case: Any) -> str:
     return "pending" if s.acceptable else "blocked"
 
 
-def edited_code(s: Suggestion, case: Any) -> str | None:
-    """The code the coder put in place of this suggestion, if any."""
+def edited_final(s: Suggestion, case: Any) -> Any | None:
+    """The coder's replacement FinalCode for this suggestion, if any."""
     for fc in getattr(case, "final_codes", []):
         if fc.suggestion_key == s.key and getattr(fc, "source", "") == "edited":
-            return fc.code
+            return fc
     return None
 
 

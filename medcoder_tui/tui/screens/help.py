@@ -28,7 +28,13 @@ def pretty_keys(keys: str) -> str:
 def help_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """(where, keys, what) for every binding, in screen order."""
     rows = []
-    for where, bindings in SCREEN_BINDINGS:
+    sections = list(SCREEN_BINDINGS)
+    try:
+        from medcoder_tui.tui.screens.evaluation import EvaluationScreen
+        sections.append(("Evaluation (E)", EvaluationScreen.BINDINGS))
+    except ImportError:
+        pass
+    for where, bindings in sections:
         for b in bindings:
             if isinstance(b, Binding):
                 rows.append((where, pretty_keys(effective_key(b, keymap)), b.description))

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import (
-    detail_text, edited_code, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
+    detail_text, edited_final, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
 )
 from medcoder_tui.tui.store_bridge import StoreError, final_code
 from medcoder_tui.tui.widgets.note_view import NoteView
@@ -138,7 +138,9 @@ class ReviewScreen(Screen):
     def _row_for(self, s: Any) -> None:
         table = self.query_one(SuggestionsTable)
         status = suggestion_status(s, self.case)
-        table.put_row(s.key, table.cells(s, status, edited_code(s, self.case)))
+        edited = edited_final(s, self.case)
+        table.put_row(s.key, table.cells(s, status, edited.code if edited else None,
+                                         edited.description if edited else None))
 
     def _rebuild_table(self, position: int | None = None) -> None:
         table = self.query_one(SuggestionsTable)
@@ -406,6 +408,7 @@ class ReviewScreen(Screen):
                 code, system, description = picked
                 if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key)):
                     self.notify(f"{s.code} → {code}")
+                    self._advance()
 
         self.app.push_screen(EditScreen(s, self.app.services.codesets), done)
 
@@ -432,6 +435,14 @@ class ReviewScreen(Screen):
         services.types_index = (services.types_index + 1) % 4
         self._rebuild_table()
         self.notify(f"Showing {services.types_label} codes; R re-runs the engine for them.")
+
+    def action_setting(self) -> None:
+        """Cycle the care setting the guidelines apply to (outpatient, inpatient, ED)."""
+        order = ("outpatient", "inpatient", "ed")
+        current = self.case.setting if self.case.setting in order else "outpatient"
+        new = order[(order.index(current) + 1) % len(order)]
+        if self._store_call("set_setting", new):
+            self.notify(f"Setting: {new}. R re-runs the engine with it.")
 
     def action_sequence(self) -> None:
         from medcoder_tui.tui.screens.sequence import SequenceScreen

@@ -137,6 +137,8 @@ class StreamPane(Collapsible):
         model = f" {self._model}" if self._model else ""
         state = {"idle": "idle", "waiting": "waiting", "streaming": "streaming", "done": "done",
                  "failed": "failed", "cancelled": "cancelled", "stored": "stored"}[self._state]
-        figures = "" if self._state in ("idle", "waiting", "stored") else \
-            f" · {self.elapsed:.1f}s · {self.buffer.tokens} tokens"
+        figures = ""
+        if self._state not in ("idle", "waiting", "stored"):
+            seconds = f"{self.elapsed:.2f}" if self.elapsed < 10 else f"{self.elapsed:.1f}"
+            figures = f" · {seconds}s · {self.buffer.tokens} tokens"
         self.title = f"Output: {label}{model} · {state}{figures}"

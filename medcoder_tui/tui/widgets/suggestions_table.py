@@ -48,7 +48,8 @@ class SuggestionsTable(DataTable):
         self.add_column("Flags", key="flags", width=9)
         self.add_column("Status", key="status", width=10)
 
-    def cells(self, s: Suggestion, status: str, shown_code: str | None = None) -> list[Text]:
+    def cells(self, s: Suggestion, status: str, shown_code: str | None = None,
+              shown_description: str | None = None) -> list[Text]:
         """The row for a suggestion: blocked codes in red, rejected ones dimmed."""
         bad = not s.acceptable
         code_style = "bold red strike" if (bad and status != "edited") else "bold"
@@ -58,7 +59,8 @@ class SuggestionsTable(DataTable):
         return [
             code,
             Text(SYSTEM_SHORT[s.system.value], style=row_style),
-            Text(s.description or s.model_description, style=row_style, overflow="ellipsis", no_wrap=True),
+            Text(shown_description or s.description or s.model_description, style=row_style,
+                 overflow="ellipsis", no_wrap=True),
             Text(f"{s.confidence:.2f}", style=row_style),
             Text(flags_text(s.flags), style="red" if bad else "yellow"),
             Text(label, style=st),
