@@ -41,7 +41,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
@@ -55,11 +55,12 @@ _CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "com
                 "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8}
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents (Ménière -> meniere)."""
-    text = unicodedata.normalize("NFKD", text)
+    """Lower case without accents or possessive 's (Ménière's -> meniere)."""
+    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKD", text))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 

@@ -436,7 +436,7 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                     j = bisect.bisect_left(plist, anchor - window)
                     best = None
                     while j < len(plist) and plist[j] <= anchor + window:
-                        if plist[j] not in picked and (best is None or abs(plist[j] - anchor) < abs(best - anchor)):
+                        if best is None or abs(plist[j] - anchor) < abs(best - anchor):
                             best = plist[j]
                         j += 1
                     if best is None:
@@ -445,7 +445,7 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                     picked.append(best)
                 if not picked:
                     continue
-                pos = tuple(sorted(picked))
+                pos = tuple(sorted(set(picked)))
                 span = pos[-1] - pos[0] + 1
                 weight = sum(idf.get(w, 1.0) for w in core)
                 score = weight * (len(core) / span) ** 0.5

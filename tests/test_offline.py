@@ -1,0 +1,100 @@
+"""The offline engine on short notes: expected codes, rules, evidence offsets, protocol."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.base import run_engine
+from medcoder_tui.engines.models import Flag
+from medcoder_tui.engines.offline import PROMPT_VERSION, OfflineEngine
+
+NOTE = (
+    "HPI: 67-year-old woman with type 2 diabetes mellitus and hypertension admitted with pneumonia.\n"
+    "She denies chest pain. Possible pulmonary embolism.\n"
+    "Family history: mother with breast cancer.\n"
+    "Assessment: pneumonia; hypokalemia.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def engine(codesets):
+    return OfflineEngine(codesets=codesets)
+
+
+def codes(result):
+    return [s.code for s in result.suggestions]
+
+
+def test_expected_codes_and_rules(engine):
+    result = engine.suggest_sync(NOTE, {System.ICD10CM}, "outpatient")
+    got = set(codes(result))
+    assert {"E11.9", "I10", "J18.9", "E87.6"} <= got
+    assert "R07.9" not in got                      # negated: never coded
+    assert not any(c.startswith("C50") for c in got)   # the mother's condition
+    assert not any(c.startswith("I26") for c in got)   # uncertain, outpatient
+    assert len(got) == len(codes(result))          # one suggestion per code
+
+
+def test_inpatient_codes_uncertain_diagnoses(engine):
+    got = codes(engine.suggest_sync(NOTE, {System.ICD10CM}, "inpatient"))
+    assert any(c.startswith("I26") for c in got)
+
+
+def test_suggestions_are_grounded_with_exact_offsets(engine):
+    result = engine.suggest_sync(NOTE, {System.ICD10CM}, "outpatient")
+    assert result.engine == "offline" and result.model is None and result.prompt_version == PROMPT_VERSION
+    for s in result.suggestions:
+        assert s.valid and s.billable and s.acceptable, s
+        assert s.evidence and s.evidence[0].located
+        ev = s.evidence[0]
+        assert NOTE[ev.start:ev.end] == ev.text
+        assert Flag.NEGATED not in s.flags and Flag.FAMILY_HISTORY not in s.flags
+        assert 0 < s.confidence <= 1
+
+
+def test_evidence_points_at_the_coded_mention_not_a_negated_one(engine):
+    note = "No fever on admission.\nOn day 3 she developed fever and cough."
+    result = engine.suggest_sync(note, {System.ICD10CM}, "inpatient")
+    fever = [s for s in result.suggestions if s.code == "R50.9"]
+    assert fever, codes(result)
+    assert fever[0].evidence[0].start > note.index("day 3")
+    assert Flag.NEGATED not in fever[0].flags
+
+
+def test_history_of_acute_condition_is_not_coded_but_chronic_is(engine):
+    note = "History of pneumonia. History of hypertension, on lisinopril."
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
+    assert "J18.9" not in got
+    assert "I10" in got
+
+
+def test_deterministic(engine):
+    a = engine.suggest_sync(NOTE, {System.ICD10CM}, "inpatient")
+    b = engine.suggest_sync(NOTE, {System.ICD10CM}, "inpatient")
+    assert a.model_dump() == b.model_dump()
+
+
+def test_empty_note_gives_a_warning_not_an_error(engine):
+    result = engine.suggest_sync("   ", {System.ICD10CM}, "outpatient")
+    assert result.suggestions == [] and result.error is None and result.warnings
+
+
+async def test_stream_protocol(engine):
+    events = [e async for e in engine.stream(NOTE, types={System.ICD10CM}, setting="outpatient")]
+    assert events[-1].kind == "done"
+    assert all(e.kind == "suggestion" for e in events[:-1])
+    done = events[-1].result
+    assert [e.suggestion.code for e in events[:-1]] == codes(done)
+    result = await run_engine(engine, NOTE, types={System.ICD10CM}, setting="outpatient")
+    assert codes(result) == codes(done)
+
+
+def test_fast_on_a_600_word_note(engine):
+    note = (NOTE * 12)[:4000]
+    engine.suggest_sync(note, {System.ICD10CM}, "inpatient")
+    t = time.perf_counter()
+    engine.suggest_sync(note, {System.ICD10CM}, "inpatient")
+    assert time.perf_counter() - t < 0.5   # budget 50 ms; headroom for a loaded CI machine

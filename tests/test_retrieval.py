@@ -1,0 +1,69 @@
+"""Candidate retrieval: note mentions matched to real ICD-10-CM codes with context."""
+
+from __future__ import annotations
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.retrieval import core_tokens, retrieve_candidates
+
+NOTE = (
+    "HPI: 58-year-old man with type 2 diabetes mellitus and high blood pressure presents with "
+    "abdominal pain and vomiting. Denies fever or hematuria.\n"
+    "Family history: mother with breast cancer.\n"
+    "Exam: mucocutaneous pallor and splenomegaly. Blepharitis of the right upper eyelid.\n"
+)
+
+
+def by_code(cands):
+    return {c.code: c for c in cands}
+
+
+def test_core_tokens_drop_unspecified_axes_and_modifiers():
+    assert core_tokens("Pneumonia, unspecified organism") == ("pneumonia",)
+    assert core_tokens("Essential (primary) hypertension") == ("hypertension",)
+    assert core_tokens("Urinary tract infection, site not specified") == ("urinary", "tract", "infection")
+    assert core_tokens("Neoplasm of unspecified behavior of bladder") == ("neoplasm", "bladder")
+
+
+def test_mentions_become_candidates_with_offsets(codesets):
+    cands = retrieve_candidates(NOTE, codesets=codesets)
+    found = by_code(cands)
+    for code in ("E11.9", "R10.9", "R23.1", "R16.1"):
+        assert code in found, code
+        c = found[code]
+        assert NOTE[c.start:c.end] == c.evidence_text
+        assert c.system is System.ICD10CM and c.billable
+    assert "pain" in found["R10.9"].evidence_text.lower()
+
+
+def test_negated_and_family_mentions_rank_low_and_carry_context(codesets):
+    found = by_code(retrieve_candidates(NOTE, codesets=codesets))
+    assert "negated" in found["R50.9"].context
+    assert "family" in found["C50.919"].context or any("family" in c.context for c in found.values()
+                                                       if c.code.startswith("C50"))
+    assert found["R50.9"].score < found["R16.1"].score
+
+
+def test_specific_mention_dominates_the_general_one(codesets):
+    found = by_code(retrieve_candidates("Abdominal pain since Monday.", codesets=codesets))
+    assert not found["R10.9"].dominated
+    assert "R52" not in found or found["R52"].dominated
+
+
+def test_laterality_refines_unspecified_code(codesets):
+    found = by_code(retrieve_candidates(NOTE, codesets=codesets))
+    assert "H01.001" in found       # right upper eyelid, not the unspecified-eyelid code
+
+
+def test_abbreviations_in_capitals(codesets):
+    found = by_code(retrieve_candidates("PMH: HTN, COPD, CKD stage 4.", codesets=codesets))
+    assert {"I10", "J44.9", "N18.4"} <= set(found)
+
+
+def test_k_and_types(codesets):
+    assert len(retrieve_candidates(NOTE, codesets=codesets, k=3)) == 3
+    cpt = retrieve_candidates("Office visit for an established patient.", types={System.CPT}, codesets=codesets)
+    assert all(c.system is System.CPT for c in cpt)
+
+
+def test_empty_note(codesets):
+    assert retrieve_candidates("", codesets=codesets) == []

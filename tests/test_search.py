@@ -1,0 +1,119 @@
+"""Encoder-style lookup over the real ICD-10-CM, CPT and HCPCS code sets."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medcoder_tui.codes.search import LookupIndex, stem, tokenize
+from medcoder_tui.codes.systems import System
+
+
+@pytest.fixture(scope="module")
+def index(codesets):
+    idx = LookupIndex(codesets)
+    idx.search("warm up")
+    return idx
+
+
+def codes(index, query, limit=5, system="all"):
+    return [h.code for h in index.search(query, system=system, limit=limit)]
+
+
+def test_stemming_and_tokens():
+    assert stem("fractures") == "fracture"
+    assert stem("arteries") == "artery"
+    assert stem("diabetes") == "diabete"      # plural-looking words stem alike on both sides
+    assert tokenize("Ménière's disease of the ear") == ["meniere", "disease", "ear"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("high blood pressure", "I10"),            # lay phrase, also an inclusion term of I10
+    ("htn", "I10"),                            # abbreviation
+    ("kidney stones", "N20.0"),                # plural + inclusion term wording
+    ("chest pain", "R07.9"),
+    ("copd exacerbation", "J44.1"),
+    ("uti", "N39.0"),
+])
+def test_top_hit(index, query, expected):
+    assert codes(index, query, 1) == [expected]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("DM2 w/ CKD stage 3a", "E11.22"),
+    ("afib on eliquis", "I48.91"),            # a drug name no code uses does not derail the search
+    ("closed fx right distal radius initial", "S52.501A"),
+    ("pnuemonia", "J18.9"),                   # typo
+    ("urinary tract infecton", "N39.0"),      # typo in the last word
+    ("stones kidney", "N20.0"),                # word order
+    ("hfref", "I50.20"),
+])
+def test_in_top_five(index, query, expected):
+    assert expected in codes(index, query)
+
+
+def test_code_query_returns_that_code_first(index):
+    assert codes(index, "E11.9", 1) == ["E11.9"]
+    assert codes(index, "e119", 1) == ["E11.9"]
+    assert codes(index, "99213", 1) == ["99213"]
+    hits = index.search("E11", limit=5)
+    assert hits[0].code == "E11" and not hits[0].billable
+    assert all(h.code.startswith("E11.") and h.billable for h in hits[1:])
+
+
+def test_billable_ranks_above_header(index):
+    hits = index.search("heart failure with reduced ejection fraction", limit=10)
+    order = [h.code for h in hits]
+    assert "I50.20" in order
+    if "I50.2" in order:
+        assert order.index("I50.20") < order.index("I50.2")
+    assert hits[0].billable
+
+
+def test_system_filter(index):
+    cpt = index.search("office visit established patient", system="cpt", limit=5)
+    assert cpt and all(h.system is System.CPT for h in cpt)
+    assert all(h.system is System.ICD10CM for h in index.search("pneumonia", system=System.ICD10CM))
+    hcpcs = index.search("wheelchair", system="hcpcs", limit=3)
+    assert hcpcs and all(h.system is System.HCPCS for h in hcpcs)
+
+
+def test_hits_are_real_codes_with_descriptions(index, codesets):
+    for hit in index.search("fracture of left femur", limit=10):
+        result = codesets.validate(hit.code, hit.system)
+        assert result.valid and result.billable == hit.billable
+        assert hit.description
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n"])
+def test_empty_query_is_a_clear_error(index, bad):
+    with pytest.raises(ValueError, match="empty search"):
+        index.search(bad)
+
+
+def test_bad_arguments(index):
+    with pytest.raises(ValueError):
+        index.search("pain", system="snomed")
+    with pytest.raises(ValueError):
+        index.search("pain", limit=0)
+    assert index.search("zzzzqqqq xxyyzz") == []   # nothing like it: empty, not an error
+
+
+def test_warm_latency(index):
+    queries = ["high blood pressure", "generalized anxiety disorder", "low back pain", "parkinsons disease",
+               "closed fx right distal radius initial", "pain", "diabetes"]
+    for q in queries:
+        index.search(q)
+    times = []
+    for q in queries * 3:
+        t = time.perf_counter()
+        index.search(q)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    assert times[int(0.95 * (len(times) - 1))] < 0.05   # budget 10 ms; headroom for a loaded CI box
+
+
+def test_codesets_lookup_delegates(codesets):
+    hits = codesets.lookup("essential hypertension", limit=3)
+    assert hits[0].code == "I10"
