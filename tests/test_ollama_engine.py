@@ -370,3 +370,14 @@ async def test_extra_context_reaches_the_prompt_and_its_failure_is_only_a_warnin
     _, result = await collect(engine)
     assert result.error is None and len(result.suggestions) == 3
     assert any("extra prompt context failed" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("host", ["http://[bad", "localhost:abc", "http://256.1.1.1:11434", "http://x:99999"])
+async def test_a_bad_host_is_a_clear_error_not_a_crash(host, codesets):
+    engine = OllamaEngine(settings(host), codesets=codesets)
+    ok, message = await engine.check()
+    assert not ok and "is not a valid URL" in message and "MEDCODER_OLLAMA_HOST" in message
+    engine._model_ok = True   # go straight to the chat request, past the probe
+    _, result = await collect(engine)
+    assert "is not a valid URL" in result.error
+    assert await engine.propose_sequence(NOTE, ["I10"], "outpatient") is None

@@ -48,6 +48,11 @@ RAW_OUTPUT_KEEP = 200_000
 CANDIDATES_K = 50
 # Ollama silently truncates prompts longer than num_ctx, so size it to the prompt.
 MIN_CONTEXT, MAX_CONTEXT, REPLY_TOKENS = 4096, 32768, 2048
+DEFAULT_HOST = "http://127.0.0.1:11434"
+
+
+class BadHostError(ValueError):
+    """The configured Ollama host is not a usable URL."""
 
 
 def prompt_tokens(messages: Sequence[dict[str, str]]) -> int:
@@ -80,7 +85,7 @@ class OllamaEngine:
         # Text for the prompt, or a function of (note, setting) giving it (the preferences block).
         self.extra_context = extra_context
         self.model: str = model or settings.ollama_model
-        self.host: str = settings.ollama_host
+        self.host: str = (settings.ollama_host or "").strip() or DEFAULT_HOST
         self._codesets = codesets
         self._model_ok = False
         self.last_error: str | None = None
@@ -91,13 +96,20 @@ class OllamaEngine:
         connect = self.settings.ollama_connect_timeout
         # The stall timer (asyncio.wait_for per chunk) is the real read limit; httpx's is a backstop.
         read = read_timeout if read_timeout is not None else self.settings.ollama_stall_timeout + 5
-        return ollama.AsyncClient(host=self.host, timeout=httpx.Timeout(connect=connect, read=read,
-                                                                        write=connect, pool=connect))
+        try:
+            return ollama.AsyncClient(host=self.host, timeout=httpx.Timeout(connect=connect, read=read,
+                                                                            write=connect, pool=connect))
+        except (ValueError, httpx.InvalidURL) as exc:
+            raise BadHostError(f"the Ollama host {self.host!r} is not a valid URL ({exc}); "
+                               "fix MEDCODER_OLLAMA_HOST, OLLAMA_HOST or ollama_host in config.toml") from None
 
     async def check(self) -> tuple[bool, str]:
         """Probe the server: (ready, message). Never waits longer than the connect timeout."""
         timeout = self.settings.ollama_connect_timeout
-        client = self._client(read_timeout=timeout)
+        try:
+            client = self._client(read_timeout=timeout)
+        except BadHostError as exc:
+            return False, str(exc)
         try:
             listing = await asyncio.wait_for(client.list(), timeout)
         except ollama.ResponseError as exc:
@@ -117,6 +129,8 @@ class OllamaEngine:
     def describe_error(self, exc: BaseException) -> str:
         """A one-line, actionable message for anything that stopped a request."""
         stall = self.settings.ollama_stall_timeout
+        if isinstance(exc, BadHostError):
+            return str(exc)
         if isinstance(exc, (asyncio.TimeoutError, httpx.ReadTimeout)):
             return (f"Ollama sent nothing for {stall:g} s, so medcoder stopped waiting "
                     "(raise MEDCODER_OLLAMA_STALL_TIMEOUT for slow models)")
@@ -199,9 +213,10 @@ class OllamaEngine:
             if not ok:
                 result.error = message
         if result.error is None:
-            client = self._client()
+            client = None
             chunks = None
             try:
+                client = self._client()
                 chunks = await client.chat(
                     model=self.model, messages=messages, stream=True, format=output_schema(types),
                     options={"temperature": self.settings.temperature, "num_ctx": context_size(messages)},
@@ -237,7 +252,8 @@ class OllamaEngine:
                         await chunks.aclose()
                     except Exception:  # noqa: S110 - closing a broken stream may fail again
                         pass
-                await client.close()
+                if client is not None:
+                    await client.close()
         for raw in parser.close(complete=finished and result.error is None):
             if (s := self._ground(grounder, raw, result)) is not None:
                 suggestions.append(s)
@@ -259,9 +275,10 @@ class OllamaEngine:
     # -- sequencing -------------------------------------------------------------------------
     async def propose_sequence(self, note: str, codes: Sequence[Any], setting: Setting) -> dict | None:
         """The model's order for ``codes`` (see prompts.parse_sequence_response), or None on any failure."""
-        client = self._client(read_timeout=self.settings.ollama_stall_timeout)
         messages = [{"role": "user", "content": build_sequence_prompt(codes, note, setting)}]
+        client = None
         try:
+            client = self._client(read_timeout=self.settings.ollama_stall_timeout)
             response = await asyncio.wait_for(
                 client.chat(model=self.model, messages=messages, stream=False, format=sequence_schema(),
                             options={"temperature": self.settings.temperature,
@@ -275,4 +292,5 @@ class OllamaEngine:
             self.last_error = self.describe_error(exc)
             return None
         finally:
-            await client.close()
+            if client is not None:
+                await client.close()
