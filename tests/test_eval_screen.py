@@ -17,6 +17,7 @@ from medcoder_tui.evaluation.runner import run_evaluation
 from medcoder_tui.store import Store
 from medcoder_tui.tui.screens.evaluation import EvaluationScreen, drilldown_rows
 from eval_engines import ScriptedEngine, sugg
+from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 ICD = [System.ICD10CM]
@@ -146,3 +147,28 @@ async def test_run_from_the_screen_shows_progress_and_stores_the_run(tmp_path):
         assert screen.query_one("#eval-runs", DataTable).row_count == 1
     runs = store.list_eval_runs()
     assert len(runs) == 1 and runs[0]["types"] == ["icd10cm"]
+
+
+async def test_cancel_a_running_evaluation(tmp_path, notes, monkeypatch, ollama_server):
+    monkeypatch.setenv("MEDCODER_CONFIG", str(tmp_path / "none.toml"))
+    reply = json.dumps({"diagnoses": [{"evidence": ["asthma"], "code": "J45.909", "system": "icd10cm",
+                                       "description": "", "confidence": "high", "reasoning": "stated"}],
+                        "procedures": []})
+    ollama_server.script(text=reply, chunk_size=8, delay=0.05, default=True)   # about 1 s per note
+    store = Store(tmp_path / "store")
+    settings = Settings(engine="ollama", ollama_host=ollama_server.url)
+    app = EvalApp(notes, store, settings)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        assert screen.running
+        await pilot.press("ctrl+c")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not screen.running:
+                break
+        assert not screen.running
+        assert "cancelled" in text_of(screen.query_one("#eval-progress-label", Static))
+    assert store.list_eval_runs() == []
