@@ -43,6 +43,7 @@ def app_with(world, engine: ScriptedEngine):
 async def settle(pilot) -> None:
     """Stable pixels: fixed store label, no blinking cursors."""
     pilot.app.store_label = "~/.local/share/medcoder/store.json"
+    await until(pilot, lambda: "starting" not in pilot.app.engine_label)
     await pilot.pause()
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
