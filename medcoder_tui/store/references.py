@@ -67,7 +67,8 @@ class ReferenceRecords:
             rec: dict[str, Any] = {s.value: [] for s in System}
             for fc in case.final_codes:
                 rec[fc.system.value].append(fc.code)
-            rec.update(setting=case.setting, source=f"store:{case.id}")
+            # The hash lets evaluation skip a case whose note was edited after completion.
+            rec.update(setting=case.setting, source=f"store:{case.id}", note_hash=case.note_hash)
             out[case.note_path] = rec
         return out
 
