@@ -216,7 +216,8 @@ def test_gold_and_completed_cases_as_gold(store, case, note):
     assert store.completed_as_gold() == {}
     store.set_status(case.id, "completed")
     assert store.completed_as_gold() == {str(note.resolve()): {
-        "icd10cm": ["I10"], "cpt": ["99213"], "hcpcs": [], "setting": "outpatient", "source": f"store:{case.id}"}}
+        "icd10cm": ["I10"], "cpt": ["99213"], "hcpcs": [], "setting": "outpatient", "source": f"store:{case.id}",
+        "note_hash": case.note_hash}}
 
 
 def test_eval_runs_by_id_and_prefix(store):
