@@ -18,7 +18,9 @@ list stays useful for recall while the offline engine skips them.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
+import pickle
 import re
 import threading
 import weakref
@@ -31,9 +33,22 @@ from medcoder_tui.codes.abbreviations import (
     TERM_EXPANSIONS,
     WORD_SYNONYMS,
 )
-from medcoder_tui.codes.search import STOPWORDS, LookupIndex, _fold, make_surface, stem
+from medcoder_tui import paths
+from medcoder_tui.codes.search import (
+    STOPWORDS,
+    LookupIndex,
+    _fold,
+    _load_pickle,
+    _remove_stale,
+    _write_atomic,
+    make_surface,
+    stem,
+)
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
+
+# Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
+MATCHER_FORMAT = 1
 
 # Words that never form a mention on their own: too general to name a condition.
 _WEAK = frozenset(
@@ -88,6 +103,7 @@ class _Match:
     positions: tuple[int, ...]
     score: float
     dominated: bool = False
+    partial: bool = False
 
 
 def core_tokens(text: str) -> tuple[str, ...]:
@@ -128,15 +144,48 @@ class _Matcher:
         virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
                    for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
         self.surfaces: list[tuple] = list(index._surfaces) + virtual
-        for sid, surface in enumerate(self.surfaces):
-            core = core_tokens(surface[3])
-            if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
-                continue
-            key = min(core, key=lambda t: (index._df(t) or n, t))
-            self.by_key.setdefault(key, []).append((sid, core))
+        cached = self._load_cache()
+        if cached is not None:
+            self.by_key = cached
+        else:
+            for sid, surface in enumerate(self.surfaces):
+                core = core_tokens(surface[3])
+                if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
+                    continue
+                key = min(core, key=lambda t: (index._df(t) or n, t))
+                self.by_key.setdefault(key, []).append((sid, core))
+            self._save_cache()
         for tok in index._raw_postings:
             self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
         self._default: dict = {}
+
+    def _cache_path(self):
+        key = self.index._state_key()
+        if not key:
+            return None
+        material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces)))
+        digest = hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
+        return paths.cache_dir() / f"retrieval-v{MATCHER_FORMAT}-{digest}.pickle"
+
+    def _load_cache(self):
+        path = self._cache_path()
+        if path is None:
+            return None
+        try:
+            data = _load_pickle(path)
+            return data if isinstance(data, dict) else None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None  # missing or unreadable: rebuild
+
+    def _save_cache(self) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        try:
+            _write_atomic(path, pickle.dumps(self.by_key, protocol=pickle.HIGHEST_PROTOCOL))
+            _remove_stale(path, "retrieval-v")
+        except OSError:
+            pass  # a read-only cache only costs time next run
 
     def refine(self, code: str, sentence_words: frozenset[str]) -> str:
         """A sibling of an "unspecified" code whose extra words (right, left, upper...) the sentence says."""
@@ -350,7 +399,8 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
     for cand in by_code.values():
         # Repeated mentions make a condition more central to the note.
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
-    ranked = sorted(by_code.values(), key=lambda c: (-c.score, c.code))
+    # Codes from a whole mention first; codes inside a larger mention, partial matches after.
+    ranked = sorted(by_code.values(), key=lambda c: (c.dominated, -c.score, c.code))
     if len(ranked) < k and "icd10cm" in systems:
         ranked += _related(ranked, note, matcher, k - len(ranked))
     return ranked[:k]
@@ -426,29 +476,34 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
             window = len(core) + 2
             for anchor in positions[key]:
                 picked = [anchor]
+                missing = 0
                 for word in core:
                     if word == key:
                         continue
                     plist = positions.get(word)
-                    if not plist:
-                        picked = []
-                        break
-                    j = bisect.bisect_left(plist, anchor - window)
                     best = None
-                    while j < len(plist) and plist[j] <= anchor + window:
-                        if best is None or abs(plist[j] - anchor) < abs(best - anchor):
-                            best = plist[j]
-                        j += 1
+                    if plist:
+                        j = bisect.bisect_left(plist, anchor - window)
+                        while j < len(plist) and plist[j] <= anchor + window:
+                            if best is None or abs(plist[j] - anchor) < abs(best - anchor):
+                                best = plist[j]
+                            j += 1
                     if best is None:
-                        picked = []
-                        break
+                        missing += 1
+                        if missing > 1 or len(core) < 2:
+                            picked = []
+                            break
+                        continue
                     picked.append(best)
                 if not picked:
                     continue
                 pos = tuple(sorted(set(picked)))
                 span = pos[-1] - pos[0] + 1
                 weight = sum(idf.get(w, 1.0) for w in core)
-                score = weight * (len(core) / span) ** 0.5
+                score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
+                if missing:
+                    # Part of a code text: useful for recall, never proposed on its own.
+                    score *= 0.3 * (len(core) - missing) / len(core)
                 if surfaces[sid][5] == 1:
                     score *= 0.97
                 elif surfaces[sid][5] == 2:
@@ -456,15 +511,19 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                 if not surfaces[sid][2]:
                     score *= 0.95
                 prev = found.get(sid)
-                if prev is None or score > prev.score:
-                    found[sid] = _Match(sid, pos, score)
+                if prev is None or (score > prev.score and (missing or not prev.partial)) or (prev.partial and not missing):
+                    found[sid] = _Match(sid, pos, score, partial=bool(missing))
     matches = list(found.values())
     # A match inside a larger match of another code is dominated ("pain" inside "abdominal pain").
     matches.sort(key=lambda m: (-len(m.positions), -m.score))
     kept: list[_Match] = []
+    partial = [m for m in matches if m.partial]
+    matches = [m for m in matches if not m.partial]
+    for m in partial:
+        m.dominated = True
     for m in matches:
         pset = set(m.positions)
         m.dominated = any(pset < set(o.positions) for o in kept) or any(
             pset == set(o.positions) and o.score > m.score * 1.0001 for o in kept)
         kept.append(m)
-    return kept
+    return kept + partial
