@@ -294,3 +294,18 @@ async def test_setting_cycles_and_is_stored(notes, store):
         assert store.get_case(screen.case.id).setting == "inpatient"
         await pilot.press("i")
         assert store.get_case(screen.case.id).setting == "ed"
+
+
+async def test_filter_box_takes_q_without_quitting(notes, store):
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", "q", "0", "2")
+        await pilot.pause()
+        assert app.is_running
+        table = app.screen.query_one("#worklist-table")
+        assert table.row_count == 0          # "q02" matches no note
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 2
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.index == 1)

@@ -202,7 +202,8 @@ class MedcoderApp(App):
             seen.add(binding.action)
             yield SystemCommand(binding.description, f"key: {binding.key}",
                                 partial(self.run_action, binding.action, node))
-        yield SystemCommand("Evaluate", "run the evaluation over the notes (E)", self.action_evaluation)
+        if "evaluation" not in seen:
+            yield SystemCommand("Evaluate", "run the evaluation over the notes (E)", self.action_evaluation)
 
 
 def make_app(settings: Settings, path: str | Path | None = None, store: Any = None, engine: Any = None,
