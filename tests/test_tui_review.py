@@ -309,3 +309,17 @@ async def test_filter_box_takes_q_without_quitting(notes, store):
         assert table.row_count == 2
         await pilot.press("down", "enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.index == 1)
+
+
+async def test_quitting_mid_stream_keeps_what_arrived(notes, store):
+    app = build(notes, store, ScriptedEngine(hold_after=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and len(app.screen.suggestions) == 3,
+                    timeout=60)
+        case_id = app.screen.case.id
+        await pilot.press("r")
+        await pilot.press("ctrl+q")
+    stored = store.get_case(case_id)
+    assert [s.code for s in stored.suggestions] == ["J20.9", "E11.9", "I10"]
+    assert stored.decisions == {"icd10cm:J20.9": "rejected"}
