@@ -185,3 +185,17 @@ def test_long_reply_parses_in_linear_time():
     elapsed = time.perf_counter() - t0
     assert len(got) == 33_000
     assert elapsed < 10, elapsed
+
+
+@pytest.mark.parametrize("junk", ["[" * 100_000, '[{"code": ' + "[" * 50_000, '{"a":' * 20_000,
+                                  "[{'code': 'E11.9'}, " + "{" * 30_000])
+def test_deeply_nested_junk_is_unreadable_not_a_crash(junk):
+    from medcoder_tui.engines.parsing import loads_tolerant
+
+    parser = StreamParser()
+    got = []
+    for i in range(0, len(junk), 64):
+        got.extend(parser.feed(junk[i:i + 64]))
+    got.extend(parser.close(complete=False))
+    assert all(r.code == "E11.9" for r in got)
+    assert loads_tolerant(junk) is None or isinstance(loads_tolerant(junk), (list, dict))

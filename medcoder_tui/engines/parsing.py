@@ -295,7 +295,9 @@ class StreamParser:
             if final:
                 self.warnings.append(f"the reply is too malformed and too long ({len(body):,} characters) to repair")
             return None, False
-        value = json_repair.loads(body)
+        value = _repair(body)
+        if value is None and final:
+            self.warnings.append("the model's reply could not be read as JSON, even after repair")
         # Brackets inside strings are rare in code lists; balance is a fair test of closure.
         opened = body.count("[") + body.count("{")
         return value, opened > 0 and body.count("]") + body.count("}") >= opened
@@ -354,6 +356,15 @@ def _probe_closed(body: str) -> Any | None:
     return value
 
 
+def _repair(body: str) -> Any:
+    """json_repair's reading of ``body``, or None when it finds nothing or gives up."""
+    try:
+        value = json_repair.loads(body)
+    except Exception:  # RecursionError on deeply nested junk, or a repair bug: treat as unreadable
+        return None
+    return None if value == "" else value
+
+
 def parse_suggestions(text: str) -> list[RawSuggestion]:
     """Every suggestion in a complete reply (the non-streaming path)."""
     parser = StreamParser()
@@ -374,5 +385,4 @@ def loads_tolerant(text: str) -> Any:
         pass
     if len(body) > REPAIR_LIMIT_CHARS:
         return None
-    value = json_repair.loads(body)
-    return value if value != "" else None
+    return _repair(body)
