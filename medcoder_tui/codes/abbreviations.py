@@ -82,7 +82,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "orif": ("open reduction internal fixation",), "tka": ("total knee arthroplasty",),
     "tha": ("total hip arthroplasty",),
     # infection / heme / onc
-    "hiv": ("human immunodeficiency virus",), "aids": ("acquired immunodeficiency syndrome",),
+    "hiv": ("human immunodeficiency virus",), "cmv": ("cytomegaloviral disease",), "aids": ("acquired immunodeficiency syndrome",),
     "mrsa": ("methicillin resistant staphylococcus aureus",), "cdiff": ("clostridium difficile",),
     "c.diff": ("clostridium difficile",), "std": ("sexually transmitted disease",),
     "sti": ("sexually transmitted infection",), "ida": ("iron deficiency anemia",),
@@ -277,12 +277,17 @@ TERM_EXPANSIONS: dict[str, str] = {
 # them when nothing more specific is said ("Infection" -> B99.9). Used only when
 # no longer mention of the same words names a more specific code.
 INDEX_TERMS: dict[str, str] = {
-    "infection": "B99.9", "hematoma": "T14.8", "wound": "T14.8", "contusion": "T14.8",
-    "injury": "T14.90", "trauma": "T14.90", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
+    "infection": "B99.9", "hematoma": "T14.8XXA", "wound": "T14.8XXA", "contusion": "T14.8XXA",
+    "injury": "T14.90XA", "trauma": "T14.90XA", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
     "metastasis": "C79.9", "metastases": "C79.9", "illness": "R69", "disease": "R69", "pain": "R52",
     "colic": "R10.83", "edema": "R60.9", "oedema": "R60.9", "fever": "R50.9", "anemia": "D64.9",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",
     "fibrosis": "L90.5", "alcoholism": "F10.20", "smoker": "F17.210", "obesity": "E66.9",
     "hematuria": "R31.9", "cough": "R05.9", "headache": "R51.9", "dyspnea": "R06.00", "asthenia": "R53.1",
     "weakness": "R53.1", "paresthesia": "R20.2", "erythema": "L53.9",
+    "necrosis": "I96", "necrotic": "I96", "gangrene": "I96", "renal mass": "N28.89", "kidney mass": "N28.89",
+    "renal lesion": "N28.89", "kidney lesion": "N28.89", "skin lesion": "L98.9", "cutaneous lesion": "L98.9",
+    "ex-smoker": "Z87.891", "former smoker": "Z87.891", "alcohol abuse": "F10.10", "enolism": "F10.10",
+    "peritonitis": "K65.9", "abdominal distension": "R14.0", "oliguria": "R34", "anuria": "R34",
+    "microhematuria": "R31.29", "microscopic hematuria": "R31.29", "urinary urgency": "R39.15",
 }

@@ -45,15 +45,25 @@ _CHRONIC_PREFIXES = (
     "E78", "J44", "J45", "N18", "K21", "F17", "F10.2", "F32", "F33", "F41", "G20", "G30", "G35", "G40",
     "M05", "M06", "M15", "M16", "M17", "M19", "B18", "B20", "D50", "D63", "K70", "K74", "N40", "G47.33",
 )
+_SITELESS = frozenset({"D49.9", "C80.1", "C80.0", "C79.9", "D48.9", "D36.9", "D09.9"})
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
+
+
+def _is_neoplasm(code: str) -> bool:
+    return code[0] == "C" or (code[0] == "D" and code[1:3].isdigit() and int(code[1:3]) <= 49)
 
 
 def choose(candidates: list[Candidate], setting: Setting) -> list[Candidate]:
     """The candidates the rules allow, best first, at most one per concept span."""
     picked: list[Candidate] = []
     spans: list[tuple[int, int, str]] = []
+    # A neoplasm named with its site or behaviour makes the site-less code redundant.
+    sited_neoplasm = any(_is_neoplasm(c.code) and c.code not in _SITELESS and not c.dominated
+                         and c.score >= MIN_SCORE for c in candidates)
     for cand in candidates:
         if cand.dominated or cand.score < MIN_SCORE:
+            continue
+        if sited_neoplasm and cand.code in _SITELESS:
             continue
         if not cand.billable:
             continue

@@ -48,7 +48,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
-MATCHER_FORMAT = 1
+MATCHER_FORMAT = 2
 
 # Words that never form a mention on their own: too general to name a condition.
 _WEAK = frozenset(
@@ -56,7 +56,8 @@ _WEAK = frozenset(
     "syndrome state status site part region lower upper body stage degree mild moderate severe "
     "primary secondary single multiple first second third initial subsequent encounter use "
     "complication abnormal abnormality finding findings due without with 1 2 3 4 5 6 7 8 9 0 "
-    "elsewhere classified history".split()
+    "elsewhere classified history activity exposure accident axis tissue soft connective donor contact "
+    "procedure examination test result level".split()
 )
 # Free-axis chunks of a title after its first comma: the note need not say them.
 _FREE_CHUNK = re.compile(
@@ -127,7 +128,7 @@ def core_tokens(text: str) -> tuple[str, ...]:
     # Only when two words remain: "disorder of bone" must not fire on every "bone".
     core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
     soft = tuple(w for w in core if w not in _SOFT)
-    return soft if soft and not all(w in _WEAK for w in soft) else core
+    return soft if len(soft) >= 2 and not all(w in _WEAK for w in soft) else core
 
 
 class _Matcher:
