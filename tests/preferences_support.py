@@ -14,14 +14,14 @@ REVIEWED_NOTES = [
     "Essential hypertension, stable on lisinopril.",
     "Seen for abdominal pain since yesterday and a mild headache. History: hypertension on amlodipine.",
     "Abdominal pain with nausea this morning. Headache overnight. Hypertension controlled.",
-    "Follow-up: abdominal pain persists, intermittent. Headache resolved with rest. Essential hypertension.",
+    "Follow-up: abdominal pain persists, intermittent. Headache again today. Essential hypertension.",
     "New patient with abdominal pain and headache. Known hypertension, takes losartan daily.",
 ]
 # Other notes with the same kind of problems, and the codes this organization gives them.
 EVAL_NOTES = {
     "later_a": "Abdominal pain started after lunch; some headache too. Essential hypertension, on lisinopril.",
     "later_b": "Patient returns with abdominal pain. Headache on waking. Hypertension well controlled.",
-    "later_c": "Abdominal pain, cramping. Tension headache this week. Hypertension since 2019.",
+    "later_c": "Abdominal pain, cramping. Headache this week. Hypertension since 2019.",
 }
 EVAL_GOLD = ["R10.31", "I10"]
 
