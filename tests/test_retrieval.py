@@ -19,7 +19,9 @@ def by_code(cands):
 
 def test_core_tokens_drop_unspecified_axes_and_modifiers():
     assert core_tokens("Pneumonia, unspecified organism") == ("pneumonia",)
-    assert core_tokens("Essential (primary) hypertension") == ("hypertension",)
+    assert core_tokens("Essential (primary) hypertension") == ("essential", "hypertension")
+    assert core_tokens("Abnormal weight loss") == ("weight", "loss")          # qualifier a note leaves out
+    assert core_tokens("Abnormal reflex") == ("abnormal", "reflex")          # ...unless it is all there is
     assert core_tokens("Urinary tract infection, site not specified") == ("urinary", "tract", "infection")
     assert core_tokens("Neoplasm of unspecified behavior of bladder") == ("neoplasm", "bladder")
 
