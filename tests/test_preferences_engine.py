@@ -145,3 +145,12 @@ def test_eval_of_other_notes_improves_with_the_learned_preferences(org_store, tm
     assert with_prefs["micro"]["f1"] == pytest.approx(1.0)
     assert main(["eval", "--store", str(org_store.requested_path), "--compare", without["id"], with_prefs["id"]]) == 0
     assert capsys.readouterr().out.strip()
+
+
+async def test_make_engine_with_a_store_applies_preferences(org_store, codesets):
+    engine = make_engine(Settings(), "offline", codesets=codesets, store=org_store)
+    assert isinstance(engine, PreferenceEngine)
+    _, result = await run_stream(engine, EVAL_NOTES["later_c"])
+    assert [s.code for s in result.suggestions] == ["R10.31", "I10"]
+    assert isinstance(make_engine(Settings(preferences=False), "offline", store=org_store), OfflineEngine)
+    assert isinstance(make_engine(Settings(), "offline"), OfflineEngine)
