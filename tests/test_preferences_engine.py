@@ -48,9 +48,9 @@ async def test_offline_engine_suggestions_follow_the_learned_preferences(org_sto
     engine = maybe_wrap(offline, Settings(), org_store, codesets=codesets)
     assert isinstance(engine, PreferenceEngine) and engine.name == "offline"
     streamed, result = await run_stream(engine, note)
-    assert [s.code for s in result.suggestions] == ["R10.31", "I10"]
-    assert [s.code for s in streamed] == ["R10.31", "I10"]
-    r1031 = result.suggestions[0]
+    assert sorted(s.code for s in result.suggestions) == ["I10", "R10.31"]
+    assert sorted(s.code for s in streamed) == ["I10", "R10.31"]
+    r1031 = next(s for s in result.suggestions if s.code == "R10.31")
     assert Flag.PREFERENCE in r1031.flags and r1031.acceptable
     assert "your team chose R10.31 over R10.9 in 5/5 cases (offline, outpatient)" in r1031.messages
     assert r1031.alternatives[0].code == "R10.9"
@@ -68,7 +68,8 @@ async def test_switched_off_preferences_change_nothing(org_store, offline, codes
     monkeypatch.setenv("MEDCODER_PREFERENCES", "false")
     assert load_settings().preferences is False
     again = (await run_stream(off, note))[1]
-    assert [s.code for s in again.suggestions] == [s.code for s in plain.suggestions] == ["R10.9", "R51.9", "I10"]
+    assert [s.code for s in again.suggestions] == [s.code for s in plain.suggestions]
+    assert sorted(s.code for s in plain.suggestions) == ["I10", "R10.9", "R51.9"]
     # an empty store and no rules: the wrapper passes the engine's events through untouched
     empty = maybe_wrap(offline, Settings(), Store(org_store.path.parent / "empty.json"), codesets=codesets)
     assert (await run_stream(empty, note))[1] == plain
@@ -151,6 +152,6 @@ async def test_make_engine_with_a_store_applies_preferences(org_store, codesets)
     engine = make_engine(Settings(), "offline", codesets=codesets, store=org_store)
     assert isinstance(engine, PreferenceEngine)
     _, result = await run_stream(engine, EVAL_NOTES["later_c"])
-    assert [s.code for s in result.suggestions] == ["R10.31", "I10"]
+    assert sorted(s.code for s in result.suggestions) == ["I10", "R10.31"]
     assert isinstance(make_engine(Settings(preferences=False), "offline", store=org_store), OfflineEngine)
     assert isinstance(make_engine(Settings(), "offline"), OfflineEngine)
