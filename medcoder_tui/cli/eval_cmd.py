@@ -194,12 +194,15 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
             engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
         except (ValueError, RuntimeError, OSError) as exc:
             raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
-        from medcoder_tui.preferences import RuleError, maybe_wrap
+        from medcoder_tui.preferences import PreferenceEngine, RuleError, maybe_wrap
 
         try:   # learned from this run's store; off with --no-preferences
             engine = maybe_wrap(engine, settings, store, codesets=codesets)
         except RuleError as exc:
             raise CliError(str(exc)) from None
+        if args.gold == "store" and isinstance(engine, PreferenceEngine):
+            notes.append("preferences are learned from the same completed cases this run scores, so the "
+                         "figures are optimistic; add --no-preferences for a fair measure")
         for note in notes:
             print(f"medcoder: {note}", file=sys.stderr)
         if engine_name == "ollama":
