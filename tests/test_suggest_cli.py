@@ -172,7 +172,8 @@ async def test_make_and_resolve_engine(ollama_server, ollama_down_url):
     engine, warnings = await resolve_engine(up, "auto")
     assert isinstance(engine, OllamaEngine) and warnings == []
     engine, warnings = await resolve_engine(down, "auto")
-    assert engine.name == "offline" and warnings == [f"Ollama unreachable at {ollama_down_url}; using the offline engine"]
+    assert engine.name == "offline"
+    assert warnings == [f"Ollama unreachable at {ollama_down_url}; using the offline engine"]
     engine, warnings = await resolve_engine(up, "auto", model="absent:1b")
     assert engine.name == "offline" and "absent:1b is not installed" in warnings[0]
 

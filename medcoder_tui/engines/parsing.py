@@ -232,6 +232,7 @@ class StreamParser:
         self._start: int | None = None
         self._parsed_at = 0           # buffer length at the last parse
         self._repair = False          # strict JSON failed: json_repair from now on
+        self._unreadable = False      # json_repair gave up too: nothing more can be read
         self._emitted: dict[tuple[str, ...], int] = {}
         self.warnings: list[str] = []
         self.found_json = False
@@ -249,7 +250,7 @@ class StreamParser:
             return []
         self._chunks.append(chunk)
         self._length += len(chunk)
-        if not any(c in chunk for c in "{}]"):
+        if self._unreadable or not any(c in chunk for c in "{}]"):
             return []   # no item can have closed (a new '{' proves the previous one did)
         grown = self._length - self._parsed_at
         eager = REPAIR_EAGER_CHARS if self._repair else STRICT_EAGER_CHARS
@@ -295,15 +296,16 @@ class StreamParser:
             if final:
                 self.warnings.append(f"the reply is too malformed and too long ({len(body):,} characters) to repair")
             return None, False
-        value = _repair(body)
-        if value is None and final:
+        value, ok = _repair(body)
+        if not ok:
+            self._unreadable = True
             self.warnings.append("the model's reply could not be read as JSON, even after repair")
         # Brackets inside strings are rare in code lists; balance is a fair test of closure.
         opened = body.count("[") + body.count("{")
         return value, opened > 0 and body.count("]") + body.count("}") >= opened
 
     def _emit(self, *, final: bool, complete: bool) -> list[RawSuggestion]:
-        body = self._json_text()
+        body = None if self._unreadable else self._json_text()
         self._parsed_at = self._length
         if body is None:
             return []
@@ -356,13 +358,13 @@ def _probe_closed(body: str) -> Any | None:
     return value
 
 
-def _repair(body: str) -> Any:
-    """json_repair's reading of ``body``, or None when it finds nothing or gives up."""
+def _repair(body: str) -> tuple[Any, bool]:
+    """json_repair's reading of ``body`` (None when it finds nothing) and False when it gave up."""
     try:
         value = json_repair.loads(body)
     except Exception:  # RecursionError on deeply nested junk, or a repair bug: treat as unreadable
-        return None
-    return None if value == "" else value
+        return None, False
+    return (None if value == "" else value), True
 
 
 def parse_suggestions(text: str) -> list[RawSuggestion]:
@@ -385,4 +387,4 @@ def loads_tolerant(text: str) -> Any:
         pass
     if len(body) > REPAIR_LIMIT_CHARS:
         return None
-    return _repair(body)
+    return _repair(body)[0]
