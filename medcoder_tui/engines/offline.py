@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
@@ -174,8 +175,12 @@ class OfflineEngine:
         return result
 
     async def stream(self, note: str, *, types: set[System], setting: Setting) -> AsyncIterator[EngineEvent]:
-        """Yield one SuggestionEvent per suggestion, then one DoneEvent."""
-        result = self.suggest_sync(note, types, setting)
+        """Yield one SuggestionEvent per suggestion, then one DoneEvent.
+
+        The work runs in a thread so a first call (which loads the indexes) does not
+        freeze the TUI's event loop.
+        """
+        result = await asyncio.to_thread(self.suggest_sync, note, types, setting)
         for suggestion in result.suggestions:
             yield SuggestionEvent(suggestion=suggestion)
         yield DoneEvent(result=result)
