@@ -155,3 +155,15 @@ async def test_make_engine_with_a_store_applies_preferences(org_store, codesets)
     assert sorted(s.code for s in result.suggestions) == ["I10", "R10.31"]
     assert isinstance(make_engine(Settings(preferences=False), "offline", store=org_store), OfflineEngine)
     assert isinstance(make_engine(Settings(), "offline"), OfflineEngine)
+
+
+async def test_a_damaged_store_does_not_stop_coding(org_store, offline, codesets, capsys):
+    victim = sorted((org_store.path / "cases").glob("*/*.json"))[0]
+    victim.write_text("{ not json")
+    engine = maybe_wrap(offline, Settings(), Store(org_store.requested_path, read_only=True), codesets=codesets)
+    _, result = await run_stream(engine, EVAL_NOTES["later_a"])
+    assert sorted(s.code for s in result.suggestions) == ["I10", "R10.9", "R51.9"]
+    assert any(w.startswith("nothing learned from") and str(victim.name) in w for w in result.warnings), \
+        result.warnings
+    assert main(["preferences", "--store", str(org_store.requested_path)]) == 0
+    assert "warning: nothing learned from" in capsys.readouterr().out

@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
                                                                   s.setting != "*", s.setting))],
             "manual": prefs.manual,
             "rules_file": prefs.rules_file,
+            "warnings": prefs.warnings,
             "rules": [{**r.model_dump(mode="json"), "text": r.describe()} for r in prefs.rules],
         })
         return 0
@@ -78,6 +79,7 @@ def render(prefs: Any, where: Any) -> str:
     out = [f"Learned from {prefs.cases_learned} reviewed cases in {where} "
            f"({len(prefs.examples)} completed, usable as prompt examples)",
            f"A learned preference acts after {t.min_support} decided cases.", ""]
+    out[2:2] = [f"warning: {w}" for w in prefs.warnings]
     pooled = prefs.pooled()
     if pooled:
         out.append(f"{'CODE':<9} {'SYSTEM':<9} {'KEPT':>4} {'REJ':>4} {'REPL':>4}  {'USUAL REPLACEMENT':<22} EFFECT")

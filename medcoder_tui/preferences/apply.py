@@ -5,7 +5,8 @@ In order, for each suggestion:
 2. a written ``prefer A over B`` rule suggests A instead of B;
 3. learned statistics (most specific engine/setting with enough support):
    replaced by one code in most cases -> that code is suggested instead;
-   rejected in nearly every case -> taken off the list; mostly rejected ->
+   not kept in nearly every case (rejected, or replaced by codes none of
+   which dominates) -> taken off the list, the usual replacements named; mostly not kept ->
    lower confidence, moved last; nearly always accepted -> a little more
    confidence; a usual replacement below the swap threshold is offered as an
    alternative.
@@ -97,6 +98,17 @@ def swap(s: Suggestion, code: str, reason: str, cs: Any) -> Suggestion | None:
     return new
 
 
+def _not_kept(stat: CodeStat) -> str:
+    """Why a code is hidden: how often it was dropped, and what coders chose instead."""
+    n = stat.decided
+    if not stat.replaced:
+        return f"your team rejected {stat.code} in {stat.rejected}/{n} cases{_scope(stat)}"
+    usual = sorted(stat.replacements.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    instead = ", ".join(f"{_code_of(k)} ({c})" for k, c in usual)
+    return (f"your team did not keep {stat.code} in {stat.rejected + stat.replaced}/{n} cases{_scope(stat)}; "
+            f"it chose {instead} instead")
+
+
 def apply_one(s: Suggestion, *, engine: str, setting: str, prefs: Preferences,
               cs: Any) -> Suggestion | Hidden:
     """One suggestion after preferences (a changed copy), or why it is hidden."""
@@ -120,13 +132,12 @@ def apply_one(s: Suggestion, *, engine: str, setting: str, prefs: Preferences,
         if swapped is not None:
             return swapped
     out = s.model_copy(deep=True)
-    if n >= t.min_support and stat.rejected / n >= t.hide_ratio:
-        return Hidden(code=s.code, key=s.key,
-                      reason=f"your team rejected {s.code} in {stat.rejected}/{n} cases{_scope(stat)}")
-    if n >= t.min_support and (stat.rejected + stat.replaced) / n >= t.demote_ratio:
+    dropped = stat.rejected + stat.replaced
+    if n >= t.min_support and dropped / n >= t.hide_ratio:
+        return Hidden(code=s.code, key=s.key, reason=_not_kept(stat))
+    if n >= t.min_support and dropped / n >= t.demote_ratio:
         out.confidence = round(max(FLOOR, out.confidence - DEMOTE_BY), 2)
-        _mark(out, f"demoted: your team did not keep {s.code} in {stat.rejected + stat.replaced}/{n} "
-                   f"cases{_scope(stat)}")
+        _mark(out, f"demoted: your team did not keep {s.code} in {dropped}/{n} cases{_scope(stat)}")
     elif n >= t.min_support and stat.accepted / n >= t.boost_ratio and out.confidence < CEILING:
         out.confidence = round(min(CEILING, out.confidence + BOOST_BY), 2)
         _mark(out, f"your team accepted {s.code} in {stat.accepted}/{n} cases{_scope(stat)}")
@@ -148,7 +159,7 @@ def learned_effect(stat: CodeStat, t: Thresholds) -> str:
     top = stat.top_replacement()
     if top is not None and top[1] / n >= t.replace_ratio:
         return f"suggest {_code_of(top[0])} instead"
-    if stat.rejected / n >= t.hide_ratio:
+    if (stat.rejected + stat.replaced) / n >= t.hide_ratio:
         return "hidden"
     effect = "demoted" if (stat.rejected + stat.replaced) / n >= t.demote_ratio else \
         "confidence raised" if stat.accepted / n >= t.boost_ratio else "none"

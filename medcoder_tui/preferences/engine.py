@@ -110,7 +110,7 @@ class PreferenceEngine:
     async def stream(self, note: str, *, types: set[System], setting: Setting) -> AsyncIterator[EngineEvent]:
         """The inner engine's events with preferences applied (see the module docs)."""
         prefs = await asyncio.to_thread(self.preferences)
-        if prefs.empty:
+        if prefs.empty and not prefs.warnings:
             async for event in self.inner.stream(note, types=types, setting=setting):
                 yield event
             return
@@ -145,10 +145,9 @@ class PreferenceEngine:
         result.suggestions = suggestions
         for hidden in applied.hidden:
             result.warnings.append(f"{hidden.code} not suggested: {hidden.reason}")
-        if result.prompt_version and not result.prompt_version.endswith(PROMPT_SUFFIX):
+        if not prefs.empty and result.prompt_version and not result.prompt_version.endswith(PROMPT_SUFFIX):
             result.prompt_version += PROMPT_SUFFIX
-        if self.last_error:
-            result.warnings.append(self.last_error)
+        result.warnings.extend(w for w in [*prefs.warnings, self.last_error or ""] if w)
         return result
 
 

@@ -24,8 +24,8 @@ class Thresholds(BaseModel):
 
     min_support: int = Field(3, ge=1)          # decided cases before any learned preference acts
     replace_ratio: float = Field(0.6, ge=0, le=1)  # share replaced by one code: suggest that code instead
-    hide_ratio: float = Field(0.9, ge=0, le=1)     # share rejected: take the code off the list (with a warning)
-    demote_ratio: float = Field(0.6, ge=0, le=1)   # share rejected: lower confidence and move it last
+    hide_ratio: float = Field(0.9, ge=0, le=1)     # share not kept: take the code off the list (with a warning)
+    demote_ratio: float = Field(0.6, ge=0, le=1)   # share not kept: lower confidence and move it last
     boost_ratio: float = Field(0.9, ge=0, le=1)    # share accepted as suggested: raise confidence a little
     alternative_min: int = Field(2, ge=1)      # replacements seen before the usual replacement is offered
 
@@ -109,6 +109,7 @@ class Preferences(BaseModel):
     rules_file: str = ""
     cases_learned: int = 0
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    warnings: list[str] = Field(default_factory=list)   # e.g. the store could not be read: nothing learned
     _index: dict[tuple[str, str, str], CodeStat] = PrivateAttr(default_factory=dict)
     _similarity: object = PrivateAttr(default=None)   # built on first use by prompt.similarity_index
 

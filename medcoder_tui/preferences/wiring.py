@@ -38,8 +38,14 @@ def load_preferences(store: Any = None, *, rules_file: Path | str | None = None,
     """Learned statistics of ``store`` (if any) plus the written rules (RuleError when the file is bad)."""
     path = Path(rules_file) if rules_file is not None else rules_path()
     rules, thresholds = load_rules(path, codesets=codesets)
-    prefs = learn_from_store(store, thresholds=thresholds) if (store is not None and learn) else \
-        Preferences(thresholds=thresholds)
+    prefs = Preferences(thresholds=thresholds)
+    if store is not None and learn:
+        try:
+            prefs = learn_from_store(store, thresholds=thresholds)
+        except Exception as exc:   # a damaged store must not stop coding; the rules still apply
+            where = getattr(store, "path", "the store")
+            prefs.warnings.append(f"nothing learned from {where}: {exc}")
+            log.warning("%s", prefs.warnings[-1])
     prefs.rules = rules
     prefs.rules_file = str(path) if path.exists() else ""
     return prefs
