@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -55,7 +56,8 @@ class SequenceScreen(Screen[Any]):
     def compose(self) -> ComposeResult:
         yield Static(id="seq-title", markup=False)
         yield DataTable(id="seq-table", cursor_type="row")
-        yield Static("", id="seq-detail", markup=False)
+        with VerticalScroll(id="seq-detail-box"):   # focusable (tab) so long findings can be scrolled
+            yield Static("", id="seq-detail", markup=False)
         yield StatusBar(id="status-bar")
         yield AppFooter()
 
