@@ -212,7 +212,8 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "jaundiced": ("jaundice",), "icteric": ("jaundice",), "icterus": ("jaundice",),
     "leg": ("lower limb", "lower extremity"), "legs": ("lower limb", "lower extremity"),
     "arm": ("upper limb", "upper extremity"), "arms": ("upper limb", "upper extremity"),
-    "limb": ("limb",), "distal": ("lower",), "proximal": ("upper",), "extremity": ("limb",), "extremities": ("limb",),
+    "limb": ("limb",), "distal": ("lower",), "proximal": ("upper",),
+    "hip": ("hip", "femur"), "extremity": ("limb",), "extremities": ("limb",),
 }
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.'\-][a-z0-9]+)*/?")

@@ -49,6 +49,9 @@ from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
 MATCHER_FORMAT = 2
+PARTIAL_LOSS = 1.0
+# How many other words may sit between the words of one mention.
+WINDOW_EXTRA = 2
 
 # Words that never form a mention on their own: too general to name a condition.
 _WEAK = frozenset(
@@ -96,6 +99,7 @@ class Candidate:
     dominated: bool = False
     core_size: int = 1
     all_contexts: list[frozenset[str]] = field(default_factory=list, repr=False)
+    origin: str = "mention"   # mention | inside (within a larger mention) | partial | related
 
 
 @dataclass
@@ -387,7 +391,8 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
             if cand is None:
                 desc = matcher.index._title(system, code) or surface[3]
                 by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
-                                         billable, 1, match.dominated, len(match.positions), [ctx])
+                                         billable, 1, match.dominated, len(match.positions), [ctx],
+                                         _origin(match))
             else:
                 cand.mentions += 1
                 cand.all_contexts.append(ctx)
@@ -395,13 +400,15 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
                     cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
                     cand.context, cand.dominated = ctx, match.dominated
                     cand.core_size = len(match.positions)
+                    cand.origin = _origin(match)
                 elif not match.dominated:
-                    cand.dominated = cand.dominated and match.dominated
+                    cand.dominated = False
+                    cand.origin = "mention"
     for cand in by_code.values():
         # Repeated mentions make a condition more central to the note.
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
-    ranked = sorted(by_code.values(), key=lambda c: (c.dominated, -c.score, c.code))
+    ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
     if len(ranked) < k and "icd10cm" in systems:
         ranked += _related(ranked, note, matcher, k - len(ranked))
     return ranked[:k]
@@ -437,8 +444,15 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
             if prev is None or score > prev.score:
                 extra[rel] = Candidate(rel, System.ICD10CM, icd.title(rel) or "", score, cand.evidence_text,
                                        cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
-                                       list(cand.all_contexts))
+                                       list(cand.all_contexts), "related")
     return sorted(extra.values(), key=lambda c: (-c.score, c.code))[:room]
+
+
+_TIER = {"mention": 0, "inside": 1, "partial": 2, "related": 2}
+
+
+def _origin(match: _Match) -> str:
+    return "partial" if match.partial else "inside" if match.dominated else "mention"
 
 
 def _context_weight(ctx: frozenset[str]) -> float:
@@ -474,10 +488,11 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
         for sid, core in matcher.by_key.get(key, ()):
             if surfaces[sid][1] not in systems:
                 continue
-            window = len(core) + 2
+            window = len(core) + WINDOW_EXTRA
             for anchor in positions[key]:
                 picked = [anchor]
                 missing = 0
+                lost = 0.0
                 for word in core:
                     if word == key:
                         continue
@@ -491,6 +506,7 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                             j += 1
                     if best is None:
                         missing += 1
+                        lost = idf.get(word, 1.0)
                         if missing > 1 or len(core) < 2:
                             picked = []
                             break
@@ -500,7 +516,7 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                     continue
                 pos = tuple(sorted(set(picked)))
                 span = pos[-1] - pos[0] + 1
-                weight = sum(idf.get(w, 1.0) for w in core)
+                weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
                 score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
                 if missing:
                     # Part of a code text: useful for recall, never proposed on its own.
