@@ -200,3 +200,9 @@ def test_deeply_nested_junk_is_unreadable_not_a_crash(junk):
     got.extend(parser.close(complete=False))
     assert all(r.code == "E11.9" for r in got)
     assert loads_tolerant(junk) is None or isinstance(loads_tolerant(junk), (list, dict))
+
+
+@pytest.mark.parametrize("tail", ["{'co", "{", "{{{{" * 1000, "{'code': 'I10', 'evidence': [{'text': 'HTN'}"])
+def test_repaired_reply_keeps_an_item_when_the_next_one_is_cut_early(tail):
+    during, after = stream("Codes: [{'code': 'E11.9', 'confidence': 'high'}, " + tail, 5, complete=False)
+    assert codes(during + after) == ["E11.9"]

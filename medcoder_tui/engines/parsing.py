@@ -309,7 +309,7 @@ class StreamParser:
         self._parsed_at = self._length
         if body is None:
             return []
-        probed = None if self._repair else _probe_closed(body)
+        probed = _probe_closed(body, repair=self._repair)
         if probed is not None:
             value, last_done = probed, True
         else:
@@ -337,20 +337,27 @@ class StreamParser:
 _SENTINEL = "__medcoder_sentinel__"
 
 
-def _probe_closed(body: str) -> Any | None:
-    """The parsed body if its final '}' closed a suggestion item, else None.
+def _probe_closed(body: str, *, repair: bool = False) -> Any | None:
+    """The body up to its last '}' parsed, if that brace closed a suggestion item; else None.
 
     A marker value is appended after the brace: when it lands right after the
-    last item of the last suggestion list, that item's object has closed (a
-    brace closing a nested object or ending inside a string puts it elsewhere).
+    last item of the last suggestion list, every item in the parsed value is
+    complete (a brace closing a nested object or sitting inside a string puts
+    the marker elsewhere). Items after the brace are still being written.
     """
-    head = body.rstrip().rstrip(",").rstrip()
-    if not head.endswith("}"):
+    cut = body.rfind("}")
+    if cut < 0:
         return None
-    try:
-        value = from_json(f'{head}, "{_SENTINEL}"', allow_partial=True)
-    except ValueError:
-        return None
+    probe = f'{body[:cut + 1]}, "{_SENTINEL}"'
+    if repair:
+        if len(probe) > REPAIR_LIMIT_CHARS:
+            return None
+        value, _ = _repair(probe)
+    else:
+        try:
+            value = from_json(probe, allow_partial=True)
+        except ValueError:
+            return None
     lists = suggestion_lists(value)
     if not lists or not lists[-1][1] or lists[-1][1][-1] != _SENTINEL:
         return None
