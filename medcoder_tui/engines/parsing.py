@@ -315,8 +315,6 @@ class StreamParser:
         else:
             value, closed = self._parse(body, final)
             last_done = closed or (final and complete)
-            if final and self._repair and not last_done:
-                last_done = body.rstrip().rstrip(",").rstrip().endswith("}")
         lists = suggestion_lists(value)
         if lists:
             self.found_json = True
