@@ -220,10 +220,13 @@ def suggestion_lists(value: Any, path: tuple[str, ...] = (), depth: int = 0) -> 
 class StreamParser:
     """Incremental parser: ``feed`` text as it arrives, get the suggestions completed so far.
 
-    While streaming, every item but the last one of the list being written is
-    emitted (a following item proves the previous one closed). ``close`` emits
-    the rest; with ``complete=False`` (the stream was cut) a last item that was
-    still open is dropped, so only suggestions completed before the cut survive.
+    An item is emitted as soon as it is proven complete: its closing brace was
+    the last one seen (see :func:`_probe_closed`) or a later item has begun.
+    ``close`` emits the rest; with ``complete=False`` (the stream was cut) a
+    last item without that proof is dropped, so only suggestions completed
+    before the cut survive. The buffer is re-parsed only when a brace or
+    bracket arrives, and past a few dozen KB only after it grew by an eighth,
+    so a 5 MB reply costs a linear amount of parsing.
     """
 
     def __init__(self) -> None:
