@@ -292,3 +292,26 @@ INDEX_TERMS: dict[str, str] = {
     "peritonitis": "K65.9", "abdominal distension": "R14.0", "oliguria": "R34", "anuria": "R34",
     "microhematuria": "R31.29", "microscopic hematuria": "R31.29", "urinary urgency": "R39.15",
 }
+
+# Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),
+# and tumour morphology -> behaviour words of the neoplasm titles ("adenoma" ~ benign neoplasm).
+WORD_SYNONYMS.update({
+    "meningeal": ("meninges",), "vesical": ("bladder",), "ureteral": ("ureter",), "ureteric": ("ureter",),
+    "urethral": ("urethra",), "prostatic": ("prostate",), "testicular": ("testis",), "ovarian": ("ovary",),
+    "uterine": ("uterus",), "colonic": ("colon",), "rectal": ("rectum",), "duodenal": ("duodenum",),
+    "pancreatic": ("pancreas",), "splenic": ("spleen",), "ocular": ("eye",), "orbital": ("orbit",),
+    "palpebral": ("eyelid",), "vertebral": ("vertebra",), "femoral": ("femur",), "tibial": ("tibia",),
+    "humeral": ("humerus",), "aortic": ("aorta",), "esophageal": ("esophagus",), "intestinal": ("intestine",),
+    "peritoneal": ("peritoneum",), "pleural": ("pleura",), "bronchial": ("bronchus",), "laryngeal": ("larynx",),
+    "pharyngeal": ("pharynx",), "nasal": ("nose",), "mammary": ("breast",), "gallbladder": ("gallbladder",),
+    "biliary": ("bile",), "adrenal": ("adrenal",), "pituitary": ("pituitary",), "mandibular": ("mandible",),
+    "maxillary": ("maxilla",), "lumbar": ("lumbar",), "thoracic": ("thoracic",), "parotid": ("parotid",),
+    "scrotal": ("scrotum",), "penile": ("penis",), "vaginal": ("vagina",), "vulvar": ("vulva",),
+    "adenoma": ("benign", "neoplasm"), "fibroma": ("benign", "neoplasm"), "lipoma": ("lipoma",),
+    "schwannoma": ("benign", "neoplasm"), "neurinoma": ("benign", "neoplasm"), "meningioma": ("benign", "neoplasm"),
+    "sarcoma": ("malignant", "neoplasm"), "osteosarcoma": ("malignant", "neoplasm"),
+    "adenocarcinoma": ("malignant", "neoplasm"), "leiomyosarcoma": ("malignant", "neoplasm"),
+    "liposarcoma": ("malignant", "neoplasm"), "rhabdomyosarcoma": ("malignant", "neoplasm"),
+    "blastoma": ("malignant", "neoplasm"), "neoplasia": ("neoplasm",), "neoformation": ("neoplasm",),
+    "tumoral": ("neoplasm",),
+})

@@ -48,7 +48,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
-MATCHER_FORMAT = 2
+MATCHER_FORMAT = 3
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -70,7 +70,8 @@ _FREE_CHUNK = re.compile(
 )
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 # Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss").
-_SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple"})
+_SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple",
+                   "gland", "organ"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
