@@ -279,7 +279,7 @@ TERM_EXPANSIONS: dict[str, str] = {
 # no longer mention of the same words names a more specific code.
 INDEX_TERMS: dict[str, str] = {
     "infection": "B99.9", "hematoma": "T14.8XXA", "wound": "T14.8XXA", "contusion": "T14.8XXA",
-    "injury": "T14.90XA", "trauma": "T14.90XA", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
+    "injury": "T14.90XA", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
     "metastasis": "C79.9", "metastases": "C79.9", "illness": "R69", "disease": "R69", "pain": "R52",
     "colic": "R10.83", "edema": "R60.9", "oedema": "R60.9", "fever": "R50.9", "anemia": "D64.9",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",

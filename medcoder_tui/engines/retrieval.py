@@ -48,7 +48,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
-MATCHER_FORMAT = 3
+MATCHER_FORMAT = 4
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -158,6 +158,8 @@ class _Matcher:
                 core = core_tokens(surface[3])
                 if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
                     continue
+                if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
+                    continue  # an acronym term ("PIN") would fire on ordinary words ("pins")
                 key = min(core, key=lambda t: (index._df(t) or n, t))
                 self.by_key.setdefault(key, []).append((sid, core))
             self._save_cache()
@@ -261,7 +263,7 @@ def _default_rank(code: str, title: str, header_title: str = "") -> int:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
         return 0
-    if code.endswith("9") or low.endswith("unspecified") or "without complication" in low:
+    if low.endswith("unspecified") or "without complication" in low:
         return 1
     if "unspecified" in low:
         return 2
