@@ -154,3 +154,9 @@ def test_fast_on_a_600_word_note():
         analyze(note)
     per_note_ms = (time.perf_counter() - t) / 20 * 1000
     assert per_note_ms < 15   # budget 5 ms; headroom for a loaded CI machine
+
+
+def test_headers_with_qualifiers_and_parentheses():
+    note = "Principal/Final Diagnoses:\n1. CHF\nHPI (brief): dyspnea\nDischarge diagnosis: AKI\n"
+    names = [s.name for s in analyze(note).sections]
+    assert names == ["diagnoses", "hpi", "diagnoses"]

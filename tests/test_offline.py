@@ -98,3 +98,20 @@ def test_fast_on_a_600_word_note(engine):
     t = time.perf_counter()
     engine.suggest_sync(note, {System.ICD10CM}, "inpatient")
     assert time.perf_counter() - t < 0.5   # budget 50 ms; headroom for a loaded CI machine
+
+
+def test_lists_and_abbreviation_traps_are_not_coded(engine):
+    note = ("HPI: 70 yo M with CHF exacerbation.\n"
+            "Allergies: penicillin (rash).\n"
+            "Exam: SpO2 91% RA. PE: crackles at both bases.\n"
+            "Assessment: acute on chronic systolic heart failure.\n")
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "inpatient"))
+    assert "R21" not in got                                   # the allergy list, not a finding
+    assert not any(c.startswith(("M05", "M06", "I26")) for c in got)   # RA = room air, PE = physical exam
+    assert any(c.startswith("I50") for c in got)
+
+
+def test_vague_sibling_gives_way_to_the_specific_code(engine):
+    note = "Type 2 diabetes mellitus with diabetic polyneuropathy. Diabetes is otherwise controlled."
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
+    assert "E11.42" in got and "E11.9" not in got

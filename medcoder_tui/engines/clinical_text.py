@@ -73,7 +73,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "assessment_plan": (r"assessment and plan", r"assessment\s*/\s*plan", r"assessment & plan", r"a\s*/\s*p",
                         r"a&p", r"assessment", r"plan"),
     "impression": (r"impressions?", r"clinical impression"),
-    "diagnoses": (r"(?:final |discharge |admitting |primary |secondary |principal )?diagnos[ie]s",
+    "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
+                  r"postoperative|preoperative|other)[ /]*){0,3}diagnos[ie]s",
                   r"dx", r"problem list", r"problems", r"active problems"),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
     "medications": (r"(?:current |home |discharge )?medications?", r"meds", r"current meds", r"rx"),
@@ -92,7 +93,7 @@ _HEADER_NAME_BY_GROUP = {f"h{i}": name for i, (name, _) in enumerate(_HEADER_ALT
 _HEADER_RE = re.compile(
     r"^[ \t]*(?:#+[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
-    + r")[ \t]*(?::|-(?=\s)|$)",
+    + r")(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -22,7 +22,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.clinical_text import analyze
+from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -46,6 +46,8 @@ _CHRONIC_PREFIXES = (
     "E78", "J44", "J45", "N18", "K21", "F17", "F10.2", "F32", "F33", "F41", "G20", "G30", "G35", "G40",
     "M05", "M06", "M15", "M16", "M17", "M19", "B18", "B20", "D50", "D63", "K70", "K74", "N40", "G47.33",
 )
+# Lists and instructions, not the patient's conditions: allergies, drugs, follow-up advice, ROS.
+_NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "review_of_systems"})
 _SITELESS = frozenset({"D49.9", "C80.1", "C80.0", "C79.9", "D48.9", "D36.9", "D09.9"})
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
 
@@ -54,52 +56,70 @@ def _is_neoplasm(code: str) -> bool:
     return code[0] == "C" or (code[0] == "D" and code[1:3].isdigit() and int(code[1:3]) <= 49)
 
 
-def choose(candidates: list[Candidate], setting: Setting) -> list[Candidate]:
-    """The candidates the rules allow, best first, at most one per concept span."""
+def choose(candidates: list[Candidate], setting: Setting,
+           analysis: NoteAnalysis | None = None) -> list[Candidate]:
+    """The candidates the rules allow, best first, at most one per concept span.
+
+    A returned candidate's ``start``/``end``/``evidence_text``/``context`` are
+    those of the mention the rules allow coding from (not a negated one).
+    """
     picked: list[Candidate] = []
     spans: list[tuple[int, int, str]] = []
     # A neoplasm named with its site or behaviour makes the site-less code redundant.
     sited_neoplasm = any(_is_neoplasm(c.code) and c.code not in _SITELESS and not c.dominated
                          and c.score >= MIN_SCORE for c in candidates)
     for cand in candidates:
-        if cand.dominated or cand.score < MIN_SCORE:
+        if cand.dominated or cand.score < MIN_SCORE or not cand.billable:
             continue
         if sited_neoplasm and cand.code in _SITELESS:
             continue
-        if not cand.billable:
+        mention = _usable_mention(cand, setting, analysis)
+        if mention is None:
             continue
-        ctx = _usable_context(cand, setting)
-        if ctx is None:
-            continue
-        overlap = False
-        for start, end, code in spans:
-            if cand.start < end and start < cand.end and (code[:3] == cand.code[:3] or
-                                                         (start, end) == (cand.start, cand.end)):
-                overlap = True
-                break
-        if overlap:
-            continue
+        _score, start, end, ctx, _dom = mention
+        clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
+                    for s, e, code in spans)
+        if clash:
+            continue  # one code per concept span
+        cand.start, cand.end, cand.context = start, end, ctx
         picked.append(cand)
-        spans.append((cand.start, cand.end, cand.code))
+        spans.append((start, end, cand.code))
         if len(picked) >= MAX_SUGGESTIONS:
             break
-    return picked
+    return _drop_vague_siblings(picked)
 
 
-def _usable_context(cand: Candidate, setting: Setting) -> frozenset[str] | None:
-    """The context of the best mention the rules allow coding from, or None."""
+def _is_vague(description: str) -> bool:
+    low = description.lower()
+    return "unspecified" in low or "without complication" in low or low.startswith("other ")
+
+
+def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
+    """No near-duplicate siblings: an unspecified code gives way to a specific one of its category."""
+    specific = {c.code[:3] for c in picked if not _is_vague(c.description)}
+    return [c for c in picked if not (_is_vague(c.description) and c.code[:3] in specific
+                                      and sum(o.code[:3] == c.code[:3] for o in picked) > 1)]
+
+
+def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | None):
+    """The best mention of ``cand`` the rules allow coding from, or None."""
     is_history_code = cand.code.startswith(_HISTORY_CODES)
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
-    for ctx in sorted(cand.all_contexts or [cand.context], key=len):
-        if "negated" in ctx:
+    is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
+    mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
+    for mention in sorted(mentions, key=lambda m: -m[0]):
+        _score, start, _end, ctx, dominated = mention
+        if dominated or "negated" in ctx:
             continue
-        if "family" in ctx and not cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
+        if "family" in ctx and not is_family_code:
             continue
         if "uncertain" in ctx and setting != "inpatient":
             continue
         if "history" in ctx and not (is_history_code or is_chronic):
             continue
-        return ctx
+        if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
+            continue
+        return mention
     return None
 
 
@@ -147,7 +167,7 @@ class OfflineEngine:
         candidates = retrieve_candidates(note, types=types, k=200, codesets=cs, analysis=analysis)
         grounder = Grounder(note, codesets=cs, setting=setting, types=types)
         out: list[Suggestion] = []
-        for cand in choose(candidates, setting):
+        for cand in choose(candidates, setting, analysis):
             confidence = round(min(0.95, 0.45 + 0.04 * cand.score + 0.05 * (cand.mentions - 1)), 2)
             raw = RawSuggestion(
                 code=cand.code,

@@ -48,7 +48,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
-MATCHER_FORMAT = 4
+MATCHER_FORMAT = 5
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -101,6 +101,8 @@ class Candidate:
     core_size: int = 1
     all_contexts: list[frozenset[str]] = field(default_factory=list, repr=False)
     origin: str = "mention"   # mention | inside (within a larger mention) | partial | related
+    # every mention: (score, start, end, context, dominated), so rules can pick a usable one
+    spans: list[tuple[float, int, int, frozenset[str], bool]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -300,6 +302,7 @@ class _Token:
     alts: frozenset[str]
     start: int
     end: int
+    group: int = -1   # index of the abbreviation/term a token was expanded from, else -1
 
 
 def note_tokens(note: str, start: int, end: int) -> list[_Token]:
@@ -312,7 +315,7 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         if exp and (low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low):
             for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
                 if w not in STOPWORDS:
-                    out.append(_Token(_alts(w), m.start(), m.end()))
+                    out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
             continue
         for w in re.findall(r"[a-z0-9]+", _fold(word)):
             if w not in STOPWORDS:
@@ -321,7 +324,7 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         if extra and extra != low:
             for w in extra.split():
                 if w not in STOPWORDS:
-                    out.append(_Token(_alts(w), m.start(), m.end()))
+                    out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
     return out
 
 
@@ -333,9 +336,12 @@ def _is_plain_word(low: str) -> bool:
 # Abbreviations of tests, routes and record keeping: expanding them only invents findings.
 _NOT_DIAGNOSES = frozenset(
     "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
-    "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi".split()
+    "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi "
+    # read too often as something else in notes: physical exam, room air, "as", ...
+    "pe ra ms as ad pd ed ca cap hd ha all us".split()
 )
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6"}
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
+          "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
 _ALT_CACHE: dict[str, frozenset[str]] = {}
 
 
@@ -386,19 +392,25 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
             if system == "icd10cm" and billable:
                 code = matcher.refine(code, sent_words)
             start = toks[match.positions[0]].start
-            end = toks[match.positions[-1]].end
+            last = match.positions[-1]
+            # "... chronic kidney disease": the generic head word belongs to the mention's words
+            while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
+                last += 1
+            end = toks[last].end
             ctx = frozenset(analysis.context_at(start, end))
             score = match.score * _context_weight(ctx) * _section_weight(section)
             key = (system, code)
             cand = by_code.get(key)
+            mention = (score, start, end, ctx, match.dominated)
             if cand is None:
                 desc = matcher.index._title(system, code) or surface[3]
                 by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
                                          billable, 1, match.dominated, len(match.positions), [ctx],
-                                         _origin(match))
+                                         _origin(match), [mention])
             else:
                 cand.mentions += 1
                 cand.all_contexts.append(ctx)
+                cand.spans.append(mention)
                 if score > cand.score:
                     cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
                     cand.context, cand.dominated = ctx, match.dominated
@@ -480,7 +492,7 @@ def _section_weight(section: str | None) -> float:
 
 
 def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: set[str],
-                      idf: dict[str, float]) -> list:
+                      idf: dict[str, float]) -> list:  # noqa: C901 - one tight loop, kept together for speed
     """Code texts whose core words all occur near each other in one sentence's tokens."""
     positions: dict[str, list[int]] = {}
     for i, tok in enumerate(toks):
@@ -518,6 +530,9 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                 if not picked:
                     continue
                 pos = tuple(sorted(set(picked)))
+                groups = {toks[p].group for p in pos if toks[p].group >= 0}
+                if len(groups) > 1:
+                    continue  # words of two different expansions ("GERD ... PE") are no mention
                 span = pos[-1] - pos[0] + 1
                 weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
                 score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
@@ -543,7 +558,9 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
         m.dominated = True
     for m in matches:
         pset = set(m.positions)
-        m.dominated = any(pset < set(o.positions) for o in kept) or any(
-            pset == set(o.positions) and o.score > m.score * 1.0001 for o in kept)
+        m.dominated = any(
+            (pset < set(o.positions)) or (pset == set(o.positions) and o.score > m.score * 1.0001)
+            or (len(o.positions) > len(pset) and o.positions[0] <= m.positions[0] and m.positions[-1] <= o.positions[-1])
+            for o in kept)
         kept.append(m)
     return kept + partial
