@@ -398,6 +398,8 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
                 last += 1
             end = toks[last].end
             ctx = frozenset(analysis.context_at(start, end))
+            if system == "icd10cm" and _names_a_test(toks, match.positions[0], last):
+                match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
             score = match.score * _context_weight(ctx) * _section_weight(section)
             key = (system, code)
             cand = by_code.get(key)
@@ -461,6 +463,18 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
                                        cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
                                        list(cand.all_contexts), "related")
     return sorted(extra.values(), key=lambda c: (-c.score, c.code))[:room]
+
+
+# Words that turn a condition's name into the name of a test, vaccine or screening.
+_TEST_HEADS = frozenset(stem(w) for w in (
+    "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
+    "serology antibody antibodies antigen prophylaxis titer titers swab culture panel pcr".split()))
+
+
+def _names_a_test(toks: list[_Token], first: int, last: int) -> bool:
+    after = toks[last + 1].alts if last + 1 < len(toks) else frozenset()
+    before = toks[first - 1].alts if first > 0 else frozenset()
+    return bool((after | before) & _TEST_HEADS)
 
 
 _TIER = {"mention": 0, "inside": 1, "partial": 2, "related": 2}
