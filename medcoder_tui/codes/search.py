@@ -20,6 +20,7 @@ ICD-10-CM version; CPT and HCPCS (small, user-importable) are indexed on load.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import hashlib
 import heapq
@@ -61,10 +62,13 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 def _fold(text: str) -> str:
     """Lower case without accents or possessive 's (Ménière's -> meniere)."""
+    if text.isascii():
+        return _POSSESSIVE.sub("", text).lower()
     text = _POSSESSIVE.sub("", unicodedata.normalize("NFKD", text))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer for plurals and possessives (fractures -> fracture)."""
     if len(word) <= 3 or word.isdigit():
