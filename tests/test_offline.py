@@ -115,3 +115,9 @@ def test_vague_sibling_gives_way_to_the_specific_code(engine):
     note = "Type 2 diabetes mellitus with diabetic polyneuropathy. Diabetes is otherwise controlled."
     got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
     assert "E11.42" in got and "E11.9" not in got
+
+
+def test_a_follow_up_visit_note_is_coded(engine):
+    note = "Follow-up: abdominal pain persists, intermittent. Headache again today. Essential hypertension."
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
+    assert {"R10.9", "I10"} <= set(got)
