@@ -196,7 +196,7 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "oedema": ("edema",), "diarrhoea": ("diarrhea",), "oesophagus": ("esophagus",),
     "oesophageal": ("esophageal",), "tumors": ("neoplasm",), "leukaemia": ("leukemia",),
     "paediatric": ("pediatric",), "haematuria": ("hematuria",), "faecal": ("fecal",),
-    "infection": ("infection", "infectious"), "infected": ("infection",), "sepsis": ("sepsis",),
+    "infection": ("infection", "infectious", "disease"), "infected": ("infection",), "sepsis": ("sepsis",),
     "septic": ("sepsis",), "fever": ("fever",), "pyrexia": ("fever",), "febrile": ("fever",),
     "obese": ("obesity",), "hypertensive": ("hypertension",), "diabetic": ("diabetes",),
     "asthmatic": ("asthma",), "epileptic": ("epilepsy",), "cirrhotic": ("cirrhosis",),
@@ -271,7 +271,9 @@ TERM_EXPANSIONS: dict[str, str] = {
     "hepatomegaly": "hepatomegaly", "splenomegaly": "splenomegaly", "diaphoresis": "hyperhidrosis",
     "sweating": "hyperhidrosis", "paresthesias": "paresthesia", "paraesthesia": "paresthesia",
     "hypoesthesia": "hypoesthesia", "jaundice": "jaundice", "pruritus": "pruritus", "cachexia": "cachexia",
-    "pale": "pallor", "paleness": "pallor", "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis", "melena": "melena", "haematemesis": "hematemesis",
+    "pale": "pallor", "paleness": "pallor", "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis",
+    "melena": "melena", "haematemesis": "hematemesis", "cytomegalovirus": "cytomegaloviral",
+    "distension": "distension", "distention": "distension", "coli": "escherichia coli",
 }
 
 # Bare main terms of the ICD-10-CM Alphabetic Index and the code the index gives
@@ -313,5 +315,7 @@ WORD_SYNONYMS.update({
     "adenocarcinoma": ("malignant", "neoplasm"), "leiomyosarcoma": ("malignant", "neoplasm"),
     "liposarcoma": ("malignant", "neoplasm"), "rhabdomyosarcoma": ("malignant", "neoplasm"),
     "blastoma": ("malignant", "neoplasm"), "neoplasia": ("neoplasm",), "neoformation": ("neoplasm",),
-    "tumoral": ("neoplasm",),
+    "tumoral": ("neoplasm",), "colon": ("large intestine",), "colonic": ("colon", "large intestine"),
+    "sigmoid": ("colon", "large intestine"), "diverticula": ("diverticulum", "diverticulosis"),
+    "diverticulum": ("diverticulosis",),
 })

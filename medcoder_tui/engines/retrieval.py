@@ -48,7 +48,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
 
 # Bump when core_tokens or the matcher's layout changes (invalidates the cached matcher).
-MATCHER_FORMAT = 5
+MATCHER_FORMAT = 7
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -121,9 +121,14 @@ def core_tokens(text: str) -> tuple[str, ...]:
     for i, chunk in enumerate(folded.split(",")):
         if i > 0 and _FREE_CHUNK.search(chunk):
             continue
-        chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b", " ", chunk)
+        chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b|"
+                       r"\b(?:as the )?cause of diseases? classified elsewhere\b|\bin diseases? classified elsewhere\b",
+                       " ", chunk)
         # "of unspecified behavior", "of unspecified site": the unspecified axis is not said in notes
         chunk = _UNSPEC_AXIS.sub(" ", chunk)
+        # "... without perforation or abscess": the default a plain mention stands for
+        if i > 0 or not chunk.strip().startswith("without"):
+            chunk = re.sub(r"\bwithout\b(?:(?!\bwith\b).)*", " ", chunk)
         chunk = re.sub(r"\bunspecified\b", " ", chunk)
         chunk = re.sub(r"\s*initial encounter.*$", " ", chunk)
         for w in re.findall(r"[a-z0-9]+", chunk):
@@ -353,7 +358,7 @@ def _alts(word: str) -> frozenset[str]:
         if word in _ROMAN:
             alts.add(_ROMAN[word])
         for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()):
-            alts.add(stem(syn.split()[-1]))
+            alts.update(stem(w) for w in syn.split())
         got = _ALT_CACHE[word] = frozenset(alts)
     return got
 
@@ -560,7 +565,9 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
                 if not surfaces[sid][2]:
                     score *= 0.95
                 prev = found.get(sid)
-                if prev is None or (score > prev.score and (missing or not prev.partial)) or (prev.partial and not missing):
+                # a whole match always beats a partial one; among equals the better score wins
+                if (prev is None or (prev.partial and not missing)
+                        or (prev.partial == bool(missing) and score > prev.score)):
                     found[sid] = _Match(sid, pos, score, partial=bool(missing))
     matches = list(found.values())
     # A match inside a larger match of another code is dominated ("pain" inside "abdominal pain").
@@ -572,9 +579,10 @@ def _sentence_matches(toks: list[_Token], matcher: _Matcher, surfaces, systems: 
         m.dominated = True
     for m in matches:
         pset = set(m.positions)
+        first, last = m.positions[0], m.positions[-1]
         m.dominated = any(
             (pset < set(o.positions)) or (pset == set(o.positions) and o.score > m.score * 1.0001)
-            or (len(o.positions) > len(pset) and o.positions[0] <= m.positions[0] and m.positions[-1] <= o.positions[-1])
+            or (len(o.positions) > len(pset) and o.positions[0] <= first and last <= o.positions[-1])
             for o in kept)
         kept.append(m)
     return kept + partial
