@@ -48,6 +48,7 @@ class MedcoderApp(App):
         self._start_index = start_index
         self._theme_name = theme or detect_theme()
         self._on_first_paint = on_first_paint
+        self._started_background = False
 
     # ---- start-up: paint first, load in the background ----------------------------------
     def on_mount(self) -> None:
@@ -62,10 +63,19 @@ class MedcoderApp(App):
         self.push_screen(WorklistScreen())
         if self._start_index is not None:
             self.call_after_refresh(self.open_note, self._start_index)
+
+    def first_paint_done(self) -> None:
+        """Called by the worklist once it has been drawn: start the background work now.
+
+        Loading code sets and probing Ollama wait for the first frame so they do
+        not compete with it for the interpreter.
+        """
+        if self._started_background:
+            return
+        self._started_background = True
         if self._on_first_paint is not None:
-            self.call_after_refresh(self._on_first_paint)
-        # Background work starts after the first frame so it does not compete for the GIL with it.
-        self.call_after_refresh(self._start_background)
+            self._on_first_paint()
+        self._start_background()
 
     def _start_background(self) -> None:
         self.load_codesets()

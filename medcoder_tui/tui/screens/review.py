@@ -87,7 +87,6 @@ class ReviewScreen(ReviewDecisions, Screen):
         self.query_one("#run-error").display = False
         table = self.query_one(SuggestionsTable)
         table.setup(self._table_width())
-        self._table_built_for = table.descriptions_width
         self._update_title()
         if self.case.note_changed:
             self.notify("This note changed since it was last coded. R re-runs the engine.",
@@ -103,24 +102,16 @@ class ReviewScreen(ReviewDecisions, Screen):
         else:
             self.start_run()
         table.focus()
-        self.call_after_refresh(self._fit_columns)
 
     def _table_width(self) -> int:
-        table = self.query_one(SuggestionsTable)
-        if table.size.width:
-            return table.size.width - 1
         width = self.app.size.width
         return width - 1 if width < 110 else int(width * 0.60) - 1
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit_columns)
-
-    def _fit_columns(self) -> None:
+    def on_suggestions_table_width_changed(self, message: SuggestionsTable.WidthChanged) -> None:
         """Give the description column whatever width the other columns leave."""
         table = self.query_one(SuggestionsTable)
-        wanted = max(14, self._table_width() - 50)
-        if wanted != table.descriptions_width:
-            table.setup(self._table_width())
+        if max(14, message.width - 1 - 48) != table.descriptions_width:
+            table.setup(message.width - 1)
             self._rebuild_table()
 
     def _update_title(self) -> None:

@@ -40,6 +40,7 @@ class WorklistScreen(Screen):
         table.add_column("Gold", key="gold", width=4)
         self.refresh_rows()
         table.focus()
+        self.call_after_refresh(self.app.first_paint_done)
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 
 from medcoder_tui.engines.models import Flag, Suggestion
@@ -33,14 +35,28 @@ def flags_text(flags: list[Flag]) -> str:
 class SuggestionsTable(DataTable):
     """A DataTable keyed by ``Suggestion.key`` with helpers to add and restyle rows."""
 
+    class WidthChanged(Message):
+        """The table got a new width: its owner rebuilds the columns to fit."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False)
         self.descriptions_width = 30
+        self._fitted_width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Only the table knows its laid-out width; the screen's size arrives too early.
+        if event.size.width and event.size.width != self._fitted_width:
+            self._fitted_width = event.size.width
+            self.post_message(self.WidthChanged(event.size.width))
 
     def setup(self, width: int) -> None:
         """Create the columns; the description takes what the others leave."""
         self.clear(columns=True)
-        self.descriptions_width = max(14, width - 50)
+        self.descriptions_width = max(14, width - 48)
         self.add_column("Code", key="code", width=8)
         self.add_column("Sys", key="system", width=5)
         self.add_column("Description", key="description", width=self.descriptions_width)
