@@ -323,3 +323,16 @@ async def test_quitting_mid_stream_keeps_what_arrived(notes, store):
     stored = store.get_case(case_id)
     assert [s.code for s in stored.suggestions] == ["J20.9", "E11.9", "I10"]
     assert stored.decisions == {"icd10cm:J20.9": "rejected"}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_every_column_fits_the_table(notes, store, size):
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=size) as pilot:
+        screen = await open_first(pilot)
+        await pilot.pause(0.1)
+        table = screen.query_one(SuggestionsTable)
+        used = sum(col.get_render_width(table) for col in table.columns.values())
+        assert len(table.columns) == 6
+        assert used <= table.size.width
+        assert table.descriptions_width >= 20
