@@ -348,7 +348,7 @@ class LookupIndex:
             extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
             score = matched / total_idf - 0.04 * min(extra, 6.0)
             if not surface[2]:
-                score -= 0.06
+                score -= 0.12   # headers navigate; billable codes are what gets reported
             if surface[5] == 1:
                 score -= 0.01
             key = (surface[1], surface[0])
@@ -371,11 +371,16 @@ class LookupIndex:
             if billable and len(self._icd_keys[i]) == len(key) + 1:
                 kids.append(c)
             i += 1
-        for c in kids:
+        def rank(c: str) -> int:
             title = (self._title("icd10cm", c) or "").lower()
-            if "unspecified" in title and "other" not in title.split(",")[0]:
-                return c
-        return None
+            if "other" in title.split(",")[0]:
+                return 9
+            if "unspecified" in title or "without complication" in title:
+                return 0 if compact(c).endswith("9") else 1
+            return 9
+
+        best = min(kids, key=rank, default=None)
+        return best if best is not None and rank(best) < 9 else None
 
     def _candidates(self, sets: list[frozenset[int]], want: int) -> set[int]:
         """Surfaces matching all concepts, widened to all-but-one/two when too few match."""
