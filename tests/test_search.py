@@ -117,3 +117,15 @@ def test_warm_latency(index):
 def test_codesets_lookup_delegates(codesets):
     hits = codesets.lookup("essential hypertension", limit=3)
     assert hits[0].code == "I10"
+
+
+def test_generic_word_finds_the_default_billable_code(index):
+    assert codes(index, "diabetes", 1) == ["E11.9"]      # "diabetes NOS" is an inclusion term of the E11 header
+    femur = codes(index, "fracture of femur", 3)
+    assert femur[0].endswith("A")                        # initial encounter before sequela
+
+
+def test_all_billable_hits_precede_headers_of_the_same_score(index):
+    hits = index.search("hfref", limit=6)
+    first_header = next(i for i, h in enumerate(hits) if not h.billable)
+    assert all(h.billable for h in hits[:first_header]) and first_header >= 1

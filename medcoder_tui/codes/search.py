@@ -43,7 +43,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
@@ -54,7 +54,10 @@ STOPWORDS = frozenset(
 # they qualify rather than name a condition.
 _CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "complications": 0.35,
                 "encounter": 0.1, "initial": 0.3, "site": 0.3, "type": 0.4, "disease": 0.4,
-                "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8}
+                "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8,
+                # 7th characters: closed and initial are the defaults, sequela and later visits are not
+                "closed": 0.2, "routine": 0.6, "healing": 0.6, "subsequent": 1.2, "sequela": 1.5}
+_HEADER_PENALTY = 0.12
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
@@ -318,13 +321,14 @@ class LookupIndex:
         variants = [False, True] if apply_phrases(query) != query.lower() else [False]
         for phrases in variants:
             self._score_into(best, self.concepts(query, phrases=phrases), systems, limit)
-        top = heapq.nlargest(limit, best.items(), key=lambda kv: kv[1])
-        for (sys_, code), score in top:
-            if sys_ == "icd10cm" and not self._codes[(sys_, compact(code))][1]:
-                child = self._default_child(code)
-                if child and best.get((sys_, child), -9.0) < score + 0.001:
-                    # billable above header: the header's own default leaf takes its place
-                    best[(sys_, child)] = score + 0.001
+        headers = [kv for kv in best.items()
+                   if kv[0][0] == "icd10cm" and not self._codes[("icd10cm", compact(kv[0][1]))][1]]
+        for (sys_, code), score in heapq.nlargest(limit, headers, key=lambda kv: kv[1]):
+            child = self._default_child(code)
+            lifted = score + _HEADER_PENALTY + 0.001
+            if child and best.get((sys_, child), -9.0) < lifted:
+                # the header's own default leaf takes the header's place, without its penalty
+                best[(sys_, child)] = lifted
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0][1]), kv[0][1]))[:limit]
         return [self._hit(sys_, code, max(score, 0.0) * 100) for (sys_, code), score in ranked]
 
@@ -348,7 +352,7 @@ class LookupIndex:
             extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
             score = matched / total_idf - 0.04 * min(extra, 6.0)
             if not surface[2]:
-                score -= 0.12   # headers navigate; billable codes are what gets reported
+                score -= _HEADER_PENALTY   # headers navigate; billable codes are what gets reported
             if surface[5] == 1:
                 score -= 0.01
             key = (surface[1], surface[0])
