@@ -39,6 +39,7 @@ def help_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
             if isinstance(b, Binding):
                 rows.append((where, pretty_keys(effective_key(b, keymap)), b.description))
     rows.append(("Everywhere", "ctrl+p", "Command palette: every action by name"))
+    rows.append(("Worklist", "letters, digits", "Type to filter the notes by name"))
     rows.append(("Review", "↑ ↓ PgUp PgDn", "Move between suggestions (note pane: scroll)"))
     rows.append(("Sequencing", "tab", "Focus the findings pane; ↑ ↓ scroll it"))
     return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -102,6 +102,16 @@ class WorklistScreen(Screen):
 
     async def action_quit_app(self) -> None:
         await self.app.action_quit()
+
+    def on_key(self, event: events.Key) -> None:
+        """Type to filter: a character no binding wants goes to the filter box."""
+        box = self.query_one("#worklist-filter", Input)
+        char = event.character
+        if self.focused is box or not char or not event.is_printable or char in "q/?E ":
+            return
+        box.focus()
+        box.insert_text_at_cursor(char)
+        event.stop()
 
     def action_filter(self) -> None:
         self.query_one("#worklist-filter", Input).focus()
