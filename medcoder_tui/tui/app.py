@@ -199,6 +199,8 @@ class MedcoderApp(App):
         except ImportError:
             self.notify("The evaluation screen is not available in this build.", severity="warning")
             return
+        if any(isinstance(screen, EvaluationScreen) for screen in self.screen_stack):
+            return
         self.push_screen(EvaluationScreen(self.notes_root or Path.cwd(), self.services.store,
                                           self.services.settings))
 
