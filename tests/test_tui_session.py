@@ -112,3 +112,25 @@ async def test_unreachable_ollama_falls_back_to_the_offline_engine_once(tmp_path
         await until(pilot, lambda: "offline engine" in app.engine_label, timeout=30)
         warnings = [n.message for n in app._notifications if "unreachable" in n.message.lower()]
         assert len(warnings) == 1
+
+
+async def test_stream_broken_mid_reply_keeps_earlier_suggestions(ollama_server, tmp_path):  # noqa: F811
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "visit.txt").write_text(NOTE)
+    store = Store(tmp_path / "store.json")
+    cut = REPLY.index('"reasoning"', REPLY.index("I10"))
+    pieces = [REPLY[i:i + 16] for i in range(0, len(REPLY), 16)]
+    ollama_server.script(chunks=pieces, fault="disconnect", after=cut // 16)
+    app = app_for(ollama_server, notes, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=10)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = app.screen
+        await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
+        banner = screen.query_one("#run-error")
+        assert banner.display
+        assert [s.code for s in screen.suggestions] == ["J20.9", "E11.9"]
+        case_id = screen.case.id
+    assert [s.code for s in store.get_case(case_id).suggestions] == ["J20.9", "E11.9"]
