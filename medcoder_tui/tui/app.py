@@ -58,7 +58,10 @@ class MedcoderApp(App):
             self.theme = "textual-dark"
         keymap = dict(self.services.settings.keymap or {})
         if keymap:
-            self.set_keymap(keymap)
+            try:
+                self.set_keymap(keymap)
+            except Exception as exc:  # a typo in config.toml must not stop the coder
+                self.notify(f"keymap in config ignored: {exc}", severity="error", timeout=10)
         self.store_label = str(getattr(self.services.store, "path", ""))
         self.push_screen(WorklistScreen())
         if self._start_index is not None:
