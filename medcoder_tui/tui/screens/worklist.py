@@ -77,7 +77,8 @@ class WorklistScreen(Screen):
             table.move_cursor(row=min(keep, table.row_count - 1))
         total = len(services.notes)
         self.query_one("#worklist-title", Static).update(
-            f"Notes in {self.app.notes_label} — {total} note{'s' if total != 1 else ''}, {done} completed")
+            f"Notes in {self.app.notes_label} — {total} note{'s' if total != 1 else ''}, {done} completed"
+            " · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = table.row_count == 0
         empty.update("No notes match the filter." if total else
