@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))   # the loopback server lives with the tests
 
-DEFAULT_NOTES = Path("/work/shared/codiesp-dev/notes")
+DEFAULT_NOTES = Path(__file__).resolve().parents[2] / "shared" / "codiesp-dev" / "notes"
 TOKEN_CHARS = 4        # Ollama streams about one token (~4 characters) per chunk
 REPLY_CODES = 15
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_NOTES = Path("/work/shared/codiesp-dev/notes")
-DEFAULT_GOLD = Path("/work/shared/codiesp-dev/gold_diagnoses.tsv")
+DEFAULT_NOTES = Path(__file__).resolve().parents[2] / "shared" / "codiesp-dev" / "notes"
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "codiesp-dev" / "gold_diagnoses.tsv"
 
 
 def main() -> int:

@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-NOTES = Path("/work/shared/codiesp-dev/notes")
-GOLD = Path("/work/shared/codiesp-dev/gold_diagnoses.tsv")
+NOTES = Path(__file__).resolve().parents[2] / "shared" / "codiesp-dev" / "notes"
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "codiesp-dev" / "gold_diagnoses.tsv"
 SAMPLES = ROOT / "sample_notes"
 SETTING = "outpatient"
 
