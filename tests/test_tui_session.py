@@ -134,3 +134,27 @@ async def test_stream_broken_mid_reply_keeps_earlier_suggestions(ollama_server, 
         assert [s.code for s in screen.suggestions] == ["J20.9", "E11.9"]
         case_id = screen.case.id
     assert [s.code for s in store.get_case(case_id).suggestions] == ["J20.9", "E11.9"]
+
+
+async def test_rerun_after_fallback_finds_ollama_once_it_is_up(ollama_server, tmp_path):  # noqa: F811
+    import medcoder_tui.tui.app as app_module
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "visit.txt").write_text(NOTE)
+    ollama_server.tags_status = 500          # Ollama answers, but not usefully: fall back
+    settings = Settings(ollama_host=ollama_server.url, ollama_connect_timeout=1.0)
+    app = make_app(settings, notes, store=Store(tmp_path / "s.json"), clock=frozen_clock, theme="textual-dark",
+                   engine_name="auto")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "offline engine" in app.engine_label, timeout=30)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and not app.screen.streaming
+                    and app.screen.engine_name == "offline", timeout=60)
+        ollama_server.tags_status = 200
+        ollama_server.script(text=REPLY, chunk_size=32)
+        app._probed_at -= app_module.REPROBE_SECONDS
+        await pilot.press("R")
+        await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=30)
+        await until(pilot, lambda: not app.screen.streaming and app.screen.engine_name == "ollama", timeout=60)
+        assert [s.code for s in app.screen.suggestions][:3] == ["J20.9", "E11.9", "I10"]

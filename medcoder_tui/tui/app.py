@@ -27,6 +27,10 @@ from medcoder_tui.tui.store_bridge import StoreError
 from medcoder_tui.tui.theme import detect_theme
 
 
+FALLBACK = "Ollama unreachable"
+REPROBE_SECONDS = 30.0
+
+
 class MedcoderApp(App):
     """Keyboard-first review of clinical notes. Build it with :func:`make_app`."""
 
@@ -49,6 +53,7 @@ class MedcoderApp(App):
         self._theme_name = theme or detect_theme()
         self._on_first_paint = on_first_paint
         self._started_background = False
+        self._probed_at = 0.0
 
     # ---- start-up: paint first, load in the background ----------------------------------
     def on_mount(self) -> None:
@@ -126,16 +131,25 @@ class MedcoderApp(App):
             return "offline engine" + (f" ({note})" if note else "")
         return f"Ollama ● {engine.model}" + (f" ({note})" if note else "")
 
+    def reprobe(self) -> None:
+        """Before a re-run: after a fallback, look for Ollama again (at most every 30 s)."""
+        if self.services.engine_note != FALLBACK or time.monotonic() - self._probed_at < REPROBE_SECONDS:
+            return
+        self.services.reset_engine()
+        self.choose_engine(quiet=True)
+
     @work(exclusive=True, group="choose-engine", exit_on_error=False)
-    async def choose_engine(self) -> None:
-        """Probe Ollama without blocking the UI; fall back to the offline engine once, visibly."""
+    async def choose_engine(self, quiet: bool = False) -> None:
+        """Probe Ollama without blocking the UI; fall back to the offline engine, saying so once."""
         services = self.services
         name = services.engine_name
-        self.engine_label = "Ollama: checking…" if name != "offline" else "offline engine"
+        self._probed_at = time.monotonic()
+        if not quiet:
+            self.engine_label = "Ollama: checking…" if name != "offline" else "offline engine"
         try:
             select = await asyncio.to_thread(importlib.import_module, "medcoder_tui.engines.select")
-        except ImportError as exc:
-            select, why = None, f"engine selection unavailable: {exc}"
+        except ImportError:  # only while the engines are incomplete: the offline import below says why
+            select = None
         note = ""
         engine = None
         if select is not None and name != "offline":
@@ -150,10 +164,13 @@ class MedcoderApp(App):
                     self.notify(f"Ollama: {message}", severity="error", timeout=10)
                 else:
                     engine = None
-                    note = "Ollama unreachable"
+                    note = FALLBACK
                     host = services.settings.ollama_host
                     said = message if host in message else f"Ollama unreachable at {host} ({message})"
-                    self.notify(f"{said}; using the offline engine.", severity="warning", timeout=8)
+                    if not quiet:
+                        self.notify(f"{said}; using the offline engine.", severity="warning", timeout=8)
+            elif quiet:
+                self.notify(f"Ollama is reachable now; using {engine.model}.")
         if engine is None:
             await services.wait_codesets()
             try:

@@ -60,6 +60,11 @@ class Services:
         self.engine, self.engine_note = engine, note
         self._engine_ready.set()
 
+    def reset_engine(self) -> None:
+        """Forget the chosen engine; runs wait until a new one is set."""
+        self.engine, self.engine_note = None, ""
+        self._engine_ready = asyncio.Event()
+
     def set_index_ready(self) -> None:
         self._index_ready.set()
 

@@ -323,6 +323,7 @@ class ReviewScreen(ReviewDecisions, Screen):
             self._unsaved = False
 
     def action_rerun(self) -> None:
+        self.app.reprobe()
         self.start_run()
 
     def action_types(self) -> None:
