@@ -206,14 +206,19 @@ class CodeSets:
         return result.description or None
 
     # -- lookup, CC/MCC, versions -------------------------------------------------------------
-    def lookup(self, query: str, system: System | str = "all", limit: int = 20) -> list[LookupHit]:
-        """Encoder-style search across the code sets (see ``codes/search.py``)."""
+    @property
+    def search_index(self):
+        """The encoder-style lookup index (``codes/search.py``), built on first use and shared."""
         with self._lock:
             if self._search is None:
                 from medcoder_tui.codes.search import LookupIndex
 
                 self._search = LookupIndex(self)
-        return self._search.search(query, system=system, limit=limit)
+            return self._search
+
+    def lookup(self, query: str, system: System | str = "all", limit: int = 20) -> list[LookupHit]:
+        """Encoder-style search across the code sets (see ``codes/search.py``)."""
+        return self.search_index.search(query, system=system, limit=limit)
 
     def _cc(self):
         with self._lock:

@@ -293,11 +293,9 @@ def matcher_for(codesets) -> _Matcher:
     with _matchers_lock:
         m = _matchers.get(codesets)
         if m is None:
-            index = getattr(codesets, "_search", None)
+            index = getattr(codesets, "search_index", None)
             if not isinstance(index, LookupIndex):
-                index = LookupIndex(codesets)
-                if hasattr(codesets, "_search") and codesets._search is None:
-                    codesets._search = index   # let cs.lookup reuse the index we build
+                index = LookupIndex(codesets)  # a code-set stand-in without a shared index
             m = _matchers[codesets] = _Matcher(index)
         return m
 
