@@ -19,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     p.add_argument("--model", default=None, help="Ollama model name (default from config)")
     p.add_argument("--setting", choices=("outpatient", "inpatient", "ed"), default=None,
                    help="care setting the guidelines apply to (default from config)")
+    p.add_argument("--no-preferences", action="store_true",
+                   help="do not apply learned or written coding preferences")
     p.set_defaults(func=run)
 
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     try:
         settings = load_settings(store_path=args.store, engine=args.engine, ollama_model=args.model,
-                                 setting=args.setting)
+                                 setting=args.setting, preferences=False if args.no_preferences else None)
     except Exception as exc:  # pydantic ValidationError or a broken config.toml
         raise CliError(f"bad settings: {exc}") from None
 
