@@ -160,3 +160,12 @@ def test_headers_with_qualifiers_and_parentheses():
     note = "Principal/Final Diagnoses:\n1. CHF\nHPI (brief): dyspnea\nDischarge diagnosis: AKI\n"
     names = [s.name for s in analyze(note).sections]
     assert names == ["diagnoses", "hpi", "diagnoses"]
+
+
+def test_negation_does_not_leak_into_a_lower_case_sentence():
+    note = "Denies chest pain. r/o pneumonia. pt reports cough."
+    a = analyze(note)
+    i = note.find("pneumonia")
+    assert a.context_at(i, i + len("pneumonia")) == {"uncertain"}
+    j = note.find("cough")
+    assert a.context_at(j, j + len("cough")) == set()

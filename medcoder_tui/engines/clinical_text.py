@@ -128,7 +128,8 @@ _ABBREV_BEFORE_DOT = re.compile(
     r"b\.i\.d|t\.i\.d|q\.d|p\.o|a\.m|p\.m|inc|jr|sr|resp|temp|[a-z]))$",
     re.IGNORECASE,
 )
-_BOUNDARY = re.compile(r"[.!?]+(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n|\n")
+# Clinicians often start a sentence in lower case ("pt denies...", "r/o PNA"), so any letter may follow.
+_BOUNDARY = re.compile(r"[.!?]+(?=\s+[\"'(\[]?[A-Za-z0-9])|\n\s*\n|\n")
 
 
 def split_sentences(note: str) -> list[Sentence]:
