@@ -17,6 +17,7 @@ from medcoder_tui.codes.systems import (
     is_well_formed,
 )
 
+_DEFAULT_TITLE = re.compile(r"unspecified|without complications", re.I)
 _CODE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
 
@@ -172,7 +173,10 @@ class CodeSets:
         msg = f"{level} header: choose one of {rng}" if rng else f"{level} header: not billable"
         if seven and not kids:
             msg = "needs a 7th character"
-        return [msg], billable[:12]
+        # The "unspecified" / "without complications" leaves are the usual defaults: list them first.
+        defaults = sorted((c for c in billable if _DEFAULT_TITLE.search(self.icd.title(c) or "")), key=len)[:3]
+        rest = [c for c in billable if c not in defaults]
+        return [msg], (defaults + rest)[:12]
 
     def _unknown_icd(self, raw: str, key: str) -> ValidationResult:
         c = compact(key)
