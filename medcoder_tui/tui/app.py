@@ -183,8 +183,29 @@ class MedcoderApp(App):
                 self.engine_label = "no engine"
                 self.notify(f"No engine available: {exc}", severity="error", timeout=10)
                 return
+        engine = await self._with_preferences(engine)
         services.set_engine(engine, note)
         self.engine_label = self._label_for(engine, note)
+
+    async def _with_preferences(self, engine: Any) -> Any:
+        """The engine behind the organization's preferences, unless they are switched off.
+
+        Reading the rules file and learning from the store happen in a thread; a
+        bad rules file is shown and coding goes on without preferences.
+        """
+        settings = self.services.settings
+        if not settings.preferences:
+            return engine
+        try:
+            from medcoder_tui.preferences.wiring import maybe_wrap
+        except ImportError:
+            return engine
+        try:
+            return await asyncio.to_thread(maybe_wrap, engine, settings, self.services.store,
+                                           codesets=self.services.codesets)
+        except Exception as exc:
+            self.notify(f"Preferences not applied: {exc}", severity="warning", timeout=10)
+            return engine
 
     # ---- navigation ---------------------------------------------------------------------
     def open_note(self, index: int) -> None:
