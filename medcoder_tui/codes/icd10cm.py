@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import gc
 import importlib.metadata
-import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from medcoder_tui import paths
+from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.service import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
 
@@ -76,18 +75,6 @@ def _build_nodes() -> dict[str, tuple]:
             cm.get_seven_chr_def(code) or None,
         )
     return nodes
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _load_nodes() -> dict[str, tuple]:

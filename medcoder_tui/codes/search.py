@@ -26,10 +26,8 @@ import hashlib
 import heapq
 import itertools
 import math
-import os
 import pickle
 import re
-import tempfile
 import threading
 import unicodedata
 from array import array
@@ -39,6 +37,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from medcoder_tui import paths
+from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
@@ -456,15 +455,3 @@ def _remove_stale(current: Path, prefix: str) -> None:
     for old in current.parent.glob(f"{prefix}*.pickle"):
         if old != current:
             old.unlink(missing_ok=True)
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -16,13 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 from medcoder_tui import paths
+from medcoder_tui.fileutil import write_atomic
 from medcoder_tui.codes.systems import System, compact, is_well_formed
 
 MAX_IMPORT_BYTES = 50_000_000
@@ -230,16 +229,5 @@ def import_table(path: str | Path, system: System | str) -> tuple[int, Path]:
         "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "codes": codes,
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, json.dumps(payload).encode("utf-8"))
     return len(codes), target

@@ -13,20 +13,18 @@ import errno
 import json
 import logging
 import os
-import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from medcoder_tui.fileutil import FILE_MODE, TMP_SUFFIX, fsync_dir, write_atomic  # noqa: F401 - re-exported
 from medcoder_tui.store.models import StoreError
 
 log = logging.getLogger("medcoder.store")
 
-FILE_MODE = 0o600   # the store holds PHI: owner only
 DIR_MODE = 0o700
-TMP_SUFFIX = ".tmp"
 
 
 class CorruptFileError(StoreError):
@@ -66,18 +64,6 @@ def write_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"cannot write {path}: {_describe_os_error(exc)}; nothing was changed on disk")
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or file creation inside ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.EBADF):   # file systems that cannot fsync a folder
-            raise
-    finally:
-        os.close(fd)
-
-
 def ensure_dir(folder: Path) -> None:
     """Create ``folder`` (mode 0700) and its parents, durably; StoreError when impossible."""
     if folder.is_dir():
@@ -102,26 +88,9 @@ def ensure_dir(folder: Path) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            if sync:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        if sync:
-            fsync_dir(path.parent)
+        write_atomic(path, data, sync=sync, mode=FILE_MODE)
     except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise write_error(path, exc) from None
 
 
