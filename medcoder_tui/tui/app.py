@@ -242,8 +242,14 @@ class MedcoderApp(App):
             return
         if any(isinstance(screen, EvaluationScreen) for screen in self.screen_stack):
             return
-        self.push_screen(EvaluationScreen(self.notes_root or Path.cwd(), self.services.store,
-                                          self.services.settings))
+        # Evaluate what the coder is using now, which a CLI flag may have changed from the config.
+        services = self.services
+        settings = services.settings.model_copy(update={
+            "engine": services.engine_name,
+            "ollama_model": services.model or services.settings.ollama_model,
+            "setting": services.setting,
+        })
+        self.push_screen(EvaluationScreen(self.notes_root or Path.cwd(), services.store, settings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding of the current screen and the app, by name, in the command palette."""

@@ -265,6 +265,10 @@ class EvaluationScreen(Screen):
                 engine, notes = await resolve_engine(self.settings, self.settings.engine, codesets=codesets)
                 for note in notes:
                     self._call(self.notify, note, severity="warning")
+                if self.settings.preferences:
+                    from medcoder_tui.preferences.wiring import maybe_wrap
+
+                    engine = maybe_wrap(engine, self.settings, self.store, codesets=codesets)
                 return await run_evaluation(gold, engine, types=types, setting=self.settings.setting,
                                             progress=progress)
 
