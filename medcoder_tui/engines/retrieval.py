@@ -120,10 +120,30 @@ def _alts(word: str) -> frozenset[str]:
         alts = {tok}
         if word in _ROMAN:
             alts.add(_ROMAN[word])
-        for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()):
+        us = _american(word)
+        if us != word:
+            alts.add(stem(us))
+        for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()) + WORD_SYNONYMS.get(us, ()):
             alts.update(stem(w) for w in syn.split())
         got = _ALT_CACHE[word] = frozenset(alts)
     return got
+
+
+# British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
+_BRITISH = (
+    (re.compile(r"(?<=[a-z])aem"), "em"), (re.compile(r"^haem"), "hem"), (re.compile(r"^anaes"), "anes"),
+    (re.compile(r"^(o|dyspn|diarrh|amenorrh|gonorrh|seborrh|oed|foet)oe"), r"\1e"),
+    (re.compile(r"^oe"), "e"), (re.compile(r"paed"), "ped"), (re.compile(r"(?<=[a-z]{3})our$"), "or"),
+    (re.compile(r"^foet"), "fet"), (re.compile(r"orrhoea"), "orrhea"), (re.compile(r"^caec"), "cec"),
+)
+
+
+def _american(word: str) -> str:
+    if "ae" not in word and "oe" not in word and not word.endswith("our"):
+        return word
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int = 50, codesets=None,
@@ -144,10 +164,13 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
     surfaces = matcher.surfaces
     idf = matcher.idf
     by_code: dict[tuple[str, str], Candidate] = {}
+    note_words: set[str] = set()
     for sent in analysis.sentences:
         toks = note_tokens(note, sent.start, sent.end)
         if not toks:
             continue
+        for tok in toks:
+            note_words |= tok.alts
         matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
         sent_words = frozenset().union(*(t.alts for t in toks)) if matches else frozenset()
         section = analysis.section_at(sent.start)
@@ -194,9 +217,58 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
-    if len(ranked) < k and "icd10cm" in systems:
-        ranked += _related(ranked, note, matcher, k - len(ranked))
-    return ranked[:k]
+    if "icd10cm" in systems:
+        ranked += _related(ranked, note, matcher, max(k, RELATED_MAX))
+    return _recall_order(ranked, frozenset(note_words))[:k]
+
+
+# How many relatives of the found codes compete for the list's last places.
+RELATED_MAX = 100
+# Partial and related candidates from one stretch of words: more than this many only after all others.
+PER_SPAN = 4
+
+
+def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[Candidate]:
+    """Whole mentions first, as ranked; then partial and related codes by how well the note covers them.
+
+    A partial match or a relative is more likely meant when the note also says,
+    anywhere, the words of its code text that the mention lacks; and no one
+    stretch of words may fill the list with its variants (diversity across
+    mentions). Only the order of dominated candidates changes, so the offline
+    engine (which never proposes those) picks exactly as before.
+    """
+    head = [c for c in ranked if c.origin in ("mention", "inside")]
+    rest = [c for c in ranked if c.origin not in ("mention", "inside")]
+
+    def weight(c: Candidate) -> float:
+        fit = _coverage(c.description, note_words)
+        return c.score * fit * fit * (0.5 if c.origin == "related" else 1.0)
+
+    rest.sort(key=lambda c: (-weight(c), c.code))
+    kept: list[Candidate] = []
+    later: list[Candidate] = []
+    per_span: dict[tuple[int, int], int] = {}
+    for cand in rest:
+        span = (cand.start, cand.end)
+        n = per_span.get(span, 0)
+        (kept if n < PER_SPAN else later).append(cand)
+        per_span[span] = n + 1
+    return head + kept + later
+
+
+_CORE_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _coverage(description: str, note_words: frozenset[str]) -> float:
+    """The fraction of a code text's core words that occur anywhere in the note."""
+    core = _CORE_CACHE.get(description)
+    if core is None:
+        if len(_CORE_CACHE) > 50_000:
+            _CORE_CACHE.clear()   # bounded: a long session must not grow without limit
+        core = _CORE_CACHE[description] = core_tokens(description)
+    if not core:
+        return 0.0
+    return sum(w in note_words for w in core) / len(core)
 
 
 def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
