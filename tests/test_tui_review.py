@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from medcoder_tui.tui.widgets.stream_pane import StreamPane
 from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions
 
 from medcoder_tui.config import Settings
@@ -122,6 +123,16 @@ async def test_model_failure_keeps_earlier_suggestions(notes, store):
         banner = screen.query_one("#run-error")
         assert banner.display and "stopped answering" in str(banner.render())
         assert [s.code for s in store.get_case(screen.case.id).suggestions] == ["J20.9", "E11.9"]
+
+
+async def test_run_warnings_are_shown_in_the_output_pane(notes, store):
+    why = "R51.9 not suggested: your team rejected it in 9/9 cases"
+    app = build(notes, store, ScriptedEngine(warnings=[why, "Ollama unreachable at X; using the offline engine"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first(pilot)
+        shown = str(screen.query_one(StreamPane)._text.render())
+        assert why in shown
+        assert "Ollama unreachable" not in shown     # the fallback is announced once, elsewhere
 
 
 async def test_cancel_mid_stream_keeps_partial_and_reopen_restores(notes, store):

@@ -57,13 +57,15 @@ class ScriptedEngine:
 
     def __init__(self, suggestions: list[Suggestion] | None = None, *, tokens: list[str] | None = None,
                  hold_after: int | None = None, error: str | None = None, name: str = "ollama",
-                 model: str | None = "llama3.1:8b", delay: float = 0.0) -> None:
+                 model: str | None = "llama3.1:8b", delay: float = 0.0,
+                 warnings: list[str] | None = None) -> None:
         self.name, self.model = name, model
         self.suggestions = standard_suggestions() if suggestions is None else suggestions
         self.tokens = tokens if tokens is not None else ['{"codes": [', '{"code": "J20.9"}', ", ..."]
         self.hold_after = hold_after
         self.error = error
         self.delay = delay
+        self.warnings = warnings or []
         self.release = asyncio.Event()
         self.runs = 0
 
@@ -80,4 +82,4 @@ class ScriptedEngine:
             done.append(s)
             yield SuggestionEvent(suggestion=s)
         yield DoneEvent(result=SuggestionResult(engine=self.name, model=self.model, prompt_version="test-1",
-                                                suggestions=done, error=self.error))
+                                                suggestions=done, error=self.error, warnings=self.warnings))

@@ -306,7 +306,9 @@ class ReviewScreen(ReviewDecisions, Screen):
         error = result.error
         if message.store_error:
             error = f"{error + ' · ' if error else ''}not saved: {message.store_error}"
-        self.query_one(StreamPane).finish(error)
+        # Warnings explain, e.g., codes a preference took off the list; the fallback was already announced.
+        notes = [w for w in result.warnings if not w.startswith("Ollama unreachable")]
+        self.query_one(StreamPane).finish(error, notes=notes)
         banner = self.query_one("#run-error", Static)
         banner.display = bool(error)
         if error:

@@ -95,16 +95,19 @@ class StreamPane(Collapsible):
         self._text.update(message)
         self._update_title()
 
-    def finish(self, error: str | None = None, state: str = "done") -> None:
-        """The run ended; ``error`` is shown inline under the text."""
+    def finish(self, error: str | None = None, state: str = "done", notes: list[str] | None = None) -> None:
+        """The run ended; ``error`` and the run's ``notes`` (warnings) are shown inline under the text."""
         self.flush()
         if self._timer is not None:
             self._timer.pause()
         self._ended = self._clock()
         self._state = "failed" if error else state
+        lines = [f"· {note}" for note in (notes or [])]
         if error:
-            self._text.update(f"{self._tail[-TAIL_CHARS // 2:]}\n⚠ {error}")
+            lines.append(f"⚠ {error}")
             self._text.add_class("-error")
+        if lines:
+            self._text.update("\n".join([self._tail[-TAIL_CHARS // 2:], *lines]).lstrip("\n"))
         self._update_title()
 
     def show_stored(self, engine: str | None, model: str | None, count: int) -> None:
