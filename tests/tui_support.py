@@ -47,7 +47,7 @@ def standard_suggestions() -> list[Suggestion]:
                    confidence=0.7),
         suggestion("E11", System.ICD10CM, "Type 2 diabetes mellitus", "type 2 diabetes mellitus",
                    confidence=0.5, billable=False, flags=[Flag.NOT_BILLABLE]),
-        suggestion("99213", System.CPT, "Office or other outpatient visit, established patient, low MDM",
+        suggestion("99213", System.CPT, "Office visit, established patient, low complexity decision-making",
                    "presents with productive cough", confidence=0.7),
     ]
 
