@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 7
+MATCHER_FORMAT = 10
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -75,6 +75,7 @@ class _Match:
     score: float
     dominated: bool = False
     partial: bool = False
+    fraction: float = 1.0   # share of the code text's core words the mention says
 
 
 
@@ -323,7 +324,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 # a whole match always beats a partial one; among equals the better score wins
                 if (prev is None or (prev.partial and not missing)
                         or (prev.partial == bool(missing) and score > prev.score)):
-                    found[sid] = _Match(sid, pos, score, partial=bool(missing))
+                    found[sid] = _Match(sid, pos, score, partial=bool(missing),
+                                        fraction=(len(core) - missing) / len(core))
     matches = list(found.values())
     # A match inside a larger match of another code is dominated ("pain" inside "abdominal pain").
     matches.sort(key=lambda m: (-len(m.positions), -m.score))

@@ -63,6 +63,7 @@ class Candidate:
     origin: str = "mention"   # mention | inside (within a larger mention) | partial | related
     # every mention: (score, start, end, context, dominated), so rules can pick a usable one
     spans: list[tuple[float, int, int, frozenset[str], bool]] = field(default_factory=list, repr=False)
+    fraction: float = 1.0   # share of the code text's core words the best mention says
 
 
 @dataclass
@@ -199,7 +200,7 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
                 desc = matcher.index._title(system, code) or surface[3]
                 by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
                                          billable, 1, match.dominated, len(match.positions), [ctx],
-                                         _origin(match), [mention])
+                                         _origin(match), [mention], match.fraction)
             else:
                 cand.mentions += 1
                 cand.all_contexts.append(ctx)
@@ -209,6 +210,7 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
                     cand.context, cand.dominated = ctx, match.dominated
                     cand.core_size = len(match.positions)
                     cand.origin = _origin(match)
+                    cand.fraction = match.fraction
                 elif not match.dominated:
                     cand.dominated = False
                     cand.origin = "mention"
