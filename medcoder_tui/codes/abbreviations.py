@@ -293,6 +293,11 @@ INDEX_TERMS: dict[str, str] = {
     "ex-smoker": "Z87.891", "former smoker": "Z87.891", "alcohol abuse": "F10.10", "enolism": "F10.10",
     "peritonitis": "K65.9", "abdominal distension": "R14.0", "oliguria": "R34", "anuria": "R34",
     "microhematuria": "R31.29", "microscopic hematuria": "R31.29", "urinary urgency": "R39.15",
+    "tuberculosis": "A15.9", "hypoesthesia": "R20.1", "hypoaesthesia": "R20.1", "arthralgia": "M25.50",
+    "hematochezia": "K92.1", "rectorrhagia": "K62.5", "rectal bleeding": "K62.5", "otitis": "H66.90",
+    "ptosis": "H02.409", "hyperhidrosis": "R61", "abscess": "L02.91", "embolism": "I74.9",
+    "cholestasis": "K83.1", "hyperbilirubinemia": "E80.7", "hepatitis c": "B19.20", "hepatitis b": "B19.10",
+    "urinary infection": "N39.0", "nephritic colic": "N23", "hypertriglyceridemia": "E78.1",
 }
 
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),
@@ -300,7 +305,7 @@ INDEX_TERMS: dict[str, str] = {
 WORD_SYNONYMS.update({
     "meningeal": ("meninges",), "vesical": ("bladder",), "ureteral": ("ureter",), "ureteric": ("ureter",),
     "urethral": ("urethra",), "prostatic": ("prostate",), "testicular": ("testis",), "ovarian": ("ovary",),
-    "uterine": ("uterus",), "colonic": ("colon",), "rectal": ("rectum",), "duodenal": ("duodenum",),
+    "uterine": ("uterus",), "rectal": ("rectum",), "duodenal": ("duodenum",),
     "pancreatic": ("pancreas",), "splenic": ("spleen",), "ocular": ("eye",), "orbital": ("orbit",),
     "palpebral": ("eyelid",), "vertebral": ("vertebra",), "femoral": ("femur",), "tibial": ("tibia",),
     "humeral": ("humerus",), "aortic": ("aorta",), "esophageal": ("esophagus",), "intestinal": ("intestine",),
@@ -318,4 +323,14 @@ WORD_SYNONYMS.update({
     "tumoral": ("neoplasm",), "colon": ("large intestine",), "colonic": ("colon", "large intestine"),
     "sigmoid": ("colon", "large intestine"), "diverticula": ("diverticulum", "diverticulosis"),
     "diverticulum": ("diverticulosis",),
+    "oropharyngeal": ("oropharynx",), "nasopharyngeal": ("nasopharynx",), "hypopharyngeal": ("hypopharynx",),
+    "cerebellar": ("cerebellum",), "mediastinal": ("mediastinum",), "retroperitoneal": ("retroperitoneum",),
+    "gingival": ("gum",), "lingual": ("tongue",), "palatal": ("palate",), "tracheal": ("trachea",),
+    "jejunal": ("jejunum",), "ileal": ("ileum",), "cecal": ("cecum",), "appendicular": ("appendix",),
+    "pericardial": ("pericardium",), "conjunctival": ("conjunctiva",), "corneal": ("cornea",),
+    "retinal": ("retina",), "choroidal": ("choroid",), "scleral": ("sclera",), "cutaneous": ("skin",),
+    "testicle": ("testis",), "testicles": ("testis",), "osseous": ("bone",),
+    # "-paresis" is indexed under "-plegia"; older spellings of the lipid disorders
+    "paraparesis": ("paraplegia",), "hemiparesis": ("hemiplegia",), "tetraparesis": ("quadriplegia",),
+    "quadriparesis": ("quadriplegia",), "hyperlipemia": ("hyperlipidemia",),
 })

@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 10
+MATCHER_FORMAT = 11
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -121,7 +121,7 @@ class _Matcher:
         # Alphabetic-index main terms become extra one-word texts of their default code.
         virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
                    for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
-        self.surfaces: list[tuple] = list(index._surfaces) + virtual
+        self.surfaces: list[tuple] = list(index._surfaces) + virtual + _either_word(index._surfaces)
         cached = self._load_cache()
         if cached is not None:
             self.by_key = cached
@@ -224,6 +224,26 @@ class _Matcher:
             best = leaves[0]
         self._default[code] = best
         return best
+
+
+# "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
+_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
+
+
+def _either_word(surfaces) -> list[tuple]:
+    """Extra texts for ICD titles that join two one-word names with "and": either name alone applies."""
+    out: list[tuple] = []
+    for surface in surfaces:
+        if surface[1] != "icd10cm" or " and " not in surface[3]:
+            continue
+        head = _fold(_PAREN.sub(" ", surface[3])).split(",")[0].strip()
+        m = _EITHER.match(re.sub(r"\s+", " ", head))
+        if m is None or m.group(1) in _WEAK or m.group(2) in _WEAK:
+            continue
+        rest = m.group(3) or ""
+        for word in (m.group(1), m.group(2)):
+            out.append(make_surface(surface[0], "icd10cm", surface[2], word + rest, 1))
+    return out
 
 
 def _default_rank(code: str, title: str, header_title: str = "") -> int:
