@@ -218,6 +218,11 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         # Repeated mentions make a condition more central to the note.
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
+    if "icd10cm" in systems:
+        for cand in _history_codes(list(by_code.values()), matcher):
+            have = by_code.get(("icd10cm", cand.code))
+            if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
+                by_code[("icd10cm", cand.code)] = cand
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
     if "icd10cm" in systems:
         ranked += _related(ranked, note, matcher, max(k, RELATED_MAX))
@@ -239,8 +244,8 @@ def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[C
     mentions). Only the order of dominated candidates changes, so the offline
     engine (which never proposes those) picks exactly as before.
     """
-    head = [c for c in ranked if c.origin in ("mention", "inside")]
-    rest = [c for c in ranked if c.origin not in ("mention", "inside")]
+    head = [c for c in ranked if _TIER[c.origin] < 2]
+    rest = [c for c in ranked if _TIER[c.origin] >= 2]
 
     def weight(c: Candidate) -> float:
         fit = _coverage(c.description, note_words)
@@ -271,6 +276,39 @@ def _coverage(description: str, note_words: frozenset[str]) -> float:
     if not core:
         return 0.0
     return sum(w in note_words for w in core) / len(core)
+
+
+# A condition said to be past ("history of breast cancer") -> the history code a coder uses for it,
+# by code prefix, longest first. Cancers without a listed site fall to Z85.9.
+_HISTORY_OF = sorted({
+    "C50": "Z85.3", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048", "C61": "Z85.46", "C34": "Z85.118",
+    "C67": "Z85.51", "C64": "Z85.528", "C43": "Z85.820", "C53": "Z85.41", "C54": "Z85.42", "C56": "Z85.43",
+    "C73": "Z85.850", "C16": "Z85.028", "C22": "Z85.05", "C25": "Z85.07", "C32": "Z85.21", "C71": "Z85.841",
+    "C62": "Z85.47", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C84": "Z85.72", "C85": "Z85.72",
+    "C91": "Z85.6", "C92": "Z85.6", "C93": "Z85.6", "C94": "Z85.6", "C95": "Z85.6", "C": "Z85.9",
+    "I21": "I25.2", "I22": "I25.2", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718", "I63": "Z86.73",
+    "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
+    "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
+    "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+}.items(), key=lambda kv: -len(kv[0]))
+
+
+def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
+    """History codes for conditions the note says are past; for the prompt, never proposed offline."""
+    icd = matcher.index._cs.icd
+    out: list[Candidate] = []
+    for cand in found:
+        if cand.system is not System.ICD10CM or cand.origin != "mention":
+            continue
+        if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
+            continue
+        code = next((z for prefix, z in _HISTORY_OF if cand.code.startswith(prefix)), None)
+        if code is None or not icd.is_billable(code):
+            continue
+        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", cand.score * 0.9, cand.evidence_text,
+                             cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
+                             list(cand.all_contexts), "history"))
+    return out
 
 
 def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
@@ -319,7 +357,7 @@ def _names_a_test(toks: list[_Token], first: int, last: int) -> bool:
     return bool((after | before) & _TEST_HEADS)
 
 
-_TIER = {"mention": 0, "inside": 1, "partial": 2, "related": 2}
+_TIER = {"mention": 0, "inside": 1, "history": 1, "partial": 2, "related": 2}
 
 
 def _origin(match: _Match) -> str:
