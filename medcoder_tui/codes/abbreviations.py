@@ -299,6 +299,24 @@ INDEX_TERMS: dict[str, str] = {
     "cholestasis": "K83.1", "hyperbilirubinemia": "E80.7", "hepatitis c": "B19.20", "hepatitis b": "B19.10",
     "urinary infection": "N39.0", "nephritic colic": "N23", "hypertriglyceridemia": "E78.1",
 }
+# The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
+# with no word on its behaviour, is coded by the organ's body system (D49.-).
+INDEX_TERMS.update({
+    f"neoplasm {organ}": code
+    for code, organs in {
+        "D49.0": "esophagus stomach duodenum jejunum ileum intestine colon cecum appendix rectum anus liver "
+                 "gallbladder pancreas",
+        "D49.1": "larynx trachea bronchus lung pleura",
+        "D49.2": "bone skin",
+        "D49.3": "breast",
+        "D49.4": "bladder",
+        "D49.59": "prostate testis penis ureter urethra uterus ovary vagina vulva",
+        "D49.6": "brain",
+        "D49.7": "thyroid adrenal pituitary",
+        "D49.81": "retina choroid",
+    }.items()
+    for organ in organs.split()
+})
 
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),
 # and tumour morphology -> behaviour words of the neoplasm titles ("adenoma" ~ benign neoplasm).
