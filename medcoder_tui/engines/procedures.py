@@ -49,11 +49,14 @@ _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|ra
                         r"fingerstick|finger stick|bedside)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|my (?:interpretation|read|review of the (?:images|films))|"
                        r"i (?:personally )?(?:interpreted|read)|independently interpreted)", _I)
-_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b[^.\n]{0,60}?(\d{1,3})\s*"
+_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:face[- ]to[- ]face|total|"
                    r"spent)", _I)
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(?= \d+ ?m\b))|"
                   r"\bage[:\s]+(\d{1,3})\b", _I)
+
+
+_LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}:")
 
 
 def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) -> str:
@@ -83,15 +86,23 @@ class _Ctx:
         self.hits: dict[tuple[System, str], RawSuggestion] = {}
 
     def section(self, s: Sentence) -> str | None:
-        return self.a.section_at(s.start)
+        """The sentence's section, or None once another 'Label:' line has started (an unknown section)."""
+        name = self.a.section_at(s.start)
+        if name is None:
+            return None
+        sec = next(x for x in reversed(self.a.sections) if x.start <= s.start)
+        body = self.note.find("\n", sec.start)
+        if 0 <= body < s.start and _LABEL_LINE.search(self.note, body, s.start):
+            return None
+        return name
 
     def usable(self, s: Sentence, start: int | None = None, end: int | None = None) -> bool:
-        """The sentence may describe this encounter: not a past section, not negated/uncertain/history."""
+        """Not in a past/other-people section; the span (when given) is not negated or history."""
         if self.section(s) in _PAST_SECTIONS:
             return False
-        start = s.start if start is None else start
-        end = s.end if end is None else end
-        return not (self.a.context_at(start, end) & {"negated", "uncertain", "history", "family"})
+        if start is None:
+            return True
+        return not (self.a.context_at(start, end if end is not None else start + 1) & {"negated", "history"})
 
     def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int) -> None:
         table = self.cs.cpt if system is System.CPT else self.cs.hcpcs
@@ -310,7 +321,7 @@ def _vaccines(ctx: _Ctx) -> None:
                 codes = ctx.describe(System.CPT, desc_rx)
                 if "Hepatitis B" in desc_rx and codes:
                     codes = [c for c in codes if ("adult" in ctx.cs.cpt[c]) == ((ctx.age or 30) >= 19)] or codes
-                if codes:
+                if codes and all(codes[0] != g[0] for g in given):
                     ctx.add(System.CPT, codes[0], 0.8, "vaccine product given in the encounter", start, end)
                     given.append((codes[0], parts, start, end))
                 break
@@ -414,10 +425,13 @@ _RISK_MOD = re.compile(r"\b(?:start\w*|prescri\w*|rx\b|increase\w*|decrease\w*|t
                        r"stop\w*|hold\b|iv\b|im\b|#\d+|x ?\d+ ?d\b|mg\b)", _I)
 
 
+_REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report)|endoscopy report", _I)
+
+
 def _total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
     """(minutes, start, end) of the documented total/face-to-face time."""
     for m in _TIME.finditer(ctx.note):
-        if re.search(r"withdrawal|infusion|travel|tourniquet|observed|ischemi", m.group(0), _I):
+        if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi", m.group(0), _I):
             continue
         return int(m.group(1) or m.group(2)), m.start(), m.end()
     return None
@@ -425,11 +439,14 @@ def _total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
 
 def _mdm_level(ctx: _Ctx) -> int:
     """0 straightforward .. 3 high: a rough count of problems, data and risk (two of three decide)."""
-    problems = 0
+    problems, assessed = 0, []
     for sec in ctx.a.sections:
-        if sec.name in ("assessment_plan", "impression", "diagnoses"):
-            problems += len(re.findall(r"^\s*(?:\d+[.)]|#|-)\s*\S", ctx.note[sec.start:sec.end], re.M)) or 1
-    acute = re.search(r"exacerbation|worsen\w*|progress\w*|systemic|fever|threat", ctx.lower)
+        head = ctx.note[sec.start: sec.start + 12].lower().lstrip(" #")
+        if sec.name in ("assessment_plan", "impression", "diagnoses") and not head.startswith("plan"):
+            text = ctx.note[sec.start:sec.end]
+            assessed.append(text.lower())
+            problems += len(re.findall(r"^\s*(?:\d+[.)]|#)\s*\S", text, re.M)) or 1
+    acute = re.search(r"exacerbation|worsen\w*|progress\w*|systemic|fever|threat", " ".join(assessed))
     prob = 2 if problems >= 2 or acute else 1 if problems else 0
     data_items = len(set(re.findall(r"\b(?:cbc|bmp|cmp|troponin|bnp|x-?ray|xr|cxr|ct|mri|ecg|ekg|ua|"
                                     r"culture|lactate|a1c|lipid|tsh)\b", ctx.lower)))
@@ -448,7 +465,7 @@ def _em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     timed = _total_time(ctx)
     anchor = timed[1:] if timed else (0, min(len(ctx.note), ctx.note.find("\n") if "\n" in ctx.note else 40))
     if ctx.setting == "outpatient":
-        if psychotherapy or performed_surgery:
+        if psychotherapy or performed_surgery or _REPORT.search(ctx.head[:200]):
             return  # the procedure or therapy is the service; no separate E/M without a separate problem
         if _PREVENTIVE.search(ctx.head) and ctx.age is not None:
             _preventive(ctx, new, anchor)
@@ -557,18 +574,22 @@ def _index(cs) -> _Index:
     return cached[1]
 
 
+_LOCAL_NEG = re.compile(r"\b(?:no|not|without|denies|declined|deferred|refused)\b[^,;.()]{0,25}$", _I)
+
+
 def _window(ctx: _Ctx, i: int) -> str:
-    """The sentence, or for a procedure section the sentence and the rest of that section (findings...)."""
+    """The sentence, or for a procedure section the sentence and the rest of that section (findings...),
+    without the words under a negation ('no polyps')."""
     sent = ctx.a.sentences[i]
     if ctx.section(sent) != "procedures":
         return sent.text
-    parts = []
-    for s in ctx.a.sentences[i: i + 15]:
-        if ctx.section(s) != "procedures":
-            break
-        if not ctx.a.context_at(s.start, s.end) & {"negated"}:
-            parts.append(s.text)
-    return " ".join(parts)
+    end = next((s.end for s in ctx.a.sections if s.start <= sent.start < s.end), sent.end)
+    chars = list(ctx.note[sent.start:end])
+    for span in ctx.a.spans:
+        if span.kind == "negated" and span.end > sent.end and span.start < end:
+            for k in range(max(span.start, sent.end), min(span.end, end)):
+                chars[k - sent.start] = " "
+    return "".join(chars)
 
 
 def _surgical(ctx: _Ctx) -> None:
@@ -592,12 +613,18 @@ def _surgical(ctx: _Ctx) -> None:
                 score = len(head) + len(quals & window) - 0.5 * len(quals - window)
                 if score > best.get(anchor, (-99.0, ""))[0]:
                     best[anchor] = (score, code)
-        for _score, code in best.values():
-            if _score < 2:
+        for anchor, (score, code) in best.items():
+            if score < 2:
                 continue
-            m = re.search(r"\S.*", sent.text)
+            m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or re.search(r"\S", sent.text)
+            start = sent.start + m.start()
+            if _LOCAL_NEG.search(sent.text[max(0, m.start() - 30): m.start()]):
+                continue  # "no colonoscopy", "declined biopsy"
+            end = min(sent.end, start + 70)
+            while end < sent.end and ctx.note[end - 1].isalnum():
+                end += 1  # whole words only
             ctx.add(System.CPT, code, 0.7, "procedure documented as performed; matched to the code description",
-                    sent.start + m.start(), min(sent.end, sent.start + m.start() + 90))
+                    start, end)
 
 
 _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(?:\.\d+)?)\s*cm\b(?! ?x)|"
@@ -678,7 +705,7 @@ def _tests(ctx: _Ctx) -> None:
             if not (_IN_OFFICE.search(line) or (screening and _SCREEN_RESULT.search(sent.text))
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
-            if re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b", _clause(sent.text, m.start(), m.end()), _I):
+            if re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b", _clause(sent.text, m.start(), m.end(), 25, 12), _I):
                 continue
             codes = ctx.describe(System.CPT, desc_rx)
             if "Spirometry" in desc_rx and codes:
@@ -694,7 +721,7 @@ def _imaging(ctx: _Ctx) -> None:
     rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b", _I)
     for sent in ctx.a.sentences:
         m = rx.search(sent.text)
-        if not m or not ctx.usable(sent) or not _OWN_READ.search(sent.text):
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or not _OWN_READ.search(sent.text):
             continue
         low = sent.text.lower()
         site = "chest" if m.group(0).lower() == "cxr" else next(
@@ -724,7 +751,7 @@ def _imaging(ctx: _Ctx) -> None:
 def _ecg(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         m = re.search(r"\b(?:ecg|ekg|electrocardiogram)\b", sent.text, _I)
-        if not m or not ctx.usable(sent) or _NOT_DONE.search(sent.text):
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
             continue
         if _OWN_READ.search(sent.text):
             code = "93000" if ctx.setting == "outpatient" and _IN_OFFICE.search(sent.text) else "93010"
