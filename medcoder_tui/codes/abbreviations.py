@@ -189,8 +189,9 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "artery": ("arterial",), "arterial": ("artery",), "bladder": ("vesical",), "eye": ("ocular",),
     "tumor": ("neoplasm",), "tumour": ("neoplasm",), "cancer": ("malignant", "neoplasm"),
     "carcinoma": ("malignant", "neoplasm"), "malignancy": ("malignant", "neoplasm"),
-    "mass": ("neoplasm",), "metastasis": ("secondary", "malignant"), "metastases": ("secondary", "malignant"),
-    "metastatic": ("secondary", "malignant"), "stones": ("calculus",), "stone": ("calculus",),
+    "mass": ("neoplasm",), "metastasis": ("secondary", "malignant", "neoplasm"),
+    "metastases": ("secondary", "malignant", "neoplasm"), "metastatic": ("secondary", "malignant", "neoplasm"),
+    "stones": ("calculus",), "stone": ("calculus",),
     "lithiasis": ("calculus",), "breast": ("breast",), "anemic": ("anemia",), "anaemia": ("anemia",),
     "haemorrhage": ("hemorrhage",), "bleeding": ("hemorrhage",), "bleed": ("hemorrhage",),
     "oedema": ("edema",), "diarrhoea": ("diarrhea",), "oesophagus": ("esophagus",),
@@ -298,6 +299,7 @@ INDEX_TERMS: dict[str, str] = {
     "ptosis": "H02.409", "hyperhidrosis": "R61", "abscess": "L02.91", "embolism": "I74.9",
     "cholestasis": "K83.1", "hyperbilirubinemia": "E80.7", "hepatitis c": "B19.20", "hepatitis b": "B19.10",
     "urinary infection": "N39.0", "nephritic colic": "N23", "hypertriglyceridemia": "E78.1",
+    "hydatid cyst": "B67.90", "hydatidosis": "B67.90", "herpes": "B00.9", "hemodialysis": "Z99.2",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -351,4 +353,6 @@ WORD_SYNONYMS.update({
     # "-paresis" is indexed under "-plegia"; older spellings of the lipid disorders
     "paraparesis": ("paraplegia",), "hemiparesis": ("hemiplegia",), "tetraparesis": ("quadriplegia",),
     "quadriparesis": ("quadriplegia",), "hyperlipemia": ("hyperlipidemia",),
+    "erythematous": ("erythema",), "iliac": ("lower quadrant",), "hypogastric": ("lower abdominal",),
+    "hypogastrium": ("lower abdominal",),
 })
