@@ -29,20 +29,19 @@ _NOT_DONE = re.compile(
     r"\b(?:refer(?:ral|red)?|schedul\w*|recommend\w*|will\b|plan(?:ned|s)?\b|consider\w*|to be\b|defer\w*|"
     r"tomorrow|next\b|pending|if\b|once\b|declin\w*|refus\w*|offered|outside|prior|previous\w*|"
     r"last\b|failed|ago\b|hx\b|history|s/p|utd\b|up to date|due\b|in (?:the )?fall|should|may\b|"
-    r"ordered at|per rads|radiolog\w*|would)", _I)
+    r"ordered at|per rads|radiolog\w*|would|by (?:the )?(?:ed|er|ir|another|outside|other)\b|\((?:ed|er|ir)\b)", _I)
 _PERFORMED = re.compile(
     r"\b(?:performed|done|completed|applied|placed|removed|resected|excised|incised|drained|repaired|"
-    r"sutured|closed|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
+    r"sutured|closed with|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
     r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|i (?:applied|"
     r"performed|placed))\b", _I)
 _ADMIN = re.compile(r"\b(?:given|administered|injected|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
                     r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic))", _I)
 _RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
                  r"prn|po\b|odt|orally|by mouth|tabs?\b|x ?\d+ ?(?:d|days|wks?|weeks)\b|taper|refill\w*)", _I)
-_PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|local|infiltrat\w*|"
-                     r"block|lidocaine|bupivacaine|prophyla\w*)", _I)
+_PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|prophyla\w*)", _I)
 _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied|order\w*|prescri\w*|rx\b|"
-                       r"dme\b|sent home with|given)", _I)
+                       r"dme\b|sent home with|given|inserted|placed)", _I)
 _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses)\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|rapid|dip\b|dipstick|"
@@ -182,7 +181,7 @@ def _dose(text: str) -> tuple[float, str] | None:
 
 def _route(clause: str, drug_desc: str) -> str | None:
     low = clause.lower()
-    if re.search(r"intra-?articular|into the (?:knee|shoulder|hip|joint)|joint injection", low):
+    if re.search(r"intra-?articular|into the (?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle)|joint injection", low):
         return "joint"
     if "inhal" in drug_desc.lower() or "ipratropium" in drug_desc.lower() or re.search(r"\bneb", low):
         return "neb"
@@ -259,7 +258,9 @@ def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
     pushes = 0
     for route, start, end in routes:
         if route == "im":
-            ctx.add(System.CPT, "96372", 0.8, "IM/subcutaneous injection of a drug documented", start, end)
+            n = kinds.count("im")
+            ctx.add(System.CPT, "96372", 0.8, "IM/subcutaneous injection of a drug documented"
+                    + (f" (units: {n} injections)" if n > 1 else ""), start, end)
         elif route == "neb":
             ctx.add(System.CPT, "94640", 0.8, "inhaled (nebulizer) treatment given in the encounter", start, end)
         elif route == "hydration":
@@ -489,6 +490,14 @@ def _em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
                 ctx.add(System.CPT, "99238", 0.5, "discharge day management; time not documented", *anchor)
             return
         admit = re.search(r"history and physical|\bh&p\b|admission note|admit note", ctx.head)
+        if timed:
+            steps = [(40, "99221"), (55, "99222"), (75, "99223")] if admit else [(25, "99231"), (35, "99232"),
+                                                                                 (50, "99233")]
+            chosen = [code for low, code in steps if timed[0] >= low]
+            if chosen:
+                ctx.add(System.CPT, chosen[-1], 0.75, f"{'initial' if admit else 'subsequent'} hospital care by "
+                        f"total time ({timed[0]} min)", *anchor)
+                return
         code = _MDM_CODES["admit" if admit else "subsequent"][_mdm_level(ctx)]
     ctx.add(System.CPT, code, 0.5, "E/M visit; level needs MDM review (no total time documented)", *anchor)
 
@@ -513,14 +522,15 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"intubat\w*", "endotracheal intubation"),
     (r"\bfoley\b", "foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
     (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
-    (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"shave", "tangential shave"),
-    (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis"),
-    (r"\bwarts?\b|verruca\w*", "benign warts"), (r"acrochordons?", "skin tags"),
+    (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave"),
+    (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis lesion"),
+    (r"\bwarts?\b|verruca\w*", "benign warts lesion"), (r"acrochordons?", "skin tags"),
     (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
     (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"), (r"\bpared\b", "paring"),
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
-    (r"\baspirated\b", "aspiration"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
+    (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
+    (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
     (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
 ]
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
@@ -552,15 +562,17 @@ class _Index:
     """Head and qualifier stems of each surgical CPT description, keyed by the first head stem."""
 
     def __init__(self, cpt: dict[str, str]) -> None:
-        self.by_anchor: dict[str, list[tuple[str, list[str], set[str]]]] = {}
+        self.by_anchor: dict[str, list[tuple[str, list[str], set[str], set[str]]]] = {}
         for code, desc in cpt.items():
             if not _GENERIC_RANGE.match(code):
                 continue
-            head_text = re.split(r",| with | by |\(", desc, maxsplit=1)[0]
+            head_text = re.split(r",| with | by ", desc, maxsplit=1)[0].replace("(", " ").replace(")", " ")
             head = [_stem(t) for t in _TOKEN.findall(head_text.lower()) if t not in _STOP and len(t) > 1]
-            quals = {t for t in _stems(re.sub(r"\d[\d.]*|sq|cm", " ", desc)) if t not in head}
+            without = " ".join(re.findall(r"without ([^,;]+)", desc))
+            absent = _stems(without) if without else set()
+            quals = {t for t in _stems(re.sub(r"\d[\d.]*|sq|cm|without [^,;]+", " ", desc)) if t not in head}
             if head:
-                self.by_anchor.setdefault(head[0], []).append((code, head, quals))
+                self.by_anchor.setdefault(head[0], []).append((code, head, quals, absent))
 
 
 _INDEX_CACHE: dict[int, tuple[dict, _Index]] = {}
@@ -605,16 +617,20 @@ def _surgical(ctx: _Ctx) -> None:
         best: dict[str, tuple[float, str]] = {}
         window = None
         for anchor in sent_stems & index.by_anchor.keys():
-            for code, head, quals in index.by_anchor[anchor]:
+            for code, head, quals, absent in index.by_anchor[anchor]:
                 if window is None:
                     window = _stems(_window(ctx, i))
-                if not set(head) <= window:
+                covered = len(set(head) & window)
+                # every head word, or for a long head (4+ words) three in four of them
+                if covered < (len(head) if len(head) < 4 else 0.75 * len(head)):
                     continue
-                score = len(head) + len(quals & window) - 0.5 * len(quals - window)
+                # qualifiers the note names count for a code, those it lacks a little against,
+                # and a "without X" the note does name counts against it
+                score = covered + len(quals & window) - 0.25 * len(quals - window) - len(absent & window)
                 if score > best.get(anchor, (-99.0, ""))[0]:
                     best[anchor] = (score, code)
         for anchor, (score, code) in best.items():
-            if score < 2:
+            if score < 1:
                 continue
             m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or re.search(r"\S", sent.text)
             start = sent.start + m.start()
