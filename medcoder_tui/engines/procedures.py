@@ -242,6 +242,8 @@ def _drugs(ctx: _Ctx) -> None:
                 if "methylprednisolone" == desc_rx and codes:
                     salt = "acetate" if route == "im" else "succinate"
                     codes = [c for c in codes if salt in ctx.cs.hcpcs[c].lower()] or codes
+                if codes and route is None and ctx.cs.hcpcs[codes[0]].startswith(("Injection", "Infusion")):
+                    continue  # an injectable's route must be documented (not a patch, tablet or spray)
                 if codes:
                     code, units = _pick_dose(ctx, codes, _dose(clause[clause.lower().find(m.group(0).lower()):]))
                     why = f"drug administered in the encounter ({route or 'route not stated'})"
@@ -523,8 +525,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bfoley\b", "foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
     (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
     (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave"),
-    (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis lesion"),
-    (r"\bwarts?\b|verruca\w*", "benign warts lesion"), (r"acrochordons?", "skin tags"),
+    (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis skin lesion"),
+    (r"\bwarts?\b|verruca\w*", "benign warts skin lesion"), (r"acrochordons?", "skin tags"),
     (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
     (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"), (r"\bpared\b", "paring"),
@@ -543,6 +545,11 @@ _INCLUDED = [  # (if a chosen description matches, drop codes whose description 
     (r"arthroscopy", r"^Joint aspiration or injection"), (r"^Debridement", r"^Paring or cutting"),
     (r"repair of a wound", r"^Incision and removal of a foreign body"),
 ]
+
+
+# first words of descriptions that say what was done but not to what: never enough on their own
+_GENERIC_HEADS = frozenset({"remov", "applic", "insert", "incis", "inject", "repair", "closed", "destruct",
+                            "treatment", "placement", "simpl", "total", "upper", "emergency", "control"})
 
 
 def _stem(word: str) -> str:
@@ -621,8 +628,8 @@ def _surgical(ctx: _Ctx) -> None:
                 if window is None:
                     window = _stems(_window(ctx, i))
                 covered = len(set(head) & window)
-                # every head word, or for a long head (4+ words) three in four of them
-                if covered < (len(head) if len(head) < 4 else 0.75 * len(head)):
+                # every head word; a long head (4+ words) may miss one when its first word is specific
+                if covered < len(head) and (len(head) < 4 or anchor in _GENERIC_HEADS or covered < len(head) - 1):
                     continue
                 # qualifiers the note names count for a code, those it lacks a little against,
                 # and a "without X" the note does name counts against it
@@ -650,7 +657,9 @@ _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(
 def _wound_repair(ctx: _Ctx) -> None:
     """Laceration repair by complexity, site group and length (the table's own ranges)."""
     for sent in ctx.a.sentences:
-        if not ctx.usable(sent) or not re.search(r"repair|sutur|closed with|staple|dermabond", sent.text, _I):
+        if not re.search(r"lacerat|\blac\b", ctx.lower):
+            return  # the 12xxx repairs are for wounds: a 'suture line' elsewhere is not one
+        if not ctx.usable(sent) or not re.search(r"repair|sutur|closed with|closure|staple|dermabond", sent.text, _I):
             continue
         if _NOT_DONE.search(sent.text):
             continue
@@ -694,7 +703,7 @@ _TESTS: list[tuple[str, str]] = [
                                                                 r"^Influenza antigen"),
     (r"rapid strep|strep (?:a )?(?:antigen|screen)", r"strep antigen"),
     (r"(?:fingerstick|poc|point[- ]of[- ]care) (?:blood )?glucose|glucometer reading|accu-?chek", r"^Blood glucose by a monitoring"),
-    (r"vision screen\w*|visual acuity", r"^Visual acuity screening"), (r"pure[- ]tone|audiometry", r"^Pure tone hearing"),
+    (r"vision screen\w*|visual acuity screen\w*", r"^Visual acuity screening"), (r"pure[- ]tone|audiometry", r"^Pure tone hearing"),
     (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
     (r"venipuncture|blood (?:was )?drawn in (?:the )?office", r"^Routine venipuncture"),
 ]
