@@ -1,0 +1,204 @@
+"""Offline CPT/HCPCS suggestions: called directly and sent through the real Grounder."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.clinical_text import analyze
+from medcoder_tui.engines.grounding import Grounder
+from medcoder_tui.engines.procedures import suggest_procedures
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_notes"
+BOTH = {System.CPT, System.HCPCS}
+
+
+def suggest(note: str, codesets, setting: str = "outpatient", types=BOTH):
+    return suggest_procedures(note, analysis=analyze(note), types=set(types), setting=setting, codesets=codesets)
+
+
+def codes(raws, system: System | None = None) -> set[str]:
+    return {r.code for r in raws if system is None or r.system is system}
+
+
+def grounded(note: str, codesets, setting: str = "outpatient"):
+    grounder = Grounder(note, codesets=codesets, setting=setting, types=BOTH)
+    return grounder.finish([grounder.ground(r) for r in suggest(note, codesets, setting)])
+
+
+def _sample(name: str) -> tuple[str, dict]:
+    return (SAMPLES / f"{name}.txt").read_text(encoding="utf-8"), json.loads(
+        (SAMPLES / f"{name}.gold.json").read_text(encoding="utf-8"))
+
+
+def test_copd_injection_note_matches_gold_and_grounds(codesets):
+    note, gold = _sample("09_office_copd_injection")
+    raws = suggest(note, codesets, gold["setting"])
+    assert codes(raws, System.CPT) == set(gold["cpt"])
+    assert codes(raws, System.HCPCS) == set(gold["hcpcs"])
+    j1040 = next(r for r in raws if r.code == "J1040")
+    assert "units: 80 mg / 80 mg = 1" in j1040.reasoning
+    for s in grounded(note, codesets, gold["setting"]):
+        assert s.acceptable, s
+        assert s.evidence and all(e.exact for e in s.evidence)
+        for ev in s.evidence:
+            assert note[ev.start:ev.end] == ev.text
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.gold.json")), ids=lambda p: p.name.split(".")[0])
+def test_every_sample_suggestion_is_a_table_code_with_verbatim_evidence(codesets, path):
+    note = path.with_name(path.name.replace(".gold.json", ".txt")).read_text(encoding="utf-8")
+    setting = json.loads(path.read_text(encoding="utf-8"))["setting"]
+    raws = suggest(note, codesets, setting)
+    for raw in raws:
+        table = codesets.cpt if raw.system is System.CPT else codesets.hcpcs
+        assert raw.code in table
+        assert raw.reasoning and 0 < raw.confidence <= 1
+        assert raw.evidence and all(e.lower() in note.lower() for e in raw.evidence)
+    for s in grounded(note, codesets, setting):
+        assert s.valid and s.billable and s.acceptable
+        assert all(note[e.start:e.end] == e.text for e in s.evidence)
+
+
+def test_sample_notes_precision_and_recall_floor(codesets):
+    tp = predicted = gold_n = 0
+    for path in sorted(SAMPLES.glob("*.gold.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        note = path.with_name(path.name.replace(".gold.json", ".txt")).read_text(encoding="utf-8")
+        got = {s.code for s in grounded(note, codesets, gold["setting"]) if s.acceptable}
+        want = set(gold["cpt"]) | set(gold["hcpcs"])
+        tp, predicted, gold_n = tp + len(got & want), predicted + len(got), gold_n + len(want)
+    assert tp / predicted >= 0.9 and tp / gold_n >= 0.85
+
+
+def test_drug_given_in_office_gets_jcode_units_and_administration(codesets):
+    note = ("OFFICE VISIT, established patient, 45 yo F.\nAssessment: 1. Acute low back strain.\n"
+            "Plan:\n- Ketorolac 60 mg IM given in office R gluteal.\n- Depo-Provera 150 mg IM administered today.\n")
+    raws = suggest(note, codesets)
+    assert {"J1885", "J1050", "96372"} <= codes(raws)
+    assert "units: 60 mg / 15 mg = 4" in next(r.reasoning for r in raws if r.code == "J1885")
+    assert "2 injections" in next(r.reasoning for r in raws if r.code == "96372")
+
+
+def test_prescriptions_home_meds_allergies_and_negations_are_not_administered(codesets):
+    note = ("OFFICE VISIT, established 40 yo M\nMeds: Depo-Provera 150 mg q3 months, Toradol 10 mg tabs.\n"
+            "Allergies: Rocephin (rash).\nPlan: Rx ondansetron ODT 4 mg q8h prn. Start prednisone 40 mg daily.\n"
+            "No IM injection given today. Patient declined flu vaccine. Pneumococcal vaccine UTD.\n")
+    raws = suggest(note, codesets)
+    assert not codes(raws, System.HCPCS)
+    assert not codes(raws) & {"96372", "96374", "90471", "90686", "90732"}
+
+
+def test_a_prescription_for_an_injectable_is_not_an_injection_given(codesets):
+    note = "OFFICE VISIT, established 60 yo F.\nPlan: Rx enoxaparin 40 mg subcut daily x 10 days at home.\n"
+    assert not codes(suggest(note, codesets)) & {"J1650", "96372"}
+    given = "OFFICE VISIT, established 60 yo F.\nPlan: enoxaparin 40 mg subcut given in clinic today.\n"
+    assert {"J1650", "96372"} <= codes(suggest(given, codesets))
+
+
+def test_iv_push_then_hydration_orders_the_administration_codes(codesets):
+    note, gold = _sample("07_ob_hyperemesis")
+    raws = suggest(note, codesets, gold["setting"])
+    assert {"96374", "96361", "J2405", "J7030"} <= codes(raws)
+    assert "96360" not in codes(raws)
+    assert "units: 4 mg / 1 mg = 4" in next(r.reasoning for r in raws if r.code == "J2405")
+    # the prescription for ondansetron ODT later in the plan is quoted nowhere
+    assert all("ODT" not in e for r in raws for e in r.evidence)
+
+
+def test_facility_settings_get_no_drugs_supplies_or_administration(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE\n60 yo M with nausea.\nED course: Zofran 4 mg IV push given. "
+            "Toradol 30 mg IM. Crutches dispensed.\nImpression: 1. Gastroenteritis. 2. Ankle sprain.\n"
+            "Plan: discharge home, Rx Zofran ODT.\n")
+    raws = suggest(note, codesets, setting="ed")
+    assert not codes(raws, System.HCPCS)
+    assert not codes(raws) & {"96372", "96374"}
+    em = [r for r in raws if r.code.startswith("9928")]
+    assert len(em) == 1 and em[0].confidence == 0.5 and "MDM review" in em[0].reasoning
+
+
+def test_planned_or_negated_procedures_are_not_coded(codesets):
+    note = ("OFFICE VISIT, established 50 yo M. Total time 25 minutes.\nAssessment: 1. Rectal bleeding.\n"
+            "Plan: refer for colonoscopy. Will schedule upper GI endoscopy. No splint applied.\n")
+    assert codes(suggest(note, codesets), System.CPT) == {"99213"}
+
+
+def test_performed_procedures_pick_the_best_description(codesets):
+    note = ("PROCEDURE NOTE\n70 yo F.\nProcedure: thoracentesis performed at bedside under ultrasound "
+            "guidance, 1.2 L removed.\nProcedure: endometrial biopsy performed with pipelle.\n")
+    raws = suggest(note, codesets)
+    assert {"32555", "58100"} <= codes(raws)
+    assert "32554" not in codes(raws)  # 'without imaging guidance' loses when the note names ultrasound
+    assert not any(r.code.startswith("992") for r in raws)  # a procedure note has no separate E/M
+
+
+def test_wound_repair_by_site_group_complexity_and_length(codesets):
+    face = "UC VISIT, 20 yo M.\nProcedure: 2.0 cm laceration of the forehead, simple repair, sutured.\n"
+    limb = "UC VISIT, 33 yo F.\n4 cm laceration of L forearm repaired with layered closure, 2-layer.\n"
+    assert "12011" in codes(suggest(face, codesets))
+    assert "12032" in codes(suggest(limb, codesets))
+
+
+@pytest.mark.parametrize(("when", "minutes", "expected"), [
+    ("established patient", 25, "99213"), ("established patient", 34, "99214"),
+    ("new patient", 50, "99204"), ("new patient", 62, "99205"),
+])
+def test_office_em_level_from_total_time(codesets, when, minutes, expected):
+    note = f"OFFICE VISIT, {when}, 50 yo M.\nAssessment: 1. Hypertension.\nTotal time {minutes} minutes.\n"
+    em = [r for r in suggest(note, codesets) if r.code.startswith("992")]
+    assert [r.code for r in em] == [expected] and em[0].confidence >= 0.8
+
+
+def test_inpatient_discharge_day_by_time(codesets):
+    note = "DISCHARGE SUMMARY\n80 yo F.\nDischarge day management time: {} minutes.\n"
+    assert codes(suggest(note.format(25), codesets, "inpatient")) == {"99238"}
+    assert codes(suggest(note.format(45), codesets, "inpatient")) == {"99239"}
+
+
+def test_vaccines_with_counseling_for_a_child_and_without_for_an_adult(codesets):
+    note, gold = _sample("08_peds_well_child_4yr")
+    assert codes(suggest(note, codesets)) == set(gold["cpt"])
+    adult = "UC VISIT, 34 yo M.\nTdap 0.5 mL IM L deltoid given. Tetanus booster due - Tdap given.\n"
+    assert codes(suggest(adult, codesets)) >= {"90715", "90471"}
+    assert "90472" not in codes(suggest(adult, codesets))  # one vaccine named twice is one vaccine
+
+
+def test_dme_dispensed_but_not_the_patients_own(codesets):
+    note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
+            "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")
+    assert codes(suggest(note, codesets), System.HCPCS) == {"L1830"}
+
+
+def test_types_filter_and_empty_note(codesets):
+    note, _ = _sample("09_office_copd_injection")
+    assert codes(suggest(note, codesets, types={System.CPT}), System.HCPCS) == set()
+    assert suggest(note, codesets, types={System.ICD10CM}) == []
+    assert suggest("   ", codesets) == []
+
+
+class _SmallTables:
+    """Code sets whose tables lack the administration code: it must then never be suggested."""
+
+    def __init__(self, real) -> None:
+        self.cpt = {k: v for k, v in real.cpt.items() if k != "96372"}
+        self.hcpcs = dict(real.hcpcs)
+
+
+def test_only_codes_in_the_tables_are_suggested(codesets):
+    note, _ = _sample("09_office_copd_injection")
+    got = codes(suggest(note, _SmallTables(codesets)))
+    assert "96372" not in got and "J1040" in got
+
+
+def test_time_per_note(codesets):
+    notes = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    suggest(notes[0], codesets)
+    t0 = time.perf_counter()
+    for note in notes:
+        suggest(note, codesets)
+    assert (time.perf_counter() - t0) / len(notes) < 0.05  # ~5 ms measured; generous for a busy CI box
