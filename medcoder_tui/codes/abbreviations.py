@@ -300,6 +300,7 @@ INDEX_TERMS: dict[str, str] = {
     "cholestasis": "K83.1", "hyperbilirubinemia": "E80.7", "hepatitis c": "B19.20", "hepatitis b": "B19.10",
     "urinary infection": "N39.0", "nephritic colic": "N23", "hypertriglyceridemia": "E78.1",
     "hydatid cyst": "B67.90", "hydatidosis": "B67.90", "herpes": "B00.9", "hemodialysis": "Z99.2",
+    "coagulopathy": "D68.9",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -354,5 +355,7 @@ WORD_SYNONYMS.update({
     "paraparesis": ("paraplegia",), "hemiparesis": ("hemiplegia",), "tetraparesis": ("quadriplegia",),
     "quadriparesis": ("quadriplegia",), "hyperlipemia": ("hyperlipidemia",),
     "erythematous": ("erythema",), "iliac": ("lower quadrant",), "hypogastric": ("lower abdominal",),
-    "hypogastrium": ("lower abdominal",),
+    "hypogastrium": ("lower abdominal",), "pruritic": ("pruritus",), "allergic": ("allergy status",),
+    "sulfamides": ("sulfonamides",), "sulfa": ("sulfonamides",), "smokes": ("nicotine dependence",),
+    "smoked": ("nicotine dependence",),
 })

@@ -77,9 +77,15 @@ class _Token:
 def note_tokens(note: str, start: int, end: int) -> list[_Token]:
     """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion)."""
     out: list[_Token] = []
+    prev = ""
     for m in _WORDS.finditer(note, start, end):
         word = m.group(0)
         low = word.lower()
+        if low == "i" and prev == "type":   # "diabetes mellitus type I": a Roman numeral, not the pronoun
+            out.append(_Token(_alts("1"), m.start(), m.end()))
+            prev = low
+            continue
+        prev = low
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
         if exp and (low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low):
             for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
