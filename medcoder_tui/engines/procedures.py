@@ -33,9 +33,9 @@ _NOT_DONE = re.compile(
 _PERFORMED = re.compile(
     r"\b(?:performed|done|completed|applied|placed|removed|resected|excised|incised|drained|repaired|"
     r"sutured|closed with|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
-    r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|i (?:applied|"
+    r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|intubated|i (?:applied|"
     r"performed|placed))\b", _I)
-_ADMIN = re.compile(r"\b(?:given|administered|injected|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
+_ADMIN = re.compile(r"\b(?:given|administered|injected|injection|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
                     r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic))", _I)
 _RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
                  r"prn|po\b|odt|orally|by mouth|tabs?\b|x ?\d+ ?(?:d|days|wks?|weeks)\b|taper|refill\w*)", _I)
@@ -303,8 +303,8 @@ _VACCINES: list[tuple[str, str, int]] = [
     (r"\bhpv\b|gardasil", r"papillomavirus", 1), (r"hep(?:atitis)? ?a\b|havrix", r"Hepatitis A vaccine", 1),
     (r"hep(?:atitis)? ?b\b|engerix", r"Hepatitis B vaccine", 1), (r"pcv ?20|prevnar ?20", r"\(PCV20\)", 1),
     (r"pcv ?13|prevnar(?! ?20)", r"\(PCV13\)", 1), (r"ppsv ?23|pneumovax", r"\(PPSV23\)", 1),
-    (r"shingrix|zoster|shingles", r"Zoster", 1), (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot",
-                                                    r"Influenza vaccine, quadrivalent", 1),
+    (r"shingrix|zoster|shingles", r"Zoster", 1), (r"trivalent (?:flu|influenza)", r"Influenza vaccine, trivalent", 1),
+    (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
 ]
 _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
                       r"offered|not (?:received|given)|will|return)", _I)
@@ -315,9 +315,13 @@ def _vaccines(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         if not ctx.usable(sent) or not re.search(r"\b(?:given|administered|im\b|sq\b|subcut|intramuscular)", sent.text, _I):
             continue
+        taken: list[tuple[int, int]] = []
         for note_rx, desc_rx, parts in _VACCINES:
             for m in re.finditer(note_rx, sent.text, _I):
                 start, end = sent.start + m.start(), sent.start + m.end()
+                if any(s < end and start < e for s, e in taken):
+                    continue  # "trivalent flu vaccine" is not also a quadrivalent one
+                taken.append((start, end))
                 clause = _clause(ctx.note, start, end, 10, 40)
                 if _VAX_NOT.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
@@ -421,7 +425,7 @@ _MDM_CODES = {"outpatient_new": ["99202", "99203", "99204", "99205"],
               "outpatient_est": ["99212", "99213", "99214", "99215"],
               "ed": ["99282", "99283", "99284", "99285"], "admit": ["99221", "99221", "99222", "99223"],
               "subsequent": ["99231", "99231", "99232", "99233"]}
-_PREVENTIVE = re.compile(r"well[- ]child|\bwcc\b|well[- ](?:visit|exam)|preventive (?:visit|exam|care)|"
+_PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|well[- ](?:visit|exam)|preventive (?:visit|exam|care)|"
                          r"annual (?:physical|exam)|routine (?:physical|health (?:exam|check))|wellness exam|"
                          r"complete physical", _I)
 _RISK_MOD = re.compile(r"\b(?:start\w*|prescri\w*|rx\b|increase\w*|decrease\w*|titrat\w*|switch\w*|"
@@ -434,7 +438,8 @@ _REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|re
 def _total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
     """(minutes, start, end) of the documented total/face-to-face time."""
     for m in _TIME.finditer(ctx.note):
-        if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi", m.group(0), _I):
+        before = ctx.note[max(0, m.start() - 20): m.end()]
+        if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi|critical care", before, _I):
             continue
         return int(m.group(1) or m.group(2)), m.start(), m.end()
     return None
@@ -448,7 +453,7 @@ def _mdm_level(ctx: _Ctx) -> int:
         if sec.name in ("assessment_plan", "impression", "diagnoses") and not head.startswith("plan"):
             text = ctx.note[sec.start:sec.end]
             assessed.append(text.lower())
-            problems += len(re.findall(r"^\s*(?:\d+[.)]|#)\s*\S", text, re.M)) or 1
+            problems += len(re.findall(r"^\s*(?:\d+[.)]|#)\s*\S", text, re.MULTILINE)) or 1
     acute = re.search(r"exacerbation|worsen\w*|progress\w*|systemic|fever|threat", " ".join(assessed))
     prob = 2 if problems >= 2 or acute else 1 if problems else 0
     data_items = len(set(re.findall(r"\b(?:cbc|bmp|cmp|troponin|bnp|x-?ray|xr|cxr|ct|mri|ecg|ekg|ua|"
@@ -468,21 +473,33 @@ def _em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     timed = _total_time(ctx)
     anchor = timed[1:] if timed else (0, min(len(ctx.note), ctx.note.find("\n") if "\n" in ctx.note else 40))
     if ctx.setting == "outpatient":
-        if psychotherapy or performed_surgery or _REPORT.search(ctx.head[:200]):
-            return  # the procedure or therapy is the service; no separate E/M without a separate problem
         if _PREVENTIVE.search(ctx.head) and ctx.age is not None:
             _preventive(ctx, new, anchor)
             return
+        if psychotherapy or _REPORT.search(ctx.head[:200]) or (performed_surgery and not timed):
+            return  # the procedure or therapy is the service; no separate E/M without a separate problem
         kind = "new" if new else "est"
         if timed:
             chosen = [code for low, code in _OFFICE_TIME[kind] if timed[0] >= low]
             if chosen:
-                ctx.add(System.CPT, chosen[-1], 0.8, f"{'new' if new else 'established'} patient office visit by "
-                        f"total time ({timed[0]} min)", *anchor)
+                why = f"{'new' if new else 'established'} patient office visit by total time ({timed[0]} min)"
+                if performed_surgery:  # time spent on the procedure does not count toward the E/M
+                    ctx.add(System.CPT, chosen[-1], 0.55, why + "; with a procedure: only for a separately "
+                            "identifiable problem (modifier 25), procedure time excluded", *anchor)
+                    return
+                ctx.add(System.CPT, chosen[-1], 0.8, why, *anchor)
+                top = 75 if new else 55  # past the top level: prolonged service per further 15 minutes
+                if timed[0] >= top:
+                    ctx.add(System.CPT, "99417", 0.7, f"prolonged service (units: {(timed[0] - top) // 15 + 1})",
+                            *anchor)
             return
         code = _MDM_CODES[f"outpatient_{kind}"][_mdm_level(ctx)]
     elif ctx.setting == "ed":
         code = _MDM_CODES["ed"][_mdm_level(ctx)]
+        cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min", ctx.note, _I)
+        if cc and int(cc.group(1)) >= 30:
+            ctx.add(System.CPT, "99291", 0.75, f"critical care, {cc.group(1)} min (first 30-74 min)",
+                    cc.start(), cc.end())
     else:
         if re.search(r"discharge (?:summary|day)", ctx.lower):
             if timed:
@@ -505,6 +522,12 @@ def _em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
 
 
 def _preventive(ctx: _Ctx, new: bool, anchor: tuple[int, int]) -> None:
+    awv = re.search(r"annual wellness visit|\bawv\b", ctx.note, _I)
+    if awv:  # Medicare's wellness visit is a HCPCS service, not a preventive E/M
+        initial = re.search(r"initial (?:annual wellness|awv)|first (?:annual wellness|awv)", ctx.note, _I)
+        ctx.add(System.HCPCS, "G0438" if initial else "G0439", 0.75, "Medicare annual wellness visit",
+                awv.start(), awv.end())
+        return
     bands = [(1, 0), (5, 1), (12, 2), (18, 3), (40, 4), (65, 5), (999, 6)]
     idx = next(i for limit, i in bands if ctx.age < limit)
     code = str((99381 if new else 99391) + idx)
@@ -521,8 +544,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bfx\b", "fracture"), (r"\bi ?& ?d\b|incised and drained", "incision drainage"),
     (r"\bdebrided\b", "debridement"), (r"\begd\b|esophagogastroduodenoscopy", "upper gi endoscopy"),
     (r"cholecystectomy|lap chole", "gallbladder removal"), (r"\blaparoscop\w*|\blap\b", "laparoscopic"),
-    (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"intubat\w*", "endotracheal intubation"),
-    (r"\bfoley\b", "foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
+    (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"intubat\w*", "emergency endotracheal intubation"),
+    (r"\bfoley\b", "temporary indwelling foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
     (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
     (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave"),
     (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis skin lesion"),
@@ -629,7 +652,8 @@ def _surgical(ctx: _Ctx) -> None:
                     window = _stems(_window(ctx, i))
                 covered = len(set(head) & window)
                 # every head word; a long head (4+ words) may miss one when its first word is specific
-                if covered < len(head) and (len(head) < 4 or anchor in _GENERIC_HEADS or covered < len(head) - 1):
+                missing = len(head) - covered
+                if missing and (len(head) < 4 or missing > 1 or (anchor in _GENERIC_HEADS and len(head) < 5)):
                     continue
                 # qualifiers the note names count for a code, those it lacks a little against,
                 # and a "without X" the note does name counts against it
@@ -639,7 +663,9 @@ def _surgical(ctx: _Ctx) -> None:
         for anchor, (score, code) in best.items():
             if score < 1:
                 continue
-            m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or re.search(r"\S", sent.text)
+            m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or next(
+                (hit for rx, words in _SYN_RX if anchor in _stems(words) and (hit := rx.search(sent.text))),
+                None) or re.search(r"\S", sent.text)
             start = sent.start + m.start()
             if _LOCAL_NEG.search(sent.text[max(0, m.start() - 30): m.start()]):
                 continue  # "no colonoscopy", "declined biopsy"
@@ -788,6 +814,11 @@ def _ecg(ctx: _Ctx) -> None:
 
 
 def _psychotherapy(ctx: _Ctx) -> bool:
+    intake = re.search(r"psychiatric diagnostic evaluation|(?:behavioral health|psychiatric|mental health) intake|"
+                       r"intake (?:assessment|evaluation)", ctx.lower)
+    if intake:
+        ctx.add(System.CPT, "90791", 0.7, "psychiatric diagnostic evaluation (intake)", intake.start(), intake.end())
+        return True
     if not re.search(r"psychotherap|\bcbt\b|therapy session|\bdbt\b", ctx.lower):
         return False
     if re.search(r"group (?:psycho)?therapy", ctx.lower):
@@ -807,6 +838,22 @@ def _psychotherapy(ctx: _Ctx) -> bool:
     code = "90837" if minutes >= 53 else "90834" if minutes >= 38 else "90832"
     ctx.add(System.CPT, code, 0.8, f"individual psychotherapy, {minutes} min", m.start(), m.end())
     return True
+
+
+_CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,50}?(\d{1,2})\s*min|"
+                        r"(\d{1,2})\s*min\w*[^.\n]{0,40}?(?:tobacco|smoking|cessation)", _I)
+
+
+def _counseling(ctx: _Ctx) -> None:
+    """Tobacco cessation counseling, only with its minutes (3-10 or more than 10)."""
+    for m in _CESSATION.finditer(ctx.note):
+        if not re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 20], _I):
+            continue
+        minutes = int(m.group(1) or m.group(2))
+        if minutes >= 3:
+            code = "99407" if minutes > 10 else "99406"
+            ctx.add(System.CPT, code, 0.75, f"tobacco cessation counseling, {minutes} min", m.start(), m.end())
+            return
 
 
 def _apply_bundles(ctx: _Ctx) -> None:
@@ -839,6 +886,7 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
     _wound_repair(ctx)
     _imaging(ctx)
     _ecg(ctx)
+    _counseling(ctx)
     therapy = _psychotherapy(ctx)
     surgery = any(s is System.CPT and _GENERIC_RANGE.match(c) for s, c in ctx.hits)
     _em(ctx, surgery, therapy)
