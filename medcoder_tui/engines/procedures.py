@@ -166,6 +166,7 @@ _DRUGS: list[tuple[str, str]] = [
     (r"\bd5 ?ns\b", r"dextrose/normal saline"),
 ]
 _DRUG_RX = [(re.compile(n, _I), d) for n, d in _DRUGS]
+_ANY_DRUG = re.compile("|".join(f"(?:{n})" for n, _ in _DRUGS), _I)
 _DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
 _UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
 
@@ -222,7 +223,7 @@ def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
     for sent in ctx.a.sentences:
-        if not ctx.usable(sent):
+        if not _ANY_DRUG.search(sent.text) or not ctx.usable(sent):
             continue
         taken: list[tuple[int, int]] = []
         for name_rx, desc_rx in _DRUG_RX:
@@ -559,6 +560,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
 ]
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
+_ANY_SYN = re.compile("|".join(f"(?:{a})" for a, _ in _SYNONYMS), _I)
 _STOP = frozenset("of the a an and or with without by to for on in e g each single first up including add-on "
                   "procedure than other under any more less one both all its at".split())
 _TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
@@ -584,7 +586,7 @@ def _stem(word: str) -> str:
 
 def _stems(text: str) -> set[str]:
     low = text.lower()
-    extra = " ".join(word for rx, word in _SYN_RX if rx.search(low))
+    extra = " ".join(word for rx, word in _SYN_RX if rx.search(low)) if _ANY_SYN.search(low) else ""
     return {_stem(t) for t in _TOKEN.findall(f"{low} {extra}") if t not in _STOP and len(t) > 1}
 
 
