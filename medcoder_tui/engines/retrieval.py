@@ -242,20 +242,26 @@ PER_SPAN = 4
 
 
 def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[Candidate]:
-    """Whole mentions first, as ranked; then partial and related codes by how well the note covers them.
+    """Whole mentions first, as ranked; then partial and related codes by how likely the note means them.
 
     A partial match or a relative is more likely meant when the note also says,
-    anywhere, the words of its code text that the mention lacks; and no one
-    stretch of words may fill the list with its variants (diversity across
-    mentions). Only the order of dominated candidates changes, so the offline
-    engine (which never proposes those) picks exactly as before.
+    anywhere, the words of its code text that the mention lacks, when the mention
+    says most of its own words, and when a whole mention already sits in the same
+    category; a relative found only through the hierarchy, or a negated or past
+    mention, less so. No one stretch of words may fill the list with its variants
+    (diversity across mentions). Only the order of dominated candidates changes,
+    so the offline engine (which never proposes those) picks exactly as before.
     """
     head = [c for c in ranked if _TIER[c.origin] < 2]
     rest = [c for c in ranked if _TIER[c.origin] >= 2]
+    head_categories = {c.code[:3] for c in head}
 
     def weight(c: Candidate) -> float:
+        # log-linear weights, fitted on one half of a development corpus and checked on the other
         fit = _coverage(c.description, note_words)
-        return c.score * fit * fit * (0.5 if c.origin == "related" else 1.0)
+        return (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
+                + 1.7 * (c.code[:3] in head_categories) - 0.7 * (c.origin == "related")
+                - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context))
 
     rest.sort(key=lambda c: (-weight(c), c.code))
     kept: list[Candidate] = []
