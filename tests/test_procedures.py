@@ -202,3 +202,32 @@ def test_time_per_note(codesets):
     for note in notes:
         suggest(note, codesets)
     assert (time.perf_counter() - t0) / len(notes) < 0.05  # ~5 ms measured; generous for a busy CI box
+
+
+def test_a_drug_given_today_on_the_meds_line_and_an_office_procedure(codesets):
+    note = ("PODIATRY OFFICE VISIT, established 40 yo M.\nMeds: lisinopril 10 mg daily. Toradol 60 mg IM given "
+            "today in office.\nProcedure: partial nail avulsion of L great toe ingrown nail, nail plate removed "
+            "after digital block.\nLabs drawn in office today: CBC, CMP.\n")
+    got = codes(suggest(note, codesets))
+    assert {"J1885", "96372", "11730", "36415"} <= got
+    assert not any(c.startswith("992") for c in got)  # a procedure visit without documented time has no E/M
+
+
+def test_timed_visit_beside_a_procedure_is_offered_at_low_confidence(codesets):
+    note = ("OFFICE VISIT, established 50 yo M. Total time 35 minutes.\nProcedure: L knee joint injection with "
+            "Kenalog 40 mg intra-articular into the L knee, tolerated well.\n"
+            "Assessment: 1. Knee OA. 2. Hypertension - increase lisinopril.\n")
+    raws = {r.code: r for r in suggest(note, codesets)}
+    assert {"20610", "J3301"} <= raws.keys()
+    assert "96372" not in raws  # an intra-articular injection is the joint procedure, not an IM shot
+    assert raws["99214"].confidence < 0.6 and "modifier 25" in raws["99214"].reasoning
+
+
+def test_wellness_visit_counseling_and_critical_care(codesets):
+    awv = ("MEDICARE ANNUAL WELLNESS VISIT, subsequent. 72 yo F established.\n"
+           "Counseled on smoking cessation for 12 minutes.\n")
+    assert codes(suggest(awv, codesets)) == {"G0439", "99407"}
+    ed = ("ED NOTE\n70 yo M in septic shock. Critical care time: 45 minutes excluding procedures.\n"
+          "Intubated for airway protection. TI not intubated.\nImpression: septic shock.\n")
+    got = codes(suggest(ed, codesets, "ed"))
+    assert {"99291", "31500"} <= got

@@ -171,6 +171,10 @@ _DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
 _UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
 
 
+_GIVEN_HERE = re.compile(r"\b(?:given|administered|injected)\b[^.\n]{0,30}\b(?:today|in (?:the )?(?:office|clinic))|"
+                         r"\b(?:today|in (?:the )?(?:office|clinic))\b[^.\n]{0,30}\b(?:given|administered|injected)\b", _I)
+
+
 def _dose(text: str) -> tuple[float, str] | None:
     m = _DOSE.search(text)
     if not m:
@@ -223,7 +227,10 @@ def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
     for sent in ctx.a.sentences:
-        if not _ANY_DRUG.search(sent.text) or not ctx.usable(sent):
+        if not _ANY_DRUG.search(sent.text):
+            continue
+        # a "Meds:" list is home medication unless the line itself says the drug was given here
+        if not ctx.usable(sent) and not (ctx.section(sent) == "medications" and _GIVEN_HERE.search(sent.text)):
             continue
         taken: list[tuple[int, int]] = []
         for name_rx, desc_rx in _DRUG_RX:
@@ -553,7 +560,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bwarts?\b|verruca\w*", "benign warts skin lesion"), (r"acrochordons?", "skin tags"),
     (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
-    (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"), (r"\bpared\b", "paring"),
+    (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"),
+    (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
@@ -668,7 +676,8 @@ def _surgical(ctx: _Ctx) -> None:
             m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or next(
                 (hit for rx, words in _SYN_RX if anchor in _stems(words) and (hit := rx.search(sent.text))),
                 None) or re.search(r"\S", sent.text)
-            start = sent.start + m.start()
+            lead = len(sent.text) - len(sent.text.lstrip())
+            start = sent.start + (m.start() if m.start() > 80 else lead)  # quote from the sentence's start
             if _LOCAL_NEG.search(sent.text[max(0, m.start() - 30): m.start()]):
                 continue  # "no colonoscopy", "declined biopsy"
             end = min(sent.end, start + 70)
@@ -733,7 +742,9 @@ _TESTS: list[tuple[str, str]] = [
     (r"(?:fingerstick|poc|point[- ]of[- ]care) (?:blood )?glucose|glucometer reading|accu-?chek", r"^Blood glucose by a monitoring"),
     (r"vision screen\w*|visual acuity screen\w*", r"^Visual acuity screening"), (r"pure[- ]tone|audiometry", r"^Pure tone hearing"),
     (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
-    (r"venipuncture|blood (?:was )?drawn in (?:the )?office", r"^Routine venipuncture"),
+    (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
+     r"^Routine venipuncture"),
+    (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}automated", r"^Urinalysis, automated, without microscopy"),
 ]
 _TEST_RX = [(re.compile(n, _I), d) for n, d in _TESTS]
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
