@@ -569,8 +569,9 @@ _SYNONYMS: list[tuple[str, str]] = [
 ]
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
 _ANY_SYN = re.compile("|".join(f"(?:{a})" for a, _ in _SYNONYMS), _I)
-_STOP = frozenset("of the a an and or with without by to for on in e g each single first up including add-on "
-                  "procedure than other under any more less one both all its at".split())
+_STOP = frozenset({"of", "the", "a", "an", "and", "or", "with", "without", "by", "to", "for", "on", "in",
+                  "e", "g", "each", "single", "first", "up", "including", "add-on", "procedure", "than",
+                  "other", "under", "any", "more", "less", "one", "both", "all", "its", "at"})
 _TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
 # CPT ranges with their own rules below (E/M, vaccines, administration, labs, imaging, therapy...)
 _GENERIC_RANGE = re.compile(r"^(?:1[0-9]|[2-6][0-9])\d{3}$|^9(?:2950|2960|3306)$")
