@@ -167,7 +167,7 @@ _DRUGS: list[tuple[str, str]] = [
 ]
 _DRUG_RX = [(re.compile(n, _I), d) for n, d in _DRUGS]
 _ANY_DRUG = re.compile("|".join(f"(?:{n})" for n, _ in _DRUGS), _I)
-_DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
+_DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million )?(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
 _UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
 
 
@@ -179,9 +179,9 @@ def _dose(text: str) -> tuple[float, str] | None:
     m = _DOSE.search(text)
     if not m:
         return None
-    unit = m.group(2).lower()
+    unit = m.group(3).lower()
     unit, scale = _UNIT_SCALE.get(unit, (unit, 1.0))
-    return float(m.group(1).replace(",", "")) * scale, unit
+    return float(m.group(1).replace(",", "")) * scale * (1e6 if m.group(2) else 1.0), unit
 
 
 def _route(clause: str, drug_desc: str) -> str | None:
