@@ -220,7 +220,10 @@ def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> t
     below = sorted((c for c in same if c[1] <= dose[0]), key=lambda c: -c[1])
     code, amount, _ = (exact or ups or below or same)[0]
     units = max(1, math.ceil(dose[0] / amount - 1e-9))
-    return code, f"units: {dose[0]:g} {dose[1]} / {amount:g} {dose[1]} = {units}"
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if x >= 10000 and x == int(x) else f"{x:g}"
+
+    return code, f"units: {num(dose[0])} {dose[1]} / {num(amount)} {dose[1]} = {units}"
 
 
 def _drugs(ctx: _Ctx) -> None:
