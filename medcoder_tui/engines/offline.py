@@ -32,9 +32,10 @@ from medcoder_tui.engines.models import (
     SuggestionEvent,
     SuggestionResult,
 )
+from medcoder_tui.engines.procedures import suggest_procedures
 from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
 
-OFFLINE_VERSION = "1"
+OFFLINE_VERSION = "2"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
@@ -164,7 +165,11 @@ class OfflineEngine:
 
         cs = self.codesets
         analysis = analyze(note)
-        candidates = retrieve_candidates(note, types=types, k=200, codesets=cs, analysis=analysis)
+        # Diagnoses come from title matching; procedures, drugs and supplies from the rules in
+        # procedures.py, which know what was done or given (title matching alone over-codes them).
+        icd_types = types & {System.ICD10CM}
+        candidates = (retrieve_candidates(note, types=icd_types, k=200, codesets=cs, analysis=analysis)
+                      if icd_types else [])
         grounder = Grounder(note, codesets=cs, setting=setting, types=types)
         out: list[Suggestion] = []
         for cand in choose(candidates, setting, analysis):
@@ -178,6 +183,9 @@ class OfflineEngine:
                 evidence=[_unique_evidence(note, cand.start, cand.end)],
             )
             out.append(grounder.ground(raw))
+        if types & {System.CPT, System.HCPCS}:
+            for raw in suggest_procedures(note, analysis=analysis, types=types, setting=setting, codesets=cs):
+                out.append(grounder.ground(raw))
         return grounder.finish(out)
 
     def suggest_sync(self, note: str, types: set[System] | None = None,
