@@ -84,3 +84,16 @@ def test_the_offline_engine_codes_only_whole_mentions(codesets):
     mentions = {c.code for c in retrieve_candidates(note, k=200, codesets=codesets) if c.origin == "mention"}
     assert got <= mentions
     assert "Z85.3" in codes(note, codesets)
+
+
+def test_named_drugs_and_procedures_bring_their_status_codes(codesets):
+    note = ("Past history: hysterectomy in 2001. Treatment: metformin 850 mg and insulin glargine. "
+            "No anticoagulants.")
+    cands = {c.code: c for c in retrieve_candidates(note, codesets=codesets)}
+    for code in ("Z90.710", "Z79.84", "Z79.4"):
+        assert code in cands, code
+        assert cands[code].dominated and note[cands[code].start:cands[code].end].lower() in note.lower()
+    # a negated drug is no long-term use (the code text may still match the word in part)
+    assert "Z79.01" not in cands or cands["Z79.01"].origin != "status"
+    offline = OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient")
+    assert not {s.code for s in offline.suggestions} & {"Z90.710", "Z79.84", "Z79.4"}

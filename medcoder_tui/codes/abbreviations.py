@@ -12,6 +12,10 @@ any particular note.
 - :data:`PHRASES` maps lay or shorthand phrases to the wording ICD-10-CM uses.
 - :data:`WORD_SYNONYMS` maps a word to words ICD titles use for the same thing
   (kidney -> renal), applied token by token.
+- :data:`INDEX_TERMS` gives bare Alphabetic Index main terms their default code.
+- :func:`american` respells British medical words ("haemorrhage" -> "hemorrhage").
+- :data:`HISTORY_OF` and :data:`STATUS_TERMS` map a past condition to its history
+  code and a named procedure, device or long-term drug to its status code.
 """
 
 from __future__ import annotations
@@ -359,3 +363,56 @@ WORD_SYNONYMS.update({
     "sulfamides": ("sulfonamides",), "sulfa": ("sulfonamides",), "smokes": ("nicotine dependence",),
     "smoked": ("nicotine dependence",),
 })
+
+# British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
+BRITISH = (
+    (re.compile(r"(?<=[a-z])aem"), "em"), (re.compile(r"^haem"), "hem"), (re.compile(r"^anaes"), "anes"),
+    (re.compile(r"^(o|dyspn|diarrh|amenorrh|gonorrh|seborrh|oed|foet)oe"), r"\1e"),
+    (re.compile(r"^oe"), "e"), (re.compile(r"paed"), "ped"), (re.compile(r"(?<=[a-z]{3})our$"), "or"),
+    (re.compile(r"^foet"), "fet"), (re.compile(r"orrhoea"), "orrhea"), (re.compile(r"^caec"), "cec"),
+)
+
+
+def american(word: str) -> str:
+    """The American spelling of a British-spelt medical word (the word itself when it has none)."""
+    if "ae" not in word and "oe" not in word and not word.endswith("our"):
+        return word
+    for pattern, repl in BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+# A condition said to be past ("history of breast cancer") -> the history code a coder uses for it,
+# by code prefix, longest first. Cancers without a listed site fall to Z85.9.
+HISTORY_OF = sorted({
+    "C50": "Z85.3", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048", "C61": "Z85.46", "C34": "Z85.118",
+    "C67": "Z85.51", "C64": "Z85.528", "C43": "Z85.820", "C53": "Z85.41", "C54": "Z85.42", "C56": "Z85.43",
+    "C73": "Z85.850", "C16": "Z85.028", "C22": "Z85.05", "C25": "Z85.07", "C32": "Z85.21", "C71": "Z85.841",
+    "C62": "Z85.47", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C84": "Z85.72", "C85": "Z85.72",
+    "C91": "Z85.6", "C92": "Z85.6", "C93": "Z85.6", "C94": "Z85.6", "C95": "Z85.6", "C": "Z85.9",
+    "I21": "I25.2", "I22": "I25.2", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718", "I63": "Z86.73",
+    "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
+    "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
+    "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+}.items(), key=lambda kv: -len(kv[0]))
+
+# Procedures, devices and long-term drugs a note names -> the status code a coder may add
+# (Z79 long-term drug use, Z90 acquired absence, Z93-Z95 openings, transplants and implants).
+# Regular expressions over the lower-case note; for the model to weigh, never coded offline.
+STATUS_TERMS: dict[str, str] = {
+    r"hysterectom": "Z90.710", r"nephrectom": "Z90.5", r"cholecystectom|appendectom|colectom": "Z90.49",
+    r"splenectom": "Z90.81", r"gastrectom": "Z90.3", r"prostatectom|orchi(?:d)?ectom": "Z90.79",
+    r"pneumonectom|lobectom": "Z90.2", r"mastectom": "Z90.10", r"cystectom": "Z90.6",
+    r"(?:kidney|renal) transplant": "Z94.0", r"liver transplant": "Z94.4", r"heart transplant": "Z94.1",
+    r"lung transplant": "Z94.2", r"bone marrow transplant": "Z94.81", r"pacemaker": "Z95.0",
+    r"valve (?:replacement|prosthesis)|prosthetic (?:heart )?valve|mechanical valve": "Z95.2",
+    r"coronary stent|stent(?:ing)? (?:of|in) the (?:\w+ )?coronary": "Z95.5",
+    r"aortocoronary bypass|coronary (?:artery )?bypass": "Z95.1",
+    r"colostomy": "Z93.3", r"ileostomy": "Z93.2", r"gastrostomy": "Z93.1", r"tracheostomy": "Z93.0",
+    r"nephrostomy": "Z93.6", r"wheelchair": "Z99.3", r"home oxygen|oxygen therapy at home": "Z99.81",
+    r"insulin": "Z79.4", r"anticoagula|acenocoumarol|warfarin|sintrom|apixaban|rivaroxaban": "Z79.01",
+    r"aspirin|acetylsalicylic": "Z79.82",
+    r"corticosteroid|corticoid|prednison|prednisolon|dexamethason|deflazacort": "Z79.52",
+    r"metformin|oral antidiabetic|glibenclamide|gliclazide|sitagliptin|oral hypoglycemic": "Z79.84",
+    r"tamoxifen": "Z79.810", r"letrozole|anastrozole|exemestane": "Z79.811",
+}

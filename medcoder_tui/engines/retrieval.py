@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from medcoder_tui.codes.abbreviations import (
     ABBREVIATIONS,
     AMBIGUOUS,
+    HISTORY_OF,
+    STATUS_TERMS,
     TERM_EXPANSIONS,
     WORD_SYNONYMS,
+    american,
 )
 from medcoder_tui.codes.search import STOPWORDS, _fold, stem
 from medcoder_tui.codes.systems import System
@@ -127,30 +130,13 @@ def _alts(word: str) -> frozenset[str]:
         alts = {tok}
         if word in _ROMAN:
             alts.add(_ROMAN[word])
-        us = _american(word)
+        us = american(word)
         if us != word:
             alts.add(stem(us))
         for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()) + WORD_SYNONYMS.get(us, ()):
             alts.update(stem(w) for w in syn.split())
         got = _ALT_CACHE[word] = frozenset(alts)
     return got
-
-
-# British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
-_BRITISH = (
-    (re.compile(r"(?<=[a-z])aem"), "em"), (re.compile(r"^haem"), "hem"), (re.compile(r"^anaes"), "anes"),
-    (re.compile(r"^(o|dyspn|diarrh|amenorrh|gonorrh|seborrh|oed|foet)oe"), r"\1e"),
-    (re.compile(r"^oe"), "e"), (re.compile(r"paed"), "ped"), (re.compile(r"(?<=[a-z]{3})our$"), "or"),
-    (re.compile(r"^foet"), "fet"), (re.compile(r"orrhoea"), "orrhea"), (re.compile(r"^caec"), "cec"),
-)
-
-
-def _american(word: str) -> str:
-    if "ae" not in word and "oe" not in word and not word.endswith("our"):
-        return word
-    for pattern, repl in _BRITISH:
-        word = pattern.sub(repl, word)
-    return word
 
 
 def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int = 50, codesets=None,
@@ -225,7 +211,7 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
     if "icd10cm" in systems:
-        for cand in _history_codes(list(by_code.values()), matcher):
+        for cand in _history_codes(list(by_code.values()), matcher) + _status_codes(note, analysis, matcher):
             have = by_code.get(("icd10cm", cand.code))
             if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
                 by_code[("icd10cm", cand.code)] = cand
@@ -290,21 +276,6 @@ def _coverage(description: str, note_words: frozenset[str]) -> float:
     return sum(w in note_words for w in core) / len(core)
 
 
-# A condition said to be past ("history of breast cancer") -> the history code a coder uses for it,
-# by code prefix, longest first. Cancers without a listed site fall to Z85.9.
-_HISTORY_OF = sorted({
-    "C50": "Z85.3", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048", "C61": "Z85.46", "C34": "Z85.118",
-    "C67": "Z85.51", "C64": "Z85.528", "C43": "Z85.820", "C53": "Z85.41", "C54": "Z85.42", "C56": "Z85.43",
-    "C73": "Z85.850", "C16": "Z85.028", "C22": "Z85.05", "C25": "Z85.07", "C32": "Z85.21", "C71": "Z85.841",
-    "C62": "Z85.47", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C84": "Z85.72", "C85": "Z85.72",
-    "C91": "Z85.6", "C92": "Z85.6", "C93": "Z85.6", "C94": "Z85.6", "C95": "Z85.6", "C": "Z85.9",
-    "I21": "I25.2", "I22": "I25.2", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718", "I63": "Z86.73",
-    "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
-    "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
-    "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
-}.items(), key=lambda kv: -len(kv[0]))
-
-
 def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
     """History codes for conditions the note says are past; for the prompt, never proposed offline."""
     icd = matcher.index._cs.icd
@@ -314,12 +285,34 @@ def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]
             continue
         if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
             continue
-        code = next((z for prefix, z in _HISTORY_OF if cand.code.startswith(prefix)), None)
+        code = next((z for prefix, z in HISTORY_OF if cand.code.startswith(prefix)), None)
         if code is None or not icd.is_billable(code):
             continue
         out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", cand.score * 0.9, cand.evidence_text,
                              cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
                              list(cand.all_contexts), "history"))
+    return out
+
+
+_STATUS = [(re.compile(r"\b(?:" + pattern + ")"), code) for pattern, code in STATUS_TERMS.items()]
+STATUS_SCORE = 3.0
+
+
+def _status_codes(note: str, analysis: NoteAnalysis, matcher: _Matcher) -> list[Candidate]:
+    """Status codes (long-term drugs, absent organs, implants) for procedures and drugs the note names."""
+    icd = matcher.index._cs.icd
+    low = note.lower()
+    out: list[Candidate] = []
+    for pattern, code in _STATUS:
+        for m in pattern.finditer(low):
+            ctx = frozenset(analysis.context_at(m.start(), m.end()))
+            if "negated" in ctx or "family" in ctx:
+                continue
+            if icd.is_billable(code):
+                out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE,
+                                     note[m.start():m.end()], m.start(), m.end(), ctx, True, 1, True, 1, [ctx],
+                                     "status"))
+            break
     return out
 
 
@@ -369,7 +362,7 @@ def _names_a_test(toks: list[_Token], first: int, last: int) -> bool:
     return bool((after | before) & _TEST_HEADS)
 
 
-_TIER = {"mention": 0, "inside": 1, "history": 1, "partial": 2, "related": 2}
+_TIER = {"mention": 0, "inside": 1, "history": 1, "status": 1, "partial": 2, "related": 2}
 
 
 def _origin(match: _Match) -> str:
