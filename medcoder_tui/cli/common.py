@@ -42,3 +42,22 @@ def read_note(path: str | Path) -> str:
         return load_note(path)
     except NoteError as exc:
         raise CliError(str(exc)) from None
+
+
+ENGINES = ("auto", "ollama", "offline")
+SETTINGS = ("outpatient", "inpatient", "ed")
+
+
+def add_engine_options(parser, *, types: bool = True, preferences: bool = True,
+                       setting_help: str = "care setting (default from config)") -> None:
+    """The options every engine-running command shares: --engine, --model, --types, --setting, --no-preferences."""
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help="auto (default): Ollama when reachable, else the offline engine")
+    parser.add_argument("--model", default=None, help="Ollama model (default from config: MEDCODER_OLLAMA_MODEL)")
+    if types:
+        parser.add_argument("--types", default="all", metavar="TYPES",
+                            help="code systems: all, or a comma list of icd10cm,cpt,hcpcs")
+    parser.add_argument("--setting", choices=SETTINGS, default=None, help=setting_help)
+    if preferences:
+        parser.add_argument("--no-preferences", action="store_true",
+                            help="ignore learned and written coding preferences")

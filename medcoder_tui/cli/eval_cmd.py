@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from medcoder_tui.cli.common import CliError, print_json
+from medcoder_tui.cli.common import CliError, add_engine_options, print_json
 from medcoder_tui.codes.systems import parse_systems
 from medcoder_tui.evaluation.models import EvalRun, NoteEval
 
@@ -27,14 +27,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("path", nargs="?", default=DEFAULT_PATH, metavar="PATH",
                    help=f"a folder of notes or one note (default: {DEFAULT_PATH})")
     p.add_argument("--gold", metavar="FILE", help="note_id<TAB>code[<TAB>system] file, or 'store'")
-    p.add_argument("--engine", choices=("auto", "ollama", "offline"), help="engine (default: from settings)")
-    p.add_argument("--model", help="Ollama model name")
-    p.add_argument("--types", default="all", help="code types to score: all, or e.g. icd10cm,cpt (default: all)")
+    add_engine_options(p, setting_help="code every note in this setting (default: each sidecar's own, else settings)")
     p.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
                    help="notes coded at once (default: 4)")
-    p.add_argument("--setting", choices=("outpatient", "inpatient", "ed"),
-                   help="code every note in this setting (default: each sidecar's own, else settings)")
-    p.add_argument("--no-preferences", action="store_true", help="ignore learned and written preferences")
     p.add_argument("--json", action="store_true", help="print the run (or comparison) as JSON")
     p.add_argument("--report", metavar="FILE.md", help="also write a Markdown report")
     p.add_argument("--no-save", action="store_true", help="do not keep this run in the store")

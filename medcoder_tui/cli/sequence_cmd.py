@@ -14,13 +14,11 @@ import sys
 
 from pydantic import ValidationError
 
-from medcoder_tui.cli.common import CliError, print_json, read_note
+from medcoder_tui.cli.common import CliError, add_engine_options, print_json, read_note
 from medcoder_tui.codes.systems import parse_systems
 from medcoder_tui.config import load_settings
 from medcoder_tui.sequencing import SETTINGS, SequenceResult, check_sequence
 from medcoder_tui.sequencing.models import Issue, SequencedCode
-
-ENGINE_CHOICES = ("auto", "ollama", "offline")
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -30,12 +28,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         description="Suggest codes for a note, order them (principal/first-listed, secondary diagnoses with "
                     "CC/MCC, procedures) and check the order against the ICD-10-CM conventions.")
     p.add_argument("note", metavar="NOTE", help="the clinical note (a UTF-8 text file)")
-    p.add_argument("--engine", choices=ENGINE_CHOICES, default=None,
-                   help="auto (default): Ollama when reachable, else the offline engine")
-    p.add_argument("--model", default=None, help="Ollama model (default from config)")
-    p.add_argument("--types", default="all", metavar="TYPES",
-                   help="code systems: all, or a comma list of icd10cm,cpt,hcpcs")
-    p.add_argument("--setting", choices=SETTINGS, default=None, help="care setting (default from config)")
+    add_engine_options(p, preferences=False)
     p.add_argument("--drg", action="store_true", help="inpatient: add an MS-DRG estimate (diagnoses only)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=run_sequence)

@@ -16,14 +16,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from medcoder_tui.cli.common import CliError, print_json, read_note
+from medcoder_tui.cli.common import CliError, add_engine_options, print_json, read_note
 from medcoder_tui.codes.systems import System, parse_systems
 from medcoder_tui.config import load_settings
 from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import Flag, Setting, Suggestion, SuggestionResult
-from medcoder_tui.engines.select import ENGINE_NAMES, EngineUnavailable, make_engine
-
-SETTINGS = ("outpatient", "inpatient", "ed")
+from medcoder_tui.engines.select import EngineUnavailable, make_engine
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -33,14 +31,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         description="Suggest ICD-10-CM, CPT and HCPCS codes for a clinical note, grounded in the code sets "
                     "and in the note's words.")
     p.add_argument("note", metavar="NOTE", help="the clinical note (a UTF-8 text file)")
-    p.add_argument("--engine", choices=ENGINE_NAMES, default=None,
-                   help="auto (default): Ollama when reachable, else the offline engine")
-    p.add_argument("--model", default=None, help="Ollama model (default from config: MEDCODER_OLLAMA_MODEL)")
-    p.add_argument("--types", default="all", metavar="TYPES",
-                   help="code systems to suggest: all, or a comma list of icd10cm,cpt,hcpcs")
-    p.add_argument("--setting", choices=SETTINGS, default=None, help="care setting (default from config)")
+    add_engine_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
-    p.add_argument("--no-preferences", action="store_true", help="ignore learned and written preferences")
     p.set_defaults(func=run)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from medcoder_tui.cli.common import CliError
+from medcoder_tui.cli.common import CliError, add_engine_options
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -14,13 +14,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
                               description="Review and code clinical notes, keyboard first.")
     p.add_argument("path", nargs="?", default="sample_notes", metavar="PATH",
                    help="a folder of notes or one note (default: ./sample_notes)")
-    p.add_argument("--engine", choices=("auto", "ollama", "offline"), default=None,
-                   help="suggestion engine (default: auto = Ollama when reachable, else offline)")
-    p.add_argument("--model", default=None, help="Ollama model name (default from config)")
-    p.add_argument("--setting", choices=("outpatient", "inpatient", "ed"), default=None,
-                   help="care setting the guidelines apply to (default from config)")
-    p.add_argument("--no-preferences", action="store_true",
-                   help="do not apply learned or written coding preferences")
+    add_engine_options(p, types=False)
     p.set_defaults(func=run)
 
 
