@@ -233,8 +233,8 @@ def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[C
     A partial match or a relative is more likely meant when the note also says,
     anywhere, the words of its code text that the mention lacks, when the mention
     says most of its own words, and when a whole mention already sits in the same
-    category; a relative found only through the hierarchy, or a negated or past
-    mention, less so. No one stretch of words may fill the list with its variants
+    category; a relative found only through the hierarchy, a negated or past
+    mention, or a long (very specific) code, less so. No one stretch of words may fill the list with its variants
     (diversity across mentions). Only the order of dominated candidates changes,
     so the offline engine (which never proposes those) picks exactly as before.
     """
@@ -247,7 +247,9 @@ def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[C
         fit = _coverage(c.description, note_words)
         return (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
                 + 1.7 * (c.code[:3] in head_categories) - 0.7 * (c.origin == "related")
-                - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context))
+                - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context)
+                # each character past the category asserts detail the note did not state in full
+                - 0.3 * max(0, len(c.code.replace(".", "")) - 4))
 
     rest.sort(key=lambda c: (-weight(c), c.code))
     kept: list[Candidate] = []
