@@ -246,7 +246,7 @@ def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[C
         # log-linear weights, fitted on one half of a development corpus and checked on the other
         fit = _coverage(c.description, note_words)
         return (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
-                + 1.7 * (c.code[:3] in head_categories) - 0.7 * (c.origin == "related")
+                + 1.2 * (c.code[:3] in head_categories) - 0.7 * (c.origin == "related")
                 - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context)
                 # each character past the category asserts detail the note did not state in full
                 - 0.3 * max(0, len(c.code.replace(".", "")) - 4))
