@@ -234,22 +234,24 @@ def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[C
     anywhere, the words of its code text that the mention lacks, when the mention
     says most of its own words, and when a whole mention already sits in the same
     category; a relative found only through the hierarchy, a negated or past
-    mention, or a long (very specific) code, less so. No one stretch of words may fill the list with its variants
-    (diversity across mentions). Only the order of dominated candidates changes,
-    so the offline engine (which never proposes those) picks exactly as before.
+    mention, or a long (very specific) code, less so. No one stretch of words
+    may fill the list with its variants (diversity across mentions). Only the
+    order of dominated candidates changes, so the offline engine (which never
+    proposes those) picks exactly as before.
     """
     head = [c for c in ranked if _TIER[c.origin] < 2]
     rest = [c for c in ranked if _TIER[c.origin] >= 2]
-    head_categories = {c.code[:3] for c in head}
+    head_categories = {c.code[:3] for c in head if c.system is System.ICD10CM}
 
     def weight(c: Candidate) -> float:
         # log-linear weights, fitted on one half of a development corpus and checked on the other
         fit = _coverage(c.description, note_words)
-        return (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
-                + 1.2 * (c.code[:3] in head_categories) - 0.7 * (c.origin == "related")
-                - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context)
-                # each character past the category asserts detail the note did not state in full
-                - 0.3 * max(0, len(c.code.replace(".", "")) - 4))
+        w = (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
+             - 0.7 * (c.origin == "related") - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context))
+        if c.system is System.ICD10CM:
+            # each character past the category asserts detail the note did not state in full
+            w += 1.2 * (c.code[:3] in head_categories) - 0.3 * max(0, len(c.code.replace(".", "")) - 4)
+        return w
 
     rest.sort(key=lambda c: (-weight(c), c.code))
     kept: list[Candidate] = []
