@@ -363,3 +363,16 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             for o in kept)
         kept.append(m)
     return kept + partial
+
+
+# Words that turn a condition's name into the name of a test, vaccine or screening.
+_TEST_HEADS = frozenset(stem(w) for w in (
+    "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
+    "serology antibody antibodies antigen prophylaxis titer titers swab culture panel pcr".split()))
+
+
+def _names_a_test(toks: list, first: int, last: int) -> bool:
+    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine")."""
+    after = toks[last + 1].alts if last + 1 < len(toks) else frozenset()
+    before = toks[first - 1].alts if first > 0 else frozenset()
+    return bool((after | before) & _TEST_HEADS)

@@ -35,6 +35,7 @@ from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers 
     MATCHER_FORMAT,
     _Match,
     _Matcher,
+    _names_a_test,
     _refine_tokens,
     _sentence_matches,
     core_tokens,
@@ -217,11 +218,11 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
                 by_code[("icd10cm", cand.code)] = cand
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
     if "icd10cm" in systems:
-        ranked += _related(ranked, note, matcher, max(k, RELATED_MAX))
+        ranked += _related(ranked, note, matcher, min(2 * k, RELATED_MAX))
     return _recall_order(ranked, frozenset(note_words))[:k]
 
 
-# How many relatives of the found codes compete for the list's last places.
+# At most how many relatives of the found codes compete for the list's last places (twice the room asked for).
 RELATED_MAX = 100
 # Partial and related candidates from one stretch of words: more than this many only after all others.
 PER_SPAN = 4
@@ -329,7 +330,7 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
     icd = matcher.index._cs.icd
     note_words = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(note)))
     have = {c.code for c in found}
-    extra: dict[str, Candidate] = {}
+    best: dict[str, tuple[float, Candidate]] = {}   # relative -> (score, the found code it came from)
     for cand in found[:40]:
         if cand.system is not System.ICD10CM or "negated" in cand.context:
             continue
@@ -341,29 +342,31 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
         for rel in pool[:60]:
             if rel in have or not icd.is_billable(rel):
                 continue
-            words = _refine_tokens(icd.title(rel) or "") - {"unspecified", "other", "specified"}
+            words = _title_words(icd, rel)
             if not words:
                 continue
-            overlap = len(words & note_words) / len(words)
-            score = cand.score * 0.35 * overlap
-            prev = extra.get(rel)
-            if prev is None or score > prev.score:
-                extra[rel] = Candidate(rel, System.ICD10CM, icd.title(rel) or "", score, cand.evidence_text,
-                                       cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
-                                       list(cand.all_contexts), "related")
-    return sorted(extra.values(), key=lambda c: (-c.score, c.code))[:room]
+            score = cand.score * 0.35 * len(words & note_words) / len(words)
+            prev = best.get(rel)
+            if prev is None or score > prev[0]:
+                best[rel] = (score, cand)
+    top = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:room]
+    # Candidates are built only for the relatives kept: this runs on every note
+    return [Candidate(rel, System.ICD10CM, icd.title(rel) or "", score, src.evidence_text, src.start, src.end,
+                      src.context, True, 1, True, src.core_size, list(src.all_contexts), "related")
+            for rel, (score, src) in top]
 
 
-# Words that turn a condition's name into the name of a test, vaccine or screening.
-_TEST_HEADS = frozenset(stem(w) for w in (
-    "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
-    "serology antibody antibodies antigen prophylaxis titer titers swab culture panel pcr".split()))
+_TITLE_WORDS: dict[str, frozenset[str]] = {}
 
 
-def _names_a_test(toks: list[_Token], first: int, last: int) -> bool:
-    after = toks[last + 1].alts if last + 1 < len(toks) else frozenset()
-    before = toks[first - 1].alts if first > 0 else frozenset()
-    return bool((after | before) & _TEST_HEADS)
+def _title_words(icd, code: str) -> frozenset[str]:
+    """The distinctive words of a code's title (cached: the same relatives recur across notes)."""
+    words = _TITLE_WORDS.get(code)
+    if words is None:
+        if len(_TITLE_WORDS) > 50_000:
+            _TITLE_WORDS.clear()   # bounded: a long session must not grow without limit
+        words = _TITLE_WORDS[code] = _refine_tokens(icd.title(code) or "") - {"unspecified", "other", "specified"}
+    return words
 
 
 _TIER = {"mention": 0, "inside": 1, "history": 1, "status": 1, "partial": 2, "related": 2}
