@@ -381,3 +381,15 @@ async def test_a_bad_host_is_a_clear_error_not_a_crash(host, codesets):
     _, result = await collect(engine)
     assert "is not a valid URL" in result.error
     assert await engine.propose_sequence(NOTE, ["I10"], "outpatient") is None
+
+
+async def test_documented_procedures_and_drugs_lead_the_prompt_candidates(ollama_server, codesets):
+    note = ("Established patient, COPD flare. Wheezing. Given methylprednisolone acetate 40 mg IM "
+            "in the left deltoid today. Albuterol nebulizer treatment given in clinic.\nTotal time 32 minutes.")
+    ollama_server.script(text='{"codes": []}')
+    engine = OllamaEngine(settings(ollama_server.url), codesets=codesets)
+    await collect(engine, note=note, types=frozenset(System))
+    prompt = ollama_server.last_chat.prompt_text
+    assert "- J1030 [HCPCS]" in prompt and "- 96372 [CPT]" in prompt
+    await collect(engine, note=note, types=frozenset({System.ICD10CM}))
+    assert "[HCPCS]" not in ollama_server.last_chat.prompt_text

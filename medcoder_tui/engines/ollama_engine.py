@@ -168,6 +168,7 @@ class OllamaEngine:
             from medcoder_tui.engines.retrieval import retrieve_candidates
 
             candidates = retrieve_candidates(note, types=types, k=CANDIDATES_K, codesets=codesets)
+            candidates = procedure_candidates(note, types, setting, codesets) + candidates
         except Exception as exc:  # the model can still code without candidates
             candidates = []
             warnings.append(f"candidate retrieval failed ({type(exc).__name__}); the model codes from memory")
@@ -294,3 +295,26 @@ class OllamaEngine:
         finally:
             if client is not None:
                 await client.close()
+
+
+def procedure_candidates(note: str, types: set[System], setting: Setting, codesets: Any) -> list[Any]:
+    """CPT/HCPCS codes the procedure rules find documented as done or given, as prompt candidates.
+
+    Title retrieval finds few procedure codes (notes rarely use the tables' wording), so the
+    rule-based matches of the offline engine lead the list the model chooses from.
+    """
+    if not types & {System.CPT, System.HCPCS}:
+        return []
+    from medcoder_tui.engines.clinical_text import analyze
+    from medcoder_tui.engines.procedures import suggest_procedures
+    from medcoder_tui.engines.retrieval import Candidate
+
+    out = []
+    for raw in suggest_procedures(note, analysis=analyze(note), types=types, setting=setting, codesets=codesets):
+        words = raw.evidence[0] if raw.evidence else ""
+        start = note.find(words) if words else -1
+        out.append(Candidate(code=raw.code, system=raw.system, description=raw.description, score=raw.confidence,
+                             evidence_text=words, start=start, end=start + len(words) if start >= 0 else -1,
+                             origin="procedure rule"))
+    return out
+
