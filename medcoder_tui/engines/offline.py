@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.combinations import hypertension_combinations
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -35,7 +36,7 @@ from medcoder_tui.engines.models import (
 from medcoder_tui.engines.procedures import suggest_procedures
 from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
 
-OFFLINE_VERSION = "2"
+OFFLINE_VERSION = "3"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
@@ -183,6 +184,9 @@ class OfflineEngine:
                 evidence=[_unique_evidence(note, cand.start, cand.end)],
             )
             out.append(grounder.ground(raw))
+        replacements = [grounder.ground(raw) for raw in hypertension_combinations(out, note)]
+        if any(r.acceptable for r in replacements):
+            out = [s for s in out if s.code != "I10"] + [r for r in replacements if r.acceptable]
         if types & {System.CPT, System.HCPCS}:
             for raw in suggest_procedures(note, analysis=analysis, types=types, setting=setting, codesets=cs):
                 out.append(grounder.ground(raw))

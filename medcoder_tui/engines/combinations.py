@@ -1,0 +1,58 @@
+"""Guideline combination codes that title matching cannot find on its own.
+
+ICD-10-CM Official Guidelines I.C.9.a presume a causal link between
+hypertension and chronic kidney disease, and between hypertension and heart
+failure, unless the documentation says otherwise. Essential hypertension (I10)
+coded next to CKD (N18) or heart failure (I50) is therefore replaced by the
+hypertensive combination code (I11-I13); the CKD and heart-failure codes stay,
+as the combination codes' "use additional code" notes require.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.models import RawSuggestion, Suggestion
+
+_UNLINKED = re.compile(r"\b(not (due to|related to|from|caused by)|unrelated to|other than)\b[^.\n]{0,40}"
+                       r"\b(hypertension|htn)\b", re.IGNORECASE)
+
+
+def _combination(ckd: set[str], heart_failure: bool) -> tuple[str, str] | None:
+    """The combination code and the guideline it comes from, or None."""
+    late = bool(ckd & {"N18.5", "N18.6"})
+    if ckd and heart_failure:
+        return ("I13.2" if late else "I13.0"), "I.C.9.a.3"
+    if ckd:
+        return ("I12.0" if late else "I12.9"), "I.C.9.a.2"
+    if heart_failure:
+        return "I11.0", "I.C.9.a.1"
+    return None
+
+
+def hypertension_combinations(suggestions: list[Suggestion], note: str) -> list[RawSuggestion]:
+    """Raw replacements for I10 when CKD or heart failure is coded too (empty when none applies).
+
+    The caller grounds each replacement and drops the I10 it replaces. A note
+    that says the conditions are unrelated keeps I10.
+    """
+    usable = [s for s in suggestions if s.system is System.ICD10CM and s.acceptable]
+    essential = [s for s in usable if s.code == "I10"]
+    if not essential or _UNLINKED.search(note):
+        return []
+    ckd = {s.code for s in usable if s.code.startswith("N18.")}
+    heart_failure = any(s.code.startswith("I50.") for s in usable)
+    found = _combination(ckd, heart_failure)
+    if found is None:
+        return []
+    code, guideline = found
+    source = essential[0]
+    return [RawSuggestion(
+        code=code,
+        system=System.ICD10CM,
+        confidence=source.confidence,
+        reasoning=(f"hypertension with {'CKD' if ckd else 'heart failure'}{' and heart failure' if ckd and heart_failure else ''}:"
+                   f" the guidelines ({guideline}) presume the link, so the combination code replaces I10"),
+        evidence=[e.text for e in source.evidence],
+    )]

@@ -1,0 +1,48 @@
+"""Hypertension combination codes (guideline I.C.9.a) in the offline engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.offline import OfflineEngine
+
+
+@pytest.fixture(scope="module")
+def engine(codesets):
+    return OfflineEngine(codesets)
+
+
+def codes(engine, note: str) -> set[str]:
+    result = engine.suggest_sync(note, {System.ICD10CM}, "outpatient")
+    assert result.error is None
+    return {s.code for s in result.suggestions if s.acceptable}
+
+
+@pytest.mark.parametrize("note, expected, companion", [
+    ("Assessment: 1. Hypertension. 2. Chronic kidney disease stage 3a.", "I12.9", "N18.31"),
+    ("Assessment: 1. Hypertension. 2. End stage renal disease on dialysis.", "I12.0", "N18.6"),
+    ("Assessment: 1. Hypertension. 2. Acute on chronic systolic heart failure.", "I11.0", "I50.23"),
+])
+def test_hypertension_with_ckd_or_heart_failure_uses_the_combination_code(engine, note, expected, companion):
+    found = codes(engine, note)
+    assert expected in found and companion in found
+    assert "I10" not in found
+
+
+def test_hypertension_alone_stays_essential(engine):
+    assert "I10" in codes(engine, "Assessment: Hypertension, well controlled.")
+
+
+def test_documented_other_cause_keeps_i10(engine):
+    found = codes(engine, "Assessment: 1. Hypertension. 2. Chronic kidney disease stage 3a, "
+                          "not due to hypertension (polycystic kidneys).")
+    assert "I10" in found and "I12.9" not in found
+
+
+def test_the_replacement_keeps_the_hypertension_evidence(engine, codesets):
+    note = "Assessment: 1. Hypertension. 2. Chronic kidney disease stage 3a."
+    result = engine.suggest_sync(note, {System.ICD10CM}, "outpatient")
+    i12 = next(s for s in result.suggestions if s.code == "I12.9")
+    assert note[i12.evidence[0].start:i12.evidence[0].end] == "Hypertension"
+    assert "I.C.9.a.2" in i12.reasoning
