@@ -6,11 +6,9 @@ import json
 
 import pytest
 from ollama_fixtures import ollama_server  # noqa: F401 - fixture
-from ollama_shims import install
 
 from medcoder_tui.cli import main
 
-install()
 
 
 @pytest.fixture(autouse=True)

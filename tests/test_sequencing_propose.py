@@ -6,7 +6,6 @@ import json
 
 import pytest
 from ollama_fixtures import ollama_server  # noqa: F401 - fixture
-from ollama_shims import install
 
 from medcoder_tui.codes.service import get_codesets
 from medcoder_tui.codes.systems import System
@@ -17,7 +16,6 @@ from medcoder_tui.sequencing.edit import make_principal, move_down, move_up
 from medcoder_tui.sequencing.pipeline import sequence_note, sequence_suggestions, usable
 from medcoder_tui.sequencing.propose import order_from_model, propose_sequence
 
-install()
 
 
 @pytest.fixture(scope="module")

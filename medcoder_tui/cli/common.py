@@ -61,3 +61,17 @@ def add_engine_options(parser, *, types: bool = True, preferences: bool = True,
     if preferences:
         parser.add_argument("--no-preferences", action="store_true",
                             help="ignore learned and written coding preferences")
+
+
+def parse_types(value: str | None) -> set:
+    """``--types`` as a set of systems, or a CliError naming what is wrong."""
+    from medcoder_tui.codes.systems import parse_systems
+
+    try:
+        types = parse_systems(value)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if not types:
+        raise CliError("--types names no code system; use all, or icd10cm,cpt,hcpcs")
+    return types
+

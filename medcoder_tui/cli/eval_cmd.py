@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from medcoder_tui.cli.common import CliError, add_engine_options, print_json
-from medcoder_tui.codes.systems import parse_systems
+from medcoder_tui.cli.common import CliError, add_engine_options, parse_types, print_json
 from medcoder_tui.evaluation.models import EvalRun, NoteEval
 
 DEFAULT_PATH = "sample_notes"
@@ -164,12 +163,7 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
     from medcoder_tui.evaluation.report import summary_text
     from medcoder_tui.evaluation.runner import run_evaluation
 
-    try:
-        types = parse_systems(args.types)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not types:
-        raise CliError("--types names no code system")
+    types = parse_types(args.types)
     path = _resolve_path(args.path)
     store = None if args.no_save and args.gold != "store" else _open_store(args, settings)
     codesets = get_codesets()

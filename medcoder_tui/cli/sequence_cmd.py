@@ -14,8 +14,7 @@ import sys
 
 from pydantic import ValidationError
 
-from medcoder_tui.cli.common import CliError, add_engine_options, print_json, read_note
-from medcoder_tui.codes.systems import parse_systems
+from medcoder_tui.cli.common import CliError, add_engine_options, parse_types, print_json, read_note
 from medcoder_tui.config import load_settings
 from medcoder_tui.sequencing import SETTINGS, SequenceResult, check_sequence
 from medcoder_tui.sequencing.models import Issue, SequencedCode
@@ -97,12 +96,7 @@ def run_sequence(args: argparse.Namespace) -> int:
     from medcoder_tui.sequencing.pipeline import sequence_note
 
     note = read_note(args.note)
-    try:
-        types = parse_systems(args.types)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not types:
-        raise CliError("--types names no code system; use all, or icd10cm,cpt,hcpcs")
+    types = parse_types(args.types)
     settings = _settings(engine=args.engine, ollama_model=args.model, setting=args.setting)
     engine = _make_engine(settings, args.engine, args.model)
     outcome = asyncio.run(sequence_note(note, engine, setting=settings.setting, types=types, drg=args.drg))

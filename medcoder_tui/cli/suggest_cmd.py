@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from medcoder_tui.cli.common import CliError, add_engine_options, print_json, read_note
-from medcoder_tui.codes.systems import System, parse_systems
+from medcoder_tui.cli.common import CliError, add_engine_options, parse_types, print_json, read_note
+from medcoder_tui.codes.systems import System
 from medcoder_tui.config import load_settings
 from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import Flag, Setting, Suggestion, SuggestionResult
@@ -114,12 +114,7 @@ def format_table(result: SuggestionResult, width: int | None = None) -> str:
 def run(args: argparse.Namespace) -> int:
     """Suggest codes for ``args.note`` and print them."""
     note = read_note(args.note)
-    try:
-        types = parse_systems(args.types)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not types:
-        raise CliError("--types names no code system; use all, or icd10cm,cpt,hcpcs")
+    types = parse_types(args.types)
     try:
         settings = load_settings(engine=args.engine, ollama_model=args.model, setting=args.setting,
                                  store_path=args.store, preferences=False if args.no_preferences else None)
