@@ -24,6 +24,8 @@ for _var in list(os.environ):
     if _var.startswith("MEDCODER_") and _var not in ("MEDCODER_DATA_DIR", "MEDCODER_CONFIG_DIR", "MEDCODER_CACHE_DIR"):
         del os.environ[_var]
 
+from ollama_fixtures import ollama_down_url, ollama_server  # noqa: E402,F401 - fixtures for every test module
+
 
 @pytest.fixture(scope="session")
 def codesets():

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from medcoder_tui.cli import main
-from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_notes"

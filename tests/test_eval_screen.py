@@ -17,7 +17,6 @@ from medcoder_tui.evaluation.runner import run_evaluation
 from medcoder_tui.store import Store
 from medcoder_tui.tui.screens.evaluation import EvaluationScreen, drilldown_rows
 from eval_engines import ScriptedEngine, sugg
-from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 ICD = [System.ICD10CM]

@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-from ollama_fixtures import ollama_down_url, ollama_server  # noqa: F401 - fixtures
 from ollama_server import OllamaServer
 
 from medcoder_tui.codes.service import get_codesets

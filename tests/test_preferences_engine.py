@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 from preferences_support import EVAL_GOLD, EVAL_NOTES, REVIEWED_NOTES, review, write_notes
 
 from medcoder_tui.cli import main

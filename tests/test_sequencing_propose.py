@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 
 from medcoder_tui.codes.service import get_codesets
 from medcoder_tui.codes.systems import System

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ollama_fixtures import ollama_down_url, ollama_server  # noqa: F401 - fixtures
 
 from medcoder_tui.cli import main
 from medcoder_tui.codes.service import get_codesets

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ollama_fixtures import ollama_server  # noqa: F401 - fixture
 from test_tui_review import until
 from tui_support import NOTE, frozen_clock
 

@@ -291,11 +291,11 @@ def run_rules(ctx: Context) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for rule in RULES:
-        for issue in rule(ctx):
-            key = (issue.rule, tuple(issue.codes))
+        for found in rule(ctx):
+            key = (found.rule, tuple(found.codes))
             if key not in seen:
                 seen.add(key)
-                issues.append(issue)
+                issues.append(found)
     return _drop_shadowed(issues)
 
 
