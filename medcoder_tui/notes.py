@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 MAX_NOTE_BYTES = 2_000_000
@@ -51,3 +52,26 @@ def discover_notes(path: str | Path) -> list[Path]:
         if f.is_file() and f.suffix.lower() in NOTE_SUFFIXES and not f.name.startswith(".")
         and f.name.lower() != "readme.md"
     )
+
+
+# Title lines that name the encounter type. Only the note's opening lines are read:
+# "return to the ED if worse" in an office plan says nothing about the setting.
+_HEADER_LINES = 4
+_SETTING_TITLES = (
+    ("inpatient", re.compile(r"\b(discharge summary|hospital course|admission (h&p|history and physical)|"
+                             r"inpatient progress note)\b", re.I)),
+    ("ed", re.compile(r"\b(emergency department|emergency room|ED (provider|physician|note|visit)|ER note)\b",
+                      re.I)),
+)
+
+
+def guess_setting(text: str) -> str | None:
+    """The care setting a note's title states (``inpatient`` or ``ed``), or None when it says neither.
+
+    Used only as the default for a new case; the coder can change it.
+    """
+    head = "\n".join(text.strip().splitlines()[:_HEADER_LINES])
+    for setting, title in _SETTING_TITLES:
+        if title.search(head):
+            return setting
+    return None

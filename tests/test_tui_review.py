@@ -354,3 +354,17 @@ async def test_every_column_fits_the_table(notes, store, size):
         assert len(table.columns) == 6
         assert used <= table.size.width
         assert table.descriptions_width >= 20
+
+
+async def test_a_new_case_takes_the_setting_its_title_states(tmp_path, store):
+    folder = tmp_path / "ed_notes"
+    folder.mkdir()
+    (folder / "01_ed.txt").write_text("EMERGENCY DEPARTMENT PHYSICIAN NOTE\n" + NOTE)
+    app = build(folder, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first(pilot)
+        assert screen.case.setting == "ed"
+    explicit = build(tmp_path / "ed_notes", Store(tmp_path / "other.json"), ScriptedEngine(), setting="outpatient")
+    async with explicit.run_test(size=(80, 24)) as pilot:
+        screen = await open_first(pilot)
+        assert screen.case.setting == "outpatient"     # --setting wins over the title

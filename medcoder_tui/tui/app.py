@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from medcoder_tui.config import Settings
-from medcoder_tui.notes import NoteError, discover_notes, load_note
+from medcoder_tui.notes import NoteError, discover_notes, guess_setting, load_note
 from medcoder_tui.paths import styles_dir
 from medcoder_tui.tui.keys import APP_BINDINGS
 from medcoder_tui.tui.screens.messages import MessageScreen
@@ -219,7 +219,10 @@ class MedcoderApp(App):
         path = notes[index]
         try:
             text = load_note(path)
-            case = self.services.store.open_case(path, text, setting=self.services.setting)
+            setting = self.services.setting
+            if not self.services.setting_explicit and self.services.store.case_for_path(path) is None:
+                setting = guess_setting(text) or setting   # a new case: "DISCHARGE SUMMARY" means inpatient
+            case = self.services.store.open_case(path, text, setting=setting)
         except (NoteError, StoreError) as exc:
             self.push_screen(MessageScreen(f"Cannot open {path.name}", str(exc)))
             return
@@ -283,7 +286,8 @@ def make_app(settings: Settings, path: str | Path | None = None, store: Any = No
         store = Store(settings.resolved_store_path())
     services = Services(settings=settings, notes=notes, store=store,
                         engine_name=engine_name or settings.engine, model=model,
-                        setting=setting or settings.setting, clock=clock or time.monotonic)
+                        setting=setting or settings.setting, setting_explicit=setting is not None,
+                        clock=clock or time.monotonic)
     if engine is not None:
         services.set_engine(engine)
     single = target.is_file()

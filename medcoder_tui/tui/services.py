@@ -34,6 +34,7 @@ class Services:
     engine_name: str = "auto"           # auto | ollama | offline
     model: str | None = None
     setting: str = "outpatient"
+    setting_explicit: bool = False      # --setting given: it wins over what a note's title says
     clock: Callable[[], float] = time.monotonic
     codesets: Any = None
     codesets_error: str | None = None
