@@ -169,3 +169,13 @@ def test_negation_does_not_leak_into_a_lower_case_sentence():
     assert a.context_at(i, i + len("pneumonia")) == {"uncertain"}
     j = note.find("cough")
     assert a.context_at(j, j + len("cough")) == set()
+
+
+def test_return_precautions_and_conditions_are_hypothetical():
+    note = "Cough x4 d. Return/ED if SOB, CP, confusion. If CXR negative, likely viral bronchitis."
+    a = analyze(note)
+    for words in ("SOB", "confusion", "bronchitis"):
+        i = note.find(words)
+        assert "hypothetical" in a.context_at(i, i + len(words)), words
+    i = note.find("Cough")
+    assert a.context_at(i, i + 5) == set()

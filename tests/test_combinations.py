@@ -46,3 +46,15 @@ def test_the_replacement_keeps_the_hypertension_evidence(engine, codesets):
     i12 = next(s for s in result.suggestions if s.code == "I12.9")
     assert note[i12.evidence[0].start:i12.evidence[0].end] == "Hypertension"
     assert "I.C.9.a.2" in i12.reasoning
+
+
+def test_return_precautions_are_not_coded(engine):
+    found = codes(engine, "Assessment: acute cough.\nReturn to ED if shortness of breath or chest pain.")
+    assert "R05.1" in found or "R05.9" in found
+    assert not {"R06.02", "R07.9"} & found
+
+
+def test_external_cause_needs_an_injury(engine):
+    # "flu shot" is no firearm discharge: without an injury code no V00-Y99 code is offered.
+    found = codes(engine, "Flu shot not received this season. Assessment: acute bronchitis.")
+    assert not any(code[0] in "VWXY" for code in found)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ContextKind = Literal["negated", "uncertain", "history", "family"]
+ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical"]
 
 # Longest scope a trigger opens, in words: long enough for a list
 # ("no fever, chills, night sweats or weight loss"), short enough that a
@@ -203,6 +203,13 @@ _add("history", "forward",
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood")
+# ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
+# likely viral bronchitis") name findings the patient does not have now.
+_add("hypothetical", "forward",
+     r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
+     r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
+     r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
+     r"prn for", r"unless")
 _add("family", "both",
      r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
      r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",

@@ -33,6 +33,7 @@ _CONTEXT_FLAGS = {
     "uncertain": (Flag.UNCERTAIN, "documented as uncertain (possible/probable/rule out)"),
     "history": (Flag.HISTORY, "documented as history; consider a Z86/Z87 history code"),
     "family": (Flag.FAMILY_HISTORY, "a relative's condition, not the patient's"),
+    "hypothetical": (Flag.HYPOTHETICAL, "mentioned only as something to watch for, not as a current finding"),
 }
 
 
@@ -99,7 +100,7 @@ class Grounder:
                 alternatives.extend(better)
 
         confidence = min(max(float(raw.confidence), 0.0), 1.0)
-        if {Flag.NO_EVIDENCE, Flag.NEGATED, Flag.FAMILY_HISTORY} & set(flags):
+        if {Flag.NO_EVIDENCE, Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HYPOTHETICAL} & set(flags):
             confidence = min(confidence, 0.3)
         return Suggestion(
             code=result.normalized or raw.code.strip(),

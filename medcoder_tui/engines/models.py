@@ -36,6 +36,7 @@ class Flag(str, Enum):
     UNCERTAIN = "uncertain"                # r/o, possible, probable ...
     HISTORY = "history"                    # history-of; consider Z86/Z87
     FAMILY_HISTORY = "family_history"      # a relative's condition, not the patient's
+    HYPOTHETICAL = "hypothetical"          # only a possibility to watch for ("return if SOB")
     EXCLUDES1 = "excludes1"                # conflicts with another suggested code
     UNSPECIFIED = "unspecified"            # a more specific sibling may be supported
     PREFERENCE = "preference"              # changed by a learned or written preference

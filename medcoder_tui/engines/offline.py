@@ -36,7 +36,7 @@ from medcoder_tui.engines.models import (
 from medcoder_tui.engines.procedures import suggest_procedures
 from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
 
-OFFLINE_VERSION = "3"
+OFFLINE_VERSION = "4"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
@@ -111,7 +111,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
     for mention in sorted(mentions, key=lambda m: -m[0]):
         _score, start, _end, ctx, dominated = mention
-        if dominated or "negated" in ctx:
+        if dominated or "negated" in ctx or "hypothetical" in ctx:
             continue
         if "family" in ctx and not is_family_code:
             continue
@@ -123,6 +123,17 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
             continue
         return mention
     return None
+
+
+def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """External-cause codes (V00-Y99) only when an injury or poisoning (S00-T88) is coded too.
+
+    They describe how an injury happened; alone, a word such as "shot" (flu shot) is no firearm.
+    """
+    icd = [s for s in suggestions if s.system is System.ICD10CM]
+    if any(s.code[:1] in "ST" and s.acceptable for s in icd):
+        return suggestions
+    return [s for s in suggestions if not (s.system is System.ICD10CM and s.code[:1] in "VWXY")]
 
 
 def _unique_evidence(note: str, start: int, end: int) -> str:
@@ -187,6 +198,7 @@ class OfflineEngine:
         replacements = [grounder.ground(raw) for raw in hypertension_combinations(out, note)]
         if any(r.acceptable for r in replacements):
             out = [s for s in out if s.code != "I10"] + [r for r in replacements if r.acceptable]
+        out = _without_orphan_external_causes(out)
         if types & {System.CPT, System.HCPCS}:
             for raw in suggest_procedures(note, analysis=analysis, types=types, setting=setting, codesets=cs):
                 out.append(grounder.ground(raw))
