@@ -46,13 +46,18 @@ class WorklistScreen(Screen):
         self.refresh_rows()
 
     def _cases_by_path(self) -> dict[str, object]:
+        """The cases of the listed notes only: one small file each, however large the store is."""
         services = self.app.services
-        try:
-            cases = services.store.list_cases()
-        except Exception as exc:  # a broken store must not hide the notes
-            self.notify(f"store: {exc}", severity="error")
-            return {}
-        return {str(Path(c.note_path).resolve()): c for c in cases}
+        found: dict[str, object] = {}
+        for note in services.notes:
+            try:
+                case = services.store.case_for_path(note)
+            except Exception as exc:  # a broken case file must not hide the notes
+                self.notify(f"store: {exc}", severity="error")
+                continue
+            if case is not None:
+                found[str(note.resolve())] = case
+        return found
 
     def refresh_rows(self) -> None:
         """Rebuild the rows, keeping the cursor on the same note."""
