@@ -30,18 +30,11 @@ from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
 from medcoder_tui.engines.retrieval import retrieve_candidates  # noqa: E402
+from benchlib import prf  # noqa: E402
 
 
 def norm(code: str) -> str:
     return code.replace(".", "").strip().lower()
-
-
-def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
-    p = tp / npred if npred else 0.0
-    r = tp / ngold if ngold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp,
-            "predicted": npred, "gold": ngold}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,16 +26,9 @@ from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.clinical_text import analyze  # noqa: E402
 from medcoder_tui.engines.grounding import Grounder  # noqa: E402
 from medcoder_tui.engines.procedures import suggest_procedures  # noqa: E402
+from benchlib import prf  # noqa: E402
 
 SYSTEMS = (System.CPT, System.HCPCS)
-
-
-def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
-    p = tp / npred if npred else 0.0
-    r = tp / ngold if ngold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp,
-            "predicted": npred, "gold": ngold}
 
 
 def run(notes_dir: Path, verbose: bool = False) -> dict:
