@@ -45,7 +45,7 @@ class Grounder:
     """Grounds the suggestions of one engine run over one note."""
 
     def __init__(self, note: str, *, codesets=None, setting: str = "outpatient",
-                 types: set[System] | None = None) -> None:
+                 types: set[System] | None = None, analysis: clinical_text.NoteAnalysis | None = None) -> None:
         if codesets is None:
             from medcoder_tui.codes.service import get_codesets
 
@@ -56,7 +56,7 @@ class Grounder:
         self.types = types
         self._lower = note.lower()
         self._note_words = _words(note)
-        self.analysis = clinical_text.analyze(note)
+        self.analysis = analysis if analysis is not None else clinical_text.analyze(note)
 
     # -- one suggestion ---------------------------------------------------------------------
     def ground(self, raw: RawSuggestion) -> Suggestion:

@@ -182,7 +182,7 @@ class OfflineEngine:
         icd_types = types & {System.ICD10CM}
         candidates = (retrieve_candidates(note, types=icd_types, k=200, codesets=cs, analysis=analysis)
                       if icd_types else [])
-        grounder = Grounder(note, codesets=cs, setting=setting, types=types)
+        grounder = Grounder(note, codesets=cs, setting=setting, types=types, analysis=analysis)
         out: list[Suggestion] = []
         for cand in choose(candidates, setting, analysis):
             confidence = round(min(0.95, 0.45 + 0.04 * cand.score + 0.05 * (cand.mentions - 1)), 2)

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
+from medcoder_tui.engines.clinical_text import analyze
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -164,15 +165,17 @@ class OllamaEngine:
 
         warnings: list[str] = []
         codesets = self._codesets or get_codesets()
+        analysis = analyze(note)   # one analysis for retrieval, the procedure rules and grounding
         try:
             from medcoder_tui.engines.retrieval import retrieve_candidates
 
-            candidates = retrieve_candidates(note, types=types, k=CANDIDATES_K, codesets=codesets)
-            candidates = procedure_candidates(note, types, setting, codesets) + candidates
+            candidates = retrieve_candidates(note, types=types, k=CANDIDATES_K, codesets=codesets,
+                                             analysis=analysis)
+            candidates = procedure_candidates(note, types, setting, codesets, analysis) + candidates
         except Exception as exc:  # the model can still code without candidates
             candidates = []
             warnings.append(f"candidate retrieval failed ({type(exc).__name__}); the model codes from memory")
-        grounder = Grounder(note, codesets=codesets, setting=setting, types=types)
+        grounder = Grounder(note, codesets=codesets, setting=setting, types=types, analysis=analysis)
         try:
             extra = self.extra_context(note, setting) if callable(self.extra_context) else self.extra_context
         except Exception as exc:  # preferences are advice; the note can be coded without them
@@ -297,7 +300,8 @@ class OllamaEngine:
                 await client.close()
 
 
-def procedure_candidates(note: str, types: set[System], setting: Setting, codesets: Any) -> list[Any]:
+def procedure_candidates(note: str, types: set[System], setting: Setting, codesets: Any,
+                         analysis: Any = None) -> list[Any]:
     """CPT/HCPCS codes the procedure rules find documented as done or given, as prompt candidates.
 
     Title retrieval finds few procedure codes (notes rarely use the tables' wording), so the
@@ -305,12 +309,11 @@ def procedure_candidates(note: str, types: set[System], setting: Setting, codese
     """
     if not types & {System.CPT, System.HCPCS}:
         return []
-    from medcoder_tui.engines.clinical_text import analyze
     from medcoder_tui.engines.procedures import suggest_procedures
     from medcoder_tui.engines.retrieval import Candidate
 
     out = []
-    for raw in suggest_procedures(note, analysis=analyze(note), types=types, setting=setting, codesets=codesets):
+    for raw in suggest_procedures(note, analysis=analysis or analyze(note), types=types, setting=setting, codesets=codesets):
         words = raw.evidence[0] if raw.evidence else ""
         start = note.find(words) if words else -1
         out.append(Candidate(code=raw.code, system=raw.system, description=raw.description, score=raw.confidence,
