@@ -65,7 +65,7 @@ def test_one_stretch_of_words_does_not_fill_the_tail(codesets):
     note = ("Neoplasm of the bone. Fever for two days. Cough and dyspnea. Nausea. Headache. "
             "Pain in the left knee. Swelling of the right ankle.")
     cands = retrieve_candidates(note, k=1000, codesets=codesets)
-    spans = [(c.start, c.end) for c in cands if c.origin in ("partial", "related")]
+    spans = [(c.start, c.end) for c in cands if c.origin in ("partial", "related", "category")]
     per_span = {s: spans.count(s) for s in set(spans)}
     assert PER_SPAN <= 6      # "a few variants per stretch", not a cap that never bites
     assert len(per_span) > 1 and max(per_span.values()) > PER_SPAN   # the cap has work to do here
@@ -97,3 +97,58 @@ def test_named_drugs_and_procedures_bring_their_status_codes(codesets):
     assert "Z79.01" not in cands or cands["Z79.01"].origin != "status"
     offline = OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient")
     assert not {s.code for s in offline.suggestions} & {"Z90.710", "Z79.84", "Z79.4"}
+
+
+def test_a_default_code_brings_its_category_for_the_prompt(codesets):
+    # "headache" matches R51.9 (Headache, unspecified); the category R51 follows it so a model
+    # (or a coder) sees the family, but it is not billable and never proposed offline
+    note = "She reports a headache since yesterday."
+    cands = retrieve_candidates(note, k=50, codesets=codesets)
+    by_code = {c.code: c for c in cands}
+    assert by_code["R51.9"].origin == "mention"
+    cat = by_code["R51"]
+    assert cat.origin == "category" and not cat.billable and cat.dominated
+    assert note[cat.start:cat.end] == "headache"
+    assert [c.code for c in cands].index("R51.9") < [c.code for c in cands].index("R51")
+    offline = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient").suggestions}
+    assert "R51.9" in offline and "R51" not in offline
+
+
+def test_score_order_is_only_what_the_words_matched(codesets):
+    note = "Headache and low back pain. History of breast cancer."
+    by_score = retrieve_candidates(note, k=500, codesets=codesets, order="score")
+    assert {c.origin for c in by_score} <= {"mention", "inside", "history", "status", "partial"}
+    tiers = [c.origin in ("mention", "inside", "history", "status") for c in by_score]
+    assert tiers == sorted(tiers, reverse=True)
+    recall = retrieve_candidates(note, k=500, codesets=codesets)
+    assert {c.origin for c in recall} >= {"related", "category"}
+    assert {c.code for c in by_score} <= {c.code for c in recall}
+
+
+def test_an_unknown_order_is_refused(codesets):
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown order"):
+        retrieve_candidates("Headache.", codesets=codesets, order="alphabetical")
+
+
+def test_a_documented_bmi_names_its_z68_code(codesets):
+    from medcoder_tui.engines.retrieval import bmi_code
+
+    assert [bmi_code(v) for v in (18.2, 20.0, 27.5, 39.9, 40.0, 47.0, 52.0, 65.0, 71.0)] == [
+        "Z68.1", "Z68.20", "Z68.27", "Z68.39", "Z68.41", "Z68.42", "Z68.43", "Z68.44", "Z68.45"]
+    assert bmi_code(4.0) is None and bmi_code(140.0) is None
+    note = "Weight 52 kg, BMI of 18.2. Her sister's BMI is at the 90th percentile."
+    z68 = [c for c in retrieve_candidates(note, k=200, codesets=codesets) if c.code.startswith("Z68")]
+    # the value names one code: no siblings that only share the words "body mass index"
+    assert [c.code for c in z68] == ["Z68.1"]
+    assert z68[0].evidence_text == "BMI of 18.2" and z68[0].origin == "status"
+    # a status code is for the prompt and the coder; the offline engine does not propose it alone
+    offline = OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient")
+    assert "Z68.1" not in {s.code for s in offline.suggestions}
+
+
+def test_a_bmi_given_as_a_percentile_is_not_read_as_an_adult_value(codesets):
+    note = "Pediatric visit: BMI 97th percentile for age."
+    assert not [c for c in retrieve_candidates(note, k=200, codesets=codesets) if c.code.startswith("Z68.")
+                and c.origin == "status"]

@@ -180,7 +180,8 @@ class OfflineEngine:
         # Diagnoses come from title matching; procedures, drugs and supplies from the rules in
         # procedures.py, which know what was done or given (title matching alone over-codes them).
         icd_types = types & {System.ICD10CM}
-        candidates = (retrieve_candidates(note, types=icd_types, k=200, codesets=cs, analysis=analysis)
+        candidates = (retrieve_candidates(note, types=icd_types, k=200, codesets=cs, analysis=analysis,
+                                          order="score")
                       if icd_types else [])
         grounder = Grounder(note, codesets=cs, setting=setting, types=types, analysis=analysis)
         out: list[Suggestion] = []

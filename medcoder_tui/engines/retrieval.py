@@ -30,6 +30,7 @@ from medcoder_tui.codes.abbreviations import (
 from medcoder_tui.codes.search import STOPWORDS, _fold, stem
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
 from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
@@ -141,20 +142,47 @@ def _alts(word: str) -> frozenset[str]:
 
 
 def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int = 50, codesets=None,
-                        analysis: NoteAnalysis | None = None) -> list[Candidate]:
+                        analysis: NoteAnalysis | None = None, order: str = "recall") -> list[Candidate]:
     """The ``k`` best candidate codes for ``note``, best first.
 
     ``types`` selects the systems (default: ICD-10-CM only). Negated and family
     mentions are kept but ranked low; each candidate carries the context kinds of
-    its best mention.
+    its best mention. ``order="recall"`` (the prompt's list) ranks everything
+    found, relatives and categories included, by how likely the note means it
+    (:mod:`medcoder_tui.engines.ranking`); ``order="score"`` gives only what the
+    words themselves matched, whole mentions first, by match score (what the
+    offline engine codes from).
     """
+    if order not in ("recall", "score"):
+        raise ValueError(f"unknown order {order!r}: use 'recall' or 'score'")
     if codesets is None:
         from medcoder_tui.codes.service import get_codesets
 
         codesets = get_codesets()
+    if order == "score":
+        matcher = matcher_for(codesets)
+        systems = {s.value for s in (types or {System.ICD10CM})}
+        return _matched(note, systems, matcher, analysis or analyze(note))[0][:k]
+    pool, note_words = candidate_pool(note, types=types, codesets=codesets, analysis=analysis)
+    return recall_order(pool, note_words)[:k]
+
+
+def candidate_pool(note: str, *, types: set[System] | None, codesets,
+                   analysis: NoteAnalysis | None = None) -> tuple[list[Candidate], frozenset[str]]:
+    """Everything retrieval finds for ``note`` (matches, relatives, categories), unordered; and the note's words."""
     systems = {s.value for s in (types or {System.ICD10CM})}
     matcher = matcher_for(codesets)
-    analysis = analysis or analyze(note)
+    found, note_words = _matched(note, systems, matcher, analysis or analyze(note))
+    if "icd10cm" not in systems:
+        return found, note_words
+    have = {c.code for c in found}
+    extra = [c for c in _categories(found, matcher) if c.code not in have]
+    return found + _related(found, note, matcher, RELATED_MAX) + extra, note_words
+
+
+def _matched(note: str, systems: set[str], matcher: _Matcher,
+             analysis: NoteAnalysis) -> tuple[list[Candidate], frozenset[str]]:
+    """Every code text the note's words match, whole mentions first by score; and the note's words."""
     surfaces = matcher.surfaces
     idf = matcher.idf
     by_code: dict[tuple[str, str], Candidate] = {}
@@ -163,10 +191,9 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         toks = note_tokens(note, sent.start, sent.end)
         if not toks:
             continue
-        for tok in toks:
-            note_words |= tok.alts
+        sent_words = frozenset().union(*(t.alts for t in toks))
+        note_words |= sent_words
         matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
-        sent_words = frozenset().union(*(t.alts for t in toks)) if matches else frozenset()
         section = analysis.section_at(sent.start)
         for match in matches:
             surface = surfaces[match.sid]
@@ -212,73 +239,19 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
     if "icd10cm" in systems:
-        for cand in _history_codes(list(by_code.values()), matcher) + _status_codes(note, analysis, matcher):
+        bmi = _bmi_codes(note, analysis, matcher)
+        if bmi:   # the documented value names the one BMI code: the others' texts only share words
+            by_code = {key: c for key, c in by_code.items() if not c.code.startswith("Z68")}
+        for cand in _history_codes(list(by_code.values()), matcher) + _status_codes(note, analysis, matcher) + bmi:
             have = by_code.get(("icd10cm", cand.code))
             if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
                 by_code[("icd10cm", cand.code)] = cand
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
-    if "icd10cm" in systems:
-        ranked += _related(ranked, note, matcher, min(2 * k, RELATED_MAX))
-    return _recall_order(ranked, frozenset(note_words))[:k]
+    return ranked, frozenset(note_words)
 
 
-# At most how many relatives of the found codes compete for the list's last places (twice the room asked for).
+# At most how many relatives of the found codes join the list.
 RELATED_MAX = 100
-# Partial and related candidates from one stretch of words: more than this many only after all others.
-PER_SPAN = 4
-
-
-def _recall_order(ranked: list[Candidate], note_words: frozenset[str]) -> list[Candidate]:
-    """Whole mentions first, as ranked; then partial and related codes by how likely the note means them.
-
-    A partial match or a relative is more likely meant when the note also says,
-    anywhere, the words of its code text that the mention lacks, when the mention
-    says most of its own words, and when a whole mention already sits in the same
-    category; a relative found only through the hierarchy, a negated or past
-    mention, or a long (very specific) code, less so. No one stretch of words
-    may fill the list with its variants (diversity across mentions). Only the
-    order of dominated candidates changes, so the offline engine (which never
-    proposes those) picks exactly as before.
-    """
-    head = [c for c in ranked if _TIER[c.origin] < 2]
-    rest = [c for c in ranked if _TIER[c.origin] >= 2]
-    head_categories = {c.code[:3] for c in head if c.system is System.ICD10CM}
-
-    def weight(c: Candidate) -> float:
-        # log-linear weights, fitted on one half of a development corpus and checked on the other
-        fit = _coverage(c.description, note_words)
-        w = (0.4 * math.log(max(c.score, 1e-3)) + fit * fit + c.fraction + 0.9 * (fit == 1.0)
-             - 0.7 * (c.origin == "related") - 0.8 * ("negated" in c.context) - 0.9 * ("history" in c.context))
-        if c.system is System.ICD10CM:
-            # each character past the category asserts detail the note did not state in full
-            w += 1.2 * (c.code[:3] in head_categories) - 0.3 * max(0, len(c.code.replace(".", "")) - 4)
-        return w
-
-    rest.sort(key=lambda c: (-weight(c), c.code))
-    kept: list[Candidate] = []
-    later: list[Candidate] = []
-    per_span: dict[tuple[int, int], int] = {}
-    for cand in rest:
-        span = (cand.start, cand.end)
-        n = per_span.get(span, 0)
-        (kept if n < PER_SPAN else later).append(cand)
-        per_span[span] = n + 1
-    return head + kept + later
-
-
-_CORE_CACHE: dict[str, tuple[str, ...]] = {}
-
-
-def _coverage(description: str, note_words: frozenset[str]) -> float:
-    """The fraction of a code text's core words that occur anywhere in the note."""
-    core = _CORE_CACHE.get(description)
-    if core is None:
-        if len(_CORE_CACHE) > 50_000:
-            _CORE_CACHE.clear()   # bounded: a long session must not grow without limit
-        core = _CORE_CACHE[description] = core_tokens(description)
-    if not core:
-        return 0.0
-    return sum(w in note_words for w in core) / len(core)
 
 
 def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
@@ -321,6 +294,35 @@ def _status_codes(note: str, analysis: NoteAnalysis, matcher: _Matcher) -> list[
     return out
 
 
+_BMI = re.compile(r"\b(?:bmi|body mass index)\b[^0-9\n]{0,25}?(\d{1,2}(?:[.,]\d+)?)(?!\s*(?:th|st|nd|rd)?\s*(?:%|percentile))",
+                  re.IGNORECASE)
+
+
+def bmi_code(value: float) -> str | None:
+    """The adult BMI code (Z68.1-Z68.45) for a documented body mass index, or None if implausible."""
+    if not 10 <= value < 100:
+        return None
+    if value < 20:
+        return "Z68.1"
+    if value < 40:
+        return f"Z68.{int(value)}"
+    return "Z68.4" + str(next(i for i, top in enumerate((45, 50, 60, 70, 1000), 1) if value < top))
+
+
+def _bmi_codes(note: str, analysis: NoteAnalysis, matcher: _Matcher) -> list[Candidate]:
+    """The Z68 code for a body mass index the note gives as a number (adults; percentiles are left alone)."""
+    icd = matcher.index._cs.icd
+    out: list[Candidate] = []
+    for m in _BMI.finditer(note):
+        code = bmi_code(float(m.group(1).replace(",", ".")))
+        if code is None or not icd.is_billable(code) or any(c.code == code for c in out):
+            continue
+        ctx = frozenset(analysis.context_at(m.start(), m.end()))
+        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE, note[m.start():m.end()],
+                             m.start(), m.end(), ctx, True, 1, True, 1, [ctx], "status"))
+    return out
+
+
 def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
     """Billable relatives (siblings, cousins in the category) of the found codes, for recall.
 
@@ -332,8 +334,8 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
     have = {c.code for c in found}
     best: dict[str, tuple[float, Candidate]] = {}   # relative -> (score, the found code it came from)
     for cand in found[:40]:
-        if cand.system is not System.ICD10CM or "negated" in cand.context:
-            continue
+        if cand.system is not System.ICD10CM or "negated" in cand.context or cand.origin == "status":
+            continue   # a status code comes from a rule that names the one code: its siblings are noise
         parent = icd.parent(cand.code)
         pool = icd.children(parent) if parent else []
         grand = icd.parent(parent) if parent else None
@@ -356,6 +358,30 @@ def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) ->
             for rel, (score, src) in top]
 
 
+def _categories(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
+    """The category a found code is the default of ("Headache" for R51.9 Headache, unspecified).
+
+    Not billable: in the prompt's list it tells the model which category the words
+    name, so it can pick the subcode the note supports (the grounding offers the
+    children of a category the model returns). Marked dominated: never proposed offline.
+    """
+    icd = matcher.index._cs.icd
+    out: dict[str, Candidate] = {}
+    for cand in found:
+        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside"):
+            continue
+        parent = icd.parent(cand.code)
+        if not parent or icd.is_billable(parent) or matcher.default_billable(parent) != cand.code:
+            continue
+        have = out.get(parent)
+        if have is None or cand.score > have.score:
+            out[parent] = Candidate(parent, System.ICD10CM, icd.title(parent) or "", cand.score, cand.evidence_text,
+                                    cand.start, cand.end, cand.context, False, cand.mentions, True,
+                                    cand.core_size, list(cand.all_contexts), "category", list(cand.spans),
+                                    cand.fraction)
+    return list(out.values())
+
+
 _TITLE_WORDS: dict[str, frozenset[str]] = {}
 
 
@@ -369,7 +395,7 @@ def _title_words(icd, code: str) -> frozenset[str]:
     return words
 
 
-_TIER = {"mention": 0, "inside": 1, "history": 1, "status": 1, "partial": 2, "related": 2}
+_TIER = {"mention": 0, "inside": 1, "history": 1, "status": 1, "partial": 2, "related": 2, "category": 2}
 
 
 def _origin(match: _Match) -> str:
