@@ -7,10 +7,11 @@ level, candidate recall@10/20/50 (the list the Ollama prompt gets) at code and
 category level, per-note engine time, and writes bench/results/offline.json.
 Gold codes are lower case without dots; ours are compared in the same form.
 
-Two ceilings put the recall in context: the share of gold codes that are
-billable in the installed ICD-10-CM (a list of real codes cannot hold the rest),
-and the recall of everything retrieval finds at any rank (what a better order
-alone could reach).
+Ceilings put the recall in context: the share of gold codes that are valid
+and billable in the installed ICD-10-CM (a list of billable codes cannot hold
+the rest), the share of valid gold codes none of whose title words (after
+stemming and synonyms) occur anywhere in the note, and the recall of
+everything retrieval finds at any rank (what a better order alone could reach).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import json
 import statistics
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,12 +29,9 @@ sys.path.insert(0, str(ROOT))
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
-from medcoder_tui.engines.retrieval import retrieve_candidates  # noqa: E402
-from benchlib import prf  # noqa: E402
-
-
-def norm(code: str) -> str:
-    return code.replace(".", "").strip().lower()
+from medcoder_tui.engines.ranking import coverage  # noqa: E402
+from medcoder_tui.engines.retrieval import candidate_pool, retrieve_candidates  # noqa: E402
+from benchlib import load_codiesp, norm, prf  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,14 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "offline.json"))
     args = ap.parse_args(argv)
     data = Path(args.data)
-    gold: dict[str, set[str]] = defaultdict(set)
-    for line in (data / "gold_diagnoses.tsv").read_text(encoding="utf-8").splitlines():
-        if "\t" in line:
-            nid, code = line.split("\t", 1)
-            gold[nid].add(norm(code))
-    ids = sorted(nid for nid in gold if (data / "notes" / f"{nid}.txt").exists())
-    if args.limit:
-        ids = ids[: args.limit]
+    notes = load_codiesp(data, args.limit)
 
     t0 = time.perf_counter()
     cs = get_codesets()
@@ -63,14 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     tp = npred = ngold = ctp = cpred = cgold = 0
     rec = {10: 0, 20: 0, 50: 0}
     rec_cat = {10: 0, 20: 0, 50: 0}
-    rec_all = billable = 0
+    rec_all = billable = valid = wordless = 0
     times: list[float] = []
     retr_times: list[float] = []
     errors = 0
     t_all = time.perf_counter()
-    for nid in ids:
-        note = (data / "notes" / f"{nid}.txt").read_text(encoding="utf-8")
-        g = gold[nid]
+    for _nid, note, g in notes:
         t = time.perf_counter()
         cands = retrieve_candidates(note, types={System.ICD10CM}, k=50, codesets=cs)
         retr_times.append(time.perf_counter() - t)
@@ -78,9 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         for k in rec:
             rec[k] += len(g & set(ccodes[:k]))
             rec_cat[k] += len({x[:3] for x in g} & {x[:3] for x in ccodes[:k]})
-        everything = retrieve_candidates(note, types={System.ICD10CM}, k=100_000, codesets=cs)
-        rec_all += len(g & {norm(c.code) for c in everything})
-        billable += sum(1 for x in g if (e := cs.icd.get(x)) is not None and e.billable)
+        pool, note_words = candidate_pool(note, types={System.ICD10CM}, codesets=cs)
+        rec_all += len(g & {norm(c.code) for c in pool})
+        entries = [e for x in g if (e := cs.icd.get(x)) is not None]
+        billable += sum(e.billable for e in entries)
+        valid += len(entries)
+        wordless += sum(coverage(cs.icd.title(e.code) or "", note_words) == 0 for e in entries)
         t = time.perf_counter()
         result = engine.suggest_sync(note, {System.ICD10CM}, args.setting)
         times.append(time.perf_counter() - t)
@@ -94,15 +85,17 @@ def main(argv: list[str] | None = None) -> int:
         cpred += len(pc)
         cgold += len(gc)
     total_s = time.perf_counter() - t_all
-    words = statistics.mean(len((data / "notes" / f"{n}.txt").read_text().split()) for n in ids)
+    words = statistics.mean(len(note.split()) for _nid, note, _g in notes)
     out = {
-        "data": str(data), "notes": len(ids), "setting": args.setting, "engine_errors": errors,
+        "data": str(data), "notes": len(notes), "setting": args.setting, "engine_errors": errors,
         "code_level": prf(tp, npred, ngold),
         "category_level": prf(ctp, cpred, cgold),
         "candidate_recall": {f"@{k}": round(v / ngold, 4) for k, v in rec.items()},
         "candidate_category_recall": {f"@{k}": round(v / cgold, 4) for k, v in rec_cat.items()},
         "candidate_recall_any_rank": round(rec_all / ngold, 4),
+        "gold_valid_share": round(valid / ngold, 4),
         "gold_billable_share": round(billable / ngold, 4),
+        "gold_valid_without_a_title_word_in_note_share": round(wordless / ngold, 4),
         "mean_words_per_note": round(words, 1),
         "engine_ms_per_note": {"mean": round(statistics.mean(times) * 1000, 2),
                                "p95": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 2)},

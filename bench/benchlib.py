@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from medcoder_tui.evaluation.metrics import Counts, prf as _prf
+from collections import defaultdict
+from pathlib import Path
+
+from medcoder_tui.evaluation.metrics import Counts
+from medcoder_tui.evaluation.metrics import prf as _prf
 
 
 def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
@@ -10,3 +14,21 @@ def prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
     scores = _prf(Counts(tp=tp, fp=npred - tp, fn=ngold - tp))
     return {"precision": round(scores.precision, 4), "recall": round(scores.recall, 4), "f1": round(scores.f1, 4),
             "tp": tp, "predicted": npred, "gold": ngold}
+
+
+def norm(code: str) -> str:
+    """A code as CodiEsp writes it: lower case, no dot."""
+    return code.replace(".", "").strip().lower()
+
+
+def load_codiesp(data: Path, limit: int = 0) -> list[tuple[str, str, set[str]]]:
+    """(note id, note text, gold diagnosis codes) for each note of a CodiEsp-style folder, by id."""
+    gold: dict[str, set[str]] = defaultdict(set)
+    for line in (data / "gold_diagnoses.tsv").read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            nid, code = line.split("\t", 1)
+            gold[nid].add(norm(code))
+    ids = sorted(nid for nid in gold if (data / "notes" / f"{nid}.txt").exists())
+    if limit:
+        ids = ids[:limit]
+    return [(nid, (data / "notes" / f"{nid}.txt").read_text(encoding="utf-8"), gold[nid]) for nid in ids]
