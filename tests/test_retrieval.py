@@ -69,3 +69,21 @@ def test_k_and_types(codesets):
 
 def test_empty_note(codesets):
     assert retrieve_candidates("", codesets=codesets) == []
+
+
+def test_a_header_stands_for_its_plain_unspecified_code(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+    from medcoder_tui.engines.retrieval import matcher_for
+
+    m = matcher_for(codesets)
+    # C50.A0 (malignant *inflammatory* neoplasm) sits higher in the tree than C50.919 but adds a concept
+    assert m.default_billable("C50") == "C50.919"
+    # an unspecified side before right or left when the tabular has one
+    assert m.default_billable("S72.0") == "S72.009A"
+    assert m.default_billable("M25.56") == "M25.569"
+    # plain defaults stay as they were
+    assert m.default_billable("R51") == "R51.9"
+    assert m.default_billable("E11") == "E11.9"
+    assert m.default_billable("T14.8") == "T14.8XXA"
+    got = OfflineEngine(codesets=codesets).suggest_sync("Breast cancer diagnosed by biopsy.", setting="outpatient")
+    assert [s.code for s in got.suggestions] == ["C50.919"]

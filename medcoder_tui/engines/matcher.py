@@ -195,11 +195,28 @@ class _Matcher:
         return best
 
     def default_billable(self, code: str) -> str | None:
-        """The billable code a header stands for: its "unspecified" (or only) billable descendant."""
+        """The billable code a header stands for: its "unspecified" (or only) billable descendant.
+
+        A leaf whose title adds a concept the header does not name ("Malignant
+        *inflammatory* neoplasm of unspecified breast" under "Malignant neoplasm of
+        breast") is no default while a leaf without one exists deeper down.
+        """
         if code in self._default:
             return self._default[code]
+        best = self._default_search(code, strict=True) or self._default_search(code, strict=False)
+        self._default[code] = best
+        return best
+
+    def _default_search(self, code: str, strict: bool) -> str | None:
         icd = self.index._cs.icd
-        best: str | None = None
+        head = icd.title(code) or ""
+        head_words = _refine_tokens(head) | _AXIS_WORDS
+
+        def rank(leaf: str) -> int:
+            title = icd.title(leaf) or ""
+            r = _default_rank(leaf, title, head)
+            return r + 3 if strict and _refine_tokens(title) - head_words else r
+
         seen = {code}
         frontier = [code]
         leaves: list[str] = []
@@ -213,17 +230,18 @@ class _Matcher:
                     if icd.is_billable(child):
                         leaves.append(child)
                     nxt.append(child)
-            head = icd.title(code) or ""
-            ranked = sorted(leaves, key=lambda leaf: _default_rank(leaf, icd.title(leaf) or "", head))
-            if ranked and _default_rank(ranked[0], icd.title(ranked[0]) or "", head) < 3:
-                best = ranked[0]
-            if best:
-                break
+            ranked = sorted(leaves, key=rank)
+            if ranked and rank(ranked[0]) < 3:
+                return ranked[0]
             frontier = nxt
-        if best is None and len(leaves) == 1:
-            best = leaves[0]
-        self._default[code] = best
-        return best
+        return leaves[0] if len(leaves) == 1 else None
+
+
+# Words of a leaf's title that name an axis left open or the encounter, not a new concept.
+_AXIS_WORDS = frozenset(stem(w) for w in (
+    "unspecified site sites part parts other specified female male side left right bilateral without with "
+    "type episode initial encounter nos not elsewhere classified complication complications uncomplicated "
+    "unspecified behavior region organ stage".split()))
 
 
 # "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
@@ -246,9 +264,15 @@ def _either_word(surfaces) -> list[tuple]:
     return out
 
 
-def _default_rank(code: str, title: str, header_title: str = "") -> int:
-    """How well a leaf stands for its header: "...9" unspecified first, "other" never."""
+def _default_rank(code: str, title: str, header_title: str = "") -> float:
+    """How well a leaf stands for its header: "...9" unspecified first, "other" never; a side last."""
     low = title.lower()
+    side = 0.5 if re.search(r"\b(?:right|left)\b", low) and not re.search(r"\b(?:right|left)\b",
+                                                                        header_title.lower()) else 0.0
+    return _base_rank(code, low, header_title) + side
+
+
+def _base_rank(code: str, low: str, header_title: str) -> int:
     if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
         return 0   # a 7th-character extension: the initial encounter stands for the header
     if "other" in low.split(",")[0] or "in remission" in low:
