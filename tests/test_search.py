@@ -129,3 +129,13 @@ def test_all_billable_hits_precede_headers_of_the_same_score(index):
     hits = index.search("hfref", limit=6)
     first_header = next(i for i, h in enumerate(hits) if not h.billable)
     assert all(h.billable for h in hits[:first_header]) and first_header >= 1
+
+
+def test_plurals_in_ey_ay_oy_lose_their_s():
+    from medcoder_tui.codes.search import stem
+
+    assert stem("kidneys") == "kidney"
+    assert stem("airways") == "airway"
+    # words that only look like plurals keep their ending
+    assert stem("dialysis") == "dialysis"
+    assert stem("abscess") == "abscess"

@@ -42,7 +42,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
@@ -79,6 +79,8 @@ def stem(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
         return word[:-2]
+    if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
+        return word[:-1]
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "as", "os")):
         return word[:-1]
     return word
