@@ -89,11 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[list] = [[], []]
     for nid, note, gold in load_codiesp(Path(args.data)):
         pool, note_words = candidate_pool(note, types={System.ICD10CM}, codesets=cs)
-        found = frozenset(c.code[:3] for c in pool
-                          if c.system is System.ICD10CM and c.origin in ("mention", "inside"))
+        found, sited = ranking.found_context(pool)
         h = half(nid)
         halves[h].append((pool, note_words, gold))
-        rows[h].extend((ranking.features(c, note_words, found), norm(c.code) in gold) for c in pool)
+        rows[h].extend((ranking.features(c, note_words, found, sited), norm(c.code) in gold) for c in pool)
     out: dict = {"data": args.data, "l2": args.l2, "features": list(ranking.FEATURES), "halves": []}
     for train in (0, 1):
         test = 1 - train

@@ -152,3 +152,12 @@ def test_a_bmi_given_as_a_percentile_is_not_read_as_an_adult_value(codesets):
     note = "Pediatric visit: BMI 97th percentile for age."
     assert not [c for c in retrieve_candidates(note, k=200, codesets=codesets) if c.code.startswith("Z68.")
                 and c.origin == "status"]
+
+
+def test_siteless_neoplasm_codes_give_way_once_the_site_is_named(codesets):
+    sited = codes("Transitional cell carcinoma of the bladder was diagnosed.", codesets, k=60)
+    assert sited[0] == "C67.9"
+    assert sited.index("C80.1") > 10 and sited.index("D49.9") > 10
+    # with no site named they are the right codes and lead
+    unsited = codes("Biopsy showed a malignant neoplasm; the primary site is unknown.", codesets, k=5)
+    assert unsited[0] == "C80.1"

@@ -34,6 +34,7 @@ from medcoder_tui.engines.models import (
     SuggestionResult,
 )
 from medcoder_tui.engines.procedures import suggest_procedures
+from medcoder_tui.engines.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
 
 OFFLINE_VERSION = "4"
@@ -50,12 +51,11 @@ _CHRONIC_PREFIXES = (
 )
 # Lists and instructions, not the patient's conditions: allergies, drugs, follow-up advice, ROS.
 _NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "review_of_systems"})
-_SITELESS = frozenset({"D49.9", "C80.1", "C80.0", "C79.9", "D48.9", "D36.9", "D09.9"})
+_SITELESS = SITELESS_NEOPLASMS
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
 
 
-def _is_neoplasm(code: str) -> bool:
-    return code[0] == "C" or (code[0] == "D" and code[1:3].isdigit() and int(code[1:3]) <= 49)
+_is_neoplasm = is_neoplasm
 
 
 def choose(candidates: list[Candidate], setting: Setting,

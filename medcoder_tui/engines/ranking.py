@@ -24,13 +24,21 @@ from medcoder_tui.engines.matcher import core_tokens
 if TYPE_CHECKING:
     from medcoder_tui.engines.retrieval import Candidate
 
+# Neoplasm codes without a site: redundant once the note names a neoplasm with its site or behaviour.
+SITELESS_NEOPLASMS = frozenset({"D49.9", "C80.1", "C80.0", "C79.9", "D48.9", "D36.9", "D09.9"})
+
+
+def is_neoplasm(code: str) -> bool:
+    return code[0] == "C" or (code[0] == "D" and code[1:3].isdigit() and int(code[1:3]) <= 49)
+
+
 # Partial and related candidates from one stretch of words: more than this many only after all others.
 PER_SPAN = 4
 
 FEATURES = (
     "bias", "log_score", "mention", "inside", "history_code", "status", "partial", "related", "category",
     "negated", "uncertain", "history", "family", "hypothetical", "fraction", "coverage_sq", "coverage_full",
-    "category_found", "extra_length", "log_mentions",
+    "category_found", "extra_length", "log_mentions", "siteless_beside_sited",
 )
 # Weights set by coding guidelines, not fitted: the corpus codes past and negated conditions as if current
 # (published case reports), while a coder codes a past condition with its history code (Z85-Z87) and never
@@ -38,8 +46,8 @@ FEATURES = (
 FIXED = {"history_code": 2.0, "negated": -0.8}
 # Logistic-regression weights, one per feature above, FIXED ones as given (bench/fit_ranking.py prints a new set).
 WEIGHTS = (
-    -5.899, 0.112, 2.602, 1.104, 2.0, 1.819, 0.051, -2.114, -1.572, -0.8, -0.029, 0.255, 0.454, 0.256, 3.136,
-    0.092, 0.2, 0.81, -0.751, 0.083,
+    -5.941, 0.101, 2.57, 1.163, 2.0, 1.862, -0.008, -2.087, -1.783, -0.8, -0.023, 0.234, 0.411, 0.198, 3.168,
+    0.178, 0.173, 0.818, -0.811, 0.267, -3.862,
 )
 assert len(WEIGHTS) == len(FEATURES)
 assert all(WEIGHTS[FEATURES.index(name)] == value for name, value in FIXED.items())
@@ -48,8 +56,9 @@ _ORIGINS = ("mention", "inside", "history", "status", "partial", "related", "cat
 _CONTEXTS = ("negated", "uncertain", "history", "family", "hypothetical")
 
 
-def features(c: Candidate, note_words: frozenset[str], found_categories: frozenset[str]) -> tuple[float, ...]:
-    """The feature vector of one candidate (see FEATURES)."""
+def features(c: Candidate, note_words: frozenset[str], found_categories: frozenset[str],
+             sited: bool = False) -> tuple[float, ...]:
+    """The feature vector of one candidate (see FEATURES); ``sited``: the note names a neoplasm's site."""
     fit = coverage(c.description, note_words)
     icd = c.system is System.ICD10CM
     code = c.code.replace(".", "")
@@ -64,7 +73,15 @@ def features(c: Candidate, note_words: frozenset[str], found_categories: frozens
         float(icd and c.origin not in ("mention", "inside") and c.code[:3] in found_categories),
         float(max(0, len(code) - 4)) if icd else 0.0,
         math.log(max(c.mentions, 1)),
+        float(sited and c.code in SITELESS_NEOPLASMS),
     )
+
+
+def found_context(candidates: list[Candidate]) -> tuple[frozenset[str], bool]:
+    """What the whole mentions say about the note: their categories, and whether a neoplasm has a site."""
+    whole = [c for c in candidates if c.system is System.ICD10CM and c.origin in ("mention", "inside")]
+    sited = any(is_neoplasm(c.code) and c.code not in SITELESS_NEOPLASMS and c.origin == "mention" for c in whole)
+    return frozenset(c.code[:3] for c in whole), sited
 
 
 def rank_score(feats: tuple[float, ...], weights: tuple[float, ...] = WEIGHTS) -> float:
@@ -79,9 +96,9 @@ def recall_order(candidates: list[Candidate], note_words: frozenset[str],
     PER_SPAN places before the other stretches have had theirs (diversity across
     mentions); whole mentions are never held back.
     """
-    found = frozenset(c.code[:3] for c in candidates
-                      if c.system is System.ICD10CM and c.origin in ("mention", "inside"))
-    scored = sorted(candidates, key=lambda c: (-rank_score(features(c, note_words, found), weights), c.code))
+    found, sited = found_context(candidates)
+    scored = sorted(candidates,
+                    key=lambda c: (-rank_score(features(c, note_words, found, sited), weights), c.code))
     kept: list[Candidate] = []
     later: list[Candidate] = []
     per_span: dict[tuple[int, int], int] = {}
