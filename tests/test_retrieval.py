@@ -87,3 +87,19 @@ def test_a_header_stands_for_its_plain_unspecified_code(codesets):
     assert m.default_billable("T14.8") == "T14.8XXA"
     got = OfflineEngine(codesets=codesets).suggest_sync("Breast cancer diagnosed by biopsy.", setting="outpatient")
     assert [s.code for s in got.suggestions] == ["C50.919"]
+
+
+def test_non_words_that_name_the_index_default_need_not_be_said(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    engine = OfflineEngine(codesets=codesets)
+
+    def coded(text):
+        return [s.code for s in engine.suggest_sync(text, setting="outpatient").suggestions]
+
+    assert coded("Severe aortic stenosis.") == ["I35.0"]          # nonrheumatic: the default
+    assert coded("Moderate mitral regurgitation.") == ["I34.0"]
+    assert coded("Rheumatic aortic stenosis.") == ["I06.0"]       # the other codes still need their word
+    assert coded("Congenital aortic stenosis.") == ["Q23.0"]
+    # "nondisplaced" is not such a word: an unstated fracture is coded displaced
+    assert any(w.startswith("nondisplac") for w in core_tokens("Nondisplaced fracture of shaft of left femur"))

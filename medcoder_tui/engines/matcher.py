@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 12
+MATCHER_FORMAT = 13
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -57,9 +57,13 @@ _FREE_CHUNK = re.compile(
     r"not classified|so stated|any site)"
 )
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
-# Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss").
+# Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss"), and the "non-"
+# words that name the index default ("aortic stenosis" is the nonrheumatic I35.0; the rheumatic
+# and congenital codes need their word). Not "nondisplaced": an unstated fracture is displaced.
 _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple",
-                   "gland", "organ"})
+                   "gland", "organ", "nonrheumatic", "nontraumatic", "noninfective", "noninfectious",
+                   "nonthermal", "nonvenomous", "noninflammatory", "nonsuppurative", "nonspecific",
+                   "nonpyogenic"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
