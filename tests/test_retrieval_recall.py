@@ -161,3 +161,11 @@ def test_siteless_neoplasm_codes_give_way_once_the_site_is_named(codesets):
     # with no site named they are the right codes and lead
     unsited = codes("Biopsy showed a malignant neoplasm; the primary site is unknown.", codesets, k=5)
     assert unsited[0] == "C80.1"
+
+
+def test_any_name_of_a_three_name_title_is_a_mention(codesets):
+    # "Localized swelling, mass and lump, neck"; "Intra-abdominal and pelvic swelling, mass and lump, ..."
+    for note, code in (("A painless mass in the neck.", "R22.1"), ("Swelling of the left upper limb.", "R22.32"),
+                       ("Abdominal mass on palpation.", "R19.00"), ("A pelvic lump was felt.", "R19.00")):
+        cands = {c.code: c for c in retrieve_candidates(note, k=20, codesets=codesets)}
+        assert code in cands and cands[code].origin == "mention", (note, code)

@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 13
+MATCHER_FORMAT = 14
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -63,7 +63,7 @@ _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple",
                    "gland", "organ", "nonrheumatic", "nontraumatic", "noninfective", "noninfectious",
                    "nonthermal", "nonvenomous", "noninflammatory", "nonsuppurative", "nonspecific",
-                   "nonpyogenic"})
+                   "nonpyogenic", "intra"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
@@ -250,6 +250,7 @@ _AXIS_WORDS = frozenset(stem(w) for w in (
 
 # "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
 _EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
+_EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b([a-z]+), ([a-z]+) and ([a-z]+)(, [^,]+)?$")
 
 
 def _either_word(surfaces) -> list[tuple]:
@@ -258,8 +259,17 @@ def _either_word(surfaces) -> list[tuple]:
     for surface in surfaces:
         if surface[1] != "icd10cm" or " and " not in surface[3]:
             continue
-        head = _fold(_PAREN.sub(" ", surface[3])).split(",")[0].strip()
-        m = _EITHER.match(re.sub(r"\s+", " ", head))
+        folded = re.sub(r"\s+", " ", _fold(_PAREN.sub(" ", surface[3]))).strip()
+        three = _EITHER_OF_THREE.match(folded)
+        if three is not None:   # "Localized swelling, mass and lump, neck": any of the three names
+            prefix, rest = three.group(1), three.group(5) or ""
+            pair = re.match(r"^([a-z-]+) and ([a-z]+) $", prefix)   # "intra-abdominal and pelvic "
+            for start in ([pair.group(1) + " ", pair.group(2) + " "] if pair else [prefix]):
+                for word in three.group(2, 3, 4):
+                    out.append(make_surface(surface[0], "icd10cm", surface[2], start + word + rest, 1))
+            continue
+        head = folded.split(",")[0].strip()
+        m = _EITHER.match(head)
         if m is None or m.group(1) in _WEAK or m.group(2) in _WEAK:
             continue
         rest = m.group(3) or ""
