@@ -169,3 +169,12 @@ def test_any_name_of_a_three_name_title_is_a_mention(codesets):
                        ("Abdominal mass on palpation.", "R19.00"), ("A pelvic lump was felt.", "R19.00")):
         cands = {c.code: c for c in retrieve_candidates(note, k=20, codesets=codesets)}
         assert code in cands and cands[code].origin == "mention", (note, code)
+
+
+def test_the_other_part_of_speech_of_a_code_word_matches(codesets):
+    # notes say "loss of vision", "splenic infarcts", "hyperopic"; code texts say "visual loss",
+    # "infarction of spleen", "hypermetropia"
+    for note, code in (("Sudden painless loss of vision.", "H53.139"), ("Several splenic infarcts.", "D73.5"),
+                       ("A hyperopic patient.", "H52.00"), ("Severe protein-caloric malnutrition.", "E43")):
+        cands = {c.code: c for c in retrieve_candidates(note, k=20, codesets=codesets)}
+        assert code in cands and cands[code].origin == "mention", (note, code, list(cands)[:5])

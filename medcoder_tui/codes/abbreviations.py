@@ -362,6 +362,9 @@ WORD_SYNONYMS.update({
     "hypogastrium": ("lower abdominal",), "pruritic": ("pruritus",), "allergic": ("allergy status",),
     "sulfamides": ("sulfonamides",), "sulfa": ("sulfonamides",), "smokes": ("nicotine dependence",),
     "smoked": ("nicotine dependence",),
+    # the other part of speech the code texts use ("loss of vision" ~ "visual loss", "splenic infarcts")
+    "vision": ("visual",), "hyperopic": ("hypermetropia",), "hyperopia": ("hypermetropia",),
+    "infarct": ("infarction",), "caloric": ("calorie",), "distended": ("distension",),
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
