@@ -103,3 +103,14 @@ def test_non_words_that_name_the_index_default_need_not_be_said(codesets):
     assert coded("Congenital aortic stenosis.") == ["Q23.0"]
     # "nondisplaced" is not such a word: an unstated fracture is coded displaced
     assert any(w.startswith("nondisplac") for w in core_tokens("Nondisplaced fracture of shaft of left femur"))
+
+
+def test_a_default_adds_as_few_words_as_it_can_and_sites_are_not_names(codesets):
+    from medcoder_tui.engines.retrieval import matcher_for, retrieve_candidates
+
+    m = matcher_for(codesets)
+    # "Tear of unspecified meniscus": the unspecified tear, not the bucket-handle one
+    assert m.default_billable("S83.20") == "S83.209A"
+    # "Contracture, ankle and foot" lists sites, not three names: "foot" alone is no contracture
+    assert not [c for c in retrieve_candidates("Examined the left foot.", k=50, codesets=codesets)
+                if c.code.startswith("M24.5") and c.origin == "mention"]

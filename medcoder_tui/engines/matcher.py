@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 14
+MATCHER_FORMAT = 15
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -216,10 +216,12 @@ class _Matcher:
         head = icd.title(code) or ""
         head_words = _refine_tokens(head) | _AXIS_WORDS
 
-        def rank(leaf: str) -> int:
-            title = icd.title(leaf) or ""
-            r = _default_rank(leaf, title, head)
-            return r + 3 if strict and _refine_tokens(title) - head_words else r
+        def extra(leaf: str) -> int:
+            return len(_refine_tokens(icd.title(leaf) or "") - head_words)
+
+        def rank(leaf: str) -> float:
+            r = _default_rank(leaf, icd.title(leaf) or "", head)
+            return r + 3 if strict and extra(leaf) else r
 
         seen = {code}
         frontier = [code]
@@ -234,7 +236,7 @@ class _Matcher:
                     if icd.is_billable(child):
                         leaves.append(child)
                     nxt.append(child)
-            ranked = sorted(leaves, key=rank)
+            ranked = sorted(leaves, key=lambda leaf: (rank(leaf), extra(leaf)))   # fewest added words
             if ranked and rank(ranked[0]) < 3:
                 return ranked[0]
             frontier = nxt
@@ -250,7 +252,9 @@ _AXIS_WORDS = frozenset(stem(w) for w in (
 
 # "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
 _EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
-_EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b([a-z]+), ([a-z]+) and ([a-z]+)(, [^,]+)?$")
+# "Localized swelling, mass and lump, neck" (R19.0-, R22.-): three names of one finding. Other
+# "A, B and C" titles mostly list sites ("Gout, ankle and foot"), so only this family is split.
+_EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b(swelling), (mass) and (lump)(, [^,]+)?$")
 
 
 def _either_word(surfaces) -> list[tuple]:
