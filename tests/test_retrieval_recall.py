@@ -178,3 +178,12 @@ def test_the_other_part_of_speech_of_a_code_word_matches(codesets):
                        ("A hyperopic patient.", "H52.00"), ("Severe protein-caloric malnutrition.", "E43")):
         cands = {c.code: c for c in retrieve_candidates(note, k=20, codesets=codesets)}
         assert code in cands and cands[code].origin == "mention", (note, code, list(cands)[:5])
+
+
+def test_index_entries_the_tabular_wording_hides(codesets):
+    # "Obesity, morbid E66.01" although the title adds "due to excess calories"; "Candidiasis, mouth B37.0"
+    engine = OfflineEngine(codesets=codesets)
+    for note, code in (("Morbid obesity.", "E66.01"), ("Morbidly obese patient.", "E66.01"),
+                       ("Oral candidiasis.", "B37.0"), ("Esophageal candidiasis on endoscopy.", "B37.81")):
+        assert [s.code for s in engine.suggest_sync(note, setting="outpatient").suggestions] == [code], note
+    assert [s.code for s in engine.suggest_sync("Obesity.", setting="outpatient").suggestions] == ["E66.9"]

@@ -305,6 +305,9 @@ INDEX_TERMS: dict[str, str] = {
     "urinary infection": "N39.0", "nephritic colic": "N23", "hypertriglyceridemia": "E78.1",
     "hydatid cyst": "B67.90", "hydatidosis": "B67.90", "herpes": "B00.9", "hemodialysis": "Z99.2",
     "coagulopathy": "D68.9",
+    # index entries the tabular wording hides: "Obesity, morbid E66.01", "Candidiasis, mouth B37.0"
+    "morbid obesity": "E66.01", "morbidly obese": "E66.01", "severe obesity": "E66.01", "oral candidiasis": "B37.0",
+    "esophageal candidiasis": "B37.81", "vaginal candidiasis": "B37.31",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
