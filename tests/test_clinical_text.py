@@ -179,3 +179,15 @@ def test_return_precautions_and_conditions_are_hypothetical():
         assert "hypothetical" in a.context_at(i, i + len(words)), words
     i = note.find("Cough")
     assert a.context_at(i, i + 5) == set()
+
+
+def test_consent_risks_open_a_hypothetical_scope_across_incl():
+    note = "Risks/benefits/alternatives discussed incl. infection, DVT, stiffness; consent signed. Has gout."
+    a = analyze(note)
+    for word in ("infection", "DVT", "stiffness"):
+        i = note.index(word)
+        assert "hypothetical" in a.context_at(i, i + len(word)), word
+    i = note.index("gout")
+    assert a.context_at(i, i + 4) == set()
+    # "incl." does not end the sentence
+    assert len(a.sentences) == 2

@@ -121,3 +121,14 @@ def test_a_follow_up_visit_note_is_coded(engine):
     note = "Follow-up: abdominal pain persists, intermittent. Headache again today. Essential hypertension."
     got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
     assert {"R10.9", "I10"} <= set(got)
+
+
+def test_risks_discussed_at_consent_and_prophylaxis_are_not_findings(codesets):
+    note = ("Procedure: R knee arthroscopy. Risks/benefits/alternatives discussed incl. infection, DVT, "
+            "stiffness, persistent pain; consent signed. Post-op: aspirin 81 mg BID x 2 wks DVT ppx.")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient").suggestions}
+    assert not got & {"B99.9", "I82.409", "I82.90", "M25.60", "R52"}
+    # the same words as findings are still coded
+    found = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(
+        "Duplex shows DVT of the left leg.", setting="outpatient").suggestions}
+    assert any(c.startswith("I82.4") for c in found)

@@ -125,7 +125,7 @@ def _find_sections(note: str) -> list[Section]:
 
 _ABBREV_BEFORE_DOT = re.compile(
     r"(?:\b(?:dr|mr|mrs|ms|vs|e\.g|i\.e|etc|approx|no|fig|st|pt|pts|hx|dx|tx|sx|min|max|mg|ml|cm|mm|"
-    r"b\.i\.d|t\.i\.d|q\.d|p\.o|a\.m|p\.m|inc|jr|sr|resp|temp|[a-z]))$",
+    r"b\.i\.d|t\.i\.d|q\.d|p\.o|a\.m|p\.m|inc|incl|jr|sr|resp|temp|[a-z]))$",
     re.IGNORECASE,
 )
 # Clinicians often start a sentence in lower case ("pt denies...", "r/o PNA"), so any letter may follow.
@@ -209,7 +209,11 @@ _add("hypothetical", "forward",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
-     r"prn for", r"unless")
+     r"prn for", r"unless",
+     # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
+     r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
+     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)",
+     r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
 _add("family", "both",
      r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
      r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",

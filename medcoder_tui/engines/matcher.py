@@ -410,7 +410,7 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
 # Words that turn a condition's name into the name of a test, vaccine or screening.
 _TEST_HEADS = frozenset(stem(w) for w in (
     "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
-    "serology antibody antibodies antigen prophylaxis titer titers swab culture panel pcr".split()))
+    "serology antibody antibodies antigen prophylaxis ppx titer titers swab culture panel pcr".split()))
 
 
 def _names_a_test(toks: list, first: int, last: int) -> bool:
