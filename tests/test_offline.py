@@ -132,3 +132,28 @@ def test_risks_discussed_at_consent_and_prophylaxis_are_not_findings(codesets):
     found = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(
         "Duplex shows DVT of the left leg.", setting="outpatient").suggestions}
     assert any(c.startswith("I82.4") for c in found)
+
+
+@pytest.mark.parametrize("note, code", [
+    ("Laceration of the right hand.", "S61.411A"),     # the site after "without foreign body" is required
+    ("2 cm laceration on the left forearm.", "S51.812A"),
+    ("Scalp laceration.", "S01.01XA"),
+    ("Laceration.", "T14.8XXA"),                        # no site: the index's open wound, not a hip
+    ("Ocular trauma in the left eye.", "S05.92XA"),     # "trauma - see Injury"; the side on a 7th-character code
+    ("Contusion of the right knee.", "S80.01XA"),
+    ("Peripheral facial paralysis.", "G51.0"),
+    ("Enlarged spleen on exam.", "R16.1"),
+])
+def test_injury_sites_sides_and_index_entries(codesets, note, code):
+    got = [s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="ed").suggestions]
+    assert got == [code]
+
+
+@pytest.mark.parametrize("note, code", [
+    ("Laceration of L palm, 3.2 cm, w/o foreign body.", "S61.412A"),   # not the "with foreign body" code
+    ("R knee pain.", "M25.561"),                                        # a capital R or L is a side
+    ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
+])
+def test_sides_and_ruled_out_qualifiers(codesets, note, code):
+    got = [s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="ed").suggestions]
+    assert got == [code]

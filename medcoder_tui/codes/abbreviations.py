@@ -308,6 +308,10 @@ INDEX_TERMS: dict[str, str] = {
     # index entries the tabular wording hides: "Obesity, morbid E66.01", "Candidiasis, mouth B37.0"
     "morbid obesity": "E66.01", "morbidly obese": "E66.01", "severe obesity": "E66.01", "oral candidiasis": "B37.0",
     "esophageal candidiasis": "B37.81", "vaginal candidiasis": "B37.31",
+    # "Trauma, traumatism - see Injury"; "Paralysis, facial G51.0"; "Irritation, peritoneum - see Peritonitis"
+    "trauma": "T14.90XA", "traumatism": "T14.90XA", "facial paralysis": "G51.0", "facial palsy": "G51.0",
+    "peritoneal irritation": "K65.9", "enlarged spleen": "R16.1", "enlarged liver": "R16.0",
+    "scarring": "L90.5", "laceration": "T14.8XXA",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -368,6 +372,7 @@ WORD_SYNONYMS.update({
     # the other part of speech the code texts use ("loss of vision" ~ "visual loss", "splenic infarcts")
     "vision": ("visual",), "hyperopic": ("hypermetropia",), "hyperopia": ("hypermetropia",),
     "infarct": ("infarction",), "caloric": ("calorie",), "distended": ("distension",),
+    "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.

@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 15
+MATCHER_FORMAT = 17
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -83,18 +83,27 @@ class _Match:
 
 
 
-def core_tokens(text: str) -> tuple[str, ...]:
-    """The words a mention must contain for this code text to apply."""
+def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
+    """The words a mention must contain for this code text to apply.
+
+    ``site_required`` (injury codes): a ", unspecified hip" chunk leaves the side
+    open but names the site, so "hip" stays required; "Laceration" alone is no hip.
+    """
     folded = _fold(_PAREN.sub(" ", text))
     words: list[str] = []
     for i, chunk in enumerate(folded.split(",")):
         if i > 0 and _FREE_CHUNK.search(chunk):
-            continue
+            site = re.fullmatch(r"\s*unspecified\s+([a-z ]+?)\s*", chunk) if site_required else None
+            if site is None or _UNSPEC_AXIS.search(chunk) or site.group(1) in ("site", "body region"):
+                continue
+            chunk = site.group(1)
         chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b|"
                        r"\b(?:as the )?cause of diseases? classified elsewhere\b|\bin diseases? classified elsewhere\b",
                        " ", chunk)
         # "of unspecified behavior", "of unspecified site": the unspecified axis is not said in notes
         chunk = _UNSPEC_AXIS.sub(" ", chunk)
+        # "Laceration without foreign body of scalp": the default, but the site after it is kept
+        chunk = re.sub(r"\bwithout foreign body\b", " ", chunk)
         # "... without perforation or abscess": the default a plain mention stands for
         if i > 0 or not chunk.strip().startswith("without"):
             chunk = re.sub(r"\bwithout\b(?:(?!\bwith\b).)*", " ", chunk)
@@ -131,7 +140,7 @@ class _Matcher:
             self.by_key = cached
         else:
             for sid, surface in enumerate(self.surfaces):
-                core = core_tokens(surface[3])
+                core = core_tokens(surface[3], site_required=surface[1] == "icd10cm" and surface[0][:1] == "S")
                 if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
                     continue
                 if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
@@ -183,7 +192,12 @@ class _Matcher:
             parent = icd.parent(code)
             mine = _refine_tokens(title)
             sibs = []
-            for sib in icd.children(parent) if parent else ():
+            options = icd.children(parent) if parent else []
+            if parent and len(code.replace(".", "")) == 7 and code.startswith(parent) and not icd.is_billable(parent):
+                # a 7th-character code (S05.90XA): the sides are its parent's siblings, same extension
+                ext = code[len(parent):]
+                options = [sib + ext for sib in icd.children(icd.parent(parent) or "") if sib != parent]
+            for sib in options:
                 if sib == code or not icd.is_billable(sib):
                     continue
                 theirs = _refine_tokens(icd.title(sib) or "")
@@ -367,6 +381,9 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 if not picked:
                     continue
                 pos = tuple(sorted(set(picked)))
+                ruled_out = sum(toks[p].negq for p in pos)
+                if 0 < ruled_out < len(pos):
+                    continue  # "laceration ... w/o foreign body" is no laceration *with* foreign body
                 groups = {toks[p].group for p in pos if toks[p].group >= 0}
                 if len(groups) > 1:
                     continue  # words of two different expansions ("GERD ... PE") are no mention
