@@ -77,6 +77,7 @@ class _Token:
     start: int
     end: int
     group: int = -1   # index of the abbreviation/term a token was expanded from, else -1
+    negq: bool = False   # right after "without"/"w/o"/"no": a qualifier the note rules out
 
 
 def note_tokens(note: str, start: int, end: int) -> list[_Token]:
@@ -92,7 +93,8 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
             continue
         prev = low
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
-        if exp and (low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low):
+        if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
+                    or word in ("L", "R")):   # "L hand", "R knee": capital single letters are sides
             for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
@@ -105,7 +107,13 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
             for w in extra.split():
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
+    for tok in out:
+        tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
     return out
+
+
+# "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
+_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno)\s+(?:[A-Za-z-]+\s+)?$", re.IGNORECASE)
 
 
 def _is_plain_word(low: str) -> bool:
