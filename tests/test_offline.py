@@ -152,6 +152,8 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
 @pytest.mark.parametrize("note, code", [
     ("Laceration of L palm, 3.2 cm, w/o foreign body.", "S61.412A"),   # not the "with foreign body" code
     ("R knee pain.", "M25.561"),                                        # a capital R or L is a side
+    ("Mechanical lumbar pain.", "M54.50"),                              # "Pain, lumbar region"
+    ("Admitted for intestinal occlusion.", "K56.609"),                  # "Occlusion, intestine - see Obstruction"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])
 def test_sides_and_ruled_out_qualifiers(codesets, note, code):

@@ -311,7 +311,7 @@ INDEX_TERMS: dict[str, str] = {
     # "Trauma, traumatism - see Injury"; "Paralysis, facial G51.0"; "Irritation, peritoneum - see Peritonitis"
     "trauma": "T14.90XA", "traumatism": "T14.90XA", "facial paralysis": "G51.0", "facial palsy": "G51.0",
     "peritoneal irritation": "K65.9", "enlarged spleen": "R16.1", "enlarged liver": "R16.0",
-    "scarring": "L90.5", "laceration": "T14.8XXA",
+    "scarring": "L90.5", "laceration": "T14.8XXA", "lumbar pain": "M54.50",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -373,6 +373,7 @@ WORD_SYNONYMS.update({
     "vision": ("visual",), "hyperopic": ("hypermetropia",), "hyperopia": ("hypermetropia",),
     "infarct": ("infarction",), "caloric": ("calorie",), "distended": ("distension",),
     "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
+    "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.

@@ -42,7 +42,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
@@ -77,6 +77,8 @@ def stem(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith("aches"):   # headaches, backaches: the singular ends in -ache
+        return word[:-1]
     if word.endswith(("sses", "xes", "ches", "shes")):
         return word[:-2]
     if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
