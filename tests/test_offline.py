@@ -154,6 +154,8 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("R knee pain.", "M25.561"),                                        # a capital R or L is a side
     ("Mechanical lumbar pain.", "M54.50"),                              # "Pain, lumbar region"
     ("Admitted for intestinal occlusion.", "K56.609"),                  # "Occlusion, intestine - see Obstruction"
+    ("Uterine fibroids.", "D25.9"),                                     # "Fibroid, uterus"
+    ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])
 def test_sides_and_ruled_out_qualifiers(codesets, note, code):

@@ -312,6 +312,9 @@ INDEX_TERMS: dict[str, str] = {
     "trauma": "T14.90XA", "traumatism": "T14.90XA", "facial paralysis": "G51.0", "facial palsy": "G51.0",
     "peritoneal irritation": "K65.9", "enlarged spleen": "R16.1", "enlarged liver": "R16.0",
     "scarring": "L90.5", "laceration": "T14.8XXA", "lumbar pain": "M54.50",
+    # "Fibroid, uterus D25.9"; "Hypertrophy, cardiac I51.7"; "Hypovitaminosis - see Deficiency, vitamin"
+    "fibroid": "D25.9", "fibroids": "D25.9", "cardiac hypertrophy": "I51.7", "ventricular hypertrophy": "I51.7",
+    "hypovitaminosis d": "E55.9",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
