@@ -137,6 +137,7 @@ def test_plurals_in_ey_ay_oy_lose_their_s():
     assert stem("kidneys") == "kidney"
     assert stem("airways") == "airway"
     assert stem("headaches") == "headache" and stem("branches") == "branch"
+    assert stem("carcinomas") == "carcinoma" and stem("arrhythmias") == "arrhythmia"
     # words that only look like plurals keep their ending
     assert stem("dialysis") == "dialysis"
     assert stem("abscess") == "abscess"

@@ -42,7 +42,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply
 from medcoder_tui.codes.service import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 MAX_QUERY_CHARS = 500
 
 STOPWORDS = frozenset(
@@ -83,7 +83,8 @@ def stem(word: str) -> str:
         return word[:-2]
     if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
         return word[:-1]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "as", "os")):
+    # "-as" is stripped too: carcinomas, arrhythmias (pancreas -> "pancrea" on both sides alike)
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "os")):
         return word[:-1]
     return word
 

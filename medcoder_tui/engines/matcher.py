@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 18
+MATCHER_FORMAT = 19
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
