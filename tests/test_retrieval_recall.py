@@ -187,3 +187,20 @@ def test_index_entries_the_tabular_wording_hides(codesets):
                        ("Oral candidiasis.", "B37.0"), ("Esophageal candidiasis on endoscopy.", "B37.81")):
         assert [s.code for s in engine.suggest_sync(note, setting="outpatient").suggestions] == [code], note
     assert [s.code for s in engine.suggest_sync("Obesity.", setting="outpatient").suggestions] == ["E66.9"]
+
+
+def test_a_relatives_condition_brings_its_family_history_code(codesets):
+    engine = OfflineEngine(codesets=codesets)
+
+    def coded(note):
+        return [s.code for s in engine.suggest_sync(note, setting="outpatient").suggestions]
+
+    # Z80.0 (digestive organs), not the vaguer Z80.9 the words "family history ... cancer" also match
+    assert coded("Family history of colorectal cancer.") == ["Z80.0"]
+    assert coded("Family history of colon cancer in father (age 60).") == ["Z80.0"]
+    cands = {c.code: c for c in retrieve_candidates("FHx: mother with breast cancer, father with type 2 diabetes.",
+                                                    codesets=codesets)}
+    assert {"Z80.3", "Z83.3"} <= set(cands)
+    assert "family" in cands["E11.9"].context      # the relative's diabetes itself stays marked
+    assert coded("No family history of colon cancer.") == []
+    assert "Z80.0" not in codes("Colon cancer diagnosed in 2019.", codesets)

@@ -377,6 +377,7 @@ WORD_SYNONYMS.update({
     "infarct": ("infarction",), "caloric": ("calorie",), "distended": ("distension",),
     "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
     "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
+    "colorectal": ("colon",),         # a colorectal cancer with no part named is coded to the colon
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
@@ -409,6 +410,18 @@ HISTORY_OF = sorted({
     "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
     "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
     "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+}.items(), key=lambda kv: -len(kv[0]))
+
+# A relative's condition ("mother had colon cancer") -> the family-history code, by code prefix,
+# longest first. Cancers of a site not listed fall to Z80.8, an unknown site to Z80.9.
+FAMILY_HISTORY_OF = sorted({
+    **{f"C{n}": "Z80.0" for n in range(15, 27)}, "C33": "Z80.1", "C34": "Z80.1", "C50": "Z80.3",
+    "C56": "Z80.41", "C61": "Z80.42", "C62": "Z80.43", "C53": "Z80.49", "C54": "Z80.49", "C55": "Z80.49",
+    "C64": "Z80.51", "C67": "Z80.52", "C65": "Z80.59", "C66": "Z80.59", "C68": "Z80.59",
+    **{f"C{n}": "Z80.6" for n in range(91, 96)}, **{f"C{n}": "Z80.7" for n in range(81, 91)},
+    "C80": "Z80.9", "C": "Z80.8", "I63": "Z82.3", "G45": "Z82.3", "I10": "Z82.49", "I2": "Z82.49",
+    "E10": "Z83.3", "E11": "Z83.3", "E13": "Z83.3", "G40": "Z82.0", "J45": "Z82.5", "H40": "Z83.511",
+    "M81": "Z82.62", "F10": "Z81.1", "D12": "Z83.71", "N18": "Z84.1", "E78": "Z83.438",
 }.items(), key=lambda kv: -len(kv[0]))
 
 # Procedures, devices and long-term drugs a note names -> the status code a coder may add

@@ -212,8 +212,10 @@ _add("hypothetical", "forward",
      r"prn for", r"unless",
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
-     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)",
+     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
+# "DVT precautions reviewed": the precaution names what is to be prevented
+_add("hypothetical", "backward", r"precautions")
 _add("family", "both",
      r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
      r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",

@@ -431,7 +431,14 @@ _TEST_HEADS = frozenset(stem(w) for w in (
 
 
 def _names_a_test(toks: list, first: int, last: int) -> bool:
-    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine")."""
-    after = toks[last + 1].alts if last + 1 < len(toks) else frozenset()
-    before = toks[first - 1].alts if first > 0 else frozenset()
-    return bool((after | before) & _TEST_HEADS)
+    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine").
+
+    A one-letter token between is stepped over ("influenza A/B antigen", "hepatitis B vaccine").
+    """
+    after, before = last + 1, first - 1
+    while after < len(toks) and max(map(len, toks[after].alts)) <= 1:
+        after += 1
+    while before >= 0 and max(map(len, toks[before].alts)) <= 1:
+        before -= 1
+    near = (toks[after].alts if after < len(toks) else frozenset()) | (toks[before].alts if before >= 0 else frozenset())
+    return bool(near & _TEST_HEADS)

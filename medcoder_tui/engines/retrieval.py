@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from medcoder_tui.codes.abbreviations import (
     ABBREVIATIONS,
     AMBIGUOUS,
+    FAMILY_HISTORY_OF,
     HISTORY_OF,
     STATUS_TERMS,
     TERM_EXPANSIONS,
@@ -203,6 +204,9 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         note_words |= sent_words
         matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
         section = analysis.section_at(sent.start)
+        # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis either
+        tests = [(m.positions[0], m.positions[-1]) for m in matches
+                 if surfaces[m.sid][1] == "icd10cm" and _names_a_test(toks, m.positions[0], m.positions[-1])]
         for match in matches:
             surface = surfaces[match.sid]
             code, system, billable = surface[0], surface[1], surface[2]
@@ -218,7 +222,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 last += 1
             end = toks[last].end
             ctx = frozenset(analysis.context_at(start, end))
-            if system == "icd10cm" and _names_a_test(toks, match.positions[0], last):
+            if system == "icd10cm" and (_names_a_test(toks, match.positions[0], last) or any(
+                    a <= match.positions[0] and match.positions[-1] <= b for a, b in tests)):
                 match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
             score = match.score * _context_weight(ctx) * _section_weight(section)
             key = (system, code)
@@ -263,11 +268,24 @@ RELATED_MAX = 100
 
 
 def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
-    """History codes for conditions the note says are past; for the prompt, never proposed offline."""
+    """History codes for conditions the note says are past (for the prompt, never proposed offline),
+    and family-history codes for a relative's condition (a whole mention: "Family history of
+    colon cancer" is Z80.0, which the offline engine may code)."""
     icd = matcher.index._cs.icd
     out: list[Candidate] = []
+    generic = [c for c in found if c.code[:3] in ("Z80", "Z81", "Z82", "Z83", "Z84")]
     for cand in found:
-        if cand.system is not System.ICD10CM or cand.origin != "mention":
+        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside"):
+            continue
+        family = [ctx for ctx in cand.all_contexts if "family" in ctx and "negated" not in ctx]
+        code = next((z for prefix, z in FAMILY_HISTORY_OF if cand.code.startswith(prefix)), None) if family else None
+        if code is not None and icd.is_billable(code):
+            # above a vaguer family-history text matched over the same words ("Family history of ... cancer")
+            score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < cand.end and cand.start < g.end])
+            out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, cand.evidence_text,
+                                 cand.start, cand.end, family[0], True, 1, False, cand.core_size, family,
+                                 "mention", [(score, cand.start, cand.end, family[0], False)]))
+        if cand.origin != "mention":
             continue
         if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
             continue
