@@ -155,6 +155,11 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Mechanical lumbar pain.", "M54.50"),                              # "Pain, lumbar region"
     ("Admitted for intestinal occlusion.", "K56.609"),                  # "Occlusion, intestine - see Obstruction"
     ("Uterine fibroids.", "D25.9"),                                     # "Fibroid, uterus"
+    ("Hematochezia.", "K92.1"),       # an index term no code text uses is a specific word, not a weak one
+    ("Hypertransaminasemia.", "R74.01"),
+    ("Right gonalgia.", "M25.561"),
+    ("Septic shock.", "R65.21"),
+    ("Urinary retention.", "R33.9"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -315,6 +315,10 @@ INDEX_TERMS: dict[str, str] = {
     # "Fibroid, uterus D25.9"; "Hypertrophy, cardiac I51.7"; "Hypovitaminosis - see Deficiency, vitamin"
     "fibroid": "D25.9", "fibroids": "D25.9", "cardiac hypertrophy": "I51.7", "ventricular hypertrophy": "I51.7",
     "hypovitaminosis d": "E55.9",
+    "septic shock": "R65.21", "lymphopenia": "D72.810", "hypertransaminasemia": "R74.01",
+    "elevated transaminases": "R74.01", "transaminitis": "R74.01", "elevated crp": "R79.82",
+    "hypoalbuminemia": "E88.09", "urinary retention": "R33.9", "erectile dysfunction": "N52.9",
+    "hypoacusis": "H91.90", "gonalgia": "M25.569", "coxalgia": "M25.559", "omalgia": "M25.519",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).

@@ -150,6 +150,10 @@ class _Matcher:
             self._save_cache()
         for tok in index._raw_postings:
             self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
+        # Index terms no code text uses ("hematochezia", "gonalgia") are as specific as the rarest word.
+        for surface in virtual:
+            for tok in core_tokens(surface[3]):
+                self.idf.setdefault(tok, math.log(1 + n))
         self._default: dict = {}
 
     def _cache_path(self):
