@@ -160,6 +160,18 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Right gonalgia.", "M25.561"),
     ("Septic shock.", "R65.21"),
     ("Urinary retention.", "R33.9"),
+    ("Aortic aneurysm.", "I71.9"),          # not I79.0, a manifestation code "in diseases classified elsewhere"
+    ("Glomerulonephritis.", "N05.9"),       # not N08, whose inclusion terms say the same word
+    ("Pericarditis.", "I31.9"),
+    ("Pancytopenia.", "D61.818"),           # no unspecified leaf: the catch-all "Other pancytopenia"
+    ("Liver metastases.", "C78.7"),         # an index phrase is no weak reading, unlike a bare word
+    ("Diabetic nephropathy.", "E11.21"),    # diabetes of no stated type is type 2, "mellitus" unsaid
+    ("Diabetic foot ulcer.", "E11.621"),
+    ("Type 1 diabetic nephropathy.", "E10.21"),
+    ("Uncontrolled diabetes.", "E11.65"),
+    ("Transient ischemic attack.", "G45.9"),
+    ("Hiatal hernia.", "K44.9"),
+    ("Diverticulitis.", "K57.92"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 19
+MATCHER_FORMAT = 20
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -70,6 +70,7 @@ _UNSPEC_AXIS = re.compile(
     r"episode|location|cause|agent|stage|morphology|laterality|origin|nature)\b"
 )
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_DIABETES = re.compile(r"\b(?:type 2 )?diabetes mellitus\b")
 
 
 @dataclass
@@ -90,6 +91,9 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     open but names the site, so "hip" stays required; "Laceration" alone is no hip.
     """
     folded = _fold(_PAREN.sub(" ", text))
+    # Diabetes of no stated type is type 2 (guideline I.C.4.a.2), and notes rarely say "mellitus":
+    # "Type 2 diabetes mellitus with diabetic nephropathy" applies to "diabetic nephropathy".
+    folded = _DIABETES.sub("diabetes", folded)
     words: list[str] = []
     for i, chunk in enumerate(folded.split(",")):
         if i > 0 and _FREE_CHUNK.search(chunk):
@@ -135,6 +139,9 @@ class _Matcher:
         virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
                    for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
         self.surfaces: list[tuple] = list(index._surfaces) + virtual + _either_word(index._surfaces)
+        # Manifestation codes (their titles say "in diseases classified elsewhere"), whatever text matched.
+        self.manifestations = frozenset(s[0] for s in self.surfaces
+                                        if s[1] == "icd10cm" and "in diseases classified elsewhere" in s[3].lower())
         cached = self._load_cache()
         if cached is not None:
             self.by_key = cached
@@ -258,7 +265,11 @@ class _Matcher:
             if ranked and rank(ranked[0]) < 3:
                 return ranked[0]
             frontier = nxt
-        return leaves[0] if len(leaves) == 1 else None
+        if len(leaves) == 1:
+            return leaves[0]
+        # no unspecified leaf: the catch-all "Other <header>" stands for it ("Pancytopenia" -> D61.818)
+        other = "other " + head.lower()
+        return next((leaf for leaf in leaves if (icd.title(leaf) or "").lower() == other), None)
 
 
 # Words of a leaf's title that name an axis left open or the encounter, not a new concept.
@@ -399,8 +410,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                     score *= 0.3 * (len(core) - missing) / len(core)
                 if surfaces[sid][5] == 1:
                     score *= 0.97
-                elif surfaces[sid][5] == 2:
-                    score *= 0.6   # an index default is a weak reading of a bare word
+                elif surfaces[sid][5] == 2 and len(core) == 1:
+                    score *= 0.6   # an index default is a weak reading of a bare word (not of a phrase)
                 if not surfaces[sid][2]:
                     score *= 0.95
                 prev = found.get(sid)
@@ -417,6 +428,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     matches = [m for m in matches if not m.partial]
     for m in partial:
         m.dominated = True
+    # A manifestation code ("Aneurysm of aorta in diseases classified elsewhere") needs an etiology
+    # code first: it never stands for a plain mention when another code matches the same words.
+    manifest = [m for m in matches if surfaces[m.sid][0] in matcher.manifestations]
+    matches = [m for m in matches if m not in manifest]
     for m in matches:
         pset = set(m.positions)
         first, last = m.positions[0], m.positions[-1]
@@ -425,7 +440,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             or (len(o.positions) > len(pset) and o.positions[0] <= first and last <= o.positions[-1])
             for o in kept)
         kept.append(m)
-    return kept + partial
+    for m in manifest:
+        pset = set(m.positions)
+        m.dominated = any(pset <= set(o.positions) for o in kept)
+    return kept + manifest + partial
 
 
 # Words that turn a condition's name into the name of a test, vaccine or screening.
