@@ -172,6 +172,9 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Transient ischemic attack.", "G45.9"),
     ("Hiatal hernia.", "K44.9"),
     ("Diverticulitis.", "K57.92"),
+    ("Testicular seminoma.", "C62.90"),
+    ("Renal abscess.", "N15.1"),
+    ("Chronic lymphocytic leukemia.", "C91.10"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -325,6 +325,17 @@ INDEX_TERMS: dict[str, str] = {
     "adrenal insufficiency": "E27.40", "cryptorchidism": "Q53.9", "epigastralgia": "R10.13",
     "liver metastases": "C78.7", "liver metastasis": "C78.7", "hepatic metastases": "C78.7",
     "uncontrolled diabetes": "E11.65", "poorly controlled diabetes": "E11.65", "gouty arthropathy": "M10.9",
+    # morphology with no site: the Neoplasm Table's default site or the index's own code
+    "seminoma": "C62.90", "wilms tumor": "C64.9", "nephroblastoma": "C64.9", "glioblastoma": "C71.9",
+    "pheochromocytoma": "D35.00", "basal cell carcinoma": "C44.91", "liposarcoma": "C49.9",
+    "leiomyosarcoma": "C49.9", "chronic lymphocytic leukemia": "C91.10", "acute myeloid leukemia": "C92.00",
+    "cervical intraepithelial neoplasia": "N87.9", "prostatic hyperplasia": "N40.0",
+    "neurogenic bladder": "N31.9", "renal artery stenosis": "I70.1", "renal abscess": "N15.1",
+    "perinephric abscess": "N15.1", "scrotal abscess": "N49.2", "ureteral stenosis": "N13.5",
+    "ureteral stricture": "N13.5", "ureteropelvic junction obstruction": "Q62.11", "renal tuberculosis": "A18.11",
+    "peritoneal dialysis": "Z99.2", "gonorrhea": "A54.9", "chlamydia infection": "A74.9",
+    "chlamydial infection": "A74.9", "genital warts": "A63.0", "genital herpes": "A60.00",
+    "bacterial vaginosis": "N76.0",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
