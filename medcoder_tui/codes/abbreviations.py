@@ -336,6 +336,14 @@ INDEX_TERMS: dict[str, str] = {
     "peritoneal dialysis": "Z99.2", "gonorrhea": "A54.9", "chlamydia infection": "A74.9",
     "chlamydial infection": "A74.9", "genital warts": "A63.0", "genital herpes": "A60.00",
     "bacterial vaginosis": "N76.0",
+    "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",
+    "dry eye": "H04.129", "pterygium": "H11.009", "hidradenitis": "L73.2", "folliculitis": "L73.9",
+    "pressure injury": "L89.90", "scleroderma": "M34.9", "raynaud phenomenon": "I73.00",
+    "raynaud's phenomenon": "I73.00", "raynaud syndrome": "I73.00", "giant cell arteritis": "M31.6",
+    "psoriatic arthritis": "L40.50", "pseudomembranous colitis": "A04.72",
+    "clostridium difficile infection": "A04.72", "c. difficile infection": "A04.72",
+    "alcoholic cirrhosis": "K70.30", "gallstones": "K80.20", "gallstone": "K80.20",
+    "choledocholithiasis": "K80.50", "biliary colic": "K80.50",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
