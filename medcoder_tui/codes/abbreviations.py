@@ -344,6 +344,14 @@ INDEX_TERMS: dict[str, str] = {
     "clostridium difficile infection": "A04.72", "c. difficile infection": "A04.72",
     "alcoholic cirrhosis": "K70.30", "gallstones": "K80.20", "gallstone": "K80.20",
     "choledocholithiasis": "K80.50", "biliary colic": "K80.50",
+    "staphylococcal pneumonia": "J15.20", "pneumococcal pneumonia": "J13", "klebsiella pneumonia": "J15.0",
+    "pneumocystis pneumonia": "B59", "candida sepsis": "B37.7", "candidemia": "B37.7", "fungal infection": "B49",
+    "epstein-barr virus infection": "B27.90", "spondylodiscitis": "M46.40", "psoas abscess": "K68.12",
+    "prosthetic joint infection": "T84.50XA", "postoperative wound infection": "T81.49XA",
+    "surgical wound infection": "T81.49XA", "surgical site infection": "T81.49XA",
+    "catheter-related infection": "T80.219A", "catheter-related bloodstream infection": "T80.211A",
+    "pertussis": "A37.90", "dengue": "A90", "falciparum malaria": "B50.9", "malaria falciparum": "B50.9",
+    "tuberculous lymphadenitis": "A18.2", "chronic hepatitis c": "B18.2", "chronic hepatitis b": "B18.1",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
