@@ -175,6 +175,8 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Testicular seminoma.", "C62.90"),
     ("Renal abscess.", "N15.1"),
     ("Chronic lymphocytic leukemia.", "C91.10"),
+    ("Benign hyperplasia of the prostate.", "N40.0"),   # "prostate" also reads as the title's "prostatic"
+    ("Biliary lithiasis.", "K80.20"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -352,6 +352,7 @@ INDEX_TERMS: dict[str, str] = {
     "catheter-related infection": "T80.219A", "catheter-related bloodstream infection": "T80.211A",
     "pertussis": "A37.90", "dengue": "A90", "falciparum malaria": "B50.9", "malaria falciparum": "B50.9",
     "tuberculous lymphadenitis": "A18.2", "chronic hepatitis c": "B18.2", "chronic hepatitis b": "B18.1",
+    "biliary lithiasis": "K80.20",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -415,6 +416,17 @@ WORD_SYNONYMS.update({
     "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
     "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
     "colorectal": ("colon",),         # a colorectal cancer with no part named is coded to the colon
+})
+
+# The other way round for one-word anatomical adjectives: a note's "prostate" also reads as the
+# "prostatic" of "Benign prostatic hyperplasia", "testis" as "testicular", "uterus" as "uterine".
+for _adj, _nouns in list(WORD_SYNONYMS.items()):
+    if (len(_nouns) == 1 and " " not in _nouns[0] and _nouns[0] != _adj
+            and _adj.endswith(("al", "ic", "ar", "ary", "ine", "ous"))):
+        if _adj not in WORD_SYNONYMS.get(_nouns[0], ()):
+            WORD_SYNONYMS[_nouns[0]] = WORD_SYNONYMS.get(_nouns[0], ()) + (_adj,)
+WORD_SYNONYMS.update({
+    "lithiasis": ("calculus",), "pregnant": ("pregnancy", "gestation"),
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.
