@@ -177,6 +177,11 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Chronic lymphocytic leukemia.", "C91.10"),
     ("Benign hyperplasia of the prostate.", "N40.0"),   # "prostate" also reads as the title's "prostatic"
     ("Biliary lithiasis.", "K80.20"),
+    ("Bursitis.", "M71.9"),                  # not M70.10 "Bursitis, unspecified hand": the site is required
+    ("Coronary artery disease.", "I25.10"),
+    ("Acute coronary syndrome.", "I24.9"),
+    ("Subdural hematoma.", "I62.00"),
+    ("Rotator cuff tear.", "M75.100"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -353,6 +353,16 @@ INDEX_TERMS: dict[str, str] = {
     "pertussis": "A37.90", "dengue": "A90", "falciparum malaria": "B50.9", "malaria falciparum": "B50.9",
     "tuberculous lymphadenitis": "A18.2", "chronic hepatitis c": "B18.2", "chronic hepatitis b": "B18.1",
     "biliary lithiasis": "K80.20",
+    "acute coronary syndrome": "I24.9", "coronary artery disease": "I25.10", "hypertrophic cardiomyopathy": "I42.2",
+    "peripheral arterial disease": "I73.9", "peripheral artery disease": "I73.9", "carotid stenosis": "I65.29",
+    "hypophosphatemia": "E83.39", "pulmonary nodule": "R91.1", "lung nodule": "R91.1",
+    "pulmonary nodules": "R91.8", "lung nodules": "R91.8", "lung mass": "R91.8",
+    "status epilepticus": "G40.901", "subdural hematoma": "I62.00", "epidural hematoma": "I62.1",
+    "lumbar disc herniation": "M51.26", "herniated lumbar disc": "M51.26", "rotator cuff tear": "M75.100",
+    "meniscal tear": "S83.209A", "meniscus tear": "S83.209A", "anterior cruciate ligament tear": "S83.519A",
+    "bursitis": "M71.9", "dupuytren contracture": "M72.0", "dupuytren's contracture": "M72.0",
+    "avascular necrosis": "M87.9", "paget disease of bone": "M88.9", "osteopenia": "M85.80", "rickets": "E55.0",
+    "immune thrombocytopenia": "D69.3", "idiopathic thrombocytopenic purpura": "D69.3",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).

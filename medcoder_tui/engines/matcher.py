@@ -36,7 +36,7 @@ from medcoder_tui.codes.search import (
     stem,
 )
 
-MATCHER_FORMAT = 20
+MATCHER_FORMAT = 21
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -147,7 +147,7 @@ class _Matcher:
             self.by_key = cached
         else:
             for sid, surface in enumerate(self.surfaces):
-                core = core_tokens(surface[3], site_required=surface[1] == "icd10cm" and surface[0][:1] == "S")
+                core = core_tokens(surface[3], site_required=surface[1] == "icd10cm" and surface[0][:1] in "SM")
                 if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
                     continue
                 if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
