@@ -182,6 +182,9 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Acute coronary syndrome.", "I24.9"),
     ("Subdural hematoma.", "I62.00"),
     ("Rotator cuff tear.", "M75.100"),
+    ("Hyperemesis gravidarum.", "O21.0"),
+    ("Major depressive disorder.", "F32.9"),
+    ("Impacted third molar.", "K01.1"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

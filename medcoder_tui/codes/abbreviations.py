@@ -363,6 +363,20 @@ INDEX_TERMS: dict[str, str] = {
     "bursitis": "M71.9", "dupuytren contracture": "M72.0", "dupuytren's contracture": "M72.0",
     "avascular necrosis": "M87.9", "paget disease of bone": "M88.9", "osteopenia": "M85.80", "rickets": "E55.0",
     "immune thrombocytopenia": "D69.3", "idiopathic thrombocytopenic purpura": "D69.3",
+    # dental and maxillofacial
+    "tooth abscess": "K04.7", "impacted tooth": "K01.1", "impacted third molar": "K01.1",
+    "odontogenic cyst": "K09.0", "trismus": "R25.2", "sialadenitis": "K11.20", "pleomorphic adenoma": "D11.9",
+    "oral leukoplakia": "K13.21", "aphthous ulcer": "K12.0", "aphthous stomatitis": "K12.0", "mucocele": "K11.6",
+    "oroantral fistula": "J32.0", "facial cellulitis": "L03.211", "ludwig angina": "K12.2",
+    "ludwig's angina": "K12.2", "bruxism": "F45.8",
+    # obstetric, newborn and child
+    "preeclampsia": "O14.90", "pre-eclampsia": "O14.90", "placental abruption": "O45.90",
+    "hyperemesis gravidarum": "O21.0", "breech presentation": "O32.1XX0",
+    "previous cesarean section": "O34.219", "prior cesarean section": "O34.219", "low birth weight": "P07.10",
+    "developmental delay": "R62.50", "autism": "F84.0", "undescended testis": "Q53.9",
+    "kawasaki disease": "M30.3", "croup": "J05.0",
+    # substance use and mood
+    "drug abuse": "F19.10", "major depressive disorder": "F32.9", "major depression": "F32.9",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -370,7 +384,7 @@ INDEX_TERMS.update({
     f"neoplasm {organ}": code
     for code, organs in {
         "D49.0": "esophagus stomach duodenum jejunum ileum intestine colon cecum appendix rectum anus liver "
-                 "gallbladder pancreas",
+                 "gallbladder pancreas parotid",
         "D49.1": "larynx trachea bronchus lung pleura",
         "D49.2": "bone skin",
         "D49.3": "breast",
