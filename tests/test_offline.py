@@ -185,6 +185,10 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Hyperemesis gravidarum.", "O21.0"),
     ("Major depressive disorder.", "F32.9"),
     ("Impacted third molar.", "K01.1"),
+    ("Anal cancer.", "C21.0"),
+    ("Endometrial cancer.", "C54.1"),
+    ("Osteosarcoma.", "C41.9"),             # a word only the index knows beats the site-less C80.1
+    ("Penicillin allergy.", "Z88.0"),       # an allergy status, not the T78.40 reaction
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

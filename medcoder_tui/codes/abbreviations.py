@@ -377,6 +377,14 @@ INDEX_TERMS: dict[str, str] = {
     "kawasaki disease": "M30.3", "croup": "J05.0",
     # substance use and mood
     "drug abuse": "F19.10", "major depressive disorder": "F32.9", "major depression": "F32.9",
+    # neoplasms named by site words the titles spell otherwise, or by morphology alone
+    "ampullary carcinoma": "C24.1", "bile duct cancer": "C24.0", "cervical cancer": "C53.9",
+    "oral cancer": "C06.9", "thymoma": "D15.0", "osteosarcoma": "C41.9", "ewing sarcoma": "C41.9",
+    "chondrosarcoma": "C41.9", "soft tissue sarcoma": "C49.9", "rhabdomyosarcoma": "C49.9",
+    "neuroblastoma": "C74.90", "retinoblastoma": "C69.20", "peritoneal carcinomatosis": "C78.6",
+    "cancer pain": "G89.3", "radiation cystitis": "N30.40", "postmastectomy lymphedema": "I97.2",
+    "lymphedema after mastectomy": "I97.2", "penicillin allergy": "Z88.0", "allergy to penicillin": "Z88.0",
+    "allergic to penicillin": "Z88.0",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -440,6 +448,7 @@ WORD_SYNONYMS.update({
     "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
     "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
     "colorectal": ("colon",),         # a colorectal cancer with no part named is coded to the colon
+    "anal": ("anus",), "endometrial": ("endometrium",),
 })
 
 # The other way round for one-word anatomical adjectives: a note's "prostate" also reads as the

@@ -158,9 +158,10 @@ class _Matcher:
         for tok in index._raw_postings:
             self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
         # Index terms no code text uses ("hematochezia", "gonalgia") are as specific as the rarest word.
+        self.unused_idf = math.log(1 + n)
         for surface in virtual:
             for tok in core_tokens(surface[3]):
-                self.idf.setdefault(tok, math.log(1 + n))
+                self.idf.setdefault(tok, self.unused_idf)
         self._default: dict = {}
 
     def _cache_path(self):
@@ -410,8 +411,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                     score *= 0.3 * (len(core) - missing) / len(core)
                 if surfaces[sid][5] == 1:
                     score *= 0.97
-                elif surfaces[sid][5] == 2 and len(core) == 1:
-                    score *= 0.6   # an index default is a weak reading of a bare word (not of a phrase)
+                elif surfaces[sid][5] == 2 and len(core) == 1 and idf.get(core[0], 1.0) < matcher.unused_idf:
+                    # an index default is a weak reading of a bare word the code texts use ("pain"), not of a
+                    # phrase or of a word only the index knows ("osteosarcoma")
+                    score *= 0.6
                 if not surfaces[sid][2]:
                     score *= 0.95
                 prev = found.get(sid)
