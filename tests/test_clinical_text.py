@@ -191,3 +191,15 @@ def test_consent_risks_open_a_hypothetical_scope_across_incl():
     assert a.context_at(i, i + 4) == set()
     # "incl." does not end the sentence
     assert len(a.sentences) == 2
+
+
+def test_ruled_out_after_the_finding_looks_back_and_a_spaced_dash_ends_a_scope():
+    note = "1. Chest pressure - ACS ruled out this visit; probable GERD."
+    a = analyze(note)
+    i = note.index("ACS")
+    assert "negated" in a.context_at(i, i + 3)
+    j = note.index("Chest pressure")
+    assert a.context_at(j, j + 14) == set()       # the symptom itself is not ruled out
+    for text, word in (("ACS ruled out.", "ACS"), ("Ruled out pneumonia.", "pneumonia")):
+        k = text.index(word)
+        assert "negated" in analyze(text).context_at(k, k + len(word)), text

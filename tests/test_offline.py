@@ -189,6 +189,9 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Endometrial cancer.", "C54.1"),
     ("Osteosarcoma.", "C41.9"),             # a word only the index knows beats the site-less C80.1
     ("Penicillin allergy.", "Z88.0"),       # an allergy status, not the T78.40 reaction
+    ("Lower back pain.", "M54.50"),
+    ("Urinary frequency.", "R35.0"),
+    ("Blurred vision.", "H53.8"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

@@ -385,6 +385,14 @@ INDEX_TERMS: dict[str, str] = {
     "cancer pain": "G89.3", "radiation cystitis": "N30.40", "postmastectomy lymphedema": "I97.2",
     "lymphedema after mastectomy": "I97.2", "penicillin allergy": "Z88.0", "allergy to penicillin": "Z88.0",
     "allergic to penicillin": "Z88.0",
+    # signs, symptoms and findings as notes word them
+    "abdominal discomfort": "R10.9", "lower back pain": "M54.50", "urinary frequency": "R35.0",
+    "frequent urination": "R35.0", "leukocyturia": "R82.81", "elevated psa": "R97.20",
+    "elevated alkaline phosphatase": "R74.8", "elevated ldh": "R74.02", "anemia of chronic disease": "D63.8",
+    "microcytic anemia": "D50.9", "joint swelling": "M25.40", "knee swelling": "M25.469",
+    "loss of consciousness": "R40.20", "gait disturbance": "R26.9", "numbness": "R20.0",
+    "blurred vision": "H53.8", "decreased visual acuity": "H54.7", "decreased vision": "H54.7",
+    "earache": "H92.09", "odynophagia": "R13.10",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).

@@ -181,6 +181,8 @@ _add("negated", "forward",
      r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
      r"w/o", r"ø", r"negative (?:study|result|test) for")
 _add("negated", "backward",
+     # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|\s*(?:[.,;)]|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative", r"not (?:seen|found|detected|identified|observed)",
      r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")
@@ -240,7 +242,7 @@ _TERMINATORS = re.compile(
     r"which|who|whose|presents?|presented|presenting|complains?|complained|complaining|reports?|reported|"
     r"states?|stated|reveals?|revealed|showed|shows|found|admitted|developed|started|began|now|currently|"
     r"since|after|then|and (?:has|had|is|was|presents|developed|now)|cause of|etiology|source of|"
-    r"reason for|as well as)\b|[;:]",
+    r"reason for|as well as)\b|[;:]|\s-\s",
     re.IGNORECASE,
 )
 
