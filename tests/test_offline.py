@@ -192,6 +192,9 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Lower back pain.", "M54.50"),
     ("Urinary frequency.", "R35.0"),
     ("Blurred vision.", "H53.8"),
+    ("Small bowel obstruction.", "K56.609"),   # "bowel" reads as intestine
+    ("Hepatic steatosis.", "K76.0"),
+    ("SIADH.", "E22.2"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
 ])

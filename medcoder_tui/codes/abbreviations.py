@@ -393,6 +393,15 @@ INDEX_TERMS: dict[str, str] = {
     "loss of consciousness": "R40.20", "gait disturbance": "R26.9", "numbness": "R20.0",
     "blurred vision": "H53.8", "decreased visual acuity": "H54.7", "decreased vision": "H54.7",
     "earache": "H92.09", "odynophagia": "R13.10",
+    # endocrine and digestive
+    "hepatic steatosis": "K76.0", "liver steatosis": "K76.0", "steatosis": "K76.0", "graves disease": "E05.00",
+    "graves' disease": "E05.00", "prolactinoma": "D35.2", "acromegaly": "E22.0", "siadh": "E22.2",
+    "inappropriate antidiuretic hormone secretion": "E22.2", "osteomalacia": "M83.9", "malabsorption": "K90.9",
+    "mallory-weiss tear": "K22.6", "intra-abdominal abscess": "K65.1", "wound dehiscence": "T81.30XA",
+    "postoperative ileus": "K91.89", "mesenteric ischemia": "K55.059", "angiodysplasia": "K55.20",
+    "hemorrhoidal disease": "K64.9", "primary sclerosing cholangitis": "K83.01",
+    "drug-induced liver injury": "K71.9", "acute liver failure": "K72.00",
+    "pancreatic insufficiency": "K86.81", "pseudoaneurysm": "I72.9", "pulmonary thromboembolism": "I26.99",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
@@ -456,7 +465,7 @@ WORD_SYNONYMS.update({
     "trauma": ("injury",), "traumatism": ("injury",), "palm": ("hand",), "palmar": ("hand",),
     "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
     "colorectal": ("colon",),         # a colorectal cancer with no part named is coded to the colon
-    "anal": ("anus",), "endometrial": ("endometrium",),
+    "anal": ("anus",), "endometrial": ("endometrium",), "bowel": ("intestine", "intestinal"),
 })
 
 # The other way round for one-word anatomical adjectives: a note's "prostate" also reads as the
