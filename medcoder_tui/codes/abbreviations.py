@@ -402,6 +402,17 @@ INDEX_TERMS: dict[str, str] = {
     "hemorrhoidal disease": "K64.9", "primary sclerosing cholangitis": "K83.01",
     "drug-induced liver injury": "K71.9", "acute liver failure": "K72.00",
     "pancreatic insufficiency": "K86.81", "pseudoaneurysm": "I72.9", "pulmonary thromboembolism": "I26.99",
+    # kidney, urology and gynaecology
+    "iga nephropathy": "N02.8", "lupus nephritis": "M32.14", "diabetic kidney disease": "E11.22",
+    "hypervolemia": "E87.70", "contrast nephropathy": "N14.11", "prostate enlargement": "N40.0",
+    "enlarged prostate": "N40.0", "spermatocele": "N43.40", "detrusor overactivity": "N32.81",
+    "pelvic organ prolapse": "N81.9", "ovarian torsion": "N83.519", "polycystic ovary syndrome": "E28.2",
+    "polycystic ovaries": "E28.2", "fibroadenoma": "D24.9", "breast mass": "N63.0", "breast lump": "N63.0",
+    # eye
+    "choroidal melanoma": "C69.30", "uveal melanoma": "C69.30", "conjunctival melanoma": "C69.00",
+    "optic nerve glioma": "C72.30", "macular hole": "H35.349", "epiretinal membrane": "H35.379",
+    "herpetic keratitis": "B00.52", "acanthamoeba keratitis": "B60.13", "eyelid laceration": "S01.119A",
+    "ectropion": "H02.109", "entropion": "H02.009", "pseudophakia": "Z96.1",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
