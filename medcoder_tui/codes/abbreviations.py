@@ -413,6 +413,14 @@ INDEX_TERMS: dict[str, str] = {
     "optic nerve glioma": "C72.30", "macular hole": "H35.349", "epiretinal membrane": "H35.379",
     "herpetic keratitis": "B00.52", "acanthamoeba keratitis": "B60.13", "eyelid laceration": "S01.119A",
     "ectropion": "H02.109", "entropion": "H02.009", "pseudophakia": "Z96.1",
+    # nervous system, ENT, endocrine and external causes
+    "cognitive impairment": "R41.89", "tetraplegia": "G82.50", "neurocysticercosis": "B69.0",
+    "cerebellar infarction": "I63.9", "vertebrobasilar insufficiency": "G45.0", "chiari malformation": "Q07.00",
+    "deviated septum": "J34.2", "rhinosinusitis": "J32.9", "tonsillar hypertrophy": "J35.1",
+    "branchial cyst": "Q18.0", "hypercortisolism": "E24.9", "adrenal hyperplasia": "E25.9",
+    "frostbite": "T33.90XA", "drowning": "T75.1XXA", "dog bite": "W54.0XXA", "angioedema": "T78.3XXA",
+    "overdose": "T50.901A", "alcohol intoxication": "F10.929", "acute alcohol intoxication": "F10.929",
+    "alcohol withdrawal": "F10.239",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).
