@@ -171,24 +171,24 @@ def test_negation_does_not_leak_into_a_lower_case_sentence():
     assert a.context_at(j, j + len("cough")) == set()
 
 
-def test_return_precautions_and_conditions_are_hypothetical():
-    note = "Cough x4 d. Return/ED if SOB, CP, confusion. If CXR negative, likely viral bronchitis."
+def _assert_hypothetical(note: str, hypothetical: tuple[str, ...], plain: str):
     a = analyze(note)
-    for words in ("SOB", "confusion", "bronchitis"):
-        i = note.find(words)
+    for words in hypothetical:
+        i = note.index(words)
         assert "hypothetical" in a.context_at(i, i + len(words)), words
-    i = note.find("Cough")
-    assert a.context_at(i, i + 5) == set()
+    i = note.index(plain)
+    assert a.context_at(i, i + len(plain)) == set()
+    return a
+
+
+def test_return_precautions_and_conditions_are_hypothetical():
+    _assert_hypothetical("Cough x4 d. Return/ED if SOB, CP, confusion. If CXR negative, likely viral bronchitis.",
+                         ("SOB", "confusion", "bronchitis"), "Cough")
 
 
 def test_consent_risks_open_a_hypothetical_scope_across_incl():
-    note = "Risks/benefits/alternatives discussed incl. infection, DVT, stiffness; consent signed. Has gout."
-    a = analyze(note)
-    for word in ("infection", "DVT", "stiffness"):
-        i = note.index(word)
-        assert "hypothetical" in a.context_at(i, i + len(word)), word
-    i = note.index("gout")
-    assert a.context_at(i, i + 4) == set()
+    a = _assert_hypothetical("Risks/benefits/alternatives discussed incl. infection, DVT, stiffness; consent signed. "
+                             "Has gout.", ("infection", "DVT", "stiffness"), "gout")
     # "incl." does not end the sentence
     assert len(a.sentences) == 2
 
