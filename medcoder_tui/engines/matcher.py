@@ -24,7 +24,7 @@ import weakref
 from dataclasses import dataclass
 
 from medcoder_tui import paths
-from medcoder_tui.codes.abbreviations import INDEX_TERMS
+from medcoder_tui.codes.index_terms import INDEX_TERMS
 from medcoder_tui.codes.search import (
     STOPWORDS,
     LookupIndex,

@@ -16,22 +16,19 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from medcoder_tui.codes.abbreviations import (
     ABBREVIATIONS,
     AMBIGUOUS,
-    FAMILY_HISTORY_OF,
-    HISTORY_OF,
-    STATUS_TERMS,
     TERM_EXPANSIONS,
     WORD_SYNONYMS,
     american,
 )
 from medcoder_tui.codes.search import STOPWORDS, _fold, stem
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.candidate import Candidate
 from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
-from medcoder_tui.engines.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
 from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
@@ -43,33 +40,17 @@ from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers 
     core_tokens,
     matcher_for,
 )
+from medcoder_tui.engines.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
+from medcoder_tui.engines.status_codes import (  # noqa: F401 - bmi_code re-exported
+    bmi_code,
+    bmi_codes,
+    history_codes,
+    status_codes,
+)
 
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
-
-
-@dataclass
-class Candidate:
-    """A code proposed for a note, with the words that support it."""
-
-    code: str
-    system: System
-    description: str
-    score: float
-    evidence_text: str
-    start: int
-    end: int
-    context: frozenset[str] = frozenset()
-    billable: bool = True
-    mentions: int = 1
-    dominated: bool = False
-    core_size: int = 1
-    all_contexts: list[frozenset[str]] = field(default_factory=list, repr=False)
-    origin: str = "mention"   # mention | inside (within a larger mention) | partial | related
-    # every mention: (score, start, end, context, dominated), so rules can pick a usable one
-    spans: list[tuple[float, int, int, frozenset[str], bool]] = field(default_factory=list, repr=False)
-    fraction: float = 1.0   # share of the code text's core words the best mention says
 
 
 @dataclass
@@ -252,10 +233,11 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
     # Codes from a whole mention first; codes inside a larger mention, partial matches after.
     if "icd10cm" in systems:
-        bmi = _bmi_codes(note, analysis, matcher)
+        icd = matcher.index._cs.icd
+        bmi = bmi_codes(note, analysis, icd)
         if bmi:   # the documented value names the one BMI code: the others' texts only share words
             by_code = {key: c for key, c in by_code.items() if not c.code.startswith("Z68")}
-        for cand in _history_codes(list(by_code.values()), matcher) + _status_codes(note, analysis, matcher) + bmi:
+        for cand in history_codes(list(by_code.values()), icd) + status_codes(note, analysis, icd) + bmi:
             have = by_code.get(("icd10cm", cand.code))
             if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
                 by_code[("icd10cm", cand.code)] = cand
@@ -265,88 +247,6 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
 
 # At most how many relatives of the found codes join the list.
 RELATED_MAX = 100
-
-
-def _history_codes(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
-    """History codes for conditions the note says are past (for the prompt, never proposed offline),
-    and family-history codes for a relative's condition (a whole mention: "Family history of
-    colon cancer" is Z80.0, which the offline engine may code)."""
-    icd = matcher.index._cs.icd
-    out: list[Candidate] = []
-    generic = [c for c in found if c.code[:3] in ("Z80", "Z81", "Z82", "Z83", "Z84")]
-    for cand in found:
-        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside"):
-            continue
-        family = [ctx for ctx in cand.all_contexts if "family" in ctx and "negated" not in ctx]
-        code = next((z for prefix, z in FAMILY_HISTORY_OF if cand.code.startswith(prefix)), None) if family else None
-        if code is not None and icd.is_billable(code):
-            # above a vaguer family-history text matched over the same words ("Family history of ... cancer")
-            score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < cand.end and cand.start < g.end])
-            out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, cand.evidence_text,
-                                 cand.start, cand.end, family[0], True, 1, False, cand.core_size, family,
-                                 "mention", [(score, cand.start, cand.end, family[0], False)]))
-        if cand.origin != "mention":
-            continue
-        if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
-            continue
-        code = next((z for prefix, z in HISTORY_OF if cand.code.startswith(prefix)), None)
-        if code is None or not icd.is_billable(code):
-            continue
-        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", cand.score * 0.9, cand.evidence_text,
-                             cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
-                             list(cand.all_contexts), "history"))
-    return out
-
-
-_STATUS = [(re.compile(r"\b(?:" + pattern + ")"), code) for pattern, code in STATUS_TERMS.items()]
-STATUS_SCORE = 3.0
-
-
-def _status_codes(note: str, analysis: NoteAnalysis, matcher: _Matcher) -> list[Candidate]:
-    """Status codes (long-term drugs, absent organs, implants) for procedures and drugs the note names."""
-    icd = matcher.index._cs.icd
-    low = note.lower()
-    out: list[Candidate] = []
-    for pattern, code in _STATUS:
-        for m in pattern.finditer(low):
-            ctx = frozenset(analysis.context_at(m.start(), m.end()))
-            if "negated" in ctx or "family" in ctx:
-                continue
-            if icd.is_billable(code):
-                out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE,
-                                     note[m.start():m.end()], m.start(), m.end(), ctx, True, 1, True, 1, [ctx],
-                                     "status"))
-            break
-    return out
-
-
-_BMI = re.compile(r"\b(?:bmi|body mass index)\b[^0-9\n]{0,25}?(\d{1,2}(?:[.,]\d+)?)(?!\s*(?:th|st|nd|rd)?\s*(?:%|percentile))",
-                  re.IGNORECASE)
-
-
-def bmi_code(value: float) -> str | None:
-    """The adult BMI code (Z68.1-Z68.45) for a documented body mass index, or None if implausible."""
-    if not 10 <= value < 100:
-        return None
-    if value < 20:
-        return "Z68.1"
-    if value < 40:
-        return f"Z68.{int(value)}"
-    return "Z68.4" + str(next(i for i, top in enumerate((45, 50, 60, 70, 1000), 1) if value < top))
-
-
-def _bmi_codes(note: str, analysis: NoteAnalysis, matcher: _Matcher) -> list[Candidate]:
-    """The Z68 code for a body mass index the note gives as a number (adults; percentiles are left alone)."""
-    icd = matcher.index._cs.icd
-    out: list[Candidate] = []
-    for m in _BMI.finditer(note):
-        code = bmi_code(float(m.group(1).replace(",", ".")))
-        if code is None or not icd.is_billable(code) or any(c.code == code for c in out):
-            continue
-        ctx = frozenset(analysis.context_at(m.start(), m.end()))
-        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE, note[m.start():m.end()],
-                             m.start(), m.end(), ctx, True, 1, True, 1, [ctx], "status"))
-    return out
 
 
 def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
