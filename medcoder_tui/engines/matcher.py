@@ -7,9 +7,10 @@ of *core* words: the words a mention must contain for the text to apply
 a sentence when all its core words occur close together in it, in any order.
 
 This module holds the index from rarest core word to code texts (cached on
-disk), the code-hierarchy helpers retrieval uses (a header's billable default,
-a laterality refinement) and the per-sentence matching loop. Turning a note
-into tokens and ranking candidates is :mod:`medcoder_tui.engines.retrieval`.
+disk) and the per-sentence matching loop; the code-tree questions (a header's
+billable default, a laterality refinement) are :mod:`medcoder_tui.engines.hierarchy`.
+Turning a note into tokens is :mod:`medcoder_tui.engines.retrieval`, ordering
+the candidates :mod:`medcoder_tui.engines.ranking`.
 """
 
 from __future__ import annotations
