@@ -92,12 +92,16 @@ def parse_system(value: Any) -> System | None:
         return System.parse(value)
     except ValueError:
         pass
-    text = value.lower()
-    if "hcpcs" in text:
+    return _system_named_in(value.lower())
+
+
+def _system_named_in(text: str) -> System | None:
+    """The system a lower-case label or key names ("hcpcs", "supplies", "cpt-4", "diagnoses"), or None."""
+    if "hcpcs" in text or "suppl" in text:
         return System.HCPCS
     if "cpt" in text:
         return System.CPT
-    if "icd" in text or "diagnos" in text:
+    if "icd" in text or "diag" in text:
         return System.ICD10CM
     return None
 
@@ -191,13 +195,9 @@ def _looks_like_item(value: dict) -> bool:
 def _hint(path: tuple[str, ...]) -> System | None:
     """The system a list's key implies ("diagnoses" -> ICD-10-CM); "procedures" stays open."""
     for key in reversed(path):
-        k = key.lower()
-        if "hcpcs" in k or "suppl" in k:
-            return System.HCPCS
-        if "cpt" in k:
-            return System.CPT
-        if "diag" in k or "icd" in k:
-            return System.ICD10CM
+        system = _system_named_in(key.lower())
+        if system is not None:
+            return system
     return None
 
 
