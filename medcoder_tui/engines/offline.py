@@ -51,11 +51,7 @@ _CHRONIC_PREFIXES = (
 )
 # Lists and instructions, not the patient's conditions: allergies, drugs, follow-up advice, ROS.
 _NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "review_of_systems"})
-_SITELESS = SITELESS_NEOPLASMS
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
-
-
-_is_neoplasm = is_neoplasm
 
 
 def choose(candidates: list[Candidate], setting: Setting,
@@ -68,12 +64,12 @@ def choose(candidates: list[Candidate], setting: Setting,
     picked: list[Candidate] = []
     spans: list[tuple[int, int, str]] = []
     # A neoplasm named with its site or behaviour makes the site-less code redundant.
-    sited_neoplasm = any(_is_neoplasm(c.code) and c.code not in _SITELESS and not c.dominated
+    sited_neoplasm = any(is_neoplasm(c.code) and c.code not in SITELESS_NEOPLASMS and not c.dominated
                          and c.score >= MIN_SCORE for c in candidates)
     for cand in candidates:
         if cand.dominated or cand.score < MIN_SCORE or not cand.billable:
             continue
-        if sited_neoplasm and cand.code in _SITELESS:
+        if sited_neoplasm and cand.code in SITELESS_NEOPLASMS:
             continue
         mention = _usable_mention(cand, setting, analysis)
         if mention is None:
