@@ -89,13 +89,15 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
             for w in extra.split():
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
-    for tok in out:
-        tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
+    if _NEGATOR.search(note, start, end):   # most sentences have none: skip the per-word look-back
+        for tok in out:
+            tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
     return out
 
 
 # "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
 _RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno)\s+(?:[A-Za-z-]+\s+)?$", re.IGNORECASE)
+_NEGATOR = re.compile(r"\b(?:without|w/o|no)\s", re.IGNORECASE)
 
 
 def _is_plain_word(low: str) -> bool:
