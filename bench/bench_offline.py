@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
-from medcoder_tui.engines.ranking import coverage  # noqa: E402
-from medcoder_tui.engines.retrieval import candidate_pool, retrieve_candidates  # noqa: E402
+from medcoder_tui.engines.ranking import coverage, recall_order  # noqa: E402
+from medcoder_tui.engines.retrieval import candidate_pool  # noqa: E402
 from benchlib import load_codiesp, norm, prf  # noqa: E402
 
 
@@ -60,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     t_all = time.perf_counter()
     for _nid, note, g in notes:
         t = time.perf_counter()
-        cands = retrieve_candidates(note, types={System.ICD10CM}, k=50, codesets=cs)
+        pool, note_words = candidate_pool(note, types={System.ICD10CM}, codesets=cs)
+        ordered = recall_order(pool, note_words)   # what retrieve_candidates returns, before the cut at k
         retr_times.append(time.perf_counter() - t)
-        ccodes = [norm(c.code) for c in cands]
+        ccodes = [norm(c.code) for c in ordered[:50]]
         for k in rec:
             rec[k] += len(g & set(ccodes[:k]))
             rec_cat[k] += len({x[:3] for x in g} & {x[:3] for x in ccodes[:k]})
-        pool, note_words = candidate_pool(note, types={System.ICD10CM}, codesets=cs)
         rec_all += len(g & {norm(c.code) for c in pool})
         entries = [e for x in g if (e := cs.icd.get(x)) is not None]
         billable += sum(e.billable for e in entries)
