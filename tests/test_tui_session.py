@@ -31,6 +31,16 @@ def app_for(server, notes: Path, store: Store):
     return make_app(settings, notes, store=store, clock=frozen_clock, engine_name="ollama", theme="textual-dark")
 
 
+async def open_first_note_with_ollama(pilot, app) -> ReviewScreen:
+    """Wait for the Ollama engine, open the first note and wait until its reply has been read."""
+    await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=10)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+    screen = app.screen
+    await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
+    return screen
+
+
 async def test_whole_session_against_loopback_ollama(ollama_server, tmp_path):  # noqa: F811
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -40,11 +50,7 @@ async def test_whole_session_against_loopback_ollama(ollama_server, tmp_path):  
 
     app = app_for(ollama_server, notes, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=10)
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        screen = app.screen
-        await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
+        screen = await open_first_note_with_ollama(pilot, app)
         assert ollama_server.calls("/api/chat"), "the model was asked"
         pane = screen.query_one(StreamPane)
         assert pane.buffer.tokens > 5 and "Ollama" in pane.title
@@ -123,11 +129,7 @@ async def test_stream_broken_mid_reply_keeps_earlier_suggestions(ollama_server, 
     ollama_server.script(chunks=pieces, fault="disconnect", after=cut // 16)
     app = app_for(ollama_server, notes, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=10)
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        screen = app.screen
-        await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
+        screen = await open_first_note_with_ollama(pilot, app)
         banner = screen.query_one("#run-error")
         assert banner.display
         assert [s.code for s in screen.suggestions] == ["J20.9", "E11.9"]
