@@ -206,3 +206,13 @@ def test_deeply_nested_junk_is_unreadable_not_a_crash(junk):
 def test_repaired_reply_keeps_an_item_when_the_next_one_is_cut_early(tail):
     during, after = stream("Codes: [{'code': 'E11.9', 'confidence': 'high'}, " + tail, 5, complete=False)
     assert codes(during + after) == ["E11.9"]
+
+
+@pytest.mark.parametrize("label, system", [
+    ("ICD-10-CM", System.ICD10CM), ("CPT-4", System.CPT), ("HCPCS Level II", System.HCPCS),
+    ("diagnosis code", System.ICD10CM), ("Supplies", System.HCPCS), ("LOINC", None), ("", None), (7, None),
+])
+def test_system_labels_as_models_write_them(label, system):
+    from medcoder_tui.engines.parsing import parse_system
+
+    assert parse_system(label) is system
