@@ -114,3 +114,13 @@ def test_a_default_adds_as_few_words_as_it_can_and_sites_are_not_names(codesets)
     # "Contracture, ankle and foot" lists sites, not three names: "foot" alone is no contracture
     assert not [c for c in retrieve_candidates("Examined the left foot.", k=50, codesets=codesets)
                 if c.code.startswith("M24.5") and c.origin == "mention"]
+
+
+def test_every_code_the_term_tables_name_is_billable(codesets):
+    # an entry with a mistyped or retired code would be dropped silently at index build
+    from medcoder_tui.codes.abbreviations import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
+    from medcoder_tui.codes.index_terms import INDEX_TERMS
+
+    named = {**INDEX_TERMS, **dict(HISTORY_OF), **dict(FAMILY_HISTORY_OF), **STATUS_TERMS}
+    bad = {term: code for term, code in named.items() if not codesets.icd.is_billable(code)}
+    assert not bad

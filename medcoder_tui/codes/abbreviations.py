@@ -379,7 +379,7 @@ FAMILY_HISTORY_OF = sorted({
     **{f"C{n}": "Z80.6" for n in range(91, 96)}, **{f"C{n}": "Z80.7" for n in range(81, 91)},
     "C80": "Z80.9", "C": "Z80.8", "I63": "Z82.3", "G45": "Z82.3", "I10": "Z82.49", "I2": "Z82.49",
     "E10": "Z83.3", "E11": "Z83.3", "E13": "Z83.3", "G40": "Z82.0", "J45": "Z82.5", "H40": "Z83.511",
-    "M81": "Z82.62", "F10": "Z81.1", "D12": "Z83.71", "N18": "Z84.1", "E78": "Z83.438",
+    "M81": "Z82.62", "F10": "Z81.1", "D12": "Z83.719", "N18": "Z84.19", "E78": "Z83.438",
 }.items(), key=lambda kv: -len(kv[0]))
 
 # Procedures, devices and long-term drugs a note names -> the status code a coder may add
