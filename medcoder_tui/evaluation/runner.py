@@ -46,7 +46,7 @@ def score_note(
             continue
         key = metrics.code_key(s.system, s.code)
         flags = [f.value for f in s.flags]
-        if s.acceptable:
+        if s.reportable:
             if key not in predicted:
                 predicted.append(key)
             if flags:
