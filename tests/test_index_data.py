@@ -187,3 +187,12 @@ def test_parse_keeps_nonessential_modifiers_apart(tmp_path):
     assert row["f"] == "atrial or auricular (established)" and row["c"] == ["I48.91"]
     with pytest.raises(IndexFormatError, match="not well-formed XML"):
         parse_index_xml(DATA / "cpt_common.json")
+
+
+def test_a_damaged_import_falls_back_to_the_shipped_table_and_doctor_says_so(capsys, clean_index_imports):
+    imported_path("eindex").parent.mkdir(parents=True, exist_ok=True)
+    imported_path("eindex").write_text("{half a file", encoding="utf-8")
+    assert load_table("eindex").origin == "bundled"
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "External Cause Index: bundled FY2024" in out and "is unreadable and was ignored" in out

@@ -134,6 +134,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         else:
             state = "not present (import CDC's file with `medcoder codes import index FILE`)"
         print(f"{'index':<10} {t['label']}: {state}")
+        if t.get("warning"):
+            print(f"{'':<10} warning: {t['warning']}")
     print(f"{'store':<10} {report['store']}")
     print(f"{'config':<10} {report['config_file']}")
     o = report["ollama"]

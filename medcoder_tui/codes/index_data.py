@@ -171,7 +171,10 @@ def status() -> list[dict[str, Any]]:
         except (OSError, ValueError) as exc:
             out.append({"kind": kind, "label": LABELS[kind], "origin": "error", "error": str(exc)})
             continue
-        out.append(table.summary() if table else {"kind": kind, "label": LABELS[kind], "origin": "absent"})
+        info = table.summary() if table else {"kind": kind, "label": LABELS[kind], "origin": "absent"}
+        if imported_path(kind).exists() and info["origin"] != "imported":
+            info["warning"] = f"{imported_path(kind)} is unreadable and was ignored; re-run the import"
+        out.append(info)
     return out
 
 
