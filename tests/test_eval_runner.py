@@ -185,3 +185,18 @@ async def test_must_not_code_hits_and_em_exact_rate(tmp_path, validate):
                                     types=ICD)
     assert (only_icd.must_not_hits, only_icd.em.notes) == (2, 0)
     assert "no gold E/M level" in summary_text(only_icd)
+
+
+async def test_compare_shows_must_not_hits_and_em_rate(tmp_path, validate):
+    (tmp_path / "a.txt").write_text("note a", encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps({"icd10cm": ["R07.89"], "cpt": ["99284"],
+                                                      "not_codes": [{"code": "I24.9", "reason": "uncertain"}]}))
+    types = [System.ICD10CM, System.CPT]
+    gold = collect_gold(tmp_path, types=types, validate=validate)
+    a = await run_evaluation(gold, ScriptedEngine({"note a": [sugg("I24.9"), sugg("99285", "cpt")]}), types=types)
+    b = await run_evaluation(gold, ScriptedEngine({"note a": [sugg("R07.89"), sugg("99284", "cpt")]}), types=types)
+    named = {m.name: m for m in compare(a, b).metrics}
+    assert (named["must_not_hits"].a, named["must_not_hits"].b) == (1, 0)
+    assert (named["em_exact_rate"].a, named["em_exact_rate"].b) == (0.0, 1.0)
+    text = comparison_text(compare(a, b))
+    assert "must_not_hits                   1        0       -1" in text
