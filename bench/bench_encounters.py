@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
-from medcoder_tui.engines.ranking import recall_order  # noqa: E402
-from medcoder_tui.engines.retrieval import candidate_pool  # noqa: E402
+from medcoder_tui.engines.diagnoses.ranking import recall_order  # noqa: E402
+from medcoder_tui.engines.diagnoses.retrieval import candidate_pool  # noqa: E402
 from medcoder_tui.evaluation.gold import collect_gold  # noqa: E402
 from medcoder_tui.evaluation.metrics import PRF, split_key  # noqa: E402
 from medcoder_tui.evaluation.runner import run_evaluation  # noqa: E402
