@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.checks.grounding import Grounder
