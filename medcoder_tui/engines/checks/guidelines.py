@@ -14,6 +14,9 @@ code it puts in place of another is validated like any engine's code.
 - Specificity (I.B.1, I.C.19.a): an unspecified side becomes the side the note
   documents for that mention; an injury's initial-encounter 7th character becomes
   the subsequent one when the note documents routine healing after treatment.
+- Encounter and status Z codes (``encounter_codes``): Z23 beside a vaccine given,
+  weeks of gestation beside a pregnancy, the general or routine examination,
+  long-term drug use; an injury of unspecified region gives way to one that names it.
 - External causes (I.C.20): beside an injury, the cause, and at the initial
   encounter the place, activity and status, that the note's words reach in the
   External Cause Index, for each kind the engine did not give; with the injury's
@@ -33,6 +36,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
+from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import is_integral, is_symptom
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -58,11 +62,16 @@ Reground = Callable[[RawSuggestion], Suggestion]
 
 
 def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: NoteAnalysis, setting: str,
-                     reground: Reground, icd) -> list[Suggestion]:
-    """The suggestions after the guideline rules, in their order (a replaced code takes its place)."""
+                     reground: Reground, icd, types: set[System] | None = None) -> list[Suggestion]:
+    """The suggestions after the guideline rules, in their order (a replaced code takes its place).
+
+    Codes are added only in the systems asked for (``types``; None: all).
+    """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
     out = [_history(s, reground, icd) for s in out]
-    out += _external_causes(out, note, analysis, reground, icd)
+    if types is None or System.ICD10CM in types:
+        out += _external_causes(out, note, analysis, reground, icd)
+        out += encounter_codes(out, note, analysis, reground, _note)
     for s in out:
         _uncertain(s, setting, out)
     _integral(out)
