@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Static
 
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
-from medcoder_tui.tui.screens.messages import ReasonScreen
+from medcoder_tui.tui.review_state import suggestion_status
+from medcoder_tui.tui.screens.messages import ConfirmScreen, ReasonScreen
 from medcoder_tui.tui.store_bridge import CaseStatus, StoreError
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
@@ -142,6 +143,8 @@ class SequenceScreen(Screen[Any]):
         return [f"{c.system.value}:{c.code}" for c in self.order]
 
     def _reorder(self, keys: list[str], keep: str) -> None:
+        if self._refuse_if_completed():
+            return
         try:
             self.case = self.app.services.store.reorder(self.case.id, keys)
         except StoreError as exc:
@@ -184,6 +187,8 @@ class SequenceScreen(Screen[Any]):
         self._reorder([key, *keys], key)
 
     def action_remove(self) -> None:
+        if self._refuse_if_completed():
+            return
         picked = self._selected()
         if not picked:
             return
@@ -196,6 +201,8 @@ class SequenceScreen(Screen[Any]):
         self.recheck()
 
     def action_propose(self) -> None:
+        if self._refuse_if_completed():
+            return
         try:
             from medcoder_tui.sequencing import propose_sequence
         except ImportError:
@@ -209,7 +216,47 @@ class SequenceScreen(Screen[Any]):
                         else len(order) + keys.index(k))
         self._reorder(ranked, ranked[0] if ranked else "")
 
+    def _refuse_if_completed(self) -> bool:
+        if self.case.status is not CaseStatus.COMPLETED:
+            return False
+        self.app.bell()
+        self.notify("This case is completed and read-only. ctrl+o reopens it (recorded in the audit trail).",
+                    severity="warning", timeout=5)
+        return True
+
+    def action_reopen(self) -> None:
+        """Put a completed case back in progress (an audited status change)."""
+        if self.case.status is not CaseStatus.COMPLETED:
+            self.notify("This case is not completed; there is nothing to reopen.")
+            return
+        try:
+            self.case = self.app.services.store.reopen(self.case.id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.notify("Case reopened (recorded in the audit trail).")
+        self._summary()
+
     def action_complete(self) -> None:
+        if self.case.status is CaseStatus.COMPLETED:
+            self.notify("This case is already completed.")
+            return
+        pending = [s for s in self.suggestions if suggestion_status(s, self.case) in ("pending", "blocked")]
+        if not pending:
+            self._check_errors_then_complete()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._check_errors_then_complete()
+
+        codes = ", ".join(s.code for s in pending[:6]) + (" …" if len(pending) > 6 else "")
+        self.app.push_screen(ConfirmScreen(
+            f"Complete with {len(pending)} suggestion{'s' if len(pending) != 1 else ''} still pending?",
+            f"No decision yet on {codes}. Pending suggestions stay off the claim. Complete anyway?"),
+            answered)
+
+    def _check_errors_then_complete(self) -> None:
         errors = list(self.result.errors) if self.result is not None else []
         if not self.order:
             errors.append(None)
