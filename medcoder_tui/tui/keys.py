@@ -49,11 +49,11 @@ REVIEW_BINDINGS = [
 ]
 
 SEQUENCE_BINDINGS = [
-    Binding("K,shift+up", "move_up", "Move up", id="sequence.up"),
-    Binding("J,shift+down", "move_down", "Move down", id="sequence.down"),
+    Binding("K,shift+up", "move_up", "Up", id="sequence.up"),
+    Binding("J,shift+down", "move_down", "Down", id="sequence.down"),
     Binding("P", "set_principal", "Principal", id="sequence.principal"),
-    Binding("x,delete", "remove", "Remove", id="sequence.remove", show=False),
-    Binding("O", "propose", "Propose order", id="sequence.propose", show=False),
+    Binding("x,delete", "remove", "Remove", id="sequence.remove"),
+    Binding("O", "propose", "Propose", id="sequence.propose"),
     Binding("c", "complete", "Complete", id="sequence.complete"),
     Binding("ctrl+o", "reopen", "Reopen", id="sequence.reopen", show=False),
     Binding("escape,s", "back", "Back", id="sequence.back"),

@@ -310,7 +310,11 @@ class ReviewScreen(ReviewDecisions, Screen):
             error = f"{error + ' · ' if error else ''}not saved: {message.store_error}"
         # Warnings explain, e.g., codes a preference took off the list; the fallback was already announced.
         notes = [w for w in result.warnings if not w.startswith("Ollama unreachable")]
-        self.query_one(StreamPane).finish(error, notes=notes)
+        pane = self.query_one(StreamPane)
+        pane.finish(error, notes=notes)
+        if self.app.size.width < 110 and not error and not notes:
+            pane.collapsed = True     # at 80x24 the rows to decide need the room; o shows the output
+
         banner = self.query_one("#run-error", Static)
         banner.display = bool(error)
         if error:

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -16,6 +16,7 @@ from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import suggestion_status
 from medcoder_tui.tui.screens.messages import ConfirmScreen, ReasonScreen
 from medcoder_tui.tui.store_bridge import CaseStatus, StoreError
+from medcoder_tui.tui.widgets.note_view import NoteView
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
 
@@ -56,20 +57,27 @@ class SequenceScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="seq-title", markup=False)
-        yield DataTable(id="seq-table", cursor_type="row")
-        with VerticalScroll(id="seq-detail-box"):   # focusable (tab) so long findings can be scrolled
-            yield Static("", id="seq-detail", markup=False)
+        with Horizontal(id="seq-body"):
+            yield NoteView(id="seq-note")           # beside the codes when there is room (CSS)
+            with Vertical(id="seq-side"):
+                yield DataTable(id="seq-table", cursor_type="row")
+                with VerticalScroll(id="seq-detail-box"):   # focusable (tab) so long findings can be scrolled
+                    yield Static("", id="seq-detail", markup=False)
         yield StatusBar(id="status-bar")
         yield AppFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#seq-table", DataTable)
         wide = self.app.size.width >= 110
+        note = self.query_one(NoteView)
+        note.can_focus = wide
+        note.set_note(self.note, [])
+        width = int(self.app.size.width * 0.6) - 1 if wide else self.app.size.width
         table.add_column("#", key="n", width=2)
         table.add_column("Role", key="role", width=9 if wide else 6)
         table.add_column("Code", key="code", width=8)
         table.add_column("CC", key="badge", width=7)
-        table.add_column("Description", key="description", width=max(12, self.app.size.width - 56))
+        table.add_column("Description", key="description", width=max(12, width - 56))
         table.add_column("Issues", key="issues", width=16)
         self.recheck()
         table.focus()
@@ -125,6 +133,9 @@ class SequenceScreen(Screen[Any]):
         if picked:
             item = picked[1]
             lines.append(f"{item.code} {item.description}")
+            source = next((s for s in self.suggestions if s.code == item.code), None)
+            self.query_one(NoteView).show_evidence(
+                [(e.start, e.end) for e in source.evidence if e.located] if source is not None else [])
             for issue in item.issues:
                 lines.append(f"{'✗' if issue.severity == 'error' else '!'} {issue.message} [{issue.convention}]")
         if self.result is not None:
