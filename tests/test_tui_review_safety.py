@@ -166,7 +166,7 @@ async def test_audit_trail_view_lists_the_cases_decisions(notes, store):
         table = app.screen.query_one(DataTable)
         actions = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         assert actions[:3] == ["opened", "engine run", "accepted"]
-        assert "rejected" in actions and "undo" in actions and "accepted (accept all)" in actions
+        assert "rejected" in actions and "undo" in actions and "accepted (all)" in actions
         assert actions[-2:] == ["completed", "reopened"]
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)

@@ -26,7 +26,7 @@ def _target(target: str | None) -> str:
 def describe_entry(entry: Any, by_id: dict[str, Any]) -> tuple[str, str]:
     """(action, what) in a coder's words for one audit entry."""
     a, before, after = entry.action, entry.before, entry.after
-    bulk = " (accept all)" if getattr(entry, "group", None) and a == "accept" else ""
+    bulk = " (all)" if getattr(entry, "group", None) and a == "accept" else ""
     if a == "create":
         return "opened", f"new case, setting {(after or {}).get('setting', '')}"
     if a == "suggestions":
@@ -54,7 +54,7 @@ def describe_entry(entry: Any, by_id: dict[str, Any]) -> tuple[str, str]:
         new = info.get("status", entry.target or "")
         reason = f" · reason: {info['reason']}" if info.get("reason") else ""
         if new == "in_progress" and was == "completed":
-            return "reopened", f"completed → in progress{reason}"
+            return "reopened", "completed → in progress" + ("" if info.get("reason") == "reopened" else reason)
         label = "completed" + (" (override)" if info.get("override") else "") if new == "completed" else new
         return label.replace("_", " "), f"{str(was).replace('_', ' ')} → {new.replace('_', ' ')}{reason}"
     if a == "undo":
@@ -85,7 +85,8 @@ class AuditScreen(Screen[None]):
         table.add_column("When", key="when", width=19 if wide else 11)
         table.add_column("User", key="user", width=10 if wide else 8)
         table.add_column("Action", key="action", width=20 if wide else 14)
-        table.add_column("What", key="what", width=max(20, self.app.size.width - (60 if wide else 44)))
+        # the rest of the width, less the cells' padding and the scrollbar
+        table.add_column("What", key="what", width=max(20, self.app.size.width - (59 + 10 if wide else 33 + 10)))
         try:
             entries = self.app.services.store.audit(self.case.id)
         except StoreError as exc:

@@ -137,8 +137,7 @@ class EvaluationScreen(Screen):
 
     def on_mount(self) -> None:
         notes = self.query_one("#eval-notes", DataTable)
-        narrow = self.app.size.width < 110
-        for label, key, width in (("Note", "note", 22 if narrow else 28), ("Status", "status", 7), ("P", "p", 5), ("R", "r", 5),
+        for label, key, width in (("Note", "note", 28 if self.app.size.width >= 150 else 22), ("Status", "status", 7), ("P", "p", 5), ("R", "r", 5),
                                   ("F1", "f1", 5), ("TP", "tp", 3), ("FP", "fp", 3), ("FN", "fn", 3),
                                   ("Errors", "errors", 30)):
             notes.add_column(label, key=key, width=width)
@@ -153,14 +152,18 @@ class EvaluationScreen(Screen):
                                   ("Notes", "notes", 5), ("Failed", "failed", 6)):
             runs.add_column(label, key=key, width=width)
         self._update_title()
+        # Shown from the first run on: before it, an empty bar would only pulse and take a line.
+        self.query_one("#eval-progress-row").display = False
         self.refresh_runs()
         notes.focus()
 
     def _update_title(self) -> None:
         engine = self.settings.engine
         model = f" / {self.settings.ollama_model}" if engine != "offline" else ""
-        self.query_one("#eval-title", Static).update(
-            f"Evaluation of {self.path} — engine {engine}{model} — types {TYPE_CYCLE[self.types_index][0]}")
+        from medcoder_tui.tui.widgets.status_bar import short_path
+        tail = f" — engine {engine}{model} — types {TYPE_CYCLE[self.types_index][0]}"
+        room = max(12, self.app.size.width - 2 - len("Evaluation of ") - len(tail))
+        self.query_one("#eval-title", Static).update(f"Evaluation of {short_path(str(self.path), room)}{tail}")
 
     # -- past runs --------------------------------------------------------------------------
     def refresh_runs(self) -> None:
@@ -311,6 +314,7 @@ class EvaluationScreen(Screen):
             pass  # the app is shutting down; nothing left to update
 
     def _on_started(self, total: int) -> None:
+        self.query_one("#eval-progress-row").display = True
         self.query_one("#eval-progress", ProgressBar).update(total=total, progress=0)
         self.query_one("#eval-progress-label", Static).update(f"0/{total}")
 
