@@ -119,6 +119,7 @@ async def test_completed_case_is_read_only_until_reopened(notes, store):
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen is not screen)
         screen = app.screen
         before = store.get_case(case_id)
+        assert str(screen.query_one("#review-title").render()).startswith("COMPLETED, read-only")
         for key in ("a", "r", "A", "u", "e", "plus", "i", "R"):
             await pilot.press(key)
             await pilot.pause()
@@ -127,6 +128,7 @@ async def test_completed_case_is_read_only_until_reopened(notes, store):
         assert store.get_case(case_id).model_dump() == before.model_dump()
         await pilot.press("ctrl+o")
         assert store.get_case(case_id).status is CaseStatus.IN_PROGRESS
+        assert "COMPLETED" not in str(screen.query_one("#review-title").render())
         last = store.audit(case_id)[-1]
         assert (last.action, last.before["status"], last.after["status"]) == ("status", "completed",
                                                                                "in_progress")

@@ -118,10 +118,9 @@ class ReviewScreen(ReviewDecisions, Screen):
         services = self.app.services
         total = len(services.notes)
         changed = " · NOTE CHANGED" if self.case.note_changed else ""
-        if self.case.status.value == "completed":
-            changed += " · COMPLETED (read-only, ctrl+o reopens)"
+        done = "COMPLETED, read-only · " if self.case.status.value == "completed" else ""
         self.query_one("#review-title", Static).update(
-            f"{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{done}{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 

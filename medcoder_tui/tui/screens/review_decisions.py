@@ -18,7 +18,7 @@ HOLD_LABELS = {"negated": "negated", "uncertain": "uncertain", "history": "histo
                "family_history": "family history", "no_evidence": "no evidence",
                "fuzzy_evidence": "approximate evidence", "not_billable": "not billable",
                "needs_7th_character": "need a 7th character"}
-READ_ONLY = "This case is completed and read-only. ctrl+o reopens it (recorded in the audit trail)."
+READ_ONLY = "Completed case: read-only. ctrl+o reopens it."
 
 
 class ReviewDecisions:
@@ -180,7 +180,7 @@ class ReviewDecisions:
             self.notify("This case is not completed; there is nothing to reopen.")
             return
         if self._store_call("reopen"):
-            self.notify("Case reopened (recorded in the audit trail).")
+            self.notify("Case reopened (in the audit trail).")
 
     def action_setting(self) -> None:
         """Cycle the care setting the guidelines apply to (outpatient, inpatient, ED)."""

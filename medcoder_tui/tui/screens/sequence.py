@@ -231,8 +231,7 @@ class SequenceScreen(Screen[Any]):
         if self.case.status is not CaseStatus.COMPLETED:
             return False
         self.app.bell()
-        self.notify("This case is completed and read-only. ctrl+o reopens it (recorded in the audit trail).",
-                    severity="warning", timeout=5)
+        self.notify("Completed case: read-only. ctrl+o reopens it.", severity="warning", timeout=5)
         return True
 
     def action_reopen(self) -> None:
@@ -245,7 +244,7 @@ class SequenceScreen(Screen[Any]):
         except StoreError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
             return
-        self.notify("Case reopened (recorded in the audit trail).")
+        self.notify("Case reopened (in the audit trail).")
         self._summary()
 
     def action_complete(self) -> None:
