@@ -156,6 +156,14 @@ async def test_evaluation_at_80x24_shows_p_r_f1_errors_and_runs(notes, store):
         lines = str(summary.render()).splitlines()
         assert lines[-1].startswith("errors: ") and all(len(line) <= 78 for line in lines)
         assert summary.size.height >= len(lines)
+        notes_table.focus()
+        await pilot.press("enter")                 # the drill-down takes the table's place
+        await pilot.pause(0.1)
+        detail = screen.query_one("#eval-detail-table", DataTable)
+        assert detail.region.width >= 70 and detail.row_count and notes_table.display is False
+        await pilot.press("escape")                # closes the drill-down, stays on the screen
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "EvaluationScreen" and notes_table.region.width >= 70
 
 
 async def test_ollama_unreachable_is_said_once(tmp_path, notes):

@@ -256,8 +256,22 @@ class EvaluationScreen(Screen):
             self.workers.cancel_group(self, "evaluation")
             self.query_one("#eval-progress-label", Static).update("cancelling…")
 
+    @on(DataTable.RowSelected, "#eval-notes")
+    @on(DataTable.RowSelected, "#eval-detail-table")
+    def _toggle_drilldown(self, event: DataTable.RowSelected) -> None:
+        """At 80 columns the drill-down takes the notes table's place: Enter opens and closes it."""
+        if not self.has_class("-narrow"):
+            return
+        drill = event.data_table.id == "eval-notes"
+        self.set_class(drill, "-drill")
+        self.query_one("#eval-detail-table" if drill else "#eval-notes", DataTable).focus()
+
     def action_back(self) -> None:
-        """Leave the screen (a running evaluation is cancelled)."""
+        """Leave the screen (a running evaluation is cancelled); at 80 columns, close the drill-down first."""
+        if self.has_class("-drill"):
+            self.remove_class("-drill")
+            self.query_one("#eval-notes", DataTable).focus()
+            return
         self.action_cancel()
         self.app.pop_screen()
 
