@@ -125,6 +125,14 @@ async def test_completed_case_is_read_only_until_reopened(notes, store):
             await pilot.pause()
             assert app.screen is screen, f"{key} opened a dialog on a completed case"
             assert "read-only" in notices(app)[-1]
+        await pilot.press("s")
+        await until(pilot, lambda: type(app.screen).__name__ == "SequenceScreen")
+        for key in ("x", "O", "P", "J"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert "read-only" in notices(app)[-1], key
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
         assert store.get_case(case_id).model_dump() == before.model_dump()
         await pilot.press("ctrl+o")
         assert store.get_case(case_id).status is CaseStatus.IN_PROGRESS
@@ -152,7 +160,6 @@ async def test_detail_line_follows_an_edit(notes, store):
         detail = str(screen.query_one("#detail").render())
         assert detail.startswith("E11.65 ") and "edited by the coder from E11" in detail
         assert "not_billable" not in detail
-        assert str(table.get_cell("icd10cm:E11", "confidence")) == "—"
 
 
 async def test_audit_trail_view_lists_the_cases_decisions(notes, store):

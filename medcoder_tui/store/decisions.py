@@ -35,6 +35,7 @@ class Change:
     target: str | None
     before: Any
     after: Any
+    group: str | None = None   # shared by the entries of one coder action (accept all); undone together
 
     @property
     def undoable(self) -> bool:

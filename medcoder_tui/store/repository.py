@@ -182,24 +182,23 @@ class Store(ReferenceRecords):
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
-                               after=change.after, undo_state=state)
+                               after=change.after, undo_state=state, group=change.group)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         storage.commit()
         log.debug("case %s: %s saved", case.id, change.action if change else "position")
 
     def _commit_group(self, db: TinyDB, storage: DurableStorage, case: Case,
                       changes: list[tuple[dec.Change, dict[str, Any] | None]], group: str) -> None:
-        """Write the case and several audit entries of one coder action in one atomic step."""
-        ts = self._clock()
-        case.updated_at = ts
-        db.table("cases").upsert(Document(case.model_dump(mode="json"), doc_id=1))
-        for change, state in changes:
-            entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
+        """Write the case and several audit entries of one coder action in one atomic step:
+        the entries before the last are queued in the same batch that :meth:`_commit` writes."""
+        for change, state in changes[:-1]:
+            entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=self._clock(), user=self.user,
                                action=change.action, target=change.target, before=change.before,
                                after=change.after, undo_state=state, group=group)
             db.table("decisions").insert(entry.model_dump(mode="json"))
-        storage.commit()
-        log.debug("case %s: %d grouped entries saved", case.id, len(changes))
+        last, state = changes[-1]
+        last.group = group
+        self._commit(db, storage, case, last, state)
 
     def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
         if not layout.CASE_ID.match(case_id or ""):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from rich.text import Text
@@ -29,6 +31,15 @@ def run_check(case: Any, note: str, suggestions: list[Any], codesets: Any) -> An
     uncertain = {s.code for s in suggestions if Flag.UNCERTAIN in s.flags}
     return check_sequence([(fc.code, fc.system) for fc in case.final_codes], setting=case.setting,
                           note=note, uncertain_codes=uncertain, codesets=codesets)
+
+
+def unless_completed(action: Callable[..., None]) -> Callable[..., None]:
+    """A change to the sequence is refused, with a notice, while the case is completed."""
+    @wraps(action)
+    def guarded(self: SequenceScreen, *args: Any) -> None:
+        if not self._refuse_if_completed():
+            action(self, *args)
+    return guarded
 
 
 def issues_cell(issues: list[Any]) -> Text:
@@ -153,9 +164,8 @@ class SequenceScreen(Screen[Any]):
     def _keys(self) -> list[str]:
         return [f"{c.system.value}:{c.code}" for c in self.order]
 
+    @unless_completed
     def _reorder(self, keys: list[str], keep: str) -> None:
-        if self._refuse_if_completed():
-            return
         try:
             self.case = self.app.services.store.reorder(self.case.id, keys)
         except StoreError as exc:
@@ -197,9 +207,8 @@ class SequenceScreen(Screen[Any]):
         key = keys.pop(row)
         self._reorder([key, *keys], key)
 
+    @unless_completed
     def action_remove(self) -> None:
-        if self._refuse_if_completed():
-            return
         picked = self._selected()
         if not picked:
             return
@@ -211,9 +220,8 @@ class SequenceScreen(Screen[Any]):
             return
         self.recheck()
 
+    @unless_completed
     def action_propose(self) -> None:
-        if self._refuse_if_completed():
-            return
         try:
             from medcoder_tui.sequencing import propose_sequence
         except ImportError:

@@ -78,9 +78,8 @@ class SuggestionsTable(DataTable):
             Text(SYSTEM_SHORT[s.system.value], style=row_style),
             Text(shown_description or s.description or s.model_description, style=row_style,
                  overflow="ellipsis", no_wrap=True),
-            # an edited code is the coder's, not the model's: its confidence would mislead
-            Text("—" if status == "edited" else f"{s.confidence:.2f}", style=row_style),
-            Text("" if status == "edited" else flags_text(s.flags), style="red" if bad else "yellow"),
+            Text(f"{s.confidence:.2f}", style=row_style),
+            Text(flags_text(s.flags), style="red" if bad else "yellow"),
             Text(label, style=st),
         ]
 
