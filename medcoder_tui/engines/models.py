@@ -42,6 +42,7 @@ class Flag(str, Enum):
     EXCLUDES1 = "excludes1"                # conflicts with another suggested code
     UNSPECIFIED = "unspecified"            # a more specific sibling may be supported
     PREFERENCE = "preference"              # changed by a learned or written preference
+    GUIDELINE = "guideline"                # a coding guideline says not to code it (reason in messages)
 
 
 BLOCKING_FLAGS = frozenset({Flag.INVALID, Flag.NOT_BILLABLE, Flag.NEEDS_7TH})
@@ -108,6 +109,16 @@ class Suggestion(BaseModel):
     def needs_confirmation(self) -> bool:
         """True when accepting needs the coder's reason (no words in the note support the code)."""
         return bool(set(self.flags) & CONFIRM_FLAGS)
+
+    @property
+    def suppressed(self) -> bool:
+        """True when a coding guideline advises against reporting it (the reason is in ``messages``)."""
+        return Flag.GUIDELINE in self.flags
+
+    @property
+    def reportable(self) -> bool:
+        """What a coder reports by default: acceptable, not advised against, no confirmation needed."""
+        return self.acceptable and not self.suppressed and not self.needs_confirmation
 
     @property
     def confidence_label(self) -> str:

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines.analysis import clinical_text
+from medcoder_tui.engines.checks.guidelines import apply_guidelines
 from medcoder_tui.engines.checks.support import SupportChecker
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
 
@@ -211,7 +212,9 @@ class Grounder:
 
     # -- across suggestions ----------------------------------------------------------------
     def finish(self, suggestions: list[Suggestion]) -> list[Suggestion]:
-        """Merge duplicates and flag Excludes1 pairs among the suggestions."""
+        """Apply the coding guidelines, then merge duplicates and flag Excludes1 pairs."""
+        suggestions = apply_guidelines(suggestions, note=self.note, analysis=self.analysis, setting=self.setting,
+                                       reground=self.ground, icd=self.cs.icd)
         merged: dict[str, Suggestion] = {}
         for s in suggestions:
             kept = merged.get(s.key)

@@ -14,7 +14,7 @@ FLAG_ABBREV = {
     Flag.WRONG_SYSTEM: "sys", Flag.NO_EVIDENCE: "no-ev", Flag.FUZZY_EVIDENCE: "~ev",
     Flag.NEGATED: "NEG", Flag.UNCERTAIN: "unc", Flag.HISTORY: "hx", Flag.FAMILY_HISTORY: "fam", Flag.HYPOTHETICAL: "hyp",
     Flag.EXCLUDES1: "EXCL1", Flag.UNSPECIFIED: "unsp", Flag.PREFERENCE: "pref", Flag.UNSUPPORTED: "UNSUP",
-    Flag.INSTRUCTION: "INSTR",
+    Flag.INSTRUCTION: "INSTR", Flag.GUIDELINE: "GUIDE",
 }
 
 STATUS_TEXT = {
