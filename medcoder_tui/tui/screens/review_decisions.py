@@ -109,18 +109,17 @@ class ReviewDecisions:
         if self._refuse_if_completed():
             return
         todo: list[str] = []
-        held: dict[str, int] = {}
+        held: dict[str, int] = {}      # reason -> suggestions left for it (one may have several)
+        left = 0
         for s in self.suggestions:
             if not self._visible(s) or suggestion_status(s, self.case) not in ("pending", "blocked"):
                 continue
             reasons = bulk_hold_reasons(s)
-            if reasons:
-                for reason in reasons:
-                    held[reason] = held.get(reason, 0) + 1
-            else:
+            left += bool(reasons)
+            for reason in reasons:
+                held[reason] = held.get(reason, 0) + 1
+            if not reasons:
                 todo.append(s.key)
-        left = sum(1 for s in self.suggestions if self._visible(s) and bulk_hold_reasons(s)
-                   and suggestion_status(s, self.case) in ("pending", "blocked"))
         if todo and not self._store_call("accept_many", todo):
             return
         msg = f"Accepted {len(todo)}."
