@@ -92,7 +92,7 @@ async def test_help_rows_fit_and_the_last_one_can_be_reached(notes, store):
         table.move_cursor(row=table.row_count - 1, animate=False)
         await pilot.pause(0.2)
         last = table.get_row_at(table.row_count - 1)
-        assert "findings pane" in str(last[2])
+        assert "gold against suggested" in str(last[2])
         action = list(table.columns.values())[2]
         for row_key, row in table.rows.items():
             what = str(table.get_row(row_key)[2])

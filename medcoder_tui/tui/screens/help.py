@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from medcoder_tui.tui.keys import SCREEN_BINDINGS, effective_key
 
 KEY_NAMES = {"question_mark": "?", "plus": "+", "slash": "/", "space": "space", "escape": "esc",
-             "delete": "del", "enter": "enter", "tab": "tab"}
+             "delete": "del", "enter": "enter", "tab": "tab", "up": "↑", "down": "↓"}
 
 
 def pretty_keys(keys: str) -> str:
@@ -43,6 +43,7 @@ def help_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     rows.append(("Worklist", "letters, digits", "Type to filter the notes by name"))
     rows.append(("Review", "↑ ↓ PgUp PgDn", "Move between suggestions (note pane: scroll)"))
     rows.append(("Sequencing", "tab", "Focus the findings pane; ↑ ↓ scroll it"))
+    rows.append(("Evaluation (E)", "enter", "A note's gold against suggested (at 80 columns: Enter or Esc closes)"))
     return rows
 
 
