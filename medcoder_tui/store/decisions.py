@@ -22,6 +22,9 @@ REJECTED = "rejected"
 # facts about the note or the engine, not choices of the coder.
 UNDOABLE = frozenset({"accept", "reject", "edit", "add_manual", "remove_final", "reorder", "status", "setting"})
 SETTINGS = ("outpatient", "inpatient", "ed")
+# Actions a completed case refuses until the coder reopens it (its codes are what was billed).
+LOCKED_WHEN_COMPLETED = frozenset({"accept", "reject", "edit", "add_manual", "remove_final", "reorder",
+                                   "setting", "suggestions"})
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Change:
     target: str | None
     before: Any
     after: Any
+    group: str | None = None   # shared by the entries of one coder action (accept all); undone together
 
     @property
     def undoable(self) -> bool:
@@ -272,6 +276,27 @@ def save_suggestions(case: Case, result: SuggestionResult) -> Change:
     after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,
              "count": len(case.suggestions), "kept": [s.key for s in kept]}
     return Change("suggestions", result.engine, before, after)
+
+
+def refuse_if_completed(case_id: str, was_status: str, change: Change | None) -> None:
+    """StoreError when ``change`` would alter a case that was completed: it must be reopened first."""
+    if change is not None and was_status == CaseStatus.COMPLETED.value and change.action in LOCKED_WHEN_COMPLETED:
+        raise StoreError(f"case {case_id} is completed and read-only; reopen it before changing its codes")
+
+
+def bulk_hold_reasons(s: Any) -> list[str]:
+    """Why "accept all" must leave a suggestion for the coder to look at (empty: safe to bulk-accept).
+
+    Only a valid, billable code without any flag is taken in bulk; a negated,
+    uncertain, history or family-history mention, missing evidence and the
+    like each need a human decision.
+    """
+    reasons = [f.value for f in s.flags]
+    if not s.valid:
+        reasons.append("invalid")
+    elif not s.billable:
+        reasons.append("not_billable")
+    return list(dict.fromkeys(reasons))
 
 
 def parse_system(value: str | System) -> System:

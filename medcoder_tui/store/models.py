@@ -105,6 +105,7 @@ class AuditEntry(BaseModel):
     before: Any = None
     after: Any = None
     undo_state: dict[str, Any] | None = None   # the case's decision state before; lets undo restore it
+    group: str | None = None   # entries written by one coder action (accept all): one undo reverts them all
 
 
 
