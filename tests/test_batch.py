@@ -196,3 +196,31 @@ def test_kill_9_mid_batch_then_resume_codes_every_note_exactly_once(tmp_path):
         case = store.case_for_path(path)
         assert case is not None and review_state(case) == "pre-coded"
         assert precoded_count(store, case.id) == 1
+
+
+def test_doctor_lists_each_host_with_its_reachability_and_models(capsys, monkeypatch):
+    down = closed_port_url()
+    with OllamaServer(models=("llama3.1:8b", "qwen2.5:7b")) as up:
+        up_url = up.url
+        monkeypatch.setenv("MEDCODER_OLLAMA_HOSTS", f"{up.url},{down}")
+        status = main(["doctor", "--json"])
+        report = json.loads(capsys.readouterr()[0])
+        assert status == 0
+        hosts = {h["host"]: h for h in report["ollama_hosts"]}
+        assert hosts[up.url]["reachable"] is True
+        assert hosts[up.url]["models"] == ["llama3.1:8b", "qwen2.5:7b"]
+        assert hosts[down]["reachable"] is False and hosts[down]["error"]
+        assert main(["doctor"]) == 0
+        out = capsys.readouterr()[0]
+    assert "1/2 reachable" in out
+    assert f"{up_url}: reachable, version 0.12.3, models llama3.1:8b, qwen2.5:7b" in out
+    assert f"{down}: unreachable" in out
+
+
+def test_one_host_stays_the_default(monkeypatch):
+    from medcoder_tui.config import load_settings
+
+    monkeypatch.setenv("MEDCODER_OLLAMA_HOST", "http://127.0.0.1:5555")
+    assert load_settings().host_list() == ["http://127.0.0.1:5555"]
+    monkeypatch.setenv("MEDCODER_OLLAMA_HOSTS", " http://a:1/, http://b:2 ,http://a:1")
+    assert load_settings().host_list() == ["http://a:1", "http://b:2"]
