@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from medcoder_tui.codes.abbreviations import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
+from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.candidate import Candidate
-from medcoder_tui.engines.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 
 
 def history_codes(found: list[Candidate], icd) -> list[Candidate]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.clinical_text import NoteAnalysis, Sentence
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, Sentence
 from medcoder_tui.engines.models import RawSuggestion
 
 _I = re.IGNORECASE

@@ -23,17 +23,17 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.models import RawSuggestion
-from medcoder_tui.engines.procedure_context import _I, _OWN_READ, _TIME, _Ctx
-from medcoder_tui.engines.procedure_diagnostics import _ecg, _imaging, _tests
-from medcoder_tui.engines.procedure_drugs import (
+from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _TIME, _Ctx
+from medcoder_tui.engines.procedures.diagnostics import _ecg, _imaging, _tests
+from medcoder_tui.engines.procedures.drugs import (
     _dme,
     _drugs,
     _explicit_codes,
     _vaccines,
 )
-from medcoder_tui.engines.procedure_match import (
+from medcoder_tui.engines.procedures.match import (
     _GENERIC_RANGE,
     _surgical,
     _wound_repair,

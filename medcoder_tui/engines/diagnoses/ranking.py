@@ -1,6 +1,6 @@
 """The order of the candidate list the Ollama prompt gets: most likely meant first.
 
-Retrieval (:mod:`medcoder_tui.engines.retrieval`) finds every code text the
+Retrieval (:mod:`medcoder_tui.engines.diagnoses.retrieval`) finds every code text the
 note's words match, in part or whole, plus relatives and categories of the codes
 found. This module scores each candidate with a linear model over a few
 features of how it was found (whole mention or partial, context, how much of
@@ -19,10 +19,10 @@ import math
 from typing import TYPE_CHECKING
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.matcher import core_tokens
+from medcoder_tui.engines.diagnoses.matcher import core_tokens
 
 if TYPE_CHECKING:
-    from medcoder_tui.engines.candidate import Candidate
+    from medcoder_tui.engines.diagnoses.candidate import Candidate
 
 # Neoplasm codes without a site: redundant once the note names a neoplasm with its site or behaviour.
 SITELESS_NEOPLASMS = frozenset({"D49.9", "C80.1", "C80.0", "C79.9", "D48.9", "D36.9", "D09.9"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.procedure_context import (
+from medcoder_tui.engines.procedures.context import (
     _I,
     _IN_OFFICE,
     _NOT_DONE,

@@ -2,7 +2,7 @@
 
 The note is split into sentences and tokens (abbreviations expanded, capitalised
 ones only when ambiguous; words normalised with the lookup's stemmer and
-synonyms); :mod:`medcoder_tui.engines.matcher` finds the code texts whose core
+synonyms); :mod:`medcoder_tui.engines.diagnoses.matcher` finds the code texts whose core
 words occur close together in a sentence.
 
 Each match is scored by how much of the sentence it explains (IDF of its core
@@ -25,11 +25,12 @@ from medcoder_tui.codes.abbreviations import (
     WORD_SYNONYMS,
     american,
 )
-from medcoder_tui.codes.search import STOPWORDS, _fold, stem
+from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.candidate import Candidate
-from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
-from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers import these from here
+from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
     _Match,
@@ -40,8 +41,8 @@ from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers 
     core_tokens,
     matcher_for,
 )
-from medcoder_tui.engines.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
-from medcoder_tui.engines.status_codes import (  # noqa: F401 - bmi_code re-exported
+from medcoder_tui.engines.diagnoses.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
+from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_code re-exported
     bmi_code,
     bmi_codes,
     history_codes,
@@ -141,7 +142,7 @@ def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int =
     mentions are kept but ranked low; each candidate carries the context kinds of
     its best mention. ``order="recall"`` (the prompt's list) ranks everything
     found, relatives and categories included, by how likely the note means it
-    (:mod:`medcoder_tui.engines.ranking`); ``order="score"`` gives only what the
+    (:mod:`medcoder_tui.engines.diagnoses.ranking`); ``order="score"`` gives only what the
     words themselves matched, whole mentions first, by match score (what the
     offline engine codes from).
     """

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from medcoder_tui.codes.search import STOPWORDS, _fold, stem
+from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import fold as _fold
 
 
 class CodeHierarchy:

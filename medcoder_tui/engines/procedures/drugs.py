@@ -13,7 +13,7 @@ import math
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.procedure_context import (
+from medcoder_tui.engines.procedures.context import (
     _ADMIN,
     _DISPENSE,
     _I,

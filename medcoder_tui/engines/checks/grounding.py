@@ -15,9 +15,9 @@ import re
 from rapidfuzz import fuzz
 
 from medcoder_tui.codes.systems import System, guess_system
-from medcoder_tui.engines import clinical_text
+from medcoder_tui.engines.analysis import clinical_text
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
-from medcoder_tui.sequencing.refs import any_match, parse_refs
+from medcoder_tui.codes.refs import any_match, parse_refs
 
 FUZZY_MIN_SCORE = 85.0
 MAX_ALTERNATIVES = 6

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from medcoder_tui.codes.systems import System, canonical, guess_system, is_well_formed
 from medcoder_tui.engines.models import Setting
-from medcoder_tui.engines.parsing import clean_code, loads_tolerant
+from medcoder_tui.engines.llm.parsing import clean_code, loads_tolerant
 
 PROMPT_VERSION = "medcoder-suggest-2026.11-v1"
 SEQUENCE_PROMPT_VERSION = "medcoder-sequence-2026.11-v1"

@@ -8,9 +8,9 @@ a sentence when all its core words occur close together in it, in any order.
 
 This module holds the index from rarest core word to code texts (cached on
 disk) and the per-sentence matching loop; the code-tree questions (a header's
-billable default, a laterality refinement) are :mod:`medcoder_tui.engines.hierarchy`.
-Turning a note into tokens is :mod:`medcoder_tui.engines.retrieval`, ordering
-the candidates :mod:`medcoder_tui.engines.ranking`.
+billable default, a laterality refinement) are :mod:`medcoder_tui.engines.diagnoses.hierarchy`.
+Turning a note into tokens is :mod:`medcoder_tui.engines.diagnoses.retrieval`, ordering
+the candidates :mod:`medcoder_tui.engines.diagnoses.ranking`.
 """
 
 from __future__ import annotations
@@ -26,18 +26,14 @@ from dataclasses import dataclass
 
 from medcoder_tui import paths
 from medcoder_tui.codes.index_terms import INDEX_TERMS
-from medcoder_tui.codes.search import (
-    STOPWORDS,
-    LookupIndex,
-    _fold,
-    _load_pickle,
-    _remove_stale,
-    _write_atomic,
-    make_surface,
-    stem,
-)
-from medcoder_tui.engines.hierarchy import CodeHierarchy
-from medcoder_tui.engines.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
+from medcoder_tui.codes.search import LookupIndex
+from medcoder_tui.codes.text import STOPWORDS, make_surface, stem
+from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.fileutil import load_pickle as _load_pickle
+from medcoder_tui.fileutil import remove_stale as _remove_stale
+from medcoder_tui.fileutil import write_atomic as _write_atomic
+from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
+from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
 MATCHER_FORMAT = 21
 PARTIAL_LOSS = 1.0

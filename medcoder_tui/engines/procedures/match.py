@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.procedure_context import _I, _NOT_DONE, _PERFORMED, _Ctx
+from medcoder_tui.engines.procedures.context import _I, _NOT_DONE, _PERFORMED, _Ctx
 
 # --- procedures: matching the note's words to the CPT descriptions ---------------------------
 # clinicians' words -> the words the descriptions use

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
-from medcoder_tui.engines.clinical_text import analyze
+from medcoder_tui.engines.analysis.clinical_text import analyze
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -32,8 +32,8 @@ from medcoder_tui.engines.models import (
     SuggestionResult,
     TokenEvent,
 )
-from medcoder_tui.engines.parsing import StreamParser
-from medcoder_tui.engines.prompts import (
+from medcoder_tui.engines.llm.parsing import StreamParser
+from medcoder_tui.engines.llm.prompts import (
     PROMPT_VERSION,
     build_messages,
     build_sequence_prompt,
@@ -161,13 +161,13 @@ class OllamaEngine:
     def prepare(self, note: str, types: set[System], setting: Setting) -> tuple[Any, list[dict], list[str]]:
         """Code sets, candidates, grounder and messages (blocking work, run in a thread)."""
         from medcoder_tui.codes.service import get_codesets
-        from medcoder_tui.engines.grounding import Grounder
+        from medcoder_tui.engines.checks.grounding import Grounder
 
         warnings: list[str] = []
         codesets = self._codesets or get_codesets()
         analysis = analyze(note)   # one analysis for retrieval, the procedure rules and grounding
         try:
-            from medcoder_tui.engines.retrieval import retrieve_candidates
+            from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
 
             candidates = retrieve_candidates(note, types=types, k=CANDIDATES_K, codesets=codesets,
                                              analysis=analysis)
@@ -309,8 +309,8 @@ def procedure_candidates(note: str, types: set[System], setting: Setting, codese
     """
     if not types & {System.CPT, System.HCPCS}:
         return []
-    from medcoder_tui.engines.procedures import suggest_procedures
-    from medcoder_tui.engines.retrieval import Candidate
+    from medcoder_tui.engines.procedures.suggest import suggest_procedures
+    from medcoder_tui.engines.diagnoses.retrieval import Candidate
 
     out = []
     for raw in suggest_procedures(note, analysis=analysis or analyze(note), types=types, setting=setting, codesets=codesets):
