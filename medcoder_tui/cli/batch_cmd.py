@@ -90,7 +90,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
 async def choose(settings: Any, name: str, model: str | None, codesets: Any) -> tuple[Any, Any, list[str]]:
     """(engine, pooled engine or None, notes): the host pool when Ollama is wanted and reachable."""
-    from medcoder_tui.batch.hosts import HostPool, PooledEngine
+    from medcoder_tui.engines.llm.hosts import HostPool, PooledEngine
     from medcoder_tui.engines.select import offline_engine
 
     if name == "offline":

@@ -21,8 +21,8 @@ from typing import Any
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.models import DoneEvent, EngineEvent, Setting, SuggestionResult
-from medcoder_tui.engines.ollama_engine import OllamaEngine
-from medcoder_tui.engines.prompts import PROMPT_VERSION
+from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
+from medcoder_tui.engines.llm.prompts import PROMPT_VERSION
 from medcoder_tui.notes import note_hash
 
 # A host taken out is probed again after this long (it may have been restarted).
