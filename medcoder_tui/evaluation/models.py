@@ -76,6 +76,8 @@ class NoteEval(BaseModel):
     category: PRF | None = None
     patterns: list[PatternHit] = Field(default_factory=list)
     seconds: float = 0.0
+    tokens: int = 0                                        # model tokens streamed for this note
+    must_not_code: list[str] = Field(default_factory=list)  # suggested codes the gold says must not be coded
 
     @property
     def f1(self) -> float:
@@ -125,6 +127,16 @@ class EvalRun(BaseModel):
     per_note: list[NoteEval] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+    # Bake-off figures (see evaluation/bakeoff.py); runs of one bake-off share ``bakeoff``.
+    bakeoff: str = ""
+    system: str = ""                    # "ollama qwen2.5:7b", "offline"
+    must_not_code: int | None = None    # hits, when the gold lists codes that must not be coded
+    em_exact: float | None = None       # share of notes with a gold E/M code whose E/M was exactly right
+    em_notes: int = 0
+    seconds_per_note: float = 0.0
+    tokens: int = 0
+    tokens_per_second: float | None = None
+    hosts: list[dict] = Field(default_factory=list)
 
     def note(self, note_id: str) -> NoteEval | None:
         """The result of one note, by id."""
