@@ -224,3 +224,14 @@ def test_one_host_stays_the_default(monkeypatch):
     assert load_settings().host_list() == ["http://127.0.0.1:5555"]
     monkeypatch.setenv("MEDCODER_OLLAMA_HOSTS", " http://a:1/, http://b:2 ,http://a:1")
     assert load_settings().host_list() == ["http://a:1", "http://b:2"]
+
+
+def test_requests_share_one_tls_context_instead_of_reading_the_ca_bundle_each_time():
+    from medcoder_tui.config import Settings
+    from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
+
+    first = OllamaEngine(Settings(ollama_host="https://gpu1:11434"))
+    second = OllamaEngine(Settings(ollama_host="https://gpu2:11434"))
+    contexts = [e._client()._client._transport._pool._ssl_context for e in (first, first, second)]
+    assert contexts[0] is contexts[1] is contexts[2]
+    assert contexts[0].verify_mode.name == "CERT_REQUIRED"   # still verifying
