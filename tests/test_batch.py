@@ -235,3 +235,26 @@ def test_requests_share_one_tls_context_instead_of_reading_the_ca_bundle_each_ti
     contexts = [e._client()._client._transport._pool._ssl_context for e in (first, first, second)]
     assert contexts[0] is contexts[1] is contexts[2]
     assert contexts[0].verify_mode.name == "CERT_REQUIRED"   # still verifying
+
+
+def test_on_a_terminal_the_progress_bar_shows_rate_and_eta():
+    import io
+
+    from medcoder_tui.batch.runner import BatchReport, NoteOutcome
+    from medcoder_tui.cli.batch_cmd import BatchProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = BatchProgress(4, stream=screen, width=8)
+    report = BatchReport(engine="offline", model=None, prompt_version="p", total=4)
+    for status in ("skipped", "coded", "failed", "coded"):
+        report.outcomes.append(NoteOutcome("n.txt", status))
+        bar(report.outcomes[-1], report)
+    frames = screen.getvalue().split("\r")[1:]
+    assert frames[0].startswith("[##------] 1/4 coded 0 skipped 1 failed 0 · 0.0 notes/s · ETA --:--")
+    assert frames[1].startswith("[####----] 2/4 coded 1 skipped 1 failed 0 · ")
+    assert "notes/s · ETA 0:0" in frames[1]
+    assert frames[-1].startswith("[########] 4/4 coded 2 skipped 1 failed 1") and frames[-1].endswith("\n")

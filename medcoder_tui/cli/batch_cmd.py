@@ -146,7 +146,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         bar = BatchProgress(len(notes))
         return await run_batch(store, notes, wrapped, key=key, types=types, setting=settings.setting,
                                setting_explicit=args.setting is not None, concurrency=args.concurrency,
-                               progress=None if args.json else bar, pool=pooled)
+                               progress=None if args.json and not bar.tty else bar, pool=pooled)
 
     report = asyncio.run(go())
     if args.json:
