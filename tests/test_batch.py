@@ -129,7 +129,13 @@ def test_a_host_that_dies_mid_batch_has_its_work_moved(tmp_path, capsys, monkeyp
         for server in (a, b):
             server.script(text=REPLY, chunk_size=8, default=True)
         monkeypatch.setenv("MEDCODER_OLLAMA_HOSTS", f"{a.url},{b.url}")
-        killer = threading.Timer(0.5, a.stop)
+        def kill_when_busy() -> None:   # stop host a while it is answering its first request
+            deadline = time.monotonic() + 30
+            while not a.calls("/api/chat") and time.monotonic() < deadline:
+                time.sleep(0.005)
+            a.stop()
+
+        killer = threading.Thread(target=kill_when_busy)
         killer.start()
         try:
             status, data = batch_json(capsys, str(tmp_path / "notes"), "--engine", "ollama", "--types",
