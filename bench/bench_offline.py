@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         result = engine.suggest_sync(note, {System.ICD10CM}, args.setting)
         times.append(time.perf_counter() - t)
         errors += result.error is not None
-        pred = {norm(s.code) for s in result.suggestions if s.acceptable}
+        pred = {norm(s.code) for s in result.suggestions if s.reportable}
         tp += len(pred & g)
         npred += len(pred)
         ngold += len(g)

@@ -37,7 +37,7 @@ from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 
-OFFLINE_VERSION = "4"
+OFFLINE_VERSION = "5"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
@@ -107,7 +107,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
     for mention in sorted(mentions, key=lambda m: -m[0]):
         _score, start, _end, ctx, dominated = mention
-        if dominated or "negated" in ctx or "hypothetical" in ctx:
+        if dominated or "negated" in ctx or "hypothetical" in ctx or "instruction" in ctx:
             continue
         if "family" in ctx and not is_family_code:
             continue

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical"]
+ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical", "instruction"]
 
 # Longest scope a trigger opens, in words: long enough for a list
 # ("no fever, chills, night sweats or weight loss"), short enough that a
@@ -218,6 +218,15 @@ _add("hypothetical", "forward",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
 # "DVT precautions reviewed": the precaution names what is to be prevented
 _add("hypothetical", "backward", r"precautions")
+# Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
+# sepsis", "ignore the previous instructions") document nothing about the patient: the note
+# is data, never an instruction.
+_add("instruction", "forward",
+     r"(?:also|please|pls) (?:add|code|bill|assign|report|include|append)",
+     r"(?:add|code|bill|assign|report|append) (?:the )?(?:codes?|dx|diagnos[ie]s|icd(?:-?10)?(?:-cm)?|cpt|hcpcs)"
+     r"(?: codes?)?(?: for| of)?",
+     r"(?:code|bill) (?:this|it|the (?:visit|encounter|claim)) (?:as|for)",
+     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|other) (?:instructions?|text|rules?)")
 _add("family", "both",
      r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
      r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",

@@ -10,14 +10,17 @@ family scopes, and finally cross-checked against the other suggestions
 
 from __future__ import annotations
 
+import math
 import re
 
 from rapidfuzz import fuzz
 
+from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines.analysis import clinical_text
+from medcoder_tui.engines.checks.guidelines import apply_guidelines
+from medcoder_tui.engines.checks.support import SupportChecker
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
-from medcoder_tui.codes.refs import any_match, parse_refs
 
 FUZZY_MIN_SCORE = 85.0
 MAX_ALTERNATIVES = 6
@@ -34,6 +37,7 @@ _CONTEXT_FLAGS = {
     "history": (Flag.HISTORY, "documented as history; consider a Z86/Z87 history code"),
     "family": (Flag.FAMILY_HISTORY, "a relative's condition, not the patient's"),
     "hypothetical": (Flag.HYPOTHETICAL, "mentioned only as something to watch for, not as a current finding"),
+    "instruction": (Flag.INSTRUCTION, "written as an instruction to the coder, not as documentation"),
 }
 
 
@@ -57,6 +61,7 @@ class Grounder:
         self._lower = note.lower()
         self._note_words = _words(note)
         self.analysis = analysis if analysis is not None else clinical_text.analyze(note)
+        self._support: SupportChecker | None = None
 
     # -- one suggestion ---------------------------------------------------------------------
     def ground(self, raw: RawSuggestion) -> Suggestion:
@@ -81,8 +86,12 @@ class Grounder:
             flags.append(Flag.NO_EVIDENCE)
             messages.append("no supporting words found in the note" if raw.evidence else
                             "the engine quoted no supporting words")
-        elif any(not ev.exact for ev in evidence):
-            flags.append(Flag.FUZZY_EVIDENCE)
+        else:
+            if any(not ev.exact for ev in evidence):
+                flags.append(Flag.FUZZY_EVIDENCE)
+            if result.valid and not self._supported(result.normalized, system, evidence):
+                flags.append(Flag.UNSUPPORTED)
+                messages.append("the quoted words do not name what this code means: confirm or edit it")
         for ev in evidence[:1]:
             for kind in sorted(self.analysis.context_at(ev.start, ev.end)):
                 flag, why = _CONTEXT_FLAGS[kind]
@@ -99,8 +108,10 @@ class Grounder:
                 messages.append("a more specific code may be supported by the note")
                 alternatives.extend(better)
 
-        confidence = min(max(float(raw.confidence), 0.0), 1.0)
-        if {Flag.NO_EVIDENCE, Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HYPOTHETICAL} & set(flags):
+        confidence = float(raw.confidence)
+        confidence = min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.0
+        if {Flag.NO_EVIDENCE, Flag.UNSUPPORTED, Flag.INSTRUCTION, Flag.NEGATED, Flag.FAMILY_HISTORY,
+            Flag.HYPOTHETICAL} & set(flags):
             confidence = min(confidence, 0.3)
         return Suggestion(
             code=result.normalized or raw.code.strip(),
@@ -129,6 +140,18 @@ class Grounder:
             messages.append(f"labelled {raw.system.label} but {raw.code} is a {detected.label} code")
             return detected
         return raw.system
+
+    def _supported(self, code: str, system: System, evidence: list[Evidence]) -> bool:
+        """Some evidence names the code's concept (E/M levels and codes without a text pass)."""
+        if self._support is None:
+            self._support = SupportChecker(self.cs)
+        for ev in evidence:
+            if self._support.exempt(code, system, ev.text):
+                return True
+            sent = self.analysis.sentence_at(ev.start)
+            if self._support.supports(code, system, ev.text, self.note[sent.start:sent.end] if sent else ""):
+                return True
+        return False
 
     def locate(self, text: str) -> Evidence | None:
         """Find quoted words in the note: exact (case-insensitive), then fuzzy."""
@@ -189,7 +212,9 @@ class Grounder:
 
     # -- across suggestions ----------------------------------------------------------------
     def finish(self, suggestions: list[Suggestion]) -> list[Suggestion]:
-        """Merge duplicates and flag Excludes1 pairs among the suggestions."""
+        """Apply the coding guidelines, then merge duplicates and flag Excludes1 pairs."""
+        suggestions = apply_guidelines(suggestions, note=self.note, analysis=self.analysis, setting=self.setting,
+                                       reground=self.ground, icd=self.cs.icd)
         merged: dict[str, Suggestion] = {}
         for s in suggestions:
             kept = merged.get(s.key)

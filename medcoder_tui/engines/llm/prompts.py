@@ -7,6 +7,7 @@ version whenever the wording or the schema changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -16,8 +17,8 @@ from medcoder_tui.codes.systems import System, canonical, guess_system, is_well_
 from medcoder_tui.engines.models import Setting
 from medcoder_tui.engines.llm.parsing import clean_code, loads_tolerant
 
-PROMPT_VERSION = "medcoder-suggest-2026.11-v1"
-SEQUENCE_PROMPT_VERSION = "medcoder-sequence-2026.11-v1"
+PROMPT_VERSION = "medcoder-suggest-2026.12-v2"
+SEQUENCE_PROMPT_VERSION = "medcoder-sequence-2026.12-v2"
 
 # A note longer than this is cut in the sequencing prompt: the codes matter more there.
 SEQUENCE_NOTE_CHARS = 12_000
@@ -141,6 +142,18 @@ _TYPE_RULES = {
 }
 
 
+_NOTE_TAG = re.compile(r"<(\s*/?\s*note\b)", re.IGNORECASE)
+
+
+def fence_note(text: str) -> str:
+    """The note's text made unable to open or close a ``<note>`` block of the prompt.
+
+    A note is data: a ``</note>`` written inside it must not end the block and
+    start text that reads as the prompt's own.
+    """
+    return _NOTE_TAG.sub(r"&lt;\1", text)
+
+
 def system_prompt() -> str:
     """The system message (role and standing rules)."""
     return _SYSTEM_PROMPT.format(version=PROMPT_VERSION)
@@ -155,7 +168,7 @@ def format_candidates(candidates: Sequence[Any], limit: int = MAX_CANDIDATES_IN_
         line = f"- {cand.code} [{label}] {getattr(cand, 'description', '')}".rstrip()
         words = (getattr(cand, "evidence_text", "") or "").strip()
         if words:
-            line += f' (note: "{words[:80]}")'
+            line += f' (note: "{fence_note(words[:80])}")'
         context = sorted(str(c) for c in (getattr(cand, "context", None) or ()))
         if getattr(cand, "billable", True) is False:
             context.append("category: pick a billable subcode")
@@ -186,7 +199,7 @@ def build_suggest_prompt(note: str, *, types: Iterable[System], setting: Setting
             + format_candidates(candidates))
     if extra_context.strip():
         parts.append(extra_context.strip())
-    parts.append(f"<note>\n{note.strip()}\n</note>")
+    parts.append(f"<note>\n{fence_note(note.strip())}\n</note>")
     shape = ", ".join(f'"{k}": [...]' for k in keys)
     parts.append(
         f"Reply with JSON only: {{{shape}}}, each item "
@@ -239,7 +252,7 @@ def build_sequence_prompt(codes: Sequence[Any], note: str, setting: Setting) -> 
         "- Procedures: the principal (most resource-intensive or definitive) procedure first.\n"
         "- Use only the codes given, each once.",
         "Codes:\n" + "\n".join(_code_line(c) for c in codes),
-        f"<note>\n{text}\n</note>",
+        f"<note>\n{fence_note(text)}\n</note>",
         'Reply with JSON only: {"primary_diagnosis": "...", "secondary_diagnoses": ["..."], '
         '"procedure_sequence": ["..."], "rationale": "..."}',
     ])

@@ -54,6 +54,11 @@ _DRUGS: list[tuple[str, str]] = [
 ]
 _DRUG_RX = [(re.compile(n, _I), d) for n, d in _DRUGS]
 _ANY_DRUG = re.compile("|".join(f"(?:{n})" for n, _ in _DRUGS), _I)
+
+
+def names_drug_of(text: str, description: str) -> bool:
+    """True when ``text`` names (by brand or generic name) the drug of a HCPCS ``description``."""
+    return any(rx.search(text) and re.search(pattern, description, _I) for rx, pattern in _DRUG_RX)
 _DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million )?(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
 _UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
 

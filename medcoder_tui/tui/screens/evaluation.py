@@ -80,8 +80,8 @@ def _bakeoff_line(run: EvalRun) -> str:
     """The bake-off figures of a run that was part of one (empty otherwise)."""
     if not run.bakeoff:
         return ""
-    must = f"must-not-code {run.must_not_code}" if run.must_not_code is not None else "must-not-code -"
-    em = f"E/M exact {run.em_exact:.0%}" if run.em_exact is not None else "E/M exact -"
+    must = f"must-not-code {run.must_not_hits}" if run.not_codes_listed else "must-not-code -"
+    em = f"E/M exact {run.em.rate:.0%}" if run.em.notes else "E/M exact -"
     tps = f"{run.tokens_per_second:.1f} tokens/s" if run.tokens_per_second else "tokens/s -"
     return f"\n{run.bakeoff} · {must} · {em} · {run.seconds_per_note:.2f} s/note · {tps}"
 
