@@ -127,3 +127,33 @@ async def test_model_output_passes_through_the_layer(ollama_server, codesets):
             result = event.result
     by_code = {s.code: s for s in result.suggestions}
     assert by_code["J18.9"].suppressed and by_code["R05.9"].reportable
+
+
+def test_an_injury_gets_its_external_causes_from_the_index(codesets):
+    note = ("HPI: 45M fell from a ladder while pruning trees in the garden of his house; a leisure activity.\n"
+            "A: Colles fracture of left radius.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code="S52.532A",
+                                                               evidence=["Colles fracture of left radius"]))])}
+    assert {"W11.XXXA", "Y92.017", "Y93.H2", "Y99.8"} <= set(out), sorted(out)
+    assert all(any("I.C.20" in m for m in out[c].messages) for c in ("W11.XXXA", "Y92.017", "Y93.H2"))
+    assert all(out[c].valid and out[c].billable for c in out)
+
+
+def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
+    note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S82.64XA", evidence=["Fracture"]))])}
+    assert "S82.64XD" in out and "W10.1XXD" in out
+    assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in out)   # place/activity/status: initial only
+
+
+def test_no_external_cause_for_an_adverse_effect_or_without_a_mechanism(codesets):
+    note = "Chronic dry cough, adverse effect of lisinopril taken as prescribed."
+    g = Grounder(note, codesets=codesets)
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="T46.4X5A", evidence=["adverse effect of lisinopril"]))])}
+    assert not any(c[:1] in "VWXY" for c in out)
+    note = "Contusion of left knee. Fall risk reviewed; no fall."
+    g = Grounder(note, codesets=codesets)
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S80.02XA", evidence=["Contusion of left knee"]))])}
+    assert not any(c.startswith(("Y92", "Y93")) for c in out)
