@@ -273,6 +273,7 @@ def save_suggestions(case: Case, result: SuggestionResult) -> Change:
     if case.current_hash:
         case.note_hash = case.current_hash
     case.note_changed = False
+    case.precoded_at = None   # a live run replaces what a batch run prepared
     after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,
              "count": len(case.suggestions), "kept": [s.key for s in kept]}
     return Change("suggestions", result.engine, before, after)

@@ -63,6 +63,10 @@ class Case(BaseModel):
     updated_at: datetime
     completed_at: datetime | None = None
     completed_by: str | None = None
+    # Set when a batch run coded the note before anyone opened it (see store/precoded.py).
+    precoded_at: datetime | None = None
+    precoded_host: str = ""              # the Ollama server that answered, if any
+    precoded_seconds: float = 0.0        # the engine's time for the note
 
     def suggestion(self, key: str) -> Suggestion | None:
         """The suggestion shown under ``key``, if any."""

@@ -90,6 +90,16 @@ def _types_label(types: list[str]) -> str:
     return "all" if set(types) == {s.value for s in System} else ",".join(types)
 
 
+def _bakeoff_line(run: EvalRun) -> str:
+    """The bake-off figures of a run that was part of one (empty otherwise)."""
+    if not run.bakeoff:
+        return ""
+    must = f"must-not-code {run.must_not_hits}" if run.not_codes_listed else "must-not-code -"
+    em = f"E/M exact {run.em.rate:.0%}" if run.em.notes else "E/M exact -"
+    tps = f"{run.tokens_per_second:.1f} tokens/s" if run.tokens_per_second else "tokens/s -"
+    return f"\n{run.bakeoff} · {must} · {em} · {run.seconds_per_note:.2f} s/note · {tps}"
+
+
 class EvaluationScreen(Screen):
     """Evaluate the notes under ``path`` against their gold codes, and browse past runs."""
 
@@ -359,7 +369,7 @@ class EvaluationScreen(Screen):
             f"{run.notes} notes, {run.failed} failed\n"
             f"micro P {run.micro.precision:.3f} R {run.micro.recall:.3f} F1 {run.micro.f1:.3f} · "
             f"macro F1 {run.macro.f1:.3f} · category F1 {run.category_micro.f1:.3f}\n{systems}\n"
-            f"{errors_line(patterns, self.app.size.width - 2)}")
+            f"{errors_line(patterns, self.app.size.width - 2)}" + _bakeoff_line(run))
         table = self.query_one("#eval-notes", DataTable)
         table.clear()
         for n in run.per_note:

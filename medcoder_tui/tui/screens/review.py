@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from medcoder_tui.engines.models import SuggestionResult
+from medcoder_tui.store.precoded import describe as describe_precoded
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import (
     detail_text, edited_final, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
@@ -96,7 +97,9 @@ class ReviewScreen(ReviewDecisions, Screen):
             self.engine_name, self.model = self.case.engine, self.case.model
             self.prompt_version = self.case.prompt_version or ""
             pane = self.query_one(StreamPane)
-            pane.show_stored(self.case.engine, self.case.model, len(self.suggestions))
+            when = getattr(self.case, "precoded_at", None)
+            pane.show_stored(self.case.engine, self.case.model, len(self.suggestions),
+                             precoded=describe_precoded(self.case), when=f"{when:%m-%d %H:%M}" if when else "")
             pane.collapsed = self.app.size.width < 110
             self._rebuild_table(position=self.case.position)
         else:

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from medcoder_tui.store.precoded import review_state
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
-STATUS_LABEL = {None: "new", "in_progress": "in progress", "completed": "completed", "skipped": "skipped"}
 
 
 class WorklistScreen(Screen):
@@ -76,7 +76,7 @@ class WorklistScreen(Screen):
             done += status == "completed"
             codes = len(case.final_codes) if case else 0
             gold = "✓" if services.gold_path(note).exists() else ""
-            table.add_row(name, STATUS_LABEL.get(status, status), str(codes) if case else "", gold, key=str(index))
+            table.add_row(name, review_state(case), str(codes) if case else "", gold, key=str(index))
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         total = len(services.notes)
