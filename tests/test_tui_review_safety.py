@@ -179,3 +179,45 @@ async def test_audit_trail_view_lists_the_cases_decisions(notes, store):
         assert actions[-2:] == ["completed", "reopened"]
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
+
+
+async def test_an_unsupported_code_is_accepted_only_with_the_coders_reason(notes, store):
+    unsupported = suggestion("I21.9", System.ICD10CM, "Acute myocardial infarction, unspecified", "chest pain",
+                             confidence=0.3, flags=[Flag.UNSUPPORTED])
+    app = build(notes, store, ScriptedEngine(standard_suggestions() + [unsupported]))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("A")                                  # bulk accept leaves it pending
+        assert "icd10cm:I21.9" not in store.get_case(screen.case.id).decisions
+        table = screen.query_one(SuggestionsTable)
+        table.move_cursor(row=[s.key for s in screen.suggestions].index("icd10cm:I21.9"))
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReasonScreen")
+        await pilot.press("escape")                             # no reason: nothing accepted
+        await until(pilot, lambda: app.screen is screen)
+        assert "icd10cm:I21.9" not in store.get_case(screen.case.id).decisions
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReasonScreen")
+        await pilot.press(*"troponin elevated on page 2", "enter")
+        await until(pilot, lambda: app.screen is screen)
+        case = store.get_case(screen.case.id)
+        assert case.decisions["icd10cm:I21.9"] == "accepted"
+        entry = [e for e in store.audit(case.id) if e.action == "accept" and e.target == "icd10cm:I21.9"][-1]
+        assert entry.reason == "troponin elevated on page 2"
+
+
+def test_the_store_refuses_an_unsupported_code_without_a_reason(tmp_path):
+    from medcoder_tui.engines.models import SuggestionResult
+    from medcoder_tui.store import StoreError
+
+    store = Store(tmp_path / "store.json")
+    note = tmp_path / "n.txt"
+    note.write_text(NOTE)
+    case = store.open_case(note, NOTE)
+    s = suggestion("I21.9", System.ICD10CM, "Acute MI", "chest pain", flags=[Flag.NO_EVIDENCE])
+    store.save_suggestions(case.id, SuggestionResult(engine="offline", suggestions=[s]))
+    with pytest.raises(StoreError, match="reason"):
+        store.accept(case.id, s.key)
+    with pytest.raises(StoreError, match="reason"):
+        store.accept_many(case.id, [s.key])
+    assert store.accept(case.id, s.key, "documented on the outside records").decisions[s.key] == "accepted"

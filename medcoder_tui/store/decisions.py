@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.models import BLOCKING_FLAGS, SuggestionResult
+from medcoder_tui.engines.models import BLOCKING_FLAGS, CONFIRM_FLAGS, SuggestionResult
 from medcoder_tui.store.models import Case, CaseStatus, FinalCode, StoreError
 
 ACCEPTED = "accepted"
@@ -36,6 +36,7 @@ class Change:
     before: Any
     after: Any
     group: str | None = None   # shared by the entries of one coder action (accept all); undone together
+    reason: str | None = None  # the coder's reason, where the decision needed one
 
     @property
     def undoable(self) -> bool:
@@ -122,9 +123,17 @@ def _final_for_key(case: Case, key: str) -> int | None:
     return None
 
 
-def accept(case: Case, key: str) -> Change | None:
-    """Accept a suggestion as shown; refused unless the suggestion is acceptable."""
+def accept(case: Case, key: str, reason: str = "") -> Change | None:
+    """Accept a suggestion as shown; refused unless the suggestion is acceptable.
+
+    A suggestion the note's words do not support (no evidence, evidence that does not
+    name the code, words addressed to the coder) is accepted only with the coder's reason.
+    """
     s = _suggestion_or_fail(case, key)
+    if s.needs_confirmation and not reason.strip():
+        why = ", ".join(f.value for f in s.flags if f in CONFIRM_FLAGS)
+        raise StoreError(f"{s.code} needs the coder's reason to be accepted ({why}): the note's words do not "
+                         "support it; give a reason or edit the code")
     if not s.acceptable:
         reasons = [f.value for f in s.flags if f in BLOCKING_FLAGS]
         if not reasons:
@@ -143,7 +152,7 @@ def accept(case: Case, key: str) -> Change | None:
         case.final_codes[idx] = wanted          # an edited code goes back to the suggestion
     elif case.find_final(wanted.key) is None:   # the coder may already have typed it by hand
         case.final_codes.append(wanted)
-    return Change("accept", key, before, ACCEPTED)
+    return Change("accept", key, before, ACCEPTED, reason=reason.strip() or None)
 
 
 def reject(case: Case, key: str) -> Change | None:

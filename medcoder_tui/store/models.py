@@ -110,6 +110,7 @@ class AuditEntry(BaseModel):
     after: Any = None
     undo_state: dict[str, Any] | None = None   # the case's decision state before; lets undo restore it
     group: str | None = None   # entries written by one coder action (accept all): one undo reverts them all
+    reason: str | None = None  # the coder's reason, where the decision needed one (accepting an unsupported code)
 
 
 

@@ -182,7 +182,8 @@ class Store(ReferenceRecords):
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
-                               after=change.after, undo_state=state, group=change.group)
+                               after=change.after, undo_state=state, group=change.group,
+                               reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         storage.commit()
         log.debug("case %s: %s saved", case.id, change.action if change else "position")
@@ -194,7 +195,8 @@ class Store(ReferenceRecords):
         for change, state in changes[:-1]:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=self._clock(), user=self.user,
                                action=change.action, target=change.target, before=change.before,
-                               after=change.after, undo_state=state, group=group)
+                               after=change.after, undo_state=state, group=group,
+                               reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         last, state = changes[-1]
         last.group = group
@@ -296,9 +298,10 @@ class Store(ReferenceRecords):
         """Show a new engine run; decisions whose suggestion is still there are kept."""
         return self._mutate(case_id, lambda c, _: dec.save_suggestions(c, result))
 
-    def accept(self, case_id: str, key: str) -> Case:
-        """Accept a suggestion; refused (StoreError) unless it is acceptable."""
-        return self._mutate(case_id, lambda c, _: dec.accept(c, key))
+    def accept(self, case_id: str, key: str, reason: str = "") -> Case:
+        """Accept a suggestion; refused (StoreError) unless it is acceptable, and, for a code the
+        note's words do not support, unless ``reason`` says why (kept in the audit trail)."""
+        return self._mutate(case_id, lambda c, _: dec.accept(c, key, reason))
 
     def accept_many(self, case_id: str, keys: list[str]) -> Case:
         """Accept several suggestions as one coder action: one file write, one audit group,

@@ -36,7 +36,8 @@ def describe_entry(entry: Any, by_id: dict[str, Any]) -> tuple[str, str]:
         return "note changed", "the note's text differs from the one coded" if (after or {}).get("note_changed") \
             else "the note's text is back to the one coded"
     if a == "accept":
-        return "accepted" + bulk, _target(entry.target)
+        reason = getattr(entry, "reason", None)
+        return "accepted" + bulk, _target(entry.target) + (f" · reason: {reason}" if reason else "")
     if a == "reject":
         return "rejected", _target(entry.target)
     if a == "edit":

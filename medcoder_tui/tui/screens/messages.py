@@ -54,7 +54,7 @@ class ReasonScreen(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
         else:
             self.app.bell()
-            self.notify("A reason is required to complete with open errors.", severity="warning")
+            self.notify("A reason is required.", severity="warning")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from typing import Any
 
 from medcoder_tui.store.decisions import bulk_hold_reasons
 from medcoder_tui.tui.review_state import changed_keys, suggestion_status
+from medcoder_tui.tui.screens.messages import ReasonScreen
 from medcoder_tui.tui.store_bridge import StoreError, final_code
 from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
 
@@ -17,7 +18,8 @@ from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
 HOLD_LABELS = {"negated": "negated", "uncertain": "uncertain", "history": "history-of",
                "family_history": "family history", "no_evidence": "no evidence",
                "fuzzy_evidence": "approximate evidence", "not_billable": "not billable",
-               "needs_7th_character": "need a 7th character"}
+               "needs_7th_character": "need a 7th character", "unsupported": "evidence not naming the code",
+               "instruction": "written as an instruction", "guideline": "advised against by a guideline"}
 READ_ONLY = "Completed case: read-only. ctrl+o reopens it."
 
 
@@ -72,7 +74,22 @@ class ReviewDecisions:
             self.notify(f"{s.code} cannot be accepted ({reason}). Press e to fix the code.",
                         severity="warning")
             return False
+        if s.needs_confirmation:
+            self._confirm_unsupported(s)
+            return False   # accepted, if at all, when the coder gives the reason
         return self._store_call("accept", s.key)
+
+    def _confirm_unsupported(self, s: Any) -> None:
+        """A code the note's words do not support is accepted only with the coder's reason."""
+        why = "; ".join(m for m in s.messages if "confirm" in m or "instruction" in m or "supporting" in m) or \
+            "the note's words do not support this code"
+
+        def done(reason: str | None) -> None:
+            if reason and self._store_call("accept", s.key, reason):
+                self._advance()
+
+        self.app.push_screen(ReasonScreen(f"Accept {s.code}?", f"{why}.\nWhy is {s.code} right for this note? "
+                                          "(kept in the audit trail; e edits the code instead)"), done)
 
     def action_accept(self) -> None:
         if self._refuse_if_completed():
