@@ -268,6 +268,7 @@ def save_suggestions(case: Case, result: SuggestionResult) -> Change:
     case.engine, case.model, case.prompt_version = result.engine, result.model, result.prompt_version
     if case.current_hash:
         case.note_hash = case.current_hash
+        case.note_size = case.current_size
     case.note_changed = False
     after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,
              "count": len(case.suggestions), "kept": [s.key for s in kept]}

@@ -33,10 +33,13 @@ class CorruptFileError(StoreError):
     def __init__(self, path: Path, detail: str, backup: Path | None, backup_error: str = "") -> None:
         self.path = path
         self.backup = backup
+        self.detail = detail
         if backup is not None:
             saved = f"a copy was saved as {backup.name}"
-        else:
+        elif backup_error:
             saved = f"no backup copy could be made ({backup_error})"
+        else:
+            saved = "no copy was made (read-only command)"
         super().__init__(
             f"{path} {detail}; it was left untouched and {saved}. "
             "Repair or move the file away, then try again."
@@ -118,14 +121,23 @@ def backup_copy(path: Path) -> tuple[Path | None, str]:
         return None, str(exc)
 
 
-def corrupt(path: Path, detail: str) -> CorruptFileError:
-    """Back the file up and build the error that reports it."""
-    backup, err = backup_copy(path)
-    return CorruptFileError(path, detail, backup, err)
+def corrupt(path: Path, detail: str, *, backup: bool = True) -> CorruptFileError:
+    """Back the file up (unless ``backup`` is False: read-only commands write nothing) and
+    build the error that reports it."""
+    if not backup:
+        return CorruptFileError(path, detail, None)
+    copy, err = backup_copy(path)
+    return CorruptFileError(path, detail, copy, err)
 
 
-def read_json(path: Path) -> Any:
-    """The parsed file, or None if it does not exist; CorruptFileError if it is not JSON."""
+def read_json(path: Path, *, backup: bool = True) -> Any:
+    """The parsed file, or None if it does not exist; CorruptFileError if it is not JSON.
+
+    Every file the store writes holds a JSON document, so an empty or
+    whitespace-only file is damage (a truncated write by something else), not
+    an empty database: it is reported like any other damaged file, never
+    silently treated as new and overwritten.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -135,22 +147,25 @@ def read_json(path: Path) -> Any:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {_describe_os_error(exc)}") from None
     if not raw.strip():
-        return None   # a zero-length file is what TinyDB itself treats as an empty database
+        detail = "is empty (zero length)" if not raw else "holds only whitespace"
+        raise corrupt(path, detail, backup=backup)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise corrupt(path, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise corrupt(path, f"is not UTF-8 text (bad byte at offset {exc.start})", backup=backup) from None
     except json.JSONDecodeError as exc:
-        raise corrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        raise corrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})", backup=backup) from None
+    except RecursionError:
+        raise corrupt(path, "holds JSON nested too deeply to read", backup=backup) from None
 
 
-def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
+def read_tables(path: Path, *, backup: bool = True) -> dict[str, dict[str, Any]] | None:
     """A TinyDB file's tables, checking the outer shape TinyDB relies on."""
-    data = read_json(path)
+    data = read_json(path, backup=backup)
     if data is None:
         return None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise corrupt(path, "is JSON but not a medcoder store table file")
+        raise corrupt(path, "is JSON but not a medcoder store table file", backup=backup)
     return data
 
 

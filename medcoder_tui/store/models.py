@@ -47,6 +47,9 @@ class Case(BaseModel):
     note_hash: str                       # hash of the text the suggestions were made for
     note_changed: bool = False           # the file on disk no longer has that hash
     current_hash: str = ""               # hash of the text seen at the last open
+    note_size: int = 0                   # characters of the text the suggestions were made for
+    current_size: int = 0                # characters of the text seen at the last open
+    note_sig: list[int] = Field(default_factory=list)   # (mtime ns, size) of the note file at that open
     setting: str = "outpatient"
     engine: str | None = None
     model: str | None = None
