@@ -97,21 +97,44 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
         raise write_error(path, exc) from None
 
 
+def write_private(path: Path, text: str, *, own_folder: bool = False) -> None:
+    """Write a report owner-only (file 0600, a folder it creates 0700): reports hold PHI too.
+
+    ``own_folder`` says the folder is medcoder's own (the data directory's
+    ``reports``), so it is made owner-only even if an older version left it
+    open. Raises OSError like ``Path.write_text``; the old file is replaced atomically.
+    """
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if own_folder:
+        os.chmod(path.parent, DIR_MODE)
+    write_atomic(path, text.encode("utf-8"), mode=FILE_MODE)
+    os.chmod(path, FILE_MODE)
+
+
 def encode(data: Any) -> bytes:
     """Compact JSON, UTF-8 (notes are not ASCII-only)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def existing_copy(path: Path, data: bytes) -> Path | None:
+    """An earlier backup of ``path`` holding exactly ``data``, if there is one."""
+    for old in sorted(path.parent.glob(f"{path.name}.corrupt-*")):
+        try:
+            if old.read_bytes() == data:
+                return old
+        except OSError:
+            continue
+    return None
 
 
 def backup_copy(path: Path) -> tuple[Path | None, str]:
     """Copy a damaged file aside (timestamped, 0600), reusing an identical earlier copy."""
     try:
         data = path.read_bytes()
-        for old in path.parent.glob(f"{path.name}.corrupt-*"):
-            try:
-                if old.read_bytes() == data:
-                    return old, ""
-            except OSError:
-                continue
+        old = existing_copy(path, data)
+        if old is not None:
+            return old, ""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
         atomic_write_bytes(target, data)
@@ -124,8 +147,11 @@ def backup_copy(path: Path) -> tuple[Path | None, str]:
 def corrupt(path: Path, detail: str, *, backup: bool = True) -> CorruptFileError:
     """Back the file up (unless ``backup`` is False: read-only commands write nothing) and
     build the error that reports it."""
-    if not backup:
-        return CorruptFileError(path, detail, None)
+    if not backup:   # read-only: name an earlier copy if one exists, make none
+        try:
+            return CorruptFileError(path, detail, existing_copy(path, path.read_bytes()))
+        except OSError:
+            return CorruptFileError(path, detail, None)
     copy, err = backup_copy(path)
     return CorruptFileError(path, detail, copy, err)
 
