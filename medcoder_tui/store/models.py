@@ -67,6 +67,18 @@ class Case(BaseModel):
     completed_at: datetime | None = None
     completed_by: str | None = None
 
+    def note_change_summary(self) -> str:
+        """One line saying how the note differs from the text it was coded on (old/new hash and size)."""
+        if not self.note_changed:
+            return ""
+        when = "completed" if self.status is CaseStatus.COMPLETED else "last coded"
+        sizes = ""
+        if self.note_size and self.current_size:
+            delta = self.current_size - self.note_size
+            sizes = f", {self.note_size:,} -> {self.current_size:,} characters ({delta:+,})"
+        return (f"This note changed since it was {when}: sha256 {self.note_hash[:12]} -> "
+                f"{self.current_hash[:12]}{sizes}. R re-runs the engine.")
+
     def suggestion(self, key: str) -> Suggestion | None:
         """The suggestion shown under ``key``, if any."""
         for s in self.suggestions:
