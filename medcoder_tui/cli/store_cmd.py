@@ -18,7 +18,7 @@ from typing import Any
 from medcoder_tui.cli.common import CliError, print_json
 from medcoder_tui.store import CaseStatus, Store, StoreError, default_store_path
 from medcoder_tui.store.files import CorruptFileError, atomic_write_bytes
-from medcoder_tui.store.index import note_changed_since
+from medcoder_tui.store.index import gc_paused, note_changed_since
 from medcoder_tui.store.reports import render_export, render_stats, stats_from_parts
 
 SKIPPED_STATUS = 3   # the command did its work, but left out damaged case files it named
@@ -91,6 +91,11 @@ def output_target(raw: str, *, follow_symlink: bool) -> Path:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write one row per final code, as JSON or CSV, to a file (mode 0600) or stdout."""
+    with gc_paused():
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     out = None
     if args.output and args.output != "-":
         out = output_target(args.output, follow_symlink=args.follow_symlink)
@@ -124,6 +129,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     """Acceptance rates per system and engine, codes added by hand, median time per case."""
+    with gc_paused():
+        return _stats(args)
+
+
+def _stats(args: argparse.Namespace) -> int:
     store = open_cli_store(args)
     entries, skipped = index_entries(store)
     stats = stats_from_parts([e["status"] for e in entries], [e["stats"] for e in entries])

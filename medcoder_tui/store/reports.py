@@ -82,8 +82,10 @@ def export_rows(cases: list[Case], audit: list[AuditEntry], status: CaseStatus |
 def render_export(rows: list[ExportRow] | list[dict[str, Any]], fmt: str) -> str:
     """The rows (models, or their JSON dumps) as CSV (header + one line per code) or as a JSON list."""
     rows = [r.model_dump(mode="json") if isinstance(r, BaseModel) else r for r in rows]
-    if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "json":   # one row per line: readable, and the C encoder keeps 10,000 cases fast
+        if not rows:
+            return "[]\n"
+        return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n"
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r}; use json or csv")
     buf = io.StringIO()
