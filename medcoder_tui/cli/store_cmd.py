@@ -18,7 +18,7 @@ from typing import Any
 from medcoder_tui.cli.common import CliError, print_json
 from medcoder_tui.store import CaseStatus, Store, StoreError, default_store_path
 from medcoder_tui.store.files import CorruptFileError, atomic_write_bytes
-from medcoder_tui.store.index import gc_paused, note_changed_since
+from medcoder_tui.store.index import export_rows_of, gc_paused, note_changed_since
 from medcoder_tui.store.reports import render_export, render_stats, stats_from_parts
 
 SKIPPED_STATUS = 3   # the command did its work, but left out damaged case files it named
@@ -111,7 +111,7 @@ def _export(args: argparse.Namespace) -> int:
         if changed and status == CaseStatus.COMPLETED.value and not args.include_changed:
             left_out += 1
             continue
-        rows.extend({**row, "note_changed": changed} for row in entry["rows"])
+        rows.extend(export_rows_of(entry, changed))
     if left_out:
         print(f"medcoder: left out {left_out} completed case{'s' if left_out != 1 else ''} whose note changed "
               "after coding (--include-changed exports them, marked note_changed)", file=sys.stderr)

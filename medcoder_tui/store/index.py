@@ -33,7 +33,9 @@ from medcoder_tui.store.reports import case_export_rows, case_stats_part, engine
 
 INDEX_FILE = "index.json"
 JOURNAL_FILE = "index.jsonl"
-VERSION = 1
+VERSION = 2
+# Per final code, the export fields that are not the case's own (kept as lists: a third of the size).
+CODE_FIELDS = ("position", "system", "code", "description", "source", "coder", "decided_at")
 JOURNAL_LIMIT = 4 * 1024 * 1024   # past this the journal is folded into index.json
 
 Sig = list[int]
@@ -52,10 +54,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def file_sig(path: Path) -> Sig | None:
+def file_sig(path: Path | str) -> Sig | None:
     """(inode, mtime ns, size) of a file, or None when it is gone."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_ino, st.st_mtime_ns, st.st_size]
@@ -69,7 +71,7 @@ def build_entry(case: Case, raw_audit: dict[str, Any], sig: Sig | None) -> dict[
     coder = case.completed_by or (decided[-1].user if decided else case.user)
     accepted = sum(1 for v in case.decisions.values() if v == "accepted")
     return {
-        "sig": sig, "id": case.id, "note_path": case.note_path, "status": case.status.value,
+        "v": VERSION, "sig": sig, "id": case.id, "note_path": case.note_path, "status": case.status.value,
         "setting": case.setting, "user": case.user, "coder": coder,
         "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
         "completed_at": case.completed_at.isoformat() if case.completed_at else None,
@@ -78,14 +80,15 @@ def build_entry(case: Case, raw_audit: dict[str, Any], sig: Sig | None) -> dict[
         "suggestions": len(case.suggestions), "accepted": accepted,
         "rejected": sum(1 for v in case.decisions.values() if v == "rejected"),
         "final": len(case.final_codes),
-        "rows": [r.model_dump(mode="json") for r in case_export_rows(case, entries)],
+        "codes": [[r[k] for k in CODE_FIELDS] for r in
+                  (row.model_dump(mode="json") for row in case_export_rows(case, entries))],
         "stats": case_stats_part(entries, engine_label(case.engine, case.model)),
     }
 
 
-def _case_files(root: Path) -> dict[str, Path]:
-    """case id -> file, found with scandir (no per-file stat beyond what the listing gives)."""
-    found: dict[str, Path] = {}
+def _case_files(root: Path) -> dict[str, str]:
+    """case id -> file, found with scandir (plain strings: pathlib costs more than the listing)."""
+    found: dict[str, str] = {}
     base = root / layout.CASES_DIR
     try:
         shards = [e for e in os.scandir(base) if e.is_dir(follow_symlinks=False)]
@@ -95,7 +98,7 @@ def _case_files(root: Path) -> dict[str, Path]:
         for e in os.scandir(shard.path):
             name = e.name
             if name.endswith(".json") and layout.CASE_ID.match(name[:-5]):
-                found[name[:-5]] = Path(e.path)
+                found[name[:-5]] = e.path
     return found
 
 
@@ -218,10 +221,11 @@ class CaseIndex:
             if sig is None:
                 self._entries.pop(case_id, None)
                 continue
-            if entry is not None and entry.get("sig") == sig:
+            if entry is not None and entry.get("sig") == sig and entry.get("v") == VERSION:
                 continue
             self._entries.pop(case_id, None)
             changed = True
+            path = Path(path)
             try:
                 tables = read_tables(path, backup=self.writable)
                 if tables is None:
@@ -242,6 +246,13 @@ class CaseIndex:
             except StoreError:
                 pass
         return self._entries
+
+
+def export_rows_of(entry: dict[str, Any], note_changed: bool) -> list[dict[str, Any]]:
+    """The export rows (see ``reports.EXPORT_COLUMNS``) of one index record."""
+    case = {"case_id": entry["id"], "note_path": entry["note_path"], "status": entry["status"],
+            "completed_at": entry["completed_at"], "note_changed": note_changed}
+    return [{**dict(zip(CODE_FIELDS, code)), **case} for code in entry["codes"]]
 
 
 def note_changed_since(entry: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ and filter as fast as twenty.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from medcoder_tui.store.index import note_changed_since
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 from medcoder_tui.tui.widgets.worklist_table import WorklistTable, printable
@@ -27,8 +29,6 @@ COLUMNS = [("Note", None), ("Status", 12), ("Codes", 5), ("Gold", 4), ("Set", 5)
 
 def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool) -> tuple[tuple[str, ...], bool]:
     """The cells of one note's row, and whether it counts as completed."""
-    from medcoder_tui.store.index import note_changed_since
-
     if entry is None:
         return (name, STATUS_LABEL[None], "", "✓" if gold else "", "", "", ""), False
     status = entry["status"]
@@ -53,6 +53,7 @@ class WorklistScreen(Screen):
         self._done = 0
         self._resolved: list[str] | None = None
         self._names: list[str] = []
+        self._just_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="worklist-title")
@@ -66,10 +67,14 @@ class WorklistScreen(Screen):
         table = self.query_one(WorklistTable)
         table.set_columns(COLUMNS)
         self.refresh_rows()
+        self._just_mounted = True
         table.focus()
         self.call_after_refresh(self.app.first_paint_done)
 
     def on_screen_resume(self) -> None:
+        if self._just_mounted:   # the first resume follows the mount, which has just read everything
+            self._just_mounted = False
+            return
         self.refresh_rows()
 
     def _index_by_path(self) -> dict[str, dict[str, Any]]:
@@ -84,22 +89,58 @@ class WorklistScreen(Screen):
             self.notify(f"store: {printable(str(exc))}", severity="error", timeout=10)
         return {e["note_path"]: e for e in entries.values()}
 
+    def _paths(self, notes: list[Path]) -> None:
+        """Each note's resolved path (how the store keys cases) and its name under the notes root.
+
+        String operations and one realpath per folder: pathlib would cost more than the store read.
+        """
+        root = self.app.notes_root
+        prefix = (str(root).rstrip(os.sep) + os.sep) if root else None
+        folders: dict[str, str] = {}
+        self._resolved, self._names = [], []
+        for note in notes:
+            text = str(note)
+            folder, base = os.path.split(text)
+            if os.path.islink(text):
+                resolved = os.path.realpath(text)
+            else:
+                real = folders.get(folder)
+                if real is None:
+                    real = folders[folder] = os.path.realpath(folder or ".")
+                resolved = os.path.join(real, base)
+            self._resolved.append(resolved)
+            self._names.append(text[len(prefix):] if prefix and text.startswith(prefix) else base)
+
+    def _gold_names(self, notes: list[Path]) -> list[bool]:
+        """Whether each note has a gold sidecar, from one listing per folder instead of a stat each."""
+        listings: dict[str, set[str]] = {}
+        gold = []
+        for note in notes:
+            folder = os.path.dirname(str(note)) or "."
+            names = listings.get(folder)
+            if names is None:
+                try:
+                    names = listings[folder] = set(os.listdir(folder))
+                except OSError:
+                    names = listings[folder] = set()
+            # the sidecar rule of Services.gold_path: NAME.gold.json beside the note
+            gold.append(os.path.splitext(os.path.basename(str(note)))[0] + ".gold.json" in names)
+        return gold
+
     def refresh_rows(self) -> None:
         """Re-read the case index and rebuild the rows, keeping the cursor on the same note."""
-        services = self.app.services
-        notes: list[Path] = services.notes
+        notes: list[Path] = self.app.services.notes
         if self._resolved is None or len(self._resolved) != len(notes):
-            root = self.app.notes_root
-            self._resolved = [str(n.resolve()) for n in notes]
-            self._names = [str(n.relative_to(root)) if root and n.is_relative_to(root) else n.name for n in notes]
+            self._paths(notes)
+        resolved, names = self._resolved or [], self._names
+        gold = self._gold_names(notes)
         by_path = self._index_by_path()
         rows = []
         done = 0
-        for index, note in enumerate(notes):
-            cells, completed = _row_cells(self._names[index], by_path.get(self._resolved[index]),
-                                          services.gold_path(note).exists())
+        for index in range(len(notes)):
+            cells, completed = _row_cells(names[index], by_path.get(resolved[index]), gold[index])
             done += completed
-            rows.append((str(index), cells, self._names[index].lower()))
+            rows.append((str(index), cells, names[index].lower()))
         self._rows, self._done = rows, done
         self._show(keep=True)
 
