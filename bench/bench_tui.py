@@ -37,7 +37,13 @@ def child_first_paint(notes: str, store: str) -> None:
     def painted() -> None:
         holder["t"] = time.time()
         holder["codesets_ready"] = app.services.codesets_loaded
-        app.exit()
+        app.set_interval(0.005, statuses_shown)
+
+    def statuses_shown() -> None:
+        # a large worklist paints the names first and fills in the statuses from a thread
+        if not getattr(app.screen, "_loading", False):
+            holder["t_statuses"] = time.time()
+            app.exit()
 
     app = make_app(Settings(), notes, store=Store(store), engine_name="offline", theme="textual-dark",
                    on_first_paint=painted)
@@ -252,11 +258,37 @@ async def worklist_filter(notes: Path, store_dir: Path) -> dict:
         deadline = time.perf_counter() + 60
         while not app.services.codesets_loaded and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
-        for keys in (list("note-0001") + ["backspace"] * 9) * 3:
-            t = time.perf_counter()
-            await pilot.press(keys)
-            await pilot.pause()
-            presses.append((time.perf_counter() - t) * 1000)
+        from textual import events
+
+        from medcoder_tui.tui.widgets.worklist_table import WorklistTable
+
+        frames: list[float] = []
+        original = app._display
+
+        def display(screen, renderable):
+            frames.append(time.perf_counter())
+            original(screen, renderable)
+
+        app._display = display
+        table = app.screen.query_one(WorklistTable)
+        await pilot.press("slash")
+        await pilot.pause(0.2)
+        # keypress to the frame that shows the new rows, as bench keypress_latency measures it
+        for key in (list("note-0001") + ["backspace"] * 9) * 3:
+            before = table.rows
+            t0 = time.perf_counter()
+            frames_before = len(frames)
+            app.post_message(events.Key(key, None if key == "backspace" else key))
+            while table.rows is before and time.perf_counter() - t0 < 2:
+                await asyncio.sleep(0.001)
+            changed = time.perf_counter()
+            while len(frames) == frames_before or frames[-1] < changed:
+                if time.perf_counter() - t0 > 2:
+                    break
+                await asyncio.sleep(0.001)
+            presses.append((frames[-1] - t0) * 1000)
+            await asyncio.sleep(0.05)
+        app._display = original
         await pilot.press("escape")
         for i in range(3):
             await pilot.press("down")
@@ -279,14 +311,18 @@ async def worklist_filter(notes: Path, store_dir: Path) -> dict:
 
 
 def worklist_first_paint(notes: Path, store_dir: Path, runs: int = 3) -> dict:
-    times = []
+    times, statuses = [], []
     for _ in range(runs):
         started = time.time()
         out = subprocess.run([sys.executable, __file__, "--child-first-paint", str(notes), str(store_dir)],
                              capture_output=True, text=True, timeout=120)
-        times.append(json.loads(out.stdout.strip().splitlines()[-1])["t"] - started)
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        times.append(data["t"] - started)
+        statuses.append(data["t_statuses"] - started)
     return {"runs": runs, "median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3),
-            "target_s": 1.0, "pass": statistics.median(times) < 1.0}
+            "target_s": 1.0, "pass": statistics.median(times) < 1.0,
+            "statuses_shown_median_s": round(statistics.median(statuses), 3),
+            "statuses_shown_max_s": round(max(statuses), 3)}
 
 
 def worklist_10k(n: int = 10_000) -> dict:

@@ -110,3 +110,23 @@ async def test_a_damaged_case_file_is_named_and_the_other_notes_stay(world):
         await pilot.press("enter")          # opening it refuses, with the reason, and leaves the file alone
         await until(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
     assert path.read_bytes() == b""
+
+
+async def test_a_large_folder_paints_names_first_and_fills_in_statuses(tmp_path):
+    from medcoder_tui.tui.screens.worklist import DEFER_ABOVE
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(DEFER_ABOVE + 5):
+        (folder / f"n{i:05d}.txt").write_text(NOTE)
+    store = Store(tmp_path / "store")
+    case = store.open_case(folder / "n00003.txt", NOTE)
+    store.set_status(case.id, CaseStatus.COMPLETED)
+    app = build(folder, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: not app.screen._loading, timeout=20)
+        await pilot.pause()
+        table = app.screen.query_one(WorklistTable)
+        assert table.row_count == DEFER_ABOVE + 5
+        assert table.get_row_at(3)[:2] == ["n00003.txt", "completed"]
+        assert f"{DEFER_ABOVE + 5} notes, 1 completed" in title(app)

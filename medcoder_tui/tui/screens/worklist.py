@@ -24,6 +24,9 @@ from medcoder_tui.tui.widgets.worklist_table import WorklistTable, printable
 STATUS_LABEL = {None: "new", "in_progress": "in progress", "completed": "completed", "skipped": "skipped"}
 CHANGED_LABEL = "note changed"   # a completed case whose note was edited afterwards
 SETTING_LABEL = {"outpatient": "outpt", "inpatient": "inpt", "ed": "ED"}
+# Above this many notes the first paint shows the names at once and the statuses follow from a
+# thread (reading the index of 10,000 cases takes a few tenths of a second).
+DEFER_ABOVE = 1000
 COLUMNS = [("Note", None), ("Status", 12), ("Codes", 5), ("Gold", 4), ("Set", 5), ("Date", 10), ("Coder", 8)]
 
 
@@ -54,6 +57,7 @@ class WorklistScreen(Screen):
         self._resolved: list[str] | None = None
         self._names: list[str] = []
         self._just_mounted = False
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="worklist-title")
@@ -66,7 +70,13 @@ class WorklistScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(WorklistTable)
         table.set_columns(COLUMNS)
-        self.refresh_rows()
+        notes = self.app.services.notes
+        if len(notes) > DEFER_ABOVE:
+            self._placeholder_rows(notes)
+            self._loading = True
+            self.run_worker(self._load_in_thread, thread=True, exclusive=True, group="worklist-index")
+        else:
+            self.refresh_rows()
         self._just_mounted = True
         table.focus()
         self.call_after_refresh(self.app.first_paint_done)
@@ -77,16 +87,39 @@ class WorklistScreen(Screen):
             return
         self.refresh_rows()
 
-    def _index_by_path(self) -> dict[str, dict[str, Any]]:
-        """The store's case records by note path; a damaged case file is named, never hides the notes."""
+    def _placeholder_rows(self, notes: list[Path]) -> None:
+        """The names at once, statuses marked as still loading."""
+        root = self.app.notes_root
+        prefix = (str(root).rstrip(os.sep) + os.sep) if root else None
+        rows = []
+        for index, note in enumerate(notes):
+            text = str(note)
+            name = text[len(prefix):] if prefix and text.startswith(prefix) else os.path.basename(text)
+            rows.append((str(index), (name, "…", "", "", "", "", ""), name.lower()))
+        self._rows, self._done = rows, 0
+        self._show(keep=False, loading=True)
+
+    def _load_in_thread(self) -> None:
+        rows, done, problems = self._build_rows()
+        self.app.call_from_thread(self._apply_rows, rows, done, problems)
+
+    def _apply_rows(self, rows: list, done: int, problems: list[str]) -> None:
+        self._loading = False
+        for message in problems:
+            self.notify(message, severity="error", timeout=10)
+        self._rows, self._done = rows, done
+        self._show(keep=True)
+
+    def _index_by_path(self, problems: list[str]) -> dict[str, dict[str, Any]]:
+        """The store's case records by note path; a damaged case file is named (in ``problems``),
+        never hides the notes."""
         store = self.app.services.store
         try:
             entries = store.case_index()
         except Exception as exc:
-            self.notify(f"store: {exc}", severity="error")
+            problems.append(f"store: {printable(str(exc))}")
             return {}
-        for exc in getattr(store, "skipped", [])[:3]:
-            self.notify(f"store: {printable(str(exc))}", severity="error", timeout=10)
+        problems.extend(f"store: {printable(str(exc))}" for exc in getattr(store, "skipped", [])[:3])
         return {e["note_path"]: e for e in entries.values()}
 
     def _paths(self, notes: list[Path]) -> None:
@@ -127,24 +160,30 @@ class WorklistScreen(Screen):
             gold.append(os.path.splitext(os.path.basename(str(note)))[0] + ".gold.json" in names)
         return gold
 
-    def refresh_rows(self) -> None:
-        """Re-read the case index and rebuild the rows, keeping the cursor on the same note."""
+    def _build_rows(self) -> tuple[list, int, list[str]]:
+        """Every note's row from the case index, the completed count, and problems to show."""
         notes: list[Path] = self.app.services.notes
         if self._resolved is None or len(self._resolved) != len(notes):
             self._paths(notes)
         resolved, names = self._resolved or [], self._names
         gold = self._gold_names(notes)
-        by_path = self._index_by_path()
+        problems: list[str] = []
+        by_path = self._index_by_path(problems)
         rows = []
         done = 0
         for index in range(len(notes)):
             cells, completed = _row_cells(names[index], by_path.get(resolved[index]), gold[index])
             done += completed
             rows.append((str(index), cells, names[index].lower()))
-        self._rows, self._done = rows, done
-        self._show(keep=True)
+        return rows, done, problems
 
-    def _show(self, *, keep: bool) -> None:
+    def refresh_rows(self) -> None:
+        """Re-read the case index and rebuild the rows, keeping the cursor on the same note."""
+        if self._loading:
+            return   # the first read is still running in its thread
+        self._apply_rows(*self._build_rows())
+
+    def _show(self, *, keep: bool, loading: bool = False) -> None:
         """Apply the filter to the rows (no disk access: this runs on every keystroke)."""
         table = self.query_one(WorklistTable)
         current = table.key_at(table.cursor_row) if keep else None
@@ -157,14 +196,16 @@ class WorklistScreen(Screen):
         table.set_rows(shown, cursor=cursor)
         total = len(self._rows)
         matching = f" · {len(shown)} match “{printable(self._filter)}”" if self._filter else ""
+        counted = "reading the case store…" if loading or self._loading else f"{self._done} completed"
         self.query_one("#worklist-title", Static).update(
             f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, "
-            f"{self._done} completed{matching} · Enter opens")
+            f"{counted}{matching} · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = not shown
         empty.update("No notes match the filter." if total else
                      f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
-        self.query_one(StatusBar).progress = f"{self._done}/{total} completed"
+        self.query_one(StatusBar).progress = ("reading cases…" if loading or self._loading
+                                              else f"{self._done}/{total} completed")
 
     def selected_index(self) -> int | None:
         table = self.query_one(WorklistTable)
