@@ -94,13 +94,15 @@ def _seed(store_dir: Path, template: dict, start: int, stop: int, notes_dir: Pat
         atomic_write_bytes(target, encode(data), sync=False)
 
 
+# Peak memory is VmHWM of the command's own address space: ru_maxrss would report the benchmark
+# process's size, which Linux carries over into a child through fork and exec.
 CHILD = """
-import json, resource, subprocess, sys, time
+import json, sys, time
 t = time.perf_counter()
 from medcoder_tui.cli import main
 rc = main(sys.argv[1:])
-print(json.dumps({"rc": rc, "s": time.perf_counter() - t,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"rc": rc, "s": time.perf_counter() - t, "rss_mb": hwm / 1024}), file=sys.stderr)
 """
 
 
