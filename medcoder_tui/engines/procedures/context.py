@@ -54,6 +54,7 @@ _AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(
                   r"\bage[:\s]+(\d{1,3})\b", _I)
 
 
+_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d-])|(?<=/)(?:19|20)\d\d\b")
 _LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}:")
 
 
@@ -82,6 +83,12 @@ class _Ctx:
         m = _AGE.search(note)
         self.age = int(m.group(1) or m.group(2)) if m else None
         self.hits: dict[tuple[System, str], RawSuggestion] = {}
+        year = _YEAR.search(self.head)
+        self.year = int(year.group(0)[-4:]) if year else None
+
+    def dated_before(self, text: str) -> bool:
+        """The text names a year before the encounter's ("Colonoscopy 2025: ..." in a 2026 note)."""
+        return self.year is not None and any(int(y[-4:]) < self.year for y in _YEAR.findall(text))
 
     def section(self, s: Sentence) -> str | None:
         """The sentence's section, or None once another 'Label:' line has started (an unknown section)."""

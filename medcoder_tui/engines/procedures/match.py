@@ -116,7 +116,7 @@ def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
     for i, sent in enumerate(ctx.a.sentences):
-        if not ctx.usable(sent) or _NOT_DONE.search(sent.text):
+        if not ctx.usable(sent) or _NOT_DONE.search(sent.text) or ctx.dated_before(sent.text):
             continue
         in_proc = ctx.section(sent) == "procedures"
         if not (in_proc or _PERFORMED.search(sent.text)):

@@ -1,0 +1,173 @@
+"""The E/M code of an encounter: office/outpatient, ED, hospital and preventive visits.
+
+- **Office/outpatient** (new 99202-99205, established 99212-99215): by medical decision making
+  (:mod:`procedures.mdm`) or by total time on the date of the encounter when documented
+  (new 15/30/45/60, established 10/20/30/40 minutes), whichever supports the higher level; the
+  reason says both. Prolonged time past the top level (99417) and the longitudinal-care
+  complexity add-on (G2211) are suggested only when the note documents them.
+- **ED** (99282-99285, 2023): by MDM only; time does not select an ED level. Critical care by its
+  documented minutes.
+- **Hospital inpatient/observation** (2023): initial care 99221-99223 and subsequent care
+  99231-99233 by MDM or time; discharge day management by time (30 minutes or less, more).
+- **Preventive visits** (99381-99387 new, 99391-99397 established) by age band, and Medicare's
+  annual wellness visit (initial G0438, subsequent G0439), when the visit is a preventive exam.
+- **No E/M** when the procedure or therapy is the service: a procedure or operative note, a visit
+  inside a global surgical or obstetric package, psychotherapy or a psychiatric intake.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx
+from medcoder_tui.engines.procedures.mdm import mdm
+
+_OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
+                "est": [(10, "99212"), (20, "99213"), (30, "99214"), (40, "99215")]}
+_HOSPITAL_TIME = {"admit": [(40, "99221"), (55, "99222"), (75, "99223")],
+                  "subsequent": [(25, "99231"), (35, "99232"), (50, "99233")]}
+_MDM_CODES = {"new": ["99202", "99203", "99204", "99205"], "est": ["99212", "99213", "99214", "99215"],
+              "ed": ["99282", "99283", "99284", "99285"], "admit": ["99221", "99221", "99222", "99223"],
+              "subsequent": ["99231", "99231", "99232", "99233"]}
+PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|well[- ](?:visit|exam|baby|infant)|"
+                        r"preventive (?:visit|exam|care)|annual (?:physical|exam)|routine (?:physical|health "
+                        r"(?:exam|check))|wellness exam|complete physical|health maintenance (?:exam|visit)", _I)
+_REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report)|endoscopy report|"
+                     r"delivery note", _I)
+_GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
+                     r"post-?op(?:erative)? visit|included in (?:the )?global", _I)
+_NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
+                  r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
+                  r"\bnp\b visit", _I)
+_ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
+_AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old)?\b|\b(\d{1,2})[- ]?(?:wk|wks|weeks?|"
+                         r"days?|d)[- ]old\b", _I)
+_LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
+                           r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
+
+
+def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
+    """(minutes, start, end) of the documented total time on the date of the encounter."""
+    for m in _TIME.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 20): m.end()]
+        if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi|critical care|"
+                     r"psychotherapy|counsel\w* (?:for|on) (?:tobacco|smoking)", before, _I):
+            continue
+        return int(m.group(1) or m.group(2)), m.start(), m.end()
+    return None
+
+
+def is_new_patient(ctx: _Ctx) -> bool:
+    """New: the note says so (new patient, new to the clinic, establishing care) and not established."""
+    return bool(_NEW.search(ctx.lower)) and not _ESTABLISHED.search(ctx.head)
+
+
+def age_years(ctx: _Ctx) -> int | None:
+    """The patient's age in whole years; an age in months, weeks or days counts by its years."""
+    months = _AGE_MONTHS.search(ctx.head)
+    if months and (ctx.age is None or months.start() < ctx.note.lower().find(str(ctx.age))):
+        return int(months.group(1)) // 12 if months.group(1) else 0
+    return ctx.age
+
+
+def _by_time(minutes: int, steps: list[tuple[int, str]]) -> int:
+    """Index of the highest step whose minutes are met, -1 below the first."""
+    return sum(1 for low, _ in steps if minutes >= low) - 1
+
+
+def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
+    """One E/M code for the setting, with the MDM (and time) that supports it as the reason."""
+    timed = total_time(ctx)
+    first_line = ctx.note.find("\n") if "\n" in ctx.note else min(len(ctx.note), 40)
+    anchor = timed[1:] if timed else (0, first_line)
+    if _REPORT.search(ctx.head[:200]) or psychotherapy or _GLOBAL.search(ctx.note):
+        return  # the procedure, the therapy or the global package is the service
+    if ctx.setting == "outpatient":
+        if PREVENTIVE.search(ctx.head) and age_years(ctx) is not None:
+            preventive(ctx, is_new_patient(ctx), anchor)
+            return
+        if performed_surgery and not timed:
+            return  # no separate E/M for the procedure's own evaluation
+        _office(ctx, timed, anchor, performed_surgery)
+    elif ctx.setting == "ed":
+        level, why = mdm(ctx)
+        ctx.add(System.CPT, _MDM_CODES["ed"][level], 0.6, f"ED visit by MDM: {why}", *anchor)
+        cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min", ctx.note, _I)
+        if cc and int(cc.group(1)) >= 30:
+            ctx.add(System.CPT, "99291", 0.75, f"critical care, {cc.group(1)} min (first 30-74 min)",
+                    cc.start(), cc.end())
+    else:
+        _hospital(ctx, timed, anchor)
+
+
+def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool) -> None:
+    kind = "new" if is_new_patient(ctx) else "est"
+    who = "new" if kind == "new" else "established"
+    level, why = mdm(ctx)
+    by_time = _by_time(timed[0], _OFFICE_TIME[kind]) if timed else -1
+    if by_time > level:
+        code = _OFFICE_TIME[kind][by_time][1]
+        reason = f"{who} patient office visit by total time ({timed[0]} min; {why})"
+        confidence = 0.8
+    else:
+        code = _MDM_CODES[kind][level]
+        reason = f"{who} patient office visit by {why}" + (f" (total time {timed[0]} min)" if timed else "")
+        confidence = 0.75 if timed else 0.6
+    if performed_surgery:  # time spent on the procedure does not count toward the E/M
+        ctx.add(System.CPT, code, 0.55, reason + "; with a procedure: only for a separately identifiable "
+                "problem (modifier 25), procedure time excluded", *anchor)
+        return
+    ctx.add(System.CPT, code, confidence, reason, *anchor)
+    top = 75 if kind == "new" else 55  # prolonged service: each further 15 minutes past the top level
+    if timed and timed[0] >= top and code == _OFFICE_TIME[kind][-1][1]:
+        ctx.add(System.CPT, "99417", 0.7, f"prolonged service by total time {timed[0]} min "
+                f"(units: {(timed[0] - top) // 15 + 1})", *anchor)
+    longitudinal = _LONGITUDINAL.search(ctx.note)
+    if longitudinal:
+        ctx.add(System.HCPCS, "G2211", 0.6, "visit complexity add-on: longitudinal care documented",
+                longitudinal.start(), longitudinal.end())
+
+
+def _hospital(ctx: _Ctx, timed, anchor: tuple[int, int]) -> None:
+    if re.search(r"discharge (?:summary|day)", ctx.lower):
+        if timed:
+            code = "99239" if timed[0] > 30 else "99238"
+            ctx.add(System.CPT, code, 0.8, f"discharge day management, {timed[0]} min", *anchor)
+        else:
+            ctx.add(System.CPT, "99238", 0.5, "discharge day management; time not documented", *anchor)
+        return
+    admit = bool(re.search(r"history and physical|\bh&p\b|admission note|admit note", ctx.head))
+    kind = "admit" if admit else "subsequent"
+    label = "initial" if admit else "subsequent"
+    level, why = mdm(ctx, admission_note=admit)
+    by_time = _by_time(timed[0], _HOSPITAL_TIME[kind]) if timed else -1
+    mdm_index = max(0, level - 1)  # straightforward and low share the first level
+    if by_time > mdm_index:
+        ctx.add(System.CPT, _HOSPITAL_TIME[kind][by_time][1], 0.75,
+                f"{label} hospital care by total time ({timed[0]} min; {why})", *anchor)
+        return
+    ctx.add(System.CPT, _MDM_CODES[kind][level], 0.6, f"{label} hospital care by {why}", *anchor)
+
+
+def preventive(ctx: _Ctx, new: bool, anchor: tuple[int, int]) -> None:
+    """Preventive medicine visit by age band and new/established; Medicare's AWV by HCPCS."""
+    awv = re.search(r"annual wellness visit|\bawv\b", ctx.note, _I)
+    if awv:  # Medicare's wellness visit is a HCPCS service, not a preventive E/M
+        subsequent = re.search(r"subsequent (?:annual wellness|awv)|\b(?:annual wellness visit|awv)\b,? subsequent",
+                               ctx.note, _I)
+        initial = re.search(r"(?:initial|first) (?:annual wellness|awv)(?![^.\n]{0,12}\b(?:19|20)\d\d)", ctx.note, _I)
+        code = "G0438" if initial and not subsequent else "G0439"
+        ctx.add(System.HCPCS, code, 0.75, f"Medicare annual wellness visit, {'initial' if code == 'G0438' else 'subsequent'}",
+                awv.start(), awv.end())
+        return
+    age = age_years(ctx)
+    bands = [(1, 0), (5, 1), (12, 2), (18, 3), (40, 4), (65, 5), (999, 6)]
+    idx = next(i for limit, i in bands if age < limit)
+    code = str((99381 if new else 99391) + idx)
+    m = PREVENTIVE.search(ctx.note)
+    ctx.add(System.CPT, code, 0.8, f"preventive visit, {'new' if new else 'established'} patient, age {age}",
+            m.start(), m.end())
+
+
+__all__ = ["PREVENTIVE", "age_years", "em", "is_new_patient", "preventive", "total_time"]

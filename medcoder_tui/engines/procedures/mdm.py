@@ -1,0 +1,358 @@
+"""Medical decision making (MDM) from a note, by the 2021 office/outpatient E/M table
+(kept for ED, hospital and observation visits by the 2023 revisions).
+
+Three elements, each graded 0 straightforward/minimal, 1 low/limited, 2 moderate, 3 high/extensive:
+
+- **problems addressed** (the assessment's items): one self-limited or minor problem is minimal;
+  two of them, one stable chronic illness or one acute uncomplicated illness or injury is low;
+  a chronic illness with exacerbation, progression or side effects of treatment, two or more
+  stable chronic illnesses, an undiagnosed new problem with uncertain prognosis, an acute illness
+  with systemic symptoms or an acute complicated injury is moderate; a chronic illness with severe
+  exacerbation or an illness or injury posing a threat to life or bodily function is high.
+  History, status, exposure and screening items, and conditions ruled out, are not problems.
+- **data reviewed and analysed**: category 1 counts each unique test reviewed or ordered, the
+  notes of each external source and an independent historian; category 2 is the independent
+  interpretation of a test not reported separately; category 3 a discussion of management with
+  an external physician or other appropriate source. Limited: two from category 1 (or a
+  historian); moderate: three from category 1, or category 2, or category 3; extensive: two of
+  the three categories. A test the same provider reports separately (an office ECG, a dipstick)
+  is not counted again.
+- **risk of patient management**: rest, gargles or bandages are minimal; over-the-counter drugs,
+  physical therapy or a splint are low; prescription drug management, a decision about elective
+  major surgery or care limited by social determinants of health are moderate; a decision
+  regarding hospitalization (to admit or not), escalation, emergency surgery, DNR or de-escalation
+  of care, drug therapy needing intensive toxicity monitoring or a parenteral controlled substance
+  are high.
+
+The level is the one that two of the three elements meet or exceed (the middle grade).
+:func:`mdm` returns it with a short plain-words reason per element for the coder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx
+
+LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
+
+# --- problems ----------------------------------------------------------------------------------
+_NOT_A_PROBLEM = re.compile(
+    r"^(?:long[- ]term|exposure|(?:personal |family )?history of|h/o|hx\b|screening|encounter for|"
+    r"immunization|vaccin|status post|s/p|counsel\w*|fall (?:at|from|on)|presence of|dependence on|"
+    r"bmi\b|body mass|health maintenance|follow[- ]?up|return|rtc|plan\b|continue|start|discussed|"
+    r"recheck|will\b|see plan|no (?:other|new|acute))")
+_RULED_OUT = re.compile(r"ruled out|unlikely|not consistent with|no evidence of|\bexcluded\b|less likely")
+_HIGH_PROBLEM = re.compile(
+    r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
+    r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
+    r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphylaxis|"
+    r"acute kidney injury|\baki\b|delirium|overdose")
+_WORSE = re.compile(
+    r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
+    r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
+    r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat")
+_UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
+                        r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
+                        r"\bnodule|\bmass\b")
+_SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis")
+_INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
+                     r"concussion|abrasion")
+_COMPLICATED = re.compile(r"displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
+                          r"motor vehicle|\bmvc\b|collision|loss of consciousness|\bloc\b|tendon|nerve|multiple|"
+                          r"open fracture|head (?:injury|trauma)")
+_CHRONIC = re.compile(
+    r"hypertension|\bhtn\b|diabet|\bdm2?\b|t2dm|copd|asthma|heart failure|\bchf\b|hf[pr]ef|\bckd\b|chronic|"
+    r"hyperlipid|dyslipid|hypercholesterol|\badhd\b|depress|\bmdd\b|anxiety|\bgad\b|bipolar|schizo|"
+    r"atrial fib|\ba-?fib\b|\baf\b|hypothyroid|hyperthyroid|migraine|gerd|osteoarth|arthritis|epilep|"
+    r"seizure disorder|parkinson|dementia|alzheimer|obesity|\bbph\b|osteopor|gout|psoriasis|hepatitis [bc]|"
+    r"\bhiv\b|\bcad\b|coronary|anemia|glaucoma|sleep apnea|\bosa\b|hypothyroid|insomnia")
+_MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
+                    r"diaper rash")
+_ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
+_ITEM_START = re.compile(r"^\s*(?:\d+[.)]|#\d*|[-*\u2022])\s*", re.MULTILINE)
+
+
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|denies|negative for|free of)\b[^,;()]{0,25}$")
+
+
+def _affirmed(rx: re.Pattern, text: str) -> bool:
+    """``rx`` names something the item says the patient has ("no pneumonia" does not count)."""
+    return any(not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()]) for m in rx.finditer(text))
+
+
+@dataclass(frozen=True)
+class Element:
+    level: int
+    why: str
+
+
+def _assessment(ctx: _Ctx) -> str:
+    parts = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
+    parts += [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
+    return "\n".join(parts)
+
+
+def _items(text: str) -> list[str]:
+    """Assessment items: numbered or bulleted entries, else the sentences before the plan."""
+    text = re.sub(r"^[ \t]*(?:#+\s*)?(?:assessment(?: and plan| & plan)?|a\s*/\s*p|a&p|impression|"
+                  r"(?:\w+ )?diagnos[ie]s|dx)\s*:?", "", text, flags=re.MULTILINE | _I)
+    lines = [ln for ln in text.splitlines() if not re.match(r"\s*(?:plan|mdm|dispo\w*)\b", ln, _I)]
+    body = "\n".join(lines)
+    if _ITEM_START.search(body):
+        chunks = _ITEM_START.split(body)
+    else:
+        chunks = re.split(r"(?<=[.;])\s+|\n", body)
+    items = []
+    for chunk in chunks:
+        first = re.split(r"(?<=\.)\s+(?=[A-Z])", chunk.strip(), maxsplit=1)[0]  # the diagnosis, not its plan
+        if len(first) > 2:
+            items.append(first)
+    return items
+
+
+def problems(ctx: _Ctx) -> Element:
+    high = moderate = stable = acute = minor = 0
+    reasons: list[str] = []
+    assessed = _assessment(ctx)
+    around = assessed.lower() + " " + ctx.head
+    for item in _items(assessed):
+        words = item.strip(" -:").lower()
+        if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(words) and not _WORSE.search(words)):
+            continue
+        if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(words):
+            high += 1
+            reasons.append("threat to life or bodily function / severe exacerbation")
+        elif _affirmed(_WORSE, words) and _CHRONIC.search(words):
+            moderate += 1
+            reasons.append("chronic illness with exacerbation, progression or side effects")
+        elif _WORSE.search(words) and re.search(r"side effect|adverse|induced|intoleran", words):
+            moderate += 1
+            reasons.append("side effects of treatment")
+        elif _UNCERTAIN.search(words):
+            moderate += 1
+            reasons.append("undiagnosed new problem with uncertain prognosis")
+        elif _affirmed(_SYSTEMIC, words):
+            moderate += 1
+            reasons.append("acute illness with systemic symptoms")
+        elif _INJURY.search(words) and _COMPLICATED.search(around):
+            moderate += 1
+            reasons.append("acute complicated injury")
+        elif _CHRONIC.search(words):
+            stable += 1
+        elif _MINOR.search(words):
+            minor += 1
+        else:
+            acute += 1
+    if high:
+        return Element(3, reasons[0] if len(reasons) == 1 else "threat to life or bodily function")
+    if moderate:
+        return Element(2, next(r for r in reasons if "threat" not in r))
+    if stable >= 2:
+        return Element(2, f"{stable} stable chronic illnesses")
+    if stable:
+        return Element(1, "one stable chronic illness")
+    if acute:
+        return Element(1, "acute uncomplicated illness or injury")
+    if minor >= 2:
+        return Element(1, "two or more self-limited problems")
+    return Element(0, "one self-limited or minor problem" if minor else "no problem assessed")
+
+
+# --- data --------------------------------------------------------------------------------------
+# unique test -> (pattern, CPT prefixes that mean this provider reports it separately)
+_TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cbc": (r"\bcbc\b|complete blood count|\bhgb\b|hemoglobin|\bwbc\b", ("85025", "85027", "85018")),
+    "metabolic panel": (r"\b[bc]mp\b|metabolic panel|electrolytes|creatinine|\bbun\b|\begfr\b", ("8004", "8005")),
+    "troponin": (r"troponin|\btrop\b", ()), "bnp": (r"\bbnp\b|natriuretic", ()),
+    "urinalysis": (r"\bua\b|urinalysis|urine dip", ("8100",)), "culture": (r"culture", ()),
+    "a1c": (r"\ba1c\b|hba1c|hemoglobin a1c", ("83036",)), "lipids": (r"lipid|\bldl\b", ("80061",)),
+    "tsh": (r"\btsh\b|thyroid function|\bft4\b", ()), "inr": (r"\binr\b|\bpt/inr\b|prothrombin", ("85610",)),
+    "hcg": (r"\bhcg\b|pregnancy test", ("81025", "84703")), "lactate": (r"lactate|lactic", ()),
+    "liver tests": (r"\blfts?\b|liver (?:function|enzymes)|hepatic panel", ()), "lipase": (r"lipase", ()),
+    "d-dimer": (r"d-?dimer", ()), "type and screen": (r"type and (?:screen|cross)|\bt&s\b", ()),
+    "strep test": (r"strep (?:test|screen)|\bradt\b|rapid strep", ("87880",)),
+    "flu/covid test": (r"(?:flu|influenza|covid|sars-cov-2|rsv) (?:swab|test|pcr|antigen)|\bpcr\b", ("8750", "8763", "8780", "87811")),
+    "x-ray": (r"x-?rays?\b|\bxr\b|\bcxr\b|radiograph", ("7",)), "ct": (r"\bct\b|\bcta\b|cat scan", ("7",)),
+    "mri": (r"\bmri\b|\bmra\b", ("7",)), "ultrasound": (r"ultrasound|\bus\b|sonogra|\bduplex\b", ("76", "93")),
+    "echo": (r"echocardiogra|\becho\b|\btte\b", ("933",)),
+    "ecg": (r"\becg\b|\bekg\b|electrocardiogra", ("9300", "9301")),
+    "ambulatory ecg": (r"holter|event monitor|ambulatory ecg|ecg patch|zio", ("932",)),
+    "pft": (r"\bpfts?\b|spirometry|pulmonary function", ("9401",)),
+    "pathology": (r"patholog|biopsy result|cytology", ()),
+    "tumor marker": (r"\bcea\b|\bpsa\b|ca[- ]?125|ca ?19-9|\bafp\b", ("84153",)),
+    "iron studies": (r"ferritin|iron (?:studies|panel)", ()), "vitamin level": (r"vitamin d level|\b25-?oh\b|\bb12\b", ()),
+}
+_TEST_RX = {name: re.compile(rx) for name, (rx, _) in _TESTS.items()}
+# literal words one of which every mention of the test contains: a cheap first look before the pattern
+_TEST_HINTS = {"cbc": ("cbc", "blood count", "hgb", "hemoglobin", "wbc"),
+               "metabolic panel": ("mp", "metabolic", "electrolyte", "creatinine", "bun", "egfr"),
+               "troponin": ("trop",), "bnp": ("bnp", "natriuretic"), "urinalysis": ("ua", "urinalysis", "urine dip"),
+               "culture": ("culture",), "a1c": ("a1c",), "lipids": ("lipid", "ldl"),
+               "tsh": ("tsh", "thyroid function", "ft4"), "inr": ("inr", "prothrombin"),
+               "hcg": ("hcg", "pregnancy test"), "lactate": ("lactate", "lactic"),
+               "liver tests": ("lft", "liver", "hepatic panel"), "lipase": ("lipase",), "d-dimer": ("dimer",),
+               "type and screen": ("type and", "t&s"), "strep test": ("strep", "radt"),
+               "flu/covid test": ("flu", "influenza", "covid", "sars", "rsv", "pcr"),
+               "x-ray": ("ray", "xr", "radiograph"), "ct": ("ct", "cat scan"), "mri": ("mri", "mra"),
+               "ultrasound": ("ultrasound", "us", "sonogra", "duplex"), "echo": ("echo", "tte"),
+               "ecg": ("ecg", "ekg", "electrocardiogra"),
+               "ambulatory ecg": ("holter", "event monitor", "ambulatory ecg", "ecg patch", "zio"),
+               "pft": ("pft", "spirometry", "pulmonary function"), "pathology": ("patholog", "biopsy result", "cytology"),
+               "tumor marker": ("cea", "psa", "ca", "afp"), "iron studies": ("ferritin", "iron "),
+               "vitamin level": ("vitamin d level", "25-oh", "25oh", "b12")}
+_EXTERNAL_NOTES = re.compile(r"(?:outside|external|prior|previous|old|pcp'?s?|referring|ed|hospital|"
+                             r"discharge) (?:records?|notes?|chart|summary|documentation)[^.\n]{0,30}reviewed|"
+                             r"reviewed (?:the )?(?:outside|external|prior|pcp'?s?|referring|hospital) "
+                             r"(?:records?|notes?)|records? (?:from [^.\n]{1,30} )?reviewed|notes? (?:and [a-z ]{1,20})?reviewed")
+_HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:from|by) (?:the )?(?:mother|father|parent|"
+                        r"wife|husband|spouse|daughter|son|caregiver|ems|family|partner|staff)|per (?:mother|father|"
+                        r"parent|mom|dad|wife|husband|daughter|son|caregiver|ems|family)|\b(?:with|accompanied by) "
+                        r"(?:his |her )?(?:mother|father|parents?|mom|dad|caregiver)")
+_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:the case )?with (?:dr\.?|the )?\s*(?:\w+ )?"
+                        r"(?:on[- ]call|cardiolog|surg|radiolog|oncolog|nephrolog|neurolog|gastro|hospitalist|"
+                        r"pcp|consult|specialist|attending|pharmacist|poison control|dr\b)|curbside|"
+                        r"discussion of management with")
+
+
+def _counted_tests(ctx: _Ctx) -> list[str]:
+    billed = [code for (_, code) in ctx.hits]
+    found: list[str] = []
+    for name, rx in _TEST_RX.items():
+        if not any(hint in ctx.lower for hint in _TEST_HINTS[name]):
+            continue
+        mention = next((m for m in rx.finditer(ctx.lower)
+                        if not ctx.a.context_at(m.start(), m.end()) & {"negated", "family"}
+                        and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
+                                                                "past_surgical_history", "medications")), None)
+        if mention is None:
+            continue
+        if any(code.startswith(p) for p in _TESTS[name][1] for code in billed):
+            continue  # reported separately by this provider: not counted again toward the E/M
+        found.append(name)
+    return found
+
+
+def data(ctx: _Ctx) -> Element:
+    tests = _counted_tests(ctx)
+    notes = 1 if _EXTERNAL_NOTES.search(ctx.lower) else 0
+    historian = bool(_HISTORIAN.search(ctx.lower))
+    billed_read = any(code.startswith(("7", "93")) for (_, code) in ctx.hits)
+    interp = bool(_OWN_READ.search(ctx.note)) and not billed_read
+    discussed = bool(_DISCUSSED.search(ctx.lower))
+    cat1 = len(tests) + notes + int(historian)
+    categories = int(cat1 >= 3) + int(interp) + int(discussed)
+    parts = [f"{len(tests)} unique test(s)" + (f" ({', '.join(tests[:4])})" if tests else "")]
+    if notes:
+        parts.append("external notes")
+    if historian:
+        parts.append("independent historian")
+    if interp:
+        parts.append("independent interpretation")
+    if discussed:
+        parts.append("discussion with an external physician")
+    why = ", ".join(parts)
+    if categories >= 2:
+        return Element(3, why)
+    if categories:
+        return Element(2, why)
+    if len(tests) + notes >= 2 or historian:
+        return Element(1, why)
+    return Element(0, why)
+
+
+# --- risk --------------------------------------------------------------------------------------
+_PLAN_SECTIONS = ("assessment_plan", "impression", "diagnoses", "disposition", "follow_up", "hospital_course")
+_HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospital|admi)|\badmit(?:ted|ting)? "
+                       r"(?:to|for)\b|\badmission (?:to|for)\b|(?:against|considered|vs\.?|versus|defer\w*|decline\w*) "
+                       r"(?:hospital )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
+                       r"tertiary)|observation (?:status|unit)|place (?:in|on) observation")
+_ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
+                       r"\bdnr\b|\bdni\b|comfort care|hospice|de-?escalat|intensive monitoring|toxicity monitoring")
+_PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30}\b(?:morphine|hydromorphone|dilaudid|"
+                            r"fentanyl|ketamine|lorazepam|midazolam|diazepam|meperidine)|\b(?:morphine|hydromorphone|"
+                            r"dilaudid|fentanyl|ketamine|lorazepam|midazolam|diazepam|meperidine)\b[^.\n]{0,30}"
+                            r"\b(?:iv|im|ivp|intravenous|intramuscular)\b")
+_MAJOR_SURGERY = re.compile(r"(?:surgery|surgical (?:repair|intervention)|arthroplasty|ectomy|release)\b[^.\n]{0,30}"
+                            r"(?:planned|scheduled|recommended|discussed|offered)|refer\w* (?:to|for) (?:surgery|surgical)|"
+                            r"candidate for (?:surgery|\w+ectomy)")
+_SDOH = re.compile(r"cannot afford|unable to afford|uninsured|no insurance|homeless|housing insecur|food insecur|"
+                   r"lack of transportation|no transportation")
+_OTC = re.compile(r"\b(?:otc|over[- ]the[- ]counter|ibuprofen|acetaminophen|apap|tylenol|motrin|advil|aleve|naproxen|"
+                  r"loratadine|cetirizine|fexofenadine|diphenhydramine|benadryl|guaifenesin|dextromethorphan|saline|"
+                  r"honey|lozenge|calcium|vitamin|docusate|senna|miralax|polyethylene glycol|antacid)\b")
+_RX_WORD = re.compile(r"\b(?:rx|prescri\w*|e-?prescribed|refill\w*|sent to pharmacy)\b")
+_RX_SUFFIXES = ("pril", "sartan", "olol", "dipine", "statin", "cillin", "mycin", "micin", "floxacin", "cycline",
+                "azole", "prazole", "gliptin", "gliflozin", "glutide", "formin", "zepam", "zolam", "triptan", "setron",
+                "semide", "thiazide", "apine", "idone", "oxetine", "xetine", "pram", "afaxine", "phenidate", "lukast",
+                "olone", "xaban", "gatran", "parin", "umab", "imab", "tinib", "navir", "ovir", "amivir", "trexate",
+                "tidine", "pam", "oxone")
+_RX_NAME = re.compile(
+    r"\b(?:insulin|warfarin|prednisone|dexamethasone|albuterol|ipratropium|nitrofurantoin|levothyroxine|amoxicillin|"
+    r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"
+    r"hydrocodone|lithium|clozapine|varenicline|bupropion|spironolactone|digoxin|amiodarone|topiramate|erenumab|"
+    r"methylphenidate|amphetamine|adderall|mupirocin|silver sulfadiazine|ondansetron|tamsulosin|finasteride|"
+    r"allopurinol|colchicine|estradiol|progesterone|ocps?|oral contraceptive|inhaler|steroid)\b")
+_WORD = re.compile(r"[a-z]{5,}")
+
+
+def _rx_drug(clause: str) -> str | None:
+    """A prescription drug the clause names: a known name or a drug-class word ending (-pril, -statin, ...)."""
+    m = _RX_NAME.search(clause)
+    if m:
+        return m.group(0)
+    return next((w for w in _WORD.findall(clause) if w.endswith(_RX_SUFFIXES)), None)
+
+
+_DOSE = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|ml|meq)\b|\b(?:bid|tid|qid|daily|q\d+h|qhs|qam|qpm|"
+                   r"weekly|monthly|x ?\d+ ?d)\b")
+_MANAGE = re.compile(r"\b(?:start\w*|begin|continu\w*|resum\w*|increas\w*|decreas\w*|titrat\w*|switch\w*|chang\w*|"
+                     r"stop\w*|discontinu\w*|hold\w*|taper\w*|adjust\w*|add\w*|reduc\w*|restart\w*)\b")
+_LOW = re.compile(r"physical therapy|\bpt\b (?:referral|eval)|occupational therapy|splint|sling|brace|orthosis|"
+                  r"crutches|walker|boot\b")
+
+
+def _plan(ctx: _Ctx) -> str:
+    parts = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _PLAN_SECTIONS]
+    parts += [m.group(0) for m in re.finditer(r"^[ \t]*(?:MDM|Dispo\w*|Plan)\b.*$", ctx.note, re.MULTILINE | _I)]
+    return "\n".join(parts) or ctx.note
+
+
+def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
+    plan = _plan(ctx).lower()
+    hospital = _HOSPITAL.search(plan)
+    if hospital and (ctx.setting != "inpatient" or admission_note):
+        return Element(3, f"decision regarding hospitalization ('{hospital.group(0)}')")
+    for rx, what in ((_ESCALATE, "escalation, emergency surgery or limits of care"),
+                     (_PARENTERAL_CS, "parenteral controlled substance")):
+        m = rx.search(plan)
+        if m:
+            return Element(3, f"{what} ('{m.group(0)}')")
+    otc = False
+    for clause in re.split(r"[;\n]|\.\s", plan):
+        named = _rx_drug(clause)
+        if (_RX_WORD.search(clause) and not re.search(r"\botc\b", clause)) or \
+                (named and (_MANAGE.search(clause) or _DOSE.search(clause))):
+            return Element(2, f"prescription drug management ('{named or _RX_WORD.search(clause).group(0)}')")
+        otc = otc or bool(_OTC.search(clause))
+    for rx, what in ((_MAJOR_SURGERY, "decision regarding elective major surgery"),
+                     (_SDOH, "management limited by social determinants of health")):
+        m = rx.search(plan)
+        if m:
+            return Element(2, f"{what} ('{m.group(0)}')")
+    if otc:
+        return Element(1, "over-the-counter drugs")
+    m = _LOW.search(plan)
+    if m:
+        return Element(1, f"low-risk management ('{m.group(0)}')")
+    return Element(0, "minimal risk (rest, fluids, reassurance)")
+
+
+def mdm(ctx: _Ctx, *, admission_note: bool = False) -> tuple[int, str]:
+    """The MDM level (0-3) that two of the three elements meet or exceed, and why, in plain words."""
+    p, d, r = problems(ctx), data(ctx), risk(ctx, admission_note=admission_note)
+    level = sorted((p.level, d.level, r.level))[1]
+    why = (f"MDM {LEVEL_WORDS[level]} (two of three elements): problems {LEVEL_WORDS[p.level]} - {p.why}; "
+           f"data {LEVEL_WORDS[d.level]} - {d.why}; risk {LEVEL_WORDS[r.level]} - {r.why}")
+    return level, why

@@ -1,0 +1,159 @@
+"""E/M levels by the 2021 office/outpatient MDM table, total time, the 2023 ED and hospital rules,
+and preventive visits: each rule on a short note written from the guideline's own wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import analyze
+from medcoder_tui.engines.procedures.suggest import suggest_procedures
+
+BOTH = {System.CPT, System.HCPCS}
+EM_PREFIXES = ("992", "993", "994", "G04", "G22")
+
+
+def em(note: str, codesets, setting: str = "outpatient"):
+    raws = suggest_procedures(note, analysis=analyze(note), types=BOTH, setting=setting, codesets=codesets)
+    return {r.code: r.reasoning for r in raws if r.code.startswith(EM_PREFIXES)}
+
+
+OFFICE = "OFFICE VISIT, established patient, 58 yo M.\n"
+
+
+@pytest.mark.parametrize(("body", "expected", "words"), [
+    # chronic illness with progression + prescription drug management: moderate
+    ("Assessment: 1. Type 2 diabetes, worsening control, A1c above goal.\nPlan: increase metformin to 1000 mg BID.\n",
+     "99214", ["problems moderate", "risk moderate"]),
+    # acute uncomplicated illness + over-the-counter drugs: low
+    ("Assessment: Acute pharyngitis.\nPlan: ibuprofen OTC, fluids, salt water gargles.\n",
+     "99213", ["problems low", "over-the-counter"]),
+    # one self-limited problem, rest only: straightforward
+    ("Assessment: Insect bite of left forearm, minor.\nPlan: reassurance, cool compresses.\n",
+     "99212", ["problems straightforward", "risk straightforward"]),
+    # two stable chronic illnesses + prescriptions continued: moderate
+    ("Assessment:\n1. Hypertension, stable.\n2. Hyperlipidemia, at goal.\nPlan: continue lisinopril 10 mg daily and "
+     "atorvastatin 20 mg daily.\n", "99214", ["2 stable chronic"]),
+    # one stable chronic illness + prescription: low (two of three at low or above)
+    ("Assessment: Hypothyroidism, stable.\nPlan: continue levothyroxine 50 mcg daily.\n",
+     "99213", ["one stable chronic illness"]),
+    # 'no pneumonia' is not an acute illness with systemic symptoms
+    ("Assessment: Influenza A, no pneumonia.\nPlan: oseltamivir 75 mg BID x 5 d.\n", "99213", ["problems low"]),
+    # chronic illness with side effects of treatment
+    ("Assessment: Hypertension with ACE inhibitor cough (side effect of treatment).\nPlan: stop lisinopril, "
+     "start losartan 50 mg daily.\n", "99214", ["problems moderate"]),
+])
+def test_office_level_by_mdm_elements(codesets, body, expected, words):
+    got = em(OFFICE + body, codesets)
+    assert list(got) == [expected], got
+    for w in words:
+        assert w in got[expected]
+
+
+def test_undiagnosed_new_problem_with_three_reviewed_tests_is_moderate_for_a_new_patient(codesets):
+    note = ("CLINIC NOTE, 44 yo F, new to clinic.\nOutside records reviewed. CBC, CMP and TSH reviewed.\n"
+            "Assessment: Fatigue and weight loss, possible hyperthyroidism vs occult malignancy.\n"
+            "Plan: return in 2 weeks.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99204"], got
+    assert "undiagnosed new problem" in got["99204"] and "data moderate" in got["99204"]
+
+
+def test_a_test_the_provider_reports_separately_does_not_count_again_as_data(codesets):
+    note = (OFFICE + "ECG performed in office and interpreted by me: sinus rhythm, no ST changes.\n"
+            "Assessment: Atypical chest wall pain.\nPlan: ibuprofen OTC.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99213"], got
+    assert "0 unique test" in got["99213"] and "independent interpretation" not in got["99213"]
+
+
+def test_total_time_selects_a_higher_level_than_mdm_and_prolonged_time_adds_99417(codesets):
+    low = OFFICE + "Assessment: Acute pharyngitis.\nPlan: ibuprofen OTC.\n"
+    assert list(em(low + "Total time on the date of the encounter: 42 minutes.\n", codesets)) == ["99215"]
+    assert set(em(low + "Total time 72 minutes.\n", codesets)) == {"99215", "99417"}
+    assert list(em(low, codesets)) == ["99213"]  # no time documented: no prolonged service
+
+
+def test_mdm_wins_when_time_supports_a_lower_level(codesets):
+    note = (OFFICE + "Assessment: 1. Type 2 diabetes, uncontrolled.\nPlan: start insulin glargine 10 units qhs.\n"
+            "Total time 12 minutes.\n")
+    assert list(em(note, codesets)) == ["99214"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # severe exacerbation + decision regarding hospitalization + historian and discussion: high
+    ("History per mother (historian). Discussed with the on-call pediatric pulmonologist.\n"
+     "Assessment: Asthma with severe exacerbation.\nDisposition: admit to pediatrics for continuous nebs.\n", "99285"),
+    # undiagnosed new problem + three tests + prescription: moderate
+    ("CBC, lipase and CMP reviewed.\nAssessment: Abdominal pain, r/o appendicitis.\nPlan: ondansetron 4 mg ODT "
+     "Rx, return if worse.\n", "99284"),
+    # one minor problem: straightforward; ED time never selects the level
+    ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
+])
+def test_ed_level_by_mdm_only(codesets, body, expected):
+    got = em("EMERGENCY DEPARTMENT NOTE, 9 yo M.\n" + body, codesets, "ed")
+    assert list(got) == [expected], got
+
+
+def test_ed_injury_in_an_anticoagulated_patient_is_an_acute_complicated_injury(codesets):
+    note = ("ED NOTE, 80 yo F.\nMeds: apixaban.\nXR wrist and INR reviewed.\nAssessment: 1. Contusion of left wrist. "
+            "2. On anticoagulation.\nPlan: continue apixaban 5 mg BID, ice.\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99284"] and "acute complicated injury" in got["99284"]
+
+
+def test_hospital_progress_note_by_mdm(codesets):
+    note = ("PROGRESS NOTE, hospital day 3, 70 yo M.\nCBC, BMP and lactate reviewed.\nAssessment: Sepsis due to "
+            "pneumonia, improving.\nPlan: continue ceftriaxone 1 g IV daily.\n")
+    assert list(em(note, codesets, "inpatient")) == ["99232"]  # high problem, moderate data and risk
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("WELL CHILD CHECK, established patient, 15 mo old M.\n", "99392"),
+    ("WELL BABY VISIT, new patient, 9 month old F.\n", "99381"),
+    ("ANNUAL PHYSICAL, new patient, 45 yo F.\n", "99386"),
+    ("Preventive visit. Established patient, 70 yo M.\n", "99397"),
+])
+def test_preventive_visit_by_age_band_and_new_or_established(codesets, head, expected):
+    assert list(em(head + "Exam normal. Counseled on diet and exercise.\n", codesets)) == [expected]
+
+
+def test_awv_initial_only_when_this_visit_is_the_initial_one(codesets):
+    subsequent = "MEDICARE ANNUAL WELLNESS VISIT\nDOS 03/05/2026, 71 yo F.\nHere for AWV (initial AWV 2025).\n"
+    initial = "MEDICARE ANNUAL WELLNESS VISIT\nDOS 03/05/2026, 66 yo F.\nInitial annual wellness visit today.\n"
+    assert list(em(subsequent, codesets)) == ["G0439"]
+    assert list(em(initial, codesets)) == ["G0438"]
+
+
+def test_g2211_only_when_longitudinal_care_is_documented(codesets):
+    note = OFFICE + "Assessment: Hypothyroidism, stable.\nPlan: continue levothyroxine 50 mcg daily.\n"
+    assert "G2211" not in em(note, codesets)
+    longitudinal = note + "I am the continuing focal point for all her health care services.\n"
+    assert set(em(longitudinal, codesets)) == {"99213", "G2211"}
+
+
+def test_no_em_inside_a_global_package_or_on_an_operative_report(codesets):
+    post_op = OFFICE + "Post-op visit, 10 days after carpal tunnel release (global period).\nWound healed.\n"
+    op = "OPERATIVE REPORT\n50 yo F.\nProcedure: laparoscopic cholecystectomy.\nAssessment: acute cholecystitis.\n"
+    assert em(post_op, codesets) == {}
+    assert em(op, codesets, "inpatient") == {}
+
+
+def test_discharge_day_stays_when_the_stay_had_a_procedure_outside_a_global_package(codesets):
+    note = ("DISCHARGE SUMMARY\n66 yo M.\nEGD performed on day 2: clean-based duodenal ulcer.\n"
+            "Discharge day management time: 40 minutes.\n")
+    assert "99239" in em(note, codesets, "inpatient")
+
+
+def test_new_patient_wording(codesets):
+    body = "Assessment: Acute pharyngitis.\nPlan: ibuprofen OTC.\n"
+    assert list(em("URGENT CARE, 28 yo F, new to clinic.\n" + body, codesets)) == ["99203"]
+    assert list(em("URGENT CARE, 28 yo F.\n" + body, codesets)) == ["99213"]
+
+
+def test_a_procedure_dated_in_an_earlier_year_is_history_not_a_service(codesets):
+    note = (OFFICE.replace("58 yo M.", "58 yo M. DOS 05/27/2026.") + "Colonoscopy 2025: 1 small polyp removed.\n"
+            "Assessment: Hypertension, stable.\nPlan: continue amlodipine 5 mg daily.\n")
+    raws = suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="outpatient", codesets=codesets)
+    assert not any(r.code.startswith("453") for r in raws)
+    assert "99213" in {r.code for r in raws}
