@@ -157,3 +157,20 @@ def test_a_procedure_dated_in_an_earlier_year_is_history_not_a_service(codesets)
     raws = suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="outpatient", codesets=codesets)
     assert not any(r.code.startswith("453") for r in raws)
     assert "99213" in {r.code for r in raws}
+
+
+def test_subsequent_awv_with_a_depression_screen_done_adds_g0444_but_the_initial_one_does_not(codesets):
+    screen = "Depression screening: PHQ-9 administered today, score 2 (negative).\n"
+    subsequent = "MEDICARE ANNUAL WELLNESS VISIT (subsequent)\n72 yo M.\n" + screen
+    initial = "MEDICARE ANNUAL WELLNESS VISIT\n66 yo F.\nInitial annual wellness visit today.\n" + screen
+    assert set(em(subsequent, codesets)) == {"G0439", "G0444"}
+    assert set(em(initial, codesets)) == {"G0438"}
+    assert set(em(subsequent.replace(screen, "Depression screening due next year.\n"), codesets)) == {"G0439"}
+
+
+@pytest.mark.parametrize(("minutes", "expected"), [(25, set()), (50, {"99291"}), (80, {"99291", "99292"})])
+def test_critical_care_and_its_add_on_by_documented_minutes(codesets, minutes, expected):
+    note = (f"ED NOTE, 67 yo M.\nAssessment: Septic shock.\nPlan: admit to ICU.\nCritical care time: {minutes} "
+            "minutes, excluding procedures.\n")
+    got = set(em(note, codesets, "ed"))
+    assert got - {"99285"} == expected

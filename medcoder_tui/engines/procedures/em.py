@@ -43,6 +43,8 @@ _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clini
 _ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
 _AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old)?\b|\b(\d{1,2})[- ]?(?:wk|wks|weeks?|"
                          r"days?|d)[- ]old\b", _I)
+_DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score)|"
+                                r"phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)", _I)
 _LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
                            r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
 
@@ -93,12 +95,21 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     elif ctx.setting == "ed":
         level, why = mdm(ctx)
         ctx.add(System.CPT, _MDM_CODES["ed"][level], 0.6, f"ED visit by MDM: {why}", *anchor)
-        cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min", ctx.note, _I)
-        if cc and int(cc.group(1)) >= 30:
-            ctx.add(System.CPT, "99291", 0.75, f"critical care, {cc.group(1)} min (first 30-74 min)",
-                    cc.start(), cc.end())
+        _critical_care(ctx)
     else:
         _hospital(ctx, timed, anchor)
+
+
+def _critical_care(ctx: _Ctx) -> None:
+    """Critical care by its documented minutes: 99291 for the first 30-74, 99292 per further 30."""
+    cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min", ctx.note, _I)
+    minutes = int(cc.group(1)) if cc else 0
+    if minutes < 30:
+        return
+    ctx.add(System.CPT, "99291", 0.75, f"critical care, {minutes} min (first 30-74 min)", cc.start(), cc.end())
+    if minutes >= 75:
+        ctx.add(System.CPT, "99292", 0.7, f"critical care add-on, {minutes} min (units: {(minutes - 75) // 30 + 1}; "
+                "Medicare counts the first unit from 104 min)", cc.start(), cc.end())
 
 
 def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool) -> None:
@@ -160,6 +171,11 @@ def preventive(ctx: _Ctx, new: bool, anchor: tuple[int, int]) -> None:
         code = "G0438" if initial and not subsequent else "G0439"
         ctx.add(System.HCPCS, code, 0.75, f"Medicare annual wellness visit, {'initial' if code == 'G0438' else 'subsequent'}",
                 awv.start(), awv.end())
+        screen = _DEPRESSION_SCREEN.search(ctx.note)
+        # a negative result is still a screen done; a screen declined or due is not
+        if code == "G0439" and screen and not re.search(r"declin|refus|\bdue\b|next", screen.group(0), _I):
+            ctx.add(System.HCPCS, "G0444", 0.65, "annual depression screening done at the subsequent wellness visit",
+                    screen.start(), screen.end())
         return
     age = age_years(ctx)
     bands = [(1, 0), (5, 1), (12, 2), (18, 3), (40, 4), (65, 5), (999, 6)]
