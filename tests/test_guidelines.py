@@ -233,3 +233,21 @@ def test_an_allergy_is_no_injury_for_external_causes(codesets):
     note = "Allergy to penicillin with rash today. Accidental discharge of firearm was discussed in a safety talk."
     out = finish(note, [("T78.40XA", "Allergy to penicillin with rash")], codesets)
     assert not any(c[:1] in "VWXY" for c in out)
+
+
+def test_an_exam_only_finding_is_not_coded_unless_the_assessment_addresses_it(codesets):
+    note = ("HPI: ankle injury.\nPhysical exam: mild erythema over the lateral ankle.\n"
+            "Assessment: Sprain of right ankle.")
+    out = finish(note, [("L53.9", "mild erythema"), ("S93.401A", "Sprain of right ankle")], codesets)
+    assert out["L53.9"].suppressed and any("IV.K" in m for m in out["L53.9"].messages)
+    note = "Physical exam: erythema of the cheeks.\nAssessment: erythema of the cheeks, unclear cause; derm referral."
+    assert finish(note, [("L53.9", "erythema of the cheeks")], codesets)["L53.9"].reportable
+
+
+def test_an_unspecified_infection_or_neoplasm_gives_way_to_the_specific_one(codesets):
+    note = "Assessment: Urinary tract infection. Infection precautions reviewed."
+    out = finish(note, [("N39.0", "Urinary tract infection"), ("B99.9", "Infection")], codesets)
+    assert out["B99.9"].suppressed and out["N39.0"].reportable
+    out = finish("Mass in the colon: adenocarcinoma of sigmoid colon.",
+                 [("C18.7", "adenocarcinoma of sigmoid colon"), ("D49.9", "Mass")], codesets)
+    assert out["D49.9"].suppressed

@@ -75,7 +75,9 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out += encounter_codes(out, note, analysis, reground, _note)
     for s in out:
         _uncertain(s, setting, out)
+        _exam_only(s, note, analysis)
     _integral(out)
+    _catch_all(out)
     return out
 
 
@@ -101,6 +103,49 @@ def _uncertain(s: Suggestion, setting: str, all_: list[Suggestion]) -> None:
     instead = f"code the symptom {', '.join(symptoms[:3])} instead" if symptoms else \
         "code the documented signs or symptoms instead"
     _note(s, f"uncertain diagnosis in the {setting} setting (guideline IV.H): {instead}", Flag.GUIDELINE)
+
+
+_EXAM_SECTIONS = frozenset({"physical_exam", "review_of_systems", "labs", "imaging"})
+_FINDING_CODES = ("R", "L53", "M25.5", "M79.6")
+
+
+def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
+    """IV.K / III.B: a sign or abnormal finding that only the exam, the review of systems or a
+    result mentions is not coded unless the provider addresses it (the assessment, the history)."""
+    if not _usable_icd(s) or not s.code.startswith(_FINDING_CODES) or not s.evidence:
+        return
+    words = s.evidence[0].text.strip().lower()
+    if len(words) < 3:
+        return
+    low = note.lower()
+    pos = low.find(words)
+    sections = set()
+    while pos >= 0:
+        sections.add(analysis.section_at(pos))
+        pos = low.find(words, pos + 1)
+    if sections and sections <= _EXAM_SECTIONS:
+        _note(s, "a finding of the exam, review of systems or results that the assessment does not address "
+                 "(guideline IV.K): not coded", Flag.GUIDELINE)
+
+
+# Codes of an unspecified infection, neoplasm or injury site, and what makes them redundant.
+_CATCH_ALL = {"B99.9": ("A", "B", "J0", "J1", "J20", "J21", "J22", "N39.0", "N10", "L02", "L03", "K35", "K57", "K65"),
+              "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
+                                                                    "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
+              "T14.8": ("S", "T0", "T1", "T2", "T3"), "T14.9": ("S", "T0", "T1", "T2", "T3")}
+
+
+def _catch_all(out: list[Suggestion]) -> None:
+    """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
+    for s in out:
+        family = next((v for k, v in _CATCH_ALL.items() if s.code.startswith(k)), None) if _usable_icd(s) else None
+        if family is None:
+            continue
+        specific = next((o for o in out if o is not s and _usable_icd(o) and o.code.startswith(family)
+                         and not any(o.code.startswith(k) for k in _CATCH_ALL)), None)
+        if specific is not None:
+            _note(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
+                  Flag.GUIDELINE)
 
 
 def _integral(out: list[Suggestion]) -> None:
