@@ -251,3 +251,15 @@ def test_an_unspecified_infection_or_neoplasm_gives_way_to_the_specific_one(code
     out = finish("Mass in the colon: adenocarcinoma of sigmoid colon.",
                  [("C18.7", "adenocarcinoma of sigmoid colon"), ("D49.9", "Mass")], codesets)
     assert out["D49.9"].suppressed
+
+
+def test_acute_blood_loss_anemia_is_d62(codesets):
+    result = OfflineEngine(codesets=codesets).suggest_sync(
+        "Assessment: Acute blood loss anemia after hip surgery, Hgb 7.9, transfused.", {System.ICD10CM}, "inpatient")
+    assert "D62" in {s.code for s in result.suggestions if s.reportable}
+
+
+def test_a_leisure_activity_gives_the_y99_8_status(codesets):
+    note = "HPI: fell on the court while playing basketball at school.\nA: Colles fracture of left radius."
+    out = finish(note, [("S52.532A", "Colles fracture of left radius")], codesets, setting="ed")
+    assert {"Y93.67", "Y99.8"} <= set(out)

@@ -204,6 +204,12 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     out = [found for _, found in best.values()]
     if seventh == "A" and out:
         status = _status(note, analysis)
+        if status is None and "activity" in best:
+            # an activity documented and no work, military or volunteer status: Y99.8 (leisure,
+            # recreation, sport, student activity; I.C.20.k)
+            found = best["activity"][1]
+            status = ExternalCause("Y99.8", "status", found.start, found.end,
+                                   "activity documented, not for income, military or volunteer")
         if status is not None:
             out.append(status)
     return out
