@@ -112,6 +112,15 @@ async def test_prompt_and_schema_follow_requested_types(ollama_server, codesets,
     assert phrase in ollama_server.last_chat.prompt_text
 
 
+async def test_cpt_prompt_states_the_em_level_rules_and_an_icd_only_prompt_does_not(ollama_server, codesets):
+    engine = OllamaEngine(settings(ollama_server.url), codesets=codesets)
+    await collect(engine, types={System.CPT})
+    assert "two of three: problems addressed" in ollama_server.last_chat.prompt_text
+    assert "ED visits by decision making only" in ollama_server.last_chat.prompt_text
+    await collect(engine, types={System.ICD10CM})
+    assert "two of three: problems addressed" not in ollama_server.last_chat.prompt_text
+
+
 async def test_outpatient_prompt_forbids_coding_uncertain_diagnoses(ollama_server, codesets):
     engine = OllamaEngine(settings(ollama_server.url), codesets=codesets)
     await collect(engine, setting="outpatient")

@@ -150,7 +150,11 @@ established after study to be chiefly responsible for the admission.""",
 _TYPE_RULES = {
     System.ICD10CM: "ICD-10-CM diagnosis codes (list them under \"diagnoses\", system \"icd10cm\", e.g. J06.9).",
     System.CPT: "CPT procedure and service codes, only for procedures and services the note documents as "
-                "performed (system \"cpt\", e.g. 99213, 71046).",
+                "performed (system \"cpt\", e.g. 99213, 71046). At most one E/M visit level: office visits by "
+                "medical decision making (two of three: problems addressed, data reviewed and analysed, risk of "
+                "management) or by documented total time when that is higher; ED visits by decision making only; "
+                "no E/M for a visit inside a global surgical or obstetric package. Add-on codes (prolonged time, "
+                "critical care past 74 minutes) only with the minutes the note documents.",
     System.HCPCS: "HCPCS Level II codes for supplies, drugs, equipment and transport the note documents as "
                   "given or used (system \"hcpcs\", e.g. J1100, E0114).",
 }
