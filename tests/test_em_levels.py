@@ -174,3 +174,28 @@ def test_critical_care_and_its_add_on_by_documented_minutes(codesets, minutes, e
             "minutes, excluding procedures.\n")
     got = set(em(note, codesets, "ed"))
     assert got - {"99285"} == expected
+
+
+def test_a_separately_identifiable_problem_gets_its_own_em_beside_the_preventive_visit_only_when_documented(codesets):
+    exam = "ANNUAL PHYSICAL, established patient, 50 yo M.\nExam normal. Counseled on diet.\n"
+    problem = ("Assessment: Type 2 diabetes, worsening control. Significant, separately identifiable problem "
+               "addressed today.\nPlan: increase metformin to 1000 mg BID.\n")
+    assert set(em(exam, codesets)) == {"99396"}
+    assert set(em(exam + problem, codesets)) == {"99396", "99214"}
+    assert set(em(exam + problem.replace("Significant, separately", "No separately"), codesets)) == {"99396"}
+
+
+def test_no_em_when_the_note_says_none_is_separately_identifiable(codesets):
+    note = (OFFICE + "Assessment: Hypertension, stable.\nPlan: continue lisinopril 10 mg daily.\n"
+            "No separately identifiable E/M billed today.\nTotal time 30 minutes.\n")
+    assert em(note, codesets) == {}
+
+
+def test_initial_hospital_care_counts_the_decision_to_admit_but_a_progress_note_does_not(codesets):
+    hp = ("HISTORY AND PHYSICAL, 75 yo F.\nCBC, BMP, lactate and blood cultures reviewed. CXR: RLL infiltrate.\n"
+          "Assessment: Sepsis due to right lower lobe pneumonia.\nPlan: admit to medicine, ceftriaxone 1 g IV daily.\n")
+    progress = ("PROGRESS NOTE, hospital day 2, 75 yo F.\nAssessment: Community-acquired pneumonia, improving.\n"
+                "Plan: patient was admitted to medicine yesterday; continue current care, ambulate.\n")
+    assert list(em(hp, codesets, "inpatient")) == ["99223"]
+    got = em(progress, codesets, "inpatient")
+    assert list(got) == ["99231"] and "hospitalization" not in got["99231"]

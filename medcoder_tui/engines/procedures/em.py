@@ -45,6 +45,9 @@ _AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old)?\b|\b(\
                          r"days?|d)[- ]old\b", _I)
 _DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score)|"
                                 r"phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)", _I)
+_SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
+                       r"(?:visit|e/m|service)", _I)
+_NO_BEFORE = re.compile(r"\b(?:no|not|without|none)\b[^.\n]{0,20}$", _I)
 _LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
                            r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
 
@@ -86,10 +89,16 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     if _REPORT.search(ctx.head[:200]) or psychotherapy or _GLOBAL.search(ctx.note):
         return  # the procedure, the therapy or the global package is the service
     if ctx.setting == "outpatient":
+        separate = _separate_problem(ctx)
         if PREVENTIVE.search(ctx.head) and age_years(ctx) is not None:
             preventive(ctx, is_new_patient(ctx), anchor)
+            if separate:  # a significant problem addressed beyond the preventive work: its own E/M
+                _office(ctx, None, anchor, False, extra="; a separately identifiable problem beside the "
+                        "preventive visit (modifier 25)")
             return
-        if performed_surgery and not timed:
+        if separate is False:
+            return  # the note says no separately identifiable E/M
+        if performed_surgery and not timed and not separate:
             return  # no separate E/M for the procedure's own evaluation
         _office(ctx, timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
@@ -112,7 +121,16 @@ def _critical_care(ctx: _Ctx) -> None:
                 "Medicare counts the first unit from 104 min)", cc.start(), cc.end())
 
 
-def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool) -> None:
+def _separate_problem(ctx: _Ctx) -> bool | None:
+    """True: the note documents a significant, separately identifiable problem (modifier 25);
+    False: it says there is none; None: it does not say."""
+    m = _SEPARATE.search(ctx.note)
+    if m is None:
+        return None
+    return not _NO_BEFORE.search(ctx.note[max(0, m.start() - 30):m.start()])
+
+
+def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool, extra: str = "") -> None:
     kind = "new" if is_new_patient(ctx) else "est"
     who = "new" if kind == "new" else "established"
     level, why = mdm(ctx)
@@ -129,7 +147,7 @@ def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool) 
         ctx.add(System.CPT, code, 0.55, reason + "; with a procedure: only for a separately identifiable "
                 "problem (modifier 25), procedure time excluded", *anchor)
         return
-    ctx.add(System.CPT, code, confidence, reason, *anchor)
+    ctx.add(System.CPT, code, 0.55 if extra else confidence, reason + extra, *anchor)
     top = 75 if kind == "new" else 55  # prolonged service: each further 15 minutes past the top level
     if timed and timed[0] >= top and code == _OFFICE_TIME[kind][-1][1]:
         ctx.add(System.CPT, "99417", 0.7, f"prolonged service by total time {timed[0]} min "
