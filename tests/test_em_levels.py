@@ -199,3 +199,10 @@ def test_initial_hospital_care_counts_the_decision_to_admit_but_a_progress_note_
     assert list(em(hp, codesets, "inpatient")) == ["99223"]
     got = em(progress, codesets, "inpatient")
     assert list(got) == ["99231"] and "hospitalization" not in got["99231"]
+
+
+def test_an_earlier_initial_visit_mentioned_later_in_the_note_does_not_make_a_new_patient(codesets):
+    note = (OFFICE.replace("established patient, ", "") + "Follow-up of knee pain. " + "Stable since then. " * 30
+            + "\nHPI: seen at the initial visit in March, better with PT.\nAssessment: Osteoarthritis of right knee, "
+            "stable.\nPlan: continue home exercises; naproxen OTC prn.\n")
+    assert list(em(note, codesets)) == ["99213"]

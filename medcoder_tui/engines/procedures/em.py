@@ -64,8 +64,8 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
 
 
 def is_new_patient(ctx: _Ctx) -> bool:
-    """New: the note says so (new patient, new to the clinic, establishing care) and not established."""
-    return bool(_NEW.search(ctx.lower)) and not _ESTABLISHED.search(ctx.head)
+    """New: the note's opening says so (new patient, new to the clinic, establishing care), not established."""
+    return bool(_NEW.search(ctx.head)) and not _ESTABLISHED.search(ctx.head)
 
 
 def age_years(ctx: _Ctx) -> int | None:
