@@ -206,3 +206,11 @@ def test_an_earlier_initial_visit_mentioned_later_in_the_note_does_not_make_a_ne
             + "\nHPI: seen at the initial visit in March, better with PT.\nAssessment: Osteoarthritis of right knee, "
             "stable.\nPlan: continue home exercises; naproxen OTC prn.\n")
     assert list(em(note, codesets)) == ["99213"]
+
+
+def test_negated_escalation_and_the_visits_own_nursing_notes_do_not_raise_the_level(codesets):
+    note = ("ED NOTE, 30 yo F.\nNursing notes reviewed. Triage notes reviewed.\nAssessment: Acute viral gastroenteritis."
+            "\nPlan: oral rehydration, no ICU needs, does not require admission for now; return if worse.\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99282"], got  # low problem, minimal data, minimal risk: straightforward
+    assert "external notes" not in got["99282"] and "escalation" not in got["99282"]

@@ -206,6 +206,7 @@ _EXTERNAL_NOTES = re.compile(r"(?:outside|external|prior|previous|old|pcp'?s?|re
                              r"discharge) (?:records?|notes?|chart|summary|documentation)[^.\n]{0,30}reviewed|"
                              r"reviewed (?:the )?(?:outside|external|prior|pcp'?s?|referring|hospital) "
                              r"(?:records?|notes?)|records? (?:from [^.\n]{1,30} )?reviewed|notes? (?:and [a-z ]{1,20})?reviewed")
+_OWN_TEAM = re.compile(r"nurs\w*|triage|\brn\b|vital|ems run|progress")  # this encounter's own notes, not external
 _HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:from|by) (?:the )?(?:mother|father|parent|"
                         r"wife|husband|spouse|daughter|son|caregiver|ems|family|partner|staff)|per (?:mother|father|"
                         r"parent|mom|dad|wife|husband|daughter|son|caregiver|ems|family)|\b(?:with|accompanied by) "
@@ -236,7 +237,8 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
 
 def data(ctx: _Ctx) -> Element:
     tests = _counted_tests(ctx)
-    notes = 1 if _EXTERNAL_NOTES.search(ctx.lower) else 0
+    notes = int(any(not _OWN_TEAM.search(ctx.lower[max(0, m.start() - 25):m.end()])
+                    for m in _EXTERNAL_NOTES.finditer(ctx.lower)))
     historian = bool(_HISTORIAN.search(ctx.lower))
     billed_read = any(code.startswith(("7", "93")) for (_, code) in ctx.hits)
     interp = bool(_OWN_READ.search(ctx.note)) and not billed_read
@@ -319,16 +321,22 @@ def _plan(ctx: _Ctx) -> str:
     return "\n".join(parts) or ctx.note
 
 
+def _first_affirmed(rx: re.Pattern, text: str) -> str | None:
+    """The first match the words just before do not negate ("no ICU needs" is no escalation)."""
+    return next((m.group(0) for m in rx.finditer(text)
+                 if not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()])), None)
+
+
 def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
     plan = _plan(ctx).lower()
-    hospital = _HOSPITAL.search(plan)
+    hospital = _first_affirmed(_HOSPITAL, plan)
     if hospital and (ctx.setting != "inpatient" or admission_note):
-        return Element(3, f"decision regarding hospitalization ('{hospital.group(0)}')")
+        return Element(3, f"decision regarding hospitalization ('{hospital}')")
     for rx, what in ((_ESCALATE, "escalation, emergency surgery or limits of care"),
                      (_PARENTERAL_CS, "parenteral controlled substance")):
-        m = rx.search(plan)
-        if m:
-            return Element(3, f"{what} ('{m.group(0)}')")
+        words = _first_affirmed(rx, plan)
+        if words:
+            return Element(3, f"{what} ('{words}')")
     otc = False
     for clause in re.split(r"[;\n]|\.\s", plan):
         named = _rx_drug(clause)
