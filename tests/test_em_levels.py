@@ -214,3 +214,10 @@ def test_negated_escalation_and_the_visits_own_nursing_notes_do_not_raise_the_le
     got = em(note, codesets, "ed")
     assert list(got) == ["99282"], got  # low problem, minimal data, minimal risk: straightforward
     assert "external notes" not in got["99282"] and "escalation" not in got["99282"]
+
+
+def test_a_follow_up_interval_in_months_is_not_the_patients_age(codesets):
+    note = "ANNUAL PHYSICAL, established patient, last one 12 mo ago. 45 yo F.\nExam normal. RTC 12 mo.\n"
+    assert list(em(note, codesets)) == ["99396"]
+    infant = "WELL CHILD CHECK, established patient, age: 4 months.\nExam normal. RTC 2 mo.\n"
+    assert list(em(infant, codesets)) == ["99391"]
