@@ -221,3 +221,9 @@ def test_a_follow_up_interval_in_months_is_not_the_patients_age(codesets):
     assert list(em(note, codesets)) == ["99396"]
     infant = "WELL CHILD CHECK, established patient, age: 4 months.\nExam normal. RTC 2 mo.\n"
     assert list(em(infant, codesets)) == ["99391"]
+
+
+def test_hemoglobin_a1c_is_one_test_not_also_a_blood_count(codesets):
+    note = OFFICE + "Hemoglobin A1c reviewed: 7.9.\nAssessment: Type 2 diabetes, stable.\nPlan: diet.\n"
+    got = em(note, codesets)
+    assert "1 unique test(s) (a1c)" in next(iter(got.values()))

@@ -163,7 +163,7 @@ def problems(ctx: _Ctx) -> Element:
 # --- data --------------------------------------------------------------------------------------
 # unique test -> (pattern, CPT prefixes that mean this provider reports it separately)
 _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "cbc": (r"\bcbc\b|complete blood count|\bhgb\b|hemoglobin|\bwbc\b", ("85025", "85027", "85018")),
+    "cbc": (r"\bcbc\b|complete blood count|\bhgb\b|hemoglobin(?! a1c)|\bwbc\b", ("85025", "85027", "85018")),
     "metabolic panel": (r"\b[bc]mp\b|metabolic panel|electrolytes|creatinine|\bbun\b|\begfr\b", ("8004", "8005")),
     "troponin": (r"troponin|\btrop\b", ()), "bnp": (r"\bbnp\b|natriuretic", ()),
     "urinalysis": (r"\bua\b|urinalysis|urine dip", ("8100",)), "culture": (r"culture", ()),
