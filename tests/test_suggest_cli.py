@@ -190,3 +190,15 @@ async def test_auto_engine_streams_and_sequences_with_the_chosen_engine(ollama_s
     assert result.engine == "offline" and result.warnings[0].startswith("Ollama unreachable")
     assert await offline.propose_sequence(NOTE, ["E11.9"], "outpatient") is None
     assert (await offline.check())[0] is False
+
+
+def test_offline_colonoscopy_with_negated_findings_is_not_flagged_negated(capsys):
+    """A polypectomy beside "no masses" was done: the CPT code carries no negation flag."""
+    from pathlib import Path
+
+    note = Path(__file__).resolve().parent.parent / "sample_notes" / "05_procedure_colonoscopy.txt"
+    assert main(["suggest", str(note), "--engine", "offline", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cpt = [s for s in out["suggestions"] if s["system"] == "cpt"]
+    assert [s["code"] for s in cpt] == ["45385"]
+    assert "negated" not in cpt[0]["flags"]

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines import clinical_text
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
+from medcoder_tui.engines.procedure_context import procedure_not_done
 from medcoder_tui.sequencing.refs import any_match, parse_refs
 
 FUZZY_MIN_SCORE = 85.0
@@ -84,7 +85,7 @@ class Grounder:
         elif any(not ev.exact for ev in evidence):
             flags.append(Flag.FUZZY_EVIDENCE)
         for ev in evidence[:1]:
-            for kind in sorted(self.analysis.context_at(ev.start, ev.end)):
+            for kind in sorted(self._context(system, ev)):
                 flag, why = _CONTEXT_FLAGS[kind]
                 if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and result.normalized[:3] in _HISTORY_CATEGORIES:
                     continue  # a history code is the right way to code history
@@ -117,6 +118,19 @@ class Grounder:
             original_code=raw.code,
             model_description=raw.description,
         )
+
+    def _context(self, system: System, ev: Evidence) -> set[str]:
+        """The note's context kinds for a suggestion's evidence.
+
+        Negation applies to findings: a procedure or test is negated only when the note says it
+        was not done, not when a finding beside it is negated or its result is negative.
+        """
+        kinds = self.analysis.context_at(ev.start, ev.end)
+        if system in (System.CPT, System.HCPCS):
+            kinds = kinds - {"negated"}
+            if procedure_not_done(self.note, ev.start, ev.end):
+                kinds.add("negated")
+        return kinds
 
     def _system(self, raw: RawSuggestion, flags: list[Flag], messages: list[str]) -> System | None:
         """The system to validate in; a code labelled with the wrong system is moved and flagged."""

@@ -72,6 +72,33 @@ def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) 
     return text[lo:hi]
 
 
+# A procedure itself not done: "no colonoscopy", "declined biopsy", "ECG not obtained". A negative
+# result ("rapid strep negative", "no masses") is a finding: the test or procedure was still done.
+_NOT_DONE_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|denies|declined?|deferred|refused|cancel+ed|held|omitted|"
+    r"unable to (?:perform|obtain|complete))\b[^,;.:()\n]{0,25}$", _I)
+_NOT_DONE_AFTER = re.compile(
+    r"^[^,;.:()\n]{0,20}?\b(?:(?:was|were|is|are|been)\s+)?(?:not|never)\s+(?:been\s+)?(?:done|performed|"
+    r"obtained|sent|given|administered|completed|attempted|drawn|collected|placed|indicated)\b|"
+    r"^[^,;.:()\n]{0,20}?\b(?:declined|refused|deferred|cancel+ed|aborted|held|omitted)\b", _I)
+_NOT_DONE_INSIDE = re.compile(
+    r"^\W*(?:no|not|never|declined?|refused|deferred)\b|\b(?:not|never)\s+(?:been\s+)?(?:done|performed|"
+    r"obtained|sent|given|administered|completed|attempted)\b|\b(?:declined|refused|cancel+ed|aborted)\b", _I)
+
+
+def procedure_not_done(note: str, start: int, end: int) -> bool:
+    """True when the words at ``note[start:end]`` name a procedure or test the note says was not done.
+
+    Negation of findings near it (a negative result, "no masses" beside a polypectomy) does not count.
+    """
+    line_start = note.rfind("\n", 0, start) + 1
+    before = note[max(line_start, start - 40):start]
+    after_end = note.find("\n", end)
+    after = note[end:min(end + 60, after_end if after_end >= 0 else len(note))]
+    return bool(_NOT_DONE_BEFORE.search(before) or _NOT_DONE_AFTER.search(after)
+                or _NOT_DONE_INSIDE.search(note[start:end]))
+
+
 class _Ctx:
     """One note's analysis plus the facts every rule needs."""
 
