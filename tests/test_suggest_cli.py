@@ -54,7 +54,8 @@ def test_json_output_shape(capsys, monkeypatch, ollama_server, note):
     ollama_server.script(text=REPLY, chunk_size=11)
     status, data, err = run_json(capsys, str(note), "--engine", "ollama", "--types", "icd10cm")
     assert status == 0 and err == ""
-    assert set(data) == {"engine", "model", "prompt_version", "suggestions", "warnings", "error"}
+    assert set(data) == {"engine", "model", "prompt_version", "suggestions", "warnings", "error", "setting",
+                         "setting_source"}
     assert (data["engine"], data["model"], data["error"]) == ("ollama", "llama3.1:8b", None)
     first = data["suggestions"][0]
     assert set(first) >= {"code", "system", "description", "confidence", "reasoning", "evidence", "valid",

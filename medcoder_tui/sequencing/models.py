@@ -72,6 +72,7 @@ class SequenceResult(BaseModel):
     errors: list[Issue] = Field(default_factory=list)
     warnings: list[Issue] = Field(default_factory=list)
     drg: DrgEstimate | None = None
+    drg_note: str = ""             # why an MS-DRG estimate that was asked for is not given
     source: str = ""               # "model", "rules" or "coder": who proposed this order
     cc_version: str = ""
 
@@ -109,4 +110,6 @@ class SequenceResult(BaseModel):
         }
         if self.drg is not None:
             out["drg"] = self.drg.model_dump()
+        if self.drg_note:
+            out["drg_note"] = self.drg_note
         return out
