@@ -105,8 +105,7 @@ class SequenceScreen(Screen[Any]):
         elif not self.order:
             text = "No final codes yet. Accept suggestions (a) or add codes (+) in the review first."
         else:
-            text = (f"{len(r.diagnoses)} diagnoses, {len(r.procedures)} procedures · "
-                    f"{len(r.errors)} errors, {len(r.warnings)} warnings · {status}")
+            text = f"{r.counts_text()} · {status}"
         self.query_one("#seq-title", Static).update(f"Sequence — {text}")
         self.query_one(StatusBar).progress = f"{len(self.order)} final codes · {status}"
 
