@@ -24,6 +24,7 @@ COMMANDS = {
     "sequence": "sequence_cmd", "check": "sequence_cmd",
     "eval": "eval_cmd",
     "preferences": "prefs_cmd",
+    "modifiers": "modifiers_cmd",
     "tui": "tui_cmd",
 }
 

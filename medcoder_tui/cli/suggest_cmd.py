@@ -52,6 +52,8 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "flags": [f.value for f in s.flags],
         "messages": list(s.messages),
         "alternatives": [a.model_dump(mode="json") for a in s.alternatives],
+        "modifiers": list(s.modifiers),
+        "units": s.units,
     }
 
 

@@ -14,6 +14,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers, parse_units
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines import clinical_text
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
@@ -100,6 +101,7 @@ class Grounder:
                 messages.append("a more specific code may be supported by the note")
                 alternatives.extend(better)
 
+        modifiers, units = self._line(raw, system, result.normalized or raw.code, messages)
         confidence = min(max(float(raw.confidence), 0.0), 1.0)
         if {Flag.NO_EVIDENCE, Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HYPOTHETICAL} & set(flags):
             confidence = min(confidence, 0.3)
@@ -117,7 +119,23 @@ class Grounder:
             alternatives=alternatives[:MAX_ALTERNATIVES],
             original_code=raw.code,
             model_description=raw.description,
+            modifiers=modifiers,
+            units=units,
         )
+
+    @staticmethod
+    def _line(raw: RawSuggestion, system: System, code: str, messages: list[str]) -> tuple[list[str], int | None]:
+        """The engine's modifiers and units when they can go on the line; otherwise none, and why."""
+        if not raw.modifiers and raw.units is None:
+            return [], None
+        modifiers = parse_modifiers(raw.modifiers)
+        try:
+            units = parse_units(raw.units)
+            check_line(system, code, modifiers, units)
+        except LineError as exc:
+            messages.append(f"modifiers/units dropped: {exc}")
+            return [], None
+        return modifiers, units
 
     def _context(self, system: System, ev: Evidence) -> set[str]:
         """The note's context kinds for a suggestion's evidence.

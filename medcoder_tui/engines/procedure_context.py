@@ -129,7 +129,8 @@ class _Ctx:
             return True
         return not (self.a.context_at(start, end if end is not None else start + 1) & {"negated", "history"})
 
-    def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int) -> None:
+    def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int,
+            units: int | None = None) -> None:
         table = self.cs.cpt if system is System.CPT else self.cs.hcpcs
         if code not in table:
             return  # never suggest a code the tables do not hold
@@ -138,7 +139,7 @@ class _Ctx:
             return
         self.hits[key] = RawSuggestion(code=code, system=system, description=table[code],
                                        confidence=round(confidence, 2), reasoning=reasoning,
-                                       evidence=[self.evidence(start, end)])
+                                       evidence=[self.evidence(start, end)], units=units)
 
     def evidence(self, start: int, end: int) -> str:
         """The mention, widened to neighbouring words until it occurs once (grounding finds this one)."""
