@@ -251,3 +251,18 @@ def test_screening_encounter_lists_the_screening_code_first(cs):
     warned = check_sequence(["K63.5", "Z12.11", "Z80.0"], codesets=cs)
     assert [w.rule for w in warned.warnings] == ["screening_first"]
     assert not check_sequence(["Z12.11", "K63.5", "Z80.0"], codesets=cs).warnings
+
+
+def test_propose_final_order_keeps_edited_and_hand_added_codes(cs, tmp_path):
+    """Every final code is ranked, under the coder's code: an edit or a hand-added code is not lost."""
+    from medcoder_tui.sequencing.pipeline import propose_final_order
+    from medcoder_tui.store import FinalCode
+
+    note = "Chief complaint: sore throat.\nAssessment: acute pharyngitis. Hypertension.\n"
+    items = [sugg(cs, note, "I10", "Hypertension"), sugg(cs, note, "J02", "acute pharyngitis")]
+    finals = [FinalCode(code="I10", system=System.ICD10CM, source="suggested", suggestion_key="icd10cm:I10"),
+              FinalCode(code="Z79.899", system=System.ICD10CM, source="manual"),
+              FinalCode(code="J02.9", system=System.ICD10CM, source="edited", suggestion_key="icd10cm:J02")]
+    order = propose_final_order(finals, items, note, codesets=cs)
+    assert order[0] == "icd10cm:J02.9" and sorted(order) == sorted(f.key for f in finals)
+    assert order[-1] == "icd10cm:Z79.899"

@@ -77,3 +77,44 @@ async def test_an_icd_code_has_no_modifier_fields(notes, tmp_path):
         await pilot.press("backspace", "backspace", "backspace", *"I11.9", "enter")
         await until(pilot, lambda: app.screen is screen)
         assert str(screen.query_one(SuggestionsTable).get_cell("icd10cm:I10", "confidence")) == "—"
+
+
+SCREENING_NOTE = ("ENDOSCOPY REPORT - COLONOSCOPY\nIndication: Screening for colorectal cancer.\n"
+                  "Findings: 9 mm sessile polyp in the ascending colon, removed with cold snare.\n"
+                  "Impression: colon polyp removed.\n")
+
+
+async def test_propose_order_puts_the_screening_code_first_and_says_what_it_did(tmp_path):
+    """Screening colonoscopy: O moves Z12.11 first-listed and says so; again, it says the order stands."""
+    from medcoder_tui.codes.systems import System
+    from tui_support import suggestion
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "colonoscopy.txt").write_text(SCREENING_NOTE)
+    found = [suggestion("K63.5", System.ICD10CM, "Polyp of colon", "sessile polyp", note=SCREENING_NOTE),
+             suggestion("K63", System.ICD10CM, "Other diseases of intestine", "ascending colon",
+                        note=SCREENING_NOTE, billable=False),
+             suggestion("Z12.11", System.ICD10CM, "Encounter for screening for malignant neoplasm of colon",
+                        "Screening for colorectal cancer", note=SCREENING_NOTE, confidence=0.6),
+             suggestion("45385", System.CPT, "Colonoscopy with removal of polyp(s) by snare", "cold snare",
+                        note=SCREENING_NOTE)]
+    store = Store(tmp_path / "store")
+    app = make_app(Settings(), folder, store=store, engine=ScriptedEngine(found), clock=frozen_clock,
+                   theme="textual-dark")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = app.screen
+        await until(pilot, lambda: not screen.streaming and screen.suggestions, timeout=60)
+        await pilot.press("A", "s")
+        await until(pilot, lambda: type(app.screen).__name__ == "SequenceScreen")
+        seq = app.screen
+        assert [c.code for c in seq.order][0] == "K63.5"
+        assert [w.rule for w in seq.result.warnings] == ["screening_first"]
+        await pilot.press("O")
+        assert [fc.code for fc in store.get_case(screen.case.id).final_codes] == ["Z12.11", "K63.5", "45385"]
+        assert not seq.result.warnings
+        assert any("Z12.11 first" in n.message for n in app._notifications)
+        await pilot.press("O")
+        assert any("already follows" in n.message for n in app._notifications)

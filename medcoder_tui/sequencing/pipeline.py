@@ -88,3 +88,28 @@ async def sequence_note(note: str, engine, *, setting: str = "outpatient", types
     used = set(result.codes)
     return SequenceOutcome(result=result, suggestions=run, used=result.codes,
                            left_out=[s.code for s in run.suggestions if s.code not in used])
+
+
+def propose_final_order(final_codes: Sequence, suggestions: Sequence[Suggestion], note: str, *,
+                        setting: str = "outpatient", codesets=None) -> list[str]:
+    """The rules' order for a case's final codes, as ``system:code`` keys; every final code stays.
+
+    A code accepted as suggested is ranked with its suggestion (evidence, flags); an edited code
+    with its suggestion's evidence under the coder's code; a code added by hand without evidence.
+    """
+    by_key = {s.key: s for s in suggestions}
+    items: list[Suggestion] = []
+    for fc in final_codes:
+        origin = by_key.get(fc.suggestion_key or "") or by_key.get(fc.key)
+        if origin is None:
+            items.append(Suggestion(code=fc.code, system=fc.system, description=fc.description,
+                                    valid=True, billable=True))
+        elif origin.code != fc.code or origin.system is not fc.system:
+            items.append(origin.model_copy(update={"code": fc.code, "system": fc.system,
+                                                   "description": fc.description}))
+        else:
+            items.append(origin)
+    order = propose_sequence(items, note, setting=normalize_setting(setting), codesets=codesets)
+    systems = {s.code: s.system for s in items}
+    keys = [f"{systems[c].value}:{c}" for c in order if c in systems]
+    return keys + [fc.key for fc in final_codes if fc.key not in keys]
