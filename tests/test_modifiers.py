@@ -12,7 +12,7 @@ from store_helpers import NOTE, result, suggestion
 from medcoder_tui.cli import main
 from medcoder_tui.codes.modifiers import MODIFIERS, LineError, check_line, parse_modifiers, parse_units
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.grounding import Grounder
+from medcoder_tui.engines.checks.grounding import Grounder
 from medcoder_tui.engines.models import RawSuggestion
 from medcoder_tui.store import FinalCode, Store, StoreError
 from medcoder_tui.store.reports import export_rows, render_export

@@ -8,7 +8,7 @@ from typing import Any
 
 from medcoder_tui.codes.service import IcdEntry
 from medcoder_tui.sequencing.models import Issue, Severity
-from medcoder_tui.sequencing.refs import CodeRef, any_match, parse_refs
+from medcoder_tui.codes.refs import CodeRef, any_match, parse_refs
 
 
 @dataclass
