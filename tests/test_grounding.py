@@ -138,3 +138,15 @@ def test_a_procedure_the_note_says_was_not_done_is_negated(codesets, code, evide
 def test_a_negated_finding_is_still_negated(codesets):
     s = Grounder(PROC_NOTE, codesets=codesets).ground(RawSuggestion(code="J02.0", evidence=["strep pharyngitis"]))
     assert Flag.NEGATED in s.flags
+
+
+def test_a_procedure_of_an_earlier_encounter_is_history_not_this_visits(codesets):
+    note = ("Interval: feels well. Colonoscopy 2025: no recurrence, 1 small polyp removed.\n"
+            "Prior echocardiogram showed normal function.\nToday: colonoscope introduced, polyp removed by snare.")
+    g = Grounder(note, codesets=codesets)
+    past = g.ground(RawSuggestion(code="45385", evidence=["Colonoscopy 2025: no recurrence, 1 small polyp removed"]))
+    assert Flag.HISTORY in past.flags and Flag.NEGATED not in past.flags and past.confidence <= 0.3
+    echo = g.ground(RawSuggestion(code="93306", evidence=["echocardiogram"]))
+    assert Flag.HISTORY in echo.flags
+    today = g.ground(RawSuggestion(code="45385", evidence=["colonoscope introduced, polyp removed by snare"]))
+    assert Flag.HISTORY not in today.flags and today.confidence > 0.3

@@ -120,13 +120,18 @@ class LookupIndex:
         surfaces = []
         for code, title, billable, inclusion in _icd_rows(self._cs.icd):
             surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
-            for term in inclusion + LOOKUP_TERMS.get(code, ()):
+            for term in inclusion:
                 surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
                 if surface[4]:
                     surfaces.append(surface)
         for system, table in ((System.CPT, self._cs.cpt), (System.HCPCS, self._cs.hcpcs)):
             for code, desc in table.items():
                 surfaces.append(make_surface(code, system.value, True, desc, 0, compounds=True))
+        # Index terms the bundled tabular lacks (kind 3): the lookup's, not the engines' matching.
+        for code, terms in LOOKUP_TERMS.items():
+            if self._cs.icd.title(code) is not None:
+                billable = self._cs.icd.is_billable(code)
+                surfaces.extend(make_surface(code, "icd10cm", billable, term, 3, compounds=True) for term in terms)
         postings: dict[str, array] = {}
         for sid, surface in enumerate(surfaces):
             for tok in set(surface[4]):
@@ -307,7 +312,7 @@ class LookupIndex:
             score = matched / total_idf - 0.04 * min(extra, 6.0)
             if not surface[2]:
                 score -= _HEADER_PENALTY   # headers navigate; billable codes are what gets reported
-            if surface[5] == 1:
+            if surface[5] in (1, 3):
                 score -= 0.01
             key = (surface[1], surface[0])
             if score > best.get(key, -9.0):

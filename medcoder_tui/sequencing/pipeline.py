@@ -28,7 +28,8 @@ class SequenceOutcome(BaseModel):
 
 def usable(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     """The suggestions fit to sequence: acceptable (valid, billable, unblocked) and about the patient."""
-    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)]
+    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)
+            and not (s.system is not System.ICD10CM and Flag.HISTORY in s.flags)]   # a past procedure
 
 
 def uncertain_codes(suggestions: Sequence[Suggestion]) -> set[str]:

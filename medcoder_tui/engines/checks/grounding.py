@@ -22,7 +22,7 @@ from medcoder_tui.engines.analysis import clinical_text
 from medcoder_tui.engines.checks.guidelines import apply_guidelines
 from medcoder_tui.engines.checks.support import SupportChecker
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
-from medcoder_tui.engines.procedures.context import procedure_not_done
+from medcoder_tui.engines.procedures.context import procedure_in_past, procedure_not_done
 
 FUZZY_MIN_SCORE = 85.0
 MAX_ALTERNATIVES = 6
@@ -40,6 +40,7 @@ _CONTEXT_FLAGS = {
     "family": (Flag.FAMILY_HISTORY, "a relative's condition, not the patient's"),
     "hypothetical": (Flag.HYPOTHETICAL, "mentioned only as something to watch for, not as a current finding"),
     "instruction": (Flag.INSTRUCTION, "written as an instruction to the coder, not as documentation"),
+    "past_procedure": (Flag.HISTORY, "done before this encounter (dated, prior or last): not reported for this one"),
 }
 
 
@@ -119,7 +120,7 @@ class Grounder:
         confidence = float(raw.confidence)
         confidence = min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.0
         if {Flag.NO_EVIDENCE, Flag.UNSUPPORTED, Flag.INSTRUCTION, Flag.NEGATED, Flag.FAMILY_HISTORY,
-            Flag.HYPOTHETICAL} & set(flags):
+            Flag.HYPOTHETICAL} & set(flags) or (system in (System.CPT, System.HCPCS) and Flag.HISTORY in flags):
             confidence = min(confidence, 0.3)
         return Suggestion(
             code=result.normalized or raw.code.strip(),
@@ -162,6 +163,8 @@ class Grounder:
         kinds = self.analysis.context_at(ev.start, ev.end)
         if system in (System.CPT, System.HCPCS):
             kinds = kinds - {"negated"}
+            if procedure_in_past(self.note, ev.start, ev.end):
+                kinds = (kinds - {"history"}) | {"past_procedure"}
             if procedure_not_done(self.note, ev.start, ev.end):
                 kinds.add("negated")
         return kinds

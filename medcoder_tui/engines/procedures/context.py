@@ -99,6 +99,19 @@ def procedure_not_done(note: str, start: int, end: int) -> bool:
                 or _NOT_DONE_INSIDE.search(note[start:end]))
 
 
+# A procedure of an earlier encounter: "prior colonoscopy", "Colonoscopy 2025:", "echo 2 years ago".
+_PAST_BEFORE = re.compile(r"\b(?:prior|previous|last|s/p|status post|history of|hx of|h/o)\b[^,;.:()\n]{0,30}$", _I)
+_PAST_AT = re.compile(r"^[^,;.:()\n]{0,30}?(?:(?<![/\d-])\b(?:19|20)\d{2}\b(?![/\d-])|"
+                      r"\b\d+\s*(?:years?|yrs?|months?|mos?|weeks?|wks?)\s+ago\b)", _I)
+
+
+def procedure_in_past(note: str, start: int, end: int) -> bool:
+    """True when the words at ``note[start:end]`` name a procedure done before this encounter."""
+    line_start = note.rfind("\n", 0, start) + 1
+    before = note[max(line_start, start - 40):start]
+    return bool(_PAST_BEFORE.search(before) or _PAST_AT.search(note[start:min(len(note), max(end, start + 40))]))
+
+
 class _Ctx:
     """One note's analysis plus the facts every rule needs."""
 
