@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODER_", extra="ignore")
 
     ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
+    # Several Ollama servers for batch coding and evaluation (a comma list in MEDCODER_OLLAMA_HOSTS);
+    # empty means the one ``ollama_host``.
+    ollama_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ollama_model: str = "llama3.1:8b"
     ollama_connect_timeout: float = 3.0
     ollama_stall_timeout: float = 60.0
@@ -43,6 +47,18 @@ class Settings(BaseSettings):
     store_path: Path | None = None
     preferences: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("ollama_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def host_list(self) -> list[str]:
+        """The Ollama servers to spread work over: ``ollama_hosts``, else the one ``ollama_host``."""
+        hosts = [h.strip().rstrip("/") for h in self.ollama_hosts if h and h.strip()]
+        return list(dict.fromkeys(hosts)) or [(self.ollama_host or "").strip() or "http://127.0.0.1:11434"]
 
     @classmethod
     def settings_customise_sources(

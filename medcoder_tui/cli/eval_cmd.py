@@ -30,12 +30,16 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
                    help="notes coded at once (default: 4)")
     p.add_argument("--json", action="store_true", help="print the run (or comparison) as JSON")
-    p.add_argument("--report", metavar="FILE.md", help="also write a Markdown report")
+    p.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (owner-only, 0600)")
     p.add_argument("--no-save", action="store_true", help="do not keep this run in the store")
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two stored runs")
     p.add_argument("--runs", action="store_true", help="list stored runs, newest first")
     p.add_argument("--show", metavar="RUN", help="show a stored run (with --json or --report too)")
     p.set_defaults(func=run_eval_command)
+    for action in p._actions:
+        if action.dest == "model":
+            action.help = ("Ollama model; a comma list (a,b,c) runs a bake-off, and --engine offline beside "
+                           "--model adds the offline engine to it")
 
 
 def _positive_int(value: str) -> int:
@@ -78,12 +82,15 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _open_store(args: argparse.Namespace, settings: Any) -> Any:
+def _open_store(args: argparse.Namespace, settings: Any, *, read_only: bool = False) -> Any:
     from medcoder_tui.store import Store
+    from medcoder_tui.store.layout import META_FILE, store_dir_for
 
     path = Path(args.store).expanduser() if args.store else settings.resolved_store_path()
+    if read_only and not (store_dir_for(path) / META_FILE).exists():
+        return None   # runs of a store that does not exist: none to show, and nothing is created
     try:
-        return Store(path)
+        return Store(path, read_only=read_only)
     except Exception as exc:   # a store that cannot open is the user's to fix
         raise CliError(f"cannot open the case store {path}: {exc}") from None
 
@@ -101,7 +108,7 @@ def _resolve_path(raw: str) -> Path:
 
 def _get_run(store: Any, ref: str) -> EvalRun:
     try:
-        data = store.get_eval_run(ref)
+        data = store.get_eval_run(ref) if store is not None else None
     except Exception as exc:
         raise CliError(f"run {ref!r}: {exc}") from None
     if not data:
@@ -109,11 +116,14 @@ def _get_run(store: Any, ref: str) -> EvalRun:
     return EvalRun.model_validate(data)
 
 
-def _write_report(path: str, run: EvalRun) -> None:
+def _write_report(path: str, run: EvalRun | str) -> None:
+    """Write a report (a run's, or ready Markdown) owner-only: it names notes and codes."""
     from medcoder_tui.evaluation.report import markdown
+    from medcoder_tui.store.files import write_private
 
+    text = run if isinstance(run, str) else markdown(run)
     try:
-        Path(path).expanduser().write_text(markdown(run), encoding="utf-8")
+        write_private(Path(path).expanduser(), text)
     except OSError as exc:
         raise CliError(f"cannot write the report {path}: {exc.strerror or exc}") from None
     print(f"report written to {path}", file=sys.stderr)
@@ -128,8 +138,36 @@ def run_eval_command(args: argparse.Namespace) -> int:
         preferences=False if args.no_preferences else None,
     )
     if args.compare or args.runs or args.show:
-        return _history(args, _open_store(args, settings))
+        return _history(args, _open_store(args, settings, read_only=True))
+    from medcoder_tui.evaluation.bakeoff import systems_from_args
+
+    try:
+        systems = systems_from_args(args.model, args.engine)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if systems:
+        from medcoder_tui.cli.bakeoff_cmd import run_bakeoff
+
+        path = _resolve_path(args.path)
+        store = None if args.no_save and args.gold != "store" else _open_store(args, settings)
+        return run_bakeoff(args, settings, systems, path=path, store=store, progress=ProgressBar,
+                           write_report=_write_report)
     return _evaluate(args, settings)
+
+
+async def pooled_engine(settings: Any, name: str, model: str | None, codesets: Any) -> tuple[Any, list[str]]:
+    """The Ollama hosts behind one engine (several hosts configured), or the offline engine for
+    ``auto`` when none answers."""
+    from medcoder_tui.engines.llm.hosts import HostPool, PooledEngine
+    from medcoder_tui.engines.select import offline_engine
+
+    pooled = PooledEngine(HostPool(settings, model=model, codesets=codesets))
+    ok, summary = await pooled.check()
+    if ok:
+        return pooled, [summary]
+    if name == "ollama":
+        raise CliError(summary, status=1)
+    return offline_engine(codesets), [f"{summary}; using the offline engine"]
 
 
 def _history(args: argparse.Namespace, store: Any) -> int:
@@ -137,7 +175,7 @@ def _history(args: argparse.Namespace, store: Any) -> int:
     from medcoder_tui.evaluation.report import summary_text
 
     if args.runs:
-        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()][::-1]   # newest first
+        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()][::-1] if store else []  # newest first
         if args.json:
             print_json([r.model_dump(mode="json", exclude={"per_note"}) for r in runs])
         elif not runs:
@@ -180,15 +218,22 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
         from medcoder_tui.engines.select import resolve_engine
 
         try:
-            engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
+            if engine_name != "offline" and len(settings.host_list()) > 1:
+                engine, notes = await pooled_engine(settings, engine_name, args.model, codesets)
+            else:
+                engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
         except (ValueError, RuntimeError, OSError) as exc:
             raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
+        pool = getattr(engine, "pool", None)
         from medcoder_tui.preferences import PreferenceEngine, RuleError, maybe_wrap
 
         try:   # learned from this run's store; off with --no-preferences
-            engine = maybe_wrap(engine, settings, store, codesets=codesets)
+            wrapped = maybe_wrap(engine, settings, store, codesets=codesets)
         except RuleError as exc:
             raise CliError(str(exc)) from None
+        if pool is not None and wrapped is not engine:
+            pool.set_extra_context(wrapped.prompt_context)
+        engine = wrapped
         if args.gold == "store" and isinstance(engine, PreferenceEngine):
             notes.append("preferences are learned from the same completed cases this run scores, so the "
                          "figures are optimistic; add --no-preferences for a fair measure")
@@ -199,12 +244,17 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
             ok, message = await engine.check()
             if not ok:
                 raise CliError(message, status=1)
-        return await run_evaluation(
+        run = await run_evaluation(
             gold, engine, types=types, setting=args.setting or settings.setting,
             force_setting=bool(args.setting), concurrency=args.concurrency, progress=bar,
         )
+        if pool is not None:
+            run.hosts = pool.figures()
+        return run
 
-    run = asyncio.run(evaluate())
+    from medcoder_tui.evaluation.bakeoff import add_figures
+
+    run = add_figures(asyncio.run(evaluate()), gold)
     run.source = str(path)
     run.codeset_versions = dict(codesets.versions())
     run.preferences = bool(settings.preferences)

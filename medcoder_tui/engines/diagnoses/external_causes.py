@@ -26,11 +26,20 @@ _IRREGULAR = {"fell": "fall", "bitten": "bite", "bit": "bite", "hit": "struck", 
               "burnt": "burn", "stung": "sting", "collided": "collision", "crashed": "collision",
               "caught": "catch", "thrown": "throw", "threw": "throw", "ran": "run", "swam": "swim",
               "rode": "ride", "drove": "drive", "driving": "drive", "mvc": "collision", "mva": "collision"}
+# Main terms that frame their subterms ("Contact, with, knife"; "Accident, transport, car occupant"):
+# a note names the object or the vehicle, not the frame.
+_FRAMES = frozenset({"contact", "accident"})
+_MOTOR_VEHICLE = re.compile(r"\bmv[ac]s?\b", re.I)
 _PREPOSITIONS = frozenset("from off out of in on into onto with by at against under over to".split())
 _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", "impression", "diagnoses",
                              "hospital_course"})
 # An activity is what the patient was doing: the words after "while", "during", "playing"...
-_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing)\b([^.,;:()]{0,60})", re.I)
+_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing)\b(?=([^.,;:()]{0,60}))", re.I)
+# A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
+_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind)\b(?=([^.,;:()]{0,40}))",
+                        re.I)
+# Below this a match rests on one word with the rest of its index path missing.
+MIN_SCORE = 0.5
 _STATUS = (
     (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|employer)\b", re.I),
      "Y99.0", "work-related injury documented"),
@@ -132,8 +141,10 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
     leaf = max((len(p) for p in entry.leaf if p <= words), default=0) if len(entry.path) > 1 else 0.5
     if not leaf:
         return None
-    # the main term's head word ("Fall" of "Fall, falling"; "Insolation" of "Insolation, effects")
-    if entry.kind == "cause" and not entry.main[0] <= words:
+    # the main term's head word ("Fall" of "Fall, falling"; "Insolation" of "Insolation, effects"),
+    # except for the index's frames, which notes leave out ("cut with a knife": Contact, with, knife)
+    frame = entry.main[0] <= _FRAMES
+    if entry.kind == "cause" and not frame and not entry.main[0] <= words:
         return None
     # A cause's intermediate subterm counts by the share of its best spelling's words the sentence
     # holds ("car occupant" for a driver's car); a place's only when whole, so that "home" does not
@@ -142,7 +153,7 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
         held = sum(max(len(p & words) / len(p) for p in parts) for parts in entry.inner)
     else:
         held = sum(1 for parts in entry.inner if _held(parts, words))
-    return leaf + held - 0.5 * (len(entry.inner) - held)
+    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0)
 
 
 @dataclass(frozen=True)
@@ -168,12 +179,14 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             continue
         if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family"}:
             continue
-        text = note[sent.start:sent.end]
+        text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
         words = words_of(text)
-        doing = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text)))
+        read = {"cause": words,
+                "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
+                "place": words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))}
         entries = {e for w in words for e in by_word.get(w, ())}
         scored = sorted(((score, e) for e in entries
-                         if (score := _score(e, doing if e.kind == "activity" else words)) is not None),
+                         if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
                         key=lambda se: se[1].path)
         if not any(e.kind == "cause" for _, e in scored):
             continue
