@@ -210,6 +210,7 @@ def test_stats_from_the_index_match_stats_from_the_case_files(tmp_path, capsys):
     from medcoder_tui.store.reports import compute_stats
 
     store, ids, _ = _store_with_cases(tmp_path, 3)
+    store.reopen(ids[1])                  # a completed case is read-only until reopened
     store.reject(ids[1], "icd10cm:I10")
     store.undo(ids[1])
     expected = compute_stats(store.list_cases(), store.audit()).model_dump(mode="json")
