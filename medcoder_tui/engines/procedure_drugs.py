@@ -116,8 +116,12 @@ def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> t
 def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
+    names_drug: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
     for sent in ctx.a.sentences:
-        if not _ANY_DRUG.search(sent.text):
+        hit = names_drug.get(sent.text)
+        if hit is None:
+            hit = names_drug[sent.text] = _ANY_DRUG.search(sent.text) is not None
+        if not hit:
             continue
         # a "Meds:" list is home medication unless the line itself says the drug was given here
         if not ctx.usable(sent) and not (ctx.section(sent) == "medications" and _GIVEN_HERE.search(sent.text)):
