@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.tui.keys import EDIT_BINDINGS
 
@@ -54,7 +55,7 @@ class EditScreen(ModalScreen[tuple[str, System, str] | None]):
     def compose(self) -> ComposeResult:
         s = self.suggestion
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(f"Edit {s.code} ({s.system.label}) — {s.description}", classes="dialog-title",
+            yield Static(printable(f"Edit {s.code} ({s.system.label}) — {s.description}"), classes="dialog-title",
                          markup=False)
             yield Input(value=s.code, id="edit-input", placeholder="code, e.g. E11.65")
             yield Static("", id="edit-status", markup=False)

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import (
@@ -119,7 +120,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         total = len(services.notes)
         changed = " · NOTE CHANGED" if self.case.note_changed else ""
         self.query_one("#review-title", Static).update(
-            f"{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
@@ -156,8 +157,8 @@ class ReviewScreen(ReviewDecisions, Screen):
             table.remove_row(key)
         for key, fc in wanted.items():
             if key not in table.rows:
-                table.add_row(Text(fc.code, style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
-                              Text(fc.description, overflow="ellipsis", no_wrap=True), Text("—"),
+                table.add_row(Text(printable(fc.code), style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
+                              Text(printable(fc.description), overflow="ellipsis", no_wrap=True), Text("—"),
                               Text("manual"), Text("+ added", style="bold green"), key=key)
 
     def _refresh_statuses(self) -> None:
@@ -183,7 +184,7 @@ class ReviewScreen(ReviewDecisions, Screen):
                           "No suggestion selected.")
             return
         note.show_evidence(evidence_spans(s))
-        detail.update(detail_text(s))
+        detail.update(printable(detail_text(s)))
 
     @on(DataTable.RowHighlighted, "#suggestions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.tui.review_state import suggestion_status
 from medcoder_tui.tui.store_bridge import StoreError, final_code
 from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
@@ -43,8 +44,8 @@ class ReviewDecisions:
         if not s.acceptable:
             self.app.bell()
             reason = ", ".join(f.value for f in s.flags) or "not valid and billable"
-            self.notify(f"{s.code} cannot be accepted ({reason}). Press e to fix the code.",
-                        severity="warning")
+            self.notify(printable(f"{s.code} cannot be accepted ({reason}). Press e to fix the code."),
+                        severity="warning", markup=False)
             return False
         return self._store_call("accept", s.key)
 
@@ -92,7 +93,7 @@ class ReviewDecisions:
             if picked:
                 code, system, description = picked
                 if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key)):
-                    self.notify(f"{s.code} → {code}")
+                    self.notify(printable(f"{s.code} → {code}"), markup=False)
                     self._advance()
 
         self.app.push_screen(EditScreen(s, self.app.services.codesets), done)

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
 from medcoder_tui.tui.screens.messages import ReasonScreen
@@ -89,8 +90,8 @@ class SequenceScreen(Screen[Any]):
             else:
                 role = "Second"
             badge = Text(item.badge, style="bold magenta" if "MCC" in item.badge else "bold yellow")
-            table.add_row(str(n), role, Text(item.code, style="bold"), badge,
-                          Text(item.description, no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
+            table.add_row(str(n), role, Text(printable(item.code), style="bold"), badge,
+                          Text(printable(item.description), no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
                           key=f"{item.system.value}:{item.code}")
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
@@ -123,7 +124,7 @@ class SequenceScreen(Screen[Any]):
         lines: list[str] = []
         if picked:
             item = picked[1]
-            lines.append(f"{item.code} {item.description}")
+            lines.append(printable(f"{item.code} {item.description}"))
             for issue in item.issues:
                 lines.append(f"{'✗' if issue.severity == 'error' else '!'} {issue.message} [{issue.convention}]")
         if self.result is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from medcoder_tui.notes import gold_sidecar
+from medcoder_tui.textsafe import printable
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
@@ -24,10 +26,10 @@ class WorklistScreen(Screen):
         self._filter = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="worklist-title")
+        yield Static(id="worklist-title", markup=False)
         yield Input(placeholder="filter notes by name (/)", id="worklist-filter")
         yield DataTable(id="worklist-table", cursor_type="row")
-        yield Static("", id="worklist-empty")
+        yield Static("", id="worklist-empty", markup=False)
         yield StatusBar(id="status-bar")
         yield AppFooter()
 
@@ -75,18 +77,19 @@ class WorklistScreen(Screen):
             status = getattr(getattr(case, "status", None), "value", None)
             done += status == "completed"
             codes = len(case.final_codes) if case else 0
-            gold = "✓" if services.gold_path(note).exists() else ""
-            table.add_row(name, STATUS_LABEL.get(status, status), str(codes) if case else "", gold, key=str(index))
+            gold = "✓" if gold_sidecar(note) is not None else ""
+            # a Text cell is shown as it is: "jones [draft].txt" is a name, not markup
+            table.add_row(Text(printable(name)), STATUS_LABEL.get(status, status), str(codes) if case else "", gold, key=str(index))
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         total = len(services.notes)
         self.query_one("#worklist-title", Static).update(
-            f"Notes in {self.app.notes_label} — {total} note{'s' if total != 1 else ''}, {done} completed"
+            f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, {done} completed"
             " · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = table.row_count == 0
         empty.update("No notes match the filter." if total else
-                     f"No notes (.txt, .note, .md) found under {self.app.notes_label}.")
+                     f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
         self.query_one(StatusBar).progress = f"{done}/{total} completed"
 
     def selected_index(self) -> int | None:

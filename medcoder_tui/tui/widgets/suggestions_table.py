@@ -7,6 +7,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag, Suggestion
 
 FLAG_ABBREV = {
@@ -70,12 +71,12 @@ class SuggestionsTable(DataTable):
         bad = not s.acceptable
         code_style = "bold red strike" if (bad and status != "edited") else "bold"
         row_style = "dim" if status == "rejected" else ""
-        code = Text(shown_code or s.code, style=code_style if not row_style else row_style)
+        code = Text(printable(shown_code or s.code), style=code_style if not row_style else row_style)
         label, st = STATUS_TEXT[status]
         return [
             code,
             Text(SYSTEM_SHORT[s.system.value], style=row_style),
-            Text(shown_description or s.description or s.model_description, style=row_style,
+            Text(printable(shown_description or s.description or s.model_description), style=row_style,
                  overflow="ellipsis", no_wrap=True),
             Text(f"{s.confidence:.2f}", style=row_style),
             Text(flags_text(s.flags), style="red" if bad else "yellow"),

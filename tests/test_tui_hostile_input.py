@@ -1,0 +1,79 @@
+"""The TUI with hostile file names and a long note: literal names, no crash, cancellable work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+from tui_support import NOTE, ScriptedEngine, frozen_clock
+
+from medcoder_tui.config import Settings
+from medcoder_tui.store import Store
+from medcoder_tui.tui.app import make_app
+from medcoder_tui.tui.screens.review import ReviewScreen
+
+LONG = "p" * 246 + ".txt"          # 250 characters: NAME.gold.json would be 255 + 5
+ESC_NAME = "esc\x1b[31mred.txt"
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("jones [draft].txt", "jones [final].txt", LONG, ESC_NAME):
+        (folder / name).write_text(NOTE)
+    return folder
+
+
+def build(notes: Path, tmp_path: Path, engine=None):
+    return make_app(Settings(), notes, store=Store(tmp_path / "store.json"), engine=engine or ScriptedEngine(),
+                    clock=frozen_clock, theme="textual-dark")
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def _cell_texts(table: DataTable) -> list[str]:
+    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+
+
+async def test_names_with_brackets_long_names_and_escapes_show_literally(notes, tmp_path):
+    app = build(notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#worklist-table", DataTable)
+        await until(pilot, lambda: table.row_count == 4)
+        shown = [str(getattr(c, "plain", c)) for c in _cell_texts(table)]
+        rendered = [table._get_row_renderables(i).cells[0] for i in range(table.row_count)]
+        plain = [getattr(r, "plain", str(r)) for r in rendered]
+        assert "jones [draft].txt" in plain and "jones [final].txt" in plain   # not both "jones .txt"
+        assert "esc\\x1b[31mred.txt" in plain                                    # the escape is visible
+        assert not any("\x1b" in p for p in plain + shown)
+        # opening the 250-character note works, and the app survives it
+        row = next(i for i, p in enumerate(plain) if p.startswith("ppp"))
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = app.screen
+        await until(pilot, lambda: not screen.streaming and screen.suggestions)
+        assert app.is_running
+
+
+async def test_an_escape_in_a_note_name_is_shown_escaped_in_the_review_title(notes, tmp_path):
+    from textual.widgets import Static
+
+    app = build(notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#worklist-table", DataTable)
+        await until(pilot, lambda: table.row_count == 4)
+        plain = [table._get_row_renderables(i).cells[0].plain for i in range(table.row_count)]
+        table.move_cursor(row=plain.index("esc\\x1b[31mred.txt"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        title = str(app.screen.query_one("#review-title", Static).render())
+        assert "esc\\x1b[31mred.txt" in title and "\x1b" not in title
