@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,6 +25,10 @@ from medcoder_tui import paths
 Setting = Literal["outpatient", "inpatient", "ed"]
 
 
+class SettingsError(ValueError):
+    """A setting that cannot be used, in one line naming where it came from (file and key, or variable)."""
+
+
 def config_file() -> Path:
     """The TOML config file medcoder reads (it need not exist)."""
     return Path(os.environ.get("MEDCODER_CONFIG", paths.config_dir() / "config.toml"))
@@ -33,7 +39,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODER_", extra="ignore")
 
-    ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
+    ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
+                             validate_default=True)
     ollama_model: str = "llama3.1:8b"
     ollama_connect_timeout: float = 3.0
     ollama_stall_timeout: float = 60.0
@@ -43,6 +50,20 @@ class Settings(BaseSettings):
     store_path: Path | None = None
     preferences: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("ollama_host")
+    @classmethod
+    def _host_is_a_url(cls, value: str) -> str:
+        """``http://[::1`` must fail here, with its name, not later inside the HTTP client."""
+        url = value.strip()
+        try:
+            parts = urlsplit(url if "://" in url else f"http://{url}")
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError as exc:
+            raise ValueError(f"not a valid URL ({exc})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http:// or https:// URL with a host name")
+        return url
 
     @classmethod
     def settings_customise_sources(
@@ -65,6 +86,42 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from every source, with explicit overrides (CLI flags) on top."""
+    """Settings from every source, with explicit overrides (CLI flags) on top.
+
+    Raises :class:`SettingsError` with one line naming the file and key (or the
+    environment variable) of the first bad value.
+    """
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)
+    try:
+        return Settings(**clean)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{config_file()}: not valid TOML ({exc})") from None
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, clean)) from None
+
+
+def _describe(exc: ValidationError, overrides: dict) -> str:
+    """The first error of ``exc`` as one line saying where the bad value was set."""
+    err = exc.errors()[0]
+    key = str(err["loc"][0]) if err["loc"] else "?"
+    msg = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" {value!r}" if isinstance(value, (str, int, float, bool)) else ""
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    env = f"MEDCODER_{key.upper()}"
+    if key in overrides:
+        where = f"option for {key}"
+    elif any(name.upper() == env for name in os.environ):
+        where = env
+    elif key == "ollama_host" and "OLLAMA_HOST" in os.environ and not _in_config_file(key):
+        where = "OLLAMA_HOST"
+    else:
+        where = f"{config_file()}: key {key!r}"
+    return f"{where}: bad value{shown}: {msg}{more}"
+
+
+def _in_config_file(key: str) -> bool:
+    try:
+        return key in tomllib.loads(config_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return False

@@ -68,3 +68,47 @@ def test_an_escape_in_a_note_name_never_reaches_the_terminal(tmp_path):
     assert "is empty" in shown
     assert "\x1b" not in shown and "\x07" not in shown
     assert "\\x1b]0;pwned\\x07" in shown
+
+
+def test_check_refuses_an_empty_code(capsys):
+    status, out, err = run_cli(capsys, "check", "", "I10")
+    assert status == 2          # it used to drop '' and exit 0
+    assert err.strip() == "medcoder: error: argument 1 is empty: give a code, e.g. medcoder check G30.9 F02.80"
+
+
+def test_a_bad_config_value_is_one_line_naming_the_file_and_key(tmp_path, capsys, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('temperature = "hot"\n')
+    monkeypatch.setenv("MEDCODER_CONFIG", str(cfg))
+    status, out, err = run_cli(capsys, "check", "I10")
+    assert status == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err  # it used to be four lines of pydantic, without the file's name
+    assert str(cfg) in lines[0] and "'temperature'" in lines[0] and "'hot'" in lines[0]
+
+
+def test_a_config_file_that_is_not_toml_is_one_line(tmp_path, capsys, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("setting = [1\n")
+    monkeypatch.setenv("MEDCODER_CONFIG", str(cfg))
+    status, out, err = run_cli(capsys, "check", "I10")
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert f"{cfg}: not valid TOML" in err
+
+
+def test_a_malformed_ollama_host_is_one_line_naming_the_variable(capsys, monkeypatch):
+    monkeypatch.setenv("MEDCODER_OLLAMA_HOST", "http://[::1")
+    status, out, err = run_cli(capsys, "suggest", str(SAMPLES / "01_office_htn_dm.txt"))
+    assert status == 2          # it used to be "InvalidURL" with exit 1
+    assert err.strip().splitlines() == [
+        "medcoder: error: MEDCODER_OLLAMA_HOST: bad value 'http://[::1': not a valid URL (Invalid IPv6 URL)"]
+
+
+def test_store_is_accepted_after_codes_import(tmp_path, capsys):
+    table = tmp_path / "cpt.csv"
+    table.write_text("code,description\n99213,Office visit\n99214,Office visit, moderate\n")
+    status, out, err = run_cli(capsys, "codes", "import", "cpt", str(table), "--store", str(tmp_path / "s"))
+    assert status == 0, err     # it used to be refused: unrecognized arguments: --store
+    assert "imported 2 CPT codes" in out
+    status, out, err = run_cli(capsys, "codes", "--store", str(tmp_path / "s"), "import", "cpt", str(table))
+    assert status == 0, err

@@ -76,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("medcoder: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: a message, never a traceback for the coder
+        from medcoder_tui.config import SettingsError
+
+        if isinstance(exc, SettingsError):   # a bad config.toml value or MEDCODER_* variable: the user's to fix
+            print(f"medcoder: error: {printable(exc)}", file=sys.stderr)
+            return 2
         if os.environ.get("MEDCODER_DEBUG"):
             raise
         print(f"medcoder: error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)

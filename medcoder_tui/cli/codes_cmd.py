@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from medcoder_tui.cli.common import CliError, print_json
+from medcoder_tui.textsafe import printable
 
 SYSTEM_CHOICES = ("icd10cm", "cpt", "hcpcs", "all")
 
@@ -32,7 +33,10 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
     p = sub.add_parser("codes", parents=parents, help="manage CPT and HCPCS tables")
     codes_sub = p.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
-    imp = codes_sub.add_parser("import", help="import a licensed CPT file or CMS's HCPCS file")
+    # --store is accepted after the action too; SUPPRESS keeps a value given before it
+    late = argparse.ArgumentParser(add_help=False)
+    late.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    imp = codes_sub.add_parser("import", parents=[late], help="import a licensed CPT file or CMS's HCPCS file")
     imp.add_argument("system", choices=("cpt", "hcpcs"))
     imp.add_argument("file", type=Path)
     imp.set_defaults(func=cmd_import)
@@ -132,14 +136,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a CPT or HCPCS file; the previous table stays if anything is wrong with it."""
     from medcoder_tui.codes.service import reset_codesets
-    from medcoder_tui.codes.tables import ImportFormatError, import_table
+    from medcoder_tui.codes.tables import ImportFormatError, ImportReport, import_table
 
+    report = ImportReport()
     try:
-        count, target = import_table(args.file, args.system)
+        count, target = import_table(args.file, args.system, report)
     except ImportFormatError as exc:
         raise CliError(f"import failed, previous table kept: {exc}") from None
     except OSError as exc:
         raise CliError(f"import failed, previous table kept: {exc.strerror or exc}: {exc.filename or ''}") from None
     reset_codesets()
-    print(f"imported {count} {args.system.upper()} codes into {target}")
+    for line in report.lines():
+        print(f"{args.file.name}: {printable(line)}", file=sys.stderr)
+    summary = [f"{n} {what}" for n, what in ((len(report.dropped), "rows dropped"),
+                                             (len(report.duplicates), "duplicate codes"),
+                                             (len(report.suspicious), "suspicious rows")) if n]
+    print(f"imported {count} {args.system.upper()} codes into {target}"
+          + (f" ({', '.join(summary)}; see above)" if summary else ""))
     return 0

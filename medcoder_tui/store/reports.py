@@ -81,8 +81,15 @@ def render_export(rows: list[ExportRow], fmt: str) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in r.model_dump(mode="json").items()})
+        writer.writerow({k: ("" if v is None else _cell(v)) for k, v in r.model_dump(mode="json").items()})
     return buf.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 class Rate(BaseModel):
