@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -39,8 +39,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODER_", extra="ignore")
 
-    ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
-                             validate_default=True)
+    ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
     ollama_model: str = "llama3.1:8b"
     ollama_connect_timeout: float = 3.0
     ollama_stall_timeout: float = 60.0
@@ -50,20 +49,6 @@ class Settings(BaseSettings):
     store_path: Path | None = None
     preferences: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("ollama_host")
-    @classmethod
-    def _host_is_a_url(cls, value: str) -> str:
-        """``http://[::1`` must fail here, with its name, not later inside the HTTP client."""
-        url = value.strip()
-        try:
-            parts = urlsplit(url if "://" in url else f"http://{url}")
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError as exc:
-            raise ValueError(f"not a valid URL ({exc})") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("not an http:// or https:// URL with a host name")
-        return url
 
     @classmethod
     def settings_customise_sources(
@@ -93,11 +78,29 @@ def load_settings(**overrides: object) -> Settings:
     """
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**clean)
+        settings = Settings(**clean)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{config_file()}: not valid TOML ({exc})") from None
     except ValidationError as exc:
         raise SettingsError(_describe(exc, clean)) from None
+    problem = host_problem(settings.ollama_host)
+    if problem:   # "http://[::1" must fail here, named, not later inside the HTTP client
+        where = _where("ollama_host", clean)
+        raise SettingsError(f"{where}: bad value {settings.ollama_host!r}: {problem}")
+    return settings
+
+
+def host_problem(host: str) -> str | None:
+    """What is wrong with an Ollama host URL, or None (a bare ``host:port`` is allowed, as Ollama allows it)."""
+    url = host.strip()
+    try:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http:// or https:// URL with a host name"
+    return None
 
 
 def _describe(exc: ValidationError, overrides: dict) -> str:
@@ -108,16 +111,19 @@ def _describe(exc: ValidationError, overrides: dict) -> str:
     value = err.get("input")
     shown = f" {value!r}" if isinstance(value, (str, int, float, bool)) else ""
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{_where(key, overrides)}: bad value{shown}: {msg}{more}"
+
+
+def _where(key: str, overrides: dict) -> str:
+    """Where the value of setting ``key`` came from: an option, a variable, or the config file's key."""
     env = f"MEDCODER_{key.upper()}"
     if key in overrides:
-        where = f"option for {key}"
-    elif any(name.upper() == env for name in os.environ):
-        where = env
-    elif key == "ollama_host" and "OLLAMA_HOST" in os.environ and not _in_config_file(key):
-        where = "OLLAMA_HOST"
-    else:
-        where = f"{config_file()}: key {key!r}"
-    return f"{where}: bad value{shown}: {msg}{more}"
+        return f"option for {key}"
+    if any(name.upper() == env for name in os.environ):
+        return env
+    if key == "ollama_host" and "OLLAMA_HOST" in os.environ and not _in_config_file(key):
+        return "OLLAMA_HOST"
+    return f"{config_file()}: key {key!r}"
 
 
 def _in_config_file(key: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,39 @@ async def test_an_escape_in_a_note_name_is_shown_escaped_in_the_review_title(not
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         title = str(app.screen.query_one("#review-title", Static).render())
         assert "esc\\x1b[31mred.txt" in title and "\x1b" not in title
+
+
+def _analysis_running() -> bool:
+    """Whether any thread is inside the offline engine's analysis right now."""
+    for frame in sys._current_frames().values():
+        while frame is not None:
+            if frame.f_code.co_name == "_suggestions" and frame.f_code.co_filename.endswith("offline.py"):
+                return True
+            frame = frame.f_back
+    return False
+
+
+async def test_esc_on_a_long_note_stops_the_analysis_itself(tmp_path, codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+    from medcoder_tui.tui.widgets.stream_pane import StreamPane
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    samples = sorted((Path(__file__).resolve().parents[1] / "sample_notes").glob("*.txt"))
+    text = "".join(f"\n=== Visit {i} ===\n" + samples[i % len(samples)].read_text() for i in range(1200))
+    (folder / "long.txt").write_text(text[:1_900_000])
+    app = build(folder, tmp_path, engine=OfflineEngine(codesets))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        screen = app.screen
+        pane = screen.query_one(StreamPane)
+        # real progress while it works, and the hint that esc cancels
+        await until(pilot, lambda: "sentences" in str(pane.title) or "procedure" in str(pane.title), timeout=60)
+        assert "(esc cancels)" in str(pane.title) and "/" in str(pane.title)
+        assert _analysis_running()
+        await pilot.press("escape")
+        assert not screen.streaming and "cancelled" in str(pane.title)
+        # the work itself stops within a second (it used to run on for minutes after "Run cancelled")
+        await until(pilot, lambda: not _analysis_running(), timeout=1.0)
+        assert isinstance(app.screen, ReviewScreen)

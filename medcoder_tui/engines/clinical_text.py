@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from medcoder_tui.engines.progress import checkpoint
+
 ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical"]
 
 # Longest scope a trigger opens, in words: long enough for a list
@@ -137,6 +139,8 @@ def split_sentences(note: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(note):
+        if not len(out) % 2048:
+            checkpoint("reading the note", m.start(), len(note))
         if m.group(0)[0] in ".!?":
             # "Dr. Smith", "vs. pneumonia", "1.5 mg" do not end a sentence.
             if _ABBREV_BEFORE_DOT.search(note[max(start, m.start() - 8): m.start()]):
@@ -378,6 +382,8 @@ def analyze(note: str) -> NoteAnalysis:
         # A few characters (e.g. dotted capital I) lengthen when lowered; keep offsets aligned.
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
     for m in _trigger_matches(lower):
+        if not len(spans) % 1024:
+            checkpoint("reading the note", m.start(), len(note))
         group = m.lastgroup
         if group is None or group.startswith("p"):
             continue

@@ -40,6 +40,7 @@ from medcoder_tui.engines.matcher import (  # noqa: F401 - re-exported: callers 
     core_tokens,
     matcher_for,
 )
+from medcoder_tui.engines.progress import checkpoint
 from medcoder_tui.engines.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
 from medcoder_tui.engines.status_codes import (  # noqa: F401 - bmi_code re-exported
     bmi_code,
@@ -184,7 +185,10 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
     seen_texts: set[str] = set()
     repeated = {s.text for s in analysis.sentences if s.text in seen_texts or seen_texts.add(s.text)}
     memo: dict[str, tuple] = {}
-    for sent in analysis.sentences:
+    total = len(analysis.sentences)
+    for n, sent in enumerate(analysis.sentences):
+        if not n % 128:
+            checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
         got = memo.get(sent.text)
         if got is None:
             toks = note_tokens(note, sent.start, sent.end)

@@ -247,6 +247,8 @@ class ReviewScreen(ReviewDecisions, Screen):
                 elif event.kind == "suggestion":
                     collected.append(event.suggestion)
                     self.post_message(self.SuggestionArrived(run, event.suggestion))
+                elif event.kind == "progress":
+                    buffer.progress = event   # painted by the pane's timer, like the tokens
                 else:
                     result = event.result
         except asyncio.CancelledError:
