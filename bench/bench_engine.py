@@ -52,7 +52,7 @@ def pick_notes(folder: Path, low: int = 500, high: int = 700, limit: int = 20) -
 
 def model_reply(note: str, candidates: list, fallback_codes: list[str]) -> str:
     """A reply shaped like a real model's: REPLY_CODES items quoting the note."""
-    from medcoder_tui.engines.prompts import ModelCode, ModelReply
+    from medcoder_tui.engines.llm.prompts import ModelCode, ModelReply
 
     words = note.split()
     items = []
@@ -89,9 +89,9 @@ def main() -> int:
     from medcoder_tui.codes.service import get_codesets
     from medcoder_tui.codes.systems import System
     from medcoder_tui.config import Settings
-    from medcoder_tui.engines.ollama_engine import OllamaEngine
-    from medcoder_tui.engines.parsing import StreamParser
-    from medcoder_tui.engines.retrieval import retrieve_candidates
+    from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
+    from medcoder_tui.engines.llm.parsing import StreamParser
+    from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
 
     t0 = time.perf_counter()
     codesets = get_codesets()

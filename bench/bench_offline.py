@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
 from medcoder_tui.engines.offline import OfflineEngine  # noqa: E402
-from medcoder_tui.engines.ranking import coverage, recall_order  # noqa: E402
-from medcoder_tui.engines.retrieval import candidate_pool  # noqa: E402
+from medcoder_tui.engines.diagnoses.ranking import coverage, recall_order  # noqa: E402
+from medcoder_tui.engines.diagnoses.retrieval import candidate_pool  # noqa: E402
 from benchlib import load_codiesp, norm, prf  # noqa: E402
 
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         result = engine.suggest_sync(note, {System.ICD10CM}, args.setting)
         times.append(time.perf_counter() - t)
         errors += result.error is not None
-        pred = {norm(s.code) for s in result.suggestions if s.acceptable}
+        pred = {norm(s.code) for s in result.suggestions if s.reportable}
         tp += len(pred & g)
         npred += len(pred)
         ngold += len(g)

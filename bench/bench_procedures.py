@@ -1,4 +1,4 @@
-"""Offline CPT/HCPCS suggestions (engines/procedures.py) scored on the sample notes' gold sidecars.
+"""Offline CPT/HCPCS suggestions (engines/procedures/) scored on the sample notes' gold sidecars.
 
 Usage: python bench/bench_procedures.py [--notes DIR] [--out FILE] [--verbose]
 
@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
-from medcoder_tui.engines.clinical_text import analyze  # noqa: E402
-from medcoder_tui.engines.grounding import Grounder  # noqa: E402
-from medcoder_tui.engines.procedures import suggest_procedures  # noqa: E402
+from medcoder_tui.engines.analysis.clinical_text import analyze  # noqa: E402
+from medcoder_tui.engines.checks.grounding import Grounder  # noqa: E402
+from medcoder_tui.engines.procedures.suggest import suggest_procedures  # noqa: E402
 from benchlib import prf  # noqa: E402
 
 SYSTEMS = (System.CPT, System.HCPCS)

@@ -1,4 +1,4 @@
-"""Fit the candidate-ranking weights (medcoder_tui/engines/ranking.py) on a coded corpus.
+"""Fit the candidate-ranking weights (medcoder_tui/engines/diagnoses/ranking.py) on a coded corpus.
 
 Usage: python bench/fit_ranking.py [--data DIR] [--l2 X]   (needs numpy: pip install numpy)
 
@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from medcoder_tui.codes.service import get_codesets  # noqa: E402
 from medcoder_tui.codes.systems import System  # noqa: E402
-from medcoder_tui.engines import ranking  # noqa: E402
-from medcoder_tui.engines.retrieval import candidate_pool  # noqa: E402
+from medcoder_tui.engines.diagnoses import ranking  # noqa: E402
+from medcoder_tui.engines.diagnoses.retrieval import candidate_pool  # noqa: E402
 from benchlib import load_codiesp, norm  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from medcoder_tui.engines.clinical_text import analyze, split_sentences
+from medcoder_tui.engines.analysis.clinical_text import analyze, split_sentences
 
 NOTE = """CHIEF COMPLAINT: chest pain.
 HPI: 67 yo male with h/o CAD s/p CABG presents with chest pain. Denies fever, chills or cough but reports dyspnea.

@@ -165,3 +165,47 @@ def test_cases_completed_in_a_real_store_are_gold(tmp_path, real_codesets):
     assert any("other.txt" in w for w in gold.warnings)
     from_store = collect_gold(tmp_path, gold="store", store=store, validate=validate)
     assert [c.note_id for c in from_store.cases] == ["visit"] and from_store.cases[0].text == text
+
+
+def test_sidecar_not_codes_keep_reasons_and_read_systems(tmp_path):
+    write(tmp_path / "a.txt", "Chest pressure, r/o ACS.")
+    write(tmp_path / "a.gold.json", json.dumps({
+        "setting": "ed", "icd10cm": ["I10"], "cpt": ["99213"],
+        "not_codes": [{"code": "r059", "reason": "integral to the diagnosis"},
+                      {"code": "71046", "system": "cpt", "reason": "read by radiology"},
+                      "J1100", {"code": "E11.9"}]}))
+    case = collect_gold(tmp_path, validate=small_validate).cases[0]
+    assert case.not_codes == {"icd10cm:R05.9": "integral to the diagnosis", "cpt:71046": "read by radiology",
+                              "hcpcs:J1100": "", "icd10cm:E11.9": ""}
+    assert case.codes == ["icd10cm:I10", "cpt:99213"]   # not-codes are never gold
+    only_icd = collect_gold(tmp_path, types=[System.ICD10CM], validate=small_validate).cases[0]
+    assert set(only_icd.not_codes) == {"icd10cm:R05.9", "icd10cm:E11.9"}
+
+
+def test_sidecar_without_not_codes_has_none(tmp_path):
+    write(tmp_path / "a.txt", "note")
+    write(tmp_path / "a.gold.json", json.dumps({"icd10cm": ["I10"]}))
+    assert collect_gold(tmp_path, validate=small_validate).cases[0].not_codes == {}
+
+
+@pytest.mark.parametrize("not_codes, message", [
+    ({"code": "I10"}, "'not_codes' must be a list"),
+    ([{"reason": "no code"}], "needs a \"code\""),
+    ([42], "needs a \"code\""),
+    ([{"code": "I10", "reason": "x"}], "I10 is both a gold code and in 'not_codes'"),
+    ([{"code": "99213", "system": "cptx"}], "not_codes '99213'"),
+])
+def test_bad_not_codes_are_clear_errors(tmp_path, not_codes, message):
+    write(tmp_path / "a.txt", "note")
+    write(tmp_path / "a.gold.json", json.dumps({"icd10cm": ["I10"], "not_codes": not_codes}))
+    with pytest.raises(GoldError) as exc:
+        collect_gold(tmp_path, validate=small_validate)
+    assert message in str(exc.value) and "a.gold.json" in str(exc.value)
+
+
+def test_not_codes_outside_the_code_set_are_reported(tmp_path):
+    write(tmp_path / "a.txt", "note")
+    write(tmp_path / "a.gold.json", json.dumps({"icd10cm": ["I10"], "not_codes": [{"code": "X99.99"}]}))
+    gold = collect_gold(tmp_path, validate=small_validate)
+    assert "icd10cm:X99.99" in gold.cases[0].not_codes
+    assert any("X99.99" in w and "a (not_codes)" in w for w in gold.warnings)

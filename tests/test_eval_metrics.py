@@ -148,3 +148,32 @@ def test_summarize_counts_notes_and_examples():
     assert {e.note_id for e in out["missed"].examples} == {"a", "b"}
     assert out["symptom_for_confirmed"].count == 1
     assert out["wrong_principal"].count == 0
+
+
+def test_em_levels_are_visit_level_cpt_codes_only():
+    level = [m.code_key("cpt", c) for c in ("99202", "99215", "99239", "99285", "99291", "99396", "99460")]
+    assert all(m.is_em_level(k) for k in level)
+    not_level = [m.code_key("cpt", c) for c in ("99201", "99292", "99406", "99417", "93000", "0001F")]
+    assert not any(m.is_em_level(k) for k in not_level)
+    assert not m.is_em_level(m.code_key("hcpcs", "G0439")) and not m.is_em_level("icd10cm:Z00.00")
+
+
+def test_em_rate_by_hand():
+    cpt = lambda *c: [m.code_key("cpt", x) for x in c]  # noqa: E731
+    pairs = [
+        (cpt("99214", "93000"), cpt("99214", "93000")),   # exact
+        (cpt("99213"), cpt("99214")),                     # one level off
+        ([], cpt("99284")),                               # missing
+        (cpt("99284", "99285"), cpt("99285")),            # an extra level is not exact
+        (cpt("99213") + icd("I10"), icd("I10")),          # no gold E/M level: not counted
+    ]
+    rate = m.em_rate(pairs)
+    assert (rate.notes, rate.exact) == (4, 1)
+    assert rate.rate == pytest.approx(0.25)
+    assert m.em_rate([]).rate == 0.0
+
+
+def test_must_not_hits_keep_the_reason_once():
+    hits = m.must_not_hits(icd("R07.9", "I10", "R07.9"), {"icd10cm:R07.9": "uncertain ACS: symptom instead?",
+                                                          "icd10cm:I21.4": "ruled out"})
+    assert hits == {"icd10cm:R07.9": "uncertain ACS: symptom instead?"}

@@ -144,3 +144,59 @@ async def test_compare_lists_better_and_worse_notes(tmp_path, validate):
     assert "micro.f1" in text and "caution" not in text
     b.types = ["icd10cm", "cpt"]
     assert "different code types" in comparison_text(compare(a, b))
+
+
+async def test_must_not_code_hits_and_em_exact_rate(tmp_path, validate):
+    """Three sidecar notes: hits and E/M agreement counted by hand, shown in the summary and report."""
+    sidecars = {
+        "ed": ({"setting": "ed", "icd10cm": ["R07.89"], "cpt": ["99284"],
+                "not_codes": [{"code": "I24.9", "reason": "uncertain ACS in the ED (IV.H)"},
+                              {"code": "R07.9", "reason": "chest pressure is documented: R07.89"}]},
+               [sugg("R07.89"), sugg("I24.9"), sugg("R07.9"), sugg("99285", "cpt")]),
+        "office": ({"icd10cm": ["J02.9"], "cpt": ["99213", "87880"],
+                    "not_codes": [{"code": "J02.0", "reason": "ruled out"}]},
+                   [sugg("J02.9"), sugg("99213", "cpt"), sugg("87880", "cpt")]),
+        "noem": ({"icd10cm": ["M17.11"], "cpt": ["20610"], "not_codes": [{"code": "99213", "system": "cpt",
+                                                                          "reason": "no separate E/M"}]},
+                 [sugg("M17.11"), sugg("20610", "cpt"), sugg("99213", "cpt")]),
+    }
+    script = {}
+    for name, (side, answer) in sidecars.items():
+        (tmp_path / f"{name}.txt").write_text(f"note {name}", encoding="utf-8")
+        (tmp_path / f"{name}.gold.json").write_text(json.dumps(side), encoding="utf-8")
+        script[f"note {name}"] = answer
+    types = [System.ICD10CM, System.CPT]
+    gold = collect_gold(tmp_path, types=types, validate=validate)
+    run = await run_evaluation(gold, ScriptedEngine(script), types=types)
+    assert run.note("ed").not_code_hits == {"icd10cm:I24.9": "uncertain ACS in the ED (IV.H)",
+                                            "icd10cm:R07.9": "chest pressure is documented: R07.89"}
+    assert run.note("office").not_code_hits == {}
+    assert run.note("noem").not_code_hits == {"cpt:99213": "no separate E/M"}
+    assert (run.must_not_hits, run.must_not_notes) == (3, 2)
+    # E/M: "ed" 99285 vs 99284 (not exact), "office" exact, "noem" has no gold E/M level
+    assert (run.note("ed").em_exact, run.note("office").em_exact, run.note("noem").em_exact) == (False, True, None)
+    assert (run.em.notes, run.em.exact) == (2, 1) and run.em.rate == pytest.approx(0.5)
+    text = summary_text(run)
+    assert "must-not-code hits 3 in 2 notes" in text and "E/M level exact 1/2 notes (0.500)" in text
+    md = markdown(run)
+    assert "## Must-not-code hits" in md and "| ed | I24.9 | uncertain ACS in the ED (IV.H) |" in md
+    assert "| noem | 99213 (CPT) | no separate E/M |" in md
+    only_icd = await run_evaluation(collect_gold(tmp_path, types=ICD, validate=validate), ScriptedEngine(script),
+                                    types=ICD)
+    assert (only_icd.must_not_hits, only_icd.em.notes) == (2, 0)
+    assert "no gold E/M level" in summary_text(only_icd)
+
+
+async def test_compare_shows_must_not_hits_and_em_rate(tmp_path, validate):
+    (tmp_path / "a.txt").write_text("note a", encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps({"icd10cm": ["R07.89"], "cpt": ["99284"],
+                                                      "not_codes": [{"code": "I24.9", "reason": "uncertain"}]}))
+    types = [System.ICD10CM, System.CPT]
+    gold = collect_gold(tmp_path, types=types, validate=validate)
+    a = await run_evaluation(gold, ScriptedEngine({"note a": [sugg("I24.9"), sugg("99285", "cpt")]}), types=types)
+    b = await run_evaluation(gold, ScriptedEngine({"note a": [sugg("R07.89"), sugg("99284", "cpt")]}), types=types)
+    named = {m.name: m for m in compare(a, b).metrics}
+    assert (named["must_not_hits"].a, named["must_not_hits"].b) == (1, 0)
+    assert (named["em_exact_rate"].a, named["em_exact_rate"].b) == (0.0, 1.0)
+    text = comparison_text(compare(a, b))
+    assert "must_not_hits                   1        0       -1" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.grounding import Grounder
+from medcoder_tui.engines.checks.grounding import Grounder
 from medcoder_tui.engines.models import Flag, RawSuggestion
 
 NOTE = """HPI: 67M with type 2 diabetes with diabetic CKD stage 3a.

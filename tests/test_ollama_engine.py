@@ -14,8 +14,8 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.base import run_engine
 from medcoder_tui.engines.models import SuggestionResult
-from medcoder_tui.engines.ollama_engine import MAX_REPLY_CHARS, OllamaEngine, context_size
-from medcoder_tui.engines.prompts import PROMPT_VERSION, output_schema, sequence_schema
+from medcoder_tui.engines.llm.ollama_engine import MAX_REPLY_CHARS, OllamaEngine, context_size
+from medcoder_tui.engines.llm.prompts import PROMPT_VERSION, output_schema, sequence_schema
 
 
 NOTE = ("Follow-up visit. Patient with type 2 diabetes mellitus and essential hypertension.\n"
@@ -324,7 +324,7 @@ async def test_run_engine_over_many_notes_stays_fast(ollama_server, codesets):
 def test_candidates_in_the_prompt_carry_context_and_headers():
     from dataclasses import dataclass
 
-    from medcoder_tui.engines.prompts import format_candidates
+    from medcoder_tui.engines.llm.prompts import format_candidates
 
     @dataclass
     class Cand:

@@ -71,7 +71,7 @@ def test_closed_port_refuses():
 
 def test_engine_modules_never_import_textual():
     code = ("import sys\n"
-            "import medcoder_tui.engines.ollama_engine, medcoder_tui.engines.select, medcoder_tui.engines.prompts\n"
-            "import medcoder_tui.engines.parsing, medcoder_tui.cli.suggest_cmd\n"
+            "import medcoder_tui.engines.llm.ollama_engine, medcoder_tui.engines.select, medcoder_tui.engines.llm.prompts\n"
+            "import medcoder_tui.engines.llm.parsing, medcoder_tui.cli.suggest_cmd\n"
             "assert 'textual' not in sys.modules, 'textual imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.parsing import (
+from medcoder_tui.engines.llm.parsing import (
     StreamParser,
     clean_code,
     coerce_item,
@@ -191,7 +191,7 @@ def test_long_reply_parses_in_linear_time():
                                   "[{'code': 'E11.9'}, " + "{" * 3_000],
                          ids=["brackets", "in-item", "objects", "after-item"])
 def test_deeply_nested_junk_is_unreadable_not_a_crash(junk):
-    from medcoder_tui.engines.parsing import loads_tolerant
+    from medcoder_tui.engines.llm.parsing import loads_tolerant
 
     parser = StreamParser()
     got = []
@@ -213,6 +213,6 @@ def test_repaired_reply_keeps_an_item_when_the_next_one_is_cut_early(tail):
     ("diagnosis code", System.ICD10CM), ("Supplies", System.HCPCS), ("LOINC", None), ("", None), (7, None),
 ])
 def test_system_labels_as_models_write_them(label, system):
-    from medcoder_tui.engines.parsing import parse_system
+    from medcoder_tui.engines.llm.parsing import parse_system
 
     assert parse_system(label) is system

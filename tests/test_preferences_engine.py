@@ -12,7 +12,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings, load_settings
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.engines.offline import OfflineEngine
-from medcoder_tui.engines.ollama_engine import OllamaEngine
+from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 from medcoder_tui.engines.select import make_engine
 from medcoder_tui.preferences import PreferenceEngine, maybe_wrap
 from medcoder_tui.store import Store
@@ -147,12 +147,15 @@ def test_eval_of_other_notes_improves_with_the_learned_preferences(org_store, tm
     assert capsys.readouterr().out.strip()
 
 
-async def test_make_engine_with_a_store_applies_preferences(org_store, codesets):
-    engine = make_engine(Settings(), "offline", codesets=codesets, store=org_store)
+async def test_the_composed_engine_applies_preferences(org_store, codesets):
+    # The engines never import preferences: whoever composes the engine wraps it.
+    engine = maybe_wrap(make_engine(Settings(), "offline", codesets=codesets), Settings(), org_store,
+                        codesets=codesets)
     assert isinstance(engine, PreferenceEngine)
     _, result = await run_stream(engine, EVAL_NOTES["later_c"])
     assert sorted(s.code for s in result.suggestions) == ["I10", "R10.31"]
-    assert isinstance(make_engine(Settings(preferences=False), "offline", store=org_store), OfflineEngine)
+    plain = make_engine(Settings(preferences=False), "offline")
+    assert isinstance(maybe_wrap(plain, Settings(preferences=False), org_store), OfflineEngine)
     assert isinstance(make_engine(Settings(), "offline"), OfflineEngine)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.clinical_text import analyze
-from medcoder_tui.engines.grounding import Grounder
-from medcoder_tui.engines.procedures import suggest_procedures
+from medcoder_tui.engines.analysis.clinical_text import analyze
+from medcoder_tui.engines.checks.grounding import Grounder
+from medcoder_tui.engines.procedures.suggest import suggest_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_notes"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.retrieval import core_tokens, retrieve_candidates
+from medcoder_tui.engines.diagnoses.retrieval import core_tokens, retrieve_candidates
 
 NOTE = (
     "HPI: 58-year-old man with type 2 diabetes mellitus and high blood pressure presents with "
@@ -73,7 +73,7 @@ def test_empty_note(codesets):
 
 def test_a_header_stands_for_its_plain_unspecified_code(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
-    from medcoder_tui.engines.retrieval import matcher_for
+    from medcoder_tui.engines.diagnoses.retrieval import matcher_for
 
     m = matcher_for(codesets)
     # C50.A0 (malignant *inflammatory* neoplasm) sits higher in the tree than C50.919 but adds a concept
@@ -106,7 +106,7 @@ def test_non_words_that_name_the_index_default_need_not_be_said(codesets):
 
 
 def test_a_default_adds_as_few_words_as_it_can_and_sites_are_not_names(codesets):
-    from medcoder_tui.engines.retrieval import matcher_for, retrieve_candidates
+    from medcoder_tui.engines.diagnoses.retrieval import matcher_for, retrieve_candidates
 
     m = matcher_for(codesets)
     # "Tear of unspecified meniscus": the unspecified tear, not the bucket-handle one
@@ -118,7 +118,7 @@ def test_a_default_adds_as_few_words_as_it_can_and_sites_are_not_names(codesets)
 
 def test_every_code_the_term_tables_name_is_billable(codesets):
     # an entry with a mistyped or retired code would be dropped silently at index build
-    from medcoder_tui.codes.abbreviations import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
+    from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
     from medcoder_tui.codes.index_terms import INDEX_TERMS
 
     named = {**INDEX_TERMS, **dict(HISTORY_OF), **dict(FAMILY_HISTORY_OF), **STATUS_TERMS}

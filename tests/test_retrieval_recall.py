@@ -9,7 +9,7 @@ that keeps whole mentions first and the cap per stretch of words.
 from __future__ import annotations
 
 from medcoder_tui.engines.offline import OfflineEngine
-from medcoder_tui.engines.retrieval import PER_SPAN, retrieve_candidates
+from medcoder_tui.engines.diagnoses.retrieval import PER_SPAN, retrieve_candidates
 
 
 def codes(note, codesets, k=50):
@@ -133,7 +133,7 @@ def test_an_unknown_order_is_refused(codesets):
 
 
 def test_a_documented_bmi_names_its_z68_code(codesets):
-    from medcoder_tui.engines.retrieval import bmi_code
+    from medcoder_tui.engines.diagnoses.retrieval import bmi_code
 
     assert [bmi_code(v) for v in (18.2, 20.0, 27.5, 39.9, 40.0, 47.0, 52.0, 65.0, 71.0)] == [
         "Z68.1", "Z68.20", "Z68.27", "Z68.39", "Z68.41", "Z68.42", "Z68.43", "Z68.44", "Z68.45"]

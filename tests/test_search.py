@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from medcoder_tui.codes.search import LookupIndex, stem, tokenize
+from medcoder_tui.codes.search import LookupIndex
+from medcoder_tui.codes.text import stem, tokenize
 from medcoder_tui.codes.systems import System
 
 
@@ -132,7 +133,7 @@ def test_all_billable_hits_precede_headers_of_the_same_score(index):
 
 
 def test_plurals_in_ey_ay_oy_lose_their_s():
-    from medcoder_tui.codes.search import stem
+    from medcoder_tui.codes.text import stem
 
     assert stem("kidneys") == "kidney"
     assert stem("airways") == "airway"

@@ -168,7 +168,7 @@ async def test_pipeline_failed_model_falls_back_to_rules(cs):
 
 
 async def test_pipeline_with_ollama_over_loopback(ollama_server, cs):  # noqa: F811 - fixture
-    from medcoder_tui.engines.ollama_engine import OllamaEngine
+    from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 
     note = "Dementia due to Alzheimer disease. Acute respiratory failure with hypoxia.\n"
     suggestions = {"diagnoses": [

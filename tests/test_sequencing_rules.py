@@ -7,7 +7,7 @@ import pytest
 from medcoder_tui.codes.service import get_codesets
 from medcoder_tui.codes.systems import System
 from medcoder_tui.sequencing import SequenceResult, check_sequence
-from medcoder_tui.sequencing.refs import parse_refs
+from medcoder_tui.codes.refs import parse_refs
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from medcoder_tui.codes.service import get_codesets
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.base import run_engine
-from medcoder_tui.engines.ollama_engine import OllamaEngine
+from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 from medcoder_tui.engines.select import AutoEngine, make_engine, resolve_engine
 
 

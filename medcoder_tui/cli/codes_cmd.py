@@ -31,13 +31,15 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("codes", parents=parents, help="manage CPT and HCPCS tables")
+    p = sub.add_parser("codes", parents=parents, help="manage CPT and HCPCS tables and ICD-10-CM index files")
     codes_sub = p.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
     # --store is accepted after the action too; SUPPRESS keeps a value given before it
     late = argparse.ArgumentParser(add_help=False)
     late.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    imp = codes_sub.add_parser("import", parents=[late], help="import a licensed CPT file or CMS's HCPCS file")
-    imp.add_argument("system", choices=("cpt", "hcpcs"))
+    imp = codes_sub.add_parser("import", parents=[late],
+                               help="import a licensed CPT file, CMS's HCPCS file or a CDC "
+                                    "ICD-10-CM index XML file (index, drug, eindex, neoplasm)")
+    imp.add_argument("system", choices=("cpt", "hcpcs", "index"))
     imp.add_argument("file", type=Path)
     imp.set_defaults(func=cmd_import)
 
@@ -107,11 +109,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from medcoder_tui.config import config_file, load_settings
     from medcoder_tui.store.layout import store_dir_for
 
+    from medcoder_tui.codes.index_data import status as index_status
+
     settings = load_settings(store_path=args.store)
     cs = get_codesets()
     report = {
         "code_sets": cs.versions(),
         "counts": cs.counts(),
+        "index_files": index_status(),
         "store": str(store_dir_for(settings.resolved_store_path())),
         "config_file": str(config_file()),
         "ollama": {"host": settings.ollama_host, "model": settings.ollama_model,
@@ -125,6 +130,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     counts = report["counts"]
     print(f"{'codes':<10} ICD-10-CM {counts['icd10cm_codes']} ({counts['icd10cm_billable']} billable), "
           f"CPT {counts['cpt']}, HCPCS {counts['hcpcs']}")
+    for t in report["index_files"]:
+        if t["origin"] in ("bundled", "imported"):
+            state = (f"{t['origin']} FY{t['fy']} ({t['source']}): {t['terms']} terms, {t['codes']} codes, "
+                     f"{t['unmapped']} not in the current code set")
+        elif t["origin"] == "error":
+            state = f"unreadable: {t['error']}"
+        else:
+            state = "not present (import CDC's file with `medcoder codes import index FILE`)"
+        print(f"{'index':<10} {t['label']}: {state}")
+        if t.get("warning"):
+            print(f"{'':<10} warning: {t['warning']}")
     print(f"{'store':<10} {report['store']}")
     print(f"{'config':<10} {report['config_file']}")
     o = report["ollama"]
@@ -134,7 +150,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a CPT or HCPCS file; the previous table stays if anything is wrong with it."""
+    """Import a CPT or HCPCS file or an ICD-10-CM index file; the previous table stays if anything is wrong."""
+    if args.system == "index":
+        return _import_index(args.file)
     from medcoder_tui.codes.service import reset_codesets
     from medcoder_tui.codes.tables import ImportFormatError, ImportReport, import_table
 
@@ -153,4 +171,23 @@ def cmd_import(args: argparse.Namespace) -> int:
                                              (len(report.suspicious), "suspicious rows")) if n]
     print(f"imported {count} {args.system.upper()} codes into {target}"
           + (f" ({', '.join(summary)}; see above)" if summary else ""))
+    return 0
+
+
+def _import_index(path: Path) -> int:
+    from medcoder_tui.codes.index_data import import_index
+    from medcoder_tui.codes.index_xml import IndexFormatError
+
+    try:
+        table, target = import_index(path)
+    except IndexFormatError as exc:
+        raise CliError(f"import failed, previous table kept: {exc}") from None
+    except OSError as exc:
+        raise CliError(f"import failed, previous table kept: {exc.strerror or exc}: {exc.filename or ''}") from None
+    info = table.summary()
+    print(f"imported the {info['label']} FY{info['fy']} ({info['terms']} terms, {info['codes']} codes) into {target}")
+    if table.unmapped:
+        shown = ", ".join(f"{code} ({term})" for term, code in table.unmapped[:5])
+        more = f" and {len(table.unmapped) - 5} more" if len(table.unmapped) > 5 else ""
+        print(f"{len(table.unmapped)} index codes are not in the current ICD-10-CM and will not be used: {shown}{more}")
     return 0

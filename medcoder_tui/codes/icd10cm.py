@@ -12,7 +12,6 @@ tabular list lets children inherit (code first, use additional code, code also,
 
 from __future__ import annotations
 
-import gc
 import importlib.metadata
 import pickle
 import re
@@ -21,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from medcoder_tui import paths
+from medcoder_tui.fileutil import load_pickle
 from medcoder_tui.fileutil import write_atomic as _write_atomic
-from medcoder_tui.codes.service import IcdEntry
+from medcoder_tui.codes.models import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
 
 INDEX_FORMAT = 3
@@ -80,13 +80,8 @@ def _build_nodes() -> dict[str, tuple]:
 def _load_nodes() -> dict[str, tuple]:
     cache = _cache_file()
     try:
-        with cache.open("rb") as fh:
-            # ~100k tuples: the cyclic GC would scan them repeatedly while they load.
-            gc.disable()
-            try:
-                data = pickle.load(fh)
-            finally:
-                gc.enable()
+        # ~100k tuples: the cyclic GC would scan them repeatedly while they load.
+        data = load_pickle(cache)
         if data.get("format") == INDEX_FORMAT and data.get("version") == source_version():
             return data["nodes"]
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):

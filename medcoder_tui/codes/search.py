@@ -20,8 +20,6 @@ ICD-10-CM version; CPT and HCPCS (small, user-importable) are indexed on load.
 from __future__ import annotations
 
 import bisect
-import functools
-import gc
 import hashlib
 import heapq
 import itertools
@@ -29,26 +27,24 @@ import math
 import pickle
 import re
 import threading
-import unicodedata
 from array import array
 from dataclasses import dataclass
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from medcoder_tui import paths
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
-from medcoder_tui.codes.service import LookupHit
+from medcoder_tui.codes.models import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
+from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, make_surface, stem
+from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.fileutil import load_pickle as _load_pickle
+from medcoder_tui.fileutil import remove_stale as _remove_stale
 
 INDEX_FORMAT = 10
 MAX_QUERY_CHARS = 500
 
-STOPWORDS = frozenset(
-    "a an and as at by for from in into of on or the to with w due than that this which nos is was are "
-    "were be been has have had patient pt pts her his she he it its their they them".split()
-)
 # Words a title may carry without the query asking for them, at a reduced cost:
 # they qualify rather than name a condition.
 _CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "complications": 0.35,
@@ -57,68 +53,6 @@ _CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "com
                 # 7th characters: closed and initial are the defaults, sequela and later visits are not
                 "closed": 0.2, "routine": 0.6, "healing": 0.6, "subsequent": 1.2, "sequela": 1.5}
 _HEADER_PENALTY = 0.12
-
-_WORD_RE = re.compile(r"[a-z0-9]+")
-_POSSESSIVE = re.compile(r"['\u2019]s\b")
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents or possessive 's (Ménière's -> meniere)."""
-    if text.isascii():
-        return _POSSESSIVE.sub("", text).lower()
-    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKD", text))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
-@functools.lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light English stemmer for plurals and possessives (fractures -> fracture)."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("aches"):   # headaches, backaches: the singular ends in -ache
-        return word[:-1]
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
-        return word[:-1]
-    # "-as" is stripped too: carcinomas, arrhythmias (pancreas -> "pancrea" on both sides alike)
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "os")):
-        return word[:-1]
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    """Normalised content tokens of a text (stopwords removed, stemmed)."""
-    return [stem(w) for w in _WORD_RE.findall(_fold(text)) if w not in STOPWORDS]
-
-
-_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_UNSPEC_CHUNK = re.compile(r"^\s*(?:unspecified|not specified|site not specified|nos)\b|\bnot specified\b")
-
-
-def make_surface(code: str, system: str, billable: bool, text: str, kind: int) -> tuple:
-    """(code, system, billable, text, tokens, kind, required tokens, free tokens) for one text of a code.
-
-    Words in parentheses are ICD "nonessential modifiers": they match but are
-    not required. Words of an "unspecified ..." axis ("Pneumonia, unspecified
-    organism") are *free*: a query need not name them.
-    """
-    tokens = tuple(tokenize(text))
-    required = frozenset(tokenize(_PAREN.sub(" ", text)))
-    free: set[str] = set()
-    for i, chunk in enumerate(_fold(text).split(",")):
-        if i > 0 and _UNSPEC_CHUNK.search(chunk):
-            free.update(tokenize(chunk))
-            continue
-        m = re.search(r"(\S)?\s*\bunspecified\s+([a-z0-9]+)", chunk)
-        if m:
-            free.add("unspecified")
-            if m.group(1):   # "pain in unspecified joint", not "unspecified abdominal pain"
-                free.add(stem(m.group(2)))
-    return (code, system, billable, text, tokens, kind, required, frozenset(free))
-
 
 @dataclass
 class _Concept:
@@ -441,22 +375,3 @@ def _icd_rows(icd):
         entry = icd.get(code)
         if entry is not None:
             yield entry.code, entry.title, entry.billable, tuple(entry.inclusion_terms)
-
-
-def _load_pickle(path: Path):
-    """Unpickle a cache file with the cyclic GC paused (it triples the time of a large load)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _remove_stale(current: Path, prefix: str) -> None:
-    """Delete older cache files of the same kind (other versions) next to ``current``."""
-    for old in current.parent.glob(f"{prefix}*.pickle"):
-        if old != current:
-            old.unlink(missing_ok=True)

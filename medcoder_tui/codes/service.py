@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
+from medcoder_tui.codes.models import IcdEntry, LookupHit, ValidationResult  # noqa: F401 - re-exported
 from medcoder_tui.codes.systems import (
     MAX_CODE_LENGTH,
     System,
@@ -19,47 +17,6 @@ from medcoder_tui.codes.systems import (
 
 _DEFAULT_TITLE = re.compile(r"unspecified|without complications", re.I)
 _CODE_CHARS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-
-
-class ValidationResult(BaseModel):
-    """What ``medcoder validate`` prints for one code."""
-
-    code: str                       # as given
-    normalized: str                 # canonical spelling, e.g. E11.9
-    system: System | None
-    valid: bool                     # exists in the code set (headers included)
-    billable: bool                  # a leaf that can be reported
-    description: str = ""
-    messages: list[str] = Field(default_factory=list)
-    suggestions: list[str] = Field(default_factory=list)  # nearest billable codes
-
-
-class LookupHit(BaseModel):
-    """One result of an encoder-style search."""
-
-    code: str
-    system: System
-    description: str
-    billable: bool
-    score: float
-
-
-@dataclass(frozen=True)
-class IcdEntry:
-    """One ICD-10-CM tabular entry (category, subcategory or code)."""
-
-    code: str                       # dotted
-    title: str
-    billable: bool
-    parent: str | None
-    inclusion_terms: tuple[str, ...] = ()
-    excludes1: tuple[str, ...] = ()
-    excludes2: tuple[str, ...] = ()
-    code_first: str = ""            # note text, own or inherited
-    use_additional: str = ""
-    code_also: str = ""
-    seven_chr: dict[str, str] = field(default_factory=dict)  # inherited 7th-character choices
-    manifestation: bool = False     # title (own or an ancestor's) says "in diseases classified elsewhere"
 
 
 _NOT_A_CODE = "not a code: use letters, digits and an optional dot (e.g. E11.9, 99213, J1100)"

@@ -31,18 +31,24 @@ class Flag(str, Enum):
     NEEDS_7TH = "needs_7th_character"      # 7th character missing
     WRONG_SYSTEM = "wrong_system"          # e.g. a CPT code labelled HCPCS (fixed when possible)
     NO_EVIDENCE = "no_evidence"            # the quoted words are not in the note
+    UNSUPPORTED = "unsupported"            # the quoted words are in the note but do not name the code
     FUZZY_EVIDENCE = "fuzzy_evidence"      # evidence matched only approximately
     NEGATED = "negated"                    # the evidence sits in a negation scope
     UNCERTAIN = "uncertain"                # r/o, possible, probable ...
     HISTORY = "history"                    # history-of; consider Z86/Z87
     FAMILY_HISTORY = "family_history"      # a relative's condition, not the patient's
     HYPOTHETICAL = "hypothetical"          # only a possibility to watch for ("return if SOB")
+    INSTRUCTION = "instruction"            # words addressed to the coder ("also add ..."), not documentation
     EXCLUDES1 = "excludes1"                # conflicts with another suggested code
     UNSPECIFIED = "unspecified"            # a more specific sibling may be supported
     PREFERENCE = "preference"              # changed by a learned or written preference
+    GUIDELINE = "guideline"                # a coding guideline says not to code it (reason in messages)
 
 
 BLOCKING_FLAGS = frozenset({Flag.INVALID, Flag.NOT_BILLABLE, Flag.NEEDS_7TH})
+# A code whose support the note does not show: acceptable only when the coder edits it or
+# confirms it with a reason, never by a bulk accept.
+CONFIRM_FLAGS = frozenset({Flag.NO_EVIDENCE, Flag.UNSUPPORTED, Flag.INSTRUCTION})
 
 
 class Evidence(BaseModel):
@@ -98,6 +104,21 @@ class Suggestion(BaseModel):
     def acceptable(self) -> bool:
         """True only for a valid, billable code with no blocking flag."""
         return self.valid and self.billable and not (set(self.flags) & BLOCKING_FLAGS)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when accepting needs the coder's reason (no words in the note support the code)."""
+        return bool(set(self.flags) & CONFIRM_FLAGS)
+
+    @property
+    def suppressed(self) -> bool:
+        """True when a coding guideline advises against reporting it (the reason is in ``messages``)."""
+        return Flag.GUIDELINE in self.flags
+
+    @property
+    def reportable(self) -> bool:
+        """What a coder reports by default: acceptable, not advised against, no confirmation needed."""
+        return self.acceptable and not self.suppressed and not self.needs_confirmation
 
     @property
     def confidence_label(self) -> str:

@@ -1,7 +1,7 @@
 """The offline engine: deterministic code suggestions without a language model.
 
 Used when Ollama is unreachable (or chosen explicitly). Candidates come from
-:mod:`medcoder_tui.engines.retrieval`; this module applies the coding rules a
+:mod:`medcoder_tui.engines.diagnoses.retrieval`; this module applies the coding rules a
 coder expects and sends every pick through the same ``Grounder`` as the model's
 suggestions, so the offline engine's output is validated and tied to the note
 in exactly the same way.
@@ -22,8 +22,8 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.clinical_text import NoteAnalysis, analyze
-from medcoder_tui.engines.combinations import hypertension_combinations
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.diagnoses.combinations import hypertension_combinations
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -34,12 +34,12 @@ from medcoder_tui.engines.models import (
     SuggestionEvent,
     SuggestionResult,
 )
-from medcoder_tui.engines.procedures import suggest_procedures
+from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
-from medcoder_tui.engines.ranking import SITELESS_NEOPLASMS, is_neoplasm
-from medcoder_tui.engines.retrieval import Candidate, retrieve_candidates
+from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
+from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 
-OFFLINE_VERSION = "4"
+OFFLINE_VERSION = "5"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
@@ -110,7 +110,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
     for mention in sorted(mentions, key=lambda m: -m[0]):
         _score, start, _end, ctx, dominated = mention
-        if dominated or "negated" in ctx or "hypothetical" in ctx:
+        if dominated or "negated" in ctx or "hypothetical" in ctx or "instruction" in ctx:
             continue
         if "family" in ctx and not is_family_code:
             continue
@@ -172,7 +172,7 @@ class OfflineEngine:
         return self._cs
 
     def _suggestions(self, note: str, types: set[System], setting: Setting) -> list[Suggestion]:
-        from medcoder_tui.engines.grounding import Grounder
+        from medcoder_tui.engines.checks.grounding import Grounder
 
         cs = self.codesets
         checkpoint("reading the note", 0, 1)

@@ -15,7 +15,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import DoneEvent, EngineEvent, Setting, SuggestionResult
-from medcoder_tui.engines.ollama_engine import OllamaEngine
+from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 
 ENGINE_NAMES = ("auto", "ollama", "offline")
 # After falling back to the offline engine, how long before Ollama is probed again.
@@ -102,28 +102,20 @@ class AutoEngine:
 
 
 def make_engine(settings: Settings, name: str | None = None, *, model: str | None = None,
-                codesets: Any = None, store: Any = None) -> Engine:
+                codesets: Any = None) -> Engine:
     """The engine called ``name`` (default: ``settings.engine``). Never probes.
 
-    With ``store``, the engine applies the organization's preferences learned
-    from it (unless ``settings.preferences`` is off); that reads the store and
-    the rules file, so call it off the UI thread, and expect
-    ``medcoder_tui.preferences.RuleError`` for a bad rules file.
+    Preferences are not applied here: whoever composes the engine (the CLI, the
+    TUI's services) wraps it with ``medcoder_tui.preferences.maybe_wrap``.
     """
     name = (name or settings.engine or "auto").lower()
     if name == "ollama":
-        engine: Engine = OllamaEngine(settings, codesets=codesets, model=model)
-    elif name == "offline":
-        engine = offline_engine(codesets)
-    elif name == "auto":
-        engine = AutoEngine(settings, codesets=codesets, model=model)
-    else:
-        raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINE_NAMES)}")
-    if store is None:
-        return engine
-    from medcoder_tui.preferences.wiring import maybe_wrap
-
-    return maybe_wrap(engine, settings, store, codesets=codesets)
+        return OllamaEngine(settings, codesets=codesets, model=model)
+    if name == "offline":
+        return offline_engine(codesets)
+    if name == "auto":
+        return AutoEngine(settings, codesets=codesets, model=model)
+    raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINE_NAMES)}")
 
 
 async def resolve_engine(settings: Settings, name: str | None = None, *, model: str | None = None,

@@ -68,6 +68,9 @@ def compare(a: EvalRun, b: EvalRun) -> Comparison:
     for system in sorted(set(a.per_system) | set(b.per_system)):
         if system in a.per_system and system in b.per_system:
             out.metrics.append(MetricDelta(name=f"{system}.f1", a=a.per_system[system].f1, b=b.per_system[system].f1))
+    out.metrics.append(MetricDelta(name="must_not_hits", a=a.must_not_hits, b=b.must_not_hits))
+    if a.em.notes and b.em.notes:
+        out.metrics.append(MetricDelta(name="em_exact_rate", a=a.em.rate, b=b.em.rate))
     out.metrics.append(MetricDelta(name="failed", a=a.failed, b=b.failed))
     for name in sorted(set(a.error_patterns) | set(b.error_patterns)):
         ca = a.error_patterns[name].count if name in a.error_patterns else 0
@@ -101,7 +104,7 @@ def comparison_text(c: Comparison, limit: int = 15) -> str:
     lines = [f"A: {c.run_a}", f"B: {c.run_b}", *(f"caution: {x}" for x in c.caveats),
              "", f"{'metric':<24}{'A':>9}{'B':>9}{'B-A':>9}"]
     for m in c.metrics:
-        lines.append(f"{m.name:<24}{m.a:>9.3f}{m.b:>9.3f}{m.delta:>+9.3f}" if m.name != "failed"
+        lines.append(f"{m.name:<24}{m.a:>9.3f}{m.b:>9.3f}{m.delta:>+9.3f}" if m.name not in ("failed", "must_not_hits")
                      else f"{m.name:<24}{m.a:>9.0f}{m.b:>9.0f}{m.delta:>+9.0f}")
     lines += ["", f"{'error pattern':<24}{'A':>9}{'B':>9}{'B-A':>9}"]
     lines += [f"{m.name:<24}{m.a:>9.0f}{m.b:>9.0f}{m.delta:>+9.0f}" for m in c.patterns if m.a or m.b]

@@ -1,7 +1,9 @@
 """Known correct codes for an evaluation, from three sources.
 
 * **Sidecars**: ``NAME.gold.json`` next to ``NAME.txt`` with
-  ``{"setting", "icd10cm": [principal first, ...], "cpt": [...], "hcpcs": [...], "rationale"}``.
+  ``{"setting", "icd10cm": [principal first, ...], "cpt": [...], "hcpcs": [...], "rationale"}``
+  and optionally ``"not_codes": [{"code", "reason", "system"?}, ...]``: codes a coder must not
+  report for that note (suggesting one is a must-not-code hit).
 * **TSV + folder** (the CodiEsp layout): ``note_id<TAB>code[<TAB>system]`` lines and a
   folder of ``note_id.txt`` notes; codes in any case, dots optional. Without a system
   column a code is read as the first requested system it is valid in (ICD-10-CM first).
@@ -127,12 +129,57 @@ def load_sidecar(path: Path, checker: _Checker, note_path: Path | None = None) -
             key = checker.key(str(raw), system, note_id)
             if key and key not in keys:
                 keys.append(key)
+    not_codes = _not_codes(data.get("not_codes"), path.name, note_id, checker, keys)
     setting = data.get("setting")
     return GoldCase(
         note_id=note_id, note_path=note_path, codes=keys, ordered=True,
         setting=setting if setting in ("outpatient", "inpatient", "ed") else None,
         source="sidecar", rationale=str(data.get("rationale") or ""),
+        not_codes=not_codes,
     )
+
+
+def _not_codes(raw: Any, name: str, note_id: str, checker: _Checker, gold: list[str]) -> dict[str, str]:
+    """A sidecar's ``not_codes`` list -> comparison key -> reason.
+
+    Each entry is ``{"code", "reason", "system"?}`` (a bare code string is accepted
+    too, with no reason). Without ``system`` the code is read like a TSV code: the
+    first system it is valid in (ICD-10-CM first), whatever systems the run
+    scores, so a run restricted to one system never misreads another system's
+    code (HCPCS ``J1100`` as ICD-10-CM ``J11.00``). A code that is also gold is a
+    contradiction in the sidecar and a clear error.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise GoldError(f"{name}: 'not_codes' must be a list of {{\"code\", \"reason\"}} objects")
+    out: dict[str, str] = {}
+    for item in raw:
+        if isinstance(item, str):
+            item = {"code": item}
+        if not isinstance(item, dict) or not str(item.get("code") or "").strip():
+            raise GoldError(f"{name}: each 'not_codes' entry needs a \"code\" (got {item!r})")
+        code = str(item["code"])
+        if item.get("system"):
+            try:
+                system = System.parse(str(item["system"]))
+            except ValueError as exc:
+                raise GoldError(f"{name}: not_codes {item['code']!r}: {exc}") from None
+        else:
+            system = _system_of(code, checker.validate)
+        key = checker.key(code, system, f"{note_id} (not_codes)")
+        if key is None:
+            continue
+        if key in gold:
+            raise GoldError(f"{name}: {item['code']} is both a gold code and in 'not_codes'")
+        out[key] = str(item.get("reason") or "")
+    return out
+
+
+def _system_of(code: str, validate: Validator) -> System | None:
+    """The first system ``code`` is valid in, else the first it is well formed in (None: neither)."""
+    shaped = [s for s in SYSTEM_ORDER if is_well_formed(code, s)]
+    return next((s for s in shaped if validate(code, s).valid), shaped[0] if shaped else None)
 
 
 def load_tsv(path: Path, checker: _Checker) -> dict[str, list[str]]:

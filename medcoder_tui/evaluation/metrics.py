@@ -13,6 +13,13 @@ Conventions (every figure medcoder reports follows them):
 * **macro** is the plain mean of the per-note P/R/F1 over scored notes.
 * **category level** maps an ICD-10-CM code to its 3-character category
   (``E11.65`` -> ``E11``); CPT and HCPCS codes have no category and stay whole.
+* **must-not-code hits** are suggested codes the gold lists under ``not_codes``
+  (an uncertain diagnosis coded in an office note, a symptom integral to the
+  diagnosis, the unspecified sibling of a documented code ...). Each counts once per note.
+* **E/M exact rate**: over notes whose gold has an E/M level code (CPT office,
+  hospital, consultation, ED, critical care, nursing facility, preventive, newborn
+  or transitional care visit), the share where the suggested E/M level codes equal
+  the gold ones exactly (a missing, extra or one-off level is not exact).
 """
 
 from __future__ import annotations
@@ -161,3 +168,49 @@ def keys_from_mapping(codes: Mapping[str, Iterable[str]]) -> list[str]:
             if key not in out:
                 out.append(key)
     return out
+
+
+# CPT E/M families whose codes state a visit level (add-on and counselling codes are not levels).
+EM_LEVEL_RANGES = (
+    (99202, 99215), (99221, 99239), (99242, 99255), (99281, 99285), (99291, 99291),
+    (99304, 99310), (99381, 99397), (99460, 99463), (99495, 99496),
+)
+
+
+class EMRate(BaseModel):
+    """E/M level agreement over the notes whose gold has an E/M level code."""
+
+    notes: int = 0
+    exact: int = 0
+    rate: float = 0.0
+
+
+def is_em_level(key: str) -> bool:
+    """Whether a comparison key is a CPT E/M visit-level code (``cpt:99214``)."""
+    system, code = split_key(key)
+    if system is not System.CPT or not code.isdigit():
+        return False
+    n = int(code)
+    return any(lo <= n <= hi for lo, hi in EM_LEVEL_RANGES)
+
+
+def em_levels(keys: Iterable[str]) -> list[str]:
+    """The E/M level keys among ``keys``, sorted."""
+    return sorted({k for k in keys if is_em_level(k)})
+
+
+def em_rate(pairs: Iterable[tuple[Iterable[str], Iterable[str]]]) -> EMRate:
+    """E/M exact rate over (predicted, gold) key collections; notes without a gold E/M level are skipped."""
+    notes = exact = 0
+    for predicted, gold in pairs:
+        g = em_levels(gold)
+        if not g:
+            continue
+        notes += 1
+        exact += em_levels(predicted) == g
+    return EMRate(notes=notes, exact=exact, rate=exact / notes if notes else 0.0)
+
+
+def must_not_hits(predicted: Iterable[str], not_codes: Mapping[str, str]) -> dict[str, str]:
+    """The predicted keys the gold says must not be reported, with the gold's reason."""
+    return {k: not_codes[k] for k in dict.fromkeys(predicted) if k in not_codes}

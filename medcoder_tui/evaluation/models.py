@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from medcoder_tui.evaluation.metrics import PRF
+from medcoder_tui.evaluation.metrics import PRF, EMRate
 
 Setting = Literal["outpatient", "inpatient", "ed"]
 GoldSource = Literal["sidecar", "tsv", "store"]
@@ -31,6 +31,7 @@ class GoldCase(BaseModel):
     setting: Setting | None = None
     source: GoldSource = "sidecar"
     rationale: str = ""
+    not_codes: dict[str, str] = Field(default_factory=dict)   # key -> why it must not be reported
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -75,7 +76,15 @@ class NoteEval(BaseModel):
     score: PRF | None = None
     category: PRF | None = None
     patterns: list[PatternHit] = Field(default_factory=list)
+    not_code_hits: dict[str, str] = Field(default_factory=dict)   # suggested must-not-codes -> reason
+    em_gold: list[str] = Field(default_factory=list)               # gold E/M level keys
+    em_predicted: list[str] = Field(default_factory=list)          # suggested E/M level keys
     seconds: float = 0.0
+
+    @property
+    def em_exact(self) -> bool | None:
+        """Whether the suggested E/M level is exactly the gold one (None: the gold has none)."""
+        return self.em_predicted == self.em_gold if self.em_gold else None
 
     @property
     def f1(self) -> float:
@@ -121,6 +130,9 @@ class EvalRun(BaseModel):
     macro: PRF = Field(default_factory=lambda: PRF(precision=0, recall=0, f1=0))
     category_micro: PRF = Field(default_factory=lambda: PRF(precision=0, recall=0, f1=0))
     per_system: dict[str, PRF] = Field(default_factory=dict)
+    must_not_hits: int = 0              # suggested codes the gold lists as not_codes
+    must_not_notes: int = 0             # notes with at least one such hit
+    em: EMRate = Field(default_factory=EMRate)
     error_patterns: dict[str, PatternSummary] = Field(default_factory=dict)
     per_note: list[NoteEval] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -8,6 +8,7 @@ from medcoder_tui.evaluation.patterns import PATTERNS
 
 WORST_NOTES = 10
 MAX_FAILED_LINES = 10
+MAX_NOT_CODE_ROWS = 40
 
 
 def _code(key: str) -> str:
@@ -23,6 +24,30 @@ def _md_cell(text: str) -> str:
 
 def _row(label: str, m: PRF) -> str:
     return f"| {label} | {m.precision:.3f} | {m.recall:.3f} | {m.f1:.3f} | {m.tp} | {m.fp} | {m.fn} |"
+
+
+def em_line(run: EvalRun) -> str:
+    """``E/M level exact 7/9 notes (0.778)``, or a note that no gold has an E/M level."""
+    if not run.em.notes:
+        return "E/M level exact: no gold E/M level in these notes"
+    return f"E/M level exact {run.em.exact}/{run.em.notes} notes ({run.em.rate:.3f})"
+
+
+def not_code_line(run: EvalRun) -> str:
+    """``must-not-code hits 3 in 2 notes``."""
+    return f"must-not-code hits {run.must_not_hits} in {run.must_not_notes} notes"
+
+
+def _not_code_section(run: EvalRun) -> list[str]:
+    rows = [(n.note_id, key, why) for n in run.per_note if n.status == "ok" for key, why in n.not_code_hits.items()]
+    if not rows:
+        return []
+    lines = ["", "## Must-not-code hits", "", "Suggested codes the gold lists as codes a coder must not report.", "",
+             "| Note | Code | Why it must not be reported |", "|---|---|---|"]
+    lines += [f"| {_md_cell(nid)} | {_md_cell(_code(key))} | {_md_cell(why)} |" for nid, key, why in rows[:MAX_NOT_CODE_ROWS]]
+    if len(rows) > MAX_NOT_CODE_ROWS:
+        lines.append(f"| ... | {len(rows) - MAX_NOT_CODE_ROWS} more | |")
+    return lines
 
 
 def worst_notes(run: EvalRun, limit: int = WORST_NOTES) -> list[NoteEval]:
@@ -54,6 +79,8 @@ def markdown(run: EvalRun) -> str:
         lines.append(_row(f"Micro, {system} only", m))
     lines += [
         "",
+        f"- {not_code_line(run).capitalize()}; {em_line(run)}.",
+        "",
         "Codes count as a set per note (duplicates once). Category level compares ICD-10-CM codes by",
         "their 3-character category (CPT and HCPCS codes stay whole). Only suggestions a coder could",
         "accept are scored; failed notes are excluded from every figure.",
@@ -82,6 +109,7 @@ def markdown(run: EvalRun) -> str:
             f"{_md_cell(', '.join(_code(k) for k in n.predicted)) or '(none)'} | "
             f"{_md_cell(', '.join(f'{k} {v}' for k, v in errs.items()))} |"
         )
+    lines += _not_code_section(run)
     failed = [n for n in run.per_note if n.status == "failed"]
     if failed:
         lines += ["", "## Failed notes", "", "| Note | Error |", "|---|---|"]
@@ -105,6 +133,7 @@ def summary_text(run: EvalRun) -> str:
     ]
     for system, m in run.per_system.items():
         out.append(f"  {system:<9} P={m.precision:.3f} R={m.recall:.3f} F1={m.f1:.3f}")
+    out.append(f"  guideline {not_code_line(run)}; {em_line(run)}")
     top = [(k, v.count) for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count) if v.count]
     if top:
         out.append("  errors    " + ", ".join(f"{k} {c}" for k, c in top))

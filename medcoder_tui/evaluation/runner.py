@@ -46,7 +46,7 @@ def score_note(
             continue
         key = metrics.code_key(s.system, s.code)
         flags = [f.value for f in s.flags]
-        if s.acceptable:
+        if s.reportable:
             if key not in predicted:
                 predicted.append(key)
             if flags:
@@ -59,9 +59,12 @@ def score_note(
                 message="; ".join(s.messages[:2]),
             ))
     failed = bool(error or (result is not None and result.error))
+    not_codes = {k: why for k, why in case.not_codes.items() if split_system(k) in wanted}
     note = NoteEval(
         note_id=case.note_id, path=str(case.note_path or ""), gold=gold, gold_ordered=case.ordered,
         predicted=predicted, flagged=flagged, rejected=rejected, seconds=round(seconds, 3),
+        not_code_hits=metrics.must_not_hits(predicted, not_codes),
+        em_gold=metrics.em_levels(gold), em_predicted=metrics.em_levels(predicted),
     )
     if failed:
         note.status = "failed"
@@ -87,6 +90,9 @@ def aggregate(run: EvalRun, types: Iterable[System]) -> EvalRun:
     run.macro = metrics.macro(n.score for n in ok if n.score)
     run.category_micro = metrics.micro(metrics.category_counts(n.predicted, n.gold) for n in ok)
     run.per_system = metrics.per_system(((set(n.predicted), set(n.gold)) for n in ok), types)
+    run.must_not_hits = sum(len(n.not_code_hits) for n in ok)
+    run.must_not_notes = sum(1 for n in ok if n.not_code_hits)
+    run.em = metrics.em_rate((n.predicted, n.gold) for n in ok)
     run.error_patterns = patterns.summarize(ok)
     return run
 

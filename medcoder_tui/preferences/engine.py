@@ -66,7 +66,7 @@ class PreferenceEngine:
         return getattr(self.inner, attr)
 
     def _ollama_engines(self) -> list[Any]:
-        from medcoder_tui.engines.ollama_engine import OllamaEngine
+        from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 
         found = [e for e in (self.inner, getattr(self.inner, "ollama", None)) if isinstance(e, OllamaEngine)]
         return found
@@ -153,7 +153,7 @@ class PreferenceEngine:
 
 def _recheck(suggestions: Sequence[Any], note: str, types: set[System], setting: str, cs: Any) -> list[Any]:
     """Excludes1 checks again after codes changed (the grounder's cross-checks over the new list)."""
-    from medcoder_tui.engines.grounding import Grounder
+    from medcoder_tui.engines.checks.grounding import Grounder
 
     try:
         return Grounder(note, codesets=cs, setting=setting, types=types).finish(list(suggestions))

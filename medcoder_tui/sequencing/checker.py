@@ -169,7 +169,7 @@ def _title_terms(title: str) -> list[str]:
 @lru_cache(maxsize=32)
 def _analysis(note: str):
     try:
-        from medcoder_tui.engines.clinical_text import analyze
+        from medcoder_tui.engines.analysis.clinical_text import analyze
     except ImportError:
         return None
     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from medcoder_tui.codes.service import IcdEntry
 from medcoder_tui.sequencing.models import Issue, Severity
-from medcoder_tui.sequencing.refs import CodeRef, any_match, parse_refs
+from medcoder_tui.codes.refs import CodeRef, any_match, parse_refs
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
-from medcoder_tui.sequencing.refs import any_match, parse_refs
+from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.sequencing.conventions import Z_FIRST_EXCEPT, Z_FIRST_ONLY, Z_NOT_PRINCIPAL, Z_SECONDARY_ONLY
 from medcoder_tui.sequencing.context import Dx
 from medcoder_tui.sequencing.injury import is_external, is_sequela
@@ -109,7 +109,7 @@ def _evidence_rank(s: Suggestion, analysis: Any) -> tuple[int, int]:
 
 def _analysis(note: str):
     try:
-        from medcoder_tui.engines.clinical_text import analyze
+        from medcoder_tui.engines.analysis.clinical_text import analyze
 
         return analyze(note)
     except Exception:  # noqa: BLE001 - section ranks are a refinement; evidence order still works

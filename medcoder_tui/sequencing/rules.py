@@ -37,7 +37,7 @@ from medcoder_tui.sequencing.injury import (
     rule_seventh_character,
 )
 from medcoder_tui.sequencing.models import Issue, Severity
-from medcoder_tui.sequencing.refs import CodeRef, any_match, describe_refs, is_hedged, parse_refs
+from medcoder_tui.codes.refs import CodeRef, any_match, describe_refs, is_hedged, parse_refs
 
 
 # -- the rules --------------------------------------------------------------------------------

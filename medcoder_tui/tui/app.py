@@ -112,7 +112,7 @@ class MedcoderApp(App):
             try:
                 cs.lookup("hypertension", limit=1)
                 from medcoder_tui.codes.systems import System
-                from medcoder_tui.engines.retrieval import retrieve_candidates
+                from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
                 retrieve_candidates("hypertension", types=set(System), codesets=cs)
             except Exception:  # a missing or failing index shows up when it is used
                 pass

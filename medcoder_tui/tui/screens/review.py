@@ -29,7 +29,7 @@ from medcoder_tui.tui.widgets.suggestions_table import SYSTEM_SHORT, Suggestions
 
 def _context_spans(text: str) -> list[tuple[str, int, int]]:
     try:
-        from medcoder_tui.engines.clinical_text import analyze
+        from medcoder_tui.engines.analysis.clinical_text import analyze
     except ImportError:
         return []
     try:

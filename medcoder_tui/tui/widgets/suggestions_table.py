@@ -14,7 +14,8 @@ FLAG_ABBREV = {
     Flag.INVALID: "INVALID", Flag.NOT_BILLABLE: "HEADER", Flag.NEEDS_7TH: "7TH?",
     Flag.WRONG_SYSTEM: "sys", Flag.NO_EVIDENCE: "no-ev", Flag.FUZZY_EVIDENCE: "~ev",
     Flag.NEGATED: "NEG", Flag.UNCERTAIN: "unc", Flag.HISTORY: "hx", Flag.FAMILY_HISTORY: "fam", Flag.HYPOTHETICAL: "hyp",
-    Flag.EXCLUDES1: "EXCL1", Flag.UNSPECIFIED: "unsp", Flag.PREFERENCE: "pref",
+    Flag.EXCLUDES1: "EXCL1", Flag.UNSPECIFIED: "unsp", Flag.PREFERENCE: "pref", Flag.UNSUPPORTED: "UNSUP",
+    Flag.INSTRUCTION: "INSTR", Flag.GUIDELINE: "GUIDE",
 }
 
 STATUS_TEXT = {

@@ -1,0 +1,76 @@
+"""Text normalisation shared by the code lookup and the engines' matching.
+
+Folding (case, accents, possessives), a light stemmer, tokenising into content words,
+and the *surface* of a code text (its tokens, required tokens and free tokens).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+STOPWORDS = frozenset(
+    "a an and as at by for from in into of on or the to with w due than that this which nos is was are "
+    "were be been has have had patient pt pts her his she he it its their they them".split()
+)
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or possessive 's (Ménière's -> meniere)."""
+    if text.isascii():
+        return _POSSESSIVE.sub("", text).lower()
+    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKD", text))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stemmer for plurals and possessives (fractures -> fracture)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("aches"):   # headaches, backaches: the singular ends in -ache
+        return word[:-1]
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
+        return word[:-1]
+    # "-as" is stripped too: carcinomas, arrhythmias (pancreas -> "pancrea" on both sides alike)
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "os")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised content tokens of a text (stopwords removed, stemmed)."""
+    return [stem(w) for w in _WORD_RE.findall(fold(text)) if w not in STOPWORDS]
+
+
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_UNSPEC_CHUNK = re.compile(r"^\s*(?:unspecified|not specified|site not specified|nos)\b|\bnot specified\b")
+
+
+def make_surface(code: str, system: str, billable: bool, text: str, kind: int) -> tuple:
+    """(code, system, billable, text, tokens, kind, required tokens, free tokens) for one text of a code.
+
+    Words in parentheses are ICD "nonessential modifiers": they match but are
+    not required. Words of an "unspecified ..." axis ("Pneumonia, unspecified
+    organism") are *free*: a query need not name them.
+    """
+    tokens = tuple(tokenize(text))
+    required = frozenset(tokenize(_PAREN.sub(" ", text)))
+    free: set[str] = set()
+    for i, chunk in enumerate(fold(text).split(",")):
+        if i > 0 and _UNSPEC_CHUNK.search(chunk):
+            free.update(tokenize(chunk))
+            continue
+        m = re.search(r"(\S)?\s*\bunspecified\s+([a-z0-9]+)", chunk)
+        if m:
+            free.add("unspecified")
+            if m.group(1):   # "pain in unspecified joint", not "unspecified abdominal pain"
+                free.add(stem(m.group(2)))
+    return (code, system, billable, text, tokens, kind, required, frozenset(free))

@@ -1,0 +1,436 @@
+"""Rule-based clinical text analysis: sentences, sections and NegEx/ConText-style scopes.
+
+No model is involved. A note is split into sentences (with character offsets)
+and sections (by their headers), and trigger phrases open *scopes* of one of
+four kinds -- ``negated``, ``uncertain``, ``history`` and ``family`` -- that run
+forward (pre-triggers such as "denies") or backward (post-triggers such as
+"... was ruled out") to the end of the clause. Pseudo-triggers ("no change",
+"not only", "gram negative") are matched first so they never open a scope.
+
+Grounding uses :meth:`NoteAnalysis.context_at` to flag evidence; the TUI uses
+``spans`` to mark phrases.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from medcoder_tui.engines.progress import checkpoint
+
+ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical", "instruction"]
+
+# Longest scope a trigger opens, in words: long enough for a list
+# ("no fever, chills, night sweats or weight loss"), short enough that a
+# negation at the start of a long run-on sentence does not swallow it whole.
+MAX_SCOPE_WORDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its offsets into the note (``note[start:end] == text``)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A note section (canonical name such as ``family_history``) and its extent."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContextSpan:
+    """Characters of the note that fall under a negation/uncertainty/history/family trigger."""
+
+    kind: ContextKind
+    start: int
+    end: int
+    trigger: str
+
+
+# --- sections -------------------------------------------------------------------------------
+
+# canonical name -> header spellings (regex fragments, matched case-insensitively)
+_SECTION_HEADERS: dict[str, tuple[str, ...]] = {
+    "chief_complaint": (r"chief complaints?", r"cc", r"reason for (?:visit|admission|consultation)",
+                        r"presenting complaint"),
+    "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval history"),
+    "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
+                             r"past history", r"history"),
+    "past_surgical_history": (r"past surgical history", r"psh(?:x)?", r"surgical history"),
+    "family_history": (r"family history", r"fh(?:x)?", r"family hx", r"fam hx"),
+    "social_history": (r"social history", r"sh(?:x)?", r"social hx", r"habits"),
+    "review_of_systems": (r"review of systems", r"ros", r"systems review"),
+    "physical_exam": (r"physical exam(?:ination)?", r"exam(?:ination)?", r"pe", r"vital signs", r"vitals"),
+    "labs": (r"lab(?:oratory)?(?: results| data| tests)?", r"labs", r"results"),
+    "imaging": (r"imaging", r"radiology", r"studies"),
+    "assessment_plan": (r"assessment and plan", r"assessment\s*/\s*plan", r"assessment & plan", r"a\s*/\s*p",
+                        r"a&p", r"assessment", r"plan"),
+    "impression": (r"impressions?", r"clinical impression"),
+    "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
+                  r"postoperative|preoperative|other)[ /]*){0,3}diagnos[ie]s",
+                  r"dx", r"problem list", r"problems", r"active problems"),
+    "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
+    "medications": (r"(?:current |home |discharge )?medications?", r"meds", r"current meds", r"rx"),
+    "allergies": (r"allerg(?:y|ies)", r"nkda"),
+    "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
+    "disposition": (r"disposition", r"discharge instructions", r"follow[- ]?up instructions",
+                    r"return precautions", r"patient instructions"),
+    # "Follow-up:" opens a follow-up visit's note as often as it lists appointments.
+    "follow_up": (r"follow[- ]?up",),
+}
+
+_HEADER_ALTS = []
+for _name, _spellings in _SECTION_HEADERS.items():
+    for _sp in _spellings:
+        _HEADER_ALTS.append((_name, _sp))
+# Longest spelling first so "past medical history" wins over "history".
+_HEADER_ALTS.sort(key=lambda item: -len(item[1]))
+_HEADER_NAME_BY_GROUP = {f"h{i}": name for i, (name, _) in enumerate(_HEADER_ALTS)}
+_HEADER_RE = re.compile(
+    r"^[ \t]*(?:#+[ \t]*)?(?:"
+    + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
+    + r")(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*(?::|-(?=\s)|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _find_sections(note: str) -> list[Section]:
+    starts: list[tuple[int, str]] = []
+    for m in _HEADER_RE.finditer(note):
+        group = m.lastgroup
+        if group is None:
+            continue
+        line_end = note.find("\n", m.start())
+        line = note[m.start(): line_end if line_end >= 0 else len(note)]
+        # A bare word on its own line ("History") counts only when it has no
+        # trailing sentence; "History of smoking." is prose, not a header.
+        if not m.group(0).rstrip().endswith((":", "-")) and line.strip().rstrip(":") != m.group(0).strip():
+            continue
+        starts.append((m.start(), _HEADER_NAME_BY_GROUP[group]))
+    sections = []
+    for i, (pos, name) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(note)
+        sections.append(Section(name, pos, end))
+    return sections
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+_ABBREV_BEFORE_DOT = re.compile(
+    r"(?:\b(?:dr|mr|mrs|ms|vs|e\.g|i\.e|etc|approx|no|fig|st|pt|pts|hx|dx|tx|sx|min|max|mg|ml|cm|mm|"
+    r"b\.i\.d|t\.i\.d|q\.d|p\.o|a\.m|p\.m|inc|incl|jr|sr|resp|temp|[a-z]))$",
+    re.IGNORECASE,
+)
+# Clinicians often start a sentence in lower case ("pt denies...", "r/o PNA"), so any letter may follow.
+_BOUNDARY = re.compile(r"[.!?]+(?=\s+[\"'(\[]?[A-Za-z0-9])|\n\s*\n|\n")
+
+
+def split_sentences(note: str) -> list[Sentence]:
+    """Sentences with offsets. Line breaks always end a sentence (notes are line-oriented)."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(note):
+        if not len(out) % 2048:
+            checkpoint("reading the note", m.start(), len(note))
+        if m.group(0)[0] in ".!?":
+            # "Dr. Smith", "vs. pneumonia", "1.5 mg" do not end a sentence.
+            if _ABBREV_BEFORE_DOT.search(note[max(start, m.start() - 8): m.start()]):
+                continue
+            end = m.end()
+        else:
+            end = m.start()
+        _append_sentence(out, note, start, end)
+        start = m.end()
+    _append_sentence(out, note, start, len(note))
+    return out
+
+
+def _append_sentence(out: list[Sentence], note: str, start: int, end: int) -> None:
+    while start < end and note[start].isspace():
+        start += 1
+    while end > start and note[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, note[start:end]))
+
+
+# --- triggers -------------------------------------------------------------------------------
+
+_Direction = Literal["forward", "backward", "both"]
+
+_TRIGGERS: list[tuple[ContextKind, _Direction, str]] = []
+
+
+def _add(kind: ContextKind, direction: _Direction, *phrases: str) -> None:
+    for p in phrases:
+        _TRIGGERS.append((kind, direction, p))
+
+
+_add("negated", "forward",
+     r"no", r"not", r"denies", r"denied", r"deny", r"denying", r"without", r"negative for", r"ruled out",
+     r"rules out", r"no evidence of", r"no signs? of", r"no symptoms of", r"free of", r"absence of",
+     r"absent", r"never had", r"never", r"none", r"neither", r"nor", r"fails to reveal",
+     r"failed to reveal", r"did not (?:show|reveal|demonstrate|have|present|find)",
+     r"does not (?:show|reveal|demonstrate|have|present)", r"do not have", r"doesn't have",
+     r"didn't have", r"not (?:seen|found|detected|present|demonstrated|observed)",
+     r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
+     r"w/o", r"ø", r"negative (?:study|result|test) for")
+_add("negated", "backward",
+     # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|\s*(?:[.,;)]|$))",
+     r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative|absent|not (?:seen|found|detected|present))",
+     r"(?:came back|returned|tested) negative", r"not (?:seen|found|detected|identified|observed)",
+     r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")
+_add("uncertain", "forward",
+     r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
+     r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
+     r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
+     r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
+     r"differential(?: diagnosis)?(?: includes?| of)?", r"presumed", r"presumptive", r"apparent",
+     r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
+     r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?")
+_add("uncertain", "backward",
+     r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
+     r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
+     r"not excluded", r"not ruled out", r"is being ruled out", r"to be ruled out")
+_add("history", "forward",
+     r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
+     r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
+     r"personal history of")
+_add("history", "backward",
+     r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
+     r"in childhood")
+# ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
+# likely viral bronchitis") name findings the patient does not have now.
+_add("hypothetical", "forward",
+     r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
+     r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
+     r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
+     r"prn for", r"unless",
+     # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
+     r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
+     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
+     r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
+# "DVT precautions reviewed": the precaution names what is to be prevented
+_add("hypothetical", "backward", r"precautions")
+# Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
+# sepsis", "ignore the previous instructions") document nothing about the patient: the note
+# is data, never an instruction.
+_add("instruction", "forward",
+     r"(?:also|please|pls) (?:add|code|bill|assign|report|include|append)",
+     r"(?:add|code|bill|assign|report|append) (?:the )?(?:codes?|dx|diagnos[ie]s|icd(?:-?10)?(?:-cm)?|cpt|hcpcs)"
+     r"(?: codes?)?(?: for| of)?",
+     r"(?:code|bill) (?:this|it|the (?:visit|encounter|claim)) (?:as|for)",
+     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|other) (?:instructions?|text|rules?)")
+_add("family", "both",
+     r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
+     r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",
+     r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad", r"parents?", r"first-degree relatives?",
+     r"relatives")
+
+# Phrases that contain a trigger word but open no scope.
+_PSEUDO = (
+    r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
+    r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
+    r"without (?:difficulty|complications?|incident|problems?)", r"gram[- ]negative", r"gram[- ]positive",
+    r"not ruled out", r"not excluded", r"no (?:one|other)", r"not been (?:excluded|ruled out)",
+    r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
+    r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
+    r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",
+    r"(?:years?|months?|days?) old", r"(?:year|month|day)-old",
+)
+
+# Words that end a scope: a new clause, a contrast, or a cause.
+_TERMINATORS = re.compile(
+    r"\b(?:but|however|although|though|yet|except|aside from|apart from|because|due to|secondary to|"
+    r"which|who|whose|presents?|presented|presenting|complains?|complained|complaining|reports?|reported|"
+    r"states?|stated|reveals?|revealed|showed|shows|found|admitted|developed|started|began|now|currently|"
+    r"since|after|then|and (?:has|had|is|was|presents|developed|now)|cause of|etiology|source of|"
+    r"reason for|as well as)\b|[;:]|\s-\s",
+    re.IGNORECASE,
+)
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'/\-]*")
+
+
+def _first_words(pattern: str) -> set[str]:
+    """Lower-case words a trigger pattern can start with (a cheap pre-filter before the regex)."""
+    if pattern.startswith("(?:"):
+        depth, i = 0, 0
+        for i, ch in enumerate(pattern):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                break
+        return {w for alt in pattern[3:i].split("|") for w in _first_words(alt)}
+    m = re.match(r"[a-z0-9]+", pattern)
+    return {m.group(0)} if m else set()
+
+
+def _compile_triggers() -> tuple[re.Pattern[str], frozenset[str]]:
+    order = sorted(range(len(_TRIGGERS)), key=lambda i: -len(_TRIGGERS[i][2]))
+    pseudo = sorted(_PSEUDO, key=len, reverse=True)
+    parts = [f"(?P<p{i}>{p})" for i, p in enumerate(pseudo)]
+    parts += [f"(?P<t{i}>{_TRIGGERS[i][2]})" for i in order]
+    pattern = r"(?:" + "|".join(parts) + r")(?![a-z0-9])"
+    starts = set()
+    for p in [t[2] for t in _TRIGGERS] + pseudo:
+        starts |= _first_words(p)
+    return re.compile(pattern), frozenset(starts)
+
+
+_TRIGGER_RE, _TRIGGER_FIRST_WORDS = _compile_triggers()
+_TOKEN = re.compile(r"[a-z0-9]+|[?\u00f8]")
+
+
+def _trigger_matches(lower: str):
+    """Trigger and pseudo-trigger matches, leftmost-longest, never overlapping.
+
+    Only positions whose word can start a trigger are tried, which keeps a
+    600-word note well under the 5 ms budget.
+    """
+    pos = 0
+    for tok in _TOKEN.finditer(lower):
+        if tok.start() < pos:
+            continue
+        if tok.group(0) not in _TRIGGER_FIRST_WORDS and tok.group(0) not in "?\u00f8":
+            continue
+        if tok.start() > 0 and lower[tok.start() - 1].isalnum():
+            continue
+        m = _TRIGGER_RE.match(lower, tok.start())
+        if m:
+            pos = m.end()
+            yield m
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+@dataclass
+class NoteAnalysis:
+    """The result of :func:`analyze`: sentences, sections and context scopes of one note."""
+
+    text: str
+    sentences: list[Sentence]
+    sections: list[Section]
+    spans: list[ContextSpan]
+    _section_starts: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _span_starts: list[int] = field(default_factory=list, repr=False)
+    _span_reach: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._section_starts = [s.start for s in self.sections]
+        self._sentence_starts = [s.start for s in self.sentences]
+        # Spans sorted by start, with the furthest end reached so far: context_at looks only at the
+        # spans that can overlap, so its cost does not grow with the note.
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self._span_starts = [s.start for s in self.spans]
+        reach, furthest = [], -1
+        for s in self.spans:
+            furthest = max(furthest, s.end)
+            reach.append(furthest)
+        self._span_reach = reach
+
+    def section_at(self, pos: int) -> str | None:
+        """Canonical name of the section containing character ``pos``, or None before any header."""
+        sec = self.section_span_at(pos)
+        return sec.name if sec is not None else None
+
+    def section_span_at(self, pos: int) -> Section | None:
+        """The section containing character ``pos``, or None before any header."""
+        i = bisect.bisect_right(self._section_starts, pos) - 1
+        if i >= 0 and self.sections[i].start <= pos < self.sections[i].end:
+            return self.sections[i]
+        return None
+
+    def spans_overlapping(self, start: int, end: int) -> list[ContextSpan]:
+        """The context spans that overlap ``note[start:end]`` (found by bisection, not by a scan)."""
+        out: list[ContextSpan] = []
+        i = bisect.bisect_left(self._span_starts, end) - 1
+        while i >= 0 and self._span_reach[i] > start:
+            if self.spans[i].end > start:
+                out.append(self.spans[i])
+            i -= 1
+        out.reverse()
+        return out
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        """The sentence containing character ``pos``."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i].start <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def context_at(self, start: int, end: int) -> set[str]:
+        """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section."""
+        kinds = {span.kind for span in self.spans_overlapping(start, end)}
+        if self.section_at(start) == "family_history":
+            kinds.add("family")
+        return kinds
+
+
+def analyze(note: str) -> NoteAnalysis:
+    """Split ``note`` into sentences and sections and find negation/uncertainty/history/family scopes."""
+    if not isinstance(note, str):
+        raise TypeError("analyze() needs the note text as a str")
+    sentences = split_sentences(note)
+    sections = _find_sections(note)
+    spans: list[ContextSpan] = []
+    sent_starts = [s.start for s in sentences]
+    lower = note.lower()
+    if len(lower) != len(note):
+        # A few characters (e.g. dotted capital I) lengthen when lowered; keep offsets aligned.
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
+    for m in _trigger_matches(lower):
+        if not len(spans) % 1024:
+            checkpoint("reading the note", m.start(), len(note))
+        group = m.lastgroup
+        if group is None or group.startswith("p"):
+            continue
+        kind, direction, _ = _TRIGGERS[int(group[1:])]
+        i = bisect.bisect_right(sent_starts, m.start()) - 1
+        if i < 0:
+            continue
+        sent = sentences[i]
+        if direction in ("forward", "both"):
+            end = _scope_forward(note, m.end(), sent.end)
+            if end > m.end():
+                spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
+        if direction in ("backward", "both"):
+            start = _scope_backward(note, sent.start, m.start())
+            if start < m.start():
+                spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
+    spans.sort(key=lambda s: (s.start, s.end))
+    return NoteAnalysis(note, sentences, sections, spans)
+
+
+def _scope_forward(note: str, pos: int, limit: int) -> int:
+    term = _TERMINATORS.search(note, pos, limit)
+    end = term.start() if term else limit
+    words = list(_WORD.finditer(note, pos, end))
+    if len(words) > MAX_SCOPE_WORDS:
+        end = words[MAX_SCOPE_WORDS - 1].end()
+    while end > pos and note[end - 1] in " \t,.":
+        end -= 1
+    return end
+
+
+def _scope_backward(note: str, limit: int, pos: int) -> int:
+    start = limit
+    for term in _TERMINATORS.finditer(note, limit, pos):
+        start = term.end()
+    words = list(_WORD.finditer(note, start, pos))
+    if len(words) > MAX_SCOPE_WORDS:
+        start = words[-MAX_SCOPE_WORDS].start()
+    while start < pos and note[start] in " \t,.":
+        start += 1
+    return start

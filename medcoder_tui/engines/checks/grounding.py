@@ -1,0 +1,245 @@
+"""Grounding: nothing an engine proposes reaches a coder before it passes through here.
+
+Every suggestion is validated against the official code sets (an invalid,
+non-billable or incomplete code is flagged and can never be accepted), tied to
+the words of the note that support it (character offsets; exact match first,
+then fuzzy), checked against the note's negation, uncertainty, history and
+family scopes, and finally cross-checked against the other suggestions
+(duplicates, Excludes1 pairs).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rapidfuzz import fuzz
+
+from medcoder_tui.codes.refs import any_match, parse_refs
+from medcoder_tui.codes.systems import System, guess_system
+from medcoder_tui.engines.analysis import clinical_text
+from medcoder_tui.engines.checks.guidelines import apply_guidelines
+from medcoder_tui.engines.checks.support import SupportChecker
+from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
+
+FUZZY_MIN_SCORE = 85.0
+MAX_ALTERNATIVES = 6
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("of the and or with without in on to for by due other unspecified specified a an as at "
+                  "not elsewhere classified type".split())
+
+# Personal and family history categories: history context is what they code.
+_HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92"})
+
+_CONTEXT_FLAGS = {
+    "negated": (Flag.NEGATED, "the note negates this finding"),
+    "uncertain": (Flag.UNCERTAIN, "documented as uncertain (possible/probable/rule out)"),
+    "history": (Flag.HISTORY, "documented as history; consider a Z86/Z87 history code"),
+    "family": (Flag.FAMILY_HISTORY, "a relative's condition, not the patient's"),
+    "hypothetical": (Flag.HYPOTHETICAL, "mentioned only as something to watch for, not as a current finding"),
+    "instruction": (Flag.INSTRUCTION, "written as an instruction to the coder, not as documentation"),
+}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+class Grounder:
+    """Grounds the suggestions of one engine run over one note."""
+
+    def __init__(self, note: str, *, codesets=None, setting: str = "outpatient",
+                 types: set[System] | None = None, analysis: clinical_text.NoteAnalysis | None = None) -> None:
+        if codesets is None:
+            from medcoder_tui.codes.service import get_codesets
+
+            codesets = get_codesets()
+        self.cs = codesets
+        self.note = note
+        self.setting = setting
+        self.types = types
+        self._lower = note.lower()
+        self._note_words = _words(note)
+        self.analysis = analysis if analysis is not None else clinical_text.analyze(note)
+        self._support: SupportChecker | None = None
+
+    # -- one suggestion ---------------------------------------------------------------------
+    def ground(self, raw: RawSuggestion) -> Suggestion:
+        """Validate, locate and flag one raw suggestion."""
+        flags: list[Flag] = []
+        messages: list[str] = []
+        system = self._system(raw, flags, messages)
+        result = self.cs.validate(raw.code, system)
+        system = result.system or system or System.ICD10CM
+        alternatives: list[Alternative] = []
+        if not result.valid:
+            flags.append(Flag.INVALID)
+            alternatives = self._alternatives(result.suggestions, raw.description, system)
+        elif not result.billable:
+            needs_7th = any(m.startswith("needs 7th") or m.startswith("needs a 7th") for m in result.messages)
+            flags.append(Flag.NEEDS_7TH if needs_7th else Flag.NOT_BILLABLE)
+            alternatives = self._alternatives(result.suggestions, raw.description, system, keep_order=needs_7th)
+        messages.extend(result.messages)
+
+        evidence = [ev for text in raw.evidence if (ev := self.locate(text)) is not None]
+        if not evidence:
+            flags.append(Flag.NO_EVIDENCE)
+            messages.append("no supporting words found in the note" if raw.evidence else
+                            "the engine quoted no supporting words")
+        else:
+            if any(not ev.exact for ev in evidence):
+                flags.append(Flag.FUZZY_EVIDENCE)
+            if result.valid and not self._supported(result.normalized, system, evidence):
+                flags.append(Flag.UNSUPPORTED)
+                messages.append("the quoted words do not name what this code means: confirm or edit it")
+        for ev in evidence[:1]:
+            for kind in sorted(self.analysis.context_at(ev.start, ev.end)):
+                flag, why = _CONTEXT_FLAGS[kind]
+                if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and result.normalized[:3] in _HISTORY_CATEGORIES:
+                    continue  # a history code is the right way to code history
+                if flag is Flag.UNCERTAIN and self.setting == "inpatient":
+                    continue  # inpatient: uncertain at discharge is coded as if established
+                flags.append(flag)
+                messages.append(why)
+        if result.valid and result.billable and "unspecified" in result.description.lower():
+            better = self._specific_siblings(result.normalized)
+            if better:
+                flags.append(Flag.UNSPECIFIED)
+                messages.append("a more specific code may be supported by the note")
+                alternatives.extend(better)
+
+        confidence = float(raw.confidence)
+        confidence = min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.0
+        if {Flag.NO_EVIDENCE, Flag.UNSUPPORTED, Flag.INSTRUCTION, Flag.NEGATED, Flag.FAMILY_HISTORY,
+            Flag.HYPOTHETICAL} & set(flags):
+            confidence = min(confidence, 0.3)
+        return Suggestion(
+            code=result.normalized or raw.code.strip(),
+            system=system,
+            description=result.description or raw.description,
+            confidence=confidence,
+            reasoning=raw.reasoning,
+            evidence=evidence,
+            valid=result.valid,
+            billable=result.billable,
+            flags=list(dict.fromkeys(flags)),
+            messages=messages,
+            alternatives=alternatives[:MAX_ALTERNATIVES],
+            original_code=raw.code,
+            model_description=raw.description,
+        )
+
+    def _system(self, raw: RawSuggestion, flags: list[Flag], messages: list[str]) -> System | None:
+        """The system to validate in; a code labelled with the wrong system is moved and flagged."""
+        shape = guess_system(raw.code)
+        detected = self.cs.detect_system(raw.code)
+        if raw.system is None:
+            return detected
+        if shape is not None and shape is not raw.system and detected is not raw.system:
+            flags.append(Flag.WRONG_SYSTEM)
+            messages.append(f"labelled {raw.system.label} but {raw.code} is a {detected.label} code")
+            return detected
+        return raw.system
+
+    def _supported(self, code: str, system: System, evidence: list[Evidence]) -> bool:
+        """Some evidence names the code's concept (E/M levels and codes without a text pass)."""
+        if self._support is None:
+            self._support = SupportChecker(self.cs)
+        for ev in evidence:
+            if self._support.exempt(code, system, ev.text):
+                return True
+            sent = self.analysis.sentence_at(ev.start)
+            if self._support.supports(code, system, ev.text, self.note[sent.start:sent.end] if sent else ""):
+                return True
+        return False
+
+    def locate(self, text: str) -> Evidence | None:
+        """Find quoted words in the note: exact (case-insensitive), then fuzzy."""
+        quote = " ".join(text.split())
+        if len(quote) < 2:
+            return None
+        pos = self._lower.find(quote.lower())
+        if pos >= 0:
+            return Evidence(text=self.note[pos:pos + len(quote)], start=pos, end=pos + len(quote))
+        # Whitespace in the note may differ from the quote (line breaks, double spaces).
+        pattern = r"\s+".join(re.escape(part) for part in quote.lower().split())
+        m = re.search(pattern, self._lower)
+        if m:
+            return Evidence(text=self.note[m.start():m.end()], start=m.start(), end=m.end())
+        if len(quote) < 4:
+            return None
+        align = fuzz.partial_ratio_alignment(quote.lower(), self._lower, score_cutoff=FUZZY_MIN_SCORE)
+        if align is None:
+            return None
+        return Evidence(text=self.note[align.dest_start:align.dest_end], start=align.dest_start,
+                        end=align.dest_end, exact=False)
+
+    def _alternatives(self, codes: list[str], description: str, system: System,
+                      keep_order: bool = False) -> list[Alternative]:
+        """Nearest valid codes, those whose titles the note supports first."""
+        scored = []
+        for i, code in enumerate(codes):
+            title = self.cs.describe(code, system) or ""
+            overlap = len(_words(title) & self._note_words)
+            scored.append((0 if keep_order else -overlap, i, code, title))
+        scored.sort()
+        out = [Alternative(code=c, description=t, reason="valid code near the suggested one")
+               for _, _, c, t in scored]
+        if not out and description.strip():
+            try:
+                hits = self.cs.lookup(description, system=system.value, limit=3)
+            except (ValueError, ImportError):
+                hits = []
+            out = [Alternative(code=h.code, description=h.description, reason="matches the engine's description")
+                   for h in hits if h.billable]
+        return out
+
+    def _specific_siblings(self, code: str) -> list[Alternative]:
+        """Billable siblings of an unspecified code whose distinguishing words appear in the note."""
+        parent = self.cs.icd.parent(code)
+        if not parent:
+            return []
+        own = _words(self.cs.icd.title(code) or "")
+        out = []
+        for sib in self.cs.icd.billable_descendants(parent):
+            if sib == code:
+                continue
+            extra = _words(self.cs.icd.title(sib) or "") - own
+            if extra and extra <= self._note_words:
+                out.append(Alternative(code=sib, description=self.cs.icd.title(sib) or "",
+                                       reason="more specific; its distinguishing words are in the note"))
+        return out[:3]
+
+    # -- across suggestions ----------------------------------------------------------------
+    def finish(self, suggestions: list[Suggestion]) -> list[Suggestion]:
+        """Apply the coding guidelines, then merge duplicates and flag Excludes1 pairs."""
+        suggestions = apply_guidelines(suggestions, note=self.note, analysis=self.analysis, setting=self.setting,
+                                       reground=self.ground, icd=self.cs.icd)
+        merged: dict[str, Suggestion] = {}
+        for s in suggestions:
+            kept = merged.get(s.key)
+            if kept is None:
+                merged[s.key] = s
+                continue
+            best, other = (s, kept) if s.confidence > kept.confidence else (kept, s)
+            seen = {(e.start, e.end) for e in best.evidence}
+            best.evidence.extend(e for e in other.evidence if (e.start, e.end) not in seen)
+            merged[s.key] = best
+        out = list(merged.values())
+        icd = [s for s in out if s.system is System.ICD10CM and s.valid]
+        for a in icd:
+            entry = self.cs.icd.get(a.code)
+            if entry is None or not entry.excludes1:
+                continue
+            refs = parse_refs("\n".join(entry.excludes1))
+            for b in icd:
+                ref = None if b is a else any_match(refs, b.code)
+                if ref is None:
+                    continue
+                for s, other in ((a, b), (b, a)):
+                    if Flag.EXCLUDES1 not in s.flags:
+                        s.flags.append(Flag.EXCLUDES1)
+                    prefix = f"Excludes1 with {other.code}"
+                    if not any(m.startswith(prefix) for m in s.messages):
+                        s.messages.append(f"{prefix}: not coded together ({a.code} excludes {ref.text})")
+        return out

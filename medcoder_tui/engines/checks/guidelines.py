@@ -1,0 +1,170 @@
+"""Guideline rules that every engine's grounded output passes through.
+
+Each rule cites the ICD-10-CM Official Guidelines for Coding and Reporting and
+leaves a reason on the suggestion it changes; nothing is changed silently, and a
+code it puts in place of another is validated like any engine's code.
+
+- Uncertain diagnoses (IV.H): in the outpatient and ED settings a diagnosis
+  documented as "possible", "rule out", "concern for" is not coded; the signs and
+  symptoms are (inpatient, II.H: coded as if established, and not flagged).
+- Integral signs and symptoms (I.B.5): a symptom routinely associated with a
+  definitive diagnosis that is also coded is not coded separately.
+- History (I.C.21.c.4): an active-disease code for a condition documented as past
+  becomes its personal-history code.
+- Specificity (I.B.1, I.C.19.a): an unspecified side becomes the side the note
+  documents for that mention; an injury's initial-encounter 7th character becomes
+  the subsequent one when the note documents routine healing after treatment.
+
+Suppressed suggestions (``Suggestion.suppressed``) stay visible with their reason,
+are left out of bulk accepts and of evaluation, and a coder may still accept one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from medcoder_tui.codes.status_terms import HISTORY_OF
+from medcoder_tui.codes.systems import System
+from medcoder_tui.codes.text import tokenize
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.checks.integral import is_integral, is_symptom
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
+
+_CONTEXT_FLAGS = frozenset({Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY,
+                            Flag.HYPOTHETICAL, Flag.INSTRUCTION})
+_SIDES = (
+    ("bilateral", re.compile(r"\b(?:bilateral(?:ly)?|both|b/l)\b", re.I)),
+    ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
+    ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/])")),
+)
+_UNSPECIFIED_SIDE = re.compile(r"\bunspecified\b(?= (?:side|upper limb|lower limb|hand|wrist|forearm|elbow|arm|"
+                               r"shoulder|hip|thigh|knee|leg|lower leg|ankle|foot|toe|toes|finger|thumb|eye|ear|"
+                               r"kidney|ovary|breast|lung|femur|tibia|fibula|radius|ulna|humerus|clavicle|"
+                               r"scapula|patella|calcaneus|index|middle|ring|little|great)\b)", re.I)
+# Words that say this visit follows completed active treatment of the injury (not a plan for one).
+_ROUTINE_HEALING = re.compile(
+    r"\b(?:routine healing|healing (?:well|as expected|appropriately|normally)|subsequent encounter|"
+    r"(?:fracture|injury|laceration|sprain) follow[- ]?up|follow[- ]?up (?:of|for) (?:the |a |his |her )?"
+    r"(?:\w+ )?(?:fracture|injury|laceration|sprain))\b", re.I)
+
+
+Reground = Callable[[RawSuggestion], Suggestion]
+
+
+def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: NoteAnalysis, setting: str,
+                     reground: Reground, icd) -> list[Suggestion]:
+    """The suggestions after the guideline rules, in their order (a replaced code takes its place)."""
+    out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
+    out = [_history(s, reground, icd) for s in out]
+    for s in out:
+        _uncertain(s, setting, out)
+    _integral(out)
+    return out
+
+
+def _usable_icd(s: Suggestion) -> bool:
+    return s.system is System.ICD10CM and s.acceptable and not s.suppressed
+
+
+def _note(s: Suggestion, message: str, flag: Flag | None = None) -> None:
+    if flag is not None and flag not in s.flags:
+        s.flags.append(flag)
+    if message not in s.messages:
+        s.messages.append(message)
+
+
+def _uncertain(s: Suggestion, setting: str, all_: list[Suggestion]) -> None:
+    """IV.H: outpatient and ED do not code uncertain diagnoses; the symptoms are coded."""
+    if setting == "inpatient" or Flag.UNCERTAIN not in s.flags or s.system is not System.ICD10CM:
+        return
+    if is_symptom(s.code):
+        return   # a sign or symptom is what the guideline asks for
+    symptoms = [o.code for o in all_ if o is not s and _usable_icd(o) and is_symptom(o.code)
+                and not (set(o.flags) & _CONTEXT_FLAGS)]
+    instead = f"code the symptom {', '.join(symptoms[:3])} instead" if symptoms else \
+        "code the documented signs or symptoms instead"
+    _note(s, f"uncertain diagnosis in the {setting} setting (guideline IV.H): {instead}", Flag.GUIDELINE)
+
+
+def _integral(out: list[Suggestion]) -> None:
+    """I.B.5: a symptom routinely associated with a coded definitive diagnosis is not coded."""
+    definitive = [d for d in out if _usable_icd(d) and not is_symptom(d.code) and not (set(d.flags) & _CONTEXT_FLAGS)
+                  and not d.code.startswith(("R", "Z", "V", "W", "X", "Y"))]
+    for s in out:
+        if not _usable_icd(s) or not is_symptom(s.code):
+            continue
+        cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
+        if cause is not None:
+            _note(s, f"integral to {cause.code} (guideline I.B.5): not coded separately", Flag.GUIDELINE)
+
+
+def _history(s: Suggestion, reground: Reground, icd) -> Suggestion:
+    """An active-disease code for a condition documented as past becomes its history code."""
+    if s.system is not System.ICD10CM or Flag.HISTORY not in s.flags or not s.valid:
+        return s
+    z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
+    if z is None or not icd.is_billable(z):
+        return s
+    return _replace(s, z, f"documented as history: coded {z} in place of {s.code} (guideline I.C.21.c.4)",
+                    reground)
+
+
+def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
+    """An unspecified side, or an initial 7th character, where the note documents more."""
+    if s.system is not System.ICD10CM or not s.valid or not s.evidence:
+        return s
+    title = icd.title(s.code) or ""
+    ev = s.evidence[0]
+    sent = analysis.sentence_at(ev.start)
+    around = note[sent.start:sent.end] if sent is not None else ev.text
+    if _UNSPECIFIED_SIDE.search(title):
+        sides = [name for name, rx in _SIDES if rx.search(around)]
+        side = "bilateral" if {"right", "left"} <= set(sides) else (sides[0] if len(sides) == 1 else None)
+        if side is not None:
+            target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
+            sibling = next((c for c in _siblings(s.code, icd) if tokenize(icd.title(c) or "") == target), None)
+            if sibling is not None:
+                s = _replace(s, sibling, f"more specific: {side} side documented (was {s.code})", reground)
+    if s.code[:1] in "ST" and len(s.code) == 8 and s.code.endswith("A") and _documents_healing(note, analysis):
+        later = s.code[:-1] + "D"
+        if icd.is_billable(later):
+            s = _replace(s, later, f"7th character D: the note documents routine healing after treatment "
+                                   f"(was {s.code})", reground)
+    return s
+
+
+def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
+    """The note says this visit follows treatment (outside instructions and hypothetical scopes)."""
+    for m in _ROUTINE_HEALING.finditer(note):
+        if analysis.section_at(m.start()) == "disposition" or analysis.context_at(m.start(), m.end()) & {
+                "hypothetical", "negated"}:
+            continue
+        return True
+    return False
+
+
+def _siblings(code: str, icd) -> list[str]:
+    parent = icd.parent(code)
+    if parent is None:
+        return []
+    # 7th-character codes sit under a six-character code whose siblings hold the side
+    grand = icd.parent(parent) if len(code) == 8 else None
+    pool = icd.billable_descendants(grand or parent)
+    return [c for c in pool if c != code and len(c) == len(code) and c[-1:] == code[-1:]] if grand else \
+        [c for c in pool if c != code]
+
+
+def _replace(s: Suggestion, code: str, reason: str, reground: Reground) -> Suggestion:
+    """``s`` with ``code`` in its place, validated again, keeping its evidence and the reason."""
+    new = reground(RawSuggestion(code=code, system=s.system, evidence=[e.text for e in s.evidence],
+                                 confidence=s.confidence, reasoning=s.reasoning,
+                                 description=s.model_description))
+    if not new.acceptable:
+        return s
+    new.evidence = list(s.evidence)
+    new.original_code = s.original_code or s.code
+    new.model_description = s.model_description
+    new.flags = [f for f in new.flags if f is not Flag.UNSPECIFIED]
+    _note(new, reason)
+    return new

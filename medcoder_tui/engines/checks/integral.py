@@ -1,0 +1,122 @@
+"""Which signs and symptoms are routinely part of which diagnoses (guideline I.B.5).
+
+"Signs and symptoms that are associated routinely with a disease process should
+not be assigned as additional codes, unless otherwise instructed by the
+classification." The table maps a symptom code prefix to the prefixes of the
+diagnoses it is integral to. It is general clinical coding knowledge (the
+presenting symptoms of each disease group), written from the guideline and the
+chapter structure of ICD-10-CM, not from any note. Symptoms not routinely
+associated with a coded diagnosis ("fatigue" beside hypertension) stay coded.
+
+Unspecified pain (R52), illness (R69) and hemorrhage (R58) are integral to any
+definitive diagnosis: they name nothing the diagnosis does not.
+"""
+
+from __future__ import annotations
+
+_RESP_INFECTIONS = ("J00", "J01", "J02", "J03", "J04", "J05", "J06", "J09", "J10", "J11", "J12", "J13", "J14",
+                    "J15", "J16", "J17", "J18", "J20", "J21", "J22", "U07.1", "A37", "B97.4")
+_LOWER_RESP = ("J40", "J41", "J42", "J43", "J44", "J45", "J47", "J80", "J81", "J84", "J90", "J93", "J96",
+               "I26", "I50", "I11.0", "I13.0", "I13.2")
+_INFECTIONS = ("A", "B", "J0", "J1", "J20", "J21", "J22", "J32", "J36", "J39.0", "J85", "J86", "N10", "N30.0",
+               "N39.0", "N45", "N70", "N71", "L02", "L03", "L08", "K35", "K57.0", "K57.2", "K57.4", "K57.8",
+               "K61", "K65", "K75.0", "K81.0", "K83.0", "M00", "M86", "G00", "G03", "G04", "H66", "H65.0",
+               "H65.1", "U07.1", "I33.0", "T81.4", "T82.6", "T82.7", "T83.5", "T84.5")
+_ABDOMINAL = ("K20", "K21", "K25", "K26", "K27", "K28", "K29", "K30", "K35", "K36", "K37", "K38", "K40", "K41",
+              "K42", "K43", "K44", "K45", "K46", "K50", "K51", "K52", "K55", "K56", "K57", "K58", "K59", "K60",
+              "K61", "K63", "K64", "K65", "K70", "K72", "K75", "K80", "K81", "K82", "K83", "K85", "K86", "K90",
+              "K92", "N10", "N13", "N20", "N21", "N23", "N30", "N39.0", "N70", "N73", "N83", "O00", "A0")
+_URINARY = ("N10", "N11", "N12", "N13", "N20", "N21", "N23", "N30", "N32", "N34", "N35", "N39.0", "N40.1",
+            "N41", "N42", "C61", "C67", "A54", "A56", "A59")
+_NEURO_SENSORY = ("G54", "G55", "G56", "G57", "G58", "G59", "G60", "G61", "G62", "G63", "G35", "G45", "I63",
+                  "I61", "I60", "M47.1", "M47.2", "M50.1", "M51.1", "M54.1", "M48.0", "E11.4", "E10.4", "E13.4",
+                  "E53.8", "S14", "S24", "S34", "S44", "S54", "S64", "S74", "S84", "S94")
+_SKIN = ("L", "B00", "B01", "B02", "B05", "B06", "B08", "B09", "B35", "B36", "B37.2", "B86", "T78.4", "T88.7",
+         "L50")
+_JOINT_OR_LIMB = ("M00", "M05", "M06", "M08", "M10", "M11", "M12", "M13", "M15", "M16", "M17", "M18", "M19",
+                  "M20", "M21", "M22", "M23", "M24", "M65", "M66", "M67", "M70", "M71", "M75", "M76", "M77",
+                  "M79.1", "M84", "M87", "S4", "S5", "S6", "S7", "S8", "S9", "T14")
+_BACK = ("M43", "M45", "M46", "M47", "M48", "M50", "M51", "M53", "M54.1", "M54.3", "M54.4", "M62.83", "S13",
+         "S23", "S32", "S33", "S39", "N20", "N23", "N10")
+_HEADACHE = ("G43", "G44", "I60", "I61", "I62", "G93.2", "S06", "J01", "J32", "G03", "A87", "A39.0")
+_CHEST = ("I20", "I21", "I22", "I24", "I25.1", "I26", "I30", "I31", "I71", "J93", "J18", "S20", "S22", "S29",
+          "K21", "K20", "M94.0")
+_ANY = ("",)   # any definitive diagnosis
+
+INTEGRAL: dict[str, tuple[str, ...]] = {
+    # respiratory and circulatory signs (R00-R09)
+    "R00.0": ("I47", "I48", "I49", "E05", "J96", "D62"), "R00.1": ("I44", "I45", "I49.5", "I49.8"),
+    "R00.2": ("I47", "I48", "I49"), "R01": ("I34", "I35", "I36", "I37", "Q21", "Q23"),
+    "R04.0": ("J01", "J31", "J34"), "R04.2": ("C34", "J18", "A15", "I26", "J47"),
+    "R05": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J45", "J47", "J84", "C34", "A15"),
+    "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3"),
+    "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP,
+    "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
+    "R07.9": _CHEST, "R09.0": ("J96", "J18", "J44", "J45", "J80", "I50", "I26", "U07.1"),
+    "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J34"),
+    "R09.82": ("J01", "J30", "J31", "J32", "J34"),
+    # digestive (R10-R19)
+    "R10": _ABDOMINAL, "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
+                               "K81", "K85", "A08", "A09", "A0", "O21", "G43", "N10", "N20", "N23"),
+    "R12": ("K20", "K21", "K25", "K26", "K27", "K29", "K30"), "R13": ("C15", "K22.2", "K20", "J02", "J03", "J36"),
+    "R14": ("K56", "K58", "K59", "K90", "K31"), "R15": ("K59.0",), "R17": ("K70", "K72", "K74", "K75", "K80",
+                                                                        "K83", "B15", "B16", "B17", "B19", "C22",
+                                                                        "C24", "C25", "K85"),
+    "R18": ("K70.3", "K74", "K70.4", "C78.6", "I50"), "R19.4": ("K59",),
+    "R19.7": ("A0", "K50", "K51", "K52", "K58", "K90"),
+    # skin and sensation (R20-R23)
+    "R20": _NEURO_SENSORY, "R21": _SKIN, "R22": ("D17", "D18", "L72", "L02", "L03", "C", "D4", "M71", "E04",
+                                                 "N60", "K40", "K42", "K43", "I88"),
+    "R23.1": ("D62", "D64", "D50", "R57", "I95"), "R23.3": ("D69", "S"),
+    # nervous and musculoskeletal (R25-R29)
+    "R25.1": ("G20", "G25.0", "E05"), "R25.2": ("G", "E83.5", "M62.83"), "R26": ("G20", "G35", "I63", "I69",
+                                                                            "M16", "M17", "S7", "S8", "S9"),
+    "R27": ("G11", "I63", "G35"), "R29.8": ("I63", "I61", "G45"), "R29.7": ("I63",),
+    # urinary (R30-R39)
+    "R30": _URINARY, "R31": ("N20", "N21", "N23", "N30", "N02", "N05", "C64", "C65", "C66", "C67", "N39.0",
+                             "N40", "S37"),
+    "R32": ("N39.3", "N39.4"), "R33": ("N40.1", "N31", "N13"), "R34": ("N17", "N18.6", "N19"),
+    "R35": _URINARY + ("E11.6", "E10.6", "N40.1"), "R36": ("A54", "A56", "N34"),
+    "R39.1": _URINARY, "R39.8": _URINARY,
+    # cognition and emotions (R40-R46)
+    "R41.0": ("F01", "F02", "F03", "F05", "G30", "E87", "E16"), "R41.8": ("F01", "F02", "F03", "G30", "G31"),
+    "R42": ("H81", "H83", "I63", "G45", "I95"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
+                                                         "F33.3"),
+    "R45.8": ("F32", "F33", "F31"), "R45.0": ("F41",), "R45.1": ("F41", "F43", "F90"),
+    "R46": ("F20", "F25", "F29", "F31", "F32", "F33"),
+    # speech (R47-R49)
+    "R47": ("I63", "I61", "I60", "G45", "I69", "G35", "G12.2"), "R49": ("J37", "J38", "J04", "C32"),
+    # general (R50-R69)
+    "R50": _INFECTIONS, "R51": _HEADACHE, "R52": _ANY, "R53.1": ("I63", "G35", "G12", "G70", "M62.8"),
+    "R55": ("I44", "I45", "I47", "I49", "I95"), "R56": ("G40", "G41"), "R57": ("A41", "R65.21", "T79.4", "I50",
+                                                                          "I21", "T78.2", "T88.6"),
+    "R58": _ANY, "R59": ("C81", "C82", "C83", "C84", "C85", "C86", "C88", "C90", "C91", "C92", "C93", "C94",
+                         "C95", "C96", "C77", "J02", "J03", "B27", "B20", "A18.2", "L02", "L03", "A28.1"),
+    "R60": ("I50", "I11.0", "I13", "N04", "N18", "K70.3", "K74", "I87", "I80", "I82.4", "E03", "O14"),
+    "R61": ("E05", "N95.1", "R50"), "R63.0": ("C", "F50"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
+    "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51"), "R64": ("C", "B20", "A15"),
+    "R68.8": _ANY, "R69": _ANY,
+    # pain codes outside the symptom chapter: of a joint, a limb, the back
+    "M25.5": _JOINT_OR_LIMB, "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2"),
+    "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
+    "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
+    "G89.1": ("S", "T"),
+}
+_KEYS = sorted(INTEGRAL, key=len, reverse=True)
+
+
+def _entry(code: str) -> tuple[str, ...] | None:
+    return next((INTEGRAL[k] for k in _KEYS if code.startswith(k)), None)
+
+
+def is_symptom(code: str) -> bool:
+    """A sign or symptom code the integral rule may drop (R00-R69 and the listed pain codes)."""
+    return (code[:1] == "R" and code[1:3].isdigit() and int(code[1:3]) <= 69) or _entry(code) is not None
+
+
+def is_integral(symptom: str, diagnosis: str) -> bool:
+    """True when ``symptom`` is routinely part of ``diagnosis`` (and so not coded beside it)."""
+    if symptom == diagnosis or is_symptom(diagnosis):
+        return False
+    targets = _entry(symptom)
+    return targets is not None and any(diagnosis.startswith(t) for t in targets)

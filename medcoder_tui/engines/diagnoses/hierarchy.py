@@ -1,0 +1,137 @@
+"""Questions about the ICD-10-CM tree that retrieval asks of a matched code text.
+
+Which billable leaf a header stands for when a note names only the header
+("Headache" -> R51.9, "Breast cancer" -> C50.919), and which sibling of an
+"unspecified" code the sentence's side words pick (right, left, bilateral).
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import fold as _fold
+
+
+class CodeHierarchy:
+    """Default leaves and side refinements over one ICD-10-CM index, cached per code."""
+
+    def __init__(self, icd) -> None:
+        self.icd = icd
+        self._cache: dict = {}
+
+    def refine(self, code: str, sentence_words: frozenset[str]) -> str:
+        """A sibling of an "unspecified" code whose extra words (right, left, upper...) the sentence says."""
+        icd = self.icd
+        title = icd.title(code) or ""
+        if "unspecified" not in title.lower() or not sentence_words & _LATERAL:
+            return code
+        key = ("refine", code)
+        sibs = self._cache.get(key)
+        if sibs is None:
+            parent = icd.parent(code)
+            mine = refine_tokens(title)
+            sibs = []
+            options = icd.children(parent) if parent else []
+            if parent and len(code.replace(".", "")) == 7 and code.startswith(parent) and not icd.is_billable(parent):
+                # a 7th-character code (S05.90XA): the sides are its parent's siblings, same extension
+                ext = code[len(parent):]
+                options = [sib + ext for sib in icd.children(icd.parent(parent) or "") if sib != parent]
+            for sib in options:
+                if sib == code or not icd.is_billable(sib):
+                    continue
+                theirs = refine_tokens(icd.title(sib) or "")
+                gained = theirs - mine
+                # only laterality-style refinements: the sibling adds side/position words and nothing else
+                if gained and gained <= _LATERAL and "unspecified" not in (icd.title(sib) or "").lower()[:0] + "":
+                    sibs.append((sib, gained))
+            self._cache[key] = sibs
+        best, best_n = code, 0
+        for sib, gained in sibs:
+            if gained <= sentence_words and len(gained) > best_n:
+                best, best_n = sib, len(gained)
+        return best
+
+    def default_billable(self, code: str) -> str | None:
+        """The billable code a header stands for: its "unspecified" (or only) billable descendant.
+
+        A leaf whose title adds a concept the header does not name ("Malignant
+        *inflammatory* neoplasm of unspecified breast" under "Malignant neoplasm of
+        breast") is no default while a leaf without one exists deeper down.
+        """
+        if code in self._cache:
+            return self._cache[code]
+        best = self._default_search(code, strict=True) or self._default_search(code, strict=False)
+        self._cache[code] = best
+        return best
+
+    def _default_search(self, code: str, strict: bool) -> str | None:
+        icd = self.icd
+        head = icd.title(code) or ""
+        head_words = refine_tokens(head) | _AXIS_WORDS
+
+        def extra(leaf: str) -> int:
+            return len(refine_tokens(icd.title(leaf) or "") - head_words)
+
+        def rank(leaf: str) -> float:
+            r = _default_rank(leaf, icd.title(leaf) or "", head)
+            return r + 3 if strict and extra(leaf) else r
+
+        seen = {code}
+        frontier = [code]
+        leaves: list[str] = []
+        while frontier and len(seen) < 400:
+            nxt: list[str] = []
+            for c in frontier:
+                for child in icd.children(c):
+                    if child in seen:
+                        continue   # guards against a node listed as its own child
+                    seen.add(child)
+                    if icd.is_billable(child):
+                        leaves.append(child)
+                    nxt.append(child)
+            ranked = sorted(leaves, key=lambda leaf: (rank(leaf), extra(leaf)))   # fewest added words
+            if ranked and rank(ranked[0]) < 3:
+                return ranked[0]
+            frontier = nxt
+        if len(leaves) == 1:
+            return leaves[0]
+        # no unspecified leaf: the catch-all "Other <header>" stands for it ("Pancytopenia" -> D61.818)
+        other = "other " + head.lower()
+        return next((leaf for leaf in leaves if (icd.title(leaf) or "").lower() == other), None)
+
+
+# Words of a leaf's title that name an axis left open or the encounter, not a new concept.
+_AXIS_WORDS = frozenset(stem(w) for w in (
+    "unspecified site sites part parts other specified female male side left right bilateral without with "
+    "type episode initial encounter nos not elsewhere classified complication complications uncomplicated "
+    "unspecified behavior region organ stage".split()))
+
+
+def _default_rank(code: str, title: str, header_title: str = "") -> float:
+    """How well a leaf stands for its header: "...9" unspecified first, "other" never; a side last."""
+    low = title.lower()
+    side = 0.5 if re.search(r"\b(?:right|left)\b", low) and not re.search(r"\b(?:right|left)\b",
+                                                                        header_title.lower()) else 0.0
+    return _base_rank(code, low, header_title) + side
+
+
+def _base_rank(code: str, low: str, header_title: str) -> int:
+    if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
+        return 0   # a 7th-character extension: the initial encounter stands for the header
+    if "other" in low.split(",")[0] or "in remission" in low:
+        return 9
+    if code.endswith("9") and ("unspecified" in low or "without" in low):
+        return 0
+    if low.endswith("unspecified") or "without complication" in low:
+        return 1
+    if "unspecified" in low:
+        return 2
+    return 5
+
+
+_LATERAL = frozenset({"right", "left", "bilateral", "upper", "lower"})
+
+
+def refine_tokens(title: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(title)) if w not in STOPWORDS)

@@ -1,0 +1,358 @@
+"""Core-word matching of code texts against a sentence's words.
+
+Every code text (ICD title or inclusion term, CPT/HCPCS description) has a set
+of *core* words: the words a mention must contain for the text to apply
+(without nonessential modifiers in parentheses and without the words of an
+"unspecified"/"NOS"/"without complication"/encounter axis). A code text matches
+a sentence when all its core words occur close together in it, in any order.
+
+This module holds the index from rarest core word to code texts (cached on
+disk) and the per-sentence matching loop; the code-tree questions (a header's
+billable default, a laterality refinement) are :mod:`medcoder_tui.engines.diagnoses.hierarchy`.
+Turning a note into tokens is :mod:`medcoder_tui.engines.diagnoses.retrieval`, ordering
+the candidates :mod:`medcoder_tui.engines.diagnoses.ranking`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+import pickle
+import re
+import threading
+import weakref
+from dataclasses import dataclass
+
+from medcoder_tui import paths
+from medcoder_tui.codes.index_terms import INDEX_TERMS
+from medcoder_tui.codes.search import LookupIndex
+from medcoder_tui.codes.text import STOPWORDS, make_surface, stem
+from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.fileutil import load_pickle as _load_pickle
+from medcoder_tui.fileutil import remove_stale as _remove_stale
+from medcoder_tui.fileutil import write_atomic as _write_atomic
+from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
+from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
+
+MATCHER_FORMAT = 21
+PARTIAL_LOSS = 1.0
+# How many other words may sit between the words of one mention.
+WINDOW_EXTRA = 2
+
+# Words that never form a mention on their own: too general to name a condition.
+_WEAK = frozenset(
+    "other specified unspecified type left right bilateral acute chronic disease disorder condition "
+    "syndrome state status site part region lower upper body stage degree mild moderate severe "
+    "primary secondary single multiple first second third initial subsequent encounter use "
+    "complication abnormal abnormality finding findings due without with 1 2 3 4 5 6 7 8 9 0 "
+    "elsewhere classified history activity exposure accident axis tissue soft connective donor contact "
+    "procedure examination test result level".split()
+)
+# Free-axis chunks of a title after its first comma: the note need not say them.
+_FREE_CHUNK = re.compile(
+    r"^\s*(?:unspecified|not specified|site not specified|nos|uncomplicated|not elsewhere classified|"
+    r"without\b|initial encounter|unspecified site|not intractable|with or without|except\b|"
+    r"not classified|so stated|any site)"
+)
+_OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
+# Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss"), and the "non-"
+# words that name the index default ("aortic stenosis" is the nonrheumatic I35.0; the rheumatic
+# and congenital codes need their word). Not "nondisplaced": an unstated fracture is displaced.
+_SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple",
+                   "gland", "organ", "nonrheumatic", "nontraumatic", "noninfective", "noninfectious",
+                   "nonthermal", "nonvenomous", "noninflammatory", "nonsuppurative", "nonspecific",
+                   "nonpyogenic", "intra"})
+# "of unspecified site": words naming an axis the code leaves open, not a body part.
+_UNSPEC_AXIS = re.compile(
+    r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
+    r"episode|location|cause|agent|stage|morphology|laterality|origin|nature)\b"
+)
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_DIABETES = re.compile(r"\b(?:type 2 )?diabetes mellitus\b")
+
+
+@dataclass
+class _Match:
+    sid: int
+    positions: tuple[int, ...]
+    score: float
+    dominated: bool = False
+    partial: bool = False
+    fraction: float = 1.0   # share of the code text's core words the mention says
+
+
+
+def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
+    """The words a mention must contain for this code text to apply.
+
+    ``site_required`` (injury codes): a ", unspecified hip" chunk leaves the side
+    open but names the site, so "hip" stays required; "Laceration" alone is no hip.
+    """
+    folded = _fold(_PAREN.sub(" ", text))
+    # Diabetes of no stated type is type 2 (guideline I.C.4.a.2), and notes rarely say "mellitus":
+    # "Type 2 diabetes mellitus with diabetic nephropathy" applies to "diabetic nephropathy".
+    folded = _DIABETES.sub("diabetes", folded)
+    words: list[str] = []
+    for i, chunk in enumerate(folded.split(",")):
+        if i > 0 and _FREE_CHUNK.search(chunk):
+            site = re.fullmatch(r"\s*unspecified\s+([a-z ]+?)\s*", chunk) if site_required else None
+            if site is None or _UNSPEC_AXIS.search(chunk) or site.group(1) in ("site", "body region"):
+                continue
+            chunk = site.group(1)
+        chunk = re.sub(r"\bwithout complications?\b|\bnos\b|\bnot elsewhere classified\b|"
+                       r"\b(?:as the )?cause of diseases? classified elsewhere\b|\bin diseases? classified elsewhere\b",
+                       " ", chunk)
+        # "of unspecified behavior", "of unspecified site": the unspecified axis is not said in notes
+        chunk = _UNSPEC_AXIS.sub(" ", chunk)
+        # "Laceration without foreign body of scalp": the default, but the site after it is kept
+        chunk = re.sub(r"\bwithout foreign body\b", " ", chunk)
+        # "... without perforation or abscess": the default a plain mention stands for
+        if i > 0 or not chunk.strip().startswith("without"):
+            chunk = re.sub(r"\bwithout\b(?:(?!\bwith\b).)*", " ", chunk)
+        chunk = re.sub(r"\bunspecified\b", " ", chunk)
+        chunk = re.sub(r"\s*initial encounter.*$", " ", chunk)
+        for w in re.findall(r"[a-z0-9]+", chunk):
+            if w not in STOPWORDS:
+                words.append(stem(w))
+    core = tuple(dict.fromkeys(words))
+    # "X disease"/"disorder of X" name X: the generic head word is optional.
+    lean = tuple(w for w in core if w not in _OPTIONAL)
+    # Only when two words remain: "disorder of bone" must not fire on every "bone".
+    core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
+    soft = tuple(w for w in core if w not in _SOFT)
+    return soft if len(soft) >= 2 and not all(w in _WEAK for w in soft) else core
+
+
+class _Matcher:
+    """Core-word index over one LookupIndex: rarest core word -> code texts."""
+
+    def __init__(self, index: LookupIndex) -> None:
+        index._ensure()
+        self.index = index
+        self.by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        n = index._n
+        self.idf: dict[str, float] = {}
+        icd = index._cs.icd
+        # Alphabetic-index main terms become extra one-word texts of their default code.
+        virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
+                   for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
+        self.surfaces: list[tuple] = list(index._surfaces) + virtual + _either_word(index._surfaces)
+        # Manifestation codes (their titles say "in diseases classified elsewhere"), whatever text matched.
+        self.manifestations = frozenset(s[0] for s in self.surfaces
+                                        if s[1] == "icd10cm" and "in diseases classified elsewhere" in s[3].lower())
+        cached = self._load_cache()
+        if cached is not None:
+            self.by_key = cached
+        else:
+            for sid, surface in enumerate(self.surfaces):
+                core = core_tokens(surface[3], site_required=surface[1] == "icd10cm" and surface[0][:1] in "SM")
+                if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
+                    continue
+                if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
+                    continue  # an acronym term ("PIN") would fire on ordinary words ("pins")
+                key = min(core, key=lambda t: (index._df(t) or n, t))
+                self.by_key.setdefault(key, []).append((sid, core))
+            self._save_cache()
+        for tok in index._raw_postings:
+            self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
+        # Index terms no code text uses ("hematochezia", "gonalgia") are as specific as the rarest word.
+        self.unused_idf = math.log(1 + n)
+        for surface in virtual:
+            for tok in core_tokens(surface[3]):
+                self.idf.setdefault(tok, self.unused_idf)
+        self.hierarchy = CodeHierarchy(icd)
+
+    def _cache_path(self):
+        key = self.index._state_key()
+        if not key:
+            return None
+        material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces)))
+        digest = hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
+        return paths.cache_dir() / f"retrieval-v{MATCHER_FORMAT}-{digest}.pickle"
+
+    def _load_cache(self):
+        path = self._cache_path()
+        if path is None:
+            return None
+        try:
+            data = _load_pickle(path)
+            return data if isinstance(data, dict) else None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None  # missing or unreadable: rebuild
+
+    def _save_cache(self) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        try:
+            _write_atomic(path, pickle.dumps(self.by_key, protocol=pickle.HIGHEST_PROTOCOL))
+            _remove_stale(path, "retrieval-v")
+        except OSError:
+            pass  # a read-only cache only costs time next run
+
+    def refine(self, code: str, sentence_words: frozenset[str]) -> str:
+        return self.hierarchy.refine(code, sentence_words)
+
+    def default_billable(self, code: str) -> str | None:
+        return self.hierarchy.default_billable(code)
+
+
+# "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
+_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
+# "Localized swelling, mass and lump, neck" (R19.0-, R22.-): three names of one finding. Other
+# "A, B and C" titles mostly list sites ("Gout, ankle and foot"), so only this family is split.
+_EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b(swelling), (mass) and (lump)(, [^,]+)?$")
+
+
+def _either_word(surfaces) -> list[tuple]:
+    """Extra texts for ICD titles that join two one-word names with "and": either name alone applies."""
+    out: list[tuple] = []
+    for surface in surfaces:
+        if surface[1] != "icd10cm" or " and " not in surface[3]:
+            continue
+        folded = re.sub(r"\s+", " ", _fold(_PAREN.sub(" ", surface[3]))).strip()
+        three = _EITHER_OF_THREE.match(folded)
+        if three is not None:   # "Localized swelling, mass and lump, neck": any of the three names
+            prefix, rest = three.group(1), three.group(5) or ""
+            pair = re.match(r"^([a-z-]+) and ([a-z]+) $", prefix)   # "intra-abdominal and pelvic "
+            for start in ([pair.group(1) + " ", pair.group(2) + " "] if pair else [prefix]):
+                for word in three.group(2, 3, 4):
+                    out.append(make_surface(surface[0], "icd10cm", surface[2], start + word + rest, 1))
+            continue
+        head = folded.split(",")[0].strip()
+        m = _EITHER.match(head)
+        if m is None or m.group(1) in _WEAK or m.group(2) in _WEAK:
+            continue
+        rest = m.group(3) or ""
+        for word in (m.group(1), m.group(2)):
+            out.append(make_surface(surface[0], "icd10cm", surface[2], word + rest, 1))
+    return out
+
+
+_matchers: "weakref.WeakKeyDictionary[object, _Matcher]" = weakref.WeakKeyDictionary()
+_matchers_lock = threading.Lock()
+
+
+def matcher_for(codesets) -> _Matcher:
+    """The (cached) matcher for a CodeSets instance, sharing its lookup index."""
+    with _matchers_lock:
+        m = _matchers.get(codesets)
+        if m is None:
+            index = getattr(codesets, "search_index", None)
+            if not isinstance(index, LookupIndex):
+                index = LookupIndex(codesets)  # a code-set stand-in without a shared index
+            m = _matchers[codesets] = _Matcher(index)
+        return m
+
+
+
+def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str],
+                      idf: dict[str, float]) -> list:  # noqa: C901 - one tight loop, kept together for speed
+    """Code texts whose core words all occur near each other in one sentence's tokens."""
+    positions: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        for a in tok.alts:
+            positions.setdefault(a, []).append(i)
+    found: dict[int, _Match] = {}
+    for key in positions:
+        for sid, core in matcher.by_key.get(key, ()):
+            if surfaces[sid][1] not in systems:
+                continue
+            window = len(core) + WINDOW_EXTRA
+            for anchor in positions[key]:
+                picked = [anchor]
+                missing = 0
+                lost = 0.0
+                for word in core:
+                    if word == key:
+                        continue
+                    plist = positions.get(word)
+                    best = None
+                    if plist:
+                        j = bisect.bisect_left(plist, anchor - window)
+                        while j < len(plist) and plist[j] <= anchor + window:
+                            if best is None or abs(plist[j] - anchor) < abs(best - anchor):
+                                best = plist[j]
+                            j += 1
+                    if best is None:
+                        missing += 1
+                        lost = idf.get(word, 1.0)
+                        if missing > 1 or len(core) < 2:
+                            picked = []
+                            break
+                        continue
+                    picked.append(best)
+                if not picked:
+                    continue
+                pos = tuple(sorted(set(picked)))
+                ruled_out = sum(toks[p].negq for p in pos)
+                if 0 < ruled_out < len(pos):
+                    continue  # "laceration ... w/o foreign body" is no laceration *with* foreign body
+                groups = {toks[p].group for p in pos if toks[p].group >= 0}
+                if len(groups) > 1:
+                    continue  # words of two different expansions ("GERD ... PE") are no mention
+                span = pos[-1] - pos[0] + 1
+                weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
+                score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
+                if missing:
+                    # Part of a code text: useful for recall, never proposed on its own.
+                    score *= 0.3 * (len(core) - missing) / len(core)
+                if surfaces[sid][5] == 1:
+                    score *= 0.97
+                elif surfaces[sid][5] == 2 and len(core) == 1 and idf.get(core[0], 1.0) < matcher.unused_idf:
+                    # an index default is a weak reading of a bare word the code texts use ("pain"), not of a
+                    # phrase or of a word only the index knows ("osteosarcoma")
+                    score *= 0.6
+                if not surfaces[sid][2]:
+                    score *= 0.95
+                prev = found.get(sid)
+                # a whole match always beats a partial one; among equals the better score wins
+                if (prev is None or (prev.partial and not missing)
+                        or (prev.partial == bool(missing) and score > prev.score)):
+                    found[sid] = _Match(sid, pos, score, partial=bool(missing),
+                                        fraction=(len(core) - missing) / len(core))
+    matches = list(found.values())
+    # A match inside a larger match of another code is dominated ("pain" inside "abdominal pain").
+    matches.sort(key=lambda m: (-len(m.positions), -m.score))
+    kept: list[_Match] = []
+    partial = [m for m in matches if m.partial]
+    matches = [m for m in matches if not m.partial]
+    for m in partial:
+        m.dominated = True
+    # A manifestation code ("Aneurysm of aorta in diseases classified elsewhere") needs an etiology
+    # code first: it never stands for a plain mention when another code matches the same words.
+    manifest = [m for m in matches if surfaces[m.sid][0] in matcher.manifestations]
+    matches = [m for m in matches if m not in manifest]
+    for m in matches:
+        pset = set(m.positions)
+        first, last = m.positions[0], m.positions[-1]
+        m.dominated = any(
+            (pset < set(o.positions)) or (pset == set(o.positions) and o.score > m.score * 1.0001)
+            or (len(o.positions) > len(pset) and o.positions[0] <= first and last <= o.positions[-1])
+            for o in kept)
+        kept.append(m)
+    for m in manifest:
+        pset = set(m.positions)
+        m.dominated = any(pset <= set(o.positions) for o in kept)
+    return kept + manifest + partial
+
+
+# Words that turn a condition's name into the name of a test, vaccine or screening.
+_TEST_HEADS = frozenset(stem(w) for w in (
+    "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
+    "serology antibody antibodies antigen prophylaxis ppx titer titers swab culture panel pcr".split()))
+
+
+def _names_a_test(toks: list, first: int, last: int) -> bool:
+    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine").
+
+    A one-letter token between is stepped over ("influenza A/B antigen", "hepatitis B vaccine").
+    """
+    after, before = last + 1, first - 1
+    while after < len(toks) and max(map(len, toks[after].alts)) <= 1:
+        after += 1
+    while before >= 0 and max(map(len, toks[before].alts)) <= 1:
+        before -= 1
+    near = (toks[after].alts if after < len(toks) else frozenset()) | (toks[before].alts if before >= 0 else frozenset())
+    return bool(near & _TEST_HEADS)

@@ -1,0 +1,391 @@
+"""Candidate retrieval: concept mentions in a note matched to ICD-10-CM, CPT and HCPCS texts.
+
+The note is split into sentences and tokens (abbreviations expanded, capitalised
+ones only when ambiguous; words normalised with the lookup's stemmer and
+synonyms); :mod:`medcoder_tui.engines.diagnoses.matcher` finds the code texts whose core
+words occur close together in a sentence.
+
+Each match is scored by how much of the sentence it explains (IDF of its core
+words), how tight the window is and where it sits (a diagnosis section counts
+more). A match whose words are all inside a more specific match of another code
+is *dominated*; negated and family mentions are kept but ranked low, so the
+list stays useful for recall while the offline engine skips them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from medcoder_tui.codes.abbreviations import (
+    ABBREVIATIONS,
+    AMBIGUOUS,
+    TERM_EXPANSIONS,
+    WORD_SYNONYMS,
+    american,
+)
+from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
+    _OPTIONAL,
+    MATCHER_FORMAT,
+    _Match,
+    _Matcher,
+    _names_a_test,
+    _refine_tokens,
+    _sentence_matches,
+    core_tokens,
+    matcher_for,
+)
+from medcoder_tui.engines.progress import checkpoint
+from medcoder_tui.engines.diagnoses.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
+from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_code re-exported
+    bmi_code,
+    bmi_codes,
+    history_codes,
+    status_codes,
+)
+
+_WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
+_DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
+_LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
+
+
+@dataclass
+class _Token:
+    alts: frozenset[str]
+    start: int
+    end: int
+    group: int = -1   # index of the abbreviation/term a token was expanded from, else -1
+    negq: bool = False   # right after "without"/"w/o"/"no": a qualifier the note rules out
+
+
+def note_tokens(note: str, start: int, end: int) -> list[_Token]:
+    """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion)."""
+    out: list[_Token] = []
+    prev = ""
+    for m in _WORDS.finditer(note, start, end):
+        word = m.group(0)
+        low = word.lower()
+        if low == "i" and prev == "type":   # "diabetes mellitus type I": a Roman numeral, not the pronoun
+            out.append(_Token(_alts("1"), m.start(), m.end()))
+            prev = low
+            continue
+        prev = low
+        exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
+        if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
+                    or word in ("L", "R")):   # "L hand", "R knee": capital single letters are sides
+            for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
+                if w not in STOPWORDS:
+                    out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
+            continue
+        for w in re.findall(r"[a-z0-9]+", _fold(word)):
+            if w not in STOPWORDS:
+                out.append(_Token(_alts(w), m.start(), m.end()))
+        extra = TERM_EXPANSIONS.get(low)
+        if extra and extra != low:
+            for w in extra.split():
+                if w not in STOPWORDS:
+                    out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
+    if _NEGATOR.search(note, start, end):   # most sentences have none: skip the per-word look-back
+        for tok in out:
+            tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
+    return out
+
+
+# "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
+_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno)\s+(?:[A-Za-z-]+\s+)?$", re.IGNORECASE)
+_NEGATOR = re.compile(r"\b(?:without|w/o|no)\s", re.IGNORECASE)
+
+
+def _is_plain_word(low: str) -> bool:
+    # "all", "as", "us" etc. in lower case are English, not abbreviations.
+    return low in {"all", "as", "us", "ms", "ad", "pd", "ed", "er", "ca", "cap", "l", "r"}
+
+
+# Abbreviations of tests, routes and record keeping: expanding them only invents findings.
+_NOT_DIAGNOSES = frozenset(
+    "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
+    "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi "
+    # read too often as something else in notes: physical exam, room air, "as", ...
+    "pe ra ms as ad pd ed ca cap hd ha all us".split()
+)
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
+          "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
+_ALT_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _alts(word: str) -> frozenset[str]:
+    got = _ALT_CACHE.get(word)
+    if got is None:
+        tok = stem(word)
+        alts = {tok}
+        if word in _ROMAN:
+            alts.add(_ROMAN[word])
+        us = american(word)
+        if us != word:
+            alts.add(stem(us))
+        for syn in WORD_SYNONYMS.get(word, ()) + WORD_SYNONYMS.get(tok, ()) + WORD_SYNONYMS.get(us, ()):
+            alts.update(stem(w) for w in syn.split())
+        got = _ALT_CACHE[word] = frozenset(alts)
+    return got
+
+
+def retrieve_candidates(note: str, *, types: set[System] | None = None, k: int = 50, codesets=None,
+                        analysis: NoteAnalysis | None = None, order: str = "recall") -> list[Candidate]:
+    """The ``k`` best candidate codes for ``note``, best first.
+
+    ``types`` selects the systems (default: ICD-10-CM only). Negated and family
+    mentions are kept but ranked low; each candidate carries the context kinds of
+    its best mention. ``order="recall"`` (the prompt's list) ranks everything
+    found, relatives and categories included, by how likely the note means it
+    (:mod:`medcoder_tui.engines.diagnoses.ranking`); ``order="score"`` gives only what the
+    words themselves matched, whole mentions first, by match score (what the
+    offline engine codes from).
+    """
+    if order not in ("recall", "score"):
+        raise ValueError(f"unknown order {order!r}: use 'recall' or 'score'")
+    if codesets is None:
+        from medcoder_tui.codes.service import get_codesets
+
+        codesets = get_codesets()
+    if order == "score":
+        matcher = matcher_for(codesets)
+        systems = {s.value for s in (types or {System.ICD10CM})}
+        return _matched(note, systems, matcher, analysis or analyze(note))[0][:k]
+    pool, note_words = candidate_pool(note, types=types, codesets=codesets, analysis=analysis)
+    return recall_order(pool, note_words)[:k]
+
+
+def candidate_pool(note: str, *, types: set[System] | None, codesets,
+                   analysis: NoteAnalysis | None = None) -> tuple[list[Candidate], frozenset[str]]:
+    """Everything retrieval finds for ``note`` (matches, relatives, categories), unordered; and the note's words."""
+    systems = {s.value for s in (types or {System.ICD10CM})}
+    matcher = matcher_for(codesets)
+    found, note_words = _matched(note, systems, matcher, analysis or analyze(note))
+    if "icd10cm" not in systems:
+        return found, note_words
+    have = {c.code for c in found}
+    extra = [c for c in _categories(found, matcher) if c.code not in have]
+    return found + _related(found, note, matcher, RELATED_MAX) + extra, note_words
+
+
+def _matched(note: str, systems: set[str], matcher: _Matcher,
+             analysis: NoteAnalysis) -> tuple[list[Candidate], frozenset[str]]:
+    """Every code text the note's words match, whole mentions first by score; and the note's words."""
+    surfaces = matcher.surfaces
+    idf = matcher.idf
+    by_code: dict[tuple[str, str], Candidate] = {}
+    note_words: set[str] = set()
+    # A long note repeats whole sentences (copied-forward notes): their tokens and matches depend on
+    # the sentence's text alone, so each repeated text is matched once and its offsets shifted.
+    seen_texts: set[str] = set()
+    repeated = {s.text for s in analysis.sentences if s.text in seen_texts or seen_texts.add(s.text)}
+    memo: dict[str, tuple] = {}
+    total = len(analysis.sentences)
+    for n, sent in enumerate(analysis.sentences):
+        if not n % 128:
+            checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
+        got = memo.get(sent.text)
+        if got is None:
+            toks = note_tokens(note, sent.start, sent.end)
+            matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
+            # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
+            tests = [(m.positions[0], m.positions[-1]) for m in matches
+                     if surfaces[m.sid][1] == "icd10cm" and _names_a_test(toks, m.positions[0], m.positions[-1])]
+            got = (sent.start, toks, matches, tests, frozenset().union(*(t.alts for t in toks)), {})
+            if sent.text in repeated:
+                memo[sent.text] = got
+        base, toks, matches, tests, sent_words, last_of = got
+        if not toks:
+            continue
+        shift = sent.start - base
+        note_words |= sent_words
+        section = analysis.section_at(sent.start)
+        # the context spans of this sentence, looked up once: most sentences have none
+        sent_spans = analysis.spans_overlapping(sent.start, sent.end)
+        plain_ctx = _FAMILY_CTX if section == "family_history" else _NO_CTX
+        section_weight = _section_weight(section)
+        for match in matches:
+            surface = surfaces[match.sid]
+            system = surface[1]
+            got = last_of.get(id(match))
+            if got is None:
+                code, billable = surface[0], surface[2]
+                if system == "icd10cm" and not billable:
+                    code = matcher.default_billable(code) or code
+                    billable = code != surface[0]
+                if system == "icd10cm" and billable:
+                    code = matcher.refine(code, sent_words)
+                last = match.positions[-1]
+                # "... chronic kidney disease": the generic head word belongs to the mention's words
+                while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
+                    last += 1
+                if system == "icd10cm" and (_names_a_test(toks, match.positions[0], last) or any(
+                        a <= match.positions[0] and match.positions[-1] <= b for a, b in tests)):
+                    match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
+                got = last_of[id(match)] = (code, billable, last)
+            code, billable, last = got
+            start = toks[match.positions[0]].start + shift
+            end = toks[last].end + shift
+            ctx = _context(sent_spans, start, end, plain_ctx) if sent_spans else plain_ctx
+            weight = _CTX_WEIGHTS.get(ctx)
+            if weight is None:
+                weight = _CTX_WEIGHTS[ctx] = _context_weight(ctx)
+            score = match.score * weight * section_weight
+            key = (system, code)
+            cand = by_code.get(key)
+            mention = (score, start, end, ctx, match.dominated)
+            if cand is None:
+                desc = matcher.index._title(system, code) or surface[3]
+                by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
+                                         billable, 1, match.dominated, len(match.positions), [ctx],
+                                         _origin(match), [mention], match.fraction)
+            else:
+                cand.mentions += 1
+                cand.all_contexts.append(ctx)
+                cand.spans.append(mention)
+                if score > cand.score:
+                    cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
+                    cand.context, cand.dominated = ctx, match.dominated
+                    cand.core_size = len(match.positions)
+                    cand.origin = _origin(match)
+                    cand.fraction = match.fraction
+                elif not match.dominated:
+                    cand.dominated = False
+                    cand.origin = "mention"
+    for cand in by_code.values():
+        # Repeated mentions make a condition more central to the note.
+        cand.score *= 1.0 + 0.15 * math.log(cand.mentions)
+    # Codes from a whole mention first; codes inside a larger mention, partial matches after.
+    if "icd10cm" in systems:
+        icd = matcher.index._cs.icd
+        bmi = bmi_codes(note, analysis, icd)
+        if bmi:   # the documented value names the one BMI code: the others' texts only share words
+            by_code = {key: c for key, c in by_code.items() if not c.code.startswith("Z68")}
+        for cand in history_codes(list(by_code.values()), icd) + status_codes(note, analysis, icd) + bmi:
+            have = by_code.get(("icd10cm", cand.code))
+            if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
+                by_code[("icd10cm", cand.code)] = cand
+    ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
+    return ranked, frozenset(note_words)
+
+
+_NO_CTX: frozenset[str] = frozenset()
+_FAMILY_CTX = frozenset({"family"})
+_CTX_SETS: dict[frozenset[str], frozenset[str]] = {}
+_CTX_WEIGHTS: dict[frozenset[str], float] = {}
+
+
+def _context(spans: list, start: int, end: int, plain: frozenset[str]) -> frozenset[str]:
+    """``NoteAnalysis.context_at`` for a mention, from its sentence's spans; one shared set per combination."""
+    kinds = plain | {s.kind for s in spans if s.start < end and start < s.end}
+    return _CTX_SETS.setdefault(kinds, kinds)
+
+
+# At most how many relatives of the found codes join the list.
+RELATED_MAX = 100
+
+
+def _related(found: list[Candidate], note: str, matcher: _Matcher, room: int) -> list[Candidate]:
+    """Billable relatives (siblings, cousins in the category) of the found codes, for recall.
+
+    Ranked by the found code's score and by how many of the relative's words the
+    note uses; marked dominated so the offline engine never proposes them.
+    """
+    icd = matcher.index._cs.icd
+    note_words = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(note)))
+    have = {c.code for c in found}
+    best: dict[str, tuple[float, Candidate]] = {}   # relative -> (score, the found code it came from)
+    for cand in found[:40]:
+        if cand.system is not System.ICD10CM or "negated" in cand.context or cand.origin == "status":
+            continue   # a status code comes from a rule that names the one code: its siblings are noise
+        parent = icd.parent(cand.code)
+        pool = icd.children(parent) if parent else []
+        grand = icd.parent(parent) if parent else None
+        if grand and len(pool) < 12:
+            pool = pool + [c for p in icd.children(grand) if p != parent for c in [p, *icd.children(p)]]
+        for rel in pool[:60]:
+            if rel in have or not icd.is_billable(rel):
+                continue
+            words = _title_words(icd, rel)
+            if not words:
+                continue
+            score = cand.score * 0.35 * len(words & note_words) / len(words)
+            prev = best.get(rel)
+            if prev is None or score > prev[0]:
+                best[rel] = (score, cand)
+    top = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:room]
+    # Candidates are built only for the relatives kept: this runs on every note
+    return [Candidate(rel, System.ICD10CM, icd.title(rel) or "", score, src.evidence_text, src.start, src.end,
+                      src.context, True, 1, True, src.core_size, list(src.all_contexts), "related")
+            for rel, (score, src) in top]
+
+
+def _categories(found: list[Candidate], matcher: _Matcher) -> list[Candidate]:
+    """The category a found code is the default of ("Headache" for R51.9 Headache, unspecified).
+
+    Not billable: in the prompt's list it tells the model which category the words
+    name, so it can pick the subcode the note supports (the grounding offers the
+    children of a category the model returns). Marked dominated: never proposed offline.
+    """
+    icd = matcher.index._cs.icd
+    out: dict[str, Candidate] = {}
+    for cand in found:
+        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside"):
+            continue
+        parent = icd.parent(cand.code)
+        if not parent or icd.is_billable(parent) or matcher.default_billable(parent) != cand.code:
+            continue
+        have = out.get(parent)
+        if have is None or cand.score > have.score:
+            out[parent] = Candidate(parent, System.ICD10CM, icd.title(parent) or "", cand.score, cand.evidence_text,
+                                    cand.start, cand.end, cand.context, False, cand.mentions, True,
+                                    cand.core_size, list(cand.all_contexts), "category", list(cand.spans),
+                                    cand.fraction)
+    return list(out.values())
+
+
+_TITLE_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _title_words(icd, code: str) -> frozenset[str]:
+    """The distinctive words of a code's title (cached: the same relatives recur across notes)."""
+    words = _TITLE_WORDS.get(code)
+    if words is None:
+        if len(_TITLE_WORDS) > 50_000:
+            _TITLE_WORDS.clear()   # bounded: a long session must not grow without limit
+        words = _TITLE_WORDS[code] = _refine_tokens(icd.title(code) or "") - {"unspecified", "other", "specified"}
+    return words
+
+
+_TIER = {"mention": 0, "inside": 1, "history": 1, "status": 1, "partial": 2, "related": 2, "category": 2}
+
+
+def _origin(match: _Match) -> str:
+    return "partial" if match.partial else "inside" if match.dominated else "mention"
+
+
+def _context_weight(ctx: frozenset[str]) -> float:
+    weight = 1.0
+    if "negated" in ctx:
+        weight *= 0.25
+    if "family" in ctx:
+        weight *= 0.3
+    if "uncertain" in ctx:
+        weight *= 0.8
+    if "history" in ctx:
+        weight *= 0.85
+    return weight
+
+
+def _section_weight(section: str | None) -> float:
+    if section in _DIAGNOSIS_SECTIONS:
+        return 1.3
+    if section in _LOW_SECTIONS:
+        return 0.7
+    return 1.0

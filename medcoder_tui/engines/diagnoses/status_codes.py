@@ -1,0 +1,97 @@
+"""Codes a note implies rather than names: history and family-history codes for past and
+relatives' conditions, status codes for drugs, procedures and devices, and the BMI code of
+a documented body mass index. Each is a :class:`Candidate` for the prompt's list; only the
+family-history codes are whole mentions the offline engine may propose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+
+
+def history_codes(found: list[Candidate], icd) -> list[Candidate]:
+    """History codes for conditions the note says are past (for the prompt, never proposed offline),
+    and family-history codes for a relative's condition (a whole mention: "Family history of
+    colon cancer" is Z80.0, which the offline engine may code)."""
+    out: list[Candidate] = []
+    generic = [c for c in found if c.code[:3] in ("Z80", "Z81", "Z82", "Z83", "Z84")]
+    for cand in found:
+        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside"):
+            continue
+        family = [ctx for ctx in cand.all_contexts if "family" in ctx and "negated" not in ctx]
+        code = next((z for prefix, z in FAMILY_HISTORY_OF if cand.code.startswith(prefix)), None) if family else None
+        if code is not None and icd.is_billable(code):
+            # above a vaguer family-history text matched over the same words ("Family history of ... cancer")
+            score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < cand.end and cand.start < g.end])
+            out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, cand.evidence_text,
+                                 cand.start, cand.end, family[0], True, 1, False, cand.core_size, family,
+                                 "mention", [(score, cand.start, cand.end, family[0], False)]))
+        if cand.origin != "mention":
+            continue
+        if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
+            continue
+        code = next((z for prefix, z in HISTORY_OF if cand.code.startswith(prefix)), None)
+        if code is None or not icd.is_billable(code):
+            continue
+        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", cand.score * 0.9, cand.evidence_text,
+                             cand.start, cand.end, cand.context, True, 1, True, cand.core_size,
+                             list(cand.all_contexts), "history"))
+    return out
+
+
+# No leading \b: it stops the regex engine's fast literal scan (six times slower on a long note);
+# the word boundary is checked on each hit instead.
+_STATUS = [(re.compile(r"(?:" + pattern + ")"), code) for pattern, code in STATUS_TERMS.items()]
+STATUS_SCORE = 3.0
+
+
+def status_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
+    """Status codes (long-term drugs, absent organs, implants) for procedures and drugs the note names."""
+    low = note.lower()
+    out: list[Candidate] = []
+    for pattern, code in _STATUS:
+        for m in pattern.finditer(low):
+            if m.start() > 0 and (low[m.start() - 1].isalnum() or low[m.start() - 1] == "_"):
+                continue   # inside a word
+            ctx = frozenset(analysis.context_at(m.start(), m.end()))
+            if "negated" in ctx or "family" in ctx:
+                continue
+            if icd.is_billable(code):
+                out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE,
+                                     note[m.start():m.end()], m.start(), m.end(), ctx, True, 1, True, 1, [ctx],
+                                     "status"))
+            break
+    return out
+
+
+_BMI = re.compile(r"\b(?:bmi|body mass index)\b[^0-9\n]{0,25}?(\d{1,2}(?:[.,]\d+)?)(?!\s*(?:th|st|nd|rd)?\s*(?:%|percentile))",
+                  re.IGNORECASE)
+
+
+def bmi_code(value: float) -> str | None:
+    """The adult BMI code (Z68.1-Z68.45) for a documented body mass index, or None if implausible."""
+    if not 10 <= value < 100:
+        return None
+    if value < 20:
+        return "Z68.1"
+    if value < 40:
+        return f"Z68.{int(value)}"
+    return "Z68.4" + str(next(i for i, top in enumerate((45, 50, 60, 70, 1000), 1) if value < top))
+
+
+def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
+    """The Z68 code for a body mass index the note gives as a number (adults; percentiles are left alone)."""
+    out: list[Candidate] = []
+    for m in _BMI.finditer(note):
+        code = bmi_code(float(m.group(1).replace(",", ".")))
+        if code is None or not icd.is_billable(code) or any(c.code == code for c in out):
+            continue
+        ctx = frozenset(analysis.context_at(m.start(), m.end()))
+        out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE, note[m.start():m.end()],
+                             m.start(), m.end(), ctx, True, 1, True, 1, [ctx], "status"))
+    return out

@@ -1,0 +1,136 @@
+"""Shared ground for the CPT/HCPCS rules: the sentence gates and the per-note context.
+
+The regular expressions that say whether a sentence describes this encounter's
+services (done, given, dispensed, read by the note's provider, timed), the
+``_clause`` helper that keeps one mention's words apart from its neighbours', and
+``_Ctx``: one note's analysis, its setting and code tables, and the suggestions
+collected so far (only codes the tables hold, with verbatim evidence).
+Every rule module (:mod:`procedure_drugs`, :mod:`procedure_match`,
+:mod:`procedure_diagnostics`, :mod:`procedures`) builds on this one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, Sentence
+from medcoder_tui.engines.models import RawSuggestion
+
+_I = re.IGNORECASE
+
+# --- sentence gates --------------------------------------------------------------------------
+# Sections that describe the past or other people, never this encounter's services.
+_PAST_SECTIONS = frozenset({"hpi", "past_medical_history", "past_surgical_history", "family_history",
+                            "social_history", "medications", "allergies", "review_of_systems",
+                            "chief_complaint"})
+_NOT_DONE = re.compile(
+    r"\b(?:refer(?:ral|red)?|schedul\w*|recommend\w*|will\b|plan(?:ned|s)?\b|consider\w*|to be\b|defer\w*|"
+    r"tomorrow|next\b|pending|if\b|once\b|declin\w*|refus\w*|offered|outside|prior|previous\w*|"
+    r"last\b|failed|ago\b|hx\b|history|s/p|utd\b|up to date|due\b|in (?:the )?fall|should|may\b|"
+    r"ordered at|per rads|radiolog\w*|would|by (?:the )?(?:ed|er|ir|another|outside|other)\b|\((?:ed|er|ir)\b)", _I)
+_PERFORMED = re.compile(
+    r"\b(?:performed|done|completed|applied|placed|removed|resected|excised|incised|drained|repaired|"
+    r"sutured|closed with|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
+    r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|intubated|i (?:applied|"
+    r"performed|placed))\b", _I)
+_ADMIN = re.compile(r"\b(?:given|administered|injected|injection|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
+                    r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic))", _I)
+_RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
+                 r"prn|po\b|odt|orally|by mouth|tabs?\b|x ?\d+ ?(?:d|days|wks?|weeks)\b|taper|refill\w*)", _I)
+_PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|prophyla\w*)", _I)
+_DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied|order\w*|prescri\w*|rx\b|"
+                       r"dme\b|sent home with|given|inserted|placed)", _I)
+_NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
+                            r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses)\b", _I)
+_IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|rapid|dip\b|dipstick|"
+                        r"fingerstick|finger stick|bedside)", _I)
+_OWN_READ = re.compile(r"(?:interpret\w* by me|my (?:interpretation|read|review of the (?:images|films))|"
+                       r"i (?:personally )?(?:interpreted|read)|independently interpreted)", _I)
+_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
+                   r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:face[- ]to[- ]face|total|"
+                   r"spent)", _I)
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(?= \d+ ?m\b))|"
+                  r"\bage[:\s]+(\d{1,3})\b", _I)
+
+
+_LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}:")
+
+
+def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) -> str:
+    """Words around a mention up to the nearest clause break (so one drug's words don't judge another's)."""
+    lo = max(0, start - before)
+    hi = min(len(text), end + after)
+    left = text[lo:start]
+    cut = max(left.rfind(";"), left.rfind(". "), left.rfind("\n"), left.rfind(" - "))
+    if cut >= 0:
+        lo += cut + 1
+    right = text[end:hi]
+    m = re.search(r";|\.\s|\n| - |,\s*(?:then|and then)\b", right)
+    if m:
+        hi = end + m.start()
+    return text[lo:hi]
+
+
+class _Ctx:
+    """One note's analysis plus the facts every rule needs."""
+
+    def __init__(self, note: str, analysis: NoteAnalysis, setting: str, codesets) -> None:
+        self.note, self.a, self.setting, self.cs = note, analysis, setting, codesets
+        self.lower = note.lower()
+        self.head = self.lower[:400]
+        m = _AGE.search(note)
+        self.age = int(m.group(1) or m.group(2)) if m else None
+        self.hits: dict[tuple[System, str], RawSuggestion] = {}
+
+    def section(self, s: Sentence) -> str | None:
+        """The sentence's section, or None once another 'Label:' line has started (an unknown section)."""
+        sec = self.a.section_span_at(s.start)
+        if sec is None:
+            return None
+        name = sec.name
+        body = self.note.find("\n", sec.start)
+        if 0 <= body < s.start and _LABEL_LINE.search(self.note, body, s.start):
+            return None
+        return name
+
+    def usable(self, s: Sentence, start: int | None = None, end: int | None = None) -> bool:
+        """Not in a past/other-people section; the span (when given) is not negated or history."""
+        if self.section(s) in _PAST_SECTIONS:
+            return False
+        if start is None:
+            return True
+        return not (self.a.context_at(start, end if end is not None else start + 1) & {"negated", "history"})
+
+    def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int) -> None:
+        table = self.cs.cpt if system is System.CPT else self.cs.hcpcs
+        if code not in table:
+            return  # never suggest a code the tables do not hold
+        key = (system, code)
+        if key in self.hits and self.hits[key].confidence >= confidence:
+            return
+        self.hits[key] = RawSuggestion(code=code, system=system, description=table[code],
+                                       confidence=round(confidence, 2), reasoning=reasoning,
+                                       evidence=[self.evidence(start, end)])
+
+    def evidence(self, start: int, end: int) -> str:
+        """The mention, widened to neighbouring words until it occurs once (grounding finds this one)."""
+        lo, hi = start, end
+        line_start = self.note.rfind("\n", 0, start) + 1
+        line_end = self.note.find("\n", end)
+        line_end = len(self.note) if line_end < 0 else line_end
+        for _ in range(12):
+            text = self.note[lo:hi].strip()
+            if self.lower.count(text.lower()) <= 1 or (lo <= line_start and hi >= line_end):
+                break
+            nxt = self.note.find(" ", hi + 1)
+            hi = line_end if nxt < 0 or nxt > line_end else nxt
+            prev = self.note.rfind(" ", line_start, max(lo - 1, line_start))
+            lo = line_start if prev < 0 else prev + 1
+        return " ".join(self.note[lo:hi].split()).strip(" ,;:")
+
+    def describe(self, system: System, pattern: str) -> list[str]:
+        """Codes of ``system`` whose description matches ``pattern``, in code order."""
+        table = self.cs.cpt if system is System.CPT else self.cs.hcpcs
+        rx = re.compile(pattern, _I)
+        return sorted(code for code, desc in table.items() if rx.search(desc))

@@ -1,0 +1,117 @@
+"""CPT rules for diagnostics: office tests, X-rays and ECGs.
+
+Tests done in the office (the lab bills its own), X-rays the note's own provider
+interprets (a radiologist's read is billed by the radiologist), and ECGs the
+provider interprets or that are done in the office.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.procedures.context import (
+    _I,
+    _IN_OFFICE,
+    _NOT_DONE,
+    _OWN_READ,
+    _clause,
+    _Ctx,
+)
+
+# --- tests, imaging and ECG ------------------------------------------------------------------
+# note words -> description pattern; only tests done in the office (the lab bills its own)
+_TESTS: list[tuple[str, str]] = [
+    (r"\b(?:hb ?a1c|hemoglobin a1c|a1c)\b", r"^Hemoglobin A1c"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick",
+                                                                   r"^Urinalysis by dipstick"),
+    (r"urine (?:hcg|pregnancy)|\bupt\b", r"^Urine pregnancy"), (r"influenza a/b antigen|rapid (?:influenza|flu)",
+                                                                r"^Influenza antigen"),
+    (r"rapid strep|strep (?:a )?(?:antigen|screen)", r"strep antigen"),
+    (r"(?:fingerstick|poc|point[- ]of[- ]care) (?:blood )?glucose|glucometer reading|accu-?chek", r"^Blood glucose by a monitoring"),
+    (r"vision screen\w*|visual acuity screen\w*", r"^Visual acuity screening"), (r"pure[- ]tone|audiometry", r"^Pure tone hearing"),
+    (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
+    (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
+     r"^Routine venipuncture"),
+    (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}automated", r"^Urinalysis, automated, without microscopy"),
+]
+_TEST_RX = [(re.compile(n, _I), d) for n, d in _TESTS]
+_SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
+_IMAGING_SITES = ["chest", "wrist", "hand", "knee", "ankle", "foot", "shoulder", "tibia", "cervical spine",
+                  "lumbar", "abdomen", "pelvis", "head"]
+_SITE_WORDS = {"cxr": "chest", "c-spine": "cervical spine", "l-spine": "lumbar", "tib/fib": "tibia"}
+
+
+def _tests(ctx: _Ctx) -> None:
+    if ctx.setting != "outpatient":
+        return
+    named: dict[str, list] = {}   # a long note repeats its sentences: each text is searched once
+    for sent in ctx.a.sentences:
+        tests = named.get(sent.text)
+        if tests is None:
+            tests = named[sent.text] = [(m, desc_rx) for name_rx, desc_rx in _TEST_RX
+                                        if (m := name_rx.search(sent.text))]
+        if not tests or not ctx.usable(sent):
+            continue
+        line_start = ctx.note.rfind("\n", 0, sent.start) + 1
+        line = ctx.note[line_start: sent.end]
+        for m, desc_rx in tests:
+            screening = desc_rx.startswith(("^Visual", "^Pure"))
+            if not (_IN_OFFICE.search(line) or (screening and _SCREEN_RESULT.search(sent.text))
+                    or re.search(r"performed|done today", sent.text, _I)):
+                continue
+            if re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b", _clause(sent.text, m.start(), m.end(), 25, 12), _I):
+                continue
+            codes = ctx.describe(System.CPT, desc_rx)
+            if "Spirometry" in desc_rx and codes:
+                post = bool(re.search(r"bronchodilator|post-?(?:bd|albuterol)", sent.text, _I))
+                codes = [c for c in codes if ("bronchodilator" in ctx.cs.cpt[c]) == post] or codes
+            if codes:
+                ctx.add(System.CPT, codes[0], 0.8, "test performed in the office", sent.start + m.start(),
+                        sent.start + m.end())
+
+
+def _imaging(ctx: _Ctx) -> None:
+    """X-rays the note's own provider interprets (a radiologist's read is billed by the radiologist)."""
+    rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b", _I)
+    for sent in ctx.a.sentences:
+        m = rx.search(sent.text)
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or not _OWN_READ.search(sent.text):
+            continue
+        low = sent.text.lower()
+        site = "chest" if m.group(0).lower() == "cxr" else next(
+            (s for s in _IMAGING_SITES if re.search(rf"\b{s}", low)), None)
+        site = site or next((v for k, v in _SITE_WORDS.items() if k in low), None)
+        if site is None:
+            continue
+        vm = re.search(r"(\d|one|two|three|four)\s*(?:v\b|views?)|pa(?: and |/)lat", low)
+        words = {"one": 1, "two": 2, "three": 3, "four": 4}
+        views = (2 if vm and vm.group(0).startswith("pa") else
+                 int(words.get(vm.group(1), vm.group(1))) if vm else None)
+        best = None
+        for code in ctx.describe(System.CPT, rf"^(?:Chest )?X-ray(?: of the)? {site}" if site != "chest" else r"^Chest X-ray"):
+            desc = ctx.cs.cpt[code]
+            rng = (re.search(r"(\d) or (\d) views", desc), re.search(r"at least (\d) views", desc),
+                   re.search(r"(\d) views", desc), re.search(r"single view", desc))
+            lo, hi = ((int(rng[0].group(1)), int(rng[0].group(2))) if rng[0] else (int(rng[1].group(1)), 99)
+                      if rng[1] else (int(rng[2].group(1)),) * 2 if rng[2] else (1, 1) if rng[3] else (0, 99))
+            if views is None or lo <= views <= hi:
+                best = best or code
+        if best:
+            ctx.add(System.CPT, best, 0.75 if views else 0.55, f"X-ray interpreted by the note's provider"
+                    f"{f' ({views} views)' if views else '; number of views not stated'}",
+                    sent.start + m.start(), sent.start + m.end())
+
+
+def _ecg(ctx: _Ctx) -> None:
+    for sent in ctx.a.sentences:
+        m = re.search(r"\b(?:ecg|ekg|electrocardiogram)\b", sent.text, _I)
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+            continue
+        if _OWN_READ.search(sent.text):
+            code = "93000" if ctx.setting == "outpatient" and _IN_OFFICE.search(sent.text) else "93010"
+            ctx.add(System.CPT, code, 0.75, "ECG interpreted by the note's provider", sent.start + m.start(),
+                    sent.start + m.end())
+        elif ctx.setting == "outpatient" and re.search(r"in[- ]office|in clinic|today|performed", sent.text, _I):
+            ctx.add(System.CPT, "93000", 0.7, "12-lead ECG done in the office", sent.start + m.start(),
+                    sent.start + m.end())
+

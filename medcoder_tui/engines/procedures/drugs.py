@@ -1,0 +1,325 @@
+"""CPT/HCPCS rules for what is given or handed over in the office: drugs, vaccines, DME and supplies.
+
+J-codes for drugs given in the encounter (dose units from the descriptions) and the
+administration codes their routes call for (IM, IV push/infusion, hydration,
+nebulizer, joint injection); vaccine products and their administration; E/L/A/K
+codes for equipment and supplies dispensed, fitted or ordered; and HCPCS codes the
+note names itself. Outpatient only: elsewhere the facility bills these.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.procedures.context import (
+    _ADMIN,
+    _DISPENSE,
+    _I,
+    _NOT_DISPENSED,
+    _PERIOP,
+    _RX,
+    _clause,
+    _Ctx,
+)
+
+# --- drugs and their administration ----------------------------------------------------------
+# note words -> a pattern of the drug's name in the J-code descriptions
+_DRUGS: list[tuple[str, str]] = [
+    (r"depo-?medrol|methylprednisolone acetate", r"methylprednisolone acetate"),
+    (r"solu-?medrol|methylprednisolone (?:sodium )?succinate", r"methylprednisolone sodium succinate"),
+    (r"methylprednisolone", r"methylprednisolone"),
+    (r"toradol|ketorolac", r"ketorolac"), (r"zofran|ondansetron", r"^Injection, ondansetron"),
+    (r"rocephin|ceftriaxone", r"ceftriaxone"), (r"kenalog|triamcinolone", r"triamcinolone"),
+    (r"decadron|dexamethasone", r"dexamethasone"), (r"benadryl|diphenhydramine", r"diphenhydramine"),
+    (r"phenergan|promethazine", r"promethazine"), (r"compazine|prochlorperazine", r"prochlorperazine"),
+    (r"lasix|furosemide", r"furosemide"), (r"dilaudid|hydromorphone", r"hydromorphone"),
+    (r"ativan|lorazepam", r"lorazepam"), (r"versed|midazolam", r"midazolam"), (r"valium|diazepam", r"diazepam"),
+    (r"ancef|cefazolin", r"cefazolin"), (r"bicillin|penicillin g benzathine", r"penicillin G benzathine"),
+    (r"epinephrine|adrenalin|epi-?pen", r"epinephrine"), (r"depo-?provera|medroxyprogesterone", r"medroxyprogesterone"),
+    (r"depo-?testosterone|testosterone cypionate", r"testosterone cypionate"), (r"lovenox|enoxaparin", r"enoxaparin"),
+    (r"prolia|denosumab", r"denosumab"), (r"reclast|zoledronic", r"zoledronic"), (r"botox|onabotulinum", r"onabotulinum"),
+    (r"vitamin b-?12|\bb-?12\b|cyanocobalamin", r"cyanocobalamin"), (r"celestone|betamethasone", r"betamethasone"),
+    (r"synvisc|hyaluronan|hyaluronic", r"hyaluronan"), (r"lupron|leuprolide", r"leuprolide"),
+    (r"vancomycin|\bvanc\b", r"vancomycin"), (r"gentamicin|garamycin", r"gentamicin"),
+    (r"levaquin|levofloxacin", r"levofloxacin"), (r"ofirmev|acetaminophen", r"^Injection, acetaminophen"),
+    (r"morphine", r"morphine"), (r"fentanyl", r"fentanyl"), (r"heparin", r"heparin"), (r"ampicillin", r"ampicillin"),
+    (r"haldol|haloperidol", r"haloperidol"), (r"epoetin|epogen|procrit", r"^Injection, epoetin"),
+    (r"duoneb|ipratropium[^.;\n]{0,30}albuterol|albuterol[^.;\n]{0,30}ipratropium", r"albuterol.*ipratropium"),
+    (r"albuterol|ventolin|proventil", r"^Albuterol, inhalation"), (r"ipratropium|atrovent", r"^Ipratropium"),
+    (r"\bns\b|normal saline|0\.9% (?:sodium chloride|nacl)", r"normal saline"),
+    (r"\blr\b|lactated ringer'?s?|ringer'?s lactate", r"Ringer"), (r"\bd5w\b", r"dextrose/water"),
+    (r"\bd5 ?ns\b", r"dextrose/normal saline"),
+]
+_DRUG_RX = [(re.compile(n, _I), d) for n, d in _DRUGS]
+_ANY_DRUG = re.compile("|".join(f"(?:{n})" for n, _ in _DRUGS), _I)
+
+
+def names_drug_of(text: str, description: str) -> bool:
+    """True when ``text`` names (by brand or generic name) the drug of a HCPCS ``description``."""
+    return any(rx.search(text) and re.search(pattern, description, _I) for rx, pattern in _DRUG_RX)
+_DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million )?(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
+_UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
+
+
+_GIVEN_HERE = re.compile(r"\b(?:given|administered|injected)\b[^.\n]{0,30}\b(?:today|in (?:the )?(?:office|clinic))|"
+                         r"\b(?:today|in (?:the )?(?:office|clinic))\b[^.\n]{0,30}\b(?:given|administered|injected)\b", _I)
+
+
+def _dose(text: str) -> tuple[float, str] | None:
+    m = _DOSE.search(text)
+    if not m:
+        return None
+    unit = m.group(3).lower()
+    unit, scale = _UNIT_SCALE.get(unit, (unit, 1.0))
+    return float(m.group(1).replace(",", "")) * scale * (1e6 if m.group(2) else 1.0), unit
+
+
+def _route(clause: str, drug_desc: str) -> str | None:
+    low = clause.lower()
+    if re.search(r"intra-?articular|into the (?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle)|joint injection", low):
+        return "joint"
+    if "inhal" in drug_desc.lower() or "ipratropium" in drug_desc.lower() or re.search(r"\bneb", low):
+        return "neb"
+    if re.search(r"\b(?:ns|lr|saline|ringer|d5)", low) and re.search(r"\b(?:iv|bolus|infus|drip)", low):
+        return "hydration"
+    if re.search(r"\biv ?push|\bivp\b|slow iv\b", low):
+        return "push"
+    if re.search(r"\bivpb\b|infus\w*|\bdrip\b|over \d+ ?min", low):
+        return "infusion"
+    if re.search(r"\biv\b|intravenous", low):
+        return "push"
+    if re.search(r"\bim\b|i\.m\.|intramuscular|\bsq\b|\bsc\b|subcut|deltoid|glute", low):
+        return "im"
+    return None
+
+
+def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> tuple[str, str]:
+    """The J-code whose dose unit fits the given dose best, and a 'units' note for the reasoning."""
+    parsed = []
+    for code in codes:
+        desc = ctx.cs.hcpcs[code]
+        d = _dose(desc)
+        parsed.append((code, d, "up to" in desc.lower()))
+    if dose is None:
+        return codes[0], ""
+    same = [(c, d[0], up) for c, d, up in parsed if d and d[1] == dose[1]]
+    if not same:
+        return codes[0], ""
+    exact = [c for c in same if abs(c[1] - dose[0]) < 1e-6]
+    ups = sorted((c for c in same if c[2] and c[1] >= dose[0]), key=lambda c: c[1])
+    below = sorted((c for c in same if c[1] <= dose[0]), key=lambda c: -c[1])
+    code, amount, _ = (exact or ups or below or same)[0]
+    units = max(1, math.ceil(dose[0] / amount - 1e-9))
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if x >= 10000 and x == int(x) else f"{x:g}"
+
+    return code, f"units: {num(dose[0])} {dose[1]} / {num(amount)} {dose[1]} = {units}"
+
+
+def _drugs(ctx: _Ctx) -> None:
+    """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
+    routes: list[tuple[str, int, int]] = []
+    names_drug: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
+    for sent in ctx.a.sentences:
+        hit = names_drug.get(sent.text)
+        if hit is None:
+            hit = names_drug[sent.text] = _ANY_DRUG.search(sent.text) is not None
+        if not hit:
+            continue
+        # a "Meds:" list is home medication unless the line itself says the drug was given here
+        if not ctx.usable(sent) and not (ctx.section(sent) == "medications" and _GIVEN_HERE.search(sent.text)):
+            continue
+        taken: list[tuple[int, int]] = []
+        for name_rx, desc_rx in _DRUG_RX:
+            for m in name_rx.finditer(sent.text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue  # the words already named a more specific drug (DuoNeb before albuterol)
+                start, end = sent.start + m.start(), sent.start + m.end()
+                clause = _clause(ctx.note, start, end)
+                if not _ADMIN.search(clause) or _RX.search(clause) or _PERIOP.search(clause):
+                    continue
+                if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history"}:
+                    continue
+                codes = ctx.describe(System.HCPCS, desc_rx)
+                codes = [c for c in codes if c[0] in "JQ"]
+                taken.append((m.start(), m.end() + 40))
+                route = _route(clause, ctx.cs.hcpcs[codes[0]] if codes else "")
+                if "methylprednisolone" == desc_rx and codes:
+                    salt = "acetate" if route == "im" else "succinate"
+                    codes = [c for c in codes if salt in ctx.cs.hcpcs[c].lower()] or codes
+                if codes and route is None and ctx.cs.hcpcs[codes[0]].startswith(("Injection", "Infusion")):
+                    continue  # an injectable's route must be documented (not a patch, tablet or spray)
+                if codes:
+                    code, units = _pick_dose(ctx, codes, _dose(clause[clause.lower().find(m.group(0).lower()):]))
+                    why = f"drug administered in the encounter ({route or 'route not stated'})"
+                    ctx.add(System.HCPCS, code, 0.8, f"{why}; {units}" if units else why, start, end)
+                if route:
+                    routes.append((route, start, end))
+    _administration(ctx, routes)
+
+
+def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
+    kinds = [r[0] for r in routes]
+    has_initial_iv = "push" in kinds or "infusion" in kinds
+    first_iv = "infusion" if "infusion" in kinds else "push"
+    pushes = 0
+    for route, start, end in routes:
+        if route == "im":
+            n = kinds.count("im")
+            ctx.add(System.CPT, "96372", 0.8, "IM/subcutaneous injection of a drug documented"
+                    + (f" (units: {n} injections)" if n > 1 else ""), start, end)
+        elif route == "neb":
+            ctx.add(System.CPT, "94640", 0.8, "inhaled (nebulizer) treatment given in the encounter", start, end)
+        elif route == "hydration":
+            code = "96361" if has_initial_iv else "96360"
+            why = "hydration after another initial IV service (add-on)" if has_initial_iv else "IV hydration"
+            ctx.add(System.CPT, code, 0.7, why + "; check infusion times (>= 31 min)", start, end)
+        elif route == "infusion":
+            ctx.add(System.CPT, "96365", 0.7, "IV infusion of a drug (first hour)", start, end)
+        elif route == "push":
+            pushes += 1
+            if first_iv == "push" and pushes == 1:
+                ctx.add(System.CPT, "96374", 0.8, "IV push of a drug (initial)", start, end)
+            else:
+                ctx.add(System.CPT, "96375", 0.6, "IV push of an additional drug (add-on)", start, end)
+        elif route == "joint":
+            _joint_injection(ctx, start, end)
+
+
+def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
+    sent = ctx.a.sentence_at(start)
+    low = (sent.text if sent else ctx.note[start:end]).lower()
+    size = ("major" if re.search(r"shoulder|hip|knee", low) else "intermediate" if
+            re.search(r"wrist|elbow|ankle", low) else "small" if re.search(r"finger|toe|\bmcp|\bpip", low) else None)
+    if size is None:
+        return
+    guided = "ultrasound" in low or "us-guided" in low
+    codes = [c for c in ctx.describe(System.CPT, rf"joint aspiration or injection, {size}")
+             if ("with ultrasound" in ctx.cs.cpt[c]) == guided]
+    if codes:
+        ctx.add(System.CPT, codes[0], 0.75, f"{size} joint injection", start, end)
+
+
+# --- vaccines --------------------------------------------------------------------------------
+# note words -> (description pattern, components for 90460/90461)
+_VACCINES: list[tuple[str, str, int]] = [
+    (r"\bdtap\b", r"\(DTaP\)", 3), (r"\btdap\b|boostrix|adacel", r"\(Tdap\)", 3), (r"\btd\b(?! ?ap)", r"\(Td\)", 2),
+    (r"\bipv\b|polio", r"Poliovirus", 1), (r"\bmmr\b", r"\(MMR\)", 3), (r"varicella|varivax", r"Varicella", 1),
+    (r"\bhpv\b|gardasil", r"papillomavirus", 1), (r"hep(?:atitis)? ?a\b|havrix", r"Hepatitis A vaccine", 1),
+    (r"hep(?:atitis)? ?b\b|engerix", r"Hepatitis B vaccine", 1), (r"pcv ?20|prevnar ?20", r"\(PCV20\)", 1),
+    (r"pcv ?13|prevnar(?! ?20)", r"\(PCV13\)", 1), (r"ppsv ?23|pneumovax", r"\(PPSV23\)", 1),
+    (r"shingrix|zoster|shingles", r"Zoster", 1), (r"trivalent (?:flu|influenza)", r"Influenza vaccine, trivalent", 1),
+    (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
+]
+_VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
+                      r"offered|not (?:received|given)|will|return)", _I)
+
+
+def _vaccines(ctx: _Ctx) -> None:
+    given: list[tuple[str, int, int, int]] = []
+    for sent in ctx.a.sentences:
+        if not ctx.usable(sent) or not re.search(r"\b(?:given|administered|im\b|sq\b|subcut|intramuscular)", sent.text, _I):
+            continue
+        taken: list[tuple[int, int]] = []
+        for note_rx, desc_rx, parts in _VACCINES:
+            for m in re.finditer(note_rx, sent.text, _I):
+                start, end = sent.start + m.start(), sent.start + m.end()
+                if any(s < end and start < e for s, e in taken):
+                    continue  # "trivalent flu vaccine" is not also a quadrivalent one
+                taken.append((start, end))
+                clause = _clause(ctx.note, start, end, 10, 40)
+                if _VAX_NOT.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
+                    continue
+                codes = ctx.describe(System.CPT, desc_rx)
+                if "Hepatitis B" in desc_rx and codes:
+                    codes = [c for c in codes if ("adult" in ctx.cs.cpt[c]) == ((ctx.age or 30) >= 19)] or codes
+                if codes and all(codes[0] != g[0] for g in given):
+                    ctx.add(System.CPT, codes[0], 0.8, "vaccine product given in the encounter", start, end)
+                    given.append((codes[0], parts, start, end))
+                break
+    if not given:
+        return
+    _, _, start, end = given[0]
+    counselled = re.search(r"counsel", ctx.note, _I) and ctx.age is not None and ctx.age <= 18
+    if counselled:
+        ctx.add(System.CPT, "90460", 0.75, f"vaccine administration with counseling, under 19 "
+                f"(units: {len(given)} vaccines)", start, end)
+        extra = sum(p - 1 for _, p, _, _ in given)
+        if extra:
+            ctx.add(System.CPT, "90461", 0.7, f"additional vaccine components (units: {extra})", start, end)
+    else:
+        ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection", start, end)
+        if len(given) > 1:
+            ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {len(given) - 1})", start, end)
+
+
+# --- devices, DME and supplies ---------------------------------------------------------------
+# note words -> description pattern (the first matching code in the table wins)
+_DME: list[tuple[str, str]] = [
+    (r"\bbi-?pap\b|\bbpap\b|bi-?level", r"bi-level pressure capability, without backup"),
+    (r"\b(?:auto-?)?cpap\b|\bapap\b", r"\(CPAP\) device"),
+    (r"heated humidifier", r"^Humidifier, heated"), (r"(?<!heated )humidifier", r"^Humidifier, non-heated"),
+    (r"nasal (?:pillows?|mask|cushion|interface)", r"^Nasal interface"), (r"full[- ]face mask", r"^Full face mask"),
+    (r"head ?gear", r"^Headgear"), (r"chin ?strap", r"^Chinstrap"),
+    (r"(?:cpap|pap|standard|heated) tubing|\btubing\b(?=[^.\n]*(?:cpap|pap))", r"^Tubing used with positive"),
+    (r"disposable filters?", r"^Filter, disposable"), (r"non-?disposable filters?", r"^Filter, non disposable"),
+    (r"(?:pneumatic|air) (?:walking )?boot|walking boot[^.\n]{0,30}pneumatic", r"^Walking boot, pneumatic"),
+    (r"(?:walking|cam|fracture) boot", r"^Walking boot, non-pneumatic"),
+    (r"forearm crutch", r"^Crutches, forearm"), (r"\bcrutches\b", r"^Crutches, underarm, other than wood, adjustable"),
+    (r"quad cane", r"^Cane, quad"), (r"\bcane\b", r"^Cane, includes"),
+    (r"(?:rolling|wheeled|front-wheeled) walker", r"^Walker, folding, wheeled"), (r"\bwalker\b", r"^Walker, folding \(pickup\)"),
+    (r"wheelchair", r"^Standard wheelchair"), (r"commode", r"^Commode chair"),
+    (r"(?:home )?nebulizer (?:machine|with compressor)|\bcompressor nebulizer", r"^Nebulizer, with compressor"),
+    (r"oxygen concentrator", r"^Oxygen concentrator"), (r"tens unit|\btens\b", r"^Transcutaneous electrical nerve"),
+    (r"gluco(?:se )?meter|glucose monitor", r"^Home blood glucose monitor"), (r"test strips", r"reagent strips"),
+    (r"lancets", r"^Lancets"), (r"knee immobilizer", r"^Knee orthosis, immobilizer"),
+    (r"stirrup|air-?cast", r"^Ankle control orthosis, stirrup"), (r"ankle (?:brace|orthosis)|lace-up brace", r"^Ankle orthosis"),
+    (r"wrist (?:splint|brace)|cock-?up", r"^Wrist hand orthosis"), (r"(?:cervical|soft) collar", r"^Cervical, flexible"),
+    (r"\blso\b|lumbar (?:brace|orthosis)|back brace", r"^Lumbar-sacral orthosis"),
+    (r"figure[- ]of[- ](?:eight|8)", r"figure of eight"), (r"post-?op(?:erative)? shoe|surgical shoe", r"^Surgical boot/shoe"),
+    (r"\bsling\b", r"^Slings"), (r"\bspacer\b", r"^Spacer"), (r"peak flow meter", r"^Peak expiratory flow"),
+    (r"\bmirena\b|levonorgestrel iud", r"^Levonorgestrel-releasing"), (r"paragard|copper iud", r"^Intrauterine copper"),
+    (r"nexplanon|etonogestrel", r"^Etonogestrel"),
+]
+_DME_RX = [(re.compile(n, _I), d) for n, d in _DME]
+
+
+def _dme(ctx: _Ctx) -> None:
+    """E/L/A/K codes for equipment and supplies dispensed, fitted or ordered in this encounter."""
+    for sent in ctx.a.sentences:
+        if not ctx.usable(sent) or not _DISPENSE.search(sent.text):
+            continue
+        taken: list[tuple[int, int]] = []
+        for name_rx, desc_rx in _DME_RX:
+            for m in name_rx.finditer(sent.text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                start, end = sent.start + m.start(), sent.start + m.end()
+                clause = _clause(ctx.note, start, end, 40, 60)
+                if _NOT_DISPENSED.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
+                    continue
+                codes = ctx.describe(System.HCPCS, desc_rx)
+                if "Walking boot" in desc_rx and codes:
+                    fit = bool(re.search(r"custom|fitted by (?:me|staff|md|provider)|fitting and adjust", clause, _I))
+                    codes = [c for c in codes if ("includes fitting" in ctx.cs.hcpcs[c]) == fit] or codes
+                if codes:
+                    taken.append((m.start(), m.end()))
+                    ctx.add(System.HCPCS, codes[0], 0.75, "equipment or supply dispensed/ordered in the encounter",
+                            start, end)
+                break
+
+
+_CODE_IN_TEXT = re.compile(r"\b([A-V]\d{4})\b(?!\.)")
+
+
+def _explicit_codes(ctx: _Ctx) -> None:
+    """A HCPCS code the note itself names (e.g. 'CPAP device E0601'), when the table holds it."""
+    for m in _CODE_IN_TEXT.finditer(ctx.note):
+        sent = ctx.a.sentence_at(m.start())
+        if sent is None or not ctx.usable(sent, m.start(), m.end()) or m.group(1) not in ctx.cs.hcpcs:
+            continue
+        if ctx.setting != "outpatient" or _NOT_DISPENSED.search(_clause(ctx.note, m.start(), m.end(), 60, 30)):
+            continue
+        ctx.add(System.HCPCS, m.group(1), 0.85, "code named in the note", m.start(), m.end())

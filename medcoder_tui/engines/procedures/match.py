@@ -1,0 +1,213 @@
+"""Procedures documented as performed, matched to the CPT descriptions.
+
+The vocabulary (clinicians' words -> the descriptions' words, stop words,
+generic heads), stemming, the per-table index of description heads and
+qualifiers, and the ``_surgical`` rule that picks the description whose head a
+sentence names; plus ``_wound_repair``, which picks a laceration repair by the
+descriptions' own complexity, site group and length ranges.
+``_GENERIC_RANGE`` is the CPT range these rules cover (the others have their own).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.procedures.context import _I, _NOT_DONE, _PERFORMED, _Ctx
+
+# --- procedures: matching the note's words to the CPT descriptions ---------------------------
+# clinicians' words -> the words the descriptions use
+_SYNONYMS: list[tuple[str, str]] = [
+    (r"meniscectomy", "removal meniscus"), (r"polypectomy", "removal polyp"),
+    (r"\b(?:removed|excised|resected|extracted)\b", "removal"), (r"\bappl(?:ied|y)\b", "application"),
+    (r"\bfx\b", "fracture"), (r"\bi ?& ?d\b|incised and drained", "incision drainage"),
+    (r"\bdebrided\b", "debridement"), (r"\begd\b|esophagogastroduodenoscopy", "upper gi endoscopy"),
+    (r"cholecystectomy|lap chole", "gallbladder removal"), (r"\blaparoscop\w*|\blap\b", "laparoscopic"),
+    (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"intubat\w*", "emergency endotracheal intubation"),
+    (r"\bfoley\b", "temporary indwelling foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
+    (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
+    (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave"),
+    (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis skin lesion"),
+    (r"\bwarts?\b|verruca\w*", "benign warts skin lesion"), (r"acrochordons?", "skin tags"),
+    (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
+    (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
+    (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"),
+    (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
+    (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
+    (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
+    (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
+    (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
+]
+_SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
+_ANY_SYN = re.compile("|".join(f"(?:{a})" for a, _ in _SYNONYMS), _I)
+_STOP = frozenset({"of", "the", "a", "an", "and", "or", "with", "without", "by", "to", "for", "on", "in",
+                  "e", "g", "each", "single", "first", "up", "including", "add-on", "procedure", "than",
+                  "other", "under", "any", "more", "less", "one", "both", "all", "its", "at"})
+_TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
+# CPT ranges with their own rules elsewhere (E/M, vaccines, administration, labs, imaging, therapy...)
+_GENERIC_RANGE = re.compile(r"^(?:1[0-9]|[2-6][0-9])\d{3}$|^9(?:2950|2960|3306)$")
+
+
+# first words of descriptions that say what was done but not to what: never enough on their own
+_GENERIC_HEADS = frozenset({"remov", "applic", "insert", "incis", "inject", "repair", "closed", "destruct",
+                            "treatment", "placement", "simpl", "total", "upper", "emergency", "control"})
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s", "al", "y", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=8192)   # a long note repeats its sentences: each text is stemmed once
+def _stems(text: str) -> frozenset[str]:
+    low = text.lower()
+    extra = " ".join(word for rx, word in _SYN_RX if rx.search(low)) if _ANY_SYN.search(low) else ""
+    return frozenset(_stem(t) for t in _TOKEN.findall(f"{low} {extra}") if t not in _STOP and len(t) > 1)
+
+
+class _Index:
+    """Head and qualifier stems of each surgical CPT description, keyed by the first head stem."""
+
+    def __init__(self, cpt: dict[str, str]) -> None:
+        self.by_anchor: dict[str, list[tuple[str, list[str], set[str], set[str]]]] = {}
+        for code, desc in cpt.items():
+            if not _GENERIC_RANGE.match(code):
+                continue
+            head_text = re.split(r",| with | by ", desc, maxsplit=1)[0].replace("(", " ").replace(")", " ")
+            head = [_stem(t) for t in _TOKEN.findall(head_text.lower()) if t not in _STOP and len(t) > 1]
+            without = " ".join(re.findall(r"without ([^,;]+)", desc))
+            absent = _stems(without) if without else frozenset()
+            quals = {t for t in _stems(re.sub(r"\d[\d.]*|sq|cm|without [^,;]+", " ", desc)) if t not in head}
+            if head:
+                self.by_anchor.setdefault(head[0], []).append((code, head, quals, absent))
+
+
+_INDEX_CACHE: dict[int, tuple[dict, _Index]] = {}
+
+
+def _index(cs) -> _Index:
+    cached = _INDEX_CACHE.get(id(cs))
+    if cached is None or cached[0] is not cs.cpt or len(cached[0]) != len(cs.cpt):
+        cached = (cs.cpt, _Index(cs.cpt))
+        _INDEX_CACHE[id(cs)] = cached
+    return cached[1]
+
+
+_LOCAL_NEG = re.compile(r"\b(?:no|not|without|denies|declined|deferred|refused)\b[^,;.()]{0,25}$", _I)
+
+
+_WINDOW_CHARS = 3000
+
+
+def _window(ctx: _Ctx, i: int) -> str:
+    """The sentence, or for a procedure section the sentence and the rest of that section (findings...),
+    without the words under a negation ('no polyps')."""
+    sent = ctx.a.sentences[i]
+    if ctx.section(sent) != "procedures":
+        return sent.text
+    sec = ctx.a.section_span_at(sent.start)
+    # the rest of the section, but not without end: a long note's last section can run for pages
+    end = min(sec.end, sent.end + _WINDOW_CHARS) if sec is not None else sent.end
+    chars = list(ctx.note[sent.start:end])
+    for span in ctx.a.spans_overlapping(sent.end, end):
+        if span.kind == "negated" and span.end > sent.end and span.start < end:
+            for k in range(max(span.start, sent.end), min(span.end, end)):
+                chars[k - sent.start] = " "
+    return "".join(chars)
+
+
+def _surgical(ctx: _Ctx) -> None:
+    """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
+    index = _index(ctx.cs)
+    said: dict[str, tuple[bool, bool]] = {}   # a long note repeats its sentences: each text is searched once
+    for i, sent in enumerate(ctx.a.sentences):
+        got = said.get(sent.text)
+        if got is None:
+            got = said[sent.text] = (_NOT_DONE.search(sent.text) is not None,
+                                     _PERFORMED.search(sent.text) is not None)
+        not_done, performed = got
+        if not_done or not ctx.usable(sent):
+            continue
+        in_proc = ctx.section(sent) == "procedures"
+        if not (in_proc or performed):
+            continue
+        sent_stems = _stems(sent.text)
+        best: dict[str, tuple[float, str]] = {}
+        window = None
+        for anchor in sent_stems & index.by_anchor.keys():
+            for code, head, quals, absent in index.by_anchor[anchor]:
+                if window is None:
+                    window = _stems(_window(ctx, i))
+                covered = len(set(head) & window)
+                # every head word; a long head (4+ words) may miss one when its first word is specific
+                missing = len(head) - covered
+                if missing and (len(head) < 4 or missing > 1 or (anchor in _GENERIC_HEADS and len(head) < 5)):
+                    continue
+                # qualifiers the note names count for a code, those it lacks a little against,
+                # and a "without X" the note does name counts against it
+                score = covered + len(quals & window) - 0.25 * len(quals - window) - len(absent & window)
+                if score > best.get(anchor, (-99.0, ""))[0]:
+                    best[anchor] = (score, code)
+        for anchor, (score, code) in best.items():
+            if score < 1:
+                continue
+            m = re.search(rf"\b{re.escape(anchor[:5])}", sent.text, _I) or next(
+                (hit for rx, words in _SYN_RX if anchor in _stems(words) and (hit := rx.search(sent.text))),
+                None) or re.search(r"\S", sent.text)
+            lead = len(sent.text) - len(sent.text.lstrip())
+            start = sent.start + (m.start() if m.start() > 80 else lead)  # quote from the sentence's start
+            if _LOCAL_NEG.search(sent.text[max(0, m.start() - 30): m.start()]):
+                continue  # "no colonoscopy", "declined biopsy"
+            end = min(sent.end, start + 70)
+            while end < sent.end and ctx.note[end - 1].isalnum():
+                end += 1  # whole words only
+            ctx.add(System.CPT, code, 0.7, "procedure documented as performed; matched to the code description",
+                    start, end)
+
+
+_LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(?:\.\d+)?)\s*cm\b(?! ?x)|"
+                         r"(\d+(?:\.\d+)?)\s*cm\b(?! ?x)[^.\n]{0,30}?lacer", _I)
+
+
+def _wound_repair(ctx: _Ctx) -> None:
+    """Laceration repair by complexity, site group and length (the table's own ranges)."""
+    for sent in ctx.a.sentences:
+        if not re.search(r"lacerat|\blac\b", ctx.lower):
+            return  # the 12xxx repairs are for wounds: a 'suture line' elsewhere is not one
+        if not ctx.usable(sent) or not re.search(r"repair|sutur|closed with|closure|staple|dermabond", sent.text, _I):
+            continue
+        if _NOT_DONE.search(sent.text):
+            continue
+        text = ctx.lower
+        lengths = [float(a or b) for a, b in _LAC_LENGTH.findall(text)]
+        if not lengths:
+            return
+        length = max(lengths) if len(set(lengths)) == 1 else lengths[0]
+        layered = re.search(r"intermediate|layered|(?:two|2|multi)[- ]layer", text) and not re.search(
+            r"single layer", text)
+        face = re.search(r"\b(?:face|facial|forehead|cheek|chin|ear|eyelid|nose|nasal|lip|eyebrow)\b", text)
+        kind = "Layered" if layered else "Simple"
+        best = None
+        for code in ctx.describe(System.CPT, rf"^{kind} .*repair of a wound"):
+            desc = ctx.cs.cpt[code]
+            if bool(re.search(r"face", desc)) != bool(face):
+                continue
+            m = re.search(r"(\d+(?:\.\d+)?) to (\d+(?:\.\d+)?) cm|(\d+(?:\.\d+)?) cm or less", desc)
+            if m and m.group(3):
+                lo, hi = 0.0, float(m.group(3))
+            elif m:
+                lo, hi = float(m.group(1)), float(m.group(2))
+            else:
+                continue
+            if lo - 0.05 <= length <= hi:
+                best = code
+        if best:
+            m = re.search(r"\S.*", sent.text)
+            ctx.add(System.CPT, best, 0.8, f"{kind.lower()} repair, {length:g} cm, "
+                    f"{'face group' if face else 'scalp/neck/trunk/limbs group'}",
+                    sent.start + m.start(), min(sent.end, sent.start + m.start() + 90))
+        return
+

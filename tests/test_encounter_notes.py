@@ -1,0 +1,64 @@
+"""The encounter development set (bench/encounters) stays valid, complete and split as recorded."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.evaluation.gold import collect_gold
+from medcoder_tui.evaluation.metrics import em_levels
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "bench" / "encounters"
+SIDECARS = sorted(SETS.glob("*/*.gold.json"))
+SYSTEMS = ("icd10cm", "cpt", "hcpcs")
+
+
+@pytest.fixture(scope="module")
+def codesets():
+    from medcoder_tui.codes.service import get_codesets
+
+    return get_codesets()
+
+
+def test_size_specialties_settings_and_recorded_split():
+    assert len(SIDECARS) >= 48
+    data = [json.loads(p.read_text(encoding="utf-8")) for p in SIDECARS]
+    assert len({d["specialty"] for d in data}) >= 12
+    assert {d["setting"] for d in data} == {"outpatient", "inpatient", "ed"}
+    for p in SIDECARS:
+        assert p.with_name(p.name.replace(".gold.json", ".txt")).is_file()
+    names = sorted(p.name[: -len(".gold.json")] for p in SIDECARS)
+    held = sorted(p.name[: -len(".gold.json")] for p in (SETS / "heldout").glob("*.gold.json"))
+    assert held == sorted(random.Random(13).sample(names, len(names) // 4))   # the README's recipe
+
+
+@pytest.mark.parametrize("path", SIDECARS, ids=lambda p: p.stem)
+def test_gold_is_billable_not_codes_valid_and_reasoned(path, codesets):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    gold = set()
+    for name in SYSTEMS:
+        for code in data[name]:
+            res = codesets.validate(code, System(name))
+            assert res.valid and res.billable, f"{code}: {res.messages}"
+            gold.add(res.normalized)
+    assert data["not_codes"], "every note lists what must not be coded"
+    for item in data["not_codes"]:
+        assert len(item["reason"]) >= 10
+        system = System(item["system"]) if item.get("system") else System.ICD10CM
+        res = codesets.validate(item["code"], system)
+        assert res.valid, f"not-code {item['code']}: {res.messages}"
+        assert res.normalized not in gold
+    assert len(em_levels(f"cpt:{c}" for c in data["cpt"])) <= 1   # at most one E/M level per note
+
+
+def test_the_eval_loader_reads_every_set(codesets):
+    for folder in ("tune", "heldout"):
+        gold = collect_gold(SETS / folder, validate=codesets.validate)
+        assert len(gold.cases) == len(list((SETS / folder).glob("*.txt")))
+        assert all(c.not_codes and c.setting for c in gold.cases)
+        assert not gold.warnings, gold.warnings
