@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from medcoder_tui.cli import main
 from medcoder_tui.textsafe import printable
 
@@ -104,9 +106,21 @@ def test_a_malformed_ollama_host_is_one_line_naming_the_variable(capsys, monkeyp
         "medcoder: error: MEDCODER_OLLAMA_HOST: bad value 'http://[::1': not a valid URL (Invalid IPv6 URL)"]
 
 
-def test_store_is_accepted_after_codes_import(tmp_path, capsys):
+@pytest.fixture()
+def own_data_dir(tmp_path, monkeypatch):
+    """Imports go to a data folder of this test's own (the sandbox's tables stay as bundled)."""
+    from medcoder_tui.codes.service import reset_codesets
+
+    monkeypatch.setenv("MEDCODER_DATA_DIR", str(tmp_path / "data"))
+    reset_codesets()
+    yield
+    monkeypatch.undo()
+    reset_codesets()
+
+
+def test_store_is_accepted_after_codes_import(tmp_path, capsys, own_data_dir):
     table = tmp_path / "cpt.csv"
-    table.write_text("code,description\n99213,Office visit\n99214,Office visit, moderate\n")
+    table.write_text("code,description\n10001,First procedure\n10002,Second procedure\n")
     status, out, err = run_cli(capsys, "codes", "import", "cpt", str(table), "--store", str(tmp_path / "s"))
     assert status == 0, err     # it used to be refused: unrecognized arguments: --store
     assert "imported 2 CPT codes" in out
