@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODER_", extra="ignore")
 
     ollama_host: str = Field(default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"))
+    # Several Ollama servers for batch coding and evaluation (a comma list in MEDCODER_OLLAMA_HOSTS);
+    # empty means the one ``ollama_host``.
+    ollama_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ollama_model: str = "llama3.1:8b"
     ollama_connect_timeout: float = 3.0
     ollama_stall_timeout: float = 60.0
@@ -49,6 +53,18 @@ class Settings(BaseSettings):
     store_path: Path | None = None
     preferences: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("ollama_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def host_list(self) -> list[str]:
+        """The Ollama servers to spread work over: ``ollama_hosts``, else the one ``ollama_host``."""
+        hosts = [h.strip().rstrip("/") for h in self.ollama_hosts if h and h.strip()]
+        return list(dict.fromkeys(hosts)) or [(self.ollama_host or "").strip() or "http://127.0.0.1:11434"]
 
     @classmethod
     def settings_customise_sources(
@@ -83,10 +99,11 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(f"{config_file()}: not valid TOML ({exc})") from None
     except ValidationError as exc:
         raise SettingsError(_describe(exc, clean)) from None
-    problem = host_problem(settings.ollama_host)
-    if problem:   # "http://[::1" must fail here, named, not later inside the HTTP client
-        where = _where("ollama_host", clean)
-        raise SettingsError(f"{where}: bad value {settings.ollama_host!r}: {problem}")
+    hosts = [("ollama_host", settings.ollama_host)] + [("ollama_hosts", h) for h in settings.ollama_hosts if h.strip()]
+    for key, host in hosts:
+        problem = host_problem(host)
+        if problem:   # "http://[::1" must fail here, named, not later inside the HTTP client
+            raise SettingsError(f"{_where(key, clean)}: bad value {host!r}: {problem}")
     return settings
 
 

@@ -142,6 +142,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: dict, *, chat: bool) -> None:
         owner = self.server.owner
+        if owner.slots is None:
+            self._answer_now(body, chat=chat)
+            return
+        with owner.slots:   # a GPU serves ``parallel`` requests at once; the rest wait their turn
+            self._answer_now(body, chat=chat)
+
+    def _answer_now(self, body: dict, *, chat: bool) -> None:
+        owner = self.server.owner
+        if owner.request_delay and owner.stopping.wait(owner.request_delay):
+            self._hang_up()
+            return
         reply = owner.next_reply()
         model = str(body.get("model", ""))
         if reply.fault == "http500":
@@ -185,12 +196,20 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if reply.delay and index:
                 if owner.stopping.wait(reply.delay):
+                    self._hang_up()   # a server going away mid-reply drops the connection
                     return
             self._line(self._piece(model, chat, piece))
         if reply.fault and reply.after >= len(reply.chunks) and self._fault(reply):
             return
         self._line(self._final(model, chat, reply, len(reply.chunks)))
         self._chunk(b"")
+
+    def _hang_up(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.close_connection = True
 
     def _fault(self, reply: Reply) -> bool:
         """Inject a mid-stream fault; True when the response must end here."""
@@ -256,8 +275,13 @@ class OllamaServer:
 
     DEFAULT_REPLY = '{"diagnoses": [], "procedures": []}'
 
-    def __init__(self, models: tuple[str, ...] = ("llama3.1:8b",), version: str = "0.12.3") -> None:
+    def __init__(self, models: tuple[str, ...] = ("llama3.1:8b",), version: str = "0.12.3", *,
+                 request_delay: float = 0.0, parallel: int = 0) -> None:
+        """``request_delay``: seconds every chat/generate request waits before its reply starts (a
+        model's fixed cost); ``parallel``: requests answered at once (0: any number), the rest queue."""
         self.models = list(models)
+        self.request_delay = request_delay
+        self.slots = threading.Semaphore(parallel) if parallel > 0 else None
         self.version = version
         self.requests: list[Recorded] = []
         self.aborted = 0

@@ -24,7 +24,7 @@ LAYERS = (
     {"", "paths", "config", "fileutil", "notes", "textsafe"},
     {"codes"},
     {"engines"},
-    {"sequencing", "store", "evaluation"},
+    {"sequencing", "store", "evaluation", "batch"},
     {"preferences"},
     {"tui", "cli", "__main__"},
 )

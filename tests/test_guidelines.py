@@ -127,3 +127,77 @@ async def test_model_output_passes_through_the_layer(ollama_server, codesets):
             result = event.result
     by_code = {s.code: s for s in result.suggestions}
     assert by_code["J18.9"].suppressed and by_code["R05.9"].reportable
+
+
+def test_an_injury_gets_its_external_causes_from_the_index(codesets):
+    note = ("HPI: 45M fell from a ladder while pruning trees in the garden of his house; a leisure activity.\n"
+            "A: Colles fracture of left radius.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code="S52.532A",
+                                                               evidence=["Colles fracture of left radius"]))])}
+    assert {"W11.XXXA", "Y92.017", "Y93.H2", "Y99.8"} <= set(out), sorted(out)
+    assert all(any("I.C.20" in m for m in out[c].messages) for c in ("W11.XXXA", "Y92.017", "Y93.H2"))
+    assert all(out[c].valid and out[c].billable for c in out)
+
+
+def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
+    note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S82.64XA", evidence=["Fracture"]))])}
+    assert "S82.64XD" in out and "W10.1XXD" in out
+    assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in out)   # place/activity/status: initial only
+
+
+def test_no_external_cause_for_an_adverse_effect_or_without_a_mechanism(codesets):
+    note = "Chronic dry cough, adverse effect of lisinopril taken as prescribed."
+    g = Grounder(note, codesets=codesets)
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="T46.4X5A", evidence=["adverse effect of lisinopril"]))])}
+    assert not any(c[:1] in "VWXY" for c in out)
+    note = "Contusion of left knee. Fall risk reviewed; no fall."
+    g = Grounder(note, codesets=codesets)
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S80.02XA", evidence=["Contusion of left knee"]))])}
+    assert not any(c.startswith(("Y92", "Y93")) for c in out)
+
+
+def _finish_with(note, pairs, codesets, setting="outpatient"):
+    g = Grounder(note, codesets=codesets, setting=setting)
+    raws = [RawSuggestion(code=c, system=System.CPT if c.isdigit() else None, evidence=[e]) for c, e in pairs]
+    return {s.code: s for s in g.finish([g.ground(r) for r in raws])}
+
+
+def test_a_vaccine_given_brings_z23(codesets):
+    note = "Influenza vaccine 0.5 mL IM given in left deltoid. VIS provided."
+    out = _finish_with(note, [("90686", "Influenza vaccine 0.5 mL IM given"), ("90471", "IM given")], codesets)
+    assert "Z23" in out and out["Z23"].reportable and any("I.C.21.c.2" in m for m in out["Z23"].messages)
+    assert "Z23" not in _finish_with("Flu vaccine declined today.", [], codesets)
+
+
+def test_weeks_of_gestation_beside_a_pregnancy_code(codesets):
+    note = "G2P1 at 10 weeks gestation by LMP. Nausea and vomiting of pregnancy, mild."
+    out = _finish_with(note, [("O21.0", "Nausea and vomiting of pregnancy, mild")], codesets)
+    assert "Z3A.10" in out
+    out = _finish_with("Nausea. 10 weeks gestation.", [("R11.0", "Nausea")], codesets)
+    assert not any(c.startswith("Z3A") for c in out)          # no pregnancy code, no weeks code
+
+
+def test_general_examination_with_and_without_abnormal_findings(codesets):
+    normal = "52 yo F here for annual physical. Feels well. Exam normal."
+    assert "Z00.00" in _finish_with(normal, [], codesets)
+    abnormal = "52 yo F here for annual physical. New finding: essential hypertension."
+    out = _finish_with(abnormal, [("I10", "essential hypertension")], codesets)
+    assert "Z00.01" in out and "Z00.00" not in out
+    assert "Z00.129" in _finish_with("4 yo M, well child visit. Growing well.", [], codesets)
+
+
+def test_long_term_drugs_from_the_medication_list_only(codesets):
+    note = "Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nPlan: start insulin glargine 10 units."
+    out = _finish_with(note, [], codesets)
+    assert {"Z79.84", "Z79.01"} <= set(out) and "Z79.4" not in out     # insulin is only planned
+    out = _finish_with("Warfarin stopped last month after the bleed.", [], codesets)
+    assert "Z79.01" not in out
+
+
+def test_an_unspecified_region_injury_gives_way_to_the_named_one(codesets):
+    note = "Contusion of left knee. Hematoma noted."
+    out = _finish_with(note, [("S80.02XA", "Contusion of left knee"), ("T14.8XXA", "Hematoma")], codesets)
+    assert out["T14.8XXA"].suppressed and out["S80.02XA"].reportable

@@ -155,3 +155,85 @@ def test_model_failure_inline(snap_compare, world, size):
         await settle(pilot)
 
     assert snap_compare(app_with(world, engine), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_edit_dialog(snap_compare, world, size):
+    async def run_before(pilot):
+        screen = await open_review(pilot)
+        from medcoder_tui.tui.widgets.suggestions_table import SuggestionsTable
+        screen.query_one(SuggestionsTable).move_cursor(row=3)       # E11, a header to fix
+        await pilot.press("e")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "EditScreen")
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_sequencing(snap_compare, world, size):
+    async def run_before(pilot):
+        await open_review(pilot)
+        await pilot.press("A", "s")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "SequenceScreen")
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_audit_trail(snap_compare, world, size):
+    from datetime import datetime, timedelta, timezone
+    notes, store = world
+    ticks = iter(range(1000))
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    store._clock = lambda: start + timedelta(seconds=7 * next(ticks))
+    store.user = "coder1"
+
+    async def run_before(pilot):
+        screen = await open_review(pilot)
+        await pilot.press("a", "r", "u", "A")
+        store.set_status(screen.case.id, CaseStatus.COMPLETED)
+        store.reopen(screen.case.id)
+        await pilot.press("L")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "AuditScreen")
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_evaluation(snap_compare, world, size):
+    import asyncio
+
+    from eval_engines import ScriptedEngine as EvalEngine
+    from eval_engines import sugg
+
+    from medcoder_tui.codes.service import get_codesets
+    from medcoder_tui.codes.systems import System
+    from medcoder_tui.evaluation.gold import collect_gold
+    from medcoder_tui.evaluation.runner import run_evaluation
+
+    notes, store = world
+    (notes / "02_ed_cough.gold.json").write_text('{"icd10cm": ["R05.9", "R50.9"]}')
+    cs = get_codesets()
+    gold = collect_gold(notes, types=[System.ICD10CM], validate=lambda c, s: cs.validate(c, s))
+    for n, script in enumerate(({"bronchitis": [sugg("J20.9"), sugg("I10")], "cough": [sugg("R05.9")]},
+                                {"bronchitis": [sugg("J20.9")], "cough": [sugg("R05.9"), sugg("R50.9")]})):
+        run = asyncio.run(run_evaluation(gold, EvalEngine(script), types=[System.ICD10CM]))
+        record = run.model_dump(mode="json")
+        record.update(id=f"20260310-09000{n}-run{n}", created=f"2026-03-10T09:00:0{n}+00:00", seconds=1.5)
+        store.add_eval_run(record)
+
+    async def run_before(pilot):
+        await pilot.press("E")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "EvaluationScreen")
+        screen = pilot.app.screen
+        screen.path = Path("notes")           # a temporary folder's name would differ on every run
+        screen._update_title()
+        screen.show_run(screen.runs[0])
+        await settle(pilot)
+
+    assert snap_compare(app_with(world, ScriptedEngine()), terminal_size=size, run_before=run_before)

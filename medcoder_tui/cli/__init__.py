@@ -24,6 +24,7 @@ COMMANDS = {
     "export": "store_cmd", "stats": "store_cmd",
     "sequence": "sequence_cmd", "check": "sequence_cmd",
     "eval": "eval_cmd",
+    "batch": "batch_cmd",
     "preferences": "prefs_cmd",
     "tui": "tui_cmd",
 }

@@ -103,6 +103,30 @@ def _ollama_status(host: str, timeout: float) -> dict:
         return {"reachable": False, "error": f"{type(exc).__name__}: {exc}"}
 
 
+def _host_status(host: str, timeout: float) -> dict:
+    """One Ollama host: reachable, version and installed models (from /api/tags)."""
+    import httpx
+
+    status = {"host": host, **_ollama_status(host, timeout)}
+    if status["reachable"]:
+        try:
+            resp = httpx.get(f"{host.rstrip('/')}/api/tags", timeout=timeout)
+            resp.raise_for_status()
+            status["models"] = sorted(str(m.get("name") or m.get("model") or "") for m in resp.json().get("models", []))
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            status["models"] = []
+            status["models_error"] = f"{type(exc).__name__}: {exc}"
+    return status
+
+
+def _hosts_status(hosts: list[str], timeout: float) -> list[dict]:
+    """Every configured host, probed at once so doctor waits one timeout at most."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, len(hosts) or 1)) as pool:
+        return list(pool.map(lambda h: _host_status(h, timeout), hosts))
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report code-set versions and counts, the store and the model server."""
     from medcoder_tui.codes.service import get_codesets
@@ -121,6 +145,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         "config_file": str(config_file()),
         "ollama": {"host": settings.ollama_host, "model": settings.ollama_model,
                    **_ollama_status(settings.ollama_host, settings.ollama_connect_timeout)},
+        "ollama_hosts": _hosts_status(settings.host_list(), settings.ollama_connect_timeout),
     }
     if args.json:
         print_json(report)
@@ -146,6 +171,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     o = report["ollama"]
     state = f"reachable (version {o['version']})" if o["reachable"] else f"unreachable ({o['error']}); the offline engine will be used"
     print(f"{'ollama':<10} {o['host']} model {o['model']}: {state}")
+    hosts = report["ollama_hosts"]
+    if len(hosts) > 1 or hosts[0]["host"] != o["host"]:
+        print(f"{'hosts':<10} {sum(h['reachable'] for h in hosts)}/{len(hosts)} reachable (batch and eval)")
+    for h in hosts:
+        if h["reachable"]:
+            has = "" if any(m == o["model"] or m == f"{o['model']}:latest" for m in h.get("models", [])) \
+                else f" (no {o['model']})"
+            print(f"{'':<10} {h['host']}: reachable, version {h['version']}, models "
+                  f"{', '.join(h.get('models', [])) or 'none'}{has}")
+        else:
+            print(f"{'':<10} {h['host']}: unreachable ({h['error']})")
     return 0
 
 

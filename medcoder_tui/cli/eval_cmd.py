@@ -30,12 +30,16 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--concurrency", type=_positive_int, default=4, metavar="N",
                    help="notes coded at once (default: 4)")
     p.add_argument("--json", action="store_true", help="print the run (or comparison) as JSON")
-    p.add_argument("--report", metavar="FILE.md", help="also write a Markdown report")
+    p.add_argument("--report", metavar="FILE.md", help="also write a Markdown report (owner-only, 0600)")
     p.add_argument("--no-save", action="store_true", help="do not keep this run in the store")
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two stored runs")
     p.add_argument("--runs", action="store_true", help="list stored runs, newest first")
     p.add_argument("--show", metavar="RUN", help="show a stored run (with --json or --report too)")
     p.set_defaults(func=run_eval_command)
+    for action in p._actions:
+        if action.dest == "model":
+            action.help = ("Ollama model; a comma list (a,b,c) runs a bake-off, and --engine offline beside "
+                           "--model adds the offline engine to it")
 
 
 def _positive_int(value: str) -> int:
@@ -109,11 +113,14 @@ def _get_run(store: Any, ref: str) -> EvalRun:
     return EvalRun.model_validate(data)
 
 
-def _write_report(path: str, run: EvalRun) -> None:
+def _write_report(path: str, run: EvalRun | str) -> None:
+    """Write a report (a run's, or ready Markdown) owner-only: it names notes and codes."""
     from medcoder_tui.evaluation.report import markdown
+    from medcoder_tui.fileutil import write_atomic
 
+    text = run if isinstance(run, str) else markdown(run)
     try:
-        Path(path).expanduser().write_text(markdown(run), encoding="utf-8")
+        write_atomic(Path(path).expanduser(), text.encode("utf-8"), sync=False)
     except OSError as exc:
         raise CliError(f"cannot write the report {path}: {exc.strerror or exc}") from None
     print(f"report written to {path}", file=sys.stderr)
@@ -129,7 +136,35 @@ def run_eval_command(args: argparse.Namespace) -> int:
     )
     if args.compare or args.runs or args.show:
         return _history(args, _open_store(args, settings))
+    from medcoder_tui.evaluation.bakeoff import systems_from_args
+
+    try:
+        systems = systems_from_args(args.model, args.engine)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if systems:
+        from medcoder_tui.cli.bakeoff_cmd import run_bakeoff
+
+        path = _resolve_path(args.path)
+        store = None if args.no_save and args.gold != "store" else _open_store(args, settings)
+        return run_bakeoff(args, settings, systems, path=path, store=store, progress=ProgressBar,
+                           write_report=_write_report)
     return _evaluate(args, settings)
+
+
+async def pooled_engine(settings: Any, name: str, model: str | None, codesets: Any) -> tuple[Any, list[str]]:
+    """The Ollama hosts behind one engine (several hosts configured), or the offline engine for
+    ``auto`` when none answers."""
+    from medcoder_tui.engines.llm.hosts import HostPool, PooledEngine
+    from medcoder_tui.engines.select import offline_engine
+
+    pooled = PooledEngine(HostPool(settings, model=model, codesets=codesets))
+    ok, summary = await pooled.check()
+    if ok:
+        return pooled, [summary]
+    if name == "ollama":
+        raise CliError(summary, status=1)
+    return offline_engine(codesets), [f"{summary}; using the offline engine"]
 
 
 def _history(args: argparse.Namespace, store: Any) -> int:
@@ -180,15 +215,22 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
         from medcoder_tui.engines.select import resolve_engine
 
         try:
-            engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
+            if engine_name != "offline" and len(settings.host_list()) > 1:
+                engine, notes = await pooled_engine(settings, engine_name, args.model, codesets)
+            else:
+                engine, notes = await resolve_engine(settings, engine_name, model=args.model, codesets=codesets)
         except (ValueError, RuntimeError, OSError) as exc:
             raise CliError(f"cannot start the {engine_name} engine: {exc}") from None
+        pool = getattr(engine, "pool", None)
         from medcoder_tui.preferences import PreferenceEngine, RuleError, maybe_wrap
 
         try:   # learned from this run's store; off with --no-preferences
-            engine = maybe_wrap(engine, settings, store, codesets=codesets)
+            wrapped = maybe_wrap(engine, settings, store, codesets=codesets)
         except RuleError as exc:
             raise CliError(str(exc)) from None
+        if pool is not None and wrapped is not engine:
+            pool.set_extra_context(wrapped.prompt_context)
+        engine = wrapped
         if args.gold == "store" and isinstance(engine, PreferenceEngine):
             notes.append("preferences are learned from the same completed cases this run scores, so the "
                          "figures are optimistic; add --no-preferences for a fair measure")
@@ -199,12 +241,17 @@ def _evaluate(args: argparse.Namespace, settings: Any) -> int:
             ok, message = await engine.check()
             if not ok:
                 raise CliError(message, status=1)
-        return await run_evaluation(
+        run = await run_evaluation(
             gold, engine, types=types, setting=args.setting or settings.setting,
             force_setting=bool(args.setting), concurrency=args.concurrency, progress=bar,
         )
+        if pool is not None:
+            run.hosts = pool.figures()
+        return run
 
-    run = asyncio.run(evaluate())
+    from medcoder_tui.evaluation.bakeoff import add_figures
+
+    run = add_figures(asyncio.run(evaluate()), gold)
     run.source = str(path)
     run.codeset_versions = dict(codesets.versions())
     run.preferences = bool(settings.preferences)

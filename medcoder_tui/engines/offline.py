@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
 from medcoder_tui.engines.diagnoses.combinations import hypertension_combinations
+from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
@@ -130,7 +131,7 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
     They describe how an injury happened; alone, a word such as "shot" (flu shot) is no firearm.
     """
     icd = [s for s in suggestions if s.system is System.ICD10CM]
-    if any(s.code[:1] in "ST" and s.acceptable for s in icd):
+    if any(takes_external_cause(s.code) and s.acceptable for s in icd):
         return suggestions
     return [s for s in suggestions if not (s.system is System.ICD10CM and s.code[:1] in "VWXY")]
 

@@ -80,6 +80,7 @@ class NoteEval(BaseModel):
     em_gold: list[str] = Field(default_factory=list)               # gold E/M level keys
     em_predicted: list[str] = Field(default_factory=list)          # suggested E/M level keys
     seconds: float = 0.0
+    tokens: int = 0                                        # model tokens streamed for this note
 
     @property
     def em_exact(self) -> bool | None:
@@ -137,6 +138,14 @@ class EvalRun(BaseModel):
     per_note: list[NoteEval] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+    # Bake-off figures (see evaluation/bakeoff.py); runs of one bake-off share ``bakeoff``.
+    bakeoff: str = ""
+    system: str = ""                    # "ollama qwen2.5:7b", "offline"
+    not_codes_listed: bool = False      # the gold lists not_codes, so must_not_hits means something
+    seconds_per_note: float = 0.0
+    tokens: int = 0
+    tokens_per_second: float | None = None
+    hosts: list[dict] = Field(default_factory=list)
 
     def note(self, note_id: str) -> NoteEval | None:
         """The result of one note, by id."""

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.base import Engine, run_engine
+from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.evaluation import metrics, patterns
 from medcoder_tui.evaluation.models import EvalRun, GoldCase, GoldSet, NoteEval, RejectedSuggestion
@@ -123,13 +123,19 @@ async def run_evaluation(
         nonlocal done
         async with sem:
             t0 = time.perf_counter()
-            result, error = None, ""
+            result, error, tokens = None, "", 0
             try:
                 text = case.text if case.text else load_note(case.note_path) if case.note_path else ""
                 if not text.strip():
                     raise NoteError(f"{case.note_id}: no note text")
                 note_setting = setting if force_setting or not case.setting else case.setting
-                result = await run_engine(engine, text, types=set(types), setting=note_setting)
+                async for event in engine.stream(text, types=set(types), setting=note_setting):
+                    if event.kind == "token":
+                        tokens += 1
+                    elif event.kind == "done":
+                        result = event.result
+                if result is None:
+                    raise RuntimeError("the engine stream ended without a result")
             except NoteError as exc:
                 error = str(exc)
             except asyncio.CancelledError:
@@ -137,6 +143,7 @@ async def run_evaluation(
             except Exception as exc:  # a failing note must not end the run
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             note = score_note(case, result, types, error=error, seconds=time.perf_counter() - t0)
+            note.tokens = tokens
             if result is not None and not result.error:
                 versions.append((result.engine, result.model, result.prompt_version))
         done += 1

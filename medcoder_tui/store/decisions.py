@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.models import BLOCKING_FLAGS, SuggestionResult
+from medcoder_tui.engines.models import BLOCKING_FLAGS, CONFIRM_FLAGS, SuggestionResult
 from medcoder_tui.store.models import Case, CaseStatus, FinalCode, StoreError
 
 ACCEPTED = "accepted"
@@ -22,6 +22,9 @@ REJECTED = "rejected"
 # facts about the note or the engine, not choices of the coder.
 UNDOABLE = frozenset({"accept", "reject", "edit", "add_manual", "remove_final", "reorder", "status", "setting"})
 SETTINGS = ("outpatient", "inpatient", "ed")
+# Actions a completed case refuses until the coder reopens it (its codes are what was billed).
+LOCKED_WHEN_COMPLETED = frozenset({"accept", "reject", "edit", "add_manual", "remove_final", "reorder",
+                                   "setting", "suggestions"})
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Change:
     target: str | None
     before: Any
     after: Any
+    group: str | None = None   # shared by the entries of one coder action (accept all); undone together
+    reason: str | None = None  # the coder's reason, where the decision needed one
 
     @property
     def undoable(self) -> bool:
@@ -118,9 +123,17 @@ def _final_for_key(case: Case, key: str) -> int | None:
     return None
 
 
-def accept(case: Case, key: str) -> Change | None:
-    """Accept a suggestion as shown; refused unless the suggestion is acceptable."""
+def accept(case: Case, key: str, reason: str = "") -> Change | None:
+    """Accept a suggestion as shown; refused unless the suggestion is acceptable.
+
+    A suggestion the note's words do not support (no evidence, evidence that does not
+    name the code, words addressed to the coder) is accepted only with the coder's reason.
+    """
     s = _suggestion_or_fail(case, key)
+    if s.needs_confirmation and not reason.strip():
+        why = ", ".join(f.value for f in s.flags if f in CONFIRM_FLAGS)
+        raise StoreError(f"{s.code} needs the coder's reason to be accepted ({why}): the note's words do not "
+                         "support it; give a reason or edit the code")
     if not s.acceptable:
         reasons = [f.value for f in s.flags if f in BLOCKING_FLAGS]
         if not reasons:
@@ -139,7 +152,7 @@ def accept(case: Case, key: str) -> Change | None:
         case.final_codes[idx] = wanted          # an edited code goes back to the suggestion
     elif case.find_final(wanted.key) is None:   # the coder may already have typed it by hand
         case.final_codes.append(wanted)
-    return Change("accept", key, before, ACCEPTED)
+    return Change("accept", key, before, ACCEPTED, reason=reason.strip() or None)
 
 
 def reject(case: Case, key: str) -> Change | None:
@@ -269,9 +282,31 @@ def save_suggestions(case: Case, result: SuggestionResult) -> Change:
     if case.current_hash:
         case.note_hash = case.current_hash
     case.note_changed = False
+    case.precoded_at = None   # a live run replaces what a batch run prepared
     after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,
              "count": len(case.suggestions), "kept": [s.key for s in kept]}
     return Change("suggestions", result.engine, before, after)
+
+
+def refuse_if_completed(case_id: str, was_status: str, change: Change | None) -> None:
+    """StoreError when ``change`` would alter a case that was completed: it must be reopened first."""
+    if change is not None and was_status == CaseStatus.COMPLETED.value and change.action in LOCKED_WHEN_COMPLETED:
+        raise StoreError(f"case {case_id} is completed and read-only; reopen it before changing its codes")
+
+
+def bulk_hold_reasons(s: Any) -> list[str]:
+    """Why "accept all" must leave a suggestion for the coder to look at (empty: safe to bulk-accept).
+
+    Only a valid, billable code without any flag is taken in bulk; a negated,
+    uncertain, history or family-history mention, missing evidence and the
+    like each need a human decision.
+    """
+    reasons = [f.value for f in s.flags]
+    if not s.valid:
+        reasons.append("invalid")
+    elif not s.billable:
+        reasons.append("not_billable")
+    return list(dict.fromkeys(reasons))
 
 
 def parse_system(value: str | System) -> System:

@@ -63,6 +63,10 @@ class Case(BaseModel):
     updated_at: datetime
     completed_at: datetime | None = None
     completed_by: str | None = None
+    # Set when a batch run coded the note before anyone opened it (see store/precoded.py).
+    precoded_at: datetime | None = None
+    precoded_host: str = ""              # the Ollama server that answered, if any
+    precoded_seconds: float = 0.0        # the engine's time for the note
 
     def suggestion(self, key: str) -> Suggestion | None:
         """The suggestion shown under ``key``, if any."""
@@ -105,6 +109,8 @@ class AuditEntry(BaseModel):
     before: Any = None
     after: Any = None
     undo_state: dict[str, Any] | None = None   # the case's decision state before; lets undo restore it
+    group: str | None = None   # entries written by one coder action (accept all): one undo reverts them all
+    reason: str | None = None  # the coder's reason, where the decision needed one (accepting an unsupported code)
 
 
 

@@ -168,6 +168,7 @@ class Store(ReferenceRecords):
             audit = self._entries(path, tables.get("decisions", {})) if with_audit else None
             state = dec.decision_state(case)
             change = fn(case, audit)
+            dec.refuse_if_completed(case_id, state["status"], change)
             if change is not None:
                 self._commit(db, storage, case, change,
                              dec.undo_diff(state, case) if change.undoable else None)
@@ -181,10 +182,35 @@ class Store(ReferenceRecords):
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
-                               after=change.after, undo_state=state)
+                               after=change.after, undo_state=state, group=change.group,
+                               reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         storage.commit()
         log.debug("case %s: %s saved", case.id, change.action if change else "position")
+
+    def _commit_group(self, db: TinyDB, storage: DurableStorage, case: Case,
+                      changes: list[tuple[dec.Change, dict[str, Any] | None]], group: str) -> None:
+        """Write the case and several audit entries of one coder action in one atomic step:
+        the entries before the last are queued in the same batch that :meth:`_commit` writes."""
+        for change, state in changes[:-1]:
+            entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=self._clock(), user=self.user,
+                               action=change.action, target=change.target, before=change.before,
+                               after=change.after, undo_state=state, group=group,
+                               reason=change.reason)
+            db.table("decisions").insert(entry.model_dump(mode="json"))
+        last, state = changes[-1]
+        last.group = group
+        self._commit(db, storage, case, last, state)
+
+    def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        path = layout.case_file(self.path, case_id)
+        db, storage = self._db(path)
+        tables = storage.read()
+        if not tables or "1" not in tables.get("cases", {}):
+            raise StoreError(f"no case {case_id} in {self.path}")
+        return db, storage, self._parse_case(path, tables), self._entries(path, tables.get("decisions", {}))
 
     # ------------------------------------------------------------------ cases
     def open_case(self, note_path: str | Path, note_text: str, *, setting: str = "outpatient") -> Case:
@@ -272,9 +298,36 @@ class Store(ReferenceRecords):
         """Show a new engine run; decisions whose suggestion is still there are kept."""
         return self._mutate(case_id, lambda c, _: dec.save_suggestions(c, result))
 
-    def accept(self, case_id: str, key: str) -> Case:
-        """Accept a suggestion; refused (StoreError) unless it is acceptable."""
-        return self._mutate(case_id, lambda c, _: dec.accept(c, key))
+    def accept(self, case_id: str, key: str, reason: str = "") -> Case:
+        """Accept a suggestion; refused (StoreError) unless it is acceptable, and, for a code the
+        note's words do not support, unless ``reason`` says why (kept in the audit trail)."""
+        return self._mutate(case_id, lambda c, _: dec.accept(c, key, reason))
+
+    def accept_many(self, case_id: str, keys: list[str]) -> Case:
+        """Accept several suggestions as one coder action: one file write, one audit group,
+        and one :meth:`undo` reverts them all. Refused as a whole if any one is refused."""
+        with self._locked():
+            db, storage, case, _ = self._open_for_group(case_id)
+            changes: list[tuple[dec.Change, dict[str, Any] | None]] = []
+            for key in dict.fromkeys(keys):
+                state = dec.decision_state(case)
+                was = state["status"]
+                change = dec.accept(case, key)
+                dec.refuse_if_completed(case_id, was, change)
+                if change is not None:
+                    changes.append((change, dec.undo_diff(state, case)))
+            if changes:
+                self._commit_group(db, storage, case, changes, uuid.uuid4().hex)
+            return case
+
+    def reopen(self, case_id: str, reason: str = "") -> Case:
+        """Put a completed case back in progress so its codes can change; the audit trail records it."""
+        case = self.get_case(case_id)
+        if case is None:
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        if case.status is not CaseStatus.COMPLETED:
+            raise StoreError(f"case {case_id} is not completed; there is nothing to reopen")
+        return self.set_status(case_id, CaseStatus.IN_PROGRESS, reason=reason or "reopened")
 
     def reject(self, case_id: str, key: str) -> Case:
         """Reject a suggestion."""
@@ -324,17 +377,32 @@ class Store(ReferenceRecords):
             return case
 
     def undo(self, case_id: str) -> Case:
-        """Revert the case's last decision not yet undone, and record the undo."""
-        def apply(case: Case, audit: list[AuditEntry] | None) -> dec.Change:
-            undone = {e.target for e in audit or [] if e.action == "undo"}
-            for entry in reversed(audit or []):
-                if entry.action in dec.UNDOABLE and entry.id not in undone and entry.undo_state is not None:
-                    dec.restore_state(case, entry.undo_state)
-                    return dec.Change("undo", entry.id, {"action": entry.action, "target": entry.target,
-                                                          "value": entry.after},
-                                      {"action": entry.action, "target": entry.target, "value": entry.before})
-            raise StoreError(f"nothing to undo in case {case_id}")
-        return self._mutate(case_id, apply, with_audit=True)
+        """Revert the case's last decision not yet undone, and record the undo.
+
+        Entries written by one action (a group, e.g. accept all) are reverted
+        together, newest first, each with its own undo entry in the same group.
+        """
+        with self._locked():
+            db, storage, case, audit = self._open_for_group(case_id)
+            undone = {e.target for e in audit if e.action == "undo"}
+            todo = [e for e in audit if e.action in dec.UNDOABLE and e.id not in undone
+                    and e.undo_state is not None]
+            if not todo:
+                raise StoreError(f"nothing to undo in case {case_id}")
+            last = todo[-1]
+            picked = [e for e in reversed(todo) if e.group == last.group] if last.group else [last]
+            changes: list[tuple[dec.Change, dict[str, Any] | None]] = []
+            for entry in picked:
+                dec.restore_state(case, entry.undo_state or {})
+                changes.append((dec.Change("undo", entry.id, {"action": entry.action, "target": entry.target,
+                                                              "value": entry.after},
+                                           {"action": entry.action, "target": entry.target,
+                                            "value": entry.before}), None))
+            if last.group:
+                self._commit_group(db, storage, case, changes, last.group)
+            else:
+                self._commit(db, storage, case, changes[0][0], None)
+            return case
 
     def audit(self, case_id: str | None = None) -> list[AuditEntry]:
         """The audit trail of one case (in order), or of every case (by time)."""

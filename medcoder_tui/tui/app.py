@@ -55,6 +55,29 @@ class MedcoderApp(App):
         self._on_first_paint = on_first_paint
         self._started_background = False
         self._probed_at = 0.0
+        self._background_notices: set[str] = set()
+
+    # ---- notices -------------------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """One notice at a time: a new one replaces the last (an error stays until another error),
+        so notices never pile up over the code table."""
+        for old in list(self._notifications):
+            if old.severity != "error" or severity == "error":
+                self._unnotify(old, refresh=False)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _notify_background(self, message: str, **kwargs: Any) -> None:
+        """A notice about background work (the engine choice): said once, on the screen it appeared
+        on, and not again on the next screen (the status bar keeps saying it)."""
+        self._background_notices.add(message)
+        self.notify(message, **kwargs)
+
+    def _drop_background_notices(self) -> None:
+        for old in list(self._notifications):
+            if old.message in self._background_notices:
+                self._unnotify(old, refresh=False)
+        self._background_notices.clear()
 
     # ---- start-up: paint first, load in the background ----------------------------------
     def on_mount(self) -> None:
@@ -169,7 +192,8 @@ class MedcoderApp(App):
                     host = services.settings.ollama_host
                     said = message if host in message else f"Ollama unreachable at {host} ({message})"
                     if not quiet:
-                        self.notify(f"{said}; using the offline engine.", severity="warning", timeout=8)
+                        self._notify_background(f"{said}; using the offline engine.", severity="warning",
+                                                timeout=8)
             elif quiet:
                 self.notify(f"Ollama is reachable now; using {engine.model}.")
         if engine is None:
@@ -228,6 +252,7 @@ class MedcoderApp(App):
             self.push_screen(MessageScreen(printable(f"Cannot open {path.name}"), printable(str(exc))))
             return
         screen = ReviewScreen(index, path, text, case)
+        self._drop_background_notices()
         if isinstance(self.screen, ReviewScreen):
             self.switch_screen(screen)
         else:

@@ -38,6 +38,8 @@ REVIEW_BINDINGS = [
     Binding("R", "rerun", "Re-run", id="review.rerun"),
     Binding("t", "types", "Types", id="review.types"),
     Binding("i", "setting", "Setting", id="review.setting", show=False),
+    Binding("ctrl+o", "reopen", "Reopen", id="review.reopen", show=False),
+    Binding("L", "audit", "Audit trail", id="review.audit", show=False),
     Binding("n", "next_note", "Next", id="review.next"),
     Binding("p", "prev_note", "Prev", id="review.prev"),
     Binding("o", "toggle_output", "Output", id="review.output", show=False),
@@ -47,13 +49,18 @@ REVIEW_BINDINGS = [
 ]
 
 SEQUENCE_BINDINGS = [
-    Binding("K,shift+up", "move_up", "Move up", id="sequence.up"),
-    Binding("J,shift+down", "move_down", "Move down", id="sequence.down"),
+    Binding("K,shift+up", "move_up", "Up", id="sequence.up"),
+    Binding("J,shift+down", "move_down", "Down", id="sequence.down"),
     Binding("P", "set_principal", "Principal", id="sequence.principal"),
-    Binding("x,delete", "remove", "Remove", id="sequence.remove", show=False),
-    Binding("O", "propose", "Propose order", id="sequence.propose", show=False),
+    Binding("x,delete", "remove", "Remove", id="sequence.remove"),
+    Binding("O", "propose", "Propose", id="sequence.propose"),
     Binding("c", "complete", "Complete", id="sequence.complete"),
+    Binding("ctrl+o", "reopen", "Reopen", id="sequence.reopen", show=False),
     Binding("escape,s", "back", "Back", id="sequence.back"),
+]
+
+AUDIT_BINDINGS = [
+    Binding("escape,L,q", "back", "Back", id="audit.back"),
 ]
 
 LOOKUP_BINDINGS = [
@@ -75,6 +82,7 @@ SCREEN_BINDINGS = (
     ("Worklist", WORKLIST_BINDINGS),
     ("Review", REVIEW_BINDINGS),
     ("Sequencing", SEQUENCE_BINDINGS),
+    ("Audit trail (L)", AUDIT_BINDINGS),
     ("Code lookup (+)", LOOKUP_BINDINGS),
     ("Edit code (e)", EDIT_BINDINGS),
 )

@@ -39,6 +39,19 @@ def manual_key(fc: Any) -> str:
     return f"manual:{fc.system.value}:{fc.code}"
 
 
+def changed_keys(before: Any, after: Any) -> list[str]:
+    """Table row keys whose decision or final code differs between two states of a case."""
+    keys = {k for k in set(before.decisions) | set(after.decisions)
+            if before.decisions.get(k) != after.decisions.get(k)}
+
+    def finals(case: Any) -> dict[str, Any]:
+        return {(fc.suggestion_key or manual_key(fc)): fc for fc in case.final_codes}
+
+    old, new = finals(before), finals(after)
+    keys |= {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+    return sorted(keys)
+
+
 def progress_text(suggestions: list[Suggestion], case: Any) -> str:
     """``3✓ 1✗ 2 pending 1 to fix · 5 final`` for the status bar."""
     counts = {"accepted": 0, "rejected": 0, "edited": 0, "pending": 0, "blocked": 0}
@@ -58,8 +71,17 @@ def evidence_spans(s: Suggestion) -> list[tuple[int, int]]:
     return [(e.start, e.end) for e in s.evidence if e.located]
 
 
-def detail_text(s: Suggestion) -> str:
-    """One or two lines about the selected suggestion: why, where, what is wrong."""
+def detail_text(s: Suggestion, edited: Any | None = None) -> str:
+    """One or two lines about the selected suggestion: why, where, what is wrong.
+
+    After an edit the line leads with the coder's code; the engine's flags,
+    messages and confidence were about the code it replaced.
+    """
+    if edited is not None:
+        bits = [f"{edited.code} {edited.description}".strip(), f"edited by the coder from {s.code}"]
+        if s.evidence:
+            bits.append("evidence: " + "; ".join(f'"{e.text}"' for e in s.evidence[:3]))
+        return " · ".join(bits)
     bits = [f"{s.code} {s.description or s.model_description}".strip()]
     if s.evidence:
         bits.append("evidence: " + "; ".join(f'"{e.text}"' + ("" if e.located else " (not found)")

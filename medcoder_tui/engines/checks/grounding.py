@@ -64,8 +64,13 @@ class Grounder:
         self._support: SupportChecker | None = None
 
     # -- one suggestion ---------------------------------------------------------------------
-    def ground(self, raw: RawSuggestion) -> Suggestion:
-        """Validate, locate and flag one raw suggestion."""
+    def ground(self, raw: RawSuggestion, *, by_rule: bool = False) -> Suggestion:
+        """Validate, locate and flag one raw suggestion.
+
+        ``by_rule``: a guideline rule chose the code and its evidence (a vaccine given for Z23,
+        metformin on the medication list for Z79.84), so whether the words name the code is
+        not asked; validation and context flags still apply.
+        """
         flags: list[Flag] = []
         messages: list[str] = []
         system = self._system(raw, flags, messages)
@@ -89,7 +94,7 @@ class Grounder:
         else:
             if any(not ev.exact for ev in evidence):
                 flags.append(Flag.FUZZY_EVIDENCE)
-            if result.valid and not self._supported(result.normalized, system, evidence):
+            if result.valid and not by_rule and not self._supported(result.normalized, system, evidence):
                 flags.append(Flag.UNSUPPORTED)
                 messages.append("the quoted words do not name what this code means: confirm or edit it")
         for ev in evidence[:1]:
@@ -214,7 +219,8 @@ class Grounder:
     def finish(self, suggestions: list[Suggestion]) -> list[Suggestion]:
         """Apply the coding guidelines, then merge duplicates and flag Excludes1 pairs."""
         suggestions = apply_guidelines(suggestions, note=self.note, analysis=self.analysis, setting=self.setting,
-                                       reground=self.ground, icd=self.cs.icd)
+                                       reground=lambda raw: self.ground(raw, by_rule=True),
+                                       icd=self.cs.icd, types=self.types)
         merged: dict[str, Suggestion] = {}
         for s in suggestions:
             kept = merged.get(s.key)

@@ -14,6 +14,13 @@ code it puts in place of another is validated like any engine's code.
 - Specificity (I.B.1, I.C.19.a): an unspecified side becomes the side the note
   documents for that mention; an injury's initial-encounter 7th character becomes
   the subsequent one when the note documents routine healing after treatment.
+- Encounter and status Z codes (``encounter_codes``): Z23 beside a vaccine given,
+  weeks of gestation beside a pregnancy, the general or routine examination,
+  long-term drug use; an injury of unspecified region gives way to one that names it.
+- External causes (I.C.20): beside an injury, the cause, and at the initial
+  encounter the place, activity and status, that the note's words reach in the
+  External Cause Index, for each kind the engine did not give; with the injury's
+  7th character.
 
 Suppressed suggestions (``Suggestion.suppressed``) stay visible with their reason,
 are left out of bulk accepts and of evaluation, and a coder may still accept one.
@@ -28,6 +35,8 @@ from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
+from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import is_integral, is_symptom
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -53,10 +62,16 @@ Reground = Callable[[RawSuggestion], Suggestion]
 
 
 def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: NoteAnalysis, setting: str,
-                     reground: Reground, icd) -> list[Suggestion]:
-    """The suggestions after the guideline rules, in their order (a replaced code takes its place)."""
+                     reground: Reground, icd, types: set[System] | None = None) -> list[Suggestion]:
+    """The suggestions after the guideline rules, in their order (a replaced code takes its place).
+
+    Codes are added only in the systems asked for (``types``; None: all).
+    """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
     out = [_history(s, reground, icd) for s in out]
+    if types is None or System.ICD10CM in types:
+        out += _external_causes(out, note, analysis, reground, icd)
+        out += encounter_codes(out, note, analysis, reground, _note)
     for s in out:
         _uncertain(s, setting, out)
     _integral(out)
@@ -142,6 +157,32 @@ def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
             continue
         return True
     return False
+
+
+_EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("Y92",), "activity": ("Y93",),
+                   "status": ("Y99",)}
+
+
+def _external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                     icd) -> list[Suggestion]:
+    """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
+    injuries = [s for s in out if _usable_icd(s) and takes_external_cause(s.code)
+                and not (set(s.flags) & _CONTEXT_FLAGS)]
+    if not injuries:
+        return []
+    seventh = injuries[0].code[-1] if len(injuries[0].code) == 8 else "A"
+    have = [s.code for s in out if s.system is System.ICD10CM]
+    added = []
+    for found in find_external_causes(note, analysis, seventh, icd):
+        if any(code.startswith(_EXTERNAL_KINDS[found.kind]) for code in have):
+            continue
+        s = reground(RawSuggestion(code=found.code, system=System.ICD10CM, confidence=0.7,
+                                   description=icd.title(found.code) or "", reasoning=found.why,
+                                   evidence=[note[found.start:found.end].strip()]))
+        if s.acceptable:
+            _note(s, f"external cause of {injuries[0].code} (guideline I.C.20): {found.why}")
+            added.append(s)
+    return added
 
 
 def _siblings(code: str, icd) -> list[str]:

@@ -29,6 +29,7 @@ from medcoder_tui.codes.text import STOPWORDS, stem
 from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.diagnoses.guided import guideline_candidates
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
@@ -171,7 +172,9 @@ def candidate_pool(note: str, *, types: set[System] | None, codesets,
         return found, note_words
     have = {c.code for c in found}
     extra = [c for c in _categories(found, matcher) if c.code not in have]
-    return found + _related(found, note, matcher, RELATED_MAX) + extra, note_words
+    guided = [c for c in guideline_candidates(note, analysis or analyze(note), found, matcher.index._cs.icd)
+              if c.code not in have]
+    return found + guided + _related(found, note, matcher, RELATED_MAX) + extra, note_words
 
 
 def _matched(note: str, systems: set[str], matcher: _Matcher,

@@ -72,8 +72,32 @@ def drilldown_rows(note: NoteEval) -> list[tuple[str, str, str]]:
     return rows
 
 
+def errors_line(patterns: list[str], width: int) -> str:
+    """``errors: spurious 37, missed 24, … +5 more (m: report)`` in at most ``width`` cells."""
+    if not patterns:
+        return "errors: none"
+    line = "errors: " + ", ".join(patterns)
+    if len(line) <= width:
+        return line
+    for n in range(len(patterns) - 1, 0, -1):
+        line = f"errors: {', '.join(patterns[:n])} … +{len(patterns) - n} more (m: report)"
+        if len(line) <= width:
+            return line
+    return f"errors: {patterns[0]} … +{len(patterns) - 1} more"
+
+
 def _types_label(types: list[str]) -> str:
     return "all" if set(types) == {s.value for s in System} else ",".join(types)
+
+
+def _bakeoff_line(run: EvalRun) -> str:
+    """The bake-off figures of a run that was part of one (empty otherwise)."""
+    if not run.bakeoff:
+        return ""
+    must = f"must-not-code {run.must_not_hits}" if run.not_codes_listed else "must-not-code -"
+    em = f"E/M exact {run.em.rate:.0%}" if run.em.notes else "E/M exact -"
+    tps = f"{run.tokens_per_second:.1f} tokens/s" if run.tokens_per_second else "tokens/s -"
+    return f"\n{run.bakeoff} · {must} · {em} · {run.seconds_per_note:.2f} s/note · {tps}"
 
 
 class EvaluationScreen(Screen):
@@ -123,7 +147,7 @@ class EvaluationScreen(Screen):
 
     def on_mount(self) -> None:
         notes = self.query_one("#eval-notes", DataTable)
-        for label, key, width in (("Note", "note", 28), ("Status", "status", 7), ("P", "p", 5), ("R", "r", 5),
+        for label, key, width in (("Note", "note", 28 if self.app.size.width >= 150 else 22), ("Status", "status", 7), ("P", "p", 5), ("R", "r", 5),
                                   ("F1", "f1", 5), ("TP", "tp", 3), ("FP", "fp", 3), ("FN", "fn", 3),
                                   ("Errors", "errors", 30)):
             notes.add_column(label, key=key, width=width)
@@ -132,19 +156,24 @@ class EvaluationScreen(Screen):
         detail.add_column("Suggested", key="suggested", width=12)
         detail.add_column("Class", key="class")
         runs = self.query_one("#eval-runs", DataTable)
-        for label, key, width in (("", "mark", 1), ("Run", "id", 22), ("When", "when", 16), ("Engine", "engine", 14),
-                                  ("Types", "types", 8), ("Notes", "notes", 5), ("Failed", "failed", 6),
-                                  ("F1", "f1", 5), ("Cat F1", "cat", 6)):
+        # The figures come right after the run's id so a narrow terminal still shows them.
+        for label, key, width in (("", "mark", 1), ("Run", "id", 22), ("F1", "f1", 5), ("Cat F1", "cat", 6),
+                                  ("Engine", "engine", 14), ("When", "when", 16), ("Types", "types", 8),
+                                  ("Notes", "notes", 5), ("Failed", "failed", 6)):
             runs.add_column(label, key=key, width=width)
         self._update_title()
+        # Shown from the first run on: before it, an empty bar would only pulse and take a line.
+        self.query_one("#eval-progress-row").display = False
         self.refresh_runs()
         notes.focus()
 
     def _update_title(self) -> None:
         engine = self.settings.engine
         model = f" / {self.settings.ollama_model}" if engine != "offline" else ""
-        self.query_one("#eval-title", Static).update(
-            f"Evaluation of {self.path} — engine {engine}{model} — types {TYPE_CYCLE[self.types_index][0]}")
+        from medcoder_tui.tui.widgets.status_bar import short_path
+        tail = f" — engine {engine}{model} — types {TYPE_CYCLE[self.types_index][0]}"
+        room = max(12, self.app.size.width - 2 - len("Evaluation of ") - len(tail))
+        self.query_one("#eval-title", Static).update(f"Evaluation of {short_path(str(self.path), room)}{tail}")
 
     # -- past runs --------------------------------------------------------------------------
     def refresh_runs(self) -> None:
@@ -158,9 +187,10 @@ class EvaluationScreen(Screen):
             self.notify(f"past runs unavailable: {exc}", severity="error")
         for run in self.runs:
             model = f"/{run.model}" if run.model else ""
-            table.add_row("*" if run.id in self.marked else "", run.id or "", run.created[:16].replace("T", " "),
-                          f"{run.engine}{model}", _types_label(run.types), str(run.notes), str(run.failed),
-                          f"{run.micro.f1:.3f}", f"{run.category_micro.f1:.3f}", key=run.id or "")
+            table.add_row("*" if run.id in self.marked else "", run.id or "", f"{run.micro.f1:.3f}",
+                          f"{run.category_micro.f1:.3f}", f"{run.engine}{model}",
+                          run.created[:16].replace("T", " "), _types_label(run.types), str(run.notes),
+                          str(run.failed), key=run.id or "")
 
     @on(DataTable.RowSelected, "#eval-runs")
     def _open_past_run(self, event: DataTable.RowSelected) -> None:
@@ -191,6 +221,7 @@ class EvaluationScreen(Screen):
             return
         a, b = sorted(chosen, key=self.runs.index, reverse=True)   # self.runs is newest first
         self.query_one("#eval-compare", Static).update(comparison_text(compare(a, b), limit=8))
+        self.query_one("#eval-compare-pane").add_class("-shown")   # a narrow screen shows it only now
 
     def action_report(self) -> None:
         """Write the shown run's Markdown report to the data directory's ``reports`` folder."""
@@ -235,8 +266,22 @@ class EvaluationScreen(Screen):
             self.workers.cancel_group(self, "evaluation")
             self.query_one("#eval-progress-label", Static).update("cancelling…")
 
+    @on(DataTable.RowSelected, "#eval-notes")
+    @on(DataTable.RowSelected, "#eval-detail-table")
+    def _toggle_drilldown(self, event: DataTable.RowSelected) -> None:
+        """At 80 columns the drill-down takes the notes table's place: Enter opens and closes it."""
+        if not self.has_class("-narrow"):
+            return
+        drill = event.data_table.id == "eval-notes"
+        self.set_class(drill, "-drill")
+        self.query_one("#eval-detail-table" if drill else "#eval-notes", DataTable).focus()
+
     def action_back(self) -> None:
-        """Leave the screen (a running evaluation is cancelled)."""
+        """Leave the screen (a running evaluation is cancelled); at 80 columns, close the drill-down first."""
+        if self.has_class("-drill"):
+            self.remove_class("-drill")
+            self.query_one("#eval-notes", DataTable).focus()
+            return
         self.action_cancel()
         self.app.pop_screen()
 
@@ -293,6 +338,7 @@ class EvaluationScreen(Screen):
             pass  # the app is shutting down; nothing left to update
 
     def _on_started(self, total: int) -> None:
+        self.query_one("#eval-progress-row").display = True
         self.query_one("#eval-progress", ProgressBar).update(total=total, progress=0)
         self.query_one("#eval-progress-label", Static).update(f"0/{total}")
 
@@ -315,15 +361,15 @@ class EvaluationScreen(Screen):
     def show_run(self, run: EvalRun) -> None:
         """Fill the summary and the notes table from a run."""
         self.run_result = run
-        top = ", ".join(f"{k} {v.count}" for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count)
-                        if v.count)
+        patterns = [f"{k} {v.count}" for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count)
+                    if v.count]
         systems = "  ".join(f"{s} F1 {m.f1:.3f}" for s, m in run.per_system.items())
         self.query_one("#eval-summary", Static).update(
             f"Run {run.id or 'not stored'} · {run.engine}{'/' + run.model if run.model else ''} · "
             f"{run.notes} notes, {run.failed} failed\n"
             f"micro P {run.micro.precision:.3f} R {run.micro.recall:.3f} F1 {run.micro.f1:.3f} · "
-            f"macro F1 {run.macro.f1:.3f} · category F1 {run.category_micro.f1:.3f} · {systems}\n"
-            f"errors: {top or 'none'}")
+            f"macro F1 {run.macro.f1:.3f} · category F1 {run.category_micro.f1:.3f}\n{systems}\n"
+            f"{errors_line(patterns, self.app.size.width - 2)}" + _bakeoff_line(run))
         table = self.query_one("#eval-notes", DataTable)
         table.clear()
         for n in run.per_note:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +12,7 @@ from textual.widgets import DataTable, Static
 from medcoder_tui.tui.keys import SCREEN_BINDINGS, effective_key
 
 KEY_NAMES = {"question_mark": "?", "plus": "+", "slash": "/", "space": "space", "escape": "esc",
-             "delete": "del", "enter": "enter", "tab": "tab"}
+             "delete": "del", "enter": "enter", "tab": "tab", "up": "↑", "down": "↓"}
 
 
 def pretty_keys(keys: str) -> str:
@@ -42,6 +43,7 @@ def help_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     rows.append(("Worklist", "letters, digits", "Type to filter the notes by name"))
     rows.append(("Review", "↑ ↓ PgUp PgDn", "Move between suggestions (note pane: scroll)"))
     rows.append(("Sequencing", "tab", "Focus the findings pane; ↑ ↓ scroll it"))
+    rows.append(("Evaluation (E)", "enter", "A note's gold against suggested (at 80 columns: Enter or Esc closes)"))
     return rows
 
 
@@ -60,12 +62,17 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#help-table", DataTable)
+        # The dialog is 96% of the screen (at most 110) less its border and padding, the table's
+        # scrollbar and one cell of padding each side of three columns.
+        inner = min(110, self.app.size.width * 96 // 100) - 4 - 2 - 6
         table.add_column("Where", width=15)
-        table.add_column("Keys", width=14)
-        table.add_column("Action", width=max(20, min(60, self.app.size.width - 45)))
+        table.add_column("Keys", width=16)
+        action_width = max(20, inner - 31)
+        table.add_column("Action", width=action_width)
         keymap = dict(getattr(self.app.services.settings, "keymap", {}) or {})
-        for row in help_rows(keymap):
-            table.add_row(*row)
+        for where, keys, what in help_rows(keymap):
+            # long descriptions wrap onto a second line instead of being cut
+            table.add_row(where, keys, Text(what), height=1 if len(what) <= action_width else None)
         table.focus()
 
     def action_close(self) -> None:

@@ -53,7 +53,9 @@ class LookupScreen(ModalScreen[tuple[str, System, str] | None]):
         table.add_column("Code", key="code", width=8)
         table.add_column("Sys", key="sys", width=5)
         table.add_column("", key="billable", width=1)
-        table.add_column("Description", key="description", width=max(20, min(110, self.app.size.width) - 34))
+        width = self.app.size.width
+        dialog = int(width * 0.6) if width >= 110 else min(110, width * 96 // 100)   # see app.tcss
+        table.add_column("Description", key="description", width=max(20, dialog - 30))
         self.query_one("#lookup-input", Input).focus()
         if self.codesets is None:
             self._status("Code sets are still loading; try again in a moment.", bad=True)

@@ -54,7 +54,29 @@ class ReasonScreen(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
         else:
             self.app.bell()
-            self.notify("A reason is required to complete with open errors.", severity="warning")
+            self.notify("A reason is required.", severity="warning")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; ``y`` or Enter confirms, ``n`` or Esc declines."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog message-dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, id="message-text", markup=False)
+            yield Static("y / Enter: yes · n / Esc: no", classes="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import SuggestionResult
+from medcoder_tui.store.precoded import describe as describe_precoded
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import (
     detail_text, edited_final, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
@@ -92,12 +93,14 @@ class ReviewScreen(ReviewDecisions, Screen):
         if self.case.note_changed:
             self.notify("This note changed since it was last coded. R re-runs the engine.",
                         severity="warning", timeout=6)
-        if self.case.engine:
+        if self.case.engine or self.case.status.value == "completed":
             self.suggestions = list(self.case.suggestions)
             self.engine_name, self.model = self.case.engine, self.case.model
             self.prompt_version = self.case.prompt_version or ""
             pane = self.query_one(StreamPane)
-            pane.show_stored(self.case.engine, self.case.model, len(self.suggestions))
+            when = getattr(self.case, "precoded_at", None)
+            pane.show_stored(self.case.engine, self.case.model, len(self.suggestions),
+                             precoded=describe_precoded(self.case), when=f"{when:%m-%d %H:%M}" if when else "")
             pane.collapsed = self.app.size.width < 110
             self._rebuild_table(position=self.case.position)
         else:
@@ -119,8 +122,9 @@ class ReviewScreen(ReviewDecisions, Screen):
         services = self.app.services
         total = len(services.notes)
         changed = " · NOTE CHANGED" if self.case.note_changed else ""
+        done = "COMPLETED, read-only · " if self.case.status.value == "completed" else ""
         self.query_one("#review-title", Static).update(
-            f"{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{done}{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
@@ -184,7 +188,7 @@ class ReviewScreen(ReviewDecisions, Screen):
                           "No suggestion selected.")
             return
         note.show_evidence(evidence_spans(s))
-        detail.update(printable(detail_text(s)))
+        detail.update(printable(detail_text(s, edited_final(s, self.case))))
 
     @on(DataTable.RowHighlighted, "#suggestions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -311,7 +315,11 @@ class ReviewScreen(ReviewDecisions, Screen):
             error = f"{error + ' · ' if error else ''}not saved: {message.store_error}"
         # Warnings explain, e.g., codes a preference took off the list; the fallback was already announced.
         notes = [w for w in result.warnings if not w.startswith("Ollama unreachable")]
-        self.query_one(StreamPane).finish(error, notes=notes)
+        pane = self.query_one(StreamPane)
+        pane.finish(error, notes=notes)
+        if self.app.size.width < 110 and not error and not notes:
+            pane.collapsed = True     # at 80x24 the rows to decide need the room; o shows the output
+
         banner = self.query_one("#run-error", Static)
         banner.display = bool(error)
         if error:
@@ -328,6 +336,8 @@ class ReviewScreen(ReviewDecisions, Screen):
             self._unsaved = False
 
     def action_rerun(self) -> None:
+        if self._refuse_if_completed():
+            return
         self.app.reprobe()
         self.start_run()
 
@@ -346,6 +356,10 @@ class ReviewScreen(ReviewDecisions, Screen):
                 self._rebuild_table()
 
         self.app.push_screen(SequenceScreen(self.case, self.text, self.suggestions), back)
+
+    def action_audit(self) -> None:
+        from medcoder_tui.tui.screens.audit import AuditScreen
+        self.app.push_screen(AuditScreen(self.case, self.path.name))
 
     def action_next_note(self) -> None:
         self.app.open_note(self.index + 1)

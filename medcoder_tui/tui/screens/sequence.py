@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
-from medcoder_tui.tui.screens.messages import ReasonScreen
+from medcoder_tui.tui.review_state import suggestion_status
+from medcoder_tui.tui.screens.messages import ConfirmScreen, ReasonScreen
 from medcoder_tui.tui.store_bridge import CaseStatus, StoreError
+from medcoder_tui.tui.widgets.note_view import NoteView
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
 
@@ -28,6 +32,15 @@ def run_check(case: Any, note: str, suggestions: list[Any], codesets: Any) -> An
     uncertain = {s.code for s in suggestions if Flag.UNCERTAIN in s.flags}
     return check_sequence([(fc.code, fc.system) for fc in case.final_codes], setting=case.setting,
                           note=note, uncertain_codes=uncertain, codesets=codesets)
+
+
+def unless_completed(action: Callable[..., None]) -> Callable[..., None]:
+    """A change to the sequence is refused, with a notice, while the case is completed."""
+    @wraps(action)
+    def guarded(self: SequenceScreen, *args: Any) -> None:
+        if not self._refuse_if_completed():
+            action(self, *args)
+    return guarded
 
 
 def issues_cell(issues: list[Any]) -> Text:
@@ -56,20 +69,27 @@ class SequenceScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="seq-title", markup=False)
-        yield DataTable(id="seq-table", cursor_type="row")
-        with VerticalScroll(id="seq-detail-box"):   # focusable (tab) so long findings can be scrolled
-            yield Static("", id="seq-detail", markup=False)
+        with Horizontal(id="seq-body"):
+            yield NoteView(id="seq-note")           # beside the codes when there is room (CSS)
+            with Vertical(id="seq-side"):
+                yield DataTable(id="seq-table", cursor_type="row")
+                with VerticalScroll(id="seq-detail-box"):   # focusable (tab) so long findings can be scrolled
+                    yield Static("", id="seq-detail", markup=False)
         yield StatusBar(id="status-bar")
         yield AppFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#seq-table", DataTable)
         wide = self.app.size.width >= 110
+        note = self.query_one(NoteView)
+        note.can_focus = wide
+        note.set_note(self.note, [])
+        width = int(self.app.size.width * 0.6) - 1 if wide else self.app.size.width
         table.add_column("#", key="n", width=2)
         table.add_column("Role", key="role", width=9 if wide else 6)
         table.add_column("Code", key="code", width=8)
         table.add_column("CC", key="badge", width=7)
-        table.add_column("Description", key="description", width=max(12, self.app.size.width - 56))
+        table.add_column("Description", key="description", width=max(12, width - 56))
         table.add_column("Issues", key="issues", width=16)
         self.recheck()
         table.focus()
@@ -125,6 +145,9 @@ class SequenceScreen(Screen[Any]):
         if picked:
             item = picked[1]
             lines.append(printable(f"{item.code} {item.description}"))
+            source = next((s for s in self.suggestions if s.code == item.code), None)
+            self.query_one(NoteView).show_evidence(
+                [(e.start, e.end) for e in source.evidence if e.located] if source is not None else [])
             for issue in item.issues:
                 lines.append(f"{'✗' if issue.severity == 'error' else '!'} {issue.message} [{issue.convention}]")
         if self.result is not None:
@@ -142,6 +165,7 @@ class SequenceScreen(Screen[Any]):
     def _keys(self) -> list[str]:
         return [f"{c.system.value}:{c.code}" for c in self.order]
 
+    @unless_completed
     def _reorder(self, keys: list[str], keep: str) -> None:
         try:
             self.case = self.app.services.store.reorder(self.case.id, keys)
@@ -184,6 +208,7 @@ class SequenceScreen(Screen[Any]):
         key = keys.pop(row)
         self._reorder([key, *keys], key)
 
+    @unless_completed
     def action_remove(self) -> None:
         picked = self._selected()
         if not picked:
@@ -196,6 +221,7 @@ class SequenceScreen(Screen[Any]):
             return
         self.recheck()
 
+    @unless_completed
     def action_propose(self) -> None:
         try:
             from medcoder_tui.sequencing import propose_sequence
@@ -210,7 +236,46 @@ class SequenceScreen(Screen[Any]):
                         else len(order) + keys.index(k))
         self._reorder(ranked, ranked[0] if ranked else "")
 
+    def _refuse_if_completed(self) -> bool:
+        if self.case.status is not CaseStatus.COMPLETED:
+            return False
+        self.app.bell()
+        self.notify("Completed case: read-only. ctrl+o reopens it.", severity="warning", timeout=5)
+        return True
+
+    def action_reopen(self) -> None:
+        """Put a completed case back in progress (an audited status change)."""
+        if self.case.status is not CaseStatus.COMPLETED:
+            self.notify("This case is not completed; there is nothing to reopen.")
+            return
+        try:
+            self.case = self.app.services.store.reopen(self.case.id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.notify("Case reopened (in the audit trail).")
+        self._summary()
+
     def action_complete(self) -> None:
+        if self.case.status is CaseStatus.COMPLETED:
+            self.notify("This case is already completed.")
+            return
+        pending = [s for s in self.suggestions if suggestion_status(s, self.case) in ("pending", "blocked")]
+        if not pending:
+            self._check_errors_then_complete()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._check_errors_then_complete()
+
+        codes = ", ".join(s.code for s in pending[:6]) + (" …" if len(pending) > 6 else "")
+        self.app.push_screen(ConfirmScreen(
+            f"Complete with {len(pending)} suggestion{'s' if len(pending) != 1 else ''} still pending?",
+            f"No decision yet on {codes}. Pending suggestions stay off the claim. Complete anyway?"),
+            answered)
+
+    def _check_errors_then_complete(self) -> None:
         errors = list(self.result.errors) if self.result is not None else []
         if not self.order:
             errors.append(None)

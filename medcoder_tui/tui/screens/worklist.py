@@ -9,11 +9,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from medcoder_tui.notes import gold_sidecar
+from medcoder_tui.store.precoded import review_state
 from medcoder_tui.textsafe import printable
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 
-STATUS_LABEL = {None: "new", "in_progress": "in progress", "completed": "completed", "skipped": "skipped"}
 
 
 class WorklistScreen(Screen):
@@ -79,7 +79,8 @@ class WorklistScreen(Screen):
             codes = len(case.final_codes) if case else 0
             gold = "✓" if gold_sidecar(note) is not None else ""
             # a Text cell is shown as it is: "jones [draft].txt" is a name, not markup
-            table.add_row(Text(printable(name)), STATUS_LABEL.get(status, status), str(codes) if case else "", gold, key=str(index))
+            table.add_row(Text(printable(name)), review_state(case), str(codes) if case else "", gold,
+                          key=str(index))
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         total = len(services.notes)

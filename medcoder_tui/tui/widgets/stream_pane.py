@@ -15,6 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Collapsible
 
 TAIL_CHARS = 4000   # what the pane shows; the full text stays in the result
+# With no token after this long, the pane says it is waiting for the model (and for how long).
+WAIT_NOTICE_SECONDS = 1.0
 
 
 class TokenBuffer:
@@ -80,6 +82,7 @@ class StreamPane(Collapsible):
         self._state = "idle"
         self._timer = None
         self._title_at = -1.0
+        self._stored_label = "stored"
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.05, self.flush, pause=True)
@@ -119,12 +122,26 @@ class StreamPane(Collapsible):
             self._text.update("\n".join([self._tail[-TAIL_CHARS // 2:], *lines]).lstrip("\n"))
         self._update_title()
 
-    def show_stored(self, engine: str | None, model: str | None, count: int) -> None:
-        """A reopened case: say where its suggestions came from instead of streaming."""
+    def show_stored(self, engine: str | None, model: str | None, count: int, precoded: str = "",
+                    when: str = "") -> None:
+        """A reopened case: say where its suggestions came from instead of streaming.
+
+        ``precoded`` is the batch run's description (engine, model, time), ``when`` its short time.
+        """
         self._engine, self._model = engine or "", model
         self._state = "stored"
-        self._text.update(f"{count} suggestions restored from the store. R re-runs the engine.")
+        self._stored_label = f"pre-coded {when}".strip() if precoded else "stored"
+        if precoded:
+            self._text.update(f"{count} suggestions {precoded}. R re-runs the engine live.")
+        else:
+            self._text.update(f"{count} suggestions restored from the store. R re-runs the engine.")
         self._update_title()
+
+    @property
+    def waiting_for_model(self) -> bool:
+        """A model run has started and no token has come yet for a noticeable time."""
+        return (self._state == "streaming" and self._engine != "offline" and not self.buffer.tokens
+                and self.elapsed >= WAIT_NOTICE_SECONDS)
 
     def flush(self) -> None:
         """Paint buffered tokens and refresh the figures (timer callback)."""
@@ -133,6 +150,9 @@ class StreamPane(Collapsible):
             self._tail = (self._tail + text)[-TAIL_CHARS:]
             if not self.collapsed:
                 self._text.update(self._tail)
+        elif self.waiting_for_model and time.monotonic() - self._title_at >= 0.25:
+            self._text.update(f"Waiting for the model: {self.elapsed:.0f} s so far. The server may be "
+                              "busy with other coders' requests; esc cancels.")
         # The figures change every tick; repainting the title 4 times a second is enough.
         if time.monotonic() - self._title_at >= 0.25 or self._state != "streaming":
             self._update_title()
@@ -148,7 +168,9 @@ class StreamPane(Collapsible):
         label = {"ollama": "Ollama", "offline": "offline engine"}.get(self._engine, self._engine or "engine")
         model = f" {self._model}" if self._model else ""
         state = {"idle": "idle", "waiting": "waiting", "streaming": "streaming", "done": "done",
-                 "failed": "failed", "cancelled": "cancelled", "stored": "stored"}[self._state]
+                 "failed": "failed", "cancelled": "cancelled", "stored": self._stored_label}[self._state]
+        if self.waiting_for_model:
+            state = "waiting for the model"
         figures = ""
         if self._state not in ("idle", "waiting", "stored"):
             seconds = f"{self.elapsed:.2f}" if self.elapsed < 10 else f"{self.elapsed:.1f}"

@@ -1,0 +1,1 @@
+"""Batch coding: pre-code every note of a folder into the store, over one or several Ollama hosts."""

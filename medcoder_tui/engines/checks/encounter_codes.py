@@ -1,0 +1,74 @@
+"""Reason-for-encounter and status Z codes the guidelines ask for beside what was coded.
+
+- Z23 (I.C.21.c.2): a vaccine given at the encounter (a vaccine product or its
+  administration code is coded).
+- Z3A (I.C.15.a.4 / "use additional code"): the weeks of gestation the note states,
+  beside any pregnancy code (O00-O9A, Z34, Z33.1).
+- Z00.0x / Z00.12x (I.C.21.c.13): a general adult or routine child examination
+  the note says the visit is, "with abnormal findings" when another diagnosis is coded.
+- Z79 (I.C.21.c.3): long-term (current) use of anticoagulants, insulin, oral
+  hypoglycemics or aspirin, read from the medication list or "on <drug>", never from
+  a drug stopped, held or only planned.
+- T14 (injury of unspecified body region) gives way to an injury code that names
+  the region.
+
+Each code added is validated like any engine's code and carries its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes, long_term_drugs, weeks_of_gestation
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
+
+Reground = Callable[[RawSuggestion], Suggestion]
+
+def _vaccine_given(out: list[Suggestion]) -> bool:
+    return any(s.system is System.CPT and s.acceptable and not (set(s.flags) & {Flag.NEGATED})
+               and s.code.isdigit() and ("90460" <= s.code <= "90474" or "90476" <= s.code <= "90759")
+               for s in out)
+
+
+def _pregnant(out: list[Suggestion]) -> bool:
+    return any(s.system is System.ICD10CM and s.acceptable and not s.suppressed
+               and (s.code[:1] == "O" or s.code.startswith(("Z34", "Z33.1"))) for s in out)
+
+
+def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                    note_fn: Callable[[Suggestion, str], None]) -> list[Suggestion]:
+    """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
+    are marked in place through ``note_fn``."""
+    have = {s.code for s in out if s.system is System.ICD10CM}
+    have_cat = {c[:3] for c in have}
+    wanted: list[tuple[str, int, int, str]] = []
+    if _vaccine_given(out) and "Z23" not in have:
+        first = next(s for s in out if s.system is System.CPT and s.code.startswith("90") and s.evidence)
+        ev = first.evidence[0]
+        wanted.append(("Z23", ev.start, ev.end, "vaccine given at this encounter (guideline I.C.21.c.2)"))
+    if _pregnant(out) and "Z3A" not in have_cat and (weeks := weeks_of_gestation(note, analysis)):
+        wanted.append((*weeks, "weeks of gestation documented, beside the pregnancy code"))
+    if "Z00" not in have_cat and (exam := exam_codes(note, analysis)):
+        (normal, abnormal), start, end = exam
+        other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY" for s in out)
+        wanted.append((abnormal if other else normal, start, end,
+                       "general or routine examination documented (guideline I.C.21.c.13)"))
+    for code, start, end in long_term_drugs(note, analysis):
+        if code not in have:
+            wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))
+    added = []
+    for code, start, end, why in wanted:
+        s = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=0.7, reasoning=why,
+                                   evidence=[note[start:end]]))
+        if s.acceptable:
+            note_fn(s, why)
+            added.append(s)
+    regions = [s for s in out if s.system is System.ICD10CM and s.code[:1] == "S" and s.reportable]
+    for s in out:
+        if s.system is System.ICD10CM and s.code.startswith("T14") and s.reportable and regions:
+            note_fn(s, f"injury of unspecified body region: {regions[0].code} names the region")
+            if Flag.GUIDELINE not in s.flags:
+                s.flags.append(Flag.GUIDELINE)
+    return added

@@ -1,0 +1,95 @@
+"""Words of a note that call for reason-for-encounter and status Z codes.
+
+Shared by retrieval (the candidates the model is offered) and the guideline layer
+(``engines.checks.encounter_codes``, which adds the codes beside what was coded): weeks
+of gestation (Z3A), a general or routine examination (Z00), long-term drug use (Z79)
+and a vaccine given (Z23). Regular expressions over the note, with the note's negation,
+history and hypothetical scopes respected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+
+_WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
+                    r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
+                    r"(?:ga|gestational age|egA)\s*(?:of|:)?\s*(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)?|"
+                    r"g\d\s*p\d{1,4}\s*(?:at|@)\s*(\d{1,2})\s*(?:weeks?|wks?|w))\b", re.I)
+_EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[- ](?:physical|exam|examination|"
+                   r"visit|check|check-?up|care|child|woman|man|adult)\b|\bcomplete physical\b|"
+                   r"\b(?:annual|routine) (?:health|medical) (?:exam|examination|visit)\b|\bwcc\b", re.I)
+_AGE = re.compile(r"\b(\d{1,3})[- ]?(?:y/?o|yr?s?\.?[- ]old|years?[- ]old|y\b|yo\b|-year-old|[mf]\b)", re.I)
+_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|months?)[- ]old\b", re.I)
+_LONG_TERM = (
+    (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
+                r"enoxaparin|lovenox|acenocoumarol)\b", re.I), "Z79.01"),
+    (re.compile(r"\b(?:insulin|glargine|lantus|detemir|levemir|degludec|tresiba|lispro|humalog|aspart|novolog)\b",
+                re.I), "Z79.4"),
+    (re.compile(r"\b(?:metformin|glipizide|glyburide|glimepiride|sitagliptin|januvia|pioglitazone|empagliflozin|"
+                r"jardiance|dapagliflozin|farxiga|linagliptin)\b", re.I), "Z79.84"),
+    (re.compile(r"\b(?:aspirin|asa)\s*81\b|\bbaby aspirin\b|\blow[- ]dose aspirin\b|\baspirin\b(?=[^.\n]{0,25}"
+                r"\bdaily\b)", re.I), "Z79.82"),
+)
+_VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar)\b", re.I)
+_NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
+                        r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
+
+
+def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    for m in _WEEKS.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}:
+            continue
+        value = int(next(g for g in m.groups() if g))
+        if value > 45:
+            continue
+        code = "Z3A.01" if value < 8 else "Z3A.49" if value > 42 else f"Z3A.{value:02d}"
+        return code, m.start(), m.end()
+    return None
+
+
+def _age_years(note: str) -> float | None:
+    head = note[:600]
+    m = _MONTHS_OLD.search(head)
+    if m:
+        return int(m.group(1)) / 12
+    m = _AGE.search(head)
+    return float(m.group(1)) if m and int(m.group(1)) < 120 else None
+
+
+def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int, int] | None:
+    """(without, with abnormal findings) codes of the general or routine examination the visit is."""
+    m = next((m for m in _EXAM.finditer(note[:1500])
+              if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}), None)
+    age = _age_years(note)
+    if m is None or age is None or age < 29 / 365:
+        return None
+    return (("Z00.129", "Z00.121") if age < 18 else ("Z00.00", "Z00.01")), m.start(), m.end()
+
+
+def vaccine_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
+    """Words of a vaccine given (not declined, not only due)."""
+    for m in _VACCINE.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+            continue
+        return m.start(), m.end()
+    return None
+
+
+def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    for rx, code in _LONG_TERM:
+        for m in rx.finditer(note):
+            section = analysis.section_at(m.start())
+            sent = analysis.sentence_at(m.start())
+            clause = note[sent.start:sent.end] if sent else note[max(0, m.start() - 40):m.end() + 40]
+            listed = section == "medications" or re.search(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$",
+                                                           note[max(0, m.start() - 25):m.start()], re.I)
+            if not listed or _NOT_TAKEN.search(clause):
+                continue
+            if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "history"}:
+                continue
+            found.append((code, m.start(), m.end()))
+            break
+    return found

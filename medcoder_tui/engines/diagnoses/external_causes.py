@@ -1,0 +1,225 @@
+"""External causes of an injury from the External Cause Index (guideline I.C.20).
+
+Beside an injury code, a coder reports how it happened (V00-X58, assault X92-Y09),
+and at the initial encounter only, where (Y92), doing what (Y93) and in what status
+(Y99). The terms come from the official External Cause Index (``codes.index_data``),
+not from hand lists: a row of the index matches a sentence of the note when the
+sentence holds its main term and its last subterm, and the intermediate subterms
+it holds break ties (more is more specific). Prepositional subterms ("from, off,
+out of") are optional. Only sentences that tell the injury's story are read (the
+chief complaint, the history, the assessment), never negated or hypothetical words.
+Y99.9 is never proposed (I.C.20.k: not when the status is not stated).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+
+_WORD = re.compile(r"[a-z0-9]+")
+_IRREGULAR = {"fell": "fall", "bitten": "bite", "bit": "bite", "hit": "struck", "strike": "struck",
+              "burnt": "burn", "stung": "sting", "collided": "collision", "crashed": "collision",
+              "caught": "catch", "thrown": "throw", "threw": "throw", "ran": "run", "swam": "swim",
+              "rode": "ride", "drove": "drive", "driving": "drive", "mvc": "collision", "mva": "collision"}
+# Main terms that frame their subterms ("Contact, with, knife"; "Accident, transport, car occupant"):
+# a note names the object or the vehicle, not the frame.
+_FRAMES = frozenset({"contact", "accident"})
+_MOTOR_VEHICLE = re.compile(r"\bmv[ac]s?\b", re.I)
+_PREPOSITIONS = frozenset("from off out of in on into onto with by at against under over to".split())
+_STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", "impression", "diagnoses",
+                             "hospital_course"})
+# An activity is what the patient was doing: the words after "while", "during", "playing"...
+_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing)\b(?=([^.,;:()]{0,60}))", re.I)
+# A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
+_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind)\b(?=([^.,;:()]{0,40}))",
+                        re.I)
+# Below this a match rests on one word with the rest of its index path missing.
+MIN_SCORE = 0.5
+_STATUS = (
+    (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|employer)\b", re.I),
+     "Y99.0", "work-related injury documented"),
+    (re.compile(r"\b(?:military|active duty|deployment)\b", re.I), "Y99.1", "military activity documented"),
+    (re.compile(r"\bvolunteer(?:ing)?\b", re.I), "Y99.2", "volunteer activity documented"),
+    (re.compile(r"\b(?:leisure|recreational|hobby|for fun|playing|sports?)\b", re.I), "Y99.8",
+     "leisure activity documented"),
+)
+
+
+def takes_external_cause(code: str) -> bool:
+    """Injuries, burns, frostbite and other external effects (S00-T34, T66-T79). Poisonings and
+    adverse effects (T36-T65) already name their cause and intent (guideline I.C.19.e)."""
+    return code[:1] == "S" or "T00" <= code[:3] <= "T34" or "T66" <= code[:3] <= "T79"
+
+
+def norm(word: str) -> str:
+    """One word as the index spells it: irregular verbs, -ing and -ed forms, plurals."""
+    word = _IRREGULAR.get(word, word)
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+                word = word[:-1]      # tripped -> trip, but falling -> fall
+            break
+    return stem(word)
+
+
+def words_of(text: str) -> frozenset[str]:
+    return frozenset(norm(w) for w in _WORD.findall(_fold(text)) if w not in STOPWORDS)
+
+
+Parts = tuple[frozenset[str], ...]   # a subterm's comma-separated spellings, each a set of words
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str                                  # cause, place, activity
+    main: Parts                                # the main term ("Fall, falling")
+    inner: tuple[Parts, ...]                   # intermediate subterms
+    leaf: Parts                                # the last subterm
+    path: tuple[str, ...]
+    codes: tuple[str, ...]                     # billable codes, or stems that take a 7th character
+
+
+def _parts(term: str) -> Parts:
+    """'Fall, falling' -> ({fall}, {fall}); 'from, off, out of' -> () (prepositions only)."""
+    out = []
+    for part in term.split(","):
+        words = frozenset(w for w in words_of(part) if w not in _PREPOSITIONS)
+        if words:
+            out.append(words)
+    return tuple(out)
+
+
+def _held(parts: Parts, words: frozenset[str]) -> bool:
+    """Some spelling of the subterm is wholly in ``words``."""
+    return any(p <= words for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _entries() -> tuple[_Entry, ...]:
+    from medcoder_tui.codes.index_data import external_cause_index
+
+    index = external_cause_index()
+    out: list[_Entry] = []
+    for i, row in enumerate(index.rows):
+        path = index.path(i)
+        codes = index.codes(i)
+        top = path[0].lower()
+        kind = "place" if top.startswith("place of occurrence") else "activity" if top == "activity" else \
+            "status" if "status" in top else "cause"
+        if not codes or kind == "status" or (len(path) < 2 and kind != "cause"):
+            # the status is read from the note's own words (_STATUS); "Place of occurrence" alone
+            # is Y92.9, never reported when the place is not stated (I.C.20.b)
+            continue
+        leaf = _parts(path[-1])
+        if not leaf:
+            continue
+        inner = tuple(p for p in (_parts(t) for t in path[1:-1]) if p)
+        out.append(_Entry(kind, _parts(path[0]), inner, leaf, tuple(path), tuple(codes)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _entries_by_word() -> dict[str, tuple[_Entry, ...]]:
+    """Entries by each word that can start a match: a leaf word, or a bare main term's head word."""
+    out: dict[str, list[_Entry]] = {}
+    for entry in _entries():
+        keys = entry.main[0] if len(entry.path) == 1 else {w for part in entry.leaf for w in part}
+        for w in keys:
+            out.setdefault(w, []).append(entry)
+    return {w: tuple(es) for w, es in out.items()}
+
+
+def _score(entry: _Entry, words: frozenset[str]) -> float | None:
+    """How well a sentence's words hold an index row: its last subterm, then its other subterms."""
+    # a bare main term ("Fall, falling": W19) scores below any of its subterms
+    leaf = max((len(p) for p in entry.leaf if p <= words), default=0) if len(entry.path) > 1 else 0.5
+    if not leaf:
+        return None
+    # the main term's head word ("Fall" of "Fall, falling"; "Insolation" of "Insolation, effects"),
+    # except for the index's frames, which notes leave out ("cut with a knife": Contact, with, knife)
+    frame = entry.main[0] <= _FRAMES
+    if entry.kind == "cause" and not frame and not entry.main[0] <= words:
+        return None
+    # A cause's intermediate subterm counts by the share of its best spelling's words the sentence
+    # holds ("car occupant" for a driver's car); a place's only when whole, so that "home" does not
+    # make a kitchen a mobile home's.
+    if entry.kind == "cause":
+        held = sum(max(len(p & words) / len(p) for p in parts) for parts in entry.inner)
+    else:
+        held = sum(1 for parts in entry.inner if _held(parts, words))
+    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0)
+
+
+@dataclass(frozen=True)
+class ExternalCause:
+    code: str
+    kind: str          # cause, place, activity, status
+    start: int
+    end: int
+    why: str
+
+
+def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
+    """Cause, and at an initial encounter (``seventh`` A) place, activity and status, for an injury note.
+
+    Place and activity are read only in a sentence that tells the cause ("fell from a ladder
+    while pruning in the garden"): elsewhere "hospital" or "office" names where the note was
+    written, not where the injury happened.
+    """
+    by_word = _entries_by_word()
+    best: dict[str, tuple[float, ExternalCause]] = {}
+    for sent in analysis.sentences:
+        if analysis.section_at(sent.start) not in _STORY_SECTIONS:
+            continue
+        if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family"}:
+            continue
+        text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
+        words = words_of(text)
+        read = {"cause": words,
+                "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
+                "place": words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))}
+        entries = {e for w in words for e in by_word.get(w, ())}
+        scored = sorted(((score, e) for e in entries
+                         if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
+                        key=lambda se: se[1].path)
+        if not any(e.kind == "cause" for _, e in scored):
+            continue
+        for score, entry in scored:
+            if entry.kind != "cause" and seventh != "A":
+                continue
+            if entry.kind in best and best[entry.kind][0] >= score:
+                continue
+            code = _billable(entry, seventh, icd)
+            if code is not None:
+                why = "External Cause Index: " + ", ".join(entry.path)
+                best[entry.kind] = (score, ExternalCause(code, entry.kind, sent.start, sent.end, why))
+    out = [found for _, found in best.values()]
+    if seventh == "A" and out:
+        status = _status(note, analysis)
+        if status is not None:
+            out.append(status)
+    return out
+
+
+def _billable(entry: _Entry, seventh: str, icd) -> str | None:
+    """The entry's first billable code, its 7th character added where the code needs one."""
+    for code in entry.codes:
+        for full in (code, code + seventh):
+            if icd.is_billable(full):
+                return full
+    return None
+
+
+def _status(note: str, analysis: NoteAnalysis) -> ExternalCause | None:
+    for rx, code, why in _STATUS:
+        for m in rx.finditer(note):
+            if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical"}:
+                continue
+            return ExternalCause(code, "status", m.start(), m.end(), why)
+    return None
