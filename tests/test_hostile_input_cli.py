@@ -126,3 +126,11 @@ def test_store_is_accepted_after_codes_import(tmp_path, capsys, own_data_dir):
     assert "imported 2 CPT codes" in out
     status, out, err = run_cli(capsys, "codes", "--store", str(tmp_path / "s"), "import", "cpt", str(table))
     assert status == 0, err
+
+
+def test_a_malformed_entry_of_ollama_hosts_is_named_too(capsys, monkeypatch):
+    monkeypatch.setenv("MEDCODER_OLLAMA_HOSTS", "http://127.0.0.1:9,http://[::1")
+    status, out, err = run_cli(capsys, "check", "I10")
+    assert status == 2
+    assert err.strip() == ("medcoder: error: MEDCODER_OLLAMA_HOSTS: bad value 'http://[::1': "
+                           "not a valid URL (Invalid IPv6 URL)")
