@@ -96,6 +96,7 @@ def test_sample_notes_offline_stored_listed_shown_compared_and_reported(tmp_path
     assert len(run["per_note"]) == len(sidecars)
     assert all(k.startswith("icd10cm:") for n in run["per_note"] for k in n["gold"] + n["predicted"])
     md = report.read_text(encoding="utf-8")
+    assert report.stat().st_mode & 0o777 == 0o600      # owner-only, like the rest of the store
     assert "## Summary" in md and "## Error patterns" in md and "## Worst notes" in md
     status, out, _ = run_cli(capsys, "eval", "--runs", "--store", store)
     assert status == 0 and out.index(second) < out.index(first)   # newest first

@@ -106,6 +106,8 @@ async def test_past_runs_drilldown_and_compare(tmp_path, notes, monkeypatch):
         await pilot.pause()
         assert screen.last_report == tmp_path / "data" / "reports" / f"eval-{second}.md"
         assert "## Error patterns" in screen.last_report.read_text(encoding="utf-8")
+        assert screen.last_report.stat().st_mode & 0o777 == 0o600         # reports hold PHI: owner-only
+        assert screen.last_report.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_drilldown_rows_pair_gold_and_suggested():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.checks.grounding import Grounder
@@ -201,3 +203,19 @@ def test_an_unspecified_region_injury_gives_way_to_the_named_one(codesets):
     note = "Contusion of left knee. Hematoma noted."
     out = _finish_with(note, [("S80.02XA", "Contusion of left knee"), ("T14.8XXA", "Hematoma")], codesets)
     assert out["T14.8XXA"].suppressed and out["S80.02XA"].reportable
+
+
+@pytest.mark.parametrize(("note", "code", "evidence", "expected"), [
+    ("COPD with acute exacerbation, on nebulizers.", "J44.9", "COPD", "J44.1"),
+    ("Acute respiratory failure with hypoxia.", "J96.00", "Acute respiratory failure", "J96.01"),
+    ("Dysphagia, oropharyngeal phase.", "R13.10", "Dysphagia", "R13.12"),
+    ("Right-sided hemiplegia after stroke, right dominant.", "I69.359", "hemiplegia", "I69.351"),
+    ("COPD, no exacerbation today.", "J44.9", "COPD", "J44.9"),           # negated: nothing documented
+    ("COPD. Asthma exacerbation last year.", "J44.9", "COPD", "J44.9"),   # another sentence
+])
+def test_the_sibling_the_mention_documents_replaces_the_unspecified_code(codesets, note, code, evidence, expected):
+    out = finish(note, [(code, evidence)], codesets)
+    assert expected in out, sorted(out)
+    if expected != code:
+        assert out[expected].original_code == code
+        assert any("more specific" in m and code in m for m in out[expected].messages)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from medcoder_tui.tui.widgets.worklist_table import WorklistTable
 from tui_support import NOTE, ScriptedEngine, frozen_clock
 
 from medcoder_tui.config import Settings
@@ -40,24 +40,24 @@ async def until(pilot, condition, timeout: float = 10.0) -> None:
     raise AssertionError("condition not reached")
 
 
-def _cell_texts(table: DataTable) -> list[str]:
-    return [table.get_row_at(i)[0] for i in range(table.row_count)]
+def _shown_names(table: WorklistTable) -> list[str]:
+    """The note names as the worklist paints them (row lines, name column, trailing blanks cut)."""
+    lines = ["".join(seg.text for seg in table.render_line(i + 1)) for i in range(table.row_count)]
+    return [line[1:].split("  ")[0].rstrip() for line in lines]
 
 
 async def test_names_with_brackets_long_names_and_escapes_show_literally(notes, tmp_path):
     app = build(notes, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        table = app.screen.query_one("#worklist-table", DataTable)
+        table = app.screen.query_one("#worklist-table", WorklistTable)
         await until(pilot, lambda: table.row_count == 4)
-        shown = [str(getattr(c, "plain", c)) for c in _cell_texts(table)]
-        rendered = [table._get_row_renderables(i).cells[0] for i in range(table.row_count)]
-        plain = [getattr(r, "plain", str(r)) for r in rendered]
+        plain = _shown_names(table)
         assert "jones [draft].txt" in plain and "jones [final].txt" in plain   # not both "jones .txt"
         assert "esc\\x1b[31mred.txt" in plain                                    # the escape is visible
-        assert not any("\x1b" in p for p in plain + shown)
+        assert not any("\x1b" in p for p in plain)
         # opening the 250-character note works, and the app survives it
         row = next(i for i, p in enumerate(plain) if p.startswith("ppp"))
-        table.move_cursor(row=row)
+        table.move_cursor(row)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         screen = app.screen
@@ -70,10 +70,9 @@ async def test_an_escape_in_a_note_name_is_shown_escaped_in_the_review_title(not
 
     app = build(notes, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        table = app.screen.query_one("#worklist-table", DataTable)
+        table = app.screen.query_one("#worklist-table", WorklistTable)
         await until(pilot, lambda: table.row_count == 4)
-        plain = [table._get_row_renderables(i).cells[0].plain for i in range(table.row_count)]
-        table.move_cursor(row=plain.index("esc\\x1b[31mred.txt"))
+        table.move_cursor(_shown_names(table).index("esc\\x1b[31mred.txt"))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         title = str(app.screen.query_one("#review-title", Static).render())

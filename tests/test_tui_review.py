@@ -325,7 +325,7 @@ async def test_filter_box_takes_q_without_quitting(notes, store):
 async def test_typing_in_the_list_filters(notes, store):
     app = build(notes, store, ScriptedEngine())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("0", "2", "enter", "enter")    # no "/" needed; Enter leaves the box, Enter opens
+        await pilot.press("0", "2", "enter")    # no "/" needed; Enter in the box opens the top match
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.index == 1)
 
 

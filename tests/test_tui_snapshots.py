@@ -7,6 +7,7 @@ Update with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and look at
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ def world(tmp_path: Path):
         (notes / f"{name}.txt").write_text(NOTE)
     (notes / "01_office_bronchitis.gold.json").write_text('{"icd10cm": ["J20.9"]}')
     (notes / "04_scanned.txt").write_bytes(b"\x00\x00PDF-ish binary")
-    store = Store(tmp_path / "store.json")
+    # a fixed clock and coder: the worklist shows each case's date and coder
+    store = Store(tmp_path / "store.json", clock=lambda: datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    store.user = "jdoe"
     return notes, store
 
 

@@ -82,12 +82,15 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _open_store(args: argparse.Namespace, settings: Any) -> Any:
+def _open_store(args: argparse.Namespace, settings: Any, *, read_only: bool = False) -> Any:
     from medcoder_tui.store import Store
+    from medcoder_tui.store.layout import META_FILE, store_dir_for
 
     path = Path(args.store).expanduser() if args.store else settings.resolved_store_path()
+    if read_only and not (store_dir_for(path) / META_FILE).exists():
+        return None   # runs of a store that does not exist: none to show, and nothing is created
     try:
-        return Store(path)
+        return Store(path, read_only=read_only)
     except Exception as exc:   # a store that cannot open is the user's to fix
         raise CliError(f"cannot open the case store {path}: {exc}") from None
 
@@ -105,7 +108,7 @@ def _resolve_path(raw: str) -> Path:
 
 def _get_run(store: Any, ref: str) -> EvalRun:
     try:
-        data = store.get_eval_run(ref)
+        data = store.get_eval_run(ref) if store is not None else None
     except Exception as exc:
         raise CliError(f"run {ref!r}: {exc}") from None
     if not data:
@@ -116,11 +119,11 @@ def _get_run(store: Any, ref: str) -> EvalRun:
 def _write_report(path: str, run: EvalRun | str) -> None:
     """Write a report (a run's, or ready Markdown) owner-only: it names notes and codes."""
     from medcoder_tui.evaluation.report import markdown
-    from medcoder_tui.fileutil import write_atomic
+    from medcoder_tui.store.files import write_private
 
     text = run if isinstance(run, str) else markdown(run)
     try:
-        write_atomic(Path(path).expanduser(), text.encode("utf-8"), sync=False)
+        write_private(Path(path).expanduser(), text)
     except OSError as exc:
         raise CliError(f"cannot write the report {path}: {exc.strerror or exc}") from None
     print(f"report written to {path}", file=sys.stderr)
@@ -135,7 +138,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         preferences=False if args.no_preferences else None,
     )
     if args.compare or args.runs or args.show:
-        return _history(args, _open_store(args, settings))
+        return _history(args, _open_store(args, settings, read_only=True))
     from medcoder_tui.evaluation.bakeoff import systems_from_args
 
     try:
@@ -172,7 +175,7 @@ def _history(args: argparse.Namespace, store: Any) -> int:
     from medcoder_tui.evaluation.report import summary_text
 
     if args.runs:
-        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()][::-1]   # newest first
+        runs = [EvalRun.model_validate(r) for r in store.list_eval_runs()][::-1] if store else []  # newest first
         if args.json:
             print_json([r.model_dump(mode="json", exclude={"per_note"}) for r in runs])
         elif not runs:

@@ -167,4 +167,7 @@ def learn(cases: Iterable[Case], audit: Iterable[AuditEntry], *,
 def learn_from_store(store, *, thresholds: Thresholds | None = None) -> Preferences:
     """:func:`learn` over every case of a :class:`~medcoder_tui.store.Store`."""
     cases = store.list_cases()
-    return learn(cases, store.audit(), thresholds=thresholds)
+    skipped = list(getattr(store, "skipped", []))   # damaged case files: named, the rest still teach
+    prefs = learn(cases, store.audit(), thresholds=thresholds)
+    prefs.warnings.extend(f"skipped a damaged case file: {exc}" for exc in skipped)
+    return prefs

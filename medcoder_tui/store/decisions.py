@@ -281,6 +281,7 @@ def save_suggestions(case: Case, result: SuggestionResult) -> Change:
     case.engine, case.model, case.prompt_version = result.engine, result.model, result.prompt_version
     if case.current_hash:
         case.note_hash = case.current_hash
+        case.note_size = case.current_size
     case.note_changed = False
     case.precoded_at = None   # a live run replaces what a batch run prepared
     after = {"engine": result.engine, "model": result.model, "prompt_version": result.prompt_version,

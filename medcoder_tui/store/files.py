@@ -33,10 +33,13 @@ class CorruptFileError(StoreError):
     def __init__(self, path: Path, detail: str, backup: Path | None, backup_error: str = "") -> None:
         self.path = path
         self.backup = backup
+        self.detail = detail
         if backup is not None:
             saved = f"a copy was saved as {backup.name}"
-        else:
+        elif backup_error:
             saved = f"no backup copy could be made ({backup_error})"
+        else:
+            saved = "no copy was made (read-only command)"
         super().__init__(
             f"{path} {detail}; it was left untouched and {saved}. "
             "Repair or move the file away, then try again."
@@ -94,21 +97,44 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
         raise write_error(path, exc) from None
 
 
+def write_private(path: Path, text: str, *, own_folder: bool = False) -> None:
+    """Write a report owner-only (file 0600, a folder it creates 0700): reports hold PHI too.
+
+    ``own_folder`` says the folder is medcoder's own (the data directory's
+    ``reports``), so it is made owner-only even if an older version left it
+    open. Raises OSError like ``Path.write_text``; the old file is replaced atomically.
+    """
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if own_folder:
+        os.chmod(path.parent, DIR_MODE)
+    write_atomic(path, text.encode("utf-8"), mode=FILE_MODE)
+    os.chmod(path, FILE_MODE)
+
+
 def encode(data: Any) -> bytes:
     """Compact JSON, UTF-8 (notes are not ASCII-only)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def existing_copy(path: Path, data: bytes) -> Path | None:
+    """An earlier backup of ``path`` holding exactly ``data``, if there is one."""
+    for old in sorted(path.parent.glob(f"{path.name}.corrupt-*")):
+        try:
+            if old.read_bytes() == data:
+                return old
+        except OSError:
+            continue
+    return None
 
 
 def backup_copy(path: Path) -> tuple[Path | None, str]:
     """Copy a damaged file aside (timestamped, 0600), reusing an identical earlier copy."""
     try:
         data = path.read_bytes()
-        for old in path.parent.glob(f"{path.name}.corrupt-*"):
-            try:
-                if old.read_bytes() == data:
-                    return old, ""
-            except OSError:
-                continue
+        old = existing_copy(path, data)
+        if old is not None:
+            return old, ""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
         atomic_write_bytes(target, data)
@@ -118,14 +144,26 @@ def backup_copy(path: Path) -> tuple[Path | None, str]:
         return None, str(exc)
 
 
-def corrupt(path: Path, detail: str) -> CorruptFileError:
-    """Back the file up and build the error that reports it."""
-    backup, err = backup_copy(path)
-    return CorruptFileError(path, detail, backup, err)
+def corrupt(path: Path, detail: str, *, backup: bool = True) -> CorruptFileError:
+    """Back the file up (unless ``backup`` is False: read-only commands write nothing) and
+    build the error that reports it."""
+    if not backup:   # read-only: name an earlier copy if one exists, make none
+        try:
+            return CorruptFileError(path, detail, existing_copy(path, path.read_bytes()))
+        except OSError:
+            return CorruptFileError(path, detail, None)
+    copy, err = backup_copy(path)
+    return CorruptFileError(path, detail, copy, err)
 
 
-def read_json(path: Path) -> Any:
-    """The parsed file, or None if it does not exist; CorruptFileError if it is not JSON."""
+def read_json(path: Path, *, backup: bool = True) -> Any:
+    """The parsed file, or None if it does not exist; CorruptFileError if it is not JSON.
+
+    Every file the store writes holds a JSON document, so an empty or
+    whitespace-only file is damage (a truncated write by something else), not
+    an empty database: it is reported like any other damaged file, never
+    silently treated as new and overwritten.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -135,22 +173,25 @@ def read_json(path: Path) -> Any:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {_describe_os_error(exc)}") from None
     if not raw.strip():
-        return None   # a zero-length file is what TinyDB itself treats as an empty database
+        detail = "is empty (zero length)" if not raw else "holds only whitespace"
+        raise corrupt(path, detail, backup=backup)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise corrupt(path, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise corrupt(path, f"is not UTF-8 text (bad byte at offset {exc.start})", backup=backup) from None
     except json.JSONDecodeError as exc:
-        raise corrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        raise corrupt(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})", backup=backup) from None
+    except RecursionError:
+        raise corrupt(path, "holds JSON nested too deeply to read", backup=backup) from None
 
 
-def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
+def read_tables(path: Path, *, backup: bool = True) -> dict[str, dict[str, Any]] | None:
     """A TinyDB file's tables, checking the outer shape TinyDB relies on."""
-    data = read_json(path)
+    data = read_json(path, backup=backup)
     if data is None:
         return None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise corrupt(path, "is JSON but not a medcoder store table file")
+        raise corrupt(path, "is JSON but not a medcoder store table file", backup=backup)
     return data
 
 

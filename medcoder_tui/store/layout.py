@@ -77,18 +77,19 @@ def meta_doc(**extra: Any) -> dict[str, Any]:
                             "created_at": now().isoformat(), **extra}}}
 
 
-def read_schema(meta_path: Path) -> int:
+def read_schema(meta_path: Path, *, backup: bool = True) -> int:
     """The schema version recorded in meta.json; CorruptFileError for anything unreadable."""
-    tables = read_tables(meta_path)
+    tables = read_tables(meta_path, backup=backup)
     meta = (tables or {}).get("_meta", {}).get("1")
     if not isinstance(meta, dict) or "schema" not in meta:
-        raise corrupt(meta_path, "has no schema version, so it is not a medcoder store this version knows")
+        raise corrupt(meta_path, "has no schema version, so it is not a medcoder store this version knows",
+                      backup=backup)
     schema = meta["schema"]
     if not isinstance(schema, int) or isinstance(schema, bool):
-        raise corrupt(meta_path, f"has an unknown schema version {schema!r}")
+        raise corrupt(meta_path, f"has an unknown schema version {schema!r}", backup=backup)
     if schema > SCHEMA_VERSION or schema < 1:
         raise corrupt(meta_path, f"has schema version {schema}, but this medcoder understands "
-                                 f"versions 1 to {SCHEMA_VERSION} (was it written by a newer medcoder?)")
+                                 f"versions 1 to {SCHEMA_VERSION} (was it written by a newer medcoder?)", backup=backup)
     return schema
 
 
@@ -102,15 +103,16 @@ def check_existing(requested: Path | str, *, read_only: bool) -> tuple[Path, boo
     root = store_dir_for(requested)
     meta_path = root / META_FILE
     if meta_path.exists():
-        schema = read_schema(meta_path)
+        schema = read_schema(meta_path, backup=not read_only)
         if schema < SCHEMA_VERSION:  # a future in-place migration starts here
-            raise corrupt(meta_path, f"has schema version {schema} in folder form, which never existed")
+            raise corrupt(meta_path, f"has schema version {schema} in folder form, which never existed",
+                          backup=not read_only)
         return root, True
     if root.exists() and not root.is_dir():
         raise StoreError(f"{root} is a file, but the store needs a folder there")
     legacy = legacy_file_for(requested)
     if legacy is not None:
-        read_tables(legacy)   # a damaged old file is reported (and backed up) before anything is created
+        read_tables(legacy, backup=not read_only)   # a damaged old file is reported (and backed up) before anything is created
     elif root.is_dir() and _foreign_files(root):
         raise StoreError(f"{root} is a folder with other files in it and no {META_FILE}, so it is not a "
                          "medcoder store; pass a new or empty folder, or a .json path")

@@ -47,6 +47,9 @@ class Case(BaseModel):
     note_hash: str                       # hash of the text the suggestions were made for
     note_changed: bool = False           # the file on disk no longer has that hash
     current_hash: str = ""               # hash of the text seen at the last open
+    note_size: int = 0                   # characters of the text the suggestions were made for
+    current_size: int = 0                # characters of the text seen at the last open
+    note_sig: list[int] = Field(default_factory=list)   # (mtime ns, size) of the note file at that open
     setting: str = "outpatient"
     engine: str | None = None
     model: str | None = None
@@ -67,6 +70,18 @@ class Case(BaseModel):
     precoded_at: datetime | None = None
     precoded_host: str = ""              # the Ollama server that answered, if any
     precoded_seconds: float = 0.0        # the engine's time for the note
+
+    def note_change_summary(self) -> str:
+        """One line saying how the note differs from the text it was coded on (old/new hash and size)."""
+        if not self.note_changed:
+            return ""
+        when = "completed" if self.status is CaseStatus.COMPLETED else "last coded"
+        sizes = ""
+        if self.note_size and self.current_size:
+            delta = self.current_size - self.note_size
+            sizes = f", {self.note_size:,} -> {self.current_size:,} characters ({delta:+,})"
+        return (f"This note changed since it was {when}: sha256 {self.note_hash[:12]} -> "
+                f"{self.current_hash[:12]}{sizes}. R re-runs the engine.")
 
     def suggestion(self, key: str) -> Suggestion | None:
         """The suggestion shown under ``key``, if any."""
@@ -123,3 +138,22 @@ class GoldRecord(BaseModel):
     hcpcs: list[str] = Field(default_factory=list)
     setting: str = ""
     source: str = ""
+
+
+def review_state(case: Case | None) -> str:
+    """How the worklist names a case: new, pre-coded, in review, completed or skipped."""
+    if case is None:
+        return "new"
+    if case.status is CaseStatus.COMPLETED:
+        return "completed"
+    if case.status is CaseStatus.SKIPPED:
+        return "skipped"
+    if case.precoded_at is not None and not touched(case):
+        return "pre-coded"
+    return "in review"
+
+
+def touched(case: Case) -> bool:
+    """True once a coder has decided anything on the case."""
+    return bool(case.decisions or case.final_codes or case.status is not CaseStatus.IN_PROGRESS
+                or case.override)

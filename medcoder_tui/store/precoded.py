@@ -19,7 +19,7 @@ from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout
-from medcoder_tui.store.models import Case, CaseStatus, StoreError
+from medcoder_tui.store.models import Case, CaseStatus, StoreError, review_state, touched  # noqa: F401
 from medcoder_tui.store.repository import Store, case_id_for
 
 PRECODED = "precoded"
@@ -43,25 +43,6 @@ def base_version(version: str | None) -> str:
     """The prompt version without the preferences marker (``...-v1+prefs`` is ``...-v1``): learned
     preferences change with every decision, and a note is not coded again for that."""
     return (version or "").split("+", 1)[0]
-
-
-def review_state(case: Case | None) -> str:
-    """How the worklist names a case: new, pre-coded, in review, completed or skipped."""
-    if case is None:
-        return "new"
-    if case.status is CaseStatus.COMPLETED:
-        return "completed"
-    if case.status is CaseStatus.SKIPPED:
-        return "skipped"
-    if case.precoded_at is not None and not touched(case):
-        return "pre-coded"
-    return "in review"
-
-
-def touched(case: Case) -> bool:
-    """True once a coder has decided anything on the case."""
-    return bool(case.decisions or case.final_codes or case.status is not CaseStatus.IN_PROGRESS
-                or case.override)
 
 
 def classify(case: Case | None, digest: str, key: RunKey) -> Why:

@@ -25,7 +25,7 @@ from medcoder_tui.store.models import CaseStatus, GoldRecord, StoreError
 class ReferenceRecords:
     """Gold codes and evaluation runs (tables ``gold`` and ``eval_runs``).
 
-    The store provides ``path``, ``user``, ``_clock``, ``_rlock``, ``_locked()``,
+    The store provides ``path``, ``user``, ``_clock``, ``_rlock``, ``_backup``, ``_locked()``,
     ``_db()`` and ``list_cases()``.
     """
 
@@ -50,13 +50,13 @@ class ReferenceRecords:
         """note_id -> {"icd10cm": [...], "cpt": [...], "hcpcs": [...], "setting": ..., "source": ...}."""
         with self._rlock:
             path = self.path / layout.GOLD_FILE
-            tables = read_tables(path) or {}
+            tables = read_tables(path, backup=self._backup) or {}
             out: dict[str, dict] = {}
             for doc in tables.get("gold", {}).values():
                 try:
                     rec = GoldRecord.model_validate(doc).model_dump()
                 except ValidationError:
-                    raise corrupt(path, "holds a gold record this version cannot read") from None
+                    raise corrupt(path, "holds a gold record this version cannot read", backup=self._backup) from None
                 out[rec.pop("note_id")] = rec
             return out
 
@@ -96,7 +96,7 @@ class ReferenceRecords:
             folder = self.path / layout.EVAL_DIR
             runs = []
             for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-                doc = (read_tables(path) or {}).get("eval_runs", {}).get("1")
+                doc = (read_tables(path, backup=self._backup) or {}).get("eval_runs", {}).get("1")
                 if isinstance(doc, dict):
                     runs.append(doc)
             return sorted(runs, key=lambda r: (str(r.get("created_at", "")), str(r.get("id"))))

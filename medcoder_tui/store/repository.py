@@ -32,6 +32,7 @@ from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
+from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
 from medcoder_tui.store.references import ReferenceRecords
 
@@ -93,8 +94,11 @@ class Store(ReferenceRecords):
         self._lock_timeout = lock_timeout
         self._rlock = threading.RLock()
         self._cache: dict[Path, tuple[tuple[int, int, int], Case, dict[str, Any]]] = {}
+        self._backup = not read_only     # read-only commands leave the disk exactly as it was
+        self.skipped: list[StoreError] = []   # damaged case files the last listing left out
         root, ready = layout.check_existing(self.requested_path, read_only=read_only)
         self.path = root
+        self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync)
         self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=0o600, thread_local=False)
         if read_only:
             return
@@ -140,20 +144,22 @@ class Store(ReferenceRecords):
             return Case.model_validate(doc)
         except ValidationError as exc:
             raise corrupt(path, f"holds a case record this version cannot read ({exc.error_count()} "
-                                "field errors)") from None
+                                "field errors)", backup=self._backup) from None
+        except RecursionError:
+            raise corrupt(path, "holds a case record nested too deeply to read", backup=self._backup) from None
 
     def _read_case(self, case_id: str) -> Case | None:
         if not layout.CASE_ID.match(case_id or ""):
             return None
         path = layout.case_file(self.path, case_id)
-        tables = read_tables(path)
+        tables = read_tables(path, backup=self._backup)
         return None if tables is None else self._parse_case(path, tables)
 
     def _entries(self, path: Path, raw: dict[str, Any]) -> list[AuditEntry]:
         try:
             return [AuditEntry.model_validate(raw[k]) for k in sorted(raw, key=int)]
-        except (ValidationError, ValueError):
-            raise corrupt(path, "holds audit entries this version cannot read") from None
+        except (ValidationError, ValueError, RecursionError):
+            raise corrupt(path, "holds audit entries this version cannot read", backup=self._backup) from None
 
     def _mutate(self, case_id: str, fn: Mutation, *, with_audit: bool = False) -> Case:
         with self._locked():
@@ -186,6 +192,12 @@ class Store(ReferenceRecords):
                                reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
         storage.commit()
+        try:
+            entry = build_entry(case, (storage.read() or {}).get("decisions", {}), file_sig(storage.path))
+        except (ValueError, TypeError):
+            entry = None   # the index rebuilds this record from the file
+        if entry is not None:
+            self.index.record(entry)
         log.debug("case %s: %s saved", case.id, change.action if change else "position")
 
     def _commit_group(self, db: TinyDB, storage: DurableStorage, case: Case,
@@ -222,8 +234,10 @@ class Store(ReferenceRecords):
         resolved = str(Path(note_path).expanduser().resolve())
         case_id = case_id_for(resolved)
         digest = note_hash(note_text)
+        st = file_sig(Path(resolved))
+        sig = [st[1], st[2]] if st else []
         existing = self._read_case(case_id)
-        if existing is not None and existing.current_hash == digest:
+        if existing is not None and existing.current_hash == digest and (existing.note_sig == sig or not sig):
             return existing   # nothing to record: no lock, no write
         with self._locked():
             path = layout.case_file(self.path, case_id)
@@ -233,17 +247,21 @@ class Store(ReferenceRecords):
             if tables and "1" in tables.get("cases", {}):
                 case = self._parse_case(path, tables)
                 if case.current_hash == digest:
+                    if case.note_sig != sig and sig:   # same text, file touched: remember its new stat
+                        case.note_sig = sig
+                        self._commit(db, storage, case, None, None)
                     return case
-                before = {"hash": case.current_hash, "note_changed": case.note_changed}
-                case.current_hash = digest
+                before = {"hash": case.current_hash, "size": case.current_size, "note_changed": case.note_changed}
+                case.current_hash, case.current_size, case.note_sig = digest, len(note_text), sig
                 case.note_changed = digest != case.note_hash
                 change = dec.Change("note_changed", None, before,
-                                    {"hash": digest, "note_changed": case.note_changed})
+                                    {"hash": digest, "size": len(note_text), "note_changed": case.note_changed})
             else:
                 if setting not in dec.SETTINGS:
                     raise StoreError(f"unknown setting {setting!r}; use one of {', '.join(dec.SETTINGS)}")
                 ts = self._clock()
                 case = Case(id=case_id, note_path=resolved, note_hash=digest, current_hash=digest,
+                            note_size=len(note_text), current_size=len(note_text), note_sig=sig,
                             setting=setting, user=self.user, created_at=ts, updated_at=ts)
                 change = dec.Change("create", resolved, None, {"setting": setting})
             self._commit(db, storage, case, change, None)
@@ -259,8 +277,13 @@ class Store(ReferenceRecords):
         return self.get_case(case_id_for(note_path))
 
     def _scan(self) -> list[tuple[Path, Case, dict[str, Any]]]:
-        """Every case file, parsed; unchanged files come from memory (checked by stat)."""
+        """Every readable case file, parsed; unchanged files come from memory (checked by stat).
+
+        A damaged file is left out and reported in :attr:`skipped` (backed up
+        unless the store is read-only), so one bad file never hides the rest.
+        """
         with self._rlock, _gc_paused():
+            self.skipped = []
             found: list[tuple[Path, Case, dict[str, Any]]] = []
             seen: set[Path] = set()
             base = self.path / layout.CASES_DIR
@@ -272,16 +295,30 @@ class Store(ReferenceRecords):
                 sig = (st.st_ino, st.st_mtime_ns, st.st_size)
                 hit = self._cache.get(path)
                 if hit is None or hit[0] != sig:
-                    tables = read_tables(path)
-                    if tables is None:
+                    try:
+                        tables = read_tables(path, backup=self._backup)
+                        if tables is None:
+                            continue
+                        hit = (sig, self._parse_case(path, tables), tables.get("decisions", {}))
+                        self._entries(path, hit[2])
+                    except StoreError as exc:
+                        self.skipped.append(exc)
                         continue
-                    hit = (sig, self._parse_case(path, tables), tables.get("decisions", {}))
                     self._cache[path] = hit
                 seen.add(path)
                 found.append((path, hit[1], hit[2]))
             for gone in set(self._cache) - seen:
                 del self._cache[gone]
             return found
+
+    def case_index(self) -> dict[str, dict[str, Any]]:
+        """case id -> compact record (see :mod:`medcoder_tui.store.index`), checked against the case
+        files; damaged files are left out and reported in :attr:`skipped`."""
+        with self._rlock:
+            damaged: list[StoreError] = []
+            entries = self.index.load(damaged, None if self.read_only else self._locked)
+            self.skipped = damaged
+            return entries
 
     def list_cases(self, status: CaseStatus | str | None = None) -> list[Case]:
         """Every case (optionally of one status), oldest first."""
@@ -411,7 +448,7 @@ class Store(ReferenceRecords):
                 if not layout.CASE_ID.match(case_id):
                     return []
                 path = layout.case_file(self.path, case_id)
-                tables = read_tables(path) or {}
+                tables = read_tables(path, backup=self._backup) or {}
                 return self._entries(path, tables.get("decisions", {}))
             with _gc_paused():
                 entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]

@@ -141,12 +141,50 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
             sibling = next((c for c in _siblings(s.code, icd) if tokenize(icd.title(c) or "") == target), None)
             if sibling is not None:
                 s = _replace(s, sibling, f"more specific: {side} side documented (was {s.code})", reground)
+    if sent is not None and not analysis.context_at(sent.start, sent.end) & _CONTEXTS_NOT_DOCUMENTED:
+        documented = _documented_sibling(s.code, icd.title(s.code) or "", around, icd)
+        if documented is not None:
+            sibling, extra = documented
+            s = _replace(s, sibling, f"more specific: '{' '.join(extra)}' documented with this mention "
+                                     f"(was {s.code})", reground)
     if s.code[:1] in "ST" and len(s.code) == 8 and s.code.endswith("A") and _documents_healing(note, analysis):
         later = s.code[:-1] + "D"
         if icd.is_billable(later):
             s = _replace(s, later, f"7th character D: the note documents routine healing after treatment "
                                    f"(was {s.code})", reground)
     return s
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+_AXIS_WORDS = frozenset(tokenize("unspecified other specified site type initial encounter subsequent sequela "
+                                 "whether"))
+# A sentence with any of these scopes may document the extra words in a way that does not apply.
+_CONTEXTS_NOT_DOCUMENTED = frozenset({"negated", "uncertain", "hypothetical", "family", "history"})
+
+
+def _title_words(title: str) -> frozenset[str]:
+    """A title's required words (parenthesised nonessential words left out)."""
+    return frozenset(tokenize(_PAREN.sub(" ", title))) - _AXIS_WORDS
+
+
+def _documented_sibling(code: str, title: str, around: str, icd) -> tuple[str, list[str]] | None:
+    """The one billable sibling of an unspecified code whose distinguishing words the mention's
+    sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
+    if "unspecified" not in title.lower():
+        return None
+    said = frozenset(tokenize(around))
+    # the unspecified axis itself ("..., unspecified whether with hypoxia or hypercapnia") names nothing
+    own = _title_words(re.sub(r"(?i)\bunspecified whether[^,]*", " ", title))
+    fits = []
+    for sib in _siblings(code, icd):
+        sib_title = icd.title(sib) or ""
+        extra = _title_words(sib_title) - own
+        if extra and extra <= said and not ("other" in tokenize(sib_title) and "other" not in tokenize(title)):
+            fits.append((len(extra), sib, sorted(extra)))
+    fits.sort(reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None
+    return fits[0][1], fits[0][2]
 
 
 def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:

@@ -234,8 +234,9 @@ class EvaluationScreen(Screen):
             return
         target = data_dir() / "reports" / f"eval-{run.id or 'unsaved'}.md"
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown(run), encoding="utf-8")
+            from medcoder_tui.store.files import write_private
+
+            write_private(target, markdown(run), own_folder=True)
         except OSError as exc:
             self.notify(f"cannot write the report: {exc.strerror or exc}", severity="error")
             return

@@ -91,8 +91,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         table.setup(self._table_width())
         self._update_title()
         if self.case.note_changed:
-            self.notify("This note changed since it was last coded. R re-runs the engine.",
-                        severity="warning", timeout=6)
+            self.notify(self.case.note_change_summary(), severity="warning", timeout=6)
         if self.case.engine or self.case.status.value == "completed":
             self.suggestions = list(self.case.suggestions)
             self.engine_name, self.model = self.case.engine, self.case.model
