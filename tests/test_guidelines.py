@@ -219,3 +219,17 @@ def test_the_sibling_the_mention_documents_replaces_the_unspecified_code(codeset
     if expected != code:
         assert out[expected].original_code == code
         assert any("more specific" in m and code in m for m in out[expected].messages)
+
+
+def test_an_allergy_on_record_is_allergy_status(codesets):
+    out = finish("Will start doxycycline (PCN allergy).", [("T78.40XA", "PCN allergy")], codesets)
+    assert "Z88.0" in out and "T78.40XA" not in out
+    out = finish("Hives and lip swelling after amoxicillin: allergic reaction.", [("T78.40XA", "allergic reaction")],
+                 codesets)
+    assert "T78.40XA" in out                     # a reaction at this encounter stays a reaction
+
+
+def test_an_allergy_is_no_injury_for_external_causes(codesets):
+    note = "Allergy to penicillin with rash today. Accidental discharge of firearm was discussed in a safety talk."
+    out = finish(note, [("T78.40XA", "Allergy to penicillin with rash")], codesets)
+    assert not any(c[:1] in "VWXY" for c in out)

@@ -69,6 +69,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
     out = [_history(s, reground, icd) for s in out]
+    out = [_allergy_status(s, note, analysis, reground) for s in out]
     if types is None or System.ICD10CM in types:
         out += _external_causes(out, note, analysis, reground, icd)
         out += encounter_codes(out, note, analysis, reground, _note)
@@ -112,6 +113,37 @@ def _integral(out: list[Suggestion]) -> None:
         cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
         if cause is not None:
             _note(s, f"integral to {cause.code} (guideline I.B.5): not coded separately", Flag.GUIDELINE)
+
+
+# What a documented allergy is to -> its allergy status code (Z88 drugs, Z91.0 other substances).
+_ALLERGENS = (
+    (re.compile(r"\b(?:pcn|penicillins?|amoxicillin|ampicillin|augmentin)\b", re.I), "Z88.0"),
+    (re.compile(r"\b(?:sulfa|sulfonamides?|bactrim|sulfamethoxazole|tmp-?smx)\b", re.I), "Z88.2"),
+    (re.compile(r"\b(?:cephalosporins?|cephalexin|keflex|ceftriaxone|erythromycin|azithromycin|macrolides?|"
+                r"ciprofloxacin|levofloxacin|quinolones?|doxycycline|tetracyclines?|vancomycin|antibiotics?)\b",
+                re.I), "Z88.1"),
+    (re.compile(r"\b(?:codeine|morphine|opioids?|opiates?|narcotics?|hydrocodone|oxycodone)\b", re.I), "Z88.5"),
+    (re.compile(r"\b(?:aspirin|asa|nsaids?|ibuprofen|naproxen)\b", re.I), "Z88.6"),
+    (re.compile(r"\b(?:contrast|iodinated|iodine|radiographic dye)\b", re.I), "Z91.041"),
+    (re.compile(r"\blatex\b", re.I), "Z91.040"),
+    (re.compile(r"\bpeanuts?\b", re.I), "Z91.010"),
+    (re.compile(r"\b(?:shellfish|seafood|shrimp)\b", re.I), "Z91.013"),
+)
+
+
+def _allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground) -> Suggestion:
+    """A drug or substance allergy the note lists is allergy status (Z88, Z91.0), not an allergic
+    reaction (T78.4) at this encounter (guideline I.C.21.c.3)."""
+    if s.system is not System.ICD10CM or not s.code.startswith("T78.4") or not s.evidence:
+        return s
+    sent = analysis.sentence_at(s.evidence[0].start)
+    around = note[sent.start:sent.end] if sent is not None else s.evidence[0].text
+    if re.search(r"\b(?:reaction|rash|hives|urticaria|swelling|anaphyla\w*|wheez\w*|itching)\b", around, re.I):
+        return s   # a reaction is described: the allergy code may be right
+    code = next((z for rx, z in _ALLERGENS if rx.search(around)), None)
+    if code is None:
+        return s
+    return _replace(s, code, f"an allergy on record is allergy status: coded {code} in place of {s.code}", reground)
 
 
 def _history(s: Suggestion, reground: Reground, icd) -> Suggestion:
