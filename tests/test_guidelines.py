@@ -263,3 +263,19 @@ def test_a_leisure_activity_gives_the_y99_8_status(codesets):
     note = "HPI: fell on the court while playing basketball at school.\nA: Colles fracture of left radius."
     out = finish(note, [("S52.532A", "Colles fracture of left radius")], codesets, setting="ed")
     assert {"Y93.67", "Y99.8"} <= set(out)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("A: Chronic dry cough, adverse effect of lisinopril taken as prescribed.", "T46.4X5A", None),
+    ("A: Weight gain due to clozapine.", "T43.595A", None),
+    ("Lisinopril-induced angioedema, mild.", "T46.4X5A", None),
+    ("Septic shock due to E. coli urosepsis (pan-sensitive except ampicillin).", None, "T36.0X5A"),
+    ("Intentional overdose of ibuprofen, 40 tablets; nausea.", None, "T39.315A"),
+])
+def test_adverse_effect_of_a_drug_properly_taken(codesets, note, expected, absent):
+    codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+             .suggestions if s.reportable}
+    if expected:
+        assert expected in codes, sorted(codes)
+    if absent:
+        assert absent not in codes

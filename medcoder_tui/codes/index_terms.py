@@ -171,3 +171,12 @@ INDEX_TERMS.update({
     }.items()
     for organ in organs.split()
 })
+
+# Terms the encoder lookup indexes as inclusion terms of a code, where the bundled
+# tabular data lacks them: R07.89's inclusion terms ("Chest pressure" ...) and the
+# Alphabetic Index's "Vaccination, encounter for Z23" / "Immunization, encounter for Z23".
+LOOKUP_TERMS: dict[str, tuple[str, ...]] = {
+    "R07.89": ("Chest discomfort", "Chest pressure", "Chest tightness"),
+    "Z23": ("Vaccination, encounter for", "Immunization, encounter for", "Influenza vaccination",
+            "Vaccine administration, encounter for"),
+}

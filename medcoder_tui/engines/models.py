@@ -81,6 +81,8 @@ class RawSuggestion(BaseModel):
     confidence: float = 0.7
     reasoning: str = ""
     evidence: list[str] = Field(default_factory=list)
+    modifiers: list[str] = Field(default_factory=list)   # CPT/HCPCS modifiers (25, 59, RT ...)
+    units: int | None = None       # units of service (a drug's dose units, a count of vaccines)
 
 
 class Suggestion(BaseModel):
@@ -99,6 +101,8 @@ class Suggestion(BaseModel):
     alternatives: list[Alternative] = Field(default_factory=list)
     original_code: str = ""        # exactly what the engine wrote
     model_description: str = ""    # the engine's own description, kept for audit
+    modifiers: list[str] = Field(default_factory=list)   # CPT/HCPCS modifiers, checked by codes.modifiers
+    units: int | None = None       # units of service; None means one line of one unit
 
     @property
     def acceptable(self) -> bool:
@@ -157,4 +161,15 @@ class DoneEvent(BaseModel):
     result: SuggestionResult
 
 
-EngineEvent = TokenEvent | SuggestionEvent | DoneEvent
+class ProgressEvent(BaseModel):
+    """How far a long analysis has got (the offline engine sends one about every quarter second)."""
+
+    kind: Literal["progress"] = "progress"
+    phase: str                     # e.g. "sentences", "procedure rules"
+    done: int
+    total: int
+    elapsed: float
+    remaining: float | None = None   # seconds left in this phase, when there is a pace to go by
+
+
+EngineEvent = TokenEvent | SuggestionEvent | DoneEvent | ProgressEvent

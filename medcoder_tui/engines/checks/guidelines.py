@@ -132,7 +132,9 @@ def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
 _CATCH_ALL = {"B99.9": ("A", "B", "J0", "J1", "J20", "J21", "J22", "N39.0", "N10", "L02", "L03", "K35", "K57", "K65"),
               "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
                                                                     "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
-              "T14.8": ("S", "T0", "T1", "T2", "T3"), "T14.9": ("S", "T0", "T1", "T2", "T3")}
+              "T14.8": ("S", "T0", "T1", "T2", "T3"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
+              # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there
+              "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51))}
 
 
 def _catch_all(out: list[Suggestion]) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.store.precoded import describe as describe_precoded
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
@@ -112,7 +113,7 @@ class ReviewScreen(ReviewDecisions, Screen):
     def on_suggestions_table_width_changed(self, message: SuggestionsTable.WidthChanged) -> None:
         """Give the description column whatever width the other columns leave."""
         table = self.query_one(SuggestionsTable)
-        if max(14, message.width - 1 - 48) != table.descriptions_width:
+        if table.description_width_for(message.width - 1) != table.descriptions_width:
             table.setup(message.width - 1)
             self._rebuild_table()
 
@@ -122,7 +123,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         changed = " · NOTE CHANGED" if self.case.note_changed else ""
         done = "COMPLETED, read-only · " if self.case.status.value == "completed" else ""
         self.query_one("#review-title", Static).update(
-            f"{done}{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{done}{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
@@ -134,7 +135,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         table = self.query_one(SuggestionsTable)
         status = suggestion_status(s, self.case)
         edited = edited_final(s, self.case)
-        table.put_row(s.key, table.cells(s, status, edited.code if edited else None,
+        table.put_row(s.key, table.cells(s, status, edited.line if edited else None,
                                          edited.description if edited else None))
 
     def _rebuild_table(self, position: int | None = None) -> None:
@@ -159,8 +160,8 @@ class ReviewScreen(ReviewDecisions, Screen):
             table.remove_row(key)
         for key, fc in wanted.items():
             if key not in table.rows:
-                table.add_row(Text(fc.code, style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
-                              Text(fc.description, overflow="ellipsis", no_wrap=True), Text("—"),
+                table.add_row(Text(printable(fc.code), style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
+                              Text(printable(fc.description), overflow="ellipsis", no_wrap=True), Text("—"),
                               Text("manual"), Text("+ added", style="bold green"), key=key)
 
     def _refresh_statuses(self) -> None:
@@ -186,7 +187,7 @@ class ReviewScreen(ReviewDecisions, Screen):
                           "No suggestion selected.")
             return
         note.show_evidence(evidence_spans(s))
-        detail.update(detail_text(s, edited_final(s, self.case)))
+        detail.update(printable(detail_text(s, edited_final(s, self.case))))
 
     @on(DataTable.RowHighlighted, "#suggestions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -249,6 +250,8 @@ class ReviewScreen(ReviewDecisions, Screen):
                 elif event.kind == "suggestion":
                     collected.append(event.suggestion)
                     self.post_message(self.SuggestionArrived(run, event.suggestion))
+                elif event.kind == "progress":
+                    buffer.progress = event   # painted by the pane's timer, like the tokens
                 else:
                     result = event.result
         except asyncio.CancelledError:
@@ -294,6 +297,7 @@ class ReviewScreen(ReviewDecisions, Screen):
             if table.row_count == 1:
                 table.move_cursor(row=0)
                 self._show_selected()
+                self.refresh_bindings()   # accept, reject and edit now have a row to act on
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
     def on_review_screen_run_finished(self, message: RunFinished) -> None:

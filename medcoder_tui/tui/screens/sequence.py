@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import suggestion_status
@@ -109,8 +110,8 @@ class SequenceScreen(Screen[Any]):
             else:
                 role = "Second"
             badge = Text(item.badge, style="bold magenta" if "MCC" in item.badge else "bold yellow")
-            table.add_row(str(n), role, Text(item.code, style="bold"), badge,
-                          Text(item.description, no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
+            table.add_row(str(n), role, Text(printable(item.code), style="bold"), badge,
+                          Text(printable(item.description), no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
                           key=f"{item.system.value}:{item.code}")
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
@@ -125,8 +126,7 @@ class SequenceScreen(Screen[Any]):
         elif not self.order:
             text = "No final codes yet. Accept suggestions (a) or add codes (+) in the review first."
         else:
-            text = (f"{len(r.diagnoses)} diagnoses, {len(r.procedures)} procedures · "
-                    f"{len(r.errors)} errors, {len(r.warnings)} warnings · {status}")
+            text = f"{r.counts_text()} · {status}"
         self.query_one("#seq-title", Static).update(f"Sequence — {text}")
         self.query_one(StatusBar).progress = f"{len(self.order)} final codes · {status}"
 
@@ -143,7 +143,7 @@ class SequenceScreen(Screen[Any]):
         lines: list[str] = []
         if picked:
             item = picked[1]
-            lines.append(f"{item.code} {item.description}")
+            lines.append(printable(f"{item.code} {item.description}"))
             source = next((s for s in self.suggestions if s.code == item.code), None)
             self.query_one(NoteView).show_evidence(
                 [(e.start, e.end) for e in source.evidence if e.located] if source is not None else [])
@@ -222,18 +222,16 @@ class SequenceScreen(Screen[Any]):
 
     @unless_completed
     def action_propose(self) -> None:
-        try:
-            from medcoder_tui.sequencing import propose_sequence
-        except ImportError:
-            self.notify("No proposal available.", severity="warning")
-            return
-        finals = {fc.code for fc in self.case.final_codes}
-        picked = [s for s in self.suggestions if s.code in finals]
-        order = propose_sequence(picked, self.note, setting=self.case.setting)
+        from medcoder_tui.sequencing.pipeline import propose_final_order
+
         keys = self._keys()
-        ranked = sorted(keys, key=lambda k: order.index(k.split(":", 1)[1]) if k.split(":", 1)[1] in order
-                        else len(order) + keys.index(k))
+        ranked = propose_final_order(self.case.final_codes, self.suggestions, self.note, setting=self.case.setting)
+        ranked = [k for k in ranked if k in keys] + [k for k in keys if k not in ranked]
+        if ranked == keys:
+            self.notify("The order already follows the sequencing rules.")
+            return
         self._reorder(ranked, ranked[0] if ranked else "")
+        self.notify(f"Order proposed by the rules: {ranked[0].split(':', 1)[1]} first.")
 
     def _refuse_if_completed(self) -> bool:
         if self.case.status is not CaseStatus.COMPLETED:
