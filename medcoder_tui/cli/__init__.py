@@ -26,6 +26,7 @@ COMMANDS = {
     "batch": "batch_cmd",
     "preferences": "prefs_cmd",
     "tui": "tui_cmd",
+    "team": "team_cmd",
 }
 
 

@@ -10,7 +10,6 @@ See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
 from __future__ import annotations
 
 import gc
-import getpass
 import hashlib
 import logging
 import os
@@ -30,7 +29,7 @@ from tinydb.table import Document
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
-from medcoder_tui.store import layout
+from medcoder_tui.store import layout, team
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
@@ -42,11 +41,8 @@ Mutation = Callable[[Case, list[AuditEntry] | None], "dec.Change | None"]
 
 
 def current_user() -> str:
-    """The OS login recorded with every decision."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in a bare container; still record something
-        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    """The OS account recorded with every decision (see :func:`medcoder_tui.store.team.os_account`)."""
+    return team.os_account()
 
 
 def case_id_for(note_path: str | Path) -> str:
@@ -98,11 +94,16 @@ class Store(ReferenceRecords):
         self.skipped: list[StoreError] = []   # damaged case files the last listing left out
         root, ready = layout.check_existing(self.requested_path, read_only=read_only)
         self.path = root
-        self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync)
-        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=0o600, thread_local=False)
+        meta = team.read_meta(root, backup=not read_only) if ready else {}
+        self.kind, self.modes = team.kind_of(root, meta)
+        self.group: str | None = meta.get("group") if self.kind == "team" else None
+        if self.kind == "team":
+            team.check_team_root(root, meta)
+        self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync, modes=self.modes)
+        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=self.modes.file, thread_local=False)
         if read_only:
             return
-        layout.ensure_dir(root)
+        layout.ensure_dir(root, self.modes)
         layout.probe_writable(root)
         with self._locked():
             if not ready:
@@ -135,7 +136,7 @@ class Store(ReferenceRecords):
 
     # ------------------------------------------------------------- case files
     def _db(self, path: Path, *, batch: bool = True) -> tuple[TinyDB, DurableStorage]:
-        db = TinyDB(path, storage=DurableStorage, batch=batch, sync=self.fsync)
+        db = TinyDB(path, storage=DurableStorage, batch=batch, sync=self.fsync, mode=self.modes.file)
         return db, db.storage  # type: ignore[return-value]
 
     def _parse_case(self, path: Path, tables: dict[str, dict[str, Any]]) -> Case:
@@ -241,7 +242,7 @@ class Store(ReferenceRecords):
             return existing   # nothing to record: no lock, no write
         with self._locked():
             path = layout.case_file(self.path, case_id)
-            layout.ensure_dir(path.parent)
+            layout.ensure_dir(path.parent, self.modes)
             db, storage = self._db(path)
             tables = storage.read()
             if tables and "1" in tables.get("cases", {}):
