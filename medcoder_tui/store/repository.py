@@ -30,6 +30,7 @@ from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout, team
+from medcoder_tui.store.claims import CaseClaims
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
@@ -71,23 +72,26 @@ def _detached(case: Case) -> Case:
                                    "final_codes": list(case.final_codes)})
 
 
-class Store(ReferenceRecords):
+class Store(ReferenceRecords, CaseClaims):
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
     ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);
     :attr:`path` is the folder actually used. ``read_only`` opens an existing
     store without creating or locking anything. ``fsync=False`` exists only
-    for seeding benchmarks and must not be used for real work.
+    for seeding benchmarks and must not be used for real work. In a team store
+    ``claim_expiry`` is how many seconds a claim outlives its last heartbeat
+    (see :mod:`medcoder_tui.store.claims`).
     """
 
     def __init__(self, path: Path | str, *, read_only: bool = False, clock: Callable[[], datetime] | None = None,
-                 lock_timeout: float = 15.0, fsync: bool = True) -> None:
+                 lock_timeout: float = 15.0, fsync: bool = True, claim_expiry: float = 600.0) -> None:
         self.requested_path = Path(path).expanduser()
         self.read_only = read_only
         self.fsync = fsync
         self.user = current_user()
         self._clock = clock or layout.now
         self._lock_timeout = lock_timeout
+        self._claim_init(claim_expiry)
         self._rlock = threading.RLock()
         self._cache: dict[Path, tuple[tuple[int, int, int], Case, dict[str, Any]]] = {}
         self._backup = not read_only     # read-only commands leave the disk exactly as it was
@@ -166,6 +170,7 @@ class Store(ReferenceRecords):
         with self._locked():
             if not layout.CASE_ID.match(case_id or ""):
                 raise StoreError(f"no case {case_id!r} in {self.path}")
+            self.refuse_if_claimed(case_id)
             path = layout.case_file(self.path, case_id)
             db, storage = self._db(path)
             tables = storage.read()
@@ -218,6 +223,7 @@ class Store(ReferenceRecords):
     def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
         if not layout.CASE_ID.match(case_id or ""):
             raise StoreError(f"no case {case_id!r} in {self.path}")
+        self.refuse_if_claimed(case_id)
         path = layout.case_file(self.path, case_id)
         db, storage = self._db(path)
         tables = storage.read()
@@ -408,6 +414,7 @@ class Store(ReferenceRecords):
             case = self._read_case(case_id)
             if case is None:
                 raise StoreError(f"no case {case_id!r} in {self.path}")
+            self.refuse_if_claimed(case_id)
             if case.position != position:
                 case.position = position
                 db, storage = self._db(layout.case_file(self.path, case_id))

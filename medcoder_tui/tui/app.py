@@ -308,7 +308,7 @@ def make_app(settings: Settings, path: str | Path | None = None, store: Any = No
         notes = []
     if store is None:
         from medcoder_tui.store import Store
-        store = Store(settings.resolved_store_path())
+        store = Store(settings.resolved_store_path(), claim_expiry=settings.claim_expiry_minutes * 60)
     services = Services(settings=settings, notes=notes, store=store,
                         engine_name=engine_name or settings.engine, model=model,
                         setting=setting or settings.setting, setting_explicit=setting is not None,
