@@ -23,15 +23,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout
 from medcoder_tui.store.files import atomic_write_bytes, encode, ensure_dir, read_json
 from medcoder_tui.store.models import StoreError
-
-if TYPE_CHECKING:
-    from medcoder_tui.store.repository import Store
 
 CLAIMS_DIR = "claims"
 
@@ -76,20 +73,21 @@ class ClaimedError(StoreError):
 
 
 class CaseClaims:
-    """The claim methods of :class:`~medcoder_tui.store.repository.Store` (a mixin)."""
+    """The claim methods of :class:`~medcoder_tui.store.repository.Store` (a mixin relying on its
+    ``path``, ``kind``, ``modes``, ``user``, ``fsync``, ``_clock``, ``_locked`` and ``_mutate``)."""
 
     session: str
     claim_expiry: float
 
-    def _claim_init(self: Store, claim_expiry: float) -> None:
+    def _claim_init(self, claim_expiry: float) -> None:
         self.session = uuid.uuid4().hex
         self.claim_expiry = float(claim_expiry)
         self._held: set[str] = set()
 
-    def _claim_path(self: Store, case_id: str) -> Path:
+    def _claim_path(self, case_id: str) -> Path:
         return self.path / CLAIMS_DIR / f"{case_id}.json"
 
-    def claim_of(self: Store, case_id: str) -> Claim | None:
+    def claim_of(self, case_id: str) -> Claim | None:
         """The live claim on a case (expired ones are None), in a team store."""
         if self.kind != "team" or not layout.CASE_ID.match(case_id or ""):
             return None
@@ -99,7 +97,7 @@ class CaseClaims:
             return None
         return claim if claim is not None and self._live(claim) else None
 
-    def claims(self: Store) -> dict[str, Claim]:
+    def claims(self) -> dict[str, Claim]:
         """Every live claim of the store, by case id (for the worklist)."""
         folder = self.path / CLAIMS_DIR
         if self.kind != "team" or not folder.is_dir():
@@ -111,13 +109,13 @@ class CaseClaims:
                 out[claim.case_id] = claim
         return out
 
-    def _live(self: Store, claim: Claim) -> bool:
+    def _live(self, claim: Claim) -> bool:
         return self._clock() - claim.heartbeat < timedelta(seconds=self.claim_expiry)
 
-    def mine(self: Store, claim: Claim | None) -> bool:
+    def mine(self, claim: Claim | None) -> bool:
         return claim is not None and claim.session == self.session
 
-    def claim(self: Store, case_id: str) -> Claim | None:
+    def claim(self, case_id: str) -> Claim | None:
         """Claim a case for this session (None in a personal store).
 
         ClaimedError when another session holds a live claim; an expired one
@@ -148,7 +146,14 @@ class CaseClaims:
             self._held.add(case_id)
             return new
 
-    def heartbeat(self: Store) -> None:
+    def claim_only(self, case_id: str) -> Claim | None:
+        """Claim this case and give back every other case this session held (one open case)."""
+        claim = self.claim(case_id)
+        for held in list(self._held - {case_id}):
+            self.release(held)
+        return claim
+
+    def heartbeat(self) -> None:
         """Refresh every claim this session holds (a claim lost to a takeover is dropped)."""
         for case_id in list(self._held):
             try:
@@ -156,7 +161,7 @@ class CaseClaims:
             except ClaimedError:
                 self._held.discard(case_id)
 
-    def release(self: Store, case_id: str) -> None:
+    def release(self, case_id: str) -> None:
         """Give a case back (only this session's own claim is removed)."""
         if self.kind != "team":
             return
@@ -170,12 +175,12 @@ class CaseClaims:
                 path.unlink(missing_ok=True)
             self._held.discard(case_id)
 
-    def release_all(self: Store) -> None:
+    def release_all(self) -> None:
         """Give back every case this session holds (on quit)."""
         for case_id in list(self._held):
             self.release(case_id)
 
-    def refuse_if_claimed(self: Store, case_id: str) -> None:
+    def refuse_if_claimed(self, case_id: str) -> None:
         """ClaimedError when another session holds a live claim on the case (store lock held)."""
         if self.kind == "team":
             claim = self.claim_of(case_id)

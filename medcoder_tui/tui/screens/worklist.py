@@ -30,8 +30,13 @@ DEFER_ABOVE = 1000
 COLUMNS = [("Note", None), ("Status", 12), ("Codes", 5), ("Gold", 4), ("Set", 5), ("Date", 10), ("Coder", 8)]
 
 
-def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool) -> tuple[tuple[str, ...], bool]:
-    """The cells of one note's row, and whether it counts as completed."""
+def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool,
+               claim: Any = None) -> tuple[tuple[str, ...], bool]:
+    """The cells of one note's row, and whether it counts as completed; another coder's claim
+    (team store) shows as "being coded by NAME since HH:MM" after the name."""
+    if claim is not None and entry is not None:
+        cells, completed = _row_cells(f"{name} · {claim.describe()}", entry, gold)
+        return (cells[0], "claimed", *cells[2:]), completed
     if entry is None:
         return (name, STATUS_LABEL[None], "", "✓" if gold else "", "", "", ""), False
     status = entry["status"]
@@ -58,6 +63,7 @@ class WorklistScreen(Screen):
         self._names: list[str] = []
         self._just_mounted = False
         self._loading = False
+        self._seen_sig: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="worklist-title")
@@ -78,10 +84,13 @@ class WorklistScreen(Screen):
         else:
             self.refresh_rows()
         self._just_mounted = True
+        self._seen_sig = self._store_sig()
+        self.set_interval(1.0, self._poll_store)
         table.focus()
         self.call_after_refresh(self.app.first_paint_done)
 
     def on_screen_resume(self) -> None:
+        self.app.release_claims()   # back at the list: this session has no case open
         if self._just_mounted:   # the first resume follows the mount, which has just read everything
             self._just_mounted = False
             return
@@ -169,18 +178,54 @@ class WorklistScreen(Screen):
         gold = self._gold_names(notes)
         problems: list[str] = []
         by_path = self._index_by_path(problems)
+        claims = self._others_claims()
         rows = []
         done = 0
         for index in range(len(notes)):
-            cells, completed = _row_cells(names[index], by_path.get(resolved[index]), gold[index])
+            entry = by_path.get(resolved[index])
+            claim = claims.get(entry["id"]) if claims and entry is not None else None
+            cells, completed = _row_cells(names[index], entry, gold[index], claim)
             done += completed
             rows.append((str(index), cells, names[index].lower()))
         return rows, done, problems
+
+    def _others_claims(self) -> dict[str, Any]:
+        """Live claims of other sessions by case id (a team store; empty otherwise)."""
+        store = self.app.services.store
+        try:
+            claims = store.claims() if getattr(store, "kind", "personal") == "team" else {}
+        except Exception:
+            return {}
+        return {k: c for k, c in claims.items() if not store.mine(c)}
+
+    def _store_sig(self) -> tuple:
+        """What changes when any session writes a case or a claim (a few stats, no reads)."""
+        root = getattr(self.app.services.store, "path", None)
+        if root is None:
+            return ()
+        sig = []
+        for name in ("index.jsonl", "index.json", "claims"):
+            try:
+                st = os.stat(os.path.join(root, name))
+                sig.append((st.st_ino, st.st_mtime_ns, st.st_size))
+            except OSError:
+                sig.append(None)
+        return tuple(sig)
+
+    def _poll_store(self) -> None:
+        """Redraw when another session changed a case or a claim (checked every second)."""
+        if not self.is_current or self._loading:
+            return
+        sig = self._store_sig()
+        if sig != self._seen_sig:
+            self._seen_sig = sig
+            self.refresh_rows()
 
     def refresh_rows(self) -> None:
         """Re-read the case index and rebuild the rows, keeping the cursor on the same note."""
         if self._loading:
             return   # the first read is still running in its thread
+        self._seen_sig = self._store_sig()
         self._apply_rows(*self._build_rows())
 
     def _show(self, *, keep: bool, loading: bool = False) -> None:
