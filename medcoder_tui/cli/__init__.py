@@ -26,7 +26,7 @@ COMMANDS = {
     "batch": "batch_cmd",
     "preferences": "prefs_cmd",
     "tui": "tui_cmd",
-    "team": "team_cmd",
+    "team": "team_cmd", "assign": "team_cmd",
 }
 
 

@@ -10,7 +10,6 @@ See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
 import threading
@@ -30,9 +29,11 @@ from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
 from medcoder_tui.store import layout, team
+from medcoder_tui.store.assignments import Assignments
 from medcoder_tui.store.claims import CaseClaims
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
+from medcoder_tui.store.layout import case_id_for
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
 from medcoder_tui.store.references import ReferenceRecords
 
@@ -44,12 +45,6 @@ Mutation = Callable[[Case, list[AuditEntry] | None], "dec.Change | None"]
 def current_user() -> str:
     """The OS account recorded with every decision (see :func:`medcoder_tui.store.team.os_account`)."""
     return team.os_account()
-
-
-def case_id_for(note_path: str | Path) -> str:
-    """Cases are keyed by the note's resolved path, so reopening a note finds its case."""
-    resolved = str(Path(note_path).expanduser().resolve())
-    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
 
 
 @contextmanager
@@ -72,7 +67,7 @@ def _detached(case: Case) -> Case:
                                    "final_codes": list(case.final_codes)})
 
 
-class Store(ReferenceRecords, CaseClaims):
+class Store(ReferenceRecords, CaseClaims, Assignments):
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
     ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);

@@ -27,6 +27,7 @@ SETTING_LABEL = {"outpatient": "outpt", "inpatient": "inpt", "ed": "ED"}
 # Above this many notes the first paint shows the names at once and the statuses follow from a
 # thread (reading the index of 10,000 cases takes a few tenths of a second).
 DEFER_ABOVE = 1000
+VIEWS = ("all", "mine", "unassigned")
 COLUMNS = [("Note", None), ("Status", 12), ("Codes", 5), ("Gold", 4), ("Set", 5), ("Date", 10), ("Coder", 8)]
 
 
@@ -64,6 +65,8 @@ class WorklistScreen(Screen):
         self._just_mounted = False
         self._loading = False
         self._seen_sig: tuple = ()
+        self._view = "all"
+        self._assignee: dict[str, str] = {}   # row key -> coder the note is assigned to
 
     def compose(self) -> ComposeResult:
         yield Static(id="worklist-title")
@@ -179,6 +182,8 @@ class WorklistScreen(Screen):
         problems: list[str] = []
         by_path = self._index_by_path(problems)
         claims = self._others_claims()
+        assigned = self._assigned()
+        self._assignee = {str(i): assigned[p] for i, p in enumerate(resolved) if p in assigned}
         rows = []
         done = 0
         for index in range(len(notes)):
@@ -188,6 +193,25 @@ class WorklistScreen(Screen):
             done += completed
             rows.append((str(index), cells, names[index].lower()))
         return rows, done, problems
+
+    def _assigned(self) -> dict[str, str]:
+        """note path -> coder it is assigned to (``medcoder assign``)."""
+        try:
+            records = self.app.services.store.assignments()
+        except Exception:
+            return {}
+        return {r.get("note_path"): r.get("coder") for r in records.values()}
+
+    def action_cycle_view(self) -> None:
+        """All notes, then mine (assigned to this account), then unassigned ones."""
+        self._view = VIEWS[(VIEWS.index(self._view) + 1) % len(VIEWS)]
+        self._show(keep=True)
+
+    def _in_view(self, key: str) -> bool:
+        if self._view == "all":
+            return True
+        coder = self._assignee.get(key)
+        return coder is None if self._view == "unassigned" else coder == self.app.services.store.user
 
     def _others_claims(self) -> dict[str, Any]:
         """Live claims of other sessions by case id (a team store; empty otherwise)."""
@@ -204,7 +228,7 @@ class WorklistScreen(Screen):
         if root is None:
             return ()
         sig = []
-        for name in ("index.jsonl", "index.json", "claims"):
+        for name in ("index.jsonl", "index.json", "claims", "assignments.json"):
             try:
                 st = os.stat(os.path.join(root, name))
                 sig.append((st.st_ino, st.st_mtime_ns, st.st_size))
@@ -233,21 +257,24 @@ class WorklistScreen(Screen):
         table = self.query_one(WorklistTable)
         current = table.key_at(table.cursor_row) if keep else None
         needle = self._filter.lower()
-        shown = [(key, cells) for key, cells, low in self._rows if needle in low] if needle else \
-            [(key, cells) for key, cells, _ in self._rows]
+        shown = [(key, cells) for key, cells, low in self._rows
+                 if (not needle or needle in low) and (self._view == "all" or self._in_view(key))]
         cursor = 0
         if current is not None:
             cursor = next((i for i, (key, _) in enumerate(shown) if key == current), table.cursor_row)
         table.set_rows(shown, cursor=cursor)
         total = len(self._rows)
         matching = f" · {len(shown)} match “{printable(self._filter)}”" if self._filter else ""
+        if self._view != "all":
+            matching += f" · view: {self._view} ({len(shown)})"
         counted = "reading the case store…" if loading or self._loading else f"{self._done} completed"
         self.query_one("#worklist-title", Static).update(
             f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, "
             f"{counted}{matching} · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = not shown
-        empty.update("No notes match the filter." if total else
+        empty.update("No notes match the filter." if total and self._filter else
+                     f"No notes in the view “{self._view}” (F2 changes it)." if total else
                      f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
         self.query_one(StatusBar).progress = ("reading cases…" if loading or self._loading
                                               else f"{self._done}/{total} completed")
