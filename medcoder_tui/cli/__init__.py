@@ -27,6 +27,7 @@ COMMANDS = {
     "preferences": "prefs_cmd",
     "tui": "tui_cmd",
     "team": "team_cmd", "assign": "team_cmd",
+    "qa": "qa_cmd",
 }
 
 

@@ -35,6 +35,7 @@ from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
 from medcoder_tui.store.layout import case_id_for
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
+from medcoder_tui.store.qa import QualityReview
 from medcoder_tui.store.references import ReferenceRecords
 
 log = logging.getLogger("medcoder.store")
@@ -67,7 +68,7 @@ def _detached(case: Case) -> Case:
                                    "final_codes": list(case.final_codes)})
 
 
-class Store(ReferenceRecords, CaseClaims, Assignments):
+class Store(ReferenceRecords, CaseClaims, Assignments, QualityReview):
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
     ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);
