@@ -91,3 +91,21 @@ def test_only_completed_cases_are_audited(tmp_path):
     with pytest.raises(StoreError, match="not completed"):
         store.add_finding(case.id, "add", None, new_code="I10", system="icd10cm", reason="missed code")
     assert store.qa_sample(100) == []
+
+
+def test_preferences_learn_the_auditors_corrections_above_the_coders(tmp_path):
+    from medcoder_tui.preferences.learn import learn_from_store
+
+    store = Store(tmp_path / "s")
+    store.user = "alice"
+    case_id = coded_case(store, tmp_path / "n.txt", "E11.9", "I10")
+    store.user = "lead"
+    store.add_finding(case_id, "change", "I10", new_code="I11.9", reason="wrong code")
+    store.add_finding(case_id, "remove", "E11.9", reason="unsupported by documentation")
+    store.add_finding(case_id, "add", None, new_code="Z79.4", system="icd10cm", reason="missed code")
+    prefs = learn_from_store(Store(tmp_path / "s", read_only=True))
+    pooled = {s.key: s for s in prefs.stats if s.engine == "*" and s.setting == "*"}
+    assert (pooled["icd10cm:I10"].accepted, pooled["icd10cm:I10"].replaced) == (0, 1)
+    assert pooled["icd10cm:I10"].replacements == {"icd10cm:I11.9": 1}
+    assert (pooled["icd10cm:E11.9"].accepted, pooled["icd10cm:E11.9"].rejected) == (0, 1)
+    assert [m.key for m in prefs.manual] == ["icd10cm:Z79.4"]
