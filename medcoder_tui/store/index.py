@@ -72,6 +72,19 @@ def file_sig(path: Path | str) -> Sig | None:
     return [st.st_ino, st.st_mtime_ns, st.st_size]
 
 
+def change_signature(root: Path | str) -> tuple:
+    """What changes whenever any session writes a case, a claim or an assignment: a few stats of
+    the store folder, no reads (a worklist polls it to redraw after another coder's change)."""
+    sig = []
+    for name in (JOURNAL_FILE, INDEX_FILE, "claims", "assignments.json"):
+        try:
+            st = os.stat(os.path.join(root, name))
+            sig.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        except OSError:
+            sig.append(None)
+    return tuple(sig)
+
+
 def build_entry(case: Case, raw_audit: dict[str, Any], sig: Sig | None) -> dict[str, Any]:
     """The index record of one case, from its parsed case and its raw audit table."""
     entries = sorted((AuditEntry.model_validate(raw_audit[k]) for k in raw_audit), key=lambda e: e.ts)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from medcoder_tui.store.index import note_changed_since
+from medcoder_tui.store.index import change_signature, note_changed_since
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 from medcoder_tui.tui.widgets.worklist_table import WorklistTable, printable
@@ -223,18 +223,8 @@ class WorklistScreen(Screen):
         return {k: c for k, c in claims.items() if not store.mine(c)}
 
     def _store_sig(self) -> tuple:
-        """What changes when any session writes a case or a claim (a few stats, no reads)."""
         root = getattr(self.app.services.store, "path", None)
-        if root is None:
-            return ()
-        sig = []
-        for name in ("index.jsonl", "index.json", "claims", "assignments.json"):
-            try:
-                st = os.stat(os.path.join(root, name))
-                sig.append((st.st_ino, st.st_mtime_ns, st.st_size))
-            except OSError:
-                sig.append(None)
-        return tuple(sig)
+        return change_signature(root) if root is not None else ()
 
     def _poll_store(self) -> None:
         """Redraw when another session changed a case or a claim (checked every second)."""
@@ -288,6 +278,26 @@ class WorklistScreen(Screen):
         index = self.selected_index()
         if index is not None:
             self.app.open_note(index)
+
+    def action_audit(self) -> None:
+        """Second-level review of the selected note's completed case (audit mode)."""
+        from medcoder_tui.notes import NoteError, load_note
+        from medcoder_tui.tui.screens.qa_audit import AuditScreen
+
+        index = self.selected_index()
+        if index is None:
+            return
+        path = self.app.services.notes[index]
+        case = self.app.services.store.case_for_path(path)
+        if case is None or case.status.value != "completed":
+            self.notify("Only completed cases are audited.", severity="warning")
+            return
+        try:
+            text = load_note(path)
+        except NoteError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(AuditScreen(path, text, case))
 
     @on(WorklistTable.RowSelected)
     def _row_selected(self, event: WorklistTable.RowSelected) -> None:
