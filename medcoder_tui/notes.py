@@ -75,3 +75,16 @@ def guess_setting(text: str) -> str | None:
         if title.search(head):
             return setting
     return None
+
+
+def note_setting(text: str, explicit: str | None, configured: str) -> tuple[str, str]:
+    """(setting, where it came from) for coding ``text``: ``--setting``, else the title, else the config.
+
+    The one rule the TUI (for a new case) and the headless commands share.
+    """
+    if explicit:
+        return explicit, "--setting"
+    guessed = guess_setting(text)
+    if guessed:
+        return guessed, "the note's title"
+    return configured, "configured default"

@@ -123,3 +123,12 @@ def test_cc_mcc_and_versions(codesets):
     versions = codesets.versions()
     assert versions["icd10cm"].startswith("ICD-10-CM April 2026")
     assert versions["cc_mcc"] == "FY2026"
+
+
+def test_no_title_carries_a_tab_or_a_double_space(codesets):
+    """The source spells a few titles with a tab (H35.3113 "involvement/<TAB>advanced")."""
+    bad = [c for c in codesets.icd.all_codes() if any(ch in (codesets.icd.title(c) or "") for ch in "\t\n")
+           or "  " in (codesets.icd.title(c) or "")]
+    assert bad == []
+    assert "\t" not in codesets.validate("H35.3113").description
+    assert "\t" not in codesets.icd.get("H35.3113").title

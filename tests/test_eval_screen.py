@@ -173,3 +173,26 @@ async def test_cancel_a_running_evaluation(tmp_path, notes, monkeypatch, ollama_
         assert not screen.running
         assert "cancelled" in text_of(screen.query_one("#eval-progress-label", Static))
     assert store.list_eval_runs() == []
+
+
+async def test_an_offline_run_is_not_labelled_with_a_model_it_never_used(tmp_path, notes, monkeypatch):
+    """engine auto with Ollama down evaluates offline: the screen says offline, not auto / llama3.1:8b."""
+    from ollama_server import closed_port_url
+
+    monkeypatch.setenv("MEDCODER_DATA_DIR", str(tmp_path / "data"))
+    store = Store(tmp_path / "store")
+    settings = Settings(engine="auto", ollama_host=closed_port_url(), ollama_model="llama3.1:8b")
+    app = EvalApp(notes, store, settings)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        title = text_of(screen.query_one("#eval-title", Static))
+        assert "auto (Ollama llama3.1:8b when reachable, else offline)" in title
+        await pilot.press("r")
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not screen.running:
+                break
+        title = text_of(screen.query_one("#eval-title", Static))
+        assert "engine offline" in title and "llama3.1" not in title
+        assert "llama3.1" not in text_of(screen.query_one("#eval-summary", Static))

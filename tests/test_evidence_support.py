@@ -136,3 +136,10 @@ async def test_a_model_quoting_the_wrong_words_is_flagged_end_to_end(ollama_serv
     assert not by_code["I10"].needs_confirmation and by_code["I10"].confidence == 0.9
     prompt = ollama_server.last_chat.prompt_text
     assert prompt.lower().count("</note") == 1
+
+
+def test_the_prompt_carries_the_guideline_rules_the_layer_applies():
+    prompt = build_suggest_prompt("Cough.", types={System.ICD10CM}, setting="ed")
+    for rule in ("integral to a confirmed diagnosis", "dominant or non-dominant side", "external cause",
+                 "Y92", "Z23", "Z3A", "Z79", "5th or 6th character is 5", "addressed to the coder"):
+        assert rule in prompt, rule

@@ -110,3 +110,43 @@ def test_no_unvalidated_code_is_ever_acceptable(grounder, codesets):
         s = ground(grounder, code or " ", "Hypertension")
         if s.acceptable:
             assert codesets.validate(s.code, s.system).billable
+
+
+PROC_NOTE = """Procedure: After DRE (normal, no masses), the adult colonoscope was introduced to the cecum.
+Ascending colon: 9 mm sessile polyp, removed with cold snare.
+Rapid strep test negative. Urine dipstick was negative.
+Chest x-ray not performed. Flu vaccine declined. No strep pharyngitis."""
+
+
+@pytest.mark.parametrize("code, evidence", [
+    ("45385", "the adult colonoscope was introduced"),    # "no masses" beside it is a finding
+    ("45385", "Procedure: After DRE (normal, no masses), the adult colonoscope was introduced"),
+    ("87880", "Rapid strep test"),                         # a negative result: the test was done
+    ("81002", "Urine dipstick"),
+])
+def test_a_performed_procedure_is_not_negated_by_a_negated_finding(codesets, code, evidence):
+    s = Grounder(PROC_NOTE, codesets=codesets).ground(RawSuggestion(code=code, evidence=[evidence]))
+    assert Flag.NEGATED not in s.flags and s.confidence > 0.3
+
+
+@pytest.mark.parametrize("code, evidence", [("71046", "Chest x-ray"), ("90686", "Flu vaccine")])
+def test_a_procedure_the_note_says_was_not_done_is_negated(codesets, code, evidence):
+    s = Grounder(PROC_NOTE, codesets=codesets).ground(RawSuggestion(code=code, evidence=[evidence]))
+    assert Flag.NEGATED in s.flags
+
+
+def test_a_negated_finding_is_still_negated(codesets):
+    s = Grounder(PROC_NOTE, codesets=codesets).ground(RawSuggestion(code="J02.0", evidence=["strep pharyngitis"]))
+    assert Flag.NEGATED in s.flags
+
+
+def test_a_procedure_of_an_earlier_encounter_is_history_not_this_visits(codesets):
+    note = ("Interval: feels well. Colonoscopy 2025: no recurrence, 1 small polyp removed.\n"
+            "Prior echocardiogram showed normal function.\nToday: colonoscope introduced, polyp removed by snare.")
+    g = Grounder(note, codesets=codesets)
+    past = g.ground(RawSuggestion(code="45385", evidence=["Colonoscopy 2025: no recurrence, 1 small polyp removed"]))
+    assert Flag.HISTORY in past.flags and Flag.NEGATED not in past.flags and past.confidence <= 0.3
+    echo = g.ground(RawSuggestion(code="93306", evidence=["echocardiogram"]))
+    assert Flag.HISTORY in echo.flags
+    today = g.ground(RawSuggestion(code="45385", evidence=["colonoscope introduced, polyp removed by snare"]))
+    assert Flag.HISTORY not in today.flags and today.confidence > 0.3

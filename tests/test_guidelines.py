@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.checks.grounding import Grounder
@@ -201,3 +203,79 @@ def test_an_unspecified_region_injury_gives_way_to_the_named_one(codesets):
     note = "Contusion of left knee. Hematoma noted."
     out = _finish_with(note, [("S80.02XA", "Contusion of left knee"), ("T14.8XXA", "Hematoma")], codesets)
     assert out["T14.8XXA"].suppressed and out["S80.02XA"].reportable
+
+
+@pytest.mark.parametrize(("note", "code", "evidence", "expected"), [
+    ("COPD with acute exacerbation, on nebulizers.", "J44.9", "COPD", "J44.1"),
+    ("Acute respiratory failure with hypoxia.", "J96.00", "Acute respiratory failure", "J96.01"),
+    ("Dysphagia, oropharyngeal phase.", "R13.10", "Dysphagia", "R13.12"),
+    ("Right-sided hemiplegia after stroke, right dominant.", "I69.359", "hemiplegia", "I69.351"),
+    ("COPD, no exacerbation today.", "J44.9", "COPD", "J44.9"),           # negated: nothing documented
+    ("COPD. Asthma exacerbation last year.", "J44.9", "COPD", "J44.9"),   # another sentence
+])
+def test_the_sibling_the_mention_documents_replaces_the_unspecified_code(codesets, note, code, evidence, expected):
+    out = finish(note, [(code, evidence)], codesets)
+    assert expected in out, sorted(out)
+    if expected != code:
+        assert out[expected].original_code == code
+        assert any("more specific" in m and code in m for m in out[expected].messages)
+
+
+def test_an_allergy_on_record_is_allergy_status(codesets):
+    out = finish("Will start doxycycline (PCN allergy).", [("T78.40XA", "PCN allergy")], codesets)
+    assert "Z88.0" in out and "T78.40XA" not in out
+    out = finish("Hives and lip swelling after amoxicillin: allergic reaction.", [("T78.40XA", "allergic reaction")],
+                 codesets)
+    assert "T78.40XA" in out                     # a reaction at this encounter stays a reaction
+
+
+def test_an_allergy_is_no_injury_for_external_causes(codesets):
+    note = "Allergy to penicillin with rash today. Accidental discharge of firearm was discussed in a safety talk."
+    out = finish(note, [("T78.40XA", "Allergy to penicillin with rash")], codesets)
+    assert not any(c[:1] in "VWXY" for c in out)
+
+
+def test_an_exam_only_finding_is_not_coded_unless_the_assessment_addresses_it(codesets):
+    note = ("HPI: ankle injury.\nPhysical exam: mild erythema over the lateral ankle.\n"
+            "Assessment: Sprain of right ankle.")
+    out = finish(note, [("L53.9", "mild erythema"), ("S93.401A", "Sprain of right ankle")], codesets)
+    assert out["L53.9"].suppressed and any("IV.K" in m for m in out["L53.9"].messages)
+    note = "Physical exam: erythema of the cheeks.\nAssessment: erythema of the cheeks, unclear cause; derm referral."
+    assert finish(note, [("L53.9", "erythema of the cheeks")], codesets)["L53.9"].reportable
+
+
+def test_an_unspecified_infection_or_neoplasm_gives_way_to_the_specific_one(codesets):
+    note = "Assessment: Urinary tract infection. Infection precautions reviewed."
+    out = finish(note, [("N39.0", "Urinary tract infection"), ("B99.9", "Infection")], codesets)
+    assert out["B99.9"].suppressed and out["N39.0"].reportable
+    out = finish("Mass in the colon: adenocarcinoma of sigmoid colon.",
+                 [("C18.7", "adenocarcinoma of sigmoid colon"), ("D49.9", "Mass")], codesets)
+    assert out["D49.9"].suppressed
+
+
+def test_acute_blood_loss_anemia_is_d62(codesets):
+    result = OfflineEngine(codesets=codesets).suggest_sync(
+        "Assessment: Acute blood loss anemia after hip surgery, Hgb 7.9, transfused.", {System.ICD10CM}, "inpatient")
+    assert "D62" in {s.code for s in result.suggestions if s.reportable}
+
+
+def test_a_leisure_activity_gives_the_y99_8_status(codesets):
+    note = "HPI: fell on the court while playing basketball at school.\nA: Colles fracture of left radius."
+    out = finish(note, [("S52.532A", "Colles fracture of left radius")], codesets, setting="ed")
+    assert {"Y93.67", "Y99.8"} <= set(out)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("A: Chronic dry cough, adverse effect of lisinopril taken as prescribed.", "T46.4X5A", None),
+    ("A: Weight gain due to clozapine.", "T43.595A", None),
+    ("Lisinopril-induced angioedema, mild.", "T46.4X5A", None),
+    ("Septic shock due to E. coli urosepsis (pan-sensitive except ampicillin).", None, "T36.0X5A"),
+    ("Intentional overdose of ibuprofen, 40 tablets; nausea.", None, "T39.315A"),
+])
+def test_adverse_effect_of_a_drug_properly_taken(codesets, note, expected, absent):
+    codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+             .suggestions if s.reportable}
+    if expected:
+        assert expected in codes, sorted(codes)
+    if absent:
+        assert absent not in codes

@@ -142,3 +142,24 @@ def test_plurals_in_ey_ay_oy_lose_their_s():
     # words that only look like plurals keep their ending
     assert stem("dialysis") == "dialysis"
     assert stem("abscess") == "abscess"
+
+
+def test_word_inside_a_non_compound_is_not_the_word(index):
+    """"Non-pressure" names the opposite of pressure: "chest pressure" is R07.89, not an ulcer."""
+    found = codes(index, "chest pressure", limit=10, system="icd10cm")
+    assert found[0] == "R07.89"
+    assert not any(code.startswith("L98.4") for code in found)
+    # the compound itself is still found, typed with a hyphen or a space
+    assert codes(index, "non-pressure ulcer of chest", 1)[0].startswith("L98.44")
+    assert codes(index, "non pressure ulcer chest", 1)[0].startswith("L98.44")
+    # "ST elevation" is not "non-ST elevation"
+    assert not any(c in ("I21.4", "I22.2") for c in codes(index, "st elevation mi", 3, "icd10cm"))
+
+
+def test_slang_sense_does_not_outrank_the_clinical_sense(index):
+    hits = index.search("flu shot", system="icd10cm", limit=20)
+    assert hits[0].code == "Z23"
+    titles = " ".join(h.description.lower() for h in hits)
+    assert "firearm" not in titles and "terrorism" not in titles and "gun" not in titles
+    # a lay phrase that is itself an inclusion term still finds its code
+    assert codes(index, "high blood pressure", 1) == ["I10"]

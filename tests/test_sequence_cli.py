@@ -94,7 +94,7 @@ def test_sequence_with_ollama_over_loopback(capsys, tmp_path, monkeypatch, ollam
                                           "procedure_sequence": [], "rationale": "x"}))
     monkeypatch.setenv("MEDCODER_OLLAMA_HOST", ollama_server.url)
     status, out, _ = run(capsys, "sequence", str(note), "--engine", "ollama", "--types", "icd10cm", "--json")
-    assert status == 0
+    assert status == 1   # errors listed: the same exit status as ``check``
     data = json.loads(out)
     assert data["engine"] == "ollama" and data["source"] == "model"
     assert data["principal"] == "W11.XXXA"
@@ -117,3 +117,46 @@ def test_sequence_missing_note(capsys, tmp_path):
     status, _, err = run(capsys, "sequence", str(tmp_path / "nope.txt"))
     assert status == 2 and "note not found" in err
 
+
+
+def test_check_flags_a_combination_code_that_says_the_condition_is_absent(capsys):
+    """I13.10 is 'without heart failure': coded with I13.0 or an I50 code, that is an error."""
+    status, out, _ = run(capsys, "check", "I13.10", "I13.0", "I50.23", "N18.32", "--setting", "inpatient",
+                         "--json", "--drg")
+    assert status == 1
+    data = json.loads(out)
+    flagged = {tuple(e["codes"]) for e in data["errors"] if e["rule"] == "absent_condition_coded"}
+    assert flagged == {("I13.10", "I13.0"), ("I13.10", "I50.23")}
+    # no DRG from a principal that contradicts the rest of the case, and it says why
+    assert "drg" not in data and "I13.10" in data["drg_note"]
+    # derived from the titles, not one hand-made pair: "with hypoglycemia without coma" beside a coma code
+    status, out, _ = run(capsys, "check", "E11.649", "R40.20")
+    assert status == 1 and "[absent_condition_coded]" in out
+    # the consistent set is clean and gets its estimate
+    status, out, _ = run(capsys, "check", "I13.0", "I50.23", "N18.32", "--setting", "inpatient", "--drg")
+    assert "absent_condition_coded" not in out and "MS-DRG estimate:" in out
+
+
+def test_drg_says_why_it_prints_nothing_outside_inpatient(capsys):
+    status, out, _ = run(capsys, "check", "J18.9", "J96.01", "--drg")
+    assert status == 0
+    assert "No MS-DRG estimate: MS-DRGs group inpatient stays and this case is outpatient" in out
+
+
+def test_sequence_takes_the_setting_the_notes_title_states(capsys, tmp_path):
+    """A discharge summary is inpatient headless too (the TUI's rule), unless --setting says otherwise."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "sample_notes" / "04_inpatient_dc_chf.txt"
+    status, out, err = run(capsys, "sequence", str(sample), "--engine", "offline", "--json")
+    data = json.loads(out)
+    assert data["setting"] == "inpatient" and data["setting_source"] == "the note's title"
+    assert not any(p.startswith("992") and p < "99221" for p in data["procedures"])   # no office visit
+    status, out, _ = run(capsys, "sequence", str(sample), "--engine", "offline", "--setting", "outpatient")
+    assert "First-listed diagnosis (outpatient)" in out
+    status, out, err = run(capsys, "suggest", str(sample), "--engine", "offline", "--json")
+    assert json.loads(out)["setting"] == "inpatient"
+    ed = Path(__file__).resolve().parent.parent / "sample_notes" / "02_ed_chest_pain.txt"
+    status, out, err = run(capsys, "sequence", str(ed), "--engine", "offline")
+    assert "First-listed diagnosis (ed):" in out and "setting: ed (the note's title)" in err
+    assert "99284" in out and "9921" not in out   # an ED visit, not an office visit

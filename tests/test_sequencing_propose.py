@@ -221,3 +221,48 @@ def test_pregnancy_codes_lead_the_offline_order(cs):
     order = propose_sequence(items, note, codesets=cs)
     assert order[0] == "O24.410" and order[-1] == "Z3A.34"
     assert check_sequence(order, codesets=cs).errors == []
+
+
+def test_ed_visit_lists_the_reason_for_the_visit_before_coexisting_conditions(cs):
+    """Guideline IV: the chest pressure the patient came for is first-listed, not their hypertension."""
+    note = ("EMERGENCY DEPARTMENT PHYSICIAN NOTE\nCC: \"chest pressure\"\n"
+            "HPI: 52 yo F w/ hx HTN presents w/ substernal chest pressure.\n"
+            "Impression:\n1. Chest pressure - ACS ruled out.\n2. Hypertension, elevated today.\n"
+            "3. Tobacco dependence.\n")
+    items = [sugg(cs, note, "I10", "Hypertension", confidence=0.95),
+             sugg(cs, note, "F17.210", "Tobacco dependence", confidence=0.9),
+             sugg(cs, note, "R07.89", "Chest pressure", confidence=0.7)]
+    assert propose_sequence(items, note, setting="ed", codesets=cs)[0] == "R07.89"
+    # a symptom on the complaint line that a confirmed diagnosis explains still follows that diagnosis
+    note2 = "CC: cough\nAssessment: right lower lobe pneumonia.\n"
+    items2 = [sugg(cs, note2, "R05.9", "cough"), sugg(cs, note2, "J18.9", "pneumonia")]
+    assert propose_sequence(items2, note2, codesets=cs)[0] == "J18.9"
+
+
+def test_screening_encounter_lists_the_screening_code_first(cs):
+    """A screening colonoscopy that finds polyps: Z12.11 first-listed, the findings after it."""
+    from pathlib import Path
+
+    note = (Path(__file__).resolve().parent.parent / "sample_notes" / "05_procedure_colonoscopy.txt").read_text()
+    items = [sugg(cs, note, "K63.5", "colon polyps"), sugg(cs, note, "K57.30", "diverticula"),
+             sugg(cs, note, "K64.0", "internal hemorrhoids"), sugg(cs, note, "Z80.0", "mother dx w/ colon cancer"),
+             sugg(cs, note, "Z12.11", "Screening for colorectal cancer"), sugg(cs, note, "45385", "cold snare")]
+    assert propose_sequence(items, note, codesets=cs) == ["Z12.11", "K63.5", "K57.30", "K64.0", "Z80.0", "45385"]
+    warned = check_sequence(["K63.5", "Z12.11", "Z80.0"], codesets=cs)
+    assert [w.rule for w in warned.warnings] == ["screening_first"]
+    assert not check_sequence(["Z12.11", "K63.5", "Z80.0"], codesets=cs).warnings
+
+
+def test_propose_final_order_keeps_edited_and_hand_added_codes(cs, tmp_path):
+    """Every final code is ranked, under the coder's code: an edit or a hand-added code is not lost."""
+    from medcoder_tui.sequencing.pipeline import propose_final_order
+    from medcoder_tui.store import FinalCode
+
+    note = "Chief complaint: sore throat.\nAssessment: acute pharyngitis. Hypertension.\n"
+    items = [sugg(cs, note, "I10", "Hypertension"), sugg(cs, note, "J02", "acute pharyngitis")]
+    finals = [FinalCode(code="I10", system=System.ICD10CM, source="suggested", suggestion_key="icd10cm:I10"),
+              FinalCode(code="Z79.899", system=System.ICD10CM, source="manual"),
+              FinalCode(code="J02.9", system=System.ICD10CM, source="edited", suggestion_key="icd10cm:J02")]
+    order = propose_final_order(finals, items, note, codesets=cs)
+    assert order[0] == "icd10cm:J02.9" and sorted(order) == sorted(f.key for f in finals)
+    assert order[-1] == "icd10cm:Z79.899"

@@ -317,3 +317,11 @@ def test_severe_sepsis_and_organism_codes_never_lead(cs):
     assert "manifestation_first" in rules(organism, "error")
     assert "organism code" in organism.errors[0].message
     assert check(["N39.0", "B96.20"], cs).errors == []
+
+
+def test_counts_text_says_one_error_not_one_errors():
+    from medcoder_tui.sequencing import check_sequence
+
+    result = check_sequence(["F02.80", "G30.9", "99213"])
+    assert result.counts_text() == "2 diagnoses, 1 procedure · 1 error, 0 warnings"
+    assert check_sequence(["E11.9"]).counts_text() == "1 diagnosis, 0 procedures · 0 errors, 0 warnings"

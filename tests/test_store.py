@@ -108,7 +108,8 @@ def test_manual_and_edited_codes_are_validated(store, case):
     c = store.add_manual(case.id, FinalCode(code="e785", system=System.ICD10CM))
     assert c.final_codes[-1].model_dump() == {"code": "E78.5", "system": System.ICD10CM, "source": "manual",
                                               "description": "Hyperlipidemia, unspecified",
-                                              "suggestion_key": None}
+                                              "suggestion_key": None, "modifiers": [], "units": None,
+                                              "confidence": None}
     with pytest.raises(StoreError, match="already in the final codes"):
         store.add_manual(case.id, FinalCode(code="E78.5", system=System.ICD10CM))
     c = store.edit_code(case.id, "icd10cm:E11", FinalCode(code="E11.65", system=System.ICD10CM))

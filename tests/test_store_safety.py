@@ -194,7 +194,7 @@ def test_cli_export_json_and_csv(tmp_path, capsys):
     assert main(["export", "--store", str(store.path), "--format", "csv", "--status", "completed",
                  "--output", str(out)]) == 0
     lines = out.read_text().splitlines()
-    assert lines[0] == ("case_id,note_path,status,position,system,code,description,source,coder,"
+    assert lines[0] == ("case_id,note_path,status,position,system,code,modifiers,units,description,source,coder,"
                         "decided_at,completed_at,note_changed")
     assert len(lines) == 3 and lines[2].split(",")[4:6] == ["cpt", "99213"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

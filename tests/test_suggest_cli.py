@@ -54,7 +54,8 @@ def test_json_output_shape(capsys, monkeypatch, ollama_server, note):
     ollama_server.script(text=REPLY, chunk_size=11)
     status, data, err = run_json(capsys, str(note), "--engine", "ollama", "--types", "icd10cm")
     assert status == 0 and err == ""
-    assert set(data) == {"engine", "model", "prompt_version", "suggestions", "warnings", "error"}
+    assert set(data) == {"engine", "model", "prompt_version", "suggestions", "warnings", "error", "setting",
+                         "setting_source"}
     assert (data["engine"], data["model"], data["error"]) == ("ollama", "llama3.1:8b", None)
     first = data["suggestions"][0]
     assert set(first) >= {"code", "system", "description", "confidence", "reasoning", "evidence", "valid",
@@ -190,3 +191,15 @@ async def test_auto_engine_streams_and_sequences_with_the_chosen_engine(ollama_s
     assert result.engine == "offline" and result.warnings[0].startswith("Ollama unreachable")
     assert await offline.propose_sequence(NOTE, ["E11.9"], "outpatient") is None
     assert (await offline.check())[0] is False
+
+
+def test_offline_colonoscopy_with_negated_findings_is_not_flagged_negated(capsys):
+    """A polypectomy beside "no masses" was done: the CPT code carries no negation flag."""
+    from pathlib import Path
+
+    note = Path(__file__).resolve().parent.parent / "sample_notes" / "05_procedure_colonoscopy.txt"
+    assert main(["suggest", str(note), "--engine", "offline", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cpt = [s for s in out["suggestions"] if s["system"] == "cpt"]
+    assert [s["code"] for s in cpt] == ["45385"]
+    assert "negated" not in cpt[0]["flags"]

@@ -25,6 +25,7 @@ COMMANDS = {
     "eval": "eval_cmd",
     "batch": "batch_cmd",
     "preferences": "prefs_cmd",
+    "modifiers": "modifiers_cmd",
     "tui": "tui_cmd",
     "team": "team_cmd", "assign": "team_cmd",
     "qa": "qa_cmd",

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from medcoder_tui.cli.common import CliError, add_engine_options, parse_types, print_json, read_note
 from medcoder_tui.config import load_settings
+from medcoder_tui.notes import note_setting
 from medcoder_tui.sequencing import SETTINGS, SequenceResult, check_sequence
 from medcoder_tui.sequencing.models import Issue, SequencedCode
 
@@ -98,11 +99,13 @@ def run_sequence(args: argparse.Namespace) -> int:
     note = read_note(args.note)
     types = parse_types(args.types)
     settings = _settings(engine=args.engine, ollama_model=args.model, setting=args.setting)
+    setting, why = note_setting(note, args.setting, settings.setting)
     engine = _make_engine(settings, args.engine, args.model)
-    outcome = asyncio.run(sequence_note(note, engine, setting=settings.setting, types=types, drg=args.drg))
+    outcome = asyncio.run(sequence_note(note, engine, setting=setting, types=types, drg=args.drg))
     run = outcome.suggestions
     if args.json:
         data = outcome.result.to_json()
+        data["setting_source"] = why
         data["engine"] = run.engine
         data["model"] = run.model
         data["left_out"] = outcome.left_out
@@ -111,7 +114,8 @@ def run_sequence(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         model = f" ({run.model})" if run.model else ""
-        print(f"engine: {run.engine}{model}; order proposed by {outcome.result.source}", file=sys.stderr)
+        print(f"engine: {run.engine}{model}; setting: {setting} ({why}); order proposed by "
+              f"{outcome.result.source}", file=sys.stderr)
         for warning in run.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if run.error:
@@ -119,7 +123,8 @@ def run_sequence(args: argparse.Namespace) -> int:
         print(format_result(outcome.result))
         if outcome.left_out:
             print(f"\nNot sequenced (blocked, negated or family history): {', '.join(outcome.left_out)}")
-    return 1 if run.error and not outcome.result.codes else 0
+    # as ``check``: listed errors (or an engine run that produced nothing) exit 1
+    return 1 if outcome.result.errors or (run.error and not outcome.result.codes) else 0
 
 
 def _line(pos: str, item: SequencedCode) -> str:
@@ -152,6 +157,8 @@ def format_result(result: SequenceResult) -> str:
     if result.drg:
         d = result.drg
         lines.append(f"MS-DRG estimate: {d.drg} {d.description} (weight {d.weight}, diagnoses only)")
+    elif result.drg_note:
+        lines.append(result.drg_note[0].upper() + result.drg_note[1:] + ".")
     if result.errors:
         lines.append(f"Errors ({len(result.errors)}):")
         lines += _issue_lines("x", result.errors)

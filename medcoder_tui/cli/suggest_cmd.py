@@ -22,6 +22,7 @@ from medcoder_tui.config import load_settings
 from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import Flag, Setting, Suggestion, SuggestionResult
 from medcoder_tui.engines.select import EngineUnavailable, make_engine
+from medcoder_tui.notes import note_setting
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -51,6 +52,8 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
         "flags": [f.value for f in s.flags],
         "messages": list(s.messages),
         "alternatives": [a.model_dump(mode="json") for a in s.alternatives],
+        "modifiers": list(s.modifiers),
+        "units": s.units,
     }
 
 
@@ -129,12 +132,14 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), status=1) from None
     except RuleError as exc:
         raise CliError(str(exc)) from None
-    result = asyncio.run(collect(engine, note, types=types, setting=settings.setting, echo_tokens=not args.json))
+    setting, why = note_setting(note, args.setting, settings.setting)
+    result = asyncio.run(collect(engine, note, types=types, setting=setting, echo_tokens=not args.json))
     if args.json:
-        print_json(result_json(result))
+        print_json({**result_json(result), "setting": setting, "setting_source": why})
     else:
         model = f" ({result.model})" if result.model else ""
-        print(f"engine: {result.engine}{model}, prompt {result.prompt_version or '-'}", file=sys.stderr)
+        print(f"engine: {result.engine}{model}, prompt {result.prompt_version or '-'}, setting: {setting} ({why})",
+              file=sys.stderr)
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(format_table(result))

@@ -145,6 +145,7 @@ PHRASES: dict[str, str] = {
     "bladder infection": "cystitis", "kidney infection": "pyelonephritis", "pink eye": "conjunctivitis",
     "strep throat": "streptococcal pharyngitis", "sore throat": "pharyngitis", "common cold": "acute nasopharyngitis",
     "cold sore": "herpes simplex", "shingles": "zoster", "chicken pox": "varicella", "flu": "influenza",
+    "flu shot": "influenza vaccination", "flu jab": "influenza vaccination",
     "broken": "fracture", "sprained": "sprain",
     "bone thinning": "osteoporosis", "brittle bones": "osteoporosis", "wear and tear arthritis": "osteoarthritis",
     "lower back pain": "low back pain", "low back pain": "low back pain", "back pain": "dorsalgia", "neck pain": "cervicalgia",

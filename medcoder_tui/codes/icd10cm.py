@@ -125,7 +125,7 @@ class IcdIndex:
 
     def title(self, code: str) -> str | None:
         node = self._nodes.get(self.key(code))
-        return node[TITLE] if node else None
+        return clean_title(node[TITLE]) if node else None
 
     def is_billable(self, code: str) -> bool:
         node = self._nodes.get(self.key(code))
@@ -206,7 +206,7 @@ class IcdIndex:
         chain = self._chain(key)
         return IcdEntry(
             code=key,
-            title=node[TITLE],
+            title=clean_title(node[TITLE]),
             billable=node[BILLABLE],
             parent=node[PARENT],
             inclusion_terms=node[INCLUSION],
@@ -218,6 +218,16 @@ class IcdIndex:
             seven_chr=self.seven_chr(key),
             manifestation=self.is_manifestation(key),
         )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_title(title: str) -> str:
+    """A title on one line with single spaces (the source has tabs in some: H35.3113 "involvement/\tadvanced")."""
+    if "\t" in title or "  " in title or "\n" in title:
+        return _SPACES.sub(" ", title).strip()
+    return title
 
 
 def normalize_icd(code: str) -> str:

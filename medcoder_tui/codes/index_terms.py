@@ -17,6 +17,9 @@ INDEX_TERMS: dict[str, str] = {
     "injury": "T14.90XA", "malignancy": "C80.1", "cancer": "C80.1", "carcinoma": "C80.1",
     "metastasis": "C79.9", "metastases": "C79.9", "illness": "R69", "disease": "R69", "pain": "R52",
     "colic": "R10.83", "edema": "R60.9", "oedema": "R60.9", "fever": "R50.9", "anemia": "D64.9",
+    # Anemia, blood loss (chronic) D50.0; acute D62 (Alphabetic Index)
+    "acute blood loss anemia": "D62", "acute posthemorrhagic anemia": "D62", "posthemorrhagic anemia": "D62",
+    "anemia due to acute blood loss": "D62", "chronic blood loss anemia": "D50.0",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",
     "fibrosis": "L90.5", "alcoholism": "F10.20", "smoker": "F17.210", "obesity": "E66.9",
     "hematuria": "R31.9", "cough": "R05.9", "headache": "R51.9", "dyspnea": "R06.00", "asthenia": "R53.1",
@@ -168,3 +171,12 @@ INDEX_TERMS.update({
     }.items()
     for organ in organs.split()
 })
+
+# Terms the encoder lookup indexes as inclusion terms of a code, where the bundled
+# tabular data lacks them: R07.89's inclusion terms ("Chest pressure" ...) and the
+# Alphabetic Index's "Vaccination, encounter for Z23" / "Immunization, encounter for Z23".
+LOOKUP_TERMS: dict[str, tuple[str, ...]] = {
+    "R07.89": ("Chest discomfort", "Chest pressure", "Chest tightness"),
+    "Z23": ("Vaccination, encounter for", "Immunization, encounter for", "Influenza vaccination",
+            "Vaccine administration, encounter for"),
+}

@@ -35,14 +35,15 @@ from rapidfuzz import fuzz, process
 from medcoder_tui import paths
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
+from medcoder_tui.codes.index_terms import LOOKUP_TERMS
 from medcoder_tui.codes.models import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
-from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, make_surface, stem
+from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, join_compounds, make_surface, stem
 from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 MAX_QUERY_CHARS = 500
 
 # Words a title may carry without the query asking for them, at a reduced cost:
@@ -118,14 +119,19 @@ class LookupIndex:
     def _build(self) -> dict:
         surfaces = []
         for code, title, billable, inclusion in _icd_rows(self._cs.icd):
-            surfaces.append(make_surface(code, "icd10cm", billable, title, 0))
+            surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
             for term in inclusion:
-                surface = make_surface(code, "icd10cm", billable, term, 1)
+                surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
                 if surface[4]:
                     surfaces.append(surface)
         for system, table in ((System.CPT, self._cs.cpt), (System.HCPCS, self._cs.hcpcs)):
             for code, desc in table.items():
-                surfaces.append(make_surface(code, system.value, True, desc, 0))
+                surfaces.append(make_surface(code, system.value, True, desc, 0, compounds=True))
+        # Index terms the bundled tabular lacks (kind 3): the lookup's, not the engines' matching.
+        for code, terms in LOOKUP_TERMS.items():
+            if self._cs.icd.title(code) is not None:
+                billable = self._cs.icd.is_billable(code)
+                surfaces.extend(make_surface(code, "icd10cm", billable, term, 3, compounds=True) for term in terms)
         postings: dict[str, array] = {}
         for sid, surface in enumerate(surfaces):
             for tok in set(surface[4]):
@@ -217,8 +223,13 @@ class LookupIndex:
 
     def concepts(self, query: str, *, phrases: bool = True) -> list[_Concept]:
         """The query's concepts after phrase, abbreviation, synonym and spelling normalisation."""
+        return self._concepts(query, phrases)[0]
+
+    def _concepts(self, query: str, phrases: bool) -> tuple[list[_Concept], int]:
+        """(concepts, number of query words no code uses and so dropped)."""
+        dropped = 0
         words: list[str] = []
-        text = apply_phrases(query) if phrases else query
+        text = join_compounds(apply_phrases(query) if phrases else query)
         for raw in re.findall(r"[A-Za-z0-9]+(?:[/.'\-][A-Za-z0-9]+)*/?", text):
             exp = ABBREVIATIONS.get(raw.lower())
             words.extend(_WORD_RE.findall(_fold(exp[0])) if exp else _WORD_RE.findall(_fold(raw)))
@@ -238,10 +249,11 @@ class LookupIndex:
             if not known and len(tok) >= 4 and not tok.isdigit():
                 known = self._corrections(tok)
             if not known:
+                dropped += 1
                 continue  # a word no code uses ("eliquis") cannot change the ranking
             df = max(self._df(a) for a in known)
             out.append(_Concept(tok, frozenset(known), math.log(1 + self._n / df)))
-        return out
+        return out, dropped
 
     def _corrections(self, tok: str) -> set[str]:
         """Vocabulary words within a typo or two of ``tok`` (rapidfuzz over words, not titles)."""
@@ -254,11 +266,17 @@ class LookupIndex:
 
     def _text_hits(self, query: str, systems: set[str], limit: int) -> list[LookupHit]:
         best: dict[tuple[str, str], float] = {}
-        # The words as typed and the words rewritten to ICD wording both compete:
-        # "high blood pressure" is itself an inclusion term of I10.
-        variants = [False, True] if apply_phrases(query) != query.lower() else [False]
-        for phrases in variants:
-            self._score_into(best, self.concepts(query, phrases=phrases), systems, limit)
+        if apply_phrases(query) == query.lower():
+            self._score_into(best, self.concepts(query, phrases=False), systems, limit)
+        else:
+            # A lay phrase is read in its clinical sense ("flu shot" -> influenza vaccination).
+            # The words as typed still count where a code's term holds them all ("high blood
+            # pressure" is an inclusion term of I10), never one by one: "shot" alone is a
+            # firearm's sense, and a typed word no code uses ("flu") must not simply vanish.
+            self._score_into(best, self.concepts(query, phrases=True), systems, limit)
+            literal, dropped = self._concepts(query, False)
+            if not dropped:
+                self._score_into(best, literal, systems, limit, whole=True)
         headers = [kv for kv in best.items()
                    if kv[0][0] == "icd10cm" and not self._codes[("icd10cm", compact(kv[0][1]))][1]]
         for (sys_, code), score in heapq.nlargest(limit, headers, key=lambda kv: kv[1]):
@@ -270,7 +288,8 @@ class LookupIndex:
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], len(kv[0][1]), kv[0][1]))[:limit]
         return [self._hit(sys_, code, max(score, 0.0) * 100) for (sys_, code), score in ranked]
 
-    def _score_into(self, best: dict, concepts: list[_Concept], systems: set[str], limit: int) -> None:
+    def _score_into(self, best: dict, concepts: list[_Concept], systems: set[str], limit: int,
+                    whole: bool = False) -> None:
         if not concepts:
             return
         sets = [frozenset().union(*(self._post(a) for a in c.alts)) if len(c.alts) > 1
@@ -285,13 +304,15 @@ class LookupIndex:
                 continue
             tokset = tokset_of(sid)
             matched = sum(c.idf for c in concepts if tokset & c.alts)
+            if whole and matched < total_idf:
+                continue
             hit_req = surface[6] & query_toks
             fr = surface[7]
             extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
             score = matched / total_idf - 0.04 * min(extra, 6.0)
             if not surface[2]:
                 score -= _HEADER_PENALTY   # headers navigate; billable codes are what gets reported
-            if surface[5] == 1:
+            if surface[5] in (1, 3):
                 score -= 0.01
             key = (surface[1], surface[0])
             if score > best.get(key, -9.0):

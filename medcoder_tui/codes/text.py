@@ -45,28 +45,44 @@ def stem(word: str) -> str:
     return word
 
 
-def tokenize(text: str) -> list[str]:
-    """Normalised content tokens of a text (stopwords removed, stemmed)."""
-    return [stem(w) for w in _WORD_RE.findall(fold(text)) if w not in STOPWORDS]
+def tokenize(text: str, *, compounds: bool = False) -> list[str]:
+    """Normalised content tokens of a text (stopwords removed, stemmed).
+
+    With ``compounds`` a negating prefix stays joined to its word ("non-pressure"
+    -> "nonpressure"): the word inside such a compound names its opposite.
+    """
+    folded = fold(text)
+    if compounds:
+        folded = join_compounds(folded)
+    return [stem(w) for w in _WORD_RE.findall(folded) if w not in STOPWORDS]
+
+
+# "non-pressure ulcer", "non-Hodgkin", "non-ST elevation": the word after "non" is negated.
+_NEGATING_PREFIX = re.compile(r"\b(non)[-\s]+(?=[a-z0-9])", re.IGNORECASE)
+
+
+def join_compounds(folded: str) -> str:
+    """Lower-case text with negating prefixes joined to their word ("non-pressure" -> "nonpressure")."""
+    return _NEGATING_PREFIX.sub(r"\1", folded) if "non" in folded else folded
 
 
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _UNSPEC_CHUNK = re.compile(r"^\s*(?:unspecified|not specified|site not specified|nos)\b|\bnot specified\b")
 
 
-def make_surface(code: str, system: str, billable: bool, text: str, kind: int) -> tuple:
+def make_surface(code: str, system: str, billable: bool, text: str, kind: int, *, compounds: bool = False) -> tuple:
     """(code, system, billable, text, tokens, kind, required tokens, free tokens) for one text of a code.
 
     Words in parentheses are ICD "nonessential modifiers": they match but are
     not required. Words of an "unspecified ..." axis ("Pneumonia, unspecified
     organism") are *free*: a query need not name them.
     """
-    tokens = tuple(tokenize(text))
-    required = frozenset(tokenize(_PAREN.sub(" ", text)))
+    tokens = tuple(tokenize(text, compounds=compounds))
+    required = frozenset(tokenize(_PAREN.sub(" ", text), compounds=compounds))
     free: set[str] = set()
     for i, chunk in enumerate(fold(text).split(",")):
         if i > 0 and _UNSPEC_CHUNK.search(chunk):
-            free.update(tokenize(chunk))
+            free.update(tokenize(chunk, compounds=compounds))
             continue
         m = re.search(r"(\S)?\s*\bunspecified\s+([a-z0-9]+)", chunk)
         if m:

@@ -81,6 +81,8 @@ class RawSuggestion(BaseModel):
     confidence: float = 0.7
     reasoning: str = ""
     evidence: list[str] = Field(default_factory=list)
+    modifiers: list[str] = Field(default_factory=list)   # CPT/HCPCS modifiers (25, 59, RT ...)
+    units: int | None = None       # units of service (a drug's dose units, a count of vaccines)
 
 
 class Suggestion(BaseModel):
@@ -99,6 +101,8 @@ class Suggestion(BaseModel):
     alternatives: list[Alternative] = Field(default_factory=list)
     original_code: str = ""        # exactly what the engine wrote
     model_description: str = ""    # the engine's own description, kept for audit
+    modifiers: list[str] = Field(default_factory=list)   # CPT/HCPCS modifiers, checked by codes.modifiers
+    units: int | None = None       # units of service; None means one line of one unit
 
     @property
     def acceptable(self) -> bool:

@@ -119,6 +119,20 @@ def markdown(run: EvalRun) -> str:
     return "\n".join(lines) + "\n"
 
 
+def engine_label(engine: str, model: str | None) -> str:
+    """What answered a run: "offline", or "ollama / MODEL"; the model only where a model answered."""
+    if not engine or engine == "offline" or not model:
+        return engine or "?"
+    return f"{engine} / {model}"
+
+
+def configured_engine_label(engine: str, model: str | None) -> str:
+    """What a run will use, before it runs: "auto" names both possibilities instead of a model it may not use."""
+    if engine == "auto":
+        return f"auto (Ollama {model} when reachable, else offline)" if model else "auto"
+    return engine_label(engine, model)
+
+
 def summary_text(run: EvalRun) -> str:
     """A few lines for the terminal after ``medcoder eval``."""
     model = f"/{run.model}" if run.model else ""

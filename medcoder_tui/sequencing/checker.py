@@ -92,7 +92,7 @@ def check_sequence(
     if note:
         note_uncertain, negated = _note_context(note, tuple((d.key, d.entry.title) for d in dx_items))
     issues.extend(run_rules(Context(dx=dx_items, setting=setting, uncertain=uncertain,
-                                    note_uncertain=note_uncertain, negated=negated)))
+                                    note_uncertain=note_uncertain, negated=negated, codesets=cs)))
 
     principal = diagnoses[0] if diagnoses else None
     _flag_cc(cs, principal, diagnoses[1:])
@@ -102,11 +102,34 @@ def check_sequence(
         item.issues = [i for i in errors + warnings if item.code in i.codes]
     result = SequenceResult(setting=setting, principal=principal, secondary=diagnoses[1:], procedures=procedures,
                             errors=errors, warnings=warnings, source=source, cc_version=_cc_version(cs))
-    if drg and setting == "inpatient" and principal is not None and principal.valid:
-        from medcoder_tui.sequencing.drg import estimate_drg
-
-        result.drg = estimate_drg(principal.code, [c.code for c in result.secondary if c.valid])
+    if drg:
+        _estimate(result)
     return result
+
+
+def _estimate(result: SequenceResult) -> None:
+    """An MS-DRG estimate from a valid principal diagnosis, or ``drg_note`` saying why there is none."""
+    principal = result.principal
+    if result.setting != "inpatient":
+        result.drg_note = (f"no MS-DRG estimate: MS-DRGs group inpatient stays and this case is {result.setting} "
+                           "(use --setting inpatient, or a discharge summary)")
+        return
+    if principal is None:
+        result.drg_note = "no MS-DRG estimate: there is no principal diagnosis"
+        return
+    if not (principal.valid and principal.billable):
+        result.drg_note = f"no MS-DRG estimate: the principal diagnosis {principal.code} is not a valid billable code"
+        return
+    blocking = [i for i in result.errors if principal.code in i.codes]
+    if blocking:
+        result.drg_note = (f"no MS-DRG estimate: the principal diagnosis {principal.code} has an error to fix "
+                           f"first ({blocking[0].rule})")
+        return
+    from medcoder_tui.sequencing.drg import estimate_drg
+
+    result.drg = estimate_drg(principal.code, [c.code for c in result.secondary if c.valid and c.billable])
+    if result.drg is None:
+        result.drg_note = f"no MS-DRG estimate: the grouper could not place principal diagnosis {principal.code}"
 
 
 def _pairs(codes) -> list[tuple[str, System | str | None]]:

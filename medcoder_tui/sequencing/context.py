@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from medcoder_tui.codes.service import IcdEntry
 from medcoder_tui.sequencing.models import Issue, Severity
@@ -29,6 +30,7 @@ class Context:
     uncertain: dict[str, str] = field(default_factory=dict)   # grounding flagged it: compact code -> why
     note_uncertain: dict[str, str] = field(default_factory=dict)  # the note's mentions look uncertain
     negated: dict[str, str] = field(default_factory=dict)
+    codesets: Any = None           # the code sets, for rules that read titles beyond the case's codes
 
 
 Rule = Callable[[Context], list[Issue]]

@@ -31,6 +31,8 @@ SIRS = ("ICD-10-CM Official Guidelines I.C.1.d.4 and I.C.18.g"
         " (severe sepsis R65.2- and SIRS R65.1- are never principal: code first the underlying condition)")
 OBSTETRIC = ("ICD-10-CM Official Guidelines I.C.15.a.1"
              " (chapter 15 codes have sequencing priority over codes from other chapters)")
+SCREENING_FIRST = ("ICD-10-CM Official Guidelines I.C.21.c.5 and IV (a screening code is first-listed when the "
+                   "screening is the reason for the encounter; a condition it finds is an additional code)")
 DUPLICATE = "ICD-10-CM Official Guidelines I.B.12 (a code is reported only once per encounter)"
 
 
@@ -44,6 +46,9 @@ Z_SECONDARY_ONLY = ("Z37", "Z3A", "Z68")
 Z_NOT_PRINCIPAL = ("Z14", "Z15", "Z16", "Z17", "Z18", "Z19", "Z28.3", "Z66", "Z67", "Z77", "Z78", "Z79",
                    "Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z88", "Z89", "Z90", "Z91",
                    "Z92", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98", "Z99")
+
+# Screening encounters (guideline I.C.21.c.5): first-listed when the screening is why the patient came.
+SCREENING = ("Z11", "Z12", "Z13", "Z36")
 
 # Categories whose codes are sequelae (late effects) by definition.
 SEQUELA_CATEGORIES = ("B90", "B91", "B92", "B94", "E64", "E68", "G09", "O94")

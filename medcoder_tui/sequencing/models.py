@@ -72,6 +72,7 @@ class SequenceResult(BaseModel):
     errors: list[Issue] = Field(default_factory=list)
     warnings: list[Issue] = Field(default_factory=list)
     drg: DrgEstimate | None = None
+    drg_note: str = ""             # why an MS-DRG estimate that was asked for is not given
     source: str = ""               # "model", "rules" or "coder": who proposed this order
     cc_version: str = ""
 
@@ -89,6 +90,12 @@ class SequenceResult(BaseModel):
     def codes(self) -> list[str]:
         """Every code in final order: diagnoses, then procedures."""
         return [c.code for c in self.diagnoses] + [p.code for p in self.procedures]
+
+    def counts_text(self) -> str:
+        """"2 diagnoses, 1 procedure · 1 error, 0 warnings" (singular and plural as English has them)."""
+        return (f"{plural(len(self.diagnoses), 'diagnosis', 'diagnoses')}, "
+                f"{plural(len(self.procedures), 'procedure')} · "
+                f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}")
 
     def to_json(self) -> dict:
         """The CLI JSON shape: principal, secondary with CC/MCC, procedures, errors, warnings."""
@@ -109,4 +116,11 @@ class SequenceResult(BaseModel):
         }
         if self.drg is not None:
             out["drg"] = self.drg.model_dump()
+        if self.drg_note:
+            out["drg_note"] = self.drg_note
         return out
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n word`` with the word in the plural unless n is 1: plural(1, "error") -> "1 error"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -28,7 +28,8 @@ class SequenceOutcome(BaseModel):
 
 def usable(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     """The suggestions fit to sequence: acceptable (valid, billable, unblocked) and about the patient."""
-    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)]
+    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)
+            and not (s.system is not System.ICD10CM and Flag.HISTORY in s.flags)]   # a past procedure
 
 
 def uncertain_codes(suggestions: Sequence[Suggestion]) -> set[str]:
@@ -88,3 +89,28 @@ async def sequence_note(note: str, engine, *, setting: str = "outpatient", types
     used = set(result.codes)
     return SequenceOutcome(result=result, suggestions=run, used=result.codes,
                            left_out=[s.code for s in run.suggestions if s.code not in used])
+
+
+def propose_final_order(final_codes: Sequence, suggestions: Sequence[Suggestion], note: str, *,
+                        setting: str = "outpatient", codesets=None) -> list[str]:
+    """The rules' order for a case's final codes, as ``system:code`` keys; every final code stays.
+
+    A code accepted as suggested is ranked with its suggestion (evidence, flags); an edited code
+    with its suggestion's evidence under the coder's code; a code added by hand without evidence.
+    """
+    by_key = {s.key: s for s in suggestions}
+    items: list[Suggestion] = []
+    for fc in final_codes:
+        origin = by_key.get(fc.suggestion_key or "") or by_key.get(fc.key)
+        if origin is None:
+            items.append(Suggestion(code=fc.code, system=fc.system, description=fc.description,
+                                    valid=True, billable=True))
+        elif origin.code != fc.code or origin.system is not fc.system:
+            items.append(origin.model_copy(update={"code": fc.code, "system": fc.system,
+                                                   "description": fc.description}))
+        else:
+            items.append(origin)
+    order = propose_sequence(items, note, setting=normalize_setting(setting), codesets=codesets)
+    systems = {s.code: s.system for s in items}
+    keys = [f"{systems[c].value}:{c}" for c in order if c in systems]
+    return keys + [fc.key for fc in final_codes if fc.key not in keys]

@@ -8,19 +8,30 @@ given; codes it adds are dropped, codes it forgets are appended in rule order.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
 from medcoder_tui.codes.refs import any_match, parse_refs
-from medcoder_tui.sequencing.conventions import Z_FIRST_EXCEPT, Z_FIRST_ONLY, Z_NOT_PRINCIPAL, Z_SECONDARY_ONLY
+from medcoder_tui.sequencing.conventions import (
+    SCREENING,
+    Z_FIRST_EXCEPT,
+    Z_FIRST_ONLY,
+    Z_NOT_PRINCIPAL,
+    Z_SECONDARY_ONLY,
+)
 from medcoder_tui.sequencing.context import Dx
 from medcoder_tui.sequencing.injury import is_external, is_sequela
-from medcoder_tui.sequencing.rules import under
+from medcoder_tui.sequencing.rules import explaining, under
 
 # Sections where the reason for the visit or the established diagnoses are written down.
 _LEAD_SECTIONS = {"chief_complaint": 0, "diagnoses": 0, "impression": 0, "assessment_plan": 1, "hpi": 2}
+# Lines that state why the patient came: the chief complaint, a procedure's indication.
+_REASON_LINE = re.compile(r"^[ \t]*(?:cc|chief complaints?|presenting complaint|reason for (?:the )?(?:visit|encounter|"
+                          r"exam|examination|procedure|referral|consultation)|indications?(?: for (?:the )?"
+                          r"(?:procedure|exam|study))?)[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
 
 
 def _codesets(codesets=None):
@@ -36,6 +47,8 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> int:
     key = d.key
     if key.startswith("Z") and under(key, Z_FIRST_ONLY) and not under(key, Z_FIRST_EXCEPT):
         return 0
+    if setting != "inpatient" and under(key, SCREENING):
+        return 0   # a screening encounter: the screening code is first-listed, findings follow (I.C.21.c.5, IV)
     if is_external(key):
         return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
     if key.startswith("Z") and (under(key, Z_SECONDARY_ONLY) or under(key, Z_NOT_PRINCIPAL)):
@@ -150,15 +163,60 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
     has_etiology = {j for _, j in pairs}
     # Chapter 15 codes have sequencing priority in a pregnancy case (I.C.15.a.1).
     pregnancy = any(d.key.startswith("O") for d in dx_items)
+    groups = [4 if d.entry.manifestation and d.index not in has_etiology else _group(d, set(s.flags), setting)
+              for d, s in zip(dx_items, dx_sugg)]
+    reasons = _reasons(dx_items, dx_sugg, groups, note, setting)
     rank = [
-        (4 if d.entry.manifestation and d.index not in has_etiology else _group(d, set(s.flags), setting),
-         int(pregnancy and not d.key.startswith("O")), *_evidence_rank(s, analysis), -s.confidence, d.index)
-        for d, s in zip(dx_items, dx_sugg)
+        (min(g, 1) if i in reasons else g, int(i not in reasons), int(pregnancy and not d.key.startswith("O")),
+         *_evidence_rank(s, analysis), -s.confidence, d.index)
+        for i, (d, s, g) in enumerate(zip(dx_items, dx_sugg, groups))
     ]
     order = _stable_topological(len(dx_items), rank, pairs)
     codes = [dx_items[i].code for i in order] + [s.code for s in unknown]
     codes += [s.code for s in sorted(procs, key=lambda s: _procedure_rank(s, analysis))]
     return codes
+
+
+def _reason_spans(note: str) -> list[tuple[int, int]]:
+    """Character spans of the lines that state the reason for the visit (a bare header takes the next line)."""
+    spans = []
+    for m in _REASON_LINE.finditer(note):
+        end = note.find("\n", m.end())
+        end = len(note) if end < 0 else end
+        if not note[m.end():end].strip():
+            nxt = note.find("\n", end + 1)
+            end = len(note) if nxt < 0 else nxt
+        spans.append((m.end(), end))
+    return spans
+
+
+def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], note: str,
+             setting: str) -> set[int]:
+    """Outpatient and ED: the diagnoses the note gives as the reason for the visit (guideline IV).
+
+    A diagnosis or symptom named on the chief-complaint or indication line is first-listed ahead of
+    coexisting conditions (an ED visit for chest pressure lists the symptom, not the patient's
+    hypertension), unless it is a symptom that a confirmed diagnosis of the case explains.
+    """
+    if setting == "inpatient" or not note:
+        return set()
+    spans = _reason_spans(note)
+    if not spans:
+        return set()
+    text = " ".join(note[a:b] for a, b in spans).lower()
+    out: set[int] = set()
+    for i, (d, s) in enumerate(zip(items, suggestions)):
+        if groups[i] > 2:
+            continue
+        named = any(a < e.end and e.start < b for e in s.evidence if e.located for a, b in spans) or any(
+            len(e.text.strip()) >= 4 and " ".join(e.text.lower().split()) in text for e in s.evidence)
+        if not named:
+            continue
+        causes = explaining(d.key) if d.key.startswith("R") else []
+        if causes and any(any_match(causes, o.key) for j, o in enumerate(items) if j != i and groups[j] <= 1):
+            continue
+        out.add(i)
+    return out
 
 
 def _procedure_rank(s: Suggestion, analysis: Any) -> tuple:

@@ -18,6 +18,8 @@ from medcoder_tui.sequencing.conventions import (
     EXCLUDES1,
     HEART,
     OBSTETRIC,
+    SCREENING,
+    SCREENING_FIRST,
     SIRS,
     SYMPTOM_MAP,
     SYMPTOMS,
@@ -30,6 +32,7 @@ from medcoder_tui.sequencing.conventions import (
     Z_SECONDARY,
     Z_SECONDARY_ONLY,
 )
+from medcoder_tui.sequencing.contradiction import rule_absent_condition
 from medcoder_tui.sequencing.injury import (
     rule_external_cause,
     rule_place_activity,
@@ -171,6 +174,19 @@ def rule_z_codes(ctx: Context) -> list[Issue]:
     return out
 
 
+def rule_screening_first(ctx: Context) -> list[Issue]:
+    """Outpatient: a screening code is first-listed when the screening is the reason for the encounter."""
+    if ctx.setting == "inpatient" or not ctx.dx or under(ctx.dx[0].key, SCREENING):
+        return []
+    first = ctx.dx[0]
+    if under(first.key, Z_FIRST_ONLY) and not under(first.key, Z_FIRST_EXCEPT):
+        return []   # a general exam (Z00, Z01) leads and the screening follows it
+    return [issue("screening_first", "warning", [d.code, first.code],
+                  f"{d.code} ({d.entry.title}) is a screening code: when the screening is the reason for the "
+                  f"encounter it is first-listed, and findings such as {first.code} follow it.", SCREENING_FIRST)
+            for d in ctx.dx[1:] if under(d.key, SCREENING)][:1]
+
+
 def rule_sirs_first(ctx: Context) -> list[Issue]:
     """SIRS and severe sepsis (R65.1-, R65.2-) are never principal: the underlying condition or infection leads."""
     if ctx.dx and ctx.dx[0].key.startswith(("R651", "R652")):
@@ -204,7 +220,8 @@ def rule_uncertain(ctx: Context) -> list[Issue]:
 _SYMPTOM_REFS = tuple((parse_refs(f"({symptom})"), parse_refs(f"({causes})")) for symptom, causes in SYMPTOM_MAP)
 
 
-def _explaining(key: str) -> list[CodeRef]:
+def explaining(key: str) -> list[CodeRef]:
+    """The confirmed diagnoses (as code references) that routinely explain symptom code ``key``."""
     for symptom, causes in _SYMPTOM_REFS:
         if any_match(symptom, key):
             return causes
@@ -217,7 +234,7 @@ def rule_integral_symptoms(ctx: Context) -> list[Issue]:
     for d in ctx.dx:
         if not d.key.startswith("R"):
             continue
-        targets = _explaining(d.key)
+        targets = explaining(d.key)
         related = [o for o in ctx.dx if o.key != d.key and o.key not in ctx.uncertain
                    and o.key not in ctx.note_uncertain
                    and any_match(targets, o.key)]
@@ -276,12 +293,14 @@ RULES: tuple[Rule, ...] = (
     rule_seventh_character,
     rule_sequela,
     rule_z_codes,
+    rule_screening_first,
     rule_external_cause,
     rule_place_activity,
     rule_sirs_first,
     rule_uncertain,
     rule_integral_symptoms,
     rule_combination,
+    rule_absent_condition,
     rule_obstetric,
 )
 

@@ -142,7 +142,8 @@ def accept(case: Case, key: str, reason: str = "") -> Change | None:
         raise StoreError(f"{s.code} cannot be accepted ({detail}); edit it to a valid billable code instead")
     before = case.decisions.get(key)
     wanted = FinalCode(code=s.code, system=s.system, description=s.description,
-                       source="suggested", suggestion_key=key)
+                       source="suggested", suggestion_key=key, modifiers=list(s.modifiers), units=s.units,
+                       confidence=s.confidence)
     idx = _final_for_key(case, key)
     if before == ACCEPTED and (case.final_codes[idx] == wanted if idx is not None
                                else case.find_final(wanted.key) is not None):
@@ -172,15 +173,24 @@ def validated(code: FinalCode, source: str, suggestion_key: str | None = None) -
     """The code in canonical spelling with its official title; StoreError unless valid and billable."""
     from medcoder_tui.codes.service import get_codesets  # loading code sets is deferred until needed
 
+    from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers
+
     result = get_codesets().validate(code.code, code.system)
     if not (result.valid and result.billable):
         reason = "; ".join(result.messages) or ("not billable" if result.valid else "not a valid code")
         hint = f" (try {', '.join(result.suggestions[:3])})" if result.suggestions else ""
         raise StoreError(f"{code.code} is not a valid billable {code.system.label} code: {reason}{hint}")
     system = result.system or code.system
+    modifiers = parse_modifiers(code.modifiers)
+    try:
+        check_line(system, result.normalized, modifiers, code.units)
+    except LineError as exc:
+        raise StoreError(str(exc)) from None
+    # the coder's own code: it carries no engine confidence
     return FinalCode(code=result.normalized, system=system,
                      description=result.description or code.description,
-                     source=source, suggestion_key=suggestion_key)  # type: ignore[arg-type]
+                     source=source, suggestion_key=suggestion_key,  # type: ignore[arg-type]
+                     modifiers=modifiers, units=code.units, confidence=None)
 
 
 def edit_code(case: Case, key: str, new: FinalCode) -> Change | None:

@@ -32,6 +32,18 @@ class FinalCode(BaseModel):
     description: str = ""
     source: Literal["suggested", "edited", "manual"] = "manual"
     suggestion_key: str | None = None   # the Suggestion.key this code came from
+    modifiers: list[str] = Field(default_factory=list)   # CPT/HCPCS modifiers, checked by codes.modifiers
+    units: int | None = None            # units of service (None: one)
+    # The engine's confidence in a code accepted as suggested; None for the coder's own code
+    # (edited or added by hand): the model's confidence no longer describes it.
+    confidence: float | None = None
+
+    @property
+    def line(self) -> str:
+        """The claim line as coders write it: ``99214-25``, ``J1100 x 4``."""
+        from medcoder_tui.codes.modifiers import line_text
+
+        return line_text(self.code, self.modifiers, self.units)
 
     @property
     def key(self) -> str:

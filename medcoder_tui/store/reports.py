@@ -21,8 +21,8 @@ from medcoder_tui.store.models import AuditEntry, Case, CaseStatus
 # A gap between two decisions longer than this counts as a break, not work.
 IDLE_CAP_SECONDS = 300.0
 
-EXPORT_COLUMNS = ("case_id", "note_path", "status", "position", "system", "code", "description",
-                  "source", "coder", "decided_at", "completed_at", "note_changed")
+EXPORT_COLUMNS = ("case_id", "note_path", "status", "position", "system", "code", "modifiers", "units",
+                  "description", "source", "coder", "decided_at", "completed_at", "note_changed")
 
 
 class ExportRow(BaseModel):
@@ -34,6 +34,8 @@ class ExportRow(BaseModel):
     position: int            # 1-based sequence position
     system: str
     code: str
+    modifiers: list[str] = []   # CPT/HCPCS modifiers in claim order (CSV: joined by spaces)
+    units: int | None = None    # units of service (CSV: empty means one)
     description: str
     source: str              # suggested, edited or manual
     coder: str               # who put this code on the list
@@ -58,7 +60,8 @@ def case_export_rows(case: Case, entries: list[AuditEntry]) -> list[ExportRow]:
         last = who[-1] if who else None
         rows.append(ExportRow(
             case_id=case.id, note_path=case.note_path, status=case.status.value, position=pos,
-            system=fc.system.value, code=fc.code, description=fc.description, source=fc.source,
+            system=fc.system.value, code=fc.code, modifiers=list(fc.modifiers), units=fc.units,
+            description=fc.description, source=fc.source,
             coder=last.user if last else case.user,
             decided_at=last.ts if last else case.updated_at,
             completed_at=case.completed_at, note_changed=case.note_changed,
@@ -92,8 +95,15 @@ def render_export(rows: list[ExportRow] | list[dict[str, Any]], fmt: str) -> str
     writer = csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in EXPORT_COLUMNS})
+        writer.writerow({k: _csv_cell(r.get(k)) for k in EXPORT_COLUMNS})
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: nothing for None, a list (modifiers) joined by spaces."""
+    if value is None:
+        return ""
+    return " ".join(value) if isinstance(value, list) else value
 
 
 class Rate(BaseModel):

@@ -13,6 +13,8 @@ except ImportError:  # pragma: no cover - only while the store is being written
         """Stand-in so ``except StoreError`` works without the store package."""
 
 
-def final_code(code: str, system: Any, description: str, source: str, key: str | None) -> Any:
-    """A FinalCode record for the store."""
-    return FinalCode(code=code, system=system, description=description, source=source, suggestion_key=key)
+def final_code(code: str, system: Any, description: str, source: str, key: str | None, *,
+               modifiers: list[str] | None = None, units: int | None = None) -> Any:
+    """A FinalCode record for the store (CPT/HCPCS lines with their modifiers and units)."""
+    return FinalCode(code=code, system=system, description=description, source=source, suggestion_key=key,
+                     modifiers=list(modifiers or []), units=units)

@@ -9,6 +9,8 @@
 - Z79 (I.C.21.c.3): long-term (current) use of anticoagulants, insulin, oral
   hypoglycemics or aspirin, read from the medication list or "on <drug>", never from
   a drug stopped, held or only planned.
+- T36-T50 adverse effects (I.C.19.e.5.a): the class code of a drug the note says caused
+  a coded reaction, properly taken (``diagnoses.adverse_effects``).
 - T14 (injury of unspecified body region) gives way to an injury code that names
   the region.
 
@@ -21,6 +23,7 @@ from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes, long_term_drugs, weeks_of_gestation
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -55,6 +58,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY" for s in out)
         wanted.append((abnormal if other else normal, start, end,
                        "general or routine examination documented (guideline I.C.21.c.13)"))
+    reaction = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
+                   and not "T36" <= s.code[:3] <= "T65" for s in out)
+    if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):
+        for code, start, end in adverse_effect_codes(note, analysis):
+            wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
+                                             "(guideline I.C.19.e.5.a)"))
     for code, start, end in long_term_drugs(note, analysis):
         if code not in have:
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))

@@ -15,12 +15,14 @@ import re
 
 from rapidfuzz import fuzz
 
+from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers, parse_units
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines.analysis import clinical_text
 from medcoder_tui.engines.checks.guidelines import apply_guidelines
 from medcoder_tui.engines.checks.support import SupportChecker
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
+from medcoder_tui.engines.procedures.context import procedure_in_past, procedure_not_done
 
 FUZZY_MIN_SCORE = 85.0
 MAX_ALTERNATIVES = 6
@@ -38,6 +40,7 @@ _CONTEXT_FLAGS = {
     "family": (Flag.FAMILY_HISTORY, "a relative's condition, not the patient's"),
     "hypothetical": (Flag.HYPOTHETICAL, "mentioned only as something to watch for, not as a current finding"),
     "instruction": (Flag.INSTRUCTION, "written as an instruction to the coder, not as documentation"),
+    "past_procedure": (Flag.HISTORY, "done before this encounter (dated, prior or last): not reported for this one"),
 }
 
 
@@ -98,7 +101,7 @@ class Grounder:
                 flags.append(Flag.UNSUPPORTED)
                 messages.append("the quoted words do not name what this code means: confirm or edit it")
         for ev in evidence[:1]:
-            for kind in sorted(self.analysis.context_at(ev.start, ev.end)):
+            for kind in sorted(self._context(system, ev)):
                 flag, why = _CONTEXT_FLAGS[kind]
                 if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and result.normalized[:3] in _HISTORY_CATEGORIES:
                     continue  # a history code is the right way to code history
@@ -113,10 +116,11 @@ class Grounder:
                 messages.append("a more specific code may be supported by the note")
                 alternatives.extend(better)
 
+        modifiers, units = self._line(raw, system, result.normalized or raw.code, messages)
         confidence = float(raw.confidence)
         confidence = min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.0
         if {Flag.NO_EVIDENCE, Flag.UNSUPPORTED, Flag.INSTRUCTION, Flag.NEGATED, Flag.FAMILY_HISTORY,
-            Flag.HYPOTHETICAL} & set(flags):
+            Flag.HYPOTHETICAL} & set(flags) or (system in (System.CPT, System.HCPCS) and Flag.HISTORY in flags):
             confidence = min(confidence, 0.3)
         return Suggestion(
             code=result.normalized or raw.code.strip(),
@@ -132,7 +136,38 @@ class Grounder:
             alternatives=alternatives[:MAX_ALTERNATIVES],
             original_code=raw.code,
             model_description=raw.description,
+            modifiers=modifiers,
+            units=units,
         )
+
+    @staticmethod
+    def _line(raw: RawSuggestion, system: System, code: str, messages: list[str]) -> tuple[list[str], int | None]:
+        """The engine's modifiers and units when they can go on the line; otherwise none, and why."""
+        if not raw.modifiers and raw.units is None:
+            return [], None
+        modifiers = parse_modifiers(raw.modifiers)
+        try:
+            units = parse_units(raw.units)
+            check_line(system, code, modifiers, units)
+        except LineError as exc:
+            messages.append(f"modifiers/units dropped: {exc}")
+            return [], None
+        return modifiers, units
+
+    def _context(self, system: System, ev: Evidence) -> set[str]:
+        """The note's context kinds for a suggestion's evidence.
+
+        Negation applies to findings: a procedure or test is negated only when the note says it
+        was not done, not when a finding beside it is negated or its result is negative.
+        """
+        kinds = self.analysis.context_at(ev.start, ev.end)
+        if system in (System.CPT, System.HCPCS):
+            kinds = kinds - {"negated"}
+            if procedure_in_past(self.note, ev.start, ev.end):
+                kinds = (kinds - {"history"}) | {"past_procedure"}
+            if procedure_not_done(self.note, ev.start, ev.end):
+                kinds.add("negated")
+        return kinds
 
     def _system(self, raw: RawSuggestion, flags: list[Flag], messages: list[str]) -> System | None:
         """The system to validate in; a code labelled with the wrong system is moved and flagged."""

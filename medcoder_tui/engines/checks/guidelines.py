@@ -69,12 +69,15 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
     out = [_history(s, reground, icd) for s in out]
+    out = [_allergy_status(s, note, analysis, reground) for s in out]
     if types is None or System.ICD10CM in types:
         out += _external_causes(out, note, analysis, reground, icd)
         out += encounter_codes(out, note, analysis, reground, _note)
     for s in out:
         _uncertain(s, setting, out)
+        _exam_only(s, note, analysis)
     _integral(out)
+    _catch_all(out)
     return out
 
 
@@ -102,6 +105,51 @@ def _uncertain(s: Suggestion, setting: str, all_: list[Suggestion]) -> None:
     _note(s, f"uncertain diagnosis in the {setting} setting (guideline IV.H): {instead}", Flag.GUIDELINE)
 
 
+_EXAM_SECTIONS = frozenset({"physical_exam", "review_of_systems", "labs", "imaging"})
+_FINDING_CODES = ("R", "L53", "M25.5", "M79.6")
+
+
+def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
+    """IV.K / III.B: a sign or abnormal finding that only the exam, the review of systems or a
+    result mentions is not coded unless the provider addresses it (the assessment, the history)."""
+    if not _usable_icd(s) or not s.code.startswith(_FINDING_CODES) or not s.evidence:
+        return
+    words = s.evidence[0].text.strip().lower()
+    if len(words) < 3:
+        return
+    low = note.lower()
+    pos = low.find(words)
+    sections = set()
+    while pos >= 0:
+        sections.add(analysis.section_at(pos))
+        pos = low.find(words, pos + 1)
+    if sections and sections <= _EXAM_SECTIONS:
+        _note(s, "a finding of the exam, review of systems or results that the assessment does not address "
+                 "(guideline IV.K): not coded", Flag.GUIDELINE)
+
+
+# Codes of an unspecified infection, neoplasm or injury site, and what makes them redundant.
+_CATCH_ALL = {"B99.9": ("A", "B", "J0", "J1", "J20", "J21", "J22", "N39.0", "N10", "L02", "L03", "K35", "K57", "K65"),
+              "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
+                                                                    "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
+              "T14.8": ("S", "T0", "T1", "T2", "T3"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
+              # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there
+              "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51))}
+
+
+def _catch_all(out: list[Suggestion]) -> None:
+    """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
+    for s in out:
+        family = next((v for k, v in _CATCH_ALL.items() if s.code.startswith(k)), None) if _usable_icd(s) else None
+        if family is None:
+            continue
+        specific = next((o for o in out if o is not s and _usable_icd(o) and o.code.startswith(family)
+                         and not any(o.code.startswith(k) for k in _CATCH_ALL)), None)
+        if specific is not None:
+            _note(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
+                  Flag.GUIDELINE)
+
+
 def _integral(out: list[Suggestion]) -> None:
     """I.B.5: a symptom routinely associated with a coded definitive diagnosis is not coded."""
     definitive = [d for d in out if _usable_icd(d) and not is_symptom(d.code) and not (set(d.flags) & _CONTEXT_FLAGS)
@@ -112,6 +160,37 @@ def _integral(out: list[Suggestion]) -> None:
         cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
         if cause is not None:
             _note(s, f"integral to {cause.code} (guideline I.B.5): not coded separately", Flag.GUIDELINE)
+
+
+# What a documented allergy is to -> its allergy status code (Z88 drugs, Z91.0 other substances).
+_ALLERGENS = (
+    (re.compile(r"\b(?:pcn|penicillins?|amoxicillin|ampicillin|augmentin)\b", re.I), "Z88.0"),
+    (re.compile(r"\b(?:sulfa|sulfonamides?|bactrim|sulfamethoxazole|tmp-?smx)\b", re.I), "Z88.2"),
+    (re.compile(r"\b(?:cephalosporins?|cephalexin|keflex|ceftriaxone|erythromycin|azithromycin|macrolides?|"
+                r"ciprofloxacin|levofloxacin|quinolones?|doxycycline|tetracyclines?|vancomycin|antibiotics?)\b",
+                re.I), "Z88.1"),
+    (re.compile(r"\b(?:codeine|morphine|opioids?|opiates?|narcotics?|hydrocodone|oxycodone)\b", re.I), "Z88.5"),
+    (re.compile(r"\b(?:aspirin|asa|nsaids?|ibuprofen|naproxen)\b", re.I), "Z88.6"),
+    (re.compile(r"\b(?:contrast|iodinated|iodine|radiographic dye)\b", re.I), "Z91.041"),
+    (re.compile(r"\blatex\b", re.I), "Z91.040"),
+    (re.compile(r"\bpeanuts?\b", re.I), "Z91.010"),
+    (re.compile(r"\b(?:shellfish|seafood|shrimp)\b", re.I), "Z91.013"),
+)
+
+
+def _allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground) -> Suggestion:
+    """A drug or substance allergy the note lists is allergy status (Z88, Z91.0), not an allergic
+    reaction (T78.4) at this encounter (guideline I.C.21.c.3)."""
+    if s.system is not System.ICD10CM or not s.code.startswith("T78.4") or not s.evidence:
+        return s
+    sent = analysis.sentence_at(s.evidence[0].start)
+    around = note[sent.start:sent.end] if sent is not None else s.evidence[0].text
+    if re.search(r"\b(?:reaction|rash|hives|urticaria|swelling|anaphyla\w*|wheez\w*|itching)\b", around, re.I):
+        return s   # a reaction is described: the allergy code may be right
+    code = next((z for rx, z in _ALLERGENS if rx.search(around)), None)
+    if code is None:
+        return s
+    return _replace(s, code, f"an allergy on record is allergy status: coded {code} in place of {s.code}", reground)
 
 
 def _history(s: Suggestion, reground: Reground, icd) -> Suggestion:
@@ -141,12 +220,50 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
             sibling = next((c for c in _siblings(s.code, icd) if tokenize(icd.title(c) or "") == target), None)
             if sibling is not None:
                 s = _replace(s, sibling, f"more specific: {side} side documented (was {s.code})", reground)
+    if sent is not None and not analysis.context_at(sent.start, sent.end) & _CONTEXTS_NOT_DOCUMENTED:
+        documented = _documented_sibling(s.code, icd.title(s.code) or "", around, icd)
+        if documented is not None:
+            sibling, extra = documented
+            s = _replace(s, sibling, f"more specific: '{' '.join(extra)}' documented with this mention "
+                                     f"(was {s.code})", reground)
     if s.code[:1] in "ST" and len(s.code) == 8 and s.code.endswith("A") and _documents_healing(note, analysis):
         later = s.code[:-1] + "D"
         if icd.is_billable(later):
             s = _replace(s, later, f"7th character D: the note documents routine healing after treatment "
                                    f"(was {s.code})", reground)
     return s
+
+
+_PAREN = re.compile(r"\([^()]*\)")
+_AXIS_WORDS = frozenset(tokenize("unspecified other specified site type initial encounter subsequent sequela "
+                                 "whether"))
+# A sentence with any of these scopes may document the extra words in a way that does not apply.
+_CONTEXTS_NOT_DOCUMENTED = frozenset({"negated", "uncertain", "hypothetical", "family", "history"})
+
+
+def _title_words(title: str) -> frozenset[str]:
+    """A title's required words (parenthesised nonessential words left out)."""
+    return frozenset(tokenize(_PAREN.sub(" ", title))) - _AXIS_WORDS
+
+
+def _documented_sibling(code: str, title: str, around: str, icd) -> tuple[str, list[str]] | None:
+    """The one billable sibling of an unspecified code whose distinguishing words the mention's
+    sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
+    if "unspecified" not in title.lower():
+        return None
+    said = frozenset(tokenize(around))
+    # the unspecified axis itself ("..., unspecified whether with hypoxia or hypercapnia") names nothing
+    own = _title_words(re.sub(r"(?i)\bunspecified whether[^,]*", " ", title))
+    fits = []
+    for sib in _siblings(code, icd):
+        sib_title = icd.title(sib) or ""
+        extra = _title_words(sib_title) - own
+        if extra and extra <= said and not ("other" in tokenize(sib_title) and "other" not in tokenize(title)):
+            fits.append((len(extra), sib, sorted(extra)))
+    fits.sort(reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None
+    return fits[0][1], fits[0][2]
 
 
 def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:

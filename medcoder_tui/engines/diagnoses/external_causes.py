@@ -51,9 +51,11 @@ _STATUS = (
 
 
 def takes_external_cause(code: str) -> bool:
-    """Injuries, burns, frostbite and other external effects (S00-T34, T66-T79). Poisonings and
-    adverse effects (T36-T65) already name their cause and intent (guideline I.C.19.e)."""
-    return code[:1] == "S" or "T00" <= code[:3] <= "T34" or "T66" <= code[:3] <= "T79"
+    """Injuries, burns, frostbite, effects of heat, cold, pressure, asphyxiation and other external
+    causes, maltreatment and traumatic complications (S00-T34, T66-T76, T79). Poisonings and adverse
+    effects (T36-T65) already name their cause and intent (guideline I.C.19.e), and an allergy or
+    adverse effect not elsewhere classified (T78) names no injury mechanism."""
+    return code[:1] == "S" or "T00" <= code[:3] <= "T34" or "T66" <= code[:3] <= "T76" or code[:3] == "T79"
 
 
 def norm(word: str) -> str:
@@ -202,6 +204,12 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     out = [found for _, found in best.values()]
     if seventh == "A" and out:
         status = _status(note, analysis)
+        if status is None and "activity" in best:
+            # an activity documented and no work, military or volunteer status: Y99.8 (leisure,
+            # recreation, sport, student activity; I.C.20.k)
+            found = best["activity"][1]
+            status = ExternalCause("Y99.8", "status", found.start, found.end,
+                                   "activity documented, not for income, military or volunteer")
         if status is not None:
             out.append(status)
     return out

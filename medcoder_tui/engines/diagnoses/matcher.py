@@ -146,6 +146,8 @@ class _Matcher:
             self.by_key = cached
         else:
             for sid, surface in enumerate(self.surfaces):
+                if surface[5] == 3:
+                    continue  # the lookup's own index terms: a note's words match the tabular's
                 core = core_tokens(surface[3], site_required=surface[1] == "icd10cm" and surface[0][:1] in "SM")
                 if not core or len(core) > 7 or (surface[5] != 2 and all(t in _WEAK for t in core)):
                     continue

@@ -72,6 +72,46 @@ def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) 
     return text[lo:hi]
 
 
+# A procedure itself not done: "no colonoscopy", "declined biopsy", "ECG not obtained". A negative
+# result ("rapid strep negative", "no masses") is a finding: the test or procedure was still done.
+_NOT_DONE_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|denies|declined?|deferred|refused|cancel+ed|held|omitted|"
+    r"unable to (?:perform|obtain|complete))\b[^,;.:()\n]{0,25}$", _I)
+_NOT_DONE_AFTER = re.compile(
+    r"^[^,;.:()\n]{0,20}?\b(?:(?:was|were|is|are|been)\s+)?(?:not|never)\s+(?:been\s+)?(?:done|performed|"
+    r"obtained|sent|given|administered|completed|attempted|drawn|collected|placed|indicated)\b|"
+    r"^[^,;.:()\n]{0,20}?\b(?:declined|refused|deferred|cancel+ed|aborted|held|omitted)\b", _I)
+_NOT_DONE_INSIDE = re.compile(
+    r"^\W*(?:no|not|never|declined?|refused|deferred)\b|\b(?:not|never)\s+(?:been\s+)?(?:done|performed|"
+    r"obtained|sent|given|administered|completed|attempted)\b|\b(?:declined|refused|cancel+ed|aborted)\b", _I)
+
+
+def procedure_not_done(note: str, start: int, end: int) -> bool:
+    """True when the words at ``note[start:end]`` name a procedure or test the note says was not done.
+
+    Negation of findings near it (a negative result, "no masses" beside a polypectomy) does not count.
+    """
+    line_start = note.rfind("\n", 0, start) + 1
+    before = note[max(line_start, start - 40):start]
+    after_end = note.find("\n", end)
+    after = note[end:min(end + 60, after_end if after_end >= 0 else len(note))]
+    return bool(_NOT_DONE_BEFORE.search(before) or _NOT_DONE_AFTER.search(after)
+                or _NOT_DONE_INSIDE.search(note[start:end]))
+
+
+# A procedure of an earlier encounter: "prior colonoscopy", "Colonoscopy 2025:", "echo 2 years ago".
+_PAST_BEFORE = re.compile(r"\b(?:prior|previous|last|s/p|status post|history of|hx of|h/o)\b[^,;.:()\n]{0,30}$", _I)
+_PAST_AT = re.compile(r"^[^,;.:()\n]{0,30}?(?:(?<![/\d-])\b(?:19|20)\d{2}\b(?![/\d-])|"
+                      r"\b\d+\s*(?:years?|yrs?|months?|mos?|weeks?|wks?)\s+ago\b)", _I)
+
+
+def procedure_in_past(note: str, start: int, end: int) -> bool:
+    """True when the words at ``note[start:end]`` name a procedure done before this encounter."""
+    line_start = note.rfind("\n", 0, start) + 1
+    before = note[max(line_start, start - 40):start]
+    return bool(_PAST_BEFORE.search(before) or _PAST_AT.search(note[start:min(len(note), max(end, start + 40))]))
+
+
 class _Ctx:
     """One note's analysis plus the facts every rule needs."""
 
@@ -102,7 +142,8 @@ class _Ctx:
             return True
         return not (self.a.context_at(start, end if end is not None else start + 1) & {"negated", "history"})
 
-    def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int) -> None:
+    def add(self, system: System, code: str, confidence: float, reasoning: str, start: int, end: int,
+            units: int | None = None) -> None:
         table = self.cs.cpt if system is System.CPT else self.cs.hcpcs
         if code not in table:
             return  # never suggest a code the tables do not hold
@@ -111,7 +152,7 @@ class _Ctx:
             return
         self.hits[key] = RawSuggestion(code=code, system=system, description=table[code],
                                        confidence=round(confidence, 2), reasoning=reasoning,
-                                       evidence=[self.evidence(start, end)])
+                                       evidence=[self.evidence(start, end)], units=units)
 
     def evidence(self, start: int, end: int) -> str:
         """The mention, widened to neighbouring words until it occurs once (grounding finds this one)."""

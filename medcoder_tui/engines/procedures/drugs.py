@@ -95,18 +95,18 @@ def _route(clause: str, drug_desc: str) -> str | None:
     return None
 
 
-def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> tuple[str, str]:
-    """The J-code whose dose unit fits the given dose best, and a 'units' note for the reasoning."""
+def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> tuple[str, str, int | None]:
+    """The J-code whose dose unit fits the given dose best, a 'units' note for the reasoning, and the units."""
     parsed = []
     for code in codes:
         desc = ctx.cs.hcpcs[code]
         d = _dose(desc)
         parsed.append((code, d, "up to" in desc.lower()))
     if dose is None:
-        return codes[0], ""
+        return codes[0], "", None
     same = [(c, d[0], up) for c, d, up in parsed if d and d[1] == dose[1]]
     if not same:
-        return codes[0], ""
+        return codes[0], "", None
     exact = [c for c in same if abs(c[1] - dose[0]) < 1e-6]
     ups = sorted((c for c in same if c[2] and c[1] >= dose[0]), key=lambda c: c[1])
     below = sorted((c for c in same if c[1] <= dose[0]), key=lambda c: -c[1])
@@ -115,7 +115,7 @@ def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> t
     def num(x: float) -> str:
         return f"{x:,.0f}" if x >= 10000 and x == int(x) else f"{x:g}"
 
-    return code, f"units: {num(dose[0])} {dose[1]} / {num(amount)} {dose[1]} = {units}"
+    return code, f"units: {num(dose[0])} {dose[1]} / {num(amount)} {dose[1]} = {units}", units
 
 
 def _drugs(ctx: _Ctx) -> None:
@@ -148,9 +148,10 @@ def _drugs(ctx: _Ctx) -> None:
                 if codes and route is None and ctx.cs.hcpcs[codes[0]].startswith(("Injection", "Infusion")):
                     continue  # an injectable's route must be documented (not a patch, tablet or spray)
                 if codes:
-                    code, units = _pick_dose(ctx, codes, _dose(clause[clause.lower().find(m.group(0).lower()):]))
+                    code, units, count = _pick_dose(ctx, codes,
+                                                    _dose(clause[clause.lower().find(m.group(0).lower()):]))
                     why = f"drug administered in the encounter ({route or 'route not stated'})"
-                    ctx.add(System.HCPCS, code, 0.8, f"{why}; {units}" if units else why, start, end)
+                    ctx.add(System.HCPCS, code, 0.8, f"{why}; {units}" if units else why, start, end, units=count)
                 if route:
                     routes.append((route, start, end))
     _administration(ctx, routes)
@@ -241,14 +242,16 @@ def _vaccines(ctx: _Ctx) -> None:
     counselled = re.search(r"counsel", ctx.note, _I) and ctx.age is not None and ctx.age <= 18
     if counselled:
         ctx.add(System.CPT, "90460", 0.75, f"vaccine administration with counseling, under 19 "
-                f"(units: {len(given)} vaccines)", start, end)
+                f"(units: {len(given)} vaccines)", start, end, units=len(given))
         extra = sum(p - 1 for _, p, _, _ in given)
         if extra:
-            ctx.add(System.CPT, "90461", 0.7, f"additional vaccine components (units: {extra})", start, end)
+            ctx.add(System.CPT, "90461", 0.7, f"additional vaccine components (units: {extra})", start, end,
+                    units=extra)
     else:
         ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection", start, end)
         if len(given) > 1:
-            ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {len(given) - 1})", start, end)
+            ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {len(given) - 1})", start, end,
+                    units=len(given) - 1)
 
 
 # --- devices, DME and supplies ---------------------------------------------------------------

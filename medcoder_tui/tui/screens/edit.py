@@ -1,4 +1,8 @@
-"""Edit a suggestion's code: validated as you type; only a valid, billable code can be saved."""
+"""Edit a suggestion's code: validated as you type; only a valid, billable code can be saved.
+
+A CPT or HCPCS code also takes its modifiers and units here (checked by
+``codes.modifiers`` as they are typed).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from medcoder_tui.codes.modifiers import MODIFIERS, LineError, check_line, parse_modifiers, parse_units
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.tui.keys import EDIT_BINDINGS
 
@@ -28,21 +33,33 @@ def validate_code(codesets: Any, value: str, preferred: System | None) -> Any | 
     return result
 
 
-def describe_validation(result: Any | None, loading: bool) -> tuple[str, bool]:
-    """The status line under the input, and whether the code may be saved."""
+def describe_validation(result: Any | None, loading: bool, modifiers: str = "", units: str = "") -> tuple[str, bool]:
+    """The status line under the input, and whether the code (with its modifiers and units) may be saved."""
     if loading:
         return "Code sets are still loading…", False
     if result is None:
         return "Type a code.", False
     label = result.system.label if result.system else "no known system"
     if result.valid and result.billable:
-        return f"✓ {result.normalized} ({label}) {result.description}", True
+        mods = parse_modifiers(modifiers)
+        try:
+            check_line(result.system, result.normalized, mods, parse_units(units))
+        except LineError as exc:
+            return f"✗ {exc}", False
+        meaning = "".join(f" · {m}: {MODIFIERS[m]}" for m in mods)
+        return f"✓ {result.normalized} ({label}) {result.description}{meaning}", True
     why = " ".join(result.messages) or ("not billable: a category header" if result.valid else "not a valid code")
     return f"✗ {result.normalized or result.code}: {why}", False
 
 
-class EditScreen(ModalScreen[tuple[str, System, str] | None]):
-    """Dismisses with (code, system, description) for a valid billable code, or None."""
+def takes_modifiers(result: Any | None, preferred: System | None) -> bool:
+    """Modifiers and units belong to CPT/HCPCS lines."""
+    system = getattr(result, "system", None) or preferred
+    return system in (System.CPT, System.HCPCS)
+
+
+class EditScreen(ModalScreen[tuple[str, System, str, list[str], int | None] | None]):
+    """Dismisses with (code, system, description, modifiers, units) for a valid billable line, or None."""
 
     BINDINGS = EDIT_BINDINGS
 
@@ -57,9 +74,14 @@ class EditScreen(ModalScreen[tuple[str, System, str] | None]):
             yield Static(f"Edit {s.code} ({s.system.label}) — {s.description}", classes="dialog-title",
                          markup=False)
             yield Input(value=s.code, id="edit-input", placeholder="code, e.g. E11.65")
+            with Horizontal(id="edit-line"):
+                yield Input(value=" ".join(getattr(s, "modifiers", []) or []), id="edit-modifiers",
+                            placeholder="modifiers, e.g. 25 or RT 59")
+                units = getattr(s, "units", None)
+                yield Input(value="" if units is None else str(units), id="edit-units", placeholder="units")
             yield Static("", id="edit-status", markup=False)
             yield OptionList(id="edit-choices")
-            yield Static("Enter saves · ↓ choices · Esc cancels", classes="dialog-hint")
+            yield Static("Enter saves · Tab modifiers/units · ↓ choices · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._revalidate(self.suggestion.code)
@@ -77,9 +99,17 @@ class EditScreen(ModalScreen[tuple[str, System, str] | None]):
                     seen[code] = self.codesets.describe(code) or ""
         return list(seen.items())[:12]
 
-    def _revalidate(self, value: str) -> None:
-        self.result = validate_code(self.codesets, value, self.suggestion.system)
-        text, ok = describe_validation(self.result, self.codesets is None)
+    def _line_values(self) -> tuple[str, str]:
+        """The modifiers and units typed, or nothing for a code that takes none."""
+        if not self.query_one("#edit-line").display:
+            return "", ""
+        return self.query_one("#edit-modifiers", Input).value, self.query_one("#edit-units", Input).value
+
+    def _revalidate(self, value: str | None = None) -> None:
+        if value is not None:
+            self.result = validate_code(self.codesets, value, self.suggestion.system)
+        self.query_one("#edit-line").display = takes_modifiers(self.result, self.suggestion.system)
+        text, ok = describe_validation(self.result, self.codesets is None, *self._line_values())
         status = self.query_one("#edit-status", Static)
         status.update(text)
         status.set_class(ok, "-ok")
@@ -94,14 +124,21 @@ class EditScreen(ModalScreen[tuple[str, System, str] | None]):
     def _changed(self, event: Input.Changed) -> None:
         self._revalidate(event.value)
 
-    @on(Input.Submitted, "#edit-input")
+    @on(Input.Changed, "#edit-modifiers")
+    @on(Input.Changed, "#edit-units")
+    def _line_changed(self) -> None:
+        self._revalidate()
+
+    @on(Input.Submitted)
     def _submitted(self) -> None:
-        text, ok = describe_validation(self.result, self.codesets is None)
+        modifiers, units = self._line_values()
+        text, ok = describe_validation(self.result, self.codesets is None, modifiers, units)
         if not ok:
             self.app.bell()
             self.notify(text, severity="warning")
             return
-        self.dismiss((self.result.normalized, self.result.system, self.result.description))
+        self.dismiss((self.result.normalized, self.result.system, self.result.description,
+                      parse_modifiers(modifiers), parse_units(units)))
 
     @on(OptionList.OptionSelected, "#edit-choices")
     def _picked(self, event: OptionList.OptionSelected) -> None:

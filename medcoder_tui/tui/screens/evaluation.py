@@ -168,10 +168,13 @@ class EvaluationScreen(Screen):
         notes.focus()
 
     def _update_title(self) -> None:
-        engine = self.settings.engine
-        model = f" / {self.settings.ollama_model}" if engine != "offline" else ""
+        from medcoder_tui.evaluation.report import configured_engine_label, engine_label
         from medcoder_tui.tui.widgets.status_bar import short_path
-        tail = f" — engine {engine}{model} — types {TYPE_CYCLE[self.types_index][0]}"
+
+        run = self.run_result
+        engine = (engine_label(run.engine, run.model) if run is not None
+                  else configured_engine_label(self.settings.engine, self.settings.ollama_model))
+        tail = f" — engine {engine} — types {TYPE_CYCLE[self.types_index][0]}"
         room = max(12, self.app.size.width - 2 - len("Evaluation of ") - len(tail))
         self.query_one("#eval-title", Static).update(f"Evaluation of {short_path(str(self.path), room)}{tail}")
 
@@ -362,6 +365,7 @@ class EvaluationScreen(Screen):
     def show_run(self, run: EvalRun) -> None:
         """Fill the summary and the notes table from a run."""
         self.run_result = run
+        self._update_title()
         patterns = [f"{k} {v.count}" for k, v in sorted(run.error_patterns.items(), key=lambda kv: -kv[1].count)
                     if v.count]
         systems = "  ".join(f"{s} F1 {m.f1:.3f}" for s, m in run.per_system.items())

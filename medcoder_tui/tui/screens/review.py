@@ -113,7 +113,7 @@ class ReviewScreen(ReviewDecisions, Screen):
     def on_suggestions_table_width_changed(self, message: SuggestionsTable.WidthChanged) -> None:
         """Give the description column whatever width the other columns leave."""
         table = self.query_one(SuggestionsTable)
-        if max(14, message.width - 1 - 48) != table.descriptions_width:
+        if table.description_width_for(message.width - 1) != table.descriptions_width:
             table.setup(message.width - 1)
             self._rebuild_table()
 
@@ -137,7 +137,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         table = self.query_one(SuggestionsTable)
         status = suggestion_status(s, self.case)
         edited = edited_final(s, self.case)
-        table.put_row(s.key, table.cells(s, status, edited.code if edited else None,
+        table.put_row(s.key, table.cells(s, status, edited.line if edited else None,
                                          edited.description if edited else None))
 
     def _rebuild_table(self, position: int | None = None) -> None:

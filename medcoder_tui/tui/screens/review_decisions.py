@@ -162,10 +162,11 @@ class ReviewDecisions:
             return
         from medcoder_tui.tui.screens.edit import EditScreen
 
-        def done(picked: tuple[str, Any, str] | None) -> None:
+        def done(picked: tuple[str, Any, str, list[str], int | None] | None) -> None:
             if picked:
-                code, system, description = picked
-                if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key)):
+                code, system, description, modifiers, units = picked
+                if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key,
+                                                                   modifiers=modifiers, units=units)):
                     self.notify(f"{s.code} → {code}")
                     self._advance()
 

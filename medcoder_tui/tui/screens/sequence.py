@@ -125,8 +125,7 @@ class SequenceScreen(Screen[Any]):
         elif not self.order:
             text = "No final codes yet. Accept suggestions (a) or add codes (+) in the review first."
         else:
-            text = (f"{len(r.diagnoses)} diagnoses, {len(r.procedures)} procedures · "
-                    f"{len(r.errors)} errors, {len(r.warnings)} warnings · {status}")
+            text = f"{r.counts_text()} · {status}"
         self.query_one("#seq-title", Static).update(f"Sequence — {text}")
         self.query_one(StatusBar).progress = f"{len(self.order)} final codes · {status}"
 
@@ -222,18 +221,16 @@ class SequenceScreen(Screen[Any]):
 
     @unless_completed
     def action_propose(self) -> None:
-        try:
-            from medcoder_tui.sequencing import propose_sequence
-        except ImportError:
-            self.notify("No proposal available.", severity="warning")
-            return
-        finals = {fc.code for fc in self.case.final_codes}
-        picked = [s for s in self.suggestions if s.code in finals]
-        order = propose_sequence(picked, self.note, setting=self.case.setting)
+        from medcoder_tui.sequencing.pipeline import propose_final_order
+
         keys = self._keys()
-        ranked = sorted(keys, key=lambda k: order.index(k.split(":", 1)[1]) if k.split(":", 1)[1] in order
-                        else len(order) + keys.index(k))
+        ranked = propose_final_order(self.case.final_codes, self.suggestions, self.note, setting=self.case.setting)
+        ranked = [k for k in ranked if k in keys] + [k for k in keys if k not in ranked]
+        if ranked == keys:
+            self.notify("The order already follows the sequencing rules.")
+            return
         self._reorder(ranked, ranked[0] if ranked else "")
+        self.notify(f"Order proposed by the rules: {ranked[0].split(':', 1)[1]} first.")
 
     def _refuse_if_completed(self) -> bool:
         if self.case.status is not CaseStatus.COMPLETED:

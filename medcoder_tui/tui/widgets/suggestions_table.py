@@ -7,6 +7,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from medcoder_tui.codes.modifiers import line_text
 from medcoder_tui.engines.models import Flag, Suggestion
 
 FLAG_ABBREV = {
@@ -54,11 +55,19 @@ class SuggestionsTable(DataTable):
             self._fitted_width = event.size.width
             self.post_message(self.WidthChanged(event.size.width))
 
+    # Code 11 + Sys 5 + Conf 4 + Flags 9 + Status 10, plus the cell padding between them.
+    OTHER_COLUMNS = 51
+
+    @classmethod
+    def description_width_for(cls, width: int) -> int:
+        """The description column's width in a table ``width`` cells wide."""
+        return max(14, width - cls.OTHER_COLUMNS)
+
     def setup(self, width: int) -> None:
         """Create the columns; the description takes what the others leave."""
         self.clear(columns=True)
-        self.descriptions_width = max(14, width - 48)
-        self.add_column("Code", key="code", width=8)
+        self.descriptions_width = self.description_width_for(width)
+        self.add_column("Code", key="code", width=11)   # a claim line: 99214-25, 20610-RT-59, J1100 x4
         self.add_column("Sys", key="system", width=5)
         self.add_column("Description", key="description", width=self.descriptions_width)
         self.add_column("Conf", key="confidence", width=4)
@@ -67,18 +76,24 @@ class SuggestionsTable(DataTable):
 
     def cells(self, s: Suggestion, status: str, shown_code: str | None = None,
               shown_description: str | None = None) -> list[Text]:
-        """The row for a suggestion: blocked codes in red, rejected ones dimmed."""
+        """The row for a suggestion: blocked codes in red, rejected ones dimmed.
+
+        The code cell is the claim line (code, modifiers, units); an edited row is the coder's
+        code and shows no engine confidence.
+        """
         bad = not s.acceptable
         code_style = "bold red strike" if (bad and status != "edited") else "bold"
         row_style = "dim" if status == "rejected" else ""
-        code = Text(shown_code or s.code, style=code_style if not row_style else row_style)
+        line = shown_code or line_text(s.code, s.modifiers, s.units)
+        code = Text(line.replace(" x ", " x"), style=code_style if not row_style else row_style)
+        confidence = "—" if status == "edited" else f"{s.confidence:.2f}"
         label, st = STATUS_TEXT[status]
         return [
             code,
             Text(SYSTEM_SHORT[s.system.value], style=row_style),
             Text(shown_description or s.description or s.model_description, style=row_style,
                  overflow="ellipsis", no_wrap=True),
-            Text(f"{s.confidence:.2f}", style=row_style),
+            Text(confidence, style=row_style),
             Text(flags_text(s.flags), style="red" if bad else "yellow"),
             Text(label, style=st),
         ]

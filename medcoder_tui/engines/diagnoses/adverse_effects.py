@@ -1,0 +1,80 @@
+"""Adverse effects of drugs properly given (guideline I.C.19.e.5.a).
+
+"When the drug was correctly prescribed and properly administered, code the
+reaction plus the appropriate code from categories T36-T50" with 5 as its fifth
+or sixth character. The T code depends on the drug's class, which the Table of
+Drugs and Chemicals gives; without an imported table this module knows the drug
+classes of the tabular's own T36-T50 titles by their usual generic names and
+name stems (-pril, -sartan, -olol, -statin...). A poisoning (overdose, wrong
+drug, wrong dose, intent) is not an adverse effect and is left to the coder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+
+# drug names or stems -> the adverse-effect code stem of their class (the 7th character follows)
+DRUG_CLASSES: tuple[tuple[str, str], ...] = (
+    (r"\w+pril|ace inhibitors?", "T46.4X5"),
+    (r"\w+sartan|arbs?|hydralazine|clonidine|minoxidil", "T46.5X5"),
+    (r"\w+olol|beta[- ]?blockers?", "T44.7X5"),
+    (r"amlodipine|nifedipine|diltiazem|verapamil|\w+dipine|calcium channel blockers?", "T46.1X5"),
+    (r"\w+statin|ezetimibe|fenofibrate|gemfibrozil", "T46.6X5"),
+    (r"ibuprofen|naproxen|ketoprofen", "T39.315"),
+    (r"aspirin", "T39.015"),
+    (r"ketorolac|diclofenac|meloxicam|indomethacin|celecoxib|nsaids?", "T39.395"),
+    (r"oxycodone|hydrocodone|morphine|hydromorphone|codeine|tramadol|opioids?|opiates?", "T40.2X5"),
+    (r"clozapine|olanzapine|quetiapine|risperidone|aripiprazole|ziprasidone|lurasidone|antipsychotics?",
+     "T43.595"),
+    (r"haloperidol", "T43.4X5"),
+    (r"fluoxetine|sertraline|citalopram|escitalopram|paroxetine|ssris?", "T43.225"),
+    (r"venlafaxine|duloxetine|desvenlafaxine|snris?", "T43.215"),
+    (r"amitriptyline|nortriptyline|imipramine|tricyclics?", "T43.015"),
+    (r"lithium", "T43.8X5"),
+    (r"metformin|glipizide|glyburide|glimepiride|insulin|sitagliptin|empagliflozin|\w+gliflozin", "T38.3X5"),
+    (r"warfarin|apixaban|rivaroxaban|dabigatran|heparin|enoxaparin|anticoagulants?", "T45.515"),
+    (r"prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|steroids?", "T38.0X5"),
+    (r"penicillin|amoxicillin|ampicillin|augmentin", "T36.0X5"),
+    (r"cephalexin|cefazolin|ceftriaxone|cefdinir|\w+cef\w+|cephalosporins?", "T36.1X5"),
+    (r"azithromycin|clarithromycin|erythromycin|macrolides?", "T36.3X5"),
+    (r"sulfamethoxazole|bactrim|tmp-?smx|sulfonamides?", "T37.0X5"),
+    (r"ciprofloxacin|levofloxacin|moxifloxacin|doxycycline|clindamycin|vancomycin|\w+floxacin", "T36.8X5"),
+    (r"amiodarone|sotalol|flecainide", "T46.2X5"),
+    (r"digoxin", "T46.0X5"),
+    (r"furosemide|bumetanide|torsemide|lasix", "T50.1X5"),
+    (r"hydrochlorothiazide|hctz|chlorthalidone", "T50.2X5"),
+    (r"lorazepam|alprazolam|diazepam|clonazepam|benzodiazepines?", "T42.4X5"),
+    (r"phenytoin", "T42.0X5"),
+    (r"carbamazepine|oxcarbazepine", "T42.1X5"),
+    (r"levetiracetam|lamotrigine|topiramate|gabapentin|pregabalin|valproate", "T42.6X5"),
+    (r"methotrexate|chemotherapy|cisplatin|carboplatin|paclitaxel|tacrolimus|cyclosporine", "T45.1X5"),
+)
+_CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in DRUG_CLASSES]
+# Words that say the drug caused what the sentence describes.
+_CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|due to|secondary to|"
+                     r"caused by|attributed to|related to|intoleran\w+)\b", re.I)
+# A poisoning is another code family (wrong drug or dose, overdose, intent): not an adverse effect.
+_POISONING = re.compile(r"\b(?:overdose|od|ingest\w*|poison\w*|took (?:too many|extra)|wrong (?:dose|drug|med\w*)|"
+                        r"suicid\w*|intentional)\b", re.I)
+
+
+def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
+    """(code, start, end) of each drug class the note says caused a reaction, properly taken."""
+    out: list[tuple[str, int, int]] = []
+    for sent in analysis.sentences:
+        text = note[sent.start:sent.end]
+        if not _CAUSED.search(text) or _POISONING.search(text):
+            continue
+        if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family", "uncertain"}:
+            continue
+        # the drug is what the cause words name: just after them ("adverse effect of lisinopril",
+        # "due to clozapine") or just before "induced" ("lisinopril-induced")
+        windows = [(c.end(), c.end() + 45) if c.group(0).lower() != "induced" else (max(0, c.start() - 30), c.start())
+                   for c in _CAUSED.finditer(text)]
+        for rx, stem in _CLASSES:
+            m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)), None)
+            if m and all(code[:-1] != stem for code, _, _ in out):
+                out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
+    return out
