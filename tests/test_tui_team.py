@@ -11,7 +11,7 @@ import pytest
 from tui_support import NOTE, ScriptedEngine, frozen_clock
 
 from medcoder_tui.config import Settings
-from medcoder_tui.store import Store
+from medcoder_tui.store import Store, StoreError
 from medcoder_tui.store.team import init_team_store
 from medcoder_tui.tui.app import make_app
 from medcoder_tui.tui.screens.review import ReviewScreen
@@ -77,3 +77,21 @@ async def test_second_coder_sees_the_claim_and_opens_read_only(team):
         await until(pb, lambda: isinstance(b.screen, ReviewScreen))
         assert b.screen.held_by is None and Store(root).claims()[case_id].session == b.services.store.session
     assert Store(root).claims() == {}                                 # quitting released b's claim
+
+
+async def test_an_open_case_keeps_its_claim_alive(team):
+    folder, root = team
+    app = make_app(Settings(), folder, store=Store(root, claim_expiry=1.5), engine=ScriptedEngine(),
+                   clock=frozen_clock, theme="textual-dark")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        case_id = app.screen.case.id
+        first = Store(root).claims()[case_id].heartbeat
+        await pilot.pause(2.5)                       # longer than the expiry: only heartbeats keep it
+        other = Store(root, claim_expiry=1.5)
+        claim = other.claim_of(case_id)
+        assert claim is not None and claim.heartbeat > first
+        with pytest.raises(StoreError):
+            other.claim(case_id)
