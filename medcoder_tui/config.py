@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -22,6 +24,10 @@ from pydantic_settings import (
 from medcoder_tui import paths
 
 Setting = Literal["outpatient", "inpatient", "ed"]
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used, in one line naming where it came from (file and key, or variable)."""
 
 
 def config_file() -> Path:
@@ -83,6 +89,64 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from every source, with explicit overrides (CLI flags) on top."""
+    """Settings from every source, with explicit overrides (CLI flags) on top.
+
+    Raises :class:`SettingsError` with one line naming the file and key (or the
+    environment variable) of the first bad value.
+    """
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)
+    try:
+        settings = Settings(**clean)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{config_file()}: not valid TOML ({exc})") from None
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, clean)) from None
+    hosts = [("ollama_host", settings.ollama_host)] + [("ollama_hosts", h) for h in settings.ollama_hosts if h.strip()]
+    for key, host in hosts:
+        problem = host_problem(host)
+        if problem:   # "http://[::1" must fail here, named, not later inside the HTTP client
+            raise SettingsError(f"{_where(key, clean)}: bad value {host!r}: {problem}")
+    return settings
+
+
+def host_problem(host: str) -> str | None:
+    """What is wrong with an Ollama host URL, or None (a bare ``host:port`` is allowed, as Ollama allows it)."""
+    url = host.strip()
+    try:
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http:// or https:// URL with a host name"
+    return None
+
+
+def _describe(exc: ValidationError, overrides: dict) -> str:
+    """The first error of ``exc`` as one line saying where the bad value was set."""
+    err = exc.errors()[0]
+    key = str(err["loc"][0]) if err["loc"] else "?"
+    msg = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" {value!r}" if isinstance(value, (str, int, float, bool)) else ""
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{_where(key, overrides)}: bad value{shown}: {msg}{more}"
+
+
+def _where(key: str, overrides: dict) -> str:
+    """Where the value of setting ``key`` came from: an option, a variable, or the config file's key."""
+    env = f"MEDCODER_{key.upper()}"
+    if key in overrides:
+        return f"option for {key}"
+    if any(name.upper() == env for name in os.environ):
+        return env
+    if key == "ollama_host" and "OLLAMA_HOST" in os.environ and not _in_config_file(key):
+        return "OLLAMA_HOST"
+    return f"{config_file()}: key {key!r}"
+
+
+def _in_config_file(key: str) -> bool:
+    try:
+        return key in tomllib.loads(config_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return False

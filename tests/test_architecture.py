@@ -21,7 +21,7 @@ PACKAGE = ROOT / "medcoder_tui"
 
 # Top-level layers, lowest first. A name is a module or package directly under medcoder_tui.
 LAYERS = (
-    {"", "paths", "config", "fileutil", "notes"},
+    {"", "paths", "config", "fileutil", "notes", "textsafe"},
     {"codes"},
     {"engines"},
     {"sequencing", "store", "evaluation", "batch"},
@@ -30,7 +30,7 @@ LAYERS = (
 )
 # Rooms inside medcoder_tui.engines, lowest first.
 ENGINE_LAYERS = (
-    {"", "models", "base"},
+    {"", "models", "base", "progress"},
     {"analysis"},
     {"diagnoses", "procedures"},
     {"checks"},

@@ -75,7 +75,7 @@ def test_user_errors_are_one_line(capsys, tmp_path):
     status, _, err = run(capsys, "check", "E11.9", "--note", str(tmp_path / "missing.txt"))
     assert status == 2 and err.startswith("medcoder: error: note not found")
     status, _, err = run(capsys, "check", ",")
-    assert status == 2 and "no codes given" in err
+    assert status == 2 and "argument 1 is empty" in err
     with pytest.raises(SystemExit):
         main(["check", "E11.9", "--setting", "hospice"])
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from medcoder_tui.cli.common import CliError
+from medcoder_tui.textsafe import PrintableStream, printable
 
 # Which module registers each sub-command. Only the module of the command being
 # run is imported, so `medcoder validate` does not pay for the TUI or the
@@ -59,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `medcoder`, `medcoder PATH` and `medcoder --store X PATH` all mean the TUI.
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help")):
         args_list = ["tui", *args_list]
+    if args_list[0] != "tui":
+        # names, codes and descriptions come from files: no escape sequence reaches the terminal
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream.isatty() and not isinstance(stream, PrintableStream):
+                setattr(sys, name, PrintableStream(stream))
     parser = build_parser(args_list[0])
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
@@ -67,13 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"medcoder: error: {exc}", file=sys.stderr)
+        print(f"medcoder: error: {printable(exc)}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("medcoder: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: a message, never a traceback for the coder
+        from medcoder_tui.config import SettingsError
+
+        if isinstance(exc, SettingsError):   # a bad config.toml value or MEDCODER_* variable: the user's to fix
+            print(f"medcoder: error: {printable(exc)}", file=sys.stderr)
+            return 2
         if os.environ.get("MEDCODER_DEBUG"):
             raise
-        print(f"medcoder: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"medcoder: error: {type(exc).__name__}: {printable(exc)}", file=sys.stderr)
         return 1

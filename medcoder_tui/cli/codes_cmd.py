@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from medcoder_tui.cli.common import CliError, print_json
+from medcoder_tui.textsafe import printable
 
 SYSTEM_CHOICES = ("icd10cm", "cpt", "hcpcs", "all")
 
@@ -32,8 +33,12 @@ def register(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentPar
 
     p = sub.add_parser("codes", parents=parents, help="manage CPT and HCPCS tables and ICD-10-CM index files")
     codes_sub = p.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
-    imp = codes_sub.add_parser("import", help="import a licensed CPT file, CMS's HCPCS file or a CDC "
-                                              "ICD-10-CM index XML file (index, drug, eindex, neoplasm)")
+    # --store is accepted after the action too; SUPPRESS keeps a value given before it
+    late = argparse.ArgumentParser(add_help=False)
+    late.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    imp = codes_sub.add_parser("import", parents=[late],
+                               help="import a licensed CPT file, CMS's HCPCS file or a CDC "
+                                    "ICD-10-CM index XML file (index, drug, eindex, neoplasm)")
     imp.add_argument("system", choices=("cpt", "hcpcs", "index"))
     imp.add_argument("file", type=Path)
     imp.set_defaults(func=cmd_import)
@@ -206,16 +211,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.system == "index":
         return _import_index(args.file)
     from medcoder_tui.codes.service import reset_codesets
-    from medcoder_tui.codes.tables import ImportFormatError, import_table
+    from medcoder_tui.codes.tables import ImportFormatError, ImportReport, import_table
 
+    report = ImportReport()
     try:
-        count, target = import_table(args.file, args.system)
+        count, target = import_table(args.file, args.system, report)
     except ImportFormatError as exc:
         raise CliError(f"import failed, previous table kept: {exc}") from None
     except OSError as exc:
         raise CliError(f"import failed, previous table kept: {exc.strerror or exc}: {exc.filename or ''}") from None
     reset_codesets()
-    print(f"imported {count} {args.system.upper()} codes into {target}")
+    for line in report.lines():
+        print(f"{args.file.name}: {printable(line)}", file=sys.stderr)
+    summary = [f"{n} {what}" for n, what in ((len(report.dropped), "rows dropped"),
+                                             (len(report.duplicates), "duplicate codes"),
+                                             (len(report.suspicious), "suspicious rows")) if n]
+    print(f"imported {count} {args.system.upper()} codes into {target}"
+          + (f" ({', '.join(summary)}; see above)" if summary else ""))
     return 0
 
 

@@ -60,9 +60,10 @@ def run_check(args: argparse.Namespace) -> int:
     """Check ``args.codes`` in the order given."""
     settings = _settings(setting=args.setting)
     note = read_note(args.note) if args.note else None
-    codes = [c for raw in args.codes for c in raw.split(",") if c.strip()]
-    if not codes:
-        raise CliError("no codes given; e.g. medcoder check G30.9 F02.80")
+    for i, raw in enumerate(args.codes, 1):
+        if not raw.replace(",", "").strip():   # '' used to be dropped silently and the rest checked
+            raise CliError(f"argument {i} is empty: give a code, e.g. medcoder check G30.9 F02.80")
+    codes = [c.strip() for raw in args.codes for c in raw.split(",") if c.strip()]
     uncertain = {c.strip() for c in args.uncertain.split(",") if c.strip()}
     result = check_sequence(codes, setting=settings.setting, note=note, uncertain_codes=uncertain,
                             source="coder", drg=args.drg)

@@ -161,4 +161,15 @@ class DoneEvent(BaseModel):
     result: SuggestionResult
 
 
-EngineEvent = TokenEvent | SuggestionEvent | DoneEvent
+class ProgressEvent(BaseModel):
+    """How far a long analysis has got (the offline engine sends one about every quarter second)."""
+
+    kind: Literal["progress"] = "progress"
+    phase: str                     # e.g. "sentences", "procedure rules"
+    done: int
+    total: int
+    elapsed: float
+    remaining: float | None = None   # seconds left in this phase, when there is a pace to go by
+
+
+EngineEvent = TokenEvent | SuggestionEvent | DoneEvent | ProgressEvent

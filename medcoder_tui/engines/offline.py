@@ -28,6 +28,7 @@ from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
 from medcoder_tui.engines.models import (
     DoneEvent,
     EngineEvent,
+    ProgressEvent,
     RawSuggestion,
     Setting,
     Suggestion,
@@ -35,6 +36,7 @@ from medcoder_tui.engines.models import (
     SuggestionResult,
 )
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
+from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 
@@ -43,6 +45,7 @@ PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
 # Minimum retrieval score for a suggestion (roughly: one specific medical word in plain prose).
 MIN_SCORE = 2.0
 MAX_SUGGESTIONS = 25
+PROGRESS_EVERY = 0.25   # seconds between progress events of a long analysis
 
 # Chronic conditions that "history of" does not end: still coded as the condition.
 _CHRONIC_PREFIXES = (
@@ -173,6 +176,7 @@ class OfflineEngine:
         from medcoder_tui.engines.checks.grounding import Grounder
 
         cs = self.codesets
+        checkpoint("reading the note", 0, 1)
         analysis = analyze(note)
         # Diagnoses come from title matching; procedures, drugs and supplies from the rules in
         # procedures.py, which know what was done or given (title matching alone over-codes them).
@@ -200,6 +204,7 @@ class OfflineEngine:
         if types & {System.CPT, System.HCPCS}:
             for raw in suggest_procedures(note, analysis=analysis, types=types, setting=setting, codesets=cs):
                 out.append(grounder.ground(raw))
+        checkpoint("checking the codes", 0, 1)
         return grounder.finish(out)
 
     def suggest_sync(self, note: str, types: set[System] | None = None,
@@ -212,17 +217,32 @@ class OfflineEngine:
             return result
         try:
             result.suggestions = self._suggestions(note, types, setting)
+        except AnalysisCancelled:
+            result.error = "cancelled"
         except Exception as exc:  # noqa: BLE001 - the engine contract: errors end up in the result
             result.error = f"offline engine failed: {exc}"
         return result
 
     async def stream(self, note: str, *, types: set[System], setting: Setting) -> AsyncIterator[EngineEvent]:
-        """Yield one SuggestionEvent per suggestion, then one DoneEvent.
+        """Yield ProgressEvents while the note is analysed, one SuggestionEvent per suggestion, then a DoneEvent.
 
         The work runs in a thread so a first call (which loads the indexes) does not
-        freeze the TUI's event loop.
+        freeze the TUI's event loop. Cancelling the consumer cancels the work: the
+        thread stops at its next checkpoint (well within a second).
         """
-        result = await asyncio.to_thread(self.suggest_sync, note, types, setting)
+        progress = Progress()
+        task = asyncio.ensure_future(run_in_thread(progress, self.suggest_sync, note, types, setting))
+        try:
+            while not task.done():
+                await asyncio.wait({task}, timeout=PROGRESS_EVERY)
+                if not task.done() and progress.total:
+                    yield ProgressEvent(phase=progress.phase, done=progress.done, total=progress.total,
+                                        elapsed=round(progress.elapsed, 2), remaining=progress.estimate())
+        finally:
+            if not task.done():
+                progress.cancel()
+                task.cancel()
+        result = task.result()
         for suggestion in result.suggestions:
             yield SuggestionEvent(suggestion=suggestion)
         yield DoneEvent(result=result)

@@ -26,7 +26,7 @@ from medcoder_tui.codes.service import ValidationResult
 from medcoder_tui.codes.systems import System, canonical, is_well_formed
 from medcoder_tui.evaluation.metrics import code_key
 from medcoder_tui.evaluation.models import GoldCase, GoldSet
-from medcoder_tui.notes import NoteError, discover_notes, load_note, note_hash
+from medcoder_tui.notes import NoteError, discover_notes, gold_sidecar, load_note, note_hash
 
 Validator = Callable[[str, System], ValidationResult]
 SYSTEM_ORDER = (System.ICD10CM, System.CPT, System.HCPCS)
@@ -305,8 +305,8 @@ def collect_gold(
         if tsv is not None:
             if note.stem in tsv:
                 case = GoldCase(note_id=note.stem, note_path=note, codes=tsv[note.stem], source="tsv")
-        elif sidecar_for(note).is_file():
-            case = load_sidecar(sidecar_for(note), checker, note)
+        elif (sidecar := gold_sidecar(note)) is not None:   # None also when NAME.gold.json is too long a name
+            case = load_sidecar(sidecar, checker, note)
         if case is None and store is not None:
             if by_hash is None:
                 by_hash = _store_by_hash(store, checker)

@@ -100,10 +100,15 @@ def render_export(rows: list[ExportRow] | list[dict[str, Any]], fmt: str) -> str
 
 
 def _csv_cell(value: Any) -> Any:
-    """A CSV cell: nothing for None, a list (modifiers) joined by spaces."""
+    """A CSV cell: nothing for None, a list (modifiers) joined by spaces, and a text cell that a
+    spreadsheet would run as a formula (= + - @, tab, CR) with a leading quote."""
     if value is None:
         return ""
-    return " ".join(value) if isinstance(value, list) else value
+    if isinstance(value, list):
+        value = " ".join(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 class Rate(BaseModel):

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from medcoder_tui.config import Settings
 from medcoder_tui.notes import NoteError, discover_notes, guess_setting, load_note
 from medcoder_tui.paths import styles_dir
+from medcoder_tui.textsafe import printable
 from medcoder_tui.tui.keys import APP_BINDINGS
 from medcoder_tui.tui.screens.messages import MessageScreen
 from medcoder_tui.tui.screens.worklist import WorklistScreen
@@ -250,7 +251,7 @@ class MedcoderApp(App):
             case = self.services.store.open_case(path, text, setting=setting)
             held_by = self.claim_case(case.id)
         except (NoteError, StoreError) as exc:
-            self.push_screen(MessageScreen(f"Cannot open {path.name}", str(exc)))
+            self.push_screen(MessageScreen(printable(f"Cannot open {path.name}"), printable(str(exc))))
             return
         if held_by is not None:
             self.notify(f"{held_by.describe()}: opened read-only.", severity="warning", timeout=6)

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from medcoder_tui.engines.progress import checkpoint
+
 ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical", "instruction"]
 
 # Longest scope a trigger opens, in words: long enough for a list
@@ -137,6 +139,8 @@ def split_sentences(note: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(note):
+        if not len(out) % 2048:
+            checkpoint("reading the note", m.start(), len(note))
         if m.group(0)[0] in ".!?":
             # "Dr. Smith", "vs. pneumonia", "1.5 mg" do not end a sentence.
             if _ABBREV_BEFORE_DOT.search(note[max(start, m.start() - 8): m.start()]):
@@ -320,17 +324,44 @@ class NoteAnalysis:
     spans: list[ContextSpan]
     _section_starts: list[int] = field(default_factory=list, repr=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _span_starts: list[int] = field(default_factory=list, repr=False)
+    _span_reach: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self._section_starts = [s.start for s in self.sections]
         self._sentence_starts = [s.start for s in self.sentences]
+        # Spans sorted by start, with the furthest end reached so far: context_at looks only at the
+        # spans that can overlap, so its cost does not grow with the note.
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self._span_starts = [s.start for s in self.spans]
+        reach, furthest = [], -1
+        for s in self.spans:
+            furthest = max(furthest, s.end)
+            reach.append(furthest)
+        self._span_reach = reach
 
     def section_at(self, pos: int) -> str | None:
         """Canonical name of the section containing character ``pos``, or None before any header."""
+        sec = self.section_span_at(pos)
+        return sec.name if sec is not None else None
+
+    def section_span_at(self, pos: int) -> Section | None:
+        """The section containing character ``pos``, or None before any header."""
         i = bisect.bisect_right(self._section_starts, pos) - 1
         if i >= 0 and self.sections[i].start <= pos < self.sections[i].end:
-            return self.sections[i].name
+            return self.sections[i]
         return None
+
+    def spans_overlapping(self, start: int, end: int) -> list[ContextSpan]:
+        """The context spans that overlap ``note[start:end]`` (found by bisection, not by a scan)."""
+        out: list[ContextSpan] = []
+        i = bisect.bisect_left(self._span_starts, end) - 1
+        while i >= 0 and self._span_reach[i] > start:
+            if self.spans[i].end > start:
+                out.append(self.spans[i])
+            i -= 1
+        out.reverse()
+        return out
 
     def sentence_at(self, pos: int) -> Sentence | None:
         """The sentence containing character ``pos``."""
@@ -341,10 +372,7 @@ class NoteAnalysis:
 
     def context_at(self, start: int, end: int) -> set[str]:
         """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section."""
-        kinds: set[str] = set()
-        for span in self.spans:
-            if span.start < end and start < span.end:
-                kinds.add(span.kind)
+        kinds = {span.kind for span in self.spans_overlapping(start, end)}
         if self.section_at(start) == "family_history":
             kinds.add("family")
         return kinds
@@ -363,6 +391,8 @@ def analyze(note: str) -> NoteAnalysis:
         # A few characters (e.g. dotted capital I) lengthen when lowered; keep offsets aligned.
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
     for m in _trigger_matches(lower):
+        if not len(spans) % 1024:
+            checkpoint("reading the note", m.start(), len(note))
         group = m.lastgroup
         if group is None or group.startswith("p"):
             continue

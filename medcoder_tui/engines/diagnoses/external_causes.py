@@ -176,20 +176,24 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     """
     by_word = _entries_by_word()
     best: dict[str, tuple[float, ExternalCause]] = {}
+    scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
     for sent in analysis.sentences:
         if analysis.section_at(sent.start) not in _STORY_SECTIONS:
             continue
         if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family"}:
             continue
-        text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
-        words = words_of(text)
-        read = {"cause": words,
-                "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
-                "place": words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))}
-        entries = {e for w in words for e in by_word.get(w, ())}
-        scored = sorted(((score, e) for e in entries
-                         if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
-                        key=lambda se: se[1].path)
+        scored = scored_by_text.get(sent.text)
+        if scored is None:
+            text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
+            words = words_of(text)
+            read = {"cause": words,
+                    "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
+                    "place": words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))}
+            entries = {e for w in words for e in by_word.get(w, ())}
+            scored = scored_by_text[sent.text] = sorted(
+                ((score, e) for e in entries
+                 if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
+                key=lambda se: se[1].path)
         if not any(e.kind == "cause" for _, e in scored):
             continue
         for score, entry in scored:

@@ -42,6 +42,7 @@ from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported
     core_tokens,
     matcher_for,
 )
+from medcoder_tui.engines.progress import checkpoint
 from medcoder_tui.engines.diagnoses.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
 from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_code re-exported
     bmi_code,
@@ -183,36 +184,62 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
     idf = matcher.idf
     by_code: dict[tuple[str, str], Candidate] = {}
     note_words: set[str] = set()
-    for sent in analysis.sentences:
-        toks = note_tokens(note, sent.start, sent.end)
+    # A long note repeats whole sentences (copied-forward notes): their tokens and matches depend on
+    # the sentence's text alone, so each repeated text is matched once and its offsets shifted.
+    seen_texts: set[str] = set()
+    repeated = {s.text for s in analysis.sentences if s.text in seen_texts or seen_texts.add(s.text)}
+    memo: dict[str, tuple] = {}
+    total = len(analysis.sentences)
+    for n, sent in enumerate(analysis.sentences):
+        if not n % 128:
+            checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
+        got = memo.get(sent.text)
+        if got is None:
+            toks = note_tokens(note, sent.start, sent.end)
+            matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
+            # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
+            tests = [(m.positions[0], m.positions[-1]) for m in matches
+                     if surfaces[m.sid][1] == "icd10cm" and _names_a_test(toks, m.positions[0], m.positions[-1])]
+            got = (sent.start, toks, matches, tests, frozenset().union(*(t.alts for t in toks)), {})
+            if sent.text in repeated:
+                memo[sent.text] = got
+        base, toks, matches, tests, sent_words, last_of = got
         if not toks:
             continue
-        sent_words = frozenset().union(*(t.alts for t in toks))
+        shift = sent.start - base
         note_words |= sent_words
-        matches = _sentence_matches(toks, matcher, surfaces, systems, idf)
         section = analysis.section_at(sent.start)
-        # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis either
-        tests = [(m.positions[0], m.positions[-1]) for m in matches
-                 if surfaces[m.sid][1] == "icd10cm" and _names_a_test(toks, m.positions[0], m.positions[-1])]
+        # the context spans of this sentence, looked up once: most sentences have none
+        sent_spans = analysis.spans_overlapping(sent.start, sent.end)
+        plain_ctx = _FAMILY_CTX if section == "family_history" else _NO_CTX
+        section_weight = _section_weight(section)
         for match in matches:
             surface = surfaces[match.sid]
-            code, system, billable = surface[0], surface[1], surface[2]
-            if system == "icd10cm" and not billable:
-                code = matcher.default_billable(code) or code
-                billable = code != surface[0]
-            if system == "icd10cm" and billable:
-                code = matcher.refine(code, sent_words)
-            start = toks[match.positions[0]].start
-            last = match.positions[-1]
-            # "... chronic kidney disease": the generic head word belongs to the mention's words
-            while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
-                last += 1
-            end = toks[last].end
-            ctx = frozenset(analysis.context_at(start, end))
-            if system == "icd10cm" and (_names_a_test(toks, match.positions[0], last) or any(
-                    a <= match.positions[0] and match.positions[-1] <= b for a, b in tests)):
-                match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
-            score = match.score * _context_weight(ctx) * _section_weight(section)
+            system = surface[1]
+            got = last_of.get(id(match))
+            if got is None:
+                code, billable = surface[0], surface[2]
+                if system == "icd10cm" and not billable:
+                    code = matcher.default_billable(code) or code
+                    billable = code != surface[0]
+                if system == "icd10cm" and billable:
+                    code = matcher.refine(code, sent_words)
+                last = match.positions[-1]
+                # "... chronic kidney disease": the generic head word belongs to the mention's words
+                while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
+                    last += 1
+                if system == "icd10cm" and (_names_a_test(toks, match.positions[0], last) or any(
+                        a <= match.positions[0] and match.positions[-1] <= b for a, b in tests)):
+                    match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
+                got = last_of[id(match)] = (code, billable, last)
+            code, billable, last = got
+            start = toks[match.positions[0]].start + shift
+            end = toks[last].end + shift
+            ctx = _context(sent_spans, start, end, plain_ctx) if sent_spans else plain_ctx
+            weight = _CTX_WEIGHTS.get(ctx)
+            if weight is None:
+                weight = _CTX_WEIGHTS[ctx] = _context_weight(ctx)
+            score = match.score * weight * section_weight
             key = (system, code)
             cand = by_code.get(key)
             mention = (score, start, end, ctx, match.dominated)
@@ -249,6 +276,18 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 by_code[("icd10cm", cand.code)] = cand
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
     return ranked, frozenset(note_words)
+
+
+_NO_CTX: frozenset[str] = frozenset()
+_FAMILY_CTX = frozenset({"family"})
+_CTX_SETS: dict[frozenset[str], frozenset[str]] = {}
+_CTX_WEIGHTS: dict[frozenset[str], float] = {}
+
+
+def _context(spans: list, start: int, end: int, plain: frozenset[str]) -> frozenset[str]:
+    """``NoteAnalysis.context_at`` for a mention, from its sentence's spans; one shared set per combination."""
+    kinds = plain | {s.kind for s in spans if s.start < end and start < s.end}
+    return _CTX_SETS.setdefault(kinds, kinds)
 
 
 # At most how many relatives of the found codes join the list.

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
+from medcoder_tui.engines.progress import Progress, run_in_thread
 from medcoder_tui.engines.analysis.clinical_text import analyze
 from medcoder_tui.engines.models import (
     DoneEvent,
@@ -208,7 +209,8 @@ class OllamaEngine:
         result = SuggestionResult(engine=self.name, model=self.model, prompt_version=PROMPT_VERSION)
         started = time.perf_counter()
         try:
-            grounder, messages, warnings = await asyncio.to_thread(self.prepare, note, types, setting)
+            # cancelling the run stops the note's analysis too, not only the wait for it
+            grounder, messages, warnings = await run_in_thread(Progress(), self.prepare, note, types, setting)
         except Exception as exc:
             result.error = f"could not prepare the request: {type(exc).__name__}: {exc}"
             yield DoneEvent(result=result)

@@ -125,10 +125,10 @@ class _Ctx:
 
     def section(self, s: Sentence) -> str | None:
         """The sentence's section, or None once another 'Label:' line has started (an unknown section)."""
-        name = self.a.section_at(s.start)
-        if name is None:
+        sec = self.a.section_span_at(s.start)
+        if sec is None:
             return None
-        sec = next(x for x in reversed(self.a.sections) if x.start <= s.start)
+        name = sec.name
         body = self.note.find("\n", sec.start)
         if 0 <= body < s.start and _LABEL_LINE.search(self.note, body, s.start):
             return None

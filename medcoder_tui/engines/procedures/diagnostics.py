@@ -44,15 +44,17 @@ _SITE_WORDS = {"cxr": "chest", "c-spine": "cervical spine", "l-spine": "lumbar",
 def _tests(ctx: _Ctx) -> None:
     if ctx.setting != "outpatient":
         return
+    named: dict[str, list] = {}   # a long note repeats its sentences: each text is searched once
     for sent in ctx.a.sentences:
-        if not ctx.usable(sent):
+        tests = named.get(sent.text)
+        if tests is None:
+            tests = named[sent.text] = [(m, desc_rx) for name_rx, desc_rx in _TEST_RX
+                                        if (m := name_rx.search(sent.text))]
+        if not tests or not ctx.usable(sent):
             continue
         line_start = ctx.note.rfind("\n", 0, sent.start) + 1
         line = ctx.note[line_start: sent.end]
-        for name_rx, desc_rx in _TEST_RX:
-            m = name_rx.search(sent.text)
-            if not m:
-                continue
+        for m, desc_rx in tests:
             screening = desc_rx.startswith(("^Visual", "^Pure"))
             if not (_IN_OFFICE.search(line) or (screening and _SCREEN_RESULT.search(sent.text))
                     or re.search(r"performed|done today", sent.text, _I)):

@@ -11,6 +11,7 @@ descriptions' own complexity, site group and length ranges.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.procedures.context import _I, _NOT_DONE, _PERFORMED, _Ctx
@@ -60,10 +61,11 @@ def _stem(word: str) -> str:
     return word
 
 
-def _stems(text: str) -> set[str]:
+@lru_cache(maxsize=8192)   # a long note repeats its sentences: each text is stemmed once
+def _stems(text: str) -> frozenset[str]:
     low = text.lower()
     extra = " ".join(word for rx, word in _SYN_RX if rx.search(low)) if _ANY_SYN.search(low) else ""
-    return {_stem(t) for t in _TOKEN.findall(f"{low} {extra}") if t not in _STOP and len(t) > 1}
+    return frozenset(_stem(t) for t in _TOKEN.findall(f"{low} {extra}") if t not in _STOP and len(t) > 1)
 
 
 class _Index:
@@ -77,7 +79,7 @@ class _Index:
             head_text = re.split(r",| with | by ", desc, maxsplit=1)[0].replace("(", " ").replace(")", " ")
             head = [_stem(t) for t in _TOKEN.findall(head_text.lower()) if t not in _STOP and len(t) > 1]
             without = " ".join(re.findall(r"without ([^,;]+)", desc))
-            absent = _stems(without) if without else set()
+            absent = _stems(without) if without else frozenset()
             quals = {t for t in _stems(re.sub(r"\d[\d.]*|sq|cm|without [^,;]+", " ", desc)) if t not in head}
             if head:
                 self.by_anchor.setdefault(head[0], []).append((code, head, quals, absent))
@@ -97,15 +99,20 @@ def _index(cs) -> _Index:
 _LOCAL_NEG = re.compile(r"\b(?:no|not|without|denies|declined|deferred|refused)\b[^,;.()]{0,25}$", _I)
 
 
+_WINDOW_CHARS = 3000
+
+
 def _window(ctx: _Ctx, i: int) -> str:
     """The sentence, or for a procedure section the sentence and the rest of that section (findings...),
     without the words under a negation ('no polyps')."""
     sent = ctx.a.sentences[i]
     if ctx.section(sent) != "procedures":
         return sent.text
-    end = next((s.end for s in ctx.a.sections if s.start <= sent.start < s.end), sent.end)
+    sec = ctx.a.section_span_at(sent.start)
+    # the rest of the section, but not without end: a long note's last section can run for pages
+    end = min(sec.end, sent.end + _WINDOW_CHARS) if sec is not None else sent.end
     chars = list(ctx.note[sent.start:end])
-    for span in ctx.a.spans:
+    for span in ctx.a.spans_overlapping(sent.end, end):
         if span.kind == "negated" and span.end > sent.end and span.start < end:
             for k in range(max(span.start, sent.end), min(span.end, end)):
                 chars[k - sent.start] = " "
@@ -115,11 +122,17 @@ def _window(ctx: _Ctx, i: int) -> str:
 def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
+    said: dict[str, tuple[bool, bool]] = {}   # a long note repeats its sentences: each text is searched once
     for i, sent in enumerate(ctx.a.sentences):
-        if not ctx.usable(sent) or _NOT_DONE.search(sent.text):
+        got = said.get(sent.text)
+        if got is None:
+            got = said[sent.text] = (_NOT_DONE.search(sent.text) is not None,
+                                     _PERFORMED.search(sent.text) is not None)
+        not_done, performed = got
+        if not_done or not ctx.usable(sent):
             continue
         in_proc = ctx.section(sent) == "procedures"
-        if not (in_proc or _PERFORMED.search(sent.text)):
+        if not (in_proc or performed):
             continue
         sent_stems = _stems(sent.text)
         best: dict[str, tuple[float, str]] = {}

@@ -25,6 +25,7 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.models import RawSuggestion
+from medcoder_tui.engines.progress import checkpoint
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _TIME, _Ctx
 from medcoder_tui.engines.procedures.diagnostics import _ecg, _imaging, _tests
 from medcoder_tui.engines.procedures.drugs import (
@@ -228,17 +229,11 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
     if not wanted or not note or not note.strip():
         return []
     ctx = _Ctx(note, analysis, setting if setting in ("outpatient", "ed", "inpatient") else "outpatient", codesets)
-    if ctx.setting == "outpatient":
-        _drugs(ctx)
-        _vaccines(ctx)
-        _dme(ctx)
-        _explicit_codes(ctx)
-        _tests(ctx)
-    _surgical(ctx)
-    _wound_repair(ctx)
-    _imaging(ctx)
-    _ecg(ctx)
-    _counseling(ctx)
+    rules = ([_drugs, _vaccines, _dme, _explicit_codes, _tests] if ctx.setting == "outpatient" else []) + [
+        _surgical, _wound_repair, _imaging, _ecg, _counseling]
+    for n, rule in enumerate(rules):
+        checkpoint("procedure rules", n, len(rules))   # progress for the TUI; stops here once cancelled
+        rule(ctx)
     therapy = _psychotherapy(ctx)
     surgery = any(s is System.CPT and _GENERIC_RANGE.match(c) for s, c in ctx.hits)
     _em(ctx, surgery, therapy)

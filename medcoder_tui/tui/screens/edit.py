@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from medcoder_tui.codes.modifiers import MODIFIERS, LineError, check_line, parse_modifiers, parse_units
+from medcoder_tui.textsafe import printable
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.tui.keys import EDIT_BINDINGS
 
@@ -71,7 +72,7 @@ class EditScreen(ModalScreen[tuple[str, System, str, list[str], int | None] | No
     def compose(self) -> ComposeResult:
         s = self.suggestion
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(f"Edit {s.code} ({s.system.label}) — {s.description}", classes="dialog-title",
+            yield Static(printable(f"Edit {s.code} ({s.system.label}) — {s.description}"), classes="dialog-title",
                          markup=False)
             yield Input(value=s.code, id="edit-input", placeholder="code, e.g. E11.65")
             with Horizontal(id="edit-line"):

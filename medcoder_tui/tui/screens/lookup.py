@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.codes.systems import System
 from medcoder_tui.tui.keys import LOOKUP_BINDINGS
 
@@ -98,9 +99,9 @@ class LookupScreen(ModalScreen[tuple[str, System, str] | None]):
         table = self.query_one("#lookup-results", DataTable)
         table.clear()
         for i, hit in enumerate(hits):
-            table.add_row(Text(hit.code, style="bold" if hit.billable else "dim"),
+            table.add_row(Text(printable(hit.code), style="bold" if hit.billable else "dim"),
                           {"icd10cm": "ICD", "cpt": "CPT", "hcpcs": "HCPCS"}[System.parse(hit.system).value],
-                          "✓" if hit.billable else "…", Text(hit.description, no_wrap=True, overflow="ellipsis"),
+                          "✓" if hit.billable else "…", Text(printable(hit.description), no_wrap=True, overflow="ellipsis"),
                           key=str(i))
         self._status(status)
 

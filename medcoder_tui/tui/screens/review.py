@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.store.precoded import describe as describe_precoded
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
@@ -125,7 +126,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         if self.held_by is not None:
             done = f"READ-ONLY, {self.held_by.describe()} · "
         self.query_one("#review-title", Static).update(
-            f"{done}{self.path.name} · note {self.index + 1}/{total} · {self.case.setting} · types: "
+            f"{done}{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
@@ -162,8 +163,8 @@ class ReviewScreen(ReviewDecisions, Screen):
             table.remove_row(key)
         for key, fc in wanted.items():
             if key not in table.rows:
-                table.add_row(Text(fc.code, style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
-                              Text(fc.description, overflow="ellipsis", no_wrap=True), Text("—"),
+                table.add_row(Text(printable(fc.code), style="bold"), Text(SYSTEM_SHORT[fc.system.value]),
+                              Text(printable(fc.description), overflow="ellipsis", no_wrap=True), Text("—"),
                               Text("manual"), Text("+ added", style="bold green"), key=key)
 
     def _refresh_statuses(self) -> None:
@@ -189,7 +190,7 @@ class ReviewScreen(ReviewDecisions, Screen):
                           "No suggestion selected.")
             return
         note.show_evidence(evidence_spans(s))
-        detail.update(detail_text(s, edited_final(s, self.case)))
+        detail.update(printable(detail_text(s, edited_final(s, self.case))))
 
     @on(DataTable.RowHighlighted, "#suggestions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -252,6 +253,8 @@ class ReviewScreen(ReviewDecisions, Screen):
                 elif event.kind == "suggestion":
                     collected.append(event.suggestion)
                     self.post_message(self.SuggestionArrived(run, event.suggestion))
+                elif event.kind == "progress":
+                    buffer.progress = event   # painted by the pane's timer, like the tokens
                 else:
                     result = event.result
         except asyncio.CancelledError:
@@ -297,6 +300,7 @@ class ReviewScreen(ReviewDecisions, Screen):
             if table.row_count == 1:
                 table.move_cursor(row=0)
                 self._show_selected()
+                self.refresh_bindings()   # accept, reject and edit now have a row to act on
         self.query_one(StatusBar).progress = progress_text(self.suggestions, self.case)
 
     def on_review_screen_run_finished(self, message: RunFinished) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from medcoder_tui.store.decisions import bulk_hold_reasons
+from medcoder_tui.textsafe import printable
 from medcoder_tui.tui.review_state import changed_keys, suggestion_status
 from medcoder_tui.tui.screens.messages import ReasonScreen
 from medcoder_tui.tui.store_bridge import StoreError, final_code
@@ -77,8 +78,8 @@ class ReviewDecisions:
         if not s.acceptable:
             self.app.bell()
             reason = ", ".join(f.value for f in s.flags) or "not valid and billable"
-            self.notify(f"{s.code} cannot be accepted ({reason}). Press e to fix the code.",
-                        severity="warning")
+            self.notify(printable(f"{s.code} cannot be accepted ({reason}). Press e to fix the code."),
+                        severity="warning", markup=False)
             return False
         if s.needs_confirmation:
             self._confirm_unsupported(s)
@@ -167,7 +168,7 @@ class ReviewDecisions:
                 code, system, description, modifiers, units = picked
                 if self._store_call("edit_code", s.key, final_code(code, system, description, "edited", s.key,
                                                                    modifiers=modifiers, units=units)):
-                    self.notify(f"{s.code} → {code}")
+                    self.notify(printable(f"{s.code} → {code}"), markup=False)
                     self._advance()
 
         self.app.push_screen(EditScreen(s, self.app.services.codesets), done)

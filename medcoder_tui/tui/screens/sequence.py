@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.tui.keys import SEQUENCE_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import suggestion_status
@@ -109,8 +110,8 @@ class SequenceScreen(Screen[Any]):
             else:
                 role = "Second"
             badge = Text(item.badge, style="bold magenta" if "MCC" in item.badge else "bold yellow")
-            table.add_row(str(n), role, Text(item.code, style="bold"), badge,
-                          Text(item.description, no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
+            table.add_row(str(n), role, Text(printable(item.code), style="bold"), badge,
+                          Text(printable(item.description), no_wrap=True, overflow="ellipsis"), issues_cell(item.issues),
                           key=f"{item.system.value}:{item.code}")
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
@@ -142,7 +143,7 @@ class SequenceScreen(Screen[Any]):
         lines: list[str] = []
         if picked:
             item = picked[1]
-            lines.append(f"{item.code} {item.description}")
+            lines.append(printable(f"{item.code} {item.description}"))
             source = next((s for s in self.suggestions if s.code == item.code), None)
             self.query_one(NoteView).show_evidence(
                 [(e.start, e.end) for e in source.evidence if e.located] if source is not None else [])

@@ -69,10 +69,10 @@ class WorklistScreen(Screen):
         self._assignee: dict[str, str] = {}   # row key -> coder the note is assigned to
 
     def compose(self) -> ComposeResult:
-        yield Static(id="worklist-title")
+        yield Static(id="worklist-title", markup=False)   # a folder name such as "notes [2026]" is no markup
         yield Input(placeholder="filter notes by name (/)", id="worklist-filter")
         yield WorklistTable(id="worklist-table")
-        yield Static("", id="worklist-empty")
+        yield Static("", id="worklist-empty", markup=False)
         yield StatusBar(id="status-bar")
         yield AppFooter()
 

@@ -26,6 +26,7 @@ class TokenBuffer:
         self.pending: list[str] = []
         self.tokens = 0
         self.chars = 0
+        self.progress = None   # the engine's latest ProgressEvent (a long offline analysis)
 
     def append(self, text: str) -> None:
         self.pending.append(text)
@@ -36,6 +37,14 @@ class TokenBuffer:
         text = "".join(self.pending)
         self.pending.clear()
         return text
+
+
+def progress_text(event) -> str:
+    """``sentences 1,234/44,268 · about 3s left`` from an engine's ProgressEvent."""
+    left = f" · about {event.remaining:.0f}s left" if event.remaining is not None else ""
+    if event.phase == "reading the note":   # counted in characters: a share says more
+        return f"{event.phase} {event.done / max(event.total, 1):.0%}{left}"
+    return f"{event.phase} {event.done:,}/{event.total:,}{left}"
 
 
 class StreamText(Widget):
@@ -165,5 +174,10 @@ class StreamPane(Collapsible):
         figures = ""
         if self._state not in ("idle", "waiting", "stored"):
             seconds = f"{self.elapsed:.2f}" if self.elapsed < 10 else f"{self.elapsed:.1f}"
-            figures = f" · {seconds}s · {self.buffer.tokens} tokens"
-        self.title = f"Output: {label}{model} · {state}{figures}"
+            progress = self.buffer.progress
+            if self._state == "streaming" and progress is not None:
+                figures = f" · {seconds}s · {progress_text(progress)}"
+            else:
+                figures = f" · {seconds}s · {self.buffer.tokens} tokens"
+        hint = " (esc cancels)" if self._state == "streaming" else ""   # before the figures: never cut off
+        self.title = f"Output: {label}{model} · {state}{hint}{figures}"

@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from medcoder_tui.codes.modifiers import line_text
+from medcoder_tui.textsafe import printable
 from medcoder_tui.engines.models import Flag, Suggestion
 
 FLAG_ABBREV = {
@@ -85,13 +86,13 @@ class SuggestionsTable(DataTable):
         code_style = "bold red strike" if (bad and status != "edited") else "bold"
         row_style = "dim" if status == "rejected" else ""
         line = shown_code or line_text(s.code, s.modifiers, s.units)
-        code = Text(line.replace(" x ", " x"), style=code_style if not row_style else row_style)
+        code = Text(printable(line.replace(" x ", " x")), style=code_style if not row_style else row_style)
         confidence = "—" if status == "edited" else f"{s.confidence:.2f}"
         label, st = STATUS_TEXT[status]
         return [
             code,
             Text(SYSTEM_SHORT[s.system.value], style=row_style),
-            Text(shown_description or s.description or s.model_description, style=row_style,
+            Text(printable(shown_description or s.description or s.model_description), style=row_style,
                  overflow="ellipsis", no_wrap=True),
             Text(confidence, style=row_style),
             Text(flags_text(s.flags), style="red" if bad else "yellow"),
