@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     engine: Literal["auto", "ollama", "offline"] = "auto"
     setting: Setting = "outpatient"
     store_path: Path | None = None
+    # In a team store: minutes a case claim lasts after its holder's last heartbeat (a crashed session).
+    claim_expiry_minutes: float = Field(default=10.0, gt=0)
     preferences: bool = True
     keymap: dict[str, str] = Field(default_factory=dict)
 

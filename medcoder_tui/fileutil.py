@@ -28,7 +28,8 @@ def fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes, *, sync: bool = True, mode: int = FILE_MODE) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
 
-    The data goes to a temporary file beside ``path`` (created with ``mode``),
+    The data goes to a temporary file beside ``path`` (created with ``mode``,
+    whatever the umask),
     is fsynced when ``sync`` is set, and is renamed over ``path``; the folder is
     then fsynced so the rename itself survives a power cut. Raises OSError; the
     temporary file never outlives a failure.
@@ -38,6 +39,8 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True, mode: int = FILE
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
+            if mode & 0o077:   # a group-shared file: the umask must not narrow it
+                os.fchmod(fd, mode)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)

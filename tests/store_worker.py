@@ -3,6 +3,7 @@
     python tests/store_worker.py kill STORE NOTE          # writes until killed, prints "<n> <kind>" after each return
     python tests/store_worker.py race STORE NOTES TAG N   # N interleaved writes on shared cases, then "done"
     python tests/store_worker.py fsize STORE CASE_ID KEY  # one write with a tiny file-size limit (a full disk)
+    python tests/store_worker.py claim STORE CASE_ID      # claims the case on "go", prints who won
 """
 
 from __future__ import annotations
@@ -69,6 +70,22 @@ def fsize_mode(store_path: str, case_id: str, key: str) -> None:
     print("written", flush=True)
 
 
+def claim_mode(store_path: str, case_id: str) -> None:
+    """Wait for "go" on stdin, claim the case, and say who won; then hold the claim until stdin closes."""
+    from medcoder_tui.store.claims import ClaimedError
+
+    store = Store(store_path, lock_timeout=60)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    try:
+        store.claim(case_id)
+        print("won", flush=True)
+    except ClaimedError as exc:
+        print(f"told: {exc}", flush=True)
+    sys.stdin.read()
+    store.release_all()
+
+
 if __name__ == "__main__":
     mode, *rest = sys.argv[1:]
     if mode == "kill":
@@ -77,5 +94,7 @@ if __name__ == "__main__":
         race_mode(rest[0], rest[1], rest[2], int(rest[3]))
     elif mode == "fsize":
         fsize_mode(*rest)
+    elif mode == "claim":
+        claim_mode(*rest)
     else:
         raise SystemExit(f"unknown mode {mode}")

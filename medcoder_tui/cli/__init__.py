@@ -28,6 +28,8 @@ COMMANDS = {
     "preferences": "prefs_cmd",
     "modifiers": "modifiers_cmd",
     "tui": "tui_cmd",
+    "team": "team_cmd", "assign": "team_cmd",
+    "qa": "qa_cmd",
 }
 
 

@@ -127,6 +127,24 @@ def _hosts_status(hosts: list[str], timeout: float) -> list[dict]:
         return list(pool.map(lambda h: _host_status(h, timeout), hosts))
 
 
+def _store_kind(root) -> dict:
+    """Which kind of store is at ``root`` (personal or team), and every file or folder with wrong modes."""
+    from medcoder_tui.store import StoreError
+    from medcoder_tui.store.layout import META_FILE
+    from medcoder_tui.store.team import kind_of, mode_problems, read_meta
+
+    if not (root / META_FILE).exists():
+        return {"kind": None, "text": "no store there yet; a personal store is made on first save", "warnings": []}
+    try:
+        meta = read_meta(root, backup=False)
+        kind, modes = kind_of(root, meta)
+    except StoreError as exc:
+        return {"kind": None, "text": "unusable", "warnings": [str(exc)]}
+    gid = meta.get("gid") if kind == "team" else None
+    text = f"team store, group {meta.get('group')}" if kind == "team" else "personal store"
+    return {"kind": kind, "text": text, "warnings": mode_problems(root, modes, gid)}
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report code-set versions and counts, the store and the model server."""
     from medcoder_tui.codes.service import get_codesets
@@ -142,6 +160,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         "counts": cs.counts(),
         "index_files": index_status(),
         "store": str(store_dir_for(settings.resolved_store_path())),
+        "store_kind": _store_kind(store_dir_for(settings.resolved_store_path())),
         "config_file": str(config_file()),
         "ollama": {"host": settings.ollama_host, "model": settings.ollama_model,
                    **_ollama_status(settings.ollama_host, settings.ollama_connect_timeout)},
@@ -166,7 +185,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"{'index':<10} {t['label']}: {state}")
         if t.get("warning"):
             print(f"{'':<10} warning: {t['warning']}")
-    print(f"{'store':<10} {report['store']}")
+    print(f"{'store':<10} {report['store']} ({report['store_kind']['text']})")
+    for line in report["store_kind"]["warnings"]:
+        print(f"{'':<10} warning: {line}")
     print(f"{'config':<10} {report['config_file']}")
     o = report["ollama"]
     state = f"reachable (version {o['version']})" if o["reachable"] else f"unreachable ({o['error']}); the offline engine will be used"

@@ -19,6 +19,7 @@ from medcoder_tui.cli.common import CliError, print_json
 from medcoder_tui.store import CaseStatus, Store, StoreError, default_store_path
 from medcoder_tui.store.files import CorruptFileError, atomic_write_bytes
 from medcoder_tui.store.index import export_rows_of, gc_paused, note_changed_since
+from medcoder_tui.store.qa import qa_figures, render_qa
 from medcoder_tui.store.reports import render_export, render_stats, stats_from_parts
 
 SKIPPED_STATUS = 3   # the command did its work, but left out damaged case files it named
@@ -133,15 +134,29 @@ def run_stats(args: argparse.Namespace) -> int:
         return _stats(args)
 
 
+def _qa_figures(store: Store, entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Accuracy from the second-level review, when any case was sampled (reads only the sampled cases)."""
+    sampled = store.qa_sample_records()
+    if not sampled:
+        return None
+    findings = {}
+    for case_id in sampled:
+        found = [e for e in store.audit(case_id) if e.action == "qa_finding"]
+        if found:
+            findings[case_id] = found
+    return qa_figures({e["id"]: e for e in entries}, findings)
+
+
 def _stats(args: argparse.Namespace) -> int:
     store = open_cli_store(args)
     entries, skipped = index_entries(store)
     stats = stats_from_parts([e["status"] for e in entries], [e["stats"] for e in entries])
+    qa = _qa_figures(store, entries)
     if args.json:
-        print_json({"store": str(store.path), **stats.model_dump(mode="json"),
+        print_json({"store": str(store.path), **stats.model_dump(mode="json"), "qa": qa,
                     "skipped": [skipped_line(exc) for exc in skipped]})
     else:
-        sys.stdout.write(f"Store: {store.path}\n" + render_stats(stats))
+        sys.stdout.write(f"Store: {store.path}\n" + render_stats(stats) + (render_qa(qa) if qa else ""))
     return _finish(skipped)
 
 

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     from medcoder_tui.store import Store, StoreError
     try:
-        store = Store(settings.resolved_store_path())
+        store = Store(settings.resolved_store_path(), claim_expiry=settings.claim_expiry_minutes * 60)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 

@@ -4,7 +4,9 @@ Each case's trail is replayed in order (undone decisions dropped) to find,
 for every suggested code, what the coder finally did with it: kept it,
 rejected it, or replaced it -- by editing the suggestion, or by rejecting it
 and adding a code of the same category by hand. Counts are kept per engine
-and care setting and pooled, one vote per case and code.
+and care setting and pooled, one vote per case and code. A second-level
+reviewer's finding (``qa_finding``) outranks the coder's decision on the same
+code, so audit corrections are what the preferences learn above all.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ def replay_case(case: Case, entries: list[AuditEntry]) -> tuple[list[Outcome], l
                 manual.remove(str(e.target))
         elif e.action == "add_manual" and e.target and e.target not in manual:
             manual.append(str(e.target))
+        elif e.action == "qa_finding" and isinstance(e.after, dict):
+            _apply_finding(e, outcomes, manual, engine, setting)
     # A rejection followed by a hand-typed code of the same category is a replacement.
     for out in outcomes.values():
         if out.outcome != "rejected":
@@ -89,6 +93,34 @@ def replay_case(case: Case, entries: list[AuditEntry]) -> tuple[list[Outcome], l
             out.outcome, out.replacement = "replaced", same
             manual.remove(same)
     return list(outcomes.values()), manual
+
+
+def _apply_finding(e: AuditEntry, outcomes: dict[str, Outcome], manual: list[str], engine: str,
+                   setting: str) -> None:
+    """A second-level reviewer's finding outranks the coder's decision on the same code: it comes
+    later in the trail and rewrites what the code's outcome teaches."""
+    verdict = e.after.get("verdict")
+    coder_key = _final_key(e.before)
+    auditor_key = _final_key(e.after)
+    source = next((o for o in outcomes.values() if coder_key in (o.key, o.replacement)), None)
+    if verdict in ("change", "remove") and coder_key is not None:
+        if source is not None:
+            if verdict == "remove" or auditor_key is None:
+                source.outcome, source.replacement = "rejected", None
+            elif auditor_key == source.key:   # back to what the engine suggested
+                source.outcome, source.replacement = "accepted", None
+            else:
+                source.outcome, source.replacement = "replaced", auditor_key
+        elif coder_key in manual:
+            manual.remove(coder_key)
+            if verdict == "change" and auditor_key is not None:
+                manual.append(auditor_key)
+    elif verdict == "add" and auditor_key is not None:
+        missed = outcomes.get(auditor_key)
+        if missed is not None:          # the engine had it right and the coder rejected it
+            missed.outcome, missed.replacement = "accepted", None
+        elif auditor_key not in manual:
+            manual.append(auditor_key)
 
 
 def _describe(case: Case, key: str) -> str:

@@ -1,10 +1,15 @@
-"""Durable JSON files for TinyDB: atomic replace, fsync, mode 0600, and corrupt-file backups.
+"""Durable JSON files for TinyDB: atomic replace, fsync, the store kind's modes, corrupt-file backups.
 
 Every write goes to a temporary file in the same folder, is flushed and
 fsynced, then ``os.replace``-d over the target, and the folder is fsynced so
 the rename itself survives a crash. A reader therefore always sees either the
 old or the new file, never half of one, and a failed write (full disk,
 read-only folder) leaves the old file exactly as it was.
+
+File and folder modes belong to the kind of store (:class:`Modes`): a
+personal store is owner-only (0600 / 0700), a team store is shared with one
+Unix group (0660 / setgid 2770) and never readable by others. Every writer is
+given its store's modes, so no write narrows or widens them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import errno
 import json
 import logging
 import os
+import stat
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,6 +32,27 @@ from medcoder_tui.store.models import StoreError
 log = logging.getLogger("medcoder.store")
 
 DIR_MODE = 0o700
+
+
+@dataclass(frozen=True)
+class Modes:
+    """The modes of a store's files and folders (set explicitly: the umask does not apply)."""
+
+    file: int = FILE_MODE
+    dir: int = DIR_MODE
+
+
+PERSONAL = Modes()
+TEAM = Modes(file=0o660, dir=0o2770)
+
+
+def set_mode(path: Path, mode: int) -> None:
+    """Give ``path`` this mode if it has another; a file another member owns is left as it is."""
+    try:
+        if stat.S_IMODE(os.stat(path).st_mode) != mode:
+            os.chmod(path, mode)
+    except PermissionError:
+        pass
 
 
 class CorruptFileError(StoreError):
@@ -67,8 +95,8 @@ def write_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"cannot write {path}: {_describe_os_error(exc)}; nothing was changed on disk")
 
 
-def ensure_dir(folder: Path) -> None:
-    """Create ``folder`` (mode 0700) and its parents, durably; StoreError when impossible."""
+def ensure_dir(folder: Path, modes: Modes = PERSONAL) -> None:
+    """Create ``folder`` (``modes.dir``) and its parents, durably; StoreError when impossible."""
     if folder.is_dir():
         return
     missing = []
@@ -80,7 +108,9 @@ def ensure_dir(folder: Path) -> None:
         probe = probe.parent
     for d in reversed(missing):
         try:
-            os.mkdir(d, DIR_MODE)
+            os.mkdir(d, modes.dir)
+            if modes.dir != DIR_MODE:
+                os.chmod(d, modes.dir)   # setgid and group write: mkdir's mode passes the umask
             fsync_dir(d.parent)
         except FileExistsError:
             if not d.is_dir():   # another process may have made it; a file in the way is an error
@@ -89,10 +119,10 @@ def ensure_dir(folder: Path) -> None:
             raise StoreError(f"cannot create store folder {folder}: {_describe_os_error(exc)}") from None
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True, mode: int = FILE_MODE) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
     try:
-        write_atomic(path, data, sync=sync, mode=FILE_MODE)
+        write_atomic(path, data, sync=sync, mode=mode)
     except OSError as exc:
         raise write_error(path, exc) from None
 
@@ -129,15 +159,17 @@ def existing_copy(path: Path, data: bytes) -> Path | None:
 
 
 def backup_copy(path: Path) -> tuple[Path | None, str]:
-    """Copy a damaged file aside (timestamped, 0600), reusing an identical earlier copy."""
+    """Copy a damaged file aside (timestamped, the damaged file's group access kept, never others'),
+    reusing an identical earlier copy."""
     try:
         data = path.read_bytes()
+        mode = (stat.S_IMODE(path.stat().st_mode) & 0o060) | FILE_MODE
         old = existing_copy(path, data)
         if old is not None:
             return old, ""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = path.with_name(f"{path.name}.corrupt-{stamp}")
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, mode=mode)
         log.warning("damaged store file %s copied to %s", path, target.name)
         return target, ""
     except (OSError, StoreError) as exc:
@@ -203,9 +235,11 @@ class DurableStorage(Storage):
     as one atomic replace.
     """
 
-    def __init__(self, path: str | Path, *, sync: bool = True, batch: bool = False) -> None:
+    def __init__(self, path: str | Path, *, sync: bool = True, batch: bool = False,
+                 mode: int = FILE_MODE) -> None:
         self.path = Path(path)
         self.sync = sync
+        self.mode = mode
         self.batch = batch
         self._data: dict[str, dict[str, Any]] | None = None
         self._dirty = False
@@ -223,12 +257,12 @@ class DurableStorage(Storage):
             self._data = data
             self._dirty = True
             return
-        atomic_write_bytes(self.path, encode(data), sync=self.sync)
+        atomic_write_bytes(self.path, encode(data), sync=self.sync, mode=self.mode)
 
     def commit(self) -> None:
         """Write the batched state, durably, if anything changed."""
         if self._dirty and self._data is not None:
-            atomic_write_bytes(self.path, encode(self._data), sync=self.sync)
+            atomic_write_bytes(self.path, encode(self._data), sync=self.sync, mode=self.mode)
         self._dirty = False
 
     def close(self) -> None:

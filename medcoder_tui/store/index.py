@@ -21,13 +21,22 @@ from __future__ import annotations
 import gc
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from medcoder_tui.store import layout
-from medcoder_tui.store.files import CorruptFileError, atomic_write_bytes, encode, read_tables
+from medcoder_tui.store.files import (
+    PERSONAL,
+    CorruptFileError,
+    Modes,
+    atomic_write_bytes,
+    encode,
+    read_tables,
+    set_mode,
+)
 from medcoder_tui.store.models import AuditEntry, Case, StoreError, review_state
 from medcoder_tui.store.reports import case_export_rows, case_stats_part, engine_label
 
@@ -61,6 +70,19 @@ def file_sig(path: Path | str) -> Sig | None:
     except OSError:
         return None
     return [st.st_ino, st.st_mtime_ns, st.st_size]
+
+
+def change_signature(root: Path | str) -> tuple:
+    """What changes whenever any session writes a case, a claim or an assignment: a few stats of
+    the store folder, no reads (a worklist polls it to redraw after another coder's change)."""
+    sig = []
+    for name in (JOURNAL_FILE, INDEX_FILE, "claims", "assignments.json"):
+        try:
+            st = os.stat(os.path.join(root, name))
+            sig.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        except OSError:
+            sig.append(None)
+    return tuple(sig)
 
 
 def build_entry(case: Case, raw_audit: dict[str, Any], sig: Sig | None) -> dict[str, Any]:
@@ -111,8 +133,9 @@ class CaseIndex:
     """
 
     def __init__(self, root: Path, parse: Callable[[Path, dict], Case], *, writable: bool,
-                 sync: bool = True) -> None:
+                 sync: bool = True, modes: Modes = PERSONAL) -> None:
         self.root = root
+        self.modes = modes
         self.parse = parse
         self.writable = writable
         self.sync = sync
@@ -136,10 +159,14 @@ class CaseIndex:
             return
         line = json.dumps({"id": entry["id"], "entry": entry}, ensure_ascii=False, separators=(",", ":"))
         try:
-            fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                         self.modes.file)
             try:
                 os.write(fd, (line + "\n").encode("utf-8"))
-                size = os.fstat(fd).st_size
+                st = os.fstat(fd)
+                size = st.st_size
+                if stat.S_IMODE(st.st_mode) != self.modes.file and st.st_uid == os.geteuid():
+                    os.fchmod(fd, self.modes.file)   # a new journal: the umask narrowed its mode
             finally:
                 os.close(fd)
         except OSError:
@@ -155,10 +182,10 @@ class CaseIndex:
     def _save(self) -> None:
         try:
             atomic_write_bytes(self.index_path, encode({"version": VERSION, "entries": self._entries}),
-                               sync=self.sync)
+                               sync=self.sync, mode=self.modes.file)
             with open(self.journal_path, "wb"):
                 pass
-            os.chmod(self.journal_path, 0o600)
+            set_mode(self.journal_path, self.modes.file)
         except (OSError, StoreError):
             return   # a stale index costs a rebuild, never a decision
         self._base_sig = file_sig(self.index_path)

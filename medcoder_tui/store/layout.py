@@ -17,6 +17,7 @@ single-file store, migrated once into ``store.d`` and then left untouched.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from datetime import datetime, timezone
@@ -59,6 +60,12 @@ def legacy_file_for(path: Path | str) -> Path | None:
     """The schema-1 single-file store the path names, if it exists as a file."""
     p = Path(path).expanduser()
     return p if p.is_file() else None
+
+
+def case_id_for(note_path: str | Path) -> str:
+    """Cases are keyed by the note's resolved path, so reopening a note finds its case."""
+    resolved = str(Path(note_path).expanduser().resolve())
+    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
 
 
 def case_file(root: Path, case_id: str) -> Path:

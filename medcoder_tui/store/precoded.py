@@ -81,7 +81,7 @@ def save_precoded(store: Store, note_path: str | Path, text: str, result: Sugges
         raise StoreError(f"unknown setting {setting!r}; use one of {', '.join(dec.SETTINGS)}")
     with store._locked():
         path = layout.case_file(store.path, case_id)
-        layout.ensure_dir(path.parent)
+        layout.ensure_dir(path.parent, store.modes)
         db, storage = store._db(path)
         tables = storage.read()
         case = store._parse_case(path, tables) if tables and "1" in tables.get("cases", {}) else None

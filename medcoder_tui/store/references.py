@@ -78,7 +78,7 @@ class ReferenceRecords:
         given = str(run.get("id") or "")
         folder = self.path / layout.EVAL_DIR
         with self._locked():
-            layout.ensure_dir(folder)
+            layout.ensure_dir(folder, self.modes)
             if layout.RUN_ID.match(given) and not (folder / f"{given}.json").exists():
                 run_id = given
             else:

@@ -10,8 +10,6 @@ See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
 from __future__ import annotations
 
 import gc
-import getpass
-import hashlib
 import logging
 import os
 import threading
@@ -30,10 +28,14 @@ from tinydb.table import Document
 from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
-from medcoder_tui.store import layout
+from medcoder_tui.store import layout, team
+from medcoder_tui.store.assignments import Assignments
+from medcoder_tui.store.claims import CaseClaims
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
+from medcoder_tui.store.layout import case_id_for
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, FinalCode, StoreError
+from medcoder_tui.store.qa import QualityReview
 from medcoder_tui.store.references import ReferenceRecords
 
 log = logging.getLogger("medcoder.store")
@@ -42,17 +44,8 @@ Mutation = Callable[[Case, list[AuditEntry] | None], "dec.Change | None"]
 
 
 def current_user() -> str:
-    """The OS login recorded with every decision."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in a bare container; still record something
-        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
-
-
-def case_id_for(note_path: str | Path) -> str:
-    """Cases are keyed by the note's resolved path, so reopening a note finds its case."""
-    resolved = str(Path(note_path).expanduser().resolve())
-    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+    """The OS account recorded with every decision (see :func:`medcoder_tui.store.team.os_account`)."""
+    return team.os_account()
 
 
 @contextmanager
@@ -75,34 +68,42 @@ def _detached(case: Case) -> Case:
                                    "final_codes": list(case.final_codes)})
 
 
-class Store(ReferenceRecords):
+class Store(ReferenceRecords, CaseClaims, Assignments, QualityReview):
     """Cases, their audit trail, gold codes and evaluation runs, kept durably on disk.
 
     ``path`` is a folder or a ``.json`` name (see :mod:`medcoder_tui.store.layout`);
     :attr:`path` is the folder actually used. ``read_only`` opens an existing
     store without creating or locking anything. ``fsync=False`` exists only
-    for seeding benchmarks and must not be used for real work.
+    for seeding benchmarks and must not be used for real work. In a team store
+    ``claim_expiry`` is how many seconds a claim outlives its last heartbeat
+    (see :mod:`medcoder_tui.store.claims`).
     """
 
     def __init__(self, path: Path | str, *, read_only: bool = False, clock: Callable[[], datetime] | None = None,
-                 lock_timeout: float = 15.0, fsync: bool = True) -> None:
+                 lock_timeout: float = 15.0, fsync: bool = True, claim_expiry: float = 600.0) -> None:
         self.requested_path = Path(path).expanduser()
         self.read_only = read_only
         self.fsync = fsync
         self.user = current_user()
         self._clock = clock or layout.now
         self._lock_timeout = lock_timeout
+        self._claim_init(claim_expiry)
         self._rlock = threading.RLock()
         self._cache: dict[Path, tuple[tuple[int, int, int], Case, dict[str, Any]]] = {}
         self._backup = not read_only     # read-only commands leave the disk exactly as it was
         self.skipped: list[StoreError] = []   # damaged case files the last listing left out
         root, ready = layout.check_existing(self.requested_path, read_only=read_only)
         self.path = root
-        self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync)
-        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=0o600, thread_local=False)
+        meta = team.read_meta(root, backup=not read_only) if ready else {}
+        self.kind, self.modes = team.kind_of(root, meta)
+        self.group: str | None = meta.get("group") if self.kind == "team" else None
+        if self.kind == "team":
+            team.check_team_root(root, meta)
+        self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync, modes=self.modes)
+        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=self.modes.file, thread_local=False)
         if read_only:
             return
-        layout.ensure_dir(root)
+        layout.ensure_dir(root, self.modes)
         layout.probe_writable(root)
         with self._locked():
             if not ready:
@@ -135,7 +136,7 @@ class Store(ReferenceRecords):
 
     # ------------------------------------------------------------- case files
     def _db(self, path: Path, *, batch: bool = True) -> tuple[TinyDB, DurableStorage]:
-        db = TinyDB(path, storage=DurableStorage, batch=batch, sync=self.fsync)
+        db = TinyDB(path, storage=DurableStorage, batch=batch, sync=self.fsync, mode=self.modes.file)
         return db, db.storage  # type: ignore[return-value]
 
     def _parse_case(self, path: Path, tables: dict[str, dict[str, Any]]) -> Case:
@@ -165,6 +166,7 @@ class Store(ReferenceRecords):
         with self._locked():
             if not layout.CASE_ID.match(case_id or ""):
                 raise StoreError(f"no case {case_id!r} in {self.path}")
+            self.refuse_if_claimed(case_id)
             path = layout.case_file(self.path, case_id)
             db, storage = self._db(path)
             tables = storage.read()
@@ -217,6 +219,7 @@ class Store(ReferenceRecords):
     def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
         if not layout.CASE_ID.match(case_id or ""):
             raise StoreError(f"no case {case_id!r} in {self.path}")
+        self.refuse_if_claimed(case_id)
         path = layout.case_file(self.path, case_id)
         db, storage = self._db(path)
         tables = storage.read()
@@ -241,7 +244,7 @@ class Store(ReferenceRecords):
             return existing   # nothing to record: no lock, no write
         with self._locked():
             path = layout.case_file(self.path, case_id)
-            layout.ensure_dir(path.parent)
+            layout.ensure_dir(path.parent, self.modes)
             db, storage = self._db(path)
             tables = storage.read()
             if tables and "1" in tables.get("cases", {}):
@@ -407,6 +410,7 @@ class Store(ReferenceRecords):
             case = self._read_case(case_id)
             if case is None:
                 raise StoreError(f"no case {case_id!r} in {self.path}")
+            self.refuse_if_claimed(case_id)
             if case.position != position:
                 case.position = position
                 db, storage = self._db(layout.case_file(self.path, case_id))

@@ -56,6 +56,7 @@ class MedcoderApp(App):
         self._started_background = False
         self._probed_at = 0.0
         self._background_notices: set[str] = set()
+        self._heartbeat: Any = None
 
     # ---- notices -------------------------------------------------------------------------
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
@@ -248,15 +249,54 @@ class MedcoderApp(App):
             if not self.services.setting_explicit and self.services.store.case_for_path(path) is None:
                 setting = guess_setting(text) or setting   # a new case: "DISCHARGE SUMMARY" means inpatient
             case = self.services.store.open_case(path, text, setting=setting)
+            held_by = self.claim_case(case.id)
         except (NoteError, StoreError) as exc:
             self.push_screen(MessageScreen(printable(f"Cannot open {path.name}"), printable(str(exc))))
             return
-        screen = ReviewScreen(index, path, text, case)
+        if held_by is not None:
+            self.notify(f"{held_by.describe()}: opened read-only.", severity="warning", timeout=6)
+        screen = ReviewScreen(index, path, text, case, held_by=held_by)
         self._drop_background_notices()
         if isinstance(self.screen, ReviewScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    # ---- claims (team store) -----------------------------------------------------------
+    def claim_case(self, case_id: str) -> Any:
+        """Claim the case this session opens (giving back the one it held); the other session's
+        claim when the case is theirs (it then opens read-only), else None."""
+        store = self.services.store
+        if getattr(store, "kind", "personal") != "team":
+            return None
+        from medcoder_tui.store.claims import ClaimedError
+
+        try:
+            store.claim_only(case_id)
+        except ClaimedError as exc:
+            return exc.claim
+        if self._heartbeat is None:
+            every = max(0.5, min(60.0, store.claim_expiry / 3))
+            self._heartbeat = self.set_interval(every, self._beat)
+        return None
+
+    def _beat(self) -> None:
+        try:
+            self.services.store.heartbeat()
+        except StoreError as exc:
+            self.notify(f"claim not renewed: {exc}", severity="warning", timeout=6)
+
+    def release_claims(self) -> None:
+        """Give back every case this session holds (back at the worklist, or quitting)."""
+        release = getattr(self.services.store, "release_all", None)
+        if release is not None:
+            try:
+                release()
+            except StoreError as exc:
+                self.notify(f"claims not released: {exc}", severity="warning", timeout=6)
+
+    def on_unmount(self) -> None:
+        self.release_claims()
 
     def action_help(self) -> None:
         from medcoder_tui.tui.screens.help import HelpScreen
@@ -309,7 +349,7 @@ def make_app(settings: Settings, path: str | Path | None = None, store: Any = No
         notes = []
     if store is None:
         from medcoder_tui.store import Store
-        store = Store(settings.resolved_store_path())
+        store = Store(settings.resolved_store_path(), claim_expiry=settings.claim_expiry_minutes * 60)
     services = Services(settings=settings, notes=notes, store=store,
                         engine_name=engine_name or settings.engine, model=model,
                         setting=setting or settings.setting, setting_explicit=setting is not None,

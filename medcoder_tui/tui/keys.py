@@ -23,6 +23,8 @@ WORKLIST_BINDINGS = [
     Binding("slash", "filter", "Filter", id="worklist.filter"),
     Binding("escape", "clear_filter", "Clear filter", id="worklist.clear_filter", show=False),
     Binding("f5", "refresh", "Refresh", id="worklist.refresh", show=False),
+    Binding("f2,ctrl+t", "cycle_view", "View: all / mine / unassigned", id="worklist.view", show=False),
+    Binding("f4", "audit", "Audit a completed case (QA)", id="worklist.audit", show=False),
     Binding("q", "quit_app", "Quit", id="worklist.quit"),
 ]
 

@@ -59,9 +59,10 @@ class ReviewScreen(ReviewDecisions, Screen):
             super().__init__()
             self.run, self.result, self.case, self.state, self.store_error = run, result, case, state, store_error
 
-    def __init__(self, index: int, path: Path, text: str, case: Any) -> None:
+    def __init__(self, index: int, path: Path, text: str, case: Any, *, held_by: Any = None) -> None:
         super().__init__()
         self.index, self.path, self.text, self.case = index, path, text, case
+        self.held_by = held_by   # another session's claim (team store): the case is read-only here
         self.suggestions: list[Any] = []
         self.engine_name: str | None = None
         self.model: str | None = None
@@ -92,7 +93,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         self._update_title()
         if self.case.note_changed:
             self.notify(self.case.note_change_summary(), severity="warning", timeout=6)
-        if self.case.engine or self.case.status.value == "completed":
+        if self.case.engine or self.case.status.value == "completed" or self.held_by is not None:
             self.suggestions = list(self.case.suggestions)
             self.engine_name, self.model = self.case.engine, self.case.model
             self.prompt_version = self.case.prompt_version or ""
@@ -122,6 +123,8 @@ class ReviewScreen(ReviewDecisions, Screen):
         total = len(services.notes)
         changed = " · NOTE CHANGED" if self.case.note_changed else ""
         done = "COMPLETED, read-only · " if self.case.status.value == "completed" else ""
+        if self.held_by is not None:
+            done = f"READ-ONLY, {self.held_by.describe()} · "
         self.query_one("#review-title", Static).update(
             f"{done}{printable(self.path.name)} · note {self.index + 1}/{total} · {self.case.setting} · types: "
             f"{services.types_label}{changed}")
@@ -200,7 +203,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         """Persist the selected row so a reopened case lands on it."""
         table = self.query_one(SuggestionsTable)
         row = table.cursor_row if table.row_count else 0
-        if row == self.case.position:
+        if row == self.case.position or self.held_by is not None:
             return
         try:
             self.case = self.app.services.store.set_position(self.case.id, row)

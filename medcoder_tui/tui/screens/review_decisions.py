@@ -28,7 +28,13 @@ class ReviewDecisions:
     """Mixin for :class:`ReviewScreen`; relies on its ``case``, ``suggestions`` and table helpers."""
 
     def _refuse_if_completed(self) -> bool:
-        """A completed case keeps the codes it was completed with: say so and refuse."""
+        """A completed case keeps the codes it was completed with, and a case another coder holds
+        is theirs: say so and refuse."""
+        held_by = getattr(self, "held_by", None)
+        if held_by is not None:
+            self.app.bell()
+            self.notify(f"Read-only: {held_by.describe()}.", severity="warning", timeout=5)
+            return True
         if getattr(self.case.status, "value", "") != "completed":
             return False
         self.app.bell()

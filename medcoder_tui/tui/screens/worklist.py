@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from medcoder_tui.store.index import note_changed_since
+from medcoder_tui.store.index import change_signature, note_changed_since
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 from medcoder_tui.tui.widgets.worklist_table import WorklistTable, printable
@@ -27,11 +27,17 @@ SETTING_LABEL = {"outpatient": "outpt", "inpatient": "inpt", "ed": "ED"}
 # Above this many notes the first paint shows the names at once and the statuses follow from a
 # thread (reading the index of 10,000 cases takes a few tenths of a second).
 DEFER_ABOVE = 1000
+VIEWS = ("all", "mine", "unassigned")
 COLUMNS = [("Note", None), ("Status", 12), ("Codes", 5), ("Gold", 4), ("Set", 5), ("Date", 10), ("Coder", 8)]
 
 
-def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool) -> tuple[tuple[str, ...], bool]:
-    """The cells of one note's row, and whether it counts as completed."""
+def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool,
+               claim: Any = None) -> tuple[tuple[str, ...], bool]:
+    """The cells of one note's row, and whether it counts as completed; another coder's claim
+    (team store) shows as "being coded by NAME since HH:MM" after the name."""
+    if claim is not None and entry is not None:
+        cells, completed = _row_cells(f"{name} · {claim.describe()}", entry, gold)
+        return (cells[0], "claimed", *cells[2:]), completed
     if entry is None:
         return (name, STATUS_LABEL[None], "", "✓" if gold else "", "", "", ""), False
     status = entry["status"]
@@ -58,6 +64,9 @@ class WorklistScreen(Screen):
         self._names: list[str] = []
         self._just_mounted = False
         self._loading = False
+        self._seen_sig: tuple = ()
+        self._view = "all"
+        self._assignee: dict[str, str] = {}   # row key -> coder the note is assigned to
 
     def compose(self) -> ComposeResult:
         yield Static(id="worklist-title", markup=False)   # a folder name such as "notes [2026]" is no markup
@@ -78,10 +87,13 @@ class WorklistScreen(Screen):
         else:
             self.refresh_rows()
         self._just_mounted = True
+        self._seen_sig = self._store_sig()
+        self.set_interval(1.0, self._poll_store)
         table.focus()
         self.call_after_refresh(self.app.first_paint_done)
 
     def on_screen_resume(self) -> None:
+        self.app.release_claims()   # back at the list: this session has no case open
         if self._just_mounted:   # the first resume follows the mount, which has just read everything
             self._just_mounted = False
             return
@@ -169,18 +181,65 @@ class WorklistScreen(Screen):
         gold = self._gold_names(notes)
         problems: list[str] = []
         by_path = self._index_by_path(problems)
+        claims = self._others_claims()
+        assigned = self._assigned()
+        self._assignee = {str(i): assigned[p] for i, p in enumerate(resolved) if p in assigned}
         rows = []
         done = 0
         for index in range(len(notes)):
-            cells, completed = _row_cells(names[index], by_path.get(resolved[index]), gold[index])
+            entry = by_path.get(resolved[index])
+            claim = claims.get(entry["id"]) if claims and entry is not None else None
+            cells, completed = _row_cells(names[index], entry, gold[index], claim)
             done += completed
             rows.append((str(index), cells, names[index].lower()))
         return rows, done, problems
+
+    def _assigned(self) -> dict[str, str]:
+        """note path -> coder it is assigned to (``medcoder assign``)."""
+        try:
+            records = self.app.services.store.assignments()
+        except Exception:
+            return {}
+        return {r.get("note_path"): r.get("coder") for r in records.values()}
+
+    def action_cycle_view(self) -> None:
+        """All notes, then mine (assigned to this account), then unassigned ones."""
+        self._view = VIEWS[(VIEWS.index(self._view) + 1) % len(VIEWS)]
+        self._show(keep=True)
+
+    def _in_view(self, key: str) -> bool:
+        if self._view == "all":
+            return True
+        coder = self._assignee.get(key)
+        return coder is None if self._view == "unassigned" else coder == self.app.services.store.user
+
+    def _others_claims(self) -> dict[str, Any]:
+        """Live claims of other sessions by case id (a team store; empty otherwise)."""
+        store = self.app.services.store
+        try:
+            claims = store.claims() if getattr(store, "kind", "personal") == "team" else {}
+        except Exception:
+            return {}
+        return {k: c for k, c in claims.items() if not store.mine(c)}
+
+    def _store_sig(self) -> tuple:
+        root = getattr(self.app.services.store, "path", None)
+        return change_signature(root) if root is not None else ()
+
+    def _poll_store(self) -> None:
+        """Redraw when another session changed a case or a claim (checked every second)."""
+        if not self.is_current or self._loading:
+            return
+        sig = self._store_sig()
+        if sig != self._seen_sig:
+            self._seen_sig = sig
+            self.refresh_rows()
 
     def refresh_rows(self) -> None:
         """Re-read the case index and rebuild the rows, keeping the cursor on the same note."""
         if self._loading:
             return   # the first read is still running in its thread
+        self._seen_sig = self._store_sig()
         self._apply_rows(*self._build_rows())
 
     def _show(self, *, keep: bool, loading: bool = False) -> None:
@@ -188,21 +247,24 @@ class WorklistScreen(Screen):
         table = self.query_one(WorklistTable)
         current = table.key_at(table.cursor_row) if keep else None
         needle = self._filter.lower()
-        shown = [(key, cells) for key, cells, low in self._rows if needle in low] if needle else \
-            [(key, cells) for key, cells, _ in self._rows]
+        shown = [(key, cells) for key, cells, low in self._rows
+                 if (not needle or needle in low) and (self._view == "all" or self._in_view(key))]
         cursor = 0
         if current is not None:
             cursor = next((i for i, (key, _) in enumerate(shown) if key == current), table.cursor_row)
         table.set_rows(shown, cursor=cursor)
         total = len(self._rows)
         matching = f" · {len(shown)} match “{printable(self._filter)}”" if self._filter else ""
+        if self._view != "all":
+            matching += f" · view: {self._view} ({len(shown)})"
         counted = "reading the case store…" if loading or self._loading else f"{self._done} completed"
         self.query_one("#worklist-title", Static).update(
             f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, "
             f"{counted}{matching} · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = not shown
-        empty.update("No notes match the filter." if total else
+        empty.update("No notes match the filter." if total and self._filter else
+                     f"No notes in the view “{self._view}” (F2 changes it)." if total else
                      f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
         self.query_one(StatusBar).progress = ("reading cases…" if loading or self._loading
                                               else f"{self._done}/{total} completed")
@@ -216,6 +278,26 @@ class WorklistScreen(Screen):
         index = self.selected_index()
         if index is not None:
             self.app.open_note(index)
+
+    def action_audit(self) -> None:
+        """Second-level review of the selected note's completed case (audit mode)."""
+        from medcoder_tui.notes import NoteError, load_note
+        from medcoder_tui.tui.screens.qa_audit import AuditScreen
+
+        index = self.selected_index()
+        if index is None:
+            return
+        path = self.app.services.notes[index]
+        case = self.app.services.store.case_for_path(path)
+        if case is None or case.status.value != "completed":
+            self.notify("Only completed cases are audited.", severity="warning")
+            return
+        try:
+            text = load_note(path)
+        except NoteError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(AuditScreen(path, text, case))
 
     @on(WorklistTable.RowSelected)
     def _row_selected(self, event: WorklistTable.RowSelected) -> None:
