@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
