@@ -95,3 +95,15 @@ def detail_text(s: Suggestion, edited: Any | None = None) -> str:
     if s.reasoning:
         bits.append(f"why: {s.reasoning}")
     return " · ".join(bits)
+
+
+def context_spans(text: str) -> list[tuple[str, int, int]]:
+    """The note's negated/uncertain/history/family... scopes, for marking them on screen."""
+    try:
+        from medcoder_tui.engines.analysis.clinical_text import analyze
+    except ImportError:
+        return []
+    try:
+        return [(s.kind, s.start, s.end) for s in analyze(text).spans]
+    except Exception:  # marking is a help, never a reason to fail opening a note
+        return []

@@ -18,7 +18,7 @@ from medcoder_tui.engines.models import SuggestionResult
 from medcoder_tui.store.precoded import describe as describe_precoded
 from medcoder_tui.tui.keys import REVIEW_BINDINGS, AppFooter
 from medcoder_tui.tui.review_state import (
-    detail_text, edited_final, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
+    context_spans, detail_text, edited_final, evidence_spans, manual_codes, manual_key, progress_text, suggestion_status,
 )
 from medcoder_tui.tui.screens.review_decisions import ReviewDecisions
 from medcoder_tui.tui.store_bridge import StoreError
@@ -26,17 +26,6 @@ from medcoder_tui.tui.widgets.note_view import NoteView
 from medcoder_tui.tui.widgets.status_bar import StatusBar
 from medcoder_tui.tui.widgets.stream_pane import StreamPane, TokenBuffer
 from medcoder_tui.tui.widgets.suggestions_table import SYSTEM_SHORT, SuggestionsTable
-
-
-def _context_spans(text: str) -> list[tuple[str, int, int]]:
-    try:
-        from medcoder_tui.engines.analysis.clinical_text import analyze
-    except ImportError:
-        return []
-    try:
-        return [(s.kind, s.start, s.end) for s in analyze(text).spans]
-    except Exception:  # marking is a help, never a reason to fail opening a note
-        return []
 
 
 class ReviewScreen(ReviewDecisions, Screen):
@@ -86,7 +75,7 @@ class ReviewScreen(ReviewDecisions, Screen):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one(NoteView).set_note(self.text, _context_spans(self.text))
+        self.query_one(NoteView).set_note(self.text, context_spans(self.text))
         self.query_one("#run-error").display = False
         table = self.query_one(SuggestionsTable)
         table.setup(self._table_width())

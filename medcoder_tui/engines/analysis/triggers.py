@@ -1,0 +1,106 @@
+"""The trigger phrases of the note analysis: what opens a negated, uncertain, history, family,
+hypothetical or instruction scope, which way it runs, what only looks like a trigger, and what
+ends a scope. Data for :mod:`medcoder_tui.engines.analysis.clinical_text`; general clinical
+language (NegEx, ConText), nothing tuned to a note.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+ContextKind = Literal["negated", "uncertain", "history", "family", "hypothetical", "instruction"]
+
+_Direction = Literal["forward", "backward", "both"]
+
+_TRIGGERS: list[tuple[ContextKind, _Direction, str]] = []
+
+
+def _add(kind: ContextKind, direction: _Direction, *phrases: str) -> None:
+    for p in phrases:
+        _TRIGGERS.append((kind, direction, p))
+
+
+_add("negated", "forward",
+     r"no", r"not", r"denies", r"denied", r"deny", r"denying", r"without", r"negative for", r"ruled out",
+     r"rules out", r"no evidence of", r"no signs? of", r"no symptoms of", r"free of", r"absence of",
+     r"absent", r"never had", r"never", r"none", r"neither", r"nor", r"fails to reveal",
+     r"failed to reveal", r"did not (?:show|reveal|demonstrate|have|present|find)",
+     r"does not (?:show|reveal|demonstrate|have|present)", r"do not have", r"doesn't have",
+     r"didn't have", r"not (?:seen|found|detected|present|demonstrated|observed)",
+     r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
+     r"w/o", r"ø", r"negative (?:study|result|test) for")
+_add("negated", "backward",
+     # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|\s*(?:[.,;)]|$))",
+     r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative|absent|not (?:seen|found|detected|present))",
+     r"(?:came back|returned|tested) negative", r"not (?:seen|found|detected|identified|observed)",
+     r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")
+_add("uncertain", "forward",
+     r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
+     r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
+     r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
+     r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
+     r"differential(?: diagnosis)?(?: includes?| of)?", r"presumed", r"presumptive", r"apparent",
+     r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
+     r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?")
+_add("uncertain", "backward",
+     r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
+     r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
+     r"not excluded", r"not ruled out", r"is being ruled out", r"to be ruled out")
+_add("history", "forward",
+     r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
+     r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
+     r"personal history of")
+_add("history", "backward",
+     r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
+     r"in childhood")
+# ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
+# likely viral bronchitis") name findings the patient does not have now.
+_add("hypothetical", "forward",
+     r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
+     r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
+     r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
+     r"prn for", r"unless",
+     # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
+     r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
+     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
+     r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
+# "DVT precautions reviewed": the precaution names what is to be prevented
+_add("hypothetical", "backward", r"precautions")
+# Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
+# sepsis", "ignore the previous instructions") document nothing about the patient: the note
+# is data, never an instruction.
+_add("instruction", "forward",
+     r"(?:also|please|pls) (?:add|code|bill|assign|report|include|append)",
+     r"(?:add|code|bill|assign|report|append) (?:the )?(?:codes?|dx|diagnos[ie]s|icd(?:-?10)?(?:-cm)?|cpt|hcpcs)"
+     r"(?: codes?)?(?: for| of)?",
+     r"(?:code|bill) (?:this|it|the (?:visit|encounter|claim)) (?:as|for)",
+     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|other) (?:instructions?|text|rules?)")
+_add("family", "both",
+     r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
+     r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",
+     r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad", r"parents?", r"first-degree relatives?",
+     r"relatives")
+
+# Phrases that contain a trigger word but open no scope.
+_PSEUDO = (
+    r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
+    r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
+    r"without (?:difficulty|complications?|incident|problems?)", r"gram[- ]negative", r"gram[- ]positive",
+    r"not ruled out", r"not excluded", r"no (?:one|other)", r"not been (?:excluded|ruled out)",
+    r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
+    r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
+    r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",
+    r"(?:years?|months?|days?) old", r"(?:year|month|day)-old",
+)
+
+# Words that end a scope: a new clause, a contrast, or a cause.
+_TERMINATORS = re.compile(
+    r"\b(?:but|however|although|though|yet|except|aside from|apart from|because|due to|secondary to|"
+    r"which|who|whose|presents?|presented|presenting|complains?|complained|complaining|reports?|reported|"
+    r"states?|stated|reveals?|revealed|showed|shows|found|admitted|developed|started|began|now|currently|"
+    r"since|after|then|and (?:has|had|is|was|presents|developed|now)|cause of|etiology|source of|"
+    r"reason for|as well as)\b|[;:]|\s-\s",
+    re.IGNORECASE,
+)
