@@ -43,7 +43,7 @@ from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 
-INDEX_FORMAT = 11
+INDEX_FORMAT = 12
 MAX_QUERY_CHARS = 500
 
 # Words a title may carry without the query asking for them, at a reduced cost:
@@ -306,7 +306,7 @@ class LookupIndex:
             matched = sum(c.idf for c in concepts if tokset & c.alts)
             if whole and matched < total_idf:
                 continue
-            hit_req = surface[6] & query_toks
+            hit_req = query_toks.intersection(surface[6])
             fr = surface[7]
             extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
             score = matched / total_idf - 0.04 * min(extra, 6.0)

@@ -73,12 +73,20 @@ _UNSPEC_CHUNK = re.compile(r"^\s*(?:unspecified|not specified|site not specified
 def make_surface(code: str, system: str, billable: bool, text: str, kind: int, *, compounds: bool = False) -> tuple:
     """(code, system, billable, text, tokens, kind, required tokens, free tokens) for one text of a code.
 
+    The required and free tokens are tuples of distinct tokens (test membership, or intersect
+    them with a set: ``query_tokens.intersection(surface[6])``).
+
     Words in parentheses are ICD "nonessential modifiers": they match but are
     not required. Words of an "unspecified ..." axis ("Pneumonia, unspecified
     organism") are *free*: a query need not name them.
     """
     tokens = tuple(tokenize(text, compounds=compounds))
-    required = frozenset(tokenize(_PAREN.sub(" ", text), compounds=compounds))
+    # Tuples, not frozensets: ~110k surfaces are kept in memory, and an empty or small frozenset
+    # costs 216 bytes where a tuple costs 40-100. The required words are usually the tokens
+    # themselves: then the same tuple is shared (also in the pickle).
+    required = tuple(dict.fromkeys(tokenize(_PAREN.sub(" ", text), compounds=compounds)))
+    if required == tokens:
+        required = tokens
     free: set[str] = set()
     for i, chunk in enumerate(fold(text).split(",")):
         if i > 0 and _UNSPEC_CHUNK.search(chunk):
@@ -89,4 +97,4 @@ def make_surface(code: str, system: str, billable: bool, text: str, kind: int, *
             free.add("unspecified")
             if m.group(1):   # "pain in unspecified joint", not "unspecified abdominal pain"
                 free.add(stem(m.group(2)))
-    return (code, system, billable, text, tokens, kind, required, frozenset(free))
+    return (code, system, billable, text, tokens, kind, required, tuple(sorted(free)))

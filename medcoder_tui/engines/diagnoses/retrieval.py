@@ -189,6 +189,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
     seen_texts: set[str] = set()
     repeated = {s.text for s in analysis.sentences if s.text in seen_texts or seen_texts.add(s.text)}
     memo: dict[str, tuple] = {}
+    best_of_kind: dict[tuple, tuple] = {}   # (code key, context, dominated, section) -> its best mention
     total = len(analysis.sentences)
     for n, sent in enumerate(analysis.sentences):
         if not n % 128:
@@ -209,6 +210,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         shift = sent.start - base
         note_words |= sent_words
         section = analysis.section_at(sent.start)
+        # a section header inside the sentence: its mentions' sections are looked up one by one
+        one_section = analysis.section_span_at(sent.start) is analysis.section_span_at(sent.end - 1)
         # the context spans of this sentence, looked up once: most sentences have none
         sent_spans = analysis.spans_overlapping(sent.start, sent.end)
         plain_ctx = _FAMILY_CTX if section == "family_history" else _NO_CTX
@@ -243,15 +246,25 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             key = (system, code)
             cand = by_code.get(key)
             mention = (score, start, end, ctx, match.dominated)
+            # Mentions alike for the coding rules (context, dominated, section) keep only the best
+            # (the earliest of equals, in mention order): a long note has hundreds of thousands.
+            kind = (key, ctx, match.dominated, section if one_section else analysis.section_at(start))
             if cand is None:
                 desc = matcher.index._title(system, code) or surface[3]
                 by_code[key] = Candidate(code, System(system), desc, score, note[start:end], start, end, ctx,
                                          billable, 1, match.dominated, len(match.positions), [ctx],
                                          _origin(match), [mention], match.fraction)
+                best_of_kind[kind] = mention
             else:
                 cand.mentions += 1
-                cand.all_contexts.append(ctx)
-                cand.spans.append(mention)
+                if ctx not in cand.all_contexts:
+                    cand.all_contexts.append(ctx)
+                prev = best_of_kind.get(kind)
+                if prev is None or score > prev[0]:
+                    if prev is not None:
+                        cand.spans.remove(prev)
+                    cand.spans.append(mention)
+                    best_of_kind[kind] = mention
                 if score > cand.score:
                     cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
                     cand.context, cand.dominated = ctx, match.dominated
