@@ -19,13 +19,19 @@ class CodeHierarchy:
     def __init__(self, icd) -> None:
         self.icd = icd
         self._cache: dict = {}
+        self._unspecified: dict[str, bool] = {}
 
     def refine(self, code: str, sentence_words: frozenset[str]) -> str:
         """A sibling of an "unspecified" code whose extra words (right, left, upper...) the sentence says."""
-        icd = self.icd
-        title = icd.title(code) or ""
-        if "unspecified" not in title.lower() or not sentence_words & _LATERAL:
+        if not sentence_words & _LATERAL:
             return code
+        icd = self.icd
+        unspecified = self._unspecified.get(code)
+        if unspecified is None:   # asked for every match of a long note: the title is read once per code
+            unspecified = self._unspecified[code] = "unspecified" in (icd.title(code) or "").lower()
+        if not unspecified:
+            return code
+        title = icd.title(code) or ""
         key = ("refine", code)
         sibs = self._cache.get(key)
         if sibs is None:
@@ -70,12 +76,21 @@ class CodeHierarchy:
         head = icd.title(code) or ""
         head_words = refine_tokens(head) | _AXIS_WORDS
 
+        extras: dict[str, int] = {}
+        ranks: dict[str, float] = {}   # the leaves are ranked again at each level of a large subtree
+
         def extra(leaf: str) -> int:
-            return len(refine_tokens(icd.title(leaf) or "") - head_words)
+            got = extras.get(leaf)
+            if got is None:
+                got = extras[leaf] = len(refine_tokens(icd.title(leaf) or "") - head_words)
+            return got
 
         def rank(leaf: str) -> float:
-            r = _default_rank(leaf, icd.title(leaf) or "", head)
-            return r + 3 if strict and extra(leaf) else r
+            got = ranks.get(leaf)
+            if got is None:
+                r = _default_rank(leaf, icd.title(leaf) or "", head)
+                got = ranks[leaf] = r + 3 if strict and extra(leaf) else r
+            return got
 
         seen = {code}
         frontier = [code]

@@ -72,7 +72,7 @@ _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _DIABETES = re.compile(r"\b(?:type 2 )?diabetes mellitus\b")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Match:
     sid: int
     positions: tuple[int, ...]
@@ -257,12 +257,13 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
         for a in tok.alts:
             positions.setdefault(a, []).append(i)
     found: dict[int, _Match] = {}
-    for key in positions:
-        for sid, core in matcher.by_key.get(key, ()):
+    by_key = matcher.by_key
+    for key, anchors in positions.items():
+        for sid, core in by_key.get(key, ()):
             if surfaces[sid][1] not in systems:
                 continue
             window = len(core) + WINDOW_EXTRA
-            for anchor in positions[key]:
+            for anchor in anchors:
                 picked = [anchor]
                 missing = 0
                 lost = 0.0
@@ -326,17 +327,20 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     # code first: it never stands for a plain mention when another code matches the same words.
     manifest = [m for m in matches if surfaces[m.sid][0] in matcher.manifestations]
     matches = [m for m in matches if m not in manifest]
+    kept_sets: list[tuple[set[int], int, int, float]] = []   # each kept match's positions, first, last, score
     for m in matches:
         pset = set(m.positions)
         first, last = m.positions[0], m.positions[-1]
+        n = len(pset)
         m.dominated = any(
-            (pset < set(o.positions)) or (pset == set(o.positions) and o.score > m.score * 1.0001)
-            or (len(o.positions) > len(pset) and o.positions[0] <= first and last <= o.positions[-1])
-            for o in kept)
+            (pset < oset) or (pset == oset and oscore > m.score * 1.0001)
+            or (len(oset) > n and ofirst <= first and last <= olast)
+            for oset, ofirst, olast, oscore in kept_sets)
         kept.append(m)
+        kept_sets.append((pset, first, last, m.score))
     for m in manifest:
         pset = set(m.positions)
-        m.dominated = any(pset <= set(o.positions) for o in kept)
+        m.dominated = any(pset <= oset for oset, _first, _last, _score in kept_sets)
     return kept + manifest + partial
 
 

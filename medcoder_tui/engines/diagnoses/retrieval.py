@@ -52,11 +52,12 @@ from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_co
 )
 
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
+_ALNUM = re.compile(r"[a-z0-9]+")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     alts: frozenset[str]
     start: int
@@ -84,7 +85,8 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
             continue
-        for w in re.findall(r"[a-z0-9]+", _fold(word)):
+        # a plain word (no apostrophe or slash) folds to itself in lower case
+        for w in ((low,) if low.isalnum() and low.isascii() else _ALNUM.findall(_fold(word))):
             if w not in STOPWORDS:
                 out.append(_Token(_alts(w), m.start(), m.end()))
         extra = TERM_EXPANSIONS.get(low)
@@ -123,6 +125,8 @@ _ALT_CACHE: dict[str, frozenset[str]] = {}
 def _alts(word: str) -> frozenset[str]:
     got = _ALT_CACHE.get(word)
     if got is None:
+        if len(_ALT_CACHE) > 50_000:
+            _ALT_CACHE.clear()   # bounded: a long note's numbers and names must not grow it without limit
         tok = stem(word)
         alts = {tok}
         if word in _ROMAN:
@@ -231,8 +235,10 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 # "... chronic kidney disease": the generic head word belongs to the mention's words
                 while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
                     last += 1
-                if system == "icd10cm" and (_names_a_test(toks, match.positions[0], last) or any(
-                        a <= match.positions[0] and match.positions[-1] <= b for a, b in tests)):
+                # (a mention not widened was already asked whether it names a test: it is then in ``tests``)
+                if system == "icd10cm" and ((last != match.positions[-1] and _names_a_test(toks, match.positions[0], last))
+                                            or any(a <= match.positions[0] and match.positions[-1] <= b
+                                                   for a, b in tests)):
                     match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
                 got = last_of[id(match)] = (code, billable, last)
             code, billable, last = got
