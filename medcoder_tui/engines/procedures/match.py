@@ -172,12 +172,15 @@ _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(
                          r"(\d+(?:\.\d+)?)\s*cm\b(?! ?x)[^.\n]{0,30}?lacer", _I)
 
 
+_REPAIRED = re.compile(r"repair|sutur|closed with|closure|staple|dermabond", _I)
+
+
 def _wound_repair(ctx: _Ctx) -> None:
     """Laceration repair by complexity, site group and length (the table's own ranges)."""
+    if not re.search(r"lacerat|\blac\b", ctx.lower):
+        return  # the 12xxx repairs are for wounds: a 'suture line' elsewhere is not one
     for sent in ctx.a.sentences:
-        if not re.search(r"lacerat|\blac\b", ctx.lower):
-            return  # the 12xxx repairs are for wounds: a 'suture line' elsewhere is not one
-        if not ctx.usable(sent) or not re.search(r"repair|sutur|closed with|closure|staple|dermabond", sent.text, _I):
+        if not ctx.usable(sent) or not _REPAIRED.search(sent.text):
             continue
         if _NOT_DONE.search(sent.text):
             continue
