@@ -7,6 +7,7 @@ import gc
 import os
 import pickle
 import secrets
+import sys
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -70,6 +71,17 @@ def load_pickle(path: Path):
     finally:
         if was_enabled:
             gc.enable()
+
+
+def damaged_cache_notice(path: Path, exc: BaseException) -> None:
+    """One line on stderr when a cache file exists but cannot be read: it is rebuilt, never fatal.
+
+    A missing file (the first run) says nothing.
+    """
+    if isinstance(exc, FileNotFoundError):
+        return
+    print(f"medcoder: cache file {path} could not be read ({type(exc).__name__}); rebuilding it",
+          file=sys.stderr)
 
 
 def remove_stale(current: Path, prefix: str) -> None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from medcoder_tui import paths
-from medcoder_tui.fileutil import load_pickle
+from medcoder_tui.fileutil import damaged_cache_notice, load_pickle
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.models import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
@@ -84,8 +84,9 @@ def _load_nodes() -> dict[str, tuple]:
         data = load_pickle(cache)
         if data.get("format") == INDEX_FORMAT and data.get("version") == source_version():
             return data["nodes"]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):
-        pass  # missing or unreadable cache: rebuild below
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
+            IndexError) as exc:
+        damaged_cache_notice(cache, exc)   # missing (quietly) or unreadable: rebuild below
     nodes = _build_nodes()
     payload = pickle.dumps({"format": INDEX_FORMAT, "version": source_version(), "nodes": nodes},
                            protocol=pickle.HIGHEST_PROTOCOL)

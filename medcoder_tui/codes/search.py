@@ -40,10 +40,11 @@ from medcoder_tui.codes.models import LookupHit
 from medcoder_tui.codes.systems import System, compact, parse_systems
 from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, join_compounds, make_surface, stem
 from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.fileutil import damaged_cache_notice as _damaged_cache_notice
 from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 
-INDEX_FORMAT = 12
+INDEX_FORMAT = 14
 MAX_QUERY_CHARS = 500
 
 # Words a title may carry without the query asking for them, at a reduced cost:
@@ -80,8 +81,10 @@ class LookupIndex:
             state = self._load_or_build()
             self._surfaces: list[tuple] = state["surfaces"]
             self._raw_postings: dict[str, bytes] = state["postings"]
-            self._base_cost: list[float] = state["base_cost"]
-            self._codes: dict[tuple[str, str], tuple[str, bool]] = state["codes"]
+            self._base_cost: array = state["base_cost"]   # float per surface ("d")
+            # system -> compact code -> code as written; the ICD-10-CM headers (not billable) by compact code
+            self._codes: dict[str, dict[str, str]] = state["codes"]
+            self._headers: frozenset[str] = state["headers"]
             self._icd_keys: list[str] = state["icd_keys"]
             self._vocab = sorted(self._raw_postings)
             self._n = len(self._surfaces)
@@ -104,8 +107,9 @@ class LookupIndex:
                 data = _load_pickle(cache)
                 if data.get("key") == key:
                     return data
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
-                pass  # missing or stale: rebuild
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
+                    IndexError) as exc:
+                _damaged_cache_notice(cache, exc)   # missing (quietly) or damaged: rebuild
         data = self._build()
         data["key"] = key
         if key:
@@ -136,17 +140,33 @@ class LookupIndex:
         for sid, surface in enumerate(surfaces):
             for tok in set(surface[4]):
                 postings.setdefault(tok, array("i")).append(sid)
-        codes: dict[tuple[str, str], tuple[str, bool]] = {}
+        # Plain per-system dicts and one set of headers: a dict of ~100k (system, code) tuple keys
+        # and (code, billable) tuple values cost 20 MB in every process that searches.
+        codes: dict[str, dict[str, str]] = {"icd10cm": {}, "cpt": {}, "hcpcs": {}}
+        headers: set[str] = set()
         for code, system, billable, _text, _toks, kind, _req, _free in surfaces:
             if kind == 0:
-                codes[(system, compact(code))] = (code, billable)
+                key = compact(code)
+                codes.setdefault(system, {})[key] = code
+                if billable:
+                    headers.discard(key)
+                else:
+                    headers.add(key)
         return {
             "surfaces": surfaces,
             "postings": {t: a.tobytes() for t, a in postings.items()},
-            "base_cost": [sum(0.05 if t in s[7] else _CHEAP_EXTRA.get(t, 1.0) for t in s[6]) for s in surfaces],
+            # fsum: the same float whatever the order of the words (a set's order changes between
+            # processes, and equal-scored codes must not swap places from one cache build to the next)
+            "base_cost": array("d", (math.fsum(0.05 if t in s[7] else _CHEAP_EXTRA.get(t, 1.0) for t in s[6])
+                                     for s in surfaces)),
             "codes": codes,
-            "icd_keys": sorted(k for (sys_, k) in codes if sys_ == "icd10cm"),
+            "headers": frozenset(headers),
+            "icd_keys": sorted(codes["icd10cm"]),
         }
+
+    def _code(self, system: str, key: str) -> tuple[str, bool]:
+        """(code as written, billable) of a compact code of ``system``; KeyError when unknown."""
+        return self._codes[system][key], not (system == "icd10cm" and key in self._headers)
 
     def _post(self, tok: str) -> frozenset[int]:
         """Surface ids containing ``tok`` (materialised on first use)."""
@@ -195,7 +215,7 @@ class LookupIndex:
         return (self._cs.cpt if system == "cpt" else self._cs.hcpcs).get(code, "")
 
     def _hit(self, system: str, code: str, score: float) -> LookupHit:
-        _, billable = self._codes[(system, compact(code))]
+        _, billable = self._code(system, compact(code))
         return LookupHit(code=code, system=System(system), description=self._title(system, code),
                          billable=billable, score=round(score, 4))
 
@@ -206,15 +226,15 @@ class LookupIndex:
             return []
         out = []
         for system in ("icd10cm", "cpt", "hcpcs"):
-            if system in systems and (system, key) in self._codes:
-                code, _ = self._codes[(system, key)]
+            if system in systems and key in self._codes.get(system, ()):
+                code, _ = self._code(system, key)
                 out.append(self._hit(system, code, 100.0))
         if "icd10cm" in systems:
             # Descendants (or codes sharing the typed prefix), billable first, in tabular order.
             i = bisect.bisect_right(self._icd_keys, key)
             prefixed = []
             while i < len(self._icd_keys) and self._icd_keys[i].startswith(key) and len(prefixed) < 400:
-                prefixed.append(self._codes[("icd10cm", self._icd_keys[i])])
+                prefixed.append(self._code("icd10cm", self._icd_keys[i]))
                 i += 1
             prefixed.sort(key=lambda cb: not cb[1])
             for code, _ in prefixed[: limit * 2]:
@@ -278,7 +298,7 @@ class LookupIndex:
             if not dropped:
                 self._score_into(best, literal, systems, limit, whole=True)
         headers = [kv for kv in best.items()
-                   if kv[0][0] == "icd10cm" and not self._codes[("icd10cm", compact(kv[0][1]))][1]]
+                   if kv[0][0] == "icd10cm" and compact(kv[0][1]) in self._headers]
         for (sys_, code), score in heapq.nlargest(limit, headers, key=lambda kv: kv[1]):
             child = self._default_child(code)
             lifted = score + _HEADER_PENALTY + 0.001
@@ -308,7 +328,7 @@ class LookupIndex:
                 continue
             hit_req = query_toks.intersection(surface[6])
             fr = surface[7]
-            extra = base[sid] - sum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
+            extra = base[sid] - math.fsum(0.05 if t in fr else _CHEAP_EXTRA.get(t, 1.0) for t in hit_req)
             score = matched / total_idf - 0.04 * min(extra, 6.0)
             if not surface[2]:
                 score -= _HEADER_PENALTY   # headers navigate; billable codes are what gets reported
@@ -330,7 +350,7 @@ class LookupIndex:
         i = bisect.bisect_right(self._icd_keys, key)
         kids = []
         while i < len(self._icd_keys) and self._icd_keys[i].startswith(key) and len(kids) < 60:
-            c, billable = self._codes[("icd10cm", self._icd_keys[i])]
+            c, billable = self._code("icd10cm", self._icd_keys[i])
             if billable and len(self._icd_keys[i]) == len(key) + 1:
                 kids.append(c)
             i += 1

@@ -15,7 +15,6 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.config import Settings
 from medcoder_tui.engines.base import Engine
 from medcoder_tui.engines.models import DoneEvent, EngineEvent, Setting, SuggestionResult
-from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
 
 ENGINE_NAMES = ("auto", "ollama", "offline")
 # After falling back to the offline engine, how long before Ollama is probed again.
@@ -35,6 +34,13 @@ def offline_engine(codesets: Any = None) -> Engine:
     return OfflineEngine(codesets=codesets)
 
 
+def _ollama_engine(settings: Settings, *, codesets: Any, model: str | None) -> Engine:
+    """The Ollama engine, imported on first use: the offline engine never loads the HTTP client."""
+    from medcoder_tui.engines.llm.ollama_engine import OllamaEngine
+
+    return OllamaEngine(settings, codesets=codesets, model=model)
+
+
 def fallback_warning(reason: str) -> str:
     """The warning shown when ``auto`` falls back (starts with the probe's own message)."""
     return f"{reason}; using the offline engine"
@@ -48,7 +54,7 @@ class AutoEngine:
     """
 
     def __init__(self, settings: Settings, *, codesets: Any = None, model: str | None = None) -> None:
-        self.ollama = OllamaEngine(settings, codesets=codesets, model=model)
+        self.ollama = _ollama_engine(settings, codesets=codesets, model=model)
         self._codesets = codesets
         self._offline: Engine | None = None
         self._chosen: Engine | None = None
@@ -110,7 +116,7 @@ def make_engine(settings: Settings, name: str | None = None, *, model: str | Non
     """
     name = (name or settings.engine or "auto").lower()
     if name == "ollama":
-        return OllamaEngine(settings, codesets=codesets, model=model)
+        return _ollama_engine(settings, codesets=codesets, model=model)
     if name == "offline":
         return offline_engine(codesets)
     if name == "auto":

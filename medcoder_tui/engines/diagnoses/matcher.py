@@ -29,6 +29,7 @@ from medcoder_tui.codes.index_terms import INDEX_TERMS
 from medcoder_tui.codes.search import LookupIndex
 from medcoder_tui.codes.text import STOPWORDS, make_surface, stem
 from medcoder_tui.codes.text import fold as _fold
+from medcoder_tui.fileutil import damaged_cache_notice as _damaged_cache_notice
 from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 from medcoder_tui.fileutil import write_atomic as _write_atomic
@@ -180,7 +181,9 @@ class _Matcher:
         try:
             data = _load_pickle(path)
             return data if isinstance(data, dict) else None
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError,
+                KeyError, IndexError) as exc:
+            _damaged_cache_notice(path, exc)
             return None  # missing or unreadable: rebuild
 
     def _save_cache(self) -> None:
