@@ -124,3 +124,21 @@ def test_every_code_the_term_tables_name_is_billable(codesets):
     named = {**INDEX_TERMS, **dict(HISTORY_OF), **dict(FAMILY_HISTORY_OF), **STATUS_TERMS}
     bad = {term: code for term, code in named.items() if not codesets.icd.is_billable(code)}
     assert not bad
+
+
+def test_a_long_note_keeps_one_mention_per_kind_not_every_mention(codesets):
+    """A 2 MB note has hundreds of thousands of mentions: a candidate keeps the count, the contexts
+    seen and the best mention of each kind (context, dominated, section), not each mention."""
+    lines = []
+    for i in range(300):
+        lines.append(f"Visit {i}: no hypertension today." if i % 3 == 0 else f"Visit {i}: hypertension noted.")
+    note = "\n".join(lines) + "\n"
+    cands = retrieve_candidates(note, codesets=codesets, k=50, order="score")
+    i10 = next(c for c in cands if c.code == "I10")
+    assert i10.mentions >= 300                      # every sentence (each code text that matched counts)
+    assert len(i10.spans) <= 4                      # negated or plain, dominated or not
+    assert {frozenset(ctx) for ctx in i10.all_contexts} == {frozenset(), frozenset({"negated"})}
+    plain = [s for s in i10.spans if "negated" not in s[3] and not s[4]]
+    assert plain and note[plain[0][1]:plain[0][2]].lower() == "hypertension"
+    # the plain mention kept is the first one of the best score: visit 1
+    assert plain[0][1] == note.index("Visit 1:") + len("Visit 1: ")

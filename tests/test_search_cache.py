@@ -88,3 +88,82 @@ def test_concurrent_first_searches_build_once(tmp_path, monkeypatch):
     for t in threads:
         t.join()
     assert not errors and results == ["I10"] * 8
+
+
+def _cache_file(tmp_path):
+    files = list(tmp_path.glob("lookup-v*.pickle"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_damaged_cache_is_rebuilt_with_a_notice(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MEDCODER_CACHE_DIR", str(tmp_path))
+    LookupIndex(SmallCodeSets()).search("pneumonia", limit=1)
+    assert capsys.readouterr().err == ""                 # the first build says nothing
+    cache = _cache_file(tmp_path)
+    good = cache.read_bytes()
+    cache.write_bytes(good[: len(good) // 2])            # cut short, as by a full disk
+    assert LookupIndex(SmallCodeSets()).search("pneumonia", limit=1)[0].code == "J18.9"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(cache) in err and "rebuilding" in err
+    assert cache.read_bytes() == good                    # rebuilt in full
+    LookupIndex(SmallCodeSets()).search("pneumonia", limit=1)
+    assert capsys.readouterr().err == ""                 # and read quietly from then on
+
+
+def test_stale_cache_is_rebuilt_and_older_formats_removed(tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.setenv("MEDCODER_CACHE_DIR", str(tmp_path))
+    LookupIndex(SmallCodeSets()).search("pneumonia", limit=1)
+    cache = _cache_file(tmp_path)
+    # a file of the current name holding another key's index (an older layout: tuple-keyed codes)
+    cache.write_bytes(pickle.dumps({"key": "old", "surfaces": [], "postings": {}, "base_cost": [],
+                                    "codes": {("icd10cm", "I10"): ("I10", True)}, "icd_keys": ["I10"]}))
+    old_format = tmp_path / "lookup-v11-0000000000000000.pickle"
+    old_format.write_bytes(b"an index of an older format")
+    assert LookupIndex(SmallCodeSets()).search("high blood pressure", limit=1)[0].code == "I10"
+    assert not old_format.exists()
+    data = pickle.loads(cache.read_bytes())
+    assert data["key"] != "old"
+    # the compact layout: one dict of codes per system, the ICD-10-CM headers as a set, costs as an array
+    assert data["codes"]["icd10cm"]["E119"] == "E11.9" and data["codes"]["hcpcs"] == {"K0001": "K0001"}
+    assert data["headers"] == frozenset({"E11", "J18"})
+    assert data["base_cost"].typecode == "d" and len(data["base_cost"]) == len(data["surfaces"])
+    assert all(isinstance(s[6], tuple) and isinstance(s[7], tuple) for s in data["surfaces"])
+
+
+_SEED_SCRIPT = """
+import pickle, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from test_search_cache import SmallCodeSets, SmallIcd
+from medcoder_tui.codes.search import LookupIndex
+SmallIcd._nodes = dict(SmallIcd._nodes, **{{
+    "T14.90XA": ("Injury, unspecified, initial encounter, other specified site type", True, None, ()),
+    "S00.00XA": ("Unspecified superficial injury of unspecified part of scalp, initial encounter, routine", True, None, ()),
+}})
+index = LookupIndex(SmallCodeSets())
+index.search("injury", limit=5)
+data = pickle.loads(next(Path(sys.argv[1]).glob("lookup-v*.pickle")).read_bytes())
+print(list(data["base_cost"]))
+"""
+
+
+def test_scores_do_not_depend_on_the_hash_seed_of_the_process_that_built_the_cache(tmp_path):
+    """Word costs summed in a set's order differed in the last bit from one process to the next,
+    so codes of equal score swapped places depending on which process built the cache."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = _SEED_SCRIPT.format(tests=str(Path(__file__).parent))
+    outputs = set()
+    for seed in range(1, 9):
+        cache = tmp_path / f"cache{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": str(seed), "MEDCODER_CACHE_DIR": str(cache)}
+        out = subprocess.run([sys.executable, "-c", script, str(cache)], env=env, capture_output=True,
+                             text=True, check=True)
+        outputs.add(out.stdout)
+    assert len(outputs) == 1
