@@ -26,7 +26,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)   # a long note's one-off words must not hold megabytes
 def stem(word: str) -> str:
     """A light English stemmer for plurals and possessives (fractures -> fracture)."""
     if len(word) <= 3 or word.isdigit():

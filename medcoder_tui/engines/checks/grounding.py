@@ -45,7 +45,8 @@ _CONTEXT_FLAGS = {
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    # one match at a time: a list of every word of a 2 MB note would cost 20 MB for a moment
+    return {w for m in _WORD.finditer(text.lower()) if (w := m.group()) not in _STOP and len(w) > 1}
 
 
 class Grounder:

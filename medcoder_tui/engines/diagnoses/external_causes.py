@@ -193,7 +193,7 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             scored = scored_by_text[sent.text] = sorted(
                 ((score, e) for e in entries
                  if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
-                key=lambda se: se[1].path)
+                key=lambda se: se[1].path) or ()   # most sentences: nothing, kept as the one empty tuple
         if not any(e.kind == "cause" for _, e in scored):
             continue
         for score, entry in scored:

@@ -125,7 +125,7 @@ _ALT_CACHE: dict[str, frozenset[str]] = {}
 def _alts(word: str) -> frozenset[str]:
     got = _ALT_CACHE.get(word)
     if got is None:
-        if len(_ALT_CACHE) > 50_000:
+        if len(_ALT_CACHE) > 10_000:
             _ALT_CACHE.clear()   # bounded: a long note's numbers and names must not grow it without limit
         tok = stem(word)
         alts = {tok}
