@@ -20,17 +20,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from medcoder_tui import paths
-from medcoder_tui.fileutil import damaged_cache_notice, load_pickle
+from medcoder_tui.fileutil import damaged_cache_notice, load_pickle, remove_stale
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.models import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 SOURCE_PACKAGE = "simple-icd-10-cm"
 RELEASE = "April 2026"
 
-# Node tuple layout in the pickle (tuples keep the file and the heap small).
+# Node tuple layout (``raw``): tuples keep the file and the heap small.
 TITLE, BILLABLE, PARENT, INCLUSION, EXCL1, EXCL2, CODE_FIRST, USE_ADD, CODE_ALSO, SEVEN = range(10)
+# In memory and in the cache a node is (title, billable, parent), the parent being the very string
+# that keys it; the other fields, empty for nine codes in ten, live in a side table.
+_NO_EXTRA = ((), (), (), "", "", "", None)
 
 _ELSEWHERE = re.compile(r"classified elsewhere", re.I)
 
@@ -77,31 +80,46 @@ def _build_nodes() -> dict[str, tuple]:
     return nodes
 
 
-def _load_nodes() -> dict[str, tuple]:
+def _compact_nodes(full: dict[str, tuple]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """Full node tuples -> (code -> (title, billable, parent), code -> the other fields when not empty)."""
+    nodes: dict[str, tuple] = {}
+    extra: dict[str, tuple] = {}
+    own_key = {code: code for code in full}   # the parent as the dict's own key object (one string)
+    for code, node in full.items():
+        parent = node[PARENT]
+        nodes[code] = (node[TITLE], node[BILLABLE], own_key.get(parent, parent) if parent else parent)
+        if tuple(node[INCLUSION:]) != _NO_EXTRA:
+            extra[code] = tuple(node[INCLUSION:])
+    return nodes, extra
+
+
+def _load_nodes() -> tuple[dict[str, tuple], dict[str, tuple]]:
     cache = _cache_file()
     try:
         # ~100k tuples: the cyclic GC would scan them repeatedly while they load.
         data = load_pickle(cache)
         if data.get("format") == INDEX_FORMAT and data.get("version") == source_version():
-            return data["nodes"]
+            return data["nodes"], data["extra"]
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
             IndexError) as exc:
         damaged_cache_notice(cache, exc)   # missing (quietly) or unreadable: rebuild below
-    nodes = _build_nodes()
-    payload = pickle.dumps({"format": INDEX_FORMAT, "version": source_version(), "nodes": nodes},
+    nodes, extra = _compact_nodes(_build_nodes())
+    payload = pickle.dumps({"format": INDEX_FORMAT, "version": source_version(), "nodes": nodes, "extra": extra},
                            protocol=pickle.HIGHEST_PROTOCOL)
     try:
         _write_atomic(cache, payload)
+        remove_stale(cache, "icd10cm-v")
     except OSError:
         pass  # a read-only cache dir only costs speed next time
-    return nodes
+    return nodes, extra
 
 
 class IcdIndex:
     """Read-only ICD-10-CM tabular data, keyed by dotted code."""
 
     def __init__(self, nodes: dict[str, tuple] | None = None) -> None:
-        self._nodes = nodes if nodes is not None else _load_nodes()
+        """``nodes``: code -> full node tuple (see the layout constants); default: the cached index."""
+        self._nodes, self._extra = _compact_nodes(nodes) if nodes is not None else _load_nodes()
         self._children: dict[str, list[str]] | None = None
         self.version = source_version()
 
@@ -133,8 +151,10 @@ class IcdIndex:
         return bool(node and node[BILLABLE])
 
     def raw(self, code: str) -> tuple | None:
-        """The node tuple (see the layout constants), for bulk readers such as search."""
-        return self._nodes.get(self.key(code))
+        """The full node tuple (see the layout constants), for bulk readers such as search."""
+        key = self.key(code)
+        node = self._nodes.get(key)
+        return None if node is None else node + self._extra.get(key, _NO_EXTRA)
 
     def parent(self, code: str) -> str | None:
         node = self._nodes.get(self.key(code))
@@ -175,10 +195,10 @@ class IcdIndex:
     # -- inherited notes ----------------------------------------------------
     def _chain(self, code: str) -> list[tuple]:
         key = self.key(code)
-        node = self._nodes.get(key)
-        if node is None:
+        if key not in self._nodes:
             return []
-        return [node, *(self._nodes[a] for a in self.ancestors(key))]
+        extra = self._extra
+        return [self._nodes[c] + extra.get(c, _NO_EXTRA) for c in (key, *self.ancestors(key))]
 
     def seven_chr(self, code: str) -> dict[str, str]:
         """The 7th-character choices that apply to ``code`` (empty when none do)."""
@@ -201,7 +221,7 @@ class IcdIndex:
     def get(self, code: str) -> IcdEntry | None:
         """The entry for a code in any spelling, with inherited notes filled in, or None."""
         key = self.key(code)
-        node = self._nodes.get(key)
+        node = self.raw(key)
         if node is None:
             return None
         chain = self._chain(key)
