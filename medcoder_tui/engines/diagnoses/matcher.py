@@ -22,6 +22,7 @@ import pickle
 import re
 import threading
 import weakref
+from array import array
 from dataclasses import dataclass
 
 from medcoder_tui import paths
@@ -36,7 +37,7 @@ from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 21
+MATCHER_FORMAT = 22
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -131,7 +132,9 @@ class _Matcher:
     def __init__(self, index: LookupIndex) -> None:
         index._ensure()
         self.index = index
-        self.by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        # rarest core word -> (surface ids, their core words), in surface order: two parallel
+        # sequences, not a list of (sid, core) pairs (80k pairs and ints cost 7 MB per process)
+        self.by_key: dict[str, tuple[array, tuple[tuple[str, ...], ...]]] = {}
         n = index._n
         self.idf: dict[str, float] = {}
         icd = index._cs.icd
@@ -146,6 +149,8 @@ class _Matcher:
         if cached is not None:
             self.by_key = cached
         else:
+            lists: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+            same: dict[tuple[str, ...], tuple[str, ...]] = {}   # one tuple per distinct core
             for sid, surface in enumerate(self.surfaces):
                 if surface[5] == 3:
                     continue  # the lookup's own index terms: a note's words match the tabular's
@@ -155,7 +160,9 @@ class _Matcher:
                 if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
                     continue  # an acronym term ("PIN") would fire on ordinary words ("pins")
                 key = min(core, key=lambda t: (index._df(t) or n, t))
-                self.by_key.setdefault(key, []).append((sid, core))
+                lists.setdefault(key, []).append((sid, same.setdefault(core, core)))
+            self.by_key = {key: (array("I", (sid for sid, _ in pairs)), tuple(core for _, core in pairs))
+                           for key, pairs in lists.items()}
             self._save_cache()
         for tok in index._raw_postings:
             self.idf[tok] = math.log(1 + n / max(1, index._df(tok)))
@@ -262,7 +269,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     found: dict[int, _Match] = {}
     by_key = matcher.by_key
     for key, anchors in positions.items():
-        for sid, core in by_key.get(key, ()):
+        entry = by_key.get(key)
+        if entry is None:
+            continue
+        for sid, core in zip(*entry):
             if surfaces[sid][1] not in systems:
                 continue
             window = len(core) + WINDOW_EXTRA
