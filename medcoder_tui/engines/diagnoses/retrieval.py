@@ -25,10 +25,10 @@ from medcoder_tui.codes.abbreviations import (
     WORD_SYNONYMS,
     american,
 )
-from medcoder_tui.codes.text import STOPWORDS, stem
+from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, stem
 from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.diagnoses.candidate import Candidate, add_mention
 from medcoder_tui.engines.diagnoses.guided import guideline_candidates
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
@@ -52,7 +52,6 @@ from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_co
 )
 
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
-_ALNUM = re.compile(r"[a-z0-9]+")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
 
@@ -86,7 +85,7 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
             continue
         # a plain word (no apostrophe or slash) folds to itself in lower case
-        for w in ((low,) if low.isalnum() and low.isascii() else _ALNUM.findall(_fold(word))):
+        for w in ((low,) if low.isalnum() and low.isascii() else _WORD_RE.findall(_fold(word))):
             if w not in STOPWORDS:
                 out.append(_Token(_alts(w), m.start(), m.end()))
         extra = TERM_EXPANSIONS.get(low)
@@ -214,8 +213,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         shift = sent.start - base
         note_words |= sent_words
         section = analysis.section_at(sent.start)
-        # a section header inside the sentence: its mentions' sections are looked up one by one
-        one_section = analysis.section_span_at(sent.start) is analysis.section_span_at(sent.end - 1)
+        one_section = analysis.section_span_at(sent.start) is analysis.section_span_at(sent.end - 1)  # no header inside
         # the context spans of this sentence, looked up once: most sentences have none
         sent_spans = analysis.spans_overlapping(sent.start, sent.end)
         plain_ctx = _FAMILY_CTX if section == "family_history" else _NO_CTX
@@ -235,10 +233,9 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 # "... chronic kidney disease": the generic head word belongs to the mention's words
                 while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
                     last += 1
-                # (a mention not widened was already asked whether it names a test: it is then in ``tests``)
-                if system == "icd10cm" and ((last != match.positions[-1] and _names_a_test(toks, match.positions[0], last))
-                                            or any(a <= match.positions[0] and match.positions[-1] <= b
-                                                   for a, b in tests)):
+                p0, p1 = match.positions[0], match.positions[-1]   # not widened: already asked (``tests``)
+                if system == "icd10cm" and ((last != p1 and _names_a_test(toks, p0, last))
+                                            or any(a <= p0 and p1 <= b for a, b in tests)):
                     match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
                 got = last_of[id(match)] = (code, billable, last)
             code, billable, last = got
@@ -252,8 +249,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             key = (system, code)
             cand = by_code.get(key)
             mention = (score, start, end, ctx, match.dominated)
-            # Mentions alike for the coding rules (context, dominated, section) keep only the best
-            # (the earliest of equals, in mention order): a long note has hundreds of thousands.
+            # mentions alike for the coding rules (see add_mention): a long note has hundreds of thousands
             kind = (key, ctx, match.dominated, section if one_section else analysis.section_at(start))
             if cand is None:
                 desc = matcher.index._title(system, code) or surface[3]
@@ -262,15 +258,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                                          _origin(match), [mention], match.fraction)
                 best_of_kind[kind] = mention
             else:
-                cand.mentions += 1
-                if ctx not in cand.all_contexts:
-                    cand.all_contexts.append(ctx)
-                prev = best_of_kind.get(kind)
-                if prev is None or score > prev[0]:
-                    if prev is not None:
-                        cand.spans.remove(prev)
-                    cand.spans.append(mention)
-                    best_of_kind[kind] = mention
+                add_mention(cand, mention, kind, best_of_kind)
                 if score > cand.score:
                     cand.score, cand.evidence_text, cand.start, cand.end = score, note[start:end], start, end
                     cand.context, cand.dominated = ctx, match.dominated
