@@ -13,8 +13,8 @@ each is scored by IDF-weighted coverage of the query's concepts with small
 penalties for words the query did not ask for, for headers and for
 "unspecified". The best surface of each code represents it.
 
-The ICD part of the index is pickled in the cache directory, keyed by the
-ICD-10-CM version; CPT and HCPCS (small, user-importable) are indexed on load.
+The index is built by ``codes/search_build.py`` and pickled in the cache directory, keyed
+by the ICD-10-CM version and a digest of the CPT and HCPCS tables.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from rapidfuzz import fuzz, process
 from medcoder_tui import paths
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
-from medcoder_tui.codes.index_terms import LOOKUP_TERMS
 from medcoder_tui.codes.models import LookupHit
+from medcoder_tui.codes.search_build import _CHEAP_EXTRA, build_state
 from medcoder_tui.codes.systems import System, compact, parse_systems
-from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, join_compounds, make_surface, stem
+from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, join_compounds, stem
 from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.fileutil import damaged_cache_notice as _damaged_cache_notice
 from medcoder_tui.fileutil import load_pickle as _load_pickle
@@ -47,13 +47,6 @@ from medcoder_tui.fileutil import remove_stale as _remove_stale
 INDEX_FORMAT = 14
 MAX_QUERY_CHARS = 500
 
-# Words a title may carry without the query asking for them, at a reduced cost:
-# they qualify rather than name a condition.
-_CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "complications": 0.35,
-                "encounter": 0.1, "initial": 0.3, "site": 0.3, "type": 0.4, "disease": 0.4,
-                "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8,
-                # 7th characters: closed and initial are the defaults, sequela and later visits are not
-                "closed": 0.2, "routine": 0.6, "healing": 0.6, "subsequent": 1.2, "sequela": 1.5}
 _HEADER_PENALTY = 0.12
 
 @dataclass
@@ -121,48 +114,7 @@ class LookupIndex:
         return data
 
     def _build(self) -> dict:
-        surfaces = []
-        for code, title, billable, inclusion in _icd_rows(self._cs.icd):
-            surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
-            for term in inclusion:
-                surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
-                if surface[4]:
-                    surfaces.append(surface)
-        for system, table in ((System.CPT, self._cs.cpt), (System.HCPCS, self._cs.hcpcs)):
-            for code, desc in table.items():
-                surfaces.append(make_surface(code, system.value, True, desc, 0, compounds=True))
-        # Index terms the bundled tabular lacks (kind 3): the lookup's, not the engines' matching.
-        for code, terms in LOOKUP_TERMS.items():
-            if self._cs.icd.title(code) is not None:
-                billable = self._cs.icd.is_billable(code)
-                surfaces.extend(make_surface(code, "icd10cm", billable, term, 3, compounds=True) for term in terms)
-        postings: dict[str, array] = {}
-        for sid, surface in enumerate(surfaces):
-            for tok in set(surface[4]):
-                postings.setdefault(tok, array("i")).append(sid)
-        # Plain per-system dicts and one set of headers: a dict of ~100k (system, code) tuple keys
-        # and (code, billable) tuple values cost 20 MB in every process that searches.
-        codes: dict[str, dict[str, str]] = {"icd10cm": {}, "cpt": {}, "hcpcs": {}}
-        headers: set[str] = set()
-        for code, system, billable, _text, _toks, kind, _req, _free in surfaces:
-            if kind == 0:
-                key = compact(code)
-                codes.setdefault(system, {})[key] = code
-                if billable:
-                    headers.discard(key)
-                else:
-                    headers.add(key)
-        return {
-            "surfaces": surfaces,
-            "postings": {t: a.tobytes() for t, a in postings.items()},
-            # fsum: the same float whatever the order of the words (a set's order changes between
-            # processes, and equal-scored codes must not swap places from one cache build to the next)
-            "base_cost": array("d", (math.fsum(0.05 if t in s[7] else _CHEAP_EXTRA.get(t, 1.0) for t in s[6])
-                                     for s in surfaces)),
-            "codes": codes,
-            "headers": frozenset(headers),
-            "icd_keys": sorted(codes["icd10cm"]),
-        }
+        return build_state(self._cs)
 
     def _code(self, system: str, key: str) -> tuple[str, bool]:
         """(code as written, billable) of a compact code of ``system``; KeyError when unknown."""
@@ -395,24 +347,3 @@ class LookupIndex:
             # A one-word query ("pain") matches thousands; the shortest surfaces win anyway.
             out = set(heapq.nsmallest(1500, out, key=lambda sid: len(self._surfaces[sid][4])))
         return out
-
-
-def _icd_rows(icd):
-    """(code, title, billable, inclusion terms) for every ICD-10-CM node.
-
-    Reads the node's own fields only (via ``raw`` when the index offers it):
-    inherited notes are not needed to search and cost a walk up the tree.
-    """
-    try:
-        from medcoder_tui.codes.icd10cm import BILLABLE, INCLUSION, TITLE
-    except ImportError:  # pragma: no cover - index without the bulk reader
-        BILLABLE = INCLUSION = TITLE = None
-    raw = getattr(icd, "raw", None)
-    for code in icd.all_codes():
-        node = raw(code) if raw is not None and TITLE is not None else None
-        if node is not None:
-            yield code, node[TITLE], bool(node[BILLABLE]), tuple(node[INCLUSION] or ())
-            continue
-        entry = icd.get(code)
-        if entry is not None:
-            yield entry.code, entry.title, entry.billable, tuple(entry.inclusion_terms)

@@ -1,0 +1,90 @@
+"""Building the lookup index's state from the code sets (``codes/search.py`` caches and queries it).
+
+Each code contributes *surfaces* (its title, each inclusion term, a CPT/HCPCS description, the
+lookup's own index terms), an inverted index from token to surface ids, each surface's base cost
+(the words a query need not ask for), and the codes by system.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+from medcoder_tui.codes.index_terms import LOOKUP_TERMS
+from medcoder_tui.codes.systems import System, compact
+from medcoder_tui.codes.text import make_surface
+
+# Words a title may carry without the query asking for them, at a reduced cost:
+# they qualify rather than name a condition.
+_CHEAP_EXTRA = {"unspecified": 0.25, "without": 0.35, "complication": 0.35, "complications": 0.35,
+                "encounter": 0.1, "initial": 0.3, "site": 0.3, "type": 0.4, "disease": 0.4,
+                "disorder": 0.5, "condition": 0.5, "specified": 0.6, "other": 0.6, "acute": 0.8,
+                # 7th characters: closed and initial are the defaults, sequela and later visits are not
+                "closed": 0.2, "routine": 0.6, "healing": 0.6, "subsequent": 1.2, "sequela": 1.5}
+
+
+def build_state(cs) -> dict:
+    """The lookup index's state (what the cache file holds) from the code sets ``cs``."""
+    surfaces = []
+    for code, title, billable, inclusion in _icd_rows(cs.icd):
+        surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
+        for term in inclusion:
+            surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
+            if surface[4]:
+                surfaces.append(surface)
+    for system, table in ((System.CPT, cs.cpt), (System.HCPCS, cs.hcpcs)):
+        for code, desc in table.items():
+            surfaces.append(make_surface(code, system.value, True, desc, 0, compounds=True))
+    # Index terms the bundled tabular lacks (kind 3): the lookup's, not the engines' matching.
+    for code, terms in LOOKUP_TERMS.items():
+        if cs.icd.title(code) is not None:
+            billable = cs.icd.is_billable(code)
+            surfaces.extend(make_surface(code, "icd10cm", billable, term, 3, compounds=True) for term in terms)
+    postings: dict[str, array] = {}
+    for sid, surface in enumerate(surfaces):
+        for tok in set(surface[4]):
+            postings.setdefault(tok, array("i")).append(sid)
+    # Plain per-system dicts and one set of headers: a dict of ~100k (system, code) tuple keys
+    # and (code, billable) tuple values cost 20 MB in every process that searches.
+    codes: dict[str, dict[str, str]] = {"icd10cm": {}, "cpt": {}, "hcpcs": {}}
+    headers: set[str] = set()
+    for code, system, billable, _text, _toks, kind, _req, _free in surfaces:
+        if kind == 0:
+            key = compact(code)
+            codes.setdefault(system, {})[key] = code
+            if billable:
+                headers.discard(key)
+            else:
+                headers.add(key)
+    return {
+        "surfaces": surfaces,
+        "postings": {t: a.tobytes() for t, a in postings.items()},
+        # fsum: the same float whatever the order of the words (a set's order changes between
+        # processes, and equal-scored codes must not swap places from one cache build to the next)
+        "base_cost": array("d", (math.fsum(0.05 if t in s[7] else _CHEAP_EXTRA.get(t, 1.0) for t in s[6])
+                                 for s in surfaces)),
+        "codes": codes,
+        "headers": frozenset(headers),
+        "icd_keys": sorted(codes["icd10cm"]),
+    }
+
+
+def _icd_rows(icd):
+    """(code, title, billable, inclusion terms) for every ICD-10-CM node.
+
+    Reads the node's own fields only (via ``raw`` when the index offers it):
+    inherited notes are not needed to search and cost a walk up the tree.
+    """
+    try:
+        from medcoder_tui.codes.icd10cm import BILLABLE, INCLUSION, TITLE
+    except ImportError:  # pragma: no cover - index without the bulk reader
+        BILLABLE = INCLUSION = TITLE = None
+    raw = getattr(icd, "raw", None)
+    for code in icd.all_codes():
+        node = raw(code) if raw is not None and TITLE is not None else None
+        if node is not None:
+            yield code, node[TITLE], bool(node[BILLABLE]), tuple(node[INCLUSION] or ())
+            continue
+        entry = icd.get(code)
+        if entry is not None:
+            yield entry.code, entry.title, entry.billable, tuple(entry.inclusion_terms)
