@@ -285,7 +285,12 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                         continue
                     plist = positions.get(word)
                     best = None
-                    if plist:
+                    if plist is None:
+                        pass
+                    elif len(plist) == 1:   # the usual case: the word once in the sentence
+                        if -window <= plist[0] - anchor <= window:
+                            best = plist[0]
+                    else:
                         j = bisect.bisect_left(plist, anchor - window)
                         while j < len(plist) and plist[j] <= anchor + window:
                             if best is None or abs(plist[j] - anchor) < abs(best - anchor):
