@@ -69,6 +69,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     Codes are added only in the systems asked for (``types``; None: all).
     """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
+    out = [_identified_influenza(s, note, analysis, reground, icd) for s in out]
     out = [_history(s, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
     if types is None or System.ICD10CM in types:
@@ -274,6 +275,24 @@ def _documented_sibling(code: str, title: str, around: str, icd) -> tuple[str, l
     if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
         return None
     return fits[0][1], fits[0][2]
+
+
+_FLU_TYPED = re.compile(r"\b(?:influenza|flu)\s*(?:type\s*)?[AB]\b(?!\s*(?:and|/|or|&)\s*B\b)"
+                        r"(?!\s*(?:vaccine|vaccination|shot|immuni[sz]ation|and B negative))", re.I)
+
+
+def _identified_influenza(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
+    """I.C.10.c: influenza whose type (A or B) the note documents is an identified virus, J10, not J11."""
+    if s.system is not System.ICD10CM or not s.code.startswith("J11") or not s.valid:
+        return s
+    for m in _FLU_TYPED.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history", "uncertain"}:
+            continue
+        identified = "J10" + s.code[3:]
+        if icd.is_billable(identified):
+            return _replace(s, identified, f"influenza {m.group(0)[-1].upper()} identified: {identified} "
+                                           f"in place of {s.code} (guideline I.C.10.c)", reground)
+    return s
 
 
 def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
