@@ -119,7 +119,11 @@ def _default_rank(code: str, title: str, header_title: str = "") -> float:
 def _base_rank(code: str, low: str, header_title: str) -> int:
     if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
         return 0   # a 7th-character extension: the initial encounter stands for the header
-    if "other" in low.split(",")[0] or "in remission" in low:
+    # an "Other ..." catch-all never stands for its header, except an injury's: there the leaves of
+    # an "other" header add only the side and the encounter ("Sprain of other ligament of ankle"
+    # stands for "... of other ligament of unspecified ankle, initial encounter")
+    injury_other = code[:1] in "ST" and "other" in header_title.lower().split(",")[0]
+    if ("other" in low.split(",")[0] and not injury_other) or "in remission" in low:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
         return 0
