@@ -25,6 +25,7 @@ evidence quotes fewer words, then the lower confidence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medcoder_tui.codes.contradiction import contradictions
 from medcoder_tui.codes.refs import any_match, parse_refs
@@ -87,6 +88,12 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
 
 def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
     """True when ``a``'s Excludes1 note names ``b``'s code."""
-    entry = icd.get(a.code)
-    return bool(entry is not None and entry.excludes1
-                and any_match(parse_refs("\n".join(entry.excludes1)), b.code) is not None)
+    refs = _excludes1_refs(icd, a.code)
+    return bool(refs) and any_match(refs, b.code) is not None
+
+
+@lru_cache(maxsize=65536)
+def _excludes1_refs(icd, code: str) -> tuple:
+    """The parsed Excludes1 references of ``code`` (parsed once per code set and code)."""
+    entry = icd.get(code)
+    return tuple(parse_refs("\n".join(entry.excludes1))) if entry is not None and entry.excludes1 else ()
