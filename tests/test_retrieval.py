@@ -146,3 +146,15 @@ def test_the_candidate_list_offers_what_the_guideline_layer_adds(codesets):
     codes = {c.code for c in pool}
     assert "T46.4X5A" in codes            # the adverse effect of an ACE inhibitor
     assert "J10.1" in codes and "J11.1" in codes
+
+
+def test_hemiplegia_side_and_dominance_from_the_words_or_the_guideline_default(codesets):
+    def top(text):
+        return retrieve_candidates(text, types={System.ICD10CM}, k=1, codesets=codesets)[0].code
+
+    # "Hemiplegia and hemiparesis following ...": either name is enough; "non-dominant" is a side word
+    assert top("Hemiplegia following cerebral infarction affecting left non-dominant side.") == "I69.354"
+    assert top("Hemiparesis following cerebral infarction affecting left dominant side.") == "I69.352"
+    # I.C.6.a: no dominance documented -> the right side is dominant, the left non-dominant
+    assert top("Left hemiparesis.") == "G81.94"
+    assert top("Right hemiplegia.") == "G81.91"
