@@ -211,7 +211,8 @@ class _Matcher:
 
 
 # "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
-_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
+# "Hemiplegia and hemiparesis following cerebral infarction ...": either name, then the rest.
+_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on| following| due to)\b[^,]*)?$")
 # "Localized swelling, mass and lump, neck" (R19.0-, R22.-): three names of one finding. Other
 # "A, B and C" titles mostly list sites ("Gout, ankle and foot"), so only this family is split.
 _EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b(swelling), (mass) and (lump)(, [^,]+)?$")
