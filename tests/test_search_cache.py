@@ -167,3 +167,42 @@ def test_scores_do_not_depend_on_the_hash_seed_of_the_process_that_built_the_cac
                              text=True, check=True)
         outputs.add(out.stdout)
     assert len(outputs) == 1
+
+
+class SharingIcd(SmallIcd):
+    """The stand-in with the real index's ``stored_strings``: the cache may refer to its strings."""
+
+    def __init__(self, nodes=None):
+        self._nodes = dict(nodes or SmallIcd._nodes)
+
+    def stored_strings(self):
+        return list(self._nodes), [node[0] for node in self._nodes.values()]
+
+
+class SharingCodeSets(SmallCodeSets):
+    def __init__(self, nodes=None):
+        super().__init__()
+        self.icd = SharingIcd(nodes)
+
+
+def test_the_cache_refers_to_the_code_index_strings_instead_of_copying_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MEDCODER_CACHE_DIR", str(tmp_path))
+    LookupIndex(SharingCodeSets()).search("diabetes", limit=1)
+    cache = _cache_file(tmp_path)
+    assert b"Type 2 diabetes mellitus without complications" not in cache.read_bytes()
+
+    codesets = SharingCodeSets()
+    index = LookupIndex(codesets)
+    assert index.search("diabetes", limit=1)[0].code == "E11.9"
+    surface = next(s for s in index._surfaces if s[0] == "E11.9" and s[5] == 0)
+    codes, titles = codesets.icd.stored_strings()
+    # the very objects of this process's code index, not equal copies
+    assert surface[0] is codes[codes.index("E11.9")] and surface[3] is titles[codes.index("E11.9")]
+    assert capsys.readouterr().err == ""
+
+    # an index holding other codes at those positions (same version string): rebuilt, never misread
+    other = {"A00": ("Cholera", True, None, ())} | dict(SmallIcd._nodes)
+    index = LookupIndex(SharingCodeSets(other))
+    assert index.search("cholera", limit=1)[0].code == "A00"
+    assert "rebuilding" in capsys.readouterr().err
+    assert b"Cholera" not in cache.read_bytes()

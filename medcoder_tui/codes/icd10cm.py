@@ -139,6 +139,11 @@ class IcdIndex:
         """Every category, subcategory and code, in tabular order."""
         return iter(self._nodes)
 
+    def stored_strings(self) -> tuple[list[str], list[str]]:
+        """Every code and its title as stored, in tabular order: the very string objects the
+        index holds, so that another cache can refer to them instead of keeping copies."""
+        return list(self._nodes), [node[TITLE] for node in self._nodes.values()]
+
     def billable_codes(self) -> Iterator[str]:
         return (c for c, n in self._nodes.items() if n[BILLABLE])
 

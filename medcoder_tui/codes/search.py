@@ -36,15 +36,14 @@ from medcoder_tui import paths
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, WORD_SYNONYMS, apply_phrases
 from medcoder_tui.codes.models import LookupHit
-from medcoder_tui.codes.search_build import _CHEAP_EXTRA, build_state
+from medcoder_tui.codes.search_build import _CHEAP_EXTRA, build_state, dump_state, load_state
 from medcoder_tui.codes.systems import System, compact, parse_systems
 from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, join_compounds, stem
 from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.fileutil import damaged_cache_notice as _damaged_cache_notice
-from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 
-INDEX_FORMAT = 14
+INDEX_FORMAT = 15
 MAX_QUERY_CHARS = 500
 
 _HEADER_PENALTY = 0.12
@@ -97,7 +96,7 @@ class LookupIndex:
         cache = paths.cache_dir() / f"lookup-v{INDEX_FORMAT}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pickle"
         if key:
             try:
-                data = _load_pickle(cache)
+                data = load_state(cache, self._cs.icd)
                 if data.get("key") == key:
                     return data
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError,
@@ -107,7 +106,7 @@ class LookupIndex:
         data["key"] = key
         if key:
             try:
-                _write_atomic(cache, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+                _write_atomic(cache, dump_state(data, self._cs.icd))
                 _remove_stale(cache, "lookup-v")
             except OSError:
                 pass  # a read-only cache only costs speed next time

@@ -7,8 +7,12 @@ lookup's own index terms), an inverted index from token to surface ids, each sur
 
 from __future__ import annotations
 
+import gc
+import io
 import math
+import pickle
 from array import array
+from pathlib import Path
 
 from medcoder_tui.codes.index_terms import LOOKUP_TERMS
 from medcoder_tui.codes.systems import System, compact
@@ -88,3 +92,62 @@ def _icd_rows(icd):
         entry = icd.get(code)
         if entry is not None:
             yield entry.code, entry.title, entry.billable, tuple(entry.inclusion_terms)
+
+
+# The ICD-10-CM codes and titles of the surfaces are the code index's own strings: the cache refers
+# to them by position (a persistent id: the code's index, or ~index for its title) instead of
+# holding 16 MB of copies, and loading it hands back the very objects the index already holds.
+def _stored(icd) -> tuple[list[str], list[str]] | None:
+    stored = getattr(icd, "stored_strings", None)
+    return stored() if stored is not None else None
+
+
+def _stamp(codes: list[str]) -> str:
+    return f"{len(codes)}|{codes[0] if codes else ''}|{codes[-1] if codes else ''}"
+
+
+def dump_state(data: dict, icd) -> bytes:
+    """The state as cache bytes, referring to ``icd``'s strings where it can."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    stored = _stored(icd)
+    if stored is not None:
+        codes, titles = stored
+        ids = {id(t): ~i for i, t in enumerate(titles)}
+        ids.update((id(c), i) for i, c in enumerate(codes))
+        pickler.persistent_id = lambda obj: ids.get(id(obj)) if type(obj) is str else None
+        data = {**data, "shared": _stamp(codes)}
+    pickler.dump(data)
+    return buf.getvalue()
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, fh, stored) -> None:
+        super().__init__(fh)
+        self._codes, self._titles = stored if stored is not None else ((), ())
+
+    def persistent_load(self, pid):
+        if not isinstance(pid, int) or not self._codes:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self._codes[pid] if pid >= 0 else self._titles[~pid]
+
+
+def load_state(path: Path, icd) -> dict:
+    """The state from cache bytes written by :func:`dump_state` against the same ``icd``.
+
+    Raises ValueError when the file refers to another index's strings (it is then rebuilt).
+    """
+    stored = _stored(icd)
+    was_enabled = gc.isenabled()
+    gc.disable()   # ~110k tuples: the cyclic GC would scan them repeatedly while they load
+    try:
+        with path.open("rb") as fh:
+            data = _Unpickler(fh, stored).load()
+    finally:
+        if was_enabled:
+            gc.enable()
+    if not isinstance(data, dict):
+        raise ValueError("not a lookup index")
+    if data.get("shared") != (_stamp(stored[0]) if stored is not None else None):
+        raise ValueError("refers to another ICD-10-CM index")
+    return data
