@@ -109,6 +109,9 @@ def test_pseudo_triggers_open_no_scope(a):
     ("Concern for sepsis.", "sepsis", "uncertain"),
     ("Probable UTI.", "UTI", "uncertain"),
     ("Suspected DVT.", "DVT", "uncertain"),
+    ("Malignancy not excluded.", "Malignancy", "uncertain"),
+    ("PE has not been ruled out.", "PE", "uncertain"),
+    ("Pneumonia was not ruled out.", "Pneumonia", "uncertain"),
     ("Status post appendectomy.", "appendectomy", "history"),
     ("Previous stroke.", "stroke", "history"),
     ("Pneumonia, resolved.", "Pneumonia", "history"),
@@ -186,6 +189,13 @@ def test_return_precautions_and_conditions_are_hypothetical():
                          ("SOB", "confusion", "bronchitis"), "Cough")
 
 
+def test_return_instructions_in_any_wording_are_hypothetical():
+    _assert_hypothetical("Dispo: home, return precautions (fever, worsening pain, vomiting). PCP f/u. "
+                         "Return for heavy bleeding, severe pain. Return for SOB/chest pain. "
+                         "Seek care if rash spreads. Fever 38.4 today.",
+                         ("fever", "worsening pain", "heavy bleeding", "SOB/chest pain", "rash"), "Fever 38.4")
+
+
 def test_consent_risks_open_a_hypothetical_scope_across_incl():
     a = _assert_hypothetical("Risks/benefits/alternatives discussed incl. infection, DVT, stiffness; consent signed. "
                              "Has gout.", ("infection", "DVT", "stiffness"), "gout")
@@ -203,3 +213,12 @@ def test_ruled_out_after_the_finding_looks_back_and_a_spaced_dash_ends_a_scope()
     for text, word in (("ACS ruled out.", "ACS"), ("Ruled out pneumonia.", "pneumonia")):
         k = text.index(word)
         assert "negated" in analyze(text).context_at(k, k + len(word)), text
+
+
+def test_a_collision_versus_is_no_differential():
+    note = "MVC, car driver vs car, on the interstate. Pneumonia vs bronchitis."
+    a = analyze(note)
+    i = note.index("car driver")
+    assert "uncertain" not in a.context_at(i, note.index("interstate"))
+    j = note.index("bronchitis")
+    assert "uncertain" in a.context_at(j, j + len("bronchitis"))

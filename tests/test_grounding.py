@@ -101,8 +101,12 @@ def test_finish_merges_duplicates_and_flags_excludes1(grounder):
     ])
     assert [s.code for s in out] == ["E11.22", "E10.9"]
     assert len(out[0].evidence) == 2
-    assert all(Flag.EXCLUDES1 in s.flags for s in out)
     assert any("Excludes1 with E10.9" in m for m in out[0].messages)
+    # one condition, one code: the bare "diabetes" gives way to the better-supported E11.22
+    kept, weaker = out
+    assert weaker.suppressed and Flag.EXCLUDES1 in weaker.flags
+    assert any("Excludes1 with E11.22, the better-supported code" in m for m in weaker.messages)
+    assert not kept.suppressed and Flag.EXCLUDES1 not in kept.flags
 
 
 def test_no_unvalidated_code_is_ever_acceptable(grounder, codesets):
@@ -150,3 +154,13 @@ def test_a_procedure_of_an_earlier_encounter_is_history_not_this_visits(codesets
     assert Flag.HISTORY in echo.flags
     today = g.ground(RawSuggestion(code="45385", evidence=["colonoscope introduced, polyp removed by snare"]))
     assert Flag.HISTORY not in today.flags and today.confidence > 0.3
+
+
+def test_a_without_inside_the_name_of_a_without_code_does_not_negate_it(codesets):
+    note = "Assessment: Chronic migraine without aura, intractable. Cough without fever. DM2 without complications."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    migraine = g.ground(RawSuggestion(code="G43.719", evidence=["Chronic migraine without aura, intractable"]))
+    diabetes = g.ground(RawSuggestion(code="E11.9", evidence=["DM2 without complications"]))
+    fever = g.ground(RawSuggestion(code="R50.9", evidence=["fever"]))
+    assert Flag.NEGATED not in migraine.flags and Flag.NEGATED not in diabetes.flags
+    assert Flag.NEGATED in fever.flags            # a finding after "without" stays negated
