@@ -142,23 +142,21 @@ class WorklistTable(ScrollView, can_focus=True):
     def _line(self, cells: tuple[str, ...] | list[str], widths: list[int]) -> str:
         return " " + " ".join(set_cell_size(printable(c), w) for c, w in zip(cells, widths))
 
+    def _frame_now(self) -> tuple:
+        width = self.size.width
+        return (width, self._widths(width), round(self.scroll_offset.y), self.rich_style,
+                self.get_component_rich_style("worklist-table--cursor"))
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # what every line of this frame shares, worked out once instead of for each line
-        width = self.size.width
-        self._frame = (width, self._widths(width), round(self.scroll_offset.y), self.rich_style,
-                       self.get_component_rich_style("worklist-table--cursor"))
+        self._frame = self._frame_now()
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        if self._frame is None:   # drawn line by line from outside a frame
-            width = self.size.width
-            frame = (width, self._widths(width), round(self.scroll_offset.y), self.rich_style,
-                     self.get_component_rich_style("worklist-table--cursor"))
-        else:
-            frame = self._frame
+        frame = self._frame or self._frame_now()   # also drawn line by line outside a frame
         width, widths, top, plain, cursor = frame
         if y == 0:
             text = self._line([label for label, _ in self.columns], widths)
