@@ -253,10 +253,11 @@ async def worklist_filter(notes: Path, store_dir: Path) -> dict:
     back: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        # steady state: the code sets load in a background thread after the first paint and
-        # would compete for the interpreter with whatever is measured meanwhile
+        # steady state: the code sets load in a background thread after the first paint, and
+        # the search index is built after them in the same thread; both would compete for the
+        # interpreter (and its garbage collector) with whatever is measured meanwhile
         deadline = time.perf_counter() + 60
-        while not app.services.codesets_loaded and time.perf_counter() < deadline:
+        while not app.services.index_ready and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         from textual import events
 
