@@ -18,6 +18,8 @@ code it puts in place of another is validated like any engine's code.
   weeks of gestation beside a pregnancy, the general or routine examination,
   long-term drug use; an injury of unspecified region gives way to one that names it.
 - Stroke sequelae (I.C.9.d, ``sequelae``): a deficit of a past stroke is its I69.3- code.
+- Treated cancers (I.C.2.d, ``neoplasm_history``): excised or treated to completion with no
+  evidence of disease is the Z85 history code (and Z08 at a surveillance visit).
 - External causes (I.C.20): beside an injury, the cause, and at the initial
   encounter the place, activity and status, that the note's words reach in the
   External Cause Index, for each kind the engine did not give; with the injury's
@@ -40,6 +42,7 @@ from medcoder_tui.engines.diagnoses.external_causes import find_external_causes,
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
+from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -82,8 +85,11 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         _exam_only(s, note, analysis)
     check_mentions(out, note, analysis)
     if types is None or System.ICD10CM in types:
-        out = stroke_sequelae(out, note, analysis, reground,
-                              lambda s, code, reason: _replace(s, code, reason, reground))
+        def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
+            return _replace(s, code, reason, reground)
+
+        out = stroke_sequelae(out, note, analysis, reground, replace)
+        out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)
     _catch_all(out)
     return out

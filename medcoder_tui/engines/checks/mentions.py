@@ -28,7 +28,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
-from medcoder_tui.engines.models import Flag, Suggestion
+from medcoder_tui.engines.models import Suggestion
 
 # Vaccine-preventable diseases (the CDC schedule's antigens), by ICD-10-CM category.
 _VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15",
@@ -58,13 +58,6 @@ _REGIONS = re.compile(
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
                         r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
-
-
-def _mark(s: Suggestion, message: str) -> None:
-    if Flag.GUIDELINE not in s.flags:
-        s.flags.append(Flag.GUIDELINE)
-    if message not in s.messages:
-        s.messages.append(message)
 
 
 def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
@@ -105,4 +98,4 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             elif re.fullmatch(r"(?i)(?:surgical )?wounds?", ev.text.strip()) and _OPERATIVE.search(around):
                 reason = "the wound of the operation itself is no injury: not coded"
         if reason:
-            _mark(s, reason)
+            s.hold(reason)

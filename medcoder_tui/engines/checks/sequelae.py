@@ -77,6 +77,5 @@ def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
             why = "a past stroke: its deficits are coded as sequelae (I69), not the stroke (guideline I.C.9.d)"
         else:
             continue
-        r.flags.append(Flag.GUIDELINE)
-        r.messages.append(why)
+        r.hold(why)
     return result
