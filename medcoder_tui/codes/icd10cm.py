@@ -147,12 +147,17 @@ class IcdIndex:
     def billable_codes(self) -> Iterator[str]:
         return (c for c, n in self._nodes.items() if n[BILLABLE])
 
+    def _node(self, code: str) -> tuple | None:
+        # a code already spelled as stored (every code the index hands out) needs no normalising
+        node = self._nodes.get(code)
+        return node if node is not None else self._nodes.get(self.key(code))
+
     def title(self, code: str) -> str | None:
-        node = self._nodes.get(self.key(code))
+        node = self._node(code)
         return clean_title(node[TITLE]) if node else None
 
     def is_billable(self, code: str) -> bool:
-        node = self._nodes.get(self.key(code))
+        node = self._node(code)
         return bool(node and node[BILLABLE])
 
     def raw(self, code: str) -> tuple | None:
@@ -162,7 +167,7 @@ class IcdIndex:
         return None if node is None else node + self._extra.get(key, _NO_EXTRA)
 
     def parent(self, code: str) -> str | None:
-        node = self._nodes.get(self.key(code))
+        node = self._node(code)
         return node[PARENT] if node else None
 
     def ancestors(self, code: str) -> list[str]:
@@ -181,7 +186,7 @@ class IcdIndex:
                 if node[PARENT]:
                     kids.setdefault(node[PARENT], []).append(c)
             self._children = kids
-        return list(self._children.get(self.key(code), ()))
+        return list(self._children.get(code if code in self._nodes else self.key(code), ()))
 
     def billable_descendants(self, code: str) -> list[str]:
         """Every billable code at or below ``code`` in tabular order."""
