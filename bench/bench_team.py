@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,15 +82,45 @@ def seed(root: Path, template: dict, n: int) -> list[str]:
     return ids
 
 
+def _time_locks(store: Store, spans: list[list[float]]) -> None:
+    """Record [wait, hold] of every outermost store-lock acquisition of this worker (both the
+    store-wide lock and, where the store has them, the per-case locks)."""
+    depth = [0]
+    for name in ("_locked", "_case_locked"):
+        inner = getattr(store, name, None)
+        if inner is None:
+            continue
+
+        @contextmanager
+        def timed(*args, _inner=inner, **kwargs):
+            depth[0] += 1
+            t0 = time.perf_counter()
+            try:
+                with _inner(*args, **kwargs):
+                    t1 = time.perf_counter()
+                    try:
+                        yield
+                    finally:
+                        if depth[0] == 1:
+                            spans.append([t1 - t0, time.perf_counter() - t1])
+            finally:
+                depth[0] -= 1
+
+        setattr(store, name, timed)
+
+
 def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str, think: float) -> None:
     store = Store(root, lock_timeout=120)
+    spans: list[list[float]] = []
+    _time_locks(store, spans)
+    waits, holds, cpu, claim_waits, claim_holds = [], [], [], [], []
     order = json.loads(Path(order_file).read_text())
     claims, decide, coded, lost_races = [], [], [], 0
     made: dict[str, list[str]] = {}
     for case_id in order:
         if len(coded) >= per_worker:
             break
-        t = time.perf_counter()
+        t, first = time.perf_counter(), len(spans)
         try:
             store.claim(case_id)
         except ClaimedError:
@@ -97,6 +128,8 @@ def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str
             continue
         finally:
             claims.append(time.perf_counter() - t)
+            claim_waits.append(sum(w for w, _ in spans[first:]))
+            claim_holds.append(sum(h for _, h in spans[first:]))
         case = store.get_case(case_id)
         if case.status is CaseStatus.COMPLETED:   # another coder finished it before we got here
             store.release(case_id)
@@ -106,15 +139,20 @@ def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str
         for i, key in enumerate(keys):
             if think:
                 time.sleep(think)   # a coder reads before deciding; 0 hammers the store back to back
-            t = time.perf_counter()
+            t, c, first = time.perf_counter(), time.process_time(), len(spans)
             case = store.accept(case_id, key, "documented") if i % 3 else store.reject(case_id, key)
             decide.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+            waits.append(sum(w for w, _ in spans[first:]))
+            holds.append(sum(h for _, h in spans[first:]))
             made[case_id].append(key)
         store.set_status(case_id, CaseStatus.COMPLETED, override=True)
         store.release(case_id)
         coded.append(case_id)
     Path(out).write_text(json.dumps({"claims": claims, "decisions": decide, "coded": coded, "made": made,
-                                     "lost_races": lost_races, "session": store.session}))
+                                     "lost_races": lost_races, "session": store.session,
+                                     "lock_wait": waits, "lock_hold": holds, "cpu": cpu,
+                                     "claim_wait": claim_waits, "claim_hold": claim_holds}))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -173,6 +211,7 @@ def main() -> int:
         r, order, n, d, out, think = args.worker
         worker(r, order, int(n), int(d), out, float(think))
         return 0
+    load_before = os.getloadavg()[0]   # other work on the machine queues with the workers
     work = Path(tempfile.mkdtemp(dir=args.dir, prefix="bench-team-"))
     try:
         root = init_team_store(work / "team", str(os.getgid()))
@@ -209,12 +248,20 @@ def main() -> int:
             "lost_races": sum(r["lost_races"] for r in results),
             "lost_decisions": lost, "duplicated_decisions": duplicated, "cases_coded_twice": two_coders,
             "claim": ms([x for r in results for x in r["claims"]]),
+            "claim_lock_wait": ms([x for r in results for x in r["claim_wait"]]),
+            "claim_lock_hold": ms([x for r in results for x in r["claim_hold"]]),
             "decision": ms([x for r in results for x in r["decisions"]]),
+            # where a decision's time goes: waiting for a lock, holding it (reading, writing,
+            # fsync, and any time the holder waits for a CPU), and CPU seconds of the worker itself
+            "decision_lock_wait": ms([x for r in results for x in r["lock_wait"]]),
+            "decision_lock_hold": ms([x for r in results for x in r["lock_hold"]]),
+            "decision_cpu": ms([x for r in results for x in r["cpu"]]),
             "worklist_refresh": ms(refresh),
-            "cpu_count": os.cpu_count(),
+            "cpu_count": os.cpu_count(), "load_before": round(load_before, 2),
         }
         print(json.dumps(report, indent=2))
-        out = ROOT / "bench" / "results" / ("team.json" if not args.think else "team-think.json")
+        name = "team" + ("-think" if args.think else "") + (f"-{args.workers}w" if args.workers != 8 else "")
+        out = ROOT / "bench" / "results" / f"{name}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n")
         ok = not lost and not duplicated and not two_coders
