@@ -1,7 +1,7 @@
 """Several coders on one team store: claims, decisions and completions from separate processes.
 
     python bench/bench_team.py [--cases 10000] [--workers 8] [--per-worker 15] [--decisions 20]
-                               [--think SECONDS] [--dir DIR]
+                               [--think SECONDS] [--no-fsync] [--dir DIR]
 
 Seeds a team store (``medcoder team init`` modes) with ``--cases`` cases of 20
 suggestions each (copies of one real case, written without fsync: seeding is
@@ -14,11 +14,15 @@ through Store with the full lock + fsync path.
 Checked afterwards, from the case files: every decision a worker reported is
 in its case's audit trail exactly once (none lost or duplicated), and no case
 was coded by two workers. Measured: claim and decision latency (p50/p95/max),
-and how long a worklist takes to show another coder's change (it polls
+where a decision's time goes (lock wait, lock hold, and the worker's own CPU
+seconds: with 8 workers on 2 cores the rest of the hold is waiting for a CPU
+or the disk), and how long a worklist takes to show another coder's change (it polls
 ``change_signature`` every second, as the TUI does, then reloads the case
 index; drawing the rows is not included). Prints the figures and writes
 ``bench/results/team.json`` (``team-think.json`` with ``--think``: coders who
-read before each decision instead of eight loops hammering one lock).
+read before each decision instead of eight loops back to back; ``-2w`` and the
+like with another ``--workers``; ``-nofsync`` with ``--no-fsync``, a diagnosis
+of how much of the time is the disk, never a figure for real work).
 """
 
 from __future__ import annotations
@@ -109,8 +113,9 @@ def _time_locks(store: Store, spans: list[list[float]]) -> None:
         setattr(store, name, timed)
 
 
-def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str, think: float) -> None:
-    store = Store(root, lock_timeout=120)
+def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str, think: float,
+           fsync: bool = True) -> None:
+    store = Store(root, lock_timeout=120, fsync=fsync)
     spans: list[list[float]] = []
     _time_locks(store, spans)
     waits, holds, cpu, claim_waits, claim_holds = [], [], [], [], []
@@ -203,13 +208,15 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=10, help="refresh-latency measurements")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds each worker waits before a decision (0: back to back, the worst case)")
+    ap.add_argument("--no-fsync", action="store_true",
+                    help="diagnosis only: workers skip fsync, to show how much of the time is the disk")
     ap.add_argument("--dir", type=Path, default=None)
-    ap.add_argument("--worker", nargs=6, metavar=("ROOT", "ORDER", "N", "D", "OUT", "THINK"),
+    ap.add_argument("--worker", nargs=7, metavar=("ROOT", "ORDER", "N", "D", "OUT", "THINK", "FSYNC"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        r, order, n, d, out, think = args.worker
-        worker(r, order, int(n), int(d), out, float(think))
+        r, order, n, d, out, think, fsync = args.worker
+        worker(r, order, int(n), int(d), out, float(think), fsync == "1")
         return 0
     load_before = os.getloadavg()[0]   # other work on the machine queues with the workers
     work = Path(tempfile.mkdtemp(dir=args.dir, prefix="bench-team-"))
@@ -224,7 +231,7 @@ def main() -> int:
         t = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(root), str(order),
                                    str(args.per_worker), str(args.decisions), str(work / f"w{i}.json"),
-                                   str(args.think)])
+                                   str(args.think), "0" if args.no_fsync else "1"])
                  for i in range(args.workers)]
         codes = [p.wait(timeout=3600) for p in procs]
         run_s = time.perf_counter() - t
@@ -244,7 +251,7 @@ def main() -> int:
         refresh = refresh_latency(root, [i for i in ids if i not in set(coded)], args.rounds)
         report = {
             "cases": args.cases, "workers": args.workers, "cases_completed": len(coded),
-            "decisions_per_case": args.decisions, "think_s": args.think, "seed_s": round(seed_s, 1), "run_s": round(run_s, 1),
+            "decisions_per_case": args.decisions, "think_s": args.think, "fsync": not args.no_fsync, "seed_s": round(seed_s, 1), "run_s": round(run_s, 1),
             "lost_races": sum(r["lost_races"] for r in results),
             "lost_decisions": lost, "duplicated_decisions": duplicated, "cases_coded_twice": two_coders,
             "claim": ms([x for r in results for x in r["claims"]]),
@@ -260,7 +267,7 @@ def main() -> int:
             "cpu_count": os.cpu_count(), "load_before": round(load_before, 2),
         }
         print(json.dumps(report, indent=2))
-        name = "team" + ("-think" if args.think else "") + (f"-{args.workers}w" if args.workers != 8 else "")
+        name = "team" + ("-think" if args.think else "") + (f"-{args.workers}w" if args.workers != 8 else "") + ("-nofsync" if args.no_fsync else "")
         out = ROOT / "bench" / "results" / f"{name}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n")
