@@ -109,6 +109,9 @@ def test_pseudo_triggers_open_no_scope(a):
     ("Concern for sepsis.", "sepsis", "uncertain"),
     ("Probable UTI.", "UTI", "uncertain"),
     ("Suspected DVT.", "DVT", "uncertain"),
+    ("Malignancy not excluded.", "Malignancy", "uncertain"),
+    ("PE has not been ruled out.", "PE", "uncertain"),
+    ("Pneumonia was not ruled out.", "Pneumonia", "uncertain"),
     ("Status post appendectomy.", "appendectomy", "history"),
     ("Previous stroke.", "stroke", "history"),
     ("Pneumonia, resolved.", "Pneumonia", "history"),
@@ -184,6 +187,13 @@ def _assert_hypothetical(note: str, hypothetical: tuple[str, ...], plain: str):
 def test_return_precautions_and_conditions_are_hypothetical():
     _assert_hypothetical("Cough x4 d. Return/ED if SOB, CP, confusion. If CXR negative, likely viral bronchitis.",
                          ("SOB", "confusion", "bronchitis"), "Cough")
+
+
+def test_return_instructions_in_any_wording_are_hypothetical():
+    _assert_hypothetical("Dispo: home, return precautions (fever, worsening pain, vomiting). PCP f/u. "
+                         "Return for heavy bleeding, severe pain. Return for SOB/chest pain. "
+                         "Seek care if rash spreads. Fever 38.4 today.",
+                         ("fever", "worsening pain", "heavy bleeding", "SOB/chest pain", "rash"), "Fever 38.4")
 
 
 def test_consent_risks_open_a_hypothetical_scope_across_incl():

@@ -101,8 +101,12 @@ def test_finish_merges_duplicates_and_flags_excludes1(grounder):
     ])
     assert [s.code for s in out] == ["E11.22", "E10.9"]
     assert len(out[0].evidence) == 2
-    assert all(Flag.EXCLUDES1 in s.flags for s in out)
     assert any("Excludes1 with E10.9" in m for m in out[0].messages)
+    # one condition, one code: the bare "diabetes" gives way to the better-supported E11.22
+    kept, weaker = out
+    assert weaker.suppressed and Flag.EXCLUDES1 in weaker.flags
+    assert any("Excludes1 with E11.22, the better-supported code" in m for m in weaker.messages)
+    assert not kept.suppressed and Flag.EXCLUDES1 not in kept.flags
 
 
 def test_no_unvalidated_code_is_ever_acceptable(grounder, codesets):

@@ -80,7 +80,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "medications": (r"(?:current |home |discharge )?medications?", r"meds", r"current meds", r"rx"),
     "allergies": (r"allerg(?:y|ies)", r"nkda"),
     "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
-    "disposition": (r"disposition", r"discharge instructions", r"follow[- ]?up instructions",
+    "disposition": (r"disposition", r"dispo", r"discharge instructions", r"follow[- ]?up instructions",
                     r"return precautions", r"patient instructions"),
     # "Follow-up:" opens a follow-up visit's note as often as it lists appointments.
     "follow_up": (r"follow[- ]?up",),

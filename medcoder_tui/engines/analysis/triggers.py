@@ -47,7 +47,8 @@ _add("uncertain", "forward",
 _add("uncertain", "backward",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
-     r"not excluded", r"not ruled out", r"is being ruled out", r"to be ruled out")
+     r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
+     r"to be ruled out")
 _add("history", "forward",
      r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
@@ -60,6 +61,13 @@ _add("history", "backward",
 _add("hypothetical", "forward",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
+     # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"
+     r"return precautions", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
+     r"go to (?:the )?(?:ed|er|emergency (?:room|department))) (?:for|if|with|should|immediately (?:for|if))",
+     r"(?:ed|er) precautions",
+     # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
+     r"warning signs? (?:of|for)",
+     r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"unless",
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
@@ -88,7 +96,7 @@ _PSEUDO = (
     r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
     r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
     r"without (?:difficulty|complications?|incident|problems?)", r"gram[- ]negative", r"gram[- ]positive",
-    r"not ruled out", r"not excluded", r"no (?:one|other)", r"not been (?:excluded|ruled out)",
+    r"no (?:one|other)",
     r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
     r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",

@@ -19,6 +19,7 @@ from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers,
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, guess_system
 from medcoder_tui.engines.analysis import clinical_text
+from medcoder_tui.engines.checks.conflicts import resolve_conflicts
 from medcoder_tui.engines.checks.guidelines import apply_guidelines
 from medcoder_tui.engines.checks.support import SupportChecker
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
@@ -283,4 +284,5 @@ class Grounder:
                     prefix = f"Excludes1 with {other.code}"
                     if not any(m.startswith(prefix) for m in s.messages):
                         s.messages.append(f"{prefix}: not coded together ({a.code} excludes {ref.text})")
+        resolve_conflicts(out, self.cs.icd)
         return out

@@ -37,7 +37,8 @@ from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
-from medcoder_tui.engines.checks.integral import is_integral, is_symptom
+from medcoder_tui.engines.checks.integral import bleeds, is_integral, is_symptom
+from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _CONTEXT_FLAGS = frozenset({Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY,
@@ -76,6 +77,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     for s in out:
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
+    check_mentions(out, note, analysis)
     _integral(out)
     _catch_all(out)
     return out
@@ -132,7 +134,9 @@ def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
 _CATCH_ALL = {"B99.9": ("A", "B", "J0", "J1", "J20", "J21", "J22", "N39.0", "N10", "L02", "L03", "K35", "K57", "K65"),
               "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
                                                                     "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
-              "T14.8": ("S", "T0", "T1", "T2", "T3"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
+              "T14.8": ("S", "T0", "T1", "T2", "T3"),
+              # osteoarthritis of an unspecified site, once the site's own code is there
+              "M19.9": ("M15", "M16", "M17", "M18", "M19.0", "M19.1", "M19.2"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
               # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there
               "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51))}
 
@@ -155,9 +159,15 @@ def _integral(out: list[Suggestion]) -> None:
     definitive = [d for d in out if _usable_icd(d) and not is_symptom(d.code) and not (set(d.flags) & _CONTEXT_FLAGS)
                   and not d.code.startswith(("R", "Z", "V", "W", "X", "Y"))]
     for s in out:
-        if not _usable_icd(s) or not is_symptom(s.code):
+        if not _usable_icd(s):
             continue
-        cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
+        if s.code.startswith(("K92.0", "K92.1", "K92.2")):
+            # hematemesis, melena, GI hemorrhage are the bleeding of a code that says "with hemorrhage"
+            cause = next((d for d in definitive if d is not s and bleeds(d.description)), None)
+        elif is_symptom(s.code):
+            cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
+        else:
+            continue
         if cause is not None:
             _note(s, f"integral to {cause.code} (guideline I.B.5): not coded separately", Flag.GUIDELINE)
 

@@ -14,13 +14,15 @@ definitive diagnosis: they name nothing the diagnosis does not.
 
 from __future__ import annotations
 
+import re
+
 _RESP_INFECTIONS = ("J00", "J01", "J02", "J03", "J04", "J05", "J06", "J09", "J10", "J11", "J12", "J13", "J14",
                     "J15", "J16", "J17", "J18", "J20", "J21", "J22", "U07.1", "A37", "B97.4")
 _LOWER_RESP = ("J40", "J41", "J42", "J43", "J44", "J45", "J47", "J80", "J81", "J84", "J90", "J93", "J96",
                "I26", "I50", "I11.0", "I13.0", "I13.2")
 _INFECTIONS = ("A", "B", "J0", "J1", "J20", "J21", "J22", "J32", "J36", "J39.0", "J85", "J86", "N10", "N30.0",
                "N39.0", "N45", "N70", "N71", "L02", "L03", "L08", "K35", "K57.0", "K57.2", "K57.4", "K57.8",
-               "K61", "K65", "K75.0", "K81.0", "K83.0", "M00", "M86", "G00", "G03", "G04", "H66", "H65.0",
+               "K61", "K65", "K75.0", "K80.0", "K80.1", "K80.3", "K80.4", "K80.6", "K81", "K83.0", "K85", "M00", "M86", "G00", "G03", "G04", "H66", "H65.0",
                "H65.1", "U07.1", "I33.0", "T81.4", "T82.6", "T82.7", "T83.5", "T84.5")
 _ABDOMINAL = ("K20", "K21", "K25", "K26", "K27", "K28", "K29", "K30", "K35", "K36", "K37", "K38", "K40", "K41",
               "K42", "K43", "K44", "K45", "K46", "K50", "K51", "K52", "K55", "K56", "K57", "K58", "K59", "K60",
@@ -93,7 +95,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R58": _ANY, "R59": ("C81", "C82", "C83", "C84", "C85", "C86", "C88", "C90", "C91", "C92", "C93", "C94",
                          "C95", "C96", "C77", "J02", "J03", "B27", "B20", "A18.2", "L02", "L03", "A28.1"),
     "R60": ("I50", "I11.0", "I13", "N04", "N18", "K70.3", "K74", "I87", "I80", "I82.4", "E03", "O14"),
-    "R61": ("E05", "N95.1", "R50"), "R63.0": ("C", "F50"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
+    "R61": ("E05", "N95.1", "R50", "I21", "I22", "E16", "E11.64", "E10.64", "E13.64"), "R63.0": ("C", "F50"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
     "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51"), "R64": ("C", "B20", "A15"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
@@ -103,6 +105,12 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "G89.1": ("S", "T"),
 }
 _KEYS = sorted(INTEGRAL, key=len, reverse=True)
+_WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")
+
+
+def bleeds(title: str) -> bool:
+    """True when a title says the condition is "with hemorrhage" or "with bleeding" (K26.0, K57.31)."""
+    return bool(_WITH_BLEEDING.search(title.lower().replace("without", "w/o")))
 
 
 def _entry(code: str) -> tuple[str, ...] | None:

@@ -1,0 +1,92 @@
+"""One code per condition: which of two conflicting diagnosis codes gives way.
+
+Engines often find one condition twice, through two of its names ("threatened
+abortion" and "miscarriage", "acute duodenal ulcer with hemorrhage" and "acute
+duodenal bulb ulcer"), and put both codes forward. Three signals, all read from
+the code set, say that two suggested codes cannot both be right:
+
+- an Excludes1 note between them (guideline I.A.12.a: "not coded here", the two
+  conditions cannot occur together);
+- a title that says a condition is absent ("... without hemorrhage ...") beside a
+  code for that condition (guideline I.B.9, ``codes.contradiction``);
+- two codes of one category where one title's words are all in the other's
+  (K80.00 "... with acute cholecystitis ..." inside K80.12 "... with acute and
+  chronic cholecystitis ..."): the longer title is the more specific code of the
+  same condition (guideline I.B.1, code to the highest specificity documented).
+
+The weaker code is kept on screen, marked with the reason and left out of bulk
+accepts (``Suggestion.suppressed``); a coder who knows the conditions are
+unrelated (the Excludes1 exception) may still accept it. Which is weaker: a
+"without X" code gives way to the code of X; otherwise a sign or symptom gives way
+to a diagnosis, an "unspecified" title to a specified one, then the code whose
+evidence quotes fewer words, then the lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.contradiction import contradictions
+from medcoder_tui.codes.refs import any_match, parse_refs
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.checks.integral import is_symptom
+from medcoder_tui.engines.models import Flag, Suggestion
+
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def _live(s: Suggestion) -> bool:
+    return s.system is System.ICD10CM and s.acceptable and not s.suppressed
+
+
+def _strength(s: Suggestion) -> tuple:
+    words = max((len(e.text.split()) for e in s.evidence), default=0)
+    return (not is_symptom(s.code), "unspecified" not in s.description.lower(), words, s.confidence)
+
+
+def _give_way(s: Suggestion, message: str) -> None:
+    if Flag.GUIDELINE not in s.flags:
+        s.flags.append(Flag.GUIDELINE)
+    if message not in s.messages:
+        s.messages.append(message)
+
+
+def _words(title: str) -> frozenset[str]:
+    """A title's words, "with" and "without" included (they are what tells K26.0 from K26.3)."""
+    return frozenset(re.findall(r"[a-z0-9]+", _PAREN.sub(" ", title.lower())))
+
+
+def resolve_conflicts(out: list[Suggestion], icd) -> None:
+    """Mark, in place, the weaker code of every conflicting pair of live diagnosis codes."""
+    def pairs():
+        for a in out:
+            for b in out:
+                if a is not b and a.code != b.code and _live(a) and _live(b):
+                    yield a, b
+
+    for a, b in list(pairs()):
+        absent = _live(a) and _live(b) and contradictions(a.code, a.description, b.code, b.description, icd)
+        if absent:
+            _give_way(a, f"says 'without {absent[0]}' while {b.code} codes it (guideline I.B.9): {b.code} is kept")
+    for a, b in list(pairs()):
+        if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description):
+            _give_way(a, f"{b.code} ({b.description}) is the more specific code of the same condition "
+                         f"(guideline I.B.1): {b.code} is kept")
+    for a, b in list(pairs()):
+        if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
+            continue
+        weaker, kept = (a, b) if _strength(a) < _strength(b) else (b, a)
+        _give_way(weaker, f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
+                          f"accept it only if the two conditions are unrelated")
+    # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
+    for s in out:
+        if Flag.EXCLUDES1 in s.flags and _live(s) and not any(
+                o is not s and _live(o) and (_excludes(s, o, icd) or _excludes(o, s, icd)) for o in out):
+            s.flags.remove(Flag.EXCLUDES1)
+
+
+def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
+    """True when ``a``'s Excludes1 note names ``b``'s code."""
+    entry = icd.get(a.code)
+    return bool(entry is not None and entry.excludes1
+                and any_match(parse_refs("\n".join(entry.excludes1)), b.code) is not None)

@@ -1,0 +1,90 @@
+"""Words that name a disease without documenting it: the sense of a mention.
+
+A note names many diseases the patient does not have at this encounter, in ways
+that negation and history scopes do not catch. These rules read the words around
+a diagnosis code's evidence and mark the code (``Suggestion.suppressed``, with the
+reason) when the mention is in another sense:
+
+- a vaccine, an immunity or a last dose: "Varicella live SC", "Hepatitis A
+  2-dose (dose 1) IM", "rubella immune", "Tetanus 2023" name what protects the
+  patient from the disease (guideline I.C.21.c.2 codes the vaccination, Z23, not
+  the disease);
+- an ECG finding: "ST depression" is not a depressive disorder;
+- the child's growth ("Growth: Wt 10.8 kg", "growth monitored") is not a neoplasm;
+- "death" is a cause-of-death code only when the patient died ("passive death wish");
+- a nerve named before "neuropathy" ("median neuropathy at the wrist") is a
+  mononeuropathy of that nerve, not a polyneuropathy;
+- "poisoning" as a verb ("believed neighbours were poisoning him") is no poisoning.
+
+General clinical language; none of it is fitted to a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.models import Flag, Suggestion
+
+# Vaccine-preventable diseases (the CDC schedule's antigens), by ICD-10-CM category.
+_VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15",
+                        "B16", "B17.1", "B18", "B19", "B26", "J09", "J10", "J11", "J13", "A08.0", "U07.1",
+                        "B97.7", "A01", "A82", "A84", "A92.3", "A95", "G00.0", "G00.1")
+_VACCINE_WORDS = re.compile(
+    r"\b(?:vaccin\w*|immuniz\w*|immunis\w*|immune|immunity|titers?|titres?|boosters?|shots?|"
+    r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|subq|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
+    r"utd|up[- ]to[- ]date|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
+# "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
+_DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
+                        re.I)
+_ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
+_TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
+                           r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
+_DIED = re.compile(r"\b(?:pronounced (?:dead|deceased)|time of death|expired|deceased|died|demise|"
+                   r"cause of death|autopsy)\b", re.I)
+_NERVES = re.compile(r"\b(?:median|ulnar|radial|peroneal|fibular|tibial|sciatic|femoral|facial|trigeminal|"
+                     r"optic|axillary|musculocutaneous|lateral femoral cutaneous|sural|pudendal|"
+                     r"suprascapular|obturator|plantar|digital|intercostal|occipital)\s+(?:nerve\s+)?$", re.I)
+_VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
+
+
+def _mark(s: Suggestion, message: str) -> None:
+    if Flag.GUIDELINE not in s.flags:
+        s.flags.append(Flag.GUIDELINE)
+    if message not in s.messages:
+        s.messages.append(message)
+
+
+def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
+    """Mark, in place, diagnosis codes whose evidence names the disease in another sense."""
+    died = None
+    for s in out:
+        if s.system is not System.ICD10CM or not s.acceptable or s.suppressed or not s.evidence:
+            continue
+        ev = s.evidence[0]
+        if not ev.located:
+            continue
+        sent = analysis.sentence_at(ev.start)
+        around = note[sent.start:sent.end] if sent is not None else ev.text
+        before = note[max(0, ev.start - 40):ev.start]
+        after = note[ev.end:ev.end + 30]
+        reason = None
+        if s.code.startswith(_VACCINE_PREVENTABLE) and (_VACCINE_WORDS.search(around) or _DOSE_DATE.search(after)):
+            reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
+        elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
+            reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
+        elif s.code.startswith(("D49", "D48", "D3A")) and re.fullmatch(r"(?i)growths?", ev.text.strip()) \
+                and not _TUMOUR_WORDS.search(around):
+            reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
+        elif s.code.startswith("R99"):
+            if died is None:
+                died = any("family" not in analysis.context_at(m.start(), m.end()) for m in _DIED.finditer(note))
+            if not died:
+                reason = "a cause-of-death code, and the note does not document the patient's death: not coded"
+        elif s.code.startswith("G62") and _NERVES.search(before):
+            reason = "a named nerve's neuropathy is a mononeuropathy of that nerve (G56-G58), not a polyneuropathy"
+        elif s.code[:1] == "T" and ev.text.lower().startswith("poisoning") and _VERB_BEFORE.search(before):
+            reason = "'poisoning' is used as a verb here, not a poisoning: not coded"
+        if reason:
+            _mark(s, reason)

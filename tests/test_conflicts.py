@@ -1,0 +1,43 @@
+"""One code per condition: conflicting diagnosis codes from one note, resolved from the code set."""
+
+from __future__ import annotations
+
+from medcoder_tui.engines.checks.grounding import Grounder
+from medcoder_tui.engines.models import Flag, RawSuggestion
+
+NOTE = """ED note. 33F at 8w1d with light spotting: threatened abortion; worried about miscarriage.
+EGD: acute duodenal ulcer with hemorrhage; acute duodenal bulb ulcer, clean base.
+Path: acute and chronic cholecystitis with cholelithiasis. Preop: acute cholecystitis with cholelithiasis.
+Diabetes. Type 2 diabetes with diabetic CKD."""
+
+
+def _finish(codesets, *pairs):
+    g = Grounder(NOTE, codesets=codesets, setting="ed")
+    out = g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in pairs])
+    return {s.code: s for s in out}
+
+
+def test_a_without_code_gives_way_to_the_code_of_what_it_says_is_absent(codesets):
+    out = _finish(codesets, ("K26.3", "acute duodenal bulb ulcer"), ("K26.0", "acute duodenal ulcer with hemorrhage"))
+    assert out["K26.3"].suppressed and not out["K26.0"].suppressed
+    assert any("'without hemorrhage'" in m and "K26.0 is kept" in m for m in out["K26.3"].messages)
+
+
+def test_a_title_inside_a_longer_title_of_the_same_category_gives_way(codesets):
+    out = _finish(codesets, ("K80.00", "acute cholecystitis with cholelithiasis"),
+                  ("K80.12", "acute and chronic cholecystitis with cholelithiasis"))
+    assert out["K80.00"].suppressed and not out["K80.12"].suppressed
+    assert any("more specific code of the same condition" in m for m in out["K80.00"].messages)
+
+
+def test_excludes1_keeps_the_better_supported_code_and_the_other_stays_acceptable(codesets):
+    out = _finish(codesets, ("O03.9", "miscarriage"), ("O20.0", "threatened abortion"))
+    weaker, kept = out["O03.9"], out["O20.0"]
+    assert weaker.suppressed and weaker.acceptable       # on screen with its reason; a coder may still take it
+    assert not kept.suppressed and Flag.EXCLUDES1 not in kept.flags and kept.reportable
+
+
+def test_codes_of_different_conditions_are_left_alone(codesets):
+    out = _finish(codesets, ("E11.22", "Type 2 diabetes with diabetic CKD"), ("K26.0", "acute duodenal ulcer with hemorrhage"),
+                  ("O20.0", "threatened abortion"))
+    assert not any(s.suppressed for s in out.values())

@@ -1,0 +1,77 @@
+"""A disease named in another sense (a vaccine, an ECG finding, the child's growth) is not coded."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcoder_tui.engines.checks.grounding import Grounder
+from medcoder_tui.engines.models import RawSuggestion
+from medcoder_tui.engines.offline import OfflineEngine
+from medcoder_tui.codes.systems import System
+
+NOTE = """WELL CHILD CHECK 15 mo. Growth: Wt 10.8 kg (55%). Normal growth.
+Vaccines given: Varicella live SC. Hepatitis A pediatric 2-dose (dose 1) IM. Tetanus 2023. Rubella immune.
+ECG: ST depressions V4-V6. Passive death wish, no plan.
+NCS: moderate R median neuropathy at the wrist. Believed neighbors were poisoning him.
+Assessment: Varicella with crusting lesions on trunk. Depression, recurrent, moderate.
+Growth on the left cheek, 4 mm. Diabetic polyneuropathy. Hepatitis C, chronic.
+EGD: acute duodenal ulcer with hemorrhage; melena x2 days. NSTEMI with diaphoresis."""
+
+
+def _one(codesets, code, evidence, nth=0):
+    g = Grounder(NOTE, codesets=codesets, setting="outpatient")
+    start = -1
+    for _ in range(nth + 1):
+        start = NOTE.index(evidence, start + 1)
+    raw = RawSuggestion(code=code, evidence=[evidence])
+    s = g.ground(raw)
+    s.evidence[0].start, s.evidence[0].end = start, start + len(evidence)
+    return g.finish([s])[0]
+
+
+@pytest.mark.parametrize("code, words, nth, reason", [
+    ("B01.9", "Varicella", 0, "vaccine"),
+    ("B15.9", "Hepatitis A", 0, "vaccine"),
+    ("A35", "Tetanus", 0, "vaccine"),
+    ("B06.9", "Rubella", 0, "vaccine"),
+    ("F32.A", "depressions", 0, "ECG finding"),
+    ("D49.9", "Growth", 0, "patient's growth"),
+    ("D49.9", "growth", 0, "patient's growth"),
+    ("R99", "death", 0, "does not document the patient's death"),
+    ("G62.9", "neuropathy", 0, "mononeuropathy"),
+    ("T65.91XA", "poisoning", 0, "verb"),
+])
+def test_a_disease_named_in_another_sense_is_not_coded(codesets, code, words, nth, reason):
+    s = _one(codesets, code, words, nth)
+    assert s.suppressed and any(reason in m for m in s.messages), s.messages
+
+
+@pytest.mark.parametrize("code, words, nth", [
+    ("B01.9", "Varicella", 1),          # the assessment: the child has chickenpox
+    ("F33.1", "Depression, recurrent, moderate", 0),
+    ("D49.9", "Growth", 1),             # a growth on the cheek is a lesion
+    ("G62.9", "polyneuropathy", 0),
+    ("B18.2", "Hepatitis C, chronic", 0),
+])
+def test_the_same_words_in_their_clinical_sense_stay_coded(codesets, code, words, nth):
+    s = _one(codesets, code, words, nth)
+    assert not s.suppressed, s.messages
+
+
+def test_melena_and_diaphoresis_are_integral_to_the_bleeding_ulcer_and_the_infarction(codesets):
+    g = Grounder(NOTE, codesets=codesets, setting="inpatient")
+    out = g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
+        ("K26.0", "acute duodenal ulcer with hemorrhage"), ("K92.1", "melena"), ("I21.4", "NSTEMI"),
+        ("R61", "diaphoresis"))])
+    by = {s.code: s for s in out}
+    assert by["K92.1"].suppressed and "integral to K26.0" in by["K92.1"].messages[-1]
+    assert by["R61"].suppressed and "integral to I21.4" in by["R61"].messages[-1]
+    assert not by["K26.0"].suppressed and not by["I21.4"].suppressed
+
+
+def test_the_offline_engine_codes_no_disease_from_a_vaccine_list(codesets):
+    note = ("WELL CHILD 15 MONTH. Exam normal. Immunizations today: MMR SC, Varicella live SC, "
+            "Hepatitis A pediatric (dose 1) IM. VIS given. Tdap 2023.")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    reported = {s.code[:3] for s in result.suggestions if s.reportable}
+    assert not reported & {"B01", "B05", "B06", "B15", "B26", "A35", "A36", "A37"}, reported
