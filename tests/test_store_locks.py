@@ -1,7 +1,7 @@
 """The store's locks across real processes: a case held by one writer leaves every other case free,
 files of the whole store wait for case writers, a writer of the previous version (one exclusive
 ``.lock`` for everything) and this one still exclude each other, and the index journal is folded
-once the case is let go."""
+once the case is let go, and a case file written by this version keeps the shape older ones read."""
 
 from __future__ import annotations
 
@@ -119,3 +119,24 @@ def test_the_journal_is_folded_after_the_case_is_let_go(two_cases, monkeypatch):
     assert entries[x]["accepted"] == 1 and y in entries
     assert not store._locks.held
     assert Store(store.path).case_index()[x]["accepted"] == 1
+
+
+def test_a_case_file_keeps_the_tinydb_shape_every_version_reads(two_cases):
+    """The case record is written as pydantic's JSON text beside the audit table; the file must
+    stay what TinyDB and earlier versions read: tables cases {"1": case} and decisions {"1".."n"}."""
+    store, [(x, x_key), _] = two_cases
+    store.accept(x, x_key)
+    store.reject(x, x_key)
+    store.undo(x)
+    tables = json.loads((store.path / "cases" / x[:2] / f"{x}.json").read_bytes())
+    assert list(tables) == ["cases", "decisions"]
+    case = store.get_case(x)
+    assert tables["cases"] == {"1": case.model_dump(mode="json")}
+    assert list(tables["decisions"]) == [str(n) for n in range(1, len(tables["decisions"]) + 1)]
+    assert [e["action"] for e in tables["decisions"].values()][-3:] == ["accept", "reject", "undo"]
+    assert case.decisions[x_key] == "accepted"
+    from tinydb import TinyDB
+
+    db = TinyDB(store.path / "cases" / x[:2] / f"{x}.json")
+    assert db.table("cases").get(doc_id=1)["id"] == x
+    db.close()

@@ -24,7 +24,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
@@ -207,16 +206,16 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
                 state: dict[str, Any] | None) -> None:
         ts = self._clock()
         case.updated_at = ts
-        db.table("cases").upsert(Document(case.model_dump(mode="json"), doc_id=1))
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
                                after=change.after, undo_state=state, group=change.group,
                                reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
-        storage.commit()
+        audit = (storage.read() or {}).get("decisions", {})
+        storage.commit_case(case.model_dump_json())
         try:
-            entry = build_entry(case, (storage.read() or {}).get("decisions", {}), file_sig(storage.path))
+            entry = build_entry(case, audit, file_sig(storage.path))
         except (ValueError, TypeError):
             entry = None   # the index rebuilds this record from the file
         if entry is not None:
