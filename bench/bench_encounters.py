@@ -1,6 +1,6 @@
 """Offline engine on the encounter development set (bench/encounters), tune and held-out apart.
 
-Usage: python bench/bench_encounters.py [--out FILE] [--split tune|heldout|both]
+Usage: python bench/bench_encounters.py [--out FILE] [--split tune|heldout|fresh|both|all]
 
 For each split: micro precision/recall/F1 over ICD-10-CM, CPT and HCPCS together and per
 system, must-not-code hits (suggested codes the gold lists under ``not_codes``, with the
@@ -10,7 +10,9 @@ bench_offline.py measures it on CodiEsp). Each note is coded in its sidecar's se
 through the same runner and scoring as ``medcoder eval`` (without learned preferences).
 Writes bench/results/encounters.json.
 
-The held-out quarter is for reporting: read its figures, not its notes, when tuning rules.
+The held-out quarter is for reporting: read its figures, not its notes, when tuning rules. The
+fresh set (``fresh/``, when present) was written after the rules, by someone who had not read
+them and without running any engine on it: the least biased of the three figures.
 """
 
 from __future__ import annotations
@@ -97,13 +99,15 @@ def run_split(name: str, engine: OfflineEngine, codesets) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="both", choices=["tune", "heldout", "both"])
+    ap.add_argument("--split", default="all", choices=["tune", "heldout", "fresh", "both", "all"],
+                    help="both: tune and heldout; all: every split folder present (fresh too)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "encounters.json"))
     args = ap.parse_args(argv)
     codesets = get_codesets()
     engine = OfflineEngine(codesets=codesets)
     engine.suggest_sync("Hypertension.", {System.ICD10CM}, "outpatient")   # warm the indexes
-    splits = ["tune", "heldout"] if args.split == "both" else [args.split]
+    splits = ["tune", "heldout"] if args.split == "both" else \
+        [n for n in ("tune", "heldout", "fresh") if (SETS / n).is_dir()] if args.split == "all" else [args.split]
     out = {"engine": "offline", "preferences": False, "sets": str(SETS.relative_to(ROOT)),
            "codeset_versions": dict(codesets.versions())}
     for name in splits:

@@ -213,3 +213,12 @@ def test_ruled_out_after_the_finding_looks_back_and_a_spaced_dash_ends_a_scope()
     for text, word in (("ACS ruled out.", "ACS"), ("Ruled out pneumonia.", "pneumonia")):
         k = text.index(word)
         assert "negated" in analyze(text).context_at(k, k + len(word)), text
+
+
+def test_a_collision_versus_is_no_differential():
+    note = "MVC, car driver vs car, on the interstate. Pneumonia vs bronchitis."
+    a = analyze(note)
+    i = note.index("car driver")
+    assert "uncertain" not in a.context_at(i, note.index("interstate"))
+    j = note.index("bronchitis")
+    assert "uncertain" in a.context_at(j, j + len("bronchitis"))

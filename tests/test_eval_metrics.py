@@ -129,6 +129,24 @@ def test_wrong_system_invalid_and_non_billable():
     assert names(hits) == ["invalid_code", "non_billable", "wrong_system"]
 
 
+def test_a_guideline_hold_is_an_error_only_when_it_withholds_a_gold_code():
+    gold = ["icd10cm:J10.1", "icd10cm:R50.9"]
+    rejected = [RejectedSuggestion(key="icd10cm:M79.10", flags=["guideline"], message="integral to J10.1"),
+                RejectedSuggestion(key="icd10cm:R50.9", flags=["guideline"], message="integral to J10.1")]
+    hits = classify(gold, ["icd10cm:J10.1"], rejected=rejected)
+    assert names(hits) == ["held_back", "missed"]
+    assert [h.predicted for h in hits if h.pattern == "held_back"] == ["icd10cm:R50.9"]
+
+
+def test_wrong_principal_judges_the_proposed_first_listed_diagnosis():
+    gold = icd("I21.4", "E11.9")
+    pred = icd("E11.9", "I21.4")
+    assert names(classify(gold, pred, ordered=True)) == ["wrong_principal"]
+    assert classify(gold, pred, ordered=True, first_listed="icd10cm:I21.4") == []
+    hits = classify(gold, pred, ordered=True, first_listed="icd10cm:E11.9")
+    assert [(h.pattern, h.predicted) for h in hits] == [("wrong_principal", "icd10cm:E11.9")]
+
+
 def test_wrong_principal_only_with_ordered_gold():
     gold = icd("I21.4", "E11.9")
     pred = icd("E11.9", "I21.4")

@@ -154,3 +154,13 @@ def test_a_procedure_of_an_earlier_encounter_is_history_not_this_visits(codesets
     assert Flag.HISTORY in echo.flags
     today = g.ground(RawSuggestion(code="45385", evidence=["colonoscope introduced, polyp removed by snare"]))
     assert Flag.HISTORY not in today.flags and today.confidence > 0.3
+
+
+def test_a_without_inside_the_name_of_a_without_code_does_not_negate_it(codesets):
+    note = "Assessment: Chronic migraine without aura, intractable. Cough without fever. DM2 without complications."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    migraine = g.ground(RawSuggestion(code="G43.719", evidence=["Chronic migraine without aura, intractable"]))
+    diabetes = g.ground(RawSuggestion(code="E11.9", evidence=["DM2 without complications"]))
+    fever = g.ground(RawSuggestion(code="R50.9", evidence=["fever"]))
+    assert Flag.NEGATED not in migraine.flags and Flag.NEGATED not in diabetes.flags
+    assert Flag.NEGATED in fever.flags            # a finding after "without" stays negated

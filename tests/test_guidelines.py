@@ -142,6 +142,17 @@ def test_an_injury_gets_its_external_causes_from_the_index(codesets):
     assert all(out[c].valid and out[c].billable for c in out)
 
 
+def test_an_injury_at_home_with_no_work_words_has_the_leisure_status(codesets):
+    note = "HPI: 79M tripped over a rug in the bedroom of his house this morning and fell onto L hip.\nA: Contusion of left hip."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion of left hip"]))])}
+    assert "Y99.8" in out and any(c.startswith("Y92.0") for c in out), sorted(out)
+    at_work = note.replace("of his house", "of the house he was painting for his employer")
+    g = Grounder(at_work, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion of left hip"]))])}
+    assert "Y99.8" not in out and "Y99.0" in out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -75,3 +75,39 @@ def test_the_offline_engine_codes_no_disease_from_a_vaccine_list(codesets):
     result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
     reported = {s.code[:3] for s in result.suggestions if s.reportable}
     assert not reported & {"B01", "B05", "B06", "B15", "B26", "A35", "A36", "A37"}, reported
+
+
+@pytest.mark.parametrize("note, words, reason", [
+    ("Delivery: second degree perineal laceration, repaired.", "laceration", "body region is documented"),
+    ("Procedure: phaco, IOL in the bag. Wound hydrated, watertight.", "Wound", "wound of the operation"),
+    ("MDM: chronic illness with progression.", "chronic illness", "names no condition"),
+])
+def test_catch_all_codes_from_words_that_name_more_or_nothing(codesets, note, words, reason):
+    code = "R69" if "illness" in words else "T14.8XXA"
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    s = g.finish([g.ground(RawSuggestion(code=code, evidence=[words]))])[0]
+    assert s.suppressed and any(reason in m for m in s.messages), s.messages
+
+
+def test_an_injury_with_no_region_named_keeps_its_catch_all_code(codesets):
+    g = Grounder("CC: multiple injuries after assault, details unknown.", codesets=codesets, setting="ed")
+    s = g.finish([g.ground(RawSuggestion(code="T14.90XA", evidence=["multiple injuries"]))])[0]
+    assert not s.suppressed, s.messages
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("Rapid influenza A positive. Dx: influenza with cough and sore throat.", "J10.1"),
+    ("Rapid flu A/B negative. Dx: influenza-like illness, influenza with cough.", "J11.1"),
+])
+def test_influenza_of_a_documented_type_is_the_identified_virus(codesets, note, expected):
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    s = g.finish([g.ground(RawSuggestion(code="J11.1", evidence=["influenza with cough"]))])[0]
+    assert s.code == expected and not s.suppressed
+
+
+def test_myalgia_is_integral_to_influenza(codesets):
+    note = "Fever, myalgias, cough. Rapid influenza A positive. Dx: influenza A with cough."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in
+                    (("J10.1", "influenza A with cough"), ("M79.10", "myalgias"))])
+    assert [s.code for s in out if s.suppressed] == ["M79.10"]

@@ -231,3 +231,26 @@ def test_wellness_visit_counseling_and_critical_care(codesets):
           "Intubated for airway protection. TI not intubated.\nImpression: septic shock.\n")
     got = codes(suggest(ed, codesets, "ed"))
     assert {"99291", "31500"} <= got
+
+
+def test_an_office_ecg_performed_and_read_by_the_provider_is_the_global_code(codesets):
+    here = codes(suggest("Cardiology follow-up, 70F. ECG today (12-lead, performed and interpreted by me): AF, "
+                         "rate 76.", codesets))
+    assert "93000" in here and "93010" not in here
+    read_only = codes(suggest("Inpatient consult. ECG from the ED interpreted by me: sinus rhythm.", codesets,
+                              setting="inpatient"))
+    assert "93010" in read_only and "93000" not in read_only
+
+
+def test_an_x_ray_read_by_me_is_coded_by_its_views(codesets):
+    got = codes(suggest("Urgent care, 24M. XR L ankle 3 views (taken here, read by me): no fracture.", codesets))
+    assert "73610" in got
+
+
+def test_a_toddler_with_counselled_subcutaneous_vaccines_gets_the_counselling_codes(codesets):
+    note = ("PEDIATRICS - 15 MONTH WELL CHILD CHECK\nTESTPATIENT  15 mo M  established\n"
+            "Immunizations today (VIS given; risks/benefits counseled by me with mother):\n"
+            "- MMR live SC\n- Varicella live SC\n- Hepatitis A pediatric (dose 1) IM\n")
+    got = codes(suggest(note, codesets))
+    assert {"90707", "90716", "90633", "90460", "90461"} <= set(got), got
+    assert "90471" not in got

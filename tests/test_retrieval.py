@@ -124,3 +124,37 @@ def test_every_code_the_term_tables_name_is_billable(codesets):
     named = {**INDEX_TERMS, **dict(HISTORY_OF), **dict(FAMILY_HISTORY_OF), **STATUS_TERMS}
     bad = {term: code for term, code in named.items() if not codesets.icd.is_billable(code)}
     assert not bad
+
+
+def test_an_injury_header_of_other_sites_stands_for_its_sided_initial_code(codesets):
+    note = "Assessment: Sprain of L anterior talofibular ligament (grade II), initial encounter."
+    codes = [c.code for c in retrieve_candidates(note, types={System.ICD10CM}, k=5, codesets=codesets)]
+    assert codes[0] == "S93.492A", codes
+    # outside injuries an "Other ..." leaf still never stands for its header
+    from medcoder_tui.engines.diagnoses.retrieval import matcher_for
+
+    assert matcher_for(codesets).default_billable("S93.49") == "S93.499A"
+    assert matcher_for(codesets).default_billable("J10") is None
+
+
+def test_the_candidate_list_offers_what_the_guideline_layer_adds(codesets):
+    from medcoder_tui.engines.diagnoses.retrieval import candidate_pool
+
+    note = ("HPI: dry cough since lisinopril was started; taking it as prescribed. Rapid influenza A "
+            "positive.\nAssessment: 1. Cough, adverse effect of lisinopril. 2. Influenza with cough.")
+    pool, _ = candidate_pool(note, types={System.ICD10CM}, codesets=codesets)
+    codes = {c.code for c in pool}
+    assert "T46.4X5A" in codes            # the adverse effect of an ACE inhibitor
+    assert "J10.1" in codes and "J11.1" in codes
+
+
+def test_hemiplegia_side_and_dominance_from_the_words_or_the_guideline_default(codesets):
+    def top(text):
+        return retrieve_candidates(text, types={System.ICD10CM}, k=1, codesets=codesets)[0].code
+
+    # "Hemiplegia and hemiparesis following ...": either name is enough; "non-dominant" is a side word
+    assert top("Hemiplegia following cerebral infarction affecting left non-dominant side.") == "I69.354"
+    assert top("Hemiparesis following cerebral infarction affecting left dominant side.") == "I69.352"
+    # I.C.6.a: no dominance documented -> the right side is dominant, the left non-dominant
+    assert top("Left hemiparesis.") == "G81.94"
+    assert top("Right hemiplegia.") == "G81.91"

@@ -18,6 +18,8 @@ INDEX_TERMS: dict[str, str] = {
     "metastasis": "C79.9", "metastases": "C79.9", "illness": "R69", "disease": "R69", "pain": "R52",
     "colic": "R10.83", "edema": "R60.9", "oedema": "R60.9", "fever": "R50.9", "anemia": "D64.9",
     # Anemia, blood loss (chronic) D50.0; acute D62 (Alphabetic Index)
+    # Elevated, blood pressure, reading (incidental) (isolated), no diagnosis of hypertension R03.0
+    "elevated bp reading": "R03.0", "elevated bp readings": "R03.0", "elevated blood pressure readings": "R03.0",
     "acute blood loss anemia": "D62", "acute posthemorrhagic anemia": "D62", "posthemorrhagic anemia": "D62",
     "anemia due to acute blood loss": "D62", "chronic blood loss anemia": "D50.0",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",

@@ -114,6 +114,13 @@ class Suggestion(BaseModel):
         """True when accepting needs the coder's reason (no words in the note support the code)."""
         return bool(set(self.flags) & CONFIRM_FLAGS)
 
+    def hold(self, reason: str) -> None:
+        """Advise against reporting it, with the guideline's reason (it stays on screen, acceptable)."""
+        if Flag.GUIDELINE not in self.flags:
+            self.flags.append(Flag.GUIDELINE)
+        if reason not in self.messages:
+            self.messages.append(reason)
+
     @property
     def suppressed(self) -> bool:
         """True when a coding guideline advises against reporting it (the reason is in ``messages``)."""

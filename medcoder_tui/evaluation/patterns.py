@@ -12,9 +12,12 @@ Unpaired false positives are ``uncertain_or_negated`` (grounding flagged the
 evidence), else ``symptom_for_confirmed`` (an R-code while gold holds a non-R
 diagnosis), else ``spurious``. Unpaired false negatives are ``missed``.
 Suggestions a coder could not accept are ``invalid_code`` or ``non_billable``
-(they are not scored as predictions). ``wrong_principal`` is counted once per
-note whose gold has an order (sidecars, store cases) when the first suggested
-diagnosis is not the gold principal diagnosis.
+(they are not scored as predictions). A suggestion held back by a coding
+guideline or for want of supporting words is no error in itself; when its code is
+in the gold it is ``held_back`` (a rule withheld a right code). ``wrong_principal`` is counted once per
+note whose gold has an order (sidecars, store cases) when the first-listed diagnosis
+of the proposed sequence (what the TUI's ``O`` proposes; else the first suggested
+one) is not the gold principal diagnosis.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ PATTERNS: dict[str, str] = {
     "wrong_7th_character": "right code, different 7th character",
     "invalid_code": "suggested code not in the code set",
     "non_billable": "suggested a category header or a code missing its 7th character",
+    "held_back": "a guideline or evidence check held back a code the gold has",
     "uncertain_or_negated": "coded a condition the note calls uncertain or denies",
     "symptom_for_confirmed": "coded a symptom (R-code) where gold has the confirmed diagnosis",
-    "wrong_principal": "first suggested diagnosis is not the gold principal diagnosis",
+    "wrong_principal": "the proposed first-listed diagnosis is not the gold principal diagnosis",
     "wrong_system": "gold code suggested under another code system",
 }
 MAX_EXAMPLES = 5
@@ -99,6 +103,7 @@ def classify(
     ordered: bool = False,
     flags: Mapping[str, Iterable[str]] | None = None,
     rejected: Iterable[RejectedSuggestion] = (),
+    first_listed: str | None = None,
 ) -> list[PatternHit]:
     """The error patterns of one note (see the module docstring for the classes)."""
     flags = flags or {}
@@ -126,11 +131,20 @@ def classify(
             hits.append(PatternHit(pattern="spurious", predicted=p))
     hits += [PatternHit(pattern="missed", gold=g) for g in fns]
     for r in rejected:
-        name = "invalid_code" if "invalid" in r.flags else "non_billable"
+        if "invalid" in r.flags:
+            name = "invalid_code"
+        elif {"not_billable", "needs_7th_character"} & set(r.flags):
+            name = "non_billable"
+        elif r.key in gold_set:
+            name = "held_back"
+        else:
+            continue   # rightly held back by a guideline: not an error
         hits.append(PatternHit(pattern=name, predicted=r.key, detail=r.message or ", ".join(r.flags)))
     if ordered:
         gold_dx = [k for k in gold if split_key(k)[0] is System.ICD10CM]
         pred_dx = [k for k in predicted if split_key(k)[0] is System.ICD10CM]
+        if first_listed in pred_dx:     # the proposed sequence's first diagnosis
+            pred_dx = [first_listed] + [k for k in pred_dx if k != first_listed]
         if gold_dx and (not pred_dx or pred_dx[0] != gold_dx[0]):
             hits.append(PatternHit(
                 pattern="wrong_principal", predicted=pred_dx[0] if pred_dx else "", gold=gold_dx[0],

@@ -30,11 +30,14 @@ def score_note(
     *,
     error: str = "",
     seconds: float = 0.0,
+    first_listed: str | None = None,
 ) -> NoteEval:
     """One note's result: acceptable suggestions scored against gold, errors classified.
 
     Only suggestions a coder could accept are predictions; the others feed the
     ``invalid_code``/``non_billable`` patterns. Both sides are restricted to ``types``.
+    ``first_listed``: the diagnosis the proposed sequence puts first (what ``O`` proposes), judged
+    against the gold principal; without it, the engine's first diagnosis.
     """
     wanted = set(types)
     gold = [k for k in case.codes if split_system(k) in wanted]
@@ -72,8 +75,23 @@ def score_note(
         return note
     note.score = metrics.score(predicted, gold)
     note.category = metrics.prf(metrics.category_counts(predicted, gold))
-    note.patterns = patterns.classify(gold, predicted, ordered=case.ordered, flags=flagged, rejected=rejected)
+    note.patterns = patterns.classify(gold, predicted, ordered=case.ordered, flags=flagged, rejected=rejected,
+                                      first_listed=first_listed)
     return note
+
+
+def _first_listed(result: SuggestionResult, text: str, setting: str) -> str | None:
+    """The comparison key of the diagnosis the proposed sequence lists first, or None."""
+    from medcoder_tui.sequencing.propose import propose_sequence
+
+    dx = [s for s in result.suggestions if s.reportable and s.system is System.ICD10CM]
+    if not dx:
+        return None
+    try:
+        order = propose_sequence(dx, text, setting=setting)
+    except Exception:  # noqa: BLE001 - sequencing is advice; the engine's order stands in
+        return None
+    return metrics.code_key(System.ICD10CM, order[0]) if order else None
 
 
 def split_system(key: str) -> System:
@@ -123,7 +141,7 @@ async def run_evaluation(
         nonlocal done
         async with sem:
             t0 = time.perf_counter()
-            result, error, tokens = None, "", 0
+            result, error, tokens, text, note_setting = None, "", 0, "", setting
             try:
                 text = case.text if case.text else load_note(case.note_path) if case.note_path else ""
                 if not text.strip():
@@ -142,7 +160,9 @@ async def run_evaluation(
                 raise
             except Exception as exc:  # a failing note must not end the run
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            note = score_note(case, result, types, error=error, seconds=time.perf_counter() - t0)
+            first = _first_listed(result, text, note_setting) if case.ordered and result and not error else None
+            note = score_note(case, result, types, error=error, seconds=time.perf_counter() - t0,
+                              first_listed=first)
             note.tokens = tokens
             if result is not None and not result.error:
                 versions.append((result.engine, result.model, result.prompt_version))

@@ -216,6 +216,11 @@ def _trigger_matches(lower: str):
 
 # --- analysis -------------------------------------------------------------------------------
 
+def own_without(span: ContextSpan, start: int, end: int) -> bool:
+    """True for a "without"/"w/o" negation that opens inside the mention ``note[start:end]``."""
+    return span.kind == "negated" and start < span.start < end and span.trigger.lower() in ("without", "w/o")
+
+
 @dataclass
 class NoteAnalysis:
     """The result of :func:`analyze`: sentences, sections and context scopes of one note."""
@@ -272,9 +277,15 @@ class NoteAnalysis:
             return self.sentences[i]
         return None
 
-    def context_at(self, start: int, end: int) -> set[str]:
-        """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section."""
-        kinds = {span.kind for span in self.spans_overlapping(start, end)}
+    def context_at(self, start: int, end: int, *, title_says_without: bool = False) -> set[str]:
+        """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section.
+
+        ``title_says_without``: the mention is of a code whose title says "without ..." (G43.719
+        "... without aura ..."), so a "without" inside the mention is part of its name, not a
+        negation of it.
+        """
+        kinds = {span.kind for span in self.spans_overlapping(start, end)
+                 if not (title_says_without and own_without(span, start, end))}
         if self.section_at(start) == "family_history":
             kinds.add("family")
         return kinds

@@ -101,6 +101,9 @@ _PSEUDO = (
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
     r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",
     r"(?:years?|months?|days?) old", r"(?:year|month|day)-old",
+    # a collision, not a differential: "car driver vs car", "pedestrian vs auto"
+    r"(?:car|auto|vehicle|truck|bus|van|suv|pedestrian|ped|bicycle|bike|bicyclist|cyclist|motorcycle|"
+    r"driver|passenger|mvc|mva) vs\.?",
 )
 
 # Words that end a scope: a new clause, a contrast, or a cause.

@@ -25,6 +25,7 @@ evidence quotes fewer words, then the lower confidence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medcoder_tui.codes.contradiction import contradictions
 from medcoder_tui.codes.refs import any_match, parse_refs
@@ -44,13 +45,6 @@ def _strength(s: Suggestion) -> tuple:
     return (not is_symptom(s.code), "unspecified" not in s.description.lower(), words, s.confidence)
 
 
-def _give_way(s: Suggestion, message: str) -> None:
-    if Flag.GUIDELINE not in s.flags:
-        s.flags.append(Flag.GUIDELINE)
-    if message not in s.messages:
-        s.messages.append(message)
-
-
 def _words(title: str) -> frozenset[str]:
     """A title's words, "with" and "without" included (they are what tells K26.0 from K26.3)."""
     return frozenset(re.findall(r"[a-z0-9]+", _PAREN.sub(" ", title.lower())))
@@ -67,16 +61,16 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
     for a, b in list(pairs()):
         absent = _live(a) and _live(b) and contradictions(a.code, a.description, b.code, b.description, icd)
         if absent:
-            _give_way(a, f"says 'without {absent[0]}' while {b.code} codes it (guideline I.B.9): {b.code} is kept")
+            a.hold(f"says 'without {absent[0]}' while {b.code} codes it (guideline I.B.9): {b.code} is kept")
     for a, b in list(pairs()):
         if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description):
-            _give_way(a, f"{b.code} ({b.description}) is the more specific code of the same condition "
+            a.hold(f"{b.code} ({b.description}) is the more specific code of the same condition "
                          f"(guideline I.B.1): {b.code} is kept")
     for a, b in list(pairs()):
         if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
             continue
         weaker, kept = (a, b) if _strength(a) < _strength(b) else (b, a)
-        _give_way(weaker, f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
+        weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                           f"accept it only if the two conditions are unrelated")
     # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
     for s in out:
@@ -87,6 +81,12 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
 
 def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
     """True when ``a``'s Excludes1 note names ``b``'s code."""
-    entry = icd.get(a.code)
-    return bool(entry is not None and entry.excludes1
-                and any_match(parse_refs("\n".join(entry.excludes1)), b.code) is not None)
+    refs = _excludes1_refs(icd, a.code)
+    return bool(refs) and any_match(refs, b.code) is not None
+
+
+@lru_cache(maxsize=65536)
+def _excludes1_refs(icd, code: str) -> tuple:
+    """The parsed Excludes1 references of ``code`` (parsed once per code set and code)."""
+    entry = icd.get(code)
+    return tuple(parse_refs("\n".join(entry.excludes1))) if entry is not None and entry.excludes1 else ()

@@ -102,7 +102,7 @@ class Grounder:
                 flags.append(Flag.UNSUPPORTED)
                 messages.append("the quoted words do not name what this code means: confirm or edit it")
         for ev in evidence[:1]:
-            for kind in sorted(self._context(system, ev)):
+            for kind in sorted(self._context(system, ev, result.normalized)):
                 flag, why = _CONTEXT_FLAGS[kind]
                 if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and result.normalized[:3] in _HISTORY_CATEGORIES:
                     continue  # a history code is the right way to code history
@@ -155,13 +155,14 @@ class Grounder:
             return [], None
         return modifiers, units
 
-    def _context(self, system: System, ev: Evidence) -> set[str]:
+    def _context(self, system: System, ev: Evidence, code: str = "") -> set[str]:
         """The note's context kinds for a suggestion's evidence.
 
         Negation applies to findings: a procedure or test is negated only when the note says it
         was not done, not when a finding beside it is negated or its result is negative.
         """
-        kinds = self.analysis.context_at(ev.start, ev.end)
+        title = self.cs.icd.title(code) if system is System.ICD10CM and code else ""
+        kinds = self.analysis.context_at(ev.start, ev.end, title_says_without=" without " in (title or "").lower())
         if system in (System.CPT, System.HCPCS):
             kinds = kinds - {"negated"}
             if procedure_in_past(self.note, ev.start, ev.end):

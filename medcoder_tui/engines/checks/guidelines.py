@@ -17,6 +17,9 @@ code it puts in place of another is validated like any engine's code.
 - Encounter and status Z codes (``encounter_codes``): Z23 beside a vaccine given,
   weeks of gestation beside a pregnancy, the general or routine examination,
   long-term drug use; an injury of unspecified region gives way to one that names it.
+- Stroke sequelae (I.C.9.d, ``sequelae``): a deficit of a past stroke is its I69.3- code.
+- Treated cancers (I.C.2.d, ``neoplasm_history``): excised or treated to completion with no
+  evidence of disease is the Z85 history code (and Z08 at a surveillance visit).
 - External causes (I.C.20): beside an injury, the cause, and at the initial
   encounter the place, activity and status, that the note's words reach in the
   External Cause Index, for each kind the engine did not give; with the injury's
@@ -39,6 +42,8 @@ from medcoder_tui.engines.diagnoses.external_causes import find_external_causes,
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
+from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
+from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _CONTEXT_FLAGS = frozenset({Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY,
@@ -69,6 +74,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     Codes are added only in the systems asked for (``types``; None: all).
     """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
+    out = [_identified_influenza(s, note, analysis, reground, icd) for s in out]
     out = [_history(s, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
     if types is None or System.ICD10CM in types:
@@ -78,6 +84,12 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
     check_mentions(out, note, analysis)
+    if types is None or System.ICD10CM in types:
+        def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
+            return _replace(s, code, reason, reground)
+
+        out = stroke_sequelae(out, note, analysis, reground, replace)
+        out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)
     _catch_all(out)
     return out
@@ -274,6 +286,24 @@ def _documented_sibling(code: str, title: str, around: str, icd) -> tuple[str, l
     if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
         return None
     return fits[0][1], fits[0][2]
+
+
+_FLU_TYPED = re.compile(r"\b(?:influenza|flu)\s*(?:type\s*)?[AB]\b(?!\s*(?:and|/|or|&)\s*B\b)"
+                        r"(?!\s*(?:vaccine|vaccination|shot|immuni[sz]ation|and B negative))", re.I)
+
+
+def _identified_influenza(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
+    """I.C.10.c: influenza whose type (A or B) the note documents is an identified virus, J10, not J11."""
+    if s.system is not System.ICD10CM or not s.code.startswith("J11") or not s.valid:
+        return s
+    for m in _FLU_TYPED.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history", "uncertain"}:
+            continue
+        identified = "J10" + s.code[3:]
+        if icd.is_billable(identified):
+            return _replace(s, identified, f"influenza {m.group(0)[-1].upper()} identified: {identified} "
+                                           f"in place of {s.code} (guideline I.C.10.c)", reground)
+    return s
 
 
 def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:

@@ -99,7 +99,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51"), "R64": ("C", "B20", "A15"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
-    "M25.5": _JOINT_OR_LIMB, "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2"),
+    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2"),
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),

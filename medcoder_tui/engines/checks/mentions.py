@@ -14,7 +14,10 @@ reason) when the mention is in another sense:
 - "death" is a cause-of-death code only when the patient died ("passive death wish");
 - a nerve named before "neuropathy" ("median neuropathy at the wrist") is a
   mononeuropathy of that nerve, not a polyneuropathy;
-- "poisoning" as a verb ("believed neighbours were poisoning him") is no poisoning.
+- "poisoning" as a verb ("believed neighbours were poisoning him") is no poisoning;
+- "illness" alone ("chronic illness with progression") names no condition (R69);
+- an injury of unspecified body region (T14) when the words name the region
+  ("perineal laceration") or the wound is the operation's own ("Wound hydrated").
 
 General clinical language; none of it is fitted to a note.
 """
@@ -25,7 +28,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
-from medcoder_tui.engines.models import Flag, Suggestion
+from medcoder_tui.engines.models import Suggestion
 
 # Vaccine-preventable diseases (the CDC schedule's antigens), by ICD-10-CM category.
 _VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15",
@@ -46,14 +49,15 @@ _DIED = re.compile(r"\b(?:pronounced (?:dead|deceased)|time of death|expired|dec
 _NERVES = re.compile(r"\b(?:median|ulnar|radial|peroneal|fibular|tibial|sciatic|femoral|facial|trigeminal|"
                      r"optic|axillary|musculocutaneous|lateral femoral cutaneous|sural|pudendal|"
                      r"suprascapular|obturator|plantar|digital|intercostal|occipital)\s+(?:nerve\s+)?$", re.I)
+_REGIONS = re.compile(
+    r"\b(?:head|scalp|face|facial|eye|eyelid|ear|nose|nasal|lip|mouth|oral|tooth|teeth|jaw|neck|cervical|"
+    r"throat|chest|thorax|thoracic|rib|ribs|breast|back|lumbar|spine|spinal|abdomen|abdominal|pelvis|pelvic|"
+    r"perineal|perineum|vaginal|vulva|penis|scrotum|scrotal|buttock|shoulder|arm|elbow|forearm|wrist|hand|"
+    r"finger|fingers|thumb|hip|thigh|knee|leg|shin|calf|ankle|foot|feet|toe|toes|heel|cheek|chin|forehead|"
+    r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
+_OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
+                        r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
-
-
-def _mark(s: Suggestion, message: str) -> None:
-    if Flag.GUIDELINE not in s.flags:
-        s.flags.append(Flag.GUIDELINE)
-    if message not in s.messages:
-        s.messages.append(message)
 
 
 def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
@@ -86,5 +90,12 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "a named nerve's neuropathy is a mononeuropathy of that nerve (G56-G58), not a polyneuropathy"
         elif s.code[:1] == "T" and ev.text.lower().startswith("poisoning") and _VERB_BEFORE.search(before):
             reason = "'poisoning' is used as a verb here, not a poisoning: not coded"
+        elif s.code.startswith("R69") and re.fullmatch(r"(?i)(?:\w+ )?(?:illness|ill)", ev.text.strip()):
+            reason = "'illness' alone names no condition: not coded"
+        elif s.code.startswith(("T14.8", "T14.9")):
+            if _REGIONS.search(around):
+                reason = "the injury's body region is documented: code the injury of that region, not T14"
+            elif re.fullmatch(r"(?i)(?:surgical )?wounds?", ev.text.strip()) and _OPERATIVE.search(around):
+                reason = "the wound of the operation itself is no injury: not coded"
         if reason:
-            _mark(s, reason)
+            s.hold(reason)

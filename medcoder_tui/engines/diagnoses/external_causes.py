@@ -208,15 +208,20 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     out = [found for _, found in best.values()]
     if seventh == "A" and out:
         status = _status(note, analysis)
-        if status is None and "activity" in best:
-            # an activity documented and no work, military or volunteer status: Y99.8 (leisure,
-            # recreation, sport, student activity; I.C.20.k)
-            found = best["activity"][1]
+        if status is None and ("activity" in best or _off_work_place(best)):
+            # an activity, or a home or road place, documented and no work, military or volunteer
+            # status: Y99.8 (leisure, recreation, sport, student and home activity; I.C.20.k)
+            found = best["activity" if "activity" in best else "place"][1]
             status = ExternalCause("Y99.8", "status", found.start, found.end,
-                                   "activity documented, not for income, military or volunteer")
+                                   "injured outside work: not for income, military or volunteer")
         if status is not None:
             out.append(status)
     return out
+
+
+def _off_work_place(best: dict) -> bool:
+    """A residence (Y92.0-), a residential institution (Y92.1-) or a road (Y92.4-) as the place."""
+    return "place" in best and best["place"][1].code.startswith(("Y92.0", "Y92.1", "Y92.4"))
 
 
 def _billable(entry: _Entry, seventh: str, icd) -> str | None:

@@ -4,13 +4,16 @@ The guideline layer adds these codes beside what was coded; the model is offered
 in its candidate list so that it can do the same: an injury's external causes from the
 External Cause Index (cause, place, activity, status; initial encounter shown), the
 weeks of gestation, a general or routine examination (with and without abnormal
-findings), and Z23 for a vaccine given. Long-term drug codes come with the status codes.
+findings), Z23 for a vaccine given, the adverse effect (T36-T50) of a drug the note
+says caused a reaction, and for an influenza (J11) the identified-virus code (J10) of
+the same manifestation. Long-term drug codes come with the status codes.
 """
 
 from __future__ import annotations
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes, vaccine_mention, weeks_of_gestation
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
@@ -36,6 +39,8 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted += [(normal, start, end), (abnormal, start, end)]
     if (vaccine := vaccine_mention(note, analysis)) is not None:
         wanted.append(("Z23", *vaccine))
+    wanted += adverse_effect_codes(note, analysis)
+    wanted += [("J10" + c.code[3:], c.start, c.end) for c in found if c.code.startswith("J11")]
     out = []
     for code, start, end in wanted:
         cand = _candidate(code, note, start, end, icd)

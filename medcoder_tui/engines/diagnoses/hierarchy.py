@@ -46,9 +46,10 @@ class CodeHierarchy:
                 if gained and gained <= _LATERAL and "unspecified" not in (icd.title(sib) or "").lower()[:0] + "":
                     sibs.append((sib, gained))
             self._cache[key] = sibs
+        said = sentence_words | _default_dominance(sentence_words)
         best, best_n = code, 0
         for sib, gained in sibs:
-            if gained <= sentence_words and len(gained) > best_n:
+            if gained <= said and len(gained) > best_n:
                 best, best_n = sib, len(gained)
         return best
 
@@ -119,7 +120,11 @@ def _default_rank(code: str, title: str, header_title: str = "") -> float:
 def _base_rank(code: str, low: str, header_title: str) -> int:
     if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
         return 0   # a 7th-character extension: the initial encounter stands for the header
-    if "other" in low.split(",")[0] or "in remission" in low:
+    # an "Other ..." catch-all never stands for its header, except an injury's: there the leaves of
+    # an "other" header add only the side and the encounter ("Sprain of other ligament of ankle"
+    # stands for "... of other ligament of unspecified ankle, initial encounter")
+    injury_other = code[:1] in "ST" and "other" in header_title.lower().split(",")[0]
+    if ("other" in low.split(",")[0] and not injury_other) or "in remission" in low:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
         return 0
@@ -130,8 +135,19 @@ def _base_rank(code: str, low: str, header_title: str) -> int:
     return 5
 
 
-_LATERAL = frozenset({"right", "left", "bilateral", "upper", "lower"})
+# side and handedness ("left non-dominant side" of I69.354)
+_LATERAL = frozenset({"right", "left", "bilateral", "upper", "lower", "dominant", "non"})
+
+
+def _default_dominance(words: frozenset[str]) -> frozenset[str]:
+    """Guideline I.C.6.a: a side affected with no dominance documented is dominant on the right,
+    non-dominant on the left (not when handedness or both sides are in the sentence)."""
+    if "dominant" in words or "handed" in words or ("left" in words) == ("right" in words):
+        return frozenset()
+    return frozenset({"dominant"}) if "right" in words else frozenset({"non", "dominant"})
 
 
 def refine_tokens(title: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(title)) if w not in STOPWORDS)
+    # the tabular spells it both ways (G81.94 "nondominant", I69.354 "non-dominant")
+    text = _fold(title).replace("nondominant", "non-dominant")
+    return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in STOPWORDS)

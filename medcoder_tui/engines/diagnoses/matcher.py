@@ -35,7 +35,7 @@ from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 21
+MATCHER_FORMAT = 22
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -201,7 +201,8 @@ class _Matcher:
 
 
 # "Syncope and collapse", "Ischemia and infarction of kidney": two names for one finding.
-_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on)\b[^,]*)?$")
+# "Hemiplegia and hemiparesis following cerebral infarction ...": either name, then the rest.
+_EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on| following| due to)\b[^,]*)?$")
 # "Localized swelling, mass and lump, neck" (R19.0-, R22.-): three names of one finding. Other
 # "A, B and C" titles mostly list sites ("Gout, ankle and foot"), so only this family is split.
 _EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b(swelling), (mass) and (lump)(, [^,]+)?$")

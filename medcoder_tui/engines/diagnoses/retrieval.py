@@ -30,7 +30,7 @@ from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.guided import guideline_candidates
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze, own_without
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
@@ -235,7 +235,9 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             code, billable, last = got
             start = toks[match.positions[0]].start + shift
             end = toks[last].end + shift
-            ctx = _context(sent_spans, start, end, plain_ctx) if sent_spans else plain_ctx
+            ctx = _context(sent_spans, start, end, plain_ctx,
+                           lambda: " without " in (matcher.index._title(system, code) or "").lower()) \
+                if sent_spans else plain_ctx
             weight = _CTX_WEIGHTS.get(ctx)
             if weight is None:
                 weight = _CTX_WEIGHTS[ctx] = _context_weight(ctx)
@@ -284,9 +286,13 @@ _CTX_SETS: dict[frozenset[str], frozenset[str]] = {}
 _CTX_WEIGHTS: dict[frozenset[str], float] = {}
 
 
-def _context(spans: list, start: int, end: int, plain: frozenset[str]) -> frozenset[str]:
-    """``NoteAnalysis.context_at`` for a mention, from its sentence's spans; one shared set per combination."""
-    kinds = plain | {s.kind for s in spans if s.start < end and start < s.end}
+def _context(spans: list, start: int, end: int, plain: frozenset[str], says_without) -> frozenset[str]:
+    """``NoteAnalysis.context_at`` for a mention, from its sentence's spans; one shared set per combination.
+
+    A "without" that opens inside the mention of a code whose title says "without" is part of
+    its name (``says_without()`` is asked only then)."""
+    kinds = plain | {s.kind for s in spans if s.start < end and start < s.end
+                     and not (own_without(s, start, end) and says_without())}
     return _CTX_SETS.setdefault(kinds, kinds)
 
 

@@ -45,8 +45,12 @@ _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses)\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside)", _I)
-_OWN_READ = re.compile(r"(?:interpret\w* by me|my (?:interpretation|read|review of the (?:images|films))|"
-                       r"i (?:personally )?(?:interpreted|read)|independently interpreted)", _I)
+# an infant's or toddler's age: "15 mo M", "15-month-old", "6 wk old", "10 days old"
+_AGE_MONTHS = re.compile(r"\b(\d{1,2})\s*-?\s*(mo|mos|months?|m/o|wks?|weeks?|days?)(?=-old\b|[- ]old\b|"
+                         r"\s+(?:[MF]|male|female|boy|girl|infant|baby)\b|\s+well\b)", _I)
+_OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own )?(?:interpretation|read|"
+                       r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
+                       r"independently interpreted)", _I)
 _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:face[- ]to[- ]face|total|"
                    r"spent)", _I)
@@ -122,6 +126,8 @@ class _Ctx:
         self.head = self.lower[:400]
         m = _AGE.search(note)
         self.age = int(m.group(1) or m.group(2)) if m else None
+        if self.age is None and (m := _AGE_MONTHS.search(note)):
+            self.age = int(m.group(1)) // 12 if m.group(2)[:1].lower() == "m" else 0
         self.hits: dict[tuple[System, str], RawSuggestion] = {}
         year = _YEAR.search(self.head)
         self.year = int(year.group(0)[-4:]) if year else None

@@ -108,7 +108,10 @@ def _ecg(ctx: _Ctx) -> None:
         if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
             continue
         if _OWN_READ.search(sent.text):
-            code = "93000" if ctx.setting == "outpatient" and _IN_OFFICE.search(sent.text) else "93010"
+            # in the office the tracing is done there too (global 93000); elsewhere the read alone
+            here = _IN_OFFICE.search(sent.text) or re.search(r"\b(?:performed|done|obtained|today|here)\b",
+                                                            sent.text, _I)
+            code = "93000" if ctx.setting == "outpatient" and here else "93010"
             ctx.add(System.CPT, code, 0.75, "ECG interpreted by the note's provider", sent.start + m.start(),
                     sent.start + m.end())
         elif ctx.setting == "outpatient" and re.search(r"in[- ]office|in clinic|today|performed", sent.text, _I):

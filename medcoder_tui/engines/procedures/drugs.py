@@ -224,7 +224,8 @@ _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fal
 def _vaccines(ctx: _Ctx) -> None:
     given: list[tuple[str, int, int, int]] = []
     for sent in ctx.a.sentences:
-        if not ctx.usable(sent) or not re.search(r"\b(?:given|administered|im\b|sq\b|subcut|intramuscular)", sent.text, _I):
+        if not ctx.usable(sent) or not re.search(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|"
+                                                 r"intramuscular)", sent.text, _I):
             continue
         taken: list[tuple[int, int]] = []
         for note_rx, desc_rx, parts in _VACCINES:

@@ -11,15 +11,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from medcoder_tui.store.index import change_signature, note_changed_since
+from medcoder_tui.store.index import change_signature, gc_paused, note_changed_since
 from medcoder_tui.tui.keys import WORKLIST_BINDINGS, AppFooter
 from medcoder_tui.tui.widgets.status_bar import StatusBar
-from medcoder_tui.tui.widgets.worklist_table import WorklistTable, printable
+from medcoder_tui.tui.widgets.worklist_filter import MatchCache
+from medcoder_tui.tui.widgets.worklist_table import Row, WorklistTable, printable
 
 STATUS_LABEL = {None: "new", "in_progress": "in review", "completed": "completed", "skipped": "skipped"}
 CHANGED_LABEL = "note changed"   # a completed case whose note was edited afterwards
@@ -50,6 +52,16 @@ def _row_cells(name: str, entry: dict[str, Any] | None, gold: bool,
             str(entry.get("coder") or "")), status == "completed"
 
 
+def _set_text(widget: Static, text: str) -> None:
+    """Show ``text`` in a one-line-or-more Static, laying the screen out again only when its
+    height may change: a keystroke in the filter then redraws two lines, not the whole screen."""
+    old = str(widget.content)
+    if text == old:
+        return
+    width = widget.content_region.width
+    widget.update(text, layout=not (widget.display and 0 < max(cell_len(old), cell_len(text)) <= width))
+
+
 class WorklistScreen(Screen):
     """Pick a note. Enter opens it; ``/`` filters by name (Enter there opens the top match)."""
 
@@ -58,10 +70,14 @@ class WorklistScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._filter = ""
-        self._rows: list[tuple[str, tuple[str, ...], str]] = []   # key, cells, lower-case name
+        self._rows: list[Row] = []    # (key, cells) of every note, in order
+        self._lows: list[str] = []    # each row's lower-case name, for the filter
+        self._matches = MatchCache()
         self._done = 0
         self._resolved: list[str] | None = None
         self._names: list[str] = []
+        self._lower_names: list[str] = []
+        self._sidecars: list[tuple[str, str]] = []   # each note's folder and gold sidecar name
         self._just_mounted = False
         self._loading = False
         self._seen_sig: tuple = ()
@@ -103,23 +119,28 @@ class WorklistScreen(Screen):
         """The names at once, statuses marked as still loading."""
         root = self.app.notes_root
         prefix = (str(root).rstrip(os.sep) + os.sep) if root else None
-        rows = []
+        rows, lows = [], []
         for index, note in enumerate(notes):
             text = str(note)
             name = text[len(prefix):] if prefix and text.startswith(prefix) else os.path.basename(text)
-            rows.append((str(index), (name, "…", "", "", "", "", ""), name.lower()))
-        self._rows, self._done = rows, 0
+            rows.append((str(index), (name, "…", "", "", "", "", "")))
+            lows.append(name.lower())
+        self._set_rows(rows, lows, 0)
         self._show(keep=False, loading=True)
 
     def _load_in_thread(self) -> None:
-        rows, done, problems = self._build_rows()
-        self.app.call_from_thread(self._apply_rows, rows, done, problems)
+        built = self._build_rows()
+        self.app.call_from_thread(self._apply_rows, *built)
 
-    def _apply_rows(self, rows: list, done: int, problems: list[str]) -> None:
+    def _set_rows(self, rows: list[Row], lows: list[str], done: int) -> None:
+        self._rows, self._lows, self._done = rows, lows, done
+        self._matches.clear()
+
+    def _apply_rows(self, rows: list[Row], lows: list[str], done: int, problems: list[str]) -> None:
         self._loading = False
         for message in problems:
             self.notify(message, severity="error", timeout=10)
-        self._rows, self._done = rows, done
+        self._set_rows(rows, lows, done)
         self._show(keep=True)
 
     def _index_by_path(self, problems: list[str]) -> dict[str, dict[str, Any]]:
@@ -142,10 +163,12 @@ class WorklistScreen(Screen):
         root = self.app.notes_root
         prefix = (str(root).rstrip(os.sep) + os.sep) if root else None
         folders: dict[str, str] = {}
-        self._resolved, self._names = [], []
+        self._resolved, self._names, self._sidecars = [], [], []
         for note in notes:
             text = str(note)
             folder, base = os.path.split(text)
+            # the sidecar rule of Services.gold_path: NAME.gold.json beside the note
+            self._sidecars.append((folder or ".", os.path.splitext(base)[0] + ".gold.json"))
             if os.path.islink(text):
                 resolved = os.path.realpath(text)
             else:
@@ -155,30 +178,30 @@ class WorklistScreen(Screen):
                 resolved = os.path.join(real, base)
             self._resolved.append(resolved)
             self._names.append(text[len(prefix):] if prefix and text.startswith(prefix) else base)
+        self._lower_names = [name.lower() for name in self._names]
 
-    def _gold_names(self, notes: list[Path]) -> list[bool]:
+    def _gold_names(self) -> list[bool]:
         """Whether each note has a gold sidecar, from one listing per folder instead of a stat each."""
         listings: dict[str, set[str]] = {}
-        gold = []
-        for note in notes:
-            folder = os.path.dirname(str(note)) or "."
-            names = listings.get(folder)
-            if names is None:
-                try:
-                    names = listings[folder] = set(os.listdir(folder))
-                except OSError:
-                    names = listings[folder] = set()
-            # the sidecar rule of Services.gold_path: NAME.gold.json beside the note
-            gold.append(os.path.splitext(os.path.basename(str(note)))[0] + ".gold.json" in names)
-        return gold
+        for folder in {folder for folder, _ in self._sidecars}:
+            try:
+                listings[folder] = set(os.listdir(folder))
+            except OSError:
+                listings[folder] = set()
+        return [sidecar in listings[folder] for folder, sidecar in self._sidecars]
 
-    def _build_rows(self) -> tuple[list, int, list[str]]:
-        """Every note's row from the case index, the completed count, and problems to show."""
+    def _build_rows(self) -> tuple[list[Row], list[str], int, list[str]]:
+        """Every note's row from the case index, the lower-case names, the completed count, and
+        problems to show."""
+        with gc_paused():   # 10,000 rows are many objects and no cycles: nothing to collect
+            return self._build_rows_now()
+
+    def _build_rows_now(self) -> tuple[list[Row], list[str], int, list[str]]:
         notes: list[Path] = self.app.services.notes
         if self._resolved is None or len(self._resolved) != len(notes):
             self._paths(notes)
         resolved, names = self._resolved or [], self._names
-        gold = self._gold_names(notes)
+        gold = self._gold_names()
         problems: list[str] = []
         by_path = self._index_by_path(problems)
         claims = self._others_claims()
@@ -191,8 +214,8 @@ class WorklistScreen(Screen):
             claim = claims.get(entry["id"]) if claims and entry is not None else None
             cells, completed = _row_cells(names[index], entry, gold[index], claim)
             done += completed
-            rows.append((str(index), cells, names[index].lower()))
-        return rows, done, problems
+            rows.append((str(index), cells))
+        return rows, self._lower_names, done, problems
 
     def _assigned(self) -> dict[str, str]:
         """note path -> coder it is assigned to (``medcoder assign``)."""
@@ -205,6 +228,7 @@ class WorklistScreen(Screen):
     def action_cycle_view(self) -> None:
         """All notes, then mine (assigned to this account), then unassigned ones."""
         self._view = VIEWS[(VIEWS.index(self._view) + 1) % len(VIEWS)]
+        self._matches.clear()
         self._show(keep=True)
 
     def _in_view(self, key: str) -> bool:
@@ -246,9 +270,8 @@ class WorklistScreen(Screen):
         """Apply the filter to the rows (no disk access: this runs on every keystroke)."""
         table = self.query_one(WorklistTable)
         current = table.key_at(table.cursor_row) if keep else None
-        needle = self._filter.lower()
-        shown = [(key, cells) for key, cells, low in self._rows
-                 if (not needle or needle in low) and (self._view == "all" or self._in_view(key))]
+        shown = self._matches.get(self._filter.lower(), self._rows, self._lows,
+                                  None if self._view == "all" else self._in_view)
         cursor = 0
         if current is not None:
             cursor = next((i for i, (key, _) in enumerate(shown) if key == current), table.cursor_row)
@@ -258,14 +281,14 @@ class WorklistScreen(Screen):
         if self._view != "all":
             matching += f" · view: {self._view} ({len(shown)})"
         counted = "reading the case store…" if loading or self._loading else f"{self._done} completed"
-        self.query_one("#worklist-title", Static).update(
-            f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, "
-            f"{counted}{matching} · Enter opens")
+        _set_text(self.query_one("#worklist-title", Static),
+                  f"Notes in {printable(self.app.notes_label)} — {total} note{'s' if total != 1 else ''}, "
+                  f"{counted}{matching} · Enter opens")
         empty = self.query_one("#worklist-empty", Static)
         empty.display = not shown
-        empty.update("No notes match the filter." if total and self._filter else
-                     f"No notes in the view “{self._view}” (F2 changes it)." if total else
-                     f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
+        _set_text(empty, "No notes match the filter." if total and self._filter else
+                  f"No notes in the view “{self._view}” (F2 changes it)." if total else
+                  f"No notes (.txt, .note, .md) found under {printable(self.app.notes_label)}.")
         self.query_one(StatusBar).progress = ("reading cases…" if loading or self._loading
                                               else f"{self._done}/{total} completed")
 

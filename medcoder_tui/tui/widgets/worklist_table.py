@@ -12,7 +12,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -63,6 +63,8 @@ class WorklistTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns: list[tuple[str, int | None]] = []
         self.rows: list[Row] = []
+        self._frame: tuple | None = None   # width, column widths, top row and styles of this frame
+        self._bar_virtual_size = Size(0, 0)   # the virtual size the scrollbar was last drawn for
 
     # ---- data ---------------------------------------------------------------------------
     def set_columns(self, columns: list[tuple[str, int | None]]) -> None:
@@ -119,6 +121,18 @@ class WorklistTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual's ScrollView compares the size the layout gives it (the region on screen) with
+        # its virtual size (every row), which always differ here, so it redrew the scrollbar at
+        # every layout of the screen: each filter keystroke (the Input lays the screen out as
+        # it grows), a third of the keystroke's cost at 10,000 rows. Let it redraw the
+        # scrollbar only when the rows' height changed since it last did.
+        if self.virtual_size != self._bar_virtual_size:
+            self._bar_virtual_size = self.virtual_size
+        else:
+            virtual_size = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     # ---- drawing ------------------------------------------------------------------------
     def _widths(self, width: int) -> list[int]:
         fixed = sum(w for _, w in self.columns if w is not None) + len(self.columns)
@@ -128,18 +142,30 @@ class WorklistTable(ScrollView, can_focus=True):
     def _line(self, cells: tuple[str, ...] | list[str], widths: list[int]) -> str:
         return " " + " ".join(set_cell_size(printable(c), w) for c, w in zip(cells, widths))
 
-    def render_line(self, y: int) -> Strip:
+    def _frame_now(self) -> tuple:
         width = self.size.width
-        widths = self._widths(width)
+        return (width, self._widths(width), round(self.scroll_offset.y), self.rich_style,
+                self.get_component_rich_style("worklist-table--cursor"))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # what every line of this frame shares, worked out once instead of for each line
+        self._frame = self._frame_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._frame or self._frame_now()   # also drawn line by line outside a frame
+        width, widths, top, plain, cursor = frame
         if y == 0:
             text = self._line([label for label, _ in self.columns], widths)
             style = self.get_component_rich_style("worklist-table--header")
         else:
-            row = round(self.scroll_offset.y) + y - 1
+            row = top + y - 1
             if row >= len(self.rows):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, plain)
             text = self._line(self.rows[row][1], widths)
-            style = (self.get_component_rich_style("worklist-table--cursor") if row == self.cursor_row
-                     else self.rich_style)
+            style = cursor if row == self.cursor_row else plain
         text = set_cell_size(text, width) if cell_len(text) != width else text
         return Strip([Segment(text, style)], width)

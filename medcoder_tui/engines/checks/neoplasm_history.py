@@ -1,0 +1,74 @@
+"""A cancer excised or treated to completion, with no evidence of disease, is history (I.C.2.d).
+
+"When a primary malignancy has been excised or eradicated from its site and there
+is no further treatment directed to that site and there is no evidence of any
+existing primary malignancy, a code from category Z85 ... should be used." A solid
+tumour's C code becomes its Z85 code when the note documents all three: the
+excision or the completed treatment, no evidence of disease, and no treatment or
+disease now (no current chemotherapy or hormonal therapy, no recurrence, no
+metastasis). Blood cancers are left alone: they have their own "in remission" codes.
+A surveillance visit after the completed treatment adds Z08 (I.C.21.c.8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from medcoder_tui.codes.status_terms import HISTORY_OF
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.models import RawSuggestion, Suggestion
+
+Reground = Callable[[RawSuggestion], Suggestion]
+Replace = Callable[[Suggestion, str, str], Suggestion]
+
+_DONE = re.compile(
+    r"\b(?:s/p|status post|after|underwent|had)\b[^.\n]{0,60}?\b(?:\w+ectomy|resect\w*|excis\w*|removal|removed|"
+    r"mohs|ablation|ablated)\b|\bcompleted\b[^.\n]{0,40}?\b(?:chemo\w*|radiation|radiotherapy|xrt|treatment|"
+    r"therapy|capox|folfox|adjuvant|course)\b", re.I)
+_NO_DISEASE = re.compile(r"\b(?:ned|no evidence of (?:disease|recurrence|residual|malignancy|cancer)|disease[- ]free|"
+                         r"cancer[- ]free|no recurrence|no residual (?:disease|tumou?r))\b", re.I)
+_ACTIVE = re.compile(r"\b(?:currently (?:on|receiving)|on (?:chemo\w*|adjuvant|hormonal|tamoxifen|letrozole|"
+                     r"anastrozole|exemestane|immunotherapy)|receiving|cycle \d+|metasta\w*|recurren\w*|"
+                     r"progress\w*|residual (?:disease|tumou?r))\b", re.I)
+_SURVEILLANCE = re.compile(r"\b(?:surveillance|survivorship|post-?treatment follow[- ]?up)\b", re.I)
+
+
+def _documented(rx: re.Pattern[str], note: str, analysis: NoteAnalysis, *, negated_counts: bool = True) -> bool:
+    for m in rx.finditer(note):
+        kinds = analysis.context_at(m.start(), m.end())
+        if kinds & {"family", "hypothetical"} or (not negated_counts and "negated" in kinds):
+            continue
+        return True
+    return False
+
+
+def treated_cancers(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                    replace: Replace) -> list[Suggestion]:
+    """``out`` with each solid cancer the note says was treated to completion as its Z85 history code."""
+    cancers = [s for s in out if s.system is System.ICD10CM and s.reportable and s.code[:1] == "C"
+               and s.code[:3] < "C81"]
+    if not cancers or not (_documented(_DONE, note, analysis) and _documented(_NO_DISEASE, note, analysis)):
+        return out
+    if _documented(_ACTIVE, note, analysis, negated_counts=False):
+        return out
+    result = list(out)
+    replaced = None
+    for s in cancers:
+        z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
+        if z is None:
+            continue
+        new = replace(s, z, f"excised or treated to completion with no evidence of disease: history {z} in "
+                            f"place of {s.code} (guideline I.C.2.d)")
+        result[result.index(s)] = new
+        replaced = replaced or (new if new.code == z else None)
+    have = {s.code for s in result if s.system is System.ICD10CM}
+    if replaced is not None and "Z08" not in have and (m := _SURVEILLANCE.search(note)):
+        why = "follow-up examination after completed treatment of a malignancy (guideline I.C.21.c.8)"
+        z08 = reground(RawSuggestion(code="Z08", system=System.ICD10CM, confidence=0.7, reasoning=why,
+                                     evidence=[note[m.start():m.end()]]))
+        if z08.acceptable:
+            z08.messages.append(why)
+            result.insert(0, z08)
+    return result

@@ -1,0 +1,81 @@
+"""Deficits that remain after a past stroke are coded as its sequelae (guideline I.C.9.d).
+
+"Category I69 is used to indicate conditions classifiable to I60-I67 as the causes
+of sequela (neurologic deficits), themselves classified elsewhere." A hemiplegia,
+monoplegia, aphasia, dysarthria, facial weakness or dysphagia coded beside a stroke
+the note places in the past is the I69.3- code of that deficit (after cerebral
+infarction, the most common cause; the coder can edit the cause), with the same
+side and dominance; for dysphagia the guideline's "use additional code" keeps the
+R13.1- code beside it. The replacement carries its reason, as every rule does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
+
+Reground = Callable[[RawSuggestion], Suggestion]
+
+_PAST_STROKE = re.compile(
+    r"\b(?:(?:prior|previous|old|remote|history of|hx of|h/o|s/p|status post|after|following|since|post)\s+"
+    r"(?:an?\s+|(?:left|right|l|r)\s+|(?:mca|pca|aca|ischemic|embolic|lacunar)\s+){0,3}"
+    r"(?:strokes?|cvas?|cerebral infarct(?:ion)?s?|cerebrovascular accidents?)|"
+    r"(?:strokes?|cvas?)\s+(?:in\s+)?(?:19|20)\d\d)\b", re.I)
+# deficit code prefix -> the I69.3 code (a one-character suffix copies the deficit's last digit: side)
+_SEQUELA: tuple[tuple[str, str], ...] = (
+    ("G81.9", "I69.35"), ("G83.1", "I69.34"), ("G83.2", "I69.33"), ("R47.01", "I69.320"),
+    ("R47.1", "I69.322"), ("R29.810", "I69.392"), ("R13.1", "I69.391"),
+)
+
+
+def _stroke_in_past(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> bool:
+    if any(s.system is System.ICD10CM and (s.code[:3] in ("I60", "I61", "I63") and Flag.HISTORY in s.flags
+                                           or s.code == "Z86.73") for s in out):
+        return True
+    return any(not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}
+               for m in _PAST_STROKE.finditer(note))
+
+
+def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                    replace: Callable[[Suggestion, str, str], Suggestion]) -> list[Suggestion]:
+    """``out`` with each deficit of a past stroke coded as its I69.3- sequela (dysphagia: added beside)."""
+    if any(s.system is System.ICD10CM and s.code.startswith("I69") for s in out):
+        return out      # the sequela is coded already
+    deficits = [s for s in out if s.system is System.ICD10CM and s.reportable
+                and any(s.code.startswith(p) for p, _ in _SEQUELA)]
+    if not deficits or not _stroke_in_past(out, note, analysis):
+        return out
+    result = list(out)
+    for s in deficits:
+        prefix, target = next((p, t) for p, t in _SEQUELA if s.code.startswith(p))
+        # the deficit's last digit is the side (0 unspecified -> the sequela's 9)
+        code = target + ("9" if s.code[-1] == "0" else s.code[-1]) if len(target) == 6 else target
+        reason = f"a deficit of the past stroke: coded as its sequela {code} (guideline I.C.9.d)"
+        if prefix == "R13.1":   # I69.391 "use additional code to identify the type of dysphagia"
+            added = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=s.confidence,
+                                           reasoning=reason, evidence=[e.text for e in s.evidence]))
+            if added.acceptable:
+                added.messages.append(reason)
+                result.append(added)
+            continue
+        result[result.index(s)] = replace(s, code, reason)
+    if not any(r.system is System.ICD10CM and r.code.startswith("I69") for r in result):
+        return result
+    past = [(m.start(), m.end()) for m in _PAST_STROKE.finditer(note)]
+    for r in result:
+        if r.system is not System.ICD10CM or Flag.GUIDELINE in r.flags:
+            continue
+        if r.code == "Z86.73":
+            why = ("the stroke left deficits, coded as its sequelae (I69): the history code 'without residual "
+                   "deficits' does not apply (guideline I.C.9.d)")
+        elif r.code[:3] in ("I60", "I61", "I63") and (Flag.HISTORY in r.flags or any(
+                a < e.end and e.start < b for e in r.evidence if e.located for a, b in past)):
+            why = "a past stroke: its deficits are coded as sequelae (I69), not the stroke (guideline I.C.9.d)"
+        else:
+            continue
+        r.hold(why)
+    return result

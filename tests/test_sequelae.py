@@ -1,0 +1,47 @@
+"""Deficits of a past stroke are its I69.3- sequelae (guideline I.C.9.d); an acute stroke keeps its codes."""
+
+from __future__ import annotations
+
+from medcoder_tui.engines.offline import OfflineEngine
+
+
+def _codes(codesets, note):
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, setting="outpatient")
+    return {s.code: s for s in result.suggestions}
+
+
+def test_deficits_of_a_past_stroke_become_its_sequelae(codesets):
+    out = _codes(codesets, "Assessment: 1. Right hemiplegia after stroke in 2023. "
+                           "2. Dysphagia, oropharyngeal phase. Plan: PT.")
+    assert out["I69.351"].reportable and "I.C.9.d" in out["I69.351"].messages[-1]
+    assert "G81.91" not in out
+    # dysphagia: the sequela code and, as the tabular instructs, the type of dysphagia beside it
+    assert out["I69.391"].reportable and out["R13.12"].reportable
+    assert out["I63.9"].suppressed and "past stroke" in out["I63.9"].messages[-1]
+
+
+def test_a_deficit_of_an_acute_stroke_stays_as_it_is(codesets):
+    out = _codes(codesets, "Assessment: acute ischemic stroke with left hemiparesis. tPA given.")
+    assert out["I63.9"].reportable and out["G81.94"].reportable
+    assert not any(c.startswith("I69") for c in out)
+
+
+def test_a_history_of_stroke_without_deficits_is_not_a_sequela(codesets):
+    out = _codes(codesets, "PMH: prior CVA, no residual deficits. Assessment: hypertension, controlled.")
+    assert not any(c.startswith("I69") for c in out), sorted(out)
+
+
+def test_a_cancer_excised_and_treated_with_no_evidence_of_disease_is_history(codesets):
+    out = _codes(codesets, "Oncology survivorship visit. History: adenocarcinoma of sigmoid colon, s/p sigmoid "
+                           "colectomy 2021, completed adjuvant CAPOX. No evidence of recurrence on surveillance CT.")
+    assert "Z85.038" in out and not any(c.startswith("C18") for c in out), sorted(out)
+    assert "I.C.2.d" in out["Z85.038"].messages[-1]
+    assert "Z08" in out and list(out)[0] == "Z08"        # the surveillance visit is first-listed
+
+
+def test_a_cancer_still_under_treatment_or_spread_stays_active(codesets):
+    on_drug = _codes(codesets, "Breast cancer, left, s/p lumpectomy 2024, completed radiation; on tamoxifen. NED.")
+    assert "C50.912" in on_drug and not any(c.startswith("Z85") for c in on_drug)
+    spread = _codes(codesets, "Colon cancer s/p colectomy, completed FOLFOX; no evidence of disease in the liver, "
+                              "but lung metastases on CT.")
+    assert not any(c.startswith("Z85") for c in spread), sorted(spread)
