@@ -1,7 +1,7 @@
 """Several coders on one team store: claims, decisions and completions from separate processes.
 
     python bench/bench_team.py [--cases 10000] [--workers 8] [--per-worker 15] [--decisions 20]
-                               [--think SECONDS] [--dir DIR]
+                               [--think SECONDS] [--no-fsync] [--dir DIR]
 
 Seeds a team store (``medcoder team init`` modes) with ``--cases`` cases of 20
 suggestions each (copies of one real case, written without fsync: seeding is
@@ -14,11 +14,15 @@ through Store with the full lock + fsync path.
 Checked afterwards, from the case files: every decision a worker reported is
 in its case's audit trail exactly once (none lost or duplicated), and no case
 was coded by two workers. Measured: claim and decision latency (p50/p95/max),
-and how long a worklist takes to show another coder's change (it polls
+where a decision's time goes (lock wait, lock hold, and the worker's own CPU
+seconds: with 8 workers on 2 cores the rest of the hold is waiting for a CPU
+or the disk), and how long a worklist takes to show another coder's change (it polls
 ``change_signature`` every second, as the TUI does, then reloads the case
 index; drawing the rows is not included). Prints the figures and writes
 ``bench/results/team.json`` (``team-think.json`` with ``--think``: coders who
-read before each decision instead of eight loops hammering one lock).
+read before each decision instead of eight loops back to back; ``-2w`` and the
+like with another ``--workers``; ``-nofsync`` with ``--no-fsync``, a diagnosis
+of how much of the time is the disk, never a figure for real work).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,15 +86,46 @@ def seed(root: Path, template: dict, n: int) -> list[str]:
     return ids
 
 
-def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str, think: float) -> None:
-    store = Store(root, lock_timeout=120)
+def _time_locks(store: Store, spans: list[list[float]]) -> None:
+    """Record [wait, hold] of every outermost store-lock acquisition of this worker (both the
+    store-wide lock and, where the store has them, the per-case locks)."""
+    depth = [0]
+    for name in ("_locked", "_case_locked"):
+        inner = getattr(store, name, None)
+        if inner is None:
+            continue
+
+        @contextmanager
+        def timed(*args, _inner=inner, **kwargs):
+            depth[0] += 1
+            t0 = time.perf_counter()
+            try:
+                with _inner(*args, **kwargs):
+                    t1 = time.perf_counter()
+                    try:
+                        yield
+                    finally:
+                        if depth[0] == 1:
+                            spans.append([t1 - t0, time.perf_counter() - t1])
+            finally:
+                depth[0] -= 1
+
+        setattr(store, name, timed)
+
+
+def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str, think: float,
+           fsync: bool = True) -> None:
+    store = Store(root, lock_timeout=120, fsync=fsync)
+    spans: list[list[float]] = []
+    _time_locks(store, spans)
+    waits, holds, cpu, claim_waits, claim_holds = [], [], [], [], []
     order = json.loads(Path(order_file).read_text())
     claims, decide, coded, lost_races = [], [], [], 0
     made: dict[str, list[str]] = {}
     for case_id in order:
         if len(coded) >= per_worker:
             break
-        t = time.perf_counter()
+        t, first = time.perf_counter(), len(spans)
         try:
             store.claim(case_id)
         except ClaimedError:
@@ -97,6 +133,8 @@ def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str
             continue
         finally:
             claims.append(time.perf_counter() - t)
+            claim_waits.append(sum(w for w, _ in spans[first:]))
+            claim_holds.append(sum(h for _, h in spans[first:]))
         case = store.get_case(case_id)
         if case.status is CaseStatus.COMPLETED:   # another coder finished it before we got here
             store.release(case_id)
@@ -106,15 +144,20 @@ def worker(root: str, order_file: str, per_worker: int, decisions: int, out: str
         for i, key in enumerate(keys):
             if think:
                 time.sleep(think)   # a coder reads before deciding; 0 hammers the store back to back
-            t = time.perf_counter()
+            t, c, first = time.perf_counter(), time.process_time(), len(spans)
             case = store.accept(case_id, key, "documented") if i % 3 else store.reject(case_id, key)
             decide.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+            waits.append(sum(w for w, _ in spans[first:]))
+            holds.append(sum(h for _, h in spans[first:]))
             made[case_id].append(key)
         store.set_status(case_id, CaseStatus.COMPLETED, override=True)
         store.release(case_id)
         coded.append(case_id)
     Path(out).write_text(json.dumps({"claims": claims, "decisions": decide, "coded": coded, "made": made,
-                                     "lost_races": lost_races, "session": store.session}))
+                                     "lost_races": lost_races, "session": store.session,
+                                     "lock_wait": waits, "lock_hold": holds, "cpu": cpu,
+                                     "claim_wait": claim_waits, "claim_hold": claim_holds}))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -165,14 +208,17 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=10, help="refresh-latency measurements")
     ap.add_argument("--think", type=float, default=0.0,
                     help="seconds each worker waits before a decision (0: back to back, the worst case)")
+    ap.add_argument("--no-fsync", action="store_true",
+                    help="diagnosis only: workers skip fsync, to show how much of the time is the disk")
     ap.add_argument("--dir", type=Path, default=None)
-    ap.add_argument("--worker", nargs=6, metavar=("ROOT", "ORDER", "N", "D", "OUT", "THINK"),
+    ap.add_argument("--worker", nargs=7, metavar=("ROOT", "ORDER", "N", "D", "OUT", "THINK", "FSYNC"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        r, order, n, d, out, think = args.worker
-        worker(r, order, int(n), int(d), out, float(think))
+        r, order, n, d, out, think, fsync = args.worker
+        worker(r, order, int(n), int(d), out, float(think), fsync == "1")
         return 0
+    load_before = os.getloadavg()[0]   # other work on the machine queues with the workers
     work = Path(tempfile.mkdtemp(dir=args.dir, prefix="bench-team-"))
     try:
         root = init_team_store(work / "team", str(os.getgid()))
@@ -185,7 +231,7 @@ def main() -> int:
         t = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, __file__, "--worker", str(root), str(order),
                                    str(args.per_worker), str(args.decisions), str(work / f"w{i}.json"),
-                                   str(args.think)])
+                                   str(args.think), "0" if args.no_fsync else "1"])
                  for i in range(args.workers)]
         codes = [p.wait(timeout=3600) for p in procs]
         run_s = time.perf_counter() - t
@@ -205,16 +251,24 @@ def main() -> int:
         refresh = refresh_latency(root, [i for i in ids if i not in set(coded)], args.rounds)
         report = {
             "cases": args.cases, "workers": args.workers, "cases_completed": len(coded),
-            "decisions_per_case": args.decisions, "think_s": args.think, "seed_s": round(seed_s, 1), "run_s": round(run_s, 1),
+            "decisions_per_case": args.decisions, "think_s": args.think, "fsync": not args.no_fsync, "seed_s": round(seed_s, 1), "run_s": round(run_s, 1),
             "lost_races": sum(r["lost_races"] for r in results),
             "lost_decisions": lost, "duplicated_decisions": duplicated, "cases_coded_twice": two_coders,
             "claim": ms([x for r in results for x in r["claims"]]),
+            "claim_lock_wait": ms([x for r in results for x in r["claim_wait"]]),
+            "claim_lock_hold": ms([x for r in results for x in r["claim_hold"]]),
             "decision": ms([x for r in results for x in r["decisions"]]),
+            # where a decision's time goes: waiting for a lock, holding it (reading, writing,
+            # fsync, and any time the holder waits for a CPU), and CPU seconds of the worker itself
+            "decision_lock_wait": ms([x for r in results for x in r["lock_wait"]]),
+            "decision_lock_hold": ms([x for r in results for x in r["lock_hold"]]),
+            "decision_cpu": ms([x for r in results for x in r["cpu"]]),
             "worklist_refresh": ms(refresh),
-            "cpu_count": os.cpu_count(),
+            "cpu_count": os.cpu_count(), "load_before": round(load_before, 2),
         }
         print(json.dumps(report, indent=2))
-        out = ROOT / "bench" / "results" / ("team.json" if not args.think else "team-think.json")
+        name = "team" + ("-think" if args.think else "") + (f"-{args.workers}w" if args.workers != 8 else "") + ("-nofsync" if args.no_fsync else "")
+        out = ROOT / "bench" / "results" / f"{name}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(report, indent=2) + "\n")
         ok = not lost and not duplicated and not two_coders

@@ -4,6 +4,7 @@
     python tests/store_worker.py race STORE NOTES TAG N   # N interleaved writes on shared cases, then "done"
     python tests/store_worker.py fsize STORE CASE_ID KEY  # one write with a tiny file-size limit (a full disk)
     python tests/store_worker.py claim STORE CASE_ID      # claims the case on "go", prints who won
+    python tests/store_worker.py hold STORE WHAT          # holds a lock ("held") until stdin closes
 """
 
 from __future__ import annotations
@@ -86,6 +87,30 @@ def claim_mode(store_path: str, case_id: str) -> None:
     store.release_all()
 
 
+def hold_mode(store_path: str, what: str) -> None:
+    """Hold one lock as a slow writer would: a case's ("case:ID"), the store-wide one ("store"),
+    or ``.lock`` taken exclusively with filelock, as the previous version took it for every write
+    ("previous"); "try-previous" reports whether that lock can be had within 0.3 s."""
+    import filelock
+
+    if what in ("previous", "try-previous"):
+        lock = filelock.FileLock(str(Path(store_path) / ".lock"), thread_local=False)
+        try:
+            lock.acquire(timeout=0.3 if what == "try-previous" else 10)
+        except filelock.Timeout:
+            print("busy", flush=True)
+            return
+        print("held", flush=True)
+        sys.stdin.read()
+        lock.release()
+        return
+    store = Store(store_path)
+    held = store._locked() if what == "store" else store._case_locked(what.removeprefix("case:"))
+    with held:
+        print("held", flush=True)
+        sys.stdin.read()
+
+
 if __name__ == "__main__":
     mode, *rest = sys.argv[1:]
     if mode == "kill":
@@ -96,5 +121,7 @@ if __name__ == "__main__":
         fsize_mode(*rest)
     elif mode == "claim":
         claim_mode(*rest)
+    elif mode == "hold":
+        hold_mode(*rest)
     else:
         raise SystemExit(f"unknown mode {mode}")

@@ -52,7 +52,7 @@ def test_team_store_keeps_group_modes_for_every_writer(tmp_path, wide_umask):
     store = Store(root)
     assert (store.kind, store.group) == ("team", GROUP)
     code_one_case(store, tmp_path / "note.txt")
-    store.index._fold()   # index.json and the emptied journal too
+    store.index.fold()   # index.json and the emptied journal too
     found = modes(root)
     assert "cases" in found and any(k.startswith("eval_runs/") for k in found) and "index.jsonl" in found
     for name, mode in found.items():

@@ -32,7 +32,7 @@ class CaseDecisions:
     def accept_many(self, case_id: str, keys: list[str]) -> Case:
         """Accept several suggestions as one coder action: one file write, one audit group,
         and one :meth:`undo` reverts them all. Refused as a whole if any one is refused."""
-        with self._locked():
+        with self._case_locked(case_id):
             db, storage, case, _ = self._open_for_group(case_id)
             changes: list[tuple[dec.Change, dict[str, Any] | None]] = []
             for key in dict.fromkeys(keys):
@@ -92,7 +92,9 @@ class CaseDecisions:
     def set_position(self, case_id: str, position: int) -> Case:
         """Remember the selected row (durable, but not an audited decision)."""
         position = max(0, int(position))
-        with self._locked():
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        with self._case_locked(case_id):
             case = self._read_case(case_id)
             if case is None:
                 raise StoreError(f"no case {case_id!r} in {self.path}")
@@ -109,7 +111,9 @@ class CaseDecisions:
         Entries written by one action (a group, e.g. accept all) are reverted
         together, newest first, each with its own undo entry in the same group.
         """
-        with self._locked():
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        with self._case_locked(case_id):
             db, storage, case, audit = self._open_for_group(case_id)
             undone = {e.target for e in audit if e.action == "undo"}
             todo = [e for e in audit if e.action in dec.UNDOABLE and e.id not in undone

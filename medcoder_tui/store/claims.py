@@ -4,13 +4,16 @@ Opening a case in a team store claims it; the claim is one small file::
 
     <store>/claims/<case id>.json   {"case_id", "coder", "host", "pid", "session", "since", "heartbeat"}
 
-It is written under the store lock, through a temporary file created with
-O_EXCL and renamed into place, so two coders racing for a case are
-serialised: exactly one wins, the other gets :class:`ClaimedError` naming the
-winner. The holder refreshes ``heartbeat`` while the case is open; a claim
-whose heartbeat is older than the store's ``claim_expiry`` (a crashed session,
-a dropped SSH connection) has expired and may be taken over, and the takeover
-is written into the case's audit trail. Quitting releases the session's claims.
+It is written under the case's lock (:mod:`medcoder_tui.store.locks`), through
+a temporary file created with O_EXCL and renamed into place, so two coders
+racing for a case are serialised: exactly one wins, the other gets
+:class:`ClaimedError` naming the winner. A claim is not fsynced: the rename
+makes it whole for every other process, and after a power cut, when no session
+is left to hold anything, a lost or empty claim file simply holds nothing.
+The holder refreshes ``heartbeat`` while the case is open; a claim whose
+heartbeat is older than the store's ``claim_expiry`` (a crashed session, a
+dropped SSH connection) has expired and may be taken over, and the takeover is
+written into the case's audit trail. Quitting releases the session's claims.
 Decisions on a case that another session holds are refused. A personal store
 has no claims: every method is a no-op there.
 """
@@ -74,7 +77,7 @@ class ClaimedError(StoreError):
 
 class CaseClaims:
     """The claim methods of :class:`~medcoder_tui.store.repository.Store` (a mixin relying on its
-    ``path``, ``kind``, ``modes``, ``user``, ``fsync``, ``_clock``, ``_locked`` and ``_mutate``)."""
+    ``path``, ``kind``, ``modes``, ``user``, ``_clock``, ``_case_locked`` and ``_mutate``)."""
 
     session: str
     claim_expiry: float
@@ -123,8 +126,11 @@ class CaseClaims:
         """
         if self.kind != "team":
             return None
-        with self._locked():
-            if not layout.CASE_ID.match(case_id or "") or not layout.case_file(self.path, case_id).is_file():
+        seen = self.claim_of(case_id)   # a claim file is replaced whole: a race already lost needs no lock
+        if seen is not None and not self.mine(seen):
+            raise ClaimedError(seen)
+        with self._case_locked(case_id):
+            if not layout.case_file(self.path, case_id).is_file():
                 raise StoreError(f"no case {case_id!r} in {self.path}")
             path = self._claim_path(case_id)
             try:
@@ -142,7 +148,7 @@ class CaseClaims:
                 self._mutate(case_id, lambda c, _: dec.Change("claim_takeover", case_id, before,
                                                                  {"coder": new.coder, "host": new.host}))
             ensure_dir(path.parent, self.modes)
-            atomic_write_bytes(path, encode(new.to_json()), sync=self.fsync, mode=self.modes.file)
+            atomic_write_bytes(path, encode(new.to_json()), sync=False, mode=self.modes.file)
             self._held.add(case_id)
             return new
 
@@ -163,9 +169,10 @@ class CaseClaims:
 
     def release(self, case_id: str) -> None:
         """Give a case back (only this session's own claim is removed)."""
-        if self.kind != "team":
+        if self.kind != "team" or not layout.CASE_ID.match(case_id or ""):
+            self._held.discard(case_id)
             return
-        with self._locked():
+        with self._case_locked(case_id):
             path = self._claim_path(case_id)
             try:
                 old = Claim.from_json(read_json(path, backup=False))
@@ -181,7 +188,7 @@ class CaseClaims:
             self.release(case_id)
 
     def refuse_if_claimed(self, case_id: str) -> None:
-        """ClaimedError when another session holds a live claim on the case (store lock held)."""
+        """ClaimedError when another session holds a live claim on the case (its lock held)."""
         if self.kind == "team":
             claim = self.claim_of(case_id)
             if claim is not None and not self.mine(claim):

@@ -8,7 +8,10 @@ and its share of the figures. It lives in two files beside the cases::
     <store>/index.jsonl   one {"id": ..., "entry": record} line per case write since then
 
 A case write appends its new record to the journal while it still holds the
-store lock, right after the case file itself was replaced. The index is
+case's lock, right after the case file itself was replaced (writers of
+different cases append at once: each line is one O_APPEND write). When the
+journal passes ``JOURNAL_LIMIT`` the writer folds it into index.json after
+letting go of the case, under the store-wide lock held exclusively. The index is
 derived data: every record carries the signature (inode, mtime, size) of the
 case file it was built from, and a reader stats the case files and rebuilds
 any record whose file changed, appeared or vanished (a write killed between
@@ -143,6 +146,7 @@ class CaseIndex:
         self._base_sig: Sig | None = None
         self._journal_pos = 0
         self._journal_ino: int | None = None
+        self.fold_due = False     # the journal grew past JOURNAL_LIMIT: fold() once no case is held
 
     @property
     def index_path(self) -> Path:
@@ -154,7 +158,7 @@ class CaseIndex:
 
     # ------------------------------------------------------------------ writing
     def record(self, entry: dict[str, Any]) -> None:
-        """Append one case's new record (the caller holds the store lock and just wrote the case)."""
+        """Append one case's new record (the caller holds the case's lock and just wrote the case)."""
         if not self.writable:
             return
         line = json.dumps({"id": entry["id"], "entry": entry}, ensure_ascii=False, separators=(",", ":"))
@@ -172,10 +176,14 @@ class CaseIndex:
         except OSError:
             return   # the case file is written; the next reader rebuilds this record from it
         if size > JOURNAL_LIMIT:
-            self._fold()
+            self.fold_due = True
 
-    def _fold(self) -> None:
-        """Write every record into index.json and empty the journal (store lock held)."""
+    def fold(self, *, only_if_large: bool = False) -> None:
+        """Write every record into index.json and empty the journal (store-wide lock held exclusively);
+        ``only_if_large``: unless another session folded it meanwhile."""
+        self.fold_due = False
+        if only_if_large and (file_sig(self.journal_path) or [0, 0, 0])[2] <= JOURNAL_LIMIT:
+            return
         self._read_files()
         self._save()
 

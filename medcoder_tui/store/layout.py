@@ -7,7 +7,8 @@ decision rewrites only the one file of its case, however many cases exist::
     <store>/cases/<id[:2]>/<id>.json  tables cases (the one case) and decisions (its audit trail)
     <store>/gold.json                 table gold: reference codes per note id
     <store>/eval_runs/<run id>.json   table eval_runs: one evaluation run
-    <store>/.lock                     cross-process lock (filelock)
+    <store>/.lock, .lock.gate         store-wide cross-process lock and its turnstile (flock)
+    <store>/locks/<id>.lock           one case's lock (see :mod:`medcoder_tui.store.locks`)
 
 Path rule: ``--store X`` names the folder itself when X is a folder or has
 no ``.json`` suffix; ``store.json`` (the config default) means the folder

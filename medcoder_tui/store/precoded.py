@@ -79,7 +79,7 @@ def save_precoded(store: Store, note_path: str | Path, text: str, result: Sugges
     key = RunKey(result.engine, result.model, result.prompt_version)
     if setting not in dec.SETTINGS:
         raise StoreError(f"unknown setting {setting!r}; use one of {', '.join(dec.SETTINGS)}")
-    with store._locked():
+    with store._case_locked(case_id):
         path = layout.case_file(store.path, case_id)
         layout.ensure_dir(path.parent, store.modes)
         db, storage = store._db(path)

@@ -1,10 +1,13 @@
 """The case store: the only code that reads or writes the store's TinyDB files.
 
-Every mutating method takes the cross-process file lock (and a thread
-RLock), re-reads the file it changes, applies one decision, and returns only
-after the new file is fsynced and renamed into place. The case and its new
-audit entry live in the same file, so they are written in one atomic step.
-See :mod:`medcoder_tui.store.layout` for the folder layout and path rule.
+Every mutating method takes a cross-process lock (and a thread RLock),
+re-reads the file it changes, applies one decision, and returns only after the
+new file is fsynced and renamed into place. The case and its new audit entry
+live in the same file, so they are written in one atomic step. A change of one
+case holds only that case's lock (and the store-wide lock shared), so coders on
+different cases never wait for each other; files of the whole store take the
+store-wide lock exclusively (see :mod:`medcoder_tui.store.locks`). See
+:mod:`medcoder_tui.store.layout` for the folder layout and path rule.
 """
 
 from __future__ import annotations
@@ -19,10 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import filelock
 from pydantic import ValidationError
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from medcoder_tui.notes import note_hash
 from medcoder_tui.store import decisions as dec
@@ -33,6 +34,7 @@ from medcoder_tui.store.claims import CaseClaims
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
 from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
 from medcoder_tui.store.layout import case_id_for
+from medcoder_tui.store.locks import LockTimeout, StoreLocks
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, StoreError
 from medcoder_tui.store.qa import QualityReview
 from medcoder_tui.store.references import ReferenceRecords
@@ -99,7 +101,8 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
         if self.kind == "team":
             team.check_team_root(root, meta)
         self.index = CaseIndex(root, self._parse_case, writable=not read_only, sync=fsync, modes=self.modes)
-        self._flock = filelock.FileLock(str(root / layout.LOCK_FILE), mode=self.modes.file, thread_local=False)
+        self._locks = StoreLocks(root, layout.LOCK_FILE, self.modes.file, lock_timeout,
+                                 lambda folder: layout.ensure_dir(folder, self.modes))
         if read_only:
             return
         layout.ensure_dir(root, self.modes)
@@ -116,22 +119,40 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
     # ----------------------------------------------------------------- locking
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """The store-wide lock, exclusive: for files of the whole store."""
+        with self._lock_guard():
+            with self._locks.store(exclusive=True):
+                yield
+
+    @contextmanager
+    def _case_locked(self, case_id: str) -> Iterator[None]:
+        """One case's lock: for its case file and its claim (other cases stay free)."""
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        with self._lock_guard():
+            with self._locks.case(case_id):
+                yield
+        if self.index.fold_due and not self._locks.held:   # outside every lock: folding needs the store-wide lock exclusively
+            try:
+                with self._locked():
+                    self.index.fold(only_if_large=True)
+            except StoreError:
+                pass              # the journal is folded by the next write instead
+
+    @contextmanager
+    def _lock_guard(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(f"the store {self.path} was opened read-only")
         with self._rlock:
             try:
-                # a short poll: filelock sleeps between attempts, and a waiting
-                # coder's keystroke should not pay 50 ms for it
-                self._flock.acquire(timeout=self._lock_timeout, poll_interval=0.001)
-            except filelock.Timeout:
-                raise StoreError(f"the store {self.path} is busy: another medcoder session has held "
-                                 f"its lock for over {self._lock_timeout:.0f} s; try again") from None
-            except OSError as exc:
-                raise StoreError(f"cannot lock {self._flock.lock_file}: {exc.strerror or exc}") from None
-            try:
                 yield
-            finally:
-                self._flock.release()
+            except LockTimeout as exc:
+                raise StoreError(f"the store {self.path} is busy: another medcoder session has held "
+                                 f"{exc.path.name} for over {self._lock_timeout:.0f} s; try again") from None
+            except OSError as exc:
+                if exc.filename is None or ".lock" not in str(exc.filename):
+                    raise
+                raise StoreError(f"cannot lock {exc.filename}: {exc.strerror or exc}") from None
 
     # ------------------------------------------------------------- case files
     def _db(self, path: Path, *, batch: bool = True) -> tuple[TinyDB, DurableStorage]:
@@ -162,9 +183,9 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
             raise corrupt(path, "holds audit entries this version cannot read", backup=self._backup) from None
 
     def _mutate(self, case_id: str, fn: Mutation, *, with_audit: bool = False) -> Case:
-        with self._locked():
-            if not layout.CASE_ID.match(case_id or ""):
-                raise StoreError(f"no case {case_id!r} in {self.path}")
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        with self._case_locked(case_id):
             self.refuse_if_claimed(case_id)
             path = layout.case_file(self.path, case_id)
             db, storage = self._db(path)
@@ -185,16 +206,16 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
                 state: dict[str, Any] | None) -> None:
         ts = self._clock()
         case.updated_at = ts
-        db.table("cases").upsert(Document(case.model_dump(mode="json"), doc_id=1))
         if change is not None:
             entry = AuditEntry(id=uuid.uuid4().hex, case_id=case.id, ts=ts, user=self.user,
                                action=change.action, target=change.target, before=change.before,
                                after=change.after, undo_state=state, group=change.group,
                                reason=change.reason)
             db.table("decisions").insert(entry.model_dump(mode="json"))
-        storage.commit()
+        audit = (storage.read() or {}).get("decisions", {})
+        storage.commit_case(case.model_dump_json())
         try:
-            entry = build_entry(case, (storage.read() or {}).get("decisions", {}), file_sig(storage.path))
+            entry = build_entry(case, audit, file_sig(storage.path))
         except (ValueError, TypeError):
             entry = None   # the index rebuilds this record from the file
         if entry is not None:
@@ -241,7 +262,7 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
         existing = self._read_case(case_id)
         if existing is not None and existing.current_hash == digest and (existing.note_sig == sig or not sig):
             return existing   # nothing to record: no lock, no write
-        with self._locked():
+        with self._case_locked(case_id):
             path = layout.case_file(self.path, case_id)
             layout.ensure_dir(path.parent, self.modes)
             db, storage = self._db(path)
