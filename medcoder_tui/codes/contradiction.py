@@ -31,14 +31,23 @@ def absent_conditions(title: str) -> list[str]:
 
 @lru_cache(maxsize=4)
 def _condition_codes(icd) -> dict[str, tuple[str, ...]]:
-    """Condition name -> the shortest codes whose title is that name ("heart failure" -> ("I50",))."""
+    """Condition name -> the shortest codes whose title is that name ("heart failure" -> ("I50",)),
+    for the conditions some title says are absent (the only names ever asked for)."""
+    codes, titles = icd.stored_strings()
+    wanted: set[str] = set()
+    for title in titles:
+        if "without" in title:
+            for name in absent_conditions(title):
+                wanted.update((name, name[:-1]) if name.endswith("s") else (name,))
     found: dict[str, list[str]] = {}
-    for code in icd.all_codes():
-        title = (icd.title(code) or "").lower().strip()
+    for code, title in zip(codes, titles):
+        title = title.lower().strip()
         head, _, rest = title.partition(",")
         if rest and rest.strip() not in _BARE_REST:
             continue
-        found.setdefault(_PAREN.sub("", head).strip(), []).append(code)
+        name = _PAREN.sub("", head).strip()
+        if name in wanted:
+            found.setdefault(name, []).append(code)
     out: dict[str, tuple[str, ...]] = {}
     for name, codes in found.items():
         keys = sorted({c.replace(".", "") for c in codes}, key=len)
