@@ -65,13 +65,13 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
     for a, b in list(pairs()):
         if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description):
             a.hold(f"{b.code} ({b.description}) is the more specific code of the same condition "
-                         f"(guideline I.B.1): {b.code} is kept")
+                   f"(guideline I.B.1): {b.code} is kept")
     for a, b in list(pairs()):
         if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
             continue
         weaker, kept = (a, b) if _strength(a) < _strength(b) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
-                          f"accept it only if the two conditions are unrelated")
+                    f"accept it only if the two conditions are unrelated")
     # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
     for s in out:
         if Flag.EXCLUDES1 in s.flags and _live(s) and not any(
