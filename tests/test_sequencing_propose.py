@@ -266,3 +266,10 @@ def test_propose_final_order_keeps_edited_and_hand_added_codes(cs, tmp_path):
     order = propose_final_order(finals, items, note, codesets=cs)
     assert order[0] == "icd10cm:J02.9" and sorted(order) == sorted(f.key for f in finals)
     assert order[-1] == "icd10cm:Z79.899"
+
+
+def test_symptoms_named_on_the_chief_complaint_line_keep_its_order(cs):
+    # the A/P says "Acute cough"; the chief complaint names the cough first, without the qualifier
+    note = "CC: cough and fever x 4 days\nExam: T 100.9 F.\nA/P: 1. Acute cough with fever - r/o pneumonia."
+    items = [sugg(cs, note, "R50.9", "fever"), sugg(cs, note, "R05.1", "Acute cough")]
+    assert propose_sequence(items, note, setting="outpatient", codesets=cs)[:2] == ["R05.1", "R50.9"]

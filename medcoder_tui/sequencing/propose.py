@@ -168,7 +168,7 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
     reasons = _reasons(dx_items, dx_sugg, groups, note, setting)
     rank = [
         (min(g, 1) if i in reasons else g, int(i not in reasons), int(pregnancy and not d.key.startswith("O")),
-         *_evidence_rank(s, analysis), -s.confidence, d.index)
+         reasons.get(i, 0), *_evidence_rank(s, analysis), -s.confidence, d.index)
         for i, (d, s, g) in enumerate(zip(dx_items, dx_sugg, groups))
     ]
     order = _stable_topological(len(dx_items), rank, pairs)
@@ -190,8 +190,25 @@ def _reason_spans(note: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Qualifiers a chief complaint leaves out ("cough and fever" for the A/P's "acute cough").
+_QUALIFIERS = frozenset("acute chronic mild moderate severe worsening new recurrent persistent intermittent "
+                        "possible likely suspected the a an of with and".split())
+
+
+def _named_at(evidence_text: str, text: str) -> int | None:
+    """Where the reason text names the evidence: the whole words, or its words without qualifiers."""
+    words = " ".join(evidence_text.lower().split())
+    if len(words) >= 4 and (pos := text.find(words)) >= 0:
+        return pos
+    core = [w for w in re.findall(r"[a-z0-9]+", words) if w not in _QUALIFIERS]
+    if not core or len(" ".join(core)) < 4:
+        return None
+    found = [m.start() for w in core if (m := re.search(rf"\b{re.escape(w)}\b", text))]
+    return min(found) if len(found) == len(core) else None
+
+
 def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], note: str,
-             setting: str) -> set[int]:
+             setting: str) -> dict[int, int]:
     """Outpatient and ED: the diagnoses the note gives as the reason for the visit (guideline IV).
 
     A diagnosis or symptom named on the chief-complaint or indication line is first-listed ahead of
@@ -199,23 +216,28 @@ def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], 
     hypertension), unless it is a symptom that a confirmed diagnosis of the case explains.
     """
     if setting == "inpatient" or not note:
-        return set()
+        return {}
     spans = _reason_spans(note)
     if not spans:
-        return set()
+        return {}
     text = " ".join(note[a:b] for a, b in spans).lower()
-    out: set[int] = set()
+    starts, offset = [], 0
+    for a, b in spans:                  # where each span begins in ``text``
+        starts.append((a, b, offset))
+        offset += b - a + 1
+    out: dict[int, int] = {}
     for i, (d, s) in enumerate(zip(items, suggestions)):
         if groups[i] > 2:
             continue
-        named = any(a < e.end and e.start < b for e in s.evidence if e.located for a, b in spans) or any(
-            len(e.text.strip()) >= 4 and " ".join(e.text.lower().split()) in text for e in s.evidence)
-        if not named:
+        inside = [off + max(e.start, a) - a for e in s.evidence if e.located for a, b, off in starts
+                  if a < e.end and e.start < b]
+        named = [p for e in s.evidence if (p := _named_at(e.text, text)) is not None]
+        if not inside and not named:
             continue
         causes = explaining(d.key) if d.key.startswith("R") else []
         if causes and any(any_match(causes, o.key) for j, o in enumerate(items) if j != i and groups[j] <= 1):
             continue
-        out.add(i)
+        out[i] = min(inside + named)    # the order the reason line names them in
     return out
 
 
