@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from tui_support import NOTE, ScriptedEngine, frozen_clock
+from tui_support import NOTE, ScriptedEngine, frozen_clock, until
 
 from medcoder_tui.cli import main
 from medcoder_tui.config import Settings
@@ -62,13 +62,6 @@ def names(app) -> list[str]:
     table = app.screen.query_one(WorklistTable)
     return [table.get_row_at(i)[0] for i in range(table.row_count)]
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 async def test_worklist_views_follow_assignments_made_elsewhere(team):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store_helpers import result
-from tui_support import NOTE, ScriptedEngine, frozen_clock
+from tui_support import NOTE, ScriptedEngine, frozen_clock, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import CaseStatus, Store
@@ -13,13 +13,6 @@ from medcoder_tui.tui.app import make_app
 from medcoder_tui.tui.screens.qa_audit import AuditScreen, ReasonPick
 from medcoder_tui.tui.screens.worklist import WorklistScreen
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 async def test_audit_agree_and_remove_with_reason(tmp_path: Path):

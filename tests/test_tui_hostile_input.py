@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from medcoder_tui.tui.widgets.worklist_table import WorklistTable
-from tui_support import NOTE, ScriptedEngine, frozen_clock
+from tui_support import NOTE, ScriptedEngine, frozen_clock, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import Store
@@ -31,13 +31,6 @@ def build(notes: Path, tmp_path: Path, engine=None):
     return make_app(Settings(), notes, store=Store(tmp_path / "store.json"), engine=engine or ScriptedEngine(),
                     clock=frozen_clock, theme="textual-dark")
 
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def _shown_names(table: WorklistTable) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions
+from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import Store
@@ -21,13 +21,6 @@ def notes(tmp_path: Path) -> Path:
     (folder / "01_first.txt").write_text(NOTE)
     return folder
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 async def open_edit_on(pilot, key: str) -> ReviewScreen:

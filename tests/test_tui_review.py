@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from medcoder_tui.tui.widgets.stream_pane import StreamPane
-from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions
+from tui_support import NOTE, ScriptedEngine, frozen_clock, standard_suggestions, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import CaseStatus, Store
@@ -36,14 +36,6 @@ def build(notes: Path, store: Store, engine: ScriptedEngine, **kw):
     return make_app(Settings(keymap=kw.pop("keymap", {})), notes, store=store, engine=engine,
                     clock=frozen_clock, theme="textual-dark", **kw)
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    """Let the app run until ``condition()`` holds."""
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 async def open_first(pilot) -> ReviewScreen:

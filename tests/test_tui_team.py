@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tui_support import NOTE, ScriptedEngine, frozen_clock
+from tui_support import NOTE, ScriptedEngine, frozen_clock, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import Store, StoreError
@@ -34,13 +34,6 @@ def build(folder: Path, root: Path):
     return make_app(Settings(), folder, store=Store(root), engine=ScriptedEngine(), clock=frozen_clock,
                     theme="textual-dark")
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def first_row(app) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from tui_support import NOTE, ScriptedEngine, frozen_clock
+from tui_support import NOTE, ScriptedEngine, frozen_clock, until
 
 from medcoder_tui.config import Settings
 from medcoder_tui.store import CaseStatus, Store
@@ -35,13 +35,6 @@ def build(folder: Path, store: Store):
     return make_app(Settings(), folder, store=store, engine=ScriptedEngine(), clock=frozen_clock,
                     theme="textual-dark")
 
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
 
 
 def title(app) -> str:

@@ -83,3 +83,12 @@ class ScriptedEngine:
             yield SuggestionEvent(suggestion=s)
         yield DoneEvent(result=SuggestionResult(engine=self.name, model=self.model, prompt_version="test-1",
                                                 suggestions=done, error=self.error, warnings=self.warnings))
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds, or fail the test after ``timeout`` seconds."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
