@@ -12,7 +12,6 @@ store-wide lock exclusively (see :mod:`medcoder_tui.store.locks`). See
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import uuid
@@ -32,7 +31,7 @@ from medcoder_tui.store.assignments import Assignments
 from medcoder_tui.store.case_decisions import CaseDecisions
 from medcoder_tui.store.claims import CaseClaims
 from medcoder_tui.store.files import DurableStorage, corrupt, read_tables
-from medcoder_tui.store.index import CaseIndex, build_entry, file_sig
+from medcoder_tui.store.index import CaseIndex, build_entry, file_sig, gc_paused
 from medcoder_tui.store.layout import case_id_for
 from medcoder_tui.store.locks import LockTimeout, StoreLocks
 from medcoder_tui.store.models import AuditEntry, Case, CaseStatus, StoreError
@@ -49,17 +48,6 @@ def current_user() -> str:
     return team.os_account()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing thousands of cases creates millions of objects and no cycles; the cyclic
-    collector would rescan them over and over (13 s instead of 2 s for 10,000 cases)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _detached(case: Case) -> Case:
@@ -186,12 +174,7 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
         if not layout.CASE_ID.match(case_id or ""):
             raise StoreError(f"no case {case_id!r} in {self.path}")
         with self._case_locked(case_id):
-            self.refuse_if_claimed(case_id)
-            path = layout.case_file(self.path, case_id)
-            db, storage = self._db(path)
-            tables = storage.read()
-            if not tables or "1" not in tables.get("cases", {}):
-                raise StoreError(f"no case {case_id} in {self.path}")
+            db, storage, path, tables = self._open_case(case_id)
             case = self._parse_case(path, tables)
             audit = self._entries(path, tables.get("decisions", {})) if with_audit else None
             state = dec.decision_state(case)
@@ -236,15 +219,20 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
         last.group = group
         self._commit(db, storage, case, last, state)
 
-    def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
-        if not layout.CASE_ID.match(case_id or ""):
-            raise StoreError(f"no case {case_id!r} in {self.path}")
+    def _open_case(self, case_id: str) -> tuple[TinyDB, DurableStorage, Path, dict]:
+        """A case's file opened for a change (another coder's claim refused), and its tables."""
         self.refuse_if_claimed(case_id)
         path = layout.case_file(self.path, case_id)
         db, storage = self._db(path)
         tables = storage.read()
         if not tables or "1" not in tables.get("cases", {}):
             raise StoreError(f"no case {case_id} in {self.path}")
+        return db, storage, path, tables
+
+    def _open_for_group(self, case_id: str) -> tuple[TinyDB, DurableStorage, Case, list[AuditEntry]]:
+        if not layout.CASE_ID.match(case_id or ""):
+            raise StoreError(f"no case {case_id!r} in {self.path}")
+        db, storage, path, tables = self._open_case(case_id)
         return db, storage, self._parse_case(path, tables), self._entries(path, tables.get("decisions", {}))
 
     # ------------------------------------------------------------------ cases
@@ -305,7 +293,7 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
         A damaged file is left out and reported in :attr:`skipped` (backed up
         unless the store is read-only), so one bad file never hides the rest.
         """
-        with self._rlock, _gc_paused():
+        with self._rlock, gc_paused():
             self.skipped = []
             found: list[tuple[Path, Case, dict[str, Any]]] = []
             seen: set[Path] = set()
@@ -349,7 +337,7 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
             wanted = CaseStatus(status) if status is not None else None
         except ValueError:
             raise StoreError(f"unknown case status {status!r}") from None
-        with _gc_paused():
+        with gc_paused():
             cases = [_detached(c) for _, c, _ in self._scan() if wanted is None or c.status is wanted]
             return sorted(cases, key=lambda c: (c.created_at, c.id))
 
@@ -363,6 +351,6 @@ class Store(CaseDecisions, ReferenceRecords, CaseClaims, Assignments, QualityRev
                 path = layout.case_file(self.path, case_id)
                 tables = read_tables(path, backup=self._backup) or {}
                 return self._entries(path, tables.get("decisions", {}))
-            with _gc_paused():
+            with gc_paused():
                 entries = [e for path, _, raw in self._scan() for e in self._entries(path, raw)]
             return sorted(entries, key=lambda e: e.ts)
