@@ -1,4 +1,4 @@
-"""Small modal dialogs: a message to acknowledge, and a reason to type."""
+"""Small modal dialogs: a message to acknowledge, a reason to type, a yes/no question."""
 
 from __future__ import annotations
 
@@ -10,40 +10,47 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 
-class MessageScreen(ModalScreen[None]):
-    """A clear message (e.g. a note that cannot be opened); Enter or Esc closes it."""
+class _Dialog(ModalScreen):
+    """A titled message box; subclasses add what follows the message and the hint line."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="message.close")]
+    HINT = ""
 
-    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
-        super().__init__(classes="-error" if error else "")
+    def __init__(self, title: str, message: str, *, classes: str = "") -> None:
+        super().__init__(classes=classes)
         self.title_text, self.message = title, message
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog message-dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.message, id="message-text", markup=False)
-            yield Static("Enter or Esc closes", classes="dialog-hint")
+            yield from self.body()
+            yield Static(self.HINT, classes="dialog-hint")
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+
+class MessageScreen(_Dialog):
+    """A clear message (e.g. a note that cannot be opened); Enter or Esc closes it."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="message.close")]
+    HINT = "Enter or Esc closes"
+
+    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
+        super().__init__(title, message, classes="-error" if error else "")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(_Dialog):
     """Ask for a reason (required); dismisses with it, or None on Esc."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+    HINT = "Enter confirms · Esc cancels"
 
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__()
-        self.title_text, self.message = title, message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog message-dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, id="message-text", markup=False)
-            yield Input(placeholder="reason (required)", id="reason-input")
-            yield Static("Enter confirms · Esc cancels", classes="dialog-hint")
+    def body(self) -> ComposeResult:
+        yield Input(placeholder="reason (required)", id="reason-input")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -60,23 +67,14 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(_Dialog):
     """A yes/no question; ``y`` or Enter confirms, ``n`` or Esc declines."""
 
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
-
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__()
-        self.title_text, self.message = title, message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog message-dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, id="message-text", markup=False)
-            yield Static("y / Enter: yes · n / Esc: no", classes="dialog-hint")
+    HINT = "y / Enter: yes · n / Esc: no"
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
