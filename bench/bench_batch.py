@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from benchlib import record_frames  # noqa: E402
 from ollama_server import OllamaServer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "batch.json"
@@ -157,17 +158,10 @@ async def open_precoded(runs: int = 10) -> dict:
     for path in sorted(notes.glob("*.txt")):
         save_precoded(store, path, path.read_text(encoding="utf-8"), result)
     app = make_app(Settings(), notes, store=store, engine=offline_engine(), theme="textual-dark")
-    frames: list[float] = []
     times: list[float] = []
     cpu: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        original = app._display
-
-        def display(screen, renderable):
-            frames.append(time.perf_counter())
-            original(screen, renderable)
-
-        app._display = display
+        frames = record_frames(app)
         await app.services.wait_codesets()
         await pilot.pause(0.5)
         for i in range(runs + 1):

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from benchlib import record_frames  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "tui.json"
 
 
@@ -118,15 +120,8 @@ async def keypress_latency(rate: int = 2000, seconds: float = 8.0, presses: int 
     engine = FloodEngine(rate, seconds)
     app = make_app(Settings(), tmp / "notes", store=Store(tmp / "store.json"), engine=engine,
                    theme="textual-dark")
-    frames: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        original = app._display
-
-        def display(screen, renderable):
-            frames.append(time.perf_counter())
-            original(screen, renderable)
-
-        app._display = display
+        frames = record_frames(app)
         await app.services.wait_codesets()
         await pilot.pause(0.5)
         await pilot.press("enter")
@@ -264,14 +259,8 @@ async def worklist_filter(notes: Path, store_dir: Path) -> dict:
         from medcoder_tui.tui.widgets.worklist_table import WorklistTable
 
         table = app.screen.query_one(WorklistTable)
-        frames: list[tuple[float, object]] = []   # when each frame went out, and the rows it drew
         original = app._display
-
-        def display(screen, renderable):
-            frames.append((time.perf_counter(), table.rows))
-            original(screen, renderable)
-
-        app._display = display
+        frames = record_frames(app, lambda: table.rows)   # when each frame went out, and the rows it drew
         await pilot.press("slash")
         await pilot.pause(0.2)
         # keypress to the first frame that draws the new rows (the rows may change inside the

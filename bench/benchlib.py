@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from medcoder_tui.evaluation.metrics import Counts
 from medcoder_tui.evaluation.metrics import prf as _prf
@@ -32,3 +35,17 @@ def load_codiesp(data: Path, limit: int = 0) -> list[tuple[str, str, set[str]]]:
     if limit:
         ids = ids[:limit]
     return [(nid, (data / "notes" / f"{nid}.txt").read_text(encoding="utf-8"), gold[nid]) for nid in ids]
+
+
+def record_frames(app, what: Callable[[], Any] | None = None) -> list:
+    """Record every frame a Textual app sends to the terminal from now on: its time, or
+    ``(time, what())`` when ``what`` says what else to note (the rows a table drew)."""
+    frames: list = []
+    original = app._display
+
+    def display(screen, renderable):
+        frames.append(time.perf_counter() if what is None else (time.perf_counter(), what()))
+        original(screen, renderable)
+
+    app._display = display
+    return frames

@@ -17,8 +17,9 @@ _PAREN = re.compile(r"\s*\([^()]*\)")
 _BARE_REST = ("not elsewhere classified", "unspecified")
 
 
-def absent_conditions(title: str) -> list[str]:
-    """The conditions a title says are absent: "without heart failure" -> ["heart failure"]."""
+@lru_cache(maxsize=8192)
+def absent_conditions(title: str) -> tuple[str, ...]:
+    """The conditions a title says are absent: "without heart failure" -> ("heart failure",)."""
     out: list[str] = []
     for m in _WITHOUT.finditer(title.lower()):
         phrase = _PAREN.sub("", m.group(1)).strip()
@@ -26,7 +27,7 @@ def absent_conditions(title: str) -> list[str]:
             part = part.strip()
             if part and part not in out:
                 out.append(part)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
