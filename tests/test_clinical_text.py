@@ -103,6 +103,8 @@ def test_pseudo_triggers_open_no_scope(a):
     ("Fracture was excluded.", "Fracture", "negated"),
     ("Without edema.", "edema", "negated"),
     ("HIV serology was negative.", "HIV", "negated"),
+    ("Biopsy was negative for malignancy.", "malignancy", "negated"),
+    ("Cultures came back negative for MRSA.", "MRSA", "negated"),
     ("Appendicitis is unlikely.", "Appendicitis", "uncertain"),
     ("Questionable pneumonia.", "pneumonia", "uncertain"),
     ("Cannot exclude fracture.", "fracture", "uncertain"),

@@ -111,3 +111,29 @@ def test_myalgia_is_integral_to_influenza(codesets):
     out = g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in
                     (("J10.1", "influenza A with cough"), ("M79.10", "myalgias"))])
     assert [s.code for s in out if s.suppressed] == ["M79.10"]
+
+
+@pytest.mark.parametrize("note, code, words, reason", [
+    ("Tumor markers were normal.", "R97.8", "Tumor markers", "normal or negative"),
+    ("Tumor markers: negative. CT without findings.", "R97.8", "Tumor markers", "normal or negative"),
+    ("Mother G2P2. Normal pregnancy and delivery at term. Now 3 weeks old with poor feeding.", "Z33.1",
+     "pregnancy", "past one"),
+    ("CT: hematoma in the left cerebellum with little mass effect.", "D49.9", "mass", "names no neoplasm"),
+    ("Echo: myocardial mass of 93 grams, normal.", "D49.9", "mass", "names no neoplasm"),
+])
+def test_a_word_that_names_no_finding_here_is_not_coded(codesets, note, code, words, reason):
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    s = g.finish([g.ground(RawSuggestion(code=code, evidence=[words]))])[0]
+    assert s.suppressed and any(reason in m for m in s.messages), s.messages
+
+
+@pytest.mark.parametrize("note, code, words", [
+    ("Tumor markers were elevated: CEA 14.", "R97.8", "Tumor markers"),
+    ("She is 20 weeks pregnant; ankle sprain today.", "Z33.1", "pregnant"),
+    ("Firm mass in the left breast, 2 cm.", "D49.9", "mass"),
+])
+def test_the_finding_when_the_note_documents_it_stays(codesets, note, code, words):
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    s = g.finish([g.ground(RawSuggestion(code=code, evidence=[words]))])[0]
+    assert not any("normal or negative" in m or "past one" in m or "names no neoplasm" in m
+                   for m in s.messages), s.messages

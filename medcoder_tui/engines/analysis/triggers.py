@@ -29,12 +29,14 @@ _add("negated", "forward",
      r"does not (?:show|reveal|demonstrate|have|present)", r"do not have", r"doesn't have",
      r"didn't have", r"not (?:seen|found|detected|present|demonstrated|observed)",
      r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
-     r"w/o", r"ø", r"negative (?:study|result|test) for")
+     r"w/o", r"ø", r"negative (?:study|result|test) for",
+     # "Biopsy was negative for malignancy" looks ahead (the backward "was negative" gives way)
+     r"(?:was|were|is|are|came back|returned|tested|proved) negative for")
 _add("negated", "backward",
      # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
      r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|\s*(?:[.,;)]|$))",
-     r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative|absent|not (?:seen|found|detected|present))",
-     r"(?:came back|returned|tested) negative", r"not (?:seen|found|detected|identified|observed)",
+     r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
+     r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
      r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",

@@ -16,6 +16,12 @@ reason) when the mention is in another sense:
   mononeuropathy of that nerve, not a polyneuropathy;
 - "poisoning" as a verb ("believed neighbours were poisoning him") is no poisoning;
 - "illness" alone ("chronic illness with progression") names no condition (R69);
+- an abnormal-finding code for a test the sentence calls normal or negative ("tumor markers
+  were normal" is no R97.8);
+- "pregnancy" beside a delivery or birth ("normal pregnancy and delivery", a child's birth
+  history, an obstetric history) is a past pregnancy, not the pregnant state (Z33.1);
+- a mass or tumour word in a sense that is no neoplasm: "mass effect", "myocardial mass",
+  "tumor markers", "tumor cells";
 - an injury of unspecified body region (T14) when the words name the region
   ("perineal laceration") or the wound is the operation's own ("Wound hydrated").
 
@@ -57,6 +63,20 @@ _REGIONS = re.compile(
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
                         r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
+_ABNORMAL_TITLE = re.compile(r"\b(?:abnormal|elevated)\b", re.I)
+_ABNORMAL_WORDS = re.compile(r"\b(?:abnormal\w*|elevat\w*|raised|high|higher|increas\w*|positive|low|lower|"
+                             r"decreas\w*|reduced|rising|rose|borderline|out of range)\b", re.I)
+# "tumor markers were normal", "tumor markers: negative", "normal tumor markers"
+_NORMAL_AFTER = re.compile(r"^\s*(?:[:=-]|(?:were|was|are|is|remain(?:ed|s)?|came back|returned|show(?:ed|s)?)\b)?\s*(?:all\s+|also\s+|"
+                           r"absolutely\s+|completely\s+)?(?:normal|negative|unremarkable|within (?:the )?(?:normal|"
+                           r"reference) (?:limits|range)|wnl)\b", re.I)
+_NORMAL_BEFORE = re.compile(r"\b(?:normal|negative|unremarkable)\s+$", re.I)
+_BIRTH_WORDS = re.compile(r"\b(?:deliver(?:y|ies|ed)|childbirth|birth|born|cesarean|caesarean|c-section|apgar|"
+                          r"gravida|para|g\d+ ?p\d+)\b", re.I)
+# "mass effect", "myocardial mass", "tumor markers": the word in a sense that names no neoplasm
+_NO_NEOPLASM_AFTER = re.compile(r"^\s*(?:effect|index|markers?|cells?|board|lysis|size|volume|burden)\b", re.I)
+_NO_NEOPLASM_BEFORE = re.compile(r"\b(?:body|muscle|muscular|fat|lean|bone|myocardial|ventricular|cardiac|"
+                                 r"cell|red cell)\s+$", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
 
 
@@ -78,7 +98,7 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
-        elif s.code.startswith(("D49", "D48", "D3A")) and re.fullmatch(r"(?i)growths?", ev.text.strip()) \
+        elif s.code.startswith(("D49", "D48", "D3A")) and re.fullmatch(r"(?i)(?:the |a |of )?growths?(?: of)?", ev.text.strip()) \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
         elif s.code.startswith("R99"):
@@ -92,6 +112,15 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'poisoning' is used as a verb here, not a poisoning: not coded"
         elif s.code.startswith("R69") and re.fullmatch(r"(?i)(?:\w+ )?(?:illness|ill)", ev.text.strip()):
             reason = "'illness' alone names no condition: not coded"
+        elif _ABNORMAL_TITLE.search(s.description) and not _ABNORMAL_WORDS.search(ev.text) \
+                and (_NORMAL_AFTER.search(after) or _NORMAL_BEFORE.search(before)):
+            reason = "the sentence calls the result normal or negative: no abnormal finding to code"
+        elif s.code.startswith("Z33.1") and _BIRTH_WORDS.search(around):
+            reason = "a pregnancy told with its delivery or birth is a past one, not the pregnant state: not coded"
+        elif (s.code[:1] == "C" or s.code[:2] in ("D0", "D1", "D2", "D3", "D4")) \
+                and re.search(r"(?i)\b(?:mass|masses|tumou?rs?|tumou?ral)\s*$", ev.text) \
+                and (_NO_NEOPLASM_AFTER.search(after) or _NO_NEOPLASM_BEFORE.search(before)):
+            reason = "the mass or tumour word names no neoplasm here ('mass effect', 'tumor markers'): not coded"
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"
