@@ -202,6 +202,39 @@ def test_general_examination_with_and_without_abnormal_findings(codesets):
     assert "Z00.129" in _finish_with("4 yo M, well child visit. Growing well.", [], codesets)
 
 
+def test_a_routine_prenatal_visit_is_supervision_of_a_normal_pregnancy(codesets):
+    note = "24 yo G1P0 at 10w2d by LMP, here for routine prenatal care. Single intrauterine pregnancy."
+    out = _finish_with(note, [("Z33.1", "intrauterine pregnancy")], codesets)
+    assert "Z34.01" in out and out["Z34.01"].reportable and "Z3A.10" in out
+    assert out["Z33.1"].suppressed and any("Z34.01" in m for m in out["Z33.1"].messages)
+    later = "33 yo G3P2 at 30 weeks gestation, prenatal visit. Doing well."
+    assert "Z34.83" in _finish_with(later, [], codesets)
+    high = "G1P0 at 30 weeks gestation, prenatal visit. High-risk pregnancy: prior stillbirth."
+    assert not any(c.startswith("Z34") for c in _finish_with(high, [], codesets))
+    # a complication coded: the pregnancy is not "normal"
+    sick = "G1P0 at 12 weeks gestation, prenatal visit. Hyperemesis gravidarum."
+    assert not any(c.startswith("Z34") for c in _finish_with(sick, [("O21.0", "Hyperemesis gravidarum")],
+                                                               codesets))
+
+
+def test_a_delivery_on_the_mothers_record_gets_its_outcome(codesets):
+    note = ("L&D. 28 yo G2P1 at 39w3d in active labor. Spontaneous vaginal delivery of a single live-born "
+            "male, Apgars 8/9.")
+    out = _finish_with(note, [], codesets)
+    assert "Z37.0" in out and "Z3A.39" in out
+    twins = "G1P0 at 36 weeks gestation in labor. Cesarean delivery of twins, both liveborn."
+    assert "Z37.2" in _finish_with(twins, [], codesets)
+    # a child's own birth history and a past delivery are not this encounter's outcome
+    assert "Z37.0" not in _finish_with("3 mo M born by SVD, healthy male. Here for cough.", [], codesets)
+    assert "Z37.0" not in _finish_with("G2P1, prior SVD of a live-born girl. Now 8 weeks gestation.", [],
+                                       codesets)
+
+
+def test_a_child_age_in_months_makes_the_routine_child_exam(codesets):
+    note = "PEDIATRICS - 15 MONTH WELL CHILD CHECK\n15 mo M established. No concerns. Normal exam."
+    assert "Z00.129" in _finish_with(note, [], codesets)
+
+
 def test_long_term_drugs_from_the_medication_list_only(codesets):
     note = "Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nPlan: start insulin glargine 10 units."
     out = _finish_with(note, [], codesets)

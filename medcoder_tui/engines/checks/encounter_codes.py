@@ -3,7 +3,10 @@
 - Z23 (I.C.21.c.2): a vaccine given at the encounter (a vaccine product or its
   administration code is coded).
 - Z3A (I.C.15.a.4 / "use additional code"): the weeks of gestation the note states,
-  beside any pregnancy code (O00-O9A, Z34, Z33.1).
+  beside any pregnancy code (O00-O9A, Z34, Z33.1, Z37).
+- Z34 (I.C.15.b.1): a routine prenatal visit of a pregnancy with no complication coded and
+  not called high risk; Z33.1 (pregnant state, incidental) then gives way.
+- Z37 (I.C.15.b.5): the outcome of a delivery the mother's record documents.
 - Z00.0x / Z00.12x (I.C.21.c.13): a general adult or routine child examination
   the note says the visit is, "with abnormal findings" when another diagnosis is coded.
 - Z79 (I.C.21.c.3): long-term (current) use of anticoagulants, insulin, oral
@@ -24,7 +27,8 @@ from collections.abc import Callable
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes, long_term_drugs, weeks_of_gestation
+from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
+                                                             prenatal_supervision, weeks_of_gestation)
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Reground = Callable[[RawSuggestion], Suggestion]
@@ -37,7 +41,26 @@ def _vaccine_given(out: list[Suggestion]) -> bool:
 
 def _pregnant(out: list[Suggestion]) -> bool:
     return any(s.system is System.ICD10CM and s.acceptable and not s.suppressed
-               and (s.code[:1] == "O" or s.code.startswith(("Z34", "Z33.1"))) for s in out)
+               and (s.code[:1] == "O" or s.code.startswith(("Z34", "Z33.1", "Z37"))) for s in out)
+
+
+def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: NoteAnalysis,
+               note_fn: Callable[[Suggestion, str], None]) -> list[tuple[str, int, int, str]]:
+    """Z37 on a delivery record; Z34 at a routine prenatal visit of an uncomplicated pregnancy, in
+    place of the incidental Z33.1."""
+    wanted = []
+    if "Z37" not in have_cat and (outcome := delivery_outcome(note, analysis)):
+        wanted.append((*outcome, "outcome of delivery on the mother's record (guideline I.C.15.b.5)"))
+    complicated = any(s.system is System.ICD10CM and s.reportable and s.code[:1] == "O" for s in out)
+    if not wanted and not complicated and "Z34" not in have_cat \
+            and (routine := prenatal_supervision(note, analysis)):
+        wanted.append((*routine, "routine prenatal visit, no complication documented (guideline I.C.15.b.1)"))
+        for s in out:
+            if s.system is System.ICD10CM and s.code == "Z33.1" and s.reportable:
+                note_fn(s, f"the visit is the pregnancy's own supervision: {routine[0]}, not the incidental Z33.1")
+                if Flag.GUIDELINE not in s.flags:
+                    s.flags.append(Flag.GUIDELINE)
+    return wanted
 
 
 def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
@@ -51,7 +74,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         first = next(s for s in out if s.system is System.CPT and s.code.startswith("90") and s.evidence)
         ev = first.evidence[0]
         wanted.append(("Z23", ev.start, ev.end, "vaccine given at this encounter (guideline I.C.21.c.2)"))
-    if _pregnant(out) and "Z3A" not in have_cat and (weeks := weeks_of_gestation(note, analysis)):
+    wanted += _obstetric(out, have_cat, note, analysis, note_fn)
+    pregnant = _pregnant(out) or any(code[:3] in ("Z34", "Z37") for code, *_ in wanted)
+    if pregnant and "Z3A" not in have_cat and (weeks := weeks_of_gestation(note, analysis)):
         wanted.append((*weeks, "weeks of gestation documented, beside the pregnancy code"))
     if "Z00" not in have_cat and (exam := exam_codes(note, analysis)):
         (normal, abnormal), start, end = exam

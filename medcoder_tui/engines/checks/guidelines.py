@@ -77,13 +77,14 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     out = [_identified_influenza(s, note, analysis, reground, icd) for s in out]
     out = [_history(s, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
+    # The sense of each mention first: what is added next looks at what stays reportable
+    # ("with abnormal findings" only beside a diagnosis that is coded).
+    _context_rules(out, out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
-        out += _external_causes(out, note, analysis, reground, icd)
-        out += encounter_codes(out, note, analysis, reground, _note)
-    for s in out:
-        _uncertain(s, setting, out)
-        _exam_only(s, note, analysis)
-    check_mentions(out, note, analysis)
+        added = _external_causes(out, note, analysis, reground, icd)
+        added += encounter_codes(out + added, note, analysis, reground, _note)
+        out += added
+        _context_rules(added, out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return _replace(s, code, reason, reground)
@@ -93,6 +94,15 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _integral(out)
     _catch_all(out)
     return out
+
+
+def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
+                   setting: str) -> None:
+    """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
+    for s in some:
+        _uncertain(s, setting, out)
+        _exam_only(s, note, analysis)
+    check_mentions(some, note, analysis)
 
 
 def _usable_icd(s: Suggestion) -> bool:

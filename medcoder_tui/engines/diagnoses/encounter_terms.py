@@ -2,8 +2,9 @@
 
 Shared by retrieval (the candidates the model is offered) and the guideline layer
 (``engines.checks.encounter_codes``, which adds the codes beside what was coded): weeks
-of gestation (Z3A), a general or routine examination (Z00), long-term drug use (Z79)
-and a vaccine given (Z23). Regular expressions over the note, with the note's negation,
+of gestation (Z3A), a general or routine examination (Z00), long-term drug use (Z79),
+a vaccine given (Z23), the supervision of a normal pregnancy (Z34) and the outcome of a
+delivery on the mother's record (Z37). Regular expressions over the note, with the note's negation,
 history and hypothetical scopes respected.
 """
 
@@ -16,12 +17,16 @@ from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
                     r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
                     r"(?:ga|gestational age|egA)\s*(?:of|:)?\s*(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)?|"
-                    r"g\d\s*p\d{1,4}\s*(?:at|@)\s*(\d{1,2})\s*(?:weeks?|wks?|w))\b", re.I)
+                    r"g\d\s*p\d{1,4}\s*(?:at|@)\s*(\d{1,2})\s*(?:weeks?|wks?|w)|"
+                    # "39w3d", "39 wk 3 d": the weeks-and-days notation needs no following word
+                    r"(\d{1,2})\s*(?:w|wks?)\s*\d\s*d)\b", re.I)
 _EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[- ](?:physical|exam|examination|"
                    r"visit|check|check-?up|care|child|woman|man|adult)\b|\bcomplete physical\b|"
                    r"\b(?:annual|routine) (?:health|medical) (?:exam|examination|visit)\b|\bwcc\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]?(?:y/?o|yr?s?\.?[- ]old|years?[- ]old|y\b|yo\b|-year-old|[mf]\b)", re.I)
-_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|months?)[- ]old\b", re.I)
+# "15 months old", "15-month-old", "15 mo M", "15 MONTH WELL CHILD CHECK"
+_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:[mf]|male|female|boy|girl)\b|"
+                         r"\s+well\b)", re.I)
 _LONG_TERM = (
     (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
                 r"enoxaparin|lovenox|acenocoumarol)\b", re.I), "Z79.01"),
@@ -35,6 +40,61 @@ _LONG_TERM = (
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar)\b", re.I)
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
+
+
+# Obstetric encounters (guideline I.C.15.b)
+_PRENATAL_VISIT = re.compile(r"\b(?:routine prenatal (?:care|visit)|prenatal (?:visit|care|check|follow[- ]?up|appointment)|"
+                             r"(?:new|initial|routine|return) (?:ob|obstetric) (?:visit|patient|check)|"
+                             r"supervision of (?:a )?(?:normal )?pregnancy)\b", re.I)
+_FIRST_PREGNANCY = re.compile(r"\b(?:g1(?:\s*p0)?|gravida 1|primigravida|primigravid|first pregnancy)\b", re.I)
+_HIGH_RISK = re.compile(r"\bhigh[- ]risk (?:pregnancy|ob|obstetric)\b", re.I)
+_DELIVERY = re.compile(r"\b(?:(?:spontaneous |normal |assisted |operative |vacuum[- ]assisted |forceps[- ]assisted )?"
+                       r"vaginal (?:delivery|birth)|n?svd|vbac|(?:primary |repeat |low transverse )?(?:cesarean|caesarean|"
+                       r"c-section)(?: section| delivery| birth)?|delivered (?:a |of )?(?:viable |healthy |live[- ]?born )?"
+                       r"(?:male|female|infant|baby|boy|girl|twins))\b", re.I)
+_MATERNAL = re.compile(r"\b(?:g\d+\s*p\d+|gravida|labou?r|postpartum|laborist|l&d|delivery note|intrapartum)\b", re.I)
+_OUTCOMES = (
+    (re.compile(r"\b(?:still ?born|stillbirth|fetal demise|iufd)\b", re.I), "Z37.1"),
+    (re.compile(r"\btwins?\b", re.I), "Z37.2"),
+    (re.compile(r"\b(?:live[- ]?born|live birth|viable|healthy (?:male|female|infant|baby|boy|girl)|apgars?)\b", re.I),
+     "Z37.0"),
+)
+
+
+def _trimester(weeks: int) -> int:
+    """The trimester of a gestational age in completed weeks (ICD-10-CM chapter 15 notes)."""
+    return 1 if weeks < 14 else 2 if weeks < 28 else 3
+
+
+def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """Z34 for a visit the note calls routine prenatal care of a pregnancy it does not call high
+    risk (I.C.15.b.1): first pregnancy or other, by trimester when the weeks are documented."""
+    m = next((m for m in _PRENATAL_VISIT.finditer(note)
+              if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}), None)
+    if m is None or any(not analysis.context_at(h.start(), h.end()) & {"negated", "history"}
+                        for h in _HIGH_RISK.finditer(note)):
+        return None
+    weeks = weeks_of_gestation(note, analysis)
+    # Z3A.01 is "less than 8 weeks", Z3A.49 "greater than 42 weeks": the number still orders them
+    trimester = _trimester(int(weeks[0][4:])) if weeks else 0
+    kind = "0" if _FIRST_PREGNANCY.search(note[:800]) else "8"
+    return f"Z34.{kind}{trimester}", m.start(), m.end()
+
+
+def delivery_outcome(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """Z37 for a delivery the mother's record documents (I.C.15.b.5): single live birth, twins,
+    stillbirth, read from the words of the delivery's own sentence."""
+    if not _MATERNAL.search(note):
+        return None
+    for m in _DELIVERY.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+            continue
+        sent = analysis.sentence_at(m.start())
+        clause = note[sent.start:sent.end] if sent else note[m.start():m.end() + 80]
+        for rx, code in _OUTCOMES:
+            if rx.search(clause):
+                return code, m.start(), m.end()
+    return None
 
 
 def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
