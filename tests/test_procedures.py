@@ -137,6 +137,23 @@ def test_performed_procedures_pick_the_best_description(codesets):
     assert not any(r.code.startswith("992") for r in raws)  # a procedure note has no separate E/M
 
 
+def test_a_qualifier_the_sentence_names_beats_organ_names_in_the_findings(codesets):
+    note = ("ENDOSCOPY REPORT\nProcedure: EGD with biopsy\nFindings:\n- Esophagus: LA grade B esophagitis. "
+            "Biopsies taken.\n- Stomach: mild erythema.\n- Duodenum: normal.\n")
+    assert codes(suggest(note, codesets), System.CPT) == {"43239"}
+    cataract = ("OPERATIVE NOTE\nProcedure: Phacoemulsification with posterior chamber intraocular lens "
+                "implantation, right eye (routine; no iris expansion device, no complex features).\n")
+    assert codes(suggest(cataract, codesets), System.CPT) == {"66984"}   # "complex" is negated here
+    chole = "OPERATIVE NOTE\nProcedure: Laparoscopic cholecystectomy, no cholangiography performed.\n"
+    assert codes(suggest(chole, codesets), System.CPT) == {"47562"}
+
+
+def test_a_cast_the_patient_wears_is_not_a_cast_applied(codesets):
+    wearing = ("OFFICE VISIT, established 40 yo M. Total time 20 minutes.\nDistal radius fracture follow-up, "
+               "in short arm cast applied 2 weeks ago, fits well. X-ray: healing.\n")
+    assert "29075" not in codes(suggest(wearing, codesets), System.CPT)
+
+
 def test_wound_repair_by_site_group_complexity_and_length(codesets):
     face = "UC VISIT, 20 yo M.\nProcedure: 2.0 cm laceration of the forehead, simple repair, sutured.\n"
     limb = "UC VISIT, 33 yo F.\n4 cm laceration of L forearm repaired with layered closure, 2-layer.\n"

@@ -34,7 +34,9 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
     (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"),
     (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
-    (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
+    (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
+    (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
+    (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
     (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
@@ -49,6 +51,8 @@ _TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
 _GENERIC_RANGE = re.compile(r"^(?:1[0-9]|[2-6][0-9])\d{3}$|^9(?:2950|2960|3306)$")
 
 
+# qualifiers that name the default a note need not state
+_DEFAULT_QUALS = frozenset({"standard", "non-complex", "simpl", "uncomplicat", "routin"})
 # first words of descriptions that say what was done but not to what: never enough on their own
 _GENERIC_HEADS = frozenset({"remov", "applic", "insert", "incis", "inject", "repair", "closed", "destruct",
                             "treatment", "placement", "simpl", "total", "upper", "emergency", "control"})
@@ -72,17 +76,23 @@ class _Index:
     """Head and qualifier stems of each surgical CPT description, keyed by the first head stem."""
 
     def __init__(self, cpt: dict[str, str]) -> None:
-        self.by_anchor: dict[str, list[tuple[str, list[str], set[str], set[str]]]] = {}
+        self.by_anchor: dict[str, list[tuple[str, list[str], set[str], set[str], frozenset[str]]]] = {}
         for code, desc in cpt.items():
             if not _GENERIC_RANGE.match(code):
                 continue
-            head_text = re.split(r",| with | by ", desc, maxsplit=1)[0].replace("(", " ").replace(")", " ")
+            # A parenthesis explains ("Upper GI endoscopy (esophagus, stomach, duodenum)", "(spinal
+            # tap)"): its words confirm a description but do not choose it, worth half a qualifier
+            # however many the note names, or the findings' organ names would outweigh "with biopsy".
+            aside = " ".join(re.findall(r"\(([^()]*)\)", desc))
+            desc = re.sub(r"\([^()]*\)", " ", desc)
+            head_text = re.split(r",| with | by ", desc, maxsplit=1)[0]
             head = [_stem(t) for t in _TOKEN.findall(head_text.lower()) if t not in _STOP and len(t) > 1]
             without = " ".join(re.findall(r"without ([^,;]+)", desc))
             absent = _stems(without) if without else frozenset()
             quals = {t for t in _stems(re.sub(r"\d[\d.]*|sq|cm|without [^,;]+", " ", desc)) if t not in head}
+            explained = frozenset(_stems(aside) - set(head) - quals) if aside else frozenset()
             if head:
-                self.by_anchor.setdefault(head[0], []).append((code, head, quals, absent))
+                self.by_anchor.setdefault(head[0], []).append((code, head, quals, absent, explained))
 
 
 _INDEX_CACHE: dict[int, tuple[dict, _Index]] = {}
@@ -102,19 +112,22 @@ _LOCAL_NEG = re.compile(r"\b(?:no|not|without|denies|declined|deferred|refused)\
 _WINDOW_CHARS = 3000
 
 
-def _window(ctx: _Ctx, i: int) -> str:
+def _window(ctx: _Ctx, i: int, *, own: bool = False) -> str:
     """The sentence, or for a procedure section the sentence and the rest of that section (findings...),
-    without the words under a negation ('no polyps')."""
+    without the words under a negation ('no polyps') after the sentence, and with ``own`` in the
+    sentence too ("no cholangiography", "no complex features": a qualifier under a negation is not
+    said; but a head word is, in "After DRE (normal, no masses), the colonoscope was introduced")."""
     sent = ctx.a.sentences[i]
-    if ctx.section(sent) != "procedures":
-        return sent.text
-    sec = ctx.a.section_span_at(sent.start)
-    # the rest of the section, but not without end: a long note's last section can run for pages
-    end = min(sec.end, sent.end + _WINDOW_CHARS) if sec is not None else sent.end
+    end = sent.end
+    if ctx.section(sent) == "procedures":
+        sec = ctx.a.section_span_at(sent.start)
+        # the rest of the section, but not without end: a long note's last section can run for pages
+        end = min(sec.end, sent.end + _WINDOW_CHARS) if sec is not None else sent.end
     chars = list(ctx.note[sent.start:end])
-    for span in ctx.a.spans_overlapping(sent.end, end):
-        if span.kind == "negated" and span.end > sent.end and span.start < end:
-            for k in range(max(span.start, sent.end), min(span.end, end)):
+    first = sent.start if own else sent.end
+    for span in ctx.a.spans_overlapping(first, end):
+        if span.kind == "negated":
+            for k in range(max(span.start, first), min(span.end, end)):
                 chars[k - sent.start] = " "
     return "".join(chars)
 
@@ -138,17 +151,24 @@ def _surgical(ctx: _Ctx) -> None:
         best: dict[str, tuple[float, str]] = {}
         window = None
         for anchor in sent_stems & index.by_anchor.keys():
-            for code, head, quals, absent in index.by_anchor[anchor]:
+            for code, head, quals, absent, explained in index.by_anchor[anchor]:
                 if window is None:
                     window = _stems(_window(ctx, i))
+                    said_quals = _stems(_window(ctx, i, own=True))
                 covered = len(set(head) & window)
                 # every head word; a long head (4+ words) may miss one when its first word is specific
                 missing = len(head) - covered
                 if missing and (len(head) < 4 or missing > 1 or (anchor in _GENERIC_HEADS and len(head) < 5)):
                     continue
+                # a generic head ("Application of a short arm cast") needs its explanation said too
+                # ("elbow to fingers"): the head words alone are often a status ("in a short arm cast")
+                if anchor in _GENERIC_HEADS and explained and not explained & said_quals:
+                    continue
                 # qualifiers the note names count for a code, those it lacks a little against,
                 # and a "without X" the note does name counts against it
-                score = covered + len(quals & window) - 0.25 * len(quals - window) - len(absent & window)
+                # (the default, "standard", "simple", costs nothing when the note does not say it)
+                score = covered + len(quals & said_quals) - 0.25 * len(quals - said_quals - _DEFAULT_QUALS) \
+                    - len(absent & window) + 0.5 * bool(explained & said_quals)
                 if score > best.get(anchor, (-99.0, ""))[0]:
                     best[anchor] = (score, code)
         for anchor, (score, code) in best.items():
