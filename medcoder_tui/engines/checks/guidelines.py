@@ -217,10 +217,13 @@ def _allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: 
         return s
     sent = analysis.sentence_at(s.evidence[0].start)
     around = note[sent.start:sent.end] if sent is not None else s.evidence[0].text
-    if re.search(r"\b(?:reaction|rash|hives|urticaria|swelling|anaphyla\w*|wheez\w*|itching)\b", around, re.I):
+    if re.search(r"\b(?:reactions?|rash|hives|urticaria|swelling|anaphyla\w*|wheez\w*|itch\w*|prurit\w*|"
+                 r"erythema|angioedema|flushing)\b", around, re.I):
         return s   # a reaction is described: the allergy code may be right
     code = next((z for rx, z in _ALLERGENS if rx.search(around)), None)
     if code is None:
+        # "No known allergies", "Allergies: seasonal", "non-allergic": no reaction at this encounter
+        s.hold("no allergic reaction is described at this encounter: T78.4 is for a current reaction")
         return s
     return _replace(s, code, f"an allergy on record is allergy status: coded {code} in place of {s.code}", reground)
 

@@ -22,6 +22,9 @@ reason) when the mention is in another sense:
   history, an obstetric history) is a past pregnancy, not the pregnant state (Z33.1);
 - a mass or tumour word in a sense that is no neoplasm: "mass effect", "myocardial mass",
   "tumor markers", "tumor cells";
+- a skin code (cutaneous abscess, fibrosis of skin, gangrene) from a bare word
+  ("abscess", "fibrosis", "necrotic") of another organ or tissue: "prostatic abscess",
+  "periductal fibrosis", "a necrotic center";
 - an injury of unspecified body region (T14) when the words name the region
   ("perineal laceration") or the wound is the operation's own ("Wound hydrated").
 
@@ -77,6 +80,20 @@ _BIRTH_WORDS = re.compile(r"\b(?:deliver(?:y|ies|ed)|childbirth|birth|born|cesar
 _NO_NEOPLASM_AFTER = re.compile(r"^\s*(?:effect|index|markers?|cells?|board|lysis|size|volume|burden)\b", re.I)
 _NO_NEOPLASM_BEFORE = re.compile(r"\b(?:body|muscle|muscular|fat|lean|bone|myocardial|ventricular|cardiac|"
                                  r"cell|red cell)\s+$", re.I)
+# Codes of the skin that a bare word reaches, and the words of other organs and tissues that say
+# the word is about them ("subconjunctival abscess", "bone marrow fibrosis", "necrotic lymph nodes").
+_SKIN_CODES = ("L02.91", "L90.5", "I96")
+_BARE_TISSUE_WORD = re.compile(r"(?i)(?:the |an? |focal |\w+ )?(?:abscess(?:es)?|fibrosis|necrosis|necrotic|scarring)"
+                               r"(?: \w+)?")
+_SKIN_WORDS = re.compile(r"\b(?:skin|cutaneous|subcutaneous|dermal|scar|wound|ulcer|toe|toes|finger|fingers|foot|"
+                         r"heel|gangren\w*|cellulitis|buttock|axilla|groin|scalp|limb|leg|arm|flaps?)\b", re.I)
+_ORGAN_WORDS = re.compile(
+    r"\b(?:prostat\w*|conjunctiv\w*|subconjunctival|hepat\w*|liver|lung|pulmonary|renal|perirenal|kidney|brain|"
+    r"cerebr\w*|bone|marrow|osse\w*|tumou?r\w*|intratumou?ral|rect\w*|colon\w*|bowel|intestin\w*|duct\w*|"
+    r"periductal|biliary|pancrea\w*|splen\w*|spleen|cardiac|myocard\w*|peritone\w*|pelvic|ovar\w*|uter\w*|"
+    r"tubo-ovarian|dental|periapical|tooth|gingiv\w*|psoas|epidural|spinal|mucosa\w*|lymph\w*|nodes?|"
+    r"adenopath\w*|cyst\w*|pleura\w*|mediastin\w*|orbit\w*|tonsil\w*|peritonsillar|testi\w*|scrot\w*|"
+    r"vertebr\w*|muscle|nodular|center|centre|lesion|mass|gallbladder|pericystic|retroperitone\w*)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
 
 
@@ -121,6 +138,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 and re.search(r"(?i)\b(?:mass|masses|tumou?rs?|tumou?ral)\s*$", ev.text) \
                 and (_NO_NEOPLASM_AFTER.search(after) or _NO_NEOPLASM_BEFORE.search(before)):
             reason = "the mass or tumour word names no neoplasm here ('mass effect', 'tumor markers'): not coded"
+        elif s.code in _SKIN_CODES and _BARE_TISSUE_WORD.fullmatch(ev.text.strip()) \
+                and not _SKIN_WORDS.search(around) and _ORGAN_WORDS.search(around):
+            reason = "the word is about another organ or tissue, not the skin: not coded as a skin condition"
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"
