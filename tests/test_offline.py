@@ -201,3 +201,19 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
 def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     got = [s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="ed").suggestions]
     assert got == [code]
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("Dx: neck strain after MVC.", "S16.1XXA"),
+    ("Assessment: acute lumbar strain.", "S39.012A"),
+    ("Contusion of the left chest wall.", "S20.212A"),
+    ("Dx: strep throat, rapid strep positive.", "J02.0"),
+    ("Dx: bladder infection.", "N30.90"),
+])
+def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
+    result = engine.suggest_sync(note, {System.ICD10CM}, "ed")
+    reportable = {s.code for s in result.suggestions if s.reportable}
+    assert expected in reportable, [(s.code, s.messages) for s in result.suggestions]
+    # the injury's own name is no mechanism ("Straining, excessive"), and the unspecified
+    # infectious disease gives way to the cystitis
+    assert not reportable & {"X50.9XXA", "B99.9"}

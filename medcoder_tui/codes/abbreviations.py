@@ -248,6 +248,43 @@ def expand_abbreviations(text: str, *, strict_case: bool = False) -> str:
     return re.sub(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[/.\-][A-Za-z0-9]+)*/?(?![A-Za-z0-9])", repl, text)
 
 
+# Injury wording of the Alphabetic Index that the tabular titles spell out ("Strain, neck S16.1":
+# "Strain of muscle, fascia and tendon at neck level"). Lookup and support read them like PHRASES.
+PHRASES.update({
+    "neck strain": "strain of muscle fascia and tendon at neck level",
+    "cervical strain": "strain of muscle fascia and tendon at neck level",
+    "strain of neck": "strain of muscle fascia and tendon at neck level",
+    "lumbar strain": "strain of muscle fascia and tendon of lower back",
+    "lumbosacral strain": "strain of muscle fascia and tendon of lower back",
+    "low back strain": "strain of muscle fascia and tendon of lower back",
+    "lower back strain": "strain of muscle fascia and tendon of lower back",
+    "back strain": "strain of muscle fascia and tendon of lower back",
+    "thoracic strain": "strain of muscle fascia and tendon of back wall of thorax",
+    "upper back strain": "strain of muscle fascia and tendon of back wall of thorax",
+    "hamstring strain": "strain of muscle fascia and tendon of the posterior muscle group at thigh level",
+    "rotator cuff strain": "strain of muscle and tendon of the rotator cuff of shoulder",
+    "chest wall": "front wall of thorax", "anterior chest wall": "front wall of thorax",
+    "posterior chest wall": "back wall of thorax",
+    "stomach flu": "gastroenteritis", "ear infection": "otitis media",
+})
+
+# The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
+# note's "strep throat" as "streptococcal pharyngitis". Not "sore throat" (a symptom, R07.0, until
+# pharyngitis is diagnosed), nor single words ("swollen", "depressed") that have other senses.
+NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
+    "strep throat", "bladder infection", "kidney infection", "pink eye", "ear infection", "sinus infection",
+    "common cold", "chest cold", "stomach flu", "tennis elbow", "golfer's elbow", "frozen shoulder",
+    "enlarged prostate", "heart attack", "high blood pressure", "morning sickness", "underactive thyroid",
+    "overactive thyroid", "brittle bones", "bone thinning", "lazy eye", "tooth decay",
+    "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
+    "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
+    "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
+)}
+NOTE_PHRASE_RE = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
+    + r")(?![a-z0-9])", re.IGNORECASE)
+
+
 def apply_phrases(text: str) -> str:
     """Lower-case ``text`` with lay phrases replaced by the ICD wording (longest phrase first)."""
     return _PHRASE_RE.sub(lambda m: PHRASES[m.group(0)], text.lower())

@@ -40,7 +40,7 @@ from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
-from medcoder_tui.engines.checks.integral import bleeds, is_integral, is_symptom
+from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
@@ -153,7 +153,7 @@ def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
 
 
 # Codes of an unspecified infection, neoplasm or injury site, and what makes them redundant.
-_CATCH_ALL = {"B99.9": ("A", "B", "J0", "J1", "J20", "J21", "J22", "N39.0", "N10", "L02", "L03", "K35", "K57", "K65"),
+_CATCH_ALL = {"B99.9": INFECTIONS,
               "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
                                                                     "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
               "T14.8": ("S", "T0", "T1", "T2", "T3"),

@@ -178,6 +178,9 @@ class ExternalCause:
     why: str
 
 
+_INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
+
+
 def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
     """Cause, and at an initial encounter (``seventh`` A) place, activity and status, for an injury note.
 
@@ -196,6 +199,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
         scored = scored_by_text.get(sent.text)
         if scored is None:
             text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
+            # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
+            text = _INJURY_NAME.sub(" ", text)
             words = words_of(text)
             read = {"cause": words,
                     "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
