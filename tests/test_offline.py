@@ -217,3 +217,8 @@ def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     # the injury's own name is no mechanism ("Straining, excessive"), and the unspecified
     # infectious disease gives way to the cystitis
     assert not reportable & {"X50.9XXA", "B99.9"}
+
+
+def test_a_strain_named_with_words_between_region_and_strain(engine):
+    result = engine.suggest_sync("1. Cervical paraspinal muscle strain (whiplash), initial.", {System.ICD10CM}, "ed")
+    assert "S16.1XXA" in {s.code for s in result.suggestions if s.reportable}

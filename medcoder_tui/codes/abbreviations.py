@@ -280,9 +280,20 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
 )}
-NOTE_PHRASE_RE = re.compile(
+_NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
     + r")(?![a-z0-9])", re.IGNORECASE)
+# "cervical paraspinal muscle strain", "lumbar muscle strain": a region, up to two words, then strain
+_REGION_STRAIN = re.compile(r"\b(neck|cervical|lumbosacral|lumbar|low back|lower back|thoracic|upper back|back|"
+                            r"hamstring|rotator cuff)\s+(?:[a-z]+\s+){1,2}?strain\b", re.IGNORECASE)
+
+
+def find_note_phrases(text: str, start: int, end: int):
+    """(start, end, ICD wording) of each phrase of ``NOTE_PHRASES`` in ``text[start:end]``."""
+    for m in _NOTE_PHRASE_RE.finditer(text, start, end):
+        yield m.start(), m.end(), NOTE_PHRASES[m.group(0).lower()]
+    for m in _REGION_STRAIN.finditer(text, start, end):
+        yield m.start(), m.end(), NOTE_PHRASES[f"{m.group(1).lower()} strain"]
 
 
 def apply_phrases(text: str) -> str:

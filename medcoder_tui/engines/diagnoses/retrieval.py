@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from medcoder_tui.codes.abbreviations import (
     ABBREVIATIONS,
     AMBIGUOUS,
-    NOTE_PHRASE_RE,
-    NOTE_PHRASES,
     TERM_EXPANSIONS,
     WORD_SYNONYMS,
     american,
+    find_note_phrases,
 )
 from medcoder_tui.codes.text import _WORD_RE, STOPWORDS, stem
 from medcoder_tui.codes.text import fold as _fold
@@ -95,11 +94,11 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
             for w in extra.split():
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
-    for m in NOTE_PHRASE_RE.finditer(note, start, end):
+    for p_start, p_end, wording in find_note_phrases(note, start, end):
         # "strep throat": the words of the diagnosis it names, right after the phrase's own words
-        at = next((k for k, tok in enumerate(out) if tok.start >= m.end()), len(out))
-        words = [w for w in NOTE_PHRASES[m.group(0).lower()].split() if w not in STOPWORDS]
-        out[at:at] = [_Token(_alts(w), m.start(), m.end(), m.start()) for w in words]
+        at = next((k for k, tok in enumerate(out) if tok.start >= p_end), len(out))
+        words = [w for w in wording.split() if w not in STOPWORDS]
+        out[at:at] = [_Token(_alts(w), p_start, p_end, p_start) for w in words]
     if _NEGATOR.search(note, start, end):   # most sentences have none: skip the per-word look-back
         for tok in out:
             tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
