@@ -153,6 +153,17 @@ def test_an_injury_at_home_with_no_work_words_has_the_leisure_status(codesets):
     assert "Y99.8" not in out and "Y99.0" in out, sorted(out)
 
 
+def test_the_index_mechanism_replaces_an_unspecified_fall_and_a_home_is_a_residence(codesets):
+    note = ("HPI: 79M tripped over the edge of a rug in his living room at home this morning, fell onto L hip.\n"
+            "A: Contusion of left hip. Fall at home.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion of left hip"])),
+                                        g.ground(RawSuggestion(code="W19.XXXA", evidence=["Fall"]))])}
+    assert out["W18.09XA"].reportable
+    assert out["W19.XXXA"].suppressed and any("W18.09XA" in m for m in out["W19.XXXA"].messages)
+    assert "Y92.009" in out and "Y92.230" not in out and "Y99.8" in out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

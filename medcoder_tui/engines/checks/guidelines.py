@@ -333,6 +333,10 @@ _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("
                    "status": ("Y99",)}
 
 
+# External causes for a mechanism the note does not tell: any cause the index reads comes first
+_DEFAULT_CAUSES = ("W19", "X58", "V89.9", "V99")
+
+
 def _external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                      icd) -> list[Suggestion]:
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
@@ -341,11 +345,19 @@ def _external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, r
     if not injuries:
         return []
     seventh = injuries[0].code[-1] if len(injuries[0].code) == 8 else "A"
-    have = [s.code for s in out if s.system is System.ICD10CM]
+    have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
     added = []
     for found in find_external_causes(note, analysis, seventh, icd):
-        if any(code.startswith(_EXTERNAL_KINDS[found.kind]) for code in have):
+        if any(code.startswith(_EXTERNAL_KINDS[found.kind]) and not code.startswith(_DEFAULT_CAUSES)
+               for code in have):
             continue
+        if found.code.startswith(_DEFAULT_CAUSES) and any(c.startswith(_DEFAULT_CAUSES) for c in have):
+            continue
+        for d in out:
+            # "Unspecified fall" gives way to the mechanism the index reads ("tripped over a rug")
+            if d.system is System.ICD10CM and d.code.startswith(_DEFAULT_CAUSES) and d.reportable \
+                    and found.kind == "cause" and not found.code.startswith(_DEFAULT_CAUSES):
+                d.hold(f"the note documents the mechanism: {found.code} ({found.why}), not this default")
         s = reground(RawSuggestion(code=found.code, system=System.ICD10CM, confidence=0.7,
                                    description=icd.title(found.code) or "", reasoning=found.why,
                                    evidence=[note[found.start:found.end].strip()]))

@@ -178,6 +178,7 @@ class ExternalCause:
     why: str
 
 
+_DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
 
@@ -202,9 +203,14 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
             words = words_of(text)
+            place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))
+            if place & _DWELLING:
+                # a home is the index's "residence" ("in his living room at home": Place of occurrence,
+                # residence, home), not a room of a hospital
+                place = place | {"residence"}
             read = {"cause": words,
                     "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
-                    "place": words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))}
+                    "place": place}
             entries = {e for w in words for e in by_word.get(w, ())}
             scored = scored_by_text[sent.text] = sorted(
                 ((score, e) for e in entries
