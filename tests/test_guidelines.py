@@ -164,6 +164,26 @@ def test_the_index_mechanism_replaces_an_unspecified_fall_and_a_home_is_a_reside
     assert "Y92.009" in out and "Y92.230" not in out and "Y99.8" in out, sorted(out)
 
 
+def test_the_event_sentence_gives_place_and_activity_without_an_index_mechanism(codesets):
+    note = ("CC: L ankle injury\nHPI: 24M rolled L ankle landing from a rebound playing pickup basketball at the "
+            "outdoor public court 2 h ago. Recreational, not work.\nA: Sprain of L anterior talofibular ligament.")
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code="S93.492A", evidence=["Sprain of L anterior "
+                                                                                            "talofibular ligament"])),
+                                        g.ground(RawSuggestion(code="S99.912A", evidence=["L ankle injury"]))])}
+    assert {"Y92.310", "Y93.67", "Y99.8"} <= set(out), sorted(out)
+    assert out["S99.912A"].suppressed and any("S93.492A" in m for m in out["S99.912A"].messages)
+
+
+def test_a_hot_drink_spilled_while_making_breakfast_in_the_kitchen(codesets):
+    note = ("HPI: 40F spilled a cup of hot coffee on R forearm while making breakfast in her kitchen at home.\n"
+            "A: Second-degree burn of R forearm, initial encounter.")
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="T22.211A", evidence=["Second-degree burn of R "
+                                                                                        "forearm"]))])}
+    assert {"X10.0XXA", "Y93.G3", "Y92.000", "Y99.8"} <= out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -167,10 +167,15 @@ def _catch_all(out: list[Suggestion]) -> None:
     """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
     for s in out:
         family = next((v for k, v in _CATCH_ALL.items() if s.code.startswith(k)), None) if _usable_icd(s) else None
+        if family is None and _usable_icd(s) and s.code[:1] == "S" and s.description.startswith("Unspecified injury"):
+            # "L ankle injury" in the complaint, "Sprain of L ATFL" in the assessment: the same region's
+            # injury (S90-S99 for the ankle and foot) names what the injury is
+            family = (s.code[:2],)
         if family is None:
             continue
         specific = next((o for o in out if o is not s and _usable_icd(o) and o.code.startswith(family)
-                         and not any(o.code.startswith(k) for k in _CATCH_ALL)), None)
+                         and not any(o.code.startswith(k) for k in _CATCH_ALL)
+                         and not o.description.startswith("Unspecified injury")), None)
         if specific is not None:
             _note(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
                   Flag.GUIDELINE)

@@ -166,7 +166,9 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
         held = sum(max(len(p & words) / len(p) for p in parts) for parts in entry.inner)
     else:
         held = sum(1 for parts in entry.inner if _held(parts, words))
-    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0)
+    # "at home" names the residence, a room of it ("kitchen at home") the place within it
+    home = 0.25 if entry.kind == "place" and all(p <= _DWELLING for p in entry.leaf) else 0.0
+    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0) - home
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,14 @@ class ExternalCause:
     why: str
 
 
+_KIND_OF = {norm(w): kind for w, kind in (
+    ("coffee", "drink"), ("tea", "drink"), ("cocoa", "drink"), ("chocolate", "drink"), ("soup", "food"),
+    ("broth", "food"), ("noodles", "food"), ("grease", "fat"), ("bacon", "fat"))}
+_MEALS = frozenset(norm(w) for w in ("breakfast", "lunch", "dinner", "supper", "meal", "meals"))
+_PREPARING = frozenset(norm(w) for w in ("making", "preparing", "cooking", "fixing", "frying", "boiling"))
+_COOKING = words_of("cooking and baking")
+_EVENT = re.compile(r"\b(?:rolled|twisted|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
+                    r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -203,20 +213,27 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
             words = words_of(text)
+            # what the index names by its kind: coffee is a hot drink, soup a hot food
+            words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital
                 place = place | {"residence"}
-            read = {"cause": words,
-                    "activity": words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))),
-                    "place": place}
-            entries = {e for w in words for e in by_word.get(w, ())}
-            scored = scored_by_text[sent.text] = sorted(
-                ((score, e) for e in entries
-                 if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
-                key=lambda se: se[1].path) or ()   # most sentences: nothing, kept as the one empty tuple
-        if not any(e.kind == "cause" for _, e in scored):
+            activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text)))
+            if activity & _MEALS and activity & _PREPARING:
+                activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
+            read = {"cause": words, "activity": activity, "place": place}
+            entries = {e for w in words | activity | place for e in by_word.get(w, ())}
+            scored = sorted(((score, e) for e in entries
+                             if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
+                            key=lambda se: se[1].path) or ()   # most sentences: nothing, the one empty tuple
+            # a sentence that tells the injury happening ("rolled L ankle landing from a rebound
+            # playing basketball at the public court") has its place and activity even when the
+            # index has no word for the mechanism
+            scored = scored_by_text[sent.text] = (scored, bool(scored) and _EVENT.search(text) is not None)
+        scored, event = scored
+        if not event and not any(e.kind == "cause" for _, e in scored):
             continue
         for score, entry in scored:
             if entry.kind != "cause" and seventh != "A":
