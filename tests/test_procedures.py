@@ -189,6 +189,9 @@ def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")
     assert codes(suggest(note, codesets), System.HCPCS) == {"L1830"}
+    note = ("URGENT CARE, new patient, 24 yo M.\nPlan: RICE, ankle gauntlet brace (prefab, off-the-shelf) fitted "
+            "and dispensed, crutches from home.\n")
+    assert codes(suggest(note, codesets), System.HCPCS) == {"L1902"}
 
 
 def test_types_filter_and_empty_note(codesets):

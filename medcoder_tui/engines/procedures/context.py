@@ -42,7 +42,8 @@ _PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sed
 _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied|order\w*|prescri\w*|rx\b|"
                        r"dme\b|sent home with|given|inserted|placed)", _I)
 _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
-                            r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses)\b", _I)
+                            r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
+                            r"brought)\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside)", _I)
 # an infant's or toddler's age: "15 mo M", "15-month-old", "6 wk old", "10 days old"

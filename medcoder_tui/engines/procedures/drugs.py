@@ -282,7 +282,7 @@ _DME: list[tuple[str, str]] = [
     (r"oxygen concentrator", r"^Oxygen concentrator"), (r"tens unit|\btens\b", r"^Transcutaneous electrical nerve"),
     (r"gluco(?:se )?meter|glucose monitor", r"^Home blood glucose monitor"), (r"test strips", r"reagent strips"),
     (r"lancets", r"^Lancets"), (r"knee immobilizer", r"^Knee orthosis, immobilizer"),
-    (r"stirrup|air-?cast", r"^Ankle control orthosis, stirrup"), (r"ankle (?:brace|orthosis)|lace-up brace", r"^Ankle orthosis"),
+    (r"stirrup|air-?cast", r"^Ankle control orthosis, stirrup"), (r"ankle (?:[a-z-]+ ){0,2}(?:brace|orthosis)|lace-up brace|ankle gauntlet", r"^Ankle orthosis"),
     (r"wrist (?:splint|brace)|cock-?up", r"^Wrist hand orthosis"), (r"(?:cervical|soft) collar", r"^Cervical, flexible"),
     (r"\blso\b|lumbar (?:brace|orthosis)|back brace", r"^Lumbar-sacral orthosis"),
     (r"figure[- ]of[- ](?:eight|8)", r"figure of eight"), (r"post-?op(?:erative)? shoe|surgical shoe", r"^Surgical boot/shoe"),
