@@ -99,6 +99,15 @@ def test_history_of_a_condition_becomes_its_history_code(codesets):
     assert s.original_code == "C50.919" and any("I.C.21" in m for m in s.messages)
 
 
+def test_a_surveillance_visit_after_a_cancer_read_as_history_gets_z08(codesets):
+    note = ("Survivorship follow-up. Hx of adenocarcinoma of sigmoid colon s/p sigmoid colectomy 2023, "
+            "completed adjuvant chemotherapy, no evidence of disease.")
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    raw = RawSuggestion(code="Z85.038", evidence=["adenocarcinoma of sigmoid colon"])
+    out = {s.code for s in g.finish([g.ground(raw)])}
+    assert {"Z08", "Z85.038"} <= out
+
+
 def test_the_integral_table_is_about_symptoms():
     assert is_symptom("R50.9") and is_symptom("M25.561") and not is_symptom("J18.9") and not is_symptom("R97.8")
     assert is_integral("R50.9", "J18.9") and not is_integral("R50.9", "I10")

@@ -222,3 +222,22 @@ def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
 def test_a_strain_named_with_words_between_region_and_strain(engine):
     result = engine.suggest_sync("1. Cervical paraspinal muscle strain (whiplash), initial.", {System.ICD10CM}, "ed")
     assert "S16.1XXA" in {s.code for s in result.suggestions if s.reportable}
+
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("History of melanoma of the back, excised 2019, no recurrence.", "Z85.820", "C43.9"),
+    ("Personal history of colon cancer.", "Z85.038", "C18.9"),
+    ("PMH: MI 2015, stroke 2019, DVT 2020.", "I25.2", "I21.9"),
+    ("PMH: MI 2015, stroke 2019, DVT 2020.", "Z86.73", "I63.9"),
+    ("Actinic keratoses x 8, destroyed.", "L57.0", "L53.9"),
+])
+def test_past_conditions_get_their_history_codes(engine, note, expected, absent):
+    reportable = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions
+                  if s.reportable}
+    assert expected in reportable and absent not in reportable, reportable
+
+
+def test_a_cancer_still_under_treatment_is_not_history(engine):
+    result = engine.suggest_sync("History of breast cancer, currently on tamoxifen.", {System.ICD10CM}, "outpatient")
+    assert not any(s.code.startswith("Z85") for s in result.suggestions)

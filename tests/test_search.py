@@ -26,6 +26,11 @@ def test_stemming_and_tokens():
     assert stem("fractures") == "fracture"
     assert stem("arteries") == "artery"
     assert stem("diabetes") == "diabete"      # plural-looking words stem alike on both sides
+    # Greek plurals meet their singular; English words ending alike do not change
+    assert stem("keratoses") == stem("keratosis") == "keratosis"
+    assert stem("metastases") == "metastasis" and stem("diagnoses") == "diagnosis"
+    assert [stem(w) for w in ("doses", "overdoses", "purposes", "diseases")] == ["dose", "overdose", "purpose",
+                                                                                  "disease"]
     assert tokenize("Ménière's disease of the ear") == ["meniere", "disease", "ear"]
 
 

@@ -39,6 +39,12 @@ def stem(word: str) -> str:
         return word[:-2]
     if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
         return word[:-1]
+    # Greek plurals: keratoses, stenoses, diagnoses -> -osis; metastases -> -asis; prostheses -> -esis
+    # (not doses, noses or closes, too short; not purposes or overdoses; not diseases or phases)
+    if len(word) >= 8 and word.endswith("oses") and not word.endswith(("doses", "poses")):
+        return word[:-2] + "is"
+    if word.endswith(("stases", "theses")) and len(word) >= 9:
+        return word[:-2] + "is"
     # "-as" is stripped too: carcinomas, arrhythmias (pancreas -> "pancrea" on both sides alike)
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys", "os")):
         return word[:-1]

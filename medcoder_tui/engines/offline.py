@@ -8,8 +8,9 @@ in exactly the same way.
 
 Rules:
 - a negated finding is never coded; a relative's condition is not the patient's;
-- history-of is coded only with a history code (Z85-Z87, I25.2...) or, for a
-  chronic condition still present ("history of hypertension"), as the condition;
+- history-of is coded only with a history code (Z85-Z87, I25.2...; a past cancer, infarction,
+  stroke or thromboembolism becomes one in the guideline layer) or, for a chronic condition
+  still present ("history of hypertension"), as the condition;
 - uncertain diagnoses are coded only in the inpatient setting;
 - one code per concept span: a mention inside a more specific mention of another
   code is dropped, and so is a second code for the same words;
@@ -56,6 +57,11 @@ _CHRONIC_PREFIXES = (
 # Lists and instructions, not the patient's conditions: allergies, drugs, follow-up advice, ROS.
 _NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "review_of_systems"})
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
+# Past conditions whose history code a coder reports wherever the note names them (I.C.21.c.4): a
+# cancer (Z85), an infarction (I25.2), a stroke or TIA (Z86.73), a venous thromboembolism (Z86.71-),
+# tobacco dependence (Z87.891). The active code is proposed with its history context and the
+# guideline layer puts the history code in its place.
+_CODED_AS_HISTORY = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "F17.2")
 
 
 def choose(candidates: list[Candidate], setting: Setting,
@@ -117,7 +123,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
             continue
         if "uncertain" in ctx and setting != "inpatient":
             continue
-        if "history" in ctx and not (is_history_code or is_chronic):
+        if "history" in ctx and not (is_history_code or is_chronic or cand.code.startswith(_CODED_AS_HISTORY)):
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
             continue

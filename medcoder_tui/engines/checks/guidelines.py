@@ -75,7 +75,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     """
     out = [_specific(s, note, analysis, reground, icd) for s in suggestions]
     out = [_identified_influenza(s, note, analysis, reground, icd) for s in out]
-    out = [_history(s, reground, icd) for s in out]
+    out = [_history(s, note, analysis, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
@@ -233,13 +233,30 @@ def _allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: 
     return _replace(s, code, f"an allergy on record is allergy status: coded {code} in place of {s.code}", reground)
 
 
-def _history(s: Suggestion, reground: Reground, icd) -> Suggestion:
+# Past events a past-history list names ("PMH: MI 2015, stroke 2019, DVT"): not active conditions
+_PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4")
+_PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history"})
+# "history of breast cancer, on tamoxifen": a cancer still under treatment is current (I.C.2.d)
+_CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"
+                               r"chemo\w*|radiation|radiotherapy|immunotherapy|tamoxifen|letrozole|anastrozole|"
+                               r"exemestane|hormon\w* therapy|adjuvant|treatment)\b", re.I)
+
+
+def _history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
     """An active-disease code for a condition documented as past becomes its history code."""
-    if s.system is not System.ICD10CM or Flag.HISTORY not in s.flags or not s.valid:
+    if s.system is not System.ICD10CM or not s.valid:
+        return s
+    ev = s.evidence[0] if s.evidence and s.evidence[0].located else None
+    past_list = ev is not None and s.code.startswith(_PAST_EVENTS) and analysis.section_at(ev.start) in _PAST_SECTIONS
+    if Flag.HISTORY not in s.flags and not past_list:
         return s
     z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
     if z is None or not icd.is_billable(z):
         return s
+    if s.code[:1] == "C" and ev is not None:
+        sent = analysis.sentence_at(ev.start)
+        if sent is not None and _CANCER_TREATMENT.search(note, sent.start, sent.end):
+            return s   # still treated: the cancer is current; the history flag asks the coder to look
     return _replace(s, z, f"documented as history: coded {z} in place of {s.code} (guideline I.C.21.c.4)",
                     reground)
 

@@ -49,12 +49,11 @@ def treated_cancers(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     """``out`` with each solid cancer the note says was treated to completion as its Z85 history code."""
     cancers = [s for s in out if s.system is System.ICD10CM and s.reportable and s.code[:1] == "C"
                and s.code[:3] < "C81"]
-    if not cancers or not (_documented(_DONE, note, analysis) and _documented(_NO_DISEASE, note, analysis)):
-        return out
-    if _documented(_ACTIVE, note, analysis, negated_counts=False):
+    completed = _documented(_DONE, note, analysis) and _documented(_NO_DISEASE, note, analysis) \
+        and not _documented(_ACTIVE, note, analysis, negated_counts=False)
+    if not completed:
         return out
     result = list(out)
-    replaced = None
     for s in cancers:
         z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
         if z is None:
@@ -62,9 +61,10 @@ def treated_cancers(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         new = replace(s, z, f"excised or treated to completion with no evidence of disease: history {z} in "
                             f"place of {s.code} (guideline I.C.2.d)")
         result[result.index(s)] = new
-        replaced = replaced or (new if new.code == z else None)
+    # the history code, whether put in place here or read as history ("hx of colon cancer")
+    history = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("Z85") for s in result)
     have = {s.code for s in result if s.system is System.ICD10CM}
-    if replaced is not None and "Z08" not in have and (m := _SURVEILLANCE.search(note)):
+    if history and "Z08" not in have and (m := _SURVEILLANCE.search(note)):
         why = "follow-up examination after completed treatment of a malignancy (guideline I.C.21.c.8)"
         z08 = reground(RawSuggestion(code="Z08", system=System.ICD10CM, confidence=0.7, reasoning=why,
                                      evidence=[note[m.start():m.end()]]))

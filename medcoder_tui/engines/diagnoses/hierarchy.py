@@ -139,6 +139,9 @@ def _base_rank(code: str, low: str, header_title: str) -> int:
     # an "other" header add only the side and the encounter ("Sprain of other ligament of ankle"
     # stands for "... of other ligament of unspecified ankle, initial encounter")
     injury_other = code[:1] in "ST" and "other" in header_title.lower().split(",")[0]
+    if header_title.lower().startswith("personal history of malignant neoplasm") and \
+            "other malignant neoplasm" in low:
+        return 1   # Index: History, personal, malignant neoplasm, large intestine Z85.038 (not the carcinoid)
     if ("other" in low.split(",")[0] and not injury_other) or "in remission" in low:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
