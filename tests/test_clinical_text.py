@@ -104,6 +104,7 @@ def test_pseudo_triggers_open_no_scope(a):
     ("Without edema.", "edema", "negated"),
     ("HIV serology was negative.", "HIV", "negated"),
     ("Biopsy was negative for malignancy.", "malignancy", "negated"),
+    ("MDM: head injury on anticoagulant, fx and ICH excluded.", "ICH", "negated"),
     ("Cultures came back negative for MRSA.", "MRSA", "negated"),
     ("Appendicitis is unlikely.", "Appendicitis", "uncertain"),
     ("Questionable pneumonia.", "pneumonia", "uncertain"),

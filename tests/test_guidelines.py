@@ -193,6 +193,14 @@ def test_a_hot_drink_spilled_while_making_breakfast_in_the_kitchen(codesets):
     assert {"X10.0XXA", "Y93.G3", "Y92.000", "Y99.8"} <= out, sorted(out)
 
 
+def test_a_room_of_a_house_the_index_does_not_list_and_walking(codesets):
+    note = ("HPI: 84F walking across the living room of her house (single-family home), she tripped over the edge "
+            "of a throw rug and fell.\nCT head: no intracranial hemorrhage. Fx and ICH excluded.\nDx: Contusion L hip.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion L hip"]))])}
+    assert {"W18.09XA", "Y92.018", "Y93.01", "Y99.8"} <= out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

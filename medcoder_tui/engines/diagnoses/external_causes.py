@@ -36,7 +36,8 @@ _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", 
 # An activity is what the patient was doing: the words after "while", "during", "playing"...
 _ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing)\b(?=([^.,;:()]{0,60}))", re.I)
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
-_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind)\b(?=([^.,;:()]{0,40}))",
+_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around)\b"
+                        r"(?=([^.,;:()]{0,40}))",
                         re.I)
 # Below this a match rests on one word with the rest of its index path missing.
 MIN_SCORE = 0.5
@@ -152,6 +153,9 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
     """How well a sentence's words hold an index row: its last subterm, then its other subterms."""
     # a bare main term ("Fall, falling": W19) scores below any of its subterms
     leaf = max((len(p) for p in entry.leaf if p <= words), default=0) if len(entry.path) > 1 else 0.5
+    if not leaf and entry.kind == "place" and entry.path[-1] == "specified NEC" and words & _ROOMS \
+            and not words & _LISTED_ROOMS:
+        leaf = 1   # "the living room of her house": the index's other place in a single-family house
     if not leaf:
         return None
     # the main term's head word ("Fall" of "Fall, falling"; "Insolation" of "Insolation, effects"),
@@ -188,6 +192,16 @@ _PREPARING = frozenset(norm(w) for w in ("making", "preparing", "cooking", "fixi
 _COOKING = words_of("cooking and baking")
 _EVENT = re.compile(r"\b(?:rolled|twisted|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
+# Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
+# the living room ... tripped")
+_ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
+                            r"gardening|shoveling|shovelling|mowing|skiing|skating|skateboarding)\b", re.I)
+# A room of a dwelling that the index does not list under it: "specified NEC" (Y92.018)
+_ROOMS = frozenset(norm(w) for w in ("room", "hallway", "hall", "den", "stairs", "stairway", "staircase", "porch",
+                                     "basement", "attic", "closet", "laundry", "foyer", "patio", "deck"))
+# rooms the index names under a residence: a note naming one of them is not "specified NEC"
+_LISTED_ROOMS = frozenset(norm(w) for w in ("kitchen", "bathroom", "bedroom", "garage", "garden", "yard",
+                                            "driveway", "pool", "dining"))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -220,14 +234,18 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital
                 place = place | {"residence"}
-            activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text)))
+            activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))
+                                + " " + " ".join(_ACTIVITY_VERB.findall(text)))
             if activity & _MEALS and activity & _PREPARING:
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
+            if place & _ROOMS:   # "specified NEC" rows are found by no word of the note
+                entries |= {e for e in by_word.get("nec", ()) if e.kind == "place"}
             scored = sorted(((score, e) for e in entries
                              if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
-                            key=lambda se: se[1].path) or ()   # most sentences: nothing, the one empty tuple
+                            # on a tie the deeper row, the more specific ("house, single family, specified NEC")
+                            key=lambda se: (-len(se[1].path), se[1].path)) or ()   # most: nothing, one empty tuple
             # a sentence that tells the injury happening ("rolled L ankle landing from a rebound
             # playing basketball at the public court") has its place and activity even when the
             # index has no word for the mechanism
