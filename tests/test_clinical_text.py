@@ -105,6 +105,7 @@ def test_pseudo_triggers_open_no_scope(a):
     ("HIV serology was negative.", "HIV", "negated"),
     ("Biopsy was negative for malignancy.", "malignancy", "negated"),
     ("MDM: head injury on anticoagulant, fx and ICH excluded.", "ICH", "negated"),
+    ("Final Dx:\n1. Chest pain\n2. NSTEMI ruled out\n3. HTN", "NSTEMI", "negated"),
     ("Cultures came back negative for MRSA.", "MRSA", "negated"),
     ("Appendicitis is unlikely.", "Appendicitis", "uncertain"),
     ("Questionable pneumonia.", "pneumonia", "uncertain"),

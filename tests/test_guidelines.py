@@ -108,6 +108,16 @@ def test_a_surveillance_visit_after_a_cancer_read_as_history_gets_z08(codesets):
     assert {"Z08", "Z85.038"} <= out
 
 
+def test_coronary_atherosclerosis_with_angina_is_one_combination_code(codesets):
+    note = "Final Dx: probable unstable angina; CAD of native coronaries (70% mid-LAD)."
+    out = finish(note, [("I20.0", "unstable angina"), ("I25.10", "CAD of native coronaries")], codesets, "inpatient")
+    assert out["I25.110"].reportable and out["I25.110"].original_code == "I20.0"
+    assert out["I25.10"].suppressed and "I20.0" not in out
+    other = "Angina due to severe anemia (Hgb 6.1). CAD of native coronaries."
+    out = finish(other, [("I20.9", "Angina"), ("I25.10", "CAD of native coronaries")], codesets, "inpatient")
+    assert "I25.119" not in out           # the note gives the angina another cause
+
+
 def test_the_integral_table_is_about_symptoms():
     assert is_symptom("R50.9") and is_symptom("M25.561") and not is_symptom("J18.9") and not is_symptom("R97.8")
     assert is_integral("R50.9", "J18.9") and not is_integral("R50.9", "I10")

@@ -209,6 +209,7 @@ def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     ("Contusion of the left chest wall.", "S20.212A"),
     ("Dx: strep throat, rapid strep positive.", "J02.0"),
     ("Dx: bladder infection.", "N30.90"),
+    ("5. Tobacco use disorder, cigarettes (1 ppd x 40 yrs)", "F17.210"),
 ])
 def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     result = engine.suggest_sync(note, {System.ICD10CM}, "ed")

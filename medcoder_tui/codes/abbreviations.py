@@ -266,6 +266,7 @@ PHRASES.update({
     "chest wall": "front wall of thorax", "anterior chest wall": "front wall of thorax",
     "posterior chest wall": "back wall of thorax",
     "stomach flu": "gastroenteritis", "ear infection": "otitis media",
+    "tobacco use disorder": "nicotine dependence", "tobacco dependence": "nicotine dependence",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -279,6 +280,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
+    "tobacco use disorder", "tobacco dependence",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -34,9 +34,9 @@ _add("negated", "forward",
      r"(?:was|were|is|are|came back|returned|tested|proved) negative for")
 _add("negated", "backward",
      # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
-     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|\s*(?:[.,;)]|$))",
-     # "fx and ICH excluded.", "PE excluded by CTA"
-     r"excluded(?=\s+(?:by|on|with|clinically)\b|\s*(?:[.,;)]|$))",
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|[ \t]*(?:[.,;)\n]|$))",
+     # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end
+     r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;)\n]|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
      r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")

@@ -38,6 +38,7 @@ from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
@@ -89,11 +90,26 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return _replace(s, code, reason, reground)
 
+        out = _coronary_angina(out, note, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)
     _catch_all(out)
     return out
+
+
+def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> list[Suggestion]:
+    """I.C.9.b: coronary atherosclerosis and angina coded together are one combination code."""
+    found = coronary_with_angina(out, note)
+    if found is None:
+        return out
+    angina, cad, code = found
+    why = f"coronary atherosclerosis with angina (guideline I.C.9.b presumes the link): {code}"
+    new = replace(angina, code, f"{why} in place of {angina.code}")
+    if new.code != code:
+        return out
+    cad.hold(f"{why}: not coded separately")
+    return [new if s is angina else s for s in out]
 
 
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,

@@ -6,6 +6,10 @@ failure, unless the documentation says otherwise. Essential hypertension (I10)
 coded next to CKD (N18) or heart failure (I50) is therefore replaced by the
 hypertensive combination code (I11-I13); the CKD and heart-failure codes stay,
 as the combination codes' "use additional code" notes require.
+
+I.C.9.b presumes a causal link between coronary atherosclerosis and angina: I25.10
+coded with an angina code (I20) becomes the I25.11- code of that angina
+(:func:`coronary_with_angina`), unless the note says the angina has another cause.
 """
 
 from __future__ import annotations
@@ -56,3 +60,21 @@ def hypertension_combinations(suggestions: list[Suggestion], note: str) -> list[
                    f" the guidelines ({guideline}) presume the link, so the combination code replaces I10"),
         evidence=[e.text for e in source.evidence],
     )]
+
+
+# I20 angina -> the native-coronary atherosclerosis code "with" it (I25.11-)
+_ANGINA_COMBINATION = (("I20.0", "I25.110"), ("I20.1", "I25.111"), ("I20.2", "I25.112"), ("I20.8", "I25.118"),
+                       ("I20.9", "I25.119"))
+_ANGINA_UNLINKED = re.compile(r"\b(?:angina|chest pain)\b[^.\n]{0,40}\b(?:due to|secondary to|from|caused by)\b"
+                              r"(?![^.\n]{0,30}\b(?:cad|coronary|atheroscl\w*|stenosis)\b)", re.IGNORECASE)
+
+
+def coronary_with_angina(suggestions: list[Suggestion], note: str) -> tuple[Suggestion, Suggestion, str] | None:
+    """(the angina code, the I25.10 code, the combination code) when both are coded and linked (I.C.9.b)."""
+    usable = [s for s in suggestions if s.system is System.ICD10CM and s.valid and not s.suppressed]
+    cad = next((s for s in usable if s.code == "I25.10"), None)
+    angina = next((s for s in usable if s.code.startswith("I20")), None)
+    if cad is None or angina is None or _ANGINA_UNLINKED.search(note):
+        return None
+    code = next((c for prefix, c in _ANGINA_COMBINATION if angina.code.startswith(prefix)), None)
+    return (angina, cad, code) if code else None
