@@ -211,6 +211,20 @@ def test_a_room_of_a_house_the_index_does_not_list_and_walking(codesets):
     assert {"W18.09XA", "Y92.018", "Y93.01", "Y99.8"} <= out, sorted(out)
 
 
+@pytest.mark.parametrize("story", [
+    "HPI: 29F restrained driver of a sedan, stopped at a red light on a residential city street, rear-ended by "
+    "another sedan at 25 mph.",
+    "HPI: restrained driver. MVC, car driver vs car, traffic accident on a residential street.",
+])
+def test_a_car_driver_hit_by_a_car_on_a_street(codesets, story):
+    note = story + "\nDx: Strain of neck muscles. Paraspinal muscle spasm."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code="S16.1XXA", evidence=["Strain of neck muscles"])),
+                                        g.ground(RawSuggestion(code="M62.838", evidence=["muscle spasm"]))])}
+    assert {"V43.52XA", "Y92.414", "Y99.8"} <= set(out), sorted(out)
+    assert out["M62.838"].suppressed            # the spasm is part of the strain (I.B.5)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -372,7 +372,7 @@ _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("
 
 
 # External causes for a mechanism the note does not tell: any cause the index reads comes first
-_DEFAULT_CAUSES = ("W19", "X58", "V89.9", "V99")
+_DEFAULT_CAUSES = ("W19", "X58", "V89.2", "V89.9", "V99", "V49.9", "V49.8")
 
 
 def _external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,

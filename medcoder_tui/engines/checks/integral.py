@@ -106,6 +106,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
+    # muscle spasm of a strained or sprained region, or of a back disorder
+    "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
+               "S83", "S86", "S93", "S96", "M54", "M50", "M51", "M47"),
 }
 _KEYS = sorted(INTEGRAL, key=len, reverse=True)
 _WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")

@@ -92,10 +92,23 @@ def _parts(term: str) -> Parts:
     """'Fall, falling' -> ({fall}, {fall}); 'from, off, out of' -> () (prepositions only)."""
     out = []
     for part in term.split(","):
-        words = frozenset(w for w in words_of(part) if w not in _PREPOSITIONS)
-        if words:
-            out.append(words)
+        for spelling in _alternatives(part):
+            words = frozenset(w for w in words_of(spelling) if w not in _PREPOSITIONS)
+            if words and words not in out:
+                out.append(words)
     return tuple(out)
+
+
+def _alternatives(part: str) -> list[str]:
+    """'local residential or business street' -> that, 'residential street', 'business street'."""
+    if " or " not in part:
+        return [part]
+    left, right = part.split(" or ", 1)
+    head = right.split()[-1] if right.split() else ""
+    left_words = left.split()
+    if len(right.split()) < 2 or not left_words:
+        return [part]
+    return [f"{left} {head}", f"{left_words[-1]} {head}", right]
 
 
 def _held(parts: Parts, words: frozenset[str]) -> bool:
@@ -167,12 +180,19 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
     # holds ("car occupant" for a driver's car); a place's only when whole, so that "home" does not
     # make a kitchen a mobile home's.
     if entry.kind == "cause":
-        held = sum(max(len(p & words) / len(p) for p in parts) for parts in entry.inner)
+        # "motor vehicle" and "occupant" are in every transport row: they say nothing of which vehicle
+        held = sum(max(len((p - _GENERIC_VEHICLE) & words) / max(len(p - _GENERIC_VEHICLE), 1) for p in parts)
+                   for parts in entry.inner)
     else:
         held = sum(1 for parts in entry.inner if _held(parts, words))
+    # "collision, motor vehicle NOS" is for a vehicle the note does not name: "car driver vs car"
+    # (an "MVC" read as "motor vehicle") is the collision with a car
+    nos = 1.25 if entry.kind == "cause" and entry.path[-1].endswith(" NOS") and len(words & _VEHICLES) \
+        and entry.leaf and not any(p & _VEHICLES for p in entry.leaf) else 0.0
     # "at home" names the residence, a room of it ("kitchen at home") the place within it
     home = 0.25 if entry.kind == "place" and all(p <= _DWELLING for p in entry.leaf) else 0.0
-    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0) - home
+    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0) \
+        - home - nos
 
 
 @dataclass(frozen=True)
@@ -186,7 +206,14 @@ class ExternalCause:
 
 _KIND_OF = {norm(w): kind for w, kind in (
     ("coffee", "drink"), ("tea", "drink"), ("cocoa", "drink"), ("chocolate", "drink"), ("soup", "food"),
-    ("broth", "food"), ("noodles", "food"), ("grease", "fat"), ("bacon", "fat"))}
+    ("broth", "food"), ("noodles", "food"), ("grease", "fat"), ("bacon", "fat"),
+    # a car is a four-wheeled vehicle for up to seven persons (V40-V49)
+    ("sedan", "car"), ("suv", "car"), ("hatchback", "car"), ("coupe", "car"), ("automobile", "car"),
+    ("minivan", "car"), ("station wagon", "car"))}
+_REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
+                         r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
+_PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
+                                            "avenue", "boulevard", "expressway"))
 _MEALS = frozenset(norm(w) for w in ("breakfast", "lunch", "dinner", "supper", "meal", "meals"))
 _PREPARING = frozenset(norm(w) for w in ("making", "preparing", "cooking", "fixing", "frying", "boiling"))
 _COOKING = words_of("cooking and baking")
@@ -202,6 +229,9 @@ _ROOMS = frozenset(norm(w) for w in ("room", "hallway", "hall", "den", "stairs",
 # rooms the index names under a residence: a note naming one of them is not "specified NEC"
 _LISTED_ROOMS = frozenset(norm(w) for w in ("kitchen", "bathroom", "bedroom", "garage", "garden", "yard",
                                             "driveway", "pool", "dining"))
+_VEHICLES = frozenset(norm(w) for w in ("car", "truck", "bus", "van", "motorcycle", "bicycle", "train",
+                                         "tram", "tractor"))
+_GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -227,8 +257,12 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
             words = words_of(text)
-            # what the index names by its kind: coffee is a hot drink, soup a hot food
+            # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
+            if _REAR_ENDED.search(text):
+                words = words | {"collision"}
+            if words & _PUBLIC_ROADS and words & {"car", "driver", "passenger", "collision"}:
+                words = words | {"traffic"}   # a collision on a public road is a traffic accident
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
