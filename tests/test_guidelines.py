@@ -118,6 +118,12 @@ def test_coronary_atherosclerosis_with_angina_is_one_combination_code(codesets):
     assert "I25.119" not in out           # the note gives the angina another cause
 
 
+def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
+    note = "T2DM w/ diabetic CKD, CKD 3a attributed to diabetic nephropathy."
+    out = finish(note, [("E11.22", "diabetic CKD"), ("E11.21", "diabetic nephropathy"), ("N18.31", "CKD 3a")], codesets)
+    assert out["E11.21"].suppressed and out["E11.22"].reportable
+
+
 def test_the_integral_table_is_about_symptoms():
     assert is_symptom("R50.9") and is_symptom("M25.561") and not is_symptom("J18.9") and not is_symptom("R97.8")
     assert is_integral("R50.9", "J18.9") and not is_integral("R50.9", "I10")

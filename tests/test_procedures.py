@@ -185,6 +185,17 @@ def test_vaccines_with_counseling_for_a_child_and_without_for_an_adult(codesets)
     assert "90472" not in codes(suggest(adult, codesets))  # one vaccine named twice is one vaccine
 
 
+def test_medicare_vaccine_administration_is_its_g_code(codesets):
+    note = ("OFFICE VISIT, established 68 yo F, Medicare.\nPCV20 0.5 mL IM R deltoid given today by MA. "
+            "Tdap 0.5 mL IM given.\n")
+    raws = suggest(note, codesets)
+    assert "G0009" in codes(raws, System.HCPCS)
+    assert "90471" in codes(raws, System.CPT) and "90472" not in codes(raws, System.CPT)   # the Tdap alone
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    grounded = {s.code: s for s in (g.ground(r) for r in raws)}
+    assert grounded["G0009"].reportable        # a service is quoted by its documentation
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

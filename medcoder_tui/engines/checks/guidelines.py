@@ -181,6 +181,12 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
 
 def _catch_all(out: list[Suggestion]) -> None:
     """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
+    usable = {s.code for s in out if _usable_icd(s)}
+    for s in out:
+        if _usable_icd(s) and s.code[:1] == "E" and s.code.endswith(".21") and s.code[:-1] + "2" in usable:
+            # diabetic nephropathy with a CKD stage documented: the diabetic CKD code says both
+            _note(s, f"diabetic kidney disease with CKD is coded {s.code[:-1]}2 with the N18 stage: not coded "
+                     "separately", Flag.GUIDELINE)
     for s in out:
         family = next((v for k, v in _CATCH_ALL.items() if s.code.startswith(k)), None) if _usable_icd(s) else None
         if family is None and _usable_icd(s) and s.code[:1] == "S" and s.description.startswith("Unspecified injury"):

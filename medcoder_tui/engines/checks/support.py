@@ -88,7 +88,10 @@ class SupportChecker:
     def exempt(self, code: str, system: System, evidence: str) -> bool:
         """True when words cannot judge this code: a CPT service quoted by its documentation,
         or a code with no text to compare."""
-        if system is System.CPT and not self._is_code(code, evidence):
+        # a service (CPT, or a HCPCS G code such as G0009, a vaccine's Medicare administration) is
+        # quoted by the documentation of the service, not by its name
+        service = system is System.CPT or (system is System.HCPCS and code[:1] == "G")
+        if service and not self._is_code(code, evidence):
             return True
         return not self._concepts(code, system)
 

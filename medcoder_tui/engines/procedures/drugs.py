@@ -217,6 +217,9 @@ _VACCINES: list[tuple[str, str, int]] = [
     (r"shingrix|zoster|shingles", r"Zoster", 1), (r"trivalent (?:flu|influenza)", r"Influenza vaccine, trivalent", 1),
     (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
 ]
+_MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
+_MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
+                   (re.compile(r"hepatitis b", _I), "G0010"))
 _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
                       r"offered|not (?:received|given)|will|return)", _I)
 
@@ -246,6 +249,19 @@ def _vaccines(ctx: _Ctx) -> None:
                 break
     if not given:
         return
+    if _MEDICARE.search(ctx.note):
+        # Medicare Part B pays influenza, pneumococcal and hepatitis B vaccines' administration by its
+        # own G codes, not 90471/90472
+        rest = []
+        for code, parts, start, end in given:
+            admin = next((g for rx, g in _MEDICARE_ADMIN if rx.search(ctx.cs.cpt.get(code, ""))), None)
+            if admin and admin in ctx.cs.hcpcs:
+                ctx.add(System.HCPCS, admin, 0.75, "Medicare administration code of this vaccine", start, end)
+            else:
+                rest.append((code, parts, start, end))
+        given = rest
+        if not given:
+            return
     _, _, start, end = given[0]
     counselled = re.search(r"counsel", ctx.note, _I) and ctx.age is not None and ctx.age <= 18
     if counselled:
