@@ -285,6 +285,11 @@ def test_a_routine_prenatal_visit_is_supervision_of_a_normal_pregnancy(codesets)
     out = _finish_with(note, [("Z33.1", "intrauterine pregnancy")], codesets)
     assert "Z34.01" in out and out["Z34.01"].reportable and "Z3A.10" in out
     assert out["Z33.1"].suppressed and any("Z34.01" in m for m in out["Z33.1"].messages)
+    out = _finish_with(note + " Mild nausea, no vomiting.", [("Z33.1", "intrauterine pregnancy"), ("R11.0", "nausea")],
+                       codesets)
+    assert out["R11.0"].suppressed          # the nausea of a normal early pregnancy is part of it
+    warned = note + " Preterm labor and preeclampsia warning signs reviewed."
+    assert "Z34.01" in _finish_with(warned, [("O60.00", "Preterm labor")], codesets)
     later = "33 yo G3P2 at 30 weeks gestation, prenatal visit. Doing well."
     assert "Z34.83" in _finish_with(later, [], codesets)
     high = "G1P0 at 30 weeks gestation, prenatal visit. High-risk pregnancy: prior stillbirth."

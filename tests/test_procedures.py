@@ -196,6 +196,17 @@ def test_medicare_vaccine_administration_is_its_g_code(codesets):
     assert grounded["G0009"].reportable        # a service is quoted by its documentation
 
 
+def test_an_obstetric_ultrasound_by_gestational_age_and_a_routine_prenatal_dipstick(codesets):
+    early = ("OB OFFICE\n29 yo G1P0 at 10w2d by LMP.\nTransabdominal OB ultrasound, single gestation, performed in "
+             "office, interpreted by me: single IUP.\n")
+    assert "76801" in codes(suggest(early, codesets), System.CPT)
+    late = early.replace("10w2d", "20w1d")
+    assert "76805" in codes(suggest(late, codesets), System.CPT)
+    routine = ("OBSTETRICS - ROUTINE PRENATAL VISIT\nGA today: 28w0d.\nUrine dip (routine): protein neg, glucose "
+               "neg, in office.\n")
+    assert "81002" not in codes(suggest(routine, codesets), System.CPT)   # in the global obstetric package
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

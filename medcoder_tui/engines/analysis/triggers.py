@@ -78,8 +78,9 @@ _add("hypothetical", "forward",
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
      r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
-# "DVT precautions reviewed": the precaution names what is to be prevented
-_add("hypothetical", "backward", r"precautions")
+# "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and
+# preeclampsia warning signs reviewed"
+_add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?")
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.

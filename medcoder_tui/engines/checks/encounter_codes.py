@@ -44,6 +44,11 @@ def _pregnant(out: list[Suggestion]) -> bool:
                and (s.code[:1] == "O" or s.code.startswith(("Z34", "Z33.1", "Z37"))) for s in out)
 
 
+# a complication only warned of, ruled out, past or a relative's is no complication of this pregnancy
+_NOT_THE_PATIENTS_NOW = frozenset({Flag.NEGATED, Flag.HYPOTHETICAL, Flag.HISTORY, Flag.FAMILY_HISTORY,
+                                   Flag.UNCERTAIN})
+
+
 def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: NoteAnalysis,
                note_fn: Callable[[Suggestion, str], None]) -> list[tuple[str, int, int, str]]:
     """Z37 on a delivery record; Z34 at a routine prenatal visit of an uncomplicated pregnancy, in
@@ -51,7 +56,8 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: N
     wanted = []
     if "Z37" not in have_cat and (outcome := delivery_outcome(note, analysis)):
         wanted.append((*outcome, "outcome of delivery on the mother's record (guideline I.C.15.b.5)"))
-    complicated = any(s.system is System.ICD10CM and s.reportable and s.code[:1] == "O" for s in out)
+    complicated = any(s.system is System.ICD10CM and s.reportable and s.code[:1] == "O"
+                      and not set(s.flags) & _NOT_THE_PATIENTS_NOW for s in out)
     if not wanted and not complicated and "Z34" not in have_cat \
             and (routine := prenatal_supervision(note, analysis)):
         wanted.append((*routine, "routine prenatal visit, no complication documented (guideline I.C.15.b.1)"))

@@ -205,8 +205,9 @@ def _catch_all(out: list[Suggestion]) -> None:
 
 def _integral(out: list[Suggestion]) -> None:
     """I.B.5: a symptom routinely associated with a coded definitive diagnosis is not coded."""
+    # (a normal pregnancy's supervision counts: its nausea is part of it)
     definitive = [d for d in out if _usable_icd(d) and not is_symptom(d.code) and not (set(d.flags) & _CONTEXT_FLAGS)
-                  and not d.code.startswith(("R", "Z", "V", "W", "X", "Y"))]
+                  and (not d.code.startswith(("R", "Z", "V", "W", "X", "Y")) or d.code.startswith(("Z34", "Z33.1")))]
     for s in out:
         if not _usable_icd(s):
             continue

@@ -41,9 +41,14 @@ _IMAGING_SITES = ["chest", "wrist", "hand", "knee", "ankle", "foot", "shoulder",
 _SITE_WORDS = {"cxr": "chest", "c-spine": "cervical spine", "l-spine": "lumbar", "tib/fib": "tibia"}
 
 
+# A routine prenatal visit is part of the global obstetric package, its urine dipstick included
+_ROUTINE_PRENATAL = re.compile(r"\broutine prenatal (?:visit|care)|\bglobal (?:ob|obstetric)\b", _I)
+
+
 def _tests(ctx: _Ctx) -> None:
     if ctx.setting != "outpatient":
         return
+    prenatal = _ROUTINE_PRENATAL.search(ctx.note) is not None
     named: dict[str, list] = {}   # a long note repeats its sentences: each text is searched once
     for sent in ctx.a.sentences:
         tests = named.get(sent.text)
@@ -55,6 +60,8 @@ def _tests(ctx: _Ctx) -> None:
         line_start = ctx.note.rfind("\n", 0, sent.start) + 1
         line = ctx.note[line_start: sent.end]
         for m, desc_rx in tests:
+            if prenatal and desc_rx.startswith("^Urinalysis by dipstick"):
+                continue
             screening = desc_rx.startswith(("^Visual", "^Pure"))
             if not (_IN_OFFICE.search(line) or (screening and _SCREEN_RESULT.search(sent.text))
                     or re.search(r"performed|done today", sent.text, _I)):
@@ -100,6 +107,36 @@ def _imaging(ctx: _Ctx) -> None:
             ctx.add(System.CPT, best, 0.75 if views else 0.55, f"X-ray interpreted by the note's provider"
                     f"{f' ({views} views)' if views else '; number of views not stated'}",
                     sent.start + m.start(), sent.start + m.end())
+    _ob_ultrasound(ctx)
+
+
+_OB_US = re.compile(r"\b(?:ob|obstetric|pregnan\w*|dating|fetal|iup|gestation\w*)\b[^.\n]{0,40}\b(?:ultrasound|us|"
+                    r"sonogram)\b|\b(?:ultrasound|sonogram)\b[^.\n]{0,40}\b(?:pregnan\w*|iup|gestation\w*|fetal)\b", _I)
+_GA_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:w|wks?|weeks?)\s*(?:\d\s*d\b|gestation|ga\b|by\b|pregnant)", _I)
+
+
+def _ob_ultrasound(ctx: _Ctx) -> None:
+    """An obstetric ultrasound the note's provider performs or interprets: under 14 weeks (76801) or
+    from 14 weeks (76805), by the gestational age the note states; "limited" (76815)."""
+    for sent in ctx.a.sentences:
+        m = _OB_US.search(sent.text)
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+            continue
+        if not (_OWN_READ.search(sent.text) or re.search(r"\bperformed\b|in[- ]office|done today", sent.text, _I)):
+            continue
+        weeks = _GA_WEEKS.search(ctx.note)
+        if re.search(r"\blimited\b", sent.text, _I):
+            pattern = r"^Obstetric ultrasound, limited"
+        elif weeks is None:
+            continue
+        else:
+            pattern = r"^Obstetric ultrasound through the abdomen, under 14" if int(weeks.group(1)) < 14 else \
+                r"^Obstetric ultrasound through the abdomen, 14 weeks"
+        codes = ctx.describe(System.CPT, pattern)
+        if codes:
+            ctx.add(System.CPT, codes[0], 0.75, "obstetric ultrasound performed or interpreted by the note's provider",
+                    sent.start + m.start(), sent.start + m.end())
+            return
 
 
 def _ecg(ctx: _Ctx) -> None:
