@@ -318,6 +318,13 @@ def test_a_child_age_in_months_makes_the_routine_child_exam(codesets):
     assert "Z00.129" in _finish_with(note, [], codesets)
 
 
+def test_a_bmi_beside_the_obesity_it_qualifies(codesets):
+    note = "47 yo F.\nExam: Wt 98 kg, BMI 36.4. Pfannenstiel scar.\nAssessment: Obesity, class 2 (BMI 36.4)."
+    out = _finish_with(note, [("E66.812", "Obesity, class 2"), ("L90.5", "scar")], codesets)
+    assert "Z68.36" in out and out["L90.5"].suppressed
+    assert "Z68.36" not in _finish_with("47 yo F. BMI 36.4. Assessment: GERD.", [("K21.9", "GERD")], codesets)
+
+
 def test_long_term_drugs_from_the_medication_list_only(codesets):
     note = "Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nPlan: start insulin glargine 10 units."
     out = _finish_with(note, [], codesets)

@@ -207,6 +207,25 @@ def test_an_obstetric_ultrasound_by_gestational_age_and_a_routine_prenatal_dipst
     assert "81002" not in codes(suggest(routine, codesets), System.CPT)   # in the global obstetric package
 
 
+def test_scored_instruments_and_therapy_given_elsewhere(codesets):
+    note = ("PSYCHIATRY - MEDICATION MANAGEMENT FOLLOW-UP\n41 yo F Established.\nIn weekly CBT with outside "
+            "therapist.\nMeasures (administered and scored today):\nPHQ-9 = 14.\nGAD-7 = 12.\nA/P:\n1. MDD, "
+            "recurrent, moderate - partial response, not at goal. Increase sertraline to 150 mg daily.\n2. GAD - "
+            "improving. Continue CBT.\nSupportive counselling within today's visit (no separate psychotherapy "
+            "session).\n")
+    raws = suggest(note, codesets)
+    got = codes(raws, System.CPT)
+    assert {"96127", "99214"} <= got and not got & {"90832", "90834", "90837"}, got
+    assert next(r for r in raws if r.code == "96127").units == 2
+
+
+def test_a_decision_for_elective_surgery_is_moderate_risk(codesets):
+    note = ("GENERAL SURGERY - new patient visit, 47 yo F.\nAssessment:\n1. Symptomatic cholelithiasis.\n"
+            "Plan: Discussed nonoperative vs operative mgmt; pt elects laparoscopic cholecystectomy. Scheduled.\n"
+            "Reviewed outside US report, LFTs and lipase.\n")
+    assert "99204" in codes(suggest(note, codesets), System.CPT)
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

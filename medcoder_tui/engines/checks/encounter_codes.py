@@ -27,8 +27,9 @@ from collections.abc import Callable
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
-                                                             prenatal_supervision, weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
+                                                             long_term_drugs, prenatal_supervision, weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.status_codes import adult_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Reground = Callable[[RawSuggestion], Suggestion]
@@ -95,6 +96,13 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         for code, start, end in adverse_effect_codes(note, analysis):
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
+    # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
+    weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
+                                                                                   "R63.4", "R64"))
+                 for s in out)
+    age = _age_years(note)
+    if weight and "Z68" not in have_cat and (age is None or age >= 20) and (bmi := adult_bmi(note, analysis)):
+        wanted.append((*bmi, "body mass index beside the weight diagnosis it qualifies (guideline I.B.14)"))
     for code, start, end in long_term_drugs(note, analysis):
         if code not in have:
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))

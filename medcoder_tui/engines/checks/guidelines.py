@@ -146,7 +146,7 @@ def _uncertain(s: Suggestion, setting: str, all_: list[Suggestion]) -> None:
 
 
 _EXAM_SECTIONS = frozenset({"physical_exam", "review_of_systems", "labs", "imaging"})
-_FINDING_CODES = ("R", "L53", "M25.5", "M79.6")
+_FINDING_CODES = ("R", "L53", "M25.5", "M79.6", "L90.5", "L81", "M62.8", "L98.9")
 
 
 def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:

@@ -84,6 +84,15 @@ def bmi_code(value: float) -> str | None:
     return "Z68.4" + str(next(i for i, top in enumerate((45, 50, 60, 70, 1000), 1) if value < top))
 
 
+def adult_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z68 code, start, end) of the first body mass index the note gives as a number, not negated."""
+    for m in _BMI.finditer(note):
+        code = bmi_code(float(m.group(1).replace(",", ".")))
+        if code is not None and not analysis.context_at(m.start(), m.end()) & {"negated", "family", "history"}:
+            return code, m.start(), m.end()
+    return None
+
+
 def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
     """The Z68 code for a body mass index the note gives as a number (adults; percentiles are left alone)."""
     out: list[Candidate] = []

@@ -45,9 +45,36 @@ _SITE_WORDS = {"cxr": "chest", "c-spine": "cervical spine", "l-spine": "lumbar",
 _ROUTINE_PRENATAL = re.compile(r"\broutine prenatal (?:visit|care)|\bglobal (?:ob|obstetric)\b", _I)
 
 
+# Standardized instruments of a brief emotional or behavioral assessment (96127, one unit each)
+_INSTRUMENTS = re.compile(r"\b(phq-?9|phq-?a|gad-?7|vanderbilt|epds|edinburgh postnatal|m-?chat(?:-r)?|psc-?17|"
+                          r"scared|audit-?c?|cssrs|c-ssrs|mdq|asrs)\b", _I)
+_ADMINISTERED = re.compile(r"\b(?:administered|scored|completed)\b", _I)
+
+
+def _instruments(ctx: _Ctx) -> None:
+    """96127 per standardized instrument the note says was administered or scored at this visit
+    (not at a Medicare wellness visit, whose depression screen is G0444)."""
+    if re.search(r"annual wellness visit|\bawv\b", ctx.note, _I):
+        return
+    found: dict[str, tuple[int, int]] = {}
+    for m in _INSTRUMENTS.finditer(ctx.note):
+        sent = ctx.a.sentence_at(m.start())
+        if sent is None or not ctx.usable(sent, m.start(), m.end()):
+            continue
+        # the sentence, or the paragraph it heads ("Measures (administered and scored today):" over a list)
+        para_start = max(ctx.note.rfind("\n\n", 0, m.start()), m.start() - 300, 0)
+        if _ADMINISTERED.search(ctx.note, para_start, sent.end):
+            found.setdefault(re.sub(r"[^a-z0-9]", "", m.group(1).lower())[:5], (m.start(), m.end()))
+    if found:
+        start, end = next(iter(found.values()))
+        ctx.add(System.CPT, "96127", 0.7, f"brief standardized emotional/behavioral assessment (units: {len(found)} "
+                "instruments)", start, end, units=len(found))
+
+
 def _tests(ctx: _Ctx) -> None:
     if ctx.setting != "outpatient":
         return
+    _instruments(ctx)
     prenatal = _ROUTINE_PRENATAL.search(ctx.note) is not None
     named: dict[str, list] = {}   # a long note repeats its sentences: each text is searched once
     for sent in ctx.a.sentences:

@@ -278,7 +278,9 @@ _PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30
                             r"\b(?:iv|im|ivp|intravenous|intramuscular)\b")
 _MAJOR_SURGERY = re.compile(r"(?:surgery|surgical (?:repair|intervention)|arthroplasty|ectomy|release)\b[^.\n]{0,30}"
                             r"(?:planned|scheduled|recommended|discussed|offered)|refer\w* (?:to|for) (?:surgery|surgical)|"
-                            r"candidate for (?:surgery|\w+ectomy)")
+                            r"candidate for (?:surgery|\w+ectomy)|"
+                            r"(?:elects?|opts? for|agrees? to|chooses|proceed with)\s+(?:\w+\s+){0,2}(?:\w+ectomy|surgery|"
+                            r"\w+plasty|\w+otomy|arthroplasty|surgical repair)")
 _SDOH = re.compile(r"cannot afford|unable to afford|uninsured|no insurance|homeless|housing insecur|food insecur|"
                    r"lack of transportation|no transportation")
 _OTC = re.compile(r"\b(?:otc|over[- ]the[- ]counter|ibuprofen|acetaminophen|apap|tylenol|motrin|advil|aleve|naproxen|"
@@ -289,7 +291,8 @@ _RX_SUFFIXES = ("pril", "sartan", "olol", "dipine", "statin", "cillin", "mycin",
                 "azole", "prazole", "gliptin", "gliflozin", "glutide", "formin", "zepam", "zolam", "triptan", "setron",
                 "semide", "thiazide", "apine", "idone", "oxetine", "xetine", "pram", "afaxine", "phenidate", "lukast",
                 "olone", "xaban", "gatran", "parin", "umab", "imab", "tinib", "navir", "ovir", "amivir", "trexate",
-                "tidine", "pam", "oxone")
+                "tidine", "pam", "oxone", "traline", "azodone", "spirone", "xyzine", "trigine", "racetam", "azepine",
+                "izide", "icam", "aprine", "asone", "onide", "dogrel")
 _RX_NAME = re.compile(
     r"\b(?:insulin|warfarin|prednisone|dexamethasone|albuterol|ipratropium|nitrofurantoin|levothyroxine|amoxicillin|"
     r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"

@@ -42,13 +42,20 @@ from medcoder_tui.engines.procedures.match import (
 )
 
 # --- psychotherapy and counseling ------------------------------------------------------------
+_ELSEWHERE = re.compile(r"\b(?:outside|other|another|community|her|his|their) (?:therapist|counsel+or|psychologist|"
+                        r"provider)|\b(?:continue|continues|in weekly|in ongoing|referred? (?:to|for)|refer\w* to)\b"
+                        r"[^.\n]{0,12}(?:psychotherap|cbt|dbt|therapy)|\bno (?:separate )?(?:psycho)?therapy", _I)
 def _psychotherapy(ctx: _Ctx) -> bool:
     intake = re.search(r"psychiatric diagnostic evaluation|(?:behavioral health|psychiatric|mental health) intake|"
                        r"intake (?:assessment|evaluation)", ctx.lower)
     if intake:
         ctx.add(System.CPT, "90791", 0.7, "psychiatric diagnostic evaluation (intake)", intake.start(), intake.end())
         return True
-    if not re.search(r"psychotherap|\bcbt\b|therapy session|\bdbt\b", ctx.lower):
+    # therapy this provider gives, not "no separate psychotherapy session" or "weekly CBT with an
+    # outside therapist"
+    if not any(not ctx.a.context_at(m.start(), m.end()) & {"negated", "history", "hypothetical"}
+               and not _ELSEWHERE.search(ctx.note, max(0, m.start() - 40), min(len(ctx.note), m.end() + 40))
+               for m in re.finditer(r"psychotherap|\bcbt\b|therapy session|\bdbt\b", ctx.lower)):
         return False
     if re.search(r"group (?:psycho)?therapy", ctx.lower):
         m = re.search(r"group (?:psycho)?therapy", ctx.lower)
