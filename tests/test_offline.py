@@ -210,6 +210,8 @@ def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     ("Dx: strep throat, rapid strep positive.", "J02.0"),
     ("Dx: bladder infection.", "N30.90"),
     ("5. Tobacco use disorder, cigarettes (1 ppd x 40 yrs)", "F17.210"),
+    # "not in exacerbation" rules out the exacerbation, not the asthma
+    ("1. Asthma, mild persistent, newly diagnosed, not in exacerbation.", "J45.30"),
 ])
 def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     result = engine.suggest_sync(note, {System.ICD10CM}, "ed")

@@ -106,8 +106,10 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
 
 
 # "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
-_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno)\s+(?:[A-Za-z-]+\s+)?$", re.IGNORECASE)
-_NEGATOR = re.compile(r"\b(?:without|w/o|no)\s", re.IGNORECASE)
+# ("not in exacerbation": the asthma is, the exacerbation is not)
+_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno|\bnot(?: in| an?| with)?)\s+(?:[A-Za-z-]+\s+)?$",
+                               re.IGNORECASE)
+_NEGATOR = re.compile(r"\b(?:without|w/o|no|not)\s", re.IGNORECASE)
 
 
 def _is_plain_word(low: str) -> bool:
