@@ -244,3 +244,22 @@ def test_past_conditions_get_their_history_codes(engine, note, expected, absent)
 def test_a_cancer_still_under_treatment_is_not_history(engine):
     result = engine.suggest_sync("History of breast cancer, currently on tamoxifen.", {System.ICD10CM}, "outpatient")
     assert not any(s.code.startswith("Z85") for s in result.suggestions)
+
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("Hx: No personal hx of skin cancer.\nImpression:\n2. SCC in situ, R dorsal forearm - bx proven.", "D04.61"),
+    ("Final dx: Basal cell carcinoma of skin of left cheek. Mohs referral placed.", "C44.319"),
+    ("Squamous cell carcinoma of the left ear, excised today.", "C44.229"),
+    ("BCC of the scalp.", "C44.41"),
+])
+def test_skin_cancers_by_the_table_of_neoplasms(engine, note, expected):
+    result = engine.suggest_sync(note, {System.ICD10CM}, "outpatient")
+    got = {s.code: s for s in result.suggestions if s.reportable}
+    assert expected in got, sorted(got)
+    assert any("Table of Neoplasms" in m for m in got[expected].messages)
+
+
+def test_wound_care_is_no_injury(engine):
+    result = engine.suggest_sync("Shave biopsy of the forearm. Wound care reviewed.", {System.ICD10CM}, "outpatient")
+    assert not any(s.code.startswith("T14") and s.reportable for s in result.suggestions)

@@ -226,6 +226,15 @@ def test_a_decision_for_elective_surgery_is_moderate_risk(codesets):
     assert "99204" in codes(suggest(note, codesets), System.CPT)
 
 
+def test_destruction_of_several_premalignant_lesions_and_a_shave_biopsy(codesets):
+    note = ("DERMATOLOGY PROCEDURE VISIT, 72 yo M est pt.\nProcedures:\n1. Cryodestruction, liquid nitrogen, of 5 AKs "
+            "(forehead x2, R temple, scalp x2).\n2. Shave (tangential) biopsy, R dorsal forearm plaque. Specimen to "
+            "dermpath.\n")
+    raws = suggest(note, codesets)
+    assert {"17000", "17003", "11102"} <= codes(raws, System.CPT)
+    assert next(r for r in raws if r.code == "17003").units == 4
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

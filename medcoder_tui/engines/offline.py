@@ -74,8 +74,10 @@ def choose(candidates: list[Candidate], setting: Setting,
     picked: list[Candidate] = []
     spans: list[tuple[int, int, str]] = []
     # A neoplasm named with its site or behaviour makes the site-less code redundant.
+    # (one the rules allow: "No personal hx of skin cancer" names no neoplasm of the patient)
     sited_neoplasm = any(is_neoplasm(c.code) and c.code not in SITELESS_NEOPLASMS and not c.dominated
-                         and c.score >= MIN_SCORE for c in candidates)
+                         and c.score >= MIN_SCORE and _usable_mention(c, setting, analysis) is not None
+                         for c in candidates)
     for cand in candidates:
         if cand.dominated or cand.score < MIN_SCORE or not cand.billable:
             continue

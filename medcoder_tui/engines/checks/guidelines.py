@@ -45,6 +45,7 @@ from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
+from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _CONTEXT_FLAGS = frozenset({Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY,
@@ -90,6 +91,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return _replace(s, code, reason, reground)
 
+        out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)

@@ -144,7 +144,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"
-            elif re.fullmatch(r"(?i)(?:surgical )?wounds?", ev.text.strip()) and _OPERATIVE.search(around):
-                reason = "the wound of the operation itself is no injury: not coded"
+            elif re.fullmatch(r"(?i)(?:surgical )?wounds?", ev.text.strip()) and (
+                    _OPERATIVE.search(around) or re.match(r"\s+(?:care|check|dressing)", after, re.I)):
+                reason = "the wound of the operation itself, or its care, is no injury: not coded"
         if reason:
             s.hold(reason)

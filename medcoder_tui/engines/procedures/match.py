@@ -27,7 +27,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"intubat\w*", "emergency endotracheal intubation"),
     (r"\bfoley\b", "temporary indwelling foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
     (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
-    (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave"),
+    (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave skin"),
     (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis skin lesion"),
     (r"\bwarts?\b|verruca\w*", "benign warts skin lesion"), (r"acrochordons?", "skin tags"),
     (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
@@ -186,6 +186,28 @@ def _surgical(ctx: _Ctx) -> None:
                 end += 1  # whole words only
             ctx.add(System.CPT, code, 0.7, "procedure documented as performed; matched to the code description",
                     start, end)
+
+
+_LESION_COUNT = re.compile(r"\b(?:of |x ?)?(\d{1,2})\s*(?:aks?\b|actinic keratos[ie]s|premalignant lesions?|lesions?\b)|"
+                           r"\b(?:aks?|actinic keratos[ie]s|lesions)\s*(?:x|total:?)\s*(\d{1,2})\b", _I)
+
+
+def _destruction_addons(ctx: _Ctx) -> None:
+    """17003 for the 2nd to 14th premalignant lesion destroyed (17004 alone from the 15th)."""
+    first = ctx.hits.get((System.CPT, "17000"))
+    if first is None:
+        return
+    counts = [int(a or b) for a, b in _LESION_COUNT.findall(ctx.note) if 0 < int(a or b) < 100]
+    count = max(counts, default=1)
+    if count >= 15 and "17004" in ctx.cs.cpt:
+        ctx.hits.pop((System.CPT, "17000"), None)
+        start = ctx.note.find(first.evidence[0]) if first.evidence else 0
+        ctx.add(System.CPT, "17004", 0.7, f"destruction of {count} premalignant lesions (15 or more)", start,
+                start + len(first.evidence[0]) if first.evidence else 0)
+    elif count >= 2 and "17003" in ctx.cs.cpt:
+        start = ctx.note.find(first.evidence[0]) if first.evidence else 0
+        ctx.add(System.CPT, "17003", 0.7, f"premalignant lesions 2 to {count} (units: {count - 1})", start,
+                start + len(first.evidence[0]) if first.evidence else 0, units=count - 1)
 
 
 _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(?:\.\d+)?)\s*cm\b(?! ?x)|"
