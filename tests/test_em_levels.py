@@ -227,3 +227,18 @@ def test_hemoglobin_a1c_is_one_test_not_also_a_blood_count(codesets):
     note = OFFICE + "Hemoglobin A1c reviewed: 7.9.\nAssessment: Type 2 diabetes, stable.\nPlan: diet.\n"
     got = em(note, codesets)
     assert "1 unique test(s) (a1c)" in next(iter(got.values()))
+
+
+
+def test_plan_bullets_after_an_impression_paragraph_are_not_problems(codesets):
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    from medcoder_tui.engines.procedures import mdm
+    from medcoder_tui.engines.procedures.context import _Ctx
+
+    note = ("UROLOGY - NEW PATIENT OFFICE VISIT\n58 yo M.\n\nImpression: Asymptomatic microscopic hematuria, "
+            "persistent. Ddx: r/o urothelial carcinoma vs nephrolithiasis. No current evidence of stone.\n\nPlan:\n"
+            "- CT urogram ordered.\n- Urine cytology ordered.\n")
+    ctx = _Ctx(note, analyze(note), "outpatient", codesets)
+    items = mdm._items(mdm._assessment(ctx))
+    assert not any("ordered" in item for item in items)
+    assert mdm.problems(ctx).level == 2      # an undiagnosed new problem with uncertain prognosis

@@ -234,6 +234,8 @@ def test_a_strain_named_with_words_between_region_and_strain(engine):
     ("PMH: MI 2015, stroke 2019, DVT 2020.", "I25.2", "I21.9"),
     ("PMH: MI 2015, stroke 2019, DVT 2020.", "Z86.73", "I63.9"),
     ("Actinic keratoses x 8, destroyed.", "L57.0", "L53.9"),
+    ("One L kidney stone 2019, passed spontaneously, none since.", "Z87.442", "N20.0"),
+    ("PMH: nephrolithiasis (passed). HTN.", "Z87.442", "N20.0"),
 ])
 def test_past_conditions_get_their_history_codes(engine, note, expected, absent):
     reportable = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions

@@ -59,7 +59,7 @@ _add("history", "forward",
      r"personal history of")
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
-     r"in childhood")
+     r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since")
 # ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
 # likely viral bronchitis") name findings the patient does not have now.
 _add("hypothetical", "forward",

@@ -259,7 +259,7 @@ def _allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: 
 
 
 # Past events a past-history list names ("PMH: MI 2015, stroke 2019, DVT"): not active conditions
-_PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4")
+_PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "N20", "N21", "N23")
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history"})
 # "history of breast cancer, on tamoxifen": a cancer still under treatment is current (I.C.2.d)
 _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"

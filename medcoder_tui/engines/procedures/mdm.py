@@ -98,7 +98,12 @@ def _items(text: str) -> list[str]:
     """Assessment items: numbered or bulleted entries, else the sentences before the plan."""
     text = re.sub(r"^[ \t]*(?:#+\s*)?(?:assessment(?: and plan| & plan)?|a\s*/\s*p|a&p|impression|"
                   r"(?:\w+ )?diagnos[ie]s|dx)\s*:?", "", text, flags=re.MULTILINE | _I)
-    lines = [ln for ln in text.splitlines() if not re.match(r"\s*(?:plan|mdm|dispo\w*)\b", ln, _I)]
+    lines = text.splitlines()
+    # an "Impression: ..." paragraph followed by "Plan:" bullets: the bullets are the plan, not problems
+    plan_at = next((i for i, ln in enumerate(lines) if re.match(r"\s*plan\s*:?\s*$", ln, _I)), None)
+    if plan_at is not None and any(ln.strip() for ln in lines[:plan_at]):
+        lines = lines[:plan_at]
+    lines = [ln for ln in lines if not re.match(r"\s*(?:plan|mdm|dispo\w*)\b", ln, _I)]
     body = "\n".join(lines)
     if _ITEM_START.search(body):
         chunks = _ITEM_START.split(body)
