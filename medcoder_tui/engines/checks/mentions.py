@@ -25,6 +25,8 @@ reason) when the mention is in another sense:
 - a skin code (cutaneous abscess, fibrosis of skin, gangrene) from a bare word
   ("abscess", "fibrosis", "necrotic") of another organ or tissue: "prostatic abscess",
   "periductal fibrosis", "a necrotic center";
+- a condition only the past history lists, as untreated or quiet ("gout (no flare in 3 yrs, no
+  meds)"): it does not affect this encounter's care (IV.J);
 - an injury of unspecified body region (T14) when the words name the region
   ("perineal laceration") or the wound is the operation's own ("Wound hydrated").
 
@@ -94,7 +96,16 @@ _ORGAN_WORDS = re.compile(
     r"tubo-ovarian|dental|periapical|tooth|gingiv\w*|psoas|epidural|spinal|mucosa\w*|lymph\w*|nodes?|"
     r"adenopath\w*|cyst\w*|pleura\w*|mediastin\w*|orbit\w*|tonsil\w*|peritonsillar|testi\w*|scrot\w*|"
     r"vertebr\w*|muscle|nodular|center|centre|lesion|mass|gallbladder|pericystic|retroperitone\w*)\b", re.I)
+# "(no flare in 3 yrs, no meds)", "- untreated", "inactive": a past-history item that needs no care now
+_QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not treated|no flares?|inactive|quiescent|"
+                    r"asymptomatic|resolved|no longer)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
+
+
+def _quiet_item(note: str, end: int) -> bool:
+    """The words right after a past-history item, before the next item, say it is untreated or quiet."""
+    m = _QUIET.search(note, end, min(len(note), end + 60))
+    return m is not None and re.fullmatch(r"\s*[(:,-]?[^,;\n()]{0,40}", note[end:m.start()]) is not None
 
 
 def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
@@ -141,6 +152,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code in _SKIN_CODES and _BARE_TISSUE_WORD.fullmatch(ev.text.strip()) \
                 and not _SKIN_WORDS.search(around) and _ORGAN_WORDS.search(around):
             reason = "the word is about another organ or tissue, not the skin: not coded as a skin condition"
+        elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
+                and _quiet_item(note, ev.end):
+            reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"
