@@ -363,6 +363,14 @@ def test_an_allergy_on_record_is_allergy_status(codesets):
     assert "T78.40XA" in out                     # a reaction at this encounter stays a reaction
 
 
+def test_no_allergic_reaction_described_is_no_t78_4(codesets):
+    out = finish("No known allergies. No diabetes.", [("T78.40XA", "allergies")], codesets)
+    assert out["T78.40XA"].suppressed and any("current reaction" in m for m in out["T78.40XA"].messages)
+    out = finish("Developed an allergic reaction with hives and pruritus.", [("T78.40XA", "allergic reaction")],
+                 codesets)
+    assert out["T78.40XA"].reportable
+
+
 def test_an_allergy_is_no_injury_for_external_causes(codesets):
     note = "Allergy to penicillin with rash today. Accidental discharge of firearm was discussed in a safety talk."
     out = finish(note, [("T78.40XA", "Allergy to penicillin with rash")], codesets)

@@ -120,6 +120,10 @@ def test_myalgia_is_integral_to_influenza(codesets):
      "pregnancy", "past one"),
     ("CT: hematoma in the left cerebellum with little mass effect.", "D49.9", "mass", "names no neoplasm"),
     ("Echo: myocardial mass of 93 grams, normal.", "D49.9", "mass", "names no neoplasm"),
+    ("Subconjunctival abscess was drained.", "L02.91", "abscess", "another organ or tissue"),
+    ("Bone marrow biopsy showed fibrosis.", "L90.5", "fibrosis", "another organ or tissue"),
+    ("Lymph nodes with a necrotic center.", "I96", "necrotic", "another organ or tissue"),
+    ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "M10.9", "gout", "untreated or quiet"),
 ])
 def test_a_word_that_names_no_finding_here_is_not_coded(codesets, note, code, words, reason):
     g = Grounder(note, codesets=codesets, setting="outpatient")
@@ -131,9 +135,12 @@ def test_a_word_that_names_no_finding_here_is_not_coded(codesets, note, code, wo
     ("Tumor markers were elevated: CEA 14.", "R97.8", "Tumor markers"),
     ("She is 20 weeks pregnant; ankle sprain today.", "Z33.1", "pregnant"),
     ("Firm mass in the left breast, 2 cm.", "D49.9", "mass"),
+    ("Abscess of the left thigh, incised and drained.", "L02.91", "Abscess"),
+    ("Total necrosis of both DIEP flaps.", "I96", "necrosis"),
+    ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "I10", "HTN"),
 ])
 def test_the_finding_when_the_note_documents_it_stays(codesets, note, code, words):
     g = Grounder(note, codesets=codesets, setting="outpatient")
     s = g.finish([g.ground(RawSuggestion(code=code, evidence=[words]))])[0]
     assert not any("normal or negative" in m or "past one" in m or "names no neoplasm" in m
-                   for m in s.messages), s.messages
+                   or "another organ" in m or "untreated or quiet" in m for m in s.messages), s.messages
