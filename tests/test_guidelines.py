@@ -231,6 +231,22 @@ def test_a_car_driver_hit_by_a_car_on_a_street(codesets, story):
     assert out["M62.838"].suppressed            # the spasm is part of the strain (I.B.5)
 
 
+def test_slicing_vegetables_for_dinner_is_food_preparation(codesets):
+    note = ("HPI: 36M was slicing vegetables for dinner in the kitchen at his house when the knife slipped and cut "
+            "his L forearm.\nDx: Laceration of L forearm.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S51.812A", evidence=["Laceration of L forearm"]))])}
+    assert "Y93.G1" in out, sorted(out)
+
+
+def test_an_erythema_of_the_stomach_or_of_a_named_skin_lesion_is_no_skin_condition(codesets):
+    out = finish("Stomach: mild patchy erythema antrum, biopsied.", [("L53.9", "erythema")], codesets)
+    assert out["L53.9"].suppressed
+    out = finish("5 erythematous scaly papules c/w actinic keratoses.",
+                 [("L53.9", "erythematous"), ("L57.0", "actinic keratoses")], codesets)
+    assert out["L53.9"].suppressed and out["L57.0"].reportable
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -235,6 +235,14 @@ def test_destruction_of_several_premalignant_lesions_and_a_shave_biopsy(codesets
     assert next(r for r in raws if r.code == "17003").units == 4
 
 
+def test_inhaler_teaching_with_a_return_demonstration(codesets):
+    note = ("PULMONOLOGY, new patient, 30 yo F.\nA/P: 1. Asthma, mild persistent. Start budesonide-formoterol. "
+            "Inhaler technique taught and return demonstration observed today.\n")
+    assert "94664" in codes(suggest(note, codesets), System.CPT)
+    assert "94664" not in codes(suggest(note.replace("Inhaler technique taught and return demonstration observed "
+                                                     "today.", "Uses her inhaler correctly."), codesets), System.CPT)
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

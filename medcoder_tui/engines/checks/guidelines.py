@@ -178,7 +178,11 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               # osteoarthritis of an unspecified site, once the site's own code is there
               "M19.9": ("M15", "M16", "M17", "M18", "M19.0", "M19.1", "M19.2"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
               # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there
-              "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51))}
+              "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51)),
+              # an erythematous condition or skin disorder of no kind, once the skin's diagnosis is there
+              "L53.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "B0", "B35", "B36", "D2", "C44"),
+              "L98.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L90", "L91", "L92", "L93", "L94",
+                        "L95", "B0", "B35", "B36", "D2", "C44")}
 
 
 def _catch_all(out: list[Suggestion]) -> None:

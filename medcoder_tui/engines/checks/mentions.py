@@ -84,9 +84,9 @@ _NO_NEOPLASM_BEFORE = re.compile(r"\b(?:body|muscle|muscular|fat|lean|bone|myoca
                                  r"cell|red cell)\s+$", re.I)
 # Codes of the skin that a bare word reaches, and the words of other organs and tissues that say
 # the word is about them ("subconjunctival abscess", "bone marrow fibrosis", "necrotic lymph nodes").
-_SKIN_CODES = ("L02.91", "L90.5", "I96")
-_BARE_TISSUE_WORD = re.compile(r"(?i)(?:the |an? |focal |\w+ )?(?:abscess(?:es)?|fibrosis|necrosis|necrotic|scarring)"
-                               r"(?: \w+)?")
+_SKIN_CODES = ("L02.91", "L90.5", "I96", "L53.9")
+_BARE_TISSUE_WORD = re.compile(r"(?i)(?:the |an? |focal |\w+ )?(?:abscess(?:es)?|fibrosis|necrosis|necrotic|scarring|"
+                               r"erythema|erythematous)(?: \w+)?")
 _SKIN_WORDS = re.compile(r"\b(?:skin|cutaneous|subcutaneous|dermal|scar|wound|ulcer|toe|toes|finger|fingers|foot|"
                          r"heel|gangren\w*|cellulitis|buttock|axilla|groin|scalp|limb|leg|arm|flaps?)\b", re.I)
 _ORGAN_WORDS = re.compile(
@@ -95,7 +95,8 @@ _ORGAN_WORDS = re.compile(
     r"periductal|biliary|pancrea\w*|splen\w*|spleen|cardiac|myocard\w*|peritone\w*|pelvic|ovar\w*|uter\w*|"
     r"tubo-ovarian|dental|periapical|tooth|gingiv\w*|psoas|epidural|spinal|mucosa\w*|lymph\w*|nodes?|"
     r"adenopath\w*|cyst\w*|pleura\w*|mediastin\w*|orbit\w*|tonsil\w*|peritonsillar|testi\w*|scrot\w*|"
-    r"vertebr\w*|muscle|nodular|center|centre|lesion|mass|gallbladder|pericystic|retroperitone\w*)\b", re.I)
+    r"vertebr\w*|muscle|nodular|center|centre|lesion|mass|gallbladder|pericystic|retroperitone\w*|antrum|antral|"
+    r"stomach|gastric|duoden\w*|esophag\w*|pharyn\w*|tympanic|conjunctiva|throat|tonsils?)\b", re.I)
 # "(no flare in 3 yrs, no meds)", "- untreated", "inactive": a past-history item that needs no care now
 _QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not treated|no flares?|inactive|quiescent|"
                     r"asymptomatic|resolved|no longer)\b", re.I)

@@ -34,7 +34,8 @@ _PREPOSITIONS = frozenset("from off out of in on into onto with by at against un
 _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", "impression", "diagnoses",
                              "hospital_course"})
 # An activity is what the patient was doing: the words after "while", "during", "playing"...
-_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing)\b(?=([^.,;:()]{0,60}))", re.I)
+_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing|(?:was|were)(?= \w+ing\b))\b(?=([^.,;:()]{0,60}))",
+                           re.I)
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
 _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around)\b"
                         r"(?=([^.,;:()]{0,40}))",
@@ -217,6 +218,11 @@ _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "inters
 _MEALS = frozenset(norm(w) for w in ("breakfast", "lunch", "dinner", "supper", "meal", "meals"))
 _PREPARING = frozenset(norm(w) for w in ("making", "preparing", "cooking", "fixing", "frying", "boiling"))
 _COOKING = words_of("cooking and baking")
+_FOOD_PREPARATION = words_of("food preparation and clean up")
+_CUTTING_FOOD = frozenset(norm(w) for w in ("slicing", "chopping", "cutting", "peeling", "dicing", "carving",
+                                            "mincing", "deboning"))
+_FOODS = frozenset(norm(w) for w in ("vegetables", "vegetable", "onion", "onions", "meat", "bread", "bagel",
+                                     "fruit", "potatoes", "potato", "chicken", "fish", "food", "avocado"))
 _EVENT = re.compile(r"\b(?:rolled|twisted|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
@@ -272,6 +278,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                                 + " " + " ".join(_ACTIVITY_VERB.findall(text)))
             if activity & _MEALS and activity & _PREPARING:
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
+            elif activity & _CUTTING_FOOD and activity & (_FOODS | _MEALS):
+                activity = activity | _FOOD_PREPARATION   # "slicing vegetables for dinner"
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note

@@ -33,6 +33,10 @@ _TESTS: list[tuple[str, str]] = [
     (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
      r"^Routine venipuncture"),
     (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}automated", r"^Urinalysis, automated, without microscopy"),
+    (r"inhaler (?:technique|teaching|use)[^.\n]{0,40}(?:taught|demonstrat\w*|reviewed|observed)|"
+     r"(?:demonstrat\w*|taught|teach\w*)[^.\n]{0,30}(?:inhaler|spacer|nebulizer) (?:use|technique)|"
+     r"(?:inhaler|spacer|nebulizer)[^.\n]{0,40}return demonstration",
+     r"^Demonstration or evaluation of a patient's use of an inhaler"),
 ]
 _TEST_RX = [(re.compile(n, _I), d) for n, d in _TESTS]
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
@@ -89,8 +93,9 @@ def _tests(ctx: _Ctx) -> None:
         for m, desc_rx in tests:
             if prenatal and desc_rx.startswith("^Urinalysis by dipstick"):
                 continue
-            screening = desc_rx.startswith(("^Visual", "^Pure"))
-            if not (_IN_OFFICE.search(line) or (screening and _SCREEN_RESULT.search(sent.text))
+            screening = desc_rx.startswith(("^Visual", "^Pure", "^Demonstration"))   # done where it is told
+            if not (_IN_OFFICE.search(line) or (screening and (_SCREEN_RESULT.search(sent.text)
+                                                               or desc_rx.startswith("^Demonstration")))
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
             if re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b", _clause(sent.text, m.start(), m.end(), 25, 12), _I):
