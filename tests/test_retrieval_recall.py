@@ -8,6 +8,8 @@ that keeps whole mentions first and the cap per stretch of words.
 
 from __future__ import annotations
 
+import pytest
+
 from medcoder_tui.engines.offline import OfflineEngine
 from medcoder_tui.engines.diagnoses.retrieval import PER_SPAN, retrieve_candidates
 
@@ -206,3 +208,15 @@ def test_a_relatives_condition_brings_its_family_history_code(codesets):
     assert "family" in cands["E11.9"].context      # the relative's diabetes itself stays marked
     assert coded("No family history of colon cancer.") == []
     assert "Z80.0" not in codes("Colon cancer diagnosed in 2019.", codesets)
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("OB: 24 yo G1P0 at 10w2d, here for routine prenatal care. Single IUP.", "Z34.01"),
+    ("L&D: 28 yo G2P1 at 39w3d. Spontaneous vaginal delivery of a single live-born male.", "Z37.0"),
+    ("Final Dx: probable unstable angina; CAD of native coronaries.", "I25.110"),
+    ("Impression: SCC in situ, R dorsal forearm.", "D04.61"),
+    ("A/P: HTN, controlled. CKD stage 3a, stable.", "I12.9"),
+    ("Medicare. PCV20 0.5 mL IM given today.", "Z23"),
+])
+def test_the_prompt_is_offered_the_codes_the_guidelines_add(codesets, note, expected):
+    assert expected in {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}

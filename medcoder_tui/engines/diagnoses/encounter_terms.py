@@ -37,7 +37,8 @@ _LONG_TERM = (
     (re.compile(r"\b(?:aspirin|asa)\s*81\b|\bbaby aspirin\b|\blow[- ]dose aspirin\b|\baspirin\b(?=[^.\n]{0,25}"
                 r"\bdaily\b)", re.I), "Z79.82"),
 )
-_VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar)\b", re.I)
+_VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
+                      r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
 

@@ -5,8 +5,10 @@ in its candidate list so that it can do the same: an injury's external causes fr
 External Cause Index (cause, place, activity, status; initial encounter shown), the
 weeks of gestation, a general or routine examination (with and without abnormal
 findings), Z23 for a vaccine given, the adverse effect (T36-T50) of a drug the note
-says caused a reaction, and for an influenza (J11) the identified-virus code (J10) of
-the same manifestation. Long-term drug codes come with the status codes.
+says caused a reaction, for an influenza (J11) the identified-virus code (J10) of
+the same manifestation, the supervision of a normal pregnancy (Z34) and the outcome of
+a delivery (Z37), the combination codes the guidelines presume (I25.11-, I11-I13) and a
+skin cancer by the Table of Neoplasms. Long-term drug codes come with the status codes.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes, vaccine_mention, weeks_of_gestation
+from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, prenatal_supervision,
+                                                             vaccine_mention, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
+from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, skin_table_code
 from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE
 
 
@@ -25,6 +29,32 @@ def _candidate(code: str, note: str, start: int, end: int, icd) -> Candidate | N
         return None
     return Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE, note[start:end], start, end,
                      frozenset(), True, 1, False, 1, [frozenset()], "status")
+
+
+# Combination codes the guidelines presume, offered when both of their conditions are found
+_ANGINA = (("I20.0", "I25.110"), ("I20.1", "I25.111"), ("I20.2", "I25.112"), ("I20.8", "I25.118"), ("I20.9", "I25.119"))
+
+
+def _combinations(found: list[Candidate]) -> list[tuple[str, int, int]]:
+    """Coronary atherosclerosis with angina (I.C.9.b), hypertension with CKD or heart failure (I.C.9.a)."""
+    mentions = [c for c in found if c.origin == "mention" and not c.context]
+    codes = {c.code: c for c in mentions}
+    out: list[tuple[str, int, int]] = []
+    cad = codes.get("I25.10")
+    for c in mentions:
+        combo = next((to for prefix, to in _ANGINA if c.code.startswith(prefix)), None)
+        if cad is not None and combo:
+            out.append((combo, c.start, c.end))
+    htn = codes.get("I10")
+    if htn is not None:
+        ckd = [c for c in mentions if c.code.startswith("N18")]
+        failure = any(c.code.startswith("I50") for c in mentions)
+        late = any(c.code in ("N18.5", "N18.6") for c in ckd)
+        combo = ("I13.2" if late else "I13.0") if ckd and failure else ("I12.0" if late else "I12.9") if ckd else \
+            "I11.0" if failure else None
+        if combo:
+            out.append((combo, htn.start, htn.end))
+    return out
 
 
 def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidate], icd) -> list[Candidate]:
@@ -40,6 +70,14 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
     if (vaccine := vaccine_mention(note, analysis)) is not None:
         wanted.append(("Z23", *vaccine))
     wanted += adverse_effect_codes(note, analysis)
+    for rule in (prenatal_supervision, delivery_outcome):
+        if (got := rule(note, analysis)) is not None:
+            wanted.append(got)
+    wanted += _combinations(found)
+    for m in MORPHOLOGY_WORDS.finditer(note):
+        sent = analysis.sentence_at(m.start())
+        if sent is not None and (skin := skin_table_code(note[sent.start:sent.end], icd)) is not None:
+            wanted.append((skin[0], m.start(), m.end()))
     wanted += [("J10" + c.code[3:], c.start, c.end) for c in found if c.code.startswith("J11")]
     out = []
     for code, start, end in wanted:

@@ -183,8 +183,15 @@ def candidate_pool(note: str, *, types: set[System] | None, codesets,
         return found, note_words
     have = {c.code for c in found}
     extra = [c for c in _categories(found, matcher) if c.code not in have]
-    guided = [c for c in guideline_candidates(note, analysis or analyze(note), found, matcher.index._cs.icd)
-              if c.code not in have]
+    guided = []
+    at = {c.code: i for i, c in enumerate(found)}
+    for c in guideline_candidates(note, analysis or analyze(note), found, matcher.index._cs.icd):
+        if c.code not in have:
+            guided.append(c)
+        elif found[at[c.code]].dominated and found[at[c.code]].origin != "mention":
+            # a guideline code the words reached only in part ("hypertensive" for I12.9): offered as
+            # the guideline's code, at its rank, not at the part's
+            found[at[c.code]] = c
     return found + guided + _related(found, note, matcher, RELATED_MAX) + extra, note_words
 
 

@@ -1,0 +1,74 @@
+"""Skin cancers by the Table of Neoplasms: the site under "skin", the behaviour and the morphology.
+
+A basal or squamous cell carcinoma, or a carcinoma in situ (Bowen disease), is a neoplasm of
+the skin of the site the note names: the Table's "Neoplasm, neoplastic > skin NOS > <site>"
+row gives the category by behaviour (C44 malignant, D04 in situ), and the C44 codes take the
+morphology at their fifth character (1 basal cell, 2 squamous cell, 9 other) and the side
+where the site has one. Melanoma has its own categories (C43, D03) and is left to the title
+match. Used by the guideline layer (``checks.skin_neoplasms``) and for the candidates the
+model is offered (``guided``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_MORPHOLOGY = (
+    (re.compile(r"\b(?:basal cell (?:carcinoma|ca|cancer|epithelioma)|bcc)\b", re.I), "1"),
+    (re.compile(r"\b(?:squamous cell (?:carcinoma|ca|cancer)|scc|bowen'?s?(?: disease)?|keratoacanthoma)\b", re.I),
+     "2"),
+)
+MORPHOLOGY_WORDS = re.compile("|".join(rx.pattern for rx, _ in _MORPHOLOGY), re.I)
+_IN_SITU = re.compile(r"\bin[- ]situ\b|\bbowen", re.I)
+_SIDES = (("right", re.compile(r"\b(?:right|rt)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
+          ("left", re.compile(r"\b(?:left|lt)\b|(?<![A-Za-z/])L(?![A-Za-z/])")))
+_TABLE_PATH = ("Neoplasm, neoplastic", "skin NOS")
+
+
+@lru_cache(maxsize=1)
+def _sites() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The Table's subterms under "skin NOS" (forearm, cheek, scalp ...), longest first."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    table = neoplasm_table()
+    names = {table.path(i)[2] for i in table.find(["skin"], 1000)
+             if table.path(i)[:2] == list(_TABLE_PATH) and len(table.path(i)) == 3}
+    # body sites only: not the morphology rows ("basal cell carcinoma", "nevus") nor "overlapping lesion"
+    names = {n for n in names if re.fullmatch(r"[a-z ]+", n)
+             and not re.search(r"carcinoma|melano|nevus|lesion|organs|site\b", n)}
+    return tuple((n, re.compile(rf"\b{re.escape(n)}s?\b", re.I)) for n in sorted(names, key=len, reverse=True))
+
+
+def _by_side(codes: list[str], sentence: str, icd) -> tuple[str, str | None]:
+    sides = [name for name, rx in _SIDES if rx.search(sentence)]
+    if len(sides) == 1:
+        code = next((c for c in codes if sides[0] in (icd.title(c) or "").lower()), None)
+        if code is not None:
+            return code, sides[0]
+    return next((c for c in codes if "unspecified" in (icd.title(c) or "").lower()), codes[0]), None
+
+
+def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
+    """(code, the Table's reading in words) for a skin carcinoma the sentence names with its site."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    digit = next((d for rx, d in _MORPHOLOGY if rx.search(sentence)), None)
+    if digit is None:
+        return None
+    column = "in_situ" if _IN_SITU.search(sentence) else "malignant_primary"
+    table = neoplasm_table()
+    for site, rx in _sites():
+        if not rx.search(sentence):
+            continue
+        codes = table.site([*_TABLE_PATH, site]).get(column, [])
+        if not codes:
+            continue
+        code, side = _by_side(codes, sentence, icd)
+        if column == "malignant_primary" and code.startswith("C44") and len(code) > 5 and code[5] == "0":
+            code = code[:5] + digit + code[6:]   # C44.601 -> C44.611 basal cell, C44.621 squamous cell
+        if not icd.is_billable(code):
+            return None
+        return code, (f"Table of Neoplasms: skin, {site}, {'in situ' if column == 'in_situ' else 'malignant'}"
+                      f"{f', {side} side' if side else ''}")
+    return None
