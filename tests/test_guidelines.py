@@ -247,6 +247,14 @@ def test_an_erythema_of_the_stomach_or_of_a_named_skin_lesion_is_no_skin_conditi
     assert out["L53.9"].suppressed and out["L57.0"].reportable
 
 
+def test_a_negated_part_of_the_injury_sentence_leaves_the_rest_to_read(codesets):
+    note = ("HPI: 52M walking to the bus stop this AM (on his way to work, not yet at work), slipped on ice on the "
+            "public sidewalk and fell.\nDx: Contusion of left hip.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion of left hip"]))])}
+    assert "Y99.0" not in out and {"Y93.01", "Y92.480"} <= out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

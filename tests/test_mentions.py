@@ -121,6 +121,8 @@ def test_myalgia_is_integral_to_influenza(codesets):
     ("CT: hematoma in the left cerebellum with little mass effect.", "D49.9", "mass", "names no neoplasm"),
     ("Echo: myocardial mass of 93 grams, normal.", "D49.9", "mass", "names no neoplasm"),
     ("Subconjunctival abscess was drained.", "L02.91", "abscess", "another organ or tissue"),
+    ("ECG: atrial fibrillation, ventricular rate 146, narrow QRS.", "I49.01", "fibrillation, ventricular",
+     "ventricular rate of the atrial rhythm"),
     ("Bone marrow biopsy showed fibrosis.", "L90.5", "fibrosis", "another organ or tissue"),
     ("Lymph nodes with a necrotic center.", "I96", "necrotic", "another organ or tissue"),
     ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "M10.9", "gout", "untreated or quiet"),

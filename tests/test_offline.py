@@ -265,3 +265,9 @@ def test_skin_cancers_by_the_table_of_neoplasms(engine, note, expected):
 def test_wound_care_is_no_injury(engine):
     result = engine.suggest_sync("Shave biopsy of the forearm. Wound care reviewed.", {System.ICD10CM}, "outpatient")
     assert not any(s.code.startswith("T14") and s.reportable for s in result.suggestions)
+
+
+
+def test_nv_intact_in_an_exam_is_neurovascular(engine):
+    result = engine.suggest_sync("Exam: L ankle swollen, distal NV intact.\nDx: ankle sprain.", {System.ICD10CM}, "ed")
+    assert not any(s.code.startswith("R11") for s in result.suggestions)

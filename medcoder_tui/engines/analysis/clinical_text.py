@@ -315,7 +315,14 @@ def analyze(note: str) -> NoteAnalysis:
             continue
         sent = sentences[i]
         if direction in ("forward", "both"):
-            end = _scope_forward(note, m.end(), sent.end)
+            limit = sent.end
+            before = note[sent.start:m.start()]
+            if before.count("(") > before.count(")"):
+                # a trigger inside a parenthesis ("(on his way to work, not yet at work), slipped on ice")
+                # reaches no further than its closing parenthesis
+                close = note.find(")", m.end(), sent.end)
+                limit = close if close >= 0 else limit
+            end = _scope_forward(note, m.end(), limit)
             if end > m.end():
                 spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
         if direction in ("backward", "both"):

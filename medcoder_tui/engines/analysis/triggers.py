@@ -31,12 +31,16 @@ _add("negated", "forward",
      r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
      r"w/o", r"ø", r"negative (?:study|result|test) for",
      # "Biopsy was negative for malignancy" looks ahead (the backward "was negative" gives way)
-     r"(?:was|were|is|are|came back|returned|tested|proved) negative for")
+     r"(?:was|were|is|are|came back|returned|tested|proved) negative for",
+     # "ROS neg for fever, cough", "neg: CP, SOB"
+     r"neg(?:\.|ative)? for", r"neg:",
+     # "not yet at work": "yet" would otherwise end the scope as a contrast
+     r"not yet")
 _add("negated", "backward",
      # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
-     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|[ \t]*(?:[.,;)\n]|$))",
-     # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end
-     r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;)\n]|$))",
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
+     # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end, "ACS ruled out - ..."
+     r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
      r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")

@@ -238,8 +238,23 @@ _LISTED_ROOMS = frozenset(norm(w) for w in ("kitchen", "bathroom", "bedroom", "g
 _VEHICLES = frozenset(norm(w) for w in ("car", "truck", "bus", "van", "motorcycle", "bicycle", "train",
                                          "tram", "tractor"))
 _GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
+_VEHICLE_PLACE = re.compile(r"\b(bus|train|subway|taxi|tram)\s+(stop|station|shelter|depot|platform|terminal)\b",
+                            re.I)
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
+
+
+def _untold_blanked(note: str, sent, analysis: NoteAnalysis) -> str:
+    """The sentence with its negated, hypothetical and family spans blanked out."""
+    spans = [sp for sp in analysis.spans_overlapping(sent.start, sent.end)
+             if sp.kind in ("negated", "hypothetical", "family")]
+    if not spans:
+        return note[sent.start:sent.end]
+    chars = list(note[sent.start:sent.end])
+    for sp in spans:
+        for k in range(max(sp.start, sent.start), min(sp.end, sent.end)):
+            chars[k - sent.start] = " "
+    return "".join(chars)
 
 
 def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
@@ -255,14 +270,18 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     for sent in analysis.sentences:
         if analysis.section_at(sent.start) not in _STORY_SECTIONS:
             continue
-        if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family"}:
+        # the words a negation, a possibility or a relative's story covers tell nothing of this injury
+        # ("not yet at work", "no fall"); the rest of the sentence still does
+        told = _untold_blanked(note, sent, analysis)
+        if not told.strip():
             continue
-        scored = scored_by_text.get(sent.text)
+        scored = scored_by_text.get(told)
         if scored is None:
-            text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", note[sent.start:sent.end])
+            text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", told)
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
-            words = words_of(text)
+            # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
+            words = words_of(_VEHICLE_PLACE.sub(r"\2", text))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _REAR_ENDED.search(text):
@@ -291,7 +310,7 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             # a sentence that tells the injury happening ("rolled L ankle landing from a rebound
             # playing basketball at the public court") has its place and activity even when the
             # index has no word for the mechanism
-            scored = scored_by_text[sent.text] = (scored, bool(scored) and _EVENT.search(text) is not None)
+            scored = scored_by_text[told] = (scored, bool(scored) and _EVENT.search(text) is not None)
         scored, event = scored
         if not event and not any(e.kind == "cause" for _, e in scored):
             continue

@@ -122,7 +122,9 @@ _NOT_DIAGNOSES = frozenset(
     "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
     "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi "
     # read too often as something else in notes: physical exam, room air, "as", ...
-    "pe ra ms as ad pd ed ca cap hd ha all us".split()
+    "pe ra ms as ad pd ed ca cap hd ha all us "
+    # "NV intact" in an exam is neurovascular, not nausea and vomiting ("N/V" still reads as that)
+    "nv".split()
 )
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
