@@ -229,3 +229,16 @@ def test_a_collision_versus_is_no_differential():
     assert "uncertain" not in a.context_at(i, note.index("interstate"))
     j = note.index("bronchitis")
     assert "uncertain" in a.context_at(j, j + len("bronchitis"))
+
+
+
+def test_soap_labels_are_sections():
+    note = ("CC: fever\nS: 3 d of cough.\nMeds: none. NKDA.\n\nO: T 38.8\nA:\nAcute otitis media, bilateral.\n"
+            "P:\n- Amoxicillin.\nA 45-year-old neighbour helped.\n")
+    b = analyze(note)
+    assert b.section_at(note.index("3 d of cough")) == "hpi"
+    assert b.section_at(note.index("T 38.8")) == "physical_exam"
+    assert b.section_at(note.index("Acute otitis")) == "assessment_plan"
+    assert b.section_at(note.index("Amoxicillin")) == "assessment_plan"
+    # "A 45-year-old" at a line's start is prose, not the assessment label
+    assert [s.name for s in b.sections].count("assessment_plan") == 2
