@@ -212,6 +212,8 @@ def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     ("5. Tobacco use disorder, cigarettes (1 ppd x 40 yrs)", "F17.210"),
     # "not in exacerbation" rules out the exacerbation, not the asthma
     ("1. Asthma, mild persistent, newly diagnosed, not in exacerbation.", "J45.30"),
+    ("A:\nAcute suppurative otitis media, bilateral.\nSecondhand smoke exposure.", "Z77.22"),
+    ("Impression: Anaphylaxis due to honeybee sting (accidental).", "T63.441A"),
 ])
 def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     result = engine.suggest_sync(note, {System.ICD10CM}, "ed")
@@ -271,3 +273,11 @@ def test_wound_care_is_no_injury(engine):
 def test_nv_intact_in_an_exam_is_neurovascular(engine):
     result = engine.suggest_sync("Exam: L ankle swollen, distal NV intact.\nDx: ankle sprain.", {System.ICD10CM}, "ed")
     assert not any(s.code.startswith("R11") for s in result.suggestions)
+
+
+
+def test_a_bite_wound_is_the_open_bite_code_and_a_future_well_visit_no_exam(engine):
+    note = ("ED NOTE\nHPI: a neighbor's dog lunged and bit her L forearm.\nDx: Dog bite L forearm, laceration "
+            "repaired.\nP: next WCC at 2 yrs.")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert "S51.852A" in got and "S51.812A" not in got and not any(c.startswith("Z00") for c in got), got

@@ -267,6 +267,12 @@ PHRASES.update({
     "posterior chest wall": "back wall of thorax",
     "stomach flu": "gastroenteritis", "ear infection": "otitis media",
     "tobacco use disorder": "nicotine dependence", "tobacco dependence": "nicotine dependence",
+    # Index: Exposure, tobacco smoke (second-hand) Z77.22; Sting, bee/wasp/hornet T63.44-/T63.45-/T63.45-
+    "secondhand smoke": "contact with and exposure to environmental tobacco smoke",
+    "second-hand smoke": "contact with and exposure to environmental tobacco smoke",
+    "bee sting": "toxic effect of venom of bees", "honeybee sting": "toxic effect of venom of bees",
+    "stung by a bee": "toxic effect of venom of bees", "stung by a honeybee": "toxic effect of venom of bees",
+    "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -280,7 +286,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
-    "tobacco use disorder", "tobacco dependence",
+    "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
+    "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -312,6 +312,11 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
             sibling, extra = documented
             s = _replace(s, sibling, f"more specific: '{' '.join(extra)}' documented with this mention "
                                      f"(was {s.code})", reground)
+    if s.code[:1] == "S" and len(s.code) >= 6 and s.code[5] in "1234" and _BITE.search(around):
+        # an open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)
+        bite = s.code[:5] + "5" + s.code[6:]
+        if icd.is_billable(bite) and (icd.title(bite) or "").startswith("Open bite"):
+            s = _replace(s, bite, f"more specific: a bite wound is the open bite code (was {s.code})", reground)
     if s.code[:1] in "ST" and len(s.code) == 8 and s.code.endswith("A") and _documents_healing(note, analysis):
         later = s.code[:-1] + "D"
         if icd.is_billable(later):
@@ -320,6 +325,7 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
     return s
 
 
+_BITE = re.compile(r"\b(?:bite|bites|bitten|bit)\b", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
 _AXIS_WORDS = frozenset(tokenize("unspecified other specified site type initial encounter subsequent sequela "
                                  "whether"))
@@ -393,12 +399,19 @@ def _external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, r
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
     injuries = [s for s in out if _usable_icd(s) and takes_external_cause(s.code)
                 and not (set(s.flags) & _CONTEXT_FLAGS)]
+    # a toxic effect (T51-T65: a sting, a bite's venom) names its cause and intent, but where and
+    # during what it happened are coded beside it all the same
+    toxic = not injuries and [s for s in out if _usable_icd(s) and "T51" <= s.code[:3] <= "T65"
+                              and not (set(s.flags) & _CONTEXT_FLAGS)]
+    injuries = injuries or toxic or []
     if not injuries:
         return []
     seventh = injuries[0].code[-1] if len(injuries[0].code) == 8 else "A"
     have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
     added = []
     for found in find_external_causes(note, analysis, seventh, icd):
+        if toxic and found.kind == "cause":
+            continue
         if any(code.startswith(_EXTERNAL_KINDS[found.kind]) and not code.startswith(_DEFAULT_CAUSES)
                for code in have):
             continue

@@ -54,7 +54,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R00.2": ("I47", "I48", "I49"), "R01": ("I34", "I35", "I36", "I37", "Q21", "Q23"),
     "R04.0": ("J01", "J31", "J34"), "R04.2": ("C34", "J18", "A15", "I26", "J47"),
     "R05": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J45", "J47", "J84", "C34", "A15"),
-    "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3"),
+    "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3", "T78.0", "T78.2", "T88.6", "T63"),
     "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP,
     "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
     "R07.9": _CHEST, "R09.0": ("J96", "J18", "J44", "J45", "J80", "I50", "I26", "U07.1"),
@@ -107,6 +107,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
+    # angioedema, urticaria and hypotension of an anaphylactic reaction
+    "T78.3": ("T78.2", "T63", "T88.6", "T80.5"), "L50": ("T78.2", "T63", "T88.6", "T80.5"),
+    "I95": ("T78.2", "T88.6", "T80.5", "R57", "R65.21", "A41"),
     # muscle spasm of a strained or sprained region, or of a back disorder
     "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
                "S83", "S86", "S93", "S96", "M54", "M50", "M51", "M47"),

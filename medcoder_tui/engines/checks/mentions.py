@@ -48,7 +48,7 @@ _VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", 
 _VACCINE_WORDS = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|immunis\w*|immune|immunity|titers?|titres?|boosters?|shots?|"
     r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|subq|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
-    r"utd|up[- ]to[- ]date|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
+    r"utd|up[- ]to[- ]date|current|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
 _DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
                         re.I)

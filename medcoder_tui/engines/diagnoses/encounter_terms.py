@@ -121,8 +121,11 @@ def _age_years(note: str) -> float | None:
 
 def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int, int] | None:
     """(without, with abnormal findings) codes of the general or routine examination the visit is."""
+    # not a future one ("next WCC at 2 yrs", "due for annual physical")
     m = next((m for m in _EXAM.finditer(note[:1500])
-              if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}), None)
+              if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
+              and not re.search(r"\b(?:next|upcoming|due(?: for)?|schedule\w*|return for|rtc)\s+(?:\w+\s+)?$",
+                                note[max(0, m.start() - 25):m.start()], re.I)), None)
     age = _age_years(note)
     if m is None or age is None or age < 29 / 365:
         return None
