@@ -243,6 +243,17 @@ def test_inhaler_teaching_with_a_return_demonstration(codesets):
                                                      "today.", "Uses her inhaler correctly."), codesets), System.CPT)
 
 
+def test_a_subacromial_injection_and_the_new_patients_own_visit(codesets):
+    note = ("ORTHOPAEDICS - NEW PATIENT VISIT, 55 yo F.\nA/P:\n1. R rotator cuff tendinopathy with impingement.\n"
+            "- Subacromial injection today, consent. Posterior approach, 40 mg triamcinolone (Kenalog-40, 1 mL) + 4 mL "
+            "1% lidocaine into R subacromial bursa, landmark guided (no US).\n- PT referral. Naproxen 500 mg BID (Rx).\n")
+    raws = suggest(note, codesets)
+    assert {"20610", "J3301"} <= codes(raws)
+    assert any(c.startswith("9920") for c in codes(raws, System.CPT))   # the new patient's evaluation
+    est = note.replace("NEW PATIENT VISIT", "follow-up, established patient")
+    assert not any(c.startswith("992") for c in codes(suggest(est, codesets), System.CPT))
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

@@ -35,7 +35,8 @@ _PERFORMED = re.compile(
     r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|intubated|i (?:applied|"
     r"performed|placed))\b", _I)
 _ADMIN = re.compile(r"\b(?:given|administered|injected|injection|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
-                    r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic))", _I)
+                    r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic)|"
+                    r"into (?:the )?(?:\w+ ){0,3}(?:bursa|joint|tendon sheath))", _I)
 _RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
                  r"prn|po\b|odt|orally|by mouth|tabs?\b|x ?\d+ ?(?:d|days|wks?|weeks)\b|taper|refill\w*)", _I)
 _PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|prophyla\w*)", _I)

@@ -81,7 +81,8 @@ def _dose(text: str) -> tuple[float, str] | None:
 
 def _route(clause: str, drug_desc: str) -> str | None:
     low = clause.lower()
-    if re.search(r"intra-?articular|into the (?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle)|joint injection", low):
+    if re.search(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle|bursa)|"
+                 r"joint injection|bursa injection|subacromial", low):
         return "joint"
     if "inhal" in drug_desc.lower() or "ipratropium" in drug_desc.lower() or re.search(r"\bneb", low):
         return "neb"
@@ -195,8 +196,9 @@ def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
 def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
     sent = ctx.a.sentence_at(start)
     low = (sent.text if sent else ctx.note[start:end]).lower()
-    size = ("major" if re.search(r"shoulder|hip|knee", low) else "intermediate" if
-            re.search(r"wrist|elbow|ankle", low) else "small" if re.search(r"finger|toe|\bmcp|\bpip", low) else None)
+    size = ("major" if re.search(r"shoulder|hip|knee|subacromial|trochanteric", low) else "intermediate" if
+            re.search(r"wrist|elbow|ankle|olecranon", low) else "small" if re.search(r"finger|toe|\bmcp|\bpip", low)
+            else None)
     if size is None:
         return
     guided = "ultrasound" in low or "us-guided" in low

@@ -117,6 +117,18 @@ def _items(text: str) -> list[str]:
     return items
 
 
+def problem_count(ctx: _Ctx) -> int:
+    """How many problems the assessment numbers ("1. ...", "2. ..."); without numbers, its items that
+    are problems (not history, status, screening or ruled-out items)."""
+    assessed = _assessment(ctx)
+    numbered = re.findall(r"^[ \t]*\d+[.)]", assessed, re.MULTILINE)
+    if numbered:
+        return len(numbered)
+    return sum(1 for item in _items(assessed)
+               if not _NOT_A_PROBLEM.match(words := item.strip(" -:").lower())
+               and not (_RULED_OUT.search(words) and not _WORSE.search(words)))
+
+
 def problems(ctx: _Ctx) -> Element:
     high = moderate = stable = acute = minor = 0
     reasons: list[str] = []

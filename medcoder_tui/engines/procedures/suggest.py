@@ -34,7 +34,8 @@ from medcoder_tui.engines.procedures.drugs import (
     _explicit_codes,
     _vaccines,
 )
-from medcoder_tui.engines.procedures.em import em
+from medcoder_tui.engines.procedures.em import em, is_new_patient
+from medcoder_tui.engines.procedures.mdm import problem_count
 from medcoder_tui.engines.procedures.match import (
     _GENERIC_RANGE,
     _destruction_addons,
@@ -126,7 +127,11 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
         checkpoint("procedure rules", n, len(rules))   # progress for the TUI; stops here once cancelled
         rule(ctx)
     therapy = _psychotherapy(ctx)
-    surgery = any(s is System.CPT and _GENERIC_RANGE.match(c) for s, c in ctx.hits)
+    procedures = [c for s, c in ctx.hits if s is System.CPT and _GENERIC_RANGE.match(c)]
+    # An injection's own decision is part of it; a new patient's evaluation, or another problem
+    # addressed beside it, is a separately identifiable E/M (modifier 25)
+    injection_only = bool(procedures) and all(c.startswith(("2060", "2061", "2055")) for c in procedures)
+    surgery = bool(procedures) and not (injection_only and (is_new_patient(ctx) or problem_count(ctx) >= 2))
     em(ctx, surgery, therapy)
     _apply_bundles(ctx)
     return [raw for (system, _), raw in ctx.hits.items() if system in wanted]
