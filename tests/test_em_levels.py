@@ -242,3 +242,20 @@ def test_plan_bullets_after_an_impression_paragraph_are_not_problems(codesets):
     items = mdm._items(mdm._assessment(ctx))
     assert not any("ordered" in item for item in items)
     assert mdm.problems(ctx).level == 2      # an undiagnosed new problem with uncertain prognosis
+
+
+
+def test_the_assessment_not_the_standing_problem_list_is_what_was_addressed(codesets):
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    from medcoder_tui.engines.procedures import mdm
+    from medcoder_tui.engines.procedures.context import _Ctx
+
+    note = ("PEDIATRICS - ADHD FOLLOW-UP\n10 y, est. pt.\n\nProblem list:\n1. ADHD, combined type\n2. Seasonal "
+            "allergies (not active)\n\nInterval hx: appetite down.\n\nA/P:\nADHD combined type - not at goal. Increase "
+            "OROS methylphenidate to 36 mg qAM.\nDecreased appetite - adverse effect of methylphenidate.\n")
+    ctx = _Ctx(note, analyze(note), "outpatient", codesets)
+    assert mdm.problems(ctx).level == 2 and mdm.mdm(ctx)[0] == 2
+    two = ("PSYCHIATRY follow-up, est pt.\nA/P:\n1. Opioid use disorder, severe, in sustained remission, on "
+           "buprenorphine.\n2. Generalized anxiety disorder - improved.\n")
+    ctx = _Ctx(two, analyze(two), "outpatient", codesets)
+    assert mdm.problems(ctx).level == 2      # two stable chronic illnesses

@@ -118,6 +118,14 @@ def test_coronary_atherosclerosis_with_angina_is_one_combination_code(codesets):
     assert "I25.119" not in out           # the note gives the angina another cause
 
 
+def test_vaping_is_nicotine_dependence_on_another_tobacco_product(codesets):
+    out = finish("3. Nicotine dependence, e-cigarette (vape).", [("F17.210", "Nicotine dependence, e-cigarette")],
+                 codesets)
+    assert "F17.290" in out and "F17.210" not in out
+    out = finish("Smokes cigarettes and vapes; nicotine dependence.", [("F17.210", "nicotine dependence")], codesets)
+    assert "F17.210" in out
+
+
 def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
     note = "T2DM w/ diabetic CKD, CKD 3a attributed to diabetic nephropathy."
     out = finish(note, [("E11.22", "diabetic CKD"), ("E11.21", "diabetic nephropathy"), ("N18.31", "CKD 3a")], codesets)

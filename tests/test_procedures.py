@@ -254,6 +254,12 @@ def test_a_subacromial_injection_and_the_new_patients_own_visit(codesets):
     assert not any(c.startswith("992") for c in codes(suggest(est, codesets), System.CPT))
 
 
+def test_a_trivalent_flu_vaccine_named_after_the_word_influenza(codesets):
+    note = ("PEDIATRICS, est pt, 10 y.\nInfluenza vaccine: trivalent inactivated, preservative-free 0.5 mL IM R deltoid, "
+            "given today; VIS given, vaccine counseling done with father.\n")
+    assert "90656" in codes(suggest(note, codesets), System.CPT)
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

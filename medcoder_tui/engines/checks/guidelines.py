@@ -79,6 +79,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     out = [_identified_influenza(s, note, analysis, reground, icd) for s in out]
     out = [_history(s, note, analysis, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
+    out = [_vaping(s, note, analysis, reground) for s in out]
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
     _context_rules(out, out, note, analysis, setting)
@@ -269,6 +270,21 @@ _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history"})
 _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"
                                r"chemo\w*|radiation|radiotherapy|immunotherapy|tamoxifen|letrozole|anastrozole|"
                                r"exemestane|hormon\w* therapy|adjuvant|treatment)\b", re.I)
+
+
+_VAPING = re.compile(r"\b(?:e-?cig(?:arette)?s?|vap(?:e|es|ing|er)|electronic cigarettes?|juul)\b", re.I)
+
+
+def _vaping(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground) -> Suggestion:
+    """Nicotine dependence on e-cigarettes is 'other tobacco product' (F17.29-), not cigarettes (F17.21-)."""
+    if s.system is not System.ICD10CM or not s.code.startswith(("F17.21", "F17.20")) or not s.evidence:
+        return s
+    sent = analysis.sentence_at(s.evidence[0].start) if s.evidence[0].located else None
+    around = note[sent.start:sent.end] if sent is not None else s.evidence[0].text
+    if not _VAPING.search(around) or re.search(r"\bcigarettes?\b", _VAPING.sub(" ", around)):
+        return s   # no vaping, or cigarettes too
+    return _replace(s, "F17.29" + s.code[-1], f"nicotine dependence on e-cigarettes is another tobacco product "
+                                               f"(F17.29-), not {s.code}", reground)
 
 
 def _history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:

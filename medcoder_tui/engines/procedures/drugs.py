@@ -216,7 +216,8 @@ _VACCINES: list[tuple[str, str, int]] = [
     (r"\bhpv\b|gardasil", r"papillomavirus", 1), (r"hep(?:atitis)? ?a\b|havrix", r"Hepatitis A vaccine", 1),
     (r"hep(?:atitis)? ?b\b|engerix", r"Hepatitis B vaccine", 1), (r"pcv ?20|prevnar ?20", r"\(PCV20\)", 1),
     (r"pcv ?13|prevnar(?! ?20)", r"\(PCV13\)", 1), (r"ppsv ?23|pneumovax", r"\(PPSV23\)", 1),
-    (r"shingrix|zoster|shingles", r"Zoster", 1), (r"trivalent (?:flu|influenza)", r"Influenza vaccine, trivalent", 1),
+    (r"shingrix|zoster|shingles", r"Zoster", 1),
+    (r"trivalent (?:flu|influenza)|\b(?:flu|influenza)\b[^.\n]{0,25}\btrivalent\b", r"Influenza vaccine, trivalent", 1),
     (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
 ]
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)

@@ -67,7 +67,8 @@ _CHRONIC = re.compile(
     r"hyperlipid|dyslipid|hypercholesterol|\badhd\b|depress|\bmdd\b|anxiety|\bgad\b|bipolar|schizo|"
     r"atrial fib|\ba-?fib\b|\baf\b|hypothyroid|hyperthyroid|migraine|gerd|osteoarth|arthritis|epilep|"
     r"seizure disorder|parkinson|dementia|alzheimer|obesity|\bbph\b|osteopor|gout|psoriasis|hepatitis [bc]|"
-    r"\bhiv\b|\bcad\b|coronary|anemia|glaucoma|sleep apnea|\bosa\b|hypothyroid|insomnia")
+    r"\bhiv\b|\bcad\b|coronary|anemia|glaucoma|sleep apnea|\bosa\b|hypothyroid|insomnia|use disorder|"
+    r"dependence|\boud\b|\baud\b|addiction")
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
 _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
@@ -88,10 +89,19 @@ class Element:
     why: str
 
 
+def _assessment_parts(ctx: _Ctx) -> list[str]:
+    """The assessment's sections, each apart (a standing problem list only when there is no assessment)."""
+    assessed = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ("assessment_plan", "impression")]
+    parts = assessed or [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
+    return parts + [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
+
+
 def _assessment(ctx: _Ctx) -> str:
-    parts = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
-    parts += [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
-    return "\n".join(parts)
+    return "\n".join(_assessment_parts(ctx))
+
+
+def _assessment_items(ctx: _Ctx) -> list[str]:
+    return [item for part in _assessment_parts(ctx) for item in _items(part)]
 
 
 def _items(text: str) -> list[str]:
@@ -124,7 +134,7 @@ def problem_count(ctx: _Ctx) -> int:
     numbered = re.findall(r"^[ \t]*\d+[.)]", assessed, re.MULTILINE)
     if numbered:
         return len(numbered)
-    return sum(1 for item in _items(assessed)
+    return sum(1 for item in _assessment_items(ctx)
                if not _NOT_A_PROBLEM.match(words := item.strip(" -:").lower())
                and not (_RULED_OUT.search(words) and not _WORSE.search(words)))
 
@@ -134,7 +144,7 @@ def problems(ctx: _Ctx) -> Element:
     reasons: list[str] = []
     assessed = _assessment(ctx)
     around = assessed.lower() + " " + ctx.head
-    for item in _items(assessed):
+    for item in _assessment_items(ctx):
         words = item.strip(" -:").lower()
         if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(words) and not _WORSE.search(words)):
             continue
