@@ -126,6 +126,17 @@ def test_vaping_is_nicotine_dependence_on_another_tobacco_product(codesets):
     assert "F17.210" in out
 
 
+def test_gestational_diabetes_by_its_control_and_a_pregnancy_code_by_its_trimester(codesets):
+    note = ("Primigravida, age 37. IUP 30w2d.\n- Gestational diabetes, A2 - start insulin today.\n"
+            "- Elderly primigravida (AMA), 3rd trimester.\nInsulin teaching (hypoglycemia recognition/treatment).")
+    out = finish(note, [("O24.419", "Gestational diabetes"), ("O09.519", "Elderly primigravida"),
+                        ("E16.2", "hypoglycemia")], codesets)
+    assert {"O24.414", "O09.513"} <= set(out), sorted(out)
+    assert not out["E16.2"].reportable or Flag.HYPOTHETICAL in out["E16.2"].flags   # only taught about
+    diet = finish("GDM, diet controlled. 26 weeks gestation.", [("O24.419", "GDM")], codesets)
+    assert "O24.410" in diet
+
+
 def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
     note = "T2DM w/ diabetic CKD, CKD 3a attributed to diabetic nephropathy."
     out = finish(note, [("E11.22", "diabetic CKD"), ("E11.21", "diabetic nephropathy"), ("N18.31", "CKD 3a")], codesets)

@@ -214,6 +214,7 @@ def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     ("1. Asthma, mild persistent, newly diagnosed, not in exacerbation.", "J45.30"),
     ("A:\nAcute suppurative otitis media, bilateral.\nSecondhand smoke exposure.", "Z77.22"),
     ("Impression: Anaphylaxis due to honeybee sting (accidental).", "T63.441A"),
+    ("A/P: - Elderly primigravida (AMA), 3rd trimester.", "O09.513"),
 ])
 def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     result = engine.suggest_sync(note, {System.ICD10CM}, "ed")

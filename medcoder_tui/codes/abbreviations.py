@@ -273,6 +273,8 @@ PHRASES.update({
     "bee sting": "toxic effect of venom of bees", "honeybee sting": "toxic effect of venom of bees",
     "stung by a bee": "toxic effect of venom of bees", "stung by a honeybee": "toxic effect of venom of bees",
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
+    "elderly primigravida": "supervision of elderly primigravida",
+    "elderly multigravida": "supervision of elderly multigravida",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -287,7 +289,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
-    "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting",
+    "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",
+    "elderly multigravida",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -84,7 +84,9 @@ _add("hypothetical", "forward",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
 # "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and
 # preeclampsia warning signs reviewed"
-_add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?")
+_add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?",
+     # "hypoglycemia recognition/treatment" taught: what to do if it happens
+     r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?")
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.

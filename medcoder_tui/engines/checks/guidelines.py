@@ -39,6 +39,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
+from medcoder_tui.engines.diagnoses.encounter_terms import weeks_of_gestation
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
@@ -80,6 +81,8 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     out = [_history(s, note, analysis, reground, icd) for s in out]
     out = [_allergy_status(s, note, analysis, reground) for s in out]
     out = [_vaping(s, note, analysis, reground) for s in out]
+    out = [_pregnancy_diabetes(s, note, analysis, reground) for s in out]
+    out = [_trimester(s, note, analysis, reground, icd) for s in out]
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
     _context_rules(out, out, note, analysis, setting)
@@ -285,6 +288,52 @@ def _vaping(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
         return s   # no vaping, or cigarettes too
     return _replace(s, "F17.29" + s.code[-1], f"nicotine dependence on e-cigarettes is another tobacco product "
                                                f"(F17.29-), not {s.code}", reground)
+
+
+# Diabetes in pregnancy by its control (I.C.15.g: insulin wins over diet and oral drugs)
+_PREGNANCY_DIABETES_CONTROL = (
+    (re.compile(r"\binsulin\b", re.I), "4", "insulin controlled"),
+    (re.compile(r"\b(?:metformin|glyburide|oral (?:hypoglycemic|agent|medication))\b", re.I), "5",
+     "controlled by oral hypoglycemic drugs"),
+    (re.compile(r"\b(?:diet[- ]controlled|controlled (?:by|with|on) diet|a1 ?gdm|gdm,? a1)\b", re.I), "0",
+     "diet controlled"),
+)
+
+
+_TRIMESTER_WORDS = ((re.compile(r"\b(?:1st|first) trimester\b", re.I), "first"),
+                    (re.compile(r"\b(?:2nd|second) trimester\b", re.I), "second"),
+                    (re.compile(r"\b(?:3rd|third) trimester\b", re.I), "third"))
+
+
+def _trimester(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
+    """I.C.15.a.3: a pregnancy code of unspecified trimester takes the trimester the note documents (its
+    words, or the weeks of gestation)."""
+    if s.system is not System.ICD10CM or s.code[:1] not in "OZ" or "unspecified trimester" not in (
+            icd.title(s.code) or ""):
+        return s
+    which = next((name for rx, name in _TRIMESTER_WORDS if rx.search(note)), None)
+    if which is None and (weeks := weeks_of_gestation(note, analysis)) is not None:
+        n = int(weeks[0][4:])
+        which = "first" if n < 14 else "second" if n < 28 else "third"
+    if which is None:
+        return s
+    title = (icd.title(s.code) or "").replace("unspecified trimester", f"{which} trimester")
+    sibling = next((c for c in _siblings(s.code, icd) if (icd.title(c) or "") == title), None)
+    if sibling is None:
+        return s
+    return _replace(s, sibling, f"more specific: {which} trimester documented (was {s.code})", reground)
+
+
+def _pregnancy_diabetes(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground) -> Suggestion:
+    """Gestational diabetes of unspecified control (O24.419, O24.429, O24.439) by the control the note documents."""
+    if s.system is not System.ICD10CM or not re.fullmatch(r"O24\.4[123]9", s.code):
+        return s
+    for rx, digit, words in _PREGNANCY_DIABETES_CONTROL:
+        m = next((m for m in rx.finditer(note)
+                  if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family"}), None)
+        if m is not None:
+            return _replace(s, s.code[:-1] + digit, f"more specific: {words} (was {s.code})", reground)
+    return s
 
 
 def _history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:

@@ -39,7 +39,7 @@ _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|per
                      r"post-?op(?:erative)? visit|included in (?:the )?global", _I)
 _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
-                  r"\bnp\b visit", _I)
+                  r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
 _ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
 _AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|(?= (?:m|f|male|female|boy|girl)\b))|"
                          r"\bage:? (\d{1,2}) ?(?:mo|mos|months)\b|\b(\d{1,2})[- ]?(?:wk|wks|weeks?|days?|d)[- ]old\b", _I)
