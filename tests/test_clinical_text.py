@@ -107,6 +107,8 @@ def test_pseudo_triggers_open_no_scope(a):
     ("MDM: head injury on anticoagulant, fx and ICH excluded.", "ICH", "negated"),
     ("Final Dx:\n1. Chest pain\n2. NSTEMI ruled out\n3. HTN", "NSTEMI", "negated"),
     ("ROS neg for fever, cough, hemoptysis, focal weakness.", "hemoptysis", "negated"),
+    ("No other injuries.", "injuries", "negated"),
+    ("Return 24-48 h or sooner w/ pain, decreased vision, discharge.", "decreased vision", "hypothetical"),
     ("2. ACS ruled out - troponins flat and normal x2.", "ACS", "negated"),
     ("walking to the bus stop (on his way to work, not yet at work), slipped on ice", "at work", "negated"),
     ("Cultures came back negative for MRSA.", "MRSA", "negated"),

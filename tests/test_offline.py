@@ -282,3 +282,15 @@ def test_a_bite_wound_is_the_open_bite_code_and_a_future_well_visit_no_exam(engi
             "repaired.\nP: next WCC at 2 yrs.")
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
     assert "S51.852A" in got and "S51.812A" not in got and not any(c.startswith("Z00") for c in got), got
+
+
+
+def test_an_eye_procedure_note_reads_its_own_abbreviations(engine):
+    note = ("OPHTHALMOLOGY - SAME-DAY PROCEDURE NOTE\nHPI: metal fragment flew into his R eye at work. FB sensation, "
+            "photophobia. No decreased vision.\nExam: SLE OD: 1 mm metallic FB embedded in the corneal stroma. No other "
+            "corneal epithelial defect.\nProcedure: Removal of corneal foreign body, OD, at the slit lamp, with a "
+            "25-gauge needle.\nPlan: Return 24-48 h or sooner w/ pain, decreased vision, discharge.\n")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient").suggestions
+           if s.reportable}
+    assert {"T15.01XA", "65222"} <= got, got
+    assert not got & {"M32.9", "H54.7", "H18.9", "H53.149", "R20.2"}, got

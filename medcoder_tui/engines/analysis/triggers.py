@@ -72,7 +72,7 @@ _add("hypothetical", "forward",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"
      r"return precautions", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
      r"go to (?:the )?(?:ed|er|emergency (?:room|department))) (?:for|if|with|should|immediately (?:for|if))",
-     r"(?:ed|er) precautions",
+     r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
      r"warning signs? (?:of|for)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
@@ -107,7 +107,7 @@ _PSEUDO = (
     r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
     r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
     r"without (?:difficulty|complications?|incident|problems?)", r"gram[- ]negative", r"gram[- ]positive",
-    r"no (?:one|other)",
+    r"no one",
     r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
     r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",

@@ -56,6 +56,7 @@ _SIDES = (
     ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
     ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/])")),
 )
+_EYE_SIDES = (("bilateral", re.compile(r"\bOU\b")), ("right", re.compile(r"\bOD\b")), ("left", re.compile(r"\bOS\b")))
 _UNSPECIFIED_SIDE = re.compile(r"\bunspecified\b(?= (?:side|upper limb|lower limb|hand|wrist|forearm|elbow|arm|"
                                r"shoulder|hip|thigh|knee|leg|lower leg|ankle|foot|toe|toes|finger|thumb|eye|ear|"
                                r"kidney|ovary|breast|lung|femur|tibia|fibula|radius|ulna|humerus|clavicle|"
@@ -365,6 +366,9 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
     around = note[sent.start:sent.end] if sent is not None else ev.text
     if _UNSPECIFIED_SIDE.search(title):
         sides = [name for name, rx in _SIDES if rx.search(around)]
+        if not sides and re.search(r"\b(?:eye|eyelid|cornea|conjunctiva|orbit|lacrimal|retina|lens)\b", title, re.I):
+            # the eye's own abbreviations: OD right, OS left, OU both
+            sides = [name for name, rx in _EYE_SIDES if rx.search(around)]
         side = "bilateral" if {"right", "left"} <= set(sides) else (sides[0] if len(sides) == 1 else None)
         if side is not None:
             target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"

@@ -107,6 +107,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
+    # photophobia and tearing of an eye injury or inflammation
+    "H53.14": ("T15", "S05", "H16", "H10", "H20", "G43", "A87", "G03"), "H04.20": ("T15", "S05", "H16", "H10"),
     # angioedema, urticaria and hypotension of an anaphylactic reaction
     "T78.3": ("T78.2", "T63", "T88.6", "T80.5"), "L50": ("T78.2", "T63", "T88.6", "T80.5"),
     "I95": ("T78.2", "T88.6", "T80.5", "R57", "R65.21", "A41"),

@@ -138,6 +138,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith(("I49.01", "I49.02")) and re.search(r"(?i)\bventricular (?:rate|response)", around) \
                 and not re.search(r"(?i)\bventricular fibrillation|\bv-?fib\b|\bventricular flutter", around):
             reason = "'atrial fibrillation, ventricular rate' is the ventricular rate of the atrial rhythm: not coded"
+        elif s.code.startswith("R20.2") and re.fullmatch(r"(?i)(?:\d+-gauge )?needles?", ev.text.strip()):
+            reason = "a needle is an instrument here, not 'pins and needles': not coded"
         elif s.code.startswith("G62") and _NERVES.search(before):
             reason = "a named nerve's neuropathy is a mononeuropathy of that nerve (G56-G58), not a polyneuropathy"
         elif s.code[:1] == "T" and ev.text.lower().startswith("poisoning") and _VERB_BEFORE.search(before):

@@ -36,7 +36,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
     (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
-    (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
+    (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
     (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
