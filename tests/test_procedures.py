@@ -260,6 +260,15 @@ def test_a_trivalent_flu_vaccine_named_after_the_word_influenza(codesets):
     assert "90656" in codes(suggest(note, codesets), System.CPT)
 
 
+def test_closed_fracture_care_by_the_diagnosis_site_and_a_read_radiology_bills(codesets):
+    note = ("EMERGENCY DEPARTMENT, 52 M.\nImaging: XR L ankle 3 views - my read: nondisplaced fracture of the "
+            "lateral malleolus. Radiology final read agrees.\n\nDx: Closed nondisplaced fracture L lateral malleolus.\n"
+            "Procedure/treatment: No reduction needed. Closed treatment of fracture; posterior short leg splint "
+            "applied by me.\n")
+    got = codes(suggest(note, codesets, "ed"), System.CPT)
+    assert "27786" in got and not got & {"27788", "23500", "73610"}, got
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

@@ -109,6 +109,10 @@ def _tests(ctx: _Ctx) -> None:
                         sent.start + m.end())
 
 
+_RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpretation)|\b(?:read|interpreted|reported) by "
+                             r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)", _I)
+
+
 def _imaging(ctx: _Ctx) -> None:
     """X-rays the note's own provider interprets (a radiologist's read is billed by the radiologist)."""
     rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b", _I)
@@ -116,6 +120,8 @@ def _imaging(ctx: _Ctx) -> None:
         m = rx.search(sent.text)
         if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or not _OWN_READ.search(sent.text):
             continue
+        if _RADIOLOGY_READ.search(ctx.note, sent.start, min(len(ctx.note), sent.end + 200)):
+            continue   # the radiologist's read is the one billed; the provider's counts in the MDM data
         low = sent.text.lower()
         site = "chest" if m.group(0).lower() == "cxr" else next(
             (s for s in _IMAGING_SITES if re.search(rf"\b{s}", low)), None)

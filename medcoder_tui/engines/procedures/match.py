@@ -36,7 +36,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
     (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
-    (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
+    (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"),
+    (r"lateral malleol\w*", "distal fibula lateral malleolus"), (r"medial malleol\w*", "distal tibia medial malleolus"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\baspirated\b", "aspiration"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
     (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
@@ -63,6 +64,10 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+# the heads by their stems too ("closed" is "clos", "treatment" "treat", as _stems gives them)
+_GENERIC_HEADS = _GENERIC_HEADS | frozenset(_stem(w) for w in _GENERIC_HEADS)
 
 
 @lru_cache(maxsize=8192)   # a long note repeats its sentences: each text is stemmed once
@@ -132,6 +137,21 @@ def _window(ctx: _Ctx, i: int, *, own: bool = False) -> str:
     return "".join(chars)
 
 
+def _diagnosis_stems(ctx: _Ctx) -> frozenset[str]:
+    """The words of the note's diagnosis and assessment sections, without those under a negation."""
+    out: set[str] = set()
+    for sec in ctx.a.sections:
+        if sec.name not in ("diagnoses", "assessment_plan", "impression"):
+            continue
+        chars = list(ctx.note[sec.start:sec.end])
+        for span in ctx.a.spans_overlapping(sec.start, sec.end):
+            if span.kind == "negated":
+                for k in range(max(span.start, sec.start), min(span.end, sec.end)):
+                    chars[k - sec.start] = " "
+        out |= _stems("".join(chars))
+    return frozenset(out)
+
+
 def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
@@ -155,6 +175,10 @@ def _surgical(ctx: _Ctx) -> None:
                 if window is None:
                     window = _stems(_window(ctx, i))
                     said_quals = _stems(_window(ctx, i, own=True))
+                    if "fractur" in sent_stems and not in_proc:
+                        # "Closed treatment of fracture; splint applied by me": the site is the diagnosis's
+                        site = _diagnosis_stems(ctx)
+                        window, said_quals = window | site, said_quals | site
                 covered = len(set(head) & window)
                 # every head word; a long head (4+ words) may miss one when its first word is specific
                 missing = len(head) - covered
