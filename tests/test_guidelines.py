@@ -137,6 +137,14 @@ def test_gestational_diabetes_by_its_control_and_a_pregnancy_code_by_its_trimest
     assert "O24.410" in diet
 
 
+def test_a_fracture_documented_as_nondisplaced_is_the_nondisplaced_code(codesets):
+    out = finish("Dx: Closed nondisplaced fracture L lateral malleolus (Weber A).",
+                 [("S82.62XA", "fracture L lateral malleolus")], codesets, "ed")
+    assert "S82.65XA" in out and "S82.62XA" not in out
+    out = finish("Dx: Closed fracture L lateral malleolus.", [("S82.62XA", "fracture L lateral malleolus")], codesets, "ed")
+    assert "S82.62XA" in out          # displaced is the default when the note does not say (I.C.19.c.1)
+
+
 def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
     note = "T2DM w/ diabetic CKD, CKD 3a attributed to diabetic nephropathy."
     out = finish(note, [("E11.22", "diabetic CKD"), ("E11.21", "diabetic nephropathy"), ("N18.31", "CKD 3a")], codesets)

@@ -381,6 +381,12 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
             sibling, extra = documented
             s = _replace(s, sibling, f"more specific: '{' '.join(extra)}' documented with this mention "
                                      f"(was {s.code})", reground)
+    if s.code[:1] == "S" and (icd.title(s.code) or "").startswith("Displaced fracture") and _NONDISPLACED.search(around):
+        # I.C.19.c.1: displaced is only the default when the note does not say
+        want = (icd.title(s.code) or "").replace("Displaced fracture", "Nondisplaced fracture", 1)
+        sibling = next((c for c in _siblings(s.code, icd) if (icd.title(c) or "") == want), None)
+        if sibling is not None:
+            s = _replace(s, sibling, f"more specific: nondisplaced documented (was {s.code})", reground)
     if s.code[:1] == "S" and len(s.code) >= 6 and s.code[5] in "1234" and _BITE.search(around):
         # an open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)
         bite = s.code[:5] + "5" + s.code[6:]
@@ -394,6 +400,7 @@ def _specific(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Regrou
     return s
 
 
+_NONDISPLACED = re.compile(r"\b(?:non-?displaced|undisplaced|not displaced)\b", re.I)
 _BITE = re.compile(r"\b(?:bite|bites|bitten|bit)\b", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
 _AXIS_WORDS = frozenset(tokenize("unspecified other specified site type initial encounter subsequent sequela "
