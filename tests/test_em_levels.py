@@ -259,3 +259,18 @@ def test_the_assessment_not_the_standing_problem_list_is_what_was_addressed(code
            "buprenorphine.\n2. Generalized anxiety disorder - improved.\n")
     ctx = _Ctx(two, analyze(two), "outpatient", codesets)
     assert mdm.problems(ctx).level == 2      # two stable chronic illnesses
+
+
+
+def test_more_than_a_bound_of_discharge_minutes(codesets):
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    from medcoder_tui.engines.procedures.suggest import suggest_procedures
+    from medcoder_tui.codes.systems import System
+
+    for text, expected in (("Discharge day time: > 30 min (45 min).", "99239"),
+                           ("Discharge day time: more than 30 minutes.", "99239"),
+                           ("Discharge day time: 25 min.", "99238")):
+        note = "DISCHARGE SUMMARY\n69 y/o M.\n" + text + "\n"
+        got = {r.code for r in suggest_procedures(note, analysis=analyze(note), types={System.CPT},
+                                                  setting="inpatient", codesets=codesets)}
+        assert expected in got, (text, got)

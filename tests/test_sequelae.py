@@ -45,3 +45,14 @@ def test_a_cancer_still_under_treatment_or_spread_stays_active(codesets):
     spread = _codes(codesets, "Colon cancer s/p colectomy, completed FOLFOX; no evidence of disease in the liver, "
                               "but lung metastases on CT.")
     assert not any(c.startswith("Z85") for c in spread), sorted(spread)
+
+
+
+def test_an_acute_stroke_keeps_its_deficits_while_the_old_one_has_its_sequela(codesets):
+    note = ("DISCHARGE SUMMARY\nPrincipal dx: Acute ischemic stroke, L MCA territory.\nOther:\n- R hemiparesis "
+            "(R-handed, dominant side)\n- Mild dysarthria\n- Old L cerebellar infarct (2021) w/ residual L limb ataxia\n"
+            "NIHSS 8 on arrival.\nPT/OT: R hemiparesis, improved; chronic L-sided limb ataxia from old cerebellar "
+            "stroke.\nDischarge day time: > 30 min (45 min).\n")
+    out = _codes(codesets, note)
+    assert {"G81.91", "R47.1", "I69.393", "R29.708"} <= {c for c, s in out.items() if s.reportable}, sorted(out)
+    assert not any(c.startswith("I69.35") for c in out)

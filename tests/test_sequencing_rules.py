@@ -325,3 +325,11 @@ def test_counts_text_says_one_error_not_one_errors():
     result = check_sequence(["F02.80", "G30.9", "99213"])
     assert result.counts_text() == "2 diagnoses, 1 procedure · 1 error, 0 warnings"
     assert check_sequence(["E11.9"]).counts_text() == "1 diagnosis, 0 procedures · 0 errors, 0 warnings"
+
+
+def test_a_reference_to_a_category_with_final_characters():
+    from medcoder_tui.codes.refs import any_match, parse_refs
+
+    refs = parse_refs("dysarthria following cerebrovascular disease (I69. with final characters -22)")
+    assert any_match(refs, "I69.322") and any_match(refs, "I69.122")
+    assert any_match(refs, "I69.393") is None       # ataxia after a stroke is no dysarthria

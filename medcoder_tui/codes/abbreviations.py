@@ -273,6 +273,8 @@ PHRASES.update({
     "bee sting": "toxic effect of venom of bees", "honeybee sting": "toxic effect of venom of bees",
     "stung by a bee": "toxic effect of venom of bees", "stung by a honeybee": "toxic effect of venom of bees",
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
+    "oropharyngeal dysphagia": "dysphagia oropharyngeal phase", "oral phase dysphagia": "dysphagia oral phase",
+    "pharyngeal dysphagia": "dysphagia pharyngeal phase", "esophageal dysphagia": "dysphagia pharyngoesophageal phase",
     "elderly primigravida": "supervision of elderly primigravida",
     "elderly multigravida": "supervision of elderly multigravida",
 })
@@ -290,6 +292,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
     "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",
+    "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
     "elderly multigravida",
 )}
 _NOTE_PHRASE_RE = re.compile(

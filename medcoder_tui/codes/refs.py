@@ -19,6 +19,7 @@ _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
 _REF = re.compile(rf"(?<![A-Za-z0-9])({_CODE})(?:\.?-({_CODE})?)?(?:\.-)?(?![A-Za-z0-9])")
 # "(E08-E13 with .44)", "(E08-E13 with .51-.52)", "(F10-F19, with .17, .27, .97)"
 _WITH = re.compile(r",?\s*with\s+((?:\.[0-9A-Z]+(?:-\.?[0-9A-Z]*)?(?:,\s*)?)+)")
+_FINAL = re.compile(r"\.?\s*with final characters?\s+-?([0-9A-Z]+)", re.I)
 _SUFFIX = re.compile(r"\.([0-9A-Z]+)(?:-\.?([0-9A-Z]+))?")
 
 
@@ -33,11 +34,14 @@ class CodeRef:
     # "E08-E13 with .51-.52": the characters after the category must fall in this range too.
     after_low: str = ""
     after_high: str = ""
+    ending: str = ""   # "I69. with final characters -22": the code must end so
 
     def matches(self, code: str) -> bool:
         """Whether ``code`` (any spelling) falls under this reference."""
         c = compact(code)
         if not (self.low <= c[: len(self.low)] and c[: len(self.high)] <= self.high):
+            return False
+        if self.ending and not c.endswith(self.ending):
             return False
         if self.after_low:
             tail = c[3:]
@@ -57,6 +61,11 @@ def parse_refs(text: str) -> list[CodeRef]:
             high = compact(m.group(2)) if m.group(2) else low
             if high < low[: len(high)]:
                 continue  # not a range after all
+            final = _FINAL.match(line, m.end())
+            if final:   # "(I69. with final characters -22)": the codes of I69 that end in 22
+                refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with final characters -{final.group(1)}",
+                                    phrase=phrase, ending=final.group(1)))
+                continue
             with_ = _WITH.match(line, m.end())
             if with_:
                 for lo, hi in _SUFFIX.findall(with_.group(1)):

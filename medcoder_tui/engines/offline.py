@@ -117,7 +117,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
     is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
-    for mention in sorted(mentions, key=lambda m: -m[0]):
+    # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
+    for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention
         if dominated or "negated" in ctx or "hypothetical" in ctx or "instruction" in ctx:
             continue

@@ -22,6 +22,7 @@ Each code added is validated like any engine's code and carries its reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
@@ -33,6 +34,7 @@ from medcoder_tui.engines.diagnoses.status_codes import adult_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Reground = Callable[[RawSuggestion], Suggestion]
+_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?\s*(?:of|=|:|was|is)?\s*(\d{1,2})\b", re.I)
 
 def _vaccine_given(out: list[Suggestion]) -> bool:
     return any(s.system is System.CPT and s.acceptable and not (set(s.flags) & {Flag.NEGATED})
@@ -96,6 +98,13 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         for code, start, end in adverse_effect_codes(note, analysis):
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
+    # I.C.18.j: the NIH stroke scale score (the first one documented) beside an acute cerebral infarction
+    stroke = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("I63") for s in out)
+    if stroke and "R29.7" not in {c[:5] for c in have} and (nihss := _NIHSS.search(note)):
+        score = int(nihss.group(1))
+        if 0 <= score <= 42:
+            wanted.append((f"R29.7{score:02d}", nihss.start(), nihss.end(),
+                           "NIH stroke scale score beside the acute infarction (guideline I.C.18.j)"))
     # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
                                                                                    "R63.4", "R64"))

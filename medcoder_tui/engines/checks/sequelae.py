@@ -2,7 +2,7 @@
 
 "Category I69 is used to indicate conditions classifiable to I60-I67 as the causes
 of sequela (neurologic deficits), themselves classified elsewhere." A hemiplegia,
-monoplegia, aphasia, dysarthria, facial weakness or dysphagia coded beside a stroke
+monoplegia, aphasia, dysarthria, facial weakness, ataxia or dysphagia coded beside a stroke
 the note places in the past is the I69.3- code of that deficit (after cerebral
 infarction, the most common cause; the coder can edit the cause), with the same
 side and dominance; for dysphagia the guideline's "use additional code" keeps the
@@ -22,13 +22,14 @@ Reground = Callable[[RawSuggestion], Suggestion]
 
 _PAST_STROKE = re.compile(
     r"\b(?:(?:prior|previous|old|remote|history of|hx of|h/o|s/p|status post|after|following|since|post)\s+"
-    r"(?:an?\s+|(?:left|right|l|r)\s+|(?:mca|pca|aca|ischemic|embolic|lacunar)\s+){0,3}"
-    r"(?:strokes?|cvas?|cerebral infarct(?:ion)?s?|cerebrovascular accidents?)|"
+    r"(?:an?\s+|(?:left|right|l|r)\s+|(?:mca|pca|aca|ischemic|embolic|lacunar|cerebellar|brainstem|thalamic|"
+    r"pontine|cortical|hemorrhagic)\s+){0,3}"
+    r"(?:strokes?|cvas?|(?:cerebral|cerebellar|brainstem|lacunar) infarcts?(?:ions?)?|cerebrovascular accidents?)|"
     r"(?:strokes?|cvas?)\s+(?:in\s+)?(?:19|20)\d\d)\b", re.I)
 # deficit code prefix -> the I69.3 code (a one-character suffix copies the deficit's last digit: side)
 _SEQUELA: tuple[tuple[str, str], ...] = (
     ("G81.9", "I69.35"), ("G83.1", "I69.34"), ("G83.2", "I69.33"), ("R47.01", "I69.320"),
-    ("R47.1", "I69.322"), ("R29.810", "I69.392"), ("R13.1", "I69.391"),
+    ("R47.1", "I69.322"), ("R29.810", "I69.392"), ("R13.1", "I69.391"), ("R27.0", "I69.393"),
 )
 
 
@@ -40,6 +41,16 @@ def _stroke_in_past(out: list[Suggestion], note: str, analysis: NoteAnalysis) ->
                for m in _PAST_STROKE.finditer(note))
 
 
+def _told_with_past_stroke(pos: int, note: str, analysis: NoteAnalysis) -> bool:
+    """The clause at ``pos`` (up to a semicolon, a line's end or the sentence's) names the past stroke."""
+    sent = analysis.sentence_at(pos)
+    if sent is None:
+        return False
+    start = max(sent.start, *(note.rfind(c, sent.start, pos) + 1 for c in ";\n"))
+    ends = [i for c in ";\n" if (i := note.find(c, pos, sent.end)) >= 0]
+    return _PAST_STROKE.search(note, start, min(ends, default=sent.end)) is not None
+
+
 def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                     replace: Callable[[Suggestion, str, str], Suggestion]) -> list[Suggestion]:
     """``out`` with each deficit of a past stroke coded as its I69.3- sequela (dysphagia: added beside)."""
@@ -49,6 +60,15 @@ def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
                 and any(s.code.startswith(p) for p, _ in _SEQUELA)]
     if not deficits or not _stroke_in_past(out, note, analysis):
         return out
+    past = [(m.start(), m.end()) for m in _PAST_STROKE.finditer(note)]
+    if any(s.system is System.ICD10CM and s.reportable and s.code[:3] in ("I60", "I61", "I63")
+           and Flag.HISTORY not in s.flags
+           and not any(a < e.end and e.start < b for e in s.evidence if e.located for a, b in past) for s in out):
+        # an acute stroke too: its own deficits stay; only those told with the past one are its sequelae
+        deficits = [s for s in deficits if any(_told_with_past_stroke(e.start, note, analysis)
+                                               for e in s.evidence if e.located)]
+        if not deficits:
+            return out
     result = list(out)
     for s in deficits:
         prefix, target = next((p, t) for p, t in _SEQUELA if s.code.startswith(p))

@@ -59,7 +59,15 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
         if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi|critical care|"
                      r"psychotherapy|counsel\w* (?:for|on) (?:tobacco|smoking)", before, _I):
             continue
-        return int(m.group(1) or m.group(2)), m.start(), m.end()
+        group = 1 if m.group(1) else 2
+        minutes = int(m.group(group))
+        # "> 30 min (45 min)": the exact minutes in parentheses, or more than the bound
+        exact = re.match(r"\s*\((\d{1,3})\s*(?:min|mins|minutes)\)", ctx.note[m.end():m.end() + 20], _I)
+        if exact:
+            minutes = max(minutes, int(exact.group(1)))
+        elif re.search(r"(?:>|more than|over|greater than)\s*$", ctx.note[max(0, m.start(group) - 15):m.start(group)], _I):
+            minutes += 1
+        return minutes, m.start(), m.end()
     return None
 
 
