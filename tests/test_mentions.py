@@ -126,6 +126,7 @@ def test_myalgia_is_integral_to_influenza(codesets):
     ("Bone marrow biopsy showed fibrosis.", "L90.5", "fibrosis", "another organ or tissue"),
     ("Lymph nodes with a necrotic center.", "I96", "necrotic", "another organ or tissue"),
     ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "M10.9", "gout", "untreated or quiet"),
+    ("PMH: hypothyroidism; GERD (off meds x 3 yrs, no sx)", "K21.9", "GERD", "untreated or quiet"),
 ])
 def test_a_word_that_names_no_finding_here_is_not_coded(codesets, note, code, words, reason):
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -269,6 +269,14 @@ def test_closed_fracture_care_by_the_diagnosis_site_and_a_read_radiology_bills(c
     assert "27786" in got and not got & {"27788", "23500", "73610"}, got
 
 
+def test_a_blood_draw_here_for_a_test_sent_out_keeps_the_visit(codesets):
+    note = ("ENDOCRINOLOGY, established patient, 48 yo F.\nA/P:\n1. Thyroid nodule, 1.8 cm, FNA recommended.\n2. "
+            "Hypothyroidism - TSH + free T4 today (drawn in clinic by venipuncture, sent out). Continue levothyroxine "
+            "88 mcg.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "36415" in got and any(c.startswith("9921") for c in got), got
+
+
 def test_dme_dispensed_but_not_the_patients_own(codesets):
     note = ("ORTHO CLINIC, established patient, 55 yo F.\nPlan:\n- Knee immobilizer dispensed.\n"
             "- Continues using own crutches.\n- Wean boot at 6 wks to ankle brace.\n")

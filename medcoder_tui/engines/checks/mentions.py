@@ -99,7 +99,8 @@ _ORGAN_WORDS = re.compile(
     r"stomach|gastric|duoden\w*|esophag\w*|pharyn\w*|tympanic|conjunctiva|throat|tonsils?)\b", re.I)
 # "(no flare in 3 yrs, no meds)", "- untreated", "inactive": a past-history item that needs no care now
 _QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not treated|no flares?|inactive|quiescent|"
-                    r"asymptomatic|resolved|no longer)\b", re.I)
+                    r"asymptomatic|resolved|no longer|off (?:all )?(?:meds|medications?|treatment|therapy)|no sx|"
+                    r"no symptoms)\b", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
 
 

@@ -98,7 +98,9 @@ def _tests(ctx: _Ctx) -> None:
                                                                or desc_rx.startswith("^Demonstration")))
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
-            if re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b", _clause(sent.text, m.start(), m.end(), 25, 12), _I):
+            venipuncture = desc_rx.startswith("^Routine venipuncture")   # the draw is here; the specimen is sent
+            if not venipuncture and re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b",
+                                              _clause(sent.text, m.start(), m.end(), 25, 12), _I):
                 continue
             codes = ctx.describe(System.CPT, desc_rx)
             if "Spirometry" in desc_rx and codes:

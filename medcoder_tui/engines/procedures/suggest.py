@@ -127,7 +127,9 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
         checkpoint("procedure rules", n, len(rules))   # progress for the TUI; stops here once cancelled
         rule(ctx)
     therapy = _psychotherapy(ctx)
-    procedures = [c for s, c in ctx.hits if s is System.CPT and _GENERIC_RANGE.match(c)]
+    # (a blood draw is no procedure that carries the visit's evaluation)
+    procedures = [c for s, c in ctx.hits if s is System.CPT and _GENERIC_RANGE.match(c)
+                  and c not in ("36415", "36416", "36600")]
     # An injection's own decision is part of it; a new patient's evaluation, or another problem
     # addressed beside it, is a separately identifiable E/M (modifier 25)
     injection_only = bool(procedures) and all(c.startswith(("2060", "2061", "2055")) for c in procedures)
