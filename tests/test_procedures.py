@@ -196,6 +196,13 @@ def test_medicare_vaccine_administration_is_its_g_code(codesets):
     assert grounded["G0009"].reportable        # a service is quoted by its documentation
 
 
+def test_a_routine_prenatal_visit_has_no_e_m(codesets):
+    note = ("OBSTETRICS - ROUTINE PRENATAL VISIT\n31 yo G2P1001. GA today: 28w0d.\nTdap 0.5 mL IM given by RN.\n"
+            "A/P: IUP at 28w0d, normal pregnancy.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert not any(c.startswith("992") for c in got) and {"90715", "90471"} <= got, got
+
+
 def test_an_obstetric_ultrasound_by_gestational_age_and_a_routine_prenatal_dipstick(codesets):
     early = ("OB OFFICE\n29 yo G1P0 at 10w2d by LMP.\nTransabdominal OB ultrasound, single gestation, performed in "
              "office, interpreted by me: single IUP.\n")

@@ -35,8 +35,9 @@ PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|we
                         r"(?:exam|check))|wellness exam|complete physical|health maintenance (?:exam|visit)", _I)
 _REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report)|endoscopy report|"
                      r"delivery note", _I)
+# (a routine prenatal visit is part of the global obstetric package unless the note bills it apart)
 _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
-                     r"post-?op(?:erative)? visit|included in (?:the )?global", _I)
+                     r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)", _I)
 _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
