@@ -145,6 +145,17 @@ def test_a_fracture_documented_as_nondisplaced_is_the_nondisplaced_code(codesets
     assert "S82.62XA" in out          # displaced is the default when the note does not say (I.C.19.c.1)
 
 
+def test_a_condition_only_the_past_history_lists_is_not_coded_in_an_office_note(codesets):
+    note = ("HPI: shoulder pain x 2 mo.\nPMH: HTN, hyperlipidemia, permanent AF.\nMeds: lisinopril, rosuvastatin, "
+            "apixaban.\n\nA/P:\n1. R rotator cuff tendinopathy.\n2. Permanent AF on apixaban - continue.")
+    pairs = [("I10", "HTN"), ("E78.5", "hyperlipidemia"), ("I48.21", "permanent AF")]
+    out = finish(note, pairs, codesets)
+    assert out["I10"].suppressed and out["E78.5"].suppressed and any("IV.J" in m for m in out["I10"].messages)
+    assert out["I48.21"].reportable                  # the assessment takes it up
+    inpatient = finish(note, pairs, codesets, "inpatient")
+    assert inpatient["I10"].reportable               # a discharge codes the conditions that affect the stay
+
+
 def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
     note = "T2DM w/ diabetic CKD, CKD 3a attributed to diabetic nephropathy."
     out = finish(note, [("E11.22", "diabetic CKD"), ("E11.21", "diabetic nephropathy"), ("N18.31", "CKD 3a")], codesets)

@@ -119,12 +119,34 @@ def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> lis
     return [new if s is angina else s for s in out]
 
 
+_LISTED_ONLY = frozenset({"past_medical_history", "past_surgical_history", "medications", "social_history",
+                          "allergies"})
+_ADDRESSED = frozenset({"assessment_plan", "impression", "diagnoses", "hospital_course", "chief_complaint"})
+
+
+def _listed_not_addressed(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
+    """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
+    the assessment does not take up, is not coded for this encounter."""
+    if setting == "inpatient" or not _usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence:
+        return
+    if Flag.HISTORY in s.flags or (s.original_code and s.original_code != s.code) or s.code == "I25.2" \
+            or not all(e.located and analysis.section_at(e.start) in _LISTED_ONLY for e in s.evidence):
+        return   # (a history code the layer put in place is the history's own code)
+    words = s.evidence[0].text.strip().lower()
+    if len(words) < 2 or any(sec.name in _ADDRESSED and words in note[sec.start:sec.end].lower()
+                             for sec in analysis.sections):
+        return
+    _note(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
+          Flag.GUIDELINE)
+
+
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
     for s in some:
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
+        _listed_not_addressed(s, note, analysis, setting)
     check_mentions(some, note, analysis)
 
 
