@@ -50,7 +50,8 @@ _HISTORY_TABLES = (HISTORY_OF, FAMILY_HISTORY_OF)
 _HISTORY_CATEGORIES = frozenset(compact(z)[:3] for table in _HISTORY_TABLES for _, z in table)
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=8192)   # the same evidence and the same titles are read again for every code they meet
+def _words(text: str) -> frozenset[str]:
     """Content words of ``text`` with their abbreviation expansions, ICD wording and synonyms."""
     base = text.lower()
     variants = [base, apply_phrases(base)]
@@ -67,7 +68,7 @@ def _words(text: str) -> set[str]:
             out.update(tokenize(word))
             for syn in WORD_SYNONYMS.get(word, ()):
                 out.update(tokenize(syn))
-    return {w for w in out if w not in GENERIC and not w.isdigit() and len(w) > 1}
+    return frozenset(w for w in out if w not in GENERIC and not w.isdigit() and len(w) > 1)
 
 
 def _index_terms_by_category() -> dict[str, list[str]]:

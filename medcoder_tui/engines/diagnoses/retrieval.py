@@ -101,9 +101,12 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         at = next((k for k, tok in enumerate(out) if tok.start >= p_end), len(out))
         words = [w for w in wording.split() if w not in STOPWORDS]
         out[at:at] = [_Token(_alts(w), p_start, p_end, p_start) for w in words]
-    if _NEGATOR.search(note, start, end):   # most sentences have none: skip the per-word look-back
+    negators = [m.end() for m in _NEGATOR.finditer(note, start, end)]
+    if negators:   # most sentences have none: skip the per-word look-back
         for tok in out:
-            tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
+            # only a word within reach of a negator can be ruled out by it
+            if any(0 <= tok.start - e <= 24 for e in negators):
+                tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
     return out
 
 
@@ -184,14 +187,15 @@ def candidate_pool(note: str, *, types: set[System] | None, codesets,
     """Everything retrieval finds for ``note`` (matches, relatives, categories), unordered; and the note's words."""
     systems = {s.value for s in (types or {System.ICD10CM})}
     matcher = matcher_for(codesets)
-    found, note_words = _matched(note, systems, matcher, analysis or analyze(note))
+    analysis = analysis or analyze(note)   # once: the matches and the guideline candidates both read it
+    found, note_words = _matched(note, systems, matcher, analysis)
     if "icd10cm" not in systems:
         return found, note_words
     have = {c.code for c in found}
     extra = [c for c in _categories(found, matcher) if c.code not in have]
     guided = []
     at = {c.code: i for i, c in enumerate(found)}
-    for c in guideline_candidates(note, analysis or analyze(note), found, matcher.index._cs.icd):
+    for c in guideline_candidates(note, analysis, found, matcher.index._cs.icd):
         if c.code not in have:
             guided.append(c)
         elif found[at[c.code]].dominated and found[at[c.code]].origin != "mention":
