@@ -375,6 +375,17 @@ def test_a_delivery_on_the_mothers_record_gets_its_outcome(codesets):
                                        codesets)
 
 
+def test_the_burned_body_surface_and_the_perineal_laceration_of_a_delivery(codesets):
+    burn = "R forearm partial thickness (2nd degree) burn, ~1% TBSA.\nA: Second-degree burn of R forearm."
+    assert "T31.0" in _finish_with(burn, [("T22.211A", "Second-degree burn of R forearm")], codesets)
+    big = "Burns of trunk and legs, 24% TBSA, 12% full thickness."
+    assert "T31.21" in _finish_with(big, [("T21.30XA", "Burns of trunk")], codesets)
+    note = ("L&D. 31 yo G2P1 at 39w3d. Spontaneous vaginal delivery of a single live-born female, Apgars 8/9. "
+            "Second degree perineal laceration, repaired with 3-0 Vicryl.")
+    out = _finish_with(note, [], codesets)
+    assert {"Z37.0", "O70.1", "Z3A.39"} <= set(out), sorted(out)
+
+
 def test_a_child_age_in_months_makes_the_routine_child_exam(codesets):
     note = "PEDIATRICS - 15 MONTH WELL CHILD CHECK\n15 mo M established. No concerns. Normal exam."
     assert "Z00.129" in _finish_with(note, [], codesets)

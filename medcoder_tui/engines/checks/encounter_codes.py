@@ -34,6 +34,11 @@ from medcoder_tui.engines.diagnoses.status_codes import adult_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Reground = Callable[[RawSuggestion], Suggestion]
+_TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
+                   r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*~?(\d{1,2}(?:\.\d)?)\s*%", re.I)
+_THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
+_PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
+                                  r"(?:laceration|tear)", re.I)
 _NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?\s*(?:of|=|:|was|is)?\s*(\d{1,2})\b", re.I)
 
 def _vaccine_given(out: list[Suggestion]) -> bool:
@@ -105,6 +110,23 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         if 0 <= score <= 42:
             wanted.append((f"R29.7{score:02d}", nihss.start(), nihss.end(),
                            "NIH stroke scale score beside the acute infarction (guideline I.C.18.j)"))
+    # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
+    burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
+    if burns and "T31" not in have_cat and (tbsa := _TBSA.search(note)):
+        total = float(tbsa.group(1) or tbsa.group(2))
+        third = _THIRD_DEGREE.search(note)
+        tens, third_tens = min(int(total // 10), 9), min(int(float(third.group(1)) // 10), 9) if third else 0
+        code = "T31.0" if tens == 0 else f"T31.{tens}{min(third_tens, tens)}"
+        wanted.append((code, tbsa.start(), tbsa.end(), "extent of body surface burned beside the burn codes "
+                                                       "(guideline I.C.19.d.6)"))
+    # the degree of a perineal laceration at the delivery the record documents (O70)
+    if any(code[:3] == "Z37" for code, *_ in wanted) or "Z37" in have_cat:
+        lac = _PERINEAL_LACERATION.search(note)
+        if lac and "O70" not in have_cat and not analysis.context_at(lac.start(), lac.end()) & {"negated",
+                                                                                                "hypothetical"}:
+            degree = {"1st": "0", "first": "0", "2nd": "1", "second": "1", "3rd": "20", "third": "20", "4th": "3",
+                      "fourth": "3"}[lac.group(1).lower()]
+            wanted.append((f"O70.{degree}", lac.start(), lac.end(), "perineal laceration of the delivery"))
     # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
                                                                                    "R63.4", "R64"))
