@@ -125,8 +125,9 @@ def test_myalgia_is_integral_to_influenza(codesets):
      "ventricular rate of the atrial rhythm"),
     ("Bone marrow biopsy showed fibrosis.", "L90.5", "fibrosis", "another organ or tissue"),
     ("Lymph nodes with a necrotic center.", "I96", "necrotic", "another organ or tissue"),
-    ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "M10.9", "gout", "untreated or quiet"),
-    ("PMH: hypothyroidism; GERD (off meds x 3 yrs, no sx)", "K21.9", "GERD", "untreated or quiet"),
+    # (in an office note the past-history-only rule takes these first; both are guideline IV.J)
+    ("PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril.", "M10.9", "gout", "IV.J"),
+    ("PMH: hypothyroidism; GERD (off meds x 3 yrs, no sx)", "K21.9", "GERD", "IV.J"),
 ])
 def test_a_word_that_names_no_finding_here_is_not_coded(codesets, note, code, words, reason):
     g = Grounder(note, codesets=codesets, setting="outpatient")
@@ -147,3 +148,12 @@ def test_the_finding_when_the_note_documents_it_stays(codesets, note, code, word
     s = g.finish([g.ground(RawSuggestion(code=code, evidence=[words]))])[0]
     assert not any("normal or negative" in m or "past one" in m or "names no neoplasm" in m
                    or "another organ" in m or "untreated or quiet" in m for m in s.messages), s.messages
+
+
+def test_a_quiet_past_history_item_is_not_coded_in_a_discharge_either(codesets):
+    note = "PMH: HTN, gout (no flare in 3 yrs, no meds).\nMeds: lisinopril."
+    g = Grounder(note, codesets=codesets, setting="inpatient")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[w]))
+                                        for c, w in (("M10.9", "gout"), ("I10", "HTN"))])}
+    assert out["M10.9"].suppressed and any("untreated or quiet" in m for m in out["M10.9"].messages)
+    assert not out["I10"].suppressed      # on lisinopril: it affects the stay
