@@ -124,7 +124,12 @@ _LISTED_ONLY = frozenset({"past_medical_history", "past_surgical_history", "medi
 _ADDRESSED = frozenset({"assessment_plan", "impression", "diagnoses", "hospital_course", "chief_complaint"})
 
 
-def _listed_not_addressed(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
+def _addressed_text(note: str, analysis: NoteAnalysis) -> str:
+    """The lower-case text of the sections that take conditions up (assessment, diagnoses, course...)."""
+    return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in _ADDRESSED)
+
+
+def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
     the assessment does not take up, is not coded for this encounter."""
     if setting == "inpatient" or not _usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence:
@@ -133,8 +138,7 @@ def _listed_not_addressed(s: Suggestion, note: str, analysis: NoteAnalysis, sett
             or not all(e.located and analysis.section_at(e.start) in _LISTED_ONLY for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code)
     words = s.evidence[0].text.strip().lower()
-    if len(words) < 2 or any(sec.name in _ADDRESSED and words in note[sec.start:sec.end].lower()
-                             for sec in analysis.sections):
+    if len(words) < 2 or words in addressed:
         return
     _note(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
           Flag.GUIDELINE)
@@ -143,10 +147,11 @@ def _listed_not_addressed(s: Suggestion, note: str, analysis: NoteAnalysis, sett
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
+    addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
     for s in some:
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
-        _listed_not_addressed(s, note, analysis, setting)
+        _listed_not_addressed(s, addressed, analysis, setting)
     check_mentions(some, note, analysis)
 
 

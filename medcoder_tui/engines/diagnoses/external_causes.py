@@ -40,6 +40,8 @@ _ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing|(?:was|were)(?
 _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around)\b"
                         r"(?=([^.,;:()]{0,40}))",
                         re.I)
+# How many distinct story sentences are read for the external causes of one note.
+_STORY_BUDGET = 2000
 # Below this a match rests on one word with the rest of its index path missing.
 MIN_SCORE = 0.5
 _STATUS = (
@@ -268,6 +270,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     best: dict[str, tuple[float, ExternalCause]] = {}
     scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
     for sent in analysis.sentences:
+        if len(scored_by_text) >= _STORY_BUDGET:
+            break   # an injury's story is told in its first pages; a note of megabytes is not read to its end
         if analysis.section_at(sent.start) not in _STORY_SECTIONS:
             continue
         # the words a negation, a possibility or a relative's story covers tell nothing of this injury
@@ -288,6 +292,11 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                 words = words | {"collision"}
             if words & _PUBLIC_ROADS and words & {"car", "driver", "passenger", "collision"}:
                 words = words | {"traffic"}   # a collision on a public road is a traffic accident
+            event = _EVENT.search(text) is not None
+            if not event and not any(e.kind == "cause" for w in words for e in by_word.get(w, ())):
+                # neither a mechanism nor the telling of an injury: no place or activity to read either
+                scored_by_text[told] = ((), False)
+                continue
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
@@ -310,7 +319,7 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             # a sentence that tells the injury happening ("rolled L ankle landing from a rebound
             # playing basketball at the public court") has its place and activity even when the
             # index has no word for the mechanism
-            scored = scored_by_text[told] = (scored, bool(scored) and _EVENT.search(text) is not None)
+            scored = scored_by_text[told] = (scored, bool(scored) and event)
         scored, event = scored
         if not event and not any(e.kind == "cause" for _, e in scored):
             continue
