@@ -244,3 +244,11 @@ def test_soap_labels_are_sections():
     assert b.section_at(note.index("Amoxicillin")) == "assessment_plan"
     # "A 45-year-old" at a line's start is prose, not the assessment label
     assert [s.name for s in b.sections].count("assessment_plan") == 2
+
+
+def test_blanked_leaves_out_the_words_of_a_scope():
+    note = "Slipped on ice (not yet at work) and fell. Mother has diabetes."
+    b = analyze(note)
+    told = b.blanked(0, len(note), {"negated"})
+    assert "at work" not in told and "Slipped on ice" in told and len(told) == len(note)
+    assert b.blanked(0, 10, {"family"}) == note[:10]           # no such scope there: the text as it is

@@ -280,6 +280,19 @@ class NoteAnalysis:
             return self.sentences[i]
         return None
 
+    def blanked(self, start: int, end: int, kinds: frozenset[str] | set[str], *, from_: int | None = None) -> str:
+        """``text[start:end]`` with the spans of ``kinds`` (from ``from_`` on, if given) replaced by spaces:
+        the words a negation or a relative's story covers, left out of what the rest says."""
+        first = start if from_ is None else from_
+        spans = [sp for sp in self.spans_overlapping(first, end) if sp.kind in kinds]
+        if not spans:
+            return self.text[start:end]
+        chars = list(self.text[start:end])
+        for sp in spans:
+            for k in range(max(sp.start, first), min(sp.end, end)):
+                chars[k - start] = " "
+        return "".join(chars)
+
     def context_at(self, start: int, end: int, *, title_says_without: bool = False) -> set[str]:
         """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section.
 

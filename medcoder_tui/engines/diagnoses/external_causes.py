@@ -246,19 +246,6 @@ _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "re
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
 
-def _untold_blanked(note: str, sent, analysis: NoteAnalysis) -> str:
-    """The sentence with its negated, hypothetical and family spans blanked out."""
-    spans = [sp for sp in analysis.spans_overlapping(sent.start, sent.end)
-             if sp.kind in ("negated", "hypothetical", "family")]
-    if not spans:
-        return note[sent.start:sent.end]
-    chars = list(note[sent.start:sent.end])
-    for sp in spans:
-        for k in range(max(sp.start, sent.start), min(sp.end, sent.end)):
-            chars[k - sent.start] = " "
-    return "".join(chars)
-
-
 def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
     """Cause, and at an initial encounter (``seventh`` A) place, activity and status, for an injury note.
 
@@ -276,7 +263,7 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             continue
         # the words a negation, a possibility or a relative's story covers tell nothing of this injury
         # ("not yet at work", "no fall"); the rest of the sentence still does
-        told = _untold_blanked(note, sent, analysis)
+        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family"})
         if not told.strip():
             continue
         scored = scored_by_text.get(told)

@@ -128,28 +128,13 @@ def _window(ctx: _Ctx, i: int, *, own: bool = False) -> str:
         sec = ctx.a.section_span_at(sent.start)
         # the rest of the section, but not without end: a long note's last section can run for pages
         end = min(sec.end, sent.end + _WINDOW_CHARS) if sec is not None else sent.end
-    chars = list(ctx.note[sent.start:end])
-    first = sent.start if own else sent.end
-    for span in ctx.a.spans_overlapping(first, end):
-        if span.kind == "negated":
-            for k in range(max(span.start, first), min(span.end, end)):
-                chars[k - sent.start] = " "
-    return "".join(chars)
+    return ctx.a.blanked(sent.start, end, {"negated"}, from_=sent.start if own else sent.end)
 
 
 def _diagnosis_stems(ctx: _Ctx) -> frozenset[str]:
     """The words of the note's diagnosis and assessment sections, without those under a negation."""
-    out: set[str] = set()
-    for sec in ctx.a.sections:
-        if sec.name not in ("diagnoses", "assessment_plan", "impression"):
-            continue
-        chars = list(ctx.note[sec.start:sec.end])
-        for span in ctx.a.spans_overlapping(sec.start, sec.end):
-            if span.kind == "negated":
-                for k in range(max(span.start, sec.start), min(span.end, sec.end)):
-                    chars[k - sec.start] = " "
-        out |= _stems("".join(chars))
-    return frozenset(out)
+    return frozenset().union(*(_stems(ctx.a.blanked(sec.start, sec.end, {"negated"})) for sec in ctx.a.sections
+                               if sec.name in ("diagnoses", "assessment_plan", "impression")))
 
 
 def _surgical(ctx: _Ctx) -> None:
