@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
               + "  ".join(f"{s} F1={v['f1']:.3f}" for s, v in r["per_system"].items())
               + f"  must-not {r['must_not_code_hits']} ({r['notes_with_must_not_code_hits']} notes)"
               + f"  E/M exact {r['em_exact']['exact']}/{r['em_exact']['notes']}"
-              + f"  ICD recall@50 {rec['@50']:.3f}")
+              + f"  ICD recall@50 {rec['@50']:.3f}"
+              + (f"  ENGINE FAILED on {r['failed']} note(s)" if r["failed"] else ""))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.out}")
