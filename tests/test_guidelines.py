@@ -293,6 +293,14 @@ def test_a_negated_part_of_the_injury_sentence_leaves_the_rest_to_read(codesets)
     assert "Y99.0" not in out and {"Y93.01", "Y92.480"} <= out, sorted(out)
 
 
+def test_walking_a_dog_is_walking_an_animal(codesets):
+    note = ("HPI: 38F walking her own dog on the sidewalk when a neighbor's leashed dog lunged and bit her L forearm."
+            "\nDx: Dog bite L forearm.")
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S51.852A", evidence=["Dog bite L forearm"]))])}
+    assert {"W54.0XXA", "Y93.K1", "Y92.480"} <= out, sorted(out)
+
+
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):
     note = "Fracture follow-up. Tripped on a sidewalk curb and fell while running 4 weeks ago.\nA: healing as expected."
     g = Grounder(note, codesets=codesets, setting="outpatient")

@@ -242,6 +242,7 @@ _VEHICLES = frozenset(norm(w) for w in ("car", "truck", "bus", "van", "motorcycl
 _GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
 _VEHICLE_PLACE = re.compile(r"\b(bus|train|subway|taxi|tram)\s+(stop|station|shelter|depot|platform|terminal)\b",
                             re.I)
+_PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -295,6 +296,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
             elif activity & _CUTTING_FOOD and activity & (_FOODS | _MEALS):
                 activity = activity | _FOOD_PREPARATION   # "slicing vegetables for dinner"
+            if activity & _PETS:
+                activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note
