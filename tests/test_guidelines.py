@@ -293,6 +293,12 @@ def test_a_negated_part_of_the_injury_sentence_leaves_the_rest_to_read(codesets)
     assert "Y99.0" not in out and {"Y93.01", "Y92.480"} <= out, sorted(out)
 
 
+def test_a_complaints_injury_gives_way_to_the_diagnosiss_site(codesets):
+    note = "CC: dog bite L arm\nHPI: bitten on the L forearm.\nDx: Dog bite L forearm, laceration repaired."
+    out = finish(note, [("S41.152A", "dog bite L arm"), ("S51.852A", "Dog bite L forearm")], codesets, "ed")
+    assert out["S41.152A"].suppressed and out["S51.852A"].reportable
+
+
 def test_walking_a_dog_is_walking_an_animal(codesets):
     note = ("HPI: 38F walking her own dog on the sidewalk when a neighbor's leashed dog lunged and bit her L forearm."
             "\nDx: Dog bite L forearm.")

@@ -121,6 +121,8 @@ def test_myalgia_is_integral_to_influenza(codesets):
     ("CT: hematoma in the left cerebellum with little mass effect.", "D49.9", "mass", "names no neoplasm"),
     ("Echo: myocardial mass of 93 grams, normal.", "D49.9", "mass", "names no neoplasm"),
     ("Subconjunctival abscess was drained.", "L02.91", "abscess", "another organ or tissue"),
+    ("Bite wound requiring repair with infection risk.", "B99.9", "infection", "names a risk"),
+    ("No other injuries, did not fall. Tetanus: Tdap 2022.", "A35", "fall. Tetanus", "vaccine"),
     ("ECG: atrial fibrillation, ventricular rate 146, narrow QRS.", "I49.01", "fibrillation, ventricular",
      "ventricular rate of the atrial rhythm"),
     ("Bone marrow biopsy showed fibrosis.", "L90.5", "fibrosis", "another organ or tissue"),

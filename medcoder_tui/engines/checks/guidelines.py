@@ -102,6 +102,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)
     _catch_all(out)
+    _complaint_injuries(out, analysis)
     return out
 
 
@@ -215,6 +216,24 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "L53.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "B0", "B35", "B36", "D2", "C44"),
               "L98.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L90", "L91", "L92", "L93", "L94",
                         "L95", "B0", "B35", "B36", "D2", "C44")}
+
+
+def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
+    """A complaint's injury ("dog bite L arm") gives way to the diagnosis's injury of the same kind and
+    side ("Dog bite L forearm": open bite of the left forearm), the site the assessment settles on."""
+    def kind(s: Suggestion) -> str:
+        return re.sub(r"\bof\b.*", "", s.description.lower()).strip()   # "open bite", "laceration without ..."
+    def where(s: Suggestion) -> set:
+        return {analysis.section_at(e.start) for e in s.evidence if e.located}
+    injuries = [s for s in out if _usable_icd(s) and s.code[:1] == "S" and s.evidence]
+    for s in injuries:
+        if not where(s) or not where(s) <= {"chief_complaint"}:
+            continue
+        side = "left" if "left" in s.description.lower() else "right" if "right" in s.description.lower() else ""
+        better = next((o for o in injuries if o is not s and kind(o) == kind(s) and side in o.description.lower()
+                       and where(o) & _ADDRESSED - {"chief_complaint"}), None)
+        if better is not None:
+            _note(s, f"the complaint's words; the diagnosis names the site: {better.code}", Flag.GUIDELINE)
 
 
 def _catch_all(out: list[Suggestion]) -> None:

@@ -16,6 +16,7 @@ reason) when the mention is in another sense:
   mononeuropathy of that nerve, not a polyneuropathy;
 - "poisoning" as a verb ("believed neighbours were poisoning him") is no poisoning;
 - "illness" alone ("chronic illness with progression") names no condition (R69);
+- a risk is no condition ("infection risk", "risk of falls");
 - an abnormal-finding code for a test the sentence calls normal or negative ("tumor markers
   were normal" is no R97.8);
 - "pregnancy" beside a delivery or birth ("normal pregnancy and delivery", a child's birth
@@ -120,7 +121,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         if not ev.located:
             continue
         sent = analysis.sentence_at(ev.start)
-        around = note[sent.start:sent.end] if sent is not None else ev.text
+        last = analysis.sentence_at(max(ev.start, ev.end - 1))   # evidence widened across a sentence's end
+        around = note[sent.start:max(sent.end, last.end if last else 0)] if sent is not None else ev.text
         before = note[max(0, ev.start - 40):ev.start]
         after = note[ev.end:ev.end + 30]
         reason = None
@@ -139,6 +141,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith(("I49.01", "I49.02")) and re.search(r"(?i)\bventricular (?:rate|response)", around) \
                 and not re.search(r"(?i)\bventricular fibrillation|\bv-?fib\b|\bventricular flutter", around):
             reason = "'atrial fibrillation, ventricular rate' is the ventricular rate of the atrial rhythm: not coded"
+        elif re.match(r"(?i)\s*risks?\b(?! factors?)", after) or re.search(r"(?i)\b(?:risk|risks) (?:of|for)\s+$", before):
+            reason = "names a risk ('infection risk', 'risk of falls'), not the condition: not coded"
         elif s.code.startswith("R20.2") and re.fullmatch(r"(?i)(?:\d+-gauge )?needles?", ev.text.strip()):
             reason = "a needle is an instrument here, not 'pins and needles': not coded"
         elif s.code.startswith("G62") and _NERVES.search(before):
