@@ -299,6 +299,16 @@ def test_a_complaints_injury_gives_way_to_the_diagnosiss_site(codesets):
     assert out["S41.152A"].suppressed and out["S51.852A"].reportable
 
 
+def test_either_word_of_an_index_subterm_like_ice_or_snow(codesets):
+    from medcoder_tui.engines.diagnoses.external_causes import _parts
+
+    assert _parts("ice or snow") == (frozenset({"ice"}), frozenset({"snow"}))
+    note = "HPI: slipped on ice on the public sidewalk and fell.\nDx: Contusion of left hip."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S70.02XA", evidence=["Contusion of left hip"]))])}
+    assert any(c.startswith("W00") for c in out), sorted(out)
+
+
 def test_walking_a_dog_is_walking_an_animal(codesets):
     note = ("HPI: 38F walking her own dog on the sidewalk when a neighbor's leashed dog lunged and bit her L forearm."
             "\nDx: Dog bite L forearm.")

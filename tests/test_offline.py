@@ -215,6 +215,7 @@ def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     ("A:\nAcute suppurative otitis media, bilateral.\nSecondhand smoke exposure.", "Z77.22"),
     ("Impression: Anaphylaxis due to honeybee sting (accidental).", "T63.441A"),
     ("A/P: - Elderly primigravida (AMA), 3rd trimester.", "O09.513"),
+    ("2. Exposure to environmental tobacco smoke at home - counseled father.", "Z77.22"),
 ])
 def test_a_phrase_of_the_index_reaches_its_code(engine, note, expected):
     result = engine.suggest_sync(note, {System.ICD10CM}, "ed")

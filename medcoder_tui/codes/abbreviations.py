@@ -269,6 +269,8 @@ PHRASES.update({
     "tobacco use disorder": "nicotine dependence", "tobacco dependence": "nicotine dependence",
     # Index: Exposure, tobacco smoke (second-hand) Z77.22; Sting, bee/wasp/hornet T63.44-/T63.45-/T63.45-
     "secondhand smoke": "contact with and exposure to environmental tobacco smoke",
+    "exposure to environmental tobacco smoke": "contact with and exposure to environmental tobacco smoke",
+    "tobacco smoke exposure": "contact with and exposure to environmental tobacco smoke",
     "second-hand smoke": "contact with and exposure to environmental tobacco smoke",
     "bee sting": "toxic effect of venom of bees", "honeybee sting": "toxic effect of venom of bees",
     "stung by a bee": "toxic effect of venom of bees", "stung by a honeybee": "toxic effect of venom of bees",
@@ -291,6 +293,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
+    "exposure to environmental tobacco smoke", "tobacco smoke exposure",
     "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",
     "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
     "elderly multigravida",

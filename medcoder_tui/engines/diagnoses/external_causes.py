@@ -103,12 +103,15 @@ def _parts(term: str) -> Parts:
 
 
 def _alternatives(part: str) -> list[str]:
-    """'local residential or business street' -> that, 'residential street', 'business street'."""
+    """'local residential or business street' -> that, 'residential street', 'business street';
+    'ice or snow' -> 'ice', 'snow'."""
     if " or " not in part:
         return [part]
     left, right = part.split(" or ", 1)
     head = right.split()[-1] if right.split() else ""
     left_words = left.split()
+    if len(right.split()) == 1 and len(left_words) == 1:
+        return [left, right]   # "ice or snow": either word
     if len(right.split()) < 2 or not left_words:
         return [part]
     return [f"{left} {head}", f"{left_words[-1]} {head}", right]
