@@ -162,6 +162,13 @@ def test_diabetic_nephropathy_gives_way_to_diabetic_ckd(codesets):
     assert out["E11.21"].suppressed and out["E11.22"].reportable
 
 
+def test_a_siteless_neoplasm_code_takes_the_site_its_sentence_names(codesets):
+    out = finish("CT: 4 cm solid tumor of the left kidney, enhancing.", [("D49.9", "tumor")], codesets)
+    assert "D49.512" in out and any("Table of Neoplasms" in m for m in out["D49.512"].messages)
+    out = finish("Biopsy: malignancy, site not stated.", [("C80.1", "malignancy")], codesets)
+    assert "C80.1" in out                      # no site named: the code stays
+
+
 def test_the_integral_table_is_about_symptoms():
     assert is_symptom("R50.9") and is_symptom("M25.561") and not is_symptom("J18.9") and not is_symptom("R97.8")
     assert is_integral("R50.9", "J18.9") and not is_integral("R50.9", "I10")

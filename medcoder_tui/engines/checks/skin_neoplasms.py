@@ -1,6 +1,8 @@
-"""Skin cancers by the Table of Neoplasms (``diagnoses.skin_table``) in place of a site-less or
+"""Neoplasms by the Table of Neoplasms (``diagnoses.skin_table``) in place of a site-less or
 wrong-site neoplasm code: a basal or squamous cell carcinoma, or one in situ, of a named site
-(C76.0, C80.1, D09.9 or C44.90 becomes C44.319, D04.61 ...), with the Table's path as the reason.
+(C76.0, C80.1, D09.9 or C44.90 becomes C44.319, D04.61 ...), and a site-less code (D49.9, C80.1,
+D48.9, D36.9, D09.9) whose sentence names a site of the Table (a kidney tumour: D49.51-), with the
+Table's path as the reason.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
-from medcoder_tui.engines.diagnoses.skin_table import skin_table_code
+from medcoder_tui.engines.diagnoses.skin_table import site_table_code, skin_table_code
 from medcoder_tui.engines.models import Suggestion
 
 Replace = Callable[[Suggestion, str, str], Suggestion]
@@ -26,6 +28,9 @@ def skin_neoplasms(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd
             continue
         sent = analysis.sentence_at(s.evidence[0].start)
         found = skin_table_code(note[sent.start:sent.end], icd) if sent is not None else None
+        if (found is None or found[0] == s.code) and sent is not None:
+            # a site-less code (D49.9, C80.1) whose sentence names the site
+            found = site_table_code(s.code, note[sent.start:sent.end], s.evidence[0].start - sent.start, icd)
         if found is None or found[0] == s.code:
             continue
         code, why = found

@@ -1,4 +1,4 @@
-"""Skin cancers by the Table of Neoplasms: the site under "skin", the behaviour and the morphology.
+"""Neoplasms by the Table of Neoplasms: a site-less code's site, and skin cancers' site, behaviour and morphology.
 
 A basal or squamous cell carcinoma, or a carcinoma in situ (Bowen disease), is a neoplasm of
 the skin of the site the note names: the Table's "Neoplasm, neoplastic > skin NOS > <site>"
@@ -72,3 +72,48 @@ def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
         return code, (f"Table of Neoplasms: skin, {site}, {'in situ' if column == 'in_situ' else 'malignant'}"
                       f"{f', {side} side' if side else ''}")
     return None
+
+
+# Site-less neoplasm codes -> the Table's column their behaviour is
+SITELESS_COLUMNS = {"D49.9": "unspecified", "C80.1": "malignant_primary", "D48.9": "uncertain",
+                    "D36.9": "benign", "D09.9": "in_situ"}
+
+
+@lru_cache(maxsize=1)
+def _table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Every spelling of the Table's top-level sites ("kidney", "abdomen", "abdominal"), longest first."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    table = neoplasm_table()
+    spellings: dict[str, str] = {}
+    for i in range(len(table.rows)):
+        path = table.path(i)
+        if len(path) != 2 or path[0] != _TABLE_PATH[0]:
+            continue
+        for spelling in re.sub(r"\([^)]*\)", " ", path[1]).split(","):
+            word = re.sub(r"\b(?:NEC|NOS)\b", " ", spelling).strip().lower()
+            if len(word) >= 4 and re.fullmatch(r"[a-z' -]+", word) and word not in ("skin", "site", "tissue"):
+                spellings.setdefault(word, path[1])
+    return tuple((re.compile(rf"\b{re.escape(w)}s?\b", re.I), site)
+                 for w, site in sorted(spellings.items(), key=lambda kv: -len(kv[0])))
+
+
+def site_table_code(code: str, sentence: str, at: int, icd) -> tuple[str, str] | None:
+    """(code, the Table's reading) for a site-less neoplasm code (D49.9, C80.1 ...) whose sentence names a
+    site of the Table: the site nearest the mention (``at``, an offset in the sentence), its column."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    column = SITELESS_COLUMNS.get(code)
+    if column is None:
+        return None
+    found = [(abs(m.start() - at), site) for rx, site in _table_sites() for m in rx.finditer(sentence)]
+    if not found:
+        return None
+    _, site = min(found)
+    codes = neoplasm_table().site([_TABLE_PATH[0], site]).get(column, [])
+    if not codes:
+        return None
+    picked, side = _by_side(codes, sentence, icd)
+    if not icd.is_billable(picked) or picked == code:
+        return None
+    return picked, f"Table of Neoplasms: {site}, {column.replace('_', ' ')}{f', {side} side' if side else ''}"
