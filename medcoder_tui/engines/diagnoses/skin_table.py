@@ -79,6 +79,11 @@ SITELESS_COLUMNS = {"D49.9": "unspecified", "C80.1": "malignant_primary", "D48.9
                     "D36.9": "benign", "D09.9": "in_situ"}
 
 
+# spellings in the Table's site column that name no site ("Meckel diverticulum, malignant")
+_NOT_SITES = frozenset({"skin", "site", "tissue", "malignant", "benign", "primary", "secondary", "unspecified",
+                        "specified", "other", "overlapping", "lesion", "multiple", "tumor", "tumour", "mass"})
+
+
 @lru_cache(maxsize=1)
 def _table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Every spelling of the Table's top-level sites ("kidney", "abdomen", "abdominal"), longest first."""
@@ -92,7 +97,7 @@ def _table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
             continue
         for spelling in re.sub(r"\([^)]*\)", " ", path[1]).split(","):
             word = re.sub(r"\b(?:NEC|NOS)\b", " ", spelling).strip().lower()
-            if len(word) >= 4 and re.fullmatch(r"[a-z' -]+", word) and word not in ("skin", "site", "tissue"):
+            if len(word) >= 4 and re.fullmatch(r"[a-z' -]+", word) and word not in _NOT_SITES:
                 spellings.setdefault(word, path[1])
     return tuple((re.compile(rf"\b{re.escape(w)}s?\b", re.I), site)
                  for w, site in sorted(spellings.items(), key=lambda kv: -len(kv[0])))
