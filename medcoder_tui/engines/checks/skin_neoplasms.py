@@ -22,7 +22,8 @@ def skin_neoplasms(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd
     """``out`` with each skin carcinoma coded at the site, behaviour and morphology the note gives."""
     result = list(out)
     for s in out:
-        if s.system is not System.ICD10CM or not s.acceptable or not s.evidence or not s.evidence[0].located:
+        if s.system is not System.ICD10CM or not s.acceptable or s.suppressed or not s.evidence \
+                or not s.evidence[0].located:
             continue
         if not (s.code[:1] == "C" and not s.code.startswith("C43") or s.code.startswith(("D04", "D09", "D49", "D48"))):
             continue
