@@ -41,7 +41,7 @@ _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|b
                         r"(?=([^.,;:()]{0,40}))",
                         re.I)
 # How many distinct story sentences are read for the external causes of one note.
-_STORY_BUDGET = 2000
+_STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
 MIN_SCORE = 0.5
 _STATUS = (
