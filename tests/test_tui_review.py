@@ -263,6 +263,28 @@ async def test_footer_hides_secondary_keys_when_narrow(notes, store):
             assert ("accept_all" in actions) is expect_secondary
 
 
+async def test_footer_rebuilds_only_when_its_keys_change(notes, store):
+    """Moving focus changes only hidden bindings: the footer keeps its keys; a disabled key is rebuilt."""
+    from textual.widgets._footer import FooterKey
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first(pilot)
+        await pilot.pause(0.1)
+        before = list(screen.query(FooterKey))
+        await pilot.press("tab")          # the note pane takes focus: its scroll keys are not shown
+        await pilot.pause(0.1)
+        assert list(screen.query(FooterKey)) == before
+        await pilot.press("tab")
+        await pilot.pause(0.1)
+        assert list(screen.query(FooterKey)) == before
+        table = screen.query_one(SuggestionsTable)
+        table.clear()                     # no row: accept is disabled, and the footer must say so
+        screen.refresh_bindings()
+        await pilot.pause(0.1)
+        keys = {k.action: k for k in screen.query(FooterKey)}
+        assert keys["accept"] not in before and keys["accept"].has_class("-disabled")
+
+
 async def test_palette_offers_screen_actions(notes, store):
     app = build(notes, store, ScriptedEngine())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -96,7 +96,32 @@ def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
 
 
 class AppFooter(Footer):
-    """Footer that drops secondary bindings when the terminal is narrow."""
+    """Footer that drops secondary bindings when the terminal is narrow.
+
+    Textual's footer rebuilds all of its keys whenever a screen refreshes its bindings,
+    which the review screen does several times while a note opens. This one rebuilds
+    only when what it would show (keys, labels, enabled states) has changed.
+    """
+
+    _shown: tuple | None = None
+
+    def _signature(self, screen) -> tuple:
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return (self.app.size.width < WIDE,
+                tuple((key, binding.action, binding.description, binding.group, enabled, tooltip)
+                      for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+                      if binding.show or key == palette))
+
+    def bindings_changed(self, screen) -> None:
+        try:
+            signature = self._signature(screen)
+        except Exception:  # an unusual screen: fall back to the footer's own rebuild
+            signature = None
+        if signature is not None and signature == self._shown and self.children:
+            self._bindings_ready = True
+            return
+        self._shown = signature
+        super().bindings_changed(screen)
 
     def compose(self):
         narrow = self.app.size.width < WIDE
