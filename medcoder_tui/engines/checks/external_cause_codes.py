@@ -1,0 +1,54 @@
+"""External causes (I.C.20): beside an injury, the cause, and at the initial encounter the
+place, activity and status, that the note's words reach in the External Cause Index."""
+
+from __future__ import annotations
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
+from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
+from medcoder_tui.engines.models import RawSuggestion, Suggestion
+
+_EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("Y92",), "activity": ("Y93",),
+                   "status": ("Y99",)}
+
+
+# External causes for a mechanism the note does not tell: any cause the index reads comes first
+_DEFAULT_CAUSES = ("W19", "X58", "V89.2", "V89.9", "V99", "V49.9", "V49.8")
+
+
+def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                     icd) -> list[Suggestion]:
+    """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
+    injuries = [s for s in out if usable_icd(s) and takes_external_cause(s.code)
+                and not (set(s.flags) & CONTEXT_FLAGS)]
+    # a toxic effect (T51-T65: a sting, a bite's venom) names its cause and intent, but where and
+    # during what it happened are coded beside it all the same
+    toxic = not injuries and [s for s in out if usable_icd(s) and "T51" <= s.code[:3] <= "T65"
+                              and not (set(s.flags) & CONTEXT_FLAGS)]
+    injuries = injuries or toxic or []
+    if not injuries:
+        return []
+    seventh = injuries[0].code[-1] if len(injuries[0].code) == 8 else "A"
+    have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
+    added = []
+    for found in find_external_causes(note, analysis, seventh, icd):
+        if toxic and found.kind == "cause":
+            continue
+        if any(code.startswith(_EXTERNAL_KINDS[found.kind]) and not code.startswith(_DEFAULT_CAUSES)
+               for code in have):
+            continue
+        if found.code.startswith(_DEFAULT_CAUSES) and any(c.startswith(_DEFAULT_CAUSES) for c in have):
+            continue
+        for d in out:
+            # "Unspecified fall" gives way to the mechanism the index reads ("tripped over a rug")
+            if d.system is System.ICD10CM and d.code.startswith(_DEFAULT_CAUSES) and d.reportable \
+                    and found.kind == "cause" and not found.code.startswith(_DEFAULT_CAUSES):
+                d.hold(f"the note documents the mechanism: {found.code} ({found.why}), not this default")
+        s = reground(RawSuggestion(code=found.code, system=System.ICD10CM, confidence=0.7,
+                                   description=icd.title(found.code) or "", reasoning=found.why,
+                                   evidence=[note[found.start:found.end].strip()]))
+        if s.acceptable:
+            add_reason(s, f"external cause of {injuries[0].code} (guideline I.C.20): {found.why}")
+            added.append(s)
+    return added
