@@ -47,8 +47,7 @@ from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
-from medcoder_tui.engines.checks.specificity import (identified_influenza, pregnancy_diabetes, specific, trimester,
-                                                     vaping)
+from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
 from medcoder_tui.engines.checks.status_history import allergy_status, history
 from medcoder_tui.engines.models import Flag, Suggestion
 
@@ -59,13 +58,10 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
 
     Codes are added only in the systems asked for (``types``; None: all).
     """
-    out = [specific(s, note, analysis, reground, icd) for s in suggestions]
-    out = [identified_influenza(s, note, analysis, reground, icd) for s in out]
+    out = [apply_steps(FIRST_STEPS, s, note, analysis, reground, icd) for s in suggestions]
     out = [history(s, note, analysis, reground, icd) for s in out]
     out = [allergy_status(s, note, analysis, reground) for s in out]
-    out = [vaping(s, note, analysis, reground) for s in out]
-    out = [pregnancy_diabetes(s, note, analysis, reground) for s in out]
-    out = [trimester(s, note, analysis, reground, icd) for s in out]
+    out = [apply_steps(LATER_STEPS, s, note, analysis, reground, icd) for s in out]
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
     _context_rules(out, out, note, analysis, setting)
