@@ -527,3 +527,40 @@ def test_adverse_effect_of_a_drug_properly_taken(codesets, note, expected, absen
         assert expected in codes, sorted(codes)
     if absent:
         assert absent not in codes
+
+
+@pytest.mark.parametrize(("note", "code", "intent"), [
+    ("A: Intentional acetaminophen overdose (suicide attempt), initial.", "T39.1X2A", "intentional self-harm"),
+    ("A: Hypoglycemia after she accidentally took a double dose of insulin; overdose.", "T38.3X1A", None),
+    ("A: Overdose of lisinopril, intent undetermined.", "T46.4X4A", "undetermined"),
+])
+def test_a_poisoning_takes_the_named_drug_and_the_documented_intent(codesets, note, code, intent):
+    out = finish(note, [("T50.901A", note.split(": ", 1)[1].split(",")[0].split(";")[0])], codesets, setting="ed")
+    assert code in out and out[code].reportable, sorted(out)
+    why = " ".join(out[code].messages)
+    assert "I.C.19.e.5.b" in why and out[code].original_code == "T50.901A"
+    assert intent in (why + codesets.icd.title(code)) if intent else "accidental" in codesets.icd.title(code)
+
+
+def test_a_suicide_attempt_told_by_a_poisoning_code_is_not_coded_again(codesets):
+    note = "A: Intentional acetaminophen overdose (suicide attempt), initial."
+    out = finish(note, [("T39.1X2A", "Intentional acetaminophen overdose"), ("T14.91XA", "suicide attempt")],
+                 codesets, setting="ed")
+    assert out["T39.1X2A"].reportable
+    assert not out["T14.91XA"].reportable and any("T39.1X2A" in m for m in out["T14.91XA"].messages)
+    assert not any(c[:1] == "X" for c in out)         # the intent is in the T code: no X71-X83 cause
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("PMH: suicide attempt 2023 (cutting), psychiatric hospitalization.\nA: Major depressive disorder, "
+     "recurrent, severe without psychotic features.", "Z91.51"),
+    ("HPI: history of L distal radius fragility fracture in 2024, healed.\nA: Age-related osteoporosis "
+     "without current pathological fracture.", "Z87.310"),
+])
+def test_a_past_event_is_coded_by_its_history_code_without_its_external_cause(codesets, note, code):
+    out = {s.code: s for s in OfflineEngine(codesets=codesets).suggest_sync(
+        note, {System.ICD10CM, System.CPT}, "outpatient").suggestions}
+    assert code in out and out[code].reportable, sorted(out)
+    assert not any("consider a Z86/Z87" in m for m in out[code].messages)   # it is the history code
+    assert not any(c[:1] in "VWXY" or c.startswith(("S", "T14", "M80")) for c, s in out.items() if s.reportable)
+    assert all(Flag.HISTORY not in s.flags for c, s in out.items() if c.startswith("992"))   # the visit level

@@ -176,3 +176,18 @@ def test_hemiplegia_side_and_dominance_from_the_words_or_the_guideline_default(c
     # I.C.6.a: no dominance documented -> the right side is dominant, the left non-dominant
     assert top("Left hemiparesis.") == "G81.94"
     assert top("Right hemiplegia.") == "G81.91"
+
+
+def test_the_candidate_list_offers_the_specific_code_the_sentence_documents(codesets):
+    """A matched code the note's own words make specific (drug, intent) brings its specific code."""
+    from medcoder_tui.engines.diagnoses.ranking import recall_order
+    from medcoder_tui.engines.diagnoses.retrieval import candidate_pool
+
+    note = "Assessment: Intentional overdose of acetaminophen (suicide attempt)."
+    pool, words = candidate_pool(note, types={System.ICD10CM}, codesets=codesets)
+    ranked = [c.code for c in recall_order(pool, words)]
+    assert "T50.901A" in ranked                     # what the words matched: unspecified drug, accidental
+    assert "T39.1X2A" in ranked[:50]                # 4-aminophenol derivatives (acetaminophen), self-harm
+    negated, _ = candidate_pool("Denies intentional overdose of acetaminophen.", types={System.ICD10CM},
+                                codesets=codesets)
+    assert "T39.1X2A" not in {c.code for c in negated}

@@ -20,6 +20,8 @@ INDEX_TERMS: dict[str, str] = {
     # Anemia, blood loss (chronic) D50.0; acute D62 (Alphabetic Index)
     # Elevated, blood pressure, reading (incidental) (isolated), no diagnosis of hypertension R03.0
     "elevated bp reading": "R03.0", "elevated bp readings": "R03.0", "elevated blood pressure readings": "R03.0",
+    # Fracture, fragility / osteoporotic - see Fracture, pathological, due to osteoporosis (M80.0-)
+    "fragility fracture": "M80.00XA", "osteoporotic fracture": "M80.00XA",
     "acute blood loss anemia": "D62", "acute posthemorrhagic anemia": "D62", "posthemorrhagic anemia": "D62",
     "anemia due to acute blood loss": "D62", "chronic blood loss anemia": "D50.0",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",

@@ -22,6 +22,8 @@ HISTORY_OF = sorted({
     "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
     "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
     "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+    # a healed osteoporotic (fragility) fracture; a past suicide attempt (Z91.51, suicidal behavior)
+    "M80": "Z87.310", "T14.91": "Z91.51",
 }.items(), key=lambda kv: -len(kv[0]))
 
 # A relative's condition ("mother had colon cancer") -> the family-history code, by code prefix,

@@ -81,3 +81,15 @@ def is_well_formed(code: str, system: System) -> bool:
 def canonical(code: str, system: System) -> str:
     """The spelling shown to coders: dotted ICD-10-CM, bare CPT and HCPCS."""
     return icd_dotted(code) if system is System.ICD10CM else compact(code)
+
+
+# CPT E/M families whose codes state a visit level (add-on and counselling codes are not levels).
+EM_LEVEL_RANGES = (
+    (99202, 99215), (99221, 99239), (99242, 99255), (99281, 99285), (99291, 99291),
+    (99304, 99310), (99381, 99397), (99460, 99463), (99495, 99496),
+)
+
+
+def is_em_level_code(code: str) -> bool:
+    """Whether a CPT code is an E/M visit level (99214, 99284...)."""
+    return code.isdigit() and any(lo <= int(code) <= hi for lo, hi in EM_LEVEL_RANGES)

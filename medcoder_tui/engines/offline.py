@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
 from medcoder_tui.engines.models import (
@@ -59,9 +60,10 @@ _NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "rev
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
 # Past conditions whose history code a coder reports wherever the note names them (I.C.21.c.4): a
 # cancer (Z85), an infarction (I25.2), a stroke or TIA (Z86.73), a venous thromboembolism (Z86.71-),
-# tobacco dependence (Z87.891), urinary calculi (Z87.442). The active code is proposed with its history context and the
+# tobacco dependence (Z87.891), urinary calculi (Z87.442), a suicide attempt (Z91.51), a fragility fracture
+# (Z87.310). The active code is proposed with its history context and the
 # guideline layer puts the history code in its place.
-_CODED_AS_HISTORY = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "F17.2", "N20", "N21", "N23")
+_CODED_AS_HISTORY = PAST_EVENTS + ("F17.2",)
 
 
 def choose(candidates: list[Candidate], setting: Setting,

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
-from medcoder_tui.codes.systems import System, compact
+from medcoder_tui.codes.systems import System, compact, is_em_level_code
 
 
 class Counts(BaseModel):
@@ -170,13 +170,6 @@ def keys_from_mapping(codes: Mapping[str, Iterable[str]]) -> list[str]:
     return out
 
 
-# CPT E/M families whose codes state a visit level (add-on and counselling codes are not levels).
-EM_LEVEL_RANGES = (
-    (99202, 99215), (99221, 99239), (99242, 99255), (99281, 99285), (99291, 99291),
-    (99304, 99310), (99381, 99397), (99460, 99463), (99495, 99496),
-)
-
-
 class EMRate(BaseModel):
     """E/M level agreement over the notes whose gold has an E/M level code."""
 
@@ -188,10 +181,7 @@ class EMRate(BaseModel):
 def is_em_level(key: str) -> bool:
     """Whether a comparison key is a CPT E/M visit-level code (``cpt:99214``)."""
     system, code = split_key(key)
-    if system is not System.CPT or not code.isdigit():
-        return False
-    n = int(code)
-    return any(lo <= n <= hi for lo, hi in EM_LEVEL_RANGES)
+    return system is System.CPT and is_em_level_code(code)
 
 
 def em_levels(keys: Iterable[str]) -> list[str]:

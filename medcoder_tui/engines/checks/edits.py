@@ -29,17 +29,6 @@ def add_reason(s: Suggestion, message: str, flag: Flag | None = None) -> None:
         s.messages.append(message)
 
 
-def siblings(code: str, icd) -> list[str]:
-    parent = icd.parent(code)
-    if parent is None:
-        return []
-    # 7th-character codes sit under a six-character code whose siblings hold the side
-    grand = icd.parent(parent) if len(code) == 8 else None
-    pool = icd.billable_descendants(grand or parent)
-    return [c for c in pool if c != code and len(c) == len(code) and c[-1:] == code[-1:]] if grand else \
-        [c for c in pool if c != code]
-
-
 def replace_code(s: Suggestion, code: str, reason: str, reground: Reground) -> Suggestion:
     """``s`` with ``code`` in its place, validated again, keeping its evidence and the reason."""
     new = reground(RawSuggestion(code=code, system=s.system, evidence=[e.text for e in s.evidence],

@@ -7,10 +7,21 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
-from medcoder_tui.engines.models import RawSuggestion, Suggestion
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("Y92",), "activity": ("Y93",),
                    "status": ("Y99",)}
+
+
+def hold_suicide_attempt(out: list[Suggestion]) -> None:
+    """T14.91 (suicide attempt) is for an attempt whose injury is not specified: a poisoning or toxic
+    effect coded with the self-harm intent (T36-T65, 6th character 2) already tells the attempt."""
+    told = next((s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65" and len(s.code) >= 7
+                 and s.code[6] == "2"), None)
+    for s in out:
+        if told and usable_icd(s) and s.code.startswith("T14.91"):
+            add_reason(s, f"the suicide attempt is told by the self-harm intent of {told}: T14.91 is for an "
+                          "attempt with unspecified injury", Flag.GUIDELINE)
 
 
 # External causes for a mechanism the note does not tell: any cause the index reads comes first
@@ -20,11 +31,12 @@ _DEFAULT_CAUSES = ("W19", "X58", "V89.2", "V89.9", "V99", "V49.9", "V49.8")
 def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                      icd) -> list[Suggestion]:
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
+    hold_suicide_attempt(out)
     injuries = [s for s in out if usable_icd(s) and takes_external_cause(s.code)
                 and not (set(s.flags) & CONTEXT_FLAGS)]
-    # a toxic effect (T51-T65: a sting, a bite's venom) names its cause and intent, but where and
-    # during what it happened are coded beside it all the same
-    toxic = not injuries and [s for s in out if usable_icd(s) and "T51" <= s.code[:3] <= "T65"
+    # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent,
+    # but where and during what it happened are coded beside it all the same
+    toxic = not injuries and [s for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65"
                               and not (set(s.flags) & CONTEXT_FLAGS)]
     injuries = injuries or toxic or []
     if not injuries:

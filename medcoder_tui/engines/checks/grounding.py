@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 
 from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers, parse_units
 from medcoder_tui.codes.refs import any_match, parse_refs
-from medcoder_tui.codes.systems import System, guess_system
+from medcoder_tui.codes.status_terms import HISTORY_OF
+from medcoder_tui.codes.systems import System, guess_system, is_em_level_code
 from medcoder_tui.engines.analysis import clinical_text
 from medcoder_tui.engines.checks.conflicts import resolve_conflicts
 from medcoder_tui.engines.checks.guidelines import apply_guidelines
@@ -31,8 +32,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("of the and or with without in on to for by due other unspecified specified a an as at "
                   "not elsewhere classified type".split())
 
-# Personal and family history categories: history context is what they code.
+# Personal and family history categories and codes: history context is what they code.
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92"})
+_HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 
 _CONTEXT_FLAGS = {
     "negated": (Flag.NEGATED, "the note negates this finding"),
@@ -105,7 +107,8 @@ class Grounder:
         for ev in evidence[:1]:
             for kind in sorted(self._context(system, ev, result.normalized)):
                 flag, why = _CONTEXT_FLAGS[kind]
-                if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and result.normalized[:3] in _HISTORY_CATEGORIES:
+                if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and (result.normalized[:3] in _HISTORY_CATEGORIES
+                                                                    or result.normalized in _HISTORY_CODES):
                     continue  # a history code is the right way to code history
                 if flag is Flag.UNCERTAIN and self.setting == "inpatient":
                     continue  # inpatient: uncertain at discharge is coded as if established
@@ -164,6 +167,8 @@ class Grounder:
         """
         title = self.cs.icd.title(code) if system is System.ICD10CM and code else ""
         kinds = self.analysis.context_at(ev.start, ev.end, title_says_without=" without " in (title or "").lower())
+        if system is System.CPT and is_em_level_code(code):
+            return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):
             kinds = kinds - {"negated"}
             if procedure_in_past(self.note, ev.start, ev.end):

@@ -1,233 +1,18 @@
-"""Specificity rules (I.B.1): an unspecified code becomes the sibling the note documents.
+"""The specificity steps (``diagnoses.specific_steps``) applied to a suggestion after grounding.
 
-- the side (right, left, bilateral; OD/OS/OU for the eye) of the mention's sentence;
-- a sibling whose distinguishing words the sentence states ("COPD with acute exacerbation");
-- nondisplaced fractures, open bite wounds, and the subsequent encounter (7th character D)
-  when the note documents routine healing after treatment (I.C.19.a);
-- influenza of an identified type (J10, I.C.10.c), nicotine dependence on e-cigarettes
-  (F17.29-), gestational diabetes by its control and pregnancy codes by trimester (I.C.15).
-
-Each rule is a pure step, ``(code, mention, icd) -> (code, reason) | None``. The guideline
-layer applies the steps to a suggestion (validating each new code and leaving the reason on
-it); retrieval applies the same steps to the codes the note's words matched, so that the
-model's candidate list holds the specific code next to the unspecified one.
+Each new code is validated again (``reground``) and its reason stays on the suggestion, so the
+coder sees why the code changed; a code that fails validation leaves the suggestion as it was.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from medcoder_tui.codes.systems import System
-from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
-from medcoder_tui.engines.checks.edits import Reground, replace_code, siblings
-from medcoder_tui.engines.diagnoses.encounter_terms import weeks_of_gestation
+from medcoder_tui.engines.checks.edits import Reground, replace_code
+from medcoder_tui.engines.diagnoses.specific_steps import (  # noqa: F401 - the step groups, re-exported
+    FIRST_STEPS, LATER_STEPS, NOTE_STEPS, Mention, Step,
+)
 from medcoder_tui.engines.models import Suggestion
-
-_SIDES = (
-    ("bilateral", re.compile(r"\b(?:bilateral(?:ly)?|both|b/l)\b", re.I)),
-    ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
-    ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/])")),
-)
-_EYE_SIDES = (("bilateral", re.compile(r"\bOU\b")), ("right", re.compile(r"\bOD\b")), ("left", re.compile(r"\bOS\b")))
-_EYE_TITLE = re.compile(r"\b(?:eye|eyelid|cornea|conjunctiva|orbit|lacrimal|retina|lens)\b", re.I)
-_UNSPECIFIED_SIDE = re.compile(r"\bunspecified\b(?= (?:side|upper limb|lower limb|hand|wrist|forearm|elbow|arm|"
-                               r"shoulder|hip|thigh|knee|leg|lower leg|ankle|foot|toe|toes|finger|thumb|eye|ear|"
-                               r"kidney|ovary|breast|lung|femur|tibia|fibula|radius|ulna|humerus|clavicle|"
-                               r"scapula|patella|calcaneus|index|middle|ring|little|great)\b)", re.I)
-# Words that say this visit follows completed active treatment of the injury (not a plan for one).
-_ROUTINE_HEALING = re.compile(
-    r"\b(?:routine healing|healing (?:well|as expected|appropriately|normally)|subsequent encounter|"
-    r"(?:fracture|injury|laceration|sprain) follow[- ]?up|follow[- ]?up (?:of|for) (?:the |a |his |her )?"
-    r"(?:\w+ )?(?:fracture|injury|laceration|sprain))\b", re.I)
-_NONDISPLACED = re.compile(r"\b(?:non-?displaced|undisplaced|not displaced)\b", re.I)
-_BITE = re.compile(r"\b(?:bite|bites|bitten|bit)\b", re.I)
-_PAREN = re.compile(r"\([^()]*\)")
-_AXIS_WORDS = frozenset(tokenize("unspecified other specified site type initial encounter subsequent sequela "
-                                 "whether"))
-# A sentence with any of these scopes may document the extra words in a way that does not apply.
-_CONTEXTS_NOT_DOCUMENTED = frozenset({"negated", "uncertain", "hypothetical", "family", "history"})
-_VAPING = re.compile(r"\b(?:e-?cig(?:arette)?s?|vap(?:e|es|ing|er)|electronic cigarettes?|juul)\b", re.I)
-# Diabetes in pregnancy by its control (I.C.15.g: insulin wins over diet and oral drugs)
-_PREGNANCY_DIABETES_CONTROL = (
-    (re.compile(r"\binsulin\b", re.I), "4", "insulin controlled"),
-    (re.compile(r"\b(?:metformin|glyburide|oral (?:hypoglycemic|agent|medication))\b", re.I), "5",
-     "controlled by oral hypoglycemic drugs"),
-    (re.compile(r"\b(?:diet[- ]controlled|controlled (?:by|with|on) diet|a1 ?gdm|gdm,? a1)\b", re.I), "0",
-     "diet controlled"),
-)
-_TRIMESTER_WORDS = ((re.compile(r"\b(?:1st|first) trimester\b", re.I), "first"),
-                    (re.compile(r"\b(?:2nd|second) trimester\b", re.I), "second"),
-                    (re.compile(r"\b(?:3rd|third) trimester\b", re.I), "third"))
-_FLU_TYPED = re.compile(r"\b(?:influenza|flu)\s*(?:type\s*)?[AB]\b(?!\s*(?:and|/|or|&)\s*B\b)"
-                        r"(?!\s*(?:vaccine|vaccination|shot|immuni[sz]ation|and B negative))", re.I)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """Where a code was found: the note, its analysis, and the sentence of the mention."""
-
-    note: str
-    analysis: NoteAnalysis
-    around: str           # the mention's sentence (its own words when it has none)
-    documented: bool      # the sentence is outside negated, uncertain, hypothetical, family and history scopes
-
-    @classmethod
-    def at(cls, note: str, analysis: NoteAnalysis, start: int, words: str) -> Mention:
-        sent = analysis.sentence_at(start) if start >= 0 else None
-        if sent is None:
-            return cls(note, analysis, words, False)
-        return cls(note, analysis, note[sent.start:sent.end],
-                   not analysis.context_at(sent.start, sent.end) & _CONTEXTS_NOT_DOCUMENTED)
-
-
-Step = Callable[[str, Mention, object], "tuple[str, str] | None"]
-
-
-def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    title = icd.title(code) or ""
-    if not _UNSPECIFIED_SIDE.search(title):
-        return None
-    sides = [name for name, rx in _SIDES if rx.search(m.around)]
-    if not sides and _EYE_TITLE.search(title):
-        sides = [name for name, rx in _EYE_SIDES if rx.search(m.around)]   # OD right, OS left, OU both
-    side = "bilateral" if {"right", "left"} <= set(sides) else (sides[0] if len(sides) == 1 else None)
-    if side is None:
-        return None
-    target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
-    sibling = next((c for c in siblings(code, icd) if tokenize(icd.title(c) or "") == target), None)
-    return (sibling, f"more specific: {side} side documented (was {code})") if sibling else None
-
-
-def _title_words(title: str) -> frozenset[str]:
-    """A title's required words (parenthesised nonessential words left out)."""
-    return frozenset(tokenize(_PAREN.sub(" ", title))) - _AXIS_WORDS
-
-
-def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """The one billable sibling of an unspecified code whose distinguishing words the mention's
-    sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
-    title = icd.title(code) or ""
-    if not m.documented or "unspecified" not in title.lower():
-        return None
-    said = frozenset(tokenize(m.around))
-    # the unspecified axis itself ("..., unspecified whether with hypoxia or hypercapnia") names nothing
-    own = _title_words(re.sub(r"(?i)\bunspecified whether[^,]*", " ", title))
-    fits = []
-    for sib in siblings(code, icd):
-        sib_title = icd.title(sib) or ""
-        extra = _title_words(sib_title) - own
-        if extra and extra <= said and not ("other" in tokenize(sib_title) and "other" not in tokenize(title)):
-            fits.append((len(extra), sib, sorted(extra)))
-    fits.sort(reverse=True)
-    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
-        return None
-    _, sibling, extra = fits[0]
-    return sibling, f"more specific: '{' '.join(extra)}' documented with this mention (was {code})"
-
-
-def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """I.C.19.c.1: displaced is only the default when the note does not say."""
-    title = icd.title(code) or ""
-    if code[:1] != "S" or not title.startswith("Displaced fracture") or not _NONDISPLACED.search(m.around):
-        return None
-    want = title.replace("Displaced fracture", "Nondisplaced fracture", 1)
-    sibling = next((c for c in siblings(code, icd) if (icd.title(c) or "") == want), None)
-    return (sibling, f"more specific: nondisplaced documented (was {code})") if sibling else None
-
-
-def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """An open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)."""
-    if code[:1] != "S" or len(code) < 6 or code[5] not in "1234" or not _BITE.search(m.around):
-        return None
-    bite = code[:5] + "5" + code[6:]
-    if icd.is_billable(bite) and (icd.title(bite) or "").startswith("Open bite"):
-        return bite, f"more specific: a bite wound is the open bite code (was {code})"
-    return None
-
-
-def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
-    """The note says this visit follows treatment (outside instructions and hypothetical scopes)."""
-    for m in _ROUTINE_HEALING.finditer(note):
-        if analysis.section_at(m.start()) == "disposition" or analysis.context_at(m.start(), m.end()) & {
-                "hypothetical", "negated"}:
-            continue
-        return True
-    return False
-
-
-def _healing(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    if code[:1] not in "ST" or len(code) != 8 or not code.endswith("A") or not _documents_healing(m.note, m.analysis):
-        return None
-    later = code[:-1] + "D"
-    if icd.is_billable(later):
-        return later, f"7th character D: the note documents routine healing after treatment (was {code})"
-    return None
-
-
-def _identified_influenza(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """I.C.10.c: influenza whose type (A or B) the note documents is an identified virus, J10, not J11."""
-    if not code.startswith("J11"):
-        return None
-    for found in _FLU_TYPED.finditer(m.note):
-        if m.analysis.context_at(found.start(), found.end()) & {"negated", "hypothetical", "family", "history",
-                                                                "uncertain"}:
-            continue
-        identified = "J10" + code[3:]
-        if icd.is_billable(identified):
-            return identified, (f"influenza {found.group(0)[-1].upper()} identified: {identified} in place of "
-                                f"{code} (guideline I.C.10.c)")
-    return None
-
-
-def _vaping(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """Nicotine dependence on e-cigarettes is 'other tobacco product' (F17.29-), not cigarettes (F17.21-)."""
-    if not code.startswith(("F17.21", "F17.20")):
-        return None
-    if not _VAPING.search(m.around) or re.search(r"\bcigarettes?\b", _VAPING.sub(" ", m.around)):
-        return None   # no vaping, or cigarettes too
-    return "F17.29" + code[-1], f"nicotine dependence on e-cigarettes is another tobacco product (F17.29-), not {code}"
-
-
-def _pregnancy_diabetes(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """Gestational diabetes of unspecified control (O24.419, O24.429, O24.439) by the control the note documents."""
-    if not re.fullmatch(r"O24\.4[123]9", code):
-        return None
-    for rx, digit, words in _PREGNANCY_DIABETES_CONTROL:
-        if any(not m.analysis.context_at(f.start(), f.end()) & {"negated", "hypothetical", "family"}
-               for f in rx.finditer(m.note)):
-            return code[:-1] + digit, f"more specific: {words} (was {code})"
-    return None
-
-
-def _trimester(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """I.C.15.a.3: a pregnancy code of unspecified trimester takes the trimester the note documents (its
-    words, or the weeks of gestation)."""
-    if code[:1] not in "OZ" or "unspecified trimester" not in (icd.title(code) or ""):
-        return None
-    which = next((name for rx, name in _TRIMESTER_WORDS if rx.search(m.note)), None)
-    if which is None and (weeks := weeks_of_gestation(m.note, m.analysis)) is not None:
-        n = int(weeks[0][4:])
-        which = "first" if n < 14 else "second" if n < 28 else "third"
-    if which is None:
-        return None
-    title = (icd.title(code) or "").replace("unspecified trimester", f"{which} trimester")
-    sibling = next((c for c in siblings(code, icd) if (icd.title(c) or "") == title), None)
-    return (sibling, f"more specific: {which} trimester documented (was {code})") if sibling else None
-
-
-# The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
-# layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _documented_sibling, _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza)
-LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _trimester)
-STEPS = FIRST_STEPS + LATER_STEPS
-
-
-# Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
-_NOTE_STEPS = frozenset({_identified_influenza, _pregnancy_diabetes, _trimester})
 
 
 def apply_steps(steps: tuple[Step, ...], s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground,
@@ -240,20 +25,9 @@ def apply_steps(steps: tuple[Step, ...], s: Suggestion, note: str, analysis: Not
         mention = Mention.at(note, analysis, ev.start if ev.located else -1, ev.text)
     else:
         mention = Mention(note, analysis, "", False)
-        steps = tuple(step for step in steps if step in _NOTE_STEPS)
+        steps = tuple(step for step in steps if step in NOTE_STEPS)
     for step in steps:
         found = step(s.code, mention, icd)
         if found is not None:
             s = replace_code(s, found[0], found[1], reground)
     return s
-
-
-def specific_variants(code: str, mention: Mention, icd) -> list[str]:
-    """The more specific codes the steps lead ``code`` to, for this mention (each billable)."""
-    out = []
-    for step in STEPS:
-        found = step(code, mention, icd)
-        if found is not None and icd.is_billable(found[0]):
-            code = found[0]
-            out.append(code)
-    return out

@@ -46,7 +46,9 @@ def allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: R
 
 
 # Past events a past-history list names ("PMH: MI 2015, stroke 2019, DVT"): not active conditions
-_PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "N20", "N21", "N23")
+# Events a past-history list names as over (a cancer, an infarction, a stone, a suicide attempt, a fragility
+# fracture): coded by their history code there.
+PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "N20", "N21", "N23", "M80", "T14.91")
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history"})
 # "history of breast cancer, on tamoxifen": a cancer still under treatment is current (I.C.2.d)
 _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"
@@ -59,7 +61,7 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
     if s.system is not System.ICD10CM or not s.valid:
         return s
     ev = s.evidence[0] if s.evidence and s.evidence[0].located else None
-    past_list = ev is not None and s.code.startswith(_PAST_EVENTS) and analysis.section_at(ev.start) in _PAST_SECTIONS
+    past_list = ev is not None and s.code.startswith(PAST_EVENTS) and analysis.section_at(ev.start) in _PAST_SECTIONS
     if Flag.HISTORY not in s.flags and not past_list:
         return s
     z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)

@@ -24,6 +24,7 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"\w+statin|ezetimibe|fenofibrate|gemfibrozil", "T46.6X5"),
     (r"ibuprofen|naproxen|ketoprofen", "T39.315"),
     (r"aspirin", "T39.015"),
+    (r"acetaminophen|paracetamol|tylenol", "T39.1X5"),
     (r"ketorolac|diclofenac|meloxicam|indomethacin|celecoxib|nsaids?", "T39.395"),
     (r"oxycodone|hydrocodone|morphine|hydromorphone|codeine|tramadol|opioids?|opiates?", "T40.2X5"),
     (r"clozapine|olanzapine|quetiapine|risperidone|aripiprazole|ziprasidone|lurasidone|antipsychotics?",
@@ -58,6 +59,16 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
 # A poisoning is another code family (wrong drug or dose, overdose, intent): not an adverse effect.
 _POISONING = re.compile(r"\b(?:overdose|od|ingest\w*|poison\w*|took (?:too many|extra)|wrong (?:dose|drug|med\w*)|"
                         r"suicid\w*|intentional)\b", re.I)
+
+
+def drug_class_stems(text: str) -> list[tuple[str, int]]:
+    """(adverse-effect code stem, position) of each drug class ``text`` names, first mention each."""
+    out: list[tuple[str, int]] = []
+    for rx, stem in _CLASSES:
+        m = rx.search(text)
+        if m is not None:
+            out.append((stem, m.start()))
+    return out
 
 
 def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:

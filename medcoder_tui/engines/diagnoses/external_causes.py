@@ -265,9 +265,10 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             break   # an injury's story is told in its first pages; a note of megabytes is not read to its end
         if analysis.section_at(sent.start) not in _STORY_SECTIONS:
             continue
-        # the words a negation, a possibility or a relative's story covers tell nothing of this injury
-        # ("not yet at work", "no fall"); the rest of the sentence still does
-        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family"})
+        # the words a negation, a possibility, a relative's story or a past event covers tell nothing
+        # of this injury ("not yet at work", "no fall", "prior suicide attempt (cutting)"); the rest
+        # of the sentence still does
+        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family", "history"})
         if not told.strip():
             continue
         scored = scored_by_text.get(told)

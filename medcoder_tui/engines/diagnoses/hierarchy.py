@@ -169,3 +169,15 @@ def refine_tokens(title: str) -> frozenset[str]:
     # the tabular spells it both ways (G81.94 "nondominant", I69.354 "non-dominant")
     text = _fold(title).replace("nondominant", "non-dominant")
     return frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", text) if w not in STOPWORDS)
+
+
+def siblings(code: str, icd) -> list[str]:
+    """The billable codes beside ``code`` under its parent (for a 7th-character code: with the same 7th)."""
+    parent = icd.parent(code)
+    if parent is None:
+        return []
+    # 7th-character codes sit under a six-character code whose siblings hold the side
+    grand = icd.parent(parent) if len(code) == 8 else None
+    pool = icd.billable_descendants(grand or parent)
+    return [c for c in pool if c != code and len(c) == len(code) and c[-1:] == code[-1:]] if grand else \
+        [c for c in pool if c != code]

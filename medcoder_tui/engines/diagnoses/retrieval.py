@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from medcoder_tui.codes.abbreviations import (
     ABBREVIATIONS,
@@ -44,6 +44,7 @@ from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported
     matcher_for,
 )
 from medcoder_tui.engines.progress import checkpoint
+from medcoder_tui.engines.diagnoses.specific_steps import Mention, specific_variants
 from medcoder_tui.engines.diagnoses.ranking import PER_SPAN, recall_order  # noqa: F401 - PER_SPAN re-exported
 from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_code re-exported
     bmi_code,
@@ -202,7 +203,30 @@ def candidate_pool(note: str, *, types: set[System] | None, codesets,
             # a guideline code the words reached only in part ("hypertensive" for I12.9): offered as
             # the guideline's code, at its rank, not at the part's
             found[at[c.code]] = c
-    return found + guided + _related(found, note, matcher, RELATED_MAX) + extra, note_words
+    variants = _specific_variants(found, note, analysis, matcher.index._cs.icd, have)
+    return found + guided + variants + _related(found, note, matcher, RELATED_MAX) + extra, note_words
+
+
+def _specific_variants(found: list[Candidate], note: str, analysis: NoteAnalysis, icd,
+                       have: set[str]) -> list[Candidate]:
+    """The more specific codes the note's own words lead each mentioned code to (side, trimester...).
+
+    The same steps the guideline layer applies after a model answers (``checks.specificity``):
+    offering their result here lets the model pick it itself, and the candidate list holds what
+    a coder reaches in the tabular from the code the words matched.
+    """
+    out: list[Candidate] = []
+    for cand in found:
+        if cand.system is not System.ICD10CM or cand.origin not in ("mention", "inside") or cand.start < 0 \
+                or "negated" in cand.context:
+            continue
+        mention = Mention.at(note, analysis, cand.start, cand.evidence_text)
+        for code in specific_variants(cand.code, mention, icd):
+            if code not in have:
+                have.add(code)
+                out.append(replace(cand, code=code, description=icd.title(code) or code, origin="related",
+                                   dominated=True, mentions=1, spans=[], all_contexts=[]))
+    return out
 
 
 def _matched(note: str, systems: set[str], matcher: _Matcher,
