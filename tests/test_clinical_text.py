@@ -252,3 +252,9 @@ def test_blanked_leaves_out_the_words_of_a_scope():
     told = b.blanked(0, len(note), {"negated"})
     assert "at work" not in told and "Slipped on ice" in told and len(told) == len(note)
     assert b.blanked(0, 10, {"family"}) == note[:10]           # no such scope there: the text as it is
+
+
+def test_what_is_prevented_or_weighed_as_a_risk_is_not_a_finding():
+    _assert_hypothetical("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%. Fall prevention reviewed. "
+                         "DVT prophylaxis: enoxaparin. High fracture risk. A: Age-related osteoporosis.",
+                         ("osteoporotic fracture", "hip", "Fall", "DVT", "fracture risk"), "Age-related osteoporosis")

@@ -564,3 +564,23 @@ def test_a_past_event_is_coded_by_its_history_code_without_its_external_cause(co
     assert not any("consider a Z86/Z87" in m for m in out[code].messages)   # it is the history code
     assert not any(c[:1] in "VWXY" or c.startswith(("S", "T14", "M80")) for c, s in out.items() if s.reportable)
     assert all(Flag.HISTORY not in s.flags for c, s in out.items() if c.startswith("992"))   # the visit level
+
+
+def test_one_side_named_is_the_unilateral_code(codesets):
+    out = finish("Assessment: 2. Primary osteoarthritis, right knee - indication for surgery.",
+                 [("M17.9", "osteoarthritis, right knee")], codesets)
+    assert "M17.11" in out and out["M17.11"].original_code == "M17.9"
+    both = finish("Assessment: Primary osteoarthritis of both knees.", [("M17.9", "osteoarthritis of both knees")],
+                  codesets)
+    assert "M17.0" in both and "M17.11" not in both
+
+
+@pytest.mark.parametrize(("note", "metastasis"), [
+    ("A: functional capacity >= 4 METs - low risk of major adverse cardiac events.", False),
+    ("A: exercise tolerance 5 METs on treadmill, no ischemia.", False),
+    ("A: metastatic lung adenocarcinoma with liver mets.", True),
+])
+def test_mets_counted_are_metabolic_equivalents(codesets, note, metastasis):
+    codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+             .suggestions if s.reportable}
+    assert any(c.startswith(("C7", "C38")) for c in codes) is metastasis, sorted(codes)

@@ -81,12 +81,16 @@ _add("hypothetical", "forward",
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
      r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
-     r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)")
+     r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
+     # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
+     r"frax")
 # "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and
 # preeclampsia warning signs reviewed"
 _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?",
      # "hypoglycemia recognition/treatment" taught: what to do if it happens
-     r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?")
+     r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?",
+     # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
+     r"prevention", r"prophylaxis", r"risk")
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.

@@ -82,6 +82,8 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
         if exp and low in _EXAM_SENSE and _EXAM_SENSE[low].match(note, m.end()):
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
+        if exp and low == "mets" and (word == "METs" or _COUNTED.search(note, max(0, m.start() - 8), m.start())):
+            exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
         if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
                     or word in ("L", "R")):   # "L hand", "R knee": capital single letters are sides
             for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
@@ -134,6 +136,7 @@ _NOT_DIAGNOSES = frozenset(
 )
 # Abbreviations with an exam sense that the words after them give away
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I)}
+_COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
 _ALT_CACHE: dict[str, frozenset[str]] = {}

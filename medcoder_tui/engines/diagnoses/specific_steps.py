@@ -126,6 +126,10 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if not m.documented or "unspecified" not in title.lower():
         return None
     said = frozenset(tokenize(m.around))
+    sides = [name for name, rx in _SIDES if rx.search(m.around)]
+    if len(sides) == 1:
+        # "R knee" says right; one side named is unilateral ("osteoarthritis, right knee": M17.11)
+        said |= frozenset(tokenize(sides[0] + (" unilateral" if sides[0] != "bilateral" else "")))
     # the unspecified axis itself ("..., unspecified whether with hypoxia or hypercapnia") names nothing
     own = _title_words(re.sub(r"(?i)\bunspecified whether[^,]*", " ", title))
     fits = []
