@@ -258,3 +258,10 @@ def test_what_is_prevented_or_weighed_as_a_risk_is_not_a_finding():
     _assert_hypothetical("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%. Fall prevention reviewed. "
                          "DVT prophylaxis: enoxaparin. High fracture risk. A: Age-related osteoporosis.",
                          ("osteoporotic fracture", "hip", "Fall", "DVT", "fracture risk"), "Age-related osteoporosis")
+
+
+def test_a_risk_grade_after_a_finding_leaves_the_finding_documented():
+    note = "2. Glaucoma suspect, left eye - open angle with borderline findings, low risk (IOP 21, normal disc)."
+    a = analyze(note)
+    i = note.index("open angle with borderline findings")
+    assert "hypothetical" not in a.context_at(i, i + len("open angle with borderline findings"))

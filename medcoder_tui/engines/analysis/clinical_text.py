@@ -169,6 +169,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'/\-]*")
 
 def _first_words(pattern: str) -> set[str]:
     """Lower-case words a trigger pattern can start with (a cheap pre-filter before the regex)."""
+    pattern = re.sub(r"^(?:\(\?<!?[^()]*\))+", "", pattern)   # lookbehinds look before the word
     if pattern.startswith("(?:"):
         depth, i = 0, 0
         for i, ch in enumerate(pattern):

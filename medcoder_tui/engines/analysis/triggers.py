@@ -64,6 +64,8 @@ _add("history", "forward",
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since")
+# "low risk", "high risk": a grade of what was found, not a risk of something else
+_UNGRADED = r"(?<!low )(?<!high )(?<!moderate )(?<!intermediate )(?<!average )(?<!increased )(?<!elevated )"
 # ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
 # likely viral bronchitis") name findings the patient does not have now.
 _add("hypothetical", "forward",
@@ -80,7 +82,7 @@ _add("hypothetical", "forward",
      r"prn for", r"unless",
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
-     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", r"risks?(?=\s*[(:])",
+     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
      # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
      r"frax")
@@ -90,7 +92,9 @@ _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptom
      # "hypoglycemia recognition/treatment" taught: what to do if it happens
      r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?",
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
-     r"prevention", r"prophylaxis", r"risk")
+     # ("borderline findings, low risk" grades the finding before it: not a risk of it)
+     r"prevention", r"prophylaxis",
+     _UNGRADED + r"risk")
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.
