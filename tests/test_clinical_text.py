@@ -265,3 +265,20 @@ def test_a_risk_grade_after_a_finding_leaves_the_finding_documented():
     a = analyze(note)
     i = note.index("open angle with borderline findings")
     assert "hypothetical" not in a.context_at(i, i + len("open angle with borderline findings"))
+
+
+def test_an_event_dated_before_the_notes_own_year_is_history():
+    note = ("DOS 04/25/2026. HPI: Provoked DVT L calf 2019 after ankle fracture surgery, no recurrence. "
+            "PMH: trigeminal neuralgia, depression 2011; type 2 diabetes diagnosed 2015; on apixaban since 2024.")
+    a = analyze(note)
+
+    def kinds(words):
+        i = note.index(words)
+        return a.context_at(i, i + len(words))
+
+    assert "history" in kinds("Provoked DVT") and "history" in kinds("ankle fracture")
+    assert "history" in kinds("depression")
+    assert "history" not in kinds("trigeminal neuralgia")     # its own list item has no year
+    assert "history" not in kinds("type 2 diabetes")          # diagnosed then: it began then
+    alone = "Fell from a ladder 2019 at work."                 # the note's only year is its own
+    assert "history" not in analyze(alone).context_at(0, 4)

@@ -346,8 +346,48 @@ def analyze(note: str) -> NoteAnalysis:
             start = _scope_backward(note, sent.start, m.start())
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
+    spans += _dated_past_events(note, lower, sentences, sent_starts)
     spans.sort(key=lambda s: (s.start, s.end))
     return NoteAnalysis(note, sentences, sections, spans)
+
+
+# A year (bare, or ending a date: "2019", "01/2024", "3/14/2021"); and what makes a dated condition
+# a current one ("diagnosed 2015", "since 03/2025", "started 2024": it began then and goes on).
+_YEAR = re.compile(r"(?<![\d.\-])(?:\d{1,2}/(?:\d{1,2}/)?)?((?:19[5-9]|20[0-4])\d)(?![\d/])")
+_ONGOING_SINCE = re.compile(r"\b(?:diagnos\w*|dx(?:'d)?|since|started|starting|began|begun|onset|from|until|"
+                            r"through|ongoing|on|every|each|q)\W*(?:in\W+)?(?:\w+\W+)?$", re.I)
+_DIAGNOSED = re.compile(r"\b(?:diagnos\w*|dx)\b")
+_AFTER = re.compile(r"\s*(?:after|following|post)\s+", re.I)
+_DATED_BUDGET = 200   # a note's story is dated in its first years named; an archive of dates is not read
+
+
+def _dated_past_events(note: str, lower: str, sentences: list[Sentence], sent_starts: list[int]) -> list[ContextSpan]:
+    """History scopes around a year earlier than the note's own (its latest year): "provoked DVT 2019",
+    "inguinal hernia repair 2015" happened before this encounter."""
+    years = [(m, int(m.group(1))) for _, m in zip(range(_DATED_BUDGET * 4), _YEAR.finditer(note))]
+    if not years:
+        return []
+    current = max(y for _, y in years)
+    out: list[ContextSpan] = []
+    for m, year in years[:_DATED_BUDGET]:
+        if year >= current or _ONGOING_SINCE.search(lower, max(0, m.start() - 30), m.start()):
+            continue
+        i = bisect.bisect_right(sent_starts, m.start()) - 1
+        if i < 0:
+            continue
+        sent = sentences[i]
+        # a year dates its own item of a list ("trigeminal neuralgia, depression 2011"), no further back
+        item = max(note.rfind(c, sent.start, m.start()) for c in ",;(")
+        start = _scope_backward(note, max(sent.start, item + 1), m.start())
+        if _DIAGNOSED.search(lower, start, m.start()):
+            continue   # "diagnosed with ankylosing spondylitis in 2005": when a condition began
+        # the words before the year are what it dates ("DVT 2019"); after it only the event it
+        # followed ("DVT 2019 after ankle fracture surgery"): a story's "in 2000, with pain" goes on
+        after = _AFTER.match(note, m.end())
+        end = _scope_forward(note, after.end(), sent.end) if after else m.end()
+        if start < m.start() or end > m.end():
+            out.append(ContextSpan("history", start, end, note[m.start():m.end()]))
+    return out
 
 
 def _scope_forward(note: str, pos: int, limit: int) -> int:
