@@ -282,3 +282,13 @@ def test_an_event_dated_before_the_notes_own_year_is_history():
     assert "history" not in kinds("type 2 diabetes")          # diagnosed then: it began then
     alone = "Fell from a ladder 2019 at work."                 # the note's only year is its own
     assert "history" not in analyze(alone).context_at(0, 4)
+
+
+def test_organs_called_normal_are_not_diseased():
+    note = "Exam: Heart and lungs normal. Abdomen WNL. A: chest wall pain."
+    a = analyze(note)
+    for words in ("Heart and lungs", "Abdomen"):
+        i = note.index(words)
+        assert "negated" in a.context_at(i, i + len(words)), words
+    i = note.index("chest wall pain")
+    assert a.context_at(i, i + len("chest wall pain")) == set()

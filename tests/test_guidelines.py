@@ -499,6 +499,13 @@ def test_an_unspecified_infection_or_neoplasm_gives_way_to_the_specific_one(code
     out = finish("Mass in the colon: adenocarcinoma of sigmoid colon.",
                  [("C18.7", "adenocarcinoma of sigmoid colon"), ("D49.9", "Mass")], codesets)
     assert out["D49.9"].suppressed
+    # an allergy of no kind gives way to the named reaction, itself a catch-all of another family
+    out = finish("MDM: life-threatening allergic reaction. Dx: Anaphylaxis.",
+                 [("T78.40XA", "allergic reaction"), ("T78.2XXA", "Anaphylaxis")], codesets, setting="ed")
+    assert out["T78.40XA"].suppressed and out["T78.2XXA"].reportable
+    # two catch-alls of each other's families do not cancel each other out
+    out = finish("Injury of the arm. Contusion.", [("T14.90XA", "Injury"), ("T14.8XXA", "Contusion")], codesets)
+    assert out["T14.90XA"].reportable or out["T14.8XXA"].reportable
 
 
 def test_acute_blood_loss_anemia_is_d62(codesets):

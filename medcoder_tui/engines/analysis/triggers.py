@@ -43,7 +43,8 @@ _add("negated", "backward",
      r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
-     r"(?:negative|unremarkable)(?=\s*(?:[.,;)]|$))", r"ruled out")
+     # "Heart and lungs normal.": the organs named are normal, not diseased
+     r"(?:negative|unremarkable|normal|wnl|within normal limits)(?=\s*(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",

@@ -178,8 +178,11 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "T14.8": ("S", "T0", "T1", "T2", "T3"),
               # osteoarthritis of an unspecified site, once the site's own code is there
               "M19.9": ("M15", "M16", "M17", "M18", "M19.0", "M19.1", "M19.2"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
-              # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there
-              "T78.2": tuple(f"T{n}" for n in range(36, 51)), "T78.4": tuple(f"T{n}" for n in range(36, 51)),
+              # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there;
+              # an allergy of no kind, once the reaction is named (anaphylaxis, angioedema, serum reaction)
+              "T78.2": tuple(f"T{n}" for n in range(36, 51)),
+              "T78.4": tuple(f"T{n}" for n in range(36, 51)) + ("T78.0", "T78.1", "T78.2", "T78.3", "T80.5", "T80.6",
+                                                                "T88.6"),
               # an erythematous condition or skin disorder of no kind, once the skin's diagnosis is there
               "L53.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "B0", "B35", "B36", "D2", "C44"),
               "L98.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L90", "L91", "L92", "L93", "L94",
@@ -204,6 +207,11 @@ def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
             add_reason(s, f"the complaint's words; the diagnosis names the site: {better.code}", Flag.GUIDELINE)
 
 
+def _catch_all_family(code: str) -> tuple[str, ...]:
+    """What a catch-all code gives way to; () for a code that is no catch-all."""
+    return next((v for k, v in _CATCH_ALL.items() if code.startswith(k)), ())
+
+
 def _catch_all(out: list[Suggestion]) -> None:
     """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
     usable = {s.code for s in out if usable_icd(s)}
@@ -213,7 +221,7 @@ def _catch_all(out: list[Suggestion]) -> None:
             add_reason(s, f"diabetic kidney disease with CKD is coded {s.code[:-1]}2 with the N18 stage: not coded "
                      "separately", Flag.GUIDELINE)
     for s in out:
-        family = next((v for k, v in _CATCH_ALL.items() if s.code.startswith(k)), None) if usable_icd(s) else None
+        family = (_catch_all_family(s.code) or None) if usable_icd(s) else None
         if family is None and usable_icd(s) and s.code[:1] == "S" and s.description.startswith("Unspecified injury"):
             # "L ankle injury" in the complaint, "Sprain of L ATFL" in the assessment: the same region's
             # injury (S90-S99 for the ankle and foot) names what the injury is
@@ -221,7 +229,7 @@ def _catch_all(out: list[Suggestion]) -> None:
         if family is None:
             continue
         specific = next((o for o in out if o is not s and usable_icd(o) and o.code.startswith(family)
-                         and not any(o.code.startswith(k) for k in _CATCH_ALL)
+                         and not s.code.startswith(_catch_all_family(o.code))
                          and not o.description.startswith("Unspecified injury")), None)
         if specific is not None:
             add_reason(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
