@@ -437,6 +437,10 @@ def test_long_term_drugs_from_the_medication_list_only(codesets):
     assert {"Z79.84", "Z79.01"} <= set(out) and "Z79.4" not in out     # insulin is only planned
     out = _finish_with("Warfarin stopped last month after the bleed.", [], codesets)
     assert "Z79.01" not in out
+    insulin = "Medications:\n- insulin glargine 20 units nightly\n\nAssessment: {}."
+    assert "Z79.4" in _finish_with(insulin.format("Type 2 diabetes"), [("E11.9", "Type 2 diabetes")], codesets)
+    # insulin is what type 1 diabetes is treated with: Z79.4 is E11's (and E08, E09, E13's) additional code
+    assert "Z79.4" not in _finish_with(insulin.format("Type 1 diabetes"), [("E10.9", "Type 1 diabetes")], codesets)
 
 
 def test_an_unspecified_region_injury_gives_way_to_the_named_one(codesets):

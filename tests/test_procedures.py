@@ -282,6 +282,10 @@ def test_a_blood_draw_here_for_a_test_sent_out_keeps_the_visit(codesets):
             "88 mcg.\n")
     got = codes(suggest(note, codesets), System.CPT)
     assert "36415" in got and any(c.startswith("9921") for c in got), got
+    here = "DERM, established patient, 19 yo F.\nLipid panel today: venipuncture here, specimens to reference lab.\n"
+    assert "36415" in codes(suggest(here, codesets), System.CPT)
+    away = "DERM, established patient, 19 yo F.\nLipid panel ordered; drawn at the outside lab.\n"
+    assert "36415" not in codes(suggest(away, codesets), System.CPT)
 
 
 def test_dme_dispensed_but_not_the_patients_own(codesets):

@@ -134,8 +134,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     age = _age_years(note)
     if weight and "Z68" not in have_cat and (age is None or age >= 20) and (bmi := adult_bmi(note, analysis)):
         wanted.append((*bmi, "body mass index beside the weight diagnosis it qualifies (guideline I.B.14)"))
+    # Z79.4 is the use-additional code of E08, E09, E11 and E13: a type 1 diabetic's insulin is not coded
+    type_1_only = {c[:3] for c in have if c[:3] in ("E08", "E09", "E10", "E11", "E13")} == {"E10"}
     for code, start, end in long_term_drugs(note, analysis):
-        if code not in have:
+        if code not in have and not (code == "Z79.4" and type_1_only):
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))
     added = []
     for code, start, end, why in wanted:
