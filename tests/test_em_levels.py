@@ -42,6 +42,12 @@ OFFICE = "OFFICE VISIT, established patient, 58 yo M.\n"
     # chronic illness with side effects of treatment
     ("Assessment: Hypertension with ACE inhibitor cough (side effect of treatment).\nPlan: stop lisinopril, "
      "start losartan 50 mg daily.\n", "99214", ["problems moderate"]),
+    # a cancer under active surveillance is a chronic illness; with nicotine dependence, two
+    ("Assessment:\n1. Malignant neoplasm of prostate on active surveillance - clinically stable.\n2. Nicotine "
+     "dependence, cigarettes.\nPlan: start varenicline 0.5 mg daily.\n", "99214", ["2 stable chronic"]),
+    # a dash starts a new clause: the decline is not negated by the "without" before it
+    ("Assessment: 1. Osteoporosis without current fracture - BMD declining off bisphosphonate.\nPlan: start "
+     "alendronate 70 mg weekly.\n", "99214", ["progression", "alendronate"]),
 ])
 def test_office_level_by_mdm_elements(codesets, body, expected, words):
     got = em(OFFICE + body, codesets)
@@ -87,6 +93,9 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     # undiagnosed new problem + three tests + prescription: moderate
     ("CBC, lipase and CMP reviewed.\nAssessment: Abdominal pain, r/o appendicitis.\nPlan: ondansetron 4 mg ODT "
      "Rx, return if worse.\n", "99284"),
+    # threat to bodily function + an observation admission considered and declined: high
+    ("Assessment: Severe hypoglycemia, threat to bodily function, after an accidental insulin overdose.\n"
+     "MDM: considered observation admission; discharged with glucagon Rx given stable glucoses.\n", "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
 ])

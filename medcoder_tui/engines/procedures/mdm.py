@@ -52,7 +52,7 @@ _HIGH_PROBLEM = re.compile(
 _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
-    r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat")
+    r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat|declining|rising|\bworse\b")
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
@@ -68,14 +68,18 @@ _CHRONIC = re.compile(
     r"atrial fib|\ba-?fib\b|\baf\b|hypothyroid|hyperthyroid|migraine|gerd|osteoarth|arthritis|epilep|"
     r"seizure disorder|parkinson|dementia|alzheimer|obesity|\bbph\b|osteopor|gout|psoriasis|hepatitis [bc]|"
     r"\bhiv\b|\bcad\b|coronary|anemia|glaucoma|sleep apnea|\bosa\b|hypothyroid|insomnia|use disorder|"
-    r"dependence|\boud\b|\baud\b|addiction")
+    r"dependence|\boud\b|\baud\b|addiction|"
+    # a cancer under treatment or surveillance, and long-lasting skin, joint and bowel diseases
+    r"malignan|cancer|carcinoma|neoplasm|lymphoma|leukemia|myeloma|acne|eczema|atopic dermatitis|rheumatoid|"
+    r"lupus|crohn|ulcerative colitis|multiple sclerosis|osteopenia")
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
 _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|#\d*|[-*\u2022])\s*", re.MULTILINE)
 
 
-_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|denies|negative for|free of)\b[^,;()]{0,25}$")
+# (a dash starts a new clause: "without current fracture - BMD declining" is a decline)
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|denies|negative for|free of)\b(?:(?!\s-\s)[^,;()]){0,25}$")
 
 
 def _affirmed(rx: re.Pattern, text: str) -> bool:
@@ -295,7 +299,7 @@ def data(ctx: _Ctx) -> Element:
 _PLAN_SECTIONS = ("assessment_plan", "impression", "diagnoses", "disposition", "follow_up", "hospital_course")
 _HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospital|admi)|\badmit(?:ted|ting)? "
                        r"(?:to|for)\b|\badmission (?:to|for)\b|(?:against|considered|vs\.?|versus|defer\w*|decline\w*) "
-                       r"(?:hospital )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
+                       r"(?:(?:hospital|observation|inpatient) )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
                        r"tertiary)|observation (?:status|unit)|place (?:in|on) observation")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
                        r"\bdnr\b|\bdni\b|comfort care|hospice|de-?escalat|intensive monitoring|toxicity monitoring")
@@ -319,7 +323,7 @@ _RX_SUFFIXES = ("pril", "sartan", "olol", "dipine", "statin", "cillin", "mycin",
                 "semide", "thiazide", "apine", "idone", "oxetine", "xetine", "pram", "afaxine", "phenidate", "lukast",
                 "olone", "xaban", "gatran", "parin", "umab", "imab", "tinib", "navir", "ovir", "amivir", "trexate",
                 "tidine", "pam", "oxone", "traline", "azodone", "spirone", "xyzine", "trigine", "racetam", "azepine",
-                "izide", "icam", "aprine", "asone", "onide", "dogrel")
+                "izide", "icam", "aprine", "asone", "onide", "dogrel", "dronate", "tretinoin")
 _RX_NAME = re.compile(
     r"\b(?:insulin|warfarin|prednisone|dexamethasone|albuterol|ipratropium|nitrofurantoin|levothyroxine|amoxicillin|"
     r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"
