@@ -595,3 +595,35 @@ def test_mets_counted_are_metabolic_equivalents(codesets, note, metastasis):
     codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
              .suggestions if s.reportable}
     assert any(c.startswith(("C7", "C38")) for c in codes) is metastasis, sorted(codes)
+
+
+@pytest.mark.parametrize(("meds", "assessed", "present", "absent"), [
+    # a scheduled NSAID the plan speaks of; an as-needed one is not long-term use
+    ("meloxicam 7.5 mg daily, ibuprofen 400 mg prn", "Long-term NSAID use (meloxicam) - stop before surgery.",
+     {"Z79.1"}, set()),
+    ("ibuprofen 400 mg prn", "Ibuprofen as needed for the knee.", set(), {"Z79.1"}),
+    # a contraceptive only listed is not this visit's concern; one the assessment speaks of is
+    ("combined oral contraceptive daily", "Acute cystitis.", set(), {"Z79.3"}),
+    ("combined oral contraceptive daily", "On combined oral contraceptive - continue.", {"Z79.3"}, set()),
+    # immunosuppressants by their kind
+    ("tacrolimus 2 mg BID, mycophenolate 500 mg BID", "Kidney transplant status, stable.", {"Z79.621", "Z79.624"},
+     set()),
+    ("methotrexate 15 mg weekly", "Psoriasis, stable.", {"Z79.631"}, set()),
+    # a steroid burst is no long-term use
+    ("prednisone 40 mg daily x 5 days", "Asthma exacerbation - prednisone burst.", set(), {"Z79.52"}),
+])
+def test_long_term_drugs_by_kind(codesets, meds, assessed, present, absent):
+    out = _finish_with(f"Medications:\n- {meds}\n\nAssessment:\n1. {assessed}\n", [], codesets)
+    assert present <= set(out) and not absent & set(out), sorted(out)
+
+
+def test_a_preoperative_evaluation_is_coded_first_with_the_reason_for_surgery(codesets):
+    note = ("INTERNAL MEDICINE - PREOPERATIVE EVALUATION\nAssessment:\n1. Preoperative examination for elective "
+            "right total knee arthroplasty.\n2. Primary osteoarthritis, right knee.\n")
+    out = _finish_with(note, [("M17.11", "Primary osteoarthritis, right knee")], codesets)
+    assert "Z01.818" in out and out["Z01.818"].reportable and "IV.M" in " ".join(out["Z01.818"].messages)
+    cardiac = _finish_with("CARDIOLOGY: pre-operative cardiac clearance before hip surgery.\nA: Hypertension.",
+                           [("I10", "Hypertension")], codesets)
+    assert "Z01.810" in cardiac
+    assert not any(c.startswith("Z01") for c in _finish_with(
+        "Plan: preoperative antibiotics before the repair.\nA: Hypertension.", [("I10", "Hypertension")], codesets))

@@ -9,9 +9,12 @@
 - Z37 (I.C.15.b.5): the outcome of a delivery the mother's record documents.
 - Z00.0x / Z00.12x (I.C.21.c.13): a general adult or routine child examination
   the note says the visit is, "with abnormal findings" when another diagnosis is coded.
+- Z01.81- (IV.M): a preoperative evaluation the visit is (cardiovascular, respiratory
+  or other pre-procedural examination).
 - Z79 (I.C.21.c.3): long-term (current) use of anticoagulants, insulin, oral
-  hypoglycemics or aspirin, read from the medication list or "on <drug>", never from
-  a drug stopped, held or only planned.
+  hypoglycemics, aspirin, scheduled NSAIDs, hormonal contraceptives, systemic steroids
+  and immunosuppressants by kind, read from the medication list or "on <drug>", never
+  from a drug stopped, held, only planned or taken as needed.
 - T36-T50 adverse effects (I.C.19.e.5.a): the class code of a drug the note says caused
   a coded reaction, properly taken (``diagnoses.adverse_effects``).
 - T14 (injury of unspecified body region) gives way to an injury code that names
@@ -29,7 +32,8 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
-                                                             long_term_drugs, prenatal_supervision, weeks_of_gestation)
+                                                             long_term_drugs, preprocedural_exam, prenatal_supervision,
+                                                             weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -97,6 +101,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY" for s in out)
         wanted.append((abnormal if other else normal, start, end,
                        "general or routine examination documented (guideline I.C.21.c.13)"))
+    if "Z01" not in have_cat and "Z00" not in have_cat and (preop := preprocedural_exam(note, analysis)):
+        wanted.append((*preop, "preoperative evaluation: the pre-procedural examination code first, the reason "
+                               "for the surgery beside it (guideline IV.M)"))
     reaction = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
                    and not "T36" <= s.code[:3] <= "T65" for s in out)
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):

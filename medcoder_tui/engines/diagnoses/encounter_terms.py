@@ -23,10 +23,17 @@ _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:
 _EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[- ](?:physical|exam|examination|"
                    r"visit|check|check-?up|care|child|woman|man|adult)\b|\bcomplete physical\b|"
                    r"\b(?:annual|routine) (?:health|medical) (?:exam|examination|visit)\b|\bwcc\b", re.I)
+_PREOP = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?procedur(?:al|e)|pre-?surgical)\s+(?:(?:medical|risk|cardiac|"
+                    r"cardiovascular|pulmonary|respiratory)\s+)?(?:evaluation|eval|examination|exam|assessment|"
+                    r"clearance|consultation|risk assessment|visit)\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]?(?:y/?o|yr?s?\.?[- ]old|years?[- ]old|y\b|yo\b|-year-old|[mf]\b)", re.I)
 # "15 months old", "15-month-old", "15 mo M", "15 MONTH WELL CHILD CHECK"
 _MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:[mf]|male|female|boy|girl)\b|"
                          r"\s+well\b)", re.I)
+# Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
+_WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
+_ASSESSED = frozenset({"assessment_plan", "impression", "diagnoses"})
+_AS_SCHEDULED = r"(?![^,;\n]{0,40}\b(?:prn|as needed)\b)"
 _LONG_TERM = (
     (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
                 r"enoxaparin|lovenox|acenocoumarol)\b", re.I), "Z79.01"),
@@ -36,6 +43,19 @@ _LONG_TERM = (
                 r"jardiance|dapagliflozin|farxiga|linagliptin)\b", re.I), "Z79.84"),
     (re.compile(r"\b(?:aspirin|asa)\s*81\b|\bbaby aspirin\b|\blow[- ]dose aspirin\b|\baspirin\b(?=[^.\n]{0,25}"
                 r"\bdaily\b)", re.I), "Z79.82"),
+    # an NSAID taken on a schedule, not as needed
+    (re.compile(r"\b(?:meloxicam|naproxen|ibuprofen|diclofenac|celecoxib|etodolac|nabumetone|indomethacin|"
+                r"piroxicam)\b" + _AS_SCHEDULED, re.I), "Z79.1"),
+    (re.compile(r"\b(?:(?:combined )?oral contraceptives?|ocps?|birth control pills?|contraceptive (?:pill|patch|ring)|"
+                r"nuvaring|depo-?provera)\b", re.I), "Z79.3"),
+    (re.compile(r"\b(?:prednisone|prednisolone|methylprednisolone|hydrocortisone|dexamethasone)\b" + _AS_SCHEDULED
+                + r"(?![^,;\n]{0,40}\b(?:taper\w*|burst|x\s*\d+\s*d(?:ays?)?|for \d+ days?)\b)", re.I), "Z79.52"),
+    # immunosuppressants by kind (Z79.62-, Z79.631)
+    (re.compile(r"\b(?:tacrolimus|cyclosporine|prograf)\b", re.I), "Z79.621"),
+    (re.compile(r"\b(?:tofacitinib|baricitinib|upadacitinib|ruxolitinib)\b", re.I), "Z79.622"),
+    (re.compile(r"\b(?:sirolimus|everolimus)\b", re.I), "Z79.623"),
+    (re.compile(r"\b(?:mycophenolate|cellcept|azathioprine|leflunomide)\b", re.I), "Z79.624"),
+    (re.compile(r"\bmethotrexate\b", re.I), "Z79.631"),
 )
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
@@ -132,6 +152,18 @@ def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int,
     return (("Z00.129", "Z00.121") if age < 18 else ("Z00.00", "Z00.01")), m.start(), m.end()
 
 
+def preprocedural_exam(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """IV.M: the Z01.81- code of a preoperative evaluation the visit is (cardiovascular, respiratory or other)."""
+    for m in _PREOP.finditer(note[:1500]):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+            continue
+        words = m.group(0).lower()
+        code = "Z01.810" if re.search(r"cardi", words) else "Z01.811" if re.search(r"pulmonary|respiratory", words) \
+            else "Z01.818"
+        return code, m.start(), m.end()
+    return None
+
+
 def vaccine_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
     """Words of a vaccine given (not declined, not only due)."""
     for m in _VACCINE.finditer(note):
@@ -144,6 +176,8 @@ def vaccine_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None
 def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     for rx, code in _LONG_TERM:
+        if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(note)):
+            continue
         for m in rx.finditer(note):
             section = analysis.section_at(m.start())
             sent = analysis.sentence_at(m.start())
