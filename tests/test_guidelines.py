@@ -278,6 +278,22 @@ def test_a_car_driver_hit_by_a_car_on_a_street(codesets, story):
     assert out["M62.838"].suppressed            # the spasm is part of the strain (I.B.5)
 
 
+@pytest.mark.parametrize(("story", "expected", "absent"), [
+    ("HPI: riding his bicycle to work when the front wheel dropped into a pothole on a residential street and he "
+     "went over the handlebars. No collision with any vehicle.", {"V18.4XXA", "Y92.414", "Y93.55"}, {"W19.XXXA"}),
+    # a park is no public road: nontraffic
+    ("HPI: fell off her bike in the park while riding with friends.", {"V18.0XXA", "Y93.55"}, {"V18.4XXA"}),
+    # the cyclist hit by a car is the cyclist, not the car's occupant
+    ("HPI: cyclist struck by a car on the road.", {"V13.4XXA"}, {"V43.92XA"}),
+])
+def test_a_pedal_cyclist_by_the_index(codesets, story, expected, absent):
+    note = story + "\nDx: Displaced fracture of shaft of left clavicle."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S42.022A",
+                                                            evidence=["Displaced fracture of shaft of left clavicle"]))])}
+    assert expected <= out and not absent & out, sorted(out)
+
+
 def test_slicing_vegetables_for_dinner_is_food_preparation(codesets):
     note = ("HPI: 36M was slicing vegetables for dinner in the kitchen at his house when the knife slipped and cut "
             "his L forearm.\nDx: Laceration of L forearm.")

@@ -245,6 +245,18 @@ _VEHICLES = frozenset(norm(w) for w in ("car", "truck", "bus", "van", "motorcycl
 _GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
 _VEHICLE_PLACE = re.compile(r"\b(bus|train|subway|taxi|tram)\s+(stop|station|shelter|depot|platform|terminal)\b",
                             re.I)
+_PEDAL_CYCLES = frozenset(norm(w) for w in ("bicycle", "bicycles", "bike", "bikes", "cyclist", "bicyclist", "cycling",
+                                            "biking"))
+_PEDAL_CYCLIST = words_of("transport pedal cyclist bike")
+_RIDING = re.compile(r"\b(?:riding|rode|ride|cycling|biking|pedal+ing)\b", re.I)
+_OFF_THE_BIKE = re.compile(r"\b(?:fell|fall(?:ing)?|thrown|went over|over the handlebars|flipped|crash(?:ed)?|"
+                           r"lost control|went down|came off|slipped)\b", re.I)
+_COLLIDED = frozenset(norm(w) for w in ("collision", "collided", "struck", "hit", "vs", "versus", "car", "truck",
+                                        "bus", "van", "pedestrian", "doored"))
+_NONCOLLISION = words_of("noncollision accident")
+_BIKE_RIDING = words_of("bike riding")
+_OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
+                                        "farm", "campground", "playground", "track", "beach", "woods", "forest"))
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
@@ -282,6 +294,16 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
+            if words & _PEDAL_CYCLES:
+                # the index's bicycle rider is a "pedal cyclist", its rider the "driver" (V10-V19); a fall
+                # from the bicycle with no collision told is a noncollision accident ("Activity, bike riding")
+                words = words | _PEDAL_CYCLIST | (set() if "passenger" in words else {"driver"})
+                if _OFF_THE_BIKE.search(text) and not words & _COLLIDED:
+                    words = words | _NONCOLLISION
+                if words & _OFF_ROAD and not words & _PUBLIC_ROADS:
+                    # a vehicle accident is on the public highway unless another place is named (V00-V99
+                    # definitions): a park, a trail or a driveway makes it nontraffic
+                    words = words | {"nontraffic"}
             if words & _PUBLIC_ROADS and words & {"car", "driver", "passenger", "collision"}:
                 words = words | {"traffic"}   # a collision on a public road is a traffic accident
             event = _EVENT.search(text) is not None
@@ -300,12 +322,19 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
             elif activity & _CUTTING_FOOD and activity & (_FOODS | _MEALS):
                 activity = activity | _FOOD_PREPARATION   # "slicing vegetables for dinner"
+            if words & _PEDAL_CYCLES and (activity & _PEDAL_CYCLES or _RIDING.search(text)):
+                activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note
                 entries |= {e for e in by_word.get("nec", ()) if e.kind == "place"}
+            if words & _PEDAL_CYCLES:
+                # the bicycle's rider is the one injured: not the occupant of the car that hit them
+                entries = {e for e in entries if not (e.kind == "cause" and len(e.path) > 2
+                                                      and e.path[1].startswith("transport")
+                                                      and not e.path[2].startswith("pedal cyclist"))}
             scored = sorted(((score, e) for e in entries
                              if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
                             # on a tie the deeper row, the more specific ("house, single family, specified NEC")
