@@ -283,3 +283,12 @@ def test_more_than_a_bound_of_discharge_minutes(codesets):
         got = {r.code for r in suggest_procedures(note, analysis=analyze(note), types={System.CPT},
                                                   setting="inpatient", codesets=codesets)}
         assert expected in got, (text, got)
+
+
+def test_a_delivery_billed_with_its_postpartum_care_has_no_discharge_day(codesets):
+    note = ("OBSTETRIC DELIVERY AND DISCHARGE SUMMARY\n31 yo F, G1P0.\nCourse:\n- Primary low transverse cesarean "
+            "delivery under epidural, performed by me. Liveborn female.\nPostpartum care will be in our office.\n"
+            "Discharge day management time: 35 minutes.\n")
+    got = {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="inpatient",
+                                              codesets=codesets)}
+    assert "59515" in got and not got & {"99238", "99239"}, got

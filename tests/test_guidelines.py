@@ -643,3 +643,18 @@ def test_a_preoperative_evaluation_is_coded_first_with_the_reason_for_surgery(co
     assert "Z01.810" in cardiac
     assert not any(c.startswith("Z01") for c in _finish_with(
         "Plan: preoperative antibiotics before the repair.\nA: Hypertension.", [("I10", "Hypertension")], codesets))
+
+
+def test_a_delivery_record_takes_the_in_childbirth_codes_and_the_mothers_outcome(codesets):
+    note = ("OBSTETRIC DELIVERY AND DISCHARGE SUMMARY\nG1P0, 37w1d.\nCourse:\n- Primary low transverse cesarean "
+            "delivery under epidural. Liveborn female, Apgars 8/9.\nDx:\n1. Preeclampsia with severe features, "
+            "delivered.\n2. Gestational diabetes, diet controlled.\n3. Term pregnancy, single liveborn infant.\n")
+    out = {s.code: s for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
+           .suggestions}
+    reported = {c for c, s in out.items() if s.reportable}
+    assert {"O14.14", "O24.420", "Z37.0", "Z3A.37"} <= reported, sorted(reported)
+    assert not reported & {"O14.13", "O14.90", "O24.410", "Z38.2"}
+    prenatal = "Prenatal visit, G2P1 at 30 weeks.\nA: Preeclampsia without severe features.\n"
+    codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(prenatal, {System.ICD10CM}, "outpatient")
+             .suggestions if s.reportable}
+    assert "O14.03" in codes, sorted(codes)     # mild to moderate, third trimester by the weeks

@@ -277,6 +277,11 @@ PHRASES.update({
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
     "oropharyngeal dysphagia": "dysphagia oropharyngeal phase", "oral phase dysphagia": "dysphagia oral phase",
     "pharyngeal dysphagia": "dysphagia pharyngeal phase", "esophageal dysphagia": "dysphagia pharyngoesophageal phase",
+    # ACOG's current wording for severe pre-eclampsia (O14.1-) and for HELLP (O14.2-)
+    "preeclampsia with severe features": "severe pre-eclampsia",
+    "pre-eclampsia with severe features": "severe pre-eclampsia",
+    "preeclampsia without severe features": "mild to moderate pre-eclampsia",
+    "pre-eclampsia without severe features": "mild to moderate pre-eclampsia",
     "elderly primigravida": "supervision of elderly primigravida",
     "elderly multigravida": "supervision of elderly multigravida",
 })
@@ -296,7 +301,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "exposure to environmental tobacco smoke", "tobacco smoke exposure",
     "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",
     "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
-    "elderly multigravida",
+    "elderly multigravida", "preeclampsia with severe features", "pre-eclampsia with severe features",
+    "preeclampsia without severe features", "pre-eclampsia without severe features",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
@@ -353,6 +359,7 @@ TERM_EXPANSIONS: dict[str, str] = {
     "pale": "pallor", "paleness": "pallor", "hemoptysis": "hemoptysis", "haemoptysis": "hemoptysis",
     "melena": "melena", "haematemesis": "hematemesis", "cytomegalovirus": "cytomegaloviral",
     "distension": "distension", "distention": "distension", "coli": "escherichia coli",
+    "preeclampsia": "pre eclampsia", "preeclamptic": "pre eclampsia",
 }
 
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),

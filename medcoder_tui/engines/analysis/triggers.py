@@ -115,7 +115,8 @@ _add("family", "both",
 _PSEUDO = (
     r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
     r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
-    r"without (?:difficulty|complications?|incident|problems?)", r"gram[- ]negative", r"gram[- ]positive",
+    # "preeclampsia without severe features" names a kind (mild to moderate), it negates nothing
+    r"without (?:difficulty|complications?|incident|problems?|severe features)", r"gram[- ]negative", r"gram[- ]positive",
     r"no one",
     r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",

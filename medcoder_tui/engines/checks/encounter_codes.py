@@ -61,6 +61,13 @@ _NOT_THE_PATIENTS_NOW = frozenset({Flag.NEGATED, Flag.HYPOTHETICAL, Flag.HISTORY
                                    Flag.UNCERTAIN})
 
 
+def _give_way(s: Suggestion, why: str, note_fn: Callable[[Suggestion, str], None]) -> None:
+    """Leave ``why`` on ``s`` and mark it a guideline's change (the code gives way to another)."""
+    note_fn(s, why)
+    if Flag.GUIDELINE not in s.flags:
+        s.flags.append(Flag.GUIDELINE)
+
+
 def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: NoteAnalysis,
                note_fn: Callable[[Suggestion, str], None]) -> list[tuple[str, int, int, str]]:
     """Z37 on a delivery record; Z34 at a routine prenatal visit of an uncomplicated pregnancy, in
@@ -70,14 +77,19 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: N
         wanted.append((*outcome, "outcome of delivery on the mother's record (guideline I.C.15.b.5)"))
     complicated = any(s.system is System.ICD10CM and s.reportable and s.code[:1] == "O"
                       and not set(s.flags) & _NOT_THE_PATIENTS_NOW for s in out)
+    if wanted or "Z37" in have_cat:
+        for s in out:
+            # Z38 (liveborn infant by place of birth) is the newborn's own record's code (I.C.16.a.2)
+            if s.system is System.ICD10CM and s.code.startswith("Z38") and s.reportable:
+                _give_way(s, "a newborn's code on the mother's delivery record: the outcome of delivery is Z37 "
+                             "(guideline I.C.15.b.5; Z38 belongs on the newborn's record)", note_fn)
     if not wanted and not complicated and "Z34" not in have_cat \
             and (routine := prenatal_supervision(note, analysis)):
         wanted.append((*routine, "routine prenatal visit, no complication documented (guideline I.C.15.b.1)"))
         for s in out:
             if s.system is System.ICD10CM and s.code == "Z33.1" and s.reportable:
-                note_fn(s, f"the visit is the pregnancy's own supervision: {routine[0]}, not the incidental Z33.1")
-                if Flag.GUIDELINE not in s.flags:
-                    s.flags.append(Flag.GUIDELINE)
+                _give_way(s, f"the visit is the pregnancy's own supervision: {routine[0]}, not the incidental Z33.1",
+                          note_fn)
     return wanted
 
 
@@ -156,7 +168,5 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     regions = [s for s in out if s.system is System.ICD10CM and s.code[:1] == "S" and s.reportable]
     for s in out:
         if s.system is System.ICD10CM and s.code.startswith("T14") and s.reportable and regions:
-            note_fn(s, f"injury of unspecified body region: {regions[0].code} names the region")
-            if Flag.GUIDELINE not in s.flags:
-                s.flags.append(Flag.GUIDELINE)
+            _give_way(s, f"injury of unspecified body region: {regions[0].code} names the region", note_fn)
     return added

@@ -102,6 +102,13 @@ def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     return f"Z34.{kind}{trimester}", m.start(), m.end()
 
 
+def delivered(note: str, analysis: NoteAnalysis) -> bool:
+    """Whether the mother's record documents a delivery at this encounter."""
+    return bool(_MATERNAL.search(note)) and any(
+        not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}
+        for m in _DELIVERY.finditer(note))
+
+
 def delivery_outcome(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """Z37 for a delivery the mother's record documents (I.C.15.b.5): single live birth, twins,
     stillbirth, read from the words of the delivery's own sentence."""
@@ -111,7 +118,9 @@ def delivery_outcome(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
         if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
             continue
         sent = analysis.sentence_at(m.start())
-        clause = note[sent.start:sent.end] if sent else note[m.start():m.end() + 80]
+        # the delivery's sentence and the one after it ("... cesarean delivery at 21:12. Liveborn female, Apgars 8/9")
+        after = next((a for k in range(4) if sent and (a := analysis.sentence_at(sent.end + k))), None)
+        clause = note[sent.start:(after or sent).end] if sent else note[m.start():m.end() + 80]
         for rx, code in _OUTCOMES:
             if rx.search(clause):
                 return code, m.start(), m.end()

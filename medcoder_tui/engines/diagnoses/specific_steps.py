@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import drug_class_stems
-from medcoder_tui.engines.diagnoses.encounter_terms import weeks_of_gestation
+from medcoder_tui.engines.diagnoses.encounter_terms import delivered, weeks_of_gestation
 from medcoder_tui.engines.diagnoses.hierarchy import siblings
 
 _SIDES = (
@@ -61,6 +61,9 @@ _PREGNANCY_DIABETES_CONTROL = (
 _TRIMESTER_WORDS = ((re.compile(r"\b(?:1st|first) trimester\b", re.I), "first"),
                     (re.compile(r"\b(?:2nd|second) trimester\b", re.I), "second"),
                     (re.compile(r"\b(?:3rd|third) trimester\b", re.I), "third"))
+_TRIMESTER_AXIS = frozenset(tokenize("unspecified trimester"))
+_CHILDBIRTH_AXIS = frozenset(tokenize("complicating childbirth in"))
+_PREGNANCY_AXIS = frozenset(tokenize("in pregnancy"))
 _FLU_TYPED = re.compile(r"\b(?:influenza|flu)\s*(?:type\s*)?[AB]\b(?!\s*(?:and|/|or|&)\s*B\b)"
                         r"(?!\s*(?:vaccine|vaccination|shot|immuni[sz]ation|and B negative))", re.I)
 
@@ -219,6 +222,26 @@ def _pregnancy_diabetes(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return None
 
 
+def _childbirth(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """I.C.15.a.3: when the delivery is at this admission, a pregnancy condition's "in childbirth" code
+    where it has one (O14.1- severe pre-eclampsia: O14.14; O24.41- gestational diabetes: O24.42-)."""
+    title = icd.title(code) or ""
+    if code[:1] != "O" or "childbirth" in title or not re.search(r"unspecified trimester|in pregnancy", title):
+        return None
+    if not delivered(m.note, m.analysis):
+        return None
+    if "unspecified trimester" in title:
+        pool, base = siblings(code, icd), frozenset(tokenize(title)) - _TRIMESTER_AXIS
+    else:
+        parent = icd.parent(code)
+        grand = icd.parent(parent) if parent else None
+        pool, base = (icd.billable_descendants(grand) if grand else []), frozenset(tokenize(title)) - _PREGNANCY_AXIS
+    target = next((c for c in pool if "childbirth" in (icd.title(c) or "")
+                   and frozenset(tokenize(icd.title(c) or "")) - _CHILDBIRTH_AXIS == base), None)
+    return (target, f"more specific: delivered at this encounter, the 'in childbirth' code (was {code})") \
+        if target else None
+
+
 def _trimester(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.15.a.3: a pregnancy code of unspecified trimester takes the trimester the note documents (its
     words, or the weeks of gestation)."""
@@ -254,12 +277,12 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 # layer turns past conditions into history codes between the two groups.
 FIRST_STEPS: tuple[Step, ...] = (_side, _documented_sibling, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
-LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _trimester)
+LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
-NOTE_STEPS = frozenset({_identified_influenza, _pregnancy_diabetes, _trimester})
+NOTE_STEPS = frozenset({_identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:

@@ -36,6 +36,8 @@ PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|we
 _REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report)|endoscopy report|"
                      r"delivery note", _I)
 # (a routine prenatal visit is part of the global obstetric package unless the note bills it apart)
+# delivery codes whose package includes postpartum care (the stay's visits and its discharge)
+_OB_WITH_POSTPARTUM = frozenset({"59400", "59410", "59510", "59515", "59610", "59614", "59618", "59622"})
 _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
                      r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)", _I)
 _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
@@ -99,6 +101,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     anchor = timed[1:] if timed else (0, first_line)
     if _REPORT.search(ctx.head[:200]) or psychotherapy or _GLOBAL.search(ctx.note):
         return  # the procedure, the therapy or the global package is the service
+    if any(code in _OB_WITH_POSTPARTUM for _, code in ctx.hits):
+        return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)
         if PREVENTIVE.search(ctx.head) and age_years(ctx) is not None:
