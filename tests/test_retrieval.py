@@ -191,3 +191,15 @@ def test_the_candidate_list_offers_the_specific_code_the_sentence_documents(code
     negated, _ = candidate_pool("Denies intentional overdose of acetaminophen.", types={System.ICD10CM},
                                 codesets=codesets)
     assert "T39.1X2A" not in {c.code for c in negated}
+
+
+def test_an_identifier_names_no_condition(codesets):
+    from medcoder_tui.engines.diagnoses.retrieval import candidate_pool
+
+    note = "DOS 10/06/2026 | MRN DM-TEST-4112 | 19 yo F\nA: Acne vulgaris. COVID-19 infection."
+    pool, _ = candidate_pool(note, types={System.ICD10CM}, codesets=codesets)
+    assert not [c.code for c in pool if c.code.startswith(("E10", "E11")) and c.origin == "mention"]
+    assert "U07.1" in {c.code for c in pool}                     # COVID-19 is no identifier
+    pool, _ = candidate_pool(note.replace("infection.", "infection. DM2, stable."), types={System.ICD10CM},
+                             codesets=codesets)
+    assert [c.code for c in pool if c.code.startswith("E11") and c.origin == "mention"]

@@ -71,7 +71,13 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
     """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion)."""
     out: list[_Token] = []
     prev = ""
+    skip_to = -1
     for m in _WORDS.finditer(note, start, end):
+        if m.start() < skip_to:
+            continue
+        if m.end() < end and note[m.end()] == "-" and (ident := _IDENTIFIER.match(note, m.start(), end)):
+            skip_to = ident.end()   # "MRN DM-TEST-4112": an identifier's letters name no condition
+            continue
         word = m.group(0)
         low = word.lower()
         if low == "i" and prev == "type":   # "diabetes mellitus type I": a Roman numeral, not the pronoun
@@ -136,6 +142,7 @@ _NOT_DIAGNOSES = frozenset(
 )
 # Abbreviations with an exam sense that the words after them give away
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I)}
+_IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
