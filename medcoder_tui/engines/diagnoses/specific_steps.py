@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medcoder_tui.codes.text import tokenize
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
@@ -113,10 +114,17 @@ def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if side is None:
         return None
     target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
-    sibling = next((c for c in siblings(code, icd) if tokenize(icd.title(c) or "") == target), None)
+    sibling = next((c for c in siblings(code, icd) if _tokens(icd.title(c) or "") == target), None)
     return (sibling, f"more specific: {side} side documented (was {code})") if sibling else None
 
 
+@lru_cache(maxsize=20_000)
+def _tokens(title: str) -> list[str]:
+    """A code title's tokens (titles recur across notes and steps: read once; do not mutate)."""
+    return tokenize(title)
+
+
+@lru_cache(maxsize=20_000)
 def _title_words(title: str) -> frozenset[str]:
     """A title's required words (parenthesised nonessential words left out)."""
     return frozenset(tokenize(_PAREN.sub(" ", title))) - _AXIS_WORDS
@@ -139,7 +147,7 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     for sib in siblings(code, icd):
         sib_title = icd.title(sib) or ""
         extra = _title_words(sib_title) - own
-        if extra and extra <= said and not ("other" in tokenize(sib_title) and "other" not in tokenize(title)):
+        if extra and extra <= said and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
             fits.append((len(extra), sib, sorted(extra)))
     fits.sort(reverse=True)
     if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
@@ -237,7 +245,7 @@ def _childbirth(code: str, m: Mention, icd) -> tuple[str, str] | None:
         grand = icd.parent(parent) if parent else None
         pool, base = (icd.billable_descendants(grand) if grand else []), frozenset(tokenize(title)) - _PREGNANCY_AXIS
     target = next((c for c in pool if "childbirth" in (icd.title(c) or "")
-                   and frozenset(tokenize(icd.title(c) or "")) - _CHILDBIRTH_AXIS == base), None)
+                   and frozenset(_tokens(icd.title(c) or "")) - _CHILDBIRTH_AXIS == base), None)
     return (target, f"more specific: delivered at this encounter, the 'in childbirth' code (was {code})") \
         if target else None
 
