@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.retrieval import core_tokens, retrieve_candidates
 
@@ -203,3 +205,27 @@ def test_an_identifier_names_no_condition(codesets):
     pool, _ = candidate_pool(note.replace("infection.", "infection. DM2, stable."), types={System.ICD10CM},
                              codesets=codesets)
     assert [c.code for c in pool if c.code.startswith("E11") and c.origin == "mention"]
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("A: abscess of right axilla.", "L02.411"),        # Index: Abscess, axilla: L02.41- (no 'cutaneous' said)
+    ("A: right axillary abscess.", "L02.411"),
+    ("A: left gluteal abscess.", "L02.31"),
+])
+def test_an_abscess_by_its_site_without_the_tabulars_cutaneous(codesets, note, code):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert code in got, sorted(got)
+
+
+def test_broken_with_a_tool_is_no_fracture(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    note = "Procedure: I&D. Loculations broken with a curved hemostat.\nA: Abscess of left axilla."
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert not any(c.startswith(("T14", "S")) for c in got), sorted(got)
+    fx = OfflineEngine(codesets=codesets).suggest_sync("A: broken left wrist after a fall.", {System.ICD10CM}, "ed")
+    assert any(s.code.startswith("S62") for s in fx.suggestions if s.reportable)

@@ -189,7 +189,8 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "kidney": ("renal",), "renal": ("kidney",), "heart": ("cardiac",), "cardiac": ("heart",),
     "liver": ("hepatic",), "hepatic": ("liver",), "lung": ("pulmonary",), "pulmonary": ("lung",),
     "stomach": ("gastric",), "gastric": ("stomach",), "brain": ("cerebral",), "cerebral": ("brain",),
-    "skin": ("cutaneous",), "bone": ("osseous",), "vein": ("venous",), "venous": ("vein",),
+    "skin": ("cutaneous",), "bone": ("osseous",), "axillary": ("axilla",), "inguinal": ("groin",),
+    "gluteal": ("buttock",), "vein": ("venous",), "venous": ("vein",),
     "artery": ("arterial",), "arterial": ("artery",), "bladder": ("vesical",), "eye": ("ocular",),
     "tumor": ("neoplasm",), "tumour": ("neoplasm",), "cancer": ("malignant", "neoplasm"),
     "carcinoma": ("malignant", "neoplasm"), "malignancy": ("malignant", "neoplasm"),
@@ -360,6 +361,8 @@ TERM_EXPANSIONS: dict[str, str] = {
     "melena": "melena", "haematemesis": "hematemesis", "cytomegalovirus": "cytomegaloviral",
     "distension": "distension", "distention": "distension", "coli": "escherichia coli",
     "preeclampsia": "pre eclampsia", "preeclamptic": "pre eclampsia",
+    # Index: Abscess (connective tissue) ... axilla (region) L02.41-: the tabular's "cutaneous" is not said
+    "abscess": "cutaneous abscess", "abscesses": "cutaneous abscess",
 }
 
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),

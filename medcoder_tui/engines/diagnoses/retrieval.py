@@ -88,6 +88,8 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
         if exp and low in _EXAM_SENSE and _EXAM_SENSE[low].match(note, m.end()):
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
+        if low == "broken" and _TOOL_SENSE.match(note, m.end()):
+            continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if exp and low == "mets" and (word == "METs" or _COUNTED.search(note, max(0, m.start() - 8), m.start())):
             exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
         if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
@@ -143,6 +145,7 @@ _NOT_DIAGNOSES = frozenset(
 # Abbreviations with an exam sense that the words after them give away
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat))\b", re.I)
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
