@@ -206,3 +206,17 @@ def test_the_cache_refers_to_the_code_index_strings_instead_of_copying_them(tmp_
     assert index.search("cholera", limit=1)[0].code == "A00"
     assert "rebuilding" in capsys.readouterr().err
     assert b"Cholera" not in cache.read_bytes()
+
+
+def test_the_retrieval_cache_is_keyed_by_the_core_word_rules(tmp_path, monkeypatch):
+    """A change of the words core_tokens treats as soft or optional rebuilds the matcher's cache."""
+    from medcoder_tui.engines.diagnoses import matcher
+
+    monkeypatch.setenv("MEDCODER_CACHE_DIR", str(tmp_path))
+    built = matcher._Matcher(LookupIndex(SmallCodeSets()))
+    before = built._cache_path()
+    assert before is not None and before.exists()
+    monkeypatch.setattr(matcher, "_SOFT", matcher._SOFT | {"benign"})
+    assert built._cache_path() != before
+    rebuilt = matcher._Matcher(LookupIndex(SmallCodeSets()))
+    assert rebuilt._cache_path().exists() and rebuilt._cache_path() != before

@@ -361,8 +361,6 @@ TERM_EXPANSIONS: dict[str, str] = {
     "melena": "melena", "haematemesis": "hematemesis", "cytomegalovirus": "cytomegaloviral",
     "distension": "distension", "distention": "distension", "coli": "escherichia coli",
     "preeclampsia": "pre eclampsia", "preeclamptic": "pre eclampsia",
-    # Index: Abscess (connective tissue) ... axilla (region) L02.41-: the tabular's "cutaneous" is not said
-    "abscess": "cutaneous abscess", "abscesses": "cutaneous abscess",
 }
 
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),

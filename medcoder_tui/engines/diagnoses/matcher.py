@@ -64,7 +64,9 @@ _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic", "acquired", "simple",
                    "gland", "organ", "nonrheumatic", "nontraumatic", "noninfective", "noninfectious",
                    "nonthermal", "nonvenomous", "noninflammatory", "nonsuppurative", "nonspecific",
-                   "nonpyogenic", "intra"})
+                   "nonpyogenic", "intra",
+                   # Index: Abscess, axilla (region) L02.41-: a site's abscess is the skin's without "cutaneous"
+                   "cutaneous"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
@@ -188,7 +190,9 @@ class _Matcher:
         key = self.index._state_key()
         if not key:
             return None
-        material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces)))
+        # the word sets core_tokens reads: changing one changes every code text's core words
+        rules = (sorted(_OPTIONAL), sorted(_SOFT), sorted(_WEAK))
+        material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces), rules))
         digest = hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
         return paths.cache_dir() / f"retrieval-v{MATCHER_FORMAT}-{digest}.pickle"
 
