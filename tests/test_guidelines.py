@@ -447,6 +447,20 @@ def test_a_bmi_beside_the_obesity_it_qualifies(codesets):
     assert "Z68.36" not in _finish_with("47 yo F. BMI 36.4. Assessment: GERD.", [("K21.9", "GERD")], codesets)
 
 
+
+@pytest.mark.parametrize(("head", "code"), [
+    ("15 yo F. Vitals: BMI 15.4 kg/m2 (2nd percentile for age and sex).", "Z68.51"),
+    ("9 yo M. BMI 24.1, 97th percentile for age.", "Z68.54"),
+    ("12 yo F. BMI 19 (60th %ile).", "Z68.52"),
+])
+def test_a_childs_bmi_is_coded_by_its_percentile(codesets, head, code):
+    out = _finish_with(head + "\nAssessment: Anorexia nervosa, restricting type.", [("F50.019", "Anorexia nervosa")],
+                       codesets)
+    assert code in out and not any(c.startswith("Z68.1") for c in out), sorted(out)
+    assert not any(c.startswith("Z68") for c in _finish_with(head + "\nAssessment: Acute otitis media.",
+                                                             [("H66.90", "Acute otitis media")], codesets))
+
+
 def test_long_term_drugs_from_the_medication_list_only(codesets):
     note = "Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nPlan: start insulin glargine 10 units."
     out = _finish_with(note, [], codesets)

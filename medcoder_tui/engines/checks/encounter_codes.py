@@ -34,7 +34,7 @@ from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
                                                              long_term_drugs, preprocedural_exam, prenatal_supervision,
                                                              weeks_of_gestation)
-from medcoder_tui.engines.diagnoses.status_codes import adult_bmi
+from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Reground = Callable[[RawSuggestion], Suggestion]
@@ -148,11 +148,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
             wanted.append((f"O70.{degree}", lac.start(), lac.end(), "perineal laceration of the delivery"))
     # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
-                                                                                   "R63.4", "R64"))
+                                                                                   "R63.4", "R63.6", "R64", "F50.0"))
                  for s in out)
     age = _age_years(note)
     if weight and "Z68" not in have_cat and (age is None or age >= 20) and (bmi := adult_bmi(note, analysis)):
         wanted.append((*bmi, "body mass index beside the weight diagnosis it qualifies (guideline I.B.14)"))
+    elif weight and "Z68" not in have_cat and age is not None and 2 <= age < 20 and (bmi := pediatric_bmi(note, analysis)):
+        wanted.append((*bmi, "BMI-for-age percentile beside the weight diagnosis it qualifies (pediatric, ages 2-19; "
+                             "guideline I.B.14)"))
     # Z79.4 is the use-additional code of E08, E09, E11 and E13: a type 1 diabetic's insulin is not coded
     type_1_only = {c[:3] for c in have if c[:3] in ("E08", "E09", "E10", "E11", "E13")} == {"E10"}
     for code, start, end in long_term_drugs(note, analysis):

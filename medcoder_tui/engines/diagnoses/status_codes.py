@@ -93,6 +93,24 @@ def adult_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     return None
 
 
+# "BMI 15.4 kg/m2 (2nd percentile for age and sex)", "BMI at the 97th percentile"
+_BMI_PERCENTILE = re.compile(r"\b(?:bmi|body mass index)\b[^\n;]{0,40}?\b(\d{1,2}(?:\.\d+)?)\s*(?:st|nd|rd|th)?\s*"
+                             r"(?:%ile|percentile)", re.IGNORECASE)
+
+
+def pediatric_bmi_code(percentile: float) -> str:
+    """The pediatric BMI code (Z68.51-Z68.54) for a BMI-for-age percentile (ages 2-19)."""
+    return "Z68.51" if percentile < 5 else "Z68.52" if percentile < 85 else "Z68.53" if percentile < 95 else "Z68.54"
+
+
+def pediatric_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z68.5- code, start, end) of the first BMI-for-age percentile the note gives, not negated."""
+    for m in _BMI_PERCENTILE.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "history"}:
+            return pediatric_bmi_code(float(m.group(1))), m.start(), m.end()
+    return None
+
+
 def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
     """The Z68 code for a body mass index the note gives as a number (adults; percentiles are left alone)."""
     out: list[Candidate] = []
