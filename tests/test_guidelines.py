@@ -672,3 +672,21 @@ def test_a_delivery_record_takes_the_in_childbirth_codes_and_the_mothers_outcome
     codes = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(prenatal, {System.ICD10CM}, "outpatient")
              .suggestions if s.reportable}
     assert "O14.03" in codes, sorted(codes)     # mild to moderate, third trimester by the weeks
+
+
+def test_a_symptom_only_the_history_tells_gives_way_to_the_assessments_diagnosis(codesets):
+    note = ("HPI: 3 d of runny nose and nausea, now pulling at L ear, fussy.\n"
+            "Assessment: Acute otitis media, left ear.\n")
+    out = _finish_with(note, [("H66.92", "Acute otitis media, left ear"), ("R11.0", "nausea")], codesets)
+    assert out["H66.92"].reportable
+    assert not out["R11.0"].reportable and any("IV.D" in m for m in out["R11.0"].messages)
+    # the assessment takes it up, or names no diagnosis (only a ruled-out one): the symptom stays
+    kept = _finish_with(note.replace("left ear.", "left ear. Nausea - ondansetron."),
+                        [("H66.92", "Acute otitis media, left ear"), ("R11.0", "nausea")], codesets)
+    assert kept["R11.0"].reportable
+    open_ = _finish_with("HPI: RLQ pain and nausea since last night.\nAssessment: Appendicitis ruled out.\n",
+                         [("R11.0", "nausea"), ("K35.80", "Appendicitis")], codesets, setting="ed")
+    assert open_["R11.0"].reportable
+    inpatient = _finish_with(note, [("H66.92", "Acute otitis media, left ear"), ("R11.0", "nausea")], codesets,
+                             setting="inpatient")
+    assert inpatient["R11.0"].reportable

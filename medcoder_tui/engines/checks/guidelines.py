@@ -123,6 +123,24 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
           Flag.GUIDELINE)
 
 
+def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
+    """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the history of
+    the present illness tells, and that the assessment does not take up, is not coded: the final
+    diagnostic statement says what the symptoms were."""
+    if not addressed or not usable_icd(s) or not is_symptom(s.code) or not s.evidence:
+        return
+    if not all(e.located and analysis.section_at(e.start) == "hpi" for e in s.evidence):
+        return
+    words = s.evidence[0].text.strip().lower()
+    if len(words) < 3 or words in addressed:
+        return
+    diagnosis = next((d.code for d in out if d is not s and usable_icd(d) and d.code[:1] not in "RZVWXY"
+                      and not set(d.flags) & CONTEXT_FLAGS), None)
+    if diagnosis is not None:
+        add_reason(s, f"a symptom of the history that the assessment does not take up beside {diagnosis} "
+                      "(guideline IV.D): not coded", Flag.GUIDELINE)
+
+
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
@@ -131,6 +149,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
         _listed_not_addressed(s, addressed, analysis, setting)
+        _story_only_symptom(s, addressed, analysis, out)
     check_mentions(some, note, analysis)
 
 
