@@ -690,3 +690,16 @@ def test_a_symptom_only_the_history_tells_gives_way_to_the_assessments_diagnosis
     inpatient = _finish_with(note, [("H66.92", "Acute otitis media, left ear"), ("R11.0", "nausea")], codesets,
                              setting="inpatient")
     assert inpatient["R11.0"].reportable
+
+
+@pytest.mark.parametrize(("assessed", "present"), [
+    ("2. Long-term stimulant therapy - growth and BP monitored, stable.", True),
+    ("1. Schizophrenia - stable on clozapine (long-term therapy; ANC monitoring monthly).", True),
+    # the class has its own code; or the words name no therapy
+    ("3. Long-term anticoagulation, INR therapeutic.", False),
+    ("2. Long-term NSAID use (meloxicam) - stop before surgery.", False),
+    ("1. Hypertension, long-term goal BP < 130/80.", False),
+])
+def test_other_long_term_drug_therapy_the_assessment_names(codesets, assessed, present):
+    out = _finish_with(f"Assessment:\n{assessed}\n", [], codesets)
+    assert ("Z79.899" in out) is present, sorted(out)

@@ -32,8 +32,8 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
-                                                             long_term_drugs, preprocedural_exam, prenatal_supervision,
-                                                             weeks_of_gestation)
+                                                             long_term_drugs, other_long_term_drug, preprocedural_exam,
+                                                             prenatal_supervision, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -161,6 +161,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     for code, start, end in long_term_drugs(note, analysis):
         if code not in have and not (code == "Z79.4" and type_1_only):
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))
+    if "Z79.899" not in have and (other := other_long_term_drug(note, analysis)):
+        wanted.append((*other, "long-term (current) drug therapy the assessment names, of no class with its own "
+                               "Z79 code (guideline I.C.21.c.3)"))
     added = []
     for code, start, end, why in wanted:
         s = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=0.7, reasoning=why,

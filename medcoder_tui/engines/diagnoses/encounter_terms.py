@@ -33,6 +33,13 @@ _MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:
 # Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
 _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
 _ASSESSED = frozenset({"assessment_plan", "impression", "diagnoses"})
+_LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment)\b|"
+                                r"\b(?:therapy|use|treatment),? long[- ]term\b|\blong[- ]term therapy\b", re.I)
+# drug classes with a Z79 code of their own: Z79.899 is for the others
+_OWN_Z79_CLASS = re.compile(r"\b(?:anticoag\w*|antiplatelet\w*|antithrombotic\w*|insulin|hypoglycemic\w*|"
+                            r"antidiabetic\w*|aspirin|nsaids?|non-?steroidal|steroids?|corticosteroids?|"
+                            r"contracepti\w*|opioids?|opiates?|antibiotics?|immunosuppress\w*|hormone replacement|"
+                            r"estrogen|aromatase|tamoxifen|bisphosphonates?)\b", re.I)
 _AS_SCHEDULED = r"(?![^,;\n]{0,40}\b(?:prn|as needed)\b)"
 _LONG_TERM = (
     (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
@@ -159,6 +166,21 @@ def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int,
     if m is None or age is None or age < 29 / 365:
         return None
     return (("Z00.129", "Z00.121") if age < 18 else ("Z00.00", "Z00.01")), m.start(), m.end()
+
+
+def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """Z79.899 for a long-term drug therapy the assessment names ("Long-term stimulant therapy - growth
+    monitored") when the drug has no Z79 code of its own (anticoagulants, insulin, NSAIDs...)."""
+    for m in _LONG_TERM_THERAPY.finditer(note):
+        if analysis.section_at(m.start()) not in _ASSESSED or \
+                analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+            continue
+        sent = analysis.sentence_at(m.start())
+        clause = note[sent.start:sent.end] if sent else note[m.start():m.end()]
+        if _OWN_Z79_CLASS.search(clause) or any(rx.search(clause) for rx, _ in _LONG_TERM):
+            continue
+        return "Z79.899", m.start(), m.end()
+    return None
 
 
 def preprocedural_exam(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
