@@ -96,6 +96,10 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     # threat to bodily function + an observation admission considered and declined: high
     ("Assessment: Severe hypoglycemia, threat to bodily function, after an accidental insulin overdose.\n"
      "MDM: considered observation admission; discharged with glucagon Rx given stable glucoses.\n", "99285"),
+    # the decision about admission told in the ED course, not the plan: still a hospitalization decision
+    ("Troponin x2, CBC, BMP and TSH reviewed. Discussed with the on-call cardiologist.\nED course: rate "
+     "controlled. Considered admission for telemetry; in NSR -> decision against admission.\nAssessment: "
+     "Paroxysmal atrial fibrillation with RVR, new onset.\nPlan: metoprolol 25 mg BID.\n", "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
 ])

@@ -301,6 +301,9 @@ _HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospi
                        r"(?:to|for)\b|\badmission (?:to|for)\b|(?:against|considered|vs\.?|versus|defer\w*|decline\w*) "
                        r"(?:(?:hospital|observation|inpatient) )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
                        r"tertiary)|observation (?:status|unit)|place (?:in|on) observation")
+_HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospital|admi)\w*|"
+                                r"(?:considered|vs\.?|versus|defer\w*|decline\w*) (?:(?:hospital|observation|"
+                                r"inpatient) )?admission")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
                        r"\bdnr\b|\bdni\b|comfort care|hospice|de-?escalat|intensive monitoring|toxicity monitoring")
 _PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30}\b(?:morphine|hydromorphone|dilaudid|"
@@ -363,7 +366,8 @@ def _first_affirmed(rx: re.Pattern, text: str) -> str | None:
 
 def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
     plan = _plan(ctx).lower()
-    hospital = _first_affirmed(_HOSPITAL, plan)
+    # a decision about admission in so many words counts wherever the note tells it (the ED course)
+    hospital = _first_affirmed(_HOSPITAL, plan) or _first_affirmed(_HOSPITAL_DECISION, ctx.lower)
     if hospital and (ctx.setting != "inpatient" or admission_note):
         return Element(3, f"decision regarding hospitalization ('{hospital}')")
     for rx, what in ((_ESCALATE, "escalation, emergency surgery or limits of care"),
