@@ -294,6 +294,14 @@ def test_a_pedal_cyclist_by_the_index(codesets, story, expected, absent):
     assert expected <= out and not absent & out, sorted(out)
 
 
+def test_a_slip_on_ice_with_a_fall_is_the_slipping_entry(codesets):
+    """Index: Slipping (on same level) (with fall), on, ice W00.0; not Fall, due to, ice or snow W00.9."""
+    note = "HPI: slipped on ice on the public sidewalk and twisted L ankle inward, fell.\nDx: Sprain of L ankle."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S93.402A", evidence=["Sprain of L ankle"]))])}
+    assert "W00.0XXA" in out and "W00.9XXA" not in out, sorted(out)
+
+
 def test_slicing_vegetables_for_dinner_is_food_preparation(codesets):
     note = ("HPI: 36M was slicing vegetables for dinner in the kitchen at his house when the knife slipped and cut "
             "his L forearm.\nDx: Laceration of L forearm.")

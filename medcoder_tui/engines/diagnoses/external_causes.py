@@ -89,6 +89,7 @@ class _Entry:
     leaf: Parts                                # the last subterm
     path: tuple[str, ...]
     codes: tuple[str, ...]                     # billable codes, or stems that take a 7th character
+    modifiers: tuple[Parts, ...] = ()          # the main term's nonessential words ("Slipping (with fall)")
 
 
 def _parts(term: str) -> Parts:
@@ -139,6 +140,18 @@ def _entries() -> tuple[_Entry, ...]:
             got = parts_of[term] = _parts(term)
         return got
 
+    told_by: dict[int, tuple[frozenset[str], ...]] = {}   # a main term's nonessential modifiers, by its row
+
+    def _modifiers(i: int) -> tuple[frozenset[str], ...]:
+        while index.rows[i].get("u", -1) != -1:
+            i = index.rows[i]["u"]
+        got = told_by.get(i)
+        if got is None:
+            groups = re.findall(r"\(([^()]*)\)", index.rows[i].get("f") or "")
+            got = told_by[i] = tuple(w for w in (frozenset(words_of(g)) - _PREPOSITIONS - {"accidental"}
+                                                 for g in groups) if w)
+        return got
+
     for i, row in enumerate(index.rows):
         path = [terms.setdefault(t, t) for t in index.path(i)]
         codes = index.codes(i)
@@ -153,7 +166,7 @@ def _entries() -> tuple[_Entry, ...]:
         if not leaf:
             continue
         inner = tuple(p for p in (_shared_parts(t) for t in path[1:-1]) if p)
-        out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes)))
+        out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes), _modifiers(i)))
     return tuple(out)
 
 
@@ -197,8 +210,11 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
         and entry.leaf and not any(p & _VEHICLES for p in entry.leaf) else 0.0
     # "at home" names the residence, a room of it ("kitchen at home") the place within it
     home = 0.25 if entry.kind == "place" and all(p <= _DWELLING for p in entry.leaf) else 0.0
+    # "slipped on ice and fell": "Slipping (on same level) (with fall), on ice" says the fall too, and
+    # is the index's entry for it (W00.0), not "Fall, due to ice or snow" (W00.9)
+    told = 0.25 if entry.kind == "cause" and any(m <= words for m in entry.modifiers) else 0.0
     return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0) \
-        - home - nos
+        - home - nos + told
 
 
 @dataclass(frozen=True)
