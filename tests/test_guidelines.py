@@ -711,3 +711,22 @@ def test_a_symptom_only_the_history_tells_gives_way_to_the_assessments_diagnosis
 def test_other_long_term_drug_therapy_the_assessment_names(codesets, assessed, present):
     out = _finish_with(f"Assessment:\n{assessed}\n", [], codesets)
     assert ("Z79.899" in out) is present, sorted(out)
+
+
+@pytest.mark.parametrize(("assessed", "present", "absent"), [
+    # I.A.15 'with': diabetes and CKD are linked unless the note says otherwise; the stage stays beside
+    ("1. Type 2 diabetes. 2. CKD stage 3a.", {"E11.22", "N18.31"}, {"E11.9"}),
+    ("Type 2 diabetes with CKD stage 3a.", {"E11.22", "N18.31"}, {"N18.2"}),     # 'Type 2' is no CKD stage 2
+    ("CKD stage 4, type 1 diabetes.", {"E10.22", "N18.4"}, set()),
+    ("1. Type 2 diabetes, poorly controlled. 2. CKD stage 3b.", {"E11.65", "E11.22", "N18.32"}, set()),
+    # polyneuropathy is included in the combination code
+    ("1. Type 2 diabetes. 2. Peripheral neuropathy.", {"E11.42"}, {"E11.9", "G62.9"}),
+    # documented as unrelated: no combination
+    ("1. Type 2 diabetes. 2. CKD stage 3 due to polycystic kidney disease, not related to diabetes.",
+     {"E11.9"}, {"E11.22"}),
+])
+def test_diabetes_with_the_conditions_the_index_links(codesets, assessed, present, absent):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(
+        f"OFFICE VISIT, 64 yo M.\nAssessment: {assessed}\n", {System.ICD10CM}, "outpatient").suggestions
+        if s.reportable}
+    assert present <= got and not absent & got, sorted(got)

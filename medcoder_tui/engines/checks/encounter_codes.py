@@ -61,6 +61,23 @@ _NOT_THE_PATIENTS_NOW = frozenset({Flag.NEGATED, Flag.HYPOTHETICAL, Flag.HISTORY
                                    Flag.UNCERTAIN})
 
 
+_CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)[,\s]*(?:stage\s*)?(1|2|3a|3b|3|4|5|iv|v)\b|"
+                        r"\bstage\s*(1|2|3a|3b|3|4|5|iv|v)\s+(?:ckd|chronic kidney disease)\b|"
+                        r"\b(esrd|end[- ]stage (?:renal|kidney) disease)\b", re.I)
+_STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "iv": "N18.4",
+                "5": "N18.5", "v": "N18.5"}
+
+
+def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(N18 code, start, end) of the first CKD stage the note documents, not negated or a relative's."""
+    for m in _CKD_STAGE.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
+            continue
+        stage = (m.group(1) or m.group(2) or "").lower()
+        return ("N18.6" if m.group(3) else _STAGE_CODES[stage]), m.start(), m.end()
+    return None
+
+
 def _give_way(s: Suggestion, why: str, note_fn: Callable[[Suggestion, str], None]) -> None:
     """Leave ``why`` on ``s`` and mark it a guideline's change (the code gives way to another)."""
     note_fn(s, why)
@@ -129,6 +146,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         if 0 <= score <= 42:
             wanted.append((f"R29.7{score:02d}", nihss.start(), nihss.end(),
                            "NIH stroke scale score beside the acute infarction (guideline I.C.18.j)"))
+    # the CKD stage beside a diabetic or hypertensive CKD code ("use additional code to identify the stage")
+    ckd = any(s.system is System.ICD10CM and s.reportable and (s.code[:3] in ("I12", "I13") or
+              (s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22")) for s in out)
+    if ckd and "N18" not in have_cat and (stage := _ckd_stage(note, analysis)):
+        wanted.append((*stage, "the stage of the chronic kidney disease, beside the combination code that asks "
+                               "for it (use additional code, guideline I.C.9.a.2)"))
     # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
     burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
     if burns and "T31" not in have_cat and (tbsa := _TBSA.search(note)):

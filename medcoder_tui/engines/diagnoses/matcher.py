@@ -57,6 +57,7 @@ _FREE_CHUNK = re.compile(
     r"without\b|initial encounter|unspecified site|not intractable|with or without|except\b|"
     r"not classified|so stated|any site)"
 )
+_ROMAN_NUMBERS = frozenset({"i", "ii", "iii", "iv", "v"})
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 # Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss"), and the "non-"
 # words that name the index default ("aortic stenosis" is the nonrheumatic I35.0; the rheumatic
@@ -275,6 +276,20 @@ def matcher_for(codesets) -> _Matcher:
 
 
 
+def _axis_numbers_adjacent(core: tuple[str, ...], key: str, anchor: int, positions: dict[str, list[int]]) -> bool:
+    """A staged or typed code text's number follows its axis word ("stage 2", "type 1"), when both are said."""
+    for axis in ("stage", "type"):
+        if axis not in core:
+            continue
+        numbers = [w for w in core if w[:1].isdigit() or w in _ROMAN_NUMBERS]
+        axis_at = positions.get(axis, ()) if axis != key else (anchor,)
+        for number in numbers:
+            number_at = positions.get(number, ()) if number != key else (anchor,)
+            if axis_at and number_at and not any(n - a == 1 for a in axis_at for n in number_at):
+                return False
+    return True
+
+
 def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str],
                       idf: dict[str, float]) -> list:  # noqa: C901 - one tight loop, kept together for speed
     """Code texts whose core words all occur near each other in one sentence's tokens."""
@@ -324,6 +339,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                     picked.append(best)
                 if not picked:
                     continue
+                if ("stage" in core or "type" in core) and not _axis_numbers_adjacent(core, key, anchor, positions):
+                    continue   # "Type 2 diabetes with CKD stage 3a" holds no "stage 2"
                 pos = tuple(sorted(set(picked)))
                 ruled_out = sum(toks[p].negq for p in pos)
                 if 0 < ruled_out < len(pos):

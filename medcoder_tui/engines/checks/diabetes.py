@@ -1,0 +1,68 @@
+"""Diabetes "with" combinations (I.A.15, I.C.4.a): the classification presumes the link.
+
+The Alphabetic Index lists conditions under "Diabetes, with" (chronic kidney disease,
+peripheral angiopathy, polyneuropathy, foot ulcer, gastroparesis): coded with diabetes,
+they are the diabetes combination code of the same type (E08-E13), "even in the absence
+of provider documentation explicitly linking them, unless the documentation clearly states
+the conditions are unrelated". A diabetes code without complications (E1x.9) becomes the
+combination code; another diabetes code (E11.65, E11.42...) gets it beside. The other
+condition stays when the combination code asks for it ("use additional code to identify
+stage of CKD", "...the site of the ulcer") and gives way when the combination includes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.checks.edits import Reground, add_reason, usable_icd
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
+
+# the other condition's code prefixes -> (the diabetes code's suffix, the other code stays)
+_WITH = (
+    (("N18",), ".22", True),                       # diabetic chronic kidney disease, N18 stage beside
+    (("I73.9",), ".51", False),                    # diabetic peripheral angiopathy without gangrene
+    (("G62.9", "G62.8"), ".42", False),            # diabetic polyneuropathy
+    (("L97.4", "L97.5"), ".621", True),            # diabetic foot ulcer, L97 site and depth beside
+    (("K31.84",), ".43", True),                    # diabetic autonomic neuropathy: gastroparesis beside
+)
+_DIABETES = ("E08", "E09", "E10", "E11", "E13")
+_UNLINKED = re.compile(r"\b(?:not (?:due to|related to|from|caused by|secondary to)|unrelated to|non-?diabetic)\b"
+                       r"[^.\n]{0,40}\b(?:diabet\w*|dm\d?|t[12]dm)\b|\bnon-?diabetic\b", re.IGNORECASE)
+
+
+def diabetes_with(out: list[Suggestion], note: str, replace: Callable[[Suggestion, str, str], Suggestion],
+                  reground: Reground) -> list[Suggestion]:
+    """``out`` with each presumed diabetes combination coded (see the module's doc)."""
+    diabetes = next((s for s in out if usable_icd(s) and s.code[:3] in _DIABETES
+                     and not set(s.flags) & {Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY}), None)
+    if diabetes is None or _UNLINKED.search(note):
+        return out
+    category = diabetes.code[:3]
+    have = {s.code for s in out if s.system is System.ICD10CM and not s.suppressed}
+    for prefixes, suffix, stays in _WITH:
+        other = next((s for s in out if usable_icd(s) and s.code.startswith(prefixes)
+                      and not set(s.flags) & {Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY}), None)
+        code = category + suffix
+        if other is None or code in have:
+            continue
+        why = f"diabetes with {other.description[:1].lower() + other.description[1:]}: the classification " \
+              f"presumes the link (guideline I.A.15 'with'), {code}"
+        if diabetes.code == category + ".9":
+            new = replace(diabetes, code, f"{why} in place of {diabetes.code}")
+            if new.code != code:
+                continue
+            out = [new if s is diabetes else s for s in out]
+            diabetes = new
+        else:
+            new = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=diabetes.confidence,
+                                         reasoning=why, evidence=[e.text for e in other.evidence]))
+            if not new.acceptable:
+                continue
+            add_reason(new, why)
+            out = out + [new]
+        have.add(code)
+        if not stays:
+            add_reason(other, f"included in {code} (diabetes with it): not coded separately", Flag.GUIDELINE)
+    return out
