@@ -229,3 +229,19 @@ def test_broken_with_a_tool_is_no_fracture(codesets):
     assert not any(c.startswith(("T14", "S")) for c in got), sorted(got)
     fx = OfflineEngine(codesets=codesets).suggest_sync("A: broken left wrist after a fall.", {System.ICD10CM}, "ed")
     assert any(s.code.startswith("S62") for s in fx.suggestions if s.reportable)
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("A: Stage 2 pressure ulcer of sacrum.", "L89.152"),          # the site names it, not "region"
+    ("A: sacral decubitus ulcer, stage 3.", "L89.153"),           # Index: Decubitus (ulcer) - see Ulcer, pressure
+    ("A: Pressure injury of the left heel, stage 2.", "L89.622"),  # Index: Injury, pressure - see Ulcer, pressure
+])
+def test_a_pressure_ulcer_by_its_site_and_stage(codesets, note, code):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
+           .suggestions if s.reportable}
+    assert code in got, sorted(got)
+    lying = OfflineEngine(codesets=codesets).suggest_sync("Placed in left lateral decubitus position.",
+                                                         {System.ICD10CM}, "inpatient")
+    assert not any(s.code.startswith("L89") for s in lying.suggestions)

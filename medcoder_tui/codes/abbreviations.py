@@ -190,7 +190,7 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "liver": ("hepatic",), "hepatic": ("liver",), "lung": ("pulmonary",), "pulmonary": ("lung",),
     "stomach": ("gastric",), "gastric": ("stomach",), "brain": ("cerebral",), "cerebral": ("brain",),
     "skin": ("cutaneous",), "bone": ("osseous",), "axillary": ("axilla",), "inguinal": ("groin",),
-    "gluteal": ("buttock",), "vein": ("venous",), "venous": ("vein",),
+    "gluteal": ("buttock",), "sacrum": ("sacral",), "sacral": ("sacrum",), "vein": ("venous",), "venous": ("vein",),
     "artery": ("arterial",), "arterial": ("artery",), "bladder": ("vesical",), "eye": ("ocular",),
     "tumor": ("neoplasm",), "tumour": ("neoplasm",), "cancer": ("malignant", "neoplasm"),
     "carcinoma": ("malignant", "neoplasm"), "malignancy": ("malignant", "neoplasm"),
@@ -278,6 +278,9 @@ PHRASES.update({
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
     "oropharyngeal dysphagia": "dysphagia oropharyngeal phase", "oral phase dysphagia": "dysphagia oral phase",
     "pharyngeal dysphagia": "dysphagia pharyngeal phase", "esophageal dysphagia": "dysphagia pharyngoesophageal phase",
+    # Index: Injury, pressure - see Ulcer, pressure; Decubitus (ulcer) - see Ulcer, pressure
+    "pressure injury": "pressure ulcer", "decubitus ulcer": "pressure ulcer", "decubitus ulcers": "pressure ulcer",
+    "bedsore": "pressure ulcer",
     # ACOG's current wording for severe pre-eclampsia (O14.1-) and for HELLP (O14.2-)
     "preeclampsia with severe features": "severe pre-eclampsia",
     "pre-eclampsia with severe features": "severe pre-eclampsia",
@@ -304,6 +307,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
     "elderly multigravida", "preeclampsia with severe features", "pre-eclampsia with severe features",
     "preeclampsia without severe features", "pre-eclampsia without severe features",
+    "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -67,7 +67,9 @@ _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic"
                    "nonthermal", "nonvenomous", "noninflammatory", "nonsuppurative", "nonspecific",
                    "nonpyogenic", "intra",
                    # Index: Abscess, axilla (region) L02.41-: a site's abscess is the skin's without "cutaneous"
-                   "cutaneous"})
+                   "cutaneous",
+                   # "Pressure ulcer of sacral region": the site names it, not the word "region"
+                   "region"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
