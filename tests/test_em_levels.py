@@ -45,6 +45,9 @@ OFFICE = "OFFICE VISIT, established patient, 58 yo M.\n"
     # a cancer under active surveillance is a chronic illness; with nicotine dependence, two
     ("Assessment:\n1. Malignant neoplasm of prostate on active surveillance - clinically stable.\n2. Nicotine "
      "dependence, cigarettes.\nPlan: start varenicline 0.5 mg daily.\n", "99214", ["2 stable chronic"]),
+    # a chronic illness whose dose is stepped up is not at its goal; a therapy referral is no therapy given
+    ("Assessment: 1. Major depressive disorder, recurrent, moderate.\nPlan: increase sertraline to 150 mg "
+     "daily; CBT referral.\n", "99214", ["not at its treatment goal"]),
     # a dash starts a new clause: the decline is not negated by the "without" before it
     ("Assessment: 1. Osteoporosis without current fracture - BMD declining off bisphosphonate.\nPlan: start "
      "alendronate 70 mg weekly.\n", "99214", ["progression", "alendronate"]),

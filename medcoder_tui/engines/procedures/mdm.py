@@ -72,6 +72,8 @@ _CHRONIC = re.compile(
     # a cancer under treatment or surveillance, and long-lasting skin, joint and bowel diseases
     r"malignan|cancer|carcinoma|neoplasm|lymphoma|leukemia|myeloma|acne|eczema|atopic dermatitis|rheumatoid|"
     r"lupus|crohn|ulcerative colitis|multiple sclerosis|osteopenia")
+_UPTITRATED = re.compile(r"\b(?:increas\w*|up-?titrat\w*|titrat\w* up|escalat\w*|double\w*)\b[^.;\n]{0,40}"
+                         r"\b(?:\d+(?:\.\d+)?\s*(?:mg|mcg|units?)|dose)\b")
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
 _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
@@ -182,6 +184,9 @@ def problems(ctx: _Ctx) -> Element:
         return Element(2, next(r for r in reasons if "threat" not in r))
     if stable >= 2:
         return Element(2, f"{stable} stable chronic illnesses")
+    if stable and _UPTITRATED.search(_plan(ctx).lower()):
+        # a chronic illness whose treatment is stepped up is not at its goal: not stable (AMA)
+        return Element(2, "chronic illness not at its treatment goal (dose increased)")
     if stable:
         return Element(1, "one stable chronic illness")
     if acute:

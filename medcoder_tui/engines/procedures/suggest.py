@@ -46,7 +46,9 @@ from medcoder_tui.engines.procedures.match import (
 # --- psychotherapy and counseling ------------------------------------------------------------
 _ELSEWHERE = re.compile(r"\b(?:outside|other|another|community|her|his|their) (?:therapist|counsel+or|psychologist|"
                         r"provider)|\b(?:continue|continues|in weekly|in ongoing|referred? (?:to|for)|refer\w* to)\b"
-                        r"[^.\n]{0,12}(?:psychotherap|cbt|dbt|therapy)|\bno (?:separate )?(?:psycho)?therapy", _I)
+                        r"[^.\n]{0,12}(?:psychotherap|cbt|dbt|therapy)|\bno (?:separate )?(?:psycho)?therapy|"
+                        # "CBT referral": therapy another clinician will give
+                        r"\b(?:psychotherapy|cbt|dbt|therapy)\s+(?:referral|consult\w*|recommended|to be arranged)", _I)
 def _psychotherapy(ctx: _Ctx) -> bool:
     intake = re.search(r"psychiatric diagnostic evaluation|(?:behavioral health|psychiatric|mental health) intake|"
                        r"intake (?:assessment|evaluation)", ctx.lower)
