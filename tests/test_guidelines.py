@@ -302,6 +302,13 @@ def test_a_slip_on_ice_with_a_fall_is_the_slipping_entry(codesets):
     assert "W00.0XXA" in out and "W00.9XXA" not in out, sorted(out)
 
 
+def test_lifting_a_load_is_overexertion_not_a_lifting_device(codesets):
+    note = "HPI: low back pain x 2 weeks after lifting boxes at home.\nAssessment: Acute lumbar strain."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S39.012A", evidence=["Acute lumbar strain"]))])}
+    assert "X50.0XXA" in out and "W24.0XXA" not in out, sorted(out)
+
+
 def test_slicing_vegetables_for_dinner_is_food_preparation(codesets):
     note = ("HPI: 36M was slicing vegetables for dinner in the kitchen at his house when the knife slipped and cut "
             "his L forearm.\nDx: Laceration of L forearm.")

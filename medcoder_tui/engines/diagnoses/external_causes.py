@@ -271,6 +271,10 @@ _COLLIDED = frozenset(norm(w) for w in ("collision", "collided", "struck", "hit"
                                         "bus", "van", "pedestrian", "doored"))
 _NONCOLLISION = words_of("noncollision accident")
 _BIKE_RIDING = words_of("bike riding")
+_LOADS = frozenset(norm(w) for w in ("box", "boxes", "crate", "crates", "furniture", "couch", "sofa", "bag", "bags",
+                                     "luggage", "suitcase", "tire", "tires", "patient", "appliance", "load", "sack",
+                                     "sacks", "lumber", "bucket", "child", "toddler"))
+_HEAVY_OBJECTS = words_of("heavy objects")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
                                         "farm", "campground", "playground", "track", "beach", "woods", "forest"))
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
@@ -310,6 +314,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
+            if "lift" in words and words & _LOADS:
+                words = words | _HEAVY_OBJECTS   # "lifting boxes": Lifting, heavy objects (X50.0), no lift device
             if words & _PEDAL_CYCLES:
                 # the index's bicycle rider is a "pedal cyclist", its rider the "driver" (V10-V19); a fall
                 # from the bicycle with no collision told is a noncollision accident ("Activity, bike riding")
