@@ -103,6 +103,9 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     ("Troponin x2, CBC, BMP and TSH reviewed. Discussed with the on-call cardiologist.\nED course: rate "
      "controlled. Considered admission for telemetry; in NSR -> decision against admission.\nAssessment: "
      "Paroxysmal atrial fibrillation with RVR, new onset.\nPlan: metoprolol 25 mg BID.\n", "99285"),
+    # numbered items on one line are items; acute on chronic is an exacerbation; AKI threatens a function
+    ("BNP and troponin x2 reviewed.\nMDM: discussed with hospitalist; admit to telemetry.\nDx: 1. Acute on chronic "
+     "systolic heart failure. 2. Acute kidney injury on CKD stage 3b. 3. Hypertension.\n", "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
 ])

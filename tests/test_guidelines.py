@@ -737,3 +737,13 @@ def test_diabetes_with_the_conditions_the_index_links(codesets, assessed, presen
         f"OFFICE VISIT, 64 yo M.\nAssessment: {assessed}\n", {System.ICD10CM}, "outpatient").suggestions
         if s.reportable}
     assert present <= got and not absent & got, sorted(got)
+
+
+def test_pulmonary_edema_with_heart_failure_is_the_heart_failures(codesets):
+    note = "CXR: pulmonary edema.\nDx: Acute on chronic systolic heart failure."
+    out = finish(note, [("I50.23", "Acute on chronic systolic heart failure"), ("J81.0", "pulmonary edema")],
+                 codesets, setting="ed")
+    assert out["I50.23"].reportable and not out["J81.0"].reportable
+    alone = finish("CXR: pulmonary edema.\nDx: Acute pulmonary edema, cause unclear.",
+                   [("J81.0", "Acute pulmonary edema")], codesets, setting="ed")
+    assert alone["J81.0"].reportable

@@ -82,6 +82,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)
     _catch_all(out)
+    _included(out)
     _complaint_injuries(out, analysis)
     return out
 
@@ -226,6 +227,20 @@ def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
                        and where(o) & _ADDRESSED - {"chief_complaint"}), None)
         if better is not None:
             add_reason(s, f"the complaint's words; the diagnosis names the site: {better.code}", Flag.GUIDELINE)
+
+
+# A condition the tabular includes in another coded one (its Excludes1 names the other's category):
+# pulmonary edema with heart failure is the heart failure's (J81 Excludes1: I50.1)
+_INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81")}
+
+
+def _included(out: list[Suggestion]) -> None:
+    for s in out:
+        family = next((v for k, v in _INCLUDED_IN.items() if s.code.startswith(k)), None) if usable_icd(s) else None
+        holder = family and next((o for o in out if o is not s and usable_icd(o) and o.code.startswith(family)), None)
+        if holder:
+            add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with heart failure): "
+                          "not coded separately", Flag.GUIDELINE)
 
 
 def _catch_all_family(code: str) -> tuple[str, ...]:

@@ -52,7 +52,8 @@ _HIGH_PROBLEM = re.compile(
 _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
-    r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat|declining|rising|\bworse\b")
+    r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat|declining|rising|\bworse\b|"
+    r"acute on chronic")
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
@@ -77,6 +78,8 @@ _UPTITRATED = re.compile(r"\b(?:increas\w*|up-?titrat\w*|titrat\w* up|escalat\w*
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
 _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
+# "Dx: 1. Heart failure. 2. AKI on CKD.": numbered items run on one line
+_INLINE_ITEM = re.compile(r"(?<=[.;])[ \t]+(?=\d{1,2}[.)][ \t]+[A-Za-z])")
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|#\d*|[-*\u2022])\s*", re.MULTILINE)
 
 
@@ -103,11 +106,11 @@ def _assessment_parts(ctx: _Ctx) -> list[str]:
 
 
 def _assessment(ctx: _Ctx) -> str:
-    return "\n".join(_assessment_parts(ctx))
+    return _INLINE_ITEM.sub("\n", "\n".join(_assessment_parts(ctx)))
 
 
 def _assessment_items(ctx: _Ctx) -> list[str]:
-    return [item for part in _assessment_parts(ctx) for item in _items(part)]
+    return [item for part in _assessment_parts(ctx) for item in _items(_INLINE_ITEM.sub("\n", part))]
 
 
 def _items(text: str) -> list[str]:
