@@ -292,3 +292,16 @@ def test_organs_called_normal_are_not_diseased():
         assert "negated" in a.context_at(i, i + len(words)), words
     i = note.index("chest wall pain")
     assert a.context_at(i, i + len("chest wall pain")) == set()
+
+
+@pytest.mark.parametrize(("note", "words"), [
+    ("MDM: DDx includes ACS, PE, GERD. HEART score 3.", ("ACS", "PE", "GERD")),
+    ("DDx: appendicitis vs ovarian cyst/torsion vs UTI.", ("appendicitis", "ovarian cyst", "UTI")),
+    # a postposed "suspected" closes its clause
+    ("Impression: Palpitations - paroxysmal SVT suspected (possible AVNRT) vs PACs.", ("paroxysmal SVT", "AVNRT")),
+])
+def test_a_differential_is_uncertain(note, words):
+    a = analyze(note)
+    for w in words:
+        i = note.index(w)
+        assert "uncertain" in a.context_at(i, i + len(w)), w

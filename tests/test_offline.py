@@ -295,3 +295,13 @@ def test_an_eye_procedure_note_reads_its_own_abbreviations(engine):
            if s.reportable}
     assert {"T15.01XA", "65222"} <= got, got
     assert not got & {"M32.9", "H54.7", "H18.9", "H53.149", "R20.2"}, got
+
+
+def test_the_quoted_words_widen_leftwards_away_from_a_following_negation(codesets):
+    note = ("HPI: cut L index finger on a broken glass at home.\nExam: 2.5 cm laceration L index finger, no tendon "
+            "involvement.\nProcedure: simple repair 2.5 cm laceration L index finger, 4 sutures.\n")
+    out = {s.code: s for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed").suggestions}
+    lac = next(s for c, s in out.items() if c.startswith("S61.21"))
+    assert lac.reportable and Flag.NEGATED not in lac.flags, [(e.text, lac.flags) for e in lac.evidence]
+    assert not lac.evidence[0].text.rstrip().endswith("no")
+    assert "W25.XXXA" in out                 # the injury is usable, so its external cause is read

@@ -148,20 +148,27 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
 
 
 def _unique_evidence(note: str, start: int, end: int) -> str:
-    """The mention, widened word by word until it occurs once in the note (so grounding finds this one)."""
+    """The mention, widened word by word until it occurs once in the note (so grounding finds this one).
+
+    Leftwards first, to the line's start: the words after a mention are more often a negation or
+    another finding ("laceration L index finger, no tendon involvement"); then rightwards.
+    """
     text = note[start:end]
     lo, hi = start, end
-    for _ in range(8):
+    line_start = note.rfind("\n", 0, lo) + 1
+    line_end = note.find("\n", hi)
+    line_end = len(note) if line_end < 0 else line_end
+    for _ in range(16):
         if note.count(text) <= 1:
             break
-        # widen to the next word on the right, then the left, staying on the line
-        nxt = note.find(" ", hi + 1)
-        line_end = note.find("\n", hi)
-        line_end = len(note) if line_end < 0 else line_end
-        hi = min(nxt if nxt > 0 else line_end, line_end)
-        prev = note.rfind(" ", 0, max(lo - 1, 0))
-        line_start = note.rfind("\n", 0, lo) + 1
-        lo = max(prev + 1 if prev >= 0 else line_start, line_start)
+        if lo > line_start:
+            prev = note.rfind(" ", line_start, max(lo - 1, line_start))
+            lo = prev + 1 if prev >= 0 else line_start
+        elif hi < line_end:
+            nxt = note.find(" ", hi + 1, line_end)
+            hi = nxt if nxt > 0 else line_end
+        else:
+            break
         text = note[lo:hi].strip(" ,;:")
     return text
 

@@ -50,10 +50,15 @@ _add("uncertain", "forward",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
      r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
-     r"differential(?: diagnosis)?(?: includes?| of)?", r"presumed", r"presumptive", r"apparent",
+     r"differential(?: diagnosis)?(?: includes?| of)?", r"ddx(?: includes?| of)?", r"d/dx(?: includes?| of)?",
+     # "DDx: appendicitis vs ovarian cyst": the label's list is the differential (the colon ends no scope here)
+     r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)\s*:",
+     r"presumed", r"presumptive", r"apparent",
      r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
      r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?")
 _add("uncertain", "backward",
+     # "paroxysmal SVT suspected (possible AVNRT) vs PACs": a postposed "suspected" ends its clause
+     r"suspected(?=[ \t]*(?:[.,;:()]|$|vs\b|versus\b))",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",

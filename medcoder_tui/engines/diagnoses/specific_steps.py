@@ -90,14 +90,16 @@ class Mention:
     analysis: NoteAnalysis
     around: str           # the mention's sentence (its own words when it has none)
     documented: bool      # the sentence is outside negated, uncertain, hypothetical, family and history scopes
+    said: bool = False    # the mention's own words are outside those scopes (the rest of the sentence may not be)
 
     @classmethod
     def at(cls, note: str, analysis: NoteAnalysis, start: int, words: str) -> Mention:
         sent = analysis.sentence_at(start) if start >= 0 else None
         if sent is None:
             return cls(note, analysis, words, False)
+        said = not analysis.context_at(start, start + len(words)) & _CONTEXTS_NOT_DOCUMENTED
         return cls(note, analysis, note[sent.start:sent.end],
-                   not analysis.context_at(sent.start, sent.end) & _CONTEXTS_NOT_DOCUMENTED)
+                   said and not analysis.context_at(sent.start, sent.end) & _CONTEXTS_NOT_DOCUMENTED, said)
 
 
 Step = Callable[[str, Mention, object], "tuple[str, str] | None"]
@@ -268,7 +270,7 @@ def _trimester(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """A poisoning by a drug (T36-T50, 6th character 1-4): the drug class and intent the sentence names."""
-    if not ("T36" <= code[:3] <= "T50") or len(code) < 8 or code[6] not in "1234" or not m.documented:
+    if not ("T36" <= code[:3] <= "T50") or len(code) < 8 or code[6] not in "1234" or not m.said:
         return None
     stems = {stem for stem, _ in drug_class_stems(m.around)}
     intent = next((digit for digit, _, rx in _INTENTS if rx.search(m.around)), code[6])

@@ -136,6 +136,11 @@ def _items(text: str) -> list[str]:
     return items
 
 
+def _head(item: str) -> str:
+    """An assessment item's diagnosis, before its comment ("Chest pain - ACS ruled out": chest pain)."""
+    return re.split(r"\s[-\u2013:]\s", item, maxsplit=1)[0]
+
+
 def problem_count(ctx: _Ctx) -> int:
     """How many problems the assessment numbers ("1. ...", "2. ..."); without numbers, its items that
     are problems (not history, status, screening or ruled-out items)."""
@@ -145,7 +150,7 @@ def problem_count(ctx: _Ctx) -> int:
         return len(numbered)
     return sum(1 for item in _assessment_items(ctx)
                if not _NOT_A_PROBLEM.match(words := item.strip(" -:").lower())
-               and not (_RULED_OUT.search(words) and not _WORSE.search(words)))
+               and not (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)))
 
 
 def problems(ctx: _Ctx) -> Element:
@@ -155,7 +160,7 @@ def problems(ctx: _Ctx) -> Element:
     around = assessed.lower() + " " + ctx.head
     for item in _assessment_items(ctx):
         words = item.strip(" -:").lower()
-        if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(words) and not _WORSE.search(words)):
+        if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)):
             continue
         if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(words):
             high += 1
