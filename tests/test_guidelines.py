@@ -747,3 +747,18 @@ def test_pulmonary_edema_with_heart_failure_is_the_heart_failures(codesets):
     alone = finish("CXR: pulmonary edema.\nDx: Acute pulmonary edema, cause unclear.",
                    [("J81.0", "Acute pulmonary edema")], codesets, setting="ed")
     assert alone["J81.0"].reportable
+
+
+@pytest.mark.parametrize("dx", ["Alzheimer's dementia.", "Dementia due to Alzheimer disease, late onset."])
+def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(
+        f"Discharge diagnoses: 1. {dx} 2. Hypothyroidism.", {System.ICD10CM}, "inpatient").suggestions if s.reportable}
+    assert "F02.80" in got and any(c.startswith("G30") for c in got), sorted(got)
+    assert not any(c.startswith("F03") for c in got)
+
+
+def test_a_site_not_specified_gives_way_to_the_site(codesets):
+    note = "Discharge diagnoses: 1. Sepsis due to E. coli urinary tract infection. 2. Acute cystitis due to E. coli."
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
+           .suggestions if s.reportable}
+    assert "N30.00" in got and "N39.0" not in got, sorted(got)

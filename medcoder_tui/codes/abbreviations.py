@@ -278,6 +278,10 @@ PHRASES.update({
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
     "oropharyngeal dysphagia": "dysphagia oropharyngeal phase", "oral phase dysphagia": "dysphagia oral phase",
     "pharyngeal dysphagia": "dysphagia pharyngeal phase", "esophageal dysphagia": "dysphagia pharyngoesophageal phase",
+    # Index: Dementia, in (due to) Alzheimer's disease - see Disease, Alzheimer's (G30.9, F02.80 beside)
+    "alzheimer's dementia": "alzheimer's disease", "alzheimer dementia": "alzheimer's disease",
+    "alzheimers dementia": "alzheimer's disease", "alzheimer type dementia": "alzheimer's disease",
+    "dementia of the alzheimer's type": "alzheimer's disease", "dementia of alzheimer type": "alzheimer's disease",
     # Index: Injury, pressure - see Ulcer, pressure; Decubitus (ulcer) - see Ulcer, pressure
     "pressure injury": "pressure ulcer", "decubitus ulcer": "pressure ulcer", "decubitus ulcers": "pressure ulcer",
     "bedsore": "pressure ulcer",
@@ -307,7 +311,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
     "elderly multigravida", "preeclampsia with severe features", "pre-eclampsia with severe features",
     "preeclampsia without severe features", "pre-eclampsia without severe features",
-    "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore",
+    "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
+    "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

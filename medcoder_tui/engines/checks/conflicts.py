@@ -34,6 +34,8 @@ from medcoder_tui.engines.checks.integral import is_symptom
 from medcoder_tui.engines.models import Flag, Suggestion
 
 _PAREN = re.compile(r"\([^()]*\)")
+# "Urinary tract infection, site not specified" is as unspecified as an "unspecified" title
+_UNSPECIFIED = re.compile(r"\bunspecified\b|\bnot specified\b|\bNOS\b", re.IGNORECASE)
 
 
 def _live(s: Suggestion) -> bool:
@@ -42,7 +44,9 @@ def _live(s: Suggestion) -> bool:
 
 def _strength(s: Suggestion) -> tuple:
     words = max((len(e.text.split()) for e in s.evidence), default=0)
-    return (not is_symptom(s.code), "unspecified" not in s.description.lower(), words, s.confidence)
+    # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _UNSPECIFIED.search(s.description), words,
+            s.confidence)
 
 
 def _words(title: str) -> frozenset[str]:

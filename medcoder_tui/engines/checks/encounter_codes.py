@@ -68,6 +68,16 @@ _STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b":
                 "5": "N18.5", "v": "N18.5"}
 
 
+_DEMENTIA = re.compile(r"\bdementia\b|\bmajor neurocognitive disorder\b", re.I)
+
+
+def _dementia(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
+    for m in _DEMENTIA.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
+            return m.start(), m.end()
+    return None
+
+
 def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """(N18 code, start, end) of the first CKD stage the note documents, not negated or a relative's."""
     for m in _CKD_STAGE.finditer(note):
@@ -152,6 +162,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     if ckd and "N18" not in have_cat and (stage := _ckd_stage(note, analysis)):
         wanted.append((*stage, "the stage of the chronic kidney disease, beside the combination code that asks "
                                "for it (use additional code, guideline I.C.9.a.2)"))
+    # G30 "use additional code" for the dementia of Alzheimer's disease (F02.8-), in place of F03
+    alzheimer = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("G30") for s in out)
+    if alzheimer and "F02" not in have_cat and (dementia := _dementia(note, analysis)):
+        wanted.append(("F02.80", *dementia, "dementia in Alzheimer's disease: F02.80 beside G30 (its use "
+                                            "additional code note), not the unspecified dementia F03"))
+        for s in out:
+            if s.system is System.ICD10CM and s.code.startswith("F03") and s.reportable:
+                _give_way(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", note_fn)
     # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
     burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
     if burns and "T31" not in have_cat and (tbsa := _TBSA.search(note)):
