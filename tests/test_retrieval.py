@@ -245,3 +245,13 @@ def test_a_pressure_ulcer_by_its_site_and_stage(codesets, note, code):
     lying = OfflineEngine(codesets=codesets).suggest_sync("Placed in left lateral decubitus position.",
                                                          {System.ICD10CM}, "inpatient")
     assert not any(s.code.startswith("L89") for s in lying.suggestions)
+
+
+@pytest.mark.parametrize("note", ["A: Allergic contact dermatitis due to poison ivy, both forearms.",
+                                  "A: poison ivy rash on legs.", "A: Contact dermatitis from poison oak."])
+def test_poison_ivy_is_the_indexs_plant_dermatitis(codesets, note):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert got == {"L23.7"}, sorted(got)

@@ -278,6 +278,9 @@ PHRASES.update({
     "wasp sting": "toxic effect of venom of wasps", "hornet sting": "toxic effect of venom of hornets",
     "oropharyngeal dysphagia": "dysphagia oropharyngeal phase", "oral phase dysphagia": "dysphagia oral phase",
     "pharyngeal dysphagia": "dysphagia pharyngeal phase", "esophageal dysphagia": "dysphagia pharyngoesophageal phase",
+    # Index: Poison ivy, oak, sumac or other plant dermatitis (allergic) (contact) L23.7
+    "poison ivy": "allergic contact dermatitis due to plants", "poison oak": "allergic contact dermatitis due to plants",
+    "poison sumac": "allergic contact dermatitis due to plants",
     # Index: Dementia, in (due to) Alzheimer's disease - see Disease, Alzheimer's (G30.9, F02.80 beside)
     "alzheimer's dementia": "alzheimer's disease", "alzheimer dementia": "alzheimer's disease",
     "alzheimers dementia": "alzheimer's disease", "alzheimer type dementia": "alzheimer's disease",
@@ -313,6 +316,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "preeclampsia without severe features", "pre-eclampsia without severe features",
     "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
+    "poison ivy", "poison oak", "poison sumac",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
