@@ -26,10 +26,10 @@ Each code added is validated like any engine's code and carries its reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
@@ -37,7 +37,6 @@ from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
-Reground = Callable[[RawSuggestion], Suggestion]
 _TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
                    r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*~?(\d{1,2}(?:\.\d)?)\s*%", re.I)
 _THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
@@ -88,15 +87,8 @@ def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None
     return None
 
 
-def _give_way(s: Suggestion, why: str, note_fn: Callable[[Suggestion, str], None]) -> None:
-    """Leave ``why`` on ``s`` and mark it a guideline's change (the code gives way to another)."""
-    note_fn(s, why)
-    if Flag.GUIDELINE not in s.flags:
-        s.flags.append(Flag.GUIDELINE)
-
-
-def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: NoteAnalysis,
-               note_fn: Callable[[Suggestion, str], None]) -> list[tuple[str, int, int, str]]:
+def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,
+               analysis: NoteAnalysis) -> list[tuple[str, int, int, str]]:
     """Z37 on a delivery record; Z34 at a routine prenatal visit of an uncomplicated pregnancy, in
     place of the incidental Z33.1."""
     wanted = []
@@ -108,22 +100,22 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str, analysis: N
         for s in out:
             # Z38 (liveborn infant by place of birth) is the newborn's own record's code (I.C.16.a.2)
             if s.system is System.ICD10CM and s.code.startswith("Z38") and s.reportable:
-                _give_way(s, "a newborn's code on the mother's delivery record: the outcome of delivery is Z37 "
-                             "(guideline I.C.15.b.5; Z38 belongs on the newborn's record)", note_fn)
+                add_reason(s, "a newborn's code on the mother's delivery record: the outcome of delivery is Z37 "
+                              "(guideline I.C.15.b.5; Z38 belongs on the newborn's record)", Flag.GUIDELINE)
     if not wanted and not complicated and "Z34" not in have_cat \
             and (routine := prenatal_supervision(note, analysis)):
         wanted.append((*routine, "routine prenatal visit, no complication documented (guideline I.C.15.b.1)"))
         for s in out:
             if s.system is System.ICD10CM and s.code == "Z33.1" and s.reportable:
-                _give_way(s, f"the visit is the pregnancy's own supervision: {routine[0]}, not the incidental Z33.1",
-                          note_fn)
+                add_reason(s, f"the visit is the pregnancy's own supervision: {routine[0]}, not the incidental Z33.1",
+                           Flag.GUIDELINE)
     return wanted
 
 
-def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
-                    note_fn: Callable[[Suggestion, str], None]) -> list[Suggestion]:
+def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
+                    reground: Reground) -> list[Suggestion]:
     """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
-    are marked in place through ``note_fn``."""
+    are marked in place with their reason."""
     have = {s.code for s in out if s.system is System.ICD10CM}
     have_cat = {c[:3] for c in have}
     wanted: list[tuple[str, int, int, str]] = []
@@ -131,7 +123,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         first = next(s for s in out if s.system is System.CPT and s.code.startswith("90") and s.evidence)
         ev = first.evidence[0]
         wanted.append(("Z23", ev.start, ev.end, "vaccine given at this encounter (guideline I.C.21.c.2)"))
-    wanted += _obstetric(out, have_cat, note, analysis, note_fn)
+    wanted += _obstetric(out, have_cat, note, analysis)
     pregnant = _pregnant(out) or any(code[:3] in ("Z34", "Z37") for code, *_ in wanted)
     if pregnant and "Z3A" not in have_cat and (weeks := weeks_of_gestation(note, analysis)):
         wanted.append((*weeks, "weeks of gestation documented, beside the pregnancy code"))
@@ -169,7 +161,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
                                             "additional code note), not the unspecified dementia F03"))
         for s in out:
             if s.system is System.ICD10CM and s.code.startswith("F03") and s.reportable:
-                _give_way(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", note_fn)
+                add_reason(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", Flag.GUIDELINE)
     # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
     burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
     if burns and "T31" not in have_cat and (tbsa := _TBSA.search(note)):
@@ -210,10 +202,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         s = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=0.7, reasoning=why,
                                    evidence=[note[start:end]]))
         if s.acceptable:
-            note_fn(s, why)
+            add_reason(s, why)
             added.append(s)
     regions = [s for s in out if s.system is System.ICD10CM and s.code[:1] == "S" and s.reportable]
     for s in out:
         if s.system is System.ICD10CM and s.code.startswith("T14") and s.reportable and regions:
-            _give_way(s, f"injury of unspecified body region: {regions[0].code} names the region", note_fn)
+            add_reason(s, f"injury of unspecified body region: {regions[0].code} names the region", Flag.GUIDELINE)
     return added

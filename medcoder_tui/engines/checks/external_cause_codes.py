@@ -31,7 +31,6 @@ _DEFAULT_CAUSES = ("W19", "X58", "V89.2", "V89.9", "V99", "V49.9", "V49.8")
 def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                      icd) -> list[Suggestion]:
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
-    hold_suicide_attempt(out)
     injuries = [s for s in out if usable_icd(s) and takes_external_cause(s.code)
                 and not (set(s.flags) & CONTEXT_FLAGS)]
     # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent,

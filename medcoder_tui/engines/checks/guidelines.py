@@ -42,7 +42,7 @@ from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.checks.diabetes import diabetes_with
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
-from medcoder_tui.engines.checks.external_cause_codes import external_causes
+from medcoder_tui.engines.checks.external_cause_codes import external_causes, hold_suicide_attempt
 from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
@@ -67,8 +67,9 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     # ("with abnormal findings" only beside a diagnosis that is coded).
     _context_rules(out, out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
+        hold_suicide_attempt(out)   # before the injuries whose external causes are read
         added = external_causes(out, note, analysis, reground, icd)
-        added += encounter_codes(out + added, note, analysis, reground, add_reason)
+        added += encounter_codes(out + added, note, analysis, reground)
         out += added
         _context_rules(added, out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
