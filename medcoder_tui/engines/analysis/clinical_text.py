@@ -308,6 +308,13 @@ class NoteAnalysis:
         return kinds
 
 
+def lowered(note: str) -> str:
+    """``note`` in lower case with every offset kept (a few characters, the dotted capital I, lengthen
+    when lowered: those stay as they are)."""
+    lower = note.lower()
+    return lower if len(lower) == len(note) else "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
+
+
 def analyze(note: str) -> NoteAnalysis:
     """Split ``note`` into sentences and sections and find negation/uncertainty/history/family scopes."""
     if not isinstance(note, str):
@@ -316,10 +323,7 @@ def analyze(note: str) -> NoteAnalysis:
     sections = _find_sections(note)
     spans: list[ContextSpan] = []
     sent_starts = [s.start for s in sentences]
-    lower = note.lower()
-    if len(lower) != len(note):
-        # A few characters (e.g. dotted capital I) lengthen when lowered; keep offsets aligned.
-        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
+    lower = lowered(note)
     for m in _trigger_matches(lower):
         if not len(spans) % 1024:
             checkpoint("reading the note", m.start(), len(note))
