@@ -762,3 +762,14 @@ def test_a_site_not_specified_gives_way_to_the_site(codesets):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
            .suggestions if s.reportable}
     assert "N30.00" in got and "N39.0" not in got, sorted(got)
+
+
+def test_a_model_secondary_code_for_the_named_cancer_becomes_the_primary(codesets):
+    note = "Assessment: Breast cancer, METS to bone. Plan: continue letrozole."
+    out = finish(note, [("C79.81", "Breast cancer, METS")], codesets)
+    assert "C79.81" not in out and out["C50.919"].reportable
+    assert any("primary" in m for m in out["C50.919"].messages)
+    assert out["C79.51"].reportable and any("secondary" in m for m in out["C79.51"].messages)
+    # "metastatic to the liver" keeps its secondary code: the words name no cancer of the liver
+    out = finish("Colon cancer metastatic to the liver.", [("C78.7", "metastatic to the liver")], codesets)
+    assert out["C78.7"].reportable

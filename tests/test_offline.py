@@ -305,3 +305,24 @@ def test_the_quoted_words_widen_leftwards_away_from_a_following_negation(codeset
     assert lac.reportable and Flag.NEGATED not in lac.flags, [(e.text, lac.flags) for e in lac.evidence]
     assert not lac.evidence[0].text.rstrip().endswith("no")
     assert "W25.XXXA" in out                 # the injury is usable, so its external cause is read
+
+
+@pytest.mark.parametrize(("note", "setting", "expected", "absent"), [
+    # the cancer named for its site is the primary; the sites it spread to are secondary (Index: Metastasis)
+    ("Assessment: Breast cancer, METS to bone. Plan: continue anastrozole.", "outpatient",
+     {"C50.919", "C79.51"}, {"C79.81"}),
+    ("Assessment: Lung cancer metastatic to brain and liver.", "outpatient",
+     {"C34.90", "C79.31", "C78.7"}, {"C78.00", "C22.8"}),
+    ("Dx: Stage IV adenocarcinoma of the right lung with liver mets and left adrenal metastasis.", "inpatient",
+     {"C34.91", "C78.7", "C79.72"}, {"C78.01"}),
+    ("A/P: Colon cancer with metastases to para-aortic lymph nodes.", "outpatient", {"C18.9", "C77.2"}, set()),
+    ("A/P: Prostate cancer with osseous metastases to the pelvis.", "outpatient", {"C61", "C79.51"}, {"C79.89"}),
+    # negated or, in an office note, uncertain spread is not coded
+    ("Assessment: Colon cancer. CT shows no evidence of metastatic disease to liver.", "outpatient",
+     {"C18.9"}, {"C78.7"}),
+    ("Assessment: Prostate cancer, possible bone mets on scan.", "outpatient", {"C61"}, {"C79.51"}),
+])
+def test_metastases_by_the_table_of_neoplasms(engine, note, setting, expected, absent):
+    result = engine.suggest_sync(note, {System.ICD10CM}, setting)
+    got = {s.code for s in result.suggestions if s.reportable}
+    assert expected <= got and not (absent & got), sorted(got)

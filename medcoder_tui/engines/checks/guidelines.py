@@ -19,6 +19,8 @@ code it puts in place of another is validated like any engine's code.
   weeks of gestation beside a pregnancy, the general or routine examination,
   long-term drug use; an injury of unspecified region gives way to one that names it.
 - Stroke sequelae (I.C.9.d, ``sequelae``): a deficit of a past stroke is its I69.3- code.
+- Metastases (``metastases``): a cancer named for its site is the primary, and each site it spread
+  to is the Table of Neoplasms' secondary code for that site.
 - Treated cancers (I.C.2.d, ``neoplasm_history``): excised or treated to completion with no
   evidence of disease is the Z85 history code (and Z08 at a surveillance visit).
 - External causes (I.C.20, ``external_cause_codes``): beside an injury, the cause, and at the initial
@@ -45,6 +47,7 @@ from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.external_cause_codes import external_causes, hold_suicide_attempt
 from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
+from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_sites
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
@@ -69,6 +72,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     if types is None or System.ICD10CM in types:
         hold_suicide_attempt(out)   # before the injuries whose external causes are read
         added = external_causes(out, note, analysis, reground, icd)
+        added += spread_sites(out, note, analysis, icd, reground)
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
         _context_rules(added, out, note, analysis, setting)
@@ -76,6 +80,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return replace_code(s, code, reason, reground)
 
+        out = secondary_as_primary(out, note, analysis, icd, replace)
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = diabetes_with(out, note, replace, reground)

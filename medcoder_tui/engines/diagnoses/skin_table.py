@@ -40,13 +40,16 @@ def _sites() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((n, re.compile(rf"\b{re.escape(n)}s?\b", re.I)) for n in sorted(names, key=len, reverse=True))
 
 
-def _by_side(codes: list[str], sentence: str, icd) -> tuple[str, str | None]:
+def pick_by_side(codes: list[str], sentence: str, icd) -> tuple[str, str | None]:
     sides = [name for name, rx in _SIDES if rx.search(sentence)]
     if len(sides) == 1:
         code = next((c for c in codes if sides[0] in (icd.title(c) or "").lower()), None)
         if code is not None:
             return code, sides[0]
-    return next((c for c in codes if "unspecified" in (icd.title(c) or "").lower()), codes[0]), None
+    # no side documented: the code that names none ("unspecified site of unspecified female breast"),
+    # not one with "unspecified" elsewhere in its title ("unspecified site of right female breast")
+    sideless = [c for c in codes if not re.search(r"\b(?:right|left)\b", (icd.title(c) or "").lower())] or codes
+    return next((c for c in sideless if "unspecified" in (icd.title(c) or "").lower()), sideless[0]), None
 
 
 def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
@@ -64,7 +67,7 @@ def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
         codes = table.site([*_TABLE_PATH, site]).get(column, [])
         if not codes:
             continue
-        code, side = _by_side(codes, sentence, icd)
+        code, side = pick_by_side(codes, sentence, icd)
         if column == "malignant_primary" and code.startswith("C44") and len(code) > 5 and code[5] == "0":
             code = code[:5] + digit + code[6:]   # C44.601 -> C44.611 basal cell, C44.621 squamous cell
         if not icd.is_billable(code):
@@ -85,7 +88,7 @@ _NOT_SITES = frozenset({"skin", "site", "tissue", "malignant", "benign", "primar
 
 
 @lru_cache(maxsize=1)
-def _table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
+def table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Every spelling of the Table's top-level sites ("kidney", "abdomen", "abdominal"), longest first."""
     from medcoder_tui.codes.index_data import neoplasm_table
 
@@ -111,14 +114,14 @@ def site_table_code(code: str, sentence: str, at: int, icd) -> tuple[str, str] |
     column = SITELESS_COLUMNS.get(code)
     if column is None:
         return None
-    found = [(abs(m.start() - at), site) for rx, site in _table_sites() for m in rx.finditer(sentence)]
+    found = [(abs(m.start() - at), site) for rx, site in table_sites() for m in rx.finditer(sentence)]
     if not found:
         return None
     _, site = min(found)
     codes = neoplasm_table().site([_TABLE_PATH[0], site]).get(column, [])
     if not codes:
         return None
-    picked, side = _by_side(codes, sentence, icd)
+    picked, side = pick_by_side(codes, sentence, icd)
     if not icd.is_billable(picked) or picked == code:
         return None
     return picked, f"Table of Neoplasms: {site}, {column.replace('_', ' ')}{f', {side} side' if side else ''}"
