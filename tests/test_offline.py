@@ -326,3 +326,17 @@ def test_metastases_by_the_table_of_neoplasms(engine, note, setting, expected, a
     result = engine.suggest_sync(note, {System.ICD10CM}, setting)
     got = {s.code for s in result.suggestions if s.reportable}
     assert expected <= got and not (absent & got), sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    # the vessel named: a member of the family one level up from the unspecified one (I.B.1)
+    ("Assessment: Acute deep vein thrombosis of left femoral vein.", "I82.412"),
+    ("Assessment: acute DVT of the right popliteal vein", "I82.431"),
+    # chronic documented: the chronic twin of the acute default
+    ("Assessment: chronic DVT left leg, on apixaban", "I82.502"),
+    ("Assessment: chronic DVT of left femoral vein", "I82.512"),
+    ("Assessment: Left leg DVT, acute.", "I82.402"),
+])
+def test_a_thrombosis_takes_the_vessel_and_chronicity_the_note_documents(engine, note, expected):
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert expected in got, sorted(got)

@@ -132,6 +132,18 @@ def _title_words(title: str) -> frozenset[str]:
     return frozenset(tokenize(_PAREN.sub(" ", title))) - _AXIS_WORDS
 
 
+def _cousins(code: str, icd) -> list[str]:
+    """When the parent itself is the unspecified member of its family ("unspecified deep veins of lower
+    extremity" beside "femoral vein", "popliteal vein"), the billable codes of the other members, at
+    the same length and 7th character: the sibling axis one level up."""
+    parent = icd.parent(code)
+    grand = icd.parent(parent) if parent else None
+    if grand is None or len(code) == 8 or "unspecified" not in (icd.title(parent) or "").lower():
+        return []
+    mine = set(siblings(code, icd)) | {code}
+    return [c for c in icd.billable_descendants(grand) if c not in mine and len(c) == len(code)]
+
+
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """The one billable sibling of an unspecified code whose distinguishing words the mention's
     sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
@@ -146,15 +158,17 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     # the unspecified axis itself ("..., unspecified whether with hypoxia or hypercapnia") names nothing
     own = _title_words(re.sub(r"(?i)\bunspecified whether[^,]*", " ", title))
     fits = []
-    for sib in siblings(code, icd):
+    for sib in siblings(code, icd) + _cousins(code, icd):
         sib_title = icd.title(sib) or ""
         extra = _title_words(sib_title) - own
         if extra and extra <= said and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
-            fits.append((len(extra), sib, sorted(extra)))
+            # of two that fit equally, the one that leaves less unspecified ("left femoral vein", not
+            # "unspecified femoral vein")
+            fits.append((len(extra), -sib_title.lower().count("unspecified"), sib, sorted(extra)))
     fits.sort(reverse=True)
-    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+    if not fits or (len(fits) > 1 and fits[0][:2] == fits[1][:2]):
         return None
-    _, sibling, extra = fits[0]
+    *_, sibling, extra = fits[0]
     return sibling, f"more specific: '{' '.join(extra)}' documented with this mention (was {code})"
 
 
@@ -166,6 +180,22 @@ def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     want = title.replace("Displaced fracture", "Nondisplaced fracture", 1)
     sibling = next((c for c in siblings(code, icd) if (icd.title(c) or "") == want), None)
     return (sibling, f"more specific: nondisplaced documented (was {code})") if sibling else None
+
+
+_CHRONIC = re.compile(r"\bchronic\b", re.I)
+_ACUTE = re.compile(r"\b(?:acute|acutely|new)\b", re.I)
+
+
+def _chronic(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A code whose title begins "Acute" becomes its "Chronic" twin in the category when the mention's
+    sentence says chronic and not acute ("chronic DVT left leg": I82.502, not I82.402)."""
+    title = icd.title(code) or ""
+    if not title.startswith("Acute ") or not m.documented or not _CHRONIC.search(m.around) \
+            or _ACUTE.search(m.around):
+        return None
+    want = "Chronic " + title[len("Acute "):]
+    twin = next((c for c in icd.billable_descendants(code[:3]) if (icd.title(c) or "") == want), None)
+    return (twin, f"more specific: chronic documented (was {code})") if twin else None
 
 
 def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
@@ -285,7 +315,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _documented_sibling, _nondisplaced, _open_bite, _healing,
+FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _documented_sibling, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
