@@ -41,3 +41,12 @@ def test_codes_of_different_conditions_are_left_alone(codesets):
     out = _finish(codesets, ("E11.22", "Type 2 diabetes with diabetic CKD"), ("K26.0", "acute duodenal ulcer with hemorrhage"),
                   ("O20.0", "threatened abortion"))
     assert not any(s.suppressed for s in out.values())
+
+
+def test_a_code_read_across_another_coded_mention_gives_way_in_an_excludes1_pair(codesets):
+    # 'infection ... kidney' borrows the kidney of the coded acute kidney injury: N15.9 gives way to N39.0
+    note = "Assessment: UTI with acute kidney injury."
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
+        ("N39.0", "UTI"), ("N17.9", "acute kidney injury"), ("N15.9", "UTI with acute kidney"))])}
+    assert out["N15.9"].suppressed and out["N39.0"].reportable and out["N17.9"].reportable

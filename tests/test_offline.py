@@ -340,3 +340,9 @@ def test_metastases_by_the_table_of_neoplasms(engine, note, setting, expected, a
 def test_a_thrombosis_takes_the_vessel_and_chronicity_the_note_documents(engine, note, expected):
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
     assert expected in got, sorted(got)
+
+
+def test_a_roman_stage_with_its_letter_is_read(engine):
+    got = {s.code for s in engine.suggest_sync("Assessment: CKD stage IIIa, stable. Diabetes type 2.",
+                                               {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert "N18.31" in got and "N18.9" not in got, sorted(got)

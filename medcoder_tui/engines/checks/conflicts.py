@@ -42,11 +42,22 @@ def _live(s: Suggestion) -> bool:
     return s.system is System.ICD10CM and s.acceptable and not s.suppressed
 
 
-def _strength(s: Suggestion) -> tuple:
+def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion]) -> tuple:
     words = max((len(e.text.split()) for e in s.evidence), default=0)
-    # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified
-    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _UNSPECIFIED.search(s.description), words,
-            s.confidence)
+    # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified;
+    # then a code read from words that another coded mention explains ("UTI with acute kidney injury":
+    # 'infection ... kidney' borrows the kidney of the coded AKI) gives way to one read from its own
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _borrows(s, partner, out),
+            not _UNSPECIFIED.search(s.description), words, s.confidence)
+
+
+def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion]) -> bool:
+    """Whether ``s``'s evidence cuts into the evidence of a third live code (holding it whole, as a
+    combination code holds the words of the code it adds to, is no borrowing)."""
+    mine = [e for e in s.evidence if e.located]
+    return any(o is not s and o is not partner and _live(o) and any(
+        e.start < f.end and f.start < e.end and not (e.start <= f.start and f.end <= e.end)
+        for e in mine for f in o.evidence if f.located) for o in out)
 
 
 def _words(title: str) -> frozenset[str]:
@@ -73,7 +84,7 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
     for a, b in list(pairs()):
         if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
             continue
-        weaker, kept = (a, b) if _strength(a) < _strength(b) else (b, a)
+        weaker, kept = (a, b) if _strength(a, b, out) < _strength(b, a, out) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
     # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
