@@ -42,20 +42,27 @@ def _live(s: Suggestion) -> bool:
     return s.system is System.ICD10CM and s.acceptable and not s.suppressed
 
 
-def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion]) -> tuple:
+def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> tuple:
     words = max((len(e.text.split()) for e in s.evidence), default=0)
     # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified;
     # then a code read from words that another coded mention explains ("UTI with acute kidney injury":
     # 'infection ... kidney' borrows the kidney of the coded AKI) gives way to one read from its own
-    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _borrows(s, partner, out),
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _borrows(s, partner, out, icd),
             not _UNSPECIFIED.search(s.description), words, s.confidence)
 
 
-def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion]) -> bool:
-    """Whether ``s``'s evidence cuts into the evidence of a third live code (holding it whole, as a
-    combination code holds the words of the code it adds to, is no borrowing)."""
+_ADDED_TO = ("B95", "B96", "B97", "V", "W", "X", "Y", "Z")
+
+
+def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> bool:
+    """Whether ``s``'s evidence cuts into the evidence of a third live condition code (holding it whole, as
+    a combination code holds the words of the code it adds to, is no borrowing; an organism, external
+    cause or status code quotes its host condition's words and is no other mention, and neither is a
+    code ``s``'s own notes ask for beside it: "use additional code", "code first", "code also")."""
     mine = [e for e in s.evidence if e.located]
-    return any(o is not s and o is not partner and _live(o) and any(
+    notes = _note_refs(icd, s.code)
+    return any(o is not s and o is not partner and _live(o) and not o.code.startswith(_ADDED_TO)
+               and any_match(notes, o.code) is None and any(
         e.start < f.end and f.start < e.end and not (e.start <= f.start and f.end <= e.end)
         for e in mine for f in o.evidence if f.located) for o in out)
 
@@ -84,7 +91,7 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
     for a, b in list(pairs()):
         if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
             continue
-        weaker, kept = (a, b) if _strength(a, b, out) < _strength(b, a, out) else (b, a)
+        weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
     # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
@@ -98,6 +105,16 @@ def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
     """True when ``a``'s Excludes1 note names ``b``'s code."""
     refs = _excludes1_refs(icd, a.code)
     return bool(refs) and any_match(refs, b.code) is not None
+
+
+@lru_cache(maxsize=65536)
+def _note_refs(icd, code: str) -> tuple:
+    """The parsed "use additional code", "code first" and "code also" references of ``code`` and its parents."""
+    text: list[str] = []
+    while code and (entry := icd.get(code)) is not None:
+        text += [t for t in (entry.use_additional, entry.code_first, entry.code_also) if t]
+        code = entry.parent or ""
+    return tuple(parse_refs("\n".join(text))) if text else ()
 
 
 @lru_cache(maxsize=65536)
