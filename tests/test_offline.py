@@ -346,3 +346,13 @@ def test_a_roman_stage_with_its_letter_is_read(engine):
     got = {s.code for s in engine.suggest_sync("Assessment: CKD stage IIIa, stable. Diabetes type 2.",
                                                {System.ICD10CM}, "outpatient").suggestions if s.reportable}
     assert "N18.31" in got and "N18.9" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "absent"), [
+    # part of an abbreviation's expansion with other words is no mention of a code without the rest
+    ("Dx: Sepsis from cellulitis of left leg; AKI due to sepsis.", "S89.92XA"),
+    ("Dx: UTI with acute kidney injury.", "N15.9"),
+])
+def test_an_expansion_is_not_split_across_other_words(engine, note, absent):
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable}
+    assert absent not in got and "N17.9" in got, sorted(got)

@@ -350,6 +350,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 groups = {toks[p].group for p in pos if toks[p].group >= 0}
                 if len(groups) > 1:
                     continue  # words of two different expansions ("GERD ... PE") are no mention
+                if groups and _splits_expansion(toks, pos, groups.pop(), surfaces[sid]):
+                    continue  # "left leg; AKI": the injury of an acute kidney injury is no injury of the leg
                 span = pos[-1] - pos[0] + 1
                 weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
                 score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
@@ -397,6 +399,36 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
         pset = set(m.positions)
         m.dominated = any(pset <= oset for oset, _first, _last, _score in kept_sets)
     return kept + manifest + partial
+
+
+def _splits_expansion(toks: list, pos: tuple[int, ...], group: int, surface: tuple) -> bool:
+    """Whether a match takes part of one abbreviation's or term's expansion together with other words, and
+    leaves out expansion words its code text does not have: "AKI" (acute kidney injury) beside "left leg"
+    is no injury of the leg, "UTI" beside "kidney" no kidney infection. Left-out words the text has, even
+    as nonessential words ("CHF": the "(congestive)" of "Chronic diastolic (congestive) heart failure"),
+    keep the match."""
+    members = [i for i in range(len(toks)) if toks[i].group == group]
+    used = set(pos)
+    if used.issuperset(members):
+        return False
+    # the expanded word itself ("preeclampsia" beside its "pre eclampsia") is no other word
+    lo, hi = min(toks[i].start for i in members), max(toks[i].end for i in members)
+    if all(lo <= toks[i].start and toks[i].end <= hi for i in used):
+        return False
+    words = _surface_stems(surface[3])
+    return any(not (toks[i].alts & words) for i in members if i not in used)
+
+
+_SURFACE_STEMS: dict[str, frozenset[str]] = {}
+
+
+def _surface_stems(text: str) -> frozenset[str]:
+    got = _SURFACE_STEMS.get(text)
+    if got is None:
+        if len(_SURFACE_STEMS) > 20_000:
+            _SURFACE_STEMS.clear()
+        got = _SURFACE_STEMS[text] = frozenset(stem(w) for w in re.findall(r"[a-z0-9]+", _fold(text.lower())))
+    return got
 
 
 # Words that turn a condition's name into the name of a test, vaccine or screening.
