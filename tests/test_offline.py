@@ -356,3 +356,14 @@ def test_a_roman_stage_with_its_letter_is_read(engine):
 def test_an_expansion_is_not_split_across_other_words(engine, note, absent):
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable}
     assert absent not in got and "N17.9" in got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("Dx: Acute hypoxic respiratory failure.", "J96.01"),
+    ("Dx: Acute hypoxemic respiratory failure due to pneumonia", "J96.01"),
+    ("Dx: acute on chronic hypercapnic respiratory failure", "J96.22"),
+    ("Dx: chronic hypoxic respiratory failure", "J96.11"),
+])
+def test_respiratory_failure_takes_hypoxia_or_hypercapnia_from_the_adjective(engine, note, expected):
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable}
+    assert expected in got, sorted(got)
