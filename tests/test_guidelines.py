@@ -773,3 +773,22 @@ def test_a_model_secondary_code_for_the_named_cancer_becomes_the_primary(codeset
     # "metastatic to the liver" keeps its secondary code: the words name no cancer of the liver
     out = finish("Colon cancer metastatic to the liver.", [("C78.7", "metastatic to the liver")], codesets)
     assert out["C78.7"].reportable
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    # septic shock is R65.21 beside the organism's sepsis code
+    ("Discharge diagnoses: 1. Septic shock due to E. coli pyelonephritis.", {"A41.51", "R65.21"}, {"R65.20"}),
+    # an organ dysfunction the note ties to the sepsis makes it severe sepsis
+    ("Dx: Sepsis from cellulitis of left leg; AKI due to sepsis.", {"A41.9", "R65.20", "N17.9"}, set()),
+    # severe sepsis is never alone: the underlying infection first
+    ("Discharge diagnoses: 1. Severe sepsis secondary to UTI with acute metabolic encephalopathy.",
+     {"A41.9", "R65.20", "G93.41"}, set()),
+    # a dysfunction tied to something else is not severe sepsis (I.C.1.d.1.a.iv)
+    ("Dx: Sepsis due to UTI. AKI due to dehydration from poor intake.", {"A41.9", "N17.9"}, {"R65.20"}),
+    ("Dx: Septic shock ruled out. Pneumonia.", {"J18.9"}, {"R65.21", "A41.9"}),
+    ("Septic shock.", {"R65.21", "A41.9"}, set()),
+])
+def test_severe_sepsis_and_septic_shock(codesets, note, expected, absent):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
+           .suggestions if s.reportable}
+    assert expected <= got and not (absent & got), sorted(got)

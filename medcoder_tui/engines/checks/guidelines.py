@@ -21,6 +21,8 @@ code it puts in place of another is validated like any engine's code.
 - Stroke sequelae (I.C.9.d, ``sequelae``): a deficit of a past stroke is its I69.3- code.
 - Metastases (``metastases``): a cancer named for its site is the primary, and each site it spread
   to is the Table of Neoplasms' secondary code for that site.
+- Sepsis (I.C.1.d, ``sepsis``): septic shock is R65.21, sepsis with an organ dysfunction the note
+  ties to it R65.20, each after its systemic infection.
 - Treated cancers (I.C.2.d, ``neoplasm_history``): excised or treated to completion with no
   evidence of disease is the Z85 history code (and Z08 at a surveillance visit).
 - External causes (I.C.20, ``external_cause_codes``): beside an injury, the cause, and at the initial
@@ -49,6 +51,7 @@ from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_sites
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
+from medcoder_tui.engines.checks.sepsis import sepsis_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
@@ -73,6 +76,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         hold_suicide_attempt(out)   # before the injuries whose external causes are read
         added = external_causes(out, note, analysis, reground, icd)
         added += spread_sites(out, note, analysis, icd, reground)
+        added += sepsis_codes(out, note, analysis, reground)
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
         _context_rules(added, out, note, analysis, setting)
