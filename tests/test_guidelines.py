@@ -792,3 +792,14 @@ def test_severe_sepsis_and_septic_shock(codesets, note, expected, absent):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
            .suggestions if s.reportable}
     assert expected <= got and not (absent & got), sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("Assessment: Insomnia due to major depressive disorder, recurrent, moderate.", {"F51.05", "F33.1"}, {"G47.00"}),
+    ("Assessment: insomnia secondary to chronic low back pain", {"G47.01"}, {"G47.00"}),
+    ("Assessment: Insomnia. MDD, recurrent, moderate.", {"G47.00", "F33.1"}, {"F51.05"}),
+])
+def test_insomnia_due_to_a_coded_condition(codesets, note, expected, absent):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert expected <= got and not (absent & got), sorted(got)

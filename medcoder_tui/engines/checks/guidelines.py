@@ -44,6 +44,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.checks.diabetes import diabetes_with
+from medcoder_tui.engines.checks.due_to import sleep_due_to
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
 from medcoder_tui.engines.checks.external_cause_codes import external_causes, hold_suicide_attempt
@@ -88,6 +89,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = diabetes_with(out, note, replace, reground)
+        out = sleep_due_to(out, note, analysis, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
     _integral(out)

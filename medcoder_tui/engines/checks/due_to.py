@@ -1,0 +1,48 @@
+"""Sleep disorders "due to" a condition the note codes (Index: Insomnia, due to; Hypersomnia, due to).
+
+"Insomnia due to major depressive disorder" is F51.05 (insomnia due to other mental disorder), with
+the disorder coded beside it ("code also"); insomnia due to a medical condition is G47.01. The same
+for hypersomnia (F51.13, G47.14). The link must be written in the sentence ("due to", "secondary to",
+"from", "related to") and the condition must be coded from that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, usable_icd
+from medcoder_tui.engines.models import Suggestion
+
+Replace = Callable[[Suggestion, str, str], Suggestion]
+# unspecified code -> (due to a mental disorder, due to a medical condition)
+_DUE_TO = {"G47.00": ("F51.05", "G47.01", "insomnia"), "G47.10": ("F51.13", "G47.14", "hypersomnia")}
+_LINK = re.compile(r"\b(?:due to|secondary to|from|related to|caused by|because of|2/2|in the setting of)\b", re.I)
+
+
+def sleep_due_to(out: list[Suggestion], note: str, analysis, replace: Replace) -> list[Suggestion]:
+    """``out`` with an unspecified insomnia or hypersomnia coded by the condition its sentence says causes it."""
+    result = list(out)
+    for s in out:
+        if not usable_icd(s) or s.code not in _DUE_TO or not s.evidence or not s.evidence[0].located:
+            continue
+        sent = analysis.sentence_at(s.evidence[0].start)
+        if sent is None:
+            continue
+        tail = note[s.evidence[0].end:sent.end]
+        link = _LINK.match(tail.lstrip(" ,:-"))
+        if link is None:
+            continue
+        start = s.evidence[0].end
+        cause = next((o for o in out if o is not s and usable_icd(o) and not set(o.flags) & CONTEXT_FLAGS
+                      and o.evidence and o.evidence[0].located and start < o.evidence[0].start < sent.end
+                      and o.code[:1] != "R"), None)
+        if cause is None:
+            continue
+        mental, medical, name = _DUE_TO[s.code]
+        code = mental if cause.code[:1] == "F" else medical
+        kind = "a mental disorder" if code == mental else "a medical condition"
+        new = replace(s, code, f"{name} due to {kind} ({cause.code}) documented (Index: {name.capitalize()}, due to): "
+                               f"{code} in place of {s.code}")
+        result[result.index(s)] = new
+    return result
