@@ -803,3 +803,18 @@ def test_insomnia_due_to_a_coded_condition(codesets, note, expected, absent):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert expected <= got and not (absent & got), sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("Assessment: CAD s/p CABG 2018, stable. Pacemaker in place. s/p kidney transplant. Home O2 2L.",
+     {"Z95.1", "Z95.0", "Z94.0", "Z99.81"}, set()),
+    # placed or only planned at this encounter: no status yet
+    ("Assessment: symptomatic bradycardia; permanent pacemaker placement scheduled.", set(), {"Z95.0"}),
+    ("Assessment: ESRD, kidney transplant evaluation referral.", {"N18.6"}, {"Z94.0"}),
+    ("Family history: father had a pacemaker.\nAssessment: palpitations.", set(), {"Z95.0"}),
+])
+def test_current_device_transplant_and_oxygen_status_is_reported(codesets, note, expected, absent):
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    got = {s.code: s for s in result.suggestions if s.reportable}
+    assert expected <= set(got) and not (absent & set(got)), sorted(got)
+    assert not any(Flag.HISTORY in got[c].flags for c in expected if c.startswith("Z9"))

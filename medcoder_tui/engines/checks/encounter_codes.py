@@ -15,6 +15,8 @@
   hypoglycemics, aspirin, scheduled NSAIDs, hormonal contraceptives, systemic steroids
   and immunosuppressants by kind, read from the medication list or "on <drug>", never
   from a drug stopped, held, only planned or taken as needed.
+- Status (I.C.21.c.3): a transplanted organ (Z94), a cardiac device, graft or stent (Z95), an
+  artificial opening (Z93) or dependence on supplemental oxygen (Z99.81) documented as current.
 - T36-T50 adverse effects (I.C.19.e.5.a): the class code of a drug the note says caused
   a coded reaction, properly taken (``diagnoses.adverse_effects``).
 - T14 (injury of unspecified body region) gives way to an injury code that names
@@ -34,7 +36,7 @@ from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, weeks_of_gestation)
-from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi
+from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
@@ -197,6 +199,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z79.899" not in have and (other := other_long_term_drug(note, analysis)):
         wanted.append((*other, "long-term (current) drug therapy the assessment names, of no class with its own "
                                "Z79 code (guideline I.C.21.c.3)"))
+    for code, start, end in reported_status(note, analysis):
+        if code not in have:
+            wanted.append((code, start, end, "status documented: a transplant, cardiac device or graft, artificial "
+                                             "opening or oxygen dependence is reported (guideline I.C.21.c.3)"))
     added = []
     for code, start, end, why in wanted:
         s = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=0.7, reasoning=why,

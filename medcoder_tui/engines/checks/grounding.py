@@ -33,7 +33,9 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
                   "not elsewhere classified type".split())
 
 # Personal and family history categories and codes: history context is what they code.
-_HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92"})
+# history codes, and status codes that a past procedure gives ("s/p CABG" is Z95.1, "s/p kidney transplant" Z94.0)
+_HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
+                                 "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 
 _CONTEXT_FLAGS = {

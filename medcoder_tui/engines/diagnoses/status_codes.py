@@ -122,3 +122,47 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
         out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", STATUS_SCORE, note[m.start():m.end()],
                              m.start(), m.end(), ctx, True, 1, True, 1, [ctx], "status"))
     return out
+
+
+# Status codes a coder reports wherever the note documents the status as current (I.C.21.c.3): a
+# transplanted organ, a cardiac device, graft or stent, an artificial opening, dependence on
+# supplemental oxygen. (Absent organs and joint replacements are left to the coder: they matter only
+# when the visit turns on them.)
+_REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
+                              "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
+_MORE_STATUS = {
+    r"s/p cabg|status post cabg|cabg ?x ?\d|history of cabg|hx of cabg|h/o cabg|prior cabg": "Z95.1",
+    r"drug[- ]eluting stent|(?:pci|angioplasty) (?:with|and) stent": "Z95.5",
+    r"\baicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
+    r"(?:on|uses|requires|with) (?:\d(?:\.\d)? ?l(?:pm)? (?:of )?)?(?:home|supplemental) (?:o2|oxygen)|"
+    r"home o2|o2 at home|oxygen at home|(?:\d(?:\.\d)? ?l(?:pm)?) (?:nc |nasal cannula )?(?:o2 )?at home": "Z99.81",
+    r"\bpeg tube|\bg-tube|gastrostomy tube": "Z93.1", r"\btrach(?:eostomy)? (?:in place|dependent)": "Z93.0",
+}
+_STATUS_REPORTED = [(re.compile(r"(?:" + p + ")"), code) for p, code in STATUS_TERMS.items() if code in _REPORTED_STATUS] + \
+    [(re.compile(p), code) for p, code in _MORE_STATUS.items()]
+# a device placed or an organ transplanted at this encounter, or only planned or weighed: no status yet
+_NOT_YET = re.compile(r"\b(?:placement|placed today|insert(?:ed|ion)|implant(?:ation|ed today)|scheduled|planned|"
+                      r"candidate|evaluat\w*|eval for|referr\w*|consider\w*|discuss\w*|will need|needs?|work-?up|"
+                      r"listed for|wait ?list\w*|recommend\w*|indicat\w*|interrogat\w*|check)\b", re.I)
+_STATUS_SECTIONS_SKIPPED = frozenset({"family_history", "allergies", "medications", "review_of_systems"})
+
+
+def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(status code, start, end) for each current status of :data:`_REPORTED_STATUS` the note documents."""
+    low = note.lower()
+    out: list[tuple[str, int, int]] = []
+    for pattern, code in _STATUS_REPORTED:
+        if code in {c for c, _, _ in out}:
+            continue
+        for m in pattern.finditer(low):
+            if m.start() > 0 and (low[m.start() - 1].isalnum() or low[m.start() - 1] == "_"):
+                continue
+            if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"} \
+                    or analysis.section_at(m.start()) in _STATUS_SECTIONS_SKIPPED:
+                continue
+            sent = analysis.sentence_at(m.start())
+            if sent is not None and _NOT_YET.search(note, sent.start, sent.end):
+                continue
+            out.append((code, m.start(), m.end()))
+            break
+    return out
