@@ -818,3 +818,8 @@ def test_current_device_transplant_and_oxygen_status_is_reported(codesets, note,
     got = {s.code: s for s in result.suggestions if s.reportable}
     assert expected <= set(got) and not (absent & set(got)), sorted(got)
     assert not any(Flag.HISTORY in got[c].flags for c in expected if c.startswith("Z9"))
+
+
+def test_the_deformity_of_a_fracture_is_integral_to_it(codesets):
+    assert is_integral("M21.932", "S52.532A") and is_integral("M21.90", "S72.001A")
+    assert not is_integral("M21.932", "E03.9")

@@ -109,6 +109,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
+    # the deformity of a fractured or dislocated limb ("dinner-fork deformity" of a Colles fracture)
+    "M21.9": _JOINT_OR_LIMB,
     # photophobia and tearing of an eye injury or inflammation
     "H53.14": ("T15", "S05", "H16", "H10", "H20", "G43", "A87", "G03"), "H04.20": ("T15", "S05", "H16", "H10"),
     # angioedema, urticaria and hypotension of an anaphylactic reaction
