@@ -823,3 +823,22 @@ def test_current_device_transplant_and_oxygen_status_is_reported(codesets, note,
 def test_the_deformity_of_a_fracture_is_integral_to_it(codesets):
     assert is_integral("M21.932", "S52.532A") and is_integral("M21.90", "S72.001A")
     assert not is_integral("M21.932", "E03.9")
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("HPI: 30F G2P1 at 22w2d. Assessment: 1. Chronic hypertension in pregnancy, on labetalol. 2. Asthma, mild "
+     "intermittent, stable. 3. Hypothyroidism on levothyroxine. Plan: routine prenatal care.",
+     {"O10.012", "O99.512", "J45.20", "O99.282", "E03.9", "Z3A.22"}, {"I10", "Z33.1", "Z34.82"}),
+    ("HPI: 30F G1P0 at 30w. Assessment: morbid obesity in pregnancy, BMI 42.",
+     {"O99.213", "E66.01", "Z3A.30"}, {"Z33.1", "Z68.41"}),
+    ("HPI: G2P1 at 24w3d. Assessment: Obesity complicating pregnancy; BMI 36.", {"O99.212", "E66.9"}, {"Z68.36"}),
+    # the provider says the pregnancy is incidental: the condition alone
+    ("HPI: 28F, 10 weeks pregnant, incidental pregnancy. Assessment: ankle sprain, right.", {"S93.401A"},
+     {"O99.891", "O9A.211"}),
+    # a newborn's note is no pregnancy
+    ("HPI: 2-week-old born at 39 weeks. Assessment: eczema.", {"L30.9"}, {"O99.712"}),
+])
+def test_a_pregnant_patients_conditions_are_coded_from_chapter_15(codesets, note, expected, absent):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert expected <= got and not (absent & got), sorted(got)

@@ -46,6 +46,9 @@ _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth
                                   r"(?:laceration|tear)", re.I)
 _NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?\s*(?:of|=|:|was|is)?\s*(\d{1,2})\b", re.I)
 
+_OBESITY = re.compile(r"\b(morbid(?:ly)? obes\w*|severe obesity|class (?:3|iii) obesity)?(?(1)|obes\w*)", re.I)
+
+
 def _vaccine_given(out: list[Suggestion]) -> bool:
     return any(s.system is System.CPT and s.acceptable and not (set(s.flags) & {Flag.NEGATED})
                and s.code.isdigit() and ("90460" <= s.code <= "90474" or "90476" <= s.code <= "90759")
@@ -185,6 +188,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
                                                                                    "R63.4", "R63.6", "R64", "F50.0"))
                  for s in out)
+    # O99.21 "use additional code to identify the type of obesity (E66.-)"
+    if any(s.system is System.ICD10CM and s.reportable and s.code.startswith("O99.21") for s in out) \
+            and "E66" not in have_cat and (obesity := _OBESITY.search(note)):
+        code = "E66.01" if obesity.group(1) else "E66.9"
+        wanted.append((code, obesity.start(), obesity.end(), "the type of obesity beside obesity complicating "
+                                                             "pregnancy (O99.21- use additional code E66.-)"))
+    # I.C.21.c.3: no BMI code during pregnancy
+    weight = weight and not pregnant
     age = _age_years(note)
     if weight and "Z68" not in have_cat and (age is None or age >= 20) and (bmi := adult_bmi(note, analysis)):
         wanted.append((*bmi, "body mass index beside the weight diagnosis it qualifies (guideline I.B.14)"))

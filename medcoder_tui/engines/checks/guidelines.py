@@ -23,6 +23,8 @@ code it puts in place of another is validated like any engine's code.
   to is the Table of Neoplasms' secondary code for that site.
 - Sepsis (I.C.1.d, ``sepsis``): septic shock is R65.21, sepsis with an organ dysfunction the note
   ties to it R65.20, each after its systemic infection.
+- Pregnancy (I.C.15.a.1, ``pregnancy``): a pregnant patient's conditions are coded from Chapter 15
+  by trimester (O10, O24, O99), the condition beside it where the O code asks for it.
 - Treated cancers (I.C.2.d, ``neoplasm_history``): excised or treated to completion with no
   evidence of disease is the Z85 history code (and Z08 at a surveillance visit).
 - External causes (I.C.20, ``external_cause_codes``): beside an injury, the cause, and at the initial
@@ -52,6 +54,7 @@ from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_sites
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
+from medcoder_tui.engines.checks.pregnancy import pregnancy_conditions
 from medcoder_tui.engines.checks.sepsis import sepsis_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
@@ -78,6 +81,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added = external_causes(out, note, analysis, reground, icd)
         added += spread_sites(out, note, analysis, icd, reground)
         added += sepsis_codes(out, note, analysis, reground)
+        added += pregnancy_conditions(out, note, analysis, reground, icd)
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
         _context_rules(added, out, note, analysis, setting)

@@ -282,15 +282,21 @@ def _childbirth(code: str, m: Mention, icd) -> tuple[str, str] | None:
         if target else None
 
 
+def documented_trimester(note: str, analysis: NoteAnalysis) -> str | None:
+    """"first", "second" or "third": the trimester the note names, or its weeks of gestation give."""
+    which = next((name for rx, name in _TRIMESTER_WORDS if rx.search(note)), None)
+    if which is None and (weeks := weeks_of_gestation(note, analysis)) is not None:
+        n = int(weeks[0][4:])
+        which = "first" if n < 14 else "second" if n < 28 else "third"
+    return which
+
+
 def _trimester(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.15.a.3: a pregnancy code of unspecified trimester takes the trimester the note documents (its
     words, or the weeks of gestation)."""
     if code[:1] not in "OZ" or "unspecified trimester" not in (icd.title(code) or ""):
         return None
-    which = next((name for rx, name in _TRIMESTER_WORDS if rx.search(m.note)), None)
-    if which is None and (weeks := weeks_of_gestation(m.note, m.analysis)) is not None:
-        n = int(weeks[0][4:])
-        which = "first" if n < 14 else "second" if n < 28 else "third"
+    which = documented_trimester(m.note, m.analysis)
     if which is None:
         return None
     title = (icd.title(code) or "").replace("unspecified trimester", f"{which} trimester")
