@@ -842,3 +842,15 @@ def test_a_pregnant_patients_conditions_are_coded_from_chapter_15(codesets, note
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert expected <= got and not (absent & got), sorted(got)
+
+
+def test_a_post_bariatric_visit_codes_todays_state_not_the_preoperative_one(codesets):
+    note = ("HPI: 39F s/p laparoscopic sleeve gastrectomy 01/14/2025. Pre-op BMI 43.8 (class 3 obesity) w/ DM2 on "
+            "metformin, HTN on losartan, OSA on CPAP. Diabetes: off metformin since 05/2025. Weight loss slowing.\n"
+            "PMH: GERD pre-op (resolved).\nExam: BMI 31.7.\nAssessment/Plan:\n1. Obesity class 1 (BMI 31.7) - diet.\n"
+            "2. Alcohol use disorder, moderate, in sustained remission - continue AA.\n"
+            "3. HTN and OSA - resolved after weight loss, off meds / off CPAP.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert {"E66.811", "Z68.31", "Z98.84", "F10.21"} <= got, sorted(got)
+    assert not got & {"E66.813", "Z68.41", "Z79.84", "I10", "G47.33", "K21.9", "F10.20", "R63.4"}, sorted(got)

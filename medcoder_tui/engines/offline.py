@@ -101,15 +101,20 @@ def choose(candidates: list[Candidate], setting: Setting,
     return _drop_vague_siblings(picked)
 
 
-def _is_vague(description: str) -> bool:
+def _vagueness(description: str) -> int:
+    """How many of its axes a title leaves open: unspecified, without complication, other."""
     low = description.lower()
-    return "unspecified" in low or "without complication" in low or low.startswith("other ")
+    return (("unspecified" in low) + ("without complication" in low or low.endswith(", uncomplicated"))
+            + low.startswith("other "))
 
 
 def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
-    """No near-duplicate siblings: an unspecified code gives way to a specific one of its category."""
-    specific = {c.code[:3] for c in picked if not _is_vague(c.description)}
-    return [c for c in picked if not (_is_vague(c.description) and c.code[:3] in specific
+    """No near-duplicate siblings: a vaguer code gives way to a more specific one of its category
+    (F10.20 'uncomplicated' to F10.21 'in remission', J45.909 to J45.30)."""
+    least: dict[str, int] = {}
+    for c in picked:
+        least[c.code[:3]] = min(least.get(c.code[:3], 9), _vagueness(c.description))
+    return [c for c in picked if not (_vagueness(c.description) > least[c.code[:3]]
                                       and sum(o.code[:3] == c.code[:3] for o in picked) > 1)]
 
 
@@ -119,6 +124,9 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
     is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
+    if is_chronic and not is_history_code and analysis is not None and any(
+            "history" in m[3] and analysis.ended(m[1], m[2]) for m in mentions):
+        return None   # a chronic condition the note says resolved ("HTN and OSA - resolved after weight loss")
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention

@@ -294,6 +294,11 @@ class NoteAnalysis:
                 chars[k - start] = " "
         return "".join(chars)
 
+    def ended(self, start: int, end: int) -> bool:
+        """Whether a history scope over ``note[start:end]`` says the condition ended ("HTN and OSA -
+        resolved", "GERD (resolved)"), not only that it began in the past ("history of HTN")."""
+        return any(sp.kind == "history" and _ENDED.search(sp.trigger) for sp in self.spans_overlapping(start, end))
+
     def context_at(self, start: int, end: int, *, title_says_without: bool = False) -> set[str]:
         """Kinds whose scope overlaps ``note[start:end]``; ``family`` also for a family-history section.
 
@@ -306,6 +311,9 @@ class NoteAnalysis:
         if self.section_at(start) == "family_history":
             kinds.add("family")
         return kinds
+
+
+_ENDED = re.compile(r"resolved|passed spontaneously|none since|no recurrence", re.I)
 
 
 def lowered(note: str) -> str:
@@ -407,7 +415,10 @@ def _scope_forward(note: str, pos: int, limit: int) -> int:
 
 def _scope_backward(note: str, limit: int, pos: int) -> int:
     start = limit
-    for term in _TERMINATORS.finditer(note, limit, pos):
+    terms = list(_TERMINATORS.finditer(note, limit, pos))
+    if terms and terms[-1].group(0).strip() == "-" and not note[terms[-1].end():pos].strip():
+        terms.pop()   # "HTN and OSA - resolved": the status after a dash is the status of the item before it
+    for term in terms:
         start = term.end()
     words = list(_WORD.finditer(note, start, pos))
     if len(words) > MAX_SCOPE_WORDS:

@@ -67,13 +67,32 @@ def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> 
         for e in mine for f in o.evidence if f.located) for o in out)
 
 
+_GRADE = re.compile(r"\d+[a-z]?|i{1,3}v?|v|class|stage|grade")
+_ASSESSED_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
+
+
+def _grades_of_one(a: Suggestion, b: Suggestion) -> bool:
+    """Two codes of one subcategory whose titles differ only in a grade, class or stage number."""
+    if a.code[:5] != b.code[:5] or len(a.code) < 6:
+        return False
+    differ = _words(a.description) ^ _words(b.description)
+    return bool(differ) and all(_GRADE.fullmatch(w) for w in differ)
+
+
+def _assessed(s: Suggestion, analysis) -> bool:
+    return any(e.located and analysis.section_at(e.start) in _ASSESSED_SECTIONS for e in s.evidence)
+
+
 def _words(title: str) -> frozenset[str]:
     """A title's words, "with" and "without" included (they are what tells K26.0 from K26.3)."""
     return frozenset(re.findall(r"[a-z0-9]+", _PAREN.sub(" ", title.lower())))
 
 
-def resolve_conflicts(out: list[Suggestion], icd) -> None:
-    """Mark, in place, the weaker code of every conflicting pair of live diagnosis codes."""
+def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
+    """Mark, in place, the weaker code of every conflicting pair of live diagnosis codes.
+
+    ``analysis`` (the note's): two grades of one condition ("Obesity, class 1" and "class 3", two CKD
+    stages) are one condition at two times; the grade the assessment states is today's."""
     def pairs():
         for a in out:
             for b in out:
@@ -94,6 +113,11 @@ def resolve_conflicts(out: list[Suggestion], icd) -> None:
         weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
+    if analysis is not None:
+        for a, b in list(pairs()):
+            if _live(a) and _live(b) and _grades_of_one(a, b) and _assessed(b, analysis) and not _assessed(a, analysis):
+                a.hold(f"another grade of the condition the assessment states ({b.code}, {b.description}): "
+                       f"an earlier state, not coded")
     # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
     for s in out:
         if Flag.EXCLUDES1 in s.flags and _live(s) and not any(

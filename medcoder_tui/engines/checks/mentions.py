@@ -105,6 +105,13 @@ _QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not tr
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
 
 
+# weight lost on purpose: after bariatric surgery, on a diet or weight program, or to a goal
+_INTENDED = re.compile(r"\b(?:intentional(?:ly)?|intended|purposeful|sleeve gastrectomy|gastric bypass|roux-en-y|"
+                       r"bariatric|lap[- ]?band|weight (?:loss|management) (?:program|medication|clinic)|"
+                       r"(?:semaglutide|tirzepatide|liraglutide|phentermine)\b|goal weight|dieting)", re.I)
+_UNINTENDED = re.compile(r"\b(?:unintentional|unintended|unexplained|involuntary|unplanned|unexpected)\b", re.I)
+
+
 def _quiet_item(note: str, end: int) -> bool:
     """The words right after a past-history item, before the next item, say it is untreated or quiet."""
     m = _QUIET.search(note, end, min(len(note), end + 60))
@@ -166,6 +173,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
             reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
+        elif s.code.startswith("R63.4") and not _UNINTENDED.search(around) and _INTENDED.search(note):
+            reason = "the weight loss is intended (bariatric surgery, a weight program): not abnormal weight loss"
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"

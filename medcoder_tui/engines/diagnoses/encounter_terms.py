@@ -70,6 +70,10 @@ _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shi
 _TAKES = re.compile(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$", re.I)
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
+# a drug the note says was stopped: "off metformin", "metformin was discontinued"
+_STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|held|holding|no longer (?:on|taking)|weaned off)\s+"
+                             r"(?:[a-z-]+\s+)?$")
+_STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been )?(?:stopped|discontinued|held|d/c'?d)\b")
 
 
 # Obstetric encounters (guideline I.C.15.b)
@@ -212,6 +216,9 @@ def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, i
     for rx, code in _LONG_TERM:
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(low)):
             continue
+        if any(_STOPPED_BEFORE.search(low, max(0, m.start() - 25), m.start()) or _STOPPED_AFTER.match(low, m.end())
+               for m in rx.finditer(low)):
+            continue   # "off metformin since 05/2025": stopped, whatever the older mentions say
         for m in rx.finditer(low):
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \

@@ -85,12 +85,24 @@ def bmi_code(value: float) -> str | None:
 
 
 def adult_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
-    """(Z68 code, start, end) of the first body mass index the note gives as a number, not negated."""
+    """(Z68 code, start, end) of today's body mass index: of those the note gives as a number, not
+    negated and not a past one ("pre-op BMI 43.8"), the first of the exam or assessment, else the first."""
+    found = []
     for m in _BMI.finditer(note):
         code = bmi_code(float(m.group(1).replace(",", ".")))
-        if code is not None and not analysis.context_at(m.start(), m.end()) & {"negated", "family", "history"}:
-            return code, m.start(), m.end()
-    return None
+        if code is None or analysis.context_at(m.start(), m.end()) & {"negated", "family", "history"} \
+                or _PAST_VALUE.search(note, max(0, m.start() - 24), m.start()):
+            continue
+        found.append((analysis.section_at(m.start()) not in _TODAY_SECTIONS, m.start(), code, m.end()))
+    if not found:
+        return None
+    _, start, code, end = min(found)
+    return code, start, end
+
+
+_PAST_VALUE = re.compile(r"(?:pre-?op(?:erative)?|pre-?surgery|pre-?pregnancy|prior|previous|initial|baseline|"
+                         r"max(?:imum)?|peak|highest|was|from|at (?:surgery|diagnosis))[^.;\n]*$", re.I)
+_TODAY_SECTIONS = frozenset({"physical_exam", "assessment_plan", "impression", "diagnoses"})
 
 
 # "BMI 15.4 kg/m2 (2nd percentile for age and sex)", "BMI at the 97th percentile"
@@ -126,7 +138,7 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
 
 # Status codes a coder reports wherever the note documents the status as current (I.C.21.c.3): a
 # transplanted organ, a cardiac device, graft or stent, an artificial opening, dependence on
-# supplemental oxygen. (Absent organs and joint replacements are left to the coder: they matter only
+# supplemental oxygen, bariatric surgery. (Absent organs and joint replacements are left to the coder: they matter only
 # when the visit turns on them.)
 _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
                               "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
@@ -136,6 +148,9 @@ _MORE_STATUS = {
     r"\baicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
     r"(?:on|uses|requires|with) (?:\d(?:\.\d)? ?l(?:pm)? (?:of )?)?(?:home|supplemental) (?:o2|oxygen)|"
     r"home o2|o2 at home|oxygen at home|(?:\d(?:\.\d)? ?l(?:pm)?) (?:nc |nasal cannula )?(?:o2 )?at home": "Z99.81",
+    r"(?:s/p|status post|history of|hx of|h/o|prior|after) (?:a |an |her |his )?(?:laparoscopic |lap |robotic )?"
+    r"(?:sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y(?: gastric bypass)?|rygb|bariatric surgery|"
+    r"lap[- ]?band)": "Z98.84",
     r"\bpeg tube|\bg-tube|gastrostomy tube": "Z93.1", r"\btrach(?:eostomy)? (?:in place|dependent)": "Z93.0",
 }
 _STATUS_REPORTED = [(re.compile(r"(?:" + p + ")"), code) for p, code in STATUS_TERMS.items() if code in _REPORTED_STATUS] + \
