@@ -477,9 +477,13 @@ def test_a_childs_bmi_is_coded_by_its_percentile(codesets, head, code):
 
 
 def test_long_term_drugs_from_the_medication_list_only(codesets):
-    note = "Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nPlan: start insulin glargine 10 units."
-    out = _finish_with(note, [], codesets)
+    note = ("Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n\nAssessment: Type 2 diabetes.\n"
+            "Plan: start insulin glargine 10 units.")
+    out = _finish_with(note, [("E11.9", "Type 2 diabetes")], codesets)
     assert {"Z79.84", "Z79.01"} <= set(out) and "Z79.4" not in out     # insulin is only planned
+    # a diabetes drug's code goes with the diabetes code it adds to: none without it
+    out = _finish_with("Medications:\n- metformin 500 mg BID\n- apixaban 5 mg BID\n", [], codesets)
+    assert "Z79.01" in out and "Z79.84" not in out
     out = _finish_with("Warfarin stopped last month after the bleed.", [], codesets)
     assert "Z79.01" not in out
     insulin = "Medications:\n- insulin glargine 20 units nightly\n\nAssessment: {}."
@@ -854,3 +858,23 @@ def test_a_post_bariatric_visit_codes_todays_state_not_the_preoperative_one(code
            .suggestions if s.reportable}
     assert {"E66.811", "Z68.31", "Z98.84", "F10.21"} <= got, sorted(got)
     assert not got & {"E66.813", "Z68.41", "Z79.84", "I10", "G47.33", "K21.9", "F10.20", "R63.4"}, sorted(got)
+
+
+def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(codesets):
+    note = ("OTOLARYNGOLOGY - NEW PATIENT CONSULT (office)\nCC: decreased hearing both ears\n"
+            "HPI: 71M with gradual hearing loss b/l and tinnitus.\nPMH: DM2 (metformin), HTN, BPH.\n"
+            "Meds: metformin 1000 BID, losartan 50 daily, tamsulosin 0.4 qhs.\n"
+            "Exam: R EAC - hard impacted cerumen. L EAC - impacted cerumen.\n"
+            "Procedure: impacted cerumen removed from both ears w/ curette and suction.\n"
+            "Assessment:\n1. Impacted cerumen, bilateral - removed with instrumentation.\n"
+            "2. Bilateral hearing loss - persists after complete cerumen removal, so not due to the cerumen.\n"
+            "3. Tinnitus, bilateral - counseled.\n4. DM2, HTN, BPH - per PCP, not addressed.\n"
+            "Plan: full audiologic evaluation; f/u after audiogram.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    # the Excludes1 exception: the note says the hearing loss is unrelated to the cerumen (I.A.12.a)
+    assert {"H61.23", "H91.93", "H93.13", "69210"} <= got, sorted(got)
+    # one bilateral code, not the sides; conditions left to the PCP and their drugs are not coded
+    assert not got & {"H61.21", "H61.22", "E11.9", "I10", "N40.0", "Z79.84"}, sorted(got)
+    # three problems worked up beside a minor procedure: a separate new-patient visit
+    assert any(c.startswith("9920") for c in got), sorted(got)

@@ -79,6 +79,29 @@ def _grades_of_one(a: Suggestion, b: Suggestion) -> bool:
     return bool(differ) and all(_GRADE.fullmatch(w) for w in differ)
 
 
+_UNRELATED = re.compile(r"\b(?:not (?:due to|related to|caused by|from|secondary to|attributable to)|unrelated to|"
+                        r"independent of|separate from)\s+(?:the |his |her |this )?([a-z]+)", re.I)
+
+
+def _says_unrelated(a: Suggestion, b: Suggestion, analysis) -> bool:
+    """``a``'s line says it is not due to what ``b``'s words name ("hearing loss ... not due to the cerumen")."""
+    if not a.evidence or not a.evidence[0].located or not b.evidence:
+        return False
+    text = analysis.text
+    start = a.evidence[0].start
+    end = text.find("\n", start)
+    others = {w for w in re.findall(r"[a-z]{4,}", b.evidence[0].text.lower())}
+    return any(m.group(1).lower() in others
+               for m in _UNRELATED.finditer(text, start, end if end >= 0 else len(text)))
+
+
+def _one_side_of(a: Suggestion, b: Suggestion) -> bool:
+    """``a`` is the right or left code (last character 1 or 2) of the bilateral code ``b`` (3)."""
+    return (a.code[:-1] == b.code[:-1] and a.code[-1:] in "12" and b.code[-1:] == "3"
+            and re.search(r"\b(?:right|left)\b", a.description.lower()) is not None
+            and "bilateral" in b.description.lower())
+
+
 def _assessed(s: Suggestion, analysis) -> bool:
     return any(e.located and analysis.section_at(e.start) in _ASSESSED_SECTIONS for e in s.evidence)
 
@@ -110,18 +133,32 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
     for a, b in list(pairs()):
         if not (_live(a) and _live(b)) or not (_excludes(a, b, icd) or _excludes(b, a, icd)):
             continue
+        if analysis is not None and (_says_unrelated(a, b, analysis) or _says_unrelated(b, a, analysis)):
+            # the Excludes1 exception (I.A.12.a): the note says the two conditions are unrelated
+            for s, o in ((a, b), (b, a)):
+                why = f"the note says it is unrelated to {o.code}: both coded (Excludes1 exception, guideline I.A.12.a)"
+                if why not in s.messages:
+                    s.messages.append(why)
+                if Flag.EXCLUDES1 in s.flags:
+                    s.flags.remove(Flag.EXCLUDES1)
+            continue
         weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
+    for a, b in list(pairs()):
+        if _live(a) and _live(b) and _one_side_of(a, b):
+            a.hold(f"{b.code} ({b.description}) codes both sides: the one-side code is not coded beside it")
     if analysis is not None:
         for a, b in list(pairs()):
             if _live(a) and _live(b) and _grades_of_one(a, b) and _assessed(b, analysis) and not _assessed(a, analysis):
                 a.hold(f"another grade of the condition the assessment states ({b.code}, {b.description}): "
                        f"an earlier state, not coded")
-    # a kept code whose every Excludes1 partner gave way is clean again (its message stays)
+    # a kept code whose every Excludes1 partner gave way, or was said unrelated, is clean again (its message stays)
     for s in out:
         if Flag.EXCLUDES1 in s.flags and _live(s) and not any(
-                o is not s and _live(o) and (_excludes(s, o, icd) or _excludes(o, s, icd)) for o in out):
+                o is not s and _live(o) and (_excludes(s, o, icd) or _excludes(o, s, icd))
+                and not (analysis is not None and (_says_unrelated(s, o, analysis) or _says_unrelated(o, s, analysis)))
+                for o in out):
             s.flags.remove(Flag.EXCLUDES1)
 
 

@@ -49,6 +49,9 @@ _NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?\s*(?:of|=|:|was|is
 _OBESITY = re.compile(r"\b(morbid(?:ly)? obes\w*|severe obesity|class (?:3|iii) obesity)?(?(1)|obes\w*)", re.I)
 
 
+_GLYCEMIC = ("E08", "E09", "E10", "E11", "E13", "O24", "R73", "E28.2", "Z86.32")
+
+
 def _vaccine_given(out: list[Suggestion]) -> bool:
     return any(s.system is System.CPT and s.acceptable and not (set(s.flags) & {Flag.NEGATED})
                and s.code.isdigit() and ("90460" <= s.code <= "90474" or "90476" <= s.code <= "90759")
@@ -204,7 +207,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                              "guideline I.B.14)"))
     # Z79.4 is the use-additional code of E08, E09, E11 and E13: a type 1 diabetic's insulin is not coded
     type_1_only = {c[:3] for c in have if c[:3] in ("E08", "E09", "E10", "E11", "E13")} == {"E10"}
+    # a diabetes drug's code is the diabetes code's "use additional code": not beside a diabetes left uncoded
+    # (listed but not addressed at this visit)
+    glycemic = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(_GLYCEMIC) for s in out)
     for code, start, end in long_term_drugs(note, analysis):
+        if code in ("Z79.4", "Z79.84", "Z79.85") and not glycemic:
+            continue
         if code not in have and not (code == "Z79.4" and type_1_only):
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))
     if "Z79.899" not in have and (other := other_long_term_drug(note, analysis)):

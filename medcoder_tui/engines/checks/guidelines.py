@@ -142,6 +142,24 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
           Flag.GUIDELINE)
 
 
+_LEFT_TO_ANOTHER = re.compile(r"\b(?:not addressed|per (?:pcp|primary care)|managed by (?:the |his |her )?(?:pcp|"
+                             r"primary care|cardiology|oncology|nephrology|endocrinology)|deferred to (?:the |his |her )?"
+                             r"(?:pcp|primary care)|followed by (?:the |his |her )?(?:pcp|primary care))\b", re.I)
+
+
+def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
+    """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
+    per PCP, not addressed") is not coded for this encounter."""
+    if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence \
+            or not s.evidence[0].located:
+        return
+    ev = s.evidence[0]
+    line_end = note.find("\n", ev.end)
+    line = note[ev.end:line_end if line_end >= 0 else len(note)]
+    if _LEFT_TO_ANOTHER.search(line[:120]):
+        add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
+
+
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
     """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the history of
     the present illness tells, and that the assessment does not take up, is not coded: the final
@@ -168,6 +186,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
         _listed_not_addressed(s, addressed, analysis, setting)
+        _left_to_another(s, note, analysis, setting)
         _story_only_symptom(s, addressed, analysis, out)
     check_mentions(some, note, analysis)
 

@@ -21,7 +21,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.procedures.context import _AGE, _I, _TIME, _Ctx
-from medcoder_tui.engines.procedures.mdm import mdm
+from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm
 
 _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
                 "est": [(10, "99212"), (20, "99213"), (30, "99214"), (40, "99215")]}
@@ -113,8 +113,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
             return
         if separate is False:
             return  # the note says no separately identifiable E/M
-        if performed_surgery and not timed and not separate:
-            return  # no separate E/M for the procedure's own evaluation
+        if performed_surgery and not timed and not separate and addressed_problems(ctx) < 3:
+            return  # no separate E/M for the procedure's own evaluation (three problems worked up are more)
         _office(ctx, timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
         level, why = mdm(ctx)
