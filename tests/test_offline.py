@@ -366,3 +366,16 @@ def test_an_expansion_is_not_split_across_other_words(engine, note, absent):
 def test_respiratory_failure_takes_hypoxia_or_hypercapnia_from_the_adjective(engine, note, expected):
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable}
     assert expected in got, sorted(got)
+
+
+def test_a_rheumatoid_arthritis_flare_with_a_knee_injection(engine):
+    note = ("HPI: 57F w/ seropositive RA (RF 88), on MTX 20 mg weekly and adalimumab 40 mg q2wk. R knee swelling.\n"
+            "Meds: methotrexate 2.5 mg tabs, 8 tabs weekly; adalimumab 40 mg q2wk.\n"
+            "Exam: R knee: moderate effusion. Hands: mild synovitis bilat MCP.\n"
+            "Procedure - R knee arthrocentesis and injection: aspirated 32 mL; injected triamcinolone 40 mg.\n"
+            "Assessment/Plan:\n1. Rheumatoid arthritis w/ positive RF, multiple sites, flare.\n"
+            "2. Long-term MTX and adalimumab - labs reviewed.\n")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient").suggestions
+           if s.reportable}
+    assert {"M05.79", "Z79.631", "Z79.620", "20610"} <= got, sorted(got)
+    assert not got & {"M06.09", "M25.461", "M65.949", "M65.90"}, sorted(got)

@@ -109,6 +109,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
+    # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
+    "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
+    "R76.8": ("M05", "M06"),
     # the deformity of a fractured or dislocated limb ("dinner-fork deformity" of a Colles fracture)
     "M21.9": _JOINT_OR_LIMB,
     # photophobia and tearing of an eye injury or inflammation

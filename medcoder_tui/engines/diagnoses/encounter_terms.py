@@ -64,6 +64,11 @@ _LONG_TERM = (
     (re.compile(r"\b(?:sirolimus|everolimus)\b"), "Z79.623"),
     (re.compile(r"\b(?:mycophenolate|cellcept|azathioprine|leflunomide)\b"), "Z79.624"),
     (re.compile(r"\bmethotrexate\b"), "Z79.631"),
+    (re.compile(r"\b(?:adalimumab|humira|etanercept|enbrel|infliximab|remicade|certolizumab|cimzia|golimumab|simponi|"
+                r"tocilizumab|actemra|sarilumab|abatacept|orencia|ustekinumab|stelara|secukinumab|cosentyx|ixekizumab|"
+                r"risankizumab|guselkumab|vedolizumab|entyvio|natalizumab|ocrelizumab)\b"), "Z79.620"),
+    (re.compile(r"\bapremilast|otezla\b"), "Z79.61"),
+    (re.compile(r"\bhydroxyurea\b"), "Z79.64"),
 )
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)

@@ -198,6 +198,24 @@ def _chronic(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return (twin, f"more specific: chronic documented (was {code})") if twin else None
 
 
+_SEROPOSITIVE = re.compile(r"\b(?:seropositive|(?:rf|rheumatoid factor)[ -]?(?:\+|positive|pos)|positive (?:rf|rheumatoid "
+                           r"factor)|with (?:rf|rheumatoid factor))\b|\b(?:rf|rheumatoid factor)\s+\d", re.I)
+_SERONEGATIVE = re.compile(r"\b(?:seronegative|(?:rf|rheumatoid factor)[ -]?(?:negative|neg)|negative (?:rf|rheumatoid "
+                           r"factor))\b", re.I)
+
+
+def _rheumatoid_factor(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Rheumatoid arthritis with or without rheumatoid factor, as the note documents it (M05.7- / M06.0-)."""
+    if code.startswith(("M06.0", "M06.9")) and _SEROPOSITIVE.search(m.note) and not _SERONEGATIVE.search(m.note):
+        target = "M05.9" if code == "M06.9" else "M05.7" + code[5:]
+        why = "rheumatoid factor documented as positive"
+    elif code.startswith("M05.7") and _SERONEGATIVE.search(m.note) and not _SEROPOSITIVE.search(m.note):
+        target, why = "M06.0" + code[5:], "rheumatoid factor documented as negative"
+    else:
+        return None
+    return (target, f"more specific: {why} (was {code})") if icd.is_billable(target) else None
+
+
 def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """An open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)."""
     if code[:1] != "S" or len(code) < 6 or code[5] not in "1234" or not _BITE.search(m.around):
@@ -321,14 +339,14 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _documented_sibling, _nondisplaced, _open_bite, _healing,
+FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _documented_sibling, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
-NOTE_STEPS = frozenset({_identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
+NOTE_STEPS = frozenset({_rheumatoid_factor, _identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:
