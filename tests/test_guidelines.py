@@ -878,3 +878,15 @@ def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(code
     assert not got & {"H61.21", "H61.22", "E11.9", "I10", "N40.0", "Z79.84"}, sorted(got)
     # three problems worked up beside a minor procedure: a separate new-patient visit
     assert any(c.startswith("9920") for c in got), sorted(got)
+
+
+def test_a_fragility_fracture_is_m80_at_the_fracture_site_with_its_external_causes(codesets):
+    note = ("HPI: 74F slipped on an icy patch on the public sidewalk while walking to the bus stop, fell onto her "
+            "outstretched R hand. Known postmenopausal osteoporosis on alendronate 70 mg weekly.\n"
+            "Meds: alendronate 70 mg weekly.\n"
+            "Dx: Displaced Colles-type fracture R distal radius (closed) - fragility fracture, postmenopausal "
+            "osteoporosis; fall on ice on sidewalk.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
+           .suggestions if s.reportable}
+    assert {"M80.031A", "W00.0XXA", "Y92.480", "Z79.83"} <= got, sorted(got)
+    assert not got & {"S52.531A", "M80.00XA", "W01.0XXA"}, sorted(got)

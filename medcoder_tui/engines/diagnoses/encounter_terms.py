@@ -64,6 +64,7 @@ _LONG_TERM = (
     (re.compile(r"\b(?:sirolimus|everolimus)\b"), "Z79.623"),
     (re.compile(r"\b(?:mycophenolate|cellcept|azathioprine|leflunomide)\b"), "Z79.624"),
     (re.compile(r"\bmethotrexate\b"), "Z79.631"),
+    (re.compile(r"\b(?:alendronate|fosamax|risedronate|actonel|ibandronate|boniva|zoledronic acid|reclast)\b"), "Z79.83"),
     (re.compile(r"\b(?:adalimumab|humira|etanercept|enbrel|infliximab|remicade|certolizumab|cimzia|golimumab|simponi|"
                 r"tocilizumab|actemra|sarilumab|abatacept|orencia|ustekinumab|stelara|secukinumab|cosentyx|ixekizumab|"
                 r"risankizumab|guselkumab|vedolizumab|entyvio|natalizumab|ocrelizumab)\b"), "Z79.620"),
