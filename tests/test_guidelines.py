@@ -890,3 +890,14 @@ def test_a_fragility_fracture_is_m80_at_the_fracture_site_with_its_external_caus
            .suggestions if s.reportable}
     assert {"M80.031A", "W00.0XXA", "Y92.480", "Z79.83"} <= got, sorted(got)
     assert not got & {"S52.531A", "M80.00XA", "W01.0XXA"}, sorted(got)
+
+
+def test_an_embolic_stroke_its_vessel_nihss_and_outside_thrombolysis(codesets):
+    note = ("STROKE SERVICE DISCHARGE SUMMARY\nPrincipal diagnosis: Acute ischemic stroke, L MCA territory, cardioembolic "
+            "- due to embolic occlusion of the L MCA.\nPresentation: Taken to Test Community Hospital: CT head no "
+            "hemorrhage, alteplase (IV tPA) given there at 08:02. NIHSS on arrival to our ED: 8.\n"
+            "Carotid imaging: < 30% stenosis bilat - not significant.\nNIHSS at discharge: 3.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
+           .suggestions if s.reportable}
+    assert {"I63.412", "R29.708", "Z92.82"} <= got, sorted(got)
+    assert not got & {"I63.9", "I74.9", "R29.703", "I65.23", "I65.29"}, sorted(got)

@@ -43,6 +43,8 @@ _add("negated", "backward",
      r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
+     # "< 30% stenosis bilat - not significant": a finding the reader sets aside
+     r"(?:(?:is|was|were|are) )?not (?:hemodynamically |clinically )?significant",
      # "Heart and lungs normal.": the organs named are normal, not diseased
      r"(?:negative|unremarkable|normal|wnl|within normal limits)(?=\s*(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",

@@ -44,7 +44,15 @@ _TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body s
 _THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)", re.I)
-_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?\s*(?:of|=|:|was|is)?\s*(\d{1,2})\b", re.I)
+_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?[^\d\n.;]{0,30}?(\d{1,2})\b", re.I)
+# Z92.82: a thrombolytic given at another facility before this admission
+_TPA = re.compile(r"\b(?:tpa|rtpa|alteplase|tenecteplase|tnk(?:ase)?|thrombolytics?|thrombolysis)\b", re.I)
+_NOT_GIVEN = re.compile(r"\b(?:no|not|without|declined|refused|contraindicated|ineligible|not a candidate)\s+(?:for\s+|"
+                        r"given\s+)?(?:iv\s+)?(?:tpa|rtpa|alteplase|tenecteplase|tnk|thromboly\w*)|(?:tpa|alteplase|"
+                        r"tenecteplase|thromboly\w*)\s+(?:was\s+)?(?:not given|withheld|contraindicated|deferred)", re.I)
+_ELSEWHERE = re.compile(r"\b(?:given there|there\b|outside (?:hospital|facility|ed)|osh\b|referring (?:hospital|facility)|"
+                        r"transferring (?:hospital|facility)|another (?:hospital|facility)|prior to (?:transfer|arrival)|"
+                        r"before transfer)", re.I)
 
 _OBESITY = re.compile(r"\b(morbid(?:ly)? obes\w*|severe obesity|class (?:3|iii) obesity)?(?(1)|obes\w*)", re.I)
 
@@ -156,6 +164,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         if 0 <= score <= 42:
             wanted.append((f"R29.7{score:02d}", nihss.start(), nihss.end(),
                            "NIH stroke scale score beside the acute infarction (guideline I.C.18.j)"))
+    if stroke and "Z92.82" not in have:
+        for m in _TPA.finditer(note):
+            sent = analysis.sentence_at(m.start())
+            if sent is not None and _ELSEWHERE.search(note, sent.start, sent.end) \
+                    and not _NOT_GIVEN.search(note, sent.start, sent.end):
+                wanted.append(("Z92.82", m.start(), m.end(), "thrombolytic given at another facility before this "
+                                                             "admission (guideline I.C.21.c.8)"))
+                break
     # the CKD stage beside a diabetic or hypertensive CKD code ("use additional code to identify the stage")
     ckd = any(s.system is System.ICD10CM and s.reportable and (s.code[:3] in ("I12", "I13") or
               (s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22")) for s in out)

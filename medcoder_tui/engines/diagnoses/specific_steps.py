@@ -216,6 +216,41 @@ def _rheumatoid_factor(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return (target, f"more specific: {why} (was {code})") if icd.is_billable(target) else None
 
 
+_INFARCT_CAUSE = ((re.compile(r"\b(?:cardio)?embol(?:ic|ism|us|i)\b", re.I), "4", "embolism"),
+                  (re.compile(r"\bthromb(?:otic|osis|us)\b", re.I), "3", "thrombosis"))
+_INFARCT_WORD = re.compile(r"\b(?:stroke|infarct\w*|cva)\b", re.I)
+_CEREBRAL_ARTERY = ((re.compile(r"\b(?:mca|middle cerebral)\b", re.I), "1", "middle cerebral artery"),
+                    (re.compile(r"\b(?:aca|anterior cerebral)\b", re.I), "2", "anterior cerebral artery"),
+                    (re.compile(r"\b(?:pca|posterior cerebral)\b", re.I), "3", "posterior cerebral artery"),
+                    (re.compile(r"\b(?:cerebellar artery|pica|aica|sca)\b", re.I), "4", "cerebellar artery"))
+
+
+def _cerebral_infarction(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A cerebral infarction of unspecified cause or vessel takes the mechanism (embolism, thrombosis)
+    and the cerebral artery and side the sentence documents (I63.4-, I63.3-)."""
+    if code not in ("I63.9", "I63.30", "I63.40", "I63.50"):
+        return None
+    # the mention's sentence, else the note's first current sentence that names the stroke with its cause
+    # and vessel (the mention may be a header's "STROKE SERVICE"); "probable cardioembolic" still says the
+    # cause: an uncertain one follows the setting like the infarction itself
+    around = next((text for text in [m.around] + [m.note[x.start:x.end] for x in m.analysis.sentences
+                                                   if _INFARCT_WORD.search(m.note, x.start, x.end)
+                                                   and not m.analysis.context_at(x.start, x.end)
+                                                   & {"negated", "hypothetical", "family", "history"}]
+                   if any(rx.search(text) for rx, _, _ in _INFARCT_CAUSE)
+                   and any(rx.search(text) for rx, _, _ in _CEREBRAL_ARTERY)), None)
+    if around is None:
+        return None
+    cause = next(((d, w) for rx, d, w in _INFARCT_CAUSE if rx.search(around)), None)
+    artery = next(((d, w) for rx, d, w in _CEREBRAL_ARTERY if rx.search(around)), None)
+    sides = [name for name, rx in _SIDES if rx.search(around)]
+    side = {"right": "1", "left": "2", "bilateral": "3"}.get(sides[0], "9") if len(sides) == 1 else "9"
+    target = f"I63.{cause[0]}{artery[0]}{side}"
+    if target == code or not icd.is_billable(target):
+        return None
+    return target, f"more specific: {cause[1]} of the {artery[1]} documented (was {code})"
+
+
 def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """An open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)."""
     if code[:1] != "S" or len(code) < 6 or code[5] not in "1234" or not _BITE.search(m.around):
@@ -339,14 +374,14 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _documented_sibling, _nondisplaced, _open_bite, _healing,
+FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _documented_sibling, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
-NOTE_STEPS = frozenset({_rheumatoid_factor, _identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
+NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:
