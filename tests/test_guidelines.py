@@ -901,3 +901,15 @@ def test_an_embolic_stroke_its_vessel_nihss_and_outside_thrombolysis(codesets):
            .suggestions if s.reportable}
     assert {"I63.412", "R29.708", "Z92.82"} <= got, sorted(got)
     assert not got & {"I63.9", "I74.9", "R29.703", "I65.23", "I65.29"}, sorted(got)
+
+
+def test_an_intoxicated_fall_down_stairs_at_a_bar(codesets):
+    note = ("HPI: 29M brought by EMS from a downtown bar where he fell down ~6 wooden stairs, striking the back of "
+            "his head. Pt endorses ~8 beers + 3 shots over 4 h.\nED course: Serum EtOH 226 mg/dL. Concussion sx "
+            "screen negative - no amnesia.\nDiagnoses:\n1. Laceration of scalp, 3.5 cm, without FB - repaired.\n"
+            "2. Acute alcohol intoxication in pt w/ alcohol use disorder, mild.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
+           .suggestions if s.reportable}
+    assert {"S01.01XA", "W10.9XXA", "Y92.59", "Y90.7"} <= got and any(c.startswith("F10.12") for c in got), sorted(got)
+    # three shots are drinks, not a firearm; a negative concussion screen rules the concussion out
+    assert not got & {"W34.00XA", "S06.0X0A", "F10.10", "F10.929", "W19.XXXA"}, sorted(got)

@@ -152,7 +152,9 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
     icd = [s for s in suggestions if s.system is System.ICD10CM]
     if any(takes_external_cause(s.code) and s.acceptable for s in icd):
         return suggestions
-    return [s for s in suggestions if not (s.system is System.ICD10CM and s.code[:1] in "VWXY")]
+    # (Y90, the blood alcohol level, goes with an alcohol code, not with an injury)
+    return [s for s in suggestions if not (s.system is System.ICD10CM and s.code[:1] in "VWXY"
+                                           and not s.code.startswith("Y90"))]
 
 
 def _unique_evidence(note: str, start: int, end: int) -> str:

@@ -45,6 +45,8 @@ _add("negated", "backward",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
      r"(?:(?:is|was|were|are) )?not (?:hemodynamically |clinically )?significant",
+     # "Concussion sx screen negative": the screen rules the condition out
+     r"(?:sx |symptom )?screen(?:ing)? (?:was |is )?negative",
      # "Heart and lungs normal.": the organs named are normal, not diseased
      r"(?:negative|unremarkable|normal|wnl|within normal limits)(?=\s*(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",

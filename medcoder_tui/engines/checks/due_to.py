@@ -46,3 +46,26 @@ def sleep_due_to(out: list[Suggestion], note: str, analysis, replace: Replace) -
                                f"{code} in place of {s.code}")
         result[result.index(s)] = new
     return result
+
+
+def substance_intoxication(out: list[Suggestion], replace: Replace) -> list[Suggestion]:
+    """Intoxication coded as "use, unspecified" (F1x.92-) beside the documented abuse (F1x.10) or dependence
+    (F1x.20) is one combination code: abuse or dependence *with* intoxication (F1x.12-, F1x.22-), which the
+    Excludes1 notes of F1x.9 ask for (guideline I.C.5.b.2: the hierarchy dependence > abuse > use)."""
+    result = list(out)
+    for s in out:
+        if not usable_icd(s) or not re.fullmatch(r"F1[0-9]\.92\d?", s.code):
+            continue
+        disorder = next((o for o in result if usable_icd(o) and o is not s and o.code[:3] == s.code[:3]
+                         and o.code[4:] in ("10", "20")), None)
+        if disorder is None:
+            continue
+        code = f"{s.code[:4]}{disorder.code[4]}{s.code[5:]}"
+        kind = "abuse" if disorder.code[4] == "1" else "dependence"
+        new = replace(s, code, f"intoxication in documented {kind} is the combination code {code} (guideline "
+                               f"I.C.5.b.2) in place of {s.code}")
+        if new.code != code:
+            continue
+        result[result.index(s)] = new
+        disorder.hold(f"included in {code} ({kind} with intoxication): not coded separately")
+    return result

@@ -47,6 +47,8 @@ _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth
 _NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?[^\d\n.;]{0,30}?(\d{1,2})\b", re.I)
 # Z92.82: a thrombolytic given at another facility before this admission
 _TPA = re.compile(r"\b(?:tpa|rtpa|alteplase|tenecteplase|tnk(?:ase)?|thrombolytics?|thrombolysis)\b", re.I)
+_BAC = re.compile(r"\b(?:serum |blood )?(?:etoh|ethanol|alcohol|bac)(?: level| concentration)?\s*(?:of|was|is|=|:)?\s*"
+                  r"(\d{1,3}(?:\.\d)?)\s*(?:mg/dl|mg ?%|mg/100 ?ml)", re.I)
 _NOT_GIVEN = re.compile(r"\b(?:no|not|without|declined|refused|contraindicated|ineligible|not a candidate)\s+(?:for\s+|"
                         r"given\s+)?(?:iv\s+)?(?:tpa|rtpa|alteplase|tenecteplase|tnk|thromboly\w*)|(?:tpa|alteplase|"
                         r"tenecteplase|thromboly\w*)\s+(?:was\s+)?(?:not given|withheld|contraindicated|deferred)", re.I)
@@ -172,6 +174,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                 wanted.append(("Z92.82", m.start(), m.end(), "thrombolytic given at another facility before this "
                                                              "admission (guideline I.C.21.c.8)"))
                 break
+    # Y90 (code first F10): the blood alcohol level beside an alcohol intoxication, when measured
+    if "Y90" not in have_cat and any(s.system is System.ICD10CM and s.reportable and re.match(r"F10\.[129]2", s.code)
+                                     for s in out) and (bac := _BAC.search(note)):
+        level = float(bac.group(1))
+        tens = [20, 40, 60, 80, 100, 120, 200, 240]
+        digit = next((i for i, top in enumerate(tens) if level < top), 8)
+        wanted.append((f"Y90.{digit}", bac.start(), bac.end(), "blood alcohol level beside the alcohol intoxication "
+                                                                "(Y90, code first F10)"))
     # the CKD stage beside a diabetic or hypertensive CKD code ("use additional code to identify the stage")
     ckd = any(s.system is System.ICD10CM and s.reportable and (s.code[:3] in ("I12", "I13") or
               (s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22")) for s in out)

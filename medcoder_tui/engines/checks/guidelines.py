@@ -46,7 +46,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.checks.diabetes import diabetes_with
-from medcoder_tui.engines.checks.due_to import sleep_due_to
+from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
 from medcoder_tui.engines.checks.encounter_codes import encounter_codes
@@ -95,6 +95,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _coronary_angina(out, note, replace)
         out = diabetes_with(out, note, replace, reground)
         out = sleep_due_to(out, note, analysis, replace)
+        out = substance_intoxication(out, replace)
         out = fragility_fractures(out, note, icd, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)

@@ -105,6 +105,9 @@ _QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not tr
 _VERB_BEFORE = re.compile(r"\b(?:was|were|is|are|am|been|be|kept|keeps|started|stop(?:ped)?)\s+$", re.I)
 
 
+_FIREARM_CODES = ("W32", "W33", "W34", "X72", "X73", "X74", "X93", "X94", "X95", "Y22", "Y23", "Y24", "Y35.0")
+_FIREARM_WORDS = re.compile(r"\b(?:gun\w*|gsw|firearms?|bullets?|rifle|pistol|handgun|shotgun|was shot|got shot|"
+                            r"been shot|shot (?:him|her|me|them|at)|shooting)\b", re.I)
 # weight lost on purpose: after bariatric surgery, on a diet or weight program, or to a goal
 _INTENDED = re.compile(r"\b(?:intentional(?:ly)?|intended|purposeful|sleeve gastrectomy|gastric bypass|roux-en-y|"
                        r"bariatric|lap[- ]?band|weight (?:loss|management) (?:program|medication|clinic)|"
@@ -173,6 +176,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
             reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
+        elif s.code.startswith(_FIREARM_CODES) and re.fullmatch(r"(?i)shots?", ev.text.strip()) \
+                and not _FIREARM_WORDS.search(around):
+            reason = "'shot' here is a drink or an injection, not a firearm discharge: not coded"
         elif s.code.startswith("R63.4") and not _UNINTENDED.search(around) and _INTENDED.search(note):
             reason = "the weight loss is intended (bariatric surgery, a weight program): not abnormal weight loss"
         elif s.code.startswith(("T14.8", "T14.9")):

@@ -380,7 +380,9 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
     out = [found for _, found in best.values()]
     if seventh == "A" and out:
         status = _status(note, analysis)
-        if status is None and ("activity" in best or _off_work_place(best)):
+        if status is None and ("activity" in best or _off_work_place(best)
+                               or ("place" in best and not best["place"][1].code.startswith(("Y92.6", "Y92.7"))
+                                   and not _WORK_WORDS.search(note))):
             # an activity, or a home or road place, documented and no work, military or volunteer
             # status: Y99.8 (leisure, recreation, sport, student and home activity; I.C.20.k)
             found = best["activity" if "activity" in best else "place"][1]
@@ -403,6 +405,11 @@ def _billable(entry: _Entry, seventh: str, icd) -> str | None:
             if icd.is_billable(full):
                 return full
     return None
+
+
+# a story told at work: the status is left to the words (_STATUS), not presumed leisure
+_WORK_WORDS = re.compile(r"\b(?:work\w*|job|employer|employee|shift|occupational|co-?workers?|on duty|workers'? comp\w*)\b",
+                         re.I)
 
 
 def _status(note: str, analysis: NoteAnalysis) -> ExternalCause | None:
