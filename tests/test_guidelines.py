@@ -913,3 +913,13 @@ def test_an_intoxicated_fall_down_stairs_at_a_bar(codesets):
     assert {"S01.01XA", "W10.9XXA", "Y92.59", "Y90.7"} <= got and any(c.startswith("F10.12") for c in got), sorted(got)
     # three shots are drinks, not a firearm; a negative concussion screen rules the concussion out
     assert not got & {"W34.00XA", "S06.0X0A", "F10.10", "F10.929", "W19.XXXA"}, sorted(got)
+
+
+def test_a_fracture_with_delayed_healing_and_its_bony_callus(codesets):
+    note = ("CC: R foot fracture recheck, 7 wks\nXR: fracture line still visible, minimal periosteal callus.\n"
+            "A/P:\n1. Nondisplaced fracture base of R 5th metatarsal (Jones), subsequent encounter - delayed healing "
+            "at 7 wks. Nonunion not yet (too early).\n2. Nicotine dependence, cigarettes - counseling given.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert {"S92.354G", "F17.210"} <= got, sorted(got)
+    assert not got & {"S92.901D", "S92.354K", "L84", "Z71.9"}, sorted(got)

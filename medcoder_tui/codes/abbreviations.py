@@ -217,6 +217,7 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "tachycardic": ("tachycardia",), "bradycardic": ("bradycardia",), "hypoxic": ("hypoxemia", "hypoxia"), "hypoxemic": ("hypoxia",), "hypercapnic": ("hypercapnia",),
     "hypercarbic": ("hypercapnia",), "hypercarbia": ("hypercapnia",),
     "jaundiced": ("jaundice",), "icteric": ("jaundice",), "icterus": ("jaundice",),
+    "metatarsal": ("metatarsal bone",), "metacarpal": ("metacarpal bone",),
     "leg": ("lower limb", "lower extremity"), "legs": ("lower limb", "lower extremity"),
     "arm": ("upper limb", "upper extremity"), "arms": ("upper limb", "upper extremity"),
     "limb": ("limb",), "distal": ("lower",), "proximal": ("upper",),

@@ -176,6 +176,11 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
             reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
+        elif s.code.startswith("L84") and re.fullmatch(r"(?i)(?:\(?\w+ )?call(?:us|i)", ev.text.strip()) \
+                and re.search(r"(?i)\b(?:periosteal|fracture|fx|bony|bone|xr|x-ray|radiograph\w*|films?)\b", around):
+            reason = "the callus of a healing fracture is bone, not a skin callosity: not coded"
+        elif s.code == "Z71.9":
+            reason = "counseling of no named subject: the visit's diagnoses are coded, not unspecified counseling"
         elif s.code.startswith(_FIREARM_CODES) and re.fullmatch(r"(?i)shots?", ev.text.strip()) \
                 and not _FIREARM_WORDS.search(around):
             reason = "'shot' here is a drink or an injection, not a firearm discharge: not coded"

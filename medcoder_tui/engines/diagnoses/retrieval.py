@@ -148,7 +148,9 @@ _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat))\b", re.I)
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
-          "3": "three", "three": "3", "4": "four", "four": "4", "single": "1"}
+          "3": "three", "three": "3", "4": "four", "four": "4", "single": "1",
+          # ordinals as titles spell them ("R 5th metatarsal": fifth metatarsal bone)
+          "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
 _ALT_CACHE: dict[str, frozenset[str]] = {}
 
 

@@ -272,12 +272,28 @@ def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
 
 
 def _healing(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    if code[:1] not in "ST" or len(code) != 8 or not code.endswith("A") or not _documents_healing(m.note, m.analysis):
+    if code[:1] not in "ST" or len(code) != 8:
+        return None
+    # a fracture seen after treatment whose healing the note calls delayed, or a nonunion or malunion
+    if code.endswith(("A", "D")) and "fracture" in (icd.title(code) or "").lower():
+        for rx, seventh, what in _FRACTURE_HEALING:
+            if any(not m.analysis.context_at(x.start(), x.end()) & {"negated", "hypothetical", "family"}
+                   and not _NOT_YET.match(m.note, x.end()) for x in rx.finditer(m.note)):
+                later = code[:-1] + seventh
+                if icd.is_billable(later):
+                    return later, f"7th character {seventh}: {what} documented (was {code})"
+    if not code.endswith("A") or not _documents_healing(m.note, m.analysis):
         return None
     later = code[:-1] + "D"
     if icd.is_billable(later):
         return later, f"7th character D: the note documents routine healing after treatment (was {code})"
     return None
+
+
+_FRACTURE_HEALING = ((re.compile(r"\bnon-?union\b", re.I), "K", "a nonunion"),
+                     (re.compile(r"\bmal-?union\b", re.I), "P", "a malunion"),
+                     (re.compile(r"\bdelayed (?:healing|union)\b", re.I), "G", "delayed healing"))
+_NOT_YET = re.compile(r"\s*(?:not yet|is not|not present|unlikely|ruled out|\?)", re.I)
 
 
 def _identified_influenza(code: str, m: Mention, icd) -> tuple[str, str] | None:
