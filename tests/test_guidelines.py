@@ -923,3 +923,27 @@ def test_a_fracture_with_delayed_healing_and_its_bony_callus(codesets):
            .suggestions if s.reportable}
     assert {"S92.354G", "F17.210"} <= got, sorted(got)
     assert not got & {"S92.901D", "S92.354K", "L84", "Z71.9"}, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("Impression: Lumbosacral (L5-S1) disc herniation with R S1 radiculopathy. Low back pain is secondary/mild.",
+     {"M51.17"}, {"M54.10", "M54.17", "M54.50"}),
+    ("A/P: C5-6 disc herniation with left C6 radiculopathy.", {"M50.122"}, {"M54.12"}),
+    ("Assessment: herniated disc L4-5 without radiculopathy; low back pain.", {"M51.26"}, {"M51.16", "M54.50"}),
+    # the risks of a consent discussion are no findings ("risks incl. infection, bleeding, nerve injury")
+    ("Consent: risks incl. infection, bleeding, nerve injury, transient hyperglycemia discussed.\n"
+     "Impression: L5-S1 disc herniation with S1 radiculopathy.", {"M51.17"}, {"B99.9", "R73.9", "T14.90XA"}),
+])
+def test_a_disc_herniation_by_its_level_and_radiculopathy(codesets, note, expected, absent):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert expected <= got and not (absent & got), sorted(got)
+
+
+def test_an_epidural_steroid_injection_and_its_drug(codesets):
+    note = ("Procedure: Right L5-S1 transforaminal epidural steroid injection, fluoroscopic guidance, single level.\n"
+            "Technique: Injected dexamethasone sodium phosphate 10 mg (preservative-free).\n"
+            "No separate E/M today - pt seen for the scheduled procedure only.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.CPT, System.HCPCS}, "outpatient")
+           .suggestions if s.reportable}
+    assert {"64483", "J1100"} <= got and not any(c.startswith("992") or c == "96372" for c in got), sorted(got)

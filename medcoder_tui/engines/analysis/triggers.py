@@ -92,7 +92,7 @@ _add("hypothetical", "forward",
      r"prn for", r"unless",
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
-     r"risks? (?:include|including|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
+     r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
      # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
      r"frax")

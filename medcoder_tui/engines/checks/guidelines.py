@@ -59,6 +59,7 @@ from medcoder_tui.engines.checks.pregnancy import pregnancy_conditions
 from medcoder_tui.engines.checks.sepsis import sepsis_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
+from medcoder_tui.engines.checks.spine import disc_disorders
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
 from medcoder_tui.engines.checks.status_history import allergy_status, history
 from medcoder_tui.engines.models import Flag, Suggestion
@@ -83,6 +84,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added += spread_sites(out, note, analysis, icd, reground)
         added += sepsis_codes(out, note, analysis, reground)
         added += pregnancy_conditions(out, note, analysis, reground, icd)
+        added += disc_disorders(out, note, analysis, reground)
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
         _context_rules(added, out, note, analysis, setting)

@@ -79,6 +79,10 @@ def _dose(text: str) -> tuple[float, str] | None:
     return float(m.group(1).replace(",", "")) * scale * (1e6 if m.group(2) else 1.0), unit
 
 
+_INJECTION_PROCEDURE = re.compile(r"\b(?:epidural|transforaminal|facet (?:joint )?injection|medial branch block|"
+                                  r"nerve block|perineural|trigger point injection|caudal)\b", _I)
+
+
 def _route(clause: str, drug_desc: str) -> str | None:
     low = clause.lower()
     if re.search(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle|bursa)|"
@@ -150,6 +154,8 @@ def _drugs(ctx: _Ctx) -> None:
                 codes = [c for c in codes if c[0] in "JQ"]
                 taken.append((m.start(), m.end() + 40))
                 route = _route(clause, ctx.cs.hcpcs[codes[0]] if codes else "")
+                if route is None and re.search(r"\binjected\b", clause, _I) and _INJECTION_PROCEDURE.search(ctx.note):
+                    route = "procedure"   # the drug of an epidural, facet or nerve block injection: its J-code only
                 if "methylprednisolone" == desc_rx and codes:
                     salt = "acetate" if route == "im" else "succinate"
                     codes = [c for c in codes if salt in ctx.cs.hcpcs[c].lower()] or codes
