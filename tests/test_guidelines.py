@@ -947,3 +947,15 @@ def test_an_epidural_steroid_injection_and_its_drug(codesets):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.CPT, System.HCPCS}, "outpatient")
            .suggestions if s.reportable}
     assert {"64483", "J1100"} <= got and not any(c.startswith("992") or c == "96372" for c in got), sorted(got)
+
+
+def test_a_well_woman_visit_is_a_gynecological_exam_with_its_encounter_reasons(codesets):
+    note = ("GYNECOLOGY - ANNUAL WELL-WOMAN VISIT\n25 yo F\nHPI: routine annual gynecologic exam. LMP 08/05, mild "
+            "cramps relieved w/ ibuprofen. On combined OCP x 3 yrs.\nMeds: norgestimate-EE daily.\n"
+            "Assessment/Plan:\n1. Routine gynecologic exam - normal exam. Pap collected today.\n"
+            "2. STI screening - new partner: GC/CT NAAT sent. Offered HIV/syphilis - declined today.\n"
+            "3. Contraception - combined OCP surveillance, no contraindications. Refilled x 13 packs.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert {"Z01.419", "Z11.3", "Z30.41"} <= got, sorted(got)
+    assert not got & {"Z00.00", "Z00.01", "A53.9", "B20", "R25.2", "Z79.3"}, sorted(got)

@@ -79,6 +79,8 @@ _UNGRADED = r"(?<!low )(?<!high )(?<!moderate )(?<!intermediate )(?<!average )(?
 # ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
 # likely viral bronchitis") name findings the patient does not have now.
 _add("hypothetical", "forward",
+     # "Offered HIV/syphilis - declined": what is offered is a test or a treatment, not a finding
+     r"offered",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"

@@ -33,7 +33,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes,
+from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
@@ -244,6 +244,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z79.899" not in have and (other := other_long_term_drug(note, analysis)):
         wanted.append((*other, "long-term (current) drug therapy the assessment names, of no class with its own "
                                "Z79 code (guideline I.C.21.c.3)"))
+    for code, start, end in gyn_encounter_reasons(note, analysis):
+        if code[:3] not in have_cat:
+            wanted.append((code, start, end, "reason for the encounter the plan documents: screening for sexually "
+                                             "transmitted infections or contraceptive surveillance (guideline I.C.21.c)"))
+    if any(code.startswith("Z30.4") for code, *_ in wanted) or any(c.startswith("Z30.4") for c in have):
+        wanted = [w for w in wanted if w[0] != "Z79.3"]   # the contraceptive's surveillance code says it
     for code, start, end in reported_status(note, analysis):
         if code not in have:
             wanted.append((code, start, end, "status documented: a transplant, cardiac device or graft, artificial "

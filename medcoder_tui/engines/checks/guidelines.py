@@ -57,6 +57,7 @@ from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.pregnancy import pregnancy_conditions
 from medcoder_tui.engines.checks.sepsis import sepsis_codes
+from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.checks.spine import disc_disorders
@@ -178,6 +179,8 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
         return
     diagnosis = next((d.code for d in out if d is not s and usable_icd(d) and d.code[:1] not in "RZVWXY"
                       and not set(d.flags) & CONTEXT_FLAGS), None)
+    if diagnosis is None and (exam := exam_codes(analysis.text, analysis)) is not None:
+        diagnosis = f"the routine examination ({exam[0][0]})"   # a preventive visit's story is no complaint
     if diagnosis is not None:
         add_reason(s, f"a symptom of the history that the assessment does not take up beside {diagnosis} "
                       "(guideline IV.D): not coded", Flag.GUIDELINE)

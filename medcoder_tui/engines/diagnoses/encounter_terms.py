@@ -174,10 +174,46 @@ def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int,
               if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
               and not re.search(r"\b(?:next|upcoming|due(?: for)?|schedule\w*|return for|rtc)\s+(?:\w+\s+)?$",
                                 note[max(0, m.start() - 25):m.start()], re.I)), None)
+    gyn = next((g for g in _GYN_EXAM.finditer(note[:1500])
+                if not analysis.context_at(g.start(), g.end()) & {"negated", "hypothetical", "history"}), None)
+    if gyn is not None:   # a routine gynecological examination is Z01.41-, not the general one (Z00.0-)
+        return ("Z01.419", "Z01.411"), gyn.start(), gyn.end()
     age = _age_years(note)
     if m is None or age is None or age < 29 / 365:
         return None
     return (("Z00.129", "Z00.121") if age < 18 else ("Z00.00", "Z00.01")), m.start(), m.end()
+
+
+_GYN_EXAM = re.compile(r"\b(?:well[- ]woman|(?:annual|routine|yearly) (?:gyn\w*|gynecologic(?:al)?|pelvic|ob/?gyn) "
+                       r"(?:exam|examination|visit|check)|gyn(?:ecologic(?:al)?)? (?:annual|well) (?:exam|visit))\b", re.I)
+_STI_SCREEN = re.compile(r"\b(?:sti|std|sexually transmitted (?:infection|disease))s? screen\w*|screen\w* for "
+                         r"(?:sti|std|sexually transmitted|gc|gonorrh\w*|chlamydia)|\bgc/ct (?:naat|screen\w*|testing)\b",
+                         re.I)
+_CONTRACEPTIVE_SURVEILLANCE = (
+    (re.compile(r"\b(?:ocp|oral contracepti\w*|birth control pills?|combined ocp|pills?)\b[^.\n]{0,40}\b(?:surveillance|"
+                r"refill\w*)\b|\b(?:surveillance|refill\w*)\b[^.\n]{0,40}\b(?:ocp|oral "
+                r"contracepti\w*|birth control(?: pills?)?)\b", re.I), "Z30.41"),
+    (re.compile(r"\b(?:depo-?provera|injectable contracepti\w*)\b[^.\n]{0,40}\b(?:surveillance|given|continue\w*)\b",
+                re.I), "Z30.42"),
+)
+
+
+_MANAGED_ELSEWHERE = re.compile(r"\b(?:per (?:her |his )?(?:gyn\w*|ob\w*|pcp|primary care)|managed by|prescribed by)\b",
+                                re.I)
+
+
+def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """Screening for sexually transmitted infections (Z11.3) and surveillance of a contraceptive (Z30.4-) the
+    assessment or plan documents."""
+    out = []
+    for rx, code in ((_STI_SCREEN, "Z11.3"), *_CONTRACEPTIVE_SURVEILLANCE):
+        m = next((m for m in rx.finditer(note) if analysis.section_at(m.start()) in _ASSESSED
+                  and not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
+                  and not _MANAGED_ELSEWHERE.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
+                 None)
+        if m is not None:
+            out.append((code, m.start(), m.end()))
+    return out
 
 
 def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
