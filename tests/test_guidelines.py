@@ -959,3 +959,12 @@ def test_a_well_woman_visit_is_a_gynecological_exam_with_its_encounter_reasons(c
            .suggestions if s.reportable}
     assert {"Z01.419", "Z11.3", "Z30.41"} <= got, sorted(got)
     assert not got & {"Z00.00", "Z00.01", "A53.9", "B20", "R25.2", "Z79.3"}, sorted(got)
+
+
+def test_safety_glasses_are_no_glass_and_a_red_eye_is_part_of_its_foreign_body(codesets):
+    note = ("HPI: 34M using an angle grinder in his backyard, felt something hit the L eye.\n"
+            "Exam: L conjunctival injection, mild lid edema. Slit lamp OS: 1 mm metallic FB in the cornea.\n"
+            "Assessment: Foreign body (metallic) in L cornea, removed.\nPlan: Counseled: safety glasses.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert "T15.02XA" in got and not got & {"W25.XXXA", "H11.422", "H11.42"}, sorted(got)

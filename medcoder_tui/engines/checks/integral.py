@@ -112,6 +112,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
     "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
+    # the red, swollen conjunctiva of an eye injury, foreign body or inflammation
+    "H11.4": ("T15", "S05", "H16", "H10", "B30", "T26"),
     # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA")
     "I74.9": ("I63",),
     # the deformity of a fractured or dislocated limb ("dinner-fork deformity" of a Colles fracture)
