@@ -968,3 +968,25 @@ def test_safety_glasses_are_no_glass_and_a_red_eye_is_part_of_its_foreign_body(c
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert "T15.02XA" in got and not got & {"W25.XXXA", "H11.422", "H11.42"}, sorted(got)
+
+
+def test_a_supracondylar_fracture_splinted_and_admitted_from_the_ed(codesets):
+    note = ("HPI: 6 yo boy fell ~5 ft from the monkey bars (jungle gym) onto an outstretched L arm at the school "
+            "playground. L elbow injury.\nProcedure: Posterior long-arm splint applied by me, padded, sling.\n"
+            "Discussed with pediatric orthopedics on call: closed reduction and pinning tomorrow; admit to pediatric "
+            "ortho service.\nMDM: Acute complicated injury (fx with risk of neurovascular compromise/compartment "
+            "syndrome); independent interpretation of XR; discussion with orthopedics; decision for hospital "
+            "admission.\nDx: 1. Closed displaced (Gartland III) supracondylar fracture of L humerus, extension type, "
+            "without intercondylar fracture.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "ed")
+           .suggestions if s.reportable}
+    assert {"S42.412A", "W09.2XXA", "29105", "99285"} <= got, sorted(got)
+    assert not got & {"T79.A0XA", "S59.902A", "99284"}, sorted(got)
+
+
+def test_the_first_splint_is_part_of_the_closed_fracture_treatment(codesets):
+    note = ("Dx: closed fracture of the left lateral malleolus, nondisplaced.\nProcedure/treatment: Closed treatment "
+            "of fracture; well-padded posterior short leg splint with stirrups applied by me.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.CPT}, "ed").suggestions
+           if s.reportable}
+    assert "27786" in got and not any(c.startswith("295") or c.startswith("291") for c in got), sorted(got)

@@ -106,7 +106,7 @@ _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptom
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
      # ("borderline findings, low risk" grades the finding before it: not a risk of it)
      r"prevention", r"prophylaxis",
-     _UNGRADED + r"risk")
+     _UNGRADED + r"risk(?!s?\s+(?:of|for|include|including|incl)\b)")   # "risk of X" looks forward
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.

@@ -270,6 +270,17 @@ def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
                        and where(o) & _ADDRESSED - {"chief_complaint"}), None)
         if better is not None:
             add_reason(s, f"the complaint's words; the diagnosis names the site: {better.code}", Flag.GUIDELINE)
+    # "Unspecified injury of left elbow" beside the injury the note names on the same side (a fracture)
+    for s in injuries:
+        low = s.description.lower()
+        if not low.startswith("unspecified injury") or s.suppressed:
+            continue
+        side = "left" if "left" in low else "right" if "right" in low else ""
+        named = next((o for o in injuries if o is not s and not o.suppressed and side in o.description.lower()
+                      and not o.description.lower().startswith("unspecified injury")), None)
+        if named is not None:
+            add_reason(s, f"the note names the injury: {named.code} ({named.description}), not an unspecified one",
+                       Flag.GUIDELINE)
 
 
 # A condition the tabular includes in another coded one (its Excludes1 names the other's category):

@@ -42,8 +42,11 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bc[2-7](?:\s*-\s*(?:c[3-7]|t1))?\b", "cervical thoracic"),
     (r"\baspirated\b", "aspiration"), (r"arthrocentes[ie]s", "joint aspiration"), (r"\binjected\b", "injection"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
-    (r"\bsplinted\b", "application splint"), (r"\bmenisci\b", "meniscus"),
+    (r"\bsplinted\b", "application splint"), (r"\blong-arm\b", "long arm"), (r"\bshort-arm\b", "short arm"),
+    (r"\blong-leg\b", "long leg"), (r"\bshort-leg\b", "short leg"), (r"\bmenisci\b", "meniscus"),
 ]
+_BY_ME = re.compile(r"\b(?:applied|placed|fitted|molded)\b[^.;]{0,25}\bby (?:me|myself|us|this (?:provider|physician))\b|"
+                    r"\bi (?:applied|placed|fitted|molded)\b", _I)
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
 _ANY_SYN = re.compile("|".join(f"(?:{a})" for a, _ in _SYNONYMS), _I)
 _STOP = frozenset({"of", "the", "a", "an", "and", "or", "with", "without", "by", "to", "for", "on", "in",
@@ -173,8 +176,9 @@ def _surgical(ctx: _Ctx) -> None:
                     continue
                 # a generic head ("Application of a short arm cast") needs its explanation said too
                 # ("elbow to fingers"): the head words alone are often a status ("in a short arm cast")
-                if anchor in _GENERIC_HEADS and explained and not explained & said_quals:
-                    continue
+                if anchor in _GENERIC_HEADS and explained and not explained & said_quals \
+                        and not _BY_ME.search(sent.text):
+                    continue   # (unless the author applied it: "long-arm splint applied by me")
                 # qualifiers the note names count for a code, those it lacks a little against,
                 # and a "without X" the note does name counts against it
                 # (the default, "standard", "simple", costs nothing when the note does not say it)

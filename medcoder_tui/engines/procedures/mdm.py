@@ -266,8 +266,10 @@ _HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:fr
                         r"wife|husband|spouse|daughter|son|caregiver|ems|family|partner|staff)|per (?:mother|father|"
                         r"parent|mom|dad|wife|husband|daughter|son|caregiver|ems|family)|\b(?:with|accompanied by) "
                         r"(?:his |her )?(?:mother|father|parents?|mom|dad|caregiver)")
-_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:the case )?with (?:dr\.?|the )?\s*(?:\w+ )?"
+_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:the case )?with (?:dr\.?|the )?\s*(?:\w+ ){0,2}"
                         r"(?:on[- ]call|cardiolog|surg|radiolog|oncolog|nephrolog|neurolog|gastro|hospitalist|"
+                        r"ortho|urolog|psychiatr|obstetric|ob/?gyn|gyn|pulmon|critical care|icu|trauma|intensivist|"
+                        r"infectious|ent\b|otolaryng|ophthalm|dermatolog|endocrin|rheumatolog|hematolog|"
                         r"pcp|consult|specialist|attending|pharmacist|poison control|dr\b)|curbside|"
                         r"discussion of management with")
 
