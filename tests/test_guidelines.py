@@ -990,3 +990,13 @@ def test_the_first_splint_is_part_of_the_closed_fracture_treatment(codesets):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.CPT}, "ed").suggestions
            if s.reportable}
     assert "27786" in got and not any(c.startswith("295") or c.startswith("291") for c in got), sorted(got)
+
+
+def test_pyelonephritis_in_pregnancy_is_the_pregnancy_code_with_its_symptoms_integral(codesets):
+    note = ("HPI: 27F G2P1 at 22w3d with fever, R flank pain and vomiting x 2 d.\nUA: nitrites +. Urine cx: E. coli.\n"
+            "Diagnosis: Acute pyelonephritis complicating pregnancy, second trimester, E. coli.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
+           .suggestions if s.reportable}
+    assert {"O23.02", "B96.20", "Z3A.22"} <= got, sorted(got)
+    assert not got & {"N10", "N39.0", "R50.9", "R11.10", "M54.9", "Z33.1"}, sorted(got)
+    assert is_integral("R50.9", "O23.02") and not is_integral("R50.9", "O99.512")

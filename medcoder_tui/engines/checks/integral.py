@@ -150,4 +150,11 @@ def is_integral(symptom: str, diagnosis: str) -> bool:
     if symptom == diagnosis or is_symptom(diagnosis):
         return False
     targets = _entry(symptom)
-    return targets is not None and any(diagnosis.startswith(t) for t in targets)
+    if targets is None:
+        return False
+    # an infection of the urinary tract in pregnancy has the symptoms of the infection it names
+    alias = next((a for p, a in _PREGNANCY_ALIASES if diagnosis.startswith(p)), diagnosis)
+    return any(diagnosis.startswith(t) or alias.startswith(t) for t in targets)
+
+
+_PREGNANCY_ALIASES = (("O23.0", "N10"), ("O23.1", "N30"), ("O23.2", "N34"), ("O23.4", "N39.0"))

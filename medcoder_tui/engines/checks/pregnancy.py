@@ -56,9 +56,18 @@ def _family(code: str) -> tuple[str, bool] | None:
     return next(((family, keep) for prefixes, family, keep in _FAMILIES if code.startswith(prefixes)), None)
 
 
+# infections of the genitourinary tract in pregnancy (O23) include the infection's own code
+_O23_INCLUDES = {"O23.0": ("N10", "N11", "N12", "N15.9", "N39.0"), "O23.1": ("N30", "N39.0"),
+                 "O23.2": ("N34", "N39.0"), "O23.3": ("N39.0",), "O23.4": ("N39.0",)}
+
+
 def pregnancy_conditions(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                          icd) -> list[Suggestion]:
     """The Chapter 15 codes of a pregnant patient's coded conditions (see the module's doc)."""
+    for o23 in [s for s in out if usable_icd(s) and s.code[:5] in _O23_INCLUDES]:
+        for s in out:
+            if usable_icd(s) and s is not o23 and s.code.startswith(_O23_INCLUDES[o23.code[:5]]):
+                s.hold(f"{o23.code} ({o23.description}) codes the infection in pregnancy: not coded separately")
     pregnant = any(usable_icd(s) and not set(s.flags) & CONTEXT_FLAGS
                    and (s.code[:1] == "O" or s.code.startswith(("Z33.1", "Z34", "Z3A"))) for s in out) \
         or bool(_MATERNAL.search(note) and weeks_of_gestation(note, analysis))
