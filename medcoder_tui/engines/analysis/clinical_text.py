@@ -237,6 +237,7 @@ class NoteAnalysis:
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _span_starts: list[int] = field(default_factory=list, repr=False)
     _span_reach: list[int] = field(default_factory=list, repr=False)
+    memo: dict = field(default_factory=dict, repr=False)   # what rules read once per note (the visit's exam code)
 
     def __post_init__(self) -> None:
         self._section_starts = [s.start for s in self.sections]

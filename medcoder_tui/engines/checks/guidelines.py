@@ -166,6 +166,13 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 
+def _exam_of(analysis: NoteAnalysis):
+    """The routine examination the note's visit is (read once per note)."""
+    if "exam" not in analysis.memo:
+        analysis.memo["exam"] = exam_codes(analysis.text, analysis)
+    return analysis.memo["exam"]
+
+
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
     """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the history of
     the present illness tells, and that the assessment does not take up, is not coded: the final
@@ -179,7 +186,7 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
         return
     diagnosis = next((d.code for d in out if d is not s and usable_icd(d) and d.code[:1] not in "RZVWXY"
                       and not set(d.flags) & CONTEXT_FLAGS), None)
-    if diagnosis is None and (exam := exam_codes(analysis.text, analysis)) is not None:
+    if diagnosis is None and (exam := _exam_of(analysis)) is not None:
         diagnosis = f"the routine examination ({exam[0][0]})"   # a preventive visit's story is no complaint
     if diagnosis is not None:
         add_reason(s, f"a symptom of the history that the assessment does not take up beside {diagnosis} "

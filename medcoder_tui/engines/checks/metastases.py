@@ -21,7 +21,7 @@ from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Replace = Callable[[Suggestion, str, str], Suggestion]
 _SECONDARY = ("C77", "C78", "C79")
-_SPREAD_WORDS = re.compile(r"metasta|\bmets\b|secondaries|\bspread", re.I)
+_SPREAD_WORDS = re.compile(r"metasta|\bmets\b|secondaries|(?:cancer|carcinoma|ca|malignancy) (?:has )?spread", re.I)
 
 
 def secondary_as_primary(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,

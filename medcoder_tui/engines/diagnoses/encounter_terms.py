@@ -258,9 +258,6 @@ def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, i
     for rx, code in _LONG_TERM:
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(low)):
             continue
-        if any(_STOPPED_BEFORE.search(low, max(0, m.start() - 25), m.start()) or _STOPPED_AFTER.match(low, m.end())
-               for m in rx.finditer(low)):
-            continue   # "off metformin since 05/2025": stopped, whatever the older mentions say
         for m in rx.finditer(low):
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
@@ -272,6 +269,8 @@ def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, i
                 continue
             if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "history"}:
                 continue
-            found.append((code, m.start(), m.end()))
+            if not any(_STOPPED_BEFORE.search(low, max(0, x.start() - 25), x.start()) or _STOPPED_AFTER.match(low, x.end())
+                       for x in rx.finditer(low)):   # "off metformin since 05/2025": stopped, whatever else is said
+                found.append((code, m.start(), m.end()))
             break
     return found

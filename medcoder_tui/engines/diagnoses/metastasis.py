@@ -53,7 +53,8 @@ _BONE_CONTEXT = re.compile(r"\b(?:bone|bony|osseous|skeletal|lytic|blastic|scler
 _NOT_SITES = frozenset({"metastatic", "metastases", "metastasis", "secondary", "primary", "stage", "cell"})
 
 
-def _site_row(words: str, bone_context: bool = False) -> list[str] | None:
+@lru_cache(maxsize=4096)
+def _site_row(words: str, bone_context: bool = False) -> tuple[str, ...] | None:
     """The Table path of a site as a note writes it ("bone", "axillary lymph nodes", "liver"), or None."""
     from medcoder_tui.codes.index_data import neoplasm_table
 
@@ -65,18 +66,18 @@ def _site_row(words: str, bone_context: bool = False) -> list[str] | None:
     if bone_context:
         for name in (_BONE_SPELLINGS.get(words, words), words[:-1] if words.endswith("s") else ""):
             if name and table.lookup([_TABLE, "bone", name]) is not None:
-                return [_TABLE, "bone", name]
+                return (_TABLE, "bone", name)
     if m := _NODES.match(words):
         where = (m.group("where") or "").strip()
         for name in _lymph_sites():
             if where and re.fullmatch(rf"(?:{'|'.join(re.escape(p.strip()) for p in name.split(','))})s?", where):
-                return [_TABLE, *_LYMPH, name]
-        return [_TABLE, *_LYMPH]
+                return (_TABLE, *_LYMPH, name)
+        return (_TABLE, *_LYMPH)
     if table.lookup([_TABLE, words]) is not None:
-        return [_TABLE, words]
+        return (_TABLE, words)
     for rx, site in table_sites():
         if rx.fullmatch(words):
-            return [_TABLE, site]
+            return (_TABLE, site)
     return None
 
 
@@ -89,7 +90,7 @@ def _lymph_sites() -> tuple[str, ...]:
                  if len(table.path(i)) == 4 and table.path(i)[1:3] == list(_LYMPH))
 
 
-def _column_code(path: list[str], column: str, sentence: str, icd) -> str | None:
+def _column_code(path: tuple[str, ...], column: str, sentence: str, icd) -> str | None:
     from medcoder_tui.codes.index_data import neoplasm_table
 
     codes = [c for c in neoplasm_table().site(path).get(column, []) if icd.is_billable(c)]
