@@ -25,6 +25,12 @@ def finish(note, codes, codesets, setting="outpatient"):
     return {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in codes])}
 
 
+def offline_codes(codesets, note, setting="outpatient", types=(System.ICD10CM,)):
+    """The codes the offline engine reports for ``note`` (reportable suggestions only)."""
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, set(types), setting)
+    return {s.code for s in result.suggestions if s.reportable}
+
+
 def test_integral_symptom_is_suppressed_with_the_reason(codesets):
     note = "Fever and productive cough for 3 days. CXR: right lower lobe infiltrate.\nA: Community-acquired pneumonia."
     out = finish(note, [("J18.9", "Community-acquired pneumonia"), ("R50.9", "Fever"),
@@ -763,8 +769,7 @@ def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
 
 def test_a_site_not_specified_gives_way_to_the_site(codesets):
     note = "Discharge diagnoses: 1. Sepsis due to E. coli urinary tract infection. 2. Acute cystitis due to E. coli."
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "inpatient")
     assert "N30.00" in got and "N39.0" not in got, sorted(got)
 
 
@@ -793,8 +798,7 @@ def test_a_model_secondary_code_for_the_named_cancer_becomes_the_primary(codeset
     ("Septic shock.", {"R65.21", "A41.9"}, set()),
 ])
 def test_severe_sepsis_and_septic_shock(codesets, note, expected, absent):
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "inpatient")
     assert expected <= got and not (absent & got), sorted(got)
 
 
@@ -804,8 +808,7 @@ def test_severe_sepsis_and_septic_shock(codesets, note, expected, absent):
     ("Assessment: Insomnia. MDD, recurrent, moderate.", {"G47.00", "F33.1"}, {"F51.05"}),
 ])
 def test_insomnia_due_to_a_coded_condition(codesets, note, expected, absent):
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert expected <= got and not (absent & got), sorted(got)
 
 
@@ -843,8 +846,7 @@ def test_the_deformity_of_a_fracture_is_integral_to_it(codesets):
     ("HPI: 2-week-old born at 39 weeks. Assessment: eczema.", {"L30.9"}, {"O99.712"}),
 ])
 def test_a_pregnant_patients_conditions_are_coded_from_chapter_15(codesets, note, expected, absent):
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert expected <= got and not (absent & got), sorted(got)
 
 
@@ -854,8 +856,7 @@ def test_a_post_bariatric_visit_codes_todays_state_not_the_preoperative_one(code
             "PMH: GERD pre-op (resolved).\nExam: BMI 31.7.\nAssessment/Plan:\n1. Obesity class 1 (BMI 31.7) - diet.\n"
             "2. Alcohol use disorder, moderate, in sustained remission - continue AA.\n"
             "3. HTN and OSA - resolved after weight loss, off meds / off CPAP.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert {"E66.811", "Z68.31", "Z98.84", "F10.21"} <= got, sorted(got)
     assert not got & {"E66.813", "Z68.41", "Z79.84", "I10", "G47.33", "K21.9", "F10.20", "R63.4"}, sorted(got)
 
@@ -870,8 +871,7 @@ def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(code
             "2. Bilateral hearing loss - persists after complete cerumen removal, so not due to the cerumen.\n"
             "3. Tinnitus, bilateral - counseled.\n4. DM2, HTN, BPH - per PCP, not addressed.\n"
             "Plan: full audiologic evaluation; f/u after audiogram.\n")
-    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient")
-    got = {s.code for s in result.suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient", (System.ICD10CM, System.CPT))
     # the Excludes1 exception: the note says the hearing loss is unrelated to the cerumen (I.A.12.a)
     assert {"H61.23", "H91.93", "H93.13", "69210"} <= got, sorted(got)
     # one bilateral code, not the sides; conditions left to the PCP and their drugs are not coded
@@ -886,8 +886,7 @@ def test_a_fragility_fracture_is_m80_at_the_fracture_site_with_its_external_caus
             "Meds: alendronate 70 mg weekly.\n"
             "Dx: Displaced Colles-type fracture R distal radius (closed) - fragility fracture, postmenopausal "
             "osteoporosis; fall on ice on sidewalk.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "ed")
     assert {"M80.031A", "W00.0XXA", "Y92.480", "Z79.83"} <= got, sorted(got)
     assert not got & {"S52.531A", "M80.00XA", "W01.0XXA"}, sorted(got)
 
@@ -897,8 +896,7 @@ def test_an_embolic_stroke_its_vessel_nihss_and_outside_thrombolysis(codesets):
             "- due to embolic occlusion of the L MCA.\nPresentation: Taken to Test Community Hospital: CT head no "
             "hemorrhage, alteplase (IV tPA) given there at 08:02. NIHSS on arrival to our ED: 8.\n"
             "Carotid imaging: < 30% stenosis bilat - not significant.\nNIHSS at discharge: 3.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "inpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "inpatient")
     assert {"I63.412", "R29.708", "Z92.82"} <= got, sorted(got)
     assert not got & {"I63.9", "I74.9", "R29.703", "I65.23", "I65.29"}, sorted(got)
 
@@ -908,8 +906,7 @@ def test_an_intoxicated_fall_down_stairs_at_a_bar(codesets):
             "his head. Pt endorses ~8 beers + 3 shots over 4 h.\nED course: Serum EtOH 226 mg/dL. Concussion sx "
             "screen negative - no amnesia.\nDiagnoses:\n1. Laceration of scalp, 3.5 cm, without FB - repaired.\n"
             "2. Acute alcohol intoxication in pt w/ alcohol use disorder, mild.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "ed")
     assert {"S01.01XA", "W10.9XXA", "Y92.59", "Y90.7"} <= got and any(c.startswith("F10.12") for c in got), sorted(got)
     # three shots are drinks, not a firearm; a negative concussion screen rules the concussion out
     assert not got & {"W34.00XA", "S06.0X0A", "F10.10", "F10.929", "W19.XXXA"}, sorted(got)
@@ -919,8 +916,7 @@ def test_a_fracture_with_delayed_healing_and_its_bony_callus(codesets):
     note = ("CC: R foot fracture recheck, 7 wks\nXR: fracture line still visible, minimal periosteal callus.\n"
             "A/P:\n1. Nondisplaced fracture base of R 5th metatarsal (Jones), subsequent encounter - delayed healing "
             "at 7 wks. Nonunion not yet (too early).\n2. Nicotine dependence, cigarettes - counseling given.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert {"S92.354G", "F17.210"} <= got, sorted(got)
     assert not got & {"S92.901D", "S92.354K", "L84", "Z71.9"}, sorted(got)
 
@@ -935,8 +931,7 @@ def test_a_fracture_with_delayed_healing_and_its_bony_callus(codesets):
      "Impression: L5-S1 disc herniation with S1 radiculopathy.", {"M51.17"}, {"B99.9", "R73.9", "T14.90XA"}),
 ])
 def test_a_disc_herniation_by_its_level_and_radiculopathy(codesets, note, expected, absent):
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert expected <= got and not (absent & got), sorted(got)
 
 
@@ -944,8 +939,7 @@ def test_an_epidural_steroid_injection_and_its_drug(codesets):
     note = ("Procedure: Right L5-S1 transforaminal epidural steroid injection, fluoroscopic guidance, single level.\n"
             "Technique: Injected dexamethasone sodium phosphate 10 mg (preservative-free).\n"
             "No separate E/M today - pt seen for the scheduled procedure only.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.CPT, System.HCPCS}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient", (System.CPT, System.HCPCS))
     assert {"64483", "J1100"} <= got and not any(c.startswith("992") or c == "96372" for c in got), sorted(got)
 
 
@@ -955,8 +949,7 @@ def test_a_well_woman_visit_is_a_gynecological_exam_with_its_encounter_reasons(c
             "Assessment/Plan:\n1. Routine gynecologic exam - normal exam. Pap collected today.\n"
             "2. STI screening - new partner: GC/CT NAAT sent. Offered HIV/syphilis - declined today.\n"
             "3. Contraception - combined OCP surveillance, no contraindications. Refilled x 13 packs.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert {"Z01.419", "Z11.3", "Z30.41"} <= got, sorted(got)
     assert not got & {"Z00.00", "Z00.01", "A53.9", "B20", "R25.2", "Z79.3"}, sorted(got)
 
@@ -965,8 +958,7 @@ def test_safety_glasses_are_no_glass_and_a_red_eye_is_part_of_its_foreign_body(c
     note = ("HPI: 34M using an angle grinder in his backyard, felt something hit the L eye.\n"
             "Exam: L conjunctival injection, mild lid edema. Slit lamp OS: 1 mm metallic FB in the cornea.\n"
             "Assessment: Foreign body (metallic) in L cornea, removed.\nPlan: Counseled: safety glasses.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "outpatient")
     assert "T15.02XA" in got and not got & {"W25.XXXA", "H11.422", "H11.42"}, sorted(got)
 
 
@@ -978,8 +970,7 @@ def test_a_supracondylar_fracture_splinted_and_admitted_from_the_ed(codesets):
             "syndrome); independent interpretation of XR; discussion with orthopedics; decision for hospital "
             "admission.\nDx: 1. Closed displaced (Gartland III) supracondylar fracture of L humerus, extension type, "
             "without intercondylar fracture.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "ed")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "ed", (System.ICD10CM, System.CPT))
     assert {"S42.412A", "W09.2XXA", "29105", "99285"} <= got, sorted(got)
     assert not got & {"T79.A0XA", "S59.902A", "99284"}, sorted(got)
 
@@ -995,8 +986,7 @@ def test_the_first_splint_is_part_of_the_closed_fracture_treatment(codesets):
 def test_pyelonephritis_in_pregnancy_is_the_pregnancy_code_with_its_symptoms_integral(codesets):
     note = ("HPI: 27F G2P1 at 22w3d with fever, R flank pain and vomiting x 2 d.\nUA: nitrites +. Urine cx: E. coli.\n"
             "Diagnosis: Acute pyelonephritis complicating pregnancy, second trimester, E. coli.\n")
-    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
-           .suggestions if s.reportable}
+    got = offline_codes(codesets, note, "ed")
     assert {"O23.02", "B96.20", "Z3A.22"} <= got, sorted(got)
     assert not got & {"N10", "N39.0", "R50.9", "R11.10", "M54.9", "Z33.1"}, sorted(got)
     assert is_integral("R50.9", "O23.02") and not is_integral("R50.9", "O99.512")
