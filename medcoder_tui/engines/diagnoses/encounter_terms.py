@@ -206,9 +206,10 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
     """Screening for sexually transmitted infections (Z11.3) and surveillance of a contraceptive (Z30.4-) the
     assessment or plan documents."""
     out = []
+    assessed = [sec for sec in analysis.sections if sec.name in _ASSESSED]
     for rx, code in ((_STI_SCREEN, "Z11.3"), *_CONTRACEPTIVE_SURVEILLANCE):
-        m = next((m for m in rx.finditer(note) if analysis.section_at(m.start()) in _ASSESSED
-                  and not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
+        m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
+                  if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
                   and not _MANAGED_ELSEWHERE.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
         if m is not None:

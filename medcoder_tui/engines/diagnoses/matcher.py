@@ -301,6 +301,15 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             positions.setdefault(a, []).append(i)
     found: dict[int, _Match] = {}
     by_key = matcher.by_key
+    members: dict[int, list[int]] = {}
+
+    def members_of(group: int) -> list[int]:
+        """The token indexes of one expansion (its words), found once per sentence."""
+        got = members.get(group)
+        if got is None:
+            got = members[group] = [i for i in range(len(toks)) if toks[i].group == group]
+        return got
+
     for key, anchors in positions.items():
         entry = by_key.get(key)
         if entry is None:
@@ -350,7 +359,7 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 groups = {toks[p].group for p in pos if toks[p].group >= 0}
                 if len(groups) > 1:
                     continue  # words of two different expansions ("GERD ... PE") are no mention
-                if groups and _splits_expansion(toks, pos, groups.pop(), surfaces[sid]):
+                if groups and _splits_expansion(toks, pos, members_of(groups.pop()), surfaces[sid]):
                     continue  # "left leg; AKI": the injury of an acute kidney injury is no injury of the leg
                 span = pos[-1] - pos[0] + 1
                 weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
@@ -401,13 +410,12 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     return kept + manifest + partial
 
 
-def _splits_expansion(toks: list, pos: tuple[int, ...], group: int, surface: tuple) -> bool:
+def _splits_expansion(toks: list, pos: tuple[int, ...], members: list[int], surface: tuple) -> bool:
     """Whether a match takes part of one abbreviation's or term's expansion together with other words, and
     leaves out expansion words its code text does not have: "AKI" (acute kidney injury) beside "left leg"
     is no injury of the leg, "UTI" beside "kidney" no kidney infection. Left-out words the text has, even
     as nonessential words ("CHF": the "(congestive)" of "Chronic diastolic (congestive) heart failure"),
     keep the match."""
-    members = [i for i in range(len(toks)) if toks[i].group == group]
     used = set(pos)
     if used.issuperset(members):
         return False

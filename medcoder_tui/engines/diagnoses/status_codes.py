@@ -11,7 +11,7 @@ import re
 from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
 
 
 def history_codes(found: list[Candidate], icd) -> list[Candidate]:
@@ -142,16 +142,13 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
 # when the visit turns on them.)
 _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
                               "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
-_MORE_STATUS = {
-    r"s/p cabg|status post cabg|cabg ?x ?\d|history of cabg|hx of cabg|h/o cabg|prior cabg": "Z95.1",
+_MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on each hit
+    r"cabg\b|coronary artery bypass graft": "Z95.1",
     r"drug[- ]eluting stent|(?:pci|angioplasty) (?:with|and) stent": "Z95.5",
-    r"\baicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
-    r"(?:on|uses|requires|with) (?:\d(?:\.\d)? ?l(?:pm)? (?:of )?)?(?:home|supplemental) (?:o2|oxygen)|"
-    r"home o2|o2 at home|oxygen at home|(?:\d(?:\.\d)? ?l(?:pm)?) (?:nc |nasal cannula )?(?:o2 )?at home": "Z99.81",
-    r"(?:s/p|status post|history of|hx of|h/o|prior|after) (?:a |an |her |his )?(?:laparoscopic |lap |robotic )?"
-    r"(?:sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y(?: gastric bypass)?|rygb|bariatric surgery|"
-    r"lap[- ]?band)": "Z98.84",
-    r"\bpeg tube|\bg-tube|gastrostomy tube": "Z93.1", r"\btrach(?:eostomy)? (?:in place|dependent)": "Z93.0",
+    r"aicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
+    r"(?:home|supplemental) (?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home": "Z99.81",
+    r"sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y|rygb\b|bariatric surgery|lap[- ]?band\b": "Z98.84",
+    r"peg tube|g-tube|gastrostomy tube": "Z93.1", r"trach(?:eostomy)? (?:in place|dependent)": "Z93.0",
 }
 _STATUS_REPORTED = [(re.compile(r"(?:" + p + ")"), code) for p, code in STATUS_TERMS.items() if code in _REPORTED_STATUS] + \
     [(re.compile(p), code) for p, code in _MORE_STATUS.items()]
@@ -164,7 +161,7 @@ _STATUS_SECTIONS_SKIPPED = frozenset({"family_history", "allergies", "medication
 
 def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     """(status code, start, end) for each current status of :data:`_REPORTED_STATUS` the note documents."""
-    low = note.lower()
+    low = lowered(note)
     out: list[tuple[str, int, int]] = []
     for pattern, code in _STATUS_REPORTED:
         if code in {c for c, _, _ in out}:
