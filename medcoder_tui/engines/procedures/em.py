@@ -113,8 +113,9 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
             return
         if separate is False:
             return  # the note says no separately identifiable E/M
-        if performed_surgery and not timed and not separate and addressed_problems(ctx) < 3:
-            return  # no separate E/M for the procedure's own evaluation (three problems worked up are more)
+        if performed_surgery and not timed and not separate \
+                and not (is_new_patient(ctx) and addressed_problems(ctx) >= 3):
+            return  # no separate E/M for the procedure's own evaluation (a new patient's three problems are more)
         _office(ctx, timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
         level, why = mdm(ctx)
