@@ -990,3 +990,10 @@ def test_pyelonephritis_in_pregnancy_is_the_pregnancy_code_with_its_symptoms_int
     assert {"O23.02", "B96.20", "Z3A.22"} <= got, sorted(got)
     assert not got & {"N10", "N39.0", "R50.9", "R11.10", "M54.9", "Z33.1"}, sorted(got)
     assert is_integral("R50.9", "O23.02") and not is_integral("R50.9", "O99.512")
+
+
+def test_a_drug_held_for_a_while_is_still_long_term_but_one_taken_off_is_not(codesets):
+    held = "HPI: 82F w/ T2DM on metformin.\nCourse: T2DM: metformin held, resumed at d/c.\nDx: Type 2 DM."
+    assert "Z79.84" in offline_codes(codesets, held, "inpatient")
+    off = "HPI: 39F w/ T2DM on metformin pre-op.\nDiabetes: off metformin since 05/2025.\nA/P: Type 2 DM, diet only."
+    assert "Z79.84" not in offline_codes(codesets, off, "outpatient")

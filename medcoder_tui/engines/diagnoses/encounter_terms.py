@@ -77,9 +77,10 @@ _TAKES = re.compile(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$", re.I)
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
 # a drug the note says was stopped: "off metformin", "metformin was discontinued"
-_STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|held|holding|no longer (?:on|taking)|weaned off)\s+"
+# (a drug held for a while, "metformin held, resumed at d/c", is not stopped)
+_STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|no longer (?:on|taking)|weaned off)\s+"
                              r"(?:[a-z-]+\s+)?$")
-_STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been )?(?:stopped|discontinued|held|d/c'?d)\b")
+_STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been )?(?:stopped|discontinued|d/c'?d)\b")
 
 
 # Obstetric encounters (guideline I.C.15.b)
