@@ -43,7 +43,7 @@ import re
 from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.checks.diabetes import diabetes_with
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
@@ -148,10 +148,6 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
           Flag.GUIDELINE)
 
 
-_LEFT_TO_ANOTHER = re.compile(r"\b(?:not addressed|per (?:pcp|primary care)|managed by (?:the |his |her )?(?:pcp|"
-                             r"primary care|cardiology|oncology|nephrology|endocrinology)|deferred to (?:the |his |her )?"
-                             r"(?:pcp|primary care)|followed by (?:the |his |her )?(?:pcp|primary care))\b", re.I)
-
 
 def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
@@ -162,7 +158,7 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     ev = s.evidence[0]
     line_end = note.find("\n", ev.end)
     line = note[ev.end:line_end if line_end >= 0 else len(note)]
-    if _LEFT_TO_ANOTHER.search(line[:120]):
+    if LEFT_TO_ANOTHER.search(line[:120]):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
+from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis, lowered
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
                     r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
@@ -199,9 +199,6 @@ _CONTRACEPTIVE_SURVEILLANCE = (
 )
 
 
-_MANAGED_ELSEWHERE = re.compile(r"\b(?:per (?:her |his )?(?:gyn\w*|ob\w*|pcp|primary care)|managed by|prescribed by)\b",
-                                re.I)
-
 
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     """Screening for sexually transmitted infections (Z11.3) and surveillance of a contraceptive (Z30.4-) the
@@ -211,7 +208,7 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
     for rx, code in ((_STI_SCREEN, "Z11.3"), *_CONTRACEPTIVE_SURVEILLANCE):
         m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
                   if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
-                  and not _MANAGED_ELSEWHERE.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
+                  and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
         if m is not None:
             out.append((code, m.start(), m.end()))

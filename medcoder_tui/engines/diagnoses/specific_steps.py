@@ -390,14 +390,16 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _documented_sibling, _nondisplaced, _open_bite, _healing,
+FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _documented_sibling,
+                                 _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
-NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes, _childbirth, _trimester})
+NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes,
+                        _childbirth, _trimester})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:

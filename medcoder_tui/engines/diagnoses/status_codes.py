@@ -138,8 +138,8 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
 
 # Status codes a coder reports wherever the note documents the status as current (I.C.21.c.3): a
 # transplanted organ, a cardiac device, graft or stent, an artificial opening, dependence on
-# supplemental oxygen, bariatric surgery. (Absent organs and joint replacements are left to the coder: they matter only
-# when the visit turns on them.)
+# supplemental oxygen, bariatric surgery. (Absent organs and joint replacements are left to the
+# coder: they matter only when the visit turns on them.)
 _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
                               "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
 _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on each hit

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx
 
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
@@ -153,15 +154,12 @@ def problem_count(ctx: _Ctx) -> int:
                and not (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)))
 
 
-_UNADDRESSED = re.compile(r"\b(?:not addressed|per (?:pcp|primary care)|managed by (?:the |his |her )?(?:pcp|primary care)|"
-                          r"deferred to (?:the |his |her )?(?:pcp|primary care)|followed by (?:the |his |her )?pcp)\b", re.I)
-
 
 def addressed_problems(ctx: _Ctx) -> int:
     """The numbered assessment items the visit takes up (not those left to another physician)."""
     assessed = _assessment(ctx)
     items = re.split(r"(?m)^[ \t]*\d+[.)]", assessed)[1:]
-    return sum(1 for item in items if not _UNADDRESSED.search(item))
+    return sum(1 for item in items if not LEFT_TO_ANOTHER.search(item))
 
 
 def problems(ctx: _Ctx) -> Element:
