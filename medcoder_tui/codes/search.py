@@ -79,6 +79,10 @@ class LookupIndex:
             self._headers: frozenset[str] = state["headers"]
             self._icd_keys: list[str] = state["icd_keys"]
             self._vocab = sorted(self._raw_postings)
+            # typo correction compares a word with the vocabulary words of about its length only
+            self._vocab_by_len = sorted(self._vocab, key=len)
+            self._len_starts = [bisect.bisect_left(self._vocab_by_len, n, key=len)
+                                for n in range(len(self._vocab_by_len[-1]) + 2)] if self._vocab else [0]
             self._n = len(self._surfaces)
             self._postings_cache: dict[str, frozenset[int]] = {}
             self._tokset_cache: dict[int, frozenset[str]] = {}
@@ -229,11 +233,15 @@ class LookupIndex:
     def _corrections(self, tok: str) -> set[str]:
         """Vocabulary words within a typo or two of ``tok`` (rapidfuzz over words, not titles)."""
         cutoff = 80 if len(tok) >= 6 else 75
-        found = process.extract(tok, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
+        # a word more than 3 letters longer or shorter is no typo of it: only those of about its length
+        starts = self._len_starts
+        near = self._vocab_by_len[starts[min(max(len(tok) - 3, 0), len(starts) - 1)]:
+                                  starts[min(len(tok) + 4, len(starts) - 1)]]
+        found = process.extract(tok, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)
         if not found:
             return set()
         best = found[0][1]
-        return {w for w, s, _ in found if s >= best - 3 and abs(len(w) - len(tok)) <= 3}
+        return {w for w, s, _ in found if s >= best - 3}
 
     def _text_hits(self, query: str, systems: set[str], limit: int) -> list[LookupHit]:
         best: dict[tuple[str, str], float] = {}

@@ -117,9 +117,10 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
     ``analysis`` (the note's): two grades of one condition ("Obesity, class 1" and "class 3", two CKD
     stages) are one condition at two times; the grade the assessment states is today's."""
     def pairs():
-        for a in out:
-            for b in out:
-                if a is not b and a.code != b.code and _live(a) and _live(b):
+        live = [s for s in out if _live(s)]   # read once per pass: each pass lists its pairs before acting
+        for a in live:
+            for b in live:
+                if a is not b and a.code != b.code:
                     yield a, b
 
     for a, b in list(pairs()):

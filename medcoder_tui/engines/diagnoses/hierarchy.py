@@ -7,6 +7,7 @@ Which billable leaf a header stands for when a note names only the header
 
 from __future__ import annotations
 
+import functools
 import re
 
 from medcoder_tui.codes.text import STOPWORDS, stem
@@ -106,9 +107,10 @@ class CodeHierarchy:
                     if icd.is_billable(child):
                         leaves.append(child)
                     nxt.append(child)
-            ranked = sorted(leaves, key=lambda leaf: (rank(leaf), extra(leaf)))   # fewest added words
-            if ranked and rank(ranked[0]) < 3:
-                return ranked[0]
+            if leaves:   # the best leaf so far, fewest added words among equals (the first of ties)
+                top = min(leaves, key=lambda leaf: (rank(leaf), extra(leaf)))
+                if rank(top) < 3:
+                    return top
             frontier = nxt
         if len(leaves) == 1:
             return leaves[0]
@@ -165,6 +167,7 @@ def _default_dominance(words: frozenset[str]) -> frozenset[str]:
     return frozenset({"dominant"}) if "right" in words else frozenset({"non", "dominant"})
 
 
+@functools.lru_cache(maxsize=1 << 16)   # code titles: a leaf is ranked under each header above it
 def refine_tokens(title: str) -> frozenset[str]:
     # the tabular spells it both ways (G81.94 "nondominant", I69.354 "non-dominant")
     text = _fold(title).replace("nondominant", "non-dominant")

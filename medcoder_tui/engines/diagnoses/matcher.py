@@ -301,6 +301,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             positions.setdefault(a, []).append(i)
     found: dict[int, _Match] = {}
     by_key = matcher.by_key
+    any_negq = any(t.negq for t in toks)   # most sentences rule out no qualifier
+    any_group = any(t.group >= 0 for t in toks)   # ... and expand no abbreviation
     members: dict[int, list[int]] = {}
 
     def members_of(group: int) -> list[int]:
@@ -353,10 +355,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 if ("stage" in core or "type" in core) and not _axis_numbers_adjacent(core, key, anchor, positions):
                     continue   # "Type 2 diabetes with CKD stage 3a" holds no "stage 2"
                 pos = tuple(sorted(set(picked)))
-                ruled_out = sum(toks[p].negq for p in pos)
+                ruled_out = sum(toks[p].negq for p in pos) if any_negq else 0
                 if 0 < ruled_out < len(pos):
                     continue  # "laceration ... w/o foreign body" is no laceration *with* foreign body
-                groups = {toks[p].group for p in pos if toks[p].group >= 0}
+                groups = {toks[p].group for p in pos if toks[p].group >= 0} if any_group else ()
                 if len(groups) > 1:
                     continue  # words of two different expansions ("GERD ... PE") are no mention
                 if groups and _splits_expansion(toks, pos, members_of(groups.pop()), surfaces[sid]):
