@@ -307,6 +307,26 @@ def test_a_slip_on_ice_with_a_fall_is_the_slipping_entry(codesets):
     out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S93.402A", evidence=["Sprain of L ankle"]))])}
     assert "W00.0XXA" in out and "W00.9XXA" not in out, sorted(out)
 
+@pytest.mark.parametrize(("story", "absent"), [
+    ("HPI: a heavy box fell from a shelf onto his right foot in the stockroom.", {"W19.XXXA"}),
+    ("HPI: he dropped a dumbbell on his right foot.", {"W19.XXXA"}),
+    ("HPI: a tree branch fell on him while clearing brush.", {"W14.XXXA", "W19.XXXA"}),
+])
+def test_an_object_that_fell_on_the_patient_is_struck_by_a_falling_object(codesets, story, absent):
+    """Index: Struck by, object, falling W20.8; the patient did not fall."""
+    note = story + "\nDx: Contusion of right foot."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S90.31XA", evidence=["Contusion of right foot"]))])}
+    assert "W20.8XXA" in out and not absent & out, sorted(out)
+
+
+def test_the_patient_who_fell_onto_a_hand_still_fell(codesets):
+    note = "HPI: she fell onto her outstretched right hand.\nDx: Contusion of right hand."
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S60.221A", evidence=["Contusion of right hand"]))])}
+    assert "W20.8XXA" not in out, sorted(out)
+
+
 
 def test_lifting_a_load_is_overexertion_not_a_lifting_device(codesets):
     note = "HPI: low back pain x 2 weeks after lifting boxes at home.\nAssessment: Acute lumbar strain."

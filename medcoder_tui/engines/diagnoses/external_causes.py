@@ -276,6 +276,13 @@ _LOADS = frozenset(norm(w) for w in ("box", "boxes", "crate", "crates", "furnitu
                                      "luggage", "suitcase", "tire", "tires", "patient", "appliance", "load", "sack",
                                      "sacks", "lumber", "bucket", "child", "toddler"))
 _HEAVY_OBJECTS = words_of("heavy objects")
+# An object that fell or was dropped onto the patient ("a box fell from the shelf onto his foot",
+# "dropped a weight on her toe"): Struck by, object, falling (W20.8), not the patient's own fall
+_OBJECT_FELL = re.compile(
+    r"\b(?:(?!(?:he|she|they|i|patient|pt|who|and|then)\b)[a-z]+\s+(?:fell|falling|dropped|toppled|came down)"
+    r"|dropped\s+(?:a|an|the|some)\s+[a-z-]+(?:\s+[a-z-]+)?)\b"
+    r"[^.;]{0,40}?\b(?:on|onto|upon)\s+(?:his|her|their|the\s+(?:patient|pt)'?s|him|them|pt'?s)\b", re.I)
+_STRUCK_BY_FALLING = words_of("struck by object falling")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
                                         "farm", "campground", "playground", "track", "beach", "woods", "forest"))
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
@@ -315,6 +322,9 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
+            object_fell = _OBJECT_FELL.search(text) is not None
+            if object_fell:
+                words = words | _STRUCK_BY_FALLING   # the object fell, not the patient
             if "lift" in words and words & _LOADS:
                 words = words | _HEAVY_OBJECTS   # "lifting boxes": Lifting, heavy objects (X50.0), no lift device
             if words & _PEDAL_CYCLES:
@@ -351,6 +361,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
+            if object_fell:   # ... so no row of the patient's own fall
+                entries = {e for e in entries if e.kind != "cause" or e.path[0] == "Struck by"}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note
                 entries |= {e for e in by_word.get("nec", ()) if e.kind == "place"}
             if words & _PEDAL_CYCLES:
