@@ -1017,3 +1017,24 @@ def test_a_drug_held_for_a_while_is_still_long_term_but_one_taken_off_is_not(cod
     assert "Z79.84" in offline_codes(codesets, held, "inpatient")
     off = "HPI: 39F w/ T2DM on metformin pre-op.\nDiabetes: off metformin since 05/2025.\nA/P: Type 2 DM, diet only."
     assert "Z79.84" not in offline_codes(codesets, off, "outpatient")
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("Assessment: Metastatic lung adenocarcinoma with bilateral adrenal metastases.",
+     {"C79.71", "C79.72", "C34.90"}, {"C79.70", "C78.01", "C78.02"}),   # the lung's side is not said
+    ("A/P: Bilateral breast cancer, on anastrozole.", {"C50.911", "C50.912"}, {"C50.919"}),
+    ("A/P: Knee pain, bilateral.", {"M25.561", "M25.562"}, {"M25.569"}),
+])
+def test_a_bilateral_condition_with_no_bilateral_code_is_coded_for_each_side(codesets, note, expected, absent):
+    """I.B.13: when no bilateral code is provided, a code for each side."""
+    got = offline_codes(codesets, note)
+    assert expected <= got and not absent & got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("A/P: Carpal tunnel syndrome, bilateral.", {"G56.03"}, {"G56.01", "G56.02"}),   # the tabular's own code
+    ("A/P: Bilateral lower extremity edema; cellulitis of the right leg.", {"L03.115"}, {"L03.116"}),
+])
+def test_a_bilateral_code_or_a_named_side_is_not_split(codesets, note, expected, absent):
+    got = offline_codes(codesets, note)
+    assert expected <= got and not absent & got, sorted(got)

@@ -61,6 +61,7 @@ from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.checks.spine import disc_disorders
+from medcoder_tui.engines.checks.bilateral import both_sides
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
 from medcoder_tui.engines.checks.status_history import allergy_status, history
 from medcoder_tui.engines.models import Flag, Suggestion
@@ -81,6 +82,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _context_rules(out, out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
         hold_suicide_attempt(out)   # before the injuries whose external causes are read
+        earlier = {id(s) for s in out}
         added = external_causes(out, note, analysis, reground, icd)
         added += spread_sites(out, note, analysis, icd, reground)
         added += sepsis_codes(out, note, analysis, reground)
@@ -88,7 +90,9 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added += disc_disorders(out, note, analysis, reground)
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
-        _context_rules(added, out, note, analysis, setting)
+        out += both_sides(out, note, analysis, icd, reground, lambda s, code, why: replace_code(s, code, why, reground))
+        # what was added or put in place here (a side's code) has not been read in its context yet
+        _context_rules([s for s in out if id(s) not in earlier], out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return replace_code(s, code, reason, reground)
