@@ -1038,3 +1038,14 @@ def test_a_bilateral_condition_with_no_bilateral_code_is_coded_for_each_side(cod
 def test_a_bilateral_code_or_a_named_side_is_not_split(codesets, note, expected, absent):
     got = offline_codes(codesets, note)
     assert expected <= got and not absent & got, sorted(got)
+
+
+def test_acute_on_chronic_with_no_combination_code_is_coded_twice_acute_first(codesets):
+    """I.B.8: separate acute and chronic codes, no code for both: both are coded."""
+    got = offline_codes(codesets, "Assessment: Acute on chronic DVT of the left femoral vein.", setting="inpatient")
+    assert {"I82.412", "I82.512"} <= got, sorted(got)
+
+
+def test_acute_on_chronic_with_a_combination_code_adds_nothing(codesets):
+    got = offline_codes(codesets, "Assessment: acute on chronic systolic heart failure.", setting="inpatient")
+    assert "I50.23" in got and not got & {"I50.22", "I50.21"}, sorted(got)

@@ -61,6 +61,7 @@ from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.checks.spine import disc_disorders
+from medcoder_tui.engines.checks.acute_chronic import acute_and_chronic
 from medcoder_tui.engines.checks.bilateral import both_sides
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
 from medcoder_tui.engines.checks.status_history import allergy_status, history
@@ -91,6 +92,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added += encounter_codes(out + added, note, analysis, reground)
         out += added
         out += both_sides(out, note, analysis, icd, reground, lambda s, code, why: replace_code(s, code, why, reground))
+        out += acute_and_chronic(out, note, icd, reground)
         # what was added or put in place here (a side's code) has not been read in its context yet
         _context_rules([s for s in out if id(s) not in earlier], out, note, analysis, setting)
     if types is None or System.ICD10CM in types:
