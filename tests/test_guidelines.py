@@ -1049,3 +1049,18 @@ def test_acute_on_chronic_with_no_combination_code_is_coded_twice_acute_first(co
 def test_acute_on_chronic_with_a_combination_code_adds_nothing(codesets):
     got = offline_codes(codesets, "Assessment: acute on chronic systolic heart failure.", setting="inpatient")
     assert "I50.23" in got and not got & {"I50.22", "I50.21"}, sorted(got)
+
+
+def test_a_chief_complaint_symptom_the_assessment_does_not_take_up_is_not_coded(codesets):
+    """IV.D: the final diagnostic statement says what the complaint was (office note)."""
+    note = ("CC: dizziness and knee pain.\nHPI: room spinning with head turns for a week.\n"
+            "Assessment: Benign paroxysmal positional vertigo of the right ear. Epley maneuver taught.")
+    got = offline_codes(codesets, note)
+    assert "H81.11" in got and not got & {"R42", "M25.569"}, sorted(got)
+
+
+def test_a_chief_complaint_symptom_the_assessment_takes_up_in_other_words_stays(codesets):
+    note = ("Reason for visit: persistent cough\nHPI: dry cough for 10 weeks on lisinopril.\n"
+            "Assessment: 1. Chronic dry cough - adverse effect of lisinopril. 2. Essential HTN.")
+    got = offline_codes(codesets, note)
+    assert "R05.3" in got, sorted(got)

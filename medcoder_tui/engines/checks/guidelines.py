@@ -134,9 +134,9 @@ _LISTED_ONLY = frozenset({"past_medical_history", "past_surgical_history", "medi
 _ADDRESSED = frozenset({"assessment_plan", "impression", "diagnoses", "hospital_course", "chief_complaint"})
 
 
-def _addressed_text(note: str, analysis: NoteAnalysis) -> str:
+def _addressed_text(note: str, analysis: NoteAnalysis, sections: frozenset[str] = _ADDRESSED) -> str:
     """The lower-case text of the sections that take conditions up (assessment, diagnoses, course...)."""
-    return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in _ADDRESSED)
+    return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in sections)
 
 
 def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str) -> None:
@@ -175,16 +175,31 @@ def _exam_of(analysis: NoteAnalysis):
     return analysis.memo["exam"]
 
 
+_STORY = frozenset({"hpi", "chief_complaint"})
+_QUALIFIERS = frozenset("persistent chronic acute severe mild moderate intermittent worsening worse new recurrent "
+                        "ongoing constant daily nightly right left bilateral the and with".split())
+
+
+def _chief_complaint_only(s: Suggestion, analysis: NoteAnalysis) -> bool:
+    return all(analysis.section_at(e.start) == "chief_complaint" for e in s.evidence)
+_ASSESSED = _ADDRESSED - {"chief_complaint"}
+
+
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
-    """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the history of
-    the present illness tells, and that the assessment does not take up, is not coded: the final
-    diagnostic statement says what the symptoms were."""
+    """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the chief complaint
+    or the history of the present illness tells, and that the assessment does not take up, is not coded:
+    the final diagnostic statement says what the symptoms were. (``addressed``: the assessment's text,
+    without the chief complaint.)"""
     if not addressed or not usable_icd(s) or not is_symptom(s.code) or not s.evidence:
         return
-    if not all(e.located and analysis.section_at(e.start) == "hpi" for e in s.evidence):
+    if not all(e.located and analysis.section_at(e.start) in _STORY for e in s.evidence):
         return
     words = s.evidence[0].text.strip().lower()
     if len(words) < 3 or words in addressed:
+        return
+    # "persistent cough" taken up as "chronic dry cough": the symptom's own words, its qualifiers aside
+    own = set(re.findall(r"[a-z]{3,}", words)) - _QUALIFIERS
+    if own and own <= set(re.findall(r"[a-z]{3,}", addressed)) and _chief_complaint_only(s, analysis):
         return
     diagnosis = next((d.code for d in out if d is not s and usable_icd(d) and d.code[:1] not in "RZVWXY"
                       and not set(d.flags) & CONTEXT_FLAGS), None)
@@ -199,12 +214,13 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
     addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
+    assessed = _addressed_text(note, analysis, _ASSESSED) if setting != "inpatient" else ""
     for s in some:
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
         _listed_not_addressed(s, addressed, analysis, setting)
         _left_to_another(s, note, analysis, setting)
-        _story_only_symptom(s, addressed, analysis, out)
+        _story_only_symptom(s, assessed, analysis, out)
     check_mentions(some, note, analysis)
 
 
