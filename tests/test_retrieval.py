@@ -255,3 +255,14 @@ def test_poison_ivy_is_the_indexs_plant_dermatitis(codesets, note):
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert got == {"L23.7"}, sorted(got)
+
+
+def test_a_word_the_code_texts_hyphenate_matches_written_as_one(codesets):
+    """'Gastroesophageal' in the note, 'Gastro-esophageal' in K21.9's title; 'non-' stays joined."""
+    from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
+    note = "A/P: 1. Gastroesophageal reflux disease without esophagitis - start omeprazole."
+    got = [c.code for c in retrieve_candidates(note, codesets=codesets, order="score")]
+    assert "K21.9" in got[:3], got[:10]
+    from medcoder_tui.engines.diagnoses.retrieval import matcher_for
+    compounds = matcher_for(codesets).compounds
+    assert compounds["gastroesophageal"] == ("gastro", "esophageal") and "nonpressure" not in compounds

@@ -90,6 +90,9 @@ class _Match:
 
 
 
+_HYPHENATED = re.compile(r"\b([a-z]{3,})-([a-z]{3,})\b")
+
+
 def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     """The words a mention must contain for this code text to apply.
 
@@ -188,6 +191,14 @@ class _Matcher:
             for tok in core_tokens(surface[3]):
                 self.idf.setdefault(tok, self.unused_idf)
         self.hierarchy = CodeHierarchy(icd)
+        # "gastroesophageal" written as one word where the code texts say "gastro-esophageal": the note's
+        # word is read as the two ("non-" stays joined: a negated word names another concept)
+        self.compounds: dict[str, tuple[str, str]] = {}
+        for surface in self.surfaces:
+            if "-" in surface[3]:
+                for a, b in _HYPHENATED.findall(_fold(surface[3])):
+                    if a != "non" and a + b not in self.idf:
+                        self.compounds.setdefault(a + b, (a, b))
 
     def _cache_path(self):
         key = self.index._state_key()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from medcoder_tui.codes.abbreviations import (
@@ -67,8 +68,9 @@ class _Token:
     negq: bool = False   # right after "without"/"w/o"/"no": a qualifier the note rules out
 
 
-def note_tokens(note: str, start: int, end: int) -> list[_Token]:
-    """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion)."""
+def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[str, str]] = {}) -> list[_Token]:
+    """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion;
+    ``compounds``: a word the code texts hyphenate, as its two words)."""
     out: list[_Token] = []
     prev = ""
     skip_to = -1
@@ -102,6 +104,9 @@ def note_tokens(note: str, start: int, end: int) -> list[_Token]:
         for w in ((low,) if low.isalnum() and low.isascii() else _WORD_RE.findall(_fold(word))):
             if w not in STOPWORDS:
                 out.append(_Token(_alts(w), m.start(), m.end()))
+        parts = compounds.get(low)
+        if parts:
+            out.extend(_Token(_alts(w), m.start(), m.end(), m.start()) for w in parts if w not in STOPWORDS)
         extra = TERM_EXPANSIONS.get(low)
         if extra and extra != low:
             for w in extra.split():
@@ -263,7 +268,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
         got = memo.get(sent.text)
         if got is None:
-            toks = note_tokens(note, sent.start, sent.end)
+            toks = note_tokens(note, sent.start, sent.end, matcher.compounds)
             matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
             # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
             tests = [(m.positions[0], m.positions[-1]) for m in matches
