@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.diagnoses.retrieval import core_tokens, retrieve_candidates
+from medcoder_tui.engines.diagnoses.retrieval import core_tokens, matcher_for, retrieve_candidates
 
 NOTE = (
     "HPI: 58-year-old man with type 2 diabetes mellitus and high blood pressure presents with "
@@ -259,10 +259,8 @@ def test_poison_ivy_is_the_indexs_plant_dermatitis(codesets, note):
 
 def test_a_word_the_code_texts_hyphenate_matches_written_as_one(codesets):
     """'Gastroesophageal' in the note, 'Gastro-esophageal' in K21.9's title; 'non-' stays joined."""
-    from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
     note = "A/P: 1. Gastroesophageal reflux disease without esophagitis - start omeprazole."
     got = [c.code for c in retrieve_candidates(note, codesets=codesets, order="score")]
     assert "K21.9" in got[:3], got[:10]
-    from medcoder_tui.engines.diagnoses.retrieval import matcher_for
     compounds = matcher_for(codesets).compounds
     assert compounds["gastroesophageal"] == ("gastro", "esophageal") and "nonpressure" not in compounds
