@@ -1064,3 +1064,11 @@ def test_a_chief_complaint_symptom_the_assessment_takes_up_in_other_words_stays(
             "Assessment: 1. Chronic dry cough - adverse effect of lisinopril. 2. Essential HTN.")
     got = offline_codes(codesets, note)
     assert "R05.3" in got, sorted(got)
+
+
+def test_a_smoker_in_the_social_history_is_coded_when_the_assessment_takes_up_tobacco(codesets):
+    """IV.J keeps what the assessment addresses; Index: Smoker - see Dependence, drug, nicotine (F17.210 over Z72.0)."""
+    note = ("CC: right hand laceration.\nSH: smokes 1/2 ppd cigarettes.\n"
+            "Assessment: Laceration without foreign body of right palm, initial encounter. Tobacco use counseled.")
+    got = offline_codes(codesets, note, setting="ed")
+    assert "F17.210" in got and "Z72.0" not in got, sorted(got)

@@ -139,6 +139,10 @@ def _addressed_text(note: str, analysis: NoteAnalysis, sections: frozenset[str] 
     return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in sections)
 
 
+_TOBACCO_CODES = ("F17.2", "Z72.0")
+_TOBACCO_WORDS = re.compile(r"\b(?:tobacco|smok\w*|nicotine|cigar\w*|vap(?:e|es|ing))\b")
+
+
 def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
     the assessment does not take up, is not coded for this encounter."""
@@ -150,6 +154,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     words = s.evidence[0].text.strip().lower()
     if len(words) < 2 or words in addressed:
         return
+    if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
+        return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
     add_reason(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
           Flag.GUIDELINE)
 
