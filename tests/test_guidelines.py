@@ -1072,3 +1072,19 @@ def test_a_smoker_in_the_social_history_is_coded_when_the_assessment_takes_up_to
             "Assessment: Laceration without foreign body of right palm, initial encounter. Tobacco use counseled.")
     got = offline_codes(codesets, note, setting="ed")
     assert "F17.210" in got and "Z72.0" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("story", "injury", "expected", "absent"), [
+    # "washing dishes": Activity, dishwashing; "broken glass" is no fracture
+    ("HPI: cut his right palm on a broken glass while washing dishes at home in his kitchen.\n"
+     "Dx: Laceration without foreign body of right palm.", "S61.411A", {"W25.XXXA", "Y93.G1", "Y92.000"},
+     {"S62.91XA"}),
+    # "at the gym": Place of occurrence, gymnasium; a jungle gym stays playground equipment
+    ("HPI: he dropped a dumbbell on his left great toe at the gym.\nDx: Contusion of left great toe.", "S90.112A",
+     {"W20.8XXA", "Y92.39"}, set()),
+    # "on the ice" is no ice skating rink
+    ("HPI: fell on the ice, landed on her left foot.\nDx: sprain of left ankle.", "S93.402A", set(), {"Y92.330"}),
+])
+def test_everyday_wording_of_places_and_activities_in_the_index_words(codesets, story, injury, expected, absent):
+    got = offline_codes(codesets, story, setting="ed")
+    assert injury in got and expected <= got and not absent & got, sorted(got)

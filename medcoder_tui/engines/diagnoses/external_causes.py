@@ -214,7 +214,9 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
     # "slipped on ice and fell": "Slipping (on same level) (with fall), on ice" says the fall too, and
     # is the index's entry for it (W00.0), not "Fall, due to ice or snow" (W00.9)
     told = 0.25 if entry.kind == "cause" and any(m <= words for m in entry.modifiers) else 0.0
-    return leaf + held - 0.5 * (len(entry.inner) - held) - (0.25 if frame and not entry.main[0] <= words else 0) \
+    # a place's missing subterm is another place ("on the ice" is no ice skating rink)
+    missing = (1.0 if entry.kind == "place" else 0.5) * (len(entry.inner) - held)
+    return leaf + held - missing - (0.25 if frame and not entry.main[0] <= words else 0) \
         - home - nos + told
 
 
@@ -282,6 +284,13 @@ _OBJECT_FELL = re.compile(
     r"\b(?:(?!(?:he|she|they|i|patient|pt|who|and|then)\b)[a-z]+\s+(?:fell|falling|dropped|toppled|came down)"
     r"|dropped\s+(?:a|an|the|some)\s+[a-z-]+(?:\s+[a-z-]+)?)\b"
     r"[^.;]{0,40}?\b(?:on|onto|upon)\s+(?:his|her|their|the\s+(?:patient|pt)'?s|him|them|pt'?s)\b", re.I)
+# Everyday wording of places and activities, in the index's words
+_INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
+    (r"\b(?:wash(?:ing|ed)?|doing|did) (?:the |some )?dishes\b", "dishwashing"),
+    (r"(?<!jungle )\bgym\b", "gymnasium"),
+    (r"\b(?:lifting (?:free )?weights|weight ?lifting|(?:dumb|bar|kettle)bells?)\b", "free weights"),
+    (r"\b(?:back|front|side) ?yard\b", "yard"),
+))
 _STRUCK_BY_FALLING = words_of("struck by object falling")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
                                         "farm", "campground", "playground", "track", "beach", "woods", "forest"))
@@ -316,6 +325,8 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
             text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", told)
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
+            for said, index_words in _INDEX_WORDING:   # "at the gym": the index's gymnasium
+                text = said.sub(index_words, text)
             # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
             words = words_of(_VEHICLE_PLACE.sub(r"\2", text))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car

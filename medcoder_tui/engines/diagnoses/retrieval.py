@@ -150,7 +150,10 @@ _NOT_DIAGNOSES = frozenset(
 # Abbreviations with an exam sense that the words after them give away
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
-_TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat))\b", re.I)
+# "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
+_TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"
+                         r"(?:glass|bottles?|window|windshield|mirror|plates?|dish(?:es)?|mugs?|cups?|jars?|"
+                         r"ceramic|pottery|vase|tiles?|china)\b)\b", re.I)
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1",
