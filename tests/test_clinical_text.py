@@ -305,3 +305,16 @@ def test_a_differential_is_uncertain(note, words):
     for w in words:
         i = note.index(w)
         assert "uncertain" in a.context_at(i, i + len(w)), w
+
+
+@pytest.mark.parametrize(("text", "phrase", "negated"), [
+    ("Findings: pneumothorax not seen.", "pneumothorax", True),
+    ("Pneumothorax not identified on CXR.", "Pneumothorax", True),
+    # a postposed "not identified" negates its own comma item only
+    ("1. Community-acquired pneumonia, right lower lobe, organism not identified", "pneumonia", False),
+    ("1. Community-acquired pneumonia, right lower lobe, organism not identified", "organism", True),
+])
+def test_a_postposed_not_seen_negates_what_it_follows(text, phrase, negated):
+    b = analyze(text)
+    start = b.text.index(phrase)
+    assert ("negated" in b.context_at(start, start + len(phrase))) is negated

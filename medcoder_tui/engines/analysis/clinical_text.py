@@ -362,7 +362,11 @@ def analyze(note: str) -> NoteAnalysis:
             if end > m.end():
                 spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
         if direction in ("backward", "both"):
-            start = _scope_backward(note, sent.start, m.start())
+            limit = sent.start
+            if kind == "negated" and lower.startswith("not ", m.start()):
+                # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
+                limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
+            start = _scope_backward(note, limit, m.start())
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
     spans += _dated_past_events(note, lower, sentences, sent_starts)

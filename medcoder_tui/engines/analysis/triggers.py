@@ -27,7 +27,9 @@ _add("negated", "forward",
      r"absent", r"never had", r"never", r"none", r"neither", r"nor", r"fails to reveal",
      r"failed to reveal", r"did not (?:show|reveal|demonstrate|have|present|find)",
      r"does not (?:show|reveal|demonstrate|have|present)", r"do not have", r"doesn't have",
-     r"didn't have", r"not (?:seen|found|detected|present|demonstrated|observed)",
+     r"didn't have",
+     # "Not seen: fracture" looks ahead; "pneumothorax not seen" looks back (the backward trigger)
+     r"not (?:seen|found|detected|present|demonstrated|observed)(?=\s*:)",
      r"no (?:history|hx) of", r"resolution of", r"unremarkable for", r"excluded", r"exclusion of",
      r"w/o", r"ø", r"negative (?:study|result|test) for",
      # "Biopsy was negative for malignancy" looks ahead (the backward "was negative" gives way)
