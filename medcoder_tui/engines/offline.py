@@ -20,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
@@ -66,6 +67,11 @@ _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84",
 _CODED_AS_HISTORY = PAST_EVENTS + ("F17.2",)
 
 
+# "superficial endometriosis of the posterior cul-de-sac and of the L uterosacral ligament": a mention
+# that goes on past a coded one with "and ..." names the second, coordinated condition too
+_COORDINATED = re.compile(r"[\s,]*(?:and|&)\s+(?:of\s+|the\s+|in\s+)", re.IGNORECASE)
+
+
 def choose(candidates: list[Candidate], setting: Setting,
            analysis: NoteAnalysis | None = None) -> list[Candidate]:
     """The candidates the rules allow, best first, at most one per concept span.
@@ -90,6 +96,7 @@ def choose(candidates: list[Candidate], setting: Setting,
             continue
         _score, start, end, ctx, _dom = mention
         clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
+                    and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
                     for s, e, code in spans)
         if clash:
             continue  # one code per concept span

@@ -407,6 +407,7 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     manifest = [m for m in matches if surfaces[m.sid][0] in matcher.manifestations]
     matches = [m for m in matches if m not in manifest]
     kept_sets: list[tuple[set[int], int, int, float]] = []   # each kept match's positions, first, last, score
+    listed = toks[-1].part > 0   # the sentence is a list ("L ovarian endometrioma, superficial endometriosis of ...")
     for m in matches:
         pset = set(m.positions)
         first, last = m.positions[0], m.positions[-1]
@@ -416,11 +417,28 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             or (len(oset) > n and ofirst <= first and last <= olast)
             for oset, ofirst, olast, oscore in kept_sets)
         kept.append(m)
+        if listed and not m.dominated and toks[first].part != toks[last].part \
+                and any(len(oset) >= n and pset & oset for oset, _f, _l, _s in kept_sets) \
+                and _borrows_across(m, matches, toks):
+            # words of two list items that each name a condition, some of them a larger mention's: this
+            # reading borrows from one item; it neither stands nor hides the other item's words
+            m.dominated = True
+            continue
         kept_sets.append((pset, first, last, m.score))
     for m in manifest:
         pset = set(m.positions)
         m.dominated = any(pset <= oset for oset, _first, _last, _score in kept_sets)
     return kept + manifest + partial
+
+
+def _borrows_across(m: _Match, matches: list, toks: list) -> bool:
+    """Whether every list item ``m`` takes words from holds a whole mention of its own ("L ovarian
+    endometrioma, superficial endometriosis of ..."), not only a qualifier ("Primary osteoarthritis,
+    right knee": the second item is the first's site)."""
+    parts = {toks[p].part for p in m.positions}
+    own = {toks[o.positions[0]].part for o in matches
+           if o is not m and toks[o.positions[0]].part == toks[o.positions[-1]].part}
+    return parts <= own
 
 
 def _splits_expansion(toks: list, pos: tuple[int, ...], members: list[int], surface: tuple) -> bool:

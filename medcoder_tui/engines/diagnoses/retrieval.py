@@ -66,6 +66,7 @@ class _Token:
     end: int
     group: int = -1   # index of the abbreviation/term a token was expanded from, else -1
     negq: bool = False   # right after "without"/"w/o"/"no": a qualifier the note rules out
+    part: int = 0   # the sentence's list item (comma- or semicolon-separated) the word stands in
 
 
 def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[str, str]] = {}) -> list[_Token]:
@@ -117,6 +118,12 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         at = next((k for k, tok in enumerate(out) if tok.start >= p_end), len(out))
         words = [w for w in wording.split() if w not in STOPWORDS]
         out[at:at] = [_Token(_alts(w), p_start, p_end, p_start) for w in words]
+    if len(out) > 1 and (note.find(",", start, end) >= 0 or note.find(";", start, end) >= 0):
+        part, prev_end = 0, out[0].start
+        for tok in out:
+            if tok.start > prev_end:
+                part += note.count(",", prev_end, tok.start) + note.count(";", prev_end, tok.start)
+            tok.part, prev_end = part, max(prev_end, tok.end)
     negators = [m.end() for m in _NEGATOR.finditer(note, start, end)]
     if negators:   # most sentences have none: skip the per-word look-back
         for tok in out:
