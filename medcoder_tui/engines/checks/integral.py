@@ -30,7 +30,7 @@ INFECTIONS = _INFECTIONS + ("N30", "N34", "N41", "J01", "J32", "H60", "H10.0", "
 _ABDOMINAL = ("K20", "K21", "K25", "K26", "K27", "K28", "K29", "K30", "K35", "K36", "K37", "K38", "K40", "K41",
               "K42", "K43", "K44", "K45", "K46", "K50", "K51", "K52", "K55", "K56", "K57", "K58", "K59", "K60",
               "K61", "K63", "K64", "K65", "K70", "K72", "K75", "K80", "K81", "K82", "K83", "K85", "K86", "K90",
-              "K92", "N10", "N13", "N20", "N21", "N23", "N30", "N39.0", "N70", "N73", "N83", "O00", "A0")
+              "K92", "N10", "N13", "N20", "N21", "N23", "N30", "N39.0", "N70", "N73", "N80", "N83", "O00", "A0")
 _URINARY = ("N10", "N11", "N12", "N13", "N20", "N21", "N23", "N30", "N32", "N34", "N35", "N39.0", "N40.1",
             "N41", "N42", "C61", "C67", "A54", "A56", "A59")
 # (an acute stroke's deficits are coded beside it, not integral to it: the neurological deficits and the
@@ -112,6 +112,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
     "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
+    # the painful periods and painful intercourse of endometriosis
+    "N94.6": ("N80",), "N94.1": ("N80",), "N94.4": ("N80",), "N94.5": ("N80",),
     # the red, swollen conjunctiva of an eye injury, foreign body or inflammation
     "H11.4": ("T15", "S05", "H16", "H10", "B30", "T26"),
     # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA")

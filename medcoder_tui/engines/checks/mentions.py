@@ -20,7 +20,9 @@ reason) when the mention is in another sense:
 - an abnormal-finding code for a test the sentence calls normal or negative ("tumor markers
   were normal" is no R97.8);
 - "pregnancy" beside a delivery or birth ("normal pregnancy and delivery", a child's birth
-  history, an obstetric history) is a past pregnancy, not the pregnant state (Z33.1);
+  history, an obstetric history) is a past pregnancy, not the pregnant state (Z33.1); nor is a
+  pregnancy wished for, planned, prevented, at risk or tested for ("wishes future pregnancy",
+  "no pregnancy risk", "pregnancy test negative");
 - a mass or tumour word in a sense that is no neoplasm: "mass effect", "myocardial mass",
   "tumor markers", "tumor cells";
 - a skin code (cutaneous abscess, fibrosis of skin, gangrene) from a bare word
@@ -79,6 +81,12 @@ _NORMAL_AFTER = re.compile(r"^\s*(?:[:=-]|(?:were|was|are|is|remain(?:ed|s)?|cam
 _NORMAL_BEFORE = re.compile(r"\b(?:normal|negative|unremarkable)\s+$", re.I)
 _BIRTH_WORDS = re.compile(r"\b(?:deliver(?:y|ies|ed)|childbirth|birth|born|cesarean|caesarean|c-section|apgar|"
                           r"gravida|para|g\d+ ?p\d+)\b", re.I)
+# a pregnancy the patient plans, avoids or is tested for: no pregnant state
+_NOT_PREGNANT_BEFORE = re.compile(r"\b(?:future|planning|plans|plan for|wish(?:es)?|wants?|desires|"
+                                  r"prevent\w*|avoid\w*|no|not|possible|potential|"
+                                  r"rule out|r/o|ttc|trying to conceive|contraception and)\s+(?:\w+\s+){0,2}$", re.I)
+_NOT_PREGNANT_AFTER = re.compile(r"^\s*(?:risk|prevention|test\w*|tests?|planning|plans?|intention|wish|"
+                                 r"potential|screen\w*|counsel\w*|hcg)\b", re.I)
 # "mass effect", "myocardial mass", "tumor markers": the word in a sense that names no neoplasm
 _NO_NEOPLASM_AFTER = re.compile(r"^\s*(?:effect|index|markers?|cells?|board|lysis|size|volume|burden)\b", re.I)
 _NO_NEOPLASM_BEFORE = re.compile(r"\b(?:body|muscle|muscular|fat|lean|bone|myocardial|ventricular|cardiac|"
@@ -166,6 +174,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "the sentence calls the result normal or negative: no abnormal finding to code"
         elif s.code.startswith("Z33.1") and _BIRTH_WORDS.search(around):
             reason = "a pregnancy told with its delivery or birth is a past one, not the pregnant state: not coded"
+        elif s.code.startswith("Z33.1") and (_NOT_PREGNANT_BEFORE.search(before) or _NOT_PREGNANT_AFTER.search(after)):
+            reason = "a pregnancy planned, avoided or tested for is no pregnant state: not coded"
         elif (s.code[:1] == "C" or s.code[:2] in ("D0", "D1", "D2", "D3", "D4")) \
                 and re.search(r"(?i)\b(?:mass|masses|tumou?rs?|tumou?ral)\s*$", ev.text) \
                 and (_NO_NEOPLASM_AFTER.search(after) or _NO_NEOPLASM_BEFORE.search(before)):
