@@ -1088,3 +1088,39 @@ def test_a_smoker_in_the_social_history_is_coded_when_the_assessment_takes_up_to
 def test_everyday_wording_of_places_and_activities_in_the_index_words(codesets, story, injury, expected, absent):
     got = offline_codes(codesets, story, setting="ed")
     assert injury in got and expected <= got and not absent & got, sorted(got)
+
+
+def test_endometriosis_takes_its_painful_periods_and_a_wished_pregnancy_is_no_pregnancy(codesets):
+    note = ("HPI: severe dysmenorrhea and cyclic pelvic pain. She wishes future pregnancy in 2-3 years.\n"
+            "Assessment: 1. Deep endometriosis of the left ovary.")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    by_code = {s.code: s for s in result.suggestions}
+    assert by_code["N80.122"].reportable
+    assert "N94.6" not in by_code or not by_code["N94.6"].reportable
+    assert "Z33.1" not in by_code or not by_code["Z33.1"].reportable
+    # a pregnancy the note documents is still the pregnant state
+    assert "Z33.1" in offline_codes(codesets, "Assessment: 1. Pregnancy, incidental to this visit for a wrist sprain.")
+
+
+@pytest.mark.parametrize("assessment, expected", [
+    # two list items that each name a condition: a reading that borrows words across the comma gives way
+    ("L ovarian endometrioma, superficial endometriosis of the posterior cul-de-sac.", {"N80.122", "N80.321"}),
+    # "... and of the L uterosacral ligament": the coordinated second site is coded too
+    ("Superficial endometriosis of the posterior cul-de-sac and of the L uterosacral ligament.",
+     {"N80.321", "N80.3A2"}),
+    # the item after the comma is the first one's site, no condition of its own: read together
+    ("Primary osteoarthritis, right knee - indication for surgery.", {"M17.11"}),
+])
+def test_list_items_and_coordinated_sites(codesets, assessment, expected):
+    got = offline_codes(codesets, "Assessment:\n1. " + assessment)
+    assert expected <= got, got
+
+
+def test_a_drug_the_tabular_list_names_under_z79_is_long_term_use(codesets):
+    note = ("HPI: OCP was stopped when leuprolide started in January.\nMeds: leuprolide depot 3.75 mg IM q4wk.\n"
+            "Assessment: 1. Deep endometriosis of the left ovary, on long-term GnRH agonist therapy.")
+    assert "Z79.818" in offline_codes(codesets, note)   # Z79.818's inclusion term names leuprolide
+    note = "Meds: tamoxifen 20 mg daily.\nAssessment: 1. History of breast cancer, on tamoxifen."
+    assert "Z79.810" in offline_codes(codesets, note)
+    stopped = "Meds: none.\nHPI: tamoxifen discontinued in 2024.\nAssessment: 1. History of breast cancer."
+    assert not offline_codes(codesets, stopped) & {"Z79.810"}

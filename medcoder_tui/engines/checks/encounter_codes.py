@@ -131,7 +131,7 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,
 
 
 def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
-                    reground: Reground) -> list[Suggestion]:
+                    reground: Reground, icd=None) -> list[Suggestion]:
     """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
     are marked in place with their reason."""
     have = {s.code for s in out if s.system is System.ICD10CM}
@@ -236,7 +236,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     # a diabetes drug's code is the diabetes code's "use additional code": not beside a diabetes left uncoded
     # (listed but not addressed at this visit)
     glycemic = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(_GLYCEMIC) for s in out)
-    for code, start, end in long_term_drugs(note, analysis):
+    for code, start, end in long_term_drugs(note, analysis, icd):
         if code in ("Z79.4", "Z79.84", "Z79.85") and not glycemic:
             continue
         if code not in have and not (code == "Z79.4" and type_1_only):

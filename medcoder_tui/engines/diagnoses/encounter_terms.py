@@ -11,6 +11,7 @@ history and hypothetical scopes respected.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis, lowered
 
@@ -78,8 +79,9 @@ _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|i
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
 # a drug the note says was stopped: "off metformin", "metformin was discontinued"
 # (a drug held for a while, "metformin held, resumed at d/c", is not stopped)
+# ("OCP was stopped when leuprolide started": the word between may not begin another clause)
 _STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|no longer (?:on|taking)|weaned off)\s+"
-                             r"(?:[a-z-]+\s+)?$")
+                             r"(?:(?!(?:when|after|because|since|as|and|once|while|until|for)\s)[a-z-]+\s+)?$")
 _STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been )?(?:stopped|discontinued|d/c'?d)\b")
 
 
@@ -251,10 +253,41 @@ def vaccine_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None
     return None
 
 
-def long_term_drugs(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+_USE_OF = re.compile(r"^long[- ]term \(current\) use of (.+)$", re.I)
+_NAMED_DRUG = re.compile(r"[a-z][a-z-]{4,}")   # one word: "monoclonal antibodies", "plant alkaloids" are classes
+
+
+@lru_cache(maxsize=4)
+def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str], ...]:
+    """The drugs the tabular list names in Z79's inclusion terms ("Long term (current) use of leuprolide
+    acetate (leuprorelin) (Lupron)" at Z79.818), by code: each name and its parenthesised aliases. Class
+    words ("agonist", "downregulators") name no drug a note lists; only single drug names are kept.
+    Cancer chemotherapy (Z79.63-) is left out: given in cycles, its encounters have codes of their own."""
+    by_code: dict[str, set[str]] = {}
+    for code in icd.billable_descendants("Z79"):
+        if code.startswith("Z79.63"):
+            continue
+        entry = icd.get(code)
+        for term in entry.inclusion_terms if entry else ():
+            m = _USE_OF.match(term.strip())
+            if not m:
+                continue
+            names = [m.group(1).split(" (")[0]] + re.findall(r"\(([^()]+)\)", m.group(1))
+            for name in names:
+                name = name.strip().lower().removesuffix(" acetate")
+                if _NAMED_DRUG.fullmatch(name):
+                    by_code.setdefault(code, set()).add(name)
+    return tuple((re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"), code)
+                 for code, names in sorted(by_code.items()))
+
+
+def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
-    for rx, code in _LONG_TERM:
+    listed = {code for _rx, code in _LONG_TERM}
+    table = _LONG_TERM + tuple((rx, code) for rx, code in (_tabular_drugs(icd) if icd is not None else ())
+                               if code not in listed)
+    for rx, code in table:
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(low)):
             continue
         for m in rx.finditer(low):
