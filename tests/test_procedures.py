@@ -377,3 +377,14 @@ def test_a_toddler_with_counselled_subcutaneous_vaccines_gets_the_counselling_co
     got = codes(suggest(note, codesets))
     assert {"90707", "90716", "90633", "90460", "90461"} <= set(got), got
     assert "90471" not in got
+
+
+def test_tests_listed_under_an_in_office_heading_and_a_pelvic_ultrasound_read_by_the_provider(codesets):
+    note = ("Exam: pelvic exam deferred.\n\nIn-office tests:\n- Urine hCG (visual): negative.\n"
+            "- Transvaginal US (performed and interpreted by me): L ovary with a 3.2 cm endometrioma.\n\n"
+            "Plan: repeat TVUS in 6 mo.")
+    assert {"81025", "76830"} <= codes(suggest(note, codesets))
+    # the same list without its heading, and a scan only planned: nothing done here
+    elsewhere = ("Labs:\n- Urine hCG: negative (outside lab).\n\nPlan: transvaginal ultrasound ordered; "
+                 "repeat TVUS in 6 mo.")
+    assert not codes(suggest(elsewhere, codesets)) & {"81025", "76830", "76856"}

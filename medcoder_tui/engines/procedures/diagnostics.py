@@ -94,7 +94,8 @@ def _tests(ctx: _Ctx) -> None:
             if prenatal and desc_rx.startswith("^Urinalysis by dipstick"):
                 continue
             screening = desc_rx.startswith(("^Visual", "^Pure", "^Demonstration"))   # done where it is told
-            if not (_IN_OFFICE.search(line) or (screening and (_SCREEN_RESULT.search(sent.text)
+            if not (_IN_OFFICE.search(line) or _IN_OFFICE.search(_heading(ctx.note, line_start))
+                    or (screening and (_SCREEN_RESULT.search(sent.text)
                                                                or desc_rx.startswith("^Demonstration")))
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
@@ -109,6 +110,22 @@ def _tests(ctx: _Ctx) -> None:
             if codes:
                 ctx.add(System.CPT, codes[0], 0.8, "test performed in the office", sent.start + m.start(),
                         sent.start + m.end())
+
+
+def _heading(note: str, line_start: int) -> str:
+    """The heading line ("In-office tests:") over the list item starting at ``line_start``, or ""."""
+    at = line_start
+    for _ in range(12):   # up through the list's items, to the line that ends with a colon
+        if at <= 0:
+            return ""
+        prev = note.rfind("\n", 0, at - 1) + 1
+        line = note[prev:at - 1].strip()
+        if not line:
+            return ""   # a blank line ends the block
+        if line.endswith(":"):
+            return line
+        at = prev
+    return ""
 
 
 _RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpretation)|\b(?:read|interpreted|reported) by "
@@ -148,6 +165,7 @@ def _imaging(ctx: _Ctx) -> None:
                     f"{f' ({views} views)' if views else '; number of views not stated'}",
                     sent.start + m.start(), sent.start + m.end())
     _ob_ultrasound(ctx)
+    _pelvic_ultrasound(ctx)
 
 
 _OB_US = re.compile(r"\b(?:ob|obstetric|pregnan\w*|dating|fetal|iup|gestation\w*)\b[^.\n]{0,40}\b(?:ultrasound|us|"
@@ -175,6 +193,35 @@ def _ob_ultrasound(ctx: _Ctx) -> None:
         codes = ctx.describe(System.CPT, pattern)
         if codes:
             ctx.add(System.CPT, codes[0], 0.75, "obstetric ultrasound performed or interpreted by the note's provider",
+                    sent.start + m.start(), sent.start + m.end())
+            return
+
+
+# A non-obstetric pelvic ultrasound: transvaginal (76830) or through the abdomen (76856)
+_PELVIC_US = re.compile(r"\b(?:transvaginal|tvus|endovaginal|pelvic)\s+(?:ultrasound|us|sonogram|sonography)\b|"
+                        r"\btvus\b", _I)
+
+
+def _pelvic_ultrasound(ctx: _Ctx) -> None:
+    """A pelvic ultrasound the note's provider performs and interprets, outside pregnancy (a pregnancy's
+    scan is obstetric: _ob_ultrasound). A scan ordered, planned or read by radiology is not this visit's."""
+    if ctx.setting != "outpatient":
+        return
+    for sent in ctx.a.sentences:
+        m = _PELVIC_US.search(sent.text)
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+            continue
+        if _OB_US.search(sent.text) or not (_OWN_READ.search(sent.text)
+                                            or re.search(r"\bperformed\b|in[- ]office|done today", sent.text, _I)):
+            continue
+        if re.search(r"\b(?:repeat|ordered|order|schedul\w*|plan\w*|next|in \d+ (?:mo|months?|wks?|weeks?))\b",
+                     _clause(sent.text, m.start(), m.end(), 25, 25), _I):
+            continue
+        vaginal = re.search(r"transvaginal|tvus|endovaginal", m.group(0), _I)
+        codes = ctx.describe(System.CPT, r"^Transvaginal ultrasound, non-obstetric" if vaginal
+                             else r"^Pelvic ultrasound through the abdomen, non-obstetric")
+        if codes:
+            ctx.add(System.CPT, codes[0], 0.75, "pelvic ultrasound performed and interpreted by the note's provider",
                     sent.start + m.start(), sent.start + m.end())
             return
 
