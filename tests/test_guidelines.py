@@ -1124,3 +1124,11 @@ def test_a_drug_the_tabular_list_names_under_z79_is_long_term_use(codesets):
     assert "Z79.810" in offline_codes(codesets, note)
     stopped = "Meds: none.\nHPI: tamoxifen discontinued in 2024.\nAssessment: 1. History of breast cancer."
     assert not offline_codes(codesets, stopped) & {"Z79.810"}
+
+
+def test_a_past_skin_cancer_is_the_tabular_lists_skin_history_code(codesets):
+    note = ("PMH: basal cell carcinoma R nasal ala, Mohs 2023 (clear margins, no recurrence).\n"
+            "Assessment: 1. Personal history of basal cell carcinoma of skin (R nasal ala), no recurrence.")
+    got = offline_codes(codesets, note)
+    assert "Z85.828" in got   # Z85.828: "Conditions classifiable to C44"
+    assert not got & {"Z85.9", "Z85.89", "C44.311", "C76.0"}, got

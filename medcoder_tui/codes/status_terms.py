@@ -10,9 +10,27 @@ Generic coding knowledge from the Z-code chapters; nothing here is tuned to any 
 from __future__ import annotations
 
 
+# The tabular list's own map: the inclusion term "Conditions classifiable to C44" at Z85.828 (and so on
+# through Z85 and Z86.00-), copied out so the table needs no tabular load; tests/test_status_terms.py
+# checks every entry against the loaded tabular list.
+TABULAR_HISTORY_OF: dict[str, str] = {
+    "C15": "Z85.01", "C16": "Z85.028", "C17": "Z85.068", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048",
+    "C21": "Z85.048", "C22": "Z85.05", "C25": "Z85.07", "C30": "Z85.22", "C31": "Z85.22", "C32": "Z85.21",
+    "C33": "Z85.12", "C34": "Z85.118", "C37": "Z85.238", "C43": "Z85.820", "C44": "Z85.828", "C4A": "Z85.821",
+    "C50": "Z85.3", "C64": "Z85.528", "C76": "Z85.89", "C77": "Z85.89", "C78": "Z85.89", "C79": "Z85.89",
+    "C7A.00": "Z85.9", "C7A.01": "Z85.060", "C7A.026": "Z85.040", "C7A.029": "Z85.030", "C7A.090": "Z85.110",
+    "C7A.091": "Z85.230", "C7A.092": "Z85.020", "C7A.093": "Z85.520", "C7A.098": "Z85.89", "C80.1": "Z85.9",
+    "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C84": "Z85.72", "C85": "Z85.72", "C88": "Z85.79",
+    "C89": "Z85.79", "C90": "Z85.79", "C91": "Z85.6", "C92": "Z85.6", "C93": "Z85.6", "C94": "Z85.6",
+    "C95": "Z85.6", "C96": "Z85.79", "D00": "Z86.003", "D01": "Z86.004", "D02": "Z86.005", "D03": "Z86.006",
+    "D04": "Z86.007", "D05": "Z86.000", "D06": "Z86.001", "D07": "Z86.002", "D09": "Z86.008",
+}
+
 # A condition said to be past ("history of breast cancer") -> the history code a coder uses for it,
-# by code prefix, longest first. Cancers without a listed site fall to Z85.9.
+# by code prefix, longest first: the tabular's map, then sites its inclusion terms leave out (prostate,
+# bladder, cervix...) and the other past conditions. Cancers without a listed site fall to Z85.9.
 HISTORY_OF = sorted({
+    **TABULAR_HISTORY_OF,
     "C50": "Z85.3", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048", "C61": "Z85.46", "C34": "Z85.118",
     "C67": "Z85.51", "C64": "Z85.528", "C43": "Z85.820", "C53": "Z85.41", "C54": "Z85.42", "C56": "Z85.43",
     "C73": "Z85.850", "C16": "Z85.028", "C22": "Z85.05", "C25": "Z85.07", "C32": "Z85.21", "C71": "Z85.841",

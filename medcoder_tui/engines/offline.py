@@ -105,7 +105,21 @@ def choose(candidates: list[Candidate], setting: Setting,
         spans.append((start, end, cand.code))
         if len(picked) >= MAX_SUGGESTIONS:
             break
-    return _drop_vague_siblings(picked)
+    return _drop_vague_siblings(_without_ill_defined_sites(picked))
+
+
+def _without_ill_defined_sites(picked: list[Candidate]) -> list[Candidate]:
+    """A neoplasm of an ill-defined site (C76: "carcinoma ... nasal", the head) gives way to a neoplasm
+    code of a defined site read from any of the same words ("basal cell carcinoma R nasal ala", C44.311)."""
+    sited = [c for c in picked if is_neoplasm(c.code) and not c.code.startswith("C76")
+             and c.code not in SITELESS_NEOPLASMS]
+    if not sited:
+        return picked
+
+    def overlaps(a: Candidate, b: Candidate) -> bool:
+        return any(s1 < e2 and s2 < e1 for _x, s1, e1, *_ in a.spans or [(0, a.start, a.end)]
+                   for _y, s2, e2, *_ in b.spans or [(0, b.start, b.end)])
+    return [c for c in picked if not (c.code.startswith("C76") and any(overlaps(c, o) for o in sited))]
 
 
 def _vagueness(description: str) -> int:

@@ -1,0 +1,31 @@
+"""The history table copied from the tabular list stays the tabular list's."""
+
+from __future__ import annotations
+
+import re
+
+from medcoder_tui.codes.status_terms import HISTORY_OF, TABULAR_HISTORY_OF
+
+_CLASSIFIABLE = re.compile(r"^(?:Personal history of )?[Cc]onditions classifiable to (.+)$")
+
+
+def test_every_copied_entry_is_the_tabular_lists_inclusion_term(codesets):
+    icd = codesets.icd
+    for prefix, z in TABULAR_HISTORY_OF.items():
+        entry = icd.get(z)
+        assert entry is not None and entry.billable, z
+        named = " ".join(m.group(1) for t in entry.inclusion_terms if (m := _CLASSIFIABLE.match(t)))
+        ranges = re.findall(r"([A-Z])(\d\d)-\1?(\d\d)", named)
+        in_range = any(prefix[:1] == letter and prefix[1:3].isdigit() and int(lo) <= int(prefix[1:3]) <= int(hi)
+                       for letter, lo, hi in ranges)
+        assert prefix in named or in_range, f"{prefix} -> {z}: {named}"
+
+
+def test_the_history_table_reads_the_most_specific_prefix_first(codesets):
+    def history(code):
+        return next(z for prefix, z in HISTORY_OF if code.startswith(prefix))
+    assert history("C44.311") == "Z85.828"   # basal cell carcinoma of the nose: other skin cancer
+    assert history("C43.59") == "Z85.820"
+    assert history("D05.11") == "Z86.000"    # carcinoma in situ of the breast
+    assert history("C7A.092") == "Z85.020"
+    assert history("C80.1") == "Z85.9"
