@@ -172,6 +172,10 @@ def test_headers_with_qualifiers_and_parentheses():
     note = "Principal/Final Diagnoses:\n1. CHF\nHPI (brief): dyspnea\nDischarge diagnosis: AKI\n"
     names = [s.name for s in analyze(note).sections]
     assert names == ["diagnoses", "hpi", "diagnoses"]
+    # a long parenthesis on the header line (the consent of a procedure section) is still the header's
+    note = ("Assessment:\n1. Actinic keratoses x6.\n\nProcedures (verbal + written consent; risks of blister, "
+            "pigment change, scar, infection, bleeding explained):\n1. Cryotherapy to 6 AKs.\n")
+    assert [s.name for s in analyze(note).sections] == ["assessment_plan", "procedures"]
 
 
 def test_negation_does_not_leak_into_a_lower_case_sentence():

@@ -99,7 +99,7 @@ _HEADER_NAME_BY_GROUP = {f"h{i}": name for i, (name, _) in enumerate(_HEADER_ALT
 _HEADER_RE = re.compile(
     r"^[ \t]*(?:#+[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
-    + r")(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*(?::|-(?=\s)|$)",
+    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
