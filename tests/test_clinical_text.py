@@ -322,3 +322,13 @@ def test_a_postposed_not_seen_negates_what_it_follows(text, phrase, negated):
     b = analyze(text)
     start = b.text.index(phrase)
     assert ("negated" in b.context_at(start, start + len(phrase))) is negated
+
+
+def test_a_test_result_neg_or_nonreactive_in_a_list_negates_its_test():
+    note = "Labs: HBsAg neg, HCV Ab neg, ferritin 240, HIV nonreactive, RPR reactive."
+    a = analyze(note)
+    for words in ("HCV", "HIV", "HBsAg"):
+        i = note.index(words)
+        assert "negated" in a.context_at(i, i + len(words)), words
+    j = note.index("RPR")
+    assert "negated" not in a.context_at(j, j + 3)

@@ -1132,3 +1132,8 @@ def test_a_past_skin_cancer_is_the_tabular_lists_skin_history_code(codesets):
     got = offline_codes(codesets, note)
     assert "Z85.828" in got   # Z85.828: "Conditions classifiable to C44"
     assert not got & {"Z85.9", "Z85.89", "C44.311", "C76.0"}, got
+
+
+def test_an_inclusion_term_naming_two_stages_matches_either(codesets):
+    got = offline_codes(codesets, "Assessment: 1. MASLD with significant (stage F2) hepatic fibrosis by VCTE.")
+    assert "K74.01" in got and "K74.00" not in got   # K74.01: "Hepatic fibrosis, stage F1 or stage F2"

@@ -11,6 +11,7 @@ import gc
 import io
 import math
 import pickle
+import re
 from array import array
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def build_state(cs) -> dict:
     surfaces = []
     for code, title, billable, inclusion in _icd_rows(cs.icd):
         surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
-        for term in inclusion:
+        for term in (t for term in inclusion for t in _alternatives(term)):
             surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
             if surface[4]:
                 surfaces.append(surface)
@@ -71,6 +72,19 @@ def build_state(cs) -> dict:
         "headers": frozenset(headers),
         "icd_keys": sorted(codes["icd10cm"]),
     }
+
+
+_AXIS_CHOICE = re.compile(r"^(.*)\b(stage|grade|type|class|zone) (\w{1,3}) or \2 (\w{1,3})$", re.IGNORECASE)
+
+
+def _alternatives(term: str) -> tuple[str, ...]:
+    """An inclusion term that names two values of one axis ("Hepatic fibrosis, stage F1 or stage F2") as
+    one term per value: a note names the one it means, and a term of both words would never match it."""
+    m = _AXIS_CHOICE.match(term)
+    if m is None:
+        return (term,)
+    head, axis = m.group(1), m.group(2)
+    return (f"{head}{axis} {m.group(3)}", f"{head}{axis} {m.group(4)}")
 
 
 def _icd_rows(icd):
