@@ -1137,3 +1137,11 @@ def test_a_past_skin_cancer_is_the_tabular_lists_skin_history_code(codesets):
 def test_an_inclusion_term_naming_two_stages_matches_either(codesets):
     got = offline_codes(codesets, "Assessment: 1. MASLD with significant (stage F2) hepatic fibrosis by VCTE.")
     assert "K74.01" in got and "K74.00" not in got   # K74.01: "Hepatic fibrosis, stage F1 or stage F2"
+
+
+def test_an_injectable_non_insulin_antidiabetic_is_z79_85(codesets):
+    note = ("Meds: metformin 1000 mg BID, semaglutide 0.5 mg SC weekly.\n"
+            "Assessment: 1. Type 2 DM, at goal on metformin + semaglutide.")
+    assert {"E11.9", "Z79.84", "Z79.85"} <= offline_codes(codesets, note)
+    # no diabetes code, no diabetes drug code (semaglutide for weight alone)
+    assert "Z79.85" not in offline_codes(codesets, "Meds: semaglutide 2.4 mg weekly.\nAssessment: 1. Obesity, class 2.")

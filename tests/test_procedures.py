@@ -388,3 +388,10 @@ def test_tests_listed_under_an_in_office_heading_and_a_pelvic_ultrasound_read_by
     elsewhere = ("Labs:\n- Urine hCG: negative (outside lab).\n\nPlan: transvaginal ultrasound ordered; "
                  "repeat TVUS in 6 mo.")
     assert not codes(suggest(elsewhere, codesets)) & {"81025", "76830", "76856"}
+
+
+def test_a_vaccine_to_be_given_elsewhere_is_not_this_visits(codesets):
+    note = "Plan: HBV nonimmune - hepatitis B vaccine series to be given at PCP. RTC 6 months."
+    assert not codes(suggest(note, codesets)) & {"90746", "90739", "90471"}
+    given = "Plan: hepatitis B vaccine dose 1 given IM L deltoid today."
+    assert "90746" in codes(suggest(given, codesets))

@@ -50,6 +50,9 @@ _LONG_TERM = (
      "Z79.4"),
     (re.compile(r"\b(?:metformin|glipizide|glyburide|glimepiride|sitagliptin|januvia|pioglitazone|empagliflozin|"
                 r"jardiance|dapagliflozin|farxiga|linagliptin)\b"), "Z79.84"),
+    # GLP-1 receptor agonists and tirzepatide: injectable non-insulin antidiabetic drugs
+    (re.compile(r"\b(?:semaglutide|ozempic|dulaglutide|trulicity|liraglutide|victoza|exenatide|byetta|bydureon|"
+                r"tirzepatide|mounjaro|lixisenatide)\b"), "Z79.85"),
     (re.compile(r"\b(?:aspirin|asa)\s*81\b|\bbaby aspirin\b|\blow[- ]dose aspirin\b|\baspirin\b(?=[^.\n]{0,25}"
                 r"\bdaily\b)"), "Z79.82"),
     # an NSAID taken on a schedule, not as needed

@@ -230,7 +230,9 @@ _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
                    (re.compile(r"hepatitis b", _I), "G0010"))
 _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
-                      r"offered|not (?:received|given)|will|return)", _I)
+                      r"offered|not (?:received|given)|will|return|to be (?:given|administered|started)|"
+                      r"(?:given|administered|done) (?:at|by) (?:the |her |his )?(?:pcp|pharmacy|primary care|"
+                      r"health department|school))", _I)
 
 
 def _vaccines(ctx: _Ctx) -> None:
