@@ -302,3 +302,18 @@ def test_a_delivery_billed_with_its_postpartum_care_has_no_discharge_day(codeset
     got = {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="inpatient",
                                               codesets=codesets)}
     assert "59515" in got and not got & {"99238", "99239"}, got
+
+
+def test_a_side_effect_of_treatment_that_weighs_admission_is_a_severe_one(codesets):
+    body = ("Assessment:\n1. Immune-related colitis, grade 2, due to pembrolizumab given as prescribed.\n"
+            "Plan: hold pembrolizumab. Start prednisone 80 mg PO daily (Rx). Admission for IV methylprednisolone "
+            "was discussed and offered; shared decision to treat as an outpatient.\n")
+    got = em(OFFICE + body, codesets)
+    assert "99215" in got and "severe side effects" in got["99215"], got
+    raws = suggest_procedures(OFFICE + body, analysis=analyze(OFFICE + body), types=BOTH, setting="outpatient",
+                              codesets=codesets)
+    assert not {r.code for r in raws} & {"J2920", "J2930", "96374"}   # only discussed, never given
+    # the same side effect with no higher level of care weighed stays moderate
+    mild = ("Assessment:\n1. Statin-induced myalgia, a side effect of atorvastatin.\n"
+            "Plan: stop atorvastatin; start rosuvastatin 5 mg daily (Rx).\n")
+    assert "99214" in em(OFFICE + mild, codesets)

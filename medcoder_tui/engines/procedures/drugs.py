@@ -126,6 +126,12 @@ def _pick_dose(ctx: _Ctx, codes: list[str], dose: tuple[float, str] | None) -> t
     return code, f"units: {num(dose[0])} {dose[1]} / {num(amount)} {dose[1]} = {units}", units
 
 
+# a drug the clause only weighs: discussed, offered, considered, or the reason for an admission
+_ONLY_DISCUSSED = re.compile(r"\b(?:(?:was|were) (?:discussed|offered|considered|recommended)|discussed and offered|"
+                            r"(?:admission|admit|admitted|hospitali[sz]ation) for|would (?:need|require|be)|"
+                            r"if (?:needed|worse|no improvement)|consider\w*)\b", _I)
+
+
 def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
@@ -150,6 +156,8 @@ def _drugs(ctx: _Ctx) -> None:
                     continue
                 if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
+                if _ONLY_DISCUSSED.search(clause):
+                    continue   # "Admission for IV methylprednisolone was discussed and offered": not given
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 codes = [c for c in codes if c[0] in "JQ"]
                 taken.append((m.start(), m.end() + 40))

@@ -54,7 +54,8 @@ _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
     r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat|declining|rising|\bworse\b|"
-    r"acute on chronic")
+    r"acute on chronic|(?:given|taken|used) as prescribed|properly (?:given|administered)|correctly (?:prescribed|taken)|"
+    r"immune[- ]related|toxicit")
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
@@ -177,9 +178,15 @@ def problems(ctx: _Ctx) -> Element:
         elif _affirmed(_WORSE, words) and _CHRONIC.search(words):
             moderate += 1
             reasons.append("chronic illness with exacerbation, progression or side effects")
-        elif _WORSE.search(words) and re.search(r"side effect|adverse|induced|intoleran", words):
-            moderate += 1
-            reasons.append("side effects of treatment")
+        elif _WORSE.search(words) and re.search(r"side effect|adverse|induced|intoleran|as prescribed|properly (?:given|"
+                                                r"administered)|correctly|immune[- ]related|toxicit", words):
+            # severe when it may need a higher level of care (AMA): admission weighed, or graded severe
+            if re.search(r"\bsevere\b|\bgrade [345]\b", words) or _first_affirmed(_HOSPITAL, _plan(ctx).lower()):
+                high += 1
+                reasons.append("severe side effects of treatment (a higher level of care weighed)")
+            else:
+                moderate += 1
+                reasons.append("side effects of treatment")
         elif _UNCERTAIN.search(words):
             moderate += 1
             reasons.append("undiagnosed new problem with uncertain prognosis")
@@ -196,9 +203,9 @@ def problems(ctx: _Ctx) -> Element:
         else:
             acute += 1
     if high:
-        return Element(3, reasons[0] if len(reasons) == 1 else "threat to life or bodily function")
+        return Element(3, next(r for r in reasons if r.startswith(("threat", "severe"))))
     if moderate:
-        return Element(2, next(r for r in reasons if "threat" not in r))
+        return Element(2, next(r for r in reasons if not r.startswith(("threat", "severe"))))
     if stable >= 2:
         return Element(2, f"{stable} stable chronic illnesses")
     if stable and _UPTITRATED.search(_plan(ctx).lower()):
