@@ -1145,3 +1145,15 @@ def test_an_injectable_non_insulin_antidiabetic_is_z79_85(codesets):
     assert {"E11.9", "Z79.84", "Z79.85"} <= offline_codes(codesets, note)
     # no diabetes code, no diabetes drug code (semaglutide for weight alone)
     assert "Z79.85" not in offline_codes(codesets, "Meds: semaglutide 2.4 mg weekly.\nAssessment: 1. Obesity, class 2.")
+
+
+@pytest.mark.parametrize("assessment, expected, absent", [
+    # the Table's skin row for the site, read in the melanoma categories by the site its title names
+    ("2. Melanoma of the L upper back, stage IIIC, with L axillary sentinel node metastasis.", {"C43.59", "C77.3"},
+     {"C43.9", "C77.9", "C49.3"}),
+    ("1. Melanoma in situ of the right forearm.", {"D03.61"}, {"D03.9"}),
+    ("1. Malignant melanoma of the left cheek.", {"C43.39"}, {"C43.9"}),
+])
+def test_a_melanoma_by_its_site_and_its_node_metastasis_by_region(codesets, assessment, expected, absent):
+    got = offline_codes(codesets, "Assessment:\n" + assessment)
+    assert expected <= got and not got & absent, got

@@ -21,6 +21,7 @@ from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Replace = Callable[[Suggestion, str, str], Suggestion]
 _SECONDARY = ("C77", "C78", "C79")
+_PRIMARY_CANCER = re.compile(r"C(?:[0-6]\d|7[0-6])")
 _SPREAD_WORDS = re.compile(r"metasta|\bmets\b|secondaries|(?:cancer|carcinoma|ca|malignancy) (?:has )?spread", re.I)
 
 
@@ -72,7 +73,11 @@ def spread_sites(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, 
             have.add(code)
             ev = new.evidence[0]
             for o in out:   # the site it spread to, read as a primary cancer of that site ("cancer to the liver")
-                if usable_icd(o) and o.code[:3] in {p[:3] for p in primaries} and o.evidence and o.evidence[0].located \
-                        and ev.start <= o.evidence[0].start < ev.end:
+                if not (usable_icd(o) and o.evidence and o.evidence[0].located):
+                    continue
+                oe = o.evidence[0]
+                # (or any primary cancer read from the spread's words alone: "axillary node metastasis" as C49.3)
+                if (o.code[:3] in {p[:3] for p in primaries} and ev.start <= oe.start < ev.end) or (
+                        _PRIMARY_CANCER.match(o.code) and ev.start <= oe.start and oe.end <= ev.end):
                     o.hold(f"{why}: the cancer spread to this site, coded {code}; not a primary cancer of it")
     return added

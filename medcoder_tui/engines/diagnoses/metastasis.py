@@ -69,9 +69,11 @@ def _site_row(words: str, bone_context: bool = False) -> tuple[str, ...] | None:
                 return (_TABLE, "bone", name)
     if m := _NODES.match(words):
         where = (m.group("where") or "").strip()
-        for name in _lymph_sites():
-            if where and re.fullmatch(rf"(?:{'|'.join(re.escape(p.strip()) for p in name.split(','))})s?", where):
-                return (_TABLE, *_LYMPH, name)
+        # "axillary sentinel node": the region is one of the words before the node ("sentinel" is no site)
+        for region in ([where] + where.split()[::-1]) if where else []:
+            for name in _lymph_sites():
+                if re.fullmatch(rf"(?:{'|'.join(re.escape(p.strip()) for p in name.split(','))})s?", region):
+                    return (_TABLE, *_LYMPH, name)
         return (_TABLE, *_LYMPH)
     if table.lookup([_TABLE, words]) is not None:
         return (_TABLE, words)

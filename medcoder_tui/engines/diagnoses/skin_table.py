@@ -77,6 +77,45 @@ def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
     return None
 
 
+_MELANOMA = re.compile(r"\bmelanomas?\b", re.I)
+
+
+def melanoma_table_code(sentence: str, icd) -> tuple[str, str] | None:
+    """(code, the Table's reading) for a melanoma the sentence names with its site: the Table's skin row
+    for the site (C44.509 for the back), read in the melanoma categories by the site its title names
+    ("... of skin of other part of trunk" -> C43.59 "Malignant melanoma of other part of trunk"; in
+    situ, D03.59)."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    if not _MELANOMA.search(sentence):
+        return None
+    in_situ = bool(_IN_SITU.search(sentence))
+    table = neoplasm_table()
+    for site, rx in _sites():
+        if not rx.search(sentence):
+            continue
+        codes = table.site([*_TABLE_PATH, site]).get("malignant_primary", [])
+        if not codes:
+            continue
+        skin, side = pick_by_side(codes, sentence, icd)
+        m = re.search(r"\bskin of (.+)$", icd.title(skin) or "", re.I)
+        if m is None:
+            return None
+        phrase = m.group(1).lower()
+        for code in _melanoma_codes(icd, "D03" if in_situ else "C43"):
+            title = (icd.title(code) or "").lower()
+            if title.endswith(phrase) or title.endswith(phrase + " (skin) (soft tissue)"):
+                return code, (f"Table of Neoplasms: skin, {site}, read as melanoma{' in situ' if in_situ else ''}"
+                              f"{f', {side} side' if side else ''}")
+        return None
+    return None
+
+
+@lru_cache(maxsize=4)
+def _melanoma_codes(icd, category: str) -> tuple[str, ...]:
+    return tuple(icd.billable_descendants(category))
+
+
 # Site-less neoplasm codes -> the Table's column their behaviour is
 SITELESS_COLUMNS = {"D49.9": "unspecified", "C80.1": "malignant_primary", "D48.9": "uncertain",
                     "D36.9": "benign", "D09.9": "in_situ"}
