@@ -1157,3 +1157,13 @@ def test_an_injectable_non_insulin_antidiabetic_is_z79_85(codesets):
 def test_a_melanoma_by_its_site_and_its_node_metastasis_by_region(codesets, assessment, expected, absent):
     got = offline_codes(codesets, "Assessment:\n" + assessment)
     assert expected <= got and not got & absent, got
+
+
+def test_a_condition_due_to_a_drug_properly_given_is_its_drug_induced_code(codesets):
+    note = ("Assessment:\n1. Immune-related colitis, grade 2, due to pembrolizumab (immune checkpoint inhibitor) "
+            "given as prescribed.")
+    got = offline_codes(codesets, note)
+    assert {"K52.1", "T45.AX5A"} <= got and "K52.9" not in got, got
+    # no drug named as the cause: the colitis stays as written
+    plain = offline_codes(codesets, "Assessment:\n1. Colitis, cause unclear; stool studies pending.")
+    assert "K52.1" not in plain and "T45.AX5A" not in plain

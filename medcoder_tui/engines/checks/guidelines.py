@@ -44,6 +44,7 @@ from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
 from medcoder_tui.engines.checks.diabetes import diabetes_with
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
@@ -101,6 +102,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
 
         out = secondary_as_primary(out, note, analysis, icd, replace)
         out = skin_neoplasms(out, note, analysis, icd, replace)
+        out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = diabetes_with(out, note, replace, reground)
         out = sleep_due_to(out, note, analysis, replace)
@@ -113,6 +115,28 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _included(out)
     _complaint_injuries(out, analysis)
     return out
+
+
+def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, replace: Callable) -> list[Suggestion]:
+    """I.C.19.e.5.a: the nature of an adverse effect is coded first; where its category has a drug-induced
+    code ("colitis due to pembrolizumab given as prescribed": K52.1, not K52.9), that code says it."""
+    caused = None
+    result = list(out)
+    for s in out:
+        if not usable_icd(s) or "T36" <= s.code[:3] <= "T65" or s.code[:1] in "RZVWXY" or not s.evidence \
+                or not s.evidence[0].located:
+            continue
+        sibling = drug_induced_code(s.code, icd)
+        if sibling is None:
+            continue
+        if caused is None:
+            caused = [analysis.sentence_at(start) for _code, start, _end in adverse_effect_codes(note, analysis)]
+        ev = s.evidence[0]
+        sent = analysis.sentence_at(max(ev.start, ev.end - 1))
+        if sent is not None and any(c is not None and c.start == sent.start for c in caused):
+            result[result.index(s)] = replace(s, sibling, f"the sentence names the drug that caused it (guideline "
+                                                          f"I.C.19.e.5.a): drug-induced {sibling} in place of {s.code}")
+    return result
 
 
 def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> list[Suggestion]:

@@ -12,6 +12,7 @@ drug, wrong dose, intent) is not an adverse effect and is left to the coder.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 
@@ -51,6 +52,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"carbamazepine|oxcarbazepine", "T42.1X5"),
     (r"levetiracetam|lamotrigine|topiramate|gabapentin|pregabalin|valproate", "T42.6X5"),
     (r"methotrexate|chemotherapy|cisplatin|carboplatin|paclitaxel|tacrolimus|cyclosporine", "T45.1X5"),
+    (r"pembrolizumab|nivolumab|ipilimumab|atezolizumab|durvalumab|avelumab|cemiplimab|dostarlimab|tremelimumab|"
+     r"relatlimab|(?:immune )?checkpoint inhibitors?", "T45.AX5"),
 )
 _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in DRUG_CLASSES]
 # Words that say the drug caused what the sentence describes.
@@ -89,3 +92,19 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") 
             if m and all(code[:-1] != stem for code, _, _ in out):
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
     return out
+
+
+_DRUG_INDUCED = re.compile(r"\bdrug[- ]induced\b|\bdue to drugs?\b|\binduced by (?:other )?drugs?\b", re.I)
+
+
+@lru_cache(maxsize=512)
+def drug_induced_code(code: str, icd) -> str | None:
+    """The billable code of ``code``'s category that names the condition as drug-induced, by its title or
+    an inclusion term (K52.9 -> K52.1 "Drug-induced gastroenteritis and colitis"), or None."""
+    if _DRUG_INDUCED.search(icd.title(code) or ""):
+        return None
+    for other in icd.billable_descendants(code[:3]):
+        entry = icd.get(other)
+        if entry is not None and any(_DRUG_INDUCED.search(t) for t in (entry.title, *entry.inclusion_terms)):
+            return other
+    return None
