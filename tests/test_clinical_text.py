@@ -332,3 +332,14 @@ def test_a_test_result_neg_or_nonreactive_in_a_list_negates_its_test():
         assert "negated" in a.context_at(i, i + len(words)), words
     j = note.index("RPR")
     assert "negated" not in a.context_at(j, j + 3)
+
+
+def test_a_return_precautions_label_heads_its_whole_list():
+    note = ("Plan:\n- Return precautions: worse pain, fever > 48-72 h on antibiotics, ear drainage, swelling/redness "
+            "behind ear, lethargy, stiff neck.\nAssessment: lethargy.\n")
+    a = analyze(note)
+    for words in ("ear drainage", "lethargy, stiff", "stiff neck"):
+        i = note.index(words)
+        assert "hypothetical" in a.context_at(i, i + len(words)), words
+    j = note.rindex("lethargy")
+    assert a.context_at(j, j + len("lethargy")) == set()   # the next line is not the label's

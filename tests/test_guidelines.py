@@ -1167,3 +1167,11 @@ def test_a_condition_due_to_a_drug_properly_given_is_its_drug_induced_code(codes
     # no drug named as the cause: the colitis stays as written
     plain = offline_codes(codesets, "Assessment:\n1. Colitis, cause unclear; stool studies pending.")
     assert "K52.1" not in plain and "T45.AX5A" not in plain
+
+
+def test_ear_pain_and_an_unspecified_ear_disorder_give_way_to_otitis_media(codesets):
+    note = ("HPI: 2 days of bilateral ear pain, pulling at both ears.\n"
+            "Assessment:\n1. Acute suppurative otitis media, bilateral. Fever and otalgia due to AOM.")
+    got = offline_codes(codesets, note)
+    assert "H66.003" in got and not got & {"H92.09", "H92.03", "H93.93", "H93.90"}, got
+    assert "H92.03" in offline_codes(codesets, "Assessment:\n1. Otalgia, bilateral; normal ear exam.")

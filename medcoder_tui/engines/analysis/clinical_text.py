@@ -358,7 +358,13 @@ def analyze(note: str) -> NoteAnalysis:
                 # reaches no further than its closing parenthesis
                 close = note.find(")", m.end(), sent.end)
                 limit = close if close >= 0 else limit
-            end = _scope_forward(note, m.end(), limit)
+            if m.group(0).endswith(":"):
+                # a label ("DDx:", "Return precautions:") heads the list after it, to the sentence's end
+                end = limit
+                while end > m.end() and note[end - 1] in " \t,.":
+                    end -= 1
+            else:
+                end = _scope_forward(note, m.end(), limit)
             if end > m.end():
                 spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
         if direction in ("backward", "both"):

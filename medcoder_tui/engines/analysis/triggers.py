@@ -86,7 +86,7 @@ _add("hypothetical", "forward",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"
-     r"return precautions", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
+     r"return precautions", r"(?:return|er|ed|strict) precautions\s*:", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
      r"go to (?:the )?(?:ed|er|emergency (?:room|department))) (?:for|if|with|should|immediately (?:for|if))",
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"

@@ -112,6 +112,10 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
     "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
+    # ear pain and ear discharge of an ear infection or other disorder of the ear itself
+    "H92.0": ("H60", "H61", "H62", "H65", "H66", "H67", "H68", "H69", "H70", "H72", "H73", "H74", "S00.4", "S01.3",
+              "S09.2", "T16"),
+    "H92.1": ("H60", "H62", "H66.01", "H66.1", "H66.2", "H66.4", "H70", "H72"),
     # the painful periods and painful intercourse of endometriosis
     "N94.6": ("N80",), "N94.1": ("N80",), "N94.4": ("N80",), "N94.5": ("N80",),
     # the red, swollen conjunctiva of an eye injury, foreign body or inflammation
