@@ -343,3 +343,13 @@ def test_a_return_precautions_label_heads_its_whole_list():
         assert "hypothetical" in a.context_at(i, i + len(words)), words
     j = note.rindex("lethargy")
     assert a.context_at(j, j + len("lethargy")) == set()   # the next line is not the label's
+
+
+def test_sequela_of_and_post_stroke_place_the_event_in_the_past_and_counselling_is_hypothetical():
+    note = "CC: post-stroke f/u. Hemiparesis as sequela of R MCA ischemic stroke. Counselled on sedation, weakness."
+    a = analyze(note)
+    for words in ("stroke f/u", "ischemic stroke"):
+        i = note.index(words)
+        assert "history" in a.context_at(i, i + len(words)), words
+    j = note.index("weakness")
+    assert "hypothetical" in a.context_at(j, j + len("weakness"))

@@ -1175,3 +1175,12 @@ def test_ear_pain_and_an_unspecified_ear_disorder_give_way_to_otitis_media(codes
     got = offline_codes(codesets, note)
     assert "H66.003" in got and not got & {"H92.09", "H92.03", "H93.93", "H93.90"}, got
     assert "H92.03" in offline_codes(codesets, "Assessment:\n1. Otalgia, bilateral; normal ear exam.")
+
+
+def test_a_deficit_told_as_sequela_of_a_stroke_takes_its_side_from_its_own_words(codesets):
+    note = ("CC: post-stroke f/u\nMeds: clopidogrel 75 mg daily (long-term).\nAssessment:\n"
+            "1. L hemiparesis (L non-dominant side) as sequela of R MCA ischemic stroke, with worsening spasticity.\n"
+            "Plan: start baclofen 5 mg PO TID (Rx); counselled on sedation, weakness, do not stop abruptly.")
+    got = offline_codes(codesets, note)
+    assert {"I69.354", "Z79.02"} <= got, got
+    assert not got & {"I63.9", "I69.353", "G81.93", "G81.94", "R53.1"}, got

@@ -72,7 +72,11 @@ _add("uncertain", "backward",
 _add("history", "forward",
      r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
-     r"personal history of")
+     r"personal history of",
+     # "hemiparesis as sequela of R MCA stroke": the condition a sequela is of is a past one (I.B.10)
+     r"(?:as (?:a )?)?sequelae? of", r"late effects? of", r"residual (?:of|from)",
+     # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
+     r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)")
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since")
@@ -91,6 +95,8 @@ _add("hypothetical", "forward",
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
      r"warning signs? (?:of|for)",
+     # "counselled on sedation, weakness": the drug's possible effects, not findings
+     r"counsel(?:l)?ed (?:on|about|regarding|re)", r"(?:possible |potential )?side effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"unless",

@@ -21,7 +21,8 @@ from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 Reground = Callable[[RawSuggestion], Suggestion]
 
 _PAST_STROKE = re.compile(
-    r"\b(?:(?:prior|previous|old|remote|history of|hx of|h/o|s/p|status post|after|following|since|post)\s+"
+    r"\b(?:(?:prior|previous|old|remote|history of|hx of|h/o|s/p|status post|after|following|since|post|"
+    r"sequelae? of|late effects? of|residual (?:of|from))[\s-]+"
     r"(?:an?\s+|(?:left|right|l|r)\s+|(?:mca|pca|aca|ischemic|embolic|lacunar|cerebellar|brainstem|thalamic|"
     r"pontine|cortical|hemorrhagic)\s+){0,3}"
     r"(?:strokes?|cvas?|(?:cerebral|cerebellar|brainstem|lacunar) infarcts?(?:ions?)?|cerebrovascular accidents?)|"

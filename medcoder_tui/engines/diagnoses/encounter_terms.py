@@ -50,6 +50,9 @@ _LONG_TERM = (
      "Z79.4"),
     (re.compile(r"\b(?:metformin|glipizide|glyburide|glimepiride|sitagliptin|januvia|pioglitazone|empagliflozin|"
                 r"jardiance|dapagliflozin|farxiga|linagliptin)\b"), "Z79.84"),
+    # antiplatelet drugs other than aspirin (aspirin has Z79.82)
+    (re.compile(r"\b(?:clopidogrel|plavix|prasugrel|effient|ticagrelor|brilinta|cilostazol|dipyridamole|"
+                r"ticlopidine)\b"), "Z79.02"),
     # GLP-1 receptor agonists and tirzepatide: injectable non-insulin antidiabetic drugs
     (re.compile(r"\b(?:semaglutide|ozempic|dulaglutide|trulicity|liraglutide|victoza|exenatide|byetta|bydureon|"
                 r"tirzepatide|mounjaro|lixisenatide)\b"), "Z79.85"),

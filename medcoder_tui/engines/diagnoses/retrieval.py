@@ -307,7 +307,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                     code = matcher.default_billable(code) or code
                     billable = code != surface[0]
                 if system == "icd10cm" and billable:
-                    code = matcher.refine(code, sent_words)
+                    code = matcher.refine(code, _nearest_side(toks, match.positions, sent_words))
                 last = match.positions[-1]
                 # "... chronic kidney disease": the generic head word belongs to the mention's words
                 while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
@@ -364,6 +364,26 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 by_code[("icd10cm", cand.code)] = cand
     ranked = sorted(by_code.values(), key=lambda c: (_TIER[c.origin], -c.score, c.code))
     return ranked, frozenset(note_words)
+
+
+_SIDES = frozenset({"left", "right"})
+
+
+def _nearest_side(toks: list, positions: tuple[int, ...], words: frozenset[str]) -> frozenset[str]:
+    """The sentence's words for refining one mention: when the sentence names both sides ("L hemiparesis
+    ... of R MCA stroke"), only the side nearest the mention's words."""
+    if not _SIDES <= words:
+        return words
+    first, last = positions[0], positions[-1]
+    best: dict[str, int] = {}
+    for i, tok in enumerate(toks):
+        for side in _SIDES & tok.alts:
+            gap = first - i if i < first else i - last if i > last else 0
+            best[side] = min(best.get(side, 1 << 30), gap)
+    if len(best) == 2 and best["left"] != best["right"]:
+        far = "left" if best["left"] > best["right"] else "right"
+        return words - {far}
+    return words
 
 
 _NO_CTX: frozenset[str] = frozenset()
