@@ -96,7 +96,7 @@ _add("hypothetical", "forward",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
      r"warning signs? (?:of|for)",
      # "counselled on sedation, weakness": the drug's possible effects, not findings
-     r"counsel(?:l)?ed (?:on|about|regarding|re)", r"(?:possible |potential )?side effects? (?:include|including|of|such as)",
+     r"(?:counseled|counselled) (?:on|about|regarding|re)", r"(?:possible |potential )?side effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"unless",
