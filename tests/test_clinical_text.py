@@ -353,3 +353,14 @@ def test_sequela_of_and_post_stroke_place_the_event_in_the_past_and_counselling_
         assert "history" in a.context_at(i, i + len(words)), words
     j = note.index("weakness")
     assert "hypothetical" in a.context_at(j, j + len("weakness"))
+
+
+def test_every_trigger_can_start_at_each_word_it_may_begin_with():
+    """The trigger index keys on first words: an optional leading group must not hide the word after it."""
+    note = "Concussion screen negative. Call back sooner if fever. Hemiparesis, sequela of stroke."
+    a = analyze(note)
+    assert "negated" in a.context_at(0, len("Concussion"))
+    i = note.index("fever")
+    assert "hypothetical" in a.context_at(i, i + 5)
+    j = note.index("stroke")
+    assert "history" in a.context_at(j, j + 6)

@@ -177,7 +177,10 @@ def _first_words(pattern: str) -> set[str]:
             depth -= ch == ")"
             if depth == 0:
                 break
-        return {w for alt in pattern[3:i].split("|") for w in _first_words(alt)}
+        words = {w for alt in pattern[3:i].split("|") for w in _first_words(alt)}
+        if pattern[i + 1:i + 2] in ("?", "*"):   # an optional group: the words after it can start the match too
+            words |= _first_words(pattern[i + 2:].lstrip())
+        return words
     m = re.match(r"[a-z0-9]+", pattern)
     return {m.group(0)} if m else set()
 

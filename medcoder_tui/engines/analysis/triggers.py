@@ -74,7 +74,7 @@ _add("history", "forward",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
      r"personal history of",
      # "hemiparesis as sequela of R MCA stroke": the condition a sequela is of is a past one (I.B.10)
-     r"(?:as (?:a )?)?sequelae? of", r"late effects? of", r"residual (?:of|from)",
+     r"as (?:a )?(?:sequela|sequelae) of", r"(?:sequela|sequelae) of", r"late effects? of", r"residual (?:of|from)",
      # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
      r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)")
 _add("history", "backward",
@@ -96,7 +96,7 @@ _add("hypothetical", "forward",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
      r"warning signs? (?:of|for)",
      # "counselled on sedation, weakness": the drug's possible effects, not findings
-     r"(?:counseled|counselled) (?:on|about|regarding|re)", r"(?:possible |potential )?side effects? (?:include|including|of|such as)",
+     r"(?:counseled|counselled) (?:on|about|regarding|re)", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"unless",
