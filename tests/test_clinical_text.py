@@ -364,3 +364,17 @@ def test_every_trigger_can_start_at_each_word_it_may_begin_with():
     assert "hypothetical" in a.context_at(i, i + 5)
     j = note.index("stroke")
     assert "history" in a.context_at(j, j + 6)
+
+
+def test_a_negated_list_of_short_items_is_negated_to_its_end():
+    note = ("HPI: Denies tinnitus, vertigo, imbalance, otalgia, otorrhea, recent URI, barotrauma (no flying/diving), "
+            "head trauma, loud noise exposure. Has cough.\n"
+            "US: no pericholecystic fluid, neg sonographic Murphy, CBD 4 mm. LFTs and lipase (reviewed): normal.\n"
+            "No chest pain at rest but reports exertional dyspnea with climbing two flights of stairs and swelling.")
+    a = analyze(note)
+    for words in ("head trauma", "noise exposure"):
+        i = note.index(words)
+        assert "negated" in a.context_at(i, i + len(words)), words
+    for words in ("cough", "LFTs", "swelling"):
+        i = note.index(words)
+        assert "negated" not in a.context_at(i, i + len(words)), words

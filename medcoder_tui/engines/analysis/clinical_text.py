@@ -422,12 +422,22 @@ def _dated_past_events(note: str, lower: str, sentences: list[Sentence], sent_st
     return out
 
 
+_LIST_ITEM_WORDS = 5   # "Denies tinnitus, vertigo, ..., head trauma, loud noise exposure": a list of short items
+
+
 def _scope_forward(note: str, pos: int, limit: int) -> int:
     term = _TERMINATORS.search(note, pos, limit)
     end = term.start() if term else limit
     words = list(_WORD.finditer(note, pos, end))
     if len(words) > MAX_SCOPE_WORDS:
-        end = words[MAX_SCOPE_WORDS - 1].end()
+        # a list of short items goes on to its end: each item is what the trigger says of the first
+        # (not past a full stop the sentence splitter kept: "CBD 4 mm. LFTs normal")
+        stop = re.search(r"\.\s+[A-Z]", note[pos:end])
+        if stop:
+            end = pos + stop.start()
+        items = re.split(r",|\bor\b|\band\b|\bnor\b", re.sub(r"\([^()]*\)", " ", note[pos:end]))
+        if len(items) < 3 or any(len(_WORD.findall(item)) > _LIST_ITEM_WORDS for item in items):
+            end = min(end, words[MAX_SCOPE_WORDS - 1].end())
     while end > pos and note[end - 1] in " \t,.":
         end -= 1
     return end
