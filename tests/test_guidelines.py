@@ -1184,3 +1184,12 @@ def test_a_deficit_told_as_sequela_of_a_stroke_takes_its_side_from_its_own_words
     got = offline_codes(codesets, note)
     assert {"I69.354", "Z79.02"} <= got, got
     assert not got & {"I63.9", "I69.353", "G81.93", "G81.94", "R53.1"}, got
+
+
+def test_a_toxic_effect_takes_its_place_but_no_activity_or_status(codesets):
+    note = ("HPI: stung once on the R forearm by a honeybee while weeding the vegetable garden in the backyard of his "
+            "house. Hives, lip swelling, BP 78/46.\nSH: gardening hobby.\n"
+            "Assessment: 1. Anaphylactic reaction to honeybee sting, accidental.")
+    got = offline_codes(codesets, note, setting="ed")
+    assert "T63.441A" in got and any(c.startswith("Y92") for c in got), got
+    assert not any(c.startswith(("Y93", "Y99")) for c in got), got   # I.C.20.c, I.C.20.k

@@ -33,8 +33,9 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
     injuries = [s for s in out if usable_icd(s) and takes_external_cause(s.code)
                 and not (set(s.flags) & CONTEXT_FLAGS)]
-    # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent,
-    # but where and during what it happened are coded beside it all the same
+    # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent;
+    # where it happened is coded beside it, but activity and status codes are "not applicable to
+    # poisonings, adverse effects, misadventures or sequela" (I.C.20.c, I.C.20.k)
     toxic = not injuries and [s for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65"
                               and not (set(s.flags) & CONTEXT_FLAGS)]
     injuries = injuries or toxic or []
@@ -44,7 +45,7 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
     added = []
     for found in find_external_causes(note, analysis, seventh, icd):
-        if toxic and found.kind == "cause":
+        if toxic and found.kind in ("cause", "activity", "status"):
             continue
         if any(code.startswith(_EXTERNAL_KINDS[found.kind]) and not code.startswith(_DEFAULT_CAUSES)
                for code in have):
