@@ -1193,3 +1193,10 @@ def test_a_toxic_effect_takes_its_place_but_no_activity_or_status(codesets):
     got = offline_codes(codesets, note, setting="ed")
     assert "T63.441A" in got and any(c.startswith("Y92") for c in got), got
     assert not any(c.startswith(("Y93", "Y99")) for c in got), got   # I.C.20.c, I.C.20.k
+
+
+def test_the_index_reading_of_the_fuller_words_replaces_a_title_read_cause_of_its_category(codesets):
+    note = ("CC: R wrist injury after scooter fall\nHPI: fell while riding a rented stand-up electric scooter on a "
+            "downtown business street.\nAssessment: 1. Colles fracture of the right radius, closed.")
+    got = offline_codes(codesets, note, setting="ed")
+    assert "V00.841A" in got and "V00.141A" not in got, got

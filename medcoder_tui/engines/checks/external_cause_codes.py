@@ -47,6 +47,14 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     for found in find_external_causes(note, analysis, seventh, icd):
         if toxic and found.kind in ("cause", "activity", "status"):
             continue
+        if found.kind == "cause":
+            # a cause read from the code titles ("scooter fall": V00.141 nonmotorized) gives way to the index's
+            # reading of the note's fuller words in the same category ("stand-up electric scooter": V00.841)
+            for d in out:
+                if usable_icd(d) and d.code[:3] == found.code[:3] and d.code != found.code \
+                        and not any("External Cause Index" in m for m in d.messages):
+                    d.hold(f"the External Cause Index reads the note's fuller words: {found.code} ({found.why})")
+                    have = [c for c in have if c != d.code]
         if any(code.startswith(_EXTERNAL_KINDS[found.kind]) and not code.startswith(_DEFAULT_CAUSES)
                for code in have):
             continue
