@@ -317,3 +317,12 @@ def test_a_side_effect_of_treatment_that_weighs_admission_is_a_severe_one(codese
     mild = ("Assessment:\n1. Statin-induced myalgia, a side effect of atorvastatin.\n"
             "Plan: stop atorvastatin; start rosuvastatin 5 mg daily (Rx).\n")
     assert "99214" in em(OFFICE + mild, codesets)
+
+
+def test_a_poisoning_with_admission_is_high_mdm_in_the_ed(codesets):
+    body = ("Diagnoses:\n1. Accidental clonidine poisoning, initial encounter.\n2. Sinus bradycardia, somnolence.\n"
+            "Dispo: admitted to PICU for continuous monitoring.\n")
+    got = em("ED NOTE, 2 yo M.\n" + body, codesets, setting="ed")
+    assert "99285" in got, got
+    food = "Assessment:\n1. Food poisoning, tolerating fluids.\nPlan: oral rehydration, discharge home.\n"
+    assert "99285" not in em("ED NOTE, 30 yo M.\n" + food, codesets, setting="ed")

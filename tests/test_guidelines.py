@@ -1200,3 +1200,23 @@ def test_the_index_reading_of_the_fuller_words_replaces_a_title_read_cause_of_it
             "downtown business street.\nAssessment: 1. Colles fracture of the right radius, closed.")
     got = offline_codes(codesets, note, setting="ed")
     assert "V00.841A" in got and "V00.141A" not in got, got
+
+
+@pytest.mark.parametrize("diagnosis, expected", [
+    ("Accidental clonidine poisoning (ingestion of grandmother's medication), initial encounter.", "T46.5X1A"),
+    ("Intentional overdose of sertraline, suicide attempt.", "T43.222A"),
+    ("Ingestion of 10 tablets of lisinopril, intent unknown.", "T46.4X1A"),   # unknown intent: accidental
+])
+def test_a_poisoning_by_a_drug_is_coded_by_its_class_and_intent(codesets, diagnosis, expected):
+    note = ("HPI: found with the pill organizer open.\nDiagnoses:\n1. " + diagnosis
+            + "\n2. Manifestations: CNS depression - somnolence, sinus bradycardia.\n"
+              "Place: bedroom of grandmother's apartment.")
+    got = offline_codes(codesets, note, setting="ed")
+    assert expected in got, got
+    assert "Y92.032" in got and not got & {"F32.A", "F32.9", "T65.91XA"}, got
+    assert not any(c.startswith(("Y93", "Y99")) for c in got), got
+
+
+def test_an_eye_named_od_is_no_overdose(codesets):
+    note = "Exam: VA OD 20/25.\nPlan: moxifloxacin 0.5% 1 gtt OD QID x 5 d.\nAssessment: 1. Corneal abrasion, right eye."
+    assert not any("T36" <= c[:3] <= "T65" for c in offline_codes(codesets, note))

@@ -129,6 +129,10 @@ _add("family", "both",
      r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",
      r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad", r"parents?", r"first-degree relatives?",
      r"relatives")
+# "ingestion of grandmother's medication": a possessive names what is the relative's, after it only
+_add("family", "forward",
+     r"(?:mother|father|brother|sister|grandmother|grandfather|grandparent|aunt|uncle|cousin|mom|dad|parent|"
+     r"parents)'s")
 
 # Phrases that contain a trigger word but open no scope.
 _PSEUDO = (

@@ -32,7 +32,7 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, weeks_of_gestation)
@@ -159,6 +159,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         for code, start, end in adverse_effect_codes(note, analysis):
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
+    if not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out) \
+            and not any("T36" <= w[0][:3] <= "T50" for w in wanted):
+        for code, start, end in poisoning_codes(note, analysis):
+            wanted.append((code, start, end, "poisoning by the drug's class, with the intent documented (accidental "
+                                             "when none is: guideline I.C.19.e.5.b), sequenced before its "
+                                             "manifestations"))
     # I.C.18.j: the NIH stroke scale score (the first one documented) beside an acute cerebral infarction
     stroke = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("I63") for s in out)
     if stroke and "R29.7" not in {c[:5] for c in have} and (nihss := _NIHSS.search(note)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
+from medcoder_tui.engines.diagnoses.adverse_effects import poisoning_codes
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -36,12 +37,14 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent;
     # where it happened is coded beside it, but activity and status codes are "not applicable to
     # poisonings, adverse effects, misadventures or sequela" (I.C.20.c, I.C.20.k)
-    toxic = not injuries and [s for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65"
-                              and not (set(s.flags) & CONTEXT_FLAGS)]
-    injuries = injuries or toxic or []
-    if not injuries:
+    toxic = [] if injuries else [s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65"
+                                 and not (set(s.flags) & CONTEXT_FLAGS)]
+    if not injuries and not toxic:   # a poisoning the guideline layer codes next (encounter_codes)
+        toxic = [code for code, _start, _end in poisoning_codes(note, analysis)]
+    anchor = injuries[0].code if injuries else toxic[0] if toxic else None
+    if anchor is None:
         return []
-    seventh = injuries[0].code[-1] if len(injuries[0].code) == 8 else "A"
+    seventh = anchor[-1] if len(anchor) == 8 else "A"
     have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
     added = []
     for found in find_external_causes(note, analysis, seventh, icd):
@@ -69,6 +72,6 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
                                    description=icd.title(found.code) or "", reasoning=found.why,
                                    evidence=[note[found.start:found.end].strip()]))
         if s.acceptable:
-            add_reason(s, f"external cause of {injuries[0].code} (guideline I.C.20): {found.why}")
+            add_reason(s, f"external cause of {anchor} (guideline I.C.20): {found.why}")
             added.append(s)
     return added

@@ -9,7 +9,8 @@ reason) when the mention is in another sense:
   2-dose (dose 1) IM", "rubella immune", "Tetanus 2023" name what protects the
   patient from the disease (guideline I.C.21.c.2 codes the vaccination, Z23, not
   the disease);
-- an ECG finding: "ST depression" is not a depressive disorder;
+- an ECG finding: "ST depression" is not a depressive disorder, nor is an organ's lowered function
+  ("CNS depression", "respiratory depression");
 - the child's growth ("Growth: Wt 10.8 kg", "growth monitored") is not a neoplasm;
 - "death" is a cause-of-death code only when the patient died ("passive death wish");
 - a nerve named before "neuropathy" ("median neuropathy at the wrist") is a
@@ -55,6 +56,8 @@ _VACCINE_WORDS = re.compile(
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
 _DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
                         re.I)
+_ORGAN_DEPRESSION = re.compile(r"\b(?:cns|central nervous system|respiratory|ventilatory|myocardial|cardiac|"
+                               r"(?:bone )?marrow|neurologic(?:al)?|mental status|sensorium)\s+depress\w*\s*$", re.I)
 _ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
 _TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
                            r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
@@ -148,6 +151,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
+        elif s.code.startswith(("F32", "F33", "F34.1")) and _ORGAN_DEPRESSION.search(before + ev.text):
+            reason = "'CNS/respiratory depression' is an organ's lowered function, not a depressive disorder: not coded"
         elif s.code.startswith(("D49", "D48", "D3A")) and re.fullmatch(r"(?i)(?:the |a |of )?growths?(?: of)?", ev.text.strip()) \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"

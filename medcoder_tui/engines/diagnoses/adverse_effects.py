@@ -108,3 +108,41 @@ def drug_induced_code(code: str, icd) -> str | None:
         if entry is not None and any(_DRUG_INDUCED.search(t) for t in (entry.title, *entry.inclusion_terms)):
             return other
     return None
+
+
+# A poisoning: the drug taken in error, in excess, by someone it was not prescribed to, or with intent
+_POISONED = re.compile(r"\b(?:poisoning|overdosed?|ingestion|ingested|swallowed|took (?:too many|extra|\d+))", re.I)
+# the intent, by I.C.19.e.5.b: unknown or unspecified intent is coded accidental ("intent unknown" too);
+# "undetermined" only when the note says the intent cannot be determined
+_INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate)", re.I), "2"),
+            (re.compile(r"\bassault\w*|\bpoisoned by (?:another|someone)\b", re.I), "3"),
+            (re.compile(r"\bundetermined intent\b|\bintent (?:is |was )?(?:undetermined|indeterminate|cannot be "
+                        r"determined|could not be determined)\b", re.I), "4"))
+_ACCIDENTAL = re.compile(r"\b(?:accidental\w*|un-?intentional\w*|non-?intentional|exploratory)\b", re.I)
+
+
+def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
+    """(code, start, end) of each drug class a sentence says was taken as a poisoning (an overdose, an
+    accidental ingestion), with the intent the sentence gives (accidental when it gives none)."""
+    out: list[tuple[str, int, int]] = []
+    for sent in analysis.sentences:
+        text = note[sent.start:sent.end]
+        said = _POISONED.search(text)
+        # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
+        if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) \
+                & {"negated", "hypothetical", "uncertain"}:
+            continue
+        intent = "1" if _ACCIDENTAL.search(text) else next((d for rx, d in _INTENTS if rx.search(text)), "1")
+        for rx, stem in _CLASSES:
+            m = rx.search(text)
+            if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
+                continue
+            code = stem[:-1] + intent + seventh
+            if all(c[:-2] != code[:-2] for c, _, _ in out):
+                # quoted from the drug to the poisoning word ("clonidine poisoning"): the drug's name alone
+                # may stand elsewhere too (the relative's medication list)
+                lo, hi = min(m.start(), said.start()), max(m.end(), said.end())
+                if hi - lo > 80:
+                    lo, hi = m.start(), m.end()
+                out.append((code, sent.start + lo, sent.start + hi))
+    return out

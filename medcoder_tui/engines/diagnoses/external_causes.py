@@ -41,6 +41,8 @@ _ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing|(?:was|were)(?
 _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around)\b"
                         r"(?=([^.,;:()]{0,40}))",
                         re.I)
+# A line that names the place outright ("Place: garden of his house", "Location of injury: kitchen")
+_PLACE_LABEL = re.compile(r"\s*(?:place|location|site)(?: of (?:occurrence|injury|event|incident))?\s*:\s*(.+)", re.I)
 # How many distinct story sentences are read for the external causes of one note.
 _STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
@@ -350,12 +352,16 @@ def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -
                     words = words | {"nontraffic"}
             if words & _PUBLIC_ROADS and words & {"car", "driver", "passenger", "collision"}:
                 words = words | {"traffic"}   # a collision on a public road is a traffic accident
-            event = _EVENT.search(text) is not None
+            # "Place: bedroom of grandmother's apartment.": the label names the place outright (a relative's
+            # home is the place, not a relative's condition)
+            labelled = _PLACE_LABEL.match(note, sent.start, sent.end)
+            event = _EVENT.search(text) is not None or labelled is not None
             if not event and not any(e.kind == "cause" for w in words for e in by_word.get(w, ())):
                 # neither a mechanism nor the telling of an injury: no place or activity to read either
                 scored_by_text[told] = ((), False)
                 continue
-            place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)))
+            place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
+                             + (" " + labelled.group(1) if labelled else ""))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital

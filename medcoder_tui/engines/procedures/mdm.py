@@ -49,7 +49,7 @@ _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
     r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphylaxis|"
-    r"acute kidney injury|\baki\b|delirium|overdose")
+    r"acute kidney injury|\baki\b|delirium|overdose|(?<!food )poisoning|toxic ingestion")
 _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
