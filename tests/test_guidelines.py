@@ -1220,3 +1220,13 @@ def test_a_poisoning_by_a_drug_is_coded_by_its_class_and_intent(codesets, diagno
 def test_an_eye_named_od_is_no_overdose(codesets):
     note = "Exam: VA OD 20/25.\nPlan: moxifloxacin 0.5% 1 gtt OD QID x 5 d.\nAssessment: 1. Corneal abrasion, right eye."
     assert not any("T36" <= c[:3] <= "T65" for c in offline_codes(codesets, note))
+
+
+def test_an_activity_row_of_two_activities_takes_either_and_a_regionless_burn_gives_way(codesets):
+    note = ("HPI: line cook; hot cooking oil splashed onto his R forearm.\n"
+            "Diagnoses:\n1. Second-degree burn of R forearm.\nBurns < 10% TBSA (~2%).\n"
+            "Cause: contact with hot cooking oil (fat) while cooking at work in the restaurant kitchen; activity done "
+            "for pay.")
+    got = offline_codes(codesets, note, setting="ed")
+    assert {"T22.211A", "X10.2XXA", "Y93.G3", "Y92.511", "Y99.0", "T31.0"} <= got, got
+    assert "T30.0" not in got

@@ -305,6 +305,8 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
                                                                 "T88.6"),
               # an erythematous condition or skin disorder of no kind, once the skin's diagnosis is there
               "L53.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "B0", "B35", "B36", "D2", "C44"),
+              # a burn of an unspecified region, once the burned regions' own codes are there
+              "T30.0": ("T20", "T21", "T22", "T23", "T24", "T25", "T26", "T27", "T28"),
               # a toxic effect of an unspecified substance, once the substance's own poisoning code is there
               "T65.9": tuple(f"T{n}" for n in range(36, 65)) + tuple(f"T65.{n}" for n in range(9)),
               # a disorder of the ear of no kind, once the ear's diagnosis is there (otitis, hearing loss)

@@ -168,6 +168,10 @@ def _entries() -> tuple[_Entry, ...]:
         leaf = _shared_parts(path[-1])
         if not leaf:
             continue
+        if kind == "activity" and " and " in path[-1]:
+            # "Activity, cooking and baking": either activity is the row's ("while cooking at work")
+            leaf = leaf + tuple(w for w in (frozenset(words_of(side)) - _PREPOSITIONS
+                                            for side in path[-1].split(" and ")) if w and w not in leaf)
         inner = tuple(p for p in (_shared_parts(t) for t in path[1:-1]) if p)
         out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes), _modifiers(i)))
     return tuple(out)
