@@ -40,7 +40,21 @@ from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
-                   r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*~?(\d{1,2}(?:\.\d)?)\s*%", re.I)
+                   r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*\(?\s*(?:~|approx\w*\.?\s*|about\s*)?(\d{1,2}(?:\.\d)?)\s*%", re.I)
+_BOUND = re.compile(r"(?:<|less than|under|below|up to)\s*$", re.I)
+
+
+def _tbsa(note: str) -> tuple[re.Match, float] | None:
+    """The burned share of body surface the note states: its first value, not a bound ("< 10% TBSA (~2%)":
+    2); a bound alone counts just under itself ("< 10%": under ten)."""
+    bound = None
+    for m in _TBSA.finditer(note):
+        value = float(m.group(1) or m.group(2))
+        if m.group(1) and _BOUND.search(note, max(0, m.start() - 12), m.start()):
+            bound = bound or (m, max(value - 1, 0.0))
+            continue
+        return m, value
+    return bound
 _THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)", re.I)
@@ -204,8 +218,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                 add_reason(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", Flag.GUIDELINE)
     # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
     burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
-    if burns and "T31" not in have_cat and (tbsa := _TBSA.search(note)):
-        total = float(tbsa.group(1) or tbsa.group(2))
+    if burns and "T31" not in have_cat and (found := _tbsa(note)):
+        tbsa, total = found
         third = _THIRD_DEGREE.search(note)
         tens, third_tens = min(int(total // 10), 9), min(int(float(third.group(1)) // 10), 9) if third else 0
         code = "T31.0" if tens == 0 else f"T31.{tens}{min(third_tens, tens)}"
