@@ -326,3 +326,11 @@ def test_a_poisoning_with_admission_is_high_mdm_in_the_ed(codesets):
     assert "99285" in got, got
     food = "Assessment:\n1. Food poisoning, tolerating fluids.\nPlan: oral rehydration, discharge home.\n"
     assert "99285" not in em("ED NOTE, 30 yo M.\n" + food, codesets, setting="ed")
+
+
+def test_an_admission_history_and_physical_is_initial_hospital_care(codesets):
+    note = ("ADMISSION HISTORY & PHYSICAL - Medicine\nAssessment & Plan:\n"
+            "1. Metastatic disease to brain with 4 mm midline shift: dexamethasone IV; neurosurgery consult for "
+            "resection vs SRS.\nAdmitted for management of the brain metastases.\n")
+    got = em(note, codesets, setting="inpatient")
+    assert "99223" in got, got

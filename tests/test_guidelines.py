@@ -1230,3 +1230,13 @@ def test_an_activity_row_of_two_activities_takes_either_and_a_regionless_burn_gi
     got = offline_codes(codesets, note, setting="ed")
     assert {"T22.211A", "X10.2XXA", "Y93.G3", "Y92.511", "Y99.0", "T31.0"} <= got, got
     assert "T30.0" not in got
+
+
+def test_brain_metastases_take_their_headache_nodal_spread_is_nodes_and_an_iv_steroid_is_no_long_term_use(codesets):
+    note = ("Assessment & Plan:\n66M with adenocarcinoma of LUL with mediastinal nodal metastases, now with brain "
+            "metastases.\n1. Metastatic disease to brain with vasogenic cerebral edema: dexamethasone 10 mg IV load "
+            "then 4 mg IV q6h.\n2. COPD: stable; monitor glucose on dexamethasone.\n"
+            "Headaches attributed to mass effect/edema.")
+    got = offline_codes(codesets, note, setting="inpatient")
+    assert {"C34.12", "C77.1", "C79.31", "G93.6"} <= got, got
+    assert not got & {"C78.1", "R51.9", "Z79.52"}, got

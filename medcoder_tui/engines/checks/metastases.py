@@ -76,6 +76,11 @@ def spread_sites(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, 
                 if not (usable_icd(o) and o.evidence and o.evidence[0].located):
                     continue
                 oe = o.evidence[0]
+                if code.startswith("C77") and o.code.startswith(("C78", "C79")) and oe.start < ev.end \
+                        and ev.start < oe.end:
+                    # "mediastinal nodal metastases": the nodes of the region, not the region's organs (C78.1)
+                    o.hold(f"{why}: the spread is to the lymph nodes of the region, coded {code}")
+                    continue
                 # (or any primary cancer read from the spread's words alone: "axillary node metastasis" as C49.3)
                 if (o.code[:3] in {p[:3] for p in primaries} and ev.start <= oe.start < ev.end) or (
                         _PRIMARY_CANCER.match(o.code) and ev.start <= oe.start and oe.end <= ev.end):

@@ -83,6 +83,7 @@ _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shi
 _TAKES = re.compile(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$", re.I)
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
+_GIVEN_IV = re.compile(r"\b(?:iv|ivpb|intravenous\w*|load(?:ing)?(?: dose)?|drip|infusion)\b", re.I)
 # a drug the note says was stopped: "off metformin", "metformin was discontinued"
 # (a drug held for a while, "metformin held, resumed at d/c", is not stopped)
 # ("OCP was stopped when leuprolide started": the word between may not begin another clause)
@@ -296,6 +297,8 @@ def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[s
     for rx, code in table:
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(low)):
             continue
+        if any(_GIVEN_IV.search(low, m.end(), m.end() + 40) for m in rx.finditer(low)):
+            continue   # a drug given intravenously or as a load here is this stay's treatment, not long-term use
         for m in rx.finditer(low):
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \

@@ -182,7 +182,8 @@ def _hospital(ctx: _Ctx, timed, anchor: tuple[int, int]) -> None:
         else:
             ctx.add(System.CPT, "99238", 0.5, "discharge day management; time not documented", *anchor)
         return
-    admit = bool(re.search(r"history and physical|\bh&p\b|admission note|admit note", ctx.head))
+    admit = bool(re.search(r"history\s*(?:and|&)\s*physical|\bh\s*&\s*p\b|admission note|admit note|admitting note|"
+                           r"admission history", ctx.head))
     kind = "admit" if admit else "subsequent"
     label = "initial" if admit else "subsequent"
     level, why = mdm(ctx, admission_note=admit)

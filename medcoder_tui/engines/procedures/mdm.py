@@ -49,7 +49,8 @@ _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
     r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphylaxis|"
-    r"acute kidney injury|\baki\b|delirium|overdose|(?<!food )poisoning|toxic ingestion")
+    r"acute kidney injury|\baki\b|delirium|overdose|(?<!food )poisoning|toxic ingestion|midline shift|herniat|"
+    r"cord compression|status epilepticus")
 _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
@@ -140,7 +141,7 @@ def _items(text: str) -> list[str]:
 
 def _head(item: str) -> str:
     """An assessment item's diagnosis, before its comment ("Chest pain - ACS ruled out": chest pain)."""
-    return re.split(r"\s[-\u2013:]\s", item, maxsplit=1)[0]
+    return re.split(r"\s[-\u2013:]\s|:\s", item, maxsplit=1)[0]
 
 
 def problem_count(ctx: _Ctx) -> int:
@@ -172,7 +173,8 @@ def problems(ctx: _Ctx) -> Element:
         words = item.strip(" -:").lower()
         if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)):
             continue
-        if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(words):
+        # (the plan after the diagnosis may weigh treatments: "resection vs SRS" leaves the problem certain)
+        if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(_head(words)):
             high += 1
             reasons.append("threat to life or bodily function / severe exacerbation")
         elif _affirmed(_WORSE, words) and _CHRONIC.search(words):
