@@ -1233,7 +1233,7 @@ def test_an_activity_row_of_two_activities_takes_either_and_a_regionless_burn_gi
 
 
 def test_brain_metastases_take_their_headache_nodal_spread_is_nodes_and_an_iv_steroid_is_no_long_term_use(codesets):
-    note = ("Assessment & Plan:\n66M with adenocarcinoma of LUL with mediastinal nodal metastases, now with brain "
+    note = ("Assessment & Plan:\n66M with adenocarcinoma of the L upper lobe with mediastinal nodal metastases, now with brain "
             "metastases.\n1. Metastatic disease to brain with vasogenic cerebral edema: dexamethasone 10 mg IV load "
             "then 4 mg IV q6h.\n2. COPD: stable; monitor glucose on dexamethasone.\n"
             "Headaches attributed to mass effect/edema.")
