@@ -395,3 +395,16 @@ def test_a_vaccine_to_be_given_elsewhere_is_not_this_visits(codesets):
     assert not codes(suggest(note, codesets)) & {"90746", "90739", "90471"}
     given = "Plan: hepatitis B vaccine dose 1 given IM L deltoid today."
     assert "90746" in codes(suggest(given, codesets))
+
+
+def test_psychotherapy_beside_medication_management_is_the_em_and_its_add_on(codesets):
+    note = ("Office visit - Psychiatry (established)\nAssessment:\n1. Major depressive disorder, recurrent, moderate - "
+            "continue sertraline 100 mg.\n2. Generalized anxiety disorder - increase sertraline to 150 mg daily.\n"
+            "Psychotherapy 30 minutes (supportive, CBT techniques) provided today in addition to E/M.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "90833" in got and "90832" not in got and any(c.startswith("9921") for c in got), got
+    # a therapist's session alone: the psychotherapy code, no E/M
+    alone = ("Psychotherapy progress note\nSession: 50 minutes with the patient, CBT for panic disorder.\n"
+             "Assessment: panic disorder, improving.\n")
+    got = codes(suggest(alone, codesets), System.CPT)
+    assert "90834" in got and not any(c.startswith("992") for c in got), got   # 50 min: 38-52

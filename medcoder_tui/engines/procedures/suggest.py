@@ -65,9 +65,9 @@ def _psychotherapy(ctx: _Ctx) -> bool:
         m = re.search(r"group (?:psycho)?therapy", ctx.lower)
         ctx.add(System.CPT, "90853", 0.75, "group psychotherapy", m.start(), m.end())
         return True
-    m = re.search(r"(\d{2,3})\s*min\w*\s*(?:face[- ]to[- ]face|session|of psychotherapy|with (?:the )?(?:client|patient))",
-                  ctx.note, _I)
-    minutes = int(m.group(1)) if m else None
+    m = re.search(r"(\d{2,3})\s*min\w*\s*(?:face[- ]to[- ]face|session|of (?:psycho)?therapy|with (?:the )?(?:client|patient))|"
+                  r"(?:psychotherapy|therapy session)\s*(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min", ctx.note, _I)
+    minutes = int(m.group(1) or m.group(2)) if m else None
     if minutes is None:
         t = re.search(r"start\D{0,3}(\d{1,2}):(\d{2})\D{1,8}end\D{0,3}(\d{1,2}):(\d{2})", ctx.note, _I)
         if t:
@@ -75,9 +75,22 @@ def _psychotherapy(ctx: _Ctx) -> bool:
             minutes, m = (b - a) % 1440, t
     if minutes is None or minutes < 16:
         return True  # therapy documented, length not: no level can be chosen
+    if _WITH_EM.search(ctx.note):
+        # psychotherapy by the prescriber beside a medical (E/M) service: the E/M by its MDM (the therapy's
+        # time not counted in it) and the therapy as its add-on
+        code = "90838" if minutes >= 53 else "90836" if minutes >= 38 else "90833"
+        ctx.add(System.CPT, code, 0.75, f"psychotherapy with an E/M visit (add-on), {minutes} min", m.start(), m.end())
+        return False
     code = "90837" if minutes >= 53 else "90834" if minutes >= 38 else "90832"
     ctx.add(System.CPT, code, 0.8, f"individual psychotherapy, {minutes} min", m.start(), m.end())
     return True
+
+
+# the same visit's medical service: said outright, or medication management (a dose set or changed)
+_WITH_EM = re.compile(r"\bin addition to (?:the |an? )?(?:e/?m|e&m|evaluation and management)|\badd-?on psychotherapy|"
+                      r"\bpsychotherapy add-?on|\be/?m\s*(?:\+|and|with)\s*psychotherapy|\bmed(?:ication)? management|"
+                      r"\b(?:continue|increase|decrease|start|titrate|reduce)\w*\s+[a-z]+\s+(?:to\s+|at\s+)?\d+(?:\.\d+)?\s*mg\b",
+                      _I)
 
 
 _CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,50}?(\d{1,2})\s*min|"
