@@ -1240,3 +1240,14 @@ def test_brain_metastases_take_their_headache_nodal_spread_is_nodes_and_an_iv_st
     got = offline_codes(codesets, note, setting="inpatient")
     assert {"C34.12", "C77.1", "C79.31", "G93.6"} <= got, got
     assert not got & {"C78.1", "R51.9", "Z79.52"}, got
+
+
+def test_a_self_limited_illness_only_the_story_tells_is_not_coded_beside_the_assessed_diagnosis(codesets):
+    note = ("CC: ear pain\nHPI: 3yo F w/ 3 d URI sx (runny nose, mild cough), now pulling at L ear.\n"
+            "Assessment: Acute suppurative otitis media, left ear.")
+    got = offline_codes(codesets, note)
+    assert "H66.002" in got and "J06.9" not in got, got
+    # the assessment naming the illness keeps it, in its own words or the code's
+    kept = offline_codes(codesets, "CC: sore throat x 3 days\nHPI: sore throat, dry cough.\n"
+                                   "Assessment: Acute pharyngitis, likely viral.")
+    assert "J02.9" in kept, kept

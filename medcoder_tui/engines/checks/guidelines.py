@@ -215,12 +215,20 @@ def _chief_complaint_only(s: Suggestion, analysis: NoteAnalysis) -> bool:
 _ASSESSED = _ADDRESSED - {"chief_complaint"}
 
 
+# acute self-limited illnesses a story tells as what came before ("URI x2 d then increasing cough, wheeze"):
+# like a symptom, coded only when the assessment takes them up
+_TITLE_FILLER = frozenset({"unspecified", "other", "acute", "chronic", "infection", "infections", "disease",
+                           "organism", "site", "without", "with", "multiple", "sites"})
+_SELF_LIMITED = ("J00", "J06.9", "J02.9", "J20.9", "B34.9", "A08.4", "A09", "K52.9")
+
+
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
-    """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom only the chief complaint
-    or the history of the present illness tells, and that the assessment does not take up, is not coded:
+    """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom (or an acute self-limited
+    illness) only the chief complaint or the history of the present illness tells, and that the assessment does not take up, is not coded:
     the final diagnostic statement says what the symptoms were. (``addressed``: the assessment's text,
     without the chief complaint.)"""
-    if not addressed or not usable_icd(s) or not is_symptom(s.code) or not s.evidence:
+    if not addressed or not usable_icd(s) or not (is_symptom(s.code) or s.code.startswith(_SELF_LIMITED)) \
+            or not s.evidence:
         return
     if not all(e.located and analysis.section_at(e.start) in _STORY for e in s.evidence):
         return
@@ -231,6 +239,11 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
     own = set(re.findall(r"[a-z]{3,}", words)) - _QUALIFIERS
     if own and own <= set(re.findall(r"[a-z]{3,}", addressed)) and _chief_complaint_only(s, analysis):
         return
+    if not is_symptom(s.code):
+        said = set(re.findall(r"[a-z]{3,}", addressed))
+        named = set(re.findall(r"[a-z]{4,}", s.description.lower())) - _QUALIFIERS - _TITLE_FILLER
+        if (own | named) & said:
+            return   # the assessment names the illness, in the story's words or the code's ("Acute pharyngitis")
     diagnosis = next((d.code for d in out if d is not s and usable_icd(d) and d.code[:1] not in "RZVWXY"
                       and not set(d.flags) & CONTEXT_FLAGS), None)
     if diagnosis is None and (exam := _exam_of(analysis)) is not None:
