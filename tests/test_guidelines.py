@@ -1251,3 +1251,13 @@ def test_a_self_limited_illness_only_the_story_tells_is_not_coded_beside_the_ass
     kept = offline_codes(codesets, "CC: sore throat x 3 days\nHPI: sore throat, dry cough.\n"
                                    "Assessment: Acute pharyngitis, likely viral.")
     assert "J02.9" in kept, kept
+
+
+def test_a_condition_the_note_says_passed_or_resolved_is_not_current_unless_assessed(codesets):
+    note = ("HPI: CT abdomen in ED (2/2026, for kidney stone) showed a 9 mm solid nodule RLL.\n"
+            "PMH: nephrolithiasis (passed).\nAssessment: 1. Solitary pulmonary nodule, right lower lobe.")
+    got = offline_codes(codesets, note)
+    assert "R91.1" in got and "N20.0" not in got, got
+    assessed = offline_codes(codesets, "PMH: nephrolithiasis (passed).\nAssessment: 1. Kidney stone, left, "
+                                       "recurrent, 6 mm on CT today.")
+    assert "N20.0" in assessed, assessed

@@ -72,6 +72,9 @@ _CODED_AS_HISTORY = PAST_EVENTS + ("F17.2",)
 _COORDINATED = re.compile(r"[\s,]*(?:and|&)\s+(?:of\s+|the\s+|in\s+)", re.IGNORECASE)
 
 
+_ASSESSMENT_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
+
+
 def choose(candidates: list[Candidate], setting: Setting,
            analysis: NoteAnalysis | None = None) -> list[Candidate]:
     """The candidates the rules allow, best first, at most one per concept span.
@@ -145,9 +148,12 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
     is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
-    if is_chronic and not is_history_code and analysis is not None and any(
-            "history" in m[3] and analysis.ended(m[1], m[2]) for m in mentions):
-        return None   # a chronic condition the note says resolved ("HTN and OSA - resolved after weight loss")
+    if not is_history_code and analysis is not None and any(
+            "history" in m[3] and analysis.ended(m[1], m[2]) for m in mentions) and (is_chronic or not any(
+            analysis.section_at(m[1]) in _ASSESSMENT_SECTIONS for m in mentions)):
+        # a condition the note says resolved ("HTN and OSA - resolved after weight loss", "nephrolithiasis
+        # (passed)"): a chronic one wherever else it is named, another unless the assessment takes it up
+        return None
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention

@@ -317,7 +317,7 @@ class NoteAnalysis:
         return kinds
 
 
-_ENDED = re.compile(r"resolved|passed spontaneously|none since|no recurrence", re.I)
+_ENDED = re.compile(r"resolved|passed spontaneously|^passed$|none since|no recurrence", re.I)
 # Words that leave a condition or a drug to another physician at this visit ("DM2, HTN, BPH - per PCP, not
 # addressed", "combined OCP - continue (per gynecology)"): the guideline layer, the contraceptive reading
 # and the MDM problem count all read them with this one pattern

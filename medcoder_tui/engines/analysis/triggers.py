@@ -79,7 +79,9 @@ _add("history", "forward",
      r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)")
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
-     r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since")
+     r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",
+     # "nephrolithiasis (passed)": a stone that passed is a past one
+     r"passed(?=\s*\))")
 # "low risk", "high risk": a grade of what was found, not a risk of something else
 _UNGRADED = r"(?<!low )(?<!high )(?<!moderate )(?<!intermediate )(?<!average )(?<!increased )(?<!elevated )"
 # ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,
