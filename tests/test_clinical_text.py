@@ -378,3 +378,14 @@ def test_a_negated_list_of_short_items_is_negated_to_its_end():
     for words in ("cough", "LFTs", "swelling"):
         i = note.index(words)
         assert "negated" not in a.context_at(i, i + len(words)), words
+
+
+def test_a_question_mark_after_a_diagnosis_questions_its_own_item():
+    note = "2. Mild antral gastritis? - biopsies pending.\nMDD, in partial remission? Continue sertraline.\nPneumonia? Fever."
+    a = analyze(note)
+    for words in ("gastritis", "remission", "Pneumonia"):
+        i = note.index(words)
+        assert "uncertain" in a.context_at(i, i + len(words)), words
+    for words in ("MDD", "Fever"):
+        i = note.index(words)
+        assert "uncertain" not in a.context_at(i, i + len(words)), words

@@ -1261,3 +1261,10 @@ def test_a_condition_the_note_says_passed_or_resolved_is_not_current_unless_asse
     assessed = offline_codes(codesets, "PMH: nephrolithiasis (passed).\nAssessment: 1. Kidney stone, left, "
                                        "recurrent, 6 mm on CT today.")
     assert "N20.0" in assessed, assessed
+
+
+def test_a_questioned_qualifier_leaves_the_asserted_diagnosis(codesets):
+    note = ("Assessment:\n1. Major depressive disorder, recurrent, moderate - improving, in partial remission? "
+            "Continue sertraline 100 mg.\n2. Mild antral gastritis? - biopsies pending.")
+    got = offline_codes(codesets, note)
+    assert "F33.1" in got and "F33.41" not in got and not any(c.startswith("K29") for c in got), got

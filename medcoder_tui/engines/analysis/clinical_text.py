@@ -181,6 +181,8 @@ def _first_words(pattern: str) -> set[str]:
         if pattern[i + 1:i + 2] in ("?", "*"):   # an optional group: the words after it can start the match too
             words |= _first_words(pattern[i + 2:].lstrip())
         return words
+    if pattern.startswith(("\\?", "\u00f8")):   # the one-character triggers: "?" and "ø"
+        return {pattern[1] if pattern[0] == "\\" else pattern[0]}
     m = re.match(r"[a-z0-9]+", pattern)
     return {m.group(0)} if m else set()
 
@@ -213,8 +215,8 @@ def _trigger_matches(lower: str):
             continue
         if tok.group(0) not in _TRIGGER_FIRST_WORDS and tok.group(0) not in "?\u00f8":
             continue
-        if tok.start() > 0 and lower[tok.start() - 1].isalnum():
-            continue
+        if tok.start() > 0 and lower[tok.start() - 1].isalnum() and tok.group(0) not in "?\u00f8":
+            continue   # (a word's tail is no trigger; a question mark right after a word is one)
         m = _TRIGGER_RE.match(lower, tok.start())
         if m:
             pos = m.end()
@@ -372,8 +374,9 @@ def analyze(note: str) -> NoteAnalysis:
                 spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
         if direction in ("backward", "both"):
             limit = sent.start
-            if kind == "negated" and lower.startswith("not ", m.start()):
+            if (kind == "negated" and lower.startswith("not ", m.start())) or m.group(0) == "?":
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
+                # ("MDD, in partial remission?": and a question mark questions its own item)
                 limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
             start = _scope_backward(note, limit, m.start())
             if start < m.start():

@@ -68,7 +68,9 @@ _add("uncertain", "backward",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
-     r"to be ruled out")
+     r"to be ruled out",
+     # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
+     r"(?<=[a-z0-9])\?")
 _add("history", "forward",
      r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",

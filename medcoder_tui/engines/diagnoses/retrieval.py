@@ -124,6 +124,15 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             if tok.start > prev_end:
                 part += note.count(",", prev_end, tok.start) + note.count(";", prev_end, tok.start)
             tok.part, prev_end = part, max(prev_end, tok.end)
+    if note.find("?", start, end) >= 0:
+        # "moderate - improving, in partial remission?": the questioned item is a qualifier the note does not
+        # assert; a reading that needs it beside asserted words is none (the one without it stands)
+        for q in re.finditer(r"(?<=[A-Za-z0-9])\?", note[start:end]):
+            qpos = start + q.start()
+            item = max(note.rfind(c, start, qpos) for c in ",;(-") + 1
+            for tok in out:
+                if max(item, start) <= tok.start < qpos:
+                    tok.negq = True
     negators = [m.end() for m in _NEGATOR.finditer(note, start, end)]
     if negators:   # most sentences have none: skip the per-word look-back
         for tok in out:
