@@ -1268,3 +1268,12 @@ def test_a_questioned_qualifier_leaves_the_asserted_diagnosis(codesets):
             "Continue sertraline 100 mg.\n2. Mild antral gastritis? - biopsies pending.")
     got = offline_codes(codesets, note)
     assert "F33.1" in got and "F33.41" not in got and not any(c.startswith("K29") for c in got), got
+
+
+def test_the_patients_own_condition_stays_beside_a_relatives_and_is_quoted_from_its_own_mention(codesets):
+    note = "HPI: both parents have hypertension.\nAssessment: 1. Hypertension, stable on lisinopril."
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    by_code = {s.code: s for s in result.suggestions if s.reportable}
+    assert {"I10", "Z82.49"} <= set(by_code), sorted(by_code)
+    assert by_code["I10"].evidence[0].start > note.index("Assessment")   # not the relative's mention
+    assert not any("relative" in m for m in by_code["I10"].messages)

@@ -433,6 +433,8 @@ for _adj, _nouns in list(WORD_SYNONYMS.items()):
             WORD_SYNONYMS[_nouns[0]] = WORD_SYNONYMS.get(_nouns[0], ()) + (_adj,)
 WORD_SYNONYMS.update({
     "lithiasis": ("calculus",), "pregnant": ("pregnancy", "gestation"),
+    # "osteoarthritis of both knees": both sides, the titles' "bilateral"
+    "both": ("bilateral",),
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.

@@ -24,7 +24,7 @@ import re
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze, lowered
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
@@ -148,11 +148,14 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
     is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
-    if not is_history_code and analysis is not None and any(
-            "history" in m[3] and analysis.ended(m[1], m[2]) for m in mentions) and (is_chronic or not any(
-            analysis.section_at(m[1]) in _ASSESSMENT_SECTIONS for m in mentions)):
+    ended = [m for m in mentions if "history" in m[3] and analysis is not None and analysis.ended(m[1], m[2])] \
+        if not is_history_code else []
+    if ended and (is_chronic or not any(analysis.section_at(m[1]) in _ASSESSMENT_SECTIONS for m in mentions)):
         # a condition the note says resolved ("HTN and OSA - resolved after weight loss", "nephrolithiasis
-        # (passed)"): a chronic one wherever else it is named, another unless the assessment takes it up
+        # (passed)"): a chronic one wherever else it is named, another unless the assessment takes it up;
+        # a past event with a history code of its own is read from the mention that ends it (Z87.442)
+        if cand.code.startswith(_CODED_AS_HISTORY) and not is_chronic:
+            return ended[0]
         return None
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
@@ -184,6 +187,9 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
                                            and not s.code.startswith("Y90"))]
 
 
+_LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
+
+
 def _unique_evidence(note: str, start: int, end: int) -> str:
     """The mention, widened word by word until it occurs once in the note (so grounding finds this one).
 
@@ -191,12 +197,17 @@ def _unique_evidence(note: str, start: int, end: int) -> str:
     another finding ("laceration L index finger, no tendon involvement"); then rightwards.
     """
     text = note[start:end]
+    low = lowered(note)   # grounding finds a quote whatever its case: "Hypertension" is also "hypertension"
     lo, hi = start, end
     line_start = note.rfind("\n", 0, lo) + 1
+    # not into a list item's number ("1. Intentional ..."): the quote stays in its sentence
+    marker = _LIST_MARKER.match(note, line_start)
+    if marker and marker.end() <= lo:
+        line_start = marker.end()
     line_end = note.find("\n", hi)
     line_end = len(note) if line_end < 0 else line_end
     for _ in range(16):
-        if note.count(text) <= 1:
+        if low.count(text.lower()) <= 1:
             break
         if lo > line_start:
             prev = note.rfind(" ", line_start, max(lo - 1, line_start))

@@ -153,7 +153,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ORGAN_DEPRESSION.search(before + ev.text):
             reason = "'CNS/respiratory depression' is an organ's lowered function, not a depressive disorder: not coded"
-        elif s.code.startswith(("D49", "D48", "D3A")) and re.fullmatch(r"(?i)(?:the |a |of )?growths?(?: of)?", ev.text.strip()) \
+        elif s.code.startswith(("D49", "D48", "D3A")) and re.match(r"(?i)(?:the |a |of )?growths?(?: of)?(?:\W|$)",
+                                                                   ev.text.strip() + " ") \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
         elif s.code.startswith("R99"):

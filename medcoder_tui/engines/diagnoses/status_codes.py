@@ -26,11 +26,17 @@ def history_codes(found: list[Candidate], icd) -> list[Candidate]:
         family = [ctx for ctx in cand.all_contexts if "family" in ctx and "negated" not in ctx]
         code = next((z for prefix, z in FAMILY_HISTORY_OF if cand.code.startswith(prefix)), None) if family else None
         if code is not None and icd.is_billable(code):
+            # the relative's mention itself ("both parents have hypertension"), not the candidate's best one,
+            # which may be the patient's own ("Assessment: 1. Hypertension")
+            start, end = cand.start, cand.end
+            own = [m for m in cand.spans if "family" in m[3] and "negated" not in m[3] and not m[4]]
+            if own and not any(m[1] == cand.start and m[2] == cand.end for m in own):
+                _score, start, end, *_ = max(own, key=lambda m: m[0])
             # above a vaguer family-history text matched over the same words ("Family history of ... cancer")
-            score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < cand.end and cand.start < g.end])
+            score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < end and start < g.end])
             out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, cand.evidence_text,
-                                 cand.start, cand.end, family[0], True, 1, False, cand.core_size, family,
-                                 "mention", [(score, cand.start, cand.end, family[0], False)]))
+                                 start, end, family[0], True, 1, False, cand.core_size, family,
+                                 "mention", [(score, start, end, family[0], False)]))
         if cand.origin != "mention":
             continue
         if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
