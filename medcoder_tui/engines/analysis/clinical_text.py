@@ -14,6 +14,7 @@ Grounding uses :meth:`NoteAnalysis.context_at` to flag evidence; the TUI uses
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -328,6 +329,7 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not addressed|(?:per|managed by|deferred to|
                              re.I)
 
 
+@functools.lru_cache(maxsize=8)   # the rules of one note ask for it many times; a long note is megabytes
 def lowered(note: str) -> str:
     """``note`` in lower case with every offset kept (a few characters, the dotted capital I, lengthen
     when lowered: those stay as they are)."""

@@ -288,18 +288,26 @@ def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str], ...]:
                  for code, names in sorted(by_code.items()))
 
 
+@lru_cache(maxsize=4)
+def _drug_table(icd) -> tuple[tuple[re.Pattern, str], ...]:
+    """The named drug classes, then the tabular's Z79 drugs of the codes they do not cover."""
+    listed = {code for _rx, code in _LONG_TERM}
+    return _LONG_TERM + tuple((rx, code) for rx, code in (_tabular_drugs(icd) if icd is not None else ())
+                              if code not in listed)
+
+
 def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
-    listed = {code for _rx, code in _LONG_TERM}
-    table = _LONG_TERM + tuple((rx, code) for rx, code in (_tabular_drugs(icd) if icd is not None else ())
-                               if code not in listed)
-    for rx, code in table:
-        if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in rx.finditer(low)):
+    for rx, code in _drug_table(icd):
+        hits = list(rx.finditer(low))   # once: most drugs are not named at all
+        if not hits:
             continue
-        if any(_GIVEN_IV.search(low, m.end(), m.end() + 40) for m in rx.finditer(low)):
+        if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in hits):
+            continue
+        if any(_GIVEN_IV.search(low, m.end(), m.end() + 40) for m in hits):
             continue   # a drug given intravenously or as a load here is this stay's treatment, not long-term use
-        for m in rx.finditer(low):
+        for m in hits:
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
                     not _TAKES.search(note, max(0, m.start() - 25), m.start()):
@@ -311,7 +319,7 @@ def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[s
             if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "history"}:
                 continue
             if not any(_STOPPED_BEFORE.search(low, max(0, x.start() - 25), x.start()) or _STOPPED_AFTER.match(low, x.end())
-                       for x in rx.finditer(low)):   # "off metformin since 05/2025": stopped, whatever else is said
+                       for x in hits):   # "off metformin since 05/2025": stopped, whatever else is said
                 found.append((code, m.start(), m.end()))
             break
     return found
