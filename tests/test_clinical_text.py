@@ -325,13 +325,8 @@ def test_a_postposed_not_seen_negates_what_it_follows(text, phrase, negated):
 
 
 def test_a_test_result_neg_or_nonreactive_in_a_list_negates_its_test():
-    note = "Labs: HBsAg neg, HCV Ab neg, ferritin 240, HIV nonreactive, RPR reactive."
-    a = analyze(note)
-    for words in ("HCV", "HIV", "HBsAg"):
-        i = note.index(words)
-        assert "negated" in a.context_at(i, i + len(words)), words
-    j = note.index("RPR")
-    assert "negated" not in a.context_at(j, j + 3)
+    assert_kinds("Labs: HBsAg neg, HCV Ab neg, ferritin 240, HIV nonreactive, RPR reactive.", "negated",
+                 ("HCV", "HIV", "HBsAg"), ("RPR",))
 
 
 def test_a_return_precautions_label_heads_its_whole_list():
@@ -347,23 +342,16 @@ def test_a_return_precautions_label_heads_its_whole_list():
 
 def test_sequela_of_and_post_stroke_place_the_event_in_the_past_and_counselling_is_hypothetical():
     note = "CC: post-stroke f/u. Hemiparesis as sequela of R MCA ischemic stroke. Counselled on sedation, weakness."
-    a = analyze(note)
-    for words in ("stroke f/u", "ischemic stroke"):
-        i = note.index(words)
-        assert "history" in a.context_at(i, i + len(words)), words
-    j = note.index("weakness")
-    assert "hypothetical" in a.context_at(j, j + len("weakness"))
+    assert_kinds(note, "history", ("stroke f/u", "ischemic stroke"))
+    assert_kinds(note, "hypothetical", ("weakness",))
 
 
 def test_every_trigger_can_start_at_each_word_it_may_begin_with():
     """The trigger index keys on first words: an optional leading group must not hide the word after it."""
     note = "Concussion screen negative. Call back sooner if fever. Hemiparesis, sequela of stroke."
-    a = analyze(note)
-    assert "negated" in a.context_at(0, len("Concussion"))
-    i = note.index("fever")
-    assert "hypothetical" in a.context_at(i, i + 5)
-    j = note.index("stroke")
-    assert "history" in a.context_at(j, j + 6)
+    assert_kinds(note, "negated", ("Concussion",))
+    assert_kinds(note, "hypothetical", ("fever",))
+    assert_kinds(note, "history", ("stroke",))
 
 
 def test_a_negated_list_of_short_items_is_negated_to_its_end():
@@ -371,21 +359,20 @@ def test_a_negated_list_of_short_items_is_negated_to_its_end():
             "head trauma, loud noise exposure. Has cough.\n"
             "US: no pericholecystic fluid, neg sonographic Murphy, CBD 4 mm. LFTs and lipase (reviewed): normal.\n"
             "No chest pain at rest but reports exertional dyspnea with climbing two flights of stairs and swelling.")
-    a = analyze(note)
-    for words in ("head trauma", "noise exposure"):
-        i = note.index(words)
-        assert "negated" in a.context_at(i, i + len(words)), words
-    for words in ("cough", "LFTs", "swelling"):
-        i = note.index(words)
-        assert "negated" not in a.context_at(i, i + len(words)), words
+    assert_kinds(note, "negated", ("head trauma", "noise exposure"), ("cough", "LFTs", "swelling"))
 
 
 def test_a_question_mark_after_a_diagnosis_questions_its_own_item():
     note = "2. Mild antral gastritis? - biopsies pending.\nMDD, in partial remission? Continue sertraline.\nPneumonia? Fever."
+    assert_kinds(note, "uncertain", ("gastritis", "remission", "Pneumonia"), ("MDD", "Fever"))
+
+
+def assert_kinds(note: str, kind: str, inside: tuple[str, ...], outside: tuple[str, ...] = ()) -> None:
+    """Each of ``inside`` (its first occurrence) is in a ``kind`` scope; none of ``outside`` is."""
     a = analyze(note)
-    for words in ("gastritis", "remission", "Pneumonia"):
+    for words in inside:
         i = note.index(words)
-        assert "uncertain" in a.context_at(i, i + len(words)), words
-    for words in ("MDD", "Fever"):
+        assert kind in a.context_at(i, i + len(words)), words
+    for words in outside:
         i = note.index(words)
-        assert "uncertain" not in a.context_at(i, i + len(words)), words
+        assert kind not in a.context_at(i, i + len(words)), words
