@@ -46,8 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_store import NOTE, _suggestions  # noqa: E402
 
 from medcoder_tui.codes.systems import System  # noqa: E402
-from medcoder_tui.engines.models import Suggestion  # noqa: E402
-from medcoder_tui.store import CaseStatus, Store, StoreError, case_id_for  # noqa: E402
+from medcoder_tui.store import CaseStatus, Store, case_id_for  # noqa: E402
 from medcoder_tui.store.claims import ClaimedError  # noqa: E402
 from medcoder_tui.store.files import TEAM, atomic_write_bytes, encode, ensure_dir, read_tables  # noqa: E402
 from medcoder_tui.store.index import change_signature  # noqa: E402

@@ -70,6 +70,7 @@ def test_deeply_nested_case_file_is_named_backed_up_and_skipped(tmp_path, capsys
     with pytest.raises(StoreError, match=f"{path.name}.*nested too deeply"):
         store.get_case(ids[0])
     backup = next(path.parent.glob(f"{path.name}.corrupt-*"))
+    assert backup.read_text().startswith("[[[")   # the damaged file is kept, byte for byte
     status, out, err = _cli(capsys, "stats", "--json", "--store", str(store.path))
     assert status == 3
     assert json.loads(out)["cases"] == 1

@@ -58,10 +58,10 @@ async def test_the_model_pane_says_it_is_waiting_and_esc_still_cancels(tmp_path:
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "visit.txt").write_text(NOTE)
-    store = Store(tmp_path / "store.json")
+    own_store = Store(tmp_path / "store.json")
     with OllamaServer(request_delay=20) as server:   # the GPU is busy with other coders' requests
         settings = Settings(ollama_host=server.url, ollama_connect_timeout=2.0, ollama_stall_timeout=60.0)
-        app = make_app(settings, folder, store=store, clock=time.monotonic, engine_name="ollama",
+        app = make_app(settings, folder, store=own_store, clock=time.monotonic, engine_name="ollama",
                        theme="textual-dark")
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.engine_label.startswith("Ollama ●"), timeout=10)
@@ -80,4 +80,4 @@ async def test_the_model_pane_says_it_is_waiting_and_esc_still_cancels(tmp_path:
             await until(pilot, lambda: not screen.streaming, timeout=2)
             assert time.monotonic() - started < 2
             assert "cancelled" in pane.title
-        assert store.case_for_path(folder / "visit.txt").suggestions == []
+        assert own_store.case_for_path(folder / "visit.txt").suggestions == []
