@@ -334,3 +334,16 @@ def test_an_admission_history_and_physical_is_initial_hospital_care(codesets):
             "resection vs SRS.\nAdmitted for management of the brain metastases.\n")
     got = em(note, codesets, setting="inpatient")
     assert "99223" in got, got
+
+
+def test_tests_with_normal_results_count_and_each_imaging_site_is_its_own_test(codesets):
+    body = ("ED course / MDM:\nHead CT and C-spine CT ordered - both negative per radiology.\n"
+            "Serum EtOH 226 mg/dL. BMP unremarkable.\nDiagnoses:\n1. Laceration of scalp, 3.5 cm - repaired.\n"
+            "2. Head trauma in an intoxicated patient.\nDispo: discharged home.\n")
+    got = em("ED PHYSICIAN NOTE\n" + body, codesets, setting="ed")
+    assert "99284" in got and "data moderate" in got["99284"], got
+    # a dog bite needing repair is an acute complicated injury; "prophylactic" is no lactate test
+    bite = ("MDM: Bite wound requiring repair with infection risk; prophylactic antibiotic indicated.\n"
+            "Dx: Dog bite L forearm, laceration repaired.\nDispo: home. Amoxicillin-clavulanate 875/125 BID x 5 d (Rx).\n")
+    got = em("ED PHYSICIAN NOTE\n" + bite, codesets, setting="ed")
+    assert "99284" in got and "lactate" not in got["99284"], got

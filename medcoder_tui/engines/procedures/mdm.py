@@ -65,7 +65,7 @@ _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|lacerati
                      r"concussion|abrasion")
 _COMPLICATED = re.compile(r"displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
                           r"motor vehicle|\bmvc\b|collision|loss of consciousness|\bloc\b|tendon|nerve|multiple|"
-                          r"open fracture|head (?:injury|trauma)")
+                          r"open fracture|head (?:injury|trauma)|(?:dog|cat|animal|human|mammal) bite|bite wound")
 _CHRONIC = re.compile(
     r"hypertension|\bhtn\b|diabet|\bdm2?\b|t2dm|copd|asthma|heart failure|\bchf\b|hf[pr]ef|\bckd\b|chronic|"
     r"hyperlipid|dyslipid|hypercholesterol|\badhd\b|depress|\bmdd\b|anxiety|\bgad\b|bipolar|schizo|"
@@ -231,7 +231,7 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "urinalysis": (r"\bua\b|urinalysis|urine dip", ("8100",)), "culture": (r"culture", ()),
     "a1c": (r"\ba1c\b|hba1c|hemoglobin a1c", ("83036",)), "lipids": (r"lipid|\bldl\b", ("80061",)),
     "tsh": (r"\btsh\b|thyroid function|\bft4\b", ()), "inr": (r"\binr\b|\bpt/inr\b|prothrombin", ("85610",)),
-    "hcg": (r"\bhcg\b|pregnancy test", ("81025", "84703")), "lactate": (r"lactate|lactic", ()),
+    "hcg": (r"\bhcg\b|pregnancy test", ("81025", "84703")), "lactate": (r"\blactate|\blactic acid", ()),
     "liver tests": (r"\blfts?\b|liver (?:function|enzymes)|hepatic panel", ()), "lipase": (r"lipase", ()),
     "d-dimer": (r"d-?dimer", ()), "type and screen": (r"type and (?:screen|cross)|\bt&s\b", ()),
     "strep test": (r"strep (?:test|screen)|\bradt\b|rapid strep", ("87880",)),
@@ -245,6 +245,8 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pathology": (r"patholog|biopsy result|cytology", ()),
     "tumor marker": (r"\bcea\b|\bpsa\b|ca[- ]?125|ca ?19-9|\bafp\b", ("84153",)),
     "iron studies": (r"ferritin|iron (?:studies|panel)", ()), "vitamin level": (r"vitamin d level|\b25-?oh\b|\bb12\b", ()),
+    "alcohol level": (r"\betoh(?: level)?\b|\bethanol\b|(?:blood |serum )?alcohol level|\bbac\b", ()),
+    "drug levels": (r"acetaminophen (?:level|concentration)|salicylate|\buds\b|urine drug screen|tox(?:icology)? screen", ()),
 }
 _TEST_RX = {name: re.compile(rx) for name, (rx, _) in _TESTS.items()}
 # literal words one of which every mention of the test contains: a cheap first look before the pattern
@@ -263,7 +265,16 @@ _TEST_HINTS = {"cbc": ("cbc", "blood count", "hgb", "hemoglobin", "wbc"),
                "ambulatory ecg": ("holter", "event monitor", "ambulatory ecg", "ecg patch", "zio"),
                "pft": ("pft", "spirometry", "pulmonary function"), "pathology": ("patholog", "biopsy result", "cytology"),
                "tumor marker": ("cea", "psa", "ca", "afp"), "iron studies": ("ferritin", "iron "),
-               "vitamin level": ("vitamin d level", "25-oh", "25oh", "b12")}
+               "vitamin level": ("vitamin d level", "25-oh", "25oh", "b12"),
+               "alcohol level": ("etoh", "ethanol", "alcohol level", "bac"),
+               "drug levels": ("acetaminophen", "salicylate", "uds", "drug screen", "tox")}
+# words that give a test's result, not say it was not done ("BMP unremarkable", "CT head negative")
+_RESULT_WORDS = re.compile(r"^(?:negative|neg|unremarkable|normal|wnl|within normal limits|nonreactive|non-reactive|"
+                           r"(?:was|were|is|are|came back|returned) (?:negative|normal|unremarkable))$")
+# imaging sites: "Head CT and C-spine CT" are two unique tests (each its own CPT code)
+_IMAGING_SITES = re.compile(r"\b(?:head|brain|c-?spine|cervical|t-?spine|thoracic|l-?spine|lumbar|chest|abdomen|"
+                            r"abd|pelvis|neck|face|facial|sinus\w*|orbit\w*|wrist|hand|elbow|shoulder|hip|knee|"
+                            r"ankle|foot|femur|tibia|humerus|forearm|renal|kidney)\b")
 _EXTERNAL_NOTES = re.compile(r"(?:outside|external|prior|previous|old|pcp'?s?|referring|ed|hospital|"
                              r"discharge) (?:records?|notes?|chart|summary|documentation)[^.\n]{0,30}reviewed|"
                              r"reviewed (?:the )?(?:outside|external|prior|pcp'?s?|referring|hospital) "
@@ -287,16 +298,31 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
     for name, rx in _TEST_RX.items():
         if not any(hint in ctx.lower for hint in _TEST_HINTS[name]):
             continue
-        mention = next((m for m in rx.finditer(ctx.lower)
-                        if not ctx.a.context_at(m.start(), m.end()) & {"negated", "family"}
-                        and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
-                                                                "past_surgical_history", "medications")), None)
-        if mention is None:
+        mentions = [m for m in rx.finditer(ctx.lower)
+                    if "family" not in ctx.a.context_at(m.start(), m.end()) and not _not_done(ctx, m.start(), m.end())
+                    and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
+                                                            "past_surgical_history", "medications")]
+        if not mentions:
             continue
         if any(code.startswith(p) for p in _TESTS[name][1] for code in billed):
             continue  # reported separately by this provider: not counted again toward the E/M
         found.append(name)
+        if name in ("ct", "mri", "x-ray"):
+            # one unique test per body site the sentences with the study name ("Head CT and C-spine CT")
+            sites = set()
+            for m in mentions:
+                sent = ctx.a.sentence_at(m.start())
+                if sent is not None:
+                    sites |= {s.replace("-", "") for s in _IMAGING_SITES.findall(ctx.lower, sent.start, sent.end)}
+            found += [f"{name} ({site})" for site in sorted(sites)[1:3]]
     return found
+
+
+def _not_done(ctx: _Ctx, start: int, end: int) -> bool:
+    """A test mention under a negation that says it was not done ("no CT"), not one that gives its result
+    ("BMP unremarkable")."""
+    return any(span.kind == "negated" and not _RESULT_WORDS.match(span.trigger.lower().strip())
+               for span in ctx.a.spans_overlapping(start, end))
 
 
 def data(ctx: _Ctx) -> Element:
