@@ -264,3 +264,13 @@ def test_a_word_the_code_texts_hyphenate_matches_written_as_one(codesets):
     assert "K21.9" in got[:3], got[:10]
     compounds = matcher_for(codesets).compounds
     assert compounds["gastroesophageal"] == ("gastro", "esophageal") and "nonpressure" not in compounds
+
+
+def test_the_prompt_candidates_hold_the_codes_the_guideline_layer_reads_from_tables(codesets):
+    note = ("Meds: leuprolide depot 3.75 mg IM q4wk; clopidogrel 75 mg daily.\n"
+            "Diagnoses:\n1. Accidental clonidine poisoning, initial encounter.\n"
+            "2. Melanoma of the L upper back with L axillary sentinel node metastasis.\n"
+            "3. Immune-related colitis due to pembrolizumab given as prescribed.\n"
+            "Place: bedroom of grandmother's apartment.")
+    top = {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}
+    assert {"Z79.818", "Z79.02", "T46.5X1A", "Y92.032", "C43.59", "C77.3", "K52.1", "T45.AX5A"} <= top, sorted(top)

@@ -8,19 +8,27 @@ findings), Z23 for a vaccine given, the adverse effect (T36-T50) of a drug the n
 says caused a reaction, for an influenza (J11) the identified-virus code (J10) of
 the same manifestation, the supervision of a normal pregnancy (Z34) and the outcome of
 a delivery (Z37), the combination codes the guidelines presume (I25.11-, I11-I13) and a
-skin cancer by the Table of Neoplasms. Long-term drug codes come with the status codes.
+skin cancer by the Table of Neoplasms, the secondary sites a cancer spread to and a melanoma by its
+site, a poisoning by its drug's class and intent, a reaction's drug-induced code, and the long-term
+drug codes (with the status codes).
 """
 
 from __future__ import annotations
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes
+import re
+
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code, poisoning_codes
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, prenatal_supervision,
-                                                             vaccine_mention, weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
+                                                             prenatal_supervision, vaccine_mention, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
-from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, skin_table_code
+from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
+from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, melanoma_table_code, skin_table_code
+
+_SPREAD = re.compile(r"metasta|\bmets\b|secondaries|spread", re.I)
+_MELANOMA = re.compile(r"\bmelanomas?\b", re.I)
 from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE
 
 
@@ -60,8 +68,11 @@ def _combinations(found: list[Candidate]) -> list[tuple[str, int, int]]:
 def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidate], icd) -> list[Candidate]:
     """External causes of a found injury, Z3A weeks, Z00 examination and Z23 vaccination candidates."""
     wanted: list[tuple[str, int, int]] = []
-    if any(c.origin == "mention" and takes_external_cause(c.code) and not c.context for c in found):
+    poisonings = poisoning_codes(note, analysis)   # a drug's class and the intent: the T36-T50 code
+    wanted += poisonings
+    if poisonings or any(c.origin == "mention" and takes_external_cause(c.code) and not c.context for c in found):
         wanted += [(ec.code, ec.start, ec.end) for ec in find_external_causes(note, analysis, "A", icd)]
+    wanted += long_term_drugs(note, analysis, icd)   # the drugs the tabular's Z79 terms name too
     if (weeks := weeks_of_gestation(note, analysis)) is not None:
         wanted.append(weeks)
     if (exam := exam_codes(note, analysis)) is not None:
@@ -69,7 +80,11 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted += [(normal, start, end), (abnormal, start, end)]
     if (vaccine := vaccine_mention(note, analysis)) is not None:
         wanted.append(("Z23", *vaccine))
-    wanted += adverse_effect_codes(note, analysis)
+    adverse = adverse_effect_codes(note, analysis)
+    wanted += adverse
+    if adverse:   # the reaction's drug-induced code where its category has one (K52.9 -> K52.1)
+        wanted += [(code, c.start, c.end) for c in found if c.origin == "mention" and not c.context
+                   and (code := drug_induced_code(c.code, icd)) is not None]
     for rule in (prenatal_supervision, delivery_outcome):
         if (got := rule(note, analysis)) is not None:
             wanted.append(got)
@@ -78,6 +93,12 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         sent = analysis.sentence_at(m.start())
         if sent is not None and (skin := skin_table_code(note[sent.start:sent.end], icd)) is not None:
             wanted.append((skin[0], m.start(), m.end()))
+    for sent in analysis.sentences[:2000]:   # the Table of Neoplasms' readings of spread and of melanoma sites
+        text = sent.text
+        if _SPREAD.search(text):
+            wanted += [(code, sent.start, sent.end) for code, *_ in secondary_sites(text, icd)]
+        if _MELANOMA.search(text) and (mel := melanoma_table_code(text, icd)) is not None:
+            wanted.append((mel[0], sent.start, sent.end))
     wanted += [("J10" + c.code[3:], c.start, c.end) for c in found if c.code.startswith("J11")]
     out = []
     for code, start, end in wanted:
