@@ -274,3 +274,10 @@ def test_the_prompt_candidates_hold_the_codes_the_guideline_layer_reads_from_tab
             "Place: bedroom of grandmother's apartment.")
     top = {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}
     assert {"Z79.818", "Z79.02", "T46.5X1A", "Y92.032", "C43.59", "C77.3", "K52.1", "T45.AX5A"} <= top, sorted(top)
+
+
+def test_an_infarctions_nihss_score_and_a_thrombolytic_given_elsewhere_are_offered(codesets):
+    note = ("HPI: L MCA stroke; NIHSS 8 on arrival. Alteplase given at the outside hospital before transfer.\n"
+            "Assessment: 1. Acute ischemic stroke due to embolism of the left middle cerebral artery.")
+    top = {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}
+    assert {"R29.708", "Z92.82"} <= top, sorted(top)

@@ -33,7 +33,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
+from medcoder_tui.engines.diagnoses.encounter_terms import (stroke_codes, _age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
@@ -58,17 +58,8 @@ def _tbsa(note: str) -> tuple[re.Match, float] | None:
 _THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)", re.I)
-_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?[^\d\n.;]{0,30}?(\d{1,2})\b", re.I)
-# Z92.82: a thrombolytic given at another facility before this admission
-_TPA = re.compile(r"\b(?:tpa|rtpa|alteplase|tenecteplase|tnk(?:ase)?|thrombolytics?|thrombolysis)\b", re.I)
 _BAC = re.compile(r"\b(?:serum |blood )?(?:etoh|ethanol|alcohol|bac)(?: level| concentration)?\s*(?:of|was|is|=|:)?\s*"
                   r"(\d{1,3}(?:\.\d)?)\s*(?:mg/dl|mg ?%|mg/100 ?ml)", re.I)
-_NOT_GIVEN = re.compile(r"\b(?:no|not|without|declined|refused|contraindicated|ineligible|not a candidate)\s+(?:for\s+|"
-                        r"given\s+)?(?:iv\s+)?(?:tpa|rtpa|alteplase|tenecteplase|tnk|thromboly\w*)|(?:tpa|alteplase|"
-                        r"tenecteplase|thromboly\w*)\s+(?:was\s+)?(?:not given|withheld|contraindicated|deferred)", re.I)
-_ELSEWHERE = re.compile(r"\b(?:given there|there\b|outside (?:hospital|facility|ed)|osh\b|referring (?:hospital|facility)|"
-                        r"transferring (?:hospital|facility)|another (?:hospital|facility)|prior to (?:transfer|arrival)|"
-                        r"before transfer)", re.I)
 
 _OBESITY = re.compile(r"\b(morbid(?:ly)? obes\w*|severe obesity|class (?:3|iii) obesity)?(?(1)|obes\w*)", re.I)
 
@@ -181,19 +172,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                              "manifestations"))
     # I.C.18.j: the NIH stroke scale score (the first one documented) beside an acute cerebral infarction
     stroke = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("I63") for s in out)
-    if stroke and "R29.7" not in {c[:5] for c in have} and (nihss := _NIHSS.search(note)):
-        score = int(nihss.group(1))
-        if 0 <= score <= 42:
-            wanted.append((f"R29.7{score:02d}", nihss.start(), nihss.end(),
-                           "NIH stroke scale score beside the acute infarction (guideline I.C.18.j)"))
-    if stroke and "Z92.82" not in have:
-        for m in _TPA.finditer(note):
-            sent = analysis.sentence_at(m.start())
-            if sent is not None and _ELSEWHERE.search(note, sent.start, sent.end) \
-                    and not _NOT_GIVEN.search(note, sent.start, sent.end):
-                wanted.append(("Z92.82", m.start(), m.end(), "thrombolytic given at another facility before this "
-                                                             "admission (guideline I.C.21.c.8)"))
-                break
+    if stroke:
+        for code, start, end in stroke_codes(note, analysis):
+            if code.startswith("R29.7") and "R29.7" not in {c[:5] for c in have}:
+                wanted.append((code, start, end, "NIH stroke scale score beside the acute infarction "
+                                                 "(guideline I.C.18.j)"))
+            elif code == "Z92.82" and code not in have:
+                wanted.append((code, start, end, "thrombolytic given at another facility before this admission "
+                                                 "(guideline I.C.21.c.8)"))
     # Y90 (code first F10): the blood alcohol level beside an alcohol intoxication, when measured
     if "Y90" not in have_cat and any(s.system is System.ICD10CM and s.reportable and re.match(r"F10\.[129]2", s.code)
                                      for s in out) and (bac := _BAC.search(note)):

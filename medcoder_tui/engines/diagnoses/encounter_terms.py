@@ -323,3 +323,30 @@ def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[s
                 found.append((code, m.start(), m.end()))
             break
     return found
+
+
+# I.C.18.j: the NIH stroke scale score (the first one documented); I.C.21.c.8: a thrombolytic given at another
+# facility before this admission (Z92.82)
+_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)(?: score)?[^\d\n.;]{0,30}?(\d{1,2})\b", re.I)
+_TPA = re.compile(r"\b(?:tpa|rtpa|alteplase|tenecteplase|tnk(?:ase)?|thrombolytics?|thrombolysis)\b", re.I)
+_NOT_GIVEN = re.compile(r"\b(?:no|not|without|declined|refused|contraindicated|ineligible|not a candidate)\s+(?:for\s+|"
+                        r"given\s+)?(?:iv\s+)?(?:tpa|rtpa|alteplase|tenecteplase|tnk|thromboly\w*)|(?:tpa|alteplase|"
+                        r"tenecteplase|thromboly\w*)\s+(?:was\s+)?(?:not given|withheld|contraindicated|deferred)", re.I)
+_ELSEWHERE = re.compile(r"\b(?:given there|there\b|outside (?:hospital|facility|ed)|osh\b|referring (?:hospital|facility)|"
+                        r"transferring (?:hospital|facility)|another (?:hospital|facility)|prior to (?:transfer|arrival)|"
+                        r"before transfer)", re.I)
+
+
+def stroke_codes(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(code, start, end) of an acute infarction's companions the note documents: the NIHSS score (R29.7-)
+    and a thrombolytic given elsewhere (Z92.82). The caller decides that an infarction is coded."""
+    out: list[tuple[str, int, int]] = []
+    if (nihss := _NIHSS.search(note)) and 0 <= int(nihss.group(1)) <= 42:
+        out.append((f"R29.7{int(nihss.group(1)):02d}", nihss.start(), nihss.end()))
+    for m in _TPA.finditer(note):
+        sent = analysis.sentence_at(m.start())
+        if sent is not None and _ELSEWHERE.search(note, sent.start, sent.end) \
+                and not _NOT_GIVEN.search(note, sent.start, sent.end):
+            out.append(("Z92.82", m.start(), m.end()))
+            break
+    return out

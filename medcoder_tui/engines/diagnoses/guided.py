@@ -22,7 +22,8 @@ import re
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code, poisoning_codes
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
-                                                             prenatal_supervision, vaccine_mention, weeks_of_gestation)
+                                                             prenatal_supervision, stroke_codes, vaccine_mention,
+                                                             weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
 from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, melanoma_table_code, skin_table_code
@@ -99,6 +100,8 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
             wanted += [(code, sent.start, sent.end) for code, *_ in secondary_sites(text, icd)]
         if _MELANOMA.search(text) and (mel := melanoma_table_code(text, icd)) is not None:
             wanted.append((mel[0], sent.start, sent.end))
+    if any(c.code.startswith("I63") and c.origin == "mention" for c in found):
+        wanted += stroke_codes(note, analysis)
     wanted += [("J10" + c.code[3:], c.start, c.end) for c in found if c.code.startswith("J11")]
     out = []
     for code, start, end in wanted:
