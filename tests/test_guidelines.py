@@ -1277,3 +1277,14 @@ def test_the_patients_own_condition_stays_beside_a_relatives_and_is_quoted_from_
     assert {"I10", "Z82.49"} <= set(by_code), sorted(by_code)
     assert by_code["I10"].evidence[0].start > note.index("Assessment")   # not the relative's mention
     assert not any("relative" in m for m in by_code["I10"].messages)
+
+
+def test_the_storys_opening_list_of_past_conditions_is_coded_only_when_assessed(codesets):
+    note = ("CC: cough\nHPI: 67M with PMH of HTN, DM2, GERD and BPH presents with 5 days of productive cough.\n"
+            "Assessment: 1. Community-acquired pneumonia, RLL. Start amoxicillin.\n2. DM2 - check glucose at home.")
+    got = offline_codes(codesets, note)
+    assert {"J18.9", "E11.9"} <= got and not got & {"I10", "K21.9", "N40.0"}, got
+    # the story itself, past the list, is told: what it names is this visit's
+    told = offline_codes(codesets, "HPI: 67M with PMH of HTN presents with GERD symptoms for 2 weeks.\n"
+                                   "Assessment: 1. GERD. Start omeprazole.")
+    assert "K21.9" in told

@@ -173,7 +173,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence:
         return
     if Flag.HISTORY in s.flags or (s.original_code and s.original_code != s.code) or s.code == "I25.2" \
-            or not all(e.located and analysis.section_at(e.start) in _LISTED_ONLY for e in s.evidence):
+            or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY or _history_list(e, analysis))
+                       for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code)
     words = s.evidence[0].text.strip().lower()
     if len(words) < 2 or words in addressed:
@@ -183,6 +184,25 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     add_reason(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
           Flag.GUIDELINE)
 
+
+
+# "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
+_HISTORY_LIST = re.compile(r"\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
+                           r"notable for|includes?|:)\s+[^.;]*$", re.I)
+_STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|comes?|came|here|complains?|c/o|reports?|with \d|"
+                            r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
+
+
+def _history_list(ev, analysis: NoteAnalysis) -> bool:
+    """The mention stands in the story's opening list of past conditions ("with PMH of HTN, DM2, GERD")."""
+    if analysis.section_at(ev.start) != "hpi":
+        return False
+    sent = analysis.sentence_at(ev.start)
+    if sent is None:
+        return False
+    before = analysis.text[sent.start:ev.start]
+    m = _HISTORY_LIST.search(before)
+    return m is not None and not _STORY_GOES_ON.search(before, m.start())
 
 
 def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
