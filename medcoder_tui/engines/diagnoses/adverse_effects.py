@@ -124,6 +124,13 @@ _ACCIDENTAL = re.compile(r"\b(?:accidental\w*|un-?intentional\w*|non-?intentiona
 def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class a sentence says was taken as a poisoning (an overdose, an
     accidental ingestion), with the intent the sentence gives (accidental when it gives none)."""
+    key = ("poisoning_codes", seventh)
+    if key not in analysis.memo:   # the prompt's candidates, the external causes and the Z codes all ask
+        analysis.memo[key] = _poisoning_codes(note, analysis, seventh) if _POISONED.search(note) else []
+    return list(analysis.memo[key])
+
+
+def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]

@@ -297,6 +297,13 @@ def _drug_table(icd) -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[str, int, int]]:
+    key = ("long_term_drugs", id(icd))
+    if key not in analysis.memo:   # the prompt's candidates and the guideline layer both ask
+        analysis.memo[key] = _long_term_drugs(note, analysis, icd)
+    return list(analysis.memo[key])
+
+
+def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
     for rx, code in _drug_table(icd):

@@ -14,6 +14,7 @@ list stays useful for recall while the offline engine skips them.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Mapping
@@ -54,6 +55,7 @@ from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_co
     status_codes,
 )
 
+_LIST_SEP = re.compile(r"[,;]")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
 _DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
@@ -119,11 +121,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         words = [w for w in wording.split() if w not in STOPWORDS]
         out[at:at] = [_Token(_alts(w), p_start, p_end, p_start) for w in words]
     if len(out) > 1 and (note.find(",", start, end) >= 0 or note.find(";", start, end) >= 0):
-        part, prev_end = 0, out[0].start
+        seps = [m.start() for m in _LIST_SEP.finditer(note, start, end)]
         for tok in out:
-            if tok.start > prev_end:
-                part += note.count(",", prev_end, tok.start) + note.count(";", prev_end, tok.start)
-            tok.part, prev_end = part, max(prev_end, tok.end)
+            tok.part = bisect.bisect_left(seps, tok.start)
     if note.find("?", start, end) >= 0:
         # "moderate - improving, in partial remission?": the questioned item is a qualifier the note does not
         # assert; a reading that needs it beside asserted words is none (the one without it stands)
