@@ -76,6 +76,13 @@ def drug_class_stems(text: str) -> list[tuple[str, int]]:
 
 def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class the note says caused a reaction, properly taken."""
+    key = ("adverse_effect_codes", seventh)
+    if key not in analysis.memo:   # the prompt's candidates, the Z codes and the drug-induced rule all ask
+        analysis.memo[key] = _adverse_effect_codes(note, analysis, seventh)
+    return list(analysis.memo[key])
+
+
+def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]

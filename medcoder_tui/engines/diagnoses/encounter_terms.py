@@ -10,6 +10,7 @@ history and hypothetical scopes respected.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -284,8 +285,15 @@ def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str], ...]:
                 name = name.strip().lower().removesuffix(" acetate")
                 if _NAMED_DRUG.fullmatch(name):
                     by_code.setdefault(code, set()).add(name)
-    return tuple((re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"), code)
-                 for code, names in sorted(by_code.items()))
+    out = tuple((re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"), code)
+                for code, names in sorted(by_code.items()))
+    for (rx, _code), (_c, names) in zip(out, sorted(by_code.items())):
+        _LITERAL_NAMES[rx.pattern] = tuple(sorted(names))
+    return out
+
+
+_LITERAL_NAMES: dict[str, tuple[str, ...]] = {}   # a tabular drug pattern -> its plain names
+_MENTIONS_READ = 20   # a drug's mentions read: a long note names it thousands of times
 
 
 @lru_cache(maxsize=4)
@@ -307,7 +315,11 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
     for rx, code in _drug_table(icd):
-        hits = list(rx.finditer(low))   # once: most drugs are not named at all
+        names = _LITERAL_NAMES.get(rx.pattern)
+        if names is not None and not any(name in low for name in names):
+            continue   # a plain substring search first: most drugs are not named at all
+        # once, and no more than a long note's first mentions
+        hits = list(itertools.islice(rx.finditer(low), _MENTIONS_READ))
         if not hits:
             continue
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in hits):

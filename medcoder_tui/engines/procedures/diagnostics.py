@@ -205,7 +205,7 @@ _PELVIC_US = re.compile(r"\b(?:transvaginal|tvus|endovaginal|pelvic)\s+(?:ultras
 def _pelvic_ultrasound(ctx: _Ctx) -> None:
     """A pelvic ultrasound the note's provider performs and interprets, outside pregnancy (a pregnancy's
     scan is obstetric: _ob_ultrasound). A scan ordered, planned or read by radiology is not this visit's."""
-    if ctx.setting != "outpatient":
+    if ctx.setting != "outpatient" or not _PELVIC_US.search(ctx.note):
         return
     for sent in ctx.a.sentences:
         m = _PELVIC_US.search(sent.text)

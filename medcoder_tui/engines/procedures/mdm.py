@@ -30,6 +30,7 @@ The level is the one that two of the three elements meet or exceed (the middle g
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -169,6 +170,7 @@ def problems(ctx: _Ctx) -> Element:
     reasons: list[str] = []
     assessed = _assessment(ctx)
     around = assessed.lower() + " " + ctx.head
+    hospital = None   # a decision about admission in the plan: read once, when a side effect asks
     for item in _assessment_items(ctx):
         words = item.strip(" -:").lower()
         if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)):
@@ -183,7 +185,9 @@ def problems(ctx: _Ctx) -> Element:
         elif _WORSE.search(words) and re.search(r"side effect|adverse|induced|intoleran|as prescribed|properly (?:given|"
                                                 r"administered)|correctly|immune[- ]related|toxicit", words):
             # severe when it may need a higher level of care (AMA): admission weighed, or graded severe
-            if re.search(r"\bsevere\b|\bgrade [345]\b", words) or _first_affirmed(_HOSPITAL, _plan(ctx).lower()):
+            if hospital is None:
+                hospital = bool(_first_affirmed(_HOSPITAL, _plan(ctx).lower()))
+            if re.search(r"\bsevere\b|\bgrade [345]\b", words) or hospital:
                 high += 1
                 reasons.append("severe side effects of treatment (a higher level of care weighed)")
             else:
@@ -298,10 +302,13 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
     for name, rx in _TEST_RX.items():
         if not any(hint in ctx.lower for hint in _TEST_HINTS[name]):
             continue
-        mentions = [m for m in rx.finditer(ctx.lower)
-                    if "family" not in ctx.a.context_at(m.start(), m.end()) and not _not_done(ctx, m.start(), m.end())
-                    and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
-                                                            "past_surgical_history", "medications")]
+        usable = (m for m in rx.finditer(ctx.lower)
+                  if "family" not in ctx.a.context_at(m.start(), m.end()) and not _not_done(ctx, m.start(), m.end())
+                  and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
+                                                          "past_surgical_history", "medications"))
+        # the first usable mention says the test was done; an imaging study's first few name its sites
+        # (a long note names its tests thousands of times)
+        mentions = list(itertools.islice(usable, 5 if name in ("ct", "mri", "x-ray") else 1))
         if not mentions:
             continue
         if any(code.startswith(p) for p in _TESTS[name][1] for code in billed):
