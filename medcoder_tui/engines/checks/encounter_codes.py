@@ -33,9 +33,9 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import (stroke_codes, _age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
+from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
-                                                             prenatal_supervision, weeks_of_gestation)
+                                                             prenatal_supervision, stroke_codes, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 

@@ -244,9 +244,9 @@ _SELF_LIMITED = ("J00", "J06.9", "J02.9", "J20.9", "B34.9", "A08.4", "A09", "K52
 
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
     """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom (or an acute self-limited
-    illness) only the chief complaint or the history of the present illness tells, and that the assessment does not take up, is not coded:
-    the final diagnostic statement says what the symptoms were. (``addressed``: the assessment's text,
-    without the chief complaint.)"""
+    illness) only the chief complaint or the history of the present illness tells, and that the assessment
+    does not take up, is not coded: the final diagnostic statement says what the symptoms were.
+    (``addressed``: the assessment's text, without the chief complaint.)"""
     if not addressed or not usable_icd(s) or not (is_symptom(s.code) or s.code.startswith(_SELF_LIMITED)) \
             or not s.evidence:
         return
@@ -257,10 +257,10 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
         return
     # "persistent cough" taken up as "chronic dry cough": the symptom's own words, its qualifiers aside
     own = set(re.findall(r"[a-z]{3,}", words)) - _QUALIFIERS
-    if own and own <= set(re.findall(r"[a-z]{3,}", addressed)) and _chief_complaint_only(s, analysis):
+    said = set(re.findall(r"[a-z]{3,}", addressed))
+    if own and own <= said and _chief_complaint_only(s, analysis):
         return
     if not is_symptom(s.code):
-        said = set(re.findall(r"[a-z]{3,}", addressed))
         named = set(re.findall(r"[a-z]{4,}", s.description.lower())) - _QUALIFIERS - _TITLE_FILLER
         if (own | named) & said:
             return   # the assessment names the illness, in the story's words or the code's ("Acute pharyngitis")

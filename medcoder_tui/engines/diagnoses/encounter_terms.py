@@ -266,7 +266,7 @@ _NAMED_DRUG = re.compile(r"[a-z][a-z-]{4,}")   # one word: "monoclonal antibodie
 
 
 @lru_cache(maxsize=4)
-def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str], ...]:
+def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str, tuple[str, ...]], ...]:
     """The drugs the tabular list names in Z79's inclusion terms ("Long term (current) use of leuprolide
     acetate (leuprorelin) (Lupron)" at Z79.818), by code: each name and its parenthesised aliases. Class
     words ("agonist", "downregulators") name no drug a note lists; only single drug names are kept.
@@ -285,23 +285,21 @@ def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str], ...]:
                 name = name.strip().lower().removesuffix(" acetate")
                 if _NAMED_DRUG.fullmatch(name):
                     by_code.setdefault(code, set()).add(name)
-    out = tuple((re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"), code)
-                for code, names in sorted(by_code.items()))
-    for (rx, _code), (_c, names) in zip(out, sorted(by_code.items())):
-        _LITERAL_NAMES[rx.pattern] = tuple(sorted(names))
-    return out
+    # (each with its plain names: a substring look finds most notes name none of them)
+    return tuple((re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"), code, tuple(sorted(names)))
+                 for code, names in sorted(by_code.items()))
 
 
-_LITERAL_NAMES: dict[str, tuple[str, ...]] = {}   # a tabular drug pattern -> its plain names
 _MENTIONS_READ = 20   # a drug's mentions read: a long note names it thousands of times
 
 
 @lru_cache(maxsize=4)
-def _drug_table(icd) -> tuple[tuple[re.Pattern, str], ...]:
-    """The named drug classes, then the tabular's Z79 drugs of the codes they do not cover."""
+def _drug_table(icd) -> tuple[tuple[re.Pattern, str, tuple[str, ...] | None], ...]:
+    """The named drug classes, then the tabular's Z79 drugs of the codes they do not cover (with their
+    plain names)."""
     listed = {code for _rx, code in _LONG_TERM}
-    return _LONG_TERM + tuple((rx, code) for rx, code in (_tabular_drugs(icd) if icd is not None else ())
-                              if code not in listed)
+    return tuple((rx, code, None) for rx, code in _LONG_TERM) + tuple(
+        entry for entry in (_tabular_drugs(icd) if icd is not None else ()) if entry[1] not in listed)
 
 
 def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[str, int, int]]:
@@ -314,8 +312,7 @@ def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[s
 def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
-    for rx, code in _drug_table(icd):
-        names = _LITERAL_NAMES.get(rx.pattern)
+    for rx, code, names in _drug_table(icd):
         if names is not None and not any(name in low for name in names):
             continue   # a plain substring search first: most drugs are not named at all
         # once, and no more than a long note's first mentions

@@ -313,15 +313,14 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
             continue
         if any(code.startswith(p) for p in _TESTS[name][1] for code in billed):
             continue  # reported separately by this provider: not counted again toward the E/M
-        found.append(name)
+        sites: set[str] = set()
         if name in ("ct", "mri", "x-ray"):
             # one unique test per body site the sentences with the study name ("Head CT and C-spine CT")
-            sites = set()
             for m in mentions:
                 sent = ctx.a.sentence_at(m.start())
                 if sent is not None:
                     sites |= {s.replace("-", "") for s in _IMAGING_SITES.findall(ctx.lower, sent.start, sent.end)}
-            found += [f"{name} ({site})" for site in sorted(sites)[1:3]]
+        found += [f"{name} ({site})" for site in sorted(sites)[:3]] or [name]
     return found
 
 
