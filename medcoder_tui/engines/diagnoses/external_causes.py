@@ -306,7 +306,15 @@ _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained
 
 
 def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
-    """Cause, and at an initial encounter (``seventh`` A) place, activity and status, for an injury note.
+    """Cause, and at an initial encounter (``seventh`` A) place, activity and status, for an injury note."""
+    key = ("external_causes", seventh, id(icd))
+    if key not in analysis.memo:   # the prompt's candidates and the guideline layer both ask
+        analysis.memo[key] = tuple(_find_external_causes(note, analysis, seventh, icd))
+    return list(analysis.memo[key])
+
+
+def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
+    """The index read of :func:`find_external_causes`.
 
     Place and activity are read only in a sentence that tells the cause ("fell from a ladder
     while pruning in the garden"): elsewhere "hospital" or "office" names where the note was

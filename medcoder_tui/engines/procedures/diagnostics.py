@@ -39,6 +39,7 @@ _TESTS: list[tuple[str, str]] = [
      r"^Demonstration or evaluation of a patient's use of an inhaler"),
 ]
 _TEST_RX = [(re.compile(n, _I), d) for n, d in _TESTS]
+_ANY_TEST = re.compile("|".join(f"(?:{n})" for n, _ in _TESTS), _I)   # one pass over a sentence that names none
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
 _IMAGING_SITES = ["chest", "wrist", "hand", "knee", "ankle", "foot", "shoulder", "tibia", "cervical spine",
                   "lumbar", "abdomen", "pelvis", "head"]
@@ -85,7 +86,7 @@ def _tests(ctx: _Ctx) -> None:
         tests = named.get(sent.text)
         if tests is None:
             tests = named[sent.text] = [(m, desc_rx) for name_rx, desc_rx in _TEST_RX
-                                        if (m := name_rx.search(sent.text))]
+                                        if (m := name_rx.search(sent.text))] if _ANY_TEST.search(sent.text) else []
         if not tests or not ctx.usable(sent):
             continue
         line_start = ctx.note.rfind("\n", 0, sent.start) + 1
