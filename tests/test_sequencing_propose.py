@@ -152,6 +152,22 @@ async def test_pipeline_offline_order_keeps_the_patients_acceptable_codes(cs):
     assert {i.rule for i in result.errors} == {"uncertain_outpatient"}
 
 
+async def test_pipeline_leaves_out_what_the_guideline_layer_holds(cs):
+    """A symptom the guideline layer holds as integral is not reported, so it is not sequenced either."""
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    note = ("HPI: 5 days of worsening dyspnea and orthopnea.\n"
+            "Assessment: Acute on chronic systolic (congestive) heart failure.\n")
+    outcome = await sequence_note(note, OfflineEngine(codesets=cs), setting="inpatient",
+                                  types={System.ICD10CM}, codesets=cs)
+    held = {s.code for s in outcome.suggestions.suggestions if s.suppressed}
+    assert "R06.01" in held                       # orthopnea, integral to the heart failure
+    assert "I50.23" in outcome.result.codes
+    assert not held & set(outcome.result.codes)
+    assert held <= set(outcome.left_out)
+    assert not [i for i in outcome.result.warnings if i.rule == "integral_symptom"]
+
+
 async def test_pipeline_model_proposes_and_the_rules_still_check(cs):
     reply = {"primary_diagnosis": "F02.80", "secondary_diagnoses": ["G30.9"], "procedure_sequence": []}
     outcome = await sequence_note(NOTE, ScriptedEngine(_case(cs), reply=reply), setting="inpatient", codesets=cs)
@@ -273,3 +289,71 @@ def test_symptoms_named_on_the_chief_complaint_line_keep_its_order(cs):
     note = "CC: cough and fever x 4 days\nExam: T 100.9 F.\nA/P: 1. Acute cough with fever - r/o pneumonia."
     items = [sugg(cs, note, "R50.9", "fever"), sugg(cs, note, "R05.1", "Acute cough")]
     assert propose_sequence(items, note, setting="outpatient", codesets=cs)[:2] == ["R05.1", "R50.9"]
+
+
+def test_hypertensive_heart_and_kidney_disease_takes_the_principal_heart_failures_place(cs):
+    """I.C.9.a.3: the principal heart failure is sequenced after I13.0, which asks for its type; the
+    combination code takes its place ahead of conditions the record lists after it."""
+    note = ("Principal diagnosis: Acute on chronic systolic (congestive) heart failure.\n"
+            "Secondary diagnoses: permanent atrial fibrillation; hypertension; CKD stage 3a.\n")
+    items = [sugg(cs, note, "I48.21", "permanent atrial fibrillation"), sugg(cs, note, "I13.0", "hypertension"),
+             sugg(cs, note, "I50.23", "Acute on chronic systolic"), sugg(cs, note, "N18.31", "CKD stage 3a")]
+    order = propose_sequence(items, note, setting="inpatient", codesets=cs)
+    assert order[:2] == ["I13.0", "I50.23"]
+    assert order.index("N18.31") > order.index("I13.0")
+
+
+def test_inpatient_principal_diagnosis_line_leads(cs):
+    """II: the record's "Principal diagnosis:" line names the principal diagnosis, whatever its place."""
+    note = ("HPI: long-standing COPD and diabetes; admitted with fever and productive cough.\n"
+            "Principal dx: Lobar pneumonia.\nSecondary: COPD, type 2 diabetes.\n")
+    items = [sugg(cs, note, "J44.9", "COPD"), sugg(cs, note, "E11.9", "diabetes"),
+             sugg(cs, note, "J18.1", "Lobar pneumonia")]
+    assert propose_sequence(items, note, setting="inpatient", codesets=cs)[0] == "J18.1"
+    # without the line the record's order stands (the HPI's COPD first)
+    note2 = note.replace("Principal dx:", "Also:")
+    items2 = [sugg(cs, note2, "J44.9", "COPD"), sugg(cs, note2, "E11.9", "diabetes"),
+              sugg(cs, note2, "J18.1", "Lobar pneumonia")]
+    assert propose_sequence(items2, note2, setting="inpatient", codesets=cs)[0] == "J44.9"
+
+
+def test_poisoning_precedes_its_manifestations(cs):
+    """I.C.19.e.5.b: the poisoning code first, then the manifestations, even when a symptom is the complaint;
+    R00.1's "use additional code" asks for an adverse effect's drug (fifth or sixth character 5), not for
+    a poisoning."""
+    note = ("CC: sleepy, slow heart rate\n"
+            "Assessment: accidental clonidine poisoning with somnolence and sinus bradycardia.\n")
+    items = [sugg(cs, note, "R00.1", "slow heart rate"), sugg(cs, note, "R40.0", "somnolence"),
+             sugg(cs, note, "T46.5X1A", "clonidine poisoning")]
+    assert propose_sequence(items, note, setting="ed", codesets=cs)[0] == "T46.5X1A"
+    # an adverse effect of a drug properly taken stays after the manifestation it caused
+    note2 = "CC: slow heart rate\nAssessment: sinus bradycardia, adverse effect of metoprolol.\n"
+    items2 = [sugg(cs, note2, "T44.7X5A", "adverse effect of metoprolol"), sugg(cs, note2, "R00.1", "bradycardia")]
+    assert propose_sequence(items2, note2, setting="outpatient", codesets=cs) == ["R00.1", "T44.7X5A"]
+
+
+def test_preoperative_evaluation_first_then_the_reason_for_surgery(cs):
+    """IV.M: Z01.81- first-listed at a preoperative evaluation, the condition for the surgery after it."""
+    note = ("PREOPERATIVE EVALUATION\nCC: clearance for right total knee arthroplasty\n"
+            "Assessment: 1. Primary osteoarthritis, right knee. 2. Essential hypertension, controlled.\n"
+            "Pre-operative medical evaluation: acceptable risk.\n")
+    items = [sugg(cs, note, "M17.11", "osteoarthritis, right knee"), sugg(cs, note, "I10", "Essential hypertension"),
+             sugg(cs, note, "Z01.818", "Pre-operative medical evaluation")]
+    assert propose_sequence(items, note, setting="outpatient", codesets=cs)[:2] == ["Z01.818", "M17.11"]
+
+
+def test_exam_code_before_the_screening_done_during_it(cs):
+    """A gynecological exam with a chlamydia screen: the exam's code is first-listed, the screening after."""
+    note = ("CC: Screening for chlamydia; annual exam\n"
+            "Routine gynecological examination without abnormal findings. NAAT sent.\n")
+    items = [sugg(cs, note, "Z11.8", "Screening for chlamydia"),
+             sugg(cs, note, "Z01.419", "Routine gynecological examination")]
+    assert propose_sequence(items, note, setting="outpatient", codesets=cs) == ["Z01.419", "Z11.8"]
+
+
+def test_referred_for_line_names_the_reason_for_the_visit(cs):
+    """A referral's reason ("Referred for:") lists its finding ahead of the patient's other conditions."""
+    note = ("Referred for: lung nodule\nHPI: current smoker, 35 pack-years.\n"
+            "Assessment: 1. Nicotine dependence, cigarettes. 2. Solitary lung nodule, 9 mm.\n")
+    items = [sugg(cs, note, "F17.210", "Nicotine dependence, cigarettes"), sugg(cs, note, "R91.1", "lung nodule")]
+    assert propose_sequence(items, note, setting="outpatient", codesets=cs)[0] == "R91.1"

@@ -333,3 +333,12 @@ def test_a_reference_to_a_category_with_final_characters():
     refs = parse_refs("dysarthria following cerebrovascular disease (I69. with final characters -22)")
     assert any_match(refs, "I69.322") and any_match(refs, "I69.122")
     assert any_match(refs, "I69.393") is None       # ataxia after a stroke is no dysarthria
+
+
+def test_reference_with_a_character_at_a_place():
+    """"(T36-T50 with fifth or sixth character 5)" names the adverse-effect codes of the range only."""
+    (ref,) = parse_refs("code for adverse effect, if applicable, to identify drug (T36-T50 with fifth or sixth "
+                        "character 5)")
+    assert ref.matches("T46.5X5A") and ref.matches("T36.95XA") and ref.matches("T50.905A")
+    assert not ref.matches("T46.5X1A") and not ref.matches("T36.91XA") and not ref.matches("T50.906A")
+    assert not ref.matches("S06.0X0A")

@@ -123,7 +123,8 @@ def run_sequence(args: argparse.Namespace) -> int:
             print(f"engine error: {run.error}", file=sys.stderr)
         print(format_result(outcome.result))
         if outcome.left_out:
-            print(f"\nNot sequenced (blocked, negated or family history): {', '.join(outcome.left_out)}")
+            print(f"\nNot sequenced (blocked, advised against by a guideline, unsupported, negated or family "
+                  f"history): {', '.join(outcome.left_out)}")
     # as ``check``: listed errors (or an engine run that produced nothing) exit 1
     return 1 if outcome.result.errors or (run.error and not outcome.result.codes) else 0
 

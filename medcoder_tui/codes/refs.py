@@ -21,6 +21,9 @@ _REF = re.compile(rf"(?<![A-Za-z0-9])({_CODE})(?:\.?-({_CODE})?)?(?:\.-)?(?![A-Z
 _WITH = re.compile(r",?\s*with\s+((?:\.[0-9A-Z]+(?:-\.?[0-9A-Z]*)?(?:,\s*)?)+)")
 _FINAL = re.compile(r"\.?\s*with final characters?\s+-?([0-9A-Z]+)", re.I)
 _SUFFIX = re.compile(r"\.([0-9A-Z]+)(?:-\.?([0-9A-Z]+))?")
+# "(T36-T50 with fifth or sixth character 5)": the adverse-effect codes of the range, not its poisonings
+_NTH = re.compile(r",?\s*with (fifth|sixth|fifth or sixth) characters? ([0-9A-Z])\b", re.I)
+_PLACES = {"fifth": (4,), "sixth": (5,), "fifth or sixth": (4, 5)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class CodeRef:
     after_low: str = ""
     after_high: str = ""
     ending: str = ""   # "I69. with final characters -22": the code must end so
+    # "T36-T50 with fifth or sixth character 5": the code has ``character`` at one of these (0-based) places
+    places: tuple[int, ...] = ()
+    character: str = ""
 
     def matches(self, code: str) -> bool:
         """Whether ``code`` (any spelling) falls under this reference."""
@@ -42,6 +48,8 @@ class CodeRef:
         if not (self.low <= c[: len(self.low)] and c[: len(self.high)] <= self.high):
             return False
         if self.ending and not c.endswith(self.ending):
+            return False
+        if self.places and not any(len(c) > i and c[i] == self.character for i in self.places):
             return False
         if self.after_low:
             tail = c[3:]
@@ -65,6 +73,12 @@ def parse_refs(text: str) -> list[CodeRef]:
             if final:   # "(I69. with final characters -22)": the codes of I69 that end in 22
                 refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with final characters -{final.group(1)}",
                                     phrase=phrase, ending=final.group(1)))
+                continue
+            nth = _NTH.match(line, m.end())
+            if nth:
+                refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with {nth.group(1)} character "
+                                    f"{nth.group(2)}", phrase=phrase, places=_PLACES[nth.group(1).lower()],
+                                    character=nth.group(2)))
                 continue
             with_ = _WITH.match(line, m.end())
             if with_:

@@ -47,6 +47,8 @@ Z_NOT_PRINCIPAL = ("Z14", "Z15", "Z16", "Z17", "Z18", "Z19", "Z28.3", "Z66", "Z6
                    "Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z88", "Z89", "Z90", "Z91",
                    "Z92", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98", "Z99")
 
+# Preoperative evaluations only (guideline IV.M): first-listed outpatient, the reason for the surgery after.
+PREOPERATIVE = ("Z01.81",)
 # Screening encounters (guideline I.C.21.c.5): first-listed when the screening is why the patient came.
 SCREENING = ("Z11", "Z12", "Z13", "Z36")
 

@@ -23,12 +23,14 @@ class SequenceOutcome(BaseModel):
     result: SequenceResult
     suggestions: SuggestionResult
     used: list[str]                # codes taken from the suggestions, in final order
-    left_out: list[str]            # suggested codes not sequenced (blocked, negated, family history)
+    left_out: list[str]            # suggested codes not sequenced (blocked, held by a guideline, unsupported,
+                                   # negated, family history)
 
 
 def usable(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
-    """The suggestions fit to sequence: acceptable (valid, billable, unblocked) and about the patient."""
-    return [s for s in suggestions if s.acceptable and not (set(s.flags) & _LEAVE_OUT)
+    """The suggestions fit to sequence: what a coder reports by default (valid, billable, unblocked, not
+    advised against by a guideline, supported by the note's words) and about the patient."""
+    return [s for s in suggestions if s.reportable and not (set(s.flags) & _LEAVE_OUT)
             and not (s.system is not System.ICD10CM and Flag.HISTORY in s.flags)]   # a past procedure
 
 

@@ -16,6 +16,7 @@ from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.sequencing.conventions import (
+    PREOPERATIVE,
     SCREENING,
     Z_FIRST_EXCEPT,
     Z_FIRST_ONLY,
@@ -30,8 +31,13 @@ from medcoder_tui.sequencing.rules import explaining, under
 _LEAD_SECTIONS = {"chief_complaint": 0, "diagnoses": 0, "impression": 0, "assessment_plan": 1, "hpi": 2}
 # Lines that state why the patient came: the chief complaint, a procedure's indication.
 _REASON_LINE = re.compile(r"^[ \t]*(?:cc|chief complaints?|presenting complaint|reason for (?:the )?(?:visit|encounter|"
-                          r"exam|examination|procedure|referral|consultation)|indications?(?: for (?:the )?"
-                          r"(?:procedure|exam|study))?)[ \t]*:[ \t]*", re.IGNORECASE | re.MULTILINE)
+                          r"exam|examination|procedure|referral|consultation)|referred for|referral (?:reason|for)|"
+                          r"indications?(?: for (?:the )?(?:procedure|exam|study))?)[ \t]*:[ \t]*",
+                          re.IGNORECASE | re.MULTILINE)
+# An inpatient record's own statement of the principal diagnosis (the chief complaint is not one: the principal
+# diagnosis is the condition established after study, II)
+_PRINCIPAL_LINE = re.compile(r"^[ \t]*(?:principal|primary|final|discharge) (?:diagnos[ei]s|dx)[ \t]*:[ \t]*",
+                             re.IGNORECASE | re.MULTILINE)
 
 
 def _codesets(codesets=None):
@@ -47,8 +53,14 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> int:
     key = d.key
     if key.startswith("Z") and under(key, Z_FIRST_ONLY) and not under(key, Z_FIRST_EXCEPT):
         return 0
+    if setting != "inpatient" and under(key, PREOPERATIVE):
+        return 0   # a preoperative evaluation only: Z01.81- first, the reason for the surgery after it (IV.M)
     if setting != "inpatient" and under(key, SCREENING):
-        return 0   # a screening encounter: the screening code is first-listed, findings follow (I.C.21.c.5, IV)
+        # a screening encounter: the screening code is first-listed, findings follow (I.C.21.c.5, IV); at a
+        # general or gynecological exam the screening done during it follows the exam's code
+        return 0.5
+    if _poisoning(key):
+        return 0.5   # the poisoning or toxic effect first, then its manifestations (I.C.19.e.5.b)
     if is_external(key):
         return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
     if key.startswith("Z") and (under(key, Z_SECONDARY_ONLY) or under(key, Z_NOT_PRINCIPAL)):
@@ -64,6 +76,11 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> int:
     if key.startswith("Z"):
         return 2
     return 1
+
+
+def _poisoning(key: str) -> bool:
+    """A poisoning or toxic effect (T36-T65 with intent 1-4 as 6th character), not a sequela's encounter."""
+    return "T36" <= key[:3] <= "T65" and len(key) == 7 and key[5] in "1234" and key[6] != "S"
 
 
 def _must_precede(items: list[Dx]) -> list[tuple[int, int]]:
@@ -109,6 +126,23 @@ def _stable_topological(n: int, rank: list[tuple], pairs: list[tuple[int, int]])
             if indegree[j] == 0 and not placed[j]:
                 heapq.heappush(ready, (rank[j], j))
     return done
+
+
+def _inherit_ranks(rank: list[tuple], pairs: list[tuple[int, int]]) -> list[tuple]:
+    """Each code that must come before another takes that one's place when it is the better placed: the
+    etiology a "code first" note asks for, or the combination code whose "use additional code" note asks
+    for the principal diagnosis's detail, is sequenced where that diagnosis would be (I.A.13, I.C.9.a.3:
+    hypertensive heart and kidney disease before the heart failure the note calls principal)."""
+    rank = list(rank)
+    for _ in range(len(rank)):   # a chain passes the place along; a cycle settles within n rounds
+        changed = False
+        for i, j in pairs:
+            if rank[j] < rank[i]:
+                rank[i] = rank[j]
+                changed = True
+        if not changed:
+            break
+    return rank
 
 
 def _evidence_rank(s: Suggestion, analysis: Any) -> tuple[int, int]:
@@ -171,16 +205,16 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
          reasons.get(i, 0), *_evidence_rank(s, analysis), -s.confidence, d.index)
         for i, (d, s, g) in enumerate(zip(dx_items, dx_sugg, groups))
     ]
-    order = _stable_topological(len(dx_items), rank, pairs)
+    order = _stable_topological(len(dx_items), _inherit_ranks(rank, pairs), pairs)
     codes = [dx_items[i].code for i in order] + [s.code for s in unknown]
     codes += [s.code for s in sorted(procs, key=lambda s: _procedure_rank(s, analysis))]
     return codes
 
 
-def _reason_spans(note: str) -> list[tuple[int, int]]:
+def _reason_spans(note: str, lines: re.Pattern = _REASON_LINE) -> list[tuple[int, int]]:
     """Character spans of the lines that state the reason for the visit (a bare header takes the next line)."""
     spans = []
-    for m in _REASON_LINE.finditer(note):
+    for m in lines.finditer(note):
         end = note.find("\n", m.end())
         end = len(note) if end < 0 else end
         if not note[m.end():end].strip():
@@ -209,15 +243,16 @@ def _named_at(evidence_text: str, text: str) -> int | None:
 
 def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], note: str,
              setting: str) -> dict[int, int]:
-    """Outpatient and ED: the diagnoses the note gives as the reason for the visit (guideline IV).
+    """The diagnoses the note gives as the reason for the visit (outpatient and ED, guideline IV) or as the
+    principal diagnosis (an inpatient record's "Principal diagnosis:" line, II).
 
     A diagnosis or symptom named on the chief-complaint or indication line is first-listed ahead of
     coexisting conditions (an ED visit for chest pressure lists the symptom, not the patient's
     hypertension), unless it is a symptom that a confirmed diagnosis of the case explains.
     """
-    if setting == "inpatient" or not note:
+    if not note:
         return {}
-    spans = _reason_spans(note)
+    spans = _reason_spans(note, _PRINCIPAL_LINE if setting == "inpatient" else _REASON_LINE)
     if not spans:
         return {}
     text = " ".join(note[a:b] for a, b in spans).lower()
