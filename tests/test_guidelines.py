@@ -852,6 +852,14 @@ def test_the_deformity_of_a_fracture_is_integral_to_it(codesets):
     assert not is_integral("M21.932", "E03.9")
 
 
+def test_the_weight_gain_of_fluid_retention_is_integral_to_heart_failure(codesets):
+    note = ("HPI: 5 days of dyspnea, orthopnea and 4 kg weight gain after running out of furosemide.\n"
+            "Principal diagnosis: Acute on chronic systolic (congestive) heart failure.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "I50.23" in got and "R63.5" not in got, sorted(got)
+    assert is_integral("R63.5", "I13.0") and not is_integral("R63.5", "E11.9")
+
+
 @pytest.mark.parametrize(("note", "expected", "absent"), [
     ("HPI: 30F G2P1 at 22w2d. Assessment: 1. Chronic hypertension in pregnancy, on labetalol. 2. Asthma, mild "
      "intermittent, stable. 3. Hypothyroidism on levothyroxine. Plan: routine prenatal care.",

@@ -105,6 +105,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R60": ("I50", "I11.0", "I13", "N04", "N18", "K70.3", "K74", "I87", "I80", "I82.4", "E03", "O14"),
     "R61": ("E05", "N95.1", "R50", "I21", "I22", "E16", "E11.64", "E10.64", "E13.64"), "R63.0": ("C", "F50"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
     "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51"), "R64": ("C", "B20", "A15"),
+    # the weight gain of the fluid a failing heart or a nephrotic kidney retains
+    "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
     "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2"),
