@@ -432,6 +432,16 @@ def test_general_examination_with_and_without_abnormal_findings(codesets):
     assert "Z00.129" in _finish_with("4 yo M, well child visit. Growing well.", [], codesets)
 
 
+def test_routine_care_and_a_prenatal_exam_are_no_general_examination(codesets):
+    sick = "45 yo M with cough x 3 days. Assessment: acute bronchitis. Plan: fluids, routine care."
+    assert not {"Z00.00", "Z00.01"} & set(_finish_with(sick, [("J20.9", "acute bronchitis")], codesets))
+    prenatal = ("29 yo G2P1 at 29w3d, prenatal visit. Routine exam: fundal height 29 cm, FHR 145.\n"
+                "Assessment: gestational diabetes, diet controlled.")
+    out = _finish_with(prenatal, [("O24.410", "gestational diabetes, diet controlled")], codesets)
+    assert not {"Z00.00", "Z00.01"} & set(out) and "Z3A.29" in out
+    assert "Z00.00" in _finish_with("52 yo F, preventive care visit. Feels well.", [], codesets)
+
+
 def test_a_routine_prenatal_visit_is_supervision_of_a_normal_pregnancy(codesets):
     note = "24 yo G1P0 at 10w2d by LMP, here for routine prenatal care. Single intrauterine pregnancy."
     out = _finish_with(note, [("Z33.1", "intrauterine pregnancy")], codesets)

@@ -22,8 +22,10 @@ _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:
                     r"g\d\s*p\d{1,4}\s*(?:at|@)\s*(\d{1,2})\s*(?:weeks?|wks?|w)|"
                     # "39w3d", "39 wk 3 d": the weeks-and-days notation needs no following word
                     r"(\d{1,2})\s*(?:w|wks?)\s*\d\s*d)\b", re.I)
+# ("routine care" is what a plan gives any visit: only a preventive or well visit's care is an examination)
 _EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[- ](?:physical|exam|examination|"
-                   r"visit|check|check-?up|care|child|woman|man|adult)\b|\bcomplete physical\b|"
+                   r"visit|check|check-?up|child|woman|man|adult)\b|\bcomplete physical\b|"
+                   r"\b(?:preventive|preventative|wellness|well)[- ]care (?:visit|exam|examination)\b|"
                    r"\b(?:annual|routine) (?:health|medical) (?:exam|examination|visit)\b|\bwcc\b", re.I)
 _PREOP = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?procedur(?:al|e)|pre-?surgical)\s+(?:(?:medical|risk|cardiac|"
                     r"cardiovascular|pulmonary|respiratory)\s+)?(?:evaluation|eval|examination|exam|assessment|"
@@ -192,6 +194,9 @@ def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int,
     age = _age_years(note)
     if m is None or age is None or age < 29 / 365:
         return None
+    if any(not analysis.context_at(p.start(), p.end()) & {"negated", "hypothetical", "history"}
+           for p in _PRENATAL_VISIT.finditer(note[:1500])):
+        return None   # a prenatal visit supervises the pregnancy (Z34, O09, chapter 15): no general examination
     return (("Z00.129", "Z00.121") if age < 18 else ("Z00.00", "Z00.01")), m.start(), m.end()
 
 
