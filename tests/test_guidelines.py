@@ -797,6 +797,17 @@ def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
     assert not any(c.startswith("F03") for c in got)
 
 
+@pytest.mark.parametrize(("dx", "code"), [
+    ("Dementia, Alzheimer type, mild, without behavioral disturbance.", "F02.A0"),
+    ("Alzheimer dementia, severe, with agitation.", "F02.C11"),
+])
+def test_alzheimers_dementia_keeps_the_severity_read(codesets, dx, code):
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(
+        f"Discharge diagnoses: 1. {dx} 2. Hypothyroidism.", {System.ICD10CM}, "inpatient").suggestions if s.reportable}
+    assert code in got and any(c.startswith("G30") for c in got), sorted(got)
+    assert not any(c.startswith("F03") for c in got) and "F02.80" not in got
+
+
 def test_a_site_not_specified_gives_way_to_the_site(codesets):
     note = "Discharge diagnoses: 1. Sepsis due to E. coli urinary tract infection. 2. Acute cystitis due to E. coli."
     got = offline_codes(codesets, note, "inpatient")

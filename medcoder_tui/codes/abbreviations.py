@@ -287,6 +287,8 @@ PHRASES.update({
     "alzheimer's dementia": "alzheimer's disease", "alzheimer dementia": "alzheimer's disease",
     "alzheimers dementia": "alzheimer's disease", "alzheimer type dementia": "alzheimer's disease",
     "dementia of the alzheimer's type": "alzheimer's disease", "dementia of alzheimer type": "alzheimer's disease",
+    "dementia, alzheimer type": "alzheimer's disease", "dementia, alzheimer's type": "alzheimer's disease",
+    "dementia of the alzheimer type": "alzheimer's disease",
     # Index: Injury, pressure - see Ulcer, pressure; Decubitus (ulcer) - see Ulcer, pressure
     "pressure injury": "pressure ulcer", "decubitus ulcer": "pressure ulcer", "decubitus ulcers": "pressure ulcer",
     "bedsore": "pressure ulcer",
@@ -318,7 +320,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "preeclampsia without severe features", "pre-eclampsia without severe features",
     "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
-    "poison ivy", "poison oak", "poison sumac",
+    "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

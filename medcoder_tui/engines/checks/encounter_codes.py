@@ -100,6 +100,32 @@ def _dementia(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
     return None
 
 
+_SEVERITY = (("C", re.compile(r"\bsevere\b", re.I)), ("B", re.compile(r"\bmoderate\b", re.I)),
+             ("A", re.compile(r"\bmild\b", re.I)))
+# F02.-/F03.- fifth and sixth characters: the behaviour the dementia comes with (none when it says without)
+_BEHAVIOUR = (("11", re.compile(r"\b(?:agitat\w*|aggressi\w*|combative\w*|violent)\b", re.I)),
+              ("2", re.compile(r"\b(?:psychotic|psychosis|hallucinat\w*|delusion\w*|paranoi\w*)\b", re.I)),
+              ("3", re.compile(r"\b(?:mood disturbance|depressi\w*|apath\w*)\b", re.I)),
+              ("4", re.compile(r"\banxi\w*\b", re.I)),
+              ("18", re.compile(r"\b(?:wander\w*|disinhibit\w*|sleep disturbance|behaviou?ral disturbance)\b", re.I)))
+_WITHOUT_BEHAVIOUR = re.compile(r"\b(?:without|w/o|no)\s+(?:\w+\s+){0,2}?(?:behaviou?ral|psychotic|mood|anxiety)\b", re.I)
+
+
+def _dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, int], read: str | None, icd) -> str:
+    """The F02 code of a dementia in Alzheimer's disease: the severity and behaviour of an F03 code the engine
+    read, else those its sentence states ("Dementia, Alzheimer type, mild, without behavioral disturbance")."""
+    if read and read != "F03.90":
+        rest = read[4:]
+        code = "F02." + ("8" + rest[1:] if rest.startswith("9") else rest)
+    else:
+        sent = analysis.sentence_at(at[0])
+        text = note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80]
+        severity = next((c for c, rx in _SEVERITY if rx.search(text)), "8")
+        behaviour = "" if _WITHOUT_BEHAVIOUR.search(text) else next((c for c, rx in _BEHAVIOUR if rx.search(text)), "")
+        code = f"F02.{severity}{behaviour or '0'}"
+    return code if icd is None or icd.is_billable(code) else "F02.80"
+
+
 def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """(N18 code, start, end) of the first CKD stage the note documents, not negated or a relative's."""
     for m in _CKD_STAGE.finditer(note):
@@ -197,8 +223,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     # G30 "use additional code" for the dementia of Alzheimer's disease (F02.8-), in place of F03
     alzheimer = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("G30") for s in out)
     if alzheimer and "F02" not in have_cat and (dementia := _dementia(note, analysis)):
-        wanted.append(("F02.80", *dementia, "dementia in Alzheimer's disease: F02.80 beside G30 (its use "
-                                            "additional code note), not the unspecified dementia F03"))
+        # the severity and the behaviour stay (F03.A0 mild -> F02.A0, F03.911 -> F02.811)
+        read = next((s.code for s in out if s.system is System.ICD10CM and s.code.startswith("F03.")
+                     and s.reportable), None)
+        code = _dementia_code(note, analysis, dementia, read, icd)
+        wanted.append((code, *dementia, f"dementia in Alzheimer's disease: {code} beside G30 (its use "
+                                        "additional code note), not the unspecified dementia F03"))
         for s in out:
             if s.system is System.ICD10CM and s.code.startswith("F03") and s.reportable:
                 add_reason(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", Flag.GUIDELINE)
