@@ -812,6 +812,10 @@ def test_a_site_not_specified_gives_way_to_the_site(codesets):
     note = "Discharge diagnoses: 1. Sepsis due to E. coli urinary tract infection. 2. Acute cystitis due to E. coli."
     got = offline_codes(codesets, note, "inpatient")
     assert "N30.00" in got and "N39.0" not in got, sorted(got)
+    # N39.0 has no Excludes1 for pyelonephritis: the kidney's infection still names the site
+    got = offline_codes(codesets, "Assessment: Acute pyelonephritis (urinary tract infection) due to E. coli.",
+                        "inpatient")
+    assert {"N10", "B96.20"} <= got and "N39.0" not in got, sorted(got)
 
 
 def test_a_model_secondary_code_for_the_named_cancer_becomes_the_primary(codesets):
