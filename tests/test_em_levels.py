@@ -108,6 +108,10 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
      "systolic heart failure. 2. Acute kidney injury on CKD stage 3b. 3. Hypertension.\n", "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
+    # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low
+    ("Exam: 3.5 cm linear laceration of the left palm, tendons intact.\nProcedure: Laceration repair, simple, "
+     "3.5 cm, left palm, 5 simple interrupted sutures.\nAssessment: Laceration of left palm.\nPlan: wound care, "
+     "suture removal in 10 days.\n", "99283"),
 ])
 def test_ed_level_by_mdm_only(codesets, body, expected):
     got = em("EMERGENCY DEPARTMENT NOTE, 9 yo M.\n" + body, codesets, "ed")

@@ -34,6 +34,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx
 
@@ -429,6 +430,12 @@ def _first_affirmed(rx: re.Pattern, text: str) -> str | None:
                  if not _NEGATED_BEFORE.search(text[max(0, m.start() - 40):m.start()])), None)
 
 
+def _procedure_done(ctx: _Ctx) -> str | None:
+    """A surgical CPT code (10004-69990) the rules found done at this encounter, not a blood draw."""
+    return next((code for system, code in ctx.hits if system is System.CPT and code.isdigit()
+                 and 10004 <= int(code) <= 69990 and code not in ("36415", "36416", "36591", "36600")), None)
+
+
 def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
     plan = _plan(ctx).lower()
     # a decision about admission in so many words counts wherever the note tells it (the ED course)
@@ -454,6 +461,9 @@ def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
             return Element(2, f"{what} ('{m.group(0)}')")
     if otc:
         return Element(1, "over-the-counter drugs")
+    if ctx.setting == "ed" and (minor := _procedure_done(ctx)):
+        # the ED physician's decision for minor surgery without risk factors (a laceration repair, an I&D)
+        return Element(1, f"minor procedure without identified risk factors ({minor})")
     m = _LOW.search(plan)
     if m:
         return Element(1, f"low-risk management ('{m.group(0)}')")
