@@ -390,6 +390,15 @@ def test_tests_listed_under_an_in_office_heading_and_a_pelvic_ultrasound_read_by
     assert not codes(suggest(elsewhere, codesets)) & {"81025", "76830", "76856"}
 
 
+def test_an_office_hemoglobin_and_lead_screen_but_not_an_a1c_or_a_sent_lead_level(codesets):
+    note = ("12-month well child visit.\nHemoglobin (fingerstick, in office): 11.8 g/dL.\n"
+            "Lead screen (point-of-care, capillary): < 3.3 mcg/dL.\nHbA1c (POC): 5.4%.")
+    got = codes(suggest(note, codesets))
+    assert {"85018", "83655", "83036"} <= got
+    sent = "Hemoglobin 12.1 on outside labs last month. Lead level sent to the reference lab."
+    assert not codes(suggest(sent, codesets)) & {"85018", "83655"}
+
+
 def test_a_vaccine_to_be_given_elsewhere_is_not_this_visits(codesets):
     note = "Plan: HBV nonimmune - hepatitis B vaccine series to be given at PCP. RTC 6 months."
     assert not codes(suggest(note, codesets)) & {"90746", "90739", "90471"}

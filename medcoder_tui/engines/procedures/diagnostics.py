@@ -22,7 +22,9 @@ from medcoder_tui.engines.procedures.context import (
 # --- tests, imaging and ECG ------------------------------------------------------------------
 # note words -> description pattern; only tests done in the office (the lab bills its own)
 _TESTS: list[tuple[str, str]] = [
-    (r"\b(?:hb ?a1c|hemoglobin a1c|a1c)\b", r"^Hemoglobin A1c"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick",
+    (r"\b(?:hb ?a1c|hemoglobin a1c|a1c)\b", r"^Hemoglobin A1c"),
+    (r"\b(?:hemoglobin|hgb)\b(?! ?a1c)", r"^Hemoglobin \(blood\)"), (r"\b(?:blood )?lead (?:level|screen\w*|test)",
+                                                                  r"^Lead level"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick",
                                                                    r"^Urinalysis by dipstick"),
     (r"urine (?:hcg|pregnancy)|\bupt\b", r"^Urine pregnancy"), (r"influenza a/b antigen|rapid (?:influenza|flu)",
                                                                 r"^Influenza antigen"),
