@@ -1321,3 +1321,17 @@ def test_the_storys_opening_list_of_past_conditions_is_coded_only_when_assessed(
     told = offline_codes(codesets, "HPI: 67M with PMH of HTN presents with GERD symptoms for 2 weeks.\n"
                                    "Assessment: 1. GERD. Start omeprazole.")
     assert "K21.9" in told
+
+
+def test_a_family_history_is_coded_when_the_encounter_takes_it_up(codesets):
+    """I.C.21.c.4: a family history bears on the visit when the assessment names it or the reason for the visit
+    tells it; one only listed under FH is background."""
+    listed = ("CC: diabetes follow-up.\nFH: mother T2DM, brother MI at 58.\n"
+              "Assessment: Type 2 diabetes mellitus with hyperglycemia - increase glargine.")
+    got = offline_codes(codesets, listed)
+    assert "E11.65" in got and not {"Z83.3", "Z82.49"} & got, sorted(got)
+    taken = listed + "\nFHx of premature CAD (brother MI at 58) - start statin."
+    assert "Z82.49" in offline_codes(codesets, taken)
+    indication = ("Indication: screening colonoscopy; mother had colon cancer at 61.\n"
+                  "Findings: normal colon.\nImpression: normal screening colonoscopy.")
+    assert "Z80.0" in offline_codes(codesets, indication)

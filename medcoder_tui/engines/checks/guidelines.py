@@ -114,7 +114,33 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _catch_all(out)
     _included(out)
     _complaint_injuries(out, analysis)
+    _family_history_taken_up(out, note, analysis)
     return out
+
+
+_FAMILY_HISTORY_CUE = re.compile(r"\b(?:family (?:history|hx)|fam hx|fhx|fh|(?:first|second)[- ]degree relatives?)\b",
+                                 re.I)
+_FAMILY_CUE = re.compile(r"\b(?:family (?:history|hx)|fam hx|fhx|fh|mother|father|sister|brother|sibling|parent|"
+                         r"grand(?:mother|father|parent)|aunt|uncle|first[- ]degree relative|relative)s?\b", re.I)
+_REASON_LINES = re.compile(r"^[ \t]*(?:cc|chief complaints?|reason for (?:the )?(?:visit|referral|consultation)|"
+                           r"referred for|indications?)[ \t]*:[^\n]*", re.I | re.M)
+
+
+def _family_history_taken_up(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
+    """A family history is coded when it bears on this encounter (I.C.21.c.4: it puts the patient at risk of
+    what is being looked for or managed): the assessment names the family history ("FHx of thyroid ca -
+    supports FNA"), or the reason for the visit tells it ("Indication: screening, mother had colon cancer").
+    One only listed in the family history section is background."""
+    family = [s for s in out if usable_icd(s) and s.code[:3] in ("Z80", "Z81", "Z82", "Z83", "Z84")]
+    if not family:
+        return
+    taken_up = any(_FAMILY_HISTORY_CUE.search(note, sec.start, sec.end) for sec in analysis.sections
+                   if sec.name in _ASSESSED) or any(_FAMILY_CUE.search(m.group(0)) for m in _REASON_LINES.finditer(note))
+    if taken_up:
+        return
+    for s in family:
+        add_reason(s, "a family history the assessment does not take up (guideline I.C.21.c.4: coded when it bears "
+                      "on the encounter): not coded", Flag.GUIDELINE)
 
 
 def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, replace: Callable) -> list[Suggestion]:
