@@ -1335,3 +1335,12 @@ def test_a_family_history_is_coded_when_the_encounter_takes_it_up(codesets):
     indication = ("Indication: screening colonoscopy; mother had colon cancer at 61.\n"
                   "Findings: normal colon.\nImpression: normal screening colonoscopy.")
     assert "Z80.0" in offline_codes(codesets, indication)
+
+
+def test_insulin_beside_an_injectable_non_insulin_drug_codes_both(codesets):
+    """I.C.4.a.3: insulin and an injectable non-insulin antidiabetic drug are Z79.4 and Z79.85, both; "non-insulin"
+    is no word "insulin" that would make Z79.85 a more specific Z79.4."""
+    note = ("Meds: insulin glargine 34 u qHS, semaglutide 1 mg SC weekly.\n"
+            "Assessment: Type 2 diabetes mellitus with hyperglycemia - increase glargine to 38 u.")
+    got = offline_codes(codesets, note)
+    assert {"E11.65", "Z79.4", "Z79.85"} <= got, sorted(got)
