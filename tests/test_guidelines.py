@@ -1344,3 +1344,13 @@ def test_insulin_beside_an_injectable_non_insulin_drug_codes_both(codesets):
             "Assessment: Type 2 diabetes mellitus with hyperglycemia - increase glargine to 38 u.")
     got = offline_codes(codesets, note)
     assert {"E11.65", "Z79.4", "Z79.85"} <= got, sorted(got)
+
+
+def test_diabetes_with_hypoglycemia_is_the_combination_code_with_its_level_beside(codesets):
+    """Index: Diabetes, with, hypoglycemia (E11.649); E11.64- asks for the level (E16.A-), and E16.2 is excluded."""
+    note = ("Assessment: 1. T2DM, uncontrolled with hyperglycemia (A1c 9.2) and with recurrent hypoglycemia - "
+            "hypoglycemia level 1 (54-69 mg/dL), no severe events.")
+    got = offline_codes(codesets, note)
+    assert {"E11.65", "E11.649", "E16.A1"} <= got, sorted(got)
+    plain = offline_codes(codesets, "Assessment: T2DM on metformin. Hypoglycemia episodes after skipping meals.")
+    assert "E11.649" in plain and "E16.2" not in plain, sorted(plain)

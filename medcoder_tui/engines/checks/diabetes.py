@@ -1,7 +1,7 @@
 """Diabetes "with" combinations (I.A.15, I.C.4.a): the classification presumes the link.
 
 The Alphabetic Index lists conditions under "Diabetes, with" (chronic kidney disease,
-peripheral angiopathy, polyneuropathy, foot ulcer, gastroparesis): coded with diabetes,
+peripheral angiopathy, polyneuropathy, foot ulcer, gastroparesis, hypoglycemia): coded with diabetes,
 they are the diabetes combination code of the same type (E08-E13), "even in the absence
 of provider documentation explicitly linking them, unless the documentation clearly states
 the conditions are unrelated". A diabetes code without complications (E1x.9) becomes the
@@ -26,6 +26,9 @@ _WITH = (
     (("G62.9", "G62.8"), ".42", False),            # diabetic polyneuropathy
     (("L97.4", "L97.5"), ".621", True),            # diabetic foot ulcer, L97 site and depth beside
     (("K31.84",), ".43", True),                    # diabetic autonomic neuropathy: gastroparesis beside
+    # diabetes with hypoglycemia (without coma): the level (E16.A-) beside, as E1x.64- asks; a plain
+    # hypoglycemia code is the combination's (E16.2 Excludes1)
+    (("E16.A",), ".649", True), (("E16.0", "E16.1", "E16.2"), ".649", False),
 )
 _DIABETES = ("E08", "E09", "E10", "E11", "E13")
 _UNLINKED = re.compile(r"\b(?:not (?:due to|related to|from|caused by|secondary to)|unrelated to|non-?diabetic)\b"
