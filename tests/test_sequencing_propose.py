@@ -357,3 +357,10 @@ def test_referred_for_line_names_the_reason_for_the_visit(cs):
             "Assessment: 1. Nicotine dependence, cigarettes. 2. Solitary lung nodule, 9 mm.\n")
     items = [sugg(cs, note, "F17.210", "Nicotine dependence, cigarettes"), sugg(cs, note, "R91.1", "lung nodule")]
     assert propose_sequence(items, note, setting="outpatient", codesets=cs)[0] == "R91.1"
+
+
+def test_underdosing_is_never_first_listed(cs):
+    note = ("Principal diagnosis: underdosing of furosemide (ran out) with acute on chronic systolic heart failure.\n")
+    items = [sugg(cs, note, "T50.1X6A", "underdosing of furosemide"),
+             sugg(cs, note, "I50.23", "acute on chronic systolic heart failure")]
+    assert propose_sequence(items, note, setting="inpatient", codesets=cs) == ["I50.23", "T50.1X6A"]

@@ -61,6 +61,8 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> int:
         return 0.5
     if _poisoning(key):
         return 0.5   # the poisoning or toxic effect first, then its manifestations (I.C.19.e.5.b)
+    if "T36" <= key[:3] <= "T50" and len(key) == 7 and key[5] == "6":
+        return 5     # underdosing is never first-listed: the condition it left untreated is (I.C.19.e.5.c)
     if is_external(key):
         return 6 + ("Y90" <= key[:3] <= "Y99")   # place, activity and status codes last of all
     if key.startswith("Z") and (under(key, Z_SECONDARY_ONLY) or under(key, Z_NOT_PRINCIPAL)):

@@ -32,7 +32,7 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, stroke_codes, weeks_of_gestation)
@@ -190,6 +190,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         for code, start, end in adverse_effect_codes(note, analysis):
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
+    if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):
+        for code, start, end in underdosing_codes(note, analysis):
+            wanted.append((code, start, end, "underdosing of the drug, beside the condition it left untreated (never "
+                                             "first-listed; guideline I.C.19.e.5.c)"))
     if not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out) \
             and not any("T36" <= w[0][:3] <= "T50" for w in wanted):
         for code, start, end in poisoning_codes(note, analysis):

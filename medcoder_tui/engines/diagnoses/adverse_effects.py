@@ -59,9 +59,15 @@ _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in
 # Words that say the drug caused what the sentence describes.
 _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|due to|secondary to|"
                      r"caused by|attributed to|related to|intoleran\w+)\b", re.I)
-# A poisoning is another code family (wrong drug or dose, overdose, intent): not an adverse effect.
+# Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
+_UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
+                         r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
+                         r"(?:could not|couldn't|cannot|can't|unable to) afford|self[- ]discontinu\w*|"
+                         r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery)\b", re.I)
+# A poisoning is another code family (wrong drug or dose, overdose, intent): not an adverse effect; nor is a
+# drug not taken (underdosing).
 _POISONING = re.compile(r"\b(?:overdose|od|ingest\w*|poison\w*|took (?:too many|extra)|wrong (?:dose|drug|med\w*)|"
-                        r"suicid\w*|intentional)\b", re.I)
+                        r"suicid\w*|intentional)\b|" + _UNDERDOSED.pattern, re.I)
 
 
 def drug_class_stems(text: str) -> list[tuple[str, int]]:
@@ -88,14 +94,15 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str) -> li
         text = note[sent.start:sent.end]
         if not _CAUSED.search(text) or _POISONING.search(text):
             continue
-        if analysis.context_at(sent.start, sent.end) & {"negated", "hypothetical", "family", "uncertain"}:
-            continue
         # the drug is what the cause words name: just after them ("adverse effect of lisinopril",
-        # "due to clozapine") or just before "induced" ("lisinopril-induced")
+        # "due to clozapine") or just before "induced" ("lisinopril-induced"); the drug's own words are not
+        # negated, possible, a relative's or planned ("no severe events, due to glipizide" still names it)
         windows = [(c.end(), c.end() + 45) if c.group(0).lower() != "induced" else (max(0, c.start() - 30), c.start())
                    for c in _CAUSED.finditer(text)]
         for rx, stem in _CLASSES:
-            m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)), None)
+            m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
+                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end())
+                      & {"negated", "hypothetical", "family", "uncertain"}), None)
             if m and all(code[:-1] != stem for code, _, _ in out):
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
     return out
@@ -108,8 +115,9 @@ _DRUG_INDUCED = re.compile(r"\bdrug[- ]induced\b|\bdue to drugs?\b|\binduced by 
 def drug_induced_code(code: str, icd) -> str | None:
     """The billable code of ``code``'s category that names the condition as drug-induced, by its title or
     an inclusion term (K52.9 -> K52.1 "Drug-induced gastroenteritis and colitis"), or None."""
-    if _DRUG_INDUCED.search(icd.title(code) or ""):
-        return None
+    title = icd.title(code) or ""
+    if _DRUG_INDUCED.search(title) or re.search(r"\blevel\b", title, re.I):
+        return None   # already drug-induced; or a level beside the condition (E16.A1), not the condition
     for other in icd.billable_descendants(code[:3]):
         entry = icd.get(other)
         if entry is not None and any(_DRUG_INDUCED.search(t) for t in (entry.title, *entry.inclusion_terms)):
@@ -126,6 +134,33 @@ _INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate)", 
             (re.compile(r"\bundetermined intent\b|\bintent (?:is |was )?(?:undetermined|indeterminate|cannot be "
                         r"determined|could not be determined)\b", re.I), "4"))
 _ACCIDENTAL = re.compile(r"\b(?:accidental\w*|un-?intentional\w*|non-?intentional|exploratory)\b", re.I)
+
+
+def underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
+    """(code, start, end) of each drug class a sentence says was taken less than prescribed or not delivered
+    (T36-T50, 6th character 6: "ran out of furosemide", "underdosing of insulin")."""
+    key = ("underdosing_codes", seventh)
+    if key not in analysis.memo:
+        analysis.memo[key] = _underdosing_codes(note, analysis, seventh) if _UNDERDOSED.search(note) else []
+    return list(analysis.memo[key])
+
+
+def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for sent in analysis.sentences:
+        text = note[sent.start:sent.end]
+        said = _UNDERDOSED.search(text)
+        if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) \
+                & {"negated", "hypothetical", "uncertain", "family"}:
+            continue
+        for rx, stem in _CLASSES:
+            m = rx.search(text)
+            if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
+                continue
+            code = stem[:-1] + "6" + seventh
+            if all(c != code for c, _, _ in out):
+                out.append((code, sent.start + m.start(), sent.start + m.end()))
+    return out
 
 
 def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
