@@ -1379,3 +1379,10 @@ def test_a_drug_named_as_the_cause_after_a_negated_phrase_is_still_the_cause(cod
             "glipizide taken as prescribed. Plan: stop glipizide.")
     got = offline_codes(codesets, note)
     assert {"E11.649", "E16.A1", "T38.3X5A"} <= got and "E16.0" not in got, sorted(got)
+
+
+def test_eye_abbreviations_read_as_their_conditions(codesets):
+    got = offline_codes(codesets, "Assessment: 1. T2DM with hyperglycemia. 2. Mild NPDR without macular edema, both "
+                                  "eyes - per ophtho.")
+    assert {"E11.65", "E11.3293"} <= got, sorted(got)
+    assert "H40.1112" in offline_codes(codesets, "Assessment: POAG right eye, moderate stage.")

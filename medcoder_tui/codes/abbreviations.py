@@ -78,6 +78,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "ocd": ("obsessive compulsive disorder",), "aud": ("alcohol use disorder", "alcohol dependence"),
     "etoh": ("alcohol",), "ha": ("headache",), "sz": ("seizure",), "pd": ("parkinson disease",),
     "ad": ("alzheimer disease",),
+    # eye
+    "npdr": ("nonproliferative diabetic retinopathy",), "pdr": ("proliferative diabetic retinopathy",),
+    "poag": ("primary open-angle glaucoma",), "amd": ("age-related macular degeneration",),
+    "armd": ("age-related macular degeneration",),
     # musculoskeletal
     "oa": ("osteoarthritis",), "ra": ("rheumatoid arthritis",), "djd": ("degenerative joint disease", "osteoarthritis"),
     "ddd": ("degenerative disc disease",), "lbp": ("low back pain",), "fx": ("fracture",), "fxs": ("fractures",),
