@@ -1386,3 +1386,11 @@ def test_eye_abbreviations_read_as_their_conditions(codesets):
                                   "eyes - per ophtho.")
     assert {"E11.65", "E11.3293"} <= got, sorted(got)
     assert "H40.1112" in offline_codes(codesets, "Assessment: POAG right eye, moderate stage.")
+
+
+def test_a_follow_up_interval_is_no_age(codesets):
+    """"here for 3-mo f/u" is an interval, not a 3-month-old girl: the adult's BMI is coded beside the obesity."""
+    note = ("61 yo M with T2DM, here for 3-mo f/u.\nExam: Wt 104.2 kg, BMI 33.0.\n"
+            "Assessment: Obesity, class 1, BMI 33.0 - diet counselling.")
+    got = offline_codes(codesets, note)
+    assert {"E66.811", "Z68.33"} <= got, sorted(got)

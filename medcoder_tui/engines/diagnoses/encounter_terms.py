@@ -32,7 +32,8 @@ _PREOP = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?procedur(?:al|e)|pre-?surgic
                     r"clearance|consultation|risk assessment|visit)\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ]?(?:y/?o|yr?s?\.?[- ]old|years?[- ]old|y\b|yo\b|-year-old|[mf]\b)", re.I)
 # "15 months old", "15-month-old", "15 mo M", "15 MONTH WELL CHILD CHECK"
-_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:[mf]|male|female|boy|girl)\b|"
+# (not "3-mo f/u": a follow-up interval)
+_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:[mf]|male|female|boy|girl)\b(?!/)|"
                          r"\s+well\b)", re.I)
 # Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
 _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
