@@ -395,6 +395,7 @@ def test_an_office_hemoglobin_and_lead_screen_but_not_an_a1c_or_a_sent_lead_leve
             "Lead screen (point-of-care, capillary): < 3.3 mcg/dL.\nHbA1c (POC): 5.4%.")
     got = codes(suggest(note, codesets))
     assert {"85018", "83655", "83036"} <= got
+    assert "83036" in codes(suggest("Office test: POC HbA1c 9.2% (prior 8.4%).", codesets))   # today's, beside the last
     sent = "Hemoglobin 12.1 on outside labs last month. Lead level sent to the reference lab."
     assert not codes(suggest(sent, codesets)) & {"85018", "83655"}
 

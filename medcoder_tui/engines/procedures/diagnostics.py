@@ -103,8 +103,9 @@ def _tests(ctx: _Ctx) -> None:
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
             venipuncture = desc_rx.startswith("^Routine venipuncture")   # the draw is here; the specimen is sent
+            # ("HbA1c 9.2% (prior 8.4%)": the earlier value beside today's result says nothing of where it was done)
             if not venipuncture and re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b",
-                                              _clause(sent.text, m.start(), m.end(), 25, 12), _I):
+                                              _EARLIER_VALUE.sub(" ", _clause(sent.text, m.start(), m.end(), 25, 12)), _I):
                 continue
             codes = ctx.describe(System.CPT, desc_rx)
             if "Spirometry" in desc_rx and codes:
@@ -113,6 +114,9 @@ def _tests(ctx: _Ctx) -> None:
             if codes:
                 ctx.add(System.CPT, codes[0], 0.8, "test performed in the office", sent.start + m.start(),
                         sent.start + m.end())
+
+
+_EARLIER_VALUE = re.compile(r"\((?:prior|previous|last|was)\b[^)]*(?:\)|$)", _I)   # (the clause may cut it)
 
 
 def _heading(note: str, line_start: int) -> str:
