@@ -1394,3 +1394,11 @@ def test_a_follow_up_interval_is_no_age(codesets):
             "Assessment: Obesity, class 1, BMI 33.0 - diet counselling.")
     got = offline_codes(codesets, note)
     assert {"E66.811", "Z68.33"} <= got, sorted(got)
+
+
+def test_a_vaccine_given_by_brand_and_dose_is_no_disease(codesets):
+    note = ("4 y 1 mo F, well child check.\nExam: BMI 19.3 kg/m2 = 93rd percentile for age/sex.\n"
+            "Assessment: 1. Well child. 2. Overweight, pediatric - BMI 93rd percentile.\n"
+            "Immunizations given by RN:\n- Varicella (Varivax) 0.5 mL subcut R arm\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert {"E66.3", "Z68.53", "Z23", "90716"} <= got and "B01.9" not in got, sorted(got)

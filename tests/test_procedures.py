@@ -418,3 +418,12 @@ def test_psychotherapy_beside_medication_management_is_the_em_and_its_add_on(cod
              "Assessment: panic disorder, improving.\n")
     got = codes(suggest(alone, codesets), System.CPT)
     assert "90834" in got and not any(c.startswith("992") for c in got), got   # 50 min: 38-52
+
+
+def test_a_child_aged_in_years_and_months_and_a_quantitative_vision_screen(codesets):
+    note = ("PEDIATRICS - WELL CHILD CHECK, 4 YEARS\nDOS: 10/14/2026 | TESTPATIENT | 4 y 1 mo F | Established patient\n"
+            "Vision (HOTV chart, quantitative): 20/25 OU.\nAssessment: Well child 4 yr.")
+    got = codes(suggest(note, codesets))
+    assert {"99392", "99173"} <= got and "99391" not in got, sorted(got)
+    exam = "OPHTHALMOLOGY VISIT, 60 yo M.\nVA sc OD 20/25, OS 20/20.\nAssessment: cataract, right eye."
+    assert "99173" not in codes(suggest(exam, codesets))

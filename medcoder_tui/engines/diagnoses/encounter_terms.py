@@ -176,7 +176,9 @@ def _age_years(note: str) -> float | None:
     head = note[:600]
     m = _MONTHS_OLD.search(head)
     if m:
-        return int(m.group(1)) / 12
+        # "4 y 1 mo F": the months of a child's age in years and months
+        years = re.search(r"\b(\d{1,2})\s*(?:y|yrs?|years?)\s*,?\s*$", head[max(0, m.start() - 12):m.start()], re.I)
+        return (int(years.group(1)) if years else 0) + int(m.group(1)) / 12
     m = _AGE.search(head)
     return float(m.group(1)) if m and int(m.group(1)) < 120 else None
 

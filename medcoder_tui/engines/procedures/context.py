@@ -56,7 +56,7 @@ _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own
 _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:face[- ]to[- ]face|total|"
                    r"spent)", _I)
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(?= \d+ ?m\b))|"
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(?= \d+ ?m(?:o|os|onths?)?\b))|"
                   r"\bage[:\s]+(\d{1,3})\b", _I)
 
 
