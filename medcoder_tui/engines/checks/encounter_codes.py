@@ -33,6 +33,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
+from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, stroke_codes, weeks_of_gestation)
@@ -200,6 +201,25 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             wanted.append((code, start, end, "poisoning by the drug's class, with the intent documented (accidental "
                                              "when none is: guideline I.C.19.e.5.b), sequenced before its "
                                              "manifestations"))
+    # a cancer's receptor status (C50 "use additional code", Z17) and the encounter for the chemotherapy or
+    # immunotherapy given at the visit (I.C.2.e.2: Z51.11, Z51.12 first-listed)
+    malignant = [s for s in out if s.system is System.ICD10CM and s.reportable and "C00" <= s.code[:3] <= "C96"]
+    if any(s.code[:3] in ("C50", "D05") for s in out if s.system is System.ICD10CM and s.reportable) \
+            and (receptors := receptor_codes(note, analysis)):
+        read = {code for code, _start, _end in receptors}
+        for s in out:   # a status the words matched by title ("HER2" of "HER2-") gives way to the status read
+            if s.system is System.ICD10CM and s.reportable and s.code[:3] == "Z17" and s.code not in read:
+                add_reason(s, f"the receptor status the note reports is {', '.join(sorted(read))}: not coded",
+                           Flag.GUIDELINE)
+        for code, start, end in receptors:
+            if code not in have:
+                wanted.append((code, start, end, "hormone receptor status of the breast cancer, one code per "
+                                                 "receptor reported (C50 use additional code Z17)"))
+    if malignant:
+        for code, start, end in treatment_encounter(note, analysis):
+            if code not in have:
+                wanted.append((code, start, end, "encounter for the antineoplastic treatment given at this visit, "
+                                                 "first-listed before the malignancy (guideline I.C.2.e.2)"))
     # I.C.18.j: the NIH stroke scale score (the first one documented) beside an acute cerebral infarction
     stroke = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("I63") for s in out)
     if stroke:

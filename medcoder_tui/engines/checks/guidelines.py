@@ -372,6 +372,10 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "H93.9": ("H6", "H7", "H80", "H81", "H83", "H90", "H91", "H92", "H93.0", "H93.1", "H93.2", "S0", "T16"),
               "L98.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L90", "L91", "L92", "L93", "L94",
                         "L95", "B0", "B35", "B36", "D2", "C44"),
+              # lymph nodes of no region, once the region's nodal metastasis is there (C77.3 axillary)
+              "C77.9": ("C77.0", "C77.1", "C77.2", "C77.3", "C77.4", "C77.5", "C77.8"),
+              # a breast lump, once the breast's neoplasm is coded (the mass is the cancer)
+              "N63": ("C50", "D05", "D24", "D48.6", "D49.3"),
               # a urinary tract infection of no site, once the site's infection is there (pyelonephritis,
               # cystitis, urethritis, prostatitis); N39.0's Excludes1 names only some of them
               "N39.0": ("N10", "N11", "N12", "N13.6", "N15.1", "N30", "N34", "N41", "N45", "N51", "O23", "O86.2")}
