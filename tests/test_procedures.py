@@ -427,3 +427,17 @@ def test_a_child_aged_in_years_and_months_and_a_quantitative_vision_screen(codes
     assert {"99392", "99173"} <= got and "99391" not in got, sorted(got)
     exam = "OPHTHALMOLOGY VISIT, 60 yo M.\nVA sc OD 20/25, OS 20/20.\nAssessment: cataract, right eye."
     assert "99173" not in codes(suggest(exam, codesets))
+
+
+def test_a_chemotherapy_infusion_is_the_initial_iv_service_and_premedication_pushes_are_sequential(codesets):
+    note = ("Labs today (drawn from port by RN, run in-house): WBC 4.1, ANC 2.3, Hgb 9.6 (was 12.8), plt 188. "
+            "CMP nl.\nTreatment today (under my direct supervision):\n"
+            "- 09:05 dexamethasone 10 mg IV push; 09:10 diphenhydramine 25 mg IV push; famotidine 20 mg PO.\n"
+            "- 09:35-10:35 paclitaxel 136 mg IV infusion over 60 min, no hypersensitivity reaction.\n")
+    got = codes(suggest(note, codesets))
+    assert {"96413", "96375", "J1100", "J1200", "85025", "80053"} <= got, sorted(got)
+    assert not got & {"96374", "96365", "85018"}, sorted(got)
+    drawn = ("Labs drawn in clinic today by venipuncture (results pending at time of note): CBC, CMP, TSH.\n"
+             "Plan: HOLD pembrolizumab; colitis due to pembrolizumab infusion last month.")
+    got = codes(suggest(drawn, codesets))
+    assert "36415" in got and not got & {"85025", "85027", "80053", "96413"}, sorted(got)

@@ -45,7 +45,7 @@ _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied
 _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
                             r"brought)\b", _I)
-_IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|rapid|dip\b|dipstick|"
+_IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|in[- ]house|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside|(?:drawn|done|performed|collected|obtained|venipuncture) here\b)", _I)
 # an infant's or toddler's age: "15 mo M", "15-month-old", "6 wk old", "10 days old"
 _AGE_MONTHS = re.compile(r"\b(\d{1,2})\s*-?\s*(mo|mos|months?|m/o|wks?|weeks?|days?)(?=-old\b|[- ]old\b|"

@@ -23,6 +23,11 @@ from medcoder_tui.engines.procedures.context import (
 # note words -> description pattern; only tests done in the office (the lab bills its own)
 _TESTS: list[tuple[str, str]] = [
     (r"\b(?:hb ?a1c|hemoglobin a1c|a1c)\b", r"^Hemoglobin A1c"),
+    # a blood count and a chemistry panel the practice runs itself (a differential when the count gives one)
+    (r"\b(?:cbc|complete blood count)\b[^.\n]{0,80}\b(?:diff\w*|anc|neutrophils?|lymphocytes?)\b|\banc\b",
+     r"^Complete blood count with automated differential"),
+    (r"\bcmp\b|comprehensive metabolic panel", r"^Comprehensive metabolic panel"),
+    (r"\bbmp\b|basic metabolic panel", r"^Basic metabolic panel"),
     (r"\b(?:hemoglobin|hgb)\b(?! ?a1c)", r"^Hemoglobin \(blood\)"), (r"\b(?:blood )?lead (?:level|screen\w*|test)",
                                                                   r"^Lead level"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick",
                                                                    r"^Urinalysis by dipstick"),
@@ -103,6 +108,10 @@ def _tests(ctx: _Ctx) -> None:
                                                                or desc_rx.startswith("^Demonstration")))
                     or re.search(r"performed|done today", sent.text, _I)):
                 continue
+            if desc_rx.startswith(_PANELS) and (not _RUN_HERE.search(line) or re.search(r"\bpending\b", line, _I)):
+                continue   # a blood count or panel drawn here is run by the lab unless the note says it ran here
+            if desc_rx.startswith("^Hemoglobin \\(") and _BLOOD_COUNT.search(line):
+                continue   # the hemoglobin of a blood count is the count's
             venipuncture = desc_rx.startswith("^Routine venipuncture")   # the draw is here; the specimen is sent
             # ("HbA1c 9.2% (prior 8.4%)": the earlier value beside today's result says nothing of where it was done)
             if not venipuncture and re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b",
@@ -117,6 +126,9 @@ def _tests(ctx: _Ctx) -> None:
                         sent.start + m.end())
 
 
+_PANELS = ("^Complete blood count", "^Comprehensive metabolic", "^Basic metabolic")
+_RUN_HERE = re.compile(r"\b(?:in[- ]house|run (?:in|here|on site)|point[- ]of[- ]care|poc|in-office analy[sz]er)\b", _I)
+_BLOOD_COUNT = re.compile(r"\b(?:cbc|wbc|plt|platelets?|complete blood count)\b", _I)
 _EARLIER_VALUE = re.compile(r"\((?:prior|previous|last|was)\b[^)]*(?:\)|$)", _I)   # (the clause may cut it)
 
 

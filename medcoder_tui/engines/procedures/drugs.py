@@ -160,7 +160,9 @@ def _drugs(ctx: _Ctx) -> None:
                     continue   # "Admission for IV methylprednisolone was discussed and offered": not given
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 codes = [c for c in codes if c[0] in "JQ"]
-                taken.append((m.start(), m.end() + 40))
+                # its parenthesis ("DuoNeb (albuterol/ipratropium)") names no other drug; the next item does
+                stop = re.search(r"[;\n]", sent.text[m.end():m.end() + 40])
+                taken.append((m.start(), m.end() + (stop.start() if stop else 40)))
                 route = _route(clause, ctx.cs.hcpcs[codes[0]] if codes else "")
                 if route is None and re.search(r"\binjected\b", clause, _I) and _INJECTION_PROCEDURE.search(ctx.note):
                     route = "procedure"   # the drug of an epidural, facet or nerve block injection: its J-code only
@@ -179,12 +181,38 @@ def _drugs(ctx: _Ctx) -> None:
     _administration(ctx, routes)
 
 
+# an antineoplastic drug infused at the visit (its J-code may be outside the bundled table: the administration
+# is still the visit's initial IV service, 96413)
+_CHEMO_INFUSED = re.compile(r"\b(?:paclitaxel|nab-paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|doxorubicin|"
+                            r"epirubicin|cyclophosphamide|gemcitabine|fluorouracil|5-?fu|etoposide|irinotecan|"
+                            r"pemetrexed|vinorelbine|bendamustine|trastuzumab|pertuzumab|bevacizumab|rituximab|"
+                            r"pembrolizumab|nivolumab|atezolizumab|durvalumab|ipilimumab)\b[^.;\n]{0,50}?\b(?:iv "
+                            r"infusion|infusion|infused|ivpb)\b", _I)
+_NOT_INFUSED = re.compile(r"\b(?:held|hold|deferred|delayed|cancel+ed|postponed|not given|planned|next|prior|"
+                          r"completed|last|due to|induced|as prescribed)\b", _I)
+
+
+def _chemo_infusions(ctx: _Ctx) -> list[tuple[str, int, int]]:
+    for m in _CHEMO_INFUSED.finditer(ctx.note):
+        sent = ctx.a.sentence_at(m.start())
+        if sent is None or not ctx.usable(sent, m.start(), m.end()) or _NOT_INFUSED.search(sent.text):
+            continue
+        return [("chemo", m.start(), m.end())]
+    return []
+
+
 def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
+    routes = _chemo_infusions(ctx) + routes
     kinds = [r[0] for r in routes]
-    has_initial_iv = "push" in kinds or "infusion" in kinds
-    first_iv = "infusion" if "infusion" in kinds else "push"
+    chemo = "chemo" in kinds
+    has_initial_iv = chemo or "push" in kinds or "infusion" in kinds
+    first_iv = "chemo" if chemo else "infusion" if "infusion" in kinds else "push"
     pushes = 0
     for route, start, end in routes:
+        if route == "chemo":
+            ctx.add(System.CPT, "96413", 0.8, "chemotherapy given by IV infusion (first hour): the visit's initial "
+                    "IV service", start, end)
+            continue
         if route == "im":
             n = kinds.count("im")
             ctx.add(System.CPT, "96372", 0.8, "IM/subcutaneous injection of a drug documented"
@@ -195,6 +223,9 @@ def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
             code = "96361" if has_initial_iv else "96360"
             why = "hydration after another initial IV service (add-on)" if has_initial_iv else "IV hydration"
             ctx.add(System.CPT, code, 0.7, why + "; check infusion times (>= 31 min)", start, end)
+        elif route == "infusion" and first_iv == "chemo":
+            ctx.add(System.CPT, "96367", 0.6, "IV infusion of another drug after the chemotherapy (sequential, "
+                    "add-on)", start, end)
         elif route == "infusion":
             ctx.add(System.CPT, "96365", 0.7, "IV infusion of a drug (first hour)", start, end)
         elif route == "push":
