@@ -797,6 +797,11 @@ def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
     assert not any(c.startswith("F03") for c in got)
 
 
+def test_the_agitation_of_a_dementia_with_agitation_is_part_of_it():
+    assert is_integral("R45.1", "F02.B11") and is_integral("R45.1", "F03.911")
+    assert not is_integral("R45.1", "F02.B0")
+
+
 @pytest.mark.parametrize(("dx", "code"), [
     ("Dementia, Alzheimer type, mild, without behavioral disturbance.", "F02.A0"),
     ("Alzheimer dementia, severe, with agitation.", "F02.C11"),

@@ -441,3 +441,9 @@ def test_a_chemotherapy_infusion_is_the_initial_iv_service_and_premedication_pus
              "Plan: HOLD pembrolizumab; colitis due to pembrolizumab infusion last month.")
     got = codes(suggest(drawn, codesets))
     assert "36415" in got and not got & {"85025", "85027", "80053", "96413"}, sorted(got)
+
+
+def test_a_non_automated_dipstick_is_not_the_automated_urinalysis(codesets):
+    got = codes(suggest("UA dipstick (non-automated, visual read in office): negative.", codesets))
+    assert "81002" in got and "81003" not in got, sorted(got)
+    assert "81003" in codes(suggest("Urinalysis, automated analyzer in office: negative.", codesets))

@@ -40,7 +40,7 @@ _TESTS: list[tuple[str, str]] = [
     (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
     (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
      r"^Routine venipuncture"),
-    (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}automated", r"^Urinalysis, automated, without microscopy"),
+    (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}(?<!non-)(?<!non)(?<!non )automated", r"^Urinalysis, automated, without microscopy"),
     (r"inhaler (?:technique|teaching|use)[^.\n]{0,40}(?:taught|demonstrat\w*|reviewed|observed)|"
      r"(?:demonstrat\w*|taught|teach\w*)[^.\n]{0,30}(?:inhaler|spacer|nebulizer) (?:use|technique)|"
      r"(?:inhaler|spacer|nebulizer)[^.\n]{0,40}return demonstration",
