@@ -25,6 +25,7 @@ _WITH = (
     (("I73.9",), ".51", False),                    # diabetic peripheral angiopathy without gangrene
     (("G62.9", "G62.8"), ".42", False),            # diabetic polyneuropathy
     (("L97.4", "L97.5"), ".621", True),            # diabetic foot ulcer, L97 site and depth beside
+    (("L97.1", "L97.2", "L97.3", "L97.8", "L97.9", "L98.4"), ".622", True),   # other diabetic skin ulcer
     (("K31.84",), ".43", True),                    # diabetic autonomic neuropathy: gastroparesis beside
     # diabetes with hypoglycemia (without coma): the level (E16.A-) beside, as E1x.64- asks; a plain
     # hypoglycemia code is the combination's (E16.2 Excludes1)

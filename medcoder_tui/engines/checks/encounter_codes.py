@@ -34,6 +34,7 @@ from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
+from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, stroke_codes, weeks_of_gestation)
@@ -201,6 +202,11 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             wanted.append((code, start, end, "poisoning by the drug's class, with the intent documented (accidental "
                                              "when none is: guideline I.C.19.e.5.b), sequenced before its "
                                              "manifestations"))
+    # a non-pressure chronic ulcer of the lower limb: its site, side and depth (L97), beside its cause
+    if "L97" not in have_cat:
+        for code, start, end in lower_limb_ulcers(note, analysis, icd):
+            wanted.append((code, start, end, "non-pressure chronic ulcer of the lower limb by site, side and depth "
+                                             "(L97; the diabetic, venous or arterial cause is coded with it)"))
     # a cancer's receptor status (C50 "use additional code", Z17) and the encounter for the chemotherapy or
     # immunotherapy given at the visit (I.C.2.e.2: Z51.11, Z51.12 first-listed)
     malignant = [s for s in out if s.system is System.ICD10CM and s.reportable and "C00" <= s.code[:3] <= "C96"]
