@@ -447,3 +447,21 @@ def test_a_non_automated_dipstick_is_not_the_automated_urinalysis(codesets):
     got = codes(suggest("UA dipstick (non-automated, visual read in office): negative.", codesets))
     assert "81002" in got and "81003" not in got, sorted(got)
     assert "81003" in codes(suggest("Urinalysis, automated analyzer in office: negative.", codesets))
+
+
+def test_podiatry_procedures_by_count_and_fitting_and_an_em_for_the_other_problems(codesets):
+    note = ("PODIATRY CLINIC - ESTABLISHED PATIENT, 64 yo M\n"
+            "Procedures:\n1. Excisional debridement R plantar 1st MTH ulcer to bleeding tissue; depth of "
+            "debridement: subcutaneous tissue; area debrided 2.7 sq cm.\n"
+            "2. Debridement of mycotic toenails 1-5 b/l (10 nails) with nail nipper and rotary burr.\n"
+            "Assessment:\n1. T2DM with R plantar forefoot ulcer, fat layer exposed.\n"
+            "2. Diabetic polyneuropathy with loss of protective sensation.\n"
+            "3. R midfoot swelling and warmth - r/o Charcot; XR negative.\n4. Onychomycosis, all 10 toenails.\n"
+            "Plan:\n- Pneumatic walking boot (prefabricated, off-the-shelf, dispensed today, no custom fitting) R.\n"
+            "- MRI R foot w/o contrast ordered.\n")
+    got = codes(suggest(note, codesets))
+    assert {"11042", "11721", "L4361"} <= got and not got & {"11720", "L4360"}, sorted(got)
+    assert got & {"99212", "99213", "99214"}, sorted(got)   # three problems beyond the procedures' own
+    # the procedures alone, said to be the whole visit: no E/M
+    only = note.replace("Plan:", "No separate E/M service today.\nPlan:")
+    assert not codes(suggest(only, codesets)) & {"99212", "99213", "99214"}

@@ -375,7 +375,10 @@ def _dme(ctx: _Ctx) -> None:
                     continue
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 if "Walking boot" in desc_rx and codes:
-                    fit = bool(re.search(r"custom|fitted by (?:me|staff|md|provider)|fitting and adjust", clause, _I))
+                    # ("off-the-shelf ..., no custom fitting": the fitting words are negated)
+                    fit = bool(re.search(r"custom|fitted by (?:me|staff|md|provider)|fitting and adjust", clause, _I)) \
+                        and not re.search(r"off[- ]the[- ]shelf|\bots\b|\b(?:no|without|not)\s+(?:\w+\s+)?(?:custom|"
+                                          r"fitting|fitted)", clause, _I)
                     codes = [c for c in codes if ("includes fitting" in ctx.cs.hcpcs[c]) == fit] or codes
                 if codes:
                     taken.append((m.start(), m.end()))

@@ -49,7 +49,7 @@ _AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|(?= (?
 _DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score)|"
                                 r"phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)", _I)
 _SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
-                       r"(?:visit|e/m|service)", _I)
+                       r"(?:visit|e/m|service)|separate (?:e/m|e&m|evaluation and management)(?: service)?", _I)
 _NO_BEFORE = re.compile(r"\b(?:no|not|without|none)\b[^.\n]{0,20}$", _I)
 _LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
                            r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
@@ -114,8 +114,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         if separate is False:
             return  # the note says no separately identifiable E/M
         if performed_surgery and not timed and not separate \
-                and not (is_new_patient(ctx) and addressed_problems(ctx) >= 3):
-            return  # no separate E/M for the procedure's own evaluation (a new patient's three problems are more)
+                and not addressed_problems(ctx) >= 3:
+            return  # no separate E/M for the procedure's own evaluation (three problems addressed are more)
         _office(ctx, timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
         level, why = mdm(ctx)

@@ -118,6 +118,24 @@ _INCLUDED = [  # (if a chosen description matches, drop codes whose description 
 ]
 
 
+_NAIL_COUNT = re.compile(r"\((\d{1,2}) (?:toe)?nails\)|\b(\d{1,2}|ten|all ten|all) (?:toe)?nails\b|"
+                         r"\b(?:toe)?nails (?:1-5|one through five) (?:b/l|bilateral(?:ly)?)\b", _I)
+
+
+def _nail_count(ctx: _Ctx) -> None:
+    """Nail debridement by the number of nails ("toenails 1-5 b/l (10 nails)": 6 or more, 11721)."""
+    raw = ctx.hits.get((System.CPT, "11720"))
+    if raw is None or "11721" not in ctx.cs.cpt:
+        return
+    for m in _NAIL_COUNT.finditer(ctx.note):
+        said = (m.group(1) or m.group(2) or "").lower()
+        count = 10 if said in ("ten", "all ten", "all") or not said else int(said)
+        if count >= 6:
+            ctx.hits.pop((System.CPT, "11720"))
+            ctx.add(System.CPT, "11721", raw.confidence, f"debridement of {count} nails (6 or more)", m.start(), m.end())
+            return
+
+
 def _apply_bundles(ctx: _Ctx) -> None:
     chosen = {code: ctx.cs.cpt[code] for (system, code) in ctx.hits if system is System.CPT}
     for if_rx, drop_rx in _INCLUDED:
@@ -152,5 +170,6 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
     injection_only = bool(procedures) and all(c.startswith(("2060", "2061", "2055")) for c in procedures)
     surgery = bool(procedures) and not (injection_only and (is_new_patient(ctx) or problem_count(ctx) >= 2))
     em(ctx, surgery, therapy)
+    _nail_count(ctx)
     _apply_bundles(ctx)
     return [raw for (system, _), raw in ctx.hits.items() if system in wanted]
