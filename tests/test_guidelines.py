@@ -1407,3 +1407,16 @@ def test_a_vaccine_given_by_brand_and_dose_is_no_disease(codesets):
             "Immunizations given by RN:\n- Varicella (Varivax) 0.5 mL subcut R arm\n")
     got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
     assert {"E66.3", "Z68.53", "Z23", "90716"} <= got and "B01.9" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "code", "absent"), [
+    ("Assessment: 1. Focal (localization-related) symptomatic epilepsy with focal impaired-awareness (complex partial) "
+     "seizures, L temporal, intractable, without status epilepticus.", "G40.219", {"G40.209", "G40.909", "G40.919"}),
+    ("Assessment: generalized epilepsy, drug-resistant.", "G40.319", {"G40.309"}),
+    ("Assessment: epilepsy, not intractable.", "G40.909", {"G40.919"}),
+])
+def test_epilepsy_by_its_type_and_intractability(codesets, note, code, absent):
+    """The G40 titles' "and epileptic syndromes" is no word a note must say; intractable (drug-resistant) is the
+    sibling of the "not intractable" default, and "not intractable" is no "intractable" in a title comparison."""
+    got = offline_codes(codesets, note)
+    assert code in got and not got & absent, sorted(got)

@@ -33,6 +33,11 @@ def build_state(cs) -> dict:
     surfaces = []
     for code, title, billable, inclusion in _icd_rows(cs.icd):
         surfaces.append(make_surface(code, "icd10cm", billable, title, 0, compounds=True))
+        if _SYNDROMES_TAIL in title:
+            # "... symptomatic epilepsy and epileptic syndromes with complex partial seizures": a note names the
+            # epilepsy, not the syndromes the category title adds to every code
+            surfaces.append(make_surface(code, "icd10cm", billable, title.replace(_SYNDROMES_TAIL, ""), 1,
+                                         compounds=True))
         for term in (t for term in inclusion for t in _alternatives(term)):
             surface = make_surface(code, "icd10cm", billable, term, 1, compounds=True)
             if surface[4]:
@@ -75,6 +80,9 @@ def build_state(cs) -> dict:
 
 
 _AXIS_CHOICE = re.compile(r"^(.*)\b(stage|grade|type|class|zone) (\w{1,3}) or \2 (\w{1,3})$", re.IGNORECASE)
+
+
+_SYNDROMES_TAIL = " and epileptic syndromes"
 
 
 def _alternatives(term: str) -> tuple[str, ...]:

@@ -109,7 +109,8 @@ def _assessed(s: Suggestion, analysis) -> bool:
 def _words(title: str) -> frozenset[str]:
     """A title's words, "with" and "without" included (they are what tells K26.0 from K26.3); a "non-" word is
     one word ("non-insulin" is no "insulin": Z79.85 is no more specific Z79.4)."""
-    return frozenset(re.findall(r"[a-z0-9]+", re.sub(r"\bnon-(?=[a-z])", "non", _PAREN.sub(" ", title.lower()))))
+    folded = re.sub(r"\bnot\s+(?=[a-z])", "not", re.sub(r"\bnon-(?=[a-z])", "non", _PAREN.sub(" ", title.lower())))
+    return frozenset(re.findall(r"[a-z0-9]+", folded))   # ("not intractable" is no "intractable" either)
 
 
 def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:

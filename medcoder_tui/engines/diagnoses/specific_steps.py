@@ -172,6 +172,22 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return sibling, f"more specific: '{' '.join(extra)}' documented with this mention (was {code})"
 
 
+_INTRACTABLE = re.compile(r"(?<!not )(?<!non-)(?<!non)\b(?:intractable|drug[- ]resistant|pharmaco-?resistant|"
+                          r"refractory|poorly controlled|treatment[- ]resistant)\b", re.I)
+
+
+def _intractable(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Epilepsy and migraine are 'not intractable' by default; the sentence that says intractable (drug-resistant,
+    refractory, poorly controlled: the Index's synonyms) has the intractable sibling."""
+    title = icd.title(code) or ""
+    if "not intractable" not in title or not _INTRACTABLE.search(m.around):
+        return None
+    want = title.replace("not intractable", "intractable")
+    # (in the category: G40.209's intractable twin is G40.219, under another subcategory)
+    sibling = next((c for c in icd.billable_descendants(code[:3]) if (icd.title(c) or "") == want), None)
+    return (sibling, f"more specific: intractable documented (was {code})") if sibling else None
+
+
 def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.19.c.1: displaced is only the default when the note does not say."""
     title = icd.title(code) or ""
@@ -390,7 +406,8 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _documented_sibling,
+FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+                                 _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
