@@ -1420,3 +1420,11 @@ def test_epilepsy_by_its_type_and_intractability(codesets, note, code, absent):
     sibling of the "not intractable" default, and "not intractable" is no "intractable" in a title comparison."""
     got = offline_codes(codesets, note)
     assert code in got and not got & absent, sorted(got)
+
+
+def test_a_drugs_counselled_effects_and_a_head_injurys_loss_of_consciousness_are_not_coded(codesets):
+    note = ("HPI: fell from a ladder, hit head, brief LOC ~2 min.\nAssessment: concussion with brief LOC.\n"
+            "Plan: add lacosamide 50 mg BID; counselled dizziness, PR interval.")
+    got = offline_codes(codesets, note, "ed")
+    assert "S06.0X1A" in got and not got & {"R42", "R40.20"}, sorted(got)
+    assert is_integral("R40.20", "S06.0X1A")

@@ -99,8 +99,9 @@ _add("hypothetical", "forward",
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
      r"warning signs? (?:of|for)",
-     # "counselled on sedation, weakness": the drug's possible effects, not findings
-     r"(?:counseled|counselled) (?:on|about|regarding|re)", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",
+     # "counselled on sedation, weakness", "counselled dizziness, PR interval": the drug's possible effects, not
+     # findings
+     r"(?:counseled|counselled)(?: (?:on|about|regarding|re))?", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"unless",
