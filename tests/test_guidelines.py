@@ -1428,3 +1428,13 @@ def test_a_drugs_counselled_effects_and_a_head_injurys_loss_of_consciousness_are
     got = offline_codes(codesets, note, "ed")
     assert "S06.0X1A" in got and not got & {"R42", "R40.20"}, sorted(got)
     assert is_integral("R40.20", "S06.0X1A")
+
+
+@pytest.mark.parametrize(("note", "present", "absent"), [
+    ("Exam: R CVA tenderness.\nAssessment: acute pyelonephritis due to ESBL-producing E. coli.",
+     {"N10", "B96.20", "Z16.12"}, {"I63.9"}),          # the costovertebral angle, not a stroke
+    ("Assessment: chronic hepatitis C, genotype 1a. Plan: SVR12 HCV RNA after treatment.", {"B18.2"}, {"B19.20"}),
+])
+def test_exam_abbreviations_resistance_and_a_hepatitis_of_no_course(codesets, note, present, absent):
+    got = offline_codes(codesets, note, "ed")
+    assert present <= got and not got & absent, sorted(got)

@@ -90,7 +90,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "tha": ("total hip arthroplasty",),
     # infection / heme / onc
     "hiv": ("human immunodeficiency virus",), "cmv": ("cytomegaloviral disease",), "aids": ("acquired immunodeficiency syndrome",),
-    "mrsa": ("methicillin resistant staphylococcus aureus",), "cdiff": ("clostridium difficile",),
+    "mrsa": ("methicillin resistant staphylococcus aureus",), "esbl": ("extended spectrum beta lactamase resistance",), "cdiff": ("clostridium difficile",),
     "c.diff": ("clostridium difficile",), "std": ("sexually transmitted disease",),
     "sti": ("sexually transmitted infection",), "ida": ("iron deficiency anemia",),
     "cll": ("chronic lymphocytic leukemia",), "cml": ("chronic myeloid leukemia",),

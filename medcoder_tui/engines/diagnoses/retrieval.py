@@ -164,7 +164,9 @@ _NOT_DIAGNOSES = frozenset(
     "nv".split()
 )
 # Abbreviations with an exam sense that the words after them give away
-_EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I)}
+_EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
+               # "R CVA tenderness": the costovertebral angle of an exam, not a stroke
+               "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 # "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
 _TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"
