@@ -1438,3 +1438,13 @@ def test_a_drugs_counselled_effects_and_a_head_injurys_loss_of_consciousness_are
 def test_exam_abbreviations_resistance_and_a_hepatitis_of_no_course(codesets, note, present, absent):
     got = offline_codes(codesets, note, "ed")
     assert present <= got and not got & absent, sorted(got)
+
+
+def test_a_transport_accidents_place_is_the_road_not_the_vehicle(codesets):
+    """Y92.81- (a car as the place) excludes V00-V99: a car crash on the interstate is Y92.411."""
+    note = ("HPI: 36M, restrained driver of his sedan, rear-ended by another sedan in stop-and-go traffic on the "
+            "interstate (I-90). C/o L collarbone pain.\n"
+            "Assessment: 1. Closed nondisplaced fracture of shaft of left clavicle, initial encounter.\n"
+            "2. MVC - car driver injured in collision with another car, traffic accident on the interstate.")
+    got = offline_codes(codesets, note, "ed")
+    assert {"V43.52XA", "Y92.411"} <= got and "Y92.810" not in got, sorted(got)

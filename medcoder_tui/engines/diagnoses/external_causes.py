@@ -296,6 +296,8 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"(?<!jungle )\bgym\b", "gymnasium"),
     (r"\b(?:lifting (?:free )?weights|weight ?lifting|(?:dumb|bar|kettle)bells?)\b", "free weights"),
     (r"\b(?:back|front|side) ?yard\b", "yard"),
+    # "on the interstate (I-90)", "on the freeway": the index's interstate highway
+    (r"\b(?:interstate|freeway|expressway|motorway)\b(?! highway)|\bI-\d{1,3}\b", "interstate highway"),
 ))
 _STRUCK_BY_FALLING = words_of("struck by object falling")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
@@ -322,6 +324,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
     """
     by_word = _entries_by_word()
     best: dict[str, tuple[float, ExternalCause]] = {}
+    road: tuple[float, ExternalCause] | None = None   # the best place that is no vehicle
     scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
     for sent in analysis.sentences:
         if len(scored_by_text) >= _STORY_BUDGET:
@@ -419,6 +422,18 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             if code is not None:
                 why = "External Cause Index: " + ", ".join(entry.path)
                 best[entry.kind] = (score, ExternalCause(code, entry.kind, sent.start, sent.end, why))
+                if entry.kind == "place" and not code.startswith("Y92.81"):
+                    road = max(road, (score, ExternalCause(code, entry.kind, sent.start, sent.end, why)),
+                               key=lambda sf: sf[0]) if road else (score, ExternalCause(code, entry.kind, sent.start,
+                                                                                          sent.end, why))
+    if "cause" in best and best["cause"][1].code[:1] == "V" and "place" in best \
+            and best["place"][1].code.startswith("Y92.81"):
+        # a transport accident's place is where the vehicle was (the interstate), never the vehicle itself: Y92.81-
+        # excludes V00-V99
+        if road is not None:
+            best["place"] = road
+        else:
+            del best["place"]
     out = [found for _, found in best.values()]
     if seventh == "A" and out:
         status = _status(note, analysis)
