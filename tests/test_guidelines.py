@@ -1442,8 +1442,8 @@ def test_exam_abbreviations_resistance_and_a_hepatitis_of_no_course(codesets, no
 
 def test_a_transport_accidents_place_is_the_road_not_the_vehicle(codesets):
     """Y92.81- (a car as the place) excludes V00-V99: a car crash on the interstate is Y92.411."""
-    note = ("HPI: 36M, restrained driver of his sedan, rear-ended by another sedan in stop-and-go traffic on the "
-            "interstate (I-90). C/o L collarbone pain.\n"
+    note = ("HPI: 36M, restrained driver of his sedan, working when he was rear-ended and pushed into the car ahead "
+            "by another sedan in stop-and-go traffic on the interstate (I-90). C/o L collarbone pain.\n"
             "Assessment: 1. Closed nondisplaced fracture of shaft of left clavicle, initial encounter.\n"
             "2. MVC - car driver injured in collision with another car, traffic accident on the interstate.")
     got = offline_codes(codesets, note, "ed")
