@@ -797,6 +797,11 @@ def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
     assert not any(c.startswith("F03") for c in got)
 
 
+def test_the_nausea_vomiting_and_abdominal_pain_of_ketoacidosis_are_part_of_it():
+    assert is_integral("R11.2", "E10.10") and is_integral("R10.9", "E11.11")
+    assert not is_integral("R11.2", "E10.9")
+
+
 def test_the_agitation_of_a_dementia_with_agitation_is_part_of_it():
     assert is_integral("R45.1", "F02.B11") and is_integral("R45.1", "F03.911")
     assert not is_integral("R45.1", "F02.B0")

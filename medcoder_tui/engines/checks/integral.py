@@ -63,9 +63,11 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J34"),
     "R09.82": ("J01", "J30", "J31", "J32", "J34"),
     # digestive (R10-R19)
-    "R10": _ABDOMINAL, "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
+    # (abdominal pain, nausea and vomiting are also part of diabetic ketoacidosis)
+    "R10": _ABDOMINAL + ("E08.1", "E09.1", "E10.1", "E11.1", "E13.1"), "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
                                "K81", "K85", "A08", "A09", "A0", "O21", "G43", "N10", "N20", "N23",
-                               "Z34", "Z33.1"),   # the nausea of a normal early pregnancy
+                               "Z34", "Z33.1",   # the nausea of a normal early pregnancy
+                               "E08.1", "E09.1", "E10.1", "E11.1", "E13.1"),   # and of diabetic ketoacidosis
     "R12": ("K20", "K21", "K25", "K26", "K27", "K29", "K30"), "R13": ("C15", "K22.2", "K20", "J02", "J03", "J36"),
     "R14": ("K56", "K58", "K59", "K90", "K31"), "R15": ("K59.0",), "R17": ("K70", "K72", "K74", "K75", "K80",
                                                                         "K83", "B15", "B16", "B17", "B19", "C22",
