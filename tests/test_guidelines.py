@@ -799,6 +799,7 @@ def test_alzheimers_dementia_is_g30_with_f02(codesets, dx):
 
 def test_the_nausea_vomiting_and_abdominal_pain_of_ketoacidosis_are_part_of_it():
     assert is_integral("R11.2", "E10.10") and is_integral("R10.9", "E11.11")
+    assert is_integral("K08.89", "K04.7") and not is_integral("K08.89", "J01.90")   # a toothache, a tooth's abscess
     assert not is_integral("R11.2", "E10.9")
 
 

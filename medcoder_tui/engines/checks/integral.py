@@ -122,6 +122,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
     "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
+    # a toothache (Index: Toothache K08.89) of a tooth's caries, pulp, periapical or periodontal disease
+    "K08.89": ("K02", "K03", "K04", "K05", "S02.5"),
     # ear pain and ear discharge of an ear infection or other disorder of the ear itself
     "H92.0": ("H60", "H61", "H62", "H65", "H66", "H67", "H68", "H69", "H70", "H72", "H73", "H74", "S00.4", "S01.3",
               "S09.2", "T16"),
