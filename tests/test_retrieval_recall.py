@@ -220,3 +220,14 @@ def test_a_relatives_condition_brings_its_family_history_code(codesets):
 ])
 def test_the_prompt_is_offered_the_codes_the_guidelines_add(codesets, note, expected):
     assert expected in {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}
+
+
+@pytest.mark.parametrize(("note", "wanted"), [
+    ("Assessment: L breast IDC, upper-outer quadrant; ER positive, PR negative, HER2 negative. "
+     "Plan: recheck in 1 week.", {"Z17.0", "Z17.22", "Z17.32"}),
+    ("Assessment: T2DM with R plantar forefoot ulcer, fat layer exposed.", {"L97.512", "E11.621"}),
+    ("HPI: ran out of furosemide a week ago. Assessment: acute on chronic systolic heart failure.", {"T50.1X6A"}),
+])
+def test_the_prompt_candidates_hold_the_guideline_layers_readings(codesets, note, wanted):
+    got = set(codes(note, codesets))
+    assert wanted <= got, sorted(wanted - got)

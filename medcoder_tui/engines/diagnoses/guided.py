@@ -19,13 +19,16 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 import re
 
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code, poisoning_codes
+from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, drug_induced_code, poisoning_codes,
+                                                           underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
                                                              prenatal_supervision, stroke_codes, vaccine_mention,
                                                              weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
+from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
+from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, melanoma_table_code, skin_table_code
 
 _SPREAD = re.compile(r"metasta|\bmets\b|secondaries|spread", re.I)
@@ -103,6 +106,20 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
     if any(c.code.startswith("I63") and c.origin == "mention" for c in found):
         wanted += stroke_codes(note, analysis)
     wanted += [("J10" + c.code[3:], c.start, c.end) for c in found if c.code.startswith("J11")]
+    # the guideline layer's other readings: a drug under-taken, a lower-limb ulcer (and the diabetic ulcer code
+    # beside it), a breast cancer's receptor status, the chemotherapy given at the visit
+    wanted += underdosing_codes(note, analysis)
+    ulcers = lower_limb_ulcers(note, analysis, icd)
+    wanted += ulcers
+    diabetes = next((c for c in found if c.origin == "mention" and c.code[:3] in ("E08", "E09", "E10", "E11", "E13")
+                     and not c.context), None)
+    if diabetes is not None:
+        wanted += [(diabetes.code[:3] + (".621" if code[:5] in ("L97.4", "L97.5") else ".622"), start, end)
+                   for code, start, end in ulcers[:1]]
+    if any(c.code[:3] in ("C50", "D05") for c in found):
+        wanted += receptor_codes(note, analysis)
+    if any("C00" <= c.code[:3] <= "C96" for c in found):
+        wanted += treatment_encounter(note, analysis)
     out = []
     for code, start, end in wanted:
         cand = _candidate(code, note, start, end, icd)
