@@ -350,7 +350,7 @@ class LookupIndex:
                     out |= sets[i]
         if not out:
             out = set(sets[order[0]])
-        if len(out) > 1500:
+        if len(out) > 600:
             # A one-word query ("pain") matches thousands; the shortest surfaces win anyway.
-            out = set(heapq.nsmallest(1500, out, key=lambda sid: len(self._surfaces[sid][4])))
+            out = set(heapq.nsmallest(600, out, key=lambda sid: len(self._surfaces[sid][4])))
         return out

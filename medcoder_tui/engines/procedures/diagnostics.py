@@ -46,8 +46,14 @@ _TESTS: list[tuple[str, str]] = [
      r"(?:inhaler|spacer|nebulizer)[^.\n]{0,40}return demonstration",
      r"^Demonstration or evaluation of a patient's use of an inhaler"),
 ]
-_TEST_RX = [(re.compile(n, _I), d) for n, d in _TESTS]
-_ANY_TEST = re.compile("|".join(f"(?:{n})" for n, _ in _TESTS), _I)   # one pass over a sentence that names none
+# words one of which every match of a test's pattern holds: a sentence without any is not searched for it
+_TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensive metabolic"),
+               ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip",), ("urine", "upt"),
+               ("influenza", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
+               ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
+               ("automated",), ("inhaler", "spacer", "nebulizer"))
+assert len(_TEST_HINTS) == len(_TESTS)
+_TEST_RX = [(re.compile(n, _I), d, hints) for (n, d), hints in zip(_TESTS, _TEST_HINTS)]
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
 _IMAGING_SITES = ["chest", "wrist", "hand", "knee", "ankle", "foot", "shoulder", "tibia", "cervical spine",
                   "lumbar", "abdomen", "pelvis", "head"]
@@ -93,8 +99,9 @@ def _tests(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         tests = named.get(sent.text)
         if tests is None:
-            tests = named[sent.text] = [(m, desc_rx) for name_rx, desc_rx in _TEST_RX
-                                        if (m := name_rx.search(sent.text))] if _ANY_TEST.search(sent.text) else []
+            low = sent.text.lower()
+            tests = named[sent.text] = [(m, desc_rx) for name_rx, desc_rx, hints in _TEST_RX
+                                        if any(h in low for h in hints) and (m := name_rx.search(sent.text))]
         if not tests or not ctx.usable(sent):
             continue
         line_start = ctx.note.rfind("\n", 0, sent.start) + 1
