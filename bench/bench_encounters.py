@@ -66,6 +66,14 @@ def candidate_recall(cases, codesets) -> dict:
     return out
 
 
+def _first_listed(run) -> dict:
+    ordered = [n for n in run.per_note if n.status == "ok" and n.gold_ordered
+               and any(split_key(k)[0] is System.ICD10CM for k in n.gold)]
+    wrong = sum(1 for n in ordered if any(p.pattern == "wrong_principal" for p in n.patterns))
+    return {"notes": len(ordered), "exact": len(ordered) - wrong,
+            "rate": round((len(ordered) - wrong) / len(ordered), 4) if ordered else 0.0}
+
+
 def run_split(name: str, engine: OfflineEngine, codesets) -> dict:
     gold = collect_gold(SETS / name, types=TYPES, validate=codesets.validate)
     t0 = time.perf_counter()
@@ -86,6 +94,8 @@ def run_split(name: str, engine: OfflineEngine, codesets) -> dict:
         "must_not_code_hits": run.must_not_hits,
         "notes_with_must_not_code_hits": run.must_not_notes,
         "em_exact": {"notes": run.em.notes, "exact": run.em.exact, "rate": round(run.em.rate, 4)},
+        # the proposed sequence's first diagnosis against the gold's principal or first-listed one
+        "first_listed_exact": _first_listed(run),
         "icd10cm_candidate_recall": candidate_recall(gold.cases, codesets),
         "error_patterns": {k: v.count for k, v in sorted(run.error_patterns.items()) if v.count},
         "engine_ms_per_note": {"mean": round(statistics.mean(times) * 1000, 1) if times else 0.0,
@@ -119,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
               + "  ".join(f"{s} F1={v['f1']:.3f}" for s, v in r["per_system"].items())
               + f"  must-not {r['must_not_code_hits']} ({r['notes_with_must_not_code_hits']} notes)"
               + f"  E/M exact {r['em_exact']['exact']}/{r['em_exact']['notes']}"
+              + f"  first-listed {r['first_listed_exact']['exact']}/{r['first_listed_exact']['notes']}"
               + f"  ICD recall@50 {rec['@50']:.3f}"
               + (f"  ENGINE FAILED on {r['failed']} note(s)" if r["failed"] else ""))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
