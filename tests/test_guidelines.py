@@ -1454,3 +1454,12 @@ def test_a_transport_accidents_place_is_the_road_not_the_vehicle(codesets):
             "2. MVC - car driver injured in collision with another car, traffic accident on the interstate.")
     got = offline_codes(codesets, note, "ed")
     assert {"V43.52XA", "Y92.411"} <= got and "Y92.810" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "coded"), [
+    ("Assessment: 3. Psychosocial stress related to divorce.", True),
+    ("Assessment: T2DM with hyperglycemia (glucose 212) - stress; hold metformin.", False),
+    ("MSE: mood 'stressed', affect anxious.\nAssessment: anorexia nervosa, restricting type.", False),
+])
+def test_stress_is_coded_when_it_is_a_lifes_stress(codesets, note, coded):
+    assert ("Z73.3" in offline_codes(codesets, note)) is coded

@@ -62,6 +62,11 @@ _ORGAN_DEPRESSION = re.compile(r"\b(?:cns|central nervous system|respiratory|ven
 _ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
 _TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
                            r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
+# the stress Z73.3 codes: of a life, a job, a family, money or care-giving ("psychosocial stress related to divorce")
+_LIFE_STRESS = re.compile(r"\b(?:psychosocial|emotional|life|work|job|occupational|family|financial|caregiver|"
+                          r"situational|marital|school|academic)[- ](?:related )?stress|\bstressors?\b|"
+                          r"\bstress (?:related to|due to|from|over|at|about)\b|\bunder (?:a lot of |significant )?stress\b",
+                          re.I)
 _DIED = re.compile(r"\b(?:pronounced (?:dead|deceased)|time of death|expired|deceased|died|demise|"
                    r"cause of death|autopsy)\b", re.I)
 _NERVES = re.compile(r"\b(?:median|ulnar|radial|peroneal|fibular|tibial|sciatic|femoral|facial|trigeminal|"
@@ -158,6 +163,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                                    ev.text.strip() + " ") \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
+        elif s.code.startswith("Z73.3") and not _LIFE_STRESS.search(around):
+            reason = ("stress here is no psychosocial stress the visit addresses (a physiological 'stress' "
+                      "hyperglycemia, a mood word): not coded")
         elif s.code.startswith("R99"):
             if died is None:
                 died = any("family" not in analysis.context_at(m.start(), m.end()) for m in _DIED.finditer(note))
