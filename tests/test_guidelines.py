@@ -1463,3 +1463,13 @@ def test_a_transport_accidents_place_is_the_road_not_the_vehicle(codesets):
 ])
 def test_stress_is_coded_when_it_is_a_lifes_stress(codesets, note, coded):
     assert ("Z73.3" in offline_codes(codesets, note)) is coded
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("Assessment: acute gout, left great toe.", "M10.072"),
+    ("Assessment: Primary osteoarthritis of right first MTP joint.", "M19.071"),
+    ("Assessment: Osteoarthritis of left thumb CMC joint.", "M18.12"),
+])
+def test_gout_and_osteoarthritis_by_the_joint_documented(codesets, note, code):
+    got = offline_codes(codesets, note)
+    assert code in got and not got & {"M10.9", "M19.90", "M19.91"}, sorted(got)

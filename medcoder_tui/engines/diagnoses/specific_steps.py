@@ -188,6 +188,42 @@ def _intractable(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return (sibling, f"more specific: intractable documented (was {code})") if sibling else None
 
 
+# The Alphabetic Index's joints: "Gout, idiopathic" and "Osteoarthritis" by site (M10.0-, M19.0-; the hip, the
+# knee and the first carpometacarpal joint have their own categories, M16-M18). Site digit by the joint's words.
+_JOINTS = (("cmc", re.compile(r"\b(?:cmc|first carpometacarpal|carpometacarpal|basal joint of (?:the )?thumb)\b", re.I)),
+           ("1", re.compile(r"\bshoulders?\b", re.I)), ("2", re.compile(r"\belbows?\b", re.I)),
+           ("3", re.compile(r"\bwrists?\b", re.I)),
+           ("4", re.compile(r"\b(?:hands?|fingers?|thumbs?|mcp\w*|pip\w*|dip\w*|knuckles?)\b", re.I)),
+           ("5", re.compile(r"\bhips?\b", re.I)), ("6", re.compile(r"\bknees?\b", re.I)),
+           ("7", re.compile(r"\b(?:ankles?|foot|feet|toes?|great toe|hallux|mtp\w*|metatarsophalangeal|heels?|"
+                            r"midfoot|podagra)\b", re.I)))
+
+
+def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Gout or osteoarthritis of no site, where the sentence names the joint (and side): the index's code by site."""
+    gout = code in ("M10.9", "M10.00")
+    if not (gout or code in ("M19.90", "M19.91")):
+        return None
+    site = next((digit for digit, rx in _JOINTS if rx.search(m.around)), None)
+    if site is None:
+        return None
+    sides = [name for name, rx in _SIDES if rx.search(m.around)]
+    side = sides[0] if len(sides) == 1 else None
+    digit = {"right": "1", "left": "2"}.get(side or "", "9")
+    if gout:
+        if site == "cmc":
+            site = "4"
+        want = f"M10.0{site}{digit}" if side != "bilateral" else None
+    elif site in ("5", "6", "cmc"):
+        category = {"5": "M16", "6": "M17", "cmc": "M18"}[site]
+        want = f"{category}.0" if side == "bilateral" else f"{category}.1{digit}" if digit != "9" else f"{category}.10"
+    else:
+        want = f"M19.0{site}{digit}" if side != "bilateral" else None
+    if want is None or not icd.is_billable(want):
+        return None
+    return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
+
+
 def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.19.c.1: displaced is only the default when the note does not say."""
     title = icd.title(code) or ""
@@ -406,7 +442,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_joint_site, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
