@@ -1473,3 +1473,9 @@ def test_stress_is_coded_when_it_is_a_lifes_stress(codesets, note, coded):
 def test_gout_and_osteoarthritis_by_the_joint_documented(codesets, note, code):
     got = offline_codes(codesets, note)
     assert code in got and not got & {"M10.9", "M19.90", "M19.91"}, sorted(got)
+
+
+def test_low_back_pain_with_sciatica_is_lumbago_with_sciatica(codesets):
+    got = offline_codes(codesets, "Assessment: Low back pain with left sciatica.")
+    assert "M54.42" in got and not got & {"M54.32", "M54.50"}, sorted(got)
+    assert "M54.31" in offline_codes(codesets, "Assessment: Sciatica, right; no back pain.")

@@ -104,6 +104,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
+        out = _lumbago_with_sciatica(out, note, analysis, replace)
         out = diabetes_with(out, note, replace, reground)
         out = sleep_due_to(out, note, analysis, replace)
         out = substance_intoxication(out, replace)
@@ -177,6 +178,30 @@ def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> lis
         return out
     cad.hold(f"{why}: not coded separately")
     return [new if s is angina else s for s in out]
+
+
+_LOW_BACK = re.compile(r"\b(?:low(?:er)? back pain|lumbago|lbp|lumbar (?:back )?pain|low back)\b", re.I)
+
+
+def _lumbago_with_sciatica(out: list[Suggestion], note: str, analysis: NoteAnalysis,
+                           replace: Callable) -> list[Suggestion]:
+    """Index: Lumbago with sciatica (M54.4-): low back pain told with its sciatica is the one combination code."""
+    sciatica = next((s for s in out if usable_icd(s) and s.code.startswith("M54.3") and s.evidence
+                     and s.evidence[0].located), None)
+    if sciatica is None:
+        return out
+    sent = analysis.sentence_at(sciatica.evidence[0].start)
+    if sent is None or not _LOW_BACK.search(note, sent.start, sent.end):
+        return out
+    code = "M54.4" + sciatica.code[-1]
+    why = f"low back pain with sciatica is lumbago with sciatica (Alphabetic Index): {code}"
+    new = replace(sciatica, code, f"{why} in place of {sciatica.code}")
+    if new.code != code:
+        return out
+    for s in out:
+        if usable_icd(s) and s.code.startswith("M54.5"):
+            s.hold(f"{why}: not coded separately")
+    return [new if s is sciatica else s for s in out]
 
 
 _LISTED_ONLY = frozenset({"past_medical_history", "past_surgical_history", "medications", "social_history",
