@@ -1479,3 +1479,19 @@ def test_low_back_pain_with_sciatica_is_lumbago_with_sciatica(codesets):
     got = offline_codes(codesets, "Assessment: Low back pain with left sciatica.")
     assert "M54.42" in got and not got & {"M54.32", "M54.50"}, sorted(got)
     assert "M54.31" in offline_codes(codesets, "Assessment: Sciatica, right; no back pain.")
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("Assessment: Migraine without aura.", "G43.009"),
+    ("Assessment: Migraine, no aura; sumatriptan PRN.", "G43.009"),
+])
+def test_migraine_without_aura_is_its_own_code(codesets, note, code):
+    got = offline_codes(codesets, note)
+    assert code in got and "G43.909" not in got, sorted(got)
+
+
+def test_a_more_specific_code_of_a_condition_only_listed_is_still_only_listed(codesets):
+    note = ("PMH: endometriosis, migraine w/o aura (rare, no meds).\n"
+            "Assessment: Endometriosis of ovary, left. Continue leuprolide.")
+    got = offline_codes(codesets, note)
+    assert not any(c.startswith("G43") for c in got), sorted(got)

@@ -224,6 +224,22 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
 
 
+_AURA = re.compile(r"\b(with(?:out)?|w/o|w/|no)\s+(?:\w+\s+)?aura\b", re.I)
+
+
+def _migraine_aura(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A migraine "without aura" (G43.0-) or "with aura" (G43.1-): the code text's own "without" is no negation
+    of the migraine, and the unspecified migraine (G43.9-) of the same intractability is not what the note says."""
+    title = icd.title(code) or ""
+    said = _AURA.search(m.around)
+    if not code.startswith("G43.9") or said is None:
+        return None
+    kind = "with aura" if said.group(1).lower() in ("with", "w/") else "without aura"
+    want = title.replace("Migraine, unspecified", f"Migraine {kind}", 1)
+    sibling = next((c for c in icd.billable_descendants("G43") if (icd.title(c) or "") == want), None)
+    return (sibling, f"more specific: migraine {kind} documented (was {code})") if sibling else None
+
+
 def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.19.c.1: displaced is only the default when the note does not say."""
     title = icd.title(code) or ""
@@ -442,7 +458,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_joint_site, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning)
