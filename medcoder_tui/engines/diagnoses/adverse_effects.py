@@ -145,14 +145,19 @@ def underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> 
     return list(analysis.memo[key])
 
 
-def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
-    out: list[tuple[str, int, int]] = []
+def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[str]):
+    """(sentence, its text, the trigger's match) of each sentence whose trigger words ("ran out of", "overdose")
+    stand outside ``contexts``."""
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]
-        said = _UNDERDOSED.search(text)
-        if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) \
-                & {"negated", "hypothetical", "uncertain", "family"}:
-            continue
+        said = trigger.search(text)
+        if said is not None and not analysis.context_at(sent.start + said.start(), sent.start + said.end()) & contexts:
+            yield sent, text, said
+
+
+def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for sent, text, _said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
         for rx, stem in _CLASSES:
             m = rx.search(text)
             if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
@@ -174,13 +179,8 @@ def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> li
 
 def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    for sent in analysis.sentences:
-        text = note[sent.start:sent.end]
-        said = _POISONED.search(text)
-        # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
-        if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) \
-                & {"negated", "hypothetical", "uncertain"}:
-            continue
+    # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
+    for sent, text, said in _told(note, analysis, _POISONED, {"negated", "hypothetical", "uncertain"}):
         intent = "1" if _ACCIDENTAL.search(text) else next((d for rx, d in _INTENTS if rx.search(text)), "1")
         for rx, stem in _CLASSES:
             m = rx.search(text)
