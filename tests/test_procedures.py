@@ -465,3 +465,11 @@ def test_podiatry_procedures_by_count_and_fitting_and_an_em_for_the_other_proble
     # the procedures alone, said to be the whole visit: no E/M
     only = note.replace("Plan:", "No separate E/M service today.\nPlan:")
     assert not codes(suggest(only, codesets)) & {"99212", "99213", "99214"}
+
+
+def test_a_status_item_of_the_assessment_is_no_problem_that_makes_a_separate_em(codesets):
+    """The wound visit's assessment lists the ulcer, the diabetes and "long-term insulin use" (a status): the
+    debridement is the service, with no separate E/M."""
+    note, gold = _sample("15_wound_dm_foot_ulcer_debridement")
+    got = codes(suggest(note, codesets))
+    assert got == set(gold["cpt"]) and not any(c.startswith("992") for c in got), sorted(got)

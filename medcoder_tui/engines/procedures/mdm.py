@@ -163,7 +163,9 @@ def addressed_problems(ctx: _Ctx) -> int:
     """The numbered assessment items the visit takes up (not those left to another physician)."""
     assessed = _assessment(ctx)
     items = re.split(r"(?m)^[ \t]*\d+[.)]", assessed)[1:]
-    return sum(1 for item in items if not LEFT_TO_ANOTHER.search(item))
+    # ("3. Long-term insulin use." is a status, no problem taken up)
+    return sum(1 for item in items if not LEFT_TO_ANOTHER.search(item)
+               and not _NOT_A_PROBLEM.match(item.strip(" -:").lower()))
 
 
 def problems(ctx: _Ctx) -> Element:
