@@ -157,9 +157,12 @@ def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[
 
 def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    for sent, text, _said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
+    for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
         for rx, stem in _CLASSES:
-            m = rx.search(text)
+            # the drug the words say ran out ("pAF on apixaban ... after running out of torsemide": torsemide),
+            # named in them ("interrupted insulin delivery"), just after them or just before ("insulin not taken")
+            m = rx.search(text, said.start(), said.end() + 40) or rx.search(text, max(0, said.start() - 30),
+                                                                              said.start())
             if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
                 continue
             code = stem[:-1] + "6" + seventh
