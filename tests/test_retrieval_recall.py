@@ -227,6 +227,10 @@ def test_the_prompt_is_offered_the_codes_the_guidelines_add(codesets, note, expe
      "Plan: recheck in 1 week.", {"Z17.0", "Z17.22", "Z17.32"}),
     ("Assessment: T2DM with R plantar forefoot ulcer, fat layer exposed.", {"L97.512", "E11.621"}),
     ("HPI: ran out of furosemide a week ago. Assessment: acute on chronic systolic heart failure.", {"T50.1X6A"}),
+    ("52 yo F. Exam: BMI 33.4.\nAssessment: Obesity, class 1 - diet counselling.", {"Z68.33"}),
+    ("PREOPERATIVE EVALUATION\nAssessment: primary osteoarthritis, right knee; medically optimized for surgery.",
+     {"Z01.818"}),
+    ("Assessment: Type 2 diabetes; hypoglycemia episodes after skipping meals.", {"E11.649"}),
 ])
 def test_the_prompt_candidates_hold_the_guideline_layers_readings(codesets, note, wanted):
     got = set(codes(note, codesets))

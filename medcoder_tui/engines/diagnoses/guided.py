@@ -22,9 +22,9 @@ import re
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, drug_induced_code, poisoning_codes,
                                                            underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, long_term_drugs,
-                                                             prenatal_supervision, stroke_codes, vaccine_mention,
-                                                             weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, gyn_encounter_reasons,
+                                                             long_term_drugs, preprocedural_exam, prenatal_supervision,
+                                                             stroke_codes, vaccine_mention, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
@@ -33,7 +33,7 @@ from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, melanoma
 
 _SPREAD = re.compile(r"metasta|\bmets\b|secondaries|spread", re.I)
 _MELANOMA = re.compile(r"\bmelanomas?\b", re.I)
-from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE
+from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE, adult_bmi, pediatric_bmi
 
 
 def _candidate(code: str, note: str, start: int, end: int, icd) -> Candidate | None:
@@ -120,6 +120,16 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted += receptor_codes(note, analysis)
     if any("C00" <= c.code[:3] <= "C96" for c in found):
         wanted += treatment_encounter(note, analysis)
+    # the BMI beside a weight diagnosis, the pre-procedural examination, a gynecological visit's reasons, and
+    # diabetes with hypoglycemia (E1x.649): what the guideline layer adds, offered to the model as well
+    if any(c.code.startswith(("E66", "E43", "E44", "E45", "E46", "R63")) for c in found):
+        wanted += [bmi for bmi in (adult_bmi(note, analysis), pediatric_bmi(note, analysis)) if bmi is not None]
+    if (preop := preprocedural_exam(note, analysis)) is not None:
+        wanted.append(preop)
+    wanted += gyn_encounter_reasons(note, analysis)
+    if diabetes is not None:
+        wanted += [(diabetes.code[:3] + ".649", c.start, c.end) for c in found
+                   if c.code.startswith(("E16.0", "E16.1", "E16.2", "E16.A")) and c.origin == "mention"][:1]
     out = []
     for code, start, end in wanted:
         cand = _candidate(code, note, start, end, icd)
