@@ -231,6 +231,8 @@ def test_the_prompt_is_offered_the_codes_the_guidelines_add(codesets, note, expe
     ("PREOPERATIVE EVALUATION\nAssessment: primary osteoarthritis, right knee; medically optimized for surgery.",
      {"Z01.818"}),
     ("Assessment: Type 2 diabetes; hypoglycemia episodes after skipping meals.", {"E11.649"}),
+    ("Assessment: Scald burn of right forearm, second degree, about 2% TBSA.", {"T31.0"}),
+    ("Assessment: Alzheimer's disease with dementia, moderate, with agitation.", {"F02.B11"}),
 ])
 def test_the_prompt_candidates_hold_the_guideline_layers_readings(codesets, note, wanted):
     got = set(codes(note, codesets))

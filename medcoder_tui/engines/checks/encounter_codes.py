@@ -35,29 +35,13 @@ from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
+from medcoder_tui.engines.diagnoses.encounter_terms import alzheimer_dementia_code, burn_extent, dementia_mention
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, other_long_term_drug, preprocedural_exam,
                                                              prenatal_supervision, stroke_codes, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
-_TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
-                   r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*\(?\s*(?:~|approx\w*\.?\s*|about\s*)?(\d{1,2}(?:\.\d)?)\s*%", re.I)
-_BOUND = re.compile(r"(?:<|less than|under|below|up to)\s*$", re.I)
-
-
-def _tbsa(note: str) -> tuple[re.Match, float] | None:
-    """The burned share of body surface the note states: its first value, not a bound ("< 10% TBSA (~2%)":
-    2); a bound alone counts just under itself ("< 10%": under ten)."""
-    bound = None
-    for m in _TBSA.finditer(note):
-        value = float(m.group(1) or m.group(2))
-        if m.group(1) and _BOUND.search(note, max(0, m.start() - 12), m.start()):
-            bound = bound or (m, max(value - 1, 0.0))
-            continue
-        return m, value
-    return bound
-_THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)", re.I)
 _BAC = re.compile(r"\b(?:serum |blood )?(?:etoh|ethanol|alcohol|bac)(?: level| concentration)?\s*(?:of|was|is|=|:)?\s*"
@@ -90,42 +74,6 @@ _CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)[,\s]*(?:stage\s*)?(1|
                         r"\b(esrd|end[- ]stage (?:renal|kidney) disease)\b", re.I)
 _STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "iv": "N18.4",
                 "5": "N18.5", "v": "N18.5"}
-
-
-_DEMENTIA = re.compile(r"\bdementia\b|\bmajor neurocognitive disorder\b", re.I)
-
-
-def _dementia(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
-    for m in _DEMENTIA.finditer(note):
-        if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
-            return m.start(), m.end()
-    return None
-
-
-_SEVERITY = (("C", re.compile(r"\bsevere\b", re.I)), ("B", re.compile(r"\bmoderate\b", re.I)),
-             ("A", re.compile(r"\bmild\b", re.I)))
-# F02.-/F03.- fifth and sixth characters: the behaviour the dementia comes with (none when it says without)
-_BEHAVIOUR = (("11", re.compile(r"\b(?:agitat\w*|aggressi\w*|combative\w*|violent)\b", re.I)),
-              ("2", re.compile(r"\b(?:psychotic|psychosis|hallucinat\w*|delusion\w*|paranoi\w*)\b", re.I)),
-              ("3", re.compile(r"\b(?:mood disturbance|depressi\w*|apath\w*)\b", re.I)),
-              ("4", re.compile(r"\banxi\w*\b", re.I)),
-              ("18", re.compile(r"\b(?:wander\w*|disinhibit\w*|sleep disturbance|behaviou?ral disturbance)\b", re.I)))
-_WITHOUT_BEHAVIOUR = re.compile(r"\b(?:without|w/o|no)\s+(?:\w+\s+){0,2}?(?:behaviou?ral|psychotic|mood|anxiety)\b", re.I)
-
-
-def _dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, int], read: str | None, icd) -> str:
-    """The F02 code of a dementia in Alzheimer's disease: the severity and behaviour of an F03 code the engine
-    read, else those its sentence states ("Dementia, Alzheimer type, mild, without behavioral disturbance")."""
-    if read and read != "F03.90":
-        rest = read[4:]
-        code = "F02." + ("8" + rest[1:] if rest.startswith("9") else rest)
-    else:
-        sent = analysis.sentence_at(at[0])
-        text = note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80]
-        severity = next((c for c, rx in _SEVERITY if rx.search(text)), "8")
-        behaviour = "" if _WITHOUT_BEHAVIOUR.search(text) else next((c for c, rx in _BEHAVIOUR if rx.search(text)), "")
-        code = f"F02.{severity}{behaviour or '0'}"
-    return code if icd is None or icd.is_billable(code) else "F02.80"
 
 
 def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
@@ -252,11 +200,11 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                "for it (use additional code, guideline I.C.9.a.2)"))
     # G30 "use additional code" for the dementia of Alzheimer's disease (F02.8-), in place of F03
     alzheimer = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("G30") for s in out)
-    if alzheimer and "F02" not in have_cat and (dementia := _dementia(note, analysis)):
+    if alzheimer and "F02" not in have_cat and (dementia := dementia_mention(note, analysis)):
         # the severity and the behaviour stay (F03.A0 mild -> F02.A0, F03.911 -> F02.811)
         read = next((s.code for s in out if s.system is System.ICD10CM and s.code.startswith("F03.")
                      and s.reportable), None)
-        code = _dementia_code(note, analysis, dementia, read, icd)
+        code = alzheimer_dementia_code(note, analysis, dementia, read, icd)
         wanted.append((code, *dementia, f"dementia in Alzheimer's disease: {code} beside G30 (its use "
                                         "additional code note), not the unspecified dementia F03"))
         for s in out:
@@ -264,13 +212,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                 add_reason(s, "dementia in Alzheimer's disease is F02.- beside G30, not F03", Flag.GUIDELINE)
     # I.C.19.d.6: the extent of body surface burned (T31) beside the burns of the sites (T20-T25)
     burns = any(s.system is System.ICD10CM and s.reportable and "T20" <= s.code[:3] <= "T25" for s in out)
-    if burns and "T31" not in have_cat and (found := _tbsa(note)):
-        tbsa, total = found
-        third = _THIRD_DEGREE.search(note)
-        tens, third_tens = min(int(total // 10), 9), min(int(float(third.group(1)) // 10), 9) if third else 0
-        code = "T31.0" if tens == 0 else f"T31.{tens}{min(third_tens, tens)}"
-        wanted.append((code, tbsa.start(), tbsa.end(), "extent of body surface burned beside the burn codes "
-                                                       "(guideline I.C.19.d.6)"))
+    if burns and "T31" not in have_cat and (extent := burn_extent(note)):
+        wanted.append((*extent, "extent of body surface burned beside the burn codes (guideline I.C.19.d.6)"))
     # the degree of a perineal laceration at the delivery the record documents (O70)
     if any(code[:3] == "Z37" for code, *_ in wanted) or "Z37" in have_cat:
         lac = _PERINEAL_LACERATION.search(note)

@@ -374,3 +374,73 @@ def stroke_codes(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]
             out.append(("Z92.82", m.start(), m.end()))
             break
     return out
+
+
+# --- a burn's extent and the dementia of Alzheimer's disease (the guideline layer and the prompt's candidates) ---
+_TBSA = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:of\s+)?(?:tbsa|bsa|total body surface|body surface)|"
+                   r"\b(?:tbsa|bsa)\s*(?:of|:|=)?\s*\(?\s*(?:~|approx\w*\.?\s*|about\s*)?(\d{1,2}(?:\.\d)?)\s*%", re.I)
+_BOUND = re.compile(r"(?:<|less than|under|below|up to)\s*$", re.I)
+
+
+def _tbsa(note: str) -> tuple[re.Match, float] | None:
+    """The burned share of body surface the note states: its first value, not a bound ("< 10% TBSA (~2%)":
+    2); a bound alone counts just under itself ("< 10%": under ten)."""
+    bound = None
+    for m in _TBSA.finditer(note):
+        value = float(m.group(1) or m.group(2))
+        if m.group(1) and _BOUND.search(note, max(0, m.start() - 12), m.start()):
+            bound = bound or (m, max(value - 1, 0.0))
+            continue
+        return m, value
+    return bound
+
+
+_THIRD_DEGREE = re.compile(r"(\d{1,2}(?:\.\d)?)\s*%\s*(?:full[- ]thickness|third[- ]degree|3rd[- ]degree)", re.I)
+
+
+def burn_extent(note: str) -> tuple[str, int, int] | None:
+    """(T31 code, start, end) of the body surface burned and its third-degree share (guideline I.C.19.d.6)."""
+    found = _tbsa(note)
+    if found is None:
+        return None
+    tbsa, total = found
+    third = _THIRD_DEGREE.search(note)
+    tens, third_tens = min(int(total // 10), 9), min(int(float(third.group(1)) // 10), 9) if third else 0
+    code = "T31.0" if tens == 0 else f"T31.{tens}{min(third_tens, tens)}"
+    return code, tbsa.start(), tbsa.end()
+
+
+_DEMENTIA = re.compile(r"\bdementia\b|\bmajor neurocognitive disorder\b", re.I)
+
+
+def dementia_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
+    for m in _DEMENTIA.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
+            return m.start(), m.end()
+    return None
+
+
+_SEVERITY = (("C", re.compile(r"\bsevere\b", re.I)), ("B", re.compile(r"\bmoderate\b", re.I)),
+             ("A", re.compile(r"\bmild\b", re.I)))
+# F02.-/F03.- fifth and sixth characters: the behaviour the dementia comes with (none when it says without)
+_BEHAVIOUR = (("11", re.compile(r"\b(?:agitat\w*|aggressi\w*|combative\w*|violent)\b", re.I)),
+              ("2", re.compile(r"\b(?:psychotic|psychosis|hallucinat\w*|delusion\w*|paranoi\w*)\b", re.I)),
+              ("3", re.compile(r"\b(?:mood disturbance|depressi\w*|apath\w*)\b", re.I)),
+              ("4", re.compile(r"\banxi\w*\b", re.I)),
+              ("18", re.compile(r"\b(?:wander\w*|disinhibit\w*|sleep disturbance|behaviou?ral disturbance)\b", re.I)))
+_WITHOUT_BEHAVIOUR = re.compile(r"\b(?:without|w/o|no)\s+(?:\w+\s+){0,2}?(?:behaviou?ral|psychotic|mood|anxiety)\b", re.I)
+
+
+def alzheimer_dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, int], read: str | None, icd) -> str:
+    """The F02 code of a dementia in Alzheimer's disease: the severity and behaviour of an F03 code the engine
+    read, else those its sentence states ("Dementia, Alzheimer type, mild, without behavioral disturbance")."""
+    if read and read != "F03.90":
+        rest = read[4:]
+        code = "F02." + ("8" + rest[1:] if rest.startswith("9") else rest)
+    else:
+        sent = analysis.sentence_at(at[0])
+        text = note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80]
+        severity = next((c for c, rx in _SEVERITY if rx.search(text)), "8")
+        behaviour = "" if _WITHOUT_BEHAVIOUR.search(text) else next((c for c, rx in _BEHAVIOUR if rx.search(text)), "")
+        code = f"F02.{severity}{behaviour or '0'}"
+    return code if icd is None or icd.is_billable(code) else "F02.80"

@@ -22,7 +22,8 @@ import re
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, drug_induced_code, poisoning_codes,
                                                            underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.diagnoses.encounter_terms import (delivery_outcome, exam_codes, gyn_encounter_reasons,
+from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivery_outcome,
+                                                             dementia_mention, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, preprocedural_exam, prenatal_supervision,
                                                              stroke_codes, vaccine_mention, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
@@ -127,6 +128,10 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
     if (preop := preprocedural_exam(note, analysis)) is not None:
         wanted.append(preop)
     wanted += gyn_encounter_reasons(note, analysis)
+    if any("T20" <= c.code[:3] <= "T25" for c in found) and (extent := burn_extent(note)) is not None:
+        wanted.append(extent)
+    if any(c.code.startswith("G30") for c in found) and (dementia := dementia_mention(note, analysis)) is not None:
+        wanted.append((alzheimer_dementia_code(note, analysis, dementia, None, icd), *dementia))
     if diabetes is not None:
         wanted += [(diabetes.code[:3] + ".649", c.start, c.end) for c in found
                    if c.code.startswith(("E16.0", "E16.1", "E16.2", "E16.A")) and c.origin == "mention"][:1]
