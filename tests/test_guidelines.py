@@ -1495,3 +1495,16 @@ def test_a_more_specific_code_of_a_condition_only_listed_is_still_only_listed(co
             "Assessment: Endometriosis of ovary, left. Continue leuprolide.")
     got = offline_codes(codesets, note)
     assert not any(c.startswith("G43") for c in got), sorted(got)
+
+
+def test_an_injury_whose_late_effect_is_treated_is_coded_as_a_sequela(codesets):
+    """I.B.10: the condition first, the injury with 7th character S, and its cause with S only (no place, activity
+    or status: I.C.20.k), even when the injury's story is told as history."""
+    note = ("HPI: epilepsy since 2020, after a traumatic brain injury (fell from a ladder at work 2019, LOC 10 min).\n"
+            "Assessment: 1. Focal epilepsy, intractable. 2. Epilepsy is a late effect (sequela) of the 2019 traumatic "
+            "brain injury.")
+    got = offline_codes(codesets, note)
+    assert {"W11.XXXS"} <= got and any(c.startswith("S06") and c.endswith("S") for c in got), sorted(got)
+    assert not any(c.startswith(("Y92", "Y93", "Y99")) or (c[:1] in "SVWX" and c.endswith("A")) for c in got), sorted(got)
+    # the documented intractability stands; its "not intractable" default is not coded beside it
+    assert "G40.919" in got and "G40.909" not in got, sorted(got)

@@ -130,6 +130,12 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
         if absent:
             a.hold(f"says 'without {absent[0]}' while {b.code} codes it (guideline I.B.9): {b.code} is kept")
     for a, b in list(pairs()):
+        # "Epilepsy, unspecified, not intractable" beside "..., intractable": the state the note documents stands
+        differ = _words(a.description) ^ _words(b.description)
+        if _live(a) and _live(b) and a.code[:3] == b.code[:3] and len(differ) == 2 \
+                and any(w.startswith("not") and w[3:] in differ for w in _words(a.description) & differ):
+            a.hold(f"{b.code} ({b.description}) is the state documented: the 'not' default is not coded beside it")
+    for a, b in list(pairs()):
         if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description):
             a.hold(f"{b.code} ({b.description}) is the more specific code of the same condition "
                    f"(guideline I.B.1): {b.code} is kept")

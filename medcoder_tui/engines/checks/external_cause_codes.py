@@ -32,8 +32,9 @@ _DEFAULT_CAUSES = ("W19", "X58", "V89.2", "V89.9", "V99", "V49.9", "V49.8")
 def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                      icd) -> list[Suggestion]:
     """I.C.20: the external causes of a coded injury that the suggestions lack, from the index."""
+    # (a sequela's injury, 7th character S, is a past one: its history flag is expected)
     injuries = [s for s in out if usable_icd(s) and takes_external_cause(s.code)
-                and not (set(s.flags) & CONTEXT_FLAGS)]
+                and not (set(s.flags) & (CONTEXT_FLAGS - {Flag.HISTORY} if s.code.endswith("S") else CONTEXT_FLAGS))]
     # a poisoning or toxic effect (T36-T65: an overdose, a sting's venom) names its cause and intent;
     # where it happened is coded beside it, but activity and status codes are "not applicable to
     # poisonings, adverse effects, misadventures or sequela" (I.C.20.c, I.C.20.k)

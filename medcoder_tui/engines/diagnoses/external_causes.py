@@ -334,7 +334,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
         # the words a negation, a possibility, a relative's story or a past event covers tell nothing
         # of this injury ("not yet at work", "no fall", "prior suicide attempt (cutting)"); the rest
         # of the sentence still does
-        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family", "history"})
+        # (a sequela's injury is a past one: its story is told as history)
+        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family"} if seventh == "S"
+                                else {"negated", "hypothetical", "family", "history"})
         if not told.strip():
             continue
         scored = scored_by_text.get(told)

@@ -339,9 +339,33 @@ def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
     return False
 
 
+_SEQUELA_WORDS = re.compile(r"\b(?:sequelae?|late effects?)\b(?! (?:not|ruled out))", re.I)
+
+
+_INJURY_WORDS = re.compile(r"\b(?:injur\w*|trauma\w*|contusion|fracture|tbi|concussion|burn|laceration)\b", re.I)
+
+
+def _sequela_told(m: Mention) -> re.Match | None:
+    """A sentence of the note that calls a condition the late effect of an injury ("Epilepsy is a late effect
+    (sequela) of the 2019 traumatic L temporal contusion"), outside negated and uncertain words."""
+    key = "sequela_told"
+    if key not in m.analysis.memo:
+        m.analysis.memo[key] = next(
+            (said for said in _SEQUELA_WORDS.finditer(m.note)
+             if not m.analysis.context_at(said.start(), said.end()) & {"negated", "uncertain", "hypothetical", "family"}
+             and (sent := m.analysis.sentence_at(said.start())) is not None
+             and _INJURY_WORDS.search(m.note, sent.start, sent.end)), None)
+    return m.analysis.memo[key]
+
+
 def _healing(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if code[:1] not in "ST" or len(code) != 8:
         return None
+    # an injury whose sentence says it left a sequela ("epilepsy is a late effect of the 2019 contusion"): the
+    # injury's code with 7th character S, after the condition it left (I.B.10, I.C.19.a)
+    if code.endswith(("A", "D")) and (said := _SEQUELA_WORDS.search(m.around) or _sequela_told(m)) is not None \
+            and icd.is_billable(code[:-1] + "S"):
+        return code[:-1] + "S", f"7th character S: the note calls it the injury's {said.group(0).lower()} (was {code})"
     # a fracture seen after treatment whose healing the note calls delayed, or a nonunion or malunion
     if code.endswith(("A", "D")) and "fracture" in (icd.title(code) or "").lower():
         for rx, seventh, what in _FRACTURE_HEALING:
