@@ -106,6 +106,7 @@ def _assessed(s: Suggestion, analysis) -> bool:
     return any(e.located and analysis.section_at(e.start) in _ASSESSED_SECTIONS for e in s.evidence)
 
 
+@lru_cache(maxsize=8192)   # the same titles are compared pair by pair
 def _words(title: str) -> frozenset[str]:
     """A title's words, "with" and "without" included (they are what tells K26.0 from K26.3); a "non-" word is
     one word ("non-insulin" is no "insulin": Z79.85 is no more specific Z79.4)."""
