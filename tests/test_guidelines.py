@@ -1508,3 +1508,13 @@ def test_an_injury_whose_late_effect_is_treated_is_coded_as_a_sequela(codesets):
     assert not any(c.startswith(("Y92", "Y93", "Y99")) or (c[:1] in "SVWX" and c.endswith("A")) for c in got), sorted(got)
     # the documented intractability stands; its "not intractable" default is not coded beside it
     assert "G40.919" in got and "G40.909" not in got, sorted(got)
+
+
+def test_constipation_and_urge_incontinence_told_only_in_the_story_are_not_coded(codesets):
+    """They are symptoms (IV.D): the story's "mild constipation managed with senna" or "occasional urge
+    incontinence" is not coded when the assessment does not take it up; the assessment's own is."""
+    story = ("S: 44M on clozapine, gained 11 kg. Mild constipation managed with senna. Continent with occasional urge "
+             "incontinence.\nAssessment: Schizophrenia, paranoid type, stable. Plan: continue clozapine.")
+    got = offline_codes(codesets, story)
+    assert not got & {"K59.00", "N39.41"}, sorted(got)
+    assert "K59.00" in offline_codes(codesets, "Assessment: constipation - start polyethylene glycol daily.")

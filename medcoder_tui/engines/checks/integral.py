@@ -122,6 +122,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
     "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
+    # constipation and urge incontinence are symptoms too: of a bowel obstruction or an irritable bowel with
+    # constipation, of an overactive bladder (and, told only in the story, not coded: IV.D)
+    "K59.0": ("K56", "K58.1", "K59.03"), "N39.41": ("N32.81", "N31"),
     # a toothache (Index: Toothache K08.89) of a tooth's caries, pulp, periapical or periodontal disease
     "K08.89": ("K02", "K03", "K04", "K05", "S02.5"),
     # ear pain and ear discharge of an ear infection or other disorder of the ear itself
