@@ -473,3 +473,12 @@ def test_a_status_item_of_the_assessment_is_no_problem_that_makes_a_separate_em(
     note, gold = _sample("15_wound_dm_foot_ulcer_debridement")
     got = codes(suggest(note, codesets))
     assert got == set(gold["cpt"]) and not any(c.startswith("992") for c in got), sorted(got)
+
+
+def test_a_procedure_another_physician_did_is_not_on_this_authors_claim(codesets):
+    note = ("DISCHARGE SUMMARY\nHPI/Course: melena. EGD 5/12 (Dr. Test GI): duodenal ulcer with visible vessel, "
+            "treated with clips; biopsy taken.\nDischarge day management: 35 minutes.\n\nTest Hospitalist, MD")
+    assert not codes(suggest(note, codesets, "inpatient")) & {"43239", "43235"}
+    own = ("PROCEDURE NOTE\nProcedure: EGD with biopsy (Dr. Test Gastroenterologist). Findings: duodenal ulcer; "
+           "biopsies taken.\n\nTest Gastroenterologist, MD")
+    assert "43239" in codes(suggest(own, codesets, "outpatient"))

@@ -142,6 +142,22 @@ def _diagnosis_stems(ctx: _Ctx) -> frozenset[str]:
                                if sec.name in ("diagnoses", "assessment_plan", "impression")))
 
 
+# "EGD 5/12 (Dr. Test GI): ...", "reduced by ortho": another physician's procedure, billed on that physician's
+# claim, not on this note's author's
+_BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|\b(?:done|performed|reduced|placed|"
+                         r"inserted)?\s*(?:by|per) (?:the )?(?:gi|gastroenterolog\w*|surgeon|surgery|general surgery|"
+                         r"cardiolog\w*|interventional radiology|ir|urolog\w*|ortho(?:pedics|paedics)?|ent)\b", re.I)
+
+
+def _by_another(ctx: _Ctx, text: str) -> bool:
+    m = _BY_ANOTHER.search(text)
+    if m is None:
+        return False
+    # the note's own author named in it ("(Dr. Test Surgeon)" in the surgeon's own note) is no other physician
+    signature = " ".join(ctx.lower.strip().splitlines()[-2:])   # the author's name signs the note
+    return not (m.group(1) and m.group(1).lower().strip(" .,") in signature)
+
+
 def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
@@ -149,8 +165,8 @@ def _surgical(ctx: _Ctx) -> None:
     for i, sent in enumerate(ctx.a.sentences):
         got = said.get(sent.text)
         if got is None:
-            got = said[sent.text] = (_NOT_DONE.search(sent.text) is not None or ctx.dated_before(sent.text),
-                                     _PERFORMED.search(sent.text) is not None)
+            got = said[sent.text] = (_NOT_DONE.search(sent.text) is not None or ctx.dated_before(sent.text)
+                                     or _by_another(ctx, sent.text), _PERFORMED.search(sent.text) is not None)
         not_done, performed = got
         if not_done or not ctx.usable(sent):
             continue
