@@ -1518,3 +1518,19 @@ def test_constipation_and_urge_incontinence_told_only_in_the_story_are_not_coded
     got = offline_codes(codesets, story)
     assert not got & {"K59.00", "N39.41"}, sorted(got)
     assert "K59.00" in offline_codes(codesets, "Assessment: constipation - start polyethylene glycol daily.")
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("Assessment: Closed fracture of right distal radius, displaced, initial encounter.", "S52.501A"),
+    ("Assessment: proximal humerus fracture, left.", "S42.202A"),
+])
+def test_a_bones_distal_or_proximal_end_is_the_tabulars_lower_or_upper_end(codesets, note, code):
+    got = offline_codes(codesets, note, "ed")
+    assert code in got and "T14.8XXA" not in got, sorted(got)
+
+
+def test_an_osteoporotic_fracture_read_twice_is_one_m80_code(codesets):
+    note = ("HPI: 72F with osteoporosis slipped on ice, fell onto outstretched L hand; distal radius fx on XR.\n"
+            "Assessment: Osteoporosis with current pathological fracture, left distal radius (fragility fracture).")
+    got = offline_codes(codesets, note, "ed")
+    assert any(c.startswith("M80.03") for c in got) and not any(c.startswith("S52") for c in got), sorted(got)

@@ -42,6 +42,7 @@ from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
+from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
 
 OFFLINE_VERSION = "5"
 PROMPT_VERSION = f"offline-{OFFLINE_VERSION}"
@@ -142,9 +143,12 @@ def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
                                       and sum(o.code[:3] == c.code[:3] for o in picked) > 1)]
 
 
+
 def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | None):
     """The best mention of ``cand`` the rules allow coding from, or None."""
-    is_history_code = cand.code.startswith(_HISTORY_CODES)
+    # (a healed fragility fracture told at its site has a history code of its own, Z87.310)
+    is_history_code = cand.code.startswith(_HISTORY_CODES) or (
+        cand.code[:1] == "S" and FRAGILITY_WORDS.search(cand.evidence_text or "") is not None)
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
     is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]

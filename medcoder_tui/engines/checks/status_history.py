@@ -9,6 +9,7 @@ from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, replace_code
+from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
 from medcoder_tui.engines.models import Flag, Suggestion
 
 # What a documented allergy is to -> its allergy status code (Z88 drugs, Z91.0 other substances).
@@ -56,6 +57,7 @@ _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continue
                                r"exemestane|hormon\w* therapy|adjuvant|treatment)\b", re.I)
 
 
+
 def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground, icd) -> Suggestion:
     """An active-disease code for a condition documented as past becomes its history code."""
     if s.system is not System.ICD10CM or not s.valid:
@@ -65,6 +67,9 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
     if Flag.HISTORY not in s.flags and not past_list:
         return s
     z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
+    if z is None and s.code[:1] == "S" and "fracture" in s.description.lower() and ev is not None \
+            and FRAGILITY_WORDS.search(ev.text):
+        z = "Z87.310"   # a healed fragility fracture read at its site ("distal radius fragility fracture in 2024")
     if z is None or not icd.is_billable(z):
         return s
     if s.code[:1] == "C" and ev is not None:

@@ -68,6 +68,8 @@ _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic"
                    "nonpyogenic", "intra",
                    # Index: Abscess, axilla (region) L02.41-: a site's abscess is the skin's without "cutaneous"
                    "cutaneous",
+                   # "distal radius" is the tabular's "lower end of radius" (and "proximal humerus" its "upper end")
+                   "end",
                    # "Pressure ulcer of sacral region": the site names it, not the word "region"
                    "region"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.

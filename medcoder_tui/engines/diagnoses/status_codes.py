@@ -14,6 +14,9 @@ from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
 
 
+FRAGILITY_WORDS = re.compile(r"\b(?:fragility|osteoporotic|pathologic(?:al)?|insufficiency)\b", re.I)
+
+
 def history_codes(found: list[Candidate], icd) -> list[Candidate]:
     """History codes for conditions the note says are past (for the prompt, never proposed offline),
     and family-history codes for a relative's condition (a whole mention: "Family history of
@@ -42,6 +45,9 @@ def history_codes(found: list[Candidate], icd) -> list[Candidate]:
         if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
             continue
         code = next((z for prefix, z in HISTORY_OF if cand.code.startswith(prefix)), None)
+        if code is None and cand.code[:1] == "S" and "fracture" in cand.description.lower() \
+                and FRAGILITY_WORDS.search(cand.evidence_text or ""):
+            code = "Z87.310"   # a healed fragility (osteoporotic) fracture read at its site: its history code
         if code is None or not icd.is_billable(code):
             continue
         out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", cand.score * 0.9, cand.evidence_text,
