@@ -1534,3 +1534,12 @@ def test_an_osteoporotic_fracture_read_twice_is_one_m80_code(codesets):
             "Assessment: Osteoporosis with current pathological fracture, left distal radius (fragility fracture).")
     got = offline_codes(codesets, note, "ed")
     assert any(c.startswith("M80.03") for c in got) and not any(c.startswith("S52") for c in got), sorted(got)
+
+
+def test_an_infants_fontanelle_and_an_af_burden_beside_its_type(codesets):
+    infant = "Exam: HR 156, RR 58. AF soft and flat. Lungs: fine crackles.\nAssessment: RSV bronchiolitis."
+    assert not any(c.startswith("I48") for c in offline_codes(codesets, infant, "ed"))
+    typed = ("Assessment: 1. Persistent atrial fibrillation (< 12 months), rate controlled.\n"
+             "2. Obstructive sleep apnea, untreated - contributes to AF burden.")
+    got = offline_codes(codesets, typed)
+    assert "I48.19" in got and "I48.91" not in got, sorted(got)

@@ -398,6 +398,8 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "H93.9": ("H6", "H7", "H80", "H81", "H83", "H90", "H91", "H92", "H93.0", "H93.1", "H93.2", "S0", "T16"),
               "L98.9": ("L0", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L90", "L91", "L92", "L93", "L94",
                         "L95", "B0", "B35", "B36", "D2", "C44"),
+              # an atrial fibrillation of no type, once its type is coded (persistent, permanent, paroxysmal)
+              "I48.91": ("I48.0", "I48.1", "I48.2"),
               # a viral hepatitis of no course, once the chronic or acute code is there
               "B19.2": ("B17.1", "B18.2"), "B19.1": ("B16", "B18.0", "B18.1"),
               # lymph nodes of no region, once the region's nodal metastasis is there (C77.3 axillary)

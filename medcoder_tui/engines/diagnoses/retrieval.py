@@ -166,7 +166,9 @@ _NOT_DIAGNOSES = frozenset(
 # Abbreviations with an exam sense that the words after them give away
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                # "R CVA tenderness": the costovertebral angle of an exam, not a stroke
-               "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I)}
+               "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I),
+               # "AF soft and flat": an infant's anterior fontanelle, not atrial fibrillation
+               "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 # "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
 _TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"
