@@ -376,3 +376,18 @@ def assert_kinds(note: str, kind: str, inside: tuple[str, ...], outside: tuple[s
     for words in outside:
         i = note.index(words)
         assert kind not in a.context_at(i, i + len(words)), words
+
+
+def test_a_differential_list_runs_past_an_items_own_parenthesis():
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+
+    t = ("MDM: chest pain with the differential including ACS, PE (PERC negative), aortic dissection (unlikely - "
+         "no tearing pain, equal pulses), costochondritis, GERD. Serial ECGs independently interpreted.")
+    a = analyze(t)
+    for word in ("costochondritis", "GERD"):
+        i = t.index(word)
+        assert "uncertain" in a.context_at(i, i + len(word)), word
+    i = t.index("Serial")
+    assert not a.context_at(i, i + 6)
+    t2 = "Depression not diagnosed (PHQ-9 symptoms explained by anxiety)."
+    assert "negated" in analyze(t2).context_at(0, 10)

@@ -432,6 +432,12 @@ _LIST_ITEM_WORDS = 5   # "Denies tinnitus, vertigo, ..., head trauma, loud noise
 
 def _scope_forward(note: str, pos: int, limit: int) -> int:
     term = _TERMINATORS.search(note, pos, limit)
+    if term is not None and "(" in note[pos:term.start()]:
+        # a terminator inside an item's parenthesis ("aortic dissection (unlikely - no tearing pain), GERD")
+        # ends that parenthesis's own words, not the list the trigger heads
+        masked = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), note[pos:limit])
+        inner = _TERMINATORS.search(masked)
+        term = None if inner is None else _TERMINATORS.search(note, pos + inner.start(), limit)
     end = term.start() if term else limit
     words = list(_WORD.finditer(note, pos, end))
     if len(words) > MAX_SCOPE_WORDS:
@@ -446,6 +452,9 @@ def _scope_forward(note: str, pos: int, limit: int) -> int:
     while end > pos and note[end - 1] in " \t,.":
         end -= 1
     return end
+
+
+_PARENTHESIS = re.compile(r"\([^()\n]*\)")
 
 
 def _scope_backward(note: str, limit: int, pos: int) -> int:

@@ -44,7 +44,7 @@ _add("negated", "backward",
      # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end, "ACS ruled out - ..."
      r"excluded(?=\s+(?:by|on|with|clinically)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
-     r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed)",
+     r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed)",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
      r"(?:(?:is|was|were|are) )?not (?:hemodynamically |clinically )?significant",
      # "Concussion sx screen negative": the screen rules the condition out
