@@ -1543,3 +1543,10 @@ def test_an_infants_fontanelle_and_an_af_burden_beside_its_type(codesets):
              "2. Obstructive sleep apnea, untreated - contributes to AF burden.")
     got = offline_codes(codesets, typed)
     assert "I48.19" in got and "I48.91" not in got, sorted(got)
+
+
+def test_atypical_chest_pain_with_acs_excluded_for_ed_purposes(codesets):
+    note = ("MDM: negative serial troponins: ACS reasonably excluded for ED purposes.\n"
+            "Assessment: 1. Atypical chest pain - likely musculoskeletal (costochondral) vs GERD.")
+    got = offline_codes(codesets, note, "ed")
+    assert "R07.89" in got and not got & {"I24.9", "R07.9", "K21.9", "M94.0"}, sorted(got)

@@ -303,6 +303,9 @@ PHRASES.update({
     "pre-eclampsia without severe features": "mild to moderate pre-eclampsia",
     "elderly primigravida": "supervision of elderly primigravida",
     "elderly multigravida": "supervision of elderly multigravida",
+    # Index: Pain, chest, atypical / musculoskeletal / non-cardiac R07.89
+    "atypical chest pain": "other chest pain", "noncardiac chest pain": "other chest pain",
+    "non-cardiac chest pain": "other chest pain", "musculoskeletal chest pain": "other chest pain",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -325,6 +328,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
     "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
+    "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
