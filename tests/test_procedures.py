@@ -482,3 +482,10 @@ def test_a_procedure_another_physician_did_is_not_on_this_authors_claim(codesets
     own = ("PROCEDURE NOTE\nProcedure: EGD with biopsy (Dr. Test Gastroenterologist). Findings: duodenal ulcer; "
            "biopsies taken.\n\nTest Gastroenterologist, MD")
     assert "43239" in codes(suggest(own, codesets, "outpatient"))
+
+
+def test_an_own_read_of_the_ecgs_is_no_read_of_the_chest_film(codesets):
+    ed = "MDM: Serial ECGs independently interpreted, troponins x 2, CBC, BMP and CXR reviewed.\nAssessment: chest pain."
+    assert "71045" not in codes(suggest(ed, codesets, "ed")) and "71046" not in codes(suggest(ed, codesets, "ed"))
+    office = "Imaging: XR R foot, 3 views (in office, read by me): no fracture.\nAssessment: foot pain."
+    assert "73630" in codes(suggest(office, codesets))

@@ -159,12 +159,28 @@ _RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpret
                              r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)", _I)
 
 
+_OTHER_TEST = re.compile(r"\b(?:ecgs?|ekgs?|troponins?|cbc|bmp|cmp|labs?|ua|echo\w*|ct|mri|ultrasound)\b", _I)
+
+
+def _read_of_film(text: str, start: int, end: int) -> bool:
+    """An own-read phrase said of the film itself: no other test's name between the two ("XR R foot, 3 views (in
+    office, read by me)", not "Serial ECGs independently interpreted, troponins, CBC and CXR reviewed")."""
+    for read in _OWN_READ.finditer(text):
+        lo, hi = (read.end(), start) if read.end() <= start else (end, read.start())
+        if not _OTHER_TEST.search(text, lo, max(lo, hi)):
+            return True
+    return False
+
+
 def _imaging(ctx: _Ctx) -> None:
     """X-rays the note's own provider interprets (a radiologist's read is billed by the radiologist)."""
     rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b", _I)
     for sent in ctx.a.sentences:
         m = rx.search(sent.text)
-        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or not _OWN_READ.search(sent.text):
+        # (the own read said of the film itself: "Serial ECGs independently interpreted, ... CXR reviewed" reads
+        # the ECGs, not the chest film)
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) \
+                or not _read_of_film(sent.text, m.start(), m.end()):
             continue
         if _RADIOLOGY_READ.search(ctx.note, sent.start, min(len(ctx.note), sent.end + 200)):
             continue   # the radiologist's read is the one billed; the provider's counts in the MDM data
