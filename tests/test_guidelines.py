@@ -1550,3 +1550,12 @@ def test_atypical_chest_pain_with_acs_excluded_for_ed_purposes(codesets):
             "Assessment: 1. Atypical chest pain - likely musculoskeletal (costochondral) vs GERD.")
     got = offline_codes(codesets, note, "ed")
     assert "R07.89" in got and not got & {"I24.9", "R07.9", "K21.9", "M94.0"}, sorted(got)
+
+
+def test_a_possible_herniation_leaves_the_sciatica_and_red_flags_and_prn_reasons_are_not_findings(codesets):
+    note = ("Assessment:\n1. Acute low back pain with right-sided sciatica. Possible L5/S1 disc herniation with "
+            "radiculopathy - no red flags, no motor deficit.\nPlan: cyclobenzaprine 5 mg qhs PRN spasm.\n"
+            "- Red flags (urinary retention, saddle numbness, leg weakness) reviewed - go to ED.")
+    got = offline_codes(codesets, note)
+    assert "M54.41" in got, sorted(got)
+    assert not got & {"M51.17", "R33.9", "R53.1", "R25.2", "R20.0"}, sorted(got)

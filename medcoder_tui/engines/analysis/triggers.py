@@ -97,14 +97,15 @@ _add("hypothetical", "forward",
      r"return precautions", r"(?:return|er|ed|strict) precautions\s*:", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
      r"go to (?:the )?(?:ed|er|emergency (?:room|department))) (?:for|if|with|should|immediately (?:for|if))",
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
-     # patient education: "Signs of infection reviewed", "warning signs of stroke discussed"
-     r"warning signs? (?:of|for)",
+     # patient education: "Signs of infection reviewed", "warning signs of stroke discussed", "Red flags (urinary
+     # retention, saddle numbness) reviewed"
+     r"warning signs? (?:of|for)", r"red flags?(?: (?:reviewed|discussed|to watch for|include|such as|for))?",
      # "counselled on sedation, weakness", "counselled dizziness, PR interval": the drug's possible effects, not
      # findings
      r"(?:counseled|counselled)(?: (?:on|about|regarding|re))?", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
-     r"prn for", r"unless",
+     r"prn for", r"prn(?= [a-z])", r"unless",   # ("cyclobenzaprine qhs PRN spasm": what the drug is for, if it comes)
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
      r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",

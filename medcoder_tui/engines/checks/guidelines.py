@@ -89,7 +89,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added += spread_sites(out, note, analysis, icd, reground)
         added += sepsis_codes(out, note, analysis, reground)
         added += pregnancy_conditions(out, note, analysis, reground, icd)
-        added += disc_disorders(out, note, analysis, reground)
+        added += disc_disorders(out, note, analysis, reground, setting)
         added += encounter_codes(out + added, note, analysis, reground, icd)
         out += added
         out += both_sides(out, note, analysis, icd, reground, lambda s, code, why: replace_code(s, code, why, reground))

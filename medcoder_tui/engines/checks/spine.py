@@ -47,7 +47,8 @@ def _region(top: str, n: int, low: str | None, m: int) -> tuple[str, str] | None
     return None
 
 
-def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground) -> list[Suggestion]:
+def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
+                   setting: str = "outpatient") -> list[Suggestion]:
     """The disc disorder code of a herniation the note names with its level (see the module's doc)."""
     have = {s.code[:3] for s in out if usable_icd(s)}
     if "M50" in have or "M51" in have:
@@ -78,6 +79,8 @@ def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reg
         if not new.acceptable or set(new.flags) & (CONTEXT_FLAGS - {Flag.UNCERTAIN}):
             continue
         add_reason(new, why)
+        if Flag.UNCERTAIN in new.flags and setting != "inpatient":
+            return [new]   # a possible herniation outpatient is not coded (IV.H): the sciatica it would include is
         for s in out:
             if usable_icd(s) and s.code.startswith(_INCLUDED) and s.code[:3] != "M51":
                 s.hold(f"included in {code} (a disc disorder with radiculopathy includes it; M54.1 Excludes1)"
