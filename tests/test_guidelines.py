@@ -1559,3 +1559,13 @@ def test_a_possible_herniation_leaves_the_sciatica_and_red_flags_and_prn_reasons
     got = offline_codes(codesets, note)
     assert "M54.41" in got, sorted(got)
     assert not got & {"M51.17", "R33.9", "R53.1", "R25.2", "R20.0"}, sorted(got)
+
+
+def test_a_pathological_fracture_in_osteoporosis_is_m80_not_m84(codesets):
+    """A fragility fracture in age-related osteoporosis is M80 at its site; the pathological fracture of no cause
+    (M84.4-, which M80 excludes) read from the same words gives way (a development note of the tune set)."""
+    from pathlib import Path
+
+    path = next((Path(__file__).resolve().parent.parent / "bench" / "encounters" / "tune").glob("n18_*.txt"))
+    got = offline_codes(codesets, path.read_text(encoding="utf-8"), "ed")
+    assert "M80.031A" in got and not any(c.startswith(("M84.4", "S52")) for c in got), sorted(got)

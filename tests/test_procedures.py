@@ -489,3 +489,10 @@ def test_an_own_read_of_the_ecgs_is_no_read_of_the_chest_film(codesets):
     assert "71045" not in codes(suggest(ed, codesets, "ed")) and "71046" not in codes(suggest(ed, codesets, "ed"))
     office = "Imaging: XR R foot, 3 views (in office, read by me): no fracture.\nAssessment: foot pain."
     assert "73630" in codes(suggest(office, codesets))
+
+
+def test_the_repaired_wounds_own_site_decides_the_repair_group(codesets):
+    note = ("Exam: no facial droop, face symmetric. Scalp: 4.5 cm laceration of the occipital scalp.\n"
+            "PROCEDURE: simple repair of scalp laceration, 4.5 cm. Closed with 6 staples.")
+    got = codes(suggest(note, codesets, "ed"))
+    assert "12002" in got and "12013" not in got, sorted(got)

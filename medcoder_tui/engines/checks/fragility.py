@@ -52,8 +52,9 @@ def fragility_fractures(out: list[Suggestion], note: str, icd, replace: Replace)
     if new.code != code:
         return out
     fracture.hold(f"{why}, {code}, not the traumatic fracture code (guideline I.C.13.d)")
-    for s in out:   # the same fracture read again from another mention ("distal radius fx" with no side)
-        if s is not fracture and usable_icd(s) and s.code[:3] == fracture.code[:3] \
+    for s in out:   # the same fracture read again from another mention ("distal radius fx" with no side), or
+        # as a pathological fracture of no cause (M84.4-, which M80 excludes)
+        if s is not fracture and usable_icd(s) and (s.code[:3] == fracture.code[:3] or s.code.startswith("M84.4")) \
                 and "fracture" in s.description.lower():
             s.hold(f"{why}, {code}, not the traumatic fracture code (guideline I.C.13.d)")
     for s in out:   # osteoporosis "without current pathological fracture" beside it

@@ -248,6 +248,11 @@ _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(
 _REPAIRED = re.compile(r"repair|sutur|closed with|closure|staple|dermabond", _I)
 
 
+_FACE_SITE = re.compile(r"\b(?:face|facial|forehead|cheek|chin|ear|eyelid|nose|nasal|lip|eyebrow)\b")
+_BODY_SITE = re.compile(r"\b(?:scalp|neck|axilla|armpit|trunk|chest|back|abdomen|arm|forearm|elbow|wrist|hand|palm|"
+                        r"finger|thumb|leg|thigh|knee|shin|ankle|foot|toe|buttock|genital\w*)\b")
+
+
 def _wound_repair(ctx: _Ctx) -> None:
     """Laceration repair by complexity, site group and length (the table's own ranges)."""
     if not re.search(r"lacerat|\blac\b", ctx.lower):
@@ -264,7 +269,13 @@ def _wound_repair(ctx: _Ctx) -> None:
         length = max(lengths) if len(set(lengths)) == 1 else lengths[0]
         layered = re.search(r"intermediate|layered|(?:two|2|multi)[- ]layer", text) and not re.search(
             r"single layer", text)
-        face = re.search(r"\b(?:face|facial|forehead|cheek|chin|ear|eyelid|nose|nasal|lip|eyebrow)\b", text)
+        # the repaired wound's site: the repair sentence's own words, else those around a laceration's mention
+        # (not a "facial droop" of the exam, nor a "scalp" told elsewhere)
+        own = sent.text.lower()
+        face = _FACE_SITE.search(own)
+        if face is None and not _BODY_SITE.search(own):
+            face = next((f for lac in re.finditer(r"lacerat\w*|\blac\b", text)
+                         if (f := _FACE_SITE.search(text, max(0, lac.start() - 40), lac.end() + 40))), None)
         kind = "Layered" if layered else "Simple"
         best = None
         for code in ctx.describe(System.CPT, rf"^{kind} .*repair of a wound"):
