@@ -1569,3 +1569,11 @@ def test_a_pathological_fracture_in_osteoporosis_is_m80_not_m84(codesets):
     path = next((Path(__file__).resolve().parent.parent / "bench" / "encounters" / "tune").glob("n18_*.txt"))
     got = offline_codes(codesets, path.read_text(encoding="utf-8"), "ed")
     assert "M80.031A" in got and not any(c.startswith(("M84.4", "S52")) for c in got), sorted(got)
+
+
+def test_the_arterys_occlusion_is_the_infarctions_and_tpa_at_an_outside_community_hospital(codesets):
+    note = ("Principal diagnosis: Acute ischemic stroke, L MCA territory, cardioembolic (embolism of the L middle "
+            "cerebral artery, M2 branch) due to atrial fibrillation.\nPresentation: taken to an outside community "
+            "hospital ED, where CT head showed no hemorrhage and IV alteplase (tPA) was given.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"I63.412", "Z92.82"} <= got and not any(c.startswith(("I66", "I65")) for c in got), sorted(got)

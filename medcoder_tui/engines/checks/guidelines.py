@@ -442,7 +442,10 @@ def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
 
 # A condition the tabular includes in another coded one (its Excludes1 names the other's category):
 # pulmonary edema with heart failure is the heart failure's (J81 Excludes1: I50.1)
-_INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81")}
+_INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
+                # the occlusion of a cerebral or precerebral artery that caused the infarction is the infarction's
+                # (I65, I66 Excludes1: occlusion and stenosis causing cerebral infarction, I63.-)
+                "I66": ("I63",), "I65": ("I63",)}
 
 
 def _included(out: list[Suggestion]) -> None:
@@ -450,8 +453,8 @@ def _included(out: list[Suggestion]) -> None:
         family = next((v for k, v in _INCLUDED_IN.items() if s.code.startswith(k)), None) if usable_icd(s) else None
         holder = family and next((o for o in out if o is not s and usable_icd(o) and o.code.startswith(family)), None)
         if holder:
-            add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with heart failure): "
-                          "not coded separately", Flag.GUIDELINE)
+            add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with {holder.description[:1].lower()}"
+                          f"{holder.description[1:]}): not coded separately", Flag.GUIDELINE)
 
 
 def _catch_all_family(code: str) -> tuple[str, ...]:

@@ -356,7 +356,7 @@ _TPA = re.compile(r"\b(?:tpa|rtpa|alteplase|tenecteplase|tnk(?:ase)?|thrombolyti
 _NOT_GIVEN = re.compile(r"\b(?:no|not|without|declined|refused|contraindicated|ineligible|not a candidate)\s+(?:for\s+|"
                         r"given\s+)?(?:iv\s+)?(?:tpa|rtpa|alteplase|tenecteplase|tnk|thromboly\w*)|(?:tpa|alteplase|"
                         r"tenecteplase|thromboly\w*)\s+(?:was\s+)?(?:not given|withheld|contraindicated|deferred)", re.I)
-_ELSEWHERE = re.compile(r"\b(?:given there|there\b|outside (?:hospital|facility|ed)|osh\b|referring (?:hospital|facility)|"
+_ELSEWHERE = re.compile(r"\b(?:given there|there\b|outside (?:\w+ )?(?:hospital|facility|ed)|osh\b|referring (?:hospital|facility)|"
                         r"transferring (?:hospital|facility)|another (?:hospital|facility)|prior to (?:transfer|arrival)|"
                         r"before transfer)", re.I)
 
