@@ -1577,3 +1577,9 @@ def test_the_arterys_occlusion_is_the_infarctions_and_tpa_at_an_outside_communit
             "hospital ED, where CT head showed no hemorrhage and IV alteplase (tPA) was given.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {"I63.412", "Z92.82"} <= got and not any(c.startswith(("I66", "I65")) for c in got), sorted(got)
+
+
+def test_a_history_of_falls_and_an_unsteady_gait(codesets):
+    got = offline_codes(codesets, "Assessment: 2. History of falls / fall risk - TUG 17 s; gait unsteady.")
+    assert {"Z91.81", "R26.81"} <= got, sorted(got)
+    assert "Z91.81" not in offline_codes(codesets, "Plan: fall precautions reviewed.")

@@ -303,6 +303,11 @@ PHRASES.update({
     "pre-eclampsia without severe features": "mild to moderate pre-eclampsia",
     "elderly primigravida": "supervision of elderly primigravida",
     "elderly multigravida": "supervision of elderly multigravida",
+    # Index: History, personal, fall Z91.81; At risk for falling Z91.81; Gait, unsteady / Unsteadiness on feet R26.81
+    "history of falls": "history of falling", "fall risk": "history of falling", "risk for falls": "history of falling",
+    "at risk for falls": "history of falling", "recurrent falls": "history of falling",
+    "frequent falls": "history of falling", "gait unsteady": "unsteadiness on feet",
+    "unsteady gait": "unsteadiness on feet", "unsteady on feet": "unsteadiness on feet",
     # Index: Pain, chest, atypical / musculoskeletal / non-cardiac R07.89
     "atypical chest pain": "other chest pain", "noncardiac chest pain": "other chest pain",
     "non-cardiac chest pain": "other chest pain", "musculoskeletal chest pain": "other chest pain",
@@ -329,6 +334,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
     "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
     "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
+    "history of falls", "fall risk", "risk for falls", "at risk for falls", "recurrent falls", "frequent falls",
+    "gait unsteady", "unsteady gait", "unsteady on feet",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

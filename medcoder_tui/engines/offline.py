@@ -59,7 +59,7 @@ _CHRONIC_PREFIXES = (
 )
 # Lists and instructions, not the patient's conditions: allergies, drugs, follow-up advice, ROS.
 _NOT_CODED_SECTIONS = frozenset({"allergies", "medications", "disposition", "review_of_systems"})
-_HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98")
+_HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84", "I25.2", "Z95", "Z96", "Z98", "Z91.81")
 # Past conditions whose history code a coder reports wherever the note names them (I.C.21.c.4): a
 # cancer (Z85), an infarction (I25.2), a stroke or TIA (Z86.73), a venous thromboembolism (Z86.71-),
 # tobacco dependence (Z87.891), urinary calculi (Z87.442), a suicide attempt (Z91.51), a fragility fracture
@@ -164,7 +164,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention
-        if dominated or "negated" in ctx or "hypothetical" in ctx or "instruction" in ctx:
+        # (the history of falling is also the risk of falls: "History of falls / fall risk" names it)
+        if dominated or "negated" in ctx or ("hypothetical" in ctx and cand.code != "Z91.81") or "instruction" in ctx:
             continue
         if "family" in ctx and not is_family_code:
             continue
