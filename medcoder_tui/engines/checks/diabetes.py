@@ -17,21 +17,10 @@ from collections.abc import Callable
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.checks.edits import Reground, add_reason, usable_icd
+from medcoder_tui.engines.diagnoses.combinations import DIABETES as _DIABETES
+from medcoder_tui.engines.diagnoses.combinations import DIABETES_WITH as _WITH
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
-# the other condition's code prefixes -> (the diabetes code's suffix, the other code stays)
-_WITH = (
-    (("N18",), ".22", True),                       # diabetic chronic kidney disease, N18 stage beside
-    (("I73.9",), ".51", False),                    # diabetic peripheral angiopathy without gangrene
-    (("G62.9", "G62.8"), ".42", False),            # diabetic polyneuropathy
-    (("L97.4", "L97.5"), ".621", True),            # diabetic foot ulcer, L97 site and depth beside
-    (("L97.1", "L97.2", "L97.3", "L97.8", "L97.9", "L98.4"), ".622", True),   # other diabetic skin ulcer
-    (("K31.84",), ".43", True),                    # diabetic autonomic neuropathy: gastroparesis beside
-    # diabetes with hypoglycemia (without coma): the level (E16.A-) beside, as E1x.64- asks; a plain
-    # hypoglycemia code is the combination's (E16.2 Excludes1)
-    (("E16.A",), ".649", True), (("E16.0", "E16.1", "E16.2"), ".649", False),
-)
-_DIABETES = ("E08", "E09", "E10", "E11", "E13")
 _UNLINKED = re.compile(r"\b(?:not (?:due to|related to|from|caused by|secondary to)|unrelated to|non-?diabetic)\b"
                        r"[^.\n]{0,40}\b(?:diabet\w*|dm\d?|t[12]dm)\b|\bnon-?diabetic\b", re.IGNORECASE)
 

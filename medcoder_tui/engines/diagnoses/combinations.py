@@ -10,6 +10,10 @@ as the combination codes' "use additional code" notes require.
 I.C.9.b presumes a causal link between coronary atherosclerosis and angina: I25.10
 coded with an angina code (I20) becomes the I25.11- code of that angina
 (:func:`coronary_with_angina`), unless the note says the angina has another cause.
+
+The Alphabetic Index's "Diabetes, with" presumes the link between diabetes and the conditions listed
+under it (I.A.15): :data:`DIABETES_WITH` is that table, read by the guideline layer and the prompt's
+candidates alike.
 """
 
 from __future__ import annotations
@@ -18,6 +22,28 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.models import RawSuggestion, Suggestion
+
+# Diabetes "with" (Alphabetic Index, I.A.15): the other condition's code prefixes -> (the diabetes code's suffix,
+# whether the other code stays beside the combination)
+DIABETES_WITH = (
+    (("N18",), ".22", True),                       # diabetic chronic kidney disease, N18 stage beside
+    (("I73.9",), ".51", False),                    # diabetic peripheral angiopathy without gangrene
+    (("G62.9", "G62.8"), ".42", False),            # diabetic polyneuropathy
+    (("L97.4", "L97.5"), ".621", True),            # diabetic foot ulcer, L97 site and depth beside
+    (("L97.1", "L97.2", "L97.3", "L97.8", "L97.9", "L98.4"), ".622", True),   # other diabetic skin ulcer
+    (("K31.84",), ".43", True),                    # diabetic autonomic neuropathy: gastroparesis beside
+    # diabetes with hypoglycemia (without coma): the level (E16.A-) beside, as E1x.64- asks; a plain
+    # hypoglycemia code is the combination's (E16.2 Excludes1)
+    (("E16.A",), ".649", True), (("E16.0", "E16.1", "E16.2"), ".649", False),
+)
+DIABETES = ("E08", "E09", "E10", "E11", "E13")
+
+
+def diabetes_with(diabetes_code: str, other: str) -> str | None:
+    """The diabetes combination code of ``diabetes_code``'s type for the condition ``other``, or None."""
+    suffix = next((sfx for prefixes, sfx, _stays in DIABETES_WITH if other.startswith(prefixes)), None)
+    return diabetes_code[:3] + suffix if suffix and diabetes_code[:3] in DIABETES else None
+
 
 _UNLINKED = re.compile(r"\b(not (due to|related to|from|caused by)|unrelated to|other than)\b[^.\n]{0,40}"
                        r"\b(hypertension|htn)\b", re.IGNORECASE)

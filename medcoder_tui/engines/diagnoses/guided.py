@@ -22,6 +22,7 @@ import re
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, drug_induced_code, poisoning_codes,
                                                            underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
+from medcoder_tui.engines.diagnoses.combinations import DIABETES, diabetes_with
 from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivery_outcome,
                                                              dementia_mention, exam_codes, gyn_encounter_reasons,
                                                              long_term_drugs, preprocedural_exam, prenatal_supervision,
@@ -112,11 +113,10 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
     wanted += underdosing_codes(note, analysis)
     ulcers = lower_limb_ulcers(note, analysis, icd)
     wanted += ulcers
-    diabetes = next((c for c in found if c.origin == "mention" and c.code[:3] in ("E08", "E09", "E10", "E11", "E13")
-                     and not c.context), None)
-    if diabetes is not None:
-        wanted += [(diabetes.code[:3] + (".621" if code[:5] in ("L97.4", "L97.5") else ".622"), start, end)
-                   for code, start, end in ulcers[:1]]
+    diabetes = next((c for c in found if c.origin == "mention" and c.code[:3] in DIABETES and not c.context), None)
+    if diabetes is not None:   # the diabetes "with" combination of the ulcer (E1x.621, E1x.622)
+        wanted += [(combo, start, end) for code, start, end in ulcers[:1]
+                   if (combo := diabetes_with(diabetes.code, code)) is not None]
     if any(c.code[:3] in ("C50", "D05") for c in found):
         wanted += receptor_codes(note, analysis)
     if any("C00" <= c.code[:3] <= "C96" for c in found):
@@ -132,9 +132,9 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted.append(extent)
     if any(c.code.startswith("G30") for c in found) and (dementia := dementia_mention(note, analysis)) is not None:
         wanted.append((alzheimer_dementia_code(note, analysis, dementia, None, icd), *dementia))
-    if diabetes is not None:
-        wanted += [(diabetes.code[:3] + ".649", c.start, c.end) for c in found
-                   if c.code.startswith(("E16.0", "E16.1", "E16.2", "E16.A")) and c.origin == "mention"][:1]
+    if diabetes is not None:   # diabetes with hypoglycemia (E1x.649)
+        wanted += [(combo, c.start, c.end) for c in found if c.code.startswith("E16") and c.origin == "mention"
+                   and (combo := diabetes_with(diabetes.code, c.code)) is not None][:1]
     out = []
     for code, start, end in wanted:
         cand = _candidate(code, note, start, end, icd)
