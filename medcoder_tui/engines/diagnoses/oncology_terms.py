@@ -66,18 +66,21 @@ def receptor_codes(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, in
     return []
 
 
-_CHEMO_DRUGS = (r"chemo(?:therapy)?|paclitaxel|nab-paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|doxorubicin|"
-                r"epirubicin|cyclophosphamide|gemcitabine|fluorouracil|5-?fu|folfox\w*|folfiri\w*|capox|etoposide|"
-                r"irinotecan|pemetrexed|vincristine|vinorelbine|bendamustine|azacitidine|decitabine|cytarabine|"
-                r"trastuzumab|pertuzumab|bevacizumab|rituximab|ado-trastuzumab|sacituzumab|enfortumab")
-_IMMUNO_DRUGS = r"pembrolizumab|nivolumab|ipilimumab|atezolizumab|durvalumab|avelumab|cemiplimab|dostarlimab|immunotherapy"
+# antineoplastic drugs by name (the procedure rules read their infusion too: 96413)
+CHEMO_DRUG_NAMES = (r"paclitaxel|nab-paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|doxorubicin|epirubicin|"
+                    r"cyclophosphamide|gemcitabine|fluorouracil|5-?fu|etoposide|irinotecan|pemetrexed|vincristine|"
+                    r"vinorelbine|bendamustine|azacitidine|decitabine|cytarabine|trastuzumab|pertuzumab|bevacizumab|"
+                    r"rituximab|ado-trastuzumab|sacituzumab|enfortumab")
+IMMUNO_DRUG_NAMES = r"pembrolizumab|nivolumab|ipilimumab|atezolizumab|durvalumab|avelumab|cemiplimab|dostarlimab"
+_CHEMO_DRUGS = rf"chemo(?:therapy)?|folfox\w*|folfiri\w*|capox|{CHEMO_DRUG_NAMES}"
+_IMMUNO_DRUGS = rf"{IMMUNO_DRUG_NAMES}|immunotherapy"
 _GIVEN = r"(?:iv infusion|infusion|infused|given|administered|ivpb|iv over)"
 _CHEMO_GIVEN = re.compile(rf"\b(?:{_CHEMO_DRUGS})\b[^.;\n]{{0,60}}\b{_GIVEN}\b|\b{_GIVEN}\b[^.;\n]{{0,30}}\b(?:{_CHEMO_DRUGS})\b|"
                           r"\bencounter for (?:\w+ ){0,2}chemotherapy\b", re.I)
 _IMMUNO_GIVEN = re.compile(rf"\b(?:{_IMMUNO_DRUGS})\b[^.;\n]{{0,60}}\b{_GIVEN}\b|\bencounter for (?:\w+ ){{0,2}}"
                            r"immunotherapy\b", re.I)
 # (a drug "given as prescribed" in a sentence about what it caused is the adverse effect's drug, not today's)
-_NOT_GIVEN = re.compile(r"\b(?:held|hold|deferred|delayed|cancel+ed|postponed|not given|will (?:start|begin|receive)|"
+NOT_GIVEN = re.compile(r"\b(?:held|hold|deferred|delayed|cancel+ed|postponed|not given|will (?:start|begin|receive)|"
                         r"planned|next|prior|previous|completed|last|as prescribed|as directed|due to|induced|"
                         r"adverse|side effects?|toxicity)\b", re.I)
 
@@ -89,7 +92,7 @@ def treatment_encounter(note: str, analysis: NoteAnalysis) -> list[tuple[str, in
         for m in rx.finditer(note):
             sent = analysis.sentence_at(m.start())
             text = note[sent.start:sent.end] if sent else m.group(0)
-            if _NOT_GIVEN.search(text) or analysis.context_at(m.start(), m.end()) & {"negated", "history", "hypothetical",
+            if NOT_GIVEN.search(text) or analysis.context_at(m.start(), m.end()) & {"negated", "history", "hypothetical",
                                                                                      "family", "uncertain"}:
                 continue
             out.append((code, m.start(), m.end()))

@@ -13,6 +13,7 @@ import math
 import re
 
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.diagnoses.oncology_terms import CHEMO_DRUG_NAMES, IMMUNO_DRUG_NAMES, NOT_GIVEN
 from medcoder_tui.engines.procedures.context import (
     _ADMIN,
     _DISPENSE,
@@ -183,19 +184,14 @@ def _drugs(ctx: _Ctx) -> None:
 
 # an antineoplastic drug infused at the visit (its J-code may be outside the bundled table: the administration
 # is still the visit's initial IV service, 96413)
-_CHEMO_INFUSED = re.compile(r"\b(?:paclitaxel|nab-paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|doxorubicin|"
-                            r"epirubicin|cyclophosphamide|gemcitabine|fluorouracil|5-?fu|etoposide|irinotecan|"
-                            r"pemetrexed|vinorelbine|bendamustine|trastuzumab|pertuzumab|bevacizumab|rituximab|"
-                            r"pembrolizumab|nivolumab|atezolizumab|durvalumab|ipilimumab)\b[^.;\n]{0,50}?\b(?:iv "
-                            r"infusion|infusion|infused|ivpb)\b", _I)
-_NOT_INFUSED = re.compile(r"\b(?:held|hold|deferred|delayed|cancel+ed|postponed|not given|planned|next|prior|"
-                          r"completed|last|due to|induced|as prescribed)\b", _I)
+_CHEMO_INFUSED = re.compile(rf"\b(?:{CHEMO_DRUG_NAMES}|{IMMUNO_DRUG_NAMES})\b[^.;\n]{{0,50}}?\b(?:iv infusion|infusion|"
+                            r"infused|ivpb)\b", _I)
 
 
 def _chemo_infusions(ctx: _Ctx) -> list[tuple[str, int, int]]:
     for m in _CHEMO_INFUSED.finditer(ctx.note):
         sent = ctx.a.sentence_at(m.start())
-        if sent is None or not ctx.usable(sent, m.start(), m.end()) or _NOT_INFUSED.search(sent.text):
+        if sent is None or not ctx.usable(sent, m.start(), m.end()) or NOT_GIVEN.search(sent.text):
             continue
         return [("chemo", m.start(), m.end())]
     return []
