@@ -48,7 +48,7 @@ def _codesets(codesets=None):
     return get_codesets()
 
 
-def _group(d: Dx, flags: set[Flag], setting: str) -> int:
+def _group(d: Dx, flags: set[Flag], setting: str) -> float:
     """Coarse rank: first-only Z codes, diagnoses, symptoms, sequelae, status Z codes, external causes."""
     key = d.key
     if key.startswith("Z") and under(key, Z_FIRST_ONLY) and not under(key, Z_FIRST_EXCEPT):

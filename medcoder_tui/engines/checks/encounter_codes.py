@@ -35,10 +35,11 @@ from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
-from medcoder_tui.engines.diagnoses.encounter_terms import alzheimer_dementia_code, burn_extent, dementia_mention
-from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, delivery_outcome, exam_codes, gyn_encounter_reasons,
-                                                             long_term_drugs, other_long_term_drug, preprocedural_exam,
-                                                             prenatal_supervision, stroke_codes, weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
+                                                             delivery_outcome, dementia_mention, exam_codes,
+                                                             gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
+                                                             preprocedural_exam, prenatal_supervision, stroke_codes,
+                                                             weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
