@@ -154,7 +154,7 @@ def _by_another(ctx: _Ctx, text: str) -> bool:
     if m is None:
         return False
     # the note's own author named in it ("(Dr. Test Surgeon)" in the surgeon's own note) is no other physician
-    signature = " ".join(ctx.lower.strip().splitlines()[-2:])   # the author's name signs the note
+    signature = " ".join(ctx.lower[-400:].strip().splitlines()[-2:])   # the author's name signs the note
     return not (m.group(1) and m.group(1).lower().strip(" .,") in signature)
 
 
