@@ -9,6 +9,7 @@ note names itself. Outpatient only: elsewhere the facility bills these.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -137,7 +138,14 @@ def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
     names_drug: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
+    # A drug counts only when its clause names an administration (below); a clause lies within 25
+    # characters before and 70 after its sentence. One pass of that short pattern over the note spares
+    # the long drug-name pattern the sentences no administration word is near.
+    admin = [m.start() for m in _ADMIN.finditer(ctx.note)]
     for sent in ctx.a.sentences:
+        at = bisect.bisect_left(admin, sent.start - 25)
+        if at == len(admin) or admin[at] >= sent.end + 70:
+            continue
         hit = names_drug.get(sent.text)
         if hit is None:
             hit = names_drug[sent.text] = _ANY_DRUG_LOWER.search(sent.text.lower()) is not None
