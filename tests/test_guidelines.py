@@ -1583,3 +1583,11 @@ def test_a_history_of_falls_and_an_unsteady_gait(codesets):
     got = offline_codes(codesets, "Assessment: 2. History of falls / fall risk - TUG 17 s; gait unsteady.")
     assert {"Z91.81", "R26.81"} <= got, sorted(got)
     assert "Z91.81" not in offline_codes(codesets, "Plan: fall precautions reviewed.")
+
+
+def test_body_parts_of_two_exam_items_name_no_condition(codesets):
+    """"Heart RRR, lungs clear": the heart of one item and the lungs of the next are no "pulmonary heart
+    disease"; the same words in one item still are."""
+    got = offline_codes(codesets, "Exam: Heart RRR, lungs clear, abd benign.\nAssessment: 1. Essential hypertension.")
+    assert "I10" in got and not any(c.startswith("I27") for c in got), sorted(got)
+    assert "I27.9" in offline_codes(codesets, "Assessment: 1. Pulmonary heart disease.")

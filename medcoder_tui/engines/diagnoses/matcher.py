@@ -35,6 +35,7 @@ from medcoder_tui.fileutil import load_pickle as _load_pickle
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
+from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
 MATCHER_FORMAT = 24
@@ -426,6 +427,11 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             # reading borrows from one item; it neither stands nor hides the other item's words
             m.dominated = True
             continue
+        if listed and not m.dominated and toks[first].part != toks[last].part \
+                and all(toks[p].alts & site_stems() for p in pset):
+            # "Heart RRR, lungs clear": a body part from each of two list items names no condition
+            # ("pulmonary heart disease"); it stays a candidate, never a mention of its own
+            m.dominated = True
         kept_sets.append((pset, first, last, m.score))
     for m in manifest:
         pset = set(m.positions)

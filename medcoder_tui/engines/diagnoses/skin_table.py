@@ -129,6 +129,21 @@ _NOT_SITES = frozenset({"skin", "site", "tissue", "malignant", "benign", "primar
 @lru_cache(maxsize=1)
 def table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Every spelling of the Table's top-level sites ("kidney", "abdomen", "abdominal"), longest first."""
+    return tuple((re.compile(rf"\b{re.escape(w)}s?\b", re.I), site)
+                 for w, site in sorted(_site_spellings().items(), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=1)
+def site_stems() -> frozenset[str]:
+    """The stems of the Table's one-word sites ("heart", "lung", "kidney"): words that name a body part."""
+    from medcoder_tui.codes.text import stem
+
+    return frozenset(stem(w) for w in _site_spellings() if re.fullmatch(r"[a-z']+", w))
+
+
+@lru_cache(maxsize=1)
+def _site_spellings() -> dict[str, str]:
+    """The Table's top-level site spellings, each with the site row it names."""
     from medcoder_tui.codes.index_data import neoplasm_table
 
     table = neoplasm_table()
@@ -141,8 +156,7 @@ def table_sites() -> tuple[tuple[re.Pattern[str], str], ...]:
             word = re.sub(r"\b(?:NEC|NOS)\b", " ", spelling).strip().lower()
             if len(word) >= 4 and re.fullmatch(r"[a-z' -]+", word) and word not in _NOT_SITES:
                 spellings.setdefault(word, path[1])
-    return tuple((re.compile(rf"\b{re.escape(w)}s?\b", re.I), site)
-                 for w, site in sorted(spellings.items(), key=lambda kv: -len(kv[0])))
+    return spellings
 
 
 def site_table_code(code: str, sentence: str, at: int, icd) -> tuple[str, str] | None:
