@@ -1591,3 +1591,15 @@ def test_body_parts_of_two_exam_items_name_no_condition(codesets):
     got = offline_codes(codesets, "Exam: Heart RRR, lungs clear, abd benign.\nAssessment: 1. Essential hypertension.")
     assert "I10" in got and not any(c.startswith("I27") for c in got), sorted(got)
     assert "I27.9" in offline_codes(codesets, "Assessment: 1. Pulmonary heart disease.")
+
+
+def test_a_relatives_condition_never_takes_the_patients_own_mention(codesets):
+    """The father's alcohol use disorder is read at the family line; the patient's own disorder in the
+    assessment stays F10.20 (it had been turned into the family-history code at the patient's words)."""
+    note = ("DSM-5-TR: meets 5 criteria for alcohol use disorder - moderate. Not in remission.\n"
+            "FH: father alcohol use disorder.\n\nAssessment:\n1. Alcohol use disorder, moderate - escalating.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    assert "F10.20" in got, sorted(got)
+    family = [s for s in result.suggestions if s.code == "Z81.1"]
+    assert all("Alcohol use disorder, moderate" not in " ".join(s.evidence) for s in family)

@@ -371,7 +371,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         bmi = bmi_codes(note, analysis, icd)
         if bmi:   # the documented value names the one BMI code: the others' texts only share words
             by_code = {key: c for key, c in by_code.items() if not c.code.startswith("Z68")}
-        for cand in history_codes(list(by_code.values()), icd) + status_codes(note, analysis, icd) + bmi:
+        for cand in history_codes(list(by_code.values()), icd, note) + status_codes(note, analysis, icd) + bmi:
             have = by_code.get(("icd10cm", cand.code))
             if have is None or _TIER[have.origin] >= 2:   # a history mention outranks a partial match
                 by_code[("icd10cm", cand.code)] = cand

@@ -17,7 +17,7 @@ from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
 FRAGILITY_WORDS = re.compile(r"\b(?:fragility|osteoporotic|pathologic(?:al)?|insufficiency)\b", re.I)
 
 
-def history_codes(found: list[Candidate], icd) -> list[Candidate]:
+def history_codes(found: list[Candidate], icd, note: str) -> list[Candidate]:
     """History codes for conditions the note says are past (for the prompt, never proposed offline),
     and family-history codes for a relative's condition (a whole mention: "Family history of
     colon cancer" is Z80.0, which the offline engine may code)."""
@@ -33,13 +33,20 @@ def history_codes(found: list[Candidate], icd) -> list[Candidate]:
             # which may be the patient's own ("Assessment: 1. Hypertension")
             start, end = cand.start, cand.end
             own = [m for m in cand.spans if "family" in m[3] and "negated" not in m[3] and not m[4]]
+            # a relative's words only inside a larger reading ("father alcohol use disorder") stay the
+            # relative's: the code is read there, as part of that reading, never at the patient's own mention
+            inside = [m for m in cand.spans if "family" in m[3] and "negated" not in m[3]] \
+                if not own and "family" not in cand.context else []
             if own and not any(m[1] == cand.start and m[2] == cand.end for m in own):
                 _score, start, end, *_ = max(own, key=lambda m: m[0])
+            elif inside:
+                _score, start, end, *_ = max(inside, key=lambda m: m[0])
             # above a vaguer family-history text matched over the same words ("Family history of ... cancer")
             score = 1.05 * max([cand.score] + [g.score for g in generic if g.start < end and start < g.end])
-            out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, cand.evidence_text,
-                                 start, end, family[0], True, 1, False, cand.core_size, family,
-                                 "mention", [(score, start, end, family[0], False)]))
+            words = cand.evidence_text if (start, end) == (cand.start, cand.end) else note[start:end]
+            out.append(Candidate(code, System.ICD10CM, icd.title(code) or "", score, words,
+                                 start, end, family[0], True, 1, bool(inside), cand.core_size, family,
+                                 "inside" if inside else "mention", [(score, start, end, family[0], bool(inside))]))
         if cand.origin != "mention":
             continue
         if not any("history" in ctx and "negated" not in ctx and "family" not in ctx for ctx in cand.all_contexts):
