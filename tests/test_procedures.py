@@ -420,6 +420,26 @@ def test_psychotherapy_beside_medication_management_is_the_em_and_its_add_on(cod
     assert "90834" in got and not any(c.startswith("992") for c in got), got   # 50 min: 38-52
 
 
+def test_psychotherapy_minutes_after_a_parenthesis_and_a_medical_visit_with_therapy_of_no_length(codesets):
+    plan = ("Assessment:\n1. Generalized anxiety disorder - worsened.\nPlan:\n- Increase sertraline to 150 mg daily.\n"
+            "- Psychotherapy (separate from the E/M work): {} of CBT for worry.\n")
+    got = codes(suggest(plan.format("20 minutes"), codesets), System.CPT)
+    assert "90833" in got and any(c.startswith("9921") for c in got), got
+    # therapy given, its length not written: no therapy code, and the medication management is still the E/M
+    got = codes(suggest(plan.format("some time"), codesets), System.CPT)
+    assert not got & {"90832", "90833", "90834"} and any(c.startswith("9921") for c in got), got
+
+
+def test_instruments_scored_under_a_label_with_a_parenthesis_are_this_visits(codesets):
+    note = ("HPI: 44M with worsening anxiety since losing his job.\n"
+            "Screens today (administered and scored by me): GAD-7 = 16 (severe range). AUDIT = 22.\n"
+            "Assessment:\n1. Generalized anxiety disorder - increase sertraline to 150 mg daily.\n")
+    assert "96127" in codes(suggest(note, codesets), System.CPT)
+    # an instrument told in the history, under no label of today's, is not this visit's
+    assert "96127" not in codes(suggest(note.replace("Screens today (administered and scored by me): ", ""),
+                                        codesets), System.CPT)
+
+
 def test_a_child_aged_in_years_and_months_and_a_quantitative_vision_screen(codesets):
     note = ("PEDIATRICS - WELL CHILD CHECK, 4 YEARS\nDOS: 10/14/2026 | TESTPATIENT | 4 y 1 mo F | Established patient\n"
             "Vision (HOTV chart, quantitative): 20/25 OU.\nAssessment: Well child 4 yr.")

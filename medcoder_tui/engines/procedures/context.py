@@ -61,7 +61,7 @@ _AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(
 
 
 _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d-])|(?<=/)(?:19|20)\d\d\b")
-_LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}:")
+_LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}(?:\([^)\n]{0,40}\))?:")
 
 
 def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) -> str:

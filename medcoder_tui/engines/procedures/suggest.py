@@ -66,16 +66,20 @@ def _psychotherapy(ctx: _Ctx) -> bool:
         ctx.add(System.CPT, "90853", 0.75, "group psychotherapy", m.start(), m.end())
         return True
     m = re.search(r"(\d{2,3})\s*min\w*\s*(?:face[- ]to[- ]face|session|of (?:psycho)?therapy|with (?:the )?(?:client|patient))|"
-                  r"(?:psychotherapy|therapy session)\s*(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min", ctx.note, _I)
+                  r"(?:psychotherapy|therapy session)\s*(?:\([^)\n]{0,60}\)\s*)?(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min",
+                  ctx.note, _I)
     minutes = int(m.group(1) or m.group(2)) if m else None
     if minutes is None:
         t = re.search(r"start\D{0,3}(\d{1,2}):(\d{2})\D{1,8}end\D{0,3}(\d{1,2}):(\d{2})", ctx.note, _I)
         if t:
             a, b = int(t.group(1)) * 60 + int(t.group(2)), int(t.group(3)) * 60 + int(t.group(4))
             minutes, m = (b - a) % 1440, t
+    with_em = _WITH_EM.search(ctx.note) is not None
     if minutes is None or minutes < 16:
-        return True  # therapy documented, length not: no level can be chosen
-    if _WITH_EM.search(ctx.note):
+        # therapy documented, length not: no therapy code can be chosen; a medical service beside it
+        # is still the visit's E/M
+        return not with_em
+    if with_em:
         # psychotherapy by the prescriber beside a medical (E/M) service: the E/M by its MDM (the therapy's
         # time not counted in it) and the therapy as its add-on
         code = "90838" if minutes >= 53 else "90836" if minutes >= 38 else "90833"
