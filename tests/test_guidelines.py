@@ -1603,3 +1603,9 @@ def test_a_relatives_condition_never_takes_the_patients_own_mention(codesets):
     assert "F10.20" in got, sorted(got)
     family = [s for s in result.suggestions if s.code == "Z81.1"]
     assert all("Alcohol use disorder, moderate" not in " ".join(s.evidence) for s in family)
+
+
+def test_return_precautions_written_as_return_or_ed_for_are_no_findings(codesets):
+    plan = "Assessment: 1. Essential hypertension.\nPlan:\n- {} SpO2 <92%, worsening dyspnea, confusion, or fever.\n"
+    assert not offline_codes(codesets, plan.format("Return/ED for")) & {"R41.0", "R06.00", "R50.9"}
+    assert "R41.0" in offline_codes(codesets, plan.format("Today:"))

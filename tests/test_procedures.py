@@ -516,3 +516,11 @@ def test_the_repaired_wounds_own_site_decides_the_repair_group(codesets):
             "PROCEDURE: simple repair of scalp laceration, 4.5 cm. Closed with 6 staples.")
     got = codes(suggest(note, codesets, "ed"))
     assert "12002" in got and "12013" not in got, sorted(got)
+
+
+def test_an_office_test_the_note_says_was_not_done_is_not_billed(codesets):
+    note = ("Point-of-care: rapid influenza A/B not done (vaccinated, exam favours bacterial pneumonia).\n"
+            "Assessment: 1. Community-acquired pneumonia.\n")
+    assert "87804" not in codes(suggest(note, codesets), System.CPT)
+    done = note.replace("not done (vaccinated, exam favours bacterial pneumonia)", "negative")
+    assert "87804" in codes(suggest(done, codesets), System.CPT)

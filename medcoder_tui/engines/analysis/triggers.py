@@ -95,7 +95,8 @@ _add("hypothetical", "forward",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"
      r"return precautions", r"(?:return|er|ed|strict) precautions\s*:", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
-     r"go to (?:the )?(?:ed|er|emergency (?:room|department))) (?:for|if|with|should|immediately (?:for|if))",
+     r"go to (?:the )?(?:ed|er|emergency (?:room|department)))(?:\s*(?:/|or)\s*(?:the )?(?:ed|er|clinic|office))?"
+     r" (?:for|if|with|should|immediately (?:for|if))",   # ("Return/ED for SpO2 <92%, confusion")
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed", "Red flags (urinary
      # retention, saddle numbness) reviewed"

@@ -17,6 +17,7 @@ from medcoder_tui.engines.procedures.context import (
     _OWN_READ,
     _clause,
     _Ctx,
+    procedure_not_done,
 )
 
 # --- tests, imaging and ECG ------------------------------------------------------------------
@@ -109,6 +110,8 @@ def _tests(ctx: _Ctx) -> None:
         for m, desc_rx in tests:
             if prenatal and desc_rx.startswith("^Urinalysis by dipstick"):
                 continue
+            if procedure_not_done(ctx.note, sent.start + m.start(), sent.start + m.end()):
+                continue   # "rapid influenza A/B not done": the heading's place names no test done
             screening = desc_rx.startswith(("^Visual", "^Pure", "^Demonstration"))   # done where it is told
             if not (_IN_OFFICE.search(line) or _IN_OFFICE.search(_heading(ctx.note, line_start))
                     or (screening and (_SCREEN_RESULT.search(sent.text)
