@@ -1609,3 +1609,14 @@ def test_return_precautions_written_as_return_or_ed_for_are_no_findings(codesets
     plan = "Assessment: 1. Essential hypertension.\nPlan:\n- {} SpO2 <92%, worsening dyspnea, confusion, or fever.\n"
     assert not offline_codes(codesets, plan.format("Return/ED for")) & {"R41.0", "R06.00", "R50.9"}
     assert "R41.0" in offline_codes(codesets, plan.format("Today:"))
+
+
+@pytest.mark.parametrize("assessment, expected", [
+    ("1. Bilateral ankle edema - monitor.", "R60.0"),     # at a body part: localized
+    ("1. Edema of both lower extremities.", "R60.0"),
+    ("1. Generalized edema, cause under evaluation.", "R60.1"),
+    ("1. Edema.", "R60.9"),                                 # the note says no more
+])
+def test_edema_is_localized_at_a_body_part(codesets, assessment, expected):
+    got = offline_codes(codesets, "Assessment:\n" + assessment)
+    assert expected in got and not ({"R60.0", "R60.1", "R60.9"} - {expected}) & got, sorted(got)

@@ -240,6 +240,36 @@ def _migraine_aura(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return (sibling, f"more specific: migraine {kind} documented (was {code})") if sibling else None
 
 
+# words the Table of Neoplasms' site column does not spell (short or adjectival) that name where edema is
+_EDEMA_SITE_WORDS = ("legs?", "arms?", "lips?", "pedal", "facial", "periorbital", "peripheral", "b?les?", "lower limbs?",
+                     "upper limbs?", "lower extremit(?:y|ies)", "upper extremit(?:y|ies)")
+
+
+@lru_cache(maxsize=1)
+def _edema_at_site() -> re.Pattern[str]:
+    from medcoder_tui.engines.diagnoses.skin_table import _site_spellings
+
+    sites = "|".join([re.escape(w) + "s?" for w in sorted(_site_spellings(), key=len, reverse=True)]
+                     + list(_EDEMA_SITE_WORDS))
+    return re.compile(rf"\b(?:{sites})\s+(?:[a-z]+\s+){{0,2}}?(?:edema|swelling)\b|"
+                      rf"\b(?:edema|swelling)\s+(?:of|in|at)\s+(?:the\s+)?(?:both\s+)?(?:[a-z]+\s+){{0,2}}?(?:{sites})\b", re.I)
+
+
+_GENERALIZED_EDEMA = re.compile(r"\b(?:generali[sz]ed|diffuse|whole[- ]body)\s+(?:edema|swelling)\b|\banasarca\b", re.I)
+
+
+def _localized_edema(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Edema told at a body part is localized (R60.0), told as generalized or anasarca is generalized (R60.1):
+    the unspecified R60.9 is what the note does not say."""
+    if code != "R60.9":
+        return None
+    if _GENERALIZED_EDEMA.search(m.around):
+        return "R60.1", "more specific: generalized edema documented (was R60.9)"
+    if _edema_at_site().search(m.around):
+        return "R60.0", "more specific: edema at a body part is localized (was R60.9)"
+    return None
+
+
 def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.19.c.1: displaced is only the default when the note does not say."""
     title = icd.title(code) or ""
@@ -485,7 +515,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza, _poisoning)
+                                 _identified_influenza, _poisoning, _localized_edema)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
