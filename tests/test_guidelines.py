@@ -1620,3 +1620,11 @@ def test_return_precautions_written_as_return_or_ed_for_are_no_findings(codesets
 def test_edema_is_localized_at_a_body_part(codesets, assessment, expected):
     got = offline_codes(codesets, "Assessment:\n" + assessment)
     assert expected in got and not ({"R60.0", "R60.1", "R60.9"} - {expected}) & got, sorted(got)
+
+
+def test_medical_and_psych_history_labels_are_the_past_history(codesets):
+    note = ("Psych hx: PTSD, AUD mild. No hospitalizations.\nMedical: HTN (lisinopril, PCP), GERD.\n"
+            "Meds: sertraline 150 mg daily, lisinopril 10 mg, omeprazole 20 mg.\n\n"
+            "ASSESSMENT:\n1. Post-traumatic stress disorder, chronic - partial response to sertraline.\n")
+    got = offline_codes(codesets, note)
+    assert "F43.12" in got and not got & {"I10", "K21.9"}, sorted(got)
