@@ -1628,3 +1628,18 @@ def test_medical_and_psych_history_labels_are_the_past_history(codesets):
             "ASSESSMENT:\n1. Post-traumatic stress disorder, chronic - partial response to sertraline.\n")
     got = offline_codes(codesets, note)
     assert "F43.12" in got and not got & {"I10", "K21.9"}, sorted(got)
+
+
+def test_a_ptsds_anxiety_and_trauma_nightmares_are_the_disorder_not_other_codes(codesets):
+    note = ("HPI: PTSD since 2018. Reports daytime anxiety and hyperarousal; trauma nightmares 4-5 nights/wk.\n"
+            "Psychotherapy: trauma-focused CBT.\n\nASSESSMENT:\n1. Post-traumatic stress disorder, chronic.\n")
+    got = offline_codes(codesets, note)
+    assert "F43.12" in got and "F41.9" not in got, sorted(got)
+    assert not any(c.startswith(("T14", "V", "W", "X", "Y")) for c in got), sorted(got)
+    # an injury's trauma is still read as one
+    from medcoder_tui.engines.diagnoses.retrieval import note_tokens
+
+    words = {a for text in ("Blunt trauma to the chest.", "Trauma nightmares.")
+             for t in note_tokens(text, 0, len(text)) for a in t.alts if text.startswith("Blunt")}
+    assert "trauma" in words
+    assert not any("trauma" in t.alts for t in note_tokens("Trauma nightmares.", 0, 18))

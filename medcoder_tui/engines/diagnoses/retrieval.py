@@ -95,6 +95,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
+        if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
+                                or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
+            continue
         if exp and low == "mets" and (word == "METs" or _COUNTED.search(note, max(0, m.start() - 8), m.start())):
             exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
         if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
@@ -174,6 +177,12 @@ _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"
                          r"(?:glass|bottles?|window|windshield|mirror|plates?|dish(?:es)?|mugs?|cups?|jars?|"
                          r"ceramic|pottery|vase|tiles?|china)\b)\b", re.I)
+# "trauma nightmares", "trauma-focused CBT", "childhood trauma": the psychological sense, no injury
+_MIND_TRAUMA_AFTER = re.compile(r"[\s-]+(?:nightmares?|memor(?:y|ies)|focused|related|informed|symptoms?|processing|"
+                                r"cues?|reminders?|triggers?|narrative|therapy|history|survivors?|responses?|"
+                                r"reactions?|exposure|anniversary|dreams?)\b", re.I)
+_MIND_TRAUMA_BEFORE = re.compile(r"\b(?:emotional|psychological|childhood|sexual|combat|military|developmental|complex|"
+                                 r"relational|interpersonal|past|early|generational|vicarious|racial|moral)\s+$", re.I)
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1",
