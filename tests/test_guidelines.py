@@ -1643,3 +1643,27 @@ def test_a_ptsds_anxiety_and_trauma_nightmares_are_the_disorder_not_other_codes(
              for t in note_tokens(text, 0, len(text)) for a in t.alts if text.startswith("Blunt")}
     assert "trauma" in words
     assert not any("trauma" in t.alts for t in note_tokens("Trauma nightmares.", 0, 18))
+
+
+def test_a_stone_with_its_hydronephrosis_is_one_combination_code(codesets):
+    note = "DIAGNOSES:\n1. Obstructing R proximal ureteral calculus with mild R hydronephrosis.\n"
+    got = offline_codes(codesets, note, "ed")
+    assert "N13.2" in got and not any(c.startswith(("N20", "N13.3")) for c in got), sorted(got)
+    assert "N20.1" in offline_codes(codesets, "DIAGNOSES:\n1. R proximal ureteral calculus, no hydronephrosis.\n", "ed")
+
+
+def test_a_differential_written_with_incl_is_uncertain(codesets):
+    note = ("MDM: Differential incl. AAA (pulsatile mass absent, CT neg), appendicitis (CT nl), pyelonephritis "
+            "(afebrile, UA not c/w infection).\nDIAGNOSES:\n1. Right ureteral calculus.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "N20.1" in got and not any(c.startswith(("K35", "K37", "N10", "N12", "I71")) for c in got), sorted(got)
+
+
+@pytest.mark.parametrize("assessment, expected, absent", [
+    ("1. Elevated BP - no hx of HTN, recheck in 2 wks.", "R03.0", "I10"),
+    ("2. Hypertension reading in ED - elevated due to pain; no dx of HTN; recheck w/ PCP.", "R03.0", "I10"),
+    ("1. Essential hypertension - elevated BP today, increase lisinopril.", "I10", "R03.0"),
+])
+def test_an_elevated_reading_is_r03_0_only_without_a_diagnosis_of_hypertension(codesets, assessment, expected, absent):
+    got = offline_codes(codesets, "Assessment:\n" + assessment)
+    assert expected in got and absent not in got, sorted(got)

@@ -132,6 +132,9 @@ AMBIGUOUS = frozenset({
 # Lay or shorthand phrases -> the wording of ICD-10-CM titles.
 PHRASES: dict[str, str] = {
     "high blood pressure": "hypertension", "elevated blood pressure": "elevated blood pressure reading",
+    "elevated bp": "elevated blood pressure reading", "hypertension reading": "elevated blood pressure reading",
+    "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
+    "elevated blood pressure reading": "elevated blood pressure reading",
     "low blood pressure": "hypotension", "heart attack": "myocardial infarction",
     "sugar diabetes": "diabetes mellitus", "high sugar": "hyperglycemia",
     "low sugar": "hypoglycemia", "low blood sugar": "hypoglycemia", "high blood sugar": "hyperglycemia",
@@ -336,6 +339,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
     "history of falls", "fall risk", "risk for falls", "at risk for falls", "recurrent falls", "frequent falls",
     "gait unsteady", "unsteady gait", "unsteady on feet",
+    # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
+    "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -56,7 +56,9 @@ _add("uncertain", "forward",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
      r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
-     r"differential(?: diagnosis)?(?: includes?| of)?", r"ddx(?: includes?| of)?", r"d/dx(?: includes?| of)?",
+     # ("Differential incl. AAA (...), appendicitis": the abbreviation's period ends no scope)
+     r"differential(?: diagnos[ie]s)?(?: includes?| of| incl\.| including)?", r"ddx(?: includes?| of| incl\.| including)?",
+     r"d/dx(?: includes?| of)?",
      # "DDx: appendicitis vs ovarian cyst": the label's list is the differential (the colon ends no scope here)
      r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)\s*:",
      r"presumed", r"presumptive", r"apparent",

@@ -104,6 +104,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
+        out = _calculous_hydronephrosis(out, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
         out = diabetes_with(out, note, replace, reground)
         out = sleep_due_to(out, note, analysis, replace)
@@ -111,6 +112,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = fragility_fractures(out, note, icd, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
+    _elevated_reading(out, note)
     _integral(out)
     _catch_all(out)
     _included(out)
@@ -178,6 +180,21 @@ def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> lis
         return out
     cad.hold(f"{why}: not coded separately")
     return [new if s is angina else s for s in out]
+
+
+def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
+    """N20 Excludes1 "that with hydronephrosis (N13.2)": a kidney or ureter stone coded with its hydronephrosis
+    is the one combination code (N13.6 instead when the note codes the infection, which N13.2 excludes)."""
+    stone = next((s for s in out if usable_icd(s) and s.code.startswith("N20")), None)
+    hydro = next((s for s in out if usable_icd(s) and s.code.startswith("N13.3")), None)
+    if stone is None or hydro is None or any(usable_icd(s) and s.code.startswith("N13.6") for s in out):
+        return out
+    why = "calculus with hydronephrosis (N20 Excludes1: that with hydronephrosis, N13.2)"
+    new = replace(stone, "N13.2", f"{why} in place of {stone.code}")
+    if new.code != "N13.2":
+        return out
+    hydro.hold(f"{why}: not coded separately")
+    return [new if s is stone else s for s in out]
 
 
 _LOW_BACK = re.compile(r"\b(?:low(?:er)? back pain|lumbago|lbp|lumbar (?:back )?pain|low back)\b", re.I)
@@ -484,6 +501,30 @@ def _catch_all(out: list[Suggestion]) -> None:
         if specific is not None:
             add_reason(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
                   Flag.GUIDELINE)
+
+
+_NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|formal)\s+)?(?:dx|diagnosis|hx|history)"
+                              r"\s+of\s+(?:htn|hypertension)\b|\bnot\s+(?:yet\s+)?diagnosed\s+with\s+(?:htn|hypertension)\b",
+                              re.I)
+_HYPERTENSIVE = ("I10", "I11", "I12", "I13", "I15", "I16", "I1A")
+
+
+def _elevated_reading(out: list[Suggestion], note: str) -> None:
+    """R03.0 is an elevated reading "without diagnosis of hypertension": it gives way to a hypertension
+    code beside it, and a hypertension code gives way to it when the note says hypertension is not
+    diagnosed ("Hypertension reading in ED - elevated due to pain; no dx of HTN")."""
+    reading = next((s for s in out if usable_icd(s) and s.code == "R03.0"), None)
+    if reading is None:
+        return
+    hypertensive = [s for s in out if usable_icd(s) and s.code.startswith(_HYPERTENSIVE)]
+    if not hypertensive:
+        return
+    if _NO_HYPERTENSION.search(note):
+        for s in hypertensive:
+            add_reason(s, "the note says hypertension is not diagnosed: the elevated reading is R03.0", Flag.GUIDELINE)
+    else:
+        add_reason(reading, f"hypertension is diagnosed ({hypertensive[0].code}): R03.0 is a reading without "
+                   "that diagnosis, not coded", Flag.GUIDELINE)
 
 
 def _integral(out: list[Suggestion]) -> None:
