@@ -1667,3 +1667,19 @@ def test_a_differential_written_with_incl_is_uncertain(codesets):
 def test_an_elevated_reading_is_r03_0_only_without_a_diagnosis_of_hypertension(codesets, assessment, expected, absent):
     got = offline_codes(codesets, "Assessment:\n" + assessment)
     assert expected in got and absent not in got, sorted(got)
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("GASTROENTEROLOGY - COLONOSCOPY REPORT\nIndication: Screening colonoscopy - father with colon cancer at 58.\n"
+     "Findings: 9 mm sessile polyp, transverse colon, cold snare.\n", "Z12.11"),
+    ("SCREENING BILATERAL MAMMOGRAM\nFindings: scattered fibroglandular densities. BI-RADS 1.\n", "Z12.31"),
+    ("Indication: lung cancer screening, 30 pack-year smoker.\nFindings: no nodules.\n", "Z12.2"),
+])
+def test_the_screening_test_an_encounter_is_for_is_its_z12_code(codesets, note, expected):
+    assert expected in offline_codes(codesets, note), sorted(offline_codes(codesets, note))
+
+
+def test_a_screening_test_only_planned_is_no_screening_encounter(codesets):
+    got = offline_codes(codesets, "Assessment: 1. Essential hypertension.\nPlan: screening colonoscopy due - "
+                                  "referral placed; screening mammogram ordered.\n")
+    assert not any(c.startswith("Z12") for c in got), sorted(got)

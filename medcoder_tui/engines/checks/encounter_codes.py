@@ -38,7 +38,8 @@ from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
                                                              delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
-                                                             preprocedural_exam, prenatal_supervision, stroke_codes,
+                                                             preprocedural_exam, prenatal_supervision, screening_encounter,
+                                                             stroke_codes,
                                                              weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
@@ -135,6 +136,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z01" not in have_cat and "Z00" not in have_cat and (preop := preprocedural_exam(note, analysis)):
         wanted.append((*preop, "preoperative evaluation: the pre-procedural examination code first, the reason "
                                "for the surgery beside it (guideline IV.M)"))
+    if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):
+        wanted.append((*screening, "encounter for a screening test: the screening code first, what it found beside "
+                                   "it (guideline I.C.21.c.5)"))
     reaction = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
                    and not "T36" <= s.code[:3] <= "T65" for s in out)
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):

@@ -248,6 +248,35 @@ def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     return None
 
 
+# The screening test the encounter is for, named in the report's title or its indication line (I.C.21.c.5:
+# the screening code first-listed, the findings beside it)
+_SCREENING_TESTS = (
+    (re.compile(r"\bscreening\s+colonoscopy\b|\bcolonoscopy\b[^.\n]{0,20}\bscreening\b|"
+                r"\bcolon(?:ic|orectal)? cancer screening\b", re.I), "Z12.11"),
+    (re.compile(r"\bscreening\s+(?:bilateral\s+)?(?:digital\s+)?mammogra(?:m|phy)\b|\bmammogra(?:m|phy)\b[^.\n]{0,20}"
+                r"\bscreening\b", re.I), "Z12.31"),
+    (re.compile(r"\b(?:lung cancer screening|(?:low[- ]dose ct|ldct)\b[^.\n]{0,30}\bscreening)\b", re.I), "Z12.2"),
+)
+_INDICATION_LINE = re.compile(r"^[ \t]*(?:indications?|reason for (?:the )?(?:exam|examination|procedure|study|visit)|"
+                              r"procedure|exam(?:ination)?|study)[ \t]*:[^\n]*", re.I | re.M)
+
+
+def screening_encounter(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """The Z12 code of a screening test the encounter is for: named in the note's title (its first line) or on
+    its indication line, never in a plan or history ("screening colonoscopy due - referral placed")."""
+    first_line = note[:max(note.find("\n"), 0) or len(note)]
+    # (a title has no label: "Plan: screening colonoscopy due" is no title)
+    places = [(0, len(first_line))] if ":" not in first_line else []
+    places += [(m.start(), m.end()) for m in _INDICATION_LINE.finditer(note[:3000])]
+    for start, end in places:
+        for rx, code in _SCREENING_TESTS:
+            m = rx.search(note, start, end)
+            # (not "family": "Screening colonoscopy - father with colon cancer" names why the screening is done)
+            if m and not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}:
+                return code, m.start(), m.end()
+    return None
+
+
 def preprocedural_exam(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """IV.M: the Z01.81- code of a preoperative evaluation the visit is (cardiovascular, respiratory or other)."""
     for m in _PREOP.finditer(note[:1500]):
