@@ -1683,3 +1683,18 @@ def test_a_screening_test_only_planned_is_no_screening_encounter(codesets):
     got = offline_codes(codesets, "Assessment: 1. Essential hypertension.\nPlan: screening colonoscopy due - "
                                   "referral placed; screening mammogram ordered.\n")
     assert not any(c.startswith("Z12") for c in got), sorted(got)
+
+
+def test_a_colonoscopy_reports_findings_by_their_own_codes(codesets):
+    note = ("GASTROENTEROLOGY - COLONOSCOPY REPORT\nIndication: Screening colonoscopy.\n"
+            "Medications/PMH: HTN (losartan), hyperlipidemia, obstructive sleep apnea on CPAP.\n"
+            "Findings:\n1. Transverse colon: 9 mm sessile polyp - removed en bloc w/ cold snare.\n"
+            "2. Sigmoid colon: scattered small-mouthed diverticula. No inflammation.\n"
+            "3. Retroflexion in rectum: small (grade I) internal hemorrhoids, non-bleeding.\n"
+            "Impression:\n- One 9 mm transverse colon polyp.\n- Sigmoid diverticulosis.\n- Grade I internal hemorrhoids.\n"
+            "PATHOLOGY ADDENDUM: Transverse colon polyp - TUBULAR ADENOMA.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z12.11", "D12.3", "K57.30", "K64.0"} <= got, sorted(got)
+    # the polyp is the adenoma; the colon's diverticula are no small intestine's; the combined label is the history
+    assert not got & {"K63.5", "K57.10", "K64.8", "I10", "E78.5", "G47.33"}, sorted(got)
+    assert "K64.2" in offline_codes(codesets, "Assessment: 1. Third degree internal hemorrhoids.")

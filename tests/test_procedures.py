@@ -524,3 +524,8 @@ def test_an_office_test_the_note_says_was_not_done_is_not_billed(codesets):
     assert "87804" not in codes(suggest(note, codesets), System.CPT)
     done = note.replace("not done (vaccinated, exam favours bacterial pneumonia)", "negative")
     assert "87804" in codes(suggest(done, codesets), System.CPT)
+
+
+def test_a_scope_intubating_the_terminal_ileum_is_no_airway(codesets):
+    note = "Procedure: colonoscope advanced to the cecum. Terminal ileum intubated 5 cm - nl. Polyp removed w/ cold snare.\n"
+    assert "31500" not in codes(suggest(note, codesets), System.CPT)

@@ -65,7 +65,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval history",
             r"subjective", r"s(?=\s*:)"),
     "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
-                             r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)"),
+                             r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)",
+                             # combined labels: "Medications/PMH:", "PMH/PSH:"
+                             r"(?:medications|meds)\s*/\s*(?:pmhx?|past medical history)", r"pmhx?\s*/\s*[a-z]+"),
     "past_surgical_history": (r"past surgical history", r"psh(?:x)?", r"surgical history"),
     "family_history": (r"family history", r"fh(?:x)?", r"family hx", r"fam hx"),
     "social_history": (r"social history", r"sh(?:x)?", r"social hx", r"habits"),

@@ -425,7 +425,10 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "N63": ("C50", "D05", "D24", "D48.6", "D49.3"),
               # a urinary tract infection of no site, once the site's infection is there (pyelonephritis,
               # cystitis, urethritis, prostatitis); N39.0's Excludes1 names only some of them
-              "N39.0": ("N10", "N11", "N12", "N13.6", "N15.1", "N30", "N34", "N41", "N45", "N51", "O23", "O86.2")}
+              "N39.0": ("N10", "N11", "N12", "N13.6", "N15.1", "N30", "N34", "N41", "N45", "N51", "O23", "O86.2"),
+              # a colon polyp, once its pathology is coded (K63.5 Excludes2 adenomatous polyp D12.-, inflammatory
+              # polyp K51.4-; a malignant polyp is the cancer)
+              "K63.5": ("D12", "K51.4", "C18", "C19", "C20", "D01.0", "D01.1", "D01.2")}
 
 
 def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:

@@ -368,6 +368,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                     continue
                 if ("stage" in core or "type" in core) and not _axis_numbers_adjacent(core, key, anchor, positions):
                     continue   # "Type 2 diabetes with CKD stage 3a" holds no "stage 2"
+                if "small" in core and any("large" in toks[p].alts for p in picked):
+                    continue   # "colon: small-mouthed diverticula": the colon is the large intestine, not the small
                 pos = tuple(sorted(set(picked)))
                 ruled_out = sum(toks[p].negq for p in pos) if any_negq else 0
                 if 0 < ruled_out < len(pos):

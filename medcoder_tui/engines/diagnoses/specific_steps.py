@@ -270,6 +270,25 @@ def _localized_edema(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return None
 
 
+_HEMORRHOID_DEGREE = re.compile(r"\b(?:grade|stage)\s*(iv|iii|ii|i|[1-4])\b|\b(first|second|third|fourth|1st|2nd|3rd|4th)"
+                                r"[- ]degree\b", re.I)
+_DEGREE_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
+                  "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def _hemorrhoid_degree(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Hemorrhoids of a documented grade or degree (K64.0-K64.3, "Grade/stage I hemorrhoids"), not the
+    "without mention of degree" K64.8 or the unspecified K64.9."""
+    if code not in ("K64.8", "K64.9") or not re.search(r"hemorrhoid", m.around, re.I):
+        return None
+    said = _HEMORRHOID_DEGREE.search(m.around)
+    if said is None:
+        return None
+    word = (said.group(1) or said.group(2)).lower()
+    n = _DEGREE_NUMBER.get(word) or int(word)
+    return f"K64.{n - 1}", f"more specific: grade {n} hemorrhoids documented (was {code})"
+
+
 def _nondisplaced(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.19.c.1: displaced is only the default when the note does not say."""
     title = icd.title(code) or ""
@@ -515,7 +534,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza, _poisoning, _localized_edema)
+                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
