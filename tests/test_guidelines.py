@@ -1698,3 +1698,12 @@ def test_a_colonoscopy_reports_findings_by_their_own_codes(codesets):
     # the polyp is the adenoma; the colon's diverticula are no small intestine's; the combined label is the history
     assert not got & {"K63.5", "K57.10", "K64.8", "I10", "E78.5", "G47.33"}, sorted(got)
     assert "K64.2" in offline_codes(codesets, "Assessment: 1. Third degree internal hemorrhoids.")
+
+
+def test_a_mechanism_line_names_place_and_activity_under_an_mdm_assessment_label(codesets):
+    note = ("HPI: 14M went up for a header and collided head-to-head with an opposing player, then fell.\n"
+            "PMH: ADHD on methylphenidate.\n\nMDM/ASSESSMENT:\n1. Concussion with brief loss of consciousness.\n"
+            "Mechanism: head-to-head collision with another player with fall, soccer game, park soccer field "
+            "(recreational, not for pay).\nADHD - continue home med; not otherwise addressed.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"Y93.66", "Y92.322"} <= got and "F90.9" not in got, sorted(got)

@@ -43,6 +43,9 @@ _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|b
                         re.I)
 # A line that names the place outright ("Place: garden of his house", "Location of injury: kitchen")
 _PLACE_LABEL = re.compile(r"\s*(?:place|location|site)(?: of (?:occurrence|injury|event|incident))?\s*:\s*(.+)", re.I)
+# A line that tells the injury's story in items ("Mechanism: collision with another player with fall, soccer game,
+# park soccer field"): its items name the place and the activity as well as the cause
+_MECHANISM_LABEL = re.compile(r"\s*(?:mechanism(?: of injury)?|moi)\s*:\s*(.+)", re.I)
 # How many distinct story sentences are read for the external causes of one note.
 _STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
@@ -372,19 +375,22 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             # "Place: bedroom of grandmother's apartment.": the label names the place outright (a relative's
             # home is the place, not a relative's condition)
             labelled = _PLACE_LABEL.match(note, sent.start, sent.end)
+            mechanism = _MECHANISM_LABEL.match(note, sent.start, sent.end)
             event = _EVENT.search(text) is not None or labelled is not None
             if not event and not any(e.kind == "cause" for w in words for e in by_word.get(w, ())):
                 # neither a mechanism nor the telling of an injury: no place or activity to read either
                 scored_by_text[told] = ((), False)
                 continue
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
-                             + (" " + labelled.group(1) if labelled else ""))
+                             + (" " + labelled.group(1) if labelled else "")
+                             + (" " + mechanism.group(1) if mechanism else ""))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital
                 place = place | {"residence"}
             activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))
-                                + " " + " ".join(_ACTIVITY_VERB.findall(text)))
+                                + " " + " ".join(_ACTIVITY_VERB.findall(text))
+                                + (" " + mechanism.group(1) if mechanism else ""))
             if activity & _MEALS and activity & _PREPARING:
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
             elif activity & _CUTTING_FOOD and activity & (_FOODS | _MEALS):
