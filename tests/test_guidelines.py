@@ -1707,3 +1707,13 @@ def test_a_mechanism_line_names_place_and_activity_under_an_mdm_assessment_label
             "(recreational, not for pay).\nADHD - continue home med; not otherwise addressed.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"Y93.66", "Y92.322"} <= got and "F90.9" not in got, sorted(got)
+
+
+def test_a_superficial_injury_gives_way_to_a_more_severe_one_of_the_same_region(codesets):
+    note = ("HPI: fell from standing at home, hit head.\nExam: 3 cm R frontal scalp hematoma.\n"
+            "Assessment:\n1. Concussion with brief loss of consciousness.\n2. Scalp contusion.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "S06.0X1A" in got and not any(c.startswith("S00") for c in got), sorted(got)
+    # another region's contusion stays
+    other = note.replace("2. Scalp contusion.", "2. Contusion of left knee.")
+    assert any(c.startswith("S80.02") for c in offline_codes(codesets, other, "ed"))

@@ -113,6 +113,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
     _elevated_reading(out, note)
+    _superficial_beside_severe(out)
     _integral(out)
     _catch_all(out)
     _included(out)
@@ -510,6 +511,26 @@ _NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|fo
                               r"\s+of\s+(?:htn|hypertension)\b|\bnot\s+(?:yet\s+)?diagnosed\s+with\s+(?:htn|hypertension)\b",
                               re.I)
 _HYPERTENSIVE = ("I10", "I11", "I12", "I13", "I15", "I16", "I1A")
+
+
+def _side_of(title: str) -> str | None:
+    low = title.lower()
+    return "right" if "right" in low else "left" if "left" in low else None
+
+
+def _superficial_beside_severe(out: list[Suggestion]) -> None:
+    """I.C.19.b: a superficial injury (S00, S10 ... S90: contusion, abrasion, blister) is not coded beside a more
+    severe injury of the same region and side (a scalp contusion beside the concussion)."""
+    injuries = [s for s in out if usable_icd(s) and s.code[:1] == "S" and len(s.code) > 2]
+    for s in injuries:
+        if s.code[2] != "0":
+            continue
+        severe = next((o for o in injuries if o.code[:2] == s.code[:2] and o.code[2] != "0"
+                       and (_side_of(o.description) is None or _side_of(s.description) is None
+                            or _side_of(o.description) == _side_of(s.description))), None)
+        if severe is not None:
+            add_reason(s, f"a superficial injury beside the more severe injury of the same region, {severe.code} "
+                          "(guideline I.C.19.b): not coded", Flag.GUIDELINE)
 
 
 def _elevated_reading(out: list[Suggestion], note: str) -> None:
