@@ -1717,3 +1717,12 @@ def test_a_superficial_injury_gives_way_to_a_more_severe_one_of_the_same_region(
     # another region's contusion stays
     other = note.replace("2. Scalp contusion.", "2. Contusion of left knee.")
     assert any(c.startswith("S80.02") for c in offline_codes(codesets, other, "ed"))
+
+
+def test_an_antiplatelets_bleeding_clot_evacuation_and_a_drug_eluting_stent(codesets):
+    note = ("Nose: after clot evacuation and oxymetazoline pledgets, oozing from the L anterior septum.\n"
+            "DIAGNOSES:\n1. Anterior epistaxis, L, s/p silver nitrate cautery.\n"
+            "2. Adverse effect of clopidogrel (prolonged bleeding).\n3. CAD s/p DES (09/2025), on clopidogrel.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"R04.0", "T45.525A", "Z95.5"} <= got, sorted(got)
+    assert not any(c.startswith(("I82", "I74", "T78")) for c in got), sorted(got)

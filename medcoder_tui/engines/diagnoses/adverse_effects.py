@@ -37,6 +37,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"lithium", "T43.8X5"),
     (r"metformin|glipizide|glyburide|glimepiride|insulin|sitagliptin|empagliflozin|\w+gliflozin", "T38.3X5"),
     (r"warfarin|apixaban|rivaroxaban|dabigatran|heparin|enoxaparin|anticoagulants?", "T45.515"),
+    # antiplatelets are the tabular's "antithrombotic drugs" (T45.52-); aspirin has its own code above
+    (r"clopidogrel|plavix|prasugrel|ticagrelor|cilostazol|dipyridamole|antiplatelets?", "T45.525"),
     (r"prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|steroids?", "T38.0X5"),
     (r"penicillin|amoxicillin|ampicillin|augmentin", "T36.0X5"),
     (r"cephalexin|cefazolin|ceftriaxone|cefdinir|\w+cef\w+|cephalosporins?", "T36.1X5"),

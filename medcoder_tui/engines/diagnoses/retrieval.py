@@ -95,6 +95,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
+        if low in ("clot", "clots") and (_SHED_CLOT_AFTER.match(note, m.end())
+                                         or _SHED_CLOT_BEFORE.search(note, max(0, m.start() - 30), m.start())):
+            continue
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue
@@ -183,6 +186,11 @@ _MIND_TRAUMA_AFTER = re.compile(r"[\s-]+(?:nightmares?|memor(?:y|ies)|focused|re
                                 r"reactions?|exposure|anniversary|dreams?)\b", re.I)
 _MIND_TRAUMA_BEFORE = re.compile(r"\b(?:emotional|psychological|childhood|sexual|combat|military|developmental|complex|"
                                  r"relational|interpersonal|past|early|generational|vicarious|racial|moral)\s+$", re.I)
+# "after clot evacuation", "passing clots", "clots in the urine": blood clotted outside a vessel, no thrombosis
+_SHED_CLOT_AFTER = re.compile(r"\s+(?:evacuat\w*|remov\w*|suction\w*|expressed|extracted|retriev\w*|passed|"
+                              r"(?:in|with) (?:the )?(?:urine|stool|vomit\w*|emesis|sputum|menses|menstrual))\b", re.I)
+_SHED_CLOT_BEFORE = re.compile(r"\b(?:evacuation of|removal of|passing|passed|passes|expressed|suctioned|old|small|"
+                               r"menstrual)\s+(?:\w+\s+)?$", re.I)
 _COUNTED = re.compile(r"\d\s*-?\s*$")
 _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6", "2": "two", "two": "2", "1": "one", "one": "1",
           "3": "three", "three": "3", "4": "four", "four": "4", "single": "1",

@@ -163,7 +163,9 @@ _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95
                               "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
 _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on each hit
     r"cabg\b|coronary artery bypass graft": "Z95.1",
-    r"drug[- ]eluting stent|(?:pci|angioplasty) (?:with|and) stent": "Z95.5",
+    r"drug[- ]eluting stent|(?:pci|angioplasty) (?:with|and|/|\+) ?stent|s/p (?:des|bms)\b|"
+    r"(?:des|bms) (?:x ?\d )?to (?:the )?(?:(?:proximal|mid|distal|ostial) )?(?:lad|lcx|rca|circumflex|diagonal|om\d?|"
+    r"left main)\b": "Z95.5",
     r"aicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
     r"(?:home|supplemental) (?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home": "Z99.81",
     r"sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y|rygb\b|bariatric surgery|lap[- ]?band\b": "Z98.84",
