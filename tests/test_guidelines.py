@@ -1726,3 +1726,12 @@ def test_an_antiplatelets_bleeding_clot_evacuation_and_a_drug_eluting_stent(code
     got = offline_codes(codesets, note, "ed")
     assert {"R04.0", "T45.525A", "Z95.5"} <= got, sorted(got)
     assert not any(c.startswith(("I82", "I74", "T78")) for c in got), sorted(got)
+
+
+def test_a_condition_not_separately_addressed_is_not_coded(codesets):
+    note = ("HPI: last seen 2024 for seborrheic dermatitis, controlled w/ ketoconazole shampoo.\n"
+            "A/P:\n- Plantar wart, L foot - cryo.\n- Seb derm - stable, continue shampoo (no change; not separately "
+            "addressed).\n")
+    got = offline_codes(codesets, note)
+    assert "B07.0" in got and "L21.9" not in got, sorted(got)
+    assert "L21.9" in offline_codes(codesets, "A/P:\n- Seb derm - flaring, start ketoconazole shampoo.\n")

@@ -529,3 +529,13 @@ def test_an_office_test_the_note_says_was_not_done_is_not_billed(codesets):
 def test_a_scope_intubating_the_terminal_ileum_is_no_airway(codesets):
     note = "Procedure: colonoscope advanced to the cecum. Terminal ileum intubated 5 cm - nl. Polyp removed w/ cold snare.\n"
     assert "31500" not in codes(suggest(note, codesets), System.CPT)
+
+
+def test_cryotherapy_of_warts_is_no_premalignant_destruction(codesets):
+    note = ("PROCEDURES:\n1. Destruction of benign lesions (warts) x 6 - R hand x 5 and L plantar foot x 1. Plantar "
+            "wart pared w/ #15 blade first to expose base. Liquid nitrogen cryotherapy, 2 freeze-thaw cycles each, "
+            "10-15 s w/ 1-2 mm halo. Expected blistering reviewed.\n2. Shave biopsy, L upper back, 6 mm lesion.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "17110" in got and not got & {"17000", "17003", "17004"}, got
+    ak = "PROCEDURES:\n1. Liquid nitrogen cryotherapy of 3 actinic keratoses, scalp.\n"
+    assert "17000" in codes(suggest(ak, codesets), System.CPT)

@@ -135,6 +135,7 @@ PHRASES: dict[str, str] = {
     "elevated bp": "elevated blood pressure reading", "hypertension reading": "elevated blood pressure reading",
     "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
     "elevated blood pressure reading": "elevated blood pressure reading",
+    "seb derm": "seborrheic dermatitis", "seb-derm": "seborrheic dermatitis",
     "low blood pressure": "hypotension", "heart attack": "myocardial infarction",
     "sugar diabetes": "diabetes mellitus", "high sugar": "hyperglycemia",
     "low sugar": "hypoglycemia", "low blood sugar": "hypoglycemia", "high blood sugar": "hyperglycemia",
@@ -341,6 +342,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
+    "seb derm", "seb-derm",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

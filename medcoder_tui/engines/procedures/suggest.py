@@ -140,7 +140,15 @@ def _nail_count(ctx: _Ctx) -> None:
             return
 
 
+# the lesions the premalignant destruction codes (17000-17004) are for
+_PREMALIGNANT = re.compile(r"\bactinic keratos[ie]s\b|\baks?\b|\bpremalignant\b|\bprecancer\w*|\bpre-cancer\w*|"
+                           r"\bleukoplakia\b|\bactinic cheilitis\b|\bbowenoid\b", _I)
+
+
 def _apply_bundles(ctx: _Ctx) -> None:
+    if not _PREMALIGNANT.search(ctx.note):
+        for code in ("17000", "17003", "17004"):   # "liquid nitrogen" on warts is a benign lesion's destruction
+            ctx.hits.pop((System.CPT, code), None)
     chosen = {code: ctx.cs.cpt[code] for (system, code) in ctx.hits if system is System.CPT}
     for if_rx, drop_rx in _INCLUDED:
         if any(re.search(if_rx, d, _I) for d in chosen.values()):
