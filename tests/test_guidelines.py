@@ -1735,3 +1735,13 @@ def test_a_condition_not_separately_addressed_is_not_coded(codesets):
     got = offline_codes(codesets, note)
     assert "B07.0" in got and "L21.9" not in got, sorted(got)
     assert "L21.9" in offline_codes(codesets, "A/P:\n- Seb derm - flaring, start ketoconazole shampoo.\n")
+
+
+def test_allergic_rhinitis_to_a_cat_allergic_conjunctivitis_and_a_migraine_left_to_the_pcp(codesets):
+    note = ("PMH: Migraine w/o aura - sumatriptan prn, followed by PCP.\nASSESSMENT:\n"
+            "1. Allergic rhinitis due to tree and grass pollen (seasonal), poorly controlled.\n"
+            "2. Allergic rhinitis due to cat dander (sx on exposure, IgE positive).\n"
+            "3. Allergic conjunctivitis, bilateral, acute seasonal flare.\nPLAN:\n- Migraine: per PCP, no changes.\n")
+    got = offline_codes(codesets, note)
+    assert {"J30.1", "J30.81", "H10.13"} <= got, sorted(got)
+    assert not any(c.startswith(("G43", "H10.3", "J30.9")) for c in got), sorted(got)

@@ -22,6 +22,12 @@ INDEX_TERMS: dict[str, str] = {
     "elevated bp reading": "R03.0", "elevated bp readings": "R03.0", "elevated blood pressure readings": "R03.0",
     # Fracture, fragility / osteoporotic - see Fracture, pathological, due to osteoporosis (M80.0-)
     "fragility fracture": "M80.00XA", "osteoporotic fracture": "M80.00XA",
+    # Conjunctivitis, allergic (acute) - see Conjunctivitis, acute, atopic (H10.1-; the side is read from the note)
+    "allergic conjunctivitis": "H10.10",
+    # Rhinitis, allergic, due to animal (cat) (dog) (hair) (dander) J30.81
+    "allergic rhinitis due to cat dander": "J30.81", "allergic rhinitis due to dog dander": "J30.81",
+    "allergic rhinitis due to animal dander": "J30.81", "allergic rhinitis due to pet dander": "J30.81",
+    "allergic rhinitis due to cat": "J30.81", "allergic rhinitis due to dog": "J30.81",
     "acute blood loss anemia": "D62", "acute posthemorrhagic anemia": "D62", "posthemorrhagic anemia": "D62",
     "anemia due to acute blood loss": "D62", "chronic blood loss anemia": "D50.0",
     "vomiting": "R11.10", "nausea": "R11.0", "hypertension": "I10", "diabetes": "E11.9", "scar": "L90.5",

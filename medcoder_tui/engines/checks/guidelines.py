@@ -283,8 +283,9 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
         return
     ev = s.evidence[0]
     line_end = note.find("\n", ev.end)
-    line = note[ev.end:line_end if line_end >= 0 else len(note)]
-    if LEFT_TO_ANOTHER.search(line[:120]):
+    # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
+    line = note[ev.start:line_end if line_end >= 0 else len(note)]
+    if LEFT_TO_ANOTHER.search(line[:120 + ev.end - ev.start]):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 

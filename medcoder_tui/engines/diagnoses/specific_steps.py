@@ -144,6 +144,11 @@ def _cousins(code: str, icd) -> list[str]:
     return [c for c in icd.billable_descendants(grand) if c not in mine and len(c) == len(code)]
 
 
+# The Index's "see" from a note's word to the tabular's: "Conjunctivitis, allergic (acute) - see Conjunctivitis,
+# acute, atopic"
+_INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic")[0]),)
+
+
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """The one billable sibling of an unspecified code whose distinguishing words the mention's
     sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
@@ -151,6 +156,9 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if not m.documented or "unspecified" not in title.lower():
         return None
     said = frozenset(tokenize(m.around))
+    for words, index_word in _INDEX_SEE:
+        if words <= said:
+            said |= {index_word}
     sides = [name for name, rx in _SIDES if rx.search(m.around)]
     if len(sides) == 1:
         # "R knee" says right; one side named is unilateral ("osteoarthritis, right knee": M17.11)
