@@ -351,3 +351,10 @@ def test_tests_with_normal_results_count_and_each_imaging_site_is_its_own_test(c
             "Dx: Dog bite L forearm, laceration repaired.\nDispo: home. Amoxicillin-clavulanate 875/125 BID x 5 d (Rx).\n")
     got = em("ED PHYSICIAN NOTE\n" + bite, codesets, setting="ed")
     assert "99284" in got and "lactate" not in got["99284"], got
+
+
+def test_a_poorly_controlled_allergic_rhinitis_is_a_chronic_illness_with_exacerbation(codesets):
+    body = ("ALLERGY CLINIC - NEW PATIENT\nASSESSMENT:\n1. Allergic rhinitis due to tree and grass pollen (seasonal), "
+            "poorly controlled.\nPLAN:\n- Start azelastine/fluticasone nasal spray BID (Rx).\n")
+    got = em(body, codesets)
+    assert "99204" in got and "exacerbation" in got["99204"], got

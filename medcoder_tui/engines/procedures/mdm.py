@@ -77,7 +77,11 @@ _CHRONIC = re.compile(
     r"dependence|\boud\b|\baud\b|addiction|"
     # a cancer under treatment or surveillance, and long-lasting skin, joint and bowel diseases
     r"malignan|cancer|carcinoma|neoplasm|lymphoma|leukemia|myeloma|acne|eczema|atopic dermatitis|rheumatoid|"
-    r"lupus|crohn|ulcerative colitis|multiple sclerosis|osteopenia")
+    r"lupus|crohn|ulcerative colitis|multiple sclerosis|osteopenia|"
+    # long-lasting conditions of other organ systems
+    r"allergic rhinitis|hay fever|\bptsd\b|post-?traumatic stress|neuropathy|fibromyalgia|irritable bowel|\bibs\b|"
+    r"sickle cell|endometriosis|stenosis|cirrhosis|\bpcos\b|polycystic|hypogonadism|\bocd\b|obsessive|"
+    r"macular degeneration|kidney disease")
 _UPTITRATED = re.compile(r"\b(?:increas\w*|up-?titrat\w*|titrat\w* up|escalat\w*|double\w*)\b[^.;\n]{0,40}"
                          r"\b(?:\d+(?:\.\d+)?\s*(?:mg|mcg|units?)|dose)\b")
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
