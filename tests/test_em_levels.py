@@ -358,3 +358,15 @@ def test_a_poorly_controlled_allergic_rhinitis_is_a_chronic_illness_with_exacerb
             "poorly controlled.\nPLAN:\n- Start azelastine/fluticasone nasal spray BID (Rx).\n")
     got = em(body, codesets)
     assert "99204" in got and "exacerbation" in got["99204"], got
+
+
+def test_a_second_problem_managed_with_a_prescription_beside_a_minor_procedure_is_its_own_em(codesets):
+    body = ("ENT - NEW PATIENT VISIT\nPROCEDURE - removal of impacted cerumen, R ear, with ring curette.\n"
+            "ASSESSMENT / PLAN:\n1. Swimmer's ear (acute infective otitis externa), LEFT ear.\n"
+            "   - Ciprofloxacin/dexamethasone otic susp, 4 gtt L ear BID x 7 d (Rx sent).\n"
+            "2. Impacted cerumen, RIGHT ear - removed w/ instrumentation as above.\n")
+    got = em(body, codesets)
+    assert any(c.startswith("9920") for c in got), got
+    # the procedure's own problem alone: no separate E/M
+    alone = body.split("1. Swimmer")[0] + "1. Impacted cerumen, RIGHT ear - removed w/ instrumentation as above.\n"
+    assert not em(alone, codesets), em(alone, codesets)

@@ -21,7 +21,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.procedures.context import _AGE, _I, _TIME, _Ctx
-from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm
+from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm, risk
 
 _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
                 "est": [(10, "99212"), (20, "99213"), (30, "99214"), (40, "99215")]}
@@ -114,7 +114,7 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         if separate is False:
             return  # the note says no separately identifiable E/M
         if performed_surgery and not timed and not separate \
-                and not addressed_problems(ctx) >= 3:
+                and not addressed_problems(ctx) >= 3 and not _managed_beside(ctx):
             return  # no separate E/M for the procedure's own evaluation (three problems addressed are more)
         _office(ctx, timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
@@ -123,6 +123,15 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         _critical_care(ctx)
     else:
         _hospital(ctx, timed, anchor)
+
+
+def _managed_beside(ctx: _Ctx) -> bool:
+    """Whether a second problem addressed beside the procedure's own is managed with a prescription drug: an
+    evaluation beyond the procedure's pre-service work, separately identifiable (modifier 25)."""
+    if addressed_problems(ctx) < 2:
+        return False
+    element = risk(ctx)
+    return element.level >= 2 and "prescription" in element.why
 
 
 def _critical_care(ctx: _Ctx) -> None:
