@@ -1745,3 +1745,10 @@ def test_allergic_rhinitis_to_a_cat_allergic_conjunctivitis_and_a_migraine_left_
     got = offline_codes(codesets, note)
     assert {"J30.1", "J30.81", "H10.13"} <= got, sorted(got)
     assert not any(c.startswith(("G43", "H10.3", "J30.9")) for c in got), sorted(got)
+
+
+def test_the_leg_pain_of_a_lumbar_stenosis_is_part_of_it(codesets):
+    note = ("Indication: Lumbar spinal stenosis L4-5 with neurogenic claudication. Bilat buttock/posterior thigh pain "
+            "w/ walking.\nImpression: lumbar spinal stenosis with neurogenic claudication.\n")
+    got = offline_codes(codesets, note)
+    assert "M48.062" in got and not any(c.startswith("M79.6") for c in got), sorted(got)

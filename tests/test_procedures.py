@@ -539,3 +539,10 @@ def test_cryotherapy_of_warts_is_no_premalignant_destruction(codesets):
     assert "17110" in got and not got & {"17000", "17003", "17004"}, got
     ak = "PROCEDURES:\n1. Liquid nitrogen cryotherapy of 3 actinic keratoses, scalp.\n"
     assert "17000" in codes(suggest(ak, codesets), System.CPT)
+
+
+def test_an_interlaminar_epidural_injection_is_not_the_transforaminal_code(codesets):
+    note = ("Procedure: Lumbar interlaminar epidural steroid injection, L4-L5, under fluoroscopic guidance.\n"
+            "Technique: epidural space entered w/ loss of resistance. Injected methylprednisolone acetate 80 mg.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "62323" in got and "64483" not in got, got

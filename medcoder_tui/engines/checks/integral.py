@@ -117,7 +117,10 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
-    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2"),
+    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2",
+                                                                          # the leg pain of a lumbar stenosis or root
+                                                                          "M48.06", "M48.07", "M51.1", "M54.1", "M54.3",
+                                                                          "M54.4", "M47.2"),
     "M54.5": _BACK, "M54.9": _BACK, "M54.2": ("M50", "M47.1", "M47.2", "M47.81", "S13", "S16"),
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),

@@ -40,6 +40,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"),
     (r"lateral malleol\w*", "distal fibula lateral malleolus"), (r"medial malleol\w*", "distal tibia medial malleolus"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\b(?:l[1-5]|s1)(?:\s*-\s*(?:l[1-5]|s1))?\b", "lumbar sacral"), (r"\btfesi\b", "transforaminal epidural injection"),
+    (r"\binterlaminar\b|\bilesi\b", "between the laminae epidural injection"),
     (r"\bc[2-7](?:\s*-\s*(?:c[3-7]|t1))?\b", "cervical thoracic"),
     (r"\baspirated\b", "aspiration"), (r"arthrocentes[ie]s", "joint aspiration"), (r"\binjected\b", "injection"), (r"ultrasound|fluoro\w*|\bus-guided|ct-guided", "imaging guidance"),
     (r"\breduc\w*|\bmanipulat\w*", "manipulation"), (r"endometrial (?:biopsy|bx)|pipelle", "endometrial sampling"), (r"\binserted\b|\bplaced\b", "insertion placement"), (r"\bcasted\b", "cast"),
