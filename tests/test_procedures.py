@@ -546,3 +546,25 @@ def test_an_interlaminar_epidural_injection_is_not_the_transforaminal_code(codes
             "Technique: epidural space entered w/ loss of resistance. Injected methylprednisolone acetate 80 mg.\n")
     got = codes(suggest(note, codesets), System.CPT)
     assert "62323" in got and "64483" not in got, got
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("DELIVERY ADMISSION DISCHARGE SUMMARY\nAttending: Test OB (prenatal care w/ our group since 8 wks; global OB)\n"
+     "L&D course: Spontaneous vaginal delivery of a liveborn male at 13:47.\nF/u: 6-wk postpartum visit in our office.\n",
+     "59400"),
+    ("DELIVERY NOTE\nCovering laborist: I did not provide prenatal care and am reporting delivery only; postpartum "
+     "care with her own OB.\nSpontaneous vaginal delivery of a single live-born female.\n", "59409"),
+    ("DISCHARGE SUMMARY\nPrenatal care: at an outside community clinic. Postpartum care will be in our office.\n"
+     "- Primary low transverse cesarean delivery 04/14 21:12, performed by me.\n", "59515"),
+])
+def test_the_delivery_code_follows_the_package_of_care(codesets, note, expected):
+    got = codes(suggest(note, codesets, setting="inpatient"), System.CPT)
+    deliveries = {c for c in got if c.startswith(("594", "595"))}
+    assert deliveries == {expected}, got
+
+
+def test_an_earlier_or_planned_delivery_or_a_newborns_birth_is_no_delivery_code(codesets):
+    for note in ("ANTEPARTUM ADMISSION H&P\nPrevious pregnancy: term SVD 2023.\nPlan: anticipate vaginal delivery.\n",
+                 "NEWBORN NURSERY ADMISSION\nInfant born via SVD at 39 weeks to a G2P2 mother. Apgars 8/9.\n"):
+        got = codes(suggest(note, codesets, setting="inpatient"), System.CPT)
+        assert not {c for c in got if c.startswith(("594", "595"))}, got

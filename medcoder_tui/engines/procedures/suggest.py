@@ -36,6 +36,7 @@ from medcoder_tui.engines.procedures.drugs import (
 )
 from medcoder_tui.engines.procedures.em import em, is_new_patient
 from medcoder_tui.engines.procedures.mdm import problem_count
+from medcoder_tui.engines.procedures.obstetric import delivery
 from medcoder_tui.engines.procedures.match import (
     _GENERIC_RANGE,
     _destruction_addons,
@@ -169,7 +170,7 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
         return []
     ctx = _Ctx(note, analysis, setting if setting in ("outpatient", "ed", "inpatient") else "outpatient", codesets)
     rules = ([_drugs, _vaccines, _dme, _explicit_codes, _tests] if ctx.setting == "outpatient" else []) + [
-        _surgical, _destruction_addons, _wound_repair, _imaging, _ecg, _counseling]
+        _surgical, _destruction_addons, _wound_repair, _imaging, _ecg, _counseling, delivery]
     for n, rule in enumerate(rules):
         checkpoint("procedure rules", n, len(rules))   # progress for the TUI; stops here once cancelled
         rule(ctx)
