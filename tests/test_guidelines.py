@@ -1752,3 +1752,13 @@ def test_the_leg_pain_of_a_lumbar_stenosis_is_part_of_it(codesets):
             "w/ walking.\nImpression: lumbar spinal stenosis with neurogenic claudication.\n")
     got = offline_codes(codesets, note)
     assert "M48.062" in got and not any(c.startswith("M79.6") for c in got), sorted(got)
+
+
+def test_a_gbs_carrier_at_delivery_is_the_childbirth_code(codesets):
+    note = ("G2P1 -> G2P1102 (after delivery)\nDischarge diagnoses:\n1. Preterm labor, 3rd trimester, with spontaneous "
+            "vaginal delivery at 35w2d - single liveborn male.\n2. GBS carrier (rectovaginal culture positive) - "
+            "adequate intrapartum prophylaxis.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "O99.824" in got and "Z22.330" not in got, sorted(got)
+    # "GBS" alone is no carrier state (it is also Guillain-Barre syndrome)
+    assert not any(c.startswith(("O99.82", "Z22.3")) for c in offline_codes(codesets, "Assessment: 1. GBS, recovering.\n"))

@@ -136,6 +136,9 @@ PHRASES: dict[str, str] = {
     "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
     "elevated blood pressure reading": "elevated blood pressure reading",
     "seb derm": "seborrheic dermatitis", "seb-derm": "seborrheic dermatitis",
+    # (not "GBS" alone: it is also Guillain-Barre syndrome)
+    "gbs carrier": "carrier of group b streptococcus", "gbs colonization": "carrier of group b streptococcus",
+    "gbs colonized": "carrier of group b streptococcus",
     "low blood pressure": "hypotension", "heart attack": "myocardial infarction",
     "sugar diabetes": "diabetes mellitus", "high sugar": "hyperglycemia",
     "low sugar": "hypoglycemia", "low blood sugar": "hypoglycemia", "high blood sugar": "hyperglycemia",
@@ -342,7 +345,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
-    "seb derm", "seb-derm",
+    "seb derm", "seb-derm", "gbs carrier", "gbs colonization", "gbs colonized",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

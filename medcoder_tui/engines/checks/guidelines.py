@@ -56,7 +56,7 @@ from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_sites
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
-from medcoder_tui.engines.checks.pregnancy import pregnancy_conditions
+from medcoder_tui.engines.checks.pregnancy import gbs_carrier_in_pregnancy, pregnancy_conditions
 from medcoder_tui.engines.checks.sepsis import sepsis_codes
 from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
@@ -105,6 +105,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
+        out = gbs_carrier_in_pregnancy(out, note, analysis, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
         out = diabetes_with(out, note, replace, reground)
         out = sleep_due_to(out, note, analysis, replace)

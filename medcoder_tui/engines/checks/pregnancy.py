@@ -107,3 +107,20 @@ def pregnancy_conditions(out: list[Suggestion], note: str, analysis: NoteAnalysi
                 add_reason(s, f"the pregnancy is complicated by a coded condition ({added[0].code}): not incidental",
                            Flag.GUIDELINE)
     return added
+
+
+def gbs_carrier_in_pregnancy(out: list[Suggestion], note: str, analysis: NoteAnalysis, replace) -> list[Suggestion]:
+    """A pregnant patient's group B streptococcus carrier state is O99.82- (O99.824 at the delivery, O99.820
+    before it), in place of the nonpregnant Z22.330."""
+    carrier = next((s for s in out if usable_icd(s) and s.code == "Z22.330"), None)
+    if carrier is None or _INCIDENTAL.search(note):
+        return out
+    at_delivery = delivered(note, analysis)
+    pregnant = at_delivery or any(usable_icd(s) and (s.code[:1] == "O" or s.code.startswith(("Z34", "Z3A", "Z33.1")))
+                                  for s in out)
+    if not pregnant:
+        return out
+    code = "O99.824" if at_delivery else "O99.820"
+    new = replace(carrier, code, f"group B streptococcus carrier of a pregnant patient, complicating "
+                                 f"{'childbirth' if at_delivery else 'pregnancy'}: {code} in place of Z22.330")
+    return [new if s is carrier else s for s in out]
