@@ -1762,3 +1762,11 @@ def test_a_gbs_carrier_at_delivery_is_the_childbirth_code(codesets):
     assert "O99.824" in got and "Z22.330" not in got, sorted(got)
     # "GBS" alone is no carrier state (it is also Guillain-Barre syndrome)
     assert not any(c.startswith(("O99.82", "Z22.3")) for c in offline_codes(codesets, "Assessment: 1. GBS, recovering.\n"))
+
+
+def test_an_injury_line_names_the_place_of_occurrence(codesets):
+    note = ("HPI: 38M cut his L index finger on a table saw in his garage at home while building a bookshelf.\n"
+            "DIAGNOSES:\n1. Laceration of L index finger without foreign body, without damage to nail.\n"
+            "2. Injury: contact w/ powered table saw, private garage of single-family home, furniture building (hobby).\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Y92.015" in got and "Y92.009" not in got, sorted(got)

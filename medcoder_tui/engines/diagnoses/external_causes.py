@@ -45,7 +45,7 @@ _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|b
 _PLACE_LABEL = re.compile(r"\s*(?:place|location|site)(?: of (?:occurrence|injury|event|incident))?\s*:\s*(.+)", re.I)
 # A line that tells the injury's story in items ("Mechanism: collision with another player with fall, soccer game,
 # park soccer field"): its items name the place and the activity as well as the cause
-_MECHANISM_LABEL = re.compile(r"\s*(?:mechanism(?: of injury)?|moi)\s*:\s*(.+)", re.I)
+_MECHANISM_LABEL = re.compile(r"\s*(?:\d{1,2}[.)]\s*)?(?:mechanism(?: of injury)?|moi|injury|external causes?)\s*:\s*(.+)", re.I)
 # How many distinct story sentences are read for the external causes of one note.
 _STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
