@@ -125,13 +125,19 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         _hospital(ctx, timed, anchor)
 
 
+_NEW_PRESCRIPTION = re.compile(r"\brx sent\b|\(rx\b|\brx\)|\be-?prescribed\b|\bprescribed today\b|"
+                               r"\b(?:start|begin|initiate|increase|decrease|switch)\w*\s+(?:\w+\s+){0,3}\d+(?:\.\d+)?\s*"
+                               r"(?:mg|mcg|%|units?)\b", _I)
+
+
 def _managed_beside(ctx: _Ctx) -> bool:
     """Whether a second problem addressed beside the procedure's own is managed with a prescription drug: an
     evaluation beyond the procedure's pre-service work, separately identifiable (modifier 25)."""
     if addressed_problems(ctx) < 2:
         return False
     element = risk(ctx)
-    return element.level >= 2 and "prescription" in element.why
+    # a drug started, changed or prescribed at this visit ("(Rx sent)"), not one continued or left to another
+    return element.level >= 2 and "prescription" in element.why and _NEW_PRESCRIPTION.search(ctx.note) is not None
 
 
 def _critical_care(ctx: _Ctx) -> None:
