@@ -391,3 +391,14 @@ def test_a_differential_list_runs_past_an_items_own_parenthesis():
     assert not a.context_at(i, i + 6)
     t2 = "Depression not diagnosed (PHQ-9 symptoms explained by anxiety)."
     assert "negated" in analyze(t2).context_at(0, 10)
+
+
+def test_a_short_label_after_a_sentence_opens_its_section_on_the_same_line():
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+
+    note = "Meds: clopidogrel 75 mg, atorvastatin 80 mg.\nAll: NKDA. SH: former smoker (quit 2025), no EtOH.\n"
+    a = analyze(note)
+    assert a.section_at(note.index("NKDA")) == "allergies"
+    assert a.section_at(note.index("former smoker")) == "social_history"
+    # a word ending a sentence is no label: "... per the PMH: reviewed" stays in its section
+    assert analyze("Meds: none. Reviewed with pt: ok.\n").section_at(25) == "medications"

@@ -85,7 +85,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                   r"dx", r"problem list", r"problems", r"active problems"),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
     "medications": (r"(?:current |home |discharge )?medications?", r"meds", r"current meds", r"rx"),
-    "allergies": (r"allerg(?:y|ies)", r"nkda"),
+    "allergies": (r"allerg(?:y|ies)", r"nkda", r"all(?=\s*:)"),
     "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
     "disposition": (r"disposition", r"dispo", r"discharge instructions", r"follow[- ]?up instructions",
                     r"return precautions", r"patient instructions"),
@@ -108,6 +108,11 @@ _HEADER_RE = re.compile(
 )
 
 
+_INLINE_NAMES = {"SH": "social_history", "FH": "family_history", "FHX": "family_history", "PMH": "past_medical_history",
+                 "PSH": "past_surgical_history", "ALL": "allergies", "ALLERGIES": "allergies", "MEDS": "medications"}
+_INLINE_HEADER = re.compile(r"(?<=[.;] )(SH|FH|FHx|PMH|PSH|All|Allergies|Meds)[ \t]*:")
+
+
 def _find_sections(note: str) -> list[Section]:
     starts: list[tuple[int, str]] = []
     for m in _HEADER_RE.finditer(note):
@@ -121,6 +126,10 @@ def _find_sections(note: str) -> list[Section]:
         if not m.group(0).rstrip().endswith((":", "-")) and line.strip().rstrip(":") != m.group(0).strip():
             continue
         starts.append((m.start(), _HEADER_NAME_BY_GROUP[group]))
+    # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
+    for m in _INLINE_HEADER.finditer(note):
+        starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()]))
+    starts.sort()
     sections = []
     for i, (pos, name) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(note)
