@@ -364,3 +364,26 @@ def test_underdosing_is_never_first_listed(cs):
     items = [sugg(cs, note, "T50.1X6A", "underdosing of furosemide"),
              sugg(cs, note, "I50.23", "acute on chronic systolic heart failure")]
     assert propose_sequence(items, note, setting="inpatient", codesets=cs) == ["I50.23", "T50.1X6A"]
+
+
+def test_the_assessments_first_numbered_item_is_first_listed_outside_the_hospital(cs):
+    """IV: the condition the provider lists as chiefly responsible comes first, even a symptom code beside
+    a chronic diagnosis ("1. Anterior epistaxis ... 4. Essential hypertension")."""
+    note = ("CC: nosebleed x 45 min.\nDIAGNOSES:\n1. Anterior epistaxis, L, s/p silver nitrate cautery.\n"
+            "2. Essential hypertension.\n")
+    items = [sugg(cs, note, "I10", "Essential hypertension"), sugg(cs, note, "R04.0", "Anterior epistaxis")]
+    assert propose_sequence(items, note, setting="ed", codesets=cs)[:2] == ["R04.0", "I10"]
+    # inpatient: the principal diagnosis is read from its own line, not from the list's order
+    inpatient = propose_sequence(items, note, setting="inpatient", codesets=cs)
+    assert inpatient[0] == "I10", inpatient
+
+
+def test_a_forward_trigger_ending_a_quote_does_not_govern_the_quote():
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+
+    note = "DIAGNOSES:\n1. Anterior epistaxis, L, s/p silver nitrate cautery.\n"
+    a = analyze(note)
+    quote = "Anterior epistaxis, L, s/p"
+    start = note.index(quote)
+    assert "history" not in a.context_at(start, start + len(quote))
+    assert "history" in a.context_at(note.index("silver"), note.index("cautery"))

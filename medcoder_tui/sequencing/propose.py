@@ -34,6 +34,7 @@ _REASON_LINE = re.compile(r"^[ \t]*(?:cc|chief complaints?|presenting complaint|
                           r"exam|examination|procedure|referral|consultation)|referred for|referral (?:reason|for)|"
                           r"indications?(?: for (?:the )?(?:procedure|exam|study))?)[ \t]*:[ \t]*",
                           re.IGNORECASE | re.MULTILINE)
+_FIRST_ITEM = re.compile(r"^[ \t]*(?:#\s*)?1[.)][ \t]+", re.MULTILINE)
 # An inpatient record's own statement of the principal diagnosis (the chief complaint is not one: the principal
 # diagnosis is the condition established after study, II)
 _PRINCIPAL_LINE = re.compile(r"^[ \t]*(?:principal|primary|final|discharge) (?:diagnos[ei]s|dx)[ \t]*:[ \t]*",
@@ -255,6 +256,14 @@ def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], 
     if not note:
         return {}
     spans = _reason_spans(note, _PRINCIPAL_LINE if setting == "inpatient" else _REASON_LINE)
+    if setting != "inpatient":
+        # the assessment's first numbered item: the condition the provider lists as chiefly responsible (IV)
+        analysis = _analysis(note)
+        first = next((m for m in _FIRST_ITEM.finditer(note)
+                      if analysis.section_at(m.start()) in ("assessment_plan", "impression", "diagnoses")), None)
+        if first is not None:
+            end = note.find("\n", first.end())
+            spans.append((first.end(), len(note) if end < 0 else end))
     if not spans:
         return {}
     text = " ".join(note[a:b] for a, b in spans).lower()

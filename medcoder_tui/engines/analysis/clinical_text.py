@@ -325,8 +325,11 @@ class NoteAnalysis:
         "... without aura ..."), so a "without" inside the mention is part of its name, not a
         negation of it.
         """
+        # (a scope that meets the range only with its own trigger word, at the range's end, is what follows:
+        # "Anterior epistaxis, L, s/p" quotes the "s/p" of the cautery after it)
         kinds = {span.kind for span in self.spans_overlapping(start, end)
-                 if not (title_says_without and own_without(span, start, end))}
+                 if not (title_says_without and own_without(span, start, end))
+                 and not (span.start >= end - len(span.trigger) and span.start > start)}
         if self.section_at(start) == "family_history":
             kinds.add("family")
         return kinds
