@@ -1770,3 +1770,10 @@ def test_an_injury_line_names_the_place_of_occurrence(codesets):
             "2. Injury: contact w/ powered table saw, private garage of single-family home, furniture building (hobby).\n")
     got = offline_codes(codesets, note, "ed")
     assert "Y92.015" in got and "Y92.009" not in got, sorted(got)
+
+
+def test_fatigue_is_part_of_the_condition_that_explains_it(codesets):
+    note = "Assessment:\n1. Persistent atrial fibrillation, rate controlled; symptomatic with exertional fatigue.\n"
+    got = offline_codes(codesets, note)
+    assert "I48.19" in got and "R53.83" not in got, sorted(got)
+    assert "R53.83" in offline_codes(codesets, "Assessment:\n1. Fatigue, 3 months - TSH and CBC normal; cause unclear.\n")
