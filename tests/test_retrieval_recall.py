@@ -237,3 +237,15 @@ def test_the_prompt_is_offered_the_codes_the_guidelines_add(codesets, note, expe
 def test_the_prompt_candidates_hold_the_guideline_layers_readings(codesets, note, wanted):
     got = set(codes(note, codesets))
     assert wanted <= got, sorted(wanted - got)
+
+
+def test_the_guideline_layers_new_readings_are_offered_to_the_model(codesets):
+    """What the guideline layer adds (a screening encounter, a stent status, a stone with its hydronephrosis, a
+    pregnant patient's GBS carrier state) is in the prompt's candidate list too."""
+    assert "Z12.11" in codes("GI - COLONOSCOPY REPORT\nIndication: Screening colonoscopy.\nFindings: normal.\n",
+                             codesets)
+    assert "Z95.5" in codes("Assessment: 3. CAD s/p DES (09/2025), on long-term clopidogrel.\n", codesets)
+    assert "N13.2" in codes("DIAGNOSES:\n1. Obstructing R proximal ureteral calculus with mild R hydronephrosis.\n",
+                            codesets)
+    assert "O99.824" in codes("G2P1102. Spontaneous vaginal delivery at 35w2d.\nDiagnoses: GBS carrier - adequate "
+                              "intrapartum prophylaxis.\n", codesets)

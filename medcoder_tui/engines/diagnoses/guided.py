@@ -23,10 +23,11 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes
                                                            underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.combinations import DIABETES, diabetes_with
-from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivery_outcome,
-                                                             dementia_mention, exam_codes, gyn_encounter_reasons,
-                                                             long_term_drugs, preprocedural_exam, prenatal_supervision,
-                                                             stroke_codes, vaccine_mention, weeks_of_gestation)
+from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivered,
+                                                             delivery_outcome, dementia_mention, exam_codes,
+                                                             gyn_encounter_reasons, long_term_drugs, preprocedural_exam,
+                                                             prenatal_supervision, screening_encounter, stroke_codes,
+                                                             vaccine_mention, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
@@ -35,7 +36,7 @@ from medcoder_tui.engines.diagnoses.skin_table import MORPHOLOGY_WORDS, melanoma
 
 _SPREAD = re.compile(r"metasta|\bmets\b|secondaries|spread", re.I)
 _MELANOMA = re.compile(r"\bmelanomas?\b", re.I)
-from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE, adult_bmi, pediatric_bmi
+from medcoder_tui.engines.diagnoses.status_codes import STATUS_SCORE, adult_bmi, pediatric_bmi, reported_status
 
 
 def _candidate(code: str, note: str, start: int, end: int, icd) -> Candidate | None:
@@ -127,6 +128,17 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted += [bmi for bmi in (adult_bmi(note, analysis), pediatric_bmi(note, analysis)) if bmi is not None]
     if (preop := preprocedural_exam(note, analysis)) is not None:
         wanted.append(preop)
+    # the screening test the encounter is for, a current status the guideline layer reports (a coronary stent),
+    # a stone with its hydronephrosis (N13.2) and a pregnant patient's group B streptococcus carrier state
+    if (screening := screening_encounter(note, analysis)) is not None:
+        wanted.append(screening)
+    wanted += reported_status(note, analysis)
+    stone = next((c for c in found if c.code.startswith("N20") and c.origin == "mention"), None)
+    if stone is not None and any(c.code.startswith("N13.3") for c in found):
+        wanted.append(("N13.2", stone.start, stone.end))
+    carrier = next((c for c in found if c.code == "Z22.330"), None)
+    if carrier is not None and (weeks_of_gestation(note, analysis) or delivered(note, analysis)):
+        wanted.append(("O99.824" if delivered(note, analysis) else "O99.820", carrier.start, carrier.end))
     wanted += gyn_encounter_reasons(note, analysis)
     if any("T20" <= c.code[:3] <= "T25" for c in found) and (extent := burn_extent(note)) is not None:
         wanted.append(extent)
