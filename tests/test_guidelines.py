@@ -1777,3 +1777,12 @@ def test_fatigue_is_part_of_the_condition_that_explains_it(codesets):
     got = offline_codes(codesets, note)
     assert "I48.19" in got and "R53.83" not in got, sorted(got)
     assert "R53.83" in offline_codes(codesets, "Assessment:\n1. Fatigue, 3 months - TSH and CBC normal; cause unclear.\n")
+
+
+def test_a_treatments_risks_discussed_are_no_findings(codesets):
+    note = ("Assessment:\n1. Postmenopausal osteoporosis without current fracture.\n - Start denosumab 60 mg SC every "
+            "6 months. Discussed ONJ, atypical femur fracture, hypocalcemia, and rebound vertebral fractures if "
+            "stopped; she agrees.\n")
+    got = offline_codes(codesets, note)
+    assert "M81.0" in got and not any(c.startswith(("E83.5", "M84.75", "M87.18")) for c in got), sorted(got)
+    assert "E83.51" in offline_codes(codesets, "Assessment:\n1. Hypocalcemia - discussed with patient, start calcium.\n")
