@@ -1786,3 +1786,12 @@ def test_a_treatments_risks_discussed_are_no_findings(codesets):
     got = offline_codes(codesets, note)
     assert "M81.0" in got and not any(c.startswith(("E83.5", "M84.75", "M87.18")) for c in got), sorted(got)
     assert "E83.51" in offline_codes(codesets, "Assessment:\n1. Hypocalcemia - discussed with patient, start calcium.\n")
+
+
+@pytest.mark.parametrize("assessment, expected", [
+    ("3. R midfoot swelling and warmth - r/o acute Charcot neuroarthropathy.", "R22.41"),
+    ("1. L hand swelling, no injury recalled.", "R22.32"),
+])
+def test_swelling_of_a_limbs_part_is_localized_swelling_of_the_limb(codesets, assessment, expected):
+    got = offline_codes(codesets, "Assessment:\n" + assessment)
+    assert expected in got, sorted(got)

@@ -136,6 +136,14 @@ PHRASES: dict[str, str] = {
     "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
     "elevated blood pressure reading": "elevated blood pressure reading",
     "seb derm": "seborrheic dermatitis", "seb-derm": "seborrheic dermatitis",
+    # Swelling of a limb's part that is no joint: Localized swelling, mass and lump, lower / upper limb (R22.4-, R22.3-)
+    **{f"{part} swelling": "localized swelling lower limb" for part in ("foot", "midfoot", "forefoot", "heel", "calf",
+                                                                        "thigh", "shin", "lower leg")},
+    **{f"swelling of {the}{part}": "localized swelling lower limb" for the in ("", "the ")
+       for part in ("foot", "midfoot", "forefoot", "heel", "calf", "thigh", "shin", "lower leg")},
+    **{f"{part} swelling": "localized swelling upper limb" for part in ("hand", "forearm", "upper arm")},
+    **{f"swelling of {the}{part}": "localized swelling upper limb" for the in ("", "the ")
+       for part in ("hand", "forearm", "upper arm")},
     # (not "GBS" alone: it is also Guillain-Barre syndrome)
     "gbs carrier": "carrier of group b streptococcus", "gbs colonization": "carrier of group b streptococcus",
     "gbs colonized": "carrier of group b streptococcus",
@@ -346,6 +354,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
     "seb derm", "seb-derm", "gbs carrier", "gbs colonization", "gbs colonized",
+    *(p for p in PHRASES if p.endswith(" swelling") or p.startswith("swelling of ")),
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))
