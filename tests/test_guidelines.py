@@ -1795,3 +1795,9 @@ def test_a_treatments_risks_discussed_are_no_findings(codesets):
 def test_swelling_of_a_limbs_part_is_localized_swelling_of_the_limb(codesets, assessment, expected):
     got = offline_codes(codesets, "Assessment:\n" + assessment)
     assert expected in got, sorted(got)
+
+
+def test_a_toxic_effect_of_no_stated_intent_is_accidental(codesets):
+    """I.C.19.e.5.b: a bee sting told with no intent is the accidental toxic effect, never the assault sibling."""
+    got = offline_codes(codesets, "Assessment:\n1. Bee sting of L hand with local reaction.\n", "ed")
+    assert "T63.441A" in got and not got & {"T63.442A", "T63.443A", "T63.444A"}, sorted(got)

@@ -135,6 +135,8 @@ def _default_rank(code: str, title: str, header_title: str = "") -> float:
 
 
 def _base_rank(code: str, low: str, header_title: str) -> int:
+    if code[:1] == "T" and re.search(r", (?:intentional self-harm|assault|undetermined)\b", low):
+        return 9   # I.C.19.e.5.b: a poisoning or toxic effect of no stated intent is accidental
     if header_title and low.startswith(header_title.lower()) and "initial encounter" in low and code.endswith("A"):
         return 0   # a 7th-character extension: the initial encounter stands for the header
     # an "Other ..." catch-all never stands for its header, except an injury's: there the leaves of
