@@ -568,3 +568,12 @@ def test_an_earlier_or_planned_delivery_or_a_newborns_birth_is_no_delivery_code(
                  "NEWBORN NURSERY ADMISSION\nInfant born via SVD at 39 weeks to a G2P2 mother. Apgars 8/9.\n"):
         got = codes(suggest(note, codesets, setting="inpatient"), System.CPT)
         assert not {c for c in got if c.startswith(("594", "595"))}, got
+
+
+def test_a_point_of_care_urinalysis_in_the_office_is_the_dipstick(codesets):
+    note = ("POC UA (performed in clinic): LE 2+, nitrite +, blood trace.\n"
+            "A/P:\n1. Acute cystitis without hematuria - nitrofurantoin 100 mg BID x 5 days (Rx).\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "81002" in got and "81003" not in got, got
+    micro = note.replace("POC UA", "POC UA with micro (automated analyzer)")
+    assert "81002" not in codes(suggest(micro, codesets), System.CPT)

@@ -30,7 +30,9 @@ _TESTS: list[tuple[str, str]] = [
     (r"\bcmp\b|comprehensive metabolic panel", r"^Comprehensive metabolic panel"),
     (r"\bbmp\b|basic metabolic panel", r"^Basic metabolic panel"),
     (r"\b(?:hemoglobin|hgb)\b(?! ?a1c)", r"^Hemoglobin \(blood\)"), (r"\b(?:blood )?lead (?:level|screen\w*|test)",
-                                                                  r"^Lead level"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick",
+                                                                  r"^Lead level"), (r"\bua\b[^.\n]{0,10}dip|urine dip\w*|dipstick|"
+                                                                   # a point-of-care UA is the office dipstick
+                                                                   r"\b(?:poc|point[- ]of[- ]care)\s+(?:ua|urinalysis)\b(?![^.\n]{0,25}\b(?:micro|automated))",
                                                                    r"^Urinalysis by dipstick"),
     (r"urine (?:hcg|pregnancy)|\bupt\b", r"^Urine pregnancy"), (r"influenza a/b antigen|rapid (?:influenza|flu)",
                                                                 r"^Influenza antigen"),
@@ -49,7 +51,7 @@ _TESTS: list[tuple[str, str]] = [
 ]
 # words one of which every match of a test's pattern holds: a sentence without any is not searched for it
 _TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensive metabolic"),
-               ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip",), ("urine", "upt"),
+               ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip", "poc", "point"), ("urine", "upt"),
                ("influenza", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
                ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
                ("automated",), ("inhaler", "spacer", "nebulizer"))
