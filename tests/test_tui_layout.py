@@ -179,3 +179,27 @@ async def test_ollama_unreachable_is_said_once(tmp_path, notes):
         await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
         await until(pilot, lambda: app.screen.suggestions and not app.screen.streaming, timeout=60)
         assert not [n for n in app._notifications if "unreachable" in n.message.lower()]
+
+
+async def test_a_narrow_footer_is_built_compact_and_never_restyled_key_by_key(notes, store, monkeypatch):
+    """At 80 columns the footer is compact: its keys carry the class from the start, so opening a note does
+    not restyle each key (and the screen) once more as its bound "compact" arrives."""
+    from textual.app import App
+
+    restyled: list[str] = []
+    original = App.update_styles
+
+    def counting(self, node, animate=True):
+        if isinstance(node, FooterKey):
+            restyled.append(node.action)
+        return original(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        restyled.clear()   # (the worklist's very first footer is built before the terminal's width is known)
+        await open_first(pilot)
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        assert restyled == [], restyled[:10]

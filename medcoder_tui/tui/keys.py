@@ -128,6 +128,10 @@ class AppFooter(Footer):
         for widget in super().compose():
             if narrow and isinstance(widget, FooterKey) and widget.action in SECONDARY_ACTIONS:
                 continue
+            if self.compact:
+                # the key's bound "compact" sets this class once mounted, restyling the key (and the screen
+                # each time): set already, that is a no-op (a note opens with no footer restyles)
+                widget.set_class(True, "-compact", update=False)
             yield widget
 
     def on_resize(self) -> None:
