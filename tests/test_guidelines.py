@@ -1801,3 +1801,11 @@ def test_a_toxic_effect_of_no_stated_intent_is_accidental(codesets):
     """I.C.19.e.5.b: a bee sting told with no intent is the accidental toxic effect, never the assault sibling."""
     got = offline_codes(codesets, "Assessment:\n1. Bee sting of L hand with local reaction.\n", "ed")
     assert "T63.441A" in got and not got & {"T63.442A", "T63.443A", "T63.444A"}, sorted(got)
+
+
+def test_a_colour_compound_names_no_disease(codesets):
+    note = ("HPI: 4 days of productive cough (yellow-green sputum), fever to 101.8 F, chills.\n"
+            "Assessment: 1. Community-acquired pneumonia, RLL.\n")
+    got = offline_codes(codesets, note)
+    assert "J18.9" in got and not any(c.startswith("A95") for c in got), sorted(got)
+    assert any(c.startswith("A95") for c in offline_codes(codesets, "Assessment: 1. Yellow fever, returned from travel.\n"))

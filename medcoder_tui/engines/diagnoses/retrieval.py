@@ -95,6 +95,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
+        if low in _COLORS and (_COLOR_AFTER.match(note, m.end()) or _COLOR_BEFORE.search(note, max(0, m.start() - 10),
+                                                                                          m.start())):
+            continue   # "yellow-green sputum": a colour compound describes a discharge, it names no yellow fever
         if low in ("clot", "clots") and (_SHED_CLOT_AFTER.match(note, m.end())
                                          or _SHED_CLOT_BEFORE.search(note, max(0, m.start() - 30), m.start())):
             continue
@@ -186,6 +189,10 @@ _MIND_TRAUMA_AFTER = re.compile(r"[\s-]+(?:nightmares?|memor(?:y|ies)|focused|re
                                 r"reactions?|exposure|anniversary|dreams?)\b", re.I)
 _MIND_TRAUMA_BEFORE = re.compile(r"\b(?:emotional|psychological|childhood|sexual|combat|military|developmental|complex|"
                                  r"relational|interpersonal|past|early|generational|vicarious|racial|moral)\s+$", re.I)
+_COLORS = frozenset("yellow green brown red white black gray grey tan pink blue orange purple".split())
+_COLOR_AFTER = re.compile(r"-(?:ish-)?(?:yellow|green|brown|red|white|black|gray|grey|tan|pink|blue|orange|purple)\b", re.I)
+_COLOR_BEFORE = re.compile(r"\b(?:yellow|green|brown|red|white|black|gray|grey|tan|pink|blue|orange|purple)(?:ish)?-$",
+                           re.I)
 # "after clot evacuation", "passing clots", "clots in the urine": blood clotted outside a vessel, no thrombosis
 _SHED_CLOT_AFTER = re.compile(r"\s+(?:evacuat\w*|remov\w*|suction\w*|expressed|extracted|retriev\w*|passed|"
                               r"(?:in|with) (?:the )?(?:urine|stool|vomit\w*|emesis|sputum|menses|menstrual))\b", re.I)
