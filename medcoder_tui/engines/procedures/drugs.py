@@ -9,7 +9,6 @@ note names itself. Outpatient only: elsewhere the facility bills these.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 
@@ -139,12 +138,16 @@ def _drugs(ctx: _Ctx) -> None:
     routes: list[tuple[str, int, int]] = []
     names_drug: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
     # A drug counts only when its clause names an administration (below); a clause lies within 25
-    # characters before and 70 after its sentence. One pass of that short pattern over the note spares
-    # the long drug-name pattern the sentences no administration word is near.
-    admin = [m.start() for m in _ADMIN.finditer(ctx.note)]
+    # characters before and 70 after its sentence. That short pattern first spares the long drug-name
+    # pattern the sentences no administration word is near.
+    # (each window is searched once: a long note repeats its sentences with the same surroundings)
+    admin_near: dict[str, bool] = {}
     for sent in ctx.a.sentences:
-        at = bisect.bisect_left(admin, sent.start - 25)
-        if at == len(admin) or admin[at] >= sent.end + 70:
+        window = ctx.note[max(0, sent.start - 25):sent.end + 70]
+        near = admin_near.get(window)
+        if near is None:
+            near = admin_near[window] = _ADMIN.search(window) is not None
+        if not near:
             continue
         hit = names_drug.get(sent.text)
         if hit is None:

@@ -147,9 +147,11 @@ _PREMALIGNANT = re.compile(r"\bactinic keratos[ie]s\b|\baks?\b|\bpremalignant\b|
 
 
 def _apply_bundles(ctx: _Ctx) -> None:
-    if not _PREMALIGNANT.search(ctx.note):
-        for code in ("17000", "17003", "17004"):   # "liquid nitrogen" on warts is a benign lesion's destruction
-            ctx.hits.pop((System.CPT, code), None)
+    premalignant = [key for key in ((System.CPT, "17000"), (System.CPT, "17003"), (System.CPT, "17004"))
+                    if key in ctx.hits]
+    if premalignant and not _PREMALIGNANT.search(ctx.note):
+        for key in premalignant:   # "liquid nitrogen" on warts is a benign lesion's destruction
+            ctx.hits.pop(key, None)
     chosen = {code: ctx.cs.cpt[code] for (system, code) in ctx.hits if system is System.CPT}
     for if_rx, drop_rx in _INCLUDED:
         if any(re.search(if_rx, d, _I) for d in chosen.values()):
