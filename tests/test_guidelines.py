@@ -1809,3 +1809,11 @@ def test_a_colour_compound_names_no_disease(codesets):
     got = offline_codes(codesets, note)
     assert "J18.9" in got and not any(c.startswith("A95") for c in got), sorted(got)
     assert any(c.startswith("A95") for c in offline_codes(codesets, "Assessment: 1. Yellow fever, returned from travel.\n"))
+
+
+def test_a_stone_with_hydroureter_its_history_and_an_hx_shorthand(codesets):
+    note = ("HPI: 41M w/ hx nephrolithiasis (passed stone 2021), woke with L flank pain.\n"
+            "CT: 6 mm calculus at L UVJ with moderate L hydronephrosis and hydroureter.\n"
+            "DIAGNOSES:\n1. Left ureteral calculus (UVJ) with obstruction and moderate hydronephrosis.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "N13.2" in got and not got & {"N20.0", "N20.1", "N13.4", "N13.30", "Z87.442"}, sorted(got)

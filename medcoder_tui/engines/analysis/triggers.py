@@ -74,7 +74,7 @@ _add("uncertain", "backward",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
      r"(?<=[a-z0-9])\?")
 _add("history", "forward",
-     r"history of", r"hx of", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
+     r"history of", r"hx of", r"hx(?=[ \t]+[a-z])", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
      r"personal history of",
      # "hemiparesis as sequela of R MCA stroke": the condition a sequela is of is a past one (I.B.10)

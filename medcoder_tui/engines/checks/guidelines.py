@@ -114,6 +114,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
     _elevated_reading(out, note)
+    _current_stone(out)
     _superficial_beside_severe(out)
     _integral(out)
     _catch_all(out)
@@ -184,11 +185,22 @@ def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> lis
     return [new if s is angina else s for s in out]
 
 
+def _current_stone(out: list[Suggestion]) -> None:
+    """A personal history of urinary calculi (Z87.442) is not coded beside the stone this encounter treats."""
+    current = next((s for s in out if usable_icd(s) and s.code.startswith(("N20", "N21", "N22", "N13.2", "N13.6"))),
+                   None)
+    for s in out:
+        if current is not None and usable_icd(s) and s.code == "Z87.442":
+            add_reason(s, f"a current stone is coded ({current.code}): its history code is not coded beside it",
+                       Flag.GUIDELINE)
+
+
 def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
     """N20 Excludes1 "that with hydronephrosis (N13.2)": a kidney or ureter stone coded with its hydronephrosis
     is the one combination code (N13.6 instead when the note codes the infection, which N13.2 excludes)."""
     stone = next((s for s in out if usable_icd(s) and s.code.startswith("N20")), None)
-    hydro = next((s for s in out if usable_icd(s) and s.code.startswith("N13.3")), None)
+    # (Index: Hydroureter, with calculous obstruction - see Hydronephrosis, with calculous obstruction)
+    hydro = next((s for s in out if usable_icd(s) and s.code.startswith(("N13.3", "N13.4"))), None)
     if stone is None or hydro is None or any(usable_icd(s) and s.code.startswith("N13.6") for s in out):
         return out
     why = "calculus with hydronephrosis (N20 Excludes1: that with hydronephrosis, N13.2)"

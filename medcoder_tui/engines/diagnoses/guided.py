@@ -134,7 +134,7 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted.append(screening)
     wanted += reported_status(note, analysis)
     stone = next((c for c in found if c.code.startswith("N20") and c.origin == "mention"), None)
-    if stone is not None and any(c.code.startswith("N13.3") for c in found):
+    if stone is not None and any(c.code.startswith(("N13.3", "N13.4")) for c in found):
         wanted.append(("N13.2", stone.start, stone.end))
     carrier = next((c for c in found if c.code == "Z22.330"), None)
     if carrier is not None and (weeks_of_gestation(note, analysis) or delivered(note, analysis)):
