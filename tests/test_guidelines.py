@@ -1817,3 +1817,14 @@ def test_a_stone_with_hydroureter_its_history_and_an_hx_shorthand(codesets):
             "DIAGNOSES:\n1. Left ureteral calculus (UVJ) with obstruction and moderate hydronephrosis.\n")
     got = offline_codes(codesets, note, "ed")
     assert "N13.2" in got and not got & {"N20.0", "N20.1", "N13.4", "N13.30", "Z87.442"}, sorted(got)
+
+
+def test_bph_with_luts_and_the_symptoms_its_tabular_note_asks_for(codesets):
+    """N40.1 "use additional code for associated symptoms": nocturia stays coded beside it (I.B.5's "unless
+    otherwise instructed by the classification"); two abbreviations read whole make one code text."""
+    note = ("FH: father prostate CA.\nImpression/Plan:\n2. BPH with LUTS (nocturia, weak stream), IPSS 19. "
+            "Start tamsulosin 0.4 mg qHS.\n3. Family history of prostate cancer - factors into risk.\n")
+    got = offline_codes(codesets, note)
+    assert {"N40.1", "R35.1", "Z80.42"} <= got and "N40.0" not in got, sorted(got)
+    # "GERD ... PE": words of two abbreviations that no code text holds whole are no mention
+    assert not any(c.startswith("K21") and c != "K21.9" for c in offline_codes(codesets, "A: GERD; PE ruled out.\n"))

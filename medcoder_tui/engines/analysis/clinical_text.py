@@ -78,6 +78,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "imaging": (r"imaging", r"radiology", r"studies"),
     "assessment_plan": (r"assessment and plan", r"assessment\s*/\s*plan", r"assessment & plan", r"a\s*/\s*p",
                         r"mdm\s*/\s*(?:assessment|impression)(?: (?:and|&) plan)?",
+                        r"impression\s*(?:/|and|&)\s*plan", r"assessment\s*(?:/|and|&)\s*recommendations?",
                         r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)"),
     "impression": (r"impressions?", r"clinical impression"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"

@@ -42,7 +42,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from medcoder_tui.codes.systems import System
+from medcoder_tui.codes.refs import any_match, parse_refs
+from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
@@ -116,7 +117,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _elevated_reading(out, note)
     _current_stone(out)
     _superficial_beside_severe(out)
-    _integral(out)
+    _integral(out, icd)
     _catch_all(out)
     _included(out)
     _complaint_injuries(out, analysis)
@@ -565,8 +566,16 @@ def _elevated_reading(out: list[Suggestion], note: str) -> None:
                    "that diagnosis, not coded", Flag.GUIDELINE)
 
 
-def _integral(out: list[Suggestion]) -> None:
-    """I.B.5: a symptom routinely associated with a coded definitive diagnosis is not coded."""
+def _asks_for(icd, code: str, symptom: str) -> bool:
+    """Whether ``code``'s "use additional code" note names ``symptom`` (N40.1: "for associated symptoms ... nocturia
+    (R35.1)"): the classification's instruction, which I.B.5 leaves standing."""
+    entry = icd.get(code) if icd is not None else None
+    return bool(entry and entry.use_additional and any_match(parse_refs(entry.use_additional), compact(symptom)))
+
+
+def _integral(out: list[Suggestion], icd=None) -> None:
+    """I.B.5: a symptom routinely associated with a coded definitive diagnosis is not coded (unless the
+    classification instructs otherwise)."""
     # (a normal pregnancy's supervision counts: its nausea is part of it)
     definitive = [d for d in out if usable_icd(d) and not is_symptom(d.code) and not (set(d.flags) & CONTEXT_FLAGS)
                   and (not d.code.startswith(("R", "Z", "V", "W", "X", "Y")) or d.code.startswith(("Z34", "Z33.1")))]
@@ -577,7 +586,8 @@ def _integral(out: list[Suggestion]) -> None:
             # hematemesis, melena, GI hemorrhage are the bleeding of a code that says "with hemorrhage"
             cause = next((d for d in definitive if d is not s and bleeds(d.description)), None)
         elif is_symptom(s.code):
-            cause = next((d for d in definitive if is_integral(s.code, d.code)), None)
+            cause = next((d for d in definitive if is_integral(s.code, d.code) and not _asks_for(icd, d.code, s.code)),
+                         None)
         else:
             continue
         if cause is not None:

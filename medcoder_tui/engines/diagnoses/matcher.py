@@ -375,8 +375,12 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 if 0 < ruled_out < len(pos):
                     continue  # "laceration ... w/o foreign body" is no laceration *with* foreign body
                 groups = {toks[p].group for p in pos if toks[p].group >= 0} if any_group else ()
+                if len(groups) > 1 and not all(set(members_of(g)) <= set(pos) for g in groups):
+                    # words of two different expansions ("GERD ... PE") are no mention, unless the code text
+                    # holds each whole ("BPH with LUTS": N40.1)
+                    continue
                 if len(groups) > 1:
-                    continue  # words of two different expansions ("GERD ... PE") are no mention
+                    groups = ()
                 if groups and _splits_expansion(toks, pos, members_of(groups.pop()), surfaces[sid]):
                     continue  # "left leg; AKI": the injury of an acute kidney injury is no injury of the leg
                 span = pos[-1] - pos[0] + 1
