@@ -1828,3 +1828,15 @@ def test_bph_with_luts_and_the_symptoms_its_tabular_note_asks_for(codesets):
     assert {"N40.1", "R35.1", "Z80.42"} <= got and "N40.0" not in got, sorted(got)
     # "GERD ... PE": words of two abbreviations that no code text holds whole are no mention
     assert not any(c.startswith("K21") and c != "K21.9" for c in offline_codes(codesets, "A: GERD; PE ruled out.\n"))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Ran out of amlodipine 4 days ago.", "Z91.148"),                                  # no intent told: NOS
+    ("Ran out of amlodipine on a trip - forgot to pack the refill.", "Z91.138"),        # unintentional
+    ("Stopped taking amlodipine because she could not afford it.", "Z91.120"),        # financial hardship
+])
+def test_an_underdosing_carries_the_noncompliance_code_of_its_told_intent(codesets, sentence, expected):
+    note = f"HPI: 57M with HTN. {sentence}\nAssessment:\n1. Essential hypertension, uncontrolled - resume amlodipine.\n"
+    got = offline_codes(codesets, note)
+    assert "T46.1X6A" in got and expected in got, sorted(got)
+    assert not ({"Z91.120", "Z91.128", "Z91.138", "Z91.148"} - {expected}) & got, sorted(got)

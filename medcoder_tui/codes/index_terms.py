@@ -22,6 +22,12 @@ INDEX_TERMS: dict[str, str] = {
     "elevated bp reading": "R03.0", "elevated bp readings": "R03.0", "elevated blood pressure readings": "R03.0",
     # Fracture, fragility / osteoporotic - see Fracture, pathological, due to osteoporosis (M80.0-)
     "fragility fracture": "M80.00XA", "osteoporotic fracture": "M80.00XA",
+    # Epilepsy, localization-related, symptomatic, with complex (simple) partial seizures G40.2- (G40.1-); the
+    # intractability and status steps read the rest of the note
+    "epilepsy with complex partial seizures": "G40.209", "complex partial seizures": "G40.209",
+    "complex partial epilepsy": "G40.209", "focal impaired awareness seizures": "G40.209",
+    "epilepsy with simple partial seizures": "G40.109", "simple partial seizures": "G40.109",
+    "focal aware seizures": "G40.109",
     # Conjunctivitis, allergic (acute) - see Conjunctivitis, acute, atopic (H10.1-; the side is read from the note)
     "allergic conjunctivitis": "H10.10",
     # Rhinitis, allergic, due to animal (cat) (dog) (hair) (dander) J30.81

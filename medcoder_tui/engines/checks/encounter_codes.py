@@ -32,7 +32,8 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, poisoning_codes, underdosing_codes
+from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, poisoning_codes, underdosing_codes,
+                                                             underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
@@ -146,9 +147,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):
-        for code, start, end in underdosing_codes(note, analysis):
+        underdosed = underdosing_codes(note, analysis)
+        for code, start, end in underdosed:
             wanted.append((code, start, end, "underdosing of the drug, beside the condition it left untreated (never "
                                              "first-listed; guideline I.C.19.e.5.c)"))
+        if underdosed and not any(c.startswith(("Z91.12", "Z91.13", "Z91.14")) for c in have) \
+                and (intent := underdosing_intent(note, analysis)) is not None:
+            wanted.append((*intent, "the underdosing's intent, as the note tells it (noncompliance code beside the "
+                                    "underdosing: guideline I.C.19.e.5.c)"))
     if not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out) \
             and not any("T36" <= w[0][:3] <= "T50" for w in wanted):
         for code, start, end in poisoning_codes(note, analysis):

@@ -173,6 +173,38 @@ def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[
     return out
 
 
+# The intent of an underdosing ("Noncompliance (Z91.12-, Z91.13-, Z91.14-) ... to indicate intent, if known",
+# I.C.19.e.5.c), read in the sentence that tells it
+_FINANCIAL = re.compile(r"\b(?:afford\w*|cost\w*|expensive|financial\w*|copay\w*|insurance (?:lapse|lapsed|denied|issue)\w*)\b",
+                        re.I)
+_INTENDED = re.compile(r"\b(?:chose|decided|intentional(?:ly)?|on purpose|did(?:n't| not) want|self[- ]discontinu\w*|"
+                       r"to (?:save|stretch)|ration\w*|stopped taking (?:it |them )?because)\b", re.I)
+_UNINTENDED = re.compile(r"\b(?:forg[eo]t\w*|unintentional(?:ly)?|confus\w*|misunderst\w*|did(?:n't| not) realize|"
+                         r"mix-?up)\b", re.I)
+# the patient's own doing with no intent told ("ran out of amlodipine 4 days ago"): other noncompliance (Z91.14-)
+_NONCOMPLIANT = re.compile(r"\b(?:ran out|run out|running out|missed|skipp\w+|stopped taking|not taking)\b", re.I)
+_DEBILITY = re.compile(r"\b(?:dementia|memory (?:loss|impairment|problems?)|cognitive (?:impairment|decline)|"
+                       r"age-related)\b", re.I)
+
+
+def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """The Z91.12-/Z91.13-/Z91.14- code of the intent an underdosing's own sentence tells (other noncompliance when
+    it tells the patient's doing but no intent), or None when it tells none."""
+    for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
+        if _FINANCIAL.search(text):
+            code = "Z91.120"
+        elif _INTENDED.search(text):
+            code = "Z91.128"
+        elif _UNINTENDED.search(text):
+            code = "Z91.130" if _DEBILITY.search(text) else "Z91.138"
+        elif _NONCOMPLIANT.search(text):
+            code = "Z91.148"
+        else:
+            continue   # a pump's interrupted delivery is no noncompliance of the patient's
+        return code, sent.start + said.start(), sent.start + said.end()
+    return None
+
+
 def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class a sentence says was taken as a poisoning (an overdose, an
     accidental ingestion), with the intent the sentence gives (accidental when it gives none)."""
