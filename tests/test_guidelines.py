@@ -1840,3 +1840,10 @@ def test_an_underdosing_carries_the_noncompliance_code_of_its_told_intent(codese
     got = offline_codes(codesets, note)
     assert "T46.1X6A" in got and expected in got, sorted(got)
     assert not ({"Z91.120", "Z91.128", "Z91.138", "Z91.148"} - {expected}) & got, sorted(got)
+
+
+def test_body_parts_apart_and_a_chest_pain_of_no_kind_beside_its_kind(codesets):
+    note = ("CC: chest pain.\nExam: Lungs clear b/l. Heart RRR, no m/r/g.\n"
+            "DIAGNOSES:\n1. Atypical chest pain - ACS ruled out.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "R07.89" in got and not got & {"R07.9", "I27.9"}, sorted(got)

@@ -444,7 +444,9 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "N39.0": ("N10", "N11", "N12", "N13.6", "N15.1", "N30", "N34", "N41", "N45", "N51", "O23", "O86.2"),
               # a colon polyp, once its pathology is coded (K63.5 Excludes2 adenomatous polyp D12.-, inflammatory
               # polyp K51.4-; a malignant polyp is the cancer)
-              "K63.5": ("D12", "K51.4", "C18", "C19", "C20", "D01.0", "D01.1", "D01.2")}
+              "K63.5": ("D12", "K51.4", "C18", "C19", "C20", "D01.0", "D01.1", "D01.2"),
+              # chest pain of no kind, once its kind is coded (atypical / other chest pain, pleuritic, precordial)
+              "R07.9": ("R07.1", "R07.2", "R07.8")}
 
 
 def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:

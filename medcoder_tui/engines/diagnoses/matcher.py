@@ -433,10 +433,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             # reading borrows from one item; it neither stands nor hides the other item's words
             m.dominated = True
             continue
-        if listed and not m.dominated and toks[first].part != toks[last].part \
+        if not m.dominated and (toks[first].part != toks[last].part or last - first >= n) \
                 and all(toks[p].alts & site_stems() for p in pset):
-            # "Heart RRR, lungs clear": a body part from each of two list items names no condition
-            # ("pulmonary heart disease"); it stays a candidate, never a mention of its own
+            # "Heart RRR, lungs clear", "Lungs clear b/l. Heart RRR": body parts apart (other words, or another list
+            # item, between them) name no condition ("pulmonary heart disease"); a candidate, never a mention
             m.dominated = True
         kept_sets.append((pset, first, last, m.score))
     for m in manifest:
