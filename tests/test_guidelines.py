@@ -1847,3 +1847,13 @@ def test_body_parts_apart_and_a_chest_pain_of_no_kind_beside_its_kind(codesets):
             "DIAGNOSES:\n1. Atypical chest pain - ACS ruled out.\n")
     got = offline_codes(codesets, note, "ed")
     assert "R07.89" in got and not got & {"R07.9", "I27.9"}, sorted(got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Addendum - Pathology: L upper back, shave: compound dysplastic (atypical) nevus, margins clear.", "D22.5"),
+    ("A: 1. Benign nevus, left forearm.", "D22.62"),
+    ("A: 1. Benign nevus.", "D22.9"),
+])
+def test_a_melanocytic_nevus_by_its_documented_site(codesets, text, expected):
+    got = offline_codes(codesets, text)
+    assert expected in got and not {c for c in got if c.startswith("D22")} - {expected}, sorted(got)

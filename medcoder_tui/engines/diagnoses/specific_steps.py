@@ -278,6 +278,35 @@ def _localized_edema(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return None
 
 
+# the site groups of melanocytic nevi (D22.-): the region words of the mention's sentence
+_NEVUS_SITES = (
+    (re.compile(r"\b(?:back|chest|abdomen|abdominal|trunk|flank|buttocks?|torso|breast|groin|scapula\w*)\b", re.I), "D22.5"),
+    (re.compile(r"\b(?:scalp|neck)\b", re.I), "D22.4"),
+    (re.compile(r"\b(?:face|cheek|forehead|nose|nasal|chin|temple|jaw)\b", re.I), "D22.39"),
+    (re.compile(r"\b(?:shoulder|arm|forearm|elbow|wrist|hand|finger|thumb|palm)s?\b", re.I), "D22.6"),
+    (re.compile(r"\b(?:hip|thigh|leg|knee|shin|calf|ankle|foot|feet|toe|heel|sole)s?\b", re.I), "D22.7"),
+)
+
+
+def _nevus_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A melanocytic nevus of unspecified site (D22.9) whose sentence names one region: that region's code (and
+    side, for a limb)."""
+    if code != "D22.9":
+        return None
+    # the mention's line ("Pathology: L upper back, shave: compound dysplastic nevus" splits into sentences)
+    at = m.note.find(m.around)
+    line = m.note[m.note.rfind("\n", 0, at) + 1:(m.note.find("\n", at) % (len(m.note) + 1)) or len(m.note)] \
+        if at >= 0 else m.around
+    regions = [site for rx, site in _NEVUS_SITES if rx.search(line)]
+    if len(regions) != 1:
+        return None
+    site = regions[0]
+    if site in ("D22.6", "D22.7"):   # a limb: the side the line names
+        sides = [name for name, rx in _SIDES if rx.search(line) and name != "bilateral"]
+        site += "1" if sides == ["right"] else "2" if sides == ["left"] else "0"
+    return site, f"more specific: the nevus's site is documented (was {code})"
+
+
 _HEMORRHOID_DEGREE = re.compile(r"\b(?:grade|stage)\s*(iv|iii|ii|i|[1-4])\b|\b(first|second|third|fourth|1st|2nd|3rd|4th)"
                                 r"[- ]degree\b", re.I)
 _DEGREE_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
@@ -542,7 +571,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree)
+                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
