@@ -577,3 +577,14 @@ def test_a_point_of_care_urinalysis_in_the_office_is_the_dipstick(codesets):
     assert "81002" in got and "81003" not in got, got
     micro = note.replace("POC UA", "POC UA with micro (automated analyzer)")
     assert "81002" not in codes(suggest(micro, codesets), System.CPT)
+
+
+def test_a_vaccine_listed_with_its_route_and_a_labelled_vision_screen(codesets):
+    note = ("4 YEAR WELL CHILD CHECK\nScreening:\n- Vision: HOTV chart at 10 ft, 20/32 OU - pass.\n"
+            "Immunizations today (VIS given):\n- MMR SQ L arm\n- Varicella SQ R arm\n")
+    raws = suggest(note, codesets, types={System.CPT, System.HCPCS, System.ICD10CM})
+    assert "99173" in codes(raws, System.CPT)
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    assert not any(s.code.startswith(("B01", "B05")) and s.reportable for s in result.suggestions)

@@ -51,7 +51,7 @@ _VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", 
                         "B97.7", "A01", "A82", "A84", "A92.3", "A95", "G00.0", "G00.1")
 _VACCINE_WORDS = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|immunis\w*|immune|immunity|titers?|titres?|boosters?|shots?|"
-    r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|subq|subcut|sub-q|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
+    r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|sq|subq|subcut|sub-q|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
     r"\w*vax\w*|0?\.5 ?ml|"   # a brand ("Varivax") or the half-millilitre dose of a vaccine given
     r"utd|up[- ]to[- ]date|current|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose

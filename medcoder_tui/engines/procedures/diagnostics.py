@@ -38,7 +38,7 @@ _TESTS: list[tuple[str, str]] = [
                                                                 r"^Influenza antigen"),
     (r"rapid strep|strep (?:a )?(?:antigen|screen)", r"strep antigen"),
     (r"(?:fingerstick|poc|point[- ]of[- ]care) (?:blood )?glucose|glucometer reading|accu-?chek", r"^Blood glucose by a monitoring"),
-    (r"vision screen\w*|visual acuity screen\w*|\bvision\b[^.\n:]{0,30}\b(?:hotv|snellen|lea symbols?|eye chart|"
+    (r"vision screen\w*|visual acuity screen\w*|\bvision\b:?[^.\n:]{0,30}\b(?:hotv|snellen|lea symbols?|eye chart|"
      r"quantitative)\b", r"^Visual acuity screening"), (r"pure[- ]tone|audiometry", r"^Pure tone hearing"),
     (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
     (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
