@@ -425,6 +425,10 @@ def test_psychotherapy_minutes_after_a_parenthesis_and_a_medical_visit_with_ther
             "- Psychotherapy (separate from the E/M work): {} of CBT for worry.\n")
     got = codes(suggest(plan.format("20 minutes"), codesets), System.CPT)
     assert "90833" in got and any(c.startswith("9921") for c in got), got
+    # the minutes inside the parenthesis ("Psychotherapy (CBT-focused, 26 min of face-to-face time)")
+    inside = plan.format("x").replace("Psychotherapy (separate from the E/M work): x of CBT for worry.",
+                                      "Psychotherapy (CBT-focused, 26 min of face-to-face time separate from the E/M).")
+    assert "90833" in codes(suggest(inside, codesets), System.CPT)
     # therapy given, its length not written: no therapy code, and the medication management is still the E/M
     got = codes(suggest(plan.format("some time"), codesets), System.CPT)
     assert not got & {"90832", "90833", "90834"} and any(c.startswith("9921") for c in got), got

@@ -67,9 +67,10 @@ def _psychotherapy(ctx: _Ctx) -> bool:
         ctx.add(System.CPT, "90853", 0.75, "group psychotherapy", m.start(), m.end())
         return True
     m = re.search(r"(\d{2,3})\s*min\w*\s*(?:face[- ]to[- ]face|session|of (?:psycho)?therapy|with (?:the )?(?:client|patient))|"
-                  r"(?:psychotherapy|therapy session)\s*(?:\([^)\n]{0,60}\)\s*)?(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min",
+                  r"(?:psychotherapy|therapy session)\s*(?:\([^)\n]{0,60}\)\s*)?(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min|"
+                  r"(?:psychotherapy|therapy session)\s*\([^)\n]{0,30}?\b(\d{2,3})\s*min",   # "(CBT-focused, 26 min ...)"
                   ctx.note, _I)
-    minutes = int(m.group(1) or m.group(2)) if m else None
+    minutes = int(next(g for g in m.groups() if g)) if m else None
     if minutes is None:
         t = re.search(r"start\D{0,3}(\d{1,2}):(\d{2})\D{1,8}end\D{0,3}(\d{1,2}):(\d{2})", ctx.note, _I)
         if t:
