@@ -53,7 +53,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # respiratory
     "copd": ("chronic obstructive pulmonary disease",), "aecopd": ("chronic obstructive pulmonary disease with acute exacerbation",),
     "osa": ("obstructive sleep apnea",), "uri": ("upper respiratory infection",),
-    "uti": ("urinary tract infection",), "luts": ("lower urinary tract symptoms",), "cap": ("community acquired pneumonia", "pneumonia"),
+    "uti": ("urinary tract infection",), "cap": ("community acquired pneumonia", "pneumonia"),
     "pna": ("pneumonia",), "ards": ("acute respiratory distress syndrome",), "sob": ("shortness of breath",),
     "doe": ("dyspnea on exertion",), "tb": ("tuberculosis",), "ild": ("interstitial lung disease",),
     "rad": ("reactive airway disease",), "ptx": ("pneumothorax",),
