@@ -1857,3 +1857,10 @@ def test_body_parts_apart_and_a_chest_pain_of_no_kind_beside_its_kind(codesets):
 def test_a_melanocytic_nevus_by_its_documented_site(codesets, text, expected):
     got = offline_codes(codesets, text)
     assert expected in got and not {c for c in got if c.startswith("D22")} - {expected}, sorted(got)
+
+
+def test_the_second_item_of_a_negated_pair_is_ruled_out_and_a_screening_indication(codesets):
+    note = ("ENDOSCOPY REPORT - COLONOSCOPY\nIndication: Screening for colorectal cancer. Mother dx w/ colon cancer.\n"
+            "Impression:\n2. Sigmoid diverticulosis w/o diverticulitis or bleeding.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z12.11", "K57.30"} <= got and "K57.31" not in got, sorted(got)

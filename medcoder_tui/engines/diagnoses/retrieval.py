@@ -146,15 +146,16 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
     if negators:   # most sentences have none: skip the per-word look-back
         for tok in out:
             # only a word within reach of a negator can be ruled out by it
-            if any(0 <= tok.start - e <= 24 for e in negators):
-                tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 24), tok.start) is not None
+            if any(0 <= tok.start - e <= 30 for e in negators):
+                tok.negq = _RULED_OUT_BEFORE.search(note, max(start, tok.start - 30), tok.start) is not None
     return out
 
 
 # "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
 # ("not in exacerbation": the asthma is, the exacerbation is not)
-_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno|\bnot(?: in| an?| with)?)\s+(?:[A-Za-z-]+\s+)?$",
-                               re.IGNORECASE)
+# ("w/o diverticulitis or bleeding": the second item of the negated pair is ruled out too)
+_RULED_OUT_BEFORE = re.compile(r"(?:\bwithout|\bw/o|\bno|\bnot(?: in| an?| with)?)\s+(?:[A-Za-z-]+,?\s+)?"
+                               r"(?:(?:or|nor)\s+)?$", re.IGNORECASE)
 _NEGATOR = re.compile(r"\b(?:without|w/o|no|not)\s", re.IGNORECASE)
 
 
