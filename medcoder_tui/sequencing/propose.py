@@ -249,9 +249,10 @@ def _reasons(items: list[Dx], suggestions: list[Suggestion], groups: list[int], 
     """The diagnoses the note gives as the reason for the visit (outpatient and ED, guideline IV) or as the
     principal diagnosis (an inpatient record's "Principal diagnosis:" line, II).
 
-    A diagnosis or symptom named on the chief-complaint or indication line is first-listed ahead of
-    coexisting conditions (an ED visit for chest pressure lists the symptom, not the patient's
-    hypertension), unless it is a symptom that a confirmed diagnosis of the case explains.
+    A diagnosis or symptom named on the chief-complaint or indication line, or as the assessment's first
+    numbered item (outside the hospital), is first-listed ahead of coexisting conditions (an ED visit for
+    chest pressure lists the symptom, not the patient's hypertension), unless it is a symptom that a
+    confirmed diagnosis of the case explains.
     """
     if not note:
         return {}
