@@ -46,7 +46,8 @@ from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
-from medcoder_tui.engines.diagnoses.combinations import coronary_with_angina
+from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
+                                                          coronary_with_angina)
 from medcoder_tui.engines.checks.diabetes import diabetes_with
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
@@ -199,14 +200,13 @@ def _current_stone(out: list[Suggestion]) -> None:
 def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
     """N20 Excludes1 "that with hydronephrosis (N13.2)": a kidney or ureter stone coded with its hydronephrosis
     is the one combination code (N13.6 instead when the note codes the infection, which N13.2 excludes)."""
-    stone = next((s for s in out if usable_icd(s) and s.code.startswith("N20")), None)
-    # (Index: Hydroureter, with calculous obstruction - see Hydronephrosis, with calculous obstruction)
-    hydro = next((s for s in out if usable_icd(s) and s.code.startswith(("N13.3", "N13.4"))), None)
+    stone = next((s for s in out if usable_icd(s) and s.code.startswith(STONE)), None)
+    hydro = next((s for s in out if usable_icd(s) and s.code.startswith(HYDRONEPHROSIS)), None)
     if stone is None or hydro is None or any(usable_icd(s) and s.code.startswith("N13.6") for s in out):
         return out
-    why = "calculus with hydronephrosis (N20 Excludes1: that with hydronephrosis, N13.2)"
-    new = replace(stone, "N13.2", f"{why} in place of {stone.code}")
-    if new.code != "N13.2":
+    why = f"calculus with hydronephrosis (N20 Excludes1: that with hydronephrosis, {STONE_WITH_HYDRONEPHROSIS})"
+    new = replace(stone, STONE_WITH_HYDRONEPHROSIS, f"{why} in place of {stone.code}")
+    if new.code != STONE_WITH_HYDRONEPHROSIS:
         return out
     hydro.hold(f"{why}: not coded separately")
     return [new if s is stone else s for s in out]

@@ -22,6 +22,7 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
+from medcoder_tui.engines.diagnoses.combinations import gbs_carrier_code
 from medcoder_tui.engines.diagnoses.encounter_terms import delivered, weeks_of_gestation
 from medcoder_tui.engines.diagnoses.specific_steps import documented_trimester
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
@@ -120,7 +121,7 @@ def gbs_carrier_in_pregnancy(out: list[Suggestion], note: str, analysis: NoteAna
                                   for s in out)
     if not pregnant:
         return out
-    code = "O99.824" if at_delivery else "O99.820"
+    code = gbs_carrier_code(at_delivery)
     new = replace(carrier, code, f"group B streptococcus carrier of a pregnant patient, complicating "
                                  f"{'childbirth' if at_delivery else 'pregnancy'}: {code} in place of Z22.330")
     return [new if s is carrier else s for s in out]

@@ -38,6 +38,17 @@ DIABETES_WITH = (
 )
 DIABETES = ("E08", "E09", "E10", "E11", "E13")
 
+# N20 Excludes1 "that with hydronephrosis (N13.2)" (Index: Hydroureter, with calculous obstruction - see
+# Hydronephrosis, with calculous obstruction): a stone coded with these is the one combination code
+STONE = ("N20",)
+HYDRONEPHROSIS = ("N13.3", "N13.4")
+STONE_WITH_HYDRONEPHROSIS = "N13.2"
+
+
+def gbs_carrier_code(at_delivery: bool) -> str:
+    """A pregnant patient's group B streptococcus carrier state: complicating childbirth, or the pregnancy."""
+    return "O99.824" if at_delivery else "O99.820"
+
 
 def diabetes_with(diabetes_code: str, other: str) -> str | None:
     """The diabetes combination code of ``diabetes_code``'s type for the condition ``other``, or None."""

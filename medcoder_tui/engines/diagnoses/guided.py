@@ -22,7 +22,8 @@ import re
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, drug_induced_code, poisoning_codes,
                                                            underdosing_codes)
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.diagnoses.combinations import DIABETES, diabetes_with
+from medcoder_tui.engines.diagnoses.combinations import (DIABETES, HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
+                                                          diabetes_with, gbs_carrier_code)
 from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivered,
                                                              delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, preprocedural_exam,
@@ -133,12 +134,14 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
     if (screening := screening_encounter(note, analysis)) is not None:
         wanted.append(screening)
     wanted += reported_status(note, analysis)
-    stone = next((c for c in found if c.code.startswith("N20") and c.origin == "mention"), None)
-    if stone is not None and any(c.code.startswith(("N13.3", "N13.4")) for c in found):
-        wanted.append(("N13.2", stone.start, stone.end))
+    stone = next((c for c in found if c.code.startswith(STONE) and c.origin == "mention"), None)
+    if stone is not None and any(c.code.startswith(HYDRONEPHROSIS) for c in found):
+        wanted.append((STONE_WITH_HYDRONEPHROSIS, stone.start, stone.end))
     carrier = next((c for c in found if c.code == "Z22.330"), None)
-    if carrier is not None and (weeks_of_gestation(note, analysis) or delivered(note, analysis)):
-        wanted.append(("O99.824" if delivered(note, analysis) else "O99.820", carrier.start, carrier.end))
+    if carrier is not None:
+        at_delivery = delivered(note, analysis)
+        if at_delivery or weeks_of_gestation(note, analysis):
+            wanted.append((gbs_carrier_code(at_delivery), carrier.start, carrier.end))
     wanted += gyn_encounter_reasons(note, analysis)
     if any("T20" <= c.code[:3] <= "T25" for c in found) and (extent := burn_extent(note)) is not None:
         wanted.append(extent)
