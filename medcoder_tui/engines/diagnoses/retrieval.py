@@ -191,9 +191,9 @@ _MIND_TRAUMA_AFTER = re.compile(r"[\s-]+(?:nightmares?|memor(?:y|ies)|focused|re
 _MIND_TRAUMA_BEFORE = re.compile(r"\b(?:emotional|psychological|childhood|sexual|combat|military|developmental|complex|"
                                  r"relational|interpersonal|past|early|generational|vicarious|racial|moral)\s+$", re.I)
 _COLORS = frozenset("yellow green brown red white black gray grey tan pink blue orange purple".split())
-_COLOR_AFTER = re.compile(r"-(?:ish-)?(?:yellow|green|brown|red|white|black|gray|grey|tan|pink|blue|orange|purple)\b", re.I)
-_COLOR_BEFORE = re.compile(r"\b(?:yellow|green|brown|red|white|black|gray|grey|tan|pink|blue|orange|purple)(?:ish)?-$",
-                           re.I)
+_COLOR_WORDS = "|".join(sorted(_COLORS))
+_COLOR_AFTER = re.compile(rf"-(?:ish-)?(?:{_COLOR_WORDS})\b", re.I)
+_COLOR_BEFORE = re.compile(rf"\b(?:{_COLOR_WORDS})(?:ish)?-$", re.I)
 # "after clot evacuation", "passing clots", "clots in the urine": blood clotted outside a vessel, no thrombosis
 _SHED_CLOT_AFTER = re.compile(r"\s+(?:evacuat\w*|remov\w*|suction\w*|expressed|extracted|retriev\w*|passed|"
                               r"(?:in|with) (?:the )?(?:urine|stool|vomit\w*|emesis|sputum|menses|menstrual))\b", re.I)

@@ -294,9 +294,11 @@ def _nevus_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if code != "D22.9":
         return None
     # the mention's line ("Pathology: L upper back, shave: compound dysplastic nevus" splits into sentences)
+    line = m.around
     at = m.note.find(m.around)
-    line = m.note[m.note.rfind("\n", 0, at) + 1:(m.note.find("\n", at) % (len(m.note) + 1)) or len(m.note)] \
-        if at >= 0 else m.around
+    if at >= 0:
+        end = m.note.find("\n", at)
+        line = m.note[m.note.rfind("\n", 0, at) + 1:end if end >= 0 else len(m.note)]
     regions = [site for rx, site in _NEVUS_SITES if rx.search(line)]
     if len(regions) != 1:
         return None
