@@ -203,3 +203,16 @@ async def test_a_narrow_footer_is_built_compact_and_never_restyled_key_by_key(no
         keys = list(app.screen.query(FooterKey))
         assert keys and all(key.has_class("-compact") for key in keys)
         assert restyled == [], restyled[:10]
+
+
+async def test_the_table_of_neoplasms_sites_load_with_the_code_sets_not_in_the_first_note(notes, store):
+    """Body-part words are told apart from conditions in every note's exam lines: the Table's sites are read in
+    the background load, so the first note opened does not wait for them."""
+    from medcoder_tui.engines.diagnoses import skin_table
+
+    skin_table.site_stems.cache_clear()
+    skin_table._site_spellings.cache_clear()
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(80, 24)):
+        await app.services.wait_index()
+        assert skin_table._site_spellings.cache_info().currsize == 1

@@ -138,6 +138,10 @@ class MedcoderApp(App):
                 from medcoder_tui.codes.systems import System
                 from medcoder_tui.engines.diagnoses.retrieval import retrieve_candidates
                 retrieve_candidates("hypertension", types=set(System), codesets=cs)
+                # the Table of Neoplasms' sites tell body parts apart from conditions in every note's exam lines
+                # ("Heart RRR, lungs clear"): loaded here, not inside the first note's run
+                from medcoder_tui.engines.diagnoses.skin_table import site_stems
+                site_stems()
             except Exception:  # a missing or failing index shows up when it is used
                 pass
         self.call_from_thread(self.services.set_index_ready)
