@@ -1864,3 +1864,17 @@ def test_the_second_item_of_a_negated_pair_is_ruled_out_and_a_screening_indicati
             "Impression:\n2. Sigmoid diverticulosis w/o diverticulitis or bleeding.\n")
     got = offline_codes(codesets, note)
     assert {"Z12.11", "K57.30"} <= got and "K57.31" not in got, sorted(got)
+
+
+def test_long_term_drug_read_from_the_words_about_it_and_from_home_meds(codesets):
+    # "starting" belongs to the bleeding, far from the drug: apixaban is still taken
+    note = ("Presentation: 76M w/ permanent AF on apixaban 5 mg BID, HTN, p/w 3 episodes of painless "
+            "large-volume bright red blood per rectum starting the evening of 10/18.\nAssessment: Permanent AF.")
+    assert "Z79.01" in _finish_with(note, [("I48.21", "Permanent atrial fibrillation")], codesets)
+    assert "Z79.01" not in _finish_with("Started apixaban 5 mg BID today.\nAssessment: Permanent AF.",
+                                        [("I48.21", "Permanent atrial fibrillation")], codesets)
+    # a home medication list is a medication list; a discharge list mixes in this stay's new drugs
+    assert "Z79.01" in _finish_with("Home meds: apixaban 5 mg BID.\nAssessment: Permanent AF.",
+                                    [("I48.21", "Permanent atrial fibrillation")], codesets)
+    assert "Z79.01" not in _finish_with("Discharge meds: apixaban 5 mg BID.\nAssessment: Permanent AF.",
+                                        [("I48.21", "Permanent atrial fibrillation")], codesets)

@@ -85,7 +85,10 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                   r"postoperative|preoperative|other)[ /]*){0,3}diagnos[ie]s",
                   r"dx", r"problem list", r"problems", r"active problems"),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
-    "medications": (r"(?:current |home |discharge )?medications?", r"meds", r"current meds", r"rx"),
+    # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
+    "medications": (r"(?:current |home |discharge |admission |outpatient |active )?medications?",
+                    r"(?:current |home |admission |outpatient |active )?meds", r"(?:medications?|meds) (?:on|at) admission",
+                    r"medication list", r"rx"),
     "allergies": (r"allerg(?:y|ies)", r"nkda", r"all(?=\s*:)"),
     "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
     "disposition": (r"disposition", r"dispo", r"discharge instructions", r"follow[- ]?up instructions",

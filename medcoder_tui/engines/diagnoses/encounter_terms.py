@@ -328,7 +328,8 @@ def _tabular_drugs(icd) -> tuple[tuple[re.Pattern, str, tuple[str, ...]], ...]:
                  for code, names in sorted(by_code.items()))
 
 
-_MENTIONS_READ = 20   # a drug's mentions read: a long note names it thousands of times
+_MENTIONS_READ = 20
+_CLAUSE_CHARS = 60    # how far from a drug's name the words that stop or start it are read   # a drug's mentions read: a long note names it thousands of times
 
 
 @lru_cache(maxsize=4)
@@ -367,8 +368,11 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
                     not _TAKES.search(note, max(0, m.start() - 25), m.start()):
                 continue
             sent = analysis.sentence_at(m.start())
-            clause = note[sent.start:sent.end] if sent else note[max(0, m.start() - 40):m.end() + 40]
-            if _NOT_TAKEN.search(clause):
+            # the words about this drug: "on apixaban ..., p/w bleeding starting 10/18" starts nothing
+            lo, hi = max(0, m.start() - _CLAUSE_CHARS), m.end() + _CLAUSE_CHARS
+            if sent:
+                lo, hi = max(lo, sent.start), min(hi, sent.end)
+            if _NOT_TAKEN.search(note, lo, hi):
                 continue
             if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "history"}:
                 continue
