@@ -1878,3 +1878,18 @@ def test_long_term_drug_read_from_the_words_about_it_and_from_home_meds(codesets
                                     [("I48.21", "Permanent atrial fibrillation")], codesets)
     assert "Z79.01" not in _finish_with("Discharge meds: apixaban 5 mg BID.\nAssessment: Permanent AF.",
                                         [("I48.21", "Permanent atrial fibrillation")], codesets)
+
+
+def test_a_bleed_the_discharge_calls_likely_potentiated_by_the_anticoagulant(codesets):
+    note = ("Discharge diagnoses:\n1. Diverticular hemorrhage from sigmoid diverticulosis; bleeding likely "
+            "potentiated by apixaban (therapeutic use, taken as prescribed).\n")
+    pairs = [("K57.31", "Diverticular hemorrhage from sigmoid diverticulosis")]
+    # inpatient: a cause called likely at discharge is coded as if established (II.H); not in an office note
+    assert "T45.515A" in _finish_with(note, pairs, codesets, setting="inpatient")
+    assert "T45.515A" not in _finish_with(note, pairs, codesets)
+
+
+def test_a_cause_phrase_names_no_drug_past_its_clause(codesets):
+    note = "Assessment:\n2. Seizure (single, due to the metastasis): levetiracetam 750 mg BID.\n"
+    out = _finish_with(note, [("R56.9", "Seizure")], codesets, setting="inpatient")
+    assert not any(c.startswith("T42") for c in out), sorted(out)

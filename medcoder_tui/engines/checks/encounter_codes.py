@@ -115,7 +115,7 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,
 
 
 def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
-                    reground: Reground, icd=None) -> list[Suggestion]:
+                    reground: Reground, icd=None, setting: str = "outpatient") -> list[Suggestion]:
     """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
     are marked in place with their reason."""
     have = {s.code for s in out if s.system is System.ICD10CM}
@@ -143,7 +143,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     reaction = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
                    and not "T36" <= s.code[:3] <= "T65" for s in out)
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):
-        for code, start, end in adverse_effect_codes(note, analysis):
+        for code, start, end in adverse_effect_codes(note, analysis, inpatient=setting == "inpatient"):
             wanted.append((code, start, end, "adverse effect of a drug properly taken, beside its manifestation "
                                              "(guideline I.C.19.e.5.a)"))
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):

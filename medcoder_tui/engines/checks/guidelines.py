@@ -92,7 +92,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         added += sepsis_codes(out, note, analysis, reground)
         added += pregnancy_conditions(out, note, analysis, reground, icd)
         added += disc_disorders(out, note, analysis, reground, setting)
-        added += encounter_codes(out + added, note, analysis, reground, icd)
+        added += encounter_codes(out + added, note, analysis, reground, icd, setting)
         out += added
         out += both_sides(out, note, analysis, icd, reground, lambda s, code, why: replace_code(s, code, why, reground))
         out += acute_and_chronic(out, note, icd, reground)

@@ -60,7 +60,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in DRUG_CLASSES]
 # Words that say the drug caused what the sentence describes.
 _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|due to|secondary to|"
-                     r"caused by|attributed to|related to|intoleran\w+)\b", re.I)
+                     r"caused by|attributed to|related to|intoleran\w+|(?:potentiated|precipitated|provoked|"
+                     r"exacerbated) by)\b", re.I)
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
                          r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
@@ -82,16 +83,27 @@ def drug_class_stems(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
-    """(code, start, end) of each drug class the note says caused a reaction, properly taken."""
-    key = ("adverse_effect_codes", seventh)
+def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
+                         inpatient: bool = False) -> list[tuple[str, int, int]]:
+    """(code, start, end) of each drug class the note says caused a reaction, properly taken. In an inpatient
+    record a cause the discharge calls likely or probable is coded as if established (guideline II.H)."""
+    key = ("adverse_effect_codes", seventh, inpatient)
     if key not in analysis.memo:   # the prompt's candidates, the Z codes and the drug-induced rule all ask
-        analysis.memo[key] = _adverse_effect_codes(note, analysis, seventh)
+        analysis.memo[key] = _adverse_effect_codes(note, analysis, seventh, inpatient)
     return list(analysis.memo[key])
 
 
-def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
+_CLAUSE_END = re.compile(r"[:;)]")
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    end = _CLAUSE_END.search(text, start, limit)
+    return end.start() if end else limit
+
+
+def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpatient: bool) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
+    unsure = {"negated", "hypothetical", "family"} | (set() if inpatient else {"uncertain"})
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]
         if not _CAUSED.search(text) or _POISONING.search(text):
@@ -99,12 +111,12 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str) -> li
         # the drug is what the cause words name: just after them ("adverse effect of lisinopril",
         # "due to clozapine") or just before "induced" ("lisinopril-induced"); the drug's own words are not
         # negated, possible, a relative's or planned ("no severe events, due to glipizide" still names it)
-        windows = [(c.end(), c.end() + 45) if c.group(0).lower() != "induced" else (max(0, c.start() - 30), c.start())
-                   for c in _CAUSED.finditer(text)]
+        # (up to the clause's end: "provoked by the metastasis): levetiracetam 750 mg" names its treatment)
+        windows = [(c.end(), _clause_end(text, c.end(), c.end() + 45)) if c.group(0).lower() != "induced"
+                   else (max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)]
         for rx, stem in _CLASSES:
             m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
-                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end())
-                      & {"negated", "hypothetical", "family", "uncertain"}), None)
+                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure), None)
             if m and all(code[:-1] != stem for code, _, _ in out):
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
     return out
