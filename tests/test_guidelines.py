@@ -1333,6 +1333,10 @@ def test_the_storys_opening_list_of_past_conditions_is_coded_only_when_assessed(
     told = offline_codes(codesets, "HPI: 67M with PMH of HTN presents with GERD symptoms for 2 weeks.\n"
                                    "Assessment: 1. GERD. Start omeprazole.")
     assert "K21.9" in told
+    # the age and sex, then "w/": the conditions the patient lives with, before what brings them
+    terse = offline_codes(codesets, "HPI: 57M w/ HTN, HLD, active smoker, p/w chest pain since 19:00.\n"
+                                    "Assessment: 1. Atypical chest pain. 2. HTN - amlodipine resumed.", "ed")
+    assert "I10" in terse and "E78.5" not in terse, terse
 
 
 def test_a_family_history_is_coded_when_the_encounter_takes_it_up(codesets):

@@ -271,9 +271,11 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 
 
 # "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
-_HISTORY_LIST = re.compile(r"\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
-                           r"notable for|includes?|:)\s+[^.;]*$", re.I)
-_STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|comes?|came|here|complains?|c/o|reports?|with \d|"
+# ("57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with)
+_HISTORY_LIST = re.compile(r"(?:\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
+                           r"notable for|includes?|:)|^\s*(?:[a-z ]{1,30}:\s*)?\d{1,3}\s*(?:-?\s*(?:yo|y/o|y\.o\.|yrs?|years?)(?:[- ]old)?)?\s*"
+                           r"(?:m|f|male|female|man|woman)\s+(?:w/|with))\s+[^.;]*$", re.I)
+_STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|came|here|complains?|c/o|reports?|with \d|"
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
 
 
