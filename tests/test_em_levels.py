@@ -76,6 +76,16 @@ def test_a_test_the_provider_reports_separately_does_not_count_again_as_data(cod
     assert "0 unique test" in got["99213"] and "independent interpretation" not in got["99213"]
 
 
+def test_a_film_read_beside_a_billed_ecg_is_still_an_independent_interpretation(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE, 57 yo M.\nResults:\n- ECG (my interpretation): sinus rhythm, no ST changes.\n"
+            "- CBC, BMP, troponin x2, lipase normal.\n- CXR (my independent read: no infiltrate; radiology concurs).\n"
+            "Assessment: Chest pain, ACS ruled out.\nPlan: discharge, outpatient stress test.\n")
+    got = em(note, codesets, setting="ed")
+    level = next(c for c in got if c.startswith("9928"))
+    # the ECG read is its own billed service (93010); the chest film's read, which radiology bills, counts
+    assert "independent interpretation" in got[level] and "data high" in got[level], got
+
+
 def test_total_time_selects_a_higher_level_than_mdm_and_prolonged_time_adds_99417(codesets):
     low = OFFICE + "Assessment: Acute pharyngitis.\nPlan: ibuprofen OTC.\n"
     assert list(em(low + "Total time on the date of the encounter: 42 minutes.\n", codesets)) == ["99215"]

@@ -50,7 +50,7 @@ _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|in
 # an infant's or toddler's age: "15 mo M", "15-month-old", "6 wk old", "10 days old"
 _AGE_MONTHS = re.compile(r"\b(\d{1,2})\s*-?\s*(mo|mos|months?|m/o|wks?|weeks?|days?)(?=-old\b|[- ]old\b|"
                          r"\s+(?:[MF]|male|female|boy|girl|infant|baby)\b(?!/)|\s+well\b)", _I)
-_OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own )?(?:interpretation|read|"
+_OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
                        r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
                        r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging))", _I)
 _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"

@@ -338,13 +338,30 @@ def _not_done(ctx: _Ctx, start: int, end: int) -> bool:
                for span in ctx.a.spans_overlapping(start, end))
 
 
+_ECG_WORDS = re.compile(r"\b(?:ecgs?|ekgs?|electrocardiograms?|rhythm strips?)\b", re.I)
+_IMAGE_WORDS = re.compile(r"\b(?:xr|x-?rays?|cxr|radiographs?|films?|images?|ct|mri|ultrasound|us|imaging)\b", re.I)
+
+
+def _read_billed(ctx: _Ctx, at: int) -> bool:
+    """The test the provider's own read on this line is of is billed by them: the read is that service's, not an
+    independent interpretation for the MDM data ("ECG (my interpretation)" with 93010; the chest film read
+    beside it, which radiology bills, still counts)."""
+    start, end = ctx.note.rfind("\n", 0, at) + 1, ctx.note.find("\n", at)
+    line = ctx.note[start:end if end >= 0 else len(ctx.note)]
+    billed = [code for (_, code) in ctx.hits]
+    if _ECG_WORDS.search(line):
+        return any(code.startswith("930") for code in billed)
+    if _IMAGE_WORDS.search(line):
+        return any(code.startswith("7") for code in billed)
+    return any(code.startswith(("7", "93")) for code in billed)
+
+
 def data(ctx: _Ctx) -> Element:
     tests = _counted_tests(ctx)
     notes = int(any(not _OWN_TEAM.search(ctx.lower[max(0, m.start() - 25):m.end()])
                     for m in _EXTERNAL_NOTES.finditer(ctx.lower)))
     historian = bool(_HISTORIAN.search(ctx.lower))
-    billed_read = any(code.startswith(("7", "93")) for (_, code) in ctx.hits)
-    interp = bool(_OWN_READ.search(ctx.note)) and not billed_read
+    interp = any(not _read_billed(ctx, m.start()) for m in _OWN_READ.finditer(ctx.note))
     discussed = bool(_DISCUSSED.search(ctx.lower))
     cat1 = len(tests) + notes + int(historian)
     categories = int(cat1 >= 3) + int(interp) + int(discussed)
