@@ -944,6 +944,18 @@ def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(code
     assert any(c.startswith("9920") for c in got), sorted(got)
 
 
+@pytest.mark.parametrize(("line", "coded"), [
+    ("2. Osteopenia - bone health f/u with PCP.", False),
+    ("2. Osteopenia - on Ca/vit D; repeat DEXA 2026 with PCP.", False),
+    ("2. Osteopenia - start alendronate 70 mg weekly; f/u with PCP.", True),   # managed here, then followed
+])
+def test_a_condition_left_to_the_pcp_in_its_own_line(codesets, line, coded):
+    note = ("HPI: 68F with wrist pain after a fall.\nPMH: osteopenia (DEXA 2024, T -1.8).\n"
+            "Assessment:\n1. Sprain of right wrist.\n" + line + "\n")
+    got = offline_codes(codesets, note, "ed")
+    assert ("M85.80" in got) is coded, sorted(got)
+
+
 def test_a_fragility_fracture_is_m80_at_the_fracture_site_with_its_external_causes(codesets):
     note = ("HPI: 74F slipped on an icy patch on the public sidewalk while walking to the bus stop, fell onto her "
             "outstretched R hand. Known postmenopausal osteoporosis on alendronate 70 mg weekly.\n"

@@ -301,8 +301,18 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     line_end = note.find("\n", ev.end)
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
     line = note[ev.start:line_end if line_end >= 0 else len(note)]
-    if LEFT_TO_ANOTHER.search(line[:120 + ev.end - ev.start]):
+    line = line[:120 + ev.end - ev.start]
+    if LEFT_TO_ANOTHER.search(line) or (_DEFERRED.search(line) and not _MANAGED_HERE.search(line)):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
+
+
+# "Osteopenia - bone health f/u with PCP", "repeat DEXA 2026 with PCP": left to the primary care physician, when
+# the line manages nothing itself ("HTN - continue lisinopril, f/u PCP" is managed here)
+_DEFERRED = re.compile(r"\b(?:f/u|follow[- ]?up|recheck|repeat \S+(?: in)?(?: \d{4})?) with (?:the |his |her |their )?"
+                       r"(?:pcp|primary care)\b", re.I)
+_MANAGED_HERE = re.compile(r"\b(?:continu\w*|cont|start\w*|increas\w*|decreas\w*|titrat\w*|adjust\w*|refill\w*|rx|"
+                           r"prescrib\w*|given|gave|resum\w*|held|hold|stop\w*|switch\w*|change\w*|check\w*|order\w*)\b",
+                           re.I)
 
 
 def _exam_of(analysis: NoteAnalysis):
