@@ -944,6 +944,14 @@ def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(code
     assert any(c.startswith("9920") for c in got), sorted(got)
 
 
+def test_a_past_history_condition_read_as_history_is_still_not_coded_when_not_addressed(codesets):
+    note = ("HPI: 69M w/ hx BCC of L nasal ala, Mohs 2023. Returns for planned cryo of scaly spots on scalp.\n"
+            "PMH: BCC as above; HTN; hyperlipidemia; CAD s/p PCI 2020.\nMeds: aspirin 81, metoprolol.\n"
+            "Assessment/Plan:\n1. Actinic keratoses x5 - treated with LN2.\n")
+    got = offline_codes(codesets, note)
+    assert "L57.0" in got and "I25.10" not in got, sorted(got)
+
+
 @pytest.mark.parametrize(("line", "coded"), [
     ("2. Osteopenia - bone health f/u with PCP.", False),
     ("2. Osteopenia - on Ca/vit D; repeat DEXA 2026 with PCP.", False),

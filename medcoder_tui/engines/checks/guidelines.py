@@ -255,7 +255,7 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     the assessment does not take up, is not coded for this encounter."""
     if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence:
         return
-    if Flag.HISTORY in s.flags or (s.original_code and s.original_code[:3] != s.code[:3]) or s.code == "I25.2" \
+    if (s.original_code and s.original_code[:3] != s.code[:3]) or s.code == "I25.2" \
             or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY or _history_list(e, analysis))
                        for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
