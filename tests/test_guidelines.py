@@ -944,6 +944,16 @@ def test_an_ent_consult_with_cerumen_removal_and_conditions_left_to_the_pcp(code
     assert any(c.startswith("9920") for c in got), sorted(got)
 
 
+def test_an_incidental_exam_finding_that_needs_no_care_is_not_coded(codesets):
+    body = ("HPI: 69M returns for cryotherapy of scaly spots on the scalp.\n"
+            "Exam:\n- Scalp x3: gritty scaly papules c/w actinic keratoses.\n"
+            "- Scattered seborrheic keratoses trunk{}\n"
+            "Assessment/Plan:\n1. Actinic keratoses x3 - treated with LN2.\n")
+    assert "L82.1" not in offline_codes(codesets, body.format(" - benign, no tx needed."))
+    treated = offline_codes(codesets, body.format(", irritated, inflamed - treated with LN2 today."))
+    assert "L82.0" in treated, sorted(treated)
+
+
 def test_a_past_history_condition_read_as_history_is_still_not_coded_when_not_addressed(codesets):
     note = ("HPI: 69M w/ hx BCC of L nasal ala, Mohs 2023. Returns for planned cryo of scaly spots on scalp.\n"
             "PMH: BCC as above; HTN; hyperlipidemia; CAD s/p PCI 2020.\nMeds: aspirin 81, metoprolol.\n"

@@ -378,6 +378,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
     for s in some:
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
+        _incidental_finding(s, note, analysis, setting)
         _listed_not_addressed(s, addressed, analysis, setting)
         _left_to_another(s, note, analysis, setting)
         _story_only_symptom(s, assessed, analysis, out)
@@ -419,6 +420,25 @@ def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
     if sections and sections <= _EXAM_SECTIONS:
         add_reason(s, "a finding of the exam, review of systems or results that the assessment does not address "
                  "(guideline IV.K): not coded", Flag.GUIDELINE)
+
+
+# "Scattered seborrheic keratoses trunk - benign, no tx needed": the provider says it needs no care
+_NO_CARE_NEEDED = re.compile(r"\bno (?:tx|treatment|intervention|therapy|action|further (?:w/u|workup|work-up|evaluation)) "
+                             r"(?:is |was )?(?:needed|required|indicated|necessary)\b", re.I)
+
+
+def _incidental_finding(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
+    """IV.J: in an office or ED note, a condition only the exam names, in a sentence that says it needs no care,
+    and that the assessment does not take up, is not coded."""
+    if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence \
+            or not all(e.located and analysis.section_at(e.start) == "physical_exam" for e in s.evidence):
+        return
+    for e in s.evidence:
+        sent = analysis.sentence_at(e.start)
+        if sent is None or not _NO_CARE_NEEDED.search(note, sent.start, sent.end):
+            return
+    add_reason(s, "an incidental exam finding the note says needs no care, not taken up by the assessment (guideline "
+                  "IV.J): not coded", Flag.GUIDELINE)
 
 
 # Codes of an unspecified infection, neoplasm or injury site, and what makes them redundant.
