@@ -1048,6 +1048,18 @@ def test_a_well_woman_visit_is_a_gynecological_exam_with_its_encounter_reasons(c
     assert not got & {"Z00.00", "Z00.01", "A53.9", "B20", "R25.2", "Z79.3"}, sorted(got)
 
 
+def test_a_well_woman_visit_with_an_hpv_cotest_and_an_iud_check(codesets):
+    note = ("GYNECOLOGY - WELL-WOMAN VISIT\n45 yo F\nHPI: routine annual gyn exam. LNG-IUD placed 06/2022.\n"
+            "Exam: cervix parous, IUD strings visible ~3 cm.\n"
+            "Assessment/Plan:\n- Cervical cancer screening - Pap with HPV co-test collected today as part of the exam.\n"
+            "- LNG-IUD surveillance: strings visualized, well positioned clinically, no complications.\n")
+    got = offline_codes(codesets, note, "outpatient")
+    assert {"Z01.419", "Z11.51", "Z30.431"} <= got, sorted(got)
+    # the HPV test that follows an abnormal Pap up is diagnostic, not screening
+    follow_up = note.replace("Cervical cancer screening - Pap with", "ASC-US on last Pap: repeat")
+    assert "Z11.51" not in offline_codes(codesets, follow_up, "outpatient")
+
+
 def test_safety_glasses_are_no_glass_and_a_red_eye_is_part_of_its_foreign_body(codesets):
     note = ("HPI: 34M using an angle grinder in his backyard, felt something hit the L eye.\n"
             "Exam: L conjunctival injection, mild lid edema. Slit lamp OS: 1 mm metallic FB in the cornea.\n"

@@ -214,23 +214,40 @@ _CONTRACEPTIVE_SURVEILLANCE = (
                 r"contracepti\w*|birth control(?: pills?)?)\b", re.I), "Z30.41"),
     (re.compile(r"\b(?:depo-?provera|injectable contracepti\w*)\b[^.\n]{0,40}\b(?:surveillance|given|continue\w*)\b",
                 re.I), "Z30.42"),
+    # routine checking of an IUD in place, or of an implant (its insertion and removal have codes of their own)
+    (re.compile(r"\b(?:(?:lng|cu|copper|hormonal)[- ]?iud|iud|intrauterine (?:device|contracepti\w*)|mirena|kyleena|"
+                r"liletta|paragard)\b[^.\n]{0,40}\b(?:surveillance|check\w*|strings? (?:visuali[sz]ed|visible|seen|"
+                r"checked|present))|\b(?:surveillance|check) of (?:the |her )?(?:iud|intrauterine)", re.I), "Z30.431"),
+    (re.compile(r"\b(?:nexplanon|implanon|(?:contraceptive|etonogestrel|subdermal) implant)\b[^.\n]{0,40}"
+                r"\b(?:surveillance|check\w*|palpable|in place)\b", re.I), "Z30.46"),
 )
+# the HPV test taken at a routine gynecological examination (Z01.41- use additional code Z11.51)
+_HPV_SCREEN = re.compile(r"\bhpv\b[^.\n]{0,30}\b(?:co-?test\w*|test\w*|screen\w*)\b[^.\n]{0,40}\b(?:collected|obtained|"
+                         r"sent|done|performed|taken)\b|\b(?:collected|obtained|sent|performed)\b[^.\n]{0,40}\bhpv\b",
+                         re.I)
+# (not the test that follows an abnormal result up: that one is diagnostic)
+_ABNORMAL_CYTOLOGY = re.compile(r"\b(?:asc-?us|asc-h|lsil|hsil|abnormal (?:pap|cytology)|colpo\w*)\b", re.I)
 
 
 
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
-    """Screening for sexually transmitted infections (Z11.3) and surveillance of a contraceptive (Z30.4-) the
-    assessment or plan documents."""
+    """Screening for sexually transmitted infections (Z11.3) or HPV (Z11.51) and surveillance of a contraceptive
+    (Z30.4-) the assessment or plan documents."""
     out = []
     assessed = [sec for sec in analysis.sections if sec.name in _ASSESSED]
-    for rx, code in ((_STI_SCREEN, "Z11.3"), *_CONTRACEPTIVE_SURVEILLANCE):
+    for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), *_CONTRACEPTIVE_SURVEILLANCE):
         m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
                   if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
                   and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
-        if m is not None:
+        if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(_line(note, m.start()))):
             out.append((code, m.start(), m.end()))
     return out
+
+
+def _line(note: str, at: int) -> str:
+    end = note.find("\n", at)
+    return note[note.rfind("\n", 0, at) + 1:end if end >= 0 else len(note)]
 
 
 def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
