@@ -1055,6 +1055,8 @@ def test_a_well_woman_visit_with_an_hpv_cotest_and_an_iud_check(codesets):
             "- LNG-IUD surveillance: strings visualized, well positioned clinically, no complications.\n")
     got = offline_codes(codesets, note, "outpatient")
     assert {"Z01.419", "Z11.51", "Z30.431"} <= got, sorted(got)
+    counseled = offline_codes(codesets, note + "Counseling: calcium/vit D, exercise, seat belts.\n", "outpatient")
+    assert "Z01.419" in counseled and "Z71.82" not in counseled, sorted(counseled)   # the exam's own guidance
     # the HPV test that follows an abnormal Pap up is diagnostic, not screening
     follow_up = note.replace("Cervical cancer screening - Pap with", "ASC-US on last Pap: repeat")
     assert "Z11.51" not in offline_codes(codesets, follow_up, "outpatient")

@@ -121,6 +121,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _integral(out, icd)
     _catch_all(out)
     _included(out)
+    _counseling_in_exam(out)
     _complaint_injuries(out, analysis)
     _family_history_taken_up(out, note, analysis)
     return out
@@ -525,6 +526,25 @@ def _included(out: list[Suggestion]) -> None:
         if holder:
             add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with {holder.description[:1].lower()}"
                           f"{holder.description[1:]}): not coded separately", Flag.GUIDELINE)
+
+
+# the adult and gynecological routine examinations (I.C.21.c.13), whose guidance is their own content (a child's
+# weight counseling at a well-child visit is reported by its own codes for the quality measures that ask for them)
+_ROUTINE_EXAMS = ("Z00.0", "Z01.41")
+# dietary, exercise and other-specified counseling (Z71.3, Z71.82, Z71.89); not alcohol, drug or tobacco counseling
+_GUIDANCE = ("Z71.3", "Z71.82", "Z71.89")
+
+
+def _counseling_in_exam(out: list[Suggestion]) -> None:
+    """I.C.21.c.10: a counseling Z code is not used when the counseling is integral to the service: diet and exercise
+    advice given at a routine or preventive examination is that examination's own guidance."""
+    exam = next((s for s in out if usable_icd(s) and s.code.startswith(_ROUTINE_EXAMS)), None)
+    if exam is None:
+        return
+    for s in out:
+        if usable_icd(s) and s.code.startswith(_GUIDANCE):
+            add_reason(s, f"counseling given as part of the routine examination ({exam.code}) is integral to it "
+                          f"(guideline I.C.21.c.10): not coded", Flag.GUIDELINE)
 
 
 def _catch_all_family(code: str) -> tuple[str, ...]:
