@@ -1941,3 +1941,13 @@ def test_a_cause_phrase_names_no_drug_past_its_clause(codesets):
     note = "Assessment:\n2. Seizure (single, due to the metastasis): levetiracetam 750 mg BID.\n"
     out = _finish_with(note, [("R56.9", "Seizure")], codesets, setting="inpatient")
     assert not any(c.startswith("T42") for c in out), sorted(out)
+
+
+def test_bph_with_luts_and_its_symptoms_in_a_urology_historys_words(codesets):
+    note = ("HPI: 67M with 2+ yrs of LUTS: nocturia 3-4x/night, weak stream, sensation of incomplete emptying.\n"
+            "Impression/Plan:\n1. Elevated PSA 5.8 - MRI ordered.\n2. BPH with LUTS (nocturia, weak stream, incomplete "
+            "emptying). Start tamsulosin 0.4 mg qHS. Finasteride deferred until cancer evaluation completed.\n")
+    got = offline_codes(codesets, note)
+    # N40.1: use additional code for the associated symptoms
+    assert {"N40.1", "R35.1", "R39.12", "R39.14", "R97.20"} <= got, sorted(got)
+    assert not any(c.startswith("C") for c in got), sorted(got)   # a cancer evaluation is a search for one

@@ -136,6 +136,11 @@ PHRASES: dict[str, str] = {
     "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
     "elevated blood pressure reading": "elevated blood pressure reading",
     "seb derm": "seborrheic dermatitis", "seb-derm": "seborrheic dermatitis",
+    # lower urinary tract symptoms in the words of a urology history (R39.1-: the titles say "urinary" and "bladder")
+    "weak stream": "poor urinary stream", "weak urinary stream": "poor urinary stream",
+    "incomplete emptying": "feeling of incomplete bladder emptying",
+    "incomplete bladder emptying": "feeling of incomplete bladder emptying",
+    "straining to void": "straining to void", "straining to urinate": "straining to void",
     # Swelling of a limb's part that is no joint: Localized swelling, mass and lump, lower / upper limb (R22.4-, R22.3-)
     **{f"{part} swelling": "localized swelling lower limb" for part in ("foot", "midfoot", "forefoot", "heel", "calf",
                                                                         "thigh", "shin", "lower leg")},
@@ -354,6 +359,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
     "seb derm", "seb-derm", "gbs carrier", "gbs colonization", "gbs colonized",
+    "weak stream", "weak urinary stream", "incomplete emptying", "incomplete bladder emptying", "straining to urinate",
     *(p for p in PHRASES if p.endswith(" swelling") or p.startswith("swelling of ")),
 )}
 _NOTE_PHRASE_RE = re.compile(

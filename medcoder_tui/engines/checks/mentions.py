@@ -98,6 +98,9 @@ _NOT_PREGNANT_AFTER = re.compile(r"^\s*(?:risk|prevention|test\w*|tests?|plannin
                                  r"potential|screen\w*|counsel\w*|hcg)\b", re.I)
 # "mass effect", "myocardial mass", "tumor markers": the word in a sense that names no neoplasm
 _NO_NEOPLASM_AFTER = re.compile(r"^\s*(?:effect|index|markers?|cells?|board|lysis|size|volume|burden)\b", re.I)
+# "until cancer evaluation completed", "cancer workup", "cancer risk assessment": the search for one, not one
+_WORKUP_AFTER = re.compile(r"^\s*(?:evaluation|eval|work-?up|w/u|screening|risk|concerns?|rule[- ]?out|r/o|scare|"
+                           r"prevention|staging work-?up)\b", re.I)
 _NO_NEOPLASM_BEFORE = re.compile(r"\b(?:body|muscle|muscular|fat|lean|bone|myocardial|ventricular|cardiac|"
                                  r"cell|red cell)\s+$", re.I)
 # Codes of the skin that a bare word reaches, and the words of other organs and tissues that say
@@ -195,6 +198,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 and re.search(r"(?i)\b(?:mass|masses|tumou?rs?|tumou?ral)\s*$", ev.text) \
                 and (_NO_NEOPLASM_AFTER.search(after) or _NO_NEOPLASM_BEFORE.search(before)):
             reason = "the mass or tumour word names no neoplasm here ('mass effect', 'tumor markers'): not coded"
+        elif (s.code[:1] == "C" or s.code[:2] in ("D0", "D3", "D4")) and _WORKUP_AFTER.search(after) \
+                and re.search(r"(?i)\b(?:cancer|carcinoma|malignan\w*|neoplasm|ca)\s*$", ev.text):
+            reason = "the cancer word names a workup or a risk ('cancer evaluation', 'cancer risk'), not a diagnosis: not coded"
         elif s.code in _SKIN_CODES and _BARE_TISSUE_WORD.fullmatch(ev.text.strip()) \
                 and not _SKIN_WORDS.search(around) and _ORGAN_WORDS.search(around):
             reason = "the word is about another organ or tissue, not the skin: not coded as a skin condition"
