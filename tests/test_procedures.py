@@ -530,6 +530,14 @@ def test_an_office_test_the_note_says_was_not_done_is_not_billed(codesets):
     assert "87804" in codes(suggest(done, codesets), System.CPT)
 
 
+def test_a_post_void_residual_by_bladder_scanner_in_the_office(codesets):
+    note = ("In-office testing:\n- Post-void residual by bladder scan: 110 mL.\n"
+            "Assessment: BPH with LUTS. Start tamsulosin.\n")
+    assert "51798" in codes(suggest(note, codesets), System.CPT)
+    # a residual measured by catheter is no scanner's measurement
+    assert "51798" not in codes(suggest(note.replace("bladder scan", "straight cath"), codesets), System.CPT)
+
+
 def test_a_scope_intubating_the_terminal_ileum_is_no_airway(codesets):
     note = "Procedure: colonoscope advanced to the cecum. Terminal ileum intubated 5 cm - nl. Polyp removed w/ cold snare.\n"
     assert "31500" not in codes(suggest(note, codesets), System.CPT)
