@@ -402,3 +402,11 @@ def test_a_short_label_after_a_sentence_opens_its_section_on_the_same_line():
     assert a.section_at(note.index("former smoker")) == "social_history"
     # a word ending a sentence is no label: "... per the PMH: reviewed" stays in its section
     assert analyze("Meds: none. Reviewed with pt: ok.\n").section_at(25) == "medications"
+
+
+def test_a_differential_label_heads_its_list_even_after_another_label():
+    for note in ("MDM: Differential: ureteral stone, pyelonephritis, appendicitis.",
+                 "Differential diagnosis: ureteral stone, pyelonephritis, appendicitis."):
+        a = analyze(note)
+        i = note.index("pyelonephritis")
+        assert "uncertain" in a.context_at(i, i + 14), note

@@ -57,8 +57,9 @@ _add("uncertain", "forward",
      r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
      # ("Differential incl. AAA (...), appendicitis": the abbreviation's period ends no scope)
-     r"differential(?: diagnos[ie]s)?(?: includes?| of| incl\.| including)?", r"ddx(?: includes?| of| incl\.| including)?",
-     r"d/dx(?: includes?| of)?",
+     # (the bare word before a colon is the label below: "Differential: stone, pyelonephritis")
+     r"differential(?!(?: diagnos[ie]s)?\s*:)(?: diagnos[ie]s)?(?: includes?| of| incl\.| including)?",
+     r"ddx(?: includes?| of| incl\.| including)?(?!\s*:)", r"d/dx(?: includes?| of)?(?!\s*:)",
      # "DDx: appendicitis vs ovarian cyst": the label's list is the differential (the colon ends no scope here)
      r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)\s*:",
      r"presumed", r"presumptive", r"apparent",
