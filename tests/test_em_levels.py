@@ -116,6 +116,9 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     # numbered items on one line are items; acute on chronic is an exacerbation; AKI threatens a function
     ("BNP and troponin x2 reviewed.\nMDM: discussed with hospitalist; admit to telemetry.\nDx: 1. Acute on chronic "
      "systolic heart failure. 2. Acute kidney injury on CKD stage 3b. 3. Hypertension.\n", "99285"),
+    # a kidney injury sent home with a recheck: an acute illness, not a threat to the kidney's function (moderate)
+    ("CBC, BMP, UA and CT reviewed. Discussed with the on-call urologist.\nDiagnoses: 1. Right ureteral calculus with hydronephrosis. 2. Acute kidney "
+     "injury (Cr 1.52 from 0.91).\nDisposition: discharged home. Rx: tamsulosin 0.4 mg daily; BMP in 48 h.\n", "99284"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
     # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low

@@ -51,8 +51,10 @@ _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
     r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphylaxis|"
-    r"acute kidney injury|\baki\b|delirium|overdose|(?<!food )poisoning|toxic ingestion|midline shift|herniat|"
+    r"delirium|overdose|(?<!food )poisoning|toxic ingestion|midline shift|herniat|"
     r"cord compression|status epilepticus")
+_AKI = re.compile(r"acute kidney injury|\baki\b|acute renal failure|\barf\b")
+_SEVERE_AKI = re.compile(r"\bstage (?:2|3|ii|iii)\b|\bsevere\b|dialysis|hyperkalemi|anuri|oliguri")
 _WORSE = re.compile(
     r"exacerbat|worsen|progress|uncontrolled|poorly controlled|not (?:well )?controlled|not (?:at|to) goal|"
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
@@ -186,6 +188,12 @@ def problems(ctx: _Ctx) -> Element:
         if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(_head(words)):
             high += 1
             reasons.append("threat to life or bodily function / severe exacerbation")
+        elif _affirmed(_AKI, words) and not _UNCERTAIN.search(_head(words)) and (
+                _SEVERE_AKI.search(words) or (hospital := hospital if hospital is not None else
+                                              bool(_first_affirmed(_HOSPITAL, _plan(ctx).lower())))):
+            # a kidney injury threatens the kidney's function when it is severe or keeps the patient in
+            high += 1
+            reasons.append("threat to bodily function (acute kidney injury needing admission or severe)")
         elif _affirmed(_WORSE, words) and _CHRONIC.search(words):
             moderate += 1
             reasons.append("chronic illness with exacerbation, progression or side effects")
