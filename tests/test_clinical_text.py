@@ -410,3 +410,14 @@ def test_a_differential_label_heads_its_list_even_after_another_label():
         a = analyze(note)
         i = note.index("pyelonephritis")
         assert "uncertain" in a.context_at(i, i + 14), note
+
+
+def test_dotted_leader_labels_are_sections_and_a_considered_differential_is_uncertain():
+    note = ("CHIEF COMPLAINT .......... R flank pain\nPMH ..................... kidney stone (2021); GERD\n"
+            "MDM\n DDx considered: ureteral stone, pyelonephritis, appendicitis.\nED DIAGNOSIS\n 1. R ureteral calculus\n")
+    a = analyze(note)
+    assert a.section_at(note.index("GERD")) == "past_medical_history"
+    assert a.section_at(note.index("R flank")) == "chief_complaint"
+    assert a.section_at(note.index("R ureteral")) == "diagnoses"
+    i = note.index("pyelonephritis")
+    assert "uncertain" in a.context_at(i, i + 14)

@@ -82,7 +82,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                         r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)"),
     "impression": (r"impressions?", r"clinical impression"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
-                  r"postoperative|preoperative|other)[ /]*){0,3}diagnos[ie]s",
+                  r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
+                  r"diagnos[ie]s",
                   r"dx", r"problem list", r"problems", r"active problems"),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
     # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
@@ -107,7 +108,8 @@ _HEADER_NAME_BY_GROUP = {f"h{i}": name for i, (name, _) in enumerate(_HEADER_ALT
 _HEADER_RE = re.compile(
     r"^[ \t]*(?:#+[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
-    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|$)",
+    # (a label, then a colon, a dash, a dotted leader "PMH ........ HTN; GERD", or nothing more on its line)
+    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -127,7 +129,7 @@ def _find_sections(note: str) -> list[Section]:
         line = note[m.start(): line_end if line_end >= 0 else len(note)]
         # A bare word on its own line ("History") counts only when it has no
         # trailing sentence; "History of smoking." is prose, not a header.
-        if not m.group(0).rstrip().endswith((":", "-")) and line.strip().rstrip(":") != m.group(0).strip():
+        if not m.group(0).rstrip().endswith((":", "-", "...")) and line.strip().rstrip(":") != m.group(0).strip():
             continue
         starts.append((m.start(), _HEADER_NAME_BY_GROUP[group]))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line

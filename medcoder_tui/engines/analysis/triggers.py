@@ -58,10 +58,10 @@ _add("uncertain", "forward",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
      # ("Differential incl. AAA (...), appendicitis": the abbreviation's period ends no scope)
      # (the bare word before a colon is the label below: "Differential: stone, pyelonephritis")
-     r"differential(?!(?: diagnos[ie]s)?\s*:)(?: diagnos[ie]s)?(?: includes?| of| incl\.| including)?",
-     r"ddx(?: includes?| of| incl\.| including)?(?!\s*:)", r"d/dx(?: includes?| of)?(?!\s*:)",
+     r"differential(?!(?: diagnos[ie]s)?(?: considered)?\s*:)(?: diagnos[ie]s)?(?: includes?| of| incl\.| including)?",
+     r"ddx(?! considered\s*:)(?: includes?| of| incl\.| including)?(?!\s*:)", r"d/dx(?: includes?| of)?(?!\s*:)",
      # "DDx: appendicitis vs ovarian cyst": the label's list is the differential (the colon ends no scope here)
-     r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)\s*:",
+     r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)(?: considered)?\s*:",
      r"presumed", r"presumptive", r"apparent",
      r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
      r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?")
