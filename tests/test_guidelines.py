@@ -1951,3 +1951,14 @@ def test_bph_with_luts_and_its_symptoms_in_a_urology_historys_words(codesets):
     # N40.1: use additional code for the associated symptoms
     assert {"N40.1", "R35.1", "R39.12", "R39.14", "R97.20"} <= got, sorted(got)
     assert not any(c.startswith("C") for c in got), sorted(got)   # a cancer evaluation is a search for one
+
+
+def test_renal_colic_and_hematuria_are_the_stones_and_septic_emboli_the_pulmonary_embolisms(codesets):
+    note = ("ED DIAGNOSIS:\n1. R ureteral (UVJ) calculus, 6 mm, with mild R hydronephrosis (obstructive), no infection\n"
+            "2. Renal colic / hematuria - due to #1\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "N13.2" in got and not got & {"N23", "R31.9", "R31.0"}, sorted(got)
+    emboli = ("Discharge diagnoses:\n1. Septic pulmonary emboli (bilateral), no right-heart strain.\n"
+              "Course: CT chest: multiple bilateral peripheral nodules, some cavitating, consistent with septic emboli.\n")
+    got = offline_codes(codesets, emboli, "inpatient")
+    assert "I26.90" in got and "I74.9" not in got, sorted(got)

@@ -83,7 +83,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
                                                                             "M16", "M17", "S7", "S8", "S9"),
     "R27": ("G11", "G35"), "R29.8": ("G45",),
     # urinary (R30-R39)
-    "R30": _URINARY, "R31": ("N20", "N21", "N23", "N30", "N02", "N05", "C64", "C65", "C66", "C67", "N39.0",
+    "R30": _URINARY, "R31": ("N20", "N21", "N23", "N13.2", "N13.6", "N30", "N02", "N05", "C64", "C65", "C66", "C67", "N39.0",
                              "N40", "S37"),
     "R32": ("N39.3", "N39.4"), "R33": ("N40.1", "N31", "N13"), "R34": ("N17", "N18.6", "N19"),
     "R35": _URINARY + ("E11.6", "E10.6", "N40.1"), "R36": ("A54", "A56", "N34"),
@@ -144,8 +144,11 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "N94.6": ("N80",), "N94.1": ("N80",), "N94.4": ("N80",), "N94.5": ("N80",),
     # the red, swollen conjunctiva of an eye injury, foreign body or inflammation
     "H11.4": ("T15", "S05", "H16", "H10", "B30", "T26"),
-    # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA")
-    "I74.9": ("I63",),
+    # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA"); emboli of no named
+    # artery where the pulmonary embolism is coded ("CT: nodules c/w septic emboli" beside I26.90)
+    "I74.9": ("I63", "I26"),
+    # the colic of a urinary stone (N23: renal colic is the stone's pain)
+    "N23": ("N20", "N21", "N13.2", "N13.6"),
     # the deformity of a fractured or dislocated limb ("dinner-fork deformity" of a Colles fracture)
     "M21.9": _JOINT_OR_LIMB,
     # photophobia and tearing of an eye injury or inflammation
