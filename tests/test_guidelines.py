@@ -1962,3 +1962,10 @@ def test_renal_colic_and_hematuria_are_the_stones_and_septic_emboli_the_pulmonar
               "Course: CT chest: multiple bilateral peripheral nodules, some cavitating, consistent with septic emboli.\n")
     got = offline_codes(codesets, emboli, "inpatient")
     assert "I26.90" in got and "I74.9" not in got, sorted(got)
+
+
+def test_a_vertebral_level_is_no_side(codesets):
+    note = ("Problem list: chronic low back pain (s/p L4-5 microdiscectomy 2020), tinnitus.\n"
+            "Assessment: Tinnitus, ongoing - audiology referral.\n")
+    got = offline_codes(codesets, note)
+    assert "H93.19" in got and "H93.12" not in got, sorted(got)

@@ -21,8 +21,8 @@ _MORPHOLOGY = (
 )
 MORPHOLOGY_WORDS = re.compile("|".join(rx.pattern for rx, _ in _MORPHOLOGY), re.I)
 _IN_SITU = re.compile(r"\bin[- ]situ\b|\bbowen", re.I)
-_SIDES = (("right", re.compile(r"\b(?:right|rt)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
-          ("left", re.compile(r"\b(?:left|lt)\b|(?<![A-Za-z/])L(?![A-Za-z/])")))
+_SIDES = (("right", re.compile(r"\b(?:right|rt)\b|(?<![A-Za-z/])R(?![A-Za-z/0-9])")),
+          ("left", re.compile(r"\b(?:left|lt)\b|(?<![A-Za-z/])L(?![A-Za-z/0-9])")))
 _TABLE_PATH = ("Neoplasm, neoplastic", "skin NOS")
 
 

@@ -29,8 +29,9 @@ from medcoder_tui.engines.diagnoses.hierarchy import siblings
 
 _SIDES = (
     ("bilateral", re.compile(r"\b(?:bilateral(?:ly)?|both|b/l)\b", re.I)),
-    ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/])")),
-    ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/])")),
+    # (a lone capital is a side; one before a digit is a vertebral or rib level: "L4-5", "R2")
+    ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/0-9])")),
+    ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/0-9])")),
 )
 _EYE_SIDES = (("bilateral", re.compile(r"\bOU\b")), ("right", re.compile(r"\bOD\b")), ("left", re.compile(r"\bOS\b")))
 _EYE_TITLE = re.compile(r"\b(?:eye|eyelid|cornea|conjunctiva|orbit|lacrimal|retina|lens)\b", re.I)
