@@ -1969,3 +1969,11 @@ def test_a_vertebral_level_is_no_side(codesets):
             "Assessment: Tinnitus, ongoing - audiology referral.\n")
     got = offline_codes(codesets, note)
     assert "H93.19" in got and "H93.12" not in got, sorted(got)
+
+
+def test_a_list_whose_label_says_it_is_not_the_visits_focus_is_not_coded(codesets):
+    note = ("Diagnoses (from treatment plan):\n- Posttraumatic stress disorder, chronic\n"
+            "Problem list carried in chart (not focus of therapy): hypertension and GERD (PCP), tinnitus.\n"
+            "Assessment: PTSD, chronic - improving.\n")
+    got = offline_codes(codesets, note)
+    assert "F43.12" in got and not got & {"I10", "K21.9", "H93.19"}, sorted(got)

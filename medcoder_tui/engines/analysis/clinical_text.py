@@ -345,7 +345,9 @@ _ENDED = re.compile(r"resolved|passed spontaneously|^passed$|none since|no recur
 # Words that leave a condition or a drug to another physician at this visit ("DM2, HTN, BPH - per PCP, not
 # addressed", "combined OCP - continue (per gynecology)"): the guideline layer, the contraceptive reading
 # and the MDM problem count all read them with this one pattern
-LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |separately )?addressed|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
+LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |separately )?addressed|"
+                             r"not (?:the |a )?(?:focus|subject) of (?:this |today's |the )?(?:visit|therapy|session|"
+                             r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b)",
                              re.I)
 

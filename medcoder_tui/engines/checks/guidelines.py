@@ -303,7 +303,11 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
     line = note[ev.start:line_end if line_end >= 0 else len(note)]
     line = line[:120 + ev.end - ev.start]
-    if LEFT_TO_ANOTHER.search(line) or (_DEFERRED.search(line) and not _MANAGED_HERE.search(line)):
+    # (or the label that heads the mention's list: "Problem list carried in chart (not focus of therapy): HTN, GERD")
+    head = note[note.rfind("\n", 0, ev.start) + 1:ev.start]
+    label = head[:head.rfind(":")] if ":" in head else ""
+    if LEFT_TO_ANOTHER.search(line) or LEFT_TO_ANOTHER.search(label) \
+            or (_DEFERRED.search(line) and not _MANAGED_HERE.search(line)):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 
