@@ -1977,3 +1977,10 @@ def test_a_list_whose_label_says_it_is_not_the_visits_focus_is_not_coded(codeset
             "Assessment: PTSD, chronic - improving.\n")
     got = offline_codes(codesets, note)
     assert "F43.12" in got and not got & {"I10", "K21.9", "H93.19"}, sorted(got)
+
+
+def test_the_trauma_of_ptsd_and_another_persons_death_are_not_the_patients(codesets):
+    note = ("Diagnoses:\n- Posttraumatic stress disorder, chronic (index trauma: 2019 industrial accident in which a "
+            "coworker died; symptoms > 3 years)\nAssessment: PTSD, chronic - improving.\n")
+    got = offline_codes(codesets, note)
+    assert "F43.12" in got and not any(c.startswith(("T14", "R99", "X50", "W")) for c in got), sorted(got)

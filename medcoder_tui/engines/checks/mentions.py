@@ -69,6 +69,12 @@ _LIFE_STRESS = re.compile(r"\b(?:psychosocial|emotional|life|work|job|occupation
                           re.I)
 _DIED = re.compile(r"\b(?:pronounced (?:dead|deceased)|time of death|expired|deceased|died|demise|"
                    r"cause of death|autopsy)\b", re.I)
+# another person's death ("the index trauma, in which a coworker died"): not the patient's
+_SOMEONE_ELSE = re.compile(r"\b(?:coworkers?|co-workers?|colleagues?|friends?|partners?|spouses?|wife|husband|sons?|"
+                           r"daughters?|mother|father|brothers?|sisters?|child(?:ren)?|relatives?|someone|others?|"
+                           r"passengers?|driver|victims?|pets?|dog|cat)\b[^.;\n]{0,25}$", re.I)
+_PSYCHOLOGICAL = re.compile(r"\b(?:ptsd|post-?traumatic|stress disorder|trauma[- ]focused|index trauma|"
+                            r"psycholog\w*|emotional)\b", re.I)
 _NERVES = re.compile(r"\b(?:median|ulnar|radial|peroneal|fibular|tibial|sciatic|femoral|facial|trigeminal|"
                      r"optic|axillary|musculocutaneous|lateral femoral cutaneous|sural|pudendal|"
                      r"suprascapular|obturator|plantar|digital|intercostal|occipital)\s+(?:nerve\s+)?$", re.I)
@@ -171,7 +177,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                       "hyperglycemia, a mood word): not coded")
         elif s.code.startswith("R99"):
             if died is None:
-                died = any("family" not in analysis.context_at(m.start(), m.end()) for m in _DIED.finditer(note))
+                died = any("family" not in analysis.context_at(m.start(), m.end())
+                           and not _SOMEONE_ELSE.search(note, max(0, m.start() - 40), m.start())
+                           for m in _DIED.finditer(note))
             if not died:
                 reason = "a cause-of-death code, and the note does not document the patient's death: not coded"
         elif s.code.startswith(("I49.01", "I49.02")) and re.search(r"(?i)\bventricular (?:rate|response)", around) \
@@ -220,6 +228,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"
+            elif re.search(r"(?i)\btrauma\b", ev.text) and _PSYCHOLOGICAL.search(around):
+                reason = "the trauma of a posttraumatic or stress disorder is the experience, not an injury: not coded"
             elif re.fullmatch(r"(?i)(?:surgical )?wounds?", ev.text.strip()) and (
                     _OPERATIVE.search(around) or re.match(r"\s+(?:care|check|dressing)", after, re.I)):
                 reason = "the wound of the operation itself, or its care, is no injury: not coded"
