@@ -1984,3 +1984,11 @@ def test_the_trauma_of_ptsd_and_another_persons_death_are_not_the_patients(codes
             "coworker died; symptoms > 3 years)\nAssessment: PTSD, chronic - improving.\n")
     got = offline_codes(codesets, note)
     assert "F43.12" in got and not any(c.startswith(("T14", "R99", "X50", "W")) for c in got), sorted(got)
+
+
+def test_a_problem_list_copied_forward_is_not_what_the_visit_assessed(codesets):
+    note = ("CHIEF COMPLAINT\nDiabetes check.\n\nACTIVE PROBLEM LIST (copied forward from chart)\n- Type 2 diabetes mellitus\n"
+            "- Primary osteoarthritis, both knees\n- Major depressive disorder, single episode, in full remission\n"
+            "- Obesity\n\nASSESSMENT AND PLAN\n1. Type 2 diabetes mellitus - A1c 8.1, increase semaglutide.\n")
+    got = offline_codes(codesets, note)
+    assert any(c.startswith("E11") for c in got) and not got & {"M17.0", "F32.5", "E66.9"}, sorted(got)

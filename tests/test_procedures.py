@@ -600,3 +600,11 @@ def test_a_vaccine_listed_with_its_route_and_a_labelled_vision_screen(codesets):
 
     result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
     assert not any(s.code.startswith(("B01", "B05")) and s.reportable for s in result.suggestions)
+
+
+def test_an_instrument_the_interval_history_says_was_scored_today(codesets):
+    note = ("Interval hx: on methylphenidate 27 mg since 06/2026; mornings better.\n"
+            "Vanderbilt follow-up (parent) and Vanderbilt teacher form scored today: inattention 7/9.\n"
+            "A/P: ADHD combined type - not at goal. Increase methylphenidate to 36 mg.\n")
+    assert "96127" in codes(suggest(note, codesets), System.CPT)
+    assert "96127" not in codes(suggest(note.replace("scored today", "scored in 2025"), codesets), System.CPT)

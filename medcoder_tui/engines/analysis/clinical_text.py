@@ -62,7 +62,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "chief_complaint": (r"chief complaints?", r"cc", r"reason for (?:visit|admission|consultation)",
                         r"presenting complaint"),
     # SOAP notes: "S:", "O:", "A:", "P:" (only as a line's own label, followed by a colon)
-    "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval history",
+    "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval (?:history|hx)",
             r"subjective", r"s(?=\s*:)"),
     "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
                              r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)",
@@ -84,7 +84,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
                   r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
                   r"diagnos[ie]s",
-                  r"dx", r"problem list", r"problems", r"active problems"),
+                  r"dx", r"problems", r"active problems"),
+    # the chart's problem list, copied forward: what the patient has, not what this visit assessed
+    "problem_list": (r"(?:active |chronic |current |chart )?problem list",),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
     # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
     "medications": (r"(?:current |home |discharge |admission |outpatient |active )?medications?",

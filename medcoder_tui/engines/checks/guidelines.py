@@ -238,7 +238,7 @@ def _lumbago_with_sciatica(out: list[Suggestion], note: str, analysis: NoteAnaly
 
 
 _LISTED_ONLY = frozenset({"past_medical_history", "past_surgical_history", "medications", "social_history",
-                          "allergies"})
+                          "allergies", "problem_list"})
 _ADDRESSED = frozenset({"assessment_plan", "impression", "diagnoses", "hospital_course", "chief_complaint"})
 
 

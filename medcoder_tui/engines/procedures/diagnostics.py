@@ -74,6 +74,7 @@ _ROUTINE_PRENATAL = re.compile(r"\broutine prenatal (?:visit|care)|\bglobal (?:o
 _INSTRUMENTS = re.compile(r"\b(phq-?9|phq-?a|gad-?7|vanderbilt|epds|edinburgh postnatal|m-?chat(?:-r)?|psc-?17|"
                           r"scared|audit-?c?|cssrs|c-ssrs|mdq|asrs)\b", _I)
 _ADMINISTERED = re.compile(r"\b(?:administered|scored|completed)\b", _I)
+_TODAY = re.compile(r"\b(?:today|this visit|at this visit|in clinic|in office)\b", _I)
 
 
 def _instruments(ctx: _Ctx) -> None:
@@ -84,7 +85,11 @@ def _instruments(ctx: _Ctx) -> None:
     found: dict[str, tuple[int, int]] = {}
     for m in _INSTRUMENTS.finditer(ctx.note):
         sent = ctx.a.sentence_at(m.start())
-        if sent is None or not ctx.usable(sent, m.start(), m.end()):
+        if sent is None:
+            continue
+        # (the story may tell what was scored at this visit: "Vanderbilt forms scored today" in the interval history)
+        told_today = ctx.section(sent) == "hpi" and _TODAY.search(sent.text) and _ADMINISTERED.search(sent.text)
+        if not (ctx.usable(sent, m.start(), m.end()) or told_today):
             continue
         # the sentence, or the paragraph it heads ("Measures (administered and scored today):" over a list)
         para_start = max(ctx.note.rfind("\n\n", 0, m.start()), m.start() - 300, 0)
