@@ -1992,3 +1992,13 @@ def test_a_problem_list_copied_forward_is_not_what_the_visit_assessed(codesets):
             "- Obesity\n\nASSESSMENT AND PLAN\n1. Type 2 diabetes mellitus - A1c 8.1, increase semaglutide.\n")
     got = offline_codes(codesets, note)
     assert any(c.startswith("E11") for c in got) and not got & {"M17.0", "F32.5", "E66.9"}, sorted(got)
+
+
+def test_intact_nerves_a_migraine_attack_and_a_wart_of_no_kind(codesets):
+    note = ("HPI: headaches since her teens. Typical attack: a shimmering zigzag arc in the right visual field, then a "
+            "throbbing headache.\nExam: Cranial nerves II-XII intact; visual fields full.\n"
+            "Assessment: Migraine with aura, not intractable, without status migrainosus.\n")
+    got = offline_codes(codesets, note)
+    assert "G43.109" in got and not any(c.startswith(("G52", "G40")) for c in got), sorted(got)
+    warts = offline_codes(codesets, "Assessment: Verruca vulgaris x3 (common warts) of the R hand - LN2.\n")
+    assert "B07.8" in warts and "B07.9" not in warts, sorted(warts)

@@ -50,7 +50,9 @@ _add("negated", "backward",
      # "Concussion sx screen negative": the screen rules the condition out
      r"(?:sx |symptom )?screen(?:ing)? (?:was |is )?negative",
      # "Heart and lungs normal.": the organs named are normal, not diseased
-     r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits)(?=\s*(?:[.,;)]|$))", r"ruled out")
+     # ("Cranial nerves II-XII intact;": the nerves named work, they are not diseased)
+     r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits|(?:grossly )?intact)"
+     r"(?=\s*(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",

@@ -483,7 +483,9 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               # polyp K51.4-; a malignant polyp is the cancer)
               "K63.5": ("D12", "K51.4", "C18", "C19", "C20", "D01.0", "D01.1", "D01.2"),
               # chest pain of no kind, once its kind is coded (atypical / other chest pain, pleuritic, precordial)
-              "R07.9": ("R07.1", "R07.2", "R07.8")}
+              "R07.9": ("R07.1", "R07.2", "R07.8"),
+              # a viral wart of no kind, once the wart's kind is coded (plantar, common, anogenital)
+              "B07.9": ("B07.0", "B07.8", "A63.0")}
 
 
 def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:

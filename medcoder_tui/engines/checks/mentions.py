@@ -175,6 +175,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith("Z73.3") and not _LIFE_STRESS.search(around):
             reason = ("stress here is no psychosocial stress the visit addresses (a physiological 'stress' "
                       "hyperglycemia, a mood word): not coded")
+        elif s.code.startswith("G40") and re.fullmatch(r"(?i)(?:(?:a |the |typical |an? )?\w+ )?attacks?", ev.text.strip()) \
+                and not re.search(r"(?i)\b(?:seizures?|epilep\w*|convuls\w*|ictal)\b", around):
+            reason = "an 'attack' of no seizure (a migraine's or a panic attack) is no epilepsy: not coded"
         elif s.code.startswith("R99"):
             if died is None:
                 died = any("family" not in analysis.context_at(m.start(), m.end())
