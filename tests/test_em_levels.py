@@ -76,6 +76,14 @@ def test_a_test_the_provider_reports_separately_does_not_count_again_as_data(cod
     assert "0 unique test" in got["99213"] and "independent interpretation" not in got["99213"]
 
 
+def test_clear_lungs_and_a_culture_not_sent_are_no_tests_reviewed(codesets):
+    note = (OFFICE.replace("58 yo M", "4 yo M") + "History from mother.\nLungs: CTA b/l, no wheeze.\n"
+            "Backup throat culture not sent (low pretest probability).\nAssessment: Acute otitis media, right ear.\n"
+            "Plan: amoxicillin 90 mg/kg/day x 10 days.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99213"] and "0 unique test" in got["99213"], got
+
+
 def test_a_film_read_beside_a_billed_ecg_is_still_an_independent_interpretation(codesets):
     note = ("EMERGENCY DEPARTMENT NOTE, 57 yo M.\nResults:\n- ECG (my interpretation): sinus rhythm, no ST changes.\n"
             "- CBC, BMP, troponin x2, lipase normal.\n- CXR (my independent read: no infiltrate; radiology concurs).\n"

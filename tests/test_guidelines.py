@@ -2002,3 +2002,9 @@ def test_intact_nerves_a_migraine_attack_and_a_wart_of_no_kind(codesets):
     assert "G43.109" in got and not any(c.startswith(("G52", "G40")) for c in got), sorted(got)
     warts = offline_codes(codesets, "Assessment: Verruca vulgaris x3 (common warts) of the R hand - LN2.\n")
     assert "B07.8" in warts and "B07.9" not in warts, sorted(warts)
+
+
+def test_non_recurrent_names_the_non_recurrent_sibling(codesets):
+    got = offline_codes(codesets, "Assessment:\n1. Acute suppurative otitis media, right ear, without TM rupture - "
+                                  "non-recurrent.\n")
+    assert "H66.001" in got and "H66.004" not in got, sorted(got)

@@ -71,6 +71,11 @@ class _Token:
     part: int = 0   # the sentence's list item (comma- or semicolon-separated) the word stands in
 
 
+# axis words a "non-" prefix turns into their opposite (the recurrent, intractable, obstructive, bleeding sibling)
+_AXIS_NEGATED = frozenset({"recurrent", "intractable", "obstructive", "bleeding"})
+_NON_BEFORE = re.compile(r"\bnon-?\s?$", re.I)
+
+
 def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[str, str]] = {}) -> list[_Token]:
     """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion;
     ``compounds``: a word the code texts hyphenate, as its two words)."""
@@ -101,6 +106,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low in ("clot", "clots") and (_SHED_CLOT_AFTER.match(note, m.end())
                                          or _SHED_CLOT_BEFORE.search(note, max(0, m.start() - 30), m.start())):
             continue
+        if low in _AXIS_NEGATED and _NON_BEFORE.search(note, max(0, m.start() - 5), m.start()):
+            continue   # "AOM, right - non-recurrent": the word names the other sibling of its axis
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue

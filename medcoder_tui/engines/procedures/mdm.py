@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER
-from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx
+from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx, procedure_not_done
 
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
 
@@ -255,7 +255,8 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "d-dimer": (r"d-?dimer", ()), "type and screen": (r"type and (?:screen|cross)|\bt&s\b", ()),
     "strep test": (r"strep (?:test|screen)|\bradt\b|rapid strep", ("87880",)),
     "flu/covid test": (r"(?:flu|influenza|covid|sars-cov-2|rsv) (?:swab|test|pcr|antigen)|\bpcr\b", ("8750", "8763", "8780", "87811")),
-    "x-ray": (r"x-?rays?\b|\bxr\b|\bcxr\b|radiograph", ("7",)), "ct": (r"\bct\b|\bcta\b|cat scan", ("7",)),
+    "x-ray": (r"x-?rays?\b|\bxr\b|\bcxr\b|radiograph", ("7",)), "ct": (r"\bct\b|\bcta\b(?!\s*(?:b/l|bl\b|bilat\w*|bil\b|x ?2|throughout|all fields|anteriorly))(?<!lungs: cta)|cat scan",
+                                                                          ("7",)),
     "mri": (r"\bmri\b|\bmra\b", ("7",)), "ultrasound": (r"ultrasound|\bus\b|sonogra|\bduplex\b", ("76", "93")),
     "echo": (r"echocardiogra|\becho\b|\btte\b", ("933",)),
     "ecg": (r"\becg\b|\bekg\b|electrocardiogra", ("9300", "9301")),
@@ -319,6 +320,7 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
             continue
         usable = (m for m in rx.finditer(ctx.lower)
                   if "family" not in ctx.a.context_at(m.start(), m.end()) and not _not_done(ctx, m.start(), m.end())
+                  and not procedure_not_done(ctx.note, m.start(), m.end())   # "culture not sent"
                   and ctx.a.section_at(m.start()) not in ("past_medical_history", "family_history",
                                                           "past_surgical_history", "medications"))
         # the first usable mention says the test was done; an imaging study's first few name its sites
