@@ -608,3 +608,14 @@ def test_an_instrument_the_interval_history_says_was_scored_today(codesets):
             "A/P: ADHD combined type - not at goal. Increase methylphenidate to 36 mg.\n")
     assert "96127" in codes(suggest(note, codesets), System.CPT)
     assert "96127" not in codes(suggest(note.replace("scored today", "scored in 2025"), codesets), System.CPT)
+
+
+@pytest.mark.parametrize("line", [
+    "[x] Psychosocial screen: Pediatric Symptom Checklist-17 (parent) scored 8 - negative.",
+    "Measures (administered and scored this session): PCL-5 = 38 (intake 61).",
+    "Screening instrument: PHQ-9 administered and scored - 14 (moderate).",
+])
+def test_a_standardized_instrument_given_at_the_visit_is_96127(codesets, line):
+    note = "Subjective: follow-up.\n" + line + "\nAssessment: as above.\n"
+    assert "96127" in codes(suggest(note, codesets), System.CPT)
+    assert "96127" not in codes(suggest(note.replace(line, "PHQ-9 declined today."), codesets), System.CPT)

@@ -72,9 +72,13 @@ _ROUTINE_PRENATAL = re.compile(r"\broutine prenatal (?:visit|care)|\bglobal (?:o
 
 # Standardized instruments of a brief emotional or behavioral assessment (96127, one unit each)
 _INSTRUMENTS = re.compile(r"\b(phq-?9|phq-?a|gad-?7|vanderbilt|epds|edinburgh postnatal|m-?chat(?:-r)?|psc-?17|"
-                          r"scared|audit-?c?|cssrs|c-ssrs|mdq|asrs)\b", _I)
+                          r"pediatric symptom checklist|pcl-?5|crafft|scared|audit-?c?|cssrs|c-ssrs|mdq|asrs)\b", _I)
 _ADMINISTERED = re.compile(r"\b(?:administered|scored|completed)\b", _I)
-_TODAY = re.compile(r"\b(?:today|this visit|at this visit|in clinic|in office)\b", _I)
+_TODAY = re.compile(r"\b(?:today|this (?:visit|session)|at this visit|in clinic|in office)\b", _I)
+_GIVEN = re.compile(r"\badministered\b", _I)
+_EARLIER = re.compile(r"\b(?:\d{4}|ago|last|previous\w*|prior|was|were|at intake|in (?:jan|feb|mar|apr|may|jun|jul|aug|"
+                      r"sep|oct|nov|dec)\w*)\b", _I)
+_TOLD_SECTIONS = frozenset({"hpi", "chief_complaint", "review_of_systems"})
 
 
 def _instruments(ctx: _Ctx) -> None:
@@ -88,8 +92,11 @@ def _instruments(ctx: _Ctx) -> None:
         if sent is None:
             continue
         # (the story may tell what was scored at this visit: "Vanderbilt forms scored today" in the interval history)
-        told_today = ctx.section(sent) == "hpi" and _TODAY.search(sent.text) and _ADMINISTERED.search(sent.text)
-        if not (ctx.usable(sent, m.start(), m.end()) or told_today):
+        told_today = ctx.section(sent) in _TOLD_SECTIONS and _ADMINISTERED.search(sent.text) and (
+            _TODAY.search(sent.text) or _GIVEN.search(sent.text) or not _EARLIER.search(sent.text))
+        # (a screen that came out negative was still given: "PSC-17 scored 8 - negative")
+        if not (ctx.usable(sent) and "history" not in ctx.a.context_at(m.start(), m.end()) or told_today) \
+                or procedure_not_done(ctx.note, m.start(), m.end()):
             continue
         # the sentence, or the paragraph it heads ("Measures (administered and scored today):" over a list)
         para_start = max(ctx.note.rfind("\n\n", 0, m.start()), m.start() - 300, 0)
