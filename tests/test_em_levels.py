@@ -76,6 +76,16 @@ def test_a_test_the_provider_reports_separately_does_not_count_again_as_data(cod
     assert "0 unique test" in got["99213"] and "independent interpretation" not in got["99213"]
 
 
+def test_a_wifes_history_the_referral_notes_and_an_ordered_sleep_study_are_data(codesets):
+    note = ("SLEEP MEDICINE - NEW PATIENT, 52 yo M\nReferred by his PCP, whose referral note and office notes from "
+            "01/2026 I have reviewed.\nHPI: His wife, who accompanies him, provides much of the nocturnal history.\n"
+            "Impression: snoring and witnessed apneas, obstructive sleep apnea suspected.\n"
+            "Plan: home sleep apnea test ordered.\n")
+    got = em(note, codesets)
+    level = next(iter(got))
+    assert "sleep study" in got[level] and "external notes" in got[level] and "independent historian" in got[level], got
+
+
 def test_clear_lungs_and_a_culture_not_sent_are_no_tests_reviewed(codesets):
     note = (OFFICE.replace("58 yo M", "4 yo M") + "History from mother.\nLungs: CTA b/l, no wheeze.\n"
             "Backup throat culture not sent (low pretest probability).\nAssessment: Acute otitis media, right ear.\n"

@@ -2008,3 +2008,13 @@ def test_non_recurrent_names_the_non_recurrent_sibling(codesets):
     got = offline_codes(codesets, "Assessment:\n1. Acute suppurative otitis media, right ear, without TM rupture - "
                                   "non-recurrent.\n")
     assert "H66.001" in got and "H66.004" not in got, sorted(got)
+
+
+def test_a_suspected_sleep_apnea_is_its_symptoms_and_a_recommended_weight_loss_no_finding(codesets):
+    note = ("HPI: loud nightly snoring; his wife has watched pauses in his breathing.\n"
+            "Impression: Loud habitual snoring, witnessed apneas, and daytime somnolence (Epworth 14), with a STOP-BANG "
+            "score of 7, give a high pretest probability of obstructive sleep apnea; the diagnosis is not yet "
+            "established.\nPlan: home sleep apnea test ordered. We discussed weight reduction (a 10 percent loss would "
+            "help).\n")
+    got = offline_codes(codesets, note)
+    assert {"R06.83", "R06.81", "R40.0"} <= got and not got & {"G47.33", "R63.4"}, sorted(got)

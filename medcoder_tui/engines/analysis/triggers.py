@@ -66,7 +66,9 @@ _add("uncertain", "forward",
      r"(?:ddx|d/dx|differential(?: diagnos[ie]s)?)(?: considered)?\s*:",
      r"presumed", r"presumptive", r"apparent",
      r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
-     r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?")
+     r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?",
+     # "a high pretest probability of obstructive sleep apnea": a likelihood, not a diagnosis
+     r"(?:(?:high|low|moderate|intermediate) )?(?:pre-?test )?probability of", r"likelihood of")
 _add("uncertain", "backward",
      # "paroxysmal SVT suspected (possible AVNRT) vs PACs": a postposed "suspected" ends its clause
      r"suspected(?=[ \t]*(?:[.,;:()]|$|vs\b|versus\b))",
@@ -74,6 +76,8 @@ _add("uncertain", "backward",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
      r"to be ruled out",
+     # "...; the diagnosis is not yet established"
+     r"(?:(?:the )?diagnosis )?(?:is |was )?not (?:yet )?(?:established|confirmed)",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
      r"(?<=[a-z0-9])\?")
 _add("history", "forward",

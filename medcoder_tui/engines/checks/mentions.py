@@ -137,7 +137,10 @@ _FIREARM_WORDS = re.compile(r"\b(?:gun\w*|gsw|firearms?|bullets?|rifle|pistol|ha
 # weight lost on purpose: after bariatric surgery, on a diet or weight program, or to a goal
 _INTENDED = re.compile(r"\b(?:intentional(?:ly)?|intended|purposeful|sleeve gastrectomy|gastric bypass|roux-en-y|"
                        r"bariatric|lap[- ]?band|weight (?:loss|management) (?:program|medication|clinic)|"
-                       r"(?:semaglutide|tirzepatide|liraglutide|phentermine)\b|goal weight|dieting)", re.I)
+                       r"(?:semaglutide|tirzepatide|liraglutide|phentermine)\b|goal weight|dieting|"
+                       # the loss a plan recommends: "we discussed weight reduction (a 10 percent loss would help)"
+                       r"(?:discussed|recommended|advised|counsel+ed)[^.\n]{0,30}\bweight (?:reduction|loss)|"
+                       r"\bweight (?:reduction|loss) (?:goal|counsel\w*|advice|recommended|discussed))", re.I)
 _UNINTENDED = re.compile(r"\b(?:unintentional|unintended|unexplained|involuntary|unplanned|unexpected)\b", re.I)
 
 

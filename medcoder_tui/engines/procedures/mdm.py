@@ -267,6 +267,7 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "iron studies": (r"ferritin|iron (?:studies|panel)", ()), "vitamin level": (r"vitamin d level|\b25-?oh\b|\bb12\b", ()),
     "alcohol level": (r"\betoh(?: level)?\b|\bethanol\b|(?:blood |serum )?alcohol level|\bbac\b", ()),
     "drug levels": (r"acetaminophen (?:level|concentration)|salicylate|\buds\b|urine drug screen|tox(?:icology)? screen", ()),
+    "sleep study": (r"sleep (?:apnea )?(?:study|test)|polysomno\w*|\bpsg\b|\bhsat\b", ("9580", "9581", "9080")),
 }
 _TEST_RX = {name: re.compile(rx) for name, (rx, _) in _TESTS.items()}
 # literal words one of which every mention of the test contains: a cheap first look before the pattern
@@ -287,7 +288,8 @@ _TEST_HINTS = {"cbc": ("cbc", "blood count", "hgb", "hemoglobin", "wbc"),
                "tumor marker": ("cea", "psa", "ca", "afp"), "iron studies": ("ferritin", "iron "),
                "vitamin level": ("vitamin d level", "25-oh", "25oh", "b12"),
                "alcohol level": ("etoh", "ethanol", "alcohol level", "bac"),
-               "drug levels": ("acetaminophen", "salicylate", "uds", "drug screen", "tox")}
+               "drug levels": ("acetaminophen", "salicylate", "uds", "drug screen", "tox"),
+               "sleep study": ("sleep", "polysomno", "psg", "hsat")}
 # words that give a test's result, not say it was not done ("BMP unremarkable", "CT head negative")
 _RESULT_WORDS = re.compile(r"^(?:negative|neg|unremarkable|normal|wnl|within normal limits|nonreactive|non-reactive|"
                            r"(?:was|were|is|are|came back|returned) (?:negative|normal|unremarkable))$")
@@ -298,12 +300,18 @@ _IMAGING_SITES = re.compile(r"\b(?:head|brain|c-?spine|cervical|t-?spine|thoraci
 _EXTERNAL_NOTES = re.compile(r"(?:outside|external|prior|previous|old|pcp'?s?|referring|ed|hospital|"
                              r"discharge) (?:records?|notes?|chart|summary|documentation)[^.\n]{0,30}reviewed|"
                              r"reviewed (?:the )?(?:outside|external|prior|pcp'?s?|referring|hospital) "
-                             r"(?:records?|notes?)|records? (?:from [^.\n]{1,30} )?reviewed|notes? (?:and [a-z ]{1,20})?reviewed")
+                             r"(?:records?|notes?)|records? (?:from [^.\n]{1,30} )?reviewed|notes? (?:and [a-z ]{1,20})?reviewed|"
+                             # "whose referral note and office notes from 01/2026 I have reviewed"
+                             r"(?:referral|office|clinic|consult\w*) (?:notes?|letters?|records?)[^.\n]{0,60}\bi (?:have )?reviewed")
 _OWN_TEAM = re.compile(r"nurs\w*|triage|\brn\b|vital|ems run|progress")  # this encounter's own notes, not external
 _HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:from|by) (?:the )?(?:mother|father|parent|"
                         r"wife|husband|spouse|daughter|son|caregiver|ems|family|partner|staff)|per (?:mother|father|"
                         r"parent|mom|dad|wife|husband|daughter|son|caregiver|ems|family)|\b(?:with|accompanied by) "
-                        r"(?:his |her )?(?:mother|father|parents?|mom|dad|caregiver)")
+                        r"(?:his |her )?(?:mother|father|parents?|mom|dad|caregiver)|"
+                        # "His wife, who was present throughout, provides much of the nocturnal history"
+                        r"(?:wife|husband|spouse|partner|mother|father|parents?|daughter|son|caregiver)\b[^.\n]{0,80}"
+                        r"\b(?:provides?|provided|gives|gave|supplies|supplied) (?:much |most |all )?(?:of )?(?:the )?"
+                        r"(?:\w+ )?history")
 _DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:the case )?with (?:dr\.?|the )?\s*(?:\w+ ){0,2}"
                         r"(?:on[- ]call|cardiolog|surg|radiolog|oncolog|nephrolog|neurolog|gastro|hospitalist|"
                         r"ortho|urolog|psychiatr|obstetric|ob/?gyn|gyn|pulmon|critical care|icu|trauma|intensivist|"
