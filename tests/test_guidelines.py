@@ -2018,3 +2018,15 @@ def test_a_suspected_sleep_apnea_is_its_symptoms_and_a_recommended_weight_loss_n
             "help).\n")
     got = offline_codes(codesets, note)
     assert {"R06.83", "R06.81", "R40.0"} <= got and not got & {"G47.33", "R63.4"}, sorted(got)
+
+
+def test_a_caregivers_missed_levothyroxine_a_dnr_order_and_a_future_arrest(codesets):
+    note = ("Assessment and plan\n1. Primary hypothyroidism, uncontrolled (TSH 14.2) because levothyroxine was missed "
+            "for ~4 weeks - caregiver's unintentional omission, not a dosing or drug problem. Resume levothyroxine "
+            "75 mcg daily.\n2. Goals of care: given progressive dementia, they choose DNR and comfort-focused approach "
+            "to any future cardiac arrest; POLST completed.\n")
+    got = offline_codes(codesets, note)
+    assert {"E03.9", "T38.1X6A", "Z91.A3", "Z66"} <= got and "I46.9" not in got, sorted(got)
+    full = offline_codes(codesets, "Code status discussed: DNR declined, wishes to remain full code.\n"
+                                   "Assessment: Hypertension.\n")
+    assert "Z66" not in full, sorted(full)

@@ -100,6 +100,8 @@ _UNGRADED = r"(?<!low )(?<!high )(?<!moderate )(?<!intermediate )(?<!average )(?
 _add("hypothetical", "forward",
      # "Offered HIV/syphilis - declined": what is offered is a test or a treatment, not a finding
      r"offered",
+     # "comfort-focused approach to any future cardiac arrest": what has not happened
+     r"(?:any |a )?future",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"

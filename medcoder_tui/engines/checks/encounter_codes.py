@@ -273,7 +273,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     for code, start, end in reported_status(note, analysis):
         if code not in have:
             wanted.append((code, start, end, "status documented: a transplant, cardiac device or graft, artificial "
-                                             "opening or oxygen dependence is reported (guideline I.C.21.c.3)"))
+                                             "opening, oxygen dependence or do-not-resuscitate order is reported "
+                                             "(guideline I.C.21.c.3)"))
     added = []
     for code, start, end, why in wanted:
         s = reground(RawSuggestion(code=code, system=System.ICD10CM, confidence=0.7, reasoning=why,

@@ -40,6 +40,7 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     # antiplatelets are the tabular's "antithrombotic drugs" (T45.52-); aspirin has its own code above
     (r"clopidogrel|plavix|prasugrel|ticagrelor|cilostazol|dipyridamole|antiplatelets?", "T45.525"),
     (r"prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|steroids?", "T38.0X5"),
+    (r"levothyroxine|synthroid|liothyronine|thyroid hormones?", "T38.1X5"),
     (r"penicillin|amoxicillin|ampicillin|augmentin", "T36.0X5"),
     (r"cephalexin|cefazolin|ceftriaxone|cefdinir|\w+cef\w+|cephalosporins?", "T36.1X5"),
     (r"azithromycin|clarithromycin|erythromycin|macrolides?", "T36.3X5"),
@@ -64,6 +65,7 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
                      r"exacerbated) by)\b", re.I)
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
+                         r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"
                          r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
                          r"(?:could not|couldn't|cannot|can't|unable to) afford|self[- ]discontinu\w*|"
                          r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery)\b", re.I)
@@ -191,10 +193,12 @@ _FINANCIAL = re.compile(r"\b(?:afford\w*|cost\w*|expensive|financial\w*|copay\w*
                         re.I)
 _INTENDED = re.compile(r"\b(?:chose|decided|intentional(?:ly)?|on purpose|did(?:n't| not) want|self[- ]discontinu\w*|"
                        r"to (?:save|stretch)|ration\w*|stopped taking (?:it |them )?because)\b", re.I)
-_UNINTENDED = re.compile(r"\b(?:forg[eo]t\w*|unintentional(?:ly)?|confus\w*|misunderst\w*|did(?:n't| not) realize|"
+_UNINTENDED = re.compile(r"\b(?:forg[eo]t\w*|unintentional(?:ly)?|confus\w*|misunderst\w*|did(?:n't| not) realize|by mistake|"
                          r"mix-?up)\b", re.I)
 # the patient's own doing with no intent told ("ran out of amlodipine 4 days ago"): other noncompliance (Z91.14-)
 _NONCOMPLIANT = re.compile(r"\b(?:ran out|run out|running out|missed|skipp\w+|stopped taking|not taking)\b", re.I)
+_CAREGIVER = re.compile(r"\b(?:caregiver'?s?|care giver'?s?|daughter'?s?|son'?s|wife'?s?|husband'?s?|spouse'?s?|"
+                        r"(?:home )?aide'?s?|facility staff)\b", re.I)
 _DEBILITY = re.compile(r"\b(?:dementia|memory (?:loss|impairment|problems?)|cognitive (?:impairment|decline)|"
                        r"age-related)\b", re.I)
 
@@ -203,7 +207,10 @@ def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
     """The Z91.12-/Z91.13-/Z91.14- code of the intent an underdosing's own sentence tells (other noncompliance when
     it tells the patient's doing but no intent), or None when it tells none."""
     for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
-        if _FINANCIAL.search(text):
+        if _CAREGIVER.search(text):   # the caregiver's doing (Z91.A2-, Z91.A3, Z91.A4-)
+            code = "Z91.A20" if _FINANCIAL.search(text) else "Z91.A28" if _INTENDED.search(text) else \
+                "Z91.A3" if _UNINTENDED.search(text) else "Z91.A48"
+        elif _FINANCIAL.search(text):
             code = "Z91.120"
         elif _INTENDED.search(text):
             code = "Z91.128"

@@ -170,6 +170,8 @@ _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on ea
     r"(?:home|supplemental) (?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home": "Z99.81",
     r"sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y|rygb\b|bariatric surgery|lap[- ]?band\b": "Z98.84",
     r"peg tube|g-tube|gastrostomy tube": "Z93.1", r"trach(?:eostomy)? (?:in place|dependent)": "Z93.0",
+    # a do-not-resuscitate order documented at the encounter (Z66)
+    r"dnr\b|do[- ]not[- ]resuscitate\b|code status:? ?(?:dnr|no code)\b": "Z66",
 }
 _STATUS_REPORTED = [(re.compile(r"(?:" + p + ")"), code) for p, code in STATUS_TERMS.items() if code in _REPORTED_STATUS] + \
     [(re.compile(p), code) for p, code in _MORE_STATUS.items()]
@@ -177,6 +179,7 @@ _STATUS_REPORTED = [(re.compile(r"(?:" + p + ")"), code) for p, code in STATUS_T
 _NOT_YET = re.compile(r"\b(?:placement|placed today|insert(?:ed|ion)|implant(?:ation|ed today)|scheduled|planned|"
                       r"candidate|evaluat\w*|eval for|referr\w*|consider\w*|discuss\w*|will need|needs?|work-?up|"
                       r"listed for|wait ?list\w*|recommend\w*|indicat\w*|interrogat\w*|check)\b", re.I)
+_FULL_CODE = re.compile(r"\bfull code\b|\bwishes? (?:to be )?(?:full|resuscitat)", re.I)
 _STATUS_SECTIONS_SKIPPED = frozenset({"family_history", "allergies", "medications", "review_of_systems"})
 
 
@@ -194,8 +197,9 @@ def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, i
                     or analysis.section_at(m.start()) in _STATUS_SECTIONS_SKIPPED:
                 continue
             sent = analysis.sentence_at(m.start())
-            if sent is not None and _NOT_YET.search(note, sent.start, sent.end):
-                continue
+            if sent is not None and (_NOT_YET.search(note, sent.start, sent.end) and code != "Z66"
+                                     or code == "Z66" and _FULL_CODE.search(note, sent.start, sent.end)):
+                continue   # (a DNR order is a decision, often one the visit discussed: only "full code" undoes it)
             out.append((code, m.start(), m.end()))
             break
     return out
