@@ -86,6 +86,15 @@ def test_a_wifes_history_the_referral_notes_and_an_ordered_sleep_study_are_data(
     assert "sleep study" in got[level] and "external notes" in got[level] and "independent historian" in got[level], got
 
 
+def test_history_mainly_from_a_daughter_and_a_call_with_the_home_health_case_manager(codesets):
+    note = (OFFICE + "History obtained mainly from the daughter because of the patient's cognitive impairment.\n"
+            "I also spoke by phone today with the agency's RN case manager about home safety.\n"
+            "Assessment: Alzheimer disease with agitation.\nPlan: stop diphenhydramine.\n")
+    got = em(note, codesets)
+    level = next(iter(got))
+    assert "independent historian" in got[level] and "discussion with an external" in got[level], got
+
+
 def test_clear_lungs_and_a_culture_not_sent_are_no_tests_reviewed(codesets):
     note = (OFFICE.replace("58 yo M", "4 yo M") + "History from mother.\nLungs: CTA b/l, no wheeze.\n"
             "Backup throat culture not sent (low pretest probability).\nAssessment: Acute otitis media, right ear.\n"

@@ -304,7 +304,8 @@ _EXTERNAL_NOTES = re.compile(r"(?:outside|external|prior|previous|old|pcp'?s?|re
                              # "whose referral note and office notes from 01/2026 I have reviewed"
                              r"(?:referral|office|clinic|consult\w*) (?:notes?|letters?|records?)[^.\n]{0,60}\bi (?:have )?reviewed")
 _OWN_TEAM = re.compile(r"nurs\w*|triage|\brn\b|vital|ems run|progress")  # this encounter's own notes, not external
-_HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:from|by) (?:the )?(?:mother|father|parent|"
+_HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:mainly |mostly |primarily |largely |partly )?"
+                        r"(?:from|by) (?:the )?(?:mother|father|parent|"
                         r"wife|husband|spouse|daughter|son|caregiver|ems|family|partner|staff)|per (?:mother|father|"
                         r"parent|mom|dad|wife|husband|daughter|son|caregiver|ems|family)|\b(?:with|accompanied by) "
                         r"(?:his |her )?(?:mother|father|parents?|mom|dad|caregiver)|"
@@ -312,11 +313,14 @@ _HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:fr
                         r"(?:wife|husband|spouse|partner|mother|father|parents?|daughter|son|caregiver)\b[^.\n]{0,80}"
                         r"\b(?:provides?|provided|gives|gave|supplies|supplied) (?:much |most |all )?(?:of )?(?:the )?"
                         r"(?:\w+ )?history")
-_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:the case )?with (?:dr\.?|the )?\s*(?:\w+ ){0,2}"
+_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:by (?:phone|telephone) )?(?:today )?(?:the case )?"
+                        r"with (?:dr\.?|the )?\s*(?:\w+'?s? ){0,3}"
                         r"(?:on[- ]call|cardiolog|surg|radiolog|oncolog|nephrolog|neurolog|gastro|hospitalist|"
                         r"ortho|urolog|psychiatr|obstetric|ob/?gyn|gyn|pulmon|critical care|icu|trauma|intensivist|"
                         r"infectious|ent\b|otolaryng|ophthalm|dermatolog|endocrin|rheumatolog|hematolog|"
-                        r"pcp|consult|specialist|attending|pharmacist|poison control|dr\b)|curbside|"
+                        r"pcp|consult|specialist|attending|pharmacist|poison control|dr\b|"
+                        # an appropriate source outside the encounter (AMA): a case manager, social worker, home health
+                        r"case manager|social worker|home health)|curbside|"
                         r"discussion of management with")
 
 
