@@ -2030,3 +2030,11 @@ def test_a_caregivers_missed_levothyroxine_a_dnr_order_and_a_future_arrest(codes
     full = offline_codes(codesets, "Code status discussed: DNR declined, wishes to remain full code.\n"
                                    "Assessment: Hypertension.\n")
     assert "Z66" not in full, sorted(full)
+
+
+def test_a_labelled_place_outranks_one_the_story_passes_through(codesets):
+    note = ('Mechanism: "I was on the stepladder putting up a header on an interior wall in the new house we are '
+            'framing, the ladder shifted and I fell about 4 feet."\nLocation: residential house under construction '
+            "(job site), interior.\nAssessment: Sprain of right wrist.\n")
+    got = offline_codes(codesets, note)
+    assert {"W11.XXXA", "Y92.61"} <= got and "Y92.019" not in got, sorted(got)

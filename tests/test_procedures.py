@@ -619,3 +619,9 @@ def test_a_standardized_instrument_given_at_the_visit_is_96127(codesets, line):
     note = "Subjective: follow-up.\n" + line + "\nAssessment: as above.\n"
     assert "96127" in codes(suggest(note, codesets), System.CPT)
     assert "96127" not in codes(suggest(note.replace(line, "PHQ-9 declined today."), codesets), System.CPT)
+
+
+def test_plain_films_told_by_their_views_under_an_imaging_label(codesets):
+    note = ("Imaging (performed in this clinic; my interpretation): R wrist, 3 views (PA, lateral, oblique): no fracture.\n"
+            "Assessment: Sprain of right wrist.\n")
+    assert "73110" in codes(suggest(note, codesets), System.CPT)

@@ -301,7 +301,20 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\b(?:back|front|side) ?yard\b", "yard"),
     # "on the interstate (I-90)", "on the freeway": the index's interstate highway
     (r"\b(?:interstate|freeway|expressway|motorway)\b(?! highway)|\bI-\d{1,3}\b", "interstate highway"),
+    # "residential house under construction (job site)": a building under construction, whatever it will be
+    (r"\b(?:under construction|being (?:built|framed)|construction site)\b", "building under construction"),
 ))
+
+
+_LABELLED = 0.5
+
+
+def _in_index_words(text: str) -> str:
+    for said, index_words in _INDEX_WORDING:
+        text = said.sub(index_words, text)
+    return text
+
+
 _STRUCK_BY_FALLING = words_of("struck by object falling")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
                                         "farm", "campground", "playground", "track", "beach", "woods", "forest"))
@@ -347,8 +360,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", told)
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
-            for said, index_words in _INDEX_WORDING:   # "at the gym": the index's gymnasium
-                text = said.sub(index_words, text)
+            text = _in_index_words(text)   # "at the gym": the index's gymnasium
             # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
             words = words_of(_VEHICLE_PLACE.sub(r"\2", text))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
@@ -382,7 +394,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 scored_by_text[told] = ((), False)
                 continue
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
-                             + (" " + labelled.group(1) if labelled else "")
+                             + (" " + _in_index_words(labelled.group(1)) if labelled else "")
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
@@ -410,7 +422,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 entries = {e for e in entries if not (e.kind == "cause" and len(e.path) > 2
                                                       and e.path[1].startswith("transport")
                                                       and not e.path[2].startswith("pedal cyclist"))}
-            scored = sorted(((score, e) for e in entries
+            # (a place a label names outright, "Location: house under construction", outranks one the story
+            # passes through, "in the new house we're framing")
+            scored = sorted(((score + (_LABELLED if labelled and e.kind == "place" else 0.0), e) for e in entries
                              if (score := _score(e, read[e.kind])) is not None and score >= MIN_SCORE),
                             # on a tie the deeper row, the more specific ("house, single family, specified NEC")
                             key=lambda se: (-len(se[1].path), se[1].path)) or ()   # most: nothing, one empty tuple

@@ -194,7 +194,9 @@ def _read_of_film(text: str, start: int, end: int) -> bool:
 
 def _imaging(ctx: _Ctx) -> None:
     """X-rays the note's own provider interprets (a radiologist's read is billed by the radiologist)."""
-    rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b", _I)
+    # ("Imaging (performed in this clinic; my interpretation): R wrist, 3 views": plain films by their views)
+    rx = re.compile(r"\b(?:xr|x-?rays?|radiographs?|films?|cxr)\b|\bimaging\b(?=[^.\n]{0,120}?\b(?:\d|one|two|three|four)"
+                    r"\s*views?\b)", _I)
     for sent in ctx.a.sentences:
         m = rx.search(sent.text)
         # (the own read said of the film itself: "Serial ECGs independently interpreted, ... CXR reviewed" reads
