@@ -2038,3 +2038,13 @@ def test_a_labelled_place_outranks_one_the_story_passes_through(codesets):
             "(job site), interior.\nAssessment: Sprain of right wrist.\n")
     got = offline_codes(codesets, note)
     assert {"W11.XXXA", "Y92.61"} <= got and "Y92.019" not in got, sorted(got)
+
+
+def test_a_co_ingestion_takes_the_intent_the_next_sentence_tells_and_a_past_attempt_is_z91_51(codesets):
+    note = ("HPI: brought in three hours after she swallowed thirty 500 mg acetaminophen tablets and ten 50 mg "
+            "sertraline tablets. She tells me she took them because she wanted to die. She made a previous suicide "
+            "attempt by overdose in 2023.\nDiagnoses:\n1. Intentional acetaminophen overdose (suicide attempt).\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"T39.1X2A", "T43.222A", "Z91.51"} <= got and "T43.221A" not in got, sorted(got)
+    assert "Z91.51" not in offline_codes(codesets, note.replace("She made a previous suicide attempt by overdose in "
+                                                                "2023.", "No prior suicide attempts."), "ed")

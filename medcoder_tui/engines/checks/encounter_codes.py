@@ -39,6 +39,7 @@ from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
                                                              delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
+                                                             past_suicide_attempt,
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
                                                              stroke_codes,
                                                              weeks_of_gestation)
@@ -155,12 +156,19 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                 and (intent := underdosing_intent(note, analysis)) is not None:
             wanted.append((*intent, "the underdosing's intent, as the note tells it (noncompliance code beside the "
                                     "underdosing: guideline I.C.19.e.5.c)"))
-    if not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out) \
-            and not any("T36" <= w[0][:3] <= "T50" for w in wanted):
+    # each drug class taken as a poisoning, beside those already coded ("acetaminophen and sertraline overdose")
+    drug_classes = {s.code[:5] for s in out if s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50"} | \
+        {w[0][:5] for w in wanted if "T36" <= w[0][:3] <= "T50"}
+    if not any(w[0][5:6] in "56" for w in wanted if "T36" <= w[0][:3] <= "T50"):   # (not beside an adverse effect)
         for code, start, end in poisoning_codes(note, analysis):
+            if code[:5] in drug_classes:
+                continue
             wanted.append((code, start, end, "poisoning by the drug's class, with the intent documented (accidental "
                                              "when none is: guideline I.C.19.e.5.b), sequenced before its "
                                              "manifestations"))
+    # a suicide attempt before this one (Z91.51, personal history of suicidal behavior)
+    if not any(c.startswith("Z91.5") for c in have) and (past := past_suicide_attempt(note, analysis)):
+        wanted.append((*past, "a past suicide attempt: personal history of suicidal behavior (Z91.51)"))
     # a non-pressure chronic ulcer of the lower limb: its site, side and depth (L97), beside its cause
     if "L97" not in have_cat:
         for code, start, end in lower_limb_ulcers(note, analysis, icd):

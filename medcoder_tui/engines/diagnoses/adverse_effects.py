@@ -145,7 +145,9 @@ def drug_induced_code(code: str, icd) -> str | None:
 _POISONED = re.compile(r"\b(?:poisoning|overdosed?|ingestion|ingested|swallowed|took (?:too many|extra|\d+))", re.I)
 # the intent, by I.C.19.e.5.b: unknown or unspecified intent is coded accidental ("intent unknown" too);
 # "undetermined" only when the note says the intent cannot be determined
-_INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate)", re.I), "2"),
+_INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate|want(?:ed|s)? to (?:die|kill (?:him|her|them)"
+                        r"sel(?:f|ves)|end (?:his|her|their|my) life)|to (?:end (?:his|her|their|my) life|kill "
+                        r"(?:him|her|them|my)sel(?:f|ves)))", re.I), "2"),
             (re.compile(r"\bassault\w*|\bpoisoned by (?:another|someone)\b", re.I), "3"),
             (re.compile(r"\bundetermined intent\b|\bintent (?:is |was )?(?:undetermined|indeterminate|cannot be "
                         r"determined|could not be determined)\b", re.I), "4"))
@@ -233,21 +235,39 @@ def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> li
     return list(analysis.memo[key])
 
 
+def _intent(text: str) -> str | None:
+    """The intent digit a text states (accidental, self-harm, assault, undetermined), or None."""
+    return "1" if _ACCIDENTAL.search(text) else next((d for rx, d in _INTENTS if rx.search(text)), None)
+
+
 def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
+    told: set[str] = set()   # the classes whose intent a sentence stated
     # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
     for sent, text, said in _told(note, analysis, _POISONED, {"negated", "hypothetical", "uncertain"}):
-        intent = "1" if _ACCIDENTAL.search(text) else next((d for rx, d in _INTENTS if rx.search(text)), "1")
+        stated = _intent(text)
+        if stated is None:
+            # "... swallowed thirty tablets. She tells me she took them because she wanted to die.": the next
+            # sentence tells the same event's intent
+            after = analysis.sentence_at(sent.end + 1)
+            stated = _intent(note[after.start:after.end]) if after is not None else None
         for rx, stem in _CLASSES:
             m = rx.search(text)
             if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
                 continue
-            code = stem[:-1] + intent + seventh
-            if all(c[:-2] != code[:-2] for c, _, _ in out):
-                # quoted from the drug to the poisoning word ("clonidine poisoning"): the drug's name alone
-                # may stand elsewhere too (the relative's medication list)
-                lo, hi = min(m.start(), said.start()), max(m.end(), said.end())
-                if hi - lo > 80:
-                    lo, hi = m.start(), m.end()
+            code = stem[:-1] + (stated or "1") + seventh
+            same = [i for i, (c, _, _) in enumerate(out) if c[:-2] == code[:-2]]
+            if same and (stem in told or stated is None):
+                continue
+            # quoted from the drug to the poisoning word ("clonidine poisoning"): the drug's name alone
+            # may stand elsewhere too (the relative's medication list)
+            lo, hi = min(m.start(), said.start()), max(m.end(), said.end())
+            if hi - lo > 80:
+                lo, hi = m.start(), m.end()
+            if same:   # an intent stated later for a class first read without one
+                out[same[0]] = (code, sent.start + lo, sent.start + hi)
+            else:
                 out.append((code, sent.start + lo, sent.start + hi))
+            if stated is not None:
+                told.add(stem)
     return out

@@ -495,3 +495,17 @@ def alzheimer_dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, in
         behaviour = "" if _WITHOUT_BEHAVIOUR.search(text) else next((c for c, rx in _BEHAVIOUR if rx.search(text)), "")
         code = f"F02.{severity}{behaviour or '0'}"
     return code if icd is None or icd.is_billable(code) else "F02.80"
+
+
+# "a previous suicide attempt by overdose in 2023", "Prior suicide attempt (2023)", "h/o attempted suicide"
+_PAST_ATTEMPT = re.compile(r"\b(?:prior|previous|past|earlier|hx of|history of|h/o)\s+(?:\w+\s+)?(?:suicide attempts?|"
+                           r"suicidal behaviou?r|attempted suicide|attempts? (?:at|of) suicide)\b|"
+                           r"\bsuicide attempts? (?:in|at age) (?:\d{4}|\d{1,2}\b)", re.I)
+
+
+def past_suicide_attempt(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z91.51, start, end) of a suicide attempt the note tells as past, not negated nor a relative's."""
+    for m in _PAST_ATTEMPT.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical"}:
+            return "Z91.51", m.start(), m.end()
+    return None
