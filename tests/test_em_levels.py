@@ -146,6 +146,14 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     # a kidney injury sent home with a recheck: an acute illness, not a threat to the kidney's function (moderate)
     ("CBC, BMP, UA and CT reviewed. Discussed with the on-call urologist.\nDiagnoses: 1. Right ureteral calculus with hydronephrosis. 2. Acute kidney "
      "injury (Cr 1.52 from 0.91).\nDisposition: discharged home. Rx: tamsulosin 0.4 mg daily; BMP in 48 h.\n", "99284"),
+    # a febrile seizure is an acute illness with systemic symptoms; the diagnoses are the assessment when the note
+    # has only a plan
+    ("History from father (historian).\nDx:\n1. Simple febrile seizure\n2. Acute suppurative otitis media, right\n"
+     "Plan: amoxicillin 90 mg/kg/day div BID x 10 d (Rx).\n", "99284"),
+    # management discussed with the poison center (an appropriate outside source): extensive data
+    ("BMP, INR and acetaminophen level reviewed. I discussed management with the regional poison center.\n"
+     "Dx: 1. Accidental acetaminophen overdose, level below the treatment line.\nPlan: repeat level in 4 h.\n",
+     "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
     # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low

@@ -64,7 +64,8 @@ _WORSE = re.compile(
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
-_SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis")
+_SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis|"
+                       r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure")
 _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
                      r"concussion|abrasion")
 _COMPLICATED = re.compile(r"displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
@@ -89,6 +90,7 @@ _UPTITRATED = re.compile(r"\b(?:increas\w*|up-?titrat\w*|titrat\w* up|escalat\w*
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
 _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
+_PLAN_ONLY = re.compile(r"[ \t#]*(?:plan|p)[ \t]*:", re.I)
 # "Dx: 1. Heart failure. 2. AKI on CKD.": numbered items run on one line
 _INLINE_ITEM = re.compile(r"(?<=[.;])[ \t]+(?=\d{1,2}[.)][ \t]+[A-Za-z])")
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|#\d*|[-*\u2022])\s*", re.MULTILINE)
@@ -111,7 +113,9 @@ class Element:
 
 def _assessment_parts(ctx: _Ctx) -> list[str]:
     """The assessment's sections, each apart (a standing problem list only when there is no assessment)."""
-    assessed = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ("assessment_plan", "impression")]
+    # ("Dx: 1. Febrile seizure 2. AOM" then "Plan: amoxicillin ...": a plan alone assesses nothing, the diagnoses do)
+    assessed = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ("assessment_plan", "impression")
+                and not _PLAN_ONLY.match(ctx.note, s.start)]
     parts = assessed or [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
     return parts + [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
 
@@ -313,12 +317,13 @@ _HISTORIAN = re.compile(r"historian|history (?:obtained |provided |given )?(?:ma
                         r"(?:wife|husband|spouse|partner|mother|father|parents?|daughter|son|caregiver)\b[^.\n]{0,80}"
                         r"\b(?:provides?|provided|gives|gave|supplies|supplied) (?:much |most |all )?(?:of )?(?:the )?"
                         r"(?:\w+ )?history")
-_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:by (?:phone|telephone) )?(?:today )?(?:the case )?"
+_DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:by (?:phone|telephone) )?(?:today )?"
+                        r"(?:(?:the )?(?:case|management|plan|care) )?"
                         r"with (?:dr\.?|the )?\s*(?:\w+'?s? ){0,3}"
                         r"(?:on[- ]call|cardiolog|surg|radiolog|oncolog|nephrolog|neurolog|gastro|hospitalist|"
                         r"ortho|urolog|psychiatr|obstetric|ob/?gyn|gyn|pulmon|critical care|icu|trauma|intensivist|"
                         r"infectious|ent\b|otolaryng|ophthalm|dermatolog|endocrin|rheumatolog|hematolog|"
-                        r"pcp|consult|specialist|attending|pharmacist|poison control|dr\b|"
+                        r"pcp|consult|specialist|attending|pharmacist|poison (?:control|cent(?:er|re))|dr\b|"
                         # an appropriate source outside the encounter (AMA): a case manager, social worker, home health
                         r"case manager|social worker|home health)|curbside|"
                         r"discussion of management with")
@@ -412,7 +417,7 @@ _HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospi
                        r"(?:to|for)\b|\badmission (?:to|for)\b|(?:against|considered|vs\.?|versus|defer\w*|decline\w*) "
                        r"(?:(?:hospital|observation|inpatient) )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
                        r"tertiary)|observation (?:status|unit)|place (?:in|on) observation")
-_HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospital|admi)\w*|"
+_HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to|(?:was )?made to) (?:hospital|admi)\w*|"
                                 r"(?:considered|vs\.?|versus|defer\w*|decline\w*) (?:(?:hospital|observation|"
                                 r"inpatient) )?admission")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
