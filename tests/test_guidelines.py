@@ -2048,3 +2048,9 @@ def test_a_co_ingestion_takes_the_intent_the_next_sentence_tells_and_a_past_atte
     assert {"T39.1X2A", "T43.222A", "Z91.51"} <= got and "T43.221A" not in got, sorted(got)
     assert "Z91.51" not in offline_codes(codesets, note.replace("She made a previous suicide attempt by overdose in "
                                                                 "2023.", "No prior suicide attempts."), "ed")
+
+
+def test_an_otitis_media_takes_its_documented_side_and_no_other(codesets):
+    assert "H66.91" in offline_codes(codesets, "Assessment: Acute otitis media, right.\n", "ed")
+    got = offline_codes(codesets, "Assessment: Acute otitis media.\n", "ed")
+    assert "H66.90" in got and "H66.93" not in got, sorted(got)

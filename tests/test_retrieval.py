@@ -83,6 +83,8 @@ def test_a_header_stands_for_its_plain_unspecified_code(codesets):
     # an unspecified side before right or left when the tabular has one
     assert m.default_billable("S72.0") == "S72.009A"
     assert m.default_billable("M25.56") == "M25.569"
+    # both sides are a side too: the unspecified ear, not bilateral
+    assert m.default_billable("H66.9") == "H66.90" and m.default_billable("H10.3") == "H10.30"
     # plain defaults stay as they were
     assert m.default_billable("R51") == "R51.9"
     assert m.default_billable("E11") == "E11.9"

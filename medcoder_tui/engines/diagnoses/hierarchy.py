@@ -84,7 +84,9 @@ class CodeHierarchy:
         def extra(leaf: str) -> int:
             got = extras.get(leaf)
             if got is None:
-                got = extras[leaf] = len(refine_tokens(icd.title(leaf) or "") - head_words)
+                # (an axis's unspecified value adds nothing: "Otitis media, unspecified, unspecified ear")
+                title = _UNSPECIFIED_VALUE.sub("unspecified", icd.title(leaf) or "")
+                got = extras[leaf] = len(refine_tokens(title) - head_words)
             return got
 
         def rank(leaf: str) -> float:
@@ -119,6 +121,7 @@ class CodeHierarchy:
         return next((leaf for leaf in leaves if (icd.title(leaf) or "").lower() == other), None)
 
 
+_UNSPECIFIED_VALUE = re.compile(r"\bunspecified \w+", re.I)
 # Words of a leaf's title that name an axis left open or the encounter, not a new concept.
 _AXIS_WORDS = frozenset(stem(w) for w in (
     "unspecified site sites part parts other specified female male side left right bilateral without with "
@@ -129,8 +132,9 @@ _AXIS_WORDS = frozenset(stem(w) for w in (
 def _default_rank(code: str, title: str, header_title: str = "") -> float:
     """How well a leaf stands for its header: "...9" unspecified first, "other" never; a side last."""
     low = title.lower()
-    side = 0.5 if re.search(r"\b(?:right|left)\b", low) and not re.search(r"\b(?:right|left)\b",
-                                                                        header_title.lower()) else 0.0
+    # (both sides are a side too: "Otitis media, unspecified" stands for H66.90 "unspecified ear", not H66.93)
+    side = 0.5 if re.search(r"\b(?:right|left|bilateral)\b", low) and not re.search(r"\b(?:right|left|bilateral)\b",
+                                                                                  header_title.lower()) else 0.0
     return _base_rank(code, low, header_title) + side
 
 
