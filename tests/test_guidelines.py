@@ -2054,3 +2054,9 @@ def test_an_otitis_media_takes_its_documented_side_and_no_other(codesets):
     assert "H66.91" in offline_codes(codesets, "Assessment: Acute otitis media, right.\n", "ed")
     got = offline_codes(codesets, "Assessment: Acute otitis media.\n", "ed")
     assert "H66.90" in got and "H66.93" not in got, sorted(got)
+
+
+def test_an_exposure_whose_source_is_a_relative_is_the_patients(codesets):
+    note = "Dx:\n1. Acute otitis media, right\n2. Exposure to environmental tobacco smoke (father)\n"
+    got = offline_codes(codesets, note, "ed")
+    assert {"H66.91", "Z77.22"} <= got, sorted(got)

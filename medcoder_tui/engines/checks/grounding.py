@@ -37,6 +37,8 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
                                  "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
+# contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
+_EXPOSURE_CATEGORIES = frozenset({"Z20", "Z77", "Z58"})
 
 _CONTEXT_FLAGS = {
     "negated": (Flag.NEGATED, "the note negates this finding"),
@@ -112,6 +114,8 @@ class Grounder:
                 if flag in (Flag.HISTORY, Flag.FAMILY_HISTORY) and (result.normalized[:3] in _HISTORY_CATEGORIES
                                                                     or result.normalized in _HISTORY_CODES):
                     continue  # a history code is the right way to code history
+                if flag is Flag.FAMILY_HISTORY and result.normalized[:3] in _EXPOSURE_CATEGORIES:
+                    continue  # "exposure to tobacco smoke (father)": the relative is the source of the exposure
                 if flag is Flag.UNCERTAIN and self.setting == "inpatient":
                     continue  # inpatient: uncertain at discharge is coded as if established
                 flags.append(flag)

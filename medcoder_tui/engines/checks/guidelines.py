@@ -272,10 +272,13 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 
 
 # "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
-# ("57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with)
-_HISTORY_LIST = re.compile(r"(?:\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
-                           r"notable for|includes?|:)|^\s*(?:[a-z ]{1,30}:\s*)?\d{1,3}\s*(?:-?\s*(?:yo|y/o|y\.o\.|yrs?|years?)(?:[- ]old)?)?\s*"
-                           r"(?:m|f|male|female|man|woman)\s+(?:w/|with))\s+[^.;]*$", re.I)
+_HISTORY_LIST = re.compile(r"\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
+                           r"notable for|includes?|:)\s+[^.;]*$", re.I)
+# "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
+# brings them ("67M with type 2 diabetes with CKD 3a." alone tells the visit's problem)
+_AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?\d{1,3}\s*(?:-?\s*(?:yo|y/o|y\.o\.|yrs?|years?)(?:[- ]old)?)?\s*"
+                           r"(?:m|f|male|female|man|woman)\s+(?:w/|with)\s+[^.;]*$", re.I)
+_PRESENTS = re.compile(r"\b(?:p/w|presents?|presenting|here (?:for|with)|c/o|complains?|comes? in|came in)\b", re.I)
 _STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|came|here|complains?|c/o|reports?|with \d|"
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
 
@@ -289,6 +292,9 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
         return False
     before = analysis.text[sent.start:ev.start]
     m = _HISTORY_LIST.search(before)
+    if m is None and (m := _AGE_SEX_WITH.search(before)) is not None \
+            and not _PRESENTS.search(analysis.text, ev.end, sent.end):
+        return False
     return m is not None and not _STORY_GOES_ON.search(before, m.start())
 
 
