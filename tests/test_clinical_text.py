@@ -421,3 +421,10 @@ def test_dotted_leader_labels_are_sections_and_a_considered_differential_is_unce
     assert a.section_at(note.index("R ureteral")) == "diagnoses"
     i = note.index("pyelonephritis")
     assert "uncertain" in a.context_at(i, i + 14)
+
+
+def test_a_history_label_over_the_story_is_the_hpi():
+    note = "History: 19F, fell off her skateboard 1 h PTA.\nHistory:\nasthma\n"
+    a = analyze(note)
+    assert a.section_at(note.index("fell")) == "hpi"
+    assert a.section_at(note.index("asthma")) == "past_medical_history"

@@ -2060,3 +2060,11 @@ def test_an_exposure_whose_source_is_a_relative_is_the_patients(codesets):
     note = "Dx:\n1. Acute otitis media, right\n2. Exposure to environmental tobacco smoke (father)\n"
     got = offline_codes(codesets, note, "ed")
     assert {"H66.91", "Z77.22"} <= got, sorted(got)
+
+
+def test_a_skateboard_fall_told_under_a_history_label(codesets):
+    note = ("Chief Complaint: L wrist injury\nHistory: 19F, R-hand dominant, fell off her skateboard about 1 h PTA while "
+            "skateboarding in the city's public park (riding for fun, not competing, not working).\n"
+            "Assessment: Closed Colles fracture of left radius.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S52.532A", "V00.131A", "Y92.830", "Y93.51", "Y99.8"} <= got and "X58.XXXA" not in got, sorted(got)

@@ -121,6 +121,10 @@ _INLINE_NAMES = {"SH": "social_history", "FH": "family_history", "FHX": "family_
 _INLINE_HEADER = re.compile(r"(?<=[.;] )(SH|FH|FHx|PMH|PSH|All|Allergies|Meds)[ \t]*:")
 
 
+_STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)"
+                          r"(?:[- ]old)?)?[ \t]*(?:m|f|male|female|man|woman|boy|girl)\b", re.I)
+
+
 def _find_sections(note: str) -> list[Section]:
     starts: list[tuple[int, str]] = []
     for m in _HEADER_RE.finditer(note):
@@ -133,7 +137,11 @@ def _find_sections(note: str) -> list[Section]:
         # trailing sentence; "History of smoking." is prose, not a header.
         if not m.group(0).rstrip().endswith((":", "-", "...")) and line.strip().rstrip(":") != m.group(0).strip():
             continue
-        starts.append((m.start(), _HEADER_NAME_BY_GROUP[group]))
+        name = _HEADER_NAME_BY_GROUP[group]
+        if name == "past_medical_history" and m.group(group).lower() == "history" \
+                and _STORY_OPENS.match(note, m.end()):
+            name = "hpi"   # "History: 19F, R-hand dominant, fell off her skateboard...": the story, not the PMH
+        starts.append((m.start(), name))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
     for m in _INLINE_HEADER.finditer(note):
         starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()]))

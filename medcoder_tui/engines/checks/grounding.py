@@ -37,6 +37,7 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
                                  "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
+_EVENT_HEAD = 40   # characters of an external cause's quoted sentence read for its context
 # contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
 _EXPOSURE_CATEGORIES = frozenset({"Z20", "Z77", "Z58"})
 
@@ -172,7 +173,12 @@ class Grounder:
         was not done, not when a finding beside it is negated or its result is negative.
         """
         title = self.cs.icd.title(code) if system is System.ICD10CM and code else ""
-        kinds = self.analysis.context_at(ev.start, ev.end, title_says_without=" without " in (title or "").lower())
+        end = ev.end
+        if system is System.ICD10CM and code[:1] in "VWXY":
+            # an external cause quotes the sentence that tells the event: what it sets aside later ("riding for
+            # fun, not competing, not working") does not negate the event; "no fall" does, from its first words
+            end = min(ev.end, ev.start + _EVENT_HEAD)
+        kinds = self.analysis.context_at(ev.start, end, title_says_without=" without " in (title or "").lower())
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):

@@ -282,6 +282,13 @@ _OFF_THE_BIKE = re.compile(r"\b(?:fell|fall(?:ing)?|thrown|went over|over the ha
 _COLLIDED = frozenset(norm(w) for w in ("collision", "collided", "struck", "hit", "vs", "versus", "car", "truck",
                                         "bus", "van", "pedestrian", "doored"))
 _NONCOLLISION = words_of("noncollision accident")
+# the Index's pedestrian conveyances ("Fall, involving skateboard - see Accident, transport, pedestrian,
+# conveyance"): a rider of one is a pedestrian in a transport accident (V00-V09)
+_CONVEYANCES = frozenset(norm(w) for w in ("skateboard", "skateboards", "skateboarding", "skateboarder", "scooter",
+                                           "skates", "rollerblades", "rollerblading", "snowboard", "snowboarding",
+                                           "skis", "sled", "sledding", "stroller", "wheelchair", "hoverboard",
+                                           "unicycle"))
+_PEDESTRIAN_CONVEYANCE = words_of("transport pedestrian conveyance")
 _BIKE_RIDING = words_of("bike riding")
 _LOADS = frozenset(norm(w) for w in ("box", "boxes", "crate", "crates", "furniture", "couch", "sofa", "bag", "bags",
                                      "luggage", "suitcase", "tire", "tires", "patient", "appliance", "load", "sack",
@@ -372,6 +379,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _STRUCK_BY_FALLING   # the object fell, not the patient
             if "lift" in words and words & _LOADS:
                 words = words | _HEAVY_OBJECTS   # "lifting boxes": Lifting, heavy objects (X50.0), no lift device
+            if words & _CONVEYANCES and not words & _PEDAL_CYCLES:
+                words = words | _PEDESTRIAN_CONVEYANCE
             if words & _PEDAL_CYCLES:
                 # the index's bicycle rider is a "pedal cyclist", its rider the "driver" (V10-V19); a fall
                 # from the bicycle with no collision told is a noncollision accident ("Activity, bike riding")
