@@ -154,6 +154,10 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     ("BMP, INR and acetaminophen level reviewed. I discussed management with the regional poison center.\n"
      "Dx: 1. Accidental acetaminophen overdose, level below the treatment line.\nPlan: repeat level in 4 h.\n",
      "99285"),
+    # an observation admission weighed against discharge is a decision regarding hospitalization
+    ("Troponin x2, CBC, BMP and lipase reviewed. I spoke by phone with his PCP.\nDiscussed with pt: options of "
+     "observation admission for stress testing tonight vs discharge with outpatient stress test.\nDx: 1. Chest "
+     "pressure, atypical - ACS ruled out.\n", "99285"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
     # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low

@@ -2068,3 +2068,11 @@ def test_a_skateboard_fall_told_under_a_history_label(codesets):
             "Assessment: Closed Colles fracture of left radius.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"S52.532A", "V00.131A", "Y92.830", "Y93.51", "Y99.8"} <= got and "X58.XXXA" not in got, sorted(got)
+
+
+def test_chest_pressure_and_an_underdosing_told_by_a_drug_not_taken(codesets):
+    note = ("HPI: 56M presents w/ substernal chest pressure. Has not taken lisinopril for 5 days - ran out and kept "
+            "forgetting to call the pharmacy.\nDiagnoses:\n1. Chest pressure, atypical - acute coronary syndrome ruled "
+            "out.\n2. Hypertension, elevated off lisinopril.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"R07.89", "I10", "T46.4X6A"} <= got and "I24.9" not in got, sorted(got)

@@ -86,6 +86,8 @@ INDEX_TERMS: dict[str, str] = {
     "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",
     "dry eye": "H04.129", "pterygium": "H11.009", "hidradenitis": "L73.2", "folliculitis": "L73.9",
     "pressure injury": "L89.90", "scleroderma": "M34.9", "raynaud phenomenon": "I73.00",
+    # Index: Pressure, chest R07.89; Tightness, chest R07.89
+    "chest pressure": "R07.89", "chest tightness": "R07.89", "tightness in chest": "R07.89",
     "raynaud's phenomenon": "I73.00", "raynaud syndrome": "I73.00", "giant cell arteritis": "M31.6",
     "psoriatic arthritis": "L40.50", "pseudomembranous colitis": "A04.72",
     "clostridium difficile infection": "A04.72", "c. difficile infection": "A04.72",

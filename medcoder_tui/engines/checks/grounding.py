@@ -179,6 +179,8 @@ class Grounder:
             # fun, not competing, not working") does not negate the event; "no fall" does, from its first words
             end = min(ev.end, ev.start + _EVENT_HEAD)
         kinds = self.analysis.context_at(ev.start, end, title_says_without=" without " in (title or "").lower())
+        if system is System.ICD10CM and "T36" <= code[:3] <= "T50" and code[5:6] == "6":
+            kinds = kinds - {"negated"}   # an underdosing is a drug not taken: "has not taken lisinopril" says it
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):

@@ -66,6 +66,7 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
                          r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"
+                         r"(?:has|had|have) not (?:been )?tak(?:en|ing)|ran out(?= and| -|,|\))|"
                          r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
                          r"(?:could not|couldn't|cannot|can't|unable to) afford|self[- ]discontinu\w*|"
                          r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery)\b", re.I)
@@ -169,7 +170,10 @@ def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]
         said = trigger.search(text)
-        if said is not None and not analysis.context_at(sent.start + said.start(), sent.start + said.end()) & contexts:
+        # (read at the trigger's first word: the "not" inside "has not taken" negates nothing before it)
+        first = re.match(r"\S+", text[said.start():]) if said is not None else None
+        if said is not None and not analysis.context_at(sent.start + said.start(),
+                                                        sent.start + said.start() + first.end()) & contexts:
             yield sent, text, said
 
 
@@ -181,7 +185,10 @@ def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[
             # named in them ("interrupted insulin delivery"), just after them or just before ("insulin not taken")
             m = rx.search(text, said.start(), said.end() + 40) or rx.search(text, max(0, said.start() - 30),
                                                                               said.start())
-            if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
+            # (negated by other words than the trigger's own: "has not taken lisinopril" names the drug not taken)
+            if m is None or any(span.kind == "negated" and not (sent.start + said.start() <= span.start
+                                                                 < sent.start + said.end())
+                                for span in analysis.spans_overlapping(sent.start + m.start(), sent.start + m.end())):
                 continue
             code = stem[:-1] + "6" + seventh
             if all(c != code for c, _, _ in out):
