@@ -2076,3 +2076,12 @@ def test_chest_pressure_and_an_underdosing_told_by_a_drug_not_taken(codesets):
             "out.\n2. Hypertension, elevated off lisinopril.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"R07.89", "I10", "T46.4X6A"} <= got and "I24.9" not in got, sorted(got)
+
+
+def test_a_driver_told_once_rear_ended_on_a_state_route_with_a_shoulder_belt_bruise(codesets):
+    note = ("HPI: 44M, restrained driver of a company-owned sedan (car) used for his delivery route - on the clock. "
+            "Stopped at a light on State Route 12 when rear-ended by another car at 30 mph. Now c/o neck pain and "
+            "L anterior chest wall pain where shoulder belt crossed.\n"
+            "Assessment: 1. Strain of neck muscle. 2. Contusion of front wall of thorax.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"V43.52XA", "Y92.413", "Y99.0"} <= got and not got & {"V43.92XA", "M25.512"}, sorted(got)

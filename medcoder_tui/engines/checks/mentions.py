@@ -181,6 +181,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith("G40") and re.fullmatch(r"(?i)(?:(?:a |the |typical |an? )?\w+ )?attacks?", ev.text.strip()) \
                 and not re.search(r"(?i)\b(?:seizures?|epilep\w*|convuls\w*|ictal)\b", around):
             reason = "an 'attack' of no seizure (a migraine's or a panic attack) is no epilepsy: not coded"
+        elif re.search(r"(?i)\bshoulder\s*$", ev.text) and re.match(r"(?i)\s*(?:belt|strap|harness|restraint|seat ?belt)",
+                                                                     after):
+            reason = "the shoulder belt is the seatbelt's strap, not the patient's shoulder: not coded"
         elif s.code == "Z66" and re.search(r"(?i)\bfull code\b|\bdeclin\w*|\brefus\w*|\brevoked?\b|\brescind\w*", around):
             reason = "the do-not-resuscitate order was declined or revoked (full code): no DNR status"
         elif s.code.startswith("R99"):

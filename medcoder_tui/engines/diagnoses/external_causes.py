@@ -51,7 +51,7 @@ _STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
 MIN_SCORE = 0.5
 _STATUS = (
-    (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|employer)\b", re.I),
+    (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|on the clock|employer)\b", re.I),
      "Y99.0", "work-related injury documented"),
     (re.compile(r"\b(?:military|active duty|deployment)\b", re.I), "Y99.1", "military activity documented"),
     (re.compile(r"\bvolunteer(?:ing)?\b", re.I), "Y99.2", "volunteer activity documented"),
@@ -270,6 +270,9 @@ _LISTED_ROOMS = frozenset(norm(w) for w in ("kitchen", "bathroom", "bedroom", "g
                                             "driveway", "pool", "dining"))
 _VEHICLES = frozenset(norm(w) for w in ("car", "truck", "bus", "van", "motorcycle", "bicycle", "train",
                                          "tram", "tractor"))
+_PATIENT_DRIVER = re.compile(r"\b(?:(?:un)?restrained|belted|seat-?belted|the|was the|was a|pt was|patient was) driver\b|"
+                             r"\b\d{1,3}\s*(?:yo|y/o|-year-old|year old)?\s*[mf]?,?\s*(?:un)?restrained driver\b|"
+                             r"\bdriver of (?:a|an|the|his|her|their) (?!other\b)", re.I)
 _GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
 _VEHICLE_PLACE = re.compile(r"\b(bus|train|subway|taxi|tram)\s+(stop|station|shelter|depot|platform|terminal)\b",
                             re.I)
@@ -308,6 +311,8 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\b(?:back|front|side) ?yard\b", "yard"),
     # "on the interstate (I-90)", "on the freeway": the index's interstate highway
     (r"\b(?:interstate|freeway|expressway|motorway)\b(?! highway)|\bI-\d{1,3}\b", "interstate highway"),
+    # "on State Route 12", "on Route 9": the index's state road
+    (r"\bstate (?:route|highway|hwy)\b(?: \d{1,4})?|\b(?:route|rte\.?|sr)[ -]?\d{1,4}\b", "state road"),
     # "residential house under construction (job site)": a building under construction, whatever it will be
     (r"\b(?:under construction|being (?:built|framed)|construction site)\b", "building under construction"),
 ))
@@ -346,6 +351,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
     written, not where the injury happened.
     """
     by_word = _entries_by_word()
+    # the patient as the driver, told once ("44M, restrained driver of a company-owned sedan")
+    driver = any(analysis.section_at(m.start()) in _STORY_SECTIONS and not analysis.context_at(m.start(), m.end())
+                 for m in _PATIENT_DRIVER.finditer(note))
     best: dict[str, tuple[float, ExternalCause]] = {}
     road: tuple[float, ExternalCause] | None = None   # the best place that is no vehicle
     scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
@@ -391,6 +399,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                     # a vehicle accident is on the public highway unless another place is named (V00-V99
                     # definitions): a park, a trail or a driveway makes it nontraffic
                     words = words | {"nontraffic"}
+            if words & _VEHICLES and driver and not words & {"passenger", "pedestrian", "driver"}:
+                # "restrained driver of a sedan ... Stopped at a light when rear-ended by another car": the story
+                # said who the patient was in the car once
+                words = words | {"driver"}
             if words & _PUBLIC_ROADS and words & {"car", "driver", "passenger", "collision"}:
                 words = words | {"traffic"}   # a collision on a public road is a traffic accident
             # "Place: bedroom of grandmother's apartment.": the label names the place outright (a relative's
