@@ -2085,3 +2085,10 @@ def test_a_driver_told_once_rear_ended_on_a_state_route_with_a_shoulder_belt_bru
             "Assessment: 1. Strain of neck muscle. 2. Contusion of front wall of thorax.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"V43.52XA", "Y92.413", "Y99.0"} <= got and not got & {"V43.92XA", "M25.512"}, sorted(got)
+
+
+def test_climbing_across_the_bars_of_a_jungle_gym_is_an_activity_not_a_bar(codesets):
+    note = ("HPI: 8 yo M was climbing across the top bars of the jungle gym, lost his grip and fell 4 ft.\n"
+            "Assessment: Torus fracture of lower end of left radius.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"W09.2XXA", "Y93.39"} <= got and "Y92.59" not in got, sorted(got)

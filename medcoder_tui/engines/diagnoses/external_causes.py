@@ -103,7 +103,9 @@ def _parts(term: str) -> Parts:
     out = []
     for part in term.split(","):
         for spelling in _alternatives(part):
-            words = frozenset(w for w in words_of(spelling) if w not in _PREPOSITIONS)
+            # ("climbing NEC": not elsewhere classified is the index's remark, not a word a note says)
+            words = frozenset(w for w in words_of(spelling) if w not in _PREPOSITIONS
+                              and not (w == "nec" and spelling.strip().lower() != "specified nec"))
             if words and words not in out:
                 out.append(words)
     return tuple(out)
@@ -311,6 +313,8 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\b(?:back|front|side) ?yard\b", "yard"),
     # "on the interstate (I-90)", "on the freeway": the index's interstate highway
     (r"\b(?:interstate|freeway|expressway|motorway)\b(?! highway)|\bI-\d{1,3}\b", "interstate highway"),
+    # the bars of a climbing frame are no drinking establishment ("climbing across the top bars")
+    (r"\b(?:monkey|top|grab|parallel|pull-?up|chin-?up|horizontal|cross|hand|handle|climbing) ?bars?\b", "equipment"),
     # "on State Route 12", "on Route 9": the index's state road
     (r"\bstate (?:route|highway|hwy)\b(?: \d{1,4})?|\b(?:route|rte\.?|sr)[ -]?\d{1,4}\b", "state road"),
     # "residential house under construction (job site)": a building under construction, whatever it will be
