@@ -158,6 +158,10 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     ("Troponin x2, CBC, BMP and lipase reviewed. I spoke by phone with his PCP.\nDiscussed with pt: options of "
      "observation admission for stress testing tonight vs discharge with outpatient stress test.\nDx: 1. Chest "
      "pressure, atypical - ACS ruled out.\n", "99285"),
+    # a nondisplaced fracture is an uncomplicated injury; "Chest: CTA" is a clear chest, not a CT angiogram
+    ("History per father (historian).\nChest: CTA, no wheeze.\nL wrist XR 3 views: my independent interpretation: "
+     "buckle fracture.\nAssessment: 1. Torus fracture, distal L radius, closed, nondisplaced.\nPlan: wrist brace, "
+     "ibuprofen OTC.\n", "99283"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
     # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low

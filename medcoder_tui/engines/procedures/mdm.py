@@ -68,7 +68,7 @@ _SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis w
                        r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure")
 _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
                      r"concussion|abrasion")
-_COMPLICATED = re.compile(r"displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
+_COMPLICATED = re.compile(r"(?<!non)(?<!non-)displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
                           r"motor vehicle|\bmvc\b|collision|loss of consciousness|\bloc\b|tendon|nerve|multiple|"
                           r"open fracture|head (?:injury|trauma)|(?:dog|cat|animal|human|mammal) bite|bite wound")
 _CHRONIC = re.compile(
@@ -259,7 +259,8 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "d-dimer": (r"d-?dimer", ()), "type and screen": (r"type and (?:screen|cross)|\bt&s\b", ()),
     "strep test": (r"strep (?:test|screen)|\bradt\b|rapid strep", ("87880",)),
     "flu/covid test": (r"(?:flu|influenza|covid|sars-cov-2|rsv) (?:swab|test|pcr|antigen)|\bpcr\b", ("8750", "8763", "8780", "87811")),
-    "x-ray": (r"x-?rays?\b|\bxr\b|\bcxr\b|radiograph", ("7",)), "ct": (r"\bct\b|\bcta\b(?!\s*(?:b/l|bl\b|bilat\w*|bil\b|x ?2|throughout|all fields|anteriorly))(?<!lungs: cta)|cat scan",
+    "x-ray": (r"x-?rays?\b|\bxr\b|\bcxr\b|radiograph", ("7",)), "ct": (r"\bct\b|\bcta\b(?=\s*(?:\w+\s+){0,2}(?:chest|head|neck|abd\w*|pelvis|runoff|coronar\w*|of\b|show\w*|negative|"
+           r"positive|pe\b|protocol|brain|aorta|:))(?<!lungs: cta)(?<!chest: cta)|cat scan",
                                                                           ("7",)),
     "mri": (r"\bmri\b|\bmra\b", ("7",)), "ultrasound": (r"ultrasound|\bus\b|sonogra|\bduplex\b", ("76", "93")),
     "echo": (r"echocardiogra|\becho\b|\btte\b", ("933",)),
