@@ -160,7 +160,7 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
      "pressure, atypical - ACS ruled out.\n", "99285"),
     # a nondisplaced fracture is an uncomplicated injury; "Chest: CTA" is a clear chest, not a CT angiogram
     ("History per father (historian).\nChest: CTA, no wheeze.\nL wrist XR 3 views: my independent interpretation: "
-     "buckle fracture.\nAssessment: 1. Torus fracture, distal L radius, closed, nondisplaced.\nPlan: wrist brace, "
+     "buckle fracture. Radiology final read concordant.\nAssessment: 1. Torus fracture, distal L radius, closed, nondisplaced.\nPlan: wrist brace, "
      "ibuprofen OTC.\n", "99283"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
