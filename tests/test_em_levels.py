@@ -162,6 +162,9 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     ("History per father (historian).\nChest: CTA, no wheeze.\nL wrist XR 3 views: my independent interpretation: "
      "buckle fracture. Radiology final read concordant.\nAssessment: 1. Torus fracture, distal L radius, closed, nondisplaced.\nPlan: wrist brace, "
      "ibuprofen OTC.\n", "99283"),
+    # "Rx:" under the disposition is what is prescribed now, not a medication list
+    ("CBC, BMP, UA and CT reviewed. Discussed with the on-call urologist.\nDiagnosis: 1. R ureteral calculus with "
+     "mild hydronephrosis.\nDISPOSITION: Discharged home.\n Rx: tamsulosin 0.4 mg daily x 14 d.\n", "99284"),
     # one minor problem: straightforward; ED time never selects the level
     ("Assessment: Minor abrasion of right knee.\nPlan: bandage, rest.\nTotal time 60 minutes.\n", "99282"),
     # an acute uncomplicated injury the ED physician repairs (minor surgery without risk factors): low

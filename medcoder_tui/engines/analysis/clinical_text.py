@@ -91,7 +91,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
     "medications": (r"(?:current |home |discharge |admission |outpatient |active )?medications?",
                     r"(?:current |home |admission |outpatient |active )?meds", r"(?:medications?|meds) (?:on|at) admission",
-                    r"medication list", r"rx"),
+                    r"medication list"),   # ("Rx: tamsulosin 0.4 mg" in a plan is what is prescribed now)
     "allergies": (r"allerg(?:y|ies)", r"nkda", r"all(?=\s*:)"),
     "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
     "disposition": (r"disposition", r"dispo", r"discharge instructions", r"follow[- ]?up instructions",
