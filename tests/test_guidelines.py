@@ -2092,3 +2092,14 @@ def test_climbing_across_the_bars_of_a_jungle_gym_is_an_activity_not_a_bar(codes
             "Assessment: Torus fracture of lower end of left radius.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"W09.2XXA", "Y93.39"} <= got and "Y92.59" not in got, sorted(got)
+
+
+def test_a_kidney_injury_with_norovirus_and_an_nsaids_toxicity_taken_as_directed(codesets):
+    note = ("Discharge diagnoses:\n1. Acute kidney injury, probable acute tubular necrosis, multifactorial: hypovolemia "
+            "from norovirus gastroenteritis plus nephrotoxicity of ibuprofen taken as directed.\n"
+            "2. Type 2 diabetes mellitus with diabetic CKD - metformin held, resume at follow-up.\n"
+            "HPI: 65M with T2DM on metformin, 4 days of diarrhea and myalgias; presented with dizziness.\n"
+            "Course: muddy brown casts on urine microscopy support ATN.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"N17.0", "E86.1", "A08.11", "T39.315A", "Z79.84"} <= got, sorted(got)
+    assert not got & {"K52.9", "R42", "M79.10", "R82.998"}, sorted(got)

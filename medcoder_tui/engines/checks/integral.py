@@ -92,7 +92,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # (and the postictal confusion of a seizure)
     "R41.0": ("F01", "F02", "F03", "F05", "G30", "E87", "E16", "G92", "G93.4", "K72", "K76.82", "R56", "G40", "G41"),
     "R41.8": ("F01", "F02", "F03", "F05", "G30", "G31", "G92", "G93.4", "K72", "K76.82"),
-    "R42": ("H81", "H83", "I63", "G45", "I95"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
+    "R42": ("H81", "H83", "I63", "G45", "I95", "E86"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
                                                          "F33.3"),
     "R45.8": ("F32", "F33", "F31"),
     # anxiety named as a symptom is part of a named anxiety-spectrum disorder (hyperarousal of PTSD, the worry of GAD)
@@ -121,7 +121,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
-    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2",
+    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1", "A08"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2",
                                                                           # the leg pain of a lumbar stenosis or root
                                                                           "M48.06", "M48.07", "M51.1", "M54.1", "M54.3",
                                                                           "M54.4", "M47.2"),
@@ -147,6 +147,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA"); emboli of no named
     # artery where the pulmonary embolism is coded ("CT: nodules c/w septic emboli" beside I26.90)
     "I74.9": ("I63", "I26"),
+    # the urine sediment of a kidney injury or nephritis ("muddy brown casts" of acute tubular necrosis)
+    "R82.99": ("N17", "N00", "N01", "N03", "N04", "N05", "N10", "N14"),
     # the colic of a urinary stone (N23: renal colic is the stone's pain)
     "N23": ("N20", "N21", "N13.2", "N13.6"),
     # the deformity of a fractured or dislocated limb ("dinner-fork deformity" of a Colles fracture)

@@ -62,7 +62,7 @@ _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in
 # Words that say the drug caused what the sentence describes.
 _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|due to|secondary to|"
                      r"caused by|attributed to|related to|intoleran\w+|(?:potentiated|precipitated|provoked|"
-                     r"exacerbated) by)\b", re.I)
+                     r"exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from))\b", re.I)
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
                          r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"

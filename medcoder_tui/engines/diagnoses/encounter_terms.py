@@ -85,7 +85,8 @@ _LONG_TERM = (
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
 _TAKES = re.compile(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$", re.I)
-_NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|held|hold|start(?:ed|ing)?|initiat\w*|begin|"
+# (a drug held for a while is still the patient's: "metformin held, resume at follow-up")
+_NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
 _GIVEN_IV = re.compile(r"\b(?:iv|ivpb|intravenous\w*|load(?:ing)?(?: dose)?|drip|infusion)\b", re.I)
 # a drug the note says was stopped: "off metformin", "metformin was discontinued"
