@@ -2103,3 +2103,9 @@ def test_a_kidney_injury_with_norovirus_and_an_nsaids_toxicity_taken_as_directed
     got = offline_codes(codesets, note, "inpatient")
     assert {"N17.0", "E86.1", "A08.11", "T39.315A", "Z79.84"} <= got, sorted(got)
     assert not got & {"K52.9", "R42", "M79.10", "R82.998"}, sorted(got)
+
+
+def test_postsurgical_is_the_tabulars_postprocedural(codesets):
+    got = offline_codes(codesets, "Assessment:\n1. Postsurgical hypoparathyroidism - calcium low-normal, stable on "
+                                  "calcitriol.\n")
+    assert "E89.2" in got and "E20.9" not in got, sorted(got)

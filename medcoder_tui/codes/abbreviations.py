@@ -423,6 +423,8 @@ TERM_EXPANSIONS: dict[str, str] = {
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),
 # and tumour morphology -> behaviour words of the neoplasm titles ("adenoma" ~ benign neoplasm).
 WORD_SYNONYMS.update({
+    # the tabular says "postprocedural" (E89.0 hypothyroidism, E89.2 hypoparathyroidism after surgery)
+    "postsurgical": ("postprocedural",),
     "meningeal": ("meninges",), "vesical": ("bladder",), "ureteral": ("ureter",), "ureteric": ("ureter",),
     "urethral": ("urethra",), "prostatic": ("prostate",), "testicular": ("testis",), "ovarian": ("ovary",),
     "uterine": ("uterus",), "rectal": ("rectum",), "duodenal": ("duodenum",),
