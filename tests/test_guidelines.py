@@ -2109,3 +2109,11 @@ def test_postsurgical_is_the_tabulars_postprocedural(codesets):
     got = offline_codes(codesets, "Assessment:\n1. Postsurgical hypoparathyroidism - calcium low-normal, stable on "
                                   "calcitriol.\n")
     assert "E89.2" in got and "E20.9" not in got, sorted(got)
+
+
+def test_hiv_screening_offered_and_accepted_is_done_and_declined_is_not(codesets):
+    note = ("Assessment/Plan:\n1. Latent tuberculosis infection - start rifampin.\n2. Baseline testing today: I also "
+            "offered routine HIV screening, which is recommended before LTBI treatment; she accepted.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z22.7", "Z11.4"} <= got, sorted(got)
+    assert "Z11.4" not in offline_codes(codesets, note.replace("she accepted", "she declined today"))

@@ -274,8 +274,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                "Z79 code (guideline I.C.21.c.3)"))
     for code, start, end in gyn_encounter_reasons(note, analysis):
         if code[:3] not in have_cat:
-            wanted.append((code, start, end, "reason for the encounter the plan documents: screening for sexually "
-                                             "transmitted infections or contraceptive surveillance (guideline I.C.21.c)"))
+            wanted.append((code, start, end, "reason for the encounter the plan documents: a screening test or "
+                                             "contraceptive surveillance (guideline I.C.21.c)"))
     if any(code.startswith("Z30.4") for code, *_ in wanted) or any(c.startswith("Z30.4") for c in have):
         wanted = [w for w in wanted if w[0] != "Z79.3"]   # the contraceptive's surveillance code says it
     for code, start, end in reported_status(note, analysis):

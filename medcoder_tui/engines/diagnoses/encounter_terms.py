@@ -226,6 +226,10 @@ _CONTRACEPTIVE_SURVEILLANCE = (
 _HPV_SCREEN = re.compile(r"\bhpv\b[^.\n]{0,30}\b(?:co-?test\w*|test\w*|screen\w*)\b[^.\n]{0,40}\b(?:collected|obtained|"
                          r"sent|done|performed|taken)\b|\b(?:collected|obtained|sent|performed)\b[^.\n]{0,40}\bhpv\b",
                          re.I)
+# screening for HIV the plan documents (Z11.4); offered and accepted is done ("offered routine HIV screening; she
+# accepted")
+_HIV_SCREEN = re.compile(r"\bhiv\b[^.\n]{0,20}\bscreen\w*|\bscreen\w* for hiv\b|\b(?:routine|opt-out) hiv (?:test\w*)", re.I)
+SCREENING_DONE = re.compile(r"\b(?:accepted|agreed|consented|drawn|sent)\b", re.I)
 # (not the test that follows an abnormal result up: that one is diagnostic)
 _ABNORMAL_CYTOLOGY = re.compile(r"\b(?:asc-?us|asc-h|lsil|hsil|abnormal (?:pap|cytology)|colpo\w*)\b", re.I)
 
@@ -236,9 +240,11 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
     (Z30.4-) the assessment or plan documents."""
     out = []
     assessed = [sec for sec in analysis.sections if sec.name in _ASSESSED]
-    for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), *_CONTRACEPTIVE_SURVEILLANCE):
+    for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), (_HIV_SCREEN, "Z11.4"),
+                     *_CONTRACEPTIVE_SURVEILLANCE):
         m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
-                  if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
+                  if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"} - (
+                      {"hypothetical"} if SCREENING_DONE.search(_line(note, m.start())) else set())
                   and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
         if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(_line(note, m.start()))):
