@@ -2117,3 +2117,23 @@ def test_hiv_screening_offered_and_accepted_is_done_and_declined_is_not(codesets
     got = offline_codes(codesets, note)
     assert {"Z22.7", "Z11.4"} <= got, sorted(got)
     assert "Z11.4" not in offline_codes(codesets, note.replace("she accepted", "she declined today"))
+
+
+@pytest.mark.parametrize(("culture", "agent"), [
+    ("Urine culture grew >100,000 CFU/mL E. coli, pansensitive.", "B96.20"),
+    ("Urine culture grew Klebsiella pneumoniae.", "B96.1"),
+    ("Urine culture pending; empiric ceftriaxone to cover E. coli.", None),
+])
+def test_the_infectious_agent_of_a_localized_infection_that_asks_for_it(codesets, culture, agent):
+    note = "Discharge diagnoses:\n1. Acute cystitis without hematuria.\nHospital course: " + culture + "\n"
+    got = offline_codes(codesets, note, "inpatient")
+    assert "N30.00" in got
+    assert {c for c in got if c[:3] in ("B95", "B96")} == ({agent} if agent else set()), sorted(got)
+
+
+def test_the_organism_of_sepsis_is_also_the_endocarditiss_agent(codesets):
+    note = ("Discharge diagnoses:\n1. Sepsis due to methicillin-susceptible Staphylococcus aureus (MSSA), present on "
+            "admission.\n2. Acute infective endocarditis of the tricuspid valve, MSSA.\n"
+            "Hospital course: blood cultures 4/4 bottles MSSA.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"A41.01", "I33.0", "B95.61"} <= got, sorted(got)

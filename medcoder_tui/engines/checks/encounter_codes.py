@@ -39,7 +39,7 @@ from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
                                                              delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
-                                                             past_suicide_attempt,
+                                                             infectious_agent, past_suicide_attempt,
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
                                                              stroke_codes,
                                                              weeks_of_gestation)
@@ -78,6 +78,12 @@ _CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)[,\s]*(?:stage\s*)?(1|
                         r"\b(esrd|end[- ]stage (?:renal|kidney) disease)\b", re.I)
 _STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "iv": "N18.4",
                 "5": "N18.5", "v": "N18.5"}
+
+
+def _asks_for_agent(icd, code: str) -> bool:
+    entry = icd.get(code)
+    note = (entry.use_additional if entry else "") or ""
+    return "B95" in note or "infectious agent" in note.lower()
 
 
 def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
@@ -166,6 +172,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             wanted.append((code, start, end, "poisoning by the drug's class, with the intent documented (accidental "
                                              "when none is: guideline I.C.19.e.5.b), sequenced before its "
                                              "manifestations"))
+    # the infectious agent of a localized infection whose category asks for it (B95-B97)
+    if not any(c[:3] in ("B95", "B96", "B97") for c in have) and icd is not None \
+            and any(s.system is System.ICD10CM and s.reportable and _asks_for_agent(icd, s.code) for s in out) \
+            and (agent := infectious_agent(note, analysis)):
+        wanted.append((*agent, "the infectious agent of the infection, whose category says 'use additional code "
+                               "(B95-B97) to identify infectious agent'"))
     # a suicide attempt before this one (Z91.51, personal history of suicidal behavior)
     if not any(c.startswith("Z91.5") for c in have) and (past := past_suicide_attempt(note, analysis)):
         wanted.append((*past, "a past suicide attempt: personal history of suicidal behavior (Z91.51)"))

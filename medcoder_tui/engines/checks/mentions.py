@@ -184,6 +184,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif re.search(r"(?i)\bshoulder\s*$", ev.text) and re.match(r"(?i)\s*(?:belt|strap|harness|restraint|seat ?belt)",
                                                                      after):
             reason = "the shoulder belt is the seatbelt's strap, not the patient's shoulder: not coded"
+        elif s.code[:3] in ("B95", "B96", "B97") and re.search(r"(?i)\b(?:to cover|coverage|empiric\w*|screen\w*|"
+                                                               r"pending|no growth|coloni[sz]\w*)\b", around):
+            reason = "the organism is what a drug covers or a test looks for, not what the culture grew: not coded"
         elif s.code == "Z66" and re.search(r"(?i)\bfull code\b|\bdeclin\w*|\brefus\w*|\brevoked?\b|\brescind\w*", around):
             reason = "the do-not-resuscitate order was declined or revoked (full code): no DNR status"
         elif s.code.startswith("R99"):

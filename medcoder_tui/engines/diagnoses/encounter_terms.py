@@ -516,3 +516,46 @@ def past_suicide_attempt(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
         if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical"}:
             return "Z91.51", m.start(), m.end()
     return None
+
+
+# The infectious agent of a localized infection (B95-B97: "use additional code to identify infectious agent"),
+# named as what the culture grew or what caused the infection; MRSA before S. aureus
+_ORGANISMS = (
+    (re.compile(r"\bmrsa\b|methicillin[- ]resistant staph\w*(?: aureus)?", re.I), "B95.62"),
+    (re.compile(r"\bmssa\b|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?|\bstaph(?:ylococcus)?\.? "
+                r"aureus\b|\bs\. ?aureus\b", re.I), "B95.61"),
+    (re.compile(r"\be\. ?coli\b|\bescherichia coli\b", re.I), "B96.20"),
+    (re.compile(r"\bklebsiella\b", re.I), "B96.1"),
+    (re.compile(r"\bpseudomonas\b", re.I), "B96.5"),
+    (re.compile(r"\bproteus\b", re.I), "B96.4"),
+    (re.compile(r"\benterococc\w*", re.I), "B95.2"),
+    (re.compile(r"\bgroup a strep\w*|\bstreptococcus pyogenes\b|\bs\. ?pyogenes\b", re.I), "B95.0"),
+    (re.compile(r"\bgroup b strep\w*|\bstreptococcus agalactiae\b", re.I), "B95.1"),
+    (re.compile(r"\bstreptococcus pneumoniae\b|\bs\. ?pneumoniae\b|\bpneumococc\w*", re.I), "B95.3"),
+    (re.compile(r"\bh(?:a?emophilus|\.) ?influenzae\b", re.I), "B96.3"),
+)
+_GREW = re.compile(r"\bcultures?\b|\bgrew\b|\bgrowing\b|\bisolat\w*|\bpositive\b|\bpcr\b|\bdue to\b|\bbottles?\b|"
+                   r"\bbacteremia\b|\bsusceptib\w*|\bsensitive to\b", re.I)
+_NOT_GROWN = re.compile(r"\bcover\w*|\bempiric\w*|\bscreen\w*|\bcoloni[sz]\w*|\bcarrier\b|\bno growth\b|\bpending\b",
+                        re.I)
+
+
+def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(B95-B96 code, start, end) of the one organism the note names as grown or causing the infection, or None
+    when it names none or more than one."""
+    found: dict[str, tuple[int, int]] = {}
+    for rx, code in _ORGANISMS:
+        for m in rx.finditer(note):
+            if any(m.start() < e and s < m.end() for s, e in found.values()):
+                continue   # (MRSA's words are not also S. aureus)
+            sent = analysis.sentence_at(m.start())
+            text = note[sent.start:sent.end] if sent else note[max(0, m.start() - 80):m.end() + 80]
+            if analysis.context_at(m.start(), m.end()) & {"negated", "history", "family", "hypothetical"} \
+                    or not _GREW.search(text) or _NOT_GROWN.search(text):
+                continue
+            found.setdefault(code, (m.start(), m.end()))
+            break
+    if len(found) != 1:
+        return None
+    code, (start, end) = next(iter(found.items()))
+    return code, start, end
