@@ -2137,3 +2137,4 @@ def test_the_organism_of_sepsis_is_also_the_endocarditiss_agent(codesets):
             "Hospital course: blood cultures 4/4 bottles MSSA.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {"A41.01", "I33.0", "B95.61"} <= got, sorted(got)
+    assert "I36.9" not in got and "I38" not in got   # the valve's disorder is its endocarditis

@@ -490,6 +490,9 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "K63.5": ("D12", "K51.4", "C18", "C19", "C20", "D01.0", "D01.1", "D01.2"),
               # chest pain of no kind, once its kind is coded (atypical / other chest pain, pleuritic, precordial)
               "R07.9": ("R07.1", "R07.2", "R07.8"),
+              # a valve disorder of no kind, once the valve's endocarditis or named disorder is coded
+              "I34.9": ("I33", "I34.0", "I34.1", "I34.2", "I34.8"), "I35.9": ("I33", "I35.0", "I35.1", "I35.2", "I35.8"),
+              "I36.9": ("I33", "I36.0", "I36.1", "I36.2", "I36.8"), "I37.9": ("I33", "I37.0", "I37.1", "I37.2", "I37.8"),
               # a viral wart of no kind, once the wart's kind is coded (plantar, common, anogenital)
               "B07.9": ("B07.0", "B07.8", "A63.0")}
 
