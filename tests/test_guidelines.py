@@ -2138,3 +2138,11 @@ def test_the_organism_of_sepsis_is_also_the_endocarditiss_agent(codesets):
     got = offline_codes(codesets, note, "inpatient")
     assert {"A41.01", "I33.0", "B95.61"} <= got, sorted(got)
     assert "I36.9" not in got and "I38" not in got   # the valve's disorder is its endocarditis
+
+
+def test_a_former_smokers_history_is_coded_where_a_diagnosis_asks_for_it(codesets):
+    social = "SH: former smoker (quit 2010, 20 pack-years).\n"
+    cad = offline_codes(codesets, social + "Assessment: Coronary artery disease, stable on aspirin and statin.\n")
+    assert "Z87.891" in cad, sorted(cad)   # I25: use additional code to identify history of tobacco dependence
+    cerumen = offline_codes(codesets, social + "Assessment: Impacted cerumen, right ear - removed with curette.\n")
+    assert "Z87.891" not in cerumen, sorted(cerumen)

@@ -223,6 +223,14 @@ class IcdIndex:
                 return node[field]
         return ""
 
+    def use_additional_up(self, code: str) -> str:
+        """Every "use additional code" note from the code up to its category: a nearer note does not hide a
+        farther one (I25.10's own note and I25's "history of tobacco dependence (Z87.891)")."""
+        key = self.key(code)
+        if self.raw(key) is None:
+            return ""
+        return "\n".join(node[USE_ADD] for node in self._chain(key) if node[USE_ADD])
+
     def is_manifestation(self, code: str) -> bool:
         """A manifestation code: its title (or an ancestor's) says "in diseases classified elsewhere"."""
         return any(_ELSEWHERE.search(node[TITLE]) for node in self._chain(code))

@@ -122,6 +122,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _catch_all(out)
     _included(out)
     _counseling_in_exam(out)
+    _tobacco_history(out, note, analysis, icd)
     _complaint_injuries(out, analysis)
     _family_history_taken_up(out, note, analysis)
     return out
@@ -560,6 +561,23 @@ def _counseling_in_exam(out: list[Suggestion]) -> None:
         if usable_icd(s) and s.code.startswith(_GUIDANCE):
             add_reason(s, f"counseling given as part of the routine examination ({exam.code}) is integral to it "
                           f"(guideline I.C.21.c.10): not coded", Flag.GUIDELINE)
+
+
+def _tobacco_history(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd) -> None:
+    """A history of tobacco dependence (Z87.891) is coded where a diagnosis's "use additional code" note asks for it
+    (ischemic heart disease, atherosclerosis, lung cancer, asthma) or the assessment takes the smoking history up;
+    a former smoker's line in the social history alone bears on no other encounter (IV.J)."""
+    history = [s for s in out if usable_icd(s) and s.code == "Z87.891"]
+    if not history or icd is None:
+        return
+    if any(usable_icd(o) and o.code != "Z87.891" and "Z87.891" in icd.use_additional_up(o.code) for o in out):
+        return
+    if _TOBACCO_WORDS.search(_addressed_text(note, analysis, _ASSESSED)):
+        return
+    for s in history:
+        add_reason(s, "a former smoker's history that no coded diagnosis asks for and the assessment does not take up "
+                      "(IV.J; Z87.891 is the 'use additional code' of ischemic heart disease, atherosclerosis, lung "
+                      "cancer and asthma): not coded", Flag.GUIDELINE)
 
 
 def _catch_all_family(code: str) -> tuple[str, ...]:
