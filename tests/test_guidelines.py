@@ -2146,3 +2146,10 @@ def test_a_former_smokers_history_is_coded_where_a_diagnosis_asks_for_it(codeset
     assert "Z87.891" in cad, sorted(cad)   # I25: use additional code to identify history of tobacco dependence
     cerumen = offline_codes(codesets, social + "Assessment: Impacted cerumen, right ear - removed with curette.\n")
     assert "Z87.891" not in cerumen, sorted(cerumen)
+
+
+def test_the_albuminuria_of_a_chronic_kidney_disease_is_its_own(codesets):
+    note = ("Results: UACR 120 mg/g (moderately increased albuminuria).\nAssessment: 1. Hypertensive chronic kidney "
+            "disease, stage 3a, with albuminuria - continue lisinopril.\n")
+    got = offline_codes(codesets, note)
+    assert {"I12.9", "N18.31"} <= got and "R80.9" not in got, sorted(got)

@@ -147,6 +147,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # the embolism of an embolic cerebral infarction ("due to embolic occlusion of the L MCA"); emboli of no named
     # artery where the pulmonary embolism is coded ("CT: nodules c/w septic emboli" beside I26.90)
     "I74.9": ("I63", "I26"),
+    # the albuminuria of a chronic kidney disease, diabetic or hypertensive (its stage is read from it: A2, A3)
+    "R80": ("N18", "I12", "I13", "E08.2", "E09.2", "E10.2", "E11.2", "E13.2", "N00", "N01", "N02", "N03", "N04",
+            "N05", "N06", "N07", "N08"),
     # the urine sediment of a kidney injury or nephritis ("muddy brown casts" of acute tubular necrosis)
     "R82.99": ("N17", "N00", "N01", "N03", "N04", "N05", "N10", "N14"),
     # the colic of a urinary stone (N23: renal colic is the stone's pain)
