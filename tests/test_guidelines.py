@@ -2153,3 +2153,12 @@ def test_the_albuminuria_of_a_chronic_kidney_disease_is_its_own(codesets):
             "disease, stage 3a, with albuminuria - continue lisinopril.\n")
     got = offline_codes(codesets, note)
     assert {"I12.9", "N18.31"} <= got and "R80.9" not in got, sorted(got)
+
+
+def test_a_past_reaction_given_as_why_a_drug_is_avoided_is_no_reaction_now(codesets):
+    past = offline_codes(codesets, "Assessment: Hypertension above goal. ACE inhibitor contraindicated (angioedema). "
+                                   "Start losartan 25 mg daily.\n")
+    assert "I10" in past and "T78.3XXA" not in past, sorted(past)
+    now = offline_codes(codesets, "Assessment: Angioedema of the lips due to lisinopril - ACE inhibitor "
+                                  "contraindicated going forward; stop lisinopril.\n", "ed")
+    assert {"T78.3XXA", "T46.4X5A"} <= now, sorted(now)

@@ -187,6 +187,11 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code[:3] in ("B95", "B96", "B97") and re.search(r"(?i)\b(?:to cover|coverage|empiric\w*|screen\w*|"
                                                                r"pending|no growth|coloni[sz]\w*)\b", around):
             reason = "the organism is what a drug covers or a test looks for, not what the culture grew: not coded"
+        elif s.code.startswith(("T78.3", "T78.4", "T88.6", "T88.7", "L50")) and re.search(
+                r"(?i)\b(?:contraindicat\w*|allerg\w*|intoleran\w*|avoid\w*)[^.;\n]{0,30}\(\s*(?:\w+\s+){0,2}$",
+                before + re.match(r"\W*", ev.text).group(0)):   # (the evidence may quote the parenthesis)
+            reason = "a past reaction given as why a drug is avoided ('ACE inhibitor contraindicated (angioedema)'): not " \
+                     "a reaction at this encounter"
         elif s.code == "Z66" and re.search(r"(?i)\bfull code\b|\bdeclin\w*|\brefus\w*|\brevoked?\b|\brescind\w*", around):
             reason = "the do-not-resuscitate order was declined or revoked (full code): no DNR status"
         elif s.code.startswith("R99"):
