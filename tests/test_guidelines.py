@@ -2162,3 +2162,13 @@ def test_a_past_reaction_given_as_why_a_drug_is_avoided_is_no_reaction_now(codes
     now = offline_codes(codesets, "Assessment: Angioedema of the lips due to lisinopril - ACE inhibitor "
                                   "contraindicated going forward; stop lisinopril.\n", "ed")
     assert {"T78.3XXA", "T46.4X5A"} <= now, sorted(now)
+
+
+def test_a_past_condition_only_the_pmh_lists_gets_no_history_code_unless_taken_up(codesets):
+    pmh = "PMH: HTN; kidney stone 2015 (passed).\n"
+    chest = offline_codes(codesets, pmh + "Assessment: Atypical chest pain - ACS ruled out. HTN - continue lisinopril.\n",
+                          "ed")
+    assert "R07.89" in chest and "Z87.442" not in chest, sorted(chest)
+    stone = offline_codes(codesets, pmh + "Assessment: Microscopic hematuria; history of kidney stone 2015 - CT "
+                                          "urogram ordered.\n")
+    assert "Z87.442" in stone, sorted(stone)

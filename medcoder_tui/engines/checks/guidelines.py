@@ -255,9 +255,10 @@ _TOBACCO_WORDS = re.compile(r"\b(?:tobacco|smok\w*|nicotine|cigar\w*|vap(?:e|es|
 def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
     the assessment does not take up, is not coded for this encounter."""
-    if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence:
+    past = s.code.startswith(("Z86", "Z87")) and s.original_code[:1] not in ("", "Z")   # a past condition's code
+    if setting == "inpatient" or not usable_icd(s) or (s.code[:1] in "ZVWXY" and not past) or not s.evidence:
         return
-    if (s.original_code and s.original_code[:3] != s.code[:3]) or s.code == "I25.2" \
+    if (s.original_code and s.original_code[:3] != s.code[:3] and not past) or s.code == "I25.2" \
             or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY or _history_list(e, analysis))
                        for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
