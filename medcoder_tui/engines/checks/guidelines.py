@@ -259,8 +259,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     if setting == "inpatient" or not usable_icd(s) or (s.code[:1] in "ZVWXY" and not past) or not s.evidence:
         return
     if (s.original_code and s.original_code[:3] != s.code[:3] and not past) or s.code == "I25.2" \
-            or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY or _history_list(e, analysis))
-                       for e in s.evidence):
+            or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY
+                                      or (_history_list(e, analysis) and not past)) for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
