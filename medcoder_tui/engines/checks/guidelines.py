@@ -264,8 +264,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
-    if len(words) < 2 or words in addressed:
-        return
+    if len(words) < 2 or words in addressed or (past and not addressed.strip()):
+        return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
     add_reason(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
