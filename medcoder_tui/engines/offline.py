@@ -150,8 +150,9 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     is_history_code = cand.code.startswith(_HISTORY_CODES) or (
         cand.code[:1] == "S" and FRAGILITY_WORDS.search(cand.evidence_text or "") is not None)
     is_chronic = cand.code.startswith(_CHRONIC_PREFIXES)
-    # (a relative is the source of an exposure: "exposure to environmental tobacco smoke (father)")
-    is_family_code = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84", "Z20", "Z77", "Z58"))
+    # a relative's mention codes a family history, or an exposure whose source is the relative ("exposure to
+    # environmental tobacco smoke (father)")
+    told_by_relative = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84", "Z20", "Z77", "Z58"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
     ended = [m for m in mentions if "history" in m[3] and analysis is not None and analysis.ended(m[1], m[2])] \
         if not is_history_code else []
@@ -168,7 +169,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         # (the history of falling is also the risk of falls: "History of falls / fall risk" names it)
         if dominated or "negated" in ctx or ("hypothetical" in ctx and cand.code != "Z91.81") or "instruction" in ctx:
             continue
-        if "family" in ctx and not is_family_code:
+        if "family" in ctx and not told_by_relative:
             continue
         if "uncertain" in ctx and setting != "inpatient":
             continue
