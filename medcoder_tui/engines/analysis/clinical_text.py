@@ -121,8 +121,10 @@ _INLINE_NAMES = {"SH": "social_history", "FH": "family_history", "FHX": "family_
 _INLINE_HEADER = re.compile(r"(?<=[.;] )(SH|FH|FHx|PMH|PSH|All|Allergies|Meds)[ \t]*:")
 
 
-_STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)"
-                          r"(?:[- ]old)?)?[ \t]*(?:m|f|male|female|man|woman|boy|girl)\b", re.I)
+# A patient's age and sex as a story opens them: "19F", "67 yo M", "8-year-old boy"
+AGE_SEX = (r"\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)(?:[- ]old)?)?[ \t]*"
+           r"(?:m|f|male|female|man|woman|boy|girl)\b")
+_STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
 def _find_sections(note: str) -> list[Section]:
@@ -360,6 +362,12 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |sep
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b)",
                              re.I)
+
+
+def line_at(note: str, at: int) -> str:
+    """The whole line of ``note`` that holds offset ``at``."""
+    end = note.find("\n", at)
+    return note[note.rfind("\n", 0, at) + 1:end if end >= 0 else len(note)]
 
 
 @functools.lru_cache(maxsize=8)   # the rules of one note ask for it many times; a long note is megabytes

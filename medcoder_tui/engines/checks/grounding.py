@@ -23,7 +23,7 @@ from medcoder_tui.engines.analysis import clinical_text
 from medcoder_tui.engines.checks.conflicts import resolve_conflicts
 from medcoder_tui.engines.checks.guidelines import apply_guidelines
 from medcoder_tui.engines.checks.support import SupportChecker
-from medcoder_tui.engines.diagnoses.encounter_terms import SCREENING_DONE
+from medcoder_tui.engines.diagnoses.encounter_terms import screening_told_done
 from medcoder_tui.engines.models import Alternative, Evidence, Flag, RawSuggestion, Suggestion
 from medcoder_tui.engines.procedures.context import procedure_in_past, procedure_not_done
 
@@ -182,11 +182,9 @@ class Grounder:
         kinds = self.analysis.context_at(ev.start, end, title_says_without=" without " in (title or "").lower())
         if system is System.ICD10CM and "T36" <= code[:3] <= "T50" and code[5:6] == "6":
             kinds = kinds - {"negated"}   # an underdosing is a drug not taken: "has not taken lisinopril" says it
-        if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds:
-            line_end = self.note.find("\n", ev.end)
-            line = self.note[self.note.rfind("\n", 0, ev.start) + 1:line_end if line_end >= 0 else len(self.note)]
-            if SCREENING_DONE.search(line):
-                kinds = kinds - {"hypothetical"}   # "offered routine HIV screening; she accepted": it was done
+        if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds \
+                and screening_told_done(self.note, ev.start):
+            kinds = kinds - {"hypothetical"}   # "offered routine HIV screening; she accepted": it was done
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):

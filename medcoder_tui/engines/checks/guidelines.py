@@ -44,7 +44,7 @@ from collections.abc import Callable
 
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
-from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
@@ -278,8 +278,7 @@ _HISTORY_LIST = re.compile(r"\b(?:pmh|pmhx|past medical history|(?:a )?(?:medica
                            r"notable for|includes?|:)\s+[^.;]*$", re.I)
 # "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
 # brings them ("67M with type 2 diabetes with CKD 3a." alone tells the visit's problem)
-_AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?\d{1,3}\s*(?:-?\s*(?:yo|y/o|y\.o\.|yrs?|years?)(?:[- ]old)?)?\s*"
-                           r"(?:m|f|male|female|man|woman)\s+(?:w/|with)\s+[^.;]*$", re.I)
+_AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?" + AGE_SEX + r"\s+(?:w/|with)\s+[^.;]*$", re.I)
 _PRESENTS = re.compile(r"\b(?:p/w|presents?|presenting|here (?:for|with)|c/o|complains?|comes? in|came in)\b", re.I)
 _STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|came|here|complains?|c/o|reports?|with \d|"
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)

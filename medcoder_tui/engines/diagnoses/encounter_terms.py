@@ -14,7 +14,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis, lowered
+from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
                     r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
@@ -229,7 +229,7 @@ _HPV_SCREEN = re.compile(r"\bhpv\b[^.\n]{0,30}\b(?:co-?test\w*|test\w*|screen\w*
 # screening for HIV the plan documents (Z11.4); offered and accepted is done ("offered routine HIV screening; she
 # accepted")
 _HIV_SCREEN = re.compile(r"\bhiv\b[^.\n]{0,20}\bscreen\w*|\bscreen\w* for hiv\b|\b(?:routine|opt-out) hiv (?:test\w*)", re.I)
-SCREENING_DONE = re.compile(r"\b(?:accepted|agreed|consented|drawn|sent)\b", re.I)
+_SCREENING_DONE = re.compile(r"\b(?:accepted|agreed|consented|drawn|sent)\b", re.I)
 # (not the test that follows an abnormal result up: that one is diagnostic)
 _ABNORMAL_CYTOLOGY = re.compile(r"\b(?:asc-?us|asc-h|lsil|hsil|abnormal (?:pap|cytology)|colpo\w*)\b", re.I)
 
@@ -244,17 +244,17 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
                      *_CONTRACEPTIVE_SURVEILLANCE):
         m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
                   if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"} - (
-                      {"hypothetical"} if SCREENING_DONE.search(_line(note, m.start())) else set())
+                      {"hypothetical"} if screening_told_done(note, m.start()) else set())
                   and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
-        if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(_line(note, m.start()))):
+        if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(line_at(note, m.start()))):
             out.append((code, m.start(), m.end()))
     return out
 
 
-def _line(note: str, at: int) -> str:
-    end = note.find("\n", at)
-    return note[note.rfind("\n", 0, at) + 1:end if end >= 0 else len(note)]
+def screening_told_done(note: str, at: int) -> bool:
+    """The line of a screening says it was done, not only offered ("offered HIV screening; she accepted")."""
+    return _SCREENING_DONE.search(line_at(note, at)) is not None
 
 
 def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:

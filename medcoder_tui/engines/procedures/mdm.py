@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER
+from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, line_at
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx, procedure_not_done
 
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
@@ -374,8 +374,7 @@ def _read_billed(ctx: _Ctx, at: int) -> bool:
     """The test the provider's own read on this line is of is billed by them: the read is that service's, not an
     independent interpretation for the MDM data ("ECG (my interpretation)" with 93010; the chest film read
     beside it, which radiology bills, still counts)."""
-    start, end = ctx.note.rfind("\n", 0, at) + 1, ctx.note.find("\n", at)
-    line = ctx.note[start:end if end >= 0 else len(ctx.note)]
+    line = line_at(ctx.note, at)
     billed = [code for (_, code) in ctx.hits]
     if _ECG_WORDS.search(line):
         return any(code.startswith("930") for code in billed)
