@@ -303,6 +303,9 @@ def test_organs_called_normal_are_not_diseased():
     ("DDx: appendicitis vs ovarian cyst/torsion vs UTI.", ("appendicitis", "ovarian cyst", "UTI")),
     # a postposed "suspected" closes its clause
     ("Impression: Palpitations - paroxysmal SVT suspected (possible AVNRT) vs PACs.", ("paroxysmal SVT", "AVNRT")),
+    # a diagnosis the writer leans against is not established either
+    ("UA: 20 RBC, no nitrite. Doubt pyelonephritis. Appendicitis less likely.", ("pyelonephritis", "Appendicitis")),
+    ("Impression: flank pain; doubtful for renal infarct, low suspicion for AAA.", ("renal infarct", "AAA")),
 ])
 def test_a_differential_is_uncertain(note, words):
     a = analyze(note)

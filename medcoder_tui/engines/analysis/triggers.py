@@ -67,6 +67,9 @@ _add("uncertain", "forward",
      r"presumed", r"presumptive", r"apparent",
      r"may (?:have|be|represent)", r"might (?:have|be)", r"compatible with", r"consistent with",
      r"suggestive of", r"suggests?", r"worrisome for", r"equivocal", r"\?",
+     # "Doubt pyelonephritis.", "doubtful for appendicitis", "low suspicion for PE" (and, looking back, "less
+     # likely", "doubtful"): a diagnosis the writer leans against is still not established
+     r"doubt(?:ful)?(?: (?:of|for))?", r"suspicion for",
      # "a high pretest probability of obstructive sleep apnea": a likelihood, not a diagnosis
      r"(?:(?:high|low|moderate|intermediate) )?(?:pre-?test )?probability of", r"likelihood of")
 _add("uncertain", "backward",
@@ -75,7 +78,7 @@ _add("uncertain", "backward",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
-     r"to be ruled out",
+     r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)", r"less likely",
      # "...; the diagnosis is not yet established"
      r"(?:(?:the )?diagnosis )?(?:is |was )?not (?:yet )?(?:established|confirmed)",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
