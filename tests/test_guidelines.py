@@ -1381,6 +1381,15 @@ def test_the_storys_opening_list_of_past_conditions_is_coded_only_when_assessed(
     terse = offline_codes(codesets, "HPI: 57M w/ HTN, HLD, active smoker, p/w chest pain since 19:00.\n"
                                     "Assessment: 1. Atypical chest pain. 2. HTN - amlodipine resumed.", "ed")
     assert "I10" in terse and "E78.5" not in terse, terse
+    # "Hx HTN, hyperlipidemia": the abbreviation alone heads the list; a "History:" label the story opens under
+    # ("History: 61 y/o woman, ...") heads the story, not a list, so the visit's own symptom stays the visit's
+    bare = ("CC: chest pain\nHistory: 61 y/o woman, substernal chest tightness x 2 hours at rest. Hx HTN, "
+            "hyperlipidemia, former smoker.\nFinal diagnosis: Chest tightness; hypertension - BP recheck with PCP "
+            "in 1 week, continue lisinopril.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(bare, {System.ICD10CM}, "ed")
+    by_code = {s.code: s for s in result.suggestions}
+    assert by_code["E78.5"].suppressed and by_code["I10"].reportable, sorted(by_code)
+    assert not any("past history" in m for m in by_code["R07.89"].messages), by_code["R07.89"].messages
 
 
 def test_a_family_history_is_coded_when_the_encounter_takes_it_up(codesets):

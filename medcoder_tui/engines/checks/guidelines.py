@@ -274,8 +274,11 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 
 
 # "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
-_HISTORY_LIST = re.compile(r"\b(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|significant for|"
-                           r"notable for|includes?|:)\s+[^.;]*$", re.I)
+# ("Hx HTN, hyperlipidemia, former smoker": the abbreviation alone heads the list too)
+_HISTORY_LIST = re.compile(r"\b(?P<label>(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|"
+                           r"significant for|notable for|includes?|:)|(?:pmhx?|hx|h/o)(?=\s+[a-z]))\s+[^.;]*$", re.I)
+# "History: 61 y/o woman, substernal chest tightness...": a label the story opens under heads no list
+_STORY_UNDER_LABEL = re.compile(r"\s*" + AGE_SEX, re.I)
 # "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
 # brings them ("67M with type 2 diabetes with CKD 3a." alone tells the visit's problem)
 _AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?" + AGE_SEX + r"\s+(?:w/|with)\s+[^.;]*$", re.I)
@@ -296,7 +299,8 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
     if m is None and (m := _AGE_SEX_WITH.search(before)) is not None \
             and not _PRESENTS.search(analysis.text, ev.end, sent.end):
         return False
-    return m is not None and not _STORY_GOES_ON.search(before, m.start())
+    return m is not None and not _STORY_GOES_ON.search(before, m.start()) \
+        and not (m.re is _HISTORY_LIST and _STORY_UNDER_LABEL.match(before, m.end("label")))
 
 
 def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
