@@ -177,6 +177,30 @@ def test_ed_level_by_mdm_only(codesets, body, expected):
     assert list(got) == [expected], got
 
 
+def test_a_plan_that_lists_a_prescription_drug_by_itself_is_prescription_drug_management(codesets):
+    body = ("ED NOTE, 44 yo M.\nCT abdomen/pelvis and UA reviewed.\nImpression: Left ureteral calculus with "
+            "hydronephrosis.\nPlan: strainer, {drug}, urology follow-up in 1 week.\n")
+    got = em(body.format(drug="tamsulosin"), codesets, "ed")
+    assert list(got) == ["99284"] and "prescription drug management ('tamsulosin')" in got["99284"], got
+    # a drug named with other words is not by itself a prescription ("tamsulosin discussed")
+    got = em(body.format(drug="tamsulosin discussed"), codesets, "ed")
+    assert list(got) == ["99283"], got
+
+
+def test_an_ed_symptom_whose_serious_causes_were_weighed_is_an_undiagnosed_new_problem(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE\nHistory: 61 y/o woman, chest tightness at rest. Hx HTN, hyperlipidemia.\n"
+            "Workup: ECG without ischemic changes. Troponin x2 negative. CXR no acute process.\n"
+            "MDM: Presentation concerning for ACS, ruled out with serial troponins.\n"
+            "Final diagnosis: Chest pain, unspecified\nDisposition: home, outpatient stress test.\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99284"] and "undiagnosed new problem" in got["99284"], got
+    # hyperlipidemia is a condition, not a lipid panel: three tests here, not four
+    assert "3 unique test(s)" in got["99284"], got
+    # the same symptom with nothing weighed is an acute uncomplicated problem
+    plain = note.replace("MDM: Presentation concerning for ACS, ruled out with serial troponins.\n", "")
+    assert list(em(plain, codesets, "ed")) == ["99283"]
+
+
 def test_ed_injury_in_an_anticoagulated_patient_is_an_acute_complicated_injury(codesets):
     note = ("ED NOTE, 80 yo F.\nMeds: apixaban.\nXR wrist and INR reviewed.\nAssessment: 1. Contusion of left wrist. "
             "2. On anticoagulation.\nPlan: continue apixaban 5 mg BID, ice.\n")

@@ -64,6 +64,10 @@ _WORSE = re.compile(
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
+_SYMPTOM = re.compile(r"\bpain\b|\bache\b|headache|syncope|presyncope|dizz|vertigo|palpitation|dyspnea|shortness of breath|"
+                      r"\bsob\b|weakness|numbness|tightness|pressure|hematuria|hematemesis|melena|collapse")
+_WORKED_UP = re.compile(r"ruled out|rule out|\br/o\b|concern(?:ing)? for|cannot exclude|not excluded|unlikely|"
+                        r"less likely|excluded|differential|\bddx\b")
 _SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis|"
                        r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure")
 _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
@@ -221,6 +225,11 @@ def problems(ctx: _Ctx) -> Element:
         elif _INJURY.search(words) and _COMPLICATED.search(around):
             moderate += 1
             reasons.append("acute complicated injury")
+        elif ctx.setting == "ed" and _SYMPTOM.search(_head(words)) and _WORKED_UP.search(ctx.lower):
+            # an ED symptom whose serious causes the visit weighed and set aside ("chest pain; ACS ruled out with
+            # serial troponins"): an undiagnosed new problem with uncertain prognosis (AMA)
+            moderate += 1
+            reasons.append("undiagnosed new problem with uncertain prognosis (serious causes weighed)")
         elif _CHRONIC.search(words):
             stable += 1
         elif _MINOR.search(words):
@@ -252,7 +261,7 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "metabolic panel": (r"\b[bc]mp\b|metabolic panel|electrolytes|creatinine|\bbun\b|\begfr\b", ("8004", "8005")),
     "troponin": (r"troponin|\btrop\b", ()), "bnp": (r"\bbnp\b|natriuretic", ()),
     "urinalysis": (r"\bua\b|urinalysis|urine dip", ("8100",)), "culture": (r"culture", ()),
-    "a1c": (r"\ba1c\b|hba1c|hemoglobin a1c", ("83036",)), "lipids": (r"lipid|\bldl\b", ("80061",)),
+    "a1c": (r"\ba1c\b|hba1c|hemoglobin a1c", ("83036",)), "lipids": (r"\blipid(?!emia)|\bldl\b", ("80061",)),
     "tsh": (r"\btsh\b|thyroid function|\bft4\b", ()), "inr": (r"\binr\b|\bpt/inr\b|prothrombin", ("85610",)),
     "hcg": (r"\bhcg\b|pregnancy test", ("81025", "84703")), "lactate": (r"\blactate|\blactic acid", ()),
     "liver tests": (r"\blfts?\b|liver (?:function|enzymes)|hepatic panel", ()), "lipase": (r"lipase", ()),
@@ -471,6 +480,16 @@ _LOW = re.compile(r"physical therapy|\bpt\b (?:referral|eval)|occupational thera
                   r"crutches|walker|boot\b")
 
 
+_PLAN_ITEMS = re.compile(r"[,;+:]|\band\b|\bthen\b")
+
+
+def _listed_alone(named: str, clause: str) -> bool:
+    """"Plan: strainer, tamsulosin, urology f/u": a prescription drug that is an item of the plan's list by itself
+    is prescribed (named with other words, "tamsulosin was discussed", it may not be)."""
+    alone = re.compile(r"\s*(?:\d+[.)]\s*)?(?:start |begin |trial of |rx )?" + re.escape(named) + r"\s*")
+    return any(alone.fullmatch(item) for item in _PLAN_ITEMS.split(clause))
+
+
 def _plan(ctx: _Ctx) -> str:
     parts = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _PLAN_SECTIONS]
     parts += [m.group(0) for m in re.finditer(r"^[ \t]*(?:MDM|Dispo\w*|Plan)\b.*$", ctx.note, re.MULTILINE | _I)]
@@ -504,7 +523,7 @@ def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
     for clause in re.split(r"[;\n]|\.\s", plan):
         named = _rx_drug(clause)
         if (_RX_WORD.search(clause) and not re.search(r"\botc\b", clause)) or \
-                (named and (_MANAGE.search(clause) or _DOSE.search(clause))):
+                (named and (_MANAGE.search(clause) or _DOSE.search(clause) or _listed_alone(named, clause))):
             return Element(2, f"prescription drug management ('{named or _RX_WORD.search(clause).group(0)}')")
         otc = otc or bool(_OTC.search(clause))
     for rx, what in ((_MAJOR_SURGERY, "decision regarding elective major surgery"),
