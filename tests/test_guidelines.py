@@ -2181,3 +2181,19 @@ def test_a_past_condition_only_the_pmh_lists_gets_no_history_code_unless_taken_u
     stone = offline_codes(codesets, pmh + "Assessment: Microscopic hematuria; history of kidney stone 2015 - CT "
                                           "urogram ordered.\n")
     assert "Z87.442" in stone, sorted(stone)
+
+
+@pytest.mark.parametrize(("secondary", "expected", "gone"), [
+    # the note's own "hypertensive heart and CKD" without heart failure, beside a coded heart failure: I13.0
+    ("Hypertensive heart and chronic kidney disease, CKD stage 3b", "I13.0", {"I13.10", "I10", "I11.0"}),
+    # hypertensive CKD (I12.9) beside a coded heart failure: the heart-and-CKD code with heart failure
+    ("Hypertensive chronic kidney disease, CKD stage 3b", "I13.0", {"I12.9", "I10"}),
+])
+def test_a_hypertension_combination_the_words_gave_is_completed_by_the_coded_heart_failure(codesets, secondary,
+                                                                                          expected, gone):
+    """I.C.9.a.3: hypertension with heart failure and CKD is I13.0 whatever combination the words named first;
+    a discharge summary's "Secondary:" label is no secondary hypertension."""
+    note = ("DISCHARGE SUMMARY\nPrincipal diagnosis: Acute on chronic systolic heart failure\n"
+            f"Secondary: {secondary}; hyperkalemia.\nHospital course: IV furosemide, K normalized.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {expected, "I50.23", "N18.32"} <= got and not got & (gone | {"I15.9"}), sorted(got)

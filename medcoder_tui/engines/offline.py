@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze, lowered
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
-from medcoder_tui.engines.diagnoses.combinations import hypertension_combinations
+from medcoder_tui.engines.diagnoses.combinations import HYPERTENSIVE, hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
 from medcoder_tui.engines.models import (
     DoneEvent,
@@ -272,7 +272,7 @@ class OfflineEngine:
             out.append(grounder.ground(raw))
         replacements = [grounder.ground(raw) for raw in hypertension_combinations(out, note)]
         if any(r.acceptable for r in replacements):
-            out = [s for s in out if s.code != "I10"] + [r for r in replacements if r.acceptable]
+            out = [s for s in out if not s.code.startswith(HYPERTENSIVE)] + [r for r in replacements if r.acceptable]
         out = _without_orphan_external_causes(out)
         if types & {System.CPT, System.HCPCS}:
             for raw in suggest_procedures(note, analysis=analysis, types=types, setting=setting, codesets=cs):

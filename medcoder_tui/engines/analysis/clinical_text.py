@@ -43,6 +43,7 @@ class Section:
     name: str
     start: int
     end: int
+    label_end: int = -1   # where the header's label ("Secondary:") ends: its words name no condition
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
                   r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
                   r"diagnos[ie]s",
-                  r"dx", r"problems", r"active problems"),
+                  r"dx", r"problems", r"active problems",
+                  # "Principal: ... Secondary: ...": a discharge summary's diagnosis labels, their noun left out
+                  r"(?:principal|secondary)(?=[ \t]*:)"),
     # the chart's problem list, copied forward: what the patient has, not what this visit assessed
     "problem_list": (r"(?:active |chronic |current |chart )?problem list",),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
@@ -128,7 +131,7 @@ _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
 def _find_sections(note: str) -> list[Section]:
-    starts: list[tuple[int, str]] = []
+    starts: list[tuple[int, str, int]] = []
     for m in _HEADER_RE.finditer(note):
         group = m.lastgroup
         if group is None:
@@ -143,15 +146,15 @@ def _find_sections(note: str) -> list[Section]:
         if name == "past_medical_history" and m.group(group).lower() == "history" \
                 and _STORY_OPENS.match(note, m.end()):
             name = "hpi"   # "History: 19F, R-hand dominant, fell off her skateboard...": the story, not the PMH
-        starts.append((m.start(), name))
+        starts.append((m.start(), name, m.end()))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
     for m in _INLINE_HEADER.finditer(note):
-        starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()]))
+        starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()], m.end()))
     starts.sort()
     sections = []
-    for i, (pos, name) in enumerate(starts):
+    for i, (pos, name, label_end) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(note)
-        sections.append(Section(name, pos, end))
+        sections.append(Section(name, pos, end, label_end))
     return sections
 
 
@@ -299,6 +302,11 @@ class NoteAnalysis:
         if i >= 0 and self.sections[i].start <= pos < self.sections[i].end:
             return self.sections[i]
         return None
+
+    def in_label(self, pos: int) -> bool:
+        """Whether character ``pos`` is in a section header's label ("Secondary:", "Family history:")."""
+        sec = self.section_span_at(pos)
+        return sec is not None and pos < sec.label_end
 
     def spans_overlapping(self, start: int, end: int) -> list[ContextSpan]:
         """The context spans that overlap ``note[start:end]`` (found by bisection, not by a scan)."""

@@ -60,12 +60,20 @@ _UNLINKED = re.compile(r"\b(not (due to|related to|from|caused by)|unrelated to|
                        r"\b(hypertension|htn)\b", re.IGNORECASE)
 
 
-def _combination(ckd: set[str], heart_failure: bool) -> tuple[str, str] | None:
-    """The combination code and the guideline it comes from, or None."""
-    late = bool(ckd & {"N18.5", "N18.6"})
-    if ckd and heart_failure:
+HYPERTENSIVE = ("I10", "I11", "I12", "I13")
+
+
+def _combination(ckd: set[str], heart_failure: bool, source: str = "I10") -> tuple[str, str] | None:
+    """The combination code and the guideline it comes from, or None; ``source`` is the hypertension code the
+    note's words gave, whose heart disease or CKD the combination keeps ("Hypertensive heart and CKD" is I13)."""
+    heart = source.startswith(("I11", "I13"))
+    kidney = bool(ckd) or source.startswith(("I12", "I13"))
+    late = bool(ckd & {"N18.5", "N18.6"}) or source in ("I12.0", "I13.11", "I13.2")
+    if kidney and heart_failure:
         return ("I13.2" if late else "I13.0"), "I.C.9.a.3"
-    if ckd:
+    if kidney and heart:
+        return ("I13.11" if late else "I13.10"), "I.C.9.a.3"
+    if kidney:
         return ("I12.0" if late else "I12.9"), "I.C.9.a.2"
     if heart_failure:
         return "I11.0", "I.C.9.a.1"
@@ -73,28 +81,30 @@ def _combination(ckd: set[str], heart_failure: bool) -> tuple[str, str] | None:
 
 
 def hypertension_combinations(suggestions: list[Suggestion], note: str) -> list[RawSuggestion]:
-    """Raw replacements for I10 when CKD or heart failure is coded too (empty when none applies).
+    """Raw replacements for the hypertension code (I10, or an I11-I13 code without the CKD or heart failure the
+    note codes too) when CKD or heart failure is coded (empty when none applies).
 
-    The caller grounds each replacement and drops the I10 it replaces. A note
+    The caller grounds each replacement and drops the hypertension code it replaces. A note
     that says the conditions are unrelated keeps I10.
     """
     usable = [s for s in suggestions if s.system is System.ICD10CM and s.acceptable]
-    essential = [s for s in usable if s.code == "I10"]
-    if not essential or _UNLINKED.search(note):
+    hypertensive = [s for s in usable if s.code.startswith(HYPERTENSIVE)]
+    if not hypertensive or _UNLINKED.search(note):
         return []
     ckd = {s.code for s in usable if s.code.startswith("N18.")}
     heart_failure = any(s.code.startswith("I50.") for s in usable)
-    found = _combination(ckd, heart_failure)
-    if found is None:
+    source = max(hypertensive, key=lambda s: s.code[:3])   # the most combined code the words gave
+    found = _combination(ckd, heart_failure, source.code)
+    if found is None or found[0] == source.code:
         return []
     code, guideline = found
-    source = essential[0]
     return [RawSuggestion(
         code=code,
         system=System.ICD10CM,
         confidence=source.confidence,
-        reasoning=(f"hypertension with {'CKD' if ckd else 'heart failure'}{' and heart failure' if ckd and heart_failure else ''}:"
-                   f" the guidelines ({guideline}) presume the link, so the combination code replaces I10"),
+        reasoning=(f"hypertension with {'CKD' if code.startswith(('I12', 'I13')) else 'heart failure'}"
+                   f"{' and heart failure' if code in ('I13.0', 'I13.2') else ''}:"
+                   f" the guidelines ({guideline}) presume the link, so the combination code replaces {source.code}"),
         evidence=[e.text for e in source.evidence],
     )]
 

@@ -324,6 +324,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         got = memo.get(sent.text)
         if got is None:
             toks = note_tokens(note, sent.start, sent.end, matcher.compounds)
+            if analysis.in_label(sent.start):   # "Secondary: Hypertensive heart ...": no secondary hypertension
+                toks = [t for t in toks if not analysis.in_label(t.start)]
             matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
             # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
             tests = [(m.positions[0], m.positions[-1]) for m in matches
