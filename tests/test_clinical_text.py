@@ -320,6 +320,9 @@ def test_a_differential_is_uncertain(note, words):
     # a postposed "not identified" negates its own comma item only
     ("1. Community-acquired pneumonia, right lower lobe, organism not identified", "pneumonia", False),
     ("1. Community-acquired pneumonia, right lower lobe, organism not identified", "organism", True),
+    # a workup that did not confirm a diagnosis set it aside; one "not yet established" is still open
+    ("Possible pneumonia on admission CXR was not confirmed; antibiotics stopped.", "pneumonia", True),
+    ("Sarcoidosis suspected; the diagnosis is not yet established.", "Sarcoidosis", False),
 ])
 def test_a_postposed_not_seen_negates_what_it_follows(text, phrase, negated):
     b = analyze(text)

@@ -45,6 +45,8 @@ _add("negated", "backward",
      r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed)",
+     # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
+     r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
      r"(?:(?:is|was|were|are) )?not (?:hemodynamically |clinically )?significant",
      # "Concussion sx screen negative": the screen rules the condition out
@@ -79,8 +81,9 @@ _add("uncertain", "backward",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
      r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)", r"less likely",
-     # "...; the diagnosis is not yet established"
-     r"(?:(?:the )?diagnosis )?(?:is |was )?not (?:yet )?(?:established|confirmed)",
+     # "...; the diagnosis is not yet established" (a workup that did not confirm it ruled it out: negated)
+     r"(?:(?:the )?diagnosis )?(?:is |was )?not yet (?:established|confirmed)",
+     r"(?:the )?diagnosis (?:is |was )?not (?:established|confirmed)",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
      r"(?<=[a-z0-9])\?")
 _add("history", "forward",
