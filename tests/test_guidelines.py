@@ -2197,3 +2197,14 @@ def test_a_hypertension_combination_the_words_gave_is_completed_by_the_coded_hea
             f"Secondary: {secondary}; hyperkalemia.\nHospital course: IV furosemide, K normalized.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {expected, "I50.23", "N18.32"} <= got and not got & (gone | {"I15.9"}), sorted(got)
+
+
+def test_a_listed_condition_the_assessment_takes_up_in_short_or_without_its_grade_is_coded(codesets):
+    """IV.J: the problem list's "essential hypertension" is taken up by the plan's "#2 HTN, above goal", and "mixed
+    hyperlipidemia" by "Hyperlipidemia - stable"; a line that leaves a condition to another visit takes up nothing."""
+    note = ("Established patient, 58 yo M, 3-month follow-up.\nProblem List: Type 2 DM; essential hypertension; mixed "
+            "hyperlipidemia; GERD; allergic rhinitis.\nA/P:\n#1 DM2 - continue metformin 1000 mg BID.\n#2 HTN, above "
+            "goal - increase lisinopril to 40 mg.\n#3 Hyperlipidemia - stable on atorvastatin.\n#4 Rhinitis stable - "
+            "not addressed today.\n")
+    got = offline_codes(codesets, note)
+    assert {"E11.9", "I10", "E78.2"} <= got and not got & {"K21.9", "J30.9"}, sorted(got)

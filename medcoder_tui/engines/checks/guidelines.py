@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from medcoder_tui.codes.abbreviations import expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
@@ -248,6 +249,34 @@ def _addressed_text(note: str, analysis: NoteAnalysis, sections: frozenset[str] 
     return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in sections)
 
 
+def _addressed_words(note: str, analysis: NoteAnalysis) -> str:
+    """The addressed sections' text as written and again with its abbreviations spelled out ("#2 HTN, above
+    goal" takes up the problem list's "essential hypertension"), in lower case."""
+    raw = "\n".join(note[sec.start:sec.end] for sec in analysis.sections if sec.name in _ADDRESSED)
+    return raw.lower() + "\n" + expand_abbreviations(raw, strict_case=True).lower()
+
+
+# a condition's grade or kind, which the assessment may leave out when it takes the condition up
+_GRADES = frozenset({"essential", "primary", "mixed", "chronic", "benign", "unspecified", "stable", "controlled",
+                     "uncontrolled", "mild", "moderate", "severe", "known", "pure"})
+
+
+def _named_in(words: str, addressed: str) -> bool:
+    """Whether the addressed text names the condition ``words`` name: as written, spelled out, or without the
+    grade or kind the list gives it."""
+    if words in addressed:
+        return True
+    spelled = expand_abbreviations(words).lower()
+    head = " ".join(w for w in re.findall(r"[a-z0-9']+", spelled) if w not in _GRADES)
+    if len(head) < 4:
+        return False
+    for m in re.finditer(r"\b" + re.escape(head) + r"\b", addressed):
+        start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
+        if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
+            return True   # (not on a line that leaves it to another visit: "Asthma stable; not addressed")
+    return False
+
+
 _TOBACCO_CODES = ("F17.2", "Z72.0")
 _TOBACCO_WORDS = re.compile(r"\b(?:tobacco|smok\w*|nicotine|cigar\w*|vap(?:e|es|ing))\b")
 
@@ -264,7 +293,7 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
-    if len(words) < 2 or words in addressed or (past and not addressed.strip()):
+    if len(words) < 2 or _named_in(words, addressed) or (past and not addressed.strip()):
         return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
@@ -389,7 +418,7 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
-    addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
+    addressed = _addressed_words(note, analysis) if setting != "inpatient" else ""
     assessed = _addressed_text(note, analysis, _ASSESSED) if setting != "inpatient" else ""
     for s in some:
         _uncertain(s, setting, out)
