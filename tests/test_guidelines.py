@@ -2208,3 +2208,17 @@ def test_a_listed_condition_the_assessment_takes_up_in_short_or_without_its_grad
             "not addressed today.\n")
     got = offline_codes(codesets, note)
     assert {"E11.9", "I10", "E78.2"} <= got and not got & {"K21.9", "J30.9"}, sorted(got)
+
+
+@pytest.mark.parametrize(("assessment", "expected"), [
+    ("DM2, uncontrolled, A1c 8.6 - add empagliflozin 10 mg daily.", "E11.65"),
+    ("Type 2 diabetes, poorly controlled - increase metformin.", "E11.65"),
+    ("Type 1 diabetes, out of control on pump.", "E10.65"),
+    # the words negated, or the other meaning of "uncontrolled": no hyperglycemia
+    ("Type 2 diabetes, well controlled, no hyperglycemia - continue metformin.", "E11.9"),
+])
+def test_diabetes_out_of_control_is_diabetes_with_hyperglycemia(codesets, assessment, expected):
+    """Alphabetic Index: Diabetes, out of control / poorly controlled / inadequately controlled - code to Diabetes,
+    by type, with hyperglycemia; uncontrolled, meaning hyperglycemia."""
+    got = offline_codes(codesets, f"Follow-up visit.\nA/P: {assessment}\n")
+    assert expected in got and not (got - {expected}) & {"E11.9", "E11.65", "E10.9", "E10.65"}, sorted(got)

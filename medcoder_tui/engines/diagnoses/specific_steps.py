@@ -233,6 +233,27 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
 
 
+# The Alphabetic Index: "Diabetes, out of control / poorly controlled / inadequately controlled - code to Diabetes, by
+# type, with hyperglycemia"; "uncontrolled, meaning hyperglycemia" (a sentence that speaks of hypoglycemia means
+# the other)
+_HYPERGLYCEMIA = re.compile(r"(?<!not )(?<!non-)\b(?:out of control|poorly controlled|inadequately controlled|"
+                            r"uncontrolled|hyperglyc\w*)\b", re.I)
+_HYPOGLYCEMIA = re.compile(r"\bhypoglyc", re.I)
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|w/o|denies|negative for|free of)\b[^.;:]*$", re.I)
+
+
+def _with_hyperglycemia(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Diabetes without complications whose sentence says it is out of control: the type's "with hyperglycemia"."""
+    if not (code[:3] in ("E08", "E09", "E10", "E11", "E13") and code.endswith(".9")) \
+            or not (found := _HYPERGLYCEMIA.search(m.around)) or _HYPOGLYCEMIA.search(m.around) \
+            or _DENIED_BEFORE.search(m.around, max(0, found.start() - 30), found.start()):
+        return None   # ("well controlled, no hyperglycemia")
+    want = code[:3] + ".65"
+    if not icd.is_billable(want):
+        return None
+    return want, f"'{found.group(0)}' diabetes is diabetes with hyperglycemia (Alphabetic Index; was {code})"
+
+
 _AURA = re.compile(r"\b(with(?:out)?|w/o|w/|no)\s+(?:\w+\s+)?aura\b", re.I)
 
 
@@ -571,7 +592,7 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site)
