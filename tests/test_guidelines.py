@@ -2222,3 +2222,16 @@ def test_diabetes_out_of_control_is_diabetes_with_hyperglycemia(codesets, assess
     by type, with hyperglycemia; uncontrolled, meaning hyperglycemia."""
     got = offline_codes(codesets, f"Follow-up visit.\nA/P: {assessment}\n")
     assert expected in got and not (got - {expected}) & {"E11.9", "E11.65", "E10.9", "E10.65"}, sorted(got)
+
+
+@pytest.mark.parametrize(("dx", "expected"), [
+    # the inclusion term "Sprain of talofibular ligament" (S93.49-) inside the longer "... of right ankle" mention
+    ("Sprain of anterior talofibular ligament of right ankle, initial encounter", "S93.491A"),
+    ("Right ankle sprain, anterior talofibular ligament", "S93.491A"),
+    ("Sprain of right ankle", "S93.401A"),
+    # a ligament's abbreviation names it
+    ("R knee sprain - MCL", "S83.411A"),
+])
+def test_the_sprained_ligament_is_coded_when_the_note_names_it(codesets, dx, expected):
+    got = offline_codes(codesets, f"Urgent care visit.\nDx: {dx}\nPlan: brace, ice.\n")
+    assert expected in got and not {c for c in got if c.startswith(("S93", "S83")) and c != expected}, sorted(got)

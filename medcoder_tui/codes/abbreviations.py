@@ -86,6 +86,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "oa": ("osteoarthritis",), "ra": ("rheumatoid arthritis",), "djd": ("degenerative joint disease", "osteoarthritis"),
     "ddd": ("degenerative disc disease",), "lbp": ("low back pain",), "fx": ("fracture",), "fxs": ("fractures",),
     "sle": ("systemic lupus erythematosus",), "acl": ("anterior cruciate ligament",),
+    "pcl": ("posterior cruciate ligament",), "mcl": ("medial collateral ligament",),
+    "lcl": ("lateral collateral ligament",), "atfl": ("anterior talofibular ligament",),
+    "cfl": ("calcaneofibular ligament",), "ucl": ("ulnar collateral ligament",),
     "orif": ("open reduction internal fixation",), "tka": ("total knee arthroplasty",),
     "tha": ("total hip arthroplasty",),
     # infection / heme / onc

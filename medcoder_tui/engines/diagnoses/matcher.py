@@ -423,7 +423,9 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
         n = len(pset)
         m.dominated = any(
             (pset < oset) or (pset == oset and oscore > m.score * 1.0001)
-            or (len(oset) > n and ofirst <= first and last <= olast)
+            # (inside a longer mention's span: dominated unless its own words outweigh it, "Sprain of anterior
+            # talofibular ligament of right ankle" is the talofibular ligament's sprain, not one of no ligament)
+            or (len(oset) > n and ofirst <= first and last <= olast and (m.score <= oscore or pset <= oset))
             for oset, ofirst, olast, oscore in kept_sets)
         kept.append(m)
         if listed and not m.dominated and toks[first].part != toks[last].part \
