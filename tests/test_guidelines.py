@@ -2235,3 +2235,10 @@ def test_diabetes_out_of_control_is_diabetes_with_hyperglycemia(codesets, assess
 def test_the_sprained_ligament_is_coded_when_the_note_names_it(codesets, dx, expected):
     got = offline_codes(codesets, f"Urgent care visit.\nDx: {dx}\nPlan: brace, ice.\n")
     assert expected in got and not {c for c in got if c.startswith(("S93", "S83")) and c != expected}, sorted(got)
+
+
+def test_the_words_own_hypertension_combination_stands_in_for_the_plain_hypertension_beside_it(codesets):
+    note = ("Assessment:\n1. Acute on chronic systolic HF - decompensated. HF d/t hypertensive heart disease.\n"
+            "2. HTN - above goal, carvedilol increased.\n")
+    got = offline_codes(codesets, note)
+    assert {"I11.0", "I50.23"} <= got and "I10" not in got, sorted(got)

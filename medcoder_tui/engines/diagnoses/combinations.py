@@ -95,8 +95,8 @@ def hypertension_combinations(suggestions: list[Suggestion], note: str) -> list[
     heart_failure = any(s.code.startswith("I50.") for s in usable)
     source = max(hypertensive, key=lambda s: s.code[:3])   # the most combined code the words gave
     found = _combination(ckd, heart_failure, source.code)
-    if found is None or found[0] == source.code:
-        return []
+    if found is None or (found[0] == source.code and len(hypertensive) == 1):
+        return []   # (the words' own combination code stands in for the I10 beside it too)
     code, guideline = found
     return [RawSuggestion(
         code=code,
