@@ -434,3 +434,12 @@ def test_a_history_label_over_the_story_is_the_hpi():
     a = analyze(note)
     assert a.section_at(note.index("fell")) == "hpi"
     assert a.section_at(note.index("asthma")) == "past_medical_history"
+
+
+def test_short_impression_and_plan_dispo_labels_are_sections():
+    note = ("HPI: 49M p/w chest pain.\nImp:\n1. Chest pain, atypical - ACS ruled out.\n"
+            "Plan / dispo: discharge home.\n- omeprazole 20 mg daily (Rx)\n")
+    a = analyze(note)
+    assert [s.name for s in a.sections] == ["hpi", "impression", "assessment_plan"]
+    # "Imp" is a label only before its colon: a line that opens with the word is prose
+    assert [s.name for s in analyze("HPI: fell.\nImproved with rest.\n").sections] == ["hpi"]

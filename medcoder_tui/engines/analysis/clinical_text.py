@@ -80,8 +80,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "assessment_plan": (r"assessment and plan", r"assessment\s*/\s*plan", r"assessment & plan", r"a\s*/\s*p",
                         r"mdm\s*/\s*(?:assessment|impression)(?: (?:and|&) plan)?",
                         r"impression\s*(?:/|and|&)\s*plan", r"assessment\s*(?:/|and|&)\s*recommendations?",
-                        r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)"),
-    "impression": (r"impressions?", r"clinical impression"),
+                        r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)",
+                        r"plan\s*(?:/|and|&)\s*dispo(?:sition)?"),
+    "impression": (r"impressions?", r"clinical impression", r"imp(?=\s*:)"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
                   r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
                   r"diagnos[ie]s",
