@@ -2242,3 +2242,11 @@ def test_the_words_own_hypertension_combination_stands_in_for_the_plain_hyperten
             "2. HTN - above goal, carvedilol increased.\n")
     got = offline_codes(codesets, note)
     assert {"I11.0", "I50.23"} <= got and "I10" not in got, sorted(got)
+
+
+@pytest.mark.parametrize("dx", ["Chest pain, atypical - ACS ruled out by serial troponins.", "Atypical chest pain.",
+                                "Chest pain, noncardiac."])
+def test_atypical_chest_pain_in_either_word_order_is_other_chest_pain(codesets, dx):
+    """Index: Pain, chest, atypical / non-cardiac R07.89."""
+    got = offline_codes(codesets, f"ED note.\nImpression: {dx}\n", "ed")
+    assert "R07.89" in got and "R07.9" not in got, sorted(got)

@@ -334,6 +334,9 @@ PHRASES.update({
     # Index: Pain, chest, atypical / musculoskeletal / non-cardiac R07.89
     "atypical chest pain": "other chest pain", "noncardiac chest pain": "other chest pain",
     "non-cardiac chest pain": "other chest pain", "musculoskeletal chest pain": "other chest pain",
+    # (the assessment's index order: "Chest pain, atypical - ACS ruled out")
+    "chest pain, atypical": "other chest pain", "chest pain, noncardiac": "other chest pain",
+    "chest pain, non-cardiac": "other chest pain", "chest pain, musculoskeletal": "other chest pain",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -357,6 +360,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
     "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
     "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
+    "chest pain, atypical", "chest pain, noncardiac", "chest pain, non-cardiac", "chest pain, musculoskeletal",
     "history of falls", "fall risk", "risk for falls", "at risk for falls", "recurrent falls", "frequent falls",
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
