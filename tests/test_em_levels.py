@@ -219,6 +219,9 @@ def test_hospital_progress_note_by_mdm(codesets):
     ("WELL BABY VISIT, new patient, 9 month old F.\n", "99381"),
     ("ANNUAL PHYSICAL, new patient, 45 yo F.\n", "99386"),
     ("Preventive visit. Established patient, 70 yo M.\n", "99397"),
+    # the age beside the birth date, not an event's age later in the history
+    ("ANNUAL PREVENTIVE EXAM - ESTABLISHED PATIENT\nDOB: 06/30/1974 (52 y)  M\nPSH: appendectomy age 16.\n", "99396"),
+    ("ANNUAL PHYSICAL, established patient.\nPSH: tonsillectomy at age 8.\nAge: 67\n", "99397"),
 ])
 def test_preventive_visit_by_age_band_and_new_or_established(codesets, head, expected):
     assert list(em(head + "Exam normal. Counseled on diet and exercise.\n", codesets)) == [expected]
