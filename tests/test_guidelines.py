@@ -2250,3 +2250,14 @@ def test_atypical_chest_pain_in_either_word_order_is_other_chest_pain(codesets, 
     """Index: Pain, chest, atypical / non-cardiac R07.89."""
     got = offline_codes(codesets, f"ED note.\nImpression: {dx}\n", "ed")
     assert "R07.89" in got and "R07.9" not in got, sorted(got)
+
+
+def test_hypoxemia_is_coded_beside_a_pneumonia_but_not_beside_respiratory_failure(codesets):
+    """Hypoxemia is no part of a pneumonia or of COPD (it is coded beside them when documented and treated);
+    respiratory failure with hypoxia includes it."""
+    note = ("DISCHARGE SUMMARY\nDischarge diagnoses:\n1. Pneumococcal pneumonia, RLL\n2. Hypoxemia - required 2 L "
+            "NC, resolved\n3. {third}\n")
+    got = offline_codes(codesets, note.format(third="COPD, stable"), "inpatient")
+    assert {"J13", "R09.02"} <= got, sorted(got)
+    failing = offline_codes(codesets, note.format(third="Acute respiratory failure with hypoxia"), "inpatient")
+    assert "J96.01" in failing and "R09.02" not in failing, sorted(failing)

@@ -59,7 +59,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3", "T78.0", "T78.2", "T88.6", "T63"),
     "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP,
     "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
-    "R07.9": _CHEST, "R09.0": ("J96", "J18", "J44", "J45", "J80", "I50", "I26", "U07.1"),
+    "R07.9": _CHEST,
+    # (hypoxemia is no part of a pneumonia, COPD or asthma: Coding Clinic codes it beside them when documented)
+    "R09.0": ("J96", "J80", "I50", "I26", "U07.1"),
     "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J34"),
     "R09.82": ("J01", "J30", "J31", "J32", "J34"),
     # digestive (R10-R19)
