@@ -2261,3 +2261,14 @@ def test_hypoxemia_is_coded_beside_a_pneumonia_but_not_beside_respiratory_failur
     assert {"J13", "R09.02"} <= got, sorted(got)
     failing = offline_codes(codesets, note.format(third="Acute respiratory failure with hypoxia"), "inpatient")
     assert "J96.01" in failing and "R09.02" not in failing, sorted(failing)
+
+
+def test_copd_beside_a_pneumonia_is_copd_with_lower_respiratory_infection_and_the_organism_pneumonia_stands(codesets):
+    """Tabular J44.0 (COPD with acute lower respiratory infection; code also the infection); a pneumonia of no
+    organism gives way to the organism's pneumonia coded beside it."""
+    note = ("DISCHARGE SUMMARY\nDischarge diagnoses:\n1. Community-acquired pneumonia, RLL, d/t Streptococcus "
+            "pneumoniae\n2. COPD - not in exacerbation\nHospital course: the pneumonia improved on ceftriaxone.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"J13", "J44.0"} <= got and not got & {"J44.9", "J18.9"}, sorted(got)
+    alone = offline_codes(codesets, "Assessment: COPD, stable. Continue tiotropium.\n")
+    assert "J44.9" in alone and "J44.0" not in alone

@@ -108,6 +108,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
+        out = _copd_with_infection(out, replace)
         out = gbs_carrier_in_pregnancy(out, note, analysis, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
         out = diabetes_with(out, note, replace, reground)
@@ -213,6 +214,23 @@ def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[
         return out
     hydro.hold(f"{why}: not coded separately")
     return [new if s is stone else s for s in out]
+
+
+# J44.0 "Chronic obstructive pulmonary disease with (acute) lower respiratory infection; code also to identify the
+# infection": influenza, pneumonia, acute bronchitis and bronchiolitis, other acute lower respiratory infection
+_LOWER_RESPIRATORY_INFECTIONS = ("J09", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J17", "J18", "J20", "J21",
+                                 "J22")
+
+
+def _copd_with_infection(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
+    """COPD of no complication coded beside a lower respiratory infection is COPD with that infection (J44.0)."""
+    copd = next((s for s in out if usable_icd(s) and s.code == "J44.9" and not s.suppressed), None)
+    if copd is None or not any(usable_icd(s) and not s.suppressed and s.code.startswith(_LOWER_RESPIRATORY_INFECTIONS)
+                               for s in out):
+        return out
+    new = replace(copd, "J44.0", "COPD with a lower respiratory infection coded beside it (tabular J44.0: code also "
+                                 "the infection) in place of J44.9")
+    return [new if s is copd else s for s in out] if new.code == "J44.0" else out
 
 
 _LOW_BACK = re.compile(r"\b(?:low(?:er)? back pain|lumbago|lbp|lumbar (?:back )?pain|low back)\b", re.I)
@@ -528,7 +546,10 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "I34.9": ("I33", "I34.0", "I34.1", "I34.2", "I34.8"), "I35.9": ("I33", "I35.0", "I35.1", "I35.2", "I35.8"),
               "I36.9": ("I33", "I36.0", "I36.1", "I36.2", "I36.8"), "I37.9": ("I33", "I37.0", "I37.1", "I37.2", "I37.8"),
               # a viral wart of no kind, once the wart's kind is coded (plantar, common, anogenital)
-              "B07.9": ("B07.0", "B07.8", "A63.0")}
+              "B07.9": ("B07.0", "B07.8", "A63.0"),
+              # a pneumonia of no organism, once the organism's pneumonia is coded (J13 pneumococcal, J15.x, the
+              # influenza codes "with pneumonia")
+              "J18.9": ("J09", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J17", "A48.1", "B01.2", "B05.2")}
 
 
 def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
