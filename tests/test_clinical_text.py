@@ -306,6 +306,7 @@ def test_organs_called_normal_are_not_diseased():
     # a diagnosis the writer leans against is not established either
     ("UA: 20 RBC, no nitrite. Doubt pyelonephritis. Appendicitis less likely.", ("pyelonephritis", "Appendicitis")),
     ("Impression: flank pain; doubtful for renal infarct, low suspicion for AAA.", ("renal infarct", "AAA")),
+    ("Sepsis considered on arrival (HR, RR, WBC) - no organ dysfunction.", ("Sepsis",)),
 ])
 def test_a_differential_is_uncertain(note, words):
     a = analyze(note)

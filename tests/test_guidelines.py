@@ -2272,3 +2272,13 @@ def test_copd_beside_a_pneumonia_is_copd_with_lower_respiratory_infection_and_th
     assert {"J13", "J44.0"} <= got and not got & {"J44.9", "J18.9"}, sorted(got)
     alone = offline_codes(codesets, "Assessment: COPD, stable. Continue tiotropium.\n")
     assert "J44.9" in alone and "J44.0" not in alone
+
+
+def test_an_inpatient_possibility_the_note_also_rules_out_is_not_coded(codesets):
+    """II.H codes an uncertain diagnosis at discharge as if established, not one the note rules out."""
+    note = ("DISCHARGE SUMMARY\nDischarge diagnoses:\n1. Pneumococcal pneumonia, RLL\nSepsis ruled out.\n"
+            "Hospital course: possible sepsis on arrival; lactate normal, no organ dysfunction.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "J13" in got and not {c for c in got if c.startswith("A41")}, sorted(got)
+    kept = offline_codes(codesets, note.replace("Sepsis ruled out.\n", ""), "inpatient")
+    assert any(c.startswith("A41") for c in kept), sorted(kept)

@@ -163,6 +163,9 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         if cand.code.startswith(_CODED_AS_HISTORY) and not is_chronic:
             return ended[0]
         return None
+    # "Sepsis considered on arrival ... Sepsis ruled out.": a possibility the note also rules out
+    ruled_out = any("negated" in m[3] and not m[3] & {"family", "hypothetical", "uncertain"} and not m[4]
+                    for m in mentions)
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention
@@ -171,8 +174,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
             continue
         if "family" in ctx and not told_by_relative:
             continue
-        if "uncertain" in ctx and setting != "inpatient":
-            continue
+        if "uncertain" in ctx and (setting != "inpatient" or ruled_out):
+            continue   # (II.H codes an uncertain diagnosis at discharge as established, not one the note rules out)
         if "history" in ctx and not (is_history_code or is_chronic or cand.code.startswith(_CODED_AS_HISTORY)):
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
