@@ -442,5 +442,7 @@ def test_short_impression_and_plan_dispo_labels_are_sections():
             "Plan / dispo: discharge home.\n- omeprazole 20 mg daily (Rx)\n")
     a = analyze(note)
     assert [s.name for s in a.sections] == ["hpi", "impression", "assessment_plan"]
+    assert [s.name for s in analyze("Labs: trop neg.\nFinal impression:\n1. Atypical chest pain.\n").sections] \
+        == ["labs", "impression"]
     # "Imp" is a label only before its colon: a line that opens with the word is prose
     assert [s.name for s in analyze("HPI: fell.\nImproved with rest.\n").sections] == ["hpi"]

@@ -2282,3 +2282,13 @@ def test_an_inpatient_possibility_the_note_also_rules_out_is_not_coded(codesets)
     assert "J13" in got and not {c for c in got if c.startswith("A41")}, sorted(got)
     kept = offline_codes(codesets, note.replace("Sepsis ruled out.\n", ""), "inpatient")
     assert any(c.startswith("A41") for c in kept), sorted(kept)
+
+
+def test_an_atypical_chest_pain_beside_coronary_disease_without_angina_is_coded(codesets):
+    """I25.10 is coronary atherosclerosis "without angina pectoris": the chest pain the ED worked up is no part of
+    it; a "Final impression:" heads the assessment."""
+    note = ("ED NOTE\nCC: chest pain\nHPI: 61M w/ CAD s/p DES to LAD, 3 h of chest pain.\n"
+            "Final impression:\n1. Atypical chest pain - ACS ruled out; etiology not established.\n"
+            "2. Coronary artery disease, native vessel, s/p LAD stent.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"R07.89", "I25.10"} <= got, sorted(got)

@@ -82,7 +82,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                         r"impression\s*(?:/|and|&)\s*plan", r"assessment\s*(?:/|and|&)\s*recommendations?",
                         r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)",
                         r"plan\s*(?:/|and|&)\s*dispo(?:sition)?"),
-    "impression": (r"impressions?", r"clinical impression", r"imp(?=\s*:)"),
+    "impression": (r"impressions?", r"imp(?=\s*:)",
+                   r"(?:final|clinical|discharge|ed|er|working|admission|admitting|diagnostic) impressions?"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
                   r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
                   r"diagnos[ie]s",

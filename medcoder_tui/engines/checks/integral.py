@@ -46,7 +46,8 @@ _BACK = ("M43", "M45", "M46", "M47", "M48", "M50", "M51", "M53", "M54.1", "M54.3
          "S23", "S32", "S33", "S39", "N20", "N23", "N10")
 _HEADACHE = ("G43", "G44", "I60", "I61", "I62", "G93.2", "G93.5", "G93.6", "C71", "C79.3", "D33", "D43", "S06",
              "S00.0", "S09.9", "J01", "J32", "G03", "A87", "A39.0")
-_CHEST = ("I20", "I21", "I22", "I24", "I25.1", "I26", "I30", "I31", "I71", "J93", "J18", "S20", "S22", "S29",
+# (I25.10 is atherosclerotic heart disease "without angina pectoris": a chest pain beside it is no part of it)
+_CHEST = ("I20", "I21", "I22", "I24", "I25.11", "I26", "I30", "I31", "I71", "J93", "J18", "S20", "S22", "S29",
           "K21", "K20", "M94.0")
 _ANY = ("",)   # any definitive diagnosis
 
