@@ -140,6 +140,9 @@ _add("hypothetical", "forward",
 _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?",
      # "hypoglycemia recognition/treatment" taught: what to do if it happens
      r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?",
+     # "Sick-day and hypoglycemia teaching reviewed", "asthma action plan education given": what the patient is
+     # taught to handle, not what they have
+     r"(?:teaching|education|instructions?|action plan)(?=[ \t]+(?:reviewed|given|provided|discussed|done|completed)\b)",
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
      # ("borderline findings, low risk" grades the finding before it: not a risk of it)
      r"prevention", r"prophylaxis",
