@@ -2292,3 +2292,12 @@ def test_an_atypical_chest_pain_beside_coronary_disease_without_angina_is_coded(
             "2. Coronary artery disease, native vessel, s/p LAD stent.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"R07.89", "I25.10"} <= got, sorted(got)
+
+
+@pytest.mark.parametrize("dx", ["Hypothyroidism, Hashimoto's - continue levothyroxine.",
+                                "Hashimoto's hypothyroidism, euthyroid on levothyroxine."])
+def test_hashimotos_hypothyroidism_is_autoimmune_thyroiditis_alone(codesets, dx):
+    """Index: Hashimoto's disease or thyroiditis E06.3; Hypothyroidism, autoimmune E06.3."""
+    got = offline_codes(codesets, f"Follow-up.\nA/P: {dx}\n")
+    assert "E06.3" in got and "E03.9" not in got, sorted(got)
+    assert "E03.9" in offline_codes(codesets, "Follow-up.\nA/P: Hypothyroidism - continue levothyroxine.\n")

@@ -334,6 +334,9 @@ PHRASES.update({
     # Index: Pain, chest, atypical / musculoskeletal / non-cardiac R07.89
     "atypical chest pain": "other chest pain", "noncardiac chest pain": "other chest pain",
     "non-cardiac chest pain": "other chest pain", "musculoskeletal chest pain": "other chest pain",
+    # Index: Hashimoto's disease or thyroiditis E06.3; Hypothyroidism, autoimmune E06.3
+    "hashimoto's": "autoimmune thyroiditis", "hashimoto": "autoimmune thyroiditis",
+    "hashimotos": "autoimmune thyroiditis", "hashimoto's thyroiditis": "autoimmune thyroiditis",
     # (the assessment's index order: "Chest pain, atypical - ACS ruled out")
     "chest pain, atypical": "other chest pain", "chest pain, noncardiac": "other chest pain",
     "chest pain, non-cardiac": "other chest pain", "chest pain, musculoskeletal": "other chest pain",
@@ -361,6 +364,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
     "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
     "chest pain, atypical", "chest pain, noncardiac", "chest pain, non-cardiac", "chest pain, musculoskeletal",
+    "hashimoto's", "hashimoto", "hashimotos", "hashimoto's thyroiditis",
     "history of falls", "fall risk", "risk for falls", "at risk for falls", "recurrent falls", "frequent falls",
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0

@@ -547,6 +547,9 @@ _CATCH_ALL = {"B99.9": INFECTIONS,
               "I36.9": ("I33", "I36.0", "I36.1", "I36.2", "I36.8"), "I37.9": ("I33", "I37.0", "I37.1", "I37.2", "I37.8"),
               # a viral wart of no kind, once the wart's kind is coded (plantar, common, anogenital)
               "B07.9": ("B07.0", "B07.8", "A63.0"),
+              # a hypothyroidism of no cause, once its autoimmune cause is coded (Index: Hypothyroidism, autoimmune
+              # E06.3: "Hashimoto's hypothyroidism" is E06.3 alone)
+              "E03.9": ("E06.3",),
               # a pneumonia of no organism, once the organism's pneumonia is coded (J13 pneumococcal, J15.x, the
               # influenza codes "with pneumonia")
               "J18.9": ("J09", "J10", "J11", "J12", "J13", "J14", "J15", "J16", "J17", "A48.1", "B01.2", "B05.2")}
