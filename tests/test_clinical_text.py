@@ -447,3 +447,8 @@ def test_short_impression_and_plan_dispo_labels_are_sections():
         == ["labs", "impression"]
     # "Imp" is a label only before its colon: a line that opens with the word is prose
     assert [s.name for s in analyze("HPI: fell.\nImproved with rest.\n").sections] == ["hpi"]
+
+
+def test_a_label_between_rules_is_a_section():
+    note = "HPI: two falls.\n--- Problem list (carried forward) ---\n1. BPH\n=== ASSESSMENT ===\n1. Falls.\n"
+    assert [s.name for s in analyze(note).sections] == ["hpi", "problem_list", "assessment_plan"]

@@ -2301,3 +2301,11 @@ def test_hashimotos_hypothyroidism_is_autoimmune_thyroiditis_alone(codesets, dx)
     got = offline_codes(codesets, f"Follow-up.\nA/P: {dx}\n")
     assert "E06.3" in got and "E03.9" not in got, sorted(got)
     assert "E03.9" in offline_codes(codesets, "Follow-up.\nA/P: Hypothyroidism - continue levothyroxine.\n")
+
+
+def test_hearing_aids_are_a_device_not_aids_or_a_foreign_body(codesets):
+    note = ("HPI: 84M, two falls.\nProblem list: Bilateral sensorineural hearing loss - hearing aids\n"
+            "Assessment: Repeated falls - PT referral.\n")
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c.startswith(("D84", "B20", "W44"))}, sorted(got)
+    assert "B20" in offline_codes(codesets, "Assessment: AIDS - continue ART.\n")

@@ -92,7 +92,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "orif": ("open reduction internal fixation",), "tka": ("total knee arthroplasty",),
     "tha": ("total hip arthroplasty",),
     # infection / heme / onc
-    "hiv": ("human immunodeficiency virus",), "cmv": ("cytomegaloviral disease",), "aids": ("acquired immunodeficiency syndrome",),
+    "hiv": ("human immunodeficiency virus",), "cmv": ("cytomegaloviral disease",), "aids": ("acquired immune deficiency syndrome",),
     "mrsa": ("methicillin resistant staphylococcus aureus",), "esbl": ("extended spectrum beta lactamase resistance",), "cdiff": ("clostridium difficile",),
     "c.diff": ("clostridium difficile",), "std": ("sexually transmitted disease",),
     "sti": ("sexually transmitted infection",), "ida": ("iron deficiency anemia",),
@@ -130,6 +130,7 @@ AMBIGUOUS = frozenset({
     "pe", "ra", "ms", "as", "all", "ad", "pd", "ed", "er", "us", "ca", "cap", "hd", "af", "ha", "l", "r",
     "lt", "rt", "im", "po", "sq", "iv", "mi", "vt", "hf", "cp", "gi", "loc", "sob", "echo", "pad", "rad",
     "std", "hr", "bp", "seq", "init", "yo", "ct", "tx", "dx", "sx",
+    "aids",   # "hearing aids", "walking aids": the disease only as AIDS
 })
 
 # Lay or shorthand phrases -> the wording of ICD-10-CM titles.

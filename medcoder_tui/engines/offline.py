@@ -184,12 +184,19 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     return None
 
 
+_FOREIGN_BODY = ("T15", "T16", "T17", "T18", "T19")
+
+
 def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Suggestion]:
     """External-cause codes (V00-Y99) only when an injury or poisoning (S00-T88) is coded too.
 
     They describe how an injury happened; alone, a word such as "shot" (flu shot) is no firearm.
     """
     icd = [s for s in suggestions if s.system is System.ICD10CM]
+    if not any(s.acceptable and s.code.startswith(_FOREIGN_BODY) for s in icd):
+        # a foreign body entering an orifice (W44) is the cause of a foreign body's injury (T15-T19) only:
+        # "hearing aids" on a problem list is a device the patient uses
+        suggestions = [s for s in suggestions if not (s.system is System.ICD10CM and s.code.startswith("W44"))]
     if any(takes_external_cause(s.code) and s.acceptable for s in icd):
         return suggestions
     # (Y90, the blood alcohol level, goes with an alcohol code, not with an injury)

@@ -113,10 +113,11 @@ for _name, _spellings in _SECTION_HEADERS.items():
 _HEADER_ALTS.sort(key=lambda item: -len(item[1]))
 _HEADER_NAME_BY_GROUP = {f"h{i}": name for i, (name, _) in enumerate(_HEADER_ALTS)}
 _HEADER_RE = re.compile(
-    r"^[ \t]*(?:#+[ \t]*)?(?:"
+    # ("--- Problem list (carried forward) ---", "=== ASSESSMENT ===": a label between rules)
+    r"^[ \t]*(?:#+[ \t]*|[-=*_~]{2,}[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
     # (a label, then a colon, a dash, a dotted leader "PMH ........ HTN; GERD", or nothing more on its line)
-    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|$)",
+    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|[-=*_~]{2,}[ \t]*$|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
