@@ -2309,3 +2309,16 @@ def test_hearing_aids_are_a_device_not_aids_or_a_foreign_body(codesets):
     got = offline_codes(codesets, note)
     assert not {c for c in got if c.startswith(("D84", "B20", "W44"))}, sorted(got)
     assert "B20" in offline_codes(codesets, "Assessment: AIDS - continue ART.\n")
+
+
+def test_a_caregivers_lifting_strain_is_overexertion_not_a_wheelchair_or_a_lift_device(codesets):
+    """External Cause Index: Lifting, heavy objects (X50.0); Activity, caregiving, lifting (Y93.F2). The
+    wheelchair a resident is moved into is no conveyance the patient rode, "lifting" is the patient's act,
+    not a lifting device, and a plan's "gentle walking" is no activity of the injury."""
+    note = ("CC: low back pain after lifting at work\nHPI: 34F CNA. Today at work, transferring a resident from bed "
+            "to wheelchair at the nursing home, felt a sharp pull across the low back while lifting. Did not fall.\n"
+            "Assessment: Lumbar strain, work-related - initial encounter.\nPlan:\n- heat, gentle walking, "
+            "avoid bed rest\n")
+    got = offline_codes(codesets, note)
+    assert {"S39.012A", "X50.0XXA", "Y93.F2"} <= got, sorted(got)
+    assert not {c for c in got if c.startswith(("V00", "W24", "Y93.01"))}, sorted(got)

@@ -262,6 +262,7 @@ _EVENT = re.compile(r"\b(?:rolled|twisted|inverted|everted|landed|landing|fell|t
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
+_PLAN_ITEM = re.compile(r"\s*(?:[-*\u2022]|\d{1,2}[.)])\s")
 _ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
                             r"gardening|shoveling|shovelling|mowing|skiing|skating|skateboarding)\b", re.I)
 # A room of a dwelling that the index does not list under it: "specified NEC" (Y92.018)
@@ -294,11 +295,18 @@ _CONVEYANCES = frozenset(norm(w) for w in ("skateboard", "skateboards", "skatebo
                                            "skis", "sled", "sledding", "stroller", "wheelchair", "hoverboard",
                                            "unicycle"))
 _PEDESTRIAN_CONVEYANCE = words_of("transport pedestrian conveyance")
+# "transferring a resident from bed to wheelchair": a wheelchair someone else is moved into is no conveyance the
+# patient rode
+_MOVED_INTO = re.compile(r"\btransferr?(?:ing|ed|s)?\b[^.;]{0,80}\b(?:to|into|onto)\s+(?:a |the |his |her |their )?"
+                         r"(?:wheelchair|stroller|chair)\b", re.I)
 _BIKE_RIDING = words_of("bike riding")
 _LOADS = frozenset(norm(w) for w in ("box", "boxes", "crate", "crates", "furniture", "couch", "sofa", "bag", "bags",
                                      "luggage", "suitcase", "tire", "tires", "patient", "appliance", "load", "sack",
-                                     "sacks", "lumber", "bucket", "child", "toddler"))
+                                     "sacks", "lumber", "bucket", "child", "toddler", "resident", "person"))
 _HEAVY_OBJECTS = words_of("heavy objects")
+_LIFTING = re.compile(r"\blift(?:ing|ed)\b", re.I)   # the patient's own act, not a device
+_LIFT_DEVICE = re.compile(r"\b(?:mechanical|hoyer|patient|ceiling|stair|car|wheelchair|scissor|hydraulic|fork)[- ]?lifts?\b|"
+                          r"\blift (?:device|chair|gate|truck|platform)|\bforklift", re.I)
 # An object that fell or was dropped onto the patient ("a box fell from the shelf onto his foot",
 # "dropped a weight on her toe"): Struck by, object, falling (W20.8), not the patient's own fall
 _OBJECT_FELL = re.compile(
@@ -389,9 +397,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             object_fell = _OBJECT_FELL.search(text) is not None
             if object_fell:
                 words = words | _STRUCK_BY_FALLING   # the object fell, not the patient
-            if "lift" in words and words & _LOADS:
-                words = words | _HEAVY_OBJECTS   # "lifting boxes": Lifting, heavy objects (X50.0), no lift device
-            if words & _CONVEYANCES and not words & _PEDAL_CYCLES:
+            if "lift" in words and (words & _LOADS or (_LIFTING.search(text) and not _LIFT_DEVICE.search(text))):
+                # "lifting boxes", "pain after lifting at work": Lifting, heavy objects (X50.0), no lift device
+                words = words | _HEAVY_OBJECTS
+            if words & _CONVEYANCES and not words & _PEDAL_CYCLES and not _MOVED_INTO.search(text):
                 words = words | _PEDESTRIAN_CONVEYANCE
             if words & _PEDAL_CYCLES:
                 # the index's bicycle rider is a "pedal cyclist", its rider the "driver" (V10-V19); a fall
@@ -436,6 +445,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
+            if not event and analysis.section_at(sent.start) == "assessment_plan" and _PLAN_ITEM.match(note, sent.start):
+                # "- heat, gentle walking, avoid bed rest": a plan's advice tells no place or activity of the injury
+                activity, place = frozenset(), frozenset()
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
             if object_fell:   # ... so no row of the patient's own fall
