@@ -2322,3 +2322,14 @@ def test_a_caregivers_lifting_strain_is_overexertion_not_a_wheelchair_or_a_lift_
     got = offline_codes(codesets, note)
     assert {"S39.012A", "X50.0XXA", "Y93.F2"} <= got, sorted(got)
     assert not {c for c in got if c.startswith(("V00", "W24", "Y93.01"))}, sorted(got)
+
+
+def test_feeling_hot_is_no_contact_with_a_hot_engine(codesets):
+    """External Cause Index: "Contact, with, engine, hot NEC" is a hot engine: "hot" alone names none."""
+    note = ("HPI: 67F standing in line, felt hot and nauseated, then passed out and fell, striking the back of her "
+            "head on the floor.\nImpression: Syncope. Contusion of scalp, initial encounter.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "S00.03XA" in got and not {c for c in got if c.startswith(("X17", "X18", "X16", "X10", "X11"))}, sorted(got)
+    hot = offline_codes(codesets, "HPI: burned his right palm on a hot engine at work.\nImpression: Burn of right "
+                                  "palm, first degree, initial encounter.\n", "ed")
+    assert "X17.XXXA" in hot, sorted(hot)

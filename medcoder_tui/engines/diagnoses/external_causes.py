@@ -98,10 +98,21 @@ class _Entry:
     modifiers: tuple[Parts, ...] = ()          # the main term's nonessential words ("Slipping (with fall)")
 
 
+# the index's inverted adjectives ("Contact, with, engine, hot NEC", "pipe, pressurized", "arthropod, nonvenomous")
+_INVERTED_ADJECTIVE = re.compile(r"(?:hot|cold|pressurized|nonvenomous|venomous|powered|nonpowered|heated)(?: NEC)?",
+                                 re.I)
+
+
 def _parts(term: str) -> Parts:
     """'Fall, falling' -> ({fall}, {fall}); 'from, off, out of' -> () (prepositions only)."""
     out = []
+    pieces: list[str] = []
     for part in term.split(","):
+        if pieces and _INVERTED_ADJECTIVE.fullmatch(part.strip()):
+            pieces[-1] += " " + part   # "engine, hot NEC" is a hot engine, not an engine or anything hot
+        else:
+            pieces.append(part)
+    for part in pieces:
         for spelling in _alternatives(part):
             # ("climbing NEC": not elsewhere classified is the index's remark, not a word a note says)
             words = frozenset(w for w in words_of(spelling) if w not in _PREPOSITIONS
