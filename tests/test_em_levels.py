@@ -456,3 +456,14 @@ def test_a_second_problem_managed_with_a_prescription_beside_a_minor_procedure_i
     # the procedure's own problem alone: no separate E/M
     alone = body.split("1. Swimmer")[0] + "1. Impacted cerumen, RIGHT ear - removed w/ instrumentation as above.\n"
     assert not em(alone, codesets), em(alone, codesets)
+
+
+def test_an_observation_admission_weighed_against_d_c_and_images_personally_reviewed_make_a_high_ed_visit(codesets):
+    note = ("ED NOTE, 67 yo F.\nCC: syncope, hit head\nED course / MDM:\n- ECG (my interp): NSR, no ischemia.\n"
+            "- Labs: CBC, BMP, hs-troponin, UA nl.\n- CT head w/o contrast: I personally reviewed images - no ICH; "
+            "radiology report concurs.\n- Discussed observation admission for syncope w/u given age 67 vs d/c w/ "
+            "outpatient monitoring. Pt prefers discharge.\nImpression:\n1. Syncope - likely vasovagal; arrhythmia "
+            "not excluded.\n")
+    got = em(note, codesets, "ed")
+    level = next(c for c in got if c.startswith("9928"))
+    assert level == "99285" and "independent interpretation" in got[level] and "hospitalization" in got[level], got

@@ -52,6 +52,8 @@ _AGE_MONTHS = re.compile(r"\b(\d{1,2})\s*-?\s*(mo|mos|months?|m/o|wks?|weeks?|da
                          r"\s+(?:[MF]|male|female|boy|girl|infant|baby)\b(?!/)|\s+well\b)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
                        r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
+                       # "CT head: I personally reviewed images - no ICH", "my interp: NSR"
+                       r"i personally (?:reviewed|viewed) (?:the )?(?:images|films|study|scan)|my interp\b|"
                        r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging))", _I)
 _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:face[- ]to[- ]face|total|"

@@ -429,7 +429,7 @@ _HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospi
 _HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to|(?:was )?made to) (?:hospital|admi)\w*|"
                                 # "options of observation admission for stress testing tonight vs discharge"
                                 r"(?:hospital|observation|inpatient) admission\b[^.\n]{0,60}\b(?:vs\.?|versus)\s+"
-                                r"(?:discharge|home|outpatient)|"
+                                r"(?:discharge|d/c|home|outpatient)|"
                                 r"(?:considered|vs\.?|versus|defer\w*|decline\w*) (?:(?:hospital|observation|"
                                 r"inpatient) )?admission")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
