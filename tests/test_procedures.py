@@ -625,3 +625,11 @@ def test_plain_films_told_by_their_views_under_an_imaging_label(codesets):
     note = ("Imaging (performed in this clinic; my interpretation): R wrist, 3 views (PA, lateral, oblique): no fracture.\n"
             "Assessment: Sprain of right wrist.\n")
     assert "73110" in codes(suggest(note, codesets), System.CPT)
+
+
+def test_a_bite_wound_left_open_is_irrigated_not_repaired(codesets):
+    note = ("Exam: 1.5 cm laceration and two punctures, dorsum of L hand (dog bite).\n"
+            "Procedure: wounds irrigated with 500 mL NS; explored. Left open (no closure - bite wounds of the hand).\n")
+    assert not {c for c in codes(suggest(note, codesets, "ed"), System.CPT) if c.startswith("120")}
+    closed = note.replace("Left open (no closure - bite wounds of the hand).", "Closed with 3 simple sutures.")
+    assert "12001" in codes(suggest(closed, codesets, "ed"), System.CPT)

@@ -248,6 +248,8 @@ _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(
 
 
 _REPAIRED = re.compile(r"repair|sutur|closed with|closure|staple|dermabond", _I)
+_NO_CLOSURE = re.compile(r"\b(?:no|without|not)\s+(?:primary\s+)?(?:closure|repair|sutur\w*)\b|\bleft open\b|"
+                         r"\bnot (?:closed|sutured|repaired)\b|\bclosure (?:was )?(?:not|deferred)\b", _I)
 
 
 _FACE_SITE = re.compile(r"\b(?:face|facial|forehead|cheek|chin|ear|eyelid|nose|nasal|lip|eyebrow)\b")
@@ -262,8 +264,8 @@ def _wound_repair(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         if not ctx.usable(sent) or not _REPAIRED.search(sent.text):
             continue
-        if _NOT_DONE.search(sent.text):
-            continue
+        if _NOT_DONE.search(sent.text) or _NO_CLOSURE.search(sent.text):
+            continue   # ("Left open (no closure - bite wounds of the hand)": irrigated, not repaired)
         text = ctx.lower
         lengths = [float(a or b) for a, b in _LAC_LENGTH.findall(text)]
         if not lengths:
