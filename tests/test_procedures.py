@@ -633,3 +633,13 @@ def test_a_bite_wound_left_open_is_irrigated_not_repaired(codesets):
     assert not {c for c in codes(suggest(note, codesets, "ed"), System.CPT) if c.startswith("120")}
     closed = note.replace("Left open (no closure - bite wounds of the hand).", "Closed with 3 simple sutures.")
     assert "12001" in codes(suggest(closed, codesets, "ed"), System.CPT)
+
+
+def test_the_measured_length_decides_the_repair_code_over_the_words_own_match(codesets):
+    note = ("L forearm: linear laceration volar mid-forearm 4.5 cm, through dermis into subQ fat.\n"
+            "Procedure - laceration repair, intermediate (layered)\nPerformed by: me. Consent verbal.\n"
+            "Prep: irrigated w/ 250 mL NS, sterile drape. Wound explored to base.\n"
+            "Repair: deep layer closed w/ 3 buried 4-0 Vicryl; "
+            "skin closed w/ 8 simple interrupted 5-0 nylon. Total length repaired 4.5 cm.\n")
+    got = {c for c in codes(suggest(note, codesets, "ed"), System.CPT) if c.startswith("120")}
+    assert got == {"12032"}, sorted(got)

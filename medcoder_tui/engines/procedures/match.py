@@ -248,6 +248,7 @@ _LAC_LENGTH = re.compile(r"(?:lac\w*|wound|length|repair\w*)[^.\n\d]{0,40}?(\d+(
 
 
 _REPAIRED = re.compile(r"repair|sutur|closed with|closure|staple|dermabond", _I)
+_WOUND_REPAIR = re.compile(r"120(?:0[1-7]|1[1-8]|[345]\d)")   # 12001-12018 simple, 12031-12057 layered repairs
 _NO_CLOSURE = re.compile(r"\b(?:no|without|not)\s+(?:primary\s+)?(?:closure|repair|sutur\w*)\b|\bleft open\b|"
                          r"\bnot (?:closed|sutured|repaired)\b|\bclosure (?:was )?(?:not|deferred)\b", _I)
 
@@ -296,6 +297,8 @@ def _wound_repair(ctx: _Ctx) -> None:
             if lo - 0.05 <= length <= hi:
                 best = code
         if best:
+            for key in [k for k in ctx.hits if k[0] is System.CPT and _WOUND_REPAIR.match(k[1]) and k[1] != best]:
+                del ctx.hits[key]   # the words' own repair code of another length: the measured length decides
             m = re.search(r"\S.*", sent.text)
             ctx.add(System.CPT, best, 0.8, f"{kind.lower()} repair, {length:g} cm, "
                     f"{'face group' if face else 'scalp/neck/trunk/limbs group'}",
