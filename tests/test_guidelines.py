@@ -2333,3 +2333,12 @@ def test_feeling_hot_is_no_contact_with_a_hot_engine(codesets):
     hot = offline_codes(codesets, "HPI: burned his right palm on a hot engine at work.\nImpression: Burn of right "
                                   "palm, first degree, initial encounter.\n", "ed")
     assert "X17.XXXA" in hot, sorted(hot)
+
+
+def test_an_obstetric_history_count_is_no_year_and_the_weeks_it_precedes_are_coded(codesets):
+    """"G3P2002" counts term, preterm, abortions and living children: no year 2002 that would make "at 27 weeks"
+    a past event. The weeks of gestation are coded (Z3A.27) beside the pregnancy code."""
+    note = ("Date: 03/09/2026\nShe is a 38-year-old G3P2002 at 27 weeks 4 days.\nImpression:\n"
+            "1. Gestational diabetes mellitus, diet controlled.\n")
+    got = offline_codes(codesets, note)
+    assert {"O24.410", "Z3A.27"} <= got, sorted(got)

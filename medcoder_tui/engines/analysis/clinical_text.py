@@ -442,7 +442,8 @@ def analyze(note: str) -> NoteAnalysis:
 
 # A year (bare, or ending a date: "2019", "01/2024", "3/14/2021"); and what makes a dated condition
 # a current one ("diagnosed 2015", "since 03/2025", "started 2024": it began then and goes on).
-_YEAR = re.compile(r"(?<![\d.\-])(?:\d{1,2}/(?:\d{1,2}/)?)?((?:19[5-9]|20[0-4])\d)(?![\d/])")
+# (not an obstetric history's term/preterm/abortion/living counts: "G3P2002" is no year)
+_YEAR = re.compile(r"(?<![\d.\-])(?<![gp])(?:\d{1,2}/(?:\d{1,2}/)?)?((?:19[5-9]|20[0-4])\d)(?![\d/])", re.I)
 _ONGOING_SINCE = re.compile(r"\b(?:diagnos\w*|dx(?:'d)?|since|started|starting|began|begun|onset|from|until|"
                             r"through|ongoing|on|every|each|q)\W*(?:in\W+)?(?:\w+\W+)?$", re.I)
 _DIAGNOSED = re.compile(r"\b(?:diagnos\w*|dx)\b")
