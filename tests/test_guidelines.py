@@ -2342,3 +2342,14 @@ def test_an_obstetric_history_count_is_no_year_and_the_weeks_it_precedes_are_cod
             "1. Gestational diabetes mellitus, diet controlled.\n")
     got = offline_codes(codesets, note)
     assert {"O24.410", "Z3A.27"} <= got, sorted(got)
+
+
+def test_no_long_term_insulin_code_with_insulin_controlled_gestational_diabetes(codesets):
+    """I.C.15.i: Z79.4 and Z79.84 are not assigned with O24.4-."""
+    note = ("28 weeks pregnant.\nMeds: NPH insulin 10 units qhs, prenatal vitamin.\nImpression:\n"
+            "1. Gestational diabetes mellitus, controlled on insulin (NPH).\n")
+    got = offline_codes(codesets, note)
+    assert "O24.414" in got and "Z79.4" not in got, sorted(got)
+    pregestational = offline_codes(codesets, note.replace("Gestational diabetes mellitus, controlled on insulin (NPH)",
+                                                          "Type 2 diabetes in pregnancy, on insulin"))
+    assert "Z79.4" in pregestational, sorted(pregestational)

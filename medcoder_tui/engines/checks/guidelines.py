@@ -119,6 +119,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = treated_cancers(out, note, analysis, reground, replace)
     _elevated_reading(out, note)
     _current_stone(out)
+    _gestational_diabetes_drugs(out)
     _superficial_beside_severe(out)
     _integral(out, icd)
     _catch_all(out)
@@ -199,6 +200,16 @@ def _current_stone(out: list[Suggestion]) -> None:
         if current is not None and usable_icd(s) and s.code == "Z87.442":
             add_reason(s, f"a current stone is coded ({current.code}): its history code is not coded beside it",
                        Flag.GUIDELINE)
+
+
+def _gestational_diabetes_drugs(out: list[Suggestion]) -> None:
+    """I.C.15.i: the long-term insulin or oral hypoglycemic code is not assigned with gestational diabetes (O24.4-),
+    whose own fifth and sixth characters say how it is controlled."""
+    gdm = next((s for s in out if usable_icd(s) and s.code.startswith("O24.4")), None)
+    for s in out:
+        if gdm is not None and usable_icd(s) and s.code in ("Z79.4", "Z79.84", "Z79.85"):
+            add_reason(s, f"{gdm.code} says how the gestational diabetes is controlled: {s.code} is not assigned "
+                          "with it (guideline I.C.15.i)", Flag.GUIDELINE)
 
 
 def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
