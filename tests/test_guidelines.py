@@ -2353,3 +2353,9 @@ def test_no_long_term_insulin_code_with_insulin_controlled_gestational_diabetes(
     pregestational = offline_codes(codesets, note.replace("Gestational diabetes mellitus, controlled on insulin (NPH)",
                                                           "Type 2 diabetes in pregnancy, on insulin"))
     assert "Z79.4" in pregestational, sorted(pregestational)
+
+
+def test_fetal_growth_is_no_neoplasm(codesets):
+    got = offline_codes(codesets, "28 weeks pregnant.\nImpression:\n1. Gestational diabetes, diet controlled.\n"
+                                  "2. Appropriate fetal growth to date.\nPlan: growth ultrasound at 32 weeks.\n")
+    assert not {c for c in got if c.startswith(("D48", "D49"))}, sorted(got)

@@ -150,6 +150,10 @@ def _quiet_item(note: str, end: int) -> bool:
     return m is not None and re.fullmatch(r"\s*[(:,-]?[^,;\n()]{0,40}", note[end:m.start()]) is not None
 
 
+# "growth", "fetal growth", "normal growth and development": the patient's own growth, not a new growth
+_BODY_GROWTH = re.compile(r"(?:the |a |of )?(?:(?:fetal|normal|appropriate|catch-up|linear|somatic|interval|poor|hair|"
+                          r"nail|bone) )?growths?(?: of)?(?:\W|$)", re.I)
+
 def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
     """Mark, in place, diagnosis codes whose evidence names the disease in another sense."""
     died = None
@@ -171,8 +175,7 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ORGAN_DEPRESSION.search(before + ev.text):
             reason = "'CNS/respiratory depression' is an organ's lowered function, not a depressive disorder: not coded"
-        elif s.code.startswith(("D49", "D48", "D3A")) and re.match(r"(?i)(?:the |a |of )?growths?(?: of)?(?:\W|$)",
-                                                                   ev.text.strip() + " ") \
+        elif s.code.startswith(("D49", "D48", "D3A")) and _BODY_GROWTH.match(ev.text.strip() + " ") \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
         elif s.code.startswith("Z73.3") and not _LIFE_STRESS.search(around):
