@@ -467,3 +467,16 @@ def test_an_observation_admission_weighed_against_d_c_and_images_personally_revi
     got = em(note, codesets, "ed")
     level = next(c for c in got if c.startswith("9928"))
     assert level == "99285" and "independent interpretation" in got[level] and "hospitalization" in got[level], got
+
+
+def test_an_opinion_another_physician_asked_for_is_an_office_consultation(codesets):
+    note = ("MATERNAL-FETAL MEDICINE - Outpatient consultation\nDear Dr. Obstetrician,\nThank you for asking me to see "
+            "Ms. Testpatient in consultation regarding her chronic hypertension. She will continue her prenatal care "
+            "with you.\nI reviewed your prenatal records, CBC, CMP and the growth ultrasound.\nIMPRESSION\n1. Chronic "
+            "hypertension complicating pregnancy, second trimester, with rising pressures.\nRECOMMENDATIONS\n- Increase "
+            "labetalol to 300 mg twice daily.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99244"] and "consultation" in got["99244"], got
+    # a transfer of care, or a Medicare patient, is a new patient visit
+    for other in ("She will transfer her care to our clinic.", "Medicare primary."):
+        assert list(em(note + other + "\n", codesets)) == ["99204"], other

@@ -27,6 +27,15 @@ _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205
                 "est": [(10, "99212"), (20, "99213"), (30, "99214"), (40, "99215")]}
 _HOSPITAL_TIME = {"admit": [(40, "99221"), (55, "99222"), (75, "99223")],
                   "subsequent": [(25, "99231"), (35, "99232"), (50, "99233")]}
+# Office or other outpatient consultation (99242-99245 by MDM): an opinion requested by another physician who keeps
+# the patient's care ("Thank you for asking me to see Ms. X in consultation ... she will continue her care with you");
+# not a transfer of care, and not for Medicare, which does not recognize the codes
+_CONSULT_CODES = ["99242", "99243", "99244", "99245"]
+_CONSULTATION = re.compile(r"\b(?:see (?:him|her|them|the patient|mr\.?|ms\.?|mrs\.?)[^.\n]{0,40} in consultation|"
+                           r"consultation (?:was )?requested by|(?:asked|requested) (?:me )?(?:to see|for) (?:[^.\n]{0,40} )?"
+                           r"(?:in )?consultation)", _I)
+_NOT_CONSULTATION = re.compile(r"transfer(?:red|ring|s)? (?:of |(?:his|her|their) )?care|assum\w* (?:his|her|their|the patient's) care|"
+                               r"establish\w* care|\bmedicare\b", _I)
 _MDM_CODES = {"new": ["99202", "99203", "99204", "99205"], "est": ["99212", "99213", "99214", "99215"],
               "ed": ["99282", "99283", "99284", "99285"], "admit": ["99221", "99221", "99222", "99223"],
               "subsequent": ["99231", "99231", "99232", "99233"]}
@@ -174,6 +183,11 @@ def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool, 
         code = _MDM_CODES[kind][level]
         reason = f"{who} patient office visit by {why}" + (f" (total time {timed[0]} min)" if timed else "")
         confidence = 0.75 if timed else 0.6
+    if kind == "new" and not performed_surgery and _CONSULTATION.search(ctx.note) \
+            and not _NOT_CONSULTATION.search(ctx.note) and by_time <= level:
+        # an opinion another physician asked for, the care staying with them: the consultation code by MDM
+        ctx.add(System.CPT, _CONSULT_CODES[level], confidence, f"office consultation by {why}" + extra, *anchor)
+        return
     if performed_surgery:  # time spent on the procedure does not count toward the E/M
         ctx.add(System.CPT, code, 0.55, reason + "; with a procedure: only for a separately identifiable "
                 "problem (modifier 25), procedure time excluded", *anchor)
