@@ -2359,3 +2359,12 @@ def test_fetal_growth_is_no_neoplasm(codesets):
     got = offline_codes(codesets, "28 weeks pregnant.\nImpression:\n1. Gestational diabetes, diet controlled.\n"
                                   "2. Appropriate fetal growth to date.\nPlan: growth ultrasound at 32 weeks.\n")
     assert not {c for c in got if c.startswith(("D48", "D49"))}, sorted(got)
+
+
+def test_advanced_maternal_age_is_the_patients_own_and_the_weeks_give_the_trimester(codesets):
+    """"maternal" in an obstetric note's "advanced maternal age" is the patient, not a relative; the trimester
+    is the one the weeks of gestation give (I.C.15.a.3), not an earlier one the note recalls."""
+    note = ("She is at 27 weeks gestation.\nIMPRESSION\n1. Advanced maternal age, multigravida.\n"
+            "Cell-free DNA was already low risk in first trimester.\n")
+    got = offline_codes(codesets, note)
+    assert {"O09.522", "Z3A.27"} <= got and "O09.521" not in got, sorted(got)

@@ -327,6 +327,11 @@ PHRASES.update({
     "pre-eclampsia without severe features": "mild to moderate pre-eclampsia",
     "elderly primigravida": "supervision of elderly primigravida",
     "elderly multigravida": "supervision of elderly multigravida",
+    # "Advanced maternal age, multigravida": the elderly mother of the index (35 or older at delivery)
+    "advanced maternal age, multigravida": "supervision of elderly multigravida",
+    "advanced maternal age multigravida": "supervision of elderly multigravida",
+    "advanced maternal age, primigravida": "supervision of elderly primigravida",
+    "advanced maternal age primigravida": "supervision of elderly primigravida",
     # Index: History, personal, fall Z91.81; At risk for falling Z91.81; Gait, unsteady / Unsteadiness on feet R26.81
     "history of falls": "history of falling", "fall risk": "history of falling", "risk for falls": "history of falling",
     "at risk for falls": "history of falling", "recurrent falls": "history of falling",
@@ -358,7 +363,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "exposure to environmental tobacco smoke", "tobacco smoke exposure",
     "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",
     "oropharyngeal dysphagia", "oral phase dysphagia", "pharyngeal dysphagia", "esophageal dysphagia",
-    "elderly multigravida", "preeclampsia with severe features", "pre-eclampsia with severe features",
+    "elderly multigravida", "advanced maternal age, multigravida", "advanced maternal age multigravida",
+    "advanced maternal age, primigravida", "advanced maternal age primigravida", "preeclampsia with severe features", "pre-eclampsia with severe features",
     "preeclampsia without severe features", "pre-eclampsia without severe features",
     "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",

@@ -173,6 +173,8 @@ _PSEUDO = (
     # "preeclampsia without severe features" names a kind (mild to moderate), it negates nothing
     r"without (?:difficulty|complications?|incident|problems?|severe features)", r"gram[- ]negative", r"gram[- ]positive",
     r"no one",
+    # an obstetric note's own patient: "advanced maternal age", "maternal-fetal medicine", "maternal HR 88"
+    r"maternal[- ](?:age|fetal|fever|heart rate|hr|weight|serum|vital signs|vitals)",
     r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
     r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",

@@ -554,12 +554,14 @@ def _childbirth(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 
 def documented_trimester(note: str, analysis: NoteAnalysis) -> str | None:
-    """"first", "second" or "third": the trimester the note names, or its weeks of gestation give."""
-    which = next((name for rx, name in _TRIMESTER_WORDS if rx.search(note)), None)
-    if which is None and (weeks := weeks_of_gestation(note, analysis)) is not None:
+    """"first", "second" or "third": the trimester the weeks of gestation give, or else the one the note names
+    first ("low risk in first trimester" later in a second-trimester note is an earlier time)."""
+    if (weeks := weeks_of_gestation(note, analysis)) is not None:
         n = int(weeks[0][4:])
-        which = "first" if n < 14 else "second" if n < 28 else "third"
-    return which
+        return "first" if n < 14 else "second" if n < 28 else "third"
+    named = [(m.start(), name) for rx, name in _TRIMESTER_WORDS for m in rx.finditer(note)
+             if not analysis.context_at(m.start(), m.end()) & {"history", "negated", "hypothetical"}]
+    return min(named)[1] if named else None
 
 
 def _trimester(code: str, m: Mention, icd) -> tuple[str, str] | None:
