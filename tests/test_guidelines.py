@@ -2368,3 +2368,11 @@ def test_advanced_maternal_age_is_the_patients_own_and_the_weeks_give_the_trimes
             "Cell-free DNA was already low risk in first trimester.\n")
     got = offline_codes(codesets, note)
     assert {"O09.522", "Z3A.27"} <= got and "O09.521" not in got, sorted(got)
+
+
+def test_a_pre_existing_hypertension_in_pregnancy_is_not_also_gestational(codesets):
+    note = ("Consultation regarding her chronic hypertension and newly diagnosed gestational diabetes.\n"
+            "She is at 27 weeks gestation.\nIMPRESSION\n1. Pre-existing (chronic) essential hypertension complicating "
+            "pregnancy, second trimester.\n2. Gestational diabetes mellitus, diet controlled.\n")
+    got = offline_codes(codesets, note)
+    assert {"O10.012", "O24.410"} <= got and not {c for c in got if c.startswith(("O13", "O16"))}, sorted(got)

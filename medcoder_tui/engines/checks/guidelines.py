@@ -120,6 +120,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _elevated_reading(out, note)
     _current_stone(out)
     _gestational_diabetes_drugs(out)
+    _pregnancy_hypertension(out)
     _superficial_beside_severe(out)
     _integral(out, icd)
     _catch_all(out)
@@ -210,6 +211,15 @@ def _gestational_diabetes_drugs(out: list[Suggestion]) -> None:
         if gdm is not None and usable_icd(s) and s.code in ("Z79.4", "Z79.84", "Z79.85"):
             add_reason(s, f"{gdm.code} says how the gestational diabetes is controlled: {s.code} is not assigned "
                           "with it (guideline I.C.15.i)", Flag.GUIDELINE)
+
+
+def _pregnancy_hypertension(out: list[Suggestion]) -> None:
+    """A hypertension the note codes as pre-existing (O10-O11) is not also gestational (O13) or of no kind (O16)."""
+    pre = next((s for s in out if usable_icd(s) and s.code.startswith(("O10", "O11"))), None)
+    for s in out:
+        if pre is not None and usable_icd(s) and s.code.startswith(("O13", "O16")):
+            add_reason(s, f"the hypertension is pre-existing ({pre.code}): not also gestational or unspecified "
+                          "(guideline I.C.15.d)", Flag.GUIDELINE)
 
 
 def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
