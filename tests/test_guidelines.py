@@ -2376,3 +2376,14 @@ def test_a_pre_existing_hypertension_in_pregnancy_is_not_also_gestational(codese
             "pregnancy, second trimester.\n2. Gestational diabetes mellitus, diet controlled.\n")
     got = offline_codes(codesets, note)
     assert {"O10.012", "O24.410"} <= got and not {c for c in got if c.startswith(("O13", "O16"))}, sorted(got)
+
+
+def test_medication_overuse_headache_and_its_drug_are_coded(codesets):
+    """Tabular G44.4 (inclusion: medication overuse headache; the intractable axis defaults to "not intractable")
+    with the drug's adverse effect its note asks for; the drug's first mention ("prescribed by her PCP") leaves
+    nothing to another visit."""
+    note = ("HPI: chronic migraine. Acute treatment: naproxen 500 mg, prescribed by her PCP as needed, taken as "
+            "directed but on ~20 days/month.\nIMPRESSION\n1. Chronic migraine without aura.\n2. Medication overuse "
+            "headache due to naproxen (prescribed, taken as directed).\n")
+    got = offline_codes(codesets, note)
+    assert {"G44.40", "T39.315A"} <= got, sorted(got)

@@ -375,8 +375,8 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
     per PCP, not addressed") is not coded for this encounter."""
     if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence \
-            or not s.evidence[0].located:
-        return
+            or not s.evidence[0].located or "T36" <= s.code[:3] <= "T50":
+        return   # (a drug's adverse effect or underdosing quotes the drug: its condition says whether it is taken up)
     ev = s.evidence[0]
     line_end = note.find("\n", ev.end)
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"

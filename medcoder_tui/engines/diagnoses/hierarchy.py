@@ -154,8 +154,8 @@ def _base_rank(code: str, low: str, header_title: str) -> int:
         return 9
     if code.endswith("9") and ("unspecified" in low or "without" in low):
         return 0
-    if low.endswith("unspecified") or "without complication" in low:
-        return 1
+    if low.endswith("unspecified") or "without complication" in low or low.endswith(", not intractable"):
+        return 1   # (the intractable axis stands at "not intractable" when the note says neither: G44.4 -> G44.40)
     if "unspecified" in low:
         return 2
     return 5
