@@ -110,6 +110,7 @@ def test_pseudo_triggers_open_no_scope(a):
     ("No other injuries.", "injuries", "negated"),
     ("Return 24-48 h or sooner w/ pain, decreased vision, discharge.", "decreased vision", "hypothetical"),
     ("Sick-day and hypoglycemia teaching reviewed.", "hypoglycemia", "hypothetical"),
+    ("Start topiramate 25 mg. Reviewed paresthesias, cognitive effects, kidney stones.", "kidney stones", "hypothetical"),
     ("2. ACS ruled out - troponins flat and normal x2.", "ACS", "negated"),
     ("walking to the bus stop (on his way to work, not yet at work), slipped on ice", "at work", "negated"),
     ("Cultures came back negative for MRSA.", "MRSA", "negated"),

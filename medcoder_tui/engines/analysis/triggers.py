@@ -131,8 +131,9 @@ _add("hypothetical", "forward",
      r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
      # "Discussed ONJ, atypical femur fracture, hypocalcemia, and rebound fractures if stopped": a treatment's risks
-     r"discussed(?=[^.\n]{0,120}\b(?:risks?|side effects?|if (?:stopped|not treated|untreated|discontinued)|"
-     r"complications?)\b)",
+     # ("Start topiramate ... Reviewed paresthesias, cognitive effects, kidney stones": the new drug's effects)
+     r"(?:discussed|reviewed)(?=[^.\n]{0,120}\b(?:risks?|(?:side |adverse |cognitive )effects?|"
+     r"if (?:stopped|not treated|untreated|discontinued)|complications?)\b)",
      # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
      r"frax")
 # "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and
