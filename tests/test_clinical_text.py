@@ -111,6 +111,7 @@ def test_pseudo_triggers_open_no_scope(a):
     ("Return 24-48 h or sooner w/ pain, decreased vision, discharge.", "decreased vision", "hypothetical"),
     ("Sick-day and hypoglycemia teaching reviewed.", "hypoglycemia", "hypothetical"),
     ("Start topiramate 25 mg. Reviewed paresthesias, cognitive effects, kidney stones.", "kidney stones", "hypothetical"),
+    ("RTC 72 h; to ED for worsening SOB, CP, syncope, wt not down 1 kg.", "syncope", "hypothetical"),
     ("2. ACS ruled out - troponins flat and normal x2.", "ACS", "negated"),
     ("walking to the bus stop (on his way to work, not yet at work), slipped on ice", "at work", "negated"),
     ("Cultures came back negative for MRSA.", "MRSA", "negated"),
@@ -453,3 +454,9 @@ def test_short_impression_and_plan_dispo_labels_are_sections():
 def test_a_label_between_rules_is_a_section():
     note = "HPI: two falls.\n--- Problem list (carried forward) ---\n1. BPH\n=== ASSESSMENT ===\n1. Falls.\n"
     assert [s.name for s in analyze(note).sections] == ["hpi", "problem_list", "assessment_plan"]
+
+
+def test_a_patient_sent_to_the_ed_for_a_symptom_has_it():
+    a = analyze("Sent to ED for chest pain by her PCP.")
+    i = a.text.index("chest pain")
+    assert a.context_at(i, i + len("chest pain")) == set()

@@ -117,6 +117,9 @@ _add("hypothetical", "forward",
      r"go to (?:the )?(?:ed|er|emergency (?:room|department)))(?:\s*(?:/|or)\s*(?:the )?(?:ed|er|clinic|office))?"
      r" (?:for|if|with|should|immediately (?:for|if))",   # ("Return/ED for SpO2 <92%, confusion")
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
+     # "RTC 72 h; to ED for worsening SOB, CP, syncope": where to go if it gets worse ("sent to ED for chest pain"
+     # is a finding: only what may worsen or come)
+     r"to (?:the )?(?:ed|er) (?:for|with|if)(?= (?:any )?(?:worsening|worse|new|increased|increasing|recurrent)\b)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed", "Red flags (urinary
      # retention, saddle numbness) reviewed"
      r"warning signs? (?:of|for)", r"red flags?(?: (?:reviewed|discussed|to watch for|include|such as|for))?",
