@@ -460,3 +460,17 @@ def test_a_patient_sent_to_the_ed_for_a_symptom_has_it():
     a = analyze("Sent to ED for chest pain by her PCP.")
     i = a.text.index("chest pain")
     assert a.context_at(i, i + len("chest pain")) == set()
+
+
+def test_a_label_inside_a_line_labels_that_line_only():
+    note = ("Indication: screening colonoscopy. FH: no colorectal cancer in 1st-degree relatives.\n"
+            "Pre-procedure H&P: PMH HTN, hyperlipidemia, OSA on CPAP.\n")
+    a = analyze(note)
+    assert a.section_at(note.index("no colorectal")) == "family_history"
+    assert a.section_at(note.index("hyperlipidemia")) != "family_history"
+
+
+def test_a_negative_result_with_its_date_negates_its_test():
+    a = analyze("HBsAg neg, anti-HBs neg (11/2026) - susceptible to HBV. HIV Ag/Ab neg 11/2026.")
+    i = a.text.index("HIV")
+    assert "negated" in a.context_at(i, i + 3)

@@ -2387,3 +2387,13 @@ def test_medication_overuse_headache_and_its_drug_are_coded(codesets):
             "headache due to naproxen (prescribed, taken as directed).\n")
     got = offline_codes(codesets, note)
     assert {"G44.40", "T39.315A"} <= got, sorted(got)
+
+
+def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
+    """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
+    are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""
+    note = ("ENDOSCOPY REPORT - COLONOSCOPY\nIndication: Screening for colorectal cancer, average risk. FH: no colorectal "
+            "cancer or polyps in 1st-degree relatives.\nPre-procedure H&P (updated today): PMH HTN (lisinopril), "
+            "hyperlipidemia (statin), OSA on CPAP.\nImpression:\n- Screening colonoscopy\n- Sigmoid diverticulosis\n")
+    got = offline_codes(codesets, note)
+    assert {"Z12.11", "K57.30"} <= got and not got & {"I10", "E78.5", "G47.33", "Z83.438", "Z83.42"}, sorted(got)

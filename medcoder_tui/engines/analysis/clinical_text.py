@@ -134,7 +134,7 @@ _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
 def _find_sections(note: str) -> list[Section]:
-    starts: list[tuple[int, str, int]] = []
+    starts: list[tuple[int, str, int, bool]] = []
     for m in _HEADER_RE.finditer(note):
         group = m.lastgroup
         if group is None:
@@ -149,14 +149,18 @@ def _find_sections(note: str) -> list[Section]:
         if name == "past_medical_history" and m.group(group).lower() == "history" \
                 and _STORY_OPENS.match(note, m.end()):
             name = "hpi"   # "History: 19F, R-hand dominant, fell off her skateboard...": the story, not the PMH
-        starts.append((m.start(), name, m.end()))
+        starts.append((m.start(), name, m.end(), False))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
     for m in _INLINE_HEADER.finditer(note):
-        starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()], m.end()))
+        starts.append((m.start(1), _INLINE_NAMES[m.group(1).upper()], m.end(), True))
     starts.sort()
     sections = []
-    for i, (pos, name, label_end) in enumerate(starts):
+    for i, (pos, name, label_end, inline) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(note)
+        if inline and (line_end := note.find("\n", pos)) >= 0:
+            # a label inside a line labels the rest of its line: "FH: no colon cancer." does not make the
+            # pre-procedure history below it a family's
+            end = min(end, line_end + 1)
         sections.append(Section(name, pos, end, label_end))
     return sections
 

@@ -53,8 +53,9 @@ _add("negated", "backward",
      r"(?:sx |symptom )?screen(?:ing)? (?:was |is )?negative",
      # "Heart and lungs normal.": the organs named are normal, not diseased
      # ("Cranial nerves II-XII intact;": the nerves named work, they are not diseased)
+     # ("HIV Ag/Ab neg 11/2026.": a result dated after it)
      r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits|(?:grossly )?intact)"
-     r"(?=\s*(?:[.,;)]|$))", r"ruled out")
+     r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",

@@ -344,7 +344,7 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 # "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
 # ("Hx HTN, hyperlipidemia, former smoker": the abbreviation alone heads the list too)
 _HISTORY_LIST = re.compile(r"\b(?P<label>(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|"
-                           r"significant for|notable for|includes?|:)|(?:pmhx?|hx|h/o)(?=\s+[a-z]))\s+[^.;]*$", re.I)
+                           r"significant for|notable for|includes?|:)|(?:pmhx?|hx|h/o)(?=\s+(?:[a-z]|$)))\s+[^.;]*$", re.I)
 # "History: 61 y/o woman, substernal chest tightness...": a label the story opens under heads no list
 _STORY_UNDER_LABEL = re.compile(r"\s*" + AGE_SEX, re.I)
 # "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
@@ -355,14 +355,19 @@ _STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|cam
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
 
 
+_LABEL_IN_EVIDENCE = re.compile(r"(?:pmhx?|hx|h/o)\s+(?=\S)", re.I)
+
+
 def _history_list(ev, analysis: NoteAnalysis) -> bool:
     """The mention stands in the story's opening list of past conditions ("with PMH of HTN, DM2, GERD")."""
-    if analysis.section_at(ev.start) != "hpi":
-        return False
+    if analysis.section_at(ev.start) not in ("hpi", None):
+        return False   # (the story, or a line no label heads: "Pre-procedure H&P: PMH HTN, hyperlipidemia")
     sent = analysis.sentence_at(ev.start)
     if sent is None:
         return False
-    before = analysis.text[sent.start:ev.start]
+    # (the evidence widened to be unique may begin with the list's own label: "PMH HTN")
+    label = _LABEL_IN_EVIDENCE.match(ev.text)
+    before = analysis.text[sent.start:ev.start + (label.end() if label else 0)]
     m = _HISTORY_LIST.search(before)
     if m is None and (m := _AGE_SEX_WITH.search(before)) is not None \
             and not _PRESENTS.search(analysis.text, ev.end, sent.end):
