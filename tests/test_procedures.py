@@ -643,3 +643,11 @@ def test_the_measured_length_decides_the_repair_code_over_the_words_own_match(co
             "skin closed w/ 8 simple interrupted 5-0 nylon. Total length repaired 4.5 cm.\n")
     got = {c for c in codes(suggest(note, codesets, "ed"), System.CPT) if c.startswith("120")}
     assert got == {"12032"}, sorted(got)
+
+
+@pytest.mark.parametrize("title", ["ENDOSCOPY REPORT - COLONOSCOPY", "Endoscopy report: colonoscopy"])
+def test_a_procedure_reports_title_names_the_procedure_of_its_findings(codesets, title):
+    note = (f"{title}\nIndication: screening, average risk.\nProcedure: Olympus CF-HQ190 advanced from anus to cecum.\n"
+            "Findings:\n1. Sigmoid colon: 8 mm sessile polyp - removed en bloc with hot snare, retrieved.\n"
+            "Impression: one sigmoid polyp removed.\n")
+    assert "45385" in codes(suggest(note, codesets), System.CPT)

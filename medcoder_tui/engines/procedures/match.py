@@ -160,10 +160,17 @@ def _by_another(ctx: _Ctx, text: str) -> bool:
     return not (m.group(1) and m.group(1).lower().strip(" .,") in signature)
 
 
+_REPORT_TITLE = re.compile(r"\s*(?:[a-z /&]+ )?(?:report|note)\s*[-:]\s*([a-z ,/&()-]{4,60})\s*$", re.I | re.M)
+
+
 def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
     said: dict[str, tuple[bool, bool]] = {}   # a long note repeats its sentences: each text is searched once
+    # "ENDOSCOPY REPORT - COLONOSCOPY": a procedure report's title names the procedure its findings
+    # ("polyp removed with hot snare") are part of
+    title = _REPORT_TITLE.match(ctx.note)
+    title_stems = _stems(title.group(1)) if title else frozenset()
     for i, sent in enumerate(ctx.a.sentences):
         got = said.get(sent.text)
         if got is None:
@@ -175,13 +182,13 @@ def _surgical(ctx: _Ctx) -> None:
         in_proc = ctx.section(sent) == "procedures"
         if not (in_proc or performed):
             continue
-        sent_stems = _stems(sent.text)
+        sent_stems = _stems(sent.text) | (title_stems if in_proc and performed else frozenset())
         best: dict[str, tuple[float, str]] = {}
         window = None
         for anchor in sent_stems & index.by_anchor.keys():
             for code, head, quals, absent, explained in index.by_anchor[anchor]:
                 if window is None:
-                    window = _stems(_window(ctx, i))
+                    window = _stems(_window(ctx, i)) | (title_stems if in_proc and performed else frozenset())
                     said_quals = _stems(_window(ctx, i, own=True))
                     if "fractur" in sent_stems and not in_proc:
                         # "Closed treatment of fracture; splint applied by me": the site is the diagnosis's
