@@ -651,3 +651,17 @@ def test_a_procedure_reports_title_names_the_procedure_of_its_findings(codesets,
             "Findings:\n1. Sigmoid colon: 8 mm sessile polyp - removed en bloc with hot snare, retrieved.\n"
             "Impression: one sigmoid polyp removed.\n")
     assert "45385" in codes(suggest(note, codesets), System.CPT)
+
+
+def test_a_planned_destruction_visit_bills_both_destructions_and_no_em(codesets):
+    """"Procedure #2:" is a procedure section; "Destruction of benign lesions other than skin tags" is chosen by
+    its head ("other than skin tags" is what it leaves out); an advice item ("SPF 30+ daily") is no problem
+    taken up beside the procedures."""
+    note = ("DERMATOLOGY - PROCEDURE VISIT\nPurpose: return for planned cryotherapy.\n"
+            "Procedure #1: Destruction of premalignant lesions - cryotherapy\n8 actinic keratoses of the scalp, "
+            "liquid nitrogen, 2 freeze-thaw cycles.\nProcedure #2: Destruction of benign lesions - cryotherapy\n"
+            "2 inflamed seborrheic keratoses at the waistband, LN2, 1 freeze-thaw cycle.\nA/P:\n1. Actinic keratoses x8 "
+            "- destroyed with cryo as above.\n2. Inflamed seborrheic keratoses x2 - destroyed with cryo as above.\n"
+            "3. SPF 30+ daily, hat. F/u full skin exam 6 mo.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert {"17000", "17003", "17110"} <= got and not {c for c in got if c.startswith("992")}, sorted(got)

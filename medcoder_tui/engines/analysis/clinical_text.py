@@ -117,7 +117,8 @@ _HEADER_RE = re.compile(
     r"^[ \t]*(?:#+[ \t]*|[-=*_~]{2,}[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
     # (a label, then a colon, a dash, a dotted leader "PMH ........ HTN; GERD", or nothing more on its line)
-    + r")(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|[-=*_~]{2,}[ \t]*$|$)",
+    # ("Procedure #2: Destruction of benign lesions": a numbered label)
+    + r")(?:[ \t]*#?\d{1,2}(?=[ \t]*:))?(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|[-=*_~]{2,}[ \t]*$|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 

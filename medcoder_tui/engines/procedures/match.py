@@ -97,6 +97,8 @@ class _Index:
             # however many the note names, or the findings' organ names would outweigh "with biopsy".
             aside = " ".join(re.findall(r"\(([^()]*)\)", desc))
             desc = re.sub(r"\([^()]*\)", " ", desc)
+            # "Destruction of benign lesions other than skin tags": what is left out is no head word
+            desc = re.sub(r"\bother than [^,;]+", " ", desc)
             head_text = re.split(r",| with | by ", desc, maxsplit=1)[0]
             head = [_stem(t) for t in _TOKEN.findall(head_text.lower()) if t not in _STOP and len(t) > 1]
             without = " ".join(re.findall(r"without ([^,;]+)", desc))

@@ -45,7 +45,9 @@ _NOT_A_PROBLEM = re.compile(
     r"^(?:long[- ]term|exposure|(?:personal |family )?history of|h/o|hx\b|screening|encounter for|"
     r"immunization|vaccin|status post|s/p|counsel\w*|fall (?:at|from|on)|presence of|dependence on|"
     r"bmi\b|body mass|health maintenance|follow[- ]?up|return|rtc|plan\b|continue|start|discussed|"
-    r"recheck|will\b|see plan|no (?:other|new|acute))")
+    r"recheck|will\b|see plan|no (?:other|new|acute)|"
+    # advice with no condition: "3. SPF 30+ daily, hat."
+    r"spf\b|sunscreen|sun protection|wound care|lifestyle|patient education)")
 _RULED_OUT = re.compile(r"ruled out|unlikely|not consistent with|no evidence of|\bexcluded\b|less likely")
 _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
