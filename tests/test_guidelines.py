@@ -2397,3 +2397,10 @@ def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
             "hyperlipidemia (statin), OSA on CPAP.\nImpression:\n- Screening colonoscopy\n- Sigmoid diverticulosis\n")
     got = offline_codes(codesets, note)
     assert {"Z12.11", "K57.30"} <= got and not got & {"I10", "E78.5", "G47.33", "Z83.438", "Z83.42"}, sorted(got)
+
+
+def test_a_car_walked_to_is_no_car_the_patient_was_in(codesets):
+    note = ("URGENT CARE\n32 yo F c/o R ankle pain after rolling it stepping off a curb in the parking lot of her "
+            "workplace this AM, walking to her car after her shift.\nDx: Sprain of R ankle, initial encounter\n")
+    got = offline_codes(codesets, note)
+    assert "S93.401A" in got and "Y92.481" in got and not {c for c in got if c[:1] == "V"}, sorted(got)

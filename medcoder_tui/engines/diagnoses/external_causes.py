@@ -269,7 +269,7 @@ _CUTTING_FOOD = frozenset(norm(w) for w in ("slicing", "chopping", "cutting", "p
                                             "mincing", "deboning"))
 _FOODS = frozenset(norm(w) for w in ("vegetables", "vegetable", "onion", "onions", "meat", "bread", "bagel",
                                      "fruit", "potatoes", "potato", "chicken", "fish", "food", "avocado"))
-_EVENT = re.compile(r"\b(?:rolled|twisted|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
+_EVENT = re.compile(r"\b(?:rolled|rolling|twisted|twisting|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
@@ -288,6 +288,9 @@ _PATIENT_DRIVER = re.compile(r"\b(?:(?:un)?restrained|belted|seat-?belted|the|wa
                              r"\b\d{1,3}\s*(?:yo|y/o|-year-old|year old)?\s*[mf]?,?\s*(?:un)?restrained driver\b|"
                              r"\bdriver of (?:a|an|the|his|her|their) (?!other\b)", re.I)
 _GENERIC_VEHICLE = frozenset(norm(w) for w in ("motor", "vehicle", "occupant"))
+_VEHICLE_DESTINATION = re.compile(r"\b((?:walk\w*|going|heading|headed|returning|on (?:her|his|their|the) way)(?: back)? "
+                                  r"(?:to|toward|towards))\s+(?:her|his|their|the|a|my)\s+(?:parked )?"
+                                  r"(?:car|truck|van|vehicle|suv|bus)\b", re.I)
 _VEHICLE_PLACE = re.compile(r"\b(bus|train|subway|taxi|tram)\s+(stop|station|shelter|depot|platform|terminal)\b",
                             re.I)
 _PEDAL_CYCLES = frozenset(norm(w) for w in ("bicycle", "bicycles", "bike", "bikes", "cyclist", "bicyclist", "cycling",
@@ -400,7 +403,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             text = _INJURY_NAME.sub(" ", text)
             text = _in_index_words(text)   # "at the gym": the index's gymnasium
             # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
-            words = words_of(_VEHICLE_PLACE.sub(r"\2", text))
+            # ("walking to her car after her shift": a vehicle walked to is no vehicle the patient was in)
+            words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", text)))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _REAR_ENDED.search(text):
