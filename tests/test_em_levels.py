@@ -480,3 +480,11 @@ def test_an_opinion_another_physician_asked_for_is_an_office_consultation(codese
     # a transfer of care, or a Medicare patient, is a new patient visit
     for other in ("She will transfer her care to our clinic.", "Medicare primary."):
         assert list(em(note + other + "\n", codesets)) == ["99204"], other
+
+
+def test_numbered_diagnoses_on_one_line_are_each_a_problem(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE, 68 yo M.\nCXR: hyperinflation, no infiltrate.\nMDM: Admitted to medicine, "
+            "stepdown.\nDiagnosis: 1. Acute exacerbation of COPD 2. Acute on chronic respiratory failure with hypoxia "
+            "and hypercapnia\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99285"] and "problems high" in got["99285"], got

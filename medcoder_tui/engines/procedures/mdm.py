@@ -99,6 +99,9 @@ _ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
 _PLAN_ONLY = re.compile(r"[ \t#]*(?:plan|p)[ \t]*:", re.I)
 # "Dx: 1. Heart failure. 2. AKI on CKD.": numbered items run on one line
 _INLINE_ITEM = re.compile(r"(?<=[.;])[ \t]+(?=\d{1,2}[.)][ \t]+[A-Za-z])")
+# a line that opens a numbered list ("Diagnosis: 1. ..."), and a later number on it that opens the next item
+_FIRST_ITEM_LINE = re.compile(r"^[ \t]*(?:[A-Za-z /&]{1,30}:[ \t]*)?1[.)][ \t].*$", re.MULTILINE)
+_LATER_ITEM = re.compile(r"[ \t]+(?=[2-9][.)][ \t]+[A-Z])")
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|#\d*|[-*\u2022])\s*", re.MULTILINE)
 
 
@@ -126,12 +129,18 @@ def _assessment_parts(ctx: _Ctx) -> list[str]:
     return parts + [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
 
 
+def _split_items(text: str) -> str:
+    """Each numbered item on a line of its own ("Diagnosis: 1. COPD exacerbation 2. Acute respiratory failure")."""
+    text = _INLINE_ITEM.sub("\n", text)
+    return _FIRST_ITEM_LINE.sub(lambda m: _LATER_ITEM.sub("\n", m.group(0)), text)
+
+
 def _assessment(ctx: _Ctx) -> str:
-    return _INLINE_ITEM.sub("\n", "\n".join(_assessment_parts(ctx)))
+    return _split_items("\n".join(_assessment_parts(ctx)))
 
 
 def _assessment_items(ctx: _Ctx) -> list[str]:
-    return [item for part in _assessment_parts(ctx) for item in _items(_INLINE_ITEM.sub("\n", part))]
+    return [item for part in _assessment_parts(ctx) for item in _items(_split_items(part))]
 
 
 def _items(text: str) -> list[str]:
