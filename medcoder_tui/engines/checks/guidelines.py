@@ -360,7 +360,8 @@ _LABEL_IN_EVIDENCE = re.compile(r"(?:pmhx?|hx|h/o)\s+(?=\S)", re.I)
 
 def _history_list(ev, analysis: NoteAnalysis) -> bool:
     """The mention stands in the story's opening list of past conditions ("with PMH of HTN, DM2, GERD")."""
-    if analysis.section_at(ev.start) not in ("hpi", None):
+    unlabelled = analysis.section_at(ev.start) is None
+    if analysis.section_at(ev.start) != "hpi" and not unlabelled:
         return False   # (the story, or a line no label heads: "Pre-procedure H&P: PMH HTN, hyperlipidemia")
     sent = analysis.sentence_at(ev.start)
     if sent is None:
@@ -372,6 +373,9 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
     if m is None and (m := _AGE_SEX_WITH.search(before)) is not None \
             and not _PRESENTS.search(analysis.text, ev.end, sent.end):
         return False
+    if m is not None and unlabelled and not (m.re is _HISTORY_LIST
+                                             and re.fullmatch(r"pmhx?|hx|h/o", m.group("label").strip(), re.I)):
+        return False   # (outside the story only the past-history abbreviation heads a list: "History: ..." tells)
     return m is not None and not _STORY_GOES_ON.search(before, m.start()) \
         and not (m.re is _HISTORY_LIST and _STORY_UNDER_LABEL.match(before, m.end("label")))
 
