@@ -2404,3 +2404,11 @@ def test_a_car_walked_to_is_no_car_the_patient_was_in(codesets):
             "workplace this AM, walking to her car after her shift.\nDx: Sprain of R ankle, initial encounter\n")
     got = offline_codes(codesets, note)
     assert "S93.401A" in got and "Y92.481" in got and not {c for c in got if c[:1] == "V"}, sorted(got)
+
+
+def test_respiratory_failure_with_hypoxia_and_hypercapnia_is_coded_with_both(codesets):
+    """ICD-10-CM has no J96 code for both gases: J96.x1 and J96.x2 are both coded."""
+    got = offline_codes(codesets, "Diagnosis: Acute on chronic respiratory failure with hypoxia and hypercapnia.\n", "ed")
+    assert {"J96.21", "J96.22"} <= got and "J96.20" not in got, sorted(got)
+    one = offline_codes(codesets, "Diagnosis: Acute respiratory failure with hypoxia.\n", "ed")
+    assert "J96.01" in one and "J96.02" not in one, sorted(one)

@@ -101,6 +101,7 @@ def choose(candidates: list[Candidate], setting: Setting,
         _score, start, end, ctx, _dom = mention
         clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
                     and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
+                    and not _both_gas_failures(code, cand.code)
                     for s, e, code in spans)
         if clash:
             continue  # one code per concept span
@@ -110,6 +111,12 @@ def choose(candidates: list[Candidate], setting: Setting,
         if len(picked) >= MAX_SUGGESTIONS:
             break
     return _drop_vague_siblings(_without_ill_defined_sites(picked))
+
+
+def _both_gas_failures(a: str, b: str) -> bool:
+    """A respiratory failure "with hypoxia and hypercapnia": ICD-10-CM has no code for both, so both are coded
+    (J96.x1 beside J96.x2)."""
+    return a[:3] == b[:3] == "J96" and a[:5] == b[:5] and {a[-1:], b[-1:]} == {"1", "2"}
 
 
 def _without_ill_defined_sites(picked: list[Candidate]) -> list[Candidate]:
