@@ -2412,3 +2412,13 @@ def test_respiratory_failure_with_hypoxia_and_hypercapnia_is_coded_with_both(cod
     assert {"J96.21", "J96.22"} <= got and "J96.20" not in got, sorted(got)
     one = offline_codes(codesets, "Diagnosis: Acute respiratory failure with hypoxia.\n", "ed")
     assert "J96.01" in one and "J96.02" not in one, sorted(one)
+
+
+def test_a_finding_the_note_calls_part_of_another_condition_is_not_coded_apart(codesets):
+    note = ("Assessment: 1. MDD, recurrent, moderate - increase sertraline to 100 mg.\n"
+            "Insomnia is part of the depressive episode; no separate sleep disorder.\n")
+    got = offline_codes(codesets, note)
+    assert "F33.1" in got and "G47.00" not in got, sorted(got)
+    apart = offline_codes(codesets, note.replace("Insomnia is part of the depressive episode; no separate sleep "
+                                                 "disorder.", "2. Insomnia - start trazodone 50 mg qhs."))
+    assert "G47.00" in apart, sorted(apart)

@@ -380,6 +380,23 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
         and not (m.re is _HISTORY_LIST and _STORY_UNDER_LABEL.match(before, m.end("label")))
 
 
+# "Insomnia is part of the depressive episode; no separate sleep disorder": the writer ties the finding to another
+_PART_OF = re.compile(r"[^.;\n]{0,30}?\b(?:is|are)\s+(?:(?:a|an|the)\s+)?(?:part of|(?:symptom|feature|manifestation)s?"
+                      r" of|explained by|accounted for by)\b", re.I)
+
+
+def _part_of_another(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
+    """I.B.5: a sign or condition the note says is part of another ("insomnia is part of the depressive episode")
+    is not coded apart."""
+    if not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence or not s.evidence[0].located:
+        return
+    ev = s.evidence[0]
+    sent = analysis.sentence_at(ev.start)
+    if sent is not None and _PART_OF.match(note, ev.end, sent.end):
+        add_reason(s, "the note says it is part of another condition (guideline I.B.5): not coded separately",
+                   Flag.GUIDELINE)
+
+
 def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
     per PCP, not addressed") is not coded for this encounter."""
@@ -474,6 +491,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
         _incidental_finding(s, note, analysis, setting)
         _listed_not_addressed(s, addressed, analysis, setting)
         _left_to_another(s, note, analysis, setting)
+        _part_of_another(s, note, analysis)
         _story_only_symptom(s, assessed, analysis, out)
     check_mentions(some, note, analysis)
 
