@@ -222,6 +222,7 @@ def test_hospital_progress_note_by_mdm(codesets):
     # the age beside the birth date, not an event's age later in the history
     ("ANNUAL PREVENTIVE EXAM - ESTABLISHED PATIENT\nDOB: 06/30/1974 (52 y)  M\nPSH: appendectomy age 16.\n", "99396"),
     ("ANNUAL PHYSICAL, established patient.\nPSH: tonsillectomy at age 8.\nAge: 67\n", "99397"),
+    ("WELL CHILD CHECK - 4 year old male, established patient\n", "99392"),
 ])
 def test_preventive_visit_by_age_band_and_new_or_established(codesets, head, expected):
     assert list(em(head + "Exam normal. Counseled on diet and exercise.\n", codesets)) == [expected]

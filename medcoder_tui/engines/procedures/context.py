@@ -60,7 +60,7 @@ _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[
                    r"spent)", _I)
 # ("DOB: 06/30/1974 (52 y)": the age beside the birth date; "appendectomy at age 16" is an event's age, not the
 # patient's, and a later "age 16" never outranks the header's age, the first one read)
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?-?old|yrs? old|y(?= \d+ ?m(?:o|os|onths?)?\b)|"
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?[- ]?old|yrs? old|y(?= \d+ ?m(?:o|os|onths?)?\b)|"
                   r"(?:y|yrs?|years?)(?=\)))|"
                   r"(?<!at )(?<!since )(?<!until )(?<!by )(?<!before )(?<!after )(?<!from )\bage[:\s]+(\d{1,3})\b", _I)
 
