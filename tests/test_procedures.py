@@ -665,3 +665,16 @@ def test_a_planned_destruction_visit_bills_both_destructions_and_no_em(codesets)
             "3. SPF 30+ daily, hat. F/u full skin exam 6 mo.\n")
     got = codes(suggest(note, codesets), System.CPT)
     assert {"17000", "17003", "17110"} <= got and not {c for c in got if c.startswith("992")}, sorted(got)
+
+
+def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
+    """DTaP-IPV (Kinrix) and MMRV (ProQuad) are one product code each (90696, 90710; not in the bundled table): no
+    component product codes, and their administration counts four components each (90460 x2, 90461 x6)."""
+    note = ("WELL CHILD CHECK - 4 year old male, established patient\nVaccines given today after counseling parent: "
+            "DTaP-IPV (Kinrix) IM and MMRV (ProQuad) SC. VIS provided.\nAssessment: Well child exam, no abnormal "
+            "findings.\n")
+    raws = suggest(note, codesets)
+    got = codes(raws, System.CPT)
+    assert {"90460", "90461", "99392"} <= got and not got & {"90700", "90713", "90707", "90716"}, sorted(got)
+    assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
+    assert "combination vaccine" in next(r for r in raws if r.code == "90460").reasoning

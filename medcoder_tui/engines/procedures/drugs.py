@@ -272,6 +272,11 @@ _VACCINES: list[tuple[str, str, int]] = [
     (r"trivalent (?:flu|influenza)|\b(?:flu|influenza)\b[^.\n]{0,25}\btrivalent\b", r"Influenza vaccine, trivalent", 1),
     (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
 ]
+# Combination products are one product code each, never one per component: note words -> components
+_COMBINATIONS: list[tuple[str, int]] = [
+    (r"\bdtap[- /]hepb[- /]ipv\b|pediarix", 5), (r"\bdtap[- /]ipv[- /]hib(?:[- /]hepb)?\b|pentacel|vaxelis", 5),
+    (r"\bdtap[- /]ipv\b|kinrix|quadracel", 4), (r"\bmmr[- /]?v\b|proquad", 4),
+]
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
                    (re.compile(r"hepatitis b", _I), "G0010"))
@@ -288,6 +293,19 @@ def _vaccines(ctx: _Ctx) -> None:
                                                  r"intramuscular)", sent.text, _I):
             continue
         taken: list[tuple[int, int]] = []
+        for note_rx, parts in _COMBINATIONS:
+            for m in re.finditer(note_rx, sent.text, _I):
+                start, end = sent.start + m.start(), sent.start + m.end()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))   # (its components are no products of their own)
+                if not (_VAX_NOT.search(_clause(ctx.note, start, end, 10, 40))
+                        or ctx.a.context_at(start, end) & {"negated", "history"}):
+                    # the product's code is not in the bundled table: only its administration is suggested
+                    given.append(("", parts, start, end))
+                # ("DTaP-IPV (Kinrix)": the brand in parentheses is the same product)
+                if brand := re.match(r"\s*\([^()\n]{1,40}\)", ctx.note[end:sent.end]):
+                    taken.append((end, end + brand.end()))
         for note_rx, desc_rx, parts in _VACCINES:
             for m in re.finditer(note_rx, sent.text, _I):
                 start, end = sent.start + m.start(), sent.start + m.end()
@@ -320,16 +338,19 @@ def _vaccines(ctx: _Ctx) -> None:
         if not given:
             return
     _, _, start, end = given[0]
+    # the combination product itself: its code is the coder's to add from the licensed CPT file
+    combined = ("; a combination vaccine is one product code, which the bundled CPT table does not hold: add it "
+                "from the licensed file") if any(not code for code, *_ in given) else ""
     counselled = re.search(r"counsel", ctx.note, _I) and ctx.age is not None and ctx.age <= 18
     if counselled:
         ctx.add(System.CPT, "90460", 0.75, f"vaccine administration with counseling, under 19 "
-                f"(units: {len(given)} vaccines)", start, end, units=len(given))
+                f"(units: {len(given)} vaccines){combined}", start, end, units=len(given))
         extra = sum(p - 1 for _, p, _, _ in given)
         if extra:
             ctx.add(System.CPT, "90461", 0.7, f"additional vaccine components (units: {extra})", start, end,
                     units=extra)
     else:
-        ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection", start, end)
+        ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection" + combined, start, end)
         if len(given) > 1:
             ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {len(given) - 1})", start, end,
                     units=len(given) - 1)
