@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
-from medcoder_tui.codes.abbreviations import expand_abbreviations
+from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
@@ -288,11 +289,16 @@ def _addressed_text(note: str, analysis: NoteAnalysis, sections: frozenset[str] 
     return "\n".join(note[sec.start:sec.end].lower() for sec in analysis.sections if sec.name in sections)
 
 
-def _addressed_words(note: str, analysis: NoteAnalysis) -> str:
-    """The addressed sections' text as written and again with its abbreviations spelled out ("#2 HTN, above
-    goal" takes up the problem list's "essential hypertension"), in lower case."""
-    raw = "\n".join(note[sec.start:sec.end] for sec in analysis.sections if sec.name in _ADDRESSED)
-    return raw.lower() + "\n" + expand_abbreviations(raw, strict_case=True).lower()
+@lru_cache(maxsize=1)
+def _short_forms() -> dict[str, tuple[str, ...]]:
+    """Spelled-out condition -> the abbreviations that stand for it ("hypertension" -> "htn"), the ones that read
+    as nothing else in lower case."""
+    out: dict[str, list[str]] = {}
+    for abbreviation, expansions in ABBREVIATIONS.items():
+        if abbreviation not in AMBIGUOUS and len(abbreviation) > 1:
+            for expansion in expansions:
+                out.setdefault(expansion.lower(), []).append(abbreviation)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # a condition's grade or kind, which the assessment may leave out when it takes the condition up
@@ -309,7 +315,9 @@ def _named_in(words: str, addressed: str) -> bool:
     head = " ".join(w for w in re.findall(r"[a-z0-9']+", spelled) if w not in _GRADES)
     if len(head) < 4:
         return False
-    for m in re.finditer(r"\b" + re.escape(head) + r"\b", addressed):
+    # ("#2 HTN, above goal" takes up the problem list's "essential hypertension")
+    names = (head, *_short_forms().get(head, ()))
+    for m in re.finditer(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", addressed):
         start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
         if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
             return True   # (not on a line that leaves it to another visit: "Asthma stable; not addressed")
@@ -483,7 +491,7 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
-    addressed = _addressed_words(note, analysis) if setting != "inpatient" else ""
+    addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
     assessed = _addressed_text(note, analysis, _ASSESSED) if setting != "inpatient" else ""
     for s in some:
         _uncertain(s, setting, out)
