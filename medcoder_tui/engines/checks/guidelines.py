@@ -351,8 +351,11 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 
 # "67M with PMH of HTN, DM2, GERD and BPH presents with ...": the story's opening list of past conditions
 # ("Hx HTN, hyperlipidemia, former smoker": the abbreviation alone heads the list too)
-_HISTORY_LIST = re.compile(r"\b(?P<label>(?:pmh|pmhx|past medical history|(?:a )?(?:medical )?history|hx|h/o)\s*(?:of|"
-                           r"significant for|notable for|includes?|:)|(?:pmhx?|hx|h/o)(?=\s+(?:[a-z]|$)))\s+[^.;]*$", re.I)
+_PAST_ABBREVIATION = r"(?:pmhx?|hx|h/o)"
+_HISTORY_LIST = re.compile(r"\b(?P<label>(?:" + _PAST_ABBREVIATION + r"|past medical history|(?:a )?(?:medical )?history)"
+                           r"\s*(?:of|significant for|notable for|includes?|:)|" + _PAST_ABBREVIATION
+                           + r"(?=\s+(?:[a-z]|$)))\s+[^.;]*$", re.I)
+_ABBREVIATED_LABEL = re.compile(_PAST_ABBREVIATION + r"\b", re.I)
 # "History: 61 y/o woman, substernal chest tightness...": a label the story opens under heads no list
 _STORY_UNDER_LABEL = re.compile(r"\s*" + AGE_SEX, re.I)
 # "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
@@ -363,13 +366,13 @@ _STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|cam
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
 
 
-_LABEL_IN_EVIDENCE = re.compile(r"(?:pmhx?|hx|h/o)\s+(?=\S)", re.I)
+_LABEL_IN_EVIDENCE = re.compile(_PAST_ABBREVIATION + r"\s+(?=\S)", re.I)
 
 
 def _history_list(ev, analysis: NoteAnalysis) -> bool:
     """The mention stands in the story's opening list of past conditions ("with PMH of HTN, DM2, GERD")."""
-    unlabelled = analysis.section_at(ev.start) is None
-    if analysis.section_at(ev.start) != "hpi" and not unlabelled:
+    section = analysis.section_at(ev.start)
+    if section not in ("hpi", None):
         return False   # (the story, or a line no label heads: "Pre-procedure H&P: PMH HTN, hyperlipidemia")
     sent = analysis.sentence_at(ev.start)
     if sent is None:
@@ -378,14 +381,16 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
     label = _LABEL_IN_EVIDENCE.match(ev.text)
     before = analysis.text[sent.start:ev.start + (label.end() if label else 0)]
     m = _HISTORY_LIST.search(before)
-    if m is None and (m := _AGE_SEX_WITH.search(before)) is not None \
-            and not _PRESENTS.search(analysis.text, ev.end, sent.end):
-        return False
-    if m is not None and unlabelled and not (m.re is _HISTORY_LIST
-                                             and re.fullmatch(r"pmhx?|hx|h/o", m.group("label").strip(), re.I)):
-        return False   # (outside the story only the past-history abbreviation heads a list: "History: ..." tells)
-    return m is not None and not _STORY_GOES_ON.search(before, m.start()) \
-        and not (m.re is _HISTORY_LIST and _STORY_UNDER_LABEL.match(before, m.end("label")))
+    if m is not None:
+        if section is None and not _ABBREVIATED_LABEL.match(m.group("label")):
+            return False   # (outside the story only the past-history abbreviation heads a list: "History: ..." tells)
+        if _STORY_UNDER_LABEL.match(before, m.end("label")):
+            return False
+    else:
+        m = _AGE_SEX_WITH.search(before)
+        if m is None or section is None or not _PRESENTS.search(analysis.text, ev.end, sent.end):
+            return False
+    return not _STORY_GOES_ON.search(before, m.start())
 
 
 # "Insomnia is part of the depressive episode; no separate sleep disorder": the writer ties the finding to another
