@@ -24,7 +24,7 @@ import re
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze, lowered
+from medcoder_tui.engines.analysis.clinical_text import LIST_MARKER, NoteAnalysis, analyze, lowered
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import HYPERTENSIVE, hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
@@ -211,9 +211,6 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
                                            and not s.code.startswith("Y90"))]
 
 
-_LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
-
-
 def _unique_evidence(note: str, start: int, end: int) -> str:
     """The mention, widened word by word until it occurs once in the note (so grounding finds this one).
 
@@ -225,7 +222,7 @@ def _unique_evidence(note: str, start: int, end: int) -> str:
     lo, hi = start, end
     line_start = note.rfind("\n", 0, lo) + 1
     # not into a list item's number ("1. Intentional ..."): the quote stays in its sentence
-    marker = _LIST_MARKER.match(note, line_start)
+    marker = LIST_MARKER.match(note, line_start)
     if marker and marker.end() <= lo:
         line_start = marker.end()
     line_end = note.find("\n", hi)

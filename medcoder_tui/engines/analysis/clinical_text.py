@@ -131,6 +131,8 @@ _INLINE_HEADER = re.compile(r"(?<=[.;] )(SH|FH|FHx|PMH|PSH|All|Allergies|Meds)[ 
 # A patient's age and sex as a story opens them: "19F", "67 yo M", "8-year-old boy"
 AGE_SEX = (r"\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)(?:[- ]old)?)?[ \t]*"
            r"(?:m|f|male|female|man|woman|boy|girl)\b")
+# A list item's marker at a line's start: "1. ", "2) ", "- ", "* ", "\u2022 "
+LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
 _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 

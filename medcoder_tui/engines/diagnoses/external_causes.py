@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from medcoder_tui.codes.text import STOPWORDS, stem
 from medcoder_tui.codes.text import fold as _fold
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import LIST_MARKER, NoteAnalysis
 
 _WORD = re.compile(r"[a-z0-9]+")
 _IRREGULAR = {"fell": "fall", "bitten": "bite", "bit": "bite", "hit": "struck", "strike": "struck",
@@ -273,7 +273,6 @@ _EVENT = re.compile(r"\b(?:rolled|rolling|twisted|twisting|inverted|everted|land
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
-_PLAN_ITEM = re.compile(r"\s*(?:[-*\u2022]|\d{1,2}[.)])\s")
 _ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
                             r"gardening|shoveling|shovelling|mowing|skiing|skating|skateboarding)\b", re.I)
 # A room of a dwelling that the index does not list under it: "specified NEC" (Y92.018)
@@ -460,7 +459,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
-            if not event and analysis.section_at(sent.start) == "assessment_plan" and _PLAN_ITEM.match(note, sent.start):
+            if not event and analysis.section_at(sent.start) == "assessment_plan" \
+                    and LIST_MARKER.match(note, sent.start):
                 # "- heat, gentle walking, avoid bed rest": a plan's advice tells no place or activity of the injury
                 activity, place = frozenset(), frozenset()
             read = {"cause": words, "activity": activity, "place": place}
