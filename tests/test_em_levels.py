@@ -489,3 +489,14 @@ def test_numbered_diagnoses_on_one_line_are_each_a_problem(codesets):
             "and hypercapnia\n")
     got = em(note, codesets, "ed")
     assert list(got) == ["99285"] and "problems high" in got["99285"], got
+
+
+@pytest.mark.parametrize("item", ["Chest pain, ACS ruled out.", "Chest pain; ACS and PE ruled out."])
+def test_a_symptom_whose_serious_cause_is_ruled_out_after_a_comma_is_still_the_problem(codesets, item):
+    note = ("ED NOTE, 45 yo M with chest pain.\nTroponin negative x2, ECG normal.\nAssessment:\n1. "
+            + item + "\nDischarged home.\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99283"] and "undiagnosed new problem" in got["99283"], got
+    # the diagnosis itself ruled out ("ACS, ruled out") is no problem assessed
+    got = em(note.replace(item, "ACS, ruled out."), codesets, "ed")
+    assert "no problem assessed" in next(iter(got.values())), got

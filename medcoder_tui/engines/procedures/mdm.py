@@ -171,6 +171,14 @@ def _head(item: str) -> str:
     return re.split(r"\s[-\u2013:]\s|:\s", item, maxsplit=1)[0]
 
 
+def _ruled_out(item: str) -> bool:
+    """Whether an assessment item's diagnosis is itself ruled out ("ACS ruled out", "ACS, excluded"), not a
+    symptom whose serious causes were ("Chest pain, ACS and PE ruled out": the chest pain is the problem)."""
+    first, *rest = re.split(r"[,;]\s*", _head(item))
+    return bool(_RULED_OUT.search(first)) or bool(rest) and bool(
+        re.fullmatch(r"(?:(?:now|since|was|were|has been|have been) )?(?:ruled out|excluded|unlikely)\W*", rest[0]))
+
+
 def problem_count(ctx: _Ctx) -> int:
     """How many problems the assessment numbers ("1. ...", "2. ..."); without numbers, its items that
     are problems (not history, status, screening or ruled-out items)."""
@@ -180,7 +188,7 @@ def problem_count(ctx: _Ctx) -> int:
         return len(numbered)
     return sum(1 for item in _assessment_items(ctx)
                if not _NOT_A_PROBLEM.match(words := item.strip(" -:").lower())
-               and not (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)))
+               and not (_ruled_out(words) and not _WORSE.search(words)))
 
 
 
@@ -201,7 +209,7 @@ def problems(ctx: _Ctx) -> Element:
     hospital = None   # a decision about admission in the plan: read once, when a side effect asks
     for item in _assessment_items(ctx):
         words = item.strip(" -:").lower()
-        if _NOT_A_PROBLEM.match(words) or (_RULED_OUT.search(_head(words)) and not _WORSE.search(words)):
+        if _NOT_A_PROBLEM.match(words) or (_ruled_out(words) and not _WORSE.search(words)):
             continue
         # (the plan after the diagnosis may weigh treatments: "resection vs SRS" leaves the problem certain)
         if _affirmed(_HIGH_PROBLEM, words) and not _UNCERTAIN.search(_head(words)):
