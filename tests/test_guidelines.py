@@ -2422,3 +2422,13 @@ def test_a_finding_the_note_calls_part_of_another_condition_is_not_coded_apart(c
     apart = offline_codes(codesets, note.replace("Insomnia is part of the depressive episode; no separate sleep "
                                                  "disorder.", "2. Insomnia - start trazodone 50 mg qhs."))
     assert "G47.00" in apart, sorted(apart)
+
+
+@pytest.mark.parametrize("plan", ["Increase metformin to 1000 mg BID.", "Titrate glipizide to 10 mg daily.",
+                                  "Refill metformin 500 mg BID."])
+def test_a_drug_whose_dose_the_plan_changes_or_refills_is_long_term_use(codesets, plan):
+    """A dose changed or a refill is of a drug the patient already takes (I.C.4.a.3, I.C.21.c.3)."""
+    note = ("Office visit, 55 yo F, follow-up.\nAssessment/Plan:\n1. Type 2 diabetes with hyperglycemia, A1c 8.4. "
+            + plan + "\n")
+    assert "Z79.84" in offline_codes(codesets, note), plan
+    assert "Z79.84" not in offline_codes(codesets, note.replace(plan, "Start metformin 500 mg BID."))

@@ -84,7 +84,9 @@ _LONG_TERM = (
 )
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
-_TAKES = re.compile(r"\b(?:on|takes|taking|continues?)\s+(?:\w+\s+)?$", re.I)
+# (a dose changed or refilled is of a drug the patient takes: "increase metformin to 1000 mg")
+_TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|increas\w*|decreas\w*|reduc\w*|titrat\w*|uptitrat\w*|"
+                    r"refill\w*|resum\w*)\s+(?:\w+\s+)?$", re.I)
 # (a drug held for a while is still the patient's: "metformin held, resume at follow-up")
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
