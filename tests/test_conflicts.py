@@ -50,3 +50,15 @@ def test_a_code_read_across_another_coded_mention_gives_way_in_an_excludes1_pair
     out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
         ("N39.0", "UTI"), ("N17.9", "acute kidney injury"), ("N15.9", "UTI with acute kidney"))])}
     assert out["N15.9"].suppressed and out["N39.0"].reportable and out["N17.9"].reportable
+
+
+def test_excludes1_keeps_the_organism_specific_sepsis_though_its_organism_is_its_source_infections_word(codesets):
+    """"Sepsis due to pneumococcal pneumonia" beside a bare "sepsis": A40.3 quotes the pneumonia's organism (J13's
+    words) as it must, and the unspecified-organism code gives way to it (I.C.1.d.1.a, I.A.12.a)."""
+    note = ("Principal diagnosis: Sepsis due to right lower lobe pneumonia.\nCourse: met sepsis criteria on admission.\n"
+            "Discharge diagnoses:\n1. Sepsis due to pneumococcal pneumonia, RLL\n2. COPD\n")
+    g = Grounder(note, codesets=codesets, setting="inpatient")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
+        ("A41.9", "Sepsis"), ("A40.3", "Sepsis due to pneumococcal"), ("J13", "pneumococcal pneumonia"))])}
+    assert out["A41.9"].suppressed and Flag.EXCLUDES1 in out["A41.9"].flags
+    assert out["A40.3"].reportable and out["J13"].reportable

@@ -47,8 +47,8 @@ def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) ->
     # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified;
     # then a code read from words that another coded mention explains ("UTI with acute kidney injury":
     # 'infection ... kidney' borrows the kidney of the coded AKI) gives way to one read from its own
-    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _borrows(s, partner, out, icd),
-            not _UNSPECIFIED.search(s.description), words, s.confidence)
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _UNSPECIFIED.search(s.description),
+            not _borrows(s, partner, out, icd), words, s.confidence)
 
 
 _ADDED_TO = ("B95", "B96", "B97", "V", "W", "X", "Y", "Z")
