@@ -2432,3 +2432,15 @@ def test_a_drug_whose_dose_the_plan_changes_or_refills_is_long_term_use(codesets
             + plan + "\n")
     assert "Z79.84" in offline_codes(codesets, note), plan
     assert "Z79.84" not in offline_codes(codesets, note.replace(plan, "Start metformin 500 mg BID."))
+
+
+@pytest.mark.parametrize(("note", "host", "agent"), [
+    ("Hospital course: Sputum culture grew Streptococcus pneumoniae. Treated with ceftriaxone.\n"
+     "Discharge diagnoses:\n1. Pneumococcal pneumonia, RLL.\n2. Hypertension.\n", "J13", "B95.3"),
+])
+def test_no_agent_code_beside_a_code_that_names_the_organism(codesets, note, host, agent):
+    got = offline_codes(codesets, note, "inpatient")
+    assert host in got and agent not in got, sorted(got)
+    # a disease whose code does not identify the agent still takes it
+    uti = note.replace("Pneumococcal pneumonia, RLL", "Acute cystitis").replace("Sputum", "Urine")
+    assert agent in offline_codes(codesets, uti, "inpatient")

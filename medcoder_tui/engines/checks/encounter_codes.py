@@ -80,7 +80,7 @@ _STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b":
                 "5": "N18.5", "v": "N18.5"}
 
 
-def _asks_for_agent(icd, code: str) -> bool:
+def asks_for_agent(icd, code: str) -> bool:
     entry = icd.get(code)
     note = (entry.use_additional if entry else "") or ""
     return "B95" in note or "infectious agent" in note.lower()
@@ -174,7 +174,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                              "manifestations"))
     # the infectious agent of a localized infection whose category asks for it (B95-B97)
     if not any(c[:3] in ("B95", "B96", "B97") for c in have) and icd is not None \
-            and any(s.system is System.ICD10CM and s.reportable and _asks_for_agent(icd, s.code) for s in out) \
+            and any(s.system is System.ICD10CM and s.reportable and asks_for_agent(icd, s.code) for s in out) \
             and (agent := infectious_agent(note, analysis)):
         wanted.append((*agent, "the infectious agent of the infection, whose category says 'use additional code "
                                "(B95-B97) to identify infectious agent'"))

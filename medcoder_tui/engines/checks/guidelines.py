@@ -54,7 +54,7 @@ from medcoder_tui.engines.checks.diabetes import diabetes_with
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
-from medcoder_tui.engines.checks.encounter_codes import encounter_codes
+from medcoder_tui.engines.checks.encounter_codes import asks_for_agent, encounter_codes
 from medcoder_tui.engines.checks.external_cause_codes import external_causes, hold_suicide_attempt
 from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
@@ -126,6 +126,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _integral(out, icd)
     _catch_all(out)
     _included(out)
+    _agent_named_by_its_host(out, icd)
     _counseling_in_exam(out)
     _tobacco_history(out, note, analysis, icd)
     _complaint_injuries(out, analysis)
@@ -660,6 +661,28 @@ def _included(out: list[Suggestion]) -> None:
         if holder:
             add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with {holder.description[:1].lower()}"
                           f"{holder.description[1:]}): not coded separately", Flag.GUIDELINE)
+
+
+def _organism(title: str) -> str:
+    """The organism a B95-B97 title names: "Streptococcus pneumoniae as the cause of diseases classified elsewhere"
+    is "streptococcus pneumoniae"; "Unspecified Escherichia coli [E. coli] as the cause ..." is "escherichia coli"."""
+    name = re.sub(r"\s*\[[^]]*\]", "", title.lower().split(" as the cause")[0])
+    return re.sub(r"^(?:unspecified|other) |\s+infection$", "", name).strip()
+
+
+def _agent_named_by_its_host(out: list[Suggestion], icd) -> None:
+    """B95-B97 identify the agent of a disease whose code does not (I.C.1 and the categories' notes): beside codes
+    that name the organism themselves ("Pneumonia due to Streptococcus pneumoniae", "Sepsis due to ..."), and no
+    other code that asks for an agent, the agent code repeats them."""
+    for s in out:
+        if not (usable_icd(s) and s.code[:3] in ("B95", "B96", "B97")) or icd is None:
+            continue
+        organism = _organism(s.description)
+        others = [o for o in out if o is not s and usable_icd(o) and o.code[:3] not in ("B95", "B96", "B97")]
+        naming = [o for o in others if organism and organism in o.description.lower()]
+        if naming and not any(asks_for_agent(icd, o.code) for o in others if o not in naming):
+            add_reason(s, f"{naming[0].code} ({naming[0].description}) names the organism: no agent code beside it "
+                          f"(B95-B97 are for a disease whose code does not identify its agent)", Flag.GUIDELINE)
 
 
 # the adult and gynecological routine examinations (I.C.21.c.13), whose guidance is their own content (a child's
