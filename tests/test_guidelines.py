@@ -2444,3 +2444,18 @@ def test_no_agent_code_beside_a_code_that_names_the_organism(codesets, note, hos
     # a disease whose code does not identify the agent still takes it
     uti = note.replace("Pneumococcal pneumonia, RLL", "Acute cystitis").replace("Sputum", "Urine")
     assert agent in offline_codes(codesets, uti, "inpatient")
+
+
+def test_a_condition_that_resolved_during_the_stay_is_no_history_in_a_discharge_summary(codesets):
+    """UHDDS: a condition treated in the stay is reported though it resolved before discharge; its symptoms are
+    then integral to it (I.B.5). A condition the past history calls resolved stays history."""
+    note = ("DISCHARGE SUMMARY\nHPI: 78 yo F with fever, cough and confusion.\nHospital course: Pneumonia treated "
+            "with ceftriaxone. Acute metabolic encephalopathy resolved by day 2.\nDischarge diagnoses:\n1. Pneumonia\n"
+            "2. Acute metabolic encephalopathy\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "G93.41" in got and "R41.0" not in got, sorted(got)
+    g = Grounder(note, codesets=codesets, setting="inpatient")
+    assert Flag.HISTORY not in g.ground(RawSuggestion(code="G93.41", evidence=["Acute metabolic encephalopathy"])).flags
+    past = "PMH: Hepatitis C, resolved after treatment.\nHospital course: Pneumonia treated with ceftriaxone.\n"
+    g = Grounder(past, codesets=codesets, setting="inpatient")
+    assert Flag.HISTORY in g.ground(RawSuggestion(code="B18.2", evidence=["Hepatitis C"])).flags

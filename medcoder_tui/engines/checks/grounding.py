@@ -37,6 +37,8 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
 # history codes, and status codes that a past procedure gives ("s/p CABG" is Z95.1, "s/p kidney transplant" Z94.0)
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
                                  "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
+# a discharge summary's account of the stay: what resolved there was present and treated in it (UHDDS)
+_STAY_SECTIONS = frozenset({"hospital_course", "diagnoses", "assessment_plan", "impression"})
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 _EVENT_HEAD = 40   # characters of an external cause's quoted sentence read for its context
 # contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
@@ -185,6 +187,11 @@ class Grounder:
         if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds \
                 and screening_told_done(self.note, ev.start):
             kinds = kinds - {"hypothetical"}   # "offered routine HIV screening; she accepted": it was done
+        if "history" in kinds and self.setting == "inpatient" and system is System.ICD10CM \
+                and self.analysis.section_at(ev.start) in _STAY_SECTIONS and all(
+                    sp.kind != "history" or sp.trigger.lower() == "resolved"
+                    for sp in self.analysis.spans_overlapping(ev.start, end)):
+            kinds = kinds - {"history"}   # "encephalopathy resolved by day 2": treated in this stay, so coded
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):
