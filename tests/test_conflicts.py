@@ -62,3 +62,13 @@ def test_excludes1_keeps_the_organism_specific_sepsis_though_its_organism_is_its
         ("A41.9", "Sepsis"), ("A40.3", "Sepsis due to pneumococcal"), ("J13", "pneumococcal pneumonia"))])}
     assert out["A41.9"].suppressed and Flag.EXCLUDES1 in out["A41.9"].flags
     assert out["A40.3"].reportable and out["J13"].reportable
+
+
+def test_excludes1_an_r_chapter_symptom_gives_way_to_the_condition_it_excludes(codesets):
+    """R55 excludes orthostatic hypotension: syncope documented with it is coded I95.1 alone, though I95 is itself
+    a sign that other diagnoses take in (integral table)."""
+    note = "ED note.\nDiagnosis: Syncope and collapse. Orthostatic hypotension. Dehydration.\n"
+    g = Grounder(note, codesets=codesets, setting="ed")
+    out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
+        ("R55", "Syncope and collapse"), ("I95.1", "Orthostatic hypotension"), ("E86.0", "Dehydration"))])}
+    assert out["R55"].suppressed and out["I95.1"].reportable and out["E86.0"].reportable

@@ -44,10 +44,12 @@ def _live(s: Suggestion) -> bool:
 
 def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> tuple:
     words = max((len(e.text.split()) for e in s.evidence), default=0)
-    # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified;
-    # then a code read from words that another coded mention explains ("UTI with acute kidney injury":
-    # 'infection ... kidney' borrows the kidney of the coded AKI) gives way to one read from its own
-    return (not (is_symptom(s.code) or s.code[:1] == "R"), not _UNSPECIFIED.search(s.description),
+    # a sign, symptom or abnormal finding (R00-R99) gives way to a diagnosis, however unspecified, and an
+    # R-chapter symptom to one the classification places in a body system's chapter (R55 syncope to I95.1
+    # orthostatic hypotension, which R55 excludes); then a code read from words that another coded mention
+    # explains ("UTI with acute kidney injury": 'infection ... kidney' borrows the kidney of the coded AKI)
+    # gives way to one read from its own
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), s.code[:1] != "R", not _UNSPECIFIED.search(s.description),
             not _borrows(s, partner, out, icd), words, s.confidence)
 
 
