@@ -2459,3 +2459,13 @@ def test_a_condition_that_resolved_during_the_stay_is_no_history_in_a_discharge_
     past = "PMH: Hepatitis C, resolved after treatment.\nHospital course: Pneumonia treated with ceftriaxone.\n"
     g = Grounder(past, codesets=codesets, setting="inpatient")
     assert Flag.HISTORY in g.ground(RawSuggestion(code="B18.2", evidence=["Hepatitis C"])).flags
+
+
+@pytest.mark.parametrize("dx", ["Viral syndrome.", "Viral illness."])
+def test_a_viral_syndrome_is_a_viral_infection_and_takes_in_its_fever(codesets, dx):
+    """Index: Infection, viral NOS B34.9; its fever and aches are part of it (I.B.5); 'likely' leaves the symptoms."""
+    note = "Urgent care. 30 yo F with fever and body aches x 2 days.\nAssessment: " + dx + "\n"
+    got = offline_codes(codesets, note)
+    assert "B34.9" in got and not got & {"R50.9", "R52"}, sorted(got)
+    got = offline_codes(codesets, note.replace(dx, "Fever, likely " + dx.lower()))
+    assert "B34.9" not in got and "R50.9" in got, sorted(got)

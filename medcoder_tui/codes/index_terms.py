@@ -86,6 +86,8 @@ INDEX_TERMS: dict[str, str] = {
     "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",
     "dry eye": "H04.129", "pterygium": "H11.009", "hidradenitis": "L73.2", "folliculitis": "L73.9",
     "pressure injury": "L89.90", "scleroderma": "M34.9", "raynaud phenomenon": "I73.00",
+    # Index: Disease, viral, virus NEC B34.9; Infection, viral NOS B34.9 ("viral syndrome", "viral illness")
+    "viral syndrome": "B34.9", "viral illness": "B34.9", "viral disease": "B34.9",
     # Index: Gastroenteritis, viral, Norwalk agent A08.11 (norovirus is the Norwalk agent)
     "norovirus": "A08.11", "norovirus gastroenteritis": "A08.11", "norovirus infection": "A08.11",
     # Index: Pressure, chest R07.89; Tightness, chest R07.89
