@@ -678,3 +678,12 @@ def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
     assert {"90460", "90461", "99392"} <= got and not got & {"90700", "90713", "90707", "90716"}, sorted(got)
     assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
     assert "combination vaccine" in next(r for r in raws if r.code == "90460").reasoning
+
+
+@pytest.mark.parametrize("line", ["COVID/flu antigen negative.", "Flu Ag negative.", "Influenza A and B antigen: negative."])
+def test_an_influenza_antigen_read_at_the_visit_is_the_office_rapid_test(codesets, line):
+    note = "Urgent care. 30 yo F with fever and body aches x 2 days.\n" + line + "\nAssessment: Viral syndrome.\n"
+    assert "87804" in codes(suggest(note, codesets), System.CPT), line
+    # a PCR, or an antigen sent out, is the laboratory's
+    for other in ("Flu PCR negative.", "Flu antigen sent to lab."):
+        assert "87804" not in codes(suggest(note.replace(line, other), codesets), System.CPT), other

@@ -34,7 +34,10 @@ _TESTS: list[tuple[str, str]] = [
                                                                    # a point-of-care UA is the office dipstick
                                                                    r"\b(?:poc|point[- ]of[- ]care)\s+(?:ua|urinalysis)\b(?![^.\n]{0,25}\b(?:micro|automated))",
                                                                    r"^Urinalysis by dipstick"),
-    (r"urine (?:hcg|pregnancy)|\bupt\b", r"^Urine pregnancy"), (r"influenza a/b antigen|rapid (?:influenza|flu)",
+    (r"urine (?:hcg|pregnancy)|\bupt\b", r"^Urine pregnancy"), (r"influenza a/b antigen|rapid (?:influenza|flu)|"
+                                                                # "flu Ag", "COVID/flu antigen negative"
+                                                                r"\b(?:flu|influenza)(?: a ?(?:/|and|&) ?b)? (?:antigen|ag)\b|"
+                                                                r"\b(?:flu|influenza)/[a-z0-9/ -]{2,25}\b(?:antigen|ag)\b",
                                                                 r"^Influenza antigen"),
     (r"rapid strep|strep (?:a )?(?:antigen|screen)", r"strep antigen"),
     (r"(?:fingerstick|poc|point[- ]of[- ]care) (?:blood )?glucose|glucometer reading|accu-?chek", r"^Blood glucose by a monitoring"),
@@ -55,7 +58,7 @@ _TESTS: list[tuple[str, str]] = [
 # words one of which every match of a test's pattern holds: a sentence without any is not searched for it
 _TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensive metabolic"),
                ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip", "poc", "point"), ("urine", "upt"),
-               ("influenza", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
+               ("flu", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
                ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
                ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"))
 assert len(_TEST_HINTS) == len(_TESTS)
@@ -133,7 +136,9 @@ def _tests(ctx: _Ctx) -> None:
             if not (_IN_OFFICE.search(line) or _IN_OFFICE.search(_heading(ctx.note, line_start))
                     or (screening and (_SCREEN_RESULT.search(sent.text)
                                                                or desc_rx.startswith("^Demonstration")))
-                    or re.search(r"performed|done today", sent.text, _I)):
+                    or re.search(r"performed|done today", sent.text, _I)
+                    # an influenza antigen read by eye is a rapid test, read where the swab is taken
+                    or (desc_rx == "^Influenza antigen" and re.search(r"\b(?:antigen|ag)\b", m.group(0), _I))):
                 continue
             if desc_rx.startswith(_PANELS) and (not _RUN_HERE.search(line) or re.search(r"\bpending\b", line, _I)):
                 continue   # a blood count or panel drawn here is run by the lab unless the note says it ran here
