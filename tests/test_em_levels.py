@@ -500,3 +500,13 @@ def test_a_symptom_whose_serious_cause_is_ruled_out_after_a_comma_is_still_the_p
     # the diagnosis itself ruled out ("ACS, ruled out") is no problem assessed
     got = em(note.replace(item, "ACS, ruled out."), codesets, "ed")
     assert "no problem assessed" in next(iter(got.values())), got
+
+
+@pytest.mark.parametrize("rx", ["Norco for pain.", "Zofran prn nausea.", "Cyclobenzaprine 10 mg qhs."])
+def test_a_prescription_the_plan_names_by_brand_or_with_what_it_is_for_is_drug_management(codesets, rx):
+    note = ("ED NOTE\n67 yo F fell onto her outstretched right hand.\nImpression: Closed Colles fracture, right, "
+            "displaced.\nDisposition: Ortho follow-up in 1 week. " + rx + "\n")
+    got = em(note, codesets, "ed")
+    assert "prescription drug management" in next(iter(got.values())), got
+    got = em(note.replace(rx, "Ice and elevation."), codesets, "ed")
+    assert "prescription drug management" not in next(iter(got.values())), got

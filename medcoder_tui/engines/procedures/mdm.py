@@ -479,7 +479,11 @@ _RX_NAME = re.compile(
     r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"
     r"hydrocodone|lithium|clozapine|varenicline|bupropion|spironolactone|digoxin|amiodarone|topiramate|erenumab|"
     r"methylphenidate|amphetamine|adderall|mupirocin|silver sulfadiazine|ondansetron|tamsulosin|finasteride|"
-    r"allopurinol|colchicine|estradiol|progesterone|ocps?|oral contraceptive|inhaler|steroid)\b")
+    r"allopurinol|colchicine|estradiol|progesterone|ocps?|oral contraceptive|inhaler|steroid|"
+    # brand names and drugs of no class ending that a plan often writes
+    r"norco|percocet|vicodin|lortab|codeine|tylenol (?:#3|with codeine)|ultram|dilaudid|flexeril|cyclobenzaprine|"
+    r"methocarbamol|robaxin|tizanidine|zanaflex|zofran|cipro|macrobid|flagyl|metronidazole|medrol|valtrex|tamiflu|"
+    r"diflucan|ketorolac|toradol|epipen)\b")
 _WORD = re.compile(r"[a-z]{5,}")
 
 
@@ -505,7 +509,9 @@ _PLAN_ITEMS = re.compile(r"[,;+:]|\band\b|\bthen\b")
 def _listed_alone(named: str, clause: str) -> bool:
     """"Plan: strainer, tamsulosin, urology f/u": a prescription drug that is an item of the plan's list by itself
     is prescribed (named with other words, "tamsulosin was discussed", it may not be)."""
-    alone = re.compile(r"\s*(?:\d+[.)]\s*)?(?:start |begin |trial of |rx )?" + re.escape(named) + r"\s*")
+    # ("Norco for pain", "zofran prn nausea": the drug and what it is for)
+    alone = re.compile(r"\s*(?:\d+[.)]\s*)?(?:start |begin |trial of |rx )?" + re.escape(named)
+                       + r"(?:\s+(?:prn|as needed))?(?:\s+(?:for|prn)\s+[a-z ]{1,30})?\W*")
     return any(alone.fullmatch(item) for item in _PLAN_ITEMS.split(clause))
 
 
