@@ -687,3 +687,13 @@ def test_an_influenza_antigen_read_at_the_visit_is_the_office_rapid_test(codeset
     # a PCR, or an antigen sent out, is the laboratory's
     for other in ("Flu PCR negative.", "Flu antigen sent to lab."):
         assert "87804" not in codes(suggest(note.replace(line, other), codesets), System.CPT), other
+
+
+@pytest.mark.parametrize("line", ["Procedure: hematoma block, closed reduction, sugar-tong splint applied.",
+                                  "Closed reduction of the fracture performed under hematoma block, splint applied."])
+def test_a_closed_reduction_takes_the_site_of_the_fracture_diagnosed_eponyms_included(codesets, line):
+    """A Colles fracture is a distal radius fracture; 'closed reduction' is its treatment with manipulation."""
+    note = ("ED PROVIDER NOTE\n67 yo F fell on outstretched right hand.\n" + line
+            + "\nImpression: Closed Colles fracture, right, displaced.\n")
+    assert "25605" in codes(suggest(note, codesets, "ed"), System.CPT), line
+    assert "25605" not in codes(suggest(note.replace(line, "Splint applied."), codesets, "ed"), System.CPT)

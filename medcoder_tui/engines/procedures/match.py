@@ -38,6 +38,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
     (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
     (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"),
+    (r"\bcolles\b|\bsmith'?s?(?= fracture)", "distal radius"),   # the eponyms of distal radius fractures
     (r"lateral malleol\w*", "distal fibula lateral malleolus"), (r"medial malleol\w*", "distal tibia medial malleolus"), (r"\bdrained\b", "drainage"), (r"\bincised\b", "incision"),
     (r"\b(?:l[1-5]|s1)(?:\s*-\s*(?:l[1-5]|s1))?\b", "lumbar sacral"), (r"\btfesi\b", "transforaminal epidural injection"),
     (r"\binterlaminar\b|\bilesi\b", "between the laminae epidural injection"),
@@ -192,8 +193,10 @@ def _surgical(ctx: _Ctx) -> None:
                 if window is None:
                     window = _stems(_window(ctx, i)) | (title_stems if in_proc and performed else frozenset())
                     said_quals = _stems(_window(ctx, i, own=True))
-                    if "fractur" in sent_stems and not in_proc:
-                        # "Closed treatment of fracture; splint applied by me": the site is the diagnosis's
+                    if "fractur" in sent_stems and not in_proc or "manipul" in sent_stems and (
+                            in_proc or "clos" in sent_stems) and "fractur" in _diagnosis_stems(ctx):
+                        # "Closed treatment of fracture; splint applied by me", "Procedure: hematoma block, closed
+                        # reduction": the site is the diagnosis's
                         site = _diagnosis_stems(ctx)
                         window, said_quals = window | site, said_quals | site
                 covered = len(set(head) & window)
