@@ -474,3 +474,16 @@ def test_a_negative_result_with_its_date_negates_its_test():
     a = analyze("HBsAg neg, anti-HBs neg (11/2026) - susceptible to HBV. HIV Ag/Ab neg 11/2026.")
     i = a.text.index("HIV")
     assert "negated" in a.context_at(i, i + 3)
+
+
+def test_a_status_post_inside_a_list_item_qualifies_that_item_only():
+    text = "History: 74 yo M with CAD s/p CABG 2019, atrial fibrillation on apixaban, type 2 diabetes on insulin.\n"
+    a = analyze(text)
+    cabg, apixaban = text.index("CABG"), text.index("apixaban")
+    assert "history" in a.context_at(cabg, cabg + 4)
+    assert "history" not in a.context_at(apixaban, apixaban + 8)
+    # heading the list, it reaches each item: "s/p appendectomy, cholecystectomy, hysterectomy"
+    listed = "PSH: s/p appendectomy, cholecystectomy, hysterectomy.\n"
+    b = analyze(listed)
+    hyst = listed.index("hysterectomy")
+    assert "history" in b.context_at(hyst, hyst + 12)

@@ -2469,3 +2469,12 @@ def test_a_viral_syndrome_is_a_viral_infection_and_takes_in_its_fever(codesets, 
     assert "B34.9" in got and not got & {"R50.9", "R52"}, sorted(got)
     got = offline_codes(codesets, note.replace(dx, "Fever, likely " + dx.lower()))
     assert "B34.9" not in got and "R50.9" in got, sorted(got)
+
+
+def test_a_swollen_leg_is_the_edema_of_heart_failure_and_a_status_post_leaves_the_drugs_after_it(codesets):
+    note = ("DISCHARGE SUMMARY\nReason for admission: shortness of breath, leg swelling.\nHistory: 74 yo M with "
+            "CAD s/p CABG 2019, atrial fibrillation on apixaban, type 2 diabetes on insulin.\n"
+            "Discharge diagnoses:\n1. Acute on chronic systolic heart failure\n2. Permanent atrial fibrillation\n"
+            "3. Type 2 diabetes mellitus\n4. CAD s/p CABG\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"I50.23", "Z79.01", "Z79.4", "Z95.1"} <= got and not got & {"R22.40", "R22.43"}, sorted(got)

@@ -424,6 +424,13 @@ def analyze(note: str) -> NoteAnalysis:
                 # reaches no further than its closing parenthesis
                 close = note.find(")", m.end(), sent.end)
                 limit = close if close >= 0 else limit
+            if kind == "history" and m.group(0) in ("s/p", "status post"):
+                # "CAD s/p CABG 2019, AF on apixaban, ...": a status-post inside a list item says how that item
+                # was treated; the items after it are no procedures done
+                item = max(note.rfind(c, sent.start, m.start()) for c in ",;:\n") + 1
+                if re.search(r"[A-Za-z]", note[max(item, sent.start):m.start()]) \
+                        and (comma := note.find(",", m.end(), limit)) >= 0:
+                    limit = comma
             if m.group(0).endswith(":"):
                 # a label ("DDx:", "Return precautions:") heads the list after it, to the sentence's end
                 end = limit

@@ -80,6 +80,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # skin and sensation (R20-R23)
     "R20": _NEURO_SENSORY, "R21": _SKIN, "R22": ("D17", "D18", "L72", "L02", "L03", "C", "D4", "M71", "E04",
                                                  "N60", "K40", "K42", "K43", "I88"),
+    # a swollen limb is the edema of what fills it: heart failure, a venous clot or insufficiency, an injury
+    "R22.4": ("D17", "D18", "L02", "L03", "C", "D4", "M71", "I88", "I50", "I11.0", "I13", "I87", "I80", "I82.4",
+              "I82.5", "I89.0", "M17", "M25.46", "S7", "S8", "S9", "O14"),
     "R23.1": ("D62", "D64", "D50", "R57", "I95"), "R23.3": ("D69", "S"),
     # nervous and musculoskeletal (R25-R29)
     "R25.1": ("G20", "G25.0", "E05"), "R25.2": ("G", "E83.5", "M62.83"), "R26": ("G20", "G35", "I69",
