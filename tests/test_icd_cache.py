@@ -31,10 +31,10 @@ def test_damaged_cache_is_rebuilt_with_a_notice_and_older_formats_removed(tmp_pa
     again = icd10cm.IcdIndex()
     assert capsys.readouterr().err == ""                   # read quietly from then on
     raw = again.raw("S72.001A")
-    assert len(raw) == 10 and raw[icd10cm.PARENT] == "S72.001" and raw[icd10cm.SEVEN] is None
+    assert len(raw) == 11 and raw[icd10cm.PARENT] == "S72.001" and raw[icd10cm.SEVEN] is None
     entry = again.get("S72.001A")
     assert entry.seven_chr["A"] == "initial encounter for closed fracture" and entry.excludes1
-    assert again.raw("S72.001A")[icd10cm.INCLUSION:] == ((), (), (), "", "", "", None)
+    assert again.raw("S72.001A")[icd10cm.INCLUSION:] == ((), (), (), "", "", "", None, "")
 
 
 def test_a_cache_of_another_format_is_rebuilt_quietly(tmp_path, monkeypatch, capsys):
@@ -46,3 +46,12 @@ def test_a_cache_of_another_format_is_rebuilt_quietly(tmp_path, monkeypatch, cap
     index = icd10cm.IcdIndex()
     assert capsys.readouterr().err == ""
     assert len(index) > 90_000 and index.title("I10") == "Essential (primary) hypertension"
+
+
+def test_use_additional_notes_of_a_block_and_a_chapter_reach_every_code_under_them(codesets):
+    icd = codesets.icd
+    assert "Z87.891" in icd.use_additional_up("J44.1")          # chapter 10's tobacco note
+    assert "B95-B97" in icd.use_additional_up("L03.116")        # L00-L08's infectious agent
+    assert "W44" in icd.use_additional_up("T16.1XXA")           # T15-T19's foreign body entering
+    assert "Z87.891" not in icd.use_additional_up("E11.9")      # nothing of another chapter's
+    assert "Z87.891" not in (icd.get("J44.1").use_additional or "")   # the code's own nearest note is unchanged

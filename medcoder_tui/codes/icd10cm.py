@@ -25,15 +25,15 @@ from medcoder_tui.fileutil import write_atomic as _write_atomic
 from medcoder_tui.codes.models import IcdEntry
 from medcoder_tui.codes.systems import compact, icd_dotted
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 SOURCE_PACKAGE = "simple-icd-10-cm"
 RELEASE = "April 2026"
 
 # Node tuple layout (``raw``): tuples keep the file and the heap small.
-TITLE, BILLABLE, PARENT, INCLUSION, EXCL1, EXCL2, CODE_FIRST, USE_ADD, CODE_ALSO, SEVEN = range(10)
+TITLE, BILLABLE, PARENT, INCLUSION, EXCL1, EXCL2, CODE_FIRST, USE_ADD, CODE_ALSO, SEVEN, GROUP_USE_ADD = range(11)
 # In memory and in the cache a node is (title, billable, parent), the parent being the very string
 # that keys it; the other fields, empty for nine codes in ten, live in a side table.
-_NO_EXTRA = ((), (), (), "", "", "", None)
+_NO_EXTRA = ((), (), (), "", "", "", None, "")
 
 _ELSEWHERE = re.compile(r"classified elsewhere", re.I)
 
@@ -76,8 +76,25 @@ def _build_nodes() -> dict[str, tuple]:
             cm.get_use_additional_code(code),
             cm.get_code_also(code),
             cm.get_seven_chr_def(code) or None,
+            _group_notes(cm, code) if not parent else "",
         )
     return nodes
+
+
+def _group_notes(cm, category: str) -> str:
+    """The "use additional code" notes of the block and chapter a category is in: they apply to every code under
+    them (chapter 10's tobacco exposure and history, L00-L08's infectious agent, T15-T19's W44)."""
+    own = cm.get_use_additional_code(category)
+    notes: list[str] = []
+    group = cm.get_parent(category)
+    while group:
+        if not cm.is_category_or_subcategory(group) or group == category:
+            note = cm.get_use_additional_code(group)
+            if note and note != own and note not in notes:
+                notes.append(note)
+        parent = cm.get_parent(group)
+        group = parent if parent and parent != group else None
+    return "\n".join(notes)
 
 
 def _compact_nodes(full: dict[str, tuple]) -> tuple[dict[str, tuple], dict[str, tuple]]:
@@ -224,12 +241,15 @@ class IcdIndex:
         return ""
 
     def use_additional_up(self, code: str) -> str:
-        """Every "use additional code" note from the code up to its category: a nearer note does not hide a
-        farther one (I25.10's own note and I25's "history of tobacco dependence (Z87.891)")."""
+        """Every "use additional code" note from the code up to its category, and its block's and chapter's: a
+        nearer note does not hide a farther one (I25.10's own note and I25's "history of tobacco dependence
+        (Z87.891)"; chapter 10's for J44.1)."""
         key = self.key(code)
         if self.raw(key) is None:
             return ""
-        return "\n".join(node[USE_ADD] for node in self._chain(key) if node[USE_ADD])
+        chain = self._chain(key)
+        group = chain[-1][GROUP_USE_ADD] if len(chain[-1]) > GROUP_USE_ADD else ""
+        return "\n".join(n for n in [*(node[USE_ADD] for node in chain), group] if n)
 
     def is_manifestation(self, code: str) -> bool:
         """A manifestation code: its title (or an ancestor's) says "in diseases classified elsewhere"."""

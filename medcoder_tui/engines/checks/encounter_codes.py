@@ -81,8 +81,8 @@ _STAGE_CODES = {"1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b":
 
 
 def asks_for_agent(icd, code: str) -> bool:
-    entry = icd.get(code)
-    note = (entry.use_additional if entry else "") or ""
+    """Whether the code's notes, its block's (L00-L08) or chapter's included, ask for the infectious agent."""
+    note = icd.use_additional_up(code)
     return "B95" in note or "infectious agent" in note.lower()
 
 
