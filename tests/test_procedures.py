@@ -697,3 +697,16 @@ def test_a_closed_reduction_takes_the_site_of_the_fracture_diagnosed_eponyms_inc
             + "\nImpression: Closed Colles fracture, right, displaced.\n")
     assert "25605" in codes(suggest(note, codesets, "ed"), System.CPT), line
     assert "25605" not in codes(suggest(note.replace(line, "Splint applied."), codesets, "ed"), System.CPT)
+
+
+@pytest.mark.parametrize("line", [
+    "Procedure: After sterile prep, the right knee was injected with 40 mg triamcinolone and 4 mL 1% lidocaine.",
+    "Procedure: right knee intra-articular corticosteroid injection performed; 40 mg Kenalog with lidocaine.",
+])
+def test_a_joint_injection_the_sentence_names_before_the_drugs_clause(codesets, line):
+    note = "ORTHO CLINIC\n58 yo F with right knee pain.\n" + line + "\nAssessment: Primary osteoarthritis of right knee.\n"
+    got = suggest(note, codesets)
+    assert "20610" in codes(got, System.CPT) and "J3301" in codes(got, System.HCPCS), line
+    im = note.replace(line, "Knee injection discussed; Toradol 60 mg IM given.")
+    got = suggest(im, codesets)
+    assert "20610" not in codes(got, System.CPT) and "96372" in codes(got, System.CPT)

@@ -80,14 +80,22 @@ def _dose(text: str) -> tuple[float, str] | None:
     return float(m.group(1).replace(",", "")) * scale * (1e6 if m.group(2) else 1.0), unit
 
 
+_ROUTE_WORDS = re.compile(r"\b(?:iv|im|intravenous\w*|intramuscular\w*|subcut\w*|sq|sc|po|orally|by mouth|neb\w*|"
+                          r"inhal\w*)\b", _I)
 _INJECTION_PROCEDURE = re.compile(r"\b(?:epidural|transforaminal|facet (?:joint )?injection|medial branch block|"
                                   r"nerve block|perineural|trigger point injection|caudal)\b", _I)
 
 
+# a joint injection: "intra-articular", "into the knee", "the right knee was injected", "injected the left shoulder"
+_JOINT = re.compile(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle|bursa)|"
+                    r"(?:joint|bursa|knee|shoulder|hip|wrist|elbow|ankle) (?:(?:was|were) )?(?:injection|injected)\b|"
+                    r"injected (?:the )?(?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle|bursa)\b|"
+                    r"subacromial", _I)
+
+
 def _route(clause: str, drug_desc: str) -> str | None:
     low = clause.lower()
-    if re.search(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|shoulder|hip|joint|wrist|elbow|ankle|bursa)|"
-                 r"joint injection|bursa injection|subacromial", low):
+    if _JOINT.search(low):
         return "joint"
     if "inhal" in drug_desc.lower() or "ipratropium" in drug_desc.lower() or re.search(r"\bneb", low):
         return "neb"
@@ -164,7 +172,10 @@ def _drugs(ctx: _Ctx) -> None:
                     continue  # the words already named a more specific drug (DuoNeb before albuterol)
                 start, end = sent.start + m.start(), sent.start + m.end()
                 clause = _clause(ctx.note, start, end)
-                if not _ADMIN.search(clause) or _RX.search(clause) or _PERIOP.search(clause):
+                # the sentence may name the joint injection before the clause of the drug ("the right knee was
+                # injected with 40 mg triamcinolone"; "knee injection performed; 40 mg Kenalog with lidocaine")
+                joint = _JOINT.search(sent.text) is not None and not _ROUTE_WORDS.search(clause)
+                if not (_ADMIN.search(clause) or joint) or _RX.search(clause) or _PERIOP.search(clause):
                     continue
                 if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
@@ -175,7 +186,7 @@ def _drugs(ctx: _Ctx) -> None:
                 # its parenthesis ("DuoNeb (albuterol/ipratropium)") names no other drug; the next item does
                 stop = re.search(r"[;\n]", sent.text[m.end():m.end() + 40])
                 taken.append((m.start(), m.end() + (stop.start() if stop else 40)))
-                route = _route(clause, ctx.cs.hcpcs[codes[0]] if codes else "")
+                route = _route(clause, ctx.cs.hcpcs[codes[0]] if codes else "") or ("joint" if joint else None)
                 if route is None and re.search(r"\binjected\b", clause, _I) and _INJECTION_PROCEDURE.search(ctx.note):
                     route = "procedure"   # the drug of an epidural, facet or nerve block injection: its J-code only
                 if "methylprednisolone" == desc_rx and codes:
