@@ -2478,3 +2478,22 @@ def test_a_swollen_leg_is_the_edema_of_heart_failure_and_a_status_post_leaves_th
             "3. Type 2 diabetes mellitus\n4. CAD s/p CABG\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {"I50.23", "Z79.01", "Z79.4", "Z95.1"} <= got and not got & {"R22.40", "R22.43"}, sorted(got)
+
+
+@pytest.mark.parametrize(("dx", "code"), [
+    ("STEMI involving the inferior wall.", "I21.19"), ("Acute inferior STEMI.", "I21.19"),
+    ("Inferior wall ST elevation myocardial infarction.", "I21.19"), ("Anterior STEMI.", "I21.09"),
+    ("Acute anterolateral MI.", "I21.09"), ("Lateral STEMI.", "I21.29"), ("STEMI.", "I21.3"),
+])
+def test_a_stemi_by_wall_takes_the_walls_nec_leaf(codesets, dx, code):
+    """Index: Infarct, myocardial, ST elevation, inferior (wall) I21.19, anterior (wall) I21.09, lateral I21.29."""
+    got = offline_codes(codesets, "ED NOTE\n62 yo M with chest pressure.\nDx: " + dx + "\n", "ed")
+    assert code in got and not got & ({"I21.9", "I21.3", "I21.19", "I21.09", "I21.29"} - {code}), sorted(got)
+
+
+def test_a_header_of_specific_leaves_and_one_other_stands_for_the_other(codesets):
+    from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
+
+    h = CodeHierarchy(codesets.icd)
+    assert h.default_billable("I21.1") == "I21.19" and h.default_billable("I48.1") == "I48.19"
+    assert h.default_billable("N18.3") == "N18.30"      # an unspecified leaf still comes first

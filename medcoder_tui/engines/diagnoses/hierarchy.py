@@ -118,7 +118,18 @@ class CodeHierarchy:
             return leaves[0]
         # no unspecified leaf: the catch-all "Other <header>" stands for it ("Pancytopenia" -> D61.818)
         other = "other " + head.lower()
-        return next((leaf for leaf in leaves if (icd.title(leaf) or "").lower() == other), None)
+        catch_all = next((leaf for leaf in leaves if (icd.title(leaf) or "").lower() == other), None)
+        if catch_all is not None or strict:
+            return catch_all
+        # a header whose own leaves are all specific but one "other": that one is where the Index sends the
+        # unqualified term, NEC ("STEMI of inferior wall" -> I21.19 "... involving other coronary artery of
+        # inferior wall"; "Persistent atrial fibrillation" -> I48.19)
+        children = icd.children(code)
+        others = [c for c in children if re.search(r"\bother\b", (icd.title(c) or "").lower())]
+        if not re.search(r"\bother\b", head.lower()) and len(others) == 1 and len(children) <= 5 \
+                and all(icd.is_billable(c) for c in children):
+            return others[0]
+        return None
 
 
 _UNSPECIFIED_VALUE = re.compile(r"\bunspecified \w+", re.I)
