@@ -2497,3 +2497,11 @@ def test_a_header_of_specific_leaves_and_one_other_stands_for_the_other(codesets
     h = CodeHierarchy(codesets.icd)
     assert h.default_billable("I21.1") == "I21.19" and h.default_billable("I48.1") == "I48.19"
     assert h.default_billable("N18.3") == "N18.30"      # an unspecified leaf still comes first
+
+
+@pytest.mark.parametrize(("line", "code"), [("Smokes 1 ppd.", "F17.210"), ("Current smoker, 1 pack per day.", "F17.210"),
+                                           ("Tobacco: current every day smoker.", "F17.200")])
+def test_nicotine_dependence_on_cigarettes_when_the_note_counts_packs(codesets, line, code):
+    note = "ED NOTE\n62 yo M with chest pressure. " + line + "\nDx: Acute inferior STEMI. Hypertension.\n"
+    got = offline_codes(codesets, note, "ed")
+    assert code in got and not got & ({"F17.200", "F17.210"} - {code}), sorted(got)

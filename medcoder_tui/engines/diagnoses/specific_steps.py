@@ -522,6 +522,17 @@ def _vaping(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return "F17.29" + code[-1], f"nicotine dependence on e-cigarettes is another tobacco product (F17.29-), not {code}"
 
 
+_CIGARETTES = re.compile(r"\b(?:cigarettes?|cigs?|ppd|packs?(?:[- ]years?)?(?: (?:a|per) day)?|pk[- ]?yrs?|py)\b", re.I)
+
+
+def _cigarettes(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Nicotine dependence, unspecified product (F17.20-), is on cigarettes (F17.21-) when the words say packs or
+    cigarettes ("smokes 1 ppd", "smoker, 40 pack-years"); not beside a vaping word (F17.29-)."""
+    if not code.startswith("F17.20") or not _CIGARETTES.search(m.around) or _VAPING.search(m.around):
+        return None
+    return "F17.21" + code[-1], f"the note says cigarettes ({_CIGARETTES.search(m.around).group(0)}): F17.21{code[-1]}"
+
+
 def _pregnancy_diabetes(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Gestational diabetes of unspecified control (O24.419, O24.429, O24.439) by the control the note documents."""
     if not re.fullmatch(r"O24\.4[123]9", code):
@@ -598,7 +609,7 @@ FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _with_hyperglycemi
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site)
-LATER_STEPS: tuple[Step, ...] = (_vaping, _pregnancy_diabetes, _childbirth, _trimester)
+LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
