@@ -2505,3 +2505,12 @@ def test_nicotine_dependence_on_cigarettes_when_the_note_counts_packs(codesets, 
     note = "ED NOTE\n62 yo M with chest pressure. " + line + "\nDx: Acute inferior STEMI. Hypertension.\n"
     got = offline_codes(codesets, note, "ed")
     assert code in got and not got & ({"F17.200", "F17.210"} - {code}), sorted(got)
+
+
+def test_a_count_of_packs_in_a_history_list_is_smoking_now_not_a_history_of_it(codesets):
+    note = ("Office visit. 62 yo M. Hx HTN, HLD, smoker 1 ppd.\nAssessment: 1. Hypertension. 2. Tobacco use disorder, "
+            "counseled.\n")
+    got = offline_codes(codesets, note)
+    assert "F17.210" in got and "Z87.891" not in got, sorted(got)
+    got = offline_codes(codesets, note.replace("smoker 1 ppd", "former smoker, quit 2010"))
+    assert "F17.210" not in got, sorted(got)

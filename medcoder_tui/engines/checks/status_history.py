@@ -51,6 +51,18 @@ def allergy_status(s: Suggestion, note: str, analysis: NoteAnalysis, reground: R
 # fracture): coded by their history code there.
 PAST_EVENTS = ("C", "I21", "I22", "I63", "G45", "I26", "I80", "I82.4", "N20", "N21", "N23", "M80", "T14.91")
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history"})
+# words of smoking now: a count per day, "current", "active", "still", "smokes"
+_STILL_SMOKES = re.compile(r"\b(?:current(?:ly)?|active|still|smokes|every day|\d+(?:\.\d+)?\s*(?:ppd|packs?\s*(?:/|a|per)"
+                           r"\s*day|cig\w*\s*(?:/|a|per)\s*day))\b", re.I)
+
+
+def _item(note: str, analysis: NoteAnalysis, ev) -> str:
+    """The list item the evidence is in: from the last comma or semicolon before it to the next one."""
+    sent = analysis.sentence_at(ev.start)
+    lo, hi = (sent.start, sent.end) if sent is not None else (ev.start, ev.end)
+    start = max(note.rfind(",", lo, ev.start), note.rfind(";", lo, ev.start), lo - 1) + 1
+    ends = [i for i in (note.find(",", ev.end, hi), note.find(";", ev.end, hi)) if i >= 0]
+    return note[start:min(ends) if ends else hi]
 # "history of breast cancer, on tamoxifen": a cancer still under treatment is current (I.C.2.d)
 _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"
                                r"chemo\w*|radiation|radiotherapy|immunotherapy|tamoxifen|letrozole|anastrozole|"
@@ -72,6 +84,8 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
         z = "Z87.310"   # a healed fragility fracture read at its site ("distal radius fragility fracture in 2024")
     if z is None or not icd.is_billable(z):
         return s
+    if s.code.startswith("F17.2") and ev is not None and _STILL_SMOKES.search(_item(note, analysis, ev)):
+        return s   # "Hx HTN, HLD, smoker 1 ppd": a list's label does not make a count of today's packs past
     if s.code[:1] == "C" and ev is not None:
         sent = analysis.sentence_at(ev.start)
         if sent is not None and _CANCER_TREATMENT.search(note, sent.start, sent.end):
