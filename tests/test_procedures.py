@@ -710,3 +710,14 @@ def test_a_joint_injection_the_sentence_names_before_the_drugs_clause(codesets, 
     im = note.replace(line, "Knee injection discussed; Toradol 60 mg IM given.")
     got = suggest(im, codesets)
     assert "20610" not in codes(got, System.CPT) and "96372" in codes(got, System.CPT)
+
+
+def test_the_injectate_under_a_joint_injections_title_line(codesets):
+    note = ("PROCEDURE NOTE - OFFICE\nProcedure: Right knee intra-articular injection (corticosteroid)\n"
+            "- Time-out performed, site marked.\n- Injectate: triamcinolone acetonide 40 mg + 1% lidocaine 4 mL.\n"
+            "Assessment: Primary OA right knee.\n")
+    got = suggest(note, codesets)
+    assert "20610" in codes(got, System.CPT) and "J3301" in codes(got, System.HCPCS), got
+    # a drug under another procedure's title takes no joint code
+    other = note.replace("Right knee intra-articular injection (corticosteroid)", "Trigger point injection, trapezius")
+    assert "20610" not in codes(suggest(other, codesets), System.CPT)

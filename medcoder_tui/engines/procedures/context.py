@@ -34,7 +34,7 @@ _PERFORMED = re.compile(
     r"sutured|closed with|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
     r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|intubated|i (?:applied|"
     r"performed|placed))\b", _I)
-_ADMIN = re.compile(r"\b(?:given|administered|injected|injection|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
+_ADMIN = re.compile(r"\b(?:given|administered|injected|injection|injectate|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
                     r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic)|"
                     r"into (?:the )?(?:\w+ ){0,3}(?:bursa|joint|tendon sheath))", _I)
 _RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"

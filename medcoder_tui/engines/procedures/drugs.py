@@ -93,6 +93,16 @@ _JOINT = re.compile(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|should
                     r"subacromial", _I)
 
 
+def _procedure_title(ctx: _Ctx, sent) -> str:
+    """The title line of the procedure section a sentence is in ("Procedure: Right knee intra-articular injection"),
+    or ""."""
+    sec = ctx.a.section_span_at(sent.start)
+    if sec is None or sec.name != "procedures":
+        return ""
+    end = ctx.note.find("\n", sec.label_end)
+    return ctx.note[sec.start:end if end >= 0 else sec.end]
+
+
 def _route(clause: str, drug_desc: str) -> str | None:
     low = clause.lower()
     if _JOINT.search(low):
@@ -174,7 +184,10 @@ def _drugs(ctx: _Ctx) -> None:
                 clause = _clause(ctx.note, start, end)
                 # the sentence may name the joint injection before the clause of the drug ("the right knee was
                 # injected with 40 mg triamcinolone"; "knee injection performed; 40 mg Kenalog with lidocaine")
-                joint = _JOINT.search(sent.text) is not None and not _ROUTE_WORDS.search(clause)
+                # (or the procedure's title line over it: "Procedure: Right knee intra-articular injection" over
+                # "- Injectate: triamcinolone acetonide 40 mg")
+                joint = (_JOINT.search(sent.text) is not None or _JOINT.search(_procedure_title(ctx, sent)) is not None) \
+                    and not _ROUTE_WORDS.search(clause)
                 if not (_ADMIN.search(clause) or joint) or _RX.search(clause) or _PERIOP.search(clause):
                     continue
                 if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history"}:
@@ -258,7 +271,7 @@ def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
 
 def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
     sent = ctx.a.sentence_at(start)
-    low = (sent.text if sent else ctx.note[start:end]).lower()
+    low = (sent.text + " " + _procedure_title(ctx, sent) if sent else ctx.note[start:end]).lower()
     size = ("major" if re.search(r"shoulder|hip|knee|subacromial|trochanteric", low) else "intermediate" if
             re.search(r"wrist|elbow|ankle|olecranon", low) else "small" if re.search(r"finger|toe|\bmcp|\bpip", low)
             else None)
