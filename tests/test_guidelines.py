@@ -2514,3 +2514,12 @@ def test_a_count_of_packs_in_a_history_list_is_smoking_now_not_a_history_of_it(c
     assert "F17.210" in got and "Z87.891" not in got, sorted(got)
     got = offline_codes(codesets, note.replace("smoker 1 ppd", "former smoker, quit 2010"))
     assert "F17.210" not in got, sorted(got)
+
+
+@pytest.mark.parametrize("indication", ["Average-risk colorectal cancer screening.", "CRC screening, average risk.",
+                                        "Colon cancer screening."])
+def test_a_colonoscopy_for_colorectal_cancer_screening_is_first_listed_z12_11(codesets, indication):
+    note = ("COLONOSCOPY REPORT\nIndication: " + indication + " First colonoscopy.\nFindings: Sigmoid diverticulosis.\n"
+            "Impression: Sigmoid diverticulosis, uncomplicated.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z12.11", "K57.30"} <= got, sorted(got)

@@ -278,7 +278,8 @@ def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
 # the screening code first-listed, the findings beside it)
 _SCREENING_TESTS = (
     (re.compile(r"\bscreening\s+colonoscopy\b|\bcolonoscopy\b[^.\n]{0,20}\bscreening\b|"
-                r"\bcolon(?:ic|orectal)? cancer screening\b|\bscreening for (?:colon|colorectal) (?:cancer|ca|neoplasia)\b",
+                r"\b(?:colon(?:ic)?|colorectal|crc) (?:cancer |ca )?screening\b|"
+                r"\bscreening for (?:colon|colorectal) (?:cancer|ca|neoplasia)\b",
                 re.I), "Z12.11"),
     (re.compile(r"\bscreening\s+(?:bilateral\s+)?(?:digital\s+)?mammogra(?:m|phy)\b|\bmammogra(?:m|phy)\b[^.\n]{0,20}"
                 r"\bscreening\b", re.I), "Z12.31"),
