@@ -510,3 +510,18 @@ def test_a_prescription_the_plan_names_by_brand_or_with_what_it_is_for_is_drug_m
     assert "prescription drug management" in next(iter(got.values())), got
     got = em(note.replace(rx, "Ice and elevation."), codesets, "ed")
     assert "prescription drug management" not in next(iter(got.values())), got
+
+
+@pytest.mark.parametrize("words", ["I remain her continuing primary care physician.", "Followed by me for ongoing "
+                                   "diabetes care since 2019.", "I will serve as his ongoing nephrologist."])
+def test_g2211_from_the_words_of_a_continuing_relationship_for_medicare_and_not_beside_modifier_25(codesets, words):
+    note = ("Office visit, established. Payer: Medicare Part B.\n" + words + "\nAssessment/Plan:\n1. Type 2 diabetes "
+            "with hyperglycemia, A1c 9.1. Increase metformin to 1000 mg BID.\n2. Hypertension, stable.\n")
+    def codes(text):
+        return {r.code for r in suggest_procedures(text, analysis=analyze(text), types=BOTH, setting="outpatient",
+                                                   codesets=codesets)}
+
+    assert "G2211" in codes(note), words
+    assert "G2211" not in codes(note.replace("Medicare Part B", "commercial"))
+    injected = codes(note + "Procedure: cyanocobalamin 1000 mcg IM given in the office.\n")
+    assert "96372" in injected and "G2211" not in injected, sorted(injected)

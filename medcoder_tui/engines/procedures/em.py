@@ -60,6 +60,14 @@ _DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administere
 _SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
                        r"(?:visit|e/m|service)|separate (?:e/m|e&m|evaluation and management)(?: service)?", _I)
 _NO_BEFORE = re.compile(r"\b(?:no|not|without|none)\b[^.\n]{0,20}$", _I)
+# the physician as the continuing focal point of a patient's care, in the words notes use
+_CONTINUING = re.compile(r"\blongitudinal\w*|\bcontinuing (?:primary care )?(?:physician|provider|doctor|care)\b|"
+                         r"\bfollowed by me\b|\bwhom i (?:follow|have followed)\b|\bi have (?:been )?follow(?:ed|ing) (?:him|her|them)\b|"
+                         r"\b(?:serve|act|remain) as (?:his|her|their|the patient's) (?:ongoing|continuing|primary)\b|"
+                         r"\bongoing (?:\w+ ){0,2}care (?:since|for)\b|\b(?:pcp|primary care physician) since (?:19|20)\d\d\b", _I)
+_MEDICARE = re.compile(r"\bmedicare\b", _I)
+# services beside which the visit is billed with modifier 25: procedures, injections and infusions, a nebulizer
+_WITH_MODIFIER_25 = re.compile(r"(?!3641[56])(?:1\d|[2-6]\d)\d{3}|963[67]\d|964\d\d|965[0-4]\d|94640")
 _LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
                            r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
 
@@ -197,8 +205,11 @@ def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool, 
     if timed and timed[0] >= top and code == _OFFICE_TIME[kind][-1][1]:
         ctx.add(System.CPT, "99417", 0.7, f"prolonged service by total time {timed[0]} min "
                 f"(units: {(timed[0] - top) // 15 + 1})", *anchor)
-    longitudinal = _LONGITUDINAL.search(ctx.note)
-    if longitudinal:
+    # (the words of a continuing relationship are read only for Medicare, the payer whose add-on G2211 is; and
+    # Medicare pays no G2211 on a visit billed with modifier 25 beside a procedure, an injection or infusion)
+    longitudinal = _LONGITUDINAL.search(ctx.note) or (
+        _MEDICARE.search(ctx.note) and _CONTINUING.search(ctx.note))
+    if longitudinal and not any(system is System.CPT and _WITH_MODIFIER_25.fullmatch(c) for system, c in ctx.hits):
         ctx.add(System.HCPCS, "G2211", 0.6, "visit complexity add-on: longitudinal care documented",
                 longitudinal.start(), longitudinal.end())
 
