@@ -2523,3 +2523,11 @@ def test_a_colonoscopy_for_colorectal_cancer_screening_is_first_listed_z12_11(co
             "Impression: Sigmoid diverticulosis, uncomplicated.\n")
     got = offline_codes(codesets, note)
     assert {"Z12.11", "K57.30"} <= got, sorted(got)
+
+
+def test_education_rules_reviewed_name_no_condition_and_a_drug_down_a_taken_list_is_long_term(codesets):
+    note = ("Telehealth visit, 67 yo F.\nInterval: Taking glargine 28 u qHS, metformin 500 mg BID, no missed doses.\n"
+            "Assessment: 1. Type 2 diabetes with hyperglycemia, A1c 9.1%.\nPlan: Add insulin aspart with dinner. "
+            "Hypoglycemia rules reviewed. Sick-day rules reviewed.\n")
+    got = offline_codes(codesets, note)
+    assert {"E11.65", "Z79.4", "Z79.84"} <= got and not got & {"E11.649", "E16.2"}, sorted(got)

@@ -147,7 +147,9 @@ _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptom
      r"recognition(?:\s*(?:/|and)\s*(?:treatment|management))?",
      # "Sick-day and hypoglycemia teaching reviewed", "asthma action plan education given": what the patient is
      # taught to handle, not what they have
-     r"(?:teaching|education|instructions?|action plan)(?=[ \t]+(?:reviewed|given|provided|discussed|done|completed)\b)",
+     # ("Hypoglycemia rules reviewed", "sick-day rules reviewed": the rules of what to do if it comes)
+     r"(?:teaching|education|instructions?|action plan|rules|protocol)(?=[ \t]+(?:reviewed|given|provided|discussed|done|"
+     r"completed|taught)\b)",
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
      # ("borderline findings, low risk" grades the finding before it: not a risk of it)
      r"prevention", r"prophylaxis",

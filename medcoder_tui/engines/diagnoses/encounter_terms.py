@@ -87,6 +87,8 @@ _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shi
 # (a dose changed or refilled is of a drug the patient takes: "increase metformin to 1000 mg")
 _TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|increas\w*|decreas\w*|reduc\w*|titrat\w*|uptitrat\w*|"
                     r"refill\w*|resum\w*)\s+(?:\w+\s+)?$", re.I)
+# a drug further down a list the verb heads: "Taking glargine 28 u qHS, metformin 500 mg BID"
+_TAKES_LIST = re.compile(r"\b(?:on|takes|taking|continues?|cont)\s+[^.;:\n()]{0,60}?(?:,|\band\b|\+)\s*$", re.I)
 # (a drug held for a while is still the patient's: "metformin held, resume at follow-up")
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
@@ -392,7 +394,8 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
         for m in hits:
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
-                    not _TAKES.search(note, max(0, m.start() - 25), m.start()):
+                    not _TAKES.search(note, max(0, m.start() - 25), m.start()) and \
+                    not _TAKES_LIST.search(note, max(0, m.start() - 80), m.start()):
                 continue
             sent = analysis.sentence_at(m.start())
             # the words about this drug: "on apixaban ..., p/w bleeding starting 10/18" starts nothing
