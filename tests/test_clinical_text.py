@@ -487,3 +487,11 @@ def test_a_status_post_inside_a_list_item_qualifies_that_item_only():
     b = analyze(listed)
     hyst = listed.index("hysterectomy")
     assert "history" in b.context_at(hyst, hyst + 12)
+
+
+def test_an_unchecked_template_box_negates_its_item_and_a_checked_one_does_not():
+    text = "Etiology: [x] diabetic/neuropathic  [ ] venous  [ ] pressure  [ ] trauma\n"
+    a = analyze(text)
+    for word, negated in (("diabetic", False), ("venous", True), ("pressure", True), ("trauma", True)):
+        i = text.index(word)
+        assert ("negated" in a.context_at(i, i + len(word))) is negated, word

@@ -721,3 +721,12 @@ def test_the_injectate_under_a_joint_injections_title_line(codesets):
     # a drug under another procedure's title takes no joint code
     other = note.replace("Right knee intra-articular injection (corticosteroid)", "Trigger point injection, trapezius")
     assert "20610" not in codes(suggest(other, codesets), System.CPT)
+
+
+def test_a_cam_walker_is_a_walking_boot_and_one_dispensed_on_another_date_is_not_billed_again(codesets):
+    note = "Wound visit.\nOffloading: removable CAM walker dispensed today, fitted by me.\nAssessment: Diabetic foot ulcer.\n"
+    got = codes(suggest(note, codesets), System.HCPCS)
+    assert "E0135" not in got and any(c.startswith("L43") for c in got), sorted(got)
+    earlier = note.replace("dispensed today, fitted by me", "(dispensed 04/14/2026)")
+    got = codes(suggest(earlier, codesets), System.HCPCS)
+    assert not any(c.startswith(("L43", "E01")) for c in got), sorted(got)

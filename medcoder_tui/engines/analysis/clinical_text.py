@@ -396,6 +396,9 @@ def lowered(note: str) -> str:
     return lower if len(lower) == len(note) else "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
 
 
+_UNCHECKED = re.compile(r"\[ ?\][ \t]*([^\[\]\n]*?)(?=[ \t]*(?:\[|\n|$))")
+
+
 def analyze(note: str) -> NoteAnalysis:
     """Split ``note`` into sentences and sections and find negation/uncertainty/history/family scopes."""
     if not isinstance(note, str):
@@ -450,6 +453,8 @@ def analyze(note: str) -> NoteAnalysis:
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
     spans += _dated_past_events(note, lower, sentences, sent_starts)
+    # a template's unchecked box ("Etiology: [x] diabetic  [ ] venous  [ ] pressure") says the item is not so
+    spans += [ContextSpan("negated", m.start(1), m.end(1), "[ ]") for m in _UNCHECKED.finditer(note) if m.group(1)]
     spans.sort(key=lambda s: (s.start, s.end))
     return NoteAnalysis(note, sentences, sections, spans)
 

@@ -42,7 +42,9 @@ _RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bi
 _PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|prophyla\w*)", _I)
 _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied|order\w*|prescri\w*|rx\b|"
                        r"dme\b|sent home with|given|inserted|placed)", _I)
+# (and "CAM walker (dispensed 04/14/2026)": dispensed on another date)
 _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
+                            r"(?:dispensed|issued|fitted|provided|given|ordered) (?:on )?\d{1,2}/\d{1,2}(?:/\d{2,4})?|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
                             r"brought)\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|in[- ]house|rapid|dip\b|dipstick|"

@@ -391,7 +391,7 @@ _DME: list[tuple[str, str]] = [
     (r"(?:cpap|pap|standard|heated) tubing|\btubing\b(?=[^.\n]*(?:cpap|pap))", r"^Tubing used with positive"),
     (r"disposable filters?", r"^Filter, disposable"), (r"non-?disposable filters?", r"^Filter, non disposable"),
     (r"(?:pneumatic|air) (?:walking )?boot|walking boot[^.\n]{0,30}pneumatic", r"^Walking boot, pneumatic"),
-    (r"(?:walking|cam|fracture) boot", r"^Walking boot, non-pneumatic"),
+    (r"(?:walking|cam|fracture) boot|\bcam walker\b|walker boot", r"^Walking boot, non-pneumatic"),
     (r"forearm crutch", r"^Crutches, forearm"), (r"\bcrutches\b", r"^Crutches, underarm, other than wood, adjustable"),
     (r"quad cane", r"^Cane, quad"), (r"\bcane\b", r"^Cane, includes"),
     (r"(?:rolling|wheeled|front-wheeled) walker", r"^Walker, folding, wheeled"), (r"\bwalker\b", r"^Walker, folding \(pickup\)"),
