@@ -2531,3 +2531,20 @@ def test_education_rules_reviewed_name_no_condition_and_a_drug_down_a_taken_list
             "Hypoglycemia rules reviewed. Sick-day rules reviewed.\n")
     got = offline_codes(codesets, note)
     assert {"E11.65", "Z79.4", "Z79.84"} <= got and not got & {"E11.649", "E16.2"}, sorted(got)
+
+
+def test_ckd_stage_4_is_no_end_stage_and_its_stage_comes_from_the_assessment(codesets):
+    note = ("Nephrology visit.\nPROBLEM LIST (copied forward): CKD 3b | T2DM | HTN\nA/P:\n#1 CKD stage 4 due to "
+            "diabetic kidney disease and hypertension - progressing. Kidney replacement therapy education: reviewed "
+            "HD vs PD.\n#2 Chronic metabolic acidosis of CKD - increase sodium bicarbonate.\n")
+    got = offline_codes(codesets, note)
+    assert {"E11.22", "I12.9", "N18.4", "E87.22"} <= got and not got & {"N18.6", "I12.0", "N18.9", "N18.32", "I10"}, \
+        sorted(got)
+
+
+def test_diabetic_acidosis_excludes_only_the_diabetes_codes_with_ketoacidosis(codesets):
+    from medcoder_tui.codes.refs import parse_refs
+
+    refs = parse_refs("diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis")
+    assert {r.text for r in refs} == {"E08-E10", "E11", "E13"} and {r.qualifier for r in refs} == {"ketoacidosis"}
+    assert parse_refs("current concussion (brain) (S06.0X- with seventh character A)")[0].qualifier == ""

@@ -159,6 +159,12 @@ def test_excludes1_with_a_diabetes_qualifier_only_hits_that_complication(cs):
     assert "excludes1" not in rules(check(["E11.9", "I73.89"], cs))
 
 
+def test_excludes1_with_a_worded_qualifier_only_hits_the_codes_whose_title_says_it(cs):
+    # E87.2 Excludes1 diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis.
+    assert not {"excludes1", "excludes1_review"} & set(rules(check(["E11.22", "E87.22"], cs)))
+    assert {"excludes1", "excludes1_review"} & set(rules(check(["E11.10", "E87.22"], cs)))
+
+
 def test_excludes2_is_not_a_conflict(cs):
     # J44 Excludes2 bronchiectasis: both may be coded.
     assert "excludes1" not in rules(check(["J44.9", "J47.9"], cs))

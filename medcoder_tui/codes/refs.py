@@ -24,6 +24,9 @@ _SUFFIX = re.compile(r"\.([0-9A-Z]+)(?:-\.?([0-9A-Z]+))?")
 # "(T36-T50 with fifth or sixth character 5)": the adverse-effect codes of the range, not its poisonings
 _NTH = re.compile(r",?\s*with (fifth|sixth|fifth or sixth) characters? ([0-9A-Z])\b", re.I)
 _PLACES = {"fifth": (4,), "sixth": (5,), "fifth or sixth": (4, 5)}
+# words after the last code of a line that narrow the codes named ("E08-E10, E11, E13 with ketoacidosis"), not a
+# character ("with seventh character A")
+_QUALIFIER = re.compile(r"(?<=[0-9A-Z-])\s+with\s+((?!(?:fifth|sixth|seventh|final|open fracture)\b)[a-z][a-z ]*?)\s*\)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class CodeRef:
     # "T36-T50 with fifth or sixth character 5": the code has ``character`` at one of these (0-based) places
     places: tuple[int, ...] = ()
     character: str = ""
+    # "see categories E08-E10, E11, E13 with ketoacidosis": only the codes whose title says so (read by callers
+    # that know the title: ``matches`` alone keeps the whole range)
+    qualifier: str = ""
 
     def matches(self, code: str) -> bool:
         """Whether ``code`` (any spelling) falls under this reference."""
@@ -64,6 +70,7 @@ def parse_refs(text: str) -> list[CodeRef]:
         return refs
     for line in text.splitlines():
         phrase = _phrase(line)
+        q = _QUALIFIER.search(line)
         for m in _REF.finditer(line):
             low = compact(m.group(1))
             high = compact(m.group(2)) if m.group(2) else low
@@ -86,7 +93,8 @@ def parse_refs(text: str) -> list[CodeRef]:
                     refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with .{lo}", phrase=phrase,
                                         after_low=lo, after_high=hi or lo))
                 continue
-            refs.append(CodeRef(low=low, high=high, text=m.group(0), phrase=phrase))
+            qualifier = q.group(1).strip() if q and m.end() <= q.start() else ""
+            refs.append(CodeRef(low=low, high=high, text=m.group(0), phrase=phrase, qualifier=qualifier))
     return refs
 
 

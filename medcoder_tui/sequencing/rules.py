@@ -133,6 +133,8 @@ def rule_excludes1(ctx: Context) -> list[Issue]:
                     continue
                 seen.add(pair)
                 ref = any_match(refs, other.key)
+                if ref is not None and ref.qualifier and ref.qualifier not in other.entry.title.lower():
+                    continue   # "E08-E10, E11, E13 with ketoacidosis": E11.22 is no ketoacidosis
                 broad = ref is not None and len(ref.low) == 3 and not ref.after_low
                 if broad and _QUALIFIED.search(ref.phrase):
                     out.append(issue("excludes1_review", "warning", [d.code, other.code],

@@ -177,7 +177,8 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
 def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
     """True when ``a``'s Excludes1 note names ``b``'s code."""
     refs = _excludes1_refs(icd, a.code)
-    return bool(refs) and any_match(refs, b.code) is not None
+    title = b.description.lower()
+    return any(ref.matches(b.code) and (not ref.qualifier or ref.qualifier in title) for ref in refs)
 
 
 @lru_cache(maxsize=65536)

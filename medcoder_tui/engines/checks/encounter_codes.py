@@ -87,13 +87,18 @@ def asks_for_agent(icd, code: str) -> bool:
 
 
 def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
-    """(N18 code, start, end) of the first CKD stage the note documents, not negated or a relative's."""
+    """(N18 code, start, end) of the first CKD stage the note documents, not negated or a relative's: the
+    assessment's first, when it states one (a copied-forward problem list may be older)."""
+    found = []
     for m in _CKD_STAGE.finditer(note):
         if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
             continue
         stage = (m.group(1) or m.group(2) or "").lower()
-        return ("N18.6" if m.group(3) else _STAGE_CODES[stage]), m.start(), m.end()
-    return None
+        found.append((("N18.6" if m.group(3) else _STAGE_CODES[stage]), m.start(), m.end()))
+    return next((f for f in found if analysis.section_at(f[1]) in _ASSESSED_SECTIONS), found[0] if found else None)
+
+
+_ASSESSED_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 
 
 def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,
@@ -226,9 +231,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     # the CKD stage beside a diabetic or hypertensive CKD code ("use additional code to identify the stage")
     ckd = any(s.system is System.ICD10CM and s.reportable and (s.code[:3] in ("I12", "I13") or
               (s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22")) for s in out)
-    if ckd and "N18" not in have_cat and (stage := _ckd_stage(note, analysis)):
+    # (an unspecified N18.9 read from "CKD" alone gives way to the stage the note documents)
+    if ckd and not any(c[:3] == "N18" and c != "N18.9" for c in have) and (stage := _ckd_stage(note, analysis)):
         wanted.append((*stage, "the stage of the chronic kidney disease, beside the combination code that asks "
                                "for it (use additional code, guideline I.C.9.a.2)"))
+        for s in out:
+            if s.system is System.ICD10CM and s.code == "N18.9" and s.reportable:
+                add_reason(s, f"the note documents the stage ({stage[0]}): the unspecified stage is not coded",
+                           Flag.GUIDELINE)
     # G30 "use additional code" for the dementia of Alzheimer's disease (F02.8-), in place of F03
     alzheimer = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("G30") for s in out)
     if alzheimer and "F02" not in have_cat and (dementia := dementia_mention(note, analysis)):

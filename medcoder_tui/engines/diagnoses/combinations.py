@@ -92,6 +92,8 @@ def hypertension_combinations(suggestions: list[Suggestion], note: str) -> list[
     if not hypertensive or _UNLINKED.search(note):
         return []
     ckd = {s.code for s in usable if s.code.startswith("N18.")}
+    if any(s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22" for s in usable):
+        ckd.add("diabetic CKD")   # (the diabetic CKD code is CKD too: its stage comes with it later)
     heart_failure = any(s.code.startswith("I50.") for s in usable)
     source = max(hypertensive, key=lambda s: s.code[:3])   # the most combined code the words gave
     found = _combination(ckd, heart_failure, source.code)

@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 26
+MATCHER_FORMAT = 27
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -133,7 +133,9 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     lean = tuple(w for w in core if w not in _OPTIONAL)
     # Only when two words remain: "disorder of bone" must not fire on every "bone".
     core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
-    soft = tuple(w for w in core if w not in _SOFT)
+    # ("End stage renal disease": there the end is the disease's stage, not a bone's end, and is said)
+    optional = _SOFT - {"end"} if re.search(r"\bend[- ]stage\b", folded) else _SOFT
+    soft = tuple(w for w in core if w not in optional)
     return soft if len(soft) >= 2 and not all(w in _WEAK for w in soft) else core
 
 
