@@ -2548,3 +2548,15 @@ def test_diabetic_acidosis_excludes_only_the_diabetes_codes_with_ketoacidosis(co
     refs = parse_refs("diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis")
     assert {r.text for r in refs} == {"E08-E10", "E11", "E13"} and {r.qualifier for r in refs} == {"ketoacidosis"}
     assert parse_refs("current concussion (brain) (S06.0X- with seventh character A)")[0].qualifier == ""
+
+
+def test_the_house_a_possessive_names_is_the_place_and_cleaning_gutters_is_no_floor_cleaning(codesets):
+    note = ("ED NOTE\nHPI: 58 yo woman was cleaning the gutters of her own house (single-family home), standing on a "
+            "stepladder in her back yard, when the ladder tipped and she fell onto her outstretched right hand.\n"
+            "ASSESSMENT: Closed displaced Colles' fracture, right distal radius. Mechanism: fall from ladder at home "
+            "while cleaning gutters.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S52.531A", "W11.XXXA", "Y92.017"} <= got and not got & {"Y92.009", "Y93.E5"}, sorted(got)
+    floor = offline_codes(codesets, "ED NOTE\nShe slipped while cleaning the floor at home and fell on her wrist.\n"
+                                    "Dx: Closed Colles fracture, right.\n", "ed")
+    assert "Y93.E5" in floor, sorted(floor)

@@ -38,8 +38,9 @@ _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", 
 _ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing|(?:was|were)(?= \w+ing\b))\b(?=([^.,;:()]{0,60}))",
                            re.I)
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
-_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around)\b"
-                        r"(?=([^.,;:()]{0,40}))",
+# (and a possessive "of": "cleaning the gutters of her own house (single-family home)")
+_PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around|"
+                        r"of(?= (?:her|his|their|the patient's|pt's) ))\b(?=([^.,;:]{0,40}))",
                         re.I)
 # A line that names the place outright ("Place: garden of his house", "Location of injury: kitchen")
 _PLACE_LABEL = re.compile(r"\s*(?:place|location|site)(?: of (?:occurrence|injury|event|incident))?\s*:\s*(.+)", re.I)
@@ -185,9 +186,16 @@ def _entries() -> tuple[_Entry, ...]:
         if not leaf:
             continue
         if kind == "activity" and " and " in path[-1]:
-            # "Activity, cooking and baking": either activity is the row's ("while cooking at work")
+            # "Activity, cooking and baking": either activity is the row's ("while cooking at work"); in "floor
+            # mopping and cleaning" and "survival training and testing" the object is both gerunds' (a floor's
+            # cleaning: cleaning gutters is no floor's)
+            sides = path[-1].split(" and ")
+            left, right = sides[0].split(), sides[-1].split()
+            if len(sides) == 2 and len(left) >= 2 and len(right) == 1 and left[-1].endswith("ing") \
+                    and right[0].endswith("ing"):
+                sides[-1] = f"{left[0]} {right[0]}"
             leaf = leaf + tuple(w for w in (frozenset(words_of(side)) - _PREPOSITIONS
-                                            for side in path[-1].split(" and ")) if w and w not in leaf)
+                                            for side in sides) if w and w not in leaf)
         inner = tuple(p for p in (_shared_parts(t) for t in path[1:-1]) if p)
         out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes), _modifiers(i)))
     return tuple(out)
