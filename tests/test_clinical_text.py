@@ -495,3 +495,15 @@ def test_an_unchecked_template_box_negates_its_item_and_a_checked_one_does_not()
     for word, negated in (("diabetic", False), ("venous", True), ("pressure", True), ("trauma", True)):
         i = text.index(word)
         assert ("negated" in a.context_at(i, i + len(word))) is negated, word
+
+
+def test_a_family_history_label_heading_its_condition_looks_forward_only_and_ruled_out_before_a_parenthesis():
+    text = "RF: HTN (amlodipine), T2DM (metformin), former smoker, no FHx premature CAD.\n"
+    a = analyze(text)
+    i = text.index("metformin")
+    assert "family" not in a.context_at(i, i + 9)
+    j = text.index("premature CAD")
+    assert "family" in a.context_at(j, j + 13)
+    b = analyze("Assessment: 1. Atypical chest pain - ACS ruled out (negative serial troponins).\n")
+    k = b.text.index("ACS")
+    assert "negated" in b.context_at(k, k + 3)

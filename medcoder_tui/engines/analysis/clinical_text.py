@@ -396,6 +396,8 @@ def lowered(note: str) -> str:
     return lower if len(lower) == len(note) else "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
 
 
+_FAMILY_LABEL = re.compile(r"family history(?: of)?|fhx?|family hx")
+_WORD_AFTER = re.compile(r"[ \t]*(?:of[ \t]+|:[ \t]*)?[A-Za-z]")
 _UNCHECKED = re.compile(r"\[ ?\][ \t]*([^\[\]\n]*?)(?=[ \t]*(?:\[|\n|$))")
 
 
@@ -443,7 +445,10 @@ def analyze(note: str) -> NoteAnalysis:
                 end = _scope_forward(note, m.end(), limit)
             if end > m.end():
                 spans.append(ContextSpan(kind, m.start(), end, note[m.start():m.end()]))
-        if direction in ("backward", "both"):
+        if direction in ("backward", "both") and not (
+                # "..., former smoker, no FHx premature CAD": a family-history label followed by its condition
+                # heads that condition; it says nothing of the items before it
+                kind == "family" and _FAMILY_LABEL.fullmatch(m.group(0)) and _WORD_AFTER.match(note, m.end())):
             limit = sent.start
             if (kind == "negated" and lower.startswith("not ", m.start())) or m.group(0) == "?":
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only

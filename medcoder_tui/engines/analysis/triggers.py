@@ -40,9 +40,10 @@ _add("negated", "forward",
      r"not yet")
 _add("negated", "backward",
      # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
-     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically|for)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
+     # ("ACS ruled out (negative serial troponins)": the parenthesis says how)
+     r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
      # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end, "ACS ruled out - ..."
-     r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:)\n]|-\s|$))",
+     r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed)",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
