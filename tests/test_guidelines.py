@@ -2560,3 +2560,10 @@ def test_the_house_a_possessive_names_is_the_place_and_cleaning_gutters_is_no_fl
     floor = offline_codes(codesets, "ED NOTE\nShe slipped while cleaning the floor at home and fell on her wrist.\n"
                                     "Dx: Closed Colles fracture, right.\n", "ed")
     assert "Y93.E5" in floor, sorted(floor)
+
+
+def test_an_earlier_visits_reason_is_no_condition_now_and_strep_pharyngitis_names_its_streptococcus(codesets):
+    note = ("Urgent care. Established patient (last seen here 09/2025 for UTI).\nRapid group A strep antigen - POSITIVE.\n"
+            "ASSESSMENT: Streptococcal pharyngitis.\nPLAN: Amoxicillin 500 mg BID x 10 days.\n")
+    got = offline_codes(codesets, note)
+    assert "J02.0" in got and not got & {"N39.0", "B95.0"}, sorted(got)

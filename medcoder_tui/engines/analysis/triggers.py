@@ -91,6 +91,8 @@ _add("uncertain", "backward",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
      r"(?<=[a-z0-9])\?")
 _add("history", "forward",
+     # "Established patient (last seen here 09/2025 for UTI)": an earlier visit's reason
+     r"(?:last|previously|prior(?:ly)?) seen (?:here |in (?:this )?clinic |by me )?(?:on |in )?(?:[\d/-]+ )?for",
      r"history of", r"hx of", r"hx(?=[ \t]+[a-z])", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
      r"personal history of",

@@ -679,7 +679,10 @@ def _agent_named_by_its_host(out: list[Suggestion], icd) -> None:
             continue
         organism = _organism(s.description)
         others = [o for o in out if o is not s and usable_icd(o) and o.code[:3] not in ("B95", "B96", "B97")]
-        naming = [o for o in others if organism and organism in o.description.lower()]
+        # ("Streptococcal pharyngitis" names "Streptococcus, group A" by its stem)
+        first = re.match(r"[a-z]*", organism).group(0)
+        stem = first[:-2] if len(first) >= 10 else organism
+        naming = [o for o in others if stem and stem in o.description.lower()]
         if naming and not any(asks_for_agent(icd, o.code) for o in others if o not in naming):
             add_reason(s, f"{naming[0].code} ({naming[0].description}) names the organism: no agent code beside it "
                           f"(B95-B97 are for a disease whose code does not identify its agent)", Flag.GUIDELINE)
