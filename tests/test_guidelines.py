@@ -2567,3 +2567,15 @@ def test_an_earlier_visits_reason_is_no_condition_now_and_strep_pharyngitis_name
             "ASSESSMENT: Streptococcal pharyngitis.\nPLAN: Amoxicillin 500 mg BID x 10 days.\n")
     got = offline_codes(codesets, note)
     assert "J02.0" in got and not got & {"N39.0", "B95.0"}, sorted(got)
+
+
+def test_a_stays_condition_considered_then_said_absent_and_its_preop_evaluation_are_not_coded(codesets):
+    note = ("DISCHARGE SUMMARY\nHOSPITAL COURSE\nFracture: closed displaced intertrochanteric fracture of the left "
+            "femur. Pre-op medical evaluation completed - proceed. IMN 05/12.\nABLA: Hb 11.9 -> 7.6 with tachycardia "
+            "and dizziness; acute blood loss anemia - transfused 1 u PRBC.\nUTI considered on admission (UA 10-20 WBC) - "
+            "culture contaminated, asymptomatic, no treatment; no UTI.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "D62" in got and not got & {"N39.0", "R42", "R00.0", "Z01.818"}, sorted(got)
+    # an uncertain diagnosis the note does not set aside is coded at discharge (II.H)
+    kept = offline_codes(codesets, note.replace("; no UTI", "; probable UTI, treated with cephalexin"), "inpatient")
+    assert "N39.0" in kept, sorted(kept)

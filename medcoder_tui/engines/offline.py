@@ -151,6 +151,22 @@ def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
 
 
 
+def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
+    """The same words said again later in the sentence under a negation ("UTI considered on admission - culture
+    contaminated, no treatment; no UTI"): one sentence gives the matcher one mention of them, the first."""
+    sent = analysis.sentence_at(start)
+    words = analysis.text[start:end]
+    if sent is None or len(words) < 3:
+        return False
+    at = analysis.text.lower().find(words.lower(), end, sent.end)
+    while at >= 0:
+        kinds = analysis.context_at(at, at + len(words))
+        if "negated" in kinds and not kinds & {"family", "hypothetical"}:
+            return True
+        at = analysis.text.lower().find(words.lower(), at + len(words), sent.end)
+    return False
+
+
 def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | None):
     """The best mention of ``cand`` the rules allow coding from, or None."""
     # (a healed fragility fracture told at its site has a history code of its own, Z87.310)
@@ -172,7 +188,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         return None
     # "Sepsis considered on arrival ... Sepsis ruled out.": a possibility the note also rules out
     ruled_out = any("negated" in m[3] and not m[3] & {"family", "hypothetical", "uncertain"} and not m[4]
-                    for m in mentions)
+                    for m in mentions) or (setting == "inpatient" and analysis is not None and any(
+                        "uncertain" in m[3] and _negated_again(analysis, m[1], m[2]) for m in mentions))
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention

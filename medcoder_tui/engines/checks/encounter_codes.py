@@ -146,7 +146,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY" for s in out)
         wanted.append((abnormal if other else normal, start, end,
                        "general or routine examination documented (guideline I.C.21.c.13)"))
-    if "Z01" not in have_cat and "Z00" not in have_cat and (preop := preprocedural_exam(note, analysis)):
+    # (an inpatient stay's pre-operative evaluation is part of the stay: Z01.81- is an outpatient encounter's reason)
+    if "Z01" not in have_cat and "Z00" not in have_cat and setting != "inpatient" \
+            and (preop := preprocedural_exam(note, analysis)):
         wanted.append((*preop, "preoperative evaluation: the pre-procedural examination code first, the reason "
                                "for the surgery beside it (guideline IV.M)"))
     if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):

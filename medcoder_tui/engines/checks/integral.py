@@ -98,7 +98,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # (and the postictal confusion of a seizure)
     "R41.0": ("F01", "F02", "F03", "F05", "G30", "E87", "E16", "G92", "G93.4", "K72", "K76.82", "R56", "G40", "G41"),
     "R41.8": ("F01", "F02", "F03", "F05", "G30", "G31", "G92", "G93.4", "K72", "K76.82"),
-    "R42": ("H81", "H83", "I63", "G45", "I95", "E86"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
+    "R42": ("H81", "H83", "I63", "G45", "I95", "E86", "D62"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
                                                          "F33.3"),
     "R45.8": ("F32", "F33", "F31"),
     # anxiety named as a symptom is part of a named anxiety-spectrum disorder (hyperarousal of PTSD, the worry of GAD)
