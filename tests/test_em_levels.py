@@ -525,3 +525,19 @@ def test_g2211_from_the_words_of_a_continuing_relationship_for_medicare_and_not_
     assert "G2211" not in codes(note.replace("Medicare Part B", "commercial"))
     injected = codes(note + "Procedure: cyanocobalamin 1000 mcg IM given in the office.\n")
     assert "96372" in injected and "G2211" not in injected, sorted(injected)
+
+
+def test_a_problem_oriented_note_without_an_assessment_heading_counts_its_numbered_problems(codesets):
+    note = ("CARDIOLOGY FOLLOW-UP, established.\n#1 Persistent AF - rate controlled on metoprolol 50 BID, continue "
+            "apixaban 5 BID.\n#2 HTN - 148/90 today; increase amlodipine to 10 mg.\n#3 HLD - LDL 92 on atorvastatin 40; "
+            "continue.\nRTC 3 mo.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99214"] and "no problem assessed" not in got["99214"] and "problems moderate" in got["99214"], got
+
+
+@pytest.mark.parametrize("line", ["Over 30 minutes were spent on discharge-day management.",
+                                  "45 minutes were spent in discharge planning."])
+def test_discharge_minutes_told_with_were_spent(codesets, line):
+    note = ("DISCHARGE SUMMARY\nAdmitted 03/01/2026. Discharged 03/04/2026.\nPrincipal diagnosis: Community acquired "
+            "pneumonia.\nHospital course: treated with ceftriaxone.\n" + line + "\n")
+    assert list(em(note, codesets, "inpatient")) == ["99239"], line

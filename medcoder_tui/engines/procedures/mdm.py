@@ -120,12 +120,19 @@ class Element:
     why: str
 
 
+_PROBLEM_LINE = re.compile(r"^[ \t]*#[ \t]?\d{1,2}\b.*$", re.MULTILINE)
+
+
 def _assessment_parts(ctx: _Ctx) -> list[str]:
     """The assessment's sections, each apart (a standing problem list only when there is no assessment)."""
     # ("Dx: 1. Febrile seizure 2. AOM" then "Plan: amoxicillin ...": a plan alone assesses nothing, the diagnoses do)
     assessed = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ("assessment_plan", "impression")
                 and not _PLAN_ONLY.match(ctx.note, s.start)]
     parts = assessed or [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
+    if not parts:
+        # a problem-oriented note with no assessment heading: its "#1 ...", "#2 ..." lines are the assessment
+        numbered = [m.group(0) for m in _PROBLEM_LINE.finditer(ctx.note)]
+        parts = ["\n".join(numbered)] if numbered else []
     return parts + [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
 
 
