@@ -536,7 +536,9 @@ def test_a_problem_oriented_note_without_an_assessment_heading_counts_its_number
 
 
 @pytest.mark.parametrize("line", ["Over 30 minutes were spent on discharge-day management.",
-                                  "45 minutes were spent in discharge planning."])
+                                  "45 minutes were spent in discharge planning.", "35 minutes on the day of discharge.",
+                                  "Discharge: 40 min.", "Discharge process took 35 minutes.",
+                                  "Minutes spent on discharge: 38"])
 def test_discharge_minutes_told_with_were_spent(codesets, line):
     note = ("DISCHARGE SUMMARY\nAdmitted 03/01/2026. Discharged 03/04/2026.\nPrincipal diagnosis: Community acquired "
             "pneumonia.\nHospital course: treated with ceftriaxone.\n" + line + "\n")

@@ -57,9 +57,12 @@ _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own
                        # "CT head: I personally reviewed images - no ICH", "my interp: NSR"
                        r"i personally (?:reviewed|viewed) (?:the )?(?:images|films|study|scan)|my interp\b|"
                        r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging))", _I)
-_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharge day|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
+# (and a discharge's minutes however told: "Discharge: 40 min", "35 minutes on the day of discharge", "Minutes spent
+# on discharge: 38")
+_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:(?:were|was|have been|of time)\s+)?"
-                   r"(?:face[- ]to[- ]face|total|spent)", _I)
+                   r"(?:face[- ]to[- ]face|total|spent|(?:on|for|in) (?:the )?(?:day of |date of )?discharg)|"
+                   r"\bminutes spent (?:on|in|for) [a-z -]{0,30}:\s*(\d{1,3})\b", _I)
 # ("DOB: 06/30/1974 (52 y)": the age beside the birth date; "appendectomy at age 16" is an event's age, not the
 # patient's, and a later "age 16" never outranks the header's age, the first one read)
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?[- ]?old|yrs? old|y(?= \d+ ?m(?:o|os|onths?)?\b)|"

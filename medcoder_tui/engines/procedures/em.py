@@ -79,7 +79,7 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
         if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi|critical care|"
                      r"psychotherapy|counsel\w* (?:for|on) (?:tobacco|smoking)", before, _I):
             continue
-        group = 1 if m.group(1) else 2
+        group = next(g for g in (1, 2, 3) if m.group(g))
         minutes = int(m.group(group))
         # "> 30 min (45 min)": the exact minutes in parentheses, or more than the bound
         exact = re.match(r"\s*\((\d{1,3})\s*(?:min|mins|minutes)\)", ctx.note[m.end():m.end() + 20], _I)
