@@ -2579,3 +2579,12 @@ def test_a_stays_condition_considered_then_said_absent_and_its_preop_evaluation_
     # an uncertain diagnosis the note does not set aside is coded at discharge (II.H)
     kept = offline_codes(codesets, note.replace("; no UTI", "; probable UTI, treated with cephalexin"), "inpatient")
     assert "N39.0" in kept, sorted(kept)
+
+
+@pytest.mark.parametrize(("dx", "code"), [("Forehead laceration, 2.5 cm, simple.", "S01.81XA"),
+                                          ("2 cm laceration of the forehead.", "S01.81XA"),
+                                          ("Forehead contusion.", "S00.83XA")])
+def test_a_forehead_injury_is_the_heads_specified_site_nec(codesets, dx, code):
+    """Index: Laceration, forehead; Contusion, forehead: head, specified site NEC (S01.81-, S00.83-)."""
+    got = offline_codes(codesets, "ED NOTE\n6 yo M fell off the slide at the playground.\nDx: " + dx + "\n", "ed")
+    assert code in got and not got & {"S01.91XA", "S00.93XA", "T14.8XXA"}, sorted(got)

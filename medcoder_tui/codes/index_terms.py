@@ -86,6 +86,11 @@ INDEX_TERMS: dict[str, str] = {
     "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",
     "dry eye": "H04.129", "pterygium": "H11.009", "hidradenitis": "L73.2", "folliculitis": "L73.9",
     "pressure injury": "L89.90", "scleroderma": "M34.9", "raynaud phenomenon": "I73.00",
+    # Index: Laceration / Contusion / Abrasion, forehead, chin: head, specified site NEC (S01.81-, S00.83-, S00.81-)
+    "forehead laceration": "S01.81XA", "laceration of forehead": "S01.81XA", "chin laceration": "S01.81XA",
+    "laceration of chin": "S01.81XA", "forehead contusion": "S00.83XA", "contusion of forehead": "S00.83XA",
+    "forehead hematoma": "S00.83XA", "chin contusion": "S00.83XA", "forehead abrasion": "S00.81XA",
+    "abrasion of forehead": "S00.81XA", "chin abrasion": "S00.81XA",
     # Index: Disease, viral, virus NEC B34.9; Infection, viral NOS B34.9 ("viral syndrome", "viral illness")
     "viral syndrome": "B34.9", "viral illness": "B34.9", "viral disease": "B34.9",
     # Index: Gastroenteritis, viral, Norwalk agent A08.11 (norovirus is the Norwalk agent)
