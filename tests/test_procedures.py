@@ -730,3 +730,10 @@ def test_a_cam_walker_is_a_walking_boot_and_one_dispensed_on_another_date_is_not
     earlier = note.replace("dispensed today, fitted by me", "(dispensed 04/14/2026)")
     got = codes(suggest(earlier, codesets), System.HCPCS)
     assert not any(c.startswith(("L43", "E01")) for c in got), sorted(got)
+
+
+def test_a_duoneb_written_with_decimal_doses_is_the_combination_code_alone(codesets):
+    note = ("Office visit.\nIN-OFFICE TREATMENT: ipratropium 0.5 mg / albuterol 2.5 mg (DuoNeb unit dose) by nebulizer "
+            "x 1.\nAssessment: COPD with acute exacerbation.\n")
+    got = codes(suggest(note, codesets), System.HCPCS)
+    assert "J7620" in got and not got & {"J7613", "J7644"}, sorted(got)

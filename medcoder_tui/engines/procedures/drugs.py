@@ -47,7 +47,9 @@ _DRUGS: list[tuple[str, str]] = [
     (r"levaquin|levofloxacin", r"levofloxacin"), (r"ofirmev|acetaminophen", r"^Injection, acetaminophen"),
     (r"morphine", r"morphine"), (r"fentanyl", r"fentanyl"), (r"heparin", r"heparin"), (r"ampicillin", r"ampicillin"),
     (r"haldol|haloperidol", r"haloperidol"), (r"epoetin|epogen|procrit", r"^Injection, epoetin"),
-    (r"duoneb|ipratropium[^.;\n]{0,30}albuterol|albuterol[^.;\n]{0,30}ipratropium", r"albuterol.*ipratropium"),
+    # ("ipratropium 0.5 mg / albuterol 2.5 mg": a dose's decimal point is no sentence's end)
+    (r"duoneb|ipratropium(?:[^.;\n]|\.\d){0,30}albuterol|albuterol(?:[^.;\n]|\.\d){0,30}ipratropium",
+     r"albuterol.*ipratropium"),
     (r"albuterol|ventolin|proventil", r"^Albuterol, inhalation"), (r"ipratropium|atrovent", r"^Ipratropium"),
     (r"\bns\b|normal saline|0\.9% (?:sodium chloride|nacl)", r"normal saline"),
     (r"\blr\b|lactated ringer'?s?|ringer'?s lactate", r"Ringer"), (r"\bd5w\b", r"dextrose/water"),
