@@ -2588,3 +2588,10 @@ def test_a_forehead_injury_is_the_heads_specified_site_nec(codesets, dx, code):
     """Index: Laceration, forehead; Contusion, forehead: head, specified site NEC (S01.81-, S00.83-)."""
     got = offline_codes(codesets, "ED NOTE\n6 yo M fell off the slide at the playground.\nDx: " + dx + "\n", "ed")
     assert code in got and not got & {"S01.91XA", "S00.93XA", "T14.8XXA"}, sorted(got)
+
+
+def test_accessory_muscle_use_is_no_malformation_and_a_thrush_none_since_is_past(codesets):
+    note = ("Office visit.\nS: COPD. Inhaled corticosteroid stopped 2024 because of recurrent oral thrush; none since.\n"
+            "Exam: Mild accessory muscle use, diffuse expiratory wheezes.\nAssessment: COPD with acute exacerbation.\n")
+    got = offline_codes(codesets, note)
+    assert "J44.1" in got and not got & {"Q79.8", "B37.0"}, sorted(got)

@@ -539,6 +539,9 @@ def _scope_backward(note: str, limit: int, pos: int) -> int:
     terms = list(_TERMINATORS.finditer(note, limit, pos))
     if terms and terms[-1].group(0).strip() == "-" and not note[terms[-1].end():pos].strip():
         terms.pop()   # "HTN and OSA - resolved": the status after a dash is the status of the item before it
+    elif terms and terms[-1].group(0) == ";" and not note[terms[-1].end():pos].strip() \
+            and note[pos:pos + 16].lower().startswith(("none since", "no recurrence")):
+        terms.pop()   # "because of recurrent oral thrush; none since": the thrush is what has not come back
     for term in terms:
         start = term.end()
     words = list(_WORD.finditer(note, start, pos))
