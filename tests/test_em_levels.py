@@ -543,3 +543,12 @@ def test_discharge_minutes_told_with_were_spent(codesets, line):
     note = ("DISCHARGE SUMMARY\nAdmitted 03/01/2026. Discharged 03/04/2026.\nPrincipal diagnosis: Community acquired "
             "pneumonia.\nHospital course: treated with ceftriaxone.\n" + line + "\n")
     assert list(em(note, codesets, "inpatient")) == ["99239"], line
+
+
+def test_a_visit_and_procedure_title_bills_the_visit_for_a_problem_managed_beside_the_procedure(codesets):
+    note = ("GYNECOLOGY VISIT + PROCEDURE NOTE\nEstablished patient.\nPROCEDURE: Insertion of levonorgestrel-releasing "
+            "IUD (Mirena 52 mg). Tolerated well.\nASSESSMENT / PLAN:\n1. Encounter for IUD insertion - placed without "
+            "complication.\n2. Bacterial vaginosis - metronidazole 500 mg PO BID x 7 days.\n")
+    got = em(note, codesets)
+    assert list(got) == ["99213"] and "modifier 25" in got["99213"], got
+    assert not em(note.replace("GYNECOLOGY VISIT + PROCEDURE NOTE", "PROCEDURE NOTE"), codesets)

@@ -91,6 +91,9 @@ INDEX_TERMS: dict[str, str] = {
     "laceration of chin": "S01.81XA", "forehead contusion": "S00.83XA", "contusion of forehead": "S00.83XA",
     "forehead hematoma": "S00.83XA", "chin contusion": "S00.83XA", "forehead abrasion": "S00.81XA",
     "abrasion of forehead": "S00.81XA", "chin abrasion": "S00.81XA",
+    # Index: Insertion, intrauterine contraceptive device Z30.430 (the encounter for it)
+    "iud insertion": "Z30.430", "insertion of iud": "Z30.430", "intrauterine device insertion": "Z30.430",
+    "insertion of intrauterine device": "Z30.430",
     # Index: Disease, viral, virus NEC B34.9; Infection, viral NOS B34.9 ("viral syndrome", "viral illness")
     "viral syndrome": "B34.9", "viral illness": "B34.9", "viral disease": "B34.9",
     # Index: Gastroenteritis, viral, Norwalk agent A08.11 (norovirus is the Norwalk agent)

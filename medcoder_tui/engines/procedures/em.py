@@ -111,12 +111,24 @@ def _by_time(minutes: int, steps: list[tuple[int, str]]) -> int:
     return sum(1 for low, _ in steps if minutes >= low) - 1
 
 
+def _report_only(ctx: _Ctx) -> bool:
+    """A procedure or operative report's title: the procedure is the service ("GYNECOLOGY VISIT + PROCEDURE NOTE"
+    names a visit beside it, which its MDM may bill)."""
+    report = _REPORT.search(ctx.head[:200])
+    if report is None:
+        return False
+    start = ctx.head.rfind("\n", 0, report.start()) + 1
+    end = ctx.head.find("\n", report.end())
+    title = ctx.head[start:end if end >= 0 else len(ctx.head)]
+    return not re.search(r"\b(?:visit|consult\w*|e/m)\b", title, _I)
+
+
 def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     """One E/M code for the setting, with the MDM (and time) that supports it as the reason."""
     timed = total_time(ctx)
     first_line = ctx.note.find("\n") if "\n" in ctx.note else min(len(ctx.note), 40)
     anchor = timed[1:] if timed else (0, first_line)
-    if _REPORT.search(ctx.head[:200]) or psychotherapy or _GLOBAL.search(ctx.note):
+    if _report_only(ctx) or psychotherapy or _GLOBAL.search(ctx.note):
         return  # the procedure, the therapy or the global package is the service
     if any(code in _OB_WITH_POSTPARTUM for _, code in ctx.hits):
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
@@ -144,7 +156,10 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
 
 _NEW_PRESCRIPTION = re.compile(r"\brx sent\b|\(rx\b|\brx\)|\be-?prescribed\b|\bprescribed today\b|"
                                r"\b(?:start|begin|initiate|increase|decrease|switch)\w*\s+(?:\w+\s+){0,3}\d+(?:\.\d+)?\s*"
-                               r"(?:mg|mcg|%|units?)\b", _I)
+                               r"(?:mg|mcg|%|units?)\b|"
+                               # a course with its length is prescribed now: "metronidazole 500 mg PO BID x 7 days"
+                               r"\b[a-z]{4,}\s+\d+(?:\.\d+)?\s*(?:mg|mcg)\b[^.;\n]{0,30}\bx\s*\d+\s*(?:d|days?|wks?|weeks?)\b",
+                               _I)
 
 
 def _managed_beside(ctx: _Ctx) -> bool:
