@@ -165,7 +165,10 @@ _NEW_PRESCRIPTION = re.compile(r"\brx sent\b|\(rx\b|\brx\)|\be-?prescribed\b|\bp
 def _managed_beside(ctx: _Ctx) -> bool:
     """Whether a second problem addressed beside the procedure's own is managed with a prescription drug: an
     evaluation beyond the procedure's pre-service work, separately identifiable (modifier 25)."""
-    if addressed_problems(ctx) < 2:
+    # (the procedure's own problem is one of them, unless the assessment names it as an "Encounter for ..." item,
+    # which is no problem counted)
+    own = 0 if re.search(r"(?im)^[ \t]*\d+[.)][ \t]*encounter for\b", ctx.note) else 1
+    if addressed_problems(ctx) - own < 1:
         return False
     element = risk(ctx)
     # a drug started, changed or prescribed at this visit ("(Rx sent)"), not one continued or left to another
