@@ -507,3 +507,14 @@ def test_a_family_history_label_heading_its_condition_looks_forward_only_and_rul
     b = analyze("Assessment: 1. Atypical chest pain - ACS ruled out (negative serial troponins).\n")
     k = b.text.index("ACS")
     assert "negated" in b.context_at(k, k + 3)
+
+
+def test_an_mdm_items_verdict_at_its_end_is_said_of_its_head():
+    text = ("MDM:\n- Aortic dissection: no tearing pain, equal pulses - very unlikely.\n"
+            "- PE: low pretest probability, D-dimer negative - excluded.\n- GERD: epigastric burning - treat.\n")
+    a = analyze(text)
+    for word, kind in (("Aortic dissection", "uncertain"), ("PE", "negated")):
+        i = text.index(word)
+        assert kind in a.context_at(i, i + len(word)), word
+    g = text.index("GERD")
+    assert not a.context_at(g, g + 4) & {"negated", "uncertain"}

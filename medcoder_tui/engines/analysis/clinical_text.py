@@ -396,6 +396,9 @@ def lowered(note: str) -> str:
     return lower if len(lower) == len(note) else "".join(c.lower() if len(c.lower()) == 1 else c for c in note)
 
 
+_ITEM_VERDICT = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]*([^:\n]{3,60}):[^\n]*?(?:\s[-\u2013]\s|[,;]\s*)"
+                           r"(?:(?:very|highly|most|felt|thought|considered)\s+)*(unlikely|excluded|ruled out|not likely|"
+                           r"doubtful)\W*$", re.M | re.I)
 _FAMILY_LABEL = re.compile(r"family history(?: of)?|fhx?|family hx")
 _WORD_AFTER = re.compile(r"[ \t]*(?:of[ \t]+|:[ \t]*)?[A-Za-z]")
 _UNCHECKED = re.compile(r"\[ ?\][ \t]*([^\[\]\n]*?)(?=[ \t]*(?:\[|\n|$))")
@@ -458,6 +461,11 @@ def analyze(note: str) -> NoteAnalysis:
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
     spans += _dated_past_events(note, lower, sentences, sent_starts)
+    # an MDM item's verdict at its end ("- Aortic dissection: no tearing pain, equal pulses - very unlikely") is
+    # said of the item's head
+    for m in _ITEM_VERDICT.finditer(note):
+        kind = "uncertain" if m.group(2).lower() in ("unlikely", "not likely", "doubtful") else "negated"
+        spans.append(ContextSpan(kind, m.start(1), m.end(1), m.group(2)))
     # a template's unchecked box ("Etiology: [x] diabetic  [ ] venous  [ ] pressure") says the item is not so
     spans += [ContextSpan("negated", m.start(1), m.end(1), "[ ]") for m in _UNCHECKED.finditer(note) if m.group(1)]
     spans.sort(key=lambda s: (s.start, s.end))
