@@ -2595,3 +2595,10 @@ def test_accessory_muscle_use_is_no_malformation_and_a_thrush_none_since_is_past
             "Exam: Mild accessory muscle use, diffuse expiratory wheezes.\nAssessment: COPD with acute exacerbation.\n")
     got = offline_codes(codesets, note)
     assert "J44.1" in got and not got & {"Q79.8", "B37.0"}, sorted(got)
+
+
+@pytest.mark.parametrize(("words", "code"), [("Homelessness - living in a shelter.", "Z59.01"),
+                                             ("Homeless, living in his car.", "Z59.02")])
+def test_homelessness_sheltered_or_unsheltered_as_the_note_tells_it(codesets, words, code):
+    got = offline_codes(codesets, "ED note.\nAssessment: 1. Abscess of right axilla. 2. " + words + "\n", "ed")
+    assert code in got and not got & ({"Z59.00", "Z59.01", "Z59.02"} - {code}), sorted(got)

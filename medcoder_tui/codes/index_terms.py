@@ -91,6 +91,12 @@ INDEX_TERMS: dict[str, str] = {
     "laceration of chin": "S01.81XA", "forehead contusion": "S00.83XA", "contusion of forehead": "S00.83XA",
     "forehead hematoma": "S00.83XA", "chin contusion": "S00.83XA", "forehead abrasion": "S00.81XA",
     "abrasion of forehead": "S00.81XA", "chin abrasion": "S00.81XA",
+    # Z59.01 sheltered homelessness ("living in a shelter such as: motel, ... transitional living situation"); Z59.02
+    # unsheltered ("residing on the street", "in a car", "homeless encampment")
+    "living in a shelter": "Z59.01", "homeless shelter": "Z59.01", "staying at a shelter": "Z59.01",
+    "lives in a shelter": "Z59.01", "living on the street": "Z59.02", "lives on the street": "Z59.02",
+    "living in his car": "Z59.02", "living in her car": "Z59.02", "living in car": "Z59.02",
+    "homeless encampment": "Z59.02",
     # Index: Insertion, intrauterine contraceptive device Z30.430 (the encounter for it)
     "iud insertion": "Z30.430", "insertion of iud": "Z30.430", "intrauterine device insertion": "Z30.430",
     "insertion of intrauterine device": "Z30.430",
