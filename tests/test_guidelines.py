@@ -2602,3 +2602,10 @@ def test_accessory_muscle_use_is_no_malformation_and_a_thrush_none_since_is_past
 def test_homelessness_sheltered_or_unsheltered_as_the_note_tells_it(codesets, words, code):
     got = offline_codes(codesets, "ED note.\nAssessment: 1. Abscess of right axilla. 2. " + words + "\n", "ed")
     assert code in got and not got & ({"Z59.00", "Z59.01", "Z59.02"} - {code}), sorted(got)
+
+
+def test_wound_care_and_a_wound_culture_are_no_injury(codesets):
+    note = ("ED note.\nProcedure: I&D of right axillary abscess; wound culture sent.\nPlan: wound care teaching, wound "
+            "check in 48 h.\nAssessment: Abscess of right axilla.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "L02.411" in got and not any(c.startswith("T14") for c in got), sorted(got)

@@ -195,6 +195,10 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 before + re.match(r"\W*", ev.text).group(0)):   # (the evidence may quote the parenthesis)
             reason = "a past reaction given as why a drug is avoided ('ACE inhibitor contraindicated (angioedema)'): not " \
                      "a reaction at this encounter"
+        elif s.code.startswith("T14.8") and re.search(r"(?i)\bwounds?\W*$", ev.text) and re.match(
+                r"(?i)\W*(?:care|culture|check|checks|vac|dressings?|healing|clinic|bed|edges?|margins?|packing|"
+                r"irrigation|assessment)\b", after):
+            reason = "'wound care', 'wound culture', 'wound check': the care of a wound, not an injury"
         elif s.code.startswith("Q79.8") and re.match(r"(?i)\W*(?:use|usage|retractions?|breathing)\b", after):
             reason = "'accessory muscle use' is the work of breathing on exam, not a congenital accessory muscle"
         elif s.code == "Z66" and re.search(r"(?i)\bfull code\b|\bdeclin\w*|\brefus\w*|\brevoked?\b|\brescind\w*", around):
