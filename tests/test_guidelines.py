@@ -2609,3 +2609,13 @@ def test_wound_care_and_a_wound_culture_are_no_injury(codesets):
             "check in 48 h.\nAssessment: Abscess of right axilla.\n")
     got = offline_codes(codesets, note, "ed")
     assert "L02.411" in got and not any(c.startswith("T14") for c in got), sorted(got)
+
+
+def test_a_cause_listed_with_letters_and_a_procedure_another_service_did(codesets):
+    note = ("DISCHARGE SUMMARY\nFINAL DIAGNOSES:\n1. Acute upper GI hemorrhage due to duodenal ulcer. Ulcer attributed to "
+            "(a) naproxen, taken as directed on the OTC label, and (b) Helicobacter pylori infection.\nHOSPITAL COURSE:\n"
+            "EGD 05/11 (GI): 1.5 cm duodenal bulb ulcer with a visible vessel - treated with epinephrine and clips.\n"
+            "Discharge day management time: 35 minutes.\n")
+    got = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "inpatient")
+    codes = {s.code for s in got.suggestions if s.reportable}
+    assert "T39.315A" in codes and "43239" not in codes and "99239" in codes, sorted(codes)

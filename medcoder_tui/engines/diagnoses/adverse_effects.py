@@ -96,7 +96,8 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
     return list(analysis.memo[key])
 
 
-_CLAUSE_END = re.compile(r"[:;)]")
+# (not the parenthesis of a list's letter: "attributed to (a) naproxen, taken as directed, and (b) H. pylori")
+_CLAUSE_END = re.compile(r"[:;]|(?<!\([a-z0-9])\)", re.I)
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:

@@ -149,7 +149,10 @@ def _diagnosis_stems(ctx: _Ctx) -> frozenset[str]:
 
 # "EGD 5/12 (Dr. Test GI): ...", "reduced by ortho": another physician's procedure, billed on that physician's
 # claim, not on this note's author's
-_BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|\b(?:done|performed|reduced|placed|"
+_BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|"
+                         # "EGD 05/11 (GI): ...": the service that did it, in parentheses
+                         r"\((?:gi|gastroenterology|general surgery|surgery|ir|interventional radiology|cardiology|"
+                         r"urology|ortho(?:pedics|paedics)?|ent|pulmonology|anesthesia)\)|\b(?:done|performed|reduced|placed|"
                          r"inserted)?\s*(?:by|per) (?:the )?(?:gi|gastroenterolog\w*|surgeon|surgery|general surgery|"
                          r"cardiolog\w*|interventional radiology|ir|urolog\w*|ortho(?:pedics|paedics)?|ent)\b", re.I)
 
