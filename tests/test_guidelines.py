@@ -2619,3 +2619,12 @@ def test_a_cause_listed_with_letters_and_a_procedure_another_service_did(codeset
     got = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "inpatient")
     codes = {s.code for s in got.suggestions if s.reportable}
     assert "T39.315A" in codes and "43239" not in codes and "99239" in codes, sorted(codes)
+
+
+@pytest.mark.parametrize("line", ["Discussed 5-7% weight-loss goal, Mediterranean-style eating.",
+                                  "Obesity, class 1, BMI 31.4 - diet counseling; goal 5% weight loss."])
+def test_weight_loss_as_a_goal_is_no_abnormal_weight_loss(codesets, line):
+    got = offline_codes(codesets, "Office visit.\nAssessment/Plan:\n1. Obesity, class 1, BMI 31.4.\n- " + line + "\n")
+    assert "E66.811" in got and "R63.4" not in got, sorted(got)
+    lost = offline_codes(codesets, "Office visit.\nAssessment: Unintentional weight loss of 8 kg in 3 months.\n")
+    assert "R63.4" in lost, sorted(lost)

@@ -195,6 +195,10 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 before + re.match(r"\W*", ev.text).group(0)):   # (the evidence may quote the parenthesis)
             reason = "a past reaction given as why a drug is avoided ('ACE inhibitor contraindicated (angioedema)'): not " \
                      "a reaction at this encounter"
+        elif s.code.startswith("R63.4") and re.search(r"(?i)\b(?:goals?|target|interested in|wants? to|would like to|"
+                                                     r"trying to|aim\w*|plan\w*|intentional\w*|intended|desired|"
+                                                     r"diet\w*|counsel\w*)\b", around):
+            reason = "weight loss as a goal or a plan is no abnormal loss of weight: not coded"
         elif s.code.startswith("T14.8") and re.search(r"(?i)\bwounds?\W*$", ev.text) and re.match(
                 r"(?i)\W*(?:care|culture|check|checks|vac|dressings?|healing|clinic|bed|edges?|margins?|packing|"
                 r"irrigation|assessment)\b", after):
