@@ -2628,3 +2628,10 @@ def test_weight_loss_as_a_goal_is_no_abnormal_weight_loss(codesets, line):
     assert "E66.811" in got and "R63.4" not in got, sorted(got)
     lost = offline_codes(codesets, "Office visit.\nAssessment: Unintentional weight loss of 8 kg in 3 months.\n")
     assert "R63.4" in lost, sorted(lost)
+
+
+def test_a_repeated_diagnosis_is_quoted_within_its_own_sentence_not_the_uncertain_one_before_it(codesets):
+    note = ("DERMATOLOGY\nExam: Several seborrheic keratoses on trunk.\nAssessment: Atypical pigmented lesion of upper "
+            "back, r/o melanoma. Seborrheic keratoses, benign.\n")
+    got = offline_codes(codesets, note)
+    assert "L82.1" in got and not any(c.startswith(("C43", "D03")) for c in got), sorted(got)

@@ -231,8 +231,9 @@ def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Sugge
 def _unique_evidence(note: str, start: int, end: int) -> str:
     """The mention, widened word by word until it occurs once in the note (so grounding finds this one).
 
-    Leftwards first, to the line's start: the words after a mention are more often a negation or
-    another finding ("laceration L index finger, no tendon involvement"); then rightwards.
+    Leftwards first, to the sentence's start: the words after a mention are more often a negation or
+    another finding ("laceration L index finger, no tendon involvement"); then rightwards to the line's end,
+    and only then leftwards into the sentence before on the line.
     """
     text = note[start:end]
     low = lowered(note)   # grounding finds a quote whatever its case: "Hypertension" is also "hypertension"
@@ -244,15 +245,22 @@ def _unique_evidence(note: str, start: int, end: int) -> str:
         line_start = marker.end()
     line_end = note.find("\n", hi)
     line_end = len(note) if line_end < 0 else line_end
+    # within the mention's own sentence first ("r/o melanoma. Seborrheic keratoses, benign": the quote does not
+    # reach back into another sentence's words while the line still has room on the right)
+    stop = note.rfind(". ", line_start, lo)
+    sentence_start = stop + 2 if stop >= 0 else line_start
     for _ in range(16):
         if low.count(text.lower()) <= 1:
             break
-        if lo > line_start:
-            prev = note.rfind(" ", line_start, max(lo - 1, line_start))
-            lo = prev + 1 if prev >= 0 else line_start
+        if lo > sentence_start:
+            prev = note.rfind(" ", sentence_start, max(lo - 1, sentence_start))
+            lo = prev + 1 if prev >= 0 else sentence_start
         elif hi < line_end:
             nxt = note.find(" ", hi + 1, line_end)
             hi = nxt if nxt > 0 else line_end
+        elif lo > line_start:
+            prev = note.rfind(" ", line_start, max(lo - 1, line_start))
+            lo = prev + 1 if prev >= 0 else line_start
         else:
             break
         text = note[lo:hi].strip(" ,;:")
