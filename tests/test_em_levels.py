@@ -552,3 +552,10 @@ def test_a_visit_and_procedure_title_bills_the_visit_for_a_problem_managed_besid
     got = em(note, codesets)
     assert list(got) == ["99213"] and "modifier 25" in got["99213"], got
     assert not em(note.replace("GYNECOLOGY VISIT + PROCEDURE NOTE", "PROCEDURE NOTE"), codesets)
+
+
+def test_every_drug_of_a_discharge_clause_is_weighed_for_drug_management(codesets):
+    note = ("ED NOTE\n41 yo M with left flank pain.\nDx: Left ureteral calculus with hydronephrosis.\n"
+            "Dispo: home with tamsulosin, oxycodone for breakthrough pain, strainer; urology follow-up.\n")
+    got = em(note, codesets, "ed")
+    assert "prescription drug management" in next(iter(got.values())), got

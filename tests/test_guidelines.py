@@ -2635,3 +2635,10 @@ def test_a_repeated_diagnosis_is_quoted_within_its_own_sentence_not_the_uncertai
             "back, r/o melanoma. Seborrheic keratoses, benign.\n")
     got = offline_codes(codesets, note)
     assert "L82.1" in got and not any(c.startswith(("C43", "D03")) for c in got), sorted(got)
+
+
+def test_the_headache_of_severe_preeclampsia_is_part_of_it(codesets):
+    note = ("OB TRIAGE NOTE\n30 yo G1P0 at 33w2d with headache and BP 162/108.\nAssessment: Preeclampsia with severe "
+            "features, third trimester.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "O14.13" in got and "R51.9" not in got, sorted(got)

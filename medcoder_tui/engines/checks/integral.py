@@ -109,7 +109,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # speech (R47-R49)
     "R47": ("G45", "I69.02", "I69.12", "I69.22", "I69.32", "I69.82", "I69.92", "G35", "G12.2"), "R49": ("J37", "J38", "J04", "C32"),
     # general (R50-R69)
-    "R50": _INFECTIONS, "R51": _HEADACHE, "R52": _ANY,
+    "R50": _INFECTIONS, "R51": _HEADACHE + ("O14.1", "O14.2", "O11", "O15"), "R52": _ANY,
     # fatigue is part of an anemia, a thyroid or heart-rhythm disorder, heart failure, depression, sleep apnea or an
     # infection the note diagnoses
     "R53.83": _INFECTIONS + ("D5", "D60", "D61", "D62", "D63", "D64", "E03", "E05", "I48", "I50", "I11.0", "I13.0",

@@ -496,10 +496,13 @@ _WORD = re.compile(r"[a-z]{5,}")
 
 def _rx_drug(clause: str) -> str | None:
     """A prescription drug the clause names: a known name or a drug-class word ending (-pril, -statin, ...)."""
-    m = _RX_NAME.search(clause)
-    if m:
-        return m.group(0)
-    return next((w for w in _WORD.findall(clause) if w.endswith(_RX_SUFFIXES)), None)
+    return next(iter(_rx_drugs(clause)), None)
+
+
+def _rx_drugs(clause: str) -> list[str]:
+    """Every prescription drug the clause names, known names first ("home with tamsulosin, oxycodone for pain")."""
+    return [m.group(0) for m in _RX_NAME.finditer(clause)] + [w for w in _WORD.findall(clause)
+                                                              if w.endswith(_RX_SUFFIXES)]
 
 
 _DOSE = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|ml|meq)\b|\b(?:bid|tid|qid|daily|q\d+h|qhs|qam|qpm|"
@@ -517,7 +520,8 @@ def _listed_alone(named: str, clause: str) -> bool:
     """"Plan: strainer, tamsulosin, urology f/u": a prescription drug that is an item of the plan's list by itself
     is prescribed (named with other words, "tamsulosin was discussed", it may not be)."""
     # ("Norco for pain", "zofran prn nausea": the drug and what it is for)
-    alone = re.compile(r"\s*(?:\d+[.)]\s*)?(?:start |begin |trial of |rx )?" + re.escape(named)
+    alone = re.compile(r"\s*(?:\d+[.)]\s*)?(?:start |begin |trial of |rx |(?:discharged |sent )?home (?:with|on) )?"
+                       + re.escape(named)
                        + r"(?:\s+(?:prn|as needed))?(?:\s+(?:for|prn)\s+[a-z ]{1,30})?\W*")
     return any(alone.fullmatch(item) for item in _PLAN_ITEMS.split(clause))
 
@@ -553,7 +557,8 @@ def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
             return Element(3, f"{what} ('{words}')")
     otc = False
     for clause in re.split(r"[;\n]|\.\s", plan):
-        named = _rx_drug(clause)
+        drugs = _rx_drugs(clause)
+        named = next((d for d in drugs if _listed_alone(d, clause)), drugs[0] if drugs else None)
         if (_RX_WORD.search(clause) and not re.search(r"\botc\b", clause)) or \
                 (named and (_MANAGE.search(clause) or _DOSE.search(clause) or _listed_alone(named, clause))):
             return Element(2, f"prescription drug management ('{named or _RX_WORD.search(clause).group(0)}')")
