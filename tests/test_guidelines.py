@@ -2642,3 +2642,13 @@ def test_the_headache_of_severe_preeclampsia_is_part_of_it(codesets):
             "features, third trimester.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert "O14.13" in got and "R51.9" not in got, sorted(got)
+
+
+def test_a_childs_play_on_playground_equipment_is_recess_games_unless_a_climb_is_told(codesets):
+    note = ("ED NOTE\n6 yo M fell off the jungle gym at the playground this afternoon onto his outstretched right "
+            "hand.\nDx: Closed torus fracture of the distal right radius.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Y93.6A" in got and "W09.2XXA" in got, sorted(got)
+    climbed = offline_codes(codesets, note.replace("fell off the jungle gym", "was climbing across the top bars of "
+                                                   "the jungle gym and fell"), "ed")
+    assert "Y93.39" in climbed and "Y93.6A" not in climbed, sorted(climbed)

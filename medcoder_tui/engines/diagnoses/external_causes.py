@@ -363,6 +363,9 @@ def _in_index_words(text: str) -> str:
 _STRUCK_BY_FALLING = words_of("struck by object falling")
 _OFF_ROAD = frozenset(norm(w) for w in ("park", "trail", "trails", "driveway", "yard", "garden", "parking", "field",
                                         "farm", "campground", "playground", "track", "beach", "woods", "forest"))
+_PLAY_EQUIPMENT = re.compile(r"\b(?:playground|jungle gym|monkey bars|climbing (?:frame|structure)|swing ?set|recess|"
+                             r"(?:down|off|from) (?:the |a )?(?:playground )?(?:slide|swings?))\b", re.I)
+_RECESS_GAMES = words_of("physical games generally associated with school recess summer camp and children")
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
@@ -389,6 +392,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                  for m in _PATIENT_DRIVER.finditer(note))
     best: dict[str, tuple[float, ExternalCause]] = {}
     road: tuple[float, ExternalCause] | None = None   # the best place that is no vehicle
+    climbed = re.search(r"\bclimb(?:ing|ed|s)?\b", note, re.I) is not None
     scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
     for sent in analysis.sentences:
         if len(scored_by_text) >= _STORY_BUDGET:
@@ -467,6 +471,11 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
+            if _PLAY_EQUIPMENT.search(text) and not climbed:
+                # (a climb the note tells is the Index's own "climbing", Y93.39)
+                # a child's play on playground equipment: Activity, physical games generally associated with
+                # school recess, summer camp and children (Y93.6A)
+                activity = activity | _RECESS_GAMES
             if not event and analysis.section_at(sent.start) == "assessment_plan" \
                     and LIST_MARKER.match(note, sent.start):
                 # "- heat, gentle walking, avoid bed rest": a plan's advice tells no place or activity of the injury
