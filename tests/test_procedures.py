@@ -737,3 +737,11 @@ def test_a_duoneb_written_with_decimal_doses_is_the_combination_code_alone(codes
             "x 1.\nAssessment: COPD with acute exacerbation.\n")
     got = codes(suggest(note, codesets), System.HCPCS)
     assert "J7620" in got and not got & {"J7613", "J7644"}, sorted(got)
+
+
+def test_nasal_packing_in_a_procedure_section_controls_the_nosebleed_diagnosed(codesets):
+    note = ("ED NOTE\n72 yo F with epistaxis x 3 hours, anterior, left naris.\nProcedure: anterior nasal packing, left, "
+            "by me.\nDx: Epistaxis.\n")
+    assert "30901" in codes(suggest(note, codesets, "ed"), System.CPT)
+    skin = note.replace("anterior nasal packing, left, by me", "silver nitrate cautery of a skin tag")
+    assert "30901" not in codes(suggest(skin.replace("Dx: Epistaxis.", "Dx: Skin tag."), codesets, "ed"), System.CPT)

@@ -27,7 +27,10 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"(?<!ileum )(?<!ileum was )(?<!\bti )(?<!\bti was )(?<!cecum )intubat\w*(?! (?:the )?(?:terminal )?(?:ileum|ti\b))",
      "emergency endotracheal intubation"),   # (a scope's "terminal ileum intubated" is no airway)
     (r"\bfoley\b", "temporary indwelling foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
-    (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"), (r"\btka\b", "total knee replacement"),
+    (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"),
+    # a nosebleed packed or cauterized is a nosebleed controlled (30901/30903)
+    (r"nasal packing|(?:anterior|posterior) (?:nasal )?packing|packed (?:the )?(?:left |right )?(?:naris|nostril)|"
+     r"rhino ?rocket|merocel|silver nitrate", "control"), (r"\btka\b", "total knee replacement"),
     (r"\btha\b", "total hip replacement"), (r"\bbx\b|biopsied", "biopsy"), (r"\bshave\b", "tangential shave skin"),
     (r"cryo\w*|liquid nitrogen", "destruction"), (r"actinic keratos\w*|\baks?\b", "premalignant actinic keratosis skin lesion"),
     (r"\bwarts?\b|verruca\w*", "benign warts skin lesion"), (r"acrochordons?", "skin tags"),
@@ -48,6 +51,8 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bsplinted\b", "application splint"), (r"\blong-arm\b", "long arm"), (r"\bshort-arm\b", "short arm"),
     (r"\blong-leg\b", "long leg"), (r"\bshort-leg\b", "short leg"), (r"\bmenisci\b", "meniscus"),
 ]
+# a treatment a procedure sentence names without the condition it treats, and that condition in the diagnosis
+_TREATS = (("manipul", "fractur"), ("control", "noseble"))
 _BY_ME = re.compile(r"\b(?:applied|placed|fitted|molded)\b[^.;]{0,25}\bby (?:me|myself|us|this (?:provider|physician))\b|"
                     r"\bi (?:applied|placed|fitted|molded)\b", _I)
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
@@ -196,10 +201,11 @@ def _surgical(ctx: _Ctx) -> None:
                 if window is None:
                     window = _stems(_window(ctx, i)) | (title_stems if in_proc and performed else frozenset())
                     said_quals = _stems(_window(ctx, i, own=True))
-                    if "fractur" in sent_stems and not in_proc or "manipul" in sent_stems and (
-                            in_proc or "clos" in sent_stems) and "fractur" in _diagnosis_stems(ctx):
+                    if "fractur" in sent_stems and not in_proc or any(
+                            treat in sent_stems and (in_proc or "clos" in sent_stems or treat == "control")
+                            and condition in _diagnosis_stems(ctx) for treat, condition in _TREATS):
                         # "Closed treatment of fracture; splint applied by me", "Procedure: hematoma block, closed
-                        # reduction": the site is the diagnosis's
+                        # reduction", "Procedure: anterior nasal packing": the site is the diagnosis's
                         site = _diagnosis_stems(ctx)
                         window, said_quals = window | site, said_quals | site
                 covered = len(set(head) & window)
