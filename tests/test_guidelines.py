@@ -2652,3 +2652,15 @@ def test_a_childs_play_on_playground_equipment_is_recess_games_unless_a_climb_is
     climbed = offline_codes(codesets, note.replace("fell off the jungle gym", "was climbing across the top bars of "
                                                    "the jungle gym and fell"), "ed")
     assert "Y93.39" in climbed and "Y93.6A" not in climbed, sorted(climbed)
+
+
+def test_a_depression_screening_done_at_the_visit_is_z13_31_unless_it_finds_depression(codesets):
+    note = ("Annual wellness visit, 71 yo F.\nDepression screening: PHQ-2 administered, score 0 (negative).\n"
+            "A/P: Subsequent annual wellness visit. Essential hypertension, controlled.\n")
+    assert "Z13.31" in offline_codes(codesets, note)
+    found = note.replace("PHQ-2 administered, score 0 (negative)", "PHQ-9 administered, score 14 (positive)") \
+        .replace("controlled.", "controlled. Major depressive disorder, single episode, moderate - start sertraline.")
+    got = offline_codes(codesets, found)
+    assert "F32.1" in got and "Z13.31" not in got, sorted(got)
+    assert "Z13.31" not in offline_codes(codesets, note.replace("Depression screening: PHQ-2 administered, score 0 "
+                                                                "(negative).", "Depression screening due next year."))

@@ -37,7 +37,8 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
-                                                             delivery_outcome, dementia_mention, exam_codes,
+                                                             delivery_outcome, dementia_mention, depression_screening,
+                                                             exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
                                                              infectious_agent, past_suicide_attempt,
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
@@ -151,6 +152,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             and (preop := preprocedural_exam(note, analysis)):
         wanted.append((*preop, "preoperative evaluation: the pre-procedural examination code first, the reason "
                                "for the surgery beside it (guideline IV.M)"))
+    # a depression screening done at an outpatient visit, beside a depression it did not find (I.C.21.c.5)
+    if setting != "inpatient" and "Z13" not in have_cat and not any(c[:3] in ("F32", "F33") for c in have) \
+            and (depression := depression_screening(note, analysis)):
+        wanted.append((*depression, "a depression screening done at the visit (guideline I.C.21.c.5)"))
     if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):
         wanted.append((*screening, "encounter for a screening test: the screening code first, what it found beside "
                                    "it (guideline I.C.21.c.5)"))

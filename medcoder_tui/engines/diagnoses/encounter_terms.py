@@ -307,6 +307,22 @@ def screening_encounter(note: str, analysis: NoteAnalysis) -> tuple[str, int, in
     return None
 
 
+# "Depression screening: PHQ-9 administered today, score 2 (negative)", "Depression screen: PHQ-9 = 3": a screening
+# done at the visit (Z13.31 beside the visit's reason, I.C.21.c.5), not a known depression's monitoring
+_DEPRESSION_SCREEN = re.compile(r"\bdepression screen(?:ing)?\b(?=[^.\n]{0,80}\b(?:phq|administered|score|scored|"
+                                r"negative|positive|completed|done|performed)\b)|\b(?:negative|positive) depression "
+                                r"screen\b", re.I)
+
+
+def depression_screening(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z13.31, start, end) of a depression screening the note says was done at the visit, or None."""
+    for m in _DEPRESSION_SCREEN.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"hypothetical", "history", "family"}:
+            continue
+        return "Z13.31", m.start(), m.end()
+    return None
+
+
 def preprocedural_exam(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """IV.M: the Z01.81- code of a preoperative evaluation the visit is (cardiovascular, respiratory or other)."""
     for m in _PREOP.finditer(note[:1500]):
