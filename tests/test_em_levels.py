@@ -559,3 +559,12 @@ def test_every_drug_of_a_discharge_clause_is_weighed_for_drug_management(codeset
             "Dispo: home with tamsulosin, oxycodone for breakthrough pain, strainer; urology follow-up.\n")
     got = em(note, codesets, "ed")
     assert "prescription drug management" in next(iter(got.values())), got
+
+
+def test_with_a_psychotherapy_add_on_the_visit_is_chosen_by_mdm_not_by_the_total_time(codesets):
+    note = ("PSYCHIATRY FOLLOW-UP (telehealth), established.\nMDD, recurrent, moderate - worse since job stress.\n"
+            "Psychotherapy: 25 minutes of CBT, separate from the medication management.\nTotal time 42 minutes.\n"
+            "A/P: 1. Major depressive disorder, recurrent, moderate, worsening - increase sertraline to 100 mg.\n")
+    codes = {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="outpatient",
+                                                codesets=codesets)}
+    assert "90833" in codes and "99214" in codes and "99215" not in codes, sorted(codes)

@@ -145,7 +145,9 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         if performed_surgery and not timed and not separate \
                 and not addressed_problems(ctx) >= 3 and not _managed_beside(ctx):
             return  # no separate E/M for the procedure's own evaluation (three problems addressed are more)
-        _office(ctx, timed, anchor, performed_surgery)
+        # (with a psychotherapy add-on the visit is chosen by MDM: the therapy's minutes are not the E/M's)
+        with_therapy = any(code in ("90833", "90836", "90838") for _, code in ctx.hits)
+        _office(ctx, None if with_therapy else timed, anchor, performed_surgery)
     elif ctx.setting == "ed":
         level, why = mdm(ctx)
         ctx.add(System.CPT, _MDM_CODES["ed"][level], 0.6, f"ED visit by MDM: {why}", *anchor)
