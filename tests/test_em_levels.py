@@ -18,6 +18,12 @@ def em(note: str, codesets, setting: str = "outpatient"):
     return {r.code: r.reasoning for r in raws if r.code.startswith(EM_PREFIXES)}
 
 
+def all_codes(note: str, codesets, setting: str = "outpatient") -> set[str]:
+    """Every CPT and HCPCS code the procedure rules suggest for ``note``."""
+    return {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting=setting,
+                                               codesets=codesets)}
+
+
 OFFICE = "OFFICE VISIT, established patient, 58 yo M.\n"
 
 
@@ -390,8 +396,7 @@ def test_a_delivery_billed_with_its_postpartum_care_has_no_discharge_day(codeset
     note = ("OBSTETRIC DELIVERY AND DISCHARGE SUMMARY\n31 yo F, G1P0.\nCourse:\n- Primary low transverse cesarean "
             "delivery under epidural, performed by me. Liveborn female.\nPostpartum care will be in our office.\n"
             "Discharge day management time: 35 minutes.\n")
-    got = {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="inpatient",
-                                              codesets=codesets)}
+    got = all_codes(note, codesets, "inpatient")
     assert "59515" in got and not got & {"99238", "99239"}, got
 
 
@@ -517,13 +522,9 @@ def test_a_prescription_the_plan_names_by_brand_or_with_what_it_is_for_is_drug_m
 def test_g2211_from_the_words_of_a_continuing_relationship_for_medicare_and_not_beside_modifier_25(codesets, words):
     note = ("Office visit, established. Payer: Medicare Part B.\n" + words + "\nAssessment/Plan:\n1. Type 2 diabetes "
             "with hyperglycemia, A1c 9.1. Increase metformin to 1000 mg BID.\n2. Hypertension, stable.\n")
-    def codes(text):
-        return {r.code for r in suggest_procedures(text, analysis=analyze(text), types=BOTH, setting="outpatient",
-                                                   codesets=codesets)}
-
-    assert "G2211" in codes(note), words
-    assert "G2211" not in codes(note.replace("Medicare Part B", "commercial"))
-    injected = codes(note + "Procedure: cyanocobalamin 1000 mcg IM given in the office.\n")
+    assert "G2211" in all_codes(note, codesets), words
+    assert "G2211" not in all_codes(note.replace("Medicare Part B", "commercial"), codesets)
+    injected = all_codes(note + "Procedure: cyanocobalamin 1000 mcg IM given in the office.\n", codesets)
     assert "96372" in injected and "G2211" not in injected, sorted(injected)
 
 
@@ -565,6 +566,5 @@ def test_with_a_psychotherapy_add_on_the_visit_is_chosen_by_mdm_not_by_the_total
     note = ("PSYCHIATRY FOLLOW-UP (telehealth), established.\nMDD, recurrent, moderate - worse since job stress.\n"
             "Psychotherapy: 25 minutes of CBT, separate from the medication management.\nTotal time 42 minutes.\n"
             "A/P: 1. Major depressive disorder, recurrent, moderate, worsening - increase sertraline to 100 mg.\n")
-    codes = {r.code for r in suggest_procedures(note, analysis=analyze(note), types=BOTH, setting="outpatient",
-                                                codesets=codesets)}
+    codes = all_codes(note, codesets)
     assert "90833" in codes and "99214" in codes and "99215" not in codes, sorted(codes)
