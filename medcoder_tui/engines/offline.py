@@ -24,7 +24,7 @@ import re
 from collections.abc import AsyncIterator
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import LIST_MARKER, NoteAnalysis, analyze, lowered
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LIST_MARKER, NoteAnalysis, analyze, lowered
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import HYPERTENSIVE, hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
@@ -73,7 +73,6 @@ _CODED_AS_HISTORY = PAST_EVENTS + ("F17.2",)
 _COORDINATED = re.compile(r"[\s,]*(?:and|&)\s+(?:of\s+|the\s+|in\s+)", re.IGNORECASE)
 
 
-_ASSESSMENT_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 
 
 def choose(candidates: list[Candidate], setting: Setting,
@@ -179,7 +178,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
     ended = [m for m in mentions if "history" in m[3] and analysis is not None and analysis.ended(m[1], m[2])] \
         if not is_history_code else []
-    if ended and (is_chronic or not any(analysis.section_at(m[1]) in _ASSESSMENT_SECTIONS for m in mentions)):
+    if ended and (is_chronic or not any(analysis.section_at(m[1]) in ASSESSMENT_SECTIONS for m in mentions)):
         # a condition the note says resolved ("HTN and OSA - resolved after weight loss", "nephrolithiasis
         # (passed)"): a chronic one wherever else it is named, another unless the assessment takes it up;
         # a past event with a history code of its own is read from the mention that ends it (Z87.442)

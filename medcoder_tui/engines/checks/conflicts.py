@@ -30,6 +30,7 @@ from functools import lru_cache
 from medcoder_tui.codes.contradiction import contradictions
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS
 from medcoder_tui.engines.checks.integral import is_symptom
 from medcoder_tui.engines.models import Flag, Suggestion
 
@@ -70,7 +71,6 @@ def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> 
 
 
 _GRADE = re.compile(r"\d+[a-z]?|i{1,3}v?|v|class|stage|grade")
-_ASSESSED_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 
 
 def _grades_of_one(a: Suggestion, b: Suggestion) -> bool:
@@ -105,7 +105,7 @@ def _one_side_of(a: Suggestion, b: Suggestion) -> bool:
 
 
 def _assessed(s: Suggestion, analysis) -> bool:
-    return any(e.located and analysis.section_at(e.start) in _ASSESSED_SECTIONS for e in s.evidence)
+    return any(e.located and analysis.section_at(e.start) in ASSESSMENT_SECTIONS for e in s.evidence)
 
 
 @lru_cache(maxsize=8192)   # the same titles are compared pair by pair

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
@@ -96,10 +96,8 @@ def _ckd_stage(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None
             continue
         stage = (m.group(1) or m.group(2) or "").lower()
         found.append((("N18.6" if m.group(3) else _STAGE_CODES[stage]), m.start(), m.end()))
-    return next((f for f in found if analysis.section_at(f[1]) in _ASSESSED_SECTIONS), found[0] if found else None)
+    return next((f for f in found if analysis.section_at(f[1]) in ASSESSMENT_SECTIONS), found[0] if found else None)
 
-
-_ASSESSED_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 
 
 def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,

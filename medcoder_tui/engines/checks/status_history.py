@@ -63,6 +63,8 @@ def _item(note: str, analysis: NoteAnalysis, ev) -> str:
     start = max(note.rfind(",", lo, ev.start), note.rfind(";", lo, ev.start), lo - 1) + 1
     ends = [i for i in (note.find(",", ev.end, hi), note.find(";", ev.end, hi)) if i >= 0]
     return note[start:min(ends) if ends else hi]
+
+
 # "history of breast cancer, on tamoxifen": a cancer still under treatment is current (I.C.2.d)
 _CANCER_TREATMENT = re.compile(r"\b(?:on|receiving|undergoing|currently|continues?|started)\b[^.;\n]{0,30}\b(?:"
                                r"chemo\w*|radiation|radiotherapy|immunotherapy|tamoxifen|letrozole|anastrozole|"

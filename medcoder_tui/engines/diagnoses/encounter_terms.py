@@ -14,7 +14,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
                     r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
@@ -37,7 +37,6 @@ _MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:
                          r"\s+well\b)", re.I)
 # Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
 _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
-_ASSESSED = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment)\b|"
                                 r"\b(?:therapy|use|treatment),? long[- ]term\b|\blong[- ]term therapy\b", re.I)
 # drug classes with a Z79 code of their own: Z79.899 is for the others
@@ -243,7 +242,7 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
     """Screening for sexually transmitted infections (Z11.3) or HPV (Z11.51) and surveillance of a contraceptive
     (Z30.4-) the assessment or plan documents."""
     out = []
-    assessed = [sec for sec in analysis.sections if sec.name in _ASSESSED]
+    assessed = [sec for sec in analysis.sections if sec.name in ASSESSMENT_SECTIONS]
     for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), (_HIV_SCREEN, "Z11.4"),
                      *_CONTRACEPTIVE_SURVEILLANCE):
         m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
@@ -265,7 +264,7 @@ def other_long_term_drug(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     """Z79.899 for a long-term drug therapy the assessment names ("Long-term stimulant therapy - growth
     monitored") when the drug has no Z79 code of its own (anticoagulants, insulin, NSAIDs...)."""
     for m in _LONG_TERM_THERAPY.finditer(note):
-        if analysis.section_at(m.start()) not in _ASSESSED or \
+        if analysis.section_at(m.start()) not in ASSESSMENT_SECTIONS or \
                 analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
             continue
         sent = analysis.sentence_at(m.start())
@@ -403,7 +402,7 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
         hits = list(itertools.islice(rx.finditer(low), _MENTIONS_READ))
         if not hits:
             continue
-        if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in _ASSESSED for m in hits):
+        if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in ASSESSMENT_SECTIONS for m in hits):
             continue
         if any(_GIVEN_IV.search(low, m.end(), m.end() + 40) for m in hits):
             continue   # a drug given intravenously or as a load here is this stay's treatment, not long-term use

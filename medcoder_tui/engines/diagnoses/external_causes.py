@@ -472,9 +472,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             if _PLAY_EQUIPMENT.search(text) and not climbed:
-                # (a climb the note tells is the Index's own "climbing", Y93.39)
                 # a child's play on playground equipment: Activity, physical games generally associated with
-                # school recess, summer camp and children (Y93.6A)
+                # school recess, summer camp and children (Y93.6A); a climb the note tells is the Index's own
+                # "climbing" (Y93.39)
                 activity = activity | _RECESS_GAMES
             if not event and analysis.section_at(sent.start) == "assessment_plan" \
                     and LIST_MARKER.match(note, sent.start):

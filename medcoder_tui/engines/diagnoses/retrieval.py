@@ -33,7 +33,7 @@ from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate, add_mention
 from medcoder_tui.engines.diagnoses.guided import guideline_candidates
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, analyze, own_without
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis, analyze, own_without
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
@@ -57,7 +57,6 @@ from medcoder_tui.engines.diagnoses.status_codes import (  # noqa: F401 - bmi_co
 
 _LIST_SEP = re.compile(r"[,;]")
 _WORDS = re.compile(r"[A-Za-z0-9]+(?:[/'][A-Za-z0-9]+)*/?")
-_DIAGNOSIS_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
 _LOW_SECTIONS = frozenset({"family_history", "medications", "allergies", "labs"})
 
 
@@ -546,7 +545,7 @@ def _context_weight(ctx: frozenset[str]) -> float:
 
 
 def _section_weight(section: str | None) -> float:
-    if section in _DIAGNOSIS_SECTIONS:
+    if section in ASSESSMENT_SECTIONS:
         return 1.3
     if section in _LOW_SECTIONS:
         return 0.7

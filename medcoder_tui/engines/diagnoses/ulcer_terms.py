@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 
 _ULCER = re.compile(r"\b(?:ulcers?|ulceration|ulcerated)\b", re.I)
 _NOT_LIMB = re.compile(r"\b(?:pressure|decubitus|bedsores?|peptic|gastric|duodenal|esophageal|aphthous|corneal|oral|"
@@ -43,7 +43,6 @@ _DEPTHS = (
 )
 
 
-_ASSESSED = frozenset({"assessment_plan", "impression", "diagnoses"})
 
 
 def lower_limb_ulcers(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, int, int]]:
@@ -69,7 +68,7 @@ def lower_limb_ulcers(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str,
         right, left = _RIGHT.search(text), _LEFT.search(text)
         side = "0" if bool(right) == bool(left) else "1" if right else "2"
         depth = next((code for code, rx in _DEPTHS if rx.search(text)), "9")
-        found.append((analysis.section_at(m.start()) in _ASSESSED, f"L97.{site}{side}{depth}", m.start(), m.end()))
+        found.append((analysis.section_at(m.start()) in ASSESSMENT_SECTIONS, f"L97.{site}{side}{depth}", m.start(), m.end()))
     if any(assessed for assessed, *_ in found):
         found = [f for f in found if f[0]]
     out: list[tuple[str, int, int]] = []

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import LEFT_TO_ANOTHER, line_at
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, line_at
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx, procedure_not_done
 
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
@@ -95,7 +95,6 @@ _UPTITRATED = re.compile(r"\b(?:increas\w*|up-?titrat\w*|titrat\w* up|escalat\w*
                          r"\b(?:\d+(?:\.\d+)?\s*(?:mg|mcg|units?)|dose)\b")
 _MINOR = re.compile(r"self[- ]limit|minor|common cold|viral uri|insect bite|\bwart|cerumen|callus|"
                     r"diaper rash")
-_ASSESS_SECTIONS = ("assessment_plan", "impression", "diagnoses")
 _PLAN_ONLY = re.compile(r"[ \t#]*(?:plan|p)[ \t]*:", re.I)
 # "Dx: 1. Heart failure. 2. AKI on CKD.": numbered items run on one line
 _INLINE_ITEM = re.compile(r"(?<=[.;])[ \t]+(?=\d{1,2}[.)][ \t]+[A-Za-z])")
@@ -128,7 +127,7 @@ def _assessment_parts(ctx: _Ctx) -> list[str]:
     # ("Dx: 1. Febrile seizure 2. AOM" then "Plan: amoxicillin ...": a plan alone assesses nothing, the diagnoses do)
     assessed = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ("assessment_plan", "impression")
                 and not _PLAN_ONLY.match(ctx.note, s.start)]
-    parts = assessed or [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _ASSESS_SECTIONS]
+    parts = assessed or [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in ASSESSMENT_SECTIONS]
     if not parts:
         # a problem-oriented note with no assessment heading: its "#1 ...", "#2 ..." lines are the assessment
         numbered = [m.group(0) for m in _PROBLEM_LINE.finditer(ctx.note)]
