@@ -154,15 +154,16 @@ def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
     """The same words said again later in the sentence under a negation ("UTI considered on admission - culture
     contaminated, no treatment; no UTI"): one sentence gives the matcher one mention of them, the first."""
     sent = analysis.sentence_at(start)
-    words = analysis.text[start:end]
+    low = lowered(analysis.text)   # (cached: offsets kept, the note not lowered again per mention)
+    words = low[start:end]
     if sent is None or len(words) < 3:
         return False
-    at = analysis.text.lower().find(words.lower(), end, sent.end)
+    at = low.find(words, end, sent.end)
     while at >= 0:
         kinds = analysis.context_at(at, at + len(words))
         if "negated" in kinds and not kinds & {"family", "hypothetical"}:
             return True
-        at = analysis.text.lower().find(words.lower(), at + len(words), sent.end)
+        at = low.find(words, at + len(words), sent.end)
     return False
 
 
