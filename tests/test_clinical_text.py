@@ -518,3 +518,20 @@ def test_an_mdm_items_verdict_at_its_end_is_said_of_its_head():
         assert kind in a.context_at(i, i + len(word)), word
     g = text.index("GERD")
     assert not a.context_at(g, g + 4) & {"negated", "uncertain"}
+
+
+@pytest.mark.parametrize(("note", "years"), [
+    ("46 yo F with sinus pressure", 46),
+    ("TESTPATIENT Boris, 58 M, MRN TEST-2200", 58),
+    ("T 99.9 F, HR 88. A 34-year-old woman", 34),   # a temperature in degrees is no age
+    ("TESTPATIENT Dani, male, 24 months, MRN TEST-3307", 2),
+    ("4 y 3 mo F, here for a sick visit", 4.25),
+    ("Visit 03/14/2026. DOB: 06/02/1979.", 46),   # counted from the birth date to the visit's date
+    ("DOB Jan 3, 2024. Seen June 10, 2026.", 2),
+    ("PSH: appendectomy at age 16.", None),   # an event's age, not the patient's
+])
+def test_one_age_reader_for_every_rule(note, years):
+    from medcoder_tui.engines.analysis.age import patient_age
+
+    got = patient_age(note)
+    assert (got if got is None else round(got, 2)) == years

@@ -229,6 +229,10 @@ def test_hospital_progress_note_by_mdm(codesets):
     ("ANNUAL PREVENTIVE EXAM - ESTABLISHED PATIENT\nDOB: 06/30/1974 (52 y)  M\nPSH: appendectomy age 16.\n", "99396"),
     ("ANNUAL PHYSICAL, established patient.\nPSH: tonsillectomy at age 8.\nAge: 67\n", "99397"),
     ("WELL CHILD CHECK - 4 year old male, established patient\n", "99392"),
+    # the age after the sex word, and an age only the birth date and the visit's date tell
+    ("WELL CHILD VISIT, established patient\nTESTPATIENT, male, 24 months, MRN TEST-1\n", "99392"),
+    ("PREVENTIVE VISIT, established patient\nDate of service: 03/14/2026   DOB: 06/02/1979\n", "99396"),
+    ("WELL CHILD VISIT, established patient\nDOB 2025-09-01, seen 2026-06-10. T 99.1 F.\n", "99391"),
 ])
 def test_preventive_visit_by_age_band_and_new_or_established(codesets, head, expected):
     assert list(em(head + "Exam normal. Counseled on diet and exercise.\n", codesets)) == [expected]

@@ -2,5 +2,5 @@
 history, family history and hypothetical mentions.
 
 Owns ``clinical_text`` (one ``NoteAnalysis`` per note, shared by every engine and by the
-checks). May import ``engines.models`` and the code sets only; knows nothing of codes found.
+checks) and ``age`` (the patient's age, read one way for every rule). May import ``engines.models`` and the code sets only; knows nothing of codes found.
 """

@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
-from medcoder_tui.engines.diagnoses.encounter_terms import (_age_years, alzheimer_dementia_code, burn_extent,
+from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent,
                                                              delivery_outcome, dementia_mention, depression_screening,
                                                              exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
@@ -280,7 +281,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                                              "pregnancy (O99.21- use additional code E66.-)"))
     # I.C.21.c.3: no BMI code during pregnancy
     weight = weight and not pregnant
-    age = _age_years(note)
+    age = patient_age(note)
     if weight and "Z68" not in have_cat and (age is None or age >= 20) and (bmi := adult_bmi(note, analysis)):
         wanted.append((*bmi, "body mass index beside the weight diagnosis it qualifies (guideline I.B.14)"))
     elif weight and "Z68" not in have_cat and age is not None and 2 <= age < 20 and (bmi := pediatric_bmi(note, analysis)):

@@ -14,6 +14,7 @@ import itertools
 import re
 from functools import lru_cache
 
+from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
@@ -30,11 +31,6 @@ _EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[
 _PREOP = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?procedur(?:al|e)|pre-?surgical)\s+(?:(?:medical|risk|cardiac|"
                     r"cardiovascular|pulmonary|respiratory)\s+)?(?:evaluation|eval|examination|exam|assessment|"
                     r"clearance|consultation|risk assessment|visit)\b", re.I)
-_AGE = re.compile(r"\b(\d{1,3})[- ]?(?:y/?o|yr?s?\.?[- ]old|years?[- ]old|y\b|yo\b|-year-old|[mf]\b)", re.I)
-# "15 months old", "15-month-old", "15 mo M", "15 MONTH WELL CHILD CHECK"
-# (not "3-mo f/u": a follow-up interval)
-_MONTHS_OLD = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|\s+(?:[mf]|male|female|boy|girl)\b(?!/)|"
-                         r"\s+well\b)", re.I)
 # Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
 _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
 _LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment)\b|"
@@ -176,17 +172,6 @@ def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
     return None
 
 
-def _age_years(note: str) -> float | None:
-    head = note[:600]
-    m = _MONTHS_OLD.search(head)
-    if m:
-        # "4 y 1 mo F": the months of a child's age in years and months
-        years = re.search(r"\b(\d{1,2})\s*(?:y|yrs?|years?)\s*,?\s*$", head[max(0, m.start() - 12):m.start()], re.I)
-        return (int(years.group(1)) if years else 0) + int(m.group(1)) / 12
-    m = _AGE.search(head)
-    return float(m.group(1)) if m and int(m.group(1)) < 120 else None
-
-
 def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int, int] | None:
     """(without, with abnormal findings) codes of the general or routine examination the visit is."""
     # not a future one ("next WCC at 2 yrs", "due for annual physical")
@@ -198,7 +183,7 @@ def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int,
                 if not analysis.context_at(g.start(), g.end()) & {"negated", "hypothetical", "history"}), None)
     if gyn is not None:   # a routine gynecological examination is Z01.41-, not the general one (Z00.0-)
         return ("Z01.419", "Z01.411"), gyn.start(), gyn.end()
-    age = _age_years(note)
+    age = patient_age(note)
     if m is None or age is None or age < 29 / 365:
         return None
     if any(not analysis.context_at(p.start(), p.end()) & {"negated", "hypothetical", "history"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, Sentence
 from medcoder_tui.engines.models import RawSuggestion
 
@@ -49,9 +50,6 @@ _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\
                             r"brought)\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|in[- ]house|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside|(?:drawn|done|performed|collected|obtained|venipuncture) here\b)", _I)
-# an infant's or toddler's age: "15 mo M", "15-month-old", "6 wk old", "10 days old"
-_AGE_MONTHS = re.compile(r"\b(\d{1,2})\s*-?\s*(mo|mos|months?|m/o|wks?|weeks?|days?)(?=-old\b|[- ]old\b|"
-                         r"\s+(?:[MF]|male|female|boy|girl|infant|baby)\b(?!/)|\s+well\b)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
                        r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
                        # "CT head: I personally reviewed images - no ICH", "my interp: NSR"
@@ -63,13 +61,6 @@ _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:[^.
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:(?:were|was|have been|of time)\s+)?"
                    r"(?:face[- ]to[- ]face|total|spent|(?:on|for|in) (?:the )?(?:day of |date of )?discharg)|"
                    r"\bminutes spent (?:on|in|for) [a-z -]{0,30}:\s*(\d{1,3})\b", _I)
-# ("DOB: 06/30/1974 (52 y)": the age beside the birth date; "appendectomy at age 16" is an event's age, not the
-# patient's, and a later "age 16" never outranks the header's age, the first one read)
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?[- ]?old|yrs? old|y(?= \d+ ?m(?:o|os|onths?)?\b)|"
-                  r"(?:y|yrs?|years?)(?=\)))|"
-                  r"(?<!at )(?<!since )(?<!until )(?<!by )(?<!before )(?<!after )(?<!from )\bage[:\s]+(\d{1,3})\b", _I)
-
-
 _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d-])|(?<=/)(?:19|20)\d\d\b")
 _LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}(?:\([^)\n]{0,40}\))?:")
 
@@ -136,10 +127,8 @@ class _Ctx:
         self.note, self.a, self.setting, self.cs = note, analysis, setting, codesets
         self.lower = note.lower()
         self.head = self.lower[:400]
-        m = _AGE.search(note)
-        self.age = int(m.group(1) or m.group(2)) if m else None
-        if self.age is None and (m := _AGE_MONTHS.search(note)):
-            self.age = int(m.group(1)) // 12 if m.group(2)[:1].lower() == "m" else 0
+        age = patient_age(note)
+        self.age = int(age) if age is not None else None   # in whole years, an infant's 0
         self.hits: dict[tuple[System, str], RawSuggestion] = {}
         year = _YEAR.search(self.head)
         self.year = int(year.group(0)[-4:]) if year else None

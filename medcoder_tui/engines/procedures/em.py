@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.procedures.context import _AGE, _I, _TIME, _Ctx
+from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx
 from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm, risk
 
 _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
@@ -53,8 +53,6 @@ _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clini
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
 _ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
-_AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:mo|mos|months?)(?:[- ]old\b|(?= (?:m|f|male|female|boy|girl)\b))|"
-                         r"\bage:? (\d{1,2}) ?(?:mo|mos|months)\b|\b(\d{1,2})[- ]?(?:wk|wks|weeks?|days?|d)[- ]old\b", _I)
 _DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score)|"
                                 r"phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)", _I)
 _SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
@@ -98,11 +96,6 @@ def is_new_patient(ctx: _Ctx) -> bool:
 
 def age_years(ctx: _Ctx) -> int | None:
     """The patient's age in whole years; an age in months, weeks or days counts by its years."""
-    months = _AGE_MONTHS.search(ctx.head)
-    years = _AGE.search(ctx.note)
-    if months and (years is None or months.start() <= years.start()):
-        count = months.group(1) or months.group(2)
-        return int(count) // 12 if count else 0
     return ctx.age
 
 
