@@ -379,3 +379,15 @@ def test_a_rheumatoid_arthritis_flare_with_a_knee_injection(engine):
            if s.reportable}
     assert {"M05.79", "Z79.631", "Z79.620", "20610"} <= got, sorted(got)
     assert not got & {"M06.09", "M25.461", "M65.949", "M65.90"}, sorted(got)
+
+
+def test_latin_plurals_stem_to_their_singular(engine):
+    from medcoder_tui.codes.text import stem
+
+    assert [stem(w) for w in ("sinuses", "viruses", "calluses", "causes", "overuses")] == \
+        ["sinus", "virus", "callus", "cause", "overuse"]
+    # "both maxillary sinuses, purulent nasal discharge": two body parts of two list items name no nose disorder
+    note = ("HPI: 12 days of pressure over both maxillary sinuses, purulent nasal discharge, and upper tooth ache.\n"
+            "Assessment: Acute bacterial maxillary sinusitis, bilateral.\n")
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
+    assert "J01.00" in got and "J34.9" not in got, got

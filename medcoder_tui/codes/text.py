@@ -39,6 +39,9 @@ def stem(word: str) -> str:
         return word[:-2]
     if word.endswith(("eys", "ays", "oys")):   # kidneys, x-rays, airways
         return word[:-1]
+    # Latin -us nouns: sinuses, viruses, fetuses, calluses, plexuses (not causes, abuses, refuses)
+    if len(word) >= 7 and word.endswith("uses") and word[-5] in "nrtlxgm" and not word.endswith("overuses"):
+        return word[:-2]
     # Greek plurals: keratoses, stenoses, diagnoses -> -osis; metastases -> -asis; prostheses -> -esis
     # (not doses, noses or closes, too short; not purposes or overdoses; not diseases or phases)
     if len(word) >= 8 and word.endswith("oses") and not word.endswith(("doses", "poses")):
