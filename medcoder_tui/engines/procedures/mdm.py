@@ -361,7 +361,17 @@ _DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:by (?:phone
                         r"pcp|consult|specialist|attending|pharmacist|poison (?:control|cent(?:er|re))|dr\b|"
                         # an appropriate source outside the encounter (AMA): a case manager, social worker, home health
                         r"case manager|social worker|home health)|curbside|"
-                        r"discussion of management with")
+                        r"discussion of management with|"
+                        # "Surgery consulted and accepted for appendectomy", "GI was called", "consulted on-call ortho":
+                        # an ED or hospital consultant reached during the visit
+                        r"\b(?:(?:general |vascular |ortho(?:pedic)? |cardiothoracic )?surgery|surgical team|gi|"
+                        r"gastroenterology|cardiology|ortho(?:pedics)?|urology|neurology|neurosurgery|ob/?gyn|obstetrics|"
+                        r"nephrology|hospitalist|icu|trauma|psychiatry|pulmonology|oncology|ent|ophthalmology|"
+                        r"interventional radiology|ir|poison control)\s+(?:team\s+)?(?:was |were )?(?:consulted|called|"
+                        r"paged|contacted)\b(?! (?:for|re:?) (?:outpatient|follow))|"
+                        r"\b(?:consulted|called|paged|contacted) (?:the )?(?:on-call |on call )?(?:general surgery|surgery|"
+                        r"gi|cardiology|ortho\w*|urology|neurology|neurosurgery|ob/?gyn|hospitalist|icu|trauma|psychiatry|"
+                        r"interventional radiology|poison control)\b")
 
 
 def _counted_tests(ctx: _Ctx) -> list[str]:
