@@ -535,3 +535,10 @@ def test_one_age_reader_for_every_rule(note, years):
 
     got = patient_age(note)
     assert (got if got is None else round(got, 2)) == years
+
+
+def test_a_postposed_doubt_is_about_its_own_list_item():
+    note = "A/P:\n- Anemia in pregnancy, iron deficiency suspected: start ferrous sulfate.\n- Cholecystitis, suspected.\n"
+    a = analyze(note)
+    assert "uncertain" not in ctx(a, "Anemia in pregnancy") and "uncertain" in ctx(a, "iron deficiency")
+    assert "uncertain" in ctx(a, "Cholecystitis")   # an item of no words of its own: the doubt is the one before

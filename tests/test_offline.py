@@ -391,3 +391,21 @@ def test_latin_plurals_stem_to_their_singular(engine):
             "Assessment: Acute bacterial maxillary sinusitis, bilateral.\n")
     got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
     assert "J01.00" in got and "J34.9" not in got, got
+
+
+def test_a_doubtful_larger_reading_leaves_the_plainly_stated_part(engine):
+    # "anemia ... iron deficiency" reads as iron deficiency anemia, which the doubt sets aside in an office
+    # note; the anemia itself is stated plainly
+    note = ("PRENATAL VISIT. 31 yo G2P1001 at 26w4d.\nA/P:\n"
+            "- Anemia in pregnancy, iron deficiency suspected: start ferrous sulfate.\n")
+    got = codes(engine.suggest_sync(note, {System.ICD10CM}, "outpatient"))
+    assert {"D64.9", "O99.012"} <= set(got) and not any(c.startswith(("D50", "E61")) for c in got), got
+
+
+def test_abnormal_glucose_of_a_pregnancy_is_o99_810_in_place_of_r73(engine):
+    note = ("PRENATAL VISIT. 31 yo G2P1001 at 26w4d.\nLabs: 1-hour glucose challenge 152 (elevated).\nA/P:\n"
+            "- Abnormal glucose challenge test: schedule 3-hour GTT.\n")
+    result = engine.suggest_sync(note, {System.ICD10CM}, "outpatient")
+    reported = {s.code for s in result.suggestions if s.reportable}
+    assert "O99.810" in reported and "R73.09" not in reported and not any(c.startswith("Z34") for c in reported), \
+        reported

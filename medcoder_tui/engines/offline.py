@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LIST_MARKER, NoteAnalysis, analyze, lowered
@@ -89,6 +90,20 @@ def choose(candidates: list[Candidate], setting: Setting,
     sited_neoplasm = any(is_neoplasm(c.code) and c.code not in SITELESS_NEOPLASMS and not c.dominated
                          and c.score >= MIN_SCORE and _usable_mention(c, setting, analysis) is not None
                          for c in candidates)
+    set_aside: list[tuple[int, int]] = []   # mentions the rules did not code for a doubt or a negation in them
+
+    def take(cand: Candidate, mention: tuple) -> None:
+        _score, start, end, ctx, _dom = mention
+        clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
+                    and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
+                    and not _both_gas_failures(code, cand.code)
+                    for s, e, code in spans)
+        if clash:
+            return  # one code per concept span
+        cand.start, cand.end, cand.context = start, end, ctx
+        picked.append(cand)
+        spans.append((start, end, cand.code))
+
     for cand in candidates:
         if cand.dominated or cand.score < MIN_SCORE or not cand.billable:
             continue
@@ -96,19 +111,23 @@ def choose(candidates: list[Candidate], setting: Setting,
             continue
         mention = _usable_mention(cand, setting, analysis)
         if mention is None:
+            set_aside += [(m[1], m[2]) for m in cand.spans or [(0, cand.start, cand.end, cand.context, False)]
+                          if not m[4] and m[3] & {"uncertain", "negated"}]
             continue
-        _score, start, end, ctx, _dom = mention
-        clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
-                    and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
-                    and not _both_gas_failures(code, cand.code)
-                    for s, e, code in spans)
-        if clash:
-            continue  # one code per concept span
-        cand.start, cand.end, cand.context = start, end, ctx
-        picked.append(cand)
-        spans.append((start, end, cand.code))
+        take(cand, mention)
         if len(picked) >= MAX_SUGGESTIONS:
             break
+    # "Anemia in pregnancy, iron deficiency suspected": a larger reading set aside for its doubtful or negated
+    # part leaves the words the note states plainly (anemia, inside the doubtful iron deficiency anemia)
+    for cand in candidates if set_aside else ():
+        if len(picked) >= MAX_SUGGESTIONS:
+            break
+        if not cand.dominated or cand.origin != "inside" or cand.score < MIN_SCORE or not cand.billable:
+            continue
+        freed = [(score, start, end, ctx, False) for score, start, end, ctx, dom in cand.spans
+                 if dom and any(s <= start and end <= e for s, e in set_aside)]
+        if freed and (mention := _usable_mention(replace(cand, spans=freed, dominated=False), setting, analysis)):
+            take(cand, mention)
     return _drop_vague_siblings(_without_ill_defined_sites(picked))
 
 

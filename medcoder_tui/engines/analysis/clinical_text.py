@@ -459,6 +459,11 @@ def analyze(note: str) -> NoteAnalysis:
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
                 # ("MDD, in partial remission?": and a question mark questions its own item)
                 limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
+            elif kind == "uncertain" and (comma := lower.rfind(",", sent.start, m.start())) >= 0 \
+                    and re.search(r"[a-z]", lower[comma:m.start()]):
+                # "Anemia in pregnancy, iron deficiency suspected": a postposed doubt is about its own list item
+                # ("Cholecystitis, suspected" has no words of its own: the doubt is the item's before it)
+                limit = max(limit, comma + 1)
             start = _scope_backward(note, limit, m.start())
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))

@@ -8,7 +8,8 @@ its Chapter 15 code, by trimester, beside it:
 - pre-existing type 1 or type 2 diabetes is O24.01- / O24.11- (I.C.15.g), the E10/E11 code beside;
 - otherwise the O99 family of the condition's chapter (anemia O99.01-, blood O99.11-, obesity O99.21-,
   other endocrine O99.28-, alcohol O99.31-, drugs O99.32-, tobacco O99.33-, other mental O99.34-,
-  nervous system O99.35-, circulatory O99.41-, respiratory O99.51-, digestive O99.61-, skin O99.71-),
+  nervous system O99.35-, circulatory O99.41-, respiratory O99.51-, digestive O99.61-, skin O99.71-;
+  abnormal glucose O99.810),
   with the condition's code beside it (O99 "use additional code to identify specific condition").
 
 The pregnant state then is not incidental (Z33.1 gives way). Nothing changes when the note says the
@@ -42,6 +43,9 @@ _FAMILIES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
     (("J",), "O99.51", True),
     (("K",), "O99.61", True),
     (("L",), "O99.71", True),
+    # abnormal glucose of a pregnancy (not gestational diabetes): one code for the pregnancy, no trimester; R73.0
+    # excludes it
+    (("R73.0",), "O99.810", False),
 )
 # the note is the pregnant patient's own (not a newborn "born at 39 weeks")
 _MATERNAL = re.compile(r"\bG\d+\s*P\d|\bpregnan|\bprenatal\b|\bantepartum\b|\bIUP\b|\bED[DC]\b", re.I)
@@ -84,7 +88,7 @@ def pregnancy_conditions(out: list[Suggestion], note: str, analysis: NoteAnalysi
         if found is None:
             continue
         family, keep = found
-        code = family + digit
+        code = family if len(family) == 7 else family + digit   # "O99.810" is complete: it has no trimester
         if any(c.startswith(family) for c in have) or not icd.is_billable(code):
             if not keep and any(c.startswith(family) for c in have):
                 s.hold(f"a pre-existing condition of the pregnancy is coded in Chapter 15 ({family}-), "
