@@ -542,3 +542,11 @@ def test_a_postposed_doubt_is_about_its_own_list_item():
     a = analyze(note)
     assert "uncertain" not in ctx(a, "Anemia in pregnancy") and "uncertain" in ctx(a, "iron deficiency")
     assert "uncertain" in ctx(a, "Cholecystitis")   # an item of no words of its own: the doubt is the one before
+
+
+def test_a_list_section_ends_with_its_paragraph_and_more_exam_labels_are_known():
+    note = ("Allergies: NKDA.\n\nRating scales (administered via e-form, scored by me):\nPHQ-9 = 13\n\n"
+            "Focused exam (sites to be treated):\n- Scalp: 3 scaly papules.\n")
+    a = analyze(note)
+    assert a.section_at(note.index("PHQ-9")) != "allergies"
+    assert a.section_at(note.index("Scalp")) == "physical_exam"

@@ -745,3 +745,25 @@ def test_nasal_packing_in_a_procedure_section_controls_the_nosebleed_diagnosed(c
     assert "30901" in codes(suggest(note, codesets, "ed"), System.CPT)
     skin = note.replace("anterior nasal packing, left, by me", "silver nitrate cautery of a skin tag")
     assert "30901" not in codes(suggest(skin.replace("Dx: Epistaxis.", "Dx: Skin tag."), codesets, "ed"), System.CPT)
+
+
+def test_rating_scales_after_the_allergies_and_timed_psychotherapy_beside_a_dose_change(codesets):
+    note = ("OUTPATIENT PSYCHIATRY - MED MGMT + PSYCHOTHERAPY\n41 y/o M, established patient.\n"
+            "Allergies: NKDA.\n\nRating scales (administered via e-form before visit, scored by me):\n"
+            "PHQ-9 = 13 (12/2025: 19)\nGAD-7 = 11 (12/2025: 15)\n\n"
+            "Assessment:\n1. MDD, recurrent episode, moderate - improving.\n2. GAD - persistent worry.\n"
+            "Plan:\n- Increase sertraline 150 -> 200 mg qAM (eRx sent).\n\n"
+            "Psychotherapy (separate from E/M; start 10:22, stop 10:42 = 20 min): supportive + CBT-based work.\n")
+    got = codes(suggest(note, codesets))
+    assert {"96127", "90833"} <= got and not got & {"90832", "90834"}, sorted(got)
+    assert any(c.startswith("992") for c in got), sorted(got)
+
+
+def test_motivational_interviewing_and_side_effects_reviewed_are_not_diagnoses(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    note = ("Assessment:\n1. Nicotine dependence - e-cigarette, daily.\nPlan:\n- Vaping: MI discussion; offered NRT "
+            "patch.\n- Increase sertraline. Reviewed GI s/e, activation, serotonin syndrome warning.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert not any(c.startswith(("I21", "G90.8")) for c in got), got

@@ -73,7 +73,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "family_history": (r"family history", r"fh(?:x)?", r"family hx", r"fam hx"),
     "social_history": (r"social history", r"sh(?:x)?", r"social hx", r"habits"),
     "review_of_systems": (r"review of systems", r"ros", r"systems review"),
-    "physical_exam": (r"physical exam(?:ination)?", r"exam(?:ination)?", r"pe", r"vital signs", r"vitals",
+    "physical_exam": (r"physical exam(?:ination)?", r"exam(?:ination)?", r"pe",
+                      r"(?:focused|focal|brief|limited|targeted|general|detailed|full skin|skin) exam(?:ination)?", r"vital signs", r"vitals",
                       r"objective", r"o(?=\s*:)"),
     "labs": (r"lab(?:oratory)?(?: results| data| tests)?", r"labs", r"results"),
     "imaging": (r"imaging", r"radiology", r"studies"),
@@ -136,6 +137,10 @@ LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
 _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
+# lists a coder reads no diagnosis from: they end with their paragraph
+_ENDS_AT_PARAGRAPH = frozenset({"allergies", "medications"})
+
+
 def _find_sections(note: str) -> list[Section]:
     starts: list[tuple[int, str, int, bool]] = []
     for m in _HEADER_RE.finditer(note):
@@ -164,6 +169,12 @@ def _find_sections(note: str) -> list[Section]:
             # a label inside a line labels the rest of its line: "FH: no colon cancer." does not make the
             # pre-procedure history below it a family's
             end = min(end, line_end + 1)
+        elif name in _ENDS_AT_PARAGRAPH and re.search(r"\S", note[label_end:end]):
+            # "Allergies: NKDA.\n\nRating scales (scored by me): PHQ-9 = 13": a list ends with its paragraph,
+            # whatever label (one this reader does not know) heads the next
+            first = re.search(r"\S", note[label_end:end]).start() + label_end
+            if (gap := note.find("\n\n", first, end)) >= 0 and re.search(r"\S", note[gap:end]):
+                end = gap + 1
         sections.append(Section(name, pos, end, label_end))
     return sections
 

@@ -139,7 +139,8 @@ _add("hypothetical", "forward",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
      # "Discussed ONJ, atypical femur fracture, hypocalcemia, and rebound fractures if stopped": a treatment's risks
      # ("Start topiramate ... Reviewed paresthesias, cognitive effects, kidney stones": the new drug's effects)
-     r"(?:discussed|reviewed)(?=[^.\n]{0,120}\b(?:risks?|(?:side |adverse |cognitive )effects?|"
+     # ("Reviewed GI s/e, activation, serotonin syndrome warning": s/e, the side effects)
+     r"(?:discussed|reviewed)(?=[^.\n]{0,120}\b(?:risks?|(?:side |adverse |cognitive )effects?|s/e|"
      r"if (?:stopped|not treated|untreated|discontinued)|complications?)\b)",
      # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
      r"frax")

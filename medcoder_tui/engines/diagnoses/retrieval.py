@@ -184,7 +184,10 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                # "R CVA tenderness": the costovertebral angle of an exam, not a stroke
                "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I),
                # "AF soft and flat": an infant's anterior fontanelle, not atrial fibrillation
-               "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I)}
+               "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I),
+               # "Vaping: MI discussion", "brief MI techniques": motivational interviewing, not an infarction
+               "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
+                                r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 # "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
 _TOOL_SENSE = re.compile(r"\s+(?:with|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"

@@ -68,11 +68,12 @@ def _psychotherapy(ctx: _Ctx) -> bool:
         return True
     m = re.search(r"(\d{2,3})\s*min\w*\s*(?:face[- ]to[- ]face|session|of (?:psycho)?therapy|with (?:the )?(?:client|patient))|"
                   r"(?:psychotherapy|therapy session)\s*(?:\([^)\n]{0,60}\)\s*)?(?:\(|:|-|of|for|x)?\s*(\d{2,3})\s*min|"
-                  r"(?:psychotherapy|therapy session)\s*\([^)\n]{0,30}?\b(\d{2,3})\s*min",   # "(CBT-focused, 26 min ...)"
+                  # "(CBT-focused, 26 min ...)", "(separate from E/M; start 10:22, stop 10:42 = 20 min)"
+                  r"(?:psychotherapy|therapy session)\s*\([^)\n]{0,60}?(?<![:\d])\b(\d{2,3})\s*min",
                   ctx.note, _I)
     minutes = int(next(g for g in m.groups() if g)) if m else None
     if minutes is None:
-        t = re.search(r"start\D{0,3}(\d{1,2}):(\d{2})\D{1,8}end\D{0,3}(\d{1,2}):(\d{2})", ctx.note, _I)
+        t = re.search(r"start\D{0,3}(\d{1,2}):(\d{2})\D{1,8}(?:end|stop)\D{0,3}(\d{1,2}):(\d{2})", ctx.note, _I)
         if t:
             a, b = int(t.group(1)) * 60 + int(t.group(2)), int(t.group(3)) * 60 + int(t.group(4))
             minutes, m = (b - a) % 1440, t
@@ -95,7 +96,10 @@ def _psychotherapy(ctx: _Ctx) -> bool:
 # the same visit's medical service: said outright, or medication management (a dose set or changed)
 _WITH_EM = re.compile(r"\bin addition to (?:the |an? )?(?:e/?m|e&m|evaluation and management)|\badd-?on psychotherapy|"
                       r"\bpsychotherapy add-?on|\be/?m\s*(?:\+|and|with)\s*psychotherapy|\bmed(?:ication)? management|"
-                      r"\b(?:continue|increase|decrease|start|titrate|reduce)\w*\s+[a-z]+\s+(?:to\s+|at\s+)?\d+(?:\.\d+)?\s*mg\b",
+                      r"\b(?:continue|increase|decrease|start|titrate|reduce)\w*\s+[a-z]+\s+(?:to\s+|at\s+)?\d+(?:\.\d+)?\s*mg\b|"
+                      # "Increase sertraline 150 -> 200 mg"; "Psychotherapy (separate from E/M ...)"
+                      r"\b(?:increase|decrease|titrate|reduce)\w*\s+[a-z]+\s+(?:from\s+)?\d+\s*(?:mg\s*)?(?:->|→|to)\s*\d+\s*mg\b|"
+                      r"\bseparate(?:ly)? from (?:the )?(?:e/?m|e&m)\b",
                       _I)
 
 
