@@ -409,3 +409,17 @@ def test_abnormal_glucose_of_a_pregnancy_is_o99_810_in_place_of_r73(engine):
     reported = {s.code for s in result.suggestions if s.reportable}
     assert "O99.810" in reported and "R73.09" not in reported and not any(c.startswith("Z34") for c in reported), \
         reported
+
+
+def test_a_knee_injection_visit_codes_the_bilateral_arthritis_only(engine):
+    note = ("Reason for visit: scheduled left knee corticosteroid injection for his bilateral knee osteoarthritis.\n"
+            "Background: Primary osteoarthritis of both knees, left worse than right. Films: left knee grade 3 "
+            "(medial joint-space narrowing, osteophytes), right knee grade 2.\n"
+            "PROCEDURE: Left knee intra-articular injection.\n- Approach: superolateral, 22-gauge 1.5-inch needle.\n"
+            "- Injected: triamcinolone acetonide 40 mg mixed with 4 mL of 1% lidocaine.\n"
+            "Discussed that if relief is < 3 months we will consider hyaluronic acid (Synvisc-One) next time.\n")
+    result = engine.suggest_sync(note, set(System), "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    assert {"M17.0", "20610"} <= got, sorted(got)
+    # not the unilateral sibling, the film's osteophyte, the needle as 'pins and needles', the drug weighed for later
+    assert not got & {"M17.10", "M25.761", "R20.2", "J7325"}, sorted(got)

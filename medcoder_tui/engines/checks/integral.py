@@ -135,7 +135,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M54.6": ("M51.04", "M47.14", "M47.24", "S23", "S22"),
     "G89.1": ("S", "T"),
     # a joint's effusion and stiffness, synovitis and the seropositivity of an arthritis
-    "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
+    # (an osteophyte, the bone spur of a film, is part of the osteoarthritis or spondylosis it shows)
+    "M25.4": _JOINT_OR_LIMB, "M25.6": _JOINT_OR_LIMB, "M25.7": ("M15", "M16", "M17", "M18", "M19", "M47"),
+    "M65.9": ("M05", "M06", "M08", "M10", "M11", "M12", "M13"),
     "R76.8": ("M05", "M06"),
     # constipation and urge incontinence are symptoms too: of a bowel obstruction or an irritable bowel with
     # constipation, of an overactive bladder (and, told only in the story, not coded: IV.D)

@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 28
+MATCHER_FORMAT = 29
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -252,6 +252,10 @@ _EITHER = re.compile(r"^([a-z][a-z'-]+) and ([a-z][a-z'-]+)((?: of| in| on| foll
 _EITHER_OF_THREE = re.compile(r"^([a-z' -]*?)\b(swelling), (mass) and (lump)(, [^,]+)?$")
 
 
+# an idiom of one sensation, not two names: "needles" alone is the procedure's needle
+_IDIOMS = frozenset({"pins and needles"})
+
+
 def _either_word(surfaces) -> list[tuple]:
     """Extra texts for ICD titles that join two one-word names with "and": either name alone applies."""
     out: list[tuple] = []
@@ -269,7 +273,7 @@ def _either_word(surfaces) -> list[tuple]:
             continue
         head = folded.split(",")[0].strip()
         m = _EITHER.match(head)
-        if m is None or m.group(1) in _WEAK or m.group(2) in _WEAK:
+        if m is None or m.group(1) in _WEAK or m.group(2) in _WEAK or head in _IDIOMS:
             continue
         rest = m.group(3) or ""
         for word in (m.group(1), m.group(2)):

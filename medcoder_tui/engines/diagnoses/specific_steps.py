@@ -217,7 +217,8 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if site is None:
         return None
     sides = [name for name, rx in _SIDES if rx.search(m.around)]
-    side = sides[0] if len(sides) == 1 else None
+    # ("osteoarthritis of both knees, left worse than right": both joints, the sides compared)
+    side = "bilateral" if "bilateral" in sides else sides[0] if len(sides) == 1 else None
     digit = {"right": "1", "left": "2"}.get(side or "", "9")
     if gout:
         if site == "cmc":

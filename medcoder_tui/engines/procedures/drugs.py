@@ -192,7 +192,9 @@ def _drugs(ctx: _Ctx) -> None:
                     and not _ROUTE_WORDS.search(clause)
                 if not (_ADMIN.search(clause) or joint) or _RX.search(clause) or _PERIOP.search(clause):
                     continue
-                if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history"}:
+                # ("if relief is short we will consider hyaluronic acid (Synvisc-One) next time": weighed, not given)
+                if re.search(r"irrigat", clause, _I) or ctx.a.context_at(start, end) & {"negated", "history",
+                                                                                         "hypothetical"}:
                     continue
                 if _ONLY_DISCUSSED.search(clause):
                     continue   # "Admission for IV methylprednisolone was discussed and offered": not given
