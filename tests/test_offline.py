@@ -239,6 +239,8 @@ def test_a_strain_named_with_words_between_region_and_strain(engine):
     ("Actinic keratoses x 8, destroyed.", "L57.0", "L53.9"),
     ("One L kidney stone 2019, passed spontaneously, none since.", "Z87.442", "N20.0"),
     ("PMH: nephrolithiasis (passed). HTN.", "Z87.442", "N20.0"),
+    ("Assessment: Abscess of left axilla.\nPlan: Given his prior MRSA infection, empiric TMP-SMX.", "Z86.14",
+     "A49.02"),
 ])
 def test_past_conditions_get_their_history_codes(engine, note, expected, absent):
     reportable = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions

@@ -42,6 +42,8 @@ HISTORY_OF = sorted({
     "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
     # a healed osteoporotic (fragility) fracture; a past suicide attempt (Z91.51, suicidal behavior)
     "M80": "Z87.310", "T14.91": "Z91.51",
+    # a past MRSA infection, told by the organism or by its infection (Z86.14)
+    "A49.02": "Z86.14", "B95.62": "Z86.14", "A41.02": "Z86.14", "J15.212": "Z86.14",
 }.items(), key=lambda kv: -len(kv[0]))
 
 # A relative's condition ("mother had colon cancer") -> the family-history code, by code prefix,
