@@ -425,3 +425,20 @@ def test_a_knee_injection_visit_codes_the_bilateral_arthritis_only(engine):
     assert {"M17.0", "20610"} <= got, sorted(got)
     # not the unilateral sibling, the film's osteophyte, the needle as 'pins and needles', the drug weighed for later
     assert not got & {"M17.10", "M25.761", "R20.2", "J7325"}, sorted(got)
+
+
+def test_a_well_woman_visit_with_an_iud_insertion(engine):
+    note = ("GYNECOLOGY - ANNUAL WELL-WOMAN EXAM + PROCEDURE\n34 y/o G2P2002, established patient.\n"
+            "OB/GYN hx: last Pap 2021 NILM, HPV negative.\n"
+            "EXAM:\nPelvic: normal external genitalia; cervix parous, no lesions.\n"
+            "Cervical cancer screening: Pap with HPV co-test collected (liquid-based).\n\n"
+            "IUD INSERTION - LEVONORGESTREL 52 mg (Mirena)\nCounselling completed earlier in the visit (efficacy, "
+            "bleeding changes, expulsion, perforation ~1/1000, infection); written consent signed. LNG-IUD inserted "
+            "per manufacturer instructions without difficulty.\n\nASSESSMENT:\n1. Routine gynecological examination - "
+            "normal exam.\n2. Encounter for insertion of LNG-IUD - uncomplicated.\n")
+    result = engine.suggest_sync(note, set(System), "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    # the counselled risks are no infection, so the examination has no abnormal finding; the HPV co-test collected
+    # in the exam is the screening Z01.41- asks for; the device is its own supply code
+    assert {"Z01.419", "Z11.51", "Z30.430", "58300", "J7298"} <= got, sorted(got)
+    assert not got & {"B99.9", "Z01.411"}, sorted(got)

@@ -28,6 +28,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "hfref": ("heart failure with reduced ejection fraction", "systolic heart failure"),
     "hfpef": ("heart failure with preserved ejection fraction", "diastolic heart failure"),
     "cad": ("coronary artery disease", "atherosclerotic heart disease"),
+    "iud": ("intrauterine contraceptive device",), "lng": ("levonorgestrel",),
     "ashd": ("atherosclerotic heart disease",), "mi": ("myocardial infarction",),
     "ami": ("acute myocardial infarction",), "stemi": ("st elevation myocardial infarction",),
     "nstemi": ("non st elevation myocardial infarction",), "acs": ("acute coronary syndrome",),

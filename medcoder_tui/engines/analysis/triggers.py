@@ -137,6 +137,10 @@ _add("hypothetical", "forward",
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
      r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
+     # "Counselling completed earlier in the visit (efficacy, bleeding changes, perforation, infection)": the
+     # counselled risks in the parenthesis after it
+     # (the trigger takes the parenthesis in: its list of risks may be longer than a scope's ten words)
+     r"(?:counselling|counseling) (?:was )?(?:completed|given|provided|done)[^.(\n]{0,40}\([^()\n]{0,200}(?=\))",
      # "Discussed ONJ, atypical femur fracture, hypocalcemia, and rebound fractures if stopped": a treatment's risks
      # ("Start topiramate ... Reviewed paresthesias, cognitive effects, kidney stones": the new drug's effects)
      # ("Reviewed GI s/e, activation, serotonin syndrome warning": s/e, the side effects)

@@ -223,14 +223,22 @@ _ABNORMAL_CYTOLOGY = re.compile(r"\b(?:asc-?us|asc-h|lsil|hsil|abnormal (?:pap|c
 
 
 
+_HISTORY_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "family_history", "social_history",
+                               "medications", "allergies"})
+
+
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     """Screening for sexually transmitted infections (Z11.3) or HPV (Z11.51) and surveillance of a contraceptive
     (Z30.4-) the assessment or plan documents."""
     out = []
-    assessed = [sec for sec in analysis.sections if sec.name in ASSESSMENT_SECTIONS]
+    assessed = [(sec.start, sec.end) for sec in analysis.sections if sec.name in ASSESSMENT_SECTIONS]
+    # an HPV test the note says was collected is done wherever it is told ("Cervical cancer screening: Pap with
+    # HPV co-test collected" in the exam), not in a history
+    told = [(0, len(note))] if not any(sec.name in _HISTORY_SECTIONS for sec in analysis.sections) else \
+        [(sec.start, sec.end) for sec in analysis.sections if sec.name not in _HISTORY_SECTIONS]
     for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), (_HIV_SCREEN, "Z11.4"),
                      *_CONTRACEPTIVE_SURVEILLANCE):
-        m = next((m for sec in assessed for m in rx.finditer(note, sec.start, sec.end)
+        m = next((m for lo, hi in (told if code == "Z11.51" else assessed) for m in rx.finditer(note, lo, hi)
                   if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"} - (
                       {"hypothetical"} if screening_told_done(note, m.start()) else set())
                   and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),

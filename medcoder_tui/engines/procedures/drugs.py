@@ -409,7 +409,9 @@ _DME: list[tuple[str, str]] = [
     (r"\blso\b|lumbar (?:brace|orthosis)|back brace", r"^Lumbar-sacral orthosis"),
     (r"figure[- ]of[- ](?:eight|8)", r"figure of eight"), (r"post-?op(?:erative)? shoe|surgical shoe", r"^Surgical boot/shoe"),
     (r"\bsling\b", r"^Slings"), (r"\bspacer\b", r"^Spacer"), (r"peak flow meter", r"^Peak expiratory flow"),
-    (r"\bmirena\b|levonorgestrel iud", r"^Levonorgestrel-releasing"), (r"paragard|copper iud", r"^Intrauterine copper"),
+    # ("LNG-IUD inserted" under "IUD INSERTION - LEVONORGESTREL 52 mg (Mirena)"; not another brand's device)
+    (r"\bmirena\b|levonorgestrel[- ](?:releasing )?(?:iud|intrauterine)|\blng[- ]?iud\b(?![^.\n]{0,40}\b(?:liletta|"
+     r"kyleena|skyla)\b)", r"^Levonorgestrel-releasing"), (r"paragard|copper iud", r"^Intrauterine copper"),
     (r"nexplanon|etonogestrel", r"^Etonogestrel"),
 ]
 _DME_RX = [(re.compile(n, _I), d) for n, d in _DME]
