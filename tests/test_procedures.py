@@ -767,3 +767,11 @@ def test_motivational_interviewing_and_side_effects_reviewed_are_not_diagnoses(c
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert not any(c.startswith(("I21", "G90.8")) for c in got), got
+
+
+def test_a_study_read_with_no_prior_for_comparison_was_still_done(codesets):
+    note = ("ED NOTE, 58 yo M.\nECG 08:20 (my interpretation): NSR 76, normal axis, no acute ST elevation, no prior for "
+            "comparison.\nAssessment: Atypical chest pain.\n")
+    assert "93010" in codes(suggest(note, codesets, "ed"))
+    earlier = "ED NOTE, 58 yo M.\nPrior ECG 2024 (my interpretation): NSR.\nAssessment: Atypical chest pain.\n"
+    assert "93010" not in codes(suggest(earlier, codesets, "ed"))

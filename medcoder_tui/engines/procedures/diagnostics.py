@@ -248,7 +248,7 @@ def _ob_ultrasound(ctx: _Ctx) -> None:
     from 14 weeks (76805), by the gestational age the note states; "limited" (76815)."""
     for sent in ctx.a.sentences:
         m = _OB_US.search(sent.text)
-        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _not_done(sent.text):
             continue
         if not (_OWN_READ.search(sent.text) or re.search(r"\bperformed\b|in[- ]office|done today", sent.text, _I)):
             continue
@@ -279,7 +279,7 @@ def _pelvic_ultrasound(ctx: _Ctx) -> None:
         return
     for sent in ctx.a.sentences:
         m = _PELVIC_US.search(sent.text)
-        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _not_done(sent.text):
             continue
         if _OB_US.search(sent.text) or not (_OWN_READ.search(sent.text)
                                             or re.search(r"\bperformed\b|in[- ]office|done today", sent.text, _I)):
@@ -296,10 +296,21 @@ def _pelvic_ultrasound(ctx: _Ctx) -> None:
             return
 
 
+# a study read beside an earlier one ("no prior for comparison", "unchanged from prior ECG") was still done today
+_COMPARISON = re.compile(r"\b(?:no |(?:compared|unchanged|changed|similar) (?:to|with|from) (?:the )?)?(?:prior|previous|"
+                         r"old)(?: (?:ecg|ekg|tracing|study|studies|films?|imaging|exam))?(?: available)?"
+                         r"(?: for comparison)?\b", _I)
+
+
+def _not_done(text: str) -> bool:
+    """The sentence of a study says it was not done here now (not only that it is compared with a prior one)."""
+    return _NOT_DONE.search(_COMPARISON.sub(" ", text)) is not None
+
+
 def _ecg(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         m = re.search(r"\b(?:ecg|ekg|electrocardiogram)\b", sent.text, _I)
-        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _NOT_DONE.search(sent.text):
+        if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _not_done(sent.text):
             continue
         if _OWN_READ.search(sent.text):
             # in the office the tracing is done there too (global 93000); elsewhere the read alone
