@@ -442,3 +442,19 @@ def test_a_well_woman_visit_with_an_iud_insertion(engine):
     # in the exam is the screening Z01.41- asks for; the device is its own supply code
     assert {"Z01.419", "Z11.51", "Z30.430", "58300", "J7298"} <= got, sorted(got)
     assert not got & {"B99.9", "Z01.411"}, sorted(got)
+
+
+def test_an_ed_fall_told_under_a_bare_history_title(engine):
+    note = ("Emergency Department Record\nPatient: TESTPATIENT, 81-year-old man\n\nHistory\n"
+            "Mr. Testpatient was mopping the kitchen floor of his house (a single-family home) when he slipped on the "
+            "wet tiles and fell, striking his forehead on the kitchen table. No loss of consciousness.\n\n"
+            "Examination\nForehead: 3 cm laceration.\n\nImaging\nCT head (on warfarin): no intracranial hemorrhage.\n\n"
+            "Procedure - laceration repair\nSimple repair, 3.0 cm, 5 sutures.\n\nMedical decision making\n"
+            "Head strike on an anticoagulant needed CT to exclude intracranial bleeding; CT negative. Anticoagulation "
+            "continued - benefit outweighs risk.\n\nDiagnoses\n1. Laceration of forehead, repaired.\n")
+    result = engine.suggest_sync(note, set(System), "ed")
+    got = {s.code for s in result.suggestions if s.reportable}
+    # the story is the history of this injury, not a past history; the table is furniture; what a CT was to exclude
+    # is not found; continuing the anticoagulant is a prescription drug's management (moderate risk)
+    assert {"W01.190A", "Y92.010", "Y93.E5", "Y99.8", "99284"} <= got, sorted(got)
+    assert not any(c.startswith(("I62", "V4", "W19")) for c in got), sorted(got)

@@ -134,6 +134,9 @@ AGE_SEX = (r"\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)(?:
            r"(?:m|f|male|female|man|woman|boy|girl)\b")
 # A list item's marker at a line's start: "1. ", "2) ", "- ", "* ", "\u2022 "
 LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
+_STORY_SUBJECT = re.compile(r"\s*(?:(?:mr|mrs|ms|miss|dr)\.? [A-Z][a-z]+|(?:the |this )?(?:patient|pt)\b|she\b|he\b)"
+                            r"(?:,? an? \d+)?[^.\n]{0,40}?\b(?:was|is|has|had|presents?|presented|reports?|states?|"
+                            r"fell|came|comes|arrived|developed|noticed|woke)\b", re.I)
 _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
@@ -155,8 +158,10 @@ def _find_sections(note: str) -> list[Section]:
             continue
         name = _HEADER_NAME_BY_GROUP[group]
         if name == "past_medical_history" and m.group(group).lower() == "history" \
-                and _STORY_OPENS.match(note, m.end()):
-            name = "hpi"   # "History: 19F, R-hand dominant, fell off her skateboard...": the story, not the PMH
+                and (_STORY_OPENS.match(note, m.end()) or _STORY_SUBJECT.match(note, m.end())):
+            # "History: 19F, R-hand dominant, fell off her skateboard...", "History\nMrs. Testpatient was mopping
+            # the floor when she slipped": the story, not the PMH
+            name = "hpi"
         starts.append((m.start(), name, m.end(), False))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
     for m in _INLINE_HEADER.finditer(note):

@@ -58,7 +58,9 @@ _add("negated", "backward",
      r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits|(?:grossly )?intact)"
      r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|$))", r"ruled out")
 _add("uncertain", "forward",
-     r"r/o", r"rule out", r"ruling out", r"to rule out", r"possible", r"possibly", r"probable", r"probably",
+     # ("CT to exclude intracranial bleeding", "evaluate for fracture": what a test looks for)
+     r"r/o", r"rule out", r"ruling out", r"to rule out", r"to exclude", r"to evaluate for", r"to assess for",
+     r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
      r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",

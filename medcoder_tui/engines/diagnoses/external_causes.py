@@ -264,7 +264,17 @@ _KIND_OF = {norm(w): kind for w, kind in (
     ("broth", "food"), ("noodles", "food"), ("grease", "fat"), ("bacon", "fat"),
     # a car is a four-wheeled vehicle for up to seven persons (V40-V49)
     ("sedan", "car"), ("suv", "car"), ("hatchback", "car"), ("coupe", "car"), ("automobile", "car"),
-    ("minivan", "car"), ("station wagon", "car"))}
+    ("minivan", "car"), ("station wagon", "car"),
+    # what the index's "striking against furniture" means by furniture
+    ("table", "furniture"), ("chair", "furniture"), ("desk", "furniture"), ("dresser", "furniture"),
+    ("couch", "furniture"), ("sofa", "furniture"), ("nightstand", "furniture"), ("bookcase", "furniture"),
+    ("bookshelf", "furniture"), ("armchair", "furniture"), ("recliner", "furniture"), ("cabinet", "furniture"))}
+# "slipped on the wet floor and fell, striking her head on the table": the fall with subsequent striking against an
+# object (W01.1-, W18.1-), however the strike is told
+_STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripped|tripping|stumbled)[^.;\n]{0,80}?"
+                                r"\b(?:strik\w*|struck|hit(?:ting)?|bump\w*|bang\w*)\b[^.;\n]{0,40}?\b(?:on|against|into)\b",
+                                re.I)
+_STRIKING_AGAINST = words_of("with subsequent striking against object")
 _REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
                          r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
 _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
@@ -418,6 +428,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", text)))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
+            if _STRUCK_AFTER_FALL.search(text):
+                words = words | _STRIKING_AGAINST
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
             object_fell = _OBJECT_FELL.search(text) is not None

@@ -499,7 +499,9 @@ _RX_NAME = re.compile(
     # brand names and drugs of no class ending that a plan often writes
     r"norco|percocet|vicodin|lortab|codeine|tylenol (?:#3|with codeine)|ultram|dilaudid|flexeril|cyclobenzaprine|"
     r"methocarbamol|robaxin|tizanidine|zanaflex|zofran|cipro|macrobid|flagyl|metronidazole|medrol|valtrex|tamiflu|"
-    r"diflucan|ketorolac|toradol|epipen)\b")
+    r"diflucan|ketorolac|toradol|epipen|"
+    # a prescription class a plan manages by its name ("Anticoagulation continued - benefit outweighs risk")
+    r"anticoagulation|anticoagulants?)\b")
 _WORD = re.compile(r"[a-z]{5,}")
 
 
@@ -538,6 +540,9 @@ def _listed_alone(named: str, clause: str) -> bool:
 def _plan(ctx: _Ctx) -> str:
     parts = [ctx.note[s.start:s.end] for s in ctx.a.sections if s.name in _PLAN_SECTIONS]
     parts += [m.group(0) for m in re.finditer(r"^[ \t]*(?:MDM|Dispo\w*|Plan)\b.*$", ctx.note, re.MULTILINE | _I)]
+    # a "Medical decision making" paragraph under its own title line
+    parts += [m.group(1) for m in re.finditer(r"^[ \t]*medical decision[- ]making[ \t]*:?[ \t]*\n((?:[^\n]*\S[^\n]*\n?)+)",
+                                              ctx.note, re.MULTILINE | _I)]
     return "\n".join(parts) or ctx.note
 
 
