@@ -458,3 +458,14 @@ def test_an_ed_fall_told_under_a_bare_history_title(engine):
     # is not found; continuing the anticoagulant is a prescription drug's management (moderate risk)
     assert {"W01.190A", "Y92.010", "Y93.E5", "Y99.8", "99284"} <= got, sorted(got)
     assert not any(c.startswith(("I62", "V4", "W19")) for c in got), sorted(got)
+
+
+@pytest.mark.parametrize("note", [
+    "9 yo M with moderate persistent asthma. Mom forgot to refill the fluticasone and he has had none for 2 wks.\n"
+    "Dx: Moderate persistent asthma with acute exacerbation. Exposure to secondhand tobacco smoke (father).\n",
+    "DIAGNOSES:\n1. Moderate persistent asthma with acute exacerbation\n2. Underdosing of inhaled corticosteroid "
+    "(fluticasone) - caregiver forgot refill, unintentional\n3. Exposure to secondhand tobacco smoke (father)\n",
+])
+def test_a_parent_forgetting_the_inhaled_steroid_is_the_caregivers_underdosing(engine, note):
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert {"J45.41", "T38.0X6A", "Z91.A3", "Z77.22"} <= got, sorted(got)

@@ -43,6 +43,7 @@ _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 _EVENT_HEAD = 40   # characters of an external cause's quoted sentence read for its context
 # contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
 _EXPOSURE_CATEGORIES = frozenset({"Z20", "Z77", "Z58"})
+_UNDERDOSING = re.compile(r"T(?:3[6-9]|4\d|50)\.\w{2}6")   # T36-T50 with 6th character 6
 
 _CONTEXT_FLAGS = {
     "negated": (Flag.NEGATED, "the note negates this finding"),
@@ -120,6 +121,9 @@ class Grounder:
                     continue  # a history code is the right way to code history
                 if flag is Flag.FAMILY_HISTORY and result.normalized[:3] in _EXPOSURE_CATEGORIES:
                     continue  # "exposure to tobacco smoke (father)": the relative is the source of the exposure
+                if flag is Flag.FAMILY_HISTORY and (result.normalized.startswith("Z91.A")
+                                                    or _UNDERDOSING.match(result.normalized)):
+                    continue  # "Mom forgot to refill the fluticasone": the relative gives the drugs (Z91.A-)
                 if flag is Flag.UNCERTAIN and self.setting == "inpatient":
                     continue  # inpatient: uncertain at discharge is coded as if established
                 flags.append(flag)

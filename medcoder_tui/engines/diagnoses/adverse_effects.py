@@ -39,7 +39,9 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"warfarin|apixaban|rivaroxaban|dabigatran|heparin|enoxaparin|anticoagulants?", "T45.515"),
     # antiplatelets are the tabular's "antithrombotic drugs" (T45.52-); aspirin has its own code above
     (r"clopidogrel|plavix|prasugrel|ticagrelor|cilostazol|dipyridamole|antiplatelets?", "T45.525"),
-    (r"prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|steroids?", "T38.0X5"),
+    (r"prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|corticosteroids?|steroids?|"
+     r"fluticasone|beclomethasone|mometasone|triamcinolone", "T38.0X5"),
+    (r"albuterol|salbutamol|levalbuterol", "T48.6X5"),
     (r"levothyroxine|synthroid|liothyronine|thyroid hormones?", "T38.1X5"),
     (r"penicillin|amoxicillin|ampicillin|augmentin", "T36.0X5"),
     (r"cephalexin|cefazolin|ceftriaxone|cefdinir|\w+cef\w+|cephalosporins?", "T36.1X5"),
@@ -66,7 +68,8 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
                          r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"
-                         r"(?:has|had|have) not (?:been )?tak(?:en|ing)|ran out(?= and| -|,|\))|"
+                         r"(?:has|had|have) not (?:been )?tak(?:en|ing)|ran out(?= and| -|,|\)|[.;]|$)|"
+                         r"forg[eo]t(?:ten)? to (?:refill|take|give|pick up)|"
                          r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
                          r"(?:could not|couldn't|cannot|can't|unable to) afford|self[- ]discontinu\w*|"
                          r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery)\b", re.I)
@@ -178,9 +181,18 @@ def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[
             yield sent, text, said
 
 
+def _underdosed(note: str, analysis: NoteAnalysis):
+    """The sentences that tell an underdosing (a relative's words count when the relative gives the drugs: "Mom
+    forgot to refill the fluticasone")."""
+    for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain"}):
+        if "family" not in analysis.context_at(sent.start + said.start(), sent.start + said.end()) \
+                or _CAREGIVER.search(text):
+            yield sent, text, said
+
+
 def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
-    for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
+    for sent, text, said in _underdosed(note, analysis):
         for rx, stem in _CLASSES:
             # the drug the words say ran out ("pAF on apixaban ... after running out of torsemide": torsemide),
             # named in them ("interrupted insulin delivery"), just after them or just before ("insulin not taken")
@@ -207,8 +219,10 @@ _UNINTENDED = re.compile(r"\b(?:forg[eo]t\w*|unintentional(?:ly)?|confus\w*|misu
                          r"mix-?up)\b", re.I)
 # the patient's own doing with no intent told ("ran out of amlodipine 4 days ago"): other noncompliance (Z91.14-)
 _NONCOMPLIANT = re.compile(r"\b(?:ran out|run out|running out|missed|skipp\w+|stopped taking|not taking)\b", re.I)
+# (a child's parent gives the child's drugs: "Mom forgot to refill the fluticasone")
 _CAREGIVER = re.compile(r"\b(?:caregiver'?s?|care giver'?s?|daughter'?s?|son'?s|wife'?s?|husband'?s?|spouse'?s?|"
-                        r"(?:home )?aide'?s?|facility staff)\b", re.I)
+                        r"(?:home )?aide'?s?|facility staff|mom'?s?|mother'?s?|dad'?s?|father'?s?|parents?'?s?|"
+                        r"grandm\w+|guardian'?s?)\b", re.I)
 _DEBILITY = re.compile(r"\b(?:dementia|memory (?:loss|impairment|problems?)|cognitive (?:impairment|decline)|"
                        r"age-related)\b", re.I)
 
@@ -216,7 +230,7 @@ _DEBILITY = re.compile(r"\b(?:dementia|memory (?:loss|impairment|problems?)|cogn
 def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """The Z91.12-/Z91.13-/Z91.14- code of the intent an underdosing's own sentence tells (other noncompliance when
     it tells the patient's doing but no intent), or None when it tells none."""
-    for sent, text, said in _told(note, analysis, _UNDERDOSED, {"negated", "hypothetical", "uncertain", "family"}):
+    for sent, text, said in _underdosed(note, analysis):
         if _CAREGIVER.search(text):   # the caregiver's doing (Z91.A2-, Z91.A3, Z91.A4-)
             code = "Z91.A20" if _FINANCIAL.search(text) else "Z91.A28" if _INTENDED.search(text) else \
                 "Z91.A3" if _UNINTENDED.search(text) else "Z91.A48"
