@@ -469,3 +469,21 @@ def test_an_ed_fall_told_under_a_bare_history_title(engine):
 def test_a_parent_forgetting_the_inhaled_steroid_is_the_caregivers_underdosing(engine, note):
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
     assert {"J45.41", "T38.0X6A", "Z91.A3", "Z77.22"} <= got, sorted(got)
+
+
+@pytest.mark.parametrize(("note", "code"), [
+    ("Assessment: Bleeding duodenal ulcer.", "K26.4"),   # chronic or unspecified: a plain ulcer is unspecified
+    ("Assessment: Gastric ulcer with bleeding.", "K25.4"),
+    ("Assessment: Acute duodenal ulcer with hemorrhage.", "K26.0"),
+    ("Assessment: Duodenal ulcer.", "K26.9"),
+])
+def test_an_ulcers_hemorrhage_reaches_the_chronic_or_unspecified_code(engine, note, code):
+    got = [s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable]
+    assert code in got and not [c for c in got if c[:3] == code[:3] and c != code], got
+
+
+def test_a_code_a_site_step_reached_gives_way_to_its_named_sibling(engine):
+    note = ("HPI: ibuprofen prescribed by his orthopaedic surgeon for hip arthritis.\n"
+            "Discharge diagnoses:\n1. Bilateral primary osteoarthritis of the hips.\n")
+    got = [s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable]
+    assert "M16.0" in got and "M16.10" not in got, got

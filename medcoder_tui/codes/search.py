@@ -43,7 +43,7 @@ from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.fileutil import damaged_cache_notice as _damaged_cache_notice
 from medcoder_tui.fileutil import remove_stale as _remove_stale
 
-INDEX_FORMAT = 19
+INDEX_FORMAT = 20
 MAX_QUERY_CHARS = 500
 
 _HEADER_PENALTY = 0.12

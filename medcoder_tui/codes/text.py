@@ -101,6 +101,12 @@ def make_surface(code: str, system: str, billable: bool, text: str, kind: int, *
         if i > 0 and _UNSPEC_CHUNK.search(chunk):
             free.update(tokenize(chunk, compounds=compounds))
             continue
+        either = re.search(r"\b([a-z]+) or unspecified\b", chunk)
+        if either:
+            # "Chronic or unspecified duodenal ulcer with hemorrhage": the axis word is one choice, not a need
+            free.update(tokenize(either.group(1), compounds=compounds))
+            free.add("unspecified")
+            chunk = chunk[:either.start()] + " " + chunk[either.end():]
         m = re.search(r"(\S)?\s*\bunspecified\s+([a-z0-9]+)", chunk)
         if m:
             free.add("unspecified")

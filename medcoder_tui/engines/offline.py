@@ -41,6 +41,7 @@ from medcoder_tui.engines.models import (
 )
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
+from medcoder_tui.engines.diagnoses.hierarchy import vagueness
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
@@ -152,20 +153,13 @@ def _without_ill_defined_sites(picked: list[Candidate]) -> list[Candidate]:
     return [c for c in picked if not (c.code.startswith("C76") and any(overlaps(c, o) for o in sited))]
 
 
-def _vagueness(description: str) -> int:
-    """How many of its axes a title leaves open: unspecified, without complication, other."""
-    low = description.lower()
-    return (("unspecified" in low) + ("without complication" in low or low.endswith(", uncomplicated"))
-            + low.startswith("other "))
-
-
 def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
     """No near-duplicate siblings: a vaguer code gives way to a more specific one of its category
     (F10.20 'uncomplicated' to F10.21 'in remission', J45.909 to J45.30)."""
     least: dict[str, int] = {}
     for c in picked:
-        least[c.code[:3]] = min(least.get(c.code[:3], 9), _vagueness(c.description))
-    return [c for c in picked if not (_vagueness(c.description) > least[c.code[:3]]
+        least[c.code[:3]] = min(least.get(c.code[:3], 9), vagueness(c.description))
+    return [c for c in picked if not (vagueness(c.description) > least[c.code[:3]]
                                       and sum(o.code[:3] == c.code[:3] for o in picked) > 1)]
 
 

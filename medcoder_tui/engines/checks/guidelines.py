@@ -69,6 +69,7 @@ from medcoder_tui.engines.checks.spine import disc_disorders
 from medcoder_tui.engines.checks.acute_chronic import acute_and_chronic
 from medcoder_tui.engines.checks.bilateral import both_sides
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
+from medcoder_tui.engines.diagnoses.hierarchy import vagueness
 from medcoder_tui.engines.checks.status_history import allergy_status, history
 from medcoder_tui.engines.models import Flag, Suggestion
 
@@ -83,6 +84,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     out = [history(s, note, analysis, reground, icd) for s in out]
     out = [allergy_status(s, note, analysis, reground) for s in out]
     out = [apply_steps(LATER_STEPS, s, note, analysis, reground, icd) for s in out]
+    _vaguer_after_a_step(out)
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
     _context_rules(out, out, note, analysis, setting)
@@ -652,6 +654,22 @@ _INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
                 # the occlusion of a cerebral or precerebral artery that caused the infarction is the infarction's
                 # (I65, I66 Excludes1: occlusion and stenosis causing cerebral infarction, I63.-)
                 "I66": ("I63",), "I65": ("I63",)}
+
+
+_STEPPED = re.compile(r"\bwas [A-Z]\d")
+
+
+def _vaguer_after_a_step(out: list[Suggestion]) -> None:
+    """A code a specificity step reached ("hip arthritis" to M16.10, the hip of no side) gives way to a less vague
+    code of its category the note names ("bilateral primary osteoarthritis of the hips", M16.0)."""
+    icd_codes = [s for s in out if usable_icd(s)]
+    for s in icd_codes:
+        if not any(_STEPPED.search(m) for m in s.messages):
+            continue
+        better = next((o for o in icd_codes if o is not s and o.code != s.code and o.code[:3] == s.code[:3]
+                       and vagueness(o.description) < vagueness(s.description)), None)
+        if better is not None:
+            s.hold(f"the same condition is coded more specifically: {better.code} ({better.description})")
 
 
 def _included(out: list[Suggestion]) -> None:

@@ -14,6 +14,13 @@ from medcoder_tui.codes.text import STOPWORDS, stem
 from medcoder_tui.codes.text import fold as _fold
 
 
+def vagueness(description: str) -> int:
+    """How many of its axes a title leaves open: unspecified, without complication, other."""
+    low = description.lower()
+    return (("unspecified" in low) + ("without complication" in low or low.endswith(", uncomplicated"))
+            + low.startswith("other "))
+
+
 class CodeHierarchy:
     """Default leaves and side refinements over one ICD-10-CM index, cached per code."""
 

@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 29
+MATCHER_FORMAT = 31
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -123,6 +123,8 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
         # "... without perforation or abscess": the default a plain mention stands for
         if i > 0 or not chunk.strip().startswith("without"):
             chunk = re.sub(r"\bwithout\b(?:(?!\bwith\b).)*", " ", chunk)
+        # "Chronic or unspecified duodenal ulcer with hemorrhage": a plain "duodenal ulcer" is the unspecified one
+        chunk = re.sub(r"\b[a-z]+ or unspecified\b", " ", chunk)
         chunk = re.sub(r"\bunspecified\b", " ", chunk)
         chunk = re.sub(r"\s*initial encounter.*$", " ", chunk)
         for w in re.findall(r"[a-z0-9]+", chunk):
