@@ -34,14 +34,14 @@ def test_size_specialties_settings_and_recorded_split():
         assert p.with_name(p.name.replace(".gold.json", ".txt")).is_file()
     # the recorded split is of the 52 development notes; the fresh set came later
     names = sorted(p.name[: -len(".gold.json")] for p in SIDECARS
-                   if p.parent.name in ("tune", "heldout") and not p.name.startswith(("g", "h", "i", "j", "k", "m", "n", "p", "q", "r", "s", "t", "u", "v", "w", "y")))
+                   if p.parent.name in ("tune", "heldout") and not p.name.startswith(("g", "h", "i", "j", "k", "m", "n", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y")))
     held = sorted(p.name[: -len(".gold.json")] for p in (SETS / "heldout").glob("*.gold.json"))
     assert held == sorted(random.Random(13).sample(names, len(names) // 4))   # the README's recipe
     # the second batch (g01-g24): half held out in fresh2/, by the same recipe
     for letter, folder in (("g", "fresh2"), ("h", "fresh3"), ("i", "fresh4"), ("j", "fresh5"), ("k", "fresh6"),
                            ("m", "fresh7"), ("n", "fresh8"), ("p", "fresh9"),
                            ("q", "fresh10"), ("r", "fresh11"), ("s", "fresh12"),
-                           ("t", "fresh13"), ("u", "fresh14"), ("v", "fresh15"), ("w", "fresh16"), ("y", "fresh18")):
+                           ("t", "fresh13"), ("u", "fresh14"), ("v", "fresh15"), ("w", "fresh16"), ("x", "fresh17"), ("y", "fresh18")):
         batch = sorted(p.name[:3] for p in SIDECARS if p.name.startswith(letter))
         held_out = sorted(p.name[:3] for p in (SETS / folder).glob("*.gold.json"))
         assert len(batch) == 24 and held_out == sorted(random.Random(13).sample(batch, 12))
