@@ -487,3 +487,13 @@ def test_a_code_a_site_step_reached_gives_way_to_its_named_sibling(engine):
             "Discharge diagnoses:\n1. Bilateral primary osteoarthritis of the hips.\n")
     got = [s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable]
     assert "M16.0" in got and "M16.10" not in got, got
+
+
+def test_an_hiv_follow_up_with_a_treated_past_infection_and_long_term_art(engine):
+    note = ("ID CLINIC, 48 y/o M, established.\nS: HIV dx 11/2019 when he presented w/ Pneumocystis pneumonia - treated, "
+            "resolved, no recurrence. On bictegravir/emtricitabine/tenofovir daily.\n"
+            "A/P:\n1. HIV disease, on ART, suppressed. Continue Biktarvy.\n2. Routine STI screening: RPR and GC/CT - "
+            "collected today, venipuncture by clinic MA, specimens sent to reference lab.\nLong-term ART.\n")
+    got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
+    # the pneumonia the dash's "treated, resolved" ends is past; the long-term ART is Z79.899; the draw is done here
+    assert {"B20", "Z79.899", "36415"} <= got and "B59" not in got, sorted(got)

@@ -565,11 +565,15 @@ def _scope_forward(note: str, pos: int, limit: int) -> int:
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 
 
+_STATUS_BEFORE = re.compile(r"[\s,]*(?:(?:treated|completed|cured|healed|fully|and)[\s,]+)*")
+
+
 def _scope_backward(note: str, limit: int, pos: int) -> int:
     start = limit
     terms = list(_TERMINATORS.finditer(note, limit, pos))
-    if terms and terms[-1].group(0).strip() == "-" and not note[terms[-1].end():pos].strip():
-        terms.pop()   # "HTN and OSA - resolved": the status after a dash is the status of the item before it
+    if terms and terms[-1].group(0).strip() == "-" and _STATUS_BEFORE.fullmatch(note, terms[-1].end(), pos):
+        # "HTN and OSA - resolved", "PCP - treated, resolved": the status after a dash is the item's before it
+        terms.pop()
     elif terms and terms[-1].group(0) == ";" and not note[terms[-1].end():pos].strip() \
             and note[pos:pos + 16].lower().startswith(("none since", "no recurrence")):
         terms.pop()   # "because of recurrent oral thrush; none since": the thrush is what has not come back

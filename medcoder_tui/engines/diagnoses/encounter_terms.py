@@ -33,7 +33,9 @@ _PREOP = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?procedur(?:al|e)|pre-?surgic
                     r"clearance|consultation|risk assessment|visit)\b", re.I)
 # Drugs many patients take beside the visit's problem: coded when the assessment or plan speaks of them
 _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
-_LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment)\b|"
+# ("Long-term ART.": the antiretroviral therapy by its abbreviation)
+_LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment|art|haart|cart|"
+                                r"antiretrovirals?)\b|"
                                 r"\b(?:therapy|use|treatment),? long[- ]term\b|\blong[- ]term therapy\b", re.I)
 # drug classes with a Z79 code of their own: Z79.899 is for the others
 _OWN_Z79_CLASS = re.compile(r"\b(?:anticoag\w*|antiplatelet\w*|antithrombotic\w*|insulin|hypoglycemic\w*|"

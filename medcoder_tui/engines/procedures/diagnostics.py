@@ -137,6 +137,11 @@ def _tests(ctx: _Ctx) -> None:
                     or (screening and (_SCREEN_RESULT.search(sent.text)
                                                                or desc_rx.startswith("^Demonstration")))
                     or re.search(r"performed|done today", sent.text, _I)
+                    # "venipuncture by clinic MA, specimens sent to reference lab": the draw is told where it is done
+                    # (not "venipuncture at the outside lab")
+                    or (re.fullmatch(r"venipuncture", m.group(0), _I)
+                        and not re.search(r"\b(?:at|by) (?:the |an? )?(?:outside |commercial |reference )?lab\b",
+                                          sent.text, _I))
                     # an influenza antigen read by eye is a rapid test, read where the swab is taken
                     or (desc_rx == "^Influenza antigen" and re.search(r"\b(?:antigen|ag)\b", m.group(0), _I))):
                 continue
