@@ -497,3 +497,14 @@ def test_an_hiv_follow_up_with_a_treated_past_infection_and_long_term_art(engine
     got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
     # the pneumonia the dash's "treated, resolved" ends is past; the long-term ART is Z79.899; the draw is done here
     assert {"B20", "Z79.899", "36415"} <= got and "B59" not in got, sorted(got)
+
+
+def test_an_anticoagulation_clinic_visit_for_a_high_inr(engine):
+    note = ("ANTICOAGULATION CLINIC, 71 M, established.\nInterval history: poor appetite x 10 days after viral illness, "
+            "almost no green vegetables. Taking warfarin exactly as prescribed.\n"
+            "EXAM\nBP 134/78. Skin: no ecchymoses.\nPOINT-OF-CARE TEST (performed in clinic, fingerstick): PT/INR = 5.6\n"
+            "ASSESSMENT\n1. Supratherapeutic INR (5.6) - adverse effect of warfarin taken correctly. No bleeding.\n"
+            "2. Permanent atrial fibrillation.\nPLAN\n- Hold warfarin tonight; resume at a lower weekly dose.\n")
+    got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
+    # an INR above target is an abnormal coagulation profile; the POC INR is 85610; the illness before it is past
+    assert {"R79.1", "T45.515A", "I48.21", "85610"} <= got and "B34.9" not in got, sorted(got)

@@ -350,12 +350,16 @@ PHRASES.update({
     # (the assessment's index order: "Chest pain, atypical - ACS ruled out")
     "chest pain, atypical": "other chest pain", "chest pain, noncardiac": "other chest pain",
     "chest pain, non-cardiac": "other chest pain", "chest pain, musculoskeletal": "other chest pain",
+    # Index: Findings, abnormal, coagulation profile (an INR above its target, no bleeding)
+    "supratherapeutic inr": "abnormal coagulation profile", "elevated inr": "abnormal coagulation profile",
+    "inr elevated": "abnormal coagulation profile", "subtherapeutic inr": "abnormal coagulation profile",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
 # note's "strep throat" as "streptococcal pharyngitis". Not "sore throat" (a symptom, R07.0, until
 # pharyngitis is diagnosed), nor single words ("swollen", "depressed") that have other senses.
 NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
+    "supratherapeutic inr", "elevated inr", "inr elevated", "subtherapeutic inr",
     "strep throat", "bladder infection", "kidney infection", "pink eye", "ear infection", "sinus infection",
     "common cold", "chest cold", "stomach flu", "tennis elbow", "golfer's elbow", "frozen shoulder",
     "enlarged prostate", "heart attack", "high blood pressure", "morning sickness", "underactive thyroid",

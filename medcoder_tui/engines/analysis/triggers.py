@@ -95,6 +95,9 @@ _add("uncertain", "backward",
 _add("history", "forward",
      # "Established patient (last seen here 09/2025 for UTI)": an earlier visit's reason
      r"(?:last|previously|prior(?:ly)?) seen (?:here |in (?:this )?clinic |by me )?(?:on |in )?(?:[\d/-]+ )?for",
+     # "poor appetite x 10 days after viral illness": the infection that came before what the visit is for
+     r"(?:after|following)(?= (?:a |an |the |his |her |their |recent )*(?:viral |bacterial |febrile )?"
+     r"(?:illness|infection|uri|cold|flu|influenza|gastroenteritis|bronchitis)\b)",
      r"history of", r"hx of", r"hx(?=[ \t]+[a-z])", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
      r"past", r"former", r"formerly", r"old", r"remote", r"in the past", r"childhood", r"treated for",
      r"personal history of",

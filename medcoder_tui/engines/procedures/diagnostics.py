@@ -54,13 +54,16 @@ _TESTS: list[tuple[str, str]] = [
     # a post-void residual measured with a bladder scanner (not a catheter, not an imaging ultrasound)
     (r"\b(?:pvr|post[- ]?void(?: residual)?)\b[^.\n]{0,40}\b(?:bladder scan\w*|ultrasound|us|scanner)\b|"
      r"\bbladder scan\w*\b[^.\n]{0,40}\b(?:pvr|post[- ]?void|residual)\b", r"^Post-void residual urine measurement"),
+    # an anticoagulation clinic's point-of-care INR
+    (r"\b(?:pt\s*/\s*inr|inr|prothrombin time)\b", r"^Prothrombin time"),
 ]
 # words one of which every match of a test's pattern holds: a sentence without any is not searched for it
 _TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensive metabolic"),
                ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip", "poc", "point"), ("urine", "upt"),
                ("flu", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
                ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
-               ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"))
+               ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"),
+               ("inr", "prothrombin"))
 assert len(_TEST_HINTS) == len(_TESTS)
 _TEST_RX = [(re.compile(n, _I), d, hints) for (n, d), hints in zip(_TESTS, _TEST_HINTS)]
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
