@@ -508,3 +508,11 @@ def test_an_anticoagulation_clinic_visit_for_a_high_inr(engine):
     got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
     # an INR above target is an abnormal coagulation profile; the POC INR is 85610; the illness before it is past
     assert {"R79.1", "T45.515A", "I48.21", "85610"} <= got and "B34.9" not in got, sorted(got)
+
+
+def test_landing_on_another_players_foot_is_striking_against_a_person(engine):
+    note = ("HPI: 24M playing pickup basketball on an outdoor public court came down from a rebound and landed on an "
+            "opponent's foot -> L ankle rolled inward. Did not fall.\n"
+            "Assessment: Sprain of anterior talofibular ligament of left ankle, initial encounter.\n")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert {"S93.492A", "W51.XXXA", "Y93.67"} <= got and "X58.XXXA" not in got, sorted(got)

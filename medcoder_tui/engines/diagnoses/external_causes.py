@@ -275,6 +275,11 @@ _STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripp
                                 r"\b(?:strik\w*|struck|hit(?:ting)?|bump\w*|bang\w*)\b[^.;\n]{0,40}?\b(?:on|against|into)\b",
                                 re.I)
 _STRIKING_AGAINST = words_of("with subsequent striking against object")
+# "landed on an opponent's foot", "collided with another player": the index's striking against a person (W51)
+_STRUCK_PERSON = re.compile(r"\b(?:land\w*|stepp?\w*|came down) on (?:an? |the |another )?(?:opponent|player|teammate|"
+                            r"defender|person|other player)'?s? (?:foot|feet|shoe)|\b(?:collid\w*|bump\w*|ran) (?:into|with) "
+                            r"(?:an? |the |another )?(?:opponent|player|teammate|defender|other player)\b", re.I)
+_PERSON_STRUCK = words_of("striking against person")
 _REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
                          r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
 _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
@@ -430,6 +435,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _STRUCK_AFTER_FALL.search(text):
                 words = words | _STRIKING_AGAINST
+            if _STRUCK_PERSON.search(text):
+                words = words | _PERSON_STRUCK
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
             object_fell = _OBJECT_FELL.search(text) is not None
