@@ -575,3 +575,10 @@ def test_with_a_psychotherapy_add_on_the_visit_is_chosen_by_mdm_not_by_the_total
             "A/P: 1. Major depressive disorder, recurrent, moderate, worsening - increase sertraline to 100 mg.\n")
     codes = all_codes(note, codesets)
     assert "90833" in codes and "99214" in codes and "99215" not in codes, sorted(codes)
+
+
+def test_an_organisms_comment_and_a_set_aside_differential_are_no_problems(codesets):
+    note = ("URGENT CARE VISIT, established patient, 39 M.\nImpression: cutaneous abscess L lower leg w/ surrounding "
+            "cellulitis. Organism not yet known - MRSA suspected given prior hx; culture sent.\n"
+            "DDx considered: septic bursitis/DVT - not c/w exam.\nPlan: TMP-SMX DS 1 tab BID x 7 d (Rx).\n")
+    assert list(em(note, codesets)) == ["99213"]   # one acute uncomplicated illness, a prescription: low

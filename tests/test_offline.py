@@ -516,3 +516,24 @@ def test_landing_on_another_players_foot_is_striking_against_a_person(engine):
             "Assessment: Sprain of anterior talofibular ligament of left ankle, initial encounter.\n")
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
     assert {"S93.492A", "W51.XXXA", "Y93.67"} <= got and "X58.XXXA" not in got, sorted(got)
+
+
+def test_an_abscess_drained_in_urgent_care_after_a_past_mrsa_abscess(engine):
+    note = ("URGENT CARE VISIT, 39 M, established.\nHPI: painful red lump L shin x 4 d, spreading redness.\n"
+            "Hx MRSA abscess R thigh 2023 (cx-proven), I&D + TMP-SMX, resolved.\n"
+            "Impression: cutaneous abscess L lower leg w/ surrounding cellulitis of L lower leg. Organism not yet known - "
+            "MRSA suspected given prior hx; culture sent.\nDDx considered: septic bursitis/DVT - not c/w exam.\n"
+            "Procedure: I&D, simple, L shin abscess. Loculations broken w/ hemostat. Packed.\n"
+            "Plan:\n- TMP-SMX DS 1 tab BID x 7 d (Rx).\n- Wound care, remove packing in 48 h at wound check.\n")
+    got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
+    # a suspected organism is no agent; the past MRSA bears on this infection (Z86.14); 'wound care' and loculations
+    # 'broken w/ hemostat' name no injury; the organism's comment and the set-aside differential are no problems
+    assert {"L02.416", "L03.116", "Z86.14", "10060"} <= got, sorted(got)
+    assert not got & {"B95.62", "T14.8XXA", "X58.XXXA", "99214"}, sorted(got)
+
+
+def test_a_remote_mrsa_on_the_past_history_of_an_unrelated_visit_is_not_coded(engine):
+    note = ("ED NOTE, 45 M.\nPMH: kidney stone 2021; HTN; hx of MRSA skin abscess 2020.\n"
+            "Diagnosis: Right ureteral calculus with hydronephrosis.\n")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert "Z86.14" not in got, sorted(got)

@@ -65,10 +65,9 @@ _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z80", "Z81", "Z82", "Z83", "Z84",
 # Past conditions whose history code a coder reports wherever the note names them (I.C.21.c.4): a
 # cancer (Z85), an infarction (I25.2), a stroke or TIA (Z86.73), a venous thromboembolism (Z86.71-),
 # tobacco dependence (Z87.891), urinary calculi (Z87.442), a suicide attempt (Z91.51), a fragility fracture
-# (Z87.310), an MRSA infection (Z86.14). The active code is proposed with its history context and the
+# (Z87.310). The active code is proposed with its history context and the
 # guideline layer puts the history code in its place.
-# (a past MRSA infection, Z86.14, decides the antibiotics and the precautions of any later infection)
-_CODED_AS_HISTORY = PAST_EVENTS + ("F17.2", "A49.02", "B95.62")
+_CODED_AS_HISTORY = PAST_EVENTS + ("F17.2",)
 
 
 # "superficial endometriosis of the posterior cul-de-sac and of the L uterosacral ligament": a mention

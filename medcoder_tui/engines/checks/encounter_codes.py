@@ -33,11 +33,12 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
+from medcoder_tui.engines.checks.integral import INFECTIONS
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
-from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent,
+from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer_dementia_code, burn_extent,
                                                              delivery_outcome, dementia_mention, depression_screening,
                                                              exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
@@ -189,6 +190,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
             and (agent := infectious_agent(note, analysis)):
         wanted.append((*agent, "the infectious agent of the infection, whose category says 'use additional code "
                                "(B95-B97) to identify infectious agent'"))
+    infection = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(INFECTIONS) for s in out)
+    if "Z86.14" not in have and (mrsa := past_mrsa(note, analysis, infection)):
+        wanted.append((*mrsa, "a past MRSA infection: personal history of MRSA infection (Z86.14)"))
     # a suicide attempt before this one (Z91.51, personal history of suicidal behavior)
     if not any(c.startswith("Z91.5") for c in have) and (past := past_suicide_attempt(note, analysis)):
         wanted.append((*past, "a past suicide attempt: personal history of suicidal behavior (Z91.51)"))

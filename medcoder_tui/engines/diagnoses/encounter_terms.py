@@ -534,6 +534,23 @@ def past_suicide_attempt(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     return None
 
 
+_MRSA = re.compile(r"\bmrsa\b|\bmethicillin[- ]resistant staph\w*", re.I)
+
+
+def past_mrsa(note: str, analysis: NoteAnalysis, infection_coded: bool) -> tuple[str, int, int] | None:
+    """(Z86.14, start, end) of an MRSA infection the note tells as past ("Hx MRSA abscess R thigh 2023, resolved")
+    when it bears on this encounter: an infection is coded, or the assessment or plan speaks of it ("Given his prior
+    MRSA infection, empiric TMP-SMX"). A remote one on the past history list of a visit for a kidney stone is not."""
+    past = [m for m in _MRSA.finditer(note) if "history" in (kinds := analysis.context_at(m.start(), m.end()))
+            and not kinds & {"negated", "family", "hypothetical"}]
+    if not past:
+        return None
+    assessed = any(analysis.section_at(m.start()) in ASSESSMENT_SECTIONS for m in _MRSA.finditer(note))
+    if not (infection_coded or assessed):
+        return None
+    return "Z86.14", past[0].start(), past[0].end()
+
+
 # The infectious agent of a localized infection (B95-B97: "use additional code to identify infectious agent"),
 # named as what the culture grew or what caused the infection; MRSA before S. aureus
 _ORGANISMS = (
@@ -552,8 +569,8 @@ _ORGANISMS = (
 )
 _GREW = re.compile(r"\bcultures?\b|\bgrew\b|\bgrowing\b|\bisolat\w*|\bpositive\b|\bpcr\b|\bdue to\b|\bbottles?\b|"
                    r"\bbacteremia\b|\bsusceptib\w*|\bsensitive to\b", re.I)
-_NOT_GROWN = re.compile(r"\bcover\w*|\bempiric\w*|\bscreen\w*|\bcoloni[sz]\w*|\bcarrier\b|\bno growth\b|\bpending\b",
-                        re.I)
+_NOT_GROWN = re.compile(r"\bcover\w*|\bempiric\w*|\bscreen\w*|\bcoloni[sz]\w*|\bcarrier\b|\bno growth\b|\bpending\b|"
+                        r"\bnot (?:yet )?known\b|\bunknown\b|\bawaiting\b", re.I)
 
 
 def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
@@ -566,7 +583,8 @@ def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
                 continue   # (MRSA's words are not also S. aureus)
             sent = analysis.sentence_at(m.start())
             text = note[sent.start:sent.end] if sent else note[max(0, m.start() - 80):m.end() + 80]
-            if analysis.context_at(m.start(), m.end()) & {"negated", "history", "family", "hypothetical"} \
+            # ("Organism not yet known - MRSA suspected given prior hx; culture sent": a guess, not what grew)
+            if analysis.context_at(m.start(), m.end()) & {"negated", "history", "family", "hypothetical", "uncertain"} \
                     or not _GREW.search(text) or _NOT_GROWN.search(text):
                 continue
             found.setdefault(code, (m.start(), m.end()))

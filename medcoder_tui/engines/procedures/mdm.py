@@ -47,8 +47,12 @@ _NOT_A_PROBLEM = re.compile(
     r"bmi\b|body mass|health maintenance|follow[- ]?up|return|rtc|plan\b|continue|start|discussed|"
     r"recheck|will\b|see plan|no (?:other|new|acute)|"
     # advice with no condition: "3. SPF 30+ daily, hat."
-    r"spf\b|sunscreen|sun protection|wound care|lifestyle|patient education)")
-_RULED_OUT = re.compile(r"ruled out|unlikely|not consistent with|no evidence of|\bexcluded\b|less likely")
+    r"spf\b|sunscreen|sun protection|wound care|lifestyle|patient education|"
+    # a comment on the item before it: its organism or culture ("Organism not yet known - MRSA suspected; culture
+    # sent"), no problem of its own
+    r"organism|cultures?\b|cx\b|specimens?\b)")
+# (and "not c/w exam": not consistent with the examination)
+_RULED_OUT = re.compile(r"ruled out|unlikely|not consistent with|not c/w\b|no evidence of|\bexcluded\b|less likely")
 _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
@@ -180,6 +184,8 @@ def _head(item: str) -> str:
 def _ruled_out(item: str) -> bool:
     """Whether an assessment item's diagnosis is itself ruled out ("ACS ruled out", "ACS, excluded"), not a
     symptom whose serious causes were ("Chest pain, ACS and PE ruled out": the chest pain is the problem)."""
+    if re.match(r"\W*(?:ddx|differential)\b", item, re.I) and _RULED_OUT.search(item):
+        return True   # "DDx considered: septic bursitis/DVT - not c/w exam": a differential weighed and set aside
     first, *rest = re.split(r"[,;]\s*", _head(item))
     return bool(_RULED_OUT.search(first)) or bool(rest) and bool(
         re.fullmatch(r"(?:(?:now|since|was|were|has been|have been) )?(?:ruled out|excluded|unlikely)\W*", rest[0]))
