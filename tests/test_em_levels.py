@@ -582,3 +582,15 @@ def test_an_organisms_comment_and_a_set_aside_differential_are_no_problems(codes
             "cellulitis. Organism not yet known - MRSA suspected given prior hx; culture sent.\n"
             "DDx considered: septic bursitis/DVT - not c/w exam.\nPlan: TMP-SMX DS 1 tab BID x 7 d (Rx).\n")
     assert list(em(note, codesets)) == ["99213"]   # one acute uncomplicated illness, a prescription: low
+
+
+def test_a_problem_visit_of_a_pregnancy_outside_the_routine_schedule_is_billed(codesets):
+    note = ("OBSTETRICS - PROBLEM VISIT (outside routine prenatal schedule), established patient, 29 yo G1P0 at 26w1d.\n"
+            "S: dysuria x 2 d; brought in today (work-in, not her routine prenatal visit) to start treatment.\n"
+            "O: Office UA, dipstick (non-automated, performed today): LE 2+, nitrite +.\n"
+            "A/P: Acute cystitis in pregnancy, E. coli. Cephalexin 500 mg PO BID x 7 d (Rx).\n"
+            "Keep routine prenatal visit 03/23.\n")
+    got = all_codes(note, codesets)
+    assert {"99213", "81002"} <= got, sorted(got)
+    routine = "ROUTINE PRENATAL VISIT, 29 yo G1P0 at 26w1d.\nUrine dip: negative.\nA/P: doing well.\n"
+    assert not any(c.startswith("992") for c in all_codes(routine, codesets))

@@ -120,6 +120,19 @@ def procedure_in_past(note: str, start: int, end: int) -> bool:
     return bool(_PAST_BEFORE.search(before) or _PAST_AT.search(note[start:min(len(note), max(end, start + 40))]))
 
 
+# "not her routine prenatal visit", "outside routine prenatal schedule", "keep routine prenatal visit 03/23": another
+# visit than this one
+_ANOTHER_VISIT = re.compile(r"\b(?:not|outside(?: of)?|apart from|besides|keep|next|upcoming|schedul\w*|due|"
+                            r"return (?:for|to)|rtc (?:for|to))\b(?:\s+\w+){0,2}\s*$", _I)
+
+
+def told_of_this_visit(note: str, analysis: NoteAnalysis, rx: re.Pattern) -> bool:
+    """Whether ``rx`` names this visit somewhere (not negated, hypothetical, or another visit than this one)."""
+    return any(not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical"}
+               and not _ANOTHER_VISIT.search(note, max(0, m.start() - 30), m.start())
+               for m in rx.finditer(note))
+
+
 class _Ctx:
     """One note's analysis plus the facts every rule needs."""
 

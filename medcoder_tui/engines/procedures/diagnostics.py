@@ -17,6 +17,7 @@ from medcoder_tui.engines.procedures.context import (
     _OWN_READ,
     _clause,
     _Ctx,
+    told_of_this_visit,
     procedure_not_done,
 )
 
@@ -118,7 +119,7 @@ def _tests(ctx: _Ctx) -> None:
     if ctx.setting != "outpatient":
         return
     _instruments(ctx)
-    prenatal = _ROUTINE_PRENATAL.search(ctx.note) is not None
+    prenatal = told_of_this_visit(ctx.note, ctx.a, _ROUTINE_PRENATAL)
     named: dict[str, list] = {}   # a long note repeats its sentences: each text is searched once
     for sent in ctx.a.sentences:
         tests = named.get(sent.text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx
+from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
 from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm, risk
 
 _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
@@ -121,7 +121,7 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
     timed = total_time(ctx)
     first_line = ctx.note.find("\n") if "\n" in ctx.note else min(len(ctx.note), 40)
     anchor = timed[1:] if timed else (0, first_line)
-    if _report_only(ctx) or psychotherapy or _GLOBAL.search(ctx.note):
+    if _report_only(ctx) or psychotherapy or told_of_this_visit(ctx.note, ctx.a, _GLOBAL):
         return  # the procedure, the therapy or the global package is the service
     if any(code in _OB_WITH_POSTPARTUM for _, code in ctx.hits):
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
