@@ -537,3 +537,15 @@ def test_a_remote_mrsa_on_the_past_history_of_an_unrelated_visit_is_not_coded(en
             "Diagnosis: Right ureteral calculus with hydronephrosis.\n")
     got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
     assert "Z86.14" not in got, sorted(got)
+
+
+def test_a_copd_visit_with_emphysema_spirometry_walk_oximetry_and_cessation_minutes(engine):
+    note = ("PULMONARY CLINIC, 68 yo M, established.\nStill smoking about 10 cigarettes/day (55 pack-years).\n"
+            "Testing today (performed in clinic, interpreted by me):\n- Spirometry (pre-bronchodilator only): FEV1 1.21 L (42% predicted), FEV1/FVC 0.42.\n"
+            "- Exercise oximetry (6-minute walk protocol, continuous readings): room air nadir 84%; on 2 L nadir 91%.\n"
+            "Assessment:\n1. Centrilobular emphysema (COPD), GOLD 3, stable. Continue tiotropium/olodaterol.\n"
+            "2. Nicotine dependence, cigarettes - 12 minutes face-to-face cessation counseling today, varenicline "
+            "prescribed.\n")
+    got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
+    assert {"J43.2", "F17.210", "94010", "94761", "99407"} <= got, sorted(got)
+    assert not got & {"J44.9", "94060", "99406"}, sorted(got)

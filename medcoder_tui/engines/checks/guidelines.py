@@ -653,7 +653,10 @@ def _complaint_injuries(out: list[Suggestion], analysis: NoteAnalysis) -> None:
 _INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
                 # the occlusion of a cerebral or precerebral artery that caused the infarction is the infarction's
                 # (I65, I66 Excludes1: occlusion and stenosis causing cerebral infarction, I63.-)
-                "I66": ("I63",), "I65": ("I63",)}
+                "I66": ("I63",), "I65": ("I63",),
+                # COPD with emphysema is emphysema's code alone (Index: Disease, lung, obstructive, with emphysema J43.9)
+                "J44": ("J43",)}
+_INCLUDED_WHY = {"J44": "the Index codes chronic obstructive lung disease with emphysema to the emphysema"}
 
 
 _STEPPED = re.compile(r"\bwas [A-Z]\d")
@@ -677,8 +680,9 @@ def _included(out: list[Suggestion]) -> None:
         family = next((v for k, v in _INCLUDED_IN.items() if s.code.startswith(k)), None) if usable_icd(s) else None
         holder = family and next((o for o in out if o is not s and usable_icd(o) and o.code.startswith(family)), None)
         if holder:
-            add_reason(s, f"included in {holder.code} (the tabular's Excludes1 names it with {holder.description[:1].lower()}"
-                          f"{holder.description[1:]}): not coded separately", Flag.GUIDELINE)
+            basis = next((why for k, why in _INCLUDED_WHY.items() if s.code.startswith(k)),
+                         f"the tabular's Excludes1 names it with {holder.description[:1].lower()}{holder.description[1:]}")
+            add_reason(s, f"included in {holder.code} ({basis}): not coded separately", Flag.GUIDELINE)
 
 
 def _organism(title: str) -> str:

@@ -55,6 +55,9 @@ _TESTS: list[tuple[str, str]] = [
     # a post-void residual measured with a bladder scanner (not a catheter, not an imaging ultrasound)
     (r"\b(?:pvr|post[- ]?void(?: residual)?)\b[^.\n]{0,40}\b(?:bladder scan\w*|ultrasound|us|scanner)\b|"
      r"\bbladder scan\w*\b[^.\n]{0,40}\b(?:pvr|post[- ]?void|residual)\b", r"^Post-void residual urine measurement"),
+    # oximetry read over exercise ("exercise oximetry, 6-minute walk"), not a single reading
+    (r"(?:exercise|ambulatory|exertional|walking) (?:pulse )?oximetry|oximetry (?:with|during|on) (?:exercise|exertion|"
+     r"ambulation|walking)|6[- ]?min(?:ute)? walk[^.\n]{0,60}\b(?:oximetry|spo2|sat\w*)\b", r"^Pulse oximetry, multiple"),
     # an anticoagulation clinic's point-of-care INR
     (r"\b(?:pt\s*/\s*inr|inr|prothrombin time)\b", r"^Prothrombin time"),
 ]
@@ -64,7 +67,7 @@ _TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensiv
                ("flu", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
                ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
                ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"),
-               ("inr", "prothrombin"))
+               ("oximetry", "walk"), ("inr", "prothrombin"))
 assert len(_TEST_HINTS) == len(_TESTS)
 _TEST_RX = [(re.compile(n, _I), d, hints) for (n, d), hints in zip(_TESTS, _TEST_HINTS)]
 _SCREEN_RESULT = re.compile(r"\b(?:pass\w*|fail\w*|20/\d+|normal|abnormal|\d+ ?db)\b", _I)
@@ -160,7 +163,10 @@ def _tests(ctx: _Ctx) -> None:
                 continue
             codes = ctx.describe(System.CPT, desc_rx)
             if "Spirometry" in desc_rx and codes:
-                post = bool(re.search(r"bronchodilator|post-?(?:bd|albuterol)", sent.text, _I))
+                # ("pre-bronchodilator only", "no bronchodilator given": spirometry alone)
+                post = bool(re.search(r"bronchodilator|post-?(?:bd|albuterol)", sent.text, _I)) and not re.search(
+                    r"pre[- ]?bronchodilator only|\bonly pre[- ]?bronchodilator|\b(?:without|no) (?:a |post[- ]?)?"
+                    r"bronchodilator", sent.text, _I)
                 codes = [c for c in codes if ("bronchodilator" in ctx.cs.cpt[c]) == post] or codes
             if codes:
                 ctx.add(System.CPT, codes[0], 0.8, "test performed in the office", sent.start + m.start(),

@@ -110,7 +110,8 @@ _CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,
 def _counseling(ctx: _Ctx) -> None:
     """Tobacco cessation counseling, only with its minutes (3-10 or more than 10)."""
     for m in _CESSATION.finditer(ctx.note):
-        if not re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 20], _I):
+        # ("12 minutes face-to-face cessation counseling today": the word may come after the minutes' words)
+        if not re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 50], _I):
             continue
         minutes = int(m.group(1) or m.group(2))
         if minutes >= 3:
