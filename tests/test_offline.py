@@ -549,3 +549,14 @@ def test_a_copd_visit_with_emphysema_spirometry_walk_oximetry_and_cessation_minu
     got = {s.code for s in engine.suggest_sync(note, set(System), "outpatient").suggestions if s.reportable}
     assert {"J43.2", "F17.210", "94010", "94761", "99407"} <= got, sorted(got)
     assert not got & {"J44.9", "94060", "99406"}, sorted(got)
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("1. Acute suppurative otitis media, R ear, w/ spontaneous rupture of TM.", "H66.011"),
+    ("1. Acute suppurative otitis media, left ear, with TM perforation and otorrhea.", "H66.012"),
+    ("1. Acute suppurative otitis media, R ear. TM bulging, intact, no perforation.", "H66.001"),
+])
+def test_the_ear_drums_rupture_told_in_the_sentence(engine, line, code):
+    got = [s.code for s in engine.suggest_sync("Assessment:\n" + line + "\n", {System.ICD10CM}, "outpatient").suggestions
+           if s.reportable]
+    assert code in got and not [c for c in got if c.startswith("H66.0") and c != code], got

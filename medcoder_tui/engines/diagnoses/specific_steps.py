@@ -606,7 +606,25 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
-FIRST_STEPS: tuple[Step, ...] = (_joint_site, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+# "Acute suppurative otitis media, R ear, w/ spontaneous rupture of TM", "AOM with perforation": the ear drum's
+# rupture the sentence tells (not "TM intact", "without perforation")
+_RUPTURE = re.compile(r"(?<!no )(?<!without )(?<!w/o )\b(?:spontaneous(?:ly)? )?(?:rupture[sd]?|perforat\w*)\b", re.I)
+_NO_RUPTURE = re.compile(r"\b(?:no|not|without|w/o|intact)\b[^.;,]{0,25}\b(?:rupture|perforat)|\b(?:rupture|perforat)\w*"
+                         r"[^.;,]{0,15}\b(?:absent|ruled out)\b", re.I)
+
+
+def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Acute suppurative otitis media "without spontaneous rupture of ear drum" (H66.00-), where the sentence tells the
+    rupture or perforation: the with-rupture twin (H66.01-)."""
+    if not code.startswith("H66.00") or not _RUPTURE.search(m.around) or _NO_RUPTURE.search(m.around):
+        return None
+    want = "H66.01" + code[6:]
+    if not icd.is_billable(want):
+        return None
+    return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
+
+
+FIRST_STEPS: tuple[Step, ...] = (_joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site)
