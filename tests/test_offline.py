@@ -560,3 +560,11 @@ def test_the_ear_drums_rupture_told_in_the_sentence(engine, line, code):
     got = [s.code for s in engine.suggest_sync("Assessment:\n" + line + "\n", {System.ICD10CM}, "outpatient").suggestions
            if s.reportable]
     assert code in got and not [c for c in got if c.startswith("H66.0") and c != code], got
+
+
+def test_cleaning_the_gutters_is_exterior_property_maintenance(engine):
+    note = ("HPI: 63-year-old woman was cleaning leaves out of the gutters of her own single-family house, standing on an "
+            "extension ladder in the backyard; the ladder shifted and she fell onto the lawn on her outstretched left "
+            "hand.\nDx: Colles' fracture of left radius, closed, initial encounter.\n")
+    got = {s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert {"W11.XXXA", "Y93.H9"} <= got, sorted(got)

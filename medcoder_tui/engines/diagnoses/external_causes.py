@@ -280,6 +280,12 @@ _STRUCK_PERSON = re.compile(r"\b(?:land\w*|stepp?\w*|came down) on (?:an? |the |
                             r"defender|person|other player)'?s? (?:foot|feet|shoe)|\b(?:collid\w*|bump\w*|ran) (?:into|with) "
                             r"(?:an? |the |another )?(?:opponent|player|teammate|defender|other player)\b", re.I)
 _PERSON_STRUCK = words_of("striking against person")
+# work on a house's outside ("cleaning leaves out of the gutters", "fixing the roof", "painting the fence"): the index's
+# activity of exterior property maintenance (Y93.H9)
+_EXTERIOR_WORK = re.compile(r"\b(?:clean\w*|clear\w*|fix\w*|repair\w*|patch\w*|paint\w*|stain\w*|replac\w*|"
+                            r"install\w*|power[- ]?wash\w*|pressure[- ]?wash\w*)\b[^.;\n]{0,40}\b(?:gutters?|roof|"
+                            r"shingles?|siding|fence|deck|eaves|downspouts?|chimney|shutters?)\b", re.I)
+_EXTERIOR_MAINTENANCE = words_of("property maintenance exterior")
 _REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
                          r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
 _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
@@ -482,6 +488,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))
                                 + " " + " ".join(_ACTIVITY_VERB.findall(text))
                                 + (" " + mechanism.group(1) if mechanism else ""))
+            if _EXTERIOR_WORK.search(text):
+                activity = activity | _EXTERIOR_MAINTENANCE
             if activity & _MEALS and activity & _PREPARING:
                 activity = activity | _COOKING   # "while making breakfast": Activity, cooking and baking
             elif activity & _CUTTING_FOOD and activity & (_FOODS | _MEALS):
