@@ -160,6 +160,9 @@ def test_mdm_wins_when_time_supports_a_lower_level(codesets):
     ("BMP, INR and acetaminophen level reviewed. I discussed management with the regional poison center.\n"
      "Dx: 1. Accidental acetaminophen overdose, level below the treatment line.\nPlan: repeat level in 4 h.\n",
      "99285"),
+    # "Anaphylactic reaction to ...": anaphylaxis told as an adjective threatens life too; observation weighed
+    ("Dx:\n1. Anaphylactic reaction to honeybee sting, accidental, initial encounter.\nMDM: Considered admission to "
+     "observation given initial hypotension; after 6-h ED observation, discharge.\n", "99285"),
     # "Surgery consulted": the consultant reached during the visit is a discussion of management (extensive data)
     ("CBC, UA, hCG and CT abdomen/pelvis reviewed. Surgery consulted and accepted for laparoscopic appendectomy.\n"
      "Diagnosis: Acute appendicitis without perforation.\nDisposition: admitted to general surgery.\n", "99285"),

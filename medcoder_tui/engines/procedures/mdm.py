@@ -56,7 +56,7 @@ _RULED_OUT = re.compile(r"ruled out|unlikely|not consistent with|not c/w\b|no ev
 _HIGH_PROBLEM = re.compile(
     r"severe exacerbation|status asthmaticus|threat to (?:life|bodily)|life[- ]threatening|sepsis|septic|shock\b|"
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
-    r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphylaxis|"
+    r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphyla(?:xis|ctic)|"
     r"delirium|overdose|(?<!food )poisoning|toxic ingestion|midline shift|herniat|"
     r"cord compression|status epilepticus")
 _AKI = re.compile(r"acute kidney injury|\baki\b|acute renal failure|\barf\b")
