@@ -2664,3 +2664,15 @@ def test_a_depression_screening_done_at_the_visit_is_z13_31_unless_it_finds_depr
     assert "F32.1" in got and "Z13.31" not in got, sorted(got)
     assert "Z13.31" not in offline_codes(codesets, note.replace("Depression screening: PHQ-2 administered, score 0 "
                                                                 "(negative).", "Depression screening due next year."))
+
+
+def test_an_anxious_state_explaining_a_vital_sign_is_no_anxiety_disorder(codesets):
+    note = ("ED NOTE, 68 M.\nPE:\nGen: anxious, holding gauze to nose.\nMDM: Anterior epistaxis, controlled with cautery. "
+            "BP elevated on arrival w/ anxiety/bleeding; known HTN.\nDx: 1. Anterior epistaxis. 2. Hypertension.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed").suggestions
+           if s.reportable}
+    assert "F41.9" not in got and "R04.0" in got, sorted(got)
+    listed = "OFFICE VISIT, 40 F.\nAssessment:\n1. Generalized anxiety, worse with work stress.\nPlan: sertraline 50 mg.\n"
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(listed, {System.ICD10CM}, "outpatient")
+           .suggestions if s.reportable}
+    assert got & {"F41.9", "F41.1"}, sorted(got)

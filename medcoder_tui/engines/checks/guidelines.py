@@ -130,6 +130,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _included(out)
     _agent_named_by_its_host(out, icd)
     _counseling_in_exam(out)
+    _situational_anxiety(out, note, analysis)
     _tobacco_history(out, note, analysis, icd)
     _complaint_injuries(out, analysis)
     _family_history_taken_up(out, note, analysis)
@@ -657,6 +658,25 @@ _INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
                 # COPD with emphysema is emphysema's code alone (Index: Disease, lung, obstructive, with emphysema J43.9)
                 "J44": ("J43",)}
 _INCLUDED_WHY = {"J44": "the Index codes chronic obstructive lung disease with emphysema to the emphysema"}
+
+
+_ANXI = re.compile(r"\banxi\w*", re.I)
+_VITAL_SIGN = re.compile(r"\b(?:bp|blood pressure|hr|heart rate|pulse|tachycard\w*|hypertensi\w*|elevated|vitals?)\b", re.I)
+
+
+def _situational_anxiety(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
+    """An anxious patient is no anxiety disorder (F41.9): "Gen: anxious, holding gauze to nose", "BP elevated on arrival
+    w/ anxiety/bleeding" tell a state that explains a finding. Coded when a mention is told apart from the exam and
+    from the vital signs it explains (a diagnosis list, a history)."""
+    for s in out:
+        if not (usable_icd(s) and s.code == "F41.9"):
+            continue
+        told = [m for m in _ANXI.finditer(note)
+                if analysis.section_at(m.start()) != "physical_exam"
+                and not _VITAL_SIGN.search((sent := analysis.sentence_at(m.start())) and sent.text or "")]
+        if not told:
+            add_reason(s, "an anxious state the exam or the vital signs tell is no anxiety disorder: not coded",
+                       Flag.GUIDELINE)
 
 
 _STEPPED = re.compile(r"\bwas [A-Z]\d")
