@@ -74,8 +74,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "social_history": (r"social history", r"sh(?:x)?", r"social hx", r"habits"),
     "review_of_systems": (r"review of systems", r"ros", r"systems review"),
     "physical_exam": (r"physical exam(?:ination)?", r"exam(?:ination)?", r"pe",
-                      r"(?:focused|focal|brief|limited|targeted|general|detailed|full skin|skin) exam(?:ination)?", r"vital signs", r"vitals",
-                      r"objective", r"o(?=\s*:)"),
+                      r"(?:focused|focal|brief|limited|targeted|general|detailed|full skin|skin) exam(?:ination)?",
+                      r"vital signs", r"vitals", r"objective", r"o(?=\s*:)"),
     "labs": (r"lab(?:oratory)?(?: results| data| tests)?", r"labs", r"results"),
     "imaging": (r"imaging", r"radiology", r"studies"),
     "assessment_plan": (r"assessment and plan", r"assessment\s*/\s*plan", r"assessment & plan", r"a\s*/\s*p",
@@ -134,7 +134,8 @@ AGE_SEX = (r"\d{1,3}[ \t]*(?:-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?|mo|months?)(?:
            r"(?:m|f|male|female|man|woman|boy|girl)\b")
 # A list item's marker at a line's start: "1. ", "2) ", "- ", "* ", "\u2022 "
 LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
-_STORY_SUBJECT = re.compile(r"\s*(?:(?:mr|mrs|ms|miss|dr)\.? [A-Z][a-z]+|(?:the |this )?(?:patient|pt)\b|she\b|he\b)"
+# ("Ms." with its dot: "MS diagnosed 2010" on a past history is multiple sclerosis)
+_STORY_SUBJECT = re.compile(r"\s*(?:(?:mr\.?|mrs\.?|ms\.|miss|dr\.?) [a-z]+|(?:the |this )?(?:patient|pt)\b|she\b|he\b)"
                             r"(?:,? an? \d+)?[^.\n]{0,40}?\b(?:was|is|has|had|presents?|presented|reports?|states?|"
                             r"fell|came|comes|arrived|developed|noticed|woke)\b", re.I)
 _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
