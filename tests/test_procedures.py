@@ -775,3 +775,10 @@ def test_a_study_read_with_no_prior_for_comparison_was_still_done(codesets):
     assert "93010" in codes(suggest(note, codesets, "ed"))
     earlier = "ED NOTE, 58 yo M.\nPrior ECG 2024 (my interpretation): NSR.\nAssessment: Atypical chest pain.\n"
     assert "93010" not in codes(suggest(earlier, codesets, "ed"))
+
+
+def test_an_infants_hepatitis_b_vaccine_is_the_pediatric_product(codesets):
+    note = ("WELL BABY VISIT, 2 month old F, established patient.\nPlan: Hepatitis B vaccine #2 given IM today; "
+            "counseling with mother.\n")
+    got = codes(suggest(note, codesets))
+    assert "90744" in got and "90746" not in got, sorted(got)   # an age of 0 years is known: not an adult's dose

@@ -345,7 +345,9 @@ def _vaccines(ctx: _Ctx) -> None:
                     continue
                 codes = ctx.describe(System.CPT, desc_rx)
                 if "Hepatitis B" in desc_rx and codes:
-                    codes = [c for c in codes if ("adult" in ctx.cs.cpt[c]) == ((ctx.age or 30) >= 19)] or codes
+                    # (an infant's age is 0 years, not an unknown age: "ctx.age or 30" made a newborn an adult)
+                    adult = (30 if ctx.age is None else ctx.age) >= 19
+                    codes = [c for c in codes if ("adult" in ctx.cs.cpt[c]) == adult] or codes
                 if codes and all(codes[0] != g[0] for g in given):
                     ctx.add(System.CPT, codes[0], 0.8, "vaccine product given in the encounter", start, end)
                     given.append((codes[0], parts, start, end))
