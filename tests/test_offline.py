@@ -570,3 +570,14 @@ def test_cleaning_the_gutters_is_exterior_property_maintenance(engine):
             "hand.\nDx: Colles' fracture of left radius, closed, initial encounter.\n")
     got = reported(engine, note, setting="ed")
     assert {"W11.XXXA", "Y93.H9"} <= got, sorted(got)
+
+
+def test_a_condition_resolved_during_the_stay_is_coded_from_the_discharge_list(engine):
+    note = ("DISCHARGE SUMMARY, 77 M. Admit 2026-02-03, discharge 2026-02-07.\nPrincipal diagnosis: Acute on chronic "
+            "diastolic heart failure\nSecondary diagnoses:\n- Hyperkalemia, resolved\n- Acute hypoxic respiratory "
+            "failure, resolved\nPMH: gout, resolved with allopurinol years ago.\n"
+            "Hospital course: K 5.8 on admission treated with Lokelma, 4.6 at discharge; weaned off oxygen by day 2.\n")
+    got = reported(engine, note, setting="inpatient")
+    assert {"I50.33", "E87.5", "J96.01"} <= got, sorted(got)   # present and treated in the stay (UHDDS)
+    office = "OFFICE VISIT, 70 M.\nPMH: hyperkalemia, resolved.\nAssessment: Hypertension.\n"
+    assert "E87.5" not in reported(engine, office)

@@ -391,6 +391,8 @@ class NoteAnalysis:
 _ENDED = re.compile(r"resolved|passed spontaneously|^passed$|none since|no recurrence", re.I)
 # The sections where the writer states what the encounter assessed or diagnosed
 ASSESSMENT_SECTIONS = frozenset({"assessment_plan", "impression", "diagnoses"})
+# a discharge summary's account of the stay: what resolved there was present and treated in it (UHDDS)
+STAY_SECTIONS = ASSESSMENT_SECTIONS | {"hospital_course"}
 # Words that leave a condition or a drug to another physician at this visit ("DM2, HTN, BPH - per PCP, not
 # addressed", "combined OCP - continue (per gynecology)"): the guideline layer, the contraceptive reading
 # and the MDM problem count all read them with this one pattern

@@ -37,8 +37,7 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
 # history codes, and status codes that a past procedure gives ("s/p CABG" is Z95.1, "s/p kidney transplant" Z94.0)
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
                                  "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
-# a discharge summary's account of the stay: what resolved there was present and treated in it (UHDDS)
-_STAY_SECTIONS = clinical_text.ASSESSMENT_SECTIONS | {"hospital_course"}
+_STAY_SECTIONS = clinical_text.STAY_SECTIONS
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 _EVENT_HEAD = 40   # characters of an external cause's quoted sentence read for its context
 # contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
