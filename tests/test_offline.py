@@ -581,3 +581,11 @@ def test_a_condition_resolved_during_the_stay_is_coded_from_the_discharge_list(e
     assert {"I50.33", "E87.5", "J96.01"} <= got, sorted(got)   # present and treated in the stay (UHDDS)
     office = "OFFICE VISIT, 70 M.\nPMH: hyperkalemia, resolved.\nAssessment: Hypertension.\n"
     assert "E87.5" not in reported(engine, office)
+
+
+def test_renal_protection_is_no_kidney_disease_and_diabetic_microalbuminuria_is_e11_29(engine):
+    note = ("Assessment and Plan:\n1. Type 2 diabetes with microalbuminuria - continue lisinopril for renal protection.\n"
+            "2. Essential hypertension - at goal.\nMeds: metformin 500 mg BID (renally adjusted).\n")
+    got = reported(engine, note)
+    assert {"E11.29", "I10"} <= got and not got & {"E11.22", "I12.9", "N18.9"}, sorted(got)
+    assert "R80.9" in reported(engine, "Assessment: Microalbuminuria.")   # Index: Microalbuminuria R80.9

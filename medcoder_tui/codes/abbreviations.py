@@ -353,6 +353,10 @@ PHRASES.update({
     # Index: Findings, abnormal, coagulation profile (an INR above its target, no bleeding)
     "supratherapeutic inr": "abnormal coagulation profile", "elevated inr": "abnormal coagulation profile",
     "inr elevated": "abnormal coagulation profile", "subtherapeutic inr": "abnormal coagulation profile",
+    # Index: Microalbuminuria R80.9; Diabetes, with, kidney complications NEC (E11.29): the diabetic albuminuria
+    "diabetes with microalbuminuria": "diabetes with other diabetic kidney complication albuminuria",
+    "diabetic microalbuminuria": "diabetes with other diabetic kidney complication albuminuria",
+    "dm2 with microalbuminuria": "diabetes with other diabetic kidney complication albuminuria",
 })
 
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
@@ -360,6 +364,7 @@ PHRASES.update({
 # pharyngitis is diagnosed), nor single words ("swollen", "depressed") that have other senses.
 NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
     "supratherapeutic inr", "elevated inr", "inr elevated", "subtherapeutic inr",
+    "diabetes with microalbuminuria", "diabetic microalbuminuria", "dm2 with microalbuminuria",
     "strep throat", "bladder infection", "kidney infection", "pink eye", "ear infection", "sinus infection",
     "common cold", "chest cold", "stomach flu", "tennis elbow", "golfer's elbow", "frozen shoulder",
     "enlarged prostate", "heart attack", "high blood pressure", "morning sickness", "underactive thyroid",
@@ -430,6 +435,7 @@ TERM_EXPANSIONS: dict[str, str] = {
     "lymphadenopathy": "enlarged lymph nodes", "lymphadenopathies": "enlarged lymph nodes",
     "adenomegaly": "enlarged lymph nodes", "adenomegalies": "enlarged lymph nodes",
     "smoker": "nicotine dependence", "smoking": "nicotine dependence", "dyslipidemia": "hyperlipidemia",
+    "microalbuminuria": "albuminuria",
     "hypercholesterolaemia": "hypercholesterolemia", "tachypnoea": "tachypnea", "tachypnea": "tachypnea",
     "feverish": "fever", "pyrexial": "fever", "haematoma": "hematoma", "lumbago": "low back pain",
     "lumbalgia": "low back pain", "cephalalgia": "headache", "cephalea": "headache", "emesis": "vomiting",

@@ -99,6 +99,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
+        if low in ("renal", "kidney", "renally") and _KIDNEY_CARE.match(note, m.end()):
+            continue   # "continue lisinopril for renal protection", "renally adjusted": care of a kidney, no disease
         if low in ("wound", "wounds") and _WOUND_CARE.match(note, m.end()):
             continue   # "Wound care, remove packing in 48 h", "wound check": the care of a wound, no injury named
         if low in _COLORS and (_COLOR_AFTER.match(note, m.end()) or _COLOR_BEFORE.search(note, max(0, m.start() - 10),
@@ -191,6 +193,7 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
                          r"irrigation|management|instructions)\b", re.I)
 # "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
