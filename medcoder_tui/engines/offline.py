@@ -25,8 +25,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import (ASSESSMENT_SECTIONS, LIST_MARKER, STAY_SECTIONS, NoteAnalysis,
-                                                          analyze, lowered)
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LIST_MARKER, NoteAnalysis, analyze, lowered
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import HYPERTENSIVE, hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
@@ -181,13 +180,6 @@ def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
     return False
 
 
-def _resolved_in_stay(analysis: NoteAnalysis, start: int, end: int) -> bool:
-    """A discharge summary's "Hyperkalemia, resolved", "Acute hypoxic respiratory failure, resolved": what resolved in
-    the stay's diagnoses or course was present and treated in it (UHDDS), as the grounder reads it too."""
-    return analysis.section_at(start) in STAY_SECTIONS and all(
-        sp.kind != "history" or sp.trigger.lower() == "resolved" for sp in analysis.spans_overlapping(start, end))
-
-
 def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | None):
     """The best mention of ``cand`` the rules allow coding from, or None."""
     # (a healed fragility fracture told at its site has a history code of its own, Z87.310)
@@ -222,7 +214,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         if "uncertain" in ctx and (setting != "inpatient" or ruled_out):
             continue   # (II.H codes an uncertain diagnosis at discharge as established, not one the note rules out)
         if "history" in ctx and not (is_history_code or is_chronic or cand.code.startswith(_CODED_AS_HISTORY)) \
-                and not (setting == "inpatient" and analysis is not None and _resolved_in_stay(analysis, start, _end)):
+                and not (setting == "inpatient" and analysis is not None and analysis.resolved_in_stay(start, _end)):
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
             continue

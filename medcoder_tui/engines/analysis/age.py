@@ -81,7 +81,7 @@ def _young(m: re.Match) -> float:
     return count / 365.25
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=4)   # one note's rules ask in turn; a long note is not held longer
 def patient_age(note: str) -> float | None:
     """The patient's age in years (an infant's months, weeks or days as a fraction), or None when the note
     gives neither an age nor a birth date with the visit's date."""

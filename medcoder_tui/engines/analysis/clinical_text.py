@@ -335,6 +335,12 @@ class NoteAnalysis:
         sec = self.section_span_at(pos)
         return sec is not None and pos < sec.label_end
 
+    def resolved_in_stay(self, start: int, end: int) -> bool:
+        """A discharge summary's "Hyperkalemia, resolved", "encephalopathy resolved by day 2": what resolved in the
+        stay's diagnoses or course was present and treated in it (UHDDS), so its only history is the resolving."""
+        return self.section_at(start) in STAY_SECTIONS and all(
+            sp.kind != "history" or sp.trigger.lower() == "resolved" for sp in self.spans_overlapping(start, end))
+
     def spans_overlapping(self, start: int, end: int) -> list[ContextSpan]:
         """The context spans that overlap ``note[start:end]`` (found by bisection, not by a scan)."""
         out: list[ContextSpan] = []

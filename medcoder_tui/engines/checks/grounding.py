@@ -37,12 +37,16 @@ _STOP = frozenset("of the and or with without in on to for by due other unspecif
 # history codes, and status codes that a past procedure gives ("s/p CABG" is Z95.1, "s/p kidney transplant" Z94.0)
 _HISTORY_CATEGORIES = frozenset({"Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87", "Z92", "Z89", "Z90", "Z93",
                                  "Z94", "Z95", "Z96", "Z97", "Z98", "Z99"})
-_STAY_SECTIONS = clinical_text.STAY_SECTIONS
 _HISTORY_CODES = frozenset(z for _, z in HISTORY_OF)
 _EVENT_HEAD = 40   # characters of an external cause's quoted sentence read for its context
 # contact with and exposure to a hazard or a communicable disease, which a relative is often the source of
 _EXPOSURE_CATEGORIES = frozenset({"Z20", "Z77", "Z58"})
-_UNDERDOSING = re.compile(r"T(?:3[6-9]|4\d|50)\.\w{2}6")   # T36-T50 with 6th character 6
+
+
+def _is_underdosing(code: str) -> bool:
+    """T36-T50 with 6th character 6: a drug taken less than prescribed."""
+    return "T36" <= code[:3] <= "T50" and code[5:6] == "6"
+
 
 _CONTEXT_FLAGS = {
     "negated": (Flag.NEGATED, "the note negates this finding"),
@@ -121,7 +125,7 @@ class Grounder:
                 if flag is Flag.FAMILY_HISTORY and result.normalized[:3] in _EXPOSURE_CATEGORIES:
                     continue  # "exposure to tobacco smoke (father)": the relative is the source of the exposure
                 if flag is Flag.FAMILY_HISTORY and (result.normalized.startswith("Z91.A")
-                                                    or _UNDERDOSING.match(result.normalized)):
+                                                    or _is_underdosing(result.normalized)):
                     continue  # "Mom forgot to refill the fluticasone": the relative gives the drugs (Z91.A-)
                 if flag is Flag.UNCERTAIN and self.setting == "inpatient":
                     continue  # inpatient: uncertain at discharge is coded as if established
@@ -185,15 +189,13 @@ class Grounder:
             # fun, not competing, not working") does not negate the event; "no fall" does, from its first words
             end = min(ev.end, ev.start + _EVENT_HEAD)
         kinds = self.analysis.context_at(ev.start, end, title_says_without=" without " in (title or "").lower())
-        if system is System.ICD10CM and "T36" <= code[:3] <= "T50" and code[5:6] == "6":
+        if system is System.ICD10CM and _is_underdosing(code):
             kinds = kinds - {"negated"}   # an underdosing is a drug not taken: "has not taken lisinopril" says it
         if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds \
                 and screening_told_done(self.note, ev.start):
             kinds = kinds - {"hypothetical"}   # "offered routine HIV screening; she accepted": it was done
         if "history" in kinds and self.setting == "inpatient" and system is System.ICD10CM \
-                and self.analysis.section_at(ev.start) in _STAY_SECTIONS and all(
-                    sp.kind != "history" or sp.trigger.lower() == "resolved"
-                    for sp in self.analysis.spans_overlapping(ev.start, end)):
+                and self.analysis.resolved_in_stay(ev.start, end):
             kinds = kinds - {"history"}   # "encephalopathy resolved by day 2": treated in this stay, so coded
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites

@@ -94,11 +94,6 @@ def is_new_patient(ctx: _Ctx) -> bool:
     return bool(_NEW.search(ctx.head)) and not _ESTABLISHED.search(ctx.head)
 
 
-def age_years(ctx: _Ctx) -> int | None:
-    """The patient's age in whole years; an age in months, weeks or days counts by its years."""
-    return ctx.age
-
-
 def _by_time(minutes: int, steps: list[tuple[int, str]]) -> int:
     """Index of the highest step whose minutes are met, -1 below the first."""
     return sum(1 for low, _ in steps if minutes >= low) - 1
@@ -127,7 +122,7 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)
-        if PREVENTIVE.search(ctx.head) and age_years(ctx) is not None:
+        if PREVENTIVE.search(ctx.head) and ctx.age is not None:
             preventive(ctx, is_new_patient(ctx), anchor)
             if separate:  # a significant problem addressed beyond the preventive work: its own E/M
                 _office(ctx, None, anchor, False, extra="; a separately identifiable problem beside the "
@@ -265,7 +260,7 @@ def preventive(ctx: _Ctx, new: bool, anchor: tuple[int, int]) -> None:
             ctx.add(System.HCPCS, "G0444", 0.65, "annual depression screening done at the subsequent wellness visit",
                     screen.start(), screen.end())
         return
-    age = age_years(ctx)
+    age = ctx.age
     bands = [(1, 0), (5, 1), (12, 2), (18, 3), (40, 4), (65, 5), (999, 6)]
     idx = next(i for limit, i in bands if age < limit)
     code = str((99381 if new else 99391) + idx)
@@ -274,4 +269,4 @@ def preventive(ctx: _Ctx, new: bool, anchor: tuple[int, int]) -> None:
             m.start(), m.end())
 
 
-__all__ = ["PREVENTIVE", "age_years", "em", "is_new_patient", "preventive", "total_time"]
+__all__ = ["PREVENTIVE", "em", "is_new_patient", "preventive", "total_time"]
