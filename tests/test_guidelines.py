@@ -2676,3 +2676,14 @@ def test_an_anxious_state_explaining_a_vital_sign_is_no_anxiety_disorder(codeset
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(listed, {System.ICD10CM}, "outpatient")
            .suggestions if s.reportable}
     assert got & {"F41.9", "F41.1"}, sorted(got)
+
+
+def test_diabetic_peripheral_neuropathy_is_the_polyneuropathy_and_no_uncomplicated_twin_stays(codesets):
+    # Index: "Neuropathy, peripheral (nerve) (see also Polyneuropathy)"; a diabetes "without complications" in the past
+    # history gives way to the complication the assessment names (the same condition "with" something)
+    note = ("Past Medical History:\n- Type 2 diabetes mellitus (dx 2014)\n\nAssessment and Plan:\n1. Type 2 diabetes "
+            "mellitus with diabetic peripheral neuropathy - A1c 8.1. Continue metformin.\n")
+    got = offline_codes(codesets, note)
+    assert "E11.42" in got and not got & {"E11.40", "E11.9"}, sorted(got)
+    plain = offline_codes(codesets, note.replace("diabetic peripheral neuropathy", "diabetic neuropathy"))
+    assert "E11.40" in plain and "E11.9" not in plain, sorted(plain)

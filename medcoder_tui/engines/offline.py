@@ -154,13 +154,22 @@ def _without_ill_defined_sites(picked: list[Candidate]) -> list[Candidate]:
 
 def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
     """No near-duplicate siblings: a vaguer code gives way to a more specific one of its category
-    (F10.20 'uncomplicated' to F10.21 'in remission', J45.909 to J45.30)."""
+    (F10.20 'uncomplicated' to F10.21 'in remission', J45.909 to J45.30). Of two equally vague, the one "without
+    complications" gives way to a complication of its category: the note that names one says it has one (E11.9 to
+    E11.40 'with diabetic neuropathy, unspecified')."""
     least: dict[str, int] = {}
     for c in picked:
         least[c.code[:3]] = min(least.get(c.code[:3], 9), vagueness(c.description))
-    return [c for c in picked if not (vagueness(c.description) > least[c.code[:3]]
-                                      and sum(o.code[:3] == c.code[:3] for o in picked) > 1)]
 
+    def complicated(c: Candidate) -> bool:
+        # the same condition's title "with" something ("Alcohol abuse, uncomplicated" is no "Alcohol use ... with")
+        stem, *without = re.split(r",? (?:without complications?|uncomplicated)\b", c.description.lower())
+        return bool(without) and any(o is not c and o.code[:3] == c.code[:3]
+                                     and o.description.lower().startswith(stem + " with ")
+                                     and vagueness(o.description) <= vagueness(c.description) for o in picked)
+    return [c for c in picked if not (vagueness(c.description) > least[c.code[:3]]
+                                      and sum(o.code[:3] == c.code[:3] for o in picked) > 1)
+            and not complicated(c)]
 
 
 def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:

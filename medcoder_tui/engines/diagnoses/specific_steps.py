@@ -146,8 +146,10 @@ def _cousins(code: str, icd) -> list[str]:
 
 
 # The Index's "see" from a note's word to the tabular's: "Conjunctivitis, allergic (acute) - see Conjunctivitis,
-# acute, atopic"
-_INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic")[0]),)
+# acute, atopic"; "Neuropathy, peripheral (nerve) (see also Polyneuropathy)": diabetic peripheral neuropathy is the
+# diabetic polyneuropathy (E11.42), not the unspecified diabetic neuropathy
+_INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic")[0]),
+              (frozenset(tokenize("peripheral neuropathy")), tokenize("polyneuropathy")[0]))
 
 
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
