@@ -2687,3 +2687,15 @@ def test_diabetic_peripheral_neuropathy_is_the_polyneuropathy_and_no_uncomplicat
     assert "E11.42" in got and not got & {"E11.40", "E11.9"}, sorted(got)
     plain = offline_codes(codesets, note.replace("diabetic peripheral neuropathy", "diabetic neuropathy"))
     assert "E11.40" in plain and "E11.9" not in plain, sorted(plain)
+
+
+def test_an_elevated_reading_in_a_patient_with_documented_hypertension_is_the_hypertension(codesets):
+    # R03.0 is a reading "without diagnosis of hypertension"; the history's HTN, taken up through the reading, is coded
+    note = ("EMERGENCY DEPARTMENT NOTE\n52F w/ hx HTN presents w/ chest pressure.\nPMH: HTN, GERD, hypothyroidism\n"
+            "Meds: amlodipine 5\nExam: BP 156/92\nImpression:\n1. Chest pain, ACS ruled out\n"
+            "2. Elevated BP without symptoms - hx HTN, resume home meds\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "I10" in got and "R03.0" not in got, sorted(got)
+    untold = note.replace("w/ hx HTN ", "").replace("PMH: HTN, ", "PMH: ").replace(" - hx HTN, resume home meds", "")
+    got = offline_codes(codesets, untold, "ed")
+    assert "R03.0" in got and "I10" not in got, sorted(got)

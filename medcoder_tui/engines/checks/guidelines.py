@@ -348,8 +348,17 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
-    add_reason(s, "listed in the past history only and not addressed at this encounter (guideline IV.J): not coded",
-          Flag.GUIDELINE)
+    add_reason(s, _LISTED_ONLY_REASON + " and not addressed at this encounter (guideline IV.J): not coded",
+               Flag.GUIDELINE)
+
+
+_LISTED_ONLY_REASON = "listed in the past history only"
+
+
+def _only_listed(s: Suggestion) -> bool:
+    """Whether IV.J's "listed only" is the one reason ``s`` is not reported."""
+    return sum("not coded" in m for m in s.messages) == 1 \
+        and any(m.startswith(_LISTED_ONLY_REASON) for m in s.messages)
 
 
 
@@ -829,6 +838,16 @@ def _elevated_reading(out: list[Suggestion], note: str) -> None:
     if reading is None:
         return
     hypertensive = [s for s in out if usable_icd(s) and s.code.startswith(_HYPERTENSIVE)]
+    if not hypertensive and not _NO_HYPERTENSION.search(note):
+        # "PMH: HTN" ... "Elevated BP - hx HTN, resume home meds": the reading the assessment takes up is the
+        # hypertension the history documents, which IV.J had left out as only listed
+        hypertensive = [s for s in out if s.system is System.ICD10CM and s.acceptable
+                        and s.code.startswith(_HYPERTENSIVE) and s.flags == [Flag.GUIDELINE] and _only_listed(s)][:1]
+        for s in hypertensive:
+            s.flags.remove(Flag.GUIDELINE)
+            s.messages = [m for m in s.messages if not m.startswith(_LISTED_ONLY_REASON)]
+            add_reason(s, "the elevated reading the assessment takes up is the hypertension the history documents "
+                          "(R03.0 is a reading without a diagnosis of hypertension)")
     if not hypertensive:
         return
     if _NO_HYPERTENSION.search(note):
