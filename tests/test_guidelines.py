@@ -2699,3 +2699,12 @@ def test_an_elevated_reading_in_a_patient_with_documented_hypertension_is_the_hy
     untold = note.replace("w/ hx HTN ", "").replace("PMH: HTN, ", "PMH: ").replace(" - hx HTN, resume home meds", "")
     got = offline_codes(codesets, untold, "ed")
     assert "R03.0" in got and "I10" not in got, sorted(got)
+
+
+def test_copd_exacerbation_with_pneumonia_is_coded_with_both_copd_codes(codesets):
+    note = ("DISCHARGE SUMMARY\nPrincipal diagnosis: COPD with acute exacerbation due to left lower lobe pneumonia\n"
+            "Hospital course: treated with ceftriaxone and azithromycin, prednisone, scheduled nebulizers.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"J44.0", "J44.1", "J18.9"} <= got, sorted(got)
+    alone = offline_codes(codesets, note.replace(" due to left lower lobe pneumonia", ""), "inpatient")
+    assert "J44.1" in alone and "J44.0" not in alone, sorted(alone)

@@ -71,7 +71,7 @@ from medcoder_tui.engines.checks.bilateral import both_sides
 from medcoder_tui.engines.checks.specificity import FIRST_STEPS, LATER_STEPS, apply_steps
 from medcoder_tui.engines.diagnoses.hierarchy import vagueness
 from medcoder_tui.engines.checks.status_history import allergy_status, history
-from medcoder_tui.engines.models import Flag, Suggestion
+from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 
 def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: NoteAnalysis, setting: str,
@@ -111,7 +111,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
-        out = _copd_with_infection(out, replace)
+        out = _copd_with_infection(out, replace, reground)
         out = gbs_carrier_in_pregnancy(out, note, analysis, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
         out = diabetes_with(out, note, replace, reground)
@@ -248,14 +248,23 @@ _LOWER_RESPIRATORY_INFECTIONS = ("J09", "J10", "J11", "J12", "J13", "J14", "J15"
                                  "J22")
 
 
-def _copd_with_infection(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
-    """COPD of no complication coded beside a lower respiratory infection is COPD with that infection (J44.0)."""
-    copd = next((s for s in out if usable_icd(s) and s.code == "J44.9" and not s.suppressed), None)
-    if copd is None or not any(usable_icd(s) and not s.suppressed and s.code.startswith(_LOWER_RESPIRATORY_INFECTIONS)
-                               for s in out):
+def _copd_with_infection(out: list[Suggestion], replace: Callable, reground: Reground) -> list[Suggestion]:
+    """COPD of no complication coded beside a lower respiratory infection is COPD with that infection (J44.0). COPD
+    with acute exacerbation keeps J44.1 and takes J44.0 beside it: J44.0 and J44.1 exclude neither the other, and an
+    exacerbation with an infection is both."""
+    copd = next((s for s in out if usable_icd(s) and s.code in ("J44.9", "J44.1")), None)
+    if copd is None or not any(usable_icd(s) and s.code.startswith(_LOWER_RESPIRATORY_INFECTIONS) for s in out) \
+            or any(usable_icd(s) and s.code == "J44.0" for s in out):
         return out
-    new = replace(copd, "J44.0", "COPD with a lower respiratory infection coded beside it (tabular J44.0: code also "
-                                 "the infection) in place of J44.9")
+    why = "COPD with a lower respiratory infection coded beside it (tabular J44.0: code also the infection)"
+    if copd.code == "J44.1":
+        new = reground(RawSuggestion(code="J44.0", system=System.ICD10CM, confidence=copd.confidence,
+                                     reasoning=why, evidence=[e.text for e in copd.evidence]))
+        if not new.acceptable:
+            return out
+        add_reason(new, why + ", beside the exacerbation J44.1")
+        return out + [new]
+    new = replace(copd, "J44.0", why + " in place of J44.9")
     return [new if s is copd else s for s in out] if new.code == "J44.0" else out
 
 
