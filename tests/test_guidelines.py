@@ -2708,3 +2708,13 @@ def test_copd_exacerbation_with_pneumonia_is_coded_with_both_copd_codes(codesets
     assert {"J44.0", "J44.1", "J18.9"} <= got, sorted(got)
     alone = offline_codes(codesets, note.replace(" due to left lower lobe pneumonia", ""), "inpatient")
     assert "J44.1" in alone and "J44.0" not in alone, sorted(alone)
+
+
+def test_a_drug_named_before_related_is_the_cause_of_the_adverse_effect(codesets):
+    note = "Assessment: Type 2 diabetes with hyperglycemia (steroid related). Prednisone 40 mg for COPD exacerbation.\n"
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"E11.65", "T38.0X5A"} <= got, sorted(got)
+    assert "T38.0X5A" not in offline_codes(codesets, note.replace("(steroid related)", "(not steroid related)"),
+                                           "inpatient")
+    got = offline_codes(codesets, "Assessment: Constipation, opioid-related - start senna.\n")
+    assert {"K59.03", "T40.2X5A"} <= got, sorted(got)
