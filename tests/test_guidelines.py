@@ -2718,3 +2718,13 @@ def test_a_drug_named_before_related_is_the_cause_of_the_adverse_effect(codesets
                                            "inpatient")
     got = offline_codes(codesets, "Assessment: Constipation, opioid-related - start senna.\n")
     assert {"K59.03", "T40.2X5A"} <= got, sorted(got)
+
+
+def test_counseling_told_as_counseled_is_the_counseling_service(codesets):
+    # "counseled on X" makes X no current finding; the counseling itself is the service billed
+    for told in ("Tobacco: counseled >3 min, nicotine patch 21 mg started.",
+                 "Counseled on tobacco cessation 5 min."):
+        note = f"Assessment: 1. Tobacco use disorder. {told}\n"
+        result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient")
+        counseling = next(s for s in result.suggestions if s.code == "99406")
+        assert counseling.reportable and Flag.HYPOTHETICAL not in counseling.flags, (told, counseling.messages)

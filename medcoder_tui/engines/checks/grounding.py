@@ -201,6 +201,8 @@ class Grounder:
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):
             kinds = kinds - {"negated"}
+            if "counseling" in (self.cs.describe(code, system) or "").lower():
+                kinds = kinds - {"hypothetical"}   # "Tobacco: counseled 5 min": the counseling is the service
             if procedure_in_past(self.note, ev.start, ev.end):
                 kinds = (kinds - {"history"}) | {"past_procedure"}
             if procedure_not_done(self.note, ev.start, ev.end):
