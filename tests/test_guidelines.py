@@ -2728,3 +2728,14 @@ def test_counseling_told_as_counseled_is_the_counseling_service(codesets):
         result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM, System.CPT}, "outpatient")
         counseling = next(s for s in result.suggestions if s.code == "99406")
         assert counseling.reportable and Flag.HYPOTHETICAL not in counseling.flags, (told, counseling.messages)
+
+
+def test_a_problem_the_pcp_is_managing_is_not_coded_at_the_specialist_visit(codesets):
+    note = ("UROLOGY CLINIC\nPMH: HTN, hyperlipidemia.\nBP 138/82.\nAssessment/Plan:\n1. BPH with LUTS - start "
+            "tamsulosin 0.4 mg.\n2. HTN - PCP managing.\n")
+    got = offline_codes(codesets, note)
+    assert "N40.1" in got and "I10" not in got, sorted(got)
+    for line in ("2. HTN - slightly above goal; PCP following; no change today.", "2. HTN - PCP manages."):
+        assert "I10" not in offline_codes(codesets, note.replace("2. HTN - PCP managing.", line)), line
+    managed = offline_codes(codesets, note.replace("PCP managing", "increase lisinopril to 20 mg; PCP following"))
+    assert "I10" in managed, sorted(managed)

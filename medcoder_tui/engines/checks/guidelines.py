@@ -453,11 +453,13 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
 
 # "Osteopenia - bone health f/u with PCP", "repeat DEXA 2026 with PCP": left to the primary care physician, when
 # the line manages nothing itself ("HTN - continue lisinopril, f/u PCP" is managed here)
+# ("HTN - PCP managing", "slightly above goal; PCP following; no change today": the other physician manages it)
 _DEFERRED = re.compile(r"\b(?:f/u|follow[- ]?up|recheck|repeat \S+(?: in)?(?: \d{4})?) with (?:the |his |her |their )?"
-                       r"(?:pcp|primary care)\b", re.I)
-_MANAGED_HERE = re.compile(r"\b(?:continu\w*|cont|start\w*|increas\w*|decreas\w*|titrat\w*|adjust\w*|refill\w*|rx|"
-                           r"prescrib\w*|given|gave|resum\w*|held|hold|stop\w*|switch\w*|change\w*|check\w*|order\w*)\b",
-                           re.I)
+                       r"(?:pcp|primary care)\b|\b(?:pcp|primary care(?: provider| physician)?) (?:is )?"
+                       r"(?:managing|manages|following|follows)\b(?! up)", re.I)
+_MANAGED_HERE = re.compile(r"(?<!\bno )\b(?:continu\w*|cont|start\w*|increas\w*|decreas\w*|titrat\w*|adjust\w*|"
+                           r"refill\w*|rx|prescrib\w*|given|gave|resum\w*|held|hold|stop\w*|switch\w*|change\w*|"
+                           r"check\w*|order\w*)\b", re.I)
 
 
 def _exam_of(analysis: NoteAnalysis):
