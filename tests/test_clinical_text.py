@@ -550,3 +550,23 @@ def test_a_list_section_ends_with_its_paragraph_and_more_exam_labels_are_known()
     a = analyze(note)
     assert a.section_at(note.index("PHQ-9")) != "allergies"
     assert a.section_at(note.index("Scalp")) == "physical_exam"
+
+
+def test_a_disposition_line_ends_with_its_paragraph_and_diagnoses_at_discharge_head_their_list():
+    note = ("DISCHARGE SUMMARY\nDispo: home with outpatient addiction follow-up\n\nDiagnoses at discharge:\n"
+            "1. Alcoholic fatty liver disease\n\nBrief history: 52-year-old man with tremor and diaphoresis.\n")
+    a = analyze(note)
+    assert a.section_at(note.index("Alcoholic fatty")) == "diagnoses"
+    assert a.section_at(note.index("tremor")) == "hpi"
+
+
+def test_a_ruled_out_label_negates_the_list_after_it():
+    note = ("Diagnoses:\n1. Alcohol withdrawal delirium\nRuled out: alcoholic hepatitis (bilirubin normal), withdrawal "
+            "seizures (none occurred), Wernicke encephalopathy (treated empirically).\n- Excluded: pulmonary embolism."
+            "\nAsthma ruled out: normal spirometry.\n")
+    a = analyze(note)
+    for words in ("alcoholic hepatitis", "withdrawal seizures", "Wernicke", "pulmonary embolism", "Asthma"):
+        at = note.index(words)
+        assert "negated" in a.context_at(at, at + len(words)), words
+    at = note.index("Alcohol withdrawal")
+    assert "negated" not in a.context_at(at, at + 20)

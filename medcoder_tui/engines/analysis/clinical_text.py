@@ -64,7 +64,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                         r"presenting complaint"),
     # SOAP notes: "S:", "O:", "A:", "P:" (only as a line's own label, followed by a colon)
     "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval (?:history|hx)",
-            r"subjective", r"s(?=\s*:)"),
+            r"subjective", r"s(?=\s*:)", r"brief (?:history|hpi)"),
     "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
                              r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)",
                              # combined labels: "Medications/PMH:", "PMH/PSH:"
@@ -87,7 +87,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                    r"(?:final|clinical|discharge|ed|er|working|admission|admitting|diagnostic) impressions?"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"
                   r"postoperative|preoperative|other|ed|er|emergency department|clinical|visit|encounter)[ /]*){0,3}"
-                  r"diagnos[ie]s",
+                  r"diagnos[ie]s(?: (?:at|on) (?:discharge|admission))?",
                   r"dx", r"problems", r"active problems",
                   # "Principal: ... Secondary: ...": a discharge summary's diagnosis labels, their noun left out
                   r"(?:principal|secondary)(?=[ \t]*:)"),
@@ -142,7 +142,8 @@ _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
 
 
 # lists a coder reads no diagnosis from: they end with their paragraph
-_ENDS_AT_PARAGRAPH = frozenset({"allergies", "medications"})
+# (and a disposition: "Dispo: home with outpatient follow-up", then a blank line and "Diagnoses at discharge:")
+_ENDS_AT_PARAGRAPH = frozenset({"allergies", "medications", "disposition"})
 
 
 def _find_sections(note: str) -> list[Section]:
@@ -262,6 +263,10 @@ def _compile_triggers() -> tuple[re.Pattern[str], frozenset[str]]:
 
 _TRIGGER_RE, _TRIGGER_FIRST_WORDS = _compile_triggers()
 _TOKEN = re.compile(r"[a-z0-9]+|[?\u00f8]")
+
+
+# the colon after a backward "ruled out"/"excluded" that opens its line: a label ("Ruled out: PE, pneumonia")
+_RULED_OUT_LABEL = re.compile(r"(?:[ \t]+(?:diagnos[ie]s|conditions))?[ \t]*:")
 
 
 def _trigger_matches(lower: str):
@@ -451,6 +456,17 @@ def analyze(note: str) -> NoteAnalysis:
         if i < 0:
             continue
         sent = sentences[i]
+        label = _RULED_OUT_LABEL.match(note, m.end()) if kind == "negated" and direction == "backward" \
+            and LIST_MARKER.sub("", note[note.rfind("\n", 0, m.start()) + 1:m.start()]).strip() == "" else None
+        if label is not None:
+            # "Ruled out: alcoholic hepatitis (...), withdrawal seizures (none occurred)": a line's own label heads
+            # the list after it, to the sentence's end
+            end = sent.end
+            while end > label.end() and note[end - 1] in " \t,.":
+                end -= 1
+            if end > label.end():
+                spans.append(ContextSpan(kind, m.start(), end, note[m.start():label.end()]))
+            continue
         if direction in ("forward", "both"):
             limit = sent.end
             before = note[sent.start:m.start()]
