@@ -2739,3 +2739,13 @@ def test_a_problem_the_pcp_is_managing_is_not_coded_at_the_specialist_visit(code
         assert "I10" not in offline_codes(codesets, note.replace("2. HTN - PCP managing.", line)), line
     managed = offline_codes(codesets, note.replace("PCP managing", "increase lisinopril to 20 mg; PCP following"))
     assert "I10" in managed, sorted(managed)
+
+
+def test_hypertension_the_sentence_says_is_not_diagnosed_is_not_coded(codesets):
+    note = ("DISCHARGE SUMMARY\nHospital course:\n- Alcohol withdrawal: lorazepam, phenobarbital.\n- Hypertension noted on "
+            "admission (BP 170s/100s) during withdrawal - normalized after treatment; no antihypertensive started; not "
+            "diagnosed with hypertension.\n")
+    assert "I10" not in offline_codes(codesets, note, "inpatient")
+    told = note.replace("; not diagnosed with hypertension", "").replace("normalized after treatment; no "
+                                                                          "antihypertensive started", "lisinopril started")
+    assert "I10" in offline_codes(codesets, told, "inpatient")

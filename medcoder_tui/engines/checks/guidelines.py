@@ -120,7 +120,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = fragility_fractures(out, note, icd, replace)
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
-    _elevated_reading(out, note)
+    _elevated_reading(out, note, analysis)
     _current_stone(out)
     _gestational_diabetes_drugs(out)
     _pregnancy_hypertension(out)
@@ -841,10 +841,16 @@ def _superficial_beside_severe(out: list[Suggestion]) -> None:
                           "(guideline I.C.19.b): not coded", Flag.GUIDELINE)
 
 
-def _elevated_reading(out: list[Suggestion], note: str) -> None:
+def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
     """R03.0 is an elevated reading "without diagnosis of hypertension": it gives way to a hypertension
     code beside it, and a hypertension code gives way to it when the note says hypertension is not
     diagnosed ("Hypertension reading in ED - elevated due to pain; no dx of HTN")."""
+    for s in out:
+        sent = analysis.sentence_at(s.evidence[0].start) if usable_icd(s) and s.code.startswith(_HYPERTENSIVE) \
+            and s.evidence and s.evidence[0].located else None
+        if sent is not None and _NO_HYPERTENSION.search(note, sent.start, sent.end):
+            # "Hypertension noted on admission during withdrawal - normalized; not diagnosed with hypertension"
+            add_reason(s, "the note says hypertension is not diagnosed: not coded", Flag.GUIDELINE)
     reading = next((s for s in out if usable_icd(s) and s.code == "R03.0"), None)
     if reading is None:
         return
