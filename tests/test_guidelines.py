@@ -2749,3 +2749,11 @@ def test_hypertension_the_sentence_says_is_not_diagnosed_is_not_coded(codesets):
     told = note.replace("; not diagnosed with hypertension", "").replace("normalized after treatment; no "
                                                                           "antihypertensive started", "lisinopril started")
     assert "I10" in offline_codes(codesets, told, "inpatient")
+
+
+def test_the_signs_of_a_substance_withdrawal_are_part_of_it(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnoses at discharge:\n1. Alcohol withdrawal delirium - alcohol dependence\n"
+            "History: presented with tremor, diaphoresis, tachycardia and agitation two days after his last drink.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "F10.231" in got and not got & {"R25.1", "R61", "R00.0", "R45.1"}, sorted(got)
+    assert is_integral("R25.1", "F11.23") and not is_integral("R25.1", "F10.20")

@@ -173,6 +173,12 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
                "S83", "S86", "S93", "S96", "M54", "M50", "M51", "M47"),
 }
+# A substance withdrawal (F1x.13, F1x.23, F1x.93: alcohol, opioids, sedatives, cocaine, other stimulants, other
+# substances) is its signs: tremor, sweating, a racing heart, agitation, hallucinations, nausea and confusion.
+_WITHDRAWAL = tuple(f"F{n}.{k}3" for n in (10, 11, 13, 14, 15, 19) for k in (1, 2, 9))
+for _sign in ("R25.1", "R61", "R00.0", "R45.1", "R44", "R41.0", "R11"):
+    INTEGRAL[_sign] = INTEGRAL[_sign] + _WITHDRAWAL
+
 _KEYS = sorted(INTEGRAL, key=len, reverse=True)
 _WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")
 
