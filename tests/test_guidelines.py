@@ -2757,3 +2757,16 @@ def test_the_signs_of_a_substance_withdrawal_are_part_of_it(codesets):
     got = offline_codes(codesets, note, "inpatient")
     assert "F10.231" in got and not got & {"R25.1", "R61", "R00.0", "R45.1"}, sorted(got)
     assert is_integral("R25.1", "F11.23") and not is_integral("R25.1", "F10.20")
+
+
+def test_an_unspecified_code_gives_way_to_the_same_condition_said_more_specifically(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnoses at discharge:\n1. Alcoholic fatty liver disease\n2. Secondary "
+            "thrombocytopenia due to alcohol\nHospital course:\n- Liver: US with diffuse hepatic steatosis.\n"
+            "- Thrombocytopenia: platelets 88 -> 121, attributed to alcohol.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"K70.0", "D69.59"} <= got and not got & {"K76.0", "D69.6"}, sorted(got)
+    # another chapter's code is no twin: the CKD stage the hypertensive CKD code asks for stays beside it
+    note = "Assessment: Hypertensive chronic kidney disease. Chronic kidney disease, stage not yet known.\n"
+    out = finish(note, [("I12.9", "Hypertensive chronic kidney disease"), ("N18.9", "Chronic kidney disease")],
+                 codesets)
+    assert out["I12.9"].reportable and out["N18.9"].reportable, out["N18.9"].messages

@@ -127,6 +127,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _superficial_beside_severe(out)
     _integral(out, icd)
     _catch_all(out)
+    _unspecified_twin(out, icd)
     _included(out)
     _agent_named_by_its_host(out, icd)
     _counseling_in_exam(out)
@@ -813,6 +814,32 @@ def _catch_all(out: list[Suggestion]) -> None:
         if specific is not None:
             add_reason(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
                   Flag.GUIDELINE)
+
+
+_TWIN_NOISE = frozenset("unspecified not elsewhere classified nec other of the and or in".split())
+
+
+def _core_words(title: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", re.sub(r"\([^()]*\)", " ", title.lower()))) - _TWIN_NOISE
+
+
+def _unspecified_twin(out: list[Suggestion], icd) -> None:
+    """An unspecified or "not elsewhere classified" code gives way to a code of the same chapter whose title names the
+    same condition and says more ("Thrombocytopenia, unspecified" beside "Other secondary thrombocytopenia", "Fatty
+    (change of) liver, not elsewhere classified" beside "Alcoholic fatty liver"), unless that code's "use additional
+    code" note asks for it."""
+    for s in out:
+        low = s.description.lower()
+        if not usable_icd(s) or not ("unspecified" in low or "not elsewhere classified" in low):
+            continue
+        core = _core_words(s.description)
+        twin = next((o for o in out if o is not s and usable_icd(o) and o.code[:1] == s.code[:1]
+                     and core and core < _core_words(o.description)
+                     and vagueness(o.description) <= vagueness(s.description)
+                     and (icd is None or s.code not in icd.use_additional_up(o.code))), None)
+        if twin is not None:
+            add_reason(s, f"{twin.code} names the same condition more specifically (guideline I.B.1): not coded",
+                       Flag.GUIDELINE)
 
 
 _NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|formal)\s+)?(?:dx|diagnosis|hx|history)"
