@@ -56,3 +56,13 @@ def test_an_acute_stroke_keeps_its_deficits_while_the_old_one_has_its_sequela(co
     out = _codes(codesets, note)
     assert {"G81.91", "R47.1", "I69.393", "R29.708"} <= {c for c, s in out.items() if s.reportable}, sorted(out)
     assert not any(c.startswith("I69.35") for c in out)
+
+
+def test_each_deficit_of_a_past_stroke_is_its_sequela_on_the_side_its_own_words_say(codesets):
+    # the aphasia told as a sequela matches I69.320 itself; the hemiparesis beside it is still the stroke's, on the
+    # right ("left MCA" names the artery, not the weak side)
+    note = ("NEUROLOGY CLINIC - POST-STROKE FOLLOW-UP\n70 M, right-handed, 4 months after a left MCA ischemic stroke."
+            "\nAssessment:\n1. Right hemiparesis (dominant side) following left MCA ischemic stroke - spasticity mild."
+            "\n2. Expressive aphasia following cerebral infarction - improving.\n")
+    got = {code for code, s in _codes(codesets, note).items() if s.reportable}
+    assert {"I69.351", "I69.320"} <= got and not got & {"G81.91", "G81.92", "I69.352", "I63.9"}, sorted(got)

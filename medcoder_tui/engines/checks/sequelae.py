@@ -55,10 +55,11 @@ def _told_with_past_stroke(pos: int, note: str, analysis: NoteAnalysis) -> bool:
 def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                     replace: Callable[[Suggestion, str, str], Suggestion]) -> list[Suggestion]:
     """``out`` with each deficit of a past stroke coded as its I69.3- sequela (dysphagia: added beside)."""
-    if any(s.system is System.ICD10CM and s.code.startswith("I69") for s in out):
-        return out      # the sequela is coded already
+    coded = [s.code for s in out if s.system is System.ICD10CM and s.code.startswith("I69")]
+    # (a deficit whose sequela is coded already stays as it is: "Expressive aphasia following cerebral infarction"
+    # matched I69.320 itself, and the hemiparesis told beside it is still the stroke's)
     deficits = [s for s in out if s.system is System.ICD10CM and s.reportable
-                and any(s.code.startswith(p) for p, _ in _SEQUELA)]
+                and any(s.code.startswith(p) and not any(c.startswith(t) for c in coded) for p, t in _SEQUELA)]
     if not deficits or not _stroke_in_past(out, note, analysis):
         return out
     past = [(m.start(), m.end()) for m in _PAST_STROKE.finditer(note)]

@@ -152,6 +152,9 @@ _INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic"
               (frozenset(tokenize("peripheral neuropathy")), tokenize("polyneuropathy")[0]))
 
 
+_UNSPECIFIED_WORD = frozenset(tokenize("unspecified"))
+
+
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """The one billable sibling of an unspecified code whose distinguishing words the mention's
     sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
@@ -172,7 +175,11 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     for sib in siblings(code, icd) + _cousins(code, icd):
         sib_title = icd.title(sib) or ""
         extra = _title_words(sib_title) - own
-        if extra and extra <= said and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
+        # (not a sibling that drops what the sentence says: "Right hemiparesis (dominant side) following left MCA
+        # stroke" is G81.91, whatever "left" says of the artery)
+        lost = own - _title_words(sib_title) - _UNSPECIFIED_WORD
+        if extra and extra <= said and not lost & said \
+                and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
             # of two that fit equally, the one that leaves less unspecified ("left femoral vein", not
             # "unspecified femoral vein")
             fits.append((len(extra), -sib_title.lower().count("unspecified"), sib, sorted(extra)))
