@@ -570,3 +570,13 @@ def test_a_ruled_out_label_negates_the_list_after_it():
         assert "negated" in a.context_at(at, at + len(words)), words
     at = note.index("Alcohol withdrawal")
     assert "negated" not in a.context_at(at, at + 20)
+
+
+def test_excludes_and_a_verdict_before_a_dash_negate():
+    note = "Pregnancy test neg - excludes ectopic.\nA: Streptococcal pharyngitis. Influenza negative - not influenza.\n"
+    a = analyze(note)
+    for words in ("ectopic", "Influenza negative"):
+        at = note.index(words)
+        assert "negated" in a.context_at(at, at + len("Influenza")), words
+    at = note.index("Streptococcal")
+    assert not a.context_at(at, at + 13)

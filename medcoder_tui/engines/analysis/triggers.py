@@ -37,7 +37,9 @@ _add("negated", "forward",
      # "ROS neg for fever, cough", "neg: CP, SOB"
      r"neg(?:\.|ative)? for", r"neg:",
      # "not yet at work": "yet" would otherwise end the scope as a contrast
-     r"not yet")
+     r"not yet",
+     # "Pregnancy test neg - excludes ectopic"
+     r"excludes")
 _add("negated", "backward",
      # "ACS ruled out this visit": followed by when/how or the clause's end, "ruled out" looks back
      # ("ACS ruled out (negative serial troponins)": the parenthesis says how)
@@ -56,7 +58,8 @@ _add("negated", "backward",
      # ("Cranial nerves II-XII intact;": the nerves named work, they are not diseased)
      # ("HIV Ag/Ab neg 11/2026.": a result dated after it)
      r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits|(?:grossly )?intact)"
-     r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|$))", r"ruled out")
+     # ("Influenza negative - not influenza": a dash after the verdict ends its item too)
+     r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|[ \t]-\s|$))", r"ruled out")
 _add("uncertain", "forward",
      # ("CT to exclude intracranial bleeding", "evaluate for fracture": what a test looks for)
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"to exclude", r"to evaluate for", r"to assess for",
