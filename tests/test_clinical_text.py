@@ -580,3 +580,11 @@ def test_excludes_and_a_verdict_before_a_dash_negate():
         assert "negated" in a.context_at(at, at + len("Influenza")), words
     at = note.index("Streptococcal")
     assert not a.context_at(at, at + 13)
+
+
+def test_a_condition_considered_for_a_reason_is_a_possibility():
+    note = "MDM:\n- AAA considered given age/HTN - CT shows normal aorta.\n- Pyelonephritis considered because of flank pain.\n"
+    a = analyze(note)
+    for words in ("AAA", "Pyelonephritis"):
+        at = note.index(words)
+        assert "uncertain" in a.context_at(at, at + len(words)), words

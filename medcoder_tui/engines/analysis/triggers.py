@@ -85,7 +85,9 @@ _add("uncertain", "backward",
      # "paroxysmal SVT suspected (possible AVNRT) vs PACs": a postposed "suspected" ends its clause
      r"suspected(?=[ \t]*(?:[.,;:()]|$|vs\b|versus\b))",
      # "Sepsis considered on arrival (HR, RR, WBC) - ...": what the writer considered is a possibility
-     r"(?:was |were )?considered(?=[ \t]+(?:on|at|in|initially|early|but)\b|[ \t]*(?:[.,;:()]|-\s|$))",
+     # ("AAA considered given age/HTN - CT shows normal aorta": and why it was)
+     r"(?:was |were )?considered(?=[ \t]+(?:on|at|in|initially|early|but|given|because|due|as|for)\b|"
+     r"[ \t]*(?:[.,;:()]|-\s|$))",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
      r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
