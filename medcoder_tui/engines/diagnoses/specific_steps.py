@@ -152,7 +152,7 @@ _INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic"
               (frozenset(tokenize("peripheral neuropathy")), tokenize("polyneuropathy")[0]))
 
 
-_UNSPECIFIED_WORD = frozenset(tokenize("unspecified"))
+_SIDE_WORDS = frozenset(tokenize("right left bilateral unilateral"))
 
 
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
@@ -175,9 +175,9 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     for sib in siblings(code, icd) + _cousins(code, icd):
         sib_title = icd.title(sib) or ""
         extra = _title_words(sib_title) - own
-        # (not a sibling that drops what the sentence says: "Right hemiparesis (dominant side) following left MCA
+        # (not a sibling that drops a side the sentence says: "Right hemiparesis (dominant side) following left MCA
         # stroke" is G81.91, whatever "left" says of the artery)
-        lost = own - _title_words(sib_title) - _UNSPECIFIED_WORD
+        lost = (own - _title_words(sib_title)) & _SIDE_WORDS
         if extra and extra <= said and not lost & said \
                 and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
             # of two that fit equally, the one that leaves less unspecified ("left femoral vein", not
