@@ -588,3 +588,17 @@ def test_a_condition_considered_for_a_reason_is_a_possibility():
     for words in ("AAA", "Pyelonephritis"):
         at = note.index(words)
         assert "uncertain" in a.context_at(at, at + len(words)), words
+
+
+def test_a_family_history_label_reaches_its_condition_and_a_bare_item_reaches_nothing():
+    # "fhx?": the trigger's optional last letter; "FH" alone in a list of risk factors is an item of its own
+    note = ("Secondary: hyperlipidemia on statin; FH premature CAD; long-term aspirin.\n"
+            "HEART score 3 (risk factors 2 (HTN, HLD, FH, former smoker)). Parent with diabetes.\n")
+    a = analyze(note)
+    at = note.index("CAD")
+    assert "family" in a.context_at(at, at + 3)
+    for words in ("hyperlipidemia", "HTN", "HLD"):
+        at = note.index(words)
+        assert "family" not in a.context_at(at, at + len(words)), words
+    at = note.index("diabetes")
+    assert "family" in a.context_at(at, at + 8)

@@ -246,7 +246,10 @@ def _first_words(pattern: str) -> set[str]:
     if pattern.startswith(("\\?", "\u00f8")):   # the one-character triggers: "?" and "ø"
         return {pattern[1] if pattern[0] == "\\" else pattern[0]}
     m = re.match(r"[a-z0-9]+", pattern)
-    return {m.group(0)} if m else set()
+    if m is None:
+        return set()
+    # ("fhx?", "parents?": the last letter is optional, so "fh" and "parent" start the trigger too)
+    return {m.group(0), m.group(0)[:-1]} if pattern[m.end():m.end() + 1] == "?" and m.end() > 1 else {m.group(0)}
 
 
 def _compile_triggers() -> tuple[re.Pattern[str], frozenset[str]]:
@@ -432,6 +435,8 @@ _ITEM_VERDICT = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]*([^:\n]{3,60
                            r"(?:(?:very|highly|most|felt|thought|considered)\s+)*(unlikely|excluded|ruled out|not likely|"
                            r"doubtful)\W*$", re.M | re.I)
 _FAMILY_LABEL = re.compile(r"family history(?: of)?|fhx?|family hx")
+_LIST_ITEM_BEFORE = re.compile(r"[,;(/][ \t]*$")
+_LIST_ITEM_AFTER = re.compile(r"[ \t]*[,;)/]")
 _WORD_AFTER = re.compile(r"[ \t]*(?:of[ \t]+|:[ \t]*)?[A-Za-z]")
 _UNCHECKED = re.compile(r"\[ ?\][ \t]*([^\[\]\n]*?)(?=[ \t]*(?:\[|\n|$))")
 
@@ -452,6 +457,9 @@ def analyze(note: str) -> NoteAnalysis:
         if group is None or group.startswith("p"):
             continue
         kind, direction, _ = _TRIGGERS[int(group[1:])]
+        if kind == "family" and _FAMILY_LABEL.fullmatch(m.group(0)) and _LIST_ITEM_AFTER.match(note, m.end()) \
+                and _LIST_ITEM_BEFORE.search(note, max(0, m.start() - 8), m.start()):
+            continue   # "risk factors (HTN, HLD, FH, former smoker)": the family history is an item of its own
         i = bisect.bisect_right(sent_starts, m.start()) - 1
         if i < 0:
             continue
