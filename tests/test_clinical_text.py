@@ -528,6 +528,8 @@ def test_an_mdm_items_verdict_at_its_end_is_said_of_its_head():
     ("4 y 3 mo F, here for a sick visit", 4.25),
     ("Visit 03/14/2026. DOB: 06/02/1979.", 46),   # counted from the birth date to the visit's date
     ("DOB Jan 3, 2024. Seen June 10, 2026.", 2),
+    ("Date: 06/15/2026    Patient: TESTPATIENT    DOB 06/2014    F", 12),   # a birth month and year only
+    ("Date: 05/15/2026    DOB 06/2014", 11),
     ("PSH: appendectomy at age 16.", None),   # an event's age, not the patient's
 ])
 def test_one_age_reader_for_every_rule(note, years):

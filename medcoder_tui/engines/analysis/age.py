@@ -35,6 +35,8 @@ _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b|"
                    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b",
                    _I)
+_BIRTH_MONTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)\b\s*[:#-]?\s*(?:on\s+|in\s+)?"
+                          r"(\d{1,2})/((?:19|20)\d\d)\b(?!/)", _I)
 _BIRTH = re.compile(r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)\b\s*[:#-]?\s*(?:on\s+)?$", _I)
 
 
@@ -63,6 +65,8 @@ def _from_birth_date(head: str) -> float | None:
             seen = day
         if born is not None and seen is not None:
             break
+    if born is None and (month := _BIRTH_MONTH.search(head)) is not None and 1 <= int(month.group(1)) <= 12:
+        born = date(int(month.group(2)), int(month.group(1)), 1)   # "DOB 06/2014": the month and year only
     if born is None or seen is None or seen < born:
         return None
     years = seen.year - born.year - ((seen.month, seen.day) < (born.month, born.day))
