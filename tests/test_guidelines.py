@@ -2770,3 +2770,10 @@ def test_an_unspecified_code_gives_way_to_the_same_condition_said_more_specifica
     out = finish(note, [("I12.9", "Hypertensive chronic kidney disease"), ("N18.9", "Chronic kidney disease")],
                  codesets)
     assert out["I12.9"].reportable and out["N18.9"].reportable, out["N18.9"].messages
+
+
+def test_a_past_infection_the_assessment_takes_up_is_its_history_code(codesets):
+    note = ("Assessment/Plan:\n1. HIV disease, well controlled on ART.\n2. Hx latent TB - treated; no symptoms; no "
+            "repeat testing needed.\n3. History of hepatitis C, cured - no further HCV RNA needed.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z86.15", "Z86.19"} <= got and not got & {"Z22.7", "B18.2", "B19.20"}, sorted(got)

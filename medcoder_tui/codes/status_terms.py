@@ -39,11 +39,13 @@ HISTORY_OF = sorted({
     "I21": "I25.2", "I22": "I25.2", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718", "I63": "Z86.73",
     "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
     "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",
-    "K26": "Z87.11", "K27": "Z87.11", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+    "K26": "Z87.11", "K27": "Z87.11", "D12": "Z86.0101", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
     # a healed osteoporotic (fragility) fracture; a past suicide attempt (Z91.51, suicidal behavior)
     "M80": "Z87.310", "T14.91": "Z91.51",
     # a past MRSA infection, told by the organism or by its infection (Z86.14)
     "A49.02": "Z86.14", "B95.62": "Z86.14", "A41.02": "Z86.14", "J15.212": "Z86.14",
+    # a latent tuberculosis infection treated (Z86.15); a hepatitis C cured (Z86.19, other infectious diseases)
+    "Z22.7": "Z86.15", "B17.1": "Z86.19", "B18.2": "Z86.19", "B19.2": "Z86.19",
 }.items(), key=lambda kv: -len(kv[0]))
 
 # A relative's condition ("mother had colon cancer") -> the family-history code, by code prefix,

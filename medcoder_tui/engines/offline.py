@@ -24,8 +24,10 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
+from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LIST_MARKER, NoteAnalysis, analyze, lowered
+from medcoder_tui.engines.analysis.clinical_text import (ASSESSMENT_SECTIONS, LIST_MARKER, NoteAnalysis, analyze,
+                                                         line_at, lowered)
 from medcoder_tui.engines.checks.status_history import PAST_EVENTS
 from medcoder_tui.engines.diagnoses.combinations import HYPERTENSIVE, hypertension_combinations
 from medcoder_tui.engines.diagnoses.external_causes import takes_external_cause
@@ -189,6 +191,10 @@ def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
     return False
 
 
+# ("PMH not active this stay: BPH; colonic adenoma 2023" inside a diagnosis list is the past history's line)
+_PAST_LIST_LINE = re.compile(r"^\W*(?:pmhx?|past (?:medical )?history)\b", re.I)
+
+
 def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | None):
     """The best mention of ``cand`` the rules allow coding from, or None."""
     # (a healed fragility fracture told at its site has a history code of its own, Z87.310)
@@ -223,7 +229,12 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         if "uncertain" in ctx and (setting != "inpatient" or ruled_out):
             continue   # (II.H codes an uncertain diagnosis at discharge as established, not one the note rules out)
         if "history" in ctx and not (is_history_code or is_chronic or cand.code.startswith(_CODED_AS_HISTORY)) \
-                and not (setting == "inpatient" and analysis is not None and analysis.resolved_in_stay(start, _end)):
+                and not (setting == "inpatient" and analysis is not None and analysis.resolved_in_stay(start, _end)) \
+                and not (analysis is not None and analysis.section_at(start) in ASSESSMENT_SECTIONS
+                         and any(cand.code.startswith(prefix) for prefix, _z in HISTORY_OF)
+                         and not _PAST_LIST_LINE.search(line_at(analysis.text, start))):
+            # (a past condition the assessment takes up, "Hx latent TB - treated; no repeat testing needed", is its
+            # history code's: the guideline layer puts it in place)
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
             continue
