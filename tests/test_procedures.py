@@ -782,3 +782,15 @@ def test_an_infants_hepatitis_b_vaccine_is_the_pediatric_product(codesets):
             "counseling with mother.\n")
     got = codes(suggest(note, codesets))
     assert "90744" in got and "90746" not in got, sorted(got)   # an age of 0 years is known: not an adult's dose
+
+
+@pytest.mark.parametrize("line", [
+    "2. Tobacco use disorder - nicotine dependence, cigarettes. Counseled for 8 minutes today: health risks, options.",
+    "- Smoking cessation counseling today: discussed health effects, options. Time spent on counseling: 8 minutes.",
+])
+def test_tobacco_counseling_minutes_told_in_the_next_sentence_of_its_line(line, codesets):
+    got = codes(suggest(f"Assessment/Plan:\n1. COPD, stable.\n{line}\nTotal time 40 minutes.\n", codesets), System.CPT)
+    assert "99406" in got and "99407" not in got, sorted(got)
+    # the visit's total time on the tobacco line is no counseling time
+    total = "Assessment/Plan:\n2. Tobacco use disorder. Counseled on quitting. Total time 40 minutes including counseling.\n"
+    assert not codes(suggest(total, codesets), System.CPT) & {"99406", "99407"}

@@ -107,13 +107,26 @@ _CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,
                         r"(\d{1,2})\s*min\w*[^.\n]{0,40}?(?:tobacco|smoking|cessation)", _I)
 
 
+# "Tobacco use disorder - nicotine dependence. Counseled for 8 minutes today: ...", "Smoking cessation counseling
+# today: ... Time spent on counseling: 8 minutes.": the minutes in a counseling sentence of the tobacco line
+_TOBACCO_LINE = re.compile(r"^.*\b(?:tobacco|smok\w*|vap\w*|nicotine|cessation|cigarettes?)\b.*$", _I | re.MULTILINE)
+_COUNSELING_MINUTES = re.compile(r"\bcounsel\w*\b[^.\n]{0,40}?\b(\d{1,2})\s*min\w*|"
+                                 r"\b(\d{1,2})\s*min\w*[^.\n]{0,25}?\bcounsel\w*", _I)
+
+
 def _counseling(ctx: _Ctx) -> None:
     """Tobacco cessation counseling, only with its minutes (3-10 or more than 10)."""
+    found = []
     for m in _CESSATION.finditer(ctx.note):
         # ("12 minutes face-to-face cessation counseling today": the word may come after the minutes' words)
-        if not re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 50], _I):
-            continue
-        minutes = int(m.group(1) or m.group(2))
+        if re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 50], _I):
+            found.append(m)
+    if not found:
+        found = [m for line in _TOBACCO_LINE.finditer(ctx.note) if re.search(r"counsel", line.group(0), _I)
+                 for m in _COUNSELING_MINUTES.finditer(ctx.note, line.start(), line.end())
+                 if not re.search(r"\btotal\b", ctx.note[max(line.start(), m.start() - 30):m.end()], _I)]
+    for m in found:
+        minutes = int(next(g for g in m.groups() if g))
         if minutes >= 3:
             code = "99407" if minutes > 10 else "99406"
             ctx.add(System.CPT, code, 0.75, f"tobacco cessation counseling, {minutes} min", m.start(), m.end())
