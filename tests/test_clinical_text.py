@@ -604,3 +604,10 @@ def test_a_family_history_label_reaches_its_condition_and_a_bare_item_reaches_no
         assert "family" not in a.context_at(at, at + len(words)), words
     at = note.index("diabetes")
     assert "family" in a.context_at(at, at + 8)
+
+
+def test_return_precautions_reviewed_head_their_list():
+    note = "Plan:\n- Return precautions reviewed: worsening SOB, confusion, sat <88% at home -> ED\n"
+    a = analyze(note)
+    at = note.index("confusion")
+    assert "hypothetical" in a.context_at(at, at + 9)

@@ -127,7 +127,7 @@ _add("hypothetical", "forward",
      r"if", r"should (?:he|she|they|pt|patient|the patient) (?:develop|experience|have|notice)",
      r"return (?:precautions|to (?:the )?(?:ed|er|clinic|office)) (?:for|if)", r"call (?:if|for)",
      # "return precautions (fever, vomiting)", "return for heavy bleeding, fever", "RTC if worse"
-     r"return precautions", r"(?:return|er|ed|strict) precautions\s*:", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
+     r"return precautions", r"(?:return|er|ed|strict) precautions(?: (?:reviewed|given|discussed|provided|reviewed with \w+))?\s*:", r"(?:return|come back|rtc|rtec|seek (?:medical )?(?:care|attention)|"
      r"go to (?:the )?(?:ed|er|emergency (?:room|department)))(?:\s*(?:/|or)\s*(?:the )?(?:ed|er|clinic|office))?"
      r" (?:for|if|with|should|immediately (?:for|if))",   # ("Return/ED for SpO2 <92%, confusion")
      r"(?:ed|er) precautions", r"(?:or )?sooner (?:w/|with|for|if)",
