@@ -2777,3 +2777,12 @@ def test_a_past_infection_the_assessment_takes_up_is_its_history_code(codesets):
             "repeat testing needed.\n3. History of hepatitis C, cured - no further HCV RNA needed.\n")
     got = offline_codes(codesets, note)
     assert {"Z86.15", "Z86.19"} <= got and not got & {"Z22.7", "B18.2", "B19.20"}, sorted(got)
+
+
+def test_long_term_inhaled_corticosteroid_said_in_words_is_z79_51(codesets):
+    note = ("Assessment:\nCOPD with acute exacerbation. Long-term inhaled corticosteroid (in Trelegy).\n"
+            "Plan:\n- Prednisone 40 mg daily x 5 days\n")
+    got = offline_codes(codesets, note)
+    assert "Z79.51" in got and "Z79.52" not in got, sorted(got)
+    assert "Z79.51" not in offline_codes(codesets, note.replace("Long-term inhaled corticosteroid (in Trelegy).",
+                                                                "No inhaled corticosteroid since 2024."))

@@ -66,6 +66,8 @@ _LONG_TERM = (
                 r"nuvaring|depo-?provera)\b"), "Z79.3"),
     (re.compile(r"\b(?:prednisone|prednisolone|methylprednisolone|hydrocortisone|dexamethasone)\b" + _AS_SCHEDULED
                 + r"(?![^,;\n]{0,40}\b(?:taper\w*|burst|x\s*\d+\s*d(?:ays?)?|for \d+ days?)\b)"), "Z79.52"),
+    # "Long-term inhaled corticosteroid (in Trelegy)", "on an inhaled steroid": the class said in words
+    (re.compile(r"\binhaled (?:cortico)?steroids?\b"), "Z79.51"),
     # immunosuppressants by kind (Z79.62-, Z79.631)
     (re.compile(r"\b(?:tacrolimus|cyclosporine|prograf)\b"), "Z79.621"),
     (re.compile(r"\b(?:tofacitinib|baricitinib|upadacitinib|ruxolitinib)\b"), "Z79.622"),
@@ -82,7 +84,7 @@ _LONG_TERM = (
 _VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
 # (a dose changed or refilled is of a drug the patient takes: "increase metformin to 1000 mg")
-_TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|increas\w*|decreas\w*|reduc\w*|titrat\w*|uptitrat\w*|"
+_TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|long[- ]term(?: use of)?|increas\w*|decreas\w*|reduc\w*|titrat\w*|uptitrat\w*|"
                     r"refill\w*|resum\w*)\s+(?:\w+\s+)?$", re.I)
 # a drug further down a list the verb heads: "Taking glargine 28 u qHS, metformin 500 mg BID"
 _TAKES_LIST = re.compile(r"\b(?:on|takes|taking|continues?|cont)\s+[^.;:\n()]{0,60}?(?:,|\band\b|\+)\s*$", re.I)
