@@ -2786,3 +2786,21 @@ def test_long_term_inhaled_corticosteroid_said_in_words_is_z79_51(codesets):
     assert "Z79.51" in got and "Z79.52" not in got, sorted(got)
     assert "Z79.51" not in offline_codes(codesets, note.replace("Long-term inhaled corticosteroid (in Trelegy).",
                                                                 "No inhaled corticosteroid since 2024."))
+
+
+def test_the_comorbidities_before_an_injury_story_are_listed_not_addressed(codesets):
+    note = ("ED NOTE\nHPI: 79F w/ paroxysmal AF on apixaban, HTN, hypothyroidism, lives alone, was in her bathroom when "
+            "she slipped on the wet tile floor, fell and struck her head on the bathtub.\nAssessment:\n1. Laceration of "
+            "scalp, 3 cm, repaired.\n2. Paroxysmal AF on apixaban - no reversal needed.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S01.01XA", "I48.0"} <= got and not got & {"I10", "E03.9"}, sorted(got)
+
+
+def test_when_tells_the_event_and_an_activity_verb_its_object(codesets):
+    fall = ("ED NOTE\nHPI: 79F was in her bathroom when she slipped on the wet tile floor, fell and struck her head on "
+            "the bathtub.\nDx: Laceration of scalp, 3 cm.\n")
+    assert not {c for c in offline_codes(codesets, fall, "ed") if c.startswith("Y93")}
+    bite = ("ED NOTE\nHPI: 38F walking her own dog on the sidewalk when a neighbor's dog bit her L forearm.\n"
+            "Dx: Dog bite of left forearm.\n")
+    got = offline_codes(codesets, bite, "ed")
+    assert "Y93.K1" in got, sorted(got)

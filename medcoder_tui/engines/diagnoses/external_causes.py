@@ -35,8 +35,9 @@ _PREPOSITIONS = frozenset("from off out of in on into onto with by at against un
 _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", "impression", "diagnoses",
                              "hospital_course"})
 # An activity is what the patient was doing: the words after "while", "during", "playing"...
-_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when|playing|doing|(?:was|were)(?= \w+ing\b))\b(?=([^.,;:()]{0,60}))",
-                           re.I)
+# ("when she slipped on the wet tile floor" tells the event; "when running for the bus" the activity)
+_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when(?= \w+ing\b)|playing|doing|(?:was|were)(?= \w+ing\b))\b"
+                           r"(?=([^.,;:()]{0,60}))", re.I)
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
 # (and a possessive "of": "cleaning the gutters of her own house (single-family home)")
 _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around|"
@@ -303,7 +304,9 @@ _EVENT = re.compile(r"\b(?:rolled|rolling|twisted|twisting|inverted|everted|land
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
 _ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
-                            r"gardening|shoveling|shovelling|mowing|skiing|skating|skateboarding)\b", re.I)
+                            r"gardening|shoveling|shovelling|mowing|skiing|skating|skateboarding)\b"
+                            # (and what the verb does it to: "walking her own dog" is walking an animal)
+                            r"(?:\s+(?:(?:her|his|their|the|a|an|my|own)\s+){0,2}[a-z]+)?", re.I)
 # A room of a dwelling that the index does not list under it: "specified NEC" (Y92.018)
 _ROOMS = frozenset(norm(w) for w in ("room", "hallway", "hall", "den", "stairs", "stairway", "staircase", "porch",
                                      "basement", "attic", "closet", "laundry", "foyer", "patio", "deck"))
