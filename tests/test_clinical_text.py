@@ -611,3 +611,13 @@ def test_return_precautions_reviewed_head_their_list():
     a = analyze(note)
     at = note.index("confusion")
     assert "hypothetical" in a.context_at(at, at + 9)
+
+
+def test_not_diagnosed_with_negates_what_follows():
+    note = "2. Elevated PSA. Not diagnosed with cancer.\n4. Post-stroke mood - not diagnosed with depressive disorder.\n"
+    a = analyze(note)
+    for words in ("cancer", "depressive disorder"):
+        at = note.index(words)
+        assert "negated" in a.context_at(at, at + len(words)), words
+    at = note.index("Elevated PSA")
+    assert not a.context_at(at, at + 12)

@@ -47,7 +47,7 @@ _add("negated", "backward",
      # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end, "ACS ruled out - ..."
      r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
-     r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed)",
+     r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed(?! with\b| as\b))",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
