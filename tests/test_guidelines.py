@@ -2804,3 +2804,15 @@ def test_when_tells_the_event_and_an_activity_verb_its_object(codesets):
             "Dx: Dog bite of left forearm.\n")
     got = offline_codes(codesets, bite, "ed")
     assert "Y93.K1" in got, sorted(got)
+
+
+def test_a_listed_condition_the_assessment_takes_up_by_its_measure_is_coded(codesets):
+    note = ("NEUROLOGY CLINIC\nMedications: clopidogrel 75 mg daily, atorvastatin 80 mg, lisinopril 20 mg.\n"
+            "PMH: hypertension, type 2 diabetes (A1c 6.8%, followed by PCP), hyperlipidemia.\nAssessment/Plan:\n"
+            "1. Right hemiparesis following left MCA ischemic stroke.\n2. Secondary prevention: continue clopidogrel "
+            "long-term; atorvastatin at goal; BP at goal.\n")
+    got = offline_codes(codesets, note)
+    assert {"I10", "E78.5"} <= got and not got & {"E11.9"}, sorted(got)
+    # a pressure named for another reason takes nothing up ("BP/renal discussed" before an NSAID)
+    other = offline_codes(codesets, note.replace("atorvastatin at goal; BP at goal", "start meloxicam; BP/renal discussed"))
+    assert not other & {"I10", "E78.5"}, sorted(other)

@@ -46,7 +46,7 @@ from functools import lru_cache
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
-from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
@@ -320,6 +320,28 @@ _GRADES = frozenset({"essential", "primary", "mixed", "chronic", "benign", "unsp
                      "uncontrolled", "mild", "moderate", "severe", "known", "pure"})
 
 
+# A chronic condition the assessment takes up by its measure or its drug class, not its name ("Secondary prevention:
+# atorvastatin at goal; BP at goal" takes up the listed hyperlipidemia and hypertension)
+# (with its verdict: "BP/renal discussed" for a new NSAID, "keep a BP log" on an alpha blocker take up nothing)
+_VERDICT = r"[^.;,\n]{0,20}?\b(?:(?:at|above|below|not at|near|to) goal|(?:well |poorly |un|not )?controlled|elevated)\b"
+_MEASURES = (
+    (("I10", "I11", "I12", "I13", "I1A"), re.compile(r"\b(?:bp|blood pressures?)\b" + _VERDICT)),
+    (("E78",), re.compile(r"\b(?:ldl|lipids?|cholesterol|\w+statin)\b" + _VERDICT)),
+    (("E03", "E89.0"), re.compile(r"\b(?:tsh|levothyroxine)\b" + _VERDICT)),
+)
+
+
+def _taken_up_by_measure(code: str, addressed: str) -> bool:
+    rx = next((rx for prefixes, rx in _MEASURES if code.startswith(prefixes)), None)
+    if rx is None:
+        return False
+    for m in rx.finditer(addressed):
+        start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
+        if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
+            return True
+    return False
+
+
 def _named_in(words: str, addressed: str) -> bool:
     """Whether the addressed text names the condition ``words`` name: as written, spelled out, or without the
     grade or kind the list gives it."""
@@ -354,7 +376,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
-    if len(words) < 2 or _named_in(words, addressed) or (past and not addressed.strip()):
+    if len(words) < 2 or _named_in(words, addressed) or (past and not addressed.strip()) \
+            or _taken_up_by_measure(s.code, addressed):
         return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
@@ -435,6 +458,9 @@ def _part_of_another(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
                    Flag.GUIDELINE)
 
 
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
 def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
     """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
     per PCP, not addressed") is not coded for this encounter."""
@@ -446,6 +472,13 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
     line = note[ev.start:line_end if line_end >= 0 else len(note)]
     line = line[:120 + ev.end - ev.start]
+    # (in a list of past conditions another item's aside is that item's: "PMH: hypertension, type 2 diabetes (A1c 6.8%,
+    # followed by PCP), hyperlipidemia"; an assessment line's aside is the line's: "Seb derm - stable, continue
+    # shampoo (no change; not separately addressed)")
+    item_end = re.search(r"[,;]", line[ev.end - ev.start:])
+    if item_end is not None and analysis.section_at(ev.start) not in ASSESSMENT_SECTIONS:
+        cut = ev.end - ev.start + item_end.start()
+        line = line[:cut] + _PARENTHESIS.sub(" ", line[cut:])
     # (or the label that heads the mention's list: "Problem list carried in chart (not focus of therapy): HTN, GERD")
     head = note[note.rfind("\n", 0, ev.start) + 1:ev.start]
     label = head[:head.rfind(":")] if ":" in head else ""
