@@ -2816,3 +2816,13 @@ def test_a_listed_condition_the_assessment_takes_up_by_its_measure_is_coded(code
     # a pressure named for another reason takes nothing up ("BP/renal discussed" before an NSAID)
     other = offline_codes(codesets, note.replace("atorvastatin at goal; BP at goal", "start meloxicam; BP/renal discussed"))
     assert not other & {"I10", "E78.5"}, sorted(other)
+
+
+def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
+    note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
+            "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "G40.409" in got and "G40.909" not in got, sorted(got)
+    focal = offline_codes(codesets, note.replace("(generalized tonic-clonic seizures", "(focal seizures with "
+                                                 "bilateral tonic-clonic spread"), "ed")
+    assert "G40.409" not in focal, sorted(focal)

@@ -613,6 +613,25 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return target, f"more specific: {' and '.join(said)} (was {code}; guideline I.C.19.e.5.b)"
 
 
+# Index: "Epilepsy, tonic(-clonic) - see Epilepsy, generalized, specified NEC" and "Grand mal - see Epilepsy,
+# generalized, specified NEC" (G40.4-); an idiopathic generalized epilepsy is G40.3-
+_GENERALIZED_SEIZURES = re.compile(r"\b(?:(?:generali[sz]ed )?tonic[- ]clonic|grand mal|gtcs?)\b", re.I)
+
+
+def _generalized_epilepsy(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """An unspecified epilepsy (G40.9-) whose seizures the note calls tonic-clonic or grand mal: G40.4-."""
+    if not code.startswith("G40.9") or re.search(r"\b(?:idiopathic|focal|partial|localization)\b", m.note, re.I):
+        return None   # (a focal seizure becoming bilateral tonic-clonic is a focal epilepsy's)
+    for found in _GENERALIZED_SEIZURES.finditer(m.note):
+        if m.analysis.context_at(found.start(), found.end()) & {"negated", "hypothetical", "family", "uncertain"}:
+            continue
+        target = "G40.4" + code[5:]
+        if icd.is_billable(target):
+            return target, (f"generalized tonic-clonic seizures documented: {target} (Index: Epilepsy, tonic(-clonic), "
+                            f"see Epilepsy, generalized, specified NEC) in place of {code}")
+    return None
+
+
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
 # "Acute suppurative otitis media, R ear, w/ spontaneous rupture of TM", "AOM with perforation": the ear drum's
@@ -636,14 +655,15 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
 FIRST_STEPS: tuple[Step, ...] = (_joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site)
+                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,
+                                 _generalized_epilepsy)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
 NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes,
-                        _childbirth, _trimester})
+                        _childbirth, _trimester, _generalized_epilepsy})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:
