@@ -2823,6 +2823,8 @@ def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codeset
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")
     got = offline_codes(codesets, note, "ed")
     assert "G40.409" in got and "G40.909" not in got, sorted(got)
+    # (a review of systems' "no focal weakness" is no focal epilepsy)
+    assert "G40.409" in offline_codes(codesets, note.replace("HPI:", "ROS: no focal weakness.\nHPI:"), "ed")
     focal = offline_codes(codesets, note.replace("(generalized tonic-clonic seizures", "(focal seizures with "
                                                  "bilateral tonic-clonic spread"), "ed")
     assert "G40.409" not in focal, sorted(focal)

@@ -615,12 +615,14 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 # Index: "Epilepsy, tonic(-clonic) - see Epilepsy, generalized, specified NEC" and "Grand mal - see Epilepsy,
 # generalized, specified NEC" (G40.4-); an idiopathic generalized epilepsy is G40.3-
+_OTHER_EPILEPSY = re.compile(r"\b(?:idiopathic generali[sz]ed|localization[- ]related|(?:focal|partial)(?:[- ]onset)?"
+                            r"(?: impaired awareness| aware| motor)? (?:seizures?|epilepsy))\b", re.I)
 _GENERALIZED_SEIZURES = re.compile(r"\b(?:(?:generali[sz]ed )?tonic[- ]clonic|grand mal|gtcs?)\b", re.I)
 
 
 def _generalized_epilepsy(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """An unspecified epilepsy (G40.9-) whose seizures the note calls tonic-clonic or grand mal: G40.4-."""
-    if not code.startswith("G40.9") or re.search(r"\b(?:idiopathic|focal|partial|localization)\b", m.note, re.I):
+    if not code.startswith("G40.9") or _OTHER_EPILEPSY.search(m.note):
         return None   # (a focal seizure becoming bilateral tonic-clonic is a focal epilepsy's)
     for found in _GENERALIZED_SEIZURES.finditer(m.note):
         if m.analysis.context_at(found.start(), found.end()) & {"negated", "hypothetical", "family", "uncertain"}:
