@@ -621,3 +621,14 @@ def test_not_diagnosed_with_negates_what_follows():
         assert "negated" in a.context_at(at, at + len(words)), words
     at = note.index("Elevated PSA")
     assert not a.context_at(at, at + 12)
+
+
+def test_a_tests_negative_result_is_its_own_items():
+    note = "2. Acute pharyngitis, viral, rapid strep negative.\nFlu A/B, COVID negative.\n"
+    a = analyze(note)
+    at = note.index("Acute pharyngitis")
+    assert "negated" not in a.context_at(at, at + 17)
+    at = note.index("rapid strep")
+    assert "negated" in a.context_at(at, at + 11)
+    at = note.index("Flu A/B")   # a list of what was tested, not a test's name: the verdict covers it all
+    assert "negated" in a.context_at(at, at + 7)

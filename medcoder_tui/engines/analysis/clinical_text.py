@@ -435,6 +435,9 @@ _ITEM_VERDICT = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]*([^:\n]{3,60
                            r"(?:(?:very|highly|most|felt|thought|considered)\s+)*(unlikely|excluded|ruled out|not likely|"
                            r"doubtful)\W*$", re.M | re.I)
 _FAMILY_LABEL = re.compile(r"family history(?: of)?|fhx?|family hx")
+_VERDICT_WORD = re.compile(r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl)\b")
+_TEST_NAME = re.compile(r"\b(?:rapid|test(?:ing)?|antigen|culture|screen|swab|pcr|panel|ua|urinalysis|x-?ray|xr|cxr|"
+                        r"ct|cta|mri|ultrasound|echo|ecg|ekg|troponins?|d-dimer|lipase|cbc|bmp|cmp|labs?|work-?up)\b")
 _LIST_ITEM_BEFORE = re.compile(r"[,;(/][ \t]*$")
 _LIST_ITEM_AFTER = re.compile(r"[ \t]*[,;)/]")
 _WORD_AFTER = re.compile(r"[ \t]*(?:of[ \t]+|:[ \t]*)?[A-Za-z]")
@@ -504,7 +507,12 @@ def analyze(note: str) -> NoteAnalysis:
                 # heads that condition; it says nothing of the items before it
                 kind == "family" and _FAMILY_LABEL.fullmatch(m.group(0)) and _WORD_AFTER.match(note, m.end())):
             limit = sent.start
-            if (kind == "negated" and lower.startswith("not ", m.start())) or m.group(0) == "?":
+            comma = lower.rfind(",", sent.start, m.start())
+            if kind == "negated" and comma >= 0 and _VERDICT_WORD.match(m.group(0)) \
+                    and _TEST_NAME.search(lower, comma, m.start()):
+                # "Acute pharyngitis, viral, rapid strep negative": a test's result is its own item's
+                limit = max(limit, comma + 1)
+            elif (kind == "negated" and lower.startswith("not ", m.start())) or m.group(0) == "?":
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
                 # ("MDD, in partial remission?": and a question mark questions its own item)
                 limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
