@@ -2828,3 +2828,10 @@ def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codeset
     focal = offline_codes(codesets, note.replace("(generalized tonic-clonic seizures", "(focal seizures with "
                                                  "bilateral tonic-clonic spread"), "ed")
     assert "G40.409" not in focal, sorted(focal)
+
+
+def test_symptoms_said_to_be_part_of_the_same_illness_after_a_dash(codesets):
+    note = ("PEDIATRIC SICK VISIT\nAssessment:\n1. Acute pharyngitis, viral, rapid strep negative.\n2. Viral URI "
+            "symptoms - part of the same illness.\nPlan: fluids, rest.\n")
+    got = offline_codes(codesets, note)
+    assert "J02.9" in got and "J06.9" not in got, sorted(got)

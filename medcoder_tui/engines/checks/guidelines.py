@@ -442,8 +442,9 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
 
 
 # "Insomnia is part of the depressive episode; no separate sleep disorder": the writer ties the finding to another
-_PART_OF = re.compile(r"[^.;\n]{0,30}?\b(?:is|are)\s+(?:(?:a|an|the)\s+)?(?:part of|(?:symptom|feature|manifestation)s?"
-                      r" of|explained by|accounted for by)\b", re.I)
+# ("Viral URI symptoms - part of the same illness": a dash says it as well)
+_PART_OF = re.compile(r"[^.;\n]{0,30}?(?:\b(?:is|are)\s+|\s[-\u2013:]\s*)(?:(?:a|an|the)\s+)?(?:part of|"
+                      r"(?:symptom|feature|manifestation)s? of|explained by|accounted for by)\b", re.I)
 
 
 def _part_of_another(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
