@@ -2835,3 +2835,12 @@ def test_symptoms_said_to_be_part_of_the_same_illness_after_a_dash(codesets):
             "symptoms - part of the same illness.\nPlan: fluids, rest.\n")
     got = offline_codes(codesets, note)
     assert "J02.9" in got and "J06.9" not in got, sorted(got)
+
+
+def test_a_heart_block_by_its_degree_and_a_syncope_it_does_not_explain(codesets):
+    note = ("ED NOTE\nECG: sinus rhythm, PR 212 ms (1st degree AV block).\nDIAGNOSIS: Syncope and collapse, etiology not "
+            "yet determined. First degree AV block.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"R55", "I44.0"} <= got, sorted(got)
+    complete = offline_codes(codesets, "ED NOTE\nDIAGNOSIS: Syncope due to complete heart block.\n", "ed")
+    assert "I44.2" in complete and "R55" not in complete, sorted(complete)

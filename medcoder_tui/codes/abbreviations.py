@@ -359,10 +359,21 @@ PHRASES.update({
     "dm2 with microalbuminuria": "diabetes with other diabetic kidney complication albuminuria",
 })
 
+# heart block by its degree, as notes and ECG reads write it (Index: Block, atrioventricular, first degree I44.0)
+_AV_BLOCK = {"first": ("1st", "first"), "second": ("2nd", "second"), "complete": ("3rd", "third", "complete")}
+for _kind, _spellings in _AV_BLOCK.items():
+    for _spelling in _spellings:
+        for _block in ("av block", "heart block", "atrioventricular block"):
+            _words = f"{_spelling} degree {_block}" if _spelling != "complete" else f"complete {_block}"
+            PHRASES[_words] = f"{_kind} degree atrioventricular block" if _kind != "complete" \
+                else "complete atrioventricular block"
+PHRASES["av block"] = "atrioventricular block"
+_HEART_BLOCKS = tuple(k for k in PHRASES if k.endswith(("av block", "heart block", "atrioventricular block")))
+
 # The lay phrases that name one diagnosis wherever a note uses them: the offline engine reads a
 # note's "strep throat" as "streptococcal pharyngitis". Not "sore throat" (a symptom, R07.0, until
 # pharyngitis is diagnosed), nor single words ("swollen", "depressed") that have other senses.
-NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in (
+NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "supratherapeutic inr", "elevated inr", "inr elevated", "subtherapeutic inr",
     "diabetes with microalbuminuria", "diabetic microalbuminuria", "dm2 with microalbuminuria",
     "strep throat", "bladder infection", "kidney infection", "pink eye", "ear infection", "sinus infection",
