@@ -2844,3 +2844,10 @@ def test_a_heart_block_by_its_degree_and_a_syncope_it_does_not_explain(codesets)
     assert {"R55", "I44.0"} <= got, sorted(got)
     complete = offline_codes(codesets, "ED NOTE\nDIAGNOSIS: Syncope due to complete heart block.\n", "ed")
     assert "I44.2" in complete and "R55" not in complete, sorted(complete)
+
+
+def test_a_comma_after_age_and_sex_opens_the_list_of_what_the_patient_lives_with(codesets):
+    note = ("ED NOTE\nHPI: 68 yo man, T2DM (oral meds), HTN, BPH, brought in by wife after he passed out at the kitchen "
+            "table.\nDIAGNOSIS: Syncope and collapse, etiology not yet determined.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "R55" in got and not got & {"N40.0", "I10", "E11.9"}, sorted(got)

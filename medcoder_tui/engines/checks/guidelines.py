@@ -406,10 +406,12 @@ _ABBREVIATED_LABEL = re.compile(_PAST_ABBREVIATION + r"\b", re.I)
 _STORY_UNDER_LABEL = re.compile(r"\s*" + AGE_SEX, re.I)
 # "57M w/ HTN, HLD, active smoker, p/w chest pain": the patient's age and sex, then what they live with, then what
 # brings them ("67M with type 2 diabetes with CKD 3a." alone tells the visit's problem)
-_AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?" + AGE_SEX + r"\s+(?:w/|with)\s+[^.;]*$", re.I)
+# ("68 yo man, T2DM (oral meds), HTN, BPH, brought in by wife after he passed out": a comma opens the list too)
+_AGE_SEX_WITH = re.compile(r"^\s*(?:[a-z ]{1,30}:\s*)?" + AGE_SEX + r"(?:\s+(?:w/|with)\s+|\s*,\s*)[^.;]*$", re.I)
 # (or the event that brings them: "79F w/ AF on apixaban, HTN, hypothyroidism, ... when she slipped ... and fell")
 _PRESENTS = re.compile(r"\b(?:p/w|presents?|presenting|here (?:for|with)|c/o|complains?|comes? in|came in|"
-                       r"when (?:she|he|they|the patient|pt)|slipped|tripped|fell|was found|woke up)\b", re.I)
+                       r"when (?:she|he|they|the patient|pt)|slipped|tripped|fell|was found|woke up|brought (?:in|to)|"
+                       r"bib)\b", re.I)
 _STORY_GOES_ON = re.compile(r"\b(?:presents?|presented|presenting|p/w|comes?|came|here|complains?|c/o|reports?|with \d|"
                             r"now|today|who|since|for (?:the )?(?:past|last)|x \d)\b", re.I)
 
