@@ -597,3 +597,11 @@ def test_a_problem_visit_of_a_pregnancy_outside_the_routine_schedule_is_billed(c
     assert {"99213", "81002"} <= got, sorted(got)
     routine = "ROUTINE PRENATAL VISIT, 29 yo G1P0 at 26w1d.\nUrine dip: negative.\nA/P: doing well.\n"
     assert not any(c.startswith("992") for c in all_codes(routine, codesets))
+
+
+def test_starting_a_hepatitis_c_or_hiv_antiviral_is_prescription_drug_management(codesets):
+    note = ("INFECTIOUS DISEASES CLINIC, 51 M, established.\nAssessment / Plan:\n1. Chronic hepatitis C, genotype 1a, "
+            "HCV RNA detectable - begin {drug} 1 tab daily x 12 weeks.\n")
+    for drug in ("sofosbuvir/velpatasvir", "glecaprevir/pibrentasvir", "bictegravir/emtricitabine/tenofovir"):
+        got = em(note.format(drug=drug), codesets)
+        assert any("prescription drug management" in why for why in got.values()), (drug, got)

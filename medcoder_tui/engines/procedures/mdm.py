@@ -495,7 +495,10 @@ _RX_SUFFIXES = ("pril", "sartan", "olol", "dipine", "statin", "cillin", "mycin",
                 "semide", "thiazide", "apine", "idone", "oxetine", "xetine", "pram", "afaxine", "phenidate", "lukast",
                 "olone", "xaban", "gatran", "parin", "umab", "imab", "tinib", "navir", "ovir", "amivir", "trexate",
                 "tidine", "pam", "oxone", "traline", "azodone", "spirone", "xyzine", "trigine", "racetam", "azepine",
-                "izide", "icam", "aprine", "asone", "onide", "dogrel", "dronate", "tretinoin")
+                "izide", "icam", "aprine", "asone", "onide", "dogrel", "dronate", "tretinoin",
+                # antivirals: hepatitis C (sofosbuvir, velpatasvir, glecaprevir) and HIV (dolutegravir, rilpivirine,
+                # emtricitabine, lamivudine)
+                "buvir", "asvir", "previr", "gravir", "virine", "citabine", "vudine")
 _RX_NAME = re.compile(
     r"\b(?:insulin|warfarin|prednisone|dexamethasone|albuterol|ipratropium|nitrofurantoin|levothyroxine|amoxicillin|"
     r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"
