@@ -605,3 +605,11 @@ def test_starting_a_hepatitis_c_or_hiv_antiviral_is_prescription_drug_management
     for drug in ("sofosbuvir/velpatasvir", "glecaprevir/pibrentasvir", "bictegravir/emtricitabine/tenofovir"):
         got = em(note.format(drug=drug), codesets)
         assert any("prescription drug management" in why for why in got.values()), (drug, got)
+
+
+def test_a_consultant_named_in_parentheses_before_consulted_is_a_discussion_of_management(codesets):
+    note = ("ED NOTE, 26 F, 20 weeks pregnant.\nCBC, BMP, UA, urine culture, lactate reviewed.\n- OB (Dr. Test "
+            "Obstetrician, on call) consulted at bedside: agrees with admission.\nImpression: Acute pyelonephritis in "
+            "pregnancy.\nDispo: Admit to OB antepartum.\n")
+    got = em(note, codesets, "ed")
+    assert list(got) == ["99285"] and "discussion with an external physician" in got["99285"], got

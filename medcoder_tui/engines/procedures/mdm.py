@@ -371,9 +371,11 @@ _DISCUSSED = re.compile(r"(?:discussed|spoke|conferred|consulted) (?:by (?:phone
                         # "Surgery consulted and accepted for appendectomy", "GI was called", "consulted on-call ortho":
                         # an ED or hospital consultant reached during the visit
                         r"\b(?:(?:general |vascular |ortho(?:pedic)? |cardiothoracic )?surgery|surgical team|gi|"
-                        r"gastroenterology|cardiology|ortho(?:pedics)?|urology|neurology|neurosurgery|ob/?gyn|obstetrics|"
+                        r"gastroenterology|cardiology|ortho(?:pedics)?|urology|neurology|neurosurgery|ob/?gyn|obstetrics|ob|"
                         r"nephrology|hospitalist|icu|trauma|psychiatry|pulmonology|oncology|ent|ophthalmology|"
-                        r"interventional radiology|ir|poison control)\s+(?:team\s+)?(?:was |were )?(?:consulted|called|"
+                        # ("OB (Dr. Test Obstetrician, on call) consulted at bedside": the consultant named between)
+                        r"interventional radiology|ir|poison control)(?:\s*\([^()\n]{0,60}\))?\s+(?:team\s+)?"
+                        r"(?:was |were )?(?:consulted|called|"
                         r"paged|contacted)\b(?! (?:for|re:?) (?:outpatient|follow))|"
                         r"\b(?:consulted|called|paged|contacted) (?:the )?(?:on-call |on call )?(?:general surgery|surgery|"
                         r"gi|cardiology|ortho\w*|urology|neurology|neurosurgery|ob/?gyn|hospitalist|icu|trauma|psychiatry|"
