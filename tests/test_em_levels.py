@@ -613,3 +613,10 @@ def test_a_consultant_named_in_parentheses_before_consulted_is_a_discussion_of_m
             "pregnancy.\nDispo: Admit to OB antepartum.\n")
     got = em(note, codesets, "ed")
     assert list(got) == ["99285"] and "discussion with an external physician" in got["99285"], got
+
+
+def test_observation_considered_and_declined_is_a_decision_regarding_hospitalization(codesets):
+    note = ("ED NOTE, 79 F.\nCBC, BMP, INR, CT head reviewed.\nMDM: Considered observation for repeat CT (apixaban) - "
+            "per shared decision with patient and daughter, discharged; not admitted.\nDX: Laceration of scalp.\n")
+    got = em(note, codesets, "ed")
+    assert any("decision regarding hospitalization ('considered observation')" in why for why in got.values()), got

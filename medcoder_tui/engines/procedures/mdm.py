@@ -474,7 +474,9 @@ _HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to|
                                 r"(?:hospital|observation|inpatient) admission\b[^.\n]{0,60}\b(?:vs\.?|versus)\s+"
                                 r"(?:discharge|d/c|home|outpatient)|"
                                 r"(?:considered|vs\.?|versus|defer\w*|decline\w*) (?:(?:hospital|observation|"
-                                r"inpatient) )?admission")
+                                r"inpatient) )?admission|"
+                                # "Considered observation for repeat CT ... discharged; not admitted"
+                                r"(?:considered|offered) (?:observation|hospitali[sz]ation)\b")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
                        r"\bdnr\b|\bdni\b|comfort care|hospice|de-?escalat|intensive monitoring|toxicity monitoring")
 _PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30}\b(?:morphine|hydromorphone|dilaudid|"
