@@ -2851,3 +2851,14 @@ def test_a_comma_after_age_and_sex_opens_the_list_of_what_the_patient_lives_with
             "table.\nDIAGNOSIS: Syncope and collapse, etiology not yet determined.\n")
     got = offline_codes(codesets, note, "ed")
     assert "R55" in got and not got & {"N40.0", "I10", "E11.9"}, sorted(got)
+
+
+def test_a_story_s_mechanism_outranks_the_complaint_s_injury_nos_and_jogging_is_running(codesets):
+    note = ("URGENT CARE\nCC: R ankle injury\nHPI: Jogging on sidewalk in his neighborhood this AM, slipped on wet leaves, "
+            "R foot rolled inward (inversion) and he went down, didn't hit anything else, no head injury.\n"
+            "A: Sprain of right ankle, initial encounter.\n")
+    got = offline_codes(codesets, note)
+    assert {"W01.0XXA", "Y93.02"} <= got and "X58.XXXA" not in got, sorted(got)
+    told_nothing = offline_codes(codesets, "URGENT CARE\nCC: R ankle injury\nA: Sprain of right ankle, initial "
+                                           "encounter.\n")
+    assert "X58.XXXA" in told_nothing, sorted(told_nothing)

@@ -391,6 +391,9 @@ _PLAY_EQUIPMENT = re.compile(r"\b(?:playground|jungle gym|monkey bars|climbing (
                              r"(?:down|off|from) (?:the |a )?(?:playground )?(?:slide|swings?))\b", re.I)
 _RECESS_GAMES = words_of("physical games generally associated with school recess summer camp and children")
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
+_NOS_CAUSE = 10.0
+_JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
+_RUNNING = words_of("running")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -499,6 +502,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _FOOD_PREPARATION   # "slicing vegetables for dinner"
             if words & _PEDAL_CYCLES and (activity & _PEDAL_CYCLES or _RIDING.search(text)):
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
+            if activity & _JOGGING:
+                activity = activity | _RUNNING   # "jogging on the sidewalk": Activity, running
             if activity & _PETS:
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             if _PLAY_EQUIPMENT.search(text) and not climbed:
@@ -537,6 +542,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
         for score, entry in scored:
             if entry.kind != "cause" and seventh != "A":
                 continue
+            if entry.kind == "cause" and entry.path[0].lower().startswith("injury, injured"):
+                # "CC: R ankle injury" names no mechanism: any cause the story tells ("slipped on wet leaves")
+                # outranks the index's "Injury, injured NOS"
+                score -= _NOS_CAUSE
             if entry.kind in best and best[entry.kind][0] >= score:
                 continue
             code = _billable(entry, seventh, icd)
