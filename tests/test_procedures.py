@@ -794,3 +794,13 @@ def test_tobacco_counseling_minutes_told_in_the_next_sentence_of_its_line(line, 
     # the visit's total time on the tobacco line is no counseling time
     total = "Assessment/Plan:\n2. Tobacco use disorder. Counseled on quitting. Total time 40 minutes including counseling.\n"
     assert not codes(suggest(total, codesets), System.CPT) & {"99406", "99407"}
+
+
+def test_a_surgery_another_physician_did_is_not_the_hospitalists(codesets):
+    note = ("DISCHARGE SUMMARY\nAttending (medicine): Test Hospitalist, MD   Surgery: Test General Surgeon, MD (performed "
+            "lap chole 09/15)\nHospital course: Taken for laparoscopic cholecystectomy HD#2 by Dr. Test General Surgeon - "
+            "uncomplicated.\n\nTest Hospitalist, MD\n")
+    assert "47562" not in codes(suggest(note, codesets, "inpatient"), System.CPT)
+    own = ("OPERATIVE NOTE\nProcedure performed: laparoscopic cholecystectomy by Dr. Test General Surgeon.\n\n"
+           "Test General Surgeon, MD\n")
+    assert "47562" in codes(suggest(own, codesets, "inpatient"), System.CPT)

@@ -159,7 +159,12 @@ _BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|"
                          r"\((?:gi|gastroenterology|general surgery|surgery|ir|interventional radiology|cardiology|"
                          r"urology|ortho(?:pedics|paedics)?|ent|pulmonology|anesthesia)\)|\b(?:done|performed|reduced|placed|"
                          r"inserted)?\s*(?:by|per) (?:the )?(?:gi|gastroenterolog\w*|surgeon|surgery|general surgery|"
-                         r"cardiolog\w*|interventional radiology|ir|urolog\w*|ortho(?:pedics|paedics)?|ent)\b", re.I)
+                         r"cardiolog\w*|interventional radiology|ir|urolog\w*|ortho(?:pedics|paedics)?|ent)\b|"
+                         # "Taken for laparoscopic cholecystectomy HD#2 by Dr. Test General Surgeon - uncomplicated"
+                         r"\bby dr\.?\s+([a-z][a-z .'-]{0,40}?)\s*(?:[-,;:(]|$)|"
+                         # a discharge summary's care team: "Surgery: Test General Surgeon, MD (performed lap chole)"
+                         r"\b(?:surgery|surgeon|gi|cardiology|urology|ortho\w*|ir)\s*:\s*(?:dr\.?\s+)?"
+                         r"([a-z][a-z .'-]{0,40}?),?\s*(?:md|do)?\s*\((?:performed|did)\b", re.I)
 
 
 def _by_another(ctx: _Ctx, text: str) -> bool:
@@ -168,7 +173,8 @@ def _by_another(ctx: _Ctx, text: str) -> bool:
         return False
     # the note's own author named in it ("(Dr. Test Surgeon)" in the surgeon's own note) is no other physician
     signature = " ".join(ctx.lower[-400:].strip().splitlines()[-2:])   # the author's name signs the note
-    return not (m.group(1) and m.group(1).lower().strip(" .,") in signature)
+    name = next((g for g in m.groups() if g), None)
+    return not (name and name.lower().strip(" .,") in signature)
 
 
 _REPORT_TITLE = re.compile(r"\s*(?:[a-z /&]+ )?(?:report|note)\s*[-:]\s*([a-z ,/&()-]{4,60})\s*$", re.I | re.M)
