@@ -2862,3 +2862,11 @@ def test_a_story_s_mechanism_outranks_the_complaint_s_injury_nos_and_jogging_is_
     told_nothing = offline_codes(codesets, "URGENT CARE\nCC: R ankle injury\nA: Sprain of right ankle, initial "
                                            "encounter.\n")
     assert "X58.XXXA" in told_nothing, sorted(told_nothing)
+
+
+def test_an_antenatal_screening_code_needs_a_pregnancy(codesets):
+    note = "ANNUAL PHYSICAL, 52 M.\nHealth maintenance: Colon cancer screening up to date.\nA: Routine adult exam.\n"
+    assert not {c for c in offline_codes(codesets, note) if c.startswith("Z36")}
+    out = finish("PRENATAL VISIT\nG2P1 at 28 weeks gestation. Ultrasound for fetal growth (large-for-dates screening).\n",
+                 [("Z36.88", "large-for-dates screening")], codesets)
+    assert out["Z36.88"].reportable, out["Z36.88"].messages

@@ -121,6 +121,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = stroke_sequelae(out, note, analysis, reground, replace)
         out = treated_cancers(out, note, analysis, reground, replace)
     _elevated_reading(out, note, analysis)
+    _antenatal_screening(out, note, analysis)
     _current_stone(out)
     _gestational_diabetes_drugs(out)
     _pregnancy_hypertension(out)
@@ -878,6 +879,24 @@ def _unspecified_twin(out: list[Suggestion], icd) -> None:
         if twin is not None:
             add_reason(s, f"{twin.code} names the same condition more specifically (guideline I.B.1): not coded",
                        Flag.GUIDELINE)
+
+
+# a pregnancy the note tells: its weeks, its obstetric formula, its own words
+_PREGNANCY = re.compile(r"\b(?:pregnan\w*|gestation\w*|prenatal|antenatal|obstetric\w*|trimester|g\d+\s*p\d+|"
+                        r"\d{1,2}\s*(?:w|wk|wks|weeks?)\s*\d?\s*d?\b(?= (?:gestation|ga|iup|pregnan)))", re.I)
+
+
+def _antenatal_screening(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
+    """Z36 is an encounter for antenatal screening of a mother: with no pregnancy in the note it is a misreading
+    ("Colon screening up to date" is no screening for large-for-dates)."""
+    if any(usable_icd(s) and s.code[:1] == "O" for s in out):
+        return
+    if any(not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history"}
+           for m in _PREGNANCY.finditer(note)):
+        return
+    for s in out:
+        if usable_icd(s) and s.code.startswith("Z36"):
+            add_reason(s, "an antenatal screening code, and the note tells no pregnancy: not coded", Flag.GUIDELINE)
 
 
 _NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|formal)\s+)?(?:dx|diagnosis|hx|history)"
