@@ -804,3 +804,10 @@ def test_a_surgery_another_physician_did_is_not_the_hospitalists(codesets):
     own = ("OPERATIVE NOTE\nProcedure performed: laparoscopic cholecystectomy by Dr. Test General Surgeon.\n\n"
            "Test General Surgeon, MD\n")
     assert "47562" in codes(suggest(own, codesets, "inpatient"), System.CPT)
+
+
+def test_an_in_clinic_testing_heading_places_every_test_under_it(codesets):
+    note = ("URGENT CARE\nIn-clinic testing:\nUA dipstick (manual read): LE 2+, nitrite +.\nUrine hCG (visual): negative."
+            "\nUrine culture - sent to outside lab.\nA: Acute cystitis.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert {"81002", "81025"} <= got, sorted(got)

@@ -48,7 +48,7 @@ _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\
                             r"(?:dispensed|issued|fitted|provided|given|ordered) (?:on )?\d{1,2}/\d{1,2}(?:/\d{2,4})?|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
                             r"brought)\b", _I)
-_IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in clinic|in[- ]house|rapid|dip\b|dipstick|"
+_IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in[- ]clinic|in[- ]house|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside|(?:drawn|done|performed|collected|obtained|venipuncture) here\b)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
                        r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
