@@ -2870,3 +2870,11 @@ def test_an_antenatal_screening_code_needs_a_pregnancy(codesets):
     out = finish("PRENATAL VISIT\nG2P1 at 28 weeks gestation. Ultrasound for fetal growth (large-for-dates screening).\n",
                  [("Z36.88", "large-for-dates screening")], codesets)
     assert out["Z36.88"].reportable, out["Z36.88"].messages
+
+
+def test_leukocytosis_is_part_of_an_infection_and_its_pregnancy_wrapper_goes_with_it(codesets):
+    note = ("ED NOTE\n26F G2P1001 at 20w2d with fever and flank pain.\nCBC: WBC 17.8.\nMDM: Acute pyelonephritis in "
+            "pregnancy, second trimester. Tachycardia and fever with leukocytosis but no hypotension.\n"
+            "Impression: Acute pyelonephritis complicating pregnancy, second trimester.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "O23.02" in got and not got & {"D72.829", "O99.112"}, sorted(got)

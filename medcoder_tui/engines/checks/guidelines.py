@@ -127,6 +127,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _pregnancy_hypertension(out)
     _superficial_beside_severe(out)
     _integral(out, icd)
+    _wrapper_of_dropped(out)
     _catch_all(out)
     _unspecified_twin(out, icd)
     _included(out)
@@ -853,6 +854,23 @@ def _catch_all(out: list[Suggestion]) -> None:
         if specific is not None:
             add_reason(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
                   Flag.GUIDELINE)
+
+
+def _wrapper_of_dropped(out: list[Suggestion]) -> None:
+    """I.C.15.a.1 puts a pregnant patient's condition under an O99 code with the condition beside it; when the
+    condition is not coded (integral to the pregnancy's own diagnosis: leukocytosis with pyelonephritis), neither is
+    its O99 wrapper."""
+    dropped = [s for s in out if s.system is System.ICD10CM and s.suppressed and s.code[:1] != "O" and s.evidence
+               and s.evidence[0].located]
+    for s in out:
+        if not (usable_icd(s) and s.code.startswith("O99") and s.evidence and s.evidence[0].located):
+            continue
+        # (not a condition set aside for the wrapper itself: "abnormal glucose of a pregnancy is O99.810")
+        condition = next((d for d in dropped if d.evidence[0].start == s.evidence[0].start
+                          and d.code in s.reasoning and not any(s.code in m for m in d.messages)), None)
+        if condition is not None:
+            add_reason(s, f"the condition it codes in pregnancy, {condition.code}, is not coded: not coded either",
+                       Flag.GUIDELINE)
 
 
 _TWIN_NOISE = frozenset("unspecified not elsewhere classified nec other of the and or in".split())

@@ -109,6 +109,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # speech (R47-R49)
     "R47": ("G45", "I69.02", "I69.12", "I69.22", "I69.32", "I69.82", "I69.92", "G35", "G12.2"), "R49": ("J37", "J38", "J04", "C32"),
     # general (R50-R69)
+    # a raised white count is how an infection shows in the blood (D72.82-, leukocytosis)
+    "D72.82": _INFECTIONS + ("A40", "A41", "R65.2"),
     "R50": _INFECTIONS, "R51": _HEADACHE + ("O14.1", "O14.2", "O11", "O15"), "R52": _ANY,
     # fatigue is part of an anemia, a thyroid or heart-rhythm disorder, heart failure, depression, sleep apnea or an
     # infection the note diagnoses
