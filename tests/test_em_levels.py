@@ -620,3 +620,12 @@ def test_observation_considered_and_declined_is_a_decision_regarding_hospitaliza
             "per shared decision with patient and daughter, discharged; not admitted.\nDX: Laceration of scalp.\n")
     got = em(note, codesets, "ed")
     assert any("decision regarding hospitalization ('considered observation')" in why for why in got.values()), got
+
+
+def test_a_dose_changed_in_the_sentence_after_its_drug_is_prescription_drug_management(codesets):
+    note = ("TELEHEALTH VISIT, 29 F, established.\nAssessment/Plan:\nGeneralized anxiety disorder - improving on "
+            "sertraline. Increase to 100 mg daily. Continue CBT.\n")
+    got = em(note, codesets)
+    assert any("prescription drug management ('sertraline')" in why for why in got.values()), got
+    other_line = note.replace(" Increase to 100 mg daily.", "\nVitamin D: increase to 2000 units daily.")
+    assert not any("prescription drug management" in why for why in em(other_line, codesets).values())

@@ -583,8 +583,14 @@ def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
         if words:
             return Element(3, f"{what} ('{words}')")
     otc = False
-    for clause in re.split(r"[;\n]|\.\s", plan):
+    before: list[str] = []   # the drugs of the line's clause before ("improving on sertraline. Increase to 100 mg")
+    for first, clause in ((i == 0, c) for line in plan.split("\n") for i, c in enumerate(re.split(r";|\.\s", line))):
+        if first:
+            before = []
         drugs = _rx_drugs(clause)
+        if not drugs and before and _MANAGE.search(clause) and re.search(r"\d\s*(?:mg|mcg)\b", clause):
+            drugs = before   # the dose changed is of the drug just named
+        before = drugs
         named = next((d for d in drugs if _listed_alone(d, clause)), drugs[0] if drugs else None)
         if (_RX_WORD.search(clause) and not re.search(r"\botc\b", clause)) or \
                 (named and (_MANAGE.search(clause) or _DOSE.search(clause) or _listed_alone(named, clause))):
