@@ -367,7 +367,9 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     # "on the interstate (I-90)", "on the freeway": the index's interstate highway
     (r"\b(?:interstate|freeway|expressway|motorway)\b(?! highway)|\bI-\d{1,3}\b", "interstate highway"),
     # the bars of a climbing frame are no drinking establishment ("climbing across the top bars")
-    (r"\b(?:monkey|top|grab|parallel|pull-?up|chin-?up|horizontal|cross|hand|handle|climbing) ?bars?\b", "equipment"),
+    # (monkey bars and a climbing frame are the index's jungle gym: "Fall, from, jungle gym W09.2")
+    (r"\bmonkey ?bars?\b|\bclimbing (?:frame|structure)\b", "jungle gym"),
+    (r"\b(?:top|grab|parallel|pull-?up|chin-?up|horizontal|cross|hand|handle|climbing) ?bars?\b", "equipment"),
     # "on State Route 12", "on Route 9": the index's state road
     (r"\bstate (?:route|highway|hwy)\b(?: \d{1,4})?|\b(?:route|rte\.?|sr)[ -]?\d{1,4}\b", "state road"),
     # "residential house under construction (job site)": a building under construction, whatever it will be
