@@ -2878,3 +2878,17 @@ def test_leukocytosis_is_part_of_an_infection_and_its_pregnancy_wrapper_goes_wit
             "Impression: Acute pyelonephritis complicating pregnancy, second trimester.\n")
     got = offline_codes(codesets, note, "ed")
     assert "O23.02" in got and not got & {"D72.829", "O99.112"}, sorted(got)
+
+
+def test_conditions_managed_at_a_separate_visit_are_not_this_visits(codesets):
+    note = ("MEDICARE ANNUAL WELLNESS VISIT (SUBSEQUENT), 72 M.\nMedications reviewed: atorvastatin 20 mg, lisinopril "
+            "10 mg.\nChronic conditions: hyperlipidemia and hypertension, both stable on current meds (managed at "
+            "separate visit next week).\n")
+    assert not offline_codes(codesets, note) & {"E78.5", "I10"}
+
+
+def test_monkey_bars_are_the_index_s_jungle_gym(codesets):
+    note = ("ED PROVIDER NOTE\n7 yo M. Fell off the monkey bars at school recess 1 hour ago, landed on his right arm.\n"
+            "Dx: Displaced fracture of shaft of right radius, closed, initial encounter.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "W09.2XXA" in got and not {c for c in got if c.startswith("W24")}, sorted(got)

@@ -411,6 +411,9 @@ STAY_SECTIONS = ASSESSMENT_SECTIONS | {"hospital_course"}
 # addressed", "combined OCP - continue (per gynecology)"): the guideline layer, the contraceptive reading
 # and the MDM problem count all read them with this one pattern
 LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |separately )?addressed|"
+                             # "both stable on current meds (managed at separate visit next week)"
+                             r"(?:managed|addressed|followed|seen|treated) (?:at|in|during) (?:a |their |its )?"
+                             r"separate (?:visit|appointment|encounter)|"
                              r"not (?:the |a )?(?:focus|subject) of (?:this |today's |the )?(?:visit|therapy|session|"
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b)",

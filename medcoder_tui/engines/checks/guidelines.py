@@ -46,7 +46,7 @@ from functools import lru_cache
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
-from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
@@ -477,11 +477,12 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
     line = note[ev.start:line_end if line_end >= 0 else len(note)]
     line = line[:120 + ev.end - ev.start]
-    # (in a list of past conditions another item's aside is that item's: "PMH: hypertension, type 2 diabetes (A1c 6.8%,
-    # followed by PCP), hyperlipidemia"; an assessment line's aside is the line's: "Seb derm - stable, continue
-    # shampoo (no change; not separately addressed)")
+    # (in a past history's list another item's aside is that item's: "PMH: hypertension, type 2 diabetes (A1c 6.8%,
+    # followed by PCP), hyperlipidemia"; elsewhere an aside may be the line's: "Seb derm - stable, continue shampoo
+    # (no change; not separately addressed)", "hyperlipidemia and hypertension, both stable (managed at separate
+    # visit)")
     item_end = re.search(r"[,;]", line[ev.end - ev.start:])
-    if item_end is not None and analysis.section_at(ev.start) not in ASSESSMENT_SECTIONS:
+    if item_end is not None and analysis.section_at(ev.start) in ("past_medical_history", "problem_list"):
         cut = ev.end - ev.start + item_end.start()
         line = line[:cut] + _PARENTHESIS.sub(" ", line[cut:])
     # (or the label that heads the mention's list: "Problem list carried in chart (not focus of therapy): HTN, GERD")
