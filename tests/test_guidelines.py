@@ -2892,3 +2892,10 @@ def test_monkey_bars_are_the_index_s_jungle_gym(codesets):
             "Dx: Displaced fracture of shaft of right radius, closed, initial encounter.\n")
     got = offline_codes(codesets, note, "ed")
     assert "W09.2XXA" in got and not {c for c in got if c.startswith("W24")}, sorted(got)
+
+
+def test_hiv_on_antiretroviral_therapy_is_long_term_drug_therapy(codesets):
+    note = ("ID CLINIC\nMedications: bictegravir/emtricitabine/TAF 1 tab daily.\nAssessment / Plan:\n1. HIV disease, well "
+            "controlled on ART - viral suppression. Continue current regimen.\n")
+    got = offline_codes(codesets, note)
+    assert {"B20", "Z79.899"} <= got, sorted(got)

@@ -36,7 +36,9 @@ _WHEN_ADDRESSED = frozenset({"Z79.1", "Z79.3", "Z79.52"})
 # ("Long-term ART.": the antiretroviral therapy by its abbreviation)
 _LONG_TERM_THERAPY = re.compile(r"\blong[- ]term (?:[\w-]+ ){0,3}?(?:therapy|use|treatment|art|haart|cart|"
                                 r"antiretrovirals?)\b|"
-                                r"\b(?:therapy|use|treatment),? long[- ]term\b|\blong[- ]term therapy\b", re.I)
+                                r"\b(?:therapy|use|treatment),? long[- ]term\b|\blong[- ]term therapy\b|"
+                                # "HIV disease, well controlled on ART": antiretrovirals are taken for life
+                                r"\bon (?:art|haart|cart|antiretroviral(?: therapy)?s?)\b", re.I)
 # drug classes with a Z79 code of their own: Z79.899 is for the others
 _OWN_Z79_CLASS = re.compile(r"\b(?:anticoag\w*|antiplatelet\w*|antithrombotic\w*|insulin|hypoglycemic\w*|"
                             r"antidiabetic\w*|aspirin|nsaids?|non-?steroidal|steroids?|corticosteroids?|"
