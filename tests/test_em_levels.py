@@ -629,3 +629,12 @@ def test_a_dose_changed_in_the_sentence_after_its_drug_is_prescription_drug_mana
     assert any("prescription drug management ('sertraline')" in why for why in got.values()), got
     other_line = note.replace(" Increase to 100 mg daily.", "\nVitamin D: increase to 2000 units daily.")
     assert not any("prescription drug management" in why for why in em(other_line, codesets).values())
+
+
+def test_a_visit_assessed_as_supervision_of_normal_pregnancy_is_in_the_global_package(codesets):
+    note = ("PRENATAL VISIT\n31 yo G2P1001 at 24w3d. Feels well, good fetal movement.\nBP 112/70. FHR 145.\n"
+            "Assessment: Supervision of normal pregnancy, second trimester.\nPlan: RTC 4 weeks.\n")
+    assert em(note, codesets) == {}
+    sick = note.replace("Supervision of normal pregnancy, second trimester.", "Acute cystitis in pregnancy, second "
+                        "trimester - nitrofurantoin 100 mg BID x 7 days.")
+    assert em(sick, codesets), "a problem visit in pregnancy keeps its E/M"
