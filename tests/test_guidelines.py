@@ -2899,3 +2899,11 @@ def test_hiv_on_antiretroviral_therapy_is_long_term_drug_therapy(codesets):
             "controlled on ART - viral suppression. Continue current regimen.\n")
     got = offline_codes(codesets, note)
     assert {"B20", "Z79.899"} <= got, sorted(got)
+
+
+def test_a_subsequent_encounter_reads_the_cause_from_the_injury_told_as_past(codesets):
+    note = ("ORTHOPEDIC FOLLOW-UP\n54 F. 3 weeks s/p fall on ice in her driveway with closed nondisplaced fracture of "
+            "the left distal radius, treated in a short arm cast.\nXR left wrist today: routine healing.\n"
+            "Assessment: Nondisplaced fracture of distal radius, left, subsequent encounter with routine healing.\n")
+    got = offline_codes(codesets, note)
+    assert "W00.9XXD" in got and "X58.XXXD" not in got, sorted(got)

@@ -189,6 +189,8 @@ class Grounder:
             # fun, not competing, not working") does not negate the event; "no fall" does, from its first words
             end = min(ev.end, ev.start + _EVENT_HEAD)
         kinds = self.analysis.context_at(ev.start, end, title_says_without=" without " in (title or "").lower())
+        if system is System.ICD10CM and code[:1] in "VWXY" and code[-1:] in ("D", "S") and len(code) == 8:
+            kinds = kinds - {"history"}   # a later encounter's cause is the past injury's: "3 weeks s/p fall on ice"
         if system is System.ICD10CM and _is_underdosing(code):
             kinds = kinds - {"negated"}   # an underdosing is a drug not taken: "has not taken lisinopril" says it
         if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds \

@@ -432,7 +432,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
         # of this injury ("not yet at work", "no fall", "prior suicide attempt (cutting)"); the rest
         # of the sentence still does
         # (a sequela's injury is a past one: its story is told as history)
-        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family"} if seventh == "S"
+        # (at a subsequent encounter the injury's own story is told as past too: "3 weeks s/p fall on ice")
+        told = analysis.blanked(sent.start, sent.end, {"negated", "hypothetical", "family"} if seventh in "SD"
                                 else {"negated", "hypothetical", "family", "history"})
         if not told.strip():
             continue
