@@ -2907,3 +2907,13 @@ def test_a_subsequent_encounter_reads_the_cause_from_the_injury_told_as_past(cod
             "Assessment: Nondisplaced fracture of distal radius, left, subsequent encounter with routine healing.\n")
     got = offline_codes(codesets, note)
     assert "W00.9XXD" in got and "X58.XXXD" not in got, sorted(got)
+
+
+def test_a_child_living_with_a_smoker_is_exposed_to_tobacco_smoke(codesets):
+    note = ("PEDIATRIC SICK VISIT\n2 yo F with fever and right ear tugging. Attends daycare. Dad smokes outside.\n"
+            "Assessment: Acute suppurative otitis media, right ear, without spontaneous rupture.\n")
+    got = offline_codes(codesets, note)
+    assert {"H66.001", "Z77.22"} <= got, sorted(got)
+    assert "Z77.22" not in offline_codes(codesets, note.replace("Dad smokes outside.", "No smokers in the home."))
+    adult = note.replace("2 yo F", "34 yo F")
+    assert "Z77.22" not in offline_codes(codesets, adult), "an adult's father's habit is no exposure of hers"

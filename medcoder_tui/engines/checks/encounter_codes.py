@@ -127,6 +127,23 @@ def _obstetric(out: list[Suggestion], have_cat: set[str], note: str,
     return wanted
 
 
+# "Dad smokes outside", "parents smoke", "smokers in the home": a household member who smokes
+_HOUSEHOLD_SMOKER = re.compile(r"\b(?:(?:dad|mom|father|mother|parents?|stepfather|stepmother|grandmother|grandfather|"
+                               r"grandparents?|caregivers?|household members?)\s+(?:(?:both|also|still)\s+)?smokes?\b|"
+                               r"smokers? (?:in|at) (?:the )?(?:home|house|household)\b)", re.I)
+
+
+def _household_smoker(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """Z77.22 for a child whose household member smokes (not a note that says no one does)."""
+    age = patient_age(note)
+    if age is None or age >= 18:
+        return None
+    for m in _HOUSEHOLD_SMOKER.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}:
+            return "Z77.22", m.start(), m.end()
+    return None
+
+
 def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                     reground: Reground, icd=None, setting: str = "outpatient") -> list[Suggestion]:
     """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
@@ -193,6 +210,9 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     infection = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(INFECTIONS) for s in out)
     if "Z86.14" not in have and (mrsa := past_mrsa(note, analysis, infection)):
         wanted.append((*mrsa, "a past MRSA infection: personal history of MRSA infection (Z86.14)"))
+    # a child living with a smoker: exposure to environmental tobacco smoke (Z77.22)
+    if not any(c.startswith("Z77.22") for c in have) and (smoke := _household_smoker(note, analysis)):
+        wanted.append((*smoke, "a child living with a smoker: exposure to environmental tobacco smoke (Z77.22)"))
     # a suicide attempt before this one (Z91.51, personal history of suicidal behavior)
     if not any(c.startswith("Z91.5") for c in have) and (past := past_suicide_attempt(note, analysis)):
         wanted.append((*past, "a past suicide attempt: personal history of suicidal behavior (Z91.51)"))
