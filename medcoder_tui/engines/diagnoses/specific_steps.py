@@ -512,15 +512,17 @@ def _identified_influenza(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """I.C.10.c: influenza whose type (A or B) the note documents is an identified virus, J10, not J11."""
     if not code.startswith("J11"):
         return None
-    for found in _FLU_TYPED.finditer(m.note):
-        if m.analysis.context_at(found.start(), found.end()) & {"negated", "hypothetical", "family", "history",
-                                                                "uncertain"}:
-            continue
-        identified = "J10" + code[3:]
-        if icd.is_billable(identified):
-            return identified, (f"influenza {found.group(0)[-1].upper()} identified: {identified} in place of "
-                                f"{code} (guideline I.C.10.c)")
-    return None
+    found = _told_in_note(_FLU_TYPED, m, {"negated", "hypothetical", "family", "history", "uncertain"})
+    identified = "J10" + code[3:]
+    if found is None or not icd.is_billable(identified):
+        return None
+    return identified, (f"influenza {found.group(0)[-1].upper()} identified: {identified} in place of {code} "
+                        f"(guideline I.C.10.c)")
+
+
+def _told_in_note(rx: re.Pattern, m: Mention, unsaid: set[str]) -> re.Match | None:
+    """The note's first match of ``rx`` that none of the context kinds ``unsaid`` covers."""
+    return next((f for f in rx.finditer(m.note) if not m.analysis.context_at(f.start(), f.end()) & unsaid), None)
 
 
 def _vaping(code: str, m: Mention, icd) -> tuple[str, str] | None:
@@ -624,14 +626,12 @@ def _generalized_epilepsy(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """An unspecified epilepsy (G40.9-) whose seizures the note calls tonic-clonic or grand mal: G40.4-."""
     if not code.startswith("G40.9") or _OTHER_EPILEPSY.search(m.note):
         return None   # (a focal seizure becoming bilateral tonic-clonic is a focal epilepsy's)
-    for found in _GENERALIZED_SEIZURES.finditer(m.note):
-        if m.analysis.context_at(found.start(), found.end()) & {"negated", "hypothetical", "family", "uncertain"}:
-            continue
-        target = "G40.4" + code[5:]
-        if icd.is_billable(target):
-            return target, (f"generalized tonic-clonic seizures documented: {target} (Index: Epilepsy, tonic(-clonic), "
-                            f"see Epilepsy, generalized, specified NEC) in place of {code}")
-    return None
+    target = "G40.4" + code[5:]
+    if _told_in_note(_GENERALIZED_SEIZURES, m, {"negated", "hypothetical", "family", "uncertain"}) is None \
+            or not icd.is_billable(target):
+        return None
+    return target, (f"generalized tonic-clonic seizures documented: {target} (Index: Epilepsy, tonic(-clonic), see "
+                    f"Epilepsy, generalized, specified NEC) in place of {code}")
 
 
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
