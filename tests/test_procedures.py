@@ -11,6 +11,7 @@ import pytest
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import analyze
 from medcoder_tui.engines.checks.grounding import Grounder
+from medcoder_tui.engines.models import Flag
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -811,3 +812,12 @@ def test_an_in_clinic_testing_heading_places_every_test_under_it(codesets):
             "\nUrine culture - sent to outside lab.\nA: Acute cystitis.\n")
     got = codes(suggest(note, codesets), System.CPT)
     assert {"81002", "81025"} <= got, sorted(got)
+
+
+def test_a_service_planned_for_the_next_visit_is_not_this_visits(codesets):
+    # the coder sees the planned one marked as not done at this visit
+    planned = grounded("Assessment: 1. Tobacco use disorder. Will do smoking cessation counseling 5 min at next "
+                       "visit.\n", codesets)
+    assert [s for s in planned if s.code == "99406" and Flag.NEGATED in s.flags]
+    today = grounded("Assessment: 1. Tobacco use disorder. Smoking cessation counseling 5 min today.\n", codesets)
+    assert [s for s in today if s.code == "99406" and not s.flags]

@@ -84,11 +84,13 @@ def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) 
 # result ("rapid strep negative", "no masses") is a finding: the test or procedure was still done.
 _NOT_DONE_BEFORE = re.compile(
     r"\b(?:no|not|never|without|denies|declined?|deferred|refused|cancel+ed|held|omitted|"
-    r"unable to (?:perform|obtain|complete))\b[^,;.:()\n]{0,25}$", _I)
+    r"unable to (?:perform|obtain|complete)|will (?:do|perform|provide|complete|schedule))\b[^,;.:()\n]{0,25}$", _I)
 _NOT_DONE_AFTER = re.compile(
     r"^[^,;.:()\n]{0,20}?\b(?:(?:was|were|is|are|been)\s+)?(?:not|never)\s+(?:been\s+)?(?:done|performed|"
     r"obtained|sent|given|administered|completed|attempted|drawn|collected|placed|indicated)\b|"
-    r"^[^,;.:()\n]{0,20}?\b(?:declined|refused|deferred|cancel+ed|aborted|held|omitted)\b", _I)
+    r"^[^,;.:()\n]{0,20}?\b(?:declined|refused|deferred|cancel+ed|aborted|held|omitted)\b|"
+    # "smoking cessation counseling 5 min at next visit": a service planned for another day
+    r"^[^,;.:()\n]{0,25}?\b(?:at|during|on) (?:the |his |her |their )?next (?:visit|appointment|encounter)\b", _I)
 _NOT_DONE_INSIDE = re.compile(
     r"^\W*(?:no|not|never|declined?|refused|deferred)\b|\b(?:not|never)\s+(?:been\s+)?(?:done|performed|"
     r"obtained|sent|given|administered|completed|attempted)\b|\b(?:declined|refused|cancel+ed|aborted)\b", _I)
