@@ -2917,3 +2917,11 @@ def test_a_child_living_with_a_smoker_is_exposed_to_tobacco_smoke(codesets):
     assert "Z77.22" not in offline_codes(codesets, note.replace("Dad smokes outside.", "No smokers in the home."))
     adult = note.replace("2 yo F", "34 yo F")
     assert "Z77.22" not in offline_codes(codesets, adult), "an adult's father's habit is no exposure of hers"
+
+
+def test_a_fracture_of_the_distal_shaft_is_the_shafts_not_the_lower_ends(codesets):
+    note = ("ED PROVIDER NOTE\n7 yo M fell off the monkey bars at school.\nXR R forearm (my read): displaced fracture of "
+            "the distal shaft of the right radius with angulation; ulna intact.\nDx: Displaced fracture of shaft of "
+            "right radius, closed, initial encounter.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "S52.301A" in got and not {c for c in got if c.startswith("S52.5")}, sorted(got)

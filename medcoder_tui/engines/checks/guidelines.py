@@ -126,6 +126,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _gestational_diabetes_drugs(out)
     _pregnancy_hypertension(out)
     _superficial_beside_severe(out)
+    _shaft_not_end(out)
     _integral(out, icd)
     _wrapper_of_dropped(out)
     _catch_all(out)
@@ -927,6 +928,20 @@ _HYPERTENSIVE = ("I10", "I11", "I12", "I13", "I15", "I16", "I1A")
 def _side_of(title: str) -> str | None:
     low = title.lower()
     return "right" if "right" in low else "left" if "left" in low else None
+
+
+def _shaft_not_end(out: list[Suggestion]) -> None:
+    """"Fracture of the distal shaft of the radius" is a fracture of the shaft (S52.3-): its "distal" does not make it
+    the lower end (S52.5-) as well."""
+    for s in out:
+        low = s.description.lower()
+        if not (usable_icd(s) and s.code[:1] == "S" and ("lower end" in low or "upper end" in low) and s.evidence
+                and "shaft" in s.evidence[0].text.lower()):
+            continue
+        shaft = next((o for o in out if o is not s and usable_icd(o) and o.code[:3] == s.code[:3]
+                      and "shaft" in o.description.lower()), None)
+        if shaft is not None:
+            add_reason(s, f"the note names the shaft: {shaft.code}, not the bone's end", Flag.GUIDELINE)
 
 
 def _superficial_beside_severe(out: list[Suggestion]) -> None:
