@@ -879,7 +879,7 @@ _TWIN_NOISE = frozenset("unspecified not elsewhere classified nec other of the a
 
 
 def _core_words(title: str) -> frozenset[str]:
-    return frozenset(re.findall(r"[a-z0-9]+", re.sub(r"\([^()]*\)", " ", title.lower()))) - _TWIN_NOISE
+    return frozenset(re.findall(r"[a-z0-9]+", _PARENTHESIS.sub(" ", title.lower()))) - _TWIN_NOISE
 
 
 def _unspecified_twin(out: list[Suggestion], icd) -> None:
@@ -909,14 +909,14 @@ _PREGNANCY = re.compile(r"\b(?:pregnan\w*|gestation\w*|prenatal|antenatal|obstet
 def _antenatal_screening(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
     """Z36 is an encounter for antenatal screening of a mother: with no pregnancy in the note it is a misreading
     ("Colon screening up to date" is no screening for large-for-dates)."""
-    if any(usable_icd(s) and s.code[:1] == "O" for s in out):
-        return
+    screening = [s for s in out if usable_icd(s) and s.code.startswith("Z36")]
+    if not screening or any(usable_icd(s) and s.code[:1] == "O" for s in out):
+        return   # (the note is read for a pregnancy only when a Z36 code asks)
     if any(not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history"}
            for m in _PREGNANCY.finditer(note)):
         return
-    for s in out:
-        if usable_icd(s) and s.code.startswith("Z36"):
-            add_reason(s, "an antenatal screening code, and the note tells no pregnancy: not coded", Flag.GUIDELINE)
+    for s in screening:
+        add_reason(s, "an antenatal screening code, and the note tells no pregnancy: not coded", Flag.GUIDELINE)
 
 
 _NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|formal)\s+)?(?:dx|diagnosis|hx|history)"
@@ -973,7 +973,8 @@ def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) 
     if reading is None:
         return
     hypertensive = [s for s in out if usable_icd(s) and s.code.startswith(_HYPERTENSIVE)]
-    if not hypertensive and not _NO_HYPERTENSION.search(note):
+    not_diagnosed = _NO_HYPERTENSION.search(note) is not None
+    if not hypertensive and not not_diagnosed:
         # "PMH: HTN" ... "Elevated BP - hx HTN, resume home meds": the reading the assessment takes up is the
         # hypertension the history documents, which IV.J had left out as only listed
         hypertensive = [s for s in out if s.system is System.ICD10CM and s.acceptable
@@ -985,7 +986,7 @@ def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) 
                           "(R03.0 is a reading without a diagnosis of hypertension)")
     if not hypertensive:
         return
-    if _NO_HYPERTENSION.search(note):
+    if not_diagnosed:
         for s in hypertensive:
             add_reason(s, "the note says hypertension is not diagnosed: the elevated reading is R03.0", Flag.GUIDELINE)
     else:
