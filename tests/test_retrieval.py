@@ -233,6 +233,17 @@ def test_broken_with_a_tool_is_no_fracture(codesets):
     assert any(s.code.startswith("S62") for s in fx.suggestions if s.reportable)
 
 
+def test_falling_asleep_is_no_fall(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    eng = OfflineEngine(codesets=codesets)
+    note = "S: Sleep poor: difficulty falling asleep 3-4 nights a week. Fell asleep at her desk once."
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert "R29.6" not in got and not any(c.startswith("W") for c in got), sorted(got)
+    falls = eng.suggest_sync("S: She has been falling at home every week.", {System.ICD10CM}, "outpatient")
+    assert "R29.6" in {s.code for s in falls.suggestions if s.reportable}
+
+
 @pytest.mark.parametrize(("note", "code"), [
     ("A: Stage 2 pressure ulcer of sacrum.", "L89.152"),          # the site names it, not "region"
     ("A: sacral decubitus ulcer, stage 3.", "L89.153"),           # Index: Decubitus (ulcer) - see Ulcer, pressure

@@ -99,6 +99,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
+        if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
+            continue   # "difficulty falling asleep", "fell asleep at the wheel": sleep, no fall
         if low in ("renal", "kidney", "renally") and _KIDNEY_CARE.match(note, m.end()):
             continue   # "continue lisinopril for renal protection", "renally adjusted": care of a kidney, no disease
         if low in ("wound", "wounds") and _WOUND_CARE.match(note, m.end()):
@@ -193,6 +195,7 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
                          r"irrigation|management|instructions)\b", re.I)
