@@ -2188,6 +2188,9 @@ def test_a_past_condition_only_the_pmh_lists_gets_no_history_code_unless_taken_u
     ("Hypertensive heart and chronic kidney disease, CKD stage 3b", "I13.0", {"I13.10", "I10", "I11.0"}),
     # hypertensive CKD (I12.9) beside a coded heart failure: the heart-and-CKD code with heart failure
     ("Hypertensive chronic kidney disease, CKD stage 3b", "I13.0", {"I12.9", "I10"}),
+    # another list item's "without complications" says nothing of the heart failure ("without heart failure" would)
+    ("Hypertensive heart and chronic kidney disease; chronic kidney disease stage 3b; type 2 diabetes mellitus "
+     "without complications", "I13.0", {"I13.10", "I10", "I11.0"}),
 ])
 def test_a_hypertension_combination_the_words_gave_is_completed_by_the_coded_heart_failure(codesets, secondary,
                                                                                           expected, gone):
@@ -2197,6 +2200,12 @@ def test_a_hypertension_combination_the_words_gave_is_completed_by_the_coded_hea
             f"Secondary: {secondary}; hyperkalemia.\nHospital course: IV furosemide, K normalized.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {expected, "I50.23", "N18.32"} <= got and not got & (gone | {"I15.9"}), sorted(got)
+
+
+def test_the_notes_own_without_heart_failure_names_the_sibling(codesets):
+    got = offline_codes(codesets, "A: Hypertensive heart and chronic kidney disease without heart failure. "
+                                  "CKD stage 3a.")
+    assert {"I13.10", "N18.31"} <= got and "I13.0" not in got, sorted(got)
 
 
 def test_a_listed_condition_the_assessment_takes_up_in_short_or_without_its_grade_is_coded(codesets):

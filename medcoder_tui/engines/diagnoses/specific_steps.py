@@ -153,6 +153,17 @@ _INDEX_SEE = ((frozenset(tokenize("allergic conjunctivitis")), tokenize("atopic"
 
 
 _SIDE_WORDS = frozenset(tokenize("right left bilateral unilateral"))
+_WITHOUT_WHAT = re.compile(r"\bwithout\s+([a-z]+)", re.I)
+
+
+def _without_says_what(sib_title: str, around: str) -> bool:
+    """A sibling "without X" needs the sentence's own "without X" (or "w/o", "no" X), not another list
+    item's "without complications" ("Hypertensive heart and CKD; type 2 diabetes without complications")."""
+    what = _WITHOUT_WHAT.search(sib_title)
+    if what is None:
+        return True
+    return re.search(rf"\b(?:without|w/o|no)\s+(?:[a-z]+\s+){{0,2}}{re.escape(what.group(1)[:5])}", around,
+                     re.I) is not None
 
 
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
@@ -179,7 +190,8 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
         # stroke" is G81.91, whatever "left" says of the artery)
         lost = (own - _title_words(sib_title)) & _SIDE_WORDS
         if extra and extra <= said and not lost & said \
-                and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)):
+                and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)) \
+                and _without_says_what(sib_title, m.around):
             # of two that fit equally, the one that leaves less unspecified ("left femoral vein", not
             # "unspecified femoral vein")
             fits.append((len(extra), -sib_title.lower().count("unspecified"), sib, sorted(extra)))
