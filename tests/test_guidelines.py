@@ -862,6 +862,9 @@ def test_severe_sepsis_and_septic_shock(codesets, note, expected, absent):
     ("Assessment: Insomnia due to major depressive disorder, recurrent, moderate.", {"F51.05", "F33.1"}, {"G47.00"}),
     ("Assessment: insomnia secondary to chronic low back pain", {"G47.01"}, {"G47.00"}),
     ("Assessment: Insomnia. MDD, recurrent, moderate.", {"G47.00", "F33.1"}, {"F51.05"}),
+    # the sentence's "depression" or "anxiety" is coded by the more specific disorder another line names
+    ("Assessment: Insomnia due to her depression. MDD, recurrent, moderate.", {"F51.05", "F33.1"}, {"G47.00"}),
+    ("Assessment: Insomnia secondary to anxiety. GAD - continue sertraline.", {"F51.05", "F41.1"}, {"G47.00"}),
 ])
 def test_insomnia_due_to_a_coded_condition(codesets, note, expected, absent):
     got = offline_codes(codesets, note, "outpatient")

@@ -17,6 +17,10 @@ from medcoder_tui.engines.models import Suggestion
 Replace = Callable[[Suggestion, str, str], Suggestion]
 # unspecified code -> (due to a mental disorder, due to a medical condition)
 _DUE_TO = {"G47.00": ("F51.05", "G47.01", "insomnia"), "G47.10": ("F51.13", "G47.14", "hypersomnia")}
+_MENTAL_WORDS = re.compile(r"^\W*(?:(?:his|her|their|the|underlying|chronic|severe|ongoing|untreated|uncontrolled|"
+                           r"poorly controlled|major|generalized)\s+){0,3}(?:depress\w*|anxiety|mdd|gad|ptsd|bipolar|"
+                           r"mania|panic|schizo\w*|adhd|psychiatric|mood disorder)", re.I)
+_MENTAL_BLOCKS = ("F2", "F3", "F4", "F9")
 _LINK = re.compile(r"\b(?:due to|secondary to|from|related to|caused by|because of|2/2|in the setting of)\b", re.I)
 
 
@@ -29,14 +33,19 @@ def sleep_due_to(out: list[Suggestion], note: str, analysis, replace: Replace) -
         sent = analysis.sentence_at(s.evidence[0].start)
         if sent is None:
             continue
-        tail = note[s.evidence[0].end:sent.end]
-        link = _LINK.match(tail.lstrip(" ,:-"))
+        tail = note[s.evidence[0].end:sent.end].lstrip(" ,:-")
+        link = _LINK.match(tail)
         if link is None:
             continue
         start = s.evidence[0].end
         cause = next((o for o in out if o is not s and usable_icd(o) and not set(o.flags) & CONTEXT_FLAGS
                       and o.evidence and o.evidence[0].located and start < o.evidence[0].start < sent.end
                       and o.code[:1] != "R"), None)
+        if cause is None and _MENTAL_WORDS.search(tail[link.end():link.end() + 60]):
+            # "Insomnia secondary to anxiety. GAD ...": the sentence's "anxiety" is coded by the more specific
+            # F41.1 of another sentence; the disorder the note codes is the cause
+            cause = next((o for o in out if usable_icd(o) and not set(o.flags) & CONTEXT_FLAGS
+                          and o.code[:2] in _MENTAL_BLOCKS), None)
         if cause is None:
             continue
         mental, medical, name = _DUE_TO[s.code]
