@@ -669,16 +669,46 @@ def test_a_planned_destruction_visit_bills_both_destructions_and_no_em(codesets)
 
 
 def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
-    """DTaP-IPV (Kinrix) and MMRV (ProQuad) are one product code each (90696, 90710; not in the bundled table): no
-    component product codes, and their administration counts four components each (90460 x2, 90461 x6)."""
+    """DTaP-IPV (Kinrix) and MMRV (ProQuad) are one product code each (90696, 90710): no component product
+    codes, and their administration counts four components each (90460 x2, 90461 x6)."""
     note = ("WELL CHILD CHECK - 4 year old male, established patient\nVaccines given today after counseling parent: "
             "DTaP-IPV (Kinrix) IM and MMRV (ProQuad) SC. VIS provided.\nAssessment: Well child exam, no abnormal "
             "findings.\n")
     raws = suggest(note, codesets)
     got = codes(raws, System.CPT)
-    assert {"90460", "90461", "99392"} <= got and not got & {"90700", "90713", "90707", "90716"}, sorted(got)
+    assert {"90696", "90710", "90460", "90461", "99392"} <= got, sorted(got)
+    assert not got & {"90700", "90713", "90707", "90716"}, sorted(got)
     assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
-    assert "combination vaccine" in next(r for r in raws if r.code == "90460").reasoning
+
+
+def test_a_dose_of_a_past_month_given_elsewhere_is_no_product_of_this_visit(codesets):
+    note = ("12 yo well visit, established patient. Counseling given to parent.\nImms: MenACWY given 03/2026 at "
+            "school-based clinic (record reviewed). Tdap IM and HPV IM given today.\nAssessment: Well child exam.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert {"90715", "90651", "90460"} <= got and "90734" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("line", "products", "admin"), [
+    # an infant's visit: Vaxelis is six components in one product, the oral rotavirus vaccine one more vaccine
+    ("2-month-old male. Counseling given to parent on each vaccine. Vaxelis IM, Prevnar 20 IM and RotaTeq by "
+     "mouth given today.", {"90697", "90677", "90680"}, {"90460": 3, "90461": 5}),
+    # no counseling documented: injections first (90471), the oral vaccine by its own add-on (90474)
+    ("6-month-old girl, nurse visit for catch-up vaccines. Pentacel IM and Rotarix by mouth given.",
+     {"90698", "90681"}, {"90471": 1, "90474": 1}),
+    ("66 yo man before travel. Twinrix IM and Fluad flu vaccine IM given.", {"90636", "90653"},
+     {"90471": 1, "90472": 1}),
+    # the kind of influenza vaccine, and the adult meningococcal and hepatitis B products by brand
+    ("19 yo college student. Menveo IM, Bexsero IM and Heplisav-B IM administered; Flublok influenza vaccine given.",
+     {"90734", "90620", "90739", "90673"}, {"90471": 1, "90472": 3}),
+])
+def test_vaccine_products_by_brand_and_their_administration_by_route(codesets, line, products, admin):
+    raws = suggest("Office visit, established patient.\n" + line + "\nAssessment: Encounter for immunization.\n",
+                   codesets)
+    got = codes(raws, System.CPT)
+    assert products <= got and not got & {"90686", "90656", "90746", "90744", "90633", "90632"}, sorted(got)
+    for code, units in admin.items():
+        assert (next((r.units for r in raws if r.code == code), None) or 1) == units, (code, sorted(got))
+    assert not got & ({"90460", "90461", "90471", "90472", "90473", "90474"} - set(admin)), sorted(got)
 
 
 @pytest.mark.parametrize("line", ["COVID/flu antigen negative.", "Flu Ag negative.", "Influenza A and B antigen: negative."])

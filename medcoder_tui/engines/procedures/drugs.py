@@ -289,29 +289,55 @@ def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
 
 
 # --- vaccines --------------------------------------------------------------------------------
+# an influenza product's kind: its brand, or the kind's word before "flu"/"influenza" or within a few words after
+# it; the vaccine's own words after it belong to the same mention ("Fluad flu vaccine" is one product)
+_FLU_KIND = (r"(?:{0}|{1} (?:flu|influenza)|\b(?:flu|influenza)\b[^.\n]{{0,25}}\b{1}\b)"
+             r"(?:[^.\n]{{0,25}}?\b(?:vaccine|shot))?")
 # note words -> (description pattern, components for 90460/90461)
 _VACCINES: list[tuple[str, str, int]] = [
     (r"\bdtap\b", r"\(DTaP\)", 3), (r"\btdap\b|boostrix|adacel", r"\(Tdap\)", 3), (r"\btd\b(?! ?ap)", r"\(Td\)", 2),
     (r"\bipv\b|polio", r"Poliovirus", 1), (r"\bmmr\b", r"\(MMR\)", 3), (r"varicella|varivax", r"Varicella", 1),
-    (r"\bhpv\b|gardasil", r"papillomavirus", 1), (r"hep(?:atitis)? ?a\b|havrix", r"Hepatitis A vaccine", 1),
-    (r"hep(?:atitis)? ?b\b|engerix", r"Hepatitis B vaccine", 1), (r"pcv ?20|prevnar ?20", r"\(PCV20\)", 1),
+    (r"\bhpv\b|gardasil", r"papillomavirus", 1), (r"hep(?:atitis)? ?a\b|havrix|vaqta", r"Hepatitis A vaccine", 1),
+    (r"heplisav", r"Hepatitis B vaccine, adult dose, 2-dose", 1),
+    (r"hep(?:atitis)? ?b\b|engerix|recombivax", r"Hepatitis B vaccine, [^,]+, 3-dose", 1),
+    (r"pedvax ?hib", r"\(Hib\), PRP-OMP", 1), (r"\bhib\b|act ?hib|hiberix", r"\(Hib\), PRP-T", 1),
+    (r"rotarix|\brv1\b", r"Rotavirus vaccine, human", 1),
+    (r"rotateq|\brv5\b|rota(?:virus)?[- ](?:oral )?vaccine", r"Rotavirus vaccine, pentavalent", 1),
+    (r"menquadfi|menacwy-tt", r"tetanus toxoid carrier", 1),
+    (r"menactra|menveo|menacwy|\bmcv4\b|meningococcal (?:conjugate|acwy|vaccine)", r"diphtheria toxoid or CRM197", 1),
+    (r"bexsero|menb-4c|\bmen ?b\b|meningococcal (?:serogroup )?b\b", r"\(MenB-4C\)", 1),
+    (r"trumenba|menb-fhbp", r"\(MenB-FHbp\)", 1),
+    (r"pcv ?15|vaxneuvance", r"\(PCV15\)", 1), (r"pcv ?20|prevnar ?20", r"\(PCV20\)", 1),
     (r"pcv ?13|prevnar(?! ?20)", r"\(PCV13\)", 1), (r"ppsv ?23|pneumovax", r"\(PPSV23\)", 1),
     (r"shingrix|zoster|shingles", r"Zoster", 1),
+    (r"abrysvo", r"\(RSV\), prefusion F, bivalent", 1), (r"arexvy", r"\(RSV\), prefusion F, recombinant", 1),
+    # the influenza products by their kind (a brand, or the kind before or after the word), then by valency
+    (_FLU_KIND.format(r"fluzone high[- ]dose|fluzone hd", r"high[- ]dose"), r"Influenza vaccine, high-dose", 1),
+    (_FLU_KIND.format(r"fluad", r"adjuvanted"), r"Influenza vaccine, adjuvanted", 1),
+    (_FLU_KIND.format(r"flublok", r"recombinant"), r"Influenza vaccine, recombinant", 1),
+    (_FLU_KIND.format(r"flucelvax", r"cell[- ]culture(?:[- ]based|[- ]derived)?"), r"Influenza vaccine, cell culture", 1),
     (r"trivalent (?:flu|influenza)|\b(?:flu|influenza)\b[^.\n]{0,25}\btrivalent\b", r"Influenza vaccine, trivalent", 1),
     (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
 ]
-# Combination products are one product code each, never one per component: note words -> components
-_COMBINATIONS: list[tuple[str, int]] = [
-    (r"\bdtap[- /]hepb[- /]ipv\b|pediarix", 5), (r"\bdtap[- /]ipv[- /]hib(?:[- /]hepb)?\b|pentacel|vaxelis", 5),
-    (r"\bdtap[- /]ipv\b|kinrix|quadracel", 4), (r"\bmmr[- /]?v\b|proquad", 4),
+# Combination products are one product code each, never one per component: (note words, product, components)
+_COMBINATIONS: list[tuple[str, str, int]] = [
+    (r"\bdtap[- /]hepb[- /]ipv\b|pediarix", r"DTaP-HepB-IPV", 5),
+    (r"\bdtap[- /]ipv[- /]hib[- /]hepb\b|vaxelis", r"DTaP-IPV-Hib-HepB", 6),
+    (r"\bdtap[- /]ipv[- /]hib\b|pentacel", r"DTaP-IPV/Hib", 5),
+    (r"\bdtap[- /]ipv\b|kinrix|quadracel", r"DTaP-IPV combination", 4), (r"\bmmr[- /]?v\b|proquad", r"^MMRV combination", 4),
+    (r"\bhep ?a[- /]hep ?b\b|twinrix", r"\(HepA-HepB\)", 2),
 ]
+_BY_MOUTH = re.compile(r"\bby mouth\b|\bintranasal\b|\boral\b", _I)
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
                    (re.compile(r"hepatitis b", _I), "G0010"))
 _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
                       r"offered|not (?:received|given)|will|return|to be (?:given|administered|started)|"
                       r"(?:given|administered|done) (?:at|by) (?:the |her |his )?(?:pcp|pharmacy|primary care|"
-                      r"health department|school))", _I)
+                      r"health department|school)|"
+                      # "MenACWY given 03/2026 at school-based clinic": a dose of a past month (a day's date may be
+                      # the visit's own)
+                      r"(?:given|administered|received|done) (?:on |in )?\d{1,2}/(?:\d{4}|\d{2})\b(?!/))", _I)
 
 
 def _vaccines(ctx: _Ctx) -> None:
@@ -321,7 +347,7 @@ def _vaccines(ctx: _Ctx) -> None:
                                                  r"intramuscular)", sent.text, _I):
             continue
         taken: list[tuple[int, int]] = []
-        for note_rx, parts in _COMBINATIONS:
+        for note_rx, product_rx, parts in _COMBINATIONS:
             for m in re.finditer(note_rx, sent.text, _I):
                 start, end = sent.start + m.start(), sent.start + m.end()
                 if any(s < end and start < e for s, e in taken):
@@ -329,8 +355,13 @@ def _vaccines(ctx: _Ctx) -> None:
                 taken.append((start, end))   # (its components are no products of their own)
                 if not (_VAX_NOT.search(_clause(ctx.note, start, end, 10, 40))
                         or ctx.a.context_at(start, end) & {"negated", "history"}):
-                    # the product's code is not in the bundled table: only its administration is suggested
-                    given.append(("", parts, start, end))
+                    # (a product missing from the table, e.g. a reduced table: only its administration is suggested)
+                    product = next(iter(ctx.describe(System.CPT, product_rx)), "")
+                    if not product or all(product != g[0] for g in given):
+                        if product:
+                            ctx.add(System.CPT, product, 0.8, "combination vaccine product given in the encounter "
+                                                              f"({parts} components)", start, end)
+                        given.append((product, parts, start, end))
                 # ("DTaP-IPV (Kinrix)": the brand in parentheses is the same product)
                 if brand := re.match(r"\s*\([^()\n]{1,40}\)", ctx.note[end:sent.end]):
                     taken.append((end, end + brand.end()))
@@ -344,7 +375,7 @@ def _vaccines(ctx: _Ctx) -> None:
                 if _VAX_NOT.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
                 codes = ctx.describe(System.CPT, desc_rx)
-                if "Hepatitis B" in desc_rx and codes:
+                if desc_rx.startswith("Hepatitis") and codes:
                     # (an infant's age is 0 years, not an unknown age: "ctx.age or 30" made a newborn an adult)
                     adult = (30 if ctx.age is None else ctx.age) >= 19
                     codes = [c for c in codes if ("adult" in ctx.cs.cpt[c]) == adult] or codes
@@ -380,10 +411,19 @@ def _vaccines(ctx: _Ctx) -> None:
             ctx.add(System.CPT, "90461", 0.7, f"additional vaccine components (units: {extra})", start, end,
                     units=extra)
     else:
-        ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection" + combined, start, end)
-        if len(given) > 1:
-            ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {len(given) - 1})", start, end,
-                    units=len(given) - 1)
+        # a vaccine taken by mouth or nose has its own administration codes (90473, or 90474 after another)
+        oral = sum(1 for code, *_ in given if code and _BY_MOUTH.search(ctx.cs.cpt.get(code, "")))
+        shots = len(given) - oral
+        if shots:
+            ctx.add(System.CPT, "90471", 0.75, "vaccine administration by injection" + combined, start, end)
+            if shots > 1:
+                ctx.add(System.CPT, "90472", 0.7, f"each additional vaccine (units: {shots - 1})", start, end,
+                        units=shots - 1)
+        if oral and not shots:
+            ctx.add(System.CPT, "90473", 0.75, "vaccine administration by mouth or nose", start, end)
+        if oral - (not shots):
+            ctx.add(System.CPT, "90474", 0.7, f"each additional vaccine by mouth or nose (units: {oral - (not shots)})",
+                    start, end, units=oral - (not shots))
 
 
 # --- devices, DME and supplies ---------------------------------------------------------------
