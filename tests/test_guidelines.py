@@ -442,6 +442,19 @@ def test_routine_care_and_a_prenatal_exam_are_no_general_examination(codesets):
     assert "Z00.00" in _finish_with("52 yo F, preventive care visit. Feels well.", [], codesets)
 
 
+@pytest.mark.parametrize(("note", "expected"), [
+    # weeks and days written out, dated by ultrasound
+    ("Prenatal visit. 29 yo G2P1, 28 weeks 2 days by early ultrasound, routine prenatal care.", {"Z34.83", "Z3A.28"}),
+    ("Prenatal visit. 31 yo G2P1 at 22 wks by ultrasound, routine prenatal care.", {"Z34.82", "Z3A.22"}),
+    # no weeks: the trimester the note names
+    ("Prenatal visit. 24 yo G1P0, routine prenatal care, uncomplicated pregnancy in the second trimester.",
+     {"Z34.02"}),
+])
+def test_a_prenatal_visit_takes_its_trimester_and_weeks_as_written(codesets, note, expected):
+    out = _finish_with(note, [], codesets)
+    assert expected <= {c for c, s in out.items() if s.reportable}, sorted(out)
+
+
 def test_a_routine_prenatal_visit_is_supervision_of_a_normal_pregnancy(codesets):
     note = "24 yo G1P0 at 10w2d by LMP, here for routine prenatal care. Single intrauterine pregnancy."
     out = _finish_with(note, [("Z33.1", "intrauterine pregnancy")], codesets)

@@ -18,11 +18,12 @@ from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
-                    r"\s*(?:gestation|ga|pregnant|iup|by lmp|by us|by dating)|"
+                    r"\s*(?:gestation|ga|pregnant|iup|by (?:early |first[- ]trimester |dating )?(?:lmp|us|u/s|"
+                    r"ultrasound|sonogram|dating))|"
                     r"(?:ga|gestational age|egA)\s*(?:of|:)?\s*(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)?|"
                     r"g\d\s*p\d{1,4}\s*(?:at|@)\s*(\d{1,2})\s*(?:weeks?|wks?|w)|"
-                    # "39w3d", "39 wk 3 d": the weeks-and-days notation needs no following word
-                    r"(\d{1,2})\s*(?:w|wks?)\s*\d\s*d)\b", re.I)
+                    # "39w3d", "39 wk 3 d", "28 weeks 2 days": the weeks-and-days notation needs no following word
+                    r"(\d{1,2})\s*(?:w|wks?|weeks)\s*(?:and\s*)?\d\s*d(?:ays?)?)\b", re.I)
 # ("routine care" is what a plan gives any visit: only a preventive or well visit's care is an examination)
 _EXAM = re.compile(r"\b(?:annual|routine|preventive|preventative|wellness|well)[- ](?:physical|exam|examination|"
                    r"visit|check|check-?up|child|woman|man|adult)\b|\bcomplete physical\b|"
@@ -126,6 +127,17 @@ def _trimester(weeks: int) -> int:
     return 1 if weeks < 14 else 2 if weeks < 28 else 3
 
 
+_TRIMESTER = re.compile(r"\b(first|1st|second|2nd|third|3rd)[- ]trimester\b", re.I)
+
+
+def _named_trimester(note: str, analysis: NoteAnalysis) -> int:
+    """The trimester the note names ("third trimester"), 0 when none or more than one."""
+    named = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+    found = {named[m.group(1).lower()] for m in _TRIMESTER.finditer(note)
+             if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}}
+    return found.pop() if len(found) == 1 else 0
+
+
 def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """Z34 for a visit the note calls routine prenatal care of a pregnancy it does not call high
     risk (I.C.15.b.1): first pregnancy or other, by trimester when the weeks are documented."""
@@ -136,7 +148,7 @@ def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
         return None
     weeks = weeks_of_gestation(note, analysis)
     # Z3A.01 is "less than 8 weeks", Z3A.49 "greater than 42 weeks": the number still orders them
-    trimester = _trimester(int(weeks[0][4:])) if weeks else 0
+    trimester = _trimester(int(weeks[0][4:])) if weeks else _named_trimester(note, analysis)
     kind = "0" if _FIRST_PREGNANCY.search(note[:800]) else "8"
     return f"Z34.{kind}{trimester}", m.start(), m.end()
 
