@@ -475,6 +475,10 @@ def test_a_parent_forgetting_the_inhaled_steroid_is_the_caregivers_underdosing(c
     ("Assessment: Gastric ulcer with bleeding.", "K25.4"),
     ("Assessment: Acute duodenal ulcer with hemorrhage.", "K26.0"),
     ("Assessment: Duodenal ulcer.", "K26.9"),
+    # "acute" is the bleeding's, or another item's, not the ulcer's
+    ("Principal diagnosis: Acute upper GI bleed from gastric ulcer with hemorrhage.", "K25.4"),
+    ("Diagnoses: acute blood loss anemia; bleeding duodenal ulcer.", "K26.4"),
+    ("Diagnosis: Duodenal ulcer, acute, with perforation.", "K26.1"),
 ])
 def test_an_ulcers_hemorrhage_reaches_the_chronic_or_unspecified_code(engine, note, code):
     got = [s.code for s in engine.suggest_sync(note, {System.ICD10CM}, "inpatient").suggestions if s.reportable]

@@ -191,7 +191,8 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
         lost = (own - _title_words(sib_title)) & _SIDE_WORDS
         if extra and extra <= said and not lost & said \
                 and not ("other" in _tokens(sib_title) and "other" not in _tokens(title)) \
-                and _without_says_what(sib_title, m.around):
+                and _without_says_what(sib_title, m.around) \
+                and not (re.fullmatch(r"K2[5-8]\.[0-3]", sib) and not _ACUTE_ULCER.search(m.around)):
             # of two that fit equally, the one that leaves less unspecified ("left femoral vein", not
             # "unspecified femoral vein")
             fits.append((len(extra), -sib_title.lower().count("unspecified"), sib, sorted(extra)))
@@ -396,6 +397,21 @@ def _chronic(code: str, m: Mention, icd) -> tuple[str, str] | None:
     want = "Chronic " + title[len("Acute "):]
     twin = next((c for c in icd.billable_descendants(code[:3]) if (icd.title(c) or "") == want), None)
     return (twin, f"more specific: chronic documented (was {code})") if twin else None
+
+
+_ACUTE_ULCER = re.compile(r"\bacute\s+(?:(?:bleeding|hemorrhagic|perforated|stress|nsaid[- ]induced)\s+)?"
+                          r"(?:(?:gastric|duodenal|peptic|stomach|gastrojejunal|marginal|anastomotic|prepyloric|"
+                          r"pyloric)\s+)?ulcers?\b|\bulcers?,?\s+acute\b", re.I)
+
+
+def _ulcer_acuity(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A peptic ulcer is acute only when "acute" is the ulcer's own word: "Acute upper GI bleed from gastric
+    ulcer" is an acute bleed of an ulcer of unstated acuity (K25.4, not K25.0)."""
+    if not re.fullmatch(r"K2[5-8]\.[0-3]", code) or _ACUTE_ULCER.search(m.around):
+        return None
+    twin = f"{code[:4]}{int(code[4]) + 4}"
+    return (twin, f"'acute' describes the bleeding, not the ulcer: {icd.title(twin)} (was {code})") \
+        if icd.is_billable(twin) else None
 
 
 _SEROPOSITIVE = re.compile(r"\b(?:seropositive|(?:rf|rheumatoid factor)[ -]?(?:\+|positive|pos)|positive (?:rf|rheumatoid "
@@ -666,7 +682,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
 
 
-FIRST_STEPS: tuple[Step, ...] = (_joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_ulcer_acuity, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,
