@@ -681,6 +681,19 @@ def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
     assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
 
 
+def test_immunizations_today_are_given_at_this_visit(codesets):
+    note = ("4 yo well child visit, established patient.\n- Immunizations today after VIS reviewed and counselling on "
+            "each vaccine with mother: DTaP (#5), IPV (#4), MMR (#2), varicella (#2). Tolerated well.\n"
+            "Assessment: Well child exam.\n")
+    raws = suggest(note, codesets)
+    got = codes(raws, System.CPT)
+    assert {"90700", "90713", "90707", "90716", "90460", "90461"} <= got, sorted(got)
+    assert next(r for r in raws if r.code == "90460").units == 4
+    due = codes(suggest(note.replace("Immunizations today after", "Immunizations due today; deferred after"),
+                        codesets), System.CPT)
+    assert not due & {"90700", "90460"}, sorted(due)
+
+
 def test_a_dose_of_a_past_month_given_elsewhere_is_no_product_of_this_visit(codesets):
     note = ("12 yo well visit, established patient. Counseling given to parent.\nImms: MenACWY given 03/2026 at "
             "school-based clinic (record reviewed). Tdap IM and HPV IM given today.\nAssessment: Well child exam.\n")

@@ -327,6 +327,9 @@ _COMBINATIONS: list[tuple[str, str, int]] = [
     (r"\bdtap[- /]ipv\b|kinrix|quadracel", r"DTaP-IPV combination", 4), (r"\bmmr[- /]?v\b|proquad", r"^MMRV combination", 4),
     (r"\bhep ?a[- /]hep ?b\b|twinrix", r"\(HepA-HepB\)", 2),
 ]
+# the words that say a vaccine was given in this visit ("Immunizations today after VIS reviewed: DTaP, IPV")
+_VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|"
+                        r"(?:immuni[sz]ations?|vaccines?|vaccinations?|shots)\s+today\b)", _I)
 _BY_MOUTH = re.compile(r"\bby mouth\b|\bintranasal\b|\boral\b", _I)
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
@@ -343,8 +346,7 @@ _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fal
 def _vaccines(ctx: _Ctx) -> None:
     given: list[tuple[str, int, int, int]] = []
     for sent in ctx.a.sentences:
-        if not ctx.usable(sent) or not re.search(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|"
-                                                 r"intramuscular)", sent.text, _I):
+        if not ctx.usable(sent) or not _VAX_GIVEN.search(sent.text):
             continue
         taken: list[tuple[int, int]] = []
         for note_rx, product_rx, parts in _COMBINATIONS:
