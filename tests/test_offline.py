@@ -521,6 +521,18 @@ def test_landing_on_another_players_foot_is_striking_against_a_person(codesets):
     assert {"S93.492A", "W51.XXXA", "Y93.67"} <= got and "X58.XXXA" not in got, sorted(got)
 
 
+@pytest.mark.parametrize(("story", "cause"), [
+    ("collided with an opposing player, both went down, his R foot planted and rolled in", "W03.XXXA"),
+    ("collided with an opposing player, his R foot planted and rolled in", "W51.XXXA"),
+])
+def test_a_collision_with_another_player_is_striking_against_a_person_not_a_transport_collision(codesets, story,
+                                                                                               cause):
+    note = (f"HPI: 29 yo M playing in his rec soccer league game at the city park soccer field, went for a ball and "
+            f"{story} (inversion).\nAssessment: Sprain of right ankle, initial encounter.\n")
+    got = offline_codes(codesets, note, "outpatient")
+    assert {cause, "Y93.66"} <= got and not any(c.startswith("V") for c in got), sorted(got)
+
+
 def test_an_abscess_drained_in_urgent_care_after_a_past_mrsa_abscess(codesets):
     note = ("URGENT CARE VISIT, 39 M, established.\nHPI: painful red lump L shin x 4 d, spreading redness.\n"
             "Hx MRSA abscess R thigh 2023 (cx-proven), I&D + TMP-SMX, resolved.\n"

@@ -279,8 +279,13 @@ _STRIKING_AGAINST = words_of("with subsequent striking against object")
 # "landed on an opponent's foot", "collided with another player": the index's striking against a person (W51)
 _STRUCK_PERSON = re.compile(r"\b(?:land\w*|stepp?\w*|came down) on (?:an? |the |another )?(?:opponent|player|teammate|"
                             r"defender|person|other player)'?s? (?:foot|feet|shoe)|\b(?:collid\w*|bump\w*|ran) (?:into|with) "
-                            r"(?:an? |the |another )?(?:opponent|player|teammate|defender|other player)\b", re.I)
+                            r"(?:an? |the |another |his |her |a fellow )?(?:[a-z-]+ ){0,2}?(?:opponent|player|teammate|"
+                            r"defender|person|other player|child|kid|classmate|skater|runner|catcher|goalie|fielder)s?\b",
+                            re.I)
 _PERSON_STRUCK = words_of("striking against person")
+# "collided with an opposing player, both went down": the index's striking against a person, with fall (W03)
+_WENT_DOWN = re.compile(r"\b(?:went down|fell|falling|knocked (?:\w+ )?(?:down|over)|landed on the (?:ground|floor|ice|"
+                        r"turf|court)|hit the (?:ground|floor|ice))\b", re.I)
 # work on a house's outside ("cleaning leaves out of the gutters", "fixing the roof", "painting the fence"): the index's
 # activity of exterior property maintenance (Y93.H9)
 _EXTERIOR_WORK = re.compile(r"\b(?:clean\w*|clear\w*|fix\w*|repair\w*|patch\w*|paint\w*|stain\w*|replac\w*|"
@@ -451,7 +456,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             if _STRUCK_AFTER_FALL.search(text):
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
-                words = words | _PERSON_STRUCK
+                words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
             object_fell = _OBJECT_FELL.search(text) is not None
