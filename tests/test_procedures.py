@@ -681,6 +681,23 @@ def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
     assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
 
 
+def test_an_ingrown_toenail_avulsion_with_paronychia(codesets):
+    """Index: Ingrowing, nail L60.0; Paronychia of a toe is L03.03- (the finger's L03.01- only for a finger); the
+    nail's partial removal includes debriding the granulation tissue of its fold."""
+    note = ("S: L big toe hurting x 2 wks. Some pus yesterday.\nA: Ingrown toenail, L great toe, lateral border, with "
+            "paronychia.\nPROCEDURE: Partial nail avulsion, lateral border L hallux. Digital block. Nail edge removed. "
+            "Granulation tissue debrided w/ curette.\n")
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    def icd(text):
+        return {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(text, {System.ICD10CM}, "outpatient")
+                .suggestions if s.reportable}
+
+    assert {"L60.0", "L03.032"} <= icd(note) and "L03.012" not in icd(note), sorted(icd(note))
+    assert codes(suggest(note, codesets), System.CPT) & {"11730", "11720"} == {"11730"}
+    assert "L03.011" in icd("A: Paronychia of right index finger.")
+
+
 def test_immunizations_today_are_given_at_this_visit(codesets):
     note = ("4 yo well child visit, established patient.\n- Immunizations today after VIS reviewed and counselling on "
             "each vaccine with mother: DTaP (#5), IPV (#4), MMR (#2), varicella (#2). Tolerated well.\n"

@@ -510,6 +510,8 @@ WORD_SYNONYMS.update({
     "occlusion": ("obstruction",),   # "Occlusion, intestine - see Obstruction, intestine"
     "colorectal": ("colon",),         # a colorectal cancer with no part named is coded to the colon
     "anal": ("anus",), "endometrial": ("endometrium",), "bowel": ("intestine", "intestinal"),
+    # Index: Ingrowing, nail (finger) (toe) L60.0; "ingrown toenail" is the note's word for it
+    "ingrown": ("ingrowing",), "toenail": ("nail",), "toenails": ("nail",), "fingernail": ("nail",),
 })
 
 # The other way round for one-word anatomical adjectives: a note's "prostate" also reads as the

@@ -414,6 +414,26 @@ def _ulcer_acuity(code: str, m: Mention, icd) -> tuple[str, str] | None:
         if icd.is_billable(twin) else None
 
 
+_TOE = re.compile(r"\b(?:toes?|toenails?|hallux|halluces)\b", re.I)
+_FINGER = re.compile(r"\b(?:fingers?|fingernails?|thumbs?)\b", re.I)
+
+
+def _digit(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Paronychia, onychia and cellulitis of a digit by the digit the sentence names: the index sends both to
+    L03.01- (finger) and L03.03- (toe); "ingrown toenail, L great toe, with paronychia" is L03.032."""
+    if not code.startswith(("L03.01", "L03.02", "L03.03", "L03.04")):
+        return None
+    toe, finger = _TOE.search(m.around), _FINGER.search(m.around)
+    if bool(toe) == bool(finger):
+        return None
+    group = {"1": "3", "2": "4"}.get(code[5]) if toe else {"3": "1", "4": "2"}.get(code[5])
+    if group is None:
+        return None
+    twin = f"{code[:5]}{group}{code[6:]}"
+    return (twin, f"the {'toe' if toe else 'finger'} is documented: {icd.title(twin)} (was {code})") \
+        if icd.is_billable(twin) else None
+
+
 _SEROPOSITIVE = re.compile(r"\b(?:seropositive|(?:rf|rheumatoid factor)[ -]?(?:\+|positive|pos)|positive (?:rf|rheumatoid "
                            r"factor)|with (?:rf|rheumatoid factor))\b|\b(?:rf|rheumatoid factor)\s+\d", re.I)
 _SERONEGATIVE = re.compile(r"\b(?:seronegative|(?:rf|rheumatoid factor)[ -]?(?:negative|neg)|negative (?:rf|rheumatoid "
@@ -682,7 +702,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
 
 
-FIRST_STEPS: tuple[Step, ...] = (_ulcer_acuity, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,

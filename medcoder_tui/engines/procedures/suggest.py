@@ -137,6 +137,8 @@ def _counseling(ctx: _Ctx) -> None:
 _INCLUDED = [  # (if a chosen description matches, drop codes whose description matches): NCCI-style bundles
     (r"arthroscopy", r"^Joint aspiration or injection"), (r"^Debridement", r"^Paring or cutting"),
     (r"repair of a wound", r"^Incision and removal of a foreign body"),
+    # the nail's removal includes debriding its fold ("Granulation tissue debrided w/ curette" after the avulsion)
+    (r"^Removal of a nail plate|^Excision of a nail and nail matrix", r"^Debridement of nails"),
     # the first cast or splint is part of the fracture or dislocation treatment
     (r"^(?:Closed|Open|Percutaneous) treatment", r"^Application of (?:a |an )?(?:\w+ )*(?:splint|cast)"),
 ]
