@@ -1907,6 +1907,13 @@ def test_bph_with_luts_and_the_symptoms_its_tabular_note_asks_for(codesets):
     ("Ran out of amlodipine 4 days ago.", "Z91.148"),                                  # no intent told: NOS
     ("Ran out of amlodipine on a trip - forgot to pack the refill.", "Z91.138"),        # unintentional
     ("Stopped taking amlodipine because she could not afford it.", "Z91.120"),        # financial hardship
+    # the drug named further back, pointed to by "it" or by the underdosing's own word
+    ("Started on amlodipine by the cardiology clinic 2 mo ago, stopped it herself 3 wk ago because of ankle "
+     "swelling.", "Z91.128"),
+    ("Since February she has been taking her amlodipine only every other day to stretch the bottles because she "
+     "cannot afford the new copay.", "Z91.120"),
+    ("Uncontrolled due to taking amlodipine every other day because of cost (intentional underdosing, financial "
+     "hardship).", "Z91.120"),
 ])
 def test_an_underdosing_carries_the_noncompliance_code_of_its_told_intent(codesets, sentence, expected):
     note = f"HPI: 57M with HTN. {sentence}\nAssessment:\n1. Essential hypertension, uncontrolled - resume amlodipine.\n"

@@ -73,7 +73,15 @@ _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of
                          r"forg[eo]t(?:ten)? to (?:refill|take|give|pick up)|"
                          r"skipp\w+ (?:\w+ ){0,2}doses?|stopped taking|(?:was |is )?not taking|"
                          r"(?:could not|couldn't|cannot|can't|unable to) afford|self[- ]discontinu\w*|"
-                         r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery)\b", re.I)
+                         r"(?:interrupted|no|inadequate|failed) (?:\w+ )?delivery|"
+                         # "stopped it herself", "quit taking", "taking each pill every other day to stretch the bottles"
+                         r"stopped (?:\w+ ){0,2}?(?:herself|himself|themselves|on (?:her|his|their) own)|quit taking|"
+                         r"stretch(?:ing)? (?:the |his |her |their |my )?(?:bottles?|pills?|medications?|meds|supply|"
+                         r"doses?|prescriptions?))\b", re.I)
+# the words that point back to a drug named earlier in the sentence ("fluoxetine ..., stopped it herself") or name
+# the underdosing of drugs listed before them ("taking amlodipine and lisinopril every other day (intentional
+# underdosing)"): the drug may stand further back
+_POINTS_BACK = re.compile(r"^(?:underdos|stopped (?:it|them)|stretch)", re.I)
 # A poisoning is another code family (wrong drug or dose, overdose, intent): not an adverse effect; nor is a
 # drug not taken (underdosing).
 _POISONING = re.compile(r"\b(?:overdose|od|ingest\w*|poison\w*|took (?:too many|extra)|wrong (?:dose|drug|med\w*)|"
@@ -198,7 +206,8 @@ def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[
         for rx, stem in _CLASSES:
             # the drug the words say ran out ("pAF on apixaban ... after running out of torsemide": torsemide),
             # named in them ("interrupted insulin delivery"), just after them or just before ("insulin not taken")
-            m = rx.search(text, said.start(), said.end() + 40) or rx.search(text, max(0, said.start() - 30),
+            back = 100 if _POINTS_BACK.match(said.group(0)) else 30
+            m = rx.search(text, said.start(), said.end() + 40) or rx.search(text, max(0, said.start() - back),
                                                                               said.start())
             # (negated by other words than the trigger's own: "has not taken lisinopril" names the drug not taken)
             if m is None or any(span.kind == "negated" and not (sent.start + said.start() <= span.start
@@ -216,6 +225,7 @@ def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[
 _FINANCIAL = re.compile(r"\b(?:afford\w*|cost\w*|expensive|financial\w*|copay\w*|insurance (?:lapse|lapsed|denied|issue)\w*)\b",
                         re.I)
 _INTENDED = re.compile(r"\b(?:chose|decided|intentional(?:ly)?|on purpose|did(?:n't| not) want|self[- ]discontinu\w*|"
+                       r"stopped (?:\w+ ){0,2}?(?:herself|himself|themselves|on (?:her|his|their) own)|"
                        r"to (?:save|stretch)|ration\w*|stopped taking (?:it |them )?because)\b", re.I)
 _UNINTENDED = re.compile(r"\b(?:forg[eo]t\w*|unintentional(?:ly)?|confus\w*|misunderst\w*|did(?:n't| not) realize|by mistake|"
                          r"mix-?up)\b", re.I)
