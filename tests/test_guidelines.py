@@ -2919,6 +2919,16 @@ def test_conditions_managed_at_a_separate_visit_are_not_this_visits(codesets):
     assert not offline_codes(codesets, note) & {"E78.5", "I10"}
 
 
+@pytest.mark.parametrize("line", ["Prediabetes & weight - to address at annual physical next month, not today.",
+                                  "Prediabetes - deferred to next visit."])
+def test_a_condition_left_to_a_later_visit_is_not_this_visits(codesets, line):
+    note = ("TELEHEALTH FOLLOW-UP, 44 M.\nA/P:\n1. Low back strain, improving - continue PT.\n2. " + line + "\n")
+    got = offline_codes(codesets, note)
+    assert "R73.03" not in got, sorted(got)
+    kept = offline_codes(codesets, note.replace(line, "Prediabetes - diet counseling today, recheck A1c next visit."))
+    assert "R73.03" in kept, sorted(kept)
+
+
 def test_monkey_bars_are_the_index_s_jungle_gym(codesets):
     note = ("ED PROVIDER NOTE\n7 yo M. Fell off the monkey bars at school recess 1 hour ago, landed on his right arm.\n"
             "Dx: Displaced fracture of shaft of right radius, closed, initial encounter.\n")

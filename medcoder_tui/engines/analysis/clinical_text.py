@@ -414,6 +414,10 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |sep
                              # "both stable on current meds (managed at separate visit next week)"
                              r"(?:managed|addressed|followed|seen|treated) (?:at|in|during) (?:a |their |its )?"
                              r"separate (?:visit|appointment|encounter)|"
+                             # "Prediabetes & weight - to address at annual physical next month, not today"
+                             r"(?:to (?:be )?address(?:ed)?|deferred|defer) (?:at|to|until) (?:the |her |his |their |a )?"
+                             r"(?:next|upcoming|annual|scheduled|separate|follow-up|f/u|future|physical|well)|"
+                             r"[,;-]\s*not today\b|"
                              r"not (?:the |a )?(?:focus|subject) of (?:this |today's |the )?(?:visit|therapy|session|"
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b)",
