@@ -1609,6 +1609,12 @@ def test_an_osteoporotic_fracture_read_twice_is_one_m80_code(codesets):
     assert any(c.startswith("M80.03") for c in got) and not any(c.startswith("S52") for c in got), sorted(got)
 
 
+def test_an_als_ambulance_is_advanced_life_support_not_the_neuron_disease(codesets):
+    note = "ED NOTE\nArrived: ALS ambulance. 34M found unresponsive, naloxone given by EMS.\nImpression: Opioid overdose."
+    assert "G12.21" not in offline_codes(codesets, note, "ed")
+    assert "G12.21" in offline_codes(codesets, "Assessment: ALS, bulbar onset - riluzole continued.")
+
+
 def test_an_infants_fontanelle_and_an_af_burden_beside_its_type(codesets):
     infant = "Exam: HR 156, RR 58. AF soft and flat. Lungs: fine crackles.\nAssessment: RSV bronchiolitis."
     assert not any(c.startswith("I48") for c in offline_codes(codesets, infant, "ed"))

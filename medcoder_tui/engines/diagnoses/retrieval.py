@@ -189,6 +189,9 @@ _NOT_DIAGNOSES = frozenset(
 _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                # "R CVA tenderness": the costovertebral angle of an exam, not a stroke
                "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I),
+               # "Arrived: ALS ambulance", "ALS unit": advanced life support of the ambulance, not the neuron disease
+               "als": re.compile(r"[\s/-]*(?:ambulance|unit|crew|transport|ems|medics?|rig|truck|squad|team|"
+                                 r"protocol|level)\b", re.I),
                # "AF soft and flat": an infant's anterior fontanelle, not atrial fibrillation
                "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I),
                # "Vaping: MI discussion", "brief MI techniques": motivational interviewing, not an infarction
