@@ -372,6 +372,14 @@ def test_a_negated_list_of_short_items_is_negated_to_its_end():
     assert_kinds(note, "negated", ("head trauma", "noise exposure"), ("cough", "LFTs", "swelling"))
 
 
+def test_a_negated_list_keeps_one_qualified_item_among_short_ones():
+    note = ("HPI: Denies CP, SOB, orthopnea, LE swelling beyond usual ankle puffiness at night, dysuria, foot ulcers.\n"
+            "No fever, chills, productive cough for three weeks with green sputum, new wheeze over the last two "
+            "days, rash. Has ulcers.\n")
+    # one long item among five short ones is an item; two long ones end the list at the usual ten words
+    assert_kinds(note, "negated", ("dysuria", "foot ulcers"), ("Has ulcers", "rash"))
+
+
 def test_a_question_mark_after_a_diagnosis_questions_its_own_item():
     note = "2. Mild antral gastritis? - biopsies pending.\nMDD, in partial remission? Continue sertraline.\nPneumonia? Fever."
     assert_kinds(note, "uncertain", ("gastritis", "remission", "Pneumonia"), ("MDD", "Fever"))

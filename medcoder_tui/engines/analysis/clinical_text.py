@@ -603,7 +603,10 @@ def _scope_forward(note: str, pos: int, limit: int) -> int:
         if stop:
             end = pos + stop.start()
         items = re.split(r",|\bor\b|\band\b|\bnor\b", re.sub(r"\([^()]*\)", " ", note[pos:end]))
-        if len(items) < 3 or any(len(_WORD.findall(item)) > _LIST_ITEM_WORDS for item in items):
+        # (one qualified item among four or more short ones is still an item: "Denies CP, SOB, orthopnea, LE swelling
+        # beyond usual ankle puffiness at night, dysuria, foot ulcers")
+        long = [n for n in (len(_WORD.findall(item)) for item in items) if n > _LIST_ITEM_WORDS]
+        if len(items) < 3 or len(long) > 1 or (long and (len(items) < 5 or long[0] > 8)):
             end = min(end, words[MAX_SCOPE_WORDS - 1].end())
     while end > pos and note[end - 1] in " \t,.":
         end -= 1
