@@ -2427,6 +2427,17 @@ def test_medication_overuse_headache_and_its_drug_are_coded(codesets):
     assert {"G44.40", "T39.315A"} <= got, sorted(got)
 
 
+def test_an_nsaid_associated_ulcer_names_its_drug_before_the_words_of_its_effect(codesets):
+    """"NSAID-associated - ibuprofen ... (adverse effect, taken correctly)": the adverse effect of the named NSAID
+    (T39.315A), not of NSAIDs in general; "adverse effect" alone names none of T78's conditions (anaphylaxis)."""
+    note = ("DISCHARGE SUMMARY\nPrincipal: Acute duodenal ulcer with hemorrhage.\n- NSAID-associated - ibuprofen 800 mg "
+            "TID as prescribed by ortho for knee OA (adverse effect, taken correctly)\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"K26.0", "T39.315A"} <= got and not got & {"T39.395A", "T78.2XXA"}, sorted(got)
+    rash = offline_codes(codesets, "A: Rash - adverse effect of a new medication, unknown which; stopped.")
+    assert not any(c.startswith("T78") for c in rash), sorted(rash)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -62,10 +62,10 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 )
 _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in DRUG_CLASSES]
 # Words that say the drug caused what the sentence describes.
-_CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|due to|secondary to|"
+_CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|(?<=-)associated|due to|secondary to|"
                      r"caused by|attributed to|related to|related(?! to)|intoleran\w+|(?:potentiated|precipitated|provoked|"
                      r"exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from))\b", re.I)
-_NAMED_BEFORE = frozenset({"induced", "related"})
+_NAMED_BEFORE = frozenset({"induced", "related", "associated"})
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
                          r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"
@@ -129,11 +129,18 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
         # negated, possible, a relative's or planned ("no severe events, due to glipizide" still names it)
         # (up to the clause's end: "provoked by the metastasis): levetiracetam 750 mg" names its treatment)
         # ("steroid-related", "steroid related" name it before, as "induced" does)
+        # ("ibuprofen 800 mg TID as prescribed (adverse effect, taken correctly)": a parenthesis that says it of the
+        # drug before it)
         windows = [(c.end(), _clause_end(text, c.end(), c.end() + 45)) if c.group(0).lower() not in _NAMED_BEFORE
                    else (max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)]
+        windows += [(max(0, c.start() - 80), c.start()) for c in _CAUSED.finditer(text)
+                    if re.search(r"\(\s*$", text[max(0, c.start() - 3):c.start()])]
         for rx, stem in _CLASSES:
             m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
                       if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure), None)
+            if m and stem == "T39.395" and m.group(0).lower().startswith("nsaid") \
+                    and any(code.startswith("T39.3") for code, _, _ in out):
+                continue   # "NSAID-associated - ibuprofen ...": the drug named is the NSAID
             if m and all(code[:-1] != stem for code, _, _ in out):
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
     return out

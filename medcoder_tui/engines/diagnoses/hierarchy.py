@@ -21,6 +21,11 @@ def vagueness(description: str) -> int:
             + low.startswith("other "))
 
 
+# Categories that only gather unlike conditions under a heading ("T78 Adverse effects, not elsewhere classified":
+# anaphylaxis, angioedema, allergy): the heading's words ("adverse effect") name none of them
+_NO_DEFAULT = frozenset({"T78", "T88"})
+
+
 class CodeHierarchy:
     """Default leaves and side refinements over one ICD-10-CM index, cached per code."""
 
@@ -76,6 +81,8 @@ class CodeHierarchy:
         """
         if code in self._cache:
             return self._cache[code]
+        if code in _NO_DEFAULT:
+            return None
         best = self._default_search(code, strict=True) or self._default_search(code, strict=False)
         self._cache[code] = best
         return best
