@@ -2438,6 +2438,18 @@ def test_an_nsaid_associated_ulcer_names_its_drug_before_the_words_of_its_effect
     assert not any(c.startswith("T78") for c in rash), sorted(rash)
 
 
+@pytest.mark.parametrize(("note", "expected", "absent"), [
+    ("A: H. pylori gastritis - start quadruple therapy.", {"K29.70", "B96.81"}, set()),
+    ("A: Duodenal ulcer. H pylori positive on biopsy - cause of the ulcer.", {"K26.9", "B96.81"}, set()),
+    ("A: Dyspepsia. H. pylori breath test negative.", set(), {"B96.81"}),
+    # what a biopsy looks for is no finding
+    ("EGD: mild patchy erythema antrum, biopsied for H. pylori.\nA: Gastritis.", {"K29.70"}, {"B96.81"}),
+])
+def test_h_pylori_is_the_index_s_helicobacter_pylori(codesets, note, expected, absent):
+    got = offline_codes(codesets, note)
+    assert expected <= got and not got & absent, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -63,6 +63,8 @@ _add("negated", "backward",
 _add("uncertain", "forward",
      # ("CT to exclude intracranial bleeding", "evaluate for fracture": what a test looks for)
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"to exclude", r"to evaluate for", r"to assess for",
+     # ("antrum biopsied for H. pylori", "swabbed for strep": what a specimen is taken to look for)
+     r"(?:biopsied|biopsies (?:taken|obtained|sent)|tested|swabbed|cultured) for",
      r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
      r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
