@@ -119,8 +119,8 @@ def adult_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     return code, start, end
 
 
-_PAST_VALUE = re.compile(r"(?:pre-?op(?:erative)?|pre-?surgery|pre-?pregnancy|prior|previous|initial|baseline|"
-                         r"max(?:imum)?|peak|highest|was|from|at (?:surgery|diagnosis))[^.;\n]*$", re.I)
+_PAST_VALUE = re.compile(r"\b(?:pre-?op(?:erative)?|pre-?surgery|pre-?pregnancy|prior|previous|initial|baseline|"
+                         r"max(?:imum)?|peak|highest|was|from|at (?:surgery|diagnosis))\b[^.;\n]*$", re.I)
 _TODAY_SECTIONS = frozenset({"physical_exam", "assessment_plan", "impression", "diagnoses"})
 
 
