@@ -2450,6 +2450,23 @@ def test_h_pylori_is_the_index_s_helicobacter_pylori(codesets, note, expected, a
     assert expected <= got and not got & absent, sorted(got)
 
 
+def test_a_prescribed_hypnotic_taken_with_alcohol_is_a_poisoning_with_the_alcohols_toxic_effect(codesets):
+    """I.C.19.e.5.b: a drug taken with alcohol is a poisoning (Table of Drugs: Zolpidem T42.6X-), with the alcohol's
+    toxic effect (T51.0X-) beside it; "CNS depression" is the drug's effect, not a depressive disorder."""
+    note = ("ED NOTE\nMDM: CNS depression/somnolence from combined effect of prescribed zolpidem and alcohol ingestion - "
+            "accidental.\nImpression: Accidental poisoning: zolpidem taken with ethanol (drug-alcohol interaction) with "
+            "somnolence.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"T42.6X1A", "T51.0X1A", "R40.0"} <= got and not got & {"F32.A", "T65.91XA"}, sorted(got)
+
+
+def test_a_past_bmi_is_not_todays(codesets):
+    note = ("Bariatric follow-up. Pre-op BMI 44.1. Today weight 210 lb, BMI 31.2.\nA: Obesity, status post sleeve "
+            "gastrectomy - continue diet plan.\n")
+    got = offline_codes(codesets, note)
+    assert "Z68.31" in got and "Z68.41" not in got, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -173,7 +173,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
-        elif s.code.startswith(("F32", "F33", "F34.1")) and _ORGAN_DEPRESSION.search(before + ev.text):
+        elif s.code.startswith(("F32", "F33", "F34.1")) \
+                and _ORGAN_DEPRESSION.search(before + re.match(r"(?i).*?depress\w*|", ev.text).group(0)):
+            # (the evidence's first word: "CNS depression/somnolence")
             reason = "'CNS/respiratory depression' is an organ's lowered function, not a depressive disorder: not coded"
         elif s.code.startswith(("D49", "D48", "D3A")) and _BODY_GROWTH.match(ev.text.strip() + " ") \
                 and not _TUMOUR_WORDS.search(around):

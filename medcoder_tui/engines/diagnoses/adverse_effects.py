@@ -56,6 +56,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"phenytoin", "T42.0X5"),
     (r"carbamazepine|oxcarbazepine", "T42.1X5"),
     (r"levetiracetam|lamotrigine|topiramate|gabapentin|pregabalin|valproate", "T42.6X5"),
+    # the "Z-drug" hypnotics: other sedative-hypnotics (Table of Drugs: Zolpidem T42.6X-)
+    (r"zolpidem|ambien|eszopiclone|lunesta|zaleplon", "T42.6X5"),
     (r"methotrexate|chemotherapy|cisplatin|carboplatin|paclitaxel|tacrolimus|cyclosporine", "T45.1X5"),
     (r"pembrolizumab|nivolumab|ipilimumab|atezolizumab|durvalumab|avelumab|cemiplimab|dostarlimab|tremelimumab|"
      r"relatlimab|(?:immune )?checkpoint inhibitors?", "T45.AX5"),
@@ -311,4 +313,14 @@ def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tu
                 out.append((code, sent.start + lo, sent.start + hi))
             if stated is not None:
                 told.add(stem)
+        # a drug taken with alcohol: the interaction is a poisoning, the alcohol's toxic effect coded beside the
+        # drug's (I.C.19.e.5.b; Table of Drugs: Alcohol, ethyl T51.0X-)
+        alcohol = _WITH_ALCOHOL.search(text)
+        if alcohol and any(c[:3] != "T51" for c, _, _ in out) and all(c[:5] != "T51.0" for c, _, _ in out):
+            out.append((f"T51.0X{stated or '1'}{seventh}", sent.start + alcohol.start(), sent.start + alcohol.end()))
     return out
+
+
+_WITH_ALCOHOL = re.compile(r"\b(?:(?:taken |combined |mixed )?with (?:alcohol|ethanol|etoh|wine|beer|liquor)|"
+                           r"(?:drug|medication)[- ](?:alcohol|ethanol) interaction|and (?:alcohol|ethanol|etoh) "
+                           r"(?:ingestion|co-?ingestion|together))\b", re.I)
