@@ -2467,6 +2467,14 @@ def test_a_past_bmi_is_not_todays(codesets):
     assert "Z68.31" in got and "Z68.41" not in got, sorted(got)
 
 
+def test_a_threatened_abortion_is_coded_over_the_incidental_pregnant_state(codesets):
+    note = ("ED NOTE\n29 y/o G2P1001 at 9w2d, light vaginal bleeding. No dizziness or syncope.\nUS: single live "
+            "intrauterine pregnancy.\nImpression: 1. Threatened abortion at 9 weeks, live intrauterine pregnancy.\n"
+            "Plan: Pelvic rest. Bleeding precautions (soaking > 1 pad/h, severe pain, syncope, passing tissue).\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"O20.0", "Z3A.09"} <= got and not got & {"Z33.1", "R55"}, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

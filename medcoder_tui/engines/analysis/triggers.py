@@ -143,6 +143,8 @@ _add("hypothetical", "forward",
      # findings
      r"(?:counseled|counselled)(?: (?:on|about|regarding|re))?", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
+     # "Bleeding precautions (soaking > 1 pad/h, severe pain, syncope)": what the patient is to watch for
+     r"precautions(?=\s*\()",
      r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"prn(?= [a-z])", r"unless",   # ("cyclobenzaprine qhs PRN spasm": what the drug is for, if it comes)
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings

@@ -154,6 +154,13 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
                 if Flag.EXCLUDES1 in s.flags:
                     s.flags.remove(Flag.EXCLUDES1)
             continue
+        if {a.code[:1], b.code[:5]} == {"O", "Z33.1"} or {b.code[:1], a.code[:5]} == {"O", "Z33.1"}:
+            # the incidental pregnant state (Z33.1) is for a pregnancy nothing complicates: a chapter 15 code says
+            # the pregnancy is the visit's concern (I.C.15.a.1)
+            weaker, kept = (a, b) if a.code.startswith("Z33.1") else (b, a)
+            weaker.hold(f"Excludes1 with {kept.code}: a complication of the pregnancy is coded, so the pregnancy "
+                        f"is not incidental (guideline I.C.15.a.1)")
+            continue
         weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
