@@ -2475,6 +2475,21 @@ def test_a_threatened_abortion_is_coded_over_the_incidental_pregnant_state(codes
     assert {"O20.0", "Z3A.09"} <= got and not got & {"Z33.1", "R55"}, sorted(got)
 
 
+def test_an_inhaled_steroids_side_effects_a_past_thrush_and_a_held_drug(codesets):
+    """"Inhaled corticosteroid side effects (hoarseness)": the drug named before its effect (T38.0X5A, R49.0);
+    "thrush last summer" is a past episode; a drug "held by PCP 2025" is no current long-term use, one "held in
+    hospital per protocol" still is."""
+    note = ("PULMONARY TELEHEALTH FOLLOW-UP\nShe asks whether she can stop the inhaled steroid because of hoarseness "
+            "and thrush last summer.\nPMH: emphysema; osteoporosis (on alendronate - held by PCP 2025).\n"
+            "Assessment:\n1. Centrilobular emphysema, stable.\n2. Inhaled corticosteroid side effects (hoarseness, "
+            "prior oral candidiasis) - ICS stopped.\n")
+    got = offline_codes(codesets, note)
+    assert {"J43.2", "T38.0X5A", "R49.0"} <= got and not got & {"B37.9", "B37.0", "Z79.83"}, sorted(got)
+    kept = offline_codes(codesets, "Meds: metformin 1000 mg BID.\nA: Type 2 diabetes - metformin held in hospital "
+                                   "per protocol, resume at discharge.\n", "inpatient")
+    assert "Z79.84" in kept, sorted(kept)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -115,6 +115,8 @@ _add("history", "forward",
 _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",
+     # "thrush last summer", "pneumonia last winter": an earlier season's episode
+     r"last (?:summer|winter|spring|autumn|fall|year)",
      # "nephrolithiasis (passed)": a stone that passed is a past one
      r"passed(?=\s*\))")
 # "low risk", "high risk": a grade of what was found, not a risk of something else

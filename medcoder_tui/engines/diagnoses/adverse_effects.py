@@ -137,6 +137,9 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
                    else (max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)]
         windows += [(max(0, c.start() - 80), c.start()) for c in _CAUSED.finditer(text)
                     if re.search(r"\(\s*$", text[max(0, c.start() - 3):c.start()])]
+        # ("Inhaled corticosteroid side effects (hoarseness)", "statin side effects": the drug before the words)
+        windows += [(max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)
+                    if re.match(r"side[- ]effects?", c.group(0), re.I)]
         for rx, stem in _CLASSES:
             m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
                       if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure), None)

@@ -100,7 +100,8 @@ _GIVEN_IV = re.compile(r"\b(?:iv|ivpb|intravenous\w*|load(?:ing)?(?: dose)?|drip
 # ("OCP was stopped when leuprolide started": the word between may not begin another clause)
 _STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|no longer (?:on|taking)|weaned off)\s+"
                              r"(?:(?!(?:when|after|because|since|as|and|once|while|until|for)\s)[a-z-]+\s+)?$")
-_STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been )?(?:stopped|discontinued|d/c'?d)\b")
+_STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been |- )?(?:stopped|discontinued|d/c'?d|"
+                            r"held (?:by|since)\b|held in \d{4}|on hold)\b")   # (not "held in hospital per protocol")
 
 
 # Obstetric encounters (guideline I.C.15.b)
