@@ -2490,6 +2490,17 @@ def test_an_inhaled_steroids_side_effects_a_past_thrush_and_a_held_drug(codesets
     assert "Z79.84" in kept, sorted(kept)
 
 
+def test_a_diabetes_nurse_is_no_diabetes_and_facts_per_ob_records_are_no_deferral(codesets):
+    note = ("MATERNAL-FETAL MEDICINE CONSULTATION\n37 y/o G3P2002 at 29w2d. GDM diagnosed at 26 weeks; NPH insulin "
+            "started 5 days ago.\nAssessment:\n1. Gestational diabetes mellitus, controlled with insulin.\n2. Advanced "
+            "maternal age multigravida, third trimester - normal anatomy survey at 20 weeks (per OB records).\nPlan: "
+            "Teaching done with our diabetes nurse today.\n")
+    got = offline_codes(codesets, note)
+    assert {"O24.414", "O09.523", "Z3A.29"} <= got and not got & {"O24.113", "E11.9"}, sorted(got)
+    managed = offline_codes(codesets, note.replace("(per OB records)", "- managed per OB"))
+    assert "O09.523" not in managed, sorted(managed)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -420,7 +420,9 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |sep
                              r"[,;-]\s*not today\b|"
                              r"not (?:the |a )?(?:focus|subject) of (?:this |today's |the )?(?:visit|therapy|session|"
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
-                             r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b)",
+                             r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b"
+                             # ("normal anatomy survey (per OB records)": where the facts come from, not who manages it)
+                             r"(?! (?:records?|report|notes?|chart|letter|documentation)))",
                              re.I)
 
 

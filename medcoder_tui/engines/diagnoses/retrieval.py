@@ -101,6 +101,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
             continue   # "difficulty falling asleep", "fell asleep at the wheel": sleep, no fall
+        if low in ("diabetes", "diabetic") and _DIABETES_SERVICE.match(note, m.end()):
+            continue   # "teaching done with our diabetes nurse", "diabetes educator": a service, no diagnosis
         if low in ("renal", "kidney", "renally") and _KIDNEY_CARE.match(note, m.end()):
             continue   # "continue lisinopril for renal protection", "renally adjusted": care of a kidney, no disease
         if low in ("wound", "wounds") and _WOUND_CARE.match(note, m.end()):
@@ -198,6 +200,8 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_DIABETES_SERVICE = re.compile(r"\s+(?:nurses?|educators?|clinic|team|cent(?:er|re)|program(?:me)?|specialists?|"
+                               r"nurse educator|dietitian|navigator|coordinator|supplies|class(?:es)?)\b", re.I)
 _ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
