@@ -2501,6 +2501,16 @@ def test_a_diabetes_nurse_is_no_diabetes_and_facts_per_ob_records_are_no_deferra
     assert "O09.523" not in managed, sorted(managed)
 
 
+def test_cytopenias_due_to_chemotherapy_and_the_fever_neutropenia_asks_for(codesets):
+    """D70.1 (agranulocytosis secondary to cancer chemotherapy), D64.81 (anemia due to antineoplastic chemotherapy),
+    K12.31; D70's "use additional code for any associated fever (R50.81)"."""
+    note = ("ADMISSION H&P\nAssessment:\n1. Febrile neutropenia due to chemotherapy - cefepime.\n2. Anemia due to "
+            "chemotherapy - no transfusion.\n3. Oral mucositis due to chemotherapy - rinses.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"D70.1", "R50.81", "D64.81", "K12.31", "T45.1X5A"} <= got, sorted(got)
+    assert not got & {"D70.2", "D70.9", "R50.9", "D64.9", "K12.30"}, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

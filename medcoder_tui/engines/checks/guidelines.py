@@ -109,6 +109,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = secondary_as_primary(out, note, analysis, icd, replace)
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _drug_induced(out, note, analysis, icd, replace)
+        out = _fever_with_condition(out, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
         out = _copd_with_infection(out, replace, reground)
@@ -166,6 +167,20 @@ def _family_history_taken_up(out: list[Suggestion], note: str, analysis: NoteAna
                       "on the encounter): not coded", Flag.GUIDELINE)
 
 
+_BY_CHEMOTHERAPY = re.compile(r"\b(?:due to|secondary to|from|after|caused by|related to|induced by)\s+(?:\w+\s+){0,2}?"
+                              r"(?:chemo\w*|antineoplastic|cytotoxic)|\bchemo(?:therapy)?[- ](?:induced|related)\b|"
+                              r"\bpost-?chemo(?:therapy)?\b", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _chemotherapy_code(code: str, icd) -> str | None:
+    """The billable code of ``code``'s category that names cancer chemotherapy as the cause (D70.1, D64.81,
+    K12.31), or None."""
+    return next((c for c in icd.billable_descendants(code[:3])
+                 if re.search(r"\b(?:cancer chemotherapy|antineoplastic (?:chemo)?therapy)\b", icd.title(c) or "")),
+                None)
+
+
 def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, replace: Callable) -> list[Suggestion]:
     """I.C.19.e.5.a: the nature of an adverse effect is coded first; where its category has a drug-induced
     code ("colitis due to pembrolizumab given as prescribed": K52.1, not K52.9), that code says it."""
@@ -175,17 +190,33 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
         if not usable_icd(s) or "T36" <= s.code[:3] <= "T65" or s.code[:1] in "RZVWXY" or not s.evidence \
                 or not s.evidence[0].located:
             continue
+        ev = s.evidence[0]
+        sent = analysis.sentence_at(max(ev.start, ev.end - 1))
+        chemo = _chemotherapy_code(s.code, icd) if sent is not None and _BY_CHEMOTHERAPY.search(
+            note, sent.start, sent.end) else None
+        if chemo is not None and chemo != s.code:
+            # "febrile neutropenia due to chemotherapy": D70.1, "anemia ... due to chemotherapy": D64.81
+            result[result.index(s)] = replace(s, chemo, f"the sentence says the cancer chemotherapy caused it "
+                                                        f"(guideline I.C.19.e.5.a): {chemo} in place of {s.code}")
+            continue
         sibling = drug_induced_code(s.code, icd)
         if sibling is None:
             continue
         if caused is None:
             caused = [analysis.sentence_at(start) for _code, start, _end in adverse_effect_codes(note, analysis)]
-        ev = s.evidence[0]
-        sent = analysis.sentence_at(max(ev.start, ev.end - 1))
         if sent is not None and any(c is not None and c.start == sent.start for c in caused):
             result[result.index(s)] = replace(s, sibling, f"the sentence names the drug that caused it (guideline "
                                                           f"I.C.19.e.5.a): drug-induced {sibling} in place of {s.code}")
     return result
+
+
+def _fever_with_condition(out: list[Suggestion], icd, replace: Callable) -> list[Suggestion]:
+    """A fever beside a condition whose "use additional code" note asks for "fever (R50.81)" (neutropenia D70) is
+    the fever presenting with a condition classified elsewhere: R50.81, not R50.9."""
+    if icd is None or not any(usable_icd(o) and "R50.81" in icd.use_additional_up(o.code) for o in out):
+        return out
+    return [replace(s, "R50.81", "fever with a condition whose note asks for it (use additional code): R50.81 in "
+                                 f"place of {s.code}") if usable_icd(s) and s.code == "R50.9" else s for s in out]
 
 
 def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> list[Suggestion]:
