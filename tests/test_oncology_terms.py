@@ -34,6 +34,9 @@ def test_receptor_status_is_read_one_code_per_receptor(text, expected):
     ("Colitis due to pembrolizumab given as prescribed. HOLD pembrolizumab.", []),
     ("Paclitaxel held today for neutropenia.", []),
     ("Completed 4 cycles of AC chemotherapy given in 2025.", []),
+    # a dose given days before the encounter (the admission for its neutropenic fever)
+    ("On carboplatin/pemetrexed/pembrolizumab, cycle 3 day 1 given 03/23/2026 (day 10 today).", []),
+    ("Paclitaxel infused 5 days ago; now febrile.", []),
 ])
 def test_the_treatment_given_at_the_visit(text, expected):
     assert _codes(treatment_encounter(text, analyze(text))) == expected

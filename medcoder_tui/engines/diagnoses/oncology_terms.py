@@ -82,7 +82,9 @@ _IMMUNO_GIVEN = re.compile(rf"\b(?:{_IMMUNO_DRUGS})\b[^.;\n]{{0,60}}\b{_GIVEN}\b
 # (a drug "given as prescribed" in a sentence about what it caused is the adverse effect's drug, not today's)
 NOT_GIVEN = re.compile(r"\b(?:held|hold|deferred|delayed|cancel+ed|postponed|not given|will (?:start|begin|receive)|"
                         r"planned|next|prior|previous|completed|last|as prescribed|as directed|due to|induced|"
-                        r"adverse|side effects?|toxicity)\b", re.I)
+                        r"adverse|side effects?|toxicity|"
+                        # "cycle 3 day 1 given 03/23/2026 (day 10 today)": a dose given days before this encounter
+                        r"day (?:[2-9]|[1-9]\d) (?:today|of (?:the |this )?cycle)|\d+ (?:days?|weeks?) ago)\b", re.I)
 
 
 def treatment_encounter(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
