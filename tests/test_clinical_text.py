@@ -380,6 +380,12 @@ def test_a_negated_list_keeps_one_qualified_item_among_short_ones():
     assert_kinds(note, "negated", ("dysuria", "foot ulcers"), ("Has ulcers", "rash"))
 
 
+def test_a_healed_condition_and_an_earlier_seasons_episode_are_past():
+    note = ("A: 3. Diabetic foot ulcer - healed.\nThrush last summer. Ulcer of the heel, well healed scar. "
+            "Wound healing well.\n")
+    assert_kinds(note, "history", ("foot ulcer", "Thrush"), ("heel", "Wound"))
+
+
 def test_a_question_mark_after_a_diagnosis_questions_its_own_item():
     note = "2. Mild antral gastritis? - biopsies pending.\nMDD, in partial remission? Continue sertraline.\nPneumonia? Fever."
     assert_kinds(note, "uncertain", ("gastritis", "remission", "Pneumonia"), ("MDD", "Fever"))
