@@ -681,6 +681,16 @@ def test_a_combination_vaccine_is_one_product_not_one_per_component(codesets):
     assert next(r for r in raws if r.code == "90460").units == 2 and next(r for r in raws if r.code == "90461").units == 6
 
 
+@pytest.mark.parametrize("line", [
+    "Background: Discharged 01/04/2026 on IV vancomycin via right arm PICC for planned 6-week course.",
+    "Home infusion: IV vancomycin given via PICC by the home infusion nurse.",
+])
+def test_a_course_given_at_home_or_since_discharge_is_no_drug_of_this_visit(codesets, line):
+    note = "ID CLINIC - OPAT FOLLOW-UP\n" + line + "\nA: Osteomyelitis of right foot - continue vancomycin.\n"
+    got = codes(suggest(note, codesets))
+    assert not got & {"J3370", "96374", "96365"}, sorted(got)
+
+
 def test_an_ingrown_toenail_avulsion_with_paronychia(codesets):
     """Index: Ingrowing, nail L60.0; Paronychia of a toe is L03.03- (the finger's L03.01- only for a finger); the
     nail's partial removal includes debriding the granulation tissue of its fold."""

@@ -198,6 +198,8 @@ def _drugs(ctx: _Ctx) -> None:
                     continue
                 if _ONLY_DISCUSSED.search(clause):
                     continue   # "Admission for IV methylprednisolone was discussed and offered": not given
+                if _ONGOING_THERAPY.search(clause) or _ONGOING_THERAPY.search(sent.text, 0, m.end()):
+                    continue   # "Discharged 01/04 on IV vancomycin via PICC", "home infusion": given elsewhere
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 codes = [c for c in codes if c[0] in "JQ"]
                 # its parenthesis ("DuoNeb (albuterol/ipratropium)") names no other drug; the next item does
@@ -330,6 +332,9 @@ _COMBINATIONS: list[tuple[str, str, int]] = [
 # the words that say a vaccine was given in this visit ("Immunizations today after VIS reviewed: DTaP, IPV")
 _VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|"
                         r"(?:immuni[sz]ations?|vaccines?|vaccinations?|shots)\s+today\b)", _I)
+# a course the patient is on at home or since a discharge: given by the home infusion service, not in this encounter
+_ONGOING_THERAPY = re.compile(r"\b(?:discharged|sent home|went home)\b[^.;\n]{0,40}\bon\b|\bhome infusion\b|\bopat\b|"
+                              r"\b(?:continues?|continuing|remains?|still) on\b", _I)
 _BY_MOUTH = re.compile(r"\bby mouth\b|\bintranasal\b|\boral\b", _I)
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
