@@ -2511,6 +2511,12 @@ def test_cytopenias_due_to_chemotherapy_and_the_fever_neutropenia_asks_for(codes
     assert not got & {"D70.2", "D70.9", "R50.9", "D64.9", "K12.30"}, sorted(got)
 
 
+def test_the_eye_of_a_diabetic_retinopathy_is_its_seventh_character(codesets):
+    note = "A: Type 2 diabetes with moderate nonproliferative diabetic retinopathy with diabetic macular edema, right eye."
+    got = offline_codes(codesets, note)
+    assert "E11.3311" in got and "E11.3319" not in got, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

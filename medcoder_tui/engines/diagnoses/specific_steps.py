@@ -117,7 +117,11 @@ def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if side is None:
         return None
     target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
-    sibling = next((c for c in siblings(code, icd) if _tokens(icd.title(c) or "") == target), None)
+    # (a 7th character may be the side itself: E11.3319 -> E11.3311, "right eye")
+    by_seventh = [code[:-1] + c for c in icd.seven_chr(code) if len(code) == 8 and c != code[-1]] \
+        if hasattr(icd, "seven_chr") else []
+    sibling = next((c for c in siblings(code, icd) + by_seventh
+                    if icd.is_billable(c) and _tokens(icd.title(c) or "") == target), None)
     return (sibling, f"more specific: {side} side documented (was {code})") if sibling else None
 
 
