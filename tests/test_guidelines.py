@@ -2517,6 +2517,16 @@ def test_the_eye_of_a_diabetic_retinopathy_is_its_seventh_character(codesets):
     assert "E11.3311" in got and "E11.3319" not in got, sorted(got)
 
 
+@pytest.mark.parametrize(("line", "code"), [
+    ("A: Early nuclear cataracts OU - not visually significant; observation.", "H25.13"),
+    ("A: Nuclear sclerotic cataract, right eye - refer for surgery.", "H25.11"),
+    ("A: Cortical cataract, left eye.", "H25.012"),
+])
+def test_an_adults_nuclear_or_cortical_cataract_is_the_age_related_one(codesets, line, code):
+    got = offline_codes(codesets, line)
+    assert code in got and "H26.9" not in got, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

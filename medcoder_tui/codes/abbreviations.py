@@ -353,6 +353,13 @@ PHRASES.update({
     # Index: Findings, abnormal, coagulation profile (an INR above its target, no bleeding)
     "supratherapeutic inr": "abnormal coagulation profile", "elevated inr": "abnormal coagulation profile",
     "inr elevated": "abnormal coagulation profile", "subtherapeutic inr": "abnormal coagulation profile",
+    # Index: Cataract, senile, nuclear (sclerosis) H25.1-; cortical H25.01-: an adult's nuclear or cortical cataract is
+    # the age-related one the tabular names
+    "nuclear cataract": "nuclear sclerosis cataract", "nuclear cataracts": "nuclear sclerosis cataract",
+    "nuclear sclerotic cataract": "nuclear sclerosis cataract",
+    "nuclear sclerotic cataracts": "nuclear sclerosis cataract",
+    "nuclear sclerosis cataract": "nuclear sclerosis cataract",
+    "cortical cataract": "cortical age related cataract", "cortical cataracts": "cortical age related cataract",
     # Index: Infection, Helicobacter pylori, as the cause of diseases classified elsewhere B96.81
     "h. pylori": "helicobacter pylori", "h pylori": "helicobacter pylori", "h.pylori": "helicobacter pylori",
     # Index: Microalbuminuria R80.9; Diabetes, with, kidney complications NEC (E11.29): the diabetic albuminuria
@@ -403,7 +410,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
-    "h. pylori", "h pylori", "h.pylori",
+    "h. pylori", "h pylori", "h.pylori", "nuclear cataract", "nuclear cataracts", "nuclear sclerotic cataract",
+    "nuclear sclerotic cataracts", "nuclear sclerosis cataract", "cortical cataract", "cortical cataracts",
     "seb derm", "seb-derm", "gbs carrier", "gbs colonization", "gbs colonized",
     "weak stream", "weak urinary stream", "incomplete emptying", "incomplete bladder emptying", "straining to urinate",
     *(p for p in PHRASES if p.endswith(" swelling") or p.startswith("swelling of ")),

@@ -117,6 +117,8 @@ def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if side is None:
         return None
     target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
+    if side == "bilateral" and target[-1:] == ["eye"]:
+        target = target[:-1]   # "..., unspecified eye" -> "..., bilateral" (H25.10 -> H25.13)
     # (a 7th character may be the side itself: E11.3319 -> E11.3311, "right eye")
     by_seventh = [code[:-1] + c for c in icd.seven_chr(code) if len(code) == 8 and c != code[-1]] \
         if hasattr(icd, "seven_chr") else []
