@@ -2527,6 +2527,13 @@ def test_an_adults_nuclear_or_cortical_cataract_is_the_age_related_one(codesets,
     assert code in got and "H26.9" not in got, sorted(got)
 
 
+def test_mci_and_a_condition_its_operation_removed(codesets):
+    note = ("GERIATRICS FOLLOW-UP\nProblem list:\n - MCI - MoCA 22/30, amnestic MCI, no dementia\n - Cataracts s/p "
+            "surgery OU\nA: MCI - stable, recheck MoCA in 6 months.\n")
+    got = offline_codes(codesets, note)
+    assert "G31.84" in got and not got & {"H26.9", "R41.89", "F03.90"}, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -59,6 +59,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "doe": ("dyspnea on exertion",), "tb": ("tuberculosis",), "ild": ("interstitial lung disease",),
     "rad": ("reactive airway disease",), "ptx": ("pneumothorax",),
     # renal / urology
+    "mci": ("mild cognitive impairment of uncertain or unknown etiology",),   # Index: Impairment, cognitive, mild G31.84
     "ckd": ("chronic kidney disease",), "esrd": ("end stage renal disease",), "aki": ("acute kidney injury",),
     "arf": ("acute renal failure",), "bph": ("benign prostatic hyperplasia",), "luts": ("lower urinary tract symptoms",),
     "ed": ("erectile dysfunction",), "hd": ("hemodialysis",),

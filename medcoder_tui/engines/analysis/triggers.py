@@ -117,6 +117,8 @@ _add("history", "backward",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",
      # "thrush last summer", "pneumonia last winter": an earlier season's episode
      r"last (?:summer|winter|spring|autumn|fall|year)",
+     # "Cataracts s/p surgery OU": the condition its operation removed
+     r"(?:s/p|status post) (?:surgery|surgical (?:repair|removal|excision)|removal|extraction|excision|resection|repair)",
      # "Diabetic foot ulcer - healed.", "the plantar ulcer ... has since healed (epithelialized 01/20)"
      r"(?<!well-)(?<!well )healed(?=\s*(?:[.,;(]|$))",
      # "nephrolithiasis (passed)": a stone that passed is a past one
