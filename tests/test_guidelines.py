@@ -2534,6 +2534,17 @@ def test_mci_and_a_condition_its_operation_removed(codesets):
     assert "G31.84" in got and not got & {"H26.9", "R41.89", "F03.90"}, sorted(got)
 
 
+def test_a_poisonings_symptoms_taken_up_by_the_mdm_line_in_other_words_are_coded(codesets):
+    note = ("ED NOTE\nHPI: 19F swallowed 25 acetaminophen tabs tonight, wanted to die. Nausea, vomited x1.\n"
+            "MDM: Intentional acetaminophen overdose, suicide attempt. Nausea/vomiting from the ingestion. Admit for "
+            "NAC.\nImpression: 1. Intentional acetaminophen overdose. 2. Major depressive disorder, single episode, "
+            "severe.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"T39.1X2A", "R11.2", "F32.2"} <= got, sorted(got)
+    # not taken up anywhere: the story's symptom is not coded
+    assert "R11.2" not in offline_codes(codesets, note.replace("Nausea/vomiting from the ingestion. ", ""), "ed")
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -560,6 +560,9 @@ _TITLE_FILLER = frozenset({"unspecified", "other", "acute", "chronic", "infectio
 _SELF_LIMITED = ("J00", "J06.9", "J02.9", "J20.9", "B34.9", "A08.4", "A09", "K52.9")
 
 
+_MDM_LINE = re.compile(r"^[ \t]*(?:mdm|medical decision[- ]making)\b[^\n]*", re.I | re.M)
+
+
 def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, out: list[Suggestion]) -> None:
     """IV.D: in an office or ED note whose assessment names a diagnosis, a symptom (or an acute self-limited
     illness) only the chief complaint or the history of the present illness tells, and that the assessment
@@ -577,6 +580,11 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
     own = set(re.findall(r"[a-z]{3,}", words)) - _QUALIFIERS
     said = set(re.findall(r"[a-z]{3,}", addressed))
     if own and own <= said and _chief_complaint_only(s, analysis):
+        return
+    # "Nausea, vomited x1" taken up by the assessment or an ED note's "MDM:" line as "Nausea/vomiting from the
+    # ingestion": the same words in another form
+    mdm = " ".join(m.group(0) for m in _MDM_LINE.finditer(analysis.text)).lower()
+    if own and len(own) > 1 and {w[:5] for w in own} <= {w[:5] for w in said | set(re.findall(r"[a-z]{3,}", mdm))}:
         return
     if not is_symptom(s.code):
         named = set(re.findall(r"[a-z]{4,}", s.description.lower())) - _QUALIFIERS - _TITLE_FILLER
