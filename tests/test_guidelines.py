@@ -1609,6 +1609,13 @@ def test_an_osteoporotic_fracture_read_twice_is_one_m80_code(codesets):
     assert any(c.startswith("M80.03") for c in got) and not any(c.startswith("S52") for c in got), sorted(got)
 
 
+@pytest.mark.parametrize("exam", ["Exam: RR 30, using accessory muscles, tripoding.",
+                                  "Exam: accessory muscle use, diffuse wheeze."])
+def test_accessory_muscle_use_is_the_work_of_breathing_not_a_malformation(codesets, exam):
+    got = offline_codes(codesets, "ED NOTE\n" + exam + "\nA: COPD with acute exacerbation.\n", "ed")
+    assert "J44.1" in got and "Q79.8" not in got, sorted(got)
+
+
 def test_an_als_ambulance_is_advanced_life_support_not_the_neuron_disease(codesets):
     note = "ED NOTE\nArrived: ALS ambulance. 34M found unresponsive, naloxone given by EMS.\nImpression: Opioid overdose."
     assert "G12.21" not in offline_codes(codesets, note, "ed")

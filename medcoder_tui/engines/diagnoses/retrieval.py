@@ -101,6 +101,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
             continue   # "difficulty falling asleep", "fell asleep at the wheel": sleep, no fall
+        if low == "accessory" and (_MUSCLE_USE_AFTER.match(note, m.end())
+                                   or _MUSCLE_USE_BEFORE.search(note, max(0, m.start() - 12), m.start())):
+            continue   # "using accessory muscles", "accessory muscle use": the work of breathing, no malformation
         if low in ("diabetes", "diabetic") and _DIABETES_SERVICE.match(note, m.end()):
             continue   # "teaching done with our diabetes nurse", "diabetes educator": a service, no diagnosis
         if low in ("renal", "kidney", "renally") and _KIDNEY_CARE.match(note, m.end()):
@@ -200,6 +203,8 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_MUSCLE_USE_AFTER = re.compile(r"\s+(?:respiratory\s+)?muscles?\s+(?:use|usage|recruitment)\b", re.I)
+_MUSCLE_USE_BEFORE = re.compile(r"\b(?:using|use of|uses|with|no|mild|moderate|increased)\s+$", re.I)
 _DIABETES_SERVICE = re.compile(r"\s+(?:nurses?|educators?|clinic|team|cent(?:er|re)|program(?:me)?|specialists?|"
                                r"nurse educator|dietitian|navigator|coordinator|supplies|class(?:es)?)\b", re.I)
 _ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
