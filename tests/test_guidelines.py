@@ -2474,6 +2474,17 @@ def test_a_past_bmi_is_not_todays(codesets):
     assert "Z68.31" in got and "Z68.41" not in got, sorted(got)
 
 
+@pytest.mark.parametrize(("assessment", "code", "gone"), [
+    ("Acute cystitis in pregnancy, second trimester.", "O23.12", "N30.00"),
+    ("Urinary tract infection, site not specified.", "O23.42", "N39.0"),
+])
+def test_a_urinary_infection_of_a_pregnant_patient_is_its_o23_code(codesets, assessment, code, gone):
+    note = ("OB CLINIC PROBLEM VISIT\n27 yo G1P0 at 16 weeks gestation with dysuria and frequency for 2 days.\n"
+            f"Assessment: {assessment}\nPlan: cephalexin x 7 days.\n")
+    got = offline_codes(codesets, note)
+    assert {code, "Z3A.16"} <= got and not got & {gone, "Z33.1"}, sorted(got)
+
+
 def test_a_threatened_abortion_is_coded_over_the_incidental_pregnant_state(codesets):
     note = ("ED NOTE\n29 y/o G2P1001 at 9w2d, light vaginal bleeding. No dizziness or syncope.\nUS: single live "
             "intrauterine pregnancy.\nImpression: 1. Threatened abortion at 9 weeks, live intrauterine pregnancy.\n"

@@ -43,6 +43,9 @@ _FAMILIES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
     (("J",), "O99.51", True),
     (("K",), "O99.61", True),
     (("L",), "O99.71", True),
+    # infections of the genitourinary tract in pregnancy (O23): the O23 code includes the infection
+    (("N10", "N11", "N12", "N15.9"), "O23.0", False), (("N30",), "O23.1", False), (("N34",), "O23.2", False),
+    (("N39.0",), "O23.4", False),
     # abnormal glucose of a pregnancy (not gestational diabetes): one code for the pregnancy, no trimester; R73.0
     # excludes it
     (("R73.0",), "O99.810", False),
