@@ -2563,6 +2563,18 @@ def test_a_poisonings_symptoms_taken_up_by_the_mdm_line_in_other_words_are_coded
     assert "R11.2" not in offline_codes(codesets, note.replace("Nausea/vomiting from the ingestion. ", ""), "ed")
 
 
+def test_a_diabetes_complication_uncontrolled_with_hyperglycemia_adds_e11_65(codesets):
+    note = ("PRIMARY CARE VISIT\n61 yo M, A1c 8.9 today.\nAssessment:\n1. Type 2 diabetes mellitus with diabetic "
+            "polyneuropathy, uncontrolled with hyperglycemia - add semaglutide weekly.\n")
+    got = offline_codes(codesets, note)
+    assert {"E11.42", "E11.65"} <= got and "R73.9" not in got, sorted(got)
+    # ketoacidosis includes the hyperglycemia; an education line's hyperglycemia is no finding
+    dka = offline_codes(codesets, "DISCHARGE SUMMARY\nDiagnoses: Type 1 diabetes with ketoacidosis without coma.\n"
+                                  "Education: unexplained hyperglycemia >250 -> check ketones, diabetes educator.\n",
+                        "inpatient")
+    assert "E10.10" in dka and "E10.65" not in dka, sorted(dka)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

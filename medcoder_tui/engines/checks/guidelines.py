@@ -110,6 +110,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _fever_with_condition(out, icd, replace)
+        out = _diabetes_with_hyperglycemia(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
         out = _copd_with_infection(out, replace, reground)
@@ -207,6 +208,34 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
         if sent is not None and any(c is not None and c.start == sent.start for c in caused):
             result[result.index(s)] = replace(s, sibling, f"the sentence names the drug that caused it (guideline "
                                                           f"I.C.19.e.5.a): drug-induced {sibling} in place of {s.code}")
+    return result
+
+
+def _diabetes_with_hyperglycemia(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
+                                 replace: Callable) -> list[Suggestion]:
+    """Index: Diabetes, type 2, with hyperglycemia E11.65: "diabetes with polyneuropathy, uncontrolled with
+    hyperglycemia" is E11.42 and E11.65, not the hyperglycemia R73.9 (whose Excludes1 is the diabetes)."""
+    diabetes = [o for o in out if usable_icd(o) and re.match(r"E(?:08|09|10|11|13)\.", o.code)
+                and not set(o.flags) & CONTEXT_FLAGS]
+    # (ketoacidosis and hyperosmolarity include the hyperglycemia)
+    if not diabetes or any(o.code[4:6] == "65" or o.code[4] in "01" for o in diabetes):
+        return out
+    result = list(out)
+    for s in out:
+        if not (s.system is System.ICD10CM and s.code == "R73.9" and s.acceptable and s.evidence
+                and s.evidence[0].located and not set(s.flags) & CONTEXT_FLAGS):
+            continue
+        sent = analysis.sentence_at(s.evidence[0].start)
+        if sent is None or analysis.section_at(sent.start) not in _ASSESSED \
+                or not re.search(r"\bdiabet|\bdm\d?\b|\bt[12]dm\b", note[sent.start:sent.end], re.I):
+            continue
+        code = diabetes[0].code[:3] + ".65"
+        if icd is not None and icd.is_billable(code):
+            new = replace(s, code, f"hyperglycemia of the diabetes its sentence names (Index: Diabetes, with, "
+                                   f"hyperglycemia): {code} in place of R73.9")
+            new.flags = [f for f in new.flags if f not in (Flag.GUIDELINE, Flag.EXCLUDES1)]
+            result[result.index(s)] = new
+        break
     return result
 
 
