@@ -1795,6 +1795,14 @@ def test_a_mechanism_line_names_place_and_activity_under_an_mdm_assessment_label
     assert {"Y93.66", "Y92.322"} <= got and "F90.9" not in got, sorted(got)
 
 
+def test_an_unspecified_head_injury_gives_way_to_the_injury_the_note_names(codesets):
+    note = ("PEDIATRIC ED\n5 yo boy fell off a playground slide at the city park onto wood chips, hit his head, no LOC.\n"
+            "Exam: 2 cm occipital scalp hematoma, neuro exam normal.\nDiagnosis: Closed head injury with occipital scalp "
+            "contusion, no loss of consciousness.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "S00.03XA" in got and "S09.90XA" not in got, sorted(got)
+
+
 def test_a_superficial_injury_gives_way_to_a_more_severe_one_of_the_same_region(codesets):
     note = ("HPI: fell from standing at home, hit head.\nExam: 3 cm R frontal scalp hematoma.\n"
             "Assessment:\n1. Concussion with brief loss of consciousness.\n2. Scalp contusion.\n")

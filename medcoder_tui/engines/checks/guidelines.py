@@ -1016,6 +1016,15 @@ def _superficial_beside_severe(out: list[Suggestion]) -> None:
     """I.C.19.b: a superficial injury (S00, S10 ... S90: contusion, abrasion, blister) is not coded beside a more
     severe injury of the same region and side (a scalp contusion beside the concussion)."""
     injuries = [s for s in out if usable_icd(s) and s.code[:1] == "S" and len(s.code) > 2]
+    # "Closed head injury with occipital scalp contusion": the unspecified injury of the region (S09.90) is no more
+    # severe injury; it gives way to the injury the note names
+    vague = [s for s in injuries if s.description.lower().startswith("unspecified injury")]
+    for s in vague:
+        named = next((o for o in injuries if o not in vague and o.code[:2] == s.code[:2]), None)
+        if named is not None:
+            add_reason(s, f"an unspecified injury of the region beside the injury the note names, {named.code} "
+                          "(guideline I.B.1): not coded", Flag.GUIDELINE)
+    injuries = [s for s in injuries if s not in vague]
     for s in injuries:
         if s.code[2] != "0":
             continue
