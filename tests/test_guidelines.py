@@ -2583,6 +2583,11 @@ def test_a_diabetes_complication_uncontrolled_with_hyperglycemia_adds_e11_65(cod
     assert "E10.10" in dka and "E10.65" not in dka, sorted(dka)
 
 
+def test_a_parenthetical_name_of_the_specific_kind_stands_for_the_unspecified_reading(codesets):
+    got = offline_codes(codesets, "A: Acute otitis externa, right ear (swimmer's ear).\nPlan: otic drops.\n")
+    assert "H60.331" in got and "H60.501" not in got, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

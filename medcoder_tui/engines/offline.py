@@ -102,6 +102,15 @@ def choose(candidates: list[Candidate], setting: Setting,
                     and not _both_gas_failures(code, cand.code)
                     for s, e, code in spans)
         if clash:
+            # ("Acute otitis externa, right ear (swimmer's ear)": a reading of the same category that says more,
+            # from words beyond the first one's, stands in its place: H60.331, not H60.501)
+            same = [i for i, (s, e, code) in enumerate(spans) if start < e and s < end]
+            if len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] and analysis is not None \
+                    and end > spans[same[0]][1] and analysis.text.startswith(" (", spans[same[0]][1]) \
+                    and vagueness(cand.description) < vagueness(picked[same[0]].description):
+                cand.start, cand.end, cand.context = start, end, ctx
+                picked[same[0]] = cand
+                spans[same[0]] = (start, end, cand.code)
             return  # one code per concept span
         cand.start, cand.end, cand.context = start, end, ctx
         picked.append(cand)
