@@ -2588,6 +2588,15 @@ def test_a_parenthetical_name_of_the_specific_kind_stands_for_the_unspecified_re
     assert "H60.331" in got and "H60.501" not in got, sorted(got)
 
 
+@pytest.mark.parametrize("line", [
+    "Acute ischemic stroke of the left middle cerebral artery due to embolism, with right hemiparesis and aphasia.",
+    "Embolic stroke, L MCA territory, with right-sided weakness.",
+])
+def test_the_side_of_an_infarctions_artery_is_its_own_not_the_weaknesss(codesets, line):
+    got = offline_codes(codesets, "ADMISSION H&P\nAssessment and plan:\n1. " + line + "\n", "inpatient")
+    assert "I63.412" in got and "I63.411" not in got and "I63.419" not in got, sorted(got)
+
+
 def test_a_procedure_reports_pre_procedure_history_list_is_not_coded(codesets):
     """IV.J: the conditions a colonoscopy report's pre-procedure H&P lists ("PMH HTN (lisinopril), hyperlipidemia")
     are not this encounter's diagnoses; an inline "FH:" earlier on the page does not make them a family's."""

@@ -486,6 +486,15 @@ def _cerebral_infarction(code: str, m: Mention, icd) -> tuple[str, str] | None:
     cause = next(((d, w) for rx, d, w in _INFARCT_CAUSE if rx.search(around)), None)
     artery = next(((d, w) for rx, d, w in _CEREBRAL_ARTERY if rx.search(around)), None)
     sides = [name for name, rx in _SIDES if rx.search(around)]
+    if len(sides) > 1:
+        # "stroke of the left middle cerebral artery ..., with right hemiparesis": the side the artery's own words
+        # carry (the weakness is on the other side)
+        own = re.search(r"\b(right|left|bilateral|r|l)\.?\s+(?:(?:middle|anterior|posterior|internal|vertebral|"
+                        r"basilar|cerebral|carotid|cerebellar)\s+){1,3}(?:cerebral\s+)?(?:arter|mca|aca|pca|ica)|"
+                        r"\b(right|left|r|l)\s+(?:mca|aca|pca|ica)\b", around, re.I)
+        if own is not None:
+            said = (own.group(1) or own.group(2)).lower()
+            sides = [{"r": "right", "l": "left"}.get(said, said)]
     side = {"right": "1", "left": "2", "bilateral": "3"}.get(sides[0], "9") if len(sides) == 1 else "9"
     target = f"I63.{cause[0]}{artery[0]}{side}"
     if target == code or not icd.is_billable(target):
