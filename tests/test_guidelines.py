@@ -2493,6 +2493,13 @@ def test_a_urinary_infection_of_a_pregnant_patient_is_its_o23_code(codesets, ass
     assert {code, "Z3A.16"} <= got and not got & {gone, "Z33.1"}, sorted(got)
 
 
+def test_a_pregnancy_only_planned_is_no_pregnant_state(codesets):
+    note = ("ENDOCRINOLOGY FOLLOW-UP\n34 yo F, planning pregnancy.\nAssessment: Postsurgical hypothyroidism - continue "
+            "levothyroxine; increase dose once pregnant.\n")
+    got = offline_codes(codesets, note)
+    assert "E89.0" in got and not any(c.startswith(("Z33", "O")) for c in got), sorted(got)
+
+
 def test_a_threatened_abortion_is_coded_over_the_incidental_pregnant_state(codesets):
     note = ("ED NOTE\n29 y/o G2P1001 at 9w2d, light vaginal bleeding. No dizziness or syncope.\nUS: single live "
             "intrauterine pregnancy.\nImpression: 1. Threatened abortion at 9 weeks, live intrauterine pregnancy.\n"

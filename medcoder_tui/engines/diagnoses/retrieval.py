@@ -101,6 +101,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
             continue   # "difficulty falling asleep", "fell asleep at the wheel": sleep, no fall
+        if low in ("pregnant", "pregnancy") and _NOT_YET_PREGNANT.search(note, max(0, m.start() - 30), m.start()):
+            continue   # "planning pregnancy", "increase the dose once pregnant": no pregnancy yet
         if low == "accessory" and (_MUSCLE_USE_AFTER.match(note, m.end())
                                    or _MUSCLE_USE_BEFORE.search(note, max(0, m.start() - 12), m.start())):
             continue   # "using accessory muscles", "accessory muscle use": the work of breathing, no malformation
@@ -203,6 +205,9 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
+_NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|planned|desires?|desiring|wants?|wanting|considering|"
+                               r"preparing for|trying to get|before|prior to|until|once|when|if) (?:she is |she's |"
+                               r"she becomes |becoming |a |future |another |her )?$", re.I)
 _MUSCLE_USE_AFTER = re.compile(r"\s+(?:respiratory\s+)?muscles?\s+(?:use|usage|recruitment)\b", re.I)
 _MUSCLE_USE_BEFORE = re.compile(r"\b(?:using|use of|uses|with|no|mild|moderate|increased)\s+$", re.I)
 _DIABETES_SERVICE = re.compile(r"\s+(?:nurses?|educators?|clinic|team|cent(?:er|re)|program(?:me)?|specialists?|"
