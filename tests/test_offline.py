@@ -521,6 +521,13 @@ def test_landing_on_another_players_foot_is_striking_against_a_person(codesets):
     assert {"S93.492A", "W51.XXXA", "Y93.67"} <= got and "X58.XXXA" not in got, sorted(got)
 
 
+def test_a_place_near_the_home_is_not_the_home(codesets):
+    note = ("HPI: 35 yo M bitten on the right calf by a dog while jogging on the sidewalk near his home 2 hours ago.\n"
+            "Assessment: Open bite of right lower leg, initial encounter.\n")
+    got = offline_codes(codesets, note, "outpatient")
+    assert {"S81.851A", "W54.0XXA", "Y92.480"} <= got and not any(c.startswith("Y92.0") for c in got), sorted(got)
+
+
 @pytest.mark.parametrize(("story", "cause"), [
     ("collided with an opposing player, both went down, his R foot planted and rolled in", "W03.XXXA"),
     ("collided with an opposing player, his R foot planted and rolled in", "W51.XXXA"),

@@ -292,6 +292,9 @@ _EXTERIOR_WORK = re.compile(r"\b(?:clean\w*|clear\w*|fix\w*|repair\w*|patch\w*|p
                             r"install\w*|power[- ]?wash\w*|pressure[- ]?wash\w*)\b[^.;\n]{0,40}\b(?:gutters?|roof|"
                             r"shingles?|siding|fence|deck|eaves|downspouts?|chimney|shutters?)\b", re.I)
 _EXTERIOR_MAINTENANCE = words_of("property maintenance exterior")
+_NEAR_HOME = re.compile(r"\b(?:near|close to|down the street from|a block from|across the street from|around the "
+                        r"corner from)\s+(?:his|her|their|the|my|our)?\s*(?:own\s+)?(?:home|house|residence|"
+                        r"apartment)\b", re.I)
 _REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
                          r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
 _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
@@ -445,6 +448,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
         scored = scored_by_text.get(told)
         if scored is None:
             text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", told)
+            # "jogging on the sidewalk near his home": a place near the home is not the home
+            text = _NEAR_HOME.sub(" ", text)
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
             text = _in_index_words(text)   # "at the gym": the index's gymnasium
