@@ -116,7 +116,8 @@ _add("history", "backward",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",
      # "thrush last summer", "pneumonia last winter": an earlier season's episode
-     r"last (?:summer|winter|spring|autumn|fall|year)",
+     # (not "last year": "type 2 diabetes diagnosed last year, on metformin" is today's condition)
+     r"last (?:summer|winter|spring|autumn|fall)",
      # "Cataracts s/p surgery OU": the condition its operation removed
      r"(?:s/p|status post) (?:surgery|surgical (?:repair|removal|excision)|removal|extraction|excision|resection|repair)",
      # "Diabetic foot ulcer - healed.", "the plantar ulcer ... has since healed (epithelialized 01/20)"

@@ -612,8 +612,10 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
         return
     # "Nausea, vomited x1" taken up by the assessment or an ED note's "MDM:" line as "Nausea/vomiting from the
     # ingestion": the same words in another form
-    mdm = " ".join(m.group(0) for m in _MDM_LINE.finditer(analysis.text)).lower()
-    if own and len(own) > 1 and {w[:5] for w in own} <= {w[:5] for w in said | set(re.findall(r"[a-z]{3,}", mdm))}:
+    if "mdm_words" not in analysis.memo:   # (read once per note: every symptom asks)
+        mdm = " ".join(m.group(0) for m in _MDM_LINE.finditer(analysis.text)).lower()
+        analysis.memo["mdm_words"] = frozenset(re.findall(r"[a-z]{3,}", mdm))
+    if own and len(own) > 1 and {w[:5] for w in own} <= {w[:5] for w in said | analysis.memo["mdm_words"]}:
         return
     if not is_symptom(s.code):
         named = set(re.findall(r"[a-z]{4,}", s.description.lower())) - _QUALIFIERS - _TITLE_FILLER

@@ -324,6 +324,8 @@ def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tu
     return out
 
 
-_WITH_ALCOHOL = re.compile(r"\b(?:(?:taken |combined |mixed )?with (?:alcohol|ethanol|etoh|wine|beer|liquor)|"
+# (not "a patient with alcohol use disorder": the drinking is the disorder's, not taken with the drug)
+_WITH_ALCOHOL = re.compile(r"\b(?:(?:taken |combined |mixed )?with (?:alcohol|ethanol|etoh|wine|beer|liquor)"
+                           r"(?! (?:use|abuse|dependence|withdrawal|intoxication|history|related))|"
                            r"(?:drug|medication)[- ](?:alcohol|ethanol) interaction|and (?:alcohol|ethanol|etoh) "
                            r"(?:ingestion|co-?ingestion|together))\b", re.I)

@@ -205,7 +205,7 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
-_NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|planned|desires?|desiring|wants?|wanting|considering|"
+_NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|desires?|desiring|wants?|wanting|considering|"
                                r"preparing for|trying to get|before|prior to|until|once|when|if) (?:she is |she's |"
                                r"she becomes |becoming |a |future |another |her )?$", re.I)
 _MUSCLE_USE_AFTER = re.compile(r"\s+(?:respiratory\s+)?muscles?\s+(?:use|usage|recruitment)\b", re.I)

@@ -198,7 +198,8 @@ def _drugs(ctx: _Ctx) -> None:
                     continue
                 if _ONLY_DISCUSSED.search(clause):
                     continue   # "Admission for IV methylprednisolone was discussed and offered": not given
-                if _ONGOING_THERAPY.search(clause) or _ONGOING_THERAPY.search(sent.text, 0, m.end()):
+                if (_ONGOING_THERAPY.search(clause) or _ONGOING_THERAPY.search(sent.text, 0, m.end())) \
+                        and not _GIVEN_TODAY.search(sent.text):
                     continue   # "Discharged 01/04 on IV vancomycin via PICC", "home infusion": given elsewhere
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 codes = [c for c in codes if c[0] in "JQ"]
@@ -333,8 +334,9 @@ _COMBINATIONS: list[tuple[str, str, int]] = [
 _VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|"
                         r"(?:immuni[sz]ations?|vaccines?|vaccinations?|shots)\s+today\b)", _I)
 # a course the patient is on at home or since a discharge: given by the home infusion service, not in this encounter
-_ONGOING_THERAPY = re.compile(r"\b(?:discharged|sent home|went home)\b[^.;\n]{0,40}\bon\b|\bhome infusion\b|\bopat\b|"
-                              r"\b(?:continues?|continuing|remains?|still) on\b", _I)
+_ONGOING_THERAPY = re.compile(r"\b(?:discharged|sent home|went home)\b[^.;\n]{0,40}\bon\b|\bhome infusion\b|\bopat\b",
+                              _I)
+_GIVEN_TODAY = re.compile(r"\b(?:today|this visit|in (?:the )?(?:clinic|office|infusion (?:center|suite)))\b", _I)
 _BY_MOUTH = re.compile(r"\bby mouth\b|\bintranasal\b|\boral\b", _I)
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
@@ -428,9 +430,10 @@ def _vaccines(ctx: _Ctx) -> None:
                         units=shots - 1)
         if oral and not shots:
             ctx.add(System.CPT, "90473", 0.75, "vaccine administration by mouth or nose", start, end)
-        if oral - (not shots):
-            ctx.add(System.CPT, "90474", 0.7, f"each additional vaccine by mouth or nose (units: {oral - (not shots)})",
-                    start, end, units=oral - (not shots))
+        more_oral = oral if shots else oral - 1   # after an injection every oral vaccine is an add-on
+        if more_oral > 0:
+            ctx.add(System.CPT, "90474", 0.7, f"each additional vaccine by mouth or nose (units: {more_oral})",
+                    start, end, units=more_oral)
 
 
 # --- devices, DME and supplies ---------------------------------------------------------------
