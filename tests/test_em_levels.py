@@ -638,3 +638,13 @@ def test_a_visit_assessed_as_supervision_of_normal_pregnancy_is_in_the_global_pa
     sick = note.replace("Supervision of normal pregnancy, second trimester.", "Acute cystitis in pregnancy, second "
                         "trimester - nitrofurantoin 100 mg BID x 7 days.")
     assert em(sick, codesets), "a problem visit in pregnancy keeps its E/M"
+
+
+@pytest.mark.parametrize("plan", ["continue LAMA/LABA, pulmonary rehab referral.", "continue statin.",
+                                  "continue ICS/LABA."])
+def test_a_drug_managed_by_its_class_name_is_prescription_drug_management(codesets, plan):
+    """One stable chronic illness (low), no data, prescription drug management (moderate): low MDM, 99213."""
+    note = ("PULMONOLOGY FOLLOW-UP, established patient.\n66 yo M, no exacerbations since last visit.\nAssessment:\n"
+            f"1. Chronic obstructive pulmonary disease, stable - {plan}\n")
+    assert set(em(note, codesets)) == {"99213"}, em(note, codesets)
+

@@ -514,7 +514,10 @@ _RX_NAME = re.compile(
     r"methocarbamol|robaxin|tizanidine|zanaflex|zofran|cipro|macrobid|flagyl|metronidazole|medrol|valtrex|tamiflu|"
     r"diflucan|ketorolac|toradol|epipen|"
     # a prescription class a plan manages by its name ("Anticoagulation continued - benefit outweighs risk")
-    r"anticoagulation|anticoagulants?)\b")
+    r"anticoagulation|anticoagulants?|"
+    # ... or by its class's short name ("continue LAMA/LABA", "continue statin", "increase SSRI")
+    r"lama|laba|ics|ssris?|snris?|statins?|ace inhibitors?|arbs?|beta[- ]blockers?|ppis?|glp-1(?: agonists?| ras?)?|"
+    r"sglt-?2(?: inhibitors?)?|dmards?)\b")
 _WORD = re.compile(r"[a-z]{5,}")
 
 
