@@ -120,8 +120,7 @@ def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if side == "bilateral" and target[-1:] == ["eye"]:
         target = target[:-1]   # "..., unspecified eye" -> "..., bilateral" (H25.10 -> H25.13)
     # (a 7th character may be the side itself: E11.3319 -> E11.3311, "right eye")
-    by_seventh = [code[:-1] + c for c in icd.seven_chr(code) if len(code) == 8 and c != code[-1]] \
-        if hasattr(icd, "seven_chr") else []
+    by_seventh = [code[:-1] + c for c in icd.seven_chr(code) if len(code) == 8 and c != code[-1]]
     sibling = next((c for c in siblings(code, icd) + by_seventh
                     if icd.is_billable(c) and _tokens(icd.title(c) or "") == target), None)
     return (sibling, f"more specific: {side} side documented (was {code})") if sibling else None
