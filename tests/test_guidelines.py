@@ -3150,3 +3150,13 @@ def test_a_fracture_of_the_distal_shaft_is_the_shafts_not_the_lower_ends(codeset
             "right radius, closed, initial encounter.\n")
     got = offline_codes(codesets, note, "ed")
     assert "S52.301A" in got and not {c for c in got if c.startswith("S52.5")}, sorted(got)
+
+
+def test_a_documented_type_1_diabetes_types_the_untyped_diabetic_conditions(codesets):
+    # I.C.4.a.2: type 2 (E11) is the default only when no type is documented
+    note = "Assessment:\n1. DKA. Type 1 diabetes mellitus.\n2. Diabetic kidney disease, CKD stage 3a.\nPlan insulin drip."
+    got = offline_codes(codesets, note, setting="inpatient")
+    assert {"E10.10", "E10.22", "N18.31"} <= got and not {c for c in got if c.startswith("E11")}
+    assert "E10.9" not in got   # the code without complications gives way to the complications
+    # a note that also says type 2 (a family member's, or the patient's) keeps the index's default
+    assert "E11.10" in offline_codes(codesets, "Assessment: DKA. Type 2 diabetes.", setting="inpatient")

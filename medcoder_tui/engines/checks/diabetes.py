@@ -8,6 +8,10 @@ the conditions are unrelated". A diabetes code without complications (E1x.9) bec
 combination code; another diabetes code (E11.65, E11.42...) gets it beside. The other
 condition stays when the combination code asks for it ("use additional code to identify
 stage of CKD", "...the site of the ulcer") and gives way when the combination includes it.
+
+The type is the note's (I.C.4.a.2: type 2, E11, is the default only "if the type of diabetes mellitus is not
+documented"): a note that documents type 1 and never type 2 codes its untyped diabetic conditions ("DKA",
+"diabetic kidney disease", "poorly controlled diabetes") in E10 (:func:`documented_type`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,34 @@ from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _UNLINKED = re.compile(r"\b(?:not (?:due to|related to|from|caused by|secondary to)|unrelated to|non-?diabetic)\b"
                        r"[^.\n]{0,40}\b(?:diabet\w*|dm\d?|t[12]dm)\b|\bnon-?diabetic\b", re.IGNORECASE)
+
+
+_TYPE_2 = re.compile(r"\btype\s*(?:2|ii|two)\b|\bt2\s*dm\b|\bdm\s*(?:type\s*)?(?:2|ii)\b|\bniddm\b|"
+                     r"\bnon-?insulin[- ]dependent\b", re.IGNORECASE)
+_UNTYPED_OFF = (Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY)
+
+
+def documented_type(out: list[Suggestion], note: str, replace: Callable[[Suggestion, str, str], Suggestion]
+                    ) -> list[Suggestion]:
+    """``out`` with each type 2 diabetes code (the index's default) in type 1 (E10) when the note documents
+    type 1 diabetes (a usable E10 code) and never says type 2 (I.C.4.a.2)."""
+    if not any(usable_icd(s) and s.code[:3] == "E10" and not set(s.flags) & set(_UNTYPED_OFF) for s in out) \
+            or _TYPE_2.search(note):
+        return out
+    result = []
+    for s in out:
+        if usable_icd(s) and s.code[:3] == "E11":
+            new = replace(s, "E10" + s.code[3:], f"type 1 diabetes documented, type 2 never (guideline "
+                                                 f"I.C.4.a.2: E11 is the default only when no type is said): "
+                                                 f"E10{s.code[3:]} in place of {s.code}")
+            s = new if new.code == "E10" + s.code[3:] else s
+        result.append(s)
+    complication = next((s for s in result if usable_icd(s) and s.code[:3] == "E10" and s.code != "E10.9"), None)
+    for s in result:
+        if complication is not None and usable_icd(s) and s.code == "E10.9":
+            add_reason(s, f"type 1 diabetes with a complication is coded ({complication.code}): the code without "
+                          f"complications is not coded beside it", Flag.GUIDELINE)
+    return result
 
 
 def diabetes_with(out: list[Suggestion], note: str, replace: Callable[[Suggestion, str, str], Suggestion],

@@ -50,7 +50,7 @@ from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
-from medcoder_tui.engines.checks.diabetes import diabetes_with
+from medcoder_tui.engines.checks.diabetes import diabetes_with, documented_type
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
@@ -110,6 +110,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = skin_neoplasms(out, note, analysis, icd, replace)
         out = _drug_induced(out, note, analysis, icd, replace)
         out = _fever_with_condition(out, icd, replace)
+        out = documented_type(out, note, replace)
         out = _diabetes_with_hyperglycemia(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
