@@ -635,6 +635,9 @@ def test_a_visit_assessed_as_supervision_of_normal_pregnancy_is_in_the_global_pa
     note = ("PRENATAL VISIT\n31 yo G2P1001 at 24w3d. Feels well, good fetal movement.\nBP 112/70. FHR 145.\n"
             "Assessment: Supervision of normal pregnancy, second trimester.\nPlan: RTC 4 weeks.\n")
     assert em(note, codesets) == {}
+    for said in ("Supervision of normal first pregnancy", "Supervision of other normal pregnancy",
+                 "Routine OB visit, normal pregnancy"):
+        assert em(note.replace("Supervision of normal pregnancy", said), codesets) == {}, said
     sick = note.replace("Supervision of normal pregnancy, second trimester.", "Acute cystitis in pregnancy, second "
                         "trimester - nitrofurantoin 100 mg BID x 7 days.")
     assert em(sick, codesets), "a problem visit in pregnancy keeps its E/M"

@@ -50,7 +50,8 @@ _OB_WITH_POSTPARTUM = frozenset({"59400", "59410", "59510", "59515", "59610", "5
 _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
                      r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)|"
                      # "Assessment: Supervision of normal pregnancy, second trimester" (Z34: no complication)
-                     r"supervision of (?:a )?normal pregnancy", _I)
+                     r"supervision of (?:a |an )?(?:other )?normal (?:first |\w+ )?pregnancy|"
+                     r"routine (?:ob|prenatal|antenatal) (?:visit|care|check|follow[- ]?up)", _I)
 _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
