@@ -294,3 +294,11 @@ def test_an_infarctions_nihss_score_and_a_thrombolytic_given_elsewhere_are_offer
             "Assessment: 1. Acute ischemic stroke due to embolism of the left middle cerebral artery.")
     top = {c.code for c in retrieve_candidates(note, k=50, codesets=codesets)}
     assert {"R29.708", "Z92.82"} <= top, sorted(top)
+
+
+def test_a_condition_in_a_wide_gap_of_a_longer_match_is_a_mention_of_its_own(codesets):
+    # "left" (of the lobe) and "kidney injury" gather into a left-kidney injury reading whose span holds
+    # "pneumonia": the pneumonia is still a mention, not a word of that reading
+    note = "Assessment and Plan:\n1. Sepsis due to left lower lobe pneumonia with acute kidney injury - ceftriaxone."
+    cands = by_code(retrieve_candidates(note, types={System.ICD10CM}, k=50, codesets=codesets))
+    assert "J18.9" in cands and not cands["J18.9"].dominated

@@ -433,7 +433,8 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             (pset < oset) or (pset == oset and oscore > m.score * 1.0001)
             # (inside a longer mention's span: dominated unless its own words outweigh it, "Sprain of anterior
             # talofibular ligament of right ankle" is the talofibular ligament's sprain, not one of no ligament)
-            or (len(oset) > n and ofirst <= first and last <= olast and (m.score <= oscore or pset <= oset))
+            or (len(oset) > n and ofirst <= first and last <= olast and (m.score <= oscore or pset <= oset)
+                and not _in_wide_gap(pset, oset))
             for oset, ofirst, olast, oscore in kept_sets)
         kept.append(m)
         if listed and not m.dominated and toks[first].part != toks[last].part \
@@ -453,6 +454,17 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
         pset = set(m.positions)
         m.dominated = any(pset <= oset for oset, _first, _last, _score in kept_sets)
     return kept + manifest + partial
+
+
+def _in_wide_gap(pset: set[int], oset: set[int]) -> bool:
+    """A match whose words all lie in a wide gap of a longer match's ("Sepsis due to left lower lobe pneumonia with
+    acute kidney injury": "pneumonia" between the "left" and the "kidney injury" a kidney injury code gathers)
+    is a phrase of its own, not a word of the longer one."""
+    if pset & oset:
+        return False
+    before = max((p for p in oset if p < min(pset)), default=None)
+    after = min((p for p in oset if p > max(pset)), default=None)
+    return before is not None and after is not None and after - before - 1 > 3
 
 
 def _borrows_across(m: _Match, matches: list, toks: list) -> bool:
