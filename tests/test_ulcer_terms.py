@@ -16,6 +16,9 @@ from medcoder_tui.engines.offline import OfflineEngine
     ("Assessment: venous stasis ulcer of left calf with fat layer exposed.", ["L97.222"]),
     ("Assessment: ulcer of right great toe, bone exposed, probe-to-bone positive.", ["L97.516"]),
     ("Assessment: ulcer of the foot.", ["L97.509"]),
+    # the foot or its sole named beside the heel: the heel says where
+    ("Assessment: Diabetic foot ulcer, left heel, with fat layer exposed.", ["L97.422"]),
+    ("Assessment: chronic ulcer of the plantar surface of the right heel.", ["L97.419"]),
     # not lower-limb ulcers, or none at all
     ("Assessment: sacral pressure ulcer, stage 3.", []),
     ("Assessment: duodenal ulcer, r/o bleeding; L foot pain.", []),
@@ -37,3 +40,14 @@ def test_a_diabetic_ulcer_is_the_combination_code_with_the_site_beside(codesets,
     result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
     got = {s.code for s in result.suggestions if s.reportable}
     assert expected <= got and "E11.9" not in got, sorted(got)
+
+
+def test_a_wound_clinics_wound_is_the_ulcer_not_an_injury(codesets):
+    note = ("WOUND CARE CLINIC\nChronic ulcer of the plantar surface of the left heel, present 6 weeks.\n"
+            "Wound measures 2.1 x 1.8 x 0.4 cm, fat layer exposed.\n"
+            "Assessment: Diabetic foot ulcer, left heel, with fat layer exposed. Type 2 diabetes.")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    assert {"E11.621", "L97.422"} <= got, sorted(got)
+    # no injury of an unspecified site, and so no external cause of one
+    assert not {c for c in got if c.startswith(("T14", "X58", "W", "Y"))}, sorted(got)

@@ -133,6 +133,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _integral(out, icd)
     _wrapper_of_dropped(out)
     _catch_all(out)
+    _orphan_external_causes(out)
     _unspecified_twin(out, icd)
     _included(out)
     _agent_named_by_its_host(out, icd)
@@ -707,7 +708,10 @@ def _incidental_finding(s: Suggestion, note: str, analysis: NoteAnalysis, settin
 _CATCH_ALL = {"B99.9": INFECTIONS,
               "D49.9": ("C", "D0", "D1", "D2", "D3", "D4"), "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6",
                                                                     "C7", "C81", "C82", "C83", "C84", "C85", "C9"),
-              "T14.8": ("S", "T0", "T1", "T2", "T3"),
+              # an injury of no kind ("wound"), once the injury's own code is there, or the chronic ulcer or the
+              # surgical wound the note's "wound" is (a wound clinic's "Wound measures 2 x 1 cm")
+              "T14.8": ("S", "T0", "T1", "T2", "T3", "L97", "L98.4", "L89", "E08.62", "E09.62", "E10.62", "E11.62",
+                        "E13.62", "I83.0", "I83.2", "I70.23", "I70.24", "I70.25", "T81.3", "T81.4"),
               # osteoarthritis of an unspecified site, once the site's own code is there
               "M19.9": ("M15", "M16", "M17", "M18", "M19.0", "M19.1", "M19.2"), "T14.9": ("S", "T0", "T1", "T2", "T3"),
               # anaphylaxis or allergy not elsewhere classified, once the drug's own T36-T50 code is there;
@@ -927,6 +931,17 @@ def _catch_all(out: list[Suggestion]) -> None:
         if specific is not None:
             add_reason(s, f"an unspecified code that {specific.code} makes redundant (guideline I.B.1): not coded",
                   Flag.GUIDELINE)
+
+
+def _orphan_external_causes(out: list[Suggestion]) -> None:
+    """External causes tell how an injury happened (I.C.20): when the rules above leave no injury coded (the
+    "wound" of a wound clinic was the ulcer), its cause, place and activity go with it."""
+    if any(usable_icd(s) and (s.code[:1] in "ST" or s.code.startswith(("M80", "M84", "M48.5"))) for s in out):
+        return   # (an injury, a poisoning or allergic reaction, a fragility fracture: each has its external causes)
+    for s in out:
+        if usable_icd(s) and s.code[:1] in "VWXY" and not s.code.startswith("Y90"):
+            add_reason(s, "no injury is coded: an external cause is reported only with the injury it explains "
+                          "(guideline I.C.20)", Flag.GUIDELINE)
 
 
 def _wrapper_of_dropped(out: list[Suggestion]) -> None:

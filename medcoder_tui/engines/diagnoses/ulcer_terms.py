@@ -28,6 +28,8 @@ _SITES = (
     ("1", re.compile(r"\bthighs?\b", re.I)),
     ("8", re.compile(r"\b(?:lower leg|leg|pretibial)\b", re.I)),
 )
+# the foot as a whole, or its sole: a heel, toe or forefoot named beside it says where
+_GENERIC_SITE = re.compile(r"(?i)foot|feet|plantar|sole")
 # ("R foot", "L heel": a capital letter alone, not "r/o" nor "2 L of saline")
 _RIGHT = re.compile(r"\b(?:[Rr]ight|RIGHT|[Rr]t|RT)\b|\bR\b(?![/'])")
 _LEFT = re.compile(r"\b(?:[Ll]eft|LEFT|[Ll]t|LT)\b|\bL\b(?![/'])(?<!\d L)(?<!\d\sL)")
@@ -61,9 +63,12 @@ def lower_limb_ulcers(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str,
         if _NOT_LIMB.search(text):
             continue
         at = m.start() - lo
-        sites = [(abs(s.start() - at), code) for code, rx in _SITES for s in rx.finditer(text)]
+        sites = [(abs(s.start() - at), code, _GENERIC_SITE.fullmatch(s.group(0)) is not None)
+                 for code, rx in _SITES for s in rx.finditer(text)]
         if not sites:
             continue
+        # ("Diabetic foot ulcer, left heel", "ulcer of the plantar surface of the heel": the heel says where on the foot)
+        sites = [s for s in sites if not s[2]] or sites
         site = min(sites)[1]
         right, left = _RIGHT.search(text), _LEFT.search(text)
         side = "0" if bool(right) == bool(left) else "1" if right else "2"
