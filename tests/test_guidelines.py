@@ -381,6 +381,16 @@ def test_walking_a_dog_is_walking_an_animal(codesets):
     g = Grounder(note, codesets=codesets, setting="ed")
     out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S51.852A", evidence=["Dog bite L forearm"]))])}
     assert {"W54.0XXA", "Y93.K1", "Y92.480"} <= out, sorted(out)
+    # a dog walked, that did nothing to its walker, is the activity only: no contact with a dog
+    note = ("HPI: 24F rolled her left ankle stepping off a curb on the sidewalk while walking her dog this morning."
+            "\nDx: Sprain of left ankle.")
+    g = Grounder(note, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S93.402A", evidence=["Sprain of left ankle"]))])}
+    assert "Y93.K1" in out and not {c for c in out if c.startswith(("W54", "W55"))}, sorted(out)
+    pulled = note.replace("rolled her left ankle stepping off a curb", "fell when the dog pulled on the leash")
+    g = Grounder(pulled, codesets=codesets, setting="outpatient")
+    out = {s.code for s in g.finish([g.ground(RawSuggestion(code="S93.402A", evidence=["Sprain of left ankle"]))])}
+    assert "W54.8XXA" in out, sorted(out)
 
 
 def test_a_later_encounter_gets_the_cause_only_with_its_7th_character(codesets):

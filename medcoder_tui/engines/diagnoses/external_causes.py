@@ -401,6 +401,11 @@ _PLAY_EQUIPMENT = re.compile(r"\b(?:playground|jungle gym|monkey bars|climbing (
                              r"(?:down|off|from) (?:the |a )?(?:playground )?(?:slide|swings?))\b", re.I)
 _RECESS_GAMES = words_of("physical games generally associated with school recess summer camp and children")
 _PETS = frozenset(norm(w) for w in ("dog", "dogs", "puppy", "cat", "horse", "pony", "pet", "pets"))
+_WALKING_A_PET = re.compile(r"\bwalk(?:s|ed|ing)?\s+(?:(?:her|his|their|my|our|the|a)\s+)?(?:own\s+|family\s+|"
+                            r"neighbou?r'?s\s+)?(?:dogs?|puppy|pets?)\b", re.I)
+# what a pet does to its walker: a bite, a pull on the leash, a jump, a trip over it
+_PET_CONTACT = re.compile(r"\b(?:bit|bites?|bitten|jump\w*|knock\w*|pull\w*|yank\w*|drag\w*|lunge\w*|leash|"
+                          r"scratch\w*|trip\w* (?:over|on)\b[^.]{0,20}\b(?:dog|puppy|pet))\b", re.I)
 _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
@@ -464,6 +469,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
+            if _WALKING_A_PET.search(text) and not _PET_CONTACT.search(text):
+                # "rolled her ankle stepping off a curb while walking her dog": the dog is what she was doing
+                # (Activity, walking an animal), no contact with it
+                words = words - _PETS
             object_fell = _OBJECT_FELL.search(text) is not None
             if object_fell:
                 words = words | _STRUCK_BY_FALLING   # the object fell, not the patient
