@@ -3170,3 +3170,17 @@ def test_a_documented_type_1_diabetes_types_the_untyped_diabetic_conditions(code
     assert "E10.9" not in got   # the code without complications gives way to the complications
     # a note that also says type 2 (a family member's, or the patient's) keeps the index's default
     assert "E11.10" in offline_codes(codesets, "Assessment: DKA. Type 2 diabetes.", setting="inpatient")
+
+
+def test_a_fracture_treated_by_the_surgeon_and_seen_in_its_cast_is_a_subsequent_encounter(codesets):
+    note = ("Follow-up visit\n82-year-old woman seen 3 weeks after a fall at home (tripped on rug in her bedroom) in "
+            "which she sustained a left distal radius fracture, treated with casting by ortho. Cast in place.\n"
+            "Assessment:\n1. Age-related osteoporosis with current pathological fracture of left radius - start "
+            "alendronate.\n")
+    got = offline_codes(codesets, note)
+    # the pathological fracture takes the injury's 7th characters (D: routine healing after treatment)
+    assert "M80.032D" in got and "M80.032A" not in got, sorted(got)
+    # the ED note that reduces the fracture itself stays the initial encounter
+    ed = ("ED NOTE\n82F tripped on a rug at home and fell on her outstretched left hand.\nAssessment: Closed Colles "
+          "fracture of left distal radius, s/p closed reduction and splinting.\n")
+    assert "S52.532A" in offline_codes(codesets, ed, "ed")

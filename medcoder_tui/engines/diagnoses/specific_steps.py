@@ -43,7 +43,11 @@ _UNSPECIFIED_SIDE = re.compile(r"\bunspecified\b(?= (?:side|upper limb|lower lim
 _ROUTINE_HEALING = re.compile(
     r"\b(?:routine healing|healing (?:well|as expected|appropriately|normally)|subsequent encounter|"
     r"(?:fracture|injury|laceration|sprain) follow[- ]?up|follow[- ]?up (?:of|for) (?:the |a |his |her )?"
-    r"(?:\w+ )?(?:fracture|injury|laceration|sprain))\b", re.I)
+    r"(?:\w+ )?(?:fracture|injury|laceration|sprain)|"
+    # the treatment already given, by the surgeon or in a cast the patient comes in wearing
+    r"(?:treated|managed|casted|splinted|reduced|fixed) (?:with \w+ )?by (?:ortho\w*|the orthop\w+|sports medicine|"
+    r"hand surgery)|cast (?:is )?(?:in place|intact|clean and dry)|remains in (?:a|the|her|his) cast)\b", re.I)
+# (not "s/p closed reduction": an ED note says so of the reduction it has just done)
 _NONDISPLACED = re.compile(r"\b(?:non-?displaced|undisplaced|not displaced)\b", re.I)
 _BITE = re.compile(r"\b(?:bite|bites|bitten|bit)\b", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
@@ -540,8 +544,12 @@ def _sequela_told(m: Mention) -> re.Match | None:
     return m.analysis.memo[key]
 
 
+# codes outside S and T with the injury's 7th characters: pathological and stress fractures, collapsed vertebrae
+_FRACTURE_7TH = ("M80", "M84.3", "M84.4", "M84.5", "M84.6", "M48.5")
+
+
 def _healing(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    if code[:1] not in "ST" or len(code) != 8:
+    if (code[:1] not in "ST" and not code.startswith(_FRACTURE_7TH)) or len(code) != 8:
         return None
     # an injury whose sentence says it left a sequela ("epilepsy is a late effect of the 2019 contusion"): the
     # injury's code with 7th character S, after the condition it left (I.B.10, I.C.19.a)
