@@ -651,3 +651,15 @@ def test_a_drug_managed_by_its_class_name_is_prescription_drug_management(codese
             f"1. Chronic obstructive pulmonary disease, stable - {plan}\n")
     assert set(em(note, codesets)) == {"99213"}, em(note, codesets)
 
+
+
+def test_an_obstructing_stone_is_no_uncomplicated_acute_illness(codesets):
+    """Moderate problem (an acute illness with a complication), limited data (CT, UA), moderate risk
+    (prescription drug management): moderate MDM, 99284."""
+    note = ("ED NOTE\n44 yo M with sudden severe left flank pain radiating to the groin, nausea.\nCT renal stone "
+            "protocol: 6 mm stone at the left UVJ with moderate left hydronephrosis.\nUA: RBC > 50.\n"
+            "Impression: Left ureteral calculus with hydronephrosis.\nPlan: tamsulosin, urology follow-up in 1 week.\n")
+    got = em(note, codesets, "ed")
+    assert set(got) == {"99284"}, got
+    plain = note.replace(" with moderate left hydronephrosis", "").replace(" with hydronephrosis", "")
+    assert set(em(plain, codesets, "ed")) == {"99283"}

@@ -75,7 +75,10 @@ _SYMPTOM = re.compile(r"\bpain\b|\bache\b|headache|syncope|presyncope|dizz|verti
 _WORKED_UP = re.compile(r"ruled out|rule out|\br/o\b|concern(?:ing)? for|cannot exclude|not excluded|unlikely|"
                         r"less likely|excluded|differential|\bddx\b")
 _SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis|"
-                       r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure")
+                       r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure|"
+                       # an acute illness that has obstructed an organ or dried the patient out: no low risk of
+                       # morbidity (AMA's "acute, uncomplicated" is a problem with full recovery expected)
+                       r"hydronephrosis|obstructing|with (?:\w+ )?obstruction|dehydration")
 _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
                      r"concussion|abrasion")
 _COMPLICATED = re.compile(r"(?<!non)(?<!non-)displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
