@@ -891,3 +891,10 @@ def test_a_service_planned_for_the_next_visit_is_not_this_visits(codesets):
     assert [s for s in planned if s.code == "99406" and Flag.NEGATED in s.flags]
     today = grounded("Assessment: 1. Tobacco use disorder. Smoking cessation counseling 5 min today.\n", codesets)
     assert [s for s in today if s.code == "99406" and not s.flags]
+
+
+def test_a_supply_advised_as_needed_is_not_dispensed(codesets):
+    note = ("Urgent care. 24F rolled her left ankle.\nDx: Sprain of left ankle.\n"
+            "Plan: RICE, ibuprofen, ankle brace (dispensed), crutches prn, follow up in 1 week.\n")
+    got = codes(suggest(note, codesets))
+    assert "L1902" in got and "E0114" not in got, sorted(got)

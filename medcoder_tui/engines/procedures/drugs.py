@@ -467,6 +467,7 @@ _DME: list[tuple[str, str]] = [
     (r"nexplanon|etonogestrel", r"^Etonogestrel"),
 ]
 _DME_RX = [(re.compile(n, _I), d) for n, d in _DME]
+_AS_NEEDED = re.compile(r"\s*(?:prn|as needed|if needed)\b", _I)
 
 
 def _dme(ctx: _Ctx) -> None:
@@ -481,8 +482,9 @@ def _dme(ctx: _Ctx) -> None:
                     continue
                 start, end = sent.start + m.start(), sent.start + m.end()
                 clause = _clause(ctx.note, start, end, 40, 60)
-                if _NOT_DISPENSED.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
-                    continue
+                if _NOT_DISPENSED.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"} \
+                        or _AS_NEEDED.match(ctx.note, end):
+                    continue   # ("ankle brace (dispensed), crutches prn": advice to use crutches, none given)
                 codes = ctx.describe(System.HCPCS, desc_rx)
                 if "Walking boot" in desc_rx and codes:
                     # ("off-the-shelf ..., no custom fitting": the fitting words are negated)
