@@ -3184,3 +3184,15 @@ def test_a_fracture_treated_by_the_surgeon_and_seen_in_its_cast_is_a_subsequent_
     ed = ("ED NOTE\n82F tripped on a rug at home and fell on her outstretched left hand.\nAssessment: Closed Colles "
           "fracture of left distal radius, s/p closed reduction and splinting.\n")
     assert "S52.532A" in offline_codes(codesets, ed, "ed")
+
+
+def test_a_thyrotoxic_patients_goiter_and_palpitations_are_the_graves_code(codesets):
+    note = ("Palpitations, heat intolerance. Diffuse goiter, no nodules.\nAssessment: Graves disease without thyrotoxic "
+            "crisis.\nPlan: methimazole.")
+    out = finish(note, [("E05.00", "Graves disease"), ("E04.9", "goiter"), ("R00.2", "Palpitations")], codesets)
+    assert out["E05.00"].reportable
+    assert not out["E04.9"].reportable and not out["R00.2"].reportable
+    # a nasal congestion is part of the chronic sinusitis it is a symptom of
+    note = "14 weeks of nasal congestion and facial pressure.\nAssessment: Chronic maxillary sinusitis, bilateral."
+    out = finish(note, [("J32.0", "Chronic maxillary sinusitis"), ("R09.81", "nasal congestion")], codesets)
+    assert out["J32.0"].reportable and not out["R09.81"].reportable

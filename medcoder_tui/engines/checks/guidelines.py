@@ -794,8 +794,12 @@ _INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
                 # (I65, I66 Excludes1: occlusion and stenosis causing cerebral infarction, I63.-)
                 "I66": ("I63",), "I65": ("I63",),
                 # COPD with emphysema is emphysema's code alone (Index: Disease, lung, obstructive, with emphysema J43.9)
-                "J44": ("J43",)}
-_INCLUDED_WHY = {"J44": "the Index codes chronic obstructive lung disease with emphysema to the emphysema"}
+                "J44": ("J43",),
+                # a goiter in a thyrotoxic patient is the toxic goiter its thyrotoxicosis code names (E05.0 with
+                # diffuse goiter, E05.1 and E05.2 with nodular): not a nontoxic goiter (E04)
+                "E04": ("E05.0", "E05.1", "E05.2")}
+_INCLUDED_WHY = {"J44": "the Index codes chronic obstructive lung disease with emphysema to the emphysema",
+                 "E04": "E04 is nontoxic goiter; the thyrotoxicosis code names the toxic goiter"}
 
 
 _ANXI = re.compile(r"\banxi\w*", re.I)

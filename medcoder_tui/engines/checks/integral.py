@@ -54,7 +54,7 @@ _ANY = ("",)   # any definitive diagnosis
 INTEGRAL: dict[str, tuple[str, ...]] = {
     # respiratory and circulatory signs (R00-R09)
     "R00.0": ("I47", "I48", "I49", "E05", "J96", "D62"), "R00.1": ("I44", "I45", "I49.5", "I49.8"),
-    "R00.2": ("I47", "I48", "I49"), "R01": ("I34", "I35", "I36", "I37", "Q21", "Q23"),
+    "R00.2": ("I47", "I48", "I49", "E05"), "R01": ("I34", "I35", "I36", "I37", "Q21", "Q23"),
     "R04.0": ("J01", "J31", "J34"), "R04.2": ("C34", "J18", "A15", "I26", "J47"),
     "R05": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J45", "J47", "J84", "C34", "A15"),
     "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3", "T78.0", "T78.2", "T88.6", "T63"),
@@ -63,7 +63,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R07.9": _CHEST,
     # (hypoxemia is no part of a pneumonia, COPD or asthma: Coding Clinic codes it beside them when documented)
     "R09.0": ("J96", "J80", "I50", "I26", "U07.1"),
-    "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J34"),
+    "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J32", "J34"),
     "R09.82": ("J01", "J30", "J31", "J32", "J34"),
     # digestive (R10-R19)
     # (abdominal pain, nausea and vomiting are also part of diabetic ketoacidosis)
