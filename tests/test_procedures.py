@@ -898,3 +898,11 @@ def test_a_supply_advised_as_needed_is_not_dispensed(codesets):
             "Plan: RICE, ibuprofen, ankle brace (dispensed), crutches prn, follow up in 1 week.\n")
     got = codes(suggest(note, codesets))
     assert "L1902" in got and "E0114" not in got, sorted(got)
+
+
+def test_a_vaccine_due_and_given_after_a_dash_is_given(codesets):
+    note = ("Assessment: HIV infection, well controlled on ART.\n"
+            "Also due for influenza vaccine - given today (quadrivalent, IM, preservative-free 0.5 mL).\n")
+    assert {"90686", "90471"} <= codes(suggest(note, codesets))
+    later = note.replace("given today", "will return for it next month")
+    assert not codes(suggest(later, codesets)) & {"90686", "90471"}

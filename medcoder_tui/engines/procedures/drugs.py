@@ -350,6 +350,16 @@ _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fal
                       r"(?:given|administered|received|done) (?:on |in )?\d{1,2}/(?:\d{4}|\d{2})\b(?!/))", _I)
 
 
+def _not_given_here(ctx: _Ctx, start: int, end: int, sent) -> bool:
+    """The vaccine's clause says it is not given in this encounter (declined, due later, given elsewhere).
+    ("Due for influenza vaccine - given today": a dose that was due, given after the dash.)"""
+    found = _VAX_NOT.search(_clause(ctx.note, start, end, 10, 40))
+    if found is None:
+        return False
+    return not (found.group(0).lower() == "due"
+                and re.search(r"\b(?:given|administered)\b(?! (?:at|by|on|in)\b)", ctx.note[end:sent.end], _I))
+
+
 def _vaccines(ctx: _Ctx) -> None:
     given: list[tuple[str, int, int, int]] = []
     for sent in ctx.a.sentences:
@@ -362,7 +372,7 @@ def _vaccines(ctx: _Ctx) -> None:
                 if any(s < end and start < e for s, e in taken):
                     continue
                 taken.append((start, end))   # (its components are no products of their own)
-                if not (_VAX_NOT.search(_clause(ctx.note, start, end, 10, 40))
+                if not (_not_given_here(ctx, start, end, sent)
                         or ctx.a.context_at(start, end) & {"negated", "history"}):
                     # (a product missing from the table, e.g. a reduced table: only its administration is suggested)
                     product = next(iter(ctx.describe(System.CPT, product_rx)), "")
@@ -380,8 +390,7 @@ def _vaccines(ctx: _Ctx) -> None:
                 if any(s < end and start < e for s, e in taken):
                     continue  # "trivalent flu vaccine" is not also a quadrivalent one
                 taken.append((start, end))
-                clause = _clause(ctx.note, start, end, 10, 40)
-                if _VAX_NOT.search(clause) or ctx.a.context_at(start, end) & {"negated", "history"}:
+                if _not_given_here(ctx, start, end, sent) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
                 codes = ctx.describe(System.CPT, desc_rx)
                 if desc_rx.startswith("Hepatitis") and codes:
