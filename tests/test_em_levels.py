@@ -663,3 +663,23 @@ def test_an_obstructing_stone_is_no_uncomplicated_acute_illness(codesets):
     assert set(got) == {"99284"}, got
     plain = note.replace(" with moderate left hydronephrosis", "").replace(" with hydronephrosis", "")
     assert set(em(plain, codesets, "ed")) == {"99283"}
+
+
+@pytest.mark.parametrize(("plan", "drug"), [
+    ("Right breast cancer, ER positive - no evidence of disease. Continue tamoxifen.", "tamoxifen"),
+    ("HIV infection, well controlled - continue Biktarvy.", "biktarvy"),
+    ("Alcohol dependence, in early remission, on naltrexone - continue.", "naltrexone"),
+    ("Hypertension - continue carvedilol 12.5 mg twice daily.", "carvedilol"),
+])
+def test_a_continued_prescription_of_a_less_common_name_is_drug_management(codesets, plan, drug):
+    """One stable chronic illness (low) and prescription drug management (moderate): low MDM, 99213."""
+    note = f"FOLLOW-UP VISIT, established patient.\nAssessment/Plan:\n1. {plan}\nRTC 6 months.\n"
+    got = em(note, codesets)
+    assert set(got) == {"99213"} and f"prescription drug management ('{drug}')" in got["99213"], got
+
+
+def test_end_stage_renal_disease_and_its_mineral_disorders_are_chronic_illnesses(codesets):
+    note = ("Nephrology office visit, established patient.\nAssessment:\n1. ESRD on HD - adequate clearance.\n"
+            "2. Secondary hyperparathyroidism of renal origin - start cinacalcet 30 mg daily.\n"
+            "3. Hyperphosphatemia - increase sevelamer to 1600 mg with meals.\n")
+    assert set(em(note, codesets)) == {"99214"}, em(note, codesets)

@@ -89,6 +89,7 @@ _CHRONIC = re.compile(
     r"hyperlipid|dyslipid|hypercholesterol|\badhd\b|depress|\bmdd\b|anxiety|\bgad\b|bipolar|schizo|"
     r"atrial fib|\ba-?fib\b|\baf\b|hypothyroid|hyperthyroid|migraine|gerd|osteoarth|arthritis|epilep|"
     r"seizure disorder|parkinson|dementia|alzheimer|obesity|\bbph\b|osteopor|gout|psoriasis|hepatitis [bc]|"
+    r"\besrd\b|end[- ]stage (?:renal|kidney)|hyperparathyroid|hyperphosphat|"
     r"\bhiv\b|\bcad\b|coronary|anemia|glaucoma|sleep apnea|\bosa\b|hypothyroid|insomnia|use disorder|"
     r"dependence|\boud\b|\baud\b|addiction|"
     # a cancer under treatment or surveillance, and long-lasting skin, joint and bowel diseases
@@ -505,7 +506,20 @@ _RX_SUFFIXES = ("pril", "sartan", "olol", "dipine", "statin", "cillin", "mycin",
                 "izide", "icam", "aprine", "asone", "onide", "dogrel", "dronate", "tretinoin",
                 # antivirals: hepatitis C (sofosbuvir, velpatasvir, glecaprevir) and HIV (dolutegravir, rilpivirine,
                 # emtricitabine, lamivudine)
-                "buvir", "asvir", "previr", "gravir", "virine", "citabine", "vudine")
+                "buvir", "asvir", "previr", "gravir", "virine", "citabine", "vudine",
+                # more class endings of common prescriptions (carvedilol, labetalol, diclofenac, hydralazine, clonidine,
+                # donepezil, latanoprost, diltiazem, phenytoin, baclofen, naltrexone, buprenorphine, hydroxychloroquine,
+                # etanercept, abatacept, mesalamine, tiotropium, umeclidinium, salmeterol, formoterol, vilanterol,
+                # terbinafine, trimethoprim, tamoxifen, raloxifene, letrozole, cinacalcet, sevelamer, calcitriol,
+                # epoetin, memantine, ropinirole, pramipexole, carbidopa, sildenafil, oxybutynin, mirabegron,
+                # tolterodine, isosorbide, ezetimibe, fenofibrate, febuxostat, propylthiouracil, liothyronine,
+                # norethindrone, levonorgestrel, clobetasol, triamcinolone, hydrocortisone, tacrolimus, adapalene)
+                "dilol", "alol", "fenac", "alazine", "onidine", "pezil", "oprost", "tiazem", "ytoin", "clofen",
+                "trexone", "orphine", "oquine", "ercept", "atacept", "alamine", "tropium", "idinium", "meterol",
+                "moterol", "anterol", "afine", "oprim", "xifen", "xifene", "ozole", "calcet", "velamer", "citriol",
+                "poetin", "mantine", "inirole", "pexole", "dopa", "dafil", "lafil", "butynin", "begron", "terodine",
+                "sorbide", "timibe", "fibrate", "xostat", "thiouracil", "thyronine", "thindrone", "gestrel",
+                "betasol", "cinolone", "cortisone", "limus", "palene")
 _RX_NAME = re.compile(
     r"\b(?:insulin|warfarin|prednisone|dexamethasone|albuterol|ipratropium|nitrofurantoin|levothyroxine|amoxicillin|"
     r"augmentin|cephalexin|keflex|bactrim|doxycycline|azithromycin|gabapentin|pregabalin|tramadol|oxycodone|"
@@ -515,7 +529,12 @@ _RX_NAME = re.compile(
     # brand names and drugs of no class ending that a plan often writes
     r"norco|percocet|vicodin|lortab|codeine|tylenol (?:#3|with codeine)|ultram|dilaudid|flexeril|cyclobenzaprine|"
     r"methocarbamol|robaxin|tizanidine|zanaflex|zofran|cipro|macrobid|flagyl|metronidazole|medrol|valtrex|tamiflu|"
-    r"diflucan|ketorolac|toradol|epipen|"
+    r"diflucan|ketorolac|toradol|epipen|mtx|biktarvy|truvada|descovy|genvoya|triumeq|dovato|suboxone|vivitrol|"
+    r"eliquis|xarelto|jardiance|farxiga|ozempic|trulicity|mounjaro|wegovy|humira|enbrel|dupixent|symbicort|advair|"
+    r"breo|trelegy|spiriva|flovent|singulair|lasix|coumadin|synthroid|lipitor|crestor|zoloft|lexapro|prozac|"
+    r"wellbutrin|xanax|klonopin|ativan|ambien|zolpidem|seroquel|abilify|lamictal|keppra|depakote|divalproex|"
+    r"valproate|neurontin|lyrica|cymbalta|effexor|plavix|entresto|sacubitril|potassium chloride|klor-con|"
+    r"disulfiram|acamprosate|methadone|nicotine (?:patch|gum|lozenges?)|plaquenil|guanfacine|"
     # a prescription class a plan manages by its name ("Anticoagulation continued - benefit outweighs risk")
     r"anticoagulation|anticoagulants?|"
     # ... or by its class's short name ("continue LAMA/LABA", "continue statin", "increase SSRI")
