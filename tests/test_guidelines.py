@@ -3196,3 +3196,10 @@ def test_a_thyrotoxic_patients_goiter_and_palpitations_are_the_graves_code(codes
     note = "14 weeks of nasal congestion and facial pressure.\nAssessment: Chronic maxillary sinusitis, bilateral."
     out = finish(note, [("J32.0", "Chronic maxillary sinusitis"), ("R09.81", "nasal congestion")], codesets)
     assert out["J32.0"].reportable and not out["R09.81"].reportable
+
+
+def test_fell_and_hit_his_head_is_a_fall_not_a_blow_from_another_person(codesets):
+    note = ("ED NOTE\n45M intoxicated, fell and hit his head. 2 cm laceration of the occipital scalp.\n"
+            "Assessment: Scalp laceration.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "W19.XXXA" in got and "W03.XXXA" not in got, sorted(got)

@@ -276,6 +276,9 @@ _STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripp
                                 r"\b(?:strik\w*|struck|hit(?:ting)?|bump\w*|bang\w*)\b[^.;\n]{0,40}?\b(?:on|against|into)\b",
                                 re.I)
 _STRIKING_AGAINST = words_of("with subsequent striking against object")
+_OWN_BODY_HIT = re.compile(r"\b(?:hit|hitting|struck|striking|bump(?:ed|ing)?|bang(?:ed|ing)?)\s+(?:his|her|their)\s+"
+                           r"(?:own\s+)?(?:head|face|forehead|chin|nose|mouth|eye|knee|elbow|shoulder|hip|back|chest|"
+                           r"ribs?|arm|leg|hand|wrist)\b(?!\s+(?:on|against|into)\b)", re.I)
 # "landed on an opponent's foot", "collided with another player": the index's striking against a person (W51)
 _STRUCK_PERSON = re.compile(r"\b(?:land\w*|stepp?\w*|came down) on (?:an? |the |another )?(?:opponent|player|teammate|"
                             r"defender|person|other player)'?s? (?:foot|feet|shoe)|\b(?:collid\w*|bump\w*|ran) (?:into|with) "
@@ -460,7 +463,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             text = _in_index_words(text)   # "at the gym": the index's gymnasium
             # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
             # ("walking to her car after her shift": a vehicle walked to is no vehicle the patient was in)
-            words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", text)))
+            # ("fell and hit his head": his own head hit, no one struck him; "... hit his head on the table" is read
+            # below as a fall striking against an object)
+            words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", _OWN_BODY_HIT.sub(" ", text))))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
             if _STRUCK_AFTER_FALL.search(text):
