@@ -3203,3 +3203,11 @@ def test_fell_and_hit_his_head_is_a_fall_not_a_blow_from_another_person(codesets
             "Assessment: Scalp laceration.\n")
     got = offline_codes(codesets, note, "ed")
     assert "W19.XXXA" in got and "W03.XXXA" not in got, sorted(got)
+
+
+@pytest.mark.parametrize(("level", "code"), [("BAC 0.24.", "Y90.8"), ("BAC 0.085 g/dL.", "Y90.4"),
+                                             ("Ethanol 150 mg/dL.", "Y90.6")])
+def test_a_blood_alcohol_level_in_percent_or_mg_per_dl_is_coded_beside_the_intoxication(codesets, level, code):
+    note = f"ED NOTE\n45M found intoxicated. {level}\nAssessment: Alcohol intoxication.\n"
+    got = offline_codes(codesets, note, "ed")
+    assert code in got and not {c for c in got if c.startswith("Y90") and c != code}, sorted(got)

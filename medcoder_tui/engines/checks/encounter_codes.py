@@ -51,8 +51,9 @@ from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)", re.I)
+# mg/dL, or the percent (g/dL) a breath or legal BAC is given in ("BAC 0.24" is 240 mg/100 mL)
 _BAC = re.compile(r"\b(?:serum |blood )?(?:etoh|ethanol|alcohol|bac)(?: level| concentration)?\s*(?:of|was|is|=|:)?\s*"
-                  r"(\d{1,3}(?:\.\d)?)\s*(?:mg/dl|mg ?%|mg/100 ?ml)", re.I)
+                  r"(?:(\d{1,3}(?:\.\d)?)\s*(?:mg/dl|mg ?%|mg/100 ?ml)|(0?\.\d{2,3})\s*(?:g/dl|%|g ?%)?(?!\d|\.\d))", re.I)
 
 _OBESITY = re.compile(r"\b(morbid(?:ly)? obes\w*|severe obesity|class (?:3|iii) obesity)?(?(1)|obes\w*)", re.I)
 
@@ -253,7 +254,7 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     # Y90 (code first F10): the blood alcohol level beside an alcohol intoxication, when measured
     if "Y90" not in have_cat and any(s.system is System.ICD10CM and s.reportable and re.match(r"F10\.[129]2", s.code)
                                      for s in out) and (bac := _BAC.search(note)):
-        level = float(bac.group(1))
+        level = float(bac.group(1)) if bac.group(1) else float(bac.group(2)) * 1000
         tens = [20, 40, 60, 80, 100, 120, 200, 240]
         digit = next((i for i, top in enumerate(tens) if level < top), 8)
         wanted.append((f"Y90.{digit}", bac.start(), bac.end(), "blood alcohol level beside the alcohol intoxication "
