@@ -3211,3 +3211,14 @@ def test_a_blood_alcohol_level_in_percent_or_mg_per_dl_is_coded_beside_the_intox
     note = f"ED NOTE\n45M found intoxicated. {level}\nAssessment: Alcohol intoxication.\n"
     got = offline_codes(codesets, note, "ed")
     assert code in got and not {c for c in got if c.startswith("Y90") and c != code}, sorted(got)
+
+
+def test_a_routine_postpartum_visit_is_its_encounter_code_in_the_global_package(codesets):
+    note = ("POSTPARTUM VISIT\n28 yo G1P1 at 6 weeks after an uncomplicated vaginal delivery. Breastfeeding well.\n"
+            "Assessment: Routine postpartum follow-up. Contraception counseling.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert "Z39.2" in got and not {c for c in got if c.startswith("992")}, sorted(got)
+    # a delivery record's visit to come is no postpartum visit today
+    discharge = ("DISCHARGE SUMMARY\nSpontaneous vaginal delivery of a healthy male infant.\nF/u: 6-wk comprehensive "
+                 "postpartum visit in our office.\n")
+    assert "Z39.2" not in offline_codes(codesets, discharge, "inpatient")

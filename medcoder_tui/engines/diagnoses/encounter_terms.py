@@ -107,7 +107,7 @@ _STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been |-
 # Obstetric encounters (guideline I.C.15.b)
 _PRENATAL_VISIT = re.compile(r"\b(?:routine prenatal (?:care|visit)|prenatal (?:visit|care|check|follow[- ]?up|appointment)|"
                              r"(?:new|initial|routine|return) (?:ob|obstetric) (?:visit|patient|check)|"
-                             r"supervision of (?:a )?(?:normal )?pregnancy)\b", re.I)
+                             r"supervision of (?:a |an )?(?:other )?(?:normal )?(?:first )?pregnancy)\b", re.I)
 _FIRST_PREGNANCY = re.compile(r"\b(?:g1(?:\s*p0)?|gravida 1|primigravida|primigravid|first pregnancy)\b", re.I)
 _HIGH_RISK = re.compile(r"\bhigh[- ]risk (?:pregnancy|ob|obstetric)\b", re.I)
 _DELIVERY = re.compile(r"\b(?:(?:spontaneous |normal |assisted |operative |vacuum[- ]assisted |forceps[- ]assisted )?"
@@ -235,6 +235,11 @@ _HPV_SCREEN = re.compile(r"\bhpv\b[^.\n]{0,30}\b(?:co-?test\w*|test\w*|screen\w*
                          re.I)
 # screening for HIV the plan documents (Z11.4); offered and accepted is done ("offered routine HIV screening; she
 # accepted")
+# the routine visit after a delivery (Z39.2, I.C.15.o): "Routine postpartum follow-up", "6 week postpartum check"
+_POSTPARTUM_VISIT = re.compile(r"\b(?:routine )?(?:post-?partum|post-?natal) (?:follow[- ]?up|visit|check(?:-?up)?|exam\w*|"
+                               r"care)\b", re.I)
+_FUTURE_VISIT = re.compile(r"\b(?:at|schedul\w*|f/u|return|rtc|next|plans?|planned|in \d+ (?:days?|weeks?|wks?))\b"
+                           r"[^.\n]{0,40}$", re.I)
 _HIV_SCREEN = re.compile(r"\bhiv\b[^.\n]{0,20}\bscreen\w*|\bscreen\w* for hiv\b|\b(?:routine|opt-out) hiv (?:test\w*)", re.I)
 _SCREENING_DONE = re.compile(r"\b(?:accepted|agreed|consented|drawn|sent)\b", re.I)
 # (not the test that follows an abnormal result up: that one is diagnostic)
@@ -247,8 +252,8 @@ _HISTORY_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", 
 
 
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
-    """Screening for sexually transmitted infections (Z11.3) or HPV (Z11.51) and surveillance of a contraceptive
-    (Z30.4-) the assessment or plan documents."""
+    """Screening for sexually transmitted infections (Z11.3) or HPV (Z11.51), surveillance of a contraceptive
+    (Z30.4-) and the routine postpartum visit (Z39.2) the assessment or plan documents."""
     out = []
     assessed = [(sec.start, sec.end) for sec in analysis.sections if sec.name in ASSESSMENT_SECTIONS]
     # an HPV test the note says was collected is done wherever it is told ("Cervical cancer screening: Pap with
@@ -256,13 +261,15 @@ def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, 
     told = [(0, len(note))] if not any(sec.name in _HISTORY_SECTIONS for sec in analysis.sections) else \
         [(sec.start, sec.end) for sec in analysis.sections if sec.name not in _HISTORY_SECTIONS]
     for rx, code in ((_STI_SCREEN, "Z11.3"), (_HPV_SCREEN, "Z11.51"), (_HIV_SCREEN, "Z11.4"),
-                     *_CONTRACEPTIVE_SURVEILLANCE):
+                     *_CONTRACEPTIVE_SURVEILLANCE, (_POSTPARTUM_VISIT, "Z39.2")):
         m = next((m for lo, hi in (told if code == "Z11.51" else assessed) for m in rx.finditer(note, lo, hi)
                   if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"} - (
                       {"hypothetical"} if screening_told_done(note, m.start()) else set())
                   and not LEFT_TO_ANOTHER.search(note, m.start(), note.find("\n", m.end()) % (len(note) + 1))),
                  None)
-        if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(line_at(note, m.start()))):
+        if m is not None and not (code == "Z11.51" and _ABNORMAL_CYTOLOGY.search(line_at(note, m.start()))) \
+                and not (code == "Z39.2" and _FUTURE_VISIT.search(note, max(0, m.start() - 50), m.start())):
+            # (a delivery record's "6-wk comprehensive postpartum visit in our office" is a visit to come)
             out.append((code, m.start(), m.end()))
     return out
 

@@ -51,7 +51,9 @@ _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|per
                      r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)|"
                      # "Assessment: Supervision of normal pregnancy, second trimester" (Z34: no complication)
                      r"supervision of (?:a |an )?(?:other )?normal (?:first |\w+ )?pregnancy|"
-                     r"routine (?:ob|prenatal|antenatal) (?:visit|care|check|follow[- ]?up)", _I)
+                     r"routine (?:ob|prenatal|antenatal) (?:visit|care|check|follow[- ]?up)|"
+                     # the routine visit after the delivery is the package's postpartum care
+                     r"routine post-?partum (?:visit|care|check|follow[- ]?up|exam\w*)", _I)
 _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
