@@ -165,6 +165,7 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Glomerulonephritis.", "N05.9"),       # not N08, whose inclusion terms say the same word
     ("Pericarditis.", "I31.9"),
     ("Pancytopenia.", "D61.818"),           # no unspecified leaf: the catch-all "Other pancytopenia"
+    ("Hyperphosphatemia.", "E83.39"),       # "Hyperphosphatemia": an index word no tabular title says
     ("Liver metastases.", "C78.7"),         # an index phrase is no weak reading, unlike a bare word
     ("Diabetic nephropathy.", "E11.21"),    # diabetes of no stated type is type 2, "mellitus" unsaid
     ("Diabetic foot ulcer.", "E11.621 L97.509"),   # E11.621 asks for the ulcer's site (L97)
