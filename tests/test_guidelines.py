@@ -3222,3 +3222,12 @@ def test_a_routine_postpartum_visit_is_its_encounter_code_in_the_global_package(
     discharge = ("DISCHARGE SUMMARY\nSpontaneous vaginal delivery of a healthy male infant.\nF/u: 6-wk comprehensive "
                  "postpartum visit in our office.\n")
     assert "Z39.2" not in offline_codes(codesets, discharge, "inpatient")
+
+
+def test_a_listed_condition_the_assessment_names_by_its_head_noun_and_a_qualifier_is_taken_up(codesets):
+    note = ("WOUND CLINIC\nProblem list:\n- Type 2 diabetes mellitus\n- Diabetic peripheral polyneuropathy\n"
+            "- Hyperlipidemia\n\nAssessment:\nDiabetic foot ulcer, right plantar heel, fat layer exposed, in type 2 DM "
+            "with peripheral neuropathy - improving.\n")
+    got = offline_codes(codesets, note)
+    assert {"E11.621", "E11.42"} <= got, sorted(got)
+    assert "E78.5" not in got   # listed only

@@ -422,6 +422,17 @@ def _named_in(words: str, addressed: str) -> bool:
         start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
         if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
             return True   # (not on a line that leaves it to another visit: "Asthma stable; not addressed")
+    # the condition's head noun with one of its qualifiers on one line ("Diabetic peripheral polyneuropathy" listed,
+    # "... in type 2 DM with peripheral neuropathy" assessed)
+    content = head.split()
+    if len(content) < 2 or len(content[-1]) < 6:
+        return False
+    nouns = {content[-1], content[-1].removeprefix("poly")}
+    qualifiers = {w for w in content[:-1] if len(w) > 3}
+    for line in addressed.split("\n"):
+        said = set(re.findall(r"[a-z0-9']+", line))
+        if said & nouns and said & qualifiers and not LEFT_TO_ANOTHER.search(line):
+            return True
     return False
 
 
