@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from medcoder_tui.codes.status_terms import HISTORY_OF, TABULAR_HISTORY_OF
 
 _CLASSIFIABLE = re.compile(r"^(?:Personal history of )?[Cc]onditions classifiable to (.+)$")
@@ -29,3 +31,20 @@ def test_the_history_table_reads_the_most_specific_prefix_first(codesets):
     assert history("D05.11") == "Z86.000"    # carcinoma in situ of the breast
     assert history("C7A.092") == "Z85.020"
     assert history("C80.1") == "Z85.9"
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("Problem list:\n- S/p amputation L 2nd toe 2024 (osteomyelitis)\n- Hypertension", ["Z89.422"]),
+    ("PMH: DM2, L BKA 2019, CKD.", ["Z89.512"]),
+    ("Exam: R transmetatarsal amputation site well healed.", ["Z89.431"]),
+    ("Hx of right great toe amputation.", ["Z89.411"]),
+    ("PSH: bilateral BKA.", ["Z89.511", "Z89.512"]),
+    # a risk, a plan or today's operation is no status
+    ("Plan: risk of amputation discussed.", []),
+    ("Procedure: right great toe amputation today.", []),
+])
+def test_an_amputation_done_before_is_its_acquired_absence_by_level_and_side(text, codes):
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    from medcoder_tui.engines.diagnoses.status_codes import amputation_status
+
+    assert [c for c, _s, _e in amputation_status(text, analyze(text))] == codes

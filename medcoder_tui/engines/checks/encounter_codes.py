@@ -334,7 +334,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     for code, start, end in reported_status(note, analysis):
         if code not in have:
             wanted.append((code, start, end, "status documented: a transplant, cardiac device or graft, artificial "
-                                             "opening, oxygen dependence or do-not-resuscitate order is reported "
+                                             "opening, amputation, oxygen dependence or do-not-resuscitate order is "
+                                             "reported "
                                              "(guideline I.C.21.c.3)"))
     added = []
     for code, start, end, why in wanted:

@@ -157,8 +157,8 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
 
 # Status codes a coder reports wherever the note documents the status as current (I.C.21.c.3): a
 # transplanted organ, a cardiac device, graft or stent, an artificial opening, dependence on
-# supplemental oxygen, bariatric surgery. (Absent organs and joint replacements are left to the
-# coder: they matter only when the visit turns on them.)
+# supplemental oxygen, bariatric surgery, an amputated limb (:func:`amputation_status`). (Absent organs and joint
+# replacements are left to the coder: they matter only when the visit turns on them.)
 _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
                               "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
 _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on each hit
@@ -183,10 +183,70 @@ _FULL_CODE = re.compile(r"\bfull code\b|\bwishes? (?:to be )?(?:full|resuscitat)
 _STATUS_SECTIONS_SKIPPED = frozenset({"family_history", "allergies", "medications", "review_of_systems"})
 
 
-def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
-    """(status code, start, end) for each current status of :data:`_REPORTED_STATUS` the note documents."""
-    low = lowered(note)
+# An amputated limb's status (Z89, acquired absence of limb) by level and side: a permanent status a coder reports
+# wherever the note documents it (it bears on wound care, mobility and prosthetics)
+_AMPUTATION = re.compile(r"\b(?:amputations?|amputee|[ab]ka|tma|ray resection|disarticulation)\b", re.I)
+_AMPUTATION_LEVELS = (
+    (re.compile(r"\b(?:great|big|1st|first) toe\b|\bhallux\b", re.I), "Z89.41"),
+    (re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|lesser|other) toes?\b|\btoes\b|\bdigits? [2-5]\b",
+                re.I), "Z89.42"),
+    (re.compile(r"\btoe\b", re.I), "Z89.42"),
+    (re.compile(r"\b(?:transmetatarsal|tma|ray|forefoot|midfoot|chopart|lisfranc|foot|partial foot)\b", re.I),
+     "Z89.43"),
+    (re.compile(r"\b(?:ankle|syme'?s?)\b", re.I), "Z89.44"),
+    (re.compile(r"\b(?:bka|below[- ](?:the[- ])?knee|transtibial)\b", re.I), "Z89.51"),
+    (re.compile(r"\bknee disarticulation\b", re.I), "Z89.52"),
+    (re.compile(r"\b(?:aka|above[- ](?:the[- ])?knee|transfemoral)\b", re.I), "Z89.61"),
+    (re.compile(r"\bhip disarticulation\b", re.I), "Z89.62"),
+    (re.compile(r"\bthumb\b", re.I), "Z89.01"),
+    (re.compile(r"\b(?:fingers?|(?:index|middle|ring|little|small) finger)\b", re.I), "Z89.02"),
+    (re.compile(r"\bhand\b", re.I), "Z89.11"), (re.compile(r"\bwrist\b", re.I), "Z89.12"),
+    (re.compile(r"\b(?:below[- ](?:the[- ])?elbow|transradial)\b", re.I), "Z89.21"),
+    (re.compile(r"\b(?:above[- ](?:the[- ])?elbow|transhumeral)\b", re.I), "Z89.22"),
+    (re.compile(r"\bshoulder disarticulation\b", re.I), "Z89.23"),
+)
+_AMPUTATION_PAST = re.compile(r"\b(?:s/p|status post|h/o|hx|history|prior|previous|old|healed|well[- ]healed|site|"
+                              r"stump|residual limb|prosthe\w*|amputee|(?:19|20)\d\d)\b", re.I)
+_AMPUTATION_NOT = re.compile(r"\b(?:risk|avoid\w*|prevent\w*|salvage|threatened|impending|planned|scheduled|candidate|"
+                             r"consent\w*|discuss\w*|recommend\w*|will need|may need|today)\b", re.I)
+_AMPUTATION_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
+_RIGHT = re.compile(r"\b(?:right|rt)\b|\bR\b(?![/'])")
+_LEFT = re.compile(r"\b(?:left|lt)\b|\bL\b(?![/'])(?<!\d L)")
+_BOTH = re.compile(r"\b(?:bilateral|bilat|both)\b", re.I)
+
+
+def amputation_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(Z89 code, start, end) for each amputation the note documents as done before this encounter, by level
+    and side (both codes for a bilateral one)."""
     out: list[tuple[str, int, int]] = []
+    for m in _AMPUTATION.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
+            continue
+        line_start = max(note.rfind("\n", 0, m.start()), note.rfind(";", 0, m.start()), note.rfind(",", 0, m.start())
+                         if note[m.start() - 2:m.start()] != "s/" else -1) + 1
+        ends = [i for i in (note.find("\n", m.end()), note.find(";", m.end()), note.find(",", m.end())) if i >= 0]
+        clause = note[line_start:min(ends) if ends else len(note)]
+        if _AMPUTATION_NOT.search(clause):
+            continue
+        past = "history" in analysis.context_at(m.start(), m.end()) or _AMPUTATION_PAST.search(clause) \
+            or analysis.section_at(m.start()) in _AMPUTATION_SECTIONS
+        level = next((code for rx, code in _AMPUTATION_LEVELS if rx.search(clause)), None)
+        if not past or level is None:
+            continue
+        sides = ["1", "2"] if _BOTH.search(clause) else \
+            [side for side, rx in (("1", _RIGHT), ("2", _LEFT)) if rx.search(clause)] or ["9"]
+        for side in sides:
+            code = level + side
+            if all(code != c for c, _s, _e in out):
+                out.append((code, m.start(), m.end()))
+    return out
+
+
+def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(status code, start, end) for each current status of :data:`_REPORTED_STATUS` the note documents, and
+    each amputation's (:func:`amputation_status`)."""
+    low = lowered(note)
+    out: list[tuple[str, int, int]] = amputation_status(note, analysis)
     for pattern, code in _STATUS_REPORTED:
         if code in {c for c, _, _ in out}:
             continue
