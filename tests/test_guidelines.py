@@ -3231,3 +3231,14 @@ def test_a_listed_condition_the_assessment_names_by_its_head_noun_and_a_qualifie
     got = offline_codes(codesets, note)
     assert {"E11.621", "E11.42"} <= got, sorted(got)
     assert "E78.5" not in got   # listed only
+
+
+def test_a_wound_beds_pale_tissue_and_its_rims_callus_are_the_ulcer(codesets):
+    note = ("WOUND ASSESSMENT - R plantar heel, neuropathic diabetic ulcer.\nBase 60% pale granulation, 40% slough.\n"
+            "Periwound: callus, no erythema.\nAssessment: Diabetic foot ulcer, right heel.")
+    out = finish(note, [("E11.621", "Diabetic foot ulcer"), ("R23.1", "pale"), ("L84", "callus")], codesets)
+    assert out["E11.621"].reportable and not out["R23.1"].reportable and not out["L84"].reportable
+    # pallor of the patient, and a callus of its own, stay
+    note = "Exam: pale, diaphoretic. Callus over the left 1st MTP head, pared.\nAssessment: anemia."
+    out = finish(note, [("R23.1", "pale"), ("L84", "Callus")], codesets)
+    assert out["L84"].reportable and not any("describes a tissue" in m for m in out["R23.1"].messages)

@@ -252,6 +252,14 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code.startswith("L84") and re.fullmatch(r"(?i)(?:\(?\w+ )?call(?:us|i)", ev.text.strip()) \
                 and re.search(r"(?i)\b(?:periosteal|fracture|fx|bony|bone|xr|x-ray|radiograph\w*|films?)\b", around):
             reason = "the callus of a healing fracture is bone, not a skin callosity: not coded"
+        elif s.code.startswith("L84") and re.search(r"(?i)\b(?:peri-?wound|peri-?ulcer|wound (?:edges?|margins?|rim)|"
+                                                     r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
+                                                     around):
+            reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif s.code.startswith("R23.1") and re.fullmatch(r"(?i)pale", ev.text.strip()) \
+                and re.match(r"(?i)\W*(?:pink|red|yellow)?\W*(?:granulation|tissue|wound|base|slough|stools?|urine|"
+                             r"optic|discs?|fibrin)\b", after):
+            reason = "'pale' describes a tissue, a wound bed or a specimen here, not the patient's pallor: not coded"
         elif s.code == "Z71.9":
             reason = "counseling of no named subject: the visit's diagnoses are coded, not unspecified counseling"
         elif s.code.startswith(_FIREARM_CODES) and re.fullmatch(r"(?i)shots?", ev.text.strip()) \
