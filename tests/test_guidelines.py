@@ -3242,3 +3242,11 @@ def test_a_wound_beds_pale_tissue_and_its_rims_callus_are_the_ulcer(codesets):
     note = "Exam: pale, diaphoretic. Callus over the left 1st MTP head, pared.\nAssessment: anemia."
     out = finish(note, [("R23.1", "pale"), ("L84", "Callus")], codesets)
     assert out["L84"].reportable and not any("describes a tissue" in m for m in out["R23.1"].messages)
+
+
+def test_a_listed_stage_the_assessment_gives_without_its_axis_word_is_taken_up(codesets):
+    note = ("CARDIOLOGY FOLLOW-UP\nProblem list:\n1. Chronic systolic heart failure\n2. CKD stage 3a (eGFR 52)\n"
+            "3. Gout\n\nAssessment:\n1. Chronic systolic heart failure - compensated.\n2. CKD 3a - stable.\n")
+    got = offline_codes(codesets, note)
+    assert "N18.31" in got, sorted(got)
+    assert not {c for c in got if c.startswith("M10")}   # listed only

@@ -407,10 +407,18 @@ def _taken_up_by_measure(code: str, addressed: str) -> bool:
     return False
 
 
+_AXIS_WORD = re.compile(r"\b(?:stage|class|grade|type)\s+")
+
+
 def _named_in(words: str, addressed: str) -> bool:
     """Whether the addressed text names the condition ``words`` name: as written, spelled out, or without the
     grade or kind the list gives it."""
     if words in addressed:
+        return True
+    # ("CKD stage 3a" listed, "CKD 3a - stable" assessed: the axis word left out)
+    bare = _AXIS_WORD.sub("", words)
+    if bare != words and len(bare) >= 4 and re.search(r"(?<![a-z0-9])" + re.escape(bare) + r"(?![a-z0-9])",
+                                                      _AXIS_WORD.sub("", addressed)):
         return True
     spelled = expand_abbreviations(words).lower()
     head = " ".join(w for w in re.findall(r"[a-z0-9']+", spelled) if w not in _GRADES)
