@@ -166,6 +166,8 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Pericarditis.", "I31.9"),
     ("Pancytopenia.", "D61.818"),           # no unspecified leaf: the catch-all "Other pancytopenia"
     ("Hyperphosphatemia.", "E83.39"),       # "Hyperphosphatemia": an index word no tabular title says
+    ("Superficial incisional SSI of the umbilical port site.", "T81.41XA"),   # Infection, surgical site
+    ("Deep incisional surgical site infection.", "T81.42XA"),
     ("Liver metastases.", "C78.7"),         # an index phrase is no weak reading, unlike a bare word
     ("Diabetic nephropathy.", "E11.21"),    # diabetes of no stated type is type 2, "mellitus" unsaid
     ("Diabetic foot ulcer.", "E11.621 L97.509"),   # E11.621 asks for the ulcer's site (L97)
@@ -610,3 +612,9 @@ def test_renal_protection_is_no_kidney_disease_and_diabetic_microalbuminuria_is_
     got = offline_codes(codesets, note)
     assert {"E11.29", "I10"} <= got and not got & {"E11.22", "I12.9", "N18.9"}, sorted(got)
     assert "R80.9" in offline_codes(codesets, "Assessment: Microalbuminuria.")   # Index: Microalbuminuria R80.9
+
+
+def test_ssi_alone_is_no_surgical_site_infection(codesets):
+    note = "Hospital day 2.\nPlan: glargine 20 units, SSI with meals, diabetic diet.\n"
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="inpatient").suggestions}
+    assert not {c for c in got if c.startswith("T81")}, sorted(got)

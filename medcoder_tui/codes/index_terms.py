@@ -68,7 +68,15 @@ INDEX_TERMS: dict[str, str] = {
     "hypoacusis": "H91.90", "gonalgia": "M25.569", "coxalgia": "M25.559", "omalgia": "M25.519",
     "diverticulitis": "K57.92", "diverticulosis": "K57.90", "hiatal hernia": "K44.9", "hiatus hernia": "K44.9",
     "pleuritis": "R09.1", "transient ischemic attack": "G45.9", "septic arthritis": "M00.9",
-    "hyperphosphatemia": "E83.39", "vasculitis": "I77.6", "pancytopenia": "D61.818", "diabetic ketoacidosis": "E11.10",
+    "hyperphosphatemia": "E83.39",
+    # Infection, surgical site (following a procedure): superficial incisional T81.41, deep incisional T81.42, organ
+    # and space T81.43, other T81.49 ("SSI" only with its depth: alone it is also sliding-scale insulin)
+    "superficial incisional surgical site infection": "T81.41XA", "superficial incisional ssi": "T81.41XA",
+    "superficial surgical site infection": "T81.41XA", "superficial ssi": "T81.41XA",
+    "deep incisional surgical site infection": "T81.42XA", "deep incisional ssi": "T81.42XA",
+    "organ space surgical site infection": "T81.43XA", "organ space ssi": "T81.43XA",
+    "surgical site infection": "T81.49XA", "postoperative wound infection": "T81.49XA",
+    "vasculitis": "I77.6", "pancytopenia": "D61.818", "diabetic ketoacidosis": "E11.10",
     "adrenal insufficiency": "E27.40", "cryptorchidism": "Q53.9", "epigastralgia": "R10.13",
     "liver metastases": "C78.7", "liver metastasis": "C78.7", "hepatic metastases": "C78.7",
     "uncontrolled diabetes": "E11.65", "poorly controlled diabetes": "E11.65", "gouty arthropathy": "M10.9",
