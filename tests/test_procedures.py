@@ -906,3 +906,10 @@ def test_a_vaccine_due_and_given_after_a_dash_is_given(codesets):
     assert {"90686", "90471"} <= codes(suggest(note, codesets))
     later = note.replace("given today", "will return for it next month")
     assert not codes(suggest(later, codesets)) & {"90686", "90471"}
+
+
+def test_a_vaccines_name_in_parentheses_is_the_same_product(codesets):
+    note = ("ID CLINIC, 44 yo M.\nAssessment: Hepatitis B non-immune - vaccinate.\n"
+            "- Heplisav-B (hepatitis B vaccine, adjuvanted, 2-dose series) dose #1 given IM R deltoid today.\n")
+    got = codes(suggest(note, codesets))
+    assert {"90739", "90471"} <= got and not got & {"90744", "90746", "90472"}, sorted(got)

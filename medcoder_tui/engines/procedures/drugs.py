@@ -390,6 +390,10 @@ def _vaccines(ctx: _Ctx) -> None:
                 if any(s < end and start < e for s, e in taken):
                     continue  # "trivalent flu vaccine" is not also a quadrivalent one
                 taken.append((start, end))
+                # ("Heplisav-B (hepatitis B vaccine, adjuvanted, 2-dose series)": the words in parentheses name the
+                # same product)
+                if named := re.match(r"(?:-\w+)?\s*\([^()\n]{1,80}\)", ctx.note[end:sent.end]):
+                    taken.append((end, end + named.end()))
                 if _not_given_here(ctx, start, end, sent) or ctx.a.context_at(start, end) & {"negated", "history"}:
                     continue
                 codes = ctx.describe(System.CPT, desc_rx)
