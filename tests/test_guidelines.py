@@ -3250,3 +3250,14 @@ def test_a_listed_stage_the_assessment_gives_without_its_axis_word_is_taken_up(c
     got = offline_codes(codesets, note)
     assert "N18.31" in got, sorted(got)
     assert not {c for c in got if c.startswith("M10")}   # listed only
+
+
+def test_fever_and_flank_pain_are_no_part_of_a_cystitis(codesets):
+    note = ("Fever and L flank pain today. Dysuria.\nAssessment:\n1. Acute cystitis without hematuria.\n"
+            "2. Fever and L flank pain - concern for early pyelonephritis; cannot exclude.\n")
+    out = finish(note, [("N30.00", "Acute cystitis"), ("R50.9", "Fever"), ("R10.A2", "L flank pain")], codesets)
+    assert out["R50.9"].reportable and out["R10.A2"].reportable
+    # ... and are of a pyelonephritis
+    note = "Fever and L flank pain.\nAssessment: Acute pyelonephritis."
+    out = finish(note, [("N10", "Acute pyelonephritis"), ("R50.9", "Fever"), ("R10.A2", "L flank pain")], codesets)
+    assert not out["R50.9"].reportable and not out["R10.A2"].reportable

@@ -67,7 +67,10 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R09.82": ("J01", "J30", "J31", "J32", "J34"),
     # digestive (R10-R19)
     # (abdominal pain, nausea and vomiting are also part of diabetic ketoacidosis)
-    "R10": _ABDOMINAL + ("E08.1", "E09.1", "E10.1", "E11.1", "E13.1"), "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
+    "R10": _ABDOMINAL + ("E08.1", "E09.1", "E10.1", "E11.1", "E13.1"),
+    # flank pain is the kidney's and the ureter's (pyelonephritis, a stone, an obstruction), not the bladder's
+    "R10.A": tuple(c for c in _ABDOMINAL if not c.startswith(("N30", "N39.0"))) + ("N10", "N13", "N20", "N23", "N28"),
+    "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
                                "K81", "K85", "A08", "A09", "A0", "O21", "G43", "N10", "N20", "N23",
                                "Z34", "Z33.1",   # the nausea of a normal early pregnancy
                                "E08.1", "E09.1", "E10.1", "E11.1", "E13.1"),   # and of diabetic ketoacidosis
@@ -111,7 +114,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # general (R50-R69)
     # a raised white count is how an infection shows in the blood (D72.82-, leukocytosis)
     "D72.82": _INFECTIONS + ("A40", "A41", "R65.2"),
-    "R50": _INFECTIONS, "R51": _HEADACHE + ("O14.1", "O14.2", "O11", "O15"), "R52": _ANY,
+    # (fever is no part of a cystitis, a lower urinary tract infection: with it, the visit weighs the upper tract)
+    "R50": tuple(c for c in _INFECTIONS if c not in ("N30.0", "N39.0")), "R51": _HEADACHE + ("O14.1", "O14.2", "O11", "O15"), "R52": _ANY,
     # fatigue is part of an anemia, a thyroid or heart-rhythm disorder, heart failure, depression, sleep apnea or an
     # infection the note diagnoses
     "R53.83": _INFECTIONS + ("D5", "D60", "D61", "D62", "D63", "D64", "E03", "E05", "I48", "I50", "I11.0", "I13.0",
