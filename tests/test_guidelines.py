@@ -3261,3 +3261,10 @@ def test_fever_and_flank_pain_are_no_part_of_a_cystitis(codesets):
     note = "Fever and L flank pain.\nAssessment: Acute pyelonephritis."
     out = finish(note, [("N10", "Acute pyelonephritis"), ("R50.9", "Fever"), ("R10.A2", "L flank pain")], codesets)
     assert not out["R50.9"].reportable and not out["R10.A2"].reportable
+
+
+def test_cva_tenderness_on_the_exam_is_the_costovertebral_angle(codesets):
+    note = "Exam: Mild L CVA tenderness. R CVA non-tender.\nAssessment: acute cystitis."
+    assert not {c for c in offline_codes(codesets, note) if c.startswith(("I63", "Z86.73"))}
+    stroke = "HPI: 71M, CVA 2 days ago with left hemiparesis.\nAssessment: acute ischemic stroke."
+    assert {c for c in offline_codes(codesets, stroke, "inpatient") if c.startswith("I63")}

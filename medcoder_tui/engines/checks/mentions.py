@@ -256,6 +256,12 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                      r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
                                                      around):
             reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif re.search(r"(?i)\bcvas?\b", ev.text) and (
+                re.match(r"(?i)\W*(?:(?:non|no|without|w/o|not)[- ]?)?(?:percussion )?(?:tender\w*|ttp|pain)\b", after)
+                or re.search(r"(?i)\b(?:tender\w*|non-?tender|ttp)\s+(?:\w+\s+){0,2}$", before)
+                or re.search(r"(?i)\b(?:costovertebral|flank|punch)\b", around)):
+            reason = "'CVA' on the exam is the costovertebral angle ('R CVA non-tender'), not a cerebrovascular " \
+                     "accident: not coded"
         elif s.code.startswith("R23.1") and re.fullmatch(r"(?i)pale", ev.text.strip()) \
                 and re.match(r"(?i)\W*(?:pink|red|yellow)?\W*(?:granulation|tissue|wound|base|slough|stools?|urine|"
                              r"optic|discs?|fibrin)\b", after):
