@@ -3268,3 +3268,13 @@ def test_cva_tenderness_on_the_exam_is_the_costovertebral_angle(codesets):
     assert not {c for c in offline_codes(codesets, note) if c.startswith(("I63", "Z86.73"))}
     stroke = "HPI: 71M, CVA 2 days ago with left hemiparesis.\nAssessment: acute ischemic stroke."
     assert {c for c in offline_codes(codesets, stroke, "inpatient") if c.startswith("I63")}
+
+
+def test_an_incidental_finding_called_physiologic_is_not_coded(codesets):
+    note = ("Impression:\n1. Right lower quadrant abdominal pain with nausea - early appendicitis not excluded.\n"
+            "2. Incidental simple R ovarian cyst, 2.5 cm, physiologic - no follow-up needed per radiology.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "R10.31" in got and not {c for c in got if c.startswith("N83")}, sorted(got)
+    # an incidental finding the provider takes up is coded
+    kept = note.replace("physiologic - no follow-up needed per radiology", "follow-up ultrasound in 6 weeks")
+    assert {c for c in offline_codes(codesets, kept, "ed") if c.startswith("N83")}

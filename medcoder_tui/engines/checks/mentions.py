@@ -86,6 +86,10 @@ _REGIONS = re.compile(
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
                         r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
+# an incidental finding the provider sets aside ("Incidental simple R ovarian cyst, physiologic - no follow-up needed")
+_NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:physiologic(?:al)?|not clinically significant|clinically insignificant|"
+                              r"no (?:further )?(?:follow[- ]?up|action|work-?up|treatment|intervention)s? "
+                              r"(?:is )?(?:needed|required|indicated|necessary)|of no clinical significance)\b")
 _ABNORMAL_TITLE = re.compile(r"\b(?:abnormal|elevated)\b", re.I)
 _ABNORMAL_WORDS = re.compile(r"\b(?:abnormal\w*|elevat\w*|raised|high|higher|increas\w*|positive|low|lower|"
                              r"decreas\w*|reduced|rising|rose|borderline|out of range)\b", re.I)
@@ -256,6 +260,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                      r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
                                                      around):
             reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif re.search(r"(?i)\bincidental(?:ly)?\b", around) and _NOT_SIGNIFICANT.search(around):
+            reason = "an incidental finding the note calls physiologic or in no need of follow-up (guideline III.B: " \
+                     "coded only when the provider calls it clinically significant): not coded"
         elif re.search(r"(?i)\bcvas?\b", ev.text) and (
                 re.match(r"(?i)\W*(?:(?:non|no|without|w/o|not)[- ]?)?(?:percussion )?(?:tender\w*|ttp|pain)\b", after)
                 or re.search(r"(?i)\b(?:tender\w*|non-?tender|ttp)\s+(?:\w+\s+){0,2}$", before)
