@@ -3278,3 +3278,21 @@ def test_an_incidental_finding_called_physiologic_is_not_coded(codesets):
     # an incidental finding the provider takes up is coded
     kept = note.replace("physiologic - no follow-up needed per radiology", "follow-up ultrasound in 6 weeks")
     assert {c for c in offline_codes(codesets, kept, "ed") if c.startswith("N83")}
+
+
+def test_an_ed_diagnosis_resolved_in_the_visit_is_coded_without_the_status_beside_it(codesets):
+    note = ("ED NOTE\nHPI: known peanut allergy, ate satay with peanut sauce; hives, wheeze, BP 84/50. Epinephrine IM.\n"
+            "Diagnosis: Anaphylactic reaction due to peanuts (food), resolved.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "T78.01XA" in got and "Z91.010" not in got and "T78.40XA" not in got, sorted(got)
+    # in an office follow-up, "resolved" is a past condition
+    office = "FOLLOW-UP\nAssessment: Anaphylactic reaction due to peanuts last month, resolved. Carries EpiPen."
+    assert "T78.01XA" not in offline_codes(codesets, office)
+
+
+def test_a_viral_infection_of_no_site_gives_way_to_the_sites(codesets):
+    note = ("Assessment:\n1. Moderate persistent asthma with acute exacerbation, triggered by viral upper respiratory "
+            "infection.\n2. Viral URI.\n")
+    out = finish(note, [("J45.41", "Moderate persistent asthma with acute exacerbation"), ("J06.9", "Viral URI"),
+                        ("B34.9", "viral upper respiratory infection")], codesets, "ed")
+    assert out["J06.9"].reportable and not out["B34.9"].reportable

@@ -238,7 +238,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
         if "uncertain" in ctx and (setting != "inpatient" or ruled_out):
             continue   # (II.H codes an uncertain diagnosis at discharge as established, not one the note rules out)
         if "history" in ctx and not (is_history_code or is_chronic or cand.code.startswith(_CODED_AS_HISTORY)) \
-                and not (setting == "inpatient" and analysis is not None and analysis.resolved_in_stay(start, _end)) \
+                and not (setting in ("inpatient", "ed") and analysis is not None
+                         and analysis.resolved_in_stay(start, _end)) \
                 and not (analysis is not None and analysis.section_at(start) in ASSESSMENT_SECTIONS
                          and any(cand.code.startswith(prefix) for prefix, _z in HISTORY_OF)
                          and not _PAST_LIST_LINE.search(line_at(analysis.text, start))):

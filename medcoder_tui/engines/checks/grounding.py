@@ -196,9 +196,11 @@ class Grounder:
         if system is System.ICD10CM and code[:3] in ("Z11", "Z12", "Z13") and "hypothetical" in kinds \
                 and screening_told_done(self.note, ev.start):
             kinds = kinds - {"hypothetical"}   # "offered routine HIV screening; she accepted": it was done
-        if "history" in kinds and self.setting == "inpatient" and system is System.ICD10CM \
+        if "history" in kinds and self.setting in ("inpatient", "ed") and system is System.ICD10CM \
                 and self.analysis.resolved_in_stay(ev.start, end):
-            kinds = kinds - {"history"}   # "encephalopathy resolved by day 2": treated in this stay, so coded
+            # "encephalopathy resolved by day 2", an ED's "Anaphylactic reaction due to peanuts, resolved": treated in
+            # this stay or visit, so coded
+            kinds = kinds - {"history"}
         if system is System.CPT and is_em_level_code(code):
             return set()   # a visit level is the whole visit's, not the words of the sentence it cites
         if system in (System.CPT, System.HCPCS):

@@ -816,9 +816,15 @@ _INCLUDED_IN = {"J81": ("I50", "I11.0", "I13.0", "I13.2", "I09.81"),
                 "J44": ("J43",),
                 # a goiter in a thyrotoxic patient is the toxic goiter its thyrotoxicosis code names (E05.0 with
                 # diffuse goiter, E05.1 and E05.2 with nodular): not a nontoxic goiter (E04)
-                "E04": ("E05.0", "E05.1", "E05.2")}
+                "E04": ("E05.0", "E05.1", "E05.2"),
+                # a food allergy's status beside the reaction to that food treated today (T78.0-, T78.1-)
+                "Z91.01": ("T78.0", "T78.1"),
+                # a viral infection of no site beside the site's viral infection (URI, bronchiolitis, ...)
+                "B34.9": INFECTIONS}
 _INCLUDED_WHY = {"J44": "the Index codes chronic obstructive lung disease with emphysema to the emphysema",
-                 "E04": "E04 is nontoxic goiter; the thyrotoxicosis code names the toxic goiter"}
+                 "E04": "E04 is nontoxic goiter; the thyrotoxicosis code names the toxic goiter",
+                 "Z91.01": "the food allergy is the reaction coded today, not a status beside it",
+                 "B34.9": "a viral infection of unspecified site gives way to the site the note names"}
 
 
 _ANXI = re.compile(r"\banxi\w*", re.I)
