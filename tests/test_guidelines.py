@@ -3296,3 +3296,13 @@ def test_a_viral_infection_of_no_site_gives_way_to_the_sites(codesets):
     out = finish(note, [("J45.41", "Moderate persistent asthma with acute exacerbation"), ("J06.9", "Viral URI"),
                         ("B34.9", "viral upper respiratory infection")], codesets, "ed")
     assert out["J06.9"].reportable and not out["B34.9"].reportable
+
+
+def test_a_condition_named_by_its_past_operation_is_not_current(codesets):
+    note = ("ADMISSION H&P\nPMH:\n- Hypothyroidism\n- Cataract surgery bilat\n- Inguinal hernia repair 2019\n"
+            "Assessment: Hypothyroidism - continue levothyroxine.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "E03.9" in got and not {c for c in got if c.startswith(("H25", "H26", "K40"))}, sorted(got)
+    # a cataract the plan sends to surgery is current
+    plan = "Assessment: Age-related cataract, right eye - cataract surgery scheduled.\n"
+    assert {c for c in offline_codes(codesets, plan) if c.startswith(("H25", "H26"))}

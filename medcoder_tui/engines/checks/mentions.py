@@ -86,6 +86,9 @@ _REGIONS = re.compile(
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
                         r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
+# the operation a past-history line names by its condition ("Cataract surgery bilat", "hernia repair 2019")
+_OPERATED_AFTER = re.compile(r"(?i)\W{0,3}(?:surgery|surgeries|repair|repaired|extraction|extracted|removal|removed|"
+                             r"excision|excised|resection|resected|operation)\b")
 # an incidental finding the provider sets aside ("Incidental simple R ovarian cyst, physiologic - no follow-up needed")
 _NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:physiologic(?:al)?|not clinically significant|clinically insignificant|"
                               r"no (?:further )?(?:follow[- ]?up|action|work-?up|treatment|intervention)s? "
@@ -260,6 +263,11 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                      r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
                                                      around):
             reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif s.code[:1] not in "ZVWXY" and _OPERATED_AFTER.match(after) and (
+                analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history", "problem_list")
+                or analysis.context_at(ev.start, ev.end) & {"history"}):
+            reason = "named as the condition of a past operation ('Cataract surgery bilat'): treated then, not a " \
+                     "current condition"
         elif re.search(r"(?i)\bincidental(?:ly)?\b", around) and _NOT_SIGNIFICANT.search(around):
             reason = "an incidental finding the note calls physiologic or in no need of follow-up (guideline III.B: " \
                      "coded only when the provider calls it clinically significant): not coded"
