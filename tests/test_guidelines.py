@@ -3306,3 +3306,14 @@ def test_a_condition_named_by_its_past_operation_is_not_current(codesets):
     # a cataract the plan sends to surgery is current
     plan = "Assessment: Age-related cataract, right eye - cataract surgery scheduled.\n"
     assert {c for c in offline_codes(codesets, plan) if c.startswith(("H25", "H26"))}
+
+
+def test_a_room_is_of_the_home_the_note_says_the_patient_lives_in(codesets):
+    note = ("HPI: 86F who lives alone in her single-family house. This evening she was stepping out of the shower when "
+            "she slipped on the wet bathroom floor and fell.\nAssessment: Closed fracture of left femoral neck.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Y92.012" in got, sorted(got)
+    elsewhere = ("HPI: 70M lives in an apartment. Slipped in the bathroom at the restaurant and fell.\n"
+                 "Assessment: Closed fracture of left femoral neck.\n")
+    got = offline_codes(codesets, elsewhere, "ed")
+    assert "Y92.511" in got and "Y92.031" not in got, sorted(got)

@@ -413,6 +413,10 @@ _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
+# the home the patient lives in, told once ("lives alone in her single-family house", "lives in an apartment")
+_LIVES_IN = re.compile(r"\blives?\s+(?:alone\s+|independently\s+|with\s+\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
+                       r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:two|2)[- ]stor(?:y|ey)\s+(?:house|home)|"
+                       r"house|home|apartment|condo(?:minium)?|mobile home|trailer))\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
 
@@ -514,6 +518,13 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
                              + (" " + _in_index_words(labelled.group(1)) if labelled else "")
                              + (" " + mechanism.group(1) if mechanism else ""))
+            if place & (_LISTED_ROOMS | _ROOMS) and not place & _DWELLING \
+                    and not any(e.kind == "place" and len(e.path) > 1 and e.path[1] != "residence"
+                                for w in place - _LISTED_ROOMS - _ROOMS for e in by_word.get(w, ())) \
+                    and (home := _LIVES_IN.search(note)) is not None:
+                # "lives alone in her single-family house. ... slipped on the wet bathroom floor": the room is of
+                # the home the note tells she lives in
+                place = place | words_of(home.group(1))
             if place & _DWELLING:
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital
