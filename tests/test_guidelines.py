@@ -3317,3 +3317,13 @@ def test_a_room_is_of_the_home_the_note_says_the_patient_lives_in(codesets):
                  "Assessment: Closed fracture of left femoral neck.\n")
     got = offline_codes(codesets, elsewhere, "ed")
     assert "Y92.511" in got and "Y92.031" not in got, sorted(got)
+
+
+def test_a_long_term_drug_held_beside_another_drug_given_iv_is_still_long_term(codesets):
+    note = ("ADMISSION H&P\nMeds: warfarin 4 mg daily, diltiazem ER 180 mg.\nAssessment and plan:\n"
+            "1. Permanent atrial fibrillation on long-term warfarin - INR 2.8: hold warfarin, vitamin K 2.5 mg IV now.\n")
+    assert "Z79.01" in offline_codes(codesets, note, "inpatient")
+    loaded = note.replace("hold warfarin, vitamin K 2.5 mg IV now", "heparin drip started")
+    assert "Z79.01" in offline_codes(codesets, loaded, "inpatient")
+    given = "ED COURSE\nEnoxaparin 80 mg given IV in the ED.\nAssessment: pulmonary embolism.\n"
+    assert "Z79.01" not in offline_codes(codesets, given, "ed")

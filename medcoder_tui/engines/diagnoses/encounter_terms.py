@@ -423,8 +423,10 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
             continue
         if code in _WHEN_ADDRESSED and not any(analysis.section_at(m.start()) in ASSESSMENT_SECTIONS for m in hits):
             continue
-        if any(_GIVEN_IV.search(low, m.end(), m.end() + 40) for m in hits):
-            continue   # a drug given intravenously or as a load here is this stay's treatment, not long-term use
+        if any(_GIVEN_IV.search(re.split(r"[,;.\n]", low[m.end():m.end() + 40], maxsplit=1)[0]) for m in hits):
+            # a drug given intravenously or as a load here is this stay's treatment, not long-term use (in its own
+            # clause: "hold warfarin, vitamin K 2.5 mg IV now" gives the vitamin K intravenously)
+            continue
         for m in hits:
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
