@@ -683,3 +683,15 @@ def test_end_stage_renal_disease_and_its_mineral_disorders_are_chronic_illnesses
             "2. Secondary hyperparathyroidism of renal origin - start cinacalcet 30 mg daily.\n"
             "3. Hyperphosphatemia - increase sevelamer to 1600 mg with meals.\n")
     assert set(em(note, codesets)) == {"99214"}, em(note, codesets)
+
+
+def test_a_hip_fracture_sent_to_surgery_with_its_risk_weighed_is_high_complexity(codesets):
+    """High problem (an injury that threatens walking), moderate data, high risk (major surgery with identified
+    risk factors): high MDM, 99223."""
+    note = ("ADMISSION H&P - HOSPITALIST\n86F fell at home. Hip XR: displaced subcapital fracture of the left femoral "
+            "neck. Hgb 12.1, Cr 1.2, INR 2.8. ECG: AF rate 84.\nAssessment and plan:\n1. L femoral neck fracture - ortho "
+            "plans hemiarthroplasty. Pre-op risk: elevated risk (age, CKD, AF), acceptable to proceed.\n"
+            "2. Atrial fibrillation - hold warfarin.\n")
+    got = em(note, codesets, "inpatient")
+    assert set(got) == {"99223"}, got
+    assert "major surgery with identified risk factors" in got["99223"]

@@ -58,7 +58,10 @@ _HIGH_PROBLEM = re.compile(
     r"respiratory failure|\bn?stemi\b|myocardial infarction|stroke|\bcva\b|pulmonary embol|\bdka\b|ketoacidosis|"
     r"gi bleed|hemorrhag|suicidal|homicidal|acute abdomen|cauda equina|ectopic pregnancy|anaphyla(?:xis|ctic)|"
     r"delirium|overdose|(?<!food )poisoning|toxic ingestion|midline shift|herniat|"
-    r"cord compression|status epilepticus")
+    r"cord compression|status epilepticus|"
+    # a broken hip threatens walking, a bodily function (AMA: an acute injury that poses a threat to bodily function)
+    r"(?:hip|femoral neck|intertrochanteric|subcapital|subtrochanteric|pertrochanteric)\b[^.;\n]{0,30}\bfracture|"
+    r"fracture of (?:the )?(?:left |right |l |r )?(?:hip|femoral neck)")
 _AKI = re.compile(r"acute kidney injury|\baki\b|acute renal failure|\barf\b")
 _SEVERE_AKI = re.compile(r"\bstage (?:2|3|ii|iii)\b|\bsevere\b|dialysis|hyperkalemi|anuri|oliguri")
 _WORSE = re.compile(
@@ -490,8 +493,15 @@ _PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30
 _MAJOR_SURGERY = re.compile(r"(?:surgery|surgical (?:repair|intervention)|arthroplasty|ectomy|release)\b[^.\n]{0,30}"
                             r"(?:planned|scheduled|recommended|discussed|offered)|refer\w* (?:to|for) (?:surgery|surgical)|"
                             r"candidate for (?:surgery|\w+ectomy)|"
+                            # "ortho plans hemiarthroplasty", "scheduled for laparoscopic cholecystectomy"
+                            r"\b(?:plans?|planning|scheduled for|booked for)\s+(?:\w+\s+){0,2}?(?:\w+ectomy|\w+plasty|"
+                            r"\w+otomy|surgery|surgical repair|orif)\b|"
                             r"(?:elects?|opts? for|agrees? to|chooses|proceed with)\s+(?:\w+\s+){0,2}(?:\w+ectomy|surgery|"
                             r"\w+plasty|\w+otomy|arthroplasty|surgical repair)")
+_SURGICAL_RISK = re.compile(r"elevated (?:peri-?operative |surgical |cardiac |operative )?risk|high[- ]risk (?:for "
+                            r"surgery|surgical|patient|candidate)|(?:peri-?operative|surgical|operative) risk (?:is )?"
+                            r"(?:elevated|high|increased)|pre-?op(?:erative)? risk:? (?:elevated|high|increased)|"
+                            r"\basa (?:class )?(?:3|4|iii|iv)\b")
 _SDOH = re.compile(r"cannot afford|unable to afford|uninsured|no insurance|homeless|housing insecur|food insecur|"
                    r"lack of transportation|no transportation")
 _OTC = re.compile(r"\b(?:otc|over[- ]the[- ]counter|ibuprofen|acetaminophen|apap|tylenol|motrin|advil|aleve|naproxen|"
@@ -607,6 +617,12 @@ def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
         words = _first_affirmed(rx, plan)
         if words:
             return Element(3, f"{what} ('{words}')")
+    surgery = _MAJOR_SURGERY.search(plan)
+    if surgery and (risky := _first_affirmed(_SURGICAL_RISK, plan)):
+        # the decision for major surgery with the patient's risk weighed ("Pre-op risk: elevated risk (age, CKD, AF),
+        # acceptable to proceed"): high (AMA)
+        return Element(3, f"decision regarding major surgery with identified risk factors ('{surgery.group(0)}', "
+                          f"'{risky}')")
     otc = False
     before: list[str] = []   # the drugs of the line's clause before ("improving on sertraline. Increase to 100 mg")
     for first, clause in ((i == 0, c) for line in plan.split("\n") for i, c in enumerate(re.split(r";|\.\s", line))):
