@@ -3327,3 +3327,10 @@ def test_a_long_term_drug_held_beside_another_drug_given_iv_is_still_long_term(c
     assert "Z79.01" in offline_codes(codesets, loaded, "inpatient")
     given = "ED COURSE\nEnoxaparin 80 mg given IV in the ED.\nAssessment: pulmonary embolism.\n"
     assert "Z79.01" not in offline_codes(codesets, given, "ed")
+
+
+def test_a_childs_normal_growth_is_no_neoplasm_and_leaves_the_exam_without_abnormal_findings(codesets):
+    note = ("WELL CHILD VISIT - 4 YEARS\n4 yo M here with mom.\nAssessment: Well child 4 yr - normal growth and "
+            "development, no abnormal findings on exam.\n")
+    got = offline_codes(codesets, note)
+    assert "Z00.129" in got and not {c for c in got if c.startswith(("D49", "Z00.121"))}, sorted(got)

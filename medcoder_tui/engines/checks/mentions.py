@@ -263,6 +263,13 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                      r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
                                                      around):
             reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif s.code.startswith("D49") and re.fullmatch(r"(?i)growths?", ev.text.strip()) and (
+                re.search(r"(?i)\b(?:normal|appropriate|good|poor|adequate|linear|catch-?up|slow|fetal|hair|nail|"
+                          r"bacterial|no)\s+$", before)
+                or re.match(r"(?i)\s*(?:and development|chart|curves?|parameters?|percentiles?|velocity|spurt|hormone|"
+                            r"plates?|restriction|delay|on culture)\b", after)):
+            reason = "'growth' here is the child's growing or a culture's ('normal growth and development'), not a " \
+                     "neoplasm: not coded"
         elif s.code[:1] not in "ZVWXY" and _OPERATED_AFTER.match(after) and (
                 analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history", "problem_list")
                 or analysis.context_at(ev.start, ev.end) & {"history"}):
