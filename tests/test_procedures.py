@@ -913,3 +913,13 @@ def test_a_vaccines_name_in_parentheses_is_the_same_product(codesets):
             "- Heplisav-B (hepatitis B vaccine, adjuvanted, 2-dose series) dose #1 given IM R deltoid today.\n")
     got = codes(suggest(note, codesets))
     assert {"90739", "90471"} <= got and not got & {"90744", "90746", "90472"}, sorted(got)
+
+
+def test_a_procedure_visits_landmark_guided_injection_is_the_service(codesets):
+    note = ("ORTHOPAEDICS - Procedure visit\nHere for scheduled L knee corticosteroid injection.\n"
+            "Dx: Primary osteoarthritis, left knee.\n"
+            "PROCEDURE: Left knee intra-articular injection, anatomic landmarks (no ultrasound). Injected 40 mg "
+            "triamcinolone acetonide + 4 mL 1% lidocaine.\n")
+    got = codes(suggest(note, codesets))
+    assert "20610" in got and "20611" not in got, sorted(got)
+    assert not {c for c in got if c.startswith("992")}, sorted(got)

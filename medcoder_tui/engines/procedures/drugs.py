@@ -284,7 +284,9 @@ def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
             else None)
     if size is None:
         return
-    guided = "ultrasound" in low or "us-guided" in low
+    # ("anatomic landmarks (no ultrasound)": no guidance)
+    guided = ("ultrasound" in low or "us-guided" in low) and not re.search(
+        r"\b(?:no|without|w/o|not)\s+(?:\w+\s+)?(?:ultrasound|us)\b", low)
     codes = [c for c in ctx.describe(System.CPT, rf"joint aspiration or injection, {size}")
              if ("with ultrasound" in ctx.cs.cpt[c]) == guided]
     if codes:

@@ -42,8 +42,8 @@ _MDM_CODES = {"new": ["99202", "99203", "99204", "99205"], "est": ["99212", "992
 PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|well[- ](?:visit|exam|baby|infant)|"
                         r"preventive (?:visit|exam|care)|annual (?:physical|exam)|routine (?:physical|health "
                         r"(?:exam|check))|wellness exam|complete physical|health maintenance (?:exam|visit)", _I)
-_REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report)|endoscopy report|"
-                     r"delivery note", _I)
+_REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report|visit)|procedure[- ]only|"
+                     r"endoscopy report|delivery note", _I)
 # (a routine prenatal visit is part of the global obstetric package unless the note bills it apart)
 # delivery codes whose package includes postpartum care (the stay's visits and its discharge)
 _OB_WITH_POSTPARTUM = frozenset({"59400", "59410", "59510", "59515", "59610", "59614", "59618", "59622"})
@@ -113,6 +113,8 @@ def _report_only(ctx: _Ctx) -> bool:
     start = ctx.head.rfind("\n", 0, report.start()) + 1
     end = ctx.head.find("\n", report.end())
     title = ctx.head[start:end if end >= 0 else len(ctx.head)]
+    # ("ORTHOPAEDICS - Procedure visit": the visit is the procedure's own)
+    title = re.sub(r"procedure[- ]?(?:only )?visit", " ", title, flags=_I)
     return not re.search(r"\b(?:visit|consult\w*|e/m)\b", title, _I)
 
 
