@@ -3334,3 +3334,14 @@ def test_a_childs_normal_growth_is_no_neoplasm_and_leaves_the_exam_without_abnor
             "development, no abnormal findings on exam.\n")
     got = offline_codes(codesets, note)
     assert "Z00.129" in got and not {c for c in got if c.startswith(("D49", "Z00.121"))}, sorted(got)
+
+
+def test_a_narrative_notes_sayings_cleared_symptoms_and_set_aside_diagnoses_are_not_coded(codesets):
+    note = ("Raymond comes in today because of a cough that has been hanging on for about ten days. It started as a head "
+            "cold with sore throat and runny nose, which have cleared, but the cough has persisted. He had some chest "
+            "tightness with coughing fits. Past history is notable for hypertension on amlodipine 10 mg and a lumbar "
+            "strain last year.\nA two-view chest x-ray was clear. So pneumonia is not supported.\n"
+            "My impression is acute bronchitis. He has cigarette dependence and has failed cold turkey twice.\n")
+    got = offline_codes(codesets, note)
+    assert {"J20.9", "F17.210"} <= got, sorted(got)
+    assert not {c for c in got if c.startswith(("T71", "W61", "J18", "J02", "S39", "R07"))}, sorted(got)

@@ -69,6 +69,8 @@ INDEX_TERMS: dict[str, str] = {
     "diverticulitis": "K57.92", "diverticulosis": "K57.90", "hiatal hernia": "K44.9", "hiatus hernia": "K44.9",
     "pleuritis": "R09.1", "transient ischemic attack": "G45.9", "septic arthritis": "M00.9",
     "hyperphosphatemia": "E83.39",
+    # Dependence, nicotine, cigarettes F17.21- ("cigarette dependence" names the product and the dependence)
+    "cigarette dependence": "F17.210", "cigarette addiction": "F17.210",
     # Infection, surgical site (following a procedure): superficial incisional T81.41, deep incisional T81.42, organ
     # and space T81.43, other T81.49 ("SSI" only with its depth: alone it is also sliding-scale insulin)
     "superficial incisional surgical site infection": "T81.41XA", "superficial incisional ssi": "T81.41XA",

@@ -50,6 +50,8 @@ _add("negated", "backward",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed(?! with\b| as\b))",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
+     # "So pneumonia is not supported.": the workup does not bear it out
+     r"(?:was|were|is|are|been) not supported",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
      r"(?:(?:is|was|were|are) )?not (?:hemodynamically |clinically )?significant",
      # "Concussion sx screen negative": the screen rules the condition out
@@ -113,6 +115,8 @@ _add("history", "forward",
      # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
      r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)")
 _add("history", "backward",
+     # "a head cold with sore throat and runny nose, which have cleared": gone before this visit
+     r"(?:which |that )?(?:has|have|had) (?:since |now |all |both )?(?:cleared|resolved|gone away)",
      r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",
      # "thrush last summer", "pneumonia last winter": an earlier season's episode

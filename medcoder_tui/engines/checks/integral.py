@@ -61,6 +61,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP,
     "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
     "R07.9": _CHEST,
+    # chest tightness with coughing fits or wheeze: the airway disease's own ("other chest pain", R07.89)
+    "R07.89": _CHEST + ("J20", "J21", "J40", "J44.1", "J45"),
     # (hypoxemia is no part of a pneumonia, COPD or asthma: Coding Clinic codes it beside them when documented)
     "R09.0": ("J96", "J80", "I50", "I26", "U07.1"),
     "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J32", "J34"),

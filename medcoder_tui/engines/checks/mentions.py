@@ -263,6 +263,10 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                                                      r"(?:ulcer|wound)'?s? (?:rim|edges?|margins?)|hyperkeratotic rim)\b",
                                                      around):
             reason = "the callus of an ulcer's rim is part of the ulcer being treated, not a callosity of its own"
+        elif s.code.startswith("T71.16") and re.match(r"(?i)\s+(?:on|in there|around)\b", after):
+            reason = "'hanging on' is a symptom that lingers, not asphyxiation by hanging: not coded"
+        elif s.code[:1] == "S" and re.match(r"(?i)\s*(?:\w+\s+){0,2}?(?:last|the previous|the prior) (?:year|month)\b", after):
+            reason = "an injury of last year is a past one, not this encounter's: not coded"
         elif s.code.startswith("D49") and re.fullmatch(r"(?i)growths?", ev.text.strip()) and (
                 re.search(r"(?i)\b(?:normal|appropriate|good|poor|adequate|linear|catch-?up|slow|fetal|hair|nail|"
                           r"bacterial|no)\s+$", before)

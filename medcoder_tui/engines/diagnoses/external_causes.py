@@ -417,6 +417,7 @@ _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "re
 _LIVES_IN = re.compile(r"\blives?\s+(?:alone\s+|independently\s+|with\s+\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
                        r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:two|2)[- ]stor(?:y|ey)\s+(?:house|home)|"
                        r"house|home|apartment|condo(?:minium)?|mobile home|trailer))\b", re.I)
+_SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
 
@@ -464,6 +465,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             text = _NEAR_HOME.sub(" ", text)
             # "neck strain", "strained his back": the injury's own name, not "Straining, excessive"
             text = _INJURY_NAME.sub(" ", text)
+            # "failed cold turkey twice", "lucky break": sayings, no turkey and no mechanism
+            text = _SAYINGS.sub(" ", text)
             text = _in_index_words(text)   # "at the gym": the index's gymnasium
             # "walking to the bus stop": a place on the way, not the vehicle of a transport accident
             # ("walking to her car after her shift": a vehicle walked to is no vehicle the patient was in)
