@@ -923,3 +923,11 @@ def test_a_procedure_visits_landmark_guided_injection_is_the_service(codesets):
     got = codes(suggest(note, codesets))
     assert "20610" in got and "20611" not in got, sorted(got)
     assert not {c for c in got if c.startswith("992")}, sorted(got)
+
+
+def test_cessation_minutes_in_words_count_and_minutes_below_three_do_not(codesets):
+    note = ("Office visit.\nMy impression is acute bronchitis.\nWe also spent about five minutes on smoking cessation; "
+            "he will start the 14 mg patch.\n")
+    assert "99406" in codes(suggest(note, codesets))
+    brief = "Office visit.\nPlan:\n- Brief motivational discussion re vaping (< 3 min); he'll think about NRT.\n"
+    assert not codes(suggest(brief, codesets)) & {"99406", "99407"}

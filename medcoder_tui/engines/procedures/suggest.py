@@ -103,8 +103,14 @@ _WITH_EM = re.compile(r"\bin addition to (?:the |an? )?(?:e/?m|e&m|evaluation an
                       _I)
 
 
-_CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,50}?(\d{1,2})\s*min|"
-                        r"(\d{1,2})\s*min\w*[^.\n]{0,40}?(?:tobacco|smoking|cessation)", _I)
+# minutes in digits or in words ("about five minutes on smoking cessation")
+_NUMBER_WORDS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+_MINUTES = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_CESSATION = re.compile(r"(?:tobacco|smoking|vaping|nicotine|cessation)[^.\n]{0,50}?\b" + _MINUTES + r"\s*min|"
+                        r"\b" + _MINUTES + r"\s*min\w*[^.\n]{0,40}?(?:tobacco|smoking|cessation)", _I)
+# the words that make minutes about tobacco counseling ("counseled", "spent ... on smoking cessation")
+_COUNSEL_WORDS = re.compile(r"counsel|\bspent\b|\bdiscuss\w*|\badvis\w*", _I)
 
 
 # "Tobacco use disorder - nicotine dependence. Counseled for 8 minutes today: ...", "Smoking cessation counseling
@@ -119,14 +125,18 @@ def _counseling(ctx: _Ctx) -> None:
     found = []
     for m in _CESSATION.finditer(ctx.note):
         # ("12 minutes face-to-face cessation counseling today": the word may come after the minutes' words)
-        if re.search(r"counsel", ctx.note[max(0, m.start() - 60): m.end() + 50], _I):
+        if _COUNSEL_WORDS.search(ctx.note[max(0, m.start() - 60): m.end() + 50]):
             found.append(m)
     if not found:
         found = [m for line in _TOBACCO_LINE.finditer(ctx.note) if re.search(r"counsel", line.group(0), _I)
                  for m in _COUNSELING_MINUTES.finditer(ctx.note, line.start(), line.end())
                  if not re.search(r"\btotal\b", ctx.note[max(line.start(), m.start() - 30):m.end()], _I)]
     for m in found:
-        minutes = int(next(g for g in m.groups() if g))
+        at = next(i for i, g in enumerate(m.groups(), 1) if g)
+        if re.search(r"(?:<|less than|under|fewer than)\s*$", ctx.note[max(0, m.start(at) - 12):m.start(at)], _I):
+            continue   # "(< 3 min)": below the time the code needs
+        said = m.group(at).lower()
+        minutes = _NUMBER_WORDS[said] if said in _NUMBER_WORDS else int(said)
         if minutes >= 3:
             code = "99407" if minutes > 10 else "99406"
             ctx.add(System.CPT, code, 0.75, f"tobacco cessation counseling, {minutes} min", m.start(), m.end())
