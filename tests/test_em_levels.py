@@ -695,3 +695,14 @@ def test_a_hip_fracture_sent_to_surgery_with_its_risk_weighed_is_high_complexity
     got = em(note, codesets, "inpatient")
     assert set(got) == {"99223"}, got
     assert "major surgery with identified risk factors" in got["99223"]
+
+
+def test_a_narrative_notes_impression_is_its_assessment_and_its_own_two_view_film_is_billed(codesets):
+    note = ("Office visit 01/29/2026 - established patient\nRaymond comes in today because of a cough for ten days. "
+            "I did a rapid influenza A/B antigen test in the office, which was negative for both, and a two-view chest "
+            "x-ray in the office, which I read as clear lungs without infiltrate.\n"
+            "My impression is acute bronchitis, most likely viral. I prescribed an albuterol HFA inhaler.\n")
+    got = all_codes(note, codesets)
+    assert "71046" in got and "71045" not in got, sorted(got)
+    levels = em(note, codesets)
+    assert set(levels) == {"99213"} and "acute uncomplicated illness" in levels["99213"], levels

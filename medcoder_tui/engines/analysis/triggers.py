@@ -230,6 +230,8 @@ _TERMINATORS = re.compile(
     r"which|who|whose|presents?|presented|presenting|complains?|complained|complaining|reports?|reported|"
     r"states?|stated|reveals?|revealed|showed|shows|found|admitted|developed|started|began|now|currently|"
     r"since|after|then|and (?:has|had|is|was|presents|developed|now)|cause of|etiology|source of|"
-    r"reason for|as well as)\b|[;:]|\s-\s",
+    r"reason for|as well as)\b|[;:]|\s-\s|"
+    # "negative for both, and a two-view chest x-ray": the pronoun is all the negation names
+    r"(?:(?<=\bboth)|(?<=\beither)|(?<=\bneither)|(?<=\bthem))\s*,",
     re.IGNORECASE,
 )

@@ -232,7 +232,7 @@ def _imaging(ctx: _Ctx) -> None:
         site = site or next((v for k, v in _SITE_WORDS.items() if k in low), None)
         if site is None:
             continue
-        vm = re.search(r"(\d|one|two|three|four)\s*(?:v\b|views?)|pa(?: and |/)lat", low)
+        vm = re.search(r"(\d|one|two|three|four)[\s-]*(?:v\b|views?)|pa(?: and |/)lat", low)
         words = {"one": 1, "two": 2, "three": 3, "four": 4}
         views = (2 if vm and vm.group(0).startswith("pa") else
                  int(words.get(vm.group(1), vm.group(1))) if vm else None)

@@ -133,6 +133,11 @@ class Element:
 _PROBLEM_LINE = re.compile(r"^[ \t]*#[ \t]?\d{1,2}\b.*$", re.MULTILINE)
 
 
+_NARRATIVE_IMPRESSION = re.compile(r"\b(?:my|the|our) (?:clinical )?(?:impression|assessment|diagnosis) (?:is|was) "
+                                   r"(?:that |of )?|\bi (?:think|believe|suspect) (?:that )?(?:this|he|she|it) "
+                                   r"(?:is|has|represents) ", _I)
+
+
 def _assessment_parts(ctx: _Ctx) -> list[str]:
     """The assessment's sections, each apart (a standing problem list only when there is no assessment)."""
     # ("Dx: 1. Febrile seizure 2. AOM" then "Plan: amoxicillin ...": a plan alone assesses nothing, the diagnoses do)
@@ -143,6 +148,11 @@ def _assessment_parts(ctx: _Ctx) -> list[str]:
         # a problem-oriented note with no assessment heading: its "#1 ...", "#2 ..." lines are the assessment
         numbered = [m.group(0) for m in _PROBLEM_LINE.finditer(ctx.note)]
         parts = ["\n".join(numbered)] if numbered else []
+    if not parts:
+        # a narrative note's "My impression is acute bronchitis, most likely viral ...": the impression's sentence
+        parts = ["\n".join(ctx.note[m.end():s.end].strip() for s in ctx.a.sentences
+                           if (m := _NARRATIVE_IMPRESSION.search(ctx.note, s.start, s.end)))]
+        parts = [p for p in parts if p]
     return parts + [m.group(0) for m in re.finditer(r"^[ \t]*MDM\b.*$", ctx.note, re.MULTILINE | _I)]
 
 
