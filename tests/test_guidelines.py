@@ -3345,3 +3345,14 @@ def test_a_narrative_notes_sayings_cleared_symptoms_and_set_aside_diagnoses_are_
     got = offline_codes(codesets, note)
     assert {"J20.9", "F17.210"} <= got, sorted(got)
     assert not {c for c in got if c.startswith(("T71", "W61", "J18", "J02", "S39", "R07"))}, sorted(got)
+
+
+@pytest.mark.parametrize(("story", "cause"), [
+    ("was grinding welds on a steel frame in his garage when something flew into his left eye", "W44.D9XA"),
+    ("a piece of sawdust blew into his left eye while he was cutting boards", "W44.F9XA"),
+    ("a gnat flew into his left eye while jogging", "W44.F4XA"),
+])
+def test_a_foreign_body_in_an_orifice_is_w44_by_its_material(codesets, story, cause):
+    note = f"URGENT CARE\nHPI: 45M {story}.\nAssessment: Foreign body in cornea, left eye.\n"
+    got = offline_codes(codesets, note)
+    assert cause in got and not {c for c in got if c.startswith(("W31", "X11")) or (c.startswith("W44") and c != cause)}, sorted(got)

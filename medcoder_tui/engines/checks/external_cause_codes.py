@@ -7,7 +7,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
 from medcoder_tui.engines.diagnoses.adverse_effects import poisoning_codes
-from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
+from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, foreign_body_cause, takes_external_cause
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("Y92",), "activity": ("Y93",),
@@ -48,7 +48,12 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     seventh = anchor[-1] if len(anchor) == 8 else "A"
     have = [s.code for s in out if s.system is System.ICD10CM and not s.suppressed]
     added = []
-    for found in find_external_causes(note, analysis, seventh, icd):
+    found_all = find_external_causes(note, analysis, seventh, icd)
+    if anchor[:3] in ("T15", "T16", "T17", "T18", "T19") and not any(c.startswith("W44") for c in have) \
+            and (entered := foreign_body_cause(note, seventh)) is not None:
+        # a foreign body in an eye, ear, nose, airway or gut: its cause is W44 by material, not the tool that threw it
+        found_all = [entered] + [f for f in found_all if f.kind != "cause"]
+    for found in found_all:
         if toxic and found.kind in ("cause", "activity", "status"):
             continue
         if found.kind == "cause":

@@ -260,6 +260,37 @@ class ExternalCause:
     why: str
 
 
+# A foreign body entering a natural orifice (eye, ear, nose, airway, gut: T15-T19) is W44 by its material; iron
+# and steel (a grinder's or a welder's fragment, a rust ring) are the magnetic metals
+_FOREIGN_BODY_MATERIALS = (
+    (re.compile(r"\bbutton batter(?:y|ies)\b", re.I), "W44.A1", "a button battery"),
+    (re.compile(r"\bbatter(?:y|ies)\b", re.I), "W44.A0", "a battery"),
+    (re.compile(r"\b(?:steel|iron|rust(?:y)? ring|rust\b|grind\w*|weld\w*|magnet\w*|metal (?:filing|shaving)s?)", re.I),
+     "W44.D9", "a magnetic metal object (iron or steel)"),
+    (re.compile(r"\b(?:coins?|penny|pennies|nickel|dime|quarter)\b", re.I), "W44.E2", "a coin"),
+    (re.compile(r"\b(?:broken glass|glass (?:shard|fragment|sliver)s?|shards? of glass)\b", re.I), "W44.C1",
+     "sharp glass"),
+    (re.compile(r"\bglass\b", re.I), "W44.C0", "glass"),
+    (re.compile(r"\b(?:insects?|bugs?|gnats?|moths?|beetles?|cockroach\w*|ticks?)\b", re.I), "W44.F4", "an insect"),
+    (re.compile(r"\b(?:food|popcorn|kernels?|peanuts?|seeds?|beans?|fish ?bones?|chicken bones?|bone|meat|bolus|"
+                r"grapes?|hot dog|nuts?)\b", re.I), "W44.F3", "food"),
+    (re.compile(r"\b(?:wood(?:en)?|splinters?|sawdust|plant|leaf|twig|thorn|vegetable matter)\b", re.I), "W44.F9",
+     "natural or organic material"),
+    (re.compile(r"\b(?:plastic )?beads?\b", re.I), "W44.B1", "a plastic bead"),
+    (re.compile(r"\bneedles?\b", re.I), "W44.H1", "a needle"),
+)
+
+
+def foreign_body_cause(note: str, seventh: str) -> ExternalCause | None:
+    """The W44 code of a foreign body in a natural orifice, by the first material the note names (None when it
+    names none)."""
+    for rx, code, what in _FOREIGN_BODY_MATERIALS:
+        if (m := rx.search(note)) is not None:
+            return ExternalCause(f"{code}X{seventh}", "cause", m.start(), m.end(),
+                                 f"foreign body entering a natural orifice, {what} (W44 by material)")
+    return None
+
+
 _KIND_OF = {norm(w): kind for w, kind in (
     ("coffee", "drink"), ("tea", "drink"), ("cocoa", "drink"), ("chocolate", "drink"), ("soup", "food"),
     ("broth", "food"), ("noodles", "food"), ("grease", "fat"), ("bacon", "fat"),
