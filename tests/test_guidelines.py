@@ -3356,3 +3356,11 @@ def test_a_foreign_body_in_an_orifice_is_w44_by_its_material(codesets, story, ca
     note = f"URGENT CARE\nHPI: 45M {story}.\nAssessment: Foreign body in cornea, left eye.\n"
     got = offline_codes(codesets, note)
     assert cause in got and not {c for c in got if c.startswith(("W31", "X11")) or (c.startswith("W44") and c != cause)}, sorted(got)
+
+
+def test_a_foreign_body_flying_into_the_eye_tells_the_injury_and_so_its_place(codesets):
+    note = ("URGENT CARE\nBrief hx: he was grinding welds on a steel bench frame he is building in his garage at home "
+            "(single-family house), took safety glasses off, felt something fly into L eye.\n"
+            "Assessment: Metallic foreign body, left cornea.\n")
+    got = offline_codes(codesets, note)
+    assert {"T15.02XA", "W44.D9XA", "Y92.015", "Y99.8"} <= got, sorted(got)

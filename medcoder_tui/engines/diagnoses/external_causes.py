@@ -342,7 +342,9 @@ _CUTTING_FOOD = frozenset(norm(w) for w in ("slicing", "chopping", "cutting", "p
 _FOODS = frozenset(norm(w) for w in ("vegetables", "vegetable", "onion", "onions", "meat", "bread", "bagel",
                                      "fruit", "potatoes", "potato", "chicken", "fish", "food", "avocado"))
 _EVENT = re.compile(r"\b(?:rolled|rolling|twisted|twisting|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
-                    r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught)\b", re.I)
+                    r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught|"
+                    # a foreign body's way in: "felt something fly into L eye", "a splinter lodged in ..."
+                    r"flew|fly into|flying into|blew into|blown into|splashed|sprayed|lodged|embedded)\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
 _ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
