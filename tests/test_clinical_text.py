@@ -646,3 +646,9 @@ def test_a_tests_negative_result_is_its_own_items():
     assert "negated" in a.context_at(at, at + 11)
     at = note.index("Flu A/B")   # a list of what was tested, not a test's name: the verdict covers it all
     assert "negated" in a.context_at(at, at + 7)
+
+
+def test_a_differentials_verb_considered_covers_the_whole_list_before_it():
+    note = ("Chronic dry cough - due to ACE inhibitor; normal CXR and exam; GERD, asthma/cough-variant asthma and "
+            "upper airway cough syndrome considered, no features to support them.")
+    assert_kinds(note, "uncertain", inside=["GERD", "asthma", "upper airway"], outside=["Chronic dry cough"])

@@ -525,8 +525,10 @@ def analyze(note: str) -> NoteAnalysis:
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
                 # ("MDD, in partial remission?": and a question mark questions its own item)
                 limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
-            elif kind == "uncertain" and (comma := lower.rfind(",", sent.start, m.start())) >= 0 \
+            elif kind == "uncertain" and not m.group(0).lower().endswith("considered") \
+                    and (comma := lower.rfind(",", sent.start, m.start())) >= 0 \
                     and re.search(r"[a-z]", lower[comma:m.start()]):
+                # ("GERD, asthma and upper airway cough syndrome considered": a differential's verb is the list's)
                 # "Anemia in pregnancy, iron deficiency suspected": a postposed doubt is about its own list item
                 # ("Cholecystitis, suspected" has no words of its own: the doubt is the item's before it)
                 limit = max(limit, comma + 1)
