@@ -3364,3 +3364,13 @@ def test_a_foreign_body_flying_into_the_eye_tells_the_injury_and_so_its_place(co
             "Assessment: Metallic foreign body, left cornea.\n")
     got = offline_codes(codesets, note)
     assert {"T15.02XA", "W44.D9XA", "Y92.015", "Y99.8"} <= got, sorted(got)
+
+
+def test_tamsulosin_orthostatic_syncope_and_bph_with_its_symptoms(codesets):
+    note = ("ED NOTE\nPast medical history: Benign prostatic hyperplasia with lower urinary tract symptoms.\n"
+            "Medications: tamsulosin 0.4 mg nightly (new).\n"
+            "Diagnosis: 1. Orthostatic hypotension due to tamsulosin (adverse drug effect) with syncope. 2. BPH with "
+            "nocturia and weak urinary stream.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"I95.2", "T44.6X5A", "N40.1", "R35.1"} <= got, sorted(got)
+    assert not {"R55", "N40.0"} & got, sorted(got)

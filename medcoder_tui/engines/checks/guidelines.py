@@ -660,7 +660,11 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
         _uncertain(s, setting, out)
         _exam_only(s, note, analysis)
         _incidental_finding(s, note, analysis, setting)
-        _listed_not_addressed(s, addressed, analysis, setting)
+        if not any(o is not s and o.code == s.code and usable_icd(o) and o.evidence and o.evidence[0].located
+                   and analysis.section_at(o.evidence[0].start) in _ASSESSED for o in out):
+            # (the same code read again in the assessment, "BPH with nocturia" after the listed "BPH with LUTS",
+            # is taken up there)
+            _listed_not_addressed(s, addressed, analysis, setting)
         _left_to_another(s, note, analysis, setting)
         _part_of_another(s, note, analysis)
         _story_only_symptom(s, assessed, analysis, out)

@@ -177,7 +177,10 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "H53.14": ("T15", "S05", "H16", "H10", "H20", "G43", "A87", "G03"), "H04.20": ("T15", "S05", "H16", "H10"),
     # angioedema, urticaria and hypotension of an anaphylactic reaction
     "T78.3": ("T78.2", "T63", "T88.6", "T80.5"), "L50": ("T78.2", "T63", "T88.6", "T80.5"),
-    "I95": ("T78.2", "T63", "T88.6", "T80.5", "R57", "R65.21", "A41"),
+    # (hypotension of no kind; orthostatic or drug-induced hypotension, I95.1 and I95.2, is a diagnosis of its own,
+    # with its syncope integral to it)
+    "I95.9": ("T78.2", "T63", "T88.6", "T80.5", "R57", "R65.21", "A41"),
+    "I95.89": ("T78.2", "T63", "T88.6", "T80.5", "R57", "R65.21", "A41"),
     # muscle spasm of a strained or sprained region, or of a back disorder
     "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
                "S83", "S86", "S93", "S96", "M54", "M50", "M51", "M47"),

@@ -21,6 +21,11 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"\w+pril|ace inhibitors?", "T46.4X5"),
     (r"\w+sartan|arbs?|hydralazine|clonidine|minoxidil", "T46.5X5"),
     (r"\w+olol|beta[- ]?blockers?", "T44.7X5"),
+    # alpha-1 blockers for the prostate or the blood pressure (Table of Drugs: alpha-adrenoreceptor antagonists)
+    (r"tamsulosin|flomax|alfuzosin|silodosin|doxazosin|terazosin|prazosin|alpha[- ]?blockers?", "T44.6X5"),
+    (r"spironolactone|eplerenone", "T50.0X5"),
+    (r"allopurinol|febuxostat", "T50.4X5"),
+    (r"omeprazole|pantoprazole|esomeprazole|lansoprazole|rabeprazole|famotidine|ppis?", "T47.1X5"),
     (r"amlodipine|nifedipine|diltiazem|verapamil|\w+dipine|calcium channel blockers?", "T46.1X5"),
     (r"\w+statin|ezetimibe|fenofibrate|gemfibrozil", "T46.6X5"),
     (r"ibuprofen|naproxen|ketoprofen", "T39.315"),

@@ -286,6 +286,21 @@ def _with_hyperglycemia(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"'{found.group(0)}' diabetes is diabetes with hyperglycemia (Alphabetic Index; was {code})"
 
 
+# BPH's lower urinary tract symptoms (N40.1: "with LUTS", the symptoms coded beside it)
+_LUTS = re.compile(r"\b(?:luts|lower urinary tract symptoms|nocturia|weak (?:urinary )?stream|poor stream|hesitancy|"
+                   r"urgency|frequency|incomplete (?:bladder )?emptying|straining|dribbling|intermittency|retention)\b",
+                   re.I)
+
+
+def _prostate_symptoms(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Benign prostatic hyperplasia "without LUTS" (N40.0, what "BPH" alone reaches) when the sentence names its
+    urinary symptoms: N40.1."""
+    if code != "N40.0" or not m.documented or not (found := _LUTS.search(m.around)) \
+            or _DENIED_BEFORE.search(m.around, max(0, found.start() - 30), found.start()):
+        return None
+    return "N40.1", f"benign prostatic hyperplasia with lower urinary tract symptoms ('{found.group(0)}' documented)"
+
+
 _AURA = re.compile(r"\b(with(?:out)?|w/o|w/|no)\s+(?:\w+\s+)?aura\b", re.I)
 
 
@@ -724,7 +739,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
 
 
-FIRST_STEPS: tuple[Step, ...] = (_ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,
