@@ -707,3 +707,18 @@ def test_a_narrative_notes_impression_is_its_assessment_and_its_own_two_view_fil
     assert "71046" in got and "71045" not in got, sorted(got)
     levels = em(note, codesets)
     assert set(levels) == {"99213"} and "acute uncomplicated illness" in levels["99213"], levels
+
+
+def test_a_complicated_injury_is_read_from_affirmed_words_only(codesets):
+    """A dog bite with prophylactic antibiotics and no deep structure involved is an acute uncomplicated injury (low
+    problem, moderate risk: low MDM, 99283); the note's own verdict, or a head CT for a scalp wound (other body
+    systems evaluated), makes it complicated."""
+    bite = ("ED NOTE - FAST TRACK\nMDM: dog bite to the hand, shallow punctures, no tendon/joint/bone involvement "
+            "clinically, no XR needed.\nDx: Dog bite, dorsum L hand, initial.\nPlan: amoxicillin-clavulanate 875/125 "
+            "BID x 5 days (Rx).\n")
+    assert set(em(bite, codesets, "ed")) == {"99283"}, em(bite, codesets, "ed")
+    verdict = bite.replace("MDM: dog bite to the hand", "MDM: acute complicated injury (dog bite to the hand)")
+    assert set(em(verdict, codesets, "ed")) == {"99284"}
+    scalp = ("ED NOTE\nHead CT and C-spine CT negative per radiology. Serum EtOH 226. BMP unremarkable.\n"
+             "Diagnoses:\n1. Laceration of scalp, 3.5 cm - repaired with staples.\n")
+    assert "acute complicated injury" in next(iter(em(scalp, codesets, "ed").values()))

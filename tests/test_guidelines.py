@@ -3374,3 +3374,12 @@ def test_tamsulosin_orthostatic_syncope_and_bph_with_its_symptoms(codesets):
     got = offline_codes(codesets, note, "ed")
     assert {"I95.2", "T44.6X5A", "N40.1", "R35.1"} <= got, sorted(got)
     assert not {"R55", "N40.0"} & got, sorted(got)
+
+
+def test_a_neighbors_backyard_petting_and_an_employer_record_read_as_they_are(codesets):
+    note = ("ED NOTE\nTetanus: Tdap 09/2023 (employer record) - up to date.\nHPI: 34 yo F was petting her neighbor's dog "
+            "over the fence in the neighbor's backyard (their single-family house next door) when the dog bit her L "
+            "hand.\nDx: Dog bite, dorsum L hand, initial.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"W54.0XXA", "Y92.017", "Y99.8"} <= got, sorted(got)
+    assert not {"Y93.K1", "Y99.0", "Y92.096"} & got, sorted(got)

@@ -53,7 +53,9 @@ _STORY_BUDGET = 800
 # Below this a match rests on one word with the rest of its index path missing.
 MIN_SCORE = 0.5
 _STATUS = (
-    (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|on the clock|employer)\b", re.I),
+    # (not "employer" alone: "Tdap 09/2023 (employer record)" tells no work injury)
+    (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|on the clock|"
+                r"workers'? comp\w*|employer'?s (?:premises|site|property|warehouse|store|shop))\b", re.I),
      "Y99.0", "work-related injury documented"),
     (re.compile(r"\b(?:military|active duty|deployment)\b", re.I), "Y99.1", "military activity documented"),
     (re.compile(r"\bvolunteer(?:ing)?\b", re.I), "Y99.2", "volunteer activity documented"),
@@ -446,6 +448,9 @@ _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
+# the kind of home the injury's sentence names beside its room ("in the neighbor's backyard (their single-family
+# house next door)")
+_HOME_KIND = re.compile(r"\b(single[- ]family (?:house|home)|apartment|condo(?:minium)?|mobile home|trailer)\b", re.I)
 # the home the patient lives in, told once ("lives alone in her single-family house", "lives in an apartment")
 _LIVES_IN = re.compile(r"\blives?\s+(?:alone\s+|independently\s+|with\s+\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
                        r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:two|2)[- ]stor(?:y|ey)\s+(?:house|home)|"
@@ -554,10 +559,13 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
                              + (" " + _in_index_words(labelled.group(1)) if labelled else "")
                              + (" " + mechanism.group(1) if mechanism else ""))
-            if place & (_LISTED_ROOMS | _ROOMS) and not place & _DWELLING \
-                    and not any(e.kind == "place" and len(e.path) > 1 and e.path[1] != "residence"
-                                for w in place - _LISTED_ROOMS - _ROOMS for e in by_word.get(w, ())) \
-                    and (home := _LIVES_IN.search(note)) is not None:
+            if place & {"backyard", "frontyard"}:
+                place = place | {"yard"}   # the index's yard
+            home = _HOME_KIND.search(text) or _LIVES_IN.search(note) \
+                if place & (_LISTED_ROOMS | _ROOMS) and not place & _DWELLING else None
+            if home is not None and not any(
+                    e.kind == "place" and len(e.path) > 1 and e.path[1] != "residence"
+                    for w in place - _LISTED_ROOMS - _ROOMS - words_of(home.group(1)) for e in by_word.get(w, ())):
                 # "lives alone in her single-family house. ... slipped on the wet bathroom floor": the room is of
                 # the home the note tells she lives in
                 place = place | words_of(home.group(1))
@@ -578,7 +586,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _JOGGING:
                 activity = activity | _RUNNING   # "jogging on the sidewalk": Activity, running
-            if activity & _PETS:
+            if activity & _PETS and _WALKING_A_PET.search(text):
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             if _PLAY_EQUIPMENT.search(text) and not climbed:
                 # a child's play on playground equipment: Activity, physical games generally associated with

@@ -83,10 +83,14 @@ _SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis w
                        # morbidity (AMA's "acute, uncomplicated" is a problem with full recovery expected)
                        r"hydronephrosis|obstructing|with (?:\w+ )?obstruction|dehydration")
 _INJURY = re.compile(r"fracture|\bfx\b|dislocat|sprain|strain|contusion|laceration|burn|injur|wound|trauma|"
-                     r"concussion|abrasion")
+                     r"concussion|abrasion|\bbite\b|\bbitten\b")
 _COMPLICATED = re.compile(r"(?<!non)(?<!non-)displaced|dislocat|reduction|anticoag|warfarin|apixaban|rivaroxaban|dabigatran|"
                           r"motor vehicle|\bmvc\b|collision|loss of consciousness|\bloc\b|tendon|nerve|multiple|"
-                          r"open fracture|head (?:injury|trauma)|(?:dog|cat|animal|human|mammal) bite|bite wound")
+                          r"open fracture|head (?:injury|trauma)|(?:cat|human) bites?|fight bite|"
+                          # the note's own verdict ("MDM: acute complicated injury (fracture)")
+                          r"(?<!un)(?<!un-)complicated injury")
+# an injury whose workup images the brain or the spine: body systems other than the injured part evaluated (AMA)
+_OTHER_SYSTEM_IMAGED = re.compile(r"\bct (?:of the )?(?:head|brain|c-?spine|cervical spine)\b|\b(?:head|c-?spine) ct\b")
 _CHRONIC = re.compile(
     r"hypertension|\bhtn\b|diabet|\bdm2?\b|t2dm|copd|asthma|heart failure|\bchf\b|hf[pr]ef|\bckd\b|chronic|"
     r"hyperlipid|dyslipid|hypercholesterol|\badhd\b|depress|\bmdd\b|anxiety|\bgad\b|bipolar|schizo|"
@@ -270,7 +274,11 @@ def problems(ctx: _Ctx) -> Element:
         elif _affirmed(_SYSTEMIC, words):
             moderate += 1
             reasons.append("acute illness with systemic symptoms")
-        elif _INJURY.search(words) and _COMPLICATED.search(around):
+        elif _INJURY.search(words) and (_affirmed(_COMPLICATED, around) or _affirmed(_OTHER_SYSTEM_IMAGED, ctx.lower) or (
+                # an animal bite that needed closing ("dog bite ... laceration repaired"): its closure risks infection
+                re.search(r"\bbit(?:e|ten)\b", around) and re.search(r"\b(?:repair\w*|sutur\w*|closed with|staple\w*)\b",
+                                                                     ctx.lower))):
+            # ("no tendon/joint/bone involvement": the tendon words negated)
             moderate += 1
             reasons.append("acute complicated injury")
         elif ctx.setting == "ed" and _SYMPTOM.search(_head(words)) and _WORKED_UP.search(ctx.lower):
