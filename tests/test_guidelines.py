@@ -3383,3 +3383,12 @@ def test_a_neighbors_backyard_petting_and_an_employer_record_read_as_they_are(co
     got = offline_codes(codesets, note, "ed")
     assert {"W54.0XXA", "Y92.017", "Y99.8"} <= got, sorted(got)
     assert not {"Y93.K1", "Y99.0", "Y92.096"} & got, sorted(got)
+
+
+def test_a_burns_degree_named_apart_from_its_site_and_the_complaints_vaguer_burn(codesets):
+    note = ("CC: burn to L arm\nHPI: pulled a mug of hot coffee onto himself at home.\n"
+            "Dx: 1. Second-degree (superficial partial-thickness) scald burn L forearm, ~2% TBSA.\n"
+            "2. First-degree burn back of L hand.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"T22.212A", "T23.162A"} <= got, sorted(got)
+    assert not {c for c in got if c[:3] in ("T22", "T23") and c[4] == "0"}, sorted(got)

@@ -946,6 +946,13 @@ def _catch_all(out: list[Suggestion]) -> None:
     """An unspecified infection, neoplasm or injury gives way to the specific one coded beside it."""
     usable = {s.code for s in out if usable_icd(s)}
     for s in out:
+        if usable_icd(s) and "T20" <= s.code[:3] <= "T25" and s.code[4:5] == "0":
+            # a burn of unspecified degree ("CC: burn to L arm") beside the same region's burn of a stated degree
+            graded = next((c for c in usable if c[:3] == s.code[:3] and c[4:5] in ("1", "2", "3")), None)
+            if graded is not None:
+                add_reason(s, f"a burn of unspecified degree beside {graded}, the same region's burn of a stated "
+                              "degree: not coded", Flag.GUIDELINE)
+    for s in out:
         if usable_icd(s) and s.code[:1] == "E" and s.code.endswith(".21") and s.code[:-1] + "2" in usable:
             # diabetic nephropathy with a CKD stage documented: the diabetic CKD code says both
             add_reason(s, f"diabetic kidney disease with CKD is coded {s.code[:-1]}2 with the N18 stage: not coded "

@@ -286,6 +286,25 @@ def _with_hyperglycemia(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"'{found.group(0)}' diabetes is diabetes with hyperglycemia (Alphabetic Index; was {code})"
 
 
+# A burn's depth in the note's words (T20-T25, 4th character: 0 unspecified, 1 first, 2 second, 3 third degree)
+_BURN_DEGREES = (("1", re.compile(r"\b(?:first|1st)[- ]degree\b|\bsuperficial (?:thickness )?burn|"
+                                  r"\bsuperficial\s*\((?:first|1st)", re.I)),
+                 ("2", re.compile(r"\b(?:second|2nd)[- ]degree\b|\bpartial[- ]thickness\b", re.I)),
+                 ("3", re.compile(r"\b(?:third|3rd)[- ]degree\b|\bfull[- ]thickness\b", re.I)))
+
+
+def _burn_degree(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A burn of unspecified degree whose sentence names one depth ("Second-degree (superficial partial-thickness)
+    scald burn L forearm"): that degree's code."""
+    if not ("T20" <= code[:3] <= "T25") or len(code) < 5 or code[4] != "0" or not m.documented:
+        return None
+    said = {digit for digit, rx in _BURN_DEGREES if rx.search(m.around)}
+    if len(said) != 1:
+        return None
+    want = code[:4] + said.pop() + code[5:]
+    return (want, f"more specific: the burn's degree is documented (was {code})") if icd.is_billable(want) else None
+
+
 # BPH's lower urinary tract symptoms (N40.1: "with LUTS", the symptoms coded beside it)
 _LUTS = re.compile(r"\b(?:luts|lower urinary tract symptoms|nocturia|weak (?:urinary )?stream|poor stream|hesitancy|"
                    r"urgency|frequency|incomplete (?:bladder )?emptying|straining|dribbling|intermittency|retention)\b",
@@ -739,7 +758,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
 
 
-FIRST_STEPS: tuple[Step, ...] = (_prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,
