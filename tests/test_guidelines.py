@@ -3392,3 +3392,13 @@ def test_a_burns_degree_named_apart_from_its_site_and_the_complaints_vaguer_burn
     got = offline_codes(codesets, note, "ed")
     assert {"T22.212A", "T23.162A"} <= got, sorted(got)
     assert not {c for c in got if c[:3] in ("T22", "T23") and c[4] == "0"}, sorted(got)
+
+
+def test_a_discharge_summarys_consultant_procedure_negative_result_and_stopped_drug(codesets):
+    note = ("DISCHARGE SUMMARY\nPRINCIPAL DIAGNOSIS: Bleeding gastric ulcer due to ibuprofen taken as prescribed.\n"
+            "He had been taking ibuprofen 800 mg three times daily for 4 months. GI performed EGD on HD1 (see GI procedure "
+            "note): gastric body ulcer treated with epinephrine injection and hemoclips. Gastric biopsies for H. pylori: "
+            "negative.\nDISCHARGE MEDICATIONS:\nSTOPPED: ibuprofen - all NSAIDs to be avoided.\n")
+    got = offline_codes(codesets, note, "inpatient", types=(System.ICD10CM, System.CPT))
+    assert "T39.315A" in got, sorted(got)
+    assert not {"B96.81", "Z79.1"} & got and not {c for c in got if c.startswith("432")}, sorted(got)

@@ -533,6 +533,12 @@ def analyze(note: str) -> NoteAnalysis:
                 # ("Cholecystitis, suspected" has no words of its own: the doubt is the item's before it)
                 limit = max(limit, comma + 1)
             start = _scope_backward(note, limit, m.start())
+            colon = note.rfind(":", limit, m.start())
+            if kind == "negated" and m.group(0).lower() in ("negative", "neg") and not note[start:m.start()].strip() \
+                    and colon >= 0 \
+                    and not note[colon + 1:m.start()].strip():
+                # "Gastric biopsies for H. pylori: negative.": the verdict after a label's colon is the label's
+                start = _scope_backward(note, limit, colon)
             if start < m.start():
                 spans.append(ContextSpan(kind, start, m.end(), note[m.start():m.end()]))
     spans += _dated_past_events(note, lower, sentences, sent_starts)

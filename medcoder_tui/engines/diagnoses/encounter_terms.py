@@ -98,7 +98,8 @@ _GIVEN_IV = re.compile(r"\b(?:iv|ivpb|intravenous\w*|load(?:ing)?(?: dose)?|drip
 # a drug the note says was stopped: "off metformin", "metformin was discontinued"
 # (a drug held for a while, "metformin held, resumed at d/c", is not stopped)
 # ("OCP was stopped when leuprolide started": the word between may not begin another clause)
-_STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|no longer (?:on|taking)|weaned off)\s+"
+# ("STOPPED: ibuprofen": a discharge medication list's heading)
+_STOPPED_BEFORE = re.compile(r"\b(?:off|stopped|discontinued|d/c'?d|no longer (?:on|taking)|weaned off)\s*:?\s+"
                              r"(?:(?!(?:when|after|because|since|as|and|once|while|until|for)\s)[a-z-]+\s+)?$")
 _STOPPED_AFTER = re.compile(r"\s*(?:[^\s.;,]+\s+){0,3}?(?:was |were |has been |- )?(?:stopped|discontinued|d/c'?d|"
                             r"held (?:by|since)\b|held in \d{4}|on hold)\b")   # (not "held in hospital per protocol")

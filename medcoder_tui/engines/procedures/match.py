@@ -164,7 +164,11 @@ _BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|"
                          r"\bby dr\.?\s+([a-z][a-z .'-]{0,40}?)\s*(?:[-,;:(]|$)|"
                          # a discharge summary's care team: "Surgery: Test General Surgeon, MD (performed lap chole)"
                          r"\b(?:surgery|surgeon|gi|cardiology|urology|ortho\w*|ir)\s*:\s*(?:dr\.?\s+)?"
-                         r"([a-z][a-z .'-]{0,40}?),?\s*(?:md|do)?\s*\((?:performed|did)\b", re.I)
+                         r"([a-z][a-z .'-]{0,40}?),?\s*(?:md|do)?\s*\((?:performed|did)\b|"
+                         # "GI performed EGD on HD1 (see GI procedure note)": the consulting service as the subject
+                         r"\b(?:gi|gastroenterology|surgery|general surgery|the surgeon|cardiology|urology|ir|"
+                         r"interventional radiology|ortho\w*|ent|pulmonology|anesthesia)\s+(?:performed|did|placed|"
+                         r"inserted)\b|\bsee (?:the )?(?:\w+ )?(?:procedure|operative|op) (?:note|report)\b", re.I)
 
 
 def _by_another(ctx: _Ctx, text: str) -> bool:
