@@ -652,3 +652,9 @@ def test_a_differentials_verb_considered_covers_the_whole_list_before_it():
     note = ("Chronic dry cough - due to ACE inhibitor; normal CXR and exam; GERD, asthma/cough-variant asthma and "
             "upper airway cough syndrome considered, no features to support them.")
     assert_kinds(note, "uncertain", inside=["GERD", "asthma", "upper airway"], outside=["Chronic dry cough"])
+
+
+def test_the_illness_of_a_past_admission_is_history():
+    note = ("HIV history: diagnosed 2019 when hospitalized with Pneumocystis jirovecii pneumonia (CD4 then 44). Started "
+            "ART then.\nAssessment: HIV disease, suppressed.")
+    assert_kinds(note, "history", inside=["Pneumocystis"], outside=["HIV disease"])
