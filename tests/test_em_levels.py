@@ -722,3 +722,13 @@ def test_a_complicated_injury_is_read_from_affirmed_words_only(codesets):
     scalp = ("ED NOTE\nHead CT and C-spine CT negative per radiology. Serum EtOH 226. BMP unremarkable.\n"
              "Diagnoses:\n1. Laceration of scalp, 3.5 cm - repaired with staples.\n")
     assert "acute complicated injury" in next(iter(em(scalp, codesets, "ed").values()))
+
+
+def test_an_ed_course_that_gives_prescription_drugs_is_drug_management(codesets):
+    """A chronic illness with an exacerbation (moderate) and the ED's own parenteral drugs (moderate risk): 99284."""
+    note = ("ED PROVIDER NOTE\n34F with hx of migraine with aura, 2 days of her typical headache not relieved by "
+            "sumatriptan at home. Normal neuro exam.\nGiven prochlorperazine 10 mg IV, diphenhydramine 25 mg IV, "
+            "ketorolac 30 mg IV and 1 L NS with complete relief.\nImpression: Migraine with aura, intractable, without "
+            "status migrainosus.\nDischarged home.\n")
+    got = em(note, codesets, "ed")
+    assert set(got) == {"99284"} and "prescription drug management" in got["99284"], got

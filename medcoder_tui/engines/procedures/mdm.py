@@ -516,6 +516,7 @@ _MAJOR_SURGERY = re.compile(r"(?:surgery|surgical (?:repair|intervention)|arthro
                             r"\w+otomy|surgery|surgical repair|orif)\b|"
                             r"(?:elects?|opts? for|agrees? to|chooses|proceed with)\s+(?:\w+\s+){0,2}(?:\w+ectomy|surgery|"
                             r"\w+plasty|\w+otomy|arthroplasty|surgical repair)")
+_GIVEN_IN_ED = re.compile(r"\b(?:given|administered|received)\b[^.\n]{0,80}\b(?:iv|im|ivp|po|mg|mcg)\b", re.I)
 _SURGICAL_RISK = re.compile(r"elevated (?:peri-?operative |surgical |cardiac |operative )?risk|high[- ]risk (?:for "
                             r"surgery|surgical|patient|candidate)|(?:peri-?operative|surgical|operative) risk (?:is )?"
                             r"(?:elevated|high|increased)|pre-?op(?:erative)? risk:? (?:elevated|high|increased)|"
@@ -626,6 +627,11 @@ def _procedure_done(ctx: _Ctx) -> str | None:
 
 def risk(ctx: _Ctx, *, admission_note: bool = False) -> Element:
     plan = _plan(ctx).lower()
+    if ctx.setting == "ed":
+        # the ED's own treatment, told in the course rather than a plan ("Given prochlorperazine 10 mg IV, ketorolac
+        # 30 mg IV"), is drug management of this visit
+        given = [s.text.lower() for s in ctx.a.sentences if _GIVEN_IN_ED.search(s.text) and s.text.lower() not in plan]
+        plan = "\n".join([plan, *given])
     # a decision about admission in so many words counts wherever the note tells it (the ED course)
     hospital = _first_affirmed(_HOSPITAL, plan) or _first_affirmed(_HOSPITAL_DECISION, ctx.lower)
     if hospital and (ctx.setting != "inpatient" or admission_note):
