@@ -658,3 +658,9 @@ def test_the_illness_of_a_past_admission_is_history():
     note = ("HIV history: diagnosed 2019 when hospitalized with Pneumocystis jirovecii pneumonia (CD4 then 44). Started "
             "ART then.\nAssessment: HIV disease, suppressed.")
     assert_kinds(note, "history", inside=["Pneumocystis"], outside=["HIV disease"])
+
+
+def test_a_question_mark_questions_the_phrase_it_ends():
+    note = "Assessment: UTI (acute cystitis) in elderly woman with mild delirium? - likely from UTI."
+    assert_kinds(note, "uncertain", inside=["delirium"], outside=["acute cystitis", "UTI"])
+    assert_kinds("Assessment: Mild antral gastritis? - biopsies pending.", "uncertain", inside=["gastritis"])

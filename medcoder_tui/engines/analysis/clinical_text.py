@@ -525,6 +525,12 @@ def analyze(note: str) -> NoteAnalysis:
                 # "Pneumonia, organism not identified": a postposed "not found" negates its own item only
                 # ("MDD, in partial remission?": and a question mark questions its own item)
                 limit = max(limit, lower.rfind(",", sent.start, m.start()) + 1)
+                if m.group(0) == "?":
+                    # ("UTI (acute cystitis) in elderly woman with mild delirium?": the phrase after "with" is
+                    # what is questioned)
+                    joins = list(re.finditer(r"\b(?:with|and|or|plus)\b|\(", lower[limit:m.start()]))
+                    if joins:
+                        limit = limit + joins[-1].end()
             elif kind == "uncertain" and not m.group(0).lower().endswith("considered") \
                     and (comma := lower.rfind(",", sent.start, m.start())) >= 0 \
                     and re.search(r"[a-z]", lower[comma:m.start()]):
