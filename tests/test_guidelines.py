@@ -3402,3 +3402,10 @@ def test_a_discharge_summarys_consultant_procedure_negative_result_and_stopped_d
     got = offline_codes(codesets, note, "inpatient", types=(System.ICD10CM, System.CPT))
     assert "T39.315A" in got, sorted(got)
     assert not {"B96.81", "Z79.1"} & got and not {c for c in got if c.startswith("432")}, sorted(got)
+
+
+def test_an_inversion_injury_stepping_in_a_pothole_reads_its_street_and_activity(codesets):
+    note = ("ED NOTE\n41M stepped in a pothole while running on the street, inversion injury to right ankle.\n"
+            "Dx: Closed nondisplaced fracture of lateral malleolus of right fibula, initial encounter.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S82.64XA", "Y92.410", "Y93.02", "Y99.8"} <= got, sorted(got)

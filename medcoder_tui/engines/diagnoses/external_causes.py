@@ -346,7 +346,9 @@ _FOODS = frozenset(norm(w) for w in ("vegetables", "vegetable", "onion", "onions
 _EVENT = re.compile(r"\b(?:rolled|rolling|twisted|twisting|inverted|everted|landed|landing|fell|tripped|slipped|stumbled|collided|"
                     r"struck|hit|injured|hurt|cut|burned|burnt|bitten|stung|crushed|jammed|caught|"
                     # a foreign body's way in: "felt something fly into L eye", "a splinter lodged in ..."
-                    r"flew|fly into|flying into|blew into|blown into|splashed|sprayed|lodged|embedded)\b", re.I)
+                    r"flew|fly into|flying into|blew into|blown into|splashed|sprayed|lodged|embedded|"
+                    # "stepped in a pothole while running on the street, inversion injury"
+                    r"inversion|eversion|stepped (?:in|into|on|off))\b", re.I)
 # Activities named by their own verb anywhere in the sentence that tells the injury ("walking across
 # the living room ... tripped")
 _ACTIVITY_VERB = re.compile(r"\b(?:walking|running|jogging|hiking|climbing|cycling|biking|swimming|dancing|"
@@ -561,6 +563,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & {"backyard", "frontyard"}:
                 place = place | {"yard"}   # the index's yard
+            if place & {"street", "road", "avenue", "roadway"}:
+                place = place | {"street", "highway"}   # the index's "street and highway"
             home = _HOME_KIND.search(text) or _LIVES_IN.search(note) \
                 if place & (_LISTED_ROOMS | _ROOMS) and not place & _DWELLING else None
             if home is not None and not any(
