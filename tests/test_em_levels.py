@@ -732,3 +732,11 @@ def test_an_ed_course_that_gives_prescription_drugs_is_drug_management(codesets)
             "status migrainosus.\nDischarged home.\n")
     got = em(note, codesets, "ed")
     assert set(got) == {"99284"} and "prescription drug management" in got["99284"], got
+
+
+def test_diabetes_with_hyperglycemia_is_a_chronic_illness_not_at_its_goal(codesets):
+    """A chronic illness with progression (moderate) and prescription drug management (moderate): 99214."""
+    note = ("OFFICE VISIT, established patient.\nAssessment:\n1. Type 2 diabetes with hyperglycemia, A1c 8.9 - "
+            "continue metformin 1000 mg BID, dietitian referral.\n")
+    got = em(note, codesets)
+    assert set(got) == {"99214"} and "exacerbation, progression" in got["99214"], got

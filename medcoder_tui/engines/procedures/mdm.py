@@ -69,7 +69,7 @@ _WORSE = re.compile(
     r"above goal|inadequately controlled|flare|side effect|adverse (?:effect|reaction)|induced|due to \w+ (?:use|"
     r"therapy)|intoleran|failed|refractory|intractable|despite|relapse|decompensat|declining|rising|\bworse\b|"
     r"acute on chronic|(?:given|taken|used) as prescribed|properly (?:given|administered)|correctly (?:prescribed|taken)|"
-    r"immune[- ]related|toxicit")
+    r"immune[- ]related|toxicit|with hyperglyc\w*")
 _UNCERTAIN = re.compile(r"suspect|possible|probable|\br/o\b|rule out|\bvs\.?\b|versus|concern for|differential|"
                         r"\bddx\b|unclear|uncertain|undetermined|unknown (?:etiology|cause)|work-?up|evaluate for|"
                         r"\bnodule|\bmass\b")
