@@ -72,11 +72,12 @@ INDEX_TERMS: dict[str, str] = {
     # Dependence, nicotine, cigarettes F17.21- ("cigarette dependence" names the product and the dependence)
     "cigarette dependence": "F17.210", "cigarette addiction": "F17.210",
     # Infection, surgical site (following a procedure): superficial incisional T81.41, deep incisional T81.42, organ
-    # and space T81.43 (other T81.49 below; "SSI" only with its depth: alone it is also sliding-scale insulin)
+    # and space T81.43, other T81.49 ("SSI" only with its depth: alone it is also sliding-scale insulin)
     "superficial incisional surgical site infection": "T81.41XA", "superficial incisional ssi": "T81.41XA",
     "superficial surgical site infection": "T81.41XA", "superficial ssi": "T81.41XA",
     "deep incisional surgical site infection": "T81.42XA", "deep incisional ssi": "T81.42XA",
     "organ space surgical site infection": "T81.43XA", "organ space ssi": "T81.43XA",
+    "surgical site infection": "T81.49XA", "postoperative wound infection": "T81.49XA",
     "vasculitis": "I77.6", "pancytopenia": "D61.818", "diabetic ketoacidosis": "E11.10",
     "adrenal insufficiency": "E27.40", "cryptorchidism": "Q53.9", "epigastralgia": "R10.13",
     "liver metastases": "C78.7", "liver metastasis": "C78.7", "hepatic metastases": "C78.7",
@@ -123,8 +124,8 @@ INDEX_TERMS: dict[str, str] = {
     "staphylococcal pneumonia": "J15.20", "pneumococcal pneumonia": "J13", "klebsiella pneumonia": "J15.0",
     "pneumocystis pneumonia": "B59", "candida sepsis": "B37.7", "candidemia": "B37.7", "fungal infection": "B49",
     "epstein-barr virus infection": "B27.90", "spondylodiscitis": "M46.40", "psoas abscess": "K68.12",
-    "prosthetic joint infection": "T84.50XA", "postoperative wound infection": "T81.49XA",
-    "surgical wound infection": "T81.49XA", "surgical site infection": "T81.49XA",
+    "prosthetic joint infection": "T84.50XA",
+    "surgical wound infection": "T81.49XA",
     "catheter-related infection": "T80.219A", "catheter-related bloodstream infection": "T80.211A",
     "pertussis": "A37.90", "dengue": "A90", "falciparum malaria": "B50.9", "malaria falciparum": "B50.9",
     "tuberculous lymphadenitis": "A18.2", "chronic hepatitis c": "B18.2", "chronic hepatitis b": "B18.1",

@@ -55,7 +55,8 @@ MIN_SCORE = 0.5
 _STATUS = (
     # (not "employer" alone: "Tdap 09/2023 (employer record)" tells no work injury)
     (re.compile(r"\b(?:at work|on the job|while working|work[- ]related|workplace|on duty|on the clock|"
-                r"workers'? comp\w*|employer'?s (?:premises|site|property|warehouse|store|shop))\b", re.I),
+                r"workers'? comp\w*|(?:for|by|at) (?:his|her|their|the|an?) employer|"
+                r"employer'?s (?:premises|site|property|warehouse|store|shop))\b", re.I),
      "Y99.0", "work-related injury documented"),
     (re.compile(r"\b(?:military|active duty|deployment)\b", re.I), "Y99.1", "military activity documented"),
     (re.compile(r"\bvolunteer(?:ing)?\b", re.I), "Y99.2", "volunteer activity documented"),
