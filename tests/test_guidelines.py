@@ -3409,3 +3409,10 @@ def test_an_inversion_injury_stepping_in_a_pothole_reads_its_street_and_activity
             "Dx: Closed nondisplaced fracture of lateral malleolus of right fibula, initial encounter.\n")
     got = offline_codes(codesets, note, "ed")
     assert {"S82.64XA", "Y92.410", "Y93.02", "Y99.8"} <= got, sorted(got)
+
+
+def test_a_foreign_bodys_material_is_read_where_the_note_tells_the_foreign_body(codesets):
+    note = ("URGENT CARE\nAllergies: NKDA, no food allergies.\nHPI: 4 yo put a plastic bead in her right ear at daycare.\n"
+            "Procedure: bead removed with alligator forceps.\nAssessment: Foreign body in right ear.\n")
+    got = offline_codes(codesets, note)
+    assert "W44.B1XA" in got and "W44.F3XA" not in got, sorted(got)

@@ -275,20 +275,24 @@ _FOREIGN_BODY_MATERIALS = (
      "sharp glass"),
     (re.compile(r"\bglass\b", re.I), "W44.C0", "glass"),
     (re.compile(r"\b(?:insects?|bugs?|gnats?|moths?|beetles?|cockroach\w*|ticks?)\b", re.I), "W44.F4", "an insect"),
-    (re.compile(r"\b(?:food|popcorn|kernels?|peanuts?|seeds?|beans?|fish ?bones?|chicken bones?|bone|meat|bolus|"
+    (re.compile(r"\b(?:food|popcorn|kernels?|peanuts?|seeds?|beans?|fish ?bones?|chicken bones?|meat|food bolus|"
                 r"grapes?|hot dog|nuts?)\b", re.I), "W44.F3", "food"),
     (re.compile(r"\b(?:wood(?:en)?|splinters?|sawdust|plant|leaf|twig|thorn|vegetable matter)\b", re.I), "W44.F9",
      "natural or organic material"),
     (re.compile(r"\b(?:plastic )?beads?\b", re.I), "W44.B1", "a plastic bead"),
-    (re.compile(r"\bneedles?\b", re.I), "W44.H1", "a needle"),
 )
+# the sentences that tell the foreign body (not "NKFA: no food allergies" or "removed with a 25 g needle")
+_FOREIGN_BODY_TOLD = re.compile(r"\b(?:foreign body|fb|swallow\w*|ingest\w*|aspirat\w*|inserted|stuck|lodged|flew|fly|put|pushed|shoved|"
+                                r"flying|blew|blown|embedded|grind\w*|weld\w*)\b", re.I)
 
 
 def foreign_body_cause(note: str, seventh: str) -> ExternalCause | None:
     """The W44 code of a foreign body in a natural orifice, by the first material the note names (None when it
     names none)."""
+    told = [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+", note) if _FOREIGN_BODY_TOLD.search(m.group(0))
+            and not re.search(r"(?i)\b(?:removed|lifted|extracted)\s+(?:\w+\s+){0,3}with\b", m.group(0))]
     for rx, code, what in _FOREIGN_BODY_MATERIALS:
-        if (m := rx.search(note)) is not None:
+        if (m := next((f for start, end in told if (f := rx.search(note, start, end))), None)) is not None:
             return ExternalCause(f"{code}X{seventh}", "cause", m.start(), m.end(),
                                  f"foreign body entering a natural orifice, {what} (W44 by material)")
     return None
