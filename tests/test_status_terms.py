@@ -39,6 +39,7 @@ def test_the_history_table_reads_the_most_specific_prefix_first(codesets):
     ("Exam: R transmetatarsal amputation site well healed.", ["Z89.431"]),
     ("Hx of right great toe amputation.", ["Z89.411"]),
     ("PSH: bilateral BKA.", ["Z89.511", "Z89.512"]),
+    ("PMH: Right BKA 2019 (PAD).", ["Z89.511"]),
     # a risk, a plan or today's operation is no status
     ("Plan: risk of amputation discussed.", []),
     ("Procedure: right great toe amputation today.", []),

@@ -12,6 +12,7 @@ from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATU
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
+from medcoder_tui.engines.diagnoses.ulcer_terms import LEFT_SIDE, RIGHT_SIDE
 
 
 FRAGILITY_WORDS = re.compile(r"\b(?:fragility|osteoporotic|pathologic(?:al)?|insufficiency)\b", re.I)
@@ -210,8 +211,6 @@ _AMPUTATION_PAST = re.compile(r"\b(?:s/p|status post|h/o|hx|history|prior|previo
 _AMPUTATION_NOT = re.compile(r"\b(?:risk|avoid\w*|prevent\w*|salvage|threatened|impending|planned|scheduled|candidate|"
                              r"consent\w*|discuss\w*|recommend\w*|will need|may need|today)\b", re.I)
 _AMPUTATION_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
-_RIGHT = re.compile(r"\b(?:right|rt)\b|\bR\b(?![/'])")
-_LEFT = re.compile(r"\b(?:left|lt)\b|\bL\b(?![/'])(?<!\d L)")
 _BOTH = re.compile(r"\b(?:bilateral|bilat|both)\b", re.I)
 
 
@@ -234,7 +233,7 @@ def amputation_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int,
         if not past or level is None:
             continue
         sides = ["1", "2"] if _BOTH.search(clause) else \
-            [side for side, rx in (("1", _RIGHT), ("2", _LEFT)) if rx.search(clause)] or ["9"]
+            [side for side, rx in (("1", RIGHT_SIDE), ("2", LEFT_SIDE)) if rx.search(clause)] or ["9"]
         for side in sides:
             code = level + side
             if all(code != c for c, _s, _e in out):

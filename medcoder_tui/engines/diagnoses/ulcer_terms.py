@@ -31,8 +31,8 @@ _SITES = (
 # the foot as a whole, or its sole: a heel, toe or forefoot named beside it says where
 _GENERIC_SITE = re.compile(r"(?i)foot|feet|plantar|sole")
 # ("R foot", "L heel": a capital letter alone, not "r/o" nor "2 L of saline")
-_RIGHT = re.compile(r"\b(?:[Rr]ight|RIGHT|[Rr]t|RT)\b|\bR\b(?![/'])")
-_LEFT = re.compile(r"\b(?:[Ll]eft|LEFT|[Ll]t|LT)\b|\bL\b(?![/'])(?<!\d L)(?<!\d\sL)")
+RIGHT_SIDE = re.compile(r"\b(?:[Rr]ight|RIGHT|[Rr]t|RT)\b|\bR\b(?![/'])")
+LEFT_SIDE = re.compile(r"\b(?:[Ll]eft|LEFT|[Ll]t|LT)\b|\bL\b(?![/'])(?<!\d L)(?<!\d\sL)")
 _DEPTHS = (
     ("4", re.compile(r"\b(?:necrosis of bone|bone necrosis|necrotic bone)\b", re.I)),
     ("3", re.compile(r"\b(?:necrosis of muscle|muscle necrosis|necrotic muscle)\b", re.I)),
@@ -70,7 +70,7 @@ def lower_limb_ulcers(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str,
         # ("Diabetic foot ulcer, left heel", "ulcer of the plantar surface of the heel": the heel says where on the foot)
         sites = [s for s in sites if not s[2]] or sites
         site = min(sites)[1]
-        right, left = _RIGHT.search(text), _LEFT.search(text)
+        right, left = RIGHT_SIDE.search(text), LEFT_SIDE.search(text)
         side = "0" if bool(right) == bool(left) else "1" if right else "2"
         depth = next((code for code, rx in _DEPTHS if rx.search(text)), "9")
         found.append((analysis.section_at(m.start()) in ASSESSMENT_SECTIONS, f"L97.{site}{side}{depth}", m.start(), m.end()))
