@@ -3416,3 +3416,24 @@ def test_a_foreign_bodys_material_is_read_where_the_note_tells_the_foreign_body(
             "Procedure: bead removed with alligator forceps.\nAssessment: Foreign body in right ear.\n")
     got = offline_codes(codesets, note)
     assert "W44.B1XA" in got and "W44.F3XA" not in got, sorted(got)
+
+
+def test_a_bathtub_or_shower_is_in_the_bathroom(codesets):
+    note = ("HPI: 81M slipped while showering in the bathtub/shower of his own house (single-family home) and struck "
+            "his head on the tub edge.\nAssessment: Laceration of scalp without foreign body.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Y92.012" in got and "Y92.019" not in got, sorted(got)
+    toilet = ("HPI: 77F lives in an apartment. Fell off the toilet at night.\n"
+              "Assessment: Contusion of left hip.\n")
+    got = offline_codes(codesets, toilet, "ed")
+    assert "Y92.031" in got, sorted(got)
+
+
+def test_a_head_struck_on_something_is_no_head_on_collision(codesets):
+    note = ("HPI: 81M slipped while showering in the bathtub/shower of his own house (single-family home) and struck "
+            "his head on the tub edge.\nAssessment: Laceration of scalp without foreign body.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert not {c for c in got if c.startswith("V")}, sorted(got)
+    crash = ("HPI: 35F restrained driver of a sedan in a head-on collision with a pickup truck on the highway.\n"
+             "Assessment: Sprain of ligaments of cervical spine.\n")
+    assert {c for c in offline_codes(codesets, crash, "ed") if c.startswith("V4")}

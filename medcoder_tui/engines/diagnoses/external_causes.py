@@ -336,7 +336,8 @@ _EXTERIOR_MAINTENANCE = words_of("property maintenance exterior")
 _NEAR_HOME = re.compile(r"\b(?:near|close to|down the street from|a block from|across the street from|around the "
                         r"corner from)\s+(?:his|her|their|the|my|our)?\s*(?:own\s+)?(?:home|house|residence|"
                         r"apartment)\b", re.I)
-_REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head[- ]on|(?:struck|hit) by (?:a|another) "
+# ("hit her head on the table" is no head-on collision)
+_REAR_ENDED = re.compile(r"\b(?:rear[- ]ended|t[- ]?boned|side[- ]?swiped|head-on|head on (?=collision|crash|impact)|(?:struck|hit) by (?:a|another) "
                          r"(?:car|vehicle|truck|sedan|suv|van))\b", re.I)
 _PUBLIC_ROADS = frozenset(norm(w) for w in ("street", "road", "highway", "interstate", "freeway", "intersection",
                                             "avenue", "boulevard", "expressway"))
@@ -455,6 +456,8 @@ _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
+# what only a bathroom holds ("slipped in the bathtub", "fell off the toilet")
+_BATHROOM_FIXTURES = frozenset(norm(w) for w in ("bathtub", "tub", "shower", "toilet", "commode"))
 # the kind of home the injury's sentence names beside its room ("in the neighbor's backyard (their single-family
 # house next door)")
 _HOME_KIND = re.compile(r"\b(single[- ]family (?:house|home)|apartment|condo(?:minium)?|mobile home|trailer)\b", re.I)
@@ -568,6 +571,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & {"backyard", "frontyard"}:
                 place = place | {"yard"}   # the index's yard
+            if place & _BATHROOM_FIXTURES:
+                place = place | {"bathroom"}   # "in the bathtub/shower of his house": the room that holds them
             if place & {"street", "road", "avenue", "roadway"}:
                 place = place | {"street", "highway"}   # the index's "street and highway"
             home = _HOME_KIND.search(text) or _LIVES_IN.search(note) \
