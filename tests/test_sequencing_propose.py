@@ -387,3 +387,14 @@ def test_a_forward_trigger_ending_a_quote_does_not_govern_the_quote():
     start = note.index(quote)
     assert "history" not in a.context_at(start, start + len(quote))
     assert "history" in a.context_at(note.index("silver"), note.index("cautery"))
+
+
+def test_evidence_carrying_its_label_is_still_named_on_the_principal_line(cs):
+    """'Admission diagnosis: sepsis' as the evidence names the sepsis the discharge line gives first (I.C.1.d.4)."""
+    note = ("DISCHARGE SUMMARY\nAdmission diagnosis: sepsis\nDischarge diagnoses:\n"
+            "1. Sepsis due to left lower lobe pneumonia, with acute kidney injury (severe sepsis)\n"
+            "2. Chronic systolic heart failure\n")
+    items = [sugg(cs, note, "I50.22", "Chronic systolic heart failure"), sugg(cs, note, "R65.20", "severe sepsis"),
+             sugg(cs, note, "N17.9", "acute kidney injury"), sugg(cs, note, "A41.9", "diagnosis: sepsis"),
+             sugg(cs, note, "J18.9", "pneumonia")]
+    assert propose_sequence(items, note, setting="inpatient", codesets=cs)[:2] == ["A41.9", "J18.9"]

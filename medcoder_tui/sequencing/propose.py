@@ -229,7 +229,9 @@ def _reason_spans(note: str, lines: re.Pattern = _REASON_LINE) -> list[tuple[int
 
 # Qualifiers a chief complaint leaves out ("cough and fever" for the A/P's "acute cough").
 _QUALIFIERS = frozenset("acute chronic mild moderate severe worsening new recurrent persistent intermittent "
-                        "possible likely suspected the a an of with and".split())
+                        "possible likely suspected the a an of with and "
+                        # a label the evidence carries ("Admission diagnosis: sepsis") is no word of the condition
+                        "diagnosis diagnoses dx admission admitting principal".split())
 
 
 def _named_at(evidence_text: str, text: str) -> int | None:
