@@ -3437,3 +3437,12 @@ def test_a_head_struck_on_something_is_no_head_on_collision(codesets):
     crash = ("HPI: 35F restrained driver of a sedan in a head-on collision with a pickup truck on the highway.\n"
              "Assessment: Sprain of ligaments of cervical spine.\n")
     assert {c for c in offline_codes(codesets, crash, "ed") if c.startswith("V4")}
+
+
+def test_the_gad_7_questionnaire_is_no_anxiety_disorder(codesets):
+    note = ("Behavioral health follow-up\n44F with major depressive disorder, recurrent, on sertraline. PHQ-9 today 11 "
+            "(was 19). GAD-7 6.\nAssessment: Major depressive disorder, recurrent episode, moderate - increase sertraline.\n")
+    got = offline_codes(codesets, note)
+    assert "F33.1" in got and not {c for c in got if c.startswith("F41")}, sorted(got)
+    named = "Assessment: GAD - start escitalopram. GAD-7 score 15.\n"
+    assert "F41.1" in offline_codes(codesets, named)

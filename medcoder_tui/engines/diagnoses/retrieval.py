@@ -203,7 +203,9 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I),
                # "Vaping: MI discussion", "brief MI techniques": motivational interviewing, not an infarction
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
-                                r"interview\w*|based|style|skills|spirit|conversation)\b", re.I)}
+                                r"interview\w*|based|style|skills|spirit|conversation)\b", re.I),
+               # "GAD-7 6", "GAD7 score 12": the anxiety questionnaire, not the disorder it screens for
+               "gad": re.compile(r"[\s-]?[27]\b|[\s-]*(?:score|screen\w*|questionnaire|scale)\b", re.I)}
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|desires?|desiring|wants?|wanting|considering|"
                                r"preparing for|trying to get|before|prior to|until|once|when|if) (?:she is |she's |"
