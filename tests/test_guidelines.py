@@ -3446,3 +3446,17 @@ def test_the_gad_7_questionnaire_is_no_anxiety_disorder(codesets):
     assert "F33.1" in got and not {c for c in got if c.startswith("F41")}, sorted(got)
     named = "Assessment: GAD - start escitalopram. GAD-7 score 15.\n"
     assert "F41.1" in offline_codes(codesets, named)
+
+
+def test_the_signs_of_an_intoxication_and_the_worry_of_an_anxiety_disorder_are_integral(codesets):
+    drunk = ("ED: 29M brought in by police, smells of alcohol, slurred speech, ataxic gait. BAL 0.21. Observed 6 hours "
+             "until clinically sober.\nImpression: acute alcohol intoxication, uncomplicated.\n")
+    got = offline_codes(codesets, drunk, "ed")
+    assert "F10.920" in got and not got & {"R26.0", "R47.81"}, sorted(got)
+    anxious = ("28F with constant worry about work and finances for over 6 months, restlessness, muscle tension.\n"
+               "Dx: generalized anxiety disorder. Start escitalopram.\n")
+    got = offline_codes(codesets, anxious)
+    assert "F41.1" in got and "R45.82" not in got, sorted(got)
+    # the gait of a stroke's patient who is not intoxicated stays coded
+    gait = "Assessment: Ataxic gait, new, cause unclear - MRI brain ordered. Alcohol use disorder in remission.\n"
+    assert "R26.0" in offline_codes(codesets, gait)

@@ -191,6 +191,14 @@ _WITHDRAWAL = tuple(f"F{n}.{k}3" for n in (10, 11, 13, 14, 15, 19) for k in (1, 
 for _sign in ("R25.1", "R61", "R00.0", "R45.1", "R44", "R41.0", "R11"):
     INTEGRAL[_sign] = INTEGRAL[_sign] + _WITHDRAWAL
 
+# A substance intoxication (F1x.12-, F1x.22-, F1x.92-) is its signs: the staggering gait, the ataxia, the slurred
+# speech and the drowsiness of the drunk (a delirium or a perceptual disturbance has its own 6th character).
+_INTOXICATION = tuple(f"F{n}.{k}2" for n in (10, 11, 12, 13, 14, 15, 16, 18, 19) for k in (1, 2, 9))
+for _sign in ("R26", "R27", "R47", "R40.0"):
+    INTEGRAL[_sign] = INTEGRAL.get(_sign, ()) + _INTOXICATION
+# worrying is the generalized anxiety, the obsessions, the depression it is a part of
+INTEGRAL["R45.82"] = ("F41", "F42", "F43", "F32", "F33", "F31")
+
 _KEYS = sorted(INTEGRAL, key=len, reverse=True)
 _WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")
 
