@@ -740,3 +740,15 @@ def test_diabetes_with_hyperglycemia_is_a_chronic_illness_not_at_its_goal(codese
             "continue metformin 1000 mg BID, dietitian referral.\n")
     got = em(note, codesets)
     assert set(got) == {"99214"} and "exacerbation, progression" in got["99214"], got
+
+
+def test_a_treatment_label_opens_the_plan_the_risk_is_read_from(codesets):
+    """'Tx: ... Oxycodone 5 mg x 6 tabs' is the visit's prescription drug management (moderate risk)."""
+    note = ("ED Note\nCC: R ankle injury\nHPI: 45M fell from a step ladder at home, inversion of the right ankle.\n"
+            "Exam: swelling and tenderness over the lateral malleolus, NV intact.\n"
+            "XR R ankle: nondisplaced fracture of the lateral malleolus.\n"
+            "Tx: posterior short leg splint, crutches, NWB. Oxycodone 5 mg x 6 tabs. Ortho follow up in 1 week.\n"
+            "Dx: Closed nondisplaced fracture of lateral malleolus of right fibula, initial encounter.\n")
+    got = em(note, codesets, "ed")
+    assert any("prescription drug management ('oxycodone')" in why for why in got.values()), got
+    assert "99283" in got, got

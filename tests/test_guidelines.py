@@ -3460,3 +3460,11 @@ def test_the_signs_of_an_intoxication_and_the_worry_of_an_anxiety_disorder_are_i
     # the gait of a stroke's patient who is not intoxicated stays coded
     gait = "Assessment: Ataxic gait, new, cause unclear - MRI brain ordered. Alcohol use disorder in remission.\n"
     assert "R26.0" in offline_codes(codesets, gait)
+
+
+def test_the_tachycardia_and_tachypnea_of_a_sepsis_are_its_criteria(codesets):
+    note = ("ED: 34F with fever, flank pain. HR 124, RR 24.\nTreatment: LR bolus, ceftriaxone 2 g IV.\n"
+            "Sepsis criteria met (fever, tachycardia, tachypnea, leukocytosis) with a clear urinary source.\n"
+            "DIAGNOSES:\n1. Sepsis due to acute pyelonephritis, left. No severe sepsis.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "A41.9" in got and not got & {"R00.0", "R06.82"}, sorted(got)

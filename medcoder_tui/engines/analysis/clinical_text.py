@@ -82,7 +82,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                         r"mdm\s*/\s*(?:assessment|impression)(?: (?:and|&) plan)?",
                         r"impression\s*(?:/|and|&)\s*plan", r"assessment\s*(?:/|and|&)\s*recommendations?",
                         r"a&p", r"assessment", r"plan", r"a(?=\s*:)", r"p(?=\s*:)",
-                        r"plan\s*(?:/|and|&)\s*dispo(?:sition)?"),
+                        r"plan\s*(?:/|and|&)\s*dispo(?:sition)?",
+                        # "Tx: splint applied, crutches", "Treatment plan:", "Recommendations:" (a consultant's plan)
+                        r"(?:treatment|management)(?: plan)?", r"tx(?:/plan)?", r"recommendations?"),
     "impression": (r"impressions?", r"imp(?=\s*:)",
                    r"(?:final|clinical|discharge|ed|er|working|admission|admitting|diagnostic) impressions?"),
     "diagnoses": (r"(?:(?:final|discharge|admitting|admission|primary|secondary|principal|working|"

@@ -53,12 +53,13 @@ _ANY = ("",)   # any definitive diagnosis
 
 INTEGRAL: dict[str, tuple[str, ...]] = {
     # respiratory and circulatory signs (R00-R09)
-    "R00.0": ("I47", "I48", "I49", "E05", "J96", "D62"), "R00.1": ("I44", "I45", "I49.5", "I49.8"),
+    # (a racing heart and fast breathing are also the criteria of a sepsis the note diagnoses)
+    "R00.0": ("I47", "I48", "I49", "E05", "J96", "D62", "A40", "A41", "R65.1", "R65.2"), "R00.1": ("I44", "I45", "I49.5", "I49.8"),
     "R00.2": ("I47", "I48", "I49", "E05"), "R01": ("I34", "I35", "I36", "I37", "Q21", "Q23"),
     "R04.0": ("J01", "J31", "J34"), "R04.2": ("C34", "J18", "A15", "I26", "J47"),
     "R05": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J45", "J47", "J84", "C34", "A15"),
     "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3", "T78.0", "T78.2", "T88.6", "T63"),
-    "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP,
+    "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP + ("A40", "A41", "R65.1", "R65.2"),
     "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
     "R07.9": _CHEST,
     # chest tightness with coughing fits or wheeze: the airway disease's own ("other chest pain", R07.89)
