@@ -3468,3 +3468,17 @@ def test_the_tachycardia_and_tachypnea_of_a_sepsis_are_its_criteria(codesets):
             "DIAGNOSES:\n1. Sepsis due to acute pyelonephritis, left. No severe sepsis.\n")
     got = offline_codes(codesets, note, "ed")
     assert "A41.9" in got and not got & {"R00.0", "R06.82"}, sorted(got)
+
+
+def test_a_vaccine_declined_at_the_visit_is_coded_by_who_declined(codesets):
+    child = ("WELL CHILD VISIT, 6 mo M\nPLAN\n- Immunizations today: DTaP IM, PCV20 IM.\n"
+             "- Seasonal influenza vaccine offered and recommended (first dose of 2 this season); mother declines "
+             "today, wants to wait until he is older.\n")
+    got = offline_codes(codesets, child)
+    assert "Z28.82" in got and "Z28.21" not in got, sorted(got)
+    adult = "Assessment: Essential hypertension, stable. Flu shot offered; patient declines.\n"
+    assert "Z28.21" in offline_codes(codesets, adult)
+    # a refusal of another season, or a dose had elsewhere, is no refusal at this visit
+    past = ("Assessment: Essential hypertension, stable. Vaccines up to date (declined flu today - received at "
+            "pharmacy 10/2025).\n")
+    assert not {c for c in offline_codes(codesets, past) if c.startswith("Z28")}

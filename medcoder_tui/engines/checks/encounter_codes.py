@@ -44,7 +44,7 @@ from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
                                                              infectious_agent, past_suicide_attempt,
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
-                                                             stroke_codes,
+                                                             stroke_codes, vaccine_refusal,
                                                              weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
@@ -211,6 +211,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     infection = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(INFECTIONS) for s in out)
     if "Z86.14" not in have and (mrsa := past_mrsa(note, analysis, infection)):
         wanted.append((*mrsa, "a past MRSA infection: personal history of MRSA infection (Z86.14)"))
+    # a vaccine offered and declined at this visit (Z28.21 the patient's refusal, Z28.82 the caregiver's)
+    if not any(c.startswith("Z28") for c in have) and (refused := vaccine_refusal(note, analysis)):
+        wanted.append((*refused, "a vaccine offered and declined at this visit: immunization not carried out because "
+                                 "of the patient's (Z28.21) or the caregiver's (Z28.82) refusal"))
     # a child living with a smoker: exposure to environmental tobacco smoke (Z77.22)
     if not any(c.startswith("Z77.22") for c in have) and (smoke := _household_smoker(note, analysis)):
         wanted.append((*smoke, "a child living with a smoker: exposure to environmental tobacco smoke (Z77.22)"))

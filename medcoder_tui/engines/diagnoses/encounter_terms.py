@@ -363,6 +363,31 @@ def vaccine_mention(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None
     return None
 
 
+# "Influenza vaccine offered and recommended; mother declines today": immunization not carried out because of
+# the patient's (Z28.21) or the caregiver's (Z28.82) refusal. A refusal of the past, a dose received elsewhere
+# or a series already complete is no refusal at this visit.
+_REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|opts? out|opted out|does not want|doesn't want)\b", re.I)
+_REFUSAL_ELSEWHEN = re.compile(r"\b(?:previously|in the past|last (?:year|season|visit)|prior|already|received|"
+                               r"up to date|utd|pharmacy|elsewhere|reconsider\w* (?:and|&) (?:accepted|agreed))\b", re.I)
+_CAREGIVER = re.compile(r"\b(?:mother|mom|father|dad|parents?|guardians?|caregivers?|family|grand(?:mother|father|"
+                        r"ma|pa|parents?)|foster)\b", re.I)
+_NEAR = 100   # how far a refusal may stand from the vaccine it refuses
+
+
+def vaccine_refusal(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """Z28.21 or Z28.82 for a vaccine declined at this visit."""
+    for sent in analysis.sentences:
+        text = sent.text
+        if analysis.section_at(sent.start) in _HISTORY_SECTIONS or _REFUSAL_ELSEWHEN.search(text):
+            continue
+        for v in _VACCINE.finditer(text):
+            r = next((r for r in _REFUSED.finditer(text) if abs(r.start() - v.start()) <= _NEAR), None)
+            if r is not None:
+                code = "Z28.82" if _CAREGIVER.search(text) else "Z28.21"
+                return code, sent.start + r.start(), sent.start + r.end()
+    return None
+
+
 _USE_OF = re.compile(r"^long[- ]term \(current\) use of (.+)$", re.I)
 _NAMED_DRUG = re.compile(r"[a-z][a-z-]{4,}")   # one word: "monoclonal antibodies", "plant alkaloids" are classes
 

@@ -28,7 +28,7 @@ from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_c
                                                              delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, preprocedural_exam,
                                                              prenatal_supervision, screening_encounter, stroke_codes,
-                                                             vaccine_mention, weeks_of_gestation)
+                                                             vaccine_mention, vaccine_refusal, weeks_of_gestation)
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, takes_external_cause
 from medcoder_tui.engines.diagnoses.metastasis import secondary_sites
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
@@ -88,6 +88,8 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         wanted += [(normal, start, end), (abnormal, start, end)]
     if (vaccine := vaccine_mention(note, analysis)) is not None:
         wanted.append(("Z23", *vaccine))
+    if (refused := vaccine_refusal(note, analysis)) is not None:
+        wanted.append(refused)
     adverse = adverse_effect_codes(note, analysis)
     wanted += adverse
     if adverse:   # the reaction's drug-induced code where its category has one (K52.9 -> K52.1)
