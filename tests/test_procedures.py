@@ -931,3 +931,12 @@ def test_cessation_minutes_in_words_count_and_minutes_below_three_do_not(codeset
     assert "99406" in codes(suggest(note, codesets))
     brief = "Office visit.\nPlan:\n- Brief motivational discussion re vaping (< 3 min); he'll think about NRT.\n"
     assert not codes(suggest(brief, codesets)) & {"99406", "99407"}
+
+
+def test_an_oral_vaccine_given_po_and_risks_discussed_by_the_provider_are_the_counseled_administration(codesets):
+    note = ("WELL CHILD VISIT. Patient: TESTPATIENT, MILO, 6 mo M.\nPLAN\n"
+            "- Immunizations today (VIS given, risks/benefits discussed with mom by me, questions answered):\n"
+            "   * DTaP-IPV-Hib-HepB (Vaxelis) #3 IM R thigh\n   * Pneumococcal conjugate PCV20 (Prevnar 20) #3 IM L thigh\n"
+            "   * Rotavirus RV5 (RotaTeq) #3 PO\n")
+    got = codes(suggest(note, codesets))
+    assert {"90697", "90677", "90680", "90460", "90461"} <= got and not got & {"90471", "90472", "90474"}, sorted(got)

@@ -333,7 +333,8 @@ _COMBINATIONS: list[tuple[str, str, int]] = [
     (r"\bhep ?a[- /]hep ?b\b|twinrix", r"\(HepA-HepB\)", 2),
 ]
 # the words that say a vaccine was given in this visit ("Immunizations today after VIS reviewed: DTaP, IPV")
-_VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|"
+# ("Rotavirus RV5 (RotaTeq) #3 PO": an oral vaccine's route says it was given too)
+_VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|po\b|orally\b|"
                         r"(?:immuni[sz]ations?|vaccines?|vaccinations?|shots)\s+today\b)", _I)
 # a course the patient is on at home or since a discharge: given by the home infusion service, not in this encounter
 _ONGOING_THERAPY = re.compile(r"\b(?:discharged|sent home|went home)\b[^.;\n]{0,40}\bon\b|\bhome infusion\b|\bopat\b",
@@ -350,6 +351,13 @@ _VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fal
                       # "MenACWY given 03/2026 at school-based clinic": a dose of a past month (a day's date may be
                       # the visit's own)
                       r"(?:given|administered|received|done) (?:on |in )?\d{1,2}/(?:\d{4}|\d{2})\b(?!/))", _I)
+
+
+# the provider's face-to-face counseling on the vaccines (90460/90461 under 19): "counseled", "risks/benefits
+# discussed with mom by me" (not a nurse's or an assistant's)
+_COUNSELLED = re.compile(r"counsel|\b(?:risks?|benefits?|side effects)\b[^.\n]{0,30}\b(?:discussed|reviewed|explained)\b"
+                         r"(?![^.\n]{0,20}\bby (?:the )?(?:rn|nurse|ma|lpn|medical assistant)\b)|"
+                         r"\b(?:discussed|reviewed|explained)\b[^.\n]{0,30}\b(?:risks?|benefits?|side effects)\b", _I)
 
 
 def _not_given_here(ctx: _Ctx, start: int, end: int, sent) -> bool:
@@ -426,7 +434,7 @@ def _vaccines(ctx: _Ctx) -> None:
     # the combination product itself: its code is the coder's to add from the licensed CPT file
     combined = ("; a combination vaccine is one product code, which the bundled CPT table does not hold: add it "
                 "from the licensed file") if any(not code for code, *_ in given) else ""
-    counselled = re.search(r"counsel", ctx.note, _I) and ctx.age is not None and ctx.age <= 18
+    counselled = _COUNSELLED.search(ctx.note) and ctx.age is not None and ctx.age <= 18
     if counselled:
         ctx.add(System.CPT, "90460", 0.75, f"vaccine administration with counseling, under 19 "
                 f"(units: {len(given)} vaccines){combined}", start, end, units=len(given))
