@@ -664,3 +664,9 @@ def test_a_question_mark_questions_the_phrase_it_ends():
     note = "Assessment: UTI (acute cystitis) in elderly woman with mild delirium? - likely from UTI."
     assert_kinds(note, "uncertain", inside=["delirium"], outside=["acute cystitis", "UTI"])
     assert_kinds("Assessment: Mild antral gastritis? - biopsies pending.", "uncertain", inside=["gastritis"])
+
+
+def test_a_condition_cleared_by_its_treatment_and_gone_now_is_past():
+    note = "INTERVAL HISTORY\nMild diaper rash last month cleared with zinc paste, none now. Eczema on cheeks persists.\n"
+    assert_kinds(note, "history", ("diaper rash",), ("Eczema",))
+    assert_kinds("Otitis media in March, none since. Now with cough.\n", "history", ("Otitis media",), ("cough",))
