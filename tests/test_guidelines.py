@@ -3482,3 +3482,10 @@ def test_a_vaccine_declined_at_the_visit_is_coded_by_who_declined(codesets):
     past = ("Assessment: Essential hypertension, stable. Vaccines up to date (declined flu today - received at "
             "pharmacy 10/2025).\n")
     assert not {c for c in offline_codes(codesets, past) if c.startswith("Z28")}
+
+
+def test_a_vaccine_list_names_vaccines_not_illnesses(codesets):
+    note = ("Personalized prevention plan:\n- Immunizations: Shingrix x2 done 2020. PCV20 done 2024. Tdap 2019. "
+            "Influenza due today.\nAssessment: Impacted cerumen, bilateral.\n")
+    got = offline_codes(codesets, note)
+    assert "H61.23" in got and not {c for c in got if c.startswith(("J10", "J11"))}, sorted(got)

@@ -940,3 +940,13 @@ def test_an_oral_vaccine_given_po_and_risks_discussed_by_the_provider_are_the_co
             "   * Rotavirus RV5 (RotaTeq) #3 PO\n")
     got = codes(suggest(note, codesets))
     assert {"90697", "90677", "90680", "90460", "90461"} <= got and not got & {"90471", "90472", "90474"}, sorted(got)
+
+
+def test_a_bare_flu_vaccine_beside_one_named_by_its_kind_is_the_same_dose(codesets):
+    note = ("MEDICARE ANNUAL WELLNESS VISIT. 74 F, Medicare Part B.\n"
+            "Influenza vaccine: Fluzone High-Dose (HD trivalent, PF) 0.5 mL IM L deltoid, VIS given.\n"
+            "Assessment:\n1. Annual wellness visit.\n2. Flu vaccine given.\n")
+    got = codes(suggest(note, codesets))
+    assert "90662" in got and "90686" not in got, sorted(got)
+    plain = "Assessment: 1. Flu vaccine given today IM.\n"
+    assert "90686" in codes(suggest(plain, codesets))

@@ -206,6 +206,8 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                                 r"interview\w*|based|style|skills|spirit|conversation)\b", re.I),
                # "GAD-7 6", "GAD7 score 12": the anxiety questionnaire, not the disorder it screens for
                "gad": re.compile(r"[\s-]?[27]\b|[\s-]*(?:score|screen\w*|questionnaire|scale)\b", re.I)}
+_VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
+                           r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|desires?|desiring|wants?|wanting|considering|"
                                r"preparing for|trying to get|before|prior to|until|once|when|if) (?:she is |she's |"
@@ -367,6 +369,9 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         base, toks, matches, tests, sent_words, last_of = got
         if not toks:
             continue
+        if _VACCINE_LINE.match(note, note.rfind("\n", 0, sent.start) + 1):
+            # "- Immunizations: Tdap 2019. PCV20 done 2024. Influenza due today.": a vaccine list names vaccines
+            tests = [*tests, (0, len(toks))]
         shift = sent.start - base
         note_words |= sent_words
         section = analysis.section_at(sent.start)

@@ -370,11 +370,17 @@ def _not_given_here(ctx: _Ctx, start: int, end: int, sent) -> bool:
                 and re.search(r"\b(?:given|administered)\b(?! (?:at|by|on|in)\b)", ctx.note[end:sent.end], _I))
 
 
+_GENERIC_FLU = r"Influenza vaccine, quadrivalent"
+_FLU_KINDS = [note_rx for note_rx, desc_rx, _ in _VACCINES if desc_rx.startswith("Influenza") and desc_rx != _GENERIC_FLU]
+
+
 def _vaccines(ctx: _Ctx) -> None:
     given: list[tuple[str, int, int, int]] = []
-    for sent in ctx.a.sentences:
-        if not ctx.usable(sent) or not _VAX_GIVEN.search(sent.text):
-            continue
+    sentences = [sent for sent in ctx.a.sentences if ctx.usable(sent) and _VAX_GIVEN.search(sent.text)]
+    # "Fluzone High-Dose 0.5 mL IM ... Assessment: 4. Flu vaccine given.": a flu vaccine named by its kind is the one
+    # a bare "flu vaccine" elsewhere speaks of
+    kind_named = any(re.search(rx, sent.text, _I) for sent in sentences for rx in _FLU_KINDS)
+    for sent in sentences:
         taken: list[tuple[int, int]] = []
         for note_rx, product_rx, parts in _COMBINATIONS:
             for m in re.finditer(note_rx, sent.text, _I):
@@ -395,6 +401,8 @@ def _vaccines(ctx: _Ctx) -> None:
                 if brand := re.match(r"\s*\([^()\n]{1,40}\)", ctx.note[end:sent.end]):
                     taken.append((end, end + brand.end()))
         for note_rx, desc_rx, parts in _VACCINES:
+            if desc_rx == _GENERIC_FLU and kind_named:
+                continue
             for m in re.finditer(note_rx, sent.text, _I):
                 start, end = sent.start + m.start(), sent.start + m.end()
                 if any(s < end and start < e for s, e in taken):
