@@ -670,3 +670,10 @@ def test_a_condition_cleared_by_its_treatment_and_gone_now_is_past():
     note = "INTERVAL HISTORY\nMild diaper rash last month cleared with zinc paste, none now. Eczema on cheeks persists.\n"
     assert_kinds(note, "history", ("diaper rash",), ("Eczema",))
     assert_kinds("Otitis media in March, none since. Now with cough.\n", "history", ("Otitis media",), ("cough",))
+
+
+def test_a_verdict_after_a_parenthesis_and_not_suspected_or_possible():
+    note = ("Differential reviewed: aspiration pneumonia (CXR clear, no cough, no hypoxia) unlikely; spontaneous "
+            "bacterial peritonitis not possible without ascites; Wernicke encephalopathy not suspected clinically.\n")
+    assert_kinds(note, "uncertain", ("aspiration pneumonia",))
+    assert_kinds(note, "negated", ("bacterial peritonitis", "Wernicke encephalopathy"))

@@ -3489,3 +3489,13 @@ def test_a_vaccine_list_names_vaccines_not_illnesses(codesets):
             "Influenza due today.\nAssessment: Impacted cerumen, bilateral.\n")
     got = offline_codes(codesets, note)
     assert "H61.23" in got and not {c for c in got if c.startswith(("J10", "J11"))}, sorted(got)
+
+
+def test_an_inpatient_diagnosis_called_unlikely_is_not_coded_as_established(codesets):
+    note = ("ADMISSION H&P\nAssessment and plan:\n1. Severe alcohol withdrawal with delirium tremens in alcohol "
+            "dependence. Differential for the fever reviewed: meningitis very unlikely (no meningismus) - LP not "
+            "indicated; aspiration pneumonia (CXR clear, no cough) unlikely.\n2. Probable aspiration of gastric "
+            "contents is not the concern; likely viral gastroenteritis.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "F10.231" in got and not {c for c in got if c.startswith(("G03", "J69"))}, sorted(got)
+    assert {c for c in got if c.startswith("A08")}, sorted(got)   # 'likely' is still coded as established (II.H)

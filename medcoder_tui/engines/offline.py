@@ -183,6 +183,16 @@ def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
             and not complicated(c)]
 
 
+# II.H codes what discharge calls probable, suspected or likely as established; a diagnosis called unlikely,
+# doubtful or less likely is one the workup set aside
+_SET_ASIDE = re.compile(r"\b(?:unlikely|not likely|doubtful|less likely)\b", re.I)
+
+
+def _set_aside(analysis: NoteAnalysis, start: int, end: int) -> bool:
+    return any(sp.kind == "uncertain" and _SET_ASIDE.search(sp.trigger)
+               for sp in analysis.spans_overlapping(start, end))
+
+
 def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
     """The same words said again later in the sentence under a negation ("UTI considered on admission - culture
     contaminated, no treatment; no UTI"): one sentence gives the matcher one mention of them, the first."""
@@ -226,7 +236,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     # "Sepsis considered on arrival ... Sepsis ruled out.": a possibility the note also rules out
     ruled_out = any("negated" in m[3] and not m[3] & {"family", "hypothetical", "uncertain"} and not m[4]
                     for m in mentions) or (setting == "inpatient" and analysis is not None and any(
-                        "uncertain" in m[3] and _negated_again(analysis, m[1], m[2]) for m in mentions))
+                        "uncertain" in m[3] and (_negated_again(analysis, m[1], m[2]) or _set_aside(analysis, m[1], m[2]))
+                        for m in mentions))
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):
         _score, start, _end, ctx, dominated = mention

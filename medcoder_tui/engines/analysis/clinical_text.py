@@ -534,7 +534,7 @@ def analyze(note: str) -> NoteAnalysis:
                     if joins:
                         limit = limit + joins[-1].end()
             elif kind == "uncertain" and not m.group(0).lower().endswith("considered") \
-                    and (comma := lower.rfind(",", sent.start, m.start())) >= 0 \
+                    and (comma := lower.rfind(",", sent.start, _before_parenthesis(lower, sent.start, m.start()))) >= 0 \
                     and re.search(r"[a-z]", lower[comma:m.start()]):
                 # ("GERD, asthma and upper airway cough syndrome considered": a differential's verb is the list's)
                 # "Anemia in pregnancy, iron deficiency suspected": a postposed doubt is about its own list item
@@ -637,7 +637,22 @@ _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 _STATUS_BEFORE = re.compile(r"[\s,]*(?:(?:treated|completed|cured|healed|fully|and)[\s,]+)*")
 
 
+def _before_parenthesis(lower: str, start: int, pos: int) -> int:
+    """Where a parenthesis that closes right before ``pos`` opens ("pneumonia (CXR clear, no cough) unlikely"),
+    else ``pos``: the commas inside it separate no items of the list the trigger ends."""
+    before = lower[start:pos].rstrip()
+    if before.endswith(")") and (opened := lower.rfind("(", start, start + len(before) - 1)) >= 0:
+        return opened
+    return pos
+
+
 def _scope_backward(note: str, limit: int, pos: int) -> int:
+    before = note[limit:pos].rstrip()
+    if before.endswith(")") and (opened := note.rfind("(", limit, limit + len(before) - 1)) > limit \
+            and ")" not in note[opened:limit + len(before) - 1] and note[limit:opened].strip():
+        # "aspiration pneumonia (CXR clear, no cough, no hypoxia) unlikely": the parenthesis says why, the verdict
+        # is of the words before it
+        pos = opened
     start = limit
     terms = list(_TERMINATORS.finditer(note, limit, pos))
     if terms and terms[-1].group(0).strip() == "-" and _STATUS_BEFORE.fullmatch(note, terms[-1].end(), pos):

@@ -50,6 +50,9 @@ _add("negated", "backward",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed(?! with\b| as\b))",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
+     # "Wernicke encephalopathy not suspected clinically", "SBP not possible without ascites"
+     r"(?:(?:was|were|is|are) )?not (?:suspected|possible|favou?red)(?=\s+(?:clinically|without|given|as|because)\b|"
+     r"[ \t]*(?:[.,;:()\n]|-\s|$))",
      # "So pneumonia is not supported.": the workup does not bear it out
      r"(?:was|were|is|are|been) not supported",
      # "< 30% stenosis bilat - not significant": a finding the reader sets aside
