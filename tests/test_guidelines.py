@@ -3499,3 +3499,11 @@ def test_an_inpatient_diagnosis_called_unlikely_is_not_coded_as_established(code
     got = offline_codes(codesets, note, "inpatient")
     assert "F10.231" in got and not {c for c in got if c.startswith(("G03", "J69"))}, sorted(got)
     assert {c for c in got if c.startswith("A08")}, sorted(got)   # 'likely' is still coded as established (II.H)
+
+
+def test_a_catheter_associated_uti_is_the_urethral_catheters_infection_with_the_infection_beside_it(codesets):
+    note = ("HPI: 81M with BPH and chronic urinary retention managed with a chronic indwelling Foley.\n"
+            "Assessment:\n1. Catheter-associated urinary tract infection related to his chronic indwelling urethral "
+            "catheter. Catheter exchanged today; culture sent. Cephalexin 500 mg QID x 7 days.\n")
+    got = offline_codes(codesets, note)
+    assert {"T83.511A", "N39.0"} <= got and not {c for c in got if c.startswith("T80")}, sorted(got)

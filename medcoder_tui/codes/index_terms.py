@@ -209,6 +209,11 @@ INDEX_TERMS: dict[str, str] = {
     "frostbite": "T33.90XA", "drowning": "T75.1XXA", "dog bite": "W54.0XXA", "angioedema": "T78.3XXA",
     "overdose": "T50.901A", "alcohol intoxication": "F10.929", "acute alcohol intoxication": "F10.929",
     "alcohol withdrawal": "F10.239",
+    # Complication, catheter, urinary, indwelling, infection T83.511- (a catheter-associated urinary tract infection is
+    # the indwelling urethral catheter's; the urinary infection itself is coded beside it, N39.0)
+    "catheter-associated urinary tract infection": "T83.511A", "catheter associated urinary tract infection": "T83.511A",
+    "catheter-associated uti": "T83.511A", "catheter associated uti": "T83.511A", "cauti": "T83.511A",
+    "foley-associated urinary tract infection": "T83.511A", "foley associated uti": "T83.511A",
 }
 # The Neoplasm Table's "unspecified behavior" column: a neoplasm, tumour or mass of an organ,
 # with no word on its behaviour, is coded by the organ's body system (D49.-).

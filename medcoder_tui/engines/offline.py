@@ -44,6 +44,7 @@ from medcoder_tui.engines.models import (
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
 from medcoder_tui.engines.diagnoses.hierarchy import vagueness
+from medcoder_tui.engines.diagnoses.matcher import DEVICE_INFECTIONS, INFECTIONS_NAMED
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
@@ -100,6 +101,7 @@ def choose(candidates: list[Candidate], setting: Setting,
         clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
                     and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
                     and not _both_gas_failures(code, cand.code)
+                    and not (code.startswith(DEVICE_INFECTIONS) and cand.code.startswith(INFECTIONS_NAMED))
                     for s, e, code in spans)
         if clash:
             # ("Acute otitis externa, right ear (swimmer's ear)": a reading of the same category that says more,

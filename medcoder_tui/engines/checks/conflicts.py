@@ -165,6 +165,14 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "
                     f"accept it only if the two conditions are unrelated")
     for a, b in list(pairs()):
+        # "Catheter-associated urinary tract infection related to his indwelling urethral catheter": one complication
+        # of care told once is one complication code (T83.511A), not also another device's (T80.219A)
+        if _live(a) and _live(b) and a.code[:2] == b.code[:2] == "T8" and a.code[:3] != b.code[:3] \
+                and any(e.located and f.located and e.start == f.start for e in a.evidence for f in b.evidence):
+            weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
+            weaker.hold(f"{kept.code} ({kept.description}) codes the complication these words tell: one "
+                        f"complication, one code")
+    for a, b in list(pairs()):
         if _live(a) and _live(b) and _one_side_of(a, b):
             a.hold(f"{b.code} ({b.description}) codes both sides: the one-side code is not coded beside it")
     if analysis is not None:
