@@ -3507,3 +3507,15 @@ def test_a_catheter_associated_uti_is_the_urethral_catheters_infection_with_the_
             "catheter. Catheter exchanged today; culture sent. Cephalexin 500 mg QID x 7 days.\n")
     got = offline_codes(codesets, note)
     assert {"T83.511A", "N39.0"} <= got and not {c for c in got if c.startswith("T80")}, sorted(got)
+
+
+def test_a_doubtful_larger_reading_leaves_the_symptom_the_impression_states(codesets):
+    note = ("CC: Head laceration after passing out\nImpression:\n1. Laceration of scalp, 3.5 cm, simple repair.\n"
+            "2. Syncope - most likely vasovagal (heat, prolonged standing, prodrome); arrhythmia felt unlikely.\n"
+            "Disposition: home. Return for recurrent syncope.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "R55" in got and not {c for c in got if c.startswith("T67")}, sorted(got)
+    # a word inside what the note rules out is not freed ("causes ... excluded (viral, autoimmune)")
+    ruled = ("Assessment: MASLD with stage F2 fibrosis. Other causes of chronic liver disease excluded (viral, "
+             "autoimmune, iron).\n")
+    assert "B34.9" not in offline_codes(codesets, ruled)

@@ -136,13 +136,22 @@ def choose(candidates: list[Candidate], setting: Setting,
     for cand in candidates if set_aside else ():
         if len(picked) >= MAX_SUGGESTIONS:
             break
-        if not cand.dominated or cand.origin != "inside" or cand.score < MIN_SCORE or not cand.billable:
+        # (a code the note also names elsewhere is a "mention" candidate: "Syncope - most likely vasovagal (heat" set
+        # aside as a doubtful heat syncope leaves the syncope the impression states)
+        if not (cand.dominated or cand.origin == "mention") or cand.origin not in ("inside", "mention") \
+                or cand.score < MIN_SCORE or not cand.billable or any(p.code == cand.code for p in picked):
             continue
+        if cand.origin == "mention" and any("negated" in ctx and not dom for _sc, _s, _e, ctx, dom in cand.spans):
+            continue   # ("causes of liver disease excluded (viral, ...)": what the note rules out stays out)
         freed = [(score, start, end, ctx, False) for score, start, end, ctx, dom in cand.spans
-                 if dom and any(s <= start and end <= e for s, e in set_aside)]
+                 if dom and any(s <= start and end <= e for s, e in set_aside)
+                 and (cand.origin == "inside" or score >= _FREED_MENTION)]
         if freed and (mention := _usable_mention(replace(cand, spans=freed, dominated=False), setting, analysis)):
             take(cand, mention)
     return _drop_vague_siblings(_without_ill_defined_sites(picked))
+
+
+_FREED_MENTION = 3.0   # a named condition's own mention freed from a doubtful larger reading: a word, not a fragment
 
 
 def _both_gas_failures(a: str, b: str) -> bool:
