@@ -3519,3 +3519,14 @@ def test_a_doubtful_larger_reading_leaves_the_symptom_the_impression_states(code
     ruled = ("Assessment: MASLD with stage F2 fibrosis. Other causes of chronic liver disease excluded (viral, "
              "autoimmune, iron).\n")
     assert "B34.9" not in offline_codes(codesets, ruled)
+
+
+def test_a_fall_to_the_floor_is_on_the_same_level_not_through_the_floor(codesets):
+    note = ("HPI: 62M was standing during a service at his church when he felt lightheaded and collapsed to the floor "
+            "from standing, striking the back of his head on the pew.\nImpression: Laceration of scalp. Syncope.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "W18.30XA" in got and "W13.3XXA" not in got, sorted(got)
+    ladder = ("HPI: 45M fell from a step ladder to the ground while cleaning gutters.\n"
+              "Dx: Closed nondisplaced fracture of lateral malleolus of right fibula, initial encounter.\n")
+    got = offline_codes(codesets, ladder, "ed")
+    assert "W11.XXXA" in got and "W18.30XA" not in got, sorted(got)

@@ -227,6 +227,8 @@ def _score(entry: _Entry, words: frozenset[str]) -> float | None:
         return None
     # the main term's head word ("Fall" of "Fall, falling"; "Insolation" of "Insolation, effects"),
     # except for the index's frames, which notes leave out ("cut with a knife": Contact, with, knife)
+    if entry.kind == "cause" and any(parts == (_THROUGH,) for parts in entry.inner) and "through" not in words:
+        return None   # "fell to the floor" is no fall through the floor (W13.3)
     frame = entry.main[0] <= _FRAMES
     if entry.kind == "cause" and not frame and not entry.main[0] <= words:
         return None
@@ -314,6 +316,13 @@ _STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripp
                                 r"\b(?:strik\w*|struck|hit(?:ting)?|bump\w*|bang\w*)\b[^.;\n]{0,40}?\b(?:on|against|into)\b",
                                 re.I)
 _STRIKING_AGAINST = words_of("with subsequent striking against object")
+_THROUGH = frozenset({"through"})
+# "fell to the floor", "collapsed to the ground": where the fall ended, on the level the patient stood on
+_TO_THE_FLOOR = re.compile(r"\b(?:fell|fall(?:s|ing)?|collapsed|collapsing|slumped|went down|dropped)\b[^.;\n]{0,30}?"
+                           r"\b(?:on)?to the (?:floor|ground)\b", re.I)
+_FROM_HEIGHT = re.compile(r"\b(?:from|off|out of)\b(?! (?:a )?(?:standing|sitting|seated)\b)|\b(?:down|up) (?:the |a |\d+ )?"
+                          r"(?:stairs|steps|flight)", re.I)
+_SAME_LEVEL_FALL = words_of("fall same level")
 _OWN_BODY_HIT = re.compile(r"\b(?:hit|hitting|struck|striking|bump(?:ed|ing)?|bang(?:ed|ing)?)\s+(?:his|her|their)\s+"
                            r"(?:own\s+)?(?:head|face|forehead|chin|nose|mouth|eye|knee|elbow|shoulder|hip|back|chest|"
                            r"ribs?|arm|leg|hand|wrist)\b(?!\s+(?:on|against|into)\b)", re.I)
@@ -523,6 +532,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", _OWN_BODY_HIT.sub(" ", text))))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
+            if _TO_THE_FLOOR.search(text) and not _FROM_HEIGHT.search(text):
+                # "collapsed to the floor from standing": a fall on the same level, not through the floor
+                words = words | _SAME_LEVEL_FALL
             if _STRUCK_AFTER_FALL.search(text):
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
