@@ -950,3 +950,11 @@ def test_a_bare_flu_vaccine_beside_one_named_by_its_kind_is_the_same_dose(codese
     assert "90662" in got and "90686" not in got, sorted(got)
     plain = "Assessment: 1. Flu vaccine given today IM.\n"
     assert "90686" in codes(suggest(plain, codesets))
+
+
+def test_a_colonoscopys_cecal_intubation_time_is_no_airway_and_no_visit_time(codesets):
+    note = ("COLONOSCOPY REPORT\nIndication: average-risk screening, age 52.\nProcedure: colonoscopy to the cecum. "
+            "Cecal intubation time 6 min. Withdrawal time 11 min. Boston Bowel Prep Scale 8.\nFindings: 6 mm sessile "
+            "polyp in the ascending colon, removed with cold snare.\n")
+    got = codes(suggest(note, codesets))
+    assert "45385" in got and "31500" not in got and not {c for c in got if c.startswith("992")}, sorted(got)

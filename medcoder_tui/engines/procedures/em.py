@@ -79,7 +79,10 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
     """(minutes, start, end) of the documented total time on the date of the encounter."""
     for m in _TIME.finditer(ctx.note):
         before = ctx.note[max(0, m.start() - 20): m.end()]
-        if re.search(r"withdrawal|infusion time|travel|tourniquet|observed|ischemi|critical care|"
+        # (a procedure's own clock: "Cecal intubation time 6 min. Withdrawal time 11 min", "procedure time",
+        # "sedation time", "fluoroscopy time")
+        if re.search(r"withdrawal|intubation|insertion|procedure|sedation|fluoro\w*|scope|anesthesia|"
+                     r"infusion time|travel|tourniquet|observed|ischemi|critical care|"
                      r"psychotherapy|counsel\w* (?:for|on) (?:tobacco|smoking)", before, _I):
             continue
         group = next(g for g in (1, 2, 3) if m.group(g))

@@ -24,7 +24,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\bfx\b", "fracture"), (r"\bi ?& ?d\b|incised and drained", "incision drainage"),
     (r"\bdebrided\b", "debridement"), (r"\begd\b|esophagogastroduodenoscopy", "upper gi endoscopy"),
     (r"cholecystectomy|lap chole", "gallbladder removal"), (r"\blaparoscop\w*|\blap\b", "laparoscopic"),
-    (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"(?<!ileum )(?<!ileum was )(?<!\bti )(?<!\bti was )(?<!cecum )intubat\w*(?! (?:the )?(?:terminal )?(?:ileum|ti\b))",
+    (r"cerumen", "ear wax"), (r"\blp\b|spinal tap", "lumbar puncture"), (r"(?<!ileum )(?<!ileum was )(?<!\bti )(?<!\bti was )(?<!cecum )(?<!cecal )(?<!ileal )intubat\w*(?! (?:the )?(?:terminal )?(?:ileum|ti\b|cecum))",
      "emergency endotracheal intubation"),   # (a scope's "terminal ileum intubated" is no airway)
     (r"\bfoley\b", "temporary indwelling foley bladder catheter"), (r"straight cath\w*|in and out cath\w*", "straight bladder catheterization"),
     (r"\biud\b", "intrauterine device"), (r"epistaxis", "nosebleed"),
