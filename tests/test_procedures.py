@@ -958,3 +958,12 @@ def test_a_colonoscopys_cecal_intubation_time_is_no_airway_and_no_visit_time(cod
             "polyp in the ascending colon, removed with cold snare.\n")
     got = codes(suggest(note, codesets))
     assert "45385" in got and "31500" not in got and not {c for c in got if c.startswith("992")}, sorted(got)
+
+
+def test_cpap_supplies_ordered_through_the_dme_supplier_are_not_the_physicians_to_bill(codesets):
+    note = ("Sleep medicine telehealth follow-up.\nAssessment: Severe obstructive sleep apnea, excellent CPAP adherence.\n"
+            "Plan:\n- Continue auto-CPAP; order replacement nasal pillow cushions and filters through her DME supplier.\n")
+    got = codes(suggest(note, codesets), System.HCPCS)
+    assert not got & {"E0601", "A7034", "A7033"}, sorted(got)
+    fitted = "Plan: Lace-up ankle brace dispensed and fitted in clinic today.\n"
+    assert codes(suggest(fitted, codesets), System.HCPCS)

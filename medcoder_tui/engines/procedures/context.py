@@ -47,7 +47,12 @@ _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied
 _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\w*|stop\w*|discontinu\w*|"
                             r"(?:dispensed|issued|fitted|provided|given|ordered) (?:on )?\d{1,2}/\d{1,2}(?:/\d{2,4})?|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
-                            r"brought)\b", _I)
+                            r"brought|"
+                            # "order replacement cushions through her DME supplier", "Continue auto-CPAP": the
+                            # supplier dispenses and bills the equipment, or the patient has it
+                            r"(?:through|via|from|by) (?:her|his|their|the|a|an) (?:\w+ )?(?:dme|supplier|vendor|"
+                            r"durable medical equipment)|dme (?:supplier|company|vendor|provider)|"
+                            r"continue (?:auto-?|nightly |home |current )?(?:cpap|apap|bipap|bi-?pap|oxygen|o2))\b", _I)
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in[- ]clinic|in[- ]house|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside|(?:drawn|done|performed|collected|obtained|venipuncture) here\b)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
