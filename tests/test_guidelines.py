@@ -3530,3 +3530,14 @@ def test_a_fall_to_the_floor_is_on_the_same_level_not_through_the_floor(codesets
               "Dx: Closed nondisplaced fracture of lateral malleolus of right fibula, initial encounter.\n")
     got = offline_codes(codesets, ladder, "ed")
     assert "W11.XXXA" in got and "W18.30XA" not in got, sorted(got)
+
+
+def test_a_fall_out_of_bed_is_in_the_bedroom_of_the_home_told(codesets):
+    home = ("History: 84M with mild dementia living with wife in their one-story house. While asleep, he fell out of "
+            "bed and landed on his right hip on the floor.\nDiagnosis: Closed fracture of right femoral neck.\n")
+    got = offline_codes(codesets, home, "ed")
+    assert "Y92.013" in got, sorted(got)
+    facility = ("HPI: nursing home resident found on the floor next to her bed.\nAssessment: Closed displaced "
+                "intertrochanteric fracture, left femur, from fall out of bed at nursing home.\n")
+    got = offline_codes(codesets, facility, "ed")
+    assert "Y92.122" in got and "Y92.129" not in got, sorted(got)

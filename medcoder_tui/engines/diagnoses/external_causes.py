@@ -41,7 +41,8 @@ _ACTIVITY_CUE = re.compile(r"\b(?:while|during|when(?= \w+ing\b)|playing|doing|(
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
 # (and a possessive "of": "cleaning the gutters of her own house (single-family home)")
 _PLACE_CUE = re.compile(r"\b(?:at|in|on|inside|outside|near|onto|into|off|from|behind|across|within|around|"
-                        r"of(?= (?:her|his|their|the patient's|pt's) ))\b(?=([^.,;:]{0,40}))",
+                        r"of(?= (?:her|his|their|the patient's|pt's) )|out of(?= (?:the |his |her |their )?bed\b))"
+                        r"\b(?=([^.,;:]{0,40}))",
                         re.I)
 # A line that names the place outright ("Place: garden of his house", "Location of injury: kitchen")
 _PLACE_LABEL = re.compile(r"\s*(?:place|location|site)(?: of (?:occurrence|injury|event|incident))?\s*:\s*(.+)", re.I)
@@ -465,14 +466,16 @@ _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
-# what only a bathroom holds ("slipped in the bathtub", "fell off the toilet")
-_BATHROOM_FIXTURES = frozenset(norm(w) for w in ("bathtub", "tub", "shower", "toilet", "commode"))
+# what only a bathroom holds ("slipped in the bathtub", "fell off the toilet"), and a bedroom ("out of bed")
+_ROOM_FIXTURES = ((frozenset(norm(w) for w in ("bathtub", "tub", "shower", "toilet", "commode")), "bathroom"),
+                  (frozenset({norm("bed")}), "bedroom"))
 # the kind of home the injury's sentence names beside its room ("in the neighbor's backyard (their single-family
 # house next door)")
 _HOME_KIND = re.compile(r"\b(single[- ]family (?:house|home)|apartment|condo(?:minium)?|mobile home|trailer)\b", re.I)
 # the home the patient lives in, told once ("lives alone in her single-family house", "lives in an apartment")
-_LIVES_IN = re.compile(r"\blives?\s+(?:alone\s+|independently\s+|with\s+\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
-                       r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:two|2)[- ]stor(?:y|ey)\s+(?:house|home)|"
+_LIVES_IN = re.compile(r"\b(?:lives?|living|resides?|residing)\s+(?:alone\s+|independently\s+|with\s+(?:his |her |their )?"
+                       r"\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
+                       r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:one|two|1|2|single)[- ]stor(?:y|ey)\s+(?:house|home)|"
                        r"house|home|apartment|condo(?:minium)?|mobile home|trailer))\b", re.I)
 _SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
@@ -583,8 +586,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & {"backyard", "frontyard"}:
                 place = place | {"yard"}   # the index's yard
-            if place & _BATHROOM_FIXTURES:
-                place = place | {"bathroom"}   # "in the bathtub/shower of his house": the room that holds them
+            # "in the bathtub/shower of his house", "fall out of bed at nursing home": the room that holds them
+            place = place | {room for fixtures, room in _ROOM_FIXTURES if place & fixtures}
             if place & {"street", "road", "avenue", "roadway"}:
                 place = place | {"street", "highway"}   # the index's "street and highway"
             home = _HOME_KIND.search(text) or _LIVES_IN.search(note) \
