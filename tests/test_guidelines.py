@@ -3541,3 +3541,10 @@ def test_a_fall_out_of_bed_is_in_the_bedroom_of_the_home_told(codesets):
                 "intertrochanteric fracture, left femur, from fall out of bed at nursing home.\n")
     got = offline_codes(codesets, facility, "ed")
     assert "Y92.122" in got and "Y92.129" not in got, sorted(got)
+
+
+def test_bph_with_its_urinary_frequency_in_a_sentence_that_doubts_something_else(codesets):
+    note = ("PMH: hypertension; BPH.\nAssessment:\n1. Polypharmacy: stop diphenhydramine. BPH urinary frequency - will "
+            "discuss with urology; tamsulosin NOT preferred given orthostasis.\n")
+    got = offline_codes(codesets, note)
+    assert "N40.1" in got and "N40.0" not in got, sorted(got)

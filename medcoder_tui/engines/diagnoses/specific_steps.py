@@ -314,7 +314,9 @@ _LUTS = re.compile(r"\b(?:luts|lower urinary tract symptoms|nocturia|weak (?:uri
 def _prostate_symptoms(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Benign prostatic hyperplasia "without LUTS" (N40.0, what "BPH" alone reaches) when the sentence names its
     urinary symptoms: N40.1."""
-    if code != "N40.0" or not m.documented or not (found := _LUTS.search(m.around)) \
+    # (the BPH's own words plainly said: "BPH urinary frequency - will discuss with urology; tamsulosin NOT preferred"
+    # doubts the drug, not the symptom)
+    if code != "N40.0" or not (m.documented or m.said) or not (found := _LUTS.search(m.around)) \
             or _DENIED_BEFORE.search(m.around, max(0, found.start() - 30), found.start()):
         return None
     return "N40.1", f"benign prostatic hyperplasia with lower urinary tract symptoms ('{found.group(0)}' documented)"
