@@ -3548,3 +3548,12 @@ def test_bph_with_its_urinary_frequency_in_a_sentence_that_doubts_something_else
             "discuss with urology; tamsulosin NOT preferred given orthostasis.\n")
     got = offline_codes(codesets, note)
     assert "N40.1" in got and "N40.0" not in got, sorted(got)
+
+
+def test_a_single_dose_before_arrival_is_no_long_term_drug_use(codesets):
+    note = ("PMH: born full term; no chronic illness. Meds: ibuprofen given 23:30. NKDA.\nAssessment: Acute otitis "
+            "media, left.\nPlan:\n- Amoxicillin. Acetaminophen/ibuprofen for fever/pain, weight-based dosing provided.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Z79.1" not in got, sorted(got)
+    daily = "Meds: meloxicam 15 mg daily.\nAssessment: Primary osteoarthritis of right knee - continue meloxicam daily.\n"
+    assert "Z79.1" in offline_codes(codesets, daily)

@@ -46,6 +46,10 @@ _OWN_Z79_CLASS = re.compile(r"\b(?:anticoag\w*|antiplatelet\w*|antithrombotic\w*
                             r"contracepti\w*|opioids?|opiates?|antibiotics?|immunosuppress\w*|hormone replacement|"
                             r"estrogen|aromatase|tamoxifen|bisphosphonates?)\b", re.I)
 _AS_SCHEDULED = r"(?![^,;\n]{0,40}\b(?:prn|as needed)\b)"
+# a single dose the story tells ("ibuprofen given 23:30", "took ibuprofen 400 mg at 6 pm", "x1 prior to arrival")
+_ONE_DOSE = re.compile(r"[^,;.\n]{0,25}?\b(?:given|taken|took|administered|dose)\b[^,;.\n]{0,15}?(?:\d{1,2}:\d{2}|"
+                       r"\d{1,2}\s*(?:am|pm)\b|at home|prior to arrival|\bpta\b|this (?:morning|evening|afternoon)|"
+                       r"last night|\bx\s?1\b|once\b)|[^,;.\n]{0,25}?\b(?:x\s?1|once|single dose)\b")
 # lower-case patterns, matched against the lower-cased note (twice as fast as IGNORECASE on a long note)
 _LONG_TERM = (
     (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
@@ -454,6 +458,8 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
             # clause: "hold warfarin, vitamin K 2.5 mg IV now" gives the vitamin K intravenously)
             continue
         for m in hits:
+            if _ONE_DOSE.match(low, m.end()):
+                continue   # "Meds: ibuprofen given 23:30": a dose before arrival, no long-term use
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
                     not _TAKES.search(note, max(0, m.start() - 25), m.start()) and \
