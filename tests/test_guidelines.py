@@ -3557,3 +3557,12 @@ def test_a_single_dose_before_arrival_is_no_long_term_drug_use(codesets):
     assert "Z79.1" not in got, sorted(got)
     daily = "Meds: meloxicam 15 mg daily.\nAssessment: Primary osteoarthritis of right knee - continue meloxicam daily.\n"
     assert "Z79.1" in offline_codes(codesets, daily)
+
+
+def test_an_abscess_and_cellulitis_take_the_region_and_side_their_sentence_names(codesets):
+    note = ("Indication: painful red area on the right anterior thigh with surrounding cellulitis.\n"
+            "Post-procedure diagnosis: Cutaneous abscess of the right thigh with surrounding cellulitis.\n")
+    got = offline_codes(codesets, note)
+    assert {"L02.415", "L03.115"} <= got and not got & {"L02.91", "L03.90", "M79.651"}, sorted(got)
+    back = "Assessment: Cutaneous abscess of the upper back, I&D done.\n"
+    assert "L02.212" in offline_codes(codesets, back)

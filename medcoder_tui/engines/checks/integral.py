@@ -137,7 +137,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
     "R68.8": _ANY, "R69": _ANY,
     # pain codes outside the symptom chapter: of a joint, a limb, the back
-    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1", "A08"), "M79.6": _JOINT_OR_LIMB + ("I80", "I82.4", "I73", "I70.2",
+    "M25.5": _JOINT_OR_LIMB, "M79.1": _RESP_INFECTIONS + ("A9", "B2", "B33", "B34", "U07.1", "A08"), "M79.6": _JOINT_OR_LIMB + ("L02.4", "L02.6", "L03.0", "L03.1",   # (the pain of a limb's abscess or cellulitis)
+                                                                          "I80", "I82.4", "I73", "I70.2",
                                                                           # the leg pain of a lumbar stenosis or root
                                                                           "M48.06", "M48.07", "M51.1", "M54.1", "M54.3",
                                                                           "M54.4", "M47.2"),

@@ -378,6 +378,45 @@ _NEVUS_SITES = (
 )
 
 
+# the site groups of a cutaneous abscess (L02.-) and a cellulitis (L03.-): (region words, abscess code, cellulitis
+# code); a limb's codes end in its side (right, left, unspecified)
+_SKIN_INFECTION_SITES = (
+    (re.compile(r"\b(?:thighs?|legs?|knees?|shins?|calf|calves|ankles?|lower (?:limb|extremity))\b", re.I),
+     ("L02.415", "L02.416", "L02.419"), ("L03.115", "L03.116", "L03.119")),
+    (re.compile(r"\b(?:feet|foot|heels?|soles?|dorsum of (?:the )?foot)\b", re.I),
+     ("L02.611", "L02.612", "L02.619"), ("L03.115", "L03.116", "L03.119")),
+    (re.compile(r"\b(?:axilla|axillary|armpit)\b", re.I), ("L02.413", "L02.414", "L02.419"),
+     ("L03.111", "L03.112", "L03.119")),
+    (re.compile(r"\b(?:upper arm|forearms?|arms?|elbows?|wrists?|upper (?:limb|extremity))\b", re.I),
+     ("L02.411", "L02.412", "L02.419"), ("L03.113", "L03.114", "L03.119")),
+    (re.compile(r"\b(?:hands?|palms?|dorsum of (?:the )?hand)\b", re.I), ("L02.511", "L02.512", "L02.519"),
+     ("L03.113", "L03.114", "L03.119")),
+    (re.compile(r"\b(?:buttocks?|gluteal|glutes?)\b", re.I), ("L02.31",) * 3, ("L03.317",) * 3),
+    (re.compile(r"\b(?:groin|inguinal)\b", re.I), ("L02.214",) * 3, ("L03.314",) * 3),
+    (re.compile(r"\b(?:perineum|perineal)\b", re.I), ("L02.215",) * 3, ("L03.315",) * 3),
+    (re.compile(r"\b(?:abdominal wall|abdomen|abdominal)\b", re.I), ("L02.211",) * 3, ("L03.311",) * 3),
+    (re.compile(r"\bchest wall\b", re.I), ("L02.213",) * 3, ("L03.313",) * 3),
+    (re.compile(r"\b(?:back|flank)\b", re.I), ("L02.212",) * 3, ("L03.312",) * 3),
+    (re.compile(r"\b(?:face|cheek|chin|forehead|jaw)\b", re.I), ("L02.01",) * 3, ("L03.211",) * 3),
+    (re.compile(r"\bneck\b", re.I), ("L02.11",) * 3, ("L03.221",) * 3),
+    (re.compile(r"\bscalp\b", re.I), ("L02.811",) * 3, ("L03.811",) * 3),
+)
+
+
+def _skin_infection_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A cutaneous abscess or cellulitis of unspecified site (L02.91, L03.90) whose sentence names one region:
+    that region's code (and side, for a limb)."""
+    if code not in ("L02.91", "L03.90") or not m.said:
+        return None
+    regions = [(abscess, cellulitis) for rx, abscess, cellulitis in _SKIN_INFECTION_SITES if rx.search(m.around)]
+    if len(regions) != 1:
+        return None
+    sides = [name for name, rx in _SIDES if rx.search(m.around) and name != "bilateral"]
+    which = 0 if sides == ["right"] else 1 if sides == ["left"] else 2
+    want = regions[0][0 if code == "L02.91" else 1][which]
+    return (want, f"more specific: the infection's site is documented (was {code})") if icd.is_billable(want) else None
+
+
 def _nevus_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """A melanocytic nevus of unspecified site (D22.9) whose sentence names one region: that region's code (and
     side, for a limb)."""
@@ -763,7 +802,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
 FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
-                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site,
+                                 _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
                                  _generalized_epilepsy)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
