@@ -3566,3 +3566,12 @@ def test_an_abscess_and_cellulitis_take_the_region_and_side_their_sentence_names
     assert {"L02.415", "L03.115"} <= got and not got & {"L02.91", "L03.90", "M79.651"}, sorted(got)
     back = "Assessment: Cutaneous abscess of the upper back, I&D done.\n"
     assert "L02.212" in offline_codes(codesets, back)
+
+
+def test_acute_mucopurulent_conjunctivitis_is_no_follicular_one(codesets):
+    note = ("Eyes: bilateral conjunctival injection with thick yellow mucopurulent discharge.\n"
+            "Assessment: Acute mucopurulent conjunctivitis, bilateral - bacterial.\n")
+    got = offline_codes(codesets, note)
+    assert "H10.023" in got and "H10.013" not in got, sorted(got)
+    follicles = "Assessment: Acute follicular conjunctivitis, right eye (adenoviral).\n"
+    assert "H10.011" in offline_codes(codesets, follicles)

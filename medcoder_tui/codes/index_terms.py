@@ -30,6 +30,8 @@ INDEX_TERMS: dict[str, str] = {
     "focal aware seizures": "G40.109",
     # Conjunctivitis, allergic (acute) - see Conjunctivitis, acute, atopic (H10.1-; the side is read from the note)
     "allergic conjunctivitis": "H10.10",
+    # Conjunctivitis, mucopurulent H10.02- (acute follicular H10.01- only when follicles are named)
+    "mucopurulent conjunctivitis": "H10.029", "acute mucopurulent conjunctivitis": "H10.029",
     # Rhinitis, allergic, due to animal (cat) (dog) (hair) (dander) J30.81
     "allergic rhinitis due to cat dander": "J30.81", "allergic rhinitis due to dog dander": "J30.81",
     "allergic rhinitis due to animal dander": "J30.81", "allergic rhinitis due to pet dander": "J30.81",
