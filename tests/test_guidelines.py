@@ -3575,3 +3575,39 @@ def test_acute_mucopurulent_conjunctivitis_is_no_follicular_one(codesets):
     assert "H10.023" in got and "H10.013" not in got, sorted(got)
     follicles = "Assessment: Acute follicular conjunctivitis, right eye (adenoviral).\n"
     assert "H10.011" in offline_codes(codesets, follicles)
+
+
+def test_perforated_gangrenous_appendicitis_is_the_with_perforation_code_and_no_gangrene_nec(codesets):
+    note = ("Discharge diagnosis: Acute gangrenous appendicitis with perforation and localized peritonitis, no "
+            "abscess.\nOperative findings: gangrenous appendix, purulent fluid in the right gutter.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "K35.32" in got and not got & {"K35.30", "I96"}, sorted(got)
+    # a gangrene no other code names stays coded
+    assert "I96" in offline_codes(codesets, "Assessment: gangrene of the left second toe.\n")
+
+
+def test_inpatient_admitting_differential_ruled_out_later_is_not_coded(codesets):
+    note = ("Admission diagnosis: left lower quadrant pain - diverticulitis vs left ovarian torsion.\n"
+            "Hospital course: CT showed sigmoid diverticulitis without abscess. Pelvic ultrasound with normal "
+            "ovarian Doppler flow - torsion excluded. Treated with IV antibiotics.\n"
+            "Discharge diagnosis: acute sigmoid diverticulitis.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert not any(c.startswith("N83.5") for c in got), sorted(got)
+    # a possibility the stay never rules out is still coded as if established (II.H)
+    kept = ("Admission diagnosis: left lower quadrant pain - diverticulitis vs left ovarian torsion.\n"
+            "Discharge diagnosis: probable left ovarian torsion, detorsed.\n")
+    assert any(c.startswith("N83.5") for c in offline_codes(codesets, kept, "inpatient"))
+
+
+def test_a_postprocedural_disorder_takes_the_disorder_code_beside_it(codesets):
+    note = "POD 3 after colectomy. Assessment: postoperative ileus, NG to suction, NPO.\n"
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"K91.89", "K56.7"} <= got, sorted(got)
+
+
+def test_anorexia_is_integral_to_acute_appendicitis(codesets):
+    note = ("HPI: 2 days of periumbilical pain moving to the right lower quadrant.\n"
+            "Assessment:\n1. Acute appendicitis without perforation. To OR for laparoscopic appendectomy.\n"
+            "2. Anorexia and nausea - antiemetic, NPO.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "K35.80" in got and "R63.0" not in got, sorted(got)

@@ -243,7 +243,7 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "hurt": ("pain",), "hurts": ("pain",), "fractured": ("fracture",), "broken": ("fracture",),
     "lacerated": ("laceration",), "bruised": ("contusion",), "dislocated": ("dislocation",),
     "enlarged": ("enlargement", "hypertrophy"), "swollen": ("swelling",), "inflamed": ("inflammation",),
-    "ulcerated": ("ulcer",), "ulceration": ("ulcer",), "tumoral": ("neoplasm",), "neoplastic": ("neoplasm",),
+    "ulcerated": ("ulcer",), "perforated": ("perforation",), "gangrenous": ("gangrene",), "ulceration": ("ulcer",), "tumoral": ("neoplasm",), "neoplastic": ("neoplasm",),
     "tachycardic": ("tachycardia",), "bradycardic": ("bradycardia",), "hypoxic": ("hypoxemia", "hypoxia"), "hypoxemic": ("hypoxia",), "hypercapnic": ("hypercapnia",),
     "hypercarbic": ("hypercapnia",), "hypercarbia": ("hypercapnia",),
     "jaundiced": ("jaundice",), "icteric": ("jaundice",), "icterus": ("jaundice",),

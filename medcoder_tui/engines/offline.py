@@ -44,7 +44,7 @@ from medcoder_tui.engines.models import (
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
 from medcoder_tui.engines.progress import AnalysisCancelled, Progress, checkpoint, run_in_thread
 from medcoder_tui.engines.diagnoses.hierarchy import vagueness
-from medcoder_tui.engines.diagnoses.matcher import DEVICE_INFECTIONS, INFECTIONS_NAMED
+from medcoder_tui.engines.diagnoses.matcher import asks_for_beside
 from medcoder_tui.engines.diagnoses.ranking import SITELESS_NEOPLASMS, is_neoplasm
 from medcoder_tui.engines.diagnoses.retrieval import Candidate, retrieve_candidates
 from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
@@ -101,7 +101,8 @@ def choose(candidates: list[Candidate], setting: Setting,
         clash = any(start < e and s < end and (code[:3] == cand.code[:3] or (s <= start and end <= e))
                     and not (s <= start and e < end and analysis is not None and _COORDINATED.match(analysis.text, e))
                     and not _both_gas_failures(code, cand.code)
-                    and not (code.startswith(DEVICE_INFECTIONS) and cand.code.startswith(INFECTIONS_NAMED))
+                    and not ((asks := asks_for_beside(code)) and cand.code.startswith(asks)
+                             and not cand.code.startswith(code[:3]))
                     for s, e, code in spans)
         if clash:
             # ("Acute otitis externa, right ear (swimmer's ear)": a reading of the same category that says more,
@@ -204,6 +205,22 @@ def _set_aside(analysis: NoteAnalysis, start: int, end: int) -> bool:
                for sp in analysis.spans_overlapping(start, end))
 
 
+def _excluded_later(analysis: NoteAnalysis, start: int, end: int) -> bool:
+    """An uncertain diagnosis whose head word a later sentence negates ("Admitting diagnosis: appendicitis vs right
+    ovarian torsion" ... "Pelvic ultrasound: normal Doppler flow - torsion excluded"): the workup ruled it out."""
+    head = re.findall(r"[a-z]{5,}", lowered(analysis.text)[start:end])
+    if not head:
+        return False
+    sent = analysis.sentence_at(start)
+    low = lowered(analysis.text)
+    for m in re.finditer(rf"\b{head[-1]}\b", low[sent.end if sent is not None else end:]):
+        at = m.start() + (sent.end if sent is not None else end)
+        kinds = analysis.context_at(at, at + len(head[-1]))
+        if "negated" in kinds and not kinds & {"family", "hypothetical", "history"}:
+            return True
+    return False
+
+
 def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
     """The same words said again later in the sentence under a negation ("UTI considered on admission - culture
     contaminated, no treatment; no UTI"): one sentence gives the matcher one mention of them, the first."""
@@ -247,7 +264,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     # "Sepsis considered on arrival ... Sepsis ruled out.": a possibility the note also rules out
     ruled_out = any("negated" in m[3] and not m[3] & {"family", "hypothetical", "uncertain"} and not m[4]
                     for m in mentions) or (setting == "inpatient" and analysis is not None and any(
-                        "uncertain" in m[3] and (_negated_again(analysis, m[1], m[2]) or _set_aside(analysis, m[1], m[2]))
+                        "uncertain" in m[3] and (_negated_again(analysis, m[1], m[2]) or _set_aside(analysis, m[1], m[2])
+                                                 or _excluded_later(analysis, m[1], m[2]))
                         for m in mentions))
     # a current mention before a past one ("acute ischemic stroke" before "old cerebellar infarct")
     for mention in sorted(mentions, key=lambda m: ("history" in m[3], -m[0])):

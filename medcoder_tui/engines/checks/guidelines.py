@@ -56,7 +56,7 @@ from medcoder_tui.engines.checks.fragility import fragility_fractures
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, replace_code, usable_icd
 from medcoder_tui.engines.checks.encounter_codes import asks_for_agent, encounter_codes
 from medcoder_tui.engines.checks.external_cause_codes import external_causes, hold_suicide_attempt
-from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, is_integral, is_symptom
+from medcoder_tui.engines.checks.integral import INFECTIONS, bleeds, gangrenous, is_integral, is_symptom
 from medcoder_tui.engines.checks.mentions import check_mentions
 from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_sites
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
@@ -1148,6 +1148,9 @@ def _integral(out: list[Suggestion], icd=None) -> None:
         if s.code.startswith(("K92.0", "K92.1", "K92.2")):
             # hematemesis, melena, GI hemorrhage are the bleeding of a code that says "with hemorrhage"
             cause = next((d for d in definitive if d is not s and bleeds(d.description)), None)
+        elif s.code == "I96":
+            # gangrene "not elsewhere classified" is classified elsewhere when a code of the note says "with gangrene"
+            cause = next((d for d in definitive if d is not s and gangrenous(d.description)), None)
         elif is_symptom(s.code):
             cause = next((d for d in definitive if is_integral(s.code, d.code) and not _asks_for(icd, d.code, s.code)),
                          None)

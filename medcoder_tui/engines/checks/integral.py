@@ -131,7 +131,7 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R58": _ANY, "R59": ("C81", "C82", "C83", "C84", "C85", "C86", "C88", "C90", "C91", "C92", "C93", "C94",
                          "C95", "C96", "C77", "J02", "J03", "B27", "B20", "A18.2", "L02", "L03", "A28.1"),
     "R60": ("I50", "I11.0", "I13", "N04", "N18", "K70.3", "K74", "I87", "I80", "I82.4", "E03", "O14"),
-    "R61": ("E05", "N95.1", "R50", "I21", "I22", "E16", "E11.64", "E10.64", "E13.64"), "R63.0": ("C", "F50"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
+    "R61": ("E05", "N95.1", "R50", "I21", "I22", "E16", "E11.64", "E10.64", "E13.64"), "R63.0": ("C", "F50", "K35", "K36", "K37", "K57", "K65", "K81", "K85", "A08", "A09", "B15", "B16", "B17"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
     "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51"), "R64": ("C", "B20", "A15"),
     # the weight gain of the fluid a failing heart or a nephrotic kidney retains
     "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
@@ -208,6 +208,12 @@ _WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")
 def bleeds(title: str) -> bool:
     """True when a title says the condition is "with hemorrhage" or "with bleeding" (K26.0, K57.31)."""
     return bool(_WITH_BLEEDING.search(title.lower().replace("without", "w/o")))
+
+
+def gangrenous(title: str) -> bool:
+    """True when a title says its condition is with gangrene (K35.32, E11.52, K40.40), not "without gangrene"."""
+    low = title.lower()
+    return "gangrene" in low and not re.search(r"\bwithout\b[^,]*\bgangrene\b", low)
 
 
 def _entry(code: str) -> tuple[str, ...] | None:

@@ -424,13 +424,13 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
     manifest = [m for m in matches if surfaces[m.sid][0] in matcher.manifestations]
     matches = [m for m in matches if m not in manifest]
     kept_sets: list[tuple[set[int], int, int, float]] = []   # each kept match's positions, first, last, score
-    keeps_infection: list[bool] = []   # each kept match's code asks for the infection's own code beside it
+    asks_for: list[tuple[str, ...]] = []   # the codes each kept match's code asks for beside it (use additional code)
     listed = toks[-1].part > 0   # the sentence is a list ("L ovarian endometrioma, superficial endometriosis of ...")
     for m in matches:
         pset = set(m.positions)
         first, last = m.positions[0], m.positions[-1]
         n = len(pset)
-        infection = surfaces[m.sid][0].startswith(INFECTIONS_NAMED)
+        code = surfaces[m.sid][0]
         m.dominated = any(
             ((pset < oset) or (pset == oset and oscore > m.score * 1.0001)
              # (inside a longer mention's span: dominated unless its own words outweigh it, "Sprain of anterior
@@ -438,9 +438,9 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
              or (len(oset) > n and ofirst <= first and last <= olast and (m.score <= oscore or pset <= oset)
                  and not _in_wide_gap(pset, oset)))
             # ("catheter-associated urinary tract infection": the device's complication asks for the infection's
-            # code beside it, which its words name)
-            and not (infection and asks)
-            for (oset, ofirst, olast, oscore), asks in zip(kept_sets, keeps_infection))
+            # code beside it, which its words name; "postoperative ileus": the postprocedural disorder's, the ileus)
+            and not (asks and code.startswith(asks) and not code.startswith(kept_code[:3]))
+            for (oset, ofirst, olast, oscore), (kept_code, asks) in zip(kept_sets, asks_for))
         kept.append(m)
         if listed and not m.dominated and toks[first].part != toks[last].part \
                 and any(len(oset) >= n and pset & oset for oset, _f, _l, _s in kept_sets) \
@@ -455,7 +455,7 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             # item, between them) name no condition ("pulmonary heart disease"); a candidate, never a mention
             m.dominated = True
         kept_sets.append((pset, first, last, m.score))
-        keeps_infection.append(surfaces[m.sid][0].startswith(DEVICE_INFECTIONS))
+        asks_for.append((code, asks_for_beside(code)))
     for m in manifest:
         pset = set(m.positions)
         m.dominated = any(pset <= oset for oset, _first, _last, _score in kept_sets)
@@ -467,6 +467,16 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
 DEVICE_INFECTIONS = ("T80.2", "T81.4", "T82.6", "T82.7", "T83.5", "T83.6", "T84.5", "T84.6", "T84.7", "T85.7")
 # the infections such a code's words may name: of the urinary tract, the skin, the blood, a joint or a bone
 INFECTIONS_NAMED = ("N39.0", "N30", "N10", "L03", "L02", "A40", "A41", "M00", "M86", "K65", "J18")
+# "Other postprocedural complications and disorders of <a body system>": "use additional code to further specify
+# the disorder", a disorder of that body system
+_POSTPROCEDURAL_OTHER = {"K91.89": "K", "N99.89": "N", "J95.89": "J", "I97.89": "I", "G97.82": "G"}
+
+
+def asks_for_beside(code: str) -> tuple[str, ...]:
+    """The codes whose words a mention of ``code`` may hold and that its note asks for beside it."""
+    if code.startswith(DEVICE_INFECTIONS):
+        return INFECTIONS_NAMED
+    return (_POSTPROCEDURAL_OTHER[code],) if code in _POSTPROCEDURAL_OTHER else ()
 
 
 def _in_wide_gap(pset: set[int], oset: set[int]) -> bool:
