@@ -3611,3 +3611,20 @@ def test_anorexia_is_integral_to_acute_appendicitis(codesets):
             "2. Anorexia and nausea - antiemetic, NPO.\n")
     got = offline_codes(codesets, note, "ed")
     assert "K35.80" in got and "R63.0" not in got, sorted(got)
+
+
+def test_an_elevated_reading_whose_recheck_is_left_to_the_pcp_is_still_coded(codesets):
+    note = ("Assessment:\n- Right ankle sprain, ATFL, Ottawa negative.\n"
+            "- Elevated blood pressure reading without diagnosis of hypertension, likely pain-related - recheck with "
+            "PCP in 2 weeks\n")
+    assert "R03.0" in offline_codes(codesets, note, "ed")
+    # a condition the PCP manages is still left to the PCP
+    managed = "Assessment:\n- Acute bronchitis - supportive care.\n- Hypothyroidism - per PCP, not addressed today.\n"
+    assert "E03.9" not in offline_codes(codesets, managed)
+
+
+def test_a_graded_suspicion_is_no_diagnosis_in_the_ed(codesets):
+    note = ("ED course: exam nonfocal, low suspicion SAH (Ottawa rule negative); CT head negative.\n"
+            "Impression: acute headache, tension-type vs migraine.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert not any(c.startswith("I60") for c in got) and "R51.9" in got, sorted(got)

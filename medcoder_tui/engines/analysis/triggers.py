@@ -72,7 +72,7 @@ _add("uncertain", "forward",
      r"(?:biopsied|biopsies (?:taken|obtained|sent)|tested|swabbed|cultured) for",
      r"possible", r"possibly", r"probable", r"probably",
      r"likely", r"suspected", r"suspect", r"suspicious for", r"suspicion of", r"questionable", r"question of",
-     r"vs\.?", r"versus", r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
+     r"cannot exclude", r"cannot rule out", r"can't rule out", r"could not exclude",
      r"cannot be excluded", r"concern for", r"concerning for", r"consider", r"considered",
      # ("Differential incl. AAA (...), appendicitis": the abbreviation's period ends no scope)
      # (the bare word before a colon is the label below: "Differential: stone, pyelonephritis")
@@ -86,6 +86,8 @@ _add("uncertain", "forward",
      # "Doubt pyelonephritis.", "doubtful for appendicitis", "low suspicion for PE" (and, looking back, "less
      # likely", "doubtful"): a diagnosis the writer leans against is still not established
      r"doubt(?:ful)?(?: (?:of|for))?", r"suspicion for",
+     # ("low suspicion SAH (Ottawa rule negative)", "high suspicion PE": the grade of a suspicion, its object after it)
+     r"(?:low|lower|high|moderate|strong|clinical) suspicion(?: (?:of|for))?",
      # "a high pretest probability of obstructive sleep apnea": a likelihood, not a diagnosis
      r"(?:(?:high|low|moderate|intermediate) )?(?:pre-?test )?probability of", r"likelihood of")
 _add("uncertain", "backward",
@@ -104,6 +106,9 @@ _add("uncertain", "backward",
      r"(?:the )?diagnosis (?:is |was )?not (?:established|confirmed)",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
      r"(?<=[a-z0-9])\?")
+# "tension-type vs migraine", "diverticulitis versus colitis": both sides of a comparison are possibilities (the
+# side before it from its own list item on: "acute headache, tension-type vs migraine" keeps the headache)
+_add("uncertain", "both", r"vs\.?", r"versus")
 _add("history", "forward",
      # "Established patient (last seen here 09/2025 for UTI)": an earlier visit's reason
      r"(?:last|previously|prior(?:ly)?) seen (?:here |in (?:this )?clinic |by me )?(?:on |in )?(?:[\d/-]+ )?for",

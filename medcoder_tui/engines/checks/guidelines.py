@@ -570,8 +570,11 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     # (or the label that heads the mention's list: "Problem list carried in chart (not focus of therapy): HTN, GERD")
     head = note[note.rfind("\n", 0, ev.start) + 1:ev.start]
     label = head[:head.rfind(":")] if ":" in head else ""
+    deferred = _DEFERRED.search(line)
+    if deferred is not None and s.code[:1] == "R" and re.match(r"(?i)recheck|repeat", deferred.group()):
+        deferred = None   # ("Elevated BP reading, likely pain-related - recheck with PCP"): a finding's recheck is its care
     if LEFT_TO_ANOTHER.search(line) or LEFT_TO_ANOTHER.search(label) \
-            or (_DEFERRED.search(line) and not _MANAGED_HERE.search(line)):
+            or (deferred is not None and not _MANAGED_HERE.search(line)):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 
