@@ -208,17 +208,29 @@ def _set_aside(analysis: NoteAnalysis, start: int, end: int) -> bool:
 def _excluded_later(analysis: NoteAnalysis, start: int, end: int) -> bool:
     """An uncertain diagnosis whose head word a later sentence negates ("Admitting diagnosis: appendicitis vs right
     ovarian torsion" ... "Pelvic ultrasound: normal Doppler flow - torsion excluded"): the workup ruled it out."""
-    head = re.findall(r"[a-z]{5,}", lowered(analysis.text)[start:end])
+    low = lowered(analysis.text)
+    head = re.findall(r"[a-z]{5,}", low[start:end])
     if not head:
         return False
     sent = analysis.sentence_at(start)
-    low = lowered(analysis.text)
     for m in re.finditer(rf"\b{head[-1]}\b", low[sent.end if sent is not None else end:]):
         at = m.start() + (sent.end if sent is not None else end)
         kinds = analysis.context_at(at, at + len(head[-1]))
-        if "negated" in kinds and not kinds & {"family", "hypothetical", "history"}:
+        if "negated" in kinds and not kinds & {"family", "hypothetical", "history"} \
+                and analysis.section_at(at) not in _STORY_OF_PRESENTATION \
+                and any(sp.kind == "negated" and _RULED_OUT.search(sp.trigger)
+                        for sp in analysis.spans_overlapping(at, at + len(head[-1]))):
             return True
     return False
+
+
+# a workup's verdict on a possibility ("torsion excluded", "PE ruled out by CTA", "no evidence of abscess"), not a
+# review of systems or an exam's plain "no" ("denies chest pain", "no edema")
+_RULED_OUT = re.compile(r"\b(?:excluded|ruled out|exclusion|no evidence|not (?:seen|found|detected|present)|"
+                        r"negative)\b", re.I)
+# (the history of the stay's illness may tell the workup's verdicts; a review of systems or an exam tells none)
+_STORY_OF_PRESENTATION = frozenset({"chief_complaint", "review_of_systems", "physical_exam",
+                                    "family_history", "social_history"})
 
 
 def _negated_again(analysis: NoteAnalysis, start: int, end: int) -> bool:
