@@ -3628,3 +3628,13 @@ def test_a_graded_suspicion_is_no_diagnosis_in_the_ed(codesets):
             "Impression: acute headache, tension-type vs migraine.\n")
     got = offline_codes(codesets, note, "ed")
     assert not any(c.startswith("I60") for c in got) and "R51.9" in got, sorted(got)
+
+
+def test_constipation_from_opioids_is_drug_induced_with_the_adverse_effect(codesets):
+    note = ("Discharge diagnoses:\n* Closed left intertrochanteric fracture, s/p IM nail\n* Constipation - resolved\n"
+            "Hospital course:\nConstipation from opioids and bed rest - better with senna and PEG; continue bowel "
+            "regimen while on oxycodone.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"K59.03", "T40.2X5A"} <= got and "K59.00" not in got, sorted(got)
+    # a fall from a bed is no drug's effect
+    assert not any(c.startswith("T4") for c in offline_codes(codesets, "Dizziness from standing up too fast.\n"))

@@ -207,7 +207,11 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
             continue
         if caused is None:
             caused = [analysis.sentence_at(start) for _code, start, _end in adverse_effect_codes(note, analysis)]
-        if sent is not None and any(c is not None and c.start == sent.start for c in caused):
+        # (the sentence of the evidence, or another that names the same condition: "* Constipation - resolved" in the
+        # diagnosis list, "Constipation from opioids/immobility - resolved with senna" in the course)
+        words = re.findall(r"[a-z]{4,}", ev.text.lower())
+        if sent is not None and any(c is not None and (c.start == sent.start or (
+                words and all(w in note[c.start:c.end].lower() for w in words))) for c in caused):
             result[result.index(s)] = replace(s, sibling, f"the sentence names the drug that caused it (guideline "
                                                           f"I.C.19.e.5.a): drug-induced {sibling} in place of {s.code}")
     return result

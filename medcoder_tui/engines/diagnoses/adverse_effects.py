@@ -71,7 +71,12 @@ _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in
 # Words that say the drug caused what the sentence describes.
 _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|(?<=-)associated|due to|secondary to|"
                      r"caused by|attributed to|related to|related(?! to)|intoleran\w+|(?:potentiated|precipitated|provoked|"
-                     r"exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from))\b", re.I)
+                     r"exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from)|"
+                     # ("Constipation from opioids/immobility", "nausea from the metformin": a common drug reaction
+                     # named, then what it comes from)
+                     r"(?:constipation|nausea|vomiting|sedation|somnolence|drowsiness|dizziness|rash|urticaria|"
+                     r"pruritus|itching|cough|hypotension|bradycardia|hyperkalemia|hyponatremia|diarrhea|dyspepsia|"
+                     r"gastritis|delirium|headache|edema|myalgias?) from)\b", re.I)
 _NAMED_BEFORE = frozenset({"induced", "related", "associated"})
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
