@@ -3638,3 +3638,9 @@ def test_constipation_from_opioids_is_drug_induced_with_the_adverse_effect(codes
     assert {"K59.03", "T40.2X5A"} <= got and "K59.00" not in got, sorted(got)
     # a fall from a bed is no drug's effect
     assert not any(c.startswith("T4") for c in offline_codes(codesets, "Dizziness from standing up too fast.\n"))
+
+
+def test_a_fall_while_asleep_is_the_activity_sleeping(codesets):
+    note = ("HPI: 79 yo F, while asleep last night rolled out of bed at home onto the floor, struck the left wrist.\n"
+            "Assessment: closed nondisplaced fracture of the left distal radius (Colles).\n")
+    assert "Y93.84" in offline_codes(codesets, note, "ed")

@@ -465,6 +465,7 @@ _PET_CONTACT = re.compile(r"\b(?:bit|bites?|bitten|jump\w*|knock\w*|pull\w*|yank
 _NOS_CAUSE = 10.0
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
+_ASLEEP = frozenset(norm(w) for w in ("asleep",))
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 # what only a bathroom holds ("slipped in the bathtub", "fell off the toilet"), and a bedroom ("out of bed")
 _ROOM_FIXTURES = ((frozenset(norm(w) for w in ("bathtub", "tub", "shower", "toilet", "commode")), "bathroom"),
@@ -615,6 +616,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity = activity | _BIKE_RIDING   # "riding his bicycle to work": Activity, bike riding
             if activity & _JOGGING:
                 activity = activity | _RUNNING   # "jogging on the sidewalk": Activity, running
+            if activity & _ASLEEP:
+                activity = activity | words_of("sleeping")   # "while asleep, rolled out of bed": Activity, sleeping
             if activity & _PETS and _WALKING_A_PET.search(text):
                 activity = activity | {"animal"}   # "walking her own dog": Activity, walking an animal
             if _PLAY_EQUIPMENT.search(text) and not climbed:
