@@ -677,3 +677,14 @@ def test_a_verdict_after_a_parenthesis_and_not_suspected_or_possible():
             "bacterial peritonitis not possible without ascites; Wernicke encephalopathy not suspected clinically.\n")
     assert_kinds(note, "uncertain", ("aspiration pneumonia",))
     assert_kinds(note, "negated", ("bacterial peritonitis", "Wernicke encephalopathy"))
+
+
+def test_a_long_line_wrapped_mid_clause_is_one_sentence():
+    note = ("History: staff found her on the floor beside her bed. No prior fractures; never had a DEXA scan, no diagnosis of\n"
+            "osteoporosis.\nMeds:\nlisinopril 10 mg daily\nmetformin 500 mg twice daily\n")
+    a = analyze(note)
+    at = note.find("osteoporosis")
+    assert "negated" in a.context_at(at, at + len("osteoporosis"))
+    # a list's short lines stay apart
+    texts = [s.text for s in a.sentences]
+    assert "lisinopril 10 mg daily" in texts and "metformin 500 mg twice daily" in texts

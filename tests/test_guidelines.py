@@ -3644,3 +3644,11 @@ def test_a_fall_while_asleep_is_the_activity_sleeping(codesets):
     note = ("HPI: 79 yo F, while asleep last night rolled out of bed at home onto the floor, struck the left wrist.\n"
             "Assessment: closed nondisplaced fracture of the left distal radius (Colles).\n")
     assert "Y93.84" in offline_codes(codesets, note, "ed")
+
+
+def test_a_prior_overdose_is_no_poisoning_of_this_visit(codesets):
+    note = ("HPI: 34F with major depressive disorder on sertraline 100 mg daily (takes it as prescribed); one prior "
+            "suicide attempt by overdose in 2019. Tonight she took about twenty acetaminophen 500 mg tablets "
+            "intending to die.\nAssessment: intentional acetaminophen overdose.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "T39.1X2A" in got and not any(c.startswith("T43") for c in got), sorted(got)

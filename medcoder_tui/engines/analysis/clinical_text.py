@@ -200,7 +200,8 @@ _BOUNDARY = re.compile(r"[.!?]+(?=\s+[\"'(\[]?[A-Za-z0-9])|\n\s*\n|\n")
 
 
 def split_sentences(note: str) -> list[Sentence]:
-    """Sentences with offsets. Line breaks always end a sentence (notes are line-oriented)."""
+    """Sentences with offsets. Line breaks end a sentence (notes are line-oriented), but for a long line of prose
+    that its editor wrapped mid-clause."""
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(note):
@@ -211,12 +212,27 @@ def split_sentences(note: str) -> list[Sentence]:
             if _ABBREV_BEFORE_DOT.search(note[max(start, m.start() - 8): m.start()]):
                 continue
             end = m.end()
+        elif m.group(0) == "\n" and _soft_wrap(note, m.start()):
+            continue
         else:
             end = m.start()
         _append_sentence(out, note, start, end)
         start = m.end()
     _append_sentence(out, note, start, len(note))
     return out
+
+
+# A line of prose wrapped by the writer's editor: long, ending mid-clause, the next line going on in lower case
+# ("... never had a DEXA scan, no diagnosis of\nosteoporosis."). A list's short lines ("lisinopril 10 mg\n
+# metformin 500 mg") stay apart.
+_WRAPPED_LINE = 60
+_GOES_ON = re.compile(r"[ \t]*[a-z]")
+
+
+def _soft_wrap(note: str, newline: int) -> bool:
+    line = note[note.rfind("\n", 0, newline) + 1:newline].rstrip()
+    return len(line) >= _WRAPPED_LINE and (line[-1].isalpha() or line[-1] == ",") \
+        and _GOES_ON.match(note, newline + 1) is not None
 
 
 def _append_sentence(out: list[Sentence], note: str, start: int, end: int) -> None:

@@ -296,11 +296,17 @@ def _intent(text: str) -> str | None:
     return "1" if _ACCIDENTAL.search(text) else next((d for rx, d in _INTENTS if rx.search(text)), None)
 
 
+_PAST_EVENT = re.compile(r"(?i)prior|previous|past|history of|hx of|h/o")
+
+
 def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     told: set[str] = set()   # the classes whose intent a sentence stated
     # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
     for sent, text, said in _told(note, analysis, _POISONED, {"negated", "hypothetical", "uncertain"}):
+        if any(sp.kind == "history" and _PAST_EVENT.fullmatch(sp.trigger)
+               for sp in analysis.spans_overlapping(sent.start + said.start(), sent.start + said.end())):
+            continue   # ("on sertraline daily; one prior suicide attempt by overdose"): a past poisoning, not this one
         stated = _intent(text)
         if stated is None:
             # "... swallowed thirty tablets. She tells me she took them because she wanted to die.": the next
