@@ -3652,3 +3652,15 @@ def test_a_prior_overdose_is_no_poisoning_of_this_visit(codesets):
             "intending to die.\nAssessment: intentional acetaminophen overdose.\n")
     got = offline_codes(codesets, note, "ed")
     assert "T39.1X2A" in got and not any(c.startswith("T43") for c in got), sorted(got)
+
+
+def test_the_place_of_what_the_patient_was_doing_carries_to_the_injury_told_after_it(codesets):
+    note = ("History: Yesterday he was sanding a bookshelf with a power sander in the garage of his house. Wore no "
+            "goggles. Felt something fly into his left eye; foreign-body sensation since. Rinsed it at home.\n"
+            "Assessment: Foreign body in the left cornea - removed at the slit lamp.\n")
+    got = offline_codes(codesets, note)
+    assert {"T15.02XA", "Y92.015"} <= got and "H57.8A2" not in got and "Y92.009" not in got, sorted(got)
+    # where the patient lives is no place of the injury
+    lives = ("HPI: 70 yo F lives alone in an apartment. Tripped on a curb outside the grocery store and fell onto "
+             "her right wrist.\nAssessment: closed fracture of the right distal radius.\n")
+    assert not any(c.startswith("Y92.03") for c in offline_codes(codesets, lives, "ed"))

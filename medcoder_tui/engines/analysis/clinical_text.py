@@ -140,7 +140,11 @@ LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*\u2022])[ \t]+")
 _STORY_SUBJECT = re.compile(r"\s*(?:(?:mr\.?|mrs\.?|ms\.|miss|dr\.?) [a-z]+|(?:the |this )?(?:patient|pt)\b|she\b|he\b)"
                             r"(?:,? an? \d+)?[^.\n]{0,40}?\b(?:was|is|has|had|presents?|presented|reports?|states?|"
                             r"fell|came|comes|arrived|developed|noticed|woke)\b", re.I)
-_STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX, re.I)
+_STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX + "|"
+                          # "History: Yesterday afternoon he was using an angle grinder...", "History: Resident of a
+                          # nursing home. On 07/20 staff found her on the floor": a story told from when or where
+                          r"\s*(?:yesterday|today|tonight|last (?:night|evening)|this (?:morning|afternoon|evening)|"
+                          r"earlier today|(?:long-term )?resident of)\b", re.I)
 
 
 # lists a coder reads no diagnosis from: they end with their paragraph

@@ -463,6 +463,7 @@ _WALKING_A_PET = re.compile(r"\bwalk(?:s|ed|ing)?\s+(?:(?:her|his|their|my|our|t
 _PET_CONTACT = re.compile(r"\b(?:bit|bites?|bitten|jump\w*|knock\w*|pull\w*|yank\w*|drag\w*|lunge\w*|leash|"
                           r"scratch\w*|trip\w* (?:over|on)\b[^.]{0,20}\b(?:dog|puppy|pet))\b", re.I)
 _NOS_CAUSE = 10.0
+_TOLD_WITH_EVENT = 0.5
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _ASLEEP = frozenset(norm(w) for w in ("asleep",))
@@ -505,7 +506,14 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
     road: tuple[float, ExternalCause] | None = None   # the best place that is no vehicle
     climbed = re.search(r"\bclimb(?:ing|ed|s)?\b", note, re.I) is not None
     scored_by_text: dict[str, list] = {}   # a long note repeats its sentences: each text is scored once
+    before = ""   # the place cues last told in the story's paragraph before this sentence
+    last_end = -1
     for sent in analysis.sentences:
+        # ("He was using an angle grinder in the garage of his house. Wore sunglasses. Felt something hit his right
+        # eye."): an earlier sentence of the injury's paragraph may tell where the patient was
+        if last_end < 0 or "\n\n" in note[last_end:sent.start]:
+            before = ""
+        last_end = sent.end
         if len(scored_by_text) >= _STORY_BUDGET:
             break   # an injury's story is told in its first pages; a note of megabytes is not read to its end
         if analysis.section_at(sent.start) not in _STORY_SECTIONS:
@@ -519,7 +527,12 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                                 else {"negated", "hypothetical", "family", "history"})
         if not told.strip():
             continue
-        scored = scored_by_text.get(told)
+        cues = " ".join(m.group(1) for m in _PLACE_CUE.finditer(told))
+        key = told if cues else told + "\0" + before
+        # (a sentence of what the patient was doing there: "lives in an apartment", "seen at urgent care" are not)
+        setting, before = before, (cues if cues and (_ACTIVITY_CUE.search(told) or _ACTIVITY_VERB.search(told))
+                                   else before)
+        scored = scored_by_text.get(key)
         if scored is None:
             text = _MOTOR_VEHICLE.sub("motor vehicle traffic accident collision", told)
             # "jogging on the sidewalk near his home": a place near the home is not the home
@@ -580,9 +593,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             event = _EVENT.search(text) is not None or labelled is not None
             if not event and not any(e.kind == "cause" for w in words for e in by_word.get(w, ())):
                 # neither a mechanism nor the telling of an injury: no place or activity to read either
-                scored_by_text[told] = ((), False)
+                scored_by_text[key] = ((), False)
                 continue
-            place = words_of(" ".join(m.group(1) for m in _PLACE_CUE.finditer(text))
+            place = words_of((" ".join(m.group(1) for m in _PLACE_CUE.finditer(text)) or _in_index_words(setting))
                              + (" " + _in_index_words(labelled.group(1)) if labelled else "")
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & {"backyard", "frontyard"}:
@@ -649,7 +662,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             # a sentence that tells the injury happening ("rolled L ankle landing from a rebound
             # playing basketball at the public court") has its place and activity even when the
             # index has no word for the mechanism
-            scored = scored_by_text[told] = (scored, bool(scored) and event)
+            scored = scored_by_text[key] = (scored, bool(scored) and event)
         scored, event = scored
         if not event and not any(e.kind == "cause" for _, e in scored):
             continue
@@ -660,6 +673,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 # "CC: R ankle injury" names no mechanism: any cause the story tells ("slipped on wet leaves")
                 # outranks the index's "Injury, injured NOS"
                 score -= _NOS_CAUSE
+            if entry.kind == "place" and event:
+                # where the injury happened, told with it ("in the garage ... Felt something hit his eye"), outranks a
+                # place of the care after it ("Rinsed with tap water at home")
+                score += _TOLD_WITH_EVENT
             if entry.kind in best and best[entry.kind][0] >= score:
                 continue
             code = _billable(entry, seventh, icd)
