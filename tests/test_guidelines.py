@@ -3664,3 +3664,12 @@ def test_the_place_of_what_the_patient_was_doing_carries_to_the_injury_told_afte
     lives = ("HPI: 70 yo F lives alone in an apartment. Tripped on a curb outside the grocery store and fell onto "
              "her right wrist.\nAssessment: closed fracture of the right distal radius.\n")
     assert not any(c.startswith("Y92.03") for c in offline_codes(codesets, lives, "ed"))
+
+
+def test_a_nursing_home_resident_rolled_out_of_bed_with_a_subcapital_fracture(codesets):
+    note = ("History: Long-term resident of Test Pines Nursing Home. Overnight staff found him on the floor beside "
+            "his bed in his room; he had rolled out of bed while asleep.\n"
+            "Diagnoses: closed displaced subcapital fracture of the left femoral neck, s/p hemiarthroplasty.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"S72.012A", "W06.XXXA", "Y92.122", "Y93.84"} <= got, sorted(got)
+    assert not got & {"S72.002A", "W19.XXXA", "Y92.129"}, sorted(got)

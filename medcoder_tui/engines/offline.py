@@ -108,7 +108,12 @@ def choose(candidates: list[Candidate], setting: Setting,
             # ("Acute otitis externa, right ear (swimmer's ear)": a reading of the same category that says more,
             # from words beyond the first one's, stands in its place: H60.331, not H60.501)
             same = [i for i, (s, e, code) in enumerate(spans) if start < e and s < end]
-            if len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] and analysis is not None \
+            # ("subcapital fracture of the right femoral neck": the part of the neck it names, S72.011A, stands in
+            # the place of the neck's "unspecified part", S72.001A)
+            part = len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] \
+                and _UNSPECIFIED_PART.search(picked[same[0]].description) is not None \
+                and _UNSPECIFIED_PART.search(cand.description) is None and start < spans[same[0]][0]
+            if part or len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] and analysis is not None \
                     and end > spans[same[0]][1] and analysis.text.startswith(" (", spans[same[0]][1]) \
                     and vagueness(cand.description) < vagueness(picked[same[0]].description):
                 cand.start, cand.end, cand.context = start, end, ctx
@@ -152,6 +157,7 @@ def choose(candidates: list[Candidate], setting: Setting,
     return _drop_vague_siblings(_without_ill_defined_sites(picked))
 
 
+_UNSPECIFIED_PART = re.compile(r"\bunspecified part of\b", re.I)
 _FREED_MENTION = 3.0   # a named condition's own mention freed from a doubtful larger reading: a word, not a fragment
 
 

@@ -467,6 +467,10 @@ _TOLD_WITH_EVENT = 0.5
 _JOGGING = frozenset(norm(w) for w in ("jogging", "jog", "jogged"))
 _RUNNING = words_of("running")
 _ASLEEP = frozenset(norm(w) for w in ("asleep",))
+# the patient leaving a bed or chair by a fall the sentence does not call one
+_OUT_OF_BED = re.compile(r"\b(?:rolled|rolls|rolling|slid|slides|sliding|tumbled|slipped|slips)\s+(?:out of|off(?: of)?)\s+"
+                         r"(?:the |her |his |their |a )?(?:bed|chair|wheelchair|recliner|couch|sofa)\b", re.I)
+_FALL = words_of("fall")
 _DWELLING = frozenset({"home", "house", "apartment", "condo", "condominium", "residence"})
 # what only a bathroom holds ("slipped in the bathtub", "fell off the toilet"), and a bedroom ("out of bed")
 _ROOM_FIXTURES = ((frozenset(norm(w) for w in ("bathtub", "tub", "shower", "toilet", "commode")), "bathroom"),
@@ -479,6 +483,9 @@ _LIVES_IN = re.compile(r"\b(?:lives?|living|resides?|residing)\s+(?:alone\s+|ind
                        r"\w+\s+)?(?:in|at)\s+(?:a|an|her|his|their|the)\s+"
                        r"((?:own\s+)?(?:single[- ]family\s+(?:house|home)|(?:one|two|1|2|single)[- ]stor(?:y|ey)\s+(?:house|home)|"
                        r"house|home|apartment|condo(?:minium)?|mobile home|trailer))\b", re.I)
+# ("Resident of Test Oaks Nursing Home (long-term care). ... found her on the floor beside her bed in her room")
+_RESIDENT_OF = re.compile(r"\b(?:(?:long-term )?resident (?:of|at)|resides (?:at|in)|lives (?:at|in))\b[^.;\n]{0,40}?\b"
+                          r"(nursing home|assisted living|skilled nursing facility|long-term care facility)\b", re.I)
 _SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 
@@ -552,6 +559,8 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             if _TO_THE_FLOOR.search(text) and not _FROM_HEIGHT.search(text):
                 # "collapsed to the floor from standing": a fall on the same level, not through the floor
                 words = words | _SAME_LEVEL_FALL
+            if _OUT_OF_BED.search(text):
+                words = words | _FALL   # "rolled out of bed while asleep": Fall, from, out of, bed (W06)
             if _STRUCK_AFTER_FALL.search(text):
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
@@ -604,7 +613,7 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             place = place | {room for fixtures, room in _ROOM_FIXTURES if place & fixtures}
             if place & {"street", "road", "avenue", "roadway"}:
                 place = place | {"street", "highway"}   # the index's "street and highway"
-            home = _HOME_KIND.search(text) or _LIVES_IN.search(note) \
+            home = _HOME_KIND.search(text) or _LIVES_IN.search(note) or _RESIDENT_OF.search(note) \
                 if place & (_LISTED_ROOMS | _ROOMS) and not place & _DWELLING else None
             if home is not None and not any(
                     e.kind == "place" and len(e.path) > 1 and e.path[1] != "residence"
