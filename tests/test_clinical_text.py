@@ -688,3 +688,12 @@ def test_a_long_line_wrapped_mid_clause_is_one_sentence():
     # a list's short lines stay apart
     texts = [s.text for s in a.sentences]
     assert "lisinopril 10 mg daily" in texts and "metformin 500 mg twice daily" in texts
+
+
+def test_a_list_considered_and_felt_unlikely_and_a_diagnosis_not_entirely_excluded_are_doubts():
+    note = ("Aortic dissection, PE, pneumothorax, pericarditis considered and felt unlikely. Unstable angina cannot "
+            "be entirely excluded without stress testing.\n")
+    a = analyze(note)
+    for words in ("Aortic dissection", "pneumothorax", "Unstable angina"):
+        at = note.find(words)
+        assert "uncertain" in a.context_at(at, at + len(words)), words

@@ -967,3 +967,11 @@ def test_cpap_supplies_ordered_through_the_dme_supplier_are_not_the_physicians_t
     assert not got & {"E0601", "A7034", "A7033"}, sorted(got)
     fitted = "Plan: Lace-up ankle brace dispensed and fitted in clinic today.\n"
     assert codes(suggest(fitted, codesets), System.HCPCS)
+
+
+def test_an_ed_ecg_read_formally_by_cardiology_is_not_the_ed_physicians_to_report(codesets):
+    own = "ED course: ECG at 14:10 (my interpretation): sinus rhythm 78, no ST changes.\n"
+    assert "93010" in codes(suggest(own, codesets, "ed"), System.CPT)
+    formal = ("ED course: ECG at 14:10 (my interpretation): sinus rhythm 78, no ST changes. (Formal interpretation "
+              "by cardiology.)\n")
+    assert "93010" not in codes(suggest(formal, codesets, "ed"), System.CPT)

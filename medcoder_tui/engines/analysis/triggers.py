@@ -95,10 +95,11 @@ _add("uncertain", "backward",
      r"suspected(?=[ \t]*(?:[.,;:()]|$|vs\b|versus\b))",
      # "Sepsis considered on arrival (HR, RR, WBC) - ...": what the writer considered is a possibility
      # ("AAA considered given age/HTN - CT shows normal aorta": and why it was)
-     r"(?:was |were )?considered(?=[ \t]+(?:on|at|in|initially|early|but|given|because|due|as|for)\b|"
+     r"(?:was |were )?considered(?=[ \t]+(?:on|at|in|initially|early|but|and|given|because|due|as|for)\b|"
      r"[ \t]*(?:[.,;:()]|-\s|$))",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
-     r"cannot be (?:excluded|ruled out)", r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
+     r"cannot be (?:(?:entirely|completely|fully|totally|definitively) )?(?:excluded|ruled out)",
+     r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
      r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)", r"less likely",
      # "...; the diagnosis is not yet established" (a workup that did not confirm it ruled it out: negated)

@@ -322,11 +322,20 @@ def _not_done(text: str) -> bool:
     return _NOT_DONE.search(_COMPARISON.sub(" ", text)) is not None
 
 
+# the tracing's report written by cardiology: the reading physician's own read is credited in the MDM only
+_READ_BY_CARDIOLOGY = re.compile(r"\b(?:formal(?:ly)?|official|final)\s+(?:\w+\s+){0,2}?(?:read|reading|interpretation|"
+                                 r"interpreted)\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?cardiolog|\binterpreted by (?:the )?"
+                                 r"cardiology|\bcardiology reading service\b", _I)
+
+
 def _ecg(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         m = re.search(r"\b(?:ecg|ekg|electrocardiogram)\b", sent.text, _I)
         if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) or _not_done(sent.text):
             continue
+        line_end = ctx.note.find("\n", sent.end)
+        if _READ_BY_CARDIOLOGY.search(ctx.note, sent.start, line_end if line_end >= 0 else len(ctx.note)):
+            continue   # ("ECG (my interpretation): NSR ... (Formal interpretation by cardiology.)"): theirs to report
         if _OWN_READ.search(sent.text):
             # in the office the tracing is done there too (global 93000); elsewhere the read alone
             here = _IN_OFFICE.search(sent.text) or re.search(r"\b(?:performed|done|obtained|today|here)\b",
