@@ -3673,3 +3673,14 @@ def test_a_nursing_home_resident_rolled_out_of_bed_with_a_subcapital_fracture(co
     got = offline_codes(codesets, note, "inpatient")
     assert {"S72.012A", "W06.XXXA", "Y92.122", "Y93.84"} <= got, sorted(got)
     assert not got & {"S72.002A", "W19.XXXA", "Y92.129"}, sorted(got)
+
+
+def test_an_audio_only_visit_for_postablative_hypothyroidism(codesets):
+    note = ("ENDOCRINOLOGY - TELEPHONE ENCOUNTER (audio-only), 15 min\n"
+            "Background (chart): Graves disease 2018, radioactive iodine ablation 2018, hypothyroid since.\n"
+            "Problem list also shows: seasonal allergic rhinitis.\n"
+            "Assessment: Postablative hypothyroidism - TSH 7.2, undertreated.\n"
+            "Plan: increase levothyroxine to 100 mcg daily (Rx sent); TSH in 6 weeks.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert "E89.0" in got and not got & {"E03.9", "E05.00", "J30.2", "J30.9"}, sorted(got)
+    assert not any(c.startswith("992") for c in got), sorted(got)

@@ -28,6 +28,10 @@ INDEX_TERMS: dict[str, str] = {
     "complex partial epilepsy": "G40.209", "focal impaired awareness seizures": "G40.209",
     "epilepsy with simple partial seizures": "G40.109", "simple partial seizures": "G40.109",
     "focal aware seizures": "G40.109",
+    # Hypothyroidism, postirradiation / postprocedural E89.0: after radioactive iodine ablation of the thyroid
+    "postablative hypothyroidism": "E89.0", "post-ablative hypothyroidism": "E89.0",
+    "post-rai hypothyroidism": "E89.0", "postradioiodine hypothyroidism": "E89.0",
+    "hypothyroidism after radioactive iodine": "E89.0", "hypothyroidism after rai": "E89.0",
     # Conjunctivitis, allergic (acute) - see Conjunctivitis, acute, atopic (H10.1-; the side is read from the note)
     "allergic conjunctivitis": "H10.10",
     # Conjunctivitis, mucopurulent H10.02- (acute follicular H10.01- only when follicles are named)

@@ -94,7 +94,7 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                   # "Principal: ... Secondary: ...": a discharge summary's diagnosis labels, their noun left out
                   r"(?:principal|secondary)(?=[ \t]*:)"),
     # the chart's problem list, copied forward: what the patient has, not what this visit assessed
-    "problem_list": (r"(?:active |chronic |current |chart )?problem list",),
+    "problem_list": (r"(?:active |chronic |current |chart )?problem list(?: (?:also )?(?:shows|includes|lists))?",),
     "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
     # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
     "medications": (r"(?:current |home |discharge |admission |outpatient |active )?medications?",

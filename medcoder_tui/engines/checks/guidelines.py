@@ -126,6 +126,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _elevated_reading(out, note, analysis)
     _antenatal_screening(out, note, analysis)
     _current_stone(out)
+    _ablated_thyroid(out)
     _gestational_diabetes_drugs(out)
     _pregnancy_hypertension(out)
     _superficial_beside_severe(out)
@@ -266,6 +267,16 @@ def _coronary_angina(out: list[Suggestion], note: str, replace: Callable) -> lis
         return out
     cad.hold(f"{why}: not coded separately")
     return [new if s is angina else s for s in out]
+
+
+def _ablated_thyroid(out: list[Suggestion]) -> None:
+    """The hyperthyroidism a thyroid ablation or thyroidectomy treated (E05.-) is not coded beside the
+    postprocedural hypothyroidism it left (E89.0): "Graves disease 2019, RAI ablation; hypothyroid since"."""
+    after = next((s for s in out if usable_icd(s) and s.code == "E89.0"), None)
+    for s in out:
+        if after is not None and usable_icd(s) and s.code.startswith("E05"):
+            add_reason(s, "the thyroid was ablated or removed: its postprocedural hypothyroidism (E89.0) is coded, "
+                          "not the hyperthyroidism it treated", Flag.GUIDELINE)
 
 
 def _current_stone(out: list[Suggestion]) -> None:

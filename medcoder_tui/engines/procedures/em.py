@@ -107,6 +107,10 @@ def _by_time(minutes: int, steps: list[tuple[int, str]]) -> int:
     return sum(1 for low, _ in steps if minutes >= low) - 1
 
 
+# "TELEPHONE ENCOUNTER (audio-only)", "Telephone visit": no video, so no office visit code (a video visit is one)
+_AUDIO_ONLY = re.compile(r"\baudio[- ]only\b|\b(?:telephone|phone) (?:encounter|visit|call visit|e/m)\b", re.I)
+
+
 def _report_only(ctx: _Ctx) -> bool:
     """A procedure or operative report's title: the procedure is the service ("GYNECOLOGY VISIT + PROCEDURE NOTE"
     names a visit beside it, which its MDM may bill)."""
@@ -130,6 +134,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         return  # the procedure, the therapy or the global package is the service
     if any(code in _OB_WITH_POSTPARTUM for _, code in ctx.hits):
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
+    if ctx.setting == "outpatient" and _AUDIO_ONLY.search(ctx.head[:400]):
+        return   # an audio-only visit has telephone E/M codes of its own (98008-98015), outside the bundled table
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)
         if PREVENTIVE.search(ctx.head) and ctx.age is not None:
