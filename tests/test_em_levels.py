@@ -752,3 +752,16 @@ def test_a_treatment_label_opens_the_plan_the_risk_is_read_from(codesets):
     got = em(note, codesets, "ed")
     assert any("prescription drug management ('oxycodone')" in why for why in got.values()), got
     assert "99283" in got, got
+
+
+def test_a_requesting_physicians_global_prenatal_care_is_not_this_consultants_package(codesets):
+    note = ("MATERNAL-FETAL MEDICINE CONSULTATION - OFFICE\nRequesting physician: Test Obstetrician, MD (primary OB, "
+            "providing global prenatal care)\nHPI: 33 y/o G2P1 at 28w with gestational diabetes, fasting values "
+            "above goal on diet.\nImpression: Gestational diabetes in pregnancy, diet controlled, above goal.\n"
+            "Recommendations:\n- Start NPH insulin 8 units at bedtime.\n- Letter to Dr. Test Obstetrician, who "
+            "continues routine prenatal care.\n")
+    got = em(note, codesets)
+    assert len(got) == 1 and next(iter(got)).startswith("9924"), got
+    # the plan of a routine prenatal visit is still the package's
+    own = "PRENATAL VISIT 24w\nAssessment: Supervision of normal pregnancy, second trimester.\nPlan: Continue routine prenatal care.\n"
+    assert not em(own, codesets)

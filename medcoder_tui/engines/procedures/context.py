@@ -130,13 +130,22 @@ def procedure_in_past(note: str, start: int, end: int) -> bool:
 # "not her routine prenatal visit", "outside routine prenatal schedule", "keep routine prenatal visit 03/23": another
 # visit than this one
 _ANOTHER_VISIT = re.compile(r"\b(?:not|outside(?: of)?|apart from|besides|keep|next|upcoming|schedul\w*|due|"
-                            r"return (?:for|to)|rtc (?:for|to))\b(?:\s+\w+){0,2}\s*$", _I)
+                            r"return (?:for|to)|rtc (?:for|to)|"
+                            # "Letter to Dr. X, who continues routine prenatal care": the other physician's care
+                            r"who (?:continues|will continue|provides|is providing|manages))\b(?:\s+\w+){0,2}\s*$", _I)
+
+
+# "Requesting physician: Dr. X (primary OB, providing global prenatal care)": a line about another provider
+_OTHER_PROVIDER_LINE = re.compile(r"[ \t]*(?:requesting|referring|referred by|primary (?:care|ob)|pcp|cc|copy to)\b",
+                                  _I)
 
 
 def told_of_this_visit(note: str, analysis: NoteAnalysis, rx: re.Pattern) -> bool:
-    """Whether ``rx`` names this visit somewhere (not negated, hypothetical, or another visit than this one)."""
+    """Whether ``rx`` names this visit somewhere (not negated, hypothetical, another visit than this one, or another
+    provider's care)."""
     return any(not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical"}
                and not _ANOTHER_VISIT.search(note, max(0, m.start() - 30), m.start())
+               and not _OTHER_PROVIDER_LINE.match(note, note.rfind("\n", 0, m.start()) + 1)
                for m in rx.finditer(note))
 
 

@@ -33,9 +33,14 @@ _HOSPITAL_TIME = {"admit": [(40, "99221"), (55, "99222"), (75, "99223")],
 _CONSULT_CODES = ["99242", "99243", "99244", "99245"]
 _CONSULTATION = re.compile(r"\b(?:see (?:him|her|them|the patient|mr\.?|ms\.?|mrs\.?)[^.\n]{0,40} in consultation|"
                            r"consultation (?:was )?requested by|(?:asked|requested) (?:me )?(?:to see|for) (?:[^.\n]{0,40} )?"
-                           r"(?:in )?consultation)", _I)
+                           r"(?:in )?consultation)|"
+                           # "Requesting physician: Dr. X", "Thank you for asking me to see Mr. X for my opinion on ..."
+                           r"^[ \t]*requesting (?:physician|provider|clinician)[ \t]*:|"
+                           r"\b(?:asking|asked) me to see\b[^.\n]{0,60}?\bfor (?:my |an? )?(?:opinion|recommendations?)\b",
+                           _I | re.M)
 _NOT_CONSULTATION = re.compile(r"transfer(?:red|ring|s)? (?:of |(?:his|her|their) )?care|assum\w* (?:his|her|their|the patient's) care|"
-                               r"establish\w* care|\bmedicare\b", _I)
+                               r"establish\w* care|\bmedicare\b|"
+                               r"(?:does not|doesn't|do not|don't) (?:recognize|accept|pay for|cover) consultation", _I)
 _MDM_CODES = {"new": ["99202", "99203", "99204", "99205"], "est": ["99212", "99213", "99214", "99215"],
               "ed": ["99282", "99283", "99284", "99285"], "admit": ["99221", "99221", "99222", "99223"],
               "subsequent": ["99231", "99231", "99232", "99233"]}
