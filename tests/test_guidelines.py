@@ -3684,3 +3684,13 @@ def test_an_audio_only_visit_for_postablative_hypothyroidism(codesets):
     got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
     assert "E89.0" in got and not got & {"E03.9", "E05.00", "J30.2", "J30.9"}, sorted(got)
     assert not any(c.startswith("992") for c in got), sorted(got)
+
+
+def test_hypertensive_heart_and_kidney_disease_beats_cardiomegaly_and_a_relative_weighed_is_coded(codesets):
+    note = ("Echo: mild concentric left ventricular hypertrophy, LVEF 35%.\n"
+            "Assessment:\n1. Chronic systolic heart failure, likely hypertensive; ischemic cause cannot be excluded "
+            "given his risk profile (former smoker, hyperlipidemia, father with premature MI).\n"
+            "2. Hypertensive heart and chronic kidney disease - CKD stage 3a.\n3. Hyperlipidemia - on atorvastatin.\n")
+    got = offline_codes(codesets, note)
+    assert {"I13.0", "I50.22", "N18.31", "Z82.49"} <= got, sorted(got)
+    assert not got & {"I51.7", "Z83.438"}, sorted(got)

@@ -215,9 +215,12 @@ _add("family", "both",
      r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad", r"parents?", r"first-degree relatives?",
      r"relatives")
 # "ingestion of grandmother's medication": a possessive names what is the relative's, after it only
+# ("former smoker, hyperlipidemia, father with premature MI": the relative's condition is told after "with")
 _add("family", "forward",
      r"(?:mother|father|brother|sister|grandmother|grandfather|grandparent|aunt|uncle|cousin|mom|dad|parent|"
-     r"parents)'s")
+     r"parents)'s",
+     r"(?:mother|father|brother|sister|grandmother|grandfather|aunt|uncle|mom|dad)\s+(?:with|had|died (?:of|from)|"
+     r"diagnosed with)")
 
 # Phrases that contain a trigger word but open no scope.
 _PSEUDO = (

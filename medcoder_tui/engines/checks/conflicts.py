@@ -36,7 +36,9 @@ from medcoder_tui.engines.models import Flag, Suggestion
 
 _PAREN = re.compile(r"\([^()]*\)")
 # "Urinary tract infection, site not specified" is as unspecified as an "unspecified" title
-_UNSPECIFIED = re.compile(r"\bunspecified\b|\bnot specified\b|\bNOS\b", re.IGNORECASE)
+# (not "... stage 1 through stage 4 chronic kidney disease, or unspecified chronic kidney disease": I13.0 names an
+# alternative there, it is no unspecified code)
+_UNSPECIFIED = re.compile(r"(?<!\bor )\bunspecified\b|\bnot specified\b|\bNOS\b", re.IGNORECASE)
 
 
 def _live(s: Suggestion) -> bool:

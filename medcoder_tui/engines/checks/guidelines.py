@@ -150,6 +150,9 @@ _FAMILY_HISTORY_CUE = re.compile(r"\b(?:family (?:history|hx)|fam hx|fhx|fh|(?:f
                                  re.I)
 _FAMILY_CUE = re.compile(r"\b(?:family (?:history|hx)|fam hx|fhx|fh|mother|father|sister|brother|sibling|parent|"
                          r"grand(?:mother|father|parent)|aunt|uncle|first[- ]degree relative|relative)s?\b", re.I)
+# "risk profile (former smoker, hyperlipidemia, father with premature MI)": a relative's condition the assessment weighs
+_RELATIVE_WITH = re.compile(r"\b(?:mother|father|sister|brother|sibling|parent|grand(?:mother|father))s?\s+(?:with|had|"
+                            r"died (?:of|from)|diagnosed with)\b", re.I)
 _REASON_LINES = re.compile(r"^[ \t]*(?:cc|chief complaints?|reason for (?:the )?(?:visit|referral|consultation)|"
                            r"referred for|indications?)[ \t]*:[^\n]*", re.I | re.M)
 
@@ -162,8 +165,8 @@ def _family_history_taken_up(out: list[Suggestion], note: str, analysis: NoteAna
     family = [s for s in out if usable_icd(s) and s.code[:3] in ("Z80", "Z81", "Z82", "Z83", "Z84")]
     if not family:
         return
-    taken_up = any(_FAMILY_HISTORY_CUE.search(note, sec.start, sec.end) for sec in analysis.sections
-                   if sec.name in _ASSESSED) or any(_FAMILY_CUE.search(m.group(0)) for m in _REASON_LINES.finditer(note))
+    taken_up = any(_FAMILY_HISTORY_CUE.search(note, sec.start, sec.end) or _RELATIVE_WITH.search(note, sec.start, sec.end)
+                   for sec in analysis.sections if sec.name in _ASSESSED) or any(_FAMILY_CUE.search(m.group(0)) for m in _REASON_LINES.finditer(note))
     if taken_up:
         return
     for s in family:
