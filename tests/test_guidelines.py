@@ -3694,3 +3694,14 @@ def test_hypertensive_heart_and_kidney_disease_beats_cardiomegaly_and_a_relative
     got = offline_codes(codesets, note)
     assert {"I13.0", "I50.22", "N18.31", "Z82.49"} <= got, sorted(got)
     assert not got & {"I51.7", "Z83.438"}, sorted(got)
+
+
+def test_a_screening_colonoscopy_report_with_two_removal_techniques(codesets):
+    note = ("CITY GI CENTER - COLONOSCOPY REPORT\n\nINDICATION\nColorectal cancer screening, average risk, age 52.\n\n"
+            "PROCEDURE\nThe colonoscope was advanced to the cecum. Withdrawal time 10 minutes.\n\nFINDINGS\n"
+            "1. Transverse colon: 9 mm sessile polyp, removed with a cold snare and retrieved.\n"
+            "2. Sigmoid colon: 2 mm polyp. Removed completely with cold biopsy forceps.\n\n"
+            "IMPRESSION\n- Two colon polyps, removed.\n\nRECOMMENDATIONS\n- Await pathology.\n"
+            "- Call for fever, severe abdominal pain, or more than a small amount of rectal bleeding.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert {"Z12.11", "K63.5", "45385", "45380"} <= got and "K62.5" not in got, sorted(got)

@@ -529,6 +529,12 @@ def analyze(note: str) -> NoteAnalysis:
                 end = limit
                 while end > m.end() and note[end - 1] in " \t,.":
                     end -= 1
+            elif kind == "hypothetical" and _PRECAUTION.match(m.group(0)):
+                # "Call for severe abdominal pain, fever, or more than a small amount of rectal bleeding": what to come
+                # back for goes on to the sentence's end
+                end = limit
+                while end > m.end() and note[end - 1] in " \t,.":
+                    end -= 1
             else:
                 end = _scope_forward(note, m.end(), limit)
             if end > m.end():
@@ -622,6 +628,9 @@ def _dated_past_events(note: str, lower: str, sentences: list[Sentence], sent_st
 
 
 _LIST_ITEM_WORDS = 5   # "Denies tinnitus, vertigo, ..., head trauma, loud noise exposure": a list of short items
+
+
+_PRECAUTION = re.compile(r"(?:call|return|come back|seek)\b", re.I)
 
 
 def _scope_forward(note: str, pos: int, limit: int) -> int:

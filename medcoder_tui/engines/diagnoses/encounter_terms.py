@@ -311,7 +311,7 @@ _SCREENING_TESTS = (
     (re.compile(r"\b(?:lung cancer screening|(?:low[- ]dose ct|ldct)\b[^.\n]{0,30}\bscreening)\b", re.I), "Z12.2"),
 )
 _INDICATION_LINE = re.compile(r"^[ \t]*(?:indications?|reason for (?:the )?(?:exam|examination|procedure|study|visit)|"
-                              r"procedure|exam(?:ination)?|study)[ \t]*:[^\n]*", re.I | re.M)
+                              r"procedure|exam(?:ination)?|study)[ \t]*(?::|\n(?=[ \t]*\S))[^\n]*", re.I | re.M)
 
 
 def screening_encounter(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:

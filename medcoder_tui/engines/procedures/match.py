@@ -182,6 +182,8 @@ def _by_another(ctx: _Ctx, text: str) -> bool:
 
 
 _REPORT_TITLE = re.compile(r"\s*(?:[a-z /&]+ )?(?:report|note)\s*[-:]\s*([a-z ,/&()-]{4,60})\s*$", re.I | re.M)
+# ("TEST ENDOSCOPY CENTER - COLONOSCOPY REPORT": the procedure named before the word)
+_TITLE_REPORT = re.compile(r"\s*(?:[a-z .&]+ - )?([a-z ,/&()-]{4,60}?)\s+(?:report|procedure note)\s*$", re.I | re.M)
 
 
 def _surgical(ctx: _Ctx) -> None:
@@ -190,7 +192,7 @@ def _surgical(ctx: _Ctx) -> None:
     said: dict[str, tuple[bool, bool]] = {}   # a long note repeats its sentences: each text is searched once
     # "ENDOSCOPY REPORT - COLONOSCOPY": a procedure report's title names the procedure its findings
     # ("polyp removed with hot snare") are part of
-    title = _REPORT_TITLE.match(ctx.note)
+    title = _REPORT_TITLE.match(ctx.note) or _TITLE_REPORT.match(ctx.note)
     title_stems = _stems(title.group(1)) if title else frozenset()
     for i, sent in enumerate(ctx.a.sentences):
         got = said.get(sent.text)
