@@ -697,3 +697,12 @@ def test_a_list_considered_and_felt_unlikely_and_a_diagnosis_not_entirely_exclud
     for words in ("Aortic dissection", "pneumothorax", "Unstable angina"):
         at = note.find(words)
         assert "uncertain" in a.context_at(at, at + len(words)), words
+
+
+def test_a_parenthesis_dating_an_earlier_dose_dates_only_itself():
+    note = "Plan: irrigation and repair.\nTdap given by nursing (last tetanus 13 years ago).\n"
+    a = analyze(note)
+    at = note.find("Tdap given")
+    assert "history" not in a.context_at(at, at + 4)
+    at = note.find("tetanus")
+    assert "history" in a.context_at(at, at + 7)

@@ -545,7 +545,12 @@ def analyze(note: str) -> NoteAnalysis:
                 kind == "family" and _FAMILY_LABEL.fullmatch(m.group(0)) and _WORD_AFTER.match(note, m.end())):
             limit = sent.start
             comma = lower.rfind(",", sent.start, m.start())
-            if kind == "negated" and comma >= 0 and _VERDICT_WORD.match(m.group(0)) \
+            opened = lower.rfind("(", sent.start, m.start())
+            if kind == "history" and opened >= 0 and ")" not in lower[opened:m.start()] \
+                    and re.search(r"\b(?:last|prior|previous)\b", lower[opened:m.start()]):
+                # "Tdap given by nursing (last tetanus 13 years ago)": the parenthesis dates its own earlier dose
+                limit = opened + 1
+            elif kind == "negated" and comma >= 0 and _VERDICT_WORD.match(m.group(0)) \
                     and _TEST_NAME.search(lower, comma, m.start()):
                 # "Acute pharyngitis, viral, rapid strep negative": a test's result is its own item's
                 limit = max(limit, comma + 1)
