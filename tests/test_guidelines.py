@@ -3705,3 +3705,14 @@ def test_a_screening_colonoscopy_report_with_two_removal_techniques(codesets):
             "- Call for fever, severe abdominal pain, or more than a small amount of rectal bleeding.\n")
     got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
     assert {"Z12.11", "K63.5", "45385", "45380"} <= got and "K62.5" not in got, sorted(got)
+
+
+def test_a_hot_liquid_burns_not_the_pan_that_held_it(codesets):
+    note = ("HPI: 40F was frying fish in the kitchen of her house when the pan of hot cooking oil tipped and splashed "
+            "onto her left forearm.\nAssessment: second-degree burn of the left forearm, 1% TBSA.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "X10.2XXA" in got and "X15.3XXA" not in got, sorted(got)
+    # a burn from touching the pan itself stays the pan's
+    pan = ("HPI: grabbed the handle of a hot skillet on the stove in her kitchen.\n"
+           "Assessment: second-degree burn of the right palm.\n")
+    assert "X15.3XXA" in offline_codes(codesets, pan, "ed")

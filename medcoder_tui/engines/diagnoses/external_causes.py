@@ -311,6 +311,10 @@ _KIND_OF = {norm(w): kind for w, kind in (
     ("table", "furniture"), ("chair", "furniture"), ("desk", "furniture"), ("dresser", "furniture"),
     ("couch", "furniture"), ("sofa", "furniture"), ("nightstand", "furniture"), ("bookcase", "furniture"),
     ("bookshelf", "furniture"), ("armchair", "furniture"), ("recliner", "furniture"), ("cabinet", "furniture"))}
+# a hot liquid and the vessel that held it ("pan of hot cooking oil", "pot of boiling water", "kettle of water")
+_HOT_CONTENTS = frozenset(norm(w) for w in ("oil", "fat", "grease", "water", "drink", "food", "coffee", "tea", "soup"))
+_VESSELS = frozenset(norm(w) for w in ("pan", "saucepan", "skillet", "pot", "kettle", "frying", "fryer"))
+_CONTENTS_OF = re.compile(r"\b(?:pan|saucepan|skillet|pot|kettle|fryer|cup|mug)\s+of\b", re.I)
 # "slipped on the wet floor and fell, striking her head on the table": the fall with subsequent striking against an
 # object (W01.1-, W18.1-), however the strike is told
 _STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripped|tripping|stumbled)[^.;\n]{0,80}?"
@@ -556,6 +560,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             words = words_of(_VEHICLE_DESTINATION.sub(r"\1", _VEHICLE_PLACE.sub(r"\2", _OWN_BODY_HIT.sub(" ", text))))
             # what the index names by its kind: coffee is a hot drink, soup a hot food, a sedan a car
             words = words | {kind for w, kind in _KIND_OF.items() if w in words}
+            if words & _HOT_CONTENTS and _CONTENTS_OF.search(text):
+                # "the pan of hot cooking oil tipped and splashed onto his forearm": the oil burned him, not the pan
+                words = words - _VESSELS
             if _TO_THE_FLOOR.search(text) and not _FROM_HEIGHT.search(text):
                 # "collapsed to the floor from standing": a fall on the same level, not through the floor
                 words = words | _SAME_LEVEL_FALL
