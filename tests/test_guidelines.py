@@ -3716,3 +3716,11 @@ def test_a_hot_liquid_burns_not_the_pan_that_held_it(codesets):
     pan = ("HPI: grabbed the handle of a hot skillet on the stove in her kitchen.\n"
            "Assessment: second-degree burn of the right palm.\n")
     assert "X15.3XXA" in offline_codes(codesets, pan, "ed")
+
+
+def test_a_food_bowl_is_no_bowling(codesets):
+    note = ("HPI: in her kitchen at home she was putting down the food bowl for her own dog when it bit her right "
+            "hand.\nAssessment: dog bite of the right hand, puncture wounds.\n")
+    assert "Y93.54" not in offline_codes(codesets, note, "ed")
+    assert "Y93.54" in offline_codes(codesets, "HPI: hurt his right thumb while bowling at the bowling alley.\n"
+                                                "Assessment: sprain of the right thumb.\n", "ed")

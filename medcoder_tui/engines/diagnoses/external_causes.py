@@ -206,6 +206,16 @@ def _entries() -> tuple[_Entry, ...]:
     return tuple(out)
 
 
+# household things whose names share the stem of a sport the Index lists by its gerund (bowling, boxing, fishing)
+_THINGS_NOT_SPORTS = frozenset({"bowl", "bowls", "box", "boxes", "fish"})
+
+
+def _activity_words(text: str) -> frozenset[str]:
+    """The words of what the patient was doing; a thing that shares a sport's stem names no sport ("putting down
+    the food bowl for her dog" is no bowling, "carrying a box" no boxing)."""
+    return words_of(" ".join(w for w in _WORD.findall(_fold(text)) if w not in _THINGS_NOT_SPORTS))
+
+
 @lru_cache(maxsize=1)
 def _entries_by_word() -> dict[str, tuple[_Entry, ...]]:
     """Entries by each word that can start a match: a leaf word, or a bare main term's head word."""
@@ -632,9 +642,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 # a home is the index's "residence" ("in his living room at home": Place of occurrence,
                 # residence, home), not a room of a hospital
                 place = place | {"residence"}
-            activity = words_of(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))
-                                + " " + " ".join(_ACTIVITY_VERB.findall(text))
-                                + (" " + mechanism.group(1) if mechanism else ""))
+            activity = _activity_words(" ".join(m.group(1) for m in _ACTIVITY_CUE.finditer(text))
+                                       + " " + " ".join(_ACTIVITY_VERB.findall(text))
+                                       + (" " + mechanism.group(1) if mechanism else ""))
             if _EXTERIOR_WORK.search(text):
                 activity = activity | _EXTERIOR_MAINTENANCE
             if activity & _MEALS and activity & _PREPARING:
