@@ -3724,3 +3724,11 @@ def test_a_food_bowl_is_no_bowling(codesets):
     assert "Y93.54" not in offline_codes(codesets, note, "ed")
     assert "Y93.54" in offline_codes(codesets, "HPI: hurt his right thumb while bowling at the bowling alley.\n"
                                                 "Assessment: sprain of the right thumb.\n", "ed")
+
+
+def test_radiographic_osteopenia_is_part_of_the_osteoporosis_coded(codesets):
+    note = ("XR right wrist: distal radius fracture, diffuse osteopenia.\n"
+            "Assessment: 1. Osteoporotic fracture of the right distal radius (fragility, fall from standing).\n"
+            "2. Age-related osteoporosis on alendronate.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert any(c.startswith("M80") for c in got) and not any(c.startswith("M85.8") for c in got), sorted(got)

@@ -184,6 +184,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "I95.9": ("T78.2", "T63", "T88.6", "T80.5", "R57", "R65.21", "A41"),
     "I95.89": ("T78.2", "T63", "T88.6", "T80.5", "R57", "R65.21", "A41"),
     # muscle spasm of a strained or sprained region, or of a back disorder
+    # the radiograph's osteopenia of a patient with osteoporosis is that osteoporosis
+    "M85.8": ("M80", "M81"),
     # the foreign-body sensation of a foreign body on the eye, or of a corneal abrasion
     "H57.8A": ("T15", "S05.0", "S05.1"),
     "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
