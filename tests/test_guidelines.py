@@ -3732,3 +3732,13 @@ def test_radiographic_osteopenia_is_part_of_the_osteoporosis_coded(codesets):
             "2. Age-related osteoporosis on alendronate.\n")
     got = offline_codes(codesets, note, "ed")
     assert any(c.startswith("M80") for c in got) and not any(c.startswith("M85.8") for c in got), sorted(got)
+
+
+def test_a_bleeding_visit_of_a_cancer_survivor_is_no_surveillance_and_a_sling_option_no_supply(codesets):
+    note = ("CC: postmenopausal bleeding.\nOncologic history: right breast cancer 2014, lumpectomy and radiation, "
+            "no evidence of disease. Surveillance mammogram 02/2026 negative.\n"
+            "Assessment:\n1. Postmenopausal bleeding - endometrial biopsy today.\n"
+            "2. Stress urinary incontinence: referral to pelvic floor therapy placed; discussed pessary and "
+            "mid-urethral sling as later options.\n3. Continue annual mammography and survivorship follow-up.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT, System.HCPCS))
+    assert {"N95.0", "Z85.3"} <= got and not got & {"Z08", "A4565"}, sorted(got)

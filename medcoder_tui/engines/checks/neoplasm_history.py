@@ -35,6 +35,23 @@ _ACTIVE = re.compile(r"\b(?:currently (?:on|receiving)|on (?:chemo\w*|adjuvant|h
 _SURVEILLANCE = re.compile(r"\b(?:surveillance|survivorship|post-?treatment follow[- ]?up)\b", re.I)
 
 
+_DATED_AFTER = re.compile(r"[^.;]{0,30}?(?:\b\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b|\blast (?:year|month)\b)")
+
+
+def _surveillance_visit(note: str, analysis: NoteAnalysis) -> re.Match[str] | None:
+    """The words that make this visit a surveillance one: not a past test's ("Surveillance mammogram 01/2026
+    negative"), nor one told as history ("discharged her to survivorship clinic last year")."""
+    for m in _SURVEILLANCE.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"history", "hypothetical", "negated", "family"} \
+                or _DATED_AFTER.match(note, m.end()) or _CONTINUED.search(note, max(0, m.start() - 40), m.start()):
+            continue   # ("Continue annual mammography and survivorship follow-up": care that goes on elsewhere)
+        return m
+    return None
+
+
+_CONTINUED = re.compile(r"\bcontinue\b[^.;\n]*$", re.I)
+
+
 def _documented(rx: re.Pattern[str], note: str, analysis: NoteAnalysis, *, negated_counts: bool = True) -> bool:
     for m in rx.finditer(note):
         kinds = analysis.context_at(m.start(), m.end())
@@ -64,7 +81,7 @@ def treated_cancers(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     # the history code, whether put in place here or read as history ("hx of colon cancer")
     history = any(s.system is System.ICD10CM and s.reportable and s.code.startswith("Z85") for s in result)
     have = {s.code for s in result if s.system is System.ICD10CM}
-    if history and "Z08" not in have and (m := _SURVEILLANCE.search(note)):
+    if history and "Z08" not in have and (m := _surveillance_visit(note, analysis)):
         why = "follow-up examination after completed treatment of a malignancy (guideline I.C.21.c.8)"
         z08 = reground(RawSuggestion(code="Z08", system=System.ICD10CM, confidence=0.7, reasoning=why,
                                      evidence=[note[m.start():m.end()]]))

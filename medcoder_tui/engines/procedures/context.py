@@ -48,6 +48,9 @@ _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\
                             r"(?:dispensed|issued|fitted|provided|given|ordered) (?:on )?\d{1,2}/\d{1,2}(?:/\d{2,4})?|"
                             r"if needed|once healed|consider\w*|refer\w*|will need|arrives?|wearing|uses|from home|has (?:a|his|her|their)|"
                             r"brought|"
+                            # "discussed continence pessary and mid-urethral sling as later options": choices for
+                            # later, and an operation's sling is no supply
+                            r"as (?:\w+ )?options?|mid-?urethral|(?:tvt|suburethral|pubovaginal) sling|"
                             # "order replacement cushions through her DME supplier", "Continue auto-CPAP": the
                             # supplier dispenses and bills the equipment, or the patient has it
                             r"(?:through|via|from|by) (?:her|his|their|the|a|an) (?:\w+ )?(?:dme|supplier|vendor|"
