@@ -3742,3 +3742,16 @@ def test_a_bleeding_visit_of_a_cancer_survivor_is_no_surveillance_and_a_sling_op
             "mid-urethral sling as later options.\n3. Continue annual mammography and survivorship follow-up.\n")
     got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT, System.HCPCS))
     assert {"N95.0", "Z85.3"} <= got and not got & {"Z08", "A4565"}, sorted(got)
+
+
+def test_a_scheduled_ak_destruction_visit(codesets):
+    note = ("DERMATOLOGY PROCEDURE NOTE\nIndication: multiple actinic keratoses, scheduled for destruction.\n"
+            "Procedure: Cryodestruction with liquid nitrogen, 2 freeze-thaw cycles, all 4 lesions.\n"
+            "The left cheek excision scar was examined - well healed. Brown stuck-on papules of the back were "
+            "evaluated as seborrheic keratoses last month, not treated today.\n"
+            "Impression: Actinic keratoses x4 (scalp, hands), destroyed with LN2.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert {"L57.0", "17000", "17003"} <= got and not got & {"L82.1", "L90.5"}, sorted(got)
+    benign = ("Procedure #2: Destruction of benign lesions - cryotherapy to 2 irritated seborrheic keratoses.\n"
+              "Impression: 1. Actinic keratoses x3, destroyed. 2. Irritated seborrheic keratoses x2, destroyed.\n")
+    assert "17110" in offline_codes(codesets, benign, types=(System.CPT,))

@@ -440,6 +440,8 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |sep
                              r"(?:to (?:be )?address(?:ed)?|deferred|defer) (?:at|to|until) (?:the |her |his |their |a )?"
                              r"(?:next|upcoming|annual|scheduled|separate|follow-up|f/u|future|physical|well)|"
                              r"[,;-]\s*not today\b|"
+                             # "already evaluated as seborrheic keratoses at the 03/2026 visit, not treated today"
+                             r"\bnot (?:treated|removed|biopsied|re-?evaluated) (?:today|at this (?:visit|encounter))\b|"
                              r"not (?:the |a )?(?:focus|subject) of (?:this |today's |the )?(?:visit|therapy|session|"
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b"

@@ -256,6 +256,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
             reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
+        elif s.code == "L90.5" and re.search(r"(?i)\b(?:well[- ]healed|healed well|healing well|healed)\b", around) \
+                and re.search(r"(?i)\b(?:surgical|mohs|incision\w*|excision|operative|post-?op\w*|scar)\b", around):
+            reason = "a well-healed surgical scar examined for recurrence is no scar condition: not coded"
         elif s.code.startswith("L84") and re.fullmatch(r"(?i)(?:\(?\w+ )?call(?:us|i)", ev.text.strip()) \
                 and re.search(r"(?i)\b(?:periosteal|fracture|fx|bony|bone|xr|x-ray|radiograph\w*|films?)\b", around):
             reason = "the callus of a healing fracture is bone, not a skin callosity: not coded"
