@@ -3755,3 +3755,11 @@ def test_a_scheduled_ak_destruction_visit(codesets):
     benign = ("Procedure #2: Destruction of benign lesions - cryotherapy to 2 irritated seborrheic keratoses.\n"
               "Impression: 1. Actinic keratoses x3, destroyed. 2. Irritated seborrheic keratoses x2, destroyed.\n")
     assert "17110" in offline_codes(codesets, benign, types=(System.CPT,))
+
+
+def test_an_atfl_sprain_in_pickup_basketball_with_a_stirrup_brace(codesets):
+    note = ("HPI: 22M pickup bball at the indoor basketball court of the rec center, landed on a defender's foot and "
+            "rolled his L ankle.\nA: Sprain L ankle ATFL, grade I.\n"
+            "P: Air stirrup ankle brace (off-the-shelf) dispensed and fitted.\n")
+    got = offline_codes(codesets, note, "outpatient", types=(System.ICD10CM, System.HCPCS))
+    assert {"S93.492A", "Y93.67", "L4350"} <= got and not got & {"S93.402A", "L1902"}, sorted(got)

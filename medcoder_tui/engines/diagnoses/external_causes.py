@@ -36,7 +36,8 @@ _STORY_SECTIONS = frozenset({None, "chief_complaint", "hpi", "assessment_plan", 
                              "hospital_course"})
 # An activity is what the patient was doing: the words after "while", "during", "playing"...
 # ("when she slipped on the wet tile floor" tells the event; "when running for the bus" the activity)
-_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when(?= \w+ing\b)|playing|doing|(?:was|were)(?= \w+ing\b))\b"
+_ACTIVITY_CUE = re.compile(r"\b(?:while|during|when(?= \w+ing\b)|playing|doing|pick-?up(?= (?:game|\w*ball))|"
+                           r"(?:was|were)(?= \w+ing\b))\b"
                            r"(?=([^.,;:()]{0,60}))", re.I)
 # A place is where the patient was: the words after "at", "in", "on"... ("by car" is no place).
 # (and a possessive "of": "cleaning the gutters of her own house (single-family home)")
@@ -440,6 +441,7 @@ _OBJECT_FELL = re.compile(
 _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\b(?:wash(?:ing|ed)?|doing|did) (?:the |some )?dishes\b", "dishwashing"),
     (r"(?<!jungle )\bgym\b", "gymnasium"),
+    (r"\bb-?ball\b", "basketball"),
     (r"\b(?:lifting (?:free )?weights|weight ?lifting|(?:dumb|bar|kettle)bells?)\b", "free weights"),
     (r"\b(?:back|front|side) ?yard\b", "yard"),
     # "on the interstate (I-90)", "on the freeway": the index's interstate highway

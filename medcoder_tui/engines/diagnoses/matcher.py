@@ -514,7 +514,13 @@ def _splits_expansion(toks: list, pos: tuple[int, ...], members: list[int], surf
     if all(lo <= toks[i].start and toks[i].end <= hi for i in used):
         return False
     words = _surface_stems(surface[3])
-    return any(not (toks[i].alts & words) for i in members if i not in used)
+    # (a position word left out names no other condition: "ATFL" is the anterior talofibular ligament, and the Index's
+    # "Sprain, ankle, talofibular ligament" does not say which)
+    return any(not (toks[i].alts & words) and not toks[i].alts & _POSITION_WORDS for i in members if i not in used)
+
+
+_POSITION_WORDS = frozenset({"anterior", "posterior", "medial", "lateral", "superior", "inferior", "proximal",
+                             "distal"})
 
 
 _SURFACE_STEMS: dict[str, frozenset[str]] = {}

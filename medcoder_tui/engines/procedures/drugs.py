@@ -524,7 +524,9 @@ def _dme(ctx: _Ctx) -> None:
                                           r"fitting|fitted)", clause, _I)
                     codes = [c for c in codes if ("includes fitting" in ctx.cs.hcpcs[c]) == fit] or codes
                 if codes:
-                    taken.append((m.start(), m.end()))
+                    # ("Air stirrup ankle brace": the device's noun after its kind is the same device)
+                    noun = re.match(r"[\w -]{0,25}?\b(?:brace|orthosis|splint|boot|collar|sling)\b", sent.text[m.end():])
+                    taken.append((m.start(), m.end() + (noun.end() if noun else 0)))
                     ctx.add(System.HCPCS, codes[0], 0.75, "equipment or supply dispensed/ordered in the encounter",
                             start, end)
                 break
