@@ -706,3 +706,10 @@ def test_a_parenthesis_dating_an_earlier_dose_dates_only_itself():
     assert "history" not in a.context_at(at, at + 4)
     at = note.find("tetanus")
     assert "history" in a.context_at(at, at + 7)
+
+
+def test_what_a_test_looks_for_is_a_possibility():
+    note = "Plan: exercise treadmill test after the monitor, to look for exercise-induced arrhythmia.\n"
+    a = analyze(note)
+    at = note.find("arrhythmia")
+    assert "uncertain" in a.context_at(at, at + len("arrhythmia"))

@@ -68,6 +68,8 @@ _add("negated", "backward",
 _add("uncertain", "forward",
      # ("CT to exclude intracranial bleeding", "evaluate for fracture": what a test looks for)
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"to exclude", r"to evaluate for", r"to assess for",
+     # "Exercise treadmill test, to look for exercise-induced arrhythmia": what a test searches for
+     r"to look for", r"looking for", r"to screen for", r"to check for",
      # ("antrum biopsied for H. pylori", "swabbed for strep": what a specimen is taken to look for)
      r"(?:biopsied|biopsies (?:taken|obtained|sent)|tested|swabbed|cultured) for",
      r"possible", r"possibly", r"probable", r"probably",
