@@ -975,3 +975,12 @@ def test_an_ed_ecg_read_formally_by_cardiology_is_not_the_ed_physicians_to_repor
     formal = ("ED course: ECG at 14:10 (my interpretation): sinus rhythm 78, no ST changes. (Formal interpretation "
               "by cardiology.)\n")
     assert "93010" not in codes(suggest(formal, codesets, "ed"), System.CPT)
+
+
+def test_a_chemical_matrixectomy_is_the_nail_and_matrix_excision_alone(codesets):
+    note = ("Procedure: Partial nail avulsion with chemical matrixectomy, L hallux medial border. Phenol 89% applied "
+            "to the medial nail matrix 3 x 30 sec.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "11750" in got and "11730" not in got, got
+    plain = "Procedure: Partial nail avulsion, L hallux medial border, under digital block.\n"
+    assert "11730" in codes(suggest(plain, codesets), System.CPT)

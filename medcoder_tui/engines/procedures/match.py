@@ -37,7 +37,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"central line|\bcvc\b", "central venous catheter"), (r"a-?line|arterial line", "arterial line"),
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
     (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"),
-    (r"matricectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
+    (r"matri(?:c|x)ectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
     (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
     (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
     (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"),

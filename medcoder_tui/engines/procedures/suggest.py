@@ -149,6 +149,8 @@ _INCLUDED = [  # (if a chosen description matches, drop codes whose description 
     (r"repair of a wound", r"^Incision and removal of a foreign body"),
     # the nail's removal includes debriding its fold ("Granulation tissue debrided w/ curette" after the avulsion)
     (r"^Removal of a nail plate|^Excision of a nail and nail matrix", r"^Debridement of nails"),
+    # the matrix's excision removes the nail plate over it ("partial nail avulsion with chemical matrixectomy")
+    (r"^Excision of a nail and nail matrix", r"^Removal of a nail plate"),
     # the first cast or splint is part of the fracture or dislocation treatment
     (r"^(?:Closed|Open|Percutaneous) treatment", r"^Application of (?:a |an )?(?:\w+ )*(?:splint|cast)"),
 ]
