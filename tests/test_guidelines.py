@@ -3763,3 +3763,11 @@ def test_an_atfl_sprain_in_pickup_basketball_with_a_stirrup_brace(codesets):
             "P: Air stirrup ankle brace (off-the-shelf) dispensed and fitted.\n")
     got = offline_codes(codesets, note, "outpatient", types=(System.ICD10CM, System.HCPCS))
     assert {"S93.492A", "Y93.67", "L4350"} <= got and not got & {"S93.402A", "L1902"}, sorted(got)
+
+
+def test_a_bleeding_ulcers_near_syncope_hypovolemia_and_antral_erythema(codesets):
+    note = ("Summary: admitted with melena and near-syncope; Hgb 6.9. EGD: 10 mm duodenal bulb ulcer, clean base; mild "
+            "antral erythema; biopsies taken.\nAssessment:\n1. Acute duodenal ulcer with hemorrhage.\n"
+            "2. Acute blood loss anemia - transfused 2 units.\n3. AKI, prerenal from GI bleed/hypovolemia - resolving.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"K26.0", "D62", "N17.9"} <= got and not got & {"R55", "E86.1", "L53.9"}, sorted(got)

@@ -1169,6 +1169,9 @@ def _integral(out: list[Suggestion], icd=None) -> None:
         if s.code.startswith(("K92.0", "K92.1", "K92.2")):
             # hematemesis, melena, GI hemorrhage are the bleeding of a code that says "with hemorrhage"
             cause = next((d for d in definitive if d is not s and bleeds(d.description)), None)
+        elif s.code == "E86.1":
+            # the volume lost in an acute blood loss is that blood loss ("prerenal from GI bleed/hypovolemia")
+            cause = next((d for d in definitive if d.code.startswith("D62")), None)
         elif s.code == "I96":
             # gangrene "not elsewhere classified" is classified elsewhere when a code of the note says "with gangrene"
             cause = next((d for d in definitive if d is not s and gangrenous(d.description)), None)

@@ -131,6 +131,7 @@ _ORGAN_WORDS = re.compile(
     r"adenopath\w*|cyst\w*|pleura\w*|mediastin\w*|orbit\w*|tonsil\w*|peritonsillar|testi\w*|scrot\w*|"
     r"vertebr\w*|muscle|nodular|center|centre|lesion|mass|gallbladder|pericystic|retroperitone\w*|antrum|antral|"
     r"stomach|gastric|duoden\w*|esophag\w*|pharyn\w*|tympanic|conjunctiva|throat|tonsils?)\b", re.I)
+_ORGAN_BEFORE = re.compile(_ORGAN_WORDS.pattern + r"\s+$", re.I)
 # "(no flare in 3 yrs, no meds)", "- untreated", "inactive": a past-history item that needs no care now
 _QUIET = re.compile(r"\b(?:no meds|no medications?|no treatment|untreated|not treated|no flares?|inactive|quiescent|"
                     r"asymptomatic|resolved|no longer|off (?:all )?(?:meds|medications?|treatment|therapy)|no sx|"
@@ -251,7 +252,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 and re.search(r"(?i)\b(?:cancer|carcinoma|malignan\w*|neoplasm|ca)\s*$", ev.text):
             reason = "the cancer word names a workup or a risk ('cancer evaluation', 'cancer risk'), not a diagnosis: not coded"
         elif s.code in _SKIN_CODES and _BARE_TISSUE_WORD.fullmatch(ev.text.strip()) \
-                and not _SKIN_WORDS.search(around) and _ORGAN_WORDS.search(around):
+                and (not _SKIN_WORDS.search(around) and _ORGAN_WORDS.search(around)
+                     # ("mild antral erythema" on an EGD beside a duodenal ulcer: the organ's word just before it)
+                     or _ORGAN_BEFORE.search(before[-30:])):
             reason = "the word is about another organ or tissue, not the skin: not coded as a skin condition"
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
