@@ -3771,3 +3771,13 @@ def test_a_bleeding_ulcers_near_syncope_hypovolemia_and_antral_erythema(codesets
             "2. Acute blood loss anemia - transfused 2 units.\n3. AKI, prerenal from GI bleed/hypovolemia - resolving.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert {"K26.0", "D62", "N17.9"} <= got and not got & {"R55", "E86.1", "L53.9"}, sorted(got)
+
+
+def test_a_short_prophylactic_course_is_no_long_term_anticoagulant(codesets):
+    note = ("Hospital course: right hip hemiarthroplasty. Enoxaparin 40 mg daily for VTE prophylaxis, short course "
+            "through 08/04.\nDischarge medications: enoxaparin 40 mg SC daily through 08/04, acetaminophen 1 g TID.\n"
+            "Discharge diagnosis: closed fracture of right femoral neck.\n")
+    assert "Z79.01" not in offline_codes(codesets, note, "inpatient")
+    chronic = ("Discharge medications: apixaban 5 mg BID (chronic atrial fibrillation), cephalexin 500 mg QID x 7 days.\n"
+               "Discharge diagnosis: cellulitis of left leg; chronic atrial fibrillation.\n")
+    assert "Z79.01" in offline_codes(codesets, chronic, "inpatient")

@@ -50,6 +50,11 @@ _AS_SCHEDULED = r"(?![^,;\n]{0,40}\b(?:prn|as needed)\b)"
 _ONE_DOSE = re.compile(r"[^,;.\n]{0,25}?\b(?:given|taken|took|administered|dose)\b[^,;.\n]{0,15}?(?:\d{1,2}:\d{2}|"
                        r"\d{1,2}\s*(?:am|pm)\b|at home|prior to arrival|\bpta\b|this (?:morning|evening|afternoon)|"
                        r"last night|\bx\s?1\b|once\b)|[^,;.\n]{0,25}?\b(?:x\s?1|once|single dose)\b")
+# a course of days the clause gives the drug: "enoxaparin 40 mg daily for VTE prophylaxis, short course through
+# 08/04", "x 35 days total", "for 10 days": this stay's or this operation's course, not long-term use
+_SHORT_COURSE = re.compile(r"[^,;.\n]{0,60}?(?:\bshort course\b|\b(?:through|until|thru) \d{1,2}/\d{1,2}\b|"
+                           r"\bx\s*\d{1,2}\s*(?:d|days?)\b|\bfor \d{1,2} days?\b|\bvte (?:prophylaxis|ppx)\b|"
+                           r"\bdvt (?:prophylaxis|ppx)\b)")
 # lower-case patterns, matched against the lower-cased note (twice as fast as IGNORECASE on a long note)
 _LONG_TERM = (
     (re.compile(r"\b(?:warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|"
@@ -470,7 +475,7 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
             lo, hi = max(0, m.start() - _CLAUSE_CHARS), m.end() + _CLAUSE_CHARS
             if sent:
                 lo, hi = max(lo, sent.start), min(hi, sent.end)
-            if _NOT_TAKEN.search(note, lo, hi):
+            if _NOT_TAKEN.search(note, lo, hi) or _SHORT_COURSE.match(low, m.end()):
                 continue
             if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "history"}:
                 continue
