@@ -984,3 +984,10 @@ def test_a_chemical_matrixectomy_is_the_nail_and_matrix_excision_alone(codesets)
     assert "11750" in got and "11730" not in got, got
     plain = "Procedure: Partial nail avulsion, L hallux medial border, under digital block.\n"
     assert "11730" in codes(suggest(plain, codesets), System.CPT)
+
+
+def test_a_catheter_placed_in_the_ed_is_not_the_hospitalists_procedure(codesets):
+    note = "Hospital course:\n3. CAUTI: Foley placed 07/20 in ED for the OR, removed 07/23; urine culture E. coli.\n"
+    assert "51702" not in codes(suggest(note, codesets, "inpatient"), System.CPT)
+    own = "ED course: Foley catheter placed by me for retention, 900 mL drained.\n"
+    assert "51702" in codes(suggest(own, codesets, "ed"), System.CPT)

@@ -173,9 +173,14 @@ _BY_ANOTHER = re.compile(r"\((?:per |by )?dr\.?\s+([a-z][^)]{0,40}?)\s*\)|"
                          r"\b(?:gi|gastroenterology|surgery|general surgery|the surgeon|cardiology|urology|ir|"
                          r"interventional radiology|ortho\w*|ent|pulmonology|anesthesia)\s+(?:performed|did|placed|"
                          r"inserted)\b|\bsee (?:the )?(?:\w+ )?(?:procedure|operative|op) (?:note|report)\b", re.I)
+# a hospital stay's course: "Foley placed 07/20 in ED for the OR" (the ED's or the operating room's, not the author's)
+_PLACED_ELSEWHERE = re.compile(r"\b(?:placed|inserted|done|performed)\s+(?:on\s+)?(?:\d{1,2}/\d{1,2}\s+)?in (?:the )?"
+                               r"(?:ed|er|emergency department|or|pacu)\b", re.I)
 
 
 def _by_another(ctx: _Ctx, text: str) -> bool:
+    if ctx.setting == "inpatient" and _PLACED_ELSEWHERE.search(text):
+        return True
     m = _BY_ANOTHER.search(text)
     if m is None:
         return False
