@@ -3781,3 +3781,11 @@ def test_a_short_prophylactic_course_is_no_long_term_anticoagulant(codesets):
     chronic = ("Discharge medications: apixaban 5 mg BID (chronic atrial fibrillation), cephalexin 500 mg QID x 7 days.\n"
                "Discharge diagnosis: cellulitis of left leg; chronic atrial fibrillation.\n")
     assert "Z79.01" in offline_codes(codesets, chronic, "inpatient")
+
+
+def test_a_herniation_read_without_its_radiculopathy_gives_way_to_the_combination(codesets):
+    note = ("Pre-procedure diagnosis: L4-L5 disc herniation with left L5 radiculopathy\n"
+            "Procedure: Skin and subcutaneous tissue anesthetized with 1% lidocaine; left L4-L5 TFESI.\n"
+            "Impression: Lumbar disc herniation L4-L5 with left L5 radiculopathy - TFESI performed.\n")
+    got = offline_codes(codesets, note)
+    assert "M51.16" in got and not got & {"M51.26", "M54.10", "M54.16", "L98.9"}, sorted(got)

@@ -259,6 +259,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif analysis.section_at(ev.start) in ("past_medical_history", "past_surgical_history") \
                 and _quiet_item(note, ev.end):
             reason = "listed in the past history as untreated or quiet: no effect on this encounter's care (IV.J)"
+        elif s.code == "L98.9" and re.fullmatch(r"(?i)(?:the )?skin and subcutaneous tissues?", ev.text.strip()):
+            # "Skin and subcutaneous tissue anesthetized with 1% lidocaine": the layers a procedure passes through
+            reason = "the layers of a procedure's approach, no skin disorder: not coded"
         elif s.code == "L90.5" and re.search(r"(?i)\b(?:well[- ]healed|healed well|healing well|healed)\b", around) \
                 and re.search(r"(?i)\b(?:surgical|mohs|incision\w*|excision|operative|post-?op\w*|scar)\b", around):
             reason = "a well-healed surgical scar examined for recurrence is no scar condition: not coded"

@@ -50,9 +50,9 @@ def _region(top: str, n: int, low: str | None, m: int) -> tuple[str, str] | None
 def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reground: Reground,
                    setting: str = "outpatient") -> list[Suggestion]:
     """The disc disorder code of a herniation the note names with its level (see the module's doc)."""
-    have = {s.code[:3] for s in out if usable_icd(s)}
-    if "M50" in have or "M51" in have:
-        return []
+    read = [s for s in out if usable_icd(s) and s.code[:3] in ("M50", "M51")]
+    if any(s.code[:5] in ("M50.1", "M51.1") for s in read):
+        return []   # the matcher read the disc disorder with its radiculopathy already
     for sent in analysis.sentences:
         text = note[sent.start:sent.end]
         disc = _DISC.search(text)
@@ -81,9 +81,14 @@ def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reg
         add_reason(new, why)
         if Flag.UNCERTAIN in new.flags and setting != "inpatient":
             return [new]   # a possible herniation outpatient is not coded (IV.H): the sciatica it would include is
+        if read and not radic:
+            return []   # ("Lumbar disc herniation" read by the matcher): nothing to add
         for s in out:
             if usable_icd(s) and s.code.startswith(_INCLUDED) and s.code[:3] != "M51":
                 s.hold(f"included in {code} (a disc disorder with radiculopathy includes it; M54.1 Excludes1)"
                        if radic else f"integral to {code} (guideline I.B.5): not coded separately")
+        for s in read:
+            # "Lumbar disc herniation L4-L5 with left L5 radiculopathy": the displacement read alone gives way
+            s.hold(f"{code} codes the disc disorder with its radiculopathy")
         return [new]
     return []
