@@ -3789,3 +3789,11 @@ def test_a_herniation_read_without_its_radiculopathy_gives_way_to_the_combinatio
             "Impression: Lumbar disc herniation L4-L5 with left L5 radiculopathy - TFESI performed.\n")
     got = offline_codes(codesets, note)
     assert "M51.16" in got and not got & {"M51.26", "M54.10", "M54.16", "L98.9"}, sorted(got)
+
+
+def test_chemotherapy_anemia_and_a_solitary_pulmonary_nodule(codesets):
+    note = ("CT chest: new 4 mm solid nodule in the right lower lobe; no lung mass.\n"
+            "Assessment:\n1. Anemia due to antineoplastic chemotherapy - Hgb 8.8.\n"
+            "2. Solitary 4 mm right lower lobe pulmonary nodule, indeterminate - follow on next CT.\n")
+    got = offline_codes(codesets, note)
+    assert {"D64.81", "R91.1"} <= got and not got & {"D64.2", "R91.8"}, sorted(got)

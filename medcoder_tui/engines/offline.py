@@ -113,7 +113,11 @@ def choose(candidates: list[Candidate], setting: Setting,
             part = len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] \
                 and _UNSPECIFIED_PART.search(picked[same[0]].description) is not None \
                 and _UNSPECIFIED_PART.search(cand.description) is None and start < spans[same[0]][0]
-            if part or len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] and analysis is not None \
+            # ("pulmonary nodule": the solitary nodule's own code, R91.1, not the category's "other" finding, R91.8)
+            twin = len(same) == 1 and spans[same[0]][:2] == (start, end) and spans[same[0]][2][:3] == cand.code[:3] \
+                and picked[same[0]].description.startswith("Other ") \
+                and vagueness(cand.description) < vagueness(picked[same[0]].description)
+            if part or twin or len(same) == 1 and spans[same[0]][2][:3] == cand.code[:3] and analysis is not None \
                     and end > spans[same[0]][1] and analysis.text.startswith(" (", spans[same[0]][1]) \
                     and vagueness(cand.description) < vagueness(picked[same[0]].description):
                 cand.start, cand.end, cand.context = start, end, ctx

@@ -169,8 +169,10 @@ def drug_induced_code(code: str, icd) -> str | None:
     """The billable code of ``code``'s category that names the condition as drug-induced, by its title or
     an inclusion term (K52.9 -> K52.1 "Drug-induced gastroenteritis and colitis"), or None."""
     title = icd.title(code) or ""
-    if _DRUG_INDUCED.search(title) or re.search(r"\blevel\b", title, re.I):
-        return None   # already drug-induced; or a level beside the condition (E16.A1), not the condition
+    if _DRUG_INDUCED.search(title) or re.search(r"\blevel\b|\bdue to\b|\binduced\b", title, re.I):
+        # already drug-induced, or due to a cause of its own ("Anemia due to antineoplastic chemotherapy", D64.81,
+        # is no sideroblastic anemia due to drugs); or a level beside the condition (E16.A1), not the condition
+        return None
     for other in icd.billable_descendants(code[:3]):
         entry = icd.get(other)
         if entry is not None and any(_DRUG_INDUCED.search(t) for t in (entry.title, *entry.inclusion_terms)):
