@@ -713,3 +713,11 @@ def test_what_a_test_looks_for_is_a_possibility():
     a = analyze(note)
     at = note.find("arrhythmia")
     assert "uncertain" in a.context_at(at, at + len("arrhythmia"))
+
+
+def test_a_verdict_followed_by_the_test_that_gave_it_negates_its_item():
+    note = "A/P:\n2. Influenza neg by rapid test; no oseltamivir.\n3. Strep negative on rapid antigen, supportive care.\n"
+    a = analyze(note)
+    for words in ("Influenza", "Strep"):
+        at = note.find(words)
+        assert "negated" in a.context_at(at, at + len(words)), words

@@ -64,7 +64,10 @@ _add("negated", "backward",
      # ("HIV Ag/Ab neg 11/2026.": a result dated after it)
      r"(?:negative|neg|nonreactive|non-reactive|unremarkable|normal|wnl|within normal limits|(?:grossly )?intact)"
      # ("Influenza negative - not influenza": a dash after the verdict ends its item too)
-     r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|[ \t]-\s|$))", r"ruled out")
+     r"(?=\s*(?:\(?(?:\d{1,2}/){1,2}\d{2,4}\)?\s*)?(?:[.,;)]|[ \t]-\s|$)|"
+     # ("Influenza neg by rapid test; no oseltamivir": the test that gave the verdict after it)
+     r"\s+(?:by|on|per)\s+(?:[\w/-]+\s+){0,2}?(?:test(?:ing)?|swab|pcr|antigen|culture|screen|assay|cta?|x-?ray|xr|"
+     r"imaging|ultrasound|us|mri)\b)", r"ruled out")
 _add("uncertain", "forward",
      # ("CT to exclude intracranial bleeding", "evaluate for fracture": what a test looks for)
      r"r/o", r"rule out", r"ruling out", r"to rule out", r"to exclude", r"to evaluate for", r"to assess for",
