@@ -223,8 +223,9 @@ def _excluded_later(analysis: NoteAnalysis, start: int, end: int) -> bool:
     if not head:
         return False
     sent = analysis.sentence_at(start)
-    for m in re.finditer(rf"\b{head[-1]}\b", low[sent.end if sent is not None else end:]):
-        at = m.start() + (sent.end if sent is not None else end)
+    # (searched in place from the sentence's end: a long note is not copied for each doubtful mention)
+    for m in re.compile(rf"\b{head[-1]}\b").finditer(low, sent.end if sent is not None else end):
+        at = m.start()
         kinds = analysis.context_at(at, at + len(head[-1]))
         if "negated" in kinds and not kinds & {"family", "hypothetical", "history"} \
                 and analysis.section_at(at) not in _STORY_OF_PRESENTATION \

@@ -166,7 +166,8 @@ def _family_history_taken_up(out: list[Suggestion], note: str, analysis: NoteAna
     if not family:
         return
     taken_up = any(_FAMILY_HISTORY_CUE.search(note, sec.start, sec.end) or _RELATIVE_WITH.search(note, sec.start, sec.end)
-                   for sec in analysis.sections if sec.name in _ASSESSED) or any(_FAMILY_CUE.search(m.group(0)) for m in _REASON_LINES.finditer(note))
+                   for sec in analysis.sections if sec.name in _ASSESSED) \
+        or any(_FAMILY_CUE.search(m.group(0)) for m in _REASON_LINES.finditer(note))
     if taken_up:
         return
     for s in family:

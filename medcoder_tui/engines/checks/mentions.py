@@ -262,9 +262,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         elif s.code == "L98.9" and re.fullmatch(r"(?i)(?:the )?skin and subcutaneous tissues?", ev.text.strip()):
             # "Skin and subcutaneous tissue anesthetized with 1% lidocaine": the layers a procedure passes through
             reason = "the layers of a procedure's approach, no skin disorder: not coded"
-        elif s.code == "L90.5" and re.search(r"(?i)\b(?:well[- ]healed|healed well|healing well|healed)\b", around) \
-                and re.search(r"(?i)\b(?:surgical|mohs|incision\w*|excision|operative|post-?op\w*|scar)\b", around):
-            reason = "a well-healed surgical scar examined for recurrence is no scar condition: not coded"
+        elif s.code == "L90.5" and re.search(r"(?i)\b(?:well[- ]healed|healed well|healing well|healed)\b", around):
+            # ("the right forehead Mohs scar was examined - well healed, no sign of recurrence")
+            reason = "a well-healed scar examined at a skin check is no scar condition: not coded"
         elif s.code.startswith("L84") and re.fullmatch(r"(?i)(?:\(?\w+ )?call(?:us|i)", ev.text.strip()) \
                 and re.search(r"(?i)\b(?:periosteal|fracture|fx|bony|bone|xr|x-ray|radiograph\w*|films?)\b", around):
             reason = "the callus of a healing fracture is bone, not a skin callosity: not coded"
