@@ -765,3 +765,8 @@ def test_a_requesting_physicians_global_prenatal_care_is_not_this_consultants_pa
     # the plan of a routine prenatal visit is still the package's
     own = "PRENATAL VISIT 24w\nAssessment: Supervision of normal pregnancy, second trimester.\nPlan: Continue routine prenatal care.\n"
     assert not em(own, codesets)
+
+
+def test_a_chief_complaint_line_naming_a_routine_prenatal_visit_is_this_visits_package(codesets):
+    note = "CC: routine prenatal visit, 24 weeks.\nAssessment: intrauterine pregnancy at 24 weeks, doing well.\n"
+    assert not em(note, codesets)

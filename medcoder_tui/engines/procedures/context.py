@@ -139,8 +139,8 @@ _ANOTHER_VISIT = re.compile(r"\b(?:not|outside(?: of)?|apart from|besides|keep|n
 
 
 # "Requesting physician: Dr. X (primary OB, providing global prenatal care)": a line about another provider
-_OTHER_PROVIDER_LINE = re.compile(r"[ \t]*(?:requesting|referring|referred by|primary (?:care|ob)|pcp|cc|copy to)\b",
-                                  _I)
+# ("CC:" opens the chief complaint, which may name this visit: "CC: routine prenatal visit")
+_OTHER_PROVIDER_LINE = re.compile(r"[ \t]*(?:requesting|referring|referred by|primary (?:care|ob)|pcp|copy to)\b", _I)
 
 
 def told_of_this_visit(note: str, analysis: NoteAnalysis, rx: re.Pattern) -> bool:
