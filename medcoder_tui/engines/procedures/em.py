@@ -139,7 +139,7 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         return  # the procedure, the therapy or the global package is the service
     if any(code in _OB_WITH_POSTPARTUM for _, code in ctx.hits):
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
-    if ctx.setting == "outpatient" and _AUDIO_ONLY.search(ctx.head[:400]):
+    if ctx.setting == "outpatient" and _AUDIO_ONLY.search(ctx.head):
         return   # an audio-only visit has telephone E/M codes of its own (98008-98015), outside the bundled table
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)

@@ -52,11 +52,12 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"\blong-leg\b", "long leg"), (r"\bshort-leg\b", "short leg"), (r"\bmenisci\b", "meniscus"),
 ]
 # a treatment a procedure sentence names without the condition it treats, and that condition in the diagnosis
-_TREATS = (("manipul", "fractur"), ("control", "noseble"),
+# (treatment, condition, words that make the sentence name its own condition and keep it)
+_TREATS = (("manipul", "fractur", frozenset()), ("control", "noseble", frozenset()),
            # "Procedure: Cryodestruction ..., all 6 lesions" under "Impression: Actinic keratoses x6" (a sentence that
            # names its own lesions' kind, "Destruction of benign lesions", keeps it)
-           ("destruction", "premalignant"))
-_OWN_KIND = frozenset({"benign", "premalignant", "wart", "verruca", "molluscum", "seborrheic", "malignant"})
+           ("destruction", "premalignant",
+            frozenset({"benign", "premalignant", "wart", "verruca", "molluscum", "seborrheic", "malignant"})))
 _BY_ME = re.compile(r"\b(?:applied|placed|fitted|molded)\b[^.;]{0,25}\bby (?:me|myself|us|this (?:provider|physician))\b|"
                     r"\bi (?:applied|placed|fitted|molded)\b", _I)
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
@@ -224,8 +225,8 @@ def _surgical(ctx: _Ctx) -> None:
                     said_quals = _stems(_window(ctx, i, own=True))
                     if "fractur" in sent_stems and not in_proc or any(
                             treat in sent_stems and (in_proc or "clos" in sent_stems or treat == "control")
-                            and condition in _diagnosis_stems(ctx) and not (treat == "destruction" and sent_stems & _OWN_KIND)
-                            for treat, condition in _TREATS):
+                            and condition in _diagnosis_stems(ctx) and not sent_stems & own_kind
+                            for treat, condition, own_kind in _TREATS):
                         # "Closed treatment of fracture; splint applied by me", "Procedure: hematoma block, closed
                         # reduction", "Procedure: anterior nasal packing": the site is the diagnosis's
                         site = _diagnosis_stems(ctx)
