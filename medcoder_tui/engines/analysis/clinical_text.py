@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from medcoder_tui.engines.analysis.triggers import _PSEUDO, _TERMINATORS, _TRIGGERS, ContextKind  # noqa: F401
 from medcoder_tui.engines.progress import checkpoint
@@ -274,20 +276,31 @@ def _first_words(pattern: str) -> set[str]:
     return {m.group(0), m.group(0)[:-1]} if pattern[m.end():m.end() + 1] == "?" and m.end() > 1 else {m.group(0)}
 
 
-def _compile_triggers() -> tuple[re.Pattern[str], frozenset[str]]:
+def _compile_triggers() -> tuple[list[tuple[str, frozenset[str]]], frozenset[str]]:
+    """The trigger alternatives in match order (pseudo-triggers, then longest first), each with its first words."""
     order = sorted(range(len(_TRIGGERS)), key=lambda i: -len(_TRIGGERS[i][2]))
     pseudo = sorted(_PSEUDO, key=len, reverse=True)
-    parts = [f"(?P<p{i}>{p})" for i, p in enumerate(pseudo)]
-    parts += [f"(?P<t{i}>{_TRIGGERS[i][2]})" for i in order]
-    pattern = r"(?:" + "|".join(parts) + r")(?![a-z0-9])"
-    starts = set()
-    for p in [t[2] for t in _TRIGGERS] + pseudo:
-        starts |= _first_words(p)
-    return re.compile(pattern), frozenset(starts)
+    parts = [(f"(?P<p{i}>{p})", frozenset(_first_words(p))) for i, p in enumerate(pseudo)]
+    parts += [(f"(?P<t{i}>{_TRIGGERS[i][2]})", frozenset(_first_words(_TRIGGERS[i][2]))) for i in order]
+    return parts, frozenset().union(*(firsts for _, firsts in parts))
 
 
-_TRIGGER_RE, _TRIGGER_FIRST_WORDS = _compile_triggers()
+_TRIGGER_PARTS, _TRIGGER_FIRST_WORDS = _compile_triggers()
 _TOKEN = re.compile(r"[a-z0-9]+|[?\u00f8]")
+_TRIGGERS_BY_WORD: dict[str, re.Pattern[str]] = {}
+
+
+def _triggers_for(word: str) -> re.Pattern[str]:
+    """The alternatives that can match where ``word`` starts, in the same order as the whole alternation.
+
+    A part whose literal start is a prefix of the word, or whose start the prefilter cannot read, can
+    match there; the others cannot, so one short alternation per word gives the whole one's match.
+    """
+    rx = _TRIGGERS_BY_WORD.get(word)
+    if rx is None:
+        parts = [p for p, firsts in _TRIGGER_PARTS if not firsts or any(word.startswith(f) for f in firsts)]
+        rx = _TRIGGERS_BY_WORD[word] = re.compile(r"(?:" + "|".join(parts) + r")(?![a-z0-9])")
+    return rx
 
 
 # the colon after a backward "ruled out"/"excluded" that opens its line: a label ("Ruled out: PE, pneumonia")
@@ -308,7 +321,7 @@ def _trigger_matches(lower: str):
             continue
         if tok.start() > 0 and lower[tok.start() - 1].isalnum() and tok.group(0) not in "?\u00f8":
             continue   # (a word's tail is no trigger; a question mark right after a word is one)
-        m = _TRIGGER_RE.match(lower, tok.start())
+        m = _triggers_for(tok.group(0)).match(lower, tok.start())
         if m:
             pos = m.end()
             yield m
@@ -347,6 +360,13 @@ class NoteAnalysis:
             furthest = max(furthest, s.end)
             reach.append(furthest)
         self._span_reach = reach
+
+    def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, run once per note and ``key``: a finder the prompt's candidates and the guideline
+        layer both ask (the note's long-term drugs, its status codes) reads the note once."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def section_at(self, pos: int) -> str | None:
         """Canonical name of the section containing character ``pos``, or None before any header."""

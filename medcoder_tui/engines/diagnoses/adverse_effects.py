@@ -114,10 +114,9 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
                          inpatient: bool = False) -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class the note says caused a reaction, properly taken. In an inpatient
     record a cause the discharge calls likely or probable is coded as if established (guideline II.H)."""
-    key = ("adverse_effect_codes", seventh, inpatient)
-    if key not in analysis.memo:   # the prompt's candidates, the Z codes and the drug-induced rule all ask
-        analysis.memo[key] = _adverse_effect_codes(note, analysis, seventh, inpatient)
-    return list(analysis.memo[key])
+    # (the prompt's candidates, the Z codes and the drug-induced rule all ask)
+    return list(analysis.once(("adverse_effect_codes", seventh, inpatient),
+                              lambda: _adverse_effect_codes(note, analysis, seventh, inpatient)))
 
 
 # (not the parenthesis of a list's letter: "attributed to (a) naproxen, taken as directed, and (b) H. pylori")
@@ -196,10 +195,8 @@ _ACCIDENTAL = re.compile(r"\b(?:accidental\w*|un-?intentional\w*|non-?intentiona
 def underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class a sentence says was taken less than prescribed or not delivered
     (T36-T50, 6th character 6: "ran out of furosemide", "underdosing of insulin")."""
-    key = ("underdosing_codes", seventh)
-    if key not in analysis.memo:
-        analysis.memo[key] = _underdosing_codes(note, analysis, seventh) if _UNDERDOSED.search(note) else []
-    return list(analysis.memo[key])
+    return list(analysis.once(("underdosing_codes", seventh), lambda: _underdosing_codes(note, analysis, seventh)
+                              if _UNDERDOSED.search(note) else []))
 
 
 def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[str]):
@@ -287,10 +284,9 @@ def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
 def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class a sentence says was taken as a poisoning (an overdose, an
     accidental ingestion), with the intent the sentence gives (accidental when it gives none)."""
-    key = ("poisoning_codes", seventh)
-    if key not in analysis.memo:   # the prompt's candidates, the external causes and the Z codes all ask
-        analysis.memo[key] = _poisoning_codes(note, analysis, seventh) if _POISONED.search(note) else []
-    return list(analysis.memo[key])
+    # (the prompt's candidates, the external causes and the Z codes all ask)
+    return list(analysis.once(("poisoning_codes", seventh), lambda: _poisoning_codes(note, analysis, seventh)
+                              if _POISONED.search(note) else []))
 
 
 def _intent(text: str) -> str | None:

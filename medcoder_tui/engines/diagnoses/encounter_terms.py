@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis, line_at, lowered
+from medcoder_tui.engines.analysis.prefilter import may_match
 
 _WEEKS = re.compile(r"\b(?:(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?|w)(?:\s*(?:and\s*)?\d\s*d(?:ays?)?)?"
                     r"\s*(?:gestation|ga|pregnant|iup|by (?:early |first[- ]trimester |dating )?(?:lmp|us|u/s|"
@@ -385,6 +386,10 @@ _NEAR = 100   # how far a refusal may stand from the vaccine it refuses
 
 def vaccine_refusal(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """Z28.21 or Z28.82 for a vaccine declined at this visit."""
+    return analysis.once("vaccine_refusal", lambda: _vaccine_refusal(analysis))
+
+
+def _vaccine_refusal(analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     for sent in analysis.sentences:
         text = sent.text
         if analysis.section_at(sent.start) in _HISTORY_SECTIONS or _REFUSAL_ELSEWHEN.search(text):
@@ -440,17 +445,14 @@ def _drug_table(icd) -> tuple[tuple[re.Pattern, str, tuple[str, ...] | None], ..
 
 
 def long_term_drugs(note: str, analysis: NoteAnalysis, icd=None) -> list[tuple[str, int, int]]:
-    key = ("long_term_drugs", id(icd))
-    if key not in analysis.memo:   # the prompt's candidates and the guideline layer both ask
-        analysis.memo[key] = _long_term_drugs(note, analysis, icd)
-    return list(analysis.memo[key])
+    return list(analysis.once(("long_term_drugs", id(icd)), lambda: _long_term_drugs(note, analysis, icd)))
 
 
 def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     low = lowered(note)
     for rx, code, names in _drug_table(icd):
-        if names is not None and not any(name in low for name in names):
+        if not (may_match(rx, low) if names is None else any(name in low for name in names)):
             continue   # a plain substring search first: most drugs are not named at all
         # once, and no more than a long note's first mentions
         hits = list(itertools.islice(rx.finditer(low), _MENTIONS_READ))

@@ -244,6 +244,10 @@ def amputation_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int,
 def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     """(status code, start, end) for each current status of :data:`_REPORTED_STATUS` the note documents, and
     each amputation's (:func:`amputation_status`)."""
+    return list(analysis.once("reported_status", lambda: _reported_status(note, analysis)))
+
+
+def _reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
     low = lowered(note)
     out: list[tuple[str, int, int]] = amputation_status(note, analysis)
     for pattern, code in _STATUS_REPORTED:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, line_at
+from medcoder_tui.engines.analysis.prefilter import may_match
 from medcoder_tui.engines.procedures.context import _I, _OWN_READ, _Ctx, procedure_not_done
 
 LEVEL_WORDS = ("straightforward", "low", "moderate", "high")
@@ -340,26 +341,6 @@ _TESTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sleep study": (r"sleep (?:apnea )?(?:study|test)|polysomno\w*|\bpsg\b|\bhsat\b", ("9580", "9581", "9080")),
 }
 _TEST_RX = {name: re.compile(rx) for name, (rx, _) in _TESTS.items()}
-# literal words one of which every mention of the test contains: a cheap first look before the pattern
-_TEST_HINTS = {"cbc": ("cbc", "blood count", "hgb", "hemoglobin", "wbc"),
-               "metabolic panel": ("mp", "metabolic", "electrolyte", "creatinine", "bun", "egfr"),
-               "troponin": ("trop",), "bnp": ("bnp", "natriuretic"), "urinalysis": ("ua", "urinalysis", "urine dip"),
-               "culture": ("culture",), "a1c": ("a1c",), "lipids": ("lipid", "ldl"),
-               "tsh": ("tsh", "thyroid function", "ft4"), "inr": ("inr", "prothrombin"),
-               "hcg": ("hcg", "pregnancy test"), "lactate": ("lactate", "lactic"),
-               "liver tests": ("lft", "liver", "hepatic panel"), "lipase": ("lipase",), "d-dimer": ("dimer",),
-               "type and screen": ("type and", "t&s"), "strep test": ("strep", "radt"),
-               "flu/covid test": ("flu", "influenza", "covid", "sars", "rsv", "pcr"),
-               "x-ray": ("ray", "xr", "radiograph"), "ct": ("ct", "cat scan"), "mri": ("mri", "mra"),
-               "ultrasound": ("ultrasound", "us", "sonogra", "duplex"), "echo": ("echo", "tte"),
-               "ecg": ("ecg", "ekg", "electrocardiogra"),
-               "ambulatory ecg": ("holter", "event monitor", "ambulatory ecg", "ecg patch", "zio"),
-               "pft": ("pft", "spirometry", "pulmonary function"), "pathology": ("patholog", "biopsy result", "cytology"),
-               "tumor marker": ("cea", "psa", "ca", "afp"), "iron studies": ("ferritin", "iron "),
-               "vitamin level": ("vitamin d level", "25-oh", "25oh", "b12"),
-               "alcohol level": ("etoh", "ethanol", "alcohol level", "bac"),
-               "drug levels": ("acetaminophen", "salicylate", "uds", "drug screen", "tox"),
-               "sleep study": ("sleep", "polysomno", "psg", "hsat")}
 # words that give a test's result, not say it was not done ("BMP unremarkable", "CT head negative")
 _RESULT_WORDS = re.compile(r"^(?:negative|neg|unremarkable|normal|wnl|within normal limits|nonreactive|non-reactive|"
                            r"(?:was|were|is|are|came back|returned) (?:negative|normal|unremarkable))$")
@@ -411,7 +392,7 @@ def _counted_tests(ctx: _Ctx) -> list[str]:
     billed = [code for (_, code) in ctx.hits]
     found: list[str] = []
     for name, rx in _TEST_RX.items():
-        if not any(hint in ctx.lower for hint in _TEST_HINTS[name]):
+        if not may_match(rx, ctx.lower):   # (a substring look first: most tests are not named at all)
             continue
         usable = (m for m in rx.finditer(ctx.lower)
                   if "family" not in ctx.a.context_at(m.start(), m.end()) and not _not_done(ctx, m.start(), m.end())
