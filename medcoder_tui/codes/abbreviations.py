@@ -425,15 +425,16 @@ _REGION_STRAIN = re.compile(r"\b(neck|cervical|lumbosacral|lumbar|low back|lower
                             r"hamstring|rotator cuff)\s+(?:[a-z]+\s+){1,2}?strain\b", re.IGNORECASE)
 
 
-# the last word of every phrase (and "strain"): a sentence holding none of them holds no phrase, and
-# the plain substring test costs far less than the regular expressions on the many sentences without one
-_PHRASE_HINTS = tuple(sorted({p.split()[-1] for p in NOTE_PHRASES} | {"strain"}))
+# the last word of every phrase (and "strain"): a sentence holding none of them as a word holds no phrase
+# (each phrase ends in a letter or digit, then no other), and one look at the sentence's words costs far
+# less than the regular expressions on the many sentences without one
+_PHRASE_HINTS = frozenset({re.findall(r"[a-z0-9]+", p.lower())[-1] for p in NOTE_PHRASES} | {"strain"})
+_HINT_WORD = re.compile(r"[a-z0-9]+")
 
 
 def find_note_phrases(text: str, start: int, end: int):
     """(start, end, ICD wording) of each phrase of ``NOTE_PHRASES`` in ``text[start:end]``."""
-    low = text[start:end].lower()
-    if not any(h in low for h in _PHRASE_HINTS):
+    if _PHRASE_HINTS.isdisjoint(_HINT_WORD.findall(text[start:end].lower())):
         return
     for m in _NOTE_PHRASE_RE.finditer(text, start, end):
         yield m.start(), m.end(), NOTE_PHRASES[m.group(0).lower()]
