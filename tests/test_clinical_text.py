@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -721,3 +722,13 @@ def test_a_verdict_followed_by_the_test_that_gave_it_negates_its_item():
     for words in ("Influenza", "Strep"):
         at = note.find(words)
         assert "negated" in a.context_at(at, at + len(words)), words
+
+
+@pytest.mark.parametrize("pattern", [r"\bdue to\b", r"ran out(?=,|$)", r"^Plan", r"\b(?:fell|fall)\b", r"-associated"])
+def test_sentences_matching_is_the_sentence_by_sentence_search(pattern):
+    note = ("HPI: Fell at home due to a rug.\nShe ran out\nof her inhaler, ran out, then fell again.\n"
+            "Plan: fall precautions. Rash due to amoxicillin; catheter-associated UTI due to Foley.\nPlan\n")
+    a = analyze(note)
+    rx = re.compile(pattern)
+    assert a.sentences_matching(rx) == [s for s in a.sentences if rx.search(s.text)]
+    assert a.sentences_matching(rx)

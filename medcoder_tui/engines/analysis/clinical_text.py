@@ -409,6 +409,20 @@ class NoteAnalysis:
             return self.sentences[i]
         return None
 
+    def sentences_matching(self, pattern: re.Pattern[str]) -> list[Sentence]:
+        """The sentences, in order, whose own text ``pattern`` matches: found by one scan of the note, not
+        one search per sentence (a long note has tens of thousands of sentences and few that name it)."""
+        if any(anchor in pattern.pattern for anchor in ("^", "$", "\\A", "\\Z")):
+            # (an anchor matches at each sentence's own start or end: read sentence by sentence)
+            return [sent for sent in self.sentences if pattern.search(sent.text)]
+        out: list[Sentence] = []
+        for m in pattern.finditer(self.text):
+            sent = self.sentence_at(m.start())
+            if sent is not None and (not out or out[-1] is not sent) \
+                    and pattern.search(self.text[sent.start:sent.end]):
+                out.append(sent)
+        return out
+
     def blanked(self, start: int, end: int, kinds: frozenset[str] | set[str], *, from_: int | None = None) -> str:
         """``text[start:end]`` with the spans of ``kinds`` (from ``from_`` on, if given) replaced by spaces:
         the words a negation or a relative's story covers, left out of what the rest says."""

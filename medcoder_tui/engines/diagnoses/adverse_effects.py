@@ -131,9 +131,9 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpatient: bool) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     unsure = {"negated", "hypothetical", "family"} | (set() if inpatient else {"uncertain"})
-    for sent in analysis.sentences:
+    for sent in analysis.sentences_matching(_CAUSED):
         text = note[sent.start:sent.end]
-        if not _CAUSED.search(text) or _POISONING.search(text):
+        if _POISONING.search(text):
             continue
         # the drug is what the cause words name: just after them ("adverse effect of lisinopril",
         # "due to clozapine") or just before "induced" ("lisinopril-induced"); the drug's own words are not
@@ -202,7 +202,7 @@ def underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> 
 def _told(note: str, analysis: NoteAnalysis, trigger: re.Pattern, contexts: set[str]):
     """(sentence, its text, the trigger's match) of each sentence whose trigger words ("ran out of", "overdose")
     stand outside ``contexts``."""
-    for sent in analysis.sentences:
+    for sent in analysis.sentences_matching(trigger):
         text = note[sent.start:sent.end]
         said = trigger.search(text)
         # (read at the trigger's first word: the "not" inside "has not taken" negates nothing before it)

@@ -618,19 +618,20 @@ def past_mrsa(note: str, analysis: NoteAnalysis, infection_coded: bool) -> tuple
 
 # The infectious agent of a localized infection (B95-B97: "use additional code to identify infectious agent"),
 # named as what the culture grew or what caused the infection; MRSA before S. aureus
+# lower-case patterns, read in the lower-cased note (each first looked for by its literal starts)
 _ORGANISMS = (
-    (re.compile(r"\bmrsa\b|methicillin[- ]resistant staph\w*(?: aureus)?", re.I), "B95.62"),
+    (re.compile(r"\bmrsa\b|methicillin[- ]resistant staph\w*(?: aureus)?"), "B95.62"),
     (re.compile(r"\bmssa\b|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?|\bstaph(?:ylococcus)?\.? "
-                r"aureus\b|\bs\. ?aureus\b", re.I), "B95.61"),
-    (re.compile(r"\be\. ?coli\b|\bescherichia coli\b", re.I), "B96.20"),
-    (re.compile(r"\bklebsiella\b", re.I), "B96.1"),
-    (re.compile(r"\bpseudomonas\b", re.I), "B96.5"),
-    (re.compile(r"\bproteus\b", re.I), "B96.4"),
-    (re.compile(r"\benterococc\w*", re.I), "B95.2"),
-    (re.compile(r"\bgroup a strep\w*|\bstreptococcus pyogenes\b|\bs\. ?pyogenes\b", re.I), "B95.0"),
-    (re.compile(r"\bgroup b strep\w*|\bstreptococcus agalactiae\b", re.I), "B95.1"),
-    (re.compile(r"\bstreptococcus pneumoniae\b|\bs\. ?pneumoniae\b|\bpneumococc\w*", re.I), "B95.3"),
-    (re.compile(r"\bh(?:a?emophilus|\.) ?influenzae\b", re.I), "B96.3"),
+                r"aureus\b|\bs\. ?aureus\b"), "B95.61"),
+    (re.compile(r"\be\. ?coli\b|\bescherichia coli\b"), "B96.20"),
+    (re.compile(r"\bklebsiella\b"), "B96.1"),
+    (re.compile(r"\bpseudomonas\b"), "B96.5"),
+    (re.compile(r"\bproteus\b"), "B96.4"),
+    (re.compile(r"\benterococc\w*"), "B95.2"),
+    (re.compile(r"\bgroup a strep\w*|\bstreptococcus pyogenes\b|\bs\. ?pyogenes\b"), "B95.0"),
+    (re.compile(r"\bgroup b strep\w*|\bstreptococcus agalactiae\b"), "B95.1"),
+    (re.compile(r"\bstreptococcus pneumoniae\b|\bs\. ?pneumoniae\b|\bpneumococc\w*"), "B95.3"),
+    (re.compile(r"\bh(?:a?emophilus|\.) ?influenzae\b"), "B96.3"),
 )
 _GREW = re.compile(r"\bcultures?\b|\bgrew\b|\bgrowing\b|\bisolat\w*|\bpositive\b|\bpcr\b|\bdue to\b|\bbottles?\b|"
                    r"\bbacteremia\b|\bsusceptib\w*|\bsensitive to\b", re.I)
@@ -642,8 +643,11 @@ def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
     """(B95-B96 code, start, end) of the one organism the note names as grown or causing the infection, or None
     when it names none or more than one."""
     found: dict[str, tuple[int, int]] = {}
+    low = lowered(note)
     for rx, code in _ORGANISMS:
-        for m in rx.finditer(note):
+        if not may_match(rx, low):
+            continue
+        for m in rx.finditer(low):
             if any(m.start() < e and s < m.end() for s, e in found.values()):
                 continue   # (MRSA's words are not also S. aureus)
             sent = analysis.sentence_at(m.start())
