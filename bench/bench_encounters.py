@@ -39,6 +39,9 @@ from medcoder_tui.evaluation.runner import run_evaluation  # noqa: E402
 from medcoder_tui.notes import load_note  # noqa: E402
 
 SETS = ROOT / "bench" / "encounters"
+# the tuning set, the held-out quarter and the fresh sets (fresh, fresh2, fresh3, ...) present, in order
+SPLITS = ["tune", "heldout", *sorted((p.name for p in SETS.glob("fresh*") if p.is_dir()),
+                                     key=lambda n: int(n[5:] or 1))]
 TYPES = [System.ICD10CM, System.CPT, System.HCPCS]
 KS = (10, 20, 50)
 
@@ -109,7 +112,7 @@ def run_split(name: str, engine: OfflineEngine, codesets) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="all", choices=["tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "both", "all"],
+    ap.add_argument("--split", default="all", choices=[*SPLITS, "both", "all"],
                     help="both: tune and heldout; all: every split folder present (the fresh sets too)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "encounters.json"))
     args = ap.parse_args(argv)
@@ -117,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = OfflineEngine(codesets=codesets)
     engine.suggest_sync("Hypertension.", {System.ICD10CM}, "outpatient")   # warm the indexes
     splits = ["tune", "heldout"] if args.split == "both" else \
-        [n for n in ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28") if (SETS / n).is_dir()] if args.split == "all" \
+        SPLITS if args.split == "all" \
         else [args.split]
     out = {"engine": "offline", "preferences": False, "sets": str(SETS.relative_to(ROOT)),
            "codeset_versions": dict(codesets.versions())}

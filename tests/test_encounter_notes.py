@@ -51,7 +51,7 @@ def test_size_specialties_settings_and_recorded_split():
                            ("t", "fresh13"), ("u", "fresh14"), ("v", "fresh15"), ("w", "fresh16"), ("x", "fresh17"), ("y", "fresh18"),
                            ("e", "fresh19"), ("z", "fresh20"), ("a", "fresh21"), ("b", "fresh22"),
                            ("c", "fresh23"), ("d", "fresh24"), ("o", "fresh25"), ("l", "fresh26"),
-                           ("aa", "fresh27"), ("ab", "fresh28")):
+                           ("aa", "fresh27"), ("ab", "fresh28"), ("ac", "fresh29"), ("ad", "fresh30")):
         batch = sorted(_batch(p.name)[1] for p in SIDECARS if (_batch(p.name) or ("",))[0] == letter)
         held_out = sorted(_batch(p.name)[1] for p in (SETS / folder).glob("*.gold.json"))
         assert len(batch) == 24 and held_out == sorted(random.Random(13).sample(batch, 12))
@@ -80,9 +80,7 @@ def test_gold_is_billable_not_codes_valid_and_reasoned(path, codesets):
 
 
 def test_the_eval_loader_reads_every_set(codesets):
-    for folder in [f for f in ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                         "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
-                                         "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28") if (SETS / f).is_dir()]:
+    for folder in ["tune", "heldout", *sorted(p.name for p in SETS.glob("fresh*") if p.is_dir())]:
         gold = collect_gold(SETS / folder, validate=codesets.validate)
         assert len(gold.cases) == len(list((SETS / folder).glob("*.txt")))
         assert all(c.not_codes and c.setting for c in gold.cases)
