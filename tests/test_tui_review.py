@@ -264,7 +264,7 @@ async def test_footer_hides_secondary_keys_when_narrow(notes, store):
 
 
 async def test_footer_rebuilds_only_when_its_keys_change(notes, store):
-    """Moving focus changes only hidden bindings: the footer keeps its keys; a disabled key is rebuilt."""
+    """Moving focus changes only hidden bindings: the footer keeps its keys; a key disabled is dimmed in place."""
     from textual.widgets._footer import FooterKey
     app = build(notes, store, ScriptedEngine())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -282,7 +282,31 @@ async def test_footer_rebuilds_only_when_its_keys_change(notes, store):
         screen.refresh_bindings()
         await pilot.pause(0.1)
         keys = {k.action: k for k in screen.query(FooterKey)}
-        assert keys["accept"] not in before and keys["accept"].has_class("-disabled")
+        assert list(screen.query(FooterKey)) == before
+        assert keys["accept"].has_class("-disabled") and keys["accept"]._disabled
+        await pilot.click(keys["accept"])   # a disabled key's click only rings the bell
+        assert table.row_count == 0
+
+
+async def test_a_note_opening_builds_its_footer_once(notes, store, monkeypatch):
+    """The review screen refreshes its bindings several times while a note opens and its rows arrive:
+    the footer is built when its keys first show, not once per refresh."""
+    from medcoder_tui.tui.keys import AppFooter
+    built: list[int] = []
+    compose = AppFooter.compose
+
+    def counting(self):
+        built.append(id(self))
+        return compose(self)
+
+    monkeypatch.setattr(AppFooter, "compose", counting)
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first(pilot)
+        await pilot.pause(0.3)
+        footer = screen.query_one(AppFooter)
+        assert screen.query_one(SuggestionsTable).row_count
+        assert 1 <= built.count(id(footer)) <= 2   # mounted, then its keys once
 
 
 async def test_palette_offers_screen_actions(notes, store):

@@ -100,30 +100,52 @@ class AppFooter(Footer):
 
     Textual's footer rebuilds all of its keys whenever a screen refreshes its bindings,
     which the review screen does several times while a note opens. This one rebuilds
-    only when what it would show (keys, labels, enabled states) has changed.
+    only when the keys or labels it shows have changed (once, however many refreshes come
+    before the rebuild runs); a key that was enabled or disabled is restyled in place.
     """
 
     _shown: tuple | None = None
+    _rebuild_pending = False   # a rebuild is scheduled (after the next refresh) and will read the latest keys
 
-    def _signature(self, screen) -> tuple:
+    def _signature(self, screen) -> tuple[tuple, dict[str, bool]]:
+        """What the footer shows, apart from which keys are enabled; and each shown action's enabled state."""
         palette = self.app.COMMAND_PALETTE_BINDING
-        return (self.app.size.width < WIDE,
-                tuple((key, binding.action, binding.description, binding.group, enabled, tooltip)
-                      for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
-                      if binding.show or key == palette))
+        shown = [(key, binding, enabled, tooltip)
+                 for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+                 if binding.show or key == palette]
+        enabled: dict[str, bool] = {}
+        for _key, binding, on, _tooltip in shown:
+            enabled.setdefault(binding.action, on)   # (a key shows its action's first binding)
+        layout = (self.app.size.width < WIDE,
+                  tuple((key, binding.action, binding.description, binding.group, tooltip)
+                        for key, binding, _on, tooltip in shown))
+        return layout, enabled
 
     def bindings_changed(self, screen) -> None:
         try:
-            signature = self._signature(screen)
+            layout, enabled = self._signature(screen)
         except Exception:  # an unusual screen: fall back to the footer's own rebuild
-            signature = None
-        if signature is not None and signature == self._shown and self.children:
+            layout, enabled = None, {}
+        if layout is not None and self._shown is not None and layout == self._shown[0] \
+                and (self.children or self._rebuild_pending):
+            # the same keys: a key that became enabled or disabled (a row selected, a run finished) is
+            # restyled in place, not the whole footer rebuilt (a note opening changes them several times)
             self._bindings_ready = True
+            if enabled != self._shown[1]:
+                for key in self.query(FooterKey):
+                    if key.action in enabled:
+                        # (as FooterKey's constructor sets them: the dimmed class, and the flag its click reads)
+                        key._disabled = not enabled[key.action]
+                        key.set_class(key._disabled, "-disabled")
+            self._shown = (layout, enabled)
             return
-        self._shown = signature
+        self._shown = (layout, enabled) if layout is not None else None
+        # (Textual's footer schedules its rebuild only for its own screen, with the app focused)
+        self._rebuild_pending = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
         super().bindings_changed(screen)
 
     def compose(self):
+        self._rebuild_pending = False
         narrow = self.app.size.width < WIDE
         for widget in super().compose():
             if narrow and isinstance(widget, FooterKey) and widget.action in SECONDARY_ACTIONS:
@@ -139,4 +161,7 @@ class AppFooter(Footer):
         if narrow != getattr(self, "_was_narrow", None):
             self._was_narrow = narrow
             self.compact = narrow
+            if self._rebuild_pending or (self._shown is not None and self._shown[0][0] == narrow):
+                return   # the keys shown, or about to be, are already those of this width (a screen's first size)
+            self._rebuild_pending = True
             self.call_after_refresh(self.recompose)
