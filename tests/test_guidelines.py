@@ -3797,3 +3797,11 @@ def test_chemotherapy_anemia_and_a_solitary_pulmonary_nodule(codesets):
             "2. Solitary 4 mm right lower lobe pulmonary nodule, indeterminate - follow on next CT.\n")
     got = offline_codes(codesets, note)
     assert {"D64.81", "R91.1"} <= got and not got & {"D64.2", "R91.8"}, sorted(got)
+
+
+def test_the_items_of_a_vaccine_history_list_name_vaccines_not_diseases(codesets):
+    note = ("Pre-visit review. Immunization history (registry):\n"
+            "- Japanese encephalitis - never\n- Cholera - none\n- Hepatitis B - complete 2009\n\n"
+            "Assessment: healthy 30-year-old, no acute issues.\n")
+    got = offline_codes(codesets, note)
+    assert not got & {"A83.0", "A00.9", "B19.10", "B16.9"}

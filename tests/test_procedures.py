@@ -991,3 +991,16 @@ def test_a_catheter_placed_in_the_ed_is_not_the_hospitalists_procedure(codesets)
     assert "51702" not in codes(suggest(note, codesets, "inpatient"), System.CPT)
     own = "ED course: Foley catheter placed by me for retention, 900 mL drained.\n"
     assert "51702" in codes(suggest(own, codesets, "ed"), System.CPT)
+
+
+def test_vaccines_listed_under_a_header_that_says_they_were_given(codesets):
+    note = ("52-year-old man, annual visit. Assessment: well adult.\n"
+            "Immunizations given this visit by MA:\n"
+            "- Shingrix dose 1 - left arm\n"
+            "- Td booster (Tenivac) - right arm\n\n"
+            "Due next visit:\n- Shingrix dose 2\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert {"90750", "90714", "90471", "90472"} <= got
+    listed = ("52-year-old man, annual visit. Assessment: well adult.\n"
+              "Immunizations on file:\n- Shingrix dose 1 - 2024\n- Td booster (Tenivac) - 2019\n")
+    assert not {"90750", "90714", "90471"} & codes(suggest(listed, codesets), System.CPT)

@@ -490,6 +490,29 @@ def line_at(note: str, at: int) -> str:
     return note[note.rfind("\n", 0, at) + 1:end if end >= 0 else len(note)]
 
 
+_LIST_HEADER_LINES = 30   # a list's items read back to its header (a longer list is no one list)
+
+
+def list_header(note: str, at: int) -> str | None:
+    """The line that opens the list whose item holds offset ``at`` ("Vaccines administered today:" above
+    "1. Tdap (Boostrix) - R deltoid"), or None when that line is no list item or its list has no header:
+    the items run up, without a blank line, to a line that ends with a colon."""
+    start = note.rfind("\n", 0, at) + 1
+    if not LIST_MARKER.match(note, start):
+        return None
+    for _ in range(_LIST_HEADER_LINES):
+        if start == 0:
+            return None
+        prev = note.rfind("\n", 0, start - 1) + 1
+        line = note[prev:start - 1]
+        if not line.strip():
+            return None   # a blank line ends the list
+        if not LIST_MARKER.match(line):
+            return line if line.rstrip().endswith(":") else None
+        start = prev
+    return None
+
+
 @functools.lru_cache(maxsize=8)   # the rules of one note ask for it many times; a long note is megabytes
 def lowered(note: str) -> str:
     """``note`` in lower case with every offset kept (a few characters, the dotted capital I, lengthen

@@ -33,7 +33,7 @@ from medcoder_tui.codes.text import fold as _fold
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate, add_mention
 from medcoder_tui.engines.diagnoses.guided import guideline_candidates
-from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis, analyze, own_without
+from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis, analyze, list_header, own_without
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
@@ -208,6 +208,7 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                "gad": re.compile(r"[\s-]?[27]\b|[\s-]*(?:score|screen\w*|questionnaire|scale)\b", re.I)}
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
+_VACCINE_WORD = re.compile(r"\b(?:immuni[sz]ations?|vaccines?|vaccinations?)\b", re.I)
 _IDENTIFIER = re.compile(r"[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,10})*-\d{3,}(?![\w-])")
 _NOT_YET_PREGNANT = re.compile(r"\b(?:planning|plans?|desires?|desiring|wants?|wanting|considering|"
                                r"preparing for|trying to get|before|prior to|until|once|when|if) (?:she is |she's |"
@@ -369,8 +370,10 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
         base, toks, matches, tests, sent_words, last_of = got
         if not toks:
             continue
-        if _VACCINE_LINE.match(note, note.rfind("\n", 0, sent.start) + 1):
+        if _VACCINE_LINE.match(note, note.rfind("\n", 0, sent.start) + 1) \
+                or _VACCINE_WORD.search(list_header(note, sent.start) or ""):
             # "- Immunizations: Tdap 2019. PCV20 done 2024. Influenza due today.": a vaccine list names vaccines
+            # (so do the items under "Vaccine review (registry):", "- Yellow fever - none")
             tests = [*tests, (0, len(toks))]
         shift = sent.start - base
         note_words |= sent_words

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+from medcoder_tui.engines.analysis.clinical_text import list_header
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.oncology_terms import CHEMO_DRUG_NAMES, IMMUNO_DRUG_NAMES, NOT_GIVEN
 from medcoder_tui.engines.procedures.context import (
@@ -376,7 +377,9 @@ _FLU_KINDS = [note_rx for note_rx, desc_rx, _ in _VACCINES if desc_rx.startswith
 
 def _vaccines(ctx: _Ctx) -> None:
     given: list[tuple[str, int, int, int]] = []
-    sentences = [sent for sent in ctx.a.sentences if ctx.usable(sent) and _VAX_GIVEN.search(sent.text)]
+    # (an item of a list its header says was given: "Vaccines administered today:" then "2. Tdap (Boostrix) - R deltoid")
+    sentences = [sent for sent in ctx.a.sentences if ctx.usable(sent) and (
+        _VAX_GIVEN.search(sent.text) or _VAX_GIVEN.search(list_header(ctx.note, sent.start) or ""))]
     # "Fluzone High-Dose 0.5 mL IM ... Assessment: 4. Flu vaccine given.": a flu vaccine named by its kind is the one
     # a bare "flu vaccine" elsewhere speaks of
     kind_named = any(re.search(rx, sent.text, _I) for sent in sentences for rx in _FLU_KINDS)
