@@ -3805,3 +3805,35 @@ def test_the_items_of_a_vaccine_history_list_name_vaccines_not_diseases(codesets
             "Assessment: healthy 30-year-old, no acute issues.\n")
     got = offline_codes(codesets, note)
     assert not got & {"A83.0", "A00.9", "B19.10", "B16.9"}
+
+
+def test_last_tetanus_is_the_last_dose_not_the_disease(codesets):
+    note = ("Puncture wound of the right sole from a nail in the garage, initial visit. Last tetanus: unknown, "
+            "maybe 2012.\nA: Puncture wound of right foot without foreign body.\n")
+    assert "A35" not in offline_codes(codesets, note)
+
+
+def test_motivational_interviewing_aimed_at_a_goal_is_no_infarction(codesets):
+    note = ("Follow-up for alcohol use disorder, moderate, in early remission. 20 minutes of counseling: "
+            "MI to strengthen commitment to abstinence; MI regarding attending groups.\n")
+    assert not {"I21.9", "I21.A1", "I25.2"} & offline_codes(codesets, note)
+
+
+def test_a_cracked_tooth_cusp_is_no_injury_of_an_unspecified_region(codesets):
+    note = ("Dental pain. Exam: tooth #19 deep caries, fractured lingual cusp, percussion tender.\n"
+            "A: Dental caries #19 with fractured cusp from decay; irreversible pulpitis.\n")
+    got = offline_codes(codesets, note)
+    assert not {"T14.8XXA", "T14.90XA", "S02.5XXA"} & got and "K02.9" in got
+
+
+def test_a_bare_word_for_a_condition_coded_specifically_is_that_condition(codesets):
+    note = ("Assessment: Perirectal abscess, 3 cm, fluctuant.\nPlan: incision and drainage of the abscess today; "
+            "sitz baths.\n")
+    got = offline_codes(codesets, note)
+    assert "K61.1" in got and "L02.91" not in got
+
+
+def test_severe_sepsis_goes_with_the_sepsis_code_not_instead_of_it(codesets):
+    note = ("Admitted for sepsis, source unclear; hypotensive despite fluids, on norepinephrine.\n"
+            "Assessment: Sepsis with septic shock. Treat the sepsis with broad-spectrum antibiotics.\n")
+    assert {"A41.9", "R65.21"} <= offline_codes(codesets, note, "inpatient")

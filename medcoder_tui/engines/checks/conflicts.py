@@ -106,6 +106,27 @@ def _one_side_of(a: Suggestion, b: Suggestion) -> bool:
             and "bilateral" in b.description.lower())
 
 
+def _head(title: str) -> str:
+    """A title's head noun: the last word of its first part, before any "with", "of", "in", "due to"
+    ("Periapical abscess without sinus" -> abscess; "Cutaneous abscess, unspecified" -> abscess)."""
+    first = re.split(r",|\s(?:with|without|of|in|due to|following|and)\s", _PAREN.sub(" ", title.lower()), maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9]+", first)
+    return words[-1] if words else ""
+
+
+def _bare_mention_of(a: Suggestion, b: Suggestion) -> bool:
+    """``a``, an unspecified code, was read from its head word alone, which is the head of ``b``'s more specific
+    title: "will treat the abscess" beside "Periapical abscess without sinus" (K04.7) is that abscess, not an
+    unspecified skin one."""
+    if not a.evidence or not _UNSPECIFIED.search(a.description) or _UNSPECIFIED.search(b.description) \
+            or b.code[:1] in "RVWXYZ":   # (a sign, an external cause or a status is no condition's specific code:
+        return False                    # severe sepsis, R65.2-, goes with the sepsis code, not instead of it)
+    head = _head(a.description)
+    said = _words(a.evidence[0].text) & _words(a.description)   # the condition's own words in the evidence
+    return said == {head} and _head(b.description) == head \
+        and not any(e.located and f.located and e.start == f.start for e in a.evidence for f in b.evidence)
+
+
 def _assessed(s: Suggestion, analysis) -> bool:
     return any(e.located and analysis.section_at(e.start) in ASSESSMENT_SECTIONS for e in s.evidence)
 
@@ -174,6 +195,10 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
             weaker.hold(f"{kept.code} ({kept.description}) codes the complication these words tell: one "
                         f"complication, one code")
+    for a, b in list(pairs()):
+        if _live(a) and _live(b) and a.code[:3] != b.code[:3] and _bare_mention_of(a, b):
+            a.hold(f"its words ('{a.evidence[0].text.strip()}') name the condition {b.code} codes ({b.description}): "
+                   f"one condition, its specific code (guideline I.B.1)")
     for a, b in list(pairs()):
         if _live(a) and _live(b) and _one_side_of(a, b):
             a.hold(f"{b.code} ({b.description}) codes both sides: the one-side code is not coded beside it")

@@ -52,8 +52,10 @@ _VACCINE_PREVENTABLE = ("A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", 
 _VACCINE_WORDS = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|immunis\w*|immune|immunity|titers?|titres?|boosters?|shots?|"
     r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|sq|subq|subcut|sub-q|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
-    r"\w*vax\w*|0?\.5 ?ml|"   # a brand ("Varivax") or the half-millilitre dose of a vaccine given
+    r"\w*vax\w*|0?\.5 ?ml|registry|"   # a brand ("Varivax"), the half-millilitre dose of a vaccine given
     r"utd|up[- ]to[- ]date|current|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
+# "Last tetanus: about 10 years ago": the last dose of the vaccine named by its disease
+_LAST_BEFORE = re.compile(r"\blast\s+$", re.I)
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
 _DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
                         re.I)
@@ -80,10 +82,13 @@ _NERVES = re.compile(r"\b(?:median|ulnar|radial|peroneal|fibular|tibial|sciatic|
                      r"suprascapular|obturator|plantar|digital|intercostal|occipital)\s+(?:nerve\s+)?$", re.I)
 _REGIONS = re.compile(
     r"\b(?:head|scalp|face|facial|eye|eyelid|ear|nose|nasal|lip|mouth|oral|tooth|teeth|jaw|neck|cervical|"
+    r"molar|premolar|incisor|cusp|gingiva|gum|tongue|"
     r"throat|chest|thorax|thoracic|rib|ribs|breast|back|lumbar|spine|spinal|abdomen|abdominal|pelvis|pelvic|"
     r"perineal|perineum|vaginal|vulva|penis|scrotum|scrotal|buttock|shoulder|arm|elbow|forearm|wrist|hand|"
     r"finger|fingers|thumb|hip|thigh|knee|leg|shin|calf|ankle|foot|feet|toe|toes|heel|cheek|chin|forehead|"
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
+_DECAY = re.compile(r"\b(?:caries|carious|decay\w*)\b", re.I)
+_TRAUMA = re.compile(r"\b(?:trauma\w*|injur\w*|struck|hit|fell|fall|blow|bit down|assault\w*|accident\w*)\b", re.I)
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
                         r"procedure|surgery|surgical|post-?op|intra-?op)\b", re.I)
 # the operation a past-history line names by its condition ("Cataract surgery bilat", "hernia repair 2019")
@@ -177,7 +182,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         before = note[max(0, ev.start - 40):ev.start]
         after = note[ev.end:ev.end + 30]
         reason = None
-        if s.code.startswith(_VACCINE_PREVENTABLE) and (_VACCINE_WORDS.search(around) or _DOSE_DATE.search(after)):
+        if s.code.startswith(_VACCINE_PREVENTABLE) and (_VACCINE_WORDS.search(around) or _DOSE_DATE.search(after)
+                                                        or _LAST_BEFORE.search(before)):
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
@@ -308,6 +314,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'shot' here is a drink or an injection, not a firearm discharge: not coded"
         elif s.code.startswith("R63.4") and not _UNINTENDED.search(around) and _INTENDED.search(note):
             reason = "the weight loss is intended (bariatric surgery, a weight program): not abnormal weight loss"
+        elif s.code.startswith("S02.5") and _DECAY.search(around) and not _TRAUMA.search(around):
+            reason = "a tooth broken down by decay is no injury (a dental caries code): not coded as a traumatic fracture"
         elif s.code.startswith(("T14.8", "T14.9")):
             if _REGIONS.search(around):
                 reason = "the injury's body region is documented: code the injury of that region, not T14"

@@ -202,8 +202,11 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                # "AF soft and flat": an infant's anterior fontanelle, not atrial fibrillation
                "af": re.compile(r"\s*(?:is\s+)?(?:soft|flat|open|closed|full|bulging|sunken)\b", re.I),
                # "Vaping: MI discussion", "brief MI techniques": motivational interviewing, not an infarction
+               # ("MI regarding meeting attendance", "MI to increase engagement": the talk's aim follows)
                "mi": re.compile(r"[\s-]*(?:discussion|techniques?|approach|strateg\w*|session|counsel\w*|"
-                                r"interview\w*|based|style|skills|spirit|conversation)\b", re.I),
+                                r"interview\w*|based|style|skills|spirit|conversation|regarding|re:|"
+                                r"to (?:increase|reduce|improve|enhance|address|explore|support|strengthen|build)|"
+                                r"for (?:adherence|abstinence|motivation|change|cessation|engagement))\b", re.I),
                # "GAD-7 6", "GAD7 score 12": the anxiety questionnaire, not the disorder it screens for
                "gad": re.compile(r"[\s-]?[27]\b|[\s-]*(?:score|screen\w*|questionnaire|scale)\b", re.I)}
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
