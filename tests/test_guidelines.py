@@ -3837,3 +3837,15 @@ def test_severe_sepsis_goes_with_the_sepsis_code_not_instead_of_it(codesets):
     note = ("Admitted for sepsis, source unclear; hypotensive despite fluids, on norepinephrine.\n"
             "Assessment: Sepsis with septic shock. Treat the sepsis with broad-spectrum antibiotics.\n")
     assert {"A41.9", "R65.21"} <= offline_codes(codesets, note, "inpatient")
+
+
+def test_a_history_label_opening_with_a_described_patient_tells_the_injury(codesets):
+    note = ("HISTORY: 52-year-old right-handed man tripped over a tree root while jogging in the park this morning "
+            "and landed on his right hand.\nEXAM: Right wrist swollen, tender distal radius.\n"
+            "XR right wrist: displaced fracture of the distal radius (Colles) with nondisplaced fracture of the right "
+            "ulnar styloid.\nMDM: Displaced Colles fracture R wrist with ulnar styloid fracture, splinted.\n"
+            "DIAGNOSES:\n1. Colles fracture of right radius, closed.\n2. Nondisplaced fracture of right ulnar styloid.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"Y93.02", "Y92.830", "S52.531A", "S52.614A"} <= got
+    # the wrist fracture is the Colles fracture; the styloid's own words say nondisplaced
+    assert not {"S62.101A", "S52.611A"} & got

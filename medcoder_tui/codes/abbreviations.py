@@ -538,6 +538,9 @@ WORD_SYNONYMS.update({
     "lithiasis": ("calculus",), "pregnant": ("pregnancy", "gestation"),
     # "osteoarthritis of both knees": both sides, the titles' "bilateral"
     "both": ("bilateral",),
+    # a bone's adjective where the tabular names the bone ("ulnar styloid fracture": fracture of ulna styloid)
+    "ulnar": ("ulna",), "fibular": ("fibula",), "scapular": ("scapula",),
+    "calcaneal": ("calcaneus",), "clavicular": ("clavicle",),
 })
 
 # British spellings of medical words ("haemorrhage", "oesophagus", "tumour"); the code sets use American ones.

@@ -143,6 +143,9 @@ _STORY_SUBJECT = re.compile(r"\s*(?:(?:mr\.?|mrs\.?|ms\.|miss|dr\.?) [a-z]+|(?:t
                             r"(?:,? an? \d+)?[^.\n]{0,40}?\b(?:was|is|has|had|presents?|presented|reports?|states?|"
                             r"fell|came|comes|arrived|developed|noticed|woke)\b", re.I)
 _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX + "|"
+                          # "HISTORY: 68-year-old L-hand-dominant woman slipped on ...": a few words describe her
+                          r"[ \t]*(?:this |the |a |an )?\d{1,3}[ \t]*-?[ \t]*(?:yo|y/o|y\.o\.|yrs?|years?)(?:[- ]old)?"
+                          r"(?:[ \t]+[\w/-]+){1,3}?[ \t]+(?:m|f|male|female|man|woman|boy|girl)\b|"
                           # "History: Yesterday afternoon he was using an angle grinder...", "History: Resident of a
                           # nursing home. On 07/20 staff found her on the floor": a story told from when or where
                           r"\s*(?:yesterday|today|tonight|last (?:night|evening)|this (?:morning|afternoon|evening)|"

@@ -99,6 +99,14 @@ def _says_unrelated(a: Suggestion, b: Suggestion, analysis) -> bool:
                for m in _UNRELATED.finditer(text, start, end if end >= 0 else len(text)))
 
 
+_NONDISPLACED = re.compile(r"\bnon-?\s?displaced\b", re.IGNORECASE)
+
+
+def _side(title: str) -> str | None:
+    found = re.search(r"\b(right|left)\b", title.lower())
+    return found.group(1) if found else None
+
+
 def _one_side_of(a: Suggestion, b: Suggestion) -> bool:
     """``a`` is the right or left code (last character 1 or 2) of the bilateral code ``b`` (3)."""
     return (a.code[:-1] == b.code[:-1] and a.code[-1:] in "12" and b.code[-1:] == "3"
@@ -199,6 +207,18 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
         if _live(a) and _live(b) and a.code[:3] != b.code[:3] and _bare_mention_of(a, b):
             a.hold(f"its words ('{a.evidence[0].text.strip()}') name the condition {b.code} codes ({b.description}): "
                    f"one condition, its specific code (guideline I.B.1)")
+    for a, b in list(pairs()):
+        if _live(a) and _live(b) and a.code.startswith("S62.10") and b.code.startswith(("S52.5", "S52.6")) \
+                and _side(a.description) == _side(b.description):
+            # "Colles fracture L wrist": the wrist fracture a note names is the distal radius's (or ulna's) coded
+            a.hold(f"the wrist fracture is the distal forearm fracture {b.code} codes ({b.description}): one fracture")
+    for a, b in list(pairs()):
+        if _live(a) and _live(b) and a.code[:5] == b.code[:5] and _words(a.description) - {"displaced"} \
+                == _words(b.description) - {"nondisplaced"} != _words(b.description) \
+                and any(_NONDISPLACED.search(e.text) for e in b.evidence):
+            # "Displaced Colles fracture with ulnar styloid fracture ... Nondisplaced fracture of L ulnar styloid": the
+            # words that say the bone's fracture is nondisplaced outrank a "displaced" another bone's words lent it
+            a.hold(f"the note calls this fracture nondisplaced ({b.code}): not also the displaced code")
     for a, b in list(pairs()):
         if _live(a) and _live(b) and _one_side_of(a, b):
             a.hold(f"{b.code} ({b.description}) codes both sides: the one-side code is not coded beside it")

@@ -72,7 +72,9 @@ _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic"
                    # "distal radius" is the tabular's "lower end of radius" (and "proximal humerus" its "upper end")
                    "end",
                    # "Pressure ulcer of sacral region": the site names it, not the word "region"
-                   "region"})
+                   "region",
+                   # "ulnar styloid", "coracoid fracture": the tabular's "styloid process", "coracoid process"
+                   "process"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
