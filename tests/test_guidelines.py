@@ -3849,3 +3849,23 @@ def test_a_history_label_opening_with_a_described_patient_tells_the_injury(codes
     assert {"Y93.02", "Y92.830", "S52.531A", "S52.614A"} <= got
     # the wrist fracture is the Colles fracture; the styloid's own words say nondisplaced
     assert not {"S62.101A", "S52.611A"} & got
+
+
+def test_struck_by_another_players_body_in_a_ball_game_is_a_hit_by_a_person(codesets):
+    note = ("HPI: 16 yo F playing soccer on the field at her high school this afternoon when she was kicked in the "
+            "right shin by an opposing player's cleat. Abrasion and 2 cm laceration, no foreign body.\n"
+            "A: Laceration without foreign body of right lower leg, initial.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "W50.0XXA" in got and not {c for c in got if c.startswith("W21")}
+
+
+def test_the_court_of_the_game_the_sentence_names(codesets):
+    note = ("HPI: 40 yo M playing squash on the court at his gym tonight, lunged and twisted his right ankle.\n"
+            "A: Sprain of right ankle, initial.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "Y92.311" in got and "Y92.318" not in got
+
+
+def test_an_eyebrow_laceration_is_the_eyelid_and_periocular_area(codesets):
+    note = "A: 1.5 cm laceration through the right eyebrow without foreign body; repaired with 6-0 nylon.\n"
+    assert "S01.111A" in offline_codes(codesets, note, "ed")

@@ -538,6 +538,8 @@ WORD_SYNONYMS.update({
     "lithiasis": ("calculus",), "pregnant": ("pregnancy", "gestation"),
     # "osteoarthritis of both knees": both sides, the titles' "bilateral"
     "both": ("bilateral",),
+    # Index: Laceration, eyebrow - see Laceration, eyelid (S01.11-, "eyelid and periocular area")
+    "eyebrow": ("eyelid", "periocular"),
     # a bone's adjective where the tabular names the bone ("ulnar styloid fracture": fracture of ulna styloid)
     "ulnar": ("ulna",), "fibular": ("fibula",), "scapular": ("scapula",),
     "calcaneal": ("calcaneus",), "clavicular": ("clavicle",),

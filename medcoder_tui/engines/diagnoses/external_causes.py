@@ -349,6 +349,17 @@ _STRUCK_PERSON = re.compile(r"\b(?:land\w*|stepp?\w*|came down) on (?:an? |the |
                             r"defender|person|other player|child|kid|classmate|skater|runner|catcher|goalie|fielder)s?\b",
                             re.I)
 _PERSON_STRUCK = words_of("striking against person")
+# hit by another person's body: "struck in the face by an opponent's elbow", "elbowed by a defender"
+_BY_A_PERSON = re.compile(r"\b(?:(?:struck|hit|kicked|kneed|punched|head-?butted)\b[^.;\n]{0,30}?\bby|elbowed by|kneed by)"
+                          r" (?:an? |the |another |other |an opposing |a fellow )?(?:opposing )?(?:opponent|player|"
+                          r"teammate|defender|person|other player|child|kid|classmate|student|peer|sibling)(?:'s|s'|s)?"
+                          r"(?: (?:elbow|knee|head|foot|feet|hand|fist|shoulder|forearm|arm|leg|cleat|helmet))?\b", re.I)
+_STRUCK_BY_PERSON = words_of("struck by other person")
+_SPORT_GROUNDS = frozenset(norm(w) for w in ("court", "courts", "field", "fields", "rink", "pitch"))
+_SPORTS = frozenset(norm(w) for w in ("basketball", "tennis", "squash", "handball", "football", "soccer", "baseball",
+                                      "softball", "hockey", "lacrosse", "rugby", "cricket", "polo"))
+_BALLS = frozenset(norm(w) for w in ("ball", "balls", "basketball", "football", "soccer", "baseball", "softball",
+                                     "volleyball", "puck", "hockey"))
 # "collided with an opposing player, both went down": the index's striking against a person, with fall (W03)
 _WENT_DOWN = re.compile(r"\b(?:went down|fell|falling|knocked (?:\w+ )?(?:down|over)|landed on the (?:ground|floor|ice|"
                         r"turf|court)|hit the (?:ground|floor|ice))\b", re.I)
@@ -584,6 +595,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
                 words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
+            if _BY_A_PERSON.search(text):
+                # "struck over the eye by another player's elbow" in a basketball game: the player struck him
+                # (Struck by, other person), not the game's ball
+                words = (words - _BALLS) | _STRUCK_BY_PERSON
             if _REAR_ENDED.search(text):
                 words = words | {"collision"}
             if _WALKING_A_PET.search(text) and not _PET_CONTACT.search(text):
@@ -628,6 +643,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                              + (" " + mechanism.group(1) if mechanism else ""))
             if place & {"backyard", "frontyard"}:
                 place = place | {"yard"}   # the index's yard
+            if place & _SPORT_GROUNDS and (sports := words_of(text) & _SPORTS):
+                # "playing basketball on the outdoor court": the court of the game the sentence names
+                # (Place of occurrence, basketball court), not an athletic court NEC
+                place = place | sports
             # "in the bathtub/shower of his house", "fall out of bed at nursing home": the room that holds them
             place = place | {room for fixtures, room in _ROOM_FIXTURES if place & fixtures}
             if place & {"street", "road", "avenue", "roadway"}:

@@ -72,7 +72,7 @@ _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic"
                    # "distal radius" is the tabular's "lower end of radius" (and "proximal humerus" its "upper end")
                    "end",
                    # "Pressure ulcer of sacral region": the site names it, not the word "region"
-                   "region",
+                   "region", "area",
                    # "ulnar styloid", "coracoid fracture": the tabular's "styloid process", "coracoid process"
                    "process"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
