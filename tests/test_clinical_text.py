@@ -732,3 +732,13 @@ def test_sentences_matching_is_the_sentence_by_sentence_search(pattern):
     rx = re.compile(pattern)
     assert a.sentences_matching(rx) == [s for s in a.sentences if rx.search(s.text)]
     assert a.sentences_matching(rx)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fell off the slide at the playground with her father watching, landed on the left arm.",
+    "Brought in by his grandmother after a fall down three stairs.",
+    "Lives with her parents; cut her hand on a broken glass at home.",
+])
+def test_a_relative_along_or_at_home_opens_no_family_scope(sentence):
+    a = analyze(sentence)
+    assert not [s for s in a.spans if s.kind == "family"]

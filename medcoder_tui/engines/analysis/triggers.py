@@ -243,6 +243,10 @@ _PSEUDO = (
     # a collision, not a differential: "car driver vs car", "pedestrian vs auto"
     r"(?:car|auto|vehicle|truck|bus|van|suv|pedestrian|ped|bicycle|bike|bicyclist|cyclist|motorcycle|"
     r"driver|passenger|mvc|mva) vs\.?",
+    # a relative who came along, lives with the patient or tells the story: no family history ("walking the dog on
+    # the sidewalk with his mother", "brought in by her father", "per mom")
+    r"(?:accompanied by|brought (?:in )?by|here with|lives with|living with|with|per) (?:his |her |their |the )?"
+    r"(?:mother|father|mom|dad|parents?|grandmother|grandfather|grandparents?)",
 )
 
 # Words that end a scope: a new clause, a contrast, or a cause.
