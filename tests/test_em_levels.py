@@ -770,3 +770,20 @@ def test_a_requesting_physicians_global_prenatal_care_is_not_this_consultants_pa
 def test_a_chief_complaint_line_naming_a_routine_prenatal_visit_is_this_visits_package(codesets):
     note = "CC: routine prenatal visit, 24 weeks.\nAssessment: intrauterine pregnancy at 24 weeks, doing well.\n"
     assert not em(note, codesets)
+
+
+def test_a_radiology_read_the_physician_agrees_with_is_an_independent_interpretation(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE\nHPI: 70 yo M tripped on a curb, right ankle pain and swelling.\n"
+            "IMAGING: XR right ankle 3 views (radiology read; agrees with my review): displaced bimalleolar "
+            "fracture.\nMDM: Closed displaced bimalleolar fracture, splinted, orthopedics follow-up in 3 days.\n"
+            "Dx: Displaced bimalleolar fracture of right lower leg, closed.\n")
+    got = em(note, codesets, "ed")
+    reason = next(iter(got.values()))
+    assert "independent interpretation" in reason, got
+
+
+def test_my_review_of_systems_is_no_image_interpretation(codesets):
+    note = ("EMERGENCY DEPARTMENT NOTE\nHPI: 30 yo F sore throat.\nROS: consistent with my review of systems, "
+            "otherwise negative.\nDx: Acute pharyngitis.\n")
+    reason = next(iter(em(note, codesets, "ed").values()))
+    assert "independent interpretation" not in reason

@@ -62,7 +62,10 @@ _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own
                        r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
                        # "CT head: I personally reviewed images - no ICH", "my interp: NSR"
                        r"i personally (?:reviewed|viewed) (?:the )?(?:images|films|study|scan)|my interp\b|"
-                       r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging))", _I)
+                       r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging)|"
+                       # "(radiology read, concordant with my review)": the physician's own look at the images
+                       r"(?:concordant|consistent|agrees?|in agreement) with my (?:own |independent )?(?:review|read|"
+                       r"interpretation)\b(?! of systems))", _I)
 # (and a discharge's minutes however told: "Discharge: 40 min", "35 minutes on the day of discharge", "Minutes spent
 # on discharge: 38")
 _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
