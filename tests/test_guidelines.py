@@ -3869,3 +3869,12 @@ def test_the_court_of_the_game_the_sentence_names(codesets):
 def test_an_eyebrow_laceration_is_the_eyelid_and_periocular_area(codesets):
     note = "A: 1.5 cm laceration through the right eyebrow without foreign body; repaired with 6-0 nylon.\n"
     assert "S01.111A" in offline_codes(codesets, note, "ed")
+
+
+def test_the_first_degree_erythema_around_a_burn_is_the_burn(codesets):
+    note = ("HPI: 33 yo M splashed with boiling water from a kettle at home this morning.\n"
+            "Exam: Dorsum of L hand: partial-thickness (second-degree) burn with blisters, ~1% TBSA.\n"
+            " - L wrist: surrounding superficial (first-degree) erythema of the wrist ~0.5% TBSA, no blisters.\n"
+            "A: Second-degree burns of L hand and L wrist (first-degree erythema), ~1.5% TBSA.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {c for c in got if c.startswith("T23.2")} and not {c for c in got if c.startswith("L53")}

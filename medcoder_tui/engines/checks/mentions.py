@@ -87,6 +87,7 @@ _REGIONS = re.compile(
     r"perineal|perineum|vaginal|vulva|penis|scrotum|scrotal|buttock|shoulder|arm|elbow|forearm|wrist|hand|"
     r"finger|fingers|thumb|hip|thigh|knee|leg|shin|calf|ankle|foot|feet|toe|toes|heel|cheek|chin|forehead|"
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
+_BURN_DEGREE = re.compile(r"\b(?:first|1st|second|2nd|third|3rd)[- ]degree\b|\bsuperficial burn|\bsunburn", re.I)
 _DECAY = re.compile(r"\b(?:caries|carious|decay\w*)\b", re.I)
 _TRAUMA = re.compile(r"\b(?:trauma\w*|injur\w*|struck|hit|fell|fall|blow|bit down|assault\w*|accident\w*)\b", re.I)
 _OPERATIVE = re.compile(r"\b(?:incision|incised|sutured|closed|closure|hydrated|port|trocar|operative|"
@@ -314,6 +315,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'shot' here is a drink or an injection, not a firearm discharge: not coded"
         elif s.code.startswith("R63.4") and not _UNINTENDED.search(around) and _INTENDED.search(note):
             reason = "the weight loss is intended (bariatric surgery, a weight program): not abnormal weight loss"
+        elif s.code.startswith("L53") and _BURN_DEGREE.search(around):
+            reason = "the erythema is the burn's own (a first-degree burn is coded as the burn): not coded apart"
         elif s.code.startswith("S02.5") and _DECAY.search(around) and not _TRAUMA.search(around):
             reason = "a tooth broken down by decay is no injury (a dental caries code): not coded as a traumatic fracture"
         elif s.code.startswith(("T14.8", "T14.9")):
