@@ -3878,3 +3878,14 @@ def test_the_first_degree_erythema_around_a_burn_is_the_burn(codesets):
             "A: Second-degree burns of L hand and L wrist (first-degree erythema), ~1.5% TBSA.\n")
     got = offline_codes(codesets, note, "ed")
     assert {c for c in got if c.startswith("T23.2")} and not {c for c in got if c.startswith("L53")}
+
+
+def test_hiv_prep_is_no_hiv_infection_and_its_own_encounter_code(codesets):
+    note = ("Sexual health follow-up, 29 yo M.\nAssessment/Plan:\n1. HIV PrEP - HIV antibody/antigen negative today; "
+            "continue emtricitabine/tenofovir disoproxil daily, 90-day refill.\n2. Hepatitis B series: HBV #3 due in "
+            "4 months.\n")
+    got = offline_codes(codesets, note)
+    assert "Z29.81" in got and not {"B20", "Z21", "B19.10", "B16.9"} & got
+    skin = ("Procedure: right knee injection. Skin prep with chlorhexidine, 40 mg triamcinolone injected.\n"
+            "A: Primary osteoarthritis, right knee.\n")
+    assert "Z29.81" not in offline_codes(codesets, skin)

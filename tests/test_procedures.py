@@ -1004,3 +1004,10 @@ def test_vaccines_listed_under_a_header_that_says_they_were_given(codesets):
     listed = ("52-year-old man, annual visit. Assessment: well adult.\n"
               "Immunizations on file:\n- Shingrix dose 1 - 2024\n- Td booster (Tenivac) - 2019\n")
     assert not {"90750", "90714", "90471"} & codes(suggest(listed, codesets), System.CPT)
+
+
+def test_a_generic_vaccine_name_with_its_brand_in_parentheses_is_one_product(codesets):
+    note = ("Adult vaccine visit, 45 yo M. Hepatitis B vaccine (Heplisav-B, 2-dose) 0.5 mL IM left deltoid given "
+            "today, VIS provided.\n")
+    got = codes(suggest(note, codesets), System.CPT)
+    assert "90739" in got and "90746" not in got and "90472" not in got

@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
-from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer_dementia_code, burn_extent,
+from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer_dementia_code, burn_extent, hiv_prep,
                                                              delivery_outcome, dementia_mention, depression_screening,
                                                              exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
@@ -211,6 +211,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     infection = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(INFECTIONS) for s in out)
     if "Z86.14" not in have and (mrsa := past_mrsa(note, analysis, infection)):
         wanted.append((*mrsa, "a past MRSA infection: personal history of MRSA infection (Z86.14)"))
+    # HIV pre-exposure prophylaxis continued or started (Z29.81)
+    if "Z29.81" not in have and (prep := hiv_prep(note, analysis)):
+        wanted.append((*prep, "HIV pre-exposure prophylaxis continued or started: encounter for HIV pre-exposure "
+                              "prophylaxis (Z29.81)"))
     # a vaccine offered and declined at this visit (Z28.21 the patient's refusal, Z28.82 the caregiver's)
     if not any(c.startswith("Z28") for c in have) and (refused := vaccine_refusal(note, analysis)):
         wanted.append((*refused, "a vaccine offered and declined at this visit: immunization not carried out because "

@@ -54,6 +54,8 @@ _VACCINE_WORDS = re.compile(
     r"\d-dose|doses?\s*#?\d|dose \d|series|ims?|sc|sq|subq|subcut|sub-q|s\.c\.|intramuscular(?:ly)?|subcutaneous(?:ly)?|vis|"
     r"\w*vax\w*|0?\.5 ?ml|registry|"   # a brand ("Varivax"), the half-millilitre dose of a vaccine given
     r"utd|up[- ]to[- ]date|current|tdap|td|dtap|mmr|mmrv|ipv|hib|pcv\d*|ppsv\d*|hpv|rzv|vzv)\b", re.I)
+# "RTC 1 month (HBV #2, nurse visit)": the series' dose number after the vaccine named by its disease
+_DOSE_NUMBER = re.compile(r"\s*#\s?\d\b")
 # "Last tetanus: about 10 years ago": the last dose of the vaccine named by its disease
 _LAST_BEFORE = re.compile(r"\blast\s+$", re.I)
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
@@ -87,6 +89,7 @@ _REGIONS = re.compile(
     r"perineal|perineum|vaginal|vulva|penis|scrotum|scrotal|buttock|shoulder|arm|elbow|forearm|wrist|hand|"
     r"finger|fingers|thumb|hip|thigh|knee|leg|shin|calf|ankle|foot|feet|toe|toes|heel|cheek|chin|forehead|"
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
+_HIV_PROPHYLAXIS = re.compile(r"\b(?:PrEP|PEP|(?i:pre-?exposure|post-?exposure|prophyla\w*))\b")
 _BURN_DEGREE = re.compile(r"\b(?:first|1st|second|2nd|third|3rd)[- ]degree\b|\bsuperficial burn|\bsunburn", re.I)
 _DECAY = re.compile(r"\b(?:caries|carious|decay\w*)\b", re.I)
 _TRAUMA = re.compile(r"\b(?:trauma\w*|injur\w*|struck|hit|fell|fall|blow|bit down|assault\w*|accident\w*)\b", re.I)
@@ -184,7 +187,7 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         after = note[ev.end:ev.end + 30]
         reason = None
         if s.code.startswith(_VACCINE_PREVENTABLE) and (_VACCINE_WORDS.search(around) or _DOSE_DATE.search(after)
-                                                        or _LAST_BEFORE.search(before)):
+                                                        or _LAST_BEFORE.search(before) or _DOSE_NUMBER.match(after)):
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
@@ -315,6 +318,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "'shot' here is a drink or an injection, not a firearm discharge: not coded"
         elif s.code.startswith("R63.4") and not _UNINTENDED.search(around) and _INTENDED.search(note):
             reason = "the weight loss is intended (bariatric surgery, a weight program): not abnormal weight loss"
+        elif s.code.startswith(("B20", "Z21")) and _HIV_PROPHYLAXIS.search(around):
+            reason = "HIV prophylaxis (PrEP, PEP) is taken by someone without HIV: no HIV infection is coded"
         elif s.code.startswith("L53") and _BURN_DEGREE.search(around):
             reason = "the erythema is the burn's own (a first-degree burn is coded as the burn): not coded apart"
         elif s.code.startswith("S02.5") and _DECAY.search(around) and not _TRAUMA.search(around):

@@ -602,6 +602,23 @@ def past_suicide_attempt(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
 _MRSA = re.compile(r"\bmrsa\b|\bmethicillin[- ]resistant staph\w*", re.I)
 
 
+# HIV pre-exposure prophylaxis: "3-month PrEP visit", "HIV PrEP - continues to be indicated", "pre-exposure
+# prophylaxis (emtricitabine/tenofovir)"; not the doxycycline post-exposure prophylaxis ("doxy-PEP") of other STIs
+# (case kept: a "skin prep" or "bowel prep" is no PrEP)
+_HIV_PREP = re.compile(r"\bPrEP\b|\bHIV (?:prep|PREP)\b|\b(?i:pre-?exposure prophylaxis)\b"
+                       r"(?! (?i:for|against) (?i:rabies|hepatitis|tetanus))")
+
+
+def hiv_prep(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z29.81, start, end) of HIV pre-exposure prophylaxis the assessment or plan continues or starts (the
+    encounter for it, guideline I.C.21.c.9): not one discussed and declined, planned for later or of the past."""
+    for m in _HIV_PREP.finditer(note):
+        if analysis.section_at(m.start()) in ASSESSMENT_SECTIONS and not analysis.context_at(m.start(), m.end()) \
+                & {"negated", "hypothetical", "history", "family", "uncertain"}:
+            return "Z29.81", m.start(), m.end()
+    return None
+
+
 def past_mrsa(note: str, analysis: NoteAnalysis, infection_coded: bool) -> tuple[str, int, int] | None:
     """(Z86.14, start, end) of an MRSA infection the note tells as past ("Hx MRSA abscess R thigh 2023, resolved")
     when it bears on this encounter: an infection is coded, or the assessment or plan speaks of it ("Given his prior

@@ -413,6 +413,11 @@ def _vaccines(ctx: _Ctx) -> None:
                 taken.append((start, end))
                 # ("Heplisav-B (hepatitis B vaccine, adjuvanted, 2-dose series)": the words in parentheses name the
                 # same product)
+                brand = re.match(r"(?:\s+vaccine)?\s*\([^()\n]{1,80}\)", ctx.note[end:sent.end])
+                if brand and any(end <= s and e <= end + brand.end() for s, e in taken[:-1]):
+                    # "Hepatitis B vaccine (Heplisav-B, 2-dose adult)": the brand in parentheses, read first,
+                    # named this product; the generic words before it are the same vaccine
+                    break
                 if named := re.match(r"(?:-\w+)?\s*\([^()\n]{1,80}\)", ctx.note[end:sent.end]):
                     taken.append((end, end + named.end()))
                 if _not_given_here(ctx, start, end, sent) or ctx.a.context_at(start, end) & {"negated", "history"}:
