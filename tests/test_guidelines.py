@@ -3889,3 +3889,10 @@ def test_hiv_prep_is_no_hiv_infection_and_its_own_encounter_code(codesets):
     skin = ("Procedure: right knee injection. Skin prep with chlorhexidine, 40 mg triamcinolone injected.\n"
             "A: Primary osteoarthritis, right knee.\n")
     assert "Z29.81" not in offline_codes(codesets, skin)
+
+
+def test_a_finding_the_report_calls_physiologic_with_no_follow_up_is_not_coded(codesets):
+    note = ("ED note. 31 yo F, pelvic pain since this morning.\nUS pelvis: 2 cm right ovarian cyst, consistent with "
+            "a physiologic corpus luteum, no follow-up imaging needed.\nDx: Pelvic pain, female.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert not {c for c in got if c.startswith("N83")} and {c for c in got if c.startswith("R10.2")}

@@ -343,6 +343,8 @@ PHRASES.update({
     "frequent falls": "history of falling", "gait unsteady": "unsteadiness on feet",
     "unsteady gait": "unsteadiness on feet", "unsteady on feet": "unsteadiness on feet",
     # Index: Pain, chest, atypical / musculoskeletal / non-cardiac R07.89
+    # Index: Pain, pelvic (female) R10.2 "pelvic and perineal pain"
+    "pelvic pain": "pelvic and perineal pain",
     "atypical chest pain": "other chest pain", "noncardiac chest pain": "other chest pain",
     "non-cardiac chest pain": "other chest pain", "musculoskeletal chest pain": "other chest pain",
     # Index: Hashimoto's disease or thyroiditis E06.3; Hypothyroidism, autoimmune E06.3
@@ -404,7 +406,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "pressure injury", "decubitus ulcer", "decubitus ulcers", "bedsore", "alzheimer's dementia", "alzheimer dementia",
     "alzheimers dementia", "alzheimer type dementia", "dementia of the alzheimer's type", "dementia of alzheimer type",
     "dementia, alzheimer type", "dementia, alzheimer's type", "dementia of the alzheimer type", "poison ivy", "poison oak", "poison sumac",
-    "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
+    "pelvic pain", "atypical chest pain", "noncardiac chest pain", "non-cardiac chest pain", "musculoskeletal chest pain",
     "chest pain, atypical", "chest pain, noncardiac", "chest pain, non-cardiac", "chest pain, musculoskeletal",
     "hashimoto's", "hashimoto", "hashimotos", "hashimoto's thyroiditis",
     "history of falls", "fall risk", "risk for falls", "at risk for falls", "recurrent falls", "frequent falls",

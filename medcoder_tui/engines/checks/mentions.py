@@ -102,6 +102,8 @@ _OPERATED_AFTER = re.compile(r"(?i)\W{0,3}(?:surgery|surgeries|repair|repaired|e
 _NOT_SIGNIFICANT = re.compile(r"(?i)\b(?:physiologic(?:al)?|not clinically significant|clinically insignificant|"
                               r"no (?:further )?(?:follow[- ]?up|action|work-?up|treatment|intervention)s? "
                               r"(?:is )?(?:needed|required|indicated|necessary)|of no clinical significance)\b")
+_PHYSIOLOGIC = re.compile(r"(?i)\bphysiologic(?:al)?\b")
+_NO_FOLLOW_UP = re.compile(r"(?i)\bno (?:further )?(?:f/u|follow[- ]?up|imaging|work-?up)\b")
 _ABNORMAL_TITLE = re.compile(r"\b(?:abnormal|elevated)\b", re.I)
 _ABNORMAL_WORDS = re.compile(r"\b(?:abnormal\w*|elevat\w*|raised|high|higher|increas\w*|positive|low|lower|"
                              r"decreas\w*|reduced|rising|rose|borderline|out of range)\b", re.I)
@@ -298,7 +300,9 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
                 or analysis.context_at(ev.start, ev.end) & {"history"}):
             reason = "named as the condition of a past operation ('Cataract surgery bilat'): treated then, not a " \
                      "current condition"
-        elif re.search(r"(?i)\bincidental(?:ly)?\b", around) and _NOT_SIGNIFICANT.search(around):
+        elif (re.search(r"(?i)\bincidental(?:ly)?\b", around) and _NOT_SIGNIFICANT.search(around)) \
+                or (_PHYSIOLOGIC.search(around) and _NO_FOLLOW_UP.search(around)):
+            # ("2.4 cm L ovarian simple cyst - c/w physiologic follicle per radiology, no f/u": said in other words)
             reason = "an incidental finding the note calls physiologic or in no need of follow-up (guideline III.B: " \
                      "coded only when the provider calls it clinically significant): not coded"
         elif re.search(r"(?i)\bcvas?\b", ev.text) and (
