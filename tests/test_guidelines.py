@@ -3896,3 +3896,19 @@ def test_a_finding_the_report_calls_physiologic_with_no_follow_up_is_not_coded(c
             "a physiologic corpus luteum, no follow-up imaging needed.\nDx: Pelvic pain, female.\n")
     got = offline_codes(codesets, note, "ed")
     assert not {c for c in got if c.startswith("N83")} and {c for c in got if c.startswith("R10.2")}
+
+
+def test_a_possibility_whose_own_item_says_no_evidence_is_not_coded_inpatient(codesets):
+    note = ("DISCHARGE SUMMARY\nHospital course:\n1. Community-acquired pneumonia, right lower lobe: ceftriaxone and "
+            "azithromycin, improved.\n2. Pulmonary embolism considered on admission given tachycardia - no evidence: "
+            "CTA chest negative.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "J18.9" in got or "J18.1" in got
+    assert not {c for c in got if c.startswith("I26")}
+
+
+def test_bacteremia_with_a_coded_sepsis_is_that_sepsis(codesets):
+    note = ("DISCHARGE SUMMARY\nPrincipal diagnosis: Sepsis due to group B streptococcus (bacteremia, 2 of 2 bottles) "
+            "from cellulitis of the left leg.\nCourse: penicillin G, then oral amoxicillin; repeat cultures negative.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "A40.1" in got and "R78.81" not in got

@@ -223,6 +223,8 @@ def _excluded_later(analysis: NoteAnalysis, start: int, end: int) -> bool:
     if not head:
         return False
     sent = analysis.sentence_at(start)
+    if sent is not None and _ITEM_RULED_OUT.search(low, end, sent.end):
+        return True   # "Heart failure considered on admission given dyspnea - no evidence: BNP 62, no edema"
     # (searched in place from the sentence's end: a long note is not copied for each doubtful mention)
     for m in re.compile(rf"\b{head[-1]}\b").finditer(low, sent.end if sent is not None else end):
         at = m.start()
@@ -239,6 +241,8 @@ def _excluded_later(analysis: NoteAnalysis, start: int, end: int) -> bool:
 # review of systems or an exam's plain "no" ("denies chest pain", "no edema")
 _RULED_OUT = re.compile(r"\b(?:excluded|ruled out|exclusion|no evidence|not (?:seen|found|detected|present)|"
                         r"negative)\b", re.I)
+# the verdict the item itself gives after a dash: "X considered - no evidence: ...", "X suspected - ruled out by CT"
+_ITEM_RULED_OUT = re.compile(r"\s[-\u2013]\s(?:no evidence|ruled out|excluded|not supported|not found)\b")
 # (the history of the stay's illness may tell the workup's verdicts; a review of systems or an exam tells none)
 _STORY_OF_PRESENTATION = frozenset({"chief_complaint", "review_of_systems", "physical_exam",
                                     "family_history", "social_history"})

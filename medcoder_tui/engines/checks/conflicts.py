@@ -208,6 +208,11 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             a.hold(f"its words ('{a.evidence[0].text.strip()}') name the condition {b.code} codes ({b.description}): "
                    f"one condition, its specific code (guideline I.B.1)")
     for a, b in list(pairs()):
+        if _live(a) and _live(b) and a.code == "R78.81" and "sepsis" in b.description.lower() \
+                and b.code[:3] not in ("R65", "Z86"):
+            # R78.81's own note: sepsis is coded to the infection; the organism in the blood is that sepsis
+            a.hold(f"bacteremia is part of the sepsis {b.code} codes ({b.description}): not coded beside it")
+    for a, b in list(pairs()):
         if _live(a) and _live(b) and a.code.startswith("S62.10") and b.code.startswith(("S52.5", "S52.6")) \
                 and _side(a.description) == _side(b.description):
             # "Colles fracture L wrist": the wrist fracture a note names is the distal radius's (or ulna's) coded
