@@ -3912,3 +3912,18 @@ def test_bacteremia_with_a_coded_sepsis_is_that_sepsis(codesets):
             "from cellulitis of the left leg.\nCourse: penicillin G, then oral amoxicillin; repeat cultures negative.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert "A40.1" in got and "R78.81" not in got
+
+
+def test_suicidal_ideation_is_coded_beside_the_depression(codesets):
+    note = ("ED: 45 yo F with recurrent major depression, current episode severe without psychotic features, "
+            "reports suicidal ideation with a plan to overdose; no attempt.\nA: 1. Major depressive disorder, "
+            "recurrent, severe without psychotic features. 2. Suicidal ideation.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"F33.2", "R45.851"} <= got
+
+
+def test_a_drug_stopped_because_the_patient_could_not_pay_is_financial_hardship(codesets):
+    note = ("HPI: 60 yo M, hypertension. Stopped taking his amlodipine 3 weeks ago because he couldn't pay for the "
+            "refill after his hours were cut.\nBP 172/96.\nA: Hypertension, uncontrolled; underdosing of amlodipine.\n")
+    got = offline_codes(codesets, note)
+    assert "Z91.120" in got and "Z91.128" not in got

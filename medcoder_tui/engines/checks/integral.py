@@ -205,6 +205,8 @@ for _sign in ("R26", "R27", "R47", "R40.0"):
     INTEGRAL[_sign] = INTEGRAL.get(_sign, ()) + _INTOXICATION
 # worrying is the generalized anxiety, the obsessions, the depression it is a part of
 INTEGRAL["R45.82"] = ("F41", "F42", "F43", "F32", "F33", "F31")
+# suicidal and homicidal ideation are no part of a depressive or bipolar disorder: each is coded where documented
+INTEGRAL["R45.85"] = ()
 
 _KEYS = sorted(INTEGRAL, key=len, reverse=True)
 _WITH_BLEEDING = re.compile(r"\bwith (?:[a-z ,]+ )?(?:hemorrhage|bleeding)\b")

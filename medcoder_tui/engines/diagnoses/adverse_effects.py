@@ -243,7 +243,8 @@ def _underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[
 
 # The intent of an underdosing ("Noncompliance (Z91.12-, Z91.13-, Z91.14-) ... to indicate intent, if known",
 # I.C.19.e.5.c), read in the sentence that tells it
-_FINANCIAL = re.compile(r"\b(?:afford\w*|cost\w*|expensive|financial\w*|copay\w*|insurance (?:lapse|lapsed|denied|issue)\w*)\b",
+_FINANCIAL = re.compile(r"\b(?:afford\w*|cost\w*|expensive|financial\w*|copay\w*|insurance (?:lapse|lapsed|denied|issue)\w*|"
+                        r"(?:could|can)(?:n't| ?not| no longer) pay|lost (?:his |her |their )?(?:job and )?insurance)\b",
                         re.I)
 _INTENDED = re.compile(r"\b(?:chose|decided|intentional(?:ly)?|on purpose|did(?:n't| not) want|self[- ]discontinu\w*|"
                        r"stopped (?:\w+ ){0,2}?(?:herself|himself|themselves|on (?:her|his|their) own)|"
