@@ -3927,3 +3927,12 @@ def test_a_drug_stopped_because_the_patient_could_not_pay_is_financial_hardship(
             "refill after his hours were cut.\nBP 172/96.\nA: Hypertension, uncontrolled; underdosing of amlodipine.\n")
     got = offline_codes(codesets, note)
     assert "Z91.120" in got and "Z91.128" not in got
+
+
+def test_the_assessment_gives_the_alzheimer_dementia_its_behaviour(codesets):
+    note = ("HPI: 79 yo M with Alzheimer's dementia, now moderate stage per his neurologist, here with his son.\n"
+            "PMH: Alzheimer's disease - dementia, moderate.\n"
+            "Assessment:\n1. Alzheimer's disease with dementia, moderate, with aggressive outbursts toward staff "
+            "at his day program.\n")
+    got = offline_codes(codesets, note)
+    assert "F02.B11" in got and "F02.B0" not in got

@@ -570,18 +570,32 @@ _BEHAVIOUR = (("11", re.compile(r"\b(?:agitat\w*|aggressi\w*|combative\w*|violen
 _WITHOUT_BEHAVIOUR = re.compile(r"\b(?:without|w/o|no)\s+(?:\w+\s+){0,2}?(?:behaviou?ral|psychotic|mood|anxiety)\b", re.I)
 
 
+_DEMENTIA_WORD = re.compile(r"\bdementia\b", re.I)
+
+
+def _behaviour(texts: list[str]) -> str:
+    """The 5th/6th characters of the first behavioural disturbance the texts state, unless they say there is none."""
+    return next((c for text in texts if not _WITHOUT_BEHAVIOUR.search(text)
+                 for c, rx in _BEHAVIOUR if rx.search(text)), "")
+
+
 def alzheimer_dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, int], read: str | None, icd) -> str:
     """The F02 code of a dementia in Alzheimer's disease: the severity and behaviour of an F03 code the engine
     read, else those its sentence states ("Dementia, Alzheimer type, mild, without behavioral disturbance")."""
+    sent = analysis.sentence_at(at[0])
+    # the assessment's own statement of the dementia first ("Alzheimer's dementia, moderate, with agitation
+    # (sundowning)"), then the sentence the engine read it from ("w/ Alzheimer's dementia ... now moderate stage")
+    texts = [s.text for s in analysis.sentences_matching(_DEMENTIA_WORD)
+             if analysis.section_at(s.start) in ASSESSMENT_SECTIONS and s is not sent]
+    texts.append(note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80])
     if read and read != "F03.90":
         rest = read[4:]
         code = "F02." + ("8" + rest[1:] if rest.startswith("9") else rest)
+        if code.endswith("0") and (behaviour := _behaviour(texts)):
+            code = code[:-1] + behaviour   # "dementia - moderate" read, "moderate, with agitation" assessed
     else:
-        sent = analysis.sentence_at(at[0])
-        text = note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80]
-        severity = next((c for c, rx in _SEVERITY if rx.search(text)), "8")
-        behaviour = "" if _WITHOUT_BEHAVIOUR.search(text) else next((c for c, rx in _BEHAVIOUR if rx.search(text)), "")
-        code = f"F02.{severity}{behaviour or '0'}"
+        severity = next((c for text in texts for c, rx in _SEVERITY if rx.search(text)), "8")
+        code = f"F02.{severity}{_behaviour(texts) or '0'}"
     return code if icd is None or icd.is_billable(code) else "F02.80"
 
 
