@@ -3936,3 +3936,17 @@ def test_the_assessment_gives_the_alzheimer_dementia_its_behaviour(codesets):
             "at his day program.\n")
     got = offline_codes(codesets, note)
     assert "F02.B11" in got and "F02.B0" not in got
+
+
+def test_a_cancer_treated_with_excision_and_no_evidence_of_disease_is_history(codesets):
+    note = ("Reason for visit: yearly skin check for melanoma surveillance.\n"
+            "Hx: superficial spreading melanoma of the right upper back, stage IA, treated with wide local excision "
+            "2019; no recurrence.\n"
+            "A: 1. Personal history of melanoma, right upper back - NED on today's full skin exam.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z85.820", "Z08"} <= got and not {c for c in got if c.startswith(("C43", "D03"))}
+    later = ("Visit for hypothyroidism after thyroidectomy.\nHx: papillary thyroid carcinoma treated with total "
+             "thyroidectomy 2021; no evidence of disease.\nA: 1. Postprocedural hypothyroidism, on levothyroxine.\n"
+             "2. Personal history of papillary thyroid carcinoma.\n3. Surveillance: thyroglobulin yearly; next neck US "
+             "in 2027.\n")
+    assert "Z08" not in offline_codes(codesets, later)

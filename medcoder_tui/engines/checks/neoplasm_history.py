@@ -24,8 +24,8 @@ Reground = Callable[[RawSuggestion], Suggestion]
 Replace = Callable[[Suggestion, str, str], Suggestion]
 
 _DONE = re.compile(
-    r"\b(?:s/p|status post|after|underwent|had)\b[^.\n]{0,60}?\b(?:\w+ectomy|resect\w*|excis\w*|removal|removed|"
-    r"mohs|ablation|ablated)\b|\bcompleted\b[^.\n]{0,40}?\b(?:chemo\w*|radiation|radiotherapy|xrt|treatment|"
+    r"\b(?:s/p|status post|after|underwent|had|treated (?:with|by))\b[^.\n]{0,60}?\b(?:\w+ectomy|resect\w*|excis\w*|"
+    r"removal|removed|mohs|ablation|ablated|wle)\b|\bcompleted\b[^.\n]{0,40}?\b(?:chemo\w*|radiation|radiotherapy|xrt|treatment|"
     r"therapy|capox|folfox|adjuvant|course)\b", re.I)
 _NO_DISEASE = re.compile(r"\b(?:ned|no evidence of (?:disease|recurrence|residual|malignancy|cancer)|disease[- ]free|"
                          r"cancer[- ]free|no recurrence|no residual (?:disease|tumou?r))\b", re.I)
@@ -43,13 +43,17 @@ def _surveillance_visit(note: str, analysis: NoteAnalysis) -> re.Match[str] | No
     negative"), nor one told as history ("discharged her to survivorship clinic last year")."""
     for m in _SURVEILLANCE.finditer(note):
         if analysis.context_at(m.start(), m.end()) & {"history", "hypothetical", "negated", "family"} \
-                or _DATED_AFTER.match(note, m.end()) or _CONTINUED.search(note, max(0, m.start() - 40), m.start()):
-            continue   # ("Continue annual mammography and survivorship follow-up": care that goes on elsewhere)
+                or _DATED_AFTER.match(note, m.end()) or _CONTINUED.search(note, max(0, m.start() - 40), m.start()) \
+                or _SCHEDULE.match(note, m.end()):
+            # ("Continue annual mammography and survivorship follow-up": care that goes on elsewhere; "Surveillance:
+            # Tg yearly; next neck US 03/2027": the schedule of later visits, not this one's reason)
+            continue
         return m
     return None
 
 
 _CONTINUED = re.compile(r"\bcontinue\b[^.;\n]*$", re.I)
+_SCHEDULE = re.compile(r"\s*:[^.\n]{0,40}?\b(?:yearly|annual(?:ly)?|every|q\s?\d+|next)\b", re.I)
 
 
 def _documented(rx: re.Pattern[str], note: str, analysis: NoteAnalysis, *, negated_counts: bool = True) -> bool:
