@@ -1011,3 +1011,12 @@ def test_a_generic_vaccine_name_with_its_brand_in_parentheses_is_one_product(cod
             "today, VIS provided.\n")
     got = codes(suggest(note, codesets), System.CPT)
     assert "90739" in got and "90746" not in got and "90472" not in got
+
+
+def test_a_joint_injection_named_on_the_line_above_its_drug(codesets):
+    note = ("A/P: Left shoulder subacromial bursitis.\n"
+            "- Left shoulder intra-articular steroid injection today after consent.\n"
+            "  Technique: posterior approach, 25 g needle; 40 mg methylprednisolone acetate with 3 mL 1% lidocaine "
+            "given without resistance. Tolerated well.\n")
+    got = codes(suggest(note, codesets))
+    assert "20610" in got and "J1030" in got

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 
-from medcoder_tui.engines.analysis.clinical_text import list_header
+from medcoder_tui.engines.analysis.clinical_text import line_at, list_header
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.oncology_terms import CHEMO_DRUG_NAMES, IMMUNO_DRUG_NAMES, NOT_GIVEN
 from medcoder_tui.engines.procedures.context import (
@@ -98,12 +98,16 @@ _JOINT = re.compile(r"intra-?articular|into (?:the )?(?:\w+ ){0,2}(?:knee|should
 
 def _procedure_title(ctx: _Ctx, sent) -> str:
     """The title line of the procedure section a sentence is in ("Procedure: Right knee intra-articular injection"),
-    or ""."""
+    and the line above the sentence's own, or ""."""
+    # (or the line just above, with no blank line between: "- R knee intra-articular corticosteroid injection today."
+    # over "  Procedure: ... 40 mg triamcinolone + 4 mL lidocaine injected")
+    line_start = ctx.note.rfind("\n", 0, sent.start) + 1
+    above = line_at(ctx.note, line_start - 2) if line_start >= 2 and ctx.note[line_start - 2] != "\n" else ""
     sec = ctx.a.section_span_at(sent.start)
     if sec is None or sec.name != "procedures":
-        return ""
+        return above
     end = ctx.note.find("\n", sec.label_end)
-    return ctx.note[sec.start:end if end >= 0 else sec.end]
+    return ctx.note[sec.start:end if end >= 0 else sec.end] + "\n" + above
 
 
 def _route(clause: str, drug_desc: str) -> str | None:
