@@ -787,3 +787,9 @@ def test_my_review_of_systems_is_no_image_interpretation(codesets):
             "otherwise negative.\nDx: Acute pharyngitis.\n")
     reason = next(iter(em(note, codesets, "ed").values()))
     assert "independent interpretation" not in reason
+
+
+def test_new_to_this_center_is_a_new_patient(codesets):
+    note = ("WALK-IN CLINIC\nPatient: 36 yo M, new to this center.\nCC: sore throat 3 days.\n"
+            "A: Acute pharyngitis, rapid strep negative; supportive care.\n")
+    assert any(c.startswith("9920") for c in em(note, codesets))

@@ -59,7 +59,7 @@ _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|per
                      r"routine (?:ob|prenatal|antenatal) (?:visit|care|check|follow[- ]?up)|"
                      # the routine visit after the delivery is the package's postpartum care
                      r"routine post-?partum (?:visit|care|check|follow[- ]?up|exam\w*)", _I)
-_NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|me)\b|"
+_NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clinic|practice|office|center|centre|group|me)\b|"
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
 _ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
