@@ -3950,3 +3950,16 @@ def test_a_cancer_treated_with_excision_and_no_evidence_of_disease_is_history(co
              "2. Personal history of papillary thyroid carcinoma.\n3. Surveillance: thyroglobulin yearly; next neck US "
              "in 2027.\n")
     assert "Z08" not in offline_codes(codesets, later)
+
+
+def test_a_non_smoker_is_no_smoker(codesets):
+    note = "HPI: 41 yo M, non-smoker, occasional alcohol, 2 days of productive cough.\nA: Acute bronchitis.\n"
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c.startswith(("F17", "Z72", "Z87.891"))}
+
+
+def test_a_later_check_for_new_conditions_names_none(codesets):
+    note = ("A/P: Incidental 1.5 cm left adrenal adenoma, nonfunctional on labs.\n"
+            "- Annual screening for new hypertension or diabetes; no repeat imaging.\n")
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c.startswith(("E11", "I10"))}

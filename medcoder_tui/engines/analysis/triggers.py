@@ -174,7 +174,11 @@ _add("hypothetical", "forward",
      r"signs? (?:and symptoms )?of(?=[a-z ,/]{1,60}? (?:reviewed|discussed|explained|taught|given))",
      # "Bleeding precautions (soaking > 1 pad/h, severe pain, syncope)": what the patient is to watch for
      r"precautions(?=\s*\()",
-     r"watch for", r"monitor for", r"in case of", r"precautions (?:for|regarding|re)", r"as needed for",
+     r"watch for", r"monitor for", r"in case of",
+     # "clinical reassessment yearly for new HTN/diabetes/cushingoid features": what a later check looks for
+     # (whole words: a trigger's first word is looked up as written)
+     r"(?:reassessment|reassess|reevaluation|reevaluate|surveillance|screening|screen|monitoring|monitor) "
+     r"(?:\w+ ){0,2}for (?:any|new|the development of)", r"precautions (?:for|regarding|re)", r"as needed for",
      r"prn for", r"prn(?= [a-z])", r"unless",   # ("cyclobenzaprine qhs PRN spasm": what the drug is for, if it comes)
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",

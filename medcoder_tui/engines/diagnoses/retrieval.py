@@ -97,6 +97,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
         if exp and low in _EXAM_SENSE and _EXAM_SENSE[low].match(note, m.end()):
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
+        if low in ("smoker", "smokers", "drinker", "drinkers") and _NON_BEFORE.search(note, max(0, m.start() - 5),
+                                                                                    m.start()):
+            continue   # "Non-smoker.": no smoker, and no negation scope to say so (a pseudo-trigger)
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
