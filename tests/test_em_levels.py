@@ -793,3 +793,13 @@ def test_new_to_this_center_is_a_new_patient(codesets):
     note = ("WALK-IN CLINIC\nPatient: 36 yo M, new to this center.\nCC: sore throat 3 days.\n"
             "A: Acute pharyngitis, rapid strep negative; supportive care.\n")
     assert any(c.startswith("9920") for c in em(note, codesets))
+
+
+def test_the_operating_surgeons_discharge_is_in_the_global_package(codesets):
+    note = ("ACUTE CARE SURGERY - DISCHARGE SUMMARY\nAuthor: Test Acute Care Surgeon, MD (attending surgeon)\n"
+            "Admitted 03/02, discharged 03/04.\nDiagnosis: Acute appendicitis without perforation.\n"
+            "Procedure: 03/02 laparoscopic appendectomy (performed by me).\nCourse: uneventful; home on day 2.\n")
+    assert not em(note, codesets, "inpatient")
+    medicine = note.replace("ACUTE CARE SURGERY", "HOSPITAL MEDICINE").replace(
+        "Author: Test Acute Care Surgeon, MD (attending surgeon)", "Attending: Test Hospitalist, MD")
+    assert "99238" in em(medicine, codesets, "inpatient")

@@ -21,7 +21,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
-from medcoder_tui.engines.procedures.mdm import addressed_problems, mdm, risk
+from medcoder_tui.engines.procedures.mdm import _procedure_done, addressed_problems, mdm, risk
 
 _OFFICE_TIME = {"new": [(15, "99202"), (30, "99203"), (45, "99204"), (60, "99205")],
                 "est": [(10, "99212"), (20, "99213"), (30, "99214"), (40, "99215")]}
@@ -52,6 +52,9 @@ _REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|re
 # (a routine prenatal visit is part of the global obstetric package unless the note bills it apart)
 # delivery codes whose package includes postpartum care (the stay's visits and its discharge)
 _OB_WITH_POSTPARTUM = frozenset({"59400", "59410", "59510", "59515", "59610", "59614", "59618", "59622"})
+# a note the operating surgeon writes: "GENERAL SURGERY - DISCHARGE SUMMARY", "Attending surgeon / author"
+_SURGEON = re.compile(r"\bsurgeon\b|\bsurgery\b[^\n]{0,20}\bdischarge summary\b|\b(?:orthopaedic|orthopedic|urology|"
+                      r"neurosurgery|surgical) (?:service|team)\b", _I)
 _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
                      r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)|"
                      # "Assessment: Supervision of normal pregnancy, second trimester" (Z34: no complication)
@@ -245,6 +248,8 @@ def _office(ctx: _Ctx, timed, anchor: tuple[int, int], performed_surgery: bool, 
 
 def _hospital(ctx: _Ctx, timed, anchor: tuple[int, int]) -> None:
     if re.search(r"discharge (?:summary|day)", ctx.lower):
+        if _procedure_done(ctx) and _SURGEON.search(ctx.head):
+            return   # the operating surgeon's care to discharge is part of the operation's global package
         if timed:
             code = "99239" if timed[0] > 30 else "99238"
             ctx.add(System.CPT, code, 0.8, f"discharge day management, {timed[0]} min", *anchor)
