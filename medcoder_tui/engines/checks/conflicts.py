@@ -114,6 +114,12 @@ def _one_side_of(a: Suggestion, b: Suggestion) -> bool:
             and "bilateral" in b.description.lower())
 
 
+@lru_cache(maxsize=4096)   # (titles recur across the pairs of a note and across notes)
+def _unspecified(title: str) -> bool:
+    return _UNSPECIFIED.search(title) is not None
+
+
+@lru_cache(maxsize=4096)
 def _head(title: str) -> str:
     """A title's head noun: the last word of its first part, before any "with", "of", "in", "due to"
     ("Periapical abscess without sinus" -> abscess; "Cutaneous abscess, unspecified" -> abscess)."""
@@ -126,13 +132,15 @@ def _bare_mention_of(a: Suggestion, b: Suggestion) -> bool:
     """``a``, an unspecified code, was read from its head word alone, which is the head of ``b``'s more specific
     title: "will treat the abscess" beside "Periapical abscess without sinus" (K04.7) is that abscess, not an
     unspecified skin one."""
-    if not a.evidence or not _UNSPECIFIED.search(a.description) or _UNSPECIFIED.search(b.description) \
+    if not a.evidence or not _unspecified(a.description) or _unspecified(b.description) \
             or b.code[:1] in "RVWXYZ":   # (a sign, an external cause or a status is no condition's specific code:
         return False                    # severe sepsis, R65.2-, goes with the sepsis code, not instead of it)
     head = _head(a.description)
+    if _head(b.description) != head:
+        return False
     said = _words(a.evidence[0].text) & _words(a.description)   # the condition's own words in the evidence
-    return said == {head} and _head(b.description) == head \
-        and not any(e.located and f.located and e.start == f.start for e in a.evidence for f in b.evidence)
+    return said == {head} and not any(e.located and f.located and e.start == f.start
+                                      for e in a.evidence for f in b.evidence)
 
 
 def _assessed(s: Suggestion, analysis) -> bool:
