@@ -216,3 +216,19 @@ async def test_the_table_of_neoplasms_sites_load_with_the_code_sets_not_in_the_f
     async with app.run_test(size=(80, 24)):
         await app.services.wait_index()
         assert skin_table._site_spellings.cache_info().currsize == 1
+
+
+async def test_the_footer_gets_its_secondary_keys_back_when_the_terminal_widens(notes, store):
+    """Narrowed, the footer drops its secondary keys; widened again, it shows them again."""
+    app = build(notes, store, ScriptedEngine())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_first(pilot)
+        await pilot.pause(0.2)
+        wide = {key.action for key in screen.query(FooterKey)}
+        assert "accept_all" in wide
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.3)
+        assert "accept_all" not in {key.action for key in screen.query(FooterKey)}
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.3)
+        assert {key.action for key in screen.query(FooterKey)} == wide

@@ -164,4 +164,5 @@ class AppFooter(Footer):
             if self._rebuild_pending or (self._shown is not None and self._shown[0][0] == narrow):
                 return   # the keys shown, or about to be, are already those of this width (a screen's first size)
             self._rebuild_pending = True
+            self._shown = None   # (the keys now shown are of the other width: the next refresh compares afresh)
             self.call_after_refresh(self.recompose)
