@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import re
 
-from medcoder_tui.engines.analysis.clinical_text import line_at, list_header
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.analysis.clinical_text import line_at, list_header
 from medcoder_tui.engines.diagnoses.oncology_terms import CHEMO_DRUG_NAMES, IMMUNO_DRUG_NAMES, NOT_GIVEN
 from medcoder_tui.engines.procedures.context import (
     _ADMIN,
