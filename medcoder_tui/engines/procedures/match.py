@@ -199,21 +199,24 @@ _TITLE_REPORT = re.compile(r"\s*(?:[a-z .&]+ - )?([a-z ,/&()-]{4,60}?)\s+(?:repo
 def _surgical(ctx: _Ctx) -> None:
     """Procedures documented as done: the description whose head the sentence names and whose qualifiers fit."""
     index = _index(ctx.cs)
-    said: dict[str, tuple[bool, bool]] = {}   # a long note repeats its sentences: each text is searched once
+    performs: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
+    not_dones: dict[str, bool] = {}
     # "ENDOSCOPY REPORT - COLONOSCOPY": a procedure report's title names the procedure its findings
     # ("polyp removed with hot snare") are part of
     title = _REPORT_TITLE.match(ctx.note) or _TITLE_REPORT.match(ctx.note)
     title_stems = _stems(title.group(1)) if title else frozenset()
     for i, sent in enumerate(ctx.a.sentences):
-        got = said.get(sent.text)
-        if got is None:
-            got = said[sent.text] = (_NOT_DONE.search(sent.text) is not None or ctx.dated_before(sent.text)
-                                     or _by_another(ctx, sent.text), _PERFORMED.search(sent.text) is not None)
-        not_done, performed = got
-        if not_done or not ctx.usable(sent):
-            continue
+        performed = performs.get(sent.text)
+        if performed is None:
+            performed = performs[sent.text] = _PERFORMED.search(sent.text) is not None
         in_proc = ctx.section(sent) == "procedures"
         if not (in_proc or performed):
+            continue   # (most sentences: asked first, the cheaper question)
+        not_done = not_dones.get(sent.text)
+        if not_done is None:
+            not_done = not_dones[sent.text] = (_NOT_DONE.search(sent.text) is not None
+                                               or ctx.dated_before(sent.text) or _by_another(ctx, sent.text))
+        if not_done or not ctx.usable(sent):
             continue
         sent_stems = _stems(sent.text) | (title_stems if in_proc and performed else frozenset())
         best: dict[str, tuple[float, str]] = {}
