@@ -3963,3 +3963,10 @@ def test_a_later_check_for_new_conditions_names_none(codesets):
             "- Annual screening for new hypertension or diabetes; no repeat imaging.\n")
     got = offline_codes(codesets, note)
     assert not {c for c in got if c.startswith(("E11", "I10"))}
+
+
+def test_the_prophylaxis_a_person_with_hiv_takes_leaves_the_hiv_coded(codesets):
+    note = ("HIV disease on bictegravir/emtricitabine/TAF, CD4 180; continue TMP-SMX prophylaxis for PJP.\n"
+            "A: HIV disease, on ART; PJP prophylaxis continued.\n")
+    got = offline_codes(codesets, note)
+    assert "B20" in got and "Z29.81" not in got

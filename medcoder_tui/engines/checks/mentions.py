@@ -89,7 +89,8 @@ _REGIONS = re.compile(
     r"perineal|perineum|vaginal|vulva|penis|scrotum|scrotal|buttock|shoulder|arm|elbow|forearm|wrist|hand|"
     r"finger|fingers|thumb|hip|thigh|knee|leg|shin|calf|ankle|foot|feet|toe|toes|heel|cheek|chin|forehead|"
     r"sacral|sacrum|coccyx|clavicle|axilla|groin|flank|trunk)\b", re.I)
-_HIV_PROPHYLAXIS = re.compile(r"\b(?:PrEP|PEP|(?i:pre-?exposure|post-?exposure|prophyla\w*))\b")
+# prophylaxis against HIV itself, not the prophylaxis a person with HIV takes ("TMP-SMX prophylaxis for PJP")
+_HIV_PROPHYLAXIS = re.compile(r"\b(?:PrEP|PEP|(?i:pre-?exposure|post-?exposure)(?i: prophylaxis)?)\b")
 _BURN_DEGREE = re.compile(r"\b(?:first|1st|second|2nd|third|3rd)[- ]degree\b|\bsuperficial burn|\bsunburn", re.I)
 _DECAY = re.compile(r"\b(?:caries|carious|decay\w*)\b", re.I)
 _TRAUMA = re.compile(r"\b(?:trauma\w*|injur\w*|struck|hit|fell|fall|blow|bit down|assault\w*|accident\w*)\b", re.I)
