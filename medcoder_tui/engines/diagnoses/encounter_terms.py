@@ -582,20 +582,23 @@ def _behaviour(texts: list[str]) -> str:
 def alzheimer_dementia_code(note: str, analysis: NoteAnalysis, at: tuple[int, int], read: str | None, icd) -> str:
     """The F02 code of a dementia in Alzheimer's disease: the severity and behaviour of an F03 code the engine
     read, else those its sentence states ("Dementia, Alzheimer type, mild, without behavioral disturbance")."""
-    sent = analysis.sentence_at(at[0])
-    # the assessment's own statement of the dementia first ("Alzheimer's dementia, moderate, with agitation
-    # (sundowning)"), then the sentence the engine read it from ("w/ Alzheimer's dementia ... now moderate stage")
-    texts = [s.text for s in analysis.sentences_matching(_DEMENTIA_WORD)
-             if analysis.section_at(s.start) in ASSESSMENT_SECTIONS and s is not sent]
-    texts.append(note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80])
+    def texts() -> list[str]:
+        # the assessment's own statement of the dementia first ("Alzheimer's dementia, moderate, with agitation
+        # (sundowning)"), then the sentence the engine read it from ("w/ Alzheimer's dementia ... now moderate stage")
+        sent = analysis.sentence_at(at[0])
+        return [s.text for s in analysis.sentences_matching(_DEMENTIA_WORD)
+                if analysis.section_at(s.start) in ASSESSMENT_SECTIONS and s is not sent] \
+            + [note[sent.start:sent.end] if sent else note[at[0]:at[1] + 80]]
+
     if read and read != "F03.90":
         rest = read[4:]
         code = "F02." + ("8" + rest[1:] if rest.startswith("9") else rest)
-        if code.endswith("0") and (behaviour := _behaviour(texts)):
+        if code.endswith("0") and (behaviour := _behaviour(texts())):
             code = code[:-1] + behaviour   # "dementia - moderate" read, "moderate, with agitation" assessed
     else:
-        severity = next((c for text in texts for c, rx in _SEVERITY if rx.search(text)), "8")
-        code = f"F02.{severity}{_behaviour(texts) or '0'}"
+        said = texts()
+        severity = next((c for text in said for c, rx in _SEVERITY if rx.search(text)), "8")
+        code = f"F02.{severity}{_behaviour(said) or '0'}"
     return code if icd is None or icd.is_billable(code) else "F02.80"
 
 
