@@ -102,7 +102,8 @@ def _says_unrelated(a: Suggestion, b: Suggestion, analysis) -> bool:
 _NONDISPLACED = re.compile(r"\bnon-?\s?displaced\b", re.IGNORECASE)
 
 
-def _side(title: str) -> str | None:
+def side_of(title: str) -> str | None:
+    """The side a code's title names ("right", "left"), or None."""
     found = re.search(r"\b(right|left)\b", title.lower())
     return found.group(1) if found else None
 
@@ -222,7 +223,7 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             a.hold(f"bacteremia is part of the sepsis {b.code} codes ({b.description}): not coded beside it")
     for a, b in list(pairs()):
         if _live(a) and _live(b) and a.code.startswith("S62.10") and b.code.startswith(("S52.5", "S52.6")) \
-                and _side(a.description) == _side(b.description):
+                and side_of(a.description) == side_of(b.description):
             # "Colles fracture L wrist": the wrist fracture a note names is the distal radius's (or ulna's) coded
             a.hold(f"the wrist fracture is the distal forearm fracture {b.code} codes ({b.description}): one fracture")
     for a, b in list(pairs()):

@@ -50,6 +50,7 @@ from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
+from medcoder_tui.engines.checks.conflicts import side_of
 from medcoder_tui.engines.checks.diabetes import diabetes_with, documented_type
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
@@ -1073,11 +1074,6 @@ _NO_HYPERTENSION = re.compile(r"\b(?:no|without)\s+(?:(?:prior|known|previous|fo
 _HYPERTENSIVE = ("I10", "I11", "I12", "I13", "I15", "I16", "I1A")
 
 
-def _side_of(title: str) -> str | None:
-    low = title.lower()
-    return "right" if "right" in low else "left" if "left" in low else None
-
-
 def _shaft_not_end(out: list[Suggestion]) -> None:
     """"Fracture of the distal shaft of the radius" is a fracture of the shaft (S52.3-): its "distal" does not make it
     the lower end (S52.5-) as well."""
@@ -1109,8 +1105,8 @@ def _superficial_beside_severe(out: list[Suggestion]) -> None:
         if s.code[2] != "0":
             continue
         severe = next((o for o in injuries if o.code[:2] == s.code[:2] and o.code[2] != "0"
-                       and (_side_of(o.description) is None or _side_of(s.description) is None
-                            or _side_of(o.description) == _side_of(s.description))), None)
+                       and (side_of(o.description) is None or side_of(s.description) is None
+                            or side_of(o.description) == side_of(s.description))), None)
         if severe is not None:
             add_reason(s, f"a superficial injury beside the more severe injury of the same region, {severe.code} "
                           "(guideline I.C.19.b): not coded", Flag.GUIDELINE)
