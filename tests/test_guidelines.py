@@ -3970,3 +3970,13 @@ def test_the_prophylaxis_a_person_with_hiv_takes_leaves_the_hiv_coded(codesets):
             "A: HIV disease, on ART; PJP prophylaxis continued.\n")
     got = offline_codes(codesets, note)
     assert "B20" in got and "Z29.81" not in got
+
+
+def test_an_antibody_test_or_a_protocol_names_no_diagnosis(codesets):
+    note = ("A/P: Psoriatic arthritis, active. Labs before a biologic: QuantiFERON, HBsAg, HCV Ab.\n"
+            "Shortness of breath on exertion: CT chest with interstitial lung disease protocol ordered.")
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c.startswith(("B18", "B19", "J84"))}, got
+    assert "L40.50" in got or any(c.startswith("L40.5") for c in got), got
+    # the same virus with its disease stays a diagnosis
+    assert any(c.startswith("B18.2") for c in offline_codes(codesets, "A/P: Chronic hepatitis C, HCV RNA 2 million."))

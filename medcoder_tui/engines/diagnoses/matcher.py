@@ -540,7 +540,7 @@ def _surface_stems(text: str) -> frozenset[str]:
 # Words that turn a condition's name into the name of a test, vaccine or screening.
 _TEST_HEADS = frozenset(stem(w) for w in (
     "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
-    "serology antibody antibodies antigen prophylaxis ppx titer titers swab culture panel pcr".split()))
+    "serology antibody antibodies antigen ab abs ag prophylaxis ppx titer titers swab culture panel pcr protocol".split()))
 
 
 def _names_a_test(toks: list, first: int, last: int) -> bool:
