@@ -3980,3 +3980,40 @@ def test_an_antibody_test_or_a_protocol_names_no_diagnosis(codesets):
     assert "L40.50" in got or any(c.startswith("L40.5") for c in got), got
     # the same virus with its disease stays a diagnosis
     assert any(c.startswith("B18.2") for c in offline_codes(codesets, "A/P: Chronic hepatitis C, HCV RNA 2 million."))
+
+
+def test_a_side_and_a_site_name_no_unspecified_disorder_of_that_site(codesets):
+    note = "Exam: L knee: small effusion, patella tracks normally, no crepitus.\nA/P: Left knee effusion after a long hike."
+    got = offline_codes(codesets, note)
+    assert "M25.462" in got and not {c for c in got if c.startswith("M22")}, got
+
+
+def test_pe_and_ra_in_capitals_are_diagnoses_unless_the_words_around_say_exam_or_room_air(codesets):
+    got = offline_codes(codesets, "Assessment: Acute PE, both lower lobes. Start apixaban.", "ed")
+    assert any(c.startswith("I26.9") for c in got), got
+    got = offline_codes(codesets, "Assessment: RA, stable on hydroxychloroquine.")
+    assert "M06.9" in got, got       # no rheumatoid factor documented: the Index default, not the seronegative M06.00
+    got = offline_codes(codesets, "PE: T 37.1, BP 128/76, SpO2 96% on RA.\nAssessment: Acute otitis externa, right ear.")
+    assert not {c for c in got if c.startswith(("I26", "M05", "M06"))}, got
+    got = offline_codes(codesets, "Echo: RA mildly dilated. On a GLP-1 RA for weight.\nAssessment: Palpitations.")
+    assert not {c for c in got if c.startswith(("M05", "M06"))}, got
+
+
+def test_a_diagnosis_too_unlikely_to_pursue_is_not_coded(codesets):
+    got = offline_codes(codesets, "Chest wall pain, reproducible. Wells low, D-dimer not sent; pulmonary embolism not pursued.", "ed")
+    assert not {c for c in got if c.startswith("I26")}, got
+
+
+def test_polyarticular_seropositive_rheumatoid_arthritis_is_of_multiple_sites(codesets):
+    got = offline_codes(codesets, "A/P: Rheumatoid arthritis, RF positive, polyarticular flare (MCPs, wrists). "
+                                  "Increase methotrexate.")
+    assert "M05.79" in got, got
+
+
+def test_emboli_in_segmental_and_subsegmental_arteries_are_not_subsegmental_only(codesets):
+    note = ("CTA chest: filling defects in the right lower lobe segmental and subsegmental arteries.\n"
+            "Impression: acute subsegmental and segmental pulmonary emboli, no right heart strain.")
+    got = offline_codes(codesets, note, "ed")
+    assert "I26.99" in got and not {"I26.93", "I26.94"} & got, got
+    got = offline_codes(codesets, "Impression: single subsegmental pulmonary embolism, right lower lobe.", "ed")
+    assert "I26.93" in got, got

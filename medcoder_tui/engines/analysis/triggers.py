@@ -51,7 +51,8 @@ _add("negated", "backward",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
      # "Wernicke encephalopathy not suspected clinically", "SBP not possible without ascites"
-     r"(?:(?:was|were|is|are) )?not (?:suspected|possible|favou?red)(?=\s+(?:clinically|without|given|as|because)\b|"
+     # ("PERC negative - PE not pursued.": too unlikely to look for)
+     r"(?:(?:was|were|is|are) )?not (?:suspected|possible|favou?red|pursued)(?=\s+(?:clinically|without|given|as|because)\b|"
      r"[ \t]*(?:[.,;:()\n]|-\s|$))",
      # "So pneumonia is not supported.": the workup does not bear it out
      r"(?:was|were|is|are|been) not supported",

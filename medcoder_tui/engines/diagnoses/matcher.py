@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 31
+MATCHER_FORMAT = 35
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -60,6 +60,7 @@ _FREE_CHUNK = re.compile(
 )
 _ROMAN_NUMBERS = frozenset({"i", "ii", "iii", "iv", "v"})
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
+_SIDE_WORDS = frozenset({"right", "left", "bilateral"})
 # Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss"), and the "non-"
 # words that name the index default ("aortic stenosis" is the nonrheumatic I35.0; the rheumatic
 # and congenital codes need their word). Not "nondisplaced": an unstated fracture is displaced.
@@ -109,6 +110,7 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     # "Type 2 diabetes mellitus with diabetic nephropathy" applies to "diabetic nephropathy".
     folded = _DIABETES.sub("diabetes", folded)
     words: list[str] = []
+    n_before = 0
     for i, chunk in enumerate(folded.split(",")):
         if i > 0 and _FREE_CHUNK.search(chunk):
             site = re.fullmatch(r"\s*unspecified\s+([a-z ]+?)\s*", chunk) if site_required else None
@@ -132,10 +134,19 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
         for w in re.findall(r"[a-z0-9]+", chunk):
             if w not in STOPWORDS:
                 words.append(stem(w))
+        if i == 0:   # what the condition's own phrase names
+            named = {w for w in words if w not in _OPTIONAL and w not in ("other", "specified")}
+            sided = True
+        elif len(words) > n_before and not _SIDE_WORDS & set(words[n_before:]):
+            sided = False   # ", current episode manic": more than a side and site after the comma
+        n_before = len(words)
     core = tuple(dict.fromkeys(words))
     # "X disease"/"disorder of X" name X: the generic head word is optional.
     lean = tuple(w for w in core if w not in _OPTIONAL)
-    # Only when two words remain: "disorder of bone" must not fire on every "bone".
+    # Only when two words remain: "disorder of bone" must not fire on every "bone"; nor "Unspecified disorder
+    # of patella, right knee" on every "R knee ... patella" (the side and site after the comma name no disorder).
+    if len(named) < 2 and sided and len(lean) > len(named) and len(lean) < len(core):
+        lean = ()
     core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
     # ("End stage renal disease": there the end is the disease's stage, not a bone's end, and is said)
     optional = _SOFT - {"end"} if re.search(r"\bend[- ]stage\b", folded) else _SOFT

@@ -95,6 +95,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue
         prev = low
         exp = ABBREVIATIONS.get(low) if low not in _NOT_DIAGNOSES else None
+        if low in _CAPITAL_SENSE and word.isupper():
+            before, after = _CAPITAL_SENSE[low]
+            if not (before.search(note, max(0, m.start() - 20), m.start()) or after.match(note, m.end())):
+                exp = ABBREVIATIONS[low]   # "acute PE", "seropositive RA"
         if exp and low in _EXAM_SENSE and _EXAM_SENSE[low].match(note, m.end()):
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
         if low in ("smoker", "smokers", "drinker", "drinkers") and _NON_BEFORE.search(note, max(0, m.start() - 5),
@@ -212,6 +216,18 @@ _EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
                                 r"for (?:adherence|abstinence|motivation|change|cessation|engagement))\b", re.I),
                # "GAD-7 6", "GAD7 score 12": the anxiety questionnaire, not the disorder it screens for
                "gad": re.compile(r"[\s-]?[27]\b|[\s-]*(?:score|screen\w*|questionnaire|scale)\b", re.I)}
+# "PE" and "RA" in capitals name a pulmonary embolism and rheumatoid arthritis unless the words around them give
+# away the physical exam ("PE: BP 130/80", "on PE", "PE tubes") or the room air, right atrium or receptor agonist
+# ("SpO2 97% RA", "on RA", "RA mildly dilated", "GLP-1 RA"): (words before, words after) that say so.
+_CAPITAL_SENSE = {
+    "pe": (re.compile(r"(?:^|\n)[ \t]*$|\bon\s+$|\b(?:brief|focused|complete|detailed|full)\s+$", re.I),
+           re.compile(r"\s*(?::|-\s|=)|\s+(?:tubes?|exam\w*|findings?|normal|unremarkable|wnl|notable|significant|shows|"
+                      r"reveal\w*|remarkable|performed|done|today|was|is|otherwise|as\s+above|per)\b", re.I)),
+    "ra": (re.compile(r"(?:%|\d)\s*(?:on\s+)?$|\b(?:on|at|in|to|from|sats?|spo2|saturation|la|and|dilated|enlarged|normal)\s+$|"
+                      r"(?:glp-?1|gnrh|lhrh|dopamine|beta|receptor|agonist)[\s-]*$|/\s*$", re.I),
+           re.compile(r"\s*(?:/|\d|:)|\s+(?:sats?|saturation|spo2|at rest|size|pressure|volume|dilat\w*|enlarg\w*|normal|"
+                      r"is|was|mildly|moderately|severely|and\s+rv|agonists?)\b", re.I)),
+}
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
 _VACCINE_WORD = re.compile(r"\b(?:immuni[sz]ations?|vaccines?|vaccinations?)\b", re.I)

@@ -524,16 +524,42 @@ _SERONEGATIVE = re.compile(r"\b(?:seronegative|(?:rf|rheumatoid factor)[ -]?(?:n
                            r"factor))\b", re.I)
 
 
+_MANY_JOINTS = re.compile(r"\b(?:polyarticular|multiple (?:joints|sites)|(?:several|many) joints|polyarthritis)\b", re.I)
+
+
 def _rheumatoid_factor(code: str, m: Mention, icd) -> tuple[str, str] | None:
-    """Rheumatoid arthritis with or without rheumatoid factor, as the note documents it (M05.7- / M06.0-)."""
-    if code.startswith(("M06.0", "M06.9")) and _SEROPOSITIVE.search(m.note) and not _SERONEGATIVE.search(m.note):
+    """Rheumatoid arthritis with or without rheumatoid factor, as the note documents it (M05.7- / M06.0-);
+    of multiple sites when the note says the arthritis is polyarticular."""
+    many = code in ("M05.9", "M06.9", "M05.70", "M06.00") and _MANY_JOINTS.search(m.note)
+    positive = _SEROPOSITIVE.search(m.note) and not _SERONEGATIVE.search(m.note)
+    negative = _SERONEGATIVE.search(m.note) and not _SEROPOSITIVE.search(m.note)
+    if many and (positive or code.startswith("M05")) and code != "M05.79":
+        target, why = "M05.79", "rheumatoid factor positive, multiple joints documented"
+    elif many and (negative or code == "M06.00"):
+        target, why = "M06.09", "rheumatoid factor negative, multiple joints documented"
+    elif code.startswith(("M06.0", "M06.9")) and positive:
         target = "M05.9" if code == "M06.9" else "M05.7" + code[5:]
         why = "rheumatoid factor documented as positive"
-    elif code.startswith("M05.7") and _SERONEGATIVE.search(m.note) and not _SEROPOSITIVE.search(m.note):
+    elif code.startswith("M05.7") and negative:
         target, why = "M06.0" + code[5:], "rheumatoid factor documented as negative"
+    elif code == "M06.00" and not negative:
+        # the plain "rheumatoid arthritis" reads the seronegative title, whose "without" the matcher drops
+        target, why = "M06.9", "rheumatoid factor not documented (Index: Arthritis, rheumatoid M06.9)"
     else:
         return None
     return (target, f"more specific: {why} (was {code})") if icd.is_billable(target) else None
+
+
+# a pulmonary artery larger than a subsegmental one: "segmental" (not "subsegmental"), lobar, main, saddle
+_LARGER_PULMONARY_ARTERY = re.compile(r"\b(?<!sub)(?<!sub-)segmental\b|\b(?:lobar|main|saddle)\b", re.I)
+
+
+def _subsegmental_only(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Subsegmental pulmonary embolism (I26.93/I26.94) whose sentence says larger arteries hold clot too: the
+    embolism is not limited to the subsegmental arteries: I26.99, both without acute cor pulmonale."""
+    if code not in ("I26.93", "I26.94") or not _LARGER_PULMONARY_ARTERY.search(m.around):
+        return None
+    return "I26.99", f"segmental or larger arteries are involved, not only subsegmental ones (was {code})"
 
 
 _INFARCT_CAUSE = ((re.compile(r"\b(?:cardio)?embol(?:ic|ism|us|i)\b", re.I), "4", "embolism"),
@@ -803,7 +829,7 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
-                                 _generalized_epilepsy)
+                                 _generalized_epilepsy, _subsegmental_only)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
