@@ -803,3 +803,20 @@ def test_the_operating_surgeons_discharge_is_in_the_global_package(codesets):
     medicine = note.replace("ACUTE CARE SURGERY", "HOSPITAL MEDICINE").replace(
         "Author: Test Acute Care Surgeon, MD (attending surgeon)", "Attending: Test Hospitalist, MD")
     assert "99238" in em(medicine, codesets, "inpatient")
+
+
+def test_self_help_therapy_material_is_no_psychotherapy_and_leaves_the_visit_coded(codesets):
+    note = ("INTERNAL MEDICINE - established patient\n"
+            "A/P: 1. Chronic insomnia - sleep hygiene reviewed, CBT-I workbook given.\n"
+            "2. Essential hypertension - at goal, continue amlodipine.\n"
+            "Total time on the date of the encounter: 32 minutes.")
+    got = em(note, codesets)
+    assert "99214" in got, got
+
+
+def test_the_patients_pcp_since_a_year_is_the_continuing_focal_point(codesets):
+    body = ("Provider: Test Internist, MD ({})\nFOLLOW-UP VISIT, established patient\n"
+            "A/P: Type 2 diabetes with CKD stage 3a - metformin reduced to 500 mg BID. Essential hypertension - "
+            "lisinopril increased to 20 mg daily.")
+    assert "G2211" in em(body.format("PCP since 2016"), codesets)
+    assert "G2211" not in em(body.format("covering for the PCP"), codesets)

@@ -4017,3 +4017,10 @@ def test_emboli_in_segmental_and_subsegmental_arteries_are_not_subsegmental_only
     assert "I26.99" in got and not {"I26.93", "I26.94"} & got, got
     got = offline_codes(codesets, "Impression: single subsegmental pulmonary embolism, right lower lobe.", "ed")
     assert "I26.93" in got, got
+
+
+def test_age_related_debility_outranks_the_weakness_whose_excludes1_sends_it_there(codesets):
+    note = ("84F.\nA/P: 1. Falls - generalized weakness and deconditioning over the past months.\n"
+            "2. Frailty - PT referral, protein goal.")
+    out = finish(note, [("R53.1", "generalized weakness and deconditioning"), ("R54", "Frailty")], codesets)
+    assert out["R53.1"].suppressed and not out["R54"].suppressed

@@ -18,7 +18,8 @@ The weaker code is kept on screen, marked with the reason and left out of bulk
 accepts (``Suggestion.suppressed``); a coder who knows the conditions are
 unrelated (the Excludes1 exception) may still accept it. Which is weaker: a
 "without X" code gives way to the code of X; otherwise a sign or symptom gives way
-to a diagnosis, an "unspecified" title to a specified one, then the code whose
+to a diagnosis, a symptom whose Excludes1 note names the other symptom (and not the other way
+round) to that other, an "unspecified" title to a specified one, then the code whose
 evidence quotes fewer words, then the lower confidence.
 """
 
@@ -52,7 +53,11 @@ def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) ->
     # orthostatic hypotension, which R55 excludes); then a code read from words that another coded mention
     # explains ("UTI with acute kidney injury": 'infection ... kidney' borrows the kidney of the coded AKI)
     # gives way to one read from its own
-    return (not (is_symptom(s.code) or s.code[:1] == "R"), s.code[:1] != "R", not _UNSPECIFIED.search(s.description),
+    # (among symptoms, a one-way Excludes1 note sends the kind of symptom it names elsewhere: R53.1 Weakness
+    # excludes the age-related weakness R54, so beside R54 the weakness is that one)
+    return (not (is_symptom(s.code) or s.code[:1] == "R"), s.code[:1] != "R",
+            s.code[:1] != "R" or partner.code[:1] != "R" or not _excludes(s, partner, icd) or _excludes(partner, s, icd),
+            not _UNSPECIFIED.search(s.description),
             not _borrows(s, partner, out, icd), words, s.confidence)
 
 

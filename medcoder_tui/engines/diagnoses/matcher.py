@@ -167,6 +167,7 @@ class _Matcher:
         self.by_key: dict[str, tuple[array, tuple[tuple[str, ...], ...], tuple]] = {}
         n = index._n
         self.idf: dict[str, float] = {}
+        self.core_weight: dict[int, float] = {}   # a code text's summed core-word idf, filled as texts are matched
         icd = index._cs.icd
         # Alphabetic-index main terms become extra one-word texts of their default code.
         virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
@@ -336,6 +337,7 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             positions.setdefault(a, []).append(i)
     found: dict[int, _Match] = {}
     by_key = matcher.by_key
+    core_weight = matcher.core_weight
     any_negq = any(t.negq for t in toks)   # most sentences rule out no qualifier
     any_group = any(t.group >= 0 for t in toks)   # ... and expand no abbreviation
     members: dict[int, list[int]] = {}
@@ -405,7 +407,10 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
                 if groups and _splits_expansion(toks, pos, members_of(groups.pop()), surfaces[sid]):
                     continue  # "left leg; AKI": the injury of an acute kidney injury is no injury of the leg
                 span = pos[-1] - pos[0] + 1
-                weight = sum(idf.get(w, 1.0) for w in core) - PARTIAL_LOSS * lost
+                weight = core_weight.get(sid)
+                if weight is None:
+                    weight = core_weight[sid] = sum(idf.get(w, 1.0) for w in core)
+                weight -= PARTIAL_LOSS * lost
                 score = weight * (len(core) / max(span, len(core) - missing)) ** 0.5
                 if missing:
                     # Part of a code text: useful for recall, never proposed on its own.

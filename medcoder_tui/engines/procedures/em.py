@@ -80,7 +80,11 @@ _MEDICARE = re.compile(r"\bmedicare\b", _I)
 # services beside which the visit is billed with modifier 25: procedures, injections and infusions, a nebulizer
 _WITH_MODIFIER_25 = re.compile(r"(?!3641[56])(?:1\d|[2-6]\d)\d{3}|963[67]\d|964\d\d|965[0-4]\d|94640")
 _LONGITUDINAL = re.compile(r"\bg2211\b|longitudinal care|continuing focal point|ongoing (?:longitudinal )?care "
-                           r"for (?:a |this )?(?:single,? )?(?:serious|complex)", _I)
+                           r"for (?:a |this )?(?:single,? )?(?:serious|complex)|"
+                           # "Provider: Test Internist, MD (PCP since 2017)": the author is the patient's continuing
+                           # primary care physician, the focal point for all needed services
+                           r"\b(?:md|do|np|pa-c|pa|aprn|fnp)\b[^\n(]{0,20}\((?:(?:her|his|their|the patient's) )?"
+                           r"(?:pcp|primary care (?:physician|provider|doctor)) since\b", _I)
 
 
 def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:

@@ -49,7 +49,10 @@ _ELSEWHERE = re.compile(r"\b(?:outside|other|another|community|her|his|their) (?
                         r"provider)|\b(?:continue|continues|in weekly|in ongoing|referred? (?:to|for)|refer\w* to)\b"
                         r"[^.\n]{0,12}(?:psychotherap|cbt|dbt|therapy)|\bno (?:separate )?(?:psycho)?therapy|"
                         # "CBT referral": therapy another clinician will give
-                        r"\b(?:psychotherapy|cbt|dbt|therapy)\s+(?:referral|consult\w*|recommended|to be arranged)", _I)
+                        r"\b(?:psychotherapy|cbt|dbt|therapy)\s+(?:referral|consult\w*|recommended|to be arranged)|"
+                        # "CBT-I workbook given", "CBT app": self-help material, no therapy given
+                        r"\b(?:cbt|dbt)(?:-i)?\s+(?:workbook|handout|app|materials?|resources?|worksheets?|book|"
+                        r"self-help|information|info|education|website)", _I)
 def _psychotherapy(ctx: _Ctx) -> bool:
     intake = re.search(r"psychiatric diagnostic evaluation|(?:behavioral health|psychiatric|mental health) intake|"
                        r"intake (?:assessment|evaluation)", ctx.lower)
