@@ -4024,3 +4024,37 @@ def test_age_related_debility_outranks_the_weakness_whose_excludes1_sends_it_the
             "2. Frailty - PT referral, protein goal.")
     out = finish(note, [("R53.1", "generalized weakness and deconditioning"), ("R54", "Frailty")], codesets)
     assert out["R53.1"].suppressed and not out["R54"].suppressed
+
+
+def test_an_exposure_to_an_infection_is_a_contact_code_not_the_disease(codesets):
+    got = offline_codes(codesets, "A/P: Bat found in the bedroom overnight - exposure to rabies. Rabies immune "
+                                  "globulin and vaccine series started.", "ed")
+    assert "Z20.3" in got and not {c for c in got if c.startswith("A82")}, got
+    got = offline_codes(codesets, "Assessment: Close household contact; tuberculosis exposure. IGRA drawn.")
+    assert "Z20.1" in got and not {c for c in got if c.startswith("A15")}, got
+    # the disease itself had is no exposure
+    got = offline_codes(codesets, "Assessment: Pulmonary tuberculosis, sputum AFB positive; exposure to tuberculosis "
+                                  "at a shelter. RIPE started.")
+    assert "Z20.1" not in got, got
+    # judged no exposure to treat
+    got = offline_codes(codesets, "Assessment: Dog bite R calf; rabies exposure low risk, vaccinated dog under "
+                                  "observation, no PEP.", "ed")
+    assert "Z20.3" not in got, got
+
+
+def test_the_source_patients_infection_is_not_the_patients(codesets):
+    note = ("HPI: Nurse with a needlestick from a source patient known to be HIV positive.\n"
+            "A/P: Occupational exposure to HIV - PEP started, baseline labs drawn.")
+    got = offline_codes(codesets, note)
+    assert "B20" not in got and "Z20.6" in got, got
+
+
+def test_an_elevated_pressure_said_either_way_round_and_one_put_down_to_pain(codesets):
+    assert "R03.0" in offline_codes(codesets, "A/P: Ankle sprain. BP elevated, no history of hypertension - recheck "
+                                              "with PCP.", "ed")
+    note = ("HPI: 79F slipped on a wet floor at home, FOOSH, R wrist pain and deformity.\nPMH: HTN, osteoporosis.\n"
+            "Exam: BP 168/92, HR 84. R wrist dorsal angulation, NV intact.\n"
+            "ED course: Hematoma block, closed reduction, sugar-tong splint. BP elevated from pain; recheck with PCP.\n"
+            "Impression: Closed displaced fracture of the distal radius, right (Colles type).")
+    got = offline_codes(codesets, note, "ed")
+    assert "R03.0" not in got and "I10" not in got, got

@@ -141,6 +141,7 @@ PHRASES: dict[str, str] = {
     "elevated bp": "elevated blood pressure reading", "hypertension reading": "elevated blood pressure reading",
     "elevated bp reading": "elevated blood pressure reading", "high bp reading": "elevated blood pressure reading",
     "elevated blood pressure reading": "elevated blood pressure reading",
+    "bp elevated": "elevated blood pressure reading", "blood pressure elevated": "elevated blood pressure reading",
     "seb derm": "seborrheic dermatitis", "seb-derm": "seborrheic dermatitis",
     # lower urinary tract symptoms in the words of a urology history (R39.1-: the titles say "urinary" and "bladder")
     "weak stream": "poor urinary stream", "weak urinary stream": "poor urinary stream",
@@ -413,6 +414,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "gait unsteady", "unsteady gait", "unsteady on feet",
     # Index: Elevated, blood pressure reading, without diagnosis of hypertension R03.0
     "elevated blood pressure", "elevated bp", "hypertension reading", "elevated bp reading", "high bp reading",
+    "bp elevated", "blood pressure elevated",
     "h. pylori", "h pylori", "h.pylori", "nuclear cataract", "nuclear cataracts", "nuclear sclerotic cataract",
     "nuclear sclerotic cataracts", "nuclear sclerosis cataract", "cortical cataract", "cortical cataracts",
     "seb derm", "seb-derm", "gbs carrier", "gbs colonization", "gbs colonized",

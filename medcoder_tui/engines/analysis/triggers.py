@@ -230,7 +230,10 @@ _add("family", "forward",
      r"(?:mother|father|brother|sister|grandmother|grandfather|grandparent|aunt|uncle|cousin|mom|dad|parent|"
      r"parents)'s",
      r"(?:mother|father|brother|sister|grandmother|grandfather|aunt|uncle|mom|dad)\s+(?:with|had|died (?:of|from)|"
-     r"diagnosed with)")
+     r"diagnosed with)",
+     # "a needlestick from a source patient known to be HIV positive with chronic hepatitis C": another
+     # person's conditions, the patient's exposure (Z20), not the patient's disease
+     r"source (?:patient|individual|person)(?:'s)?")
 
 # Phrases that contain a trigger word but open no scope.
 _PSEUDO = (

@@ -1112,6 +1112,11 @@ def _superficial_beside_severe(out: list[Suggestion]) -> None:
                           "(guideline I.C.19.b): not coded", Flag.GUIDELINE)
 
 
+_FROM_PAIN = re.compile(r"\b(?:from|due to|secondary to|2/2|with|in (?:the )?setting of|likely|probably|attributed to)\s+"
+                        r"(?:acute\s+|his\s+|her\s+|the\s+)?(?:pain|anxiety|distress)\b|\b(?:pain|anxiety)[- ]related\b",
+                        re.I)
+
+
 def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
     """R03.0 is an elevated reading "without diagnosis of hypertension": it gives way to a hypertension
     code beside it, and a hypertension code gives way to it when the note says hypertension is not
@@ -1127,6 +1132,15 @@ def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) 
         return
     hypertensive = [s for s in out if usable_icd(s) and s.code.startswith(_HYPERTENSIVE)]
     not_diagnosed = _NO_HYPERTENSION.search(note) is not None
+    at = reading.evidence[0] if reading.evidence and reading.evidence[0].located else None
+    sent = analysis.sentence_at(at.start) if at is not None else None
+    if not hypertensive and not not_diagnosed and sent is not None and _FROM_PAIN.search(note, sent.start, sent.end) and any(
+            s.system is System.ICD10CM and s.acceptable and s.code.startswith(_HYPERTENSIVE) for s in out):
+        # "PMH: HTN" ... "BP elevated from pain; recheck with PCP": a reading the note puts down to pain in a
+        # patient whose hypertension is diagnosed is neither R03.0 (no diagnosis) nor hypertension managed today
+        add_reason(reading, "the note attributes the reading to pain in a patient with diagnosed hypertension: "
+                            "neither R03.0 nor the hypertension is coded for it", Flag.GUIDELINE)
+        return
     if not hypertensive and not not_diagnosed:
         # "PMH: HTN" ... "Elevated BP - hx HTN, resume home meds": the reading the assessment takes up is the
         # hypertension the history documents, which IV.J had left out as only listed

@@ -616,6 +616,50 @@ def past_suicide_attempt(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     return None
 
 
+# Contact with and (suspected) exposure to a communicable disease (Z20, by its tabular titles): the disease's words
+# after "exposure to", "exposed to", "contact with" or before "exposure"; and the codes that say the disease is had
+# (then no exposure code: the tabular's Excludes1 and guideline I.C.21.c.1)
+_EXPOSURE_AGENTS = (
+    ("tuberculosis|tb|mycobacterium tuberculosis", "Z20.1", ("A15", "A16", "A17", "A18", "A19", "Z22.7", "R76.1")),
+    ("rabies|rabid (?:animal|bat|dog|raccoon|fox|skunk)", "Z20.3", ("A82",)),
+    ("hiv|human immunodeficiency virus", "Z20.6", ("B20", "Z21")),
+    ("covid(?:-19)?|sars-cov-2|coronavirus", "Z20.822", ("U07.1",)),
+    ("varicella|chicken ?pox", "Z20.820", ("B01",)),
+    ("rubella|german measles", "Z20.4", ("B06",)),
+    ("(?:viral )?hepatitis(?: [abc])?|hbv|hcv", "Z20.5", ("B15", "B16", "B17", "B18", "B19")),
+    ("gonorrh\\w*|chlamydia|syphilis|trichomon\\w*|stis?|stds?|sexually transmitted (?:infections?|diseases?)",
+     "Z20.2", ("A5", "A60", "A63", "A64")),
+    ("meningococc\\w*|neisseria meningitidis|meningococcal meningitis", "Z20.811", ("A39",)),
+    ("zika(?: virus)?", "Z20.821", ("A92.5",)),
+    ("scabies|(?:head |body )?lice|pediculosis", "Z20.7", ("B85", "B86")),
+    ("pertussis|whooping cough", "Z20.818", ("A37",)),
+    ("measles|mumps|influenza", "Z20.828", ("B05", "B26", "J09", "J10", "J11")),
+)
+_AGENT_WORDS = "|".join(f"(?P<z{i}>{words})" for i, (words, _, _) in enumerate(_EXPOSURE_AGENTS))
+_EXPOSURE = re.compile(rf"\b(?:exposure|exposed|contact)\s+(?:to|with)\s+(?:an?\s+|the\s+|known\s+|possible\s+)*"
+                       rf"(?:{_AGENT_WORDS})\b|\b(?:{_AGENT_WORDS.replace('?P<z', '?P<y')})\s+(?:exposure|contact)\b",
+                       re.I)
+# ("rabies exposure low risk - vaccinated dog under observation, no PEP": judged no exposure to treat)
+_NO_EXPOSURE = re.compile(r"\blow[- ]risk\b|\bnot indicated\b|\bno (?:pep|prophylaxis|rpep)\b|\bnot needed\b", re.I)
+
+
+def communicable_exposure(note: str, analysis: NoteAnalysis, have: set[str]) -> tuple[str, int, int] | None:
+    """(Z20 code, start, end) of a contact with or exposure to a communicable disease that the assessment or plan
+    names and that the note does not code as had (``have``: the codes suggested)."""
+    for m in _EXPOSURE.finditer(note):
+        if analysis.section_at(m.start()) not in ASSESSMENT_SECTIONS \
+                or analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history"}:
+            continue
+        sent = analysis.sentence_at(m.start())
+        if sent is not None and _NO_EXPOSURE.search(note, sent.start, sent.end):
+            continue
+        group = next(name for name, value in m.groupdict().items() if value)
+        _, code, had = _EXPOSURE_AGENTS[int(group[1:])]
+        if not any(c.startswith(had) for c in have):
+            return code, m.start(), m.end()
+    return None
+
+
 _MRSA = re.compile(r"\bmrsa\b|\bmethicillin[- ]resistant staph\w*", re.I)
 
 

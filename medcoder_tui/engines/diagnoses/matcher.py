@@ -557,10 +557,14 @@ def _surface_stems(text: str) -> frozenset[str]:
 _TEST_HEADS = frozenset(stem(w) for w in (
     "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
     "serology antibody antibodies antigen ab abs ag prophylaxis ppx titer titers swab culture panel pcr protocol".split()))
+# ... and an infection's name into the name of an exposure ("rabies exposure", "exposure to TB": the contact is
+# coded Z20, the disease is not had)
+_EXPOSURE_HEADS = frozenset(stem(w) for w in ("exposure", "exposures"))
 
 
-def _names_a_test(toks: list, first: int, last: int) -> bool:
-    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine").
+def _names_a_test(toks: list, first: int, last: int, code: str = "") -> bool:
+    """Whether the words around a mention make it a test, vaccine or screening ("influenza vaccine"), or the
+    mention of an infection (``code`` in A00-B99, U07) an exposure to it.
 
     A one-letter token between is stepped over ("influenza A/B antigen", "hepatitis B vaccine").
     """
@@ -570,4 +574,4 @@ def _names_a_test(toks: list, first: int, last: int) -> bool:
     while before >= 0 and max(map(len, toks[before].alts)) <= 1:
         before -= 1
     near = (toks[after].alts if after < len(toks) else frozenset()) | (toks[before].alts if before >= 0 else frozenset())
-    return bool(near & _TEST_HEADS)
+    return bool(near & _TEST_HEADS) or (code[:1] in ("A", "B", "U") and bool(near & _EXPOSURE_HEADS))

@@ -385,7 +385,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
             # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
             tests = [(m.positions[0], m.positions[-1]) for m in matches
-                     if surfaces[m.sid][1] == "icd10cm" and _names_a_test(toks, m.positions[0], m.positions[-1])]
+                     if surfaces[m.sid][1] == "icd10cm"
+                     and _names_a_test(toks, m.positions[0], m.positions[-1], surfaces[m.sid][0])]
             got = (sent.start, toks, matches, tests, frozenset().union(*(t.alts for t in toks)), {})
             if sent.text in repeated:
                 memo[sent.text] = got
@@ -421,7 +422,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
                     last += 1
                 p0, p1 = match.positions[0], match.positions[-1]   # not widened: already asked (``tests``)
-                if system == "icd10cm" and ((last != p1 and _names_a_test(toks, p0, last))
+                if system == "icd10cm" and ((last != p1 and _names_a_test(toks, p0, last, code))
                                             or any(a <= p0 and p1 <= b for a, b in tests)):
                     match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
                 got = last_of[id(match)] = (code, billable, last)
