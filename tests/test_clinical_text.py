@@ -546,6 +546,7 @@ def test_an_mdm_items_verdict_at_its_end_is_said_of_its_head():
     ("Date: 06/15/2026    Patient: TESTPATIENT    DOB 06/2014    F", 12),   # a birth month and year only
     ("Date: 05/15/2026    DOB 06/2014", 11),
     ("PSH: appendectomy at age 16.", None),   # an event's age, not the patient's
+    ("DOS 01/27/2026 | TESTPATIENT, ROWAN | 31 y M | new patient\n" + "x " * 400 + "MenACWY one dose age 16", 31),
 ])
 def test_one_age_reader_for_every_rule(note, years):
     from medcoder_tui.engines.analysis.age import patient_age

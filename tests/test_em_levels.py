@@ -820,3 +820,22 @@ def test_the_patients_pcp_since_a_year_is_the_continuing_focal_point(codesets):
             "lisinopril increased to 20 mg daily.")
     assert "G2211" in em(body.format("PCP since 2016"), codesets)
     assert "G2211" not in em(body.format("covering for the PCP"), codesets)
+
+
+@pytest.mark.parametrize(("head", "preventive"), [
+    ("PEDIATRICS - 14-year check-up, established patient\nDOB 02/03/2012   Date: 03/10/2026\n", True),
+    ("GYNECOLOGY VISIT\nPatient: TESTPATIENT  27 y F   Established (annual exam 10/2025)\n", False),
+    ("FAMILY MEDICINE - sick visit. Last well visit (2025).\n41 yo M\n", False),
+])
+def test_a_preventive_visit_named_for_this_visit_not_a_dated_earlier_one(codesets, head, preventive):
+    note = head + "A/P: Acute viral pharyngitis - supportive care, salt-water gargles.\n"
+    got = em(note, codesets)
+    assert any(c.startswith("993") for c in got) is preventive, got
+
+
+def test_a_pre_travel_consultation_is_counselling_not_an_office_visit(codesets):
+    note = ("TRAVEL CLINIC - PRE-TRAVEL CONSULTATION\n41 y M, new patient. Itinerary: Peru and Bolivia, 3 weeks.\n"
+            "Counseling: malaria (chemoprophylaxis with atovaquone-proguanil, Rx sent), altitude illness, "
+            "travelers' diarrhea (azithromycin standby), rabies (avoid dogs), dengue (bite avoidance).\n"
+            "Assessment: Healthy traveler, pre-travel consultation.\n")
+    assert not {c for c in em(note, codesets) if c.startswith("992")}

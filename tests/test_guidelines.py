@@ -4058,3 +4058,14 @@ def test_an_elevated_pressure_said_either_way_round_and_one_put_down_to_pain(cod
             "Impression: Closed displaced fracture of the distal radius, right (Colles type).")
     got = offline_codes(codesets, note, "ed")
     assert "R03.0" not in got and "I10" not in got, got
+
+
+def test_the_risks_a_pre_travel_consultation_counsels_on_are_not_diagnoses(codesets):
+    note = ("TRAVEL CLINIC - PRE-TRAVEL CONSULTATION\n41 y M, new patient. Itinerary: Peru and Bolivia, 3 weeks.\n"
+            "Counseling: malaria (chemoprophylaxis with atovaquone-proguanil, Rx sent), altitude illness, "
+            "travelers' diarrhea (azithromycin standby), rabies (avoid dogs), dengue (bite avoidance), "
+            "schistosomiasis (no freshwater swimming).\n"
+            "Assessment: Healthy traveler, pre-travel consultation. 2. Seasonal allergic rhinitis - loratadine.\n")
+    got = offline_codes(codesets, note)
+    assert "Z71.84" in got and any(c.startswith("J30") for c in got), got
+    assert not {c for c in got if c[:1] in "AB" or c == "R19.7"}, got

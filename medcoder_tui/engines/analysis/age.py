@@ -15,10 +15,12 @@ from functools import lru_cache
 
 _HEAD = 600
 _I = re.I
-# "46 yo", "46 y/o", "46-year-old", "46 yrs old", "4 y 3 mo", "(46 y)", "Age: 46", "aged 46"
+# "46 yo", "46 y/o", "46-year-old", "46 yrs old", "4 y 3 mo", "(46 y)", "29 y F", "Age: 46", "aged 46"
 # ("appendectomy at age 16" is an event's age, not the patient's)
 _YEARS = re.compile(r"\b(\d{1,3})\s*(?:yo\b|y/o\b|y\.o\.|-?years?[- ]?old|yrs?\.? old|-year\b(?=[- ]old)|"
-                    r"y(?=\s*\d+\s*m(?:o|os|onths?)?\b)|(?:y|yrs?|years?)(?=\)))|"
+                    r"y(?=\s*\d+\s*m(?:o|os|onths?)?\b)|(?:y|yrs?|years?)(?=\))|"
+                    # "| 29 y F |", "61 yr male"
+                    r"(?:y|yrs?)(?=\s+(?:[MF]|male|female|man|woman|boy|girl)\b(?![/\d])))|"
                     r"(?<!at )(?<!since )(?<!until )(?<!by )(?<!before )(?<!after )(?<!from )"
                     r"\b(?:age[d:]?|age:)\s*(\d{1,3})\b(?!\s*(?:mo|mos|months?|m/o|wks?|weeks?|days?|d)\b)", _I)
 # "58 M", "34 F", "61 male" (not "T 99.9 F" or "100 F": a temperature in degrees)

@@ -39,7 +39,7 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
 from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer_dementia_code, burn_extent, hiv_prep,
-                                                             communicable_exposure,
+                                                             communicable_exposure, travel_counseling,
                                                              delivery_outcome, dementia_mention, depression_screening,
                                                              exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
@@ -216,6 +216,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z29.81" not in have and (prep := hiv_prep(note, analysis)):
         wanted.append((*prep, "HIV pre-exposure prophylaxis continued or started: encounter for HIV pre-exposure "
                               "prophylaxis (Z29.81)"))
+    # a pre-travel consultation: the encounter for health counselling related to travel (Z71.84)
+    if "Z71.84" not in have and (travel := travel_counseling(note, analysis)):
+        wanted.append((*travel, "a pre-travel consultation: encounter for health counseling related to travel "
+                                "(Z71.84)"))
     # a contact with or exposure to a communicable disease the note does not code as had (Z20)
     if "Z20" not in have_cat and (contact := communicable_exposure(
             note, analysis, {s.code for s in out if s.system is System.ICD10CM and s.reportable})):

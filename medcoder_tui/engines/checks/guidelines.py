@@ -46,7 +46,7 @@ from functools import lru_cache
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
-from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
 from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
@@ -63,7 +63,7 @@ from medcoder_tui.engines.checks.metastases import secondary_as_primary, spread_
 from medcoder_tui.engines.checks.neoplasm_history import treated_cancers
 from medcoder_tui.engines.checks.pregnancy import gbs_carrier_in_pregnancy, pregnancy_conditions
 from medcoder_tui.engines.checks.sepsis import sepsis_codes
-from medcoder_tui.engines.diagnoses.encounter_terms import exam_codes
+from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL, exam_codes
 from medcoder_tui.engines.checks.sequelae import stroke_sequelae
 from medcoder_tui.engines.checks.skin_neoplasms import skin_neoplasms
 from medcoder_tui.engines.checks.spine import disc_disorders
@@ -144,7 +144,25 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _tobacco_history(out, note, analysis, icd)
     _complaint_injuries(out, analysis)
     _family_history_taken_up(out, note, analysis)
+    _travel_risks(out, note, analysis)
     return out
+
+
+# the infections and their signs a pre-travel consultation counsels on (malaria, rabies, meningitis, travelers'
+# diarrhea, schistosomiasis): risks of the trip, not conditions the traveler has
+_TRAVEL_RISKS = ("A", "B", "G00", "G01", "G02", "G03", "G04", "R19.7", "K52", "K59.1", "R50")
+
+
+def _travel_risks(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
+    """In a pre-travel consultation, an infection only the counselling names (none in the assessment) is a risk
+    of the trip, not a diagnosis."""
+    if not any(m.start() < 400 for m in PRE_TRAVEL.finditer(note)):
+        return
+    for s in out:
+        if usable_icd(s) and s.code.startswith(_TRAVEL_RISKS) and not any(
+                e.located and analysis.section_at(e.start) in ASSESSMENT_SECTIONS for e in s.evidence):
+            add_reason(s, "a risk of the trip the pre-travel counselling names, not a condition the traveler has: "
+                          "not coded", Flag.GUIDELINE)
 
 
 _FAMILY_HISTORY_CUE = re.compile(r"\b(?:family (?:history|hx)|fam hx|fhx|fh|(?:first|second)[- ]degree relatives?)\b",

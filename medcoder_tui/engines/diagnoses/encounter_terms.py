@@ -660,6 +660,21 @@ def communicable_exposure(note: str, analysis: NoteAnalysis, have: set[str]) -> 
     return None
 
 
+# A pre-travel consultation: the visit is counselling and prevention for a trip to come (Z71.84)
+PRE_TRAVEL = re.compile(r"\bpre-?travel\b|\btravel (?:medicine|clinic|health) (?:consult\w*|visit|clinic|evaluation)|"
+                        r"\btravel consult\w*", re.I)
+
+
+def travel_counseling(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z71.84, start, end) of a pre-travel consultation the note's opening or assessment names (the encounter for
+    health counselling related to travel)."""
+    for m in PRE_TRAVEL.finditer(note):
+        if (m.start() < 400 or analysis.section_at(m.start()) in ASSESSMENT_SECTIONS) \
+                and not analysis.context_at(m.start(), m.end()) & {"negated", "history", "hypothetical"}:
+            return "Z71.84", m.start(), m.end()
+    return None
+
+
 _MRSA = re.compile(r"\bmrsa\b|\bmethicillin[- ]resistant staph\w*", re.I)
 
 

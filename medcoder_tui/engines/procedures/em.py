@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL
 from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
 from medcoder_tui.engines.procedures.mdm import _procedure_done, addressed_problems, mdm, risk
 
@@ -46,7 +47,11 @@ _MDM_CODES = {"new": ["99202", "99203", "99204", "99205"], "est": ["99212", "992
               "subsequent": ["99231", "99231", "99232", "99233"]}
 PREVENTIVE = re.compile(r"annual wellness visit|\bawv\b|well[- ]child|\bwcc\b|well[- ](?:visit|exam|baby|infant)|"
                         r"preventive (?:visit|exam|care)|annual (?:physical|exam)|routine (?:physical|health "
-                        r"(?:exam|check))|wellness exam|complete physical|health maintenance (?:exam|visit)", _I)
+                        r"(?:exam|check))|wellness exam|complete physical|health maintenance (?:exam|visit)|"
+                        # "12-year check-up", "annual checkup", "health supervision visit", "well adolescent visit"
+                        r"(?:annual|yearly|routine|adolescent|\d{1,2}[- ](?:years?|yrs?|months?|mos?)(?:[- ]old)?)[- ]"
+                        r"check[- ]?up\b|health supervision (?:visit|exam)|well[- ](?:adolescent|teen|woman|man) "
+                        r"(?:visit|exam|check)", _I)
 _REPORT = re.compile(r"operative report|op(?:erative)? note|procedure (?:note|report|visit)|procedure[- ]only|"
                      r"endoscopy report|delivery note", _I)
 # (a routine prenatal visit is part of the global obstetric package unless the note bills it apart)
@@ -109,6 +114,20 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
     return None
 
 
+# "Established (annual exam 09/2025)", "last well-child visit 3/2025": a past preventive visit dated, not this one
+# (a month and year, or a year in parentheses, is an earlier visit's; a full date may be this visit's)
+_DATED_AFTER = re.compile(r"[ \t]*(?:on |in )?\(?\d{1,2}/(?:19|20)\d\d\b(?!/)|[ \t]*(?:in )?\((?:19|20)\d\d\)|"
+                          r"[ \t]+in (?:19|20)\d\d\b")
+_PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$", _I)
+
+
+def _this_visit_preventive(head: str) -> bool:
+    """Whether the note's opening names a preventive visit that is this one (not a dated or earlier one)."""
+    return any(not _DATED_AFTER.match(head, m.end()) and not _PAST_BEFORE.search(head, max(0, m.start() - 12),
+                                                                                  m.start())
+               for m in PREVENTIVE.finditer(head))
+
+
 def is_new_patient(ctx: _Ctx) -> bool:
     """New: the note's opening says so (new patient, new to the clinic, establishing care), not established."""
     return bool(_NEW.search(ctx.head)) and not _ESTABLISHED.search(ctx.head)
@@ -150,7 +169,7 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         return   # an audio-only visit has telephone E/M codes of its own (98008-98015), outside the bundled table
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)
-        if PREVENTIVE.search(ctx.head) and ctx.age is not None:
+        if _this_visit_preventive(ctx.head) and ctx.age is not None:
             preventive(ctx, is_new_patient(ctx), anchor)
             if separate:  # a significant problem addressed beyond the preventive work: its own E/M
                 _office(ctx, None, anchor, False, extra="; a separately identifiable problem beside the "
@@ -158,6 +177,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
             return
         if separate is False:
             return  # the note says no separately identifiable E/M
+        if PRE_TRAVEL.search(ctx.head) and not addressed_problems(ctx):
+            return  # pre-travel counselling is preventive medicine counselling (99401-99404), outside the table
         if performed_surgery and not timed and not separate \
                 and not addressed_problems(ctx) >= 3 and not _managed_beside(ctx):
             return  # no separate E/M for the procedure's own evaluation (three problems addressed are more)
