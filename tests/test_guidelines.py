@@ -4069,3 +4069,21 @@ def test_the_risks_a_pre_travel_consultation_counsels_on_are_not_diagnoses(codes
     got = offline_codes(codesets, note)
     assert "Z71.84" in got and any(c.startswith("J30") for c in got), got
     assert not {c for c in got if c[:1] in "AB" or c == "R19.7"}, got
+
+
+def test_drug_classes_of_antihistamines_antiretrovirals_and_tb_drugs(codesets):
+    got = offline_codes(codesets, "A/P: Intentional overdose of diphenhydramine (about 30 tablets) in a suicide "
+                                  "attempt. Poison control consulted.", "ed")
+    assert "T45.0X2A" in got, got
+    got = offline_codes(codesets, "A/P: HIV disease, viral rebound from ART underdosing: she skipped doses because "
+                                  "she could not afford the copay. Restart ART.")
+    assert "T37.5X6A" in got and "B20" in got, got
+    # a dose count of none is no underdosing
+    got = offline_codes(codesets, "S: Missed no doses of bictegravir/emtricitabine/tenofovir.\nA/P: HIV disease, "
+                                  "suppressed. Continue ART.")
+    assert not {c for c in got if c.startswith("T37")}, got
+
+
+def test_thrush_is_the_mouths_candidiasis_unless_the_note_says_vaginal(codesets):
+    assert "B37.0" in offline_codes(codesets, "A/P: Oropharyngeal candidiasis (thrush) - fluconazole 100 mg daily.")
+    assert "B37.31" in offline_codes(codesets, "A/P: Vaginal thrush - fluconazole 150 mg once.")

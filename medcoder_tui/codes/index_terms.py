@@ -61,6 +61,9 @@ INDEX_TERMS: dict[str, str] = {
     # index entries the tabular wording hides: "Obesity, morbid E66.01", "Candidiasis, mouth B37.0"
     "morbid obesity": "E66.01", "morbidly obese": "E66.01", "severe obesity": "E66.01", "oral candidiasis": "B37.0",
     "esophageal candidiasis": "B37.81", "vaginal candidiasis": "B37.31",
+    # "Thrush (oral) B37.0": the mouth's and throat's candidiasis ("oropharyngeal candidiasis", OPC)
+    "thrush": "B37.0", "oropharyngeal candidiasis": "B37.0", "oral thrush": "B37.0", "vaginal thrush": "B37.31",
+    "vulvovaginal thrush": "B37.31",
     # "Trauma, traumatism - see Injury"; "Paralysis, facial G51.0"; "Irritation, peritoneum - see Peritonitis"
     "trauma": "T14.90XA", "traumatism": "T14.90XA", "facial paralysis": "G51.0", "facial palsy": "G51.0",
     "peritoneal irritation": "K65.9", "enlarged spleen": "R16.1", "enlarged liver": "R16.0",

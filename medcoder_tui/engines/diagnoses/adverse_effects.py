@@ -53,6 +53,14 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"azithromycin|clarithromycin|erythromycin|macrolides?", "T36.3X5"),
     (r"sulfamethoxazole|bactrim|tmp-?smx|sulfonamides?", "T37.0X5"),
     (r"ciprofloxacin|levofloxacin|moxifloxacin|doxycycline|clindamycin|vancomycin|\w+floxacin", "T36.8X5"),
+    # (Table of Drugs: antiallergic and antiemetic drugs T45.0; antiviral T37.5; antimycobacterial T37.1;
+    # antimalarial T37.2)
+    (r"diphenhydramine|benadryl|hydroxyzine|cetirizine|loratadine|fexofenadine|chlorpheniramine|doxylamine|"
+     r"antihistamines?", "T45.0X5"),
+    (r"bictegravir|dolutegravir|raltegravir|tenofovir|emtricitabine|efavirenz|abacavir|lamivudine|darunavir|"
+     r"antiretrovirals?|(?-i:c?ART|HAART)|acyclovir|valacyclovir|oseltamivir", "T37.5X5"),
+    (r"isoniazid|rifampin|rifampicin|rifapentine|pyrazinamide|ethambutol", "T37.1X5"),
+    (r"hydroxychloroquine|chloroquine|atovaquone-proguanil|mefloquine|primaquine", "T37.2X5"),
     (r"amiodarone|sotalol|flecainide", "T46.2X5"),
     (r"digoxin", "T46.0X5"),
     (r"furosemide|bumetanide|torsemide|lasix", "T50.1X5"),
@@ -79,7 +87,7 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
                      r"gastritis|delirium|headache|edema|myalgias?) from)\b", re.I)
 _NAMED_BEFORE = frozenset({"induced", "related", "associated"})
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
-_UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?:\w+ )?doses?|"
+_UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?!no |zero |0 |none )(?:\w+ )?doses?|"
                          r"(?:was|were|been) missed|(?:has|had|have) not (?:been )?(?:received|given)|not given x|"
                          r"(?:has|had|have) not (?:been )?tak(?:en|ing)|ran out(?= and| -|,|\)|[.;]|$)|"
                          r"forg[eo]t(?:ten)? to (?:refill|take|give|pick up)|"
