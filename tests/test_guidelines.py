@@ -4087,3 +4087,19 @@ def test_drug_classes_of_antihistamines_antiretrovirals_and_tb_drugs(codesets):
 def test_thrush_is_the_mouths_candidiasis_unless_the_note_says_vaginal(codesets):
     assert "B37.0" in offline_codes(codesets, "A/P: Oropharyngeal candidiasis (thrush) - fluconazole 100 mg daily.")
     assert "B37.31" in offline_codes(codesets, "A/P: Vaginal thrush - fluconazole 150 mg once.")
+
+
+@pytest.mark.parametrize(("words", "code"), [
+    ("Carbon monoxide poisoning, accidental, from a portable generator run in the basement.", "T58.01XA"),
+    ("CO poisoning from a cracked furnace heat exchanger, accidental.", "T58.2X1A"),
+    ("Carbon monoxide toxicity, accidental; source not identified.", "T58.91XA"),
+])
+def test_carbon_monoxide_by_its_source_from_the_table_of_drugs(codesets, words, code):
+    got = offline_codes(codesets, f"Impression: {words}", "ed")
+    assert code in got and "T65.91XA" not in got, got
+
+
+def test_a_toxic_effect_with_the_self_harm_intent_tells_the_suicide_attempt(codesets):
+    got = offline_codes(codesets, "Impression: Intentional carbon monoxide poisoning, car exhaust in a closed garage, "
+                                  "suicide attempt. Hyperbaric oxygen consulted.", "ed")
+    assert "T58.02XA" in got and "T14.91XA" not in got, got

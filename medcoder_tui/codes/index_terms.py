@@ -62,6 +62,9 @@ INDEX_TERMS: dict[str, str] = {
     "morbid obesity": "E66.01", "morbidly obese": "E66.01", "severe obesity": "E66.01", "oral candidiasis": "B37.0",
     "esophageal candidiasis": "B37.81", "vaginal candidiasis": "B37.31",
     # "Thrush (oral) B37.0": the mouth's and throat's candidiasis ("oropharyngeal candidiasis", OPC)
+    # "Poisoning, carbon monoxide - see Table: Carbon monoxide (from unspecified source) T58.9-"
+    "carbon monoxide poisoning": "T58.91XA", "co poisoning": "T58.91XA", "carbon monoxide toxicity": "T58.91XA",
+    "carbon monoxide intoxication": "T58.91XA", "poisoning by carbon monoxide": "T58.91XA",
     "thrush": "B37.0", "oropharyngeal candidiasis": "B37.0", "oral thrush": "B37.0", "vaginal thrush": "B37.31",
     "vulvovaginal thrush": "B37.31",
     # "Trauma, traumatism - see Injury"; "Paralysis, facial G51.0"; "Irritation, peritoneum - see Peritonitis"

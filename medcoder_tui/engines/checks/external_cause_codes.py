@@ -17,8 +17,9 @@ _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("
 def hold_suicide_attempt(out: list[Suggestion]) -> None:
     """T14.91 (suicide attempt) is for an attempt whose injury is not specified: a poisoning or toxic
     effect coded with the self-harm intent (T36-T65, 6th character 2) already tells the attempt."""
+    # (the intent is the 6th character: T42.4X2A, T40.602A; T58.02XA, whose 6th is the placeholder's X before it)
     told = next((s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65" and len(s.code) >= 7
-                 and s.code[6] == "2"), None)
+                 and (s.code[5] if s.code[6] == "X" else s.code[6]) == "2"), None)
     for s in out:
         if told and usable_icd(s) and s.code.startswith("T14.91"):
             add_reason(s, f"the suicide attempt is told by the self-harm intent of {told}: T14.91 is for an "

@@ -786,6 +786,27 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return target, f"more specific: {' and '.join(said)} (was {code}; guideline I.C.19.e.5.b)"
 
 
+# Table of Drugs and Chemicals, "Carbon monoxide (from incomplete combustion)": its source (T58.0- motor vehicle or
+# engine exhaust, T58.1- utility gas, T58.2- domestic fuels burnt in a furnace, stove, heater or fireplace)
+_CO_SOURCES = (("0", re.compile(r"\b(?:exhaust|generators?|motor vehicles?|cars?|trucks?|engines?|idling)\b", re.I)),
+               ("1", re.compile(r"\b(?:utility gas|natural gas|gas (?:leak|line|main))\b", re.I)),
+               ("2", re.compile(r"\b(?:furnaces?|stoves?|(?:space |water )?heaters?|charcoal|grills?|hibachi|"
+                                r"fireplaces?|wood[- ]burning|kerosene|boilers?)\b", re.I)))
+
+
+def _carbon_monoxide(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Carbon monoxide from an unspecified source (T58.9-): the source and intent the sentence names."""
+    if not code.startswith("T58.9") or len(code) < 8:
+        return None
+    source = next((digit for digit, rx in _CO_SOURCES if rx.search(m.around)), "9")
+    intent = next((digit for digit, _, rx in _INTENTS if rx.search(m.around)), code[5])
+    # (T58.01XA, T58.11XA; the domestic fuels' T58.2X1A keeps the placeholder before the intent)
+    target = f"T58.2X{intent}{code[7:]}" if source == "2" else f"T58.{source}{intent}X{code[7:]}"
+    if target == code or not icd.is_billable(target):
+        return None
+    return target, f"more specific: the carbon monoxide's source or intent documented ({icd.title(target)}; was {code})"
+
+
 # Index: "Epilepsy, tonic(-clonic) - see Epilepsy, generalized, specified NEC" and "Grand mal - see Epilepsy,
 # generalized, specified NEC" (G40.4-); an idiopathic generalized epilepsy is G40.3-
 _OTHER_EPILEPSY = re.compile(r"\b(?:idiopathic generali[sz]ed|localization[- ]related|(?:focal|partial)(?:[- ]onset)?"
@@ -829,7 +850,7 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
-                                 _generalized_epilepsy, _subsegmental_only)
+                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
