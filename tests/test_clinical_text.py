@@ -743,3 +743,10 @@ def test_sentences_matching_is_the_sentence_by_sentence_search(pattern):
 def test_a_relative_along_or_at_home_opens_no_family_scope(sentence):
     a = analyze(sentence)
     assert not [s for s in a.spans if s.kind == "family"]
+
+
+def test_a_relatives_possessive_scopes_forward_only():
+    note = "A/P: Acute bronchiolitis, probably RSV given sibling's confirmed RSV. Nasal suctioning.\n"
+    a = analyze(note)
+    assert "family" not in ctx(a, "Acute bronchiolitis")
+    assert "family" in ctx(a, "confirmed RSV")

@@ -220,14 +220,17 @@ _add("instruction", "forward",
      r"(?:code|bill) (?:this|it|the (?:visit|encounter|claim)) (?:as|for)",
      r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|other) (?:instructions?|text|rules?)")
 _add("family", "both",
-     r"family history of", r"family history", r"fhx?", r"family hx", r"mother", r"father", r"brother",
-     r"sister", r"sibling", r"siblings", r"maternal", r"paternal", r"grandmother", r"grandfather",
-     r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad", r"parents?", r"first-degree relatives?",
-     r"relatives")
+     r"family history of", r"family history", r"fhx?", r"family hx",
+     # ("Bronchiolitis, likely RSV given sibling's confirmed RSV": a possessive names what is the relative's, after
+     # it only - see the forward triggers below)
+     *(rf"{word}(?!'s\b)" for word in (
+         r"mother", r"father", r"brother", r"sister", r"sibling", r"siblings", r"maternal", r"paternal",
+         r"grandmother", r"grandfather", r"grandparents?", r"aunt", r"uncle", r"cousin", r"mom", r"dad",
+         r"parents?", r"first-degree relatives?", r"relatives")))
 # "ingestion of grandmother's medication": a possessive names what is the relative's, after it only
 # ("former smoker, hyperlipidemia, father with premature MI": the relative's condition is told after "with")
 _add("family", "forward",
-     r"(?:mother|father|brother|sister|grandmother|grandfather|grandparent|aunt|uncle|cousin|mom|dad|parent|"
+     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|grandparent|aunt|uncle|cousin|mom|dad|parent|"
      r"parents)'s",
      r"(?:mother|father|brother|sister|grandmother|grandfather|aunt|uncle|mom|dad)\s+(?:with|had|died (?:of|from)|"
      r"diagnosed with)",
