@@ -4103,3 +4103,11 @@ def test_a_toxic_effect_with_the_self_harm_intent_tells_the_suicide_attempt(code
     got = offline_codes(codesets, "Impression: Intentional carbon monoxide poisoning, car exhaust in a closed garage, "
                                   "suicide attempt. Hyperbaric oxygen consulted.", "ed")
     assert "T58.02XA" in got and "T14.91XA" not in got, got
+
+
+def test_headache_and_belly_ache_belong_to_strep_pharyngitis(codesets):
+    note = ("CC: sore throat, headache and stomach ache since yesterday, fever 102.\n"
+            "A/P: Streptococcal pharyngitis, rapid strep positive; the headache and abdominal pain go with it. "
+            "Amoxicillin 50 mg/kg/day x 10 days.")
+    got = offline_codes(codesets, note)
+    assert "J02.0" in got and not {"R51.9", "R10.9", "R10.84"} & got, got

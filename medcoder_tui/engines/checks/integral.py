@@ -45,7 +45,9 @@ _JOINT_OR_LIMB = ("M00", "M05", "M06", "M08", "M10", "M11", "M12", "M13", "M15",
 _BACK = ("M43", "M45", "M46", "M47", "M48", "M50", "M51", "M53", "M54.1", "M54.3", "M54.4", "M62.83", "S13",
          "S23", "S32", "S33", "S39", "N20", "N23", "N10")
 _HEADACHE = ("G43", "G44", "I60", "I61", "I62", "G93.2", "G93.5", "G93.6", "C71", "C79.3", "D33", "D43", "S06",
-             "S00.0", "S09.9", "J01", "J32", "G03", "A87", "A39.0")
+             "S00.0", "S09.9", "J01", "J32", "G03", "A87", "A39.0",
+             # the headache of streptococcal pharyngitis or tonsillitis and of influenza belongs to the illness
+             "J02.0", "J03.0", "J09", "J10", "J11")
 # (I25.10 is atherosclerotic heart disease "without angina pectoris": a chest pain beside it is no part of it)
 _CHEST = ("I20", "I21", "I22", "I24", "I25.11", "I26", "I30", "I31", "I71", "J93", "J18", "S20", "S22", "S29",
           "K21", "K20", "M94.0")
@@ -70,7 +72,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R09.82": ("J01", "J30", "J31", "J32", "J34"),
     # digestive (R10-R19)
     # (abdominal pain, nausea and vomiting are also part of diabetic ketoacidosis)
-    "R10": _ABDOMINAL + ("E08.1", "E09.1", "E10.1", "E11.1", "E13.1"),
+    # (a child's abdominal pain with streptococcal pharyngitis is one of the infection's usual signs)
+    "R10": _ABDOMINAL + ("E08.1", "E09.1", "E10.1", "E11.1", "E13.1", "J02.0", "J03.0"),
     # flank pain is the kidney's and the ureter's (pyelonephritis, a stone, an obstruction), not the bladder's
     "R10.A": tuple(c for c in _ABDOMINAL if not c.startswith(("N30", "N39.0"))) + ("N10", "N13", "N20", "N23", "N28"),
     "R11": ("K25", "K26", "K27", "K28", "K29", "K30", "K31", "K35", "K52", "K56", "K80",
