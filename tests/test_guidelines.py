@@ -4111,3 +4111,14 @@ def test_headache_and_belly_ache_belong_to_strep_pharyngitis(codesets):
             "Amoxicillin 50 mg/kg/day x 10 days.")
     got = offline_codes(codesets, note)
     assert "J02.0" in got and not {"R51.9", "R10.9", "R10.84"} & got, got
+
+
+def test_angioedema_with_hives_from_a_drug_taken_as_prescribed(codesets):
+    note = ("HPI: 52M on day 4 of amoxicillin for otitis media, taking it as directed, woke with hives and a swollen "
+            "tongue.\nCourse: Drug-induced allergic reaction to amoxicillin: generalized urticaria with angioedema of "
+            "the tongue. IV diphenhydramine and methylprednisolone; no stridor. Penicillin allergy added to the "
+            "allergy list.\nImpression: Angioedema of the tongue with generalized urticaria - adverse reaction to "
+            "amoxicillin, taken as prescribed.")
+    got = offline_codes(codesets, note, "ed")
+    assert "T78.3XXA" in got and "T36.0X5A" in got, got
+    assert not {c for c in got if c.startswith(("L50", "Z88"))}, got

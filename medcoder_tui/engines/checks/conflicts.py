@@ -61,6 +61,10 @@ def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) ->
             not _borrows(s, partner, out, icd), words, s.confidence)
 
 
+# Excludes1 pairs the Alphabetic Index codes together under the first: (kept, the one it takes in)
+_INDEX_WITH = (("T78.3", "L50"),)   # Angioedema (allergic) (any site) (with urticaria) T78.3
+
+
 _ADDED_TO = ("B95", "B96", "B97", "V", "W", "X", "Y", "Z")
 
 
@@ -205,6 +209,13 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             weaker, kept = (a, b) if a.code.startswith("Z33.1") else (b, a)
             weaker.hold(f"Excludes1 with {kept.code}: a complication of the pregnancy is coded, so the pregnancy "
                         f"is not incidental (guideline I.C.15.a.1)")
+            continue
+        indexed = next((k for k, o in _INDEX_WITH if (a.code.startswith(k) and b.code.startswith(o))
+                        or (b.code.startswith(k) and a.code.startswith(o))), None)
+        if indexed is not None:
+            # "Angioedema (allergic) (with urticaria) T78.3": the index puts the pair under one code
+            weaker, kept = (a, b) if b.code.startswith(indexed) else (b, a)
+            weaker.hold(f"Excludes1 with {kept.code}: the Alphabetic Index codes the two together there")
             continue
         weaker, kept = (a, b) if _strength(a, b, out, icd) < _strength(b, a, out, icd) else (b, a)
         weaker.hold(f"Excludes1 with {kept.code}, the better-supported code (guideline I.A.12.a): "

@@ -145,7 +145,33 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _complaint_injuries(out, analysis)
     _family_history_taken_up(out, note, analysis)
     _travel_risks(out, note, analysis)
+    _allergy_is_todays_reaction(out)
     return out
+
+
+# Allergy status to a drug (Z88) and the adverse effect of that drug's class (T36-T50, 6th character 5)
+_ALLERGY_CLASSES = (("Z88.0", ("T36.0",)), ("Z88.1", ("T36.1", "T36.2", "T36.3", "T36.4", "T36.5", "T36.6", "T36.7",
+                                                      "T36.8", "T36.9")),
+                    ("Z88.2", ("T37.0",)), ("Z88.3", ("T37.1", "T37.2", "T37.3", "T37.4", "T37.5", "T37.8", "T37.9")),
+                    ("Z88.4", ("T41",)), ("Z88.5", ("T40.0", "T40.1", "T40.2", "T40.3", "T40.4", "T40.6")),
+                    ("Z88.6", ("T39",)))
+
+
+def _allergy_is_todays_reaction(out: list[Suggestion]) -> None:
+    """Allergy status to a drug (Z88) is a past allergy: beside the adverse effect of that drug coded for this
+    encounter ("Penicillin allergy added to the chart" after today's reaction to amoxicillin) it is not coded."""
+    effects = [s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T50" and len(s.code) >= 7
+               and (s.code[5] if s.code[6] == "X" else s.code[6]) == "5"]
+    if not effects:
+        return
+    for s in out:
+        if not usable_icd(s) or not s.code.startswith("Z88"):
+            continue
+        classes = next((c for z, c in _ALLERGY_CLASSES if s.code.startswith(z)), ())
+        reaction = next((e for e in effects if e.startswith(classes)), None) if classes else None
+        if reaction is not None:
+            add_reason(s, f"the allergy is this encounter's reaction, coded {reaction}: the allergy status code is "
+                          "for a past one", Flag.GUIDELINE)
 
 
 # the infections and their signs a pre-travel consultation counsels on (malaria, rabies, meningitis, travelers'
