@@ -4122,3 +4122,16 @@ def test_angioedema_with_hives_from_a_drug_taken_as_prescribed(codesets):
     got = offline_codes(codesets, note, "ed")
     assert "T78.3XXA" in got and "T36.0X5A" in got, got
     assert not {c for c in got if c.startswith(("L50", "Z88"))}, got
+
+
+@pytest.mark.parametrize(("words", "code"), [
+    ("Biopsy-proven AIN 3 of the anal canal; refer for ablation.", "D01.3"),
+    ("Anal intraepithelial neoplasia grade 2 on high-resolution anoscopy.", "K62.82"),
+    ("Colposcopy with biopsy today: CIN 3. LEEP scheduled.", "D06.9"),
+    ("Colposcopic biopsy shows CIN I; repeat co-testing in 1 year.", "N87.0"),
+    ("VIN 3 of the left labium majus, wide local excision planned.", "D07.1"),
+])
+def test_intraepithelial_neoplasia_by_its_grade(codesets, words, code):
+    got = offline_codes(codesets, f"Date: 03/02/2026\nA/P: {words}")
+    assert code in got, got
+    assert "K62.9" not in got, got   # the anal canal is the site the K62 category covers, no disease of its own

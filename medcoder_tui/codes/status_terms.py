@@ -42,6 +42,8 @@ HISTORY_OF = sorted({
     "K26": "Z87.11", "K27": "Z87.11", "D12": "Z86.0101", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
     # a healed osteoporotic (fragility) fracture; a past suicide attempt (Z91.51, suicidal behavior)
     "M80": "Z87.310", "T14.91": "Z91.51",
+    # a past cervical, vaginal or vulvar dysplasia (CIN I-II, VAIN, VIN: Z87.41-)
+    "N87": "Z87.410", "N89.0": "Z87.411", "N89.1": "Z87.411", "N90.0": "Z87.412", "N90.1": "Z87.412",
     # a past MRSA infection, told by the organism or by its infection (Z86.14)
     "A49.02": "Z86.14", "B95.62": "Z86.14", "A41.02": "Z86.14", "J15.212": "Z86.14",
     # a latent tuberculosis infection treated (Z86.15); a hepatitis C cured (Z86.19, other infectious diseases)

@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 35
+MATCHER_FORMAT = 36
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -61,6 +61,8 @@ _FREE_CHUNK = re.compile(
 _ROMAN_NUMBERS = frozenset({"i", "ii", "iii", "iv", "v"})
 _OPTIONAL = frozenset({"disease", "disorder", "condition", "nos"})
 _SIDE_WORDS = frozenset({"right", "left", "bilateral"})
+# Inclusion notes that name a site a category covers, not a condition: no mention of the site is the disease
+_SITE_INCLUSIONS = frozenset({"anal canal"})
 # Qualifiers a note often leaves out ("weight loss" for "abnormal weight loss"), and the "non-"
 # words that name the index default ("aortic stenosis" is the nonrheumatic I35.0; the rheumatic
 # and congenital codes need their word). Not "nondisplaced": an unstated fracture is displaced.
@@ -190,6 +192,8 @@ class _Matcher:
                     continue
                 if len(core) == 1 and len(core[0]) <= 3 and surface[5] != 2:
                     continue  # an acronym term ("PIN") would fire on ordinary words ("pins")
+                if surface[5] == 1 and surface[3].lower() in _SITE_INCLUSIONS:
+                    continue  # a category's note of the site it covers ("K62 ... Includes: anal canal")
                 key = min(core, key=lambda t: (index._df(t) or n, t))
                 lists.setdefault(key, []).append((sid, same.setdefault(core, core)))
             probes: dict[tuple[str, str], tuple[str, str]] = {}
@@ -226,7 +230,7 @@ class _Matcher:
         if not key:
             return None
         # the word sets core_tokens reads: changing one changes every code text's core words
-        rules = (sorted(_OPTIONAL), sorted(_SOFT), sorted(_WEAK))
+        rules = (sorted(_OPTIONAL), sorted(_SOFT), sorted(_WEAK), sorted(_SITE_INCLUSIONS))
         material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces), rules))
         digest = hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
         return paths.cache_dir() / f"retrieval-v{MATCHER_FORMAT}-{digest}.pickle"
