@@ -4135,3 +4135,13 @@ def test_intraepithelial_neoplasia_by_its_grade(codesets, words, code):
     got = offline_codes(codesets, f"Date: 03/02/2026\nA/P: {words}")
     assert code in got, got
     assert "K62.9" not in got, got   # the anal canal is the site the K62 category covers, no disease of its own
+
+
+def test_a_condition_not_yet_diagnosed_and_a_fall_from_slipping(codesets):
+    note = ("HPI: 68M tripped on the curb outside the pharmacy and fell onto his outstretched right hand.\n"
+            "MDM: Low-energy fracture at his age - outpatient DXA (osteoporosis not yet diagnosed).\n"
+            "Impression: 1. Closed displaced Colles' fracture, right distal radius, reduced.\n"
+            "2. Fall on same level from tripping on a curb.")
+    got = offline_codes(codesets, note, "ed")
+    assert "S52.531A" in got and not {c for c in got if c.startswith("M80")}, got
+    assert "W01.0XXA" in got and "W18.30XA" not in got, got

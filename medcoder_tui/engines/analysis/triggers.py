@@ -48,6 +48,8 @@ _add("negated", "backward",
      r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed(?! with\b| as\b))",
+     # "(osteoporosis not yet diagnosed)", "not yet confirmed": a condition the workup has still to find
+     r"not yet (?:been )?(?:diagnosed|confirmed|established)(?! with\b| as\b)",
      # "Possible pneumonia on the admission film was not confirmed": the workup set it aside
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
      # "Wernicke encephalopathy not suspected clinically", "SBP not possible without ascites"

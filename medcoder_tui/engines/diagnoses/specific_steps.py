@@ -786,6 +786,21 @@ def _poisoning(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return target, f"more specific: {' and '.join(said)} (was {code}; guideline I.C.19.e.5.b)"
 
 
+# Index: "Fall, same level, from slipping, tripping or stumbling W01.-" (W01.0- without striking an object)
+_SLIPPED = re.compile(r"\b(?:slip\w*|trip(?:s|ped|ping)?|stumbl\w*)\b", re.I)
+_STRUCK = re.compile(r"\b(?:struck|striking|hit(?:ting)?|strik\w*)\b", re.I)
+
+
+def _slipped(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A fall on the same level of no stated kind (W18.30) whose sentence says the patient slipped, tripped or
+    stumbled: W01.0- (W01.10- when an object was struck, which the index reads by the object)."""
+    if not code.startswith("W18.30") or not _SLIPPED.search(m.around) or _STRUCK.search(m.around):
+        return None
+    target = "W01.0XX" + code[7:]
+    return (target, f"the fall was from slipping, tripping or stumbling (Index: Fall, same level, from slipping "
+                    f"W01.-; was {code})") if icd.is_billable(target) else None
+
+
 # Table of Drugs and Chemicals, "Carbon monoxide (from incomplete combustion)": its source (T58.0- motor vehicle or
 # engine exhaust, T58.1- utility gas, T58.2- domestic fuels burnt in a furnace, stove, heater or fireplace)
 _CO_SOURCES = (("0", re.compile(r"\b(?:exhaust|generators?|motor vehicles?|cars?|trucks?|engines?|idling)\b", re.I)),
@@ -850,7 +865,7 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
-                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide)
+                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
