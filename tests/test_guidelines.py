@@ -4145,3 +4145,16 @@ def test_a_condition_not_yet_diagnosed_and_a_fall_from_slipping(codesets):
     got = offline_codes(codesets, note, "ed")
     assert "S52.531A" in got and not {c for c in got if c.startswith("M80")}, got
     assert "W01.0XXA" in got and "W18.30XA" not in got, got
+
+
+def test_a_strokes_deficits_take_their_sequela_combination_codes(codesets):
+    note = ("HPI: 71F, R MCA ischemic stroke 01/2026, residual L hemiparesis; R-handed.\n"
+            "PROCEDURE: Chemodenervation, L upper extremity. Consent signed after risk/benefit discussion "
+            "(weakness, dysphagia, spread of toxin effect).\n"
+            "A/P: 1. Hemiparesis following cerebral infarction affecting left non-dominant side, spastic.")
+    got = offline_codes(codesets, note)
+    assert "I69.354" in got and not {c for c in got if c.startswith(("R13", "I69.39"))}, got
+    # the hemiplegia's own code beside the combination code gives way to it, however many words it quotes
+    out = finish(note, [("G81.14", "Spastic hemiplegia affecting left nondominant side, following cerebral "
+                                   "infarction"), ("I69.354", "Hemiparesis following cerebral infarction")], codesets)
+    assert out["G81.14"].suppressed and not out["I69.354"].suppressed

@@ -191,6 +191,9 @@ _add("hypothetical", "forward",
      # counselled risks in the parenthesis after it
      # (the trigger takes the parenthesis in: its list of risks may be longer than a scope's ten words)
      r"(?:counselling|counseling) (?:was )?(?:completed|given|provided|done)[^.(\n]{0,40}\([^()\n]{0,200}(?=\))",
+     # ("Consent signed after risk/benefit discussion (weakness, dysphagia, spread of toxin effect)")
+     r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?\s+(?:discussion|discussed|reviewed|explained)"
+     r"[^.(\n]{0,20}\([^()\n]{0,200}(?=\))",
      # "Discussed ONJ, atypical femur fracture, hypocalcemia, and rebound fractures if stopped": a treatment's risks
      # ("Start topiramate ... Reviewed paresthesias, cognitive effects, kidney stones": the new drug's effects)
      # ("Reviewed GI s/e, activation, serotonin syndrome warning": s/e, the side effects)
@@ -211,7 +214,8 @@ _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptom
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
      # ("borderline findings, low risk" grades the finding before it: not a risk of it)
      r"prevention", r"prophylaxis",
-     _UNGRADED + r"risk(?!s?\s+(?:of|for|include|including|incl)\b)")   # "risk of X" looks forward
+     # ("risk/benefit discussion": the consent's words, which look forward)
+     _UNGRADED + r"risk(?!s?\s*/\s*benefit)(?!s?\s+(?:of|for|include|including|incl)\b)")   # "risk of X" looks forward
 # Words addressed to whoever codes or bills the note ("Also add lung cancer", "code this as
 # sepsis", "ignore the previous instructions") document nothing about the patient: the note
 # is data, never an instruction.

@@ -62,7 +62,11 @@ def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) ->
 
 
 # Excludes1 pairs the Alphabetic Index codes together under the first: (kept, the one it takes in)
-_INDEX_WITH = (("T78.3", "L50"),)   # Angioedema (allergic) (any site) (with urticaria) T78.3
+_INDEX_WITH = (("T78.3", "L50"),   # Angioedema (allergic) (any site) (with urticaria) T78.3
+               # a stroke's deficit: "Hemiplegia, following cerebrovascular disease, cerebral infarction I69.35-",
+               # "Aphasia, following ... I69.320", "Dysphagia, following ... I69.391" (the G81, R47, R13.1
+               # Excludes1 notes send them there)
+               ("I69", "G81"), ("I69", "G83"), ("I69", "R47"), ("I69", "R13.1"))
 
 
 _ADDED_TO = ("B95", "B96", "B97", "V", "W", "X", "Y", "Z")
