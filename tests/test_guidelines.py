@@ -4158,3 +4158,10 @@ def test_a_strokes_deficits_take_their_sequela_combination_codes(codesets):
     out = finish(note, [("G81.14", "Spastic hemiplegia affecting left nondominant side, following cerebral "
                                    "infarction"), ("I69.354", "Hemiparesis following cerebral infarction")], codesets)
     assert out["G81.14"].suppressed and not out["I69.354"].suppressed
+
+
+def test_a_right_bundle_branch_block_does_not_explain_a_syncope(codesets):
+    note = ("EKG: sinus rhythm 64, RBBB (old).\nDX:\n1. Syncope - likely vasovagal while giving blood; "
+            "observation on telemetry.\n2. Right bundle branch block, chronic.")
+    got = offline_codes(codesets, note, "ed")
+    assert "R55" in got, got

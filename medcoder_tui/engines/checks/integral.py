@@ -130,7 +130,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R40.2": ("S06",),
     # (a high-grade block faints; a first-degree block, a long PR alone, does not)
     # (and the faint of an acute blood loss)
-    "R55": ("I44.1", "I44.2", "I44.3", "I45", "I47", "I49", "I95", "D62"), "R56": ("G40", "G41"), "R57": ("A41", "R65.21", "T79.4", "I50",
+    # (a bundle-branch, bifascicular or nonspecific intraventricular block, I45.0-I45.2 and I45.4, is no cause of a
+    # syncope the note leaves unexplained; a trifascicular block, pre-excitation, long QT or Stokes-Adams is)
+    "R55": ("I44.1", "I44.2", "I44.3", "I45.3", "I45.5", "I45.6", "I45.8", "I45.9", "I47", "I49", "I95", "D62"), "R56": ("G40", "G41"), "R57": ("A41", "R65.21", "T79.4", "I50",
                                                                           "I21", "T78.2", "T88.6"),
     "R58": _ANY, "R59": ("C81", "C82", "C83", "C84", "C85", "C86", "C88", "C90", "C91", "C92", "C93", "C94",
                          "C95", "C96", "C77", "J02", "J03", "B27", "B20", "A18.2", "L02", "L03", "A28.1"),
