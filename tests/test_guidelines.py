@@ -4165,3 +4165,10 @@ def test_a_right_bundle_branch_block_does_not_explain_a_syncope(codesets):
             "observation on telemetry.\n2. Right bundle branch block, chronic.")
     got = offline_codes(codesets, note, "ed")
     assert "R55" in got, got
+
+
+def test_a_clinic_named_for_a_disease_is_no_diagnosis(codesets):
+    note = ("A/P: Latent tuberculosis infection, IGRA positive, chest x-ray clear - rifampin daily x 4 months.\n"
+            "- Monthly TB clinic visits for adherence and toxicity checks.")
+    got = offline_codes(codesets, note)
+    assert "Z22.7" in got and not {c for c in got if c.startswith(("A15", "A16", "A17", "A18", "A19"))}, got

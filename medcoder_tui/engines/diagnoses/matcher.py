@@ -557,10 +557,11 @@ def _surface_stems(text: str) -> frozenset[str]:
     return got
 
 
-# Words that turn a condition's name into the name of a test, vaccine or screening.
+# Words that turn a condition's name into the name of a test, vaccine or screening, or of a service ("TB clinic").
 _TEST_HEADS = frozenset(stem(w) for w in (
     "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
-    "serology antibody antibodies antigen ab abs ag prophylaxis ppx titer titers swab culture panel pcr protocol".split()))
+    "serology antibody antibodies antigen ab abs ag prophylaxis ppx titer titers swab culture panel pcr protocol "
+    "clinic clinics".split()))
 # ... and an infection's name into the name of an exposure ("rabies exposure", "exposure to TB": the contact is
 # coded Z20, the disease is not had)
 _EXPOSURE_HEADS = frozenset(stem(w) for w in ("exposure", "exposures"))
