@@ -839,3 +839,11 @@ def test_a_pre_travel_consultation_is_counselling_not_an_office_visit(codesets):
             "travelers' diarrhea (azithromycin standby), rabies (avoid dogs), dengue (bite avoidance).\n"
             "Assessment: Healthy traveler, pre-travel consultation.\n")
     assert not {c for c in em(note, codesets) if c.startswith("992")}
+
+
+def test_a_well_visit_done_on_another_day_makes_this_one_no_preventive_visit(codesets):
+    note = ("PEDIATRIC OFFICE VISIT\nDOS: 05/12/2026   Age: 5 y 2 mo   established\n"
+            "Reason for visit: recheck of the right ear; 5-yr well visit done 04/02/2026, vaccines deferred then.\n"
+            "A/P: Otitis media with effusion, right - watchful waiting, recheck in 6 weeks.")
+    got = em(note, codesets)
+    assert not {c for c in got if c.startswith("993")} and {c for c in got if c.startswith("992")}, got

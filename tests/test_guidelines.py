@@ -4172,3 +4172,11 @@ def test_a_clinic_named_for_a_disease_is_no_diagnosis(codesets):
             "- Monthly TB clinic visits for adherence and toxicity checks.")
     got = offline_codes(codesets, note)
     assert "Z22.7" in got and not {c for c in got if c.startswith(("A15", "A16", "A17", "A18", "A19"))}, got
+
+
+def test_a_well_visit_done_on_another_day_is_no_examination_today(codesets):
+    note = ("PEDIATRIC OFFICE VISIT\nDOS: 05/12/2026   Age: 5 y 2 mo   established\n"
+            "Reason for visit: recheck of the right ear; 5-yr well visit done 04/02/2026, vaccines deferred then.\n"
+            "A/P: Otitis media with effusion, right - watchful waiting, recheck in 6 weeks.")
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c.startswith("Z00")}, got

@@ -202,13 +202,28 @@ def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
     return None
 
 
+# "Established (annual exam 09/2025)", "last well-child visit 3/2025": a past preventive visit dated, not this one
+# (a month and year, or a year in parentheses, is an earlier visit's; a full date may be this visit's)
+# ("4-yr well visit done 03/10/2026 - vaccines deferred then": done on another day)
+_DATED_AFTER = re.compile(r"[ \t]*(?:on |in )?\(?\d{1,2}/(?:19|20)\d\d\b(?!/)|[ \t]*(?:in )?\((?:19|20)\d\d\)|"
+                          r"[ \t]+in (?:19|20)\d\d\b|[ \t]+(?:was )?(?:done|completed|performed|held)\b")
+_PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$", re.I)
+
+
+def an_earlier_visit(text: str, start: int, end: int) -> bool:
+    """Whether the visit named at ``text[start:end]`` is an earlier one: dated after it with a month and year, said
+    done, or called the last or prior one."""
+    return bool(_DATED_AFTER.match(text, end) or _PAST_BEFORE.search(text, max(0, start - 12), start))
+
+
 def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int, int] | None:
     """(without, with abnormal findings) codes of the general or routine examination the visit is."""
     # not a future one ("next WCC at 2 yrs", "due for annual physical")
     m = next((m for m in _EXAM.finditer(note[:1500])
               if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}
               and not re.search(r"\b(?:next|upcoming|due(?: for)?|schedule\w*|return for|rtc)\s+(?:\w+\s+)?$",
-                                note[max(0, m.start() - 25):m.start()], re.I)), None)
+                                note[max(0, m.start() - 25):m.start()], re.I)
+              and not an_earlier_visit(note, m.start(), m.end())), None)
     gyn = next((g for g in _GYN_EXAM.finditer(note[:1500])
                 if not analysis.context_at(g.start(), g.end()) & {"negated", "hypothetical", "history"}), None)
     if gyn is not None:   # a routine gynecological examination is Z01.41-, not the general one (Z00.0-)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from medcoder_tui.codes.systems import System
-from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL
+from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL, an_earlier_visit
 from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
 from medcoder_tui.engines.procedures.mdm import _procedure_done, addressed_problems, mdm, risk
 
@@ -114,18 +114,9 @@ def total_time(ctx: _Ctx) -> tuple[int, int, int] | None:
     return None
 
 
-# "Established (annual exam 09/2025)", "last well-child visit 3/2025": a past preventive visit dated, not this one
-# (a month and year, or a year in parentheses, is an earlier visit's; a full date may be this visit's)
-_DATED_AFTER = re.compile(r"[ \t]*(?:on |in )?\(?\d{1,2}/(?:19|20)\d\d\b(?!/)|[ \t]*(?:in )?\((?:19|20)\d\d\)|"
-                          r"[ \t]+in (?:19|20)\d\d\b")
-_PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$", _I)
-
-
 def _this_visit_preventive(head: str) -> bool:
     """Whether the note's opening names a preventive visit that is this one (not a dated or earlier one)."""
-    return any(not _DATED_AFTER.match(head, m.end()) and not _PAST_BEFORE.search(head, max(0, m.start() - 12),
-                                                                                  m.start())
-               for m in PREVENTIVE.finditer(head))
+    return any(not an_earlier_visit(head, m.start(), m.end()) for m in PREVENTIVE.finditer(head))
 
 
 def is_new_patient(ctx: _Ctx) -> bool:
