@@ -661,6 +661,9 @@ _NO_EXPOSURE = re.compile(r"\blow[- ]risk\b|\bnot indicated\b|\bno (?:pep|prophy
 def communicable_exposure(note: str, analysis: NoteAnalysis, have: set[str]) -> tuple[str, int, int] | None:
     """(Z20 code, start, end) of a contact with or exposure to a communicable disease that the assessment or plan
     names and that the note does not code as had (``have``: the codes suggested)."""
+    low = lowered(note)
+    if "expos" not in low and "contact" not in low:
+        return None   # (the long pattern is not run over a note without its words)
     for m in _EXPOSURE.finditer(note):
         if analysis.section_at(m.start()) not in ASSESSMENT_SECTIONS \
                 or analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history"}:

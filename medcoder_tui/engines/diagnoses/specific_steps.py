@@ -530,6 +530,8 @@ _MANY_JOINTS = re.compile(r"\b(?:polyarticular|multiple (?:joints|sites)|(?:seve
 def _rheumatoid_factor(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Rheumatoid arthritis with or without rheumatoid factor, as the note documents it (M05.7- / M06.0-);
     of multiple sites when the note says the arthritis is polyarticular."""
+    if not code.startswith(("M05", "M06")):
+        return None
     many = code in ("M05.9", "M06.9", "M05.70", "M06.00") and _MANY_JOINTS.search(m.note)
     positive = _SEROPOSITIVE.search(m.note) and not _SERONEGATIVE.search(m.note)
     negative = _SERONEGATIVE.search(m.note) and not _SEROPOSITIVE.search(m.note)
