@@ -3997,6 +3997,8 @@ def test_pe_and_ra_in_capitals_are_diagnoses_unless_the_words_around_say_exam_or
     assert not {c for c in got if c.startswith(("I26", "M05", "M06"))}, got
     got = offline_codes(codesets, "Echo: RA mildly dilated. On a GLP-1 RA for weight.\nAssessment: Palpitations.")
     assert not {c for c in got if c.startswith(("M05", "M06"))}, got
+    # ("HTN and RA" lists two diagnoses; "LA and RA" two heart chambers)
+    assert "M06.9" in offline_codes(codesets, "PMH: HTN and RA.\nAssessment: RA, stable on hydroxychloroquine.")
 
 
 def test_a_diagnosis_too_unlikely_to_pursue_is_not_coded(codesets):

@@ -206,7 +206,7 @@ def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
 # (a month and year, or a year in parentheses, is an earlier visit's; a full date may be this visit's)
 # ("4-yr well visit done 03/10/2026 - vaccines deferred then": done on another day)
 _DATED_AFTER = re.compile(r"[ \t]*(?:on |in )?\(?\d{1,2}/(?:19|20)\d\d\b(?!/)|[ \t]*(?:in )?\((?:19|20)\d\d\)|"
-                          r"[ \t]+in (?:19|20)\d\d\b|[ \t]+(?:was )?(?:done|completed|performed|held)\b")
+                          r"[ \t]+in (?:19|20)\d\d\b|[ \t]+(?:was )?(?:done|completed|performed|held)\b", re.I)
 _PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$", re.I)
 
 

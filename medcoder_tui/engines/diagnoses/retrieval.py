@@ -223,7 +223,7 @@ _CAPITAL_SENSE = {
     "pe": (re.compile(r"(?:^|\n)[ \t]*$|\bon\s+$|\b(?:brief|focused|complete|detailed|full)\s+$", re.I),
            re.compile(r"\s*(?::|-\s|=)|\s+(?:tubes?|exam\w*|findings?|normal|unremarkable|wnl|notable|significant|shows|"
                       r"reveal\w*|remarkable|performed|done|today|was|is|otherwise|as\s+above|per)\b", re.I)),
-    "ra": (re.compile(r"(?:%|\d)\s*(?:on\s+)?$|\b(?:on|at|in|to|from|sats?|spo2|saturation|la|and|dilated|enlarged|normal)\s+$|"
+    "ra": (re.compile(r"(?:%|\d)\s*(?:on\s+)?$|\b(?:on|at|in|to|from|sats?|spo2|saturation|la|la and|dilated|enlarged|normal)\s+$|"
                       r"(?:glp-?1|gnrh|lhrh|dopamine|beta|receptor|agonist)[\s-]*$|/\s*$", re.I),
            re.compile(r"\s*(?:/|\d|:)|\s+(?:sats?|saturation|spo2|at rest|size|pressure|volume|dilat\w*|enlarg\w*|normal|"
                       r"is|was|mildly|moderately|severely|and\s+rv|agonists?)\b", re.I)),
