@@ -1178,7 +1178,8 @@ def _elevated_reading(out: list[Suggestion], note: str, analysis: NoteAnalysis) 
     not_diagnosed = _NO_HYPERTENSION.search(note) is not None
     at = reading.evidence[0] if reading.evidence and reading.evidence[0].located else None
     sent = analysis.sentence_at(at.start) if at is not None else None
-    if not hypertensive and not not_diagnosed and sent is not None and _FROM_PAIN.search(note, sent.start, sent.end) and any(
+    from_pain = sent is not None and _FROM_PAIN.search(note, sent.start, sent.end) is not None
+    if not hypertensive and not not_diagnosed and from_pain and any(
             s.system is System.ICD10CM and s.acceptable and s.code.startswith(_HYPERTENSIVE) for s in out):
         # "PMH: HTN" ... "BP elevated from pain; recheck with PCP": a reading the note puts down to pain in a
         # patient whose hypertension is diagnosed is neither R03.0 (no diagnosis) nor hypertension managed today
