@@ -6,7 +6,7 @@ from __future__ import annotations
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
-from medcoder_tui.engines.diagnoses.adverse_effects import poisoning_codes
+from medcoder_tui.engines.diagnoses.adverse_effects import poisoning_codes, sixth_character
 from medcoder_tui.engines.diagnoses.external_causes import find_external_causes, foreign_body_cause, takes_external_cause
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
@@ -17,9 +17,7 @@ _EXTERNAL_KINDS = {"cause": ("V", "W", "X", "Y0", "Y1", "Y2", "Y3"), "place": ("
 def hold_suicide_attempt(out: list[Suggestion]) -> None:
     """T14.91 (suicide attempt) is for an attempt whose injury is not specified: a poisoning or toxic
     effect coded with the self-harm intent (T36-T65, 6th character 2) already tells the attempt."""
-    # (the intent is the 6th character: T42.4X2A, T40.602A; T58.02XA, whose 6th is the placeholder's X before it)
-    told = next((s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T65" and len(s.code) >= 7
-                 and (s.code[5] if s.code[6] == "X" else s.code[6]) == "2"), None)
+    told = next((s.code for s in out if usable_icd(s) and sixth_character(s.code) == "2"), None)
     for s in out:
         if told and usable_icd(s) and s.code.startswith("T14.91"):
             add_reason(s, f"the suicide attempt is told by the self-harm intent of {told}: T14.91 is for an "

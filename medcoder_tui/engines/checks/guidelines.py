@@ -47,7 +47,7 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_ab
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code
+from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code, sixth_character
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
 from medcoder_tui.engines.checks.conflicts import side_of
@@ -160,8 +160,7 @@ _ALLERGY_CLASSES = (("Z88.0", ("T36.0",)), ("Z88.1", ("T36.1", "T36.2", "T36.3",
 def _allergy_is_todays_reaction(out: list[Suggestion]) -> None:
     """Allergy status to a drug (Z88) is a past allergy: beside the adverse effect of that drug coded for this
     encounter ("Penicillin allergy added to the chart" after today's reaction to amoxicillin) it is not coded."""
-    effects = [s.code for s in out if usable_icd(s) and "T36" <= s.code[:3] <= "T50" and len(s.code) >= 7
-               and (s.code[5] if s.code[6] == "X" else s.code[6]) == "5"]
+    effects = [s.code for s in out if usable_icd(s) and s.code[:3] <= "T50" and sixth_character(s.code) == "5"]
     if not effects:
         return
     for s in out:
@@ -182,7 +181,7 @@ _TRAVEL_RISKS = ("A", "B", "G00", "G01", "G02", "G03", "G04", "R19.7", "K52", "K
 def _travel_risks(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> None:
     """In a pre-travel consultation, an infection only the counselling names (none in the assessment) is a risk
     of the trip, not a diagnosis."""
-    if not any(m.start() < 400 for m in PRE_TRAVEL.finditer(note)):
+    if "travel" not in note[:420].lower() or not any(m.start() < 400 for m in PRE_TRAVEL.finditer(note, 0, 420)):
         return
     for s in out:
         if usable_icd(s) and s.code.startswith(_TRAVEL_RISKS) and not any(

@@ -200,6 +200,14 @@ _INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate|wan
 _ACCIDENTAL = re.compile(r"\b(?:accidental\w*|un-?intentional\w*|non-?intentional|exploratory)\b", re.I)
 
 
+def sixth_character(code: str) -> str | None:
+    """The 6th character of a poisoning, adverse-effect, underdosing or toxic-effect code (T36-T65): 1-4 the intent,
+    5 an adverse effect, 6 an underdosing (T42.4X2A, T40.602A; T58.02XA keeps its placeholder after it), else None."""
+    if not ("T36" <= code[:3] <= "T65") or len(code) < 7:
+        return None
+    return code[5] if code[6] == "X" else code[6]
+
+
 def underdosing_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
     """(code, start, end) of each drug class a sentence says was taken less than prescribed or not delivered
     (T36-T50, 6th character 6: "ran out of furosemide", "underdosing of insulin")."""

@@ -686,6 +686,8 @@ PRE_TRAVEL = re.compile(r"\bpre-?travel\b|\btravel (?:medicine|clinic|health) (?
 def travel_counseling(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """(Z71.84, start, end) of a pre-travel consultation the note's opening or assessment names (the encounter for
     health counselling related to travel)."""
+    if "travel" not in lowered(note):
+        return None
     for m in PRE_TRAVEL.finditer(note):
         if (m.start() < 400 or analysis.section_at(m.start()) in ASSESSMENT_SECTIONS) \
                 and not analysis.context_at(m.start(), m.end()) & {"negated", "history", "hypothetical"}:

@@ -533,8 +533,8 @@ def _rheumatoid_factor(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if not code.startswith(("M05", "M06")):
         return None
     many = code in ("M05.9", "M06.9", "M05.70", "M06.00") and _MANY_JOINTS.search(m.note)
-    positive = _SEROPOSITIVE.search(m.note) and not _SERONEGATIVE.search(m.note)
-    negative = _SERONEGATIVE.search(m.note) and not _SEROPOSITIVE.search(m.note)
+    said_positive, said_negative = bool(_SEROPOSITIVE.search(m.note)), bool(_SERONEGATIVE.search(m.note))
+    positive, negative = said_positive and not said_negative, said_negative and not said_positive
     if many and (positive or code.startswith("M05")) and code != "M05.79":
         target, why = "M05.79", "rheumatoid factor positive, multiple joints documented"
     elif many and (negative or code == "M06.00"):
