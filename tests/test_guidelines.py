@@ -3043,6 +3043,18 @@ def test_a_listed_condition_the_assessment_takes_up_by_its_measure_is_coded(code
     assert not other & {"I10", "E78.5"}, sorted(other)
 
 
+def test_a_listed_condition_whose_drug_the_plan_acts_on_is_coded(codesets):
+    note = ("ED NOTE\nCC: dizziness\nHPI: 77F felt lightheaded on standing this morning, no fall.\n"
+            "PMH: hypertension, hypothyroidism, osteoarthritis.\nMeds: amlodipine 10 mg, levothyroxine 75 mcg.\n"
+            "Exam: BP 92/54 standing.\nED course: orthostatic, 1 L NS given, improved. We will hold her amlodipine "
+            "until she sees her PCP on Monday.\nDx: Orthostatic hypotension.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "I10" in got and not got & {"E03.9", "M19.90"}, sorted(got)
+    # the plan that keeps the drug as it is acts on nothing
+    kept = offline_codes(codesets, note.replace("We will hold her amlodipine", "Home meds unchanged"), "ed")
+    assert "I10" not in kept, sorted(kept)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

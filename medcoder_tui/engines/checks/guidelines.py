@@ -459,6 +459,35 @@ _MEASURES = (
 )
 
 
+# ... or by an act on a drug that treats it and little else ("Hold metoprolol and lisinopril tonight (soft BP)" takes
+# up the listed hypertension; "continue home meds" takes up nothing)
+_DRUG_ACTS = r"(?:hold|held|holding|stop|stopped|discontinued?|d/c|resumed?|restart(?:ed)?|increased?|decreased?|" \
+             r"reduced?|titrated?|adjust(?:ed)?|started?|switch(?:ed)?)"
+_DRUGS_FOR = (
+    (("I10", "I11", "I12", "I13", "I1A"), r"lisinopril|losartan|valsartan|olmesartan|irbesartan|telmisartan|candesartan|"
+                                           r"benazepril|enalapril|ramipril|quinapril|amlodipine|nifedipine|"
+                                           r"hydrochlorothiazide|hctz|chlorthalidone|antihypertensives?|bp meds?"),
+    (("E11",), r"metformin|glipizide|glyburide|glimepiride|sitagliptin|linagliptin|pioglitazone"),
+    (("E78",), r"atorvastatin|rosuvastatin|simvastatin|pravastatin|lovastatin|ezetimibe"),
+    (("E03", "E89.0"), r"levothyroxine"),
+)
+_DRUG_TAKEN_UP = tuple(
+    (prefixes, re.compile(r"\b" + _DRUG_ACTS + r"\b[^.;\n]{0,30}?\b(?:" + drugs + r")\b|\b(?:" + drugs
+                          + r")\b[^.;\n(]{0,20}?\b" + _DRUG_ACTS + r"\b", re.I))
+    for prefixes, drugs in _DRUGS_FOR)
+# (where the act is told, not planned: "he stopped his lisinopril last month" in the story, a list's "held"; an
+# unlabelled "MDM:" or "ED course:" runs on under the exam's or results' label and plans there)
+_NOT_PLANNED = _LISTED_ONLY | {"hpi", "review_of_systems", "family_history"}
+
+
+def _drug_acted_on(code: str, analysis: NoteAnalysis) -> bool:
+    """Whether the note's plan acts on a drug that treats the condition of ``code`` and little else, wherever the
+    plan stands (an ED note's "MDM:" too)."""
+    drug = next((rx for prefixes, rx in _DRUG_TAKEN_UP if code.startswith(prefixes)), None)
+    return drug is not None and any(analysis.section_at(m.start()) not in _NOT_PLANNED
+                                    for m in drug.finditer(analysis.text))
+
+
 def _taken_up_by_measure(code: str, addressed: str) -> bool:
     rx = next((rx for prefixes, rx in _MEASURES if code.startswith(prefixes)), None)
     if rx is None:
@@ -524,7 +553,7 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
     if len(words) < 2 or _named_in(words, addressed) or (past and not addressed.strip()) \
-            or _taken_up_by_measure(s.code, addressed):
+            or _taken_up_by_measure(s.code, addressed) or _drug_acted_on(s.code, analysis):
         return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
