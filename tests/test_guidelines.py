@@ -3055,6 +3055,16 @@ def test_a_listed_condition_whose_drug_the_plan_acts_on_is_coded(codesets):
     assert "I10" not in kept, sorted(kept)
 
 
+def test_standing_is_a_posture_unless_the_standing_was_long(codesets):
+    faint = ("ED NOTE\nHPI: 71M was standing at the kitchen counter making coffee when he felt faint and went down, "
+             "cutting his chin on the counter edge.\nDx: 1. Laceration of chin, 2 cm. 2. Near-syncope.\n")
+    got = offline_codes(codesets, faint, "ed")
+    assert "S01.81XA" in got and "X50.1XXA" not in got, sorted(got)
+    long = ("OCCUPATIONAL HEALTH\nHPI: 45F cashier, standing for 10 hours on a concrete floor at work yesterday, "
+            "now low back pain.\nAssessment: Low back strain.\n")
+    assert "X50.1XXA" in offline_codes(codesets, long), sorted(offline_codes(codesets, long))
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

@@ -515,6 +515,10 @@ _RESIDENT_OF = re.compile(r"\b(?:(?:long-term )?resident (?:of|at)|resides (?:at
                           r"(nursing home|assisted living|skilled nursing facility|long-term care facility)\b", re.I)
 _SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
+# "while standing at the toilet", "collapsed from standing": the posture an injury happened in; the index's Standing
+# (prolonged) (static), X50.1, is overexertion from standing long ("standing for 10 hours on a concrete floor")
+_STOOD_LONG = re.compile(r"\b(?:prolonged|static|long periods? of) standing\b|\bstanding (?:for (?:hours|long|\d+|several|"
+                         r"many|most|(?:an? |the )?(?:entire|full|whole))|all day|all shift)", re.I)
 
 
 def find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) -> list[ExternalCause]:
@@ -715,6 +719,9 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             continue
         for score, entry in scored:
             if entry.kind != "cause" and seventh != "A":
+                continue
+            if entry.kind == "cause" and entry.path[0].startswith("Standing") \
+                    and not _STOOD_LONG.search(note, sent.start, sent.end):
                 continue
             if entry.kind == "cause" and entry.path[0].lower().startswith("injury, injured"):
                 # "CC: R ankle injury" names no mechanism: any cause the story tells ("slipped on wet leaves")
