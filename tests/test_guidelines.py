@@ -3065,6 +3065,14 @@ def test_standing_is_a_posture_unless_the_standing_was_long(codesets):
     assert "X50.1XXA" in offline_codes(codesets, long), sorted(offline_codes(codesets, long))
 
 
+def test_atrophic_vaginitis_and_vaginal_atrophy_are_the_postmenopausal_code(codesets):
+    for said in ("Atrophic vaginitis", "Vaginal atrophy"):
+        note = (f"WOMEN'S HEALTH\nHPI: 66F, menopause at 51, dyspareunia and dryness.\nAssessment: {said}. "
+                "Begin estradiol vaginal cream twice weekly.\n")
+        got = offline_codes(codesets, note)
+        assert "N95.2" in got and "N76.0" not in got, (said, sorted(got))
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

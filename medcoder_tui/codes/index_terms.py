@@ -143,6 +143,8 @@ INDEX_TERMS: dict[str, str] = {
     "peritoneal dialysis": "Z99.2", "gonorrhea": "A54.9", "chlamydia infection": "A74.9",
     "chlamydial infection": "A74.9", "genital warts": "A63.0", "genital herpes": "A60.00",
     "bacterial vaginosis": "N76.0",
+    # Atrophy, vagina (senile) N95.2; Vaginitis, atrophic, postmenopausal / senile N95.2 (not the acute N76.0)
+    "vaginal atrophy": "N95.2", "atrophy of vagina": "N95.2", "atrophic vaginitis": "N95.2", "senile vaginitis": "N95.2",
     "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",
     "dry eye": "H04.129", "pterygium": "H11.009", "hidradenitis": "L73.2", "folliculitis": "L73.9",
     "pressure injury": "L89.90", "scleroderma": "M34.9", "raynaud phenomenon": "I73.00",
