@@ -3073,6 +3073,17 @@ def test_atrophic_vaginitis_and_vaginal_atrophy_are_the_postmenopausal_code(code
         assert "N95.2" in got and "N76.0" not in got, (said, sorted(got))
 
 
+def test_conditions_a_risk_score_counts_are_not_taken_up_by_the_count(codesets):
+    note = ("CARDIOLOGY FOLLOW-UP\nHPI: 81F with paroxysmal atrial fibrillation on apixaban (CHA2DS2-VASc 5: age, female, "
+            "hypertension, diabetes), no palpitations since the last visit.\nAssessment: 1. Paroxysmal atrial "
+            "fibrillation, in sinus rhythm today; continue apixaban 5 mg BID.\n")
+    got = offline_codes(codesets, note)
+    assert "I48.0" in got and not got & {"I10", "E11.9"}, sorted(got)
+    # the same condition taken up by the plan is coded
+    taken = offline_codes(codesets, note + "2. Hypertension, at goal on losartan.\n")
+    assert "I10" in taken, sorted(taken)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

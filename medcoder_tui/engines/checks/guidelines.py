@@ -548,7 +548,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return
     if (s.original_code and s.original_code[:3] != s.code[:3] and not past) or s.code == "I25.2" \
             or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY
-                                      or (_history_list(e, analysis) and not past)) for e in s.evidence):
+                                      or (not past and (_history_list(e, analysis) or _score_item(e, analysis))))
+                       for e in s.evidence):
         return   # (a history code the layer put in place is the history's own code; a more specific code of the
         # same category is still only listed)
     words = s.evidence[0].text.strip().lower()
@@ -617,6 +618,15 @@ def _history_list(ev, analysis: NoteAnalysis) -> bool:
         if m is None or section is None or not _PRESENTS.search(analysis.text, ev.end, sent.end):
             return False
     return not _STORY_GOES_ON.search(before, m.start())
+
+
+# "AF on warfarin (CHA2DS2-VASc 4: age >= 75, HTN, DM)": the items a risk score counts, each a condition the patient
+# has, none taken up by being counted
+_RISK_SCORE = re.compile(r"\b(?:cha2?ds2?(?:-?vasc)?|has-?bled)\b[^).;\n]*$", re.I)
+
+
+def _score_item(ev, analysis: NoteAnalysis) -> bool:
+    return _RISK_SCORE.search(analysis.text, max(0, ev.start - 80), ev.start) is not None
 
 
 # "Insomnia is part of the depressive episode; no separate sleep disorder": the writer ties the finding to another
