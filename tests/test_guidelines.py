@@ -3084,6 +3084,16 @@ def test_conditions_a_risk_score_counts_are_not_taken_up_by_the_count(codesets):
     assert "I10" in taken, sorted(taken)
 
 
+def test_an_illness_during_which_something_happened_recently_is_over(codesets):
+    note = ("OFFICE VISIT\nHPI: 58M on levothyroxine, TSH 9.2 today; he skipped doses during his recent flu.\n"
+            "Assessment: Hypothyroidism, TSH up from missed doses during a recent influenza illness, now well.\n")
+    got = offline_codes(codesets, note)
+    assert "E03.9" in got and not {c for c in got if c.startswith(("J10", "J11"))}, sorted(got)
+    # an illness the visit is for is coded
+    now = offline_codes(codesets, note.replace("during a recent influenza illness, now well", "; influenza today"))
+    assert {c for c in now if c.startswith(("J10", "J11"))}, sorted(now)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

@@ -124,6 +124,10 @@ _add("history", "forward",
      # "poor appetite x 10 days after viral illness": the infection that came before what the visit is for
      r"(?:after|following)(?= (?:a |an |the |his |her |their |recent )*(?:viral |bacterial |febrile )?"
      r"(?:illness|infection|uri|cold|flu|influenza|gastroenteritis|bronchitis)\b)",
+     # "INR high from eating less during recent viral illness": an illness that is over ("during viral illness" alone
+     # may be now)
+     r"during(?= (?:a |an |the |his |her |their )?recent (?:viral |bacterial |febrile )?"
+     r"(?:illness|infection|uri|cold|flu|influenza|gastroenteritis|bronchitis)\b)",
      # "diagnosed 2019 when hospitalized with Pneumocystis pneumonia": the illness of a past admission
      r"when (?:(?:he|she|they) (?:was|were) )?(?:hospitali[sz]ed|admitted) (?:with|for)",
      r"history of", r"hx of", r"hx(?=[ \t]+[a-z])", r"h/o", r"s/p", r"status post", r"prior", r"previous", r"previously",
