@@ -3094,6 +3094,14 @@ def test_an_illness_during_which_something_happened_recently_is_over(codesets):
     assert {c for c in now if c.startswith(("J10", "J11"))}, sorted(now)
 
 
+def test_a_treatment_withheld_as_not_indicated_in_a_condition_asserts_the_condition(codesets):
+    note = ("PEDIATRIC SICK VISIT\nHPI: 5 mo M, 2 days of congestion and cough, mild retractions.\nAssessment: Acute "
+            "bronchiolitis, possibly RSV (daycare outbreak).\nPlan:\n- Nasal suction, small frequent feeds.\n"
+            "- No albuterol or steroids (not helpful in bronchiolitis).\n")
+    got = offline_codes(codesets, note)
+    assert "J21.9" in got and "J21.0" not in got, sorted(got)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

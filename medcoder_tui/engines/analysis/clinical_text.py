@@ -700,7 +700,15 @@ _LIST_ITEM_WORDS = 5   # "Denies tinnitus, vertigo, ..., head trauma, loud noise
 _PRECAUTION = re.compile(r"(?:call|return|come back|seek)\b", re.I)
 
 
+# "No albuterol or steroids (not indicated in bronchiolitis)": a parenthesis that says why the treatment is not given
+# names a condition the patient has
+_WHY_NOT_GIVEN = re.compile(r"\((?:not |no longer )?(?:indicated|needed|required|recommended|necessary|warranted|helpful|"
+                            r"useful|effective) (?:in|for|with)\b", re.I)
+
+
 def _scope_forward(note: str, pos: int, limit: int) -> int:
+    if note.find("(", pos, limit) >= 0 and (why := _WHY_NOT_GIVEN.search(note, pos, limit)) is not None:
+        limit = why.start()
     term = _TERMINATORS.search(note, pos, limit)
     if term is not None and "(" in note[pos:term.start()]:
         # a terminator inside an item's parenthesis ("aortic dissection (unlikely - no tearing pain), GERD")

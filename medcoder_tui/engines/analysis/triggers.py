@@ -252,6 +252,8 @@ _add("family", "forward",
 _PSEUDO = (
     r"no (?:change|changes|increase|decrease|further|longer|significant change|interval change)",
     r"not (?:only|necessarily|certain (?:if|whether)|well|able|improv\w*|respond\w*|tolerat\w*)",
+    # "steroids (not indicated in bronchiolitis)": the treatment is what is not indicated, in a condition the patient has
+    r"not (?:indicated|needed|required|recommended|necessary|warranted|helpful|useful|effective) (?:in|for|with)",
     # "preeclampsia without severe features" names a kind (mild to moderate), it negates nothing
     r"without (?:difficulty|complications?|incident|problems?|severe features)", r"gram[- ]negative", r"gram[- ]positive",
     r"no one",
@@ -276,7 +278,8 @@ _TERMINATORS = re.compile(
     r"which|who|whose|presents?|presented|presenting|complains?|complained|complaining|reports?|reported|"
     r"states?|stated|reveals?|revealed|showed|shows|found|admitted|developed|started|began|now|currently|"
     r"since|after|then|and (?:has|had|is|was|presents|developed|now)|cause of|etiology|source of|"
-    r"reason for|as well as)\b|[;:]|\s-\s|"
+    r"reason for|as well as|(?:indicated|needed|required|recommended|necessary|warranted|helpful|useful|effective) "
+    r"(?:in|for|with))\b|[;:]|\s-\s|"
     # "negative for both, and a two-view chest x-ray": the pronoun is all the negation names
     r"(?:(?<=\bboth)|(?<=\beither)|(?<=\bneither)|(?<=\bthem))\s*,",
     re.IGNORECASE,
