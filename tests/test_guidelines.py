@@ -3102,6 +3102,20 @@ def test_a_treatment_withheld_as_not_indicated_in_a_condition_asserts_the_condit
     assert "J21.9" in got and "J21.0" not in got, sorted(got)
 
 
+def test_parkinson_disease_by_its_dyskinesia_and_its_fluctuations(codesets):
+    base = ("MOVEMENT DISORDERS CLINIC\nHPI: 69F with Parkinson's disease since 2019 on carbidopa-levodopa.{story}\n"
+            "Assessment: Parkinson's disease{said}. Adjust levodopa schedule.\n")
+    cases = (("", "", "G20.A1"),
+             (" Doses wear off after 3 hours, with OFF periods before the next dose.", " with motor fluctuations",
+              "G20.A2"),
+             (" Peak-dose dyskinesias of the arms, no wearing-off.", "", "G20.B1"),
+             (" End-of-dose wearing-off and peak-dose dyskinesias.", ", fluctuating", "G20.B2"),
+             (" No dyskinesias; she fell off a chair last year.", "", "G20.A1"))
+    for story, said, want in cases:
+        got = {c for c in offline_codes(codesets, base.format(story=story, said=said)) if c.startswith("G20")}
+        assert got == {want}, (story, sorted(got))
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

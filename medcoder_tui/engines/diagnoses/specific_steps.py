@@ -843,6 +843,28 @@ def _generalized_epilepsy(code: str, m: Mention, icd) -> tuple[str, str] | None:
                     f"Epilepsy, generalized, specified NEC) in place of {code}")
 
 
+# Parkinson's disease (G20.A-/G20.B-) by its two axes: dyskinesia, and motor fluctuations (OFF episodes)
+# ("no dyskinesia", "tardive dyskinesia" of a neuroleptic are neither)
+_DYSKINESIA = re.compile(r"\b(?<!tardive )dyskinesias?\b|\bdyskinetic\b|\bchoreiform\b", re.I)
+_FLUCTUATIONS = re.compile(r"\b(?:motor )?fluctuations?\b|\bwearing[- ]off\b|\bon[- /]off\b|"
+                           r"\boff (?:episodes?|periods?|time|state|spells?)\b|(?-i:\bOFF\b)", re.I)
+
+
+def _parkinson_motor(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Parkinson's disease with dyskinesia (G20.B-) and with fluctuations (G20.x2) when the note tells them ("peak-dose
+    dyskinesias", "wearing-off, OFF ~4 h/day"); the code never loses an axis it already has."""
+    if not code.startswith(("G20.A", "G20.B")) or code == "G20.B2":
+        return None
+    unsaid = {"negated", "hypothetical", "family", "uncertain"}
+    dyskinesia = code.startswith("G20.B") or _told_in_note(_DYSKINESIA, m, unsaid) is not None
+    fluctuations = code.endswith("2") or _told_in_note(_FLUCTUATIONS, m, unsaid) is not None
+    want = ("G20.B" if dyskinesia else "G20.A") + ("2" if fluctuations else "1")
+    if want == code or not icd.is_billable(want):
+        return None
+    return want, f"the note tells {'dyskinesia and ' if dyskinesia else ''}{'motor fluctuations' if fluctuations else ''}" \
+                 .removesuffix(" and ") + f": {icd.title(want)} (was {code})"
+
+
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
 # "Acute suppurative otitis media, R ear, w/ spontaneous rupture of TM", "AOM with perforation": the ear drum's
@@ -867,14 +889,14 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
-                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped)
+                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
 NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes,
-                        _childbirth, _trimester, _generalized_epilepsy})
+                        _childbirth, _trimester, _generalized_epilepsy, _parkinson_motor})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:
