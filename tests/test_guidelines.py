@@ -3116,6 +3116,16 @@ def test_parkinson_disease_by_its_dyskinesia_and_its_fluctuations(codesets):
         assert got == {want}, (story, sorted(got))
 
 
+def test_subsequent_encounter_said_after_a_without_list_is_said(codesets):
+    note = ("SPORTS MEDICINE FOLLOW-UP\nHPI: 15F, hit heads with a teammate at practice 10 days ago, seen in the ED "
+            "that night.\nAssessment: Concussion without loss of consciousness 08/30/2026, improving, subsequent "
+            "encounter; graded return to play.\n")
+    got = offline_codes(codesets, note)
+    assert "S06.0X0D" in got and "S06.0X0A" not in got, sorted(got)
+    denied = offline_codes(codesets, note.replace("subsequent encounter", "not a subsequent encounter"))
+    assert "S06.0X0D" not in denied, sorted(denied)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

@@ -621,11 +621,22 @@ def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
 def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
     """The note says this visit follows treatment (outside instructions and hypothetical scopes)."""
     for m in _ROUTINE_HEALING.finditer(note):
-        if analysis.section_at(m.start()) == "disposition" or analysis.context_at(m.start(), m.end()) & {
-                "hypothetical", "negated"}:
+        if analysis.section_at(m.start()) == "disposition":
+            continue
+        if m.group(0).lower() == "subsequent encounter":
+            # the coder's own words, denied only outright ("not a subsequent encounter"): a negation reaching them from
+            # a list before ("Concussion without loss of consciousness sustained 09/14, recovery phase, subsequent
+            # encounter") denies the list's items
+            if not _DENIED_OUTRIGHT.search(note, max(0, m.start() - 12), m.start()):
+                return True
+            continue
+        if analysis.context_at(m.start(), m.end()) & {"hypothetical", "negated"}:
             continue
         return True
     return False
+
+
+_DENIED_OUTRIGHT = re.compile(r"\b(?:not|no|non|nor|if)\b[^,;]*$", re.I)
 
 
 _SEQUELA_WORDS = re.compile(r"\b(?:sequelae?|late effects?)\b(?! (?:not|ruled out))", re.I)
