@@ -3126,6 +3126,23 @@ def test_subsequent_encounter_said_after_a_without_list_is_said(codesets):
     assert "S06.0X0D" not in denied, sorted(denied)
 
 
+def test_a_drug_induced_condition_is_its_category_s_drug_induced_code_of_the_same_condition(codesets):
+    cases = (("Pancytopenia from gemcitabine, counts recovering.", {"D61.810", "T45.1X5A"}, {"D61.1", "D61.818"}),
+             ("Thrombocytopenia due to hydroxyurea, platelets 88K.", {"D69.59", "T45.1X5A"}, {"D69.6"}),
+             ("Hypothyroidism, amiodarone-induced; start levothyroxine.", {"E03.2", "T46.2X5A"}, {"E03.9"}),
+             ("Epirubicin-induced cardiomyopathy, EF 40%.", {"I42.7", "T45.1X5A"}, {"I42.9"}))
+    for said, want, never in cases:
+        note = f"HEMATOLOGY CLINIC\nHPI: 63M on treatment, here for review.\nAssessment: {said}\n"
+        got = offline_codes(codesets, note)
+        assert want <= got and not got & never, (said, sorted(got))
+    # the drug named as the cause in the story, and the condition again in the assessment: every sentence that names
+    # the cause counts, not only the class's first
+    note = ("ONCOLOGY INFUSION VISIT\nHPI: 58F, ovarian cancer on carboplatin/paclitaxel cycle 4. Tolerating "
+            "carboplatin.\nAssessment:\n1. Ovarian cancer.\n2. Paclitaxel-induced peripheral neuropathy, grade 1.\n")
+    got = offline_codes(codesets, note)
+    assert "G62.0" in got and "G62.9" not in got, sorted(got)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

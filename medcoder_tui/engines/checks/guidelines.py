@@ -47,7 +47,8 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_ab
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
-from medcoder_tui.engines.diagnoses.adverse_effects import adverse_effect_codes, drug_induced_code, sixth_character
+from medcoder_tui.engines.diagnoses.adverse_effects import (CYTOTOXIC_DRUGS, adverse_effect_codes, drug_cause_sentences,
+                                                            drug_induced_code, sixth_character)
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
 from medcoder_tui.engines.checks.conflicts import side_of
@@ -220,7 +221,8 @@ def _family_history_taken_up(out: list[Suggestion], note: str, analysis: NoteAna
 
 
 _BY_CHEMOTHERAPY = re.compile(r"\b(?:due to|secondary to|from|after|caused by|related to|induced by)\s+(?:\w+\s+){0,2}?"
-                              r"(?:chemo\w*|antineoplastic|cytotoxic)|\bchemo(?:therapy)?[- ](?:induced|related)\b|"
+                              r"(?:chemo\w*|antineoplastic|cytotoxic|" + CYTOTOXIC_DRUGS + r")\b|"
+                              r"\b(?:chemo(?:therapy)?|" + CYTOTOXIC_DRUGS + r")[- ](?:induced|related)\b|"
                               r"\bpost-?chemo(?:therapy)?\b", re.I)
 
 
@@ -229,7 +231,7 @@ def _chemotherapy_code(code: str, icd) -> str | None:
     """The billable code of ``code``'s category that names cancer chemotherapy as the cause (D70.1, D64.81,
     K12.31), or None."""
     return next((c for c in icd.billable_descendants(code[:3])
-                 if re.search(r"\b(?:cancer chemotherapy|antineoplastic (?:chemo)?therapy)\b", icd.title(c) or "")),
+                 if re.search(r"\b(?:cancer chemotherapy|antineoplastic (?:chemo)?therapy)\b", icd.title(c) or "", re.I)),
                 None)
 
 
@@ -255,7 +257,7 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
         if sibling is None:
             continue
         if caused is None:
-            caused = [analysis.sentence_at(start) for _code, start, _end in adverse_effect_codes(note, analysis)]
+            caused = [analysis.sentence_at(start) for start in drug_cause_sentences(note, analysis)]
         # (the sentence of the evidence, or another that names the same condition: "* Constipation - resolved" in the
         # diagnosis list, "Constipation from opioids/immobility - resolved with senna" in the course)
         words = re.findall(r"[a-z]{4,}", ev.text.lower())

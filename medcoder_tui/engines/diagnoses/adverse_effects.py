@@ -17,6 +17,11 @@ from functools import lru_cache
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 
 # drug names or stems -> the adverse-effect code stem of their class (the 7th character follows)
+# cytotoxic cancer chemotherapy by name: what a code "due to antineoplastic chemotherapy" (D61.810, D70.1) says
+# (methotrexate and the immunosuppressants treat more than cancer)
+CYTOTOXIC_DRUGS = (r"cisplatin|carboplatin|oxaliplatin|paclitaxel|docetaxel|taxanes?|doxorubicin|adriamycin|epirubicin|"
+                   r"daunorubicin|anthracyclines?|cyclophosphamide|fluorouracil|5-?fu|capecitabine|gemcitabine|"
+                   r"vincristine|vinblastine|vinorelbine|etoposide|irinotecan|pemetrexed|bortezomib")
 DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"\w+pril|ace inhibitors?", "T46.4X5"),
     (r"\w+sartan|arbs?|hydralazine|clonidine|minoxidil", "T46.5X5"),
@@ -71,7 +76,9 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"levetiracetam|lamotrigine|topiramate|gabapentin|pregabalin|valproate", "T42.6X5"),
     # the "Z-drug" hypnotics: other sedative-hypnotics (Table of Drugs: Zolpidem T42.6X-)
     (r"zolpidem|ambien|eszopiclone|lunesta|zaleplon", "T42.6X5"),
-    (r"methotrexate|chemotherapy|cisplatin|carboplatin|paclitaxel|tacrolimus|cyclosporine", "T45.1X5"),
+    # (Table of Drugs: antineoplastic and immunosuppressive drugs, T45.1X-)
+    (r"methotrexate|chemo(?:therapy)?|" + CYTOTOXIC_DRUGS + r"|hydroxyurea|trastuzumab|rituximab|bevacizumab|"
+     r"tacrolimus|cyclosporine", "T45.1X5"),
     (r"pembrolizumab|nivolumab|ipilimumab|atezolizumab|durvalumab|avelumab|cemiplimab|dostarlimab|tremelimumab|"
      r"relatlimab|(?:immune )?checkpoint inhibitors?", "T45.AX5"),
 )
@@ -84,7 +91,8 @@ _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induc
                      # named, then what it comes from)
                      r"(?:constipation|nausea|vomiting|sedation|somnolence|drowsiness|dizziness|rash|urticaria|"
                      r"pruritus|itching|cough|hypotension|bradycardia|hyperkalemia|hyponatremia|diarrhea|dyspepsia|"
-                     r"gastritis|delirium|headache|edema|myalgias?) from)\b", re.I)
+                     r"gastritis|delirium|headache|edema|myalgias?|neuropathy|cardiomyopathy|thrombocytopenia|neutropenia|"
+                     r"pancytopenia|anemia|mucositis) from)\b", re.I)
 _NAMED_BEFORE = frozenset({"induced", "related", "associated"})
 # Underdosing (I.C.19.e.5.c): less of a drug taken than prescribed, or none delivered.
 _UNDERDOSED = re.compile(r"\b(?:underdos\w*|ran out of|running out of|run out of|missed (?!no |zero |0 |none )(?:\w+ )?doses?|"
@@ -123,8 +131,17 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
     """(code, start, end) of each drug class the note says caused a reaction, properly taken. In an inpatient
     record a cause the discharge calls likely or probable is coded as if established (guideline II.H)."""
     # (the prompt's candidates, the Z codes and the drug-induced rule all ask)
-    return list(analysis.once(("adverse_effect_codes", seventh, inpatient),
-                              lambda: _adverse_effect_codes(note, analysis, seventh, inpatient)))
+    found = analysis.once(("adverse_effect_codes", seventh, inpatient),
+                          lambda: _adverse_effect_codes(note, analysis, seventh, inpatient))
+    return [f for i, f in enumerate(found) if all(code[:-1] != f[0][:-1] for code, _, _ in found[:i])]
+
+
+def drug_cause_sentences(note: str, analysis: NoteAnalysis) -> list[int]:
+    """The starts of the sentences that name a drug as the cause of what they describe, every one of them
+    ("Carboplatin-induced thrombocytopenia" in the story, "Chemo-induced peripheral neuropathy" in the assessment)."""
+    found = analysis.once(("adverse_effect_codes", "A", False),
+                          lambda: _adverse_effect_codes(note, analysis, "A", False))
+    return sorted({analysis.sentence_at(start).start for _code, start, _end in found})
 
 
 # (not the parenthesis of a list's letter: "attributed to (a) naproxen, taken as directed, and (b) H. pylori")
@@ -163,26 +180,39 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
             if m and stem == "T39.395" and m.group(0).lower().startswith("nsaid") \
                     and any(code.startswith("T39.3") for code, _, _ in out):
                 continue   # "NSAID-associated - ibuprofen ...": the drug named is the NSAID
-            if m and all(code[:-1] != stem for code, _, _ in out):
+            if m:   # (each sentence that names it: the callers keep the first of a class)
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
     return out
 
 
-_DRUG_INDUCED = re.compile(r"\bdrug[- ]induced\b|\bdue to drugs?\b|\binduced by (?:other )?drugs?\b", re.I)
+_DRUG_INDUCED = re.compile(r"\bdrug[- ]induced\b|\bdue to (?:drugs?|medicaments)\b|\binduced by (?:other )?drugs?\b",
+                           re.I)
+# the Alphabetic Index's drug-induced code where the tabular's title does not say so: Thrombocytopenia, due to drugs
+# D69.59 ("Other secondary thrombocytopenia"); Neutropenia, drug induced D70.2 ("Other drug-induced agranulocytosis")
+_INDEX_DRUG_INDUCED = {"D69": "D69.59", "D70": "D70.2"}
+_TITLE_FILLER = frozenset({"other", "unspecified", "specified", "without", "with", "acute", "chronic", "disease",
+                           "disorder"})
 
 
 @lru_cache(maxsize=512)
 def drug_induced_code(code: str, icd) -> str | None:
     """The billable code of ``code``'s category that names the condition as drug-induced, by its title or
-    an inclusion term (K52.9 -> K52.1 "Drug-induced gastroenteritis and colitis"), or None."""
+    an inclusion term (K52.9 -> K52.1 "Drug-induced gastroenteritis and colitis"), or None. The code names the same
+    condition: "Other pancytopenia" is no "Drug-induced aplastic anemia" (D61.1), but "Other drug-induced
+    pancytopenia" (D61.811)."""
     title = icd.title(code) or ""
     if _DRUG_INDUCED.search(title) or re.search(r"\blevel\b|\bdue to\b|\binduced\b", title, re.I):
         # already drug-induced, or due to a cause of its own ("Anemia due to antineoplastic chemotherapy", D64.81,
         # is no sideroblastic anemia due to drugs); or a level beside the condition (E16.A1), not the condition
         return None
+    if (indexed := _INDEX_DRUG_INDUCED.get(code[:3])) is not None:
+        return indexed if indexed != code and icd.is_billable(indexed) else None
+    names = {w for w in re.findall(r"[a-z]{5,}", title.lower()) if w not in _TITLE_FILLER}
     for other in icd.billable_descendants(code[:3]):
         entry = icd.get(other)
-        if entry is not None and any(_DRUG_INDUCED.search(t) for t in (entry.title, *entry.inclusion_terms)):
+        texts = (entry.title, *entry.inclusion_terms) if entry is not None else ()
+        if any(_DRUG_INDUCED.search(t) for t in texts) \
+                and (not names or any(w in t.lower() for t in texts for w in names)):
             return other
     return None
 
