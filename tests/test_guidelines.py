@@ -3143,6 +3143,19 @@ def test_a_drug_induced_condition_is_its_category_s_drug_induced_code_of_the_sam
     assert "G62.0" in got and "G62.9" not in got, sorted(got)
 
 
+def test_a_hyphenated_prefix_is_read_as_the_code_texts_one_word(codesets):
+    cases = (("Non-rheumatic aortic stenosis, moderate.", "I35.0", {"I06.0"}),
+             ("Post-menopausal bleeding, endometrial biopsy ordered.", "N95.0", {"R58"}),
+             ("Post-herpetic neuralgia, right T8 dermatome.", "B02.29", {"M79.2"}),
+             ("Non-pressure chronic ulcer of left heel, limited to breakdown of skin.", "L97.421", {"L89.629", "L89.620"}),
+             # (a word the code texts hyphenate themselves stays two words: "Mild to moderate pre-eclampsia")
+             ("Pre-eclampsia without severe features.", "O14.00", {"O14.10", "O14.90"}))
+    for said, want, never in cases:
+        note = f"CLINIC VISIT\nHPI: 58F, follow-up.\nAssessment: {said}\n"
+        got = offline_codes(codesets, note)
+        assert want in got and not got & never, (said, sorted(got))
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

@@ -143,6 +143,8 @@ INDEX_TERMS: dict[str, str] = {
     "peritoneal dialysis": "Z99.2", "gonorrhea": "A54.9", "chlamydia infection": "A74.9",
     "chlamydial infection": "A74.9", "genital warts": "A63.0", "genital herpes": "A60.00",
     "bacterial vaginosis": "N76.0",
+    # Neuralgia, postherpetic, postzoster B02.29 (the tabular's "Other postherpetic nervous system involvement")
+    "postherpetic neuralgia": "B02.29", "postzoster neuralgia": "B02.29",
     # Atrophy, vagina (senile) N95.2; Vaginitis, atrophic, postmenopausal / senile N95.2 (not the acute N76.0)
     "vaginal atrophy": "N95.2", "atrophy of vagina": "N95.2", "atrophic vaginitis": "N95.2", "senile vaginitis": "N95.2",
     "endophthalmitis": "H44.009", "diabetic macular edema": "E11.311", "proptosis": "H05.20",

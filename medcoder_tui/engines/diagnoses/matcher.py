@@ -219,9 +219,12 @@ class _Matcher:
         # "gastroesophageal" written as one word where the code texts say "gastro-esophageal": the note's
         # word is read as the two ("non-" stays joined: a negated word names another concept)
         self.compounds: dict[str, tuple[str, str]] = {}
+        # ... and the words they hyphenate ("pre-eclampsia"): a note's "pre-eclampsia" stays two words there
+        self.hyphenated: set[str] = set()
         for surface in self.surfaces:
             if "-" in surface[3]:
                 for a, b in _HYPHENATED.findall(_fold(surface[3])):
+                    self.hyphenated.add(stem(a + b))
                     if a != "non" and a + b not in self.idf:
                         self.compounds.setdefault(a + b, (a, b))
 

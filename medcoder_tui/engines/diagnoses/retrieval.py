@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
 
 from medcoder_tui.codes.abbreviations import (
@@ -75,14 +75,28 @@ _AXIS_NEGATED = frozenset({"recurrent", "intractable", "obstructive", "bleeding"
 _NON_BEFORE = re.compile(r"\bnon-?\s?$", re.I)
 
 
-def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[str, str]] = {}) -> list[_Token]:
+# prefixes a note hyphenates where the code texts write one word ("non-rheumatic", "post-herpetic", "pre-diabetes")
+_JOINED_PREFIXES = frozenset({"non", "post", "pre", "peri", "sub", "anti", "para"})
+
+
+def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[str, str]] = {},
+                vocabulary: Container[str] = (), hyphenated: Container[str] = ()) -> list[_Token]:
     """Content tokens of ``note[start:end]`` with alternatives (stem, synonyms, abbreviation expansion;
-    ``compounds``: a word the code texts hyphenate, as its two words)."""
+    ``compounds``: a word the code texts hyphenate, as its two words; ``vocabulary``: the code texts' words, which
+    a hyphenated prefix joins ("non-rheumatic" is the titles' "nonrheumatic", not a rheumatic valve), unless the
+    texts hyphenate the word too (``hyphenated``: "pre-eclampsia"; their "non-" is always joined))."""
     out: list[_Token] = []
     prev = ""
     skip_to = -1
     for m in _WORDS.finditer(note, start, end):
         if m.start() < skip_to:
+            continue
+        if vocabulary and m.end() + 1 < end and note[m.end()] == "-" and (low := m.group(0).lower()) in _JOINED_PREFIXES \
+                and (after := _WORDS.match(note, m.end() + 1, end)) is not None \
+                and stem(joined := low + after.group(0).lower()) in vocabulary \
+                and (low == "non" or stem(joined) not in hyphenated):
+            out.append(_Token(_alts(joined), m.start(), after.end()))
+            skip_to, prev = after.end(), joined
             continue
         if m.end() < end and note[m.end()] == "-" and (ident := _IDENTIFIER.match(note, m.start(), end)):
             skip_to = ident.end()   # "MRN DM-TEST-4112": an identifier's letters name no condition
@@ -379,7 +393,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
         got = memo.get(sent.text)
         if got is None:
-            toks = note_tokens(note, sent.start, sent.end, matcher.compounds)
+            toks = note_tokens(note, sent.start, sent.end, matcher.compounds, matcher.idf, matcher.hyphenated)
             if analysis.in_label(sent.start):   # "Secondary: Hypertensive heart ...": no secondary hypertension
                 toks = [t for t in toks if not analysis.in_label(t.start)]
             matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []

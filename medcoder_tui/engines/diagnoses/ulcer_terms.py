@@ -16,7 +16,7 @@ import re
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 
 _ULCER = re.compile(r"\b(?:ulcers?|ulceration|ulcerated)\b", re.I)
-_NOT_LIMB = re.compile(r"\b(?:pressure|decubitus|bedsores?|peptic|gastric|duodenal|esophageal|aphthous|corneal|oral|"
+_NOT_LIMB = re.compile(r"(?<!non-)(?<!non )\b(?:pressure|decubitus|bedsores?|peptic|gastric|duodenal|esophageal|aphthous|corneal|oral|"
                        r"mouth|genital|rectal|colonic|stomal|ulcerative|mucosal|tongue|buccal)\b", re.I)
 # the site's 4th character, the most specific first (a toe before the foot, the heel before the foot)
 _SITES = (
