@@ -3156,6 +3156,18 @@ def test_a_hyphenated_prefix_is_read_as_the_code_texts_one_word(codesets):
         assert want in got and not got & never, (said, sorted(got))
 
 
+def test_a_cancer_whose_radiation_course_was_completed_is_history_at_surveillance(codesets):
+    note = ("RADIATION ONCOLOGY FOLLOW-UP\nDx: squamous cell carcinoma of the base of tongue, p16+, T1N0 - definitive "
+            "IMRT 70 Gy, completed 11/2025.\nInterval: swallowing normal, no pain.\nAssessment: Base of tongue SCC, no "
+            "evidence of disease on PET and exam. Surveillance visit; next visit in 3 months.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z85.810", "Z08"} <= got and "C01" not in got, sorted(got)
+    # a course under way is the cancer
+    now = offline_codes(codesets, note.replace("completed 11/2025", "week 4 of 7, receiving").replace(
+        " no evidence of disease on PET and exam. Surveillance visit", " responding"))
+    assert "C01" in now, sorted(now)
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

@@ -36,6 +36,13 @@ HISTORY_OF = sorted({
     "C73": "Z85.850", "C16": "Z85.028", "C22": "Z85.05", "C25": "Z85.07", "C32": "Z85.21", "C71": "Z85.841",
     "C62": "Z85.47", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C84": "Z85.72", "C85": "Z85.72",
     "C91": "Z85.6", "C92": "Z85.6", "C93": "Z85.6", "C94": "Z85.6", "C95": "Z85.6", "C": "Z85.9",
+    # the Z85.8- and Z85.4-/Z85.5- titles by site: tongue; lip, oral cavity and pharynx; bone; soft tissue; eye; other
+    # nervous tissue; other endocrine glands; renal pelvis; other urinary organs; other female genital organs; other
+    # digestive organs (gallbladder, bile ducts, ill-defined digestive)
+    "C01": "Z85.810", "C02": "Z85.810", "C00": "Z85.818", **{f"C{n:02d}": "Z85.818" for n in range(3, 15)},
+    "C40": "Z85.830", "C41": "Z85.830", "C49": "Z85.831", "C69": "Z85.840", "C70": "Z85.848", "C72": "Z85.848",
+    "C74": "Z85.858", "C75": "Z85.858", "C65": "Z85.53", "C66": "Z85.59", "C68": "Z85.59", "C51": "Z85.44",
+    "C52": "Z85.44", "C57": "Z85.44", "C23": "Z85.09", "C24": "Z85.09", "C26": "Z85.09",
     "I21": "I25.2", "I22": "I25.2", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718", "I63": "Z86.73",
     "G45": "Z86.73", "N39.0": "Z87.440", "N30": "Z87.440", "N10": "Z87.440", "N20": "Z87.442",
     "N21": "Z87.442", "N23": "Z87.442", "A15": "Z86.11", "F17": "Z87.891", "J18": "Z87.01", "K25": "Z87.11",

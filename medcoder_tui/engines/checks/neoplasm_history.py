@@ -25,8 +25,11 @@ Replace = Callable[[Suggestion, str, str], Suggestion]
 
 _DONE = re.compile(
     r"\b(?:s/p|status post|after|underwent|had|treated (?:with|by))\b[^.\n]{0,60}?\b(?:\w+ectomy|resect\w*|excis\w*|"
-    r"removal|removed|mohs|ablation|ablated|wle)\b|\bcompleted\b[^.\n]{0,40}?\b(?:chemo\w*|radiation|radiotherapy|xrt|treatment|"
-    r"therapy|capox|folfox|adjuvant|course)\b", re.I)
+    r"removal|removed|mohs|ablation|ablated|wle|(?:definitive |adjuvant )?(?:chemo)?(?:radiation|radiotherapy|rt|xrt|"
+    r"sbrt|imrt))\b|\bcompleted\b[^.\n]{0,40}?\b(?:chemo\w*|radiation|radiotherapy|xrt|treatment|therapy|capox|folfox|"
+    r"adjuvant|course)\b|"
+    # "definitive RT 63 Gy/28 fx, completed 02/20/2026": the course named, then its end
+    r"\b(?:chemo\w*|radiation|radiotherapy|rt|xrt|sbrt|imrt|treatment)\b[^.;\n]{0,40}?\bcompleted\b", re.I)
 _NO_DISEASE = re.compile(r"\b(?:ned|no evidence of (?:disease|recurrence|residual|malignancy|cancer)|disease[- ]free|"
                          r"cancer[- ]free|no recurrence|no residual (?:disease|tumou?r))\b", re.I)
 _ACTIVE = re.compile(r"\b(?:currently (?:on|receiving)|on (?:chemo\w*|adjuvant|hormonal|tamoxifen|letrozole|"
