@@ -3168,6 +3168,29 @@ def test_a_cancer_whose_radiation_course_was_completed_is_history_at_surveillanc
     assert "C01" in now, sorted(now)
 
 
+def test_a_blood_cancer_in_remission_is_its_remission_code_not_a_history(codesets):
+    cases = (("Acute myeloid leukemia, in complete remission after induction and consolidation.", "C92.01", "Z85.6"),
+             ("Multiple myeloma in remission on lenalidomide maintenance.", "C90.01", "Z85.79"),
+             ("DLBCL (s/p R-CHOP), remains in complete remission.", "C83.3A", "Z85.72"),
+             ("Acute myeloid leukemia, not in remission; day 14 marrow with residual blasts.", "C92.00", "Z85.6"))
+    for said, want, never in cases:
+        note = f"HEMATOLOGY FOLLOW-UP\nHPI: 66M, follow-up of his disease.\nAssessment: {said}\n"
+        got = offline_codes(codesets, note)
+        assert want in got and never not in got, (said, sorted(got))
+
+
+def test_a_lymphoma_is_coded_at_the_node_regions_the_note_names(codesets):
+    cases = (("stage IIA (mediastinal and hilar nodes)", "C81.12"),
+             ("stage IIIA (left axillary and right inguinal nodes)", "C81.18"),
+             ("stage IA (right cervical lymph node)", "C81.11"),
+             ("stage pending; no peripheral lymphadenopathy on exam", "C81.10"))
+    for staging, want in cases:
+        note = (f"ONCOLOGY VISIT\nHPI: 24F with nodular sclerosis Hodgkin lymphoma, {staging}, cycle 2 of ABVD.\n"
+                "Assessment: Nodular sclerosis classical Hodgkin lymphoma, on chemotherapy.\n")
+        got = {c for c in offline_codes(codesets, note) if c.startswith("C81")}
+        assert got == {want}, (staging, sorted(got))
+
+
 def test_epilepsy_with_tonic_clonic_seizures_is_the_generalized_epilepsy(codesets):
     note = ("ED NOTE\nHPI: 29-year-old man with epilepsy (generalized tonic-clonic seizures since age 17) had a witnessed "
             "seizure.\nAssessment:\n1. Breakthrough seizure in known epilepsy, not intractable, no status epilepticus.\n")

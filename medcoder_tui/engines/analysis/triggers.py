@@ -140,7 +140,7 @@ _add("history", "forward",
 _add("history", "backward",
      # "a head cold with sore throat and runny nose, which have cleared": gone before this visit
      r"(?:which |that )?(?:has|have|had) (?:since |now |all |both )?(?:cleared|resolved|gone away)",
-     r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"in remission",
+     r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"(?<!not )in remission",
      # "Mild diaper rash last month cleared with zinc paste, none now": cleared by its treatment, gone today
      r"cleared(?= (?:with|after|on|by|up)\b)", r"none (?:now|currently|today|since)",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",

@@ -9,6 +9,7 @@ from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, replace_code
+from medcoder_tui.engines.diagnoses.specific_steps import IN_REMISSION, remission_code
 from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
 from medcoder_tui.engines.models import Flag, Suggestion
 
@@ -80,6 +81,13 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
     past_list = ev is not None and s.code.startswith(PAST_EVENTS) and analysis.section_at(ev.start) in _PAST_SECTIONS
     if Flag.HISTORY not in s.flags and not past_list:
         return s
+    if ev is not None and (remission := remission_code(s.code, icd)) is not None:
+        sent = analysis.sentence_at(ev.start)
+        if sent is not None and IN_REMISSION.search(note, sent.start, sent.end):
+            # "AML in remission", "DLBCL ... remains in complete remission": the category's own remission code, not a
+            # history of the disease (Z85.6 is a leukemia no longer in remission care)
+            return s if remission == s.code else replace_code(s, remission, f"in remission: coded {remission} in "
+                                                                           f"place of {s.code}", reground)
     z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
     if z is None and s.code[:1] == "S" and "fracture" in s.description.lower() and ev is not None \
             and FRAGILITY_WORDS.search(ev.text):

@@ -876,6 +876,60 @@ def _parkinson_motor(code: str, m: Mention, icd) -> tuple[str, str] | None:
                  .removesuffix(" and ") + f": {icd.title(want)} (was {code})"
 
 
+# Lymphomas (C81-C85) by their 5th character: the lymph node regions the note names, or remission (A, FY2025)
+_NODE_REGIONS = (
+    ("1", re.compile(r"\b(?:cervical|supraclavicular|submandibular|submental|occipital|pre-?auricular|post-?auricular|"
+                     r"jugular|neck|head and neck)\b", re.I)),
+    ("2", re.compile(r"\b(?:mediastinal|hilar|intrathoracic|paratracheal|subcarinal|thoracic)\b", re.I)),
+    ("3", re.compile(r"\b(?:mesenteric|retroperitoneal|para-?aortic|peri-?aortic|portal|celiac|intra-?abdominal|"
+                     r"abdominal|porta hepatis)\b", re.I)),
+    ("4", re.compile(r"\b(?:axillary|axilla|epitrochlear)\b", re.I)),
+    ("5", re.compile(r"\b(?:inguinal|femoral|popliteal)\b", re.I)),
+    ("6", re.compile(r"\b(?:iliac|pelvic|obturator|intrapelvic)\b", re.I)),
+)
+_NODES = re.compile(r"\b(?:nodes?|nodal|lymphadenopathy|adenopathy|lad|ln)\b", re.I)
+IN_REMISSION = re.compile(r"(?<!not )(?<!never )\b(?:in|into|achieved|remains? in) (?:a |complete |partial |continued |"
+                          r"sustained |early |full )?(?:remission|cr)\b", re.I)
+
+
+@lru_cache(maxsize=1024)
+def remission_code(code: str, icd) -> str | None:
+    """The "in remission" code of ``code``'s subcategory (C92.00 -> C92.01, C83.30 -> C83.3A, F10.20 -> F10.21) for the
+    blood cancers and the substance disorders, or None."""
+    if not (code[:1] == "C" and "C81" <= code[:3] <= "C96") and not code.startswith("F1"):
+        return None
+    return next((c for c in icd.billable_descendants(code[:5])
+                 if re.search(r",? in (?:early |sustained )?remission$", (icd.title(c) or "").lower())
+                 and "not having" not in (icd.title(c) or "").lower()), None)
+
+
+def _in_remission(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A blood cancer or a substance disorder its sentence calls in remission ("AML in complete remission"): the
+    subcategory's remission code (C92.01, C83.3A)."""
+    if not m.said or not IN_REMISSION.search(m.around) or (want := remission_code(code, icd)) in (None, code):
+        return None
+    return want, f"in remission: {icd.title(want)} (was {code})"
+
+
+def _lymphoma_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A lymphoma of unspecified site (C81-C85, 5th character 0) is the one of the node regions the note names with
+    its nodes ("stage IIA (mediastinal and hilar nodes)": intrathoracic, 2; two regions or more: multiple sites, 8)."""
+    if not re.match(r"C8[1-5]\.\d0$", code):
+        return None
+    regions = set()
+    for sent in m.analysis.sentences_matching(_NODES):
+        for digit, rx in _NODE_REGIONS:
+            if any(not m.analysis.context_at(sent.start + f.start(), sent.start + f.end()) & _CONTEXTS_NOT_DOCUMENTED
+                   for f in rx.finditer(sent.text)):
+                regions.add(digit)
+    if not regions:
+        return None
+    want = code[:-1] + (regions.pop() if len(regions) == 1 else "8")
+    if not icd.is_billable(want):
+        return None
+    return want, f"the lymph node regions the note names: {icd.title(want)} (was {code})"
+
+
 # The steps in the order they apply; a later step sees the code an earlier one chose. The guideline
 # layer turns past conditions into history codes between the two groups.
 # "Acute suppurative otitis media, R ear, w/ spontaneous rupture of TM", "AOM with perforation": the ear drum's
@@ -900,14 +954,15 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
-                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor)
+                                 _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor,
+                                 _in_remission, _lymphoma_site)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
 
 # Steps that read the whole note, not the mention's sentence: they apply to a suggestion without evidence too.
 NOTE_STEPS = frozenset({_rheumatoid_factor, _cerebral_infarction, _identified_influenza, _pregnancy_diabetes,
-                        _childbirth, _trimester, _generalized_epilepsy, _parkinson_motor})
+                        _childbirth, _trimester, _generalized_epilepsy, _parkinson_motor, _lymphoma_site})
 
 
 def specific_variants(code: str, mention: Mention, icd) -> list[str]:
