@@ -3179,6 +3179,14 @@ def test_a_blood_cancer_in_remission_is_its_remission_code_not_a_history(codeset
         assert want in got and never not in got, (said, sorted(got))
 
 
+def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
+    for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
+                                                                                                 "C82.0A")):
+        note = f"HEMATOLOGY\nHPI: 61M, follow-up.\nAssessment: Follicular lymphoma, {said}.\n"
+        got = {c for c in offline_codes(codesets, note) if c.startswith("C82")}
+        assert got == {want}, (said, sorted(got))
+
+
 def test_a_lymphoma_is_coded_at_the_node_regions_the_note_names(codesets):
     cases = (("stage IIA (mediastinal and hilar nodes)", "C81.12"),
              ("stage IIIA (left axillary and right inguinal nodes)", "C81.18"),

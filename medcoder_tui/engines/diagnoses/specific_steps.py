@@ -911,6 +911,22 @@ def _in_remission(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"in remission: {icd.title(want)} (was {code})"
 
 
+_FOLLICULAR_GRADE = re.compile(r"\bgrade\s*(1|2|3\s*a|3\s*b|3|iiia|iiib|iii|ii|i)\b(?!\s*(?:-|to|or)\s*\w)", re.I)
+_GRADE_DIGIT = {"1": "0", "i": "0", "2": "1", "ii": "1", "3": "2", "iii": "2", "3a": "3", "iiia": "3", "3b": "4",
+                "iiib": "4"}
+
+
+def _follicular_grade(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A follicular lymphoma of unspecified grade (C82.9-) whose sentence gives its grade ("grade 2", "grade 3A"):
+    C82.0- to C82.4- (not a range: "grade 1-2")."""
+    if not code.startswith("C82.9") or (found := _FOLLICULAR_GRADE.search(m.around)) is None:
+        return None
+    want = "C82." + _GRADE_DIGIT[re.sub(r"\s+", "", found.group(1).lower())] + code[5:]
+    if not icd.is_billable(want):
+        return None
+    return want, f"the follicular lymphoma's grade is documented: {icd.title(want)} (was {code})"
+
+
 def _lymphoma_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """A lymphoma of unspecified site (C81-C85, 5th character 0) is the one of the node regions the note names with
     its nodes ("stage IIA (mediastinal and hilar nodes)": intrathoracic, 2; two regions or more: multiple sites, 8)."""
@@ -955,7 +971,7 @@ FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
                                  _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor,
-                                 _in_remission, _lymphoma_site)
+                                 _in_remission, _follicular_grade, _lymphoma_site)
 LATER_STEPS: tuple[Step, ...] = (_vaping, _cigarettes, _pregnancy_diabetes, _childbirth, _trimester)
 STEPS = FIRST_STEPS + LATER_STEPS
 
