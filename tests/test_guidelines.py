@@ -3179,6 +3179,15 @@ def test_a_blood_cancer_in_remission_is_its_remission_code_not_a_history(codeset
         assert want in got and never not in got, (said, sorted(got))
 
 
+def test_sickle_cell_disease_with_a_crisis_is_the_crisis_code(codesets):
+    for said, want in (("Sickle cell disease with acute pain crisis", "D57.00"),
+                       ("Sickle cell disease with acute chest syndrome", "D57.01"),
+                       ("Sickle cell disease, no crisis today; hydroxyurea refilled", "D57.1")):
+        note = f"HEMATOLOGY\nHPI: 19F, known sickle cell disease.\nAssessment: {said}.\n"
+        got = {c for c in offline_codes(codesets, note) if c.startswith("D57")}
+        assert got == {want}, (said, sorted(got))
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

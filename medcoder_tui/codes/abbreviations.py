@@ -100,7 +100,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "sti": ("sexually transmitted infection",), "ida": ("iron deficiency anemia",),
     "cll": ("chronic lymphocytic leukemia",), "cml": ("chronic myeloid leukemia",),
     "aml": ("acute myeloid leukemia",), "all": ("acute lymphoblastic leukemia",),
-    "nhl": ("non-hodgkin lymphoma",), "dlbcl": ("diffuse large b-cell lymphoma",), "nsclc": ("non-small cell lung cancer",), "ca": ("cancer", "carcinoma"),
+    "nhl": ("non-hodgkin lymphoma",), "dlbcl": ("diffuse large b-cell lymphoma",), "voc": ("vaso-occlusive crisis",), "nsclc": ("non-small cell lung cancer",), "ca": ("cancer", "carcinoma"),
     "mets": ("metastases",), "hcc": ("hepatocellular carcinoma",), "rcc": ("renal cell carcinoma",),
     "bcc": ("basal cell carcinoma",), "scc": ("squamous cell carcinoma",), "itp": ("immune thrombocytopenic purpura",),
     "dic": ("disseminated intravascular coagulation",), "sirs": ("systemic inflammatory response syndrome",),

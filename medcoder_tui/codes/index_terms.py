@@ -143,6 +143,12 @@ INDEX_TERMS: dict[str, str] = {
     "peritoneal dialysis": "Z99.2", "gonorrhea": "A54.9", "chlamydia infection": "A74.9",
     "chlamydial infection": "A74.9", "genital warts": "A63.0", "genital herpes": "A60.00",
     "bacterial vaginosis": "N76.0",
+    # Disease, sickle-cell, with crisis D57.00 (Hb-SS: sickle-cell anemia); Crisis, sickle-cell D57.00 (the tabular's
+    # "Sickle-cell disease without crisis", D57.1, holds the plain disease)
+    "sickle cell disease with crisis": "D57.00", "sickle cell anemia with crisis": "D57.00", "sickle cell crisis": "D57.00",
+    "sickle cell pain crisis": "D57.00", "vaso-occlusive crisis": "D57.00", "vasoocclusive crisis": "D57.00",
+    "sickle cell disease with acute chest syndrome": "D57.01", "sickle cell anemia with acute chest syndrome": "D57.01",
+    "sickle cell disease with splenic sequestration": "D57.02", "sickle cell anemia with splenic sequestration": "D57.02",
     # Neuralgia, postherpetic, postzoster B02.29 (the tabular's "Other postherpetic nervous system involvement")
     "postherpetic neuralgia": "B02.29", "postzoster neuralgia": "B02.29",
     # Atrophy, vagina (senile) N95.2; Vaginitis, atrophic, postmenopausal / senile N95.2 (not the acute N76.0)
