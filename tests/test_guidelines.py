@@ -3188,6 +3188,14 @@ def test_sickle_cell_disease_with_a_crisis_is_the_crisis_code(codesets):
         assert got == {want}, (said, sorted(got))
 
 
+def test_intoxication_in_a_dependence_the_past_history_lists_is_the_dependence_with_intoxication(codesets):
+    note = ("ED NOTE\nCC: found intoxicated\nHPI: 51F brought by EMS, slurred speech, smells of alcohol.\n"
+            "PMH: alcohol dependence; alcohol withdrawal with seizure 2022; depression.\nLabs: serum ethanol 260 mg/dL.\n"
+            "Assessment: 1. Acute alcohol intoxication, uncomplicated. Observe until clinically sober.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "F10.220" in got and not got & {"F10.920", "F10.129"}, sorted(got)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, usable_icd
-from medcoder_tui.engines.models import Suggestion
+from medcoder_tui.codes.systems import System
+from medcoder_tui.engines.models import Flag, Suggestion
 
 Replace = Callable[[Suggestion, str, str], Suggestion]
 # unspecified code -> (due to a mental disorder, due to a medical condition)
@@ -65,8 +66,13 @@ def substance_intoxication(out: list[Suggestion], replace: Replace) -> list[Sugg
     for s in out:
         if not usable_icd(s) or not re.fullmatch(r"F1[0-9]\.92\d?", s.code):
             continue
-        disorder = next((o for o in result if usable_icd(o) and o is not s and o.code[:3] == s.code[:3]
-                         and o.code[4:] in ("10", "20")), None)
+        # (the dependence named with another of its forms counts too, and where the past history lists it: a
+        # dependence is a lasting condition, "PMH: alcohol dependence; hx withdrawal seizures" read as F10.230 still
+        # documents it; dependence before abuse)
+        disorder = min((o for o in result if o is not s and o.system is System.ICD10CM and o.acceptable
+                        and not {Flag.NEGATED, Flag.FAMILY_HISTORY, Flag.HYPOTHETICAL, Flag.UNCERTAIN} & set(o.flags)
+                        and o.code[:3] == s.code[:3] and len(o.code) > 4 and o.code[4] in "12"),
+                       key=lambda o: (o.code[4] != "2", o.code[4:] not in ("10", "20")), default=None)
         if disorder is None:
             continue
         code = f"{s.code[:4]}{disorder.code[4]}{s.code[5:]}"
@@ -76,5 +82,6 @@ def substance_intoxication(out: list[Suggestion], replace: Replace) -> list[Sugg
         if new.code != code:
             continue
         result[result.index(s)] = new
-        disorder.hold(f"included in {code} ({kind} with intoxication): not coded separately")
+        if disorder.code[4:] in ("10", "20"):
+            disorder.hold(f"included in {code} ({kind} with intoxication): not coded separately")
     return result

@@ -965,8 +965,8 @@ def _vaguer_after_a_step(out: list[Suggestion]) -> None:
     code of its category the note names ("bilateral primary osteoarthritis of the hips", M16.0)."""
     icd_codes = [s for s in out if usable_icd(s)]
     for s in icd_codes:
-        if not any(_STEPPED.search(m) for m in s.messages):
-            continue
+        if not any(_STEPPED.search(m) for m in s.messages) or s.code.startswith("F1"):
+            continue   # (a substance's codes are its states, intoxication beside withdrawal, not one vaguer than another)
         better = next((o for o in icd_codes if o is not s and o.code != s.code and o.code[:3] == s.code[:3]
                        and vagueness(o.description) < vagueness(s.description)), None)
         if better is not None:
