@@ -3196,6 +3196,14 @@ def test_intoxication_in_a_dependence_the_past_history_lists_is_the_dependence_w
     assert "F10.220" in got and not got & {"F10.920", "F10.129"}, sorted(got)
 
 
+def test_an_underdosing_s_intent_is_read_from_the_sentence_that_tells_it(codesets):
+    note = ("OFFICE VISIT\nHPI: 64F with hypertension; she ran out of amlodipine 10 days ago. BP 168/94 today.\n"
+            "Assessment: 1. Hypertension, uncontrolled. 2. Underdosing of amlodipine: stopped taking it because she "
+            "could not afford the refill after her insurance lapsed. Restart; samples given.\n")
+    got = offline_codes(codesets, note)
+    assert {"T46.1X6A", "Z91.120"} <= got and "Z91.148" not in got, sorted(got)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -309,7 +309,10 @@ _DEBILITY = re.compile(r"\b(?:dementia|memory (?:loss|impairment|problems?)|cogn
 
 def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
     """The Z91.12-/Z91.13-/Z91.14- code of the intent an underdosing's own sentence tells (other noncompliance when
-    it tells the patient's doing but no intent), or None when it tells none."""
+    it tells the patient's doing but no intent), or None when it tells none. Of several sentences, the one that tells
+    an intent ("ran out of levetiracetam 4 days ago" in the story, "stopped taking because of cost" in the
+    assessment: Z91.120)."""
+    told = None
     for sent, text, said in _underdosed(note, analysis):
         if _CAREGIVER.search(text):   # the caregiver's doing (Z91.A2-, Z91.A3, Z91.A4-)
             code = "Z91.A20" if _FINANCIAL.search(text) else "Z91.A28" if _INTENDED.search(text) else \
@@ -324,8 +327,10 @@ def underdosing_intent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
             code = "Z91.148"
         else:
             continue   # a pump's interrupted delivery is no noncompliance of the patient's
-        return code, sent.start + said.start(), sent.start + said.end()
-    return None
+        if code not in ("Z91.148", "Z91.A48"):
+            return code, sent.start + said.start(), sent.start + said.end()
+        told = told or (code, sent.start + said.start(), sent.start + said.end())
+    return told
 
 
 def poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
