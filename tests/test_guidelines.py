@@ -3204,6 +3204,17 @@ def test_an_underdosing_s_intent_is_read_from_the_sentence_that_tells_it(codeset
     assert {"T46.1X6A", "Z91.120"} <= got and "Z91.148" not in got, sorted(got)
 
 
+def test_no_health_insurance_is_the_insufficient_coverage_code(codesets):
+    for said in ("She is uninsured since her divorce", "No health insurance at present, so labs are deferred",
+                 "Lost her insurance with her job in March"):
+        note = f"CLINIC VISIT\nHPI: 47F with a cough for two weeks. {said}.\nAssessment: Acute bronchitis.\n"
+        got = offline_codes(codesets, note)
+        assert {"J20.9", "Z59.71"} <= got, (said, sorted(got))
+    plain = offline_codes(codesets, "CLINIC VISIT\nHPI: 47F with a cough. Insurance: Medicaid.\nAssessment: Acute "
+                                    "bronchitis.\n")
+    assert "Z59.71" not in plain, sorted(plain)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

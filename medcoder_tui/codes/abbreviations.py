@@ -302,6 +302,11 @@ PHRASES.update({
     "stomach flu": "gastroenteritis", "ear infection": "otitis media",
     "tobacco use disorder": "nicotine dependence", "tobacco dependence": "nicotine dependence",
     # Index: Exposure, tobacco smoke (second-hand) Z77.22; Sting, bee/wasp/hornet T63.44-/T63.45-/T63.45-
+    # Insufficient, social insurance Z59.71 (inclusion: "No health insurance coverage")
+    **{said: "no health insurance coverage" for said in (
+        "uninsured", "no health insurance", "no insurance", "no dental insurance", "no medical insurance",
+        "lack of health insurance", "lack of insurance", "without health insurance", "without insurance",
+        "lost his insurance", "lost her insurance", "lost their insurance")},
     "secondhand smoke": "contact with and exposure to environmental tobacco smoke",
     "exposure to environmental tobacco smoke": "contact with and exposure to environmental tobacco smoke",
     "tobacco smoke exposure": "contact with and exposure to environmental tobacco smoke",
@@ -397,6 +402,9 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall",
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
+    "uninsured", "no health insurance", "no insurance", "no dental insurance", "no medical insurance",
+    "lack of health insurance", "lack of insurance", "without health insurance", "without insurance",
+    "lost his insurance", "lost her insurance", "lost their insurance",
     "secondhand tobacco smoke", "second-hand tobacco smoke", "passive smoking",
     "exposure to environmental tobacco smoke", "tobacco smoke exposure",
     "honeybee sting", "stung by a bee", "stung by a honeybee", "wasp sting", "hornet sting", "elderly primigravida",

@@ -259,7 +259,9 @@ _PSEUDO = (
     r"no one",
     # an obstetric note's own patient: "advanced maternal age", "maternal-fetal medicine", "maternal HR 88"
     r"maternal[- ](?:age|fetal|fever|heart rate|hr|weight|serum|vital signs|vitals)",
-    r"no known allergies", r"non[- ]?(?:smoker|drinker)", r"rh negative", r"triple negative",
+    r"no known allergies", r"non[- ]?(?:smoker|drinker)",
+    # "no health insurance", "without insurance": the lack is the finding (Z59.71), nothing after it is denied
+    r"(?:no|without|lack of) (?:health |dental |medical )?insurance", r"rh negative", r"triple negative",
     r"her2[- ]negative", r"estrogen receptor negative", r"negative (?:pressure|feedback|predictive)",
     r"past (?:week|weeks|month|months|day|days|year|few|several)", r"known to", r"history and physical",
     r"(?:years?|months?|days?) old", r"(?:year|month|day)-old",
