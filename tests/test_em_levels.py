@@ -293,6 +293,9 @@ def test_subsequent_awv_with_a_depression_screen_done_adds_g0444_but_the_initial
     assert set(em(subsequent, codesets)) == {"G0439", "G0444"}
     assert set(em(initial, codesets)) == {"G0438"}
     assert set(em(subsequent.replace(screen, "Depression screening due next year.\n"), codesets)) == {"G0439"}
+    # a screen told by its scores alone is done too
+    scored = subsequent.replace(screen, "Depression screen: PHQ-2 1, PHQ-9 3 - negative.\n")
+    assert set(em(scored, codesets)) == {"G0439", "G0444"}
 
 
 @pytest.mark.parametrize(("minutes", "expected"), [(25, set()), (50, {"99291"}), (80, {"99291", "99292"})])

@@ -71,8 +71,9 @@ _NEW = re.compile(r"\bnew (?:patient|pt)\b|\bnew to (?:the |our |this )?(?:clini
                   r"establish(?:ing)? care|first visit (?:to|with|in) (?:this|our)|initial (?:visit|consult\w*)|"
                   r"\bnp\b visit|\b(?<!follow-up )(?<!follow up )consultation\b", _I)
 _ESTABLISHED = re.compile(r"\bestablished (?:patient|pt)\b|\best\.? pt\b|\bknown to (?:me|this|our)", _I)
-_DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score)|"
-                                r"phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)", _I)
+_DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administered|performed|completed|done|score|"
+                                r"phq-?[29]\s*[:=]?\s*\d)|phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)|"
+                                r"\bphq-?9\s*(?:score\s*)?[:=]?\s*\d{1,2}\b", _I)
 _SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
                        r"(?:visit|e/m|service)|separate (?:e/m|e&m|evaluation and management)(?: service)?", _I)
 _NO_BEFORE = re.compile(r"\b(?:no|not|without|none)\b[^.\n]{0,20}$", _I)
