@@ -3215,6 +3215,19 @@ def test_no_health_insurance_is_the_insufficient_coverage_code(codesets):
     assert "Z59.71" not in plain, sorted(plain)
 
 
+def test_palliative_care_given_at_the_visit_is_z51_5_but_a_referral_is_not(codesets):
+    given = ("PALLIATIVE CARE CLINIC - NEW VISIT\nPatient: TESTPATIENT 84M\nHPI: metastatic pancreatic cancer, pain.\n"
+             "Assessment: 1. Pancreatic cancer, metastatic to liver. 2. Cancer pain: start morphine ER.\n")
+    got = offline_codes(codesets, given)
+    assert "Z51.5" in got, sorted(got)
+    referred = ("ONCOLOGY VISIT\nPatient: TESTPATIENT 84M\nHPI: metastatic pancreatic cancer, pain.\nAssessment: "
+                "1. Pancreatic cancer, metastatic to liver. 2. Referral to palliative care consult placed.\n")
+    assert "Z51.5" not in offline_codes(codesets, referred)
+    stay = ("DISCHARGE SUMMARY\nPatient: TESTPATIENT 84M\nHospital course: admitted with sepsis from pneumonia; "
+            "after a family meeting he transitioned to comfort care and was discharged to inpatient hospice.\n")
+    assert "Z51.5" in offline_codes(codesets, stay, "inpatient")
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -146,6 +146,27 @@ def _household_smoker(note: str, analysis: NoteAnalysis) -> tuple[str, int, int]
     return None
 
 
+# palliative care given: a palliative service's own note ("OUTPATIENT PALLIATIVE MEDICINE CLINIC", "Geriatrics &
+# Palliative Medicine"), or a stay or visit that says it is giving it ("palliative care consult", "transitioned to
+# comfort care") - not one that refers the patient or considers it
+_PALLIATIVE_SERVICE = re.compile(r"\bpalliative (?:medicine|care)\b", re.I)
+_PALLIATIVE_GIVEN = re.compile(r"\bpalliative care (?:consult(?:ation)?|visit|encounter|follow-?up)\b|"
+                               r"\b(?:transitioned|transition) to (?:comfort care|comfort measures|comfort-focused care)\b",
+                               re.I)
+
+
+def _palliative_care(note: str, analysis: NoteAnalysis) -> tuple[int, int] | None:
+    head = "\n".join(note[:400].split("\n")[:3])   # (the service's name heads its note)
+    if (m := _PALLIATIVE_SERVICE.search(head)) is not None:
+        return m.start(), m.end()
+    for m in _PALLIATIVE_GIVEN.finditer(note):
+        if not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "family", "history"} \
+                and not re.search(r"\b(?:refer\w*|consider\w*|offer\w*|discuss\w*|recommend\w*)\b[^.\n]{0,20}$",
+                                  note[max(0, m.start() - 40):m.start()], re.I):
+            return m.start(), m.end()
+    return None
+
+
 def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                     reground: Reground, icd=None, setting: str = "outpatient") -> list[Suggestion]:
     """The Z codes to add beside ``out`` (each grounded, with its reason); T14 codes that give way
@@ -175,6 +196,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if setting != "inpatient" and "Z13" not in have_cat and not any(c[:3] in ("F32", "F33") for c in have) \
             and (depression := depression_screening(note, analysis)):
         wanted.append((*depression, "a depression screening done at the visit (guideline I.C.21.c.5)"))
+    if "Z51.5" not in have and (palliative := _palliative_care(note, analysis)) is not None:
+        wanted.append(("Z51.5", *palliative, "palliative care given at this encounter (Z51.5, beside the condition it is for)"))
     if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):
         wanted.append((*screening, "encounter for a screening test: the screening code first, what it found beside "
                                    "it (guideline I.C.21.c.5)"))
