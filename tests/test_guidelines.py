@@ -3228,6 +3228,18 @@ def test_palliative_care_given_at_the_visit_is_z51_5_but_a_referral_is_not(codes
     assert "Z51.5" in offline_codes(codesets, stay, "inpatient")
 
 
+def test_breast_cancer_by_its_abbreviations_side_and_overlapping_parts(codesets):
+    cases = (("Right breast IDC, upper outer quadrant, on adjuvant letrozole.", "C50.411"),
+             ("Left breast DCIS, s/p lumpectomy planned next week.", "D05.12"),
+             ("Invasive ductal carcinoma of the left breast spanning the upper-inner and lower-inner quadrants.",
+              "C50.812"),
+             ("Metastatic HR+/HER2- breast cancer (R breast, overlapping quadrants) with bone metastases.", "C50.811"))
+    for said, want in cases:
+        note = f"ONCOLOGY VISIT\nHPI: 57F, here to review treatment.\nAssessment: {said}\n"
+        got = {c for c in offline_codes(codesets, note) if c.startswith(("C50", "D05"))}
+        assert got == {want}, (said, sorted(got))
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

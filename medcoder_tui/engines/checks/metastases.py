@@ -17,6 +17,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import CONTEXT_FLAGS, Reground, add_reason, usable_icd
 from medcoder_tui.engines.diagnoses.metastasis import primary_site, secondary_sites
+from medcoder_tui.engines.diagnoses.specific_steps import Mention, specific_variants
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 Replace = Callable[[Suggestion, str, str], Suggestion]
@@ -41,6 +42,8 @@ def secondary_as_primary(out: list[Suggestion], note: str, analysis: NoteAnalysi
         if found is None:
             continue
         code, why = found
+        # (the site's code as specific as the sentence says: "breast cancer (L breast, overlapping quadrants)")
+        code = (specific_variants(code, Mention.at(note, analysis, ev.start, ev.text), icd) or [code])[-1]
         if any(o is not s and o.code == code and usable_icd(o) for o in result):
             s.hold(f"{why}: the words name the primary cancer {code}, coded beside it, not a secondary "
                    f"neoplasm of that site")

@@ -37,7 +37,7 @@ _EYE_SIDES = (("bilateral", re.compile(r"\bOU\b")), ("right", re.compile(r"\bOD\
 _EYE_TITLE = re.compile(r"\b(?:eye|eyelid|cornea|conjunctiva|orbit|lacrimal|retina|lens)\b", re.I)
 _UNSPECIFIED_SIDE = re.compile(r"\bunspecified\b(?= (?:side|upper limb|lower limb|hand|wrist|forearm|elbow|arm|"
                                r"shoulder|hip|thigh|knee|leg|lower leg|ankle|foot|toe|toes|finger|thumb|eye|ear|"
-                               r"kidney|ovary|breast|lung|femur|tibia|fibula|radius|ulna|humerus|clavicle|"
+                               r"kidney|ovary|breast|female breast|male breast|lung|femur|tibia|fibula|radius|ulna|humerus|clavicle|"
                                r"scapula|patella|calcaneus|index|middle|ring|little|great)\b)", re.I)
 # Words that say this visit follows completed active treatment of the injury (not a plan for one).
 _ROUTINE_HEALING = re.compile(
@@ -916,6 +916,30 @@ _GRADE_DIGIT = {"1": "0", "i": "0", "2": "1", "ii": "1", "3": "2", "iii": "2", "
                 "iiib": "4"}
 
 
+# the parts of the breast C50.0-C50.6 name; a tumor the sentence places in two of them is of overlapping sites (C50.8-)
+_BREAST_PARTS = (("1", re.compile(r"\bcentral portion\b|\bsubareolar\b|\bretroareolar\b", re.I)),
+                 ("2", re.compile(r"\bupper[- ]inner\b|\buiq\b", re.I)),
+                 ("3", re.compile(r"\blower[- ]inner\b|\bliq\b", re.I)),
+                 ("4", re.compile(r"\bupper[- ]outer\b|\buoq\b", re.I)),
+                 ("5", re.compile(r"\blower[- ]outer\b|\bloq\b", re.I)),
+                 ("6", re.compile(r"\baxillary tail\b", re.I)))
+
+
+_OVERLAPPING = re.compile(r"\boverlapping (?:quadrants|sites|lesion)\b", re.I)
+
+
+def _overlapping_breast(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A breast cancer whose sentence places it in two parts of the breast ("spanning the upper-outer and lower-outer
+    quadrants") is of overlapping sites, C50.8- (I.C.2: a neoplasm overlapping two contiguous sites)."""
+    if not re.match(r"C50\.[0-69]\d\d$", code):
+        return None
+    parts = {digit for digit, rx in _BREAST_PARTS if rx.search(m.around)}
+    want = "C50.8" + code[5:]
+    if (len(parts) < 2 and not _OVERLAPPING.search(m.around)) or not icd.is_billable(want):
+        return None
+    return want, f"the sentence places the tumor in two parts of the breast: {icd.title(want)} (was {code})"
+
+
 def _follicular_grade(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """A follicular lymphoma of unspecified grade (C82.9-) whose sentence gives its grade ("grade 2", "grade 3A"):
     C82.0- to C82.4- (not a range: "grade 1-2")."""
@@ -966,7 +990,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the ear drum's rupture is documented: {icd.title(want)} (was {code})"
 
 
-FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
+FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _overlapping_breast, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
                                  _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
