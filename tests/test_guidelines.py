@@ -3240,6 +3240,13 @@ def test_breast_cancer_by_its_abbreviations_side_and_overlapping_parts(codesets)
         assert got == {want}, (said, sorted(got))
 
 
+def test_a_ckd_stage_without_its_axis_word_and_the_listed_hypertension_it_takes_up(codesets):
+    note = ("ED NOTE\nCC: ankle injury\nHPI: 72F twisted her ankle.\nPMH: hypertension; hyperlipidemia; CKD 3b "
+            "(baseline creatinine 1.7).\nAssessment: 1. Sprain of right ankle. 2. CKD 3b - stable, avoid NSAIDs.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"N18.32", "I12.9"} <= got and not got & {"N18.9", "E78.5"}, sorted(got)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -458,6 +458,10 @@ _MEASURES = (
     (("I10", "I11", "I12", "I13", "I1A"), re.compile(r"\b(?:bp|blood pressures?)\b" + _VERDICT)),
     (("E78",), re.compile(r"\b(?:ldl|lipids?|cholesterol|\w+statin)\b" + _VERDICT)),
     (("E03", "E89.0"), re.compile(r"\b(?:tsh|levothyroxine)\b" + _VERDICT)),
+    # the hypertensive kidney or heart disease, by the kidney disease or heart failure the assessment takes up (the
+    # code's combination is presumed, I.C.9.a: "CKD 3a - stable" takes up the listed "HTN; CKD 3a")
+    (("I12", "I13"), re.compile(r"\b(?:ckd|chronic kidney disease|esrd|end[- ]stage (?:renal|kidney) disease)\b")),
+    (("I11", "I13"), re.compile(r"\b(?:chf|hfref|hfpef|heart failure)\b")),
 )
 
 
@@ -491,13 +495,13 @@ def _drug_acted_on(code: str, analysis: NoteAnalysis) -> bool:
 
 
 def _taken_up_by_measure(code: str, addressed: str) -> bool:
-    rx = next((rx for prefixes, rx in _MEASURES if code.startswith(prefixes)), None)
-    if rx is None:
-        return False
-    for m in rx.finditer(addressed):
-        start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
-        if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
-            return True
+    for prefixes, rx in _MEASURES:
+        if not code.startswith(prefixes):
+            continue
+        for m in rx.finditer(addressed):
+            start, end = addressed.rfind("\n", 0, m.start()) + 1, addressed.find("\n", m.end())
+            if not LEFT_TO_ANOTHER.search(addressed[start:end if end >= 0 else len(addressed)]):
+                return True
     return False
 
 
