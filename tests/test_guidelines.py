@@ -526,6 +526,8 @@ def test_a_bmi_beside_the_obesity_it_qualifies(codesets):
     ("15 yo F. Vitals: BMI 15.4 kg/m2 (2nd percentile for age and sex).", "Z68.51"),
     ("9 yo M. BMI 24.1, 97th percentile for age.", "Z68.54"),
     ("12 yo F. BMI 19 (60th %ile).", "Z68.52"),
+    ("16 yo F. BMI 15.9 - <5th percentile for age.", "Z68.51"),
+    ("14 yo M. BMI 17.0, below 5th percentile.", "Z68.51"),
 ])
 def test_a_childs_bmi_is_coded_by_its_percentile(codesets, head, code):
     out = _finish_with(head + "\nAssessment: Anorexia nervosa, restricting type.", [("F50.019", "Anorexia nervosa")],

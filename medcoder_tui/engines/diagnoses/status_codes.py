@@ -126,8 +126,9 @@ _TODAY_SECTIONS = frozenset({"physical_exam", "assessment_plan", "impression", "
 
 
 # "BMI 15.4 kg/m2 (2nd percentile for age and sex)", "BMI at the 97th percentile"
-_BMI_PERCENTILE = re.compile(r"\b(?:bmi|body mass index)\b[^\n;]{0,40}?\b(\d{1,2}(?:\.\d+)?)\s*(?:st|nd|rd|th)?\s*"
-                             r"(?:%ile|percentile)", re.IGNORECASE)
+# ("<5th percentile": below the 5th, Z68.51, not at it)
+_BMI_PERCENTILE = re.compile(r"\b(?:bmi|body mass index)\b[^\n;]{0,40}?(<\s*|\b(?:less than|below|under) )?\b(\d{1,2}(?:\.\d+)?)"
+                             r"\s*(?:st|nd|rd|th)?\s*(?:%ile|percentile)", re.IGNORECASE)
 
 
 def pediatric_bmi_code(percentile: float) -> str:
@@ -139,7 +140,7 @@ def pediatric_bmi(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | N
     """(Z68.5- code, start, end) of the first BMI-for-age percentile the note gives, not negated."""
     for m in _BMI_PERCENTILE.finditer(note):
         if not analysis.context_at(m.start(), m.end()) & {"negated", "family", "history"}:
-            return pediatric_bmi_code(float(m.group(1))), m.start(), m.end()
+            return pediatric_bmi_code(float(m.group(2)) - (0.01 if m.group(1) else 0)), m.start(), m.end()
     return None
 
 
