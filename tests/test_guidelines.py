@@ -3249,6 +3249,15 @@ def test_a_ckd_stage_without_its_axis_word_and_the_listed_hypertension_it_takes_
     assert {"N18.32", "I12.9"} <= got and not got & {"N18.9", "E78.5"}, sorted(got)
 
 
+def test_the_site_a_cancer_spread_to_is_no_primary_of_that_site(codesets):
+    note = "ONCOLOGY VISIT\nHPI: 66M on FOLFOX.\nAssessment: Rectal cancer with bone and lung mets, cycle 6 today.\n"
+    got = offline_codes(codesets, note)
+    assert {"C20", "C78.00"} <= got and not {c for c in got if c.startswith("C34")}, sorted(got)
+    omentum = offline_codes(codesets, "ONCOLOGY VISIT\nHPI: 59F.\nAssessment: Ovarian cancer with omental "
+                                      "metastases, on carboplatin.\n")
+    assert "C78.6" in omentum, sorted(omentum)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -65,16 +65,22 @@ def spread_sites(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, 
             continue
         for code, words, why, primaries in secondary_sites(text, icd):
             if code in have:
-                continue
-            new = reground(RawSuggestion(code=code, system=System.ICD10CM, evidence=[words], confidence=0.8,
-                                         reasoning=why))
-            if not new.acceptable or not new.evidence or not sent.start <= new.evidence[0].start < sent.end \
-                    or set(new.flags) & (CONTEXT_FLAGS - {Flag.UNCERTAIN}):
-                continue   # (an uncertain one is added: the setting decides, as for any other code)
-            add_reason(new, f"{why} (Index: Metastasis, metastatic (to) - see Neoplasm, secondary, by site)")
-            added.append(new)
-            have.add(code)
-            ev = new.evidence[0]
+                # (read already: its words still hold a primary read from them, "cancer with liver and lung" beside
+                # "lung mets")
+                ev = next((o.evidence[0] for o in out if o.code == code and usable_icd(o) and o.evidence
+                           and o.evidence[0].located and sent.start <= o.evidence[0].start < sent.end), None)
+                if ev is None:
+                    continue
+            else:
+                new = reground(RawSuggestion(code=code, system=System.ICD10CM, evidence=[words], confidence=0.8,
+                                             reasoning=why))
+                if not new.acceptable or not new.evidence or not sent.start <= new.evidence[0].start < sent.end \
+                        or set(new.flags) & (CONTEXT_FLAGS - {Flag.UNCERTAIN}):
+                    continue   # (an uncertain one is added: the setting decides, as for any other code)
+                add_reason(new, f"{why} (Index: Metastasis, metastatic (to) - see Neoplasm, secondary, by site)")
+                added.append(new)
+                have.add(code)
+                ev = new.evidence[0]
             for o in out:   # the site it spread to, read as a primary cancer of that site ("cancer to the liver")
                 if not (usable_icd(o) and o.evidence and o.evidence[0].located):
                     continue
@@ -85,7 +91,10 @@ def spread_sites(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, 
                     o.hold(f"{why}: the spread is to the lymph nodes of the region, coded {code}")
                     continue
                 # (or any primary cancer read from the spread's words alone: "axillary node metastasis" as C49.3)
-                if (o.code[:3] in {p[:3] for p in primaries} and ev.start <= oe.start < ev.end) or (
+                # (or whose words end in the site the cancer spread to: "Colon cancer with liver and lung mets" is no
+                # lung cancer)
+                if (o.code[:3] in {p[:3] for p in primaries} and (ev.start <= oe.start < ev.end
+                                                                   or ev.start < oe.end <= ev.end)) or (
                         _PRIMARY_CANCER.match(o.code) and ev.start <= oe.start and oe.end <= ev.end):
                     o.hold(f"{why}: the cancer spread to this site, coded {code}; not a primary cancer of it")
     return added

@@ -43,7 +43,7 @@ _SYNONYMS = {"osseous": "bone", "bony": "bone", "skeletal": "bone", "skeleton": 
              "cerebral": "brain", "intracranial": "brain", "brain": "brain NEC", "pulmonary": "lung", "lungs": "lung",
              "bronchogenic": "lung", "vertebrae": "vertebra", "vertebral": "vertebra", "adrenals": "adrenal",
              "peritoneal": "peritoneum, peritoneal", "pleural": "pleura, pleural", "nodes": "lymph nodes",
-             "pancreatic": "pancreas", "gastric": "stomach", "renal": "kidney", "ovarian": "ovary",
+             "pancreatic": "pancreas", "omental": "omentum", "gastric": "stomach", "renal": "kidney", "ovarian": "ovary",
              "colonic": "colon", "rectal": "rectum", "prostatic": "prostate", "esophageal": "esophagus",
              "endometrial": "endometrium", "uterine": "uterus, uteri, uterine", "testicular": "testis, testes",
              "laryngeal": "larynx, laryngeal NEC", "urinary bladder": "bladder", "thyroid gland": "thyroid"}
