@@ -626,6 +626,16 @@ def test_observation_considered_and_declined_is_a_decision_regarding_hospitaliza
     assert any("decision regarding hospitalization ('considered observation')" in why for why in got.values()), got
 
 
+@pytest.mark.parametrize("said", ["Discussed with hospitalist - accepted to observation on telemetry.",
+                                  "Disposition: Admit - medicine, stable.",
+                                  "Dispo: admitted (telemetry), stable."])
+def test_an_admission_or_observation_told_in_the_disposition_is_a_decision_regarding_hospitalization(codesets, said):
+    note = (f"ED NOTE, 71 M.\nCBC, BMP, troponin, CT head reviewed.\nMDM: syncope, cause unclear.\n{said}\n"
+            "DX: Syncope.\n")
+    got = em(note, codesets, "ed")
+    assert any("decision regarding hospitalization" in why for why in got.values()), got
+
+
 def test_a_dose_changed_in_the_sentence_after_its_drug_is_prescription_drug_management(codesets):
     note = ("TELEHEALTH VISIT, 29 F, established.\nAssessment/Plan:\nGeneralized anxiety disorder - improving on "
             "sertraline. Increase to 100 mg daily. Continue CBT.\n")

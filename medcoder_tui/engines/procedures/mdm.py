@@ -474,7 +474,10 @@ _PLAN_SECTIONS = ("assessment_plan", "impression", "diagnoses", "disposition", "
 _HOSPITAL = re.compile(r"decision (?:regarding|re|for|against|about|to) (?:hospital|admi)|\badmit(?:ted|ting)? "
                        r"(?:to|for)\b|\badmission (?:to|for)\b|(?:against|considered|vs\.?|versus|defer\w*|decline\w*) "
                        r"(?:(?:hospital|observation|inpatient) )?admission|transfer(?:red)? to (?:the )?(?:icu|higher level|another hospital|"
-                       r"tertiary)|observation (?:status|unit)|place (?:in|on) observation")
+                       r"tertiary)|observation (?:status|unit)|place (?:in|on) observation|"
+                       # "Disposition: Admit - oncology", "Dispo: admitted (telemetry)", "admit for observation"
+                       r"(?:admitted|admit) (?:to|in|into|on|for) observation|"
+                       r"\b(?:dispo(?:sition)?)\s*:\s*(?:admit(?:ted)?|observation)\b")
 _HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to|(?:was )?made to) (?:hospital|admi)\w*|"
                                 # "options of observation admission for stress testing tonight vs discharge"
                                 r"(?:hospital|observation|inpatient) admission\b[^.\n]{0,60}\b(?:vs\.?|versus)\s+"
@@ -482,7 +485,9 @@ _HOSPITAL_DECISION = re.compile(r"decision (?:regarding|re|for|against|about|to|
                                 r"(?:considered|vs\.?|versus|defer\w*|decline\w*) (?:(?:hospital|observation|"
                                 r"inpatient) )?admission|"
                                 # "Considered observation for repeat CT ... discharged; not admitted"
-                                r"(?:considered|offered) (?:observation|hospitali[sz]ation)\b")
+                                r"(?:considered|offered) (?:observation|hospitali[sz]ation)\b|"
+                                # "Discussed with hospitalist - accepted to observation on telemetry" in the ED course
+                                r"(?:accepted|placed?) (?:to|in|into|on) observation\b")
 _ESCALATE = re.compile(r"escalat\w* (?:of )?care|\bicu\b|emergen\w* (?:surgery|operation|laparotomy)|to (?:the )?or\b|"
                        r"\bdnr\b|\bdni\b|comfort care|hospice|de-?escalat|intensive monitoring|toxicity monitoring")
 _PARENTERAL_CS = re.compile(r"\b(?:iv|im|intravenous|intramuscular)\b[^.\n]{0,30}\b(?:morphine|hydromorphone|dilaudid|"
