@@ -3258,6 +3258,16 @@ def test_the_site_a_cancer_spread_to_is_no_primary_of_that_site(codesets):
     assert "C78.6" in omentum, sorted(omentum)
 
 
+def test_a_questioned_drug_cause_at_discharge_is_coded_as_established(codesets):
+    note = ("DISCHARGE SUMMARY\nHospital course: 80F admitted after hip fracture repair; pain controlled with "
+            "oxycodone.\nDischarge diagnoses:\n1. Closed fracture of right femoral neck, repaired.\n2. Constipation, likely "
+            "oxycodone-induced; resolved with senna.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "K59.03" in got and "K59.00" not in got, sorted(got)
+    office = offline_codes(codesets, note.replace("DISCHARGE SUMMARY", "OFFICE VISIT"))
+    assert "K59.03" not in office, sorted(office)
+
+
 def test_a_follicular_lymphoma_is_coded_at_its_grade(codesets):
     for said, want in (("grade 2", "C82.10"), ("grade 3b", "C82.40"), ("grade 1-2", "C82.90"), ("grade 1, in remission",
                                                                                                  "C82.0A")):

@@ -110,7 +110,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
 
         out = secondary_as_primary(out, note, analysis, icd, replace)
         out = skin_neoplasms(out, note, analysis, icd, replace)
-        out = _drug_induced(out, note, analysis, icd, replace)
+        out = _drug_induced(out, note, analysis, icd, replace, setting)
         out = _fever_with_condition(out, icd, replace)
         out = documented_type(out, note, replace)
         out = _diabetes_with_hyperglycemia(out, note, analysis, icd, replace)
@@ -235,7 +235,8 @@ def _chemotherapy_code(code: str, icd) -> str | None:
                 None)
 
 
-def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, replace: Callable) -> list[Suggestion]:
+def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd, replace: Callable,
+                  setting: str = "outpatient") -> list[Suggestion]:
     """I.C.19.e.5.a: the nature of an adverse effect is coded first; where its category has a drug-induced
     code ("colitis due to pembrolizumab given as prescribed": K52.1, not K52.9), that code says it."""
     caused = None
@@ -257,7 +258,8 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
         if sibling is None:
             continue
         if caused is None:
-            caused = [analysis.sentence_at(start) for start in drug_cause_sentences(note, analysis)]
+            caused = [analysis.sentence_at(start)
+                      for start in drug_cause_sentences(note, analysis, inpatient=setting == "inpatient")]
         # (the sentence of the evidence, or another that names the same condition: "* Constipation - resolved" in the
         # diagnosis list, "Constipation from opioids/immobility - resolved with senna" in the course)
         words = re.findall(r"[a-z]{4,}", ev.text.lower())

@@ -136,11 +136,12 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
     return [f for i, f in enumerate(found) if all(code[:-1] != f[0][:-1] for code, _, _ in found[:i])]
 
 
-def drug_cause_sentences(note: str, analysis: NoteAnalysis) -> list[int]:
+def drug_cause_sentences(note: str, analysis: NoteAnalysis, inpatient: bool = False) -> list[int]:
     """The starts of the sentences that name a drug as the cause of what they describe, every one of them
-    ("Carboplatin-induced thrombocytopenia" in the story, "Chemo-induced peripheral neuropathy" in the assessment)."""
-    found = analysis.once(("adverse_effect_codes", "A", False),
-                          lambda: _adverse_effect_codes(note, analysis, "A", False))
+    ("Carboplatin-induced thrombocytopenia" in the story, "Chemo-induced peripheral neuropathy" in the assessment);
+    in an inpatient record a cause the discharge calls likely or questions too (II.H)."""
+    found = analysis.once(("adverse_effect_codes", "A", inpatient),
+                          lambda: _adverse_effect_codes(note, analysis, "A", inpatient))
     return sorted({analysis.sentence_at(start).start for _code, start, _end in found})
 
 
