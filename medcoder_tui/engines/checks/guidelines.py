@@ -47,8 +47,8 @@ from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_ab
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
-from medcoder_tui.engines.diagnoses.adverse_effects import (CYTOTOXIC_DRUGS, adverse_effect_codes, drug_cause_sentences,
-                                                            drug_induced_code, sixth_character)
+from medcoder_tui.engines.diagnoses.adverse_effects import (CYTOTOXIC_DRUGS, drug_cause_sentences, drug_induced_code,
+                                                            sixth_character)
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
 from medcoder_tui.engines.checks.conflicts import side_of
