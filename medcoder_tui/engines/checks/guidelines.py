@@ -492,8 +492,11 @@ def _drug_acted_on(code: str, analysis: NoteAnalysis) -> bool:
     """Whether the note's plan acts on a drug that treats the condition of ``code`` and little else, wherever the
     plan stands (an ED note's "MDM:" too)."""
     drug = next((rx for prefixes, rx in _DRUG_TAKEN_UP if code.startswith(prefixes)), None)
-    return drug is not None and any(analysis.section_at(m.start()) not in _NOT_PLANNED
-                                    for m in drug.finditer(analysis.text))
+    if drug is None:
+        return False
+    # (once per drug group and note: a long note is read once, whichever of the group's codes asks)
+    return analysis.once(("drug_acted_on", drug.pattern), lambda: any(
+        analysis.section_at(m.start()) not in _NOT_PLANNED for m in drug.finditer(analysis.text)))
 
 
 def _taken_up_by_measure(code: str, addressed: str) -> bool:

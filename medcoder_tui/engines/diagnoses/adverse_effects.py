@@ -133,7 +133,17 @@ def adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str = "A",
     # (the prompt's candidates, the Z codes and the drug-induced rule all ask)
     found = analysis.once(("adverse_effect_codes", seventh, inpatient),
                           lambda: _adverse_effect_codes(note, analysis, seventh, inpatient))
-    return [f for i, f in enumerate(found) if all(code[:-1] != f[0][:-1] for code, _, _ in found[:i])]
+    return list(analysis.once(("adverse_effect_classes", seventh, inpatient), lambda: _first_of_each_class(found)))
+
+
+def _first_of_each_class(found: list[tuple[str, int, int]]) -> tuple[tuple[str, int, int], ...]:
+    seen: set[str] = set()
+    out = []
+    for f in found:
+        if f[0][:-1] not in seen:
+            seen.add(f[0][:-1])
+            out.append(f)
+    return tuple(out)
 
 
 def drug_cause_sentences(note: str, analysis: NoteAnalysis, inpatient: bool = False) -> list[int]:
@@ -156,6 +166,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
 
 def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpatient: bool) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
+    classes: set[str] = set()   # the code stems' first five characters read so far ("T39.3")
     unsure = {"negated", "hypothetical", "family"} | (set() if inpatient else {"uncertain"})
     for sent in analysis.sentences_matching(_CAUSED):
         text = note[sent.start:sent.end]
@@ -179,10 +190,11 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
             m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
                       if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure), None)
             if m and stem == "T39.395" and m.group(0).lower().startswith("nsaid") \
-                    and any(code.startswith("T39.3") for code, _, _ in out):
+                    and "T39.3" in classes:
                 continue   # "NSAID-associated - ibuprofen ...": the drug named is the NSAID
             if m:   # (each sentence that names it: the callers keep the first of a class)
                 out.append((stem + seventh, sent.start + m.start(), sent.start + m.end()))
+                classes.add(stem[:5])
     return out
 
 
