@@ -220,3 +220,13 @@ def test_the_retrieval_cache_is_keyed_by_the_core_word_rules(tmp_path, monkeypat
     assert built._cache_path() != before
     rebuilt = matcher._Matcher(LookupIndex(SmallCodeSets()))
     assert rebuilt._cache_path().exists() and rebuilt._cache_path() != before
+
+
+def test_the_retrieval_cache_is_keyed_by_the_order_of_the_index_terms(tmp_path, monkeypatch):
+    """The index terms' code texts are numbered in the table's order: the same terms reordered are another cache."""
+    from medcoder_tui.engines.diagnoses import matcher
+
+    monkeypatch.setenv("MEDCODER_CACHE_DIR", str(tmp_path))
+    before = matcher._Matcher(LookupIndex(SmallCodeSets()))._cache_path()
+    monkeypatch.setattr(matcher, "INDEX_TERMS", dict(reversed(list(matcher.INDEX_TERMS.items()))))
+    assert matcher._Matcher(LookupIndex(SmallCodeSets()))._cache_path() != before

@@ -9,6 +9,10 @@ code, used only when no longer mention names something more specific.
 
 from __future__ import annotations
 
+# intraepithelial neoplasia by site: (abbreviation, site word, the codes of grades 1, 2 and 3)
+_INTRAEPITHELIAL_GRADES = (("ain", "anal", ("K62.82", "K62.82", "D01.3")), ("cin", "cervical", ("N87.0", "N87.1", "D06.9")),
+                           ("vin", "vulvar", ("N90.0", "N90.1", "D07.1")), ("vain", "vaginal", ("N89.0", "N89.1", "D07.2")))
+
 # Bare main terms of the ICD-10-CM Alphabetic Index and the code the index gives
 # them when nothing more specific is said ("Infection" -> B99.9). Used only when
 # no longer mention of the same words names a more specific code.
@@ -63,42 +67,11 @@ INDEX_TERMS: dict[str, str] = {
     "esophageal candidiasis": "B37.81", "vaginal candidiasis": "B37.31",
     # the tabular's inclusion terms by grade: "anal intraepithelial neoplasia III [AIN III]" D01.3, "AIN I and II"
     # K62.82; CIN III D06.-, CIN II N87.1, CIN I N87.0; VIN and VAIN the same way (D07.1/N90.-, D07.2/N89.-)
-    "ain 3": "D01.3", "anal intraepithelial neoplasia grade 3": "D01.3",
-    "anal intraepithelial neoplasia 3": "D01.3", "ain iii": "D01.3",
-    "anal intraepithelial neoplasia grade iii": "D01.3", "anal intraepithelial neoplasia iii": "D01.3",
-    "ain 2": "K62.82", "anal intraepithelial neoplasia grade 2": "K62.82",
-    "anal intraepithelial neoplasia 2": "K62.82", "ain ii": "K62.82",
-    "anal intraepithelial neoplasia grade ii": "K62.82", "anal intraepithelial neoplasia ii": "K62.82",
-    "ain 1": "K62.82", "anal intraepithelial neoplasia grade 1": "K62.82",
-    "anal intraepithelial neoplasia 1": "K62.82", "ain i": "K62.82",
-    "anal intraepithelial neoplasia grade i": "K62.82", "anal intraepithelial neoplasia i": "K62.82",
-    "cin 3": "D06.9", "cervical intraepithelial neoplasia grade 3": "D06.9",
-    "cervical intraepithelial neoplasia 3": "D06.9", "cin iii": "D06.9",
-    "cervical intraepithelial neoplasia grade iii": "D06.9", "cervical intraepithelial neoplasia iii": "D06.9",
-    "cin 2": "N87.1", "cervical intraepithelial neoplasia grade 2": "N87.1",
-    "cervical intraepithelial neoplasia 2": "N87.1", "cin ii": "N87.1",
-    "cervical intraepithelial neoplasia grade ii": "N87.1", "cervical intraepithelial neoplasia ii": "N87.1",
-    "cin 1": "N87.0", "cervical intraepithelial neoplasia grade 1": "N87.0",
-    "cervical intraepithelial neoplasia 1": "N87.0", "cin i": "N87.0",
-    "cervical intraepithelial neoplasia grade i": "N87.0", "cervical intraepithelial neoplasia i": "N87.0",
-    "vin 3": "D07.1", "vulvar intraepithelial neoplasia grade 3": "D07.1",
-    "vulvar intraepithelial neoplasia 3": "D07.1", "vin iii": "D07.1",
-    "vulvar intraepithelial neoplasia grade iii": "D07.1", "vulvar intraepithelial neoplasia iii": "D07.1",
-    "vin 2": "N90.1", "vulvar intraepithelial neoplasia grade 2": "N90.1",
-    "vulvar intraepithelial neoplasia 2": "N90.1", "vin ii": "N90.1",
-    "vulvar intraepithelial neoplasia grade ii": "N90.1", "vulvar intraepithelial neoplasia ii": "N90.1",
-    "vin 1": "N90.0", "vulvar intraepithelial neoplasia grade 1": "N90.0",
-    "vulvar intraepithelial neoplasia 1": "N90.0", "vin i": "N90.0",
-    "vulvar intraepithelial neoplasia grade i": "N90.0", "vulvar intraepithelial neoplasia i": "N90.0",
-    "vain 3": "D07.2", "vaginal intraepithelial neoplasia grade 3": "D07.2",
-    "vaginal intraepithelial neoplasia 3": "D07.2", "vain iii": "D07.2",
-    "vaginal intraepithelial neoplasia grade iii": "D07.2", "vaginal intraepithelial neoplasia iii": "D07.2",
-    "vain 2": "N89.1", "vaginal intraepithelial neoplasia grade 2": "N89.1",
-    "vaginal intraepithelial neoplasia 2": "N89.1", "vain ii": "N89.1",
-    "vaginal intraepithelial neoplasia grade ii": "N89.1", "vaginal intraepithelial neoplasia ii": "N89.1",
-    "vain 1": "N89.0", "vaginal intraepithelial neoplasia grade 1": "N89.0",
-    "vaginal intraepithelial neoplasia 1": "N89.0", "vain i": "N89.0",
-    "vaginal intraepithelial neoplasia grade i": "N89.0", "vaginal intraepithelial neoplasia i": "N89.0",
+    **{spelled: code for abbreviation, site, codes in _INTRAEPITHELIAL_GRADES
+       for (arabic, roman), code in zip((("1", "i"), ("2", "ii"), ("3", "iii")), codes)
+       for grade in (arabic, roman)
+       for spelled in (f"{abbreviation} {grade}", f"{site} intraepithelial neoplasia {grade}",
+                       f"{site} intraepithelial neoplasia grade {grade}")},
     # "Thrush (oral) B37.0": the mouth's and throat's candidiasis ("oropharyngeal candidiasis", OPC)
     # "Poisoning, carbon monoxide - see Table: Carbon monoxide (from unspecified source) T58.9-"
     "carbon monoxide poisoning": "T58.91XA", "co poisoning": "T58.91XA", "carbon monoxide toxicity": "T58.91XA",

@@ -234,7 +234,8 @@ class _Matcher:
             return None
         # the word sets core_tokens reads: changing one changes every code text's core words
         rules = (sorted(_OPTIONAL), sorted(_SOFT), sorted(_WEAK), sorted(_SITE_INCLUSIONS))
-        material = repr((MATCHER_FORMAT, key, sorted(INDEX_TERMS.items()), len(self.surfaces), rules))
+        # (the index terms in their order: their texts' ids follow it, so a reordered table is another index)
+        material = repr((MATCHER_FORMAT, key, list(INDEX_TERMS.items()), len(self.surfaces), rules))
         digest = hashlib.sha1(material.encode("utf-8")).hexdigest()[:16]
         return paths.cache_dir() / f"retrieval-v{MATCHER_FORMAT}-{digest}.pickle"
 
