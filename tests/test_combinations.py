@@ -58,3 +58,27 @@ def test_external_cause_needs_an_injury(engine):
     # "flu shot" is no firearm discharge: without an injury code no V00-Y99 code is offered.
     found = codes(engine, "Flu shot not received this season. Assessment: acute bronchitis.")
     assert not any(code[0] in "VWXY" for code in found)
+
+
+def reported(engine, note: str) -> set[str]:
+    """The codes a coder reports by default (held codes left out)."""
+    result = engine.suggest_sync(note, {System.ICD10CM}, "outpatient")
+    assert result.error is None
+    return {s.code for s in result.suggestions if s.reportable}
+
+
+@pytest.mark.parametrize("stage, code", [("3a", "N18.31"), ("3b", "N18.32"), ("4", "N18.4")])
+def test_a_ckd_stage_written_without_its_axis_word_is_that_stage(engine, stage, code):
+    found = reported(engine, f"Assessment/plan: HTN on losartan, at goal. CKD {stage}, creatinine steady; recheck BMP.")
+    assert code in found and "N18.9" not in found
+    assert "I12.9" in found
+
+
+def test_a_copied_forward_stage_does_not_displace_the_assessed_one(engine):
+    note = ("Problem list: type 2 diabetes with CKD 3b; hypertension.\n\n"
+            "Assessment/plan:\n1. Type 2 diabetes with diabetic kidney disease, progressed to CKD stage 4 "
+            "(eGFR 26) - nephrology referral.\n2. Hypertension - amlodipine continued.\n")
+    found = reported(engine, note)
+    assert {"E11.22", "N18.4"} <= found
+    assert "N18.32" not in found
+

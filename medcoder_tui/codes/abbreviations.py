@@ -302,6 +302,9 @@ PHRASES.update({
     "upper back strain": "strain of muscle fascia and tendon of back wall of thorax",
     "hamstring strain": "strain of muscle fascia and tendon of the posterior muscle group at thigh level",
     "rotator cuff strain": "strain of muscle and tendon of the rotator cuff of shoulder",
+    # "CKD 3a", "CKD4": the stage written without its axis word
+    **{f"ckd{gap}{stage}": f"chronic kidney disease stage {stage}" for gap in ("", " ")
+       for stage in ("1", "2", "3", "3a", "3b", "4", "5")},
     # Carcinoma in situ, breast, ductal: intraductal (D05.1-)
     "ductal carcinoma in situ": "intraductal carcinoma in situ",
     "chest wall": "front wall of thorax", "anterior chest wall": "front wall of thorax",
@@ -408,6 +411,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
     "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall", "ductal carcinoma in situ",
+    *(f"ckd{gap}{stage}" for gap in ("", " ") for stage in ("1", "2", "3", "3a", "3b", "4", "5")),
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
     "uninsured", "no health insurance", "no insurance", "no dental insurance", "no medical insurance",
     "lack of health insurance", "lack of insurance", "without health insurance", "without insurance",

@@ -303,8 +303,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     # the CKD stage beside a diabetic or hypertensive CKD code ("use additional code to identify the stage")
     ckd = any(s.system is System.ICD10CM and s.reportable and (s.code[:3] in ("I12", "I13") or
               (s.code[:3] in ("E08", "E09", "E10", "E11", "E13") and s.code[4:6] == "22")) for s in out)
-    # (an unspecified N18.9 read from "CKD" alone gives way to the stage the note documents)
-    if ckd and not any(c[:3] == "N18" and c != "N18.9" for c in have) and (stage := _ckd_stage(note, analysis)):
+    # (an unspecified N18.9 read from "CKD" alone gives way to the stage the note documents; a stage only a
+    # copied-forward problem list names, held there, gives way to the one the assessment states)
+    staged = any(s.system is System.ICD10CM and s.reportable and s.code[:3] == "N18" and s.code != "N18.9" for s in out)
+    if ckd and not staged and (stage := _ckd_stage(note, analysis)) and stage[0] not in have:
         wanted.append((*stage, "the stage of the chronic kidney disease, beside the combination code that asks "
                                "for it (use additional code, guideline I.C.9.a.2)"))
         for s in out:

@@ -439,10 +439,14 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                 if system == "icd10cm" and ((last != p1 and _names_a_test(toks, p0, last, code))
                                             or any(a <= p0 and p1 <= b for a, b in tests)):
                     match.dominated = True   # "influenza vaccine", "screening for colon cancer": not a diagnosis
-                got = last_of[id(match)] = (code, billable, last)
-            code, billable, last = got
-            start = toks[match.positions[0]].start + shift
-            end = toks[last].end + shift
+                # the words' own span: a phrase's words ("CKD 4" read as "chronic kidney disease stage 4") follow the
+                # phrase's own tokens and span the whole phrase, so the first token is not always the leftmost
+                lo = min(toks[p].start for p in match.positions)
+                hi = max(toks[last].end, max(toks[p].end for p in match.positions))
+                got = last_of[id(match)] = (code, billable, lo, hi)
+            code, billable, lo, hi = got
+            start = lo + shift
+            end = hi + shift
             ctx = _context(sent_spans, start, end, plain_ctx,
                            lambda: " without " in (matcher.index._title(system, code) or "").lower()) \
                 if sent_spans else plain_ctx
