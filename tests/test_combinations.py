@@ -82,3 +82,17 @@ def test_a_copied_forward_stage_does_not_displace_the_assessed_one(engine):
     assert {"E11.22", "N18.4"} <= found
     assert "N18.32" not in found
 
+
+@pytest.mark.parametrize("words", ["hyperemesis gravidarum with dehydration", "hyperemesis gravidarum, dehydrated, "
+                                   "with hypokalemia (K 3.1)"])
+def test_hyperemesis_with_a_metabolic_disturbance_is_the_combination_code(engine, words):
+    found = reported(engine, f"G2P1 at 9 weeks, vomiting all day for a week, ketonuria.\nAssessment: {words}. "
+                          "Plan: IV fluids with potassium, antiemetic.")
+    assert "O21.1" in found
+    assert not found & {"O21.0", "E86.0", "E87.6", "R82.4"}
+
+
+def test_hyperemesis_alone_stays_mild(engine):
+    found = reported(engine, "G1P0 at 8 weeks. Assessment: hyperemesis gravidarum, tolerating fluids by mouth, "
+                          "mucous membranes moist. Plan: doxylamine-pyridoxine.")
+    assert "O21.0" in found and "O21.1" not in found

@@ -116,6 +116,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _diabetes_with_hyperglycemia(out, note, analysis, icd, replace)
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
+        out = _hyperemesis_metabolic(out, replace)
         out = _copd_with_infection(out, replace, reground)
         out = gbs_carrier_in_pregnancy(out, note, analysis, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
@@ -373,6 +374,27 @@ def _calculous_hydronephrosis(out: list[Suggestion], replace: Callable) -> list[
         return out
     hydro.hold(f"{why}: not coded separately")
     return [new if s is stone else s for s in out]
+
+
+# O21.1 "Hyperemesis gravidarum with metabolic disturbance", its inclusion terms "such as carbohydrate depletion,
+# dehydration, electrolyte imbalance": volume depletion (E86) and fluid, electrolyte and acid-base disorders (E87)
+_METABOLIC_DISTURBANCES = ("E86", "E87")
+
+
+def _hyperemesis_metabolic(out: list[Suggestion], replace: Callable) -> list[Suggestion]:
+    """Hyperemesis gravidarum (O21.0) coded beside the dehydration or electrolyte imbalance it causes is the one
+    combination code O21.1, whose inclusion terms name them: they are not coded apart."""
+    mild = next((s for s in out if usable_icd(s) and s.code == "O21.0"), None)
+    disturbances = [s for s in out if usable_icd(s) and s.code.startswith(_METABOLIC_DISTURBANCES)]
+    if mild is None or not disturbances:
+        return out
+    why = "hyperemesis gravidarum with metabolic disturbance (O21.1 includes dehydration and electrolyte imbalance)"
+    new = replace(mild, "O21.1", f"{why} in place of O21.0")
+    if new.code != "O21.1":
+        return out
+    for s in disturbances:
+        s.hold(f"{why}: not coded separately")
+    return [new if s is mild else s for s in out]
 
 
 # J44.0 "Chronic obstructive pulmonary disease with (acute) lower respiratory infection; code also to identify the
