@@ -206,6 +206,11 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("SIADH.", "E22.2"),
     ("Echo: left ventricular hypertrophy.", "I51.7"),                   # "Hypertrophy, cardiac"
     ("Type 2 diabetes with no retinopathy.", "E11.9"),                  # a ruled-out qualifier names no code
+    # a strain's "muscle, fascia and tendon ... level" is its stock wording, not words a note says
+    ("Strained the muscles of her lower back.", "S39.012A"),
+    ("Hamstring strain, left.", "S76.312A"),                            # the thigh's posterior muscle group
+    ("Right calf strain.", "S86.111A"),                                 # the lower leg's posterior muscle group
+    ("Groin strain on the right.", "S76.211A"),                         # the thigh's adductor
 ])
 def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     got = [s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="ed").suggestions]

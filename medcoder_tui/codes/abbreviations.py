@@ -246,7 +246,7 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pneumonitis": ("pneumonitis",), "dyspnoea": ("dyspnea",), "breathlessness": ("dyspnea",),
     "vomit": ("vomiting",), "vomited": ("vomiting",), "nauseous": ("nausea",), "nauseated": ("nausea",),
     "itch": ("pruritus",), "painful": ("pain",), "ache": ("pain",), "aches": ("pain",), "sore": ("pain",),
-    "hurt": ("pain",), "hurts": ("pain",), "fractured": ("fracture",), "broken": ("fracture",),
+    "hurt": ("pain",), "hurts": ("pain",), "fractured": ("fracture",), "broken": ("fracture",), "strained": ("strain",),
     "lacerated": ("laceration",), "bruised": ("contusion",), "dislocated": ("dislocation",),
     "enlarged": ("enlargement", "hypertrophy"), "swollen": ("swelling",), "inflamed": ("inflammation",),
     "ulcerated": ("ulcer",), "perforated": ("perforation",), "gangrenous": ("gangrene",), "ulceration": ("ulcer",), "tumoral": ("neoplasm",), "neoplastic": ("neoplasm",),
@@ -302,6 +302,13 @@ PHRASES.update({
     "upper back strain": "strain of muscle fascia and tendon of back wall of thorax",
     "hamstring strain": "strain of muscle fascia and tendon of the posterior muscle group at thigh level",
     "rotator cuff strain": "strain of muscle and tendon of the rotator cuff of shoulder",
+    # the calf is the lower leg's posterior muscle group (gastrocnemius, soleus), the groin's pulled muscle the thigh's
+    # adductor, the quad the quadriceps
+    "calf strain": "strain of other muscle and tendon of posterior muscle group at lower leg level",
+    "gastrocnemius strain": "strain of other muscle and tendon of posterior muscle group at lower leg level",
+    "groin strain": "strain of adductor muscle fascia and tendon of thigh",
+    "adductor strain": "strain of adductor muscle fascia and tendon of thigh",
+    "quad strain": "strain of quadriceps muscle fascia and tendon",
     # "CKD 3a", "CKD4": the stage written without its axis word
     **{f"ckd{gap}{stage}": f"chronic kidney disease stage {stage}" for gap in ("", " ")
        for stage in ("1", "2", "3", "3a", "3b", "4", "5")},
@@ -410,7 +417,8 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "overactive thyroid", "brittle bones", "bone thinning", "lazy eye", "tooth decay",
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
-    "rotator cuff strain", "chest wall", "anterior chest wall", "posterior chest wall", "ductal carcinoma in situ",
+    "rotator cuff strain", "calf strain", "gastrocnemius strain", "groin strain", "adductor strain", "quad strain",
+    "chest wall", "anterior chest wall", "posterior chest wall", "ductal carcinoma in situ",
     *(f"ckd{gap}{stage}" for gap in ("", " ") for stage in ("1", "2", "3", "3a", "3b", "4", "5")),
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",
     "uninsured", "no health insurance", "no insurance", "no dental insurance", "no medical insurance",
@@ -445,7 +453,7 @@ _NOTE_PHRASE_RE = re.compile(
     + r")(?![a-z0-9])", re.IGNORECASE)
 # "cervical paraspinal muscle strain", "lumbar muscle strain": a region, up to two words, then strain
 _REGION_STRAIN = re.compile(r"\b(neck|cervical|lumbosacral|lumbar|low back|lower back|thoracic|upper back|back|"
-                            r"hamstring|rotator cuff)\s+(?:[a-z]+\s+){1,2}?strain\b", re.IGNORECASE)
+                            r"hamstring|rotator cuff|calf|gastrocnemius|groin|adductor|quad)\s+(?:[a-z]+\s+){1,2}?strain\b", re.IGNORECASE)
 
 
 # the last word of every phrase (and "strain"): a sentence holding none of them as a word holds no phrase

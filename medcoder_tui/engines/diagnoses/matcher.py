@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 36
+MATCHER_FORMAT = 37
 PARTIAL_LOSS = 1.0
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
@@ -83,6 +83,7 @@ _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
     r"episode|location|cause|agent|stage|morphology|laterality|origin|nature)\b"
 )
+_STRAIN_TISSUE = frozenset({"muscle", "fascia", "tendon", "level"})
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _DIABETES = re.compile(r"\b(?:type 2 )?diabetes mellitus\b")
 
@@ -142,6 +143,11 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
         elif len(words) > n_before and not _SIDE_WORDS & set(words[n_before:]):
             sided = False   # ", current episode manic": more than a side and site after the comma
         n_before = len(words)
+    if folded.startswith("strain of "):
+        # a strain is of muscle and tendon by definition: the stock "muscle(s), fascia and tendon(s) at thigh level" names
+        # no site ("hamstring strain", "strain of the lower back muscles"); the muscle of a "posterior muscle group" does
+        words = [w for i, w in enumerate(words) if w not in _STRAIN_TISSUE
+                 or (w == "muscle" and i + 1 < len(words) and words[i + 1] == "group")]
     core = tuple(dict.fromkeys(words))
     # "X disease"/"disorder of X" name X: the generic head word is optional.
     lean = tuple(w for w in core if w not in _OPTIONAL)
