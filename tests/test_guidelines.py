@@ -4427,3 +4427,28 @@ def test_a_well_visit_done_on_another_day_is_no_examination_today(codesets):
             "A/P: Otitis media with effusion, right - watchful waiting, recheck in 6 weeks.")
     got = offline_codes(codesets, note)
     assert not {c for c in got if c.startswith("Z00")}, got
+
+
+def test_an_insulin_pump_failure_is_the_pumps_complication_and_the_insulin_underdose(codesets):
+    # guideline I.C.4.a.5, not an adverse effect of insulin taken as prescribed
+    note = ("ED NOTE\nHPI: 41M with type 1 diabetes on an insulin pump; the pump stopped working overnight and he "
+            "did not notice until he woke vomiting.\nLabs: glucose 488, pH 7.15, beta-hydroxybutyrate 5.9.\n"
+            "IMPRESSION: Type 1 diabetes with ketoacidosis without coma due to insulin pump malfunction.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"T85.614A", "T38.3X6A", "E10.10"} <= got
+    assert not got & {"T38.3X5A", "Z96.41"}
+    from medcoder_tui.engines.offline import OfflineEngine
+    from medcoder_tui.sequencing.propose import propose_sequence
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
+    order = propose_sequence([s for s in result.suggestions if s.reportable], note, setting="ed")
+    assert order[0] == "T85.614A" and order.index("T38.3X6A") < order.index("E10.10")
+
+
+def test_a_pump_that_over_delivers_is_an_insulin_poisoning_and_a_working_pump_nothing(codesets):
+    over = ("Clinic note. Type 1 diabetes on insulin pump. Assessment: hypoglycemia with a glucose of 41 after the "
+            "insulin pump malfunctioned and delivered too much insulin; pump replaced.\n")
+    got = offline_codes(codesets, over)
+    assert {"T85.614A", "T38.3X1A"} <= got and "T38.3X6A" not in got
+    fine = ("Clinic note. Assessment: type 1 diabetes with hyperglycemia, insulin pump working well, no "
+            "malfunction; basal rates increased.\n")
+    assert not any(c.startswith(("T85", "T38")) for c in offline_codes(codesets, fine))

@@ -60,8 +60,10 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> float:
         # a screening encounter: the screening code is first-listed, findings follow (I.C.21.c.5, IV); at a
         # general or gynecological exam the screening done during it follows the exam's code
         return 0.5
-    if _poisoning(key):
-        return 0.5   # the poisoning or toxic effect first, then its manifestations (I.C.19.e.5.b)
+    if _poisoning(key) or (key.startswith("T856") and key[5:6] == "4"):
+        # the poisoning or toxic effect first, then its manifestations (I.C.19.e.5.b); an insulin pump's mechanical
+        # complication before the insulin it under- or over-delivered and the diabetes (I.C.4.a.5)
+        return 0.5
     if "T36" <= key[:3] <= "T50" and len(key) == 7 and key[5] == "6":
         return 5     # underdosing is never first-listed: the condition it left untreated is (I.C.19.e.5.c)
     if is_external(key):
@@ -202,6 +204,10 @@ def propose_sequence(suggestions: Sequence[Suggestion], note: str, *, setting: s
     pregnancy = any(d.key.startswith("O") for d in dx_items)
     groups = [4 if d.entry.manifestation and d.index not in has_etiology else _group(d, set(s.flags), setting)
               for d, s in zip(dx_items, dx_sugg)]
+    if any(d.key.startswith("T856") and d.key[5:6] == "4" for d in dx_items):
+        # an insulin pump's failure: the insulin it under- or over-delivered right after it, then the diabetes
+        # (I.C.4.a.5)
+        groups = [0.75 if d.key.startswith("T383X") else g for d, g in zip(dx_items, groups)]
     reasons = _reasons(dx_items, dx_sugg, groups, note, setting)
     rank = [
         (min(g, 1) if i in reasons else g, int(i not in reasons), int(pregnancy and not d.key.startswith("O")),

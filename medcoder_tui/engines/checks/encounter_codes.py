@@ -34,7 +34,8 @@ from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.checks.integral import INFECTIONS
-from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, poisoning_codes, underdosing_codes,
+from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, insulin_pump_failure,
+                                                            poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
@@ -201,6 +202,15 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):
         wanted.append((*screening, "encounter for a screening test: the screening code first, what it found beside "
                                    "it (guideline I.C.21.c.5)"))
+    # I.C.4.a.5: the insulin pump's failure beside the diabetes it left under- or over-treated, the pump's mechanical
+    # complication first and the insulin under- or over-delivered after it
+    if any(s.system is System.ICD10CM and s.reportable and s.code[:3] in ("E08", "E09", "E10", "E11", "E13")
+           for s in out) and "T85" not in have_cat:
+        for code, start, end in insulin_pump_failure(note, analysis):
+            if code[:5] == "T38.3" and any(c.startswith("T38.3") for c in have):
+                continue
+            wanted.append((code, start, end, "an insulin pump's failure: its mechanical complication first, then the "
+                                             "insulin it under- or over-delivered (guideline I.C.4.a.5)"))
     reaction = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
                    and not "T36" <= s.code[:3] <= "T65" for s in out)
     if reaction and not any(s.system is System.ICD10CM and "T36" <= s.code[:3] <= "T50" for s in out):

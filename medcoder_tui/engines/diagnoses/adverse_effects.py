@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
 
 # drug names or stems -> the adverse-effect code stem of their class (the 7th character follows)
 # cytotoxic cancer chemotherapy by name: what a code "due to antineoplastic chemotherapy" (D61.810, D70.1) says
@@ -116,6 +116,45 @@ _POISONING = re.compile(r"\b(?:overdose|od|ingest\w*|poison\w*|took (?:too many|
                         r"suicid\w*|intentional)\b|" + _UNDERDOSED.pattern, re.I)
 
 
+# a drug's delivery device named by the drug ("insulin pump"): what the words after it say is of the device
+_DEVICE_AFTER = re.compile(r"\s+(?:pump|pen|infusion set)s?\b", re.I)
+
+# Guideline I.C.4.a.5: an underdose (or overdose) of insulin from an insulin pump's failure is coded to the pump's
+# mechanical complication (T85.6-, 6th character 4), then the underdosing (T38.3X6-) or poisoning (T38.3X1-).
+# The kind of failure: the pump displaced, leaking, occluded or otherwise failing, or broken down.
+_PUMP_FAILURES = (
+    (re.compile(r"\b(?:dislodg\w*|came out|fell out|pulled out|displac\w*)", re.I), "T85.624"),
+    (re.compile(r"\bleak\w*", re.I), "T85.633"),
+    (re.compile(r"\b(?:occlu\w*|kink\w*|clog\w*|block\w*)", re.I), "T85.694"),
+    (re.compile(r"\b(?:fail\w*|malfunction\w*|broke\w*|faulty|defective|stopped working|not working|(?:is|was) dead)",
+                re.I), "T85.614"),
+)
+_PUMP = re.compile(r"\bpump\b", re.I)
+_OVERDELIVERED = re.compile(r"\b(?:hypoglyc\w*|too much insulin|over-?deliver\w*|excess(?:ive)? insulin|"
+                            r"overdos\w*)", re.I)
+
+
+def insulin_pump_failure(note: str, analysis: NoteAnalysis, seventh: str = "A") -> list[tuple[str, int, int]]:
+    """(code, start, end) of an insulin pump's mechanical complication and the insulin it under- or over-delivered,
+    when a sentence tells the pump (or its infusion site) failing: the complication first (I.C.4.a.5)."""
+    if "insulin pump" not in lowered(note):
+        return []
+    for sent in analysis.sentences_matching(_PUMP):
+        text = note[sent.start:sent.end]
+        for pump in _PUMP.finditer(text):
+            # the failure told within a few words of "pump" ("pump site failed", "a malfunctioning insulin pump")
+            lo, hi = max(0, pump.start() - 30), min(len(text), pump.end() + 40)
+            for rx, code in _PUMP_FAILURES:
+                said = rx.search(text, lo, hi)
+                if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) & {
+                        "negated", "hypothetical", "uncertain", "family", "history"}:
+                    continue
+                drug = "T38.3X1" if _OVERDELIVERED.search(text) else "T38.3X6"
+                at = sent.start + pump.start(), sent.start + pump.end()
+                return [(code + seventh, *at), (drug + seventh, *at)]
+    return []
+
+
 def drug_class_stems(text: str) -> list[tuple[str, int]]:
     """(adverse-effect code stem, position) of each drug class ``text`` names, first mention each."""
     out: list[tuple[str, int]] = []
@@ -187,8 +226,10 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
         windows += [(max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)
                     if re.match(r"side[- ]effects?", c.group(0), re.I)]
         for rx, stem in _CLASSES:
+            # ("DKA due to insulin pump failure": the drug's device failed, not the drug taken as prescribed)
             m = next((m for lo, hi in windows for m in rx.finditer(text, lo, hi)
-                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure), None)
+                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & unsure
+                      and not _DEVICE_AFTER.match(text, m.end())), None)
             if m and stem == "T39.395" and m.group(0).lower().startswith("nsaid") \
                     and "T39.3" in classes:
                 continue   # "NSAID-associated - ibuprofen ...": the drug named is the NSAID
