@@ -4452,3 +4452,11 @@ def test_a_pump_that_over_delivers_is_an_insulin_poisoning_and_a_working_pump_no
     fine = ("Clinic note. Assessment: type 1 diabetes with hyperglycemia, insulin pump working well, no "
             "malfunction; basal rates increased.\n")
     assert not any(c.startswith(("T85", "T38")) for c in offline_codes(codesets, fine))
+
+
+def test_a_semicolon_ends_a_list_item_and_a_diverticular_bleed_is_diverticulosis_with_bleeding(codesets):
+    note = ("DISCHARGE SUMMARY\nSecondary diagnoses: asthma flare resolved; COPD; chronic kidney disease stage 2; "
+            "gout.\nPrincipal: acute diverticular hemorrhage of the descending colon, clipped at colonoscopy.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "J44.9" in got and "J44.1" not in got          # the asthma's flare is not the COPD's exacerbation
+    assert "K57.31" in got and not got & {"K57.30", "K57.90"}

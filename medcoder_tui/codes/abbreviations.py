@@ -234,7 +234,8 @@ WORD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "metastases": ("secondary", "malignant", "neoplasm"), "metastatic": ("secondary", "malignant", "neoplasm"),
     "stones": ("calculus",), "stone": ("calculus",),
     "lithiasis": ("calculus",), "breast": ("breast",), "anemic": ("anemia",), "anaemia": ("anemia",),
-    "haemorrhage": ("hemorrhage",), "bleeding": ("hemorrhage",), "bleed": ("hemorrhage",),
+    "haemorrhage": ("hemorrhage",), "bleeding": ("hemorrhage",), "bleed": ("hemorrhage", "bleeding"),
+    "hemorrhage": ("bleeding",),
     "oedema": ("edema",), "diarrhoea": ("diarrhea",), "oesophagus": ("esophagus",),
     "oesophageal": ("esophageal",), "tumors": ("neoplasm",), "leukaemia": ("leukemia",),
     "paediatric": ("pediatric",), "haematuria": ("hematuria",), "faecal": ("fecal",),
@@ -304,6 +305,8 @@ PHRASES.update({
     "rotator cuff strain": "strain of muscle and tendon of the rotator cuff of shoulder",
     # the calf is the lower leg's posterior muscle group (gastrocnemius, soleus), the groin's pulled muscle the thigh's
     # adductor, the quad the quadriceps
+    # a diverticular bleed is the diverticulosis "with bleeding" (K57.-1), not diverticular disease of no complication
+    **{f"diverticular {word}": "diverticulosis with bleeding" for word in ("hemorrhage", "bleed", "bleeding")},
     "calf strain": "strain of other muscle and tendon of posterior muscle group at lower leg level",
     "gastrocnemius strain": "strain of other muscle and tendon of posterior muscle group at lower leg level",
     "groin strain": "strain of adductor muscle fascia and tendon of thigh",
@@ -417,7 +420,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "overactive thyroid", "brittle bones", "bone thinning", "lazy eye", "tooth decay",
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
-    "rotator cuff strain", "calf strain", "gastrocnemius strain", "groin strain", "adductor strain", "quad strain",
+    "rotator cuff strain", "diverticular hemorrhage", "diverticular bleed", "diverticular bleeding", "calf strain", "gastrocnemius strain", "groin strain", "adductor strain", "quad strain",
     "chest wall", "anterior chest wall", "posterior chest wall", "ductal carcinoma in situ",
     *(f"ckd{gap}{stage}" for gap in ("", " ") for stage in ("1", "2", "3", "3a", "3b", "4", "5")),
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",

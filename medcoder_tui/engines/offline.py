@@ -279,7 +279,8 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     # environmental tobacco smoke (father)")
     told_by_relative = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84", "Z20", "Z77", "Z58"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
-    ended = [m for m in mentions if "history" in m[3] and analysis is not None and analysis.ended(m[1], m[2])] \
+    ended = [m for m in mentions if "history" in m[3] and not m[4] and analysis is not None
+             and analysis.ended(m[1], m[2])] \
         if not is_history_code else []
     if ended and (is_chronic or not any(analysis.section_at(m[1]) in ASSESSMENT_SECTIONS for m in mentions)):
         # a condition the note says resolved ("HTN and OSA - resolved after weight loss", "nephrolithiasis

@@ -40,6 +40,8 @@ from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_to
 
 MATCHER_FORMAT = 37
 PARTIAL_LOSS = 1.0
+# a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
+SEMICOLON_ITEM = 1000
 # How many other words may sit between the words of one mention.
 WINDOW_EXTRA = 2
 
@@ -474,6 +476,11 @@ def _sentence_matches(toks: list, matcher: _Matcher, surfaces, systems: set[str]
             and not (asks and code.startswith(asks) and not code.startswith(kept_code[:3]))
             for (oset, ofirst, olast, oscore), (kept_code, asks) in zip(kept_sets, asks_for))
         kept.append(m)
+        if listed and toks[first].part // SEMICOLON_ITEM != toks[last].part // SEMICOLON_ITEM:
+            # ("due to HF exacerbation; COPD; chronic respiratory failure": a semicolon ends a list item, and the
+            # exacerbation of one item is not the next one's); nor does such a reading hide the items' own mentions
+            m.dominated = True
+            continue
         if listed and not m.dominated and toks[first].part != toks[last].part \
                 and any(len(oset) >= n and pset & oset for oset, _f, _l, _s in kept_sets) \
                 and _borrows_across(m, matches, toks):

@@ -37,6 +37,7 @@ from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, Not
 from medcoder_tui.engines.diagnoses.matcher import (  # noqa: F401 - re-exported: callers import these from here
     _OPTIONAL,
     MATCHER_FORMAT,
+    SEMICOLON_ITEM,
     _Match,
     _Matcher,
     _names_a_test,
@@ -171,8 +172,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         out[at:at] = [_Token(_alts(w), p_start, p_end, p_start) for w in words]
     if len(out) > 1 and (note.find(",", start, end) >= 0 or note.find(";", start, end) >= 0):
         seps = [m.start() for m in _LIST_SEP.finditer(note, start, end)]
+        # (a semicolon's item counts in thousands: ``part // SEMICOLON_ITEM`` tells the items a semicolon ends)
+        semis = [p for p in seps if note[p] == ";"]
         for tok in out:
-            tok.part = bisect.bisect_left(seps, tok.start)
+            tok.part = bisect.bisect_left(seps, tok.start) + SEMICOLON_ITEM * bisect.bisect_left(semis, tok.start)
     if note.find("?", start, end) >= 0:
         # "moderate - improving, in partial remission?": the questioned item is a qualifier the note does not
         # assert; a reading that needs it beside asserted words is none (the one without it stands)
