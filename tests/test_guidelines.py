@@ -4460,3 +4460,12 @@ def test_a_semicolon_ends_a_list_item_and_a_diverticular_bleed_is_diverticulosis
     got = offline_codes(codesets, note, "inpatient")
     assert "J44.9" in got and "J44.1" not in got          # the asthma's flare is not the COPD's exacerbation
     assert "K57.31" in got and not got & {"K57.30", "K57.90"}
+
+
+def test_a_condition_another_clinician_follows_is_coded_when_this_visit_acts_on_it(codesets):
+    acted = ("CARDIOLOGY FOLLOW-UP\nASSESSMENT/PLAN:\n1. Atrial fibrillation, permanent - rate controlled on metoprolol.\n"
+             "2. Chronic kidney disease stage 4 - eGFR 24, followed by nephrology; repeat BMP in 2 weeks after the "
+             "diuretic change.\n")
+    left = acted.replace("; repeat BMP in 2 weeks after the diuretic change", "")
+    assert "N18.4" in offline_codes(codesets, acted)
+    assert "N18.4" not in offline_codes(codesets, left)

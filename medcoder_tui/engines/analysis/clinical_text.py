@@ -483,7 +483,11 @@ LEFT_TO_ANOTHER = re.compile(r"\b(?:not (?:otherwise |further |specifically |sep
                              r"encounter|treatment)|(?:per|managed by|deferred to|followed by|prescribed by) (?:the |his |her )?"
                              r"(?:pcp|primary care|gyn\w*|ob(?:/?gyn)?|cardiology|oncology|nephrology|endocrinology)\b"
                              # ("normal anatomy survey (per OB records)": where the facts come from, not who manages it)
-                             r"(?! (?:records?|report|notes?|chart|letter|documentation)))",
+                             r"(?! (?:records?|report|notes?|chart|letter|documentation))"
+                             # ("CKD 3b - stable; followed by nephrology. BMP in 3 weeks": who else follows it, and
+                             # this visit acts on it too)
+                             r"(?![^\n]*\b(?:continu\w*|increas\w*|decreas\w*|start\w*|stop\w*|hold|held|recheck\w*|"
+                             r"repeat|order\w*|bmp|cmp|refill\w*|adjust\w*|titrat\w*)\b))",
                              re.I)
 
 
