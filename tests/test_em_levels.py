@@ -860,3 +860,28 @@ def test_a_well_visit_done_on_another_day_makes_this_one_no_preventive_visit(cod
             "A/P: Otitis media with effusion, right - watchful waiting, recheck in 6 weeks.")
     got = em(note, codesets)
     assert not {c for c in got if c.startswith("993")} and {c for c in got if c.startswith("992")}, got
+
+
+_TCM_BODY = ("TRANSITIONAL CARE MANAGEMENT VISIT\nDischarged home from the hospital on 03/02/2026 after a COPD "
+             "exacerbation. Nurse phone contact 03/03/2026. Seen today, 03/{day}/2026.\n"
+             "Assessment: 1. COPD, recent exacerbation, improving. 2. Type 2 diabetes, {control}.\n"
+             "Plan: {plan}\n")
+
+
+@pytest.mark.parametrize(("day", "control", "plan", "expected"), [
+    # high MDM (drug therapy needing intensive monitoring for toxicity) within 7 days: 99496
+    ("06", "steroid-induced hyperglycemia", "prednisone taper; drug therapy requiring intensive monitoring for "
+     "toxicity; increase insulin glargine 10 units. Reviewed the discharge summary, CBC, BMP and chest x-ray report; "
+     "discussed management with the pulmonologist.", "99496"),
+    # moderate MDM (prescription drug management) within 14 days: 99495
+    ("11", "stable", "continue tiotropium and metformin 500 mg BID.", "99495"),
+])
+def test_transitional_care_visit_by_mdm_and_days_after_discharge(codesets, day, control, plan, expected):
+    got = em(_TCM_BODY.format(day=day, control=control, plan=plan), codesets)
+    assert expected in got and not any(c.startswith("9921") for c in got), got
+
+
+def test_a_transitional_care_visit_after_14_days_is_an_office_visit(codesets):
+    got = em(_TCM_BODY.format(day="25", control="stable", plan="continue tiotropium and metformin 500 mg BID."),
+             codesets)
+    assert "99214" in got and not got.keys() & {"99495", "99496"}, got

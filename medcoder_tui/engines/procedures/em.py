@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from medcoder_tui.codes.systems import System
@@ -174,6 +175,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         if performed_surgery and not timed and not separate \
                 and not addressed_problems(ctx) >= 3 and not _managed_beside(ctx):
             return  # no separate E/M for the procedure's own evaluation (three problems addressed are more)
+        if _transitional_care(ctx, anchor):
+            return
         # (with a psychotherapy add-on the visit is chosen by MDM: the therapy's minutes are not the E/M's)
         with_therapy = any(code in ("90833", "90836", "90838") for _, code in ctx.hits)
         _office(ctx, None if with_therapy else timed, anchor, performed_surgery)
@@ -204,6 +207,54 @@ def _managed_beside(ctx: _Ctx) -> bool:
     element = risk(ctx)
     # a drug started, changed or prescribed at this visit ("(Rx sent)"), not one continued or left to another
     return element.level >= 2 and "prescription" in element.why and _NEW_PRESCRIPTION.search(ctx.note) is not None
+
+
+# Transitional care management (99495-99496): the face-to-face visit of the 30 days after a discharge, billed in
+# place of the office visit, by its MDM (moderate or high) and how soon after the discharge it came (14 or 7 days)
+_TCM = re.compile(r"\btransitional care (?:management|visit)\b|\btcm\b|\btransition(?:s)? of care (?:visit|management)\b",
+                  re.I)
+_DAYS_AFTER = re.compile(r"\b(\d{1,2})\s*(?:calendar\s+|business\s+)?days?\s+(?:after|post|since|from)[\s-]*"
+                         r"(?:(?:the|her|his|hospital)\s+)?discharge|\bpost[- ]discharge day\s*#?\s*(\d{1,2})\b", re.I)
+_DATE = r"(\d{1,2})/(\d{1,2})/(\d{2,4})"
+_DISCHARGED_ON = re.compile(r"\bdischarged?\b[^\n\d]{0,30}" + _DATE, re.I)
+_SEEN_ON = re.compile(r"(?:\btoday\b[,:]?\s*(?:\(|is\s+)?|\b(?:dos|date of (?:service|visit)|visit date|date)\s*[:#]?\s*)"
+                      + _DATE, re.I)
+
+
+def _days_after_discharge(note: str) -> int | None:
+    """How many days after the discharge the visit came, as the note says it or by its two dates."""
+    said = _DAYS_AFTER.search(note)
+    if said is not None:
+        return int(said.group(1) or said.group(2))
+    out, seen = _DISCHARGED_ON.search(note), _SEEN_ON.search(note)
+    if out is None or seen is None:
+        return None
+    try:
+        dates = [datetime.date(int(y) + (2000 if len(y) == 2 else 0), int(m), int(d))
+                 for m, d, y in (out.groups(), seen.groups())]
+    except ValueError:
+        return None
+    days = (dates[1] - dates[0]).days
+    return days if 0 <= days <= 60 else None
+
+
+def _transitional_care(ctx: _Ctx, anchor: tuple[int, int]) -> bool:
+    """Transitional care management in place of the office visit, when the note is one's face-to-face visit with
+    moderate or high MDM within 14 days of the discharge (high within 7: 99496)."""
+    if not _TCM.search(ctx.head):
+        return False
+    level, why = mdm(ctx)
+    days = _days_after_discharge(ctx.note)
+    if level < 2 or (days is not None and days > 14):
+        return False   # (a low-complexity or late visit is an office visit)
+    when = f"{days} days after discharge" if days is not None else "after discharge"
+    if level == 3 and (days is None or days <= 7):
+        ctx.add(System.CPT, "99496", 0.6, f"transitional care management, face-to-face visit {when} with {why}",
+                *anchor)
+    else:
+        ctx.add(System.CPT, "99495", 0.6, f"transitional care management, face-to-face visit {when} with {why}",
+                *anchor)
+    return True
 
 
 def _critical_care(ctx: _Ctx) -> None:
