@@ -102,6 +102,15 @@ def test_a_prescription_for_an_injectable_is_not_an_injection_given(codesets):
     assert {"J1650", "96372"} <= codes(suggest(given, codesets))
 
 
+def test_an_office_visits_account_of_a_hospital_stay_is_not_this_visits_care(codesets):
+    stay = ("HOSPITALIZATION SUMMARY (from the discharge summary, reviewed):\nPyelonephritis. Ondansetron 4 mg IV push "
+            "for nausea; ceftriaxone 1 g IV daily for 3 days.\n")
+    office = "POST-DISCHARGE OFFICE VISIT, established 47 yo F.\n" + stay + "Assessment: pyelonephritis, resolving.\n"
+    assert not codes(suggest(office, codesets)) & {"96374", "J2405", "J0696"}
+    today = office.replace("Assessment:", "Given in clinic today: ondansetron 4 mg IV push.\nAssessment:")
+    assert {"96374", "J2405"} <= codes(suggest(today, codesets))
+
+
 def test_iv_push_then_hydration_orders_the_administration_codes(codesets):
     note, gold = _sample("07_ob_hyperemesis")
     raws = suggest(note, codesets, gold["setting"])

@@ -104,6 +104,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                     r"medication list"),   # ("Rx: tamsulosin 0.4 mg" in a plan is what is prescribed now)
     "allergies": (r"allerg(?:y|ies)", r"nkda", r"all(?=\s*:)"),
     "hospital_course": (r"hospital course", r"course", r"clinical course", r"evolution"),
+    # (a visit after a discharge, telling the stay: "HOSPITALIZATION SUMMARY (from discharge summary)")
+    "hospital_stay": (r"hospitali[sz]ation summary", r"hospital stay", r"recent hospitali[sz]ation"),
     "disposition": (r"disposition", r"dispo", r"discharge instructions", r"follow[- ]?up instructions",
                     r"return precautions", r"patient instructions"),
     # "Follow-up:" opens a follow-up visit's note as often as it lists appointments.

@@ -178,15 +178,19 @@ class _Ctx:
         if sec is None:
             return None
         name = sec.name
-        body = self.note.find("\n", sec.start)
-        if 0 <= body < s.start and _LABEL_LINE.search(self.note, body, s.start):
-            return None
+        body = self.note.find("\n", max(sec.start, sec.label_end))   # (past the section's own label line)
+        if 0 <= body < s.start:
+            # (a label that opens the sentence's own line counts: "Given in clinic today: ondansetron 4 mg IV push")
+            label = _LABEL_LINE.search(self.note, body, s.end)
+            if label is not None and label.start() < s.start:
+                return None
         return name
 
     def usable(self, s: Sentence, start: int | None = None, end: int | None = None) -> bool:
         """Not in a past/other-people section; the span (when given) is not negated or history."""
-        if self.section(s) in _PAST_SECTIONS:
-            return False
+        section = self.section(s)
+        if section in _PAST_SECTIONS or (section == "hospital_stay" and self.setting != "inpatient"):
+            return False   # (an office or ED visit's account of a hospital stay tells what was done there)
         if start is None:
             return True
         return not (self.a.context_at(start, end if end is not None else start + 1) & {"negated", "history"})
