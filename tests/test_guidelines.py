@@ -4469,3 +4469,14 @@ def test_a_condition_another_clinician_follows_is_coded_when_this_visit_acts_on_
     left = acted.replace("; repeat BMP in 2 weeks after the diuretic change", "")
     assert "N18.4" in offline_codes(codesets, acted)
     assert "N18.4" not in offline_codes(codesets, left)
+
+
+def test_a_reduction_done_in_the_ed_by_the_consultant_is_the_initial_encounter(codesets):
+    note = ("ED NOTE\nHPI: 27F fell snowboarding, left shoulder out of place.\nED course: orthopaedics performed a closed "
+            "reduction under sedation, successful.\nDIAGNOSIS: Anterior dislocation of the left shoulder - reduced by "
+            "orthopaedics.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "S43.015A" in got and "S43.015D" not in got
+    later = ("ORTHO CLINIC\nSeen 10 days after an anterior dislocation of the left shoulder, reduced by orthopaedics in "
+             "the ED; sling, pendulum exercises.\nAssessment: anterior dislocation of the left shoulder, healing.\n")
+    assert "S43.015D" in offline_codes(codesets, later)

@@ -211,6 +211,9 @@ def test_injury_sites_sides_and_index_entries(codesets, note, code):
     ("Hamstring strain, left.", "S76.312A"),                            # the thigh's posterior muscle group
     ("Right calf strain.", "S86.111A"),                                 # the lower leg's posterior muscle group
     ("Groin strain on the right.", "S76.211A"),                         # the thigh's adductor
+    # a shoulder dislocation is the tabular's "shoulder joint", and its direction the humerus's
+    ("Dislocated left shoulder.", "S43.005A"),
+    ("Posterior dislocation of the right shoulder.", "S43.024A"),
 ])
 def test_sides_and_ruled_out_qualifiers(codesets, note, code):
     got = [s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="ed").suggestions]

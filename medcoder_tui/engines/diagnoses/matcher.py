@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 37
+MATCHER_FORMAT = 38
 PARTIAL_LOSS = 1.0
 # a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
 SEMICOLON_ITEM = 1000
@@ -79,7 +79,9 @@ _SOFT = frozenset({"abnormal", "localized", "essential", "primary", "idiopathic"
                    # "Pressure ulcer of sacral region": the site names it, not the word "region"
                    "region", "area",
                    # "ulnar styloid", "coracoid fracture": the tabular's "styloid process", "coracoid process"
-                   "process"})
+                   "process",
+                   # "dislocation of the right shoulder": the tabular's "Unspecified dislocation of right shoulder joint"
+                   "joint"})
 # "of unspecified site": words naming an axis the code leaves open, not a body part.
 _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
@@ -182,7 +184,8 @@ class _Matcher:
         # Alphabetic-index main terms become extra one-word texts of their default code.
         virtual = [make_surface(icd.key(code) if hasattr(icd, "key") else code, "icd10cm", True, term, 2)
                    for term, code in INDEX_TERMS.items() if icd.is_billable(code)]
-        self.surfaces: list[tuple] = list(index._surfaces) + virtual + _either_word(index._surfaces)
+        self.surfaces: list[tuple] = list(index._surfaces) + virtual + _either_word(index._surfaces) \
+            + _site_aliases(index._surfaces)
         # Manifestation codes (their titles say "in diseases classified elsewhere"), whatever text matched.
         self.manifestations = frozenset(s[0] for s in self.surfaces
                                         if s[1] == "icd10cm" and "in diseases classified elsewhere" in s[3].lower())
@@ -310,6 +313,23 @@ def _either_word(surfaces) -> list[tuple]:
         rest = m.group(3) or ""
         for word in (m.group(1), m.group(2)):
             out.append(make_surface(surface[0], "icd10cm", surface[2], word + rest, 1))
+    return out
+
+
+# Sites a code text names by the bone where notes name the joint: an anterior, posterior or inferior dislocation
+# "of right humerus" (S43.01-S43.03) is the shoulder's ("anterior dislocation of the right shoulder")
+_SITE_ALIASES = (("S43.0", "humerus", "shoulder"),)
+
+
+def _site_aliases(surfaces) -> list[tuple]:
+    """Extra texts for the code texts whose site the notes name otherwise (``_SITE_ALIASES``)."""
+    out: list[tuple] = []
+    for surface in surfaces:
+        if surface[1] != "icd10cm":
+            continue
+        for prefix, word, alias in _SITE_ALIASES:
+            if surface[0].startswith(prefix) and re.search(rf"\b{word}\b", surface[3]):
+                out.append(make_surface(surface[0], "icd10cm", surface[2], re.sub(rf"\b{word}\b", alias, surface[3]), 1))
     return out
 
 

@@ -623,6 +623,8 @@ def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
     for m in _ROUTINE_HEALING.finditer(note):
         if analysis.section_at(m.start()) == "disposition":
             continue
+        if m.group(0).lower().startswith("reduced") and _REDUCED_HERE.search(note):
+            continue   # ("reduced by orthopaedics" in an ED note whose course tells them performing it: this encounter's)
         if m.group(0).lower() == "subsequent encounter":
             # the coder's own words, denied only outright ("not a subsequent encounter"): a negation reaching them from
             # a list before ("Concussion without loss of consciousness sustained 09/14, recovery phase, subsequent
@@ -636,6 +638,8 @@ def _documents_healing(note: str, analysis: NoteAnalysis) -> bool:
     return False
 
 
+_REDUCED_HERE = re.compile(r"\bperformed\b[^.\n]{0,40}\breduction\b|\breduction\b[^.\n]{0,30}\b(?:performed|done|"
+                           r"successful)\b", re.I)
 _DENIED_OUTRIGHT = re.compile(r"\b(?:not|no|non|nor|if)\b[^,;]*$", re.I)
 
 
