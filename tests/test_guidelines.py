@@ -4480,3 +4480,12 @@ def test_a_reduction_done_in_the_ed_by_the_consultant_is_the_initial_encounter(c
     later = ("ORTHO CLINIC\nSeen 10 days after an anterior dislocation of the left shoulder, reduced by orthopaedics in "
              "the ED; sling, pendulum exercises.\nAssessment: anterior dislocation of the left shoulder, healing.\n")
     assert "S43.015D" in offline_codes(codesets, later)
+
+
+def test_a_drivers_rib_fractures_with_the_index_reading_of_the_collision(codesets):
+    note = ("ED NOTE\nHPI: 52M restrained driver, his car struck by a pick-up truck at a crossroads; airbag deployment. "
+            "Not at work.\nDIAGNOSES: Fractures of the right 7th and 8th ribs, closed. Fracture of one left rib "
+            "excluded on CT.\nMechanism: car driver, collision with pickup truck, traffic accident.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S22.41XA", "V43.53XA"} <= got
+    assert not got & {"S22.31XA", "V49.60XA", "Y99.1"}     # an airbag's deployment is no military activity

@@ -58,8 +58,13 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         if found.kind == "cause":
             # a cause read from the code titles ("scooter fall": V00.141 nonmotorized) gives way to the index's
             # reading of the note's fuller words in the same category ("stand-up electric scooter": V00.841)
+            # (and a transport accident's title reading that leaves the occupant or the other vehicle unspecified,
+            # V49.60 "Unspecified car occupant injured in collision with unspecified motor vehicles", to the index's
+            # reading of the driver and the pick-up truck, V43.53)
             for d in out:
-                if usable_icd(d) and d.code[:3] == found.code[:3] and d.code != found.code \
+                if usable_icd(d) and d.code != found.code \
+                        and (d.code[:3] == found.code[:3] or (d.code[:1] == found.code[:1] == "V"
+                                                              and "nspecified" in (icd.title(d.code) or ""))) \
                         and not any("External Cause Index" in m for m in d.messages):
                     d.hold(f"the External Cause Index reads the note's fuller words: {found.code} ({found.why})")
                     have = [c for c in have if c != d.code]

@@ -60,7 +60,9 @@ _STATUS = (
                 r"workers'? comp\w*|(?:for|by|at) (?:his|her|their|the|an?) employer|"
                 r"employer'?s (?:premises|site|property|warehouse|store|shop))\b", re.I),
      "Y99.0", "work-related injury documented"),
-    (re.compile(r"\b(?:military|active duty|deployment)\b", re.I), "Y99.1", "military activity documented"),
+    # (not an airbag's or a device's deployment: "front and side curtain airbag deployment")
+    (re.compile(r"\b(?:military|active duty|(?<!airbag )(?<!air bag )(?<!airbags )deployment)\b", re.I), "Y99.1",
+     "military activity documented"),
     (re.compile(r"\bvolunteer(?:ing)?\b", re.I), "Y99.2", "volunteer activity documented"),
     (re.compile(r"\b(?:leisure|recreational|hobby|for fun|playing|sports?)\b", re.I), "Y99.8",
      "leisure activity documented"),

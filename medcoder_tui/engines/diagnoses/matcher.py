@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 38
+MATCHER_FORMAT = 39
 PARTIAL_LOSS = 1.0
 # a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
 SEMICOLON_ITEM = 1000
@@ -316,20 +316,21 @@ def _either_word(surfaces) -> list[tuple]:
     return out
 
 
-# Sites a code text names by the bone where notes name the joint: an anterior, posterior or inferior dislocation
-# "of right humerus" (S43.01-S43.03) is the shoulder's ("anterior dislocation of the right shoulder")
-_SITE_ALIASES = (("S43.0", "humerus", "shoulder"),)
+# Code texts whose words the notes say otherwise: an anterior, posterior or inferior dislocation "of right humerus"
+# (S43.01-S43.03) is the shoulder's ("anterior dislocation of the right shoulder"); a "fracture of one rib" (S22.3-)
+# is a rib fracture of no count said (the multiple fractures, S22.4-, are read from the count: specific_steps)
+_SITE_ALIASES = (("S43.0", r"\bhumerus\b", "shoulder"), ("S22.3", r"\bone rib\b", "rib"))
 
 
 def _site_aliases(surfaces) -> list[tuple]:
-    """Extra texts for the code texts whose site the notes name otherwise (``_SITE_ALIASES``)."""
+    """Extra texts for the code texts whose words the notes say otherwise (``_SITE_ALIASES``)."""
     out: list[tuple] = []
     for surface in surfaces:
         if surface[1] != "icd10cm":
             continue
-        for prefix, word, alias in _SITE_ALIASES:
-            if surface[0].startswith(prefix) and re.search(rf"\b{word}\b", surface[3]):
-                out.append(make_surface(surface[0], "icd10cm", surface[2], re.sub(rf"\b{word}\b", alias, surface[3]), 1))
+        for prefix, words, alias in _SITE_ALIASES:
+            if surface[0].startswith(prefix) and re.search(words, surface[3]):
+                out.append(make_surface(surface[0], "icd10cm", surface[2], re.sub(words, alias, surface[3]), 1))
     return out
 
 

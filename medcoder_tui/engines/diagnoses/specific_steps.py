@@ -608,6 +608,27 @@ def _cerebral_infarction(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return target, f"more specific: {cause[1]} of the {artery[1]} documented (was {code})"
 
 
+# several ribs: "ribs 5-7", "5th and 6th ribs", "two ribs", "multiple rib fractures", "ribs 4, 5 and 6"
+_SEVERAL_RIBS = re.compile(
+    r"\bribs\s*#?\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|to|through|and|&|,)\s*#?\d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s*(?:-|–|to|through|and|&|,)\s*\d{1,2}(?:st|nd|rd|th)?(?:\s*,?\s*(?:and\s+)?"
+    r"\d{1,2}(?:st|nd|rd|th)?)*\s+(?:(?:left|right|l|r|posterior|anterior|lateral|anterolateral|posterolateral)\s+)*ribs?\b|"
+    r"\b(?:two|three|four|five|six|several|multiple|\d)\s+(?:(?:left|right|l|r|adjacent|contiguous|consecutive)\s+)*"
+    r"(?:rib\s+fractures|ribs|fractured\s+ribs)\b|\bribs\b[^.;]{0,30}\bfractures\b|\bfractures\b[^.;]{0,40}\bribs\b",
+    re.I)
+
+
+def _several_ribs(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A rib fracture (S22.3-, "fracture of one rib") whose words count two ribs or more is the multiple fractures
+    of ribs code of that side (S22.4-); a flail chest has its own (S22.5-)."""
+    if not code.startswith("S22.3") or len(code) != 8 or not _SEVERAL_RIBS.search(m.around):
+        return None
+    several = "S22.4" + code[5:]
+    if icd.is_billable(several):
+        return several, f"more specific: two ribs or more fractured (was {code})"
+    return None
+
+
 def _open_bite(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """An open wound from a bite is the open bite code of the site (S01-S91, fifth character 5)."""
     if code[:1] != "S" or len(code) < 6 or code[5] not in "1234" or not _BITE.search(m.around):
@@ -996,7 +1017,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _overlapping_breast, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
-                                 _nondisplaced, _open_bite, _healing,
+                                 _several_ribs, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
                                  _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor,
                                  _in_remission, _follicular_grade, _lymphoma_site)
