@@ -4489,3 +4489,21 @@ def test_a_drivers_rib_fractures_with_the_index_reading_of_the_collision(codeset
     got = offline_codes(codesets, note, "ed")
     assert {"S22.41XA", "V43.53XA"} <= got
     assert not got & {"S22.31XA", "V49.60XA", "Y99.1"}     # an airbag's deployment is no military activity
+
+
+def test_injuries_of_different_sites_are_coded_together_whatever_excludes1_says_of_their_kinds(codesets):
+    from medcoder_tui.codes.refs import parse_refs
+    from medcoder_tui.sequencing import check_sequence
+
+    # S01 Excludes1 "open skull fracture (S02.- with 7th character B)": a closed fracture is not excluded
+    ref = parse_refs("open skull fracture (S02.- with 7th character B)")[0]
+    assert ref.matches("S02.2XXB") and not ref.matches("S02.2XXA")
+    note = ("ED NOTE\nPunched in the face.\nDIAGNOSES: 1. Closed fracture of nasal bones. 2. Laceration of lower lip, "
+            "repaired. 3. Contusion of right eyelid and periocular area.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S02.2XXA", "S01.511A", "S00.11XA"} <= got
+    report = check_sequence(["S02.2XXA", "S01.511A", "S00.11XA"], setting="ed")
+    assert not [i for i in report.errors + report.warnings if i.rule.startswith("excludes1")]
+    # a scalp contusion beside the concussion is the same region's superficial injury (I.C.19.b)
+    head = "ED NOTE\nDIAGNOSES: Concussion without loss of consciousness. Contusion of scalp.\n"
+    assert "S00.03XA" not in offline_codes(codesets, head, "ed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medcoder_tui.codes.systems import compact
 
@@ -23,7 +24,9 @@ _FINAL = re.compile(r"\.?\s*with final characters?\s+-?([0-9A-Z]+)", re.I)
 _SUFFIX = re.compile(r"\.([0-9A-Z]+)(?:-\.?([0-9A-Z]+))?")
 # "(T36-T50 with fifth or sixth character 5)": the adverse-effect codes of the range, not its poisonings
 _NTH = re.compile(r",?\s*with (fifth|sixth|fifth or sixth) characters? ([0-9A-Z])\b", re.I)
-_PLACES = {"fifth": (4,), "sixth": (5,), "fifth or sixth": (4, 5)}
+_PLACES = {"fifth": (4,), "sixth": (5,), "fifth or sixth": (4, 5), "7th": (6,), "seventh": (6,)}
+# "open skull fracture (S02.- with 7th character B)": the codes of the range with that 7th character only
+_SEVENTH = re.compile(r",?\s*with (7th|seventh) characters? ([A-Z])\b", re.I)
 # words after the last code of a line that narrow the codes named ("E08-E10, E11, E13 with ketoacidosis"), not a
 # character ("with seventh character A")
 _QUALIFIER = re.compile(r"(?<=[0-9A-Z-])\s+with\s+((?!(?:fifth|sixth|seventh|final|open fracture)\b)[a-z][a-z ]*?)\s*\)?\s*$")
@@ -81,7 +84,7 @@ def parse_refs(text: str) -> list[CodeRef]:
                 refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with final characters -{final.group(1)}",
                                     phrase=phrase, ending=final.group(1)))
                 continue
-            nth = _NTH.match(line, m.end())
+            nth = _NTH.match(line, m.end()) or _SEVENTH.match(line, m.end())
             if nth:
                 refs.append(CodeRef(low=low, high=high, text=f"{m.group(0)} with {nth.group(1)} character "
                                     f"{nth.group(2)}", phrase=phrase, places=_PLACES[nth.group(1).lower()],
@@ -129,3 +132,30 @@ def describe_refs(refs: list[CodeRef], limit: int = 4) -> str:
 def is_hedged(note: str) -> bool:
     """Whether a note only applies sometimes ("if applicable", "if known", "any", "such as")."""
     return bool(re.search(r"\b(if applicable|if known|if present|if desired|any|such as)\b", note, re.I))
+
+
+# the words of an injury title that name the injury and the encounter, not where it is
+_INJURY_KIND_WORDS = frozenset(
+    "abrasion blister bite bites contusion laceration lacerations puncture wound wounds open superficial injury injuries "
+    "foreign body without with of and or the initial subsequent encounter sequela unspecified other specified "
+    "external constriction insect nonvenomous fracture closed displaced nondisplaced right left side part "
+    "routine healing delayed nonunion malunion into penetration damage nail cavity".split())
+
+
+# injuries of a whole region, of no one site in it: an intracranial injury (a concussion) is the head's
+_WHOLE_REGION = frozenset({"S06", "S09", "S19", "S29", "S39", "S49", "S59", "S69", "S79", "S89", "S99"})
+
+
+@lru_cache(maxsize=8192)
+def _injury_sites(title: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", title.lower()) if w not in _INJURY_KIND_WORDS)
+
+
+def injury_sites_apart(code_a: str, title_a: str, code_b: str, title_b: str) -> bool:
+    """Two injuries of different sites ("contusion of left eyelid" beside "laceration of lip"): unrelated conditions,
+    coded together whatever the category's Excludes1 says of its kinds (the exception of guideline I.A.12.a)."""
+    a, b = compact(code_a), compact(code_b)
+    if a[:1] != "S" or b[:1] != "S" or a[:4] == b[:4] or a[:3] in _WHOLE_REGION or b[:3] in _WHOLE_REGION:
+        return False
+    sites_a, sites_b = _injury_sites(title_a), _injury_sites(title_b)
+    return bool(sites_a) and bool(sites_b) and sites_a.isdisjoint(sites_b)

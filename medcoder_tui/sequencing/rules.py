@@ -40,7 +40,7 @@ from medcoder_tui.sequencing.injury import (
     rule_seventh_character,
 )
 from medcoder_tui.sequencing.models import Issue, Severity
-from medcoder_tui.codes.refs import CodeRef, any_match, describe_refs, is_hedged, parse_refs
+from medcoder_tui.codes.refs import CodeRef, any_match, describe_refs, injury_sites_apart, is_hedged, parse_refs
 
 
 # -- the rules --------------------------------------------------------------------------------
@@ -135,6 +135,8 @@ def rule_excludes1(ctx: Context) -> list[Issue]:
                 ref = any_match(refs, other.key)
                 if ref is not None and ref.qualifier and ref.qualifier not in other.entry.title.lower():
                     continue   # "E08-E10, E11, E13 with ketoacidosis": E11.22 is no ketoacidosis
+                if injury_sites_apart(d.code, d.entry.title, other.code, other.entry.title):
+                    continue   # two injuries of different sites: unrelated, coded together (I.A.12.a)
                 broad = ref is not None and len(ref.low) == 3 and not ref.after_low
                 if broad and _QUALIFIED.search(ref.phrase):
                     out.append(issue("excludes1_review", "warning", [d.code, other.code],

@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 
 from medcoder_tui.codes.contradiction import contradictions
-from medcoder_tui.codes.refs import any_match, parse_refs
+from medcoder_tui.codes.refs import any_match, injury_sites_apart, parse_refs
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS
 from medcoder_tui.engines.checks.integral import is_symptom
@@ -270,8 +270,15 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             s.flags.remove(Flag.EXCLUDES1)
 
 
+def sites_apart(a: Suggestion, b: Suggestion) -> bool:
+    """Two injuries of different sites: unrelated, coded together whatever Excludes1 says (I.A.12.a exception)."""
+    return injury_sites_apart(a.code, a.description, b.code, b.description)
+
+
 def _excludes(a: Suggestion, b: Suggestion, icd) -> bool:
     """True when ``a``'s Excludes1 note names ``b``'s code."""
+    if sites_apart(a, b):
+        return False
     refs = _excludes1_refs(icd, a.code)
     title = b.description.lower()
     return any(ref.matches(b.code) and (not ref.qualifier or ref.qualifier in title) for ref in refs)

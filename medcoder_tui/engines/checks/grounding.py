@@ -16,7 +16,7 @@ import re
 from rapidfuzz import fuzz
 
 from medcoder_tui.codes.modifiers import LineError, check_line, parse_modifiers, parse_units
-from medcoder_tui.codes.refs import any_match, parse_refs
+from medcoder_tui.codes.refs import any_match, injury_sites_apart, parse_refs
 from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System, guess_system, is_em_level_code
 from medcoder_tui.engines.analysis import clinical_text
@@ -319,8 +319,8 @@ class Grounder:
             refs = parse_refs("\n".join(entry.excludes1))
             for b in icd:
                 ref = None if b is a else any_match(refs, b.code)
-                if ref is None:
-                    continue
+                if ref is None or injury_sites_apart(a.code, a.description, b.code, b.description):
+                    continue   # (two injuries of different sites are unrelated: coded together, I.A.12.a)
                 for s, other in ((a, b), (b, a)):
                     if Flag.EXCLUDES1 not in s.flags:
                         s.flags.append(Flag.EXCLUDES1)

@@ -51,7 +51,7 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (CYTOTOXIC_DRUGS, dru
                                                             sixth_character)
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           coronary_with_angina)
-from medcoder_tui.engines.checks.conflicts import side_of
+from medcoder_tui.engines.checks.conflicts import side_of, sites_apart
 from medcoder_tui.engines.checks.diabetes import diabetes_with, documented_type
 from medcoder_tui.engines.checks.due_to import sleep_due_to, substance_intoxication
 from medcoder_tui.engines.checks.fragility import fragility_fractures
@@ -1219,9 +1219,11 @@ def _superficial_beside_severe(out: list[Suggestion]) -> None:
     for s in injuries:
         if s.code[2] != "0":
             continue
+        # (of the same site: "contusion of left eyelid" beside "fracture of nasal bones" names two sites, both coded)
         severe = next((o for o in injuries if o.code[:2] == s.code[:2] and o.code[2] != "0"
                        and (side_of(o.description) is None or side_of(s.description) is None
-                            or side_of(o.description) == side_of(s.description))), None)
+                            or side_of(o.description) == side_of(s.description))
+                       and not sites_apart(s, o)), None)
         if severe is not None:
             add_reason(s, f"a superficial injury beside the more severe injury of the same region, {severe.code} "
                           "(guideline I.C.19.b): not coded", Flag.GUIDELINE)
