@@ -4507,3 +4507,11 @@ def test_injuries_of_different_sites_are_coded_together_whatever_excludes1_says_
     # a scalp contusion beside the concussion is the same region's superficial injury (I.C.19.b)
     head = "ED NOTE\nDIAGNOSES: Concussion without loss of consciousness. Contusion of scalp.\n"
     assert "S00.03XA" not in offline_codes(codesets, head, "ed")
+
+
+def test_a_fistfight_is_the_index_fight_and_eye_pain_is_part_of_the_eyelid_injury(codesets):
+    note = ("ED NOTE\nHPI: 30F in a fistfight outside a nightclub; left eye pain and swelling.\nDIAGNOSES: Contusion of "
+            "left eyelid and periocular area. Left eye pain.\nExternal cause: assault, fistfight.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"S00.12XA", "Y04.0XXA"} <= got
+    assert not got & {"Y09", "X58.XXXA", "H57.12"}

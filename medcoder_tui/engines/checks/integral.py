@@ -196,6 +196,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M85.8": ("M80", "M81"),
     # the foreign-body sensation of a foreign body on the eye, or of a corneal abrasion
     "H57.8A": ("T15", "S05.0", "S05.1"),
+    # the eye pain of an injury of the eye, its lid or orbit, or of the eye's inflammation
+    "H57.1": ("T15", "T26", "S05", "S00.1", "S00.2", "S01.1", "S02.3", "H10", "H16", "H20", "H40.2", "H44", "H46",
+              "B02.3"),
     "M62.83": ("S13", "S16", "S23", "S29", "S33", "S39", "S43", "S46", "S53", "S56", "S63", "S66", "S73", "S76",
                "S83", "S86", "S93", "S96", "M54", "M50", "M51", "M47"),
 }

@@ -26,7 +26,9 @@ _IRREGULAR = {"fell": "fall", "bitten": "bite", "bit": "bite", "hit": "struck", 
               "burnt": "burn", "stung": "sting", "collided": "collision", "crashed": "collision",
               "caught": "catch", "thrown": "throw", "threw": "throw", "ran": "run", "swam": "swim",
               "rode": "ride", "drove": "drive", "driving": "drive", "mvc": "collision", "mva": "collision", "icy": "ice",
-              "glasses": "eyewear", "sunglasses": "eyewear", "eyeglasses": "eyewear", "goggles": "eyewear"}
+              "glasses": "eyewear", "sunglasses": "eyewear", "eyeglasses": "eyewear", "goggles": "eyewear",
+              # ("Fight (hand) (fists) (foot)": a fistfight is the index's fight)
+              "fistfight": "fight", "fistfights": "fight", "fisticuffs": "fight"}
 # Main terms that frame their subterms ("Contact, with, knife"; "Accident, transport, car occupant"):
 # a note names the object or the vehicle, not the frame.
 _FRAMES = frozenset({"contact", "accident"})
