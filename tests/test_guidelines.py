@@ -4515,3 +4515,12 @@ def test_a_fistfight_is_the_index_fight_and_eye_pain_is_part_of_the_eyelid_injur
     got = offline_codes(codesets, note, "ed")
     assert {"S00.12XA", "Y04.0XXA"} <= got
     assert not got & {"Y09", "X58.XXXA", "H57.12"}
+
+
+def test_a_septic_joint_is_a_pyogenic_arthritis_of_its_organism_and_its_sirs_no_noninfectious_sirs(codesets):
+    note = ("DISCHARGE SUMMARY\nFinal diagnosis: septic arthritis of the RIGHT knee due to MRSA, washed out "
+            "arthroscopically.\nHospital course: met SIRS criteria on arrival (fever, tachycardia); no organ "
+            "dysfunction.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"M00.061", "B95.62"} <= got
+    assert not got & {"A41.02", "A41.9", "M00.9", "R65.10"}

@@ -133,6 +133,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _gestational_diabetes_drugs(out)
     _pregnancy_hypertension(out)
     _superficial_beside_severe(out)
+    _sirs_beside_infection(out)
     _shaft_not_end(out)
     _integral(out, icd)
     _wrapper_of_dropped(out)
@@ -1201,6 +1202,18 @@ def _shaft_not_end(out: list[Suggestion]) -> None:
                       and "shaft" in o.description.lower()), None)
         if shaft is not None:
             add_reason(s, f"the note names the shaft: {shaft.code}, not the bone's end", Flag.GUIDELINE)
+
+
+def _sirs_beside_infection(out: list[Suggestion]) -> None:
+    """R65.1- is the SIRS of a non-infectious process (I.C.18.g): beside an infection the note codes, its SIRS criteria
+    belong to that infection (a sepsis the note diagnoses has codes of its own), not to a non-infectious cause."""
+    infection = next((s for s in out if usable_icd(s) and s.code.startswith(INFECTIONS)), None)
+    if infection is None:
+        return
+    for s in out:
+        if usable_icd(s) and s.code.startswith("R65.1"):
+            add_reason(s, f"SIRS of non-infectious origin, beside the infection coded ({infection.code}): not coded "
+                          "(guideline I.C.18.g)", Flag.GUIDELINE)
 
 
 def _superficial_beside_severe(out: list[Suggestion]) -> None:

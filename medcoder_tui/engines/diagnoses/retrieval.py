@@ -145,6 +145,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue
+        if low == "septic" and _SEPTIC_JOINT.match(note, m.end()):
+            # "septic arthritis", "septic knee": the pyogenic infection of the joint, no sepsis
+            out.append(_Token(_PYOGENIC, m.start(), m.end()))
+            continue
         if exp and low == "mets" and (word == "METs" or _COUNTED.search(note, max(0, m.start() - 8), m.start())):
             exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
         if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
@@ -285,6 +289,11 @@ _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6
           # ordinals as titles spell them ("R 5th metatarsal": fifth metatarsal bone)
           "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
 _ALT_CACHE: dict[str, frozenset[str]] = {}
+
+
+_SEPTIC_JOINT = re.compile(r"\s+(?:(?:left|right|l|r|native|prosthetic)\s+)?(?:arthritis|joints?|bursitis|"
+                           r"tenosynovitis|knees?|hips?|shoulders?|elbows?|wrists?|ankles?)\b", re.I)
+_PYOGENIC = frozenset({"pyogenic", "septic"})
 
 
 def _alts(word: str) -> frozenset[str]:

@@ -30,8 +30,9 @@ from medcoder_tui.engines.diagnoses.hierarchy import siblings
 _SIDES = (
     ("bilateral", re.compile(r"\b(?:bilateral(?:ly)?|both|b/l)\b", re.I)),
     # (a lone capital is a side; one before a digit is a vertebral or rib level: "L4-5", "R2")
-    ("right", re.compile(r"\b(?:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/0-9])")),
-    ("left", re.compile(r"\b(?:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/0-9])")),
+    # ("the LEFT knee": the word in any case)
+    ("right", re.compile(r"\b(?i:right|rt\.?)\b|(?<![A-Za-z/])R(?![A-Za-z/0-9])")),
+    ("left", re.compile(r"\b(?i:left|lt\.?)\b|(?<![A-Za-z/])L(?![A-Za-z/0-9])")),
 )
 _EYE_SIDES = (("bilateral", re.compile(r"\bOU\b")), ("right", re.compile(r"\bOD\b")), ("left", re.compile(r"\bOS\b")))
 _EYE_TITLE = re.compile(r"\b(?:eye|eyelid|cornea|conjunctiva|orbit|lacrimal|retina|lens)\b", re.I)
@@ -263,6 +264,29 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if want is None or not icd.is_billable(want):
         return None
     return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
+
+
+# the organism of a pyogenic arthritis (M00.0 staphylococcal, M00.1 pneumococcal, M00.2 other streptococcal)
+_ARTHRITIS_ORGANISMS = (("M00.0", re.compile(r"\b(?:staph\w*|mssa|mrsa|s\.? aureus)\b", re.I)),
+                        ("M00.1", re.compile(r"\b(?:pneumococc\w*|s(?:trep)?\.? pneumoniae)\b", re.I)),
+                        ("M00.2", re.compile(r"\b(?:strep\w*|gbs|gas)\b", re.I)))
+
+
+def _arthritis_organism(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """A pyogenic (septic) arthritis of no organism whose sentence names the staphylococcus or streptococcus: the
+    arthritis of that organism, by its joint and side (M00.0-M00.2; the organism's B95 code beside it)."""
+    if not code.startswith(("M00.9", "M00.8")):
+        return None
+    category = next((c for c, rx in _ARTHRITIS_ORGANISMS if rx.search(m.around)), None)
+    site = next((digit for digit, rx in _JOINTS if digit != "cmc" and rx.search(m.around)), None)
+    if category is None or site is None:
+        return None
+    sides = [name for name, rx in _SIDES if rx.search(m.around)]
+    digit = {"right": "1", "left": "2"}.get(sides[0], "9") if len(sides) == 1 else "9"
+    want = f"{category}{site}{digit}"
+    if not icd.is_billable(want):
+        return None
+    return want, f"more specific: the organism and joint are documented: {icd.title(want)} (was {code})"
 
 
 # The Alphabetic Index: "Diabetes, out of control / poorly controlled / inadequately controlled - code to Diabetes, by
@@ -1017,7 +1041,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _overlapping_breast, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
-                                 _several_ribs, _nondisplaced, _open_bite, _healing,
+                                 _several_ribs, _arthritis_organism, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
                                  _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor,
                                  _in_remission, _follicular_grade, _lymphoma_site)
