@@ -4524,3 +4524,11 @@ def test_a_septic_joint_is_a_pyogenic_arthritis_of_its_organism_and_its_sirs_no_
     got = offline_codes(codesets, note, "inpatient")
     assert {"M00.061", "B95.62"} <= got
     assert not got & {"A41.02", "A41.9", "M00.9", "R65.10"}
+
+
+def test_a_topic_label_the_note_then_rules_out_asserts_nothing(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnoses: community-acquired pneumonia, right lower lobe.\nHospital course:\n"
+            "Pneumonia: treated with ceftriaxone and azithromycin, improved.\nPulmonary embolism: CT angiogram "
+            "negative; pulmonary embolism ruled out.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "J18.9" in got and not any(c.startswith("I26") for c in got)

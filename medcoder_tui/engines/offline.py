@@ -316,11 +316,26 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
             continue
+        if analysis is not None and _TOPIC_LABEL.match(analysis.text, _end) \
+                and (ruled_out or _denied_on_its_line(analysis, start, _end)):
+            continue   # ("Sepsis: met SIRS criteria ... sepsis was NOT present": a topic's label asserts nothing)
         return mention
     return None
 
 
+def _denied_on_its_line(analysis: NoteAnalysis, start: int, end: int) -> bool:
+    """Whether the line a label opens names the label's words again in a negated scope ("Pulmonary embolism: CT
+    angiogram negative; pulmonary embolism ruled out")."""
+    text = analysis.text
+    words = text[start:end].lower()
+    line_end = text.find("\n", end)
+    line = lowered(text)[end:line_end if line_end >= 0 else len(text)]
+    at = line.find(words)
+    return at >= 0 and "negated" in analysis.context_at(end + at, end + at + len(words))
+
+
 _FOREIGN_BODY = ("T15", "T16", "T17", "T18", "T19")
+_TOPIC_LABEL = re.compile(r"[ \t]*:")
 
 
 def _without_orphan_external_causes(suggestions: list[Suggestion]) -> list[Suggestion]:
