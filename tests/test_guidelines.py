@@ -4532,3 +4532,12 @@ def test_a_topic_label_the_note_then_rules_out_asserts_nothing(codesets):
             "negative; pulmonary embolism ruled out.\n")
     got = offline_codes(codesets, note, "inpatient")
     assert "J18.9" in got and not any(c.startswith("I26") for c in got)
+
+
+def test_a_disc_herniation_told_twice_takes_the_radiculopathy_of_the_assessment(codesets):
+    note = ("SPINE CLINIC\nMRI C-spine: C6-C7 right foraminal disc protrusion abutting the C7 root.\nMeds: gabapentin "
+            "300 mg TID - no side effects.\nASSESSMENT: Cervical disc herniation C6-C7 with right C7 radiculopathy; "
+            "mild triceps weakness. Plan: increase gabapentin, PT.\n")
+    got = offline_codes(codesets, note)
+    assert "M50.123" in got
+    assert not got & {"M50.223", "M50.923", "G54.2", "R53.1", "T42.6X5A"}

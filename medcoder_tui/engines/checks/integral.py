@@ -125,7 +125,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # fatigue is part of an anemia, a thyroid or heart-rhythm disorder, heart failure, depression, sleep apnea or an
     # infection the note diagnoses
     "R53.83": _INFECTIONS + ("D5", "D60", "D61", "D62", "D63", "D64", "E03", "E05", "I48", "I50", "I11.0", "I13.0",
-                             "I13.2", "F32", "F33", "G47.3", "B27", "C"), "R53.1": ("G81", "G83", "I69.33", "I69.34", "I69.35", "I69.83", "I69.84", "I69.85", "I69.93", "I69.94", "I69.95", "G35", "G12", "G70", "M62.8", "M75", "M66", "S43", "S46", "M54.1", "G56", "G57"),
+                             "I13.2", "F32", "F33", "G47.3", "B27", "C"), "R53.1": ("G81", "G83", "I69.33", "I69.34", "I69.35", "I69.83", "I69.84", "I69.85", "I69.93", "I69.94", "I69.95", "G35", "G12", "G70", "M62.8", "M75", "M66", "S43", "S46", "M54.1", "G56", "G57",
+                                                                      # (the weakness of a nerve root's muscles)
+                                                                      "M50.1", "M51.1", "G54"),
     # the loss of consciousness of a head injury (its S06 code's 6th character says how long)
     "R40.2": ("S06",),
     # (a high-grade block faints; a first-degree block, a long PR alone, does not)

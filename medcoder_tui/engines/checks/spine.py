@@ -23,7 +23,9 @@ _DISC = re.compile(r"\b(?:dis[ck] (?:herniation|extrusion|protrusion|displacemen
 _LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*[-/]\s*([CTLS])?(\d)\b", re.I)
 _RADICULOPATHY = re.compile(r"\bradiculopath\w*|\bradicular\b|\bsciatica\b", re.I)
 # the pain a disc radiculopathy causes, and the radiculopathy's own codes
-_INCLUDED = ("M54.1", "M54.3", "M54.4", "M54.5", "M54.9", "M79.6", "R20", "M54.2")
+_INCLUDED = ("M54.1", "M54.3", "M54.4", "M54.5", "M54.9", "M79.6", "R20", "M54.2",
+             # the nerve root disorders NEC (G54.2 cervical, G54.4 lumbosacral: Excludes1 M50-M51)
+             "G54.2", "G54.3", "G54.4")
 
 
 def _region(top: str, n: int, low: str | None, m: int) -> tuple[str, str] | None:
@@ -82,7 +84,9 @@ def disc_disorders(out: list[Suggestion], note: str, analysis: NoteAnalysis, reg
         if Flag.UNCERTAIN in new.flags and setting != "inpatient":
             return [new]   # a possible herniation outpatient is not coded (IV.H): the sciatica it would include is
         if read and not radic:
-            return []   # ("Lumbar disc herniation" read by the matcher): nothing to add
+            # ("Lumbar disc herniation" read by the matcher): nothing to add from this sentence; a later one may tell
+            # the radiculopathy ("MRI: C5-C6 disc protrusion ..." then "Disc protrusion C5-C6 with L C6 radiculopathy")
+            continue
         for s in out:
             if usable_icd(s) and s.code.startswith(_INCLUDED) and s.code[:3] != "M51":
                 s.hold(f"included in {code} (a disc disorder with radiculopathy includes it; M54.1 Excludes1)"

@@ -218,12 +218,15 @@ def _adverse_effect_codes(note: str, analysis: NoteAnalysis, seventh: str, inpat
         # ("steroid-related", "steroid related" name it before, as "induced" does)
         # ("ibuprofen 800 mg TID as prescribed (adverse effect, taken correctly)": a parenthesis that says it of the
         # drug before it)
+        # ("Gabapentin - no side effects": cause words the note denies name no reaction)
+        causes = [c for c in _CAUSED.finditer(text)
+                  if "negated" not in analysis.context_at(sent.start + c.start(), sent.start + c.end())]
         windows = [(c.end(), _clause_end(text, c.end(), c.end() + 45)) if c.group(0).lower() not in _NAMED_BEFORE
-                   else (max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)]
-        windows += [(max(0, c.start() - 80), c.start()) for c in _CAUSED.finditer(text)
+                   else (max(0, c.start() - 30), c.start()) for c in causes]
+        windows += [(max(0, c.start() - 80), c.start()) for c in causes
                     if re.search(r"\(\s*$", text[max(0, c.start() - 3):c.start()])]
         # ("Inhaled corticosteroid side effects (hoarseness)", "statin side effects": the drug before the words)
-        windows += [(max(0, c.start() - 30), c.start()) for c in _CAUSED.finditer(text)
+        windows += [(max(0, c.start() - 30), c.start()) for c in causes
                     if re.match(r"side[- ]effects?", c.group(0), re.I)]
         for rx, stem in _CLASSES:
             # ("DKA due to insulin pump failure": the drug's device failed, not the drug taken as prescribed)
