@@ -4541,3 +4541,14 @@ def test_a_disc_herniation_told_twice_takes_the_radiculopathy_of_the_assessment(
     got = offline_codes(codesets, note)
     assert "M50.123" in got
     assert not got & {"M50.223", "M50.923", "G54.2", "R53.1", "T42.6X5A"}
+
+
+def test_a_plateau_half_is_its_condyle_and_an_x_rays_words_name_no_lateral_sclerosis(codesets):
+    note = ("ORTHO CLINIC\nHPI: 61M who sustained a displaced medial tibial plateau fracture of the left knee in 2021, "
+            "treated with ORIF "
+            "(medial plate).\nX-rays: severe medial compartment narrowing, subchondral sclerosis, osteophytes.\n"
+            "ASSESSMENT: Post-traumatic osteoarthritis of the left knee, a sequela of the 2021 medial tibial plateau "
+            "fracture.\n")
+    got = offline_codes(codesets, note)
+    assert {"M17.32", "S82.132S"} <= got
+    assert not any(c.startswith(("G12", "S82.14")) or c.endswith("B") for c in got)

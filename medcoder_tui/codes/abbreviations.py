@@ -305,6 +305,8 @@ PHRASES.update({
     "rotator cuff strain": "strain of muscle and tendon of the rotator cuff of shoulder",
     # the calf is the lower leg's posterior muscle group (gastrocnemius, soleus), the groin's pulled muscle the thigh's
     # adductor, the quad the quadriceps
+    # the tibial plateau's lateral and medial halves are the tibia's condyles (a plateau of no half: bicondylar)
+    "lateral tibial plateau": "lateral condyle of tibia", "medial tibial plateau": "medial condyle of tibia",
     # a diverticular bleed is the diverticulosis "with bleeding" (K57.-1), not diverticular disease of no complication
     **{f"diverticular {word}": "diverticulosis with bleeding" for word in ("hemorrhage", "bleed", "bleeding")},
     "calf strain": "strain of other muscle and tendon of posterior muscle group at lower leg level",
@@ -420,7 +422,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "overactive thyroid", "brittle bones", "bone thinning", "lazy eye", "tooth decay",
     "neck strain", "cervical strain", "strain of neck", "lumbar strain", "lumbosacral strain", "low back strain",
     "lower back strain", "back strain", "thoracic strain", "upper back strain", "hamstring strain",
-    "rotator cuff strain", "diverticular hemorrhage", "diverticular bleed", "diverticular bleeding", "calf strain", "gastrocnemius strain", "groin strain", "adductor strain", "quad strain",
+    "rotator cuff strain", "lateral tibial plateau", "medial tibial plateau", "diverticular hemorrhage", "diverticular bleed", "diverticular bleeding", "calf strain", "gastrocnemius strain", "groin strain", "adductor strain", "quad strain",
     "chest wall", "anterior chest wall", "posterior chest wall", "ductal carcinoma in situ",
     *(f"ckd{gap}{stage}" for gap in ("", " ") for stage in ("1", "2", "3", "3a", "3b", "4", "5")),
     "tobacco use disorder", "tobacco dependence", "secondhand smoke", "second-hand smoke", "bee sting",

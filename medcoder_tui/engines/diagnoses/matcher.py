@@ -38,7 +38,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 39
+MATCHER_FORMAT = 41
 PARTIAL_LOSS = 1.0
 # a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
 SEMICOLON_ITEM = 1000
@@ -87,6 +87,7 @@ _UNSPEC_AXIS = re.compile(
     r"\bunspecified\s+(?:site|sites|behavior|part|parts|organism|type|side|trimester|region|degree|severity|"
     r"episode|location|cause|agent|stage|morphology|laterality|origin|nature)\b"
 )
+_OPEN_FRACTURE = re.compile(r"\binitial encounter for open fracture\b")
 _STRAIN_TISSUE = frozenset({"muscle", "fascia", "tendon", "level"})
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _DIABETES = re.compile(r"\b(?:type 2 )?diabetes mellitus\b")
@@ -119,6 +120,8 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     words: list[str] = []
     n_before = 0
     for i, chunk in enumerate(folded.split(",")):
+        if _OPEN_FRACTURE.search(chunk):
+            words.append("open")   # (an open fracture's initial encounter is said: "open" is a word the note must have)
         if i > 0 and _FREE_CHUNK.search(chunk):
             site = re.fullmatch(r"\s*unspecified\s+([a-z ]+?)\s*", chunk) if site_required else None
             if site is None or _UNSPEC_AXIS.search(chunk) or site.group(1) in ("site", "body region"):
@@ -163,6 +166,8 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     # ("End stage renal disease": there the end is the disease's stage, not a bone's end, and is said)
     optional = _SOFT - {"end"} if re.search(r"\bend[- ]stage\b", folded) else _SOFT
     soft = tuple(w for w in core if w not in optional)
+    if len(soft) <= 2 and any(w in _POSITION_WORDS for w in soft) and len(soft) < len(core):
+        return core   # ("Primary lateral sclerosis": "lateral sclerosis" is a position and a word of any X-ray report)
     return soft if len(soft) >= 2 and not all(w in _WEAK for w in soft) else core
 
 

@@ -153,10 +153,12 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
         if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
                     or word in ("L", "R")):   # "L hand", "R knee": capital single letters are sides
-            for w in re.findall(r"[a-z0-9]+", _fold(exp[0])):
+            for w in re.findall(r"[a-z0-9]+", _fold(_OPEN_PROCEDURE.sub(" ", exp[0]))):
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
             continue
+        if low == "open" and _OPEN_PROCEDURE.match(note, m.start()):
+            continue   # "open reduction and internal fixation": the procedure's approach, no open fracture or wound
         # a plain word (no apostrophe or slash) folds to itself in lower case
         for w in ((low,) if low.isalnum() and low.isascii() else _WORD_RE.findall(_fold(word))):
             if w not in STOPWORDS:
@@ -291,6 +293,8 @@ _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6
 _ALT_CACHE: dict[str, frozenset[str]] = {}
 
 
+# "open" of a procedure's approach ("ORIF", "open reduction", "open repair"): no open fracture or wound
+_OPEN_PROCEDURE = re.compile(r"\bopen(?=\s+(?:reduction|repair|approach|surgery|procedure|biopsy|fixation)\b)", re.I)
 _SEPTIC_JOINT = re.compile(r"\s+(?:(?:left|right|l|r|native|prosthetic)\s+)?(?:arthritis|joints?|bursitis|"
                            r"tenosynovitis|knees?|hips?|shoulders?|elbows?|wrists?|ankles?)\b", re.I)
 _PYOGENIC = frozenset({"pyogenic", "septic"})
