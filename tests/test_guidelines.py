@@ -4552,3 +4552,12 @@ def test_a_plateau_half_is_its_condyle_and_an_x_rays_words_name_no_lateral_scler
     got = offline_codes(codesets, note)
     assert {"M17.32", "S82.132S"} <= got
     assert not any(c.startswith(("G12", "S82.14")) or c.endswith("B") for c in got)
+
+
+def test_stepping_off_a_curb_without_falling_is_stumbling_due_to_a_change_of_level(codesets):
+    note = ("URGENT CARE\nHPI: 35M jogging downtown, stepped down off a high curb and twisted his left ankle; he did not "
+            "fall.\nASSESSMENT: Sprain of left ankle, anterior talofibular ligament.\n")
+    got = offline_codes(codesets, note)
+    assert "W18.43XA" in got and not got & {"W10.1XXA", "X58.XXXA"}
+    fell = note.replace("he did not fall", "he fell onto the road")
+    assert "W10.1XXA" in offline_codes(codesets, fell)

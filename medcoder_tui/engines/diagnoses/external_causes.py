@@ -359,6 +359,12 @@ _BY_A_PERSON = re.compile(r"\b(?:(?:struck|hit|kicked|kneed|punched|head-?butted
                           r"teammate|defender|person|other player|child|kid|classmate|student|peer|sibling)(?:'s|s'|s)?"
                           r"(?: (?:elbow|knee|head|foot|feet|hand|fist|shoulder|forearm|arm|leg|cleat|helmet))?\b", re.I)
 _STRUCK_BY_PERSON = words_of("struck by other person")
+_STEPPED_DOWN = re.compile(r"\b(?:step(?:ped|ping|s)?|missed (?:a|the) step\w*)\s+(?:(?:off|down|from)\s+)?(?:(?:of|off|from)\s+)?"
+                           r"(?:(?:a|the|an)\s+)?(?:\w+\s+)?(?:curbs?|kerbs?|steps?|stairs?|ledges?|stoops?|porch|"
+                           r"platforms?|bleachers?)\b", re.I)
+_NO_FALL = re.compile(r"\b(?:did not|didn't|did n't|without|no)\s+(?:\w+\s+)?fall(?:ing)?\b", re.I)
+_FELL = re.compile(r"\b(?:fell|falls?|falling)\b", re.I)
+_STEPPING_DOWN = words_of("stumbling without fall due to stepping from one level to another")
 _SPORT_GROUNDS = frozenset(norm(w) for w in ("court", "courts", "field", "fields", "rink", "pitch"))
 _SPORTS = frozenset(norm(w) for w in ("basketball", "tennis", "squash", "handball", "football", "soccer", "baseball",
                                       "softball", "hockey", "lacrosse", "rugby", "cricket", "polo"))
@@ -603,6 +609,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
                 words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
+            if _STEPPED_DOWN.search(text) and (_NO_FALL.search(text) or not _FELL.search(text)):
+                # "stepped off the curb awkwardly and rolled her ankle; did not fall": Stumbling, without fall, due
+                # to, stepping from one level to another (W18.43), not a fall from the curb (W10.1)
+                words = (words - _FALL) | _STEPPING_DOWN
             if _BY_A_PERSON.search(text):
                 # "struck over the eye by another player's elbow" in a basketball game: the player struck him
                 # (Struck by, other person), not the game's ball
