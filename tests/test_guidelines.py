@@ -4561,3 +4561,10 @@ def test_stepping_off_a_curb_without_falling_is_stumbling_due_to_a_change_of_lev
     assert "W18.43XA" in got and not got & {"W10.1XXA", "X58.XXXA"}
     fell = note.replace("he did not fall", "he fell onto the road")
     assert "W10.1XXA" in offline_codes(codesets, fell)
+
+
+def test_a_fall_from_the_ladder_of_a_playground_slide_is_one_fall_from_the_slide(codesets):
+    note = ("ED NOTE\nHPI: 6 y/o girl fell from the ladder of the slide at the school playground, about 4 feet onto "
+            "wood chips.\nDIAGNOSIS: Contusion of right elbow.\nMechanism: fall from playground slide (ladder).\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "W09.0XXA" in got and "W11.XXXA" not in got

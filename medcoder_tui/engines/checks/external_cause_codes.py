@@ -64,7 +64,9 @@ def external_causes(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
             for d in out:
                 if usable_icd(d) and d.code != found.code \
                         and (d.code[:3] == found.code[:3] or (d.code[:1] == found.code[:1] == "V"
-                                                              and "nspecified" in (icd.title(d.code) or ""))) \
+                                                              and "nspecified" in (icd.title(d.code) or ""))
+                             # (one fall: "climbing the ladder of the slide" read from the titles as a ladder's too)
+                             or ("W00" <= d.code[:3] <= "W19" and "W00" <= found.code[:3] <= "W19")) \
                         and not any("External Cause Index" in m for m in d.messages):
                     d.hold(f"the External Cause Index reads the note's fuller words: {found.code} ({found.why})")
                     have = [c for c in have if c != d.code]

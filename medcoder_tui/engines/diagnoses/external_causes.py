@@ -359,6 +359,8 @@ _BY_A_PERSON = re.compile(r"\b(?:(?:struck|hit|kicked|kneed|punched|head-?butted
                           r"teammate|defender|person|other player|child|kid|classmate|student|peer|sibling)(?:'s|s'|s)?"
                           r"(?: (?:elbow|knee|head|foot|feet|hand|fist|shoulder|forearm|arm|leg|cleat|helmet))?\b", re.I)
 _STRUCK_BY_PERSON = words_of("struck by other person")
+_PLAYGROUND_EQUIPMENT = frozenset(norm(w) for w in ("slide", "swing", "swings", "playground", "jungle"))
+_LADDERS = frozenset(norm(w) for w in ("ladder", "ladders"))
 _STEPPED_DOWN = re.compile(r"\b(?:step(?:ped|ping|s)?|missed (?:a|the) step\w*)\s+(?:(?:off|down|from)\s+)?(?:(?:of|off|from)\s+)?"
                            r"(?:(?:a|the|an)\s+)?(?:\w+\s+)?(?:curbs?|kerbs?|steps?|stairs?|ledges?|stoops?|porch|"
                            r"platforms?|bleachers?)\b", re.I)
@@ -609,6 +611,10 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
                 words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
+            if words & _PLAYGROUND_EQUIPMENT and words & _LADDERS:
+                # "climbing the ladder of the slide at the playground": the slide's ladder is the slide (Fall, from,
+                # playground equipment, slide: W09.0), no ladder of W11
+                words = words - _LADDERS
             if _STEPPED_DOWN.search(text) and (_NO_FALL.search(text) or not _FELL.search(text)):
                 # "stepped off the curb awkwardly and rolled her ankle; did not fall": Stumbling, without fall, due
                 # to, stepping from one level to another (W18.43), not a fall from the curb (W10.1)
