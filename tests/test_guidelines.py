@@ -4568,3 +4568,14 @@ def test_a_fall_from_the_ladder_of_a_playground_slide_is_one_fall_from_the_slide
             "wood chips.\nDIAGNOSIS: Contusion of right elbow.\nMechanism: fall from playground slide (ladder).\n")
     got = offline_codes(codesets, note, "ed")
     assert "W09.0XXA" in got and "W11.XXXA" not in got
+
+
+def test_a_toe_brachial_index_is_no_brain_injury(codesets):
+    note = ("VASCULAR CLINIC\nNoninvasive studies: ABI R 0.81 / L 0.66; TBI R 0.52 / L 0.38.\nASSESSMENT: Atherosclerosis "
+            "of native arteries of the left leg with intermittent claudication.\n")
+    got = offline_codes(codesets, note)
+    assert not any(c.startswith("S06") for c in got)
+    assert not any(c.startswith("S06") for c in offline_codes(codesets, "ED NOTE\nDIAGNOSIS: TBI: 0.45 on the left.\n",
+                                                                      "ed"))
+    assert any(c.startswith("S06") for c in offline_codes(codesets, "ED NOTE\nDIAGNOSIS: mild TBI after a fall from a "
+                                                                    "ladder.\n", "ed"))

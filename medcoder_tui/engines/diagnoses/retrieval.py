@@ -116,6 +116,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
                 exp = ABBREVIATIONS[low]   # "acute PE", "seropositive RA"
         if exp and low in _EXAM_SENSE and _EXAM_SENSE[low].match(note, m.end()):
             exp = None   # "SLE OD": the slit lamp exam of the right eye, not lupus
+        if exp and low == "tbi" and (_INDEX_VALUE.match(note, m.end())
+                                     or _ABI.search(note, max(0, m.start() - 60), m.start())):
+            continue   # "ABI R 0.72 / L 0.61; TBI R 0.48": the toe-brachial index, no brain injury
         if low in ("smoker", "smokers", "drinker", "drinkers") and _NON_BEFORE.search(note, max(0, m.start() - 5),
                                                                                     m.start()):
             continue   # "Non-smoker.": no smoker, and no negation scope to say so (a pseudo-trigger)
@@ -293,6 +296,10 @@ _ROMAN = {"ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "vi": "6
 _ALT_CACHE: dict[str, frozenset[str]] = {}
 
 
+# a measured index's value after its abbreviation ("TBI R 0.48", "TBI: 0.52", "TBI 0.4") and the ankle-brachial
+# index beside it
+_INDEX_VALUE = re.compile(r"\s*(?:[:=]\s*)?(?:(?:r|l|right|left|rt|lt)\b\s*)?[:=]?\s*0?\.\d", re.I)
+_ABI = re.compile(r"\b(?:abis?|ankle[- ]brachial)\b", re.I)
 # "open" of a procedure's approach ("ORIF", "open reduction", "open repair"): no open fracture or wound
 _OPEN_PROCEDURE = re.compile(r"\bopen(?=\s+(?:reduction|repair|approach|surgery|procedure|biopsy|fixation)\b)", re.I)
 _SEPTIC_JOINT = re.compile(r"\s+(?:(?:left|right|l|r|native|prosthetic)\s+)?(?:arthritis|joints?|bursitis|"
