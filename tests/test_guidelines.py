@@ -4579,3 +4579,10 @@ def test_a_toe_brachial_index_is_no_brain_injury(codesets):
                                                                       "ed"))
     assert any(c.startswith("S06") for c in offline_codes(codesets, "ED NOTE\nDIAGNOSIS: mild TBI after a fall from a "
                                                                     "ladder.\n", "ed"))
+
+
+def test_a_drug_induced_gout_keeps_the_joint_and_side_the_note_names(codesets):
+    note = ("CLINIC NOTE\nASSESSMENT: Acute gout flare of the left 1st MTP joint (podagra), drug-induced - due to "
+            "chlorthalidone taken as prescribed. Plan: stop chlorthalidone, colchicine.\n")
+    got = offline_codes(codesets, note)
+    assert "M10.272" in got and not got & {"M10.20", "M10.211", "M10.072"}

@@ -265,13 +265,16 @@ def drug_induced_code(code: str, icd) -> str | None:
     if (indexed := _INDEX_DRUG_INDUCED.get(code[:3])) is not None:
         return indexed if indexed != code and icd.is_billable(indexed) else None
     names = {w for w in re.findall(r"[a-z]{5,}", title.lower()) if w not in _TITLE_FILLER}
+    found = []
     for other in icd.billable_descendants(code[:3]):
         entry = icd.get(other)
         texts = (entry.title, *entry.inclusion_terms) if entry is not None else ()
         if any(_DRUG_INDUCED.search(t) for t in texts) \
                 and (not names or any(w in t.lower() for t in texts for w in names)):
-            return other
-    return None
+            found.append(other)
+    # the site and side the code already names stay ("Idiopathic gout, right ankle and foot", M10.071: the
+    # drug-induced gout of that site, M10.271, not the category's first, the right shoulder's)
+    return next((o for o in found if len(code) > 5 and o[5:] == code[5:]), found[0] if found else None)
 
 
 # A poisoning: the drug taken in error, in excess, by someone it was not prescribed to, or with intent

@@ -242,7 +242,7 @@ _JOINTS = (("cmc", re.compile(r"\b(?:cmc|first carpometacarpal|carpometacarpal|b
 
 def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Gout or osteoarthritis of no site, where the sentence names the joint (and side): the index's code by site."""
-    gout = code in ("M10.9", "M10.00")
+    gout = code in ("M10.9", "M10.00", "M10.20")
     if not (gout or code in ("M19.90", "M19.91")):
         return None
     site = next((digit for digit, rx in _JOINTS if rx.search(m.around)), None)
@@ -255,7 +255,8 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if gout:
         if site == "cmc":
             site = "4"
-        want = f"M10.0{site}{digit}" if side != "bilateral" else None
+        kind = "2" if code == "M10.20" else "0"   # (drug-induced gout keeps its kind)
+        want = f"M10.{kind}{site}{digit}" if side != "bilateral" else None
     elif site in ("5", "6", "cmc"):
         category = {"5": "M16", "6": "M17", "cmc": "M18"}[site]
         want = f"{category}.0" if side == "bilateral" else f"{category}.1{digit}" if digit != "9" else f"{category}.10"
