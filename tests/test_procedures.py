@@ -1029,3 +1029,14 @@ def test_a_joint_injection_named_on_the_line_above_its_drug(codesets):
             "given without resistance. Tolerated well.\n")
     got = codes(suggest(note, codesets))
     assert "20610" in got and "J1030" in got
+
+
+def test_a_joint_aspirated_without_a_drug_is_the_joint_aspiration_of_its_size(codesets):
+    base = "URGENT CARE VISIT, established 50M.\n{}\nAssessment: gout flare.\nPlan: colchicine.\n"
+    got = codes(suggest(base.format("Procedure: arthrocentesis of the left 1st MTP joint, 0.3 mL aspirated, sent for "
+                                    "crystals."), codesets))
+    assert "20600" in got and not got & {"20605", "20610"}
+    assert "20610" in codes(suggest(base.format("Right knee aspirated: 25 mL of cloudy fluid sent for cell count."),
+                                    codesets))
+    assert not codes(suggest(base.format("Will consider arthrocentesis of the knee if no better."), codesets)) & {
+        "20600", "20605", "20610"}

@@ -19,6 +19,7 @@ from medcoder_tui.engines.procedures.context import (
     _ADMIN,
     _DISPENSE,
     _I,
+    _NOT_DONE,
     _NOT_DISPENSED,
     _PERIOP,
     _RX,
@@ -281,21 +282,43 @@ def _administration(ctx: _Ctx, routes: list[tuple[str, int, int]]) -> None:
             _joint_injection(ctx, start, end)
 
 
-def _joint_injection(ctx: _Ctx, start: int, end: int) -> None:
+# a joint aspirated at this visit: "Arthrocentesis, R 1st MTP joint", "aspirated 30 mL from the knee"
+_ARTHROCENTESIS = re.compile(r"\barthrocentes[ie]s\b|\bjoint aspiration\b|\baspirat(?:ed|ion)\b[^.\n]{0,60}\b(?:joint|"
+                             r"knee|shoulder|hip|elbow|wrist|ankle|mtp|bursa)\b|\b(?:joint|knee|shoulder|hip|elbow|wrist|ankle|"
+                             r"mtp|bursa)\s+(?:was\s+)?aspirated\b", re.I)
+
+
+def _joint_aspiration(ctx: _Ctx) -> None:
+    """A joint aspirated without a drug injected (an injection is read with its drug): the joint aspiration code of
+    the joint's size (20600-20611)."""
+    if any(c.startswith(("2060", "2061")) for _, c in ctx.hits):
+        return
+    for m in _ARTHROCENTESIS.finditer(ctx.note):
+        sent = ctx.a.sentence_at(m.start())
+        if sent is None or not ctx.usable(sent, m.start(), m.end()) or _NOT_DONE.search(sent.text) \
+                or ctx.a.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history"}:
+            continue
+        if _joint_injection(ctx, m.start(), m.end(), "joint aspiration"):
+            return
+
+
+def _joint_injection(ctx: _Ctx, start: int, end: int, what: str = "joint injection") -> bool:
     sent = ctx.a.sentence_at(start)
     low = (sent.text + " " + _procedure_title(ctx, sent) if sent else ctx.note[start:end]).lower()
     size = ("major" if re.search(r"shoulder|hip|knee|subacromial|trochanteric", low) else "intermediate" if
-            re.search(r"wrist|elbow|ankle|olecranon", low) else "small" if re.search(r"finger|toe|\bmcp|\bpip", low)
+            re.search(r"wrist|elbow|ankle|olecranon", low) else "small" if re.search(
+                r"finger|toe|\bmcp|\bpip|\bmtp|\bdip\b|metatarsophalangeal|metacarpophalangeal|interphalangeal", low)
             else None)
     if size is None:
-        return
+        return False
     # ("anatomic landmarks (no ultrasound)": no guidance)
     guided = ("ultrasound" in low or "us-guided" in low) and not re.search(
         r"\b(?:no|without|w/o|not)\s+(?:\w+\s+)?(?:ultrasound|us)\b", low)
     codes = [c for c in ctx.describe(System.CPT, rf"joint aspiration or injection, {size}")
              if ("with ultrasound" in ctx.cs.cpt[c]) == guided]
     if codes:
-        ctx.add(System.CPT, codes[0], 0.75, f"{size} joint injection", start, end)
+        ctx.add(System.CPT, codes[0], 0.75, f"{size} {what}", start, end)
+    return bool(codes)
 
 
 # --- vaccines --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from medcoder_tui.engines.procedures.diagnostics import _ecg, _imaging, _tests
 from medcoder_tui.engines.procedures.drugs import (
     _dme,
     _drugs,
+    _joint_aspiration,
     _explicit_codes,
     _vaccines,
 )
@@ -207,7 +208,8 @@ def suggest_procedures(note: str, *, analysis: NoteAnalysis, types: set[System],
     if not wanted or not note or not note.strip():
         return []
     ctx = _Ctx(note, analysis, setting if setting in ("outpatient", "ed", "inpatient") else "outpatient", codesets)
-    rules = ([_drugs, _vaccines, _dme, _explicit_codes, _tests] if ctx.setting == "outpatient" else []) + [
+    rules = ([_drugs, _joint_aspiration, _vaccines, _dme, _explicit_codes, _tests] if ctx.setting == "outpatient"
+             else []) + [
         _surgical, _destruction_addons, _wound_repair, _imaging, _ecg, _counseling, delivery]
     for n, rule in enumerate(rules):
         checkpoint("procedure rules", n, len(rules))   # progress for the TUI; stops here once cancelled
