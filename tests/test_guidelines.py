@@ -4586,3 +4586,13 @@ def test_a_drug_induced_gout_keeps_the_joint_and_side_the_note_names(codesets):
             "chlorthalidone taken as prescribed. Plan: stop chlorthalidone, colchicine.\n")
     got = offline_codes(codesets, note)
     assert "M10.272" in got and not got & {"M10.20", "M10.211", "M10.072"}
+
+
+def test_a_diabetic_foot_osteomyelitis_by_course_bone_and_organism(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnoses:\n1. Chronic osteomyelitis of the right great toe, MRSA - due to type 2 "
+            "diabetes.\n2. Diabetic foot ulcer of the right great toe with necrosis of bone.\n3. Type 2 diabetes with "
+            "diabetic polyneuropathy.\nHospital course: bone cultures grew methicillin-resistant Staphylococcus aureus. "
+            "Neuropathy: polyneuropathy with loss of protective sensation.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"M86.671", "E11.69", "B95.62", "E11.42"} <= got
+    assert not got & {"M86.9", "B95.61", "G62.9", "M87.9"}

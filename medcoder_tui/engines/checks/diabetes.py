@@ -70,6 +70,10 @@ def diabetes_with(out: list[Suggestion], note: str, replace: Callable[[Suggestio
         other = next((s for s in out if usable_icd(s) and s.code.startswith(prefixes)
                       and not set(s.flags) & {Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY}), None)
         code = category + suffix
+        if other is not None and code in have and not stays:
+            # ("Type 2 diabetes with diabetic polyneuropathy" read whole, and "polyneuropathy" again later: included)
+            add_reason(other, f"included in {code} (diabetes with it): not coded separately", Flag.GUIDELINE)
+            continue
         if other is None or code in have:
             continue
         why = f"diabetes with {other.description[:1].lower() + other.description[1:]}: the classification " \

@@ -198,6 +198,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M85.8": ("M80", "M81"),
     # the foreign-body sensation of a foreign body on the eye, or of a corneal abrasion
     "H57.8A": ("T15", "S05.0", "S05.1"),
+    # the bone necrosis a chronic ulcer's depth names ("ulcer ... with necrosis of bone", L97.-4)
+    "M87.9": ("L97", "L98.4", "L89"),
     # the eye pain of an injury of the eye, its lid or orbit, or of the eye's inflammation
     "H57.1": ("T15", "T26", "S05", "S00.1", "S00.2", "S01.1", "S02.3", "H10", "H16", "H20", "H40.2", "H44", "H46",
               "B02.3"),

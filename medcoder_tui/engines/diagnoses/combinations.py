@@ -35,6 +35,8 @@ DIABETES_WITH = (
     # diabetes with hypoglycemia (without coma): the level (E16.A-) beside, as E1x.64- asks; a plain
     # hypoglycemia code is the combination's (E16.2 Excludes1)
     (("E16.A",), ".649", True), (("E16.0", "E16.1", "E16.2"), ".649", False),
+    # Diabetes, with, osteomyelitis: E1x.69 with the osteomyelitis's own code beside it ("use additional code")
+    (("M86",), ".69", True),
 )
 DIABETES = ("E08", "E09", "E10", "E11", "E13")
 

@@ -756,13 +756,15 @@ def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
     """(B95-B96 code, start, end) of the one organism the note names as grown or causing the infection, or None
     when it names none or more than one."""
     found: dict[str, tuple[int, int]] = {}
+    named: list[tuple[int, int]] = []   # every span an earlier organism's words take, grown or not
     low = lowered(note)
     for rx, code in _ORGANISMS:
         if not may_match(rx, low):
             continue
+        spans = [(m.start(), m.end()) for m in rx.finditer(low)]
         for m in rx.finditer(low):
-            if any(m.start() < e and s < m.end() for s, e in found.values()):
-                continue   # (MRSA's words are not also S. aureus)
+            if any(m.start() < e and s < m.end() for s, e in named):
+                continue   # (MRSA's words are not also S. aureus, wherever the note spells them out)
             sent = analysis.sentence_at(m.start())
             text = note[sent.start:sent.end] if sent else note[max(0, m.start() - 80):m.end() + 80]
             # ("Organism not yet known - MRSA suspected given prior hx; culture sent": a guess, not what grew)
@@ -771,6 +773,7 @@ def infectious_agent(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
                 continue
             found.setdefault(code, (m.start(), m.end()))
             break
+        named += spans
     if len(found) != 1:
         return None
     code, (start, end) = next(iter(found.items()))

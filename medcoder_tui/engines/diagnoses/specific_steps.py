@@ -267,6 +267,36 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
 
 
+# osteomyelitis by its course and bone (M86.1- other acute, M86.2- subacute, M86.6- other chronic; the site digit)
+_OSTEOMYELITIS_COURSE = (("M86.2", re.compile(r"\bsubacute\b", re.I)), ("M86.1", re.compile(r"\bacute\b", re.I)),
+                         ("M86.6", re.compile(r"\bchronic\b", re.I)))
+_BONES = (("7", re.compile(r"\b(?:toes?|foot|feet|ankles?|heels?|calcane\w*|metatars\w*|talus|hallux|phalan\w* of "
+                           r"the (?:\w+ )?toe)\b", re.I)),
+          ("6", re.compile(r"\b(?:tibia\w*|fibula\w*|lower leg|shin)\b", re.I)),
+          ("5", re.compile(r"\b(?:femur|femoral|thigh)\b", re.I)),
+          ("4", re.compile(r"\b(?:hand|fingers?|thumb|metacarp\w*)\b", re.I)),
+          ("3", re.compile(r"\b(?:radius|ulna|forearm)\b", re.I)),
+          ("2", re.compile(r"\b(?:humerus|upper arm)\b", re.I)),
+          ("1", re.compile(r"\b(?:shoulder|clavicle|scapula)\b", re.I)))
+
+
+def _osteomyelitis_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
+    """Osteomyelitis of no kind or site whose sentence says acute, subacute or chronic and names the bone (and side):
+    that course's code by site (the Index: Osteomyelitis, acute/subacute/chronic, by site)."""
+    if code != "M86.9":
+        return None
+    course = next((c for c, rx in _OSTEOMYELITIS_COURSE if rx.search(m.around)), None)
+    site = next((digit for digit, rx in _BONES if rx.search(m.around)), None)
+    if course is None or site is None:
+        return None
+    sides = [name for name, rx in _SIDES if rx.search(m.around)]
+    digit = {"right": "1", "left": "2"}.get(sides[0], "9") if len(sides) == 1 else "9"
+    want = f"{course}{site}{digit}"
+    if not icd.is_billable(want):
+        return None
+    return want, f"more specific: {icd.title(want)} documented (was {code})"
+
+
 # the organism of a pyogenic arthritis (M00.0 staphylococcal, M00.1 pneumococcal, M00.2 other streptococcal)
 _ARTHRITIS_ORGANISMS = (("M00.0", re.compile(r"\b(?:staph\w*|mssa|mrsa|s\.? aureus)\b", re.I)),
                         ("M00.1", re.compile(r"\b(?:pneumococc\w*|s(?:trep)?\.? pneumoniae)\b", re.I)),
@@ -1042,7 +1072,7 @@ def _ruptured_ear_drum(code: str, m: Mention, icd) -> tuple[str, str] | None:
 
 FIRST_STEPS: tuple[Step, ...] = (_burn_degree, _prostate_symptoms, _ulcer_acuity, _digit, _joint_site, _ruptured_ear_drum, _migraine_aura, _with_hyperglycemia, _overlapping_breast, _side, _chronic, _rheumatoid_factor, _cerebral_infarction, _intractable,
                                  _documented_sibling,
-                                 _several_ribs, _arthritis_organism, _nondisplaced, _open_bite, _healing,
+                                 _several_ribs, _arthritis_organism, _osteomyelitis_site, _nondisplaced, _open_bite, _healing,
                                  _identified_influenza, _poisoning, _localized_edema, _hemorrhoid_degree, _nevus_site, _skin_infection_site,
                                  _generalized_epilepsy, _subsegmental_only, _carbon_monoxide, _slipped, _parkinson_motor,
                                  _in_remission, _follicular_grade, _lymphoma_site)
