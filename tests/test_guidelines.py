@@ -4596,3 +4596,12 @@ def test_a_diabetic_foot_osteomyelitis_by_course_bone_and_organism(codesets):
     got = offline_codes(codesets, note, "inpatient")
     assert {"M86.671", "E11.69", "B95.62", "E11.42"} <= got
     assert not got & {"M86.9", "B95.61", "G62.9", "M87.9"}
+
+
+def test_an_amputation_dated_in_this_stay_is_no_acquired_absence_and_one_years_ago_is(codesets):
+    stay = ("DISCHARGE SUMMARY\nProcedure: 03/14/2026 - amputation of the right fifth toe (podiatry).\nDiagnoses: "
+            "gangrene of the right fifth toe due to type 2 diabetes.\n")
+    assert not any(c.startswith("Z89") for c in offline_codes(codesets, stay, "inpatient"))
+    past = ("CLINIC NOTE\nPSH: right fifth toe amputation 2019.\nASSESSMENT: Type 2 diabetes, A1c 7.2, continue "
+            "metformin.\n")
+    assert "Z89.421" in offline_codes(codesets, past)

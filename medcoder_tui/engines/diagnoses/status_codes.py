@@ -208,7 +208,8 @@ _AMPUTATION_LEVELS = (
     (re.compile(r"\bshoulder disarticulation\b", re.I), "Z89.23"),
 )
 _AMPUTATION_PAST = re.compile(r"\b(?:s/p|status post|h/o|hx|history|prior|previous|old|healed|well[- ]healed|site|"
-                              r"stump|residual limb|prosthe\w*|amputee|(?:19|20)\d\d)\b", re.I)
+                              r"stump|residual limb|prosthe\w*|amputee|(?<![/-])(?:19|20)\d\d)\b", re.I)
+# (a year alone dates the amputation; a full date, "Procedure: 07/09/2026 - amputation", may be this stay's)
 _AMPUTATION_NOT = re.compile(r"\b(?:risk|avoid\w*|prevent\w*|salvage|threatened|impending|planned|scheduled|candidate|"
                              r"consent\w*|discuss\w*|recommend\w*|will need|may need|today)\b", re.I)
 _AMPUTATION_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
