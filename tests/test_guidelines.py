@@ -4605,3 +4605,12 @@ def test_an_amputation_dated_in_this_stay_is_no_acquired_absence_and_one_years_a
     past = ("CLINIC NOTE\nPSH: right fifth toe amputation 2019.\nASSESSMENT: Type 2 diabetes, A1c 7.2, continue "
             "metformin.\n")
     assert "Z89.421" in offline_codes(codesets, past)
+
+
+def test_sepsis_not_suspected_by_the_team_and_the_drowsiness_of_hypercapnia(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnoses: Acute on chronic hypoxic and hypercapnic respiratory failure. COPD with acute "
+            "exacerbation.\nHPI: increasing somnolence per daughter. ABG pH 7.25, PaCO2 78. Sepsis not suspected by the "
+            "ICU team (no hypotension, lactate normal).\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"J96.21", "J96.22", "J44.1"} <= got
+    assert not got & {"A41.9", "R40.0"}

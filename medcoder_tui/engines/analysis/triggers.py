@@ -54,7 +54,9 @@ _add("negated", "backward",
      r"(?:was|were|is|are|been) not (?:confirmed|substantiated|borne out)",
      # "Wernicke encephalopathy not suspected clinically", "SBP not possible without ascites"
      # ("PERC negative - PE not pursued.": too unlikely to look for)
-     r"(?:(?:was|were|is|are) )?not (?:suspected|possible|favou?red|pursued)(?=\s+(?:clinically|without|given|as|because)\b|"
+     # ("Sepsis not suspected by the admitting team")
+     r"(?:(?:was|were|is|are) )?not (?:suspected|possible|favou?red|pursued)(?=\s+(?:clinically|without|given|as|because|by|"
+     r"per|on)\b|"
      r"[ \t]*(?:[.,;:()\n]|-\s|$))",
      # "So pneumonia is not supported.": the workup does not bear it out
      r"(?:was|were|is|are|been) not supported",

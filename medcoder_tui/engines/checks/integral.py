@@ -217,6 +217,8 @@ for _sign in ("R25.1", "R61", "R00.0", "R45.1", "R44", "R41.0", "R11"):
 _INTOXICATION = tuple(f"F{n}.{k}2" for n in (10, 11, 12, 13, 14, 15, 16, 18, 19) for k in (1, 2, 9))
 for _sign in ("R26", "R27", "R47", "R40.0"):
     INTEGRAL[_sign] = INTEGRAL.get(_sign, ()) + _INTOXICATION
+# the drowsiness of carbon dioxide retained in a hypercapnic respiratory failure
+INTEGRAL["R40.0"] = INTEGRAL["R40.0"] + ("J96.02", "J96.12", "J96.22", "J96.92")
 # worrying is the generalized anxiety, the obsessions, the depression it is a part of
 INTEGRAL["R45.82"] = ("F41", "F42", "F43", "F32", "F33", "F31")
 # suicidal and homicidal ideation are no part of a depressive or bipolar disorder: each is coded where documented
