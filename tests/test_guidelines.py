@@ -4614,3 +4614,22 @@ def test_sepsis_not_suspected_by_the_team_and_the_drowsiness_of_hypercapnia(code
     got = offline_codes(codesets, note, "inpatient")
     assert {"J96.21", "J96.22", "J44.1"} <= got
     assert not got & {"A41.9", "R40.0"}
+
+
+def test_missed_dialysis_is_noncompliance_with_dialysis_by_its_reason(codesets):
+    other = ("ED NOTE\nHPI: 66F with ESRD on hemodialysis TuThSa, skipped her last two sessions to babysit her "
+             "grandchildren.\nIMPRESSION: Hyperkalemia. End-stage renal disease on hemodialysis.\n")
+    got = offline_codes(codesets, other, "ed")
+    assert "Z91.158" in got and "Z91.151" not in got
+    money = other.replace("to babysit her grandchildren", "because she could not afford the transport")
+    assert "Z91.151" in offline_codes(codesets, money, "ed")
+
+
+def test_critical_care_minutes_told_before_the_words(codesets):
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    from medcoder_tui.engines.procedures.suggest import suggest_procedures
+
+    note = ("ED NOTE\nI personally provided 48 minutes of critical care time, excluding separately billable procedures.\n"
+            "IMPRESSION: Hyperkalemia with ECG changes.\n")
+    raws = suggest_procedures(note, analysis=analyze(note), types={System.CPT}, setting="ed", codesets=codesets)
+    assert "99291" in {r.code for r in raws}

@@ -35,6 +35,7 @@ from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, Not
 from medcoder_tui.engines.checks.edits import Reground, add_reason
 from medcoder_tui.engines.checks.integral import INFECTIONS
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, insulin_pump_failure,
+                                                            missed_dialysis,
                                                             poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
@@ -202,6 +203,12 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     if "Z12" not in have_cat and (screening := screening_encounter(note, analysis)):
         wanted.append((*screening, "encounter for a screening test: the screening code first, what it found beside "
                                    "it (guideline I.C.21.c.5)"))
+    # Z91.15-: renal dialysis the patient missed (its reason: financial hardship, or another one), beside the ESRD
+    if "Z91.15" not in {c[:6] for c in have} and any(
+            s.system is System.ICD10CM and s.reportable and s.code in ("N18.6", "Z99.2") for s in out) \
+            and (missed := missed_dialysis(note, analysis)) is not None:
+        wanted.append((*missed, "renal dialysis sessions the patient missed: noncompliance with renal dialysis "
+                                "(Z91.15-), with its reason"))
     # I.C.4.a.5: the insulin pump's failure beside the diabetes it left under- or over-treated, the pump's mechanical
     # complication first and the insulin under- or over-delivered after it
     if any(s.system is System.ICD10CM and s.reportable and s.code[:3] in ("E08", "E09", "E10", "E11", "E13")

@@ -155,6 +155,26 @@ def insulin_pump_failure(note: str, analysis: NoteAnalysis, seventh: str = "A") 
     return []
 
 
+_MISSED_DIALYSIS = re.compile(r"\b(?:missed|skipp\w+|no-?showed (?:for|to)|did not (?:attend|go to|show up for)|"
+                              r"(?:has not|hasn't|had not) (?:had|been to|attended))\b[^.;\n]{0,40}\b(?:dialysis|hd|"
+                              r"hemodialysis|sessions?|runs?|treatments?)\b|\bnon-?(?:adherence|compliance) (?:to|with) "
+                              r"(?:(?:the|his|her|their) )?(?:hemo)?dialysis\b", re.I)
+
+
+def missed_dialysis(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
+    """(Z91.151 or Z91.158, start, end) when a sentence tells dialysis sessions the patient missed: financial hardship
+    as the reason, or another (Z91.15-, noncompliance with renal dialysis)."""
+    for sent in analysis.sentences_matching(_MISSED_DIALYSIS):
+        text = note[sent.start:sent.end]
+        said = _MISSED_DIALYSIS.search(text)
+        if said is None or analysis.context_at(sent.start + said.start(), sent.start + said.end()) & {
+                "negated", "hypothetical", "family"}:
+            continue
+        code = "Z91.151" if _FINANCIAL.search(text) else "Z91.158"
+        return code, sent.start + said.start(), sent.start + said.end()
+    return None
+
+
 def drug_class_stems(text: str) -> list[tuple[str, int]]:
     """(adverse-effect code stem, position) of each drug class ``text`` names, first mention each."""
     out: list[tuple[str, int]] = []

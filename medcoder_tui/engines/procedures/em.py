@@ -259,8 +259,10 @@ def _transitional_care(ctx: _Ctx, anchor: tuple[int, int]) -> bool:
 
 def _critical_care(ctx: _Ctx) -> None:
     """Critical care by its documented minutes: 99291 for the first 30-74, 99292 per further 30."""
-    cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min", ctx.note, _I)
-    minutes = int(cc.group(1)) if cc else 0
+    cc = re.search(r"critical care time[^.\n\d]{0,20}(\d{2,3})\s*min|"
+                   # ("I personally provided 42 minutes of critical care time")
+                   r"(\d{2,3})\s*min(?:ute)?s?\s+of\s+critical care\b", ctx.note, _I)
+    minutes = int(cc.group(1) or cc.group(2)) if cc else 0
     if minutes < 30:
         return
     ctx.add(System.CPT, "99291", 0.75, f"critical care, {minutes} min (first 30-74 min)", cc.start(), cc.end())
