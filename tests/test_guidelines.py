@@ -4633,3 +4633,13 @@ def test_critical_care_minutes_told_before_the_words(codesets):
             "IMPRESSION: Hyperkalemia with ECG changes.\n")
     raws = suggest_procedures(note, analysis=analyze(note), types={System.CPT}, setting="ed", codesets=codesets)
     assert "99291" in {r.code for r in raws}
+
+
+def test_a_type_1_diabetic_on_an_insulin_pump_has_the_pumps_status_and_no_long_term_insulin_code(codesets):
+    note = ("ENDOCRINE CLINIC\nT1DM since age 9, on an insulin pump (Omnipod 5) with CGM.\nASSESSMENT: Type 1 diabetes "
+            "mellitus with diabetic polyneuropathy. Insulin pump functioning well; basal rates adjusted.\n")
+    got = offline_codes(codesets, note)
+    assert {"E10.42", "Z96.41"} <= got and "Z79.4" not in got
+    failed = note.replace("Insulin pump functioning well; basal rates adjusted.",
+                          "Hyperglycemia after the insulin pump failed overnight; pump replaced.")
+    assert "Z96.41" not in offline_codes(codesets, failed)

@@ -34,6 +34,14 @@ _TYPE_2 = re.compile(r"\btype\s*(?:2|ii|two)\b|\bt2\s*dm\b|\bdm\s*(?:type\s*)?(?
 _UNTYPED_OFF = (Flag.NEGATED, Flag.UNCERTAIN, Flag.HISTORY, Flag.FAMILY_HISTORY)
 
 
+def type_1_only(out: list[Suggestion], note: str) -> bool:
+    """Whether the note's diabetes is type 1 only: an E10 code it documents, type 2 never said, no secondary diabetes
+    (the E11 codes the index's default gave become E10: ``documented_type``)."""
+    cats = {s.code[:3] for s in out if usable_icd(s) and s.code[:3] in ("E08", "E09", "E10", "E11", "E13")
+            and not set(s.flags) & set(_UNTYPED_OFF)}
+    return "E10" in cats and not cats & {"E08", "E09", "E13"} and not _TYPE_2.search(note)
+
+
 def documented_type(out: list[Suggestion], note: str, replace: Callable[[Suggestion, str, str], Suggestion]
                     ) -> list[Suggestion]:
     """``out`` with each type 2 diabetes code (the index's default) in type 1 (E10) when the note documents

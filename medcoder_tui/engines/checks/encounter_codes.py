@@ -33,6 +33,7 @@ from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, add_reason
+from medcoder_tui.engines.checks.diabetes import type_1_only
 from medcoder_tui.engines.checks.integral import INFECTIONS
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, insulin_pump_failure,
                                                             missed_dialysis,
@@ -373,14 +374,15 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         wanted.append((*bmi, "BMI-for-age percentile beside the weight diagnosis it qualifies (pediatric, ages 2-19; "
                              "guideline I.B.14)"))
     # Z79.4 is the use-additional code of E08, E09, E11 and E13: a type 1 diabetic's insulin is not coded
-    type_1_only = {c[:3] for c in have if c[:3] in ("E08", "E09", "E10", "E11", "E13")} == {"E10"}
+    # (an E11 code read from the index's default becomes E10 later, when the note says type 1 and never type 2)
+    type_1 = type_1_only(out, note)
     # a diabetes drug's code is the diabetes code's "use additional code": not beside a diabetes left uncoded
     # (listed but not addressed at this visit)
     glycemic = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(_GLYCEMIC) for s in out)
     for code, start, end in long_term_drugs(note, analysis, icd):
         if code in ("Z79.4", "Z79.84", "Z79.85") and not glycemic:
             continue
-        if code not in have and not (code == "Z79.4" and type_1_only):
+        if code not in have and not (code == "Z79.4" and type_1):
             wanted.append((code, start, end, "long-term (current) drug use documented (guideline I.C.21.c.3)"))
     if "Z79.899" not in have and (other := other_long_term_drug(note, analysis)):
         wanted.append((*other, "long-term (current) drug therapy the assessment names, of no class with its own "
@@ -391,8 +393,10 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                              "contraceptive surveillance (guideline I.C.21.c)"))
     if any(code.startswith("Z30.4") for code, *_ in wanted) or any(c.startswith("Z30.4") for c in have):
         wanted = [w for w in wanted if w[0] != "Z79.3"]   # the contraceptive's surveillance code says it
+    # (a device's status is not coded beside its own complication: the insulin pump's breakdown says it is there)
+    complications = {c[:3] for c in have} | {w[0][:3] for w in wanted}
     for code, start, end in reported_status(note, analysis):
-        if code not in have:
+        if code not in have and not (code == "Z96.41" and "T85" in complications):
             wanted.append((code, start, end, "status documented: a transplant, cardiac device or graft, artificial "
                                              "opening, amputation, oxygen dependence or do-not-resuscitate order is "
                                              "reported "

@@ -162,7 +162,7 @@ def bmi_codes(note: str, analysis: NoteAnalysis, icd) -> list[Candidate]:
 # supplemental oxygen, bariatric surgery, an amputated limb (:func:`amputation_status`). (Absent organs and joint
 # replacements are left to the coder: they matter only when the visit turns on them.)
 _REPORTED_STATUS = frozenset({"Z94.0", "Z94.1", "Z94.2", "Z94.4", "Z94.81", "Z95.0", "Z95.1", "Z95.2", "Z95.5",
-                              "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81"})
+                              "Z95.810", "Z93.0", "Z93.1", "Z93.2", "Z93.3", "Z93.6", "Z99.81", "Z96.41"})
 _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on each hit
     r"cabg\b|coronary artery bypass graft": "Z95.1",
     r"drug[- ]eluting stent|(?:pci|angioplasty) (?:with|and|/|\+) ?stent|s/p (?:des|bms)\b|"
@@ -172,6 +172,8 @@ _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on ea
     r"(?:home|supplemental) (?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home": "Z99.81",
     r"sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y|rygb\b|bariatric surgery|lap[- ]?band\b": "Z98.84",
     r"peg tube|g-tube|gastrostomy tube": "Z93.1", r"trach(?:eostomy)? (?:in place|dependent)": "Z93.0",
+    # an insulin pump worn (external) or implanted (Z96.41)
+    r"insulin pump\b|(?:automated )?insulin delivery (?:pump|system)\b|omnipod\b|t:slim\b": "Z96.41",
     # a do-not-resuscitate order documented at the encounter (Z66)
     r"dnr\b|do[- ]not[- ]resuscitate\b|code status:? ?(?:dnr|no code)\b": "Z66",
 }
