@@ -885,3 +885,14 @@ def test_a_transitional_care_visit_after_14_days_is_an_office_visit(codesets):
     got = em(_TCM_BODY.format(day="25", control="stable", plan="continue tiotropium and metformin 500 mg BID."),
              codesets)
     assert "99214" in got and not got.keys() & {"99495", "99496"}, got
+
+
+def test_a_physical_therapy_evaluation_is_its_complexity_and_the_timed_treatments_given(codesets):
+    note = ("OUTPATIENT PHYSICAL THERAPY INITIAL EVALUATION\nSubjective: 3 weeks after a right total hip arthroplasty.\n"
+            "TREATMENT TODAY:\n- Gait training x 12 min with a rolling walker.\n- Therapeutic exercise x 5 min: ankle "
+            "pumps.\nASSESSMENT: Evaluation complexity: HIGH.\nPLAN: 2x/wk; interventions: manual therapy, "
+            "therapeutic activities.\n")
+    got = all_codes(note, codesets)
+    assert {"97163", "97116"} <= got
+    assert not got & {"97110", "97140", "97530", "97161", "97162"}     # 5 minutes bill no unit; planned is not given
+    assert not any(c.startswith("992") for c in got)

@@ -22,6 +22,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL, an_earlier_visit
+from medcoder_tui.engines.analysis.clinical_text import line_at
 from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
 from medcoder_tui.engines.procedures.mdm import _procedure_done, addressed_problems, mdm, risk
 
@@ -160,6 +161,8 @@ def em(ctx: _Ctx, performed_surgery: bool, psychotherapy: bool) -> None:
         return  # a delivery billed with its postpartum care includes the hospital visits and the discharge
     if ctx.setting == "outpatient" and _AUDIO_ONLY.search(ctx.head):
         return   # an audio-only visit has telephone E/M codes of its own (98008-98015), outside the bundled table
+    if ctx.setting == "outpatient" and _therapy_visit(ctx):
+        return   # a physical therapist's evaluation and treatment are the therapy codes, no E/M
     if ctx.setting == "outpatient":
         separate = _separate_problem(ctx)
         if _this_visit_preventive(ctx.head) and ctx.age is not None:
@@ -207,6 +210,48 @@ def _managed_beside(ctx: _Ctx) -> bool:
     element = risk(ctx)
     # a drug started, changed or prescribed at this visit ("(Rx sent)"), not one continued or left to another
     return element.level >= 2 and "prescription" in element.why and _NEW_PRESCRIPTION.search(ctx.note) is not None
+
+
+# A physical therapy visit: the evaluation by its documented complexity (97161-97163) and the timed treatments given,
+# each by its minutes (the 8-minute rule: 8 to 22 minutes is one unit)
+_PT_VISIT = re.compile(r"\bphysical therapy\b[^\n]{0,40}\b(?:evaluation|eval|visit|treatment|note)\b|"
+                       r"\bpt (?:initial )?(?:evaluation|eval)\b", re.I)
+_PT_COMPLEXITY = re.compile(r"\b(?:evaluation )?complexity\s*[:=-]?\s*(low|moderate|high)\b|"
+                            r"\b(low|moderate|high)[- ]complexity\b", re.I)
+_PT_TIMED = (("97110", re.compile(r"\b(?:therapeutic exercises?|ther ?ex)\b", re.I)),
+             ("97140", re.compile(r"\bmanual therapy\b", re.I)),
+             ("97112", re.compile(r"\bneuromuscular re-?education\b|\bnm re-?ed\b", re.I)),
+             ("97116", re.compile(r"\bgait training\b", re.I)),
+             ("97530", re.compile(r"\btherapeutic activit(?:y|ies)\b|\bther activit(?:y|ies)\b", re.I)))
+_MINUTES = re.compile(r"(?:x|for|:)?\s*(\d{1,3})\s*min", re.I)
+
+
+def _therapy_visit(ctx: _Ctx) -> bool:
+    """A physical therapist's visit: its evaluation (when one) and the timed treatments given with their minutes."""
+    head = _PT_VISIT.search(ctx.head)
+    if head is None:
+        return False
+    if re.search(r"\b(?:evaluation|eval)\b", head.group(0), re.I):
+        level = _PT_COMPLEXITY.search(ctx.note)
+        kind = ((level.group(1) or level.group(2)).lower() if level else "moderate")
+        code = {"low": "97161", "moderate": "97162", "high": "97163"}[kind]
+        at = (level.start(), level.end()) if level else (head.start(), head.end())
+        ctx.add(System.CPT, code, 0.7, f"physical therapy evaluation, {kind} complexity"
+                + ("" if level else " (no complexity documented: the moderate level by default)"), *at)
+    for code, rx in _PT_TIMED:
+        for m in rx.finditer(ctx.note):
+            line = line_at(ctx.note, m.start())
+            minutes = _MINUTES.search(line, line.lower().find(m.group(0).lower()) + len(m.group(0)))
+            sent = ctx.a.sentence_at(m.start())
+            if minutes is None or int(minutes.group(1)) < 8 or sent is None or not ctx.usable(sent, m.start(), m.end()) \
+                    or re.search(r"\b(?:plan|interventions?|frequency|will)\b", line[:line.lower().find(
+                        m.group(0).lower()) + 1], re.I):
+                continue
+            n = int(minutes.group(1))
+            ctx.add(System.CPT, code, 0.65, f"timed therapy given, {n} min (units: {(n + 7) // 15})", m.start(),
+                    m.end())
+            break
+    return True
 
 
 # Transitional care management (99495-99496): the face-to-face visit of the 30 days after a discharge, billed in
