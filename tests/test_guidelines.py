@@ -4643,3 +4643,14 @@ def test_a_type_1_diabetic_on_an_insulin_pump_has_the_pumps_status_and_no_long_t
     failed = note.replace("Insulin pump functioning well; basal rates adjusted.",
                           "Hyperglycemia after the insulin pump failed overnight; pump replaced.")
     assert "Z96.41" not in offline_codes(codesets, failed)
+
+
+def test_the_recovery_of_a_replaced_joint_is_its_aftercare_and_the_other_joints_arthritis_stays(codesets):
+    note = ("ORTHO POST-OP VISIT\n5 weeks s/p left total knee arthroplasty for primary osteoarthritis.\nASSESSMENT: "
+            "1. Status post left TKA, healing well; continue PT. 2. Primary osteoarthritis of the right knee - "
+            "injection next visit.\n")
+    got = offline_codes(codesets, note)
+    assert {"Z47.1", "Z96.652", "M17.11"} <= got and "M17.12" not in got
+    # a replacement of years ago, at a visit for something else, is no aftercare
+    old = ("CLINIC NOTE\nPSH: right total hip replacement 2015.\nASSESSMENT: Acute bronchitis; supportive care.\n")
+    assert "Z47.1" not in offline_codes(codesets, old)

@@ -32,7 +32,7 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
-from medcoder_tui.engines.checks.edits import Reground, add_reason
+from medcoder_tui.engines.checks.edits import Reground, add_reason, usable_icd
 from medcoder_tui.engines.checks.diabetes import type_1_only
 from medcoder_tui.engines.checks.integral import INFECTIONS
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, insulin_pump_failure,
@@ -50,7 +50,8 @@ from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
                                                              stroke_codes, vaccine_refusal,
                                                              weeks_of_gestation)
-from medcoder_tui.engines.diagnoses.status_codes import adult_bmi, pediatric_bmi, reported_status
+from medcoder_tui.engines.diagnoses.status_codes import (adult_bmi, joint_replacement_aftercare, pediatric_bmi,
+                                                          reported_status)
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
@@ -393,6 +394,22 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                                              "contraceptive surveillance (guideline I.C.21.c)"))
     if any(code.startswith("Z30.4") for code, *_ in wanted) or any(c.startswith("Z30.4") for c in have):
         wanted = [w for w in wanted if w[0] != "Z79.3"]   # the contraceptive's surveillance code says it
+    # I.C.21.c.7: the recovery of a joint replaced (Z47.1 with the joint's Z96.6-), its arthritis gone with the joint
+    if setting != "inpatient" and "Z47" not in have_cat and not any(c.startswith("T84") for c in have):
+        aftercare = joint_replacement_aftercare(note, analysis)
+        for code, start, end in aftercare:
+            if code not in have:
+                wanted.append((code, start, end, "aftercare following joint replacement surgery, with the joint's "
+                                                 "presence (guideline I.C.21.c.7; Z47.1 'use additional code' Z96.6-)"))
+        replaced = {(code[5], code[6]) for code, *_ in aftercare if code.startswith("Z96.6")}
+        arthritis = {"5": "M17", "4": "M16"}
+        for s in out:
+            # (the arthritis of the joint replaced, of its side: M16 hip, M17 knee; the other knee's stays)
+            if usable_icd(s) and any(s.code[:3] == arthritis.get(joint) and (
+                    s.code.endswith(".9") or s.code[-1:] == side or (side == "3" and s.code[4:5] == "0"))
+                    for joint, side in replaced):
+                add_reason(s, "the arthritis of the joint replaced: the visit is the replacement's aftercare (Z47.1)",
+                           Flag.GUIDELINE)
     # (a device's status is not coded beside its own complication: the insulin pump's breakdown says it is there)
     complications = {c[:3] for c in have} | {w[0][:3] for w in wanted}
     for code, start, end in reported_status(note, analysis):

@@ -11,7 +11,7 @@ import re
 from medcoder_tui.codes.status_terms import FAMILY_HISTORY_OF, HISTORY_OF, STATUS_TERMS
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.candidate import Candidate
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, lowered
+from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, line_at, lowered
 from medcoder_tui.engines.diagnoses.ulcer_terms import LEFT_SIDE, RIGHT_SIDE
 
 
@@ -243,6 +243,41 @@ def amputation_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int,
             if all(code != c for c, _s, _e in out):
                 out.append((code, m.start(), m.end()))
     return out
+
+
+# A joint replaced (Z96.6-: 1 shoulder, 2 elbow, 4 hip, 5 knee, 6 ankle) and the visits of its recovery (Z47.1,
+# aftercare following joint replacement surgery, with the Z96.6- code its note asks for)
+_JOINT_REPLACED = re.compile(
+    r"\b(?:(?P<side>right|left|r|l|bilateral)\s+)?(?:(?:total|partial|unicompartmental|reverse|primary)\s+)?"
+    r"(?:(?P<joint>knee|hip|shoulder|elbow|ankle)\s+(?:arthroplasty|replacement)|(?P<abbr>t[khs]a|rtsa))\b", re.I)
+_REPLACED_DIGIT = {"shoulder": "1", "elbow": "2", "hip": "4", "knee": "5", "ankle": "6", "tsa": "1", "rtsa": "1",
+                   "tha": "4", "tka": "5"}
+# the visit is of the recovery: a post-operative visit, weeks or days after, a therapy visit
+_RECOVERY = re.compile(r"\bpost-?op(?:erative)?\b|\bpod\s*#?\d|\b\d{1,2}\s*(?:weeks?|wks?|days?)\s+(?:s/p|post|after|"
+                       r"out from|since)\b|\bphysical therapy\b|\brehab\w*\b|\baftercare\b", re.I)
+
+
+def joint_replacement_aftercare(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(code, start, end): aftercare following joint replacement surgery (Z47.1) and the joint's presence (Z96.6-)
+    when the visit is of a recent replacement's recovery (its opening lines say post-operative, weeks after, or
+    therapy); empty otherwise."""
+    head = note[:600]
+    if not _RECOVERY.search(head):
+        return []
+    for m in _JOINT_REPLACED.finditer(note):
+        if analysis.context_at(m.start(), m.end()) & {"negated", "family", "hypothetical", "uncertain"}:
+            continue
+        line = line_at(note, m.start())
+        if _AMPUTATION_NOT.search(line) or not _RECOVERY.search(line + " " + head):
+            continue
+        kind = (m.group("joint") or m.group("abbr")).lower()
+        said = (m.group("side") or "").lower()
+        side = {"right": "1", "r": "1", "left": "2", "l": "2", "bilateral": "3"}.get(said, "9")
+        presence = f"Z96.6{_REPLACED_DIGIT[kind]}{side}"
+        if side == "3" and kind in ("shoulder", "tsa", "rtsa"):
+            presence = "Z96.619"
+        return [("Z47.1", m.start(), m.end()), (presence, m.start(), m.end())]
+    return []
 
 
 def reported_status(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
