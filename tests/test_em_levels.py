@@ -896,3 +896,13 @@ def test_a_physical_therapy_evaluation_is_its_complexity_and_the_timed_treatment
     assert {"97163", "97116"} <= got
     assert not got & {"97110", "97140", "97530", "97161", "97162"}     # 5 minutes bill no unit; planned is not given
     assert not any(c.startswith("992") for c in got)
+
+
+def test_a_clinic_film_personally_interpreted_is_billed_and_an_outside_mris_images_reviewed_count_as_data(codesets):
+    note = ("ORTHOPEDIC CLINIC, new patient 58 yo F.\nIMAGING:\n1) Left knee X-rays, 3 views, obtained in clinic today "
+            "and personally interpreted: no fracture, medial joint space narrowing.\n2) Outside MRI left knee "
+            "(02/2026): radiology report reviewed and images personally reviewed: complex tear of the medial meniscus "
+            "posterior horn.\nASSESSMENT: Complex tear of the medial meniscus of the left knee, current.\nPLAN: "
+            "physical therapy; meloxicam 15 mg daily prescribed.\n")
+    got = all_codes(note, codesets)
+    assert {"73562", "99204"} <= got

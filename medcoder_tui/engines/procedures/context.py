@@ -59,7 +59,8 @@ _NOT_DISPENSED = re.compile(r"\b(?:own|already|continues? (?:using|to use)|wean\
 _IN_OFFICE = re.compile(r"\b(?:poc|point[- ]of[- ]care|in[- ]office|in[- ]clinic|in[- ]house|rapid|dip\b|dipstick|"
                         r"fingerstick|finger stick|bedside|(?:drawn|done|performed|collected|obtained|venipuncture) here\b)", _I)
 _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own |independent )?(?:interpretation|read|"
-                       r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|"
+                       r"review of the (?:images|films))|i (?:personally )?(?:interpreted|read)|personally interpreted|"
+                       r"(?:images|films) (?:were )?personally reviewed|"
                        # "CT head: I personally reviewed images - no ICH", "my interp: NSR"
                        r"i personally (?:reviewed|viewed) (?:the )?(?:images|films|study|scan)|my interp\b|"
                        r"independently interpreted|independent interpretation of (?:the )?(?:xr|x-?rays?|films?|images?|ct|ecg|ekg|imaging)|"

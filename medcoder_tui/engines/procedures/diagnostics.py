@@ -199,6 +199,7 @@ _RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpret
                              r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)", _I)
 
 
+_NEXT_ITEM = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*\u2022])[ \t]")
 _OTHER_TEST = re.compile(r"\b(?:ecgs?|ekgs?|troponins?|cbc|bmp|cmp|labs?|ua|echo\w*|ct|mri|ultrasound)\b", _I)
 
 
@@ -224,7 +225,9 @@ def _imaging(ctx: _Ctx) -> None:
         if not m or not ctx.usable(sent, sent.start + m.start(), sent.start + m.end()) \
                 or not _read_of_film(sent.text, m.start(), m.end()):
             continue
-        if _RADIOLOGY_READ.search(ctx.note, sent.start, min(len(ctx.note), sent.end + 200)):
+        # (up to the next list item: "2) Outside MRI ...: radiology report reviewed" is another study's read)
+        item = _NEXT_ITEM.search(ctx.note, sent.end, min(len(ctx.note), sent.end + 200))
+        if _RADIOLOGY_READ.search(ctx.note, sent.start, item.start() if item else min(len(ctx.note), sent.end + 200)):
             continue   # the radiologist's read is the one billed; the provider's counts in the MDM data
         low = sent.text.lower()
         site = "chest" if m.group(0).lower() == "cxr" else next(

@@ -425,6 +425,7 @@ def _not_done(ctx: _Ctx, start: int, end: int) -> bool:
 
 
 _ECG_WORDS = re.compile(r"\b(?:ecgs?|ekgs?|electrocardiograms?|rhythm strips?)\b", re.I)
+_IMAGE_KIND = re.compile(r"\b(?:mri|ct|ultrasound|us|xr|x-?rays?|cxr|radiographs?|films?)\b", re.I)
 _IMAGE_WORDS = re.compile(r"\b(?:xr|x-?rays?|cxr|radiographs?|films?|images?|ct|mri|ultrasound|us|imaging)\b", re.I)
 
 
@@ -437,7 +438,13 @@ def _read_billed(ctx: _Ctx, at: int) -> bool:
     if _ECG_WORDS.search(line):
         return any(code.startswith("930") for code in billed)
     if _IMAGE_WORDS.search(line):
-        return any(code.startswith("7") for code in billed)
+        # (of the same kind of study: the shoulder films billed leave the outside MRI read on the next line unbilled)
+        kind = _IMAGE_KIND.search(line)
+        want = {"mri": "magnetic", "ct": "ct", "ultrasound": "ultrasound", "us": "ultrasound"}.get(
+            kind.group(0).lower(), "x-ray") if kind else None
+        return any(code.startswith("7") and (want is None or want in (ctx.cs.cpt.get(code) or "").lower()
+                                             or (want == "magnetic" and "mri" in (ctx.cs.cpt.get(code) or "").lower()))
+                   for code in billed)
     return any(code.startswith(("7", "93")) for code in billed)
 
 
