@@ -280,21 +280,23 @@ _BONES = (("7", re.compile(r"\b(?:toes?|foot|feet|ankles?|heels?|calcane\w*|meta
           ("1", re.compile(r"\b(?:shoulder|clavicle|scapula)\b", re.I)))
 
 
+def _by_kind_and_site(m: Mention, icd, kinds, sites) -> str | None:
+    """The billable code "category + site digit + side digit" whose category the first of ``kinds`` the mention's
+    sentence matches gives, and whose site the first of ``sites`` (with the side it names, else 9); or None."""
+    category = next((c for c, rx in kinds if rx.search(m.around)), None)
+    site = next((digit for digit, rx in sites if digit != "cmc" and rx.search(m.around)), None)
+    if category is None or site is None:
+        return None
+    sides = [name for name, rx in _SIDES if rx.search(m.around)]
+    want = category + site + ({"right": "1", "left": "2"}.get(sides[0], "9") if len(sides) == 1 else "9")
+    return want if icd.is_billable(want) else None
+
+
 def _osteomyelitis_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Osteomyelitis of no kind or site whose sentence says acute, subacute or chronic and names the bone (and side):
     that course's code by site (the Index: Osteomyelitis, acute/subacute/chronic, by site)."""
-    if code != "M86.9":
-        return None
-    course = next((c for c, rx in _OSTEOMYELITIS_COURSE if rx.search(m.around)), None)
-    site = next((digit for digit, rx in _BONES if rx.search(m.around)), None)
-    if course is None or site is None:
-        return None
-    sides = [name for name, rx in _SIDES if rx.search(m.around)]
-    digit = {"right": "1", "left": "2"}.get(sides[0], "9") if len(sides) == 1 else "9"
-    want = f"{course}{site}{digit}"
-    if not icd.is_billable(want):
-        return None
-    return want, f"more specific: {icd.title(want)} documented (was {code})"
+    want = _by_kind_and_site(m, icd, _OSTEOMYELITIS_COURSE, _BONES) if code == "M86.9" else None
+    return (want, f"more specific: {icd.title(want)} documented (was {code})") if want else None
 
 
 # the organism of a pyogenic arthritis (M00.0 staphylococcal, M00.1 pneumococcal, M00.2 other streptococcal)
@@ -306,18 +308,9 @@ _ARTHRITIS_ORGANISMS = (("M00.0", re.compile(r"\b(?:staph\w*|mssa|mrsa|s\.? aure
 def _arthritis_organism(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """A pyogenic (septic) arthritis of no organism whose sentence names the staphylococcus or streptococcus: the
     arthritis of that organism, by its joint and side (M00.0-M00.2; the organism's B95 code beside it)."""
-    if not code.startswith(("M00.9", "M00.8")):
-        return None
-    category = next((c for c, rx in _ARTHRITIS_ORGANISMS if rx.search(m.around)), None)
-    site = next((digit for digit, rx in _JOINTS if digit != "cmc" and rx.search(m.around)), None)
-    if category is None or site is None:
-        return None
-    sides = [name for name, rx in _SIDES if rx.search(m.around)]
-    digit = {"right": "1", "left": "2"}.get(sides[0], "9") if len(sides) == 1 else "9"
-    want = f"{category}{site}{digit}"
-    if not icd.is_billable(want):
-        return None
-    return want, f"more specific: the organism and joint are documented: {icd.title(want)} (was {code})"
+    want = _by_kind_and_site(m, icd, _ARTHRITIS_ORGANISMS, _JOINTS) if code.startswith(("M00.9", "M00.8")) else None
+    return (want, f"more specific: the organism and joint are documented: {icd.title(want)} (was {code})") \
+        if want else None
 
 
 # The Alphabetic Index: "Diabetes, out of control / poorly controlled / inadequately controlled - code to Diabetes, by
