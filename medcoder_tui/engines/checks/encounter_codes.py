@@ -32,12 +32,11 @@ import re
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.age import patient_age
 from medcoder_tui.engines.analysis.clinical_text import ASSESSMENT_SECTIONS, NoteAnalysis
-from medcoder_tui.engines.checks.edits import Reground, add_reason, usable_icd
 from medcoder_tui.engines.checks.diabetes import type_1_only
+from medcoder_tui.engines.checks.edits import Reground, add_reason, usable_icd
 from medcoder_tui.engines.checks.integral import INFECTIONS
 from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes, insulin_pump_failure,
-                                                            missed_dialysis,
-                                                            poisoning_codes, underdosing_codes,
+                                                            missed_dialysis, poisoning_codes, underdosing_codes,
                                                              underdosing_intent)
 from medcoder_tui.engines.diagnoses.oncology_terms import receptor_codes, treatment_encounter
 from medcoder_tui.engines.diagnoses.ulcer_terms import lower_limb_ulcers
@@ -406,7 +405,8 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         for s in out:
             # (the arthritis of the joint replaced, of its side: M16 hip, M17 knee; the other knee's stays)
             if usable_icd(s) and any(s.code[:3] == arthritis.get(joint) and (
-                    s.code.endswith(".9") or s.code[-1:] == side or (side == "3" and s.code[4:5] == "0"))
+                    s.code.endswith(".9") or (len(s.code) > 5 and s.code[-1:] == side)
+                    or (side == "3" and s.code[4:5] == "0"))
                     for joint, side in replaced):
                 add_reason(s, "the arthritis of the joint replaced: the visit is the replacement's aftercare (Z47.1)",
                            Flag.GUIDELINE)

@@ -140,7 +140,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
                          "C95", "C96", "C77", "J02", "J03", "B27", "B20", "A18.2", "L02", "L03", "A28.1"),
     "R60": ("I50", "I11.0", "I13", "N04", "N18", "K70.3", "K74", "I87", "I80", "I82.4", "E03", "O14"),
     "R61": ("E05", "N95.1", "R50", "I21", "I22", "E16", "E11.64", "E10.64", "E13.64"), "R63.0": ("C", "F50", "K35", "K36", "K37", "K57", "K65", "K81", "K85", "A08", "A09", "B15", "B16", "B17"), "R63.1": ("E11", "E10", "E13", "E23.2", "E87.0"),
-    "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51", "O21.1"),   # (hyperemesis: weight loss is one of its criteria) "R64": ("C", "B20", "A15"),
+    # (the weight loss of a hyperemesis is one of its criteria)
+    "R63.4": ("C", "E05", "F50", "B20", "A15", "K50", "K51", "O21.1"), "R64": ("C", "B20", "A15"),
     # the weight gain of the fluid a failing heart or a nephrotic kidney retains
     "R63.5": ("I50", "I11.0", "I13.0", "I13.2", "N04"),
     "R68.8": _ANY, "R69": _ANY,
