@@ -22,7 +22,6 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.diagnoses.encounter_terms import PRE_TRAVEL, an_earlier_visit
-from medcoder_tui.engines.analysis.clinical_text import line_at
 from medcoder_tui.engines.procedures.context import _I, _TIME, _Ctx, told_of_this_visit
 from medcoder_tui.engines.procedures.mdm import _procedure_done, addressed_problems, mdm, risk
 
@@ -223,7 +222,8 @@ _PT_TIMED = (("97110", re.compile(r"\b(?:therapeutic exercises?|ther ?ex)\b", re
              ("97112", re.compile(r"\bneuromuscular re-?education\b|\bnm re-?ed\b", re.I)),
              ("97116", re.compile(r"\bgait training\b", re.I)),
              ("97530", re.compile(r"\btherapeutic activit(?:y|ies)\b|\bther activit(?:y|ies)\b", re.I)))
-_MINUTES = re.compile(r"(?:x|for|:)?\s*(\d{1,3})\s*min", re.I)
+_MINUTES = re.compile(r"(\d{1,3})\s*min", re.I)
+_PLANNED = re.compile(r"\b(?:plan|interventions?|frequency|will)\b", re.I)
 
 
 def _therapy_visit(ctx: _Ctx) -> bool:
@@ -240,13 +240,13 @@ def _therapy_visit(ctx: _Ctx) -> bool:
                 + ("" if level else " (no complexity documented: the moderate level by default)"), *at)
     for code, rx in _PT_TIMED:
         for m in rx.finditer(ctx.note):
-            line = line_at(ctx.note, m.start())
-            minutes = _MINUTES.search(line, line.lower().find(m.group(0).lower()) + len(m.group(0)))
+            line_start = ctx.note.rfind("\n", 0, m.start()) + 1
+            line_end = ctx.note.find("\n", m.end()) % (len(ctx.note) + 1)
+            minutes = _MINUTES.search(ctx.note, m.end(), line_end)   # ("Therapeutic exercise x 15 min: quad sets")
             sent = ctx.a.sentence_at(m.start())
             if minutes is None or int(minutes.group(1)) < 8 or sent is None or not ctx.usable(sent, m.start(), m.end()) \
-                    or re.search(r"\b(?:plan|interventions?|frequency|will)\b", line[:line.lower().find(
-                        m.group(0).lower()) + 1], re.I):
-                continue
+                    or _PLANNED.search(ctx.note, line_start, m.start()):
+                continue   # (under 8 minutes bills no unit; "Plan: ... interventions: manual therapy" is not given)
             n = int(minutes.group(1))
             ctx.add(System.CPT, code, 0.65, f"timed therapy given, {n} min (units: {(n + 7) // 15})", m.start(),
                     m.end())
