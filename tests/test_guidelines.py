@@ -4654,3 +4654,16 @@ def test_the_recovery_of_a_replaced_joint_is_its_aftercare_and_the_other_joints_
     # a replacement of years ago, at a visit for something else, is no aftercare
     old = ("CLINIC NOTE\nPSH: right total hip replacement 2015.\nASSESSMENT: Acute bronchitis; supportive care.\n")
     assert "Z47.1" not in offline_codes(codesets, old)
+
+
+def test_a_cause_left_to_another_physician_is_coded_when_the_coded_stage_asks_for_it_first(codesets):
+    # N18.4's tabular note: "code first any associated diabetic chronic kidney disease (E11.22)"
+    note = ("Nephrology follow-up.\nAssessment and plan:\n"
+            "1. CKD stage 4 - eGFR 22, stable. Repeat renal panel in 6 weeks; low potassium diet.\n"
+            "2. Type 2 diabetes with diabetic CKD, on glipizide - managed by PCP.\n")
+    got = offline_codes(codesets, note)
+    assert {"N18.4", "E11.22"} <= got, sorted(got)
+    # no stage coded here: the diabetes the PCP manages stays left to the PCP
+    other = ("Assessment and plan:\n1. Gout flare, left great toe - colchicine.\n"
+             "2. Type 2 diabetes with diabetic CKD, on glipizide - managed by PCP.\n")
+    assert not any(c.startswith("E11") for c in offline_codes(codesets, other))

@@ -89,7 +89,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _vaguer_after_a_step(out)
     # The sense of each mention first: what is added next looks at what stays reportable
     # ("with abnormal findings" only beside a diagnosis that is coded).
-    _context_rules(out, out, note, analysis, setting)
+    _context_rules(out, out, note, analysis, setting, icd)
     if types is None or System.ICD10CM in types:
         hold_suicide_attempt(out)   # before the injuries whose external causes are read
         earlier = {id(s) for s in out}
@@ -103,7 +103,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out += both_sides(out, note, analysis, icd, reground, lambda s, code, why: replace_code(s, code, why, reground))
         out += acute_and_chronic(out, note, icd, reground)
         # what was added or put in place here (a side's code) has not been read in its context yet
-        _context_rules([s for s in out if id(s) not in earlier], out, note, analysis, setting)
+        _context_rules([s for s in out if id(s) not in earlier], out, note, analysis, setting, icd)
     if types is None or System.ICD10CM in types:
         def replace(s: Suggestion, code: str, reason: str) -> Suggestion:
             return replace_code(s, code, reason, reground)
@@ -684,12 +684,15 @@ def _part_of_another(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
-def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str) -> None:
+def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: str,
+                     out: list[Suggestion], icd) -> None:
     """IV.J: in an office or ED note, a condition whose line says it is not addressed here ("DM2, HTN, BPH -
-    per PCP, not addressed") is not coded for this encounter."""
+    per PCP, not addressed") is not coded for this encounter, unless a condition coded here asks for it first."""
     if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence \
             or not s.evidence[0].located or "T36" <= s.code[:3] <= "T50":
         return   # (a drug's adverse effect or underdosing quotes the drug: its condition says whether it is taken up)
+    if _cause_of_coded(s.code, out, icd):
+        return
     ev = s.evidence[0]
     line_end = note.find("\n", ev.end)
     # from the mention's own words: widened to be unique, they may hold the start of "per PCP"
@@ -712,6 +715,15 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     if LEFT_TO_ANOTHER.search(line) or LEFT_TO_ANOTHER.search(label) \
             or (deferred is not None and not _MANAGED_HERE.search(line)):
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
+
+
+def _cause_of_coded(code: str, out: list[Suggestion], icd) -> bool:
+    """Whether a condition coded for this encounter names ``code`` in its "code first" note: the stage of a
+    diabetic CKD the visit manages (N18.32: "code first any associated diabetic chronic kidney disease (E11.22)")
+    is coded with its cause, whoever else follows the diabetes."""
+    return any(o.code != code and usable_icd(o) and not set(o.flags) & CONTEXT_FLAGS
+               and (entry := icd.get(o.code)) is not None and any_match(parse_refs(entry.code_first), code)
+               for o in out)
 
 
 # "Osteopenia - bone health f/u with PCP", "repeat DEXA 2026 with PCP": left to the primary care physician, when
@@ -791,7 +803,7 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
 
 
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
-                   setting: str) -> None:
+                   setting: str, icd) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
     addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
     assessed = _addressed_text(note, analysis, _ASSESSED) if setting != "inpatient" else ""
@@ -804,7 +816,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
             # (the same code read again in the assessment, "BPH with nocturia" after the listed "BPH with LUTS",
             # is taken up there)
             _listed_not_addressed(s, addressed, analysis, setting)
-        _left_to_another(s, note, analysis, setting)
+        _left_to_another(s, note, analysis, setting, out, icd)
         _part_of_another(s, note, analysis)
         _story_only_symptom(s, assessed, analysis, out)
     check_mentions(some, note, analysis)
