@@ -4667,3 +4667,13 @@ def test_a_cause_left_to_another_physician_is_coded_when_the_coded_stage_asks_fo
     other = ("Assessment and plan:\n1. Gout flare, left great toe - colchicine.\n"
              "2. Type 2 diabetes with diabetic CKD, on glipizide - managed by PCP.\n")
     assert not any(c.startswith("E11") for c in offline_codes(codesets, other))
+
+
+def test_a_drug_the_note_says_is_continued_or_resumed_is_long_term_use(codesets):
+    # the verb after the drug: "glimepiride continued", "home sitagliptin resumed"
+    note = ("Discharge summary\nDischarge diagnoses:\n1. Community-acquired pneumonia, right lower lobe\n"
+            "2. Type 2 diabetes mellitus - A1c 6.9; home sitagliptin resumed on day 2.\n"
+            "Discharge meds: amoxicillin-clavulanate x 5 days, sitagliptin 100 mg daily.\n")
+    assert "Z79.84" in offline_codes(codesets, note, "inpatient")
+    stopped = note.replace("home sitagliptin resumed on day 2", "sitagliptin stopped for good")
+    assert "Z79.84" not in offline_codes(codesets, stopped, "inpatient")

@@ -101,6 +101,8 @@ _TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|long[- ]term(?: use o
                     r"refill\w*|resum\w*)\s+(?:\w+\s+)?$", re.I)
 # a drug further down a list the verb heads: "Taking glargine 28 u qHS, metformin 500 mg BID"
 _TAKES_LIST = re.compile(r"\b(?:on|takes|taking|continues?|cont)\s+[^.;:\n()]{0,60}?(?:,|\band\b|\+)\s*$", re.I)
+# the verb after the drug: "home metformin resumed", "metformin continued", "apixaban - continue"
+_TAKES_AFTER = re.compile(r"(?:\s+(?:was|is|to be))?\s*(?:-\s*)?(?:continued|resumed|continue|resume)\b", re.I)
 # (a drug held for a while is still the patient's: "metformin held, resume at follow-up")
 _NOT_TAKEN = re.compile(r"\b(?:stop(?:ped)?|discontinu\w*|start(?:ed|ing)?|initiat\w*|begin|"
                         r"prescribe[ds]?|switch\w*|consider|allerg\w*|d/c)\b", re.I)
@@ -485,7 +487,8 @@ def _long_term_drugs(note: str, analysis: NoteAnalysis, icd) -> list[tuple[str, 
             # listed first (a cheap look): a long note names its drugs in many places that are neither
             if analysis.section_at(m.start()) != "medications" and \
                     not _TAKES.search(note, max(0, m.start() - 25), m.start()) and \
-                    not _TAKES_LIST.search(note, max(0, m.start() - 80), m.start()):
+                    not _TAKES_LIST.search(note, max(0, m.start() - 80), m.start()) and \
+                    not _TAKES_AFTER.match(note, m.end()):
                 continue
             sent = analysis.sentence_at(m.start())
             # the words about this drug: "on apixaban ..., p/w bleeding starting 10/18" starts nothing
