@@ -4677,3 +4677,20 @@ def test_a_drug_the_note_says_is_continued_or_resumed_is_long_term_use(codesets)
     assert "Z79.84" in offline_codes(codesets, note, "inpatient")
     stopped = note.replace("home sitagliptin resumed on day 2", "sitagliptin stopped for good")
     assert "Z79.84" not in offline_codes(codesets, stopped, "inpatient")
+
+
+def test_a_smoking_history_the_coded_lung_disease_asks_for_is_coded_from_the_social_history(codesets):
+    # J43's chapter note: "use additional code to identify ... history of tobacco dependence (Z87.891)"; the past
+    # history lists the emphysema too, and the social history gives the habit up ("quit smoking 2017")
+    note = ("Pulmonary clinic follow-up.\nPMH: emphysema, gout.\nSocial: quit smoking 2017, 40 pack-years. Retired welder.\n"
+            "Assessment: Panlobular emphysema - stable on tiotropium; continue, spirometry next visit.\n")
+    got = offline_codes(codesets, note)
+    assert {"J43.1", "Z87.891"} <= got and not any(c.startswith("F17") for c in got), sorted(got)
+    # the packs counted before the year it was given up are no smoking today
+    counted = note.replace("quit smoking 2017, 40 pack-years", "smoked 2 ppd x 20 yrs, quit 2017")
+    got = offline_codes(codesets, counted)
+    assert "Z87.891" in got and not any(c.startswith("F17") for c in got), sorted(got)
+    # beside a condition that does not ask for it, the social history's smoking stays out
+    other = note.replace("Panlobular emphysema - stable on tiotropium", "Gout of the right great toe - on allopurinol")
+    got = offline_codes(codesets, other)
+    assert "Z87.891" not in got and not any(c.startswith("F17") for c in got), sorted(got)

@@ -138,7 +138,9 @@ _add("history", "forward",
      # "hemiparesis as sequela of R MCA stroke": the condition a sequela is of is a past one (I.B.10)
      r"as (?:a )?(?:sequela|sequelae) of", r"(?:sequela|sequelae) of", r"late effects? of", r"residual (?:of|from)",
      # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
-     r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)")
+     r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)",
+     # "quit smoking 2019, 50 pack-years", "stopped smoking in 2010": a habit given up is a past one
+     r"(?:quit|stopped|gave up)(?= (?:smoking|tobacco|cigarettes|cigs|chewing tobacco|vaping)\b)")
 _add("history", "backward",
      # "a head cold with sore throat and runny nose, which have cleared": gone before this visit
      r"(?:which |that )?(?:has|have|had) (?:since |now |all |both )?(?:cleared|resolved|gone away)",
@@ -154,7 +156,9 @@ _add("history", "backward",
      # "Diabetic foot ulcer - healed.", "the plantar ulcer ... has since healed (epithelialized 01/20)"
      r"(?<!well-)(?<!well )healed(?=\s*(?:[.,;(]|$))",
      # "nephrolithiasis (passed)": a stone that passed is a past one
-     r"passed(?=\s*\))")
+     r"passed(?=\s*\))",
+     # "smoked 1 ppd x 20 yrs, quit 2012", "pipe smoker - quit 10 years ago"
+     r"quit(?: in)? (?:(?:19|20)\d{2}|\d+ (?:years?|yrs?|months?|mos?) ago)")
 # "low risk", "high risk": a grade of what was found, not a risk of something else
 _UNGRADED = r"(?<!low )(?<!high )(?<!moderate )(?<!intermediate )(?<!average )(?<!increased )(?<!elevated )"
 # ConText's "hypothetical": return precautions and conditions ("return if SOB", "if CXR negative,

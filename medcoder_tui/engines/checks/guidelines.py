@@ -574,9 +574,10 @@ _TOBACCO_CODES = ("F17.2", "Z72.0")
 _TOBACCO_WORDS = re.compile(r"\b(?:tobacco|smok\w*|nicotine|cigar\w*|vap(?:e|es|ing))\b")
 
 
-def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str) -> None:
+def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis, setting: str,
+                          out: list[Suggestion], icd) -> None:
     """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
-    the assessment does not take up, is not coded for this encounter."""
+    the assessment does not take up, is not coded for this encounter, unless a condition coded here asks for it."""
     past = s.code.startswith(("Z86", "Z87")) and s.original_code[:1] not in ("", "Z")   # a past condition's code
     if setting == "inpatient" or not usable_icd(s) or (s.code[:1] in "ZVWXY" and not past) or not s.evidence:
         return
@@ -592,6 +593,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
         return   # (a note with no assessment at all says nothing of what the visit took up)
     if s.code.startswith(_TOBACCO_CODES) and _TOBACCO_WORDS.search(addressed):
         return   # "smokes 1/2 ppd" in the social history, "tobacco use counseled" in the assessment
+    if past and _asked_for_by_coded(s.code, out, icd, first=False):
+        return   # (a past condition's history code that a coded diagnosis asks for)
     add_reason(s, _LISTED_ONLY_REASON + " and not addressed at this encounter (guideline IV.J): not coded",
                Flag.GUIDELINE)
 
@@ -691,7 +694,7 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
     if setting == "inpatient" or not usable_icd(s) or s.code[:1] in "ZVWXY" or not s.evidence \
             or not s.evidence[0].located or "T36" <= s.code[:3] <= "T50":
         return   # (a drug's adverse effect or underdosing quotes the drug: its condition says whether it is taken up)
-    if _cause_of_coded(s.code, out, icd):
+    if _asked_for_by_coded(s.code, out, icd):
         return
     ev = s.evidence[0]
     line_end = note.find("\n", ev.end)
@@ -717,13 +720,19 @@ def _left_to_another(s: Suggestion, note: str, analysis: NoteAnalysis, setting: 
         add_reason(s, "the note says it is not addressed at this encounter (guideline IV.J): not coded", Flag.GUIDELINE)
 
 
-def _cause_of_coded(code: str, out: list[Suggestion], icd) -> bool:
-    """Whether a condition coded for this encounter names ``code`` in its "code first" note: the stage of a
-    diabetic CKD the visit manages (N18.32: "code first any associated diabetic chronic kidney disease (E11.22)")
-    is coded with its cause, whoever else follows the diabetes."""
-    return any(o.code != code and usable_icd(o) and not set(o.flags) & CONTEXT_FLAGS
-               and (entry := icd.get(o.code)) is not None and any_match(parse_refs(entry.code_first), code)
-               for o in out)
+def _asked_for_by_coded(code: str, out: list[Suggestion], icd, *, first: bool = True) -> bool:
+    """Whether a condition coded for this encounter names ``code`` in its "code first" note (``first``) or its
+    "use additional code" note: the stage of a diabetic CKD the visit manages (N18.32: "code first any associated
+    diabetic chronic kidney disease (E11.22)") is coded with its cause, whoever else follows the diabetes; emphysema
+    (J43: "use additional code to identify history of tobacco dependence (Z87.891)") with the smoking history the
+    social history tells."""
+    for o in out:
+        if o.code == code or not usable_icd(o) or set(o.flags) & CONTEXT_FLAGS:
+            continue
+        text = (entry.code_first if (entry := icd.get(o.code)) else "") if first else icd.use_additional_up(o.code)
+        if any_match(parse_refs(text), code):
+            return True
+    return False
 
 
 # "Osteopenia - bone health f/u with PCP", "repeat DEXA 2026 with PCP": left to the primary care physician, when
@@ -815,7 +824,7 @@ def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, ana
                    and analysis.section_at(o.evidence[0].start) in _ASSESSED for o in out):
             # (the same code read again in the assessment, "BPH with nocturia" after the listed "BPH with LUTS",
             # is taken up there)
-            _listed_not_addressed(s, addressed, analysis, setting)
+            _listed_not_addressed(s, addressed, analysis, setting, out, icd)
         _left_to_another(s, note, analysis, setting, out, icd)
         _part_of_another(s, note, analysis)
         _story_only_symptom(s, assessed, analysis, out)

@@ -57,6 +57,18 @@ _STILL_SMOKES = re.compile(r"\b(?:current(?:ly)?|active|still|smokes|every day|\
                            r"\s*day|cig\w*\s*(?:/|a|per)\s*day))\b", re.I)
 
 
+# "smoked 1 ppd x 20 yrs, quit 2012": the count of packs is of the years before
+# (not "tried to quit twice", "wants to quit smoking")
+_GAVE_UP = re.compile(r"\b(?:smoked|former|ex-?smoker)\b|(?<!to )\b(?:quit|stopped|gave up)(?: smoking| tobacco| cigarettes)?"
+                      r"(?: in)? (?:(?:19|20)\d{2}|\d+ (?:years?|yrs?|months?|mos?) ago)\b|"
+                      r"(?<!to )\b(?:quit|stopped|gave up) (?:smoking|tobacco|cigarettes)\b", re.I)
+
+
+def _sentence(note: str, analysis: NoteAnalysis, ev) -> str:
+    sent = analysis.sentence_at(ev.start)
+    return note[sent.start:sent.end] if sent is not None else ev.text
+
+
 def _item(note: str, analysis: NoteAnalysis, ev) -> str:
     """The list item the evidence is in: from the last comma or semicolon before it to the next one."""
     sent = analysis.sentence_at(ev.start)
@@ -94,7 +106,8 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
         z = "Z87.310"   # a healed fragility fracture read at its site ("distal radius fragility fracture in 2024")
     if z is None or not icd.is_billable(z):
         return s
-    if s.code.startswith("F17.2") and ev is not None and _STILL_SMOKES.search(_item(note, analysis, ev)):
+    if s.code.startswith("F17.2") and ev is not None and _STILL_SMOKES.search(item := _item(note, analysis, ev)) \
+            and not _GAVE_UP.search(item) and not _GAVE_UP.search(_sentence(note, analysis, ev)):
         return s   # "Hx HTN, HLD, smoker 1 ppd": a list's label does not make a count of today's packs past
     if s.code[:1] == "C" and ev is not None:
         sent = analysis.sentence_at(ev.start)
