@@ -4694,3 +4694,15 @@ def test_a_smoking_history_the_coded_lung_disease_asks_for_is_coded_from_the_soc
     other = note.replace("Panlobular emphysema - stable on tiotropium", "Gout of the right great toe - on allopurinol")
     got = offline_codes(codesets, other)
     assert "Z87.891" not in got and not any(c.startswith("F17") for c in got), sorted(got)
+
+
+def test_an_earlier_pregnancys_delivery_is_no_delivery_at_this_visit(codesets):
+    note = ("Prenatal visit, 31 weeks. G3 P2002.\nObstetric history: SVD 2021 at 40 weeks; vaginal delivery 2023, "
+            "uncomplicated.\nAssessment: Gestational diabetes, insulin controlled - NPH 12 units qHS, continue; "
+            "fastings at goal.\n")
+    got = offline_codes(codesets, note)
+    assert "O24.414" in got and not any(c.startswith("O24.42") for c in got), sorted(got)
+    # a delivery told with this stay's full date still makes it the childbirth's code
+    stay = ("Delivery note: spontaneous vaginal delivery 03/14/2026 at 39 weeks of a liveborn male. G1 P1001.\n"
+            "Gestational diabetes, insulin controlled during pregnancy.\n")
+    assert "O24.424" in offline_codes(codesets, stay, "inpatient")

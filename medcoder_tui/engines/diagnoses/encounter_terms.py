@@ -167,11 +167,27 @@ def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
     return f"Z34.{kind}{trimester}", m.start(), m.end()
 
 
+# "OB hx: 2022 SVD 39 wk", "G3P2 (SVD 2019, C/S 2021)": an earlier pregnancy's delivery, by the line's label or a
+# bare year beside the word (a full date, "delivered 03/14/2026", may be this stay's)
+_OB_HISTORY_LABEL = re.compile(r"(?:ob|obstetric(?:al)?|pregnancy|delivery) (?:hx|history)|prior (?:deliver|pregnan)",
+                               re.I)
+_BARE_YEAR_BEFORE = re.compile(r"(?<![/\d])(?:19|20)\d\d[ \t]*(?:[:-][ \t]*)?$")
+_BARE_YEAR_AFTER = re.compile(r"[ \t]*(?:in |at |[(,][ \t]*)?(?:19|20)\d\d(?![/\d])")
+
+
+def _this_delivery(note: str, analysis: NoteAnalysis, m: re.Match) -> bool:
+    """Whether the delivery word at ``m`` tells a delivery of this encounter, not a past one."""
+    if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+        return False
+    line_start = note.rfind("\n", 0, m.start()) + 1
+    return not (_OB_HISTORY_LABEL.search(note, line_start, m.start())
+                or _BARE_YEAR_BEFORE.search(note, max(line_start, m.start() - 12), m.start())
+                or _BARE_YEAR_AFTER.match(note, m.end()))
+
+
 def delivered(note: str, analysis: NoteAnalysis) -> bool:
     """Whether the mother's record documents a delivery at this encounter."""
-    return bool(_MATERNAL.search(note)) and any(
-        not analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}
-        for m in _DELIVERY.finditer(note))
+    return bool(_MATERNAL.search(note)) and any(_this_delivery(note, analysis, m) for m in _DELIVERY.finditer(note))
 
 
 def delivery_outcome(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
@@ -180,7 +196,7 @@ def delivery_outcome(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] 
     if not _MATERNAL.search(note):
         return None
     for m in _DELIVERY.finditer(note):
-        if analysis.context_at(m.start(), m.end()) & {"negated", "hypothetical", "history", "family"}:
+        if not _this_delivery(note, analysis, m):
             continue
         sent = analysis.sentence_at(m.start())
         # the delivery's sentence and the one after it ("... cesarean delivery at 21:12. Liveborn female, Apgars 8/9")
