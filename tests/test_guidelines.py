@@ -4706,3 +4706,24 @@ def test_an_earlier_pregnancys_delivery_is_no_delivery_at_this_visit(codesets):
     stay = ("Delivery note: spontaneous vaginal delivery 03/14/2026 at 39 weeks of a liveborn male. G1 P1001.\n"
             "Gestational diabetes, insulin controlled during pregnancy.\n")
     assert "O24.424" in offline_codes(codesets, stay, "inpatient")
+
+
+def test_a_newborn_recheck_reads_its_birth_history_return_signs_and_the_mothers_nipples_as_no_findings(codesets):
+    note = ("Weight check, 5-day-old girl.\n"
+            "Birth history (nursery summary): 39w1d, vaginal delivery, hepatitis B vaccine given before discharge.\n"
+            "Feeding: breastfed every 2-3 h; mom has nipple trauma on the right; infant falls asleep at the breast.\n"
+            "Assessment: Neonatal jaundice - TSB below the phototherapy line.\n"
+            "Plan: Signs to return reviewed (poor feeding, lethargy, fever). Recheck in 3 days.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert "P59.9" in got, sorted(got)
+    # no vaccine today, no fatigue or fever, no injury and no fall
+    assert not got & {"Z23", "90744", "90471", "R53.83", "R50.9", "T14.90XA", "W19.XXXA"}, sorted(got)
+
+
+def test_a_heel_stick_specimen_sent_to_the_lab_is_a_capillary_collection(codesets):
+    note = ("Newborn recheck, 4 days old.\nLabs: heelstick specimen obtained in clinic and sent to the hospital lab "
+            "for total bilirubin.\nAssessment: Neonatal jaundice.\n")
+    assert "36416" in offline_codes(codesets, note, types=(System.CPT,))
+    # a point-of-care reading's own fingerstick is not a collection sent out
+    poc = "Diabetes visit.\nFingerstick glucose 142 in clinic.\nAssessment: Type 2 diabetes.\n"
+    assert "36416" not in offline_codes(codesets, poc, types=(System.CPT,))

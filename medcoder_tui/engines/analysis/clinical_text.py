@@ -69,6 +69,8 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
             r"subjective", r"s(?=\s*:)", r"brief (?:history|hpi)"),
     "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
                              r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)",
+                             # a child's birth history: "Birth hx (hospital d/c summary reviewed): 38w5d, SVD ..."
+                             r"(?:birth|perinatal|neonatal|nursery) (?:hx|history)(?: \([^()\n]{0,60}\))?",
                              # combined labels: "Medications/PMH:", "PMH/PSH:"
                              r"(?:medications|meds)\s*/\s*(?:pmhx?|past medical history)", r"pmhx?\s*/\s*[a-z]+"),
     "past_surgical_history": (r"past surgical history", r"psh(?:x)?", r"surgical history"),

@@ -180,7 +180,10 @@ _add("hypothetical", "forward",
      r"to (?:the )?(?:ed|er) (?:for|with|if)(?= (?:any )?(?:worsening|worse|new|increased|increasing|recurrent)\b)",
      # patient education: "Signs of infection reviewed", "warning signs of stroke discussed", "Red flags (urinary
      # retention, saddle numbness) reviewed"
-     r"warning signs? (?:of|for)", r"red flags?(?: (?:reviewed|discussed|to watch for|include|such as|for))?",
+     r"warning signs? (?:of|for)",
+     # "Reviewed signs to return (spreading to legs, poor feeding, lethargy)", "reasons to return: fever"
+     r"(?:signs?|reasons?|symptoms?|when) to (?:return|come back|call|seek care)(?: (?:for|if|include|such as))?",
+     r"red flags?(?: (?:reviewed|discussed|to watch for|include|such as|for))?",
      # "counselled on sedation, weakness", "counselled dizziness, PR interval": the drug's possible effects, not
      # findings
      r"(?:counseled|counselled)(?: (?:on|about|regarding|re))?", r"(?:possible|potential|side) (?:side )?effects? (?:include|including|of|such as)",

@@ -525,7 +525,8 @@ _LIVES_IN = re.compile(r"\b(?:lives?|living|resides?|residing)\s+(?:alone\s+|ind
 # ("Resident of Test Oaks Nursing Home (long-term care). ... found her on the floor beside her bed in her room")
 _RESIDENT_OF = re.compile(r"\b(?:(?:long-term )?resident (?:of|at)|resides (?:at|in)|lives (?:at|in))\b[^.;\n]{0,40}?\b"
                           r"(nursing home|assisted living|skilled nursing facility|long-term care facility)\b", re.I)
-_SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b", re.I)
+# ("baby often falls asleep at breast", "fell asleep on the couch": sleep, no fall)
+_SAYINGS = re.compile(r"\bcold turkey\b|\bhanging (?:on|in there)\b|\b(?:falls?|falling|fell) (?:back )?asleep\b", re.I)
 _INJURY_NAME = re.compile(r"\b(?:strain|strains|strained|sprain|sprains|sprained)\b", re.I)
 # "while standing at the toilet", "collapsed from standing": the posture an injury happened in; the index's Standing
 # (prolonged) (static), X50.1, is overexertion from standing long ("standing for 10 hours on a concrete floor")

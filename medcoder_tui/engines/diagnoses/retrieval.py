@@ -126,6 +126,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
             continue   # "difficulty falling asleep", "fell asleep at the wheel": sleep, no fall
+        if low in ("trauma", "injury", "damage") and _NIPPLE_BEFORE.search(note, max(0, m.start() - 12), m.start()):
+            continue   # "shallow latch, nipple trauma": breastfeeding's sore nipple (O92.1-), no injury
         if low in ("pregnant", "pregnancy") and _NOT_YET_PREGNANT.search(note, max(0, m.start() - 30), m.start()):
             continue   # "planning pregnancy", "increase the dose once pregnant": no pregnancy yet
         if low == "accessory" and (_MUSCLE_USE_AFTER.match(note, m.end())
@@ -266,6 +268,7 @@ _MUSCLE_USE_BEFORE = re.compile(r"\b(?:using|use of|uses|with|no|mild|moderate|i
 _DIABETES_SERVICE = re.compile(r"\s+(?:nurses?|educators?|clinic|team|cent(?:er|re)|program(?:me)?|specialists?|"
                                r"nurse educator|dietitian|navigator|coordinator|supplies|class(?:es)?)\b", re.I)
 _ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
+_NIPPLE_BEFORE = re.compile(r"\bnipples?\s+$", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
                          r"irrigation|management|instructions)\b", re.I)

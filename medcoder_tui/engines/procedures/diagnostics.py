@@ -47,6 +47,11 @@ _TESTS: list[tuple[str, str]] = [
     (r"spirometry|\bpfts?\b", r"^Spirometry"), (r"\bppd\b (?:placed|planted)|tb skin test", r"^Tuberculosis skin test"),
     (r"venipuncture|(?:blood|labs?) (?:was |were )?drawn (?:today )?in (?:the )?(?:office|clinic)",
      r"^Routine venipuncture"),
+    # a specimen drawn by a heel or capillary stick and sent out ("heel-stick capillary sample collected in office ->
+    # sent to hospital lab"), not a point-of-care reading's own fingerstick
+    (r"\bheel[- ]?stick\b[^.\n]{0,40}\b(?:collect\w*|drawn|obtained|sent)\b|"
+     r"\bcapillary (?:blood )?(?:sample|specimen)\b[^.\n]{0,30}\b(?:collect\w*|drawn|obtained|sent)\b",
+     r"^Capillary blood collection"),
     (r"\b(?:ua|urinalysis)\b[^.\n]{0,20}(?<!non-)(?<!non)(?<!non )automated", r"^Urinalysis, automated, without microscopy"),
     (r"inhaler (?:technique|teaching|use)[^.\n]{0,40}(?:taught|demonstrat\w*|reviewed|observed)|"
      r"(?:demonstrat\w*|taught|teach\w*)[^.\n]{0,30}(?:inhaler|spacer|nebulizer) (?:use|technique)|"
@@ -66,7 +71,7 @@ _TEST_HINTS = (("a1c",), ("cbc", "complete blood", "anc"), ("cmp", "comprehensiv
                ("bmp", "basic metabolic"), ("hemoglobin", "hgb"), ("lead",), ("dip", "poc", "point"), ("urine", "upt"),
                ("flu", "rapid"), ("strep",), ("glucose", "glucometer", "accu"), ("vision", "visual"),
                ("tone", "audiometry"), ("spirometry", "pft"), ("ppd", "tb skin"), ("venipuncture", "drawn"),
-               ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"),
+               ("heel", "capillary"), ("automated",), ("inhaler", "spacer", "nebulizer"), ("pvr", "void", "bladder scan"),
                ("oximetry", "walk"), ("inr", "prothrombin"))
 assert len(_TEST_HINTS) == len(_TESTS)
 _TEST_RX = [(re.compile(n, _I), d, hints) for (n, d), hints in zip(_TESTS, _TEST_HINTS)]
@@ -156,7 +161,7 @@ def _tests(ctx: _Ctx) -> None:
                 continue   # a blood count or panel drawn here is run by the lab unless the note says it ran here
             if desc_rx.startswith("^Hemoglobin \\(") and _BLOOD_COUNT.search(line):
                 continue   # the hemoglobin of a blood count is the count's
-            venipuncture = desc_rx.startswith("^Routine venipuncture")   # the draw is here; the specimen is sent
+            venipuncture = desc_rx.startswith(("^Routine venipuncture", "^Capillary blood"))   # drawn here, sent out
             # ("HbA1c 9.2% (prior 8.4%)": the earlier value beside today's result says nothing of where it was done)
             if not venipuncture and re.search(r"\b(?:sent|send|ordered|recent|last|prior|pending)\b",
                                               _EARLIER_VALUE.sub(" ", _clause(sent.text, m.start(), m.end(), 25, 12)), _I):
