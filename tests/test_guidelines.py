@@ -4727,3 +4727,15 @@ def test_a_heel_stick_specimen_sent_to_the_lab_is_a_capillary_collection(codeset
     # a point-of-care reading's own fingerstick is not a collection sent out
     poc = "Diabetes visit.\nFingerstick glucose 142 in clinic.\nAssessment: Type 2 diabetes.\n"
     assert "36416" not in offline_codes(codesets, poc, types=(System.CPT,))
+
+
+def test_shingles_visit_no_vaccine_not_given_no_exam_label_disease_no_others_pregnancy(codesets):
+    note = ("Acute visit.\nS: 4 days of burning pain on the right flank, then a band of vesicles. Feels achy.\n"
+            "O: T 99.1\nNeck/thyroid: supple.\nHeart/lungs: normal.\nSkin: vesicles on a red base along right T10.\n"
+            "A: Herpes zoster, right T10 dermatome, no complications.\n"
+            "P: Valacyclovir 1 g TID x 7 days. Stay away from pregnant women and newborns until crusted.\n"
+            "- Zoster vaccine recommended after the rash heals (not given today).\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert "B02.9" in got, sorted(got)
+    assert not got & {"B00.9", "I27.9", "Z33.1", "Z23", "90750", "90471"}, sorted(got)
+    assert not any(c.startswith("O") for c in got), sorted(got)

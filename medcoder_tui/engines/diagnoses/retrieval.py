@@ -130,6 +130,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "shallow latch, nipple trauma": breastfeeding's sore nipple (O92.1-), no injury
         if low in ("pregnant", "pregnancy") and _NOT_YET_PREGNANT.search(note, max(0, m.start() - 30), m.start()):
             continue   # "planning pregnancy", "increase the dose once pregnant": no pregnancy yet
+        if low == "herpes" and _ZOSTER_AFTER.match(note, m.end()):
+            continue   # "herpes zoster": the tabular's "Zoster [herpes zoster]", no herpes simplex (B00) beside it
+        if low == "pregnant" and _OTHERS_AFTER.match(note, m.end()):
+            continue   # "avoid contact with pregnant women", "his pregnant wife": someone else's pregnancy
         if low == "accessory" and (_MUSCLE_USE_AFTER.match(note, m.end())
                                    or _MUSCLE_USE_BEFORE.search(note, max(0, m.start() - 12), m.start())):
             continue   # "using accessory muscles", "accessory muscle use": the work of breathing, no malformation
@@ -268,6 +272,12 @@ _MUSCLE_USE_BEFORE = re.compile(r"\b(?:using|use of|uses|with|no|mild|moderate|i
 _DIABETES_SERVICE = re.compile(r"\s+(?:nurses?|educators?|clinic|team|cent(?:er|re)|program(?:me)?|specialists?|"
                                r"nurse educator|dietitian|navigator|coordinator|supplies|class(?:es)?)\b", re.I)
 _ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
+# an exam line's label of one to three body parts or systems ("Heart/lungs:", "HEENT:", "Abd:")
+_EXAM_LABEL = re.compile(r"[ \t]*(?:[-*][ \t]*)?[A-Za-z]+(?:[ \t]*[/&,][ \t]*[A-Za-z]+|[ \t]+(?:and[ \t]+)?[A-Za-z]+){0,2}"
+                         r"[ \t]*:(?![0-9/])")
+_ZOSTER_AFTER = re.compile(r"[\s-]+zoster\b", re.I)
+_OTHERS_AFTER = re.compile(r"\s+(?:women|people|persons|individuals|contacts|household members|family members|visitors|"
+                           r"wife|partner|girlfriend|daughter|sister|mother|mom|(?:family|household) contacts?)\b", re.I)
 _NIPPLE_BEFORE = re.compile(r"\bnipples?\s+$", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
@@ -422,6 +432,11 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             toks = note_tokens(note, sent.start, sent.end, matcher.compounds, matcher.idf, matcher.hyphenated)
             if analysis.in_label(sent.start):   # "Secondary: Hypertensive heart ...": no secondary hypertension
                 toks = [t for t in toks if not analysis.in_label(t.start)]
+            elif toks and analysis.section_at(sent.start) == "physical_exam" \
+                    and (label := _EXAM_LABEL.match(note, note.rfind("\n", 0, sent.start) + 1)) is not None \
+                    and toks[0].start < label.end():
+                # "Heart/lungs: nl", "Neck/thyroid: supple": an exam line's body systems name no disease
+                toks = [t for t in toks if t.start >= label.end()]
             matches = _sentence_matches(toks, matcher, surfaces, systems, idf) if toks else []
             # "screening for colorectal cancer": the words inside a test's mention ("cancer") name no diagnosis
             tests = [(m.positions[0], m.positions[-1]) for m in matches

@@ -362,7 +362,8 @@ _COMBINATIONS: list[tuple[str, str, int]] = [
 ]
 # the words that say a vaccine was given in this visit ("Immunizations today after VIS reviewed: DTaP, IPV")
 # ("Rotavirus RV5 (RotaTeq) #3 PO": an oral vaccine's route says it was given too)
-_VAX_GIVEN = re.compile(r"\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|po\b|orally\b|"
+# ("Shingrix series recommended after recovery - will schedule (not given today)": not given)
+_VAX_GIVEN = re.compile(r"(?<!not )(?<!never )\b(?:given|administered|im\b|sq\b|sc\b|subq\b|sub-q\b|subcut|intramuscular|po\b|orally\b|"
                         r"(?:immuni[sz]ations?|vaccines?|vaccinations?|shots)\s+today\b)", _I)
 # a course the patient is on at home or since a discharge: given by the home infusion service, not in this encounter
 _ONGOING_THERAPY = re.compile(r"\b(?:discharged|sent home|went home)\b[^.;\n]{0,40}\bon\b|\bhome infusion\b|\bopat\b",
@@ -372,7 +373,7 @@ _BY_MOUTH = re.compile(r"\bby mouth\b|\bintranasal\b|\boral\b", _I)
 _MEDICARE = re.compile(r"\bmedicare\b(?! advantage)", _I)
 _MEDICARE_ADMIN = ((re.compile(r"influenza", _I), "G0008"), (re.compile(r"pneumococcal", _I), "G0009"),
                    (re.compile(r"hepatitis b", _I), "G0010"))
-_VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|"
+_VAX_NOT = re.compile(r"\b(?:declin\w*|refus\w*|utd\b|up to date|in (?:the )?fall|next|due\b(?!.*given)|recommended\b|"
                       r"offered|not (?:received|given)|will|return|to be (?:given|administered|started)|"
                       r"(?:given|administered|done) (?:at|by) (?:the |her |his )?(?:pcp|pharmacy|primary care|"
                       r"health department|school)|"
@@ -394,7 +395,7 @@ def _not_given_here(ctx: _Ctx, start: int, end: int, sent) -> bool:
     found = _VAX_NOT.search(_clause(ctx.note, start, end, 10, 40))
     if found is None:
         return False
-    return not (found.group(0).lower() == "due"
+    return not (found.group(0).lower() in ("due", "recommended")
                 and re.search(r"\b(?:given|administered)\b(?! (?:at|by|on|in)\b)", ctx.note[end:sent.end], _I))
 
 
