@@ -4739,3 +4739,16 @@ def test_shingles_visit_no_vaccine_not_given_no_exam_label_disease_no_others_pre
     assert "B02.9" in got, sorted(got)
     assert not got & {"B00.9", "I27.9", "Z33.1", "Z23", "90750", "90471"}, sorted(got)
     assert not any(c.startswith("O") for c in got), sorted(got)
+
+
+def test_numbered_procedure_headings_and_a_separate_problem_label(codesets):
+    note = ("Dermatology clinic, established patient.\n\n"
+            "PROCEDURE 1 - SHAVE BIOPSY\nSite: left upper back, 5 mm pearly papule. Lidocaine 1% with epi 1 mL. "
+            "Tangential shave to mid-dermis with a flexible blade; aluminum chloride hemostasis. Specimen to path.\n\n"
+            "PROCEDURE 2 - CRYOTHERAPY\nActinic keratoses x 4 on the scalp. Liquid nitrogen, 2 freeze-thaw cycles each.\n\n"
+            "SEPARATE PROBLEM - itchy feet: scaling between the toes for 2 months. Dx: tinea pedis. Rx terbinafine "
+            "cream BID x 4 wk.\nPMH: hypertension on amlodipine.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert {"11102", "17000", "17003", "B35.3"} <= got, sorted(got)
+    assert any(c.startswith("9921") for c in got), sorted(got)   # the separate problem's own visit
+    assert "I10" not in got, sorted(got)   # the history after the procedures' paragraphs is only listed

@@ -126,8 +126,8 @@ _HEADER_RE = re.compile(
     r"^[ \t]*(?:#+[ \t]*|[-=*_~]{2,}[ \t]*)?(?:"
     + "|".join(f"(?P<h{i}>{sp})" for i, (_, sp) in enumerate(_HEADER_ALTS))
     # (a label, then a colon, a dash, a dotted leader "PMH ........ HTN; GERD", or nothing more on its line)
-    # ("Procedure #2: Destruction of benign lesions": a numbered label)
-    + r")(?:[ \t]*#?\d{1,2}(?=[ \t]*:))?(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|[-=*_~]{2,}[ \t]*$|$)",
+    # ("Procedure #2: Destruction of benign lesions", "PROCEDURE 1 - SHAVE BIOPSY": a numbered label)
+    + r")(?:[ \t]*#?\d{1,2}(?=[ \t]*(?::|-[ \t])))?(?:[ \t]*\([^()\n]{0,160}\))?[ \t]*(?::|-(?=\s)|\.{3,}|[-=*_~]{2,}[ \t]*$|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -191,7 +191,10 @@ def _find_sections(note: str) -> list[Section]:
             # a label inside a line labels the rest of its line: "FH: no colon cancer." does not make the
             # pre-procedure history below it a family's
             end = min(end, line_end + 1)
-        elif name in _ENDS_AT_PARAGRAPH and re.search(r"\S", note[label_end:end]):
+        elif (name in _ENDS_AT_PARAGRAPH or (name == "procedures" and re.search(r"\d", note[pos:label_end]))) \
+                and re.search(r"\S", note[label_end:end]):
+            # (a numbered procedure's paragraph: "PROCEDURE 2 - Cryotherapy: ..." then a blank line and the visit's
+            # other problem)
             # "Allergies: NKDA.\n\nRating scales (scored by me): PHQ-9 = 13": a list ends with its paragraph,
             # whatever label (one this reader does not know) heads the next
             first = re.search(r"\S", note[label_end:end]).start() + label_end

@@ -76,7 +76,9 @@ _DEPRESSION_SCREEN = re.compile(r"depression screen\w*[^.\n]{0,40}(?:administere
                                 r"phq-?[29]\s*[:=]?\s*\d)|phq-?9[^.\n]{0,30}(?:administered|performed|completed|done|score)|"
                                 r"\bphq-?9\s*(?:score\s*)?[:=]?\s*\d{1,2}\b", _I)
 _SEPARATE = re.compile(r"separately identifiable|significant(?:ly)?,? separate|modifier 25|problem[- ]oriented "
-                       r"(?:visit|e/m|service)|separate (?:e/m|e&m|evaluation and management)(?: service)?", _I)
+                       r"(?:visit|e/m|service)|separate (?:e/m|e&m|evaluation and management)(?: service)?|"
+                       # a problem of its own heading its lines: "SEPARATE PROBLEM - groin rash: itchy red rash ..."
+                       r"^[ \t]*(?:\d+[.)][ \t]*)?separate (?:problem|issue|complaint|concern)s?[ \t]*[-:]", _I | re.M)
 _NO_BEFORE = re.compile(r"\b(?:no|not|without|none)\b[^.\n]{0,20}$", _I)
 # the physician as the continuing focal point of a patient's care, in the words notes use
 _CONTINUING = re.compile(r"\blongitudinal\w*|\bcontinuing (?:primary care )?(?:physician|provider|doctor|care)\b|"
