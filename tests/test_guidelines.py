@@ -4752,3 +4752,17 @@ def test_numbered_procedure_headings_and_a_separate_problem_label(codesets):
     assert {"11102", "17000", "17003", "B35.3"} <= got, sorted(got)
     assert any(c.startswith("9921") for c in got), sorted(got)   # the separate problem's own visit
     assert "I10" not in got, sorted(got)   # the history after the procedures' paragraphs is only listed
+
+
+def test_a_skin_visit_reads_the_nose_parts_the_abbreviated_consent_and_a_skin_cancers_history(codesets):
+    note = ("Dermatology clinic.\n"
+            "Consent: R/B/A reviewed incl bleeding, infection, scarring. Verbal consent.\n"
+            "Assessment: Basal cell carcinoma of the right nasal tip, biopsy-proven - referred for Mohs.\n")
+    got = offline_codes(codesets, note)
+    assert "C44.311" in got, sorted(got)
+    assert not got & {"B99.9", "L90.5", "R58", "C44.91"}, sorted(got)
+    # a squamous cell carcinoma of a skin site, excised years ago: the history of a skin cancer, not of "cancer"
+    history = ("Dermatology clinic.\nHx: 70 yo M. Hx SCC left dorsal hand - Mohs 05/2021, clear margins, no "
+               "recurrence since.\nAssessment: Actinic keratoses x 3 - liquid nitrogen.\n")
+    got = offline_codes(codesets, history)
+    assert "Z85.828" in got and "Z85.9" not in got, sorted(got)

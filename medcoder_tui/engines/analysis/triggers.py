@@ -198,6 +198,8 @@ _add("hypothetical", "forward",
      r"prn for", r"prn(?= [a-z])", r"unless",   # ("cyclobenzaprine qhs PRN spasm": what the drug is for, if it comes)
      # consent discussions: "Risks/benefits/alternatives discussed incl. infection, DVT" are not findings
      r"risks?\s*/\s*benefits?(?:\s*/\s*alternatives?)?", r"risks?,? benefits?,? and alternatives?",
+     # "Consent: R/B/A reviewed incl bleeding, infection, scar": the abbreviation of the same
+     r"r\s*/\s*b(?:\s*/\s*a)?(?=\s)", r"rba(?=\s)",
      r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
      # "Counselling completed earlier in the visit (efficacy, bleeding changes, perforation, infection)": the

@@ -9,6 +9,7 @@ from medcoder_tui.codes.status_terms import HISTORY_OF
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis
 from medcoder_tui.engines.checks.edits import Reground, replace_code
+from medcoder_tui.engines.diagnoses.skin_table import skin_table_code
 from medcoder_tui.engines.diagnoses.specific_steps import IN_REMISSION, remission_code
 from medcoder_tui.engines.diagnoses.status_codes import FRAGILITY_WORDS
 from medcoder_tui.engines.models import Flag, Suggestion
@@ -101,6 +102,10 @@ def history(s: Suggestion, note: str, analysis: NoteAnalysis, reground: Reground
             return s if remission == s.code else replace_code(s, remission, f"in remission: coded {remission} in "
                                                                            f"place of {s.code}", reground)
     z = next((z for prefix, z in HISTORY_OF if s.code.startswith(prefix)), None)
+    if s.code.startswith("C80") and ev is not None and (sent := analysis.sentence_at(ev.start)) is not None \
+            and (skin := skin_table_code(note[sent.start:sent.end], icd)) is not None:
+        # "Hx SCC R dorsal forearm - Mohs 2022": a skin carcinoma by its site, the history of a skin cancer (Z85.828)
+        z = next((z for prefix, z in HISTORY_OF if skin[0].startswith(prefix)), z)
     if z is None and s.code[:1] == "S" and "fracture" in s.description.lower() and ev is not None \
             and FRAGILITY_WORDS.search(ev.text):
         z = "Z87.310"   # a healed fragility fracture read at its site ("distal radius fragility fracture in 2024")

@@ -24,6 +24,8 @@ _IN_SITU = re.compile(r"\bin[- ]situ\b|\bbowen", re.I)
 _SIDES = (("right", re.compile(r"\b(?:right|rt)\b|(?<![A-Za-z/])R(?![A-Za-z/0-9])")),
           ("left", re.compile(r"\b(?:left|lt)\b|(?<![A-Za-z/])L(?![A-Za-z/0-9])")))
 _TABLE_PATH = ("Neoplasm, neoplastic", "skin NOS")
+# the parts of the nose a skin note names ("R nasal ala", "nasal tip", "alar crease"): the Table's nose
+_NOSE_PARTS = re.compile(r"\bnasal (?:alae?|alar rim|tip|dorsum|side ?wall|bridge)\b|\balar (?:rim|crease|groove)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +63,7 @@ def skin_table_code(sentence: str, icd) -> tuple[str, str] | None:
         return None
     column = "in_situ" if _IN_SITU.search(sentence) else "malignant_primary"
     table = neoplasm_table()
+    sentence = _NOSE_PARTS.sub("nose", sentence)
     for site, rx in _sites():
         if not rx.search(sentence):
             continue
