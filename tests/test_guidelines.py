@@ -4766,3 +4766,14 @@ def test_a_skin_visit_reads_the_nose_parts_the_abbreviated_consent_and_a_skin_ca
                "recurrence since.\nAssessment: Actinic keratoses x 3 - liquid nitrogen.\n")
     got = offline_codes(codesets, history)
     assert "Z85.828" in got and "Z85.9" not in got, sorted(got)
+
+
+def test_an_eye_visit_reads_its_slit_lamp_heading_its_history_labels_and_both_eyes(codesets):
+    note = ("Ophthalmology, established patient.\nCC: blurry vision both eyes, worse with glare.\n"
+            "Ocular hx: glaucoma since 2019 on timolol.\nMed hx: HTN, HLD, GERD.\n"
+            "Exam:\nSLE\n  Lids: nl OU\n  Lens: 2+ NS OU\n"
+            "Impression:\n1. Age-related nuclear cataract OU - not yet visually limiting, observe.\n"
+            "2. POAG OU, moderate stage - IOP at goal on timolol, continue.\n")
+    got = offline_codes(codesets, note)
+    assert {"H25.13", "H40.1132"} <= got, sorted(got)
+    assert not got & {"M32.9", "I10", "E78.5", "K21.9", "H53.8", "H40.1192"}, sorted(got)

@@ -68,7 +68,9 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
     "hpi": (r"history of (?:the )?present(?:ing)? illness", r"hpi", r"present illness", r"interval (?:history|hx)",
             r"subjective", r"s(?=\s*:)", r"brief (?:history|hpi)"),
     "past_medical_history": (r"past medical history", r"pmh(?:x)?", r"medical history",
-                             r"past history", r"history", r"medical(?: hx)?", r"(?:past )?psych(?:iatric)? (?:hx|history)",
+                             r"past history", r"history", r"medical(?: hx)?", r"med(?:ical)? hx",
+                             # a specialist's own: "Ocular hx: POAG OU dx 2021", "Cardiac history:"
+                             r"(?:ocular|eye|cardiac|surgical|gyn(?:ecologic)?|ob|obstetric) (?:hx|history)", r"(?:past )?psych(?:iatric)? (?:hx|history)",
                              # a child's birth history: "Birth hx (hospital d/c summary reviewed): 38w5d, SVD ..."
                              r"(?:birth|perinatal|neonatal|nursery) (?:hx|history)(?: \([^()\n]{0,60}\))?",
                              # combined labels: "Medications/PMH:", "PMH/PSH:"

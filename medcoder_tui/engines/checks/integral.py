@@ -188,6 +188,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "M21.9": _JOINT_OR_LIMB,
     # photophobia and tearing of an eye injury or inflammation
     "H53.14": ("T15", "S05", "H16", "H10", "H20", "G43", "A87", "G03"), "H04.20": ("T15", "S05", "H16", "H10"),
+    # the blurred vision and glare of a cataract
+    "H53.8": ("H25", "H26", "H28"), "H53.71": ("H25", "H26", "H28"),
     # angioedema, urticaria and hypotension of an anaphylactic reaction
     "T78.3": ("T78.2", "T63", "T88.6", "T80.5"), "L50": ("T78.2", "T63", "T88.6", "T80.5"),
     # (hypotension of no kind; orthostatic or drug-induced hypotension, I95.1 and I95.2, is a diagnosis of its own,

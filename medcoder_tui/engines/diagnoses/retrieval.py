@@ -232,7 +232,7 @@ _NOT_DIAGNOSES = frozenset(
     "nv".split()
 )
 # Abbreviations with an exam sense that the words after them give away
-_EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:)", re.I),
+_EXAM_SENSE = {"sle": re.compile(r"\s*(?:od|os|ou|:|\n|(?:and|\+|\/) dfe\b|exam\b)", re.I),
                # "R CVA tenderness": the costovertebral angle of an exam, not a stroke
                "cva": re.compile(r"\s*(?:tender\w*|percussion|pain|punch)\b", re.I),
                # "Arrived: ALS ambulance", "ALS unit": advanced life support of the ambulance, not the neuron disease

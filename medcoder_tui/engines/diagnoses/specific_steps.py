@@ -122,10 +122,15 @@ def _side(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if side is None:
         return None
     target = tokenize(_UNSPECIFIED_SIDE.sub(side, title, count=1))   # "limb" ~ "limbs"
-    if side == "bilateral" and target[-1:] == ["eye"]:
-        target = target[:-1]   # "..., unspecified eye" -> "..., bilateral" (H25.10 -> H25.13)
-    # (a 7th character may be the side itself: E11.3319 -> E11.3311, "right eye")
+    if side == "bilateral" and "eye" in target and target[target.index("eye") - 1] == "bilateral":
+        # "..., unspecified eye" -> "..., bilateral" (H25.10 -> H25.13; H40.1191 "..., unspecified eye, mild stage"
+        # -> H40.1131 "..., bilateral, mild stage")
+        del target[target.index("eye")]
+    # (a 7th character may be the side itself: E11.3319 -> E11.3311, "right eye"; or the side is the 6th and the
+    # 7th another axis: H40.1191 -> H40.1131, the same stage under the bilateral code)
     by_seventh = [code[:-1] + c for c in icd.seven_chr(code) if len(code) == 8 and c != code[-1]]
+    if len(code) == 8 and not by_seventh:
+        by_seventh = [c for c in icd.billable_descendants(code[:6]) if len(c) == 8 and c[-1] == code[-1] and c != code]
     sibling = next((c for c in siblings(code, icd) + by_seventh
                     if icd.is_billable(c) and _tokens(icd.title(c) or "") == target), None)
     return (sibling, f"more specific: {side} side documented (was {code})") if sibling else None
