@@ -4777,3 +4777,13 @@ def test_an_eye_visit_reads_its_slit_lamp_heading_its_history_labels_and_both_ey
     got = offline_codes(codesets, note)
     assert {"H25.13", "H40.1132"} <= got, sorted(got)
     assert not got & {"M32.9", "I10", "E78.5", "K21.9", "H53.8", "H40.1192"}, sorted(got)
+
+
+def test_a_category_read_by_its_name_takes_its_with_sibling_when_the_sentence_says_with(codesets):
+    note = "Hepatology follow-up.\nAssessment:\n1. Alcoholic cirrhosis with tense ascites - furosemide increased.\n"
+    got = offline_codes(codesets, note)
+    assert "K70.31" in got and "K70.30" not in got, sorted(got)
+    # said without, or with the word denied, it stays the "without" code
+    none = note.replace("with tense ascites", "- no ascites on exam or ultrasound")
+    got = offline_codes(codesets, none)
+    assert "K70.30" in got and "K70.31" not in got, sorted(got)

@@ -472,6 +472,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
                     billable = code != surface[0]
                 if system == "icd10cm" and billable:
                     code = matcher.refine(code, _nearest_side(toks, match.positions, sent_words))
+                    code = _with_sibling(code, note, sent, analysis, matcher.index._cs.icd)
                 last = match.positions[-1]
                 # "... chronic kidney disease": the generic head word belongs to the mention's words
                 while last + 1 < len(toks) and toks[last + 1].alts & _OPTIONAL and last - match.positions[-1] < 1:
@@ -535,6 +536,29 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
 
 
 _SIDES = frozenset({"left", "right"})
+
+
+_WITHOUT = re.compile(r"\bwithout ([a-z]+)\b")
+
+
+def _with_sibling(code: str, note: str, sent, analysis: NoteAnalysis, icd) -> str:
+    """The default of a category read by its name alone ("Alcoholic cirrhosis" -> K70.30, "... without ascites")
+    gives way to its "with" sibling when the sentence says so ("Alcoholic cirrhosis with ascites": K70.31), the
+    words themselves outside any negation, doubt or history ("... with no septic shock" stays without)."""
+    title = icd.title(code) or ""
+    m = _WITHOUT.search(title)
+    if m is None:
+        return code
+    word = re.escape(m.group(1)[:6])
+    said = re.compile(rf"\b(?:with|w/)\s+(?:[a-z]+\s+)?{word}\w*", re.I).search(note, sent.start, sent.end)
+    if said is None or analysis.context_at(said.start(), said.end()) \
+            or re.compile(rf"\b(?:without|no|not|w/o|denies)\b[^.;\n]{{0,30}}\b{word}|\b{word}\w*[^.;\n]{{0,25}}\b"
+                          r"(?:ruled out|excluded|absent|not present|resolved)", re.I).search(note, sent.start, sent.end):
+        return code
+    want = title[:m.start()] + "with " + m.group(1) + title[m.end():]
+    parent = icd.parent(code)
+    return next((c for c in (icd.children(parent) if parent else []) if icd.title(c) == want and icd.is_billable(c)),
+                code)
 
 
 def _nearest_side(toks: list, positions: tuple[int, ...], words: frozenset[str]) -> frozenset[str]:
