@@ -4787,3 +4787,15 @@ def test_a_category_read_by_its_name_takes_its_with_sibling_when_the_sentence_sa
     none = note.replace("with tense ascites", "- no ascites on exam or ultrasound")
     got = offline_codes(codesets, none)
     assert "K70.30" in got and "K70.31" not in got, sorted(got)
+
+
+def test_an_ingestion_reads_organ_depression_and_what_may_come_and_scarlet_fevers_rash(codesets):
+    note = ("ED note, 3-year-old.\nHPI: found with grandmother's oxycodone bottle open, sleepy.\n"
+            "MDM: accidental opioid ingestion with CNS/resp depression - naloxone given with good response. "
+            "Potential for progression to apnea/hypotension after naloxone wears off: admit for monitoring.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert not got & {"F32.A", "F32.9", "R09.2", "I95.9"}, sorted(got)
+    fever = ("Peds sick visit.\nHPI: 7yo with fever since yesterday.\nAssessment: Scarlet fever - diffuse sandpaper "
+             "rash on the trunk, rapid strep positive. Amoxicillin x 10 days.\n")
+    got = offline_codes(codesets, fever)
+    assert "A38.9" in got and "R21" not in got, sorted(got)

@@ -202,6 +202,8 @@ _add("hypothetical", "forward",
      r"r\s*/\s*b(?:\s*/\s*a)?(?=\s)", r"rba(?=\s)",
      r"risks? (?:include|including|incl\.?|of|such as|discussed|reviewed|explained)", _UNGRADED + r"risks?(?=\s*[(:])",
      r"(?:potential|possible) complications?", r"complications? (?:include|including|such as)",
+     # "Potential for progression to apnea/hypotension in first 12-24h": what may come
+     r"(?:potential|risk) (?:for|of) (?:progression to|developing)", r"(?:potential|at risk) for",
      # "Counselling completed earlier in the visit (efficacy, bleeding changes, perforation, infection)": the
      # counselled risks in the parenthesis after it
      # (the trigger takes the parenthesis in: its list of risks may be longer than a scope's ten words)

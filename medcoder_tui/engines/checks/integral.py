@@ -37,7 +37,7 @@ _URINARY = ("N10", "N11", "N12", "N13", "N20", "N21", "N23", "N30", "N32", "N34"
 # NIHSS score, Coding Clinic and I.C.18.j)
 _NEURO_SENSORY = ("G54", "G55", "G56", "G57", "G58", "G59", "G60", "G61", "G62", "G63", "G35", "G45", "M47.1", "M47.2", "M50.1", "M51.1", "M54.1", "M48.0", "E11.4", "E10.4", "E13.4",
                   "E53.8", "S14", "S24", "S34", "S44", "S54", "S64", "S74", "S84", "S94")
-_SKIN = ("L", "B00", "B01", "B02", "B05", "B06", "B08", "B09", "B35", "B36", "B37.2", "B86", "T78.4", "T88.7",
+_SKIN = ("L", "A38", "B00", "B01", "B02", "B05", "B06", "B08", "B09", "B35", "B36", "B37.2", "B86", "T78.4", "T88.7",
          "L50")
 _JOINT_OR_LIMB = ("M00", "M05", "M06", "M08", "M10", "M11", "M12", "M13", "M15", "M16", "M17", "M18", "M19",
                   "M20", "M21", "M22", "M23", "M24", "M65", "M66", "M67", "M70", "M71", "M75", "M76", "M77",
@@ -62,7 +62,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R05": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J45", "J47", "J84", "C34", "A15"),
     "R06.0": _RESP_INFECTIONS + _LOWER_RESP, "R06.1": ("J05", "J38", "J45", "T78.3", "T78.0", "T78.2", "T88.6", "T63"),
     "R06.2": ("J44", "J45", "J21", "J98.01"), "R06.8": _RESP_INFECTIONS + _LOWER_RESP + ("A40", "A41", "R65.1", "R65.2"),
-    "R07.0": ("J02", "J03", "J05", "J06"), "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
+    "R07.0": ("J02", "J03", "J05", "J06", "A38"),
+ "R07.1": _CHEST, "R07.2": _CHEST, "R07.8": _CHEST,
     "R07.9": _CHEST,
     # chest tightness with coughing fits or wheeze: the airway disease's own ("other chest pain", R07.89)
     "R07.89": _CHEST + ("J20", "J21", "J40", "J44.1", "J45"),

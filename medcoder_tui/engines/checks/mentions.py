@@ -61,8 +61,10 @@ _LAST_BEFORE = re.compile(r"\blast\s+$", re.I)
 # "Tetanus 2023", "Td 5/2019": a name followed by the date of the last dose
 _DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
                         re.I)
-_ORGAN_DEPRESSION = re.compile(r"\b(?:cns|central nervous system|respiratory|ventilatory|myocardial|cardiac|"
-                               r"(?:bone )?marrow|neurologic(?:al)?|mental status|sensorium)\s+depress\w*\s*$", re.I)
+# ("CNS/resp depression": two organs joined by a slash)
+_ORGANS = r"(?:cns|central nervous system|respiratory|resp|ventilatory|myocardial|cardiac|(?:bone )?marrow|" \
+          r"neurologic(?:al)?|mental status|sensorium)"
+_ORGAN_DEPRESSION = re.compile(rf"\b{_ORGANS}(?:\s*/\s*{_ORGANS})?\s+depress\w*\s*$", re.I)
 _ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
 _TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
                            r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
