@@ -4799,3 +4799,13 @@ def test_an_ingestion_reads_organ_depression_and_what_may_come_and_scarlet_fever
              "rash on the trunk, rapid strep positive. Amoxicillin x 10 days.\n")
     got = offline_codes(codesets, fever)
     assert "A38.9" in got and "R21" not in got, sorted(got)
+
+
+def test_a_drug_induced_retention_beside_bph_and_an_exam_only_mass(codesets):
+    note = ("ED note.\nHPI: 81M with BPH, unable to void for 8 h after starting amitriptyline 3 days ago.\n"
+            "Exam: firm suprapubic mass (distended bladder). Rectal: enlarged smooth prostate.\n"
+            "Diagnoses:\n1. Acute urinary retention due to amitriptyline (adverse effect, taken as prescribed)\n"
+            "2. BPH with LUTS (weak stream)\nPlan: Foley placed by me; stop amitriptyline; urology follow-up.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"R33.0", "N40.1"} <= got, sorted(got)
+    assert not got & {"R33.9", "D49.2", "D49.9", "R19.00"}, sorted(got)

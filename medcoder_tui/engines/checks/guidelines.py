@@ -244,8 +244,10 @@ def _drug_induced(out: list[Suggestion], note: str, analysis: NoteAnalysis, icd,
     caused = None
     result = list(out)
     for s in out:
-        if not usable_icd(s) or "T36" <= s.code[:3] <= "T65" or s.code[:1] in "RZVWXY" or not s.evidence \
-                or not s.evidence[0].located:
+        # (of the sign codes, retention of urine has a drug-induced code of its own, R33.0; a fever beside a neutropenia
+        # the drug caused is the neutropenia's, R50.81, not a drug fever)
+        if not usable_icd(s) or "T36" <= s.code[:3] <= "T65" or (s.code[:1] in "RZVWXY" and not s.code.startswith("R33")) \
+                or not s.evidence or not s.evidence[0].located:
             continue
         ev = s.evidence[0]
         sent = analysis.sentence_at(max(ev.start, ev.end - 1))
@@ -846,7 +848,7 @@ def _uncertain(s: Suggestion, setting: str, all_: list[Suggestion]) -> None:
 
 
 _EXAM_SECTIONS = frozenset({"physical_exam", "review_of_systems", "labs", "imaging"})
-_FINDING_CODES = ("R", "L53", "M25.5", "M79.6", "L90.5", "L81", "M62.8", "L98.9")
+_FINDING_CODES = ("R", "L53", "M25.5", "M79.6", "L90.5", "L81", "M62.8", "L98.9", "D49")
 
 
 def _exam_only(s: Suggestion, note: str, analysis: NoteAnalysis) -> None:

@@ -101,7 +101,9 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # urinary (R30-R39)
     "R30": _URINARY, "R31": ("N20", "N21", "N23", "N13.2", "N13.6", "N30", "N02", "N05", "C64", "C65", "C66", "C67", "N39.0",
                              "N40", "S37"),
-    "R32": ("N39.3", "N39.4"), "R33": ("N40.1", "N31", "N13"), "R34": ("N17", "N18.6", "N19"),
+    # (a retention a drug caused, R33.0, is no symptom of the enlarged prostate beside it)
+    "R32": ("N39.3", "N39.4"), "R33.8": ("N40.1", "N31", "N13"), "R33.9": ("N40.1", "N31", "N13"),
+    "R34": ("N17", "N18.6", "N19"),
     "R35": _URINARY + ("E11.6", "E10.6", "N40.1"), "R36": ("A54", "A56", "N34"),
     "R39.1": _URINARY, "R39.8": _URINARY,
     # cognition and emotions (R40-R46)
