@@ -4809,3 +4809,12 @@ def test_a_drug_induced_retention_beside_bph_and_an_exam_only_mass(codesets):
     got = offline_codes(codesets, note, "ed")
     assert {"R33.0", "N40.1"} <= got, sorted(got)
     assert not got & {"R33.9", "D49.2", "D49.9", "R19.00"}, sorted(got)
+
+
+def test_menstrual_clots_are_no_thrombosis_and_a_transvaginal_pelvic_scan_is_transvaginal(codesets):
+    note = ("Gynecology visit.\nHPI: 45F with heavy periods, changing a pad every hour with golf-ball clots on days 1-2.\n"
+            "Procedure: transvaginal pelvic ultrasound, performed and interpreted by me: uterus 9 cm, stripe 8 mm.\n"
+            "Assessment: Menorrhagia with irregular cycle.\n")
+    got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
+    assert "76830" in got and "76856" not in got, sorted(got)
+    assert not any(c.startswith(("I82", "I80", "I26")) for c in got), sorted(got)

@@ -130,6 +130,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "shallow latch, nipple trauma": breastfeeding's sore nipple (O92.1-), no injury
         if low in ("pregnant", "pregnancy") and _NOT_YET_PREGNANT.search(note, max(0, m.start() - 30), m.start()):
             continue   # "planning pregnancy", "increase the dose once pregnant": no pregnancy yet
+        if low in ("clot", "clots", "clotting") and _BLEEDING_BEFORE.search(note, max(0, m.start() - 80), m.start()):
+            continue   # "soaking a pad q1h with quarter-sized clots", "passing clots in the urine": blood passed, no thrombus
         if low == "herpes" and _ZOSTER_AFTER.match(note, m.end()):
             continue   # "herpes zoster": the tabular's "Zoster [herpes zoster]", no herpes simplex (B00) beside it
         if low == "pregnant" and _OTHERS_AFTER.match(note, m.end()):
@@ -275,6 +277,8 @@ _ASLEEP = re.compile(r"\s+(?:back\s+)?asleep\b", re.I)
 # an exam line's label of one to three body parts or systems ("Heart/lungs:", "HEENT:", "Abd:")
 _EXAM_LABEL = re.compile(r"[ \t]*(?:[-*][ \t]*)?[A-Za-z]+(?:[ \t]*[/&,][ \t]*[A-Za-z]+|[ \t]+(?:and[ \t]+)?[A-Za-z]+){0,2}"
                          r"[ \t]*:(?![0-9/])")
+_BLEEDING_BEFORE = re.compile(r"\b(?:bleed\w*|period|periods|menses|menstrua\w*|menorrhagia|pads?|tampons?|flow|"
+                              r"hematuria|urine|passing|passed|vaginal)\b[^.\n]*$", re.I)
 _ZOSTER_AFTER = re.compile(r"[\s-]+zoster\b", re.I)
 _OTHERS_AFTER = re.compile(r"\s+(?:women|people|persons|individuals|contacts|household members|family members|visitors|"
                            r"wife|partner|girlfriend|daughter|sister|mother|mom|(?:family|household) contacts?)\b", re.I)

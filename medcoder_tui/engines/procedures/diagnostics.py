@@ -291,7 +291,8 @@ def _ob_ultrasound(ctx: _Ctx) -> None:
 
 
 # A non-obstetric pelvic ultrasound: transvaginal (76830) or through the abdomen (76856)
-_PELVIC_US = re.compile(r"\b(?:transvaginal|tvus|endovaginal|pelvic)\s+(?:ultrasound|us|sonogram|sonography)\b|"
+# ("Transvaginal pelvic ultrasound": the route before the region)
+_PELVIC_US = re.compile(r"\b(?:(?:transvaginal|tvus|endovaginal)(?:\s+pelvic)?|pelvic)\s+(?:ultrasound|us|sonogram|sonography)\b|"
                         r"\btvus\b", _I)
 
 
