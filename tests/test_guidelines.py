@@ -4818,3 +4818,15 @@ def test_menstrual_clots_are_no_thrombosis_and_a_transvaginal_pelvic_scan_is_tra
     got = offline_codes(codesets, note, types=(System.ICD10CM, System.CPT))
     assert "76830" in got and "76856" not in got, sorted(got)
     assert not any(c.startswith(("I82", "I80", "I26")) for c in got), sorted(got)
+
+
+def test_a_colposcopy_visit_codes_the_paps_cytology_and_hpv_and_no_vaccine_refusal(codesets):
+    note = ("Colposcopy clinic.\nIndication: Pap 05/2026 LSIL; high-risk HPV positive (non-16/18).\n"
+            "OB hx: SVD at term, uncomplicated.\n"
+            "Plan: smoking slows HPV clearance - cessation advised; she declined nicotine patches today.\n")
+    got = offline_codes(codesets, note)
+    assert {"R87.612", "R87.810"} <= got, sorted(got)
+    assert not got & {"Z28.21", "Z28.82", "Z37.0"}, sorted(got)
+    # an anal smear's lesion is not the cervix's
+    anal = "HIV clinic.\nAnal Pap 03/2026: HSIL; high-resolution anoscopy scheduled.\n"
+    assert "R87.613" not in offline_codes(codesets, anal)

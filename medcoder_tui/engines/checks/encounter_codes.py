@@ -44,7 +44,8 @@ from medcoder_tui.engines.diagnoses.encounter_terms import (past_mrsa, alzheimer
                                                              communicable_exposure, travel_counseling,
                                                              delivery_outcome, dementia_mention, depression_screening,
                                                              exam_codes,
-                                                             gyn_encounter_reasons, long_term_drugs, other_long_term_drug,
+                                                             cervical_cytology, gyn_encounter_reasons, long_term_drugs,
+                                                             other_long_term_drug,
                                                              infectious_agent, past_suicide_attempt,
                                                              preprocedural_exam, prenatal_supervision, screening_encounter,
                                                              stroke_codes, vaccine_refusal,
@@ -391,6 +392,13 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         if code[:3] not in have_cat:
             wanted.append((code, start, end, "reason for the encounter the plan documents: a screening test or "
                                              "contraceptive surveillance (guideline I.C.21.c)"))
+    # the abnormal cervical cytology and a positive high-risk HPV test a Pap reported (the title matcher does not reach
+    # their long texts), unless a biopsy's lesion (CIN, N87; carcinoma in situ, D06) is coded
+    if not any(c.startswith(("N87", "D06", "C53")) for c in have):
+        for code, start, end in cervical_cytology(note, analysis):
+            if code not in have:
+                wanted.append((code, start, end, "abnormal cervical cytology or a positive high-risk HPV test the note "
+                                                 "reports (Index: Findings, abnormal, Papanicolaou; HPV, positive)"))
     if any(code.startswith("Z30.4") for code, *_ in wanted) or any(c.startswith("Z30.4") for c in have):
         wanted = [w for w in wanted if w[0] != "Z79.3"]   # the contraceptive's surveillance code says it
     # I.C.21.c.7: the recovery of a joint replaced (Z47.1 with the joint's Z96.6-), its arthritis gone with the joint

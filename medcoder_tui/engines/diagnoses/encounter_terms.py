@@ -94,7 +94,9 @@ _LONG_TERM = (
     (re.compile(r"\bapremilast|otezla\b"), "Z79.61"),
     (re.compile(r"\bhydroxyurea\b"), "Z79.64"),
 )
-_VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv|shingrix|pneumovax|prevnar|"
+# ("HPV" alone is the virus: "smoking impairs HPV clearance", "hrHPV positive")
+_VACCINE = re.compile(r"\b(?:vaccin\w*|immuniz\w*|flu shot|tdap|dtap|mmr|hpv(?=\s*(?:vaccin|vax|#|dose|series|shot|9\b))|"
+                      r"shingrix|pneumovax|prevnar|"
                       r"pcv ?\d*|ppsv ?\d*|ipv|varivax|gardasil|boostrix|adacel)\b", re.I)
 # (a dose changed or refilled is of a drug the patient takes: "increase metformin to 1000 mg")
 _TAKES = re.compile(r"\b(?:on|takes|taking|continues?|cont|long[- ]term(?: use of)?|increas\w*|decreas\w*|reduc\w*|titrat\w*|uptitrat\w*|"
@@ -169,7 +171,7 @@ def prenatal_supervision(note: str, analysis: NoteAnalysis) -> tuple[str, int, i
 
 # "OB hx: 2022 SVD 39 wk", "G3P2 (SVD 2019, C/S 2021)": an earlier pregnancy's delivery, by the line's label or a
 # bare year beside the word (a full date, "delivered 03/14/2026", may be this stay's)
-_OB_HISTORY_LABEL = re.compile(r"(?:ob|obstetric(?:al)?|pregnancy|delivery) (?:hx|history)|prior (?:deliver|pregnan)",
+_OB_HISTORY_LABEL = re.compile(r"\b(?:ob|obstetric(?:al)?|pregnancy|delivery) (?:hx|history)\b|\bprior (?:deliver|pregnan)",
                                re.I)
 _BARE_YEAR_BEFORE = re.compile(r"(?<![/\d])(?:19|20)\d\d[ \t]*(?:[:-][ \t]*)?$")
 _BARE_YEAR_AFTER = re.compile(r"[ \t]*(?:in |at |[(,][ \t]*)?(?:19|20)\d\d(?![/\d])")
@@ -293,6 +295,38 @@ _ABNORMAL_CYTOLOGY = re.compile(r"\b(?:asc-?us|asc-h|lsil|hsil|abnormal (?:pap|c
 
 _HISTORY_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "family_history", "social_history",
                                "medications", "allergies"})
+# the abnormal cervical cytology a Pap reported (R87.61-) and a positive high-risk HPV test (R87.810), the reason
+# for a colposcopy or a follow-up; a lesion a biopsy confirmed is its own diagnosis (CIN, N87; D06)
+# (the tabular's texts are longer than the title matcher reads: "High grade squamous intraepithelial lesion on
+# cytologic smear of cervix (HGSIL)")
+_CERVICAL_CYTOLOGY = (
+    (re.compile(r"\b(?:hg?sil|high[- ]grade squamous intraepithelial lesion)\b", re.I), "R87.613"),
+    (re.compile(r"\b(?:lg?sil|low[- ]grade squamous intraepithelial lesion)\b", re.I), "R87.612"),
+    (re.compile(r"\basc-?h\b|\batypical squamous cells,? cannot exclude", re.I), "R87.611"),
+    (re.compile(r"\basc-?us\b|\batypical squamous cells of undetermined significance", re.I), "R87.610"),
+)
+_OTHER_SITE = re.compile(r"\b(?:anal|anus|anoscopy|vagina|vaginal|vulva|vulvar|ain|vain|vin)\b", re.I)
+_CYTOLOGY_WORDS = re.compile(r"\b(?:pap|cytology|cytologic|smear|thin ?prep)\b", re.I)
+_HR_HPV = re.compile(r"\b(?:hr-?hpv|high[- ]risk hpv|hpv (?:16|18)(?:/18)?)\b(?:\s+(?:dna|test|co-?test))?[^.;\n]{0,20}?"
+                     r"\b(?:pos(?:itive)?|\+|detected)", re.I)
+
+
+def cervical_cytology(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
+    """(code, start, end) of the abnormal cervical cytology and positive high-risk HPV test a note reports."""
+    out: list[tuple[str, int, int]] = []
+    for rx, code in (*_CERVICAL_CYTOLOGY, (_HR_HPV, "R87.810")):
+        for m in rx.finditer(note):
+            # (the result's own last word: "high-risk" names the HPV type, no hypothetical risk)
+            if analysis.context_at(max(m.start(), m.end() - 3), m.end()) & {"negated", "hypothetical", "family",
+                                                                            "history"}:
+                continue
+            line = line_at(note, m.start())
+            if (code != "R87.810" and not _CYTOLOGY_WORDS.search(line)) or _OTHER_SITE.search(line):
+                continue   # a biopsy's lesion ("HSIL (CIN 2) on the cone specimen") is the histology's; an anal or vaginal
+                # smear has codes of its own (R85.61-, R87.62-)
+            out.append((code, m.start(), m.end()))
+            break
+    return out[:2]
 
 
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:

@@ -330,12 +330,6 @@ _KIND_OF = {norm(w): kind for w, kind in (
 _HOT_CONTENTS = frozenset(norm(w) for w in ("oil", "fat", "grease", "water", "drink", "food", "coffee", "tea", "soup"))
 _VESSELS = frozenset(norm(w) for w in ("pan", "saucepan", "skillet", "pot", "kettle", "frying", "fryer"))
 _CONTENTS_OF = re.compile(r"\b(?:pan|saucepan|skillet|pot|kettle|fryer|cup|mug)\s+of\b", re.I)
-# "slipped on the wet floor and fell, striking her head on the table": the fall with subsequent striking against an
-# object (W01.1-, W18.1-), however the strike is told
-_STRUCK_AFTER_FALL = re.compile(r"(?:fell|fall(?:s|ing)?|slipped|slipping|tripped|tripping|stumbled)[^.;\n]{0,80}?"
-                                r"\b(?:strik\w*|struck|hit(?:ting)?|bump\w*|bang\w*)\b[^.;\n]{0,40}?\b(?:on|against|into)\b",
-                                re.I)
-_STRIKING_AGAINST = words_of("with subsequent striking against object")
 _THROUGH = frozenset({"through"})
 # "fell to the floor", "collapsed to the ground": where the fall ended, on the level the patient stood on
 _TO_THE_FLOOR = re.compile(r"\b(?:fell|fall(?:s|ing)?|collapsed|collapsing|slumped|went down|dropped)\b[^.;\n]{0,30}?"
@@ -608,8 +602,6 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 words = words | _SAME_LEVEL_FALL
             if _OUT_OF_BED.search(text):
                 words = words | _FALL   # "rolled out of bed while asleep": Fall, from, out of, bed (W06)
-            if _STRUCK_AFTER_FALL.search(text):
-                words = words | _STRIKING_AGAINST
             if _STRUCK_PERSON.search(text):
                 words = words | _PERSON_STRUCK | (words_of("with fall") if _WENT_DOWN.search(text) else set())
             if words & _PLAYGROUND_EQUIPMENT and words & _LADDERS:

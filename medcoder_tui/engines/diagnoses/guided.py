@@ -24,8 +24,8 @@ from medcoder_tui.engines.diagnoses.adverse_effects import (adverse_effect_codes
 from medcoder_tui.engines.diagnoses.candidate import Candidate
 from medcoder_tui.engines.diagnoses.combinations import (DIABETES, HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
                                                           diabetes_with, gbs_carrier_code)
-from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, delivered,
-                                                             delivery_outcome, dementia_mention, exam_codes,
+from medcoder_tui.engines.diagnoses.encounter_terms import (alzheimer_dementia_code, burn_extent, cervical_cytology,
+                                                             delivered, delivery_outcome, dementia_mention, exam_codes,
                                                              gyn_encounter_reasons, long_term_drugs, preprocedural_exam,
                                                              prenatal_supervision, screening_encounter, stroke_codes,
                                                              vaccine_mention, vaccine_refusal, weeks_of_gestation)
@@ -145,6 +145,7 @@ def guideline_candidates(note: str, analysis: NoteAnalysis, found: list[Candidat
         if at_delivery or weeks_of_gestation(note, analysis):
             wanted.append((gbs_carrier_code(at_delivery), carrier.start, carrier.end))
     wanted += gyn_encounter_reasons(note, analysis)
+    wanted += cervical_cytology(note, analysis)
     if any("T20" <= c.code[:3] <= "T25" for c in found) and (extent := burn_extent(note)) is not None:
         wanted.append(extent)
     if any(c.code.startswith("G30") for c in found) and (dementia := dementia_mention(note, analysis)) is not None:
