@@ -188,3 +188,17 @@ def test_the_tui_does_import_textual():
     code = "import sys, medcoder_tui.tui.app; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def _control_characters(text: str) -> list[str]:
+    return sorted({f"\\x{ord(c):02x}" for c in text if ord(c) < 32 and c not in "\n\t\r"})
+
+
+def test_no_source_file_holds_a_control_character():
+    """A regex's word boundary written where the string is not raw ("\b") becomes a backspace: such a pattern never
+    matches, silently. No source file of the package, the tests or the benchmarks holds one."""
+    files = [*PACKAGE.rglob("*.py"), *(ROOT / "tests").glob("*.py"), *(ROOT / "bench").glob("*.py")]
+    assert len(files) > 50
+    found = {str(p.relative_to(ROOT)): bad for p in files if (bad := _control_characters(p.read_text(encoding="utf-8")))}
+    assert not found, found
+    assert _control_characters("re.compile(r'\x08(?:fell)')") == ["\\x08"]   # the check itself can fail
