@@ -4830,3 +4830,13 @@ def test_a_colposcopy_visit_codes_the_paps_cytology_and_hpv_and_no_vaccine_refus
     # an anal smear's lesion is not the cervix's
     anal = "HIV clinic.\nAnal Pap 03/2026: HSIL; high-resolution anoscopy scheduled.\n"
     assert "R87.613" not in offline_codes(codesets, anal)
+
+
+def test_a_flu_brand_with_its_valency_and_a_bedside_obstetric_scan_told_before_its_kind(codesets):
+    note = ("Well visit, 15 y.\nVaccines (VIS given, counseled by me):\n  - Flulaval trivalent PF 0.5 mL IM L deltoid\n"
+            "Assessment: Well adolescent.\n")
+    assert "90656" in offline_codes(codesets, note, types=(System.CPT,))
+    ed = ("ED note.\nHPI: 7 weeks pregnant by LMP with light spotting.\nED course:\n"
+          "BEDSIDE ULTRASOUND (limited obstetric, performed and interpreted by me): single IUP with cardiac activity.\n"
+          "Impression: threatened abortion.\n")
+    assert "76815" in offline_codes(codesets, ed, "ed", types=(System.CPT,))

@@ -262,7 +262,8 @@ def _imaging(ctx: _Ctx) -> None:
 
 
 _OB_US = re.compile(r"\b(?:ob|obstetric|pregnan\w*|dating|fetal|iup|gestation\w*)\b[^.\n]{0,40}\b(?:ultrasound|us|"
-                    r"sonogram)\b|\b(?:ultrasound|sonogram)\b[^.\n]{0,40}\b(?:pregnan\w*|iup|gestation\w*|fetal)\b", _I)
+                    r"sonogram)\b|\b(?:ultrasound|sonogram)\b[^.\n]{0,40}\b(?:pregnan\w*|iup|gestation\w*|fetal|obstetric)\b",
+                    _I)   # ("BEDSIDE ULTRASOUND (limited obstetric, transabdominal, performed and interpreted by me)")
 _GA_WEEKS = re.compile(r"\b(\d{1,2})\s*(?:w|wks?|weeks?)\s*(?:\d\s*d\b|gestation|ga\b|by\b|pregnant)", _I)
 
 

@@ -349,8 +349,11 @@ _VACCINES: list[tuple[str, str, int]] = [
     (_FLU_KIND.format(r"fluad", r"adjuvanted"), r"Influenza vaccine, adjuvanted", 1),
     (_FLU_KIND.format(r"flublok", r"recombinant"), r"Influenza vaccine, recombinant", 1),
     (_FLU_KIND.format(r"flucelvax", r"cell[- ]culture(?:[- ]based|[- ]derived)?"), r"Influenza vaccine, cell culture", 1),
-    (r"trivalent (?:flu|influenza)|\b(?:flu|influenza)\b[^.\n]{0,25}\btrivalent\b", r"Influenza vaccine, trivalent", 1),
-    (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot", r"Influenza vaccine, quadrivalent", 1),
+    # (a standard-dose brand named with its valency: "Fluarix trivalent PF 0.5 mL IM")
+    (r"trivalent (?:flu|influenza)|\b(?:flu|influenza|fluarix|flulaval|fluzone|afluria)\b[^.\n]{0,25}\btrivalent\b",
+     r"Influenza vaccine, trivalent", 1),
+    (r"\b(?:flu|influenza)\b[^.\n]{0,20}(?:vaccine|shot)|flu shot|\b(?:fluarix|flulaval|afluria)\b",
+     r"Influenza vaccine, quadrivalent", 1),
 ]
 # Combination products are one product code each, never one per component: (note words, product, components)
 _COMBINATIONS: list[tuple[str, str, int]] = [
