@@ -4840,3 +4840,11 @@ def test_a_flu_brand_with_its_valency_and_a_bedside_obstetric_scan_told_before_i
           "BEDSIDE ULTRASOUND (limited obstetric, performed and interpreted by me): single IUP with cardiac activity.\n"
           "Impression: threatened abortion.\n")
     assert "76815" in offline_codes(codesets, ed, "ed", types=(System.CPT,))
+
+
+def test_discharge_minutes_after_a_parenthesis_of_what_they_held(codesets):
+    note = ("DISCHARGE SUMMARY\nDiagnosis: community-acquired pneumonia, right lower lobe - improved on antibiotics.\n"
+            "Discharge day management (exam, medication reconciliation, teaching with daughter, call to PCP): "
+            "45 minutes.\n")
+    got = offline_codes(codesets, note, "inpatient", types=(System.CPT,))
+    assert "99239" in got and "99238" not in got, sorted(got)

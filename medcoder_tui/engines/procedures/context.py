@@ -69,7 +69,10 @@ _OWN_READ = re.compile(r"(?:interpret\w* by me|(?:read|reviewed) by me|my (?:own
                        r"interpretation)\b(?! of systems))", _I)
 # (and a discharge's minutes however told: "Discharge: 40 min", "35 minutes on the day of discharge", "Minutes spent
 # on discharge: 38")
-_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?(\d{1,3})\s*"
+# (a parenthesis of what the time held counts as one step: "Time spent on discharge day (exam, family teaching,
+# coordination with PCP, med rec, summary): 40 minutes")
+_TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:\([^()\n]{0,100}\)|[^.\n]|\.(?=\s?[a-z0-9(])){0,60}?"
+                   r"(\d{1,3})\s*"
                    r"(?:min|mins|minutes)\b|(\d{1,3})\s*(?:min|mins|minutes)\s*(?:(?:were|was|have been|of time)\s+)?"
                    r"(?:face[- ]to[- ]face|total|spent|(?:on|for|in) (?:the )?(?:day of |date of )?discharg)|"
                    r"\bminutes spent (?:on|in|for) [a-z -]{0,30}:\s*(\d{1,3})\b", _I)
