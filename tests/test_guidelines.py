@@ -4848,3 +4848,10 @@ def test_discharge_minutes_after_a_parenthesis_of_what_they_held(codesets):
             "45 minutes.\n")
     got = offline_codes(codesets, note, "inpatient", types=(System.CPT,))
     assert "99239" in got and "99238" not in got, sorted(got)
+
+
+def test_nasal_congestion_is_part_of_a_cold_or_bronchiolitis(codesets):
+    note = ("Peds sick visit.\nHPI: 5-month-old with 2 days of nasal congestion, cough and wheeze; feeding well.\n"
+            "Assessment: Acute bronchiolitis, RSV positive, with nasal congestion - suction, fluids.\n")
+    got = offline_codes(codesets, note)
+    assert "J21.0" in got and "R09.81" not in got, sorted(got)

@@ -18,6 +18,8 @@ import re
 
 _RESP_INFECTIONS = ("J00", "J01", "J02", "J03", "J04", "J05", "J06", "J09", "J10", "J11", "J12", "J13", "J14",
                     "J15", "J16", "J17", "J18", "J20", "J21", "J22", "U07.1", "A37", "B97.4")
+# the infections whose congestion and postnasal drip are their own: a cold, a URI, influenza, bronchiolitis, COVID-19
+_NASAL_INFECTIONS = ("J00", "J06", "J09", "J10", "J11", "J21", "U07.1")
 _LOWER_RESP = ("J40", "J41", "J42", "J43", "J44", "J45", "J47", "J80", "J81", "J84", "J90", "J93", "J96",
                "I26", "I50", "I11.0", "I13.0", "I13.2")
 _INFECTIONS = ("A", "B", "J0", "J1", "J20", "J21", "J22", "J32", "J36", "J39.0", "J85", "J86", "N10", "N30.0",
@@ -69,8 +71,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R07.89": _CHEST + ("J20", "J21", "J40", "J44.1", "J45"),
     # (hypoxemia is no part of a pneumonia, COPD or asthma: Coding Clinic codes it beside them when documented)
     "R09.0": ("J96", "J80", "I50", "I26", "U07.1"),
-    "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J32", "J34"),
-    "R09.82": ("J01", "J30", "J31", "J32", "J34"),
+    "R09.3": _RESP_INFECTIONS + ("J40", "J41", "J42", "J44", "J47"), "R09.81": ("J01", "J30", "J31", "J32", "J34", *_NASAL_INFECTIONS),
+    "R09.82": ("J01", "J30", "J31", "J32", "J34", *_NASAL_INFECTIONS),
     # digestive (R10-R19)
     # (abdominal pain, nausea and vomiting are also part of diabetic ketoacidosis)
     # (a child's abdominal pain with streptococcal pharyngitis is one of the infection's usual signs)
