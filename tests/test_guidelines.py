@@ -4855,3 +4855,10 @@ def test_nasal_congestion_is_part_of_a_cold_or_bronchiolitis(codesets):
             "Assessment: Acute bronchiolitis, RSV positive, with nasal congestion - suction, fluids.\n")
     got = offline_codes(codesets, note)
     assert "J21.0" in got and "R09.81" not in got, sorted(got)
+
+
+def test_the_reason_of_an_earlier_visit_dated_before_it_is_past(codesets):
+    note = ("Urgent care. Established patient (last seen 03/2025, otitis media).\n"
+            "HPI: 2 days of dysuria and frequency, no fever.\nAssessment: Acute cystitis without hematuria - nitrofurantoin.\n")
+    got = offline_codes(codesets, note)
+    assert "N30.00" in got and not any(c.startswith(("H65", "H66")) for c in got), sorted(got)

@@ -123,6 +123,8 @@ _add("uncertain", "both", r"vs\.?", r"versus")
 _add("history", "forward",
      # "Established patient (last seen here 09/2025 for UTI)": an earlier visit's reason
      r"(?:last|previously|prior(?:ly)?) seen (?:here |in (?:this )?clinic |by me )?(?:on |in )?(?:[\d/-]+ )?for",
+     # "Established patient (last seen 2025, sinusitis)": the earlier visit's date, then its reason
+     r"(?:last|previously|prior(?:ly)?) seen (?:here |in (?:this )?clinic |by me )?(?:on |in )?[\d/-]{4,10},",
      # "poor appetite x 10 days after viral illness": the infection that came before what the visit is for
      r"(?:after|following)(?= (?:a |an |the |his |her |their |recent )*(?:viral |bacterial |febrile )?"
      r"(?:illness|infection|uri|cold|flu|influenza|gastroenteritis|bronchitis)\b)",
