@@ -906,3 +906,10 @@ def test_a_clinic_film_personally_interpreted_is_billed_and_an_outside_mris_imag
             "physical therapy; meloxicam 15 mg daily prescribed.\n")
     got = all_codes(note, codesets)
     assert {"73562", "99204"} <= got
+
+
+def test_an_acute_illness_with_systemic_sx_abbreviated_is_a_moderate_problem(codesets):
+    note = ("Acute visit, established patient.\nS: 3 days of painful blisters on the left flank; achy, temp 100.4.\n"
+            "A: Herpes zoster, left T8, uncomplicated. Systemic sx (malaise, low-grade fever).\n"
+            "P: Valacyclovir 1 g TID x 7 days (Rx sent). Return if rash near the eye.\n")
+    assert set(em(note, codesets)) == {"99214"}

@@ -78,7 +78,7 @@ _SYMPTOM = re.compile(r"\bpain\b|\bache\b|headache|syncope|presyncope|dizz|verti
                       r"\bsob\b|weakness|numbness|tightness|pressure|hematuria|hematemesis|melena|collapse")
 _WORKED_UP = re.compile(r"ruled out|rule out|\br/o\b|concern(?:ing)? for|cannot exclude|not excluded|unlikely|"
                         r"less likely|excluded|differential|\bddx\b")
-_SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic symptoms|cellulitis with fever|mastoiditis|"
+_SYSTEMIC = re.compile(r"pneumonia|pyelonephritis|systemic (?:symptoms|sx|signs|features)|cellulitis with fever|mastoiditis|"
                        r"febrile (?:seizure|convulsion)|(?:first|new[- ]onset) (?:unprovoked )?seizure|"
                        # an acute illness that has obstructed an organ or dried the patient out: no low risk of
                        # morbidity (AMA's "acute, uncomplicated" is a problem with full recovery expected)
