@@ -4862,3 +4862,11 @@ def test_the_reason_of_an_earlier_visit_dated_before_it_is_past(codesets):
             "HPI: 2 days of dysuria and frequency, no fever.\nAssessment: Acute cystitis without hematuria - nitrofurantoin.\n")
     got = offline_codes(codesets, note)
     assert "N30.00" in got and not any(c.startswith(("H65", "H66")) for c in got), sorted(got)
+
+
+def test_a_depression_of_a_bones_surface_is_no_depressive_disorder(codesets):
+    note = ("Orthopedics follow-up.\nXR R knee (my read): healed tibial plateau fracture with slight depression of the "
+            "medial plateau articular surface; joint space narrowing.\nAssessment: Post-traumatic osteoarthritis, right "
+            "knee - injection offered.\n")
+    got = offline_codes(codesets, note)
+    assert not any(c.startswith(("F32", "F33")) for c in got), sorted(got)

@@ -65,6 +65,9 @@ _DOSE_DATE = re.compile(r"^\W{0,3}(?:(?:in|on|was|last|given)\s+){0,2}(?:\d{1,2}
 _ORGANS = r"(?:cns|central nervous system|respiratory|resp|ventilatory|myocardial|cardiac|(?:bone )?marrow|" \
           r"neurologic(?:al)?|mental status|sensorium)"
 _ORGAN_DEPRESSION = re.compile(rf"\b{_ORGANS}(?:\s*/\s*{_ORGANS})?\s+depress\w*\s*$", re.I)
+# "mild depression of the lateral plateau articular surface", "depressed skull fracture"
+_BONE_DEPRESSION = re.compile(r"\s+of (?:the )?(?:[\w-]+ ){0,3}(?:plateau|surface|endplates?|skull|fragments?|fracture|bone|"
+                              r"cortex|articular|orbital floor)\b", re.I)
 _ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
 _TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
                            r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
@@ -194,6 +197,8 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
         if s.code.startswith(_VACCINE_PREVENTABLE) and (_VACCINE_WORDS.search(around) or _DOSE_DATE.search(after)
                                                         or _LAST_BEFORE.search(before) or _DOSE_NUMBER.match(after)):
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
+        elif s.code.startswith(("F32", "F33", "F34.1")) and _BONE_DEPRESSION.match(note, ev.end):
+            reason = "a depression of a bone's surface (a plateau, an endplate, a skull fragment) is no depressive disorder: not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) \
