@@ -4870,3 +4870,10 @@ def test_a_depression_of_a_bones_surface_is_no_depressive_disorder(codesets):
             "knee - injection offered.\n")
     got = offline_codes(codesets, note)
     assert not any(c.startswith(("F32", "F33")) for c in got), sorted(got)
+
+
+def test_a_healed_fracture_read_on_a_film_is_no_injury_of_this_visit(codesets):
+    note = ("Orthopedics follow-up.\nXR R knee (my read): healed lateral tibial plateau fracture, joint space "
+            "narrowing.\nAssessment: Post-traumatic osteoarthritis, right knee - injection offered.\n")
+    got = offline_codes(codesets, note)
+    assert "M17.31" in got and not any(c[:1] in "SWX" for c in got), sorted(got)
