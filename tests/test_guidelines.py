@@ -4877,3 +4877,11 @@ def test_a_healed_fracture_read_on_a_film_is_no_injury_of_this_visit(codesets):
             "narrowing.\nAssessment: Post-traumatic osteoarthritis, right knee - injection offered.\n")
     got = offline_codes(codesets, note)
     assert "M17.31" in got and not any(c[:1] in "SWX" for c in got), sorted(got)
+
+
+def test_a_post_traumatic_arthritis_takes_its_joints_post_traumatic_code(codesets):
+    cases = {"Post-traumatic osteoarthritis, left ankle": "M19.172", "Post-traumatic arthritis of the right wrist": "M19.131",
+             "Post-traumatic arthritis of both hips": "M16.4"}
+    for words, code in cases.items():
+        got = offline_codes(codesets, f"Orthopedics.\nAssessment: {words} - bracing, home exercises.\n")
+        assert code in got and not any(c.startswith(("M19.0", "M19.9", "M16.0")) for c in got), (words, sorted(got))

@@ -245,11 +245,17 @@ _JOINTS = (("cmc", re.compile(r"\b(?:cmc|first carpometacarpal|carpometacarpal|b
                             r"midfoot|podagra)\b", re.I)))
 
 
+_POST_TRAUMATIC = re.compile(r"\bpost-?\s?traumatic\b", re.I)
+
+
 def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """Gout or osteoarthritis of no site, where the sentence names the joint (and side): the index's code by site."""
     gout = code in ("M10.9", "M10.00", "M10.20")
-    if not (gout or code in ("M19.90", "M19.91")):
+    if not (gout or code in ("M19.90", "M19.91", "M19.92")):
         return None
+    # (a post-traumatic arthritis by its joint: M19.1-, and the hip's, knee's and thumb base's own, M16.5-, M17.3-,
+    # M18.3-; "Post-traumatic arthritis left wrist" is no primary one)
+    traumatic = code == "M19.92" or bool(_POST_TRAUMATIC.search(m.around))
     site = next((digit for digit, rx in _JOINTS if rx.search(m.around)), None)
     if site is None:
         return None
@@ -264,9 +270,11 @@ def _joint_site(code: str, m: Mention, icd) -> tuple[str, str] | None:
         want = f"M10.{kind}{site}{digit}" if side != "bilateral" else None
     elif site in ("5", "6", "cmc"):
         category = {"5": "M16", "6": "M17", "cmc": "M18"}[site]
-        want = f"{category}.0" if side == "bilateral" else f"{category}.1{digit}" if digit != "9" else f"{category}.10"
+        both, one = ({"5": ("4", "5"), "6": ("2", "3"), "cmc": ("2", "3")}[site] if traumatic else ("0", "1"))
+        want = f"{category}.{both}" if side == "bilateral" else f"{category}.{one}{digit}" if digit != "9" \
+            else f"{category}.{one}0"
     else:
-        want = f"M19.0{site}{digit}" if side != "bilateral" else None
+        want = f"M19.{'1' if traumatic else '0'}{site}{digit}" if side != "bilateral" else None
     if want is None or not icd.is_billable(want):
         return None
     return want, f"the joint is documented: {icd.title(want)} (Alphabetic Index, by site; was {code})"
