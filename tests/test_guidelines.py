@@ -4877,6 +4877,10 @@ def test_a_healed_fracture_read_on_a_film_is_no_injury_of_this_visit(codesets):
             "narrowing.\nAssessment: Post-traumatic osteoarthritis, right knee - injection offered.\n")
     got = offline_codes(codesets, note)
     assert "M17.31" in got and not any(c[:1] in "SWX" for c in got), sorted(got)
+    # a fracture still healing is the injury at its subsequent encounter
+    healing = ("Orthopedics follow-up.\nXR R wrist (my read): partially healed distal radius fracture, callus forming.\n"
+               "Assessment: Distal radius fracture, right, routine healing - continue cast.\n")
+    assert any(c.startswith("S52.5") and c.endswith("D") for c in offline_codes(codesets, healing))
 
 
 def test_a_post_traumatic_arthritis_takes_its_joints_post_traumatic_code(codesets):

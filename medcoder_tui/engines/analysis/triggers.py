@@ -142,7 +142,9 @@ _add("history", "forward",
      # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
      r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)",
      # "healed tibial plateau fracture", "well-healed scar of the incision": an injury that has healed
-     r"(?:well[- ])?healed(?= (?:[\w-]+ ){0,3}(?:fractures?|fx|ulcers?|wounds?|lacerations?|incisions?)\b)",
+     # ("partially healed", "not yet healed", "poorly healed": still healing)
+     r"(?:well[- ])?(?<!partially )(?<!not )(?<!yet )(?<!poorly )(?<!incompletely )healed"
+     r"(?= (?:[\w-]+ ){0,3}(?:fractures?|fx|ulcers?|wounds?|lacerations?|incisions?)\b)",
      # "quit smoking 2019, 50 pack-years", "stopped smoking in 2010": a habit given up is a past one
      r"(?:quit|stopped|gave up)(?= (?:smoking|tobacco|cigarettes|cigs|chewing tobacco|vaping)\b)")
 _add("history", "backward",
