@@ -312,7 +312,12 @@ _HR_HPV = re.compile(r"\b(?:hr-?hpv|high[- ]risk hpv|hpv (?:16|18)(?:/18)?)\b(?:
 
 
 def cervical_cytology(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
-    """(code, start, end) of the abnormal cervical cytology and positive high-risk HPV test a note reports."""
+    """(code, start, end) of the abnormal cervical cytology and positive high-risk HPV test a note reports (read once
+    per note: the prompt's candidates and the guideline layer both ask)."""
+    return list(analysis.once("cervical_cytology", lambda: _cervical_cytology(note, analysis)))
+
+
+def _cervical_cytology(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
     for rx, code in (*_CERVICAL_CYTOLOGY, (_HR_HPV, "R87.810")):
         for m in rx.finditer(note):
@@ -326,7 +331,7 @@ def cervical_cytology(note: str, analysis: NoteAnalysis) -> list[tuple[str, int,
                 # smear has codes of its own (R85.61-, R87.62-)
             out.append((code, m.start(), m.end()))
             break
-    return out[:2]
+    return tuple(out[:2])
 
 
 def gyn_encounter_reasons(note: str, analysis: NoteAnalysis) -> list[tuple[str, int, int]]:
