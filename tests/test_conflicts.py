@@ -72,3 +72,26 @@ def test_excludes1_an_r_chapter_symptom_gives_way_to_the_condition_it_excludes(c
     out = {s.code: s for s in g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in (
         ("R55", "Syncope and collapse"), ("I95.1", "Orthostatic hypotension"), ("E86.0", "Dehydration"))])}
     assert out["R55"].suppressed and out["I95.1"].reportable and out["E86.0"].reportable
+
+
+def test_the_acuity_the_assessment_states_is_todays_and_the_hospital_stays_is_past(codesets):
+    # A follow-up visit after an admission: the stay's "acute on chronic" is the past state; the assessment's
+    # "chronic, compensated" is the visit's (two acuities of one condition, like two grades of one)
+    from medcoder_tui.codes.systems import System
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    note = ("Post-discharge visit. 71F seen 6 days after a 4-day stay.\n"
+            "Hospital course: she was treated for acute on chronic diastolic heart failure with IV diuresis, "
+            "down 4 kg.\n"
+            "Exam: no edema, lungs clear.\n"
+            "Assessment and plan:\n"
+            "1. Chronic diastolic heart failure, compensated after the recent exacerbation - continue torsemide.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    by_code = {s.code: s for s in result.suggestions}
+    assert by_code["I50.32"].reportable
+    assert "I50.33" not in by_code or not by_code["I50.33"].reportable
+    # a stay's record codes what the stay treated: its course's acuity is no earlier state
+    stay = note.replace("Post-discharge visit. 71F seen 6 days after a 4-day stay.", "Discharge summary. 71F.") \
+        .replace("Assessment and plan:", "Discharge diagnoses:")
+    result = OfflineEngine(codesets=codesets).suggest_sync(stay, {System.ICD10CM}, "inpatient")
+    assert {s.code for s in result.suggestions if s.reportable} >= {"I50.33"}

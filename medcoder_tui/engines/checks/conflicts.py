@@ -88,12 +88,16 @@ def _borrows(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) -> 
 _GRADE = re.compile(r"\d+[a-z]?|i{1,3}v?|v|class|stage|grade")
 
 
-def _grades_of_one(a: Suggestion, b: Suggestion) -> bool:
-    """Two codes of one subcategory whose titles differ only in a grade, class or stage number."""
+def _grades_of_one(a: Suggestion, b: Suggestion, acuity: bool = False) -> bool:
+    """Two codes of one subcategory whose titles differ only in a grade, class or stage number (``acuity``: or in
+    the condition's acuity, "Chronic diastolic ..." and "Acute on chronic diastolic ... heart failure")."""
     if a.code[:5] != b.code[:5] or len(a.code) < 6:
         return False
     differ = _words(a.description) ^ _words(b.description)
-    return bool(differ) and all(_GRADE.fullmatch(w) for w in differ)
+    return bool(differ) and (all(_GRADE.fullmatch(w) for w in differ) or (acuity and differ <= _ACUITY))
+
+
+_ACUITY = frozenset({"acute", "on", "chronic"})
 
 
 _UNRELATED = re.compile(r"\b(?:not (?:due to|related to|caused by|from|secondary to|attributable to)|unrelated to|"
@@ -169,11 +173,13 @@ def _words(title: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", folded))   # ("not intractable" is no "intractable" either)
 
 
-def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
+def resolve_conflicts(out: list[Suggestion], icd, analysis=None, setting: str = "outpatient") -> None:
     """Mark, in place, the weaker code of every conflicting pair of live diagnosis codes.
 
     ``analysis`` (the note's): two grades of one condition ("Obesity, class 1" and "class 3", two CKD
-    stages) are one condition at two times; the grade the assessment states is today's."""
+    stages) are one condition at two times; the grade the assessment states is today's. So is the acuity, at
+    a visit (a stay's record codes what the stay treated: its "acute on chronic" is no earlier state)."""
+    acuity = setting != "inpatient"
     def pairs():
         live = [s for s in out if _live(s)]   # read once per pass: each pass lists its pairs before acting
         for a in live:
@@ -192,7 +198,10 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
                 and any(w.startswith("not") and w[3:] in differ for w in _words(a.description) & differ):
             a.hold(f"{b.code} ({b.description}) is the state documented: the 'not' default is not coded beside it")
     for a, b in list(pairs()):
-        if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description):
+        if _live(a) and _live(b) and a.code[:3] == b.code[:3] and _words(a.description) < _words(b.description) \
+                and not (analysis is not None and _grades_of_one(a, b, acuity) and _assessed(a, analysis)
+                         and not _assessed(b, analysis)):
+            # (an acuity only the history states, "admitted for acute on chronic ...", is an earlier state: below)
             a.hold(f"{b.code} ({b.description}) is the more specific code of the same condition "
                    f"(guideline I.B.1): {b.code} is kept")
     for a, b in list(pairs()):
@@ -258,7 +267,8 @@ def resolve_conflicts(out: list[Suggestion], icd, analysis=None) -> None:
             a.hold(f"{b.code} ({b.description}) codes both sides: the one-side code is not coded beside it")
     if analysis is not None:
         for a, b in list(pairs()):
-            if _live(a) and _live(b) and _grades_of_one(a, b) and _assessed(b, analysis) and not _assessed(a, analysis):
+            if _live(a) and _live(b) and _grades_of_one(a, b, acuity) and _assessed(b, analysis) \
+                    and not _assessed(a, analysis):
                 a.hold(f"another grade of the condition the assessment states ({b.code}, {b.description}): "
                        f"an earlier state, not coded")
     # a kept code whose every Excludes1 partner gave way, or was said unrelated, is clean again (its message stays)

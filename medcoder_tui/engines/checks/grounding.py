@@ -327,5 +327,5 @@ class Grounder:
                     prefix = f"Excludes1 with {other.code}"
                     if not any(m.startswith(prefix) for m in s.messages):
                         s.messages.append(f"{prefix}: not coded together ({a.code} excludes {ref.text})")
-        resolve_conflicts(out, self.cs.icd, self.analysis)
+        resolve_conflicts(out, self.cs.icd, self.analysis, self.setting)
         return out
