@@ -11,6 +11,13 @@ Path: acute and chronic cholecystitis with cholelithiasis. Preop: acute cholecys
 Diabetes. Type 2 diabetes with diabetic CKD."""
 
 
+def _offline(codesets, note, setting):
+    from medcoder_tui.codes.systems import System
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    return OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, setting).suggestions
+
+
 def _finish(codesets, *pairs):
     g = Grounder(NOTE, codesets=codesets, setting="ed")
     out = g.finish([g.ground(RawSuggestion(code=c, evidence=[e])) for c, e in pairs])
@@ -77,21 +84,25 @@ def test_excludes1_an_r_chapter_symptom_gives_way_to_the_condition_it_excludes(c
 def test_the_acuity_the_assessment_states_is_todays_and_the_hospital_stays_is_past(codesets):
     # A follow-up visit after an admission: the stay's "acute on chronic" is the past state; the assessment's
     # "chronic, compensated" is the visit's (two acuities of one condition, like two grades of one)
-    from medcoder_tui.codes.systems import System
-    from medcoder_tui.engines.offline import OfflineEngine
-
     note = ("Post-discharge visit. 71F seen 6 days after a 4-day stay.\n"
             "Hospital course: she was treated for acute on chronic diastolic heart failure with IV diuresis, "
             "down 4 kg.\n"
             "Exam: no edema, lungs clear.\n"
             "Assessment and plan:\n"
             "1. Chronic diastolic heart failure, compensated after the recent exacerbation - continue torsemide.\n")
-    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
-    by_code = {s.code: s for s in result.suggestions}
+    by_code = {s.code: s for s in _offline(codesets, note, "outpatient")}
     assert by_code["I50.32"].reportable
     assert "I50.33" not in by_code or not by_code["I50.33"].reportable
     # a stay's record codes what the stay treated: its course's acuity is no earlier state
     stay = note.replace("Post-discharge visit. 71F seen 6 days after a 4-day stay.", "Discharge summary. 71F.") \
         .replace("Assessment and plan:", "Discharge diagnoses:")
-    result = OfflineEngine(codesets=codesets).suggest_sync(stay, {System.ICD10CM}, "inpatient")
-    assert {s.code for s in result.suggestions if s.reportable} >= {"I50.33"}
+    assert {s.code for s in _offline(codesets, stay, "inpatient") if s.reportable} >= {"I50.33"}
+
+
+def test_a_one_way_excludes1_note_sends_equally_supported_words_to_the_code_it_names(codesets):
+    # E87.1 (hyponatremia) excludes E22.2 (SIADH), not the other way: the low sodium of the syndrome is its code
+    note = ("Day 3 progress note.\nNa 126 on admission, 131 today; urine osm 510, euvolemic.\n"
+            "Assessment: 2. Hyponatremia - probable SIADH in setting of small cell lung cancer. Fluid restrict 1 L.\n")
+    out = {s.code: s for s in _offline(codesets, note, "inpatient")}
+    assert out["E22.2"].reportable
+    assert "E87.1" not in out or not out["E87.1"].reportable

@@ -58,7 +58,10 @@ def _strength(s: Suggestion, partner: Suggestion, out: list[Suggestion], icd) ->
     return (not (is_symptom(s.code) or s.code[:1] == "R"), s.code[:1] != "R",
             s.code[:1] != "R" or partner.code[:1] != "R" or not _excludes(s, partner, icd) or _excludes(partner, s, icd),
             not _UNSPECIFIED.search(s.description),
-            not _borrows(s, partner, out, icd), words, s.confidence)
+            not _borrows(s, partner, out, icd), words,
+            # then, as among symptoms, a one-way Excludes1 note sends the condition to the code it names: E87.1
+            # Hyponatremia excludes E22.2, so "hyponatremia - SIADH" is the syndrome's code
+            not _excludes(s, partner, icd) or _excludes(partner, s, icd), s.confidence)
 
 
 # Excludes1 pairs the Alphabetic Index codes together under the first: (kept, the one it takes in)
