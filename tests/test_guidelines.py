@@ -3899,6 +3899,22 @@ def test_a_prior_overdose_is_no_poisoning_of_this_visit(codesets):
     assert "T39.1X2A" in got and not any(c.startswith("T43") for c in got), sorted(got)
 
 
+def test_a_drug_in_an_aside_on_its_course_as_a_treatment_is_no_poisoning(codesets):
+    # the overdose's sentence also tells, in parentheses, of an antidepressant started and stopped weeks before
+    note = ("HPI: 31M, hx panic disorder (started on sertraline by his PCP in March, quit taking it in June since it "
+            "made him jittery), here with his wife after he swallowed about 30 ibuprofen 200 mg tablets at 1 am "
+            "because he wanted to die. Nausea, epigastric pain.\n"
+            "Assessment: Intentional ibuprofen overdose, suicide attempt. Admit to medicine, psychiatry consult.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "ed")
+    codes = {s.code for s in result.suggestions}
+    assert "T39.312A" in codes and not any(c.startswith("T43.22") for c in codes), sorted(codes)
+    # the drugs taken, listed in parentheses, are still the poisoning's
+    taken = note.replace("(started on sertraline by his PCP in March, quit taking it in June since it made him "
+                         "jittery)", "").replace("30 ibuprofen 200 mg tablets", "30 of his pills (sertraline and "
+                                                 "ibuprofen)")
+    assert "T43.222A" in offline_codes(codesets, taken, "ed")
+
+
 def test_the_place_of_what_the_patient_was_doing_carries_to_the_injury_told_after_it(codesets):
     note = ("History: Yesterday he was sanding a bookshelf with a power sander in the garage of his house. Wore no "
             "goggles. Felt something fly into his left eye; foreign-body sensation since. Rinsed it at home.\n"

@@ -427,6 +427,17 @@ def _intent(text: str) -> str | None:
 
 
 _PAST_EVENT = re.compile(r"(?i)prior|previous|past|history of|hx of|h/o")
+# an aside on the drug's course as a treatment: "(started on fluoxetine 2 mo ago, stopped it herself 3 wk ago)"
+_THERAPY_WORDS = re.compile(r"(?i)\b(?:started|stopped|quit|prescribed|discontinued|switched|tapered|titrated|"
+                            r"restarted|held)\b")
+
+
+def _therapy_aside(text: str, drug: re.Match, said: re.Match) -> bool:
+    """``drug`` stands in a parenthesis, away from the poisoning's words, that tells its course as a treatment."""
+    opened, closed = text.rfind("(", 0, drug.start()), text.find(")", drug.end())
+    if opened < 0 or closed < 0 or text.rfind(")", 0, drug.start()) > opened or opened <= said.start() < closed:
+        return False
+    return _THERAPY_WORDS.search(text, opened, closed) is not None
 
 
 def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tuple[str, int, int]]:
@@ -444,8 +455,10 @@ def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tu
             after = analysis.sentence_at(sent.end + 1)
             stated = _intent(note[after.start:after.end]) if after is not None else None
         for rx, stem in _CLASSES:
-            m = rx.search(text)
-            if m is None or analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}:
+            m = next((m for m in rx.finditer(text)
+                      if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}
+                      and not _therapy_aside(text, m, said)), None)
+            if m is None:
                 continue
             code = stem[:-1] + (stated or "1") + seventh
             same = [i for i, (c, _, _) in enumerate(out) if c[:-2] == code[:-2]]
