@@ -233,6 +233,18 @@ def test_broken_with_a_tool_is_no_fracture(codesets):
     assert any(s.code.startswith("S62") for s in fx.suggestions if s.reportable)
 
 
+def test_a_radiation_courses_fractions_are_no_fracture(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    eng = OfflineEngine(codesets=codesets)
+    note = ("Dx: SCC of R tonsil, p16+ - chemoRT 70 Gy/35 fx, completed 03/2026; palliative SBRT 30 Gy in 5 fx "
+            "to a lung nodule 06/2026.\nA: No evidence of recurrence on PET.")
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert not any(c.startswith(("T14", "S")) for c in got), sorted(got)
+    fx = eng.suggest_sync("A: L 5th metatarsal fx after a fall off a curb.", {System.ICD10CM}, "ed")
+    assert any(s.code.startswith("S92") for s in fx.suggestions if s.reportable)
+
+
 def test_falling_asleep_is_no_fall(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
 

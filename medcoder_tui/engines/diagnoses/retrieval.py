@@ -122,6 +122,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low in ("smoker", "smokers", "drinker", "drinkers") and _NON_BEFORE.search(note, max(0, m.start() - 5),
                                                                                     m.start()):
             continue   # "Non-smoker.": no smoker, and no negation scope to say so (a pseudo-trigger)
+        if low == "fx" and _RADIATION_FRACTIONS.search(note, max(0, m.start() - 40), m.start()):
+            continue   # "definitive RT 63 Gy/28 fx": the course's fractions
         if low == "broken" and _TOOL_SENSE.match(note, m.end()):
             continue   # "loculations broken with a hemostat", "adhesions broken up": no fracture
         if low in ("fall", "falls", "falling", "fell") and _ASLEEP.match(note, m.end()):
@@ -317,6 +319,8 @@ _ALT_CACHE: dict[str, frozenset[str]] = {}
 # index beside it
 _INDEX_VALUE = re.compile(r"\s*(?:[:=]\s*)?(?:(?:r|l|right|left|rt|lt)\b\s*)?[:=]?\s*0?\.\d", re.I)
 _ABI = re.compile(r"\b(?:abis?|ankle[- ]brachial)\b", re.I)
+# a radiation course's fractions, "63 Gy/28 fx", "20 Gy in 5 fx": no fracture
+_RADIATION_FRACTIONS = re.compile(r"\b(?:c?Gy|radiation|RT|SBRT|XRT|IMRT)\b[^.\n]{0,20}\d\s*$", re.I)
 # "open" of a procedure's approach ("ORIF", "open reduction", "open repair"): no open fracture or wound
 _OPEN_PROCEDURE = re.compile(r"\bopen(?=\s+(?:reduction|repair|approach|surgery|procedure|biopsy|fixation)\b)", re.I)
 _SEPTIC_JOINT = re.compile(r"\s+(?:(?:left|right|l|r|native|prosthetic)\s+)?(?:arthritis|joints?|bursitis|"
