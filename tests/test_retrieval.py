@@ -89,6 +89,9 @@ def test_a_header_stands_for_its_plain_unspecified_code(codesets):
     assert m.default_billable("R51") == "R51.9"
     assert m.default_billable("E11") == "E11.9"
     assert m.default_billable("T14.8") == "T14.8XXA"
+    # a group of diseases has no unspecified member: "Diseases of vocal cords and larynx, NEC" (J38) is not its
+    # "Paralysis of vocal cords and larynx, unspecified"; "Disorders of optic nerve, NEC" not optic atrophy
+    assert m.default_billable("J38") is None and m.default_billable("H47.0") is None
     got = OfflineEngine(codesets=codesets).suggest_sync("Breast cancer diagnosed by biopsy.", setting="outpatient")
     assert [s.code for s in got.suggestions] == ["C50.919"]
 

@@ -83,7 +83,11 @@ class CodeHierarchy:
             return self._cache[code]
         if code in _NO_DEFAULT:
             return None
-        best = self._default_search(code, strict=True) or self._default_search(code, strict=False)
+        best = self._default_search(code, strict=True)
+        if best is None and not _GROUP_OF_DISEASES.match(self.icd.title(code) or ""):
+            # (a group of diseases, "Diseases of vocal cords and larynx, not elsewhere classified" (J38), has no
+            # unspecified member: none of its diseases, "Paralysis of vocal cords ..., unspecified", stands for it)
+            best = self._default_search(code, strict=False)
         self._cache[code] = best
         return best
 
@@ -147,6 +151,7 @@ class CodeHierarchy:
 
 
 _UNSPECIFIED_VALUE = re.compile(r"\bunspecified \w+", re.I)
+_GROUP_OF_DISEASES = re.compile(r"(?:other )?(?:diseases|disorders|conditions) of\b", re.I)
 # Words of a leaf's title that name an axis left open or the encounter, not a new concept.
 _AXIS_WORDS = frozenset(stem(w) for w in (
     "unspecified site sites part parts other specified female male side left right bilateral without with "
