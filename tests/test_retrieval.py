@@ -248,6 +248,19 @@ def test_a_radiation_courses_fractions_are_no_fracture(codesets):
     assert any(s.code.startswith("S92") for s in fx.suggestions if s.reportable)
 
 
+def test_words_that_only_name_a_body_part_are_no_disease_of_it(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    eng = OfflineEngine(codesets=codesets)
+    note = ("Has a spinal cord stimulator for failed back surgery syndrome. Brachial plexus block placed by "
+            "anesthesia. MRI: pituitary gland normal in size.")
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert not {"G95.9", "G54.0", "E23.7"} & got, sorted(got)
+    named = eng.suggest_sync("A: spinal cord disease of unclear cause; left brachial plexus disorder.",
+                             {System.ICD10CM}, "outpatient")
+    assert {"G95.9", "G54.0"} <= {s.code for s in named.suggestions if s.reportable}
+
+
 def test_falling_asleep_is_no_fall(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
 

@@ -24,6 +24,7 @@ import threading
 import weakref
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medcoder_tui import paths
 from medcoder_tui.codes.index_terms import INDEX_TERMS
@@ -38,7 +39,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 41
+MATCHER_FORMAT = 42
 PARTIAL_LOSS = 1.0
 # a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
 SEMICOLON_ITEM = 1000
@@ -107,6 +108,22 @@ class _Match:
 _HYPHENATED = re.compile(r"\b([a-z]{3,})-([a-z]{3,})\b")
 
 
+@lru_cache(maxsize=1)
+def _table_site_words() -> frozenset[str]:
+    """The stems of the words that name sites in the Table of Neoplasms ("spinal", "cord", "plexus", "gland"),
+    less the Table's words that qualify a neoplasm, not a place."""
+    from medcoder_tui.codes.index_data import neoplasm_table
+
+    table = neoplasm_table()
+    words = {stem(w) for i in range(len(table.rows)) for part in table.path(i)
+             for w in re.findall(r"[a-z]+", part.lower())}
+    return frozenset(words - {stem(w) for w in _NOT_SITE_WORDS.split()} - STOPWORDS)
+
+
+_NOT_SITE_WORDS = ("generalized primary secondary malignant benign disseminated carcinoid multiple overlapping lesion "
+                   "neoplasm tumor unspecified other specified nec nos site sites see also")
+
+
 def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     """The words a mention must contain for this code text to apply.
 
@@ -161,6 +178,10 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
     # Only when two words remain: "disorder of bone" must not fire on every "bone"; nor "Unspecified disorder
     # of patella, right knee" on every "R knee ... patella" (the side and site after the comma name no disorder).
     if len(named) < 2 and sided and len(lean) > len(named) and len(lean) < len(core):
+        lean = ()
+    if lean and len(lean) < len(core) and all(w in _table_site_words() for w in lean):
+        # "Disease of spinal cord", "Brachial plexus disorders", "Disorder of pituitary gland": words that only
+        # name a body part keep the head word ("spinal cord stimulator", "brachial plexus block" are no disease)
         lean = ()
     core = lean if len(lean) >= 2 and not all(w in _WEAK for w in lean) else core
     # ("End stage renal disease": there the end is the disease's stage, not a bone's end, and is said)
