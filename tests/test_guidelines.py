@@ -507,6 +507,11 @@ def test_the_burned_body_surface_and_the_perineal_laceration_of_a_delivery(codes
             "Second degree perineal laceration, repaired with 3-0 Vicryl.")
     out = _finish_with(note, [], codesets)
     assert {"Z37.0", "O70.1", "Z3A.39"} <= set(out), sorted(out)
+    # the degree after the word, and the tear's site read as an injury: obstetric trauma, not an S31 wound
+    after = note.replace("Second degree perineal laceration, repaired with 3-0 Vicryl.",
+                         "Laceration: 2nd degree, midline, repaired; anal mucosa intact.")
+    out = _finish_with(after, [("S31.831A", "anal mucosa")], codesets)
+    assert out["O70.1"].reportable and not out["S31.831A"].reportable, sorted(out)
 
 
 def test_a_child_age_in_months_makes_the_routine_child_exam(codesets):

@@ -55,7 +55,10 @@ from medcoder_tui.engines.diagnoses.status_codes import (adult_bmi, joint_replac
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
-                                  r"(?:laceration|tear)", re.I)
+                                  r"(?:laceration|tear)|"
+                                  # "Laceration: second degree, midline", "perineal tear - 2nd degree"
+                                  r"\b(?:perineal )?(?:laceration|tear)s?\s*[:,-]\s*(1st|2nd|3rd|4th|first|second|third|"
+                                  r"fourth)[- ]degree\b", re.I)
 # mg/dL, or the percent (g/dL) a breath or legal BAC is given in ("BAC 0.24" is 240 mg/100 mL)
 _BAC = re.compile(r"\b(?:serum |blood )?(?:etoh|ethanol|alcohol|bac)(?: level| concentration)?\s*(?:of|was|is|=|:)?\s*"
                   r"(?:(\d{1,3}(?:\.\d)?)\s*(?:mg/dl|mg ?%|mg/100 ?ml)|(0?\.\d{2,3})\s*(?:g/dl|%|g ?%)?(?!\d|\.\d))", re.I)
@@ -354,8 +357,14 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
         if lac and "O70" not in have_cat and not analysis.context_at(lac.start(), lac.end()) & {"negated",
                                                                                                 "hypothetical"}:
             degree = {"1st": "0", "first": "0", "2nd": "1", "second": "1", "3rd": "20", "third": "20", "4th": "3",
-                      "fourth": "3"}[lac.group(1).lower()]
+                      "fourth": "3"}[(lac.group(1) or lac.group(2)).lower()]
             wanted.append((f"O70.{degree}", lac.start(), lac.end(), "perineal laceration of the delivery"))
+        if "O70" in have_cat or any(code[:3] == "O70" for code, *_ in wanted):
+            for s in out:
+                # chapter 19's Excludes1: obstetric trauma (O70-O71) - the tear of the delivery is no injury code
+                if s.system is System.ICD10CM and s.reportable and s.code.startswith(("S31.4", "S31.5", "S31.8")):
+                    add_reason(s, "the delivery's perineal tear is obstetric trauma, coded O70 (chapter 19 Excludes1: "
+                                  "obstetric trauma O70-O71)", Flag.GUIDELINE)
     # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
                                                                                    "R63.4", "R63.6", "R64", "F50.0"))
