@@ -1039,6 +1039,18 @@ def test_an_intoxicated_fall_down_stairs_at_a_bar(codesets):
     assert not got & {"W34.00XA", "S06.0X0A", "F10.10", "F10.929", "W19.XXXA"}, sorted(got)
 
 
+def test_an_alcohol_intoxication_with_no_complication_told_is_the_uncomplicated_one(codesets):
+    # no delirium, perceptual disturbance or other complication documented: "with intoxication, uncomplicated"
+    note = ("ED NOTE\nHPI: 23F brought by friends from a party, vomited once, now sleepy but rousable.\n"
+            "Labs: ethanol 190 mg/dL.\nImpression: Acute alcohol intoxication. Observe until clinically sober.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "F10.920" in got and "F10.929" not in got, sorted(got)
+    # beside the use disorder the note grades, the combination code, still uncomplicated
+    graded = note.replace("Acute alcohol intoxication.", "Acute alcohol intoxication; alcohol use disorder, mild.")
+    got = offline_codes(codesets, graded, "ed")
+    assert "F10.120" in got and not got & {"F10.10", "F10.920", "F10.129"}, sorted(got)
+
+
 def test_a_fracture_with_delayed_healing_and_its_bony_callus(codesets):
     note = ("CC: R foot fracture recheck, 7 wks\nXR: fracture line still visible, minimal periosteal callus.\n"
             "A/P:\n1. Nondisplaced fracture base of R 5th metatarsal (Jones), subsequent encounter - delayed healing "

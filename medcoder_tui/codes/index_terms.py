@@ -240,7 +240,7 @@ INDEX_TERMS: dict[str, str] = {
     "deviated septum": "J34.2", "rhinosinusitis": "J32.9", "tonsillar hypertrophy": "J35.1",
     "branchial cyst": "Q18.0", "hypercortisolism": "E24.9", "adrenal hyperplasia": "E25.9",
     "frostbite": "T33.90XA", "drowning": "T75.1XXA", "dog bite": "W54.0XXA", "angioedema": "T78.3XXA",
-    "overdose": "T50.901A", "alcohol intoxication": "F10.929", "acute alcohol intoxication": "F10.929",
+    "overdose": "T50.901A", "alcohol intoxication": "F10.920", "acute alcohol intoxication": "F10.920",
     "alcohol withdrawal": "F10.239",
     # Complication, catheter, urinary, indwelling, infection T83.511- (a catheter-associated urinary tract infection is
     # the indwelling urethral catheter's; the urinary infection itself is coded beside it, N39.0)

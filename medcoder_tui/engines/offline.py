@@ -190,9 +190,14 @@ def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
     (F10.20 'uncomplicated' to F10.21 'in remission', J45.909 to J45.30). Of two equally vague, the one "without
     complications" gives way to a complication of its category: the note that names one says it has one (E11.9 to
     E11.40 'with diabetic neuropathy, unspecified')."""
+    def kin(code: str) -> str:
+        # (a substance's intoxication is a state beside its disorder, not a sibling: "alcohol use disorder, mild"
+        # (F10.10) beside "acute alcohol intoxication" (F10.920) makes abuse with intoxication, neither vaguer)
+        return code[:6] if code.startswith("F1") and code[4:6] in ("12", "22", "92") else code[:3]
+
     least: dict[str, int] = {}
     for c in picked:
-        least[c.code[:3]] = min(least.get(c.code[:3], 9), vagueness(c.description))
+        least[kin(c.code)] = min(least.get(kin(c.code), 9), vagueness(c.description))
 
     def complicated(c: Candidate) -> bool:
         # the same condition's title "with" something ("Alcohol abuse, uncomplicated" is no "Alcohol use ... with")
@@ -200,8 +205,8 @@ def _drop_vague_siblings(picked: list[Candidate]) -> list[Candidate]:
         return bool(without) and any(o is not c and o.code[:3] == c.code[:3]
                                      and o.description.lower().startswith(stem + " with ")
                                      and vagueness(o.description) <= vagueness(c.description) for o in picked)
-    return [c for c in picked if not (vagueness(c.description) > least[c.code[:3]]
-                                      and sum(o.code[:3] == c.code[:3] for o in picked) > 1)
+    return [c for c in picked if not (vagueness(c.description) > least[kin(c.code)]
+                                      and sum(kin(o.code) == kin(c.code) for o in picked) > 1)
             and not complicated(c)]
 
 
