@@ -311,6 +311,9 @@ def test_organs_called_normal_are_not_diseased():
     ("UA: 20 RBC, no nitrite. Doubt pyelonephritis. Appendicitis less likely.", ("pyelonephritis", "Appendicitis")),
     ("Impression: flank pain; doubtful for renal infarct, low suspicion for AAA.", ("renal infarct", "AAA")),
     ("Sepsis considered on arrival (HR, RR, WBC) - no organ dysfunction.", ("Sepsis",)),
+    # what the writer names a consideration or a possibility, or puts on the differential
+    ("Most consistent with gastritis; peptic ulcer is a consideration. Celiac disease remains a possibility. "
+     "Gastroparesis is also on the differential.", ("peptic ulcer", "Celiac disease", "Gastroparesis")),
 ])
 def test_a_differential_is_uncertain(note, words):
     a = analyze(note)

@@ -108,6 +108,9 @@ _add("uncertain", "backward",
      r"(?:was |were )?considered(?=[ \t]+(?:on|at|in|initially|early|but|and|given|because|due|as|for)\b|"
      r"[ \t]*(?:[.,;:()]|-\s|$))",
      r"(?:is|was|are|were|remains?) (?:unlikely|suspected|possible|probable|questionable|not excluded)",
+     # "SIADH from SSRI is a consideration", "PE remains a possibility", "... are on the differential"
+     r"(?:is|was|are|were|remains?) (?:also |still )?(?:a |an |another )?(?:consideration|possibility|"
+     r"differential consideration)", r"(?:is|was|are|were|remains?) (?:also |still )?(?:on|in) the differential",
      r"cannot be (?:(?:entirely|completely|fully|totally|definitively) )?(?:excluded|ruled out)",
      r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
