@@ -2954,6 +2954,17 @@ def test_copd_exacerbation_with_pneumonia_is_coded_with_both_copd_codes(codesets
     assert "J44.1" in alone and "J44.0" not in alone, sorted(alone)
 
 
+def test_a_drug_class_word_and_a_contributing_drug_are_causes_of_the_adverse_effect(codesets):
+    # "thiazide-induced" names the class; "probable contribution from" a second cause, established at a stay's end
+    note = ("Discharge summary.\nDischarge diagnoses:\n1. Hyponatremia, thiazide-induced (indapamide), with probable "
+            "contribution from escitalopram - indapamide stopped, escitalopram dose lowered.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"E87.1", "T50.2X5A", "T43.225A"} <= got, sorted(got)
+    # at a visit a probable cause is not coded (IV.H)
+    got = offline_codes(codesets, note.replace("Discharge summary.", "Clinic note."), "outpatient")
+    assert "T50.2X5A" in got and "T43.225A" not in got, sorted(got)
+
+
 def test_a_drug_named_before_related_is_the_cause_of_the_adverse_effect(codesets):
     note = "Assessment: Type 2 diabetes with hyperglycemia (steroid related). Prednisone 40 mg for COPD exacerbation.\n"
     got = offline_codes(codesets, note, "inpatient")

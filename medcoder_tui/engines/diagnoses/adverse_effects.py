@@ -69,7 +69,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (r"amiodarone|sotalol|flecainide", "T46.2X5"),
     (r"digoxin", "T46.0X5"),
     (r"furosemide|bumetanide|torsemide|lasix", "T50.1X5"),
-    (r"hydrochlorothiazide|hctz|chlorthalidone", "T50.2X5"),
+    # (Table of Drugs: benzothiadiazides, thiazides and the thiazide-like diuretics T50.2X-)
+    (r"hydrochlorothiazide|hctz|chlorthalidone|indapamide|metolazone|thiazides?(?: diuretics?)?", "T50.2X5"),
     (r"lorazepam|alprazolam|diazepam|clonazepam|benzodiazepines?", "T42.4X5"),
     (r"phenytoin", "T42.0X5"),
     (r"carbamazepine|oxcarbazepine", "T42.1X5"),
@@ -85,8 +86,10 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _CLASSES = [(re.compile(rf"\b(?:{pattern})\b", re.I), stem) for pattern, stem in DRUG_CLASSES]
 # Words that say the drug caused what the sentence describes.
 _CAUSED = re.compile(r"\b(?:adverse (?:effect|reaction)s?|side[- ]effects?|induced|(?<=-)associated|due to|secondary to|"
-                     r"caused by|attributed to|related to|related(?! to)|intoleran\w+|(?:potentiated|precipitated|provoked|"
-                     r"exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from)|"
+                     r"caused by|attributed to|related to|related(?! to)|intoleran\w+|"
+                     # ("... with probable contribution from sertraline": a second cause of the same reaction)
+                     r"contribution (?:from|of|by)|contributed to by|"
+                     r"(?:potentiated|precipitated|provoked|exacerbated) by|(?:nephro|hepato|oto|cardio|neuro)?toxicity (?:of|from)|"
                      # ("Constipation from opioids/immobility", "nausea from the metformin": a common drug reaction
                      # named, then what it comes from)
                      r"(?:constipation|nausea|vomiting|sedation|somnolence|drowsiness|dizziness|rash|urticaria|"
