@@ -2954,6 +2954,18 @@ def test_copd_exacerbation_with_pneumonia_is_coded_with_both_copd_codes(codesets
     assert "J44.1" in alone and "J44.0" not in alone, sorted(alone)
 
 
+def test_a_condition_the_assessment_only_calls_possible_is_not_coded_from_the_history(codesets):
+    # the complaint names the condition; the assessment, the provider's verdict, only suspects it (IV.H)
+    note = ("CC: \"my blood pressure cuff says I have AFib\"\nHPI: 61M, intermittent fluttering for a month.\n"
+            "Assessment: 1. Palpitations - possible atrial fibrillation versus frequent PVCs; 14-day monitor.\n"
+            "PMH: Atrial flutter ablated 2019 - no recurrence.\n")
+    got = offline_codes(codesets, note)
+    assert "R00.2" in got and not any(c.startswith("I48.9") or c == "I48.91" for c in got), sorted(got)
+    # what the assessment states plainly stands
+    stated = note.replace("possible atrial fibrillation versus frequent PVCs", "atrial fibrillation on today's ECG")
+    assert "I48.91" in offline_codes(codesets, stated)
+
+
 def test_a_drug_class_word_and_a_contributing_drug_are_causes_of_the_adverse_effect(codesets):
     # "thiazide-induced" names the class; "probable contribution from" a second cause, established at a stay's end
     note = ("Discharge summary.\nDischarge diagnoses:\n1. Hyponatremia, thiazide-induced (indapamide), with probable "

@@ -158,7 +158,40 @@ def choose(candidates: list[Candidate], setting: Setting,
                  and (cand.origin == "inside" or score >= _FREED_MENTION)]
         if freed and (mention := _usable_mention(replace(cand, spans=freed, dominated=False), setting, analysis)):
             take(cand, mention)
+    if analysis is not None and setting != "inpatient":
+        picked = _without_what_the_assessment_doubts(picked, candidates, analysis)
     return _drop_vague_siblings(_without_ill_defined_sites(picked))
+
+
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", title.lower())) - {"unspecified"}
+
+
+def _without_what_the_assessment_doubts(picked: list[Candidate], candidates: list[Candidate],
+                                        analysis: NoteAnalysis) -> list[Candidate]:
+    """At a visit, a condition read from outside the assessment ("CC: my watch keeps saying AFib") that the
+    assessment itself only calls possible ("possible paroxysmal AF vs PACs, not confirmed"), and nowhere states,
+    is not coded (IV.H): the assessment's verdict on it is the provider's."""
+    def in_assessment(m) -> bool:
+        return not m[4] and analysis.section_at(m[1]) in ASSESSMENT_SECTIONS
+
+    doubted: list[Candidate] = []
+    stated: set[str] = set()   # the categories the assessment states plainly
+    for c in candidates:
+        if c.system is not System.ICD10CM or c.code[:1] in "RVWXYZ":
+            continue
+        spans = [m for m in c.spans or [(c.score, c.start, c.end, c.context, c.dominated)] if in_assessment(m)]
+        if any("uncertain" in m[3] and not m[3] & {"negated", "family"} for m in spans):
+            doubted.append(c)
+        if any(not m[3] & {"uncertain", "negated", "family", "hypothetical", "history"} for m in spans):
+            stated.add(c.code[:3])
+    if not doubted:
+        return picked
+    return [p for p in picked
+            if p.code[:1] in "RVWXYZ" or p.code[:3] in stated or analysis.section_at(p.start) in ASSESSMENT_SECTIONS
+            or "history" in p.context   # (a past one is its history: "one kidney stone 2019, passed" beside "r/o stone")
+            or not any(d.code[:3] == p.code[:3] and _title_words(p.description) <= _title_words(d.description)
+                       for d in doubted)]
 
 
 _UNSPECIFIED_PART = re.compile(r"\bunspecified part of\b", re.I)
