@@ -2966,6 +2966,17 @@ def test_a_condition_the_assessment_only_calls_possible_is_not_coded_from_the_hi
     assert "I48.91" in offline_codes(codesets, stated)
 
 
+def test_a_tests_name_in_an_order_list_is_no_abnormal_result(codesets):
+    note = ("Assessment: 1. Polyarthralgia of hands, morning stiffness 1 h.\n"
+            "Plan: ESR, CRP, RF, anti-CCP, ANA, uric acid; hand X-rays; follow up in 3 weeks.\n")
+    got = offline_codes(codesets, note)
+    assert not any(c.startswith(("R76", "R77", "R79")) for c in got), sorted(got)
+    # the same test said abnormal is the finding
+    result = note.replace("Plan: ESR, CRP, RF, anti-CCP, ANA, uric acid", "Labs: RF positive, anti-CCP elevated (H)")
+    assert "R76.81" in offline_codes(codesets, result.replace("Polyarthralgia of hands", "Positive RF and anti-CCP "
+                                                                                          "with hand arthralgia"))
+
+
 def test_a_drug_class_word_and_a_contributing_drug_are_causes_of_the_adverse_effect(codesets):
     # "thiazide-induced" names the class; "probable contribution from" a second cause, established at a stay's end
     note = ("Discharge summary.\nDischarge diagnoses:\n1. Hyponatremia, thiazide-induced (indapamide), with probable "

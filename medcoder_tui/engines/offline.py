@@ -317,6 +317,7 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     # environmental tobacco smoke (father)")
     told_by_relative = cand.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84", "Z20", "Z77", "Z58"))
     mentions = cand.spans or [(cand.score, cand.start, cand.end, cand.context, cand.dominated)]
+    finding = cand.code[:2] in ("R7", "R8", "R9") and cand.description.lower().startswith(("abnormal ", "elevated "))
     ended = [m for m in mentions if "history" in m[3] and not m[4] and analysis is not None
              and analysis.ended(m[1], m[2])] \
         if not is_history_code else []
@@ -354,11 +355,27 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
             continue
         if analysis is not None and analysis.section_at(start) in _NOT_CODED_SECTIONS:
             continue
+        if analysis is not None and finding and not _ABNORMAL_SAID.search(*_list_item(analysis.text, start, _end)):
+            continue   # ("labs ordered - ANA, RF, anti-CCP": a test's name is no abnormal result of it)
         if analysis is not None and _TOPIC_LABEL.match(analysis.text, _end) \
                 and (ruled_out or _denied_on_its_line(analysis, start, _end)):
             continue   # ("Sepsis: met SIRS criteria ... sepsis was NOT present": a topic's label asserts nothing)
         return mention
     return None
+
+
+# the words that make a test's name an abnormal result ("RF positive", "anti-CCP elevated at 120", "PSA 9.8 (H)")
+_ABNORMAL_SAID = re.compile(r"\b(?:abnormal\w*|abn|elevat\w*|positive|pos|high|raised|increased|rising|low|decreased|"
+                            r"reduced|detected|reactive|borderline|flagged|out of range|impaired|prolonged|critical|"
+                            r"(?:supra|sub)therapeutic|above|below)\b|\w\+|\+\w|[<>]\s*\d|[\u2191\u2193]|"
+                            r"\((?:H|L|HH|LL)\)|\b(?:H|L)\b(?=\s*[\n;,)])", re.I)
+
+
+def _list_item(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """(text, first, last) of the list item or clause around ``text[start:end]``, at most 40 characters each side."""
+    lo = max(text.rfind(d, max(0, start - 40), start) for d in ",;:\n")
+    his = [i for d in ",;\n" if (i := text.find(d, end, end + 40)) >= 0]
+    return text, (lo + 1 if lo >= 0 else max(0, start - 40)), min(his) if his else min(len(text), end + 40)
 
 
 def _denied_on_its_line(analysis: NoteAnalysis, start: int, end: int) -> bool:
