@@ -261,6 +261,19 @@ def test_words_that_only_name_a_body_part_are_no_disease_of_it(codesets):
     assert {"G95.9", "G54.0"} <= {s.code for s in named.suggestions if s.reportable}
 
 
+def test_a_service_or_an_alert_named_by_a_condition_is_no_diagnosis(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    eng = OfflineEngine(codesets=codesets)
+    note = ("ED course: code stroke called on arrival, stroke team at bedside; CT/CTA negative. Sepsis alert not met.\n"
+            "Plan: present at ILD conference; follow up in COPD clinic and the CHF clinic.\n"
+            "A: Complicated migraine with aura.")
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert not any(c.startswith(("I63", "J84", "J44", "I50", "A41")) for c in got), sorted(got)
+    told = eng.suggest_sync("A: COPD with acute exacerbation - COPD clinic in 2 weeks.", {System.ICD10CM}, "ed")
+    assert "J44.1" in {s.code for s in told.suggestions if s.reportable}
+
+
 def test_falling_asleep_is_no_fall(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
 

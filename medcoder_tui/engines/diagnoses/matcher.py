@@ -626,6 +626,7 @@ _TEST_HEADS = frozenset(stem(w) for w in (
     "vaccine vaccines vaccination vaccinated immunization immunisation screening screen test testing tests "
     "serology antibody antibodies antigen ab abs ag prophylaxis ppx titer titers swab culture panel pcr protocol "
     "clinic clinics".split()))
+_SERVICE_HEADS = frozenset(stem(w) for w in ("clinic", "clinics"))
 # ... and an infection's name into the name of an exposure ("rabies exposure", "exposure to TB": the contact is
 # coded Z20, the disease is not had)
 _EXPOSURE_HEADS = frozenset(stem(w) for w in ("exposure", "exposures"))
@@ -643,4 +644,7 @@ def _names_a_test(toks: list, first: int, last: int, code: str = "") -> bool:
     while before >= 0 and max(map(len, toks[before].alts)) <= 1:
         before -= 1
     near = (toks[after].alts if after < len(toks) else frozenset()) | (toks[before].alts if before >= 0 else frozenset())
+    if near & _SERVICE_HEADS and after < len(toks) and toks[after].start - toks[last].end > 2:
+        # (a service set off by a dash names no service of it: "COPD with acute exacerbation - clinic in 2 weeks")
+        near = near - _SERVICE_HEADS
     return bool(near & _TEST_HEADS) or (code[:1] in ("A", "B", "U") and bool(near & _EXPOSURE_HEADS))

@@ -143,6 +143,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue   # "using accessory muscles", "accessory muscle use": the work of breathing, no malformation
         if low in ("diabetes", "diabetic") and _DIABETES_SERVICE.match(note, m.end()):
             continue   # "teaching done with our diabetes nurse", "diabetes educator": a service, no diagnosis
+        if _SERVICE_AFTER.match(note, m.end()) or _CODE_BEFORE.search(note, max(0, m.start() - 6), m.start()):
+            # "will present at ILD conference", "COPD clinic", "stroke team at bedside", "code stroke called",
+            # "sepsis alert": a service's or an alert's name, no diagnosis
+            continue
         if low in ("renal", "kidney", "renally") and _KIDNEY_CARE.match(note, m.end()):
             continue   # "continue lisinopril for renal protection", "renally adjusted": care of a kidney, no disease
         if low in ("wound", "wounds") and _WOUND_CARE.match(note, m.end()):
@@ -285,6 +289,10 @@ _ZOSTER_AFTER = re.compile(r"[\s-]+zoster\b", re.I)
 _OTHERS_AFTER = re.compile(r"\s+(?:women|people|persons|individuals|contacts|household members|family members|visitors|"
                            r"wife|partner|girlfriend|daughter|sister|mother|mom|(?:family|household) contacts?)\b", re.I)
 _NIPPLE_BEFORE = re.compile(r"\bnipples?\s+$", re.I)
+# a service, meeting or list named by the condition it sees ("ILD conference", "COPD clinic", "stroke team")
+_SERVICE_AFTER = re.compile(r"[ \t]+(?:conference|clinic|board|registry|team|program(?:me)?|service|navigator|"
+                            r"support group|alert|activation)\b", re.I)
+_CODE_BEFORE = re.compile(r"\bcode[ \t]+$", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
 _WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
                          r"irrigation|management|instructions)\b", re.I)
