@@ -2977,6 +2977,19 @@ def test_a_tests_name_in_an_order_list_is_no_abnormal_result(codesets):
                                                                                           "with hand arthralgia"))
 
 
+def test_a_stroke_of_the_middle_cerebral_artery_named_by_its_abbreviation(codesets):
+    # the artery and side without a mechanism: "due to unspecified occlusion or stenosis" of it (I63.51-)
+    assert "I63.511" in offline_codes(codesets, "A: Acute ischemic stroke, right MCA territory - admit to stroke "
+                                                "unit.", "inpatient")
+    assert "I63.512" in offline_codes(codesets, "Impression: Left MCA infarct on MRI; aspirin, statin.", "inpatient")
+    # months later at rehab, the deficit the note ties to it is its sequela, and the stroke itself is past
+    rehab = ("PM&R follow-up, 5 months after a R MCA stroke treated with alteplase at an outside hospital.\n"
+             "A: Left hemiparesis following R MCA ischemic stroke, nondominant side - continue PT.\n")
+    got = offline_codes(codesets, rehab)
+    assert any(c.startswith("I69.35") for c in got), sorted(got)
+    assert not any(c.startswith("I63") for c in got) and "Z92.82" not in got, sorted(got)
+
+
 def test_a_drug_class_word_and_a_contributing_drug_are_causes_of_the_adverse_effect(codesets):
     # "thiazide-induced" names the class; "probable contribution from" a second cause, established at a stay's end
     note = ("Discharge summary.\nDischarge diagnoses:\n1. Hyponatremia, thiazide-induced (indapamide), with probable "

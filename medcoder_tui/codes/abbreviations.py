@@ -39,6 +39,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "pvd": ("peripheral vascular disease",), "pad": ("peripheral arterial disease",),
     "aaa": ("abdominal aortic aneurysm",), "cva": ("cerebral infarction", "stroke"),
     "tia": ("transient ischemic attack",), "cabg": ("coronary artery bypass graft",),
+    "mca": ("middle cerebral artery",),
     "pci": ("percutaneous coronary intervention",), "lvh": ("left ventricular hypertrophy",),
     "avb": ("atrioventricular block",), "rbbb": ("right bundle branch block",),
     "lbbb": ("left bundle branch block",), "mvp": ("mitral valve prolapse",), "as": ("aortic stenosis",),

@@ -236,7 +236,10 @@ INDEX_TERMS: dict[str, str] = {
     "ectropion": "H02.109", "entropion": "H02.009", "pseudophakia": "Z96.1",
     # nervous system, ENT, endocrine and external causes
     "cognitive impairment": "R41.89", "tetraplegia": "G82.50", "neurocysticercosis": "B69.0",
-    "cerebellar infarction": "I63.9", "vertebrobasilar insufficiency": "G45.0", "chiari malformation": "Q07.00",
+    "cerebellar infarction": "I63.9",
+    # Infarct, cerebral, due to occlusion or stenosis, middle cerebral artery I63.51- ("L MCA infarct")
+    "middle cerebral artery infarct": "I63.50", "middle cerebral artery infarction": "I63.50",
+    "middle cerebral artery stroke": "I63.50", "vertebrobasilar insufficiency": "G45.0", "chiari malformation": "Q07.00",
     "deviated septum": "J34.2", "rhinosinusitis": "J32.9", "tonsillar hypertrophy": "J35.1",
     "branchial cyst": "Q18.0", "hypercortisolism": "E24.9", "adrenal hyperplasia": "E25.9",
     "frostbite": "T33.90XA", "drowning": "T75.1XXA", "dog bite": "W54.0XXA", "angioedema": "T78.3XXA",

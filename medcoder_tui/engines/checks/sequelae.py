@@ -61,16 +61,15 @@ def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
     deficits = [s for s in out if s.system is System.ICD10CM and s.reportable
                 and any(s.code.startswith(p) and not any(c.startswith(t) for c in coded) for p, t in _SEQUELA)]
     if not deficits or not _stroke_in_past(out, note, analysis):
-        return out
+        deficits = []   # (the sequelae the note names itself, "hemiparesis following L MCA stroke", still hold the stroke)
     past = [(m.start(), m.end()) for m in _PAST_STROKE.finditer(note)]
-    if any(s.system is System.ICD10CM and s.reportable and s.code[:3] in ("I60", "I61", "I63")
-           and Flag.HISTORY not in s.flags
-           and not any(a < e.end and e.start < b for e in s.evidence if e.located for a, b in past) for s in out):
+    if deficits and any(s.system is System.ICD10CM and s.reportable and s.code[:3] in ("I60", "I61", "I63")
+                        and Flag.HISTORY not in s.flags
+                        and not any(a < e.end and e.start < b for e in s.evidence if e.located for a, b in past)
+                        for s in out):
         # an acute stroke too: its own deficits stay; only those told with the past one are its sequelae
         deficits = [s for s in deficits if any(_told_with_past_stroke(e.start, note, analysis)
                                                for e in s.evidence if e.located)]
-        if not deficits:
-            return out
     result = list(out)
     for s in deficits:
         prefix, target = next((p, t) for p, t in _SEQUELA if s.code.startswith(p))
@@ -100,4 +99,9 @@ def stroke_sequelae(out: list[Suggestion], note: str, analysis: NoteAnalysis, re
         else:
             continue
         r.hold(why)
+    if not any(r.system is System.ICD10CM and r.reportable and r.code[:3] == "I63" for r in result):
+        for r in result:
+            # (the NIH stroke scale and the thrombolytic given elsewhere go with an acute infarction, I.C.18.j, I.C.21.c.8)
+            if r.system is System.ICD10CM and r.reportable and (r.code == "Z92.82" or r.code.startswith("R29.7")):
+                r.hold("no acute cerebral infarction is coded (the stroke is a past one): not coded")
     return result

@@ -646,11 +646,11 @@ def _cerebral_infarction(code: str, m: Mention, icd) -> tuple[str, str] | None:
                                                    if _INFARCT_WORD.search(m.note, x.start, x.end)
                                                    and not m.analysis.context_at(x.start, x.end)
                                                    & {"negated", "hypothetical", "family", "history"}]
-                   if any(rx.search(text) for rx, _, _ in _INFARCT_CAUSE)
-                   and any(rx.search(text) for rx, _, _ in _CEREBRAL_ARTERY)), None)
+                   if any(rx.search(text) for rx, _, _ in _CEREBRAL_ARTERY)), None)
     if around is None:
         return None
-    cause = next(((d, w) for rx, d, w in _INFARCT_CAUSE if rx.search(around)), None)
+    # (an artery named without the mechanism: "due to unspecified occlusion or stenosis" of it, I63.5-)
+    cause = next(((d, w) for rx, d, w in _INFARCT_CAUSE if rx.search(around)), ("5", "occlusion or stenosis"))
     artery = next(((d, w) for rx, d, w in _CEREBRAL_ARTERY if rx.search(around)), None)
     sides = [name for name, rx in _SIDES if rx.search(around)]
     if len(sides) > 1:
