@@ -159,3 +159,15 @@ def test_a_quiet_past_history_item_is_not_coded_in_a_discharge_either(codesets):
                                         for c, w in (("M10.9", "gout"), ("I10", "HTN"))])}
     assert out["M10.9"].suppressed and any("untreated or quiet" in m for m in out["M10.9"].messages)
     assert not out["I10"].suppressed      # on lisinopril: it affects the stay
+
+
+def test_an_ecg_depression_and_adenosines_av_block_are_no_disorders(codesets):
+    eng = OfflineEngine(codesets=codesets)
+    note = ("ECG: 1.5 mm horizontal ST depression V4-V6, new.\n"
+            "ED course: adenosine 6 mg rapid push - transient AV block, then SVT resumed; adenosine 12 mg - sinus.\n"
+            "A: SVT, converted with adenosine. NSTEMI ruled out by serial troponins.\n")
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "ed").suggestions if s.reportable}
+    assert not any(c.startswith(("F32", "I44")) for c in got), sorted(got)
+    # a block the ECG shows on its own stays
+    block = eng.suggest_sync("ECG: complete heart block, rate 38. A: Complete AV block - pacing.", {System.ICD10CM}, "ed")
+    assert "I44.2" in {s.code for s in block.suggestions if s.reportable}

@@ -68,6 +68,7 @@ _ORGAN_DEPRESSION = re.compile(rf"\b{_ORGANS}(?:\s*/\s*{_ORGANS})?\s+depress\w*\
 # "mild depression of the lateral plateau articular surface", "depressed skull fracture"
 _BONE_DEPRESSION = re.compile(r"\s+of (?:the )?(?:[\w-]+ ){0,3}(?:plateau|surface|endplates?|skull|fragments?|fracture|bone|"
                               r"cortex|articular|orbital floor)\b", re.I)
+_ADENOSINE = re.compile(r"\badenosine\b", re.I)
 _ST_SEGMENT = re.compile(r"\bST(?:[- ]segment)?\s*$", re.I)
 _TUMOUR_WORDS = re.compile(r"\b(?:mass|masses|lesion|tumou?r|neoplas\w*|lump|nodule|cyst|polyp|malignan\w*|"
                            r"biops\w*|excis\w*|on (?:the |his |her )?\w+)\b", re.I)
@@ -199,12 +200,17 @@ def check_mentions(out: list[Suggestion], note: str, analysis: NoteAnalysis) -> 
             reason = "names a vaccine, immunity or last dose, not the disease (guideline I.C.21.c.2): not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) and _BONE_DEPRESSION.match(note, ev.end):
             reason = "a depression of a bone's surface (a plateau, an endplate, a skull fragment) is no depressive disorder: not coded"
-        elif s.code.startswith(("F32", "F33", "F34.1")) and _ST_SEGMENT.search(before):
+        elif s.code.startswith(("F32", "F33", "F34.1")) \
+                and _ST_SEGMENT.search(before + re.match(r"(?i).*?(?=depress)|", ev.text).group(0)):
+            # (the evidence may begin before the words: "horizontal ST depression")
             reason = "'ST depression' is an ECG finding, not a depressive disorder: not coded"
         elif s.code.startswith(("F32", "F33", "F34.1")) \
                 and _ORGAN_DEPRESSION.search(before + re.match(r"(?i).*?depress\w*|", ev.text).group(0)):
             # (the evidence's first word: "CNS depression/somnolence")
             reason = "'CNS/respiratory depression' is an organ's lowered function, not a depressive disorder: not coded"
+        elif s.code.startswith(("I44", "I45.9")) and _ADENOSINE.search(around):
+            reason = ("the transient AV block adenosine is pushed to cause is its intended effect, not a conduction "
+                      "disorder: not coded")
         elif s.code.startswith(("D49", "D48", "D3A")) and _BODY_GROWTH.match(ev.text.strip() + " ") \
                 and not _TUMOUR_WORDS.search(around):
             reason = "'growth' here is the patient's growth, not a neoplasm: not coded"
