@@ -274,6 +274,18 @@ def test_a_service_or_an_alert_named_by_a_condition_is_no_diagnosis(codesets):
     assert "J44.1" in {s.code for s in told.suggestions if s.reportable}
 
 
+def test_a_pacemakers_right_atrial_lead_is_no_rheumatoid_arthritis(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+
+    eng = OfflineEngine(codesets=codesets)
+    note = ("Device interrogation: RA lead impedance 450 ohms, sensing 2.8 mV; RV lead threshold 0.5 V. "
+            "RA pacing 8%, RV pacing <1%.\nA: Sick sinus syndrome, dual-chamber pacemaker functioning normally.")
+    got = {s.code for s in eng.suggest_sync(note, {System.ICD10CM}, "outpatient").suggestions if s.reportable}
+    assert not any(c.startswith(("M05", "M06")) for c in got), sorted(got)
+    ra = eng.suggest_sync("A: RA, seropositive - continue methotrexate.", {System.ICD10CM}, "outpatient")
+    assert any(s.code.startswith(("M05", "M06")) for s in ra.suggestions if s.reportable)
+
+
 def test_falling_asleep_is_no_fall(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
 

@@ -266,7 +266,9 @@ _CAPITAL_SENSE = {
     "ra": (re.compile(r"(?:%|\d)\s*(?:on\s+)?$|\b(?:on|at|in|to|from|sats?|spo2|saturation|la|la and|dilated|enlarged|normal)\s+$|"
                       r"(?:glp-?1|gnrh|lhrh|dopamine|beta|receptor|agonist)[\s-]*$|/\s*$", re.I),
            re.compile(r"\s*(?:/|\d|:)|\s+(?:sats?|saturation|spo2|at rest|size|pressure|volume|dilat\w*|enlarg\w*|normal|"
-                      r"is|was|mildly|moderately|severely|and\s+rv|agonists?)\b", re.I)),
+                      r"is|was|mildly|moderately|severely|and\s+rv|agonists?|"
+                      # the right atrium of a device's leads and pacing ("RA lead", "RA pacing 12%", "RA/RV leads")
+                      r"leads?|pacing|paced|sensing|electrodes?|appendage|threshold|impedance)\b", re.I)),
 }
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
