@@ -3963,6 +3963,16 @@ def test_a_prior_overdose_is_no_poisoning_of_this_visit(codesets):
     assert "T39.1X2A" in got and not any(c.startswith("T43") for c in got), sorted(got)
 
 
+def test_a_dose_the_patient_took_is_no_overdose(codesets):
+    note = ("HPI: rolled L ankle stepping off a curb; iced it and took 600 mg ibuprofen at home, and 2 Tylenol later.\n"
+            "A: Sprain of the left ankle.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert not any("T36" <= c[:3] <= "T50" for c in got), sorted(got)
+    counted = ("HPI: took 40 of her ibuprofen tablets after an argument because she wanted to die.\n"
+               "A: Intentional ibuprofen overdose.\n")
+    assert "T39.312A" in offline_codes(codesets, counted, "ed")
+
+
 def test_a_drug_in_an_aside_on_its_course_as_a_treatment_is_no_poisoning(codesets):
     # the overdose's sentence also tells, in parentheses, of an antidepressant started and stopped weeks before
     note = ("HPI: 31M, hx panic disorder (started on sertraline by his PCP in March, quit taking it in June since it "

@@ -301,7 +301,9 @@ def drug_induced_code(code: str, icd) -> str | None:
 
 
 # A poisoning: the drug taken in error, in excess, by someone it was not prescribed to, or with intent
-_POISONED = re.compile(r"\b(?:poisoning|overdosed?|ingestion|ingested|swallowed|took (?:too many|extra|\d+))", re.I)
+# ("took 30 tablets", not a dose, "took 400 mg ibuprofen", nor the usual one or two: "took 2 Tylenol")
+_POISONED = re.compile(r"\b(?:poisoning|overdosed?|ingestion|ingested|swallowed|took (?:too many|extra|"
+                       r"(?:[4-9]|\d{2,})\b(?![.,]\d|\s*(?:mg|mcg|µg|g|gm|grams?|ml|units?|iu|%|puffs?)\b)))", re.I)
 # the intent, by I.C.19.e.5.b: unknown or unspecified intent is coded accidental ("intent unknown" too);
 # "undetermined" only when the note says the intent cannot be determined
 _INTENTS = ((re.compile(r"\b(?:intentional|suicid\w*|self[- ]harm|deliberate|want(?:ed|s)? to (?:die|kill (?:him|her|them)"
