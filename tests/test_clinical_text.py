@@ -303,6 +303,18 @@ def test_organs_called_normal_are_not_diseased():
 
 
 @pytest.mark.parametrize(("note", "words"), [
+    ('Presenting problem: "I keep thinking I\'m having a heart attack."\n', ("heart attack",)),
+    ("HPI: worried she has breast cancer after a friend's diagnosis; afraid of getting a stroke.\n",
+     ("breast cancer", "stroke")),
+])
+def test_what_the_patient_fears_or_believes_is_not_had(note, words):
+    a = analyze(note)
+    for w in words:
+        i = note.index(w)
+        assert "hypothetical" in a.context_at(i, i + len(w)), w
+
+
+@pytest.mark.parametrize(("note", "words"), [
     ("MDM: DDx includes ACS, PE, GERD. HEART score 3.", ("ACS", "PE", "GERD")),
     ("DDx: appendicitis vs ovarian cyst/torsion vs UTI.", ("appendicitis", "ovarian cyst", "UTI")),
     # a postposed "suspected" closes its clause

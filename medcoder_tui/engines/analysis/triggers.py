@@ -226,7 +226,14 @@ _add("hypothetical", "forward",
      r"(?:discussed|reviewed)(?=[^.\n]{0,120}\b(?:risks?|(?:side |adverse |cognitive )effects?|s/e|"
      r"if (?:stopped|not treated|untreated|discontinued)|complications?)\b)",
      # a risk calculator's figures ("FRAX 10-yr major osteoporotic fracture 28%, hip 6.1%") are odds
-     r"frax")
+     r"frax",
+     # what the patient fears or believes is happening: "I keep thinking I'm having a heart attack", "afraid of
+     # getting a stroke", "worried she has cancer" (not "worried about his cough": the cough is had)
+     r"(?:keeps? |kept )?(?:thinking|thinks|thought|convinced|believes|believed|sure) (?:that )?(?:i|he|she|they)"
+     r"(?:'m| am|'s| is| was| were| are| have| has| had|'ve)(?: (?:having|dying of|got|getting))?",
+     r"(?:afraid|scared|worried|fearful|fears?|feared) (?:of |about )?(?:having|dying of|getting|developing)",
+     r"(?:afraid|scared|worried|fearful|fears?|feared) (?:that )?(?:i|he|she|they)(?:'s| has| have| had| is| was|"
+     r"'m| am)(?: (?:having|got|getting))?")
 # "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and
 # preeclampsia warning signs reviewed"
 _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptoms)?",
