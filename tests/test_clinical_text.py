@@ -765,3 +765,25 @@ def test_a_relatives_possessive_scopes_forward_only():
     a = analyze(note)
     assert "family" not in ctx(a, "Acute bronchiolitis")
     assert "family" in ctx(a, "confirmed RSV")
+
+
+@pytest.mark.parametrize(("note", "words"), [
+    ("Impression: resolved RLL pneumonia.", "RLL pneumonia"),
+    ("1. Follow-up after completed tx for CAP - clinically and radiographically resolved.", "CAP"),
+])
+def test_a_condition_said_resolved_before_or_after_its_name_has_ended(note, words):
+    a = analyze(note)
+    i = note.index(words)
+    assert a.ended(i, i + len(words)), words
+
+
+def test_resolved_looking_back_is_not_read_forward_and_a_post_infection_recheck_is_after_it():
+    note = "A: Cough resolved with albuterol; asthma well controlled."
+    a = analyze(note)
+    i = note.index("asthma")
+    assert "history" not in a.context_at(i, i + len("asthma"))
+    note = "Reason for visit: post-pneumonia recheck. Post-influenza MRSA pneumonia last year."
+    a = analyze(note)
+    assert "history" in a.context_at(23, 32)
+    i = note.index("MRSA")   # (the bacterial pneumonia that follows the flu is no past flu's)
+    assert not any(sp.trigger.lower() == "post" for sp in a.spans_overlapping(i, i + 4))

@@ -2977,6 +2977,28 @@ def test_a_tests_name_in_an_order_list_is_no_abnormal_result(codesets):
                                                                                           "with hand arthralgia"))
 
 
+def test_a_follow_up_after_completed_treatment_is_z09_first_with_the_history_code(codesets):
+    from medcoder_tui.sequencing.propose import propose_sequence
+
+    note = ("Reason for visit: recheck after pneumonia.\n"
+            "S: Treated for RML pneumonia 11/03 with amoxicillin-clavulanate, completed 11/10; cough gone.\n"
+            "A/P:\n1. Follow-up after completed treatment for pneumonia - clinically resolved, no further imaging.\n"
+            "2. Essential hypertension - continue amlodipine.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, {System.ICD10CM}, "outpatient")
+    got = [s for s in result.suggestions if s.reportable]
+    assert {"Z09", "Z87.01", "I10"} <= {s.code for s in got} and "J18.9" not in {s.code for s in got}
+    assert propose_sequence(got, note, codesets=codesets)[0] == "Z09"
+    # a condition still treated is coded itself, with no follow-up code
+    ongoing = note.replace("completed 11/10; cough gone", "day 6 of 7; cough improving").replace(
+        "Follow-up after completed treatment for pneumonia - clinically resolved, no further imaging",
+        "Follow-up of pneumonia - improving, finish antibiotics")
+    got = offline_codes(codesets, ongoing)
+    assert "J18.9" in got and "Z09" not in got, sorted(got)
+    # "CAP" in capitals is the pneumonia; FibroScan's CAP is a measure
+    assert "J18.9" in offline_codes(codesets, "A: 1. CAP - start amoxicillin.")
+    assert not offline_codes(codesets, "FibroScan: CAP 310 dB/m, LSM 9.1 kPa.")
+
+
 def test_a_stroke_of_the_middle_cerebral_artery_named_by_its_abbreviation(codesets):
     # the artery and side without a mechanism: "due to unspecified occlusion or stenosis" of it (I63.51-)
     assert "I63.511" in offline_codes(codesets, "A: Acute ischemic stroke, right MCA territory - admit to stroke "

@@ -321,12 +321,20 @@ def _usable_mention(cand: Candidate, setting: Setting, analysis: NoteAnalysis | 
     ended = [m for m in mentions if "history" in m[3] and not m[4] and analysis is not None
              and analysis.ended(m[1], m[2])] \
         if not is_history_code else []
-    if ended and (is_chronic or not any(analysis.section_at(m[1]) in ASSESSMENT_SECTIONS for m in mentions)):
+    # (at a visit, the assessment's own "resolved" is no taking up: "Follow-up after completed tx for CAP - resolved";
+    # a stay's record codes what resolved in it)
+    if ended and (is_chronic or not any(analysis.section_at(m[1]) in ASSESSMENT_SECTIONS
+                                        and (setting != "outpatient" or (not m[4] and m not in ended))
+                                        for m in mentions)):
         # a condition the note says resolved ("HTN and OSA - resolved after weight loss", "nephrolithiasis
         # (passed)"): a chronic one wherever else it is named, another unless the assessment takes it up;
         # a past event with a history code of its own is read from the mention that ends it (Z87.442)
         if cand.code.startswith(_CODED_AS_HISTORY) and not is_chronic:
             return ended[0]
+        # (the assessment's own "resolved" takes the past condition up: "Follow-up after completed tx for CAP -
+        # resolved" is coded as its history, Z87.01, beside the follow-up)
+        if setting == "outpatient" and not is_chronic and any(cand.code.startswith(prefix) for prefix, _z in HISTORY_OF):
+            return next((m for m in ended if analysis.section_at(m[1]) in ASSESSMENT_SECTIONS), None)
         return None
     # "Sepsis considered on arrival ... Sepsis ruled out.": a possibility the note also rules out
     ruled_out = any("negated" in m[3] and not m[3] & {"family", "hypothetical", "uncertain"} and not m[4]

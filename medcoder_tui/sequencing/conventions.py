@@ -51,6 +51,8 @@ Z_NOT_PRINCIPAL = ("Z14", "Z15", "Z16", "Z17", "Z18", "Z19", "Z28.3", "Z66", "Z6
 PREOPERATIVE = ("Z01.81",)
 # Screening encounters (guideline I.C.21.c.5): first-listed when the screening is why the patient came.
 SCREENING = ("Z11", "Z12", "Z13", "Z36")
+# Follow-up after completed treatment (guideline I.C.21.c.8): the follow-up code first, the history code after it.
+FOLLOW_UP = ("Z08", "Z09")
 
 # Categories whose codes are sequelae (late effects) by definition.
 SEQUELA_CATEGORIES = ("B90", "B91", "B92", "B94", "E64", "E68", "G09", "O94")

@@ -16,6 +16,7 @@ from medcoder_tui.codes.systems import System, compact
 from medcoder_tui.engines.models import Flag, Suggestion
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.sequencing.conventions import (
+    FOLLOW_UP,
     PREOPERATIVE,
     SCREENING,
     Z_FIRST_EXCEPT,
@@ -56,6 +57,8 @@ def _group(d: Dx, flags: set[Flag], setting: str) -> float:
         return 0
     if setting != "inpatient" and under(key, PREOPERATIVE):
         return 0   # a preoperative evaluation only: Z01.81- first, the reason for the surgery after it (IV.M)
+    if setting != "inpatient" and under(key, FOLLOW_UP):
+        return 0.5   # follow-up after completed treatment: Z08/Z09 first, the history code after it (I.C.21.c.8)
     if setting != "inpatient" and under(key, SCREENING):
         # a screening encounter: the screening code is first-listed, findings follow (I.C.21.c.5, IV); at a
         # general or gynecological exam the screening done during it follows the exam's code

@@ -143,17 +143,25 @@ _add("history", "forward",
      # "hemiparesis as sequela of R MCA stroke": the condition a sequela is of is a past one (I.B.10)
      r"as (?:a )?(?:sequela|sequelae) of", r"(?:sequela|sequelae) of", r"late effects? of", r"residual (?:of|from)",
      # "post-stroke f/u", "post-CVA spasticity": after the event, so the event is past
-     r"post(?=[- ](?:stroke|cva|mi|infarct\w*)\b)",
+     # ("post-pneumonia recheck": after the infection, now treated; not "post-influenza MRSA pneumonia", the
+     # bacterial pneumonia that follows the flu)
+     r"post(?=[- ](?:stroke|cva|mi|infarct\w*|pneumonia|bronchitis|cellulitis|pyelonephritis)\b)",
      # "healed tibial plateau fracture", "well-healed scar of the incision": an injury that has healed
      # ("partially healed", "not yet healed", "poorly healed": still healing)
      r"(?:well[- ])?(?<!partially )(?<!not )(?<!yet )(?<!poorly )(?<!incompletely )healed"
      r"(?= (?:[\w-]+ ){0,3}(?:fractures?|fx|ulcers?|wounds?|lacerations?|incisions?)\b)",
      # "quit smoking 2019, 50 pack-years", "stopped smoking in 2010": a habit given up is a past one
-     r"(?:quit|stopped|gave up)(?= (?:smoking|tobacco|cigarettes|cigs|chewing tobacco|vaping)\b)")
+     r"(?:quit|stopped|gave up)(?= (?:smoking|tobacco|cigarettes|cigs|chewing tobacco|vaping)\b)",
+     # "Impression: resolved RLL pneumonia": the adjective before the condition ("resolved with", "resolved after"
+     # look back at what resolved)
+     r"(?:now |fully |completely |clinically |radiographically )?resolved(?= (?!with|w/|after|on|by|in|at|over|and|but|or|"
+     r"since|without|following|within|now|today|yesterday|completely|fully|spontaneously|quickly)[a-z])")
 _add("history", "backward",
      # "a head cold with sore throat and runny nose, which have cleared": gone before this visit
      r"(?:which |that )?(?:has|have|had) (?:since |now |all |both )?(?:cleared|resolved|gone away)",
-     r"resolved", r"in the past", r"(?:years?|months?) ago", r"(?:was|were) treated", r"(?<!not )in remission",
+     r"resolved", r"in the past", r"(?:years?|months?) ago",
+     # "CAP - clinically and radiographically resolved": the words that say how it resolved are the trigger's
+     r"(?:clinically|radiographically|completely|fully|now)(?:,? and (?:clinically|radiographically))? resolved", r"(?:was|were) treated", r"(?<!not )in remission",
      # "Mild diaper rash last month cleared with zinc paste, none now": cleared by its treatment, gone today
      r"cleared(?= (?:with|after|on|by|up)\b)", r"none (?:now|currently|today|since)",
      r"in childhood", r"passed spontaneously", r"none since", r"no recurrence since",

@@ -149,7 +149,47 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
     _family_history_taken_up(out, note, analysis)
     _travel_risks(out, note, analysis)
     _allergy_is_todays_reaction(out)
+    if setting == "outpatient" and (types is None or System.ICD10CM in types):
+        out += _follow_up_after_treatment(out, note, analysis, reground)
     return out
+
+
+# a visit that follows up a condition ("Follow-up after completed tx for CAP", "post-pneumonia recheck")
+_FOLLOW_UP_VISIT = re.compile(r"\b(?:follow[- ]?up|f/u|re-?check(?:ed)?|re-?evaluation)\b|"
+                              r"\bpost[- ](?!op\b|operative\b|partum\b|procedur)[a-z]+ (?:visit|check|recheck)\b", re.I)
+_TREATMENT_DONE = re.compile(r"\b(?:completed|completion|finished|resolved|cleared)\b", re.I)
+
+
+def _follow_up_after_treatment(out: list[Suggestion], note: str, analysis: NoteAnalysis,
+                               reground: Reground) -> list[Suggestion]:
+    """Z09 (guideline I.C.21.c.8): a visit to follow up a condition whose treatment is completed and which no longer
+    exists, the assessment coding it as history ("Follow-up after completed tx for CAP - resolved": Z09, Z87.01);
+    a malignancy's follow-up is Z08 (above), a condition still treated is coded itself."""
+    if any(s.system is System.ICD10CM and (s.code in ("Z08", "Z09") or (usable_icd(s) and s.code[:1] == "C"))
+           for s in out):
+        return []
+    for s in out:
+        if not (usable_icd(s) and s.code.startswith(("Z86", "Z87")) and s.code != "Z87.891"
+                and any("in place of" in m for m in s.messages)):
+            continue
+        ev = next((e for e in s.evidence if e.located), None)
+        if ev is None or analysis.section_at(ev.start) not in ASSESSMENT_SECTIONS:
+            continue
+        line_start = note.rfind("\n", 0, ev.start) + 1
+        line_end = note.find("\n", ev.end)
+        line = note[line_start:line_end if line_end >= 0 else len(note)]
+        said = _FOLLOW_UP_VISIT.search(line)
+        if said is None or not _TREATMENT_DONE.search(line):
+            continue   # (the assessment's own line: "Follow-up after completed tx for CAP - resolved")
+        at = line_start + said.start()
+        why = (f"follow-up examination after completed treatment of the condition {s.code} records as history "
+               "(guideline I.C.21.c.8): Z09 first, the history code beside it")
+        z09 = reground(RawSuggestion(code="Z09", system=System.ICD10CM, confidence=0.7, reasoning=why,
+                                     evidence=[note[at:at + len(said.group(0))]]))
+        if z09.acceptable:
+            z09.messages.append(why)
+            return [z09]
+    return []
 
 
 # Allergy status to a drug (Z88) and the adverse effect of that drug's class (T36-T50, 6th character 5)

@@ -168,7 +168,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             continue
         if exp and low == "mets" and (word == "METs" or _COUNTED.search(note, max(0, m.start() - 8), m.start())):
             exp = None   # ">= 4 METs": metabolic equivalents of exercise capacity, not metastases
-        if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1)) and not _is_plain_word(low)
+        if exp and ((low not in AMBIGUOUS or (word.isupper() and len(word) > 1))
+                    and (not _is_plain_word(low) or (low in _CAPITAL_SENSE and word.isupper()))
                     or word in ("L", "R")):   # "L hand", "R knee": capital single letters are sides
             for w in re.findall(r"[a-z0-9]+", _fold(_OPEN_PROCEDURE.sub(" ", exp[0]))):
                 if w not in STOPWORDS:
@@ -269,6 +270,10 @@ _CAPITAL_SENSE = {
                       r"is|was|mildly|moderately|severely|and\s+rv|agonists?|"
                       # the right atrium of a device's leads and pacing ("RA lead", "RA pacing 12%", "RA/RV leads")
                       r"leads?|pacing|paced|sensing|electrodes?|appendage|threshold|impedance)\b", re.I)),
+    # "CAP" in capitals is community-acquired pneumonia (not the College of American Pathologists' accreditation)
+    # (nor FibroScan's controlled attenuation parameter, "CAP 310 dB/m", nor the pathologists' "ASCO/CAP guidelines")
+    "cap": (re.compile(r"(?:/|\basco\W*)\s*$", re.I), re.compile(r"\s*(?:[:=]?\s*\d|/|-\w)|\s+(?:accredit\w*|certified|inspection|guidelines?|"
+                                         r"score|values?|criteria|db|protocols?|synoptic|templates?|checklist|cancer protocol)\b", re.I)),
 }
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
