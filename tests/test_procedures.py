@@ -373,6 +373,13 @@ def test_an_office_ecg_performed_and_read_by_the_provider_is_the_global_code(cod
     read_only = codes(suggest("Inpatient consult. ECG from the ED interpreted by me: sinus rhythm.", codesets,
                               setting="inpatient"))
     assert "93010" in read_only and "93000" not in read_only
+    # at an office visit the tracing the provider reads is the office's own, unless it came from elsewhere
+    office = codes(suggest("Endocrine new patient. Exam: tremor.\n- 12-lead ECG (interpreted by me): sinus "
+                           "tachycardia 112, normal intervals.", codesets))
+    assert "93000" in office and "93010" not in office
+    outside = codes(suggest("Endocrine new patient.\n- ECG from the outside urgent care (interpreted by me): sinus "
+                            "tachycardia 112.", codesets))
+    assert "93000" not in outside
 
 
 def test_an_x_ray_read_by_me_is_coded_by_its_views(codesets):

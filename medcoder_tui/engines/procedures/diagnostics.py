@@ -338,6 +338,10 @@ _READ_BY_CARDIOLOGY = re.compile(r"\b(?:formal(?:ly)?|official|final)\s+(?:\w+\s
                                  r"cardiology|\bcardiology reading service\b", _I)
 
 
+_ELSEWHERE = re.compile(r"\b(?:outside|(?:from|at|in) (?:the )?(?:ed|er|emergency|hospital|urgent care)|brought|faxed|"
+                        r"prior|previous|old|last (?:week|month|year)|on \d{1,2}/\d{1,2})\b", _I)
+
+
 def _ecg(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         m = re.search(r"\b(?:ecg|ekg|electrocardiogram)\b", sent.text, _I)
@@ -348,8 +352,10 @@ def _ecg(ctx: _Ctx) -> None:
             continue   # ("ECG (my interpretation): NSR ... (Formal interpretation by cardiology.)"): theirs to report
         if _OWN_READ.search(sent.text):
             # in the office the tracing is done there too (global 93000); elsewhere the read alone
+            # (at an office visit a tracing the provider reads is the office's own unless the note says it came from
+            # elsewhere: "12-lead ECG (interpreted by me): sinus tachycardia")
             here = _IN_OFFICE.search(sent.text) or re.search(r"\b(?:performed|done|obtained|today|here)\b",
-                                                            sent.text, _I)
+                                                            sent.text, _I) or not _ELSEWHERE.search(sent.text)
             code = "93000" if ctx.setting == "outpatient" and here else "93010"
             ctx.add(System.CPT, code, 0.75, "ECG interpreted by the note's provider", sent.start + m.start(),
                     sent.start + m.end())
