@@ -1047,3 +1047,13 @@ def test_a_joint_aspirated_without_a_drug_is_the_joint_aspiration_of_its_size(co
                                     codesets))
     assert not codes(suggest(base.format("Will consider arthrocentesis of the knee if no better."), codesets)) & {
         "20600", "20605", "20610"}
+
+
+def test_a_timed_infusion_is_an_infusion_once_and_its_carrier_saline_no_drug(codesets):
+    note = ("A: Osteoporosis, intolerant of oral bisphosphonate. Plan IV zoledronic acid 5 mg yearly; proceeds today.\n"
+            "Procedure: Zoledronic acid 5 mg in 100 mL NS IV, start 13:05, stop 13:37. NS at KVO, then saline flush. "
+            "No reaction.\n")
+    got = codes(suggest(note, codesets))
+    assert {"96365", "J3489"} <= got and not got & {"96374", "96375", "96360", "J7030", "J7050"}, sorted(got)
+    # a prescription started is still no administration
+    assert "96365" not in codes(suggest("Plan: start alendronate 70 mg weekly by mouth.", codesets))

@@ -38,7 +38,8 @@ _PERFORMED = re.compile(
 _ADMIN = re.compile(r"\b(?:given|administered|injected|injection|injectate|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
                     r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic)|"
                     r"into (?:the )?(?:\w+ ){0,3}(?:bursa|joint|tendon sheath))", _I)
-_RX = re.compile(r"\b(?:rx|prescri\w*|start\w*|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
+# (not an infusion's clock times: "IV, start 10:05, stop 10:35")
+_RX = re.compile(r"\b(?:rx|prescri\w*|start\w*(?!\s*(?:time\s*)?[:@=]?\s*\d{1,2}:\d{2}\b)|continu\w*|resum\w*|home|daily|bid|tid|qid|q\d+h|qhs|qd|"
                  r"prn|po\b|odt|orally|by mouth|tabs?\b|x ?\d+ ?(?:d|days|wks?|weeks)\b|taper|refill\w*)", _I)
 _PERIOP = re.compile(r"\b(?:pre-?incision|pre-?op\w*|intra-?op\w*|anesthe\w*|sedation|prophyla\w*)", _I)
 _DISPENSE = re.compile(r"\b(?:dispens\w*|provided|issued|fitted|fitting|supplied|order\w*|prescri\w*|rx\b|"

@@ -117,11 +117,15 @@ def _route(clause: str, drug_desc: str) -> str | None:
         return "joint"
     if "inhal" in drug_desc.lower() or "ipratropium" in drug_desc.lower() or re.search(r"\bneb", low):
         return "neb"
-    if re.search(r"\b(?:ns|lr|saline|ringer|d5)", low) and re.search(r"\b(?:iv|bolus|infus|drip)", low):
+    # (the fluid itself, not a drug mixed in it: "Zoledronic acid 5 mg in 100 mL NS IV" is the drug's infusion)
+    if re.search(r"\b(?:ns|lr|saline|ringer|d5)", low) and re.search(r"\b(?:iv|bolus|infus|drip)", low) \
+            and (not drug_desc or re.search(r"saline|ringer|dextrose|sodium chloride", drug_desc, re.I)):
         return "hydration"
     if re.search(r"\biv ?push|\bivp\b|slow iv\b", low):
         return "push"
-    if re.search(r"\bivpb\b|infus\w*|\bdrip\b|over \d+ ?min", low):
+    # (an infusion's clock times or its length: "IV, start 10:05, stop 10:35 (30 min)")
+    if re.search(r"\bivpb\b|infus\w*|\bdrip\b|over \d+ ?min|\bstart\w*\s*(?:time\s*)?[:@=]?\s*\d{1,2}:\d{2}\b"
+                 r"[^.;\n]{0,25}\b(?:stop|end|finish|complete)\w*", low):
         return "infusion"
     if re.search(r"\biv\b|intravenous", low):
         return "push"
@@ -159,9 +163,15 @@ _ONLY_DISCUSSED = re.compile(r"\b(?:(?:was|were) (?:discussed|offered|considered
                             r"if (?:needed|worse|no improvement)|consider\w*)\b", _I)
 
 
+_KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep (?:the )?vein open|to keep (?:the )?(?:vein|line) open|flush\w*|carrier|"
+                        r"pre-? and post-?|line primed|primer)\b", _I)
+_DILUENT_BEFORE = re.compile(r"\b(?:in|diluted in|mixed in|with)\s+\d+(?:\.\d+)?\s*(?:ml|cc|l)\s+(?:of\s+)?$", _I)
+
+
 def _drugs(ctx: _Ctx) -> None:
     """J-codes for drugs given in the encounter, and the administration codes their routes call for."""
     routes: list[tuple[str, int, int]] = []
+    drug_of: dict[tuple[str, int, int], str] = {}   # each route's drug (its J-code, else its name)
     names_drug: dict[str, bool] = {}   # a long note repeats its sentences: each text is searched once
     # A drug counts only when its clause names an administration (below); a clause lies within 25
     # characters before and 70 after its sentence. That short pattern first spares the long drug-name
@@ -189,7 +199,11 @@ def _drugs(ctx: _Ctx) -> None:
                 if any(s <= m.start() < e for s, e in taken):
                     continue  # the words already named a more specific drug (DuoNeb before albuterol)
                 start, end = sent.start + m.start(), sent.start + m.end()
+                if _DILUENT_BEFORE.search(sent.text, max(0, m.start() - 20), m.start()):
+                    continue   # "pembrolizumab 200 mg in 100 mL NS IV": the saline carries the drug, no drug of its own
                 clause = _clause(ctx.note, start, end)
+                if _KEEP_OPEN.search(clause) and re.search(r"\b(?:ns|saline|lr|d5w?)\b", m.group(0), _I):
+                    continue   # "NS at KVO", "saline flush": a line kept open, no hydration given
                 # the sentence may name the joint injection before the clause of the drug ("the right knee was
                 # injected with 40 mg triamcinolone"; "knee injection performed; 40 mg Kenalog with lidocaine")
                 # (or the procedure's title line over it: "Procedure: Right knee intra-articular injection" over
@@ -227,6 +241,11 @@ def _drugs(ctx: _Ctx) -> None:
                     ctx.add(System.HCPCS, code, 0.8, f"{why}; {units}" if units else why, start, end, units=count)
                 if route:
                     routes.append((route, start, end))
+                    drug_of[(route, start, end)] = codes[0] if codes else desc_rx
+    # one drug told as an infusion and, elsewhere, only as "IV" ("Plan IV zoledronic acid ... Zoledronic acid 5 mg
+    # IV, start 10:05, stop 10:35") was infused once, not also pushed
+    infused = {drug_of[r] for r in routes if r[0] == "infusion"}
+    routes = [r for r in routes if not (r[0] == "push" and drug_of[r] in infused)]
     _administration(ctx, routes)
 
 
