@@ -1057,3 +1057,15 @@ def test_a_timed_infusion_is_an_infusion_once_and_its_carrier_saline_no_drug(cod
     assert {"96365", "J3489"} <= got and not got & {"96374", "96375", "96360", "J7030", "J7050"}, sorted(got)
     # a prescription started is still no administration
     assert "96365" not in codes(suggest("Plan: start alendronate 70 mg weekly by mouth.", codesets))
+
+
+def test_a_medicare_wound_closed_with_tissue_adhesive_alone_is_g0168(codesets):
+    note = ("ED NOTE. 79 yo M, Insurance: Medicare. Tripped, struck chin. 1.8 cm chin laceration.\n"
+            "Procedure: wound irrigated, edges approximated and closed with Dermabond only; no sutures.\n")
+    got = codes(suggest(note, codesets, "ed"))
+    assert "G0168" in got and not any(c.startswith("120") for c in got), sorted(got)
+    # sutured, or not Medicare: the simple repair
+    sutured = note.replace("closed with Dermabond only; no sutures", "closed with 6-0 nylon, 4 simple interrupted")
+    assert "12011" in codes(suggest(sutured, codesets, "ed"))
+    private = note.replace("Medicare", "Aetna PPO")
+    assert "12011" in codes(suggest(private, codesets, "ed"))

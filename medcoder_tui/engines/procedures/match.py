@@ -305,6 +305,11 @@ _BODY_SITE = re.compile(r"\b(?:scalp|neck|axilla|armpit|trunk|chest|back|abdomen
                         r"finger|thumb|leg|thigh|knee|shin|ankle|foot|toe|buttock|genital\w*)\b")
 
 
+_ADHESIVE = re.compile(r"\btissue adhesive|\bdermabond\b|\bskin glue\b|\bglue[d]?\b|\bcyanoacrylate|\boctyl", re.I)
+_STITCHED = re.compile(r"(?<!no )(?<!without )\b(?:sutur\w*|stitch\w*|staple[ds]?|nylon|prolene|vicryl|monocryl|ethilon|"
+                       r"\d-0)\b", re.I)
+
+
 def _wound_repair(ctx: _Ctx) -> None:
     """Laceration repair by complexity, site group and length (the table's own ranges)."""
     if not re.search(r"lacerat|\blac\b", ctx.lower):
@@ -312,7 +317,8 @@ def _wound_repair(ctx: _Ctx) -> None:
     for sent in ctx.a.sentences:
         if not ctx.usable(sent) or not _REPAIRED.search(sent.text):
             continue
-        if _NOT_DONE.search(sent.text) or _NO_CLOSURE.search(sent.text):
+        if _NOT_DONE.search(sent.text) or (_NO_CLOSURE.search(sent.text) and not _ADHESIVE.search(sent.text)):
+            # (a wound closed with tissue adhesive, "no sutures", is closed)
             continue   # ("Left open (no closure - bite wounds of the hand)": irrigated, not repaired)
         text = ctx.lower
         lengths = [float(a or b) for a, b in _LAC_LENGTH.findall(text)]
@@ -343,10 +349,18 @@ def _wound_repair(ctx: _Ctx) -> None:
                 continue
             if lo - 0.05 <= length <= hi:
                 best = code
+        m = re.search(r"\S.*", sent.text)
+        if best and not layered and _ADHESIVE.search(own) and not _STITCHED.search(own) \
+                and re.search(r"\bmedicare\b", text):
+            # Medicare pays a wound closed with tissue adhesive alone as G0168, not as a simple repair (CMS)
+            for key in [k for k in ctx.hits if k[0] is System.CPT and _WOUND_REPAIR.match(k[1])]:
+                del ctx.hits[key]
+            ctx.add(System.HCPCS, "G0168", 0.75, "wound closed with tissue adhesive only, Medicare patient (G0168 in "
+                    "place of the simple repair)", sent.start + m.start(), min(sent.end, sent.start + m.start() + 90))
+            return
         if best:
             for key in [k for k in ctx.hits if k[0] is System.CPT and _WOUND_REPAIR.match(k[1]) and k[1] != best]:
                 del ctx.hits[key]   # the words' own repair code of another length: the measured length decides
-            m = re.search(r"\S.*", sent.text)
             ctx.add(System.CPT, best, 0.8, f"{kind.lower()} repair, {length:g} cm, "
                     f"{'face group' if face else 'scalp/neck/trunk/limbs group'}",
                     sent.start + m.start(), min(sent.end, sent.start + m.start() + 90))
