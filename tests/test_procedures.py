@@ -1069,3 +1069,12 @@ def test_a_medicare_wound_closed_with_tissue_adhesive_alone_is_g0168(codesets):
     assert "12011" in codes(suggest(sutured, codesets, "ed"))
     private = note.replace("Medicare", "Aetna PPO")
     assert "12011" in codes(suggest(private, codesets, "ed"))
+
+
+def test_the_drug_of_a_tendon_sheath_injection_told_in_its_own_sentence(codesets):
+    note = ("PROCEDURE - L middle finger A1 pulley / flexor tendon sheath injection\n"
+            "Time-out done. 27g needle into the flexor tendon sheath at the A1 pulley. Injected triamcinolone "
+            "acetonide (Kenalog) 10 mg + 1% lidocaine 0.5 mL. Tolerated well.\n"
+            "A: Trigger finger, left middle finger.\n")
+    got = codes(suggest(note, codesets))
+    assert {"20550", "J3301"} <= got, sorted(got)

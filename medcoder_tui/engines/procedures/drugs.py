@@ -87,7 +87,9 @@ def _dose(text: str) -> tuple[float, str] | None:
 _ROUTE_WORDS = re.compile(r"\b(?:iv|im|intravenous\w*|intramuscular\w*|subcut\w*|sq|sc|po|orally|by mouth|neb\w*|"
                           r"inhal\w*)\b", _I)
 _INJECTION_PROCEDURE = re.compile(r"\b(?:epidural|transforaminal|facet (?:joint )?injection|medial branch block|"
-                                  r"nerve block|perineural|trigger point injection|caudal)\b", _I)
+                                  r"nerve block|perineural|trigger point injection|caudal|"
+                                  # a tendon sheath's injection (20550): "flexor tendon sheath", "A1 pulley"
+                                  r"tendon sheath|a1 pulley|first dorsal compartment|carpal tunnel injection)\b", _I)
 
 
 # a joint injection: "intra-articular", "into the knee", "the right knee was injected", "injected the left shoulder"
