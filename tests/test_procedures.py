@@ -1078,3 +1078,14 @@ def test_the_drug_of_a_tendon_sheath_injection_told_in_its_own_sentence(codesets
             "A: Trigger finger, left middle finger.\n")
     got = codes(suggest(note, codesets))
     assert {"20550", "J3301"} <= got, sorted(got)
+
+
+def test_a_without_the_note_says_itself_chooses_the_code_without_it(codesets):
+    note = ("Assessment: Buckle fracture of the R distal radius.\n"
+            "Treatment: Closed treatment without manipulation; short arm fiberglass cast applied by me.\n")
+    got = codes(suggest(note, codesets))
+    assert "25600" in got and "25605" not in got, sorted(got)
+    knee = ("Procedure: R knee arthrocentesis and injection, landmark technique, without ultrasound guidance. "
+            "Injected triamcinolone 40 mg into the R knee joint.\n")
+    got = codes(suggest(knee, codesets))
+    assert "20610" in got and "20611" not in got, sorted(got)

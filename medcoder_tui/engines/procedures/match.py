@@ -247,8 +247,11 @@ def _surgical(ctx: _Ctx) -> None:
                 # qualifiers the note names count for a code, those it lacks a little against,
                 # and a "without X" the note does name counts against it
                 # (the default, "standard", "simple", costs nothing when the note does not say it)
+                # (a "without X" the note says itself, "closed treatment without manipulation", counts for the code:
+                # X is in the window but under the sentence's own negation, so not among the said qualifiers)
                 score = covered + len(quals & said_quals) - 0.25 * len(quals - said_quals - _DEFAULT_QUALS) \
-                    - len(absent & window) + 0.5 * bool(explained & said_quals)
+                    - len(absent & said_quals) + 0.5 * len(absent & (window - said_quals)) \
+                    + 0.5 * bool(explained & said_quals)
                 if score > best.get(anchor, (-99.0, ""))[0]:
                     best[anchor] = (score, code)
         for anchor, (score, code) in best.items():
