@@ -2977,6 +2977,14 @@ def test_a_tests_name_in_an_order_list_is_no_abnormal_result(codesets):
                                                                                           "with hand arthralgia"))
 
 
+def test_the_pain_of_a_burned_hand_is_part_of_the_burn(codesets):
+    note = "A: 2nd degree burn R palm from a hot pan handle, with pain of the R palm and index finger.\n"
+    out = finish(note, [("T23.251A", "2nd degree burn R palm"), ("M25.541", "pain of the R palm"),
+                        ("M79.644", "pain of the R palm and index finger")], codesets, "ed")
+    assert out["T23.251A"].reportable
+    assert not out["M25.541"].reportable and not out["M79.644"].reportable
+
+
 def test_a_follow_up_after_completed_treatment_is_z09_first_with_the_history_code(codesets):
     from medcoder_tui.sequencing.propose import propose_sequence
 
