@@ -277,6 +277,15 @@ def test_a_pacemakers_right_atrial_lead_is_no_rheumatoid_arthritis(codesets):
     assert any(c.startswith(("M05", "M06")) for c in ra)
 
 
+def test_a_burn_of_one_named_finger_is_the_single_finger_code(codesets):
+    # "Burn of first degree of single right finger (nail) except thumb": a note names the finger, never "except thumb"
+    assert "T23.121A" in _reported(codesets, "A: 1st degree burn R index finger from a curling iron.", "ed")
+    assert "T23.222A" in _reported(codesets, "A: Second-degree burn of the left ring finger.", "ed")
+    # the named finger's own codes stay
+    assert any(c.startswith("S62.6") for c in _reported(codesets, "A: Fracture of the right index finger proximal "
+                                                                  "phalanx.", "ed"))
+
+
 def test_falling_asleep_is_no_fall(codesets):
     from medcoder_tui.engines.offline import OfflineEngine
 

@@ -517,6 +517,8 @@ TERM_EXPANSIONS: dict[str, str] = {
 # Anatomical adjectives -> the noun ICD titles use ("ureteral stricture" ~ "stricture of ureter"),
 # and tumour morphology -> behaviour words of the neoplasm titles ("adenoma" ~ benign neoplasm).
 WORD_SYNONYMS.update({
+    # one named finger is the burn titles' "single finger (nail) except thumb" (T23.x2-)
+    "index": ("single",), "ring": ("single",), "pinky": ("single", "little"),
     # the tabular says "postprocedural" (E89.0 hypothyroidism, E89.2 hypoparathyroidism after surgery)
     "postsurgical": ("postprocedural",),
     "meningeal": ("meninges",), "vesical": ("bladder",), "ureteral": ("ureter",), "ureteric": ("ureter",),

@@ -39,7 +39,7 @@ from medcoder_tui.engines.diagnoses.hierarchy import CodeHierarchy
 from medcoder_tui.engines.diagnoses.skin_table import site_stems
 from medcoder_tui.engines.diagnoses.hierarchy import refine_tokens as _refine_tokens  # noqa: F401 - retrieval uses it
 
-MATCHER_FORMAT = 42
+MATCHER_FORMAT = 43
 PARTIAL_LOSS = 1.0
 # a token's list-item number counts the items a semicolon ends in thousands (the commas' in units)
 SEMICOLON_ITEM = 1000
@@ -151,6 +151,8 @@ def core_tokens(text: str, site_required: bool = False) -> tuple[str, ...]:
         chunk = _UNSPEC_AXIS.sub(" ", chunk)
         # "Laceration without foreign body of scalp": the default, but the site after it is kept
         chunk = re.sub(r"\bwithout foreign body\b", " ", chunk)
+        # "Burn of first degree of single right finger (nail) except thumb": what the site leaves out is not said
+        chunk = re.sub(r"\bexcept thumb\b", " ", chunk)
         # "... without perforation or abscess": the default a plain mention stands for
         if i > 0 or not chunk.strip().startswith("without"):
             chunk = re.sub(r"\bwithout\b(?:(?!\bwith\b).)*", " ", chunk)
