@@ -1089,3 +1089,13 @@ def test_a_without_the_note_says_itself_chooses_the_code_without_it(codesets):
             "Injected triamcinolone 40 mg into the R knee joint.\n")
     got = codes(suggest(knee, codesets))
     assert "20610" in got and "20611" not in got, sorted(got)
+
+
+def test_a_closed_treatment_told_as_done_is_the_fracture_care_not_the_cast(codesets):
+    note = ("Assessment: Buckle fracture, R distal radius, stable.\n"
+            "Treatment: Closed treatment, no reduction. Short arm fiberglass cast applied by me, well padded.\n")
+    got = codes(suggest(note, codesets))
+    assert "25600" in got and "29075" not in got, sorted(got)
+    planned = codes(suggest("A: Distal radius fracture.\nPlan: closed treatment with a cast at ortho clinic.\n",
+                            codesets))
+    assert not planned & {"25600", "25605", "29075"}, sorted(planned)

@@ -34,7 +34,9 @@ _PERFORMED = re.compile(
     r"\b(?:performed|done|completed|applied|placed|removed|resected|excised|incised|drained|repaired|"
     r"sutured|closed with|debrided|aspirated|injected|administered|given|obtained|introduced|advanced|"
     r"inserted|reduced|splinted|treated|irrigated|biopsied|destroyed|frozen|pared|trimmed|intubated|i (?:applied|"
-    r"performed|placed))\b", _I)
+    r"performed|placed)|"
+    # a fracture's care named as done ("Treatment: Closed treatment, no reduction. Short arm cast applied by me")
+    r"closed treatment(?=[,;.]|\s+(?:with|without|w/o|of|no)\b))\b", _I)
 _ADMIN = re.compile(r"\b(?:given|administered|injected|injection|injectate|intra-?articular|inj\b|im\b|i\.m\.|iv\b|ivp\b|iv push|intramuscular\w*|"
                     r"intravenous\w*|subcut\w*|sq\b|sc\b|bolus|infus\w*|neb\w*|in (?:the )?(?:office|clinic)|"
                     r"into (?:the )?(?:\w+ ){0,3}(?:bursa|joint|tendon sheath))", _I)
