@@ -46,7 +46,8 @@ from functools import lru_cache
 from medcoder_tui.codes.abbreviations import ABBREVIATIONS, AMBIGUOUS, expand_abbreviations
 from medcoder_tui.codes.refs import any_match, parse_refs
 from medcoder_tui.codes.systems import System, compact
-from medcoder_tui.engines.analysis.clinical_text import AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis
+from medcoder_tui.engines.analysis.clinical_text import (AGE_SEX, ASSESSMENT_SECTIONS, LEFT_TO_ANOTHER, NoteAnalysis,
+                                                     line_at)
 from medcoder_tui.engines.diagnoses.adverse_effects import (CYTOTOXIC_DRUGS, drug_cause_sentences, drug_induced_code,
                                                             sixth_character)
 from medcoder_tui.engines.diagnoses.combinations import (HYDRONEPHROSIS, STONE, STONE_WITH_HYDRONEPHROSIS,
@@ -169,23 +170,21 @@ def _follow_up_after_treatment(out: list[Suggestion], note: str, analysis: NoteA
            for s in out):
         return []
     for s in out:
+        # (a history code put in place of the condition the note named: "CAP - resolved" read as Z87.01)
         if not (usable_icd(s) and s.code.startswith(("Z86", "Z87")) and s.code != "Z87.891"
-                and any("in place of" in m for m in s.messages)):
+                and s.original_code and s.original_code[:1] != "Z"):
             continue
         ev = next((e for e in s.evidence if e.located), None)
         if ev is None or analysis.section_at(ev.start) not in ASSESSMENT_SECTIONS:
             continue
-        line_start = note.rfind("\n", 0, ev.start) + 1
-        line_end = note.find("\n", ev.end)
-        line = note[line_start:line_end if line_end >= 0 else len(note)]
+        line = line_at(note, ev.start)
         said = _FOLLOW_UP_VISIT.search(line)
         if said is None or not _TREATMENT_DONE.search(line):
             continue   # (the assessment's own line: "Follow-up after completed tx for CAP - resolved")
-        at = line_start + said.start()
         why = (f"follow-up examination after completed treatment of the condition {s.code} records as history "
                "(guideline I.C.21.c.8): Z09 first, the history code beside it")
         z09 = reground(RawSuggestion(code="Z09", system=System.ICD10CM, confidence=0.7, reasoning=why,
-                                     evidence=[note[at:at + len(said.group(0))]]))
+                                     evidence=[said.group(0)]))
         if z09.acceptable:
             z09.messages.append(why)
             return [z09]
