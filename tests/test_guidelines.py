@@ -5009,3 +5009,41 @@ def test_a_post_traumatic_arthritis_takes_its_joints_post_traumatic_code(codeset
     for words, code in cases.items():
         got = offline_codes(codesets, f"Orthopedics.\nAssessment: {words} - bracing, home exercises.\n")
         assert code in got and not any(c.startswith(("M19.0", "M19.9", "M16.0")) for c in got), (words, sorted(got))
+
+
+def test_a_with_qualifier_picks_the_with_sibling_worded_otherwise_and_a_features_mood_is_no_mood_disorder(codesets):
+    # F33.2 "... recurrent severe without psychotic features" beside F33.3 "..., recurrent, severe with psychotic
+    # symptoms": the sibling's title words the qualifier otherwise; "mood-incongruent" names the features' kind
+    note = ("Impression: MDD, recurrent episode, severe, with mood-incongruent psychotic features; paranoid "
+            "delusions about neighbours.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert "F33.3" in got and not got & {"F33.2", "F39", "F29"}, sorted(got)
+    assert "F33.2" in offline_codes(codesets, "Impression: MDD, recurrent episode, severe, without psychotic features.\n")
+
+
+def test_the_psychosis_of_a_depressive_episode_is_part_of_it_and_its_sleeplessness_told_only_in_the_story(codesets):
+    note = ("HPI: low mood for months, insomnia with early waking, poor appetite.\nAssessment: Major depressive disorder, "
+            "single episode, severe, with psychotic features. Psychosis limited to the depressive episode.\n")
+    got = offline_codes(codesets, note)
+    assert "F32.3" in got and not got & {"F29", "G47.00"}, sorted(got)
+    assert "G47.00" in offline_codes(codesets, "Assessment: Insomnia, chronic, sleep hygiene reviewed.\n")
+
+
+def test_a_dated_earlier_overdose_is_history_and_an_overdose_of_one_drug_names_only_that_drug(codesets):
+    past = ("HPI: 52F, depression since 2012; hospitalized 2018 with an intentional overdose of her husband's "
+            "lorazepam, then well on duloxetine until she stopped it in 2024.\nAssessment: recurrent depression, "
+            "moderate; Z91.51 history. Date of service 03/2026.\n")
+    got = offline_codes(codesets, past)
+    assert not {c for c in got if c[:1] == "T" and "T36" <= c[:3] <= "T50"}, sorted(got)
+    now = ("ED: took an intentional overdose of her roommate's lorazepam tonight, mood worse after she stopped "
+           "duloxetine, which she took for 2 years.\nAssessment: benzodiazepine overdose, intentional.\n")
+    got = offline_codes(codesets, now, "ed")
+    assert "T42.4X2A" in got and not {c for c in got if c.startswith("T43.21")}, sorted(got)
+
+
+def test_the_method_of_a_suicidal_plan_has_not_happened_and_si_in_capitals_is_suicidal_ideation(codesets):
+    note = ("MSE: + SI with a plan (hanging from the closet rod), no HI.\nA: active SI; "
+            "voices commanding her that she should hang herself.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "R45.851" in got and not {c for c in got if c[:1] in "TWXY" or c.startswith("S")}, sorted(got)
+    assert "R45.851" not in offline_codes(codesets, "Assessment: Left SI joint dysfunction, SI joint injection.\n")

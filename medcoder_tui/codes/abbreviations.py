@@ -120,7 +120,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "init": ("initial encounter",), "subsq": ("subsequent encounter",), "seq": ("sequela",),
     "er": ("emergency",), "yo": ("year old",),
     "f/u": ("follow up",), "sx": ("symptoms",), "dx": ("diagnosis",), "tx": ("treatment",),
-    "abx": ("antibiotics",), "ams": ("altered mental status",), 
+    "abx": ("antibiotics",), "ams": ("altered mental status",),
+    # a mental status exam's "SI" (in capitals: the sacroiliac joint is read apart, in retrieval); not "HI", which a
+    # glucose meter or a lab flag reads as often as a homicidal ideation
+    "si": ("suicidal ideation",),
     "bp": ("blood pressure",), "hr": ("heart rate",), "wbc": ("white blood cell",),
     "rbc": ("red blood cell",), "hgb": ("hemoglobin",), "plt": ("platelets",), "hepb": ("hepatitis b",),
     "hepc": ("hepatitis c",), "bmp": ("basic metabolic panel",), "cbc": ("complete blood count",),
@@ -137,7 +140,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 AMBIGUOUS = frozenset({
     "pe", "ra", "ms", "as", "all", "ad", "pd", "ed", "er", "us", "ca", "cap", "hd", "af", "ha", "l", "r",
     "lt", "rt", "im", "po", "sq", "iv", "mi", "vt", "hf", "cp", "gi", "loc", "sob", "echo", "pad", "rad",
-    "std", "hr", "bp", "seq", "init", "yo", "ct", "tx", "dx", "sx",
+    "std", "hr", "bp", "seq", "init", "yo", "ct", "tx", "dx", "sx", "si",
     "aids",   # "hearing aids", "walking aids": the disease only as AIDS
 })
 

@@ -674,7 +674,8 @@ _YEAR = re.compile(r"(?<![\d.\-])(?<![gp])(?:\d{1,2}/(?:\d{1,2}/)?)?((?:19[5-9]|
 _ONGOING_SINCE = re.compile(r"\b(?:diagnos\w*|dx(?:'d)?|since|started|starting|began|begun|onset|from|until|"
                             r"through|ongoing|on|every|each|q)\W*(?:in\W+)?(?:\w+\W+)?$", re.I)
 _DIAGNOSED = re.compile(r"\b(?:diagnos\w*|dx)\b")
-_AFTER = re.compile(r"\s*(?:after|following|post)\s+", re.I)
+# ("second episode 2019 with a suicide attempt by overdose": what the dated episode came with)
+_AFTER = re.compile(r"\s*(?:after|following|post|with)\s+", re.I)
 _DATED_BUDGET = 200   # a note's story is dated in its first years named; an archive of dates is not read
 
 

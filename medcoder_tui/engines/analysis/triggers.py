@@ -240,6 +240,14 @@ _add("hypothetical", "forward",
      r"(?:keeps? |kept )?(?:thinking|thinks|thought|convinced|believes|believed|sure) (?:that )?(?:i|he|she|they)"
      r"(?:'m| am|'s| is| was| were| are| have| has| had|'ve)(?: (?:having|dying of|got|getting))?",
      r"(?:afraid|scared|worried|fearful|fears?|feared) (?:of |about )?(?:having|dying of|getting|developing)",
+     # the method a suicidal or homicidal plan names has not happened: "+ SI with plan (hanging)", "HI with a plan to
+     # shoot", "a voice telling him he should hang himself"
+     # (the plan's own words, not the ideation's, which is had: "Suicidal ideation with plan (no attempt)")
+     *(rf"(?<={re.escape(lead)} )plan(?: and intent)?(?:(?=\s*\()| to| of| by|\s*:)"
+       for lead in ("si with", "si w/", "si +", "si with a", "ideation with", "ideation with a", "thoughts with",
+                    "thoughts with a", "hi with", "hi with a")),
+     r"(?:telling|tells|told|commanding|commands|urging|urges) (?:him|her|them|me)(?: that)?(?=[^.;\n]{0,40}\b(?:should|to) "
+     r"(?:kill|hang|shoot|hurt|harm|cut|stab|drown|jump)\b)",
      r"(?:afraid|scared|worried|fearful|fears?|feared) (?:that )?(?:i|he|she|they)(?:'s| has| have| had| is| was|"
      r"'m| am)(?: (?:having|got|getting))?")
 # "DVT precautions reviewed": the precaution names what is to be prevented; so do "Preterm labor and

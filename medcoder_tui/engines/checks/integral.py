@@ -116,6 +116,11 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     "R42": ("H81", "H83", "I63", "G45", "I95", "E86", "D62"), "R44": ("F20", "F22", "F25", "F29", "F05", "F31.2", "F32.3",
                                                          "F33.3"),
     "R45.8": ("F32", "F33", "F31"),
+    # insomnia is a symptom too: told only in the story beside a diagnosis, it is not coded (IV.D); an assessment that
+    # lists it beside a depression codes it ("Insomnia. MDD, recurrent, moderate.")
+    "G47.00": (),
+    # the psychosis of a disorder that names its psychotic features
+    "F29": ("F20", "F22", "F23", "F25", "F31.2", "F31.5", "F32.3", "F33.3", "F06.0", "F06.2"),
     # anxiety named as a symptom is part of a named anxiety-spectrum disorder (hyperarousal of PTSD, the worry of GAD)
     "F41.9": ("F43.1", "F43.2", "F40", "F41.0", "F41.1", "F41.3", "F41.8", "F42"), "R45.0": ("F41",), "R45.1": ("F41", "F43", "F90", "F01.511", "F01.A11", "F01.B11", "F01.C11", "F02.811",
                                                               "F02.A11", "F02.B11", "F02.C11", "F03.911", "F03.A11",

@@ -437,6 +437,27 @@ _THERAPY_WORDS = re.compile(r"(?i)\b(?:started|stopped|quit|prescribed|discontin
                             r"restarted|held)\b")
 
 
+_A_YEAR = re.compile(r"(?:19|20)\d\d$")
+# the poisoning's words go on to name what was taken: "overdose of", "ingestion of her", "took 30 tablets of"
+_NAMED_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+of\b", re.I)
+_POISON_CLAUSE_END = re.compile(r"[;.\n]|\s-\s", re.I)
+_ANY_DRUG = re.compile("|".join(rx.pattern for rx, _ in _CLASSES), re.I)
+
+
+def _named_upto(text: str, start: int) -> int:
+    """Where the drugs an "overdose of ..." names end: the clause's end, or a comma that no further drug of the list
+    follows ("overdose of lorazepam, zolpidem and sertraline" names three; "... lorazepam, mood worse after she
+    stopped duloxetine" one)."""
+    clause = _POISON_CLAUSE_END.search(text, start)
+    upto = clause.start() if clause is not None else len(text)
+    for comma in re.finditer(",", text[start:upto]):
+        at = start + comma.end()
+        nxt = _ANY_DRUG.search(text, at, upto)
+        if nxt is None or nxt.start() - at > 20:
+            return start + comma.start()
+    return upto
+
+
 def _therapy_aside(text: str, drug: re.Match, said: re.Match) -> bool:
     """``drug`` stands in a parenthesis, away from the poisoning's words, that tells its course as a treatment."""
     opened, closed = text.rfind("(", 0, drug.start()), text.find(")", drug.end())
@@ -450,19 +471,26 @@ def _poisoning_codes(note: str, analysis: NoteAnalysis, seventh: str) -> list[tu
     told: set[str] = set()   # the classes whose intent a sentence stated
     # (the words of the poisoning itself: "ingestion of grandmother's medication" is the child's)
     for sent, text, said in _told(note, analysis, _POISONED, {"negated", "hypothetical", "uncertain"}):
-        if any(sp.kind == "history" and _PAST_EVENT.fullmatch(sp.trigger)
+        if any(sp.kind == "history" and (_PAST_EVENT.fullmatch(sp.trigger) or _A_YEAR.search(sp.trigger))
                for sp in analysis.spans_overlapping(sent.start + said.start(), sent.start + said.end())):
-            continue   # ("on sertraline daily; one prior suicide attempt by overdose"): a past poisoning, not this one
+            # ("on sertraline daily; one prior suicide attempt by overdose", "second episode 2019 with a suicide
+            # attempt by overdose"): a past poisoning, not this one
+            continue
         stated = _intent(text)
         if stated is None:
             # "... swallowed thirty tablets. She tells me she took them because she wanted to die.": the next
             # sentence tells the same event's intent
             after = analysis.sentence_at(sent.end + 1)
             stated = _intent(note[after.start:after.end]) if after is not None else None
+        # "an overdose of his wife's zolpidem": the words name the drug taken; another drug of the sentence
+        # ("remitted on venlafaxine, which he stopped") is his treatment's
+        named = _NAMED_AFTER.match(text, said.end())
+        upto = _named_upto(text, said.end()) if named is not None else len(text)
         for rx, stem in _CLASSES:
             m = next((m for m in rx.finditer(text)
                       if not analysis.context_at(sent.start + m.start(), sent.start + m.end()) & {"negated"}
-                      and not _therapy_aside(text, m, said)), None)
+                      and not _therapy_aside(text, m, said)
+                      and (named is None or said.start() <= m.start() < upto)), None)
             if m is None:
                 continue
             code = stem[:-1] + (stated or "1") + seventh

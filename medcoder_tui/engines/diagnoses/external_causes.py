@@ -76,7 +76,9 @@ def takes_external_cause(code: str) -> bool:
     causes, maltreatment and traumatic complications (S00-T34, T66-T76, T79). Poisonings and adverse
     effects (T36-T65) already name their cause and intent (guideline I.C.19.e), and an allergy or
     adverse effect not elsewhere classified (T78) names no injury mechanism."""
-    return code[:1] == "S" or "T00" <= code[:3] <= "T34" or "T66" <= code[:3] <= "T76" or code[:3] == "T79"
+    # (an asphyxiation by smothering, strangling or hanging, T71.1-, names its intent as a poisoning does)
+    return code[:1] == "S" or "T00" <= code[:3] <= "T34" or ("T66" <= code[:3] <= "T76" and code[:5] != "T71.1") \
+        or code[:3] == "T79"
 
 
 def norm(word: str) -> str:

@@ -162,6 +162,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue
+        if low == "mood" and _MOOD_QUALIFIER.match(note, m.end()):
+            continue   # "mood-congruent psychotic features", "a mood stabilizer": the features' or drug's kind, no mood disorder
         if low == "septic" and _SEPTIC_JOINT.match(note, m.end()):
             # "septic arthritis", "septic knee": the pyogenic infection of the joint, no sepsis
             out.append(_Token(_PYOGENIC, m.start(), m.end()))
@@ -218,6 +220,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
     return out
 
 
+_MOOD_QUALIFIER = re.compile(r"[- ]?(?:in)?congruent\b|\s+stabili[sz]", re.I)
+
+
 # "laceration ... w/o foreign body": the words after the negator are ruled out for this mention
 # ("not in exacerbation": the asthma is, the exacerbation is not)
 # ("w/o diverticulitis or bleeding": the second item of the negated pair is ruled out too)
@@ -236,7 +241,7 @@ _NOT_DIAGNOSES = frozenset(
     "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
     "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi "
     # read too often as something else in notes: physical exam, room air, "as", ...
-    "pe ra ms as ad pd ed ca cap hd ha all us "
+    "pe ra ms as ad pd ed ca cap hd ha all us si "
     # "NV intact" in an exam is neurovascular, not nausea and vomiting ("N/V" still reads as that)
     "nv".split()
 )
@@ -275,6 +280,10 @@ _CAPITAL_SENSE = {
     "cap": (re.compile(r"(?:/|\basco\W*)\s*$", re.I), re.compile(r"\s*(?:[:=]?\s*\d|/|-\w)|\s+(?:accredit\w*|certified|inspection|guidelines?|"
                                          r"score|values?|criteria|db|protocols?|synoptic|templates?|checklist|cancer protocol)\b", re.I)),
 }
+# "SI" in capitals is suicidal ideation, unless it is the sacroiliac joint ("R SI joint", "SI joint injection")
+_CAPITAL_SENSE["si"] = (re.compile(r"\b(?:r|l|rt|lt|right|left|bilateral|b/l|bilat)\s*$", re.I),
+                        re.compile(r"[\s-]*(?:joints?|jt|dysfunction|injections?|belt|fusion|screws?|region|tender\w*|"
+                                   r"pain|arthr\w*|ligaments?|sacroiliitis)\b|\s*/\s*(?:l|s|lumbar)", re.I))
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
 _VACCINE_WORD = re.compile(r"\b(?:immuni[sz]ations?|vaccines?|vaccinations?)\b", re.I)
@@ -573,15 +582,29 @@ def _with_sibling(code: str, note: str, sent, analysis: NoteAnalysis, icd) -> st
     if m is None:
         return code
     word = re.escape(m.group(1)[:6])
-    said = re.compile(rf"\b(?:with|w/)\s+(?:[a-z]+\s+)?{word}\w*", re.I).search(note, sent.start, sent.end)
+    # (one qualifier between: "with mood-congruent psychotic features")
+    said = re.compile(rf"\b(?:with|w/)\s+(?:[a-z]+(?:-[a-z]+)?\s+)?{word}\w*", re.I).search(note, sent.start, sent.end)
     if said is None or analysis.context_at(said.start(), said.end()) \
             or re.compile(rf"\b(?:without|no|not|w/o|denies)\b[^.;\n]{{0,30}}\b{word}|\b{word}\w*[^.;\n]{{0,25}}\b"
                           r"(?:ruled out|excluded|absent|not present|resolved)", re.I).search(note, sent.start, sent.end):
         return code
     want = title[:m.start()] + "with " + m.group(1) + title[m.end():]
     parent = icd.parent(code)
-    return next((c for c in (icd.children(parent) if parent else []) if icd.title(c) == want and icd.is_billable(c)),
-                code)
+    options = [c for c in (icd.children(parent) if parent else []) if icd.is_billable(c)]
+    exact = next((c for c in options if icd.title(c) == want), None)
+    if exact is not None:
+        return exact
+    # the sibling's title worded otherwise: "Major depressive disorder, recurrent severe without psychotic features"
+    # beside "..., recurrent, severe with psychotic symptoms" (F33.3): the same words before, "with" the same word
+    before = _plain_words(title[:m.start()])
+    alike = [c for c in options if re.search(rf"\bwith {word}", icd.title(c) or "", re.I)
+             and _plain_words((icd.title(c) or "")[:re.search(rf"\bwith {word}", icd.title(c) or "", re.I).start()])
+             == before]
+    return alike[0] if len(alike) == 1 else code
+
+
+def _plain_words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _nearest_side(toks: list, positions: tuple[int, ...], words: frozenset[str]) -> frozenset[str]:
