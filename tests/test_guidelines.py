@@ -5047,3 +5047,11 @@ def test_the_method_of_a_suicidal_plan_has_not_happened_and_si_in_capitals_is_su
     got = offline_codes(codesets, note, "ed")
     assert "R45.851" in got and not {c for c in got if c[:1] in "TWXY" or c.startswith("S")}, sorted(got)
     assert "R45.851" not in offline_codes(codesets, "Assessment: Left SI joint dysfunction, SI joint injection.\n")
+
+
+def test_a_label_in_quotation_marks_is_someone_elses_word_and_abnormal_spirometry_is_r94_2(codesets):
+    note = ('HPI: 59M, cough 3 months; a walk-in clinic gave him azithromycin in May for "pneumonia", no x-ray done.\n'
+            "Assessment: Chronic cough. Abnormal pulmonary function tests (low DLCO).\n")
+    got = offline_codes(codesets, note)
+    assert {"R05.3", "R94.2"} <= got and not {c for c in got if c.startswith("J1")}, sorted(got)
+    assert "J18.9" in offline_codes(codesets, "Assessment: Pneumonia, right lower lobe, on azithromycin.\n")

@@ -99,7 +99,10 @@ _add("uncertain", "forward",
      # ("low suspicion SAH (Ottawa rule negative)", "high suspicion PE": the grade of a suspicion, its object after it)
      r"(?:low|lower|high|moderate|strong|clinical) suspicion(?: (?:of|for))?",
      # "a high pretest probability of obstructive sleep apnea": a likelihood, not a diagnosis
-     r"(?:(?:high|low|moderate|intermediate) )?(?:pre-?test )?probability of", r"likelihood of")
+     r"(?:(?:high|low|moderate|intermediate) )?(?:pre-?test )?probability of", r"likelihood of",
+     # a label in quotation marks is someone's word for it, not the writer's diagnosis: 'took amoxicillin at urgent
+     # care for "bronchitis"', 'told she had a "touch of pneumonia"'
+     r"(?:for|with|as|had|has|of|called it|calls it)(?=[ \t]+(?:an? )?[\"\u201c][a-z][a-z /-]{2,40}[\"\u201d])")
 _add("uncertain", "backward",
      # "paroxysmal SVT suspected (possible AVNRT) vs PACs": a postposed "suspected" ends its clause
      r"suspected(?=[ \t]*(?:[.,;:()]|$|vs\b|versus\b))",
