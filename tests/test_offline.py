@@ -631,3 +631,16 @@ def test_ssi_alone_is_no_surgical_site_infection(codesets):
     note = "Hospital day 2.\nPlan: glargine 20 units, SSI with meals, diabetic diet.\n"
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, setting="inpatient").suggestions}
     assert not {c for c in got if c.startswith("T81")}, sorted(got)
+
+
+def test_a_thing_named_beside_a_fall_is_no_fall_from_it_and_a_mat_tripped_over_is_the_index_rug(codesets):
+    # the toilet is where she was going and the shower what she stepped out of: "Fall, from, toilet" and "Fall, from,
+    # stairs, steps" need the thing after the "from"; the mat she tripped on is the index's rug (W18.09)
+    note = ("HPI: 81M got up in the night to use the toilet, shuffled into the bathroom of his single-family house, "
+            "caught a toe on the floor mat and fell onto his right side.\nDx: closed nondisplaced fracture of the right "
+            "greater trochanter, initial encounter. Contusion of right hip.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"W18.09XA", "S72.114A"} <= got and not {c for c in got if c[:3] in ("W18", "W10") and c != "W18.09XA"}, sorted(got)
+    off = note.replace("caught a toe on the floor mat and fell onto his right side", "fell off the toilet seat onto "
+                       "his right side")
+    assert "W18.11XA" in offline_codes(codesets, off, "ed") or "W18.12XA" in offline_codes(codesets, off, "ed")

@@ -506,6 +506,8 @@ TERM_EXPANSIONS: dict[str, str] = {
     "smoker": "nicotine dependence", "smoking": "nicotine dependence", "dyslipidemia": "hyperlipidemia",
     "microalbuminuria": "albuminuria",
     "hypercholesterolaemia": "hypercholesterolemia", "tachypnoea": "tachypnea", "tachypnea": "tachypnea",
+    # the trochanters are the femur's ("fracture of the right greater trochanter": of the femur, S72.11-)
+    **{w: f"{w} femur" for w in ("trochanter", "trochanteric", "intertrochanteric", "subtrochanteric")},
     "feverish": "fever", "pyrexial": "fever", "haematoma": "hematoma", "lumbago": "low back pain",
     "lumbalgia": "low back pain", "cephalalgia": "headache", "cephalea": "headache", "emesis": "vomiting",
     "hyporexia": "anorexia", "asthenia": "asthenia", "oliguria": "oliguria", "anuria": "anuria",

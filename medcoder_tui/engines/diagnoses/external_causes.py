@@ -109,6 +109,7 @@ class _Entry:
     path: tuple[str, ...]
     codes: tuple[str, ...]                     # billable codes, or stems that take a 7th character
     modifiers: tuple[Parts, ...] = ()          # the main term's nonessential words ("Slipping (with fall)")
+    from_frame: bool = False                   # a subterm "from, off, out of": the note says the fall was off a thing
 
 
 # the index's inverted adjectives ("Contact, with, engine, hot NEC", "pipe, pressurized", "arthropod, nonvenomous")
@@ -209,8 +210,21 @@ def _entries() -> tuple[_Entry, ...]:
             leaf = leaf + tuple(w for w in (frozenset(words_of(side)) - _PREPOSITIONS
                                             for side in sides) if w and w not in leaf)
         inner = tuple(p for p in (_shared_parts(t) for t in path[1:-1]) if p)
-        out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes), _modifiers(i)))
+        from_frame = len(path) > 2 and _FROM_FRAME.fullmatch(path[1].strip()) is not None
+        out.append(_Entry(kind, _shared_parts(path[0]), inner, leaf, tuple(path), tuple(codes), _modifiers(i),
+                          from_frame))
     return tuple(out)
+
+
+_FROM_FRAME = re.compile(r"(?:from|off|out of)(?:,\s*(?:from|off|out of))*", re.I)
+# the words a "from" puts its object in: "fell off the toilet", "from the top of a 6-ft ladder", "down 3 steps"
+_OFF_WHAT = re.compile(r"\b(?:from|off|out of|down|up(?= (?:the |a |\d+ )?(?:stairs|steps|flight)))\s+"
+                       r"((?:[a-z0-9'/-]+\s*){1,5})", re.I)
+
+
+def _shared_object(entry: _Entry) -> Parts:
+    """The object of a "Fall, from, <object>, <detail>" row ("stairs, steps" of "..., stairs, steps, curb")."""
+    return entry.inner[0] if entry.inner else ()
 
 
 # household things whose names share the stem of a sport the Index lists by its gerund (bowling, boxing, fishing)
@@ -473,6 +487,11 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\bstate (?:route|highway|hwy)\b(?: \d{1,4})?|\b(?:route|rte\.?|sr)[ -]?\d{1,4}\b", "state road"),
     # "residential house under construction (job site)": a building under construction, whatever it will be
     (r"\b(?:under construction|being (?:built|framed)|construction site)\b", "building under construction"),
+    # "caught her foot on the edge of the rug": a trip
+    (r"\bcaught (?:a |his |her |their |the |one )?(?:toe|foot|feet|shoe|heel|slipper)\b", "tripped"),
+    # a bath mat, a doormat, a throw rug: the index's rug ("Tripping, over, carpet, rug or (small) object, with fall
+    # W18.09"), not a bath taken
+    (r"\b(?:bath|door|floor|yoga|throw|area|kitchen|scatter) ?(?:mats?|rugs?)\b|\bdoormats?\b", "rug"),
 ))
 
 
@@ -710,6 +729,12 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
                 activity, place = frozenset(), frozenset()
             read = {"cause": words, "activity": activity, "place": place}
             entries = {e for w in words | activity | place for e in by_word.get(w, ())}
+            # "got up to use the toilet ... tripped on the bath mat", "stepping out of the shower ... tripped": a thing
+            # named is no fall from it (Fall, from, off, out of, toilet; stairs, steps) unless the sentence puts it
+            # after the "from" ("fell off the toilet", "down the last two steps")
+            off = words_of(" ".join(m.group(1) for m in _OFF_WHAT.finditer(text)))
+            entries = {e for e in entries if not e.from_frame or any(p <= words and p & off for p in e.leaf)
+                       or any(p <= words and p & off for p in _shared_object(e))}
             if object_fell:   # ... so no row of the patient's own fall
                 entries = {e for e in entries if e.kind != "cause" or e.path[0] == "Struck by"}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note
