@@ -54,7 +54,7 @@ def test_size_specialties_settings_and_recorded_split():
                            ("aa", "fresh27"), ("ab", "fresh28"), ("ac", "fresh29"), ("ad", "fresh30"),
                            ("ae", "fresh31"), ("af", "fresh32"), ("ag", "fresh33"), ("ah", "fresh34"),
                            ("ai", "fresh35"), ("aj", "fresh36"), ("ak", "fresh37"), ("al", "fresh38"),
-                           ("am", "fresh39"), ("an", "fresh40")):
+                           ("am", "fresh39"), ("an", "fresh40"), ("ao", "fresh41"), ("ap", "fresh42")):
         batch = sorted(_batch(p.name)[1] for p in SIDECARS if (_batch(p.name) or ("",))[0] == letter)
         held_out = sorted(_batch(p.name)[1] for p in (SETS / folder).glob("*.gold.json"))
         assert len(batch) == 24 and held_out == sorted(random.Random(13).sample(batch, 12))
