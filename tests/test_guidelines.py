@@ -5055,3 +5055,12 @@ def test_a_label_in_quotation_marks_is_someone_elses_word_and_abnormal_spirometr
     got = offline_codes(codesets, note)
     assert {"R05.3", "R94.2"} <= got and not {c for c in got if c.startswith("J1")}, sorted(got)
     assert "J18.9" in offline_codes(codesets, "Assessment: Pneumonia, right lower lobe, on azithromycin.\n")
+
+
+def test_an_organism_documented_beside_a_condition_of_no_named_cause_is_the_category_code_that_names_it(codesets):
+    note = ("HPI: 7 mo girl, cough and wheeze 3 days. Nasal swab: RSV detected.\nHEENT: AF soft, flat.\n"
+            "Impression: bronchiolitis, RSV positive, with hypoxemia, on 0.5 L nasal cannula; requiring supplemental oxygen for now. "
+            "Scattered atelectasis on the film, expected with bronchiolitis.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert {"J21.0", "R09.02"} <= got and not got & {"J21.9", "B97.4", "I48.91", "Z99.81", "J98.11"}, sorted(got)
+    assert "Z99.81" in offline_codes(codesets, "COPD on 2 L home oxygen.\nAssessment: COPD, stable; home O2 continued.\n")

@@ -1099,3 +1099,10 @@ def test_a_closed_treatment_told_as_done_is_the_fracture_care_not_the_cast(codes
     planned = codes(suggest("A: Distal radius fracture.\nPlan: closed treatment with a cast at ortho clinic.\n",
                             codesets))
     assert not planned & {"25600", "25605", "29075"}, sorted(planned)
+
+
+def test_a_film_the_provider_reviews_in_agreement_with_radiology_is_the_radiologists_read(codesets):
+    note = ("Admission H&P.\nCXR images personally reviewed by me: hyperinflation, no consolidation - in agreement "
+            "with radiology.\nAssessment: asthma exacerbation.\n")
+    assert not {c for c in codes(suggest(note, codesets, "inpatient")) if c.startswith("710")}
+    assert "71046" in codes(suggest(note.replace(" - in agreement with radiology", "; 2 views"), codesets, "inpatient"))

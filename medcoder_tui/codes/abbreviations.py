@@ -55,6 +55,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # respiratory
     "copd": ("chronic obstructive pulmonary disease",), "aecopd": ("chronic obstructive pulmonary disease with acute exacerbation",),
     "osa": ("obstructive sleep apnea",), "uri": ("upper respiratory infection",),
+    "rsv": ("respiratory syncytial virus",),
     "uti": ("urinary tract infection",), "cap": ("community acquired pneumonia", "pneumonia"),
     "pna": ("pneumonia",), "ards": ("acute respiratory distress syndrome",), "sob": ("shortness of breath",),
     "doe": ("dyspnea on exertion",), "tb": ("tuberculosis",), "ild": ("interstitial lung disease",),

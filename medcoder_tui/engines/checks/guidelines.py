@@ -118,6 +118,7 @@ def apply_guidelines(suggestions: list[Suggestion], *, note: str, analysis: Note
         out = _coronary_angina(out, note, replace)
         out = _calculous_hydronephrosis(out, replace)
         out = _hyperemesis_metabolic(out, replace)
+        out = _organism_sibling(out, icd, replace)
         out = _copd_with_infection(out, replace, reground)
         out = gbs_carrier_in_pregnancy(out, note, analysis, replace)
         out = _lumbago_with_sciatica(out, note, analysis, replace)
@@ -1082,6 +1083,40 @@ def _organism(title: str) -> str:
     is "streptococcus pneumoniae"; "Unspecified Escherichia coli [E. coli] as the cause ..." is "escherichia coli"."""
     name = re.sub(r"\s*\[[^]]*\]", "", title.lower().split(" as the cause")[0])
     return re.sub(r"^(?:unspecified|other) |\s+infection$", "", name).strip()
+
+
+def _organism_stem(organism: str) -> str:
+    """What a title names the organism by: a one-word genus by its stem ("streptococc" of "Streptococcal
+    pharyngitis"), a species or virus by its whole name ("respiratory syncytial virus")."""
+    name = organism.split(",")[0].strip()
+    return (name[:-2] if len(name) >= 10 else name) if " " not in name else name
+
+
+def _organism_sibling(out: list[Suggestion], icd, replace: Callable) -> list[Suggestion]:
+    """A condition of no named cause coded beside the organism's B95-B97 code is its category's code that names the
+    organism, when exactly one does ("RSV bronchiolitis": J21.9 and B97.4 are J21.0, Acute bronchiolitis due to
+    respiratory syncytial virus); the agent code then goes (the host names it, below)."""
+    if icd is None:
+        return out
+    agents = [s for s in out if usable_icd(s) and s.code[:3] in ("B95", "B96", "B97")]
+    if not agents:
+        return out
+    result = list(out)
+    for agent in agents:
+        stem = _organism_stem(_organism(agent.description))
+        if not stem:
+            continue
+        for i, o in enumerate(result):
+            # (not a sepsis: the organism of the infection it came from is not the blood's unless the note says so)
+            if not usable_icd(o) or o.code[:3] in ("B95", "B96", "B97", "A40", "A41") or o.code[:1] in "RSTVWXYZ" \
+                    or not ("unspecified" in o.description.lower() or o.code.endswith("9")):
+                continue
+            named = [c for c in icd.billable_descendants(o.code[:3])
+                     if c != o.code and stem in (icd.title(c) or "").lower()]
+            if len(named) == 1:
+                result[i] = replace(o, named[0], f"the organism is documented ({agent.code}, {_organism(agent.description)}): "
+                                                 f"the category's code that names it, {named[0]}, in place of {o.code}")
+    return result
 
 
 def _agent_named_by_its_host(out: list[Suggestion], icd) -> None:

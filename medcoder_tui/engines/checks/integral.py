@@ -119,6 +119,8 @@ INTEGRAL: dict[str, tuple[str, ...]] = {
     # insomnia is a symptom too: told only in the story beside a diagnosis, it is not coded (IV.D); an assessment that
     # lists it beside a depression codes it ("Insomnia. MDD, recurrent, moderate.")
     "G47.00": (),
+    # the patchy atelectasis of a bronchiolitis (the mucus-plugged small airways the illness is)
+    "J98.11": ("J21",),
     # the psychosis of a disorder that names its psychotic features
     "F29": ("F20", "F22", "F23", "F25", "F31.2", "F31.5", "F32.3", "F33.3", "F06.0", "F06.2"),
     # anxiety named as a symptom is part of a named anxiety-spectrum disorder (hyperarousal of PTSD, the worry of GAD)

@@ -218,6 +218,7 @@ def _entries() -> tuple[_Entry, ...]:
 
 _FROM_FRAME = re.compile(r"(?:from|off|out of)(?:,\s*(?:from|off|out of))*", re.I)
 # the words a "from" puts its object in: "fell off the toilet", "from the top of a 6-ft ladder", "down 3 steps"
+_ON_WHAT = re.compile(r"\b(?:on|onto|over)\s+((?:[a-z0-9'/-]+\s*){1,5})", re.I)
 _OFF_WHAT = re.compile(r"\b(?:from|off|out of|down|up(?= (?:the |a |\d+ )?(?:stairs|steps|flight)))\s+"
                        r"((?:[a-z0-9'/-]+\s*){1,5})", re.I)
 
@@ -732,9 +733,12 @@ def _find_external_causes(note: str, analysis: NoteAnalysis, seventh: str, icd) 
             # "got up to use the toilet ... tripped on the bath mat", "stepping out of the shower ... tripped": a thing
             # named is no fall from it (Fall, from, off, out of, toilet; stairs, steps) unless the sentence puts it
             # after the "from" ("fell off the toilet", "down the last two steps")
+            # (stairs, a curb, an incline: "Fall (on) (from)" - "tripped on a sidewalk curb" too, not "stepping out")
             off = words_of(" ".join(m.group(1) for m in _OFF_WHAT.finditer(text)))
-            entries = {e for e in entries if not e.from_frame or any(p <= words and p & off for p in e.leaf)
-                       or any(p <= words and p & off for p in _shared_object(e))}
+            on = off | words_of(" ".join(m.group(1) for m in _ON_WHAT.finditer(text)))
+            entries = {e for e in entries if not e.from_frame
+                       or any(p <= words and p & (on if e.codes[0][:3] == "W10" else off)
+                              for p in e.leaf + _shared_object(e))}
             if object_fell:   # ... so no row of the patient's own fall
                 entries = {e for e in entries if e.kind != "cause" or e.path[0] == "Struck by"}
             if place & _ROOMS:   # "specified NEC" rows are found by no word of the note

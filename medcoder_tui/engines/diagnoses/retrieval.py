@@ -162,6 +162,9 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue
+        if low == "rsv" and (_RSV_PREVENTION_AFTER.match(note, m.end())
+                             or _RSV_PREVENTION_BEFORE.search(note, max(0, m.start() - 40), m.start())):
+            continue   # "RSV vaccine (Abrysvo) discussed", "nirsevimab for RSV season": a prevention, no infection
         if low == "mood" and _MOOD_QUALIFIER.match(note, m.end()):
             continue   # "mood-congruent psychotic features", "a mood stabilizer": the features' or drug's kind, no mood disorder
         if low == "septic" and _SEPTIC_JOINT.match(note, m.end()):
@@ -220,6 +223,10 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
     return out
 
 
+_RSV_PREVENTION_AFTER = re.compile(r"[\s-]*(?:vaccin\w*|immuni[sz]\w*|prophyla\w*|season|preventi\w*|monoclonal|"
+                                   r"antibod\w*|shot|(?:19|20)\d\d\b)", re.I)
+_RSV_PREVENTION_BEFORE = re.compile(r"\b(?:nirsevimab|beyfortus|palivizumab|synagis|abrysvo|arexvy|mresvia|"
+                                    r"vaccin\w*|immuni[sz]\w*|prophyla\w*|prevent\w*)\b[^.;\n]{0,30}$", re.I)
 _MOOD_QUALIFIER = re.compile(r"[- ]?(?:in)?congruent\b|\s+stabili[sz]", re.I)
 
 
@@ -241,7 +248,7 @@ _NOT_DIAGNOSES = frozenset(
     "bmi mri ct us ekg ecg cxr cbc bmp cmp echo lft lfts wbc rbc hgb plt iv im sq po ppd otc ivf bp hr dx tx sx "
     "f/u yo er abx dme hx pmh fhx c/o w/ w/o b/l bilat rt lt init subsq seq abd gi "
     # read too often as something else in notes: physical exam, room air, "as", ...
-    "pe ra ms as ad pd ed ca cap hd ha all us si "
+    "pe ra ms as ad pd ed ca cap hd ha all us si af "
     # "NV intact" in an exam is neurovascular, not nausea and vomiting ("N/V" still reads as that)
     "nv".split()
 )
@@ -284,6 +291,11 @@ _CAPITAL_SENSE = {
 _CAPITAL_SENSE["si"] = (re.compile(r"\b(?:r|l|rt|lt|right|left|bilateral|b/l|bilat)\s*$", re.I),
                         re.compile(r"[\s-]*(?:joints?|jt|dysfunction|injections?|belt|fusion|screws?|region|tender\w*|"
                                    r"pain|arthr\w*|ligaments?|sacroiliitis)\b|\s*/\s*(?:l|s|lumbar)", re.I))
+# "AF" in capitals is atrial fibrillation, unless an infant's exam names the anterior fontanelle ("AF small, slightly
+# sunken", "AFOSF", "AF open/soft/flat")
+_CAPITAL_SENSE["af"] = (re.compile(r"\b(?:heent|head)\s*:\s*(?:\w+\s*,\s*)?$", re.I),
+                        re.compile(r"[\s,:]*(?:open|soft|flat|small|sunken|depressed|bulging|full|closed|closing|"
+                                   r"tense|normal|nl|wnl|o/s/f|osf|\d+\s*(?:x|cm|fb|finger))", re.I))
 _VACCINE_LINE = re.compile(r"[ \t]*(?:[-*\u2022][ \t]*)?(?:immuni[sz]ations?|vaccines?|vaccinations?)"
                            r"(?: (?:history|status|record|hx))?[ \t]*:", re.I)
 _VACCINE_WORD = re.compile(r"\b(?:immuni[sz]ations?|vaccines?|vaccinations?)\b", re.I)

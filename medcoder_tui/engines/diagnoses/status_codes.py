@@ -169,7 +169,12 @@ _MORE_STATUS = {   # no leading word boundary (see _STATUS): it is checked on ea
     r"(?:des|bms) (?:x ?\d )?to (?:the )?(?:(?:proximal|mid|distal|ostial) )?(?:lad|lcx|rca|circumflex|diagonal|om\d?|"
     r"left main)\b": "Z95.5",
     r"aicd\b|implantable cardioverter[- ]defibrillator": "Z95.810",
-    r"(?:home|supplemental) (?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home": "Z99.81",
+    # (a dependence: the oxygen of home, of every night, of the long term; "requiring supplemental O2" in a stay for
+    # bronchiolitis or pneumonia is the acute illness's treatment)
+    r"home (?:supplemental )?(?:o2|oxygen)\b|(?:o2|oxygen) at home\b|nasal cannula (?:o2 )?at home|"
+    r"(?:chronic|long[- ]term|continuous|nocturnal|baseline) (?:supplemental )?(?:o2|oxygen)\b"
+    r"(?!\s*(?:sat\w*|saturations?|levels?|monitor\w*|%|\d+\s*%))|"
+    r"(?:o2|oxygen)[- ]dependen\w+": "Z99.81",
     r"sleeve gastrectomy|gastric (?:sleeve|bypass)|roux-en-y|rygb\b|bariatric surgery|lap[- ]?band\b": "Z98.84",
     r"peg tube|g-tube|gastrostomy tube": "Z93.1", r"trach(?:eostomy)? (?:in place|dependent)": "Z93.0",
     # an insulin pump worn (external) or implanted (Z96.41)

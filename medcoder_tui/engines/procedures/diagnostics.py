@@ -201,7 +201,9 @@ def _heading(note: str, line_start: int) -> str:
 
 
 _RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpretation)|\b(?:read|interpreted|reported) by "
-                             r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)", _I)
+                             r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)|"
+                             # ("images personally reviewed by me ... - agree with radiology": the film has its read)
+                             r"\b(?:agree|agrees|concur|concurs|in agreement) with (?:the )?radiolog\w*", _I)
 
 
 _NEXT_ITEM = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*\u2022])[ \t]")
