@@ -5064,3 +5064,11 @@ def test_an_organism_documented_beside_a_condition_of_no_named_cause_is_the_cate
     got = offline_codes(codesets, note, "inpatient")
     assert {"J21.0", "R09.02"} <= got and not got & {"J21.9", "B97.4", "I48.91", "Z99.81", "J98.11"}, sorted(got)
     assert "Z99.81" in offline_codes(codesets, "COPD on 2 L home oxygen.\nAssessment: COPD, stable; home O2 continued.\n")
+
+
+def test_a_history_codes_unspecified_sibling_takes_the_kind_the_sentence_names(codesets):
+    # Z86.0100 "Personal history of colon polyps, unspecified" beside Z86.0101 "... adenomatous and serrated colon
+    # polyps": either kind said is that sibling (eight characters, and no 7th character)
+    got = offline_codes(codesets, "Assessment: Personal history of serrated colon polyps, due for surveillance.\n")
+    assert "Z86.0101" in got and "Z86.0100" not in got, sorted(got)
+    assert "Z86.0100" in offline_codes(codesets, "Assessment: Personal history of colon polyps, due for surveillance.\n")

@@ -13,6 +13,7 @@ from medcoder_tui.engines.analysis.clinical_text import analyze
 from medcoder_tui.engines.checks.grounding import Grounder
 from medcoder_tui.engines.models import Flag
 from medcoder_tui.engines.procedures.suggest import suggest_procedures
+from test_guidelines import offline_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_notes"
@@ -1106,3 +1107,15 @@ def test_a_film_the_provider_reviews_in_agreement_with_radiology_is_the_radiolog
             "with radiology.\nAssessment: asthma exacerbation.\n")
     assert not {c for c in codes(suggest(note, codesets, "inpatient")) if c.startswith("710")}
     assert "71046" in codes(suggest(note.replace(" - in agreement with radiology", "; 2 views"), codesets, "inpatient"))
+
+
+def test_a_procedure_reports_description_and_findings_tell_what_it_did_forceps_and_snare_apart(codesets):
+    # the history list above "Description:" ends there; a polyp taken with biopsy forceps is the biopsy code, one
+    # taken with a snare the snare code
+    note = ("ENDOSCOPY REPORT - COLONOSCOPY\nIndication: surveillance, hx of adenomas.\nPMH: asthma, GERD.\n"
+            "Description: The colonoscope was passed to the cecum; prep good.\nFindings:\n"
+            "1) Cecum: 3 mm polyp - removed with cold biopsy forceps.\n2) Descending colon: 8 mm polyp - removed with "
+            "hot snare.\n3) Pan-diverticulosis.\nImpression: two polyps removed; diverticulosis of the colon.\n")
+    got = codes(suggest(note, codesets))
+    assert {"45380", "45385"} <= got and not {c for c in got if c.startswith("992")}, sorted(got)
+    assert "K57.30" in offline_codes(codesets, note)

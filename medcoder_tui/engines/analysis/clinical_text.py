@@ -101,7 +101,11 @@ _SECTION_HEADERS: dict[str, tuple[str, ...]] = {
                   r"(?:principal|secondary)(?=[ \t]*:)"),
     # the chart's problem list, copied forward: what the patient has, not what this visit assessed
     "problem_list": (r"(?:active |chronic |current |chart )?problem list(?: (?:also )?(?:shows|includes|lists))?",),
-    "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure"),
+    "procedures": (r"procedures?(?: performed)?", r"operations?", r"surgery", r"operative procedure",
+                   # what a procedure report saw and did: "Description: The colonoscope was advanced ...", "Findings:
+                   # 1) ..." (not a past history's list that goes on above them)
+                   r"findings", r"(?:procedure )?description(?: of (?:the )?procedure)?", r"procedure details?",
+                   r"details? of (?:the )?procedure"),
     # (a discharge list mixes home drugs with the ones this stay started: "Discharge meds:" is not one)
     "medications": (r"(?:current |home |discharge |admission |outpatient |active )?medications?",
                     r"(?:current |home |admission |outpatient |active )?meds", r"(?:medications?|meds) (?:on|at) admission",
@@ -181,6 +185,9 @@ def _find_sections(note: str) -> list[Section]:
             # "History: 19F, R-hand dominant, fell off her skateboard...", "History\nMrs. Testpatient was mopping
             # the floor when she slipped": the story, not the PMH
             name = "hpi"
+        if name == "procedures" and starts and starts[-1][1] == "procedures" \
+                and re.match(r"[ \t]*(?:#+[ \t]*)?(?:findings|description|procedure details?|details? of)", line, re.I):
+            continue   # "Procedure: ... the colonoscope was advanced ...\n\nFindings: 1) ...": one procedure's parts
         starts.append((m.start(), name, m.end(), False))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line
     for m in _INLINE_HEADER.finditer(note):

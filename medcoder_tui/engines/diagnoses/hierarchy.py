@@ -216,7 +216,8 @@ def siblings(code: str, icd) -> list[str]:
     if parent is None:
         return []
     # 7th-character codes sit under a six-character code whose siblings hold the side
-    grand = icd.parent(parent) if len(code) == 8 else None
+    # (not an eight-character code of no 7th character: "Personal history of colon polyps, unspecified", Z86.0100)
+    grand = icd.parent(parent) if len(code) == 8 and (not hasattr(icd, "seven_chr") or icd.seven_chr(code)) else None
     pool = icd.billable_descendants(grand or parent)
     return [c for c in pool if c != code and len(c) == len(code) and c[-1:] == code[-1:]] if grand else \
         [c for c in pool if c != code]

@@ -181,11 +181,15 @@ def _without_says_what(sib_title: str, around: str) -> bool:
                      re.I) is not None
 
 
+_EITHER_KIND = re.compile(r"\b([a-z]+) and ([a-z]+) (?=[a-z]+ [a-z]+$|[a-z]+$)")
+
+
 def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     """The one billable sibling of an unspecified code whose distinguishing words the mention's
     sentence states ("COPD with acute exacerbation" -> J44.1), or None when none or several do."""
     title = icd.title(code) or ""
-    if not m.documented or "unspecified" not in title.lower():
+    # (a history code's sentence is a history scope: "Personal history of adenomatous polyps" is that code's meaning)
+    if not (m.documented or code[:3] in ("Z85", "Z86", "Z87")) or "unspecified" not in title.lower():
         return None
     said = frozenset(tokenize(m.around))
     for words, index_word in _INDEX_SEE:
@@ -201,6 +205,11 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     for sib in siblings(code, icd) + _cousins(code, icd):
         sib_title = icd.title(sib) or ""
         extra = _title_words(sib_title) - own
+        for a, b in _EITHER_KIND.findall(sib_title.lower()):
+            # "Personal history of adenomatous and serrated colon polyps": either kind said is the sibling's
+            pair = set(tokenize(a)) | set(tokenize(b))
+            if len(pair) == 2 and pair <= extra and pair & said:
+                extra = extra - (pair - said)
         # (not a sibling that drops a side the sentence says: "Right hemiparesis (dominant side) following left MCA
         # stroke" is G81.91, whatever "left" says of the artery)
         lost = (own - _title_words(sib_title)) & _SIDE_WORDS

@@ -38,7 +38,7 @@ _SYNONYMS: list[tuple[str, str]] = [
     (r"cardioverted", "cardioversion"), (r"\bcpr\b|chest compressions", "cardiopulmonary resuscitation"),
     (r"ingrown (?:toe)?nail|nail avulsion", "removal nail plate"),
     (r"matri(?:c|x)ectomy|phenol\w*", "excision nail matrix permanent"), (r"\bpared\b", "paring"),
-    (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
+    (r"\bscope\b|colonoscope", "colonoscopy"), (r"\bforceps\b", "biopsy"), (r"\bupper (?:gi )?endoscopy\b", "upper gi endoscopy"),
     (r"phacoemulsification|\bphaco\b|cataract extraction", "cataract removal"),
     (r"\biol\b|intraocular lens", "intraocular lens implant"), (r"\bcorneal\b", "cornea"),
     (r"\bcolles\b|\bsmith'?s?(?= fracture)", "distal radius"),   # the eponyms of distal radius fractures
@@ -60,6 +60,8 @@ _TREATS = (("manipul", "fractur", frozenset()), ("control", "noseble", frozenset
             frozenset({"benign", "premalignant", "wart", "verruca", "molluscum", "seborrheic", "malignant"})))
 _BY_ME = re.compile(r"\b(?:applied|placed|fitted|molded)\b[^.;]{0,25}\bby (?:me|myself|us|this (?:provider|physician))\b|"
                     r"\bi (?:applied|placed|fitted|molded)\b", _I)
+# a description's tool, and the tools a sentence may name instead
+_RIVAL_TOOLS = (("snar", frozenset({"forcep"})),)   # (stems: "snare", "forceps")
 _SYN_RX = [(re.compile(a, _I), b) for a, b in _SYNONYMS]
 _ANY_SYN = re.compile("|".join(f"(?:{a})" for a, _ in _SYNONYMS), _I)
 _STOP = frozenset({"of", "the", "a", "an", "and", "or", "with", "without", "by", "to", "for", "on", "in",
@@ -241,6 +243,10 @@ def _surgical(ctx: _Ctx) -> None:
                     continue
                 # a generic head ("Application of a short arm cast") needs its explanation said too
                 # ("elbow to fingers"): the head words alone are often a status ("in a short arm cast")
+                if any(tool in quals and tool not in sent_stems and rivals & sent_stems
+                       for tool, rivals in _RIVAL_TOOLS):
+                    continue   # "polyp removed with cold biopsy forceps": no removal by snare (a forceps removal is
+                    # the colonoscopy's biopsy code)
                 if anchor in _GENERIC_HEADS and explained and not explained & said_quals \
                         and not _BY_ME.search(sent.text):
                     continue   # (unless the author applied it: "long-arm splint applied by me")
