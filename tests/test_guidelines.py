@@ -5072,3 +5072,34 @@ def test_a_history_codes_unspecified_sibling_takes_the_kind_the_sentence_names(c
     got = offline_codes(codesets, "Assessment: Personal history of serrated colon polyps, due for surveillance.\n")
     assert "Z86.0101" in got and "Z86.0100" not in got, sorted(got)
     assert "Z86.0100" in offline_codes(codesets, "Assessment: Personal history of colon polyps, due for surveillance.\n")
+
+
+def test_an_iud_insertion_visit_after_a_delivery(codesets):
+    # the device by its brand, the encounter code of the insertion, the mother's depression screen, and the delivery's
+    # tear and the insertion's own bleeding as no conditions of today
+    note = ("Postpartum check, 7 weeks after NSVD (3rd degree laceration repaired at delivery, healed).\n"
+            "EPDS score 3 - negative.\nProcedure: Mirena placed without difficulty, strings cut to 3 cm. Minimal bleeding.\n"
+            "Assessment: routine postpartum follow-up; contraception, LNG-IUD inserted today.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, set(System), "outpatient").suggestions
+           if s.reportable}
+    assert {"58300", "J7298", "Z30.430", "Z13.32", "Z39.2"} <= got, sorted(got)
+    assert not {c for c in got if c[:1] in "ST" or c in ("R58", "Z13.31") or c.startswith("120")}, sorted(got)
+
+
+def test_a_preventive_visit_of_a_smoker_with_no_new_finding_and_an_earlier_visits_code(codesets):
+    note = ("MEDICARE ANNUAL WELLNESS VISIT (SUBSEQUENT)\n71 yo F. Prior AWV 10/2025 (G0439). Smokes 1 ppd.\n"
+            "Assessment: Annual wellness visit, subsequent - personalized prevention plan given. Nicotine dependence, "
+            "cigarettes - counseled 5 minutes.\n")
+    result = OfflineEngine(codesets=codesets).suggest_sync(note, set(System), "outpatient")
+    got = {s.code for s in result.suggestions if s.reportable}
+    assert {"Z00.00", "F17.210", "G0439"} <= got and "Z00.01" not in got, sorted(got)
+    g0439 = next(s for s in result.suggestions if s.code == "G0439")
+    assert all("10/2025" not in note[max(0, e.start - 12):e.end] for e in g0439.evidence)
+
+
+def test_a_panel_of_negative_tests_in_parentheses_negates_the_tests_not_the_diagnosis_before(codesets):
+    note = ("Assessment: Community-acquired pneumonia, right lower lobe (COVID/flu/RSV negative). Febrile toddler with "
+            "URI sx - see above.\nMDM: PE low risk (Wells 0). Wound cx not indicated.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert "J18.9" in got and not got & {"J06.9", "I26.99", "T14.8XXA"}, sorted(got)
+    assert "J18.9" not in offline_codes(codesets, "Assessment: Cough. Pneumonia (CXR negative).\n", "ed")

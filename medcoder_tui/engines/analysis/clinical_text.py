@@ -771,6 +771,9 @@ def _before_parenthesis(lower: str, start: int, pos: int) -> int:
     return pos
 
 
+_PANEL = re.compile(r"\s*[a-z0-9-]+(?:\s*/\s*[a-z0-9-]+)+\s*", re.I)
+
+
 def _scope_backward(note: str, limit: int, pos: int) -> int:
     before = note[limit:pos].rstrip()
     if before.endswith(")") and (opened := note.rfind("(", limit, limit + len(before) - 1)) > limit \
@@ -778,6 +781,11 @@ def _scope_backward(note: str, limit: int, pos: int) -> int:
         # "aspiration pneumonia (CXR clear, no cough, no hypoxia) unlikely": the parenthesis says why, the verdict
         # is of the words before it
         pos = opened
+    inner = note.rfind("(", limit, pos)
+    if inner >= 0 and note.find(")", inner, pos) < 0 and _PANEL.fullmatch(note, inner + 1, pos):
+        # "Acute viral URI, mild (COVID/flu/RSV negative)": a panel of tests inside a parenthesis is what its verdict
+        # is of ("hyperthyroidism (TSH normal)", one test, still says it of the words before)
+        limit = inner + 1
     start = limit
     terms = list(_TERMINATORS.finditer(note, limit, pos))
     if terms and terms[-1].group(0).strip() == "-" and _STATUS_BEFORE.fullmatch(note, terms[-1].end(), pos):

@@ -116,13 +116,19 @@ _add("uncertain", "backward",
      r"differential consideration)", r"(?:is|was|are|were|remains?) (?:also |still )?(?:on|in) the differential",
      r"cannot be (?:(?:entirely|completely|fully|totally|definitively) )?(?:excluded|ruled out)",
      r"(?:was|were|is) not (?:excluded|ruled out)", r"unlikely",
+     # "PE low risk (PERC neg)", "ACS low probability": a condition weighed and found unlikely
+     # (not a glaucoma suspect's grade: "open angle with borderline findings, low risk", H40.01-)
+     r"(?<!findings, )(?<!findings )(?:very )?low[- ](?:risk|probability|likelihood|suspicion)"
+     r"(?=[ \t]*(?:\(|[.,;:]|$|by\b|per\b))",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
      r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)", r"less likely",
      # "...; the diagnosis is not yet established" (a workup that did not confirm it ruled it out: negated)
      r"(?:(?:the )?diagnosis )?(?:is |was )?not yet (?:established|confirmed)",
      r"(?:the )?diagnosis (?:is |was )?not (?:established|confirmed)",
      # "Mild antral gastritis? - biopsies pending": a question mark after a diagnosis questions it
-     r"(?<=[a-z0-9])\?")
+     r"(?<=[a-z0-9])\?",
+     # "febrile toddler with URI sx", "cold symptoms": the symptoms such an infection has, not the infection diagnosed
+     *(rf"(?<={lead} )(?:sx|symptoms)\b" for lead in ("uri", "cold", "viral", "uti")))
 # "tension-type vs migraine", "diverticulitis versus colitis": both sides of a comparison are possibilities (the
 # side before it from its own list item on: "acute headache, tension-type vs migraine" keeps the headache)
 _add("uncertain", "both", r"vs\.?", r"versus")

@@ -54,6 +54,8 @@ from medcoder_tui.engines.diagnoses.status_codes import (adult_bmi, joint_replac
                                                           reported_status)
 from medcoder_tui.engines.models import Flag, RawSuggestion, Suggestion
 
+_DELIVERY_TOLD = re.compile(r"\b(?:postpartum|post-partum|delivered|deliver(?:y|ies)|n?svd|vaginal birth|"
+                            r"vaginal delivery)\b", re.I)
 _PERINEAL_LACERATION = re.compile(r"\b(1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal )?"
                                   r"(?:laceration|tear)|"
                                   # "Laceration: second degree, midline", "perineal tear - 2nd degree"
@@ -189,9 +191,16 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
     pregnant = _pregnant(out) or any(code[:3] in ("Z34", "Z37") for code, *_ in wanted)
     if pregnant and "Z3A" not in have_cat and (weeks := weeks_of_gestation(note, analysis)):
         wanted.append((*weeks, "weeks of gestation documented, beside the pregnancy code"))
+    # the IUD inserted at this encounter is its reason (Z30.430), whatever else the visit was
+    iud = next((s for s in out if s.system is System.CPT and s.code == "58300" and s.reportable and s.evidence), None)
+    if iud is not None and not any(c.startswith("Z30.43") for c in have):
+        wanted.append(("Z30.430", iud.evidence[0].start, iud.evidence[0].end,
+                       "an intrauterine contraceptive device inserted at this encounter (Z30.430)"))
     if "Z00" not in have_cat and (exam := exam_codes(note, analysis)):
         (normal, abnormal), start, end = exam
-        other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY" for s in out)
+        # (a finding of the exam: not the tobacco dependence the history tells, which the visit counsels on)
+        other = any(s.system is System.ICD10CM and s.reportable and s.code[:1] not in "ZVWXY"
+                    and not s.code.startswith("F17") for s in out)
         wanted.append((abnormal if other else normal, start, end,
                        "general or routine examination documented (guideline I.C.21.c.13)"))
     # (an inpatient stay's pre-operative evaluation is part of the stay: Z01.81- is an outpatient encounter's reason)
@@ -365,6 +374,15 @@ def encounter_codes(out: list[Suggestion], note: str, analysis: NoteAnalysis,
                 if s.system is System.ICD10CM and s.reportable and s.code.startswith(("S31.4", "S31.5", "S31.8")):
                     add_reason(s, "the delivery's perineal tear is obstetric trauma, coded O70 (chapter 19 Excludes1: "
                                   "obstetric trauma O70-O71)", Flag.GUIDELINE)
+    elif _DELIVERY_TOLD.search(note):
+        # a postpartum visit's account of the delivery ("NSVD at 39w4d, 2nd degree laceration repaired"): the tear is
+        # the delivery's obstetric trauma, no injury of today
+        for lac in _PERINEAL_LACERATION.finditer(note):
+            for s in out:
+                if s.system is System.ICD10CM and s.reportable and s.code.startswith(("S31.4", "S31.5", "S31.8", "T14"))\
+                        and any(e.located and e.start < lac.end() and lac.start() < e.end for e in s.evidence):
+                    add_reason(s, "the delivery's perineal laceration is obstetric trauma (O70), not an injury "
+                                  "(chapter 19 Excludes1)", Flag.GUIDELINE)
     # I.B.14: the BMI beside the weight diagnosis it is associated with (adults: Z68.1-Z68.45)
     weight = any(s.system is System.ICD10CM and s.reportable and s.code.startswith(("E66", "E43", "E44", "E45", "E46",
                                                                                    "R63.4", "R63.6", "R64", "F50.0"))

@@ -415,12 +415,22 @@ _DEPRESSION_SCREEN = re.compile(r"\bdepression screen(?:ing)?\b(?=[^.\n]{0,80}\b
                                 r"screen\b", re.I)
 
 
+# a mother's screening after a birth (Z13.32 "Encounter for screening for maternal depression"): "Postpartum depression
+# screen negative", "EPDS 4", the Edinburgh scale
+_MATERNAL_BEFORE = re.compile(r"\b(?:post-?partum|perinatal|maternal|post-?natal)\s+$", re.I)
+_EDINBURGH = re.compile(r"\b(?:epds|edinburgh(?: post-?natal depression scale)?)\b(?=[^.\n]{0,40}(?:\d|negative|positive|"
+                        r"administered|completed|done|score))", re.I)
+
+
 def depression_screening(note: str, analysis: NoteAnalysis) -> tuple[str, int, int] | None:
-    """(Z13.31, start, end) of a depression screening the note says was done at the visit, or None."""
-    for m in _DEPRESSION_SCREEN.finditer(note):
+    """(Z13.31, start, end) of a depression screening the note says was done at the visit (Z13.32 when it is a
+    mother's after a birth), or None."""
+    for m in (*_DEPRESSION_SCREEN.finditer(note), *_EDINBURGH.finditer(note)):
         if analysis.context_at(m.start(), m.end()) & {"hypothetical", "history", "family"}:
             continue
-        return "Z13.31", m.start(), m.end()
+        maternal = _MATERNAL_BEFORE.search(note, max(0, m.start() - 15), m.start()) \
+            or _EDINBURGH.search(note, m.start(), min(len(note), m.end() + 80))
+        return ("Z13.32" if maternal else "Z13.31"), m.start(), m.end()
     return None
 
 

@@ -162,6 +162,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
         if low == "trauma" and (_MIND_TRAUMA_AFTER.match(note, m.end())
                                 or _MIND_TRAUMA_BEFORE.search(note, max(0, m.start() - 25), m.start())):
             continue
+        if low in ("bleeding", "blood") and _PROCEDURE_BLEEDING.search(note, max(0, m.start() - 25), m.start()):
+            continue   # "Minimal bleeding. Pt tolerated well.", "negligible blood loss": a procedure's, no hemorrhage
         if low == "rsv" and (_RSV_PREVENTION_AFTER.match(note, m.end())
                              or _RSV_PREVENTION_BEFORE.search(note, max(0, m.start() - 40), m.start())):
             continue   # "RSV vaccine (Abrysvo) discussed", "nirsevimab for RSV season": a prevention, no infection
@@ -223,6 +225,7 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
     return out
 
 
+_PROCEDURE_BLEEDING = re.compile(r"\b(?:minimal|negligible|procedural|expected|no significant|no excessive)\s+$", re.I)
 _RSV_PREVENTION_AFTER = re.compile(r"[\s-]*(?:vaccin\w*|immuni[sz]\w*|prophyla\w*|season|preventi\w*|monoclonal|"
                                    r"antibod\w*|shot|(?:19|20)\d\d\b)", re.I)
 _RSV_PREVENTION_BEFORE = re.compile(r"\b(?:nirsevimab|beyfortus|palivizumab|synagis|abrysvo|arexvy|mresvia|"
@@ -322,7 +325,7 @@ _SERVICE_AFTER = re.compile(r"[ \t]+(?:conference|clinic|board|registry|team|pro
                             r"support group|alert|activation)\b", re.I)
 _CODE_BEFORE = re.compile(r"\bcode[ \t]+$", re.I)
 _KIDNEY_CARE = re.compile(r"[\s-]+(?:protection|protective|dosing|dosed|dose|adjusted|adjustment|panel)\b", re.I)
-_WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|packing|edges?|bed|base|"
+_WOUND_CARE = re.compile(r"[\s-]+(?:care|checks?|vac|dressings?|healing|clinic|culture|cx|packing|edges?|bed|base|"
                          r"irrigation|management|instructions)\b", re.I)
 # "adhesions broken up", "broken glass": the word after "broken" says it is no fracture
 _TOOL_SENSE = re.compile(r"\s+(?:with|w(?=/)|up|down|apart|using|through|by (?:blunt|finger|hemostat)|"

@@ -65,8 +65,15 @@ _ANY_DRUG_LOWER = re.compile(_ANY_DRUG.pattern)
 
 
 def names_drug_of(text: str, description: str) -> bool:
-    """True when ``text`` names (by brand or generic name) the drug of a HCPCS ``description``."""
-    return any(rx.search(text) and re.search(pattern, description, _I) for rx, pattern in _DRUG_RX)
+    """True when ``text`` names (by brand or generic name) the drug of a HCPCS ``description``, or its contraceptive
+    device or orthosis ("ParaGard" for "Intrauterine copper contraceptive", "Air-Stirrup" for an ankle orthosis); not
+    other equipment, whose name alone ("CPAP") is as often the patient's own."""
+    return any(rx.search(text) and re.search(pattern, description, _I) for rx, pattern in _DRUG_RX) \
+        or any(rx.search(text) and re.search(pattern, description, _I) and _WORN_OR_PLACED.search(description)
+               for rx, pattern in _DME_RX)
+
+
+_WORN_OR_PLACED = re.compile(r"\b(?:orthosis|contracepti\w*|implant)\b", _I)
 _DOSE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million )?(mg|mcg|g|units?|u|ml|cc|l)\b", _I)
 _UNIT_SCALE = {"g": ("mg", 1000.0), "l": ("ml", 1000.0), "cc": ("ml", 1.0), "u": ("units", 1.0), "unit": ("units", 1.0)}
 
@@ -603,4 +610,9 @@ def _explicit_codes(ctx: _Ctx) -> None:
             continue
         if ctx.setting != "outpatient" or _NOT_DISPENSED.search(_clause(ctx.note, m.start(), m.end(), 60, 30)):
             continue
+        if _EARLIER_CODE.search(ctx.note, max(sent.start, m.start() - 50), m.start()):
+            continue   # "Last AWV: 11/2025 (G0439)": an earlier visit's code
         ctx.add(System.HCPCS, m.group(1), 0.85, "code named in the note", m.start(), m.end())
+
+
+_EARLIER_CODE = re.compile(r"\b(?:last|prior|previous(?:ly)?|before)\b[^.;\n]{0,40}$", re.I)

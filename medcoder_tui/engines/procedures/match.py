@@ -319,6 +319,11 @@ _STITCHED = re.compile(r"(?<!no )(?<!without )\b(?:sutur\w*|stitch\w*|staple[ds]
                        r"\d-0)\b", re.I)
 
 
+_OBSTETRIC_TEAR = re.compile(r"\b(?:1st|2nd|3rd|4th|first|second|third|fourth)[- ]degree (?:perineal |vaginal )?"
+                             r"(?:lacerations?|tears?)|\b(?:perineal|vaginal|periurethral|labial|sulcal) "
+                             r"(?:lacerations?|tears?)|\bat (?:the )?delivery\b", _I)
+
+
 def _wound_repair(ctx: _Ctx) -> None:
     """Laceration repair by complexity, site group and length (the table's own ranges)."""
     if not re.search(r"lacerat|\blac\b", ctx.lower):
@@ -329,6 +334,8 @@ def _wound_repair(ctx: _Ctx) -> None:
         if _NOT_DONE.search(sent.text) or (_NO_CLOSURE.search(sent.text) and not _ADHESIVE.search(sent.text)):
             # (a wound closed with tissue adhesive, "no sutures", is closed)
             continue   # ("Left open (no closure - bite wounds of the hand)": irrigated, not repaired)
+        if _OBSTETRIC_TEAR.search(sent.text):
+            continue   # "3rd degree laceration repaired at delivery": the delivery's own repair, no wound repair code
         text = ctx.lower
         lengths = [float(a or b) for a, b in _LAC_LENGTH.findall(text)]
         if not lengths:
