@@ -5103,3 +5103,23 @@ def test_a_panel_of_negative_tests_in_parentheses_negates_the_tests_not_the_diag
     got = offline_codes(codesets, note, "ed")
     assert "J18.9" in got and not got & {"J06.9", "I26.99", "T14.8XXA"}, sorted(got)
     assert "J18.9" not in offline_codes(codesets, "Assessment: Cough. Pneumonia (CXR negative).\n", "ed")
+
+
+def test_taught_signs_a_letterhead_and_a_diagnosis_not_suspected_are_no_conditions(codesets):
+    note = ("TEST CHILDREN'S NEUROLOGY & EPILEPSY CENTER\n4 yo M, 30 wk check.\nAssessment: Mixed receptive-expressive "
+            "language delay. Autism not suspected (low-risk screen). Seizure warning signs reviewed with mother; "
+            "migraine sx reviewed.\n")
+    got = offline_codes(codesets, note)
+    assert not {c for c in got if c[:3] in ("F84", "G40", "G43", "R56")}, sorted(got)
+    assert "F80.2" in got, sorted(got)
+
+
+def test_a_calculous_cholecystitis_is_the_gallstones_combination_and_a_global_prenatal_visit_has_no_em(codesets):
+    got = offline_codes(codesets, "Impression: acute calculous cholecystitis with obstruction, stone in the neck.\n",
+                        "inpatient")
+    assert "K80.01" in got and "K81.0" not in got, sorted(got)
+    note = ("OB VISIT - Global OB patient, G3P2, 31w2d.\nS: feels well, +FM.\nA/P: routine prenatal care, normal "
+            "pregnancy; preterm labor signs reviewed.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, set(System), "outpatient").suggestions
+           if s.reportable}
+    assert "Z34.83" in got and not {c for c in got if c.startswith(("992", "O60"))}, sorted(got)

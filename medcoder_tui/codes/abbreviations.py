@@ -386,6 +386,10 @@ PHRASES.update({
     # (the assessment's index order: "Chest pain, atypical - ACS ruled out")
     "chest pain, atypical": "other chest pain", "chest pain, noncardiac": "other chest pain",
     "chest pain, non-cardiac": "other chest pain", "chest pain, musculoskeletal": "other chest pain",
+    # Index: Cholecystitis, calculous - see Calculus, gallbladder, with cholecystitis (K80.0-, K80.1-)
+    "acute calculous cholecystitis": "calculus of gallbladder with acute cholecystitis",
+    "chronic calculous cholecystitis": "calculus of gallbladder with chronic cholecystitis",
+    "calculous cholecystitis": "calculus of gallbladder with cholecystitis",
     # Index: Abnormal, function studies, pulmonary R94.2: spirometry and PFTs are the lung's function studies
     **{f"abnormal {t}": "abnormal results of pulmonary function studies"
        for t in ("spirometry", "pfts", "pft", "pulmonary function tests", "pulmonary function testing",
@@ -462,6 +466,7 @@ NOTE_PHRASES: dict[str, str] = {k: PHRASES[k] for k in _HEART_BLOCKS + (
     "weak stream", "weak urinary stream", "incomplete emptying", "incomplete bladder emptying", "straining to urinate",
     *(p for p in PHRASES if p.endswith(" swelling") or p.startswith("swelling of ")),
     *(p for p in PHRASES if PHRASES[p] == "abnormal results of pulmonary function studies"),
+    "acute calculous cholecystitis", "chronic calculous cholecystitis", "calculous cholecystitis",
 )}
 _NOTE_PHRASE_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in sorted(NOTE_PHRASES, key=len, reverse=True))

@@ -46,6 +46,8 @@ _add("negated", "backward",
      r"ruled out(?=\s+(?:this|on|today|during|by|at|with|after|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
      # "fx and ICH excluded.", "PE excluded by CTA", "2. NSTEMI ruled out" at a line's end, "ACS ruled out - ..."
      r"excluded(?=\s+(?:by|on|with|clinically|for)\b|[ \t]*(?:[.,;:()\n]|-\s|$))",
+     # "autism spectrum disorder not suspected at this time": the writer suspects it not
+     r"(?:is |was |are |were )?not (?:suspected|considered likely)",
      r"(?:was|were|is|are|been|be) (?:ruled out|excluded|negative(?! for\b)|absent|not (?:seen|found|detected|present))",
      r"(?:came back|returned|tested) negative(?! for\b)", r"not (?:seen|found|detected|identified|observed|diagnosed(?! with\b| as\b))",
      # "(osteoporosis not yet diagnosed)", "not yet confirmed": a condition the workup has still to find
@@ -269,6 +271,8 @@ _add("hypothetical", "backward", r"precautions", r"warning signs?(?: and symptom
      # ("Hypoglycemia rules reviewed", "sick-day rules reviewed": the rules of what to do if it comes)
      r"(?:teaching|education|instructions?|action plan|rules|protocol)(?=[ \t]+(?:reviewed|given|provided|discussed|done|"
      r"completed|taught)\b)",
+     # "preeclampsia sx reviewed", "stroke symptoms discussed": the signs the patient is taught to watch for
+     r"(?:sx|s/sx|symptoms|signs)(?=[ \t]+(?:were |was )?(?:reviewed|discussed|taught|explained|given|gone over)\b)",
      # what is to be prevented or whose odds are weighed: "fall prevention", "DVT prophylaxis", "fracture risk"
      # ("borderline findings, low risk" grades the finding before it: not a risk of it)
      r"prevention", r"prophylaxis",

@@ -457,6 +457,21 @@ def _specific_variants(found: list[Candidate], note: str, analysis: NoteAnalysis
     return out
 
 
+# a note's letterhead: its first lines in capitals that name a practice, a department or a specialty
+_LETTERHEAD = re.compile(r"\b(?:CLINIC|CENTER|CENTRE|ASSOCIATES|HOSPITAL|DEPARTMENT|PRACTICE|GROUP|INSTITUTE|SERVICES?|"
+                         r"[A-Z]*OLOGY|PEDIATRICS|ORTHOPA?EDICS|SURGERY|MEDICINE|PSYCHIATRY|OBSTETRICS)\b")
+
+
+def _letterhead_end(note: str) -> int:
+    """The end of the note's opening lines written wholly in capitals (a letterhead or a title), else 0."""
+    end = 0
+    for line in note[:600].splitlines(keepends=True)[:3]:
+        if line.strip() and (not re.search(r"[A-Z]", line) or re.search(r"[a-z]", line)):
+            break
+        end += len(line)
+    return end
+
+
 def _matched(note: str, systems: set[str], matcher: _Matcher,
              analysis: NoteAnalysis) -> tuple[list[Candidate], frozenset[str]]:
     """Every code text the note's words match, whole mentions first by score; and the note's words."""
@@ -471,6 +486,7 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
     memo: dict[str, tuple] = {}
     best_of_kind: dict[tuple, tuple] = {}   # (code key, context, dominated, section) -> its best mention
     total = len(analysis.sentences)
+    letterhead_end = _letterhead_end(note)
     for n, sent in enumerate(analysis.sentences):
         if not n % 128:
             checkpoint("sentences", n, total)   # progress for the TUI; stops here once cancelled
@@ -493,8 +509,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             if sent.text in repeated:
                 memo[sent.text] = got
         base, toks, matches, tests, sent_words, last_of = got
-        if not toks:
-            continue
+        if not toks or (sent.start < letterhead_end and _LETTERHEAD.search(sent.text)):
+            continue   # ("TEST PEDIATRIC OPHTHALMOLOGY & STRABISMUS": a practice's name, no patient's strabismus)
         if _VACCINE_LINE.match(note, note.rfind("\n", 0, sent.start) + 1) \
                 or _VACCINE_WORD.search(list_header(note, sent.start) or ""):
             # "- Immunizations: Tdap 2019. PCV20 done 2024. Influenza due today.": a vaccine list names vaccines

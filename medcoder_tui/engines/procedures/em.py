@@ -62,6 +62,8 @@ _OB_WITH_POSTPARTUM = frozenset({"59400", "59410", "59510", "59515", "59610", "5
 _SURGEON = re.compile(r"\bsurgeon\b|\bsurgery\b[^\n]{0,20}\bdischarge summary\b|\b(?:orthopaedic|orthopedic|urology|"
                       r"neurosurgery|surgical) (?:service|team)\b", _I)
 _GLOBAL = re.compile(r"global (?:surgical |ob |obstetric(?:al)? )?(?:package|period|care)|\(global\)|"
+                     # "Global OB - prenatal care with this practice", "Global OB patient"; "routine 28 wk visit"
+                     r"global (?:ob|obstetric(?:al)?)\b|routine \d{1,2}[- ]?(?:wk|week)s? (?:visit|check)|"
                      r"post-?op(?:erative)? visit|included in (?:the )?global|routine prenatal (?:visit|care)|"
                      # "Assessment: Supervision of normal pregnancy, second trimester" (Z34: no complication)
                      r"supervision of (?:a |an )?(?:other )?normal (?:first |\w+ )?pregnancy|"
