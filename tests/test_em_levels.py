@@ -913,3 +913,14 @@ def test_an_acute_illness_with_systemic_sx_abbreviated_is_a_moderate_problem(cod
             "A: Herpes zoster, left T8, uncomplicated. Systemic sx (malaise, low-grade fever).\n"
             "P: Valacyclovir 1 g TID x 7 days (Rx sent). Return if rash near the eye.\n")
     assert set(em(note, codesets)) == {"99214"}
+
+
+def test_a_visit_that_follows_up_a_well_child_check_is_no_preventive_visit(codesets):
+    from medcoder_tui.engines.offline import OfflineEngine
+    from medcoder_tui.codes.systems import System
+    note = ("Established patient, 2 yo girl. Reason for visit: recheck of walking, f/u since her 18 mo WCC where we "
+            "said recheck gait in 3 months.\nExam: normal gait today.\nAssessment: toe walking, resolved; reassured.\n")
+    got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, set(System), "outpatient").suggestions
+           if s.reportable}
+    assert not {c for c in got if c.startswith(("9939", "Z00.1"))} and any(c.startswith("9921") for c in got), \
+        sorted(got)

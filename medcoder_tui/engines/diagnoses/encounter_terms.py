@@ -227,13 +227,15 @@ def weeks_of_gestation(note: str, analysis: NoteAnalysis) -> tuple[str, int, int
 # ("4-yr well visit done 03/10/2026 - vaccines deferred then": done on another day)
 _DATED_AFTER = re.compile(r"[ \t]*(?:on |in )?\(?\d{1,2}/(?:19|20)\d\d\b(?!/)|[ \t]*(?:in )?\((?:19|20)\d\d\)|"
                           r"[ \t]+in (?:19|20)\d\d\b|[ \t]+(?:was )?(?:done|completed|performed|held)\b", re.I)
-_PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$", re.I)
+# ("f/u from 24 mo WCC where we said recheck words", "since her 4 yr physical": a visit this one follows)
+_PAST_BEFORE = re.compile(r"\b(?:last|prior|previous|recent)\s+$|\b(?:from|since|after)\s+(?:(?:the|her|his|their|a|an|"
+                          r"\d+[- ]?(?:mo|mos|month|months|yr|yrs|year|years|wk|wks|week|weeks|y|m))\s+){0,2}$", re.I)
 
 
 def an_earlier_visit(text: str, start: int, end: int) -> bool:
     """Whether the visit named at ``text[start:end]`` is an earlier one: dated after it with a month and year, said
     done, or called the last or prior one."""
-    return bool(_DATED_AFTER.match(text, end) or _PAST_BEFORE.search(text, max(0, start - 12), start))
+    return bool(_DATED_AFTER.match(text, end) or _PAST_BEFORE.search(text, max(0, start - 24), start))
 
 
 def exam_codes(note: str, analysis: NoteAnalysis) -> tuple[tuple[str, str], int, int] | None:
