@@ -1119,3 +1119,17 @@ def test_a_procedure_reports_description_and_findings_tell_what_it_did_forceps_a
     got = codes(suggest(note, codesets))
     assert {"45380", "45385"} <= got and not {c for c in got if c.startswith("992")}, sorted(got)
     assert "K57.30" in offline_codes(codesets, note)
+
+
+def test_an_ed_film_the_radiologist_over_reads_is_the_radiologists_and_an_urgent_cares_is_its_own(codesets):
+    note = ("XR R wrist 3 views - my interpretation: no fracture. (Radiology over-read pending.)\n"
+            "Assessment: wrist sprain.\n")
+    assert "73110" not in codes(suggest(note, codesets, "ed"))
+    assert "73110" in codes(suggest(note, codesets, "outpatient"))
+
+
+def test_clipping_a_pets_nails_is_grooming_an_animal(codesets):
+    note = ("HPI: 52M scratched and bitten on the R hand by his dog while clipping the dog's nails in the kitchen of his "
+            "apartment.\nDx: open bite of right hand, initial encounter.\n")
+    got = offline_codes(codesets, note, "ed")
+    assert {"W54.0XXA", "Y93.K3"} <= got, sorted(got)

@@ -488,6 +488,9 @@ _INDEX_WORDING = tuple((re.compile(said, re.I), words) for said, words in (
     (r"\bstate (?:route|highway|hwy)\b(?: \d{1,4})?|\b(?:route|rte\.?|sr)[ -]?\d{1,4}\b", "state road"),
     # "residential house under construction (job site)": a building under construction, whatever it will be
     (r"\b(?:under construction|being (?:built|framed)|construction site)\b", "building under construction"),
+    # "trimming the cat's claws", "clipping the dog's nails": Activity, grooming and shearing an animal (Y93.K3)
+    (r"\b(?:trimm\w*|clipp\w*|cutting|filing|brushing|bathing|washing|grooming) (?:the |his |her |their |a |our )?"
+     r"(?:cat|dog|pet|puppy|kitten|horse)(?:'s|s')?(?: (?:claws?|nails?|hooves|coat|fur|hair))?\b", "grooming animal"),
     # "caught her foot on the edge of the rug": a trip
     (r"\bcaught (?:a |his |her |their |the |one )?(?:toe|foot|feet|shoe|heel|slipper)\b", "tripped"),
     # a bath mat, a doormat, a throw rug: the index's rug ("Tripping, over, carpet, rug or (small) object, with fall

@@ -204,6 +204,9 @@ _RADIOLOGY_READ = re.compile(r"\bradiolog\w*(?: final)? (?:read|report|interpret
                              r"(?:the )?radiolog\w*|\bradiolog\w* (?:agrees|concurs|final)|"
                              # ("images personally reviewed by me ... - agree with radiology": the film has its read)
                              r"\b(?:agree|agrees|concur|concurs|in agreement) with (?:the )?radiolog\w*", _I)
+# ("XR L hand - my independent interpretation ... (Radiology over-read pending.)"): in the ED the radiologist's read
+# is the one billed; an office or urgent care that owns its machine bills its own read, the over-read its quality check
+_OVER_READ = re.compile(r"(?<!no )\bradiolog\w* over-?read|(?<!no )\bover-?read by (?:the )?radiolog\w*", _I)
 
 
 _NEXT_ITEM = re.compile(r"\n[ \t]*(?:\d{1,2}[.)]|[-*\u2022])[ \t]")
@@ -234,7 +237,9 @@ def _imaging(ctx: _Ctx) -> None:
             continue
         # (up to the next list item: "2) Outside MRI ...: radiology report reviewed" is another study's read)
         item = _NEXT_ITEM.search(ctx.note, sent.end, min(len(ctx.note), sent.end + 200))
-        if _RADIOLOGY_READ.search(ctx.note, sent.start, item.start() if item else min(len(ctx.note), sent.end + 200)):
+        upto = item.start() if item else min(len(ctx.note), sent.end + 200)
+        if _RADIOLOGY_READ.search(ctx.note, sent.start, upto) \
+                or (ctx.setting != "outpatient" and _OVER_READ.search(ctx.note, sent.start, upto)):
             continue   # the radiologist's read is the one billed; the provider's counts in the MDM data
         low = sent.text.lower()
         site = "chest" if m.group(0).lower() == "cxr" else next(
