@@ -787,3 +787,15 @@ def test_resolved_looking_back_is_not_read_forward_and_a_post_infection_recheck_
     assert "history" in a.context_at(23, 32)
     i = note.index("MRSA")   # (the bacterial pneumonia that follows the flu is no past flu's)
     assert not any(sp.trigger.lower() == "post" for sp in a.spans_overlapping(i, i + 4))
+
+
+def test_less_likely_opening_its_clause_looks_ahead_and_after_a_diagnosis_looks_back():
+    from medcoder_tui.engines.analysis.clinical_text import analyze
+    ahead = "Bleeding from internal hemorrhoids seen on exam; less likely neoplasm given age."
+    a = analyze(ahead)
+    at = ahead.index("neoplasm")
+    assert "uncertain" in a.context_at(at, at + 8)
+    back = "Cystitis. Vaginitis less likely without discharge."
+    b = analyze(back)
+    at = back.index("Vaginitis")
+    assert "uncertain" in b.context_at(at, at + 9) and not b.context_at(0, 8)

@@ -98,6 +98,7 @@ _add("uncertain", "forward",
      # "Doubt pyelonephritis.", "doubtful for appendicitis", "low suspicion for PE" (and, looking back, "less
      # likely", "doubtful"): a diagnosis the writer leans against is still not established
      r"doubt(?:ful)?(?: (?:of|for))?", r"suspicion for",
+     *(rf"(?<={lead})less likely(?= [a-z])" for lead in ("; ", ", ", ": ", "- ", "\n")),
      # ("low suspicion SAH (Ottawa rule negative)", "high suspicion PE": the grade of a suspicion, its object after it)
      r"(?:low|lower|high|moderate|strong|clinical) suspicion(?: (?:of|for))?",
      # "a high pretest probability of obstructive sleep apnea": a likelihood, not a diagnosis
@@ -123,7 +124,9 @@ _add("uncertain", "backward",
      r"(?<!findings, )(?<!findings )(?:very )?low[- ](?:risk|probability|likelihood|suspicion)"
      r"(?=[ \t]*(?:\(|[.,;:]|$|by\b|per\b))",
      r"not excluded", r"not ruled out", r"not been (?:excluded|ruled out)", r"is being ruled out",
-     r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)", r"less likely",
+     r"to be ruled out", r"(?:is |seems |appears )?doubtful(?! (?:for|of)\b)",
+     # ("nephrolithiasis less likely."; "...; less likely neoplasm given age", opening its clause, looks ahead: above)
+     r"less likely",
      # "...; the diagnosis is not yet established" (a workup that did not confirm it ruled it out: negated)
      r"(?:(?:the )?diagnosis )?(?:is |was )?not yet (?:established|confirmed)",
      r"(?:the )?diagnosis (?:is |was )?not (?:established|confirmed)",
