@@ -5112,6 +5112,9 @@ def test_taught_signs_a_letterhead_and_a_diagnosis_not_suspected_are_no_conditio
     got = offline_codes(codesets, note)
     assert not {c for c in got if c[:3] in ("F84", "G40", "G43", "R56")}, sorted(got)
     assert "F80.2" in got, sorted(got)
+    # a title in capitals that names the visit is no letterhead: its condition is read
+    titled = offline_codes(codesets, "PULMONOLOGY CONSULT - COPD WITH ACUTE EXACERBATION\nHPI: cough, wheeze.\n")
+    assert "J44.1" in titled, sorted(titled)
 
 
 def test_a_calculous_cholecystitis_is_the_gallstones_combination_and_a_global_prenatal_visit_has_no_em(codesets):

@@ -462,6 +462,11 @@ _LETTERHEAD = re.compile(r"\b(?:CLINIC|CENTER|CENTRE|ASSOCIATES|HOSPITAL|DEPARTM
                          r"[A-Z]*OLOGY|PEDIATRICS|ORTHOPA?EDICS|SURGERY|MEDICINE|PSYCHIATRY|OBSTETRICS)\b")
 
 
+# (a title that names the visit is no letterhead: "PULMONOLOGY CONSULT - COPD", "CARDIOLOGY FOLLOW-UP: HEART FAILURE")
+_NOTE_TITLE = re.compile(r"\b(?:VISIT|CONSULT\w*|FOLLOW|NOTE|REPORT|ADMISSION|DISCHARGE|SUMMARY|EXAM\w*|EVALUATION|"
+                         r"PROGRESS|H&P)\b|\s-\s|:")
+
+
 def _letterhead_end(note: str) -> int:
     """The end of the note's opening lines written wholly in capitals (a letterhead or a title), else 0."""
     end = 0
@@ -509,7 +514,8 @@ def _matched(note: str, systems: set[str], matcher: _Matcher,
             if sent.text in repeated:
                 memo[sent.text] = got
         base, toks, matches, tests, sent_words, last_of = got
-        if not toks or (sent.start < letterhead_end and _LETTERHEAD.search(sent.text)):
+        if not toks or (sent.start < letterhead_end and _LETTERHEAD.search(sent.text)
+                        and not _NOTE_TITLE.search(sent.text)):
             continue   # ("TEST PEDIATRIC OPHTHALMOLOGY & STRABISMUS": a practice's name, no patient's strabismus)
         if _VACCINE_LINE.match(note, note.rfind("\n", 0, sent.start) + 1) \
                 or _VACCINE_WORD.search(list_header(note, sent.start) or ""):
