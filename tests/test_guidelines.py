@@ -5126,3 +5126,13 @@ def test_a_calculous_cholecystitis_is_the_gallstones_combination_and_a_global_pr
     got = {s.code for s in OfflineEngine(codesets=codesets).suggest_sync(note, set(System), "outpatient").suggestions
            if s.reportable}
     assert "Z34.83" in got and not {c for c in got if c.startswith(("992", "O60"))}, sorted(got)
+
+
+def test_an_nsaid_bought_over_the_counter_stopped_or_rubbed_on_is_no_long_term_nsaid_use(codesets):
+    base = "Meds: {}.\nAssessment: Knee osteoarthritis, right - continue home exercises; {}.\n"
+    for meds, plan in (("ibuprofen 400 mg TID (OTC)", "ice"), ("lisinopril", "diclofenac 1% gel QID to the knee"),
+                       ("naproxen 500 mg BID", "stop naproxen, GI risk")):
+        got = offline_codes(codesets, base.format(meds, plan))
+        assert "Z79.1" not in got, (meds, plan, sorted(got))
+    got = offline_codes(codesets, base.format("meloxicam 15 mg daily", "continue meloxicam daily, long-term"))
+    assert "Z79.1" in got, sorted(got)

@@ -72,9 +72,12 @@ _LONG_TERM = (
                 r"tirzepatide|mounjaro|lixisenatide)\b"), "Z79.85"),
     (re.compile(r"\b(?:aspirin|asa)\s*81\b|\bbaby aspirin\b|\blow[- ]dose aspirin\b|\baspirin\b(?=[^.\n]{0,25}"
                 r"\bdaily\b)"), "Z79.82"),
-    # an NSAID taken on a schedule, not as needed
-    (re.compile(r"\b(?:meloxicam|naproxen|ibuprofen|diclofenac|celecoxib|etodolac|nabumetone|indomethacin|"
-                r"piroxicam)\b" + _AS_SCHEDULED), "Z79.1"),
+    # an NSAID taken on a schedule, not as needed; not one bought over the counter, stopped or rubbed on ("naproxen 500
+    # mg BID (OTC)", "Stop OTC naproxen", "diclofenac gel")
+    (re.compile(r"(?<!otc )(?<!stop )(?<!stopped )(?<!discontinue )(?<!d/c )\b(?:meloxicam|naproxen|ibuprofen|diclofenac|"
+                r"celecoxib|etodolac|nabumetone|indomethacin|piroxicam)\b" + _AS_SCHEDULED
+                + r"(?!\s+(?:\d+(?:\.\d+)?\s*%\s*)?(?:gel|cream|topical|patch|ointment|solution|drops))"
+                r"(?![^,;\n]{0,40}\b(?:otc|over the counter)\b)"), "Z79.1"),
     (re.compile(r"\b(?:(?:combined )?oral contraceptives?|ocps?|birth control pills?|contraceptive (?:pill|patch|ring)|"
                 r"nuvaring|depo-?provera)\b"), "Z79.3"),
     (re.compile(r"\b(?:prednisone|prednisolone|methylprednisolone|hydrocortisone|dexamethasone)\b" + _AS_SCHEDULED
