@@ -5136,3 +5136,10 @@ def test_an_nsaid_bought_over_the_counter_stopped_or_rubbed_on_is_no_long_term_n
         assert "Z79.1" not in got, (meds, plan, sorted(got))
     got = offline_codes(codesets, base.format("meloxicam 15 mg daily", "continue meloxicam daily, long-term"))
     assert "Z79.1" in got, sorted(got)
+
+
+def test_an_osteoarthritis_of_no_stated_cause_on_one_side_is_the_unilateral_primary_code(codesets):
+    got = offline_codes(codesets, "Assessment: Osteoarthritis of left hip, worse with stairs.\n")
+    assert "M16.12" in got and "M16.9" not in got, sorted(got)
+    got = offline_codes(codesets, "Assessment: Post-traumatic osteoarthritis, left hip (old acetabular fracture).\n")
+    assert not got & {"M16.12", "M16.9"}, sorted(got)

@@ -181,6 +181,8 @@ def _without_says_what(sib_title: str, around: str) -> bool:
                      re.I) is not None
 
 
+_SECONDARY_ARTHROSIS = re.compile(r"\b(?:secondary|post-?traumatic|traumatic|after (?:a |the )?(?:fracture|injury)|"
+                                  r"dysplas\w*)\b", re.I)
 _EITHER_KIND = re.compile(r"\b([a-z]+) and ([a-z]+) (?=[a-z]+ [a-z]+$|[a-z]+$)")
 
 
@@ -195,6 +197,12 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     for words, index_word in _INDEX_SEE:
         if words <= said:
             said |= {index_word}
+    implied: frozenset[str] = frozenset()
+    if code[:3] in ("M16", "M17", "M18", "M19") and not _SECONDARY_ARTHROSIS.search(m.around):
+        # Index: Arthrosis (primary): an osteoarthritis of no stated cause is the primary one ("Osteoarthritis of right
+        # knee" is M17.11, "unilateral primary osteoarthritis, right knee")
+        implied = frozenset(tokenize("primary")) - said
+        said |= implied
     sides = [name for name, rx in _SIDES if rx.search(m.around)]
     if len(sides) == 1:
         # "R knee" says right; one side named is unilateral ("osteoarthritis, right knee": M17.11)
@@ -224,7 +232,9 @@ def _documented_sibling(code: str, m: Mention, icd) -> tuple[str, str] | None:
     if not fits or (len(fits) > 1 and fits[0][:2] == fits[1][:2]):
         return None
     *_, sibling, extra = fits[0]
-    return sibling, f"more specific: '{' '.join(extra)}' documented with this mention (was {code})"
+    told = [w for w in extra if w not in implied]
+    default = " (primary: the Index's default for an osteoarthritis of no stated cause)" if len(told) < len(extra) else ""
+    return sibling, f"more specific: '{' '.join(told)}' documented with this mention{default} (was {code})"
 
 
 _INTRACTABLE = re.compile(r"(?<!not )(?<!non-)(?<!non)\b(?:intractable|drug[- ]resistant|pharmaco-?resistant|"
