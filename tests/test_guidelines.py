@@ -5143,3 +5143,14 @@ def test_an_osteoarthritis_of_no_stated_cause_on_one_side_is_the_unilateral_prim
     assert "M16.12" in got and "M16.9" not in got, sorted(got)
     got = offline_codes(codesets, "Assessment: Post-traumatic osteoarthritis, left hip (old acetabular fracture).\n")
     assert not got & {"M16.12", "M16.9"}, sorted(got)
+
+
+def test_where_a_pain_spreads_is_no_pain_of_its_own_and_a_stays_listed_arthritis_is_not_coded(codesets):
+    note = ("HPI: 58M, epigastric pain radiating to the back for 2 days after heavy drinking.\nPMH: osteoarthritis of "
+            "both knees, HTN.\nHospital course: lipase 1900; IV fluids, pain control; tolerated diet by day 3.\n"
+            "Discharge diagnoses: acute alcoholic pancreatitis; hypertension.\n")
+    got = offline_codes(codesets, note, "inpatient")
+    assert any(c.startswith("K85") for c in got) and not {c for c in got if c.startswith(("M54", "M17", "M19"))}, \
+        sorted(got)
+    treated = note.replace("hypertension.", "hypertension; osteoarthritis of both knees, flared, on acetaminophen.")
+    assert any(c.startswith("M17") for c in offline_codes(codesets, treated, "inpatient"))

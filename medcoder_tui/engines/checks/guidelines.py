@@ -621,7 +621,8 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
     """IV.J: in an office or ED note, a condition only the past history or medication list names, and that
     the assessment does not take up, is not coded for this encounter, unless a condition coded here asks for it."""
     past = s.code.startswith(("Z86", "Z87")) and s.original_code[:1] not in ("", "Z")   # a past condition's code
-    if setting == "inpatient" or not usable_icd(s) or (s.code[:1] in "ZVWXY" and not past) or not s.evidence:
+    if (setting == "inpatient" and not s.code.startswith(_INPATIENT_LISTED_ONLY)) or not usable_icd(s) \
+            or (s.code[:1] in "ZVWXY" and not past) or not s.evidence:
         return
     if (s.original_code and s.original_code[:3] != s.code[:3] and not past) or s.code == "I25.2" \
             or not all(e.located and (analysis.section_at(e.start) in _LISTED_ONLY
@@ -642,6 +643,9 @@ def _listed_not_addressed(s: Suggestion, addressed: str, analysis: NoteAnalysis,
 
 
 _LISTED_ONLY_REASON = "listed in the past history only"
+# a stay's record codes the chronic conditions that bear on its care (UHDDS "other diagnoses"); an osteoarthritis the
+# past history lists and nothing in the stay treats or weighs is not one of them
+_INPATIENT_LISTED_ONLY = ("M15", "M16", "M17", "M18", "M19")
 
 
 def _only_listed(s: Suggestion) -> bool:
@@ -856,7 +860,7 @@ def _story_only_symptom(s: Suggestion, addressed: str, analysis: NoteAnalysis, o
 def _context_rules(some: list[Suggestion], out: list[Suggestion], note: str, analysis: NoteAnalysis,
                    setting: str, icd) -> None:
     """Uncertainty by setting, exam-only findings and the sense of each mention, for ``some`` of ``out``."""
-    addressed = _addressed_text(note, analysis) if setting != "inpatient" else ""
+    addressed = _addressed_text(note, analysis)
     assessed = _addressed_text(note, analysis, _ASSESSED) if setting != "inpatient" else ""
     for s in some:
         _uncertain(s, setting, out)

@@ -196,6 +196,12 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
             for w in extra.split():
                 if w not in STOPWORDS:
                     out.append(_Token(_alts(w), m.start(), m.end(), m.start()))
+    if out and note.find("radiat", start, end) >= 0:
+        # "RUQ pain radiating to R shoulder blade", "chest pain radiating to the left arm": where a pain spreads is a
+        # feature of that pain, no pain of the shoulder or arm
+        spread = [(m.start(1), m.end(1)) for m in _RADIATES_TO.finditer(note, start, end)]
+        if spread:
+            out = [tok for tok in out if not any(a <= tok.start < b for a, b in spread)]
     for p_start, p_end, wording in find_note_phrases(note, start, end):
         # "strep throat": the words of the diagnosis it names, right after the phrase's own words
         at = next((k for k, tok in enumerate(out) if tok.start >= p_end), len(out))
@@ -225,6 +231,8 @@ def note_tokens(note: str, start: int, end: int, compounds: Mapping[str, tuple[s
     return out
 
 
+_RADIATES_TO = re.compile(r"\bradiat\w*\s+(?:to|into|down|toward|towards|up)\s+((?:(?:the|her|his|both|r|l|right|left|"
+                          r"bilateral)\s+)*[a-z]+(?:\s+(?:blade|blades|arm|arms|leg|legs|jaw|neck|back|area))?)", re.I)
 _PROCEDURE_BLEEDING = re.compile(r"\b(?:minimal|negligible|procedural|expected|no significant|no excessive)\s+$", re.I)
 _RSV_PREVENTION_AFTER = re.compile(r"[\s-]*(?:vaccin\w*|immuni[sz]\w*|prophyla\w*|season|preventi\w*|monoclonal|"
                                    r"antibod\w*|shot|(?:19|20)\d\d\b)", re.I)
