@@ -167,6 +167,11 @@ _STORY_OPENS = re.compile(r"[ \t]*(?:this |the |a |an )?" + AGE_SEX + "|"
 _ENDS_AT_PARAGRAPH = frozenset({"allergies", "medications", "disposition"})
 
 
+# the labels of a procedure's own parts ("Findings:", "Description:" below "Procedure: ..."): one section with it
+PROCEDURE_PART_LABEL = re.compile(r"[ \t]*(?:#+[ \t]*)?(?:findings|(?:procedure )?description(?: of (?:the )?procedure)?|"
+                                  r"procedure details?|details? of (?:the )?procedure)(?=[ \t]*(?::|-|$))", re.I)
+
+
 def _find_sections(note: str) -> list[Section]:
     starts: list[tuple[int, str, int, bool]] = []
     for m in _HEADER_RE.finditer(note):
@@ -185,8 +190,7 @@ def _find_sections(note: str) -> list[Section]:
             # "History: 19F, R-hand dominant, fell off her skateboard...", "History\nMrs. Testpatient was mopping
             # the floor when she slipped": the story, not the PMH
             name = "hpi"
-        if name == "procedures" and starts and starts[-1][1] == "procedures" \
-                and re.match(r"[ \t]*(?:#+[ \t]*)?(?:findings|description|procedure details?|details? of)", line, re.I):
+        if name == "procedures" and starts and starts[-1][1] == "procedures" and PROCEDURE_PART_LABEL.match(line):
             continue   # "Procedure: ... the colonoscope was advanced ...\n\nFindings: 1) ...": one procedure's parts
         starts.append((m.start(), name, m.end(), False))
     # "All: NKDA. SH: former smoker": a short capitalised label after a sentence on the same line

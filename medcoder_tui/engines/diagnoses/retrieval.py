@@ -641,10 +641,10 @@ def _with_sibling(code: str, note: str, sent, analysis: NoteAnalysis, icd) -> st
         return exact
     # the sibling's title worded otherwise: "Major depressive disorder, recurrent severe without psychotic features"
     # beside "..., recurrent, severe with psychotic symptoms" (F33.3): the same words before, "with" the same word
+    with_word = re.compile(rf"\bwith {word}", re.I)
     before = _plain_words(title[:m.start()])
-    alike = [c for c in options if re.search(rf"\bwith {word}", icd.title(c) or "", re.I)
-             and _plain_words((icd.title(c) or "")[:re.search(rf"\bwith {word}", icd.title(c) or "", re.I).start()])
-             == before]
+    alike = [c for c in options if (w := with_word.search(title_c := icd.title(c) or "")) is not None
+             and _plain_words(title_c[:w.start()]) == before]
     return alike[0] if len(alike) == 1 else code
 
 

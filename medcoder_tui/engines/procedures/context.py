@@ -15,7 +15,7 @@ import re
 
 from medcoder_tui.codes.systems import System
 from medcoder_tui.engines.analysis.age import patient_age
-from medcoder_tui.engines.analysis.clinical_text import NoteAnalysis, Sentence
+from medcoder_tui.engines.analysis.clinical_text import PROCEDURE_PART_LABEL, NoteAnalysis, Sentence
 from medcoder_tui.engines.models import RawSuggestion
 
 _I = re.IGNORECASE
@@ -81,7 +81,6 @@ _TIME = re.compile(r"(?:total|spent|face[- ]to[- ]face|discharg\w*|time)\b(?:\([
                    r"\bminutes spent (?:on|in|for) [a-z -]{0,30}:\s*(\d{1,3})\b", _I)
 _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d-])|(?<=/)(?:19|20)\d\d\b")
 _LABEL_LINE = re.compile(r"\n[ \t]*[A-Z][A-Za-z /&()-]{0,30}(?:\([^)\n]{0,40}\))?:")
-_PART_LABEL = re.compile(r"\n[ \t]*(?:findings|description|procedure details?|details? of (?:the )?procedure)\s*:", re.I)
 
 
 def _clause(text: str, start: int, end: int, before: int = 25, after: int = 70) -> str:
@@ -190,7 +189,7 @@ class _Ctx:
         if 0 <= body < s.start:
             # (a label that opens the sentence's own line counts: "Given in clinic today: ondansetron 4 mg IV push")
             label = _LABEL_LINE.search(self.note, body, s.end)
-            while label is not None and _PART_LABEL.match(label.group(0)):
+            while label is not None and PROCEDURE_PART_LABEL.match(label.group(0), 1):
                 # (the procedure's own parts: "Findings:" below "Procedure: the colonoscope was advanced")
                 label = _LABEL_LINE.search(self.note, label.end(), s.end)
             if label is not None and label.start() < s.start:
